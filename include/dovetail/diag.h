@@ -1,0 +1,132 @@
+/* diag.h: the one diagnostics catalogue, and the list library code fills. */
+#ifndef DOVETAIL_DIAG_H
+#define DOVETAIL_DIAG_H
+
+#include <stddef.h>
+
+/*
+ * Exit statuses (documented in docs/exit-status.md). A command exits with
+ * the status of the worst diagnostic it reported; warnings exit 0.
+ */
+enum dv_exit {
+	DV_EXIT_OK = 0,
+	DV_EXIT_INPUT = 1,    /* bad input: a feed, a profile or an argument value */
+	DV_EXIT_USAGE = 2,    /* unknown command or option, missing argument */
+	DV_EXIT_STORE = 3,    /* the database cannot be opened, is unsafe, or failed */
+	DV_EXIT_IO = 4,       /* an input file cannot be read */
+	DV_EXIT_LIMIT = 5,    /* an input went past a bound (size, occurrences, CPU) */
+	DV_EXIT_INTERNAL = 70 /* a bug: please report it */
+};
+
+enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
+
+/*
+ * X(code, severity, exit status, message template)
+ * Templates take only %s arguments. Messages never quote free text from a
+ * feed (summaries, descriptions, names): they name files, lines, property
+ * names, ids and values such as dates, so that logs carry no health data.
+ */
+#define DIAG_CATALOGUE(X) \
+	X(D_USAGE,               ERROR,   USAGE,  "%s") \
+	X(D_BAD_ARG,             ERROR,   USAGE,  "invalid %s: '%s' (%s)") \
+	X(D_IO_OPEN,             ERROR,   IO,     "cannot open: %s") \
+	X(D_IO_READ,             ERROR,   IO,     "cannot read: %s") \
+	X(D_IO_TOO_BIG,          ERROR,   LIMIT,  "file is larger than the limit of %s bytes") \
+	X(D_ICS_EMPTY,           ERROR,   INPUT,  "empty file: no iCalendar data") \
+	X(D_ICS_LINE_TOO_LONG,   ERROR,   LIMIT,  "content line is longer than the limit of %s bytes") \
+	X(D_ICS_TOO_MANY_LINES,  ERROR,   LIMIT,  "more than %s content lines") \
+	X(D_ICS_BAD_UTF8,        ERROR,   INPUT,  "invalid UTF-8 byte sequence") \
+	X(D_ICS_CONTROL,         ERROR,   INPUT,  "control character 0x%s in a content line") \
+	X(D_ICS_BAD_NAME,        ERROR,   INPUT,  "expected a property name (letters, digits and '-')") \
+	X(D_ICS_BAD_PARAM,       ERROR,   INPUT,  "malformed parameter in %s") \
+	X(D_ICS_NO_COLON,        ERROR,   INPUT,  "missing ':' after the name of %s") \
+	X(D_ICS_END_MISMATCH,    ERROR,   INPUT,  "END:%s does not close BEGIN:%s of line %s") \
+	X(D_ICS_END_UNOPENED,    ERROR,   INPUT,  "END:%s without a matching BEGIN") \
+	X(D_ICS_UNCLOSED,        ERROR,   INPUT,  "truncated file: BEGIN:%s of line %s is never closed") \
+	X(D_ICS_OUTSIDE,         ERROR,   INPUT,  "%s outside BEGIN:VCALENDAR ... END:VCALENDAR") \
+	X(D_ICS_BARE,            WARNING, OK,     "BEGIN:%s outside any VCALENDAR; read as if inside one") \
+	X(D_ICS_NESTING,         ERROR,   LIMIT,  "components nested deeper than the limit of %s") \
+	X(D_ICS_NO_CALENDAR,     ERROR,   INPUT,  "no VCALENDAR component") \
+	X(D_ICS_TOO_MANY_COMPS,  ERROR,   LIMIT,  "more than %s events in one feed") \
+	X(D_ICS_NO_DTSTART,      ERROR,   INPUT,  "%s %s has no DTSTART") \
+	X(D_ICS_BAD_TIME,        ERROR,   INPUT,  "%s: invalid %s value '%s'") \
+	X(D_ICS_BAD_DURATION,    ERROR,   INPUT,  "%s: invalid duration '%s'") \
+	X(D_ICS_BAD_PERIOD,      ERROR,   INPUT,  "%s: invalid period '%s'") \
+	X(D_ICS_BAD_INTEGER,     ERROR,   INPUT,  "%s: invalid integer '%s'") \
+	X(D_ICS_BAD_RRULE,       ERROR,   INPUT,  "%s: invalid recurrence rule (%s)") \
+	X(D_ICS_IMPOSSIBLE_RULE, WARNING, OK,     "series %s: the recurrence rule never matches a date; only DTSTART occurs") \
+	X(D_ICS_SUBDAILY,        WARNING, OK,     "series %s: FREQ=%s is a sub-hourly rule; expansion is bounded") \
+	X(D_ICS_COUNT_UNTIL,     WARNING, OK,     "%s: RRULE has both COUNT and UNTIL (RFC 5545 3.3.10); UNTIL is ignored") \
+	X(D_ICS_END_BEFORE_START,ERROR,   INPUT,  "%s %s ends before it starts") \
+	X(D_ICS_DTEND_DURATION,  ERROR,   INPUT,  "%s %s has both DTEND and DURATION") \
+	X(D_ICS_MIXED_VALUE,     WARNING, OK,     "%s: value type differs from DTSTART's; compared as %s") \
+	X(D_ICS_NO_UID,          WARNING, OK,     "%s has no UID; using the content-derived id %s") \
+	X(D_ICS_DUPLICATE,       WARNING, OK,     "UID %s with RECURRENCE-ID %s appears again; the later component of line %s is used") \
+	X(D_ICS_BAD_ENUM,        WARNING, OK,     "%s: unknown value '%s'; treated as %s") \
+	X(D_ICS_BAD_VTIMEZONE,   WARNING, OK,     "VTIMEZONE %s is unusable (%s); trying other sources") \
+	X(D_ICS_TZ_UNKNOWN,      WARNING, OK,     "TZID '%s' resolves to no time zone; its times are treated as floating") \
+	X(D_ICS_TZ_MAPPED,       NOTE,    OK,     "TZID '%s' resolved as %s") \
+	X(D_ICS_EXRULE,          WARNING, OK,     "series %s: EXRULE is deprecated (RFC 5545 appendix A.3) but applied") \
+	X(D_LIM_SERIES,          ERROR,   LIMIT,  "series %s: more than %s occurrences in the window") \
+	X(D_LIM_ITER,            ERROR,   LIMIT,  "series %s: more than %s recurrence instances before the window ends") \
+	X(D_LIM_FEED,            ERROR,   LIMIT,  "series %s: the feed passes the limit of %s occurrences") \
+	X(D_LIM_CPU,             ERROR,   LIMIT,  "series %s: the feed's CPU budget of %s ms is spent") \
+	X(D_STORE_OPEN,          ERROR,   STORE,  "cannot open database %s: %s") \
+	X(D_STORE_PERM,          ERROR,   STORE,  "database %s can be read by others (mode %s); refusing it: run chmod 600") \
+	X(D_STORE_NOT_FILE,      ERROR,   STORE,  "database %s is not a regular file") \
+	X(D_STORE_NEWER,         ERROR,   STORE,  "database schema version %s is newer than this dovetail understands (%s)") \
+	X(D_STORE_SQL,           ERROR,   STORE,  "database error: %s") \
+	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
+	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
+	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \
+	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
+
+enum diag_code {
+#define DIAG_ENUM_(code, sev, ex, tmpl) code,
+	DIAG_CATALOGUE(DIAG_ENUM_)
+#undef DIAG_ENUM_
+	D__COUNT
+};
+
+struct diag_item {
+	enum diag_code code;
+	char *file;  /* owned; may be NULL */
+	int line;    /* 1-based; 0 when unknown */
+	int col;     /* 1-based; 0 when unknown */
+	char *msg;   /* owned, formatted */
+};
+
+/*
+ * A list of diagnostics. Library functions append to it and leave it
+ * untouched on success with nothing to say. It keeps at most `limit` items
+ * (default 1000) and counts the rest in `dropped`, so hostile input cannot
+ * grow it without bound.
+ */
+struct diag {
+	struct diag_item *v;
+	size_t n, cap;
+	size_t limit;
+	size_t dropped;
+	size_t errors, warnings; /* counted including dropped ones */
+	int worst_exit;          /* exit status of the first error, 0 if none */
+};
+
+void diag_init(struct diag *d);
+void diag_release(struct diag *d);   /* frees the items; NULL-safe */
+
+/* Append code at FILE:LINE:COL. Arguments fill the template's %s. */
+void diag_add(struct diag *d, enum diag_code code, const char *file,
+	      int line, int col, ...);
+/* Move all items of src to the end of dst; src is left empty. */
+void diag_move(struct diag *dst, struct diag *src);
+
+enum diag_severity diag_severity(enum diag_code code);
+enum dv_exit diag_exit(enum diag_code code);
+const char *diag_name(enum diag_code code);      /* "D_ICS_BAD_UTF8" */
+const char *diag_template(enum diag_code code);
+const char *diag_severity_name(enum diag_severity sev);
+/* Exit status for everything reported so far. */
+int diag_exit_status(const struct diag *d);
+size_t diag_count(const struct diag *d, enum diag_severity sev);
+
+#endif

@@ -1,0 +1,56 @@
+/* util.h: small shared helpers: growable arrays, whole-file reads, hashes, time text. */
+#ifndef DOVETAIL_UTIL_H
+#define DOVETAIL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/diag.h"
+
+/* Grow *v (element size esz) so that it holds at least need elements.
+ * Returns 0, or -1 when out of memory or past SIZE_MAX (v unchanged). */
+int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
+#define BUF_PUSH(v, n, cap) \
+	(buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)) ? NULL : &(v)[(n)++])
+
+/* A byte string read from a file. */
+struct bytes {
+	char *data;    /* owned, NUL-terminated (the NUL is not counted in len) */
+	size_t len;
+};
+
+/* Read all of PATH ("-" is standard input) into out. Files larger than
+ * max_bytes are refused with D_IO_TOO_BIG. Returns 0 or -1 (diag filled). */
+int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d);
+void bytes_release(struct bytes *b);
+
+/* SHA-256 of data as 64 lowercase hex digits plus NUL in out[65]. */
+void hash_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Incremental form, for hashing several pieces. */
+struct hash_ctx;
+struct hash_ctx *hash_new(void);                  /* caller frees with hash_free */
+void hash_update(struct hash_ctx *h, const void *data, size_t len);
+void hash_final_hex(struct hash_ctx *h, char out[65]);
+void hash_free(struct hash_ctx *h);               /* NULL-safe */
+
+/* Days from 1970-01-01 of a proleptic Gregorian date; and back. */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+void civil_from_days(int64_t z, int *y, int *m, int *d);
+
+/*
+ * Parse a command-line instant, as UTC seconds since the epoch. Accepts
+ * YYYYMMDDTHHMMSSZ, YYYYMMDD, YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z.
+ * A date means its midnight UTC. Returns 0 or -1.
+ */
+int time_parse_arg(const char *s, int64_t *out);
+
+/* Format UTC seconds as YYYYMMDDTHHMMSSZ (out >= 17 bytes). */
+void time_fmt_utc(int64_t t, char *out);
+/* Format "wall" seconds (floating or all-day as if UTC) as YYYYMMDDTHHMMSS
+ * or YYYYMMDD. */
+void time_fmt_wall(int64_t t, int is_date, char *out);
+/* ISO 8601 form 2026-11-23T09:30:00Z (out >= 21 bytes). */
+void time_fmt_iso(int64_t t, char *out);
+
+#endif

@@ -1,0 +1,108 @@
+/* cli.c: front-end helpers: diagnostics printing, option values, safe text output. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cli_put_safe(FILE *fp, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", fp);
+		else if (*p == '\t')
+			fputs("\\t", fp);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
+void cli_put_json(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				fputc(*p, fp);
+		}
+	}
+	fputc('"', fp);
+}
+
+void cli_flush_diag(struct app *app)
+{
+	struct diag *d = &app->diag;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag_item *it = &d->v[i];
+		enum diag_severity sev = diag_severity(it->code);
+		if (sev == DIAG_NOTE && !app->verbose)
+			continue;
+		fputs("dovetail: ", stderr);
+		if (it->file) {
+			cli_put_safe(stderr, it->file);
+			if (it->line > 0) {
+				fprintf(stderr, ":%d", it->line);
+				if (it->col > 0)
+					fprintf(stderr, ":%d", it->col);
+			}
+			fputs(": ", stderr);
+		}
+		fprintf(stderr, "%s: ", diag_severity_name(sev));
+		cli_put_safe(stderr, it->msg ? it->msg : "?");
+		fputc('\n', stderr);
+	}
+	if (d->dropped)
+		fprintf(stderr, "dovetail: %zu more diagnostics not shown\n", d->dropped);
+	/* keep the counts (they decide the exit status), drop the items */
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
+	d->n = 0;
+	d->dropped = 0;
+}
+
+int cli_usage(struct app *app, const char *msg)
+{
+	diag_add(&app->diag, D_USAGE, NULL, 0, 0, msg);
+	return DV_EXIT_USAGE;
+}
+
+int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out)
+{
+	if (time_parse_arg(arg, out) == 0)
+		return 0;
+	diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg,
+		 "use YYYYMMDDTHHMMSSZ, YYYYMMDD or YYYY-MM-DD[THH:MM:SSZ]");
+	return -1;
+}
+
+icaltimezone *cli_zone(struct app *app, const char *name, const char **shown)
+{
+	if (!name) {
+		const char *tz = getenv("TZ");
+		if (tz && *tz == ':')
+			tz++;
+		name = tz && *tz ? tz : "UTC";
+		icaltimezone *z = ics_tz_builtin(name);
+		if (!z)
+			name = "UTC";
+	}
+	icaltimezone *z = ics_tz_builtin(name);
+	if (!z) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--tz", name, "not an IANA or Windows time zone name");
+		return NULL;
+	}
+	if (shown)
+		*shown = name;
+	return z;
+}

@@ -1,0 +1,43 @@
+/* cli.h: what the front end's files share. Only the front end prints or exits. */
+#ifndef DOVETAIL_CLI_H
+#define DOVETAIL_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dovetail/diag.h"
+#include "dovetail/ics.h"
+#include "dovetail/store.h"
+
+enum cmd_flags { NEEDS_STORE = 1 };
+
+struct app {
+	const char *db_path;      /* --db, DOVETAIL_DB, or the XDG default */
+	int db_default;           /* db_path is the XDG default */
+	char db_buf[4096];
+	int64_t now;              /* --now, DOVETAIL_NOW, else the wall clock */
+	int now_pinned;
+	int verbose;
+	struct store *store;      /* opened when the command has NEEDS_STORE */
+	struct diag diag;         /* every diagnostic; printed by the front end */
+	struct ics_limits lim;
+};
+
+int cmd_import(int argc, char **argv, struct app *app);
+int cmd_expand(int argc, char **argv, struct app *app);
+int cmd_events(int argc, char **argv, struct app *app);
+
+/* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
+void cli_flush_diag(struct app *app);
+/* Report a usage error and return DV_EXIT_USAGE. */
+int cli_usage(struct app *app, const char *fmt_msg);
+/* Parse an instant option; reports D_BAD_ARG and returns -1 when bad. */
+int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out);
+/* Resolve --tz (or $TZ, or UTC when name is NULL). Returns NULL on error. */
+icaltimezone *cli_zone(struct app *app, const char *name, const char **shown);
+/* Write s to fp with control characters escaped (\n, \t, \xNN). */
+void cli_put_safe(FILE *fp, const char *s);
+/* Write s as a JSON string, quotes included. */
+void cli_put_json(FILE *fp, const char *s);
+
+#endif

@@ -1,0 +1,737 @@
+/* read.c: turn scanned components into events: values parsed, time zones resolved. */
+#include "dovetail/ics.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct ctx {
+	struct ics_feed *f;
+	const struct ics_limits *lim;
+	struct diag *d;
+	struct ics_event *ev;
+	const struct ics_line *l;      /* line being read */
+};
+
+static int name_is(const struct ics_line *l, const char *name)
+{
+	size_t n = strlen(name);
+	return l->name_len == n && memcmp(l->text, name, n) == 0;
+}
+
+static const char *value(const struct ics_line *l)
+{
+	return l->text + l->value_off;
+}
+
+/* Column (1-based, on the logical line) of the value. */
+static int vcol(const struct ics_line *l)
+{
+	return (int)l->value_off + 1;
+}
+
+static void prop_name(const struct ics_line *l, char *out, size_t n)
+{
+	snprintf(out, n, "%.*s", (int)(l->name_len < 40 ? l->name_len : 40), l->text);
+}
+
+static void fail(struct ctx *c, enum diag_code code, int col, ...);
+
+/* ---- scalar values ----------------------------------------------------- */
+
+static int dig(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + s[i] - '0';
+	}
+	*out = v;
+	return 0;
+}
+
+/* Strict DATE / DATE-TIME text (RFC 5545 3.3.4, 3.3.5). */
+static int parse_time_text(const char *v, size_t n, struct icaltimetype *out, int *is_utc)
+{
+	struct icaltimetype t = icaltime_null_time();
+	*is_utc = 0;
+	if (n != 8 && n != 15 && n != 16)
+		return -1;
+	if (dig(v, 4, &t.year) || dig(v + 4, 2, &t.month) || dig(v + 6, 2, &t.day))
+		return -1;
+	if (t.year < 1 || t.month < 1 || t.month > 12 || t.day < 1 ||
+	    t.day > icaltime_days_in_month(t.month, t.year))
+		return -1;
+	if (n == 8) {
+		t.is_date = 1;
+	} else {
+		if (v[8] != 'T' || dig(v + 9, 2, &t.hour) || dig(v + 11, 2, &t.minute) ||
+		    dig(v + 13, 2, &t.second))
+			return -1;
+		if (t.hour > 23 || t.minute > 59 || t.second > 60)
+			return -1;
+		if (t.second == 60)
+			t.second = 59; /* leap second: RFC 5545 3.3.12 allows 60 */
+		if (n == 16) {
+			if (v[15] != 'Z')
+				return -1;
+			*is_utc = 1;
+		}
+	}
+	*out = t;
+	return 0;
+}
+
+/* One DATE / DATE-TIME value of line l, with the line's VALUE and TZID. */
+static int time_value(struct ctx *c, const char *v, size_t n, struct icaltimetype *out)
+{
+	const struct ics_line *l = c->l;
+	char pbuf[256], vtype[32];
+	int is_utc;
+	if (parse_time_text(v, n, out, &is_utc) < 0)
+		return -1;
+	const char *vt = ics_line_param(l, "VALUE", vtype, sizeof vtype);
+	if (vt && strcasecmp(vt, "DATE") == 0 && !out->is_date)
+		return -1;
+	if (vt && strcasecmp(vt, "DATE-TIME") == 0 && out->is_date)
+		return -1;
+	if (is_utc) {
+		out->zone = icaltimezone_get_utc_timezone();
+	} else if (!out->is_date) {
+		const char *tzid = ics_line_param(l, "TZID", pbuf, sizeof pbuf);
+		if (tzid && *tzid)
+			out->zone = ics_tz_resolve(c->f->tz, tzid, c->f->file, (int)l->line, c->d);
+	}
+	return 0;
+}
+
+static int one_time(struct ctx *c, struct icaltimetype *out)
+{
+	const char *v = value(c->l);
+	if (time_value(c, v, strlen(v), out) < 0) {
+		char nm[48];
+		prop_name(c->l, nm, sizeof nm);
+		fail(c, D_ICS_BAD_TIME, vcol(c->l), nm, "date or date-time", v);
+		return -1;
+	}
+	return 0;
+}
+
+static char *text_value(const char *v)
+{
+	icalvalue *iv = icalvalue_new_from_string(ICAL_TEXT_VALUE, v);
+	char *out = NULL;
+	if (iv) {
+		const char *t = icalvalue_get_text(iv);
+		out = strdup(t ? t : "");
+		icalvalue_free(iv);
+	} else {
+		out = strdup(v);
+	}
+	return out;
+}
+
+static void append_text(char **dst, const char *add)
+{
+	if (!add)
+		return;
+	if (!*dst) {
+		*dst = strdup(add);
+		return;
+	}
+	size_t a = strlen(*dst), b = strlen(add);
+	char *n = realloc(*dst, a + b + 2);
+	if (!n)
+		return;
+	n[a] = ',';
+	memcpy(n + a + 1, add, b + 1);
+	*dst = n;
+}
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+static void fail(struct ctx *c, enum diag_code code, int col, ...)
+{
+	/* at most four %s arguments in any template used here */
+	va_list ap;
+	va_start(ap, col);
+	const char *a1 = va_arg(ap, const char *);
+	const char *a2 = va_arg(ap, const char *);
+	const char *a3 = va_arg(ap, const char *);
+	va_end(ap);
+	diag_add(c->d, code, c->f->file, c->l ? (int)c->l->line : c->ev->line, col, a1, a2, a3);
+	if (diag_severity(code) == DIAG_ERROR && c->ev)
+		c->ev->bad = 1;
+}
+
+/* ---- recurrence rules --------------------------------------------------- */
+
+static int rule(struct ctx *c, struct icalrecurrencetype *out)
+{
+	const char *v = value(c->l);
+	char nm[16];
+	prop_name(c->l, nm, sizeof nm);
+	/* libical quietly turns INTERVAL=0 or -2 into 1 and a bad COUNT into 0:
+	 * check the parts it mends before handing the rule over. */
+	int has_count = 0, has_until = 0, has_freq = 0;
+	for (const char *p = v; *p;) {
+		const char *e = strchr(p, ';');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *eq = memchr(p, '=', n);
+		if (!eq) {
+			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(p - v), nm, "a part without '='");
+			return -1;
+		}
+		size_t kn = (size_t)(eq - p);
+		const char *val = eq + 1;
+		size_t vn = n - kn - 1;
+		if ((kn == 8 && strncasecmp(p, "INTERVAL", 8) == 0) ||
+		    (kn == 5 && strncasecmp(p, "COUNT", 5) == 0)) {
+			long x = 0;
+			size_t i = 0;
+			for (; i < vn && isdigit((unsigned char)val[i]) && x < 1000000000L; i++)
+				x = x * 10 + (val[i] - '0');
+			if (vn == 0 || i != vn || x < 1) {
+				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm,
+				     kn == 5 ? "COUNT must be a whole number of 1 or more"
+					     : "INTERVAL must be a whole number of 1 or more");
+				return -1;
+			}
+			has_count |= kn == 5;
+		} else if (kn == 5 && strncasecmp(p, "UNTIL", 5) == 0) {
+			struct icaltimetype u;
+			int utc;
+			has_until = 1;
+			if (parse_time_text(val, vn, &u, &utc) < 0) {
+				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm, "UNTIL is not a date or date-time");
+				return -1;
+			}
+		} else if (kn == 4 && strncasecmp(p, "FREQ", 4) == 0) {
+			has_freq = 1;
+		}
+		p += n;
+		if (*p == ';')
+			p++;
+	}
+	if (!has_freq) {
+		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "no FREQ");
+		return -1;
+	}
+	icalerror_clear_errno();
+	*out = icalrecurrencetype_from_string(v);
+	if (out->freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
+		icalerror_clear_errno();
+		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "a part or value libical does not accept");
+		return -1;
+	}
+	if (has_count && has_until) {
+		fail(c, D_ICS_COUNT_UNTIL, vcol(c->l), nm);
+		out->until = icaltime_null_time();
+	}
+	if (out->freq == ICAL_SECONDLY_RECURRENCE || out->freq == ICAL_MINUTELY_RECURRENCE)
+		fail(c, D_ICS_SUBDAILY, vcol(c->l), c->ev->uid ? c->ev->uid : "?",
+		     out->freq == ICAL_SECONDLY_RECURRENCE ? "SECONDLY" : "MINUTELY");
+	return 0;
+}
+
+/* ---- list values: RDATE, EXDATE, FREEBUSY -------------------------------- */
+
+static int push_time(struct icaltimetype **v, size_t *n, const struct icaltimetype *t)
+{
+	struct icaltimetype *nv = realloc(*v, (*n + 1) * sizeof **v);
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[(*n)++] = *t;
+	return 0;
+}
+
+static int list_values(struct ctx *c, int is_rdate)
+{
+	const char *v = value(c->l);
+	char nm[16], vtype[32];
+	prop_name(c->l, nm, sizeof nm);
+	const char *vt = ics_line_param(c->l, "VALUE", vtype, sizeof vtype);
+	int period = vt && strcasecmp(vt, "PERIOD") == 0;
+	for (const char *p = v; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		while (n && (p[n - 1] == ' '))
+			n--;
+		if (c->ev->n_rdates + c->ev->n_exdates >= c->lim->max_series_iter) {
+			char lim[32];
+			snprintf(lim, sizeof lim, "%zu", c->lim->max_series_iter);
+			fail(c, D_LIM_ITER, vcol(c->l), c->ev->uid ? c->ev->uid : "?", lim);
+			return -1;
+		}
+		const char *slash = memchr(p, '/', n);
+		if (is_rdate && (period || slash)) {
+			struct ics_rdate r;
+			memset(&r, 0, sizeof r);
+			r.line = (int)c->l->line;
+			r.is_period = 1;
+			if (!slash || time_value(c, p, (size_t)(slash - p), &r.start) < 0 || r.start.is_date) {
+				fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+				return -1;
+			}
+			const char *q = slash + 1;
+			size_t qn = n - (size_t)(q - p);
+			if (qn && (q[0] == 'P' || q[0] == '+' || q[0] == '-')) {
+				char buf[64];
+				snprintf(buf, sizeof buf, "%.*s", (int)(qn < 63 ? qn : 63), q);
+				r.dur = icaldurationtype_from_string(buf);
+				if (icaldurationtype_is_bad_duration(r.dur) || r.dur.is_neg) {
+					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+					return -1;
+				}
+			} else {
+				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date) {
+					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+					return -1;
+				}
+				r.has_end = 1;
+			}
+			struct ics_rdate *slot = realloc(c->ev->rdates, (c->ev->n_rdates + 1) * sizeof *slot);
+			if (!slot)
+				return -1;
+			c->ev->rdates = slot;
+			slot[c->ev->n_rdates++] = r;
+		} else {
+			struct icaltimetype t;
+			if (time_value(c, p, n, &t) < 0) {
+				char shown[40];
+				snprintf(shown, sizeof shown, "%.*s", (int)(n < 32 ? n : 32), p);
+				fail(c, D_ICS_BAD_TIME, vcol(c->l) + (int)(p - v), nm, "date or date-time", shown);
+				return -1;
+			}
+			if (is_rdate) {
+				struct ics_rdate r;
+				memset(&r, 0, sizeof r);
+				r.start = t;
+				r.line = (int)c->l->line;
+				struct ics_rdate *slot = realloc(c->ev->rdates, (c->ev->n_rdates + 1) * sizeof *slot);
+				if (!slot)
+					return -1;
+				c->ev->rdates = slot;
+				slot[c->ev->n_rdates++] = r;
+			} else if (push_time(&c->ev->exdates, &c->ev->n_exdates, &t) < 0) {
+				return -1;
+			}
+		}
+		p += e ? (size_t)(e - p) + 1 : strlen(p);
+	}
+	return 0;
+}
+
+static int freebusy(struct ctx *c)
+{
+	const char *v = value(c->l);
+	char tb[32];
+	const char *fbt = ics_line_param(c->l, "FBTYPE", tb, sizeof tb);
+	int type = 0;
+	if (fbt) {
+		if (strcasecmp(fbt, "FREE") == 0)
+			type = 3;
+		else if (strcasecmp(fbt, "BUSY-TENTATIVE") == 0)
+			type = 1;
+		else if (strcasecmp(fbt, "BUSY-UNAVAILABLE") == 0)
+			type = 2;
+	}
+	for (const char *p = v; *p;) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *slash = memchr(p, '/', n);
+		struct icaltimetype s, en;
+		int utc1 = 0, utc2 = 0;
+		int ok = slash && parse_time_text(p, (size_t)(slash - p), &s, &utc1) == 0 && utc1;
+		int64_t start = 0, end = 0;
+		if (ok) {
+			start = icaltime_as_timet_with_zone(s, icaltimezone_get_utc_timezone());
+			const char *q = slash + 1;
+			size_t qn = n - (size_t)(q - p);
+			if (qn && q[0] == 'P') {
+				char buf[64];
+				snprintf(buf, sizeof buf, "%.*s", (int)(qn < 63 ? qn : 63), q);
+				struct icaldurationtype du = icaldurationtype_from_string(buf);
+				ok = !icaldurationtype_is_bad_duration(du) && !du.is_neg;
+				end = start + icaldurationtype_as_int(du);
+			} else {
+				ok = parse_time_text(q, qn, &en, &utc2) == 0 && utc2;
+				if (ok)
+					end = icaltime_as_timet_with_zone(en, icaltimezone_get_utc_timezone());
+			}
+		}
+		if (!ok || end < start) {
+			char shown[64];
+			snprintf(shown, sizeof shown, "%.*s", (int)(n < 48 ? n : 48), p);
+			fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), "FREEBUSY", shown);
+			return -1;
+		}
+		struct ics_busy *b = realloc(c->ev->busy, (c->ev->n_busy + 1) * sizeof *b);
+		if (!b)
+			return -1;
+		c->ev->busy = b;
+		b[c->ev->n_busy].start = start;
+		b[c->ev->n_busy].end = end;
+		b[c->ev->n_busy].type = type;
+		c->ev->n_busy++;
+		p += e ? n + 1 : n;
+	}
+	return 0;
+}
+
+/* ---- one component ------------------------------------------------------ */
+
+static void hash_component(const struct ics_scan *s, const struct ics_comp *cp, char out[65])
+{
+	struct hash_ctx *h = hash_new();
+	if (!h) {
+		memset(out, '0', 64);
+		out[64] = 0;
+		return;
+	}
+	for (size_t i = cp->begin; i <= cp->end && i < s->n_lines; i++) {
+		const struct ics_line *l = &s->lines[i];
+		if (name_is(l, "DTSTAMP"))
+			continue; /* restamped on every export; not a change */
+		hash_update(h, l->text, l->len);
+		hash_update(h, "\n", 1);
+	}
+	hash_final_hex(h, out);
+	hash_free(h);
+}
+
+static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *lim, struct diag *d)
+{
+	const struct ics_scan *s = &f->scan;
+	const struct ics_comp *cp = &s->comps[ci];
+	struct ics_event *ev = BUF_PUSH(f->ev, f->n_ev, f->cap_ev);
+	if (!ev)
+		return -1;
+	memset(ev, 0, sizeof *ev);
+	ev->kind = strcmp(cp->name, "VFREEBUSY") == 0 ? ICS_VFREEBUSY : ICS_VEVENT;
+	ev->line = (int)s->lines[cp->begin].line;
+	ev->src_off = s->lines[cp->begin].src_off;
+	size_t last = cp->end < s->n_lines ? cp->end : s->n_lines - 1;
+	ev->src_len = s->lines[last].src_end - ev->src_off;
+	ev->end_line = (int)s->lines[last].line;
+	hash_component(s, cp, ev->hash);
+	if (!cp->complete)
+		ev->bad = 1; /* reported by the scan */
+	struct ctx c = { f, lim, d, ev, NULL };
+	const char *what = ev->kind == ICS_VEVENT ? "VEVENT" : "VFREEBUSY";
+
+	/* UID first, so that later reports can name the series */
+	size_t k = ci + 1;
+	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
+		if (k < s->n_comps && s->comps[k].begin == i) {
+			size_t skip_to = s->comps[k].end;
+			for (size_t j = i; j <= skip_to && j < s->n_lines; j++)
+				if (s->lines[j].bad)
+					ev->bad = 1;
+			while (k < s->n_comps && s->comps[k].begin <= skip_to)
+				k++;
+			i = skip_to;
+			continue;
+		}
+		const struct ics_line *l = &s->lines[i];
+		if (l->bad) {
+			ev->bad = 1;
+			continue;
+		}
+		if (name_is(l, "UID") && !ev->uid)
+			ev->uid = text_value(value(l));
+	}
+	if (!ev->uid || !*ev->uid) {
+		free(ev->uid);
+		char id[40], where[48];
+		snprintf(id, sizeof id, "dovetail-%.16s", ev->hash);
+		ev->uid = strdup(id);
+		ev->uid_synthesized = 1;
+		snprintf(where, sizeof where, "%s of line %d", what, ev->line);
+		if (ev->kind == ICS_VEVENT)
+			diag_add(d, D_ICS_NO_UID, f->file, ev->line, 1, where, id);
+	}
+
+	k = ci + 1;
+	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
+		if (k < s->n_comps && s->comps[k].begin == i) {
+			size_t skip_to = s->comps[k].end;
+			while (k < s->n_comps && s->comps[k].begin <= skip_to)
+				k++;
+			i = skip_to;
+			continue;
+		}
+		const struct ics_line *l = &s->lines[i];
+		if (l->bad)
+			continue;
+		c.l = l;
+		const char *v = value(l);
+		if (name_is(l, "DTSTART")) {
+			if (!ev->has_dtstart && one_time(&c, &ev->dtstart) == 0) {
+				char tb[256];
+				const char *tz = ics_line_param(l, "TZID", tb, sizeof tb);
+				ev->has_dtstart = 1;
+				if (tz)
+					ev->tzid = strdup(tz);
+			}
+		} else if (name_is(l, "DTEND")) {
+			if (!ev->has_dtend && one_time(&c, &ev->dtend) == 0)
+				ev->has_dtend = 1;
+		} else if (name_is(l, "DURATION")) {
+			struct icaldurationtype du = icaldurationtype_from_string(v);
+			if (icaldurationtype_is_bad_duration(du) || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
+				fail(&c, D_ICS_BAD_DURATION, vcol(l), "DURATION", v);
+			} else if (!ev->has_duration) {
+				ev->duration = du;
+				ev->has_duration = 1;
+			}
+		} else if (name_is(l, "RECURRENCE-ID")) {
+			if (!ev->has_rid && one_time(&c, &ev->rid) == 0) {
+				char rb[32];
+				const char *range = ics_line_param(l, "RANGE", rb, sizeof rb);
+				ev->has_rid = 1;
+				ev->rid_future = range && strcasecmp(range, "THISANDFUTURE") == 0;
+			}
+		} else if (name_is(l, "RRULE") || name_is(l, "EXRULE")) {
+			int ex = name_is(l, "EXRULE");
+			struct icalrecurrencetype r;
+			if (rule(&c, &r) == 0) {
+				struct icalrecurrencetype **vv = ex ? &ev->exrules : &ev->rrules;
+				size_t *nn = ex ? &ev->n_exrules : &ev->n_rrules;
+				if (*nn < 16) {
+					struct icalrecurrencetype *nv = realloc(*vv, (*nn + 1) * sizeof *nv);
+					if (!nv)
+						return -1;
+					*vv = nv;
+					nv[(*nn)++] = r;
+				}
+				if (!ex && !ev->line_rrule)
+					ev->line_rrule = (int)l->line;
+				if (ex)
+					fail(&c, D_ICS_EXRULE, 1, ev->uid);
+			}
+		} else if (name_is(l, "RDATE")) {
+			list_values(&c, 1);
+		} else if (name_is(l, "EXDATE")) {
+			list_values(&c, 0);
+		} else if (name_is(l, "SEQUENCE")) {
+			long x = 0;
+			size_t j = 0, n = strlen(v);
+			for (; j < n && isdigit((unsigned char)v[j]) && x <= INT_MAX / 10; j++)
+				x = x * 10 + (v[j] - '0');
+			if (n == 0 || j != n)
+				fail(&c, D_ICS_BAD_INTEGER, vcol(l), "SEQUENCE", v);
+			else
+				ev->sequence = (int)x;
+		} else if (name_is(l, "STATUS")) {
+			snprintf(ev->status_text, sizeof ev->status_text, "%s", v);
+			for (char *p = ev->status_text; *p; p++)
+				*p = (char)toupper((unsigned char)*p);
+			if (strcmp(ev->status_text, "TENTATIVE") == 0)
+				ev->status = ICS_ST_TENTATIVE;
+			else if (strcmp(ev->status_text, "CONFIRMED") == 0)
+				ev->status = ICS_ST_CONFIRMED;
+			else if (strcmp(ev->status_text, "CANCELLED") == 0)
+				ev->status = ICS_ST_CANCELLED;
+			else
+				ev->status = ICS_ST_OTHER;
+		} else if (name_is(l, "TRANSP")) {
+			ev->transparent = strcasecmp(v, "TRANSPARENT") == 0;
+		} else if (name_is(l, "SUMMARY")) {
+			if (!ev->summary)
+				ev->summary = text_value(v);
+		} else if (name_is(l, "LOCATION")) {
+			if (!ev->location)
+				ev->location = text_value(v);
+		} else if (name_is(l, "CATEGORIES")) {
+			char *t = text_value(v);
+			append_text(&ev->categories, t);
+			free(t);
+		} else if (name_is(l, "ATTENDEE")) {
+			append_text(&ev->attendees, v);
+		} else if (name_is(l, "ORGANIZER")) {
+			if (!ev->organizer)
+				ev->organizer = strdup(v);
+		} else if (name_is(l, "FREEBUSY") && ev->kind == ICS_VFREEBUSY) {
+			freebusy(&c);
+		}
+	}
+	c.l = NULL;
+
+	if (ev->kind == ICS_VEVENT) {
+		char where[16];
+		snprintf(where, sizeof where, "line %d", ev->line);
+		if (!ev->has_dtstart && !ev->bad) {
+			fail(&c, D_ICS_NO_DTSTART, 1, what, ev->uid);
+			return 0;
+		}
+		if (ev->has_dtend && ev->has_duration) {
+			fail(&c, D_ICS_DTEND_DURATION, 1, what, ev->uid);
+			return 0;
+		}
+		if (ev->has_dtstart && ev->has_dtend) {
+			struct icaltimetype a = ev->dtstart, b = ev->dtend;
+			int cmp;
+			if (a.is_date || b.is_date || !a.zone || !b.zone) {
+				a.zone = b.zone = NULL; /* compare wall clocks */
+				if (a.is_date != b.is_date)
+					a.is_date = b.is_date = 0;
+			}
+			cmp = icaltime_compare(b, a);
+			if (cmp < 0)
+				fail(&c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+		}
+		if (ev->has_duration && ev->duration.is_neg)
+			fail(&c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+	}
+	return 0;
+}
+
+static void read_calendar_props(struct ics_feed *f, size_t ci, struct diag *d)
+{
+	const struct ics_scan *s = &f->scan;
+	const struct ics_comp *cp = &s->comps[ci];
+	size_t k = ci + 1;
+	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
+		if (k < s->n_comps && s->comps[k].begin == i) {
+			size_t skip_to = s->comps[k].end;
+			while (k < s->n_comps && s->comps[k].begin <= skip_to)
+				k++;
+			i = skip_to;
+			continue;
+		}
+		const struct ics_line *l = &s->lines[i];
+		if (!l->bad && name_is(l, "X-WR-TIMEZONE") && !f->x_wr_timezone) {
+			f->x_wr_timezone = strdup(value(l));
+			if (f->x_wr_timezone && *f->x_wr_timezone)
+				f->x_wr_zone = ics_tz_resolve(f->tz, f->x_wr_timezone, f->file, (int)l->line, d);
+		}
+	}
+}
+
+/* A component directly inside a VCALENDAR, or a bare one at the top of the
+ * file (read as if inside one; the scan warned). */
+static int in_calendar(const struct ics_scan *s, const struct ics_comp *cp)
+{
+	if (cp->depth == 0)
+		return strcmp(cp->name, "VCALENDAR") != 0;
+	return cp->depth == 1 && strcmp(s->comps[cp->parent].name, "VCALENDAR") == 0;
+}
+
+int ics_read(struct ics_feed *f, const char *file, struct bytes *src,
+	     const struct ics_limits *lim, struct diag *d)
+{
+	memset(f, 0, sizeof *f);
+	f->file = strdup(file);
+	f->src = *src;
+	src->data = NULL;
+	src->len = 0;
+	f->tz = ics_tzset_new();
+	if (!f->file || !f->tz || !f->src.data) {
+		diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
+		f->fatal = 1;
+		return -1;
+	}
+	hash_sha256_hex(f->src.data, f->src.len, f->hash);
+	if (ics_scan(&f->scan, f->file, f->src.data, f->src.len, lim, d) < 0) {
+		f->fatal = 1;
+		return -1;
+	}
+	const struct ics_scan *s = &f->scan;
+	/* time zones first: a TZID may be used before its VTIMEZONE */
+	for (size_t ci = 0; ci < s->n_comps; ci++) {
+		const struct ics_comp *cp = &s->comps[ci];
+		if (cp->complete && strcmp(cp->name, "VTIMEZONE") == 0 && in_calendar(s, cp))
+			if (ics_tzset_add_vtimezone(f->tz, s, cp->begin, cp->end, f->file, d) < 0) {
+				diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
+				f->fatal = 1;
+				return -1;
+			}
+	}
+	size_t n_events = 0;
+	for (size_t ci = 0; ci < s->n_comps; ci++) {
+		const struct ics_comp *cp = &s->comps[ci];
+		if (cp->depth == 0 && strcmp(cp->name, "VCALENDAR") == 0) {
+			read_calendar_props(f, ci, d);
+			continue;
+		}
+		if (!in_calendar(s, cp))
+			continue;
+		if (strcmp(cp->name, "VEVENT") != 0 && strcmp(cp->name, "VFREEBUSY") != 0)
+			continue;
+		if (++n_events > lim->max_components) {
+			char nb[32];
+			snprintf(nb, sizeof nb, "%zu", lim->max_components);
+			diag_add(d, D_ICS_TOO_MANY_COMPS, f->file, (int)s->lines[cp->begin].line, 1, nb);
+			f->fatal = 1;
+			return -1;
+		}
+		if (read_event(f, ci, lim, d) < 0) {
+			diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
+			f->fatal = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+size_t ics_feed_bad_count(const struct ics_feed *f)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->n_ev; i++)
+		n += f->ev[i].bad != 0;
+	return n;
+}
+
+static void event_release(struct ics_event *e)
+{
+	free(e->uid);
+	free(e->tzid);
+	free(e->rrules);
+	free(e->exrules);
+	free(e->rdates);
+	free(e->exdates);
+	free(e->busy);
+	free(e->summary);
+	free(e->location);
+	free(e->categories);
+	free(e->attendees);
+	free(e->organizer);
+}
+
+void ics_feed_release(struct ics_feed *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->n_ev; i++)
+		event_release(&f->ev[i]);
+	free(f->ev);
+	ics_scan_release(&f->scan);
+	ics_tzset_free(f->tz);
+	free(f->x_wr_timezone);
+	free(f->file);
+	bytes_release(&f->src);
+	memset(f, 0, sizeof *f);
+}
+
+void ics_rid_text(const struct ics_event *e, char *out)
+{
+	if (!e->has_rid) {
+		out[0] = 0;
+		return;
+	}
+	struct icaltimetype t = e->rid;
+	if (t.is_date) {
+		snprintf(out, 20, "%04d%02d%02d", t.year % 10000, t.month, t.day);
+	} else if (t.zone) {
+		time_fmt_utc((int64_t)icaltime_as_timet_with_zone(t, (icaltimezone *)t.zone), out);
+	} else {
+		snprintf(out, 20, "%04d%02d%02dT%02d%02d%02d", t.year % 10000, t.month, t.day,
+			 t.hour, t.minute, t.second);
+	}
+}

@@ -1,0 +1,420 @@
+/* scan.c: split iCalendar bytes into unfolded content lines and components (RFC 5545 3.1). */
+#include "dovetail/ics.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void ics_limits_default(struct ics_limits *lim)
+{
+	lim->max_file_bytes = 64u << 20;
+	lim->max_line_bytes = 1u << 20;
+	lim->max_lines = 4000000;
+	lim->max_depth = 8;
+	lim->max_components = 50000;
+	lim->max_series_occ = 20000;
+	lim->max_series_iter = 1000000;
+	lim->max_feed_occ = 2000000;
+	lim->cpu_budget_ms = 5000;
+}
+
+static int is_name_char(unsigned char c)
+{
+	return isalnum(c) || c == '-';
+}
+
+/* Length of a valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	if (c < 0x80)
+		return 1;
+	size_t len;
+	unsigned cp;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return len;
+}
+
+/* Physical line and column of byte `off` of logical line l: walk the source
+ * again, stepping over folds. Only used to report errors. */
+static void locate(const char *src, size_t len, const struct ics_line *l, size_t off,
+		   int *line, int *col)
+{
+	size_t p = l->src_off, k = 0;
+	int ln = (int)l->line, c = 1;
+	while (p < len && k < off) {
+		if (src[p] == '\r' || src[p] == '\n') {
+			if (src[p] == '\r' && p + 1 < len && src[p + 1] == '\n')
+				p++;
+			p++;
+			ln++;
+			c = 1;
+			if (p < len && (src[p] == ' ' || src[p] == '\t')) {
+				p++;
+				c = 2;
+			}
+			continue;
+		}
+		p++;
+		k++;
+		c++;
+	}
+	*line = ln;
+	*col = c;
+}
+
+static void upcase(char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s[i] = (char)toupper((unsigned char)s[i]);
+}
+
+/* Check name, parameters and the ':' of line l. On success sets name_len
+ * and value_off. Returns the byte offset of the first fault, or -1 if none,
+ * with *code set to the diagnostic. */
+static long parse_line(struct ics_line *l, enum diag_code *code)
+{
+	char *t = (char *)l->text;
+	size_t i = 0, n = l->len;
+	while (i < n && is_name_char((unsigned char)t[i]))
+		i++;
+	if (i == 0) {
+		*code = D_ICS_BAD_NAME;
+		return 0;
+	}
+	if (i == n || t[i] == ' ' || t[i] == '\t') {
+		*code = D_ICS_NO_COLON;
+		return (long)i;
+	}
+	if (t[i] != ';' && t[i] != ':') {
+		*code = D_ICS_BAD_NAME;
+		return (long)i;
+	}
+	l->name_len = (uint32_t)i;
+	upcase(t, i);
+	while (i < n && t[i] == ';') {
+		size_t p = ++i;
+		while (i < n && is_name_char((unsigned char)t[i]))
+			i++;
+		if (i == p || i >= n || t[i] != '=') {
+			*code = D_ICS_BAD_PARAM;
+			return (long)i;
+		}
+		i++;
+		for (;;) {
+			if (i < n && t[i] == '"') {
+				const char *q = memchr(t + i + 1, '"', n - i - 1);
+				if (!q) {
+					*code = D_ICS_BAD_PARAM;
+					return (long)i;
+				}
+				i = (size_t)(q - t) + 1;
+			} else {
+				while (i < n && t[i] != ';' && t[i] != ':' && t[i] != ',' && t[i] != '"')
+					i++;
+			}
+			if (i < n && t[i] == ',') {
+				i++;
+				continue;
+			}
+			break;
+		}
+		if (i >= n || (t[i] != ';' && t[i] != ':')) {
+			*code = i >= n ? D_ICS_NO_COLON : D_ICS_BAD_PARAM;
+			return (long)i;
+		}
+	}
+	l->value_off = (uint32_t)(i + 1);
+	return -1;
+}
+
+static int push_comp(struct ics_scan *s, const char *name, size_t begin, int32_t parent, int depth)
+{
+	struct ics_comp *c = BUF_PUSH(s->comps, s->n_comps, s->cap_comps);
+	if (!c)
+		return -1;
+	memset(c, 0, sizeof *c);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	c->begin = (uint32_t)begin;
+	c->parent = parent;
+	c->depth = depth;
+	return 0;
+}
+
+int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
+	     const struct ics_limits *lim, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->arena = malloc(len + 2);
+	if (!s->arena) {
+		diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
+		return -1;
+	}
+	size_t p = 0, a = 0;
+	unsigned line = 1;
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+		p = 3;
+	int32_t open = -1; /* innermost open component */
+	int depth = 0, seen_cal = 0;
+	char numbuf[32], numbuf2[32];
+
+	while (p < len) {
+		size_t start = p, a0 = a;
+		unsigned l0 = line;
+		int too_long = 0;
+		/* one logical line: a physical line plus its continuation lines */
+		for (;;) {
+			size_t q = p;
+			while (q < len && src[q] != '\n' && src[q] != '\r')
+				q++;
+			size_t seg = q - p;
+			if (!too_long && a - a0 + seg > lim->max_line_bytes)
+				too_long = 1;
+			if (!too_long) {
+				memcpy(s->arena + a, src + p, seg);
+				a += seg;
+			}
+			p = q;
+			if (p < len && src[p] == '\r')
+				p++;
+			if (p < len && src[p] == '\n')
+				p++;
+			if (p < len && (src[p] == ' ' || src[p] == '\t') && p > start) {
+				line++;
+				p++; /* the fold: line ending plus one blank */
+				continue;
+			}
+			line++;
+			break;
+		}
+		if (too_long) {
+			a = a0;
+			snprintf(numbuf, sizeof numbuf, "%zu", lim->max_line_bytes);
+			diag_add(d, D_ICS_LINE_TOO_LONG, file, (int)l0, 1, numbuf);
+		}
+		size_t n = a - a0;
+		s->arena[a++] = 0;
+		if (n == 0 && !too_long) {
+			a = a0;
+			continue; /* blank line */
+		}
+		if (s->n_lines >= lim->max_lines) {
+			snprintf(numbuf, sizeof numbuf, "%zu", lim->max_lines);
+			diag_add(d, D_ICS_TOO_MANY_LINES, file, (int)l0, 1, numbuf);
+			s->fatal = 1;
+			return -1;
+		}
+		struct ics_line *l = BUF_PUSH(s->lines, s->n_lines, s->cap_lines);
+		if (!l) {
+			diag_add(d, D_INTERNAL, file, (int)l0, 0, "out of memory");
+			return -1;
+		}
+		memset(l, 0, sizeof *l);
+		l->text = s->arena + a0;
+		l->len = (uint32_t)n;
+		l->line = l0;
+		l->src_off = start;
+		l->src_end = p;
+		if (too_long) {
+			l->bad = 1;
+			continue;
+		}
+		/* encoding: UTF-8 (RFC 5545 3.1.4), no NUL */
+		const unsigned char *u = (const unsigned char *)l->text;
+		for (size_t i = 0; i < n;) {
+			int ln, col;
+			if (u[i] == 0) {
+				locate(src, len, l, i, &ln, &col);
+				diag_add(d, D_ICS_CONTROL, file, ln, col, "00");
+				l->bad = 1;
+				break;
+			}
+			size_t k = utf8_len(u + i, n - i);
+			if (!k) {
+				locate(src, len, l, i, &ln, &col);
+				diag_add(d, D_ICS_BAD_UTF8, file, ln, col);
+				l->bad = 1;
+				break;
+			}
+			i += k;
+		}
+		if (l->bad)
+			continue;
+		enum diag_code code = D_ICS_BAD_NAME;
+		long fault = parse_line(l, &code);
+		if (fault >= 0) {
+			int ln, col;
+			locate(src, len, l, (size_t)fault, &ln, &col);
+			char nm[40];
+			size_t k = 0;
+			while (k < n && k < sizeof nm - 1 && is_name_char(u[k])) {
+				nm[k] = (char)toupper(u[k]);
+				k++;
+			}
+			nm[k] = 0;
+			diag_add(d, code, file, ln, col, k ? nm : "the line");
+			l->bad = 1;
+			continue;
+		}
+		const char *v = l->text + l->value_off;
+		int is_begin = l->name_len == 5 && memcmp(l->text, "BEGIN", 5) == 0;
+		int is_end = l->name_len == 3 && memcmp(l->text, "END", 3) == 0;
+		if (is_begin || is_end) {
+			char name[64];
+			snprintf(name, sizeof name, "%s", v);
+			size_t k = strlen(name);
+			while (k && (name[k - 1] == ' ' || name[k - 1] == '\t'))
+				name[--k] = 0;
+			upcase(name, k);
+			size_t idx = s->n_lines - 1;
+			if (is_begin) {
+				if (open < 0 && strcmp(name, "VCALENDAR") != 0) {
+					diag_add(d, D_ICS_BARE, file, (int)l0, 1, name);
+					seen_cal = 1;
+				}
+				if (depth >= lim->max_depth) {
+					snprintf(numbuf, sizeof numbuf, "%d", lim->max_depth);
+					diag_add(d, D_ICS_NESTING, file, (int)l0, 1, numbuf);
+					s->fatal = 1;
+					return -1;
+				}
+				if (s->n_comps >= lim->max_components * 4 + 64) {
+					snprintf(numbuf, sizeof numbuf, "%zu", lim->max_components);
+					diag_add(d, D_ICS_TOO_MANY_COMPS, file, (int)l0, 1, numbuf);
+					s->fatal = 1;
+					return -1;
+				}
+				if (push_comp(s, name, idx, open, depth) < 0) {
+					diag_add(d, D_INTERNAL, file, (int)l0, 0, "out of memory");
+					return -1;
+				}
+				if (strcmp(name, "VCALENDAR") == 0 && open < 0)
+					seen_cal = 1;
+				open = (int32_t)(s->n_comps - 1);
+				depth++;
+			} else {
+				int32_t c = open;
+				while (c >= 0 && strncmp(s->comps[c].name, name, sizeof s->comps[c].name) != 0)
+					c = s->comps[c].parent;
+				if (c < 0) {
+					diag_add(d, D_ICS_END_UNOPENED, file, (int)l0, 5, name);
+					l->bad = 1;
+					continue;
+				}
+				/* close what was left open inside it */
+				while (open != c) {
+					snprintf(numbuf, sizeof numbuf, "%u", s->lines[s->comps[open].begin].line);
+					diag_add(d, D_ICS_END_MISMATCH, file, (int)l0, 5, name,
+						 s->comps[open].name, numbuf);
+					s->comps[open].end = (uint32_t)idx;
+					open = s->comps[open].parent;
+					depth--;
+				}
+				s->comps[c].end = (uint32_t)idx;
+				s->comps[c].complete = 1;
+				open = s->comps[c].parent;
+				depth--;
+			}
+			continue;
+		}
+		if (open < 0) {
+			char nm[40];
+			snprintf(nm, sizeof nm, "%.*s", (int)(l->name_len < 32 ? l->name_len : 32), l->text);
+			diag_add(d, D_ICS_OUTSIDE, file, (int)l0, 1, nm);
+			l->bad = 1;
+		}
+	}
+	/* anything still open: the file was cut short */
+	for (int32_t c = open; c >= 0; c = s->comps[c].parent) {
+		s->comps[c].end = (uint32_t)(s->n_lines ? s->n_lines - 1 : 0);
+		if (s->comps[c].parent < 0) {
+			snprintf(numbuf2, sizeof numbuf2, "%u", s->lines[s->comps[c].begin].line);
+			diag_add(d, D_ICS_UNCLOSED, file, (int)(line > 1 ? line - 1 : 1), 1,
+				 s->comps[c].name, numbuf2);
+		}
+	}
+	if (!s->n_lines) {
+		diag_add(d, D_ICS_EMPTY, file, 1, 1);
+		s->fatal = 1;
+		return -1;
+	}
+	if (!seen_cal) {
+		diag_add(d, D_ICS_NO_CALENDAR, file, 1, 1);
+		s->fatal = 1;
+		return -1;
+	}
+	return 0;
+}
+
+void ics_scan_release(struct ics_scan *s)
+{
+	if (!s)
+		return;
+	free(s->arena);
+	free(s->lines);
+	free(s->comps);
+	memset(s, 0, sizeof *s);
+}
+
+const char *ics_line_param(const struct ics_line *l, const char *name,
+			   char *buf, size_t bufsz)
+{
+	const char *t = l->text;
+	size_t i = l->name_len, end = l->value_off ? l->value_off - 1 : l->name_len;
+	size_t nl = strlen(name);
+	while (i < end && t[i] == ';') {
+		size_t p = ++i;
+		while (i < end && t[i] != '=')
+			i++;
+		int match = i - p == nl && strncasecmp(t + p, name, nl) == 0;
+		i++; /* '=' */
+		size_t vs = i;
+		int quoted = 0;
+		while (i < end && t[i] != ';') {
+			if (t[i] == '"') {
+				quoted = 1;
+				const char *q = memchr(t + i + 1, '"', end - i - 1);
+				i = q ? (size_t)(q - t) + 1 : end;
+			} else {
+				i++;
+			}
+		}
+		if (match) {
+			size_t vn = i - vs;
+			const char *v = t + vs;
+			if (quoted && vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
+				v++;
+				vn -= 2;
+			}
+			if (vn >= bufsz)
+				vn = bufsz - 1;
+			memcpy(buf, v, vn);
+			buf[vn] = 0;
+			return buf;
+		}
+	}
+	return NULL;
+}

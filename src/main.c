@@ -1,0 +1,116 @@
+/* main.c: the front end: global options, the command table, exit statuses. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int, char **, struct app *);
+	int flags;
+	const char *summary;
+} commands[] = {
+	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
+	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
+	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+};
+
+static void usage(FILE *fp)
+{
+	fputs("usage: dovetail [--db FILE] [--now TIME] [-v] COMMAND [ARGS]\n\n"
+	      "commands:\n", fp);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 'dovetail COMMAND --help' for a command's options.\n"
+	      "Environment: DOVETAIL_DB (database), DOVETAIL_NOW (pinned clock), TZ.\n"
+	      "Exit status: 0 ok, 1 bad input, 2 usage, 3 store, 4 cannot read, 5 limit, 70 internal.\n", fp);
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	diag_init(&app.diag);
+	ics_limits_default(&app.lim);
+	icalerror_set_errors_are_fatal(0);
+	icalerror_set_error_state(ICAL_PARSE_ERROR, ICAL_ERROR_NONFATAL);
+	icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
+
+	const char *db = getenv("DOVETAIL_DB"), *now = getenv("DOVETAIL_NOW");
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0, 0, 0, 0 },
+	};
+	int c, status = DV_EXIT_OK;
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'n': now = optarg; break;
+		case 'v': app.verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("dovetail 0.1.0"); return 0;
+		default: usage(stderr); return DV_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return DV_EXIT_USAGE;
+	}
+	const struct cmd *cmd = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "dovetail: error: unknown command '%s'\n", argv[optind]);
+		usage(stderr);
+		return DV_EXIT_USAGE;
+	}
+	if (now && *now) {
+		if (cli_time(&app, "--now/DOVETAIL_NOW", now, &app.now) < 0) {
+			cli_flush_diag(&app);
+			return DV_EXIT_USAGE;
+		}
+		app.now_pinned = 1;
+	} else {
+		app.now = (int64_t)time(NULL); /* only when nothing pins the clock */
+	}
+	if (db && *db) {
+		app.db_path = db;
+	} else {
+		app.db_path = store_default_path(app.db_buf, sizeof app.db_buf);
+		app.db_default = 1;
+	}
+	int sub_argc = argc - optind;
+	char **sub_argv = argv + optind;
+	int wants_help = 0;
+	for (int i = 1; i < sub_argc; i++)
+		if (strcmp(sub_argv[i], "--help") == 0 || strcmp(sub_argv[i], "-h") == 0)
+			wants_help = 1;
+	if ((cmd->flags & NEEDS_STORE) && !wants_help) {
+		if (!app.db_path) {
+			diag_add(&app.diag, D_USAGE, NULL, 0, 0, "no database: give --db, DOVETAIL_DB, or set HOME");
+		} else {
+			store_open(&app.store, app.db_path, app.db_default, &app.diag);
+		}
+		if (!app.store) {
+			cli_flush_diag(&app);
+			status = diag_exit_status(&app.diag);
+			diag_release(&app.diag);
+			return status ? status : DV_EXIT_STORE;
+		}
+	}
+	optind = 0; /* glibc: start the command's own getopt afresh */
+	status = cmd->fn(sub_argc, sub_argv, &app);
+	cli_flush_diag(&app);
+	if (status == DV_EXIT_OK)
+		status = diag_exit_status(&app.diag);
+	store_close(app.store);
+	diag_release(&app.diag);
+	icaltimezone_free_builtin_timezones();
+	return status;
+}

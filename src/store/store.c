@@ -1,0 +1,229 @@
+/* store.c: open the SQLite file safely and migrate its schema by PRAGMA user_version. */
+#include "store_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Each step moves the schema from version i to i + 1. Never edit a step
+ * that has shipped; add one. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE feed ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source TEXT NOT NULL UNIQUE,"
+	"  practitioner TEXT,"
+	"  content_sha256 TEXT NOT NULL,"
+	"  win_from INTEGER NOT NULL,"
+	"  win_to INTEGER NOT NULL,"
+	"  zone TEXT NOT NULL,"
+	"  imported_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed_id INTEGER NOT NULL REFERENCES feed(id) ON DELETE CASCADE,"
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL CHECK (kind IN ('event', 'freebusy')),"
+	"  sequence INTEGER NOT NULL DEFAULT 0,"
+	"  status TEXT,"
+	"  transparent INTEGER NOT NULL DEFAULT 0,"
+	"  tzid TEXT,"
+	"  summary TEXT,"
+	"  location TEXT,"
+	"  categories TEXT,"
+	"  attendees TEXT,"
+	"  organizer TEXT,"
+	"  content_sha256 TEXT NOT NULL,"
+	"  raw TEXT NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  UNIQUE (feed_id, uid, rid)"
+	");"
+	"CREATE TABLE occurrence ("
+	"  id INTEGER PRIMARY KEY,"
+	"  event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  all_day INTEGER NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  busy INTEGER NOT NULL,"
+	"  tentative INTEGER NOT NULL"
+	");"
+	"CREATE INDEX occurrence_event ON occurrence(event_id);"
+	"CREATE INDEX occurrence_start ON occurrence(start_utc);",
+};
+
+const char *store_default_path(char *buf, size_t bufsz)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+	if (xdg && *xdg == '/')
+		n = snprintf(buf, bufsz, "%s/dovetail/dovetail.db", xdg);
+	else if (home && *home)
+		n = snprintf(buf, bufsz, "%s/.local/share/dovetail/dovetail.db", home);
+	else
+		return NULL;
+	return n > 0 && (size_t)n < bufsz ? buf : NULL;
+}
+
+static int mkdirs(const char *path)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	char *slash = strrchr(tmp, '/');
+	if (!slash || slash == tmp)
+		return 0;
+	*slash = 0;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Refuse a file that group or others can use; 0 also when it is absent. */
+static int check_private(const char *path, const char *shown, struct diag *d, int *exists)
+{
+	struct stat st;
+	*exists = 0;
+	if (lstat(path, &st) < 0)
+		return 0;
+	*exists = 1;
+	if (!S_ISREG(st.st_mode)) {
+		diag_add(d, D_STORE_NOT_FILE, NULL, 0, 0, shown);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		char mode[8];
+		snprintf(mode, sizeof mode, "%04o", (unsigned)(st.st_mode & 07777));
+		diag_add(d, D_STORE_PERM, NULL, 0, 0, shown, mode);
+		return -1;
+	}
+	return 0;
+}
+
+int store_sql_error(struct store *s, struct diag *d)
+{
+	diag_add(d, D_STORE_SQL, NULL, 0, 0, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int migrate(struct store *s, struct diag *d)
+{
+	sqlite3_stmt *st;
+	int version = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	int known = (int)(sizeof migrations / sizeof *migrations);
+	if (version > known) {
+		char a[16], b[16];
+		snprintf(a, sizeof a, "%d", version);
+		snprintf(b, sizeof b, "%d", known);
+		diag_add(d, D_STORE_NEWER, NULL, 0, 0, a, b);
+		return -1;
+	}
+	if (version == known)
+		return 0;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	for (int v = version; v < known; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+			store_sql_error(s, d);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		store_sql_error(s, d);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int store_open(struct store **out, const char *path, int create_dir, struct diag *d)
+{
+	*out = NULL;
+	char side[4200];
+	int exists;
+	if (check_private(path, path, d, &exists) < 0)
+		return -1;
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < 3; i++) {
+		int e;
+		snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
+		if (check_private(side, side, d, &e) < 0)
+			return -1;
+	}
+	if (!exists) {
+		if (create_dir && mkdirs(path) < 0) {
+			diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(errno));
+			return -1;
+		}
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(errno));
+			return -1;
+		}
+		if (fd >= 0) {
+			fchmod(fd, 0600); /* whatever the umask said */
+			close(fd);
+		}
+	}
+	struct store *s = calloc(1, sizeof *s);
+	if (!s) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		store_close(s);
+		return -1;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_busy_timeout(s->db, 10000);
+	char *err = NULL;
+	if (sqlite3_exec(s->db,
+			 "PRAGMA journal_mode = WAL;"
+			 "PRAGMA foreign_keys = ON;"
+			 "PRAGMA secure_delete = ON;"
+			 "PRAGMA trusted_schema = OFF;"
+			 "PRAGMA synchronous = NORMAL;",
+			 NULL, NULL, &err) != SQLITE_OK) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, err ? err : "PRAGMA failed");
+		sqlite3_free(err);
+		store_close(s);
+		return -1;
+	}
+	if (migrate(s, d) < 0) {
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}

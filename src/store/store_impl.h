@@ -1,0 +1,16 @@
+/* store_impl.h: what the store's own files share; not part of the API. */
+#ifndef DOVETAIL_STORE_IMPL_H
+#define DOVETAIL_STORE_IMPL_H
+
+#include <sqlite3.h>
+
+#include "dovetail/store.h"
+
+struct store {
+	sqlite3 *db;
+};
+
+/* Report the connection's last error as D_STORE_SQL; returns -1. */
+int store_sql_error(struct store *s, struct diag *d);
+
+#endif

@@ -1,0 +1,63 @@
+/* hash.c: SHA-256 content hashes, through OpenSSL's libcrypto. */
+#include "dovetail/util.h"
+
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+
+struct hash_ctx {
+	EVP_MD_CTX *md;
+};
+
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+void hash_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
+	hex(md, n, out);
+}
+
+struct hash_ctx *hash_new(void)
+{
+	struct hash_ctx *h = malloc(sizeof *h);
+	if (!h)
+		return NULL;
+	h->md = EVP_MD_CTX_new();
+	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(h->md);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void hash_update(struct hash_ctx *h, const void *data, size_t len)
+{
+	EVP_DigestUpdate(h->md, data, len);
+}
+
+void hash_final_hex(struct hash_ctx *h, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+	EVP_DigestFinal_ex(h->md, md, &n);
+	hex(md, n, out);
+}
+
+void hash_free(struct hash_ctx *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->md);
+	free(h);
+}
