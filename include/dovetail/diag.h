@@ -35,7 +35,9 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_EMPTY,           ERROR,   INPUT,  "empty file: no iCalendar data") \
 	X(D_ICS_LINE_TOO_LONG,   ERROR,   LIMIT,  "content line is longer than the limit of %s bytes") \
 	X(D_ICS_TOO_MANY_LINES,  ERROR,   LIMIT,  "more than %s content lines") \
-	X(D_ICS_BAD_UTF8,        ERROR,   INPUT,  "invalid UTF-8 byte sequence") \
+	X(D_ICS_BAD_UTF8,        WARNING, OK,     "invalid UTF-8 byte sequence; each bad byte is read as '?'") \
+	X(D_ICS_LINE_IGNORED,    WARNING, OK,     "malformed %s line ignored (it is not one dovetail needs)") \
+	X(D_ICS_LENIENT,         WARNING, OK,     "%s: %s; read as %s") \
 	X(D_ICS_CONTROL,         ERROR,   INPUT,  "control character 0x%s in a content line") \
 	X(D_ICS_BAD_NAME,        ERROR,   INPUT,  "expected a property name (letters, digits and '-')") \
 	X(D_ICS_BAD_PARAM,       ERROR,   INPUT,  "malformed parameter in %s") \

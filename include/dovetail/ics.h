@@ -38,7 +38,8 @@ struct ics_line {
 	uint32_t value_off;  /* the value is text[value_off, len) */
 	size_t src_off;      /* byte offset in the source of its first byte */
 	size_t src_end;      /* byte offset just past its line ending */
-	int bad;             /* malformed (already reported); text is "" */
+	int bad;             /* malformed, already reported: 1 spoils its component,
+				2 is a non-essential line that is only ignored */
 };
 
 /* A component as BEGIN ... END lines. */

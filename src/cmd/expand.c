@@ -76,11 +76,12 @@ int cmd_expand(int argc, char **argv, struct app *app)
 			if (x->has_rid)
 				ics_fmt_time(x->rid, x->rid_kind, rid);
 			const char *st = e->status_text[0] ? e->status_text : "-";
-			size_t len = strlen(s) + strlen(en) + strlen(e->uid) + strlen(rid) + strlen(st) + 6;
+			const char *uid = e->uid_synthesized ? "-" : e->uid;
+			size_t len = strlen(s) + strlen(en) + strlen(uid) + strlen(rid) + strlen(st) + 6;
 			char *line = malloc(len);
 			if (!line)
 				break;
-			snprintf(line, len, "%s\t%s\t%s\t%s\t%s", s, en, e->uid, rid, st);
+			snprintf(line, len, "%s\t%s\t%s\t%s\t%s", s, en, uid, rid, st);
 			lines[n++] = line;
 		}
 		if (n > 1)

@@ -92,11 +92,20 @@ static int time_value(struct ctx *c, const char *v, size_t n, struct icaltimetyp
 	const struct ics_line *l = c->l;
 	char pbuf[256], vtype[32];
 	int is_utc;
+	while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--; /* trailing blanks, as some exporters write */
 	if (parse_time_text(v, n, out, &is_utc) < 0)
 		return -1;
 	const char *vt = ics_line_param(l, "VALUE", vtype, sizeof vtype);
-	if (vt && strcasecmp(vt, "DATE") == 0 && !out->is_date)
-		return -1;
+	if (vt && strcasecmp(vt, "DATE") == 0 && !out->is_date) {
+		char nm[48];
+		prop_name(l, nm, sizeof nm);
+		diag_add(c->d, D_ICS_LENIENT, c->f->file, (int)l->line, vcol(l), nm,
+			 "VALUE=DATE with a date-time", "its date");
+		out->is_date = 1;
+		out->hour = out->minute = out->second = 0;
+		return 0;
+	}
 	if (vt && strcasecmp(vt, "DATE-TIME") == 0 && out->is_date)
 		return -1;
 	if (is_utc) {
@@ -177,14 +186,29 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 	prop_name(c->l, nm, sizeof nm);
 	/* libical quietly turns INTERVAL=0 or -2 into 1 and a bad COUNT into 0:
 	 * check the parts it mends before handing the rule over. */
-	int has_count = 0, has_until = 0, has_freq = 0;
+	int has_count = 0, has_until = 0, has_freq = 0, dropped = 0;
+	char clean[1024];
+	size_t clean_n = 0;
+	clean[0] = 0;
 	for (const char *p = v; *p;) {
 		const char *e = strchr(p, ';');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		const char *eq = memchr(p, '=', n);
 		if (!eq) {
-			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(p - v), nm, "a part without '='");
-			return -1;
+			diag_add(c->d, D_ICS_LENIENT, c->f->file, (int)c->l->line, vcol(c->l) + (int)(p - v),
+				 nm, "a part without '='", "absent");
+			dropped = 1;
+			p += n;
+			if (*p == ';')
+				p++;
+			continue;
+		}
+		if (clean_n + n + 2 < sizeof clean) {
+			if (clean_n)
+				clean[clean_n++] = ';';
+			memcpy(clean + clean_n, p, n);
+			clean_n += n;
+			clean[clean_n] = 0;
 		}
 		size_t kn = (size_t)(eq - p);
 		const char *val = eq + 1;
@@ -222,7 +246,7 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 		return -1;
 	}
 	icalerror_clear_errno();
-	*out = icalrecurrencetype_from_string(v);
+	*out = icalrecurrencetype_from_string(dropped ? clean : v);
 	if (out->freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR) {
 		icalerror_clear_errno();
 		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "a part or value libical does not accept");
@@ -431,7 +455,7 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 		if (k < s->n_comps && s->comps[k].begin == i) {
 			size_t skip_to = s->comps[k].end;
 			for (size_t j = i; j <= skip_to && j < s->n_lines; j++)
-				if (s->lines[j].bad)
+				if (s->lines[j].bad == 1)
 					ev->bad = 1;
 			while (k < s->n_comps && s->comps[k].begin <= skip_to)
 				k++;
@@ -440,7 +464,8 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 		}
 		const struct ics_line *l = &s->lines[i];
 		if (l->bad) {
-			ev->bad = 1;
+			if (l->bad == 1)
+				ev->bad = 1;
 			continue;
 		}
 		if (name_is(l, "UID") && !ev->uid)
@@ -471,6 +496,16 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 			continue;
 		c.l = l;
 		const char *v = value(l);
+		char trimmed[128];
+		if (l->len - l->value_off < sizeof trimmed && l->len > l->value_off &&
+		    (v[l->len - l->value_off - 1] == ' ' || v[l->len - l->value_off - 1] == '\t')) {
+			size_t tn = l->len - l->value_off;
+			memcpy(trimmed, v, tn);
+			while (tn && (trimmed[tn - 1] == ' ' || trimmed[tn - 1] == '\t'))
+				tn--;
+			trimmed[tn] = 0;
+			v = trimmed;
+		}
 		if (name_is(l, "DTSTART")) {
 			if (!ev->has_dtstart && one_time(&c, &ev->dtstart) == 0) {
 				char tb[256];

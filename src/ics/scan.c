@@ -125,6 +125,11 @@ static long parse_line(struct ics_line *l, enum diag_code *code)
 		}
 		i++;
 		for (;;) {
+			size_t ws = i;
+			while (ws < n && (t[ws] == ' ' || t[ws] == '\t'))
+				ws++; /* a fold inside a parameter can leave a blank before the quote */
+			if (ws < n && t[ws] == '"')
+				i = ws;
 			if (i < n && t[i] == '"') {
 				const char *q = memchr(t + i + 1, '"', n - i - 1);
 				if (!q) {
@@ -149,6 +154,18 @@ static long parse_line(struct ics_line *l, enum diag_code *code)
 	}
 	l->value_off = (uint32_t)(i + 1);
 	return -1;
+}
+
+/* Properties whose loss would change when or whether an event happens. */
+static int essential(const char *name)
+{
+	static const char *const names[] = { "BEGIN", "END", "UID", "DTSTART", "DTEND", "DURATION",
+		"RRULE", "RDATE", "EXDATE", "EXRULE", "RECURRENCE-ID", "STATUS", "TRANSP", "SEQUENCE",
+		"TZID", "TZOFFSETFROM", "TZOFFSETTO", "FREEBUSY" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(name, names[i]) == 0)
+			return 1;
+	return 0;
 }
 
 static int push_comp(struct ics_scan *s, const char *name, size_t begin, int32_t parent, int depth)
@@ -178,7 +195,7 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
 		p = 3;
 	int32_t open = -1; /* innermost open component */
-	int depth = 0, seen_cal = 0;
+	int depth = 0, seen_cal = 0, bad_utf8_seen = 0;
 	char numbuf[32], numbuf2[32];
 
 	while (p < len) {
@@ -254,10 +271,14 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 			}
 			size_t k = utf8_len(u + i, n - i);
 			if (!k) {
-				locate(src, len, l, i, &ln, &col);
-				diag_add(d, D_ICS_BAD_UTF8, file, ln, col);
-				l->bad = 1;
-				break;
+				/* Latin-1 exports are common: keep the line, mend the byte */
+				if (!bad_utf8_seen) {
+					locate(src, len, l, i, &ln, &col);
+					diag_add(d, D_ICS_BAD_UTF8, file, ln, col);
+				}
+				bad_utf8_seen = 1;
+				((char *)l->text)[i] = '?';
+				k = 1;
 			}
 			i += k;
 		}
@@ -275,8 +296,13 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 				k++;
 			}
 			nm[k] = 0;
-			diag_add(d, code, file, ln, col, k ? nm : "the line");
-			l->bad = 1;
+			if (k && !essential(nm)) {
+				diag_add(d, D_ICS_LINE_IGNORED, file, ln, col, nm);
+				l->bad = 2;
+			} else {
+				diag_add(d, code, file, ln, col, k ? nm : "the line");
+				l->bad = 1;
+			}
 			continue;
 		}
 		const char *v = l->text + l->value_off;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libical/icaltz-util.h>
 #include <unicode/ucal.h>
 #include <unicode/ustring.h>
 
@@ -190,7 +191,7 @@ static int is_utc_name(const char *n)
 
 /* The builtin zone named exactly `name`, checked against libical's list so
  * that a hostile TZID never becomes a file path. */
-static icaltimezone *iana(const char *name)
+static icaltimezone *iana_exact(const char *name)
 {
 	if (is_utc_name(name))
 		return icaltimezone_get_utc_timezone();
@@ -204,6 +205,53 @@ static icaltimezone *iana(const char *name)
 			return icaltimezone_get_builtin_timezone(name);
 	}
 	return NULL;
+}
+
+/* Zones ICU knows but libical's list lacks (Etc/GMT-2 and the like): read
+ * from the system's zoneinfo by libical's own tzfile reader. The name is
+ * an ICU system ID by now, so never a path of the feed's choosing. */
+static icaltimezone *system_zone(const char *name)
+{
+	static struct { char name[80]; icaltimezone *zone; } cache[64];
+	static size_t n_cache;
+	for (size_t i = 0; i < n_cache; i++)
+		if (strcmp(cache[i].name, name) == 0)
+			return cache[i].zone;
+	if (n_cache == sizeof cache / sizeof *cache)
+		return NULL;
+	icalcomponent *c = icaltzutil_fetch_timezone(name);
+	icaltimezone *z = NULL;
+	if (c) {
+		z = icaltimezone_new();
+		if (z && !icaltimezone_set_component(z, c)) {
+			icaltimezone_free(z, 1);
+			z = NULL;
+		}
+	}
+	snprintf(cache[n_cache].name, sizeof cache[n_cache].name, "%s", name);
+	cache[n_cache++].zone = z;
+	return z;
+}
+
+/* A name, or its canonical form through ICU (US/Eastern -> America/New_York). */
+static icaltimezone *iana(const char *name)
+{
+	icaltimezone *z = iana_exact(name);
+	if (z || !safe_zone_name(name) || is_utc_name(name))
+		return z;
+	UChar in[80], out[80];
+	UErrorCode st = U_ZERO_ERROR;
+	UBool system = 0;
+	u_uastrcpy(in, name);
+	int32_t n = ucal_getCanonicalTimeZoneID(in, -1, out, 80, &system, &st);
+	if (U_FAILURE(st) || n <= 0 || n >= 80 || !system)
+		return NULL;
+	out[n] = 0;
+	char buf[80];
+	u_austrcpy(buf, out);
+	if (strcmp(buf, name) != 0 && (z = iana_exact(buf)) != NULL)
+		return z;
+	return system_zone(buf);
 }
 
 /* An IANA name inside a vendor prefix: "/mozilla.org/20050126_1/Europe/London",
@@ -267,6 +315,11 @@ static const struct { const char *text, *iana; } display_names[] = {
 	{ "Hawaii", "Pacific/Honolulu" },
 	{ "Arizona", "America/Phoenix" },
 	{ "Greenwich Mean Time", "Europe/London" },
+	{ "Dublin, Edinburgh, Lisbon, London", "Europe/London" },
+	{ "Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna", "Europe/Berlin" },
+	{ "Brussels, Copenhagen, Madrid, Paris", "Europe/Paris" },
+	{ "Belgrade, Bratislava, Budapest, Ljubljana, Prague", "Europe/Budapest" },
+	{ "Sarajevo, Skopje, Warsaw, Zagreb", "Europe/Warsaw" },
 	{ "Coordinated Universal Time", "UTC" },
 };
 
@@ -297,7 +350,7 @@ const char *ics_tz_display_to_iana(const char *display, char *buf, size_t bufsz)
 	while (*p == ' ')
 		p++;
 	for (size_t i = 0; i < sizeof display_names / sizeof *display_names; i++)
-		if (strncasecmp(p, display_names[i].text, strlen(display_names[i].text)) == 0) {
+		if (strstr(p, display_names[i].text)) {
 			snprintf(buf, bufsz, "%s", display_names[i].iana);
 			return buf;
 		}
@@ -328,9 +381,12 @@ const char *ics_tz_display_to_iana(const char *display, char *buf, size_t bufsz)
 			const char *last = loc ? strrchr(loc, '/') : NULL;
 			if (!last || strcasecmp(last + 1, city) != 0)
 				continue;
-			icaltimezone *bz = icaltimezone_get_builtin_timezone(loc);
+			/* loading a zone may move libical's strings: copy first */
+			char name[96];
+			snprintf(name, sizeof name, "%s", loc);
+			icaltimezone *bz = icaltimezone_get_builtin_timezone(name);
 			if (bz && std_offset(bz) == off) {
-				snprintf(buf, bufsz, "%s", loc);
+				snprintf(buf, bufsz, "%s", name);
 				return buf;
 			}
 		}
@@ -357,7 +413,20 @@ icaltimezone *ics_tz_resolve(struct ics_tzset *set, const char *tzid,
 	struct tz_entry *e = find(set, tzid, 0, set->n);
 	if (e)
 		return e->zone;
-	icaltimezone *z = ics_tz_builtin(tzid);
+	/* " 1" against a VTIMEZONE "1": blanks around a TZID carry no meaning */
+	char trimmed[256];
+	const char *p = tzid;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	snprintf(trimmed, sizeof trimmed, "%s", p);
+	size_t k = strlen(trimmed);
+	while (k && (trimmed[k - 1] == ' ' || trimmed[k - 1] == '\t'))
+		trimmed[--k] = 0;
+	icaltimezone *z = NULL;
+	if (strcmp(trimmed, tzid) != 0 && (e = find(set, trimmed, 0, set->n_vtz)) != NULL)
+		z = e->zone;
+	if (!z)
+		z = ics_tz_builtin(trimmed);
 	if (!z)
 		diag_add(d, D_ICS_TZ_UNKNOWN, file, line, 1, tzid);
 	add(set, tzid, z, 0); /* cache, so each TZID is reported once */
