@@ -306,10 +306,10 @@ static int std_offset(icaltimezone *z)
 }
 
 static const struct { const char *text, *iana; } display_names[] = {
-	{ "Eastern Time (US & Canada)", "America/New_York" },
-	{ "Central Time (US & Canada)", "America/Chicago" },
-	{ "Mountain Time (US & Canada)", "America/Denver" },
-	{ "Pacific Time (US & Canada)", "America/Los_Angeles" },
+	{ "Eastern Time (US", "America/New_York" },
+	{ "Central Time (US", "America/Chicago" },
+	{ "Mountain Time (US", "America/Denver" },
+	{ "Pacific Time (US", "America/Los_Angeles" },
 	{ "Atlantic Time (Canada)", "America/Halifax" },
 	{ "Alaska", "America/Anchorage" },
 	{ "Hawaii", "Pacific/Honolulu" },

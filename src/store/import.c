@@ -91,33 +91,57 @@ static const char *reason_of(const struct diag *d, const struct ics_event *e, si
 	return "a line of it is malformed";
 }
 
+static struct imp *sort_imp;
+static int cmp_key(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(sort_imp->f->ev[i].uid, sort_imp->f->ev[j].uid);
+	if (!c)
+		c = strcmp(sort_imp->rid[i], sort_imp->rid[j]);
+	return c ? c : (i > j) - (i < j);
+}
+
+/* The same UID and RECURRENCE-ID twice in one feed: the later one wins. */
+static int mark_duplicates(struct imp *m)
+{
+	struct ics_feed *f = m->f;
+	size_t *ix = malloc((f->n_ev ? f->n_ev : 1) * sizeof *ix), n = 0;
+	if (!ix)
+		return -1;
+	for (size_t i = 0; i < f->n_ev; i++)
+		if (!f->ev[i].bad)
+			ix[n++] = i;
+	sort_imp = m;
+	qsort(ix, n, sizeof *ix, cmp_key);
+	sort_imp = NULL;
+	for (size_t k = 0; k + 1 < n; k++) {
+		size_t i = ix[k], j = ix[k + 1];
+		if (strcmp(f->ev[i].uid, f->ev[j].uid) || strcmp(m->rid[i], m->rid[j]))
+			continue;
+		char ln[16];
+		snprintf(ln, sizeof ln, "%d", f->ev[j].line);
+		diag_add(m->d, D_ICS_DUPLICATE, f->file, f->ev[i].line, 1, f->ev[i].uid,
+			 *m->rid[i] ? m->rid[i] : "-", ln);
+		m->act[i] = A_DUP;
+	}
+	free(ix);
+	return 0;
+}
+
 /* Decide what happens to each event of the feed. */
 static int decide(struct imp *m)
 {
 	struct ics_feed *f = m->f;
+	for (size_t i = 0; i < f->n_ev; i++)
+		ics_rid_text(&f->ev[i], m->rid[i]);
+	if (mark_duplicates(m) < 0)
+		return -1;
 	for (size_t i = 0; i < f->n_ev; i++) {
 		struct ics_event *e = &f->ev[i];
-		ics_rid_text(e, m->rid[i]);
 		m->st_of[i] = find_stored(m, e->uid, m->rid[i]);
 		if (e->bad) {
 			m->act[i] = A_SKIP;
 			continue;
-		}
-		/* the same UID and RECURRENCE-ID again: the later one wins */
-		for (size_t j = i + 1; j < f->n_ev; j++) {
-			const struct ics_event *g = &f->ev[j];
-			if (!g->bad && strcmp(g->uid, e->uid) == 0 && e->has_rid == g->has_rid) {
-				char rj[24];
-				ics_rid_text(g, rj);
-				if (strcmp(rj, m->rid[i]) == 0) {
-					char ln[16];
-					snprintf(ln, sizeof ln, "%d", g->line);
-					diag_add(m->d, D_ICS_DUPLICATE, f->file, e->line, 1, e->uid,
-						 *m->rid[i] ? m->rid[i] : "-", ln);
-					m->act[i] = A_DUP;
-					break;
-				}
-			}
 		}
 		if (m->act[i] == A_DUP)
 			continue;
@@ -446,7 +470,10 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 	}
 	if (feed_id && load_stored(&m, feed_id) < 0)
 		goto rollback;
-	decide(&m);
+	if (decide(&m) < 0) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto rollback;
+	}
 
 	/* expand what the store will hold */
 	struct ics_feed *eff = f;
