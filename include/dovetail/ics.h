@@ -196,6 +196,7 @@ struct ics_occ {
 	int64_t start, end, rid;     /* seconds: UTC or wall, per the kinds */
 	uint8_t kind, end_kind, rid_kind;
 	uint8_t has_rid;             /* recurring: rid is its RECURRENCE-ID */
+	uint8_t fb_type;             /* VFREEBUSY: the period's FBTYPE (struct ics_busy) */
 	uint32_t ev;                 /* event whose properties it carries */
 	uint32_t master;             /* the series' master, or ev */
 };

@@ -52,7 +52,8 @@ struct import_report {
 };
 
 /*
- * Import feed f (already read, diagnostics for it already in d) as one
+ * Import feed f (already read; d holds the reports of this feed only, as
+ * any error in it rejects the feed unless keep_going) as one
  * transaction. A feed with errors writes nothing unless keep_going; then
  * each event with an error is skipped and listed. Events are upserted by
  * (feed, UID, RECURRENCE-ID): a higher SEQUENCE wins; STATUS:CANCELLED

@@ -113,8 +113,10 @@ static int64_t key_of(const struct xp *x, const struct frame *fr,
 		}
 	case ICS_T_UTC:
 		if (t->is_date) {
-			if (date_only)
-				*date_only = 1;
+			if (date_only) {
+				*date_only = 1; /* matched by calendar day: see day_of */
+				return wall_secs(t);
+			}
 			return to_utc(*t, fr->zone);
 		}
 		return to_utc(*t, t->zone ? (icaltimezone *)t->zone : fr->zone);
@@ -358,6 +360,7 @@ static int emit(struct xp *x, int64_t start, int64_t end, int kind, int has_rid,
 	o->rid_kind = (uint8_t)rid_kind;
 	o->ev = ev;
 	o->master = master;
+	o->fb_type = 0;
 	return 0;
 }
 
@@ -581,10 +584,14 @@ int ics_expand(struct ics_feed *f, const struct ics_expand_opts *o,
 			continue;
 		if (e->kind == ICS_VFREEBUSY) {
 			for (size_t b = 0; b < e->n_busy; b++)
-				if (e->busy[b].type != 3 &&
-				    emit(&x, e->busy[b].start, e->busy[b].end, ICS_T_UTC, 0, 0, 0, i, i, NULL, e) < 0) {
-					free(idx);
-					return -1;
+				if (e->busy[b].type != 3) {
+					size_t before = out->n;
+					if (emit(&x, e->busy[b].start, e->busy[b].end, ICS_T_UTC, 0, 0, 0, i, i, NULL, e) < 0) {
+						free(idx);
+						return -1;
+					}
+					if (out->n > before)
+						out->v[before].fb_type = (uint8_t)e->busy[b].type;
 				}
 			continue;
 		}

@@ -116,14 +116,12 @@ int ics_tzset_add_vtimezone(struct ics_tzset *set, const struct ics_scan *s,
 		memcpy(buf, l->text, (size_t)l->len + 1);
 		icalcomponent *c = icalparser_add_line(parser, buf);
 		if (c) {
-			icalcomponent_free(comp);
-			comp = c;
+			comp = c; /* the VTIMEZONE is complete: read nothing more */
+			break;
 		}
 	}
 	free(buf);
-	if (!comp)
-		comp = icalparser_clean(parser);
-	icalparser_free(parser);
+	icalparser_free(parser); /* frees whatever it still holds, never comp */
 	int line = (int)s->lines[begin].line;
 	if (!comp || icalcomponent_isa(comp) != ICAL_VTIMEZONE_COMPONENT) {
 		icalcomponent_free(comp);

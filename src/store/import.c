@@ -356,8 +356,7 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 		sqlite3_bind_int(occ_ins, 4, c->kind == ICS_T_DATE);
 		sqlite3_bind_text(occ_ins, 5, rid, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(occ_ins, 6, e->kind == ICS_VFREEBUSY ? 1 : !e->transparent);
-		sqlite3_bind_int(occ_ins, 7, e->status == ICS_ST_TENTATIVE ||
-				 (e->kind == ICS_VFREEBUSY && e->n_busy && e->busy[0].type == 1));
+		sqlite3_bind_int(occ_ins, 7, e->status == ICS_ST_TENTATIVE || c->fb_type == 1);
 		if (sqlite3_step(occ_ins) != SQLITE_DONE)
 			goto sql;
 	}
@@ -408,7 +407,6 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 		 struct import_report *r, struct diag *d)
 {
 	memset(r, 0, sizeof *r);
-	size_t errors_before = d->errors;
 	struct imp m = { s, f, o, r, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
 	struct ics_feed eff_feed;
 	int have_eff = 0, rc = -1;
@@ -511,10 +509,11 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 	for (size_t i = 0; i < f->n_ev; i++)
 		if (m.act[i] == A_DUP)
 			f->ev[i].bad = 0;
-	if (d->errors > errors_before || f->scan.fatal) {
+	/* d holds this feed's reports only: reading's errors count too */
+	if (d->errors > 0 || f->scan.fatal) {
 		if (!o->keep_going) {
 			char nb[32];
-			snprintf(nb, sizeof nb, "%zu", d->errors - errors_before);
+			snprintf(nb, sizeof nb, "%zu", d->errors);
 			diag_add(d, D_IMP_REJECTED, f->file, 0, 0, nb);
 			r->rejected = 1;
 			goto rollback;

@@ -1,0 +1,116 @@
+#!/bin/sh
+# t-import.sh: `dovetail import`: reports, re-imports, rejection without writes,
+# --keep-going, and the database file's permissions.
+. "$(dirname "$0")/lib.sh"
+
+cd "$DATA" || exit 1
+db=$TMP/store.db
+
+# A good feed into a new store: one report line; the file is created 0600
+# whatever the umask says.
+(umask 000 && timeout 10 "$DOVETAIL" --db "$db" import --feed physio import-good.ics \
+	>"$TMP/stdout" 2>"$TMP/stderr")
+rc=$?
+expect import-good 0
+check "new database has mode 600 (umask 000)" [ "$(mode "$db")" = 600 ]
+check "no -wal or -shm file left behind" [ ! -e "$db-wal" ] && [ ! -e "$db-shm" ]
+
+# The same bytes again: nothing written, and the file is untouched.
+h0=$(sha "$db")
+run --db "$db" import --feed physio import-good.ics
+expect import-good.again 0
+check "re-import of the same bytes leaves the database file identical" [ "$(sha "$db")" = "$h0" ]
+
+# DOVETAIL_DB names the database when --db is absent.
+DOVETAIL_DB=$db timeout 10 "$DOVETAIL" import --feed physio import-good.ics >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+expect import-good.again 0
+
+# Rejected feeds: the documented diagnostic and exit status, one
+# "rejected; nothing written" line, and the database bytes unchanged.
+rejected() { # rejected CASE FILE RC
+	h0=$(sha "$db")
+	run --db "$db" import "$2"
+	expect "$1" "$3"
+	if [ "$(sha "$db")" = "$h0" ]; then
+		ok "$1: database bytes unchanged"
+	else
+		not_ok "$1: database bytes unchanged"
+		echo "the database file changed: the feed was (partly) written" | diag
+	fi
+}
+rejected bad-bomb.import bad-bomb.ics 5            # FREQ=SECONDLY;COUNT=200000000
+rejected bad-interval0.import bad-interval0.ics 1  # INTERVAL=0
+rejected bad-unclosed.import bad-unclosed.ics 1    # missing END:VCALENDAR
+make_long_line "$TMP"
+cd "$TMP" || exit 1
+h0=$(sha "$db")
+run --db "$db" import long-line.ics
+expect long-line.import 5                          # a 10 MB content line
+check "long-line.import: database bytes unchanged" [ "$(sha "$db")" = "$h0" ]
+cd "$DATA" || exit 1
+rejected import-missing no-such-file.ics 4         # cannot read: exit 4
+
+# Warnings only: imported, exit 0.
+run --db "$db" import --feed feb30 bad-feb30.ics
+expect bad-feb30.import 0
+run --db "$db" import --feed latin1 bad-utf8.ics
+expect bad-utf8.import 0
+
+# --keep-going: the valid events are imported, each skipped one is listed
+# with its reason, and the exit status is still 1.
+run --db "$db" import --keep-going --feed mixed import-mixed.ics
+expect import-mixed.keep-going 1
+run --db "$db" events --from 20261124 --to 20261127 --json
+expect import-mixed.events 0
+# ...and without it the same feed (under a new name) writes nothing.
+rejected import-mixed import-mixed.ics 1
+
+# A feed that changes: one event updated and one removed; then the
+# series cancelled, which removes its occurrences.
+cd "$TMP" || exit 1
+cp "$DATA/import-good.ics" feed.ics
+run --db "$db" import --feed changing feed.ics
+expect import-changing 0
+# drop the VEVENT of good-single@test, rename the weekly one
+awk '/^BEGIN:VEVENT/ { buf = ""; inev = 1 }
+     inev { buf = buf $0 "\n"; if ($0 ~ /^UID:good-single@test/) drop = 1
+            if ($0 ~ /^END:VEVENT/) { if (!drop) printf "%s", buf; inev = 0; drop = 0 }
+            next }
+     { print }' "$DATA/import-good.ics" |
+	sed 's/^SUMMARY:Physiotherapy\r$/SUMMARY:Physiotherapy (new room)\r/' >feed.ics
+run --db "$db" import --feed changing feed.ics
+expect import-changing.updated 0
+sed 's/^SUMMARY:Physiotherapy (new room)\r$/SUMMARY:Physiotherapy (new room)\r\nSTATUS:CANCELLED\r/' feed.ics >feed2.ics
+mv feed2.ics feed.ics
+run --db "$db" import --feed changing feed.ics
+expect import-changing.cancelled 0
+cd "$DATA" || exit 1
+
+# Options and several feeds in one command: one line each, the worst
+# status wins. (A fresh store, so that earlier cases do not matter.)
+run --db "$db" import --feed-x import-good.ics
+expect import-bad-option 2
+run --db "$TMP/two.db" import bad-interval0.ics bad-feb30.ics
+expect import-two-feeds 1
+run --db "$db" import
+expect import-no-file 2
+
+# A database others can read is refused, for every command, and left alone.
+chmod 644 "$db"
+h0=$(sha "$db")
+run --db "$db" events
+expect store-0644.events 3
+run --db "$db" import import-good.ics
+expect store-0644.import 3
+check "refused database left unchanged" [ "$(sha "$db")" = "$h0" ] && [ "$(mode "$db")" = 644 ]
+chmod 600 "$db"
+run --db "$db" events --from 20261123 --to 20261124
+expect store-0600.events 0
+
+# A database path that is not a regular file
+mkdir "$TMP/dir.db"
+run --db "$TMP/dir.db" events
+expect store-not-file 3
+
+done_testing

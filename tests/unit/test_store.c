@@ -1,0 +1,345 @@
+/* test_store.c: unit tests for the store (store.c, import.c, events.c): safe opening, and the import rules. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dovetail/store.h"
+#include "tap.h"
+
+static struct ics_limits lim;
+static char dir[] = "/tmp/dovetail-test-store.XXXXXX";
+static char db[256];
+
+static int64_t at(const char *s)
+{
+	int64_t t = 0;
+	if (time_parse_arg(s, &t) < 0)
+		abort();
+	return t;
+}
+
+/* Import body (VEVENTs) as feed "feed-a" into s. Returns store_import's value. */
+static int import(struct store *s, const char *body, struct import_report *r, struct diag *d, int keep_going)
+{
+	size_t n = strlen(body) + 80;
+	struct bytes b = { malloc(n), 0 };
+	snprintf(b.data, n, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n%sEND:VCALENDAR\r\n", body);
+	b.len = strlen(b.data);
+	struct ics_feed f;
+	ics_read(&f, "a.ics", &b, &lim, d);
+	struct import_opts o;
+	memset(&o, 0, sizeof o);
+	o.source = "feed-a";
+	o.practitioner = "physio";
+	o.keep_going = keep_going;
+	o.from = at("20260101T000000Z");
+	o.to = at("20270101T000000Z");
+	o.zone = icaltimezone_get_utc_timezone();
+	o.zone_name = "UTC";
+	o.now = at("20261123T000000Z");
+	o.lim = &lim;
+	int rc = store_import(s, &f, &o, r, d);
+	ics_feed_release(&f);
+	bytes_release(&b);
+	return rc;
+}
+
+struct seen {
+	char text[4096];
+	size_t n;
+};
+
+static int collect(const struct store_occ *o, void *arg)
+{
+	struct seen *s = arg;
+	char a[24], line[256];
+	time_fmt_utc(o->start, a);
+	snprintf(line, sizeof line, "%s %s %s %s|", a, o->uid, o->summary ? o->summary : "-",
+		 o->status ? o->status : "-");
+	if (strlen(s->text) + strlen(line) < sizeof s->text)
+		strcat(s->text, line);
+	s->n++;
+	return 0;
+}
+
+static void list(struct store *s, struct seen *out)
+{
+	struct diag d;
+	diag_init(&d);
+	memset(out, 0, sizeof *out);
+	store_each_occurrence(s, at("20260101T000000Z"), at("20270101T000000Z"), collect, out, &d);
+	diag_release(&d);
+}
+
+static void file_hash(const char *path, char out[65])
+{
+	struct diag d;
+	struct bytes b;
+	diag_init(&d);
+	if (file_read_all(path, 1u << 30, &b, &d) < 0) {
+		strcpy(out, "unreadable");
+	} else {
+		hash_sha256_hex(b.data, b.len, out);
+		bytes_release(&b);
+	}
+	diag_release(&d);
+}
+
+static const char *const E1 =
+	"BEGIN:VEVENT\r\nUID:e1\r\nSEQUENCE:2\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Physio A\r\n"
+	"DTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n";
+static const char *const E2 =
+	"BEGIN:VEVENT\r\nUID:e2\r\nSUMMARY:Clinic\r\nDTSTART:20260210T140000Z\r\nDURATION:PT30M\r\nEND:VEVENT\r\n";
+
+static void test_open(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	int rc = store_open(&s, db, 0, &d);
+	ok(rc == 0 && s, "store_open creates a new database");
+	struct stat st;
+	ok(stat(db, &st) == 0 && (st.st_mode & 07777) == 0600, "new database has mode 0600 (got %04o)",
+	   (unsigned)(st.st_mode & 07777));
+	store_close(s);
+	is_int(d.n, 0, "store_open: no diagnostics");
+	diag_release(&d);
+
+	/* a database others can read is refused */
+	char loose[300];
+	snprintf(loose, sizeof loose, "%s/loose.db", dir);
+	int fd = open(loose, O_WRONLY | O_CREAT, 0600);
+	close(fd);
+	chmod(loose, 0644);
+	diag_init(&d);
+	s = NULL;
+	rc = store_open(&s, loose, 0, &d);
+	ok(rc == -1 && !s, "store_open refuses a 0644 file");
+	ok(d.n == 1 && d.v[0].code == D_STORE_PERM, "refusal is D_STORE_PERM");
+	if (d.n)
+		ok(strstr(d.v[0].msg, "0644") != NULL, "message names the mode (%s)", d.v[0].msg);
+	is_int(diag_exit_status(&d), DV_EXIT_STORE, "refusal has exit class STORE");
+	diag_release(&d);
+	struct stat st2;
+	ok(stat(loose, &st2) == 0 && st2.st_size == 0, "refused file left untouched");
+
+	/* a -wal file others can read is refused too */
+	char wal[320];
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	fd = open(wal, O_WRONLY | O_CREAT, 0644);
+	close(fd);
+	chmod(wal, 0644);
+	diag_init(&d);
+	rc = store_open(&s, db, 0, &d);
+	ok(rc == -1 && d.n && d.v[0].code == D_STORE_PERM, "store_open refuses a 0644 -wal file");
+	diag_release(&d);
+	unlink(wal);
+
+	/* create_dir makes missing parents 0700 */
+	char deep[300], parent[300];
+	snprintf(parent, sizeof parent, "%s/a", dir);
+	snprintf(deep, sizeof deep, "%s/a/b/c.db", dir);
+	diag_init(&d);
+	rc = store_open(&s, deep, 1, &d);
+	ok(rc == 0 && stat(parent, &st) == 0 && (st.st_mode & 0777) == 0700, "create_dir makes parents with mode 0700");
+	store_close(s);
+	diag_release(&d);
+}
+
+static void test_import(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	struct import_report r;
+	struct seen seen;
+	char body[4096];
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+
+	snprintf(body, sizeof body, "%s%s", E1, E2);
+	int rc = import(s, body, &r, &d, 0);
+	ok(rc == 0 && r.added == 2 && r.occurrences == 4, "first import: 2 new, 4 occurrences (%zu, %zu)", r.added,
+	   r.occurrences);
+	rc = import(s, body, &r, &d, 0);
+	ok(rc == 0 && r.same_bytes && r.unchanged == 2 && r.occurrences == 4, "same bytes again: same_bytes");
+
+	/* a re-export with only DTSTAMP changed: unchanged events */
+	char re[4096];
+	snprintf(re, sizeof re, "%s%s", E1, E2);
+	char *stamp = strstr(re, "20261101T000000Z");
+	memcpy(stamp, "20261102", 8);
+	rc = import(s, re, &r, &d, 0);
+	ok(rc == 0 && !r.same_bytes && r.unchanged == 2 && r.added == 0 && r.updated == 0,
+	   "DTSTAMP change only: 2 unchanged");
+
+	/* a lower SEQUENCE loses: the stored version stays */
+	snprintf(body, sizeof body,
+		 "BEGIN:VEVENT\r\nUID:e1\r\nSEQUENCE:1\r\nSUMMARY:Physio OLD\r\n"
+		 "DTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nEND:VEVENT\r\n%s", E2);
+	size_t notes = d.n;
+	rc = import(s, body, &r, &d, 0);
+	ok(rc == 0 && r.updated == 0 && r.unchanged == 2, "lower SEQUENCE: nothing updated");
+	int stale = 0;
+	for (size_t i = notes; i < d.n; i++)
+		stale |= d.v[i].code == D_IMP_STALE;
+	ok(stale, "lower SEQUENCE: D_IMP_STALE note");
+	list(s, &seen);
+	ok(strstr(seen.text, "Physio A") && !strstr(seen.text, "Physio OLD"), "lower SEQUENCE: stored summary kept");
+
+	/* a higher SEQUENCE wins */
+	snprintf(body, sizeof body,
+		 "BEGIN:VEVENT\r\nUID:e1\r\nSEQUENCE:3\r\nSUMMARY:Physio B\r\n"
+		 "DTSTART:20260105T100000Z\r\nDTEND:20260105T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\n%s", E2);
+	rc = import(s, body, &r, &d, 0);
+	ok(rc == 0 && r.updated == 1 && r.unchanged == 1 && r.occurrences == 3, "higher SEQUENCE: updated (%zu, %zu)",
+	   r.updated, r.occurrences);
+	list(s, &seen);
+	is_str(seen.text,
+	       "20260105T100000Z e1 Physio B -|20260112T100000Z e1 Physio B -|20260210T140000Z e2 Clinic -|",
+	       "higher SEQUENCE: new times and summary stored");
+
+	/* STATUS:CANCELLED removes the occurrences */
+	snprintf(body, sizeof body,
+		 "BEGIN:VEVENT\r\nUID:e1\r\nSEQUENCE:4\r\nSTATUS:CANCELLED\r\nSUMMARY:Physio B\r\n"
+		 "DTSTART:20260105T100000Z\r\nDTEND:20260105T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=2\r\nEND:VEVENT\r\n%s", E2);
+	rc = import(s, body, &r, &d, 0);
+	ok(rc == 0 && r.cancelled == 1 && r.occurrences == 1, "CANCELLED: counted, its occurrences gone (%zu, %zu)",
+	   r.cancelled, r.occurrences);
+	list(s, &seen);
+	is_str(seen.text, "20260210T140000Z e2 Clinic -|", "CANCELLED: only the other event is listed");
+
+	/* an override cancelled: just that instance goes */
+	snprintf(body, sizeof body,
+		 "%s"
+		 "BEGIN:VEVENT\r\nUID:e1\r\nRECURRENCE-ID:20260112T090000Z\r\nSEQUENCE:3\r\nSTATUS:CANCELLED\r\n"
+		 "DTSTART:20260112T090000Z\r\nDTEND:20260112T100000Z\r\nEND:VEVENT\r\n%s", E1, E2);
+	char *seq = strstr(body, "SEQUENCE:2");
+	memcpy(seq, "SEQUENCE:5", 10);
+	rc = import(s, body, &r, &d, 0);
+	list(s, &seen);
+	ok(rc == 0 && seen.n == 3 && !strstr(seen.text, "20260112T"), "cancelled override hides one instance (%s)",
+	   seen.text);
+
+	/* an event gone from the feed is removed */
+	rc = import(s, E2, &r, &d, 0);
+	ok(rc == 0 && r.removed == 2 && r.unchanged == 1 && r.occurrences == 1, "gone from the feed: removed (%zu)",
+	   r.removed);
+	list(s, &seen);
+	is_str(seen.text, "20260210T140000Z e2 Clinic -|", "gone from the feed: not listed");
+
+	store_close(s);
+	diag_release(&d);
+}
+
+/* Import body into the closed database db; it must be rejected with exit
+ * class want_exit, and the file's bytes must not change. */
+static void rejected(const char *what, const char *body, int want_exit, int fatal_text)
+{
+	char before[65], after[65];
+	file_hash(db, before);
+	struct diag d;
+	struct store *s = NULL;
+	struct import_report r;
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+	int rc;
+	if (fatal_text) {
+		/* a whole file, not a list of VEVENTs */
+		struct bytes b = { strdup(body), strlen(body) };
+		struct ics_feed f;
+		ics_read(&f, "a.ics", &b, &lim, &d);
+		struct import_opts o;
+		memset(&o, 0, sizeof o);
+		o.source = "feed-a";
+		o.from = at("20260101T000000Z");
+		o.to = at("20270101T000000Z");
+		o.zone = icaltimezone_get_utc_timezone();
+		o.zone_name = "UTC";
+		o.lim = &lim;
+		rc = store_import(s, &f, &o, &r, &d);
+		ics_feed_release(&f);
+	} else {
+		rc = import(s, body, &r, &d, 0);
+	}
+	ok(rc == -1 && r.rejected, "%s: rejected", what);
+	is_int(diag_exit_status(&d), want_exit, "%s: exit class", what);
+	if (rc == 0)
+		tap_note("%s: report %zu new, %zu updated, %zu unchanged, %zu skipped", what, r.added, r.updated,
+			 r.unchanged, r.skipped);
+	store_close(s);
+	diag_release(&d);
+	file_hash(db, after);
+	is_str(after, before, "%s: database file bytes identical", what);
+	char wal[320];
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	ok(access(wal, F_OK) != 0, "%s: no -wal file left after close", what);
+}
+
+static void test_rejected(void)
+{
+	char body[4096];
+	/* store_import's contract: "A feed with errors writes nothing unless keep_going" */
+	snprintf(body, sizeof body,
+		 "%sBEGIN:VEVENT\r\nUID:bad\r\nDTSTART:20260105T090000Z\r\nRRULE:FREQ=DAILY;INTERVAL=0\r\nEND:VEVENT\r\n", E1);
+	rejected("INTERVAL=0", body, DV_EXIT_INPUT, 0);
+	snprintf(body, sizeof body,
+		 "%sBEGIN:VEVENT\r\nUID:bomb\r\nDTSTART:20260105T090000Z\r\n"
+		 "RRULE:FREQ=SECONDLY;COUNT=200000000\r\nEND:VEVENT\r\n", E1);
+	rejected("expansion bomb", body, DV_EXIT_LIMIT, 0);
+	rejected("nesting past the cap",
+		 "BEGIN:VCALENDAR\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\n"
+		 "BEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\nBEGIN:X\r\n", DV_EXIT_LIMIT, 1);
+	snprintf(body, sizeof body, "BEGIN:VCALENDAR\r\n%s", E1);
+	body[strlen(body) - 2] = 0; /* cut the last line ending too */
+	rejected("missing END:VCALENDAR", body, DV_EXIT_INPUT, 1);
+
+	/* keep_going imports the rest and lists the skipped one */
+	struct diag d;
+	struct store *s = NULL;
+	struct import_report r;
+	struct seen seen;
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+	snprintf(body, sizeof body,
+		 "%sBEGIN:VEVENT\r\nUID:bad\r\nDTSTART:20260105T090000Z\r\nRRULE:FREQ=DAILY;INTERVAL=0\r\nEND:VEVENT\r\n", E2);
+	int rc = import(s, body, &r, &d, 1);
+	ok(rc == 0 && r.skipped == 1, "keep_going: one skipped");
+	const struct diag_item *sk = NULL;
+	for (size_t i = 0; i < d.n; i++)
+		if (d.v[i].code == D_IMP_SKIPPED)
+			sk = &d.v[i];
+	ok(sk && strstr(sk->msg, "VEVENT bad") && sk->line == 10, "keep_going: skipped event named with its line (%s)",
+	   sk ? sk->msg : "none");
+	is_int(diag_exit_status(&d), DV_EXIT_INPUT, "keep_going: still exit class INPUT");
+	list(s, &seen);
+	is_str(seen.text, "20260210T140000Z e2 Clinic -|", "keep_going: the valid event is stored");
+	store_close(s);
+	diag_release(&d);
+}
+
+static void cleanup(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_note("could not remove %s", dir);
+}
+
+int main(void)
+{
+	icalerror_set_errors_are_fatal(0);
+	ics_limits_default(&lim);
+	umask(022);
+	if (!mkdtemp(dir)) {
+		puts("Bail out! mkdtemp failed");
+		return 1;
+	}
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	test_open();
+	test_import();
+	test_rejected();
+	cleanup();
+	return tap_done();
+}
