@@ -106,3 +106,130 @@ icaltimezone *cli_zone(struct app *app, const char *name, const char **shown)
 		*shown = name;
 	return z;
 }
+
+/* ---- profile commands ------------------------------------------------------ */
+
+static const char *const wd_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+	"Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void cli_day_label(int64_t date, char *out, size_t sz)
+{
+	int y, m, d;
+	civil_from_days(date, &y, &m, &d);
+	int64_t wd = ((date + 3) % 7 + 7) % 7;
+	snprintf(out, sz, "%s %2d %s", wd_names[wd], d, month_names[(m - 1) % 12]);
+}
+
+void cli_date_iso(int64_t date, char *out, size_t sz)
+{
+	int y, m, d;
+	civil_from_days(date, &y, &m, &d);
+	snprintf(out, sz, "%04d-%02d-%02d", y, m, d);
+}
+
+static int parse_date(struct app *app, const char *opt, const char *arg, int64_t *date)
+{
+	int64_t t;
+	if (time_parse_arg(arg, &t) < 0 || t % 86400 != 0) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg, "use a date, YYYY-MM-DD or YYYYMMDD");
+		return -1;
+	}
+	*date = t / 86400;
+	return 0;
+}
+
+/* Import one feed of the profile; 0 or an exit status. */
+static int import_feed(struct app *app, const struct profile *p, const struct prof_practitioner *pr,
+		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone)
+{
+	struct diag fd;
+	diag_init(&fd);
+	struct bytes b;
+	struct ics_feed f;
+	memset(&f, 0, sizeof f);
+	struct import_report r;
+	memset(&r, 0, sizeof r);
+	struct import_opts io;
+	memset(&io, 0, sizeof io);
+	io.source = feed->source ? feed->source : feed->path;
+	io.practitioner = pr->id;
+	io.from = wfrom;
+	io.to = wto;
+	io.zone = zone;
+	io.zone_name = p->timezone;
+	io.now = app->now;
+	io.lim = &app->lim;
+	int rc = -1;
+	if (file_read_all(feed->path, app->lim.max_file_bytes, &b, &fd) == 0) {
+		ics_read(&f, feed->path, &b, &app->lim, &fd);
+		rc = store_import(app->store, &f, &io, &r, &fd);
+		ics_feed_release(&f);
+	}
+	int status = diag_exit_status(&fd);
+	if (rc < 0 && !status)
+		status = DV_EXIT_INTERNAL;
+	/* a feed the profile names that cannot be read is the profile's fault */
+	if (status == DV_EXIT_IO)
+		status = DV_EXIT_INPUT;
+	diag_move(&app->diag, &fd);
+	diag_release(&fd);
+	return status;
+}
+
+int cli_week_open(struct app *app, const char *path, const char *from, const char *to,
+		  struct cli_week *cw)
+{
+	memset(cw, 0, sizeof *cw);
+	int64_t fd = 0, td = 0;
+	if ((from && parse_date(app, "--from", from, &fd) < 0) ||
+	    (to && parse_date(app, "--to", to, &td) < 0))
+		return DV_EXIT_USAGE;
+	if (profile_load(&cw->prof, path, &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	const struct profile *p = cw->prof;
+	icaltimezone *zone = ics_tz_builtin(p->timezone);
+	int64_t today = week_local_date(app->now, zone);
+	int64_t monday = today - ((today + 3) % 7 + 7) % 7;
+	cw->from_date = from ? fd : monday;
+	cw->to_date = to ? td : from ? fd + 6 : monday + 6;
+	if (cw->to_date < cw->from_date || cw->to_date - cw->from_date > 365) {
+		diag_add(&app->diag, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
+		return DV_EXIT_USAGE;
+	}
+	/* The import window is anchored to whole weeks, so that every run in
+	 * the same week imports with the same window and re-imports nothing. */
+	int64_t wfrom = (monday - 35) * 86400, wto = (monday + 371) * 86400;
+	if ((cw->from_date - 1) * 86400 < wfrom)
+		wfrom = (cw->from_date - 1) * 86400;
+	if ((cw->to_date + 2) * 86400 > wto)
+		wto = (cw->to_date + 2) * 86400;
+	int status = 0;
+	for (size_t i = 0; i < p->n_pracs; i++) {
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
+			int st = import_feed(app, p, &p->pracs[i], &p->pracs[i].feeds[j], wfrom, wto, zone);
+			if (st && !status)
+				status = st;
+		}
+	}
+	if (status)
+		return status;
+	if (week_build(&cw->week, p, app->store, cw->from_date, cw->to_date, &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < p->n_overrides; i++)
+		if (!cw->week.override_used[i])
+			diag_add(&app->diag, D_PROF_OVERRIDE_UNUSED, p->path, p->overrides[i].line,
+				 p->overrides[i].col, p->overrides[i].uid);
+	return 0;
+}
+
+void cli_week_release(struct cli_week *cw)
+{
+	week_release(&cw->week);
+	profile_free(cw->prof);
+	memset(cw, 0, sizeof *cw);
+}

@@ -26,6 +26,7 @@ struct app {
 int cmd_import(int argc, char **argv, struct app *app);
 int cmd_expand(int argc, char **argv, struct app *app);
 int cmd_events(int argc, char **argv, struct app *app);
+int cmd_check(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);
@@ -39,5 +40,33 @@ icaltimezone *cli_zone(struct app *app, const char *name, const char **shown);
 void cli_put_safe(FILE *fp, const char *s);
 /* Write s as a JSON string, quotes included. */
 void cli_put_json(FILE *fp, const char *s);
+
+
+/* ---- profile commands (check, week) ------------------------------------- */
+
+#include "dovetail/profile.h"
+#include "dovetail/week.h"
+
+struct cli_week {
+	struct profile *prof;     /* owned */
+	struct week week;
+	int64_t from_date, to_date;   /* the horizon, local dates, inclusive */
+};
+
+/*
+ * Load the profile, import the feeds it names (idempotently, each as one
+ * transaction, shown as in the profile), and read the week: [from, to] as
+ * given by --from/--to (dates; NULL for the Monday-Sunday week holding
+ * app->now in the person's zone). Returns 0, or an exit status with
+ * app->diag filled.
+ */
+int cli_week_open(struct app *app, const char *profile, const char *from, const char *to,
+		  struct cli_week *cw);
+void cli_week_release(struct cli_week *cw);
+
+/* "Mon 23 Nov" of a local date (days since the epoch), into out (>= 16). */
+void cli_day_label(int64_t date, char *out, size_t sz);
+/* "2026-11-23" */
+void cli_date_iso(int64_t date, char *out, size_t sz);
 
 #endif

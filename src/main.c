@@ -12,6 +12,7 @@ static const struct cmd {
 	int flags;
 	const char *summary;
 } commands[] = {
+	{ "check", cmd_check, NEEDS_STORE, "report every problem of a person's week (a linter)" },
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
@@ -25,7 +26,8 @@ static void usage(FILE *fp)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'dovetail COMMAND --help' for a command's options.\n"
 	      "Environment: DOVETAIL_DB (database), DOVETAIL_NOW (pinned clock), TZ.\n"
-	      "Exit status: 0 ok, 1 bad input, 2 usage, 3 store, 4 cannot read, 5 limit, 70 internal.\n", fp);
+	      "Exit status: 0 ok, 1 check found problems, 64 usage, 65 bad input, 66 cannot read,\n"
+	      "70 internal, 74 store (docs/exit-status.md).\n", fp);
 }
 
 int main(int argc, char **argv)

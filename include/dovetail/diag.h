@@ -10,12 +10,13 @@
  */
 enum dv_exit {
 	DV_EXIT_OK = 0,
-	DV_EXIT_INPUT = 1,    /* bad input: a feed, a profile or an argument value */
-	DV_EXIT_USAGE = 2,    /* unknown command or option, missing argument */
-	DV_EXIT_STORE = 3,    /* the database cannot be opened, is unsafe, or failed */
-	DV_EXIT_IO = 4,       /* an input file cannot be read */
-	DV_EXIT_LIMIT = 5,    /* an input went past a bound (size, occurrences, CPU) */
-	DV_EXIT_INTERNAL = 70 /* a bug: please report it */
+	DV_EXIT_PROBLEMS = 1, /* check: the week has problems (a linter's "found") */
+	DV_EXIT_USAGE = 64,   /* EX_USAGE: unknown command or option, bad option value */
+	DV_EXIT_INPUT = 65,   /* EX_DATAERR: a feed or a profile is invalid */
+	DV_EXIT_LIMIT = 65,   /* EX_DATAERR too: an input went past a bound */
+	DV_EXIT_IO = 66,      /* EX_NOINPUT: a file named on the command line cannot be read */
+	DV_EXIT_INTERNAL = 70,/* EX_SOFTWARE: a bug, please report it */
+	DV_EXIT_STORE = 74    /* EX_IOERR: the database cannot be opened, is unsafe, or failed */
 };
 
 enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
@@ -81,6 +82,27 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
 	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \
+	X(D_PROF_TOO_BIG,        ERROR,   INPUT,  "the profile is larger than the limit of %s bytes") \
+	X(D_PROF_BAD_UTF8,       ERROR,   INPUT,  "invalid UTF-8 byte 0x%s") \
+	X(D_PROF_YAML,           ERROR,   INPUT,  "YAML syntax: %s") \
+	X(D_PROF_REFUSED,        ERROR,   INPUT,  "YAML %s are refused in a profile (docs/profile.md)") \
+	X(D_PROF_DEEP,           ERROR,   INPUT,  "nesting deeper than the limit of %s levels") \
+	X(D_PROF_SCALAR,         ERROR,   INPUT,  "a value longer than the limit of %s bytes") \
+	X(D_PROF_EVENTS,         ERROR,   INPUT,  "more than %s YAML nodes") \
+	X(D_PROF_EMPTY,          ERROR,   INPUT,  "the profile is empty") \
+	X(D_PROF_UNKNOWN_KEY,    ERROR,   INPUT,  "unknown key '%s' in %s%s") \
+	X(D_PROF_DUP_KEY,        ERROR,   INPUT,  "key '%s' given twice (first on line %s)") \
+	X(D_PROF_MISSING,        ERROR,   INPUT,  "%s: missing required key '%s'") \
+	X(D_PROF_TYPE,           ERROR,   INPUT,  "%s: expected %s, found %s") \
+	X(D_PROF_VALUE,          ERROR,   INPUT,  "%s: %s") \
+	X(D_PROF_BACKWARDS,      ERROR,   INPUT,  "%s: the range '%s' ends before it starts") \
+	X(D_PROF_FILE,           ERROR,   INPUT,  "%s: cannot read '%s': %s") \
+	X(D_PROF_NO_ID,          ERROR,   INPUT,  "%s: no %s with id '%s'") \
+	X(D_PROF_DUP_ID,         ERROR,   INPUT,  "%s: id '%s' is already used on line %s") \
+	X(D_PROF_TOO_MANY,       ERROR,   INPUT,  "%s: more than %s entries") \
+	X(D_PROF_CSV,            ERROR,   INPUT,  "travel CSV: %s") \
+	X(D_PROF_NO_TRAVEL,      WARNING, OK,     "no travel time known between venues '%s' and '%s' (no matrix entry, CSV row or coordinates); counted as 0") \
+	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s matches no appointment of this person in the horizon") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
 
 enum diag_code {

@@ -120,6 +120,7 @@ struct ics_event {
 	char status_text[16];        /* upper-cased as written, "" if none */
 	int transparent;             /* TRANSP:TRANSPARENT */
 	char *summary, *location, *categories, *attendees, *organizer; /* owned, unescaped */
+	char *description;       /* owned, unescaped; used only to match events to a person */
 	char hash[65];               /* SHA-256 of the component text without DTSTAMP */
 	int bad;                     /* an error was reported for it: skip it */
 	int line_rrule;              /* line of the first RRULE, for reports */

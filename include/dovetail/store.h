@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -72,6 +72,8 @@ struct store_occ {
 	const char *summary, *location, *status;  /* may be NULL */
 	const char *practitioner, *source;
 	const char *kind;         /* "event" or "freebusy" */
+	const char *description, *categories, *attendees; /* may be NULL */
+	int transparent;
 };
 
 /* Call fn for each stored occurrence overlapping [from, to), ordered by

@@ -580,6 +580,9 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 		} else if (name_is(l, "SUMMARY")) {
 			if (!ev->summary)
 				ev->summary = text_value(v);
+		} else if (name_is(l, "DESCRIPTION")) {
+			if (!ev->description)
+				ev->description = text_value(v);
 		} else if (name_is(l, "LOCATION")) {
 			if (!ev->location)
 				ev->location = text_value(v);
@@ -733,6 +736,7 @@ static void event_release(struct ics_event *e)
 	free(e->exdates);
 	free(e->busy);
 	free(e->summary);
+	free(e->description);
 	free(e->location);
 	free(e->categories);
 	free(e->attendees);

@@ -226,6 +226,7 @@ static int write_event(struct imp *m, sqlite3_stmt *ins, sqlite3_stmt *upd, int6
 	bind_text(q, c++, e->categories);
 	bind_text(q, c++, e->attendees);
 	bind_text(q, c++, e->organizer);
+	bind_text(q, c++, e->description);
 	bind_text(q, c++, e->hash);
 	sqlite3_bind_text(q, c++, m->f->src.data + e->src_off, (int)e->src_len, SQLITE_TRANSIENT);
 	sqlite3_bind_int(q, c++, e->line);
@@ -266,13 +267,13 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 	q = NULL;
 
 	static const char cols[] = "kind, sequence, status, transparent, tzid, summary, location,"
-				   " categories, attendees, organizer, content_sha256, raw, line";
+				   " categories, attendees, organizer, description, content_sha256, raw, line";
 	char sql[512];
-	snprintf(sql, sizeof sql, "INSERT INTO event (feed_id, uid, rid, %s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols);
+	snprintf(sql, sizeof sql, "INSERT INTO event (feed_id, uid, rid, %s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols);
 	if (sqlite3_prepare_v2(m->s->db, sql, -1, &ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(m->s->db,
 			       "UPDATE event SET kind = ?, sequence = ?, status = ?, transparent = ?, tzid = ?,"
-			       " summary = ?, location = ?, categories = ?, attendees = ?, organizer = ?,"
+			       " summary = ?, location = ?, categories = ?, attendees = ?, organizer = ?, description = ?,"
 			       " content_sha256 = ?, raw = ?, line = ? WHERE id = ?", -1, &upd, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(m->s->db, "DELETE FROM event WHERE id = ?", -1, &del, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(m->s->db, "DELETE FROM occurrence WHERE event_id = ?", -1, &occ_del, NULL) != SQLITE_OK ||

@@ -55,6 +55,11 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX occurrence_event ON occurrence(event_id);"
 	"CREATE INDEX occurrence_start ON occurrence(start_utc);",
+	/* 1 -> 2: DESCRIPTION, for profile match rules. Clearing the hashes
+	 * makes the next import of each feed rewrite its events. */
+	"ALTER TABLE event ADD COLUMN description TEXT;"
+	"UPDATE event SET content_sha256 = '';"
+	"UPDATE feed SET content_sha256 = '';",
 };
 
 const char *store_default_path(char *buf, size_t bufsz)

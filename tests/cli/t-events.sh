@@ -39,12 +39,12 @@ expect events-busy.view 0
 
 # Usage errors
 run --db "$db" events --tz Nowhere/Special
-expect events-bad-tz 2
+expect events-bad-tz 64
 run --db "$db" events extra
-expect events-extra-arg 2
+expect events-extra-arg 64
 run --db "$db" --now yesterday events
-expect events-bad-now 2
+expect events-bad-now 64
 run --db "$db" frobnicate
-expect events-unknown-command 2
+expect events-unknown-command 64
 
 done_testing

@@ -1,0 +1,191 @@
+/* profile.h: the person profile (docs/profile.md): loading it strictly, venues, travel. */
+#ifndef DOVETAIL_PROFILE_H
+#define DOVETAIL_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/diag.h"
+
+/* Weekday bits: bit 0 is Monday ... bit 6 is Sunday. */
+#define WD_ALL 0x7fu
+unsigned wd_bit_of_days(int64_t days_since_epoch);  /* 1970-01-01 was a Thursday */
+
+/* A local time-of-day range, minutes from midnight, from < to <= 1440. */
+struct prof_range {
+	int from, to;
+};
+
+/* Where in time an appointment may move (docs/profile.md, "Windows"). */
+struct prof_window {
+	int days;                /* +- days, 0..28 */
+	int same_week;
+	unsigned weekdays;       /* WD_* bits */
+	struct prof_range *times;/* owned; n_times 0 means the person's day */
+	size_t n_times;
+};
+
+enum venue_kind {
+	VK_HOME, VK_CLINIC, VK_HOSPITAL, VK_GP, VK_SCHOOL, VK_NURSERY,
+	VK_DAY_CENTRE, VK_COMMUNITY, VK_OTHER
+};
+const char *venue_kind_name(enum venue_kind k);
+
+struct prof_venue {
+	char *id, *name;         /* owned; name defaults to the id */
+	char **aliases;          /* owned */
+	size_t n_aliases;
+	enum venue_kind kind;
+	int has_at;
+	double lat, lon;         /* degrees, when has_at */
+};
+
+/* A list of indices into profile.venues. */
+struct idx_list {
+	int *v;                  /* owned */
+	size_t n;
+};
+
+struct prof_work {
+	unsigned days;           /* WD_* bits */
+	struct prof_range hours;
+	struct idx_list venues;  /* n 0 means any venue */
+};
+
+enum match_kind { MATCH_ALL, MATCH_ATTENDEE, MATCH_CATEGORIES, MATCH_TEXT };
+
+struct prof_path {
+	char *given;             /* as written in the profile */
+	char *path;              /* resolved from the profile's folder, for messages */
+	char *source;            /* its canonical absolute path: the store's feed source */
+	int line, col;           /* where it was written */
+};
+
+struct prof_practitioner {
+	char *id, *role, *agency, *display_name;   /* owned; agency, display_name may be NULL */
+	struct prof_path *feeds;
+	size_t n_feeds;
+	enum match_kind match;
+	char *match_text;        /* owned; NULL for MATCH_ALL */
+	struct prof_work *works; /* owned; n_works 0 means any time, any venue */
+	size_t n_works;
+	int default_venue;       /* venue index, or -1 */
+	int movable;
+	struct prof_window window;
+	struct idx_list venues;  /* allowed venues; n 0 means the current venue only */
+	double intensity;        /* energy points per hour */
+	int familiar;
+	int people;
+	struct idx_list joint_with;  /* practitioner indices */
+};
+
+struct prof_override {
+	char *uid;               /* owned */
+	int has_rid;
+	int64_t rid;             /* UTC seconds, when has_rid */
+	int movable;             /* -1 when not given */
+	int has_window;
+	struct prof_window window;
+	struct idx_list venues;  /* n 0: not given */
+	double energy;           /* < 0 when not given */
+	int line, col;
+};
+
+enum routine_kind {
+	RK_SLEEP, RK_FEED, RK_MEAL, RK_MEDICATION, RK_REST, RK_SCHOOL,
+	RK_NURSERY, RK_SCHOOL_RUN, RK_OTHER
+};
+const char *routine_kind_name(enum routine_kind k);
+
+#define PLACE_HOME (-1)
+#define PLACE_ANYWHERE (-2)
+
+struct prof_routine {
+	char *id;                /* owned */
+	enum routine_kind kind;
+	int duration;            /* minutes, > 0 */
+	struct prof_range *starts;  /* owned: windows for the start; one routine each */
+	size_t n_starts;
+	unsigned days;           /* WD_* bits */
+	int place;               /* PLACE_HOME, PLACE_ANYWHERE or a venue index */
+};
+
+enum grouping { GROUP_NEUTRAL, GROUP_WANTED, GROUP_UNWANTED };
+
+struct prof_when {
+	unsigned days;
+	struct prof_range times;
+};
+
+struct prof_weights {
+	double journeys, travel_minutes, travel_money, change, change_day,
+	       change_venue, routine_shift, peak_energy, unfamiliar, preference;
+};
+
+enum travel_mode { TM_WALK, TM_WHEELCHAIR, TM_BUS, TM_CAR, TM_TAXI, TM__COUNT };
+
+struct profile {
+	char *path;              /* owned: the profile file as given */
+	char *dir;               /* owned: its folder, for relative paths */
+
+	char *person_id, *display_name;  /* owned; display_name may be NULL */
+	char *timezone;          /* owned; a name ics_tz_builtin() knows */
+	struct prof_range day;   /* default 07:00-19:00 */
+	int slot;                /* minutes, divides 60 */
+	int home;                /* venue index */
+	enum travel_mode mode;
+
+	struct prof_venue *venues;
+	size_t n_venues;
+
+	/* travel between venue i and j: minutes [i * n + j], -1 when unknown */
+	int *travel_min;
+	double *travel_cost;
+	double detour, overhead;
+	double speed[TM__COUNT], cost_per_km[TM__COUNT];
+
+	struct prof_practitioner *pracs;
+	size_t n_pracs;
+	struct prof_override *overrides;
+	size_t n_overrides;
+	struct prof_routine *routines;
+	size_t n_routines;
+
+	double energy_budget, travel_energy_per_hour;
+
+	/* limits; -1 means none */
+	int max_appts_per_day, max_time_out, max_unfam_day, max_unfam_week, min_rest;
+	unsigned free_days;
+
+	enum grouping grouping;
+	struct prof_when *preferred, *avoid;
+	size_t n_preferred, n_avoid;
+	struct prof_weights weights;
+};
+
+/*
+ * Load and check the profile at path. Every problem is an error at
+ * FILE:LINE:COL in d (exit status 65); a profile with any error is not
+ * returned. Paths in it are resolved from its folder and must be readable.
+ * Returns 0 and *out (free with profile_free), or -1.
+ */
+int profile_load(struct profile **out, const char *path, struct diag *d);
+/* The same from text already in memory (for tests and fuzzing); path names it
+ * in diagnostics and sets the folder for relative paths. */
+int profile_load_text(struct profile **out, const char *path, const char *text,
+		      size_t len, struct diag *d);
+void profile_free(struct profile *p);   /* NULL-safe */
+
+/* The venue whose name or alias LOCATION contains as whole words (longest
+ * wins, then the first listed), or -1. */
+int profile_match_venue(const struct profile *p, const char *location);
+
+/* Travel minutes from venue a to b (0 when a == b; -1 when unknown). */
+int profile_travel(const struct profile *p, int a, int b);
+double profile_travel_cost(const struct profile *p, int a, int b);
+
+/* Index of a practitioner or venue id, or -1. */
+int profile_prac_index(const struct profile *p, const char *id);
+int profile_venue_index(const struct profile *p, const char *id);
+
+#endif

@@ -1,0 +1,104 @@
+/* week.h: the person's current week read from the store through the profile: appointments, busy time, days, routines. */
+#ifndef DOVETAIL_WEEK_H
+#define DOVETAIL_WEEK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libical/ical.h>
+
+#include "dovetail/diag.h"
+#include "dovetail/profile.h"
+#include "dovetail/store.h"
+
+/* One of the person's appointments (an occurrence that matched a
+ * practitioner's rule), in local minutes of its day. */
+struct wk_appt {
+	int prac;                /* index into profile.pracs */
+	int day;                 /* index into week.days */
+	int64_t start, end;      /* UTC seconds */
+	int s_min, e_min;        /* local minutes from the day's midnight; e_min <= 1440 */
+	int venue;               /* venue index, or -1 when LOCATION matched none */
+	int has_location;        /* the event had a non-empty LOCATION */
+	int tentative;
+	char *uid, *rid;         /* owned; rid "" for a single event */
+	double energy;           /* points */
+	int movable;
+	const struct prof_window *window;   /* borrowed from the profile */
+	const struct idx_list *venues;      /* allowed venues; n 0: the current one */
+};
+
+/* A practitioner's busy time with other clients (or free/busy). */
+struct wk_busy {
+	int prac;
+	int64_t start, end;      /* UTC seconds */
+};
+
+/* One leg of travel between venues (from == to never). */
+struct wk_leg {
+	int day;
+	int from, to;            /* venue indices */
+	int dep, arr;            /* local minutes */
+};
+
+/* A routine on one day: where it fits, or that it cannot. */
+struct wk_routine {
+	int routine;             /* index into profile.routines */
+	int window;              /* index into its start windows */
+	int day;
+	int start;               /* local minutes of the first start that fits, or -1 */
+};
+
+struct wk_day {
+	int64_t date;            /* days since 1970-01-01 (local date) */
+	int64_t midnight;        /* UTC seconds of its local midnight */
+	unsigned wd;             /* WD_* bit of its weekday */
+	size_t first, n;         /* its appointments: appts[first .. first + n) */
+	int journeys;            /* outings from home */
+	int travel_min;          /* minutes of travel */
+	double travel_cost;
+	int time_out;            /* minutes from leaving home to coming back */
+	double energy;           /* appointments plus travel */
+};
+
+struct week {
+	const struct profile *p; /* borrowed */
+	icaltimezone *zone;      /* the person's zone (libical built-in; not freed) */
+	struct wk_day *days;
+	size_t n_days;
+	struct wk_appt *appts;   /* sorted by start, end, practitioner id, UID, RECURRENCE-ID */
+	size_t n_appts;
+	struct wk_busy *busy;
+	size_t n_busy;
+	struct wk_leg *legs;     /* by day, then departure */
+	size_t n_legs;
+	struct wk_routine *routines;  /* by day, then routine, then window */
+	size_t n_routines;
+	unsigned char *override_used; /* per profile override: matched an appointment */
+	size_t appts_cap, busy_cap, legs_cap, routines_cap;
+};
+
+/*
+ * Read the person's week: the days [from_date, to_date] (days since the
+ * epoch, local, inclusive) from the store, through the profile's match
+ * rules, venues, overrides and routines. Only occurrences of feeds the
+ * profile names are read. Returns 0 and fills w (free with week_release),
+ * or -1 with d filled.
+ */
+int week_build(struct week *w, const struct profile *p, struct store *s,
+	       int64_t from_date, int64_t to_date, struct diag *d);
+void week_release(struct week *w);
+
+/* The local date (days since the epoch) of UTC instant t in zone. */
+int64_t week_local_date(int64_t t, icaltimezone *zone);
+
+/* Local minutes of UTC instant t from the midnight of day index `day`,
+ * clipped to 0..1440. */
+int week_minutes(const struct week *w, int day, int64_t t);
+
+/* Whether an appointment could take place on day `day` (index) at its
+ * venue: it is movable, its window allows the day, and its practitioner
+ * works that weekday at that venue for long enough. */
+int week_could_move_to(const struct week *w, const struct wk_appt *a, int day);
+
+#endif

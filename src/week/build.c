@@ -1,0 +1,455 @@
+/* build.c: the person's week from the store and the profile: appointments, busy time, journeys, routines. */
+#include "dovetail/week.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dovetail/util.h"
+
+/* A gap between two outings is spent at home when it leaves at least this
+ * many minutes there after travelling both ways (docs/profile.md). */
+#define HOME_STAY_MIN 30
+
+int64_t week_local_date(int64_t t, icaltimezone *zone)
+{
+	struct icaltimetype tt = icaltime_from_timet_with_zone((time_t)t, 0, zone);
+	return days_from_civil(tt.year, (unsigned)tt.month, (unsigned)tt.day);
+}
+
+/* Local minutes of UTC instant t counted from the local midnight of date. */
+static int local_minutes(int64_t t, int64_t date, icaltimezone *zone)
+{
+	struct icaltimetype tt = icaltime_from_timet_with_zone((time_t)t, 0, zone);
+	int64_t wall = days_from_civil(tt.year, (unsigned)tt.month, (unsigned)tt.day) * 86400 +
+		       tt.hour * 3600 + tt.minute * 60 + tt.second;
+	int64_t m = (wall - date * 86400) / 60;
+	return m < 0 ? 0 : m > 1440 ? 1440 : (int)m;
+}
+
+static int ci_contains(const char *hay, const char *needle)
+{
+	if (!hay || !needle || !*needle)
+		return 0;
+	size_t n = strlen(needle);
+	for (const char *h = hay; *h; h++)
+		if (strncasecmp(h, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether one of the comma-separated items of list equals want (case-insensitive,
+ * ignoring blanks around items and a "mailto:" prefix on either side). */
+static int ci_in_list(const char *list, const char *want)
+{
+	if (!list || !want)
+		return 0;
+	if (strncasecmp(want, "mailto:", 7) == 0)
+		want += 7;
+	size_t wl = strlen(want);
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		while (l && p[l - 1] == ' ')
+			l--;
+		const char *q = p;
+		if (l >= 7 && strncasecmp(q, "mailto:", 7) == 0) {
+			q += 7;
+			l -= 7;
+		}
+		if (l == wl && strncasecmp(q, want, wl) == 0)
+			return 1;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
+}
+
+static int matches(const struct prof_practitioner *pr, const struct store_occ *o)
+{
+	switch (pr->match) {
+	case MATCH_ALL: return 1;
+	case MATCH_ATTENDEE: return ci_in_list(o->attendees, pr->match_text);
+	case MATCH_CATEGORIES: return ci_in_list(o->categories, pr->match_text);
+	case MATCH_TEXT: return ci_contains(o->summary, pr->match_text) || ci_contains(o->description, pr->match_text);
+	}
+	return 0;
+}
+
+struct reader {
+	struct week *w;
+	int failed;
+};
+
+static int prac_of_source(const struct profile *p, const char *source)
+{
+	for (size_t i = 0; i < p->n_pracs; i++)
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
+			if (p->pracs[i].feeds[j].source && source &&
+			    strcmp(p->pracs[i].feeds[j].source, source) == 0)
+				return (int)i;
+	return -1;
+}
+
+static const struct prof_override *find_override(struct week *w, const char *uid, const char *rid)
+{
+	const struct profile *p = w->p;
+	const struct prof_override *series = NULL;
+	for (size_t i = 0; i < p->n_overrides; i++) {
+		const struct prof_override *o = &p->overrides[i];
+		if (!o->uid || strcmp(o->uid, uid) != 0)
+			continue;
+		if (o->has_rid) {
+			char t[20];
+			time_fmt_utc(o->rid, t);
+			if (rid && strcmp(rid, t) == 0) {
+				w->override_used[i] = 1;
+				return o;
+			}
+		} else if (!series) {
+			series = o;
+			w->override_used[i] = 1;
+		}
+	}
+	return series;
+}
+
+static int day_index(const struct week *w, int64_t t)
+{
+	int64_t date = week_local_date(t, w->zone);
+	if (date < w->days[0].date || date >= w->days[0].date + (int64_t)w->n_days)
+		return -1;
+	return (int)(date - w->days[0].date);
+}
+
+static int on_occ(const struct store_occ *o, void *arg)
+{
+	struct reader *r = arg;
+	struct week *w = r->w;
+	const struct profile *p = w->p;
+	int pi = prac_of_source(p, o->source);
+	if (pi < 0 || !o->busy || o->transparent || (o->status && strcmp(o->status, "CANCELLED") == 0))
+		return 0;
+	const struct prof_practitioner *pr = &p->pracs[pi];
+	int is_fb = o->kind && strcmp(o->kind, "freebusy") == 0;
+	if (is_fb || o->all_day || !matches(pr, o)) {
+		struct wk_busy *b = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
+		if (!b)
+			return r->failed = 1;
+		b->prac = pi;
+		b->start = o->start;
+		b->end = o->end;
+		return 0;
+	}
+	int day = day_index(w, o->start);
+	if (day < 0)
+		return 0;   /* started before the horizon */
+	struct wk_appt *a = BUF_PUSH(w->appts, w->n_appts, w->appts_cap);
+	if (!a)
+		return r->failed = 1;
+	memset(a, 0, sizeof *a);
+	a->prac = pi;
+	a->day = day;
+	a->start = o->start;
+	a->end = o->end;
+	a->s_min = local_minutes(o->start, w->days[day].date, w->zone);
+	a->e_min = local_minutes(o->end, w->days[day].date, w->zone);
+	a->tentative = o->tentative;
+	a->uid = strdup(o->uid ? o->uid : "");
+	a->rid = strdup(o->rid ? o->rid : "");
+	if (!a->uid || !a->rid)
+		return r->failed = 1;
+	a->has_location = o->location && *o->location;
+	a->venue = a->has_location ? profile_match_venue(p, o->location) : pr->default_venue;
+	const struct prof_override *ov = find_override(w, a->uid, a->rid);
+	a->energy = pr->intensity * (double)(a->end - a->start) / 3600.0;
+	a->movable = pr->movable;
+	a->window = &pr->window;
+	a->venues = &pr->venues;
+	if (ov) {
+		if (ov->energy >= 0)
+			a->energy = ov->energy;
+		if (ov->movable >= 0)
+			a->movable = ov->movable;
+		if (ov->has_window)
+			a->window = &ov->window;
+		if (ov->venues.n)
+			a->venues = &ov->venues;
+	}
+	return 0;
+}
+
+static int appt_cmp(const void *x, const void *y, void *arg)
+{
+	const struct wk_appt *a = x, *b = y;
+	const struct profile *p = arg;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end < b->end ? -1 : 1;
+	int c = strcmp(p->pracs[a->prac].id, p->pracs[b->prac].id);
+	if (c)
+		return c;
+	c = strcmp(a->uid, b->uid);
+	return c ? c : strcmp(a->rid, b->rid);
+}
+
+/* Insertion sort with a context: the lists are small (a week's appointments). */
+static void sort_appts(struct wk_appt *v, size_t n, const struct profile *p)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct wk_appt t = v[i];
+		size_t j = i;
+		while (j > 0 && appt_cmp(&v[j - 1], &t, (void *)p) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = t;
+	}
+}
+
+static int add_leg(struct week *w, int day, int from, int to, int dep, int arr)
+{
+	if (from == to)
+		return 0;
+	struct wk_leg *l = BUF_PUSH(w->legs, w->n_legs, w->legs_cap);
+	if (!l)
+		return -1;
+	l->day = day;
+	l->from = from;
+	l->to = to;
+	l->dep = dep;
+	l->arr = arr;
+	return 0;
+}
+
+static int travel0(const struct profile *p, int a, int b)
+{
+	int t = profile_travel(p, a, b);
+	return t < 0 ? 0 : t;
+}
+
+/* Journeys, legs, time out and energy of one day (docs/profile.md, "How a day is read"). */
+static int plan_day(struct week *w, int di)
+{
+	const struct profile *p = w->p;
+	struct wk_day *d = &w->days[di];
+	int home = p->home;
+	int at = home;            /* where the person is */
+	int free_from = 0;        /* when they are free to leave it */
+	int depart = -1;          /* when the current outing began */
+	double energy = 0;
+	for (size_t k = d->first; k < d->first + d->n; k++) {
+		const struct wk_appt *a = &w->appts[k];
+		int v = a->venue < 0 ? home : a->venue;   /* unknown venues cost no travel */
+		energy += a->energy;
+		if (v == at) {
+			if (a->e_min > free_from)
+				free_from = a->e_min;
+			continue;
+		}
+		if (at == home) {
+			int t = travel0(p, home, v);
+			depart = a->s_min - t;
+			d->journeys++;
+			if (add_leg(w, di, home, v, depart, a->s_min) < 0)
+				return -1;
+		} else {
+			int back = travel0(p, at, home), there = travel0(p, home, v);
+			int gap = a->s_min - free_from;
+			if (v == home || gap - back - there >= HOME_STAY_MIN) {
+				if (add_leg(w, di, at, home, free_from, free_from + back) < 0)
+					return -1;
+				d->time_out += free_from + back - depart;
+				depart = -1;
+				if (v != home) {
+					depart = a->s_min - there;
+					d->journeys++;
+					if (add_leg(w, di, home, v, depart, a->s_min) < 0)
+						return -1;
+				}
+			} else {
+				int t = travel0(p, at, v);
+				if (add_leg(w, di, at, v, free_from, free_from + t) < 0)
+					return -1;
+			}
+		}
+		at = v;
+		free_from = a->e_min;
+	}
+	if (at != home) {
+		int back = travel0(p, at, home);
+		if (add_leg(w, di, at, home, free_from, free_from + back) < 0)
+			return -1;
+		d->time_out += free_from + back - depart;
+	}
+	for (size_t i = 0; i < w->n_legs; i++) {
+		if (w->legs[i].day != di)
+			continue;
+		d->travel_min += w->legs[i].arr - w->legs[i].dep;
+		d->travel_cost += profile_travel_cost(p, w->legs[i].from, w->legs[i].to);
+	}
+	d->energy = energy + d->travel_min / 60.0 * p->travel_energy_per_hour;
+	return 0;
+}
+
+static int overlaps(int a0, int a1, int b0, int b1)
+{
+	return a0 < b1 && b0 < a1;
+}
+
+/* The first start in window r->starts[wi] on the slot grid that keeps the
+ * routine clear of the day's appointments and travel and, unless it may be
+ * anywhere, away from outings that take the person elsewhere. */
+static int fit_routine(const struct week *w, int di, const struct prof_routine *r, size_t wi)
+{
+	const struct profile *p = w->p;
+	const struct wk_day *d = &w->days[di];
+	int slot = p->slot;
+	int s0 = (r->starts[wi].from + slot - 1) / slot * slot;
+	for (int s = s0; s <= r->starts[wi].to; s += slot) {
+		int e = s + r->duration, ok = 1;
+		for (size_t k = d->first; ok && k < d->first + d->n; k++)
+			if (overlaps(s, e, w->appts[k].s_min, w->appts[k].e_min))
+				ok = 0;
+		for (size_t i = 0; ok && i < w->n_legs; i++)
+			if (w->legs[i].day == di && overlaps(s, e, w->legs[i].dep, w->legs[i].arr))
+				ok = 0;
+		if (ok && r->place == PLACE_HOME) {
+			/* away from home between leaving and coming back */
+			int out = -1;
+			for (size_t i = 0; ok && i < w->n_legs; i++) {
+				const struct wk_leg *l = &w->legs[i];
+				if (l->day != di)
+					continue;
+				if (l->from == p->home)
+					out = l->dep;
+				if (l->to == p->home && out >= 0) {
+					if (overlaps(s, e, out, l->arr))
+						ok = 0;
+					out = -1;
+				}
+			}
+		}
+		if (ok)
+			return s;
+	}
+	return -1;
+}
+
+int week_build(struct week *w, const struct profile *p, struct store *s,
+	       int64_t from_date, int64_t to_date, struct diag *d)
+{
+	memset(w, 0, sizeof *w);
+	w->p = p;
+	w->zone = ics_tz_builtin(p->timezone);
+	if (!w->zone || to_date < from_date || to_date - from_date > 366) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "week_build: bad zone or horizon");
+		return -1;
+	}
+	w->n_days = (size_t)(to_date - from_date + 1);
+	w->days = calloc(w->n_days + 1, sizeof *w->days);
+	w->override_used = calloc(p->n_overrides + 1, 1);
+	if (!w->days || !w->override_used)
+		goto oom;
+	for (size_t i = 0; i <= w->n_days; i++) {
+		w->days[i].date = from_date + (int64_t)i;
+		w->days[i].midnight = ics_wall_to_utc(w->days[i].date * 86400, w->zone);
+		w->days[i].wd = wd_bit_of_days(w->days[i].date);
+	}
+	struct reader r = { w, 0 };
+	if (store_each_occurrence(s, w->days[0].midnight, w->days[w->n_days].midnight, on_occ, &r, d) < 0)
+		goto fail;
+	if (r.failed)
+		goto oom;
+	sort_appts(w->appts, w->n_appts, p);
+	for (size_t i = 0, k = 0; i < w->n_days; i++) {
+		w->days[i].first = k;
+		while (k < w->n_appts && w->appts[k].day == (int)i)
+			k++;
+		w->days[i].n = k - w->days[i].first;
+	}
+	for (size_t i = 0; i < w->n_days; i++)
+		if (plan_day(w, (int)i) < 0)
+			goto oom;
+	for (size_t i = 0; i < w->n_days; i++) {
+		for (size_t ri = 0; ri < p->n_routines; ri++) {
+			const struct prof_routine *rt = &p->routines[ri];
+			if (!(rt->days & w->days[i].wd))
+				continue;
+			for (size_t wi = 0; wi < rt->n_starts; wi++) {
+				struct wk_routine *x = BUF_PUSH(w->routines, w->n_routines, w->routines_cap);
+				if (!x)
+					goto oom;
+				x->routine = (int)ri;
+				x->window = (int)wi;
+				x->day = (int)i;
+				x->start = fit_routine(w, (int)i, rt, wi);
+			}
+		}
+	}
+	return 0;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+fail:
+	week_release(w);
+	return -1;
+}
+
+void week_release(struct week *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n_appts; i++) {
+		free(w->appts[i].uid);
+		free(w->appts[i].rid);
+	}
+	free(w->appts);
+	free(w->busy);
+	free(w->legs);
+	free(w->routines);
+	free(w->days);
+	free(w->override_used);
+	memset(w, 0, sizeof *w);
+}
+
+int week_minutes(const struct week *w, int day, int64_t t)
+{
+	return local_minutes(t, w->days[day].date, w->zone);
+}
+
+int week_could_move_to(const struct week *w, const struct wk_appt *a, int day)
+{
+	const struct profile *p = w->p;
+	if (!a->movable || day == a->day || day < 0 || (size_t)day >= w->n_days)
+		return 0;
+	const struct wk_day *from = &w->days[a->day], *to = &w->days[day];
+	const struct prof_window *win = a->window;
+	int64_t shift = to->date - from->date;
+	if (shift < -win->days || shift > win->days)
+		return 0;
+	if (win->same_week && (from->date + 3) / 7 != (to->date + 3) / 7)
+		return 0;   /* weeks run Monday to Sunday; day 0 was a Thursday */
+	if (!(win->weekdays & to->wd))
+		return 0;
+	const struct prof_practitioner *pr = &p->pracs[a->prac];
+	int dur = a->e_min - a->s_min;
+	if (pr->n_works == 0)
+		return 1;
+	for (size_t i = 0; i < pr->n_works; i++) {
+		const struct prof_work *wk = &pr->works[i];
+		if (!(wk->days & to->wd) || wk->hours.to - wk->hours.from < dur)
+			continue;
+		if (wk->venues.n == 0)
+			return 1;
+		for (size_t j = 0; j < wk->venues.n; j++)
+			if (wk->venues.v[j] == a->venue)
+				return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,508 @@
+/* check.c: every problem of the current week (docs/check.md), in a stable order. */
+#include "dovetail/check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+static const struct {
+	const char *name;
+	int error;
+} kinds[PK__COUNT] = {
+#define PK_ROW_(k, name, err) { name, err },
+	CHECK_KINDS(PK_ROW_)
+#undef PK_ROW_
+};
+
+const char *problem_kind_name(enum problem_kind k)
+{
+	return (unsigned)k < PK__COUNT ? kinds[k].name : "?";
+}
+
+int problem_is_error(enum problem_kind k)
+{
+	return (unsigned)k < PK__COUNT && kinds[k].error;
+}
+
+struct ctx {
+	const struct week *w;
+	const struct profile *p;
+	struct problems *out;
+	int failed;
+};
+
+static struct problem *add(struct ctx *c, enum problem_kind k, int day, int from, int to)
+{
+	struct problem *x = BUF_PUSH(c->out->v, c->out->n, c->out->cap);
+	if (!x) {
+		c->failed = 1;
+		return NULL;
+	}
+	memset(x, 0, sizeof *x);
+	x->kind = k;
+	x->day = day;
+	x->from = from;
+	x->to = to;
+	x->routine = -1;
+	return x;
+}
+
+static void ref_venue(struct problem *x, int v)
+{
+	for (size_t i = 0; i < x->n_venues; i++)
+		if (x->venues[i] == v)
+			return;
+	if (x->n_venues < PROBLEM_MAX_REFS)
+		x->venues[x->n_venues++] = v;
+}
+
+static void ref_prac(struct problem *x, int pi)
+{
+	for (size_t i = 0; i < x->n_pracs; i++)
+		if (x->pracs[i] == pi)
+			return;
+	if (x->n_pracs < PROBLEM_MAX_REFS)
+		x->pracs[x->n_pracs++] = pi;
+}
+
+/* Refer to appointment k: it, its practitioner and its venue. */
+static void ref_appt(const struct ctx *c, struct problem *x, size_t k)
+{
+	const struct wk_appt *a = &c->w->appts[k];
+	for (size_t i = 0; i < x->n_appts; i++)
+		if (x->appts[i] == (int)k)
+			return;
+	if (x->n_appts < PROBLEM_MAX_REFS)
+		x->appts[x->n_appts++] = (int)k;
+	ref_prac(x, a->prac);
+	ref_venue(x, a->venue);
+}
+
+static void hhmm(int m, char *out)
+{
+	if (m < 0 || m > 1440)
+		m = m < 0 ? 0 : 1440;
+	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
+}
+
+/* Format a problem's message; truncation at sizeof msg is intended. */
+static void msgf(struct problem *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void msgf(struct problem *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* "physio 10:00-10:45" */
+static void appt_name(const struct ctx *c, const struct wk_appt *a, char *out, size_t sz)
+{
+	char s[8], e[8];
+	hhmm(a->s_min, s);
+	hhmm(a->e_min, e);
+	snprintf(out, sz, "%s %s-%s", c->p->pracs[a->prac].id, s, e);
+}
+
+static const char *venue_id(const struct profile *p, int v)
+{
+	return v < 0 ? "(unknown)" : p->venues[v].id;
+}
+
+static void day_label(const struct week *w, int day, char *out, size_t sz)
+{
+	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec" };
+	int y, m, d;
+	civil_from_days(w->days[day].date, &y, &m, &d);
+	int k = 0;
+	while (k < 7 && !(w->days[day].wd & (1u << k)))
+		k++;
+	snprintf(out, sz, "%s %d %s", wd[k % 7], d, mon[(m - 1) % 12]);
+}
+
+static void overlaps_and_rest(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	char an[80], bn[80];
+	for (size_t i = d->first; i < d->first + d->n; i++) {
+		const struct wk_appt *a = &w->appts[i];
+		for (size_t j = i + 1; j < d->first + d->n; j++) {
+			const struct wk_appt *b = &w->appts[j];
+			if (b->s_min >= a->e_min)
+				break;
+			int to = a->e_min < b->e_min ? a->e_min : b->e_min;
+			struct problem *x = add(c, PK_OVERLAP, di, b->s_min, to);
+			if (!x)
+				return;
+			ref_appt(c, x, i);
+			ref_appt(c, x, j);
+			appt_name(c, a, an, sizeof an);
+			appt_name(c, b, bn, sizeof bn);
+			msgf(x, "%s overlaps %s by %d min", bn, an, to - b->s_min);
+		}
+	}
+	/* consecutive pairs: travel and rest */
+	for (size_t k = d->first + 1; k < d->first + d->n; k++) {
+		const struct wk_appt *a = &w->appts[k - 1], *b = &w->appts[k];
+		int gap = b->s_min - a->e_min;
+		if (gap < 0)
+			continue;
+		appt_name(c, a, an, sizeof an);
+		appt_name(c, b, bn, sizeof bn);
+		if (a->venue >= 0 && b->venue >= 0 && a->venue != b->venue) {
+			int t = profile_travel(p, a->venue, b->venue);
+			if (t > gap) {
+				struct problem *x = add(c, PK_TRAVEL, di, a->e_min, b->s_min);
+				if (!x)
+					return;
+				ref_appt(c, x, k - 1);
+				ref_appt(c, x, k);
+				msgf(x, "%s to %s: %d min of travel from %s to %s, only %d min between",
+					 an, bn, t, venue_id(p, a->venue), venue_id(p, b->venue), gap);
+			}
+		}
+		if (p->min_rest > 0 && gap < p->min_rest) {
+			struct problem *x = add(c, PK_REST, di, a->e_min, b->s_min);
+			if (!x)
+				return;
+			ref_appt(c, x, k - 1);
+			ref_appt(c, x, k);
+			msgf(x, "%d min between %s and %s; at least %d min of rest wanted",
+				 gap, an, bn, p->min_rest);
+		}
+	}
+}
+
+static void double_booked(struct ctx *c)
+{
+	const struct week *w = c->w;
+	char an[80], s[8], e[8];
+	for (size_t k = 0; k < w->n_appts; k++) {
+		const struct wk_appt *a = &w->appts[k];
+		for (size_t i = 0; i < w->n_busy; i++) {
+			const struct wk_busy *b = &w->busy[i];
+			if (b->prac != a->prac || !(b->start < a->end && a->start < b->end))
+				continue;
+			int from = week_minutes(w, a->day, b->start > a->start ? b->start : a->start);
+			int to = week_minutes(w, a->day, b->end < a->end ? b->end : a->end);
+			struct problem *x = add(c, PK_DOUBLE_BOOKED, a->day, from, to);
+			if (!x)
+				return;
+			ref_appt(c, x, k);
+			appt_name(c, a, an, sizeof an);
+			hhmm(from, s);
+			hhmm(to, e);
+			msgf(x, "%s: %s is also booked with another client %s-%s",
+				 an, c->p->pracs[a->prac].id, s, e);
+		}
+	}
+}
+
+static void routines(struct ctx *c)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	for (size_t i = 0; i < w->n_routines; i++) {
+		const struct wk_routine *r = &w->routines[i];
+		if (r->start >= 0)
+			continue;
+		const struct prof_routine *rt = &p->routines[r->routine];
+		const struct prof_range *win = &rt->starts[r->window];
+		int from = win->from, to = win->to + rt->duration;
+		struct problem *x = add(c, PK_ROUTINE, r->day, from, to > 1440 ? 1440 : to);
+		if (!x)
+			return;
+		x->routine = r->routine;
+		const struct wk_day *d = &w->days[r->day];
+		/* what blocks it: appointments in the span, and those whose travel crosses it */
+		for (size_t k = d->first; k < d->first + d->n; k++) {
+			const struct wk_appt *a = &w->appts[k];
+			int near = a->s_min < to && from < a->e_min;
+			for (size_t l = 0; !near && l < w->n_legs; l++) {
+				const struct wk_leg *g = &w->legs[l];
+				if (g->day == r->day && g->dep < to && from < g->arr &&
+				    (g->arr == a->s_min || g->dep == a->e_min))
+					near = 1;
+			}
+			if (near)
+				ref_appt(c, x, k);
+		}
+		if (rt->place >= 0)
+			ref_venue(x, rt->place);
+		char s[8], e[8], who[160] = "";
+		hhmm(win->from, s);
+		hhmm(win->to, e);
+		size_t off = 0;
+		for (size_t k = 0; k < x->n_appts && off < sizeof who; k++) {
+			char an[80];
+			appt_name(c, &w->appts[x->appts[k]], an, sizeof an);
+			off += (size_t)snprintf(who + off, sizeof who - off, "%s%s", k ? ", " : "", an);
+		}
+		const char *place = rt->place == PLACE_HOME ? "at home" :
+				    rt->place == PLACE_ANYWHERE ? "anywhere" : "at its venue";
+		msgf(x, "%s (%s, %d min %s, starting %s-%s) cannot be kept%s%s",
+			 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e,
+			 *who ? ": blocked by " : "", who);
+	}
+}
+
+static void per_appointment(struct ctx *c)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	char an[80], s[8], e[8];
+	for (size_t k = 0; k < w->n_appts; k++) {
+		const struct wk_appt *a = &w->appts[k];
+		appt_name(c, a, an, sizeof an);
+		if (a->s_min < p->day.from || a->e_min > p->day.to) {
+			struct problem *x = add(c, PK_OUTSIDE_DAY, a->day, a->s_min, a->e_min);
+			if (!x)
+				return;
+			ref_appt(c, x, k);
+			hhmm(p->day.from, s);
+			hhmm(p->day.to, e);
+			msgf(x, "%s is outside the person's day %s-%s", an, s, e);
+		}
+		if (p->free_days & w->days[a->day].wd) {
+			struct problem *x = add(c, PK_FREE_DAY, a->day, a->s_min, a->e_min);
+			if (!x)
+				return;
+			ref_appt(c, x, k);
+			msgf(x, "%s is on a day kept free", an);
+		}
+		if (a->venue < 0) {
+			struct problem *x = add(c, PK_UNKNOWN_VENUE, a->day, a->s_min, a->e_min);
+			if (!x)
+				return;
+			ref_appt(c, x, k);
+			if (a->has_location)
+				msgf(x, "%s: its LOCATION matches no venue's name or alias", an);
+			else
+				msgf(x, "%s has no LOCATION and %s has no default_venue",
+					 an, p->pracs[a->prac].id);
+		}
+	}
+}
+
+static void per_day(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	if (d->n == 0)
+		return;
+	struct problem *x;
+	if (d->energy > p->energy_budget + 1e-9) {
+		if (!(x = add(c, PK_ENERGY, di, 0, 1440)))
+			return;
+		for (size_t k = d->first; k < d->first + d->n; k++)
+			ref_appt(c, x, k);
+		msgf(x, "energy %.1f points (appointments %.1f, travel %.1f) over the budget of %.1f",
+			 d->energy, d->energy - d->travel_min / 60.0 * p->travel_energy_per_hour,
+			 d->travel_min / 60.0 * p->travel_energy_per_hour, p->energy_budget);
+	}
+	if (p->max_time_out >= 0 && d->time_out > p->max_time_out) {
+		if (!(x = add(c, PK_TIME_OUT, di, 0, 1440)))
+			return;
+		for (size_t k = d->first; k < d->first + d->n; k++)
+			if (w->appts[k].venue != p->home)
+				ref_appt(c, x, k);
+		msgf(x, "%d min out of home in %d journey%s; at most %d wanted",
+			 d->time_out, d->journeys, d->journeys == 1 ? "" : "s", p->max_time_out);
+	}
+	if (p->max_appts_per_day >= 0 && (int)d->n > p->max_appts_per_day) {
+		if (!(x = add(c, PK_APPOINTMENTS, di, 0, 1440)))
+			return;
+		for (size_t k = d->first; k < d->first + d->n; k++)
+			ref_appt(c, x, k);
+		msgf(x, "%zu appointments; at most %d a day wanted", d->n, p->max_appts_per_day);
+	}
+	if (p->max_unfam_day >= 0) {
+		int people = 0;
+		if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
+			return;
+		for (size_t k = d->first; k < d->first + d->n; k++) {
+			const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
+			size_t before = x->n_pracs;
+			if (pr->familiar)
+				continue;
+			ref_prac(x, w->appts[k].prac);
+			if (x->n_pracs > before)
+				people += pr->people;
+		}
+		if (people > p->max_unfam_day) {
+			msgf(x, "%d unfamiliar people in the day; at most %d wanted",
+				 people, p->max_unfam_day);
+		} else {
+			c->out->n--;   /* within the limit: take it back */
+		}
+	}
+	if (p->grouping == GROUP_WANTED) {
+		if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
+			return;
+		for (size_t k = d->first; k < d->first + d->n; k++)
+			if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
+				ref_appt(c, x, k);
+		if (x->n_venues >= 2) {
+			char list[200] = "";
+			size_t off = 0;
+			for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
+				off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
+							venue_id(p, x->venues[i]));
+			msgf(x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
+		} else {
+			c->out->n--;
+		}
+	}
+}
+
+static void unfamiliar_week(struct ctx *c)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	if (p->max_unfam_week < 0)
+		return;
+	for (size_t start = 0; start < w->n_days;) {
+		int64_t wk = (w->days[start].date + 3) / 7;
+		size_t end = start;
+		while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+			end++;
+		struct problem *x = add(c, PK_UNFAMILIAR, (int)start, 0, 1440);
+		if (!x)
+			return;
+		x->week_wide = 1;
+		int people = 0;
+		for (size_t k = 0; k < w->n_appts; k++) {
+			const struct wk_appt *a = &w->appts[k];
+			const struct prof_practitioner *pr = &p->pracs[a->prac];
+			if (a->day < (int)start || a->day >= (int)end || pr->familiar)
+				continue;
+			size_t before = x->n_pracs;
+			ref_prac(x, a->prac);
+			if (x->n_pracs > before)
+				people += pr->people;
+		}
+		if (people > p->max_unfam_week)
+			msgf(x, "%d unfamiliar people in the week; at most %d wanted",
+				 people, p->max_unfam_week);
+		else
+			c->out->n--;
+		start = end;
+	}
+}
+
+static void repeat_journeys(struct ctx *c)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	if (p->grouping == GROUP_UNWANTED)
+		return;
+	for (int v = 0; v < (int)p->n_venues; v++) {
+		if (v == p->home)
+			continue;
+		for (size_t d1 = 0; d1 < w->n_days; d1++) {
+			for (size_t d2 = d1 + 1; d2 < w->n_days; d2++) {
+				/* an appointment at v on one day that could join a visit to v on the other */
+				int mover = -1, stay = -1;
+				const struct wk_day *a = &w->days[d1], *b = &w->days[d2];
+				for (size_t i = b->first; mover < 0 && i < b->first + b->n; i++)
+					for (size_t j = a->first; mover < 0 && j < a->first + a->n; j++)
+						if (w->appts[i].venue == v && w->appts[j].venue == v &&
+						    week_could_move_to(w, &w->appts[i], (int)d1)) {
+							mover = (int)i;
+							stay = (int)j;
+						}
+				for (size_t j = a->first; mover < 0 && j < a->first + a->n; j++)
+					for (size_t i = b->first; mover < 0 && i < b->first + b->n; i++)
+						if (w->appts[i].venue == v && w->appts[j].venue == v &&
+						    week_could_move_to(w, &w->appts[j], (int)d2)) {
+							mover = (int)j;
+							stay = (int)i;
+						}
+				if (mover < 0)
+					continue;
+				const struct wk_appt *m = &w->appts[mover], *s = &w->appts[stay];
+				struct problem *x = add(c, PK_REPEAT_JOURNEY, m->day, m->s_min, m->e_min);
+				if (!x)
+					return;
+				ref_appt(c, x, (size_t)mover);
+				ref_appt(c, x, (size_t)stay);
+				char mn[80], sn[80], md[24], sd[24];
+				appt_name(c, m, mn, sizeof mn);
+				appt_name(c, s, sn, sizeof sn);
+				day_label(w, m->day, md, sizeof md);
+				day_label(w, s->day, sd, sizeof sd);
+				msgf(x, "journeys to %s on %s and %s; %s could move to %s (with %s)",
+					 p->venues[v].id, d1 == (size_t)m->day ? md : sd, d1 == (size_t)m->day ? sd : md,
+					 mn, sd, sn);
+			}
+		}
+	}
+}
+
+static int problem_cmp(const void *x, const void *y)
+{
+	const struct problem *a = x, *b = y;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->week_wide != b->week_wide)
+		return a->week_wide ? 1 : -1;
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->to != b->to)
+		return a->to < b->to ? -1 : 1;
+	size_t n = a->n_appts < b->n_appts ? a->n_appts : b->n_appts;
+	for (size_t i = 0; i < n; i++)
+		if (a->appts[i] != b->appts[i])
+			return a->appts[i] < b->appts[i] ? -1 : 1;
+	if (a->n_appts != b->n_appts)
+		return a->n_appts < b->n_appts ? -1 : 1;
+	if (a->routine != b->routine)
+		return a->routine < b->routine ? -1 : 1;
+	return strcmp(a->msg, b->msg);
+}
+
+int check_week(const struct week *w, struct problems *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	struct ctx c = { w, w->p, out, 0 };
+	for (size_t i = 0; i < w->n_days && !c.failed; i++)
+		overlaps_and_rest(&c, (int)i);
+	if (!c.failed)
+		double_booked(&c);
+	if (!c.failed)
+		routines(&c);
+	if (!c.failed)
+		per_appointment(&c);
+	for (size_t i = 0; i < w->n_days && !c.failed; i++)
+		per_day(&c, (int)i);
+	if (!c.failed)
+		unfamiliar_week(&c);
+	if (!c.failed)
+		repeat_journeys(&c);
+	if (c.failed) {
+		problems_release(out);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, problem_cmp);
+	return 0;
+}
+
+void problems_release(struct problems *ps)
+{
+	if (!ps)
+		return;
+	free(ps->v);
+	memset(ps, 0, sizeof *ps);
+}
