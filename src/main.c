@@ -16,6 +16,7 @@ static const struct cmd {
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 
 static void usage(FILE *fp)

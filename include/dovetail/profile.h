@@ -180,7 +180,8 @@ void profile_free(struct profile *p);   /* NULL-safe */
  * wins, then the first listed), or -1. */
 int profile_match_venue(const struct profile *p, const char *location);
 
-/* Travel minutes from venue a to b (0 when a == b; -1 when unknown). */
+/* Travel minutes from venue a to b, rounded up to whole slots (0 when
+ * a == b; -1 when unknown). */
 int profile_travel(const struct profile *p, int a, int b);
 double profile_travel_cost(const struct profile *p, int a, int b);
 

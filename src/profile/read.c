@@ -1393,7 +1393,8 @@ int profile_travel(const struct profile *p, int a, int b)
 		return 0;
 	if (a < 0 || b < 0 || !p->travel_min)
 		return -1;
-	return p->travel_min[(size_t)a * p->n_venues + (size_t)b];
+	int m = p->travel_min[(size_t)a * p->n_venues + (size_t)b];
+	return m < 0 ? -1 : (m + p->slot - 1) / p->slot * p->slot;
 }
 
 double profile_travel_cost(const struct profile *p, int a, int b)

@@ -248,39 +248,31 @@ static int plan_day(struct week *w, int di)
 		const struct wk_appt *a = &w->appts[k];
 		int v = a->venue < 0 ? home : a->venue;   /* unknown venues cost no travel */
 		energy += a->energy;
-		if (v == at) {
-			if (a->e_min > free_from)
-				free_from = a->e_min;
-			continue;
-		}
-		if (at == home) {
-			int t = travel0(p, home, v);
-			depart = a->s_min - t;
-			d->journeys++;
-			if (add_leg(w, di, home, v, depart, a->s_min) < 0)
-				return -1;
-		} else {
-			int back = travel0(p, at, home), there = travel0(p, home, v);
+		if (at != home) {
+			/* away: go home in between when the gap leaves time there */
+			int back = travel0(p, at, home), there = v == home ? 0 : travel0(p, home, v);
 			int gap = a->s_min - free_from;
 			if (v == home || gap - back - there >= HOME_STAY_MIN) {
 				if (add_leg(w, di, at, home, free_from, free_from + back) < 0)
 					return -1;
 				d->time_out += free_from + back - depart;
-				depart = -1;
-				if (v != home) {
-					depart = a->s_min - there;
-					d->journeys++;
-					if (add_leg(w, di, home, v, depart, a->s_min) < 0)
-						return -1;
-				}
-			} else {
-				int t = travel0(p, at, v);
-				if (add_leg(w, di, at, v, free_from, free_from + t) < 0)
-					return -1;
+				at = home;
 			}
 		}
+		if (at == home && v != home) {
+			int t = travel0(p, home, v);
+			depart = a->s_min - t;
+			d->journeys++;
+			if (add_leg(w, di, home, v, depart, a->s_min) < 0)
+				return -1;
+		} else if (at != v) {
+			int t = travel0(p, at, v);
+			if (add_leg(w, di, at, v, free_from, free_from + t) < 0)
+				return -1;
+		}
+		if (at != v || a->e_min > free_from)
+			free_from = a->e_min;
 		at = v;
-		free_from = a->e_min;
 	}
 	if (at != home) {
 		int back = travel0(p, at, home);

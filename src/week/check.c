@@ -159,7 +159,8 @@ static void overlaps_and_rest(struct ctx *c, int di)
 		if (a->venue >= 0 && b->venue >= 0 && a->venue != b->venue) {
 			int t = profile_travel(p, a->venue, b->venue);
 			if (t > gap) {
-				struct problem *x = add(c, PK_TRAVEL, di, a->e_min, b->s_min);
+				/* when the travel would have to happen */
+				struct problem *x = add(c, PK_TRAVEL, di, a->e_min, a->e_min + t);
 				if (!x)
 					return;
 				ref_appt(c, x, k - 1);
@@ -304,7 +305,7 @@ static void per_day(struct ctx *c, int di)
 			return;
 		for (size_t k = d->first; k < d->first + d->n; k++)
 			ref_appt(c, x, k);
-		msgf(x, "energy %.1f points (appointments %.1f, travel %.1f) over the budget of %.1f",
+		msgf(x, "energy %.2f points (appointments %.2f, travel %.2f) over the budget of %.2f",
 			 d->energy, d->energy - d->travel_min / 60.0 * p->travel_energy_per_hour,
 			 d->travel_min / 60.0 * p->travel_energy_per_hour, p->energy_budget);
 	}
