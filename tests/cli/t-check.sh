@@ -1,0 +1,88 @@
+#!/bin/sh
+# t-check.sh: `dovetail check`: every problem kind on the example families,
+# idempotent imports, a clean week, and hostile profiles (exit 65 with
+# FILE:LINE:COL, no crash, no hang, the store untouched).
+. "$(dirname "$0")/lib.sh"
+
+KINDS="overlap double-booked travel routine outside-day free-day energy time-out
+appointments rest unfamiliar unknown-venue repeat-journey scattered-day"
+
+# ---- the example families (run from the source root: paths as in the README)
+cd "$SRCDIR" || exit 1
+for dir in examples/*/; do
+	fam=$(basename "$dir")
+	[ -f "$dir/profile.yaml" ] || continue
+	db=$TMP/$fam.db
+	run --db "$db" check "$dir/profile.yaml"
+	expect "check-$fam" 1
+	# every kind that check detects is in this family's current week
+	for k in $KINDS; do
+		if grep -Eq "^.{22}  (error  |warning)  $k " "$TMP/stdout"; then
+			ok "check-$fam: has a '$k' problem"
+		else
+			not_ok "check-$fam: has a '$k' problem"
+		fi
+	done
+	# a second run imports nothing (same bytes, same window) and says the same
+	cp "$TMP/stdout" "$TMP/first"
+	before=$(sha "$db")
+	run --db "$db" check "$dir/profile.yaml"
+	check "check-$fam: second run, same output" cmp -s "$TMP/first" "$TMP/stdout"
+	check "check-$fam: second run writes nothing" [ "$(sha "$db")" = "$before" ]
+	check "check-$fam: database is 0600" [ "$(mode "$db")" = 600 ]
+	run --db "$db" check --json "$dir/profile.yaml"
+	expect "check-$fam.json" 1
+	check "check-$fam.json: valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stdout"
+done
+
+# ---- a small clean week, and options
+cd "$DATA" || exit 1
+db=$TMP/clean.db
+run --db "$db" check profile/clean.yaml
+expect check-clean 0
+run --db "$db" check --from 2026-11-30 --to 2026-12-06 profile/clean.yaml
+expect check-clean.next-week 0
+run --db "$db" check --json profile/clean.yaml
+expect check-clean.json 0
+run --db "$db" check
+expect check-no-profile 64
+run --db "$db" check --from 2026-13-01 profile/clean.yaml
+expect check-bad-from 64
+run --db "$db" check profile/no-such-profile.yaml
+expect check-missing-profile 66
+
+# ---- hostile profiles: each ends quickly with FILE:LINE:COL and exit 65,
+# and the store holding the clean feed is not touched.
+python3 - "$TMP" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/deep.yaml", "w").write("version: 1\nx: " + "[" * 10000 + "]" * 10000 + "\n")
+with open(d + "/big-scalar.yaml", "w") as f:
+    f.write("version: 1\nperson:\n  id: T-1\n  display_name: " + "x" * (10 * 1024 * 1024) + "\n")
+PY
+hostile() { # hostile CASE FILE
+	before=$(sha "$db")
+	t0=$(date +%s%N)
+	run --db "$db" check "$2"
+	t1=$(date +%s%N)
+	expect "$1" 65
+	if grep -Eq '^dovetail: [^:]+\.yaml:[0-9]+:[0-9]+: error: ' "$TMP/stderr"; then
+		ok "$1: error at FILE:LINE:COL"
+	else
+		not_ok "$1: error at FILE:LINE:COL"
+	fi
+	check "$1: store unchanged" [ "$(sha "$db")" = "$before" ]
+	echo "# $1: $(( (t1 - t0) / 1000000 )) ms"
+}
+hostile profile-alias-bomb profile/alias-bomb.yaml
+hostile profile-unknown-key profile/unknown-key.yaml
+hostile profile-wrong-type profile/wrong-type.yaml
+hostile profile-missing-file profile/missing-file.yaml
+hostile profile-negative-duration profile/negative-duration.yaml
+hostile profile-backwards-window profile/backwards-window.yaml
+hostile profile-bad-utf8 profile/bad-utf8.yaml
+cd "$TMP" || exit 1
+hostile profile-deep deep.yaml
+hostile profile-big-scalar big-scalar.yaml
+
+done_testing
