@@ -32,6 +32,8 @@ struct ctx {
 	const struct profile *p;
 	struct problems *out;
 	int failed;
+	struct diag *d;
+	unsigned char *said;   /* venue pairs already reported without travel data */
 };
 
 static struct problem *add(struct ctx *c, enum problem_kind k, int day, int from, int to)
@@ -125,6 +127,17 @@ static void day_label(const struct week *w, int day, char *out, size_t sz)
 	snprintf(out, sz, "%s %d %s", wd[k % 7], d, mon[(m - 1) % 12]);
 }
 
+/* Say once per pair of venues that no travel time is known between them. */
+static void no_travel(struct ctx *c, int a, int b)
+{
+	size_t n = c->p->n_venues;
+	size_t k = (size_t)(a < b ? a : b) * n + (size_t)(a < b ? b : a);
+	if (c->said[k])
+		return;
+	c->said[k] = 1;
+	diag_add(c->d, D_PROF_NO_TRAVEL, c->p->path, 0, 0, c->p->venues[a].id, c->p->venues[b].id);
+}
+
 static void overlaps_and_rest(struct ctx *c, int di)
 {
 	const struct week *w = c->w;
@@ -158,6 +171,8 @@ static void overlaps_and_rest(struct ctx *c, int di)
 		appt_name(c, b, bn, sizeof bn);
 		if (a->venue >= 0 && b->venue >= 0 && a->venue != b->venue) {
 			int t = profile_travel(p, a->venue, b->venue);
+			if (t < 0)
+				no_travel(c, a->venue, b->venue);
 			if (t > gap) {
 				/* when the travel would have to happen */
 				struct problem *x = add(c, PK_TRAVEL, di, a->e_min, a->e_min + t);
@@ -475,7 +490,10 @@ static int problem_cmp(const void *x, const void *y)
 int check_week(const struct week *w, struct problems *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	struct ctx c = { w, w->p, out, 0 };
+	size_t nv = w->p->n_venues;
+	struct ctx c = { w, w->p, out, 0, d, calloc(nv ? nv * nv : 1, 1) };
+	if (!c.said)
+		c.failed = 1;
 	for (size_t i = 0; i < w->n_days && !c.failed; i++)
 		overlaps_and_rest(&c, (int)i);
 	if (!c.failed)
@@ -490,6 +508,7 @@ int check_week(const struct week *w, struct problems *out, struct diag *d)
 		unfamiliar_week(&c);
 	if (!c.failed)
 		repeat_journeys(&c);
+	free(c.said);
 	if (c.failed) {
 		problems_release(out);
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");

@@ -1,0 +1,195 @@
+/* test_week.c: unit tests for the week model and check (week/build.c, week/check.c) on a small family. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dovetail/check.h"
+#include "dovetail/store.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/dovetail-test-week.XXXXXX";
+static struct ics_limits lim;
+
+/* Monday 2026-11-23 .. Sunday 2026-11-29; London is on GMT, so local = UTC. */
+static const char feed_a[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	/* Mon: weekly session at the clinic, 10:00-11:00 (the person's) */
+	"BEGIN:VEVENT\r\nUID:a-weekly\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261116T100000Z\r\n"
+	"DTEND:20261116T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Session P-1\r\nLOCATION:Clinic\r\nEND:VEVENT\r\n"
+	/* Mon: another client 10:30-11:30: double-booked */
+	"BEGIN:VEVENT\r\nUID:a-other\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T103000Z\r\n"
+	"DTEND:20261123T113000Z\r\nSUMMARY:Client appointment\r\nEND:VEVENT\r\n"
+	/* Wed: at the clinic again, 10:00-10:30 (could join Monday's visit) */
+	"BEGIN:VEVENT\r\nUID:a-wed\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T100000Z\r\n"
+	"DTEND:20261125T103000Z\r\nSUMMARY:Review P-1\r\nLOCATION:clinic\r\nEND:VEVENT\r\n"
+	/* Sat: somewhere unknown, on a free day */
+	"BEGIN:VEVENT\r\nUID:a-sat\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261128T100000Z\r\n"
+	"DTEND:20261128T110000Z\r\nSUMMARY:Group P-1\r\nLOCATION:Town Hall\r\nEND:VEVENT\r\n"
+	/* cancelled and transparent events count for nothing */
+	"BEGIN:VEVENT\r\nUID:a-cancelled\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\n"
+	"DTEND:20261124T110000Z\r\nSUMMARY:Session P-1\r\nSTATUS:CANCELLED\r\nLOCATION:Clinic\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:a-free\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T120000Z\r\n"
+	"DTEND:20261124T130000Z\r\nSUMMARY:Note P-1\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char feed_b[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	/* Mon: at home 10:45-11:15: overlaps a's session; then Mon 11:20 at the
+	 * hospital: 5 min after, 30 min away: travel */
+	"BEGIN:VEVENT\r\nUID:b-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T104500Z\r\n"
+	"DTEND:20261123T111500Z\r\nSUMMARY:Visit\r\nLOCATION:Home visit\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:b-2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T112000Z\r\n"
+	"DTEND:20261123T120000Z\r\nSUMMARY:Visit\r\nLOCATION:Hospital\r\nEND:VEVENT\r\n"
+	/* Thu: over the nap window entirely */
+	"BEGIN:VEVENT\r\nUID:b-3\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261126T120000Z\r\n"
+	"DTEND:20261126T150000Z\r\nSUMMARY:Visit\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char profile_text[] =
+	"version: 1\n"
+	"person: { id: P-1, timezone: Europe/London, home: home, day: \"09:00-17:00\" }\n"
+	"venues:\n"
+	"  - { id: home, kind: home, aliases: [Home visit] }\n"
+	"  - { id: clinic, name: Clinic }\n"
+	"  - { id: hospital, name: Hospital }\n"
+	"travel:\n"
+	"  matrix: [[home, clinic, 20, 1], [home, hospital, 30, 2], [clinic, hospital, 15, 1]]\n"
+	"practitioners:\n"
+	"  - { id: a, role: physiotherapist, feeds: [a.ics], match: { text: P-1 },\n"
+	"      window: { days: 3, same_week: true }, works: [{ days: weekdays, venues: [clinic] }] }\n"
+	"  - { id: b, role: nurse, feeds: [b.ics], default_venue: home }\n"
+	"routines:\n"
+	"  - { id: nap, kind: sleep, duration: 90, start: \"12:00-13:00\" }\n"
+	"energy: { budget: 2 }\n"
+	"limits: { max_appointments_per_day: 2, max_time_out_per_day: 60, max_unfamiliar_per_day: 1,\n"
+	"          min_rest_between: 10, free_days: weekend }\n"
+	"preferences: { grouping: wanted }\n";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void import(struct store *s, const struct profile *p, int pi, struct diag *d)
+{
+	const struct prof_path *fp = &p->pracs[pi].feeds[0];
+	struct bytes b;
+	file_read_all(fp->path, 1 << 20, &b, d);
+	struct ics_feed f;
+	ics_read(&f, fp->path, &b, &lim, d);
+	struct import_opts o;
+	memset(&o, 0, sizeof o);
+	o.source = fp->source;
+	o.practitioner = p->pracs[pi].id;
+	time_parse_arg("20261101", &o.from);
+	time_parse_arg("20261231", &o.to);
+	o.zone = ics_tz_builtin("Europe/London");
+	o.zone_name = "Europe/London";
+	o.lim = &lim;
+	struct import_report r;
+	is_int(store_import(s, &f, &o, &r, d), 0, "import feed %s", o.practitioner);
+	ics_feed_release(&f);
+}
+
+static size_t count(const struct problems *ps, enum problem_kind k)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		n += ps->v[i].kind == k;
+	return n;
+}
+
+static const struct problem *find(const struct problems *ps, enum problem_kind k, int day)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].kind == k && ps->v[i].day == day)
+			return &ps->v[i];
+	return NULL;
+}
+
+int main(void)
+{
+	ics_limits_default(&lim);
+	if (!mkdtemp(dir))
+		return 1;
+	write_file("a.ics", feed_a);
+	write_file("b.ics", feed_b);
+	write_file("p.yaml", profile_text);
+	char path[300];
+	snprintf(path, sizeof path, "%s/p.yaml", dir);
+	struct diag d;
+	diag_init(&d);
+	struct profile *p = NULL;
+	if (!ok(profile_load(&p, path, &d) == 0, "profile loads")) {
+		for (size_t i = 0; i < d.n; i++)
+			printf("#   %d:%d %s\n", d.v[i].line, d.v[i].col, d.v[i].msg);
+		return tap_done();
+	}
+	snprintf(path, sizeof path, "%s/w.db", dir);
+	struct store *s = NULL;
+	is_int(store_open(&s, path, 0, &d), 0, "store opens");
+	import(s, p, 0, &d);
+	import(s, p, 1, &d);
+
+	struct week w;
+	int64_t mon = days_from_civil(2026, 11, 23);
+	is_int(week_build(&w, p, s, mon, mon + 6, &d), 0, "week builds");
+	is_int(w.n_days, 7, "seven days");
+	is_int(w.n_appts, 6, "six appointments: not the other client, cancelled or transparent events");
+	is_int(w.days[0].n, 3, "three on Monday");
+	is_int(w.appts[0].venue, 1, "LOCATION 'Clinic' is the clinic");
+	is_int(w.appts[1].venue, 0, "'Home visit' is an alias of home");
+	is_int(w.days[3].n, 1, "one on Thursday");
+	is_int(w.appts[w.days[3].first].venue, 0, "no LOCATION: the practitioner's default venue");
+	is_int(w.appts[w.days[5].first].venue, -1, "Saturday's LOCATION matches no venue");
+	/* Monday: home -> clinic (20) for 10:00, clinic -> home 11:00-11:20, but b at
+	 * home 10:45 ... the day is read in start order */
+	ok(w.days[0].journeys >= 1, "Monday has an outing (%d)", w.days[0].journeys);
+
+	struct problems ps;
+	is_int(check_week(&w, &ps, &d), 0, "check runs");
+	for (size_t i = 0; i < ps.n; i++)
+		printf("#   %s day %d %d-%d: %s\n", problem_kind_name(ps.v[i].kind), ps.v[i].day,
+		       ps.v[i].from, ps.v[i].to, ps.v[i].msg);
+	const struct problem *x;
+	ok((x = find(&ps, PK_OVERLAP, 0)) && x->from == 10 * 60 + 45 && x->to == 11 * 60,
+	   "overlap Mon 10:45-11:00");
+	ok((x = find(&ps, PK_DOUBLE_BOOKED, 0)) && x->from == 10 * 60 + 30 && x->to == 11 * 60,
+	   "a double-booked Mon 10:30-11:00");
+	ok((x = find(&ps, PK_TRAVEL, 0)) && x->n_venues == 2, "travel home -> hospital in 5 min");
+	ok((x = find(&ps, PK_REST, 0)) != NULL, "rest: 5 min < 10");
+	ok((x = find(&ps, PK_APPOINTMENTS, 0)) != NULL, "3 appointments on Monday > 2");
+	ok((x = find(&ps, PK_ROUTINE, 3)) != NULL && x->routine == 0, "the nap cannot be kept on Thursday");
+	ok(!find(&ps, PK_ROUTINE, 1), "the nap is kept on Tuesday (cancelled and transparent events do not block)");
+	ok((x = find(&ps, PK_FREE_DAY, 5)) != NULL, "Saturday is kept free");
+	ok((x = find(&ps, PK_UNKNOWN_VENUE, 5)) != NULL, "Saturday's venue is unknown");
+	ok((x = find(&ps, PK_OUTSIDE_DAY, 3)) == NULL, "Thursday's visit is inside the day");
+	ok((x = find(&ps, PK_REPEAT_JOURNEY, 2)) != NULL, "Wednesday's clinic review could join Monday");
+	ok((x = find(&ps, PK_SCATTERED_DAY, 0)) != NULL, "Monday: clinic and hospital, grouping wanted");
+	ok((x = find(&ps, PK_UNFAMILIAR, 0)) != NULL, "Monday: 2 unfamiliar people > 1");
+	ok((x = find(&ps, PK_ENERGY, 0)) != NULL, "Monday over the energy budget of 2");
+	ok((x = find(&ps, PK_TIME_OUT, 0)) != NULL, "Monday over 60 min out");
+	is_int(count(&ps, PK_OVERLAP), 1, "exactly one overlap");
+	/* sorted by day, then start */
+	int sorted = 1;
+	for (size_t i = 1; i < ps.n; i++)
+		if (ps.v[i].day < ps.v[i - 1].day)
+			sorted = 0;
+	ok(sorted, "problems are sorted by day");
+
+	problems_release(&ps);
+	week_release(&w);
+	store_close(s);
+	profile_free(p);
+	diag_release(&d);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return tap_done();
+}
