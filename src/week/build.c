@@ -28,15 +28,36 @@ static int local_minutes(int64_t t, int64_t date, icaltimezone *zone)
 	return m < 0 ? 0 : m > 1440 ? 1440 : (int)m;
 }
 
-static int ci_contains(const char *hay, const char *needle)
+/* Whether glob pattern p ('*' any run, '?' any one character, ASCII case
+ * ignored) matches anywhere in text t: as if p began and ended with '*'.
+ * The classic one-backtrack-point matcher: O(len(t) * len(p)), no recursion. */
+static int glob_anywhere(const char *t, const char *p)
 {
-	if (!hay || !needle || !*needle)
-		return 0;
-	size_t n = strlen(needle);
-	for (const char *h = hay; *h; h++)
-		if (strncasecmp(h, needle, n) == 0)
-			return 1;
-	return 0;
+	const char *star = p, *mark = t;
+	while (*t) {
+		if (*p == '*') {
+			star = ++p;
+			mark = t;
+		} else if (*p && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*t))) {
+			p++;
+			t++;
+		} else if (!*p) {
+			return 1;   /* the pattern is matched; the rest of text is free */
+		} else if (star) {
+			p = star;
+			t = ++mark;
+		} else {
+			return 0;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+static int ci_contains(const char *hay, const char *pat)
+{
+	return hay && pat && *pat && glob_anywhere(hay, pat);
 }
 
 /* Whether one of the comma-separated items of list equals want (case-insensitive,

@@ -56,7 +56,7 @@ static const char profile_text[] =
 	"travel:\n"
 	"  matrix: [[home, clinic, 20, 1], [home, hospital, 30, 2], [clinic, hospital, 15, 1]]\n"
 	"practitioners:\n"
-	"  - { id: a, role: physiotherapist, feeds: [a.ics], match: { text: P-1 },\n"
+	"  - { id: a, role: physiotherapist, feeds: [a.ics], match: { text: \"p-?\" },\n"
 	"      window: { days: 3, same_week: true }, works: [{ days: weekdays, venues: [clinic] }] }\n"
 	"  - { id: b, role: nurse, feeds: [b.ics], default_venue: home }\n"
 	"routines:\n"
