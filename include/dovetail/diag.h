@@ -103,6 +103,8 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_CSV,            ERROR,   INPUT,  "travel CSV: %s") \
 	X(D_PROF_NO_TRAVEL,      WARNING, OK,     "no travel time known between venues '%s' and '%s' (no matrix entry, CSV row or coordinates); counted as 0") \
 	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s matches no appointment of this person in the horizon") \
+	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
+	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
 
 enum diag_code {

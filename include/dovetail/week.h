@@ -89,6 +89,16 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	       int64_t from_date, int64_t to_date, struct diag *d);
 void week_release(struct week *w);
 
+/* Recompute what follows from the appointments (their order, each day's
+ * list, journeys, travel, energy, routines) after they were changed. An
+ * appointment's day follows its UTC start when that is in the horizon.
+ * Returns 0 or -1 (d filled). */
+int week_derive(struct week *w, struct diag *d);
+/* A deep copy of src (appointments, busy time, days); free with week_release. */
+int week_copy(struct week *dst, const struct week *src, struct diag *d);
+/* UTC seconds of local minute `minutes` of day index `day`. */
+int64_t week_utc(const struct week *w, int day, int minutes);
+
 /* The local date (days since the epoch) of UTC instant t in zone. */
 int64_t week_local_date(int64_t t, icaltimezone *zone);
 

@@ -355,6 +355,88 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 	return -1;
 }
 
+int week_derive(struct week *w, struct diag *d)
+{
+	const struct profile *p = w->p;
+	for (size_t i = 0; i < w->n_appts; i++) {
+		int day = day_index(w, w->appts[i].start);
+		if (day >= 0)
+			w->appts[i].day = day;
+	}
+	sort_appts(w->appts, w->n_appts, p);
+	w->n_legs = 0;
+	w->n_routines = 0;
+	for (size_t i = 0, k = 0; i < w->n_days; i++) {
+		struct wk_day *x = &w->days[i];
+		x->journeys = x->travel_min = x->time_out = 0;
+		x->travel_cost = x->energy = 0;
+		x->first = k;
+		while (k < w->n_appts && w->appts[k].day == (int)i)
+			k++;
+		x->n = k - x->first;
+	}
+	for (size_t i = 0; i < w->n_days; i++)
+		if (plan_day(w, (int)i) < 0)
+			goto oom;
+	for (size_t i = 0; i < w->n_days; i++) {
+		for (size_t ri = 0; ri < p->n_routines; ri++) {
+			const struct prof_routine *rt = &p->routines[ri];
+			if (!(rt->days & w->days[i].wd))
+				continue;
+			for (size_t wi = 0; wi < rt->n_starts; wi++) {
+				struct wk_routine *x = BUF_PUSH(w->routines, w->n_routines, w->routines_cap);
+				if (!x)
+					goto oom;
+				x->routine = (int)ri;
+				x->window = (int)wi;
+				x->day = (int)i;
+				x->start = fit_routine(w, (int)i, rt, wi);
+			}
+		}
+	}
+	return 0;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+int week_copy(struct week *dst, const struct week *src, struct diag *d)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->p = src->p;
+	dst->zone = src->zone;
+	dst->n_days = src->n_days;
+	dst->days = calloc(src->n_days + 1, sizeof *dst->days);
+	dst->override_used = calloc(src->p->n_overrides + 1, 1);
+	dst->appts = calloc(src->n_appts + 1, sizeof *dst->appts);
+	dst->busy = calloc(src->n_busy + 1, sizeof *dst->busy);
+	if (!dst->days || !dst->override_used || !dst->appts || !dst->busy)
+		goto oom;
+	memcpy(dst->days, src->days, (src->n_days + 1) * sizeof *dst->days);
+	memcpy(dst->override_used, src->override_used, src->p->n_overrides);
+	memcpy(dst->busy, src->busy, src->n_busy * sizeof *dst->busy);
+	dst->n_busy = dst->busy_cap = src->n_busy;
+	dst->appts_cap = src->n_appts + 1;
+	for (size_t i = 0; i < src->n_appts; i++) {
+		dst->appts[i] = src->appts[i];
+		dst->appts[i].uid = strdup(src->appts[i].uid);
+		dst->appts[i].rid = strdup(src->appts[i].rid);
+		dst->n_appts++;
+		if (!dst->appts[i].uid || !dst->appts[i].rid)
+			goto oom;
+	}
+	return 0;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	week_release(dst);
+	return -1;
+}
+
+int64_t week_utc(const struct week *w, int day, int minutes)
+{
+	return ics_wall_to_utc((w->days[day].date * 1440 + minutes) * 60, w->zone);
+}
+
 int week_build(struct week *w, const struct profile *p, struct store *s,
 	       int64_t from_date, int64_t to_date, struct diag *d)
 {
@@ -380,32 +462,8 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 		goto fail;
 	if (r.failed)
 		goto oom;
-	sort_appts(w->appts, w->n_appts, p);
-	for (size_t i = 0, k = 0; i < w->n_days; i++) {
-		w->days[i].first = k;
-		while (k < w->n_appts && w->appts[k].day == (int)i)
-			k++;
-		w->days[i].n = k - w->days[i].first;
-	}
-	for (size_t i = 0; i < w->n_days; i++)
-		if (plan_day(w, (int)i) < 0)
-			goto oom;
-	for (size_t i = 0; i < w->n_days; i++) {
-		for (size_t ri = 0; ri < p->n_routines; ri++) {
-			const struct prof_routine *rt = &p->routines[ri];
-			if (!(rt->days & w->days[i].wd))
-				continue;
-			for (size_t wi = 0; wi < rt->n_starts; wi++) {
-				struct wk_routine *x = BUF_PUSH(w->routines, w->n_routines, w->routines_cap);
-				if (!x)
-					goto oom;
-				x->routine = (int)ri;
-				x->window = (int)wi;
-				x->day = (int)i;
-				x->start = fit_routine(w, (int)i, rt, wi);
-			}
-		}
-	}
+	if (week_derive(w, d) < 0)
+		goto fail;
 	return 0;
 oom:
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");

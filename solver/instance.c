@@ -1,0 +1,160 @@
+/* instance.c: the optimiser's instance: every placement (day, start, venue) each appointment may take. */
+#include "dovetail/solver.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+static int in_ranges(const struct prof_range *r, size_t n, int s, int e)
+{
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].from <= s && e <= r[i].to)
+			return 1;
+	return 0;
+}
+
+static int works(const struct prof_practitioner *pr, unsigned wd, int s, int e, int venue)
+{
+	if (pr->n_works == 0)
+		return 1;
+	for (size_t i = 0; i < pr->n_works; i++) {
+		const struct prof_work *k = &pr->works[i];
+		if (!(k->days & wd) || s < k->hours.from || e > k->hours.to)
+			continue;
+		if (k->venues.n == 0)
+			return 1;
+		for (size_t j = 0; j < k->venues.n; j++)
+			if (k->venues.v[j] == venue)
+				return 1;
+	}
+	return 0;
+}
+
+static int busy(const struct week *w, int prac, int64_t s, int64_t e)
+{
+	for (size_t i = 0; i < w->n_busy; i++)
+		if (w->busy[i].prac == prac && w->busy[i].start < e && s < w->busy[i].end)
+			return 1;
+	return 0;
+}
+
+/* Whether day `to` is in the window of an appointment on day `from`. */
+static int day_allowed(const struct week *w, const struct prof_window *win, int from, int to)
+{
+	int64_t shift = w->days[to].date - w->days[from].date;
+	if (shift < -win->days || shift > win->days)
+		return 0;
+	if (win->same_week && (w->days[from].date + 3) / 7 != (w->days[to].date + 3) / 7)
+		return 0;
+	return (win->weekdays & w->days[to].wd) != 0;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+	return (a > b) - (a < b);
+}
+
+static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
+{
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[sa->appt];
+	size_t cap = 0;
+	struct placement *c = BUF_PUSH(sa->cand, sa->n_cand, cap);
+	if (!c)
+		goto oom;
+	*c = sa->current;
+	if (!a->movable)
+		return 0;
+	/* the allowed venues, in index order */
+	int venues[256];
+	size_t nv = 0;
+	if (a->venues && a->venues->n) {
+		for (size_t i = 0; i < a->venues->n && nv < 256; i++)
+			venues[nv++] = a->venues->v[i];
+		qsort(venues, nv, sizeof *venues, cmp_int);
+	} else {
+		venues[nv++] = a->venue;
+	}
+	const struct prof_practitioner *pr = &p->pracs[a->prac];
+	int slot = p->slot;
+	for (size_t day = 0; day < w->n_days; day++) {
+		if (!day_allowed(w, a->window, a->day, (int)day) || (p->free_days & w->days[day].wd))
+			continue;
+		int first = (p->day.from + slot - 1) / slot * slot;
+		for (int s = first; s + sa->duration <= p->day.to; s += slot) {
+			int e = s + sa->duration;
+			if (!in_ranges(a->window->times, a->window->n_times, s, e))
+				continue;
+			int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, e);
+			if (busy(w, a->prac, us, ue))
+				continue;
+			for (size_t k = 0; k < nv; k++) {
+				if (!works(pr, w->days[day].wd, s, e, venues[k]))
+					continue;
+				if ((int)day == sa->current.day && s == sa->current.start && venues[k] == sa->current.venue)
+					continue;
+				if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
+					char b[32];
+					snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);
+					diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "placements of one appointment");
+					return -1;
+				}
+				if (!(c = BUF_PUSH(sa->cand, sa->n_cand, cap)))
+					goto oom;
+				c->day = (int)day;
+				c->start = s;
+				c->venue = venues[k];
+			}
+		}
+	}
+	return 0;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+int instance_build(struct instance *in, const struct week *w, struct diag *d)
+{
+	memset(in, 0, sizeof *in);
+	in->w = w;
+	if (w->n_appts > SOLVER_MAX_APPTS) {
+		char b[32];
+		snprintf(b, sizeof b, "%d", SOLVER_MAX_APPTS);
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "appointments in the horizon");
+		return -1;
+	}
+	in->a = calloc(w->n_appts + 1, sizeof *in->a);
+	if (!in->a) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < w->n_appts; i++) {
+		const struct wk_appt *a = &w->appts[i];
+		struct sv_appt *sa = &in->a[in->n++];
+		sa->appt = i;
+		sa->duration = a->e_min - a->s_min;
+		sa->current.day = a->day;
+		sa->current.start = a->s_min;
+		sa->current.venue = a->venue;
+		if (candidates(sa, w, d) < 0) {
+			instance_release(in);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void instance_release(struct instance *in)
+{
+	if (!in)
+		return;
+	for (size_t i = 0; i < in->n; i++)
+		free(in->a[i].cand);
+	free(in->a);
+	memset(in, 0, sizeof *in);
+}

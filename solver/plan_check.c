@@ -1,0 +1,71 @@
+/* plan_check.c: the invariant checker: a plan is re-read as a week and checked without the solver. */
+#include "dovetail/solver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int plan_kind_is_hard(enum problem_kind k)
+{
+	return k != PK_UNKNOWN_VENUE && k != PK_REPEAT_JOURNEY && k != PK_SCATTERED_DAY;
+}
+
+static int same(const struct placement *a, const struct placement *b)
+{
+	return a->day == b->day && a->start == b->start && a->venue == b->venue;
+}
+
+int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
+	       struct diag *d)
+{
+	char msg[160];
+	memset(out, 0, sizeof *out);
+	if (pl->n != in->n) {
+		snprintf(msg, sizeof msg, "the plan places %zu appointments, the instance has %zu", pl->n, in->n);
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+		return 0;
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		int found = 0;
+		for (size_t k = 0; k < in->a[i].n_cand && !found; k++)
+			found = same(&pl->at[i], &in->a[i].cand[k]);
+		if (!found) {
+			snprintf(msg, sizeof msg, "appointment %zu is placed where it may not go", i);
+			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+			return 0;
+		}
+	}
+	struct week moved;
+	if (week_copy(&moved, in->w, d) < 0)
+		return -1;
+	for (size_t i = 0; i < in->n; i++) {
+		struct wk_appt *a = &moved.appts[in->a[i].appt];
+		const struct placement *at = &pl->at[i];
+		a->day = at->day;
+		a->s_min = at->start;
+		a->e_min = at->start + in->a[i].duration;
+		a->venue = at->venue;
+		a->start = week_utc(&moved, at->day, a->s_min);
+		a->end = week_utc(&moved, at->day, a->e_min);
+	}
+	struct problems all;
+	int rc = -1;
+	if (week_derive(&moved, d) == 0 && check_week(&moved, &all, d) == 0) {
+		rc = 1;
+		for (size_t i = 0; i < all.n; i++) {
+			if (!plan_kind_is_hard(all.v[i].kind))
+				continue;
+			struct problem *x = BUF_PUSH(out->v, out->n, out->cap);
+			if (!x) {
+				rc = -1;
+				break;
+			}
+			*x = all.v[i];
+			rc = rc == 1 ? 0 : rc;
+		}
+		problems_release(&all);
+	}
+	week_release(&moved);
+	if (rc < 0)
+		problems_release(out);
+	return rc;
+}
