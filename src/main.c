@@ -1,5 +1,6 @@
 /* main.c: the front end: global options, the command table, exit statuses. */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	int c, status = DV_EXIT_OK;
+	/* getopt's own messages start with argv[0]: make them "dovetail: ..." */
+	argv[0] = (char *)"dovetail";
 	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -108,6 +111,9 @@ int main(int argc, char **argv)
 		}
 	}
 	optind = 0; /* glibc: start the command's own getopt afresh */
+	char prog[64];
+	snprintf(prog, sizeof prog, "dovetail: %s", cmd->name);
+	sub_argv[0] = prog;   /* "dovetail: import: unrecognized option ..." */
 	status = cmd->fn(sub_argc, sub_argv, &app);
 	cli_flush_diag(&app);
 	if (status == DV_EXIT_OK)

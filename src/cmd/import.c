@@ -12,7 +12,7 @@ static void help(FILE *fp)
 	      "                       [--from TIME] [--to TIME] [--tz ZONE] FILE|- ...\n\n"
 	      "Import iCalendar feeds (VEVENT, VFREEBUSY). Each feed is one transaction:\n"
 	      "a feed with errors writes nothing unless --keep-going, which imports its\n"
-	      "valid events, lists each skipped one with its reason, and exits 1.\n"
+	      "valid events, lists each skipped one with its reason, and exits 65.\n"
 	      "Occurrences are stored for the window [--from, --to), by default from 31\n"
 	      "days before now to 366 days after. Floating times and dates are read in\n"
 	      "--tz (default $TZ, else UTC) unless the feed has X-WR-TIMEZONE.\n", fp);
