@@ -65,10 +65,15 @@ static int print_one(const struct store_occ *o, void *arg)
 		       s.year, s.month, s.day);
 		v->last_day = day;
 	}
+	int64_t end_day = days_from_civil(e.year, (unsigned)e.month, (unsigned)e.day);
 	if (o->all_day)
 		fputs("  all day     ", stdout);
+	else if (end_day > day && !(end_day == day + 1 && e.hour == 0 && e.minute == 0))
+		/* a block that runs into another day: say until when */
+		printf("  %02d:%02d to %04d-%02d-%02d %02d:%02d ", s.hour, s.minute, e.year, e.month, e.day,
+		       e.hour, e.minute);
 	else
-		printf("  %02d:%02d-%02d:%02d ", s.hour, s.minute, e.hour, e.minute);
+		printf("  %02d:%02d-%02d:%02d ", s.hour, s.minute, end_day > day ? 24 : e.hour, e.minute);
 	cli_put_safe(stdout, o->summary ? o->summary : (strcmp(o->kind, "freebusy") == 0 ? "(busy)" : "(no title)"));
 	if (o->location && *o->location) {
 		fputs("  @ ", stdout);

@@ -47,4 +47,10 @@ expect events-bad-now 64
 run --db "$db" frobnicate
 expect events-unknown-command 64
 
+# A busy block that runs over days (a weekend BUSY-UNAVAILABLE period) says
+# until when, instead of a misleading 00:00-00:00.
+run --db "$TMP/fb.db" import --tz Europe/London "$SRCDIR/examples/family-cp/feeds/freebusy-nursery-nurse.ics"
+run --db "$TMP/fb.db" events --tz Europe/London --from 20261128 --to 20261129
+check "events: a multi-day block shows its end date" grep -q '^  00:00 to 2026-11-30 00:00 (busy)' "$TMP/stdout"
+
 done_testing
