@@ -5,11 +5,8 @@
 #include <unistd.h>
 
 #include "dovetail/solver.h"
-#include "dovetail/store.h"
-#include "tap.h"
+#include "family.h"
 
-static char dir[] = "/tmp/dovetail-test-solver.XXXXXX";
-static struct ics_limits lim;
 
 /* Monday 2026-11-23; London is on GMT that week, so local = UTC. */
 static const char feed_a[] =
@@ -37,36 +34,6 @@ static const char profile_text[] =
 	"  - { id: b, role: nurse, feeds: [b.ics], movable: false }\n"
 	"limits: { free_days: weekend }\n";
 
-static void write_file(const char *name, const char *text)
-{
-	char path[300];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static void import(struct store *s, const struct profile *p, int pi, struct diag *d)
-{
-	const struct prof_path *fp = &p->pracs[pi].feeds[0];
-	struct bytes b;
-	file_read_all(fp->path, 1 << 20, &b, d);
-	struct ics_feed f;
-	ics_read(&f, fp->path, &b, &lim, d);
-	struct import_opts o;
-	memset(&o, 0, sizeof o);
-	o.source = fp->source;
-	o.practitioner = p->pracs[pi].id;
-	time_parse_arg("20261101", &o.from);
-	time_parse_arg("20261231", &o.to);
-	o.zone = ics_tz_builtin("Europe/London");
-	o.zone_name = "Europe/London";
-	o.lim = &lim;
-	struct import_report r;
-	store_import(s, &f, &o, &r, d);
-	ics_feed_release(&f);
-}
-
 static size_t on_day(const struct sv_appt *a, int day)
 {
 	size_t n = 0;
@@ -77,27 +44,12 @@ static size_t on_day(const struct sv_appt *a, int day)
 
 int main(void)
 {
-	ics_limits_default(&lim);
-	if (!mkdtemp(dir))
-		return 1;
-	write_file("a.ics", feed_a);
-	write_file("b.ics", feed_b);
-	write_file("p.yaml", profile_text);
-	char path[300];
-	snprintf(path, sizeof path, "%s/p.yaml", dir);
-	struct diag d;
-	diag_init(&d);
-	struct profile *p = NULL;
-	if (!ok(profile_load(&p, path, &d) == 0, "profile loads"))
+	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, profile_text) == 0, "the family loads, imports and reads"))
 		return tap_done();
-	snprintf(path, sizeof path, "%s/s.db", dir);
-	struct store *s = NULL;
-	store_open(&s, path, 0, &d);
-	import(s, p, 0, &d);
-	import(s, p, 1, &d);
-	struct week w;
-	int64_t mon = days_from_civil(2026, 11, 23);
-	is_int(week_build(&w, p, s, mon, mon + 6, &d), 0, "week builds");
+	struct week w = fam.w;
+	struct diag d = fam.d;
 	is_int(w.n_appts, 2, "two appointments");
 
 	struct instance in;
@@ -161,13 +113,7 @@ int main(void)
 	problems_release(&ps);
 
 	instance_release(&in);
-	week_release(&w);
-	store_close(s);
-	profile_free(p);
-	diag_release(&d);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		return 1;
+	fam.d = d;
+	family_close(&fam);
 	return tap_done();
 }

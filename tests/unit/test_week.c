@@ -5,11 +5,8 @@
 #include <unistd.h>
 
 #include "dovetail/check.h"
-#include "dovetail/store.h"
-#include "tap.h"
+#include "family.h"
 
-static char dir[] = "/tmp/dovetail-test-week.XXXXXX";
-static struct ics_limits lim;
 
 /* Monday 2026-11-23 .. Sunday 2026-11-29; London is on GMT, so local = UTC. */
 static const char feed_a[] =
@@ -66,36 +63,6 @@ static const char profile_text[] =
 	"          min_rest_between: 10, free_days: weekend }\n"
 	"preferences: { grouping: wanted }\n";
 
-static void write_file(const char *name, const char *text)
-{
-	char path[300];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static void import(struct store *s, const struct profile *p, int pi, struct diag *d)
-{
-	const struct prof_path *fp = &p->pracs[pi].feeds[0];
-	struct bytes b;
-	file_read_all(fp->path, 1 << 20, &b, d);
-	struct ics_feed f;
-	ics_read(&f, fp->path, &b, &lim, d);
-	struct import_opts o;
-	memset(&o, 0, sizeof o);
-	o.source = fp->source;
-	o.practitioner = p->pracs[pi].id;
-	time_parse_arg("20261101", &o.from);
-	time_parse_arg("20261231", &o.to);
-	o.zone = ics_tz_builtin("Europe/London");
-	o.zone_name = "Europe/London";
-	o.lim = &lim;
-	struct import_report r;
-	is_int(store_import(s, &f, &o, &r, d), 0, "import feed %s", o.practitioner);
-	ics_feed_release(&f);
-}
-
 static size_t count(const struct problems *ps, enum problem_kind k)
 {
 	size_t n = 0;
@@ -114,31 +81,12 @@ static const struct problem *find(const struct problems *ps, enum problem_kind k
 
 int main(void)
 {
-	ics_limits_default(&lim);
-	if (!mkdtemp(dir))
-		return 1;
-	write_file("a.ics", feed_a);
-	write_file("b.ics", feed_b);
-	write_file("p.yaml", profile_text);
-	char path[300];
-	snprintf(path, sizeof path, "%s/p.yaml", dir);
-	struct diag d;
-	diag_init(&d);
-	struct profile *p = NULL;
-	if (!ok(profile_load(&p, path, &d) == 0, "profile loads")) {
-		for (size_t i = 0; i < d.n; i++)
-			printf("#   %d:%d %s\n", d.v[i].line, d.v[i].col, d.v[i].msg);
+	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, profile_text) == 0, "the family loads, imports and reads"))
 		return tap_done();
-	}
-	snprintf(path, sizeof path, "%s/w.db", dir);
-	struct store *s = NULL;
-	is_int(store_open(&s, path, 0, &d), 0, "store opens");
-	import(s, p, 0, &d);
-	import(s, p, 1, &d);
-
-	struct week w;
-	int64_t mon = days_from_civil(2026, 11, 23);
-	is_int(week_build(&w, p, s, mon, mon + 6, &d), 0, "week builds");
+	struct week w = fam.w;
+	struct diag d = fam.d;
 	is_int(w.n_days, 7, "seven days");
 	is_int(w.n_appts, 6, "six appointments: not the other client, cancelled or transparent events");
 	is_int(w.days[0].n, 3, "three on Monday");
@@ -183,13 +131,7 @@ int main(void)
 	ok(sorted, "problems are sorted by day");
 
 	problems_release(&ps);
-	week_release(&w);
-	store_close(s);
-	profile_free(p);
-	diag_release(&d);
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		return 1;
+	fam.d = d;
+	family_close(&fam);
 	return tap_done();
 }

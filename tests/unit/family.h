@@ -1,0 +1,96 @@
+/* family.h: a small family for the unit tests: feeds and a profile written
+ * to a temp dir, loaded, imported into a fresh store, and read as the week
+ * of Monday 2026-11-23 (London is on GMT then, so local = UTC). */
+#ifndef DOVETAIL_TEST_FAMILY_H
+#define DOVETAIL_TEST_FAMILY_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/store.h"
+#include "dovetail/week.h"
+#include "tap.h"
+
+struct family {
+	char dir[64];
+	struct ics_limits lim;
+	struct diag d;
+	struct profile *p;
+	struct store *s;
+	struct week w;
+};
+
+static inline void family_write(const struct family *f, const char *name, const char *text)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/%s", f->dir, name);
+	FILE *fp = fopen(path, "w");
+	if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0)
+		abort();
+}
+
+/* files: NULL-terminated pairs of name and text; the profile is p.yaml.
+ * Returns 0, or -1 after printing the diagnostics as TAP comments. */
+static inline int family_open(struct family *f, const char *const *files, const char *profile)
+{
+	memset(f, 0, sizeof *f);
+	strcpy(f->dir, "/tmp/dovetail-test-family.XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	ics_limits_default(&f->lim);
+	diag_init(&f->d);
+	for (size_t i = 0; files[i]; i += 2)
+		family_write(f, files[i], files[i + 1]);
+	family_write(f, "p.yaml", profile);
+	char path[300];
+	snprintf(path, sizeof path, "%s/p.yaml", f->dir);
+	int rc = profile_load(&f->p, path, &f->d);
+	snprintf(path, sizeof path, "%s/s.db", f->dir);
+	if (rc == 0)
+		rc = store_open(&f->s, path, 0, &f->d);
+	for (size_t i = 0; rc == 0 && i < f->p->n_pracs; i++) {
+		for (size_t j = 0; rc == 0 && j < f->p->pracs[i].n_feeds; j++) {
+			const struct prof_path *fp = &f->p->pracs[i].feeds[j];
+			struct bytes b;
+			struct ics_feed feed;
+			struct import_opts o;
+			struct import_report r;
+			if (file_read_all(fp->path, 1 << 20, &b, &f->d) < 0)
+				return -1;
+			ics_read(&feed, fp->path, &b, &f->lim, &f->d);
+			memset(&o, 0, sizeof o);
+			o.source = fp->source;
+			o.practitioner = f->p->pracs[i].id;
+			time_parse_arg("20261101", &o.from);
+			time_parse_arg("20261231", &o.to);
+			o.zone = ics_tz_builtin("Europe/London");
+			o.zone_name = "Europe/London";
+			o.lim = &f->lim;
+			rc = store_import(f->s, &feed, &o, &r, &f->d);
+			ics_feed_release(&feed);
+		}
+	}
+	int64_t mon = days_from_civil(2026, 11, 23);
+	if (rc == 0)
+		rc = week_build(&f->w, f->p, f->s, mon, mon + 6, &f->d);
+	if (rc < 0)
+		for (size_t i = 0; i < f->d.n; i++)
+			printf("#   %s:%d:%d %s\n", f->d.v[i].file ? f->d.v[i].file : "-", f->d.v[i].line,
+			       f->d.v[i].col, f->d.v[i].msg);
+	return rc;
+}
+
+static inline void family_close(struct family *f)
+{
+	week_release(&f->w);
+	store_close(f->s);
+	profile_free(f->p);
+	diag_release(&f->d);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		abort();
+}
+
+#endif
