@@ -109,25 +109,6 @@ icaltimezone *cli_zone(struct app *app, const char *name, const char **shown)
 
 /* ---- profile commands ------------------------------------------------------ */
 
-static const char *const wd_names[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-	"Aug", "Sep", "Oct", "Nov", "Dec" };
-
-void cli_day_label(int64_t date, char *out, size_t sz)
-{
-	int y, m, d;
-	civil_from_days(date, &y, &m, &d);
-	int64_t wd = ((date + 3) % 7 + 7) % 7;
-	snprintf(out, sz, "%s %2d %s", wd_names[wd], d, month_names[(m - 1) % 12]);
-}
-
-void cli_date_iso(int64_t date, char *out, size_t sz)
-{
-	int y, m, d;
-	civil_from_days(date, &y, &m, &d);
-	snprintf(out, sz, "%04d-%02d-%02d", y, m, d);
-}
-
 static int parse_date(struct app *app, const char *opt, const char *arg, int64_t *date)
 {
 	int64_t t;

@@ -65,9 +65,4 @@ int cli_week_open(struct app *app, const char *profile, const char *from, const 
 		  struct cli_week *cw);
 void cli_week_release(struct cli_week *cw);
 
-/* "Mon 23 Nov" of a local date (days since the epoch), into out (>= 16). */
-void cli_day_label(int64_t date, char *out, size_t sz);
-/* "2026-11-23" */
-void cli_date_iso(int64_t date, char *out, size_t sz);
-
 #endif

@@ -53,4 +53,15 @@ void time_fmt_wall(int64_t t, int is_date, char *out);
 /* ISO 8601 form 2026-11-23T09:30:00Z (out >= 21 bytes). */
 void time_fmt_iso(int64_t t, char *out);
 
+/* Local minutes of a day (clipped to 0..1440) as HH:MM (out >= 8 bytes). */
+void time_fmt_hhmm(int minutes, char *out);
+/* A local date (days since the epoch) as "Mon 23 Nov"; pad puts the day
+ * in two columns (" 3") for tables. */
+void time_fmt_day(int64_t date, int pad, char *out, size_t sz);
+/* A local date as 2026-11-23. */
+void time_fmt_date(int64_t date, char *out, size_t sz);
+/* Local minute `minutes` counted from the midnight of date (it may pass
+ * 1440 into the next day) as 2026-11-23T09:30. */
+void time_fmt_local(int64_t date, int minutes, char *out, size_t sz);
+
 #endif

@@ -20,12 +20,6 @@ static void help(FILE *fp)
 	      "66 unreadable file, 74 store.\n", fp);
 }
 
-static void hhmm(int m, char *out)
-{
-	m = m < 0 ? 0 : m > 1440 ? 1440 : m;
-	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
-}
-
 static void join_ids(const struct profile *p, const struct problem *x, int venues, char *out, size_t sz)
 {
 	size_t off = 0;
@@ -43,14 +37,14 @@ static void join_ids(const struct profile *p, const struct problem *x, int venue
 static void when_text(const struct cli_week *cw, const struct problem *x, char *out, size_t sz)
 {
 	char day[24], a[8], b[8];
-	cli_day_label(cw->week.days[x->day].date, day, sizeof day);
+	time_fmt_day(cw->week.days[x->day].date, 1, day, sizeof day);
 	if (x->week_wide) {
 		snprintf(out, sz, "week of %s", day);
 	} else if (x->from == 0 && x->to == 1440) {
 		snprintf(out, sz, "%s (day)", day);
 	} else {
-		hhmm(x->from, a);
-		hhmm(x->to, b);
+		time_fmt_hhmm(x->from, a);
+		time_fmt_hhmm(x->to, b);
 		snprintf(out, sz, "%s %s-%s", day, a, b);
 	}
 }
@@ -59,8 +53,8 @@ static void print_text(const struct cli_week *cw, const struct problems *ps)
 {
 	const struct profile *p = cw->prof;
 	char a[24], b[24];
-	cli_day_label(cw->from_date, a, sizeof a);
-	cli_day_label(cw->to_date, b, sizeof b);
+	time_fmt_day(cw->from_date, 1, a, sizeof a);
+	time_fmt_day(cw->to_date, 1, b, sizeof b);
 	printf("%s  %s .. %s  %s\n", p->person_id, a, b, p->timezone);
 	size_t errors = 0;
 	for (size_t i = 0; i < ps->n; i++) {
@@ -83,20 +77,13 @@ static void print_text(const struct cli_week *cw, const struct problems *ps)
 		       errors, errors == 1 ? "" : "s", ps->n - errors, ps->n - errors == 1 ? "" : "s");
 }
 
-static void json_local(const struct cli_week *cw, int day, int minutes, char *out, size_t sz)
-{
-	char d[16];
-	cli_date_iso(cw->week.days[day].date + minutes / 1440, d, sizeof d);
-	snprintf(out, sz, "%sT%02d:%02d", d, (minutes % 1440) / 60, minutes % 60);
-}
-
 static void print_json(const struct cli_week *cw, const struct problems *ps)
 {
 	const struct profile *p = cw->prof;
 	const struct week *w = &cw->week;
 	char a[16], b[16];
-	cli_date_iso(cw->from_date, a, sizeof a);
-	cli_date_iso(cw->to_date, b, sizeof b);
+	time_fmt_date(cw->from_date, a, sizeof a);
+	time_fmt_date(cw->to_date, b, sizeof b);
 	printf("{\n  \"format\": \"dovetail-check/1\",\n  \"person\": ");
 	cli_put_json(stdout, p->person_id);
 	printf(",\n  \"timezone\": ");
@@ -107,9 +94,9 @@ static void print_json(const struct cli_week *cw, const struct problems *ps)
 		const struct problem *x = &ps->v[i];
 		char s[24], e[24], d[16];
 		errors += problem_is_error(x->kind) != 0;
-		cli_date_iso(w->days[x->day].date, d, sizeof d);
-		json_local(cw, x->day, x->from, s, sizeof s);
-		json_local(cw, x->day, x->to, e, sizeof e);
+		time_fmt_date(w->days[x->day].date, d, sizeof d);
+		time_fmt_local(w->days[x->day].date, x->from, s, sizeof s);
+		time_fmt_local(w->days[x->day].date, x->to, e, sizeof e);
 		printf("%s\n    {\"kind\": \"%s\", \"severity\": \"%s\", \"date\": \"%s\", \"week\": %s,"
 		       " \"start\": \"%s\", \"end\": \"%s\",\n     \"venues\": [", i ? "," : "",
 		       problem_kind_name(x->kind), problem_is_error(x->kind) ? "error" : "warning", d,
@@ -135,8 +122,8 @@ static void print_json(const struct cli_week *cw, const struct problems *ps)
 		for (size_t k = 0; k < x->n_appts; k++) {
 			const struct wk_appt *ap = &w->appts[x->appts[k]];
 			char as[24], ae[24];
-			json_local(cw, ap->day, ap->s_min, as, sizeof as);
-			json_local(cw, ap->day, ap->e_min, ae, sizeof ae);
+			time_fmt_local(w->days[ap->day].date, ap->s_min, as, sizeof as);
+			time_fmt_local(w->days[ap->day].date, ap->e_min, ae, sizeof ae);
 			printf("%s\n       {\"practitioner\": ", k ? "," : "");
 			cli_put_json(stdout, p->pracs[ap->prac].id);
 			printf(", \"uid\": ");

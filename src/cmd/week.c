@@ -21,12 +21,6 @@ static void help(FILE *fp)
 	      "  --json                  print JSON (format dovetail-week/1)\n", fp);
 }
 
-static void hhmm(int m, char *out)
-{
-	m = m < 0 ? 0 : m > 1440 ? 1440 : m;
-	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
-}
-
 enum cell_kind { C_EMPTY, C_APPT, C_ROUTINE, C_TRAVEL, C_MISSED };
 
 struct cell {
@@ -109,13 +103,13 @@ static void print_grid(const struct cli_week *cw, int step, int colour)
 	printf("%-6s", "");
 	for (size_t di = 0; di < w->n_days; di++) {
 		char l[24];
-		cli_day_label(w->days[di].date, l, sizeof l);
+		time_fmt_day(w->days[di].date, 1, l, sizeof l);
 		printf(" %-*s", COL - 1, l);
 	}
 	putchar('\n');
 	for (int t = lo; t < hi; t += step) {
 		char tl[8];
-		hhmm(t, tl);
+		time_fmt_hhmm(t, tl);
 		printf("%-6s", tl);
 		for (size_t di = 0; di < w->n_days; di++) {
 			struct cell c;
@@ -151,13 +145,6 @@ static void print_grid(const struct cli_week *cw, int step, int colour)
 	       "     per day: journeys (j), travel minutes (m), energy (e)\n");
 }
 
-static void json_time(const struct week *w, int day, int m, char *out, size_t sz)
-{
-	char d[16];
-	cli_date_iso(w->days[day].date + m / 1440, d, sizeof d);
-	snprintf(out, sz, "%sT%02d:%02d", d, (m % 1440) / 60, m % 60);
-}
-
 static void print_json(const struct cli_week *cw)
 {
 	const struct week *w = &cw->week;
@@ -170,15 +157,15 @@ static void print_json(const struct cli_week *cw)
 	for (size_t di = 0; di < w->n_days; di++) {
 		const struct wk_day *d = &w->days[di];
 		char date[16], s[24], e[24];
-		cli_date_iso(d->date, date, sizeof date);
+		time_fmt_date(d->date, date, sizeof date);
 		printf("%s\n    {\"date\": \"%s\", \"journeys\": %d, \"travel_minutes\": %d,"
 		       " \"travel_cost\": %.2f, \"time_out_minutes\": %d, \"energy\": %.2f,\n"
 		       "     \"appointments\": [", di ? "," : "", date, d->journeys, d->travel_min,
 		       d->travel_cost, d->time_out, d->energy);
 		for (size_t k = d->first; k < d->first + d->n; k++) {
 			const struct wk_appt *a = &w->appts[k];
-			json_time(w, (int)di, a->s_min, s, sizeof s);
-			json_time(w, (int)di, a->e_min, e, sizeof e);
+			time_fmt_local(w->days[(int)di].date, a->s_min, s, sizeof s);
+			time_fmt_local(w->days[(int)di].date, a->e_min, e, sizeof e);
 			printf("%s\n       {\"practitioner\": ", k > d->first ? "," : "");
 			cli_put_json(stdout, p->pracs[a->prac].id);
 			printf(", \"venue\": ");
@@ -207,8 +194,8 @@ static void print_json(const struct cli_week *cw)
 			printf(", \"kind\": \"%s\", \"kept\": %s", routine_kind_name(rt->kind),
 			       r->start >= 0 ? "true" : "false");
 			if (r->start >= 0) {
-				json_time(w, (int)di, r->start, s, sizeof s);
-				json_time(w, (int)di, r->start + rt->duration, e, sizeof e);
+				time_fmt_local(w->days[(int)di].date, r->start, s, sizeof s);
+				time_fmt_local(w->days[(int)di].date, r->start + rt->duration, e, sizeof e);
 				printf(", \"start\": \"%s\", \"end\": \"%s\"}", s, e);
 			} else {
 				printf(", \"start\": null, \"end\": null}");
@@ -220,8 +207,8 @@ static void print_json(const struct cli_week *cw)
 			const struct wk_leg *l = &w->legs[i];
 			if (l->day != (int)di)
 				continue;
-			json_time(w, (int)di, l->dep, s, sizeof s);
-			json_time(w, (int)di, l->arr, e, sizeof e);
+			time_fmt_local(w->days[(int)di].date, l->dep, s, sizeof s);
+			time_fmt_local(w->days[(int)di].date, l->arr, e, sizeof e);
 			printf("%s\n       {\"from\": ", first ? "" : ",");
 			first = 0;
 			cli_put_json(stdout, p->venues[l->from].id);

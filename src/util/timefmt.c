@@ -1,6 +1,8 @@
 /* timefmt.c: civil-date arithmetic and the text forms of instants. */
 #include "dovetail/util.h"
 
+#include <stdio.h>
+
 #include <ctype.h>
 #include <string.h>
 
@@ -149,4 +151,35 @@ void time_fmt_iso(int64_t t, char *out)
 	o = put(o, s, 2);
 	*o++ = 'Z';
 	*o = 0;
+}
+
+void time_fmt_hhmm(int m, char *out)
+{
+	m = m < 0 ? 0 : m > 1440 ? 1440 : m;
+	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
+}
+
+void time_fmt_day(int64_t date, int pad, char *out, size_t sz)
+{
+	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+		"Sep", "Oct", "Nov", "Dec" };
+	int y, m, d;
+	civil_from_days(date, &y, &m, &d);
+	int64_t k = ((date + 3) % 7 + 7) % 7;   /* 1970-01-01 was a Thursday */
+	snprintf(out, sz, pad ? "%s %2d %s" : "%s %d %s", wd[k], d, mon[(m - 1) % 12]);
+}
+
+void time_fmt_date(int64_t date, char *out, size_t sz)
+{
+	int y, m, d;
+	civil_from_days(date, &y, &m, &d);
+	snprintf(out, sz, "%04d-%02d-%02d", y, m, d);
+}
+
+void time_fmt_local(int64_t date, int minutes, char *out, size_t sz)
+{
+	char d[16];
+	time_fmt_date(date + minutes / 1440, d, sizeof d);
+	snprintf(out, sz, "%sT%02d:%02d", d, (minutes % 1440) / 60, minutes % 60);
 }

@@ -83,13 +83,6 @@ static void ref_appt(const struct ctx *c, struct problem *x, size_t k)
 	ref_venue(x, a->venue);
 }
 
-static void hhmm(int m, char *out)
-{
-	if (m < 0 || m > 1440)
-		m = m < 0 ? 0 : 1440;
-	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
-}
-
 /* Format a problem's message; truncation at sizeof msg is intended. */
 static void msgf(struct problem *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void msgf(struct problem *x, const char *fmt, ...)
@@ -104,27 +97,14 @@ static void msgf(struct problem *x, const char *fmt, ...)
 static void appt_name(const struct ctx *c, const struct wk_appt *a, char *out, size_t sz)
 {
 	char s[8], e[8];
-	hhmm(a->s_min, s);
-	hhmm(a->e_min, e);
+	time_fmt_hhmm(a->s_min, s);
+	time_fmt_hhmm(a->e_min, e);
 	snprintf(out, sz, "%s %s-%s", c->p->pracs[a->prac].id, s, e);
 }
 
 static const char *venue_id(const struct profile *p, int v)
 {
 	return v < 0 ? "(unknown)" : p->venues[v].id;
-}
-
-static void day_label(const struct week *w, int day, char *out, size_t sz)
-{
-	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
-		"Sep", "Oct", "Nov", "Dec" };
-	int y, m, d;
-	civil_from_days(w->days[day].date, &y, &m, &d);
-	int k = 0;
-	while (k < 7 && !(w->days[day].wd & (1u << k)))
-		k++;
-	snprintf(out, sz, "%s %d %s", wd[k % 7], d, mon[(m - 1) % 12]);
 }
 
 /* Say once per pair of venues that no travel time is known between them. */
@@ -213,8 +193,8 @@ static void double_booked(struct ctx *c)
 				return;
 			ref_appt(c, x, k);
 			appt_name(c, a, an, sizeof an);
-			hhmm(from, s);
-			hhmm(to, e);
+			time_fmt_hhmm(from, s);
+			time_fmt_hhmm(to, e);
 			msgf(x, "%s: %s is also booked with another client %s-%s",
 				 an, c->p->pracs[a->prac].id, s, e);
 		}
@@ -253,8 +233,8 @@ static void routines(struct ctx *c)
 		if (rt->place >= 0)
 			ref_venue(x, rt->place);
 		char s[8], e[8], who[160] = "";
-		hhmm(win->from, s);
-		hhmm(win->to, e);
+		time_fmt_hhmm(win->from, s);
+		time_fmt_hhmm(win->to, e);
 		size_t off = 0;
 		for (size_t k = 0; k < x->n_appts && off < sizeof who; k++) {
 			char an[80];
@@ -282,8 +262,8 @@ static void per_appointment(struct ctx *c)
 			if (!x)
 				return;
 			ref_appt(c, x, k);
-			hhmm(p->day.from, s);
-			hhmm(p->day.to, e);
+			time_fmt_hhmm(p->day.from, s);
+			time_fmt_hhmm(p->day.to, e);
 			msgf(x, "%s is outside the person's day %s-%s", an, s, e);
 		}
 		if (p->free_days & w->days[a->day].wd) {
@@ -453,8 +433,8 @@ static void repeat_journeys(struct ctx *c)
 				char mn[80], sn[80], md[24], sd[24];
 				appt_name(c, m, mn, sizeof mn);
 				appt_name(c, s, sn, sizeof sn);
-				day_label(w, m->day, md, sizeof md);
-				day_label(w, s->day, sd, sizeof sd);
+				time_fmt_day(w->days[m->day].date, 0, md, sizeof md);
+				time_fmt_day(w->days[s->day].date, 0, sd, sizeof sd);
 				msgf(x, "journeys to %s on %s and %s; %s could move to %s (with %s)",
 					 p->venues[v].id, d1 == (size_t)m->day ? md : sd, d1 == (size_t)m->day ? sd : md,
 					 mn, sd, sn);
