@@ -42,17 +42,6 @@ static int busy(const struct week *w, int prac, int64_t s, int64_t e)
 	return 0;
 }
 
-/* Whether day `to` is in the window of an appointment on day `from`. */
-static int day_allowed(const struct week *w, const struct prof_window *win, int from, int to)
-{
-	int64_t shift = w->days[to].date - w->days[from].date;
-	if (shift < -win->days || shift > win->days)
-		return 0;
-	if (win->same_week && (w->days[from].date + 3) / 7 != (w->days[to].date + 3) / 7)
-		return 0;
-	return (win->weekdays & w->days[to].wd) != 0;
-}
-
 static int cmp_int(const void *x, const void *y)
 {
 	int a = *(const int *)x, b = *(const int *)y;
@@ -83,7 +72,7 @@ static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
 	const struct prof_practitioner *pr = &p->pracs[a->prac];
 	int slot = p->slot;
 	for (size_t day = 0; day < w->n_days; day++) {
-		if (!day_allowed(w, a->window, a->day, (int)day) || (p->free_days & w->days[day].wd))
+		if (!week_window_allows(w, a->window, a->day, (int)day) || (p->free_days & w->days[day].wd))
 			continue;
 		int first = (p->day.from + slot - 1) / slot * slot;
 		for (int s = first; s + sa->duration <= p->day.to; s += slot) {

@@ -106,6 +106,11 @@ int64_t week_local_date(int64_t t, icaltimezone *zone);
  * clipped to 0..1440. */
 int week_minutes(const struct week *w, int day, int64_t t);
 
+/* Whether window win lets an appointment on day index `from` go to day
+ * index `to`: within +-days, in the same Monday-Sunday week if asked, on
+ * one of its weekdays. */
+int week_window_allows(const struct week *w, const struct prof_window *win, int from, int to);
+
 /* Whether an appointment could take place on day `day` (index) at its
  * venue: it is movable, its window allows the day, and its practitioner
  * works that weekday at that venue for long enough. */

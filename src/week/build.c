@@ -494,19 +494,23 @@ int week_minutes(const struct week *w, int day, int64_t t)
 	return local_minutes(t, w->days[day].date, w->zone);
 }
 
+int week_window_allows(const struct week *w, const struct prof_window *win, int from, int to)
+{
+	int64_t shift = w->days[to].date - w->days[from].date;
+	if (shift < -win->days || shift > win->days)
+		return 0;
+	if (win->same_week && (w->days[from].date + 3) / 7 != (w->days[to].date + 3) / 7)
+		return 0;   /* weeks run Monday to Sunday; day 0 was a Thursday */
+	return (win->weekdays & w->days[to].wd) != 0;
+}
+
 int week_could_move_to(const struct week *w, const struct wk_appt *a, int day)
 {
 	const struct profile *p = w->p;
 	if (!a->movable || day == a->day || day < 0 || (size_t)day >= w->n_days)
 		return 0;
-	const struct wk_day *from = &w->days[a->day], *to = &w->days[day];
-	const struct prof_window *win = a->window;
-	int64_t shift = to->date - from->date;
-	if (shift < -win->days || shift > win->days)
-		return 0;
-	if (win->same_week && (from->date + 3) / 7 != (to->date + 3) / 7)
-		return 0;   /* weeks run Monday to Sunday; day 0 was a Thursday */
-	if (!(win->weekdays & to->wd))
+	const struct wk_day *to = &w->days[day];
+	if (!week_window_allows(w, a->window, a->day, day))
 		return 0;
 	const struct prof_practitioner *pr = &p->pracs[a->prac];
 	int dur = a->e_min - a->s_min;
