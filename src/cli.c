@@ -126,9 +126,6 @@ static int import_feed(struct app *app, const struct profile *p, const struct pr
 {
 	struct diag fd;
 	diag_init(&fd);
-	struct bytes b;
-	struct ics_feed f;
-	memset(&f, 0, sizeof f);
 	struct import_report r;
 	memset(&r, 0, sizeof r);
 	struct import_opts io;
@@ -141,12 +138,7 @@ static int import_feed(struct app *app, const struct profile *p, const struct pr
 	io.zone_name = p->timezone;
 	io.now = app->now;
 	io.lim = &app->lim;
-	int rc = -1;
-	if (file_read_all(feed->path, app->lim.max_file_bytes, &b, &fd) == 0) {
-		ics_read(&f, feed->path, &b, &app->lim, &fd);
-		rc = store_import(app->store, &f, &io, &r, &fd);
-		ics_feed_release(&f);
-	}
+	int rc = store_import_file(app->store, feed->path, feed->path, &app->lim, &io, &r, &fd);
 	int status = diag_exit_status(&fd);
 	if (rc < 0 && !status)
 		status = DV_EXIT_INTERNAL;

@@ -64,6 +64,16 @@ struct import_report {
 int store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
 		 struct import_report *r, struct diag *d);
 
+/*
+ * Read the feed at path ("-" for standard input; named `shown` in
+ * diagnostics), bounded by lim, and import it with store_import(); as there,
+ * d should hold this feed's reports only. Returns store_import's value, or
+ * -1 when the file cannot be read (D_IO_*, nothing written).
+ */
+int store_import_file(struct store *s, const char *path, const char *shown,
+		      const struct ics_limits *lim, const struct import_opts *o,
+		      struct import_report *r, struct diag *d);
+
 /* One stored occurrence, as listed by store_each_occurrence. */
 struct store_occ {
 	int64_t start, end;       /* UTC seconds */

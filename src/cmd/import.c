@@ -67,23 +67,15 @@ int cmd_import(int argc, char **argv, struct app *app)
 		char real[PATH_MAX];
 		struct diag fd;
 		diag_init(&fd);
-		struct bytes b;
-		struct ics_feed feed;
-		memset(&feed, 0, sizeof feed);
 		struct import_report r;
 		memset(&r, 0, sizeof r);
-		int rc = -1;
-		if (file_read_all(path, app->lim.max_file_bytes, &b, &fd) == 0) {
-			if (feed_name)
-				io.source = feed_name;
-			else if (is_stdin)
-				io.source = "stdin";
-			else
-				io.source = realpath(path, real) ? real : path;
-			ics_read(&feed, shown, &b, &app->lim, &fd);
-			rc = store_import(app->store, &feed, &io, &r, &fd);
-			ics_feed_release(&feed);
-		}
+		if (feed_name)
+			io.source = feed_name;
+		else if (is_stdin)
+			io.source = "stdin";
+		else
+			io.source = realpath(path, real) ? real : path;
+		int rc = store_import_file(app->store, path, shown, &app->lim, &io, &r, &fd);
 		int feed_status = diag_exit_status(&fd);
 		diag_move(&app->diag, &fd);
 		cli_flush_diag(app);

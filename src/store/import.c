@@ -540,3 +540,18 @@ out:
 	release(&m);
 	return rc;
 }
+
+int store_import_file(struct store *s, const char *path, const char *shown,
+		      const struct ics_limits *lim, const struct import_opts *o,
+		      struct import_report *r, struct diag *d)
+{
+	struct bytes b;
+	if (file_read_all(path, lim->max_file_bytes, &b, d) < 0)
+		return -1;
+	struct ics_feed f;
+	memset(&f, 0, sizeof f);
+	ics_read(&f, shown, &b, lim, d);   /* takes b */
+	int rc = store_import(s, &f, o, r, d);
+	ics_feed_release(&f);
+	return rc;
+}
