@@ -2,6 +2,7 @@
 #include "dovetail/solver.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int plan_kind_is_hard(enum problem_kind k)
@@ -12,6 +13,42 @@ int plan_kind_is_hard(enum problem_kind k)
 static int same(const struct placement *a, const struct placement *b)
 {
 	return a->day == b->day && a->start == b->start && a->venue == b->venue;
+}
+
+int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d)
+{
+	if (week_copy(out, in->w, d) < 0)
+		return -1;
+	for (size_t i = 0; i < in->n; i++) {
+		struct wk_appt *a = &out->appts[in->a[i].appt];
+		const struct placement *at = &pl->at[i];
+		if (at->day < 0) {
+			a->day = -1;
+			continue;
+		}
+		a->day = at->day;
+		a->s_min = at->start;
+		a->e_min = at->start + in->a[i].duration;
+		a->venue = at->venue;
+		a->start = week_utc(out, at->day, a->s_min);
+		a->end = week_utc(out, at->day, a->e_min);
+	}
+	/* leave the unplaced out */
+	size_t k = 0;
+	for (size_t i = 0; i < out->n_appts; i++) {
+		if (out->appts[i].day < 0) {
+			free(out->appts[i].uid);
+			free(out->appts[i].rid);
+			continue;
+		}
+		out->appts[k++] = out->appts[i];
+	}
+	out->n_appts = k;
+	if (week_derive(out, d) < 0) {
+		week_release(out);
+		return -1;
+	}
+	return 0;
 }
 
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
@@ -25,7 +62,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 		return 0;
 	}
 	for (size_t i = 0; i < in->n; i++) {
-		int found = 0;
+		int found = pl->at[i].day < 0;   /* unplaced: left out */
 		for (size_t k = 0; k < in->a[i].n_cand && !found; k++)
 			found = same(&pl->at[i], &in->a[i].cand[k]);
 		if (!found) {
@@ -35,21 +72,11 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 		}
 	}
 	struct week moved;
-	if (week_copy(&moved, in->w, d) < 0)
+	if (plan_week(in, pl, &moved, d) < 0)
 		return -1;
-	for (size_t i = 0; i < in->n; i++) {
-		struct wk_appt *a = &moved.appts[in->a[i].appt];
-		const struct placement *at = &pl->at[i];
-		a->day = at->day;
-		a->s_min = at->start;
-		a->e_min = at->start + in->a[i].duration;
-		a->venue = at->venue;
-		a->start = week_utc(&moved, at->day, a->s_min);
-		a->end = week_utc(&moved, at->day, a->e_min);
-	}
 	struct problems all;
 	int rc = -1;
-	if (week_derive(&moved, d) == 0 && check_week(&moved, &all, d) == 0) {
+	if (check_week(&moved, &all, d) == 0) {
 		rc = 1;
 		for (size_t i = 0; i < all.n; i++) {
 			if (!plan_kind_is_hard(all.v[i].kind))

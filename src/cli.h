@@ -28,6 +28,7 @@ int cmd_expand(int argc, char **argv, struct app *app);
 int cmd_events(int argc, char **argv, struct app *app);
 int cmd_check(int argc, char **argv, struct app *app);
 int cmd_week(int argc, char **argv, struct app *app);
+int cmd_propose(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);

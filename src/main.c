@@ -17,6 +17,7 @@ static const struct cmd {
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 
@@ -28,8 +29,9 @@ static void usage(FILE *fp)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'dovetail COMMAND --help' for a command's options.\n"
 	      "Environment: DOVETAIL_DB (database), DOVETAIL_NOW (pinned clock), TZ.\n"
-	      "Exit status: 0 ok, 1 check found problems, 64 usage, 65 bad input, 66 cannot read,\n"
-	      "70 internal, 74 store (docs/exit-status.md).\n", fp);
+	      "Exit status: 0 ok, 1 check found problems, 2 propose could not place every\n"
+	      "appointment, 64 usage, 65 bad input, 66 cannot read, 70 internal, 73 cannot\n"
+	      "write, 74 store (docs/exit-status.md).\n", fp);
 }
 
 int main(int argc, char **argv)

@@ -11,11 +11,13 @@
 enum dv_exit {
 	DV_EXIT_OK = 0,
 	DV_EXIT_PROBLEMS = 1, /* check: the week has problems (a linter's "found") */
+	DV_EXIT_PARTIAL = 2,  /* propose: some appointment cannot be placed; the result is partial */
 	DV_EXIT_USAGE = 64,   /* EX_USAGE: unknown command or option, bad option value */
 	DV_EXIT_INPUT = 65,   /* EX_DATAERR: a feed or a profile is invalid */
 	DV_EXIT_LIMIT = 65,   /* EX_DATAERR too: an input went past a bound */
 	DV_EXIT_IO = 66,      /* EX_NOINPUT: a file named on the command line cannot be read */
 	DV_EXIT_INTERNAL = 70,/* EX_SOFTWARE: a bug, please report it */
+	DV_EXIT_CANTCREAT = 73, /* EX_CANTCREAT: an output file named on the command line cannot be written */
 	DV_EXIT_STORE = 74    /* EX_IOERR: the database cannot be opened, is unsafe, or failed */
 };
 
@@ -105,6 +107,10 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s matches no appointment of this person in the horizon") \
 	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
+	X(D_SOLVER,              ERROR,   INTERNAL, "the MIP solver (GLPK) failed: %s") \
+	X(D_SOLVER_CAP,          WARNING, OK,     "the solver stopped at its time cap of %s s; the result is not proven optimal (gap %s)") \
+	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
+	X(D_UNPLACED,            ERROR,   PARTIAL, "appointment %s cannot be placed: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
 
 enum diag_code {

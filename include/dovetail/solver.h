@@ -49,11 +49,16 @@ struct instance {
 int instance_build(struct instance *in, const struct week *w, struct diag *d);
 void instance_release(struct instance *in);   /* NULL-safe */
 
-/* A plan: one placement per instance appointment, at[i] for in->a[i]. */
+/* A plan: one placement per instance appointment, at[i] for in->a[i];
+ * day -1 leaves the appointment unplaced (a partial plan). */
 struct plan {
 	struct placement *at;
 	size_t n;
 };
+
+/* The week as the plan makes it: the appointments moved, the unplaced
+ * ones left out, everything derived again. Free with week_release. */
+int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d);
 
 /*
  * Check a plan independently of the solver: every appointment is placed
@@ -71,5 +76,82 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 /* Whether kind k is a hard constraint of a plan (plan_check fails on it);
  * the others (unknown-venue, repeat-journey, scattered-day) are costs. */
 int plan_kind_is_hard(enum problem_kind k);
+
+/* What propose reports for a week, before or after (docs/propose.md). */
+struct sv_totals {
+	int journeys, travel_min;
+	double travel_cost;
+	int clashes;              /* overlaps and double-bookings */
+	int routine_conflicts;
+	double peak_energy;
+	int *unfamiliar;          /* owned: unfamiliar people met, per day */
+	int unfamiliar_max;
+	int changes;
+	int placed;               /* appointments in the week */
+};
+
+enum { SV_MOVE = 1, SV_VENUE = 2, SV_JOINT = 4 };
+
+/* One change of a proposal and what it removes or saves. */
+struct sv_change {
+	size_t appt;              /* instance index */
+	struct placement from, to;
+	unsigned kind;            /* SV_* bits */
+	int with[4];              /* SV_JOINT: instance indices of the others, -1 ends */
+	char reason[320];
+};
+
+struct sv_unplaced {
+	size_t appt;
+	char reason[320];
+};
+
+struct sv_proposal {
+	char id[20];              /* stable: a digest of the person, horizon and placements */
+	int rank;                 /* 1 = the optimum; ladder: the bound on changes */
+	double objective, bound, gap;
+	int proven;               /* proven optimal (gap 0) under the bounds it was solved with */
+	int capped;               /* the solver's time cap stopped it */
+	struct plan plan;         /* owned */
+	struct sv_totals after;
+	struct sv_change *changes;
+	size_t n_changes;
+	struct sv_unplaced *unplaced;
+	size_t n_unplaced;
+};
+
+struct sv_options {
+	int k;                    /* proposals wanted (>= 1) */
+	int max_changes;          /* < 0: any number */
+	int ladder;               /* also the best plan for 1, 2, ... changes */
+	double time_limit;        /* seconds per master solve: a safety cap */
+	const char *write_lp;     /* the master, CPLEX LP format */
+	const char *write_compact_lp;  /* the compact time-indexed model */
+};
+
+struct sv_result {
+	struct instance in;
+	struct sv_totals before;
+	struct sv_proposal *props;   /* ranked, best first */
+	size_t n_props;
+	struct sv_proposal *ladder;  /* ladder[m - 1]: at most m changes */
+	size_t n_ladder;
+	size_t columns, labels;
+};
+
+/*
+ * Propose up to o->k distinct plans for week w, the optimum first, each
+ * checked by plan_check() (a failure is an internal error). Returns 0 with
+ * r filled (free with sv_result_release), or -1 with d filled. Partial
+ * results (appointments that cannot be placed) return 0 and carry the
+ * reasons in each proposal's unplaced list.
+ */
+int solve_propose(const struct week *w, const struct sv_options *o, struct sv_result *r,
+		  struct diag *d);
+void sv_result_release(struct sv_result *r);
+
+/* The objective of a plan, evaluated from its week without the solver
+ * (the same terms and weights the solver uses; docs/propose.md). */
+double sv_objective(const struct instance *in, const struct plan *pl, const struct week *moved);
 
 #endif

@@ -106,6 +106,12 @@ int64_t week_local_date(int64_t t, icaltimezone *zone);
  * clipped to 0..1440. */
 int week_minutes(const struct week *w, int day, int64_t t);
 
+/* Whether a and b form a joint session: the same day, start and known
+ * venue, and practitioners who each list the other in joint_with. The
+ * session is as long as its longest part and costs the energy of its most
+ * tiring part; it is one visit for travel. */
+int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b);
+
 /* Whether window win lets an appointment on day index `from` go to day
  * index `to`: within +-days, in the same Monday-Sunday week if asked, on
  * one of its weekdays. */

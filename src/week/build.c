@@ -264,11 +264,23 @@ static int plan_day(struct week *w, int di)
 	int at = home;            /* where the person is */
 	int free_from = 0;        /* when they are free to leave it */
 	int depart = -1;          /* when the current outing began */
-	double energy = 0;
+	double energy = 0, joint_max = 0;
+	size_t group = d->first;  /* first appointment of the current joint session */
 	for (size_t k = d->first; k < d->first + d->n; k++) {
 		const struct wk_appt *a = &w->appts[k];
 		int v = a->venue < 0 ? home : a->venue;   /* unknown venues cost no travel */
-		energy += a->energy;
+		/* a joint session costs the energy of its most tiring part */
+		int joins = k > group;
+		for (size_t j = group; joins && j < k; j++)
+			joins = week_joint(w, &w->appts[j], a);
+		if (!joins) {
+			group = k;
+			joint_max = 0;
+		}
+		if (a->energy > joint_max) {
+			energy += a->energy - joint_max;
+			joint_max = a->energy;
+		}
 		if (at != home) {
 			/* away: go home in between when the gap leaves time there */
 			int back = travel0(p, at, home), there = v == home ? 0 : travel0(p, home, v);
@@ -309,6 +321,22 @@ static int plan_day(struct week *w, int di)
 	}
 	d->energy = energy + d->travel_min / 60.0 * p->travel_energy_per_hour;
 	return 0;
+}
+
+static int lists(const struct idx_list *l, int v)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == v)
+			return 1;
+	return 0;
+}
+
+int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b)
+{
+	const struct profile *p = w->p;
+	return a->day == b->day && a->s_min == b->s_min && a->venue >= 0 && a->venue == b->venue &&
+	       a->prac != b->prac && lists(&p->pracs[a->prac].joint_with, b->prac) &&
+	       lists(&p->pracs[b->prac].joint_with, a->prac);
 }
 
 static int overlaps(int a0, int a1, int b0, int b1)

@@ -130,6 +130,8 @@ static void overlaps_and_rest(struct ctx *c, int di)
 			const struct wk_appt *b = &w->appts[j];
 			if (b->s_min >= a->e_min)
 				break;
+			if (week_joint(w, a, b))
+				continue;
 			int to = a->e_min < b->e_min ? a->e_min : b->e_min;
 			struct problem *x = add(c, PK_OVERLAP, di, b->s_min, to);
 			if (!x)

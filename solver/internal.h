@@ -1,0 +1,93 @@
+/* internal.h: what the optimiser's parts share: day plans (columns), their generation and the GLPK master. Not installed. */
+#ifndef DOVETAIL_SOLVER_INTERNAL_H
+#define DOVETAIL_SOLVER_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/solver.h"
+
+/* Bounds (docs/limits.md). */
+#define DG_MAX_LABELS 2000000     /* partial day plans kept for one day */
+#define DG_MAX_ROUTINES 32        /* routine instances on one day */
+#define DG_MAX_JOINT 3            /* appointments in one joint session */
+
+/* One appointment of a day plan at one of its candidates. */
+struct sv_pick {
+	int appt;                 /* index into instance.a */
+	int cand;                 /* index into instance.a[appt].cand */
+};
+
+/* A day plan: which appointments happen on the day and where and when,
+ * with what the day costs. A column of the master. */
+struct sv_col {
+	int day;
+	uint64_t mask;            /* instance appointments it covers */
+	double cost;              /* the day's objective terms except peak energy */
+	double energy;            /* appointments plus travel */
+	int changes;              /* appointments not at their current placement */
+	int journeys, travel_min, time_out;
+	double travel_cost;
+	uint64_t unfamiliar;      /* unfamiliar practitioners met (profile indices) */
+	uint64_t pattern;         /* hash of its (appointment, venue) pairs */
+	size_t first;             /* its picks: cols.pick[first .. first + n) */
+	int n;
+};
+
+struct sv_cols {
+	struct sv_col *v;
+	size_t n, cap;
+	struct sv_pick *pick;
+	size_t n_pick, cap_pick;
+	size_t labels;            /* partial plans created (for the benchmark) */
+};
+
+/* The cost of appointment i at candidate c on its own: the change (per
+ * move, per day moved, per venue changed) and the preference penalty. */
+double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed);
+
+/* Whether candidate c of appointment i may be used at all: inside the
+ * person's day, not on a day kept free, clear of the practitioner's busy
+ * time (a current placement may break these; then it is not offered). */
+int sv_cand_usable(const struct instance *in, size_t i, size_t c);
+
+/*
+ * Generate every non-dominated day plan of every day of the instance
+ * (docs/propose.md, "Day plans"). Each plan keeps the daily limits and the
+ * routines exactly as check() reads a day. Returns 0 with cols filled, or
+ * -1 with d filled (a bound passed, or out of memory).
+ */
+int daygen(const struct instance *in, struct sv_cols *cols, struct diag *d);
+void cols_release(struct sv_cols *c);
+
+/* The master: choose one day plan per day, cover each appointment once
+ * (or leave it unplaced at a large cost), with the cross-day rows. */
+struct master;
+
+/* What one solve of the master found. */
+struct master_sol {
+	int found;                /* an integer solution exists */
+	int proven;               /* it is proven optimal */
+	int capped;               /* the time limit (a safety cap) stopped it */
+	double objective, bound, gap;
+	size_t *col;              /* owned: per day, the chosen column */
+	unsigned char *unplaced;  /* owned: per instance appointment */
+};
+
+#define MASTER_UNPLACED_COST 1000.0   /* per appointment left unplaced */
+
+struct master *master_new(const struct instance *in, const struct sv_cols *cols, struct diag *d);
+/* At most m appointments changed (m < 0: no bound). */
+int master_max_changes(struct master *m, int changes, struct diag *d);
+/* Exclude every plan with the same appointments on the same days at the
+ * same venues as sol. */
+int master_exclude(struct master *m, const struct master_sol *sol, struct diag *d);
+/* Solve with a time cap in seconds. Returns 0 (sol filled; free with
+ * master_sol_release) or -1 (d filled). */
+int master_solve(struct master *m, double time_limit, struct master_sol *sol, struct diag *d);
+int master_write_lp(struct master *m, const char *path, struct diag *d);
+size_t master_columns(const struct master *m);
+void master_free(struct master *m);
+void master_sol_release(struct master_sol *s);
+
+#endif

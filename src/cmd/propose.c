@@ -1,0 +1,344 @@
+/* propose.c: `dovetail propose PROFILE`: ranked, explained, proven proposals for the person's week. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli.h"
+#include "dovetail/solver.h"
+#include "dovetail/util.h"
+
+static void help(FILE *fp)
+{
+	fputs("usage: dovetail propose PROFILE [--from DATE --to DATE] [-k N] [--max-changes M]\n"
+	      "                        [--no-ladder] [--time-limit SEC] [--write-lp FILE]\n"
+	      "                        [--write-compact-lp FILE] [--json]\n\n"
+	      "Import the feeds the profile names, then solve the person's horizon exactly:\n"
+	      "day plans by dynamic programming, one per day chosen by a GLPK master, so that\n"
+	      "every appointment happens once, no session clashes, routines are kept and the\n"
+	      "daily limits hold, at the least weighted cost (docs/propose.md). Every proposal\n"
+	      "is checked by an invariant checker independent of the solver.\n\n"
+	      "  --from DATE, --to DATE  the horizon, local dates, inclusive (default: the\n"
+	      "                          Monday-Sunday week that holds --now)\n"
+	      "  -k N                    up to N distinct proposals, best first (default 3)\n"
+	      "  --max-changes M         change at most M appointments\n"
+	      "  --no-ladder             leave out the change ladder (the best plan for at most\n"
+	      "                          0, 1, 2 ... changes)\n"
+	      "  --time-limit SEC        safety cap per solve (default 60); a result reached\n"
+	      "                          under it says it is not proven and gives its gap\n"
+	      "  --write-lp FILE         write the master MIP (CPLEX LP format)\n"
+	      "  --write-compact-lp FILE write the compact time-indexed model (CPLEX LP format)\n"
+	      "  --json                  print JSON (format dovetail-propose/1)\n\n"
+	      "Exit status: 0 ok, 2 some appointment cannot be placed (partial result, with\n"
+	      "reasons), 64 usage, 65 bad profile or feed, 66 unreadable file, 70 internal,\n"
+	      "73 cannot write an output file, 74 store.\n", fp);
+}
+
+static const char *venue_id(const struct profile *p, int v)
+{
+	return v < 0 ? "(unknown)" : p->venues[v].id;
+}
+
+static void when(const struct week *w, const struct placement *pl, int dur, char *out, size_t sz)
+{
+	char day[24], a[8], b[8];
+	time_fmt_day(w->days[pl->day].date, 0, day, sizeof day);
+	time_fmt_hhmm(pl->start, a);
+	time_fmt_hhmm(pl->start + dur, b);
+	snprintf(out, sz, "%s %s-%s", day, a, b);
+}
+
+static void totals_text(const struct sv_totals *t, int changes)
+{
+	printf("%d journey%s, %d min travel, cost %.2f, %d clash%s, %d routine conflict%s, "
+	       "peak energy %.2f, at most %d unfamiliar a day",
+	       t->journeys, t->journeys == 1 ? "" : "s", t->travel_min, t->travel_cost, t->clashes,
+	       t->clashes == 1 ? "" : "es", t->routine_conflicts, t->routine_conflicts == 1 ? "" : "s",
+	       t->peak_energy, t->unfamiliar_max);
+	if (changes >= 0)
+		printf(", %d change%s", changes, changes == 1 ? "" : "s");
+}
+
+static const char *kind_word(unsigned k)
+{
+	if (k & SV_JOINT)
+		return "joint";
+	if ((k & SV_MOVE) && (k & SV_VENUE))
+		return "move+venue";
+	return k & SV_VENUE ? "venue" : "move";
+}
+
+static void status_text(const struct sv_proposal *x)
+{
+	if (x->proven)
+		printf("proven optimal (gap 0)");
+	else
+		printf("not proven optimal: gap %.4f%s", x->gap, x->capped ? " at the time cap" : "");
+}
+
+static void print_text(const struct cli_week *cw, const struct sv_result *r)
+{
+	const struct profile *p = cw->prof;
+	const struct week *w = &cw->week;
+	const struct instance *in = &r->in;
+	char a[24], b[24];
+	time_fmt_day(cw->from_date, 1, a, sizeof a);
+	time_fmt_day(cw->to_date, 1, b, sizeof b);
+	printf("%s  %s .. %s  %s\n", p->person_id, a, b, p->timezone);
+	printf("%zu appointments, %zu day plans\n", in->n, r->columns);
+	printf("now:  ");
+	totals_text(&r->before, -1);
+	printf("\n");
+	for (size_t k = 0; k < r->n_props; k++) {
+		const struct sv_proposal *x = &r->props[k];
+		printf("\nproposal %d  %s  objective %.4f  ", x->rank, x->id, x->objective);
+		status_text(x);
+		printf("\n  after: ");
+		totals_text(&x->after, (int)x->n_changes);
+		printf("\n");
+		for (size_t c = 0; c < x->n_changes; c++) {
+			const struct sv_change *ch = &x->changes[c];
+			const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
+			char f[48], t[48];
+			when(w, &ch->from, in->a[ch->appt].duration, f, sizeof f);
+			when(w, &ch->to, in->a[ch->appt].duration, t, sizeof t);
+			printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->kind),
+			       p->pracs[ap->prac].id, f, venue_id(p, ch->from.venue), t,
+			       venue_id(p, ch->to.venue));
+			cli_put_safe(stdout, ch->reason);
+			putchar('\n');
+		}
+		if (!x->n_changes)
+			printf("  no changes: the week is already the best it can be\n");
+		for (size_t u = 0; u < x->n_unplaced; u++) {
+			const struct wk_appt *ap = &w->appts[in->a[x->unplaced[u].appt].appt];
+			char f[48];
+			when(w, &in->a[x->unplaced[u].appt].current, in->a[x->unplaced[u].appt].duration, f, sizeof f);
+			printf("  cannot place %s %s: ", p->pracs[ap->prac].id, f);
+			cli_put_safe(stdout, x->unplaced[u].reason);
+			putchar('\n');
+		}
+	}
+	if (r->n_ladder) {
+		printf("\nchange ladder (the best plan for at most N changes):\n");
+		for (size_t k = 0; k < r->n_ladder; k++) {
+			const struct sv_proposal *x = &r->ladder[k];
+			printf("  %2d: objective %10.4f  ", x->rank, x->objective);
+			totals_text(&x->after, (int)x->n_changes);
+			if (x->n_unplaced)
+				printf(", %zu unplaced", x->n_unplaced);
+			printf("\n");
+		}
+	}
+}
+
+static void json_totals(const struct week *w, const struct sv_totals *t, int changes)
+{
+	printf("{\"journeys\": %d, \"travel_minutes\": %d, \"travel_money\": %.2f, \"clashes\": %d,"
+	       " \"routine_conflicts\": %d, \"peak_energy\": %.4f, \"unfamiliar_per_day\": [",
+	       t->journeys, t->travel_min, t->travel_cost, t->clashes, t->routine_conflicts, t->peak_energy);
+	for (size_t i = 0; i < w->n_days; i++)
+		printf("%s%d", i ? ", " : "", t->unfamiliar[i]);
+	printf("], \"changes\": %d, \"appointments\": %d}", changes, t->placed);
+}
+
+static void json_place(const struct cli_week *cw, const struct placement *pl, int dur)
+{
+	const struct week *w = &cw->week;
+	char s[24], e[24];
+	time_fmt_local(w->days[pl->day].date, pl->start, s, sizeof s);
+	time_fmt_local(w->days[pl->day].date, pl->start + dur, e, sizeof e);
+	printf("{\"start\": \"%s\", \"end\": \"%s\", \"venue\": ", s, e);
+	if (pl->venue < 0)
+		printf("null");
+	else
+		cli_put_json(stdout, cw->prof->venues[pl->venue].id);
+	printf("}");
+}
+
+static void json_appt(const struct cli_week *cw, const struct sv_result *r, size_t i)
+{
+	const struct wk_appt *ap = &cw->week.appts[r->in.a[i].appt];
+	printf("\"practitioner\": ");
+	cli_put_json(stdout, cw->prof->pracs[ap->prac].id);
+	printf(", \"uid\": ");
+	cli_put_json(stdout, ap->uid);
+	printf(", \"recurrence_id\": ");
+	cli_put_json(stdout, ap->rid);
+}
+
+static void json_proposal(const struct cli_week *cw, const struct sv_result *r,
+			  const struct sv_proposal *x, int ladder)
+{
+	const struct week *w = &cw->week;
+	printf("{\"id\": \"%s\", \"%s\": %d, \"objective\": %.4f, \"proven_optimal\": %s, \"gap\": %.6f,"
+	       " \"time_capped\": %s,\n     \"totals\": ", x->id, ladder ? "max_changes" : "rank",
+	       x->rank, x->objective, x->proven ? "true" : "false", x->gap, x->capped ? "true" : "false");
+	json_totals(w, &x->after, (int)x->n_changes);
+	printf(",\n     \"changes\": [");
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		int dur = r->in.a[ch->appt].duration;
+		printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
+		const char *sep = "";
+		if (ch->kind & SV_MOVE) {
+			printf("\"move\"");
+			sep = ", ";
+		}
+		if (ch->kind & SV_VENUE) {
+			printf("%s\"venue\"", sep);
+			sep = ", ";
+		}
+		if (ch->kind & SV_JOINT)
+			printf("%s\"joint\"", sep);
+		printf("], ");
+		json_appt(cw, r, ch->appt);
+		printf(",\n        \"from\": ");
+		json_place(cw, &ch->from, dur);
+		printf(", \"to\": ");
+		json_place(cw, &ch->to, dur);
+		printf(",\n        \"joint_with\": [");
+		for (size_t k = 0; ch->with[k] >= 0; k++) {
+			printf("%s{", k ? ", " : "");
+			json_appt(cw, r, (size_t)ch->with[k]);
+			printf("}");
+		}
+		printf("], \"reason\": ");
+		cli_put_json(stdout, ch->reason);
+		printf("}");
+	}
+	printf("%s],\n     \"unplaced\": [", x->n_changes ? "\n     " : "");
+	for (size_t u = 0; u < x->n_unplaced; u++) {
+		printf("%s\n       {", u ? "," : "");
+		json_appt(cw, r, x->unplaced[u].appt);
+		if (!ladder) {
+			printf(", \"reason\": ");
+			cli_put_json(stdout, x->unplaced[u].reason);
+		}
+		printf("}");
+	}
+	printf("%s]}", x->n_unplaced ? "\n     " : "");
+}
+
+static void print_json(const struct cli_week *cw, const struct sv_result *r)
+{
+	const struct profile *p = cw->prof;
+	char a[16], b[16];
+	time_fmt_date(cw->from_date, a, sizeof a);
+	time_fmt_date(cw->to_date, b, sizeof b);
+	printf("{\n  \"format\": \"dovetail-propose/1\",\n  \"person\": ");
+	cli_put_json(stdout, p->person_id);
+	printf(",\n  \"timezone\": ");
+	cli_put_json(stdout, p->timezone);
+	printf(",\n  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"appointments\": %zu,\n  \"day_plans\": %zu,\n"
+	       "  \"before\": ", a, b, r->in.n, r->columns);
+	json_totals(&cw->week, &r->before, 0);
+	printf(",\n  \"proposals\": [");
+	for (size_t k = 0; k < r->n_props; k++) {
+		printf("%s\n    ", k ? "," : "");
+		json_proposal(cw, r, &r->props[k], 0);
+	}
+	printf("%s],\n  \"ladder\": [", r->n_props ? "\n  " : "");
+	for (size_t k = 0; k < r->n_ladder; k++) {
+		printf("%s\n    ", k ? "," : "");
+		json_proposal(cw, r, &r->ladder[k], 1);
+	}
+	printf("%s]\n}\n", r->n_ladder ? "\n  " : "");
+}
+
+static int number(struct app *app, const char *opt, const char *arg, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < lo || v > hi) {
+		char range[48];
+		snprintf(range, sizeof range, "a whole number from %d to %d", lo, hi);
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg, range);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_propose(int argc, char **argv, struct app *app)
+{
+	static const struct option opts[] = {
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "max-changes", required_argument, NULL, 'm' },
+		{ "no-ladder", no_argument, NULL, 'L' },
+		{ "time-limit", required_argument, NULL, 't' },
+		{ "write-lp", required_argument, NULL, 'w' },
+		{ "write-compact-lp", required_argument, NULL, 'W' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *from = NULL, *to = NULL;
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 60 };
+	int json = 0, c, tl;
+	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'F': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 'k':
+			if (number(app, "-k", optarg, 1, 20, &o.k) < 0)
+				return DV_EXIT_USAGE;
+			break;
+		case 'm':
+			if (number(app, "--max-changes", optarg, 0, SOLVER_MAX_APPTS, &o.max_changes) < 0)
+				return DV_EXIT_USAGE;
+			break;
+		case 'L': o.ladder = 0; break;
+		case 't':
+			if (number(app, "--time-limit", optarg, 1, 3600, &tl) < 0)
+				return DV_EXIT_USAGE;
+			o.time_limit = tl;
+			break;
+		case 'w': o.write_lp = optarg; break;
+		case 'W': o.write_compact_lp = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': help(stdout); return DV_EXIT_OK;
+		default: help(stderr); return DV_EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage(app, "propose: give one PROFILE");
+	struct cli_week cw;
+	int status = cli_week_open(app, argv[optind], from, to, &cw);
+	if (status) {
+		cli_week_release(&cw);
+		return status;
+	}
+	struct sv_result r;
+	if (solve_propose(&cw.week, &o, &r, &app->diag) < 0) {
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
+	}
+	status = DV_EXIT_OK;
+	if (r.n_props && r.props[0].n_unplaced) {
+		const struct sv_proposal *x = &r.props[0];
+		for (size_t u = 0; u < x->n_unplaced; u++) {
+			const struct wk_appt *ap = &cw.week.appts[r.in.a[x->unplaced[u].appt].appt];
+			char id[160];
+			snprintf(id, sizeof id, "%s (UID %s)", cw.prof->pracs[ap->prac].id, ap->uid);
+			diag_add(&app->diag, D_UNPLACED, NULL, 0, 0, id, x->unplaced[u].reason);
+		}
+		status = DV_EXIT_PARTIAL;
+	}
+	if (r.n_props && !r.props[0].proven) {
+		char cap[16], gap[32];
+		snprintf(cap, sizeof cap, "%d", (int)o.time_limit);
+		snprintf(gap, sizeof gap, "%.4f", r.props[0].gap);
+		diag_add(&app->diag, D_SOLVER_CAP, NULL, 0, 0, cap, gap);
+	}
+	cli_flush_diag(app);
+	if (json)
+		print_json(&cw, &r);
+	else
+		print_text(&cw, &r);
+	sv_result_release(&r);
+	cli_week_release(&cw);
+	return status;
+}
