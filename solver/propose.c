@@ -485,7 +485,7 @@ static int explain(const struct instance *in, size_t i, double time_limit, char 
 				cat(out, sz, "%sthe %s is booked with other clients at every time it could go", sep, pr->role);
 				break;
 			case RX_WORKS:
-				cat(out, sz, "%sthe %s does not work at any time and place it could go", sep, pr->role);
+				cat(out, sz, "%sthe %s's working hours and venues leave no time it could go", sep, pr->role);
 				break;
 			case RX_WINDOW:
 				cat(out, sz, "%sits window (when it may move to) leaves no free time", sep);
@@ -622,6 +622,16 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		for (int k = 0; k <= SOLVER_MAX_APPTS; k++) {
 			if (master_max_changes(m, k, d) < 0 || master_solve(m, o->time_limit, &sol, d) < 0)
 				goto out;
+			if (sol.found && k > 0 && r->n_ladder) {
+				/* more changes buy nothing more: this step is the last one again */
+				size_t changed = 0;
+				for (size_t day = 0; day < w->n_days; day++)
+					changed += (size_t)cols.v[sol.col[day]].changes;
+				if (changed < (size_t)k) {
+					master_sol_release(&sol);
+					break;
+				}
+			}
 			if (sol.found) {
 				struct sv_proposal *x = BUF_PUSH(r->ladder, r->n_ladder, cap);
 				if (!x) {
@@ -634,8 +644,6 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 					goto out;
 				if (top < 0 || x->objective < r->ladder[top].objective - 1e-9)
 					top = (int)r->n_ladder - 1;
-				if (x->n_changes < (size_t)k)
-					break;   /* more changes buy nothing more */
 				if (o->max_changes >= 0 && k >= o->max_changes)
 					break;
 			} else {

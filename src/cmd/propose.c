@@ -85,7 +85,7 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 	time_fmt_day(cw->from_date, 1, a, sizeof a);
 	time_fmt_day(cw->to_date, 1, b, sizeof b);
 	printf("%s  %s .. %s  %s\n", p->person_id, a, b, p->timezone);
-	printf("%zu appointments, %zu day plans\n", in->n, r->columns);
+	printf("%zu appointment%s, %zu day plans\n", in->n, in->n == 1 ? "" : "s", r->columns);
 	printf("now:  ");
 	totals_text(&r->before, -1);
 	printf("\n");
@@ -108,7 +108,7 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 			cli_put_safe(stdout, ch->reason);
 			putchar('\n');
 		}
-		if (!x->n_changes)
+		if (!x->n_changes && !x->n_unplaced)
 			printf("  no changes: the week is already the best it can be\n");
 		for (size_t u = 0; u < x->n_unplaced; u++) {
 			const struct wk_appt *ap = &w->appts[in->a[x->unplaced[u].appt].appt];

@@ -1,0 +1,164 @@
+/* test_propose.c: the optimiser against brute force: every combination of placements, plan_check() on each, the cheapest by sv_objective(). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/solver.h"
+#include "family.h"
+
+/* Monday 2026-11-23 (GMT). a and c may meet jointly at the clinic; b is a
+ * home visit; d is fixed. a overlaps c and its travel is too tight. */
+static const char feed_a[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:a-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T093000Z\r\n"
+	"DTEND:20261123T103000Z\r\nSUMMARY:P-1 physio\r\nLOCATION:Clinic\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:a-busy\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T090000Z\r\n"
+	"DTEND:20261124T100000Z\r\nSUMMARY:Other client\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char feed_b[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:b-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T110000Z\r\n"
+	"DTEND:20261123T113000Z\r\nSUMMARY:P-1 visit\r\nLOCATION:Home\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char feed_c[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:c-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\n"
+	"DTEND:20261124T103000Z\r\nSUMMARY:P-1 salt\r\nLOCATION:Clinic\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char feed_d[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:d-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T100000Z\r\n"
+	"DTEND:20261125T110000Z\r\nSUMMARY:P-1 gp\r\nLOCATION:Surgery\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char profile_text[] =
+	"version: 1\n"
+	"person: { id: P-1, timezone: Europe/London, home: home, day: \"09:00-13:00\", slot: 30 }\n"
+	"energy: { budget: 3 }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"  - { id: clinic, name: Clinic }\n"
+	"  - { id: surgery, name: Surgery }\n"
+	"travel: { matrix: [[home, clinic, 30, 2], [home, surgery, 20, 1], [clinic, surgery, 30, 2]] }\n"
+	"practitioners:\n"
+	"  - { id: a, role: physiotherapist, feeds: [a.ics], match: { text: P-1 }, joint_with: [c],\n"
+	"      window: { days: 2, same_week: true }, venues: [clinic] }\n"
+	"  - { id: b, role: nurse, feeds: [b.ics], window: { days: 1 }, familiar: true }\n"
+	"  - { id: c, role: therapist, feeds: [c.ics], joint_with: [a], window: { days: 1 } }\n"
+	"  - { id: d, role: gp, feeds: [d.ics], movable: false }\n"
+	"routines:\n"
+	"  - { id: snack, kind: meal, duration: 30, start: [\"10:00-11:30\"], place: anywhere }\n"
+	"  - { id: nap, kind: sleep, duration: 60, start: [\"11:30-12:00\"], place: home, days: weekdays }\n"
+	"limits: { free_days: weekend, max_appointments_per_day: 2, max_time_out_per_day: 150,\n"
+	"          min_rest_between: 30 }\n"
+	"preferences: { weights: { journeys: 50 } }\n";
+
+/* Every combination of candidates: the cheapest plan plan_check accepts. */
+static void brute(const struct instance *in, size_t i, struct plan *pl, double *best, size_t *feasible,
+		  size_t *tried, struct diag *d)
+{
+	if (i == in->n) {
+		struct problems bad;
+		(*tried)++;
+		int ok = plan_check(in, pl, &bad, d);
+		problems_release(&bad);
+		if (ok != 1)
+			return;
+		struct week mv;
+		if (plan_week(in, pl, &mv, d) < 0)
+			return;
+		double obj = sv_objective(in, pl, &mv);
+		week_release(&mv);
+		(*feasible)++;
+		if (obj < *best)
+			*best = obj;
+		return;
+	}
+	for (size_t c = 0; c < in->a[i].n_cand; c++) {
+		pl->at[i] = in->a[i].cand[c];
+		brute(in, i + 1, pl, best, feasible, tried, d);
+	}
+}
+
+int main(void)
+{
+	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, "c.ics", feed_c,
+					     "d.ics", feed_d, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, profile_text) == 0, "the family loads, imports and reads"))
+		return tap_done();
+	is_int(fam.w.n_appts, 4, "four appointments");
+
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
+	struct sv_result r;
+	is_int(solve_propose(&fam.w, &o, &r, &fam.d), 0, "propose solves");
+	ok(r.n_props >= 1, "at least one proposal");
+	ok(r.columns > 0, "day plans were generated");
+
+	/* brute force over the same instance */
+	struct placement at[8];
+	struct plan pl = { at, r.in.n };
+	double best = 1e300;
+	size_t feasible = 0, tried = 0;
+	struct diag bd;
+	diag_init(&bd);
+	brute(&r.in, 0, &pl, &best, &feasible, &tried, &bd);
+	diag_release(&bd);
+	printf("# brute force: %zu plans tried, %zu feasible, best %.4f\n", tried, feasible, best);
+	ok(feasible > 0, "brute force finds feasible plans");
+	ok(r.n_props && r.props[0].n_unplaced == 0, "the optimum places every appointment");
+	ok(r.n_props && fabs(r.props[0].objective - best) < 1e-6,
+	   "the optimum's objective equals brute force's best");
+	ok(r.n_props && r.props[0].proven && r.props[0].gap == 0, "the optimum is proven, gap 0");
+
+	/* every proposal keeps every invariant; ranks do not get better */
+	int all_ok = 1, ordered = 1, distinct = 1;
+	for (size_t k = 0; k < r.n_props; k++) {
+		struct problems bad;
+		all_ok &= plan_check(&r.in, &r.props[k].plan, &bad, &fam.d) == 1;
+		problems_release(&bad);
+		if (k)
+			ordered &= r.props[k].objective >= r.props[k - 1].objective - 1e-9;
+		for (size_t j = 0; j < k; j++)
+			distinct &= strcmp(r.props[k].id, r.props[j].id) != 0;
+	}
+	ok(all_ok, "plan_check accepts every proposal");
+	ok(ordered, "proposals come best first");
+	ok(distinct, "proposals are distinct");
+
+	/* the ladder: more changes allowed never cost more; its last step is the optimum */
+	int ladder_ok = r.n_ladder > 0;
+	for (size_t k = 0; k < r.n_ladder; k++) {
+		ladder_ok &= (int)r.ladder[k].n_changes <= r.ladder[k].rank;
+		if (k)
+			ladder_ok &= r.ladder[k].objective <= r.ladder[k - 1].objective + 1e-9;
+		struct problems bad;
+		ladder_ok &= plan_check(&r.in, &r.ladder[k].plan, &bad, &fam.d) == 1;
+		problems_release(&bad);
+	}
+	ok(ladder_ok, "the ladder's steps respect their bound, improve and pass plan_check");
+	ok(r.n_ladder && r.n_props && fabs(r.ladder[r.n_ladder - 1].objective - r.props[0].objective) < 1e-6,
+	   "the ladder ends at the optimum");
+
+	/* a bound of one change: brute force over plans with at most one change */
+	struct sv_result r1;
+	struct sv_options o1 = o;
+	o1.max_changes = 1;
+	o1.ladder = 0;
+	o1.k = 1;
+	is_int(solve_propose(&fam.w, &o1, &r1, &fam.d), 0, "propose --max-changes 1 solves");
+	ok(r1.n_props == 1 && r1.props[0].n_changes <= 1, "at most one change");
+	ok(r1.n_props == 1 && r.n_ladder > 1 && fabs(r1.props[0].objective - r.ladder[1].objective) < 1e-6,
+	   "it equals the ladder's step 1");
+	sv_result_release(&r1);
+
+	/* a joint session is offered where it pays */
+	int joint = 0;
+	for (size_t k = 0; k < r.n_props; k++)
+		for (size_t c = 0; c < r.props[k].n_changes; c++)
+			joint |= (r.props[k].changes[c].kind & SV_JOINT) != 0;
+	ok(joint, "some proposal merges a and c into a joint session");
+	sv_result_release(&r);
+	family_close(&fam);
+	return tap_done();
+}
