@@ -489,7 +489,8 @@ static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
 		}
 	}
 	col->n = (int)(cols->n_pick - col->first);
-	qsort(cols->pick + col->first, (size_t)col->n, sizeof *cols->pick, pick_cmp);
+	if (col->n > 1)
+		qsort(cols->pick + col->first, (size_t)col->n, sizeof *cols->pick, pick_cmp);
 	uint64_t h = 1469598103934665603ull ^ (uint64_t)c->day;
 	for (int m = 0; m < col->n; m++) {
 		const struct sv_pick *pk = &cols->pick[col->first + (size_t)m];
@@ -510,7 +511,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	size_t errors0 = c->d->errors;
 	if (build_items(c) < 0 || routines_of_day(c) < 0)
 		goto fail;
-	qsort(c->it, c->n_it, sizeof *c->it, item_end_cmp);
+	if (c->n_it > 1)
+		qsort(c->it, c->n_it, sizeof *c->it, item_end_cmp);
 	c->head = malloc((c->n_it + 1) * sizeof *c->head);
 	if (!c->head)
 		goto fail;
@@ -580,7 +582,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		f->label = (int)k;
 		f->energy = energy_of(p, &x);
 	}
-	qsort(fins, n_fin, sizeof *fins, fin_cmp);
+	if (n_fin > 1)
+		qsort(fins, n_fin, sizeof *fins, fin_cmp);
 	/* per set of appointments, the plans no other beats on both cost and energy */
 	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;

@@ -441,8 +441,10 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 	if (!dst->days || !dst->override_used || !dst->appts || !dst->busy)
 		goto oom;
 	memcpy(dst->days, src->days, (src->n_days + 1) * sizeof *dst->days);
-	memcpy(dst->override_used, src->override_used, src->p->n_overrides);
-	memcpy(dst->busy, src->busy, src->n_busy * sizeof *dst->busy);
+	if (src->p->n_overrides)
+		memcpy(dst->override_used, src->override_used, src->p->n_overrides);
+	if (src->n_busy)
+		memcpy(dst->busy, src->busy, src->n_busy * sizeof *dst->busy);
 	dst->n_busy = dst->busy_cap = src->n_busy;
 	dst->appts_cap = src->n_appts + 1;
 	for (size_t i = 0; i < src->n_appts; i++) {
