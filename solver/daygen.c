@@ -8,7 +8,6 @@
 
 #include "dovetail/util.h"
 
-#define HOME_STAY 30              /* as plan_day() in src/week/build.c */
 #define NEG (INT_MIN / 4)
 #define POS (INT_MAX / 4)
 #define EPS 1e-9
@@ -96,11 +95,7 @@ int sv_cand_usable(const struct instance *in, size_t i, size_t c)
 		return 0;
 	if (s < p->day.from || e > p->day.to || (p->free_days & w->days[pl->day].wd))
 		return 0;
-	int64_t us = week_utc(w, pl->day, s), ue = week_utc(w, pl->day, e);
-	for (size_t k = 0; k < w->n_busy; k++)
-		if (w->busy[k].prac == a->prac && w->busy[k].start < ue && us < w->busy[k].end)
-			return 0;
-	return 1;
+	return !week_busy(w, a->prac, week_utc(w, pl->day, s), week_utc(w, pl->day, e));
 }
 
 static int when_in(const struct prof_when *v, size_t n, unsigned wd, int s, int e, int inside)
@@ -135,19 +130,6 @@ double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed
 	if (p->n_preferred && !when_in(p->preferred, p->n_preferred, wd, s, e, 1))
 		cost += wt->preference;
 	return cost;
-}
-
-static int lists(const struct idx_list *l, int v)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == v)
-			return 1;
-	return 0;
-}
-
-static int joint_ok(const struct profile *p, int a, int b)
-{
-	return a != b && lists(&p->pracs[a].joint_with, b) && lists(&p->pracs[b].joint_with, a);
 }
 
 static struct item *new_item(struct day_ctx *c)
@@ -207,7 +189,7 @@ static int build_items(struct day_ctx *c)
 			const struct sv_appt *sb = &in->a[j];
 			int pj = in->w->appts[sb->appt].prac, agree = 1;
 			for (int m = 0; m < c->it[base].n && agree; m++)
-				agree = joint_ok(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
+				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
 			if (!agree)
 				continue;
 			for (size_t k = 0; k < sb->n_cand; k++) {
@@ -220,13 +202,8 @@ static int build_items(struct day_ctx *c)
 				/* every practitioner must be free for the whole session */
 				int ok = b.end <= p->day.to;
 				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
-				for (int m = 0; m < b.n && ok; m++) {
-					int pm = in->w->appts[in->a[b.appt[m]].appt].prac;
-					for (size_t q = 0; q < in->w->n_busy && ok; q++)
-						if (in->w->busy[q].prac == pm && in->w->busy[q].start < ue &&
-						    us < in->w->busy[q].end)
-							ok = 0;
-				}
+				for (int m = 0; m < b.n && ok; m++)
+					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
 				if (!ok)
 					continue;
 				struct item *x = new_item(c);
@@ -300,7 +277,7 @@ static int step(const struct day_ctx *c, const struct label *L, const struct ite
 	if (at != home) {
 		int back = travel0(p, at, home);
 		int there = !q || q->v == home ? 0 : travel0(p, home, q->v);
-		if (!q || q->v == home || q->start - free_from - back - there >= HOME_STAY) {
+		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
 			legs[nl++] = (struct leg){ at, home, free_from, free_from + back };
 			out->time_out += free_from + back - out->depart;
 			out->depart = -1;

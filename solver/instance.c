@@ -34,14 +34,6 @@ static int works(const struct prof_practitioner *pr, unsigned wd, int s, int e, 
 	return 0;
 }
 
-static int busy(const struct week *w, int prac, int64_t s, int64_t e)
-{
-	for (size_t i = 0; i < w->n_busy; i++)
-		if (w->busy[i].prac == prac && w->busy[i].start < e && s < w->busy[i].end)
-			return 1;
-	return 0;
-}
-
 static int cmp_int(const void *x, const void *y)
 {
 	int a = *(const int *)x, b = *(const int *)y;
@@ -80,7 +72,7 @@ static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
 			if (!in_ranges(a->window->times, a->window->n_times, s, e))
 				continue;
 			int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, e);
-			if (busy(w, a->prac, us, ue))
+			if (week_busy(w, a->prac, us, ue))
 				continue;
 			for (size_t k = 0; k < nv; k++) {
 				if (!works(pr, w->days[day].wd, s, e, venues[k]))

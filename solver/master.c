@@ -187,26 +187,17 @@ static int build(struct master *m)
 	for (size_t i = 0; i < in->n; i++) {
 		const char *uid = w->appts[in->a[i].appt].uid;
 		int first = 1, gap = 1 << 20;
-		for (size_t j = 0; j < in->n; j++) {
-			if (j == i || strcmp(w->appts[in->a[j].appt].uid, uid))
-				continue;
-			if (j < i)
-				first = 0;
-			int dd = in->a[j].current.day - in->a[i].current.day;
-			dd = dd < 0 ? -dd : dd;
-			if (dd < gap)
-				gap = dd;
-		}
-		if (!first || gap == 1 << 20)
-			continue;
-		/* i is the series' first occurrence here: find its closest spacing */
-		for (size_t j = 0; j < in->n; j++)
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(w->appts[in->a[j].appt].uid, uid) != 0;
+		if (!first)
+			continue;   /* the series was handled at its first occurrence */
+		/* its closest spacing now, in days */
+		for (size_t j = i; j < in->n; j++)
 			for (size_t k = j + 1; k < in->n; k++) {
 				if (strcmp(w->appts[in->a[j].appt].uid, uid) ||
 				    strcmp(w->appts[in->a[k].appt].uid, uid))
 					continue;
-				int dd = in->a[j].current.day - in->a[k].current.day;
-				dd = dd < 0 ? -dd : dd;
+				int dd = abs(in->a[j].current.day - in->a[k].current.day);
 				if (dd < gap)
 					gap = dd;
 			}

@@ -618,7 +618,6 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	size_t cap = 0;
 	if (o->ladder) {
 		/* the best plan for at most 0, 1, 2 ... changes, up to the optimum's */
-		int top = -1;
 		for (int k = 0; k <= SOLVER_MAX_APPTS; k++) {
 			if (master_max_changes(m, k, d) < 0 || master_solve(m, o->time_limit, &sol, d) < 0)
 				goto out;
@@ -642,8 +641,6 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 				master_sol_release(&sol);
 				if (rcx < 0)
 					goto out;
-				if (top < 0 || x->objective < r->ladder[top].objective - 1e-9)
-					top = (int)r->n_ladder - 1;
 				if (o->max_changes >= 0 && k >= o->max_changes)
 					break;
 			} else {

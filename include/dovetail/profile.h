@@ -185,6 +185,9 @@ int profile_match_venue(const struct profile *p, const char *location);
 int profile_travel(const struct profile *p, int a, int b);
 double profile_travel_cost(const struct profile *p, int a, int b);
 
+/* Whether practitioners a and b each list the other in joint_with. */
+int profile_joint(const struct profile *p, int a, int b);
+
 /* Index of a practitioner or venue id, or -1. */
 int profile_prac_index(const struct profile *p, const char *id);
 int profile_venue_index(const struct profile *p, const char *id);

@@ -106,6 +106,13 @@ int64_t week_local_date(int64_t t, icaltimezone *zone);
  * clipped to 0..1440. */
 int week_minutes(const struct week *w, int day, int64_t t);
 
+/* Minutes at home that make going home between two appointments away
+ * worth it (docs/profile.md, "How a day is read"). */
+#define WEEK_HOME_STAY_MIN 30
+
+/* Whether practitioner prac is busy with another client within [s, e) (UTC). */
+int week_busy(const struct week *w, int prac, int64_t s, int64_t e);
+
 /* Whether a and b form a joint session: the same day, start and known
  * venue, and practitioners who each list the other in joint_with. The
  * session is as long as its longest part and costs the energy of its most

@@ -1379,6 +1379,19 @@ int profile_venue_index(const struct profile *p, const char *id)
 	return -1;
 }
 
+static int lists(const struct idx_list *l, int v)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i] == v)
+			return 1;
+	return 0;
+}
+
+int profile_joint(const struct profile *p, int a, int b)
+{
+	return a != b && lists(&p->pracs[a].joint_with, b) && lists(&p->pracs[b].joint_with, a);
+}
+
 int profile_prac_index(const struct profile *p, const char *id)
 {
 	for (size_t i = 0; i < p->n_pracs; i++)

@@ -10,7 +10,6 @@
 
 /* A gap between two outings is spent at home when it leaves at least this
  * many minutes there after travelling both ways (docs/profile.md). */
-#define HOME_STAY_MIN 30
 
 int64_t week_local_date(int64_t t, icaltimezone *zone)
 {
@@ -285,7 +284,7 @@ static int plan_day(struct week *w, int di)
 			/* away: go home in between when the gap leaves time there */
 			int back = travel0(p, at, home), there = v == home ? 0 : travel0(p, home, v);
 			int gap = a->s_min - free_from;
-			if (v == home || gap - back - there >= HOME_STAY_MIN) {
+			if (v == home || gap - back - there >= WEEK_HOME_STAY_MIN) {
 				if (add_leg(w, di, at, home, free_from, free_from + back) < 0)
 					return -1;
 				d->time_out += free_from + back - depart;
@@ -323,20 +322,19 @@ static int plan_day(struct week *w, int di)
 	return 0;
 }
 
-static int lists(const struct idx_list *l, int v)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i] == v)
-			return 1;
-	return 0;
-}
-
 int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b)
 {
 	const struct profile *p = w->p;
 	return a->day == b->day && a->s_min == b->s_min && a->venue >= 0 && a->venue == b->venue &&
-	       a->prac != b->prac && lists(&p->pracs[a->prac].joint_with, b->prac) &&
-	       lists(&p->pracs[b->prac].joint_with, a->prac);
+	       profile_joint(p, a->prac, b->prac);
+}
+
+int week_busy(const struct week *w, int prac, int64_t s, int64_t e)
+{
+	for (size_t i = 0; i < w->n_busy; i++)
+		if (w->busy[i].prac == prac && w->busy[i].start < e && s < w->busy[i].end)
+			return 1;
+	return 0;
 }
 
 static int overlaps(int a0, int a1, int b0, int b1)
