@@ -12,24 +12,6 @@
 #define POS (INT_MAX / 4)
 #define EPS 1e-9
 
-/* A session: one appointment, or a joint session of several, at one
- * placement. */
-struct item {
-	int start, end;           /* local minutes */
-	int venue;                /* venue index, -1 unknown */
-	int v;                    /* where the person is: unknown counts as home */
-	int n;
-	int appt[DG_MAX_JOINT], cand[DG_MAX_JOINT];
-	uint64_t mask, pracs;
-	double cost, energy;
-	int changes;
-};
-
-/* A routine instance of the day: one start window of one routine. */
-struct rinst {
-	int from, to, first, last, dur, place;
-};
-
 /* A partial day plan ending with session `item` (-1: none yet). */
 struct label {
 	int item, parent, next;
@@ -42,20 +24,13 @@ struct label {
 };
 
 struct day_ctx {
-	const struct instance *in;
-	const struct profile *p;
-	int day;
-	struct item *it;
-	size_t n_it, cap_it;
-	struct rinst r[DG_MAX_ROUTINES];
-	int n_r;
+	struct sv_day s;          /* the day's sessions and routines */
 	struct label *lab;
 	size_t n_lab, cap_lab;
 	int *head;                /* per item: first label, -1 */
-	struct diag *d;
 };
 
-static int travel0(const struct profile *p, int a, int b)
+int sv_travel0(const struct profile *p, int a, int b)
 {
 	int t = profile_travel(p, a, b);
 	return t < 0 ? 0 : t;
@@ -66,7 +41,7 @@ static int overlaps(int a0, int a1, int b0, int b1)
 	return a0 < b1 && b0 < a1;
 }
 
-static int people(const struct profile *p, uint64_t pracs)
+int sv_people(const struct profile *p, uint64_t pracs)
 {
 	int n = 0;
 	for (size_t k = 0; k < p->n_pracs && k < 64; k++)
@@ -132,15 +107,15 @@ double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed
 	return cost;
 }
 
-static struct item *new_item(struct day_ctx *c)
+static struct sv_item *new_item(struct sv_day *c)
 {
-	struct item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);
+	struct sv_item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);
 	if (x)
 		memset(x, 0, sizeof *x);
 	return x;
 }
 
-static void add_member(struct day_ctx *c, struct item *x, size_t i, size_t k)
+static void add_member(struct sv_day *c, struct sv_item *x, size_t i, size_t k)
 {
 	const struct sv_appt *sa = &c->in->a[i];
 	const struct wk_appt *a = &c->in->w->appts[sa->appt];
@@ -161,7 +136,7 @@ static void add_member(struct day_ctx *c, struct item *x, size_t i, size_t k)
 
 /* The sessions of the day: every usable candidate, and every joint
  * session the practitioners agree to and can all attend. */
-static int build_items(struct day_ctx *c)
+static int build_items(struct sv_day *c)
 {
 	const struct instance *in = c->in;
 	const struct profile *p = c->p;
@@ -170,7 +145,7 @@ static int build_items(struct day_ctx *c)
 		for (size_t k = 0; k < sa->n_cand; k++) {
 			if (sa->cand[k].day != c->day || !sv_cand_usable(in, i, k))
 				continue;
-			struct item *x = new_item(c);
+			struct sv_item *x = new_item(c);
 			if (!x)
 				return -1;
 			x->start = sa->cand[k].start;
@@ -194,7 +169,7 @@ static int build_items(struct day_ctx *c)
 				continue;
 			for (size_t k = 0; k < sb->n_cand; k++) {
 				const struct placement *pl = &sb->cand[k];
-				struct item b = c->it[base];
+				struct sv_item b = c->it[base];
 				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue ||
 				    !sv_cand_usable(in, j, k))
 					continue;
@@ -206,7 +181,7 @@ static int build_items(struct day_ctx *c)
 					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
 				if (!ok)
 					continue;
-				struct item *x = new_item(c);
+				struct sv_item *x = new_item(c);
 				if (!x)
 					return -1;
 				*x = b;
@@ -216,7 +191,7 @@ static int build_items(struct day_ctx *c)
 	return 0;
 }
 
-static int routines_of_day(struct day_ctx *c)
+static int routines_of_day(struct sv_day *c)
 {
 	const struct profile *p = c->p;
 	unsigned wd = c->in->w->days[c->day].wd;
@@ -232,7 +207,7 @@ static int routines_of_day(struct day_ctx *c)
 				diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b, "routines in one day");
 				return -1;
 			}
-			struct rinst *r = &c->r[c->n_r++];
+			struct sv_rinst *r = &c->r[c->n_r++];
 			r->from = rt->starts[wi].from;
 			r->to = rt->starts[wi].to;
 			r->first = (r->from + slot - 1) / slot * slot;
@@ -258,13 +233,13 @@ struct leg {
  * plan_day() and fit_routine() read a day. Returns 1 with *out filled, or
  * 0 when the result breaks a routine or a daily limit.
  */
-static int step(const struct day_ctx *c, const struct label *L, const struct item *q,
+static int step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
 		struct label *out)
 {
-	const struct profile *p = c->p;
+	const struct profile *p = c->s.p;
 	const struct prof_weights *wt = &p->weights;
 	int home = p->home;
-	const struct item *pi = L->item >= 0 ? &c->it[L->item] : NULL;
+	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
 	int at = pi ? pi->v : home;
 	int free_from = pi ? pi->end : NEG;
 	struct leg legs[2];
@@ -275,8 +250,8 @@ static int step(const struct day_ctx *c, const struct label *L, const struct ite
 	out->next = -1;
 	out->dead = 0;
 	if (at != home) {
-		int back = travel0(p, at, home);
-		int there = !q || q->v == home ? 0 : travel0(p, home, q->v);
+		int back = sv_travel0(p, at, home);
+		int there = !q || q->v == home ? 0 : sv_travel0(p, home, q->v);
 		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
 			legs[nl++] = (struct leg){ at, home, free_from, free_from + back };
 			out->time_out += free_from + back - out->depart;
@@ -291,13 +266,13 @@ static int step(const struct day_ctx *c, const struct label *L, const struct ite
 	}
 	if (q) {
 		if (at == home && q->v != home) {
-			int t = travel0(p, home, q->v);
+			int t = sv_travel0(p, home, q->v);
 			out->depart = q->start - t;
 			out->journeys++;
 			legs[nl++] = (struct leg){ home, q->v, q->start - t, q->start };
 			home_to = q->start - t;
 		} else if (at != q->v) {
-			int t = travel0(p, at, q->v);
+			int t = sv_travel0(p, at, q->v);
 			legs[nl++] = (struct leg){ at, q->v, free_from, free_from + t };
 		} else if (at == home) {
 			home_to = q->start;
@@ -307,7 +282,7 @@ static int step(const struct day_ctx *c, const struct label *L, const struct ite
 		out->pracs |= q->pracs;
 		/* a joint session's energy is its most tiring part's */
 		out->appt_energy += q->energy;
-		out->cost += q->cost + wt->unfamiliar * people(p, newp);
+		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
 	} else if (at == home) {
 		home_to = POS;
 	}
@@ -327,16 +302,16 @@ static int step(const struct day_ctx *c, const struct label *L, const struct ite
 	if (p->max_time_out >= 0) {
 		int lower = out->time_out;
 		if (out->depart >= 0 && q)
-			lower += q->end + travel0(p, q->v, home) - out->depart;
+			lower += q->end + sv_travel0(p, q->v, home) - out->depart;
 		if (lower > p->max_time_out)
 			return 0;
 	}
 	/* routines: the time up to the end of q is now settled */
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
-	for (int ri = 0; ri < c->n_r; ri++) {
+	for (int ri = 0; ri < c->s.n_r; ri++) {
 		if (out->rmask >> ri & 1)
 			continue;
-		const struct rinst *r = &c->r[ri];
+		const struct sv_rinst *r = &c->s.r[ri];
 		int fitted = 0;
 		for (int s = r->first; s <= r->to; s += p->slot) {
 			int e = s + r->dur;
@@ -378,15 +353,15 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 		struct label *y = &c->lab[k];
 		if (y->dead || y->mask != x->mask)
 			continue;
-		if (dominates(c->p, y, x))
+		if (dominates(c->s.p, y, x))
 			return 0;
-		if (dominates(c->p, x, y))
+		if (dominates(c->s.p, x, y))
 			y->dead = 1;
 	}
 	if (c->n_lab >= DG_MAX_LABELS) {
 		char b[32];
 		snprintf(b, sizeof b, "%d", DG_MAX_LABELS);
-		diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b, "partial day plans in one day");
+		diag_add(c->s.d, D_LIM_INSTANCE, NULL, 0, 0, b, "partial day plans in one day");
 		return -1;
 	}
 	struct label *n = BUF_PUSH(c->lab, c->n_lab, c->cap_lab);
@@ -401,7 +376,7 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 
 static int item_end_cmp(const void *x, const void *y)
 {
-	const struct item *a = x, *b = y;
+	const struct sv_item *a = x, *b = y;
 	if (a->end != b->end)
 		return a->end < b->end ? -1 : 1;
 	if (a->start != b->start)
@@ -440,12 +415,12 @@ static int pick_cmp(const void *x, const void *y)
 
 static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
 {
-	const struct instance *in = c->in;
+	const struct instance *in = c->s.in;
 	struct sv_col *col = BUF_PUSH(cols->v, cols->n, cols->cap);
 	if (!col)
 		return -1;
 	memset(col, 0, sizeof *col);
-	col->day = c->day;
+	col->day = c->s.day;
 	col->mask = f->l.mask;
 	col->cost = f->l.cost;
 	col->energy = f->energy;
@@ -455,7 +430,7 @@ static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
 	col->time_out = f->l.time_out;
 	col->first = cols->n_pick;
 	for (int k = f->label; k >= 0; k = c->lab[k].parent) {
-		const struct item *x = &c->it[c->lab[k].item];
+		const struct sv_item *x = &c->s.it[c->lab[k].item];
 		col->changes += x->changes;
 		for (int m = 0; m < x->n; m++) {
 			struct sv_pick *pk = BUF_PUSH(cols->pick, cols->n_pick, cols->cap_pick);
@@ -468,52 +443,74 @@ static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
 	col->n = (int)(cols->n_pick - col->first);
 	if (col->n > 1)
 		qsort(cols->pick + col->first, (size_t)col->n, sizeof *cols->pick, pick_cmp);
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)c->day;
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)c->s.day;
 	for (int m = 0; m < col->n; m++) {
 		const struct sv_pick *pk = &cols->pick[col->first + (size_t)m];
 		h = (h ^ (uint64_t)pk->appt) * 1099511628211ull;
 		h = (h ^ (uint64_t)(in->a[pk->appt].cand[pk->cand].venue + 1)) * 1099511628211ull;
 	}
 	col->pattern = h;
-	const struct profile *p = c->p;
+	const struct profile *p = c->s.p;
 	for (size_t k = 0; k < p->n_pracs && k < 64; k++)
 		if ((f->l.pracs >> k & 1) && !p->pracs[k].familiar)
 			col->unfamiliar |= (uint64_t)1 << k;
 	return 0;
 }
 
+int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	s->in = in;
+	s->p = in->w->p;
+	s->day = day;
+	s->d = d;
+	size_t errors0 = d->errors;
+	if (build_items(s) < 0 || routines_of_day(s) < 0) {
+		if (d->errors == errors0)
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		sv_day_release(s);
+		return -1;
+	}
+	if (s->n_it > 1)
+		qsort(s->it, s->n_it, sizeof *s->it, item_end_cmp);
+	return 0;
+}
+
+void sv_day_release(struct sv_day *s)
+{
+	free(s->it);
+	s->it = NULL;
+	s->n_it = s->cap_it = 0;
+}
+
 static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 {
-	const struct profile *p = c->p;
-	size_t errors0 = c->d->errors;
-	if (build_items(c) < 0 || routines_of_day(c) < 0)
-		goto fail;
-	if (c->n_it > 1)
-		qsort(c->it, c->n_it, sizeof *c->it, item_end_cmp);
-	c->head = malloc((c->n_it + 1) * sizeof *c->head);
+	const struct profile *p = c->s.p;
+	size_t errors0 = c->s.d->errors;
+	c->head = malloc((c->s.n_it + 1) * sizeof *c->head);
 	if (!c->head)
 		goto fail;
-	for (size_t i = 0; i < c->n_it; i++)
+	for (size_t i = 0; i < c->s.n_it; i++)
 		c->head[i] = -1;
 	struct label root;
 	memset(&root, 0, sizeof root);
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
 	int max_n = p->max_appts_per_day;
-	for (size_t qi = 0; qi < c->n_it; qi++) {
-		const struct item *q = &c->it[qi];
+	for (size_t qi = 0; qi < c->s.n_it; qi++) {
+		const struct sv_item *q = &c->s.it[qi];
 		if (max_n >= 0 && q->n > max_n)
 			continue;
 		struct label x;
 		if (step(c, &root, q, &x)) {
 			x.parent = -1;
-			if (p->max_unfam_day < 0 || people(p, x.pracs) <= p->max_unfam_day)
+			if (p->max_unfam_day < 0 || sv_people(p, x.pracs) <= p->max_unfam_day)
 				if (add_label(c, (int)qi, &x) < 0)
 					goto fail;
 		}
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
-		for (size_t pj = 0; pj < qi && c->it[pj].end <= q->start; pj++) {
-			const struct item *pi = &c->it[pj];
+		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start; pj++) {
+			const struct sv_item *pi = &c->s.it[pj];
 			if (pi->mask & q->mask)
 				continue;
 			int gap = q->start - pi->end;
@@ -528,7 +525,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 					continue;
 				if (max_n >= 0 && popcount64(L->mask | q->mask) > max_n)
 					continue;
-				if (p->max_unfam_day >= 0 && people(p, L->pracs | q->pracs) > p->max_unfam_day)
+				if (p->max_unfam_day >= 0 && sv_people(p, L->pracs | q->pracs) > p->max_unfam_day)
 					continue;
 				if (!step(c, L, q, &x))
 					continue;
@@ -579,8 +576,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	free(fins);
 	return 0;
 fail:
-	if (c->d->errors == errors0)
-		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	if (c->s.d->errors == errors0)
+		diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
 }
 
@@ -595,12 +592,10 @@ int daygen(const struct instance *in, struct sv_cols *cols, struct diag *d)
 	for (size_t day = 0; day < in->w->n_days; day++) {
 		struct day_ctx c;
 		memset(&c, 0, sizeof c);
-		c.in = in;
-		c.p = p;
-		c.day = (int)day;
-		c.d = d;
-		int rc = gen_day(&c, cols);
-		free(c.it);
+		int rc = sv_day_build(in, (int)day, &c.s, d);
+		if (rc == 0)
+			rc = gen_day(&c, cols);
+		sv_day_release(&c.s);
 		free(c.lab);
 		free(c.head);
 		if (rc < 0) {

@@ -42,6 +42,51 @@ struct sv_cols {
 	size_t labels;            /* partial plans created (for the benchmark) */
 };
 
+/* A session: one appointment, or a joint session of several, at one
+ * placement. */
+struct sv_item {
+	int start, end;           /* local minutes */
+	int venue;                /* venue index, -1 unknown */
+	int v;                    /* where the person is: unknown counts as home */
+	int n;
+	int appt[DG_MAX_JOINT], cand[DG_MAX_JOINT];
+	uint64_t mask, pracs;
+	double cost, energy;      /* the members' placement costs; the most tiring part's energy */
+	int changes;
+};
+
+/* A routine instance of the day: one start window of one routine; starts
+ * first, first + slot, ... up to `to` (last: the final one, or below any
+ * start when there is none). */
+struct sv_rinst {
+	int from, to, first, last, dur, place;
+};
+
+/* One day of the instance: every session the person could have (each
+ * usable candidate, and each joint session its practitioners agree to and
+ * can all attend), sorted by end, start, appointments, venue; and the
+ * routine instances that apply to the day. */
+struct sv_day {
+	const struct instance *in;
+	const struct profile *p;
+	int day;
+	struct sv_item *it;
+	size_t n_it, cap_it;
+	struct sv_rinst r[DG_MAX_ROUTINES];
+	int n_r;
+	struct diag *d;
+};
+
+/* Build day `day` of in into s (free with sv_day_release). Returns 0, or
+ * -1 with d filled (a bound passed, or out of memory). */
+int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct diag *d);
+void sv_day_release(struct sv_day *s);
+
+/* Travel minutes from venue a to b (0 when unknown), and the number of
+ * unfamiliar people among the practitioners in the set. */
+int sv_travel0(const struct profile *p, int a, int b);
+int sv_people(const struct profile *p, uint64_t pracs);
+
 /* The cost of appointment i at candidate c on its own: the change (per
  * move, per day moved, per venue changed) and the preference penalty. */
 double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed);
