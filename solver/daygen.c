@@ -19,6 +19,7 @@ struct label {
 	uint32_t rmask;           /* routine instances already fitted */
 	int depart;               /* when the current outing began; -1 at home */
 	int time_out, journeys, travel_min;
+	int changes;              /* sessions' appointments moved (for bounds on changes) */
 	double travel_cost, appt_energy, cost;
 	unsigned char dead;
 };
@@ -282,6 +283,7 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 		out->pracs |= q->pracs;
 		/* a joint session's energy is its most tiring part's */
 		out->appt_energy += q->energy;
+		out->changes += q->changes;
 		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
 	} else if (at == home) {
 		home_to = POS;
@@ -341,7 +343,7 @@ static int dominates(const struct profile *p, const struct label *a, const struc
 {
 	return a->cost <= b->cost + EPS &&
 	       energy_of(p, a) <= energy_of(p, b) + EPS &&
-	       a->time_out <= b->time_out &&
+	       a->time_out <= b->time_out && a->changes <= b->changes &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }
@@ -558,17 +560,24 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	}
 	if (n_fin > 1)
 		qsort(fins, n_fin, sizeof *fins, fin_cmp);
-	/* per set of appointments, the plans no other beats on both cost and energy */
+	/* per set of appointments, the plans no other beats on cost, energy and
+	 * changes (the master bounds the changes: the ladder, --max-changes) */
 	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;
-		double best = 1e300;
-		for (; j < n_fin && fins[j].l.mask == fins[i].l.mask; j++) {
-			if (fins[j].energy < best - EPS) {
-				best = fins[j].energy;
-				if (emit(c, cols, &fins[j]) < 0) {
-					free(fins);
-					goto fail;
-				}
+		while (j < n_fin && fins[j].l.mask == fins[i].l.mask)
+			j++;
+		for (size_t a = i; a < j; a++) {
+			int beaten = 0;
+			for (size_t b = i; b < a && !beaten; b++)
+				beaten = !fins[b].l.dead && fins[b].energy <= fins[a].energy + EPS &&
+					 fins[b].l.changes <= fins[a].l.changes;
+			if (beaten) {
+				fins[a].l.dead = 1;
+				continue;
+			}
+			if (emit(c, cols, &fins[a]) < 0) {
+				free(fins);
+				goto fail;
 			}
 		}
 		i = j;

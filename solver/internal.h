@@ -2,6 +2,7 @@
 #ifndef DOVETAIL_SOLVER_INTERNAL_H
 #define DOVETAIL_SOLVER_INTERNAL_H
 
+#include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -134,5 +135,26 @@ int master_write_lp(struct master *m, const char *path, struct diag *d);
 size_t master_columns(const struct master *m);
 void master_free(struct master *m);
 void master_sol_release(struct master_sol *s);
+
+/* GLPK's fatal errors: set sv_glpk_jump to a jmp_buf of the caller, then
+ * install sv_glpk_hook with glp_error_hook; on an error it frees GLPK's
+ * environment (every problem object is gone) and longjmps there. */
+extern jmp_buf *sv_glpk_jump;
+void sv_glpk_hook(void *info);
+
+/*
+ * The compact formulation of the same instance (docs/propose.md, "The
+ * compact model"): a binary per session (appointment placement, or joint
+ * session), per routine start and per arc of a time-space network of the
+ * person's location on each day, with the daily and cross-day limits as
+ * rows. Its optimum equals the master's (with max_changes >= 0, under that
+ * bound on changes). compact_write_lp writes it in CPLEX LP format;
+ * compact_solve solves it with GLPK (for tests: it is slow). Both return 0,
+ * or -1 with d filled.
+ */
+int compact_write_lp(const struct instance *in, int max_changes, const char *path,
+		     struct diag *d);
+int compact_solve(const struct instance *in, int max_changes, double time_limit,
+		  int *found, double *objective, struct diag *d);
 
 #endif

@@ -21,20 +21,20 @@ struct master {
 };
 
 /* GLPK calls the hook on a fatal error; it must not return. */
-static jmp_buf *glpk_jump;
+jmp_buf *sv_glpk_jump;
 
-static void glpk_hook(void *info)
+void sv_glpk_hook(void *info)
 {
 	(void)info;
 	glp_free_env();
-	longjmp(*glpk_jump, 1);
+	longjmp(*sv_glpk_jump, 1);
 }
 
 #define GUARD(m, d, what)                                              \
 	jmp_buf jb_;                                                   \
-	glpk_jump = &jb_;                                              \
+	sv_glpk_jump = &jb_;                                              \
 	glp_term_out(GLP_OFF);                                         \
-	glp_error_hook(glpk_hook, NULL);                               \
+	glp_error_hook(sv_glpk_hook, NULL);                               \
 	if (setjmp(jb_)) {                                             \
 		(m)->broken = 1;                                       \
 		(m)->lp = NULL;                                        \
@@ -238,9 +238,9 @@ struct master *master_new(const struct instance *in, const struct sv_cols *cols,
 	m->in = in;
 	m->cols = cols;
 	jmp_buf jb;
-	glpk_jump = &jb;
+	sv_glpk_jump = &jb;
 	glp_term_out(GLP_OFF);
-	glp_error_hook(glpk_hook, NULL);
+	glp_error_hook(sv_glpk_hook, NULL);
 	if (setjmp(jb)) {
 		diag_add(d, D_SOLVER, NULL, 0, 0, "building the master");
 		free(m);

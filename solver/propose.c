@@ -606,6 +606,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		goto out;
 	if (instance_build(&r->in, w, d) < 0)
 		goto out;
+	if (o->write_compact_lp && compact_write_lp(&r->in, o->max_changes, o->write_compact_lp, d) < 0)
+		goto out;
 	if (daygen(&r->in, &cols, d) < 0)
 		goto out;
 	r->columns = cols.n;

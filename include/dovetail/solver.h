@@ -126,6 +126,7 @@ struct sv_options {
 	int ladder;               /* also the best plan for 1, 2, ... changes */
 	double time_limit;        /* seconds per master solve: a safety cap */
 	const char *write_lp;     /* the master, CPLEX LP format */
+	const char *write_compact_lp; /* the compact model of the instance, CPLEX LP */
 };
 
 struct sv_result {

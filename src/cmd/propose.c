@@ -11,7 +11,8 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail propose PROFILE [--from DATE --to DATE] [-k N] [--max-changes M]\n"
-	      "                        [--no-ladder] [--time-limit SEC] [--write-lp FILE] [--json]\n\n"
+	      "                        [--no-ladder] [--time-limit SEC] [--write-lp FILE]\n"
+	      "                        [--write-compact-lp FILE] [--json]\n\n"
 	      "Import the feeds the profile names, then solve the person's horizon exactly:\n"
 	      "day plans by dynamic programming, one per day chosen by a GLPK master, so that\n"
 	      "every appointment happens once, no session clashes, routines are kept and the\n"
@@ -26,6 +27,8 @@ static void help(FILE *fp)
 	      "  --time-limit SEC        safety cap per solve (default 60); a result reached\n"
 	      "                          under it says it is not proven and gives its gap\n"
 	      "  --write-lp FILE         write the master MIP (CPLEX LP format)\n"
+	      "  --write-compact-lp FILE write the compact time-indexed MIP of the same\n"
+	      "                          instance (CPLEX LP), for another solver to cross-check\n"
 	      "  --json                  print JSON (format dovetail-propose/1)\n\n"
 	      "Exit status: 0 ok, 2 some appointment cannot be placed (partial result, with\n"
 	      "reasons), 64 usage, 65 bad profile or feed, 66 unreadable file, 70 internal,\n"
@@ -267,6 +270,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ "no-ladder", no_argument, NULL, 'L' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "write-lp", required_argument, NULL, 'w' },
+		{ "write-compact-lp", required_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
@@ -293,6 +297,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 			o.time_limit = tl;
 			break;
 		case 'w': o.write_lp = optarg; break;
+		case 'W': o.write_compact_lp = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;

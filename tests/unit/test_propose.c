@@ -6,6 +6,7 @@
 
 #include "dovetail/solver.h"
 #include "family.h"
+#include "../../solver/internal.h"
 
 /* Monday 2026-11-23 (GMT). a and c may meet jointly at the clinic; b is a
  * home visit; d is fixed. a overlaps c and its travel is too tight. */
@@ -150,6 +151,19 @@ int main(void)
 	ok(r1.n_props == 1 && r1.props[0].n_changes <= 1, "at most one change");
 	ok(r1.n_props == 1 && r.n_ladder > 1 && fabs(r1.props[0].objective - r.ladder[1].objective) < 1e-6,
 	   "it equals the ladder's step 1");
+	/* the compact time-indexed model (a time-space network of the person's
+	 * location) reaches the same optimum, solved by GLPK */
+	int found = 0;
+	double cobj = 0;
+	is_int(compact_solve(&r.in, -1, 120, &found, &cobj, &fam.d), 0, "the compact model solves");
+	ok(found && r.n_props && fabs(cobj - r.props[0].objective) < 1e-6,
+	   "the compact model's optimum equals the master's");
+	if (r.n_props)
+		printf("# compact %.4f, master %.4f\n", cobj, r.props[0].objective);
+	is_int(compact_solve(&r.in, 1, 120, &found, &cobj, &fam.d), 0, "the compact model solves with one change");
+	ok(found && r1.n_props && fabs(cobj - r1.props[0].objective) < 1e-6,
+	   "... and equals the master's optimum under the same bound");
+	is_int(compact_write_lp(&r.in, -1, "/nonexistent-dir/x.lp", &fam.d), -1, "an unwritable path fails");
 	sv_result_release(&r1);
 
 	/* a joint session is offered where it pays */
