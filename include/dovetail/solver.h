@@ -154,4 +154,23 @@ void sv_result_release(struct sv_result *r);
  * (the same terms and weights the solver uses; docs/propose.md). */
 double sv_objective(const struct instance *in, const struct plan *pl, const struct week *moved);
 
+/*
+ * The greedy baseline (solver/greedy.c): a keyworker rationalising the week
+ * by hand, one appointment at a time, to measure the optimiser against. It
+ * never consults the optimiser. The appointments are taken in a fixed order
+ * (current day and start, then instance index), each once: of its
+ * candidates that sv_cand_usable() allows, it gets the one whose plan so far
+ * (the appointments before it placed, the rest left out, day -1) passes
+ * plan_check() and keeps the series spacing the master keeps, at the least
+ * sv_objective(); a tie goes to the lowest candidate index, so the current
+ * placement wins ties. With no such candidate it stays unplaced (day -1),
+ * and nothing placed is moved again. Deterministic: the same instance gives
+ * the same plan. On success out->at holds in->n placements (caller frees
+ * out->at with free()), out->n = in->n, and the plan passes plan_check();
+ * returns 0. Returns -1 with d filled (out untouched) when out of memory or
+ * when re-reading a week fails. Cost: one week re-read per usable candidate
+ * not ruled out by an overlap with what is placed.
+ */
+int sv_greedy(const struct instance *in, struct plan *out, struct diag *d);
+
 #endif

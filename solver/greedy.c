@@ -1,0 +1,184 @@
+/* greedy.c: the greedy baseline: a keyworker rationalising a week by hand, one appointment at a time; the yardstick for the exact optimiser. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GREEDY_EPS 1e-9   /* objectives closer than this are a tie */
+
+/*
+ * The rule (include/dovetail/solver.h, sv_greedy): take the appointments
+ * in a fixed order (their current day and start, then instance index); give
+ * each in turn the candidate that keeps the plan so far valid at the least
+ * objective, or leave it unplaced. Nothing placed is ever moved again and
+ * nothing looks ahead: this is what the optimiser is measured against, not
+ * a heuristic for it, so it must stay plain.
+ */
+
+/* The closest spacing, in days, that the occurrences of appointment i's
+ * series may keep (0: no bound). The optimiser keeps this across days in
+ * its master (solver/master.c, "spacing within a series": half the closest
+ * spacing now, rounded down) and plan_check() does not; the baseline keeps
+ * it too, or it could beat the optimum by breaking a rule the optimum keeps. */
+static int series_gap(const struct instance *in, size_t i)
+{
+	const struct week *w = in->w;
+	const char *uid = w->appts[in->a[i].appt].uid;
+	int gap = 1 << 20;
+	for (size_t j = 0; j < in->n; j++) {
+		if (strcmp(w->appts[in->a[j].appt].uid, uid))
+			continue;
+		for (size_t k = j + 1; k < in->n; k++) {
+			if (strcmp(w->appts[in->a[k].appt].uid, uid))
+				continue;
+			int dd = abs(in->a[j].current.day - in->a[k].current.day);
+			if (dd < gap)
+				gap = dd;
+		}
+	}
+	return gap == 1 << 20 ? 0 : gap / 2;
+}
+
+/* Appointment i as it would be at placement c (a shallow copy: its strings
+ * stay borrowed from the week). */
+static struct wk_appt moved(const struct instance *in, size_t i, const struct placement *c)
+{
+	struct wk_appt a = in->w->appts[in->a[i].appt];
+	a.day = c->day;
+	a.s_min = c->start;
+	a.e_min = c->start + in->a[i].duration;
+	a.venue = c->venue;
+	return a;
+}
+
+/*
+ * Whether placing i at c is ruled out before the full check: it overlaps
+ * an appointment already placed on that day and is not a joint session
+ * with it (check's PK_OVERLAP, read with the same week_joint()), or it
+ * comes closer to another occurrence of its series than gap[i] days.
+ * Both only drop candidates the full check would reject, so the plan is
+ * the same as without them; they make the baseline fast enough to run on
+ * every family of a benchmark.
+ */
+static int ruled_out(const struct instance *in, const struct plan *pl, const int *gap, size_t i,
+		     const struct placement *c)
+{
+	const struct week *w = in->w;
+	struct wk_appt a = moved(in, i, c);
+	for (size_t j = 0; j < in->n; j++) {
+		const struct placement *at = &pl->at[j];
+		if (j == i || at->day < 0)
+			continue;
+		if (gap[i] > 0 && abs(at->day - c->day) < gap[i] &&
+		    !strcmp(w->appts[in->a[j].appt].uid, a.uid))
+			return 1;
+		if (at->day != c->day)
+			continue;
+		struct wk_appt b = moved(in, j, at);
+		if (a.s_min < b.e_min && b.s_min < a.e_min && !week_joint(w, &a, &b))
+			return 1;
+	}
+	return 0;
+}
+
+/* The objective of pl (sv_objective over its moved week). Returns 0 or -1. */
+static int objective(const struct instance *in, const struct plan *pl, double *obj, struct diag *d)
+{
+	struct week mv;
+	if (plan_week(in, pl, &mv, d) < 0)
+		return -1;
+	*obj = sv_objective(in, pl, &mv);
+	week_release(&mv);
+	return 0;
+}
+
+/* plan_check() without its list of problems: 1 valid, 0 not, -1 error. */
+static int valid(const struct instance *in, const struct plan *pl, struct diag *d)
+{
+	struct problems bad;
+	int rc = plan_check(in, pl, &bad, d);
+	problems_release(&bad);
+	return rc;
+}
+
+int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
+{
+	size_t *order = malloc((in->n + 1) * sizeof *order);
+	int *gap = malloc((in->n + 1) * sizeof *gap);
+	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
+	/* plan_check re-reads the week thousands of times here, and its
+	 * warnings (an unknown travel pair, say) would repeat each time; they
+	 * go to a scratch list, kept only when something fails. */
+	struct diag scratch;
+	diag_init(&scratch);
+	int rc = -1;
+	if (!order || !gap || !pl.at) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		pl.at[i].day = -1;
+		gap[i] = series_gap(in, i);
+		/* insertion sort by current day, start, then index: n <= SOLVER_MAX_APPTS */
+		size_t k = i;
+		for (; k > 0; k--) {
+			const struct placement *p = &in->a[order[k - 1]].current, *q = &in->a[i].current;
+			if (p->day < q->day || (p->day == q->day && p->start <= q->start))
+				break;
+			order[k] = order[k - 1];
+		}
+		order[k] = i;
+	}
+	for (size_t r = 0; r < in->n; r++) {
+		size_t i = order[r];
+		const struct sv_appt *sa = &in->a[i];
+		double best = 0;
+		size_t best_c = 0;
+		int found = 0;
+		for (size_t c = 0; c < sa->n_cand; c++) {
+			if (!sv_cand_usable(in, i, c) || ruled_out(in, &pl, gap, i, &sa->cand[c]))
+				continue;
+			pl.at[i] = sa->cand[c];
+			double obj;
+			if (objective(in, &pl, &obj, &scratch) < 0)
+				goto fail;
+			/* strictly better only (by more than rounding): the
+			 * lowest index wins a tie, so the current placement
+			 * (cand[0]) is kept when it may be */
+			int ok = found && obj >= best - GREEDY_EPS ? 0 : valid(in, &pl, &scratch);
+			if (ok < 0)
+				goto fail;
+			if (scratch.n || scratch.dropped) {
+				diag_release(&scratch);
+				diag_init(&scratch);
+			}
+			if (ok) {
+				found = 1;
+				best = obj;
+				best_c = c;
+			}
+		}
+		pl.at[i] = found ? sa->cand[best_c] : (struct placement){ -1, -1, -1 };
+	}
+	/* the plan built step by step must pass as a whole */
+	int ok = valid(in, &pl, &scratch);
+	if (ok < 0)
+		goto fail;
+	if (!ok) {
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, "the greedy plan breaks an invariant");
+		goto out;
+	}
+	*out = pl;
+	pl.at = NULL;
+	rc = 0;
+	goto out;
+fail:
+	diag_move(d, &scratch);
+out:
+	diag_release(&scratch);
+	free(pl.at);
+	free(gap);
+	free(order);
+	return rc;
+}
