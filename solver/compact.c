@@ -601,7 +601,7 @@ static int series_spacing(struct cm *c)
 	for (size_t i = 0; i < in->n; i++) {
 		const char *uid = w->appts[in->a[i].appt].uid;
 		uint64_t series = 0;
-		int first = 1, gap = 1 << 20;
+		int first = 1;
 		for (size_t j = 0; j < in->n; j++) {
 			if (strcmp(w->appts[in->a[j].appt].uid, uid))
 				continue;
@@ -609,16 +609,7 @@ static int series_spacing(struct cm *c)
 				first = 0;
 			series |= (uint64_t)1 << j;
 		}
-		if (!first)
-			continue;
-		for (size_t j = i; j < in->n; j++)
-			for (size_t k = j + 1; k < in->n; k++)
-				if ((series >> j & 1) && (series >> k & 1)) {
-					int dd = abs(in->a[j].current.day - in->a[k].current.day);
-					if (dd < gap)
-						gap = dd;
-				}
-		int g = gap / 2;
+		int g = first ? sv_series_gap(in, i) : 0;
 		if (g < 1)
 			continue;
 		for (size_t day = 0; day + (size_t)g <= w->n_days; day++) {

@@ -16,30 +16,6 @@
  * a heuristic for it, so it must stay plain.
  */
 
-/* The closest spacing, in days, that the occurrences of appointment i's
- * series may keep (0: no bound). The optimiser keeps this across days in
- * its master (solver/master.c, "spacing within a series": half the closest
- * spacing now, rounded down) and plan_check() does not; the baseline keeps
- * it too, or it could beat the optimum by breaking a rule the optimum keeps. */
-static int series_gap(const struct instance *in, size_t i)
-{
-	const struct week *w = in->w;
-	const char *uid = w->appts[in->a[i].appt].uid;
-	int gap = 1 << 20;
-	for (size_t j = 0; j < in->n; j++) {
-		if (strcmp(w->appts[in->a[j].appt].uid, uid))
-			continue;
-		for (size_t k = j + 1; k < in->n; k++) {
-			if (strcmp(w->appts[in->a[k].appt].uid, uid))
-				continue;
-			int dd = abs(in->a[j].current.day - in->a[k].current.day);
-			if (dd < gap)
-				gap = dd;
-		}
-	}
-	return gap == 1 << 20 ? 0 : gap / 2;
-}
-
 /* Appointment i as it would be at placement c (a shallow copy: its strings
  * stay borrowed from the week). */
 static struct wk_appt moved(const struct instance *in, size_t i, const struct placement *c)
@@ -119,7 +95,7 @@ int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 	}
 	for (size_t i = 0; i < in->n; i++) {
 		pl.at[i].day = -1;
-		gap[i] = series_gap(in, i);
+		gap[i] = sv_series_gap(in, i);
 		/* insertion sort by current day, start, then index: n <= SOLVER_MAX_APPTS */
 		size_t k = i;
 		for (; k > 0; k--) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "internal.h"
 
 static int in_ranges(const struct prof_range *r, size_t n, int s, int e)
 {
@@ -97,6 +98,25 @@ static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
 oom:
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
+}
+
+int sv_series_gap(const struct instance *in, size_t i)
+{
+	const struct week *w = in->w;
+	const char *uid = w->appts[in->a[i].appt].uid;
+	int gap = 1 << 20;
+	for (size_t j = 0; j < in->n; j++) {
+		if (strcmp(w->appts[in->a[j].appt].uid, uid))
+			continue;
+		for (size_t k = j + 1; k < in->n; k++) {
+			if (strcmp(w->appts[in->a[k].appt].uid, uid))
+				continue;
+			int dd = abs(in->a[j].current.day - in->a[k].current.day);
+			if (dd < gap)
+				gap = dd;
+		}
+	}
+	return gap == 1 << 20 ? 0 : gap / 2;
 }
 
 int instance_build(struct instance *in, const struct week *w, struct diag *d)

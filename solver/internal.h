@@ -88,6 +88,12 @@ void sv_day_release(struct sv_day *s);
 int sv_travel0(const struct profile *p, int a, int b);
 int sv_people(const struct profile *p, uint64_t pracs);
 
+/* Spacing within a series: occurrences of appointment i's series (one
+ * UID) stay at least this many days apart: half their closest spacing now,
+ * rounded down (0: no bound). The master, the compact model and the greedy
+ * baseline all keep it. */
+int sv_series_gap(const struct instance *in, size_t i);
+
 /* The cost of appointment i at candidate c on its own: the change (per
  * move, per day moved, per venue changed) and the preference penalty. */
 double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed);

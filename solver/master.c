@@ -186,22 +186,12 @@ static int build(struct master *m)
 	 * half their closest spacing now, in days (rounded down) */
 	for (size_t i = 0; i < in->n; i++) {
 		const char *uid = w->appts[in->a[i].appt].uid;
-		int first = 1, gap = 1 << 20;
+		int first = 1;
 		for (size_t j = 0; j < i && first; j++)
 			first = strcmp(w->appts[in->a[j].appt].uid, uid) != 0;
 		if (!first)
 			continue;   /* the series was handled at its first occurrence */
-		/* its closest spacing now, in days */
-		for (size_t j = i; j < in->n; j++)
-			for (size_t k = j + 1; k < in->n; k++) {
-				if (strcmp(w->appts[in->a[j].appt].uid, uid) ||
-				    strcmp(w->appts[in->a[k].appt].uid, uid))
-					continue;
-				int dd = abs(in->a[j].current.day - in->a[k].current.day);
-				if (dd < gap)
-					gap = dd;
-			}
-		int g = gap / 2;
+		int g = sv_series_gap(in, i);
 		if (g < 1)
 			continue;
 		for (size_t day = 0; day + (size_t)g <= w->n_days; day++) {
