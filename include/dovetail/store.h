@@ -1,4 +1,4 @@
-/* store.h: the SQLite store: opening it safely, importing feeds, reading events. */
+/* store.h: the SQLite store: opening it safely, importing feeds, reading events, keeping proposals. */
 #ifndef DOVETAIL_STORE_H
 #define DOVETAIL_STORE_H
 
@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -91,5 +91,97 @@ struct store_occ {
 int store_each_occurrence(struct store *s, int64_t from, int64_t to,
 			  int (*fn)(const struct store_occ *, void *), void *arg,
 			  struct diag *d);
+
+/* ---- proposals (src/store/proposals.c) ------------------------------------
+ *
+ * What `propose` printed, kept so that a later command can review, accept or
+ * reject it. The store knows nothing of the solver: the front end copies its
+ * result into these plain structs. Tables and columns: docs/propose.md,
+ * "Stored proposals".
+ */
+
+/* Which appointment a change is about: one stored occurrence. */
+struct store_appt_ref {
+	const char *practitioner; /* practitioner id in the profile */
+	const char *uid, *rid;    /* rid "" for a single event */
+	int64_t start, end;       /* the occurrence as booked, UTC seconds */
+};
+
+/* Where and when an appointment is: a local date (days since the epoch, in
+ * the person's zone), a start in local minutes from that date's midnight
+ * (0 to 1439), and a venue id (NULL: unknown). */
+struct store_place {
+	int64_t date;
+	int start;
+	const char *venue;
+};
+
+/* The kinds of a change, as bits; a joint change may also move. */
+enum { STORE_CHANGE_MOVE = 1, STORE_CHANGE_VENUE = 2, STORE_CHANGE_JOINT = 4 };
+#define STORE_MAX_JOINT 3         /* partners of one joint session */
+
+/* One change of a proposal; its position in the printed list is its
+ * seq, 1-based (the JSON change id is PROPOSAL-ID "-" seq). */
+struct store_change {
+	struct store_appt_ref appt;
+	struct store_place from, to;
+	unsigned kind;            /* STORE_CHANGE_* bits, at least one */
+	struct store_appt_ref with[STORE_MAX_JOINT]; /* STORE_CHANGE_JOINT: the others */
+	size_t n_with;            /* 0 to STORE_MAX_JOINT */
+	const char *reason;       /* plain text, as printed */
+};
+
+/* A week's totals as propose reports them (docs/propose.md). */
+struct store_totals {
+	int journeys, travel_min;
+	double travel_cost;
+	int clashes;              /* overlaps and double-bookings */
+	int routine_conflicts;
+	double peak_energy;
+	int unfamiliar_max;       /* unfamiliar people met, on the worst day */
+	int placed;               /* appointments in the week */
+};
+
+enum store_proposal_kind { STORE_RANKED, STORE_LADDER };
+
+/* One proposal. A plan that is both a ranked proposal and a ladder step is
+ * one proposal (its id is a digest of the plan): kind STORE_RANKED, with
+ * the step's bound in ladder. */
+struct store_proposal {
+	const char *id;           /* stable, e.g. "p-0186e5ae4c64"; unique */
+	const char *person;       /* the profile's person id */
+	int64_t from_date, to_date;   /* the horizon, local dates (days since the epoch), inclusive */
+	enum store_proposal_kind kind;
+	int rank;                 /* STORE_RANKED: 1 = the optimum; STORE_LADDER: the bound on changes */
+	int ladder;               /* the ladder step's bound on changes, or -1 when not a step */
+	double objective, gap;
+	int proven, capped;       /* proven optimal; stopped by the solver's time cap */
+	int unplaced;             /* appointments the plan leaves unplaced */
+	int64_t created;          /* UTC seconds: the command's (pinned) now */
+	struct store_totals before, after;
+	const struct store_change *changes; /* in printed order */
+	size_t n_changes;
+};
+
+/*
+ * Save the n proposals v (ids distinct) as one transaction. A proposal
+ * already stored with the same id is replaced, changes and all, without
+ * duplicating a row; only its created time is kept from the first save.
+ * Nothing is borrowed past the call. Returns 0, or -1 with d filled
+ * (D_STORE_SQL; D_INTERNAL for a duplicate id or a bad field), when
+ * everything is rolled back and the store holds what it held before.
+ */
+int store_save_proposals(struct store *s, const struct store_proposal *v, size_t n,
+			 struct diag *d);
+
+/*
+ * Read back the proposal with this id, its changes in seq order. Returns 1
+ * and *out (everything it points to is owned by it; free with
+ * store_proposal_free), 0 when no proposal has this id (*out NULL), or -1
+ * with d filled.
+ */
+int store_load_proposal(struct store *s, const char *id, struct store_proposal **out,
+			struct diag *d);
+void store_proposal_free(struct store_proposal *p);   /* NULL-safe */
 
 #endif

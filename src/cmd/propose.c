@@ -17,7 +17,8 @@ static void help(FILE *fp)
 	      "day plans by dynamic programming, one per day chosen by a GLPK master, so that\n"
 	      "every appointment happens once, no session clashes, routines are kept and the\n"
 	      "daily limits hold, at the least weighted cost (docs/propose.md). Every proposal\n"
-	      "is checked by an invariant checker independent of the solver.\n\n"
+	      "is checked by an invariant checker independent of the solver. The proposals\n"
+	      "and the ladder's plans are kept in the store by id (re-running replaces them).\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates, inclusive (default: the\n"
 	      "                          Monday-Sunday week that holds --now)\n"
 	      "  -k N                    up to N distinct proposals, best first (default 3)\n"
@@ -247,6 +248,119 @@ static void print_json(const struct cli_week *cw, const struct sv_result *r)
 	printf("%s]\n}\n", r->n_ladder ? "\n  " : "");
 }
 
+/* ---- keeping the proposals (store_save_proposals) ------------------------ */
+
+static void totals_of(const struct sv_totals *t, struct store_totals *o)
+{
+	o->journeys = t->journeys;
+	o->travel_min = t->travel_min;
+	o->travel_cost = t->travel_cost;
+	o->clashes = t->clashes;
+	o->routine_conflicts = t->routine_conflicts;
+	o->peak_energy = t->peak_energy;
+	o->unfamiliar_max = t->unfamiliar_max;
+	o->placed = t->placed;
+}
+
+static void ref_of(const struct cli_week *cw, const struct instance *in, size_t i,
+		   struct store_appt_ref *o)
+{
+	const struct wk_appt *ap = &cw->week.appts[in->a[i].appt];
+	o->practitioner = cw->prof->pracs[ap->prac].id;
+	o->uid = ap->uid;
+	o->rid = ap->rid;
+	o->start = ap->start;
+	o->end = ap->end;
+}
+
+static void place_of(const struct cli_week *cw, const struct placement *pl, struct store_place *o)
+{
+	o->date = cw->week.days[pl->day].date;
+	o->start = pl->start;
+	o->venue = pl->venue < 0 ? NULL : cw->prof->venues[pl->venue].id;
+}
+
+/* x as a store_proposal whose changes are *cs (allocated; NULL when none). */
+static int proposal_of(const struct app *app, const struct cli_week *cw, const struct sv_result *r,
+		       const struct sv_proposal *x, int ladder, struct store_proposal *o,
+		       struct store_change **cs)
+{
+	memset(o, 0, sizeof *o);
+	*cs = x->n_changes ? calloc(x->n_changes, sizeof **cs) : NULL;
+	if (x->n_changes && !*cs)
+		return -1;
+	o->id = x->id;
+	o->person = cw->prof->person_id;
+	o->from_date = cw->from_date;
+	o->to_date = cw->to_date;
+	o->kind = ladder ? STORE_LADDER : STORE_RANKED;
+	o->rank = x->rank;
+	o->ladder = ladder ? x->rank : -1;
+	o->objective = x->objective;
+	o->gap = x->gap;
+	o->proven = x->proven;
+	o->capped = x->capped;
+	o->unplaced = (int)x->n_unplaced;
+	o->created = app->now;
+	totals_of(&r->before, &o->before);
+	totals_of(&x->after, &o->after);
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		struct store_change *sc = &(*cs)[c];
+		ref_of(cw, &r->in, ch->appt, &sc->appt);
+		place_of(cw, &ch->from, &sc->from);
+		place_of(cw, &ch->to, &sc->to);
+		sc->kind = (ch->kind & SV_MOVE ? STORE_CHANGE_MOVE : 0) |
+			   (ch->kind & SV_VENUE ? STORE_CHANGE_VENUE : 0) |
+			   (ch->kind & SV_JOINT ? STORE_CHANGE_JOINT : 0);
+		for (size_t k = 0; k < sizeof ch->with / sizeof *ch->with && ch->with[k] >= 0 &&
+				    sc->n_with < STORE_MAX_JOINT; k++)
+			ref_of(cw, &r->in, (size_t)ch->with[k], &sc->with[sc->n_with++]);
+		sc->reason = ch->reason;
+	}
+	o->changes = *cs;
+	o->n_changes = x->n_changes;
+	return 0;
+}
+
+/* Save the ranked proposals and the ladder's steps, as one transaction. A
+ * step whose plan is also a ranked proposal (the same id) is that
+ * proposal, with the step's bound. Returns 0 or -1 with app->diag filled. */
+static int save_proposals(struct app *app, const struct cli_week *cw, const struct sv_result *r)
+{
+	size_t cap = r->n_props + r->n_ladder, n = 0;
+	if (!cap)
+		return 0;
+	struct store_proposal *v = calloc(cap, sizeof *v);
+	struct store_change **cs = calloc(cap, sizeof *cs);
+	int rc = v && cs ? 0 : -1;
+	for (size_t i = 0; i < cap && rc == 0; i++) {
+		int ladder = i >= r->n_props;
+		const struct sv_proposal *x = ladder ? &r->ladder[i - r->n_props] : &r->props[i];
+		size_t j = 0;
+		while (j < n && strcmp(v[j].id, x->id) != 0)
+			j++;
+		if (j < n) {
+			if (ladder && v[j].ladder < 0)
+				v[j].ladder = x->rank;
+			continue;
+		}
+		if (proposal_of(app, cw, r, x, ladder, &v[n], &cs[n]) < 0)
+			rc = -1;
+		else
+			n++;
+	}
+	if (rc < 0)
+		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
+	else
+		rc = store_save_proposals(app->store, v, n, &app->diag);
+	for (size_t i = 0; cs && i < n; i++)
+		free(cs[i]);
+	free(cs);
+	free(v);
+	return rc;
+}
+
 static int number(struct app *app, const char *opt, const char *arg, int lo, int hi, int *out)
 {
 	char *end;
@@ -316,6 +430,12 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		sv_result_release(&r);
 		cli_week_release(&cw);
 		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
+	}
+	/* kept before anything is printed: an id on stdout is an id in the store */
+	if (save_proposals(app, &cw, &r) < 0) {
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	}
 	status = DV_EXIT_OK;
 	if (r.n_props && r.props[0].n_unplaced) {

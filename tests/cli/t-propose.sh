@@ -84,4 +84,97 @@ check "propose-missing-feed: store unchanged" [ "$(sha "$db")" = "$before" ]
 run --db "$db" propose profile/missing-venue.yaml
 expect propose-missing-venue 65
 
+# ---- what propose prints, it keeps (docs/propose.md, "Stored proposals")
+# rows DB: every stored row of the proposal tables, one a line, in order
+rows() {
+	python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for t in ("proposals", "changes", "joint_partners"):
+    for r in c.execute("SELECT * FROM " + t + " ORDER BY 1, 2, 3"):
+        print(t, r)
+' "$1"
+}
+private() { # private DB: the database and its -wal and -shm are mode 0600
+	for f in "$1" "$1-wal" "$1-shm"; do
+		[ ! -e "$f" ] || [ "$(mode "$f")" = 600 ] || return 1
+	done
+}
+cd "$SRCDIR" || exit 1
+db=$TMP/kept.db
+# a Tuesday of the same week: the same horizon, so the same ids
+run --db "$db" --now 20261124T120000Z propose --json examples/family-cp/profile.yaml
+check "kept: exit 2 (family-cp is partial)" [ "$rc" -eq 2 ]
+cp "$TMP/stdout" "$TMP/kept.json"
+check "kept: the store holds each printed proposal and ladder plan once, with its changes in order" python3 -c '
+import json, sqlite3, sys
+d = json.load(open(sys.argv[2]))
+c = sqlite3.connect(sys.argv[1])
+assert c.execute("PRAGMA user_version").fetchone()[0] == 3
+rows = {r[0]: r for r in c.execute("SELECT id, kind, rank, ladder, objective, proven, gap, created_at,"
+    " person, horizon_from, horizon_to, unplaced, after_journeys, after_appointments FROM proposals")}
+want = {}
+for p in d["proposals"]:
+    want[p["id"]] = ["ranked", p["rank"], None, p]
+for p in d["ladder"]:
+    if p["id"] not in want:
+        want[p["id"]] = ["ladder", p["max_changes"], p["max_changes"], p]
+    elif want[p["id"]][2] is None:
+        want[p["id"]][2] = p["max_changes"]
+assert len(d["proposals"]) == 3 and d["ladder"]
+assert sorted(rows) == sorted(want), (sorted(rows), sorted(want))
+for i, (kind, rank, ladder, p) in want.items():
+    r = rows[i]
+    assert r[1:4] == (kind, rank, ladder), r
+    assert abs(r[4] - p["objective"]) < 5e-5 and r[5] == p["proven_optimal"] and r[6] == p["gap"], r
+    assert r[7] == 1795521600, r
+    assert r[8:11] == (d["person"], d["from"], d["to"]), r
+    assert r[11] == len(p["unplaced"]), r
+    assert r[12:14] == (p["totals"]["journeys"], p["totals"]["appointments"]), r
+    ch = c.execute("SELECT seq, practitioner, uid, rid, is_move, is_venue, is_joint, reason,"
+        " from_date, from_minute, to_date, to_minute, to_venue FROM changes"
+        " WHERE proposal_id = ? ORDER BY seq", (i,)).fetchall()
+    assert len(ch) == len(p["changes"]), i
+    for row, x in zip(ch, p["changes"]):
+        assert x["id"] == "%s-%d" % (i, row[0]), (x["id"], row)
+        assert row[1:4] == (x["practitioner"], x["uid"], x["recurrence_id"]), row
+        assert [k for k, b in zip(("move", "venue", "joint"), row[4:7]) if b] == x["kind"], row
+        assert row[7] == x["reason"]
+        assert "%sT%02d:%02d" % (row[8], row[9] // 60, row[9] % 60) == x["from"]["start"], row
+        assert "%sT%02d:%02d" % (row[10], row[11] // 60, row[11] % 60) == x["to"]["start"], row
+        assert row[12] == x["to"]["venue"], row
+        js = c.execute("SELECT practitioner, uid, rid FROM joint_partners WHERE proposal_id = ?"
+            " AND seq = ? ORDER BY n", (i, row[0])).fetchall()
+        assert js == [(j["practitioner"], j["uid"], j["recurrence_id"]) for j in x["joint_with"]], js
+' "$db" "$TMP/kept.json"
+rows "$db" >"$TMP/kept.rows"
+check "kept: the database is mode 0600" private "$db"
+run --db "$db" --now 20261125T000000Z propose --json examples/family-cp/profile.yaml
+check "kept: a second run prints the same bytes" cmp -s "$TMP/kept.json" "$TMP/stdout"
+rows "$db" >"$TMP/again.rows"
+check "kept: a second run duplicates no row and keeps created_at" cmp -s "$TMP/kept.rows" "$TMP/again.rows"
+run --db "$db" propose examples/family-cp/profile.yaml
+check "kept: the text output prints the stored ids" python3 -c '
+import re, sqlite3, sys
+ids = re.findall(r"^proposal \d+  (p-[0-9a-f]{12})  ", open(sys.argv[2]).read(), re.M)
+c = sqlite3.connect(sys.argv[1])
+stored = [r[0] for r in c.execute("SELECT id FROM proposals WHERE kind = \"ranked\" ORDER BY rank")]
+assert len(ids) == 3 and ids == stored, (ids, stored)
+' "$db" "$TMP/stdout"
+rows "$db" >"$TMP/again.rows"
+check "kept: a text run stores the same rows" cmp -s "$TMP/kept.rows" "$TMP/again.rows"
+check "kept: the database stays mode 0600" private "$db"
+# a store that fails mid-save: exit 74, nothing printed, nothing changed
+python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("CREATE TRIGGER fault BEFORE INSERT ON changes BEGIN SELECT RAISE(ABORT, \"injected fault\"); END")
+c.commit()
+' "$db"
+run --db "$db" propose examples/family-cp/profile.yaml
+expect propose-store-fault 74
+rows "$db" >"$TMP/again.rows"
+check "propose-store-fault: the stored rows are as before" cmp -s "$TMP/kept.rows" "$TMP/again.rows"
+check "propose-store-fault: the database stays mode 0600" private "$db"
+
 done_testing

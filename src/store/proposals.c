@@ -1,0 +1,456 @@
+/* proposals.c: keep the proposals propose printed, as one transaction, and read one back. */
+#include "store_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Every column of proposals but id and created_at, in bind order ?2 ... */
+#define PROPOSAL_COLUMNS \
+	"person, horizon_from, horizon_to, kind, rank, ladder, objective, proven, gap, capped," \
+	" unplaced, created_at," \
+	" before_journeys, before_travel_minutes, before_travel_money, before_clashes," \
+	" before_routine_conflicts, before_peak_energy, before_unfamiliar_max, before_appointments," \
+	" after_journeys, after_travel_minutes, after_travel_money, after_clashes," \
+	" after_routine_conflicts, after_peak_energy, after_unfamiliar_max, after_appointments"
+
+#define TOTALS_UPDATE(w) \
+	w "_journeys = excluded." w "_journeys, " \
+	w "_travel_minutes = excluded." w "_travel_minutes, " \
+	w "_travel_money = excluded." w "_travel_money, " \
+	w "_clashes = excluded." w "_clashes, " \
+	w "_routine_conflicts = excluded." w "_routine_conflicts, " \
+	w "_peak_energy = excluded." w "_peak_energy, " \
+	w "_unfamiliar_max = excluded." w "_unfamiliar_max, " \
+	w "_appointments = excluded." w "_appointments"
+
+/* Same id: replace every column but created_at (when first proposed). */
+static const char SQL_PROPOSAL[] =
+	"INSERT INTO proposals (id, " PROPOSAL_COLUMNS ") VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+	" ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)"
+	" ON CONFLICT (id) DO UPDATE SET person = excluded.person,"
+	" horizon_from = excluded.horizon_from, horizon_to = excluded.horizon_to,"
+	" kind = excluded.kind, rank = excluded.rank, ladder = excluded.ladder,"
+	" objective = excluded.objective, proven = excluded.proven, gap = excluded.gap,"
+	" capped = excluded.capped, unplaced = excluded.unplaced, "
+	TOTALS_UPDATE("before") ", " TOTALS_UPDATE("after");
+
+#define CHANGE_COLUMNS \
+	"practitioner, uid, rid, start_utc, end_utc, from_date, from_minute, from_venue," \
+	" to_date, to_minute, to_venue, is_move, is_venue, is_joint, reason"
+
+/* Changes are updated in place, not deleted and inserted again, so that
+ * rows which refer to (proposal_id, seq) survive a re-save. */
+static const char SQL_CHANGE[] =
+	"INSERT INTO changes (proposal_id, seq, " CHANGE_COLUMNS ") VALUES"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	" ON CONFLICT (proposal_id, seq) DO UPDATE SET practitioner = excluded.practitioner,"
+	" uid = excluded.uid, rid = excluded.rid, start_utc = excluded.start_utc,"
+	" end_utc = excluded.end_utc, from_date = excluded.from_date,"
+	" from_minute = excluded.from_minute, from_venue = excluded.from_venue,"
+	" to_date = excluded.to_date, to_minute = excluded.to_minute, to_venue = excluded.to_venue,"
+	" is_move = excluded.is_move, is_venue = excluded.is_venue, is_joint = excluded.is_joint,"
+	" reason = excluded.reason";
+
+static const char SQL_TRIM[] = "DELETE FROM changes WHERE proposal_id = ?1 AND seq > ?2";
+static const char SQL_UNJOIN[] = "DELETE FROM joint_partners WHERE proposal_id = ?1";
+static const char SQL_JOIN[] =
+	"INSERT INTO joint_partners (proposal_id, seq, n, practitioner, uid, rid, start_utc, end_utc)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+enum { Q_PROPOSAL, Q_CHANGE, Q_TRIM, Q_UNJOIN, Q_JOIN, Q__COUNT };
+
+static void bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void bind_date(sqlite3_stmt *q, int i, int64_t date)
+{
+	char buf[16];
+	time_fmt_date(date, buf, sizeof buf);
+	sqlite3_bind_text(q, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+/* Bind t as the 8 totals columns from index i. */
+static void bind_totals(sqlite3_stmt *q, int i, const struct store_totals *t)
+{
+	sqlite3_bind_int(q, i, t->journeys);
+	sqlite3_bind_int(q, i + 1, t->travel_min);
+	sqlite3_bind_double(q, i + 2, t->travel_cost);
+	sqlite3_bind_int(q, i + 3, t->clashes);
+	sqlite3_bind_int(q, i + 4, t->routine_conflicts);
+	sqlite3_bind_double(q, i + 5, t->peak_energy);
+	sqlite3_bind_int(q, i + 6, t->unfamiliar_max);
+	sqlite3_bind_int(q, i + 7, t->placed);
+}
+
+/* Run a bound statement that returns no rows; reset it. Returns 0 or -1
+ * (the connection's error left for store_sql_error). */
+static int run(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
+{
+	sqlite3_stmt *x = q[Q_PROPOSAL];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x, 2, p->person, -1, SQLITE_STATIC);
+	bind_date(x, 3, p->from_date);
+	bind_date(x, 4, p->to_date);
+	sqlite3_bind_text(x, 5, p->kind == STORE_LADDER ? "ladder" : "ranked", -1, SQLITE_STATIC);
+	sqlite3_bind_int(x, 6, p->rank);
+	if (p->ladder >= 0)
+		sqlite3_bind_int(x, 7, p->ladder);
+	sqlite3_bind_double(x, 8, p->objective);
+	sqlite3_bind_int(x, 9, !!p->proven);
+	sqlite3_bind_double(x, 10, p->gap);
+	sqlite3_bind_int(x, 11, !!p->capped);
+	sqlite3_bind_int(x, 12, p->unplaced);
+	sqlite3_bind_int64(x, 13, p->created);
+	bind_totals(x, 14, &p->before);
+	bind_totals(x, 22, &p->after);
+	if (run(x) < 0)
+		return -1;
+
+	x = q[Q_UNJOIN];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	if (run(x) < 0)
+		return -1;
+	for (size_t c = 0; c < p->n_changes; c++) {
+		const struct store_change *ch = &p->changes[c];
+		x = q[Q_CHANGE];
+		sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 2, (int64_t)c + 1);
+		sqlite3_bind_text(x, 3, ch->appt.practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 4, ch->appt.uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 5, ch->appt.rid ? ch->appt.rid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 6, ch->appt.start);
+		sqlite3_bind_int64(x, 7, ch->appt.end);
+		bind_date(x, 8, ch->from.date);
+		sqlite3_bind_int(x, 9, ch->from.start);
+		bind_text(x, 10, ch->from.venue);
+		bind_date(x, 11, ch->to.date);
+		sqlite3_bind_int(x, 12, ch->to.start);
+		bind_text(x, 13, ch->to.venue);
+		sqlite3_bind_int(x, 14, !!(ch->kind & STORE_CHANGE_MOVE));
+		sqlite3_bind_int(x, 15, !!(ch->kind & STORE_CHANGE_VENUE));
+		sqlite3_bind_int(x, 16, !!(ch->kind & STORE_CHANGE_JOINT));
+		sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
+		if (run(x) < 0)
+			return -1;
+		for (size_t k = 0; k < ch->n_with; k++) {
+			const struct store_appt_ref *w = &ch->with[k];
+			x = q[Q_JOIN];
+			sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(x, 2, (int64_t)c + 1);
+			sqlite3_bind_int64(x, 3, (int64_t)k + 1);
+			sqlite3_bind_text(x, 4, w->practitioner, -1, SQLITE_STATIC);
+			sqlite3_bind_text(x, 5, w->uid, -1, SQLITE_STATIC);
+			sqlite3_bind_text(x, 6, w->rid ? w->rid : "", -1, SQLITE_STATIC);
+			sqlite3_bind_int64(x, 7, w->start);
+			sqlite3_bind_int64(x, 8, w->end);
+			if (run(x) < 0)
+				return -1;
+		}
+	}
+	x = q[Q_TRIM];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x, 2, (int64_t)p->n_changes);
+	return run(x);
+}
+
+/* The contract's preconditions; what SQL would not catch, or catch late. */
+static int valid(const struct store_proposal *v, size_t n, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct store_proposal *p = &v[i];
+		if (!p->id || !*p->id || !p->person || (p->n_changes && !p->changes)) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "store_save_proposals: a proposal without id, person or changes");
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(v[j].id, p->id) == 0) {
+				char msg[128];
+				snprintf(msg, sizeof msg, "store_save_proposals: proposal %.40s given twice", p->id);
+				diag_add(d, D_INTERNAL, NULL, 0, 0, msg);
+				return -1;
+			}
+		}
+		for (size_t c = 0; c < p->n_changes; c++) {
+			const struct store_change *ch = &p->changes[c];
+			int bad = !ch->appt.practitioner || !ch->appt.uid || ch->n_with > STORE_MAX_JOINT;
+			for (size_t k = 0; k < ch->n_with && !bad; k++)
+				bad = !ch->with[k].practitioner || !ch->with[k].uid;
+			if (bad) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0,
+					 "store_save_proposals: a change without practitioner or UID, or with too many partners");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int store_save_proposals(struct store *s, const struct store_proposal *v, size_t n, struct diag *d)
+{
+	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_TRIM, SQL_UNJOIN, SQL_JOIN };
+	if (valid(v, n, d) < 0)
+		return -1;
+	if (!n)
+		return 0;
+	sqlite3_stmt *q[Q__COUNT] = { 0 };
+	int rc = -1, began = 0;
+	for (size_t i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
+			goto fail;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	began = 1;
+	for (size_t i = 0; i < n; i++)
+		if (save_one(q, &v[i]) < 0)
+			goto fail;
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	rc = 0;
+	goto done;
+fail:
+	store_sql_error(s, d);
+	if (began)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	for (size_t i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(q[i]);
+	return rc;
+}
+
+/* ---- reading back ------------------------------------------------------------ */
+
+/* A copy of column i (NULL stays NULL); *oom set when out of memory. */
+static char *dup_col(sqlite3_stmt *q, int i, int *oom)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	if (!t)
+		return NULL;
+	char *c = strdup(t);
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+/* A stored YYYY-MM-DD as days since the epoch; -1 when it is not one. */
+static int col_date(sqlite3_stmt *q, int i, int64_t *out)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	int64_t sec;
+	if (!t || time_parse_arg(t, &sec) < 0 || sec % 86400 != 0)
+		return -1;
+	*out = sec / 86400;
+	return 0;
+}
+
+static void col_totals(sqlite3_stmt *q, int i, struct store_totals *t)
+{
+	t->journeys = sqlite3_column_int(q, i);
+	t->travel_min = sqlite3_column_int(q, i + 1);
+	t->travel_cost = sqlite3_column_double(q, i + 2);
+	t->clashes = sqlite3_column_int(q, i + 3);
+	t->routine_conflicts = sqlite3_column_int(q, i + 4);
+	t->peak_energy = sqlite3_column_double(q, i + 5);
+	t->unfamiliar_max = sqlite3_column_int(q, i + 6);
+	t->placed = sqlite3_column_int(q, i + 7);
+}
+
+static void ref_release(struct store_appt_ref *r)
+{
+	free((void *)r->practitioner);
+	free((void *)r->uid);
+	free((void *)r->rid);
+}
+
+void store_proposal_free(struct store_proposal *p)
+{
+	if (!p)
+		return;
+	struct store_change *cs = (struct store_change *)p->changes;
+	for (size_t c = 0; c < p->n_changes; c++) {
+		ref_release(&cs[c].appt);
+		for (size_t k = 0; k < cs[c].n_with; k++)
+			ref_release(&cs[c].with[k]);
+		free((void *)cs[c].from.venue);
+		free((void *)cs[c].to.venue);
+		free((void *)cs[c].reason);
+	}
+	free(cs);
+	free((void *)p->id);
+	free((void *)p->person);
+	free(p);
+}
+
+/* Fill *r from columns i .. i + 4 (practitioner, uid, rid, start, end). */
+static void col_ref(sqlite3_stmt *q, int i, struct store_appt_ref *r, int *oom)
+{
+	r->practitioner = dup_col(q, i, oom);
+	r->uid = dup_col(q, i + 1, oom);
+	r->rid = dup_col(q, i + 2, oom);
+	r->start = sqlite3_column_int64(q, i + 3);
+	r->end = sqlite3_column_int64(q, i + 4);
+}
+
+static int no_memory(struct diag *d)
+{
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+/* Report a row that breaks what save writes, as D_STORE_SQL. */
+static int corrupt(struct diag *d, const char *id, const char *what)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "stored proposal %.40s: %s", id, what);
+	diag_add(d, D_STORE_SQL, NULL, 0, 0, msg);
+	return -1;
+}
+
+/* Read the changes and partners of p (id p->id) into p. 0 or -1. */
+static int load_changes(struct store *s, struct store_proposal *p, struct diag *d)
+{
+	sqlite3_stmt *q;
+	int oom = 0, rc, bad = 0;
+	size_t cap = 0;
+	struct store_change *cs = NULL;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT seq, practitioner, uid, rid, start_utc, end_utc, from_date, from_minute,"
+			       " from_venue, to_date, to_minute, to_venue, is_move, is_venue, is_joint, reason"
+			       " FROM changes WHERE proposal_id = ?1 ORDER BY seq",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (p->n_changes == cap) {
+			size_t nc = cap ? 2 * cap : 8;
+			struct store_change *m = realloc(cs, nc * sizeof *m);
+			if (!m) {
+				oom = 1;
+				break;
+			}
+			cs = m;
+			cap = nc;
+		}
+		struct store_change *ch = &cs[p->n_changes++];
+		memset(ch, 0, sizeof *ch);
+		p->changes = cs;
+		if (sqlite3_column_int64(q, 0) != (int64_t)p->n_changes)
+			bad = 1;
+		col_ref(q, 1, &ch->appt, &oom);
+		if (col_date(q, 6, &ch->from.date) < 0 || col_date(q, 9, &ch->to.date) < 0)
+			bad = 1;
+		ch->from.start = sqlite3_column_int(q, 7);
+		ch->from.venue = dup_col(q, 8, &oom);
+		ch->to.start = sqlite3_column_int(q, 10);
+		ch->to.venue = dup_col(q, 11, &oom);
+		ch->kind = (sqlite3_column_int(q, 12) ? STORE_CHANGE_MOVE : 0) |
+			   (sqlite3_column_int(q, 13) ? STORE_CHANGE_VENUE : 0) |
+			   (sqlite3_column_int(q, 14) ? STORE_CHANGE_JOINT : 0);
+		ch->reason = dup_col(q, 15, &oom);
+		if (oom || bad)
+			break;
+	}
+	sqlite3_finalize(q);
+	if (oom)
+		return no_memory(d);
+	if (bad)
+		return corrupt(d, p->id, "its changes are not numbered 1, 2, ... or have a bad date");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(s, d);
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT seq, practitioner, uid, rid, start_utc, end_utc FROM joint_partners"
+			       " WHERE proposal_id = ?1 ORDER BY seq, n",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(q, 0);
+		if (seq < 1 || (uint64_t)seq > p->n_changes || cs[seq - 1].n_with == STORE_MAX_JOINT) {
+			bad = 1;
+			break;
+		}
+		struct store_change *ch = &cs[seq - 1];
+		col_ref(q, 1, &ch->with[ch->n_with++], &oom);
+		if (oom)
+			break;
+	}
+	sqlite3_finalize(q);
+	if (oom)
+		return no_memory(d);
+	if (bad)
+		return corrupt(d, p->id, "a joint partner of no change, or too many");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(s, d);
+	return 0;
+}
+
+/* Read the proposal row, then its changes and partners. */
+static int load(struct store *s, const char *id, struct store_proposal **out, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT " PROPOSAL_COLUMNS " FROM proposals WHERE id = ?1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+	}
+	struct store_proposal *p = calloc(1, sizeof *p);
+	int oom = !p, bad = 0;
+	if (p) {
+		p->id = strdup(id);
+		oom = !p->id;
+		p->person = dup_col(q, 0, &oom);
+		bad = col_date(q, 1, &p->from_date) < 0 || col_date(q, 2, &p->to_date) < 0;
+		const char *kind = (const char *)sqlite3_column_text(q, 3);
+		p->kind = kind && strcmp(kind, "ladder") == 0 ? STORE_LADDER : STORE_RANKED;
+		p->rank = sqlite3_column_int(q, 4);
+		p->ladder = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
+		p->objective = sqlite3_column_double(q, 6);
+		p->proven = sqlite3_column_int(q, 7);
+		p->gap = sqlite3_column_double(q, 8);
+		p->capped = sqlite3_column_int(q, 9);
+		p->unplaced = sqlite3_column_int(q, 10);
+		p->created = sqlite3_column_int64(q, 11);
+		col_totals(q, 12, &p->before);
+		col_totals(q, 20, &p->after);
+	}
+	sqlite3_finalize(q);
+	if (oom || bad) {
+		store_proposal_free(p);
+		return oom ? no_memory(d) : corrupt(d, id, "a bad horizon date");
+	}
+	if (load_changes(s, p, d) < 0) {
+		store_proposal_free(p);
+		return -1;
+	}
+	*out = p;
+	return 1;
+}
+
+int store_load_proposal(struct store *s, const char *id, struct store_proposal **out, struct diag *d)
+{
+	*out = NULL;
+	/* one read transaction: the three queries see the same save */
+	if (sqlite3_exec(s->db, "SAVEPOINT load_proposal", NULL, NULL, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	int rc = load(s, id, out, d);
+	sqlite3_exec(s->db, "RELEASE load_proposal", NULL, NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,316 @@
+/* test_proposals.c: unit tests for the store's proposals (proposals.c, migration 2 -> 3): round trip, idempotent re-save, rollback. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dovetail/store.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/dovetail-test-proposals.XXXXXX";
+static char db[256];
+
+/* ---- a raw connection, to look at the rows and to inject faults --------- */
+
+static sqlite3 *raw_open(void)
+{
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		puts("Bail out! cannot open the test database");
+		exit(1);
+	}
+	sqlite3_busy_timeout(h, 5000);
+	return h;
+}
+
+/* The integer the query sql returns (-1 on error). */
+static int64_t raw_int(const char *sql)
+{
+	sqlite3 *h = raw_open();
+	sqlite3_stmt *q;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(h, sql, -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			v = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(h);
+	return v;
+}
+
+static int raw_exec(const char *sql)
+{
+	sqlite3 *h = raw_open();
+	int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+	sqlite3_close(h);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* "proposals/changes/partners" row counts, e.g. "2/3/1". */
+static const char *counts(void)
+{
+	static char buf[64];
+	snprintf(buf, sizeof buf, "%lld/%lld/%lld", (long long)raw_int("SELECT count(*) FROM proposals"),
+		 (long long)raw_int("SELECT count(*) FROM changes"),
+		 (long long)raw_int("SELECT count(*) FROM joint_partners"));
+	return buf;
+}
+
+/* ---- the fixture: what propose would save for one week --------------- */
+
+static struct store_change changes_a[3];
+static struct store_proposal props[3];
+
+static void fixture(void)
+{
+	static const struct store_appt_ref physio = { "physio", "p1@test", "", 1795426200, 1795429800 };
+	static const struct store_appt_ref salt = { "salt", "s1@test", "20261126T133000Z", 1795773600, 1795776300 };
+	static const struct store_appt_ref dietitian = { "dietitian", "d1@test", "", 1795604400, 1795607100 };
+	memset(changes_a, 0, sizeof changes_a);
+	memset(props, 0, sizeof props);
+	int64_t mon = 20780; /* 2026-11-23 */
+	changes_a[0] = (struct store_change){ .appt = physio, .from = { mon, 570, "home" },
+					      .to = { mon + 1, 600, NULL }, .kind = STORE_CHANGE_MOVE,
+					      .reason = "brings feeds 15 min nearer" };
+	changes_a[1] = (struct store_change){ .appt = salt, .from = { mon + 3, 810, "nursery" },
+					      .to = { mon + 1, 600, "cdc" },
+					      .kind = STORE_CHANGE_MOVE | STORE_CHANGE_VENUE | STORE_CHANGE_JOINT,
+					      .with = { physio }, .n_with = 1, .reason = "joins physio in one visit" };
+	changes_a[2] = (struct store_change){ .appt = dietitian, .from = { mon + 2, 660, "cdc" },
+					      .to = { mon + 2, 630, "cdc" }, .kind = STORE_CHANGE_VENUE,
+					      .reason = "line one\nline 'two'; DROP TABLE proposals;" };
+	struct store_totals before = { 9, 230, 12.5, 2, 1, 7.25, 3, 9 };
+	struct store_totals after = { 6, 120, 6.75, 0, 0, 5.5, 2, 9 };
+	props[0] = (struct store_proposal){ .id = "p-000000000001", .person = "P-0417", .from_date = mon,
+					    .to_date = mon + 6, .kind = STORE_RANKED, .rank = 1, .ladder = 3,
+					    .objective = 4086.13, .gap = 0, .proven = 1, .unplaced = 0,
+					    .created = 1795392000, .before = before, .after = after,
+					    .changes = changes_a, .n_changes = 3 };
+	props[1] = props[0];
+	props[1].id = "p-000000000002";
+	props[1].rank = 2;
+	props[1].ladder = -1;
+	props[1].objective = 4087.5;
+	props[1].n_changes = 1;
+	props[2] = (struct store_proposal){ .id = "p-000000000003", .person = "P-0417", .from_date = mon,
+					    .to_date = mon + 6, .kind = STORE_LADDER, .rank = 0, .ladder = 0,
+					    .objective = 7034.67, .gap = 0.125, .proven = 0, .capped = 1,
+					    .unplaced = 2, .created = 1795392000, .before = before, .after = before };
+}
+
+static int same_ref(const struct store_appt_ref *a, const struct store_appt_ref *b)
+{
+	return strcmp(a->practitioner, b->practitioner) == 0 && strcmp(a->uid, b->uid) == 0 &&
+	       strcmp(a->rid, b->rid) == 0 && a->start == b->start && a->end == b->end;
+}
+
+static int same_venue(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_place(const struct store_place *a, const struct store_place *b)
+{
+	return a->date == b->date && a->start == b->start && same_venue(a->venue, b->venue);
+}
+
+static int same_totals(const struct store_totals *a, const struct store_totals *b)
+{
+	return a->journeys == b->journeys && a->travel_min == b->travel_min && a->travel_cost == b->travel_cost &&
+	       a->clashes == b->clashes && a->routine_conflicts == b->routine_conflicts &&
+	       a->peak_energy == b->peak_energy && a->unfamiliar_max == b->unfamiliar_max && a->placed == b->placed;
+}
+
+/* Load id and compare every field with want; created is checked apart. */
+static void round_trip(struct store *s, const struct store_proposal *want, int64_t created, const char *what)
+{
+	struct diag d;
+	diag_init(&d);
+	struct store_proposal *got = NULL;
+	int rc = store_load_proposal(s, want->id, &got, &d);
+	if (!ok(rc == 1 && got, "%s: %s is stored", what, want->id)) {
+		diag_release(&d);
+		return;
+	}
+	ok(strcmp(got->id, want->id) == 0 && strcmp(got->person, want->person) == 0 &&
+	   got->from_date == want->from_date && got->to_date == want->to_date && got->kind == want->kind &&
+	   got->rank == want->rank && got->ladder == want->ladder && got->objective == want->objective &&
+	   got->gap == want->gap && got->proven == want->proven && got->capped == want->capped &&
+	   got->unplaced == want->unplaced,
+	   "%s: %s: id, person, horizon, kind, rank, ladder, objective, status read back", what, want->id);
+	is_int(got->created, created, "%s: %s: created", what, want->id);
+	ok(same_totals(&got->before, &want->before) && same_totals(&got->after, &want->after),
+	   "%s: %s: before and after totals read back", what, want->id);
+	is_int(got->n_changes, want->n_changes, "%s: %s: number of changes", what, want->id);
+	int all = got->n_changes == want->n_changes;
+	for (size_t c = 0; all && c < got->n_changes; c++) {
+		const struct store_change *g = &got->changes[c], *w = &want->changes[c];
+		all = same_ref(&g->appt, &w->appt) && same_place(&g->from, &w->from) &&
+		      same_place(&g->to, &w->to) && g->kind == w->kind && g->n_with == w->n_with &&
+		      strcmp(g->reason, w->reason) == 0;
+		for (size_t k = 0; all && k < g->n_with; k++)
+			all = same_ref(&g->with[k], &w->with[k]);
+		if (!all)
+			tap_note("change %zu differs", c + 1);
+	}
+	ok(all, "%s: %s: every change read back in order, with its partners", what, want->id);
+	store_proposal_free(got);
+	is_int(d.n, 0, "%s: no diagnostics", what);
+	diag_release(&d);
+}
+
+static void test_round_trip(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
+	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
+	is_int(STORE_SCHEMA_VERSION, 3, "STORE_SCHEMA_VERSION is 3");
+	fixture();
+	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
+	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
+	is_int(raw_int("SELECT count(*) FROM changes WHERE proposal_id = 'p-000000000001' AND seq BETWEEN 1 AND 3"), 3,
+	       "changes are numbered from 1 in printed order");
+	is_int(raw_int("SELECT count(*) FROM proposals WHERE horizon_from = '2026-11-23' AND horizon_to = '2026-11-29'"
+		       " AND created_at = 1795392000"), 3, "horizon stored as local dates, created_at as given");
+	is_int(raw_int("SELECT count(*) FROM changes WHERE to_venue IS NULL"), 2, "an unknown venue is NULL");
+	for (size_t i = 0; i < 3; i++)
+		round_trip(s, &props[i], 1795392000, "round trip");
+	struct store_proposal *none = (struct store_proposal *)&props[0];
+	int rc = store_load_proposal(s, "p-ffffffffffff", &none, &d);
+	ok(rc == 0 && !none, "an unknown id: 0 and NULL");
+	ok(store_save_proposals(s, props, 0, &d) == 0, "saving nothing is a no-op");
+	store_proposal_free(NULL);
+	is_int(d.n, 0, "no diagnostics");
+	store_close(s);
+	diag_release(&d);
+}
+
+static void test_resave(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+	fixture();
+	/* the same run again, later: nothing duplicated, created kept */
+	for (size_t i = 0; i < 3; i++)
+		props[i].created = 1795478400;
+	ok(store_save_proposals(s, props, 3, &d) == 0, "re-save the same proposals");
+	is_str(counts(), "3/4/1", "re-save: no row duplicated");
+	round_trip(s, &props[0], 1795392000, "re-save");
+
+	/* the same id with fewer changes and new values: replaced */
+	props[0].n_changes = 1;
+	props[0].objective = 4000.25;
+	props[0].ladder = -1;
+	changes_a[0].reason = "a new reason";
+	changes_a[0].to.venue = "cdc";
+	ok(store_save_proposals(s, props, 1, &d) == 0, "re-save one proposal with one change");
+	is_str(counts(), "3/2/0", "re-save: the dropped changes and their partners are gone");
+	round_trip(s, &props[0], 1795392000, "replaced");
+	fixture();
+	ok(store_save_proposals(s, props, 1, &d) == 0, "re-save it as it was");
+	is_str(counts(), "3/4/1", "re-save: changes and partners back");
+	is_int(d.n, 0, "no diagnostics");
+	store_close(s);
+	diag_release(&d);
+}
+
+static void test_rollback(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+	fixture();
+
+	/* a fault in the middle of the transaction, after rows were written */
+	ok(raw_exec("CREATE TRIGGER fault BEFORE INSERT ON changes WHEN NEW.uid = 'boom@test'"
+		    " BEGIN SELECT RAISE(ABORT, 'injected fault'); END;") == 0, "install a failing trigger");
+	struct store_change bad = changes_a[0];
+	bad.appt.uid = "boom@test";
+	struct store_proposal v[3] = { props[0], props[1], props[2] };
+	v[0].objective = 1;                 /* would replace p-...1 */
+	v[1].id = "p-000000000004";         /* would be new */
+	v[2].id = "p-000000000005";
+	v[2].changes = &bad;
+	v[2].n_changes = 1;
+	int rc = store_save_proposals(s, v, 3, &d);
+	ok(rc == -1, "a failing insert: -1");
+	ok(d.n == 1 && d.v[0].code == D_STORE_SQL && strstr(d.v[0].msg, "injected fault"),
+	   "reported as D_STORE_SQL with SQLite's message (%s)", d.n ? d.v[0].msg : "none");
+	is_int(diag_exit_status(&d), DV_EXIT_STORE, "exit class STORE (74)");
+	is_str(counts(), "3/4/1", "rolled back: the same rows as before");
+	is_int(raw_int("SELECT count(*) FROM proposals WHERE id IN ('p-000000000004', 'p-000000000005')"), 0,
+	       "rolled back: no new proposal");
+	round_trip(s, &props[0], 1795392000, "after rollback");
+	ok(raw_exec("DROP TRIGGER fault") == 0, "remove the trigger");
+	diag_release(&d);
+
+	/* the store is usable after a rollback */
+	diag_init(&d);
+	ok(store_save_proposals(s, props, 3, &d) == 0, "save works again after the rollback");
+
+	/* ids must be distinct: refused before anything is written */
+	struct store_proposal twice[2] = { props[1], props[1] };
+	twice[1].objective = 99;
+	rc = store_save_proposals(s, twice, 2, &d);
+	ok(rc == -1 && d.n == 1 && d.v[0].code == D_INTERNAL, "the same id twice in one call: D_INTERNAL");
+	is_str(counts(), "3/4/1", "the same id twice: nothing written");
+	store_close(s);
+	diag_release(&d);
+}
+
+static void test_migration(void)
+{
+	/* a version-2 database: the proposal tables are added, the rest kept */
+	ok(raw_exec("DROP TABLE joint_partners; DROP TABLE changes; DROP TABLE proposals;"
+		    "INSERT INTO feed (source, content_sha256, win_from, win_to, zone, imported_at)"
+		    " VALUES ('kept', 'x', 0, 1, 'UTC', 0);"
+		    "PRAGMA user_version = 2;") == 0, "make a version-2 database");
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	ok(store_open(&s, db, 0, &d) == 0, "store_open migrates it");
+	is_int(raw_int("PRAGMA user_version"), 3, "migrated to version 3");
+	is_int(raw_int("SELECT count(*) FROM feed WHERE source = 'kept'"), 1, "migration keeps the feeds");
+	fixture();
+	ok(store_save_proposals(s, props, 3, &d) == 0, "save after the migration");
+	is_str(counts(), "3/4/1", "the rows are there");
+	is_int(raw_int("PRAGMA foreign_key_check"), -1, "no foreign key violations");
+	struct stat st;
+	ok(stat(db, &st) == 0 && (st.st_mode & 07777) == 0600, "the database stays mode 0600");
+	store_close(s);
+	diag_release(&d);
+
+	/* deleting a proposal takes its changes and partners (ON DELETE CASCADE) */
+	ok(raw_exec("PRAGMA foreign_keys = ON; DELETE FROM proposals WHERE id = 'p-000000000001'") == 0,
+	   "delete a proposal");
+	is_str(counts(), "2/1/0", "its changes and partners went with it");
+}
+
+static void cleanup(void)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_note("could not remove %s", dir);
+}
+
+int main(void)
+{
+	umask(022);
+	if (!mkdtemp(dir)) {
+		puts("Bail out! mkdtemp failed");
+		return 1;
+	}
+	snprintf(db, sizeof db, "%s/t.db", dir);
+	test_round_trip();
+	test_resave();
+	test_rollback();
+	test_migration();
+	cleanup();
+	return tap_done();
+}
