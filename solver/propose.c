@@ -128,6 +128,8 @@ void sv_result_release(struct sv_result *r)
 		proposal_release(&r->ladder[i]);
 	free(r->props);
 	free(r->ladder);
+	if (r->has_baseline)
+		proposal_release(&r->baseline);
 	totals_release(&r->before);
 	instance_release(&r->in);
 	memset(r, 0, sizeof *r);
@@ -593,6 +595,41 @@ oom:
 	return -1;
 }
 
+/* The greedy baseline: the plan a keyworker might reach by hand. */
+static int baseline(struct sv_result *r, struct diag *d)
+{
+	struct sv_proposal *x = &r->baseline;
+	struct week mv;
+	struct problems after = { 0 };
+	memset(x, 0, sizeof *x);
+	if (sv_greedy(&r->in, &x->plan, d) < 0)
+		return -1;
+	r->has_baseline = 1;
+	if (plan_week(&r->in, &x->plan, &mv, d) < 0)
+		return -1;
+	int rc = check_week(&mv, &after, d);
+	if (rc == 0)
+		rc = totals_of(&mv, &after, &x->after);
+	x->objective = sv_objective(&r->in, &x->plan, &mv);
+	problems_release(&after);
+	week_release(&mv);
+	size_t cap = 0;
+	for (size_t i = 0; rc == 0 && i < r->in.n; i++) {
+		const struct placement *pl = &x->plan.at[i], *cur = &r->in.a[i].current;
+		if (pl->day < 0) {
+			struct sv_unplaced *u = BUF_PUSH(x->unplaced, x->n_unplaced, cap);
+			if (!u) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+				return -1;
+			}
+			u->appt = i;
+			u->reason[0] = 0;
+		} else if (pl->day != cur->day || pl->start != cur->start || pl->venue != cur->venue) {
+			x->after.changes++;
+		}
+	}
+	return rc;
+}
 
 int solve_propose(const struct week *w, const struct sv_options *o, struct sv_result *r,
 		  struct diag *d)
@@ -676,6 +713,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		if (rcx < 0)
 			goto out;
 	}
+	if (o->baseline && baseline(r, d) < 0)
+		goto out;
 	rc = 0;
 	goto out;
 oom:

@@ -127,6 +127,7 @@ struct sv_options {
 	double time_limit;        /* seconds per master solve: a safety cap */
 	const char *write_lp;     /* the master, CPLEX LP format */
 	const char *write_compact_lp; /* the compact model of the instance, CPLEX LP */
+	int baseline;             /* also plan the week greedily (sv_greedy), for comparison */
 };
 
 struct sv_result {
@@ -137,6 +138,11 @@ struct sv_result {
 	struct sv_proposal *ladder;  /* ladder[m - 1]: at most m changes */
 	size_t n_ladder;
 	size_t columns, labels;
+	/* With sv_options.baseline: the greedy plan, with its objective (by
+	 * sv_objective), totals and unplaced appointments (no reasons, no
+	 * changes listed); rank 0, not proven. has_baseline says it is there. */
+	int has_baseline;
+	struct sv_proposal baseline;
 };
 
 /*

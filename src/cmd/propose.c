@@ -12,7 +12,7 @@ static void help(FILE *fp)
 {
 	fputs("usage: dovetail propose PROFILE [--from DATE --to DATE] [-k N] [--max-changes M]\n"
 	      "                        [--no-ladder] [--time-limit SEC] [--write-lp FILE]\n"
-	      "                        [--write-compact-lp FILE] [--json]\n\n"
+	      "                        [--write-compact-lp FILE] [--baseline] [--json]\n\n"
 	      "Import the feeds the profile names, then solve the person's horizon exactly:\n"
 	      "day plans by dynamic programming, one per day chosen by a GLPK master, so that\n"
 	      "every appointment happens once, no session clashes, routines are kept and the\n"
@@ -27,6 +27,8 @@ static void help(FILE *fp)
 	      "                          0, 1, 2 ... changes)\n"
 	      "  --time-limit SEC        safety cap per solve (default 60); a result reached\n"
 	      "                          under it says it is not proven and gives its gap\n"
+	      "  --baseline              also plan the week greedily, one appointment at a time\n"
+	      "                          (as by hand), and show its totals for comparison\n"
 	      "  --write-lp FILE         write the master MIP (CPLEX LP format)\n"
 	      "  --write-compact-lp FILE write the compact time-indexed MIP of the same\n"
 	      "                          instance (CPLEX LP), for another solver to cross-check\n"
@@ -120,6 +122,15 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 			cli_put_safe(stdout, x->unplaced[u].reason);
 			putchar('\n');
 		}
+	}
+	if (r->has_baseline) {
+		const struct sv_proposal *x = &r->baseline;
+		printf("\ngreedy baseline (one appointment at a time, as by hand): objective %.4f\n  ",
+		       x->objective);
+		totals_text(&x->after, x->after.changes);
+		if (x->n_unplaced)
+			printf(", %zu unplaced", x->n_unplaced);
+		printf("\n");
 	}
 	if (r->n_ladder) {
 		printf("\nchange ladder (the best plan for at most N changes):\n");
@@ -245,7 +256,15 @@ static void print_json(const struct cli_week *cw, const struct sv_result *r)
 		printf("%s\n    ", k ? "," : "");
 		json_proposal(cw, r, &r->ladder[k], 1);
 	}
-	printf("%s]\n}\n", r->n_ladder ? "\n  " : "");
+	printf("%s]", r->n_ladder ? "\n  " : "");
+	if (r->has_baseline) {
+		const struct sv_proposal *x = &r->baseline;
+		printf(",\n  \"baseline\": {\"method\": \"greedy\", \"objective\": %.4f, \"unplaced\": %zu,\n"
+		       "    \"after\": ", x->objective, x->n_unplaced);
+		json_totals(&cw->week, &x->after, x->after.changes);
+		printf("}");
+	}
+	printf("\n}\n");
 }
 
 /* ---- keeping the proposals (store_save_proposals) ------------------------ */
@@ -382,6 +401,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ "to", required_argument, NULL, 'T' },
 		{ "max-changes", required_argument, NULL, 'm' },
 		{ "no-ladder", no_argument, NULL, 'L' },
+		{ "baseline", no_argument, NULL, 'B' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "write-lp", required_argument, NULL, 'w' },
 		{ "write-compact-lp", required_argument, NULL, 'W' },
@@ -412,6 +432,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 			break;
 		case 'w': o.write_lp = optarg; break;
 		case 'W': o.write_compact_lp = optarg; break;
+		case 'B': o.baseline = 1; break;
 		case 'j': json = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;

@@ -1,9 +1,11 @@
 #!/bin/sh
-# t-compact.sh: `propose --write-compact-lp` against an independent solver:
+# t-compact.sh: the optimiser against alternatives. `propose --write-compact-lp`
+# against an independent solver:
 # CBC (coinor-cbc) solves the compact time-indexed model of each instance,
 # and its optimum must equal the objective of dovetail's proven optimum
 # (the decomposition: day plans and the GLPK master). The instances are the
-# example families and generated ones (tools/gen-family.py).
+# example families and generated ones (tools/gen-family.py). And
+# `--baseline`, the greedy plan, is never better than the optimum.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v cbc >/dev/null 2>&1; then
@@ -16,7 +18,7 @@ same() {
 	name=$1
 	profile=$2
 	shift 2
-	"$DOVETAIL" --db "$TMP/$name.db" propose --json -k 1 --no-ladder \
+	"$DOVETAIL" --db "$TMP/$name.db" propose --json -k 1 --no-ladder --baseline \
 		--write-compact-lp "$TMP/$name.lp" "$@" "$profile" >"$TMP/$name.json" 2>"$TMP/$name.err"
 	rc=$?
 	check "$name: propose exits 0 or 2 (got $rc)" [ "$rc" -eq 0 -o "$rc" -eq 2 ]
@@ -25,6 +27,12 @@ p = json.load(open(sys.argv[1]))["proposals"][0]
 assert p["proven_optimal"] and p["gap"] == 0
 print(p["objective"])' "$TMP/$name.json")
 	check "$name: dovetail's optimum is proven" [ -n "$ours" ]
+	# (greedy knows no bound on changes: compare only unbounded runs)
+	[ $# -gt 0 ] || check "$name: the greedy baseline is no better than the optimum" python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+b, p = d["baseline"], d["proposals"][0]
+assert b["method"] == "greedy" and b["objective"] >= p["objective"] - 1e-6, (b["objective"], p["objective"])
+assert b["after"]["appointments"] + b["unplaced"] == d["appointments"]' "$TMP/$name.json"
 	cbc "$TMP/$name.lp" -sec 300 -solve -quit >"$TMP/$name.cbc" 2>&1
 	theirs=$(sed -n 's/^Objective value: *//p' "$TMP/$name.cbc")
 	check "$name: CBC proves an optimum of the compact model" grep -q '^Result - Optimal solution found' "$TMP/$name.cbc"
