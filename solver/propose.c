@@ -135,17 +135,27 @@ void sv_result_release(struct sv_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Append to a bounded string; truncation is intended. */
+/* Append to a bounded string. What does not fit is left out whole, and the
+ * string then ends with an ellipsis (when even that fits), so a reason is
+ * never cut mid-word. */
 static void cat(char *s, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void cat(char *s, size_t sz, const char *fmt, ...)
 {
+	static const char more[] = " ...";
 	size_t n = strlen(s);
-	if (n + 1 >= sz)
-		return;
+	if (n >= sizeof more - 1 && !strcmp(s + n - (sizeof more - 1), more))
+		return;   /* already full */
+	char buf[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s + n, sz - n, fmt, ap);
+	int k = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	if (k >= 0 && (size_t)k < sizeof buf && n + (size_t)k + sizeof more <= sz) {
+		memcpy(s + n, buf, (size_t)k + 1);
+		return;
+	}
+	if (n + sizeof more <= sz)
+		memcpy(s + n, more, sizeof more);
 }
 
 static const char *const wdname[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
