@@ -152,6 +152,10 @@ static int build_items(struct sv_day *c)
 			x->start = sa->cand[k].start;
 			x->venue = sa->cand[k].venue;
 			x->v = x->venue < 0 ? p->home : x->venue;
+			x->back = sv_travel0(p, x->v, p->home);
+			x->there = sv_travel0(p, p->home, x->v);
+			x->back_cost = profile_travel_cost(p, x->v, p->home);
+			x->there_cost = profile_travel_cost(p, p->home, x->v);
 			add_member(c, x, i, k);
 		}
 	}
@@ -227,6 +231,7 @@ static double energy_of(const struct profile *p, const struct label *l)
 
 struct leg {
 	int from, to, dep, arr;
+	double money;
 };
 
 /*
@@ -251,10 +256,10 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 	out->next = -1;
 	out->dead = 0;
 	if (at != home) {
-		int back = sv_travel0(p, at, home);
-		int there = !q || q->v == home ? 0 : sv_travel0(p, home, q->v);
+		int back = pi->back;
+		int there = !q || q->v == home ? 0 : q->there;
 		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
-			legs[nl++] = (struct leg){ at, home, free_from, free_from + back };
+			legs[nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
 			out->time_out += free_from + back - out->depart;
 			out->depart = -1;
 			at = home;
@@ -267,14 +272,15 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 	}
 	if (q) {
 		if (at == home && q->v != home) {
-			int t = sv_travel0(p, home, q->v);
+			int t = q->there;
 			out->depart = q->start - t;
 			out->journeys++;
-			legs[nl++] = (struct leg){ home, q->v, q->start - t, q->start };
+			legs[nl++] = (struct leg){ home, q->v, q->start - t, q->start, q->there_cost };
 			home_to = q->start - t;
 		} else if (at != q->v) {
 			int t = sv_travel0(p, at, q->v);
-			legs[nl++] = (struct leg){ at, q->v, free_from, free_from + t };
+			legs[nl++] = (struct leg){ at, q->v, free_from, free_from + t,
+						   profile_travel_cost(p, at, q->v) };
 		} else if (at == home) {
 			home_to = q->start;
 		}
@@ -293,7 +299,7 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 		out->cost += wt->travel_minutes * (legs[k].arr - legs[k].dep);
 	}
 	for (int k = 0; k < nl; k++) {
-		double money = profile_travel_cost(p, legs[k].from, legs[k].to);
+		double money = legs[k].money;
 		out->travel_cost += money;
 		out->cost += wt->travel_money * money;
 	}
@@ -304,7 +310,7 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 	if (p->max_time_out >= 0) {
 		int lower = out->time_out;
 		if (out->depart >= 0 && q)
-			lower += q->end + sv_travel0(p, q->v, home) - out->depart;
+			lower += q->end + q->back - out->depart;
 		if (lower > p->max_time_out)
 			return 0;
 	}
@@ -513,7 +519,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
 		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start; pj++) {
 			const struct sv_item *pi = &c->s.it[pj];
-			if (pi->mask & q->mask)
+			if (c->head[pj] < 0 || (pi->mask & q->mask))
 				continue;
 			int gap = q->start - pi->end;
 			if (p->min_rest > 0 && gap < p->min_rest)
@@ -527,7 +533,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 					continue;
 				if (max_n >= 0 && popcount64(L->mask | q->mask) > max_n)
 					continue;
-				if (p->max_unfam_day >= 0 && sv_people(p, L->pracs | q->pracs) > p->max_unfam_day)
+				if (p->max_unfam_day >= 0 && (q->pracs & ~L->pracs) &&
+				    sv_people(p, L->pracs | q->pracs) > p->max_unfam_day)
 					continue;
 				if (!step(c, L, q, &x))
 					continue;

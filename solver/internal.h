@@ -49,6 +49,8 @@ struct sv_item {
 	int start, end;           /* local minutes */
 	int venue;                /* venue index, -1 unknown */
 	int v;                    /* where the person is: unknown counts as home */
+	int back, there;          /* travel minutes from v home, and from home to v */
+	double back_cost, there_cost;
 	int n;
 	int appt[DG_MAX_JOINT], cand[DG_MAX_JOINT];
 	uint64_t mask, pracs;

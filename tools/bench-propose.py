@@ -149,7 +149,7 @@ def main():
             "-" if r["cbc_obj"] is None else "%.2f" % r["cbc_obj"],
             "-" if r["cbc_s"] is None else "%.2f%s" % (r["cbc_s"], "" if r["cbc_status"] == "optimal" else " (" + r["cbc_status"] + ")"),
             "yes" if eq else "NO" if r["cbc_status"] == "optimal" else "-",
-            "-" if ratio is None else "%.0fx" % ratio,
+            "-" if ratio is None else "%s%.0fx" % ("" if r["cbc_status"] == "optimal" else ">=", ratio),
             r["journeys"], r["g_journeys"], r["travel"], r["g_travel"], r["placed"], r["g_placed"]))
     wk1 = [r for r in rows if r["weeks"] == 1]
     wk4 = [r for r in rows if r["weeks"] == 4]
