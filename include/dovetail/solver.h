@@ -62,12 +62,15 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 
 /*
  * Check a plan independently of the solver: every appointment is placed
- * once, at one of its candidates; and, with the appointments there, the
+ * once, at one of its candidates, or explicitly left out (day -1: a
+ * partial plan, whose unplaced appointments the caller reports with their
+ * reasons); and, with the placed appointments there, the
  * week has no overlap, double-booking, infeasible travel, broken routine,
  * appointment outside the day or on a day kept free, and no day or week
  * over the energy, time-out, appointment, rest or unfamiliar-people limits.
- * Violations are appended to out (as problems of the moved week; an
- * unplaced or misplaced appointment is reported in d as D_PLAN_INVALID).
+ * Violations are appended to out (as problems of the moved week; a plan of
+ * the wrong size or an appointment placed where none of its candidates is
+ * is reported in d as D_PLAN_INVALID).
  * Returns 1 when the plan keeps every invariant, 0 when not, -1 on error.
  */
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
