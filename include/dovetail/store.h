@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -183,5 +183,39 @@ int store_save_proposals(struct store *s, const struct store_proposal *v, size_t
 int store_load_proposal(struct store *s, const char *id, struct store_proposal **out,
 			struct diag *d);
 void store_proposal_free(struct store_proposal *p);   /* NULL-safe */
+
+/* ---- decisions (accept, reject) ------------------------------------------- */
+
+/* One decision on one change of a proposal, as stored. */
+struct store_decision {
+	int64_t id;               /* in the order they were made */
+	const char *proposal, *person;
+	int seq;                  /* the change: proposal-seq */
+	int accept;               /* 1 accept, 0 reject */
+	struct store_appt_ref appt;   /* the appointment, as its feed has it */
+	struct store_place to;    /* where the change put it */
+	const char *who, *note;   /* note may be NULL */
+	int64_t at;               /* UTC seconds (--now) */
+};
+
+/*
+ * Record decision `accept` (1) or reject (0) on changes seqs[0..n) of
+ * proposal `proposal` (n 0: every change of it), by `who` at `at`, with an
+ * optional note, as one transaction. A change that depends on another (the
+ * other part of a joint session) is decided with it: the set is closed
+ * over joint partners first, and *n_decided says how many changes were
+ * decided in all. An unknown proposal or change is D_UNKNOWN_ID and writes
+ * nothing. Returns 0, or -1 with d filled (nothing written).
+ */
+int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, int accept,
+		 const char *who, int64_t at, const char *note, size_t *n_decided,
+		 struct diag *d);
+
+/* Call fn for each decision (of person, or all when NULL) in the order they
+ * were made; the strings live until fn returns. Stops when fn returns non-zero.
+ * Returns 0 or -1 with d filled. */
+int store_each_decision(struct store *s, const char *person,
+			int (*fn)(const struct store_decision *, void *), void *arg,
+			struct diag *d);
 
 #endif

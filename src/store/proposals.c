@@ -245,8 +245,7 @@ static char *dup_col(sqlite3_stmt *q, int i, int *oom)
 	return c;
 }
 
-/* A stored YYYY-MM-DD as days since the epoch; -1 when it is not one. */
-static int col_date(sqlite3_stmt *q, int i, int64_t *out)
+int store_col_date(sqlite3_stmt *q, int i, int64_t *out)
 {
 	const char *t = (const char *)sqlite3_column_text(q, i);
 	int64_t sec;
@@ -350,7 +349,7 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 		if (sqlite3_column_int64(q, 0) != (int64_t)p->n_changes)
 			bad = 1;
 		col_ref(q, 1, &ch->appt, &oom);
-		if (col_date(q, 6, &ch->from.date) < 0 || col_date(q, 9, &ch->to.date) < 0)
+		if (store_col_date(q, 6, &ch->from.date) < 0 || store_col_date(q, 9, &ch->to.date) < 0)
 			bad = 1;
 		ch->from.start = sqlite3_column_int(q, 7);
 		ch->from.venue = dup_col(q, 8, &oom);
@@ -417,7 +416,7 @@ static int load(struct store *s, const char *id, struct store_proposal **out, st
 		p->id = strdup(id);
 		oom = !p->id;
 		p->person = dup_col(q, 0, &oom);
-		bad = col_date(q, 1, &p->from_date) < 0 || col_date(q, 2, &p->to_date) < 0;
+		bad = store_col_date(q, 1, &p->from_date) < 0 || store_col_date(q, 2, &p->to_date) < 0;
 		const char *kind = (const char *)sqlite3_column_text(q, 3);
 		p->kind = kind && strcmp(kind, "ladder") == 0 ? STORE_LADDER : STORE_RANKED;
 		p->rank = sqlite3_column_int(q, 4);

@@ -127,6 +127,32 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (proposal_id, seq, n),"
 	"  FOREIGN KEY (proposal_id, seq) REFERENCES changes(proposal_id, seq) ON DELETE CASCADE"
 	");",
+	/* 3 -> 4: decisions on changes (who, when, a note). Each row is whole on
+	 * its own (the appointment and where the change put it), so that it
+	 * outlives the proposal; rows are never changed or deleted. */
+	"CREATE TABLE decisions ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  proposal_id TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  verdict TEXT NOT NULL CHECK (verdict IN ('accept', 'reject')),"
+	"  person TEXT NOT NULL,"
+	"  practitioner TEXT NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  to_date TEXT NOT NULL,"
+	"  to_minute INTEGER NOT NULL,"
+	"  to_venue TEXT,"
+	"  who TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL,"
+	"  note TEXT"
+	");"
+	"CREATE INDEX decisions_person ON decisions (person, id);"
+	"CREATE TRIGGER decisions_never_deleted BEFORE DELETE ON decisions"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are never deleted'); END;"
+	"CREATE TRIGGER decisions_never_changed BEFORE UPDATE ON decisions"
+	" BEGIN SELECT RAISE(ABORT, 'decisions are never changed'); END;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

@@ -13,4 +13,8 @@ struct store {
 /* Report the connection's last error as D_STORE_SQL; returns -1. */
 int store_sql_error(struct store *s, struct diag *d);
 
+/* Column i, a stored YYYY-MM-DD, as days since the epoch in *out;
+ * returns 0, or -1 when it is not one. */
+int store_col_date(sqlite3_stmt *q, int i, int64_t *out);
+
 #endif

@@ -166,7 +166,7 @@ static void test_round_trip(void)
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
 	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
-	is_int(STORE_SCHEMA_VERSION, 3, "STORE_SCHEMA_VERSION is 3");
+	is_int(STORE_SCHEMA_VERSION, 4, "STORE_SCHEMA_VERSION is 4");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
 	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
@@ -265,8 +265,9 @@ static void test_rollback(void)
 
 static void test_migration(void)
 {
-	/* a version-2 database: the proposal tables are added, the rest kept */
-	ok(raw_exec("DROP TABLE joint_partners; DROP TABLE changes; DROP TABLE proposals;"
+	/* a version-2 database: the proposal and decision tables are added,
+	 * the rest kept */
+	ok(raw_exec("DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes; DROP TABLE proposals;"
 		    "INSERT INTO feed (source, content_sha256, win_from, win_to, zone, imported_at)"
 		    " VALUES ('kept', 'x', 0, 1, 'UTC', 0);"
 		    "PRAGMA user_version = 2;") == 0, "make a version-2 database");
@@ -274,7 +275,7 @@ static void test_migration(void)
 	struct store *s = NULL;
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open migrates it");
-	is_int(raw_int("PRAGMA user_version"), 3, "migrated to version 3");
+	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "migrated to the current version");
 	is_int(raw_int("SELECT count(*) FROM feed WHERE source = 'kept'"), 1, "migration keeps the feeds");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save after the migration");
@@ -289,6 +290,67 @@ static void test_migration(void)
 	ok(raw_exec("PRAGMA foreign_keys = ON; DELETE FROM proposals WHERE id = 'p-000000000001'") == 0,
 	   "delete a proposal");
 	is_str(counts(), "2/1/0", "its changes and partners went with it");
+}
+
+struct seen {
+	char verdicts[16];
+	int seqs[8], n;
+	int note_ok;
+};
+
+static int seen_one(const struct store_decision *x, void *arg)
+{
+	struct seen *v = arg;
+	if (v->n < 8) {
+		v->verdicts[v->n] = x->accept ? 'a' : 'r';
+		v->seqs[v->n] = x->seq;
+	}
+	if (v->n == 0)
+		v->note_ok = x->note && !strcmp(x->note, "both in one visit") && !strcmp(x->who, "kw") &&
+			     x->at == 1795400000 && !strcmp(x->appt.uid, "p1@test") && x->to.date == 20781 &&
+			     x->to.start == 600 && !x->to.venue;
+	v->n++;
+	return 0;
+}
+
+static void test_decisions(void)
+{
+	struct store *s;
+	struct diag d;
+	diag_init(&d);
+	char path[200];
+	snprintf(path, sizeof path, "%.150s/decide.db", dir);
+	ok(store_open(&s, path, 0, &d) == 0, "open a fresh store for decisions");
+	fixture();
+	ok(store_save_proposals(s, props, 3, &d) == 0, "save the proposals to decide on");
+	size_t n = 0;
+	int two = 2, nine = 9;
+	ok(store_decide(s, "p-000000000001", &two, 1, 1, "kw", 1795400000, "both in one visit", &n, &d) == 0,
+	   "accept change 2 (a joint session)");
+	is_int((int)n, 2, "its joint partner, change 1, is accepted with it");
+	ok(store_decide(s, "p-000000000009", &two, 1, 1, "kw", 1795400000, NULL, &n, &d) < 0,
+	   "an unknown proposal is refused");
+	ok(d.n && d.v[d.n - 1].code == D_UNKNOWN_ID, "... as D_UNKNOWN_ID");
+	ok(store_decide(s, "p-000000000001", &nine, 1, 0, "kw", 1795400000, NULL, &n, &d) < 0,
+	   "an unknown change is refused");
+	ok(store_decide(s, "p-000000000001", NULL, 0, 0, "kw", 1795400100, NULL, &n, &d) == 0,
+	   "reject every change of the proposal");
+	is_int((int)n, 3, "all three");
+	struct seen v = { { 0 }, { 0 }, 0, 0 };
+	ok(store_each_decision(s, "P-0417", seen_one, &v, &d) == 0, "list the decisions");
+	is_int(v.n, 5, "five decisions, none from the refused calls");
+	is_str(v.verdicts, "aarrr", "in the order they were made");
+	ok(v.seqs[0] == 1 && v.seqs[1] == 2 && v.seqs[2] == 1 && v.seqs[4] == 3, "each on its change");
+	ok(v.note_ok, "with who, when, the note, the appointment and where it goes");
+	v.n = 0;
+	ok(store_each_decision(s, "P-9999", seen_one, &v, &d) == 0 && v.n == 0, "another person has none");
+	store_close(s);
+	diag_release(&d);
+	snprintf(db, sizeof db, "%s", path);
+	ok(raw_exec("DELETE FROM decisions") != 0, "decisions cannot be deleted");
+	ok(raw_exec("UPDATE decisions SET verdict = 'accept'") != 0, "nor changed");
+	is_int((int)raw_int("SELECT count(*) FROM decisions"), 5, "all five are still there");
+	snprintf(db, sizeof db, "%s/t.db", dir);
 }
 
 static void cleanup(void)
@@ -311,6 +373,7 @@ int main(void)
 	test_resave();
 	test_rollback();
 	test_migration();
+	test_decisions();
 	cleanup();
 	return tap_done();
 }

@@ -1,0 +1,197 @@
+/* decisions.c: record accept and reject decisions on proposed changes (never deleted), and list them. */
+#include "store_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_PROPOSAL[] = "SELECT 1 FROM proposals WHERE id = ?1";
+static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 AND seq = ?2";
+static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
+/* the changes of the same proposal that are joint partners of change ?2 */
+static const char SQL_PARTNERS[] =
+	"SELECT c.seq FROM joint_partners j JOIN changes c ON c.proposal_id = j.proposal_id"
+	" AND c.practitioner = j.practitioner AND c.uid = j.uid AND c.rid = j.rid"
+	" AND c.start_utc = j.start_utc"
+	" WHERE j.proposal_id = ?1 AND j.seq = ?2 ORDER BY c.seq";
+static const char SQL_INSERT[] =
+	"INSERT INTO decisions (proposal_id, seq, verdict, person, practitioner, uid, rid,"
+	" start_utc, end_utc, to_date, to_minute, to_venue, who, decided_at, note)"
+	" SELECT c.proposal_id, c.seq, ?3, p.person, c.practitioner, c.uid, c.rid, c.start_utc,"
+	" c.end_utc, c.to_date, c.to_minute, c.to_venue, ?4, ?5, ?6"
+	" FROM changes c JOIN proposals p ON p.id = c.proposal_id"
+	" WHERE c.proposal_id = ?1 AND c.seq = ?2";
+
+enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q__COUNT };
+
+/* A set of change numbers, small (a proposal changes at most 64 appointments). */
+struct seqset {
+	int v[256];
+	size_t n;
+};
+
+static int has(const struct seqset *s, int x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == x)
+			return 1;
+	return 0;
+}
+
+static void put(struct seqset *s, int x)
+{
+	if (!has(s, x) && s->n < sizeof s->v / sizeof *s->v)
+		s->v[s->n++] = x;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* 1 when the bound query has a row, 0 when not, -1 on error. */
+static int exists(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, int accept,
+		 const char *who, int64_t at, const char *note, size_t *n_decided,
+		 struct diag *d)
+{
+	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
+						   SQL_INSERT };
+	sqlite3_stmt *q[Q__COUNT] = { 0 };
+	struct seqset set = { .n = 0 };
+	int rc = -1, began = 0, sql_failed = 1;
+	*n_decided = 0;
+	for (size_t i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
+			goto fail;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	began = 1;
+	sqlite3_bind_text(q[Q_PROPOSAL], 1, proposal, -1, SQLITE_STATIC);
+	int e = exists(q[Q_PROPOSAL]);
+	if (e < 0)
+		goto fail;
+	if (!e) {
+		diag_add(d, D_UNKNOWN_ID, NULL, 0, 0, "proposal", proposal);
+		sql_failed = 0;
+		goto fail;
+	}
+	if (n == 0) {
+		sqlite3_bind_text(q[Q_ALL], 1, proposal, -1, SQLITE_STATIC);
+		int r;
+		while ((r = sqlite3_step(q[Q_ALL])) == SQLITE_ROW)
+			put(&set, sqlite3_column_int(q[Q_ALL], 0));
+		sqlite3_reset(q[Q_ALL]);
+		if (r != SQLITE_DONE)
+			goto fail;
+	}
+	sqlite3_bind_text(q[Q_CHANGE], 1, proposal, -1, SQLITE_STATIC);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int(q[Q_CHANGE], 2, seqs[i]);
+		if ((e = exists(q[Q_CHANGE])) < 0)
+			goto fail;
+		if (!e) {
+			char id[160];
+			snprintf(id, sizeof id, "%s-%d", proposal, seqs[i]);
+			diag_add(d, D_UNKNOWN_ID, NULL, 0, 0, "change", id);
+			sql_failed = 0;
+			goto fail;
+		}
+		put(&set, seqs[i]);
+	}
+	/* a joint session is decided whole */
+	sqlite3_bind_text(q[Q_PARTNERS], 1, proposal, -1, SQLITE_STATIC);
+	for (size_t i = 0; i < set.n; i++) {
+		sqlite3_bind_int(q[Q_PARTNERS], 2, set.v[i]);
+		int r;
+		while ((r = sqlite3_step(q[Q_PARTNERS])) == SQLITE_ROW)
+			put(&set, sqlite3_column_int(q[Q_PARTNERS], 0));
+		sqlite3_reset(q[Q_PARTNERS]);
+		if (r != SQLITE_DONE)
+			goto fail;
+	}
+	qsort(set.v, set.n, sizeof *set.v, cmp_int);
+	sqlite3_stmt *ins = q[Q_INSERT];
+	for (size_t i = 0; i < set.n; i++) {
+		sqlite3_bind_text(ins, 1, proposal, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 2, set.v[i]);
+		sqlite3_bind_text(ins, 3, accept ? "accept" : "reject", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, who, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 5, at);
+		if (note)
+			sqlite3_bind_text(ins, 6, note, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(ins, 6);
+		int r = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		if (r != SQLITE_DONE)
+			goto fail;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	*n_decided = set.n;
+	rc = 0;
+	goto done;
+fail:
+	if (sql_failed)
+		store_sql_error(s, d);
+	if (began)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	for (size_t i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(q[i]);
+	return rc;
+}
+
+int store_each_decision(struct store *s, const char *person,
+			int (*fn)(const struct store_decision *, void *), void *arg,
+			struct diag *d)
+{
+	static const char sql[] =
+		"SELECT id, proposal_id, seq, verdict, person, practitioner, uid, rid, start_utc,"
+		" end_utc, to_date, to_minute, to_venue, who, decided_at, note FROM decisions"
+		" WHERE ?1 IS NULL OR person = ?1 ORDER BY id";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	if (person)
+		sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_decision x;
+		memset(&x, 0, sizeof x);
+		x.id = sqlite3_column_int64(q, 0);
+		x.proposal = (const char *)sqlite3_column_text(q, 1);
+		x.seq = sqlite3_column_int(q, 2);
+		x.accept = !strcmp((const char *)sqlite3_column_text(q, 3), "accept");
+		x.person = (const char *)sqlite3_column_text(q, 4);
+		x.appt.practitioner = (const char *)sqlite3_column_text(q, 5);
+		x.appt.uid = (const char *)sqlite3_column_text(q, 6);
+		x.appt.rid = (const char *)sqlite3_column_text(q, 7);
+		x.appt.start = sqlite3_column_int64(q, 8);
+		x.appt.end = sqlite3_column_int64(q, 9);
+		if (store_col_date(q, 10, &x.to.date) < 0) {
+			sqlite3_finalize(q);
+			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a decision with a bad date");
+			return -1;
+		}
+		x.to.start = sqlite3_column_int(q, 11);
+		x.to.venue = (const char *)sqlite3_column_text(q, 12);
+		x.who = (const char *)sqlite3_column_text(q, 13);
+		x.at = sqlite3_column_int64(q, 14);
+		x.note = (const char *)sqlite3_column_text(q, 15);
+		if (fn(&x, arg))
+			break;
+	}
+	int ok = r == SQLITE_ROW || r == SQLITE_DONE;
+	sqlite3_finalize(q);
+	return ok ? 0 : store_sql_error(s, d);
+}
