@@ -193,6 +193,12 @@ int cli_week_open(struct app *app, const char *path, const char *from, const cha
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INTERNAL;
 	}
+	/* the decisions in force: accepted changes moved in, rejected ones locked */
+	if (week_apply_decisions(&cw->week, app->store, &app->diag) < 0) {
+		week_release(&cw->week);
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INTERNAL;
+	}
 	for (size_t i = 0; i < p->n_overrides; i++)
 		if (!cw->week.override_used[i])
 			diag_add(&app->diag, D_PROF_OVERRIDE_UNUSED, p->path, p->overrides[i].line,

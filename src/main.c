@@ -13,11 +13,14 @@ static const struct cmd {
 	int flags;
 	const char *summary;
 } commands[] = {
+	{ "accept", cmd_accept, NEEDS_STORE, "accept changes of a proposal (they become current)" },
 	{ "check", cmd_check, NEEDS_STORE, "report every problem of a person's week (a linter)" },
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
+	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
+	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 

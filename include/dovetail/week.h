@@ -94,6 +94,15 @@ void week_release(struct week *w);
  * appointment's day follows its UTC start when that is in the horizon.
  * Returns 0 or -1 (d filled). */
 int week_derive(struct week *w, struct diag *d);
+/*
+ * The week as the person agreed it (issue 5): for each appointment, the last
+ * decision stored for it (matched by practitioner, UID, RECURRENCE-ID and
+ * its start in the feed) is in force. An accepted change moves the
+ * appointment there: that becomes its current placement. A rejected one
+ * locks it where it is (no longer movable), so no proposal moves it again.
+ * Then everything is derived again. Returns 0 or -1 (d filled).
+ */
+int week_apply_decisions(struct week *w, struct store *s, struct diag *d);
 /* A deep copy of src (appointments, busy time, days); free with week_release. */
 int week_copy(struct week *dst, const struct week *src, struct diag *d);
 /* UTC seconds of local minute `minutes` of day index `day`. */

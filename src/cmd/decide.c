@@ -1,0 +1,103 @@
+/* decide.c: `dovetail accept` and `dovetail reject`: the person's decision on proposed changes, recorded for good. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli.h"
+
+#define MAX_CHANGES 64
+
+static void help(FILE *fp, const char *verb)
+{
+	fprintf(fp,
+		"usage: dovetail %s PROPOSAL [CHANGE...] [--by NAME] [--note TEXT]\n\n"
+		"Record that the person (or their keyworker) %ss changes of a proposal that\n"
+		"`dovetail propose` printed: CHANGE is a number (1, 2 ...) or a change id\n"
+		"(PROPOSAL-N); with none, every change of the proposal. The other part of a\n"
+		"joint session is decided with it. Decisions are kept for good (`dovetail\n"
+		"history`); the last one on an appointment is in force: an accepted change\n"
+		"becomes its current placement, a rejected one locks it where it is, and every\n"
+		"later check, week and propose reads the week that way.\n\n"
+		"  --by NAME     who decided (default: $DOVETAIL_USER, else $USER)\n"
+		"  --note TEXT   a note kept with the decision\n\n"
+		"Exit status: 0 ok, 64 usage, 65 no such proposal or change, 74 store.\n",
+		verb, verb);
+}
+
+/* CHANGE as a number: "3", or "PROPOSAL-3". */
+static int change_seq(const char *proposal, const char *arg, int *out)
+{
+	size_t n = strlen(proposal);
+	if (!strncmp(arg, proposal, n) && arg[n] == '-')
+		arg += n + 1;
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < 1 || v > 1000000)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int decide(int argc, char **argv, struct app *app, int accept)
+{
+	const char *verb = accept ? "accept" : "reject";
+	static const struct option opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *by = getenv("DOVETAIL_USER"), *note = NULL;
+	if (!by || !*by)
+		by = getenv("USER");
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b': by = optarg; break;
+		case 'n': note = optarg; break;
+		case 'h': help(stdout, verb); return 0;
+		default: return cli_usage(app, NULL);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(app, accept ? "accept: a proposal id is needed"
+					     : "reject: a proposal id is needed");
+	if (!by || !*by)
+		return cli_usage(app, "who decides? give --by NAME (or set DOVETAIL_USER)");
+	const char *proposal = argv[optind++];
+	int seqs[MAX_CHANGES];
+	size_t n = 0;
+	for (; optind < argc; optind++) {
+		if (n == MAX_CHANGES)
+			return cli_usage(app, "too many changes named at once");
+		if (change_seq(proposal, argv[optind], &seqs[n]) < 0) {
+			diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "change", argv[optind],
+				 "a change number or PROPOSAL-N");
+			return DV_EXIT_USAGE;
+		}
+		n++;
+	}
+	size_t decided = 0;
+	if (store_decide(app->store, proposal, seqs, n, accept, by, app->now, note, &decided,
+			 &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_STORE;
+	}
+	printf("%sed %zu change%s of %s", accept ? "accept" : "reject", decided,
+	       decided == 1 ? "" : "s", proposal);
+	if (n && decided > n)
+		printf(" (with the other parts of their joint sessions)");
+	printf("\n");
+	return 0;
+}
+
+int cmd_accept(int argc, char **argv, struct app *app)
+{
+	return decide(argc, argv, app, 1);
+}
+
+int cmd_reject(int argc, char **argv, struct app *app)
+{
+	return decide(argc, argv, app, 0);
+}
