@@ -21,6 +21,7 @@ static const struct cmd {
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
 	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
+	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 

@@ -184,6 +184,11 @@ int store_load_proposal(struct store *s, const char *id, struct store_proposal *
 			struct diag *d);
 void store_proposal_free(struct store_proposal *p);   /* NULL-safe */
 
+/* The id of the optimum (rank 1) most recently proposed (by its created
+ * time, then the order saved), into id (sz bytes). Returns 1, 0 when no
+ * proposal is stored, or -1 with d filled. */
+int store_latest_proposal(struct store *s, char *id, size_t sz, struct diag *d);
+
 /* ---- decisions (accept, reject) ------------------------------------------- */
 
 /* One decision on one change of a proposal, as stored. */

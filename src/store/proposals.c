@@ -1,6 +1,7 @@
 /* proposals.c: keep the proposals propose printed, as one transaction, and read one back. */
 #include "store_impl.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -452,4 +453,22 @@ int store_load_proposal(struct store *s, const char *id, struct store_proposal *
 	int rc = load(s, id, out, d);
 	sqlite3_exec(s->db, "RELEASE load_proposal", NULL, NULL, NULL);
 	return rc;
+}
+
+int store_latest_proposal(struct store *s, char *id, size_t sz, struct diag *d)
+{
+	static const char sql[] = "SELECT id FROM proposals WHERE kind = 'ranked' AND rank = 1"
+				  " ORDER BY created_at DESC, rowid DESC LIMIT 1";
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	int r = sqlite3_step(q), found = 0;
+	if (r == SQLITE_ROW) {
+		snprintf(id, sz, "%s", (const char *)sqlite3_column_text(q, 0));
+		found = 1;
+	}
+	sqlite3_finalize(q);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_sql_error(s, d);
+	return found;
 }

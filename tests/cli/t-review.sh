@@ -1,0 +1,87 @@
+#!/bin/sh
+# t-review.sh: `dovetail review`, driven through a real pseudo-terminal
+# (python3's pty module): each change is shown with now, after and why; y
+# accepts, n rejects, e takes a note first, q stops; the parts of a joint
+# session are decided together and the prompt says so; every answer is in
+# `dovetail history`.
+. "$(dirname "$0")/lib.sh"
+
+cd "$SRCDIR" || exit 1
+db=$TMP/review.db
+prof=examples/family-cp/profile.yaml
+unset USER DOVETAIL_USER
+
+run --db "$db" review --by keyworker
+check "review before any proposal: exit 65" [ "$rc" -eq 65 ]
+check "... saying there is none" grep -q "no proposal '(none proposed yet)' in the store" "$TMP/stderr"
+run --db "$db" propose --json -k 1 "$prof"
+cp "$TMP/stdout" "$TMP/p.json"
+run --db "$db" review p-000000000000 --by keyworker
+check "review of an unknown proposal: exit 65" [ "$rc" -eq 65 ]
+
+# drive LOG ANSWER...: run review in a pseudo-terminal; before each answer
+# wait for its prompt ("note: " after an e, else the question's "? ")
+drive() {
+	python3 - "$DOVETAIL" "$db" "$@" <<'PY' >"$TMP/pty.out" 2>&1
+import os, pty, select, sys, time
+dovetail, db, log = sys.argv[1:4]
+answers = sys.argv[4:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(dovetail, [dovetail, "--db", db, "review", "--by", "keyworker"])
+out = b""
+def pump(timeout):
+    global out
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return False
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        return None
+    if not chunk:
+        return None
+    out += chunk
+    return True
+def wait_for(token, timeout=20):
+    end = time.time() + timeout
+    while not out.endswith(token) and time.time() < end:
+        if pump(0.2) is None:
+            return False
+    return out.endswith(token)
+prev = ""
+for a in answers:
+    if not wait_for(b"note: " if prev == "e" else b"]? "):
+        break
+    os.write(fd, a.encode() + b"\n")
+    prev = a
+while pump(5):
+    pass
+_, status = os.waitpid(pid, 0)
+open(log, "wb").write(out.replace(b"\r", b""))
+print("exit", os.WEXITSTATUS(status))
+PY
+}
+drive "$TMP/session" "?" e "not on Mondays, please" n s y
+check "review in a pty exits 0" grep -q "^exit 0" "$TMP/pty.out"
+check "it shows now, after and why" sh -c "grep -q '^  now: ' '$TMP/session' && grep -q '^  after: ' '$TMP/session' && grep -q '^  why: ' '$TMP/session'"
+check "it asks y/n/e/s/q/?" grep -q "accept this change \[y,n,e,s,q,?\]? " "$TMP/session"
+check "? lists the keys" grep -q "^e - write a note, then decide" "$TMP/session"
+check "e asks for a note" grep -q "note: " "$TMP/session"
+check "a joint session's parts are decided together, and it says so" grep -q "decided together with .*: one joint session" "$TMP/session"
+check "it sums up" grep -q "^recorded: 2 accepted, 1 rejected" "$TMP/session"
+run --db "$db" history --json
+cp "$TMP/stdout" "$TMP/h.json"
+check "history holds the answers: a rejection with its note, then an accepted joint session" python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))["decisions"]
+assert [x["verdict"] for x in v] == ["reject", "accept", "accept"], v
+assert v[0]["note"] == "not on Mondays, please" and v[0]["who"] == "keyworker", v[0]
+assert v[1]["note"] is None and v[1]["change"] != v[2]["change"], v' "$TMP/h.json"
+check "the skipped change was not decided" python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))["decisions"]
+assert not any(x["change"].endswith("-2") for x in v), v' "$TMP/h.json"
+drive "$TMP/session2" q
+check "a second review asks only what is undecided" grep -q "^3 already decided" "$TMP/session2"
+check "... starting at the skipped change" grep -q "^(2/4) " "$TMP/session2"
+check "q stops at once, deciding nothing" grep -q "^recorded: 0 accepted, 0 rejected" "$TMP/session2"
+done_testing
