@@ -209,8 +209,10 @@ struct store_decision {
  * optional note, as one transaction. A change that depends on another (the
  * other part of a joint session) is decided with it: the set is closed
  * over joint partners first, and *n_decided says how many changes were
- * decided in all. An unknown proposal or change is D_UNKNOWN_ID and writes
- * nothing. Returns 0, or -1 with d filled (nothing written).
+ * decided in all. An unknown proposal or change is D_UNKNOWN_ID, and a
+ * superseded proposal (a later save of proposals for the person, or a
+ * decision on another of their proposals since this one was saved) is
+ * D_SUPERSEDED; both write nothing. Returns 0, or -1 with d filled (nothing written).
  */
 int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, int accept,
 		 const char *who, int64_t at, const char *note, size_t *n_decided,

@@ -5,7 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char SQL_PROPOSAL[] = "SELECT 1 FROM proposals WHERE id = ?1";
+/* 1 when the proposal is superseded: a later propose run for the person,
+ * or a decision on another proposal since it was proposed */
+static const char SQL_PROPOSAL[] =
+	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person)"
+	" OR EXISTS (SELECT 1 FROM decisions d WHERE d.person = p.person"
+	"   AND d.id > p.decisions_seen AND d.proposal_id != p.id)"
+	" FROM proposals p WHERE p.id = ?1";
 static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 AND seq = ?2";
 static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
 /* the changes of the same proposal that are joint partners of change ?2 */
@@ -75,14 +81,21 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		goto fail;
 	began = 1;
 	sqlite3_bind_text(q[Q_PROPOSAL], 1, proposal, -1, SQLITE_STATIC);
-	int e = exists(q[Q_PROPOSAL]);
-	if (e < 0)
-		goto fail;
-	if (!e) {
+	int r0 = sqlite3_step(q[Q_PROPOSAL]);
+	if (r0 == SQLITE_DONE) {
 		diag_add(d, D_UNKNOWN_ID, NULL, 0, 0, "proposal", proposal);
 		sql_failed = 0;
 		goto fail;
 	}
+	if (r0 != SQLITE_ROW)
+		goto fail;
+	if (sqlite3_column_int(q[Q_PROPOSAL], 0)) {
+		diag_add(d, D_SUPERSEDED, NULL, 0, 0, proposal);
+		sql_failed = 0;
+		goto fail;
+	}
+	sqlite3_reset(q[Q_PROPOSAL]);
+	int e;
 	if (n == 0) {
 		sqlite3_bind_text(q[Q_ALL], 1, proposal, -1, SQLITE_STATIC);
 		int r;

@@ -200,6 +200,43 @@ static int valid(const struct store_proposal *v, size_t n, struct diag *d)
 	return 0;
 }
 
+/* The proposals of one save are one propose run: the person's next run
+ * number (taken for all of them before any is marked), and the last
+ * decision stored now (docs/decisions.md, "Superseded"). */
+static int mark_run(struct store *s, const struct store_proposal *v, size_t n)
+{
+	static const char next_sql[] =
+		"SELECT coalesce(max(run), 0) + 1 FROM proposals WHERE person = ?1";
+	static const char mark_sql[] =
+		"UPDATE proposals SET run = ?2,"
+		" decisions_seen = (SELECT coalesce(max(id), 0) FROM decisions) WHERE id = ?1";
+	sqlite3_stmt *next = NULL, *mark = NULL;
+	int64_t *runs = malloc((n + 1) * sizeof *runs);
+	int rc = -1;
+	if (!runs || sqlite3_prepare_v2(s->db, next_sql, -1, &next, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, mark_sql, -1, &mark, NULL) != SQLITE_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(next, 1, v[i].person, -1, SQLITE_STATIC);
+		if (sqlite3_step(next) != SQLITE_ROW)
+			goto out;
+		runs[i] = sqlite3_column_int64(next, 0);
+		sqlite3_reset(next);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(mark, 1, v[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(mark, 2, runs[i]);
+		if (run(mark) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(runs);
+	sqlite3_finalize(next);
+	sqlite3_finalize(mark);
+	return rc;
+}
+
 int store_save_proposals(struct store *s, const struct store_proposal *v, size_t n, struct diag *d)
 {
 	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_TRIM, SQL_UNJOIN, SQL_JOIN };
@@ -218,6 +255,8 @@ int store_save_proposals(struct store *s, const struct store_proposal *v, size_t
 	for (size_t i = 0; i < n; i++)
 		if (save_one(q, &v[i]) < 0)
 			goto fail;
+	if (mark_run(s, v, n) < 0)
+		goto fail;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	rc = 0;

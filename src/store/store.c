@@ -152,7 +152,12 @@ static const char *const migrations[] = {
 	"CREATE TRIGGER decisions_never_deleted BEFORE DELETE ON decisions"
 	" BEGIN SELECT RAISE(ABORT, 'decisions are never deleted'); END;"
 	"CREATE TRIGGER decisions_never_changed BEFORE UPDATE ON decisions"
-	" BEGIN SELECT RAISE(ABORT, 'decisions are never changed'); END;",
+	" BEGIN SELECT RAISE(ABORT, 'decisions are never changed'); END;"
+	/* which propose run last printed a proposal, and the last decision
+	 * the store held then: a proposal is superseded by a later run for the
+	 * person, or by a decision on another proposal since */
+	"ALTER TABLE proposals ADD COLUMN run INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE proposals ADD COLUMN decisions_seen INTEGER NOT NULL DEFAULT 0;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

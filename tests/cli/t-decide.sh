@@ -41,13 +41,19 @@ print(sum(1 for p in d["proposals"] + d["ladder"] for c in p["changes"]
           if (c["practitioner"], c["uid"], c["recurrence_id"]) == key))' "$TMP/p2.json" "$vkey")
 check "after the rejection no proposal or ladder step moves that appointment" [ "$moved" = 0 ]
 
-# ---- accept a joint change: its partner is accepted with it
-joint=$(json "$TMP/p1.json" '[c["id"] for c in d["proposals"][0]["changes"] if "joint" in c["kind"]][0]')
-jwhen=$(json "$TMP/p1.json" '[c["to"]["start"] for c in d["proposals"][0]["changes"] if c["id"] == "'"$joint"'"][0]')
-run --db "$db" accept "$p1" "$joint" --by keyworker
+# ---- the first proposal is superseded by the second run
+run --db "$db" accept "$p1" --by keyworker
+check "a decision on a superseded proposal: exit 65" [ "$rc" -eq 65 ]
+check "... saying to propose again" grep -q "proposal $p1 is superseded" "$TMP/stderr"
+
+# ---- accept a joint change of the new optimum: its partner is accepted with it
+p2=$(json "$TMP/p2.json" 'd["proposals"][0]["id"]')
+joint=$(json "$TMP/p2.json" '[c["id"] for c in d["proposals"][0]["changes"] if "joint" in c["kind"]][0]')
+jwhen=$(json "$TMP/p2.json" '[c["to"]["start"] for c in d["proposals"][0]["changes"] if c["id"] == "'"$joint"'"][0]')
+run --db "$db" accept "$p2" "$joint" --by keyworker
 check "accept: exit 0" [ "$rc" -eq 0 ]
 check "accept: the other part of the joint session is accepted with it" \
-	grep -q "^accepted 2 changes of $p1 (with the other parts of their joint sessions)" "$TMP/stdout"
+	grep -q "^accepted 2 changes of $p2 (with the other parts of their joint sessions)" "$TMP/stdout"
 run --db "$db" propose --json -k 1 --no-ladder "$prof"
 cp "$TMP/stdout" "$TMP/p3.json"
 check "the accepted placement is now current: no proposal moves it back" python3 -c 'import json, sys
@@ -58,7 +64,7 @@ for p in d["proposals"]:
     for c in p["changes"]:
         for a in acc:
             assert (c["uid"], c["recurrence_id"]) != (a["uid"], a["recurrence_id"]) or c["from"]["start"] == a["to"]["start"], c
-' "$TMP/p3.json" "$TMP/p1.json"
+' "$TMP/p3.json" "$TMP/p2.json"
 # the grid's columns are 14 wide after a 7-wide time: Tue 24 Nov is 22-35
 run --db "$db" week "$prof"
 check "week draws physio on Tue 24 Nov once accepted ($jwhen)" sh -c "cut -c22-35 '$TMP/stdout' | grep -q physio"
@@ -83,10 +89,11 @@ assert all(x["at"] == "2026-11-23T00:00:00Z" and x["who"] == "keyworker" for x i
 run --db "$db" accept p-000000000000 1 --by keyworker
 check "an unknown proposal: exit 65" [ "$rc" -eq 65 ]
 check "... named" grep -q "no proposal 'p-000000000000' in the store" "$TMP/stderr"
-run --db "$db" reject "$p1" 99 --by keyworker
+p3=$(json "$TMP/p3.json" 'd["proposals"][0]["id"]')
+run --db "$db" reject "$p3" 99 --by keyworker
 check "an unknown change: exit 65" [ "$rc" -eq 65 ]
-check "... named" grep -q "no change '$p1-99' in the store" "$TMP/stderr"
-run --db "$db" reject "$p1" 1 two --by keyworker
+check "... named" grep -q "no change '$p3-99' in the store" "$TMP/stderr"
+run --db "$db" reject "$p3" 1 two --by keyworker
 check "a malformed change: exit 64" [ "$rc" -eq 64 ]
 run --db "$db" history --json
 check "the store is unchanged by the failed decisions" cmp -s "$TMP/stdout" "$TMP/h.json"

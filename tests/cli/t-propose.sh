@@ -92,7 +92,8 @@ import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 for t in ("proposals", "changes", "joint_partners"):
     for r in c.execute("SELECT * FROM " + t + " ORDER BY 1, 2, 3"):
-        print(t, r)
+        # leave out which run printed it (proposals.run, decisions_seen)
+        print(t, r[:-2] if t == "proposals" else r)
 ' "$1"
 }
 private() { # private DB: the database and its -wal and -shm are mode 0600

@@ -344,12 +344,20 @@ static void test_decisions(void)
 	ok(v.note_ok, "with who, when, the note, the appointment and where it goes");
 	v.n = 0;
 	ok(store_each_decision(s, "P-9999", seen_one, &v, &d) == 0 && v.n == 0, "another person has none");
+	/* superseded: by a decision on another proposal, or by a later run */
+	ok(store_decide(s, "p-000000000002", NULL, 0, 1, "kw", 1795400200, NULL, &n, &d) < 0 &&
+	   d.v[d.n - 1].code == D_SUPERSEDED, "a decision on another proposal since supersedes one");
+	ok(store_save_proposals(s, &props[1], 1, &d) == 0, "a later run proposes only the second");
+	ok(store_decide(s, "p-000000000001", NULL, 0, 1, "kw", 1795400300, NULL, &n, &d) < 0 &&
+	   d.v[d.n - 1].code == D_SUPERSEDED, "the first is superseded by the later run");
+	ok(store_decide(s, "p-000000000002", NULL, 0, 1, "kw", 1795400300, NULL, &n, &d) == 0 && n == 1,
+	   "the second, proposed again, can be decided");
 	store_close(s);
 	diag_release(&d);
 	snprintf(db, sizeof db, "%s", path);
 	ok(raw_exec("DELETE FROM decisions") != 0, "decisions cannot be deleted");
 	ok(raw_exec("UPDATE decisions SET verdict = 'accept'") != 0, "nor changed");
-	is_int((int)raw_int("SELECT count(*) FROM decisions"), 5, "all five are still there");
+	is_int((int)raw_int("SELECT count(*) FROM decisions"), 6, "all six are still there");
 	snprintf(db, sizeof db, "%s/t.db", dir);
 }
 
