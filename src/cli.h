@@ -33,6 +33,7 @@ int cmd_accept(int argc, char **argv, struct app *app);
 int cmd_reject(int argc, char **argv, struct app *app);
 int cmd_history(int argc, char **argv, struct app *app);
 int cmd_review(int argc, char **argv, struct app *app);
+int cmd_export(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);

@@ -17,6 +17,7 @@ static const struct cmd {
 	{ "check", cmd_check, NEEDS_STORE, "report every problem of a person's week (a linter)" },
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
+	{ "export", cmd_export, NEEDS_STORE, "write the agreed plan as an iCalendar file" },
 	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },

@@ -22,6 +22,11 @@ struct bytes {
 /* Read all of PATH ("-" is standard input) into out. Files larger than
  * max_bytes are refused with D_IO_TOO_BIG. Returns 0 or -1 (diag filled). */
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d);
+/* Write len bytes to path, readable by the owner only (mode 0600): into a
+ * temporary file beside it, then renamed over it, so that a reader never
+ * sees half a file and a failure leaves what was there. Returns 0, or -1
+ * with d filled (D_IO_WRITE naming the file). */
+int file_write_private(const char *path, const void *data, size_t len, struct diag *d);
 void bytes_release(struct bytes *b);
 
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out[65]. */

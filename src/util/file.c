@@ -1,4 +1,5 @@
 /* file.c: read a whole input file or standard input, with a size cap. */
+#define _XOPEN_SOURCE 700
 #include "dovetail/util.h"
 
 #include <errno.h>
@@ -109,4 +110,47 @@ void bytes_release(struct bytes *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = 0;
+}
+
+int file_write_private(const char *path, const void *data, size_t len, struct diag *d)
+{
+	size_t n = strlen(path);
+	char *tmp = malloc(n + 16);
+	if (!tmp) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+	int fd = mkstemp(tmp);   /* mode 0600 */
+	if (fd < 0) {
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	const char *p = data;
+	size_t left = len;
+	int err = 0;
+	while (left && !err) {
+		ssize_t k = write(fd, p, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			err = errno ? errno : EIO;
+		else {
+			p += k;
+			left -= (size_t)k;
+		}
+	}
+	if (!err && fsync(fd) < 0)
+		err = errno;
+	if (close(fd) < 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) < 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
+	}
+	free(tmp);
+	return err ? -1 : 0;
 }
