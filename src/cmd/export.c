@@ -62,8 +62,8 @@ int cmd_export(int argc, char **argv, struct app *app)
 	else if (file_write_private(calendar, text, strlen(text), &app->diag) < 0)
 		status = DV_EXIT_CANTCREAT;
 	else
-		printf("wrote %s: %zu appointments%s\n", calendar, cw.week.n_appts,
-		       routines ? " and the routines" : "");
+		printf("wrote %s: %zu appointment%s%s\n", calendar, cw.week.n_appts,
+		       cw.week.n_appts == 1 ? "" : "s", routines ? " and the routines" : "");
 	free(text);
 	cli_week_release(&cw);
 	return status;

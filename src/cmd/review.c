@@ -183,11 +183,13 @@ int cmd_review(int argc, char **argv, struct app *app)
 		printf("\n  why:   ");
 		cli_put_safe(stdout, ch->reason ? ch->reason : "");
 		printf("\n");
-		for (size_t b = 0; b < n; b++)
-			if (part[b] && b != i)
-				printf("  decided together with %s-%zu (", p->id, b + 1),
-					cli_put_safe(stdout, p->changes[b].appt.practitioner),
-					printf("): one joint session\n");
+		for (size_t b = 0; b < n; b++) {
+			if (!part[b] || b == i)
+				continue;
+			printf("  decided together with %s-%zu (", p->id, b + 1);
+			cli_put_safe(stdout, p->changes[b].appt.practitioner);
+			printf("): one joint session\n");
+		}
 		note[0] = 0;
 		for (;;) {
 			printf("accept this change [y,n,e,s,q,?]? ");

@@ -35,12 +35,22 @@ static struct icaltimetype local(const struct week *w, int64_t t)
 	return icaltime_set_timezone(&x, NULL);
 }
 
+/* Whether the person's zone is UTC (then times are written as UTC, with
+ * no TZID and no VTIMEZONE). */
+static int is_utc(const struct week *w)
+{
+	return w->zone == icaltimezone_get_utc_timezone() || !icaltimezone_get_component(w->zone);
+}
+
 /* DTSTART or DTEND at UTC instant t, written in the person's zone. */
 static icalproperty *when(const struct week *w, int end, int64_t t)
 {
-	struct icaltimetype x = local(w, t);
+	struct icaltimetype x = is_utc(w) ? icaltime_from_timet_with_zone((time_t)t, 0,
+									  icaltimezone_get_utc_timezone())
+					  : local(w, t);
 	icalproperty *p = end ? icalproperty_new_dtend(x) : icalproperty_new_dtstart(x);
-	icalproperty_add_parameter(p, icalparameter_new_tzid(w->p->timezone));
+	if (!is_utc(w))
+		icalproperty_add_parameter(p, icalparameter_new_tzid(w->p->timezone));
 	return p;
 }
 
@@ -70,7 +80,7 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 	icalcomponent_add_property(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	/* the zone's VTIMEZONE, named as the events name it (libical's
 	 * built-in ones may carry a TZID prefix of their own) */
-	icalcomponent *vtz = icaltimezone_get_component(w->zone);
+	icalcomponent *vtz = is_utc(w) ? NULL : icaltimezone_get_component(w->zone);
 	if (vtz) {
 		icalcomponent *c = icalcomponent_new_clone(vtz);
 		icalproperty *id = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
