@@ -212,3 +212,11 @@ void cli_week_release(struct cli_week *cw)
 	profile_free(cw->prof);
 	memset(cw, 0, sizeof *cw);
 }
+
+const char *cli_default_decider(void)
+{
+	const char *by = getenv("DOVETAIL_USER");
+	if (!by || !*by)
+		by = getenv("USER");
+	return by && *by ? by : NULL;
+}

@@ -47,6 +47,9 @@ icaltimezone *cli_zone(struct app *app, const char *name, const char **shown);
 void cli_put_safe(FILE *fp, const char *s);
 /* Write s as a JSON string, quotes included. */
 void cli_put_json(FILE *fp, const char *s);
+/* Who records a decision when --by is not given: $DOVETAIL_USER, else
+ * $USER; NULL when neither is set (docs/decisions.md). */
+const char *cli_default_decider(void);
 
 
 /* ---- profile commands (check, week) ------------------------------------- */

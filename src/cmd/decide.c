@@ -48,9 +48,7 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *by = getenv("DOVETAIL_USER"), *note = NULL;
-	if (!by || !*by)
-		by = getenv("USER");
+	const char *by = cli_default_decider(), *note = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

@@ -113,9 +113,7 @@ int cmd_review(int argc, char **argv, struct app *app)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *by = getenv("DOVETAIL_USER");
-	if (!by || !*by)
-		by = getenv("USER");
+	const char *by = cli_default_decider();
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {

@@ -93,4 +93,30 @@ static inline void family_close(struct family *f)
 		abort();
 }
 
+/* The brute-force family (tests/unit/test_propose.c, test_greedy.c): four
+ * appointments a, b, c, d on Monday-Wednesday, a and c may meet jointly at
+ * the clinic, b is a home visit, d is fixed; travel, rest, a home nap and
+ * daily limits. Its feeds are written by each test. */
+#define FAMILY_BRUTE_PROFILE \
+	"version: 1\n" \
+	"person: { id: P-1, timezone: Europe/London, home: home, day: \"09:00-13:00\", slot: 30 }\n" \
+	"energy: { budget: 3 }\n" \
+	"venues:\n" \
+	"  - { id: home, kind: home }\n" \
+	"  - { id: clinic, name: Clinic }\n" \
+	"  - { id: surgery, name: Surgery }\n" \
+	"travel: { matrix: [[home, clinic, 30, 2], [home, surgery, 20, 1], [clinic, surgery, 30, 2]] }\n" \
+	"practitioners:\n" \
+	"  - { id: a, role: physiotherapist, feeds: [a.ics], match: { text: P-1 }, joint_with: [c],\n" \
+	"      window: { days: 2, same_week: true }, venues: [clinic] }\n" \
+	"  - { id: b, role: nurse, feeds: [b.ics], window: { days: 1 }, familiar: true }\n" \
+	"  - { id: c, role: therapist, feeds: [c.ics], joint_with: [a], window: { days: 1 } }\n" \
+	"  - { id: d, role: gp, feeds: [d.ics], movable: false }\n" \
+	"routines:\n" \
+	"  - { id: snack, kind: meal, duration: 30, start: [\"10:00-11:30\"], place: anywhere }\n" \
+	"  - { id: nap, kind: sleep, duration: 60, start: [\"11:30-12:00\"], place: home, days: weekdays }\n" \
+	"limits: { free_days: weekend, max_appointments_per_day: 2, max_time_out_per_day: 150,\n" \
+	"          min_rest_between: 30 }\n" \
+	"preferences: { weights: { journeys: 50 } }\n"
+
 #endif
