@@ -83,7 +83,9 @@ struct store_occ {
 	const char *practitioner, *source;
 	const char *kind;         /* "event" or "freebusy" */
 	const char *description, *categories, *attendees; /* may be NULL */
+	const char *organizer;    /* the ORGANIZER address, or NULL */
 	int transparent;
+	int sequence;             /* the event's SEQUENCE */
 };
 
 /* Call fn for each stored occurrence overlapping [from, to), ordered by

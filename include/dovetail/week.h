@@ -26,6 +26,12 @@ struct wk_appt {
 	int movable;
 	const struct prof_window *window;   /* borrowed from the profile */
 	const struct idx_list *venues;      /* allowed venues; n 0: the current one */
+	/* as booked in the feed, before any decision (week_apply_decisions) */
+	int64_t feed_start, feed_end;       /* UTC seconds */
+	int feed_venue;                     /* venue index or -1 */
+	int sequence;                       /* the event's SEQUENCE in the feed */
+	char *organizer;                    /* owned; its ORGANIZER address, or NULL */
+	int accepted;                       /* accepted changes recorded on it */
 };
 
 /* A practitioner's busy time with other clients (or free/busy). */
@@ -100,7 +106,9 @@ int week_derive(struct week *w, struct diag *d);
  * its start in the feed) is in force. An accepted change moves the
  * appointment there: that becomes its current placement. A rejected one
  * locks it where it is (no longer movable), so no proposal moves it again.
- * Then everything is derived again. Returns 0 or -1 (d filled).
+ * Each appointment's `accepted` counts the accepted changes on it (so that
+ * an update sent for it can carry a higher SEQUENCE each time). Then
+ * everything is derived again. Returns 0 or -1 (d filled).
  */
 int week_apply_decisions(struct week *w, struct store *s, struct diag *d);
 /* A deep copy of src (appointments, busy time, days); free with week_release. */

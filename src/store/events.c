@@ -16,7 +16,7 @@ int store_each_occurrence(struct store *s, int64_t from, int64_t to,
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT o.start_utc, o.end_utc, o.all_day, o.busy, o.tentative, e.uid, o.rid,"
 			       " e.summary, e.location, e.status, f.practitioner, f.source, e.kind,"
-			       " e.description, e.categories, e.attendees, e.transparent"
+			       " e.description, e.categories, e.attendees, e.transparent, e.organizer, e.sequence"
 			       " FROM occurrence o JOIN event e ON e.id = o.event_id JOIN feed f ON f.id = e.feed_id"
 			       " WHERE o.start_utc < ?2 AND (o.end_utc > ?1 OR (o.end_utc = o.start_utc AND o.start_utc >= ?1))"
 			       " ORDER BY o.start_utc, o.end_utc, e.uid, o.rid, f.source",
@@ -45,6 +45,8 @@ int store_each_occurrence(struct store *s, int64_t from, int64_t to,
 		o.categories = text(q, 14);
 		o.attendees = text(q, 15);
 		o.transparent = sqlite3_column_int(q, 16);
+		o.organizer = text(q, 17);
+		o.sequence = sqlite3_column_int(q, 18);
 		if (fn(&o, arg))
 			break;
 	}

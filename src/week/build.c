@@ -182,10 +182,15 @@ static int on_occ(const struct store_occ *o, void *arg)
 	a->tentative = o->tentative;
 	a->uid = strdup(o->uid ? o->uid : "");
 	a->rid = strdup(o->rid ? o->rid : "");
-	if (!a->uid || !a->rid)
+	a->organizer = o->organizer && *o->organizer ? strdup(o->organizer) : NULL;
+	if (!a->uid || !a->rid || (o->organizer && *o->organizer && !a->organizer))
 		return r->failed = 1;
 	a->has_location = o->location && *o->location;
 	a->venue = a->has_location ? profile_match_venue(p, o->location) : pr->default_venue;
+	a->feed_start = a->start;
+	a->feed_end = a->end;
+	a->feed_venue = a->venue;
+	a->sequence = o->sequence;
 	const struct prof_override *ov = find_override(w, a->uid, a->rid);
 	a->energy = pr->intensity * (double)(a->end - a->start) / 3600.0;
 	a->movable = pr->movable;
@@ -449,8 +454,10 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 		dst->appts[i] = src->appts[i];
 		dst->appts[i].uid = strdup(src->appts[i].uid);
 		dst->appts[i].rid = strdup(src->appts[i].rid);
+		const char *org = src->appts[i].organizer;
+		dst->appts[i].organizer = org ? strdup(org) : NULL;
 		dst->n_appts++;
-		if (!dst->appts[i].uid || !dst->appts[i].rid)
+		if (!dst->appts[i].uid || !dst->appts[i].rid || (org && !dst->appts[i].organizer))
 			goto oom;
 	}
 	return 0;
@@ -507,6 +514,7 @@ void week_release(struct week *w)
 	for (size_t i = 0; i < w->n_appts; i++) {
 		free(w->appts[i].uid);
 		free(w->appts[i].rid);
+		free(w->appts[i].organizer);
 	}
 	free(w->appts);
 	free(w->busy);

@@ -43,6 +43,7 @@ static int collect(const struct store_decision *x, void *arg)
 		y->minute = x->to.start;
 		y->venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
 		g->last[i] = (int)(g->n - 1);
+		g->w->appts[i].accepted += x->accept != 0;
 	}
 	return 0;
 }
