@@ -77,6 +77,8 @@ struct prof_practitioner {
 	int familiar;
 	int people;
 	struct idx_list joint_with;  /* practitioner indices */
+	char *address;           /* owned; calendar address "mailto:..." or NULL */
+	int share_display_name;  /* the person's display_name may go in this one's iTIP files */
 };
 
 struct prof_override {
@@ -129,6 +131,9 @@ struct profile {
 	char *dir;               /* owned: its folder, for relative paths */
 
 	char *person_id, *display_name;  /* owned; display_name may be NULL */
+	/* who sends the agreed changes (export --itip): a calendar address
+	 * "mailto:..." and a name for its CN; owned, either may be NULL */
+	char *coordinator_address, *coordinator_name;
 	char *timezone;          /* owned; a name ics_tz_builtin() knows */
 	struct prof_range day;   /* default 07:00-19:00 */
 	int slot;                /* minutes, divides 60 */

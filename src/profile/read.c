@@ -225,6 +225,28 @@ static int get_num(struct ctx *c, const struct ynode *n, const char *where, doub
 	return 0;
 }
 
+/* A calendar user address (RFC 5545 CAL-ADDRESS) as iTIP sends mail to it:
+ * mailto:LOCAL@DOMAIN, printable ASCII without spaces, quotes, commas or
+ * angle brackets, at most 254 characters after the scheme. */
+static int get_address(struct ctx *c, const struct ynode *n, const char *where, char **out)
+{
+	if (want(c, n, YT_SCALAR, where) < 0)
+		return -1;
+	const char *s = n->s;
+	int ok = strncasecmp(s, "mailto:", 7) == 0 && n->len > 7 && n->len <= 7 + 254;
+	const char *at = ok ? strchr(s + 7, '@') : NULL;
+	ok = ok && at && at > s + 7 && at[1] && !strchr(at + 1, '@');
+	for (size_t i = 7; ok && i < n->len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		ok = ch > 0x20 && ch < 0x7f && !strchr("\"(),:;<>[\\]", ch);
+	}
+	if (!ok) {
+		err(c, n, D_PROF_VALUE, where, "a calendar address is mailto:name@domain (ASCII, no spaces)", NULL);
+		return -1;
+	}
+	return get_text(c, n, where, out);
+}
+
 static int get_bool(struct ctx *c, const struct ynode *n, const char *where, int *out)
 {
 	if (n->type == YT_SCALAR && n->plain && (strcmp(n->s, "true") == 0 || strcmp(n->s, "false") == 0)) {
@@ -642,7 +664,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
 		"works", "default_venue", "movable", "window", "venues", "intensity", "familiar",
-		"people", "joint_with", NULL };
+		"people", "joint_with", "address", "share_display_name", NULL };
 	struct profile *p = c->p;
 	if (want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
@@ -724,6 +746,10 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			get_bool(c, v, sub(b, sizeof b, w, "familiar"), &pr->familiar);
 		if ((v = get(m, "people")))
 			get_int(c, v, sub(b, sizeof b, w, "people"), 1, 20, &pr->people);
+		if ((v = get(m, "address")))
+			get_address(c, v, sub(b, sizeof b, w, "address"), &pr->address);
+		if ((v = get(m, "share_display_name")))
+			get_bool(c, v, sub(b, sizeof b, w, "share_display_name"), &pr->share_display_name);
 		if ((v = get(m, "joint_with"))) {
 			const struct ynode **j;
 			size_t k;
@@ -1196,7 +1222,8 @@ static void defaults(struct profile *p)
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
-		"overrides", "routines", "energy", "limits", "preferences", NULL };
+		"overrides", "routines", "energy", "limits", "preferences", "coordinator", NULL };
+	static const char *const ckeys[] = { "address", "name", NULL };
 	static const char *const ekeys[] = { "budget", "travel_per_hour", NULL };
 	static const char *const lkeys[] = { "max_appointments_per_day", "max_time_out_per_day",
 		"max_unfamiliar_per_day", "max_unfamiliar_per_week", "min_rest_between", "free_days", NULL };
@@ -1251,6 +1278,14 @@ static void read_root(struct ctx *c, const struct ynode *root)
 	}
 	if ((v = get(root, "preferences")))
 		read_prefs(c, v);
+	if ((v = get(root, "coordinator")) && want(c, v, YT_MAP, "coordinator") == 0) {
+		check_keys(c, v, "coordinator", ckeys);
+		const struct ynode *x;
+		if ((x = need(c, v, "address", "coordinator")))
+			get_address(c, x, "coordinator.address", &p->coordinator_address);
+		if ((x = get(v, "name")))
+			get_text(c, x, "coordinator.name", &p->coordinator_name);
+	}
 }
 
 int profile_load_text(struct profile **out, const char *path, const char *text,
@@ -1346,6 +1381,7 @@ void profile_free(struct profile *p)
 		window_release(&x->window);
 		free(x->venues.v);
 		free(x->joint_with.v);
+		free(x->address);
 	}
 	free(p->pracs);
 	for (size_t i = 0; i < p->n_overrides; i++) {
@@ -1365,6 +1401,8 @@ void profile_free(struct profile *p)
 	free(p->travel_cost);
 	free(p->person_id);
 	free(p->display_name);
+	free(p->coordinator_address);
+	free(p->coordinator_name);
 	free(p->timezone);
 	free(p->path);
 	free(p->dir);

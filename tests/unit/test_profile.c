@@ -177,6 +177,28 @@ static void test_errors(void)
 	expect_error("bad UTF-8", "version: 1\n# caf\xc3\n", 2, 6, "invalid UTF-8");
 	expect_error("overlong UTF-8", "version: 1\n# \xc0\xaf\n", 2, 3, "invalid UTF-8");
 	expect_error("BOM", "\xef\xbb\xbfversion: 1\n", 1, 1, "byte order mark");
+	/* calendar addresses (export --itip) */
+	expect_error("address without mailto:", t = with("    address: physio@nhs.example\n"), 21, 14,
+		     "a calendar address is mailto:name@domain");
+	free(t);
+	expect_error("address with a space", t = with("    address: \"mailto:a b@nhs.example\"\n"), 21, 14,
+		     "a calendar address is mailto:name@domain");
+	free(t);
+	expect_error("address with two @", t = with("    address: mailto:a@b@nhs.example\n"), 21, 14,
+		     "a calendar address is mailto:name@domain");
+	free(t);
+	expect_error("coordinator without address", t = with("coordinator: { name: Keyworker }\n"), 21, 14,
+		     "missing required key 'address'");
+	free(t);
+	struct diag d;
+	struct profile *p = load(t = with("    address: MAILTO:physio@nhs.example\n    share_display_name: true\n"
+					  "coordinator: { address: \"mailto:kw@council.example\", name: Keyworker }\n"), &d);
+	ok(p && p->pracs[0].address && strcmp(p->pracs[0].address, "MAILTO:physio@nhs.example") == 0 &&
+	   p->pracs[0].share_display_name == 1, "a practitioner's address and share_display_name");
+	ok(p && p->coordinator_address && strcmp(p->coordinator_name, "Keyworker") == 0, "the coordinator");
+	free(t);
+	profile_free(p);
+	diag_release(&d);
 }
 
 static void test_bounds(void)
