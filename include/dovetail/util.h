@@ -27,7 +27,20 @@ int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct 
  * sees half a file and a failure leaves what was there. Returns 0, or -1
  * with d filled (D_IO_WRITE naming the file). */
 int file_write_private(const char *path, const void *data, size_t len, struct diag *d);
+/* The same in two steps, for writing several files all or none: stage
+ * writes and syncs the temporary file (mode 0600) and gives its malloc'd
+ * name in *staged; commit renames it over path (and frees the name);
+ * discard removes it. Stage and commit return 0, or -1 with d filled
+ * (D_IO_WRITE naming path); a failed commit removes the staged file. */
+int file_stage_private(const char *path, const void *data, size_t len, char **staged,
+		       struct diag *d);
+int file_commit_staged(const char *path, char *staged, struct diag *d);
+void file_discard_staged(char *staged);   /* NULL-safe */
 void bytes_release(struct bytes *b);
+
+/* data in base64 as MIME writes it (RFC 2045): lines of 76 characters,
+ * each ended by CRLF. malloc'd, or NULL when out of memory. */
+char *base64_mime(const void *data, size_t len);
 
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out[65]. */
 void hash_sha256_hex(const void *data, size_t len, char out[65]);

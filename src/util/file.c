@@ -112,8 +112,16 @@ void bytes_release(struct bytes *b)
 	b->len = 0;
 }
 
-int file_write_private(const char *path, const void *data, size_t len, struct diag *d)
+int file_stage_private(const char *path, const void *data, size_t len, char **staged,
+		       struct diag *d)
 {
+	*staged = NULL;
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* found now, not when the rename fails after others were made */
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, "it exists and is not a regular file");
+		return -1;
+	}
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 16);
 	if (!tmp) {
@@ -145,12 +153,38 @@ int file_write_private(const char *path, const void *data, size_t len, struct di
 		err = errno;
 	if (close(fd) < 0 && !err)
 		err = errno;
-	if (!err && rename(tmp, path) < 0)
-		err = errno;
 	if (err) {
 		unlink(tmp);
+		free(tmp);
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
+		return -1;
+	}
+	*staged = tmp;
+	return 0;
+}
+
+int file_commit_staged(const char *path, char *staged, struct diag *d)
+{
+	int err = rename(staged, path) < 0 ? errno : 0;
+	if (err) {
+		unlink(staged);
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
 	}
-	free(tmp);
+	free(staged);
 	return err ? -1 : 0;
+}
+
+void file_discard_staged(char *staged)
+{
+	if (staged)
+		unlink(staged);
+	free(staged);
+}
+
+int file_write_private(const char *path, const void *data, size_t len, struct diag *d)
+{
+	char *staged;
+	if (file_stage_private(path, data, len, &staged, d) < 0)
+		return -1;
+	return file_commit_staged(path, staged, d);
 }

@@ -1,4 +1,4 @@
-/* hash.c: SHA-256 content hashes, through OpenSSL's libcrypto. */
+/* hash.c: SHA-256 content hashes and base64, through OpenSSL's libcrypto. */
 #include "dovetail/util.h"
 
 #include <stdlib.h>
@@ -60,4 +60,23 @@ void hash_free(struct hash_ctx *h)
 		return;
 	EVP_MD_CTX_free(h->md);
 	free(h);
+}
+
+char *base64_mime(const void *data, size_t len)
+{
+	/* 57 bytes make one line of 76 characters */
+	size_t lines = (len + 56) / 57;
+	char *out = malloc(lines * 78 + 1);
+	if (!out)
+		return NULL;
+	const unsigned char *p = data;
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 57) {
+		size_t k = len - i < 57 ? len - i : 57;
+		o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, p + i, (int)k);
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	out[o] = '\0';
+	return out;
 }
