@@ -111,6 +111,8 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
 	X(D_SOLVER,              ERROR,   INTERNAL, "the MIP solver (GLPK) failed: %s") \
 	X(D_SOLVER_CAP,          WARNING, OK,     "the solver stopped at its time cap of %s s; the result is not proven optimal (gap %s)") \
+	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \
+	X(D_ITIP_NO_ADDRESS,     ERROR,   INPUT,  "practitioner %s has a changed appointment but no address (practitioners[].address), and the event no ORGANIZER: there is nobody to send it to") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_UNPLACED,            ERROR,   PARTIAL, "appointment %s cannot be placed: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")

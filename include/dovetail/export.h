@@ -22,4 +22,51 @@
  */
 char *export_family(const struct week *w, int64_t now, int routines, struct diag *d);
 
+/*
+ * The agreed changes, told to each practitioner (RFC 5546 iTIP, RFC 6047
+ * iMIP). An appointment is changed when a decision accepted a move and it
+ * is no longer where its feed has it (time or venue). A message covers one
+ * practitioner's changed occurrences of one event (one UID: RFC 5546 allows
+ * one UID per iTIP object), so a practitioner gets one message per changed
+ * event, usually one in all. Each VEVENT has the event's own UID (and its
+ * RECURRENCE-ID for an occurrence of a series), the agreed DTSTART/DTEND in
+ * the person's zone with its VTIMEZONE, DTSTAMP `now`, SUMMARY the person's
+ * pseudonymous id and the practitioner's role (the person's display name
+ * only where the practitioner has share_display_name), LOCATION the agreed
+ * venue's name, and a DESCRIPTION saying where it was. Nothing about any
+ * other practitioner and no text from any feed goes in.
+ *
+ * METHOD:REQUEST (default): ORGANIZER the profile's coordinator, ATTENDEE
+ * the practitioner (their address, else the event's ORGANIZER) with
+ * RSVP=TRUE and PARTSTAT=NEEDS-ACTION, SEQUENCE the feed's plus the number
+ * of accepted changes on it. With `counter`, an event whose feed names an
+ * ORGANIZER (the practitioner's side organises it) gets METHOD:COUNTER
+ * instead: the same UID and ORGANIZER, SEQUENCE unchanged, ATTENDEE the
+ * coordinator. With `eml`, each message is also an RFC 5322 mail:
+ * multipart/alternative, text/plain and text/calendar with the method.
+ * The bytes depend only on the inputs.
+ */
+enum itip_method { ITIP_REQUEST, ITIP_COUNTER };
+
+struct itip_msg {
+	int prac;                 /* index into profile.pracs */
+	char name[96];            /* file name without extension: PRAC, PRAC-2, ... */
+	enum itip_method method;
+	size_t n_changes;         /* changed occurrences (VEVENTs) in it */
+	char *ics;                /* owned: the iCalendar object */
+	char *eml;                /* owned: the mail, or NULL without eml */
+};
+
+struct itip_set {
+	struct itip_msg *v;       /* by practitioner (profile order), then first start */
+	size_t n;
+};
+
+/* Fills out (free with itip_set_release) and returns 0; none changed is
+ * n == 0. Returns -1 with d filled: D_ITIP_NO_COORDINATOR or
+ * D_ITIP_NO_ADDRESS (exit 65) when someone cannot be addressed. */
+int export_itip(const struct week *w, int64_t now, int counter, int eml, struct itip_set *out,
+		struct diag *d);
+void itip_set_release(struct itip_set *s);
+
 #endif

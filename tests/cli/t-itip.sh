@@ -1,0 +1,175 @@
+#!/bin/sh
+# t-itip.sh: `dovetail export --itip` on every example family: an iTIP
+# METHOD:REQUEST file per practitioner (or COUNTER with --counter) and an
+# iMIP mail with --eml. Each family is given a display name that must never
+# reach a practitioner; an agreed proposal with changes is accepted; then
+# every file is checked by tests/cli/itip_check.py (RFC 5546 properties and
+# privacy, python3-icalendar), parsed by ical.js and imported into khal.
+# A planted leak must be caught (the privacy check can fail), and bad
+# input leaves the files and the store as they were.
+# Usage: t-itip.sh DOVETAIL [BUILDDIR]  (ical.js: $ICALJS, else
+# BUILDDIR/node_modules/ical.js/dist/ical.js, as tools/run-tests installs it)
+. "$(dirname "$0")/lib.sh"
+BUILDDIR=${2:-}
+cd "$SRCDIR" || exit 1
+py=/usr/bin/python3
+chk=$SRCDIR/tests/cli/itip_check.py
+now=$DOVETAIL_NOW
+if [ -z "${ICALJS:-}" ] && [ -n "$BUILDDIR" ]; then
+	ICALJS=$BUILDDIR/node_modules/ical.js/dist/ical.js
+fi
+have_icaljs=0
+[ -n "${ICALJS:-}" ] && [ -f "$ICALJS" ] && command -v node >/dev/null 2>&1 && have_icaljs=1
+[ "$have_icaljs" = 1 ] || not_ok "ical.js is there (set ICALJS or run tools/run-tests, which installs it)"
+command -v khal >/dev/null 2>&1 || not_ok "khal is there (tools/run-tests installs it)"
+
+# profile_edit FILE PYTHON: change a profile through its YAML (PyYAML)
+profile_edit() {
+	$py - "$1" "$2" <<'PY'
+import sys, yaml
+p = yaml.safe_load(open(sys.argv[1]))
+exec(sys.argv[2])
+yaml.safe_dump(p, open(sys.argv[1], "w"), sort_keys=False, allow_unicode=True)
+PY
+}
+
+# khal_import FILE: import into a throwaway khal configuration; true when
+# khal stored every VEVENT of the file
+khal_import() {
+	k=$TMP/khal.$$
+	rm -rf "$k"
+	mkdir -p "$k/cal"
+	printf '[calendars]\n[[c]]\npath = %s\ntype = calendar\n[locale]\nlocal_timezone = Europe/London\ndefault_timezone = Europe/London\n' \
+		"$k/cal" >"$k/conf"
+	XDG_DATA_HOME=$k/data khal -c "$k/conf" import --batch -a c "$1" >"$k/out" 2>&1 &&
+		[ "$(ls "$k/cal" | wc -l)" -ge 1 ] &&
+		[ "$(grep -c '^BEGIN:VEVENT' "$1")" -ge 1 ]
+}
+
+files=0
+for fam in cp autism dementia; do
+	d=$TMP/$fam
+	cp -r "examples/family-$fam" "$d"
+	prof=$d/profile.yaml
+	db=$d/store.db
+	profile_edit "$prof" 'p["person"]["display_name"] = "Zebedee Quixote-Testchild"'
+	run --db "$db" propose --json -k 3 "$prof"
+	cp "$TMP/stdout" "$d/p.json"
+	# the first proposal that changes something (autism's optimum changes nothing)
+	id=$($py -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(next(x["id"] for x in d["proposals"] + d.get("ladder", []) if x["changes"]))' "$d/p.json")
+	run --db "$db" accept "$id" --by keyworker
+	check "$fam: accept $id" [ "$rc" -eq 0 ]
+	run --db "$db" week --json "$prof"
+	cp "$TMP/stdout" "$d/week.json"
+
+	run --db "$db" export "$prof" --itip "$d/req" --eml
+	check "$fam: export --itip --eml: exit 0" [ "$rc" -eq 0 ]
+	check "$fam: says what it wrote" grep -q "^wrote TMP/$fam/req/.*\.ics and \.eml: REQUEST to " "$TMP/stdout"
+	check "$fam: the folder is private (0700)" [ "$(mode "$d/req")" = 700 ]
+	run --db "$db" export "$prof" --itip "$d/req2" --eml
+	check "$fam: the same bytes again" diff -r "$d/req" "$d/req2"
+	run --db "$db" export "$prof" --itip "$d/ctr" --counter --eml
+	check "$fam: export --itip --counter: exit 0" [ "$rc" -eq 0 ]
+
+	$py "$chk" "$d" "$d/req" "$d/week.json" "$now" >"$d/req.txt" 2>&1
+	check "$fam: REQUEST files: RFC 5546 properties, privacy, iMIP ($(tail -1 "$d/req.txt"))" [ $? -eq 0 ]
+	grep FAIL "$d/req.txt" | diag
+	$py "$chk" "$d" "$d/ctr" "$d/week.json" "$now" --counter >"$d/ctr.txt" 2>&1
+	check "$fam: COUNTER files: RFC 5546 properties, privacy, iMIP ($(grep -c ' COUNTER ' "$d/ctr.txt") COUNTER)" [ $? -eq 0 ]
+	grep FAIL "$d/ctr.txt" | diag
+	check "$fam: something was sent" [ "$(ls "$d/req"/*.ics | wc -l)" -ge 1 ]
+
+	for f in "$d/req"/*.ics "$d/ctr"/*.ics; do
+		files=$((files + 1))
+		n=$(grep -c '^BEGIN:VEVENT' "$f")
+		if [ "$have_icaljs" = 1 ]; then
+			ICALJS=$ICALJS node "$SRCDIR/tests/cli/icaljs-read.mjs" "$f" >"$TMP/js.txt" 2>"$TMP/js.err" &&
+				[ "$(wc -l <"$TMP/js.txt")" -eq "$n" ]
+			check "$fam: ical.js reads $(basename "$(dirname "$f")")/$(basename "$f") ($n events)" [ $? -eq 0 ]
+		fi
+		if command -v khal >/dev/null 2>&1; then
+			check "$fam: khal imports $(basename "$(dirname "$f")")/$(basename "$f")" khal_import "$f"
+		fi
+	done
+done
+check "$files files checked" [ "$files" -ge 12 ]
+
+# ---- counter: at least one COUNTER, and only for events with an ORGANIZER
+check "--counter wrote COUNTERs (salt in family-cp, gp in family-dementia)" \
+	grep -q '^METHOD:COUNTER' "$TMP/cp/ctr/salt.ics" "$TMP/dementia/ctr/gp.ics"
+
+# ---- the privacy check can fail: a planted leak is caught
+d=$TMP/cp
+cp -r "$d/req" "$d/leak"
+rm "$d/leak"/*.eml   # the mail would no longer match the planted file
+other=$($py -c '
+import icalendar
+c = icalendar.Calendar.from_ical(open("'"$d"'/feeds/qtvi.ics", "rb").read())
+print(next(str(e["UID"]) for e in c.walk("VEVENT")))')
+$py - "$d/leak/physio.ics" "$other" <<'PY'
+import sys
+p, uid = sys.argv[1], sys.argv[2]
+s = open(p, "rb").read().replace(b"END:VEVENT", b"X-NOTE:" + uid.encode() + b"\r\nEND:VEVENT", 1)
+open(p, "wb").write(s)
+PY
+! $py "$chk" "$d" "$d/leak" "$d/week.json" "$now" >"$TMP/leak.txt" 2>&1 &&
+	grep -q "holds qtvi's UID" "$TMP/leak.txt"
+check "a planted UID of another practitioner is caught" [ $? -eq 0 ]
+cp -r "$d/req" "$d/leak2"
+rm "$d/leak2"/*.eml
+sed -i 's/^SUMMARY:P-0417/SUMMARY:Zebedee Quixote-Testchild P-0417/' "$d/leak2/physio.ics"
+! $py "$chk" "$d" "$d/leak2" "$d/week.json" "$now" >"$TMP/leak.txt" 2>&1 &&
+	grep -q "display name is there" "$TMP/leak.txt"
+check "a planted display name is caught" [ $? -eq 0 ]
+
+# ---- the display name goes only where the profile allows it
+profile_edit "$d/profile.yaml" 'next(x for x in p["practitioners"] if x["id"] == "physio")["share_display_name"] = True'
+run --db "$d/store.db" export "$d/profile.yaml" --itip "$d/shared" --eml
+$py "$chk" "$d" "$d/shared" "$d/week.json" "$now" --shared physio >"$TMP/shared.txt" 2>&1
+check "share_display_name: in physio's file only" [ $? -eq 0 ]
+grep FAIL "$TMP/shared.txt" | diag
+
+# ---- bad input: nothing written, the store unchanged
+db=$d/store.db
+prof=$d/profile.yaml
+dump() { sqlite3 "$db" .dump | grep -v '^INSERT INTO feed\b' ; }
+dump >"$TMP/before.sql"
+: >"$TMP/afile"
+run --db "$db" export "$prof" --itip "$TMP/afile/out"
+check "an --itip folder that cannot be made: exit 73" [ "$rc" -eq 73 ]
+check "... naming it" grep -q "cannot write TMP/afile/out" "$TMP/stderr"
+mkdir -p "$d/busy/salt.ics"
+printf 'old\n' >"$d/busy/physio.ics"
+run --db "$db" export "$prof" --itip "$d/busy" --calendar "$d/busy/family.ics"
+check "a file that cannot be written: exit 73" [ "$rc" -eq 73 ]
+check "... naming it" grep -q "cannot write TMP/cp/busy/salt.ics: it exists and is not a regular file" "$TMP/stderr"
+check "... and no file was changed" [ "$(cat "$d/busy/physio.ics")" = old ]
+check "... or written" [ ! -e "$d/busy/family.ics" ]
+check "... and no temporary file is left" [ "$(ls -A "$d/busy" | wc -l)" -eq 2 ]
+dump >"$TMP/after.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before.sql" "$TMP/after.sql"
+
+cp "$prof" "$d/nocoord.yaml"
+profile_edit "$d/nocoord.yaml" 'del p["coordinator"]'
+run --db "$db" export "$d/nocoord.yaml" --itip "$d/nc"
+check "no coordinator: exit 65" [ "$rc" -eq 65 ]
+check "... saying what is missing" grep -q "needs coordinator.address in the profile" "$TMP/stderr"
+check "... and nothing written" [ ! -e "$d/nc" ]
+cp "$prof" "$d/noaddr.yaml"
+profile_edit "$d/noaddr.yaml" 'next(x for x in p["practitioners"] if x["id"] == "physio").pop("address")'
+run --db "$db" export "$d/noaddr.yaml" --itip "$d/na"
+check "a changed practitioner with no address and no ORGANIZER: exit 65" [ "$rc" -eq 65 ]
+check "... naming the practitioner" grep -q "practitioner physio has a changed appointment but no address" "$TMP/stderr"
+check "... and nothing written" [ ! -e "$d/na" ]
+profile_edit "$d/noaddr.yaml" 'p["coordinator"]["address"] = "keyworker at council"'
+run --db "$db" export "$d/noaddr.yaml" --itip "$d/na"
+check "a malformed address: exit 65" [ "$rc" -eq 65 ]
+check "... at its line and column" grep -q "noaddr.yaml:[0-9]*:[0-9]*: error: coordinator.address: a calendar address is mailto:" "$TMP/stderr"
+run --db "$db" export "$prof" --counter
+check "--counter without --itip: usage, 64" [ "$rc" -eq 64 ]
+run --db "$db" export "$prof" --itip "$d/r" --routines
+check "--routines without --calendar: usage, 64" [ "$rc" -eq 64 ]
+done_testing

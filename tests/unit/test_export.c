@@ -1,0 +1,129 @@
+/* test_export.c: unit tests for the iTIP export (export/itip.c) and its helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/export.h"
+#include "dovetail/util.h"
+#include "family.h"
+
+/* Two practitioners: a's weekly series (no ORGANIZER), b's single visit
+ * organised by b's booking team. */
+static const char feed_a[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:a-weekly\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261116T100000Z\r\n"
+	"DTEND:20261116T110000Z\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nSEQUENCE:2\r\nSUMMARY:Session\r\n"
+	"LOCATION:Clinic\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char feed_b[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:b-1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T140000Z\r\n"
+	"DTEND:20261125T143000Z\r\nSUMMARY:Visit for Secret Name\r\nLOCATION:Clinic room 4\r\n"
+	"ORGANIZER;CN=Bookings:mailto:bookings@b.example\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char profile_text[] =
+	"version: 1\n"
+	"person: { id: P-1, display_name: Secret Name, timezone: Europe/London, home: home }\n"
+	"coordinator: { address: \"mailto:kw@council.example\", name: Keyworker }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"  - { id: clinic, name: Clinic }\n"
+	"practitioners:\n"
+	"  - { id: a, role: physiotherapist, feeds: [a.ics], address: \"mailto:a@nhs.example\" }\n"
+	"  - { id: b, role: nurse, feeds: [b.ics] }\n";
+
+/* Move appointment i by `minutes`, as an accepted change would. */
+static void move(struct week *w, size_t i, int minutes)
+{
+	w->appts[i].start += minutes * 60;
+	w->appts[i].end += minutes * 60;
+	w->appts[i].accepted++;
+}
+
+static int has(const char *text, const char *needle)
+{
+	return text && strstr(text, needle) != NULL;
+}
+
+int main(void)
+{
+	char *b = base64_mime("foobar", 6);
+	is_str(b, "Zm9vYmFy\r\n", "base64 of foobar (RFC 4648 vector)");
+	free(b);
+	char big[120];
+	memset(big, 'x', sizeof big);
+	b = base64_mime(big, sizeof big);
+	ok(b && strlen(b) == 76 + 2 + 76 + 2 + 8 + 2 && b[76] == '\r', "base64 lines of 76 (57 bytes each)");
+	free(b);
+
+	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, profile_text) == 0, "the family loads, imports and reads"))
+		return tap_done();
+	struct week *w = &fam.w;
+	is_int(w->n_appts, 2, "two appointments: a's Monday occurrence and b's visit");
+	is_int(w->appts[0].sequence, 2, "the feed's SEQUENCE is kept");
+	ok(w->appts[0].organizer == NULL, "a's event has no ORGANIZER");
+	is_str(w->appts[1].organizer, "mailto:bookings@b.example", "b's ORGANIZER is kept");
+
+	struct itip_set set;
+	is_int(export_itip(w, 1795392000, 0, 0, &set, &fam.d), 0, "nothing changed: runs");
+	is_int(set.n, 0, "... and sends nothing");
+
+	move(w, 0, 60);
+	w->appts[1].accepted++;   /* accepted where it already is: not a change */
+	is_int(export_itip(w, 1795392000, 0, 1, &set, &fam.d), 0, "one change");
+	is_int(set.n, 1, "... one message");
+	const struct itip_msg *m = &set.v[0];
+	is_str(m->name, "a", "... named after its practitioner");
+	ok(m->method == ITIP_REQUEST && has(m->ics, "METHOD:REQUEST"), "... METHOD:REQUEST");
+	ok(has(m->ics, "UID:a-weekly") && has(m->ics, "RECURRENCE-ID:20261123T100000Z"),
+	   "... the series' UID and the occurrence's RECURRENCE-ID");
+	ok(has(m->ics, "DTSTART;TZID=Europe/London:20261123T110000"), "... the agreed start");
+	ok(has(m->ics, "SEQUENCE:3"), "... SEQUENCE 2 + 1");
+	ok(has(m->ics, "DTSTAMP:20261123T000000Z"), "... DTSTAMP is now");
+	ok(has(m->ics, "ORGANIZER;CN=Keyworker:mailto:kw@council.example"), "... ORGANIZER the coordinator");
+	ok(has(m->ics, "RSVP=TRUE") && has(m->ics, "PARTSTAT=NEEDS-ACTION") && has(m->ics, "mailto:a@nhs.example"),
+	   "... ATTENDEE the practitioner, RSVP=TRUE, PARTSTAT=NEEDS-ACTION");
+	ok(has(m->ics, "BEGIN:VTIMEZONE") && has(m->ics, "TZID:Europe/London"), "... with the VTIMEZONE");
+	ok(!has(m->ics, "Secret Name"), "... no display name");
+	ok(has(m->eml, "Content-Type: multipart/alternative") &&
+	   has(m->eml, "Content-Type: text/calendar; charset=utf-8; method=REQUEST") &&
+	   has(m->eml, "To: a@nhs.example") && has(m->eml, "Date: Mon, 23 Nov 2026 00:00:00 +0000"),
+	   "... and an iMIP mail");
+	itip_set_release(&set);
+
+	move(w, 1, -30);
+	is_int(export_itip(w, 1795392000, 1, 0, &set, &fam.d), 0, "--counter");
+	is_int(set.n, 2, "... two messages");
+	ok(set.v[0].method == ITIP_REQUEST, "... REQUEST for a's event (no ORGANIZER to counter)");
+	m = &set.v[1];
+	ok(m->method == ITIP_COUNTER && has(m->ics, "METHOD:COUNTER"), "... COUNTER for b's");
+	ok(has(m->ics, "ORGANIZER:mailto:bookings@b.example"), "... to the event's ORGANIZER");
+	ok(has(m->ics, "SEQUENCE:0"), "... SEQUENCE unchanged");
+	ok(!has(m->ics, "Secret") && !has(m->ics, "room 4"), "... no text from the feed");
+	ok(!has(m->ics, "a-weekly") && !has(m->ics, "physiotherapist"), "... nothing about a");
+	itip_set_release(&set);
+
+	is_int(export_itip(w, 1795392000, 0, 0, &set, &fam.d), 0, "REQUEST for both");
+	ok(set.n == 2 && set.v[1].method == ITIP_REQUEST &&
+	   has(set.v[1].ics, "RSVP=TRUE:mailto:bookings@b.example"),
+	   "... b has no address: the ATTENDEE is its event's ORGANIZER");
+	itip_set_release(&set);
+
+	free(fam.p->pracs[0].address);
+	fam.p->pracs[0].address = NULL;
+	is_int(export_itip(w, 1795392000, 0, 0, &set, &fam.d), -1, "a has no address and no ORGANIZER: refused");
+	ok(fam.d.n && fam.d.v[0].code == D_ITIP_NO_ADDRESS, "... D_ITIP_NO_ADDRESS");
+	is_int(set.n, 0, "... and nothing is left");
+	diag_release(&fam.d);
+	diag_init(&fam.d);
+
+	free(fam.p->coordinator_address);
+	fam.p->coordinator_address = NULL;
+	is_int(export_itip(w, 1795392000, 0, 0, &set, &fam.d), -1, "no coordinator: refused");
+	ok(fam.d.n && fam.d.v[0].code == D_ITIP_NO_COORDINATOR, "... D_ITIP_NO_COORDINATOR");
+	family_close(&fam);
+	return tap_done();
+}
