@@ -42,9 +42,12 @@ print(sum(1 for p in d["proposals"] + d["ladder"] for c in p["changes"]
 check "after the rejection no proposal or ladder step moves that appointment" [ "$moved" = 0 ]
 
 # ---- the first proposal is superseded by the second run
+sqlite3 "$db" .dump >"$TMP/before.sql"
 run --db "$db" accept "$p1" --by keyworker
 check "a decision on a superseded proposal: exit 65" [ "$rc" -eq 65 ]
 check "... saying to propose again" grep -q "proposal $p1 is superseded" "$TMP/stderr"
+sqlite3 "$db" .dump >"$TMP/after.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before.sql" "$TMP/after.sql"
 
 # ---- accept a joint change of the new optimum: its partner is accepted with it
 p2=$(json "$TMP/p2.json" 'd["proposals"][0]["id"]')
