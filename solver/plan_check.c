@@ -37,8 +37,7 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 	size_t k = 0;
 	for (size_t i = 0; i < out->n_appts; i++) {
 		if (out->appts[i].day < 0) {
-			free(out->appts[i].uid);
-			free(out->appts[i].rid);
+			week_appt_release(&out->appts[i]);
 			continue;
 		}
 		out->appts[k++] = out->appts[i];

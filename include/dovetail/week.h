@@ -94,6 +94,8 @@ struct week {
 int week_build(struct week *w, const struct profile *p, struct store *s,
 	       int64_t from_date, int64_t to_date, struct diag *d);
 void week_release(struct week *w);
+/* Free what one appointment owns (for code that drops one from a week). */
+void week_appt_release(struct wk_appt *a);
 
 /* Recompute what follows from the appointments (their order, each day's
  * list, journeys, travel, energy, routines) after they were changed. An

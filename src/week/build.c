@@ -507,15 +507,20 @@ fail:
 	return -1;
 }
 
+void week_appt_release(struct wk_appt *a)
+{
+	free(a->uid);
+	free(a->rid);
+	free(a->organizer);
+	a->uid = a->rid = a->organizer = NULL;
+}
+
 void week_release(struct week *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->n_appts; i++) {
-		free(w->appts[i].uid);
-		free(w->appts[i].rid);
-		free(w->appts[i].organizer);
-	}
+	for (size_t i = 0; i < w->n_appts; i++)
+		week_appt_release(&w->appts[i]);
 	free(w->appts);
 	free(w->busy);
 	free(w->legs);
