@@ -15,7 +15,8 @@
  * the venue's name, DTSTAMP `now`, and a UID that stays the same for the
  * same appointment (a digest of practitioner, UID and RECURRENCE-ID: an
  * occurrence of a series becomes an event of its own). With routines, each
- * routine instance that fits is also an event, TRANSP:TRANSPARENT. No free
+ * routine instance that fits is also an event, TRANSP:TRANSPARENT. The
+ * calendar is named (X-WR-CALNAME) after the person's display name, or id. No free
  * text from any feed is copied. The bytes depend only on the inputs.
  * Returns a malloc'd string (CRLF lines, folded by libical), or NULL with d
  * filled.

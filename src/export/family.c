@@ -18,6 +18,12 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
+	/* the calendar's name in clients that show one: it is the family's own */
+	char name[256];
+	snprintf(name, sizeof name, "Appointments: %s", p->display_name ? p->display_name : p->person_id);
+	icalproperty *xn = icalproperty_new_x(name);
+	icalproperty_set_x_name(xn, "X-WR-CALNAME");
+	icalcomponent_add_property(cal, xn);
 	char uid[96], summary[256];
 	for (size_t i = 0; i < w->n_appts; i++) {
 		const struct wk_appt *a = &w->appts[i];

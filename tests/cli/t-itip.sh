@@ -73,6 +73,15 @@ print(next(x["id"] for x in d["proposals"] + d.get("ladder", []) if x["changes"]
 	check "$fam: the same bytes again" diff -r "$d/req" "$d/req2"
 	run --db "$db" export "$prof" --itip "$d/ctr" --counter --eml
 	check "$fam: export --itip --counter: exit 0" [ "$rc" -eq 0 ]
+	run --db "$db" export "$prof" --calendar "$d/family.ics" --routines
+	check "$fam: export --calendar --routines: exit 0" [ "$rc" -eq 0 ]
+	$py -c '
+import sys, icalendar
+c = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+assert str(c["METHOD"]) == "PUBLISH" and c.walk("VEVENT")' "$d/family.ics"
+	check "$fam: python3-icalendar reads the family calendar" [ $? -eq 0 ]
+	check "$fam: the family calendar has the display name (it holds everything)" \
+		grep -q "Zebedee Quixote-Testchild" "$d/family.ics"
 
 	$py "$chk" "$d" "$d/req" "$d/week.json" "$now" >"$d/req.txt" 2>&1
 	check "$fam: REQUEST files: RFC 5546 properties, privacy, iMIP ($(tail -1 "$d/req.txt"))" [ $? -eq 0 ]
@@ -82,7 +91,7 @@ print(next(x["id"] for x in d["proposals"] + d.get("ladder", []) if x["changes"]
 	grep FAIL "$d/ctr.txt" | diag
 	check "$fam: something was sent" [ "$(ls "$d/req"/*.ics | wc -l)" -ge 1 ]
 
-	for f in "$d/req"/*.ics "$d/ctr"/*.ics; do
+	for f in "$d/family.ics" "$d/req"/*.ics "$d/ctr"/*.ics; do
 		files=$((files + 1))
 		n=$(grep -c '^BEGIN:VEVENT' "$f")
 		if [ "$have_icaljs" = 1 ]; then
