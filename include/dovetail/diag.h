@@ -86,7 +86,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
 	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \
-	X(D_PROF_TOO_BIG,        ERROR,   INPUT,  "the profile is larger than the limit of %s bytes") \
+	X(D_PROF_TOO_BIG,        ERROR,   INPUT,  "the file is larger than the limit of %s bytes") \
 	X(D_PROF_BAD_UTF8,       ERROR,   INPUT,  "invalid UTF-8 byte 0x%s") \
 	X(D_PROF_YAML,           ERROR,   INPUT,  "YAML syntax: %s") \
 	X(D_PROF_REFUSED,        ERROR,   INPUT,  "YAML %s are refused in a profile (docs/profile.md)") \
@@ -113,6 +113,10 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SOLVER_CAP,          WARNING, OK,     "the solver stopped at its time cap of %s s; the result is not proven optimal (gap %s)") \
 	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \
 	X(D_ITIP_NO_ADDRESS,     ERROR,   INPUT,  "practitioner %s has a changed appointment but no address (practitioners[].address), and the event no ORGANIZER: there is nobody to send it to") \
+	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \
+	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
+	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \
+	X(D_BATCH_NO_RUN,        ERROR,   INPUT,  "no stored run %s to resume: run the batch without --resume") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_UNPLACED,            ERROR,   PARTIAL, "appointment %s cannot be placed: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")

@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -226,5 +226,53 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 int store_each_decision(struct store *s, const char *person,
 			int (*fn)(const struct store_decision *, void *), void *arg,
 			struct diag *d);
+
+/* ---- batch runs (src/store/batch.c) --------------------------------------
+ *
+ * `dovetail batch` over a caseload (docs/batch.md). A person's row is its
+ * done-marker: its result and its bookings of shared practitioners are
+ * written in one transaction, so a run killed at any moment holds each
+ * person whole or not at all. Solved alone first; then, in person order,
+ * final: checked (and if need be solved again) against the bookings of
+ * the persons before it, recorded with the basis it was checked on.
+ */
+struct store_booking {
+	const char *practitioner; /* the shared practitioner's id */
+	int64_t start, end;       /* UTC seconds */
+};
+
+struct store_batch_row {
+	const char *person, *digest;  /* digest: of the person's inputs */
+	/* solved alone: "ok", "partial" or "error", the result (JSON) and its
+	 * figures (numbers separated by spaces, docs/batch.md) */
+	const char *status, *result, *metrics;
+	const char *final_basis, *final_status, *final_result, *final_metrics;  /* NULL until final */
+};
+
+/* Start run `run` over a caseload (its SHA-256 and size), or find it
+ * again; with fresh, what the run held is dropped first. Returns 0 or -1. */
+int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
+		      int64_t now, int fresh, struct diag *d);
+/* A person solved alone: its row and bookings, replacing (in one
+ * transaction) what the run held for it, its final included. */
+int store_batch_save(struct store *s, const char *run, const struct store_batch_row *r,
+		     const struct store_booking *b, size_t n, struct diag *d);
+/* A person's final (its basis, status, result and bookings), in one transaction. */
+int store_batch_save_final(struct store *s, const char *run, const char *person, const char *basis,
+			   const char *status, const char *result, const char *metrics,
+			   const struct store_booking *b, size_t n, struct diag *d);
+/* Each row of the run (only person's, unless NULL), by person id; stops
+ * when fn returns non-zero. */
+int store_batch_each(struct store *s, const char *run, const char *person,
+		     int (*fn)(const struct store_batch_row *, void *), void *arg, struct diag *d);
+/* A person's bookings, solved alone (final 0) or final (1), ordered by
+ * practitioner, start, end. */
+int store_batch_bookings(struct store *s, const char *run, const char *person, int final,
+			 int (*fn)(const struct store_booking *, void *), void *arg, struct diag *d);
+/* Copy the run's persons as solved alone (rows and bookings, no finals)
+ * from the shard store at path into s, in one transaction. A person s
+ * already holds is D_BATCH_TWICE (nothing copied). *n: persons copied. */
+int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
+		      struct diag *d);
 
 #endif

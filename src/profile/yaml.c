@@ -97,6 +97,7 @@ struct loader {
 	int depth;
 	struct ynode *root;
 	int failed;
+	long max_events;
 };
 
 static void fail_at(struct loader *L, const yaml_mark_t *m, enum diag_code code, const char *arg)
@@ -290,9 +291,9 @@ static int parse(struct loader *L, const char *text, size_t len, int report_synt
 			rc = -1;
 			break;
 		}
-		if (++events > YT_MAX_EVENTS) {
+		if (++events > (size_t)L->max_events) {
 			char b[32];
-			snprintf(b, sizeof b, "%d", YT_MAX_EVENTS);
+			snprintf(b, sizeof b, "%ld", L->max_events);
 			fail_at(L, &e.start_mark, D_PROF_EVENTS, b);
 		} else {
 			event(L, &e);
@@ -317,12 +318,19 @@ static int parse(struct loader *L, const char *text, size_t len, int report_synt
 
 struct ynode *yt_load(const char *file, const char *text, size_t len, struct diag *d)
 {
+	return yt_load_bounded(file, text, len, YT_MAX_FILE, YT_MAX_EVENTS, d);
+}
+
+struct ynode *yt_load_bounded(const char *file, const char *text, size_t len, size_t max_file,
+			      long max_events, struct diag *d)
+{
 	struct loader L;
 	memset(&L, 0, sizeof L);
 	L.file = file;
 	L.d = d;
+	L.max_events = max_events;
 	int line, col;
-	size_t scan = len > YT_MAX_FILE ? YT_MAX_FILE : len;
+	size_t scan = len > max_file ? max_file : len;
 	size_t bad = utf8_bad((const unsigned char *)text, scan);
 	if (bad < scan) {
 		char b[8];
@@ -335,7 +343,7 @@ struct ynode *yt_load(const char *file, const char *text, size_t len, struct dia
 		diag_add(d, D_PROF_YAML, file, 1, 1, "a byte order mark; save the profile as UTF-8 without one");
 		return NULL;
 	}
-	if (len > YT_MAX_FILE) {
+	if (len > max_file) {
 		/* Parse what fits: a bound passed inside it (a long value, deep
 		 * nesting, an alias) is the better message; else say where the
 		 * file passes the size bound. */
@@ -343,7 +351,7 @@ struct ynode *yt_load(const char *file, const char *text, size_t len, struct dia
 			return NULL;
 		ynode_free(L.root);
 		char b[32];
-		snprintf(b, sizeof b, "%d", YT_MAX_FILE);
+		snprintf(b, sizeof b, "%zu", max_file);
 		position(text, scan, &line, &col);
 		diag_add(d, D_PROF_TOO_BIG, file, line, col, b);
 		return NULL;

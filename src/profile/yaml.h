@@ -35,6 +35,10 @@ struct ynode {
  * Returns the root (free with ynode_free), or NULL with d filled.
  */
 struct ynode *yt_load(const char *file, const char *text, size_t len, struct diag *d);
+/* The same with other bounds on the file's size and its YAML events (a
+ * caseload is larger than a profile; docs/batch.md). */
+struct ynode *yt_load_bounded(const char *file, const char *text, size_t len, size_t max_file,
+			      long max_events, struct diag *d);
 void ynode_free(struct ynode *n);   /* NULL-safe, frees the whole tree */
 
 /* "a mapping", "a list", "a text value" */

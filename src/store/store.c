@@ -158,6 +158,37 @@ static const char *const migrations[] = {
 	 * person, or by a decision on another proposal since */
 	"ALTER TABLE proposals ADD COLUMN run INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE proposals ADD COLUMN decisions_seen INTEGER NOT NULL DEFAULT 0;",
+	/* 4 -> 5: batch runs over a caseload (docs/batch.md). A person's row is
+	 * its done-marker: written with its bookings in one transaction. */
+	"CREATE TABLE batch_runs ("
+	"  run TEXT PRIMARY KEY NOT NULL,"
+	"  caseload_sha256 TEXT NOT NULL,"
+	"  persons INTEGER NOT NULL,"
+	"  started_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE batch_persons ("
+	"  run TEXT NOT NULL REFERENCES batch_runs(run) ON DELETE CASCADE,"
+	"  person TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'error')),"
+	"  result TEXT NOT NULL,"
+	"  metrics TEXT NOT NULL,"
+	"  final_basis TEXT,"
+	"  final_status TEXT CHECK (final_status IN ('ok', 'partial', 'error')),"
+	"  final_result TEXT,"
+	"  final_metrics TEXT,"
+	"  PRIMARY KEY (run, person)"
+	");"
+	"CREATE TABLE batch_bookings ("
+	"  run TEXT NOT NULL,"
+	"  person TEXT NOT NULL,"
+	"  final INTEGER NOT NULL CHECK (final IN (0, 1)),"
+	"  practitioner TEXT NOT NULL,"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  FOREIGN KEY (run, person) REFERENCES batch_persons(run, person) ON DELETE CASCADE"
+	");"
+	"CREATE INDEX batch_bookings_person ON batch_bookings (run, person, final);",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");
@@ -219,6 +250,21 @@ static int check_private(const char *path, const char *shown, struct diag *d, in
 int store_sql_error(struct store *s, struct diag *d)
 {
 	diag_add(d, D_STORE_SQL, NULL, 0, 0, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+int store_tx_begin(struct store *s, struct diag *d)
+{
+	return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : store_sql_error(s, d);
+}
+
+int store_tx_end(struct store *s, int ok, struct diag *d)
+{
+	if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	if (ok)
+		store_sql_error(s, d);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 

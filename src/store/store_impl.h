@@ -13,6 +13,12 @@ struct store {
 /* Report the connection's last error as D_STORE_SQL; returns -1. */
 int store_sql_error(struct store *s, struct diag *d);
 
+/* A write transaction: begin (BEGIN IMMEDIATE), then end it with ok set
+ * (COMMIT; a failed commit rolls back) or not (ROLLBACK). Both return 0,
+ * or -1 with d filled (end also returns -1 when it rolled back). */
+int store_tx_begin(struct store *s, struct diag *d);
+int store_tx_end(struct store *s, int ok, struct diag *d);
+
 /* Column i, a stored YYYY-MM-DD, as days since the epoch in *out;
  * returns 0, or -1 when it is not one. */
 int store_col_date(sqlite3_stmt *q, int i, int64_t *out);
