@@ -34,6 +34,8 @@ int cmd_reject(int argc, char **argv, struct app *app);
 int cmd_history(int argc, char **argv, struct app *app);
 int cmd_review(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
+int cmd_batch(int argc, char **argv, struct app *app);
+int cmd_merge(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);

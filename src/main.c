@@ -14,12 +14,14 @@ static const struct cmd {
 	const char *summary;
 } commands[] = {
 	{ "accept", cmd_accept, NEEDS_STORE, "accept changes of a proposal (they become current)" },
+	{ "batch", cmd_batch, NEEDS_STORE, "propose for every person of a caseload, in parallel, resumable" },
 	{ "check", cmd_check, NEEDS_STORE, "report every problem of a person's week (a linter)" },
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
 	{ "export", cmd_export, NEEDS_STORE, "write the agreed plan as an iCalendar file" },
 	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
 	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
 	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },

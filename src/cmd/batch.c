@@ -1,0 +1,168 @@
+/* batch.c: `dovetail batch CASELOAD`: every person of a caseload, in worker processes, resumable. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cli.h"
+#include "batch_run.h"
+
+static void help(FILE *fp)
+{
+	fputs("usage: dovetail batch CASELOAD.yaml [-j N] [--resume] [--shard I/N | --shard-from-env]\n"
+	      "                      [--out DIR] [--json] [--time-limit S]\n\n"
+	      "Propose the best plan for the week of --now for every person of a caseload\n"
+	      "(docs/batch.md), each in one of N worker processes, and keep each person's\n"
+	      "result in the store (--db) as it is done. Then, in person order, no\n"
+	      "practitioner the persons share is left double-booked: a person whose plan\n"
+	      "would take a slot an earlier person's plan has is solved again with that\n"
+	      "slot taken. The results are the same for any -j and any sharding.\n\n"
+	      "  -j N              worker processes (default: the number of processors)\n"
+	      "  --resume          finish the run a crash or kill left: persons already\n"
+	      "                    done with the same inputs are not solved again\n"
+	      "  --shard I/N       only the persons whose id hashes to I mod N (0 <= I < N);\n"
+	      "                    join the shard stores with `dovetail merge`\n"
+	      "  --shard-from-env  I and N from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,\n"
+	      "                    or JOB_COMPLETION_INDEX/DOVETAIL_SHARD_COUNT\n"
+	      "  --out DIR         also write DIR/summary.txt, summary.csv, summary.json\n"
+	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
+	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n\n"
+	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
+	      "terminal.\n\n"
+	      "Exit status: 0 every person planned whole, 2 some person partial or skipped\n"
+	      "(bad profile or feed; named with the reason), 64 usage, 65 bad caseload,\n"
+	      "73 cannot write --out, 74 store.\n", fp);
+}
+
+static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
+{
+	char *end;
+	unsigned long a = strtoul(s, &end, 10), b = 0;
+	int ok = end != s && *end == '/';
+	if (ok) {
+		const char *t = end + 1;
+		b = strtoul(t, &end, 10);
+		ok = end != t && !*end && b >= 1 && b <= 100000 && a < b;
+	}
+	if (!ok) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--shard", s, "use I/N with 0 <= I < N");
+		return -1;
+	}
+	*i = (unsigned)a;
+	*n = (unsigned)b;
+	return 0;
+}
+
+/* The shard from a Slurm job array or a Kubernetes Indexed Job. */
+static int shard_env(struct app *app, unsigned *i, unsigned *n)
+{
+	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
+	const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+	if (!id || !count) {
+		id = getenv("JOB_COMPLETION_INDEX");
+		count = getenv("DOVETAIL_SHARD_COUNT");
+		min = NULL;
+	}
+	if (!id || !count) {
+		diag_add(&app->diag, D_USAGE, NULL, 0, 0,
+			 "--shard-from-env: set SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or "
+			 "JOB_COMPLETION_INDEX and DOVETAIL_SHARD_COUNT");
+		return -1;
+	}
+	char buf[64];
+	long base = min ? strtol(min, NULL, 10) : 0;
+	snprintf(buf, sizeof buf, "%ld/%s", strtol(id, NULL, 10) - base, count);
+	return shard_arg(app, buf, i, n);
+}
+
+int cmd_batch(int argc, char **argv, struct app *app)
+{
+	static const struct option opts[] = {
+		{ "resume", no_argument, NULL, 'r' },
+		{ "shard", required_argument, NULL, 's' },
+		{ "shard-from-env", no_argument, NULL, 'S' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "time-limit", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct batch b;
+	memset(&b, 0, sizeof b);
+	b.app = app;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	b.jobs = cpus > 0 ? (int)cpus : 1;
+	b.time_limit = 10;
+	int resume = 0, sharded = 0, c;
+	unsigned si = 0, sn = 1;
+	char *end;
+	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			b.jobs = (int)strtol(optarg, &end, 10);
+			if (*end || b.jobs < 1 || b.jobs > 256)
+				return cli_usage(app, "batch: -j takes a number of workers from 1 to 256");
+			break;
+		case 'r': resume = 1; break;
+		case 's':
+			if (shard_arg(app, optarg, &si, &sn) < 0)
+				return DV_EXIT_USAGE;
+			sharded = 1;
+			break;
+		case 'S':
+			if (shard_env(app, &si, &sn) < 0)
+				return DV_EXIT_USAGE;
+			sharded = 1;
+			break;
+		case 'o': b.out = optarg; break;
+		case 'J': b.json = 1; break;
+		case 't':
+			b.time_limit = (int)strtol(optarg, &end, 10);
+			if (*end || b.time_limit < 1 || b.time_limit > 3600)
+				return cli_usage(app, "batch: --time-limit takes seconds from 1 to 3600");
+			break;
+		case 'h': help(stdout); return 0;
+		default: help(stderr); return DV_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(app, "batch: give one CASELOAD file");
+	struct caseload *cl;
+	if (caseload_load(&cl, argv[optind], &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	b.cl = cl;
+	b.progress = isatty(2);
+	batch_run_id(&b);
+	size_t *todo = calloc(cl->n_persons + 1, sizeof *todo), n = 0;
+	if (!todo) {
+		caseload_free(cl);
+		return DV_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < cl->n_persons; i++)
+		if (!sharded || caseload_shard_of(cl->persons[i].id, sn) == si)
+			todo[n++] = i;
+	int status = 0;
+	size_t solved = 0, again = 0;
+	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0)
+		status = DV_EXIT_STORE;
+	if (!status)
+		status = batch_solve_alone(&b, todo, n, resume, &solved);
+	if (!status && sharded) {
+		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
+		       cl->n_persons, solved, resume ? " (resumed)" : "");
+		printf("join the shards' stores with: dovetail --db ALL.db merge %s SHARD.db...\n", argv[optind]);
+	} else if (!status) {
+		status = batch_finalise(&b, &again);
+		if (!status)
+			status = batch_report(&b);
+		if (status == 0 || status == DV_EXIT_PARTIAL)
+			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu solved again so that no "
+					"practitioner is double-booked\n", b.run, solved, again);
+	}
+	free(todo);
+	caseload_free(cl);
+	return status;
+}

@@ -1,0 +1,114 @@
+/* merge.c: `dovetail merge CASELOAD SHARD.db...`: join a sharded batch and finish it. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli.h"
+#include "batch_run.h"
+
+static void help(FILE *fp)
+{
+	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--json] [--time-limit S]\n\n"
+	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
+	      "this store (--db), check that every person of the caseload is in exactly one\n"
+	      "of them, then finish the run as `batch` would: no practitioner double-booked,\n"
+	      "and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
+	      "had; the result is byte-identical to one unsharded run (docs/batch.md).\n\n"
+	      "Exit status: 0 every person planned whole, 2 some person partial or skipped,\n"
+	      "64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
+	      "write --out, 74 store.\n", fp);
+}
+
+struct seen {
+	const struct caseload *cl;
+	size_t i, missing, rows;
+	const char *first_missing;
+};
+
+static int walk(const struct store_batch_row *r, void *arg)
+{
+	struct seen *s = arg;
+	s->rows++;
+	/* rows and persons are both by id: walk them side by side */
+	while (s->i < s->cl->n_persons && strcmp(s->cl->persons[s->i].id, r->person) < 0) {
+		if (!s->missing++)
+			s->first_missing = s->cl->persons[s->i].id;
+		s->i++;
+	}
+	if (s->i < s->cl->n_persons && strcmp(s->cl->persons[s->i].id, r->person) == 0)
+		s->i++;
+	return 0;
+}
+
+int cmd_merge(int argc, char **argv, struct app *app)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "time-limit", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	struct batch b;
+	memset(&b, 0, sizeof b);
+	b.app = app;
+	b.time_limit = 10;
+	int c;
+	char *end;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': b.out = optarg; break;
+		case 'J': b.json = 1; break;
+		case 't':
+			b.time_limit = (int)strtol(optarg, &end, 10);
+			if (*end || b.time_limit < 1 || b.time_limit > 3600)
+				return cli_usage(app, "merge: --time-limit takes seconds from 1 to 3600");
+			break;
+		case 'h': help(stdout); return 0;
+		default: help(stderr); return DV_EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2)
+		return cli_usage(app, "merge: give the CASELOAD and at least one shard store");
+	struct caseload *cl;
+	if (caseload_load(&cl, argv[optind], &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	b.cl = cl;
+	batch_run_id(&b);
+	int status = 0;
+	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
+		status = DV_EXIT_STORE;
+	for (int i = optind + 1; !status && i < argc; i++) {
+		size_t n;
+		if (store_batch_merge(app->store, b.run, argv[i], &n, &app->diag) < 0)
+			status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
+	}
+	struct seen s = { cl, 0, 0, 0, NULL };
+	if (!status && store_batch_each(app->store, b.run, NULL, walk, &s, &app->diag) < 0)
+		status = DV_EXIT_STORE;
+	if (!status) {
+		if (s.i < cl->n_persons && !s.missing)
+			s.first_missing = cl->persons[s.i].id;
+		s.missing += cl->n_persons - s.i;
+		if (s.missing || s.rows != cl->n_persons) {
+			char n[32];
+			snprintf(n, sizeof n, "%zu", s.missing);
+			diag_add(&app->diag, D_BATCH_MISSING, NULL, 0, 0, n,
+				 s.first_missing ? s.first_missing : "(a person not in the caseload)");
+			status = DV_EXIT_INPUT;
+		}
+	}
+	size_t again = 0;
+	if (!status)
+		status = batch_finalise(&b, &again);
+	if (!status)
+		status = batch_report(&b);
+	if (status == 0 || status == DV_EXIT_PARTIAL)
+		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu solved again so that no "
+				"practitioner is double-booked\n", b.run, cl->n_persons, argc - optind - 1, again);
+	caseload_free(cl);
+	return status;
+}

@@ -1,0 +1,183 @@
+#!/bin/sh
+# t-batch.sh: `dovetail batch` and `dovetail merge` on generated caseloads
+# (tools/gen-caseload.py): the same bytes for -j 1, -j 2 and three shards
+# merged; no practitioner double-booked in the final plans (checked
+# independently from the feeds and the plans); broken persons reported and
+# skipped while the rest completes (exit 2); SIGKILL at random moments, then
+# --resume: the same result as an uninterrupted run, nothing redone, lost or
+# duplicated, and PRAGMA integrity_check ok; a progress bar only on a
+# terminal; bad caseloads and bad shard sets refused.
+# Usage: t-batch.sh DOVETAIL
+. "$(dirname "$0")/lib.sh"
+cd "$SRCDIR" || exit 1
+py=/usr/bin/python3
+gen=$SRCDIR/tools/gen-caseload.py
+cl=$TMP/cl
+$py "$gen" --persons 40 --seed 7 --broken 2 --out "$cl"
+check "the generator writes a caseload" [ -f "$cl/caseload.yaml" ]
+cd "$cl" || exit 1
+
+# ---- the same bytes for any -j and any sharding
+run --db "$TMP/j1.db" batch caseload.yaml -j 1 --out "$TMP/o1"
+check "-j 1: exit 2 (two persons are broken)" [ "$rc" -eq 2 ]
+check "-j 1: the broken profile is named with its line and column" \
+	grep -q "person P-00000 skipped: ./persons/P-00000.yaml:[0-9]*:[0-9]*: YAML syntax" "$TMP/stderr"
+check "-j 1: the broken feed is named" grep -q "person P-00020 skipped: .*broken-P-00020.ics" "$TMP/stderr"
+check "-j 1: the rest completes (38 planned)" grep -q "^batch b-[0-9a-f]*: 40 persons: 3[0-9] ok, [0-9]* partial, 2 skipped" "$TMP/stdout"
+check "no progress bar when stderr is not a terminal" [ "$(grep -c 'ETA' "$TMP/stderr")" -eq 0 ]
+grep -v '^per person:' "$TMP/stdout" >"$TMP/o1.stdout"
+run --db "$TMP/j2.db" batch caseload.yaml -j 2 --out "$TMP/o2"
+check "-j 2: exit 2" [ "$rc" -eq 2 ]
+check "-j 1 and -j 2: the same summary, CSV and JSON" diff -r "$TMP/o1" "$TMP/o2"
+check "-j 1 and -j 2: the same stdout" sh -c "grep -v '^per person:' '$TMP/stdout' | cmp -s '$TMP/o1.stdout' -"
+for i in 0 1 2; do
+	run --db "$TMP/s$i.db" batch caseload.yaml --shard $i/3 -j 2
+	check "shard $i/3: exit 0" [ "$rc" -eq 0 ]
+done
+run --db "$TMP/m.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db" --out "$TMP/o3"
+check "merge: exit 2" [ "$rc" -eq 2 ]
+check "three shards merged: the same files as -j 1" diff -r "$TMP/o1" "$TMP/o3"
+check "... and the same stdout" sh -c "grep -v '^per person:' '$TMP/stdout' | cmp -s '$TMP/o1.stdout' -"
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 run --db "$TMP/e1.db" batch caseload.yaml --shard-from-env
+check "--shard-from-env (Slurm): shard 1/3" grep -q "^shard 1/3 of batch" "$TMP/stdout"
+JOB_COMPLETION_INDEX=2 DOVETAIL_SHARD_COUNT=3 run --db "$TMP/e2.db" batch caseload.yaml --shard-from-env
+check "--shard-from-env (Kubernetes Indexed Job): shard 2/3" grep -q "^shard 2/3 of batch" "$TMP/stdout"
+run --db "$TMP/em.db" merge caseload.yaml "$TMP/s0.db" "$TMP/e1.db" "$TMP/e2.db" --out "$TMP/o4"
+check "shards from the environment merge to the same files" diff -r "$TMP/o1" "$TMP/o4"
+
+# ---- no practitioner double-booked: from the feeds and the final plans alone
+check "no practitioner is double-booked in the final plans" $py - "$cl" "$TMP/o1/summary.json" <<'PY'
+import json, os, sys, collections
+import icalendar
+from datetime import datetime, timedelta
+cl, summary = sys.argv[1], sys.argv[2]
+res = {p["person"]: p for p in json.load(open(summary))["persons"]}
+busy = collections.defaultdict(list)   # practitioner -> [(start, end, who)]
+moved = 0
+for f in sorted(os.listdir(os.path.join(cl, "feeds"))):
+    if not f.startswith("pr-"):
+        continue
+    prac = f[:-4]
+    cal = icalendar.Calendar.from_ical(open(os.path.join(cl, "feeds", f), "rb").read())
+    for e in cal.walk("VEVENT"):
+        s, t = e["DTSTART"].dt.replace(tzinfo=None), e["DTEND"].dt.replace(tzinfo=None)
+        summ = str(e["SUMMARY"])
+        who = summ.split()[-1] if summ.startswith("Session ") else "meeting"
+        r = res.get(who)
+        if r and r["status"] != "error":
+            ch = [c for c in r["changes"] if c["uid"] == str(e["UID"])]
+            if any(u["uid"] == str(e["UID"]) for u in r["unplaced"]):
+                continue   # left out of the plan
+            if ch:
+                to = datetime.strptime(ch[0]["to"], "%Y-%m-%dT%H:%M")   # London is on GMT
+                s, t = to, to + (t - s)
+                moved += 1
+        busy[prac].append((s, t, who))
+clash = []
+for prac, v in busy.items():
+    v.sort()
+    for a, b in zip(v, v[1:]):
+        if b[0] < a[1]:
+            clash.append((prac, a, b))
+print("# %d practitioners, %d moved sessions, %d double-bookings" % (len(busy), moved, len(clash)))
+assert moved > 0
+assert not clash, clash[:3]
+PY
+run --db "$TMP/j1.db" batch caseload.yaml -j 1 --resume
+check "the final pass had persons to solve again (the double-booking rule is exercised)" \
+	[ "$(sqlite3 "$TMP/j1.db" "SELECT count(*) FROM batch_persons WHERE final_result IS NOT result")" -ge 1 ]
+
+# ---- kill -9 at moments spread over the run, then --resume
+# The moments are points of progress (persons stored so far; the last two
+# in the final pass), so that every kill lands mid-run however fast the
+# machine is; the offsets are pseudo-random but fixed, for a repeatable test.
+big=$TMP/big
+n_big=300
+$py "$gen" --persons $n_big --seed 3 --out "$big"
+cd "$big" || exit 1
+run --db "$TMP/ref.db" batch caseload.yaml -j 2 --out "$TMP/ref"
+grep -v '^per person:' "$TMP/stdout" >"$TMP/ref.stdout"
+# stored COLUMN TARGET: poll until the store holds TARGET rows with COLUMN set
+# (read-only: the sqlite3 shell would make a missing file, readable by
+# others, which dovetail then rightly refuses)
+stored() {
+	n=
+	[ -f "$TMP/crash.db" ] && n=$(sqlite3 -readonly "$TMP/crash.db" "SELECT count($1) FROM batch_persons" 2>/dev/null)
+	echo "${n:-0}"
+}
+kills=0
+resume=
+for point in result:37 result:101 result:166 result:229 result:280 final_basis:60 final_basis:190; do
+	col=${point%:*}
+	target=${point#*:}
+	"$DOVETAIL" --db "$TMP/crash.db" batch caseload.yaml -j 2 $resume >/dev/null 2>&1 &
+	pid=$!
+	i=0
+	while [ "$(stored "$col")" -lt "$target" ] && [ $i -lt 3000 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
+	wait "$pid" 2>/dev/null
+	resume=--resume
+	ok_ic=$(sqlite3 "$TMP/crash.db" "PRAGMA integrity_check" 2>&1)
+	check "SIGKILL once $target persons had their $col stored: PRAGMA integrity_check is ok" [ "$ok_ic" = ok ]
+done
+check "the batch was killed mid-run at least 5 times ($kills)" [ "$kills" -ge 5 ]
+before=$(sqlite3 "$TMP/crash.db" "SELECT count(*) FROM batch_persons")
+run --db "$TMP/crash.db" batch caseload.yaml -j 2 --resume --out "$TMP/crash"
+check "--resume completes: exit 0 or 2" [ "$rc" -le 2 ]
+now=$(sed -n 's/^dovetail: batch [^:]*: \([0-9]*\) persons solved now.*/\1/p' "$TMP/stderr")
+check "--resume solves only the persons not done ($before done, $now now)" [ "$((before + now))" -eq $n_big ]
+check "after the kills and --resume: the same files as an uninterrupted run" diff -r "$TMP/ref" "$TMP/crash"
+check "... and the same stdout" sh -c "grep -v '^per person:' '$TMP/stdout' | cmp -s '$TMP/ref.stdout' -"
+check "no person lost or duplicated" [ "$(sqlite3 "$TMP/crash.db" "SELECT count(*), count(DISTINCT person) FROM batch_persons")" = "$n_big|$n_big" ]
+check "PRAGMA integrity_check is ok" [ "$(sqlite3 "$TMP/crash.db" "PRAGMA integrity_check")" = ok ]
+check "the store is 0600" [ "$(mode "$TMP/crash.db")" = 600 ]
+run --db "$TMP/crash.db" batch caseload.yaml -j 2 --resume
+check "--resume of a finished run solves nobody" grep -q ": 0 persons solved now, 0 solved again" "$TMP/stderr"
+
+# ---- a progress bar on a terminal (a real pseudo-terminal)
+cd "$cl" || exit 1
+$py - "$DOVETAIL" "$TMP/pty.db" >"$TMP/pty.out" <<'PY'
+import os, pty, sys, subprocess
+m, s = pty.openpty()
+p = subprocess.Popen([sys.argv[1], "--db", sys.argv[2], "batch", "caseload.yaml", "-j", "2"],
+                     stdout=subprocess.DEVNULL, stderr=s)
+os.close(s)
+out = b""
+while True:
+    try:
+        b = os.read(m, 4096)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+p.wait()
+sys.stdout.write(out.decode(errors="replace"))
+PY
+check "on a terminal: a progress bar with persons, rate and ETA" grep -q "40/40 persons .*/s  ETA" "$TMP/pty.out"
+
+# ---- bad input
+printf 'version: 1\npersons:\n  - { id: P-1, profil: x.yaml }\n' >"$TMP/bad.yaml"
+run --db "$TMP/bad.db" batch "$TMP/bad.yaml"
+check "a caseload with an unknown key: exit 65" [ "$rc" -eq 65 ]
+check "... at its line and column" grep -q "TMP/bad.yaml:3:16: error: unknown key 'profil'" "$TMP/stderr"
+printf 'version: 1\npersons:\n  - { id: P-1, profile: a.yaml }\n  - { id: P-1, profile: b.yaml }\n' >"$TMP/dup.yaml"
+run --db "$TMP/bad.db" batch "$TMP/dup.yaml"
+check "a person listed twice: exit 65" [ "$rc" -eq 65 ] 
+check "... named" grep -q "id 'P-1' is already used on line 3" "$TMP/stderr"
+run --db "$TMP/bad.db" batch "$TMP/none.yaml"
+check "no caseload file: exit 66" [ "$rc" -eq 66 ]
+run --db "$TMP/bad.db" batch caseload.yaml --shard 3/3
+check "--shard 3/3: usage, 64" [ "$rc" -eq 64 ]
+run --db "$TMP/bad.db" batch caseload.yaml -j 0
+check "-j 0: usage, 64" [ "$rc" -eq 64 ]
+run --db "$TMP/mm.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db"
+check "merge with a shard missing: exit 65" [ "$rc" -eq 65 ]
+check "... saying how many persons are missing" grep -q "person(s) of the caseload are in no shard store" "$TMP/stderr"
+run --db "$TMP/mm2.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db"
+check "merge with a shard twice: exit 65" [ "$rc" -eq 65 ]
+check "... naming a person in two shards" grep -q "is in two shard stores" "$TMP/stderr"
+done_testing
