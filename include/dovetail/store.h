@@ -238,7 +238,7 @@ int store_each_decision(struct store *s, const char *person,
  */
 struct store_booking {
 	const char *practitioner; /* the shared practitioner's id */
-	int64_t start, end;       /* UTC seconds */
+	int64_t start, end;       /* UTC seconds; 0 and 0: an appointment left unplaced (it ties the person to the practitioner, overlapping nothing) */
 };
 
 struct store_batch_row {

@@ -284,6 +284,19 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		}
 		week_release(&moved);
 	}
+	/* an unplaced appointment still ties the person to its practitioner:
+	 * a zero-length booking (it overlaps nothing) puts the person in that
+	 * practitioner's lane, so that the final pass checks a re-solve that
+	 * does place it */
+	for (size_t u = 0; u < x->n_unplaced; u++) {
+		const struct wk_appt *ap = &w->appts[r.in.a[x->unplaced[u].appt].appt];
+		const char *pid = cw.prof->pracs[ap->prac].id;
+		struct booking *bk = caseload_prac_index(b->cl, pid) >= 0 ? BUF_PUSH(o->book, o->n_book, o->cap) : NULL;
+		if (bk) {
+			snprintf(bk->prac, sizeof bk->prac, "%s", pid);
+			bk->start = bk->end = 0;
+		}
+	}
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
