@@ -24,11 +24,13 @@ struct cl_practitioner {
 struct cl_person {
 	char *id;                 /* owned: must equal the profile's person.id */
 	char *profile;            /* owned: resolved from the caseload's folder */
+	char *given;              /* owned: as the caseload writes it (relative to dir) */
 	int line, col;
 };
 
 struct caseload {
 	char *path;               /* owned: as given */
+	char *dir;                /* owned: its folder, as given */
 	char digest[65];          /* SHA-256 of the file's bytes */
 	struct cl_practitioner *pracs;
 	size_t n_pracs;

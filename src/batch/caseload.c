@@ -196,9 +196,11 @@ static void read_persons(struct ctx *c, const struct ynode *n, struct caseload *
 		if (!(id = need(c, m, "id", w)) || !(v = need(c, m, "profile", w)) ||
 		    !(x->id = get_id(c, id, w)))
 			continue;
-		if (want(c, v, YT_SCALAR, "profile") < 0 || !(x->profile = join(c, v->s))) {
+		if (want(c, v, YT_SCALAR, "profile") < 0 || !(x->profile = join(c, v->s)) ||
+		    !(x->given = strdup(v->s))) {
 			free(x->id);
-			x->id = NULL;
+			free(x->profile);
+			x->id = x->profile = NULL;
 			continue;
 		}
 		cl->n_persons++;
@@ -236,6 +238,7 @@ int caseload_load(struct caseload **out, const char *path, struct diag *d)
 	}
 	hash_sha256_hex(b.data, b.len, cl->digest);
 	cl->path = strdup(path);
+	cl->dir = strdup(dir);
 	static const char *const keys[] = { "version", "practitioners", "persons", NULL };
 	if (want(&c, root, YT_MAP, "the caseload") < 0)
 		goto fail;
@@ -277,9 +280,11 @@ void caseload_free(struct caseload *c)
 	for (size_t i = 0; i < c->n_persons; i++) {
 		free(c->persons[i].id);
 		free(c->persons[i].profile);
+		free(c->persons[i].given);
 	}
 	free(c->persons);
 	free(c->path);
+	free(c->dir);
 	free(c);
 }
 

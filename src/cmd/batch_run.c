@@ -74,10 +74,11 @@ static const char *feed_digest(const char *source, const char *path, struct diag
 static int person_digest(const struct batch *b, const struct cl_person *cp, char out[65], struct diag *d)
 {
 	struct bytes pb;
-	if (file_read_all(cp->profile, 1u << 20, &pb, d) < 0)
+	const char *path = b->in_dir ? cp->given : cp->profile;
+	if (file_read_all(path, 1u << 20, &pb, d) < 0)
 		return -1;
 	struct profile *p;
-	if (profile_load_text(&p, cp->profile, pb.data, pb.len, d) < 0) {
+	if (profile_load_text(&p, path, pb.data, pb.len, d) < 0) {
 		bytes_release(&pb);
 		return -1;
 	}
@@ -200,6 +201,9 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 			 const struct booking *extra, size_t n_extra, struct outcome *o)
 {
 	const struct cl_person *cp = &b->cl->persons[i];
+	/* a worker runs in the caseload's folder, so that messages name files
+	 * as the caseload does, wherever it was run from */
+	const char *profile = b->in_dir ? cp->given : cp->profile;
 	struct app a = *b->app;
 	a.store = st;
 	diag_init(&a.diag);
@@ -215,7 +219,7 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		goto out;
 	}
 	struct cli_week cw;
-	if (cli_week_open(&a, cp->profile, NULL, NULL, &cw) != 0) {
+	if (cli_week_open(&a, profile, NULL, NULL, &cw) != 0) {
 		first_error(&a.diag, why, sizeof why);
 		error_result(o, cp->id, why);
 		cli_week_release(&cw);
@@ -223,14 +227,14 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 	}
 	const char *bad;
 	if (strcmp(cw.prof->person_id, cp->id) != 0) {
-		snprintf(why, sizeof why, "%s: person.id is %s, the caseload says %s", cp->profile,
+		snprintf(why, sizeof why, "%s: person.id is %s, the caseload says %s", profile,
 			 cw.prof->person_id, cp->id);
 		error_result(o, cp->id, why);
 		cli_week_release(&cw);
 		goto out;
 	}
 	if ((bad = shared_feeds_differ(b->cl, cw.prof))) {
-		snprintf(why, sizeof why, "%s: practitioner %s names other feeds than the caseload's", cp->profile, bad);
+		snprintf(why, sizeof why, "%s: practitioner %s names other feeds than the caseload's", profile, bad);
 		error_result(o, cp->id, why);
 		cli_week_release(&cw);
 		goto out;
@@ -486,7 +490,7 @@ static void scratch_remove(struct store *s, const char *dir)
 	rmdir(dir);
 }
 
-static void worker(const struct batch *b, int task_fd, int result_fd)
+static void worker(const struct batch *b0, int task_fd, int result_fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* the batch dies: so do its workers */
 	signal(SIGPIPE, SIG_IGN);
@@ -494,8 +498,12 @@ static void worker(const struct batch *b, int task_fd, int result_fd)
 	struct diag d;
 	diag_init(&d);
 	struct store *st = scratch_store(dir, sizeof dir, &d);
+	struct batch bw = *b0;
+	const struct batch *b = &bw;
 	if (!st)
 		_exit(3);
+	if (chdir(b0->cl->dir) == 0)
+		bw.in_dir = 1;
 	struct task t;
 	while (read_all_fd(task_fd, &t, sizeof t) == 0) {
 		struct outcome o;

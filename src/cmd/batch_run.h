@@ -16,6 +16,7 @@ struct batch {
 	int progress;             /* draw a progress bar on stderr */
 	const char *out;          /* folder for summary.{txt,csv,json}, or NULL */
 	int json;                 /* stdout: JSON instead of text */
+	int in_dir;               /* this process runs in the caseload's folder */
 };
 
 /* The run id of a caseload for app->now and the options. */

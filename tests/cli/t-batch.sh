@@ -21,7 +21,7 @@ cd "$cl" || exit 1
 run --db "$TMP/j1.db" batch caseload.yaml -j 1 --out "$TMP/o1"
 check "-j 1: exit 2 (two persons are broken)" [ "$rc" -eq 2 ]
 check "-j 1: the broken profile is named with its line and column" \
-	grep -q "person P-00000 skipped: ./persons/P-00000.yaml:[0-9]*:[0-9]*: YAML syntax" "$TMP/stderr"
+	grep -q "person P-00000 skipped: persons/P-00000.yaml:[0-9]*:[0-9]*: YAML syntax" "$TMP/stderr"
 check "-j 1: the broken feed is named" grep -q "person P-00020 skipped: .*broken-P-00020.ics" "$TMP/stderr"
 check "-j 1: the rest completes (38 planned)" grep -q "^batch b-[0-9a-f]*: 40 persons: 3[0-9] ok, [0-9]* partial, 2 skipped" "$TMP/stdout"
 check "no progress bar when stderr is not a terminal" [ "$(grep -c 'ETA' "$TMP/stderr")" -eq 0 ]
@@ -38,6 +38,18 @@ run --db "$TMP/m.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db" 
 check "merge: exit 2" [ "$rc" -eq 2 ]
 check "three shards merged: the same files as -j 1" diff -r "$TMP/o1" "$TMP/o3"
 check "... and the same stdout" sh -c "grep -v '^per person:' '$TMP/stdout' | cmp -s '$TMP/o1.stdout' -"
+# the GNU parallel recipe of docs/batch.md, as written there (3 shards)
+if command -v parallel >/dev/null 2>&1; then
+	(cd "$TMP" && mkdir -p gp && cd gp &&
+		parallel --will-cite "$DOVETAIL" --db shard-{}.db batch "$cl/caseload.yaml" -j 1 --shard {}/3 ::: 0 1 2 \
+			>/dev/null 2>&1 &&
+		"$DOVETAIL" --db all.db merge "$cl/caseload.yaml" shard-0.db shard-1.db shard-2.db --out report \
+			>/dev/null 2>&1; [ $? -le 2 ])
+	check "the GNU parallel recipe runs" [ $? -eq 0 ]
+	check "... and gives the same files as -j 1" diff -r "$TMP/o1" "$TMP/gp/report"
+else
+	not_ok "GNU parallel is there (tools/run-tests installs it)"
+fi
 SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 run --db "$TMP/e1.db" batch caseload.yaml --shard-from-env
 check "--shard-from-env (Slurm): shard 1/3" grep -q "^shard 1/3 of batch" "$TMP/stdout"
 JOB_COMPLETION_INDEX=2 DOVETAIL_SHARD_COUNT=3 run --db "$TMP/e2.db" batch caseload.yaml --shard-from-env
