@@ -93,6 +93,10 @@ struct store_occ {
 int store_each_occurrence(struct store *s, int64_t from, int64_t to,
 			  int (*fn)(const struct store_occ *, void *), void *arg,
 			  struct diag *d);
+/* The same for the feeds with these sources only (the same order). */
+int store_each_occurrence_in(struct store *s, const char *const *sources, size_t n_sources,
+			     int64_t from, int64_t to, int (*fn)(const struct store_occ *, void *),
+			     void *arg, struct diag *d);
 
 /* ---- proposals (src/store/proposals.c) ------------------------------------
  *

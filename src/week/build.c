@@ -493,7 +493,22 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 		w->days[i].wd = wd_bit_of_days(w->days[i].date);
 	}
 	struct reader r = { w, 0 };
-	if (store_each_occurrence(s, w->days[0].midnight, w->days[w->n_days].midnight, on_occ, &r, d) < 0)
+	/* only the profile's feeds: the store may hold many others */
+	size_t n_src = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		n_src += p->pracs[i].n_feeds;
+	const char **src = calloc(n_src + 1, sizeof *src);
+	if (!src)
+		goto oom;
+	n_src = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
+			src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
+								   : p->pracs[i].feeds[j].path;
+	int rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight, w->days[w->n_days].midnight,
+					  on_occ, &r, d);
+	free(src);
+	if (rc < 0)
 		goto fail;
 	if (r.failed)
 		goto oom;
