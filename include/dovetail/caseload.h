@@ -46,6 +46,9 @@ struct caseload {
  * *out (free with caseload_free), or -1 with d filled.
  */
 int caseload_load(struct caseload **out, const char *path, struct diag *d);
+/* The same from text already in memory (for tests and fuzzing). */
+int caseload_load_text(struct caseload **out, const char *path, const char *text, size_t len,
+		       struct diag *d);
 void caseload_free(struct caseload *c);   /* NULL-safe */
 
 /* Index of the shared practitioner with this id, or -1. */

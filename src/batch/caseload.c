@@ -225,6 +225,16 @@ int caseload_load(struct caseload **out, const char *path, struct diag *d)
 	struct bytes b;
 	if (file_read_all(path, CASELOAD_MAX_FILE + 1, &b, d) < 0)
 		return -1;
+	int rc = caseload_load_text(out, path, b.data, b.len, d);
+	bytes_release(&b);
+	return rc;
+}
+
+int caseload_load_text(struct caseload **out, const char *path, const char *text, size_t len,
+		       struct diag *d)
+{
+	*out = NULL;
+	struct bytes b = { (char *)text, len };
 	struct ynode *root = yt_load_bounded(path, b.data, b.len, CASELOAD_MAX_FILE,
 					     CASELOAD_MAX_EVENTS, d);
 	struct caseload *cl = calloc(1, sizeof *cl);
@@ -254,13 +264,11 @@ int caseload_load(struct caseload **out, const char *path, struct diag *d)
 	if (c.errors)
 		goto fail;
 	ynode_free(root);
-	bytes_release(&b);
 	free(dir);
 	*out = cl;
 	return 0;
 fail:
 	ynode_free(root);
-	bytes_release(&b);
 	free(dir);
 	caseload_free(cl);
 	return -1;

@@ -24,8 +24,9 @@ timeout 10 "$DOVETAIL" --db "$base" import --feed good "$DATA/import-good.ics" >
 base_sha=$(sha "$base")
 
 n=0 passed=0 failed=0 rejected=0
-for f in "$CORPUS"/hostile/libical-fuzz/* "$CORPUS"/ics/ical4j-invalid/*; do
+for f in "$CORPUS"/hostile/libical-fuzz/* "$CORPUS"/ics/ical4j-invalid/* "$SRCDIR"/tests/fuzz/regressions/ics/*; do
 	[ -f "$f" ] || continue
+	case $f in */README) continue ;; esac
 	n=$((n + 1))
 	name=${f#"$CORPUS"/}
 	db=$TMP/h.db
@@ -62,6 +63,19 @@ for f in "$CORPUS"/hostile/libical-fuzz/* "$CORPUS"/ics/ical4j-invalid/*; do
 		head -c 2000 "$TMP/stdout" | sed 's/^/    stdout: /'
 		grep -E 'runtime error|Sanitizer|error:' "$TMP/stderr" | head -5 | cut -c1-300 | sed 's/^/    stderr: /'
 	fi
+done
+# profiles and caseloads a fuzzer once crashed on: a clean error, quickly
+for f in "$SRCDIR"/tests/fuzz/regressions/profile/* "$SRCDIR"/tests/fuzz/regressions/caseload/*; do
+	[ -f "$f" ] || continue
+	case $f in */README) continue ;; esac
+	n=$((n + 1))
+	case $f in */profile/*) cmd=check ;; *) cmd=batch ;; esac
+	timeout 2 "$DOVETAIL" --db "$TMP/r.db" $cmd "$f" >"$TMP/stdout" 2>"$TMP/stderr"
+	rc=$?
+	case $rc in
+	0 | 1 | 2 | 65 | 66) passed=$((passed + 1)); echo "ok   $f (exit $rc)" ;;
+	*) failed=$((failed + 1)); echo "FAIL $f: exit status $rc" ;;
+	esac
 done
 echo "hostile: $n files, $passed passed, $failed failed ($rejected rejected)"
 [ "$failed" -eq 0 ]
