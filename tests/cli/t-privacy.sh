@@ -1,0 +1,90 @@
+#!/bin/sh
+# t-privacy.sh: diagnostics carry ids, never names or free text from feeds.
+# Every command runs on every example family (each given a display name for
+# the person and for every practitioner, and with -v so that notes show
+# too); everything they write to stderr is searched for those names and for
+# every SUMMARY, DESCRIPTION and LOCATION in the families' feeds. Also: the
+# store, its -wal and -shm are 0600, and a store others can read is refused.
+# Usage: t-privacy.sh DOVETAIL
+. "$(dirname "$0")/lib.sh"
+cd "$SRCDIR" || exit 1
+py=/usr/bin/python3
+: >"$TMP/all.err"
+: >"$TMP/all.out"
+for fam in cp autism dementia; do
+	d=$TMP/$fam
+	cp -r "examples/family-$fam" "$d"
+	$py - "$d/profile.yaml" "$fam" <<'PY'
+import sys, yaml
+p = yaml.safe_load(open(sys.argv[1]))
+p["person"]["display_name"] = "Quentin Zebedee-Private"
+for i, x in enumerate(p["practitioners"]):
+    x["display_name"] = "Practitioner Secretname%d" % i
+yaml.safe_dump(p, open(sys.argv[1], "w"), sort_keys=False)
+PY
+	prof=$d/profile.yaml
+	db=$d/s.db
+	for f in "$d"/feeds/*.ics; do
+		run -v --db "$db" import "$f"
+		cat "$TMP/stderr" >>"$TMP/all.err"
+	done
+	for cmd in "check $prof" "check --json $prof" "week $prof" "week --json $prof" \
+		"propose --json $prof" "propose --baseline $prof" "history" "history --json"; do
+		# shellcheck disable=SC2086
+		run -v --db "$db" $cmd
+		cat "$TMP/stderr" >>"$TMP/all.err"
+	done
+	run --db "$db" propose --json -k 1 --no-ladder "$prof"
+	id=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
+	for cmd in "reject $id 1 --by kw --note private-note-text" "accept $id --by kw" "accept $id 99 --by kw" \
+		"export $prof --calendar $d/f.ics --routines --itip $d/itip --eml" "events --json" \
+		"expand $d/feeds/$(ls "$d/feeds" | head -1)"; do
+		# shellcheck disable=SC2086
+		run -v --db "$db" $cmd
+		cat "$TMP/stderr" >>"$TMP/all.err"
+		cat "$TMP/stdout" >>"$TMP/all.out"
+	done
+	check "$fam: the store is 0600" [ "$(mode "$db")" = 600 ]
+	for x in "$db-wal" "$db-shm"; do
+		[ -e "$x" ] && check "$fam: $(basename "$x") is 0600" [ "$(mode "$x")" = 600 ]
+	done
+done
+check "the commands wrote diagnostics to search ($(wc -l <"$TMP/all.err") lines)" [ -s "$TMP/all.err" ]
+$py - "$TMP" "$TMP/all.err" <<'PY'
+import glob, sys, icalendar
+tmp, err = sys.argv[1], open(sys.argv[2], encoding="utf-8", errors="replace").read()
+secrets = {"Quentin Zebedee-Private", "private-note-text"}
+secrets |= {"Practitioner Secretname%d" % i for i in range(10)}
+for f in glob.glob(tmp + "/*/feeds/*.ics"):
+    try:
+        cal = icalendar.Calendar.from_ical(open(f, "rb").read())
+    except Exception:
+        continue
+    for e in cal.walk("VEVENT"):
+        for k in ("SUMMARY", "DESCRIPTION", "LOCATION"):
+            v = str(e.get(k, "")).strip()
+            if len(v) >= 6:
+                secrets.add(v)
+found = sorted(s for s in secrets if s in err)
+# the control: the same search finds the feed texts where they belong (stdout
+# of `events` and `expand`, which list them on purpose)
+out = open(tmp + "/all.out", encoding="utf-8", errors="replace").read()
+seen = sum(1 for s in secrets if s in out)
+print("# control: %d of them found in the commands' stdout" % seen)
+if seen < 10:
+    sys.exit(2)
+print("# %d names and feed texts searched for" % len(secrets))
+for s in found:
+    print("# FOUND in stderr: %r" % s[:80])
+sys.exit(1 if found else 0)
+PY
+check "no display name, note or feed text (SUMMARY, DESCRIPTION, LOCATION) in any stderr" [ $? -eq 0 ]
+
+# a store that others can read is refused, and left as it is
+cp "$TMP/cp/s.db" "$TMP/open.db"
+chmod 644 "$TMP/open.db"
+run --db "$TMP/open.db" history
+check "a store others can read: refused (exit 74)" [ "$rc" -eq 74 ]
+check "... saying so" grep -q "can be read by others" "$TMP/stderr"
+check "... and left at 0644 (not silently changed)" [ "$(mode "$TMP/open.db")" = 644 ]
+done_testing
