@@ -80,6 +80,16 @@ sys.exit(1 if found else 0)
 PY
 check "no display name, note or feed text (SUMMARY, DESCRIPTION, LOCATION) in any stderr" [ $? -eq 0 ]
 
+# control characters in calendar text are escaped before they reach a terminal
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:esc@test\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDTEND:20261124T110000Z\r\nSUMMARY:Visit \033]0;pwned\007 \033[2J now\r\nLOCATION:Room \033[31mred\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/esc.ics"
+run --db "$TMP/esc.db" import "$TMP/esc.ics"
+run --db "$TMP/esc.db" events --from 20261123T000000Z --to 20261130T000000Z
+check "events: a SUMMARY with terminal escapes is shown" grep -q 'Visit' "$TMP/stdout"
+check "... with no raw control character" sh -c "! LC_ALL=C grep -q \"\$(printf '[\\033\\007]')\" '$TMP/stdout'"
+check "... but escaped (\\x1b)" grep -q 'x1b' "$TMP/stdout"
+run --db "$TMP/esc.db" expand "$TMP/esc.ics" --from 20261123T000000Z --to 20261130T000000Z
+check "expand: no raw control character either" sh -c "! LC_ALL=C grep -q \"\$(printf '[\\033\\007]')\" '$TMP/stdout'"
+
 # a store that others can read is refused, and left as it is
 cp "$TMP/cp/s.db" "$TMP/open.db"
 chmod 644 "$TMP/open.db"
