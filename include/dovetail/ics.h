@@ -22,7 +22,8 @@ struct ics_limits {
 	int max_depth;           /* component nesting; default 8 */
 	size_t max_components;   /* VEVENT + VFREEBUSY per feed; default 50,000 */
 	size_t max_series_occ;   /* occurrences of one series in the window; default 20,000 */
-	size_t max_series_iter;  /* recurrence instances generated per series; default 1,000,000 */
+	size_t max_series_iter;  /* recurrence instances generated per series; default 250,000 */
+	size_t max_dates;        /* RDATE and EXDATE values of one event; default 5,000 */
 	size_t max_feed_occ;     /* occurrences per feed; default 2,000,000 */
 	long cpu_budget_ms;      /* CPU time for expanding one feed; default 5,000 */
 };

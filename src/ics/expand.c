@@ -253,12 +253,25 @@ struct series {
 	size_t generated;
 };
 
+/* A sub-hourly rule (FREQ=SECONDLY or MINUTELY: never an appointment
+ * pattern, warned about when read) gets a fifth of the budget, so that such
+ * a bomb ends in a fraction of a second. */
+static size_t iter_cap(const struct xp *x, const struct ics_event *m)
+{
+	size_t cap = x->o->lim->max_series_iter;
+	for (size_t i = 0; i < m->n_rrules; i++)
+		if (m->rrules[i].freq == ICAL_SECONDLY_RECURRENCE || m->rrules[i].freq == ICAL_MINUTELY_RECURRENCE)
+			return cap / 5;
+	return cap;
+}
+
 static int limit_iter(struct xp *x, struct series *s)
 {
-	if (++s->generated <= x->o->lim->max_series_iter)
+	size_t cap = iter_cap(x, s->m);
+	if (++s->generated <= cap)
 		return 0;
 	char b[32];
-	snprintf(b, sizeof b, "%zu", x->o->lim->max_series_iter);
+	snprintf(b, sizeof b, "%zu", cap);
 	diag_add(x->d, D_LIM_ITER, x->f->file, s->m->line_rrule ? s->m->line_rrule : s->m->line,
 		 1, s->m->uid, b);
 	return -1;

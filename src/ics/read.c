@@ -286,10 +286,10 @@ static int list_values(struct ctx *c, int is_rdate)
 		size_t n = e ? (size_t)(e - p) : strlen(p);
 		while (n && (p[n - 1] == ' '))
 			n--;
-		if (c->ev->n_rdates + c->ev->n_exdates >= c->lim->max_series_iter) {
+		if (c->ev->n_rdates + c->ev->n_exdates >= c->lim->max_dates) {
 			char lim[32];
-			snprintf(lim, sizeof lim, "%zu", c->lim->max_series_iter);
-			fail(c, D_LIM_ITER, vcol(c->l), c->ev->uid ? c->ev->uid : "?", lim);
+			snprintf(lim, sizeof lim, "%zu", c->lim->max_dates);
+			fail(c, D_LIM_DATES, vcol(c->l), c->ev->uid ? c->ev->uid : "?", lim);
 			return -1;
 		}
 		const char *slash = memchr(p, '/', n);

@@ -15,7 +15,8 @@ void ics_limits_default(struct ics_limits *lim)
 	lim->max_depth = 8;
 	lim->max_components = 50000;
 	lim->max_series_occ = 20000;
-	lim->max_series_iter = 1000000;
+	lim->max_series_iter = 250000;
+	lim->max_dates = 5000;
 	lim->max_feed_occ = 2000000;
 	lim->cpu_budget_ms = 5000;
 }
