@@ -90,6 +90,22 @@ check "... but escaped (\\x1b)" grep -q 'x1b' "$TMP/stdout"
 run --db "$TMP/esc.db" expand "$TMP/esc.ics" --from 20261123T000000Z --to 20261130T000000Z
 check "expand: no raw control character either" sh -c "! LC_ALL=C grep -q \"\$(printf '[\\033\\007]')\" '$TMP/stdout'"
 
+# secure_delete: an event a feed no longer has leaves no trace in the file
+ev() { printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n' "$@"; }
+{ printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
+  ev a@t 20261124T100000Z 20261124T110000Z "Secret summary to be deleted"
+  ev b@t 20261125T100000Z 20261125T110000Z kept
+  printf 'END:VCALENDAR\r\n'; } >"$TMP/sd.ics"
+run --db "$TMP/sd.db" import --feed sd "$TMP/sd.ics"
+check "secure_delete control: the text is in the file while the event is" \
+	grep -q "Secret summary to be deleted" "$TMP/sd.db"
+{ printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
+  ev b@t 20261125T100000Z 20261125T110000Z kept
+  printf 'END:VCALENDAR\r\n'; } >"$TMP/sd.ics"
+run --db "$TMP/sd.db" import --feed sd "$TMP/sd.ics"
+check "secure_delete: once the feed drops the event, its text is gone from the file (and no -wal is left)" \
+	sh -c "! grep -q 'Secret summary to be deleted' '$TMP/sd.db' && [ ! -s '$TMP/sd.db-wal' ]"
+
 # a store that others can read is refused, and left as it is
 cp "$TMP/cp/s.db" "$TMP/open.db"
 chmod 644 "$TMP/open.db"
