@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/store/store_impl.h"
 #include "dovetail/store.h"
 #include "tap.h"
 
@@ -327,6 +328,39 @@ static void cleanup(void)
 		tap_note("could not remove %s", dir);
 }
 
+static int pragma_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *q;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* The connection's protections (docs/security.md), seen from inside. */
+static void test_hardening(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&s, db, 0, &d) == 0, "hardening: the store opens"))
+		return;
+	is_int(pragma_int(s, "PRAGMA secure_delete"), 1, "secure_delete is on");
+	is_int(pragma_int(s, "PRAGMA trusted_schema"), 0, "trusted_schema is off");
+	is_int(pragma_int(s, "PRAGMA foreign_keys"), 1, "foreign keys are enforced");
+	int v = -1;
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &v);
+	is_int(v, 1, "SQLITE_DBCONFIG_DEFENSIVE is on");
+	/* defensive mode: the schema cannot be edited behind SQLite's back */
+	sqlite3_exec(s->db, "PRAGMA writable_schema = ON", NULL, NULL, NULL);
+	int rc = sqlite3_exec(s->db, "UPDATE sqlite_schema SET sql = 'CREATE TABLE feed (x)' WHERE name = 'feed'",
+			      NULL, NULL, NULL);
+	ok(rc != SQLITE_OK, "defensive: writing sqlite_schema is refused (%s)", sqlite3_errstr(rc));
+	store_close(s);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	icalerror_set_errors_are_fatal(0);
@@ -340,6 +374,7 @@ int main(void)
 	test_open();
 	test_import();
 	test_rejected();
+	test_hardening();
 	cleanup();
 	return tap_done();
 }
