@@ -264,13 +264,32 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 
 /* ---- list values: RDATE, EXDATE, FREEBUSY -------------------------------- */
 
-static int push_time(struct icaltimetype **v, size_t *n, const struct icaltimetype *t)
+/* Arrays that grow by doubling: a new block only when n is 0 or a power
+ * of two, so thousands of values cost a few reallocations, not thousands. */
+static int grow(void **v, size_t n, size_t size)
 {
-	struct icaltimetype *nv = realloc(*v, (*n + 1) * sizeof **v);
+	if (n & (n - 1))
+		return 0;
+	void *nv = realloc(*v, (n ? 2 * n : 1) * size);
 	if (!nv)
 		return -1;
 	*v = nv;
-	nv[(*n)++] = *t;
+	return 0;
+}
+
+static int push_time(struct icaltimetype **v, size_t *n, const struct icaltimetype *t)
+{
+	if (grow((void **)v, *n, sizeof **v) < 0)
+		return -1;
+	(*v)[(*n)++] = *t;
+	return 0;
+}
+
+static int push_rdate(struct ics_event *ev, const struct ics_rdate *r)
+{
+	if (grow((void **)&ev->rdates, ev->n_rdates, sizeof *ev->rdates) < 0)
+		return -1;
+	ev->rdates[ev->n_rdates++] = *r;
 	return 0;
 }
 
@@ -319,11 +338,8 @@ static int list_values(struct ctx *c, int is_rdate)
 				}
 				r.has_end = 1;
 			}
-			struct ics_rdate *slot = realloc(c->ev->rdates, (c->ev->n_rdates + 1) * sizeof *slot);
-			if (!slot)
+			if (push_rdate(c->ev, &r) < 0)
 				return -1;
-			c->ev->rdates = slot;
-			slot[c->ev->n_rdates++] = r;
 		} else {
 			struct icaltimetype t;
 			if (time_value(c, p, n, &t) < 0) {
@@ -337,11 +353,8 @@ static int list_values(struct ctx *c, int is_rdate)
 				memset(&r, 0, sizeof r);
 				r.start = t;
 				r.line = (int)c->l->line;
-				struct ics_rdate *slot = realloc(c->ev->rdates, (c->ev->n_rdates + 1) * sizeof *slot);
-				if (!slot)
+				if (push_rdate(c->ev, &r) < 0)
 					return -1;
-				c->ev->rdates = slot;
-				slot[c->ev->n_rdates++] = r;
 			} else if (push_time(&c->ev->exdates, &c->ev->n_exdates, &t) < 0) {
 				return -1;
 			}
@@ -395,10 +408,9 @@ static int freebusy(struct ctx *c)
 			fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), "FREEBUSY", shown);
 			return -1;
 		}
-		struct ics_busy *b = realloc(c->ev->busy, (c->ev->n_busy + 1) * sizeof *b);
-		if (!b)
+		if (grow((void **)&c->ev->busy, c->ev->n_busy, sizeof *c->ev->busy) < 0)
 			return -1;
-		c->ev->busy = b;
+		struct ics_busy *b = c->ev->busy;
 		b[c->ev->n_busy].start = start;
 		b[c->ev->n_busy].end = end;
 		b[c->ev->n_busy].type = type;
