@@ -1,6 +1,8 @@
 /* cli.c: front-end helpers: diagnostics printing, option values, safe text output. */
 #include "cli.h"
 
+#include "dovetail/fetch.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,7 +140,15 @@ static int import_feed(struct app *app, const struct profile *p, const struct pr
 	io.zone_name = p->timezone;
 	io.now = app->now;
 	io.lim = &app->lim;
-	int rc = store_import_file(app->store, feed->path, feed->path, &app->lim, &io, &r, &fd);
+	int rc;
+	if (fetch_is_url(feed->path)) {
+		struct fetch_opts fo;
+		int not_modified;
+		fetch_opts_default(&fo, app->lim.max_file_bytes);
+		rc = import_url(app->store, feed->path, &fo, &app->lim, &io, &r, &not_modified, &fd);
+	} else {
+		rc = store_import_file(app->store, feed->path, feed->path, &app->lim, &io, &r, &fd);
+	}
 	int status = diag_exit_status(&fd);
 	if (rc < 0 && !status)
 		status = DV_EXIT_INTERNAL;

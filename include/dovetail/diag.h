@@ -16,6 +16,7 @@ enum dv_exit {
 	DV_EXIT_INPUT = 65,   /* EX_DATAERR: a feed or a profile is invalid */
 	DV_EXIT_LIMIT = 65,   /* EX_DATAERR too: an input went past a bound */
 	DV_EXIT_IO = 66,      /* EX_NOINPUT: a file named on the command line cannot be read */
+	DV_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a feed URL cannot be fetched (HTTP status, network) */
 	DV_EXIT_INTERNAL = 70,/* EX_SOFTWARE: a bug, please report it */
 	DV_EXIT_CANTCREAT = 73, /* EX_CANTCREAT: an output file named on the command line cannot be written */
 	DV_EXIT_STORE = 74    /* EX_IOERR: the database cannot be opened, is unsafe, or failed */
@@ -118,6 +119,11 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \
 	X(D_BATCH_NO_RUN,        ERROR,   INPUT,  "no stored run %s to resume: run the batch without --resume") \
+	X(D_NET_CREDENTIALS,     ERROR,   USAGE,  "%s: a URL with a user or password in it is refused: put credentials in a netrc file or the environment (docs/feeds.md)") \
+	X(D_NET_SCHEME,          ERROR,   USAGE,  "%s: not an http, https or webcal URL") \
+	X(D_NET_HTTP,            ERROR,   UNAVAILABLE, "%s: HTTP status %s; nothing imported") \
+	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
+	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_UNPLACED,            ERROR,   PARTIAL, "appointment %s cannot be placed: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")

@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -230,6 +230,20 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 int store_each_decision(struct store *s, const char *person,
 			int (*fn)(const struct store_decision *, void *), void *arg,
 			struct diag *d);
+
+/* ---- feeds fetched by URL (src/store/import.c) ----------------------------
+ *
+ * The HTTP validators of a feed's stored copy, so that fetching it again
+ * is a conditional request (docs/feeds.md).
+ */
+/* The ETag and Last-Modified (malloc'd, or NULL) stored for source, when its
+ * stored copy was imported with o's window and zone (else both NULL: a
+ * 304 would not be enough). Returns 0 or -1. */
+int store_feed_validators(struct store *s, const char *source, const struct import_opts *o,
+			  char **etag, char **last_modified, struct diag *d);
+/* Keep them with the feed source (stored already). Returns 0 or -1. */
+int store_set_feed_validators(struct store *s, const char *source, const char *etag,
+			      const char *last_modified, struct diag *d);
 
 /* ---- batch runs (src/store/batch.c) --------------------------------------
  *

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dovetail/fetch.h"
 #include "dovetail/solver.h"
 #include "dovetail/util.h"
 
@@ -55,8 +56,16 @@ static const char *feed_digest(const char *source, const char *path, struct diag
 		if (strcmp(feed_hashes[i].source, source) == 0)
 			return feed_hashes[i].hex;
 	struct bytes b;
-	if (file_read_all(path, 64u << 20, &b, d) < 0)
+	/* a feed by URL is known by its URL here (its content is fetched when
+	 * the person is solved; docs/batch.md) */
+	if (fetch_is_url(path)) {
+		b.data = strdup(path);
+		b.len = b.data ? strlen(b.data) : 0;
+		if (!b.data)
+			return NULL;
+	} else if (file_read_all(path, 64u << 20, &b, d) < 0) {
 		return NULL;
+	}
 	struct feed_hash *h = BUF_PUSH(feed_hashes, n_feed_hashes, cap_feed_hashes);
 	if (!h || !(h->source = strdup(source))) {
 		bytes_release(&b);

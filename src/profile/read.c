@@ -1,5 +1,6 @@
 /* read.c: the profile's second pass: the YAML tree checked against the schema of docs/profile.md. */
 #include "dovetail/profile.h"
+#include "dovetail/fetch.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -441,6 +442,22 @@ static int get_path(struct ctx *c, const struct ynode *n, const char *where, str
 {
 	if (want(c, n, YT_SCALAR, where) < 0)
 		return -1;
+	if (fetch_is_url(n->s)) {
+		/* a feed where it lives (docs/feeds.md): its identity is the URL
+		 * without credentials, and a URL with them is refused */
+		char shown[4096];
+		fetch_url_shown(n->s, shown, sizeof shown);
+		if (strcmp(shown, n->s) != 0) {
+			err(c, n, D_PROF_VALUE, where, "a feed URL must not carry a user or password: use a netrc file or the environment", NULL);
+			return -1;
+		}
+		out->given = strdup(n->s);
+		out->path = strdup(n->s);
+		out->source = strdup(n->s);
+		out->line = n->line;
+		out->col = n->col;
+		return out->given && out->path && out->source ? 0 : -1;
+	}
 	size_t need_ = strlen(c->p->dir) + n->len + 2;
 	char *full = malloc(need_);
 	if (!full)

@@ -555,3 +555,42 @@ int store_import_file(struct store *s, const char *path, const char *shown,
 	ics_feed_release(&f);
 	return rc;
 }
+
+int store_feed_validators(struct store *s, const char *source, const struct import_opts *o,
+			  char **etag, char **last_modified, struct diag *d)
+{
+	*etag = *last_modified = NULL;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT etag, last_modified FROM feed WHERE source = ?1 AND win_from = ?2"
+			       " AND win_to = ?3 AND zone IS ?4", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, o->from);
+	sqlite3_bind_int64(q, 3, o->to);
+	sqlite3_bind_text(q, 4, o->zone_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(q, 0);
+		const char *l = (const char *)sqlite3_column_text(q, 1);
+		*etag = e ? strdup(e) : NULL;
+		*last_modified = l ? strdup(l) : NULL;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}
+
+int store_set_feed_validators(struct store *s, const char *source, const char *etag,
+			      const char *last_modified, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "UPDATE feed SET etag = ?2, last_modified = ?3 WHERE source = ?1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, etag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, last_modified, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}

@@ -189,6 +189,8 @@ static const char *const migrations[] = {
 	"  FOREIGN KEY (run, person) REFERENCES batch_persons(run, person) ON DELETE CASCADE"
 	");"
 	"CREATE INDEX batch_bookings_person ON batch_bookings (run, person, final);",
+	/* 5 -> 6: HTTP validators of a feed fetched by URL (docs/feeds.md) */
+	"ALTER TABLE feed ADD COLUMN etag TEXT; ALTER TABLE feed ADD COLUMN last_modified TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

@@ -1,0 +1,257 @@
+/* fetch.c: GET a feed with libcurl: bounded, verified, conditional, all or nothing. */
+#include "dovetail/fetch.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int fetch_is_url(const char *s)
+{
+	return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+		     strncasecmp(s, "webcal://", 9) == 0);
+}
+
+/* Where the authority starts and ends (after "scheme://", before / ? #). */
+static void authority(const char *url, const char **a, const char **e)
+{
+	const char *p = strstr(url, "://");
+	*a = p ? p + 3 : url;
+	*e = *a + strcspn(*a, "/?#");
+}
+
+static const char *userinfo_end(const char *url)
+{
+	const char *a, *e;
+	authority(url, &a, &e);
+	for (const char *p = e; p > a; p--)
+		if (p[-1] == '@')
+			return p;
+	return NULL;
+}
+
+void fetch_url_shown(const char *url, char *out, size_t sz)
+{
+	const char *a, *e, *at = userinfo_end(url);
+	authority(url, &a, &e);
+	if (!at)
+		snprintf(out, sz, "%s", url);
+	else
+		snprintf(out, sz, "%.*s%s", (int)(a - url), url, at);
+}
+
+void fetch_validators_release(struct fetch_validators *v)
+{
+	free(v->etag);
+	free(v->last_modified);
+	v->etag = v->last_modified = NULL;
+}
+
+void fetch_opts_default(struct fetch_opts *o, size_t max_bytes)
+{
+	o->connect_timeout_s = 10;
+	o->timeout_s = 60;
+	const char *t = getenv("DOVETAIL_FETCH_TIMEOUT");
+	long v = t ? strtol(t, NULL, 10) : 0;
+	if (v >= 1 && v <= 3600) {
+		o->timeout_s = v;
+		if (o->connect_timeout_s > v)
+			o->connect_timeout_s = v;
+	}
+	o->max_redirects = 5;
+	o->max_bytes = max_bytes;
+}
+
+void fetch_result_release(struct fetch_result *r)
+{
+	bytes_release(&r->body);
+	fetch_validators_release(&r->v);
+	memset(r, 0, sizeof *r);
+}
+
+struct sink {
+	struct fetch_result *r;
+	size_t cap, max;
+	int too_big, oom;
+};
+
+static size_t on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * n;
+	struct bytes *b = &k->r->body;
+	if (b->len + len > k->max) {
+		k->too_big = 1;
+		return 0;   /* stops the transfer */
+	}
+	if (b->len + len + 1 > k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 65536;
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		char *nd = realloc(b->data, cap);
+		if (!nd) {
+			k->oom = 1;
+			return 0;
+		}
+		b->data = nd;
+		k->cap = cap;
+	}
+	memcpy(b->data + b->len, p, len);
+	b->len += len;
+	b->data[b->len] = 0;
+	return len;
+}
+
+/* ETag and Last-Modified of the final response (a redirect's are dropped). */
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *k = arg;
+	size_t len = size * n;
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		fetch_validators_release(&k->r->v);
+	const char *names[] = { "etag:", "last-modified:" };
+	char **dst[] = { &k->r->v.etag, &k->r->v.last_modified };
+	for (int i = 0; i < 2; i++) {
+		size_t nl = strlen(names[i]);
+		if (len > nl && strncasecmp(p, names[i], nl) == 0) {
+			const char *v = p + nl;
+			size_t vl = len - nl;
+			while (vl && (*v == ' ' || *v == '\t'))
+				v++, vl--;
+			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+				vl--;
+			free(*dst[i]);
+			*dst[i] = vl && vl < 1024 ? strndup(v, vl) : NULL;
+		}
+	}
+	return len;
+}
+
+int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
+	      struct fetch_result *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	size_t ulen = strlen(url);
+	char *shown = malloc(ulen + 1), *real = malloc(ulen + 8);
+	if (!shown || !real) {
+		free(shown);
+		free(real);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	fetch_url_shown(url, shown, ulen + 1);
+	int rc = -1;
+	CURL *c = NULL;
+	struct curl_slist *hdr = NULL;
+	if (!fetch_is_url(url)) {
+		diag_add(d, D_NET_SCHEME, NULL, 0, 0, shown);
+		goto out;
+	}
+	if (userinfo_end(url)) {
+		diag_add(d, D_NET_CREDENTIALS, NULL, 0, 0, shown);
+		goto out;
+	}
+	if (strncasecmp(url, "webcal://", 9) == 0)
+		snprintf(real, ulen + 8, "https://%s", url + 9);
+	else
+		snprintf(real, ulen + 8, "%s", url);
+	static int ready;
+	if (!ready) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		ready = 1;
+	}
+	c = curl_easy_init();
+	if (!c) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
+		goto out;
+	}
+	struct sink k = { out, 0, o->max_bytes, 0, 0 };
+	char err[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(c, CURLOPT_URL, real);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "dovetail/0.1 (+docs/feeds.md)");
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");   /* gzip and deflate, as offered */
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
+	const char *ca = getenv("CURL_CA_BUNDLE");
+	if (ca && *ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	/* credentials: a netrc file, or the environment for one host */
+	curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	const char *netrc = getenv("NETRC");
+	if (netrc && *netrc)
+		curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
+	const char *host = getenv("DOVETAIL_FEED_HOST"), *user = getenv("DOVETAIL_FEED_USER"),
+		   *pass = getenv("DOVETAIL_FEED_PASSWORD");
+	if (host && user && pass) {
+		const char *a, *e;
+		authority(real, &a, &e);
+		size_t hl = strcspn(a, ":/?#");
+		if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
+			curl_easy_setopt(c, CURLOPT_USERNAME, user);
+			curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+			curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+		}
+	}
+	if (prev && prev->etag) {
+		char h[1100];
+		snprintf(h, sizeof h, "If-None-Match: %s", prev->etag);
+		hdr = curl_slist_append(hdr, h);
+	}
+	if (prev && prev->last_modified) {
+		char h[1100];
+		snprintf(h, sizeof h, "If-Modified-Since: %s", prev->last_modified);
+		hdr = curl_slist_append(hdr, h);
+	}
+	if (hdr)
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	CURLcode cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	char lim[32];
+	snprintf(lim, sizeof lim, "%zu", o->max_bytes);
+	if (k.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+		diag_add(d, D_NET_TOO_BIG, NULL, 0, 0, shown, lim);
+	} else if (k.oom) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	} else if (cc != CURLE_OK) {
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : curl_easy_strerror(cc));
+	} else if (out->status == 304 && prev) {
+		out->not_modified = 1;
+		bytes_release(&out->body);
+		rc = 0;
+	} else if (out->status != 200) {
+		char st[16];
+		snprintf(st, sizeof st, "%ld", out->status);
+		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);
+	} else {
+		if (!out->body.data) {
+			out->body.data = calloc(1, 1);
+			out->body.len = 0;
+		}
+		rc = out->body.data ? 0 : -1;
+	}
+out:
+	if (rc < 0) {
+		bytes_release(&out->body);
+		fetch_validators_release(&out->v);
+	}
+	curl_slist_free_all(hdr);
+	if (c)
+		curl_easy_cleanup(c);
+	free(shown);
+	free(real);
+	return rc;
+}

@@ -1,0 +1,129 @@
+#!/bin/sh
+# t-feeds.sh: feeds by URL against real servers started here on 127.0.0.1
+# (tests/cli/feedserver.py, plain http and https with a CA made here):
+# import, a 304 on the second import (validators kept in the store), a
+# change seen, a 500, a timeout, an oversize body (with and without a
+# length), redirects and a redirect loop, a URL with credentials refused,
+# credentials from a netrc file (never in the store or stderr), TLS
+# verification, and a profile whose feeds are URLs. Every failure leaves
+# the store as it was. The servers are stopped at the end.
+# Usage: t-feeds.sh DOVETAIL
+. "$(dirname "$0")/lib.sh"
+py=/usr/bin/python3
+srv=$SRCDIR/tests/cli/feedserver.py
+mkdir -p "$TMP/www"
+cp "$SRCDIR"/examples/family-cp/feeds/*.ics "$TMP/www/"
+pids=
+start() { # start NAME [--tls CERT KEY]: a server; its port in $TMP/NAME.port
+	name=$1
+	shift
+	$py "$srv" "$TMP/www" "$TMP/$name.port" "$TMP/$name.log" "$@" 2>"$TMP/$name.err" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$TMP/$name.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
+stop() { for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+trap 'stop; rm -rf "$TMP"' EXIT
+start http
+port=$(cat "$TMP/http.port")
+check "the feed server listens on 127.0.0.1:$port" [ -n "$port" ]
+base=http://127.0.0.1:$port
+db=$TMP/s.db
+dump() { sqlite3 -readonly "$db" "SELECT source, content_sha256, etag FROM feed ORDER BY source; SELECT count(*) FROM event; SELECT count(*) FROM occurrence"; }
+
+run --db "$db" import "$base/feeds/physio.ics"
+check "import by URL: exit 0" [ "$rc" -eq 0 ]
+check "... stored under its URL" grep -q "^$base/feeds/physio.ics: [0-9]* new" "$TMP/stdout"
+check "... with its ETag kept" [ -n "$(sqlite3 -readonly "$db" "SELECT etag FROM feed WHERE source = '$base/feeds/physio.ics'")" ]
+: >"$TMP/http.log"
+run --db "$db" import "$base/feeds/physio.ics"
+check "the second import: unchanged (HTTP 304), nothing parsed or written" \
+	grep -q "unchanged (HTTP 304): nothing fetched, parsed or written" "$TMP/stdout"
+check "... one conditional request, answered 304" [ "$(cat "$TMP/http.log")" = "GET /feeds/physio.ics 304 inm=yes auth=no" ]
+sed -i 's/^SUMMARY:\(.*\)$/SUMMARY:\1 (changed)/' "$TMP/www/physio.ics"
+run --db "$db" import "$base/feeds/physio.ics"
+check "a changed feed is fetched and imported again" grep -Eq ": 0 new, [1-9][0-9]* updated" "$TMP/stdout"
+
+# ---- failures: a clear error with the URL and the status, the store as it was
+before=$(dump)
+run --db "$db" import "$base/status/500"
+check "HTTP 500: exit 69" [ "$rc" -eq 69 ]
+check "... naming the URL and the status" grep -q "$base/status/500: HTTP status 500; nothing imported" "$TMP/stderr"
+check "... store unchanged" [ "$(dump)" = "$before" ]
+run --db "$db" import "$base/status/404"
+check "HTTP 404: exit 69" [ "$rc" -eq 69 ]
+DOVETAIL_FETCH_TIMEOUT=1 run --db "$db" import "$base/slow"
+check "a server that does not answer in time: exit 69" [ "$rc" -eq 69 ]
+check "... saying it timed out" grep -qi "$base/slow: .*timed\? \?out" "$TMP/stderr"
+check "... store unchanged" [ "$(dump)" = "$before" ]
+run --db "$db" import "$base/big"
+check "a 70 MB body (with its length): exit 65, past the size bound" [ "$rc" -eq 65 ]
+check "... saying so" grep -q "$base/big: the response is larger than the limit of 67108864 bytes" "$TMP/stderr"
+run --db "$db" import "$base/bigchunked"
+check "a 70 MB body without a length: exit 65 too" [ "$rc" -eq 65 ]
+check "... store unchanged" [ "$(dump)" = "$before" ]
+run --db "$db" import "$base/loop"
+check "a redirect loop: exit 69 (at most 5 redirects)" [ "$rc" -eq 69 ]
+check "... store unchanged" [ "$(dump)" = "$before" ]
+run --db "$db" import "$base/redirect/salt.ics"
+check "a redirect is followed" grep -q "^$base/redirect/salt.ics: [0-9]* new" "$TMP/stdout"
+
+# ---- credentials: never in the URL; from a netrc file; never stored or shown
+before=$(dump)
+run --db "$db" import "http://clinic:s3cret-pw@127.0.0.1:$port/private/qtvi.ics"
+check "a URL with a password: refused (64)" [ "$rc" -eq 64 ]
+check "... the password not echoed" sh -c "! grep -q s3cret-pw '$TMP/stderr' '$TMP/stdout'"
+check "... store unchanged" [ "$(dump)" = "$before" ]
+run --db "$db" import "$base/private/qtvi.ics"
+check "no credentials: exit 69" [ "$rc" -eq 69 ]
+check "... HTTP status 401 named" grep -q "HTTP status 401" "$TMP/stderr"
+printf 'machine 127.0.0.1 login clinic password s3cret-pw\n' >"$TMP/netrc"
+chmod 600 "$TMP/netrc"
+NETRC=$TMP/netrc run --db "$db" import "$base/private/qtvi.ics"
+check "credentials from a netrc file: exit 0" [ "$rc" -eq 0 ]
+DOVETAIL_FEED_HOST=127.0.0.1 DOVETAIL_FEED_USER=clinic DOVETAIL_FEED_PASSWORD=s3cret-pw \
+	run --db "$db" import --feed env-creds "$base/private/portage.ics"
+check "credentials from the environment: exit 0" [ "$rc" -eq 0 ]
+check "the password is in no output and not in the store (nor its -wal)" \
+	sh -c "! grep -q s3cret-pw '$TMP/stderr' '$TMP/stdout' '$db' '$db-wal' 2>/dev/null"
+
+# ---- TLS: verified against the CA it trusts, refused otherwise
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dovetail test CA" \
+		-keyout "$TMP/ca.key" -out "$TMP/ca.pem" >/dev/null 2>&1
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$TMP/srv.key" -out "$TMP/srv.csr" >/dev/null 2>&1
+	printf 'subjectAltName=IP:127.0.0.1\n' >"$TMP/san.ext"
+	openssl x509 -req -in "$TMP/srv.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -CAcreateserial -days 2 \
+		-extfile "$TMP/san.ext" -out "$TMP/srv.pem" >/dev/null 2>&1
+	start https --tls "$TMP/srv.pem" "$TMP/srv.key"
+	sport=$(cat "$TMP/https.port")
+	run --db "$db" import "https://127.0.0.1:$sport/feeds/dietitian.ics"
+	check "https with a certificate no trusted CA signed: refused, exit 69" [ "$rc" -eq 69 ]
+	check "... saying why (the certificate)" grep -qi "certificate" "$TMP/stderr"
+	CURL_CA_BUNDLE=$TMP/ca.pem run --db "$db" import "https://127.0.0.1:$sport/feeds/dietitian.ics"
+	check "https verified against the CA it trusts: exit 0" [ "$rc" -eq 0 ]
+	CURL_CA_BUNDLE=$TMP/ca.pem run --db "$db" import "webcal://127.0.0.1:$sport/feeds/paediatrician.ics"
+	check "webcal:// is fetched as https://" [ "$rc" -eq 0 ]
+else
+	not_ok "openssl is there"
+fi
+
+# ---- a profile whose feeds are URLs: check works, and a second run costs 304s
+mkdir -p "$TMP/fam"
+sed "s#feeds/\([a-z-]*\)\.ics#$base/feeds/\1.ics#" "$SRCDIR/examples/family-cp/profile.yaml" >"$TMP/fam/profile.yaml"
+check "the profile names its feeds by URL" grep -q "feeds: \[$base/feeds/physio.ics\]" "$TMP/fam/profile.yaml"
+run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
+check "check on a profile with URL feeds: exit 0 or 1" [ "$rc" -le 1 ]
+cp "$TMP/stdout" "$TMP/check1.out"
+run --db "$TMP/p.db" check "$SRCDIR/examples/family-cp/profile.yaml"
+sed "s#$SRCDIR/examples/family-cp/##g" "$TMP/stdout" >"$TMP/check-files.out"
+: >"$TMP/http.log"
+run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
+check "... the same report again" cmp -s "$TMP/stdout" "$TMP/check1.out"
+check "... and every feed cost one 304 ($(grep -c ' 304 ' "$TMP/http.log") of $(wc -l <"$TMP/http.log"))" \
+	sh -c "[ \$(grep -c ' 304 inm=yes' '$TMP/http.log') -eq \$(wc -l <'$TMP/http.log') ] && [ -s '$TMP/http.log' ]"
+sed -i "s#feeds: \[$base/feeds/physio.ics\]#feeds: [http://user:pw@127.0.0.1:$port/feeds/physio.ics]#" "$TMP/fam/profile.yaml"
+run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
+check "a profile feed URL with credentials: exit 65" [ "$rc" -eq 65 ]
+check "... at its line and column" grep -q "profile.yaml:[0-9]*:[0-9]*: error: .*must not carry a user or password" "$TMP/stderr"
+done_testing
