@@ -3,12 +3,18 @@
 #define DOVETAIL_FETCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dovetail/diag.h"
 #include "dovetail/util.h"
 
-/* Whether s names a feed by URL (http://, https://, webcal://, any case). */
+/* Whether s names a feed by URL (http://, https://, webcal://, or a
+ * CalDAV collection, caldav+http:// or caldav+https://; any case). */
 int fetch_is_url(const char *s);
+/* Whether s names a CalDAV calendar collection (caldav+http(s)://). */
+int fetch_is_caldav(const char *s);
+
+
 
 /* url with any user and password taken out, for messages and the store
  * (it is the feed's identity); out >= strlen(url) + 1 bytes. */
@@ -50,6 +56,17 @@ void fetch_result_release(struct fetch_result *r);
  */
 int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
 	      struct fetch_result *out, struct diag *d);
+
+/*
+ * The events of the CalDAV collection at url (caldav+http(s)://...) that
+ * overlap [from, to) (UTC seconds): a calendar-query REPORT with that
+ * time-range (RFC 4791 7.8), Depth 1, bounded and verified as fetch_url();
+ * the calendar objects of the 207 answer (parsed with libxml2, no network
+ * or entities) are merged with libical into one VCALENDAR (each VTIMEZONE
+ * once). Returns 0 with *out (malloc'd text), or -1 with d filled.
+ */
+int caldav_fetch(const char *url, const struct fetch_opts *o, int64_t from, int64_t to,
+		 struct bytes *out, struct diag *d);
 
 /*
  * Import the feed at url into s as store_import_file() imports a file: the

@@ -1,6 +1,8 @@
 /* fetch.c: GET a feed with libcurl: bounded, verified, conditional, all or nothing. */
 #include "dovetail/fetch.h"
 
+#include "net_impl.h"
+
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,7 @@
 int fetch_is_url(const char *s)
 {
 	return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
-		     strncasecmp(s, "webcal://", 9) == 0);
+		     strncasecmp(s, "webcal://", 9) == 0 || fetch_is_caldav(s));
 }
 
 /* Where the authority starts and ends (after "scheme://", before / ? #). */
@@ -131,6 +133,13 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
 	      struct fetch_result *out, struct diag *d)
 {
+	return net_request("GET", url, NULL, NULL, 200, o, prev, out, d);
+}
+
+int net_request(const char *method, const char *url, const char *body, const char *content_type,
+		long want, const struct fetch_opts *o, const struct fetch_validators *prev,
+		struct fetch_result *out, struct diag *d)
+{
 	memset(out, 0, sizeof *out);
 	size_t ulen = strlen(url);
 	char *shown = malloc(ulen + 1), *real = malloc(ulen + 8);
@@ -216,6 +225,19 @@ int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_va
 		snprintf(h, sizeof h, "If-Modified-Since: %s", prev->last_modified);
 		hdr = curl_slist_append(hdr, h);
 	}
+	if (strcmp(method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+		/* a redirected REPORT stays a REPORT */
+		curl_easy_setopt(c, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
+	}
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		char h[128];
+		snprintf(h, sizeof h, "Content-Type: %s", content_type ? content_type : "application/xml; charset=utf-8");
+		hdr = curl_slist_append(hdr, h);
+		hdr = curl_slist_append(hdr, "Depth: 1");
+	}
 	if (hdr)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	CURLcode cc = curl_easy_perform(c);
@@ -232,7 +254,7 @@ int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_va
 		out->not_modified = 1;
 		bytes_release(&out->body);
 		rc = 0;
-	} else if (out->status != 200) {
+	} else if (out->status != want) {
 		char st[16];
 		snprintf(st, sizeof st, "%ld", out->status);
 		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);

@@ -12,6 +12,21 @@ int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
 	       int *not_modified, struct diag *d)
 {
 	*not_modified = 0;
+	if (fetch_is_caldav(url)) {
+		/* a collection: the events of the window, one REPORT; the store
+		 * then finds unchanged bytes unchanged */
+		struct bytes b;
+		if (caldav_fetch(url, fo, o->from, o->to, &b, d) < 0)
+			return -1;
+		char shown[2048];
+		fetch_url_shown(url, shown, sizeof shown);
+		struct ics_feed f;
+		memset(&f, 0, sizeof f);
+		ics_read(&f, shown, &b, lim, d);
+		int rc = store_import(s, &f, o, r, d);
+		ics_feed_release(&f);
+		return rc;
+	}
 	struct fetch_validators prev = { NULL, NULL };
 	if (store_feed_validators(s, o->source, o, &prev.etag, &prev.last_modified, d) < 0)
 		return -1;
