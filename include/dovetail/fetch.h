@@ -63,7 +63,10 @@ int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_va
  * time-range (RFC 4791 7.8), Depth 1, bounded and verified as fetch_url();
  * the calendar objects of the 207 answer (parsed with libxml2, no network
  * or entities) are merged with libical into one VCALENDAR (each VTIMEZONE
- * once). Returns 0 with *out (malloc'd text), or -1 with d filled.
+ * once). With "#freebusy" at the end of url, a free-busy-query REPORT
+ * (RFC 4791 7.10) instead: only busy time, no details; a server that does
+ * not answer it with a VFREEBUSY is an error (the details are not fetched
+ * instead). Returns 0 with *out (malloc'd text), or -1 with d filled.
  */
 int caldav_fetch(const char *url, const struct fetch_opts *o, int64_t from, int64_t to,
 		 struct bytes *out, struct diag *d);

@@ -75,14 +75,58 @@ static void walk(xmlNode *n, struct merge *m)
 	}
 }
 
+/* free-busy-query (RFC 4791 7.10): the answer is one VFREEBUSY, no details. */
+static int freebusy(const char *http, const char *shown, const struct fetch_opts *o, const char *a,
+		    const char *b, struct bytes *out, struct diag *d)
+{
+	char body[512];
+	snprintf(body, sizeof body,
+		 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		 "<C:free-busy-query xmlns:C=\"urn:ietf:params:xml:ns:caldav\">\n"
+		 "  <C:time-range start=\"%s\" end=\"%s\"/>\n"
+		 "</C:free-busy-query>\n", a, b);
+	struct fetch_result r;
+	if (net_request("REPORT", http, body, NULL, 0, o, NULL, &r, d) < 0)
+		return -1;
+	icalcomponent *c = r.status == 200 ? icalparser_parse_string(r.body.data) : NULL;
+	int ok = c && icalcomponent_isa(c) == ICAL_VCALENDAR_COMPONENT &&
+		 icalcomponent_get_first_component(c, ICAL_VFREEBUSY_COMPONENT);
+	if (c)
+		icalcomponent_free(c);
+	if (!ok) {
+		/* a server that answers with anything else (Radicale: a 207 list)
+		 * does not offer it; the details are not fetched instead */
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
+			 "the server does not answer free-busy-query with a VFREEBUSY (RFC 4791 7.10)");
+		fetch_result_release(&r);
+		return -1;
+	}
+	*out = r.body;
+	r.body.data = NULL;
+	r.body.len = 0;
+	fetch_result_release(&r);
+	return 0;
+}
+
 int caldav_fetch(const char *url, const struct fetch_opts *o, int64_t from, int64_t to,
 		 struct bytes *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	const char *http = url + 7;   /* past "caldav+" */
 	char a[17], b[17], body[1024];
 	time_fmt_utc(from, a);
 	time_fmt_utc(to, b);
+	/* past "caldav+", and without a #freebusy fragment */
+	char http[2048];
+	snprintf(http, sizeof http, "%s", url + 7);
+	char *frag = strchr(http, '#');
+	int fb = frag && strcasecmp(frag, "#freebusy") == 0;
+	if (frag)
+		*frag = 0;
+	if (fb) {
+		char shown0[2048];
+		fetch_url_shown(url, shown0, sizeof shown0);
+		return freebusy(http, shown0, o, a, b, out, d);
+	}
 	snprintf(body, sizeof body,
 		 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		 "<C:calendar-query xmlns:D=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:caldav\">\n"

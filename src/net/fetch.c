@@ -254,7 +254,7 @@ int net_request(const char *method, const char *url, const char *body, const cha
 		out->not_modified = 1;
 		bytes_release(&out->body);
 		rc = 0;
-	} else if (out->status != want) {
+	} else if (want ? out->status != want : out->status < 200 || out->status > 299) {
 		char st[16];
 		snprintf(st, sizeof st, "%ld", out->status);
 		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);

@@ -7,7 +7,8 @@ Serves DIR's files at /feeds/NAME with a strong ETag (SHA-256 of the bytes) and 
 answering a matching If-None-Match or If-Modified-Since with 304. Also: /status/N answers status
 N; /slow waits 30 s; /big sends 70 MB of text (Content-Length given); /bigchunked sends 70 MB
 without a length; /redirect/NAME answers 302 to /feeds/NAME; /loop redirects to itself;
-/private/NAME needs Basic auth user "clinic", password "s3cret-pw". It writes the port it bound
+/private/NAME needs Basic auth user "clinic", password "s3cret-pw"; a REPORT free-busy-query
+to /dav/fb/ answers a VFREEBUSY (a CalDAV server that offers it). It writes the port it bound
 (port 0: any free one) to PORTFILE and one line per request to LOG: method, path, status,
 and whether If-None-Match / Authorization came. It runs until killed.
 """
@@ -100,6 +101,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self.send(401, b"who are you?\n", [("WWW-Authenticate", 'Basic realm="clinic"')])
             return self.feed(p[len("/private/"):])
         self.send(404, b"not found\n")
+
+
+    def do_REPORT(self):
+        """A CalDAV collection at /dav/fb/ that offers free-busy-query (RFC 4791 7.10)."""
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n).decode(errors="replace")
+        if self.path.startswith("/dav/fb/") and "free-busy-query" in body:
+            cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//feedserver//EN\r\nBEGIN:VFREEBUSY\r\n"
+                   "DTSTAMP:20261101T000000Z\r\nDTSTART:20261123T000000Z\r\nDTEND:20261130T000000Z\r\n"
+                   "FREEBUSY:20261124T090000Z/20261124T120000Z,20261126T130000Z/PT2H\r\n"
+                   "END:VFREEBUSY\r\nEND:VCALENDAR\r\n").encode()
+            return self.send(200, cal, [("Content-Type", "text/calendar; charset=utf-8")])
+        self.send(207, b'<?xml version="1.0"?><multistatus xmlns="DAV:"/>',
+                  [("Content-Type", "application/xml; charset=utf-8")])
 
 
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -109,5 +109,8 @@ check "a collection that is not there: exit 69" [ "$rc" -eq 69 ]
 NETRC=/dev/null run --db "$TMP/x.db" import "caldav+$base/cp-physio/"
 check "no credentials: exit 69 (Radicale answers 401)" [ "$rc" -eq 69 ]
 check "... with the status named" grep -q "HTTP status 401" "$TMP/stderr"
+run --db "$TMP/x.db" import "caldav+$base/cp-physio/#freebusy"
+check "free-busy-query where Radicale 3.1 does not offer it: exit 69" [ "$rc" -eq 69 ]
+check "... saying so (and not fetching the details instead)" grep -q "does not answer free-busy-query with a VFREEBUSY" "$TMP/stderr"
 check "the password is in no store" sh -c "! grep -q radicale-pw-1 $TMP/*/*.db"
 done_testing

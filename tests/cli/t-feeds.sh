@@ -87,6 +87,14 @@ check "credentials from the environment: exit 0" [ "$rc" -eq 0 ]
 check "the password is in no output and not in the store (nor its -wal)" \
 	sh -c "! grep -q s3cret-pw '$TMP/stderr' '$TMP/stdout' '$db' '$db-wal' 2>/dev/null"
 
+# ---- CalDAV free-busy-query, where the server offers it: busy time only
+run --db "$TMP/fb.db" import "caldav+$base/dav/fb/#freebusy"
+check "free-busy-query: exit 0" [ "$rc" -eq 0 ]
+grep -q "REPORT /dav/fb/ 200" "$TMP/http.log"
+check "... one REPORT, answered with a VFREEBUSY" [ $? -eq 0 ]
+run --db "$TMP/fb.db" events --from 20261123T000000Z --to 20261130T000000Z --json
+check "... stored as busy time (2 periods)" [ "$($py -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["occurrences"]))' "$TMP/stdout")" = 2 ]
+
 # ---- TLS: verified against the CA it trusts, refused otherwise
 if command -v openssl >/dev/null 2>&1; then
 	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=dovetail test CA" \
