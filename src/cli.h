@@ -36,6 +36,7 @@ int cmd_review(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
 int cmd_batch(int argc, char **argv, struct app *app);
 int cmd_merge(int argc, char **argv, struct app *app);
+int cmd_help(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);

@@ -1,0 +1,46 @@
+# bash completion for dovetail (installed to share/bash-completion/completions/dovetail)
+_dovetail() {
+	local cur prev cmd i
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	local cmds="accept batch check events expand export help history import merge propose reject review week"
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		--db|--now) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+	case $prev in
+	--db|--calendar|--write-lp|--write-compact-lp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--itip|--out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--step|--shard|--tz) return ;;
+	esac
+	if [ -z "$cmd" ]; then
+		COMPREPLY=($(compgen -W "$cmds --db --now -v --help" -- "$cur"))
+		return
+	fi
+	local opts
+	case $cmd in
+	import) opts="--practitioner --feed --keep-going --from --to --tz" ;;
+	expand) opts="--from --to --tz --json" ;;
+	events) opts="--from --to --tz --json" ;;
+	check) opts="--from --to --json" ;;
+	week) opts="--from --to --step --json" ;;
+	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --write-lp --write-compact-lp --baseline --json" ;;
+	accept|reject) opts="--by --note" ;;
+	history) opts="--person --json" ;;
+	review) opts="--by" ;;
+	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
+	batch) opts="-j --resume --shard --shard-from-env --out --json --time-limit" ;;
+	merge) opts="--out --json --time-limit" ;;
+	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))
+	else
+		COMPREPLY=($(compgen -f -- "$cur"))
+	fi
+}
+complete -o filenames -F _dovetail dovetail
