@@ -536,8 +536,6 @@ struct proc {
 	int task_fd, result_fd;
 	long busy;                /* the person it is solving, or -1 */
 	char *buf;                /* the message being read */
-	uint32_t want, have;
-	int have_len;
 	uint32_t len;
 };
 
@@ -600,28 +598,29 @@ static void reap(struct proc *p)
 	p->buf = NULL;
 }
 
-/* Where a stored person stands, by person index. */
-struct known {
-	char **digest;            /* per person: the stored digest, or NULL */
-};
-
-static int collect_digest(const struct store_batch_row *r, void *arg)
+/* The person of a stored row, by a binary search (persons are sorted by id); -1 if none. */
+static long person_index(const struct caseload *cl, const char *id)
 {
-	struct { const struct caseload *cl; char **digest; } *k = arg;
-	/* persons are sorted by id: a binary search */
-	size_t lo = 0, hi = k->cl->n_persons;
+	size_t lo = 0, hi = cl->n_persons;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(k->cl->persons[mid].id, r->person);
-		if (c == 0) {
-			k->digest[mid] = strdup(r->digest);
-			return 0;
-		}
+		int c = strcmp(cl->persons[mid].id, id);
+		if (c == 0)
+			return (long)mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return -1;
+}
+
+static int collect_digest(const struct store_batch_row *r, void *arg)
+{
+	struct { const struct caseload *cl; char **digest; } *k = arg;
+	long i = person_index(k->cl, r->person);
+	if (i >= 0)
+		k->digest[i] = strdup(r->digest);
 	return 0;
 }
 
@@ -843,21 +842,6 @@ static int collect_booking(const struct store_booking *bk, void *arg)
 	return 0;
 }
 
-static long person_index(const struct caseload *cl, const char *id)
-{
-	size_t lo = 0, hi = cl->n_persons;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(cl->persons[mid].id, id);
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
 
 static int copy_final(const struct store_batch_row *r, void *arg)
 {

@@ -19,12 +19,14 @@ static int changed(const struct wk_appt *a)
 	       (a->start != a->feed_start || a->end != a->feed_end || a->venue != a->feed_venue);
 }
 
+/* English day and month names, whatever the locale (mail dates need them) */
+static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+				   "Aug", "Sep", "Oct", "Nov", "Dec" };
+
 /* "Tue 24 Nov 2026 10:00-11:00" for [s, e) in the person's zone. */
 static void fmt_span(const struct week *w, int64_t s, int64_t e, char *out, size_t sz)
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-					   "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct icaltimetype a = icaltime_from_timet_with_zone((time_t)s, 0, w->zone);
 	struct icaltimetype b = icaltime_from_timet_with_zone((time_t)e, 0, w->zone);
 	int dow = icaltime_day_of_week(a) - 1;   /* 1 is Sunday */
@@ -53,9 +55,6 @@ static void describe(const struct week *w, const struct wk_appt *a, char *was, c
 /* The RFC 5322 date of t (UTC), in English whatever the locale. */
 static void mail_date(int64_t t, char *out, size_t sz)
 {
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-					   "Aug", "Sep", "Oct", "Nov", "Dec" };
 	time_t x = (time_t)t;
 	struct tm tm;
 	gmtime_r(&x, &tm);
