@@ -42,7 +42,7 @@ static int day_people(const struct week *w, size_t di)
 	return n;
 }
 
-static int totals_of(const struct week *w, const struct problems *ps, struct sv_totals *t)
+int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t)
 {
 	memset(t, 0, sizeof *t);
 	t->unfamiliar = calloc(w->n_days + 1, sizeof *t->unfamiliar);
@@ -103,7 +103,7 @@ double sv_objective(const struct instance *in, const struct plan *pl, const stru
 	return obj;
 }
 
-static void totals_release(struct sv_totals *t)
+void sv_totals_release(struct sv_totals *t)
 {
 	free(t->unfamiliar);
 	t->unfamiliar = NULL;
@@ -112,7 +112,7 @@ static void totals_release(struct sv_totals *t)
 static void proposal_release(struct sv_proposal *x)
 {
 	free(x->plan.at);
-	totals_release(&x->after);
+	sv_totals_release(&x->after);
 	free(x->changes);
 	free(x->unplaced);
 	memset(x, 0, sizeof *x);
@@ -130,7 +130,7 @@ void sv_result_release(struct sv_result *r)
 	free(r->ladder);
 	if (r->has_baseline)
 		proposal_release(&r->baseline);
-	totals_release(&r->before);
+	sv_totals_release(&r->before);
 	instance_release(&r->in);
 	memset(r, 0, sizeof *r);
 }
@@ -571,7 +571,7 @@ static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const 
 		week_release(&mv);
 		return -1;
 	}
-	int rc = totals_of(&mv, &after, &x->after);
+	int rc = sv_week_totals(&mv, &after, &x->after);
 	if (rc == 0)
 		rc = changes_of(in, &mv, before, &after, x);
 	for (size_t i = 0; i < x->n_changes; i++)
@@ -619,7 +619,7 @@ static int baseline(struct sv_result *r, struct diag *d)
 		return -1;
 	int rc = check_week(&mv, &after, d);
 	if (rc == 0)
-		rc = totals_of(&mv, &after, &x->after);
+		rc = sv_week_totals(&mv, &after, &x->after);
 	x->objective = sv_objective(&r->in, &x->plan, &mv);
 	problems_release(&after);
 	week_release(&mv);
@@ -649,7 +649,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct master *m = NULL;
 	struct problems before = { 0 };
 	int rc = -1;
-	if (check_week(w, &before, d) < 0 || totals_of(w, &before, &r->before) < 0)
+	if (check_week(w, &before, d) < 0 || sv_week_totals(w, &before, &r->before) < 0)
 		goto out;
 	if (instance_build(&r->in, w, d) < 0)
 		goto out;

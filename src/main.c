@@ -19,6 +19,7 @@ static const struct cmd {
 	{ "events", cmd_events, NEEDS_STORE, "list the stored occurrences in a window" },
 	{ "expand", cmd_expand, 0, "print the occurrences of an .ics file in a window" },
 	{ "export", cmd_export, NEEDS_STORE, "write the agreed plan as an iCalendar file" },
+	{ "report", cmd_report, NEEDS_STORE, "draw the week before and after as an HTML page to print" },
 	{ "help", cmd_help, 0, "show the manual page of a command (dovetail help propose)" },
 	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },

@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import merge propose reject review week"
+	local cmds="accept batch check events expand export help history import merge propose reject report review week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -34,6 +34,7 @@ _dovetail() {
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
 	batch) opts="-j --resume --shard --shard-from-env --out --json --time-limit" ;;
+	report) opts="--proposal --none --from --to --html --names" ;;
 	merge) opts="--out --json --time-limit" ;;
 	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
 	esac

@@ -93,6 +93,11 @@ struct sv_totals {
 	int placed;               /* appointments in the week */
 };
 
+/* The totals of week w with its problems ps (check_week). Returns 0, or -1
+ * when out of memory; free with sv_totals_release (NULL-safe inside). */
+int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t);
+void sv_totals_release(struct sv_totals *t);
+
 enum { SV_MOVE = 1, SV_VENUE = 2, SV_JOINT = 4 };
 
 /* One change of a proposal and what it removes or saves. */

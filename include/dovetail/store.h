@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -148,6 +148,12 @@ struct store_totals {
 	int placed;               /* appointments in the week */
 };
 
+/* An appointment a proposal cannot place, and why. */
+struct store_unplaced {
+	struct store_appt_ref appt;
+	const char *reason;       /* plain text, as printed */
+};
+
 enum store_proposal_kind { STORE_RANKED, STORE_LADDER };
 
 /* One proposal. A plan that is both a ranked proposal and a ladder step is
@@ -163,6 +169,8 @@ struct store_proposal {
 	double objective, gap;
 	int proven, capped;       /* proven optimal; stopped by the solver's time cap */
 	int unplaced;             /* appointments the plan leaves unplaced */
+	const struct store_unplaced *unplaced_v; /* which, and why (unplaced of them; schema 7) */
+	size_t n_unplaced_v;      /* may be less than unplaced for a proposal saved before */
 	int64_t created;          /* UTC seconds: the command's (pinned) now */
 	struct store_totals before, after;
 	const struct store_change *changes; /* in printed order */
@@ -191,9 +199,10 @@ int store_load_proposal(struct store *s, const char *id, struct store_proposal *
 void store_proposal_free(struct store_proposal *p);   /* NULL-safe */
 
 /* The id of the optimum (rank 1) most recently proposed (by its created
- * time, then the order saved), into id (sz bytes). Returns 1, 0 when no
- * proposal is stored, or -1 with d filled. */
-int store_latest_proposal(struct store *s, char *id, size_t sz, struct diag *d);
+ * time, then the order saved) for person (NULL: anyone), into id (sz
+ * bytes). Returns 1, 0 when no such proposal is stored, or -1 with d filled. */
+int store_latest_proposal(struct store *s, const char *person, char *id, size_t sz,
+			  struct diag *d);
 
 /* ---- decisions (accept, reject) ------------------------------------------- */
 

@@ -113,6 +113,14 @@ int week_derive(struct week *w, struct diag *d);
  * everything is derived again. Returns 0 or -1 (d filled).
  */
 int week_apply_decisions(struct week *w, struct store *s, struct diag *d);
+/* The index of the appointment of practitioner prac with this UID,
+ * RECURRENCE-ID and start in the feed (UTC), or -1. */
+int week_find(const struct week *w, int prac, const char *uid, const char *rid, int64_t feed_start);
+/* Put appointment i at local minute `minute` of local date `date` (days
+ * since the epoch), keeping its length, at venue `venue` (-1: where it
+ * is). Returns 0, or -1 when the date is outside the horizon (nothing
+ * changed). Call week_derive after the last one. */
+int week_place(struct week *w, size_t i, int64_t date, int minute, int venue);
 /* A deep copy of src (appointments, busy time, days); free with week_release. */
 int week_copy(struct week *dst, const struct week *src, struct diag *d);
 /* UTC seconds of local minute `minutes` of day index `day`. */

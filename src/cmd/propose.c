@@ -288,8 +288,8 @@ static void ref_of(const struct cli_week *cw, const struct instance *in, size_t 
 	o->practitioner = cw->prof->pracs[ap->prac].id;
 	o->uid = ap->uid;
 	o->rid = ap->rid;
-	o->start = ap->start;
-	o->end = ap->end;
+	o->start = ap->feed_start;   /* as booked: decisions match on it */
+	o->end = ap->feed_end;
 }
 
 static void place_of(const struct cli_week *cw, const struct placement *pl, struct store_place *o)
@@ -299,7 +299,8 @@ static void place_of(const struct cli_week *cw, const struct placement *pl, stru
 	o->venue = pl->venue < 0 ? NULL : cw->prof->venues[pl->venue].id;
 }
 
-/* x as a store_proposal whose changes are *cs (allocated; NULL when none). */
+/* x as a store_proposal whose changes are *cs (allocated; NULL when none);
+ * its unplaced appointments are allocated too (o->unplaced_v). */
 static int proposal_of(const struct app *app, const struct cli_week *cw, const struct sv_result *r,
 		       const struct sv_proposal *x, int ladder, struct store_proposal *o,
 		       struct store_change **cs)
@@ -339,6 +340,15 @@ static int proposal_of(const struct app *app, const struct cli_week *cw, const s
 	}
 	o->changes = *cs;
 	o->n_changes = x->n_changes;
+	struct store_unplaced *us = x->n_unplaced ? calloc(x->n_unplaced, sizeof *us) : NULL;
+	if (x->n_unplaced && !us)
+		return -1;
+	for (size_t u = 0; u < x->n_unplaced; u++) {
+		ref_of(cw, &r->in, x->unplaced[u].appt, &us[u].appt);
+		us[u].reason = x->unplaced[u].reason;
+	}
+	o->unplaced_v = us;
+	o->n_unplaced_v = x->n_unplaced;
 	return 0;
 }
 
@@ -375,6 +385,8 @@ static int save_proposals(struct app *app, const struct cli_week *cw, const stru
 		rc = store_save_proposals(app->store, v, n, &app->diag);
 	for (size_t i = 0; cs && i < n; i++)
 		free(cs[i]);
+	for (size_t i = 0; v && i < cap; i++)
+		free((void *)v[i].unplaced_v);
 	free(cs);
 	free(v);
 	return rc;

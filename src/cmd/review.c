@@ -130,7 +130,7 @@ int cmd_review(int argc, char **argv, struct app *app)
 	if (optind < argc) {
 		snprintf(id, sizeof id, "%s", argv[optind]);
 	} else {
-		int f = store_latest_proposal(app->store, id, sizeof id, &app->diag);
+		int f = store_latest_proposal(app->store, NULL, id, sizeof id, &app->diag);
 		if (f < 0)
 			return DV_EXIT_STORE;
 		if (!f) {

@@ -59,7 +59,12 @@ static const char SQL_JOIN[] =
 	"INSERT INTO joint_partners (proposal_id, seq, n, practitioner, uid, rid, start_utc, end_utc)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-enum { Q_PROPOSAL, Q_CHANGE, Q_TRIM, Q_UNJOIN, Q_JOIN, Q__COUNT };
+static const char SQL_UNPLACE_ALL[] = "DELETE FROM unplaced WHERE proposal_id = ?1";
+static const char SQL_UNPLACE[] =
+	"INSERT INTO unplaced (proposal_id, n, practitioner, uid, rid, start_utc, end_utc, reason)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+enum { Q_PROPOSAL, Q_CHANGE, Q_TRIM, Q_UNJOIN, Q_JOIN, Q_UNPLACE_ALL, Q_UNPLACE, Q__COUNT };
 
 static void bind_text(sqlite3_stmt *q, int i, const char *s)
 {
@@ -162,6 +167,24 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 				return -1;
 		}
 	}
+	x = q[Q_UNPLACE_ALL];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	if (run(x) < 0)
+		return -1;
+	for (size_t u = 0; u < p->n_unplaced_v; u++) {
+		const struct store_unplaced *un = &p->unplaced_v[u];
+		x = q[Q_UNPLACE];
+		sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 2, (int64_t)u + 1);
+		sqlite3_bind_text(x, 3, un->appt.practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 4, un->appt.uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 5, un->appt.rid ? un->appt.rid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 6, un->appt.start);
+		sqlite3_bind_int64(x, 7, un->appt.end);
+		sqlite3_bind_text(x, 8, un->reason ? un->reason : "", -1, SQLITE_STATIC);
+		if (run(x) < 0)
+			return -1;
+	}
 	x = q[Q_TRIM];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(x, 2, (int64_t)p->n_changes);
@@ -182,6 +205,13 @@ static int valid(const struct store_proposal *v, size_t n, struct diag *d)
 				char msg[128];
 				snprintf(msg, sizeof msg, "store_save_proposals: proposal %.40s given twice", p->id);
 				diag_add(d, D_INTERNAL, NULL, 0, 0, msg);
+				return -1;
+			}
+		}
+		for (size_t u = 0; u < p->n_unplaced_v; u++) {
+			if (!p->unplaced_v[u].appt.practitioner || !p->unplaced_v[u].appt.uid) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0,
+					 "store_save_proposals: an unplaced appointment without practitioner or UID");
 				return -1;
 			}
 		}
@@ -239,7 +269,8 @@ out:
 
 int store_save_proposals(struct store *s, const struct store_proposal *v, size_t n, struct diag *d)
 {
-	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_TRIM, SQL_UNJOIN, SQL_JOIN };
+	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_TRIM, SQL_UNJOIN, SQL_JOIN,
+		SQL_UNPLACE_ALL, SQL_UNPLACE };
 	if (valid(v, n, d) < 0)
 		return -1;
 	if (!n)
@@ -328,6 +359,12 @@ void store_proposal_free(struct store_proposal *p)
 		free((void *)cs[c].reason);
 	}
 	free(cs);
+	struct store_unplaced *us = (struct store_unplaced *)p->unplaced_v;
+	for (size_t u = 0; u < p->n_unplaced_v; u++) {
+		ref_release(&us[u].appt);
+		free((void *)us[u].reason);
+	}
+	free(us);
 	free((void *)p->id);
 	free((void *)p->person);
 	free(p);
@@ -434,6 +471,33 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 		return corrupt(d, p->id, "a joint partner of no change, or too many");
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sql_error(s, d);
+
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT practitioner, uid, rid, start_utc, end_utc, reason FROM unplaced"
+			       " WHERE proposal_id = ?1 ORDER BY n",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
+	struct store_unplaced *us = NULL;
+	size_t ucap = 0;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_unplaced *u = BUF_PUSH(us, p->n_unplaced_v, ucap);
+		p->unplaced_v = us;
+		if (!u) {
+			oom = 1;
+			break;
+		}
+		memset(u, 0, sizeof *u);
+		col_ref(q, 0, &u->appt, &oom);
+		u->reason = dup_col(q, 5, &oom);
+		if (oom)
+			break;
+	}
+	sqlite3_finalize(q);
+	if (oom)
+		return no_memory(d);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(s, d);
 	return 0;
 }
 
@@ -494,13 +558,17 @@ int store_load_proposal(struct store *s, const char *id, struct store_proposal *
 	return rc;
 }
 
-int store_latest_proposal(struct store *s, char *id, size_t sz, struct diag *d)
+int store_latest_proposal(struct store *s, const char *person, char *id, size_t sz, struct diag *d)
 {
 	static const char sql[] = "SELECT id FROM proposals WHERE kind = 'ranked' AND rank = 1"
+				  " AND (?1 IS NULL OR person = ?1)"
 				  " ORDER BY created_at DESC, rowid DESC LIMIT 1";
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC) != SQLITE_OK) {
+		sqlite3_finalize(q);
 		return store_sql_error(s, d);
+	}
 	int r = sqlite3_step(q), found = 0;
 	if (r == SQLITE_ROW) {
 		snprintf(id, sz, "%s", (const char *)sqlite3_column_text(q, 0));

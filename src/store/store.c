@@ -191,6 +191,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX batch_bookings_person ON batch_bookings (run, person, final);",
 	/* 5 -> 6: HTTP validators of a feed fetched by URL (docs/feeds.md) */
 	"ALTER TABLE feed ADD COLUMN etag TEXT; ALTER TABLE feed ADD COLUMN last_modified TEXT;",
+	/* 6 -> 7: the appointments a proposal leaves unplaced, and why
+	 * (report draws them; docs/propose.md, "Stored proposals") */
+	"CREATE TABLE unplaced ("
+	"  proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,"
+	"  n INTEGER NOT NULL CHECK (n >= 1),"
+	"  practitioner TEXT NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  PRIMARY KEY (proposal_id, n)"
+	");",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

@@ -48,6 +48,37 @@ static int collect(const struct store_decision *x, void *arg)
 	return 0;
 }
 
+int week_find(const struct week *w, int prac, const char *uid, const char *rid, int64_t feed_start)
+{
+	for (size_t i = 0; i < w->n_appts; i++) {
+		const struct wk_appt *a = &w->appts[i];
+		if (a->prac == prac && a->feed_start == feed_start && !strcmp(a->uid, uid) &&
+		    !strcmp(a->rid, rid))
+			return (int)i;
+	}
+	return -1;
+}
+
+int week_place(struct week *w, size_t i, int64_t date, int minute, int venue)
+{
+	int day = -1;
+	for (size_t k = 0; k < w->n_days; k++)
+		if (w->days[k].date == date)
+			day = (int)k;
+	if (day < 0)
+		return -1;
+	struct wk_appt *a = &w->appts[i];
+	int dur = a->e_min - a->s_min;
+	a->day = day;
+	a->s_min = minute;
+	a->e_min = minute + dur;
+	if (venue >= 0)
+		a->venue = venue;
+	a->start = week_utc(w, day, a->s_min);
+	a->end = week_utc(w, day, a->e_min);
+	return 0;
+}
+
 int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 {
 	struct agreed g = { w, NULL, NULL, 0, 0, 0 };
@@ -75,20 +106,8 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 			a->movable = 0;   /* rejected: it stays where it is */
 			continue;
 		}
-		int day = -1;
-		for (size_t k = 0; k < w->n_days; k++)
-			if (w->days[k].date == y->date)
-				day = (int)k;
-		if (day < 0)
+		if (week_place(w, i, y->date, y->minute, y->venue) < 0)
 			continue;   /* agreed for a day outside this horizon */
-		int dur = a->e_min - a->s_min;
-		a->day = day;
-		a->s_min = y->minute;
-		a->e_min = y->minute + dur;
-		if (y->venue >= 0)
-			a->venue = y->venue;
-		a->start = week_utc(w, day, a->s_min);
-		a->end = week_utc(w, day, a->e_min);
 		moved = 1;
 	}
 	free(g.last);

@@ -59,6 +59,7 @@ static const char *counts(void)
 /* ---- the fixture: what propose would save for one week --------------- */
 
 static struct store_change changes_a[3];
+static struct store_unplaced unplaced_c[2];
 static struct store_proposal props[3];
 
 static void fixture(void)
@@ -96,6 +97,10 @@ static void fixture(void)
 					    .to_date = mon + 6, .kind = STORE_LADDER, .rank = 0, .ladder = 0,
 					    .objective = 7034.67, .gap = 0.125, .proven = 0, .capped = 1,
 					    .unplaced = 2, .created = 1795392000, .before = before, .after = before };
+	unplaced_c[0] = (struct store_unplaced){ .appt = dietitian, .reason = "it is fixed, and booked on a day kept free" };
+	unplaced_c[1] = (struct store_unplaced){ .appt = salt, .reason = "its window leaves no free time" };
+	props[2].unplaced_v = unplaced_c;
+	props[2].n_unplaced_v = 2;
 }
 
 static int same_ref(const struct store_appt_ref *a, const struct store_appt_ref *b)
@@ -154,6 +159,11 @@ static void round_trip(struct store *s, const struct store_proposal *want, int64
 			tap_note("change %zu differs", c + 1);
 	}
 	ok(all, "%s: %s: every change read back in order, with its partners", what, want->id);
+	all = got->n_unplaced_v == want->n_unplaced_v;
+	for (size_t u = 0; all && u < got->n_unplaced_v; u++)
+		all = same_ref(&got->unplaced_v[u].appt, &want->unplaced_v[u].appt) &&
+		      strcmp(got->unplaced_v[u].reason, want->unplaced_v[u].reason) == 0;
+	ok(all, "%s: %s: the unplaced appointments read back in order, with their reasons", what, want->id);
 	store_proposal_free(got);
 	is_int(d.n, 0, "%s: no diagnostics", what);
 	diag_release(&d);
@@ -166,7 +176,7 @@ static void test_round_trip(void)
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
 	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
-	is_int(STORE_SCHEMA_VERSION, 6, "STORE_SCHEMA_VERSION is 6");
+	is_int(STORE_SCHEMA_VERSION, 7, "STORE_SCHEMA_VERSION is 7");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
 	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
@@ -268,7 +278,8 @@ static void test_migration(void)
 	/* a version-2 database: the proposal and decision tables are added,
 	 * the rest kept */
 	ok(raw_exec("DROP TABLE batch_bookings; DROP TABLE batch_persons; DROP TABLE batch_runs;"
-		    "DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes; DROP TABLE proposals;"
+		    "DROP TABLE unplaced; DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes;"
+		    " DROP TABLE proposals;"
 		    "ALTER TABLE feed DROP COLUMN etag; ALTER TABLE feed DROP COLUMN last_modified;"
 		    "INSERT INTO feed (source, content_sha256, win_from, win_to, zone, imported_at)"
 		    " VALUES ('kept', 'x', 0, 1, 'UTC', 0);"

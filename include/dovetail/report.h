@@ -1,0 +1,91 @@
+/* report.h: the week before and after a proposal as one self-contained HTML page (docs/report.md). */
+#ifndef DOVETAIL_REPORT_H
+#define DOVETAIL_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/diag.h"
+#include "dovetail/week.h"
+
+enum report_status { RS_UNDECIDED, RS_ACCEPTED, RS_REJECTED };
+
+/* One change of the proposal, as the report lists it. Strings are borrowed. */
+struct report_change {
+	char id[96];              /* the change id, PROPOSAL-SEQ */
+	int prac;                 /* index into profile.pracs */
+	unsigned kind;            /* STORE_CHANGE_* bits */
+	int duration;             /* minutes */
+	int64_t from_date, to_date;   /* local dates (days since the epoch) */
+	int from_start, to_start;     /* local minutes */
+	int from_venue, to_venue;     /* venue indices, -1 unknown */
+	const char *reason;
+	enum report_status status;
+	const char *who, *note;   /* the decision's, when decided; note may be NULL */
+	int64_t at;               /* UTC seconds of the decision */
+	/* the appointment in each view (index into its appts), -1 when not drawn */
+	int before_appt, after_appt;
+};
+
+/* An appointment the proposal leaves unplaced. */
+struct report_unplaced {
+	int prac;
+	int64_t date;
+	int start, duration;
+	int venue;
+	const char *reason;       /* NULL: not known */
+	int after_appt;           /* where the after view draws it (as booked), or -1 */
+};
+
+struct report {
+	const struct week *before;    /* the week the proposal was made from */
+	const struct week *after;     /* the week with the proposal in it; NULL: no proposal */
+	const char *proposal;         /* its id, or NULL */
+	double objective;
+	int proven;
+	const struct report_change *changes;
+	size_t n_changes;
+	const struct report_unplaced *unplaced;
+	size_t n_unplaced;
+	int unplaced_count;           /* unplaced appointments not listed (known only as a count) */
+	int64_t now;                  /* shown as the time the report was made */
+	int names;                    /* show display names (default: ids and roles only) */
+	const char *note;             /* a sentence under the title, or NULL */
+};
+
+/*
+ * The report as one HTML document: no scripts, no external resources (CSS
+ * and SVG inline). For each Monday-Sunday week of the horizon, on a page of
+ * its own when printed (A4 landscape): an SVG of the week before and one
+ * after, side by side, with appointments coloured by practitioner, routines
+ * shaded, travel drawn between venues, and every clash, broken routine and
+ * infeasible journey (check_week's errors) marked; each view has a text
+ * alternative (a list by day) for screen readers. Then the before/after
+ * totals as a table, and each change with its reason and decision status.
+ * Every appointment of a view is drawn once, as an element of class "appt"
+ * with data-practitioner, data-uid, data-recurrence-id, data-start and
+ * data-end (local, as `dovetail week --json` gives them); every marked
+ * problem is an element of class "problem" with data-kind, data-start and
+ * data-end (as `dovetail check --json`). The bytes depend only on the inputs.
+ * Returns a malloc'd string, or NULL with d filled (out of memory).
+ */
+char *report_html(const struct report *r, struct diag *d);
+
+/*
+ * The page a caseload manager starts from (`batch --report`): the caseload's
+ * totals, then one row per person (in the order given) with its status and
+ * before/after figures, linking to its report. Text is plain; it is
+ * escaped here. Returns a malloc'd string, or NULL with d filled.
+ */
+struct report_person {
+	const char *id, *status, *href;   /* href NULL: no report (an error) */
+	const char *why;                  /* status detail, or NULL */
+	int jb, ja, tb, ta, cb, ca, rb, ra;   /* journeys, travel minutes, clashes, routine conflicts */
+	double eb, ea;                    /* peak energy */
+	int changes, unplaced;
+};
+
+char *report_overview_html(const char *title, const struct report_person *v, size_t n,
+			   int64_t now, struct diag *d);
+
+#endif

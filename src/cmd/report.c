@@ -1,0 +1,298 @@
+/* report.c: `dovetail report PROFILE --html FILE`: the week before and after a proposal, as a page to print. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli.h"
+#include "dovetail/report.h"
+#include "dovetail/util.h"
+
+static void help(FILE *fp)
+{
+	fputs("usage: dovetail report PROFILE [--proposal ID] --html FILE [--names]\n"
+	      "       dovetail report PROFILE --none [--from DATE --to DATE] --html FILE [--names]\n\n"
+	      "Write one self-contained HTML page (no scripts, nothing fetched) for the\n"
+	      "family meeting (docs/report.md): for each week of the proposal's horizon,\n"
+	      "the week before and after side by side, appointments coloured by\n"
+	      "practitioner, routines shaded, travel drawn between venues, clashes marked;\n"
+	      "then the before/after totals and each change with its reason and its\n"
+	      "decision (accepted, rejected or not yet decided). It prints on A4, a week\n"
+	      "to a page, and every picture has a text alternative for screen readers.\n\n"
+	      "  --proposal ID   the proposal (default: the optimum proposed last for the\n"
+	      "                  profile's person)\n"
+	      "  --none          no proposal: the week as agreed so far, alone\n"
+	      "  --from, --to    with --none: the horizon (default: the week of --now)\n"
+	      "  --html FILE     where to write it (mode 0600: it holds health details)\n"
+	      "  --names         show display names (default: pseudonymous ids and roles)\n\n"
+	      "Before is the week the proposal was made from; after is that week with\n"
+	      "every change of the proposal that is not rejected.\n\n"
+	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed, no such proposal or one\n"
+	      "for another person, 66 unreadable file, 73 cannot write FILE, 74 store.\n", fp);
+}
+
+struct status_of {
+	const struct store_proposal *p;
+	struct report_change *v;
+	int oom;
+};
+
+static char *keep_str(struct status_of *s, const char *x)
+{
+	if (!x)
+		return NULL;
+	char *c = strdup(x);
+	if (!c)
+		s->oom = 1;
+	return c;
+}
+
+/* The last decision on each change of the proposal is its status. */
+static int status_one(const struct store_decision *x, void *arg)
+{
+	struct status_of *s = arg;
+	if (strcmp(x->proposal, s->p->id) || x->seq < 1 || (size_t)x->seq > s->p->n_changes)
+		return 0;
+	struct report_change *c = &s->v[x->seq - 1];
+	free((char *)c->who);
+	free((char *)c->note);
+	c->status = x->accept ? RS_ACCEPTED : RS_REJECTED;
+	c->who = keep_str(s, x->who);
+	c->note = keep_str(s, x->note);
+	c->at = x->at;
+	return 0;
+}
+
+static int venue_of(const struct profile *p, const char *id)
+{
+	return id ? profile_venue_index(p, id) : -1;
+}
+
+/* Before: the agreed week with the proposal's changes where they were
+ * when it was made. After: with every change not rejected where it puts it. */
+static int build_views(struct app *app, const struct cli_week *cw, const struct store_proposal *p,
+		       struct report_change *rc, struct week *before, struct week *after)
+{
+	const struct profile *pf = cw->prof;
+	if (week_copy(before, &cw->week, &app->diag) < 0 || week_copy(after, &cw->week, &app->diag) < 0)
+		return DV_EXIT_INTERNAL;
+	for (size_t i = 0; i < p->n_changes; i++) {
+		const struct store_change *ch = &p->changes[i];
+		int prac = profile_prac_index(pf, ch->appt.practitioner);
+		int k = prac < 0 ? -1 : week_find(before, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
+		if (k < 0)
+			continue;   /* no longer in the feeds */
+		week_place(before, (size_t)k, ch->from.date, ch->from.start, venue_of(pf, ch->from.venue));
+		if (rc[i].status == RS_REJECTED)
+			week_place(after, (size_t)k, ch->from.date, ch->from.start, venue_of(pf, ch->from.venue));
+		else
+			week_place(after, (size_t)k, ch->to.date, ch->to.start, venue_of(pf, ch->to.venue));
+	}
+	if (week_derive(before, &app->diag) < 0 || week_derive(after, &app->diag) < 0)
+		return DV_EXIT_INTERNAL;
+	for (size_t i = 0; i < p->n_changes; i++) {
+		const struct store_change *ch = &p->changes[i];
+		int prac = profile_prac_index(pf, ch->appt.practitioner);
+		rc[i].before_appt = prac < 0 ? -1 : week_find(before, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
+		rc[i].after_appt = prac < 0 ? -1 : week_find(after, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
+	}
+	return 0;
+}
+
+/* The proposal: given, or the person's latest. 0 and *out, or an exit status. */
+static int find_proposal(struct app *app, const char *given, const char *person,
+			 struct store_proposal **out)
+{
+	char id[64];
+	if (given) {
+		snprintf(id, sizeof id, "%s", given);
+	} else {
+		int f = store_latest_proposal(app->store, person, id, sizeof id, &app->diag);
+		if (f < 0)
+			return DV_EXIT_STORE;
+		if (!f) {
+			diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal",
+				 "(none proposed for this person yet; run dovetail propose, or give --none)");
+			return DV_EXIT_INPUT;
+		}
+	}
+	int f = store_load_proposal(app->store, id, out, &app->diag);
+	if (f < 0)
+		return DV_EXIT_STORE;
+	if (!f) {
+		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", id);
+		return DV_EXIT_INPUT;
+	}
+	if (strcmp((*out)->person, person) != 0) {
+		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal for this person", id);
+		return DV_EXIT_INPUT;
+	}
+	return 0;
+}
+
+int cmd_report(int argc, char **argv, struct app *app)
+{
+	static const struct option opts[] = {
+		{ "proposal", required_argument, NULL, 'p' },
+		{ "none", no_argument, NULL, 'n' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "html", required_argument, NULL, 'o' },
+		{ "names", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *given = NULL, *from = NULL, *to = NULL, *html = NULL;
+	int none = 0, names = 0, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': given = optarg; break;
+		case 'n': none = 1; break;
+		case 'F': from = optarg; break;
+		case 'T': to = optarg; break;
+		case 'o': html = optarg; break;
+		case 'N': names = 1; break;
+		case 'h': help(stdout); return 0;
+		default: return cli_usage(app, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(app, "report: give one PROFILE");
+	if (!html)
+		return cli_usage(app, "report: say where to write it: --html FILE");
+	if (none && given)
+		return cli_usage(app, "report: --none and --proposal exclude each other");
+	if ((from || to) && !none)
+		return cli_usage(app, "report: --from and --to go with --none (a proposal has its own horizon)");
+	struct store_proposal *p = NULL;
+	struct cli_week cw;
+	memset(&cw, 0, sizeof cw);
+	struct week before = { 0 }, after = { 0 };
+	struct report_change *rc = NULL;
+	struct report_unplaced *un = NULL;
+	char *page = NULL;
+	int status = 0;
+	char fd[16], td[16];
+	if (!none) {
+		/* the person, to find their proposal: from the profile, read once here */
+		struct profile *pf = NULL;
+		if (profile_load(&pf, argv[optind], &app->diag) < 0) {
+			status = diag_exit_status(&app->diag);
+			goto out;
+		}
+		status = find_proposal(app, given, pf->person_id, &p);
+		profile_free(pf);
+		if (status)
+			goto out;
+		time_fmt_date(p->from_date, fd, sizeof fd);
+		time_fmt_date(p->to_date, td, sizeof td);
+		from = fd;
+		to = td;
+	}
+	status = cli_week_open(app, argv[optind], from, to, &cw);
+	if (status)
+		goto out;
+	struct report r = { .before = &cw.week, .now = app->now, .names = names };
+	if (p) {
+		rc = calloc(p->n_changes + 1, sizeof *rc);
+		if (!rc) {
+			status = DV_EXIT_INTERNAL;
+			goto out;
+		}
+		for (size_t i = 0; i < p->n_changes; i++) {
+			const struct store_change *ch = &p->changes[i];
+			struct report_change *x = &rc[i];
+			snprintf(x->id, sizeof x->id, "%s-%zu", p->id, i + 1);
+			x->prac = profile_prac_index(cw.prof, ch->appt.practitioner);
+			x->kind = ch->kind;
+			x->duration = (int)((ch->appt.end - ch->appt.start) / 60);
+			x->from_date = ch->from.date;
+			x->from_start = ch->from.start;
+			x->from_venue = venue_of(cw.prof, ch->from.venue);
+			x->to_date = ch->to.date;
+			x->to_start = ch->to.start;
+			x->to_venue = venue_of(cw.prof, ch->to.venue);
+			x->reason = ch->reason;
+			x->status = RS_UNDECIDED;
+			if (x->prac < 0) {
+				diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "practitioner in the profile",
+					 ch->appt.practitioner);
+				status = DV_EXIT_INPUT;
+				goto out;
+			}
+		}
+		struct status_of so = { p, rc, 0 };
+		if (store_each_decision(app->store, cw.prof->person_id, status_one, &so, &app->diag) < 0) {
+			status = DV_EXIT_STORE;
+			goto out;
+		}
+		if (so.oom) {
+			status = DV_EXIT_INTERNAL;
+			goto out;
+		}
+		status = build_views(app, &cw, p, rc, &before, &after);
+		if (status)
+			goto out;
+		r.before = &before;
+		r.after = &after;
+		r.proposal = p->id;
+		r.objective = p->objective;
+		r.proven = p->proven;
+		r.changes = rc;
+		r.n_changes = p->n_changes;
+		un = calloc(p->n_unplaced_v + 1, sizeof *un);
+		if (!un) {
+			status = DV_EXIT_INTERNAL;
+			goto out;
+		}
+		size_t nu = 0;
+		for (size_t i = 0; i < p->n_unplaced_v; i++) {
+			const struct store_unplaced *x = &p->unplaced_v[i];
+			int prac = profile_prac_index(cw.prof, x->appt.practitioner);
+			int k = prac < 0 ? -1 : week_find(&after, prac, x->appt.uid, x->appt.rid, x->appt.start);
+			if (k < 0)
+				continue;   /* no longer in the feeds */
+			const struct wk_appt *a = &after.appts[k];
+			un[nu++] = (struct report_unplaced){ prac, after.days[a->day].date, a->s_min,
+							     a->e_min - a->s_min, a->venue, x->reason, k };
+		}
+		r.unplaced = un;
+		r.n_unplaced = nu;
+		r.unplaced_count = p->unplaced > (int)p->n_unplaced_v ? p->unplaced - (int)p->n_unplaced_v : 0;
+	}
+	page = report_html(&r, &app->diag);
+	if (!page) {
+		status = DV_EXIT_INTERNAL;
+		goto out;
+	}
+	if (file_write_private(html, page, strlen(page), &app->diag) < 0) {
+		status = DV_EXIT_CANTCREAT;
+		goto out;
+	}
+	if (p) {
+		size_t decided = 0;
+		for (size_t i = 0; i < p->n_changes; i++)
+			decided += rc[i].status != RS_UNDECIDED;
+		printf("wrote %s: proposal %s, %zu change%s (%zu decided), %zu appointment%s before, %zu after\n",
+		       html, p->id, p->n_changes, p->n_changes == 1 ? "" : "s", decided, before.n_appts,
+		       before.n_appts == 1 ? "" : "s", after.n_appts);
+	} else {
+		printf("wrote %s: the week as agreed, %zu appointment%s\n", html, cw.week.n_appts,
+		       cw.week.n_appts == 1 ? "" : "s");
+	}
+out:
+	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
+		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; rc && p && i < p->n_changes; i++) {
+		free((char *)rc[i].who);
+		free((char *)rc[i].note);
+	}
+	free(rc);
+	free(un);
+	free(page);
+	week_release(&before);
+	week_release(&after);
+	cli_week_release(&cw);
+	store_proposal_free(p);
+	return status;
+}
