@@ -71,6 +71,18 @@ struct report {
  */
 char *report_html(const struct report *r, struct diag *d);
 
+struct sv_proposal;
+struct instance;
+
+/*
+ * The report of proposal x, just solved for week w (instance in), with no
+ * decision yet (batch --report): before is w; after is w with each change
+ * of x in it and the appointments x cannot place where they are booked.
+ * Returns report_html's page, or NULL with d filled.
+ */
+char *report_of_solution(const struct week *w, const struct instance *in,
+			 const struct sv_proposal *x, int64_t now, struct diag *d);
+
 /*
  * The page a caseload manager starts from (`batch --report`): the caseload's
  * totals, then one row per person (in the order given) with its status and

@@ -13,7 +13,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -274,6 +274,7 @@ struct store_batch_row {
 	 * figures (numbers separated by spaces, docs/batch.md) */
 	const char *status, *result, *metrics;
 	const char *final_basis, *final_status, *final_result, *final_metrics;  /* NULL until final */
+	const char *report;           /* store_batch_save: its HTML report, or NULL (not read back by store_batch_each) */
 };
 
 /* Start run `run` over a caseload (its SHA-256 and size), or find it
@@ -284,10 +285,16 @@ int store_batch_begin(struct store *s, const char *run, const char *caseload_sha
  * transaction) what the run held for it, its final included. */
 int store_batch_save(struct store *s, const char *run, const struct store_batch_row *r,
 		     const struct store_booking *b, size_t n, struct diag *d);
-/* A person's final (its basis, status, result and bookings), in one transaction. */
+/* A person's final (its basis, status, result, bookings and its report, NULL
+ * when it is the one solved alone), in one transaction. */
 int store_batch_save_final(struct store *s, const char *run, const char *person, const char *basis,
 			   const char *status, const char *result, const char *metrics,
-			   const struct store_booking *b, size_t n, struct diag *d);
+			   const char *report, const struct store_booking *b, size_t n,
+			   struct diag *d);
+/* The person's HTML report as final (else as solved alone), malloc'd in
+ * *html, or NULL when none was kept. Returns 0 or -1. */
+int store_batch_report(struct store *s, const char *run, const char *person, char **html,
+		       struct diag *d);
 /* Each row of the run (only person's, unless NULL), by person id; stops
  * when fn returns non-zero. */
 int store_batch_each(struct store *s, const char *run, const char *person,

@@ -11,7 +11,7 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail batch CASELOAD.yaml [-j N] [--resume] [--shard I/N | --shard-from-env]\n"
-	      "                      [--out DIR] [--json] [--time-limit S]\n\n"
+	      "                      [--out DIR] [--report DIR] [--json] [--time-limit S]\n\n"
 	      "Propose the best plan for the week of --now for every person of a caseload\n"
 	      "(docs/batch.md), each in one of N worker processes, and keep each person's\n"
 	      "result in the store (--db) as it is done. Then, in person order, no\n"
@@ -26,13 +26,15 @@ static void help(FILE *fp)
 	      "  --shard-from-env  I and N from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,\n"
 	      "                    or JOB_COMPLETION_INDEX/DOVETAIL_SHARD_COUNT\n"
 	      "  --out DIR         also write DIR/summary.txt, summary.csv, summary.json\n"
+	      "  --report DIR      also write each person's report (DIR/PERSON.html, as\n"
+	      "                    `dovetail report` draws it) and an overview, DIR/index.html\n"
 	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
 	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n\n"
 	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
 	      "terminal.\n\n"
 	      "Exit status: 0 every person planned whole, 2 some person partial or skipped\n"
 	      "(bad profile or feed; named with the reason), 64 usage, 65 bad caseload,\n"
-	      "73 cannot write --out, 74 store.\n", fp);
+	      "73 cannot write --out or --report, 74 store.\n", fp);
 }
 
 static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
@@ -83,6 +85,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "shard", required_argument, NULL, 's' },
 		{ "shard-from-env", no_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -116,6 +119,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 			sharded = 1;
 			break;
 		case 'o': b.out = optarg; break;
+		case 'R': b.report = optarg; break;
 		case 'J': b.json = 1; break;
 		case 't':
 			b.time_limit = (int)strtol(optarg, &end, 10);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dovetail/fetch.h"
+#include "dovetail/report.h"
 #include "dovetail/solver.h"
 #include "dovetail/util.h"
 
@@ -30,6 +31,7 @@ struct outcome {
 	char digest[65];
 	const char *status;       /* "same" (unchanged inputs, not solved), "ok", "partial", "error" */
 	char *result;             /* JSON, malloc'd */
+	char *html;               /* the report (batch --report), malloc'd, or NULL */
 	char metrics[320];
 	struct booking *book;
 	size_t n_book, cap;
@@ -38,6 +40,7 @@ struct outcome {
 static void outcome_release(struct outcome *o)
 {
 	free(o->result);
+	free(o->html);
 	free(o->book);
 	memset(o, 0, sizeof *o);
 }
@@ -310,6 +313,20 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 			bk->start = bk->end = 0;
 		}
 	}
+	if (b->report && !(o->html = report_of_solution(w, &r.in, x, b->app->now, &a.diag))) {
+		first_error(&a.diag, why, sizeof why);
+		error_result(o, cp->id, why);
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		goto out;
+	}
+	if (b->report && !(o->html = report_of_solution(w, &r.in, x, b->app->now, &a.diag))) {
+		first_error(&a.diag, why, sizeof why);
+		error_result(o, cp->id, why);
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		goto out;
+	}
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -416,6 +433,10 @@ static char *encode(uint32_t index, const struct outcome *o, size_t *len)
 	for (size_t i = 0; i < o->n_book; i++)
 		fprintf(f, "%s\t%lld\t%lld\n", o->book[i].prac, (long long)o->book[i].start,
 			(long long)o->book[i].end);
+	size_t hl = o->html ? strlen(o->html) : 0;
+	fprintf(f, "%zu\n", hl);
+	if (hl)
+		fwrite(o->html, 1, hl, f);
 	fputs(o->result ? o->result : "", f);
 	fclose(f);
 	*len = n;
@@ -464,6 +485,18 @@ static int decode(char *msg, uint32_t *index, struct outcome *o)
 		snprintf(bk->prac, sizeof bk->prac, "%s", line);
 		bk->start = strtoll(t1 + 1, NULL, 10);
 		bk->end = strtoll(t2 + 1, NULL, 10);
+	}
+	/* the report: its length, then its bytes */
+	char *hl_line = next_line(&p);
+	if (!hl_line)
+		return -1;
+	size_t hl = strtoul(hl_line, NULL, 10);
+	if (hl) {
+		if (strlen(p) < hl || !(o->html = malloc(hl + 1)))
+			return -1;
+		memcpy(o->html, p, hl);
+		o->html[hl] = 0;
+		p += hl;
 	}
 	/* the rest is the result, newlines and all */
 	if (strcmp(o->status, "same") != 0 && !(o->result = strdup(p)))
@@ -661,7 +694,7 @@ static int record(struct batch *b, size_t i, const struct outcome *o)
 	for (size_t k = 0; k < o->n_book; k++)
 		sb[k] = (struct store_booking){ o->book[k].prac, o->book[k].start, o->book[k].end };
 	struct store_batch_row r = { b->cl->persons[i].id, o->digest, o->status, o->result, o->metrics,
-				     NULL, NULL, NULL, NULL };
+				     NULL, NULL, NULL, NULL, o->html };
 	int rc = store_batch_save(b->app->store, b->run, &r, sb, o->n_book, &b->app->diag);
 	free(sb);
 	return rc;
@@ -917,7 +950,7 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 				sb[k] = (struct store_booking){ alone.v[k].prac, alone.v[k].start, alone.v[k].end };
 			if (!sb || store_batch_each(app->store, b->run, x->person, copy_final, &f, &app->diag) < 0 || !f.result ||
 			    store_batch_save_final(app->store, b->run, x->person, basis, f.status, f.result,
-						   f.metrics, sb, alone.n, &app->diag) < 0)
+						   f.metrics, NULL, sb, alone.n, &app->diag) < 0)
 				status = DV_EXIT_STORE;
 			free(sb);
 			free(f.status);
@@ -937,7 +970,8 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 				for (size_t k = 0; sb && k < o.n_book; k++)
 					sb[k] = (struct store_booking){ o.book[k].prac, o.book[k].start, o.book[k].end };
 				if (!sb || store_batch_save_final(app->store, b->run, x->person, basis, o.status,
-								  o.result, o.metrics, sb, o.n_book, &app->diag) < 0)
+								  o.result, o.metrics, o.html, sb, o.n_book,
+								  &app->diag) < 0)
 					status = DV_EXIT_STORE;
 				free(sb);
 				for (size_t k = 0; k < o.n_book; k++) {
@@ -998,7 +1032,7 @@ static int parse_figures(const char *m, struct figures *f)
 		      &f->ua, &f->changes, &f->placed, &f->unplaced) == 17 ? 0 : -1;
 }
 
-struct report {
+struct summary {
 	FILE *txt, *csv, *json;
 	size_t n, ok, partial, error;
 	struct figures sum;
@@ -1011,7 +1045,7 @@ struct report {
 
 static int report_row(const struct store_batch_row *r, void *arg)
 {
-	struct report *rp = arg;
+	struct summary *rp = arg;
 	const char *status = r->final_status ? r->final_status : r->status;
 	const char *result = r->final_result ? r->final_result : r->result;
 	const char *metrics = r->final_metrics ? r->final_metrics : r->metrics;
@@ -1065,7 +1099,145 @@ static int report_row(const struct store_batch_row *r, void *arg)
 	return 0;
 }
 
-static void totals_json(FILE *f, const struct report *rp)
+/* ---- the HTML reports (--report DIR) -------------------------------------- */
+
+struct pages {
+	struct batch *b;
+	struct report_person *v;
+	size_t n, cap;
+	char **strs;              /* what v points to, owned */
+	size_t n_strs, cap_strs;
+	size_t written;
+	int status;
+};
+
+static const char *keep(struct pages *pg, char *s)
+{
+	char **slot = s ? BUF_PUSH(pg->strs, pg->n_strs, pg->cap_strs) : NULL;
+	if (!slot) {
+		free(s);
+		pg->status = DV_EXIT_INTERNAL;
+		return NULL;
+	}
+	return *slot = s;
+}
+
+/* A file name for a person's page: the id with anything but letters,
+ * digits, '.', '_' and '-' made '_', and then (when anything was) a
+ * digest of the id, so that two ids never share a page. */
+static char *page_name(const char *id)
+{
+	size_t n = strlen(id);
+	char *s = malloc(n + 24);
+	if (!s)
+		return NULL;
+	int changed = n == 0 || id[0] == '.';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		int fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			   c == '.' || c == '_' || c == '-';
+		s[i] = fine ? (char)c : '_';
+		changed |= !fine;
+	}
+	s[n] = 0;
+	if (changed) {
+		char hex[65];
+		hash_sha256_hex(id, n, hex);
+		snprintf(s + n, 24, "-%.12s", hex);
+	}
+	if (strlen(s) > 200)
+		s[200] = 0;   /* a name the file system takes; the digest keeps it apart */
+	strcat(s, ".html");
+	return s;
+}
+
+static int page_row(const struct store_batch_row *r, void *arg)
+{
+	struct pages *pg = arg;
+	struct batch *b = pg->b;
+	const char *status = r->final_status ? r->final_status : r->status;
+	const char *metrics = r->final_metrics ? r->final_metrics : r->metrics;
+	struct report_person *x = BUF_PUSH(pg->v, pg->n, pg->cap);
+	if (!x) {
+		pg->status = DV_EXIT_INTERNAL;
+		return 1;
+	}
+	memset(x, 0, sizeof *x);
+	x->id = keep(pg, strdup(r->person));
+	x->status = keep(pg, strdup(status));
+	const char *why = metrics ? strchr(metrics, '\t') : NULL;
+	x->why = why ? keep(pg, strdup(why + 1)) : NULL;
+	struct figures f;
+	if (parse_figures(metrics, &f) == 0) {
+		x->jb = f.jb, x->ja = f.ja, x->tb = f.tb, x->ta = f.ta;
+		x->cb = f.cb, x->ca = f.ca, x->rb = f.rb, x->ra = f.ra;
+		x->eb = f.eb, x->ea = f.ea, x->changes = f.changes, x->unplaced = f.unplaced;
+	}
+	char *html = NULL;
+	if (store_batch_report(b->app->store, b->run, r->person, &html, &b->app->diag) < 0) {
+		pg->status = DV_EXIT_STORE;
+		return 1;
+	}
+	if (!html)
+		return pg->status != 0;   /* no page: the person could not be planned */
+	char *name = page_name(r->person);
+	size_t sz = strlen(b->report) + (name ? strlen(name) : 0) + 2;
+	char *path = name ? malloc(sz) : NULL;
+	if (!path) {
+		free(name);
+		free(html);
+		pg->status = DV_EXIT_INTERNAL;
+		return 1;
+	}
+	snprintf(path, sz, "%s/%s", b->report, name);
+	if (file_write_private(path, html, strlen(html), &b->app->diag) < 0)
+		pg->status = DV_EXIT_CANTCREAT;
+	else
+		pg->written++;
+	x->href = keep(pg, name);
+	free(path);
+	free(html);
+	return pg->status != 0;
+}
+
+/* Each person's page, then the overview (index.html), in b->report. */
+static int write_pages(struct batch *b, size_t *written)
+{
+	struct app *app = b->app;
+	struct pages pg = { .b = b };
+	if (mkdir(b->report, 0700) < 0 && errno != EEXIST) {
+		diag_add(&app->diag, D_IO_WRITE, b->report, 0, 0, b->report, strerror(errno));
+		return DV_EXIT_CANTCREAT;
+	}
+	if (store_batch_each(app->store, b->run, NULL, page_row, &pg, &app->diag) < 0 && !pg.status)
+		pg.status = DV_EXIT_STORE;
+	if (!pg.status) {
+		char title[96];
+		snprintf(title, sizeof title, "Caseload: batch %s, before and after", b->run);
+		char *index = report_overview_html(title, pg.v, pg.n, app->now, &app->diag);
+		size_t sz = strlen(b->report) + 16;
+		char *path = index ? malloc(sz) : NULL;
+		if (!path) {
+			pg.status = DV_EXIT_INTERNAL;
+		} else {
+			snprintf(path, sz, "%s/index.html", b->report);
+			if (file_write_private(path, index, strlen(index), &app->diag) < 0)
+				pg.status = DV_EXIT_CANTCREAT;
+		}
+		free(path);
+		free(index);
+	}
+	for (size_t i = 0; i < pg.n_strs; i++)
+		free(pg.strs[i]);
+	free(pg.strs);
+	free(pg.v);
+	*written = pg.written;
+	if (pg.status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
+		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return pg.status;
+}
+
+static void totals_json(FILE *f, const struct summary *rp)
 {
 	const struct figures *s = &rp->sum;
 	fprintf(f, "{\"persons\": %zu, \"ok\": %zu, \"partial\": %zu, \"error\": %zu,\n"
@@ -1079,7 +1251,7 @@ static void totals_json(FILE *f, const struct report *rp)
 		s->unplaced);
 }
 
-static void totals_text(FILE *f, const struct batch *b, const struct report *rp)
+static void totals_text(FILE *f, const struct batch *b, const struct summary *rp)
 {
 	const struct figures *s = &rp->sum;
 	fprintf(f, "batch %s: %zu persons: %zu ok, %zu partial, %zu skipped (error)\n", b->run, rp->n, rp->ok,
@@ -1098,7 +1270,7 @@ static void totals_text(FILE *f, const struct batch *b, const struct report *rp)
 int batch_report(struct batch *b)
 {
 	struct app *app = b->app;
-	struct report rp;
+	struct summary rp;
 	memset(&rp, 0, sizeof rp);
 	rp.d = &app->diag;
 	char *bufs[3] = { NULL, NULL, NULL };
@@ -1152,6 +1324,9 @@ int batch_report(struct batch *b)
 			free(path);
 		}
 	}
+	size_t pages = 0;
+	if (!status && b->report)
+		status = write_pages(b, &pages);
 	if (!status) {
 		if (b->json) {
 			fwrite(bufs[2], 1, lens[2], stdout);
@@ -1161,6 +1336,9 @@ int batch_report(struct batch *b)
 				printf("\npartial or skipped, with the reasons:\n%s", rp.exc_buf);
 			if (b->out)
 				printf("\nper person: %s/summary.txt, summary.csv, summary.json\n", b->out);
+			if (b->report)
+				printf("reports: %s/index.html and %zu person page%s\n", b->report, pages,
+				       pages == 1 ? "" : "s");
 		}
 		if (rp.partial || rp.error)
 			status = DV_EXIT_PARTIAL;
@@ -1175,7 +1353,8 @@ int batch_report(struct batch *b)
 void batch_run_id(struct batch *b)
 {
 	char opts[96], hex[65];
-	snprintf(opts, sizeof opts, "dovetail-batch/1 now=%lld limit=%d", (long long)b->app->now, b->time_limit);
+	snprintf(opts, sizeof opts, "dovetail-batch/1 now=%lld limit=%d%s", (long long)b->app->now,
+		 b->time_limit, b->report ? " report" : "");
 	struct hash_ctx *h = hash_new();
 	if (h) {
 		hash_update(h, opts, strlen(opts) + 1);

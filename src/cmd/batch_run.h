@@ -15,6 +15,7 @@ struct batch {
 	int time_limit;           /* seconds per master solve */
 	int progress;             /* draw a progress bar on stderr */
 	const char *out;          /* folder for summary.{txt,csv,json}, or NULL */
+	const char *report;       /* folder for the HTML reports (index.html, PERSON.html), or NULL */
 	int json;                 /* stdout: JSON instead of text */
 	int in_dir;               /* this process runs in the caseload's folder */
 };
@@ -43,8 +44,10 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 int batch_finalise(struct batch *b, size_t *n_resolved);
 
 /* Print the summary (text, or JSON with b->json) and write b->out's
- * files from the finals. Returns 0, DV_EXIT_PARTIAL when some person is
- * partial or skipped, or another exit status. */
+ * files from the finals, and with b->report each person's HTML report
+ * (PERSON.html) and the caseload's overview (index.html) there. Returns 0,
+ * DV_EXIT_PARTIAL when some person is partial or skipped, or another exit
+ * status. */
 int batch_report(struct batch *b);
 
 #endif

@@ -9,15 +9,17 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--json] [--time-limit S]\n\n"
+	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--report DIR] [--json]\n"
+	      "                      [--time-limit S]\n\n"
 	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
 	      "this store (--db), check that every person of the caseload is in exactly one\n"
 	      "of them, then finish the run as `batch` would: no practitioner double-booked,\n"
 	      "and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
-	      "had; the result is byte-identical to one unsharded run (docs/batch.md).\n\n"
+	      "had (and --report when they had it); the result is byte-identical to one\n"
+	      "unsharded run (docs/batch.md).\n\n"
 	      "Exit status: 0 every person planned whole, 2 some person partial or skipped,\n"
 	      "64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
-	      "write --out, 74 store.\n", fp);
+	      "write --out or --report, 74 store.\n", fp);
 }
 
 struct seen {
@@ -45,6 +47,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -59,6 +62,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': b.out = optarg; break;
+		case 'R': b.report = optarg; break;
 		case 'J': b.json = 1; break;
 		case 't':
 			b.time_limit = (int)strtol(optarg, &end, 10);

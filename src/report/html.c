@@ -54,6 +54,37 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
+/* s in at most `chars` characters (UTF-8 code points) for a label: when
+ * longer, its start and its end with an ellipsis between, as the end of
+ * an id is what tells it from its neighbours ("clinic-001"). */
+static void fit(const char *s, int chars, char *out, size_t sz)
+{
+	size_t n = 0, len = strlen(s);
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	if ((int)n <= chars || chars < 3) {
+		snprintf(out, sz, "%s", chars < 3 && (int)n > chars ? "" : s);
+		return;
+	}
+	size_t head = (size_t)(chars - 1) / 2, tail = (size_t)(chars - 1) - head;
+	/* byte offsets of the head's end and the tail's start */
+	size_t h = 0;
+	for (size_t k = 0; h < len; h++) {
+		if (((unsigned char)s[h] & 0xc0) != 0x80) {
+			if (k == head)
+				break;
+			k++;
+		}
+	}
+	size_t t = len, m = 0;
+	while (t > 0 && m < tail) {
+		t--;
+		if (((unsigned char)s[t] & 0xc0) != 0x80)
+			m++;
+	}
+	snprintf(out, sz, "%.*s\xe2\x80\xa6%s", (int)h, s, s + t);
+}
+
 static const char *venue_name(const struct profile *p, int v)
 {
 	return v < 0 ? "an unknown venue" : p->venues[v].name;
@@ -349,15 +380,14 @@ static void view_svg(FILE *f, const struct report *r, const struct week *w, int 
 			if (chars > 0 && h >= 9) {
 				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\" fill=\"%s\">", x + 2, y + 8,
 					ink_of(a->prac));
-				char id[64];
-				snprintf(id, sizeof id, "%.*s", chars < 63 ? chars : 63, p->pracs[a->prac].id);
+				char id[256];
+				fit(p->pracs[a->prac].id, chars, id, sizeof id);
 				esc(f, id);
 				fputs("</text>", f);
 				if (h >= 18 && a->venue >= 0) {
 					fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"7\" fill=\"%s\">@", x + 2,
 						y + 16, ink_of(a->prac));
-					snprintf(id, sizeof id, "%.*s", chars > 1 && chars < 63 ? chars - 1 : 1,
-						 p->venues[a->venue].id);
+					fit(p->venues[a->venue].id, chars - 1, id, sizeof id);
 					esc(f, id);
 					fputs("</text>", f);
 				}

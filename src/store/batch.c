@@ -85,8 +85,8 @@ int store_batch_save(struct store *s, const char *run, const struct store_batch_
 		return -1;
 	sqlite3_stmt *q;
 	int ok = sqlite3_prepare_v2(s->db,
-				    "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, result, metrics)"
-				    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+				    "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, result, metrics,"
+				    " report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 				    -1, &q, NULL) == SQLITE_OK;
 	if (!ok) {
 		store_sql_error(s, d);
@@ -97,6 +97,8 @@ int store_batch_save(struct store *s, const char *run, const struct store_batch_
 		sqlite3_bind_text(q, 4, r->status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 5, r->result, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 6, r->metrics, -1, SQLITE_STATIC);
+		if (r->report)
+			sqlite3_bind_text(q, 7, r->report, -1, SQLITE_STATIC);
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
 		sqlite3_finalize(q);
 	}
@@ -107,14 +109,16 @@ int store_batch_save(struct store *s, const char *run, const struct store_batch_
 
 int store_batch_save_final(struct store *s, const char *run, const char *person, const char *basis,
 			   const char *status, const char *result, const char *metrics,
-			   const struct store_booking *b, size_t n, struct diag *d)
+			   const char *report, const struct store_booking *b, size_t n,
+			   struct diag *d)
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
 	sqlite3_stmt *q;
 	int ok = sqlite3_prepare_v2(s->db,
 				    "UPDATE batch_persons SET final_basis = ?3, final_status = ?4, final_result = ?5,"
-				    " final_metrics = ?6 WHERE run = ?1 AND person = ?2", -1, &q, NULL) == SQLITE_OK;
+				    " final_metrics = ?6, final_report = ?7 WHERE run = ?1 AND person = ?2", -1, &q,
+				    NULL) == SQLITE_OK;
 	if (!ok) {
 		store_sql_error(s, d);
 	} else {
@@ -124,6 +128,8 @@ int store_batch_save_final(struct store *s, const char *run, const char *person,
 		sqlite3_bind_text(q, 4, status, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 5, result, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 6, metrics, -1, SQLITE_STATIC);
+		if (report)
+			sqlite3_bind_text(q, 7, report, -1, SQLITE_STATIC);
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
 		sqlite3_finalize(q);
 	}
@@ -185,6 +191,29 @@ int store_batch_bookings(struct store *s, const char *run, const char *person, i
 	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
 
+int store_batch_report(struct store *s, const char *run, const char *person, char **html,
+		       struct diag *d)
+{
+	*html = NULL;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT coalesce(final_report, report) FROM batch_persons"
+			       " WHERE run = ?1 AND person = ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q), oom = 0;
+	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+		oom = !(*html = strdup((const char *)sqlite3_column_text(q, 0)));
+	sqlite3_finalize(q);
+	if (oom) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}
+
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d)
 {
@@ -213,8 +242,9 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 	} else if (ok) {
 		ok = store_sql_error(s, d) == 0;
 	}
-	ok = ok && exec1(s, "INSERT INTO batch_persons (run, person, digest, status, result, metrics)"
-			    " SELECT run, person, digest, status, result, metrics FROM shard.batch_persons WHERE run = ?1",
+	ok = ok && exec1(s, "INSERT INTO batch_persons (run, person, digest, status, result, metrics, report)"
+			    " SELECT run, person, digest, status, result, metrics, report FROM shard.batch_persons"
+			    " WHERE run = ?1",
 			 run, NULL, d) == 0;
 	if (ok)
 		*n = (size_t)sqlite3_changes(s->db);

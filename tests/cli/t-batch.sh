@@ -57,6 +57,60 @@ check "--shard-from-env (Kubernetes Indexed Job): shard 2/3" grep -q "^shard 2/3
 run --db "$TMP/em.db" merge caseload.yaml "$TMP/s0.db" "$TMP/e1.db" "$TMP/e2.db" --out "$TMP/o4"
 check "shards from the environment merge to the same files" diff -r "$TMP/o1" "$TMP/o4"
 
+# ---- HTML reports (--report): a page per person and an overview, the same
+# for any -j and any sharding, and the page `dovetail report` draws
+run --db "$TMP/r1.db" batch caseload.yaml -j 1 --report "$TMP/rep1"
+check "--report, -j 1: exit 2" [ "$rc" -eq 2 ]
+check "... says where the pages are (38 persons planned)" grep -q "/rep1/index.html and 38 person pages" "$TMP/stdout"
+check "one page per person planned, none for the two skipped" \
+	[ "$(ls "$TMP/rep1" | grep -c '^P-[0-9]*\.html$')" -eq 38 ] && [ ! -e "$TMP/rep1/P-00000.html" ]
+check "the folder is 0700, the pages 0600" \
+	sh -c "[ \$(stat -c %a '$TMP/rep1') = 700 ] && [ -z \"\$(find '$TMP/rep1' -type f ! -perm 600)\" ]"
+$py - "$TMP/rep1" >"$TMP/idx.log" 2>&1 <<'PY'
+import html.parser, os, sys
+d = sys.argv[1]
+class P(html.parser.HTMLParser):
+    def __init__(s):
+        super().__init__(); s.rows = {}; s.cur = None
+    def handle_starttag(s, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "data-person" in a:
+            s.cur = a["data-person"]; s.rows[s.cur] = (a["data-status"], None)
+        if tag == "a" and s.cur:
+            s.rows[s.cur] = (s.rows[s.cur][0], a["href"])
+p = P(); p.feed(open(os.path.join(d, "index.html"), encoding="utf-8").read())
+assert len(p.rows) == 40, len(p.rows)
+for who, (st, href) in p.rows.items():
+    if st == "error":
+        assert href is None, who
+    else:
+        assert href and os.path.isfile(os.path.join(d, href)), (who, href)
+        page = open(os.path.join(d, href), encoding="utf-8").read()
+        assert "<h1>%s:" % who in page, who
+assert [w for w, (st, _) in p.rows.items() if st == "error"] == ["P-00000", "P-00020"]
+PY
+check "index.html: a row per person (40), each planned one linking to its own page" [ $? -eq 0 ]
+diag <"$TMP/idx.log"
+run --db "$TMP/r2.db" batch caseload.yaml -j 2 --report "$TMP/rep2"
+check "--report, -j 2: the same pages as -j 1" diff -r "$TMP/rep1" "$TMP/rep2"
+for i in 0 1 2; do
+	run --db "$TMP/rs$i.db" batch caseload.yaml --shard $i/3 -j 2 --report "$TMP/unused"
+done
+run --db "$TMP/rm.db" merge caseload.yaml "$TMP/rs0.db" "$TMP/rs1.db" "$TMP/rs2.db" --report "$TMP/rep3"
+check "--report, three shards merged: the same pages" diff -r "$TMP/rep1" "$TMP/rep3"
+check "... and a shard writes no pages (the merge does)" [ ! -e "$TMP/unused" ]
+# a person planned alone has the page `dovetail propose` then `report` draw
+same=0
+for who in $(sqlite3 "$TMP/r1.db" "SELECT person FROM batch_persons WHERE report IS NOT NULL AND final_report IS NULL ORDER BY person LIMIT 3"); do
+	"$DOVETAIL" --db "$TMP/alone.db" propose "persons/$who.yaml" >/dev/null 2>&1
+	"$DOVETAIL" --db "$TMP/alone.db" report "persons/$who.yaml" --html "$TMP/alone-$who.html" >/dev/null 2>&1
+	cmp -s "$TMP/alone-$who.html" "$TMP/rep1/$who.html" && same=$((same + 1))
+done
+check "3 persons planned alone: byte for byte the page dovetail report draws ($same)" [ "$same" -eq 3 ]
+row=$(sqlite3 "$TMP/r1.db" "SELECT person, json_extract(final_result, '\$.proposal') FROM batch_persons WHERE final_report IS NOT NULL ORDER BY person LIMIT 1")
+check "a person solved again in the final pass: its page draws the final plan (${row%%|*})" \
+	grep -q "Proposal <code>${row#*|}</code>" "$TMP/rep1/${row%%|*}.html"
+
 # ---- no practitioner double-booked: from the feeds and the final plans alone
 check "no practitioner is double-booked in the final plans" $py - "$cl" "$TMP/o1/summary.json" <<'PY'
 import json, os, sys, collections

@@ -1,0 +1,71 @@
+/* solution.c: the report of a proposal just solved (batch --report), before any decision. */
+#include "dovetail/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "dovetail/solver.h"
+#include "dovetail/store.h"
+
+static int find(const struct week *mv, const struct wk_appt *a)
+{
+	return week_find(mv, a->prac, a->uid, a->rid, a->feed_start);
+}
+
+char *report_of_solution(const struct week *w, const struct instance *in,
+			 const struct sv_proposal *x, int64_t now, struct diag *d)
+{
+	struct week after = { 0 };
+	struct report_change *rc = calloc(x->n_changes + 1, sizeof *rc);
+	struct report_unplaced *un = calloc(x->n_unplaced + 1, sizeof *un);
+	char *page = NULL;
+	if (!rc || !un) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	if (week_copy(&after, w, d) < 0)
+		goto out;
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		size_t i = in->a[ch->appt].appt;
+		week_place(&after, i, w->days[ch->to.day].date, ch->to.start, ch->to.venue);
+	}
+	if (week_derive(&after, d) < 0)
+		goto out;
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		const struct wk_appt *a = &w->appts[in->a[ch->appt].appt];
+		struct report_change *y = &rc[c];
+		snprintf(y->id, sizeof y->id, "%s-%zu", x->id, c + 1);
+		y->prac = a->prac;
+		y->kind = (ch->kind & SV_MOVE ? STORE_CHANGE_MOVE : 0) |
+			  (ch->kind & SV_VENUE ? STORE_CHANGE_VENUE : 0) |
+			  (ch->kind & SV_JOINT ? STORE_CHANGE_JOINT : 0);
+		y->duration = in->a[ch->appt].duration;
+		y->from_date = w->days[ch->from.day].date;
+		y->from_start = ch->from.start;
+		y->from_venue = ch->from.venue;
+		y->to_date = w->days[ch->to.day].date;
+		y->to_start = ch->to.start;
+		y->to_venue = ch->to.venue;
+		y->reason = ch->reason;
+		y->status = RS_UNDECIDED;
+		y->before_appt = (int)in->a[ch->appt].appt;
+		y->after_appt = find(&after, a);
+	}
+	for (size_t u = 0; u < x->n_unplaced; u++) {
+		const struct sv_appt *sa = &in->a[x->unplaced[u].appt];
+		const struct wk_appt *a = &w->appts[sa->appt];
+		un[u] = (struct report_unplaced){ a->prac, w->days[a->day].date, a->s_min, sa->duration,
+						  a->venue, x->unplaced[u].reason, find(&after, a) };
+	}
+	struct report r = { .before = w, .after = &after, .proposal = x->id, .objective = x->objective,
+			    .proven = x->proven, .changes = rc, .n_changes = x->n_changes, .unplaced = un,
+			    .n_unplaced = x->n_unplaced, .now = now };
+	page = report_html(&r, d);
+out:
+	week_release(&after);
+	free(rc);
+	free(un);
+	return page;
+}
