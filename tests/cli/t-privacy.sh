@@ -44,6 +44,12 @@ PY
 		cat "$TMP/stderr" >>"$TMP/all.err"
 		cat "$TMP/stdout" >>"$TMP/all.out"
 	done
+	run -v --db "$db" report "$prof" --html "$d/report.html"
+	cat "$TMP/stderr" >>"$TMP/all.err"
+	run --db "$db" report "$prof" --html "$d/report-names.html" --names
+	check "$fam: report --names shows the person's display name (the control)" \
+		grep -q "Quentin Zebedee-Private" "$d/report-names.html"
+	check "$fam: the report is 0600" [ "$(mode "$d/report.html")" = 600 ]
 	check "$fam: the store is 0600" [ "$(mode "$db")" = 600 ]
 	for x in "$db-wal" "$db-shm"; do
 		[ -e "$x" ] && check "$fam: $(basename "$x") is 0600" [ "$(mode "$x")" = 600 ]
@@ -76,9 +82,28 @@ if seen < 10:
 print("# %d names and feed texts searched for" % len(secrets))
 for s in found:
     print("# FOUND in stderr: %r" % s[:80])
-sys.exit(1 if found else 0)
+# the reports (without --names): no display name, and no text from a feed
+# but places (a LOCATION may be a venue's own name) and the profile's own
+# words (a venue called "Clinic" in the profile is the family's vocabulary)
+places = set()
+for f in glob.glob(tmp + "/*/feeds/*.ics"):
+    try:
+        cal = icalendar.Calendar.from_ical(open(f, "rb").read())
+    except Exception:
+        continue
+    for e in cal.walk("VEVENT"):
+        places.add(str(e.get("LOCATION", "")).strip())
+bad = 0
+for r in glob.glob(tmp + "/*/report.html"):
+    page = open(r, encoding="utf-8").read()
+    own = open(r.replace("report.html", "profile.yaml"), encoding="utf-8").read()
+    for s in sorted(secrets - places - {"private-note-text"}):
+        if s in page and (s not in own or "display_name" in own.split(s)[0].splitlines()[-1]):
+            print("# FOUND in %s: %r" % (r[len(tmp):], s[:80]))
+            bad = 1
+sys.exit(1 if found or bad else 0)
 PY
-check "no display name, note or feed text (SUMMARY, DESCRIPTION, LOCATION) in any stderr" [ $? -eq 0 ]
+check "no display name, note or feed text (SUMMARY, DESCRIPTION, LOCATION) in any stderr, nor a display name or feed text in a report without --names" [ $? -eq 0 ]
 
 # control characters in calendar text are escaped before they reach a terminal
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:esc@test\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDTEND:20261124T110000Z\r\nSUMMARY:Visit \033]0;pwned\007 \033[2J now\r\nLOCATION:Room \033[31mred\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/esc.ics"
