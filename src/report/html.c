@@ -575,7 +575,7 @@ static const char style[] =
 	".week{break-before:page}.week.first{break-before:auto}"
 	".week,.views,figure{break-inside:avoid}.summary{break-before:page}"
 	"tr{break-inside:avoid}thead{display:table-header-group}"
-	"svg.weekview{max-height:150mm}}\n";
+	"svg.weekview{max-height:125mm}}\n";
 
 static void totals_row(FILE *f, const char *what, double b, const double *a, int decimals)
 {
