@@ -1,6 +1,8 @@
 /* fuzz_roundtrip.c: libFuzzer target: a feed imported into a real store, read as a person's
  * week, exported as the family's calendar, and read back: the export must always be a valid
- * calendar that dovetail reads without error, with one event per appointment and routine. */
+ * calendar that dovetail reads without error, with one event per appointment and routine;
+ * and the week's HTML report must draw each appointment once, with nothing from the feed
+ * opening markup. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include "dovetail/export.h"
 #include "dovetail/ics.h"
 #include "dovetail/profile.h"
+#include "dovetail/report.h"
 #include "dovetail/store.h"
 #include "dovetail/util.h"
 #include "dovetail/week.h"
@@ -95,6 +98,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();   /* dovetail cannot read its own export */
 		ics_feed_release(&f2);
 		diag_release(&d2);
+		struct report rep = { .before = &w, .now = 1795392000 };
+		char *page = report_html(&rep, &d);
+		if (!page)
+			abort();   /* the report of any week must be drawable */
+		size_t drawn = 0;
+		for (const char *q = page; (q = strstr(q, "<g class=\"appt")); q++)
+			drawn++;
+		if (drawn != w.n_appts || strstr(page, "<script") || strstr(page, "<SCRIPT"))
+			abort();   /* an appointment not drawn once, or feed text as markup */
+		free(page);
 		week_release(&w);
 	}
 	diag_release(&d);
