@@ -320,13 +320,6 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		cli_week_release(&cw);
 		goto out;
 	}
-	if (b->report && !(o->html = report_of_solution(w, &r.in, x, b->app->now, &a.diag))) {
-		first_error(&a.diag, why, sizeof why);
-		error_result(o, cp->id, why);
-		sv_result_release(&r);
-		cli_week_release(&cw);
-		goto out;
-	}
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);

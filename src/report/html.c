@@ -114,6 +114,13 @@ static void span(FILE *f, int from, int to)
 
 /* ---- one view of one week ---------------------------------------------------- */
 
+/* Whether problem x is marked in the days [d0, d1): check_week's errors
+ * (clashes, routines, journeys), not the week-wide ones. */
+static int marked(const struct problem *x, size_t d0, size_t d1)
+{
+	return problem_is_error(x->kind) && !x->week_wide && (size_t)x->day >= d0 && (size_t)x->day < d1;
+}
+
 struct scale {
 	int t0, t1;              /* minutes shown: t0 .. t1 */
 	double ppm;              /* units per minute */
@@ -402,7 +409,7 @@ static void view_svg(FILE *f, const struct report *r, const struct week *w, int 
 		/* problems: clashes, broken routines, journeys that cannot be made */
 		for (size_t i = 0; i < ps->n; i++) {
 			const struct problem *x = &ps->v[i];
-			if (!problem_is_error(x->kind) || x->week_wide || (size_t)x->day != di)
+			if (!marked(x, di, di + 1))
 				continue;
 			int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED;
 			double y = y_of(sc, x->from), h = y_of(sc, x->to) - y;
@@ -515,7 +522,7 @@ static int view_text(FILE *f, const struct report *r, const struct week *w, int 
 		}
 		for (size_t i = 0; i < ps->n && !oom; i++) {
 			const struct problem *x = &ps->v[i];
-			if (!problem_is_error(x->kind) || x->week_wide || (size_t)x->day != di)
+			if (!marked(x, di, di + 1))
 				continue;
 			ITEM(x->from, {
 				int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED;
@@ -817,8 +824,7 @@ char *report_html(const struct report *r, struct diag *d)
 			for (size_t di = d0; di < d1; di++)
 				n_appts += w->days[di].n;
 			for (size_t i = 0; i < ps->n; i++)
-				n_marks += problem_is_error(ps->v[i].kind) && !ps->v[i].week_wide &&
-					   (size_t)ps->v[i].day >= d0 && (size_t)ps->v[i].day < d1;
+				n_marks += marked(&ps->v[i], d0, d1);
 			snprintf(caption, sizeof caption, "%s, week from %s: %zu appointment%s, %zu clash%s or problem%s marked",
 				 !wa ? "Now" : v ? "After" : "Before", wname, n_appts, n_appts == 1 ? "" : "s",
 				 n_marks, n_marks == 1 ? "" : "es", n_marks == 1 ? "" : "s");

@@ -61,12 +61,14 @@ import glob, sys, icalendar
 tmp, err = sys.argv[1], open(sys.argv[2], encoding="utf-8", errors="replace").read()
 secrets = {"Quentin Zebedee-Private", "private-note-text"}
 secrets |= {"Practitioner Secretname%d" % i for i in range(10)}
+places = set()   # a LOCATION may be a venue's own name (see the reports below)
 for f in glob.glob(tmp + "/*/feeds/*.ics"):
     try:
         cal = icalendar.Calendar.from_ical(open(f, "rb").read())
     except Exception:
         continue
     for e in cal.walk("VEVENT"):
+        places.add(str(e.get("LOCATION", "")).strip())
         for k in ("SUMMARY", "DESCRIPTION", "LOCATION"):
             v = str(e.get(k, "")).strip()
             if len(v) >= 6:
@@ -83,16 +85,8 @@ print("# %d names and feed texts searched for" % len(secrets))
 for s in found:
     print("# FOUND in stderr: %r" % s[:80])
 # the reports (without --names): no display name, and no text from a feed
-# but places (a LOCATION may be a venue's own name) and the profile's own
-# words (a venue called "Clinic" in the profile is the family's vocabulary)
-places = set()
-for f in glob.glob(tmp + "/*/feeds/*.ics"):
-    try:
-        cal = icalendar.Calendar.from_ical(open(f, "rb").read())
-    except Exception:
-        continue
-    for e in cal.walk("VEVENT"):
-        places.add(str(e.get("LOCATION", "")).strip())
+# but places and the profile's own words (a venue called "Clinic" in the
+# profile is the family's vocabulary)
 bad = 0
 for r in glob.glob(tmp + "/*/report.html"):
     page = open(r, encoding="utf-8").read()
