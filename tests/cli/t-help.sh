@@ -23,6 +23,12 @@ for c in $("$DOVETAIL" --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
 		sh -c "grep -q '^.Sh EXAMPLES' '$p' && grep -q '^.Sh EXIT STATUS' '$p'"
 done
 check "dovetail(1) and dovetail-profile(5) exist" sh -c "[ -f '$man/dovetail.1' ] && [ -f '$man/dovetail-profile.5' ]"
+# the example in dovetail-profile(5) is a profile dovetail reads
+mkdir -p "$TMP/ex/feeds"
+awk '/^\.Bd -literal/{f=1;next} /^\.Ed/{f=0} f' "$man/dovetail-profile.5" >"$TMP/ex/profile.yaml"
+cp "$SRCDIR/examples/family-cp/feeds/physio.ics" "$TMP/ex/feeds/"
+run --db "$TMP/ex/s.db" check "$TMP/ex/profile.yaml"
+check "the example profile of dovetail-profile(5) loads (check: exit $rc)" [ "$rc" -le 1 ]
 MANPAGER=cat PAGER=cat MANWIDTH=80 run help propose
 check "dovetail help propose: exit 0" [ "$rc" -eq 0 ]
 check "... shows dovetail-propose(1)" grep -q "dovetail-propose" "$TMP/stdout"
