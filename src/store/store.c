@@ -207,8 +207,7 @@ static const char *const migrations[] = {
 	/* 7 -> 8: a batch person's HTML report (batch --report), solved alone
 	 * and final, kept with its row so that a resumed or merged run
 	 * writes the same pages */
-	"ALTER TABLE batch_persons ADD COLUMN report TEXT;"
-	"ALTER TABLE batch_persons ADD COLUMN final_report TEXT;",
+	"ALTER TABLE batch_persons ADD COLUMN report TEXT; ALTER TABLE batch_persons ADD COLUMN final_report TEXT;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");
