@@ -603,7 +603,7 @@ static void totals_table(FILE *f, const struct report *r, const struct sv_totals
 	fputs("<section class=\"totals\" aria-labelledby=\"totals-h\"><h2 id=\"totals-h\">Totals</h2>\n"
 	      "<table><caption class=\"sr-only\">The week's totals", f);
 	fputs(a ? " before and after the proposal; lower is better except appointments kept" : "", f);
-	fputs("</caption>\n<thead><tr><th scope=\"col\"></th><th scope=\"col\">", f);
+	fputs("</caption>\n<thead><tr><th scope=\"col\">Total</th><th scope=\"col\">", f);
 	fputs(a ? "Before</th><th scope=\"col\">After</th><th scope=\"col\">Change</th>" : "Now</th>", f);
 	fputs("</tr></thead>\n<tbody>\n", f);
 	double v;
@@ -917,7 +917,7 @@ char *report_overview_html(const char *title, const struct report_person *v, siz
 		   "planned. Made by dovetail at %s.</p></header>\n<main>\n",
 		n, n == 1 ? "" : "s", ok, partial, err, at);
 	fputs("<h2>The caseload</h2>\n<table class=\"caseload-totals\"><caption class=\"sr-only\">"
-	      "The caseload's totals, before and after</caption>\n<thead><tr><th scope=\"col\"></th>"
+	      "The caseload's totals, before and after</caption>\n<thead><tr><th scope=\"col\">Total</th>"
 	      "<th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead>\n<tbody>\n", f);
 	fprintf(f, "<tr><th scope=\"row\">Journeys from home</th><td class=\"num\">%ld</td><td class=\"num\">%ld</td></tr>\n"
 		   "<tr><th scope=\"row\">Minutes of travel</th><td class=\"num\">%ld</td><td class=\"num\">%ld</td></tr>\n"

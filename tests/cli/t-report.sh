@@ -16,6 +16,7 @@
 # installs them. With DOVETAIL_REPORT_SCREENSHOT set, family-cp's page as
 # drawn is copied to docs/report-family-cp.png.
 . "$(dirname "$0")/lib.sh"
+BUILDDIR=${2:-}
 
 cd "$SRCDIR" || exit 1
 py=/usr/bin/python3
@@ -237,6 +238,69 @@ pycheck "cp: two weeks: a before view in each week" views "$d/R0-two.dom.html" b
 pycheck "cp: two weeks: = week --json, each in its week's section" appts "$d/R0-two.dom.html" before "$d/two.json"
 pycheck "cp: two weeks: problems = check --json errors" problems "$d/R0-two.dom.html" before "$d/check-two.json"
 pycheck "cp: two weeks: text alternatives resolve, a line per day" a11y "$d/R0-two.dom.html" "$d/two.json"
+
+# ---- batch --report over the three families: each page is the family's R1
+# (the same store state: proposed, nothing decided), and the overview links them
+cat >"$TMP/caseload.yaml" <<EOF
+version: 1
+persons:
+  - { id: P-0417, profile: $SRCDIR/examples/family-cp/profile.yaml }
+  - { id: P-0822, profile: $SRCDIR/examples/family-autism/profile.yaml }
+  - { id: P-1093, profile: $SRCDIR/examples/family-dementia/profile.yaml }
+EOF
+run --db "$TMP/batch.db" batch "$TMP/caseload.yaml" -j 2 --report "$TMP/pages"
+check "batch --report over the three families: exit 0 or 2 (got $rc)" [ "$rc" -le 2 ]
+samepages=0
+for x in cp:P-0417 autism:P-0822 dementia:P-1093; do
+	cmp -s "$TMP/family-${x%%:*}/R1.html" "$TMP/pages/${x#*:}.html" && samepages=$((samepages + 1))
+done
+check "... each person's page is byte for byte the family's report ($samepages of 3)" [ "$samepages" -eq 3 ]
+# the overview's only links are to the persons' pages beside it
+sed 's/href="P-[0-9]*\.html"/href="#page"/g' "$TMP/pages/index.html" >"$TMP/index.unlinked.html"
+selfcontained "$TMP/index.unlinked.html" "batch overview (its links to the pages beside it aside)"
+render "$TMP/pages/index.html" "$TMP/index.dom.html" "batch overview"
+check "... the overview links each person's page" \
+	sh -c "for p in P-0417 P-0822 P-1093; do grep -q \"href=.\$p.html\" '$TMP/index.dom.html' || exit 1; done"
+
+# ---- an accessibility audit: axe-core 4 (npm; tools/run-tests installs it in
+# BUILDDIR/node_modules) run inside Chromium on each family's page, a
+# two-week page and the overview: no violation of WCAG 2.1 A/AA or of axe's
+# best practices
+axe=${AXE_CORE:-$BUILDDIR/node_modules/axe-core/axe.min.js}
+if [ $have_chromium = 1 ] && [ -f "$axe" ]; then
+	for page in family-cp/R1 family-autism/R1 family-dementia/R1 family-cp/R2 family-cp/R0-two pages/index; do
+		$py - "$axe" "$TMP/$page.html" "$TMP/axe.html" <<'PY'
+import sys
+axe, page, out = sys.argv[1:4]
+s = open(page, encoding="utf-8").read()
+runner = """<script>%s</script><script>
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+ .then(function (r) { var o = document.createElement("pre"); o.id = "axe-result";
+   o.textContent = JSON.stringify({passes: r.passes.length, violations: r.violations.map(function (v) {
+     return {id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(function (n) { return n.target.join(" "); })}; })});
+   document.body.appendChild(o); });
+</script></body>""" % open(axe, encoding="utf-8").read()
+open(out, "w", encoding="utf-8").write(s.replace("</body>", runner))
+PY
+		chrome --virtual-time-budget=30000 --dump-dom "file://$TMP/axe.html" >"$TMP/axe.dom"
+		$py - "$TMP/axe.dom" >"$TMP/axe.out" 2>&1 <<'PY'
+import html, json, re, sys
+m = re.search(r'<pre id="axe-result">(.*?)</pre>', open(sys.argv[1], encoding="utf-8").read(), re.S)
+if not m:
+    sys.exit("axe gave no result")
+r = json.loads(html.unescape(m.group(1)))
+print("%d rules passed" % r["passes"])
+for v in r["violations"]:
+    print("violation %s (%s): %s at %s" % (v["id"], v["impact"], v["help"], v["nodes"]))
+sys.exit(1 if r["violations"] or r["passes"] < 10 else 0)
+PY
+		arc=$?
+		check "$page: axe-core finds no accessibility violation ($(head -1 "$TMP/axe.out"))" [ $arc -eq 0 ]
+		[ $arc -eq 0 ] || diag <"$TMP/axe.out"
+	done
+else
+	not_ok "axe-core and chromium are there for the accessibility audit (tools/run-tests installs them)"
+fi
 
 # ---- bad input: the status, and the file there before left as it was
 cp "$TMP/family-cp/R1.html" "$TMP/keep.html"
