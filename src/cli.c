@@ -168,10 +168,23 @@ int cli_week_open(struct app *app, const char *path, const char *from, const cha
 	if ((from && parse_date(app, "--from", from, &fd) < 0) ||
 	    (to && parse_date(app, "--to", to, &td) < 0))
 		return DV_EXIT_USAGE;
-	if (profile_load(&cw->prof, path, &app->diag) < 0) {
+	struct profile *prof;
+	if (profile_load(&prof, path, &app->diag) < 0) {
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INPUT;
 	}
+	return cli_week_open_profile(app, prof, from, to, cw);
+}
+
+int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
+			  struct cli_week *cw)
+{
+	memset(cw, 0, sizeof *cw);
+	cw->prof = prof;
+	int64_t fd = 0, td = 0;
+	if ((from && parse_date(app, "--from", from, &fd) < 0) ||
+	    (to && parse_date(app, "--to", to, &td) < 0))
+		return DV_EXIT_USAGE;
 	const struct profile *p = cw->prof;
 	icaltimezone *zone = ics_tz_builtin(p->timezone);
 	int64_t today = week_local_date(app->now, zone);

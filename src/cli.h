@@ -76,6 +76,10 @@ struct cli_week {
  */
 int cli_week_open(struct app *app, const char *profile, const char *from, const char *to,
 		  struct cli_week *cw);
+/* The same with the profile already loaded: cw takes it (cli_week_release
+ * frees it, whatever this returns). */
+int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
+			  struct cli_week *cw);
 void cli_week_release(struct cli_week *cw);
 
 #endif

@@ -173,23 +173,26 @@ int cmd_report(int argc, char **argv, struct app *app)
 	char *page = NULL;
 	int status = 0;
 	char fd[16], td[16];
+	/* the profile first: its person has the proposal, whose horizon is the week's */
+	struct profile *pf = NULL;
+	if (profile_load(&pf, argv[optind], &app->diag) < 0) {
+		status = diag_exit_status(&app->diag);
+		if (!status)
+			status = DV_EXIT_INPUT;
+		goto out;
+	}
 	if (!none) {
-		/* the person, to find their proposal: from the profile, read once here */
-		struct profile *pf = NULL;
-		if (profile_load(&pf, argv[optind], &app->diag) < 0) {
-			status = diag_exit_status(&app->diag);
+		status = find_proposal(app, given, pf->person_id, &p);
+		if (status) {
+			profile_free(pf);
 			goto out;
 		}
-		status = find_proposal(app, given, pf->person_id, &p);
-		profile_free(pf);
-		if (status)
-			goto out;
 		time_fmt_date(p->from_date, fd, sizeof fd);
 		time_fmt_date(p->to_date, td, sizeof td);
 		from = fd;
 		to = td;
 	}
-	status = cli_week_open(app, argv[optind], from, to, &cw);
+	status = cli_week_open_profile(app, pf, from, to, &cw);
 	if (status)
 		goto out;
 	struct report r = { .before = &cw.week, .now = app->now, .names = names };
