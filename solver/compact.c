@@ -1,6 +1,10 @@
 /* compact.c: the compact time-indexed model of an instance (sessions, routine starts and a time-space network of the person's location), for cross-checking the decomposition with another solver. */
 #include "internal.h"
 
+/* The compact model still reads the rules of format 1 (hard limits, an
+ * appointment may be left out at this cost); see docs/propose.md. */
+#define COMPACT_UNPLACED_COST 1000.0
+
 #include <glpk.h>
 #include <limits.h>
 #include <stdio.h>
@@ -47,7 +51,7 @@ struct node {
 /* A session's column, for the rows across days. */
 struct sess {
 	int day, col;
-	uint64_t mask;
+	int n, appt[DG_MAX_JOINT];
 };
 
 struct cm {
@@ -542,7 +546,8 @@ static int build_day(struct cm *c, const struct sv_day *s, struct net *g)
 			goto oom;
 		x->day = day;
 		x->col = arc0 + (int)b;
-		x->mask = s->it[b].mask;
+		x->n = s->it[b].n;
+		memcpy(x->appt, s->it[b].appt, sizeof x->appt);
 	}
 	rc = 0;
 	goto fail;
@@ -600,15 +605,9 @@ static int series_spacing(struct cm *c)
 	const struct week *w = in->w;
 	for (size_t i = 0; i < in->n; i++) {
 		const char *uid = w->appts[in->a[i].appt].uid;
-		uint64_t series = 0;
 		int first = 1;
-		for (size_t j = 0; j < in->n; j++) {
-			if (strcmp(w->appts[in->a[j].appt].uid, uid))
-				continue;
-			if (j < i)
-				first = 0;
-			series |= (uint64_t)1 << j;
-		}
+		for (size_t j = 0; j < i && first; j++)
+			first = strcmp(w->appts[in->a[j].appt].uid, uid) != 0;
 		int g = first ? sv_series_gap(in, i) : 0;
 		if (g < 1)
 			continue;
@@ -618,8 +617,8 @@ static int series_spacing(struct cm *c)
 			for (size_t k = 0; k < c->n_sess; k++) {
 				const struct sess *x = &c->sess[k];
 				int occ = 0;
-				for (uint64_t m = x->mask & series; m; m &= m - 1)
-					occ++;
+				for (int q = 0; q < x->n; q++)
+					occ += !strcmp(w->appts[in->a[x->appt[q]].appt].uid, uid);
 				if (occ && x->day >= (int)day && x->day < (int)day + g &&
 				    nz(c, r, x->col, occ) < 0)
 					return -1;
@@ -654,7 +653,7 @@ static glp_prob *build(struct cm *c, int max_changes)
 		snprintf(c->name, sizeof c->name, "cover_%zu", i);
 		c->cover[i] = row(c, GLP_FX, 1, 1);
 		snprintf(c->name, sizeof c->name, "unplaced_%zu", i);
-		c->u[i] = col(c, GLP_BV, MASTER_UNPLACED_COST);
+		c->u[i] = col(c, GLP_BV, COMPACT_UNPLACED_COST);
 		if (nz(c, c->cover[i], c->u[i], 1) < 0)
 			return NULL;
 	}

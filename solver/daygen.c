@@ -1,8 +1,11 @@
-/* daygen.c: exact day-plan generation: a label-setting search over each day's sessions, reading a day exactly as check() does. */
+/* daygen.c: day-plan generation: a label-setting search over each day's sessions by the three tiers, reading a day as check() does; each plan valued exactly by sv_day_value. */
 #include "internal.h"
 
+#include <assert.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +18,13 @@
 /* A partial day plan ending with session `item` (-1: none yet). */
 struct label {
 	int item, parent, next;
-	uint64_t mask, pracs;
-	uint32_t rmask;           /* routine instances already fitted */
+	uint64_t mask, pracs, pattern;
+	uint32_t rmask;           /* routine instances settled (kept, or missed and paid) */
 	int depart;               /* when the current outing began; -1 at home */
 	int time_out, journeys, travel_min;
 	int changes;              /* sessions' appointments moved (for bounds on changes) */
+	int t1;                   /* tier 1 so far */
+	double t2;                /* tier 2 so far */
 	double travel_cost, appt_energy, cost;
 	unsigned char dead;
 };
@@ -29,7 +34,14 @@ struct day_ctx {
 	struct label *lab;
 	size_t n_lab, cap_lab;
 	int *head;                /* per item: first label, -1 */
+	const struct sv_budget *budget;
+	int cut;                  /* the budget ran out */
 };
+
+int sv_budget_over(const struct sv_budget *b)
+{
+	return b && b->deadline > 0 && (long)clock() > b->deadline;
+}
 
 int sv_travel0(const struct profile *p, int a, int b)
 {
@@ -51,13 +63,6 @@ int sv_people(const struct profile *p, uint64_t pracs)
 	return n;
 }
 
-static int popcount64(uint64_t x)
-{
-	int n = 0;
-	for (; x; x &= x - 1)
-		n++;
-	return n;
-}
 
 int sv_cand_usable(const struct instance *in, size_t i, size_t c)
 {
@@ -108,6 +113,7 @@ double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed
 	return cost;
 }
 
+
 static struct sv_item *new_item(struct sv_day *c)
 {
 	struct sv_item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);
@@ -116,36 +122,88 @@ static struct sv_item *new_item(struct sv_day *c)
 	return x;
 }
 
+static uint64_t pair_hash(int appt, int venue)
+{
+	uint64_t h = (uint64_t)(uint32_t)appt * 0x9e3779b97f4a7c15ull ^ (uint64_t)(uint32_t)(venue + 1) * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+/* Busy entries of the practitioner that overlap [s, e) (UTC): check's
+ * double-booked problems of an appointment there. */
+static int busy_count(const struct week *w, int prac, int64_t s, int64_t e)
+{
+	int n = 0;
+	for (size_t i = 0; i < w->n_busy; i++)
+		if (w->busy[i].prac == prac && w->busy[i].start < e && s < w->busy[i].end)
+			n++;
+	return n;
+}
+
 static void add_member(struct sv_day *c, struct sv_item *x, size_t i, size_t k)
 {
-	const struct sv_appt *sa = &c->in->a[i];
-	const struct wk_appt *a = &c->in->w->appts[sa->appt];
+	const struct instance *in = c->in;
+	const struct week *w = in->w;
+	const struct profile *p = c->p;
+	const struct sv_appt *sa = &in->a[i];
+	const struct wk_appt *a = &w->appts[sa->appt];
+	const struct placement *pl = &sa->cand[k];
 	int changed;
 	x->appt[x->n] = (int)i;
 	x->cand[x->n] = (int)k;
 	x->n++;
-	x->mask |= (uint64_t)1 << i;
+	x->mask |= (uint64_t)1 << c->local[i];
 	x->pracs |= (uint64_t)1 << a->prac;
-	x->cost += sv_place_cost(c->in, i, k, &changed);
+	x->pattern += pair_hash((int)i, pl->venue);
+	x->cost += sv_place_cost(in, i, k, &changed);
 	x->changes += changed;
 	if (a->energy > x->energy)
 		x->energy = a->energy;
-	int e = sa->cand[k].start + sa->duration;
+	int s = pl->start, e = pl->start + sa->duration;
 	if (e > x->end)
 		x->end = e;
+	if (k == 0) {
+		/* as booked: its own problems come with it */
+		x->impossible += busy_count(w, a->prac, week_utc(w, pl->day, s), week_utc(w, pl->day, e));
+		int before = s < p->day.from ? (e < p->day.from ? e : p->day.from) - s : 0;
+		int after = e > p->day.to ? e - (s > p->day.to ? s : p->day.to) : 0;
+		x->compromise += (before + after) * p->compromise.outside_day;
+		if (p->free_days & w->days[pl->day].wd)
+			x->compromise += p->compromise.free_day;
+	}
 }
 
-/* The sessions of the day: every usable candidate, and every joint
- * session the practitioners agree to and can all attend. */
+/* The sessions of the day: every candidate on it (the current placement
+ * whatever it breaks), and every joint session the practitioners agree
+ * to and can all attend. */
 static int build_items(struct sv_day *c)
 {
 	const struct instance *in = c->in;
 	const struct profile *p = c->p;
+	c->local = malloc((in->n + 1) * sizeof *c->local);
+	if (!c->local)
+		return -1;
 	for (size_t i = 0; i < in->n; i++) {
 		const struct sv_appt *sa = &in->a[i];
+		c->local[i] = -1;
+		int here = 0;
+		for (size_t k = 0; k < sa->n_cand && !here; k++)
+			here = sa->cand[k].day == c->day;
+		if (!here)
+			continue;
+		if (c->n_local >= DG_MAX_LOCAL)
+			return 1;   /* more than the search can hold: cut */
+		c->local[i] = c->n_local++;
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		const struct sv_appt *sa = &in->a[i];
+		if (c->local[i] < 0)
+			continue;
 		for (size_t k = 0; k < sa->n_cand; k++) {
-			if (sa->cand[k].day != c->day || !sv_cand_usable(in, i, k))
+			if (sa->cand[k].day != c->day)
 				continue;
+			assert(k == 0 || sv_cand_usable(in, i, k));
 			struct sv_item *x = new_item(c);
 			if (!x)
 				return -1;
@@ -156,6 +214,7 @@ static int build_items(struct sv_day *c)
 			x->there = sv_travel0(p, p->home, x->v);
 			x->back_cost = profile_travel_cost(p, x->v, p->home);
 			x->there_cost = profile_travel_cost(p, p->home, x->v);
+			x->cur = k == 0;
 			add_member(c, x, i, k);
 		}
 	}
@@ -167,6 +226,8 @@ static int build_items(struct sv_day *c)
 		int last = c->it[base].appt[c->it[base].n - 1];
 		for (size_t j = (size_t)last + 1; j < in->n; j++) {
 			const struct sv_appt *sb = &in->a[j];
+			if (c->local[j] < 0)
+				continue;
 			int pj = in->w->appts[sb->appt].prac, agree = 1;
 			for (int m = 0; m < c->it[base].n && agree; m++)
 				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
@@ -175,15 +236,20 @@ static int build_items(struct sv_day *c)
 			for (size_t k = 0; k < sb->n_cand; k++) {
 				const struct placement *pl = &sb->cand[k];
 				struct sv_item b = c->it[base];
-				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue ||
-				    !sv_cand_usable(in, j, k))
+				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
 					continue;
 				add_member(c, &b, j, k);
-				/* every practitioner must be free for the whole session */
-				int ok = b.end <= p->day.to;
-				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
-				for (int m = 0; m < b.n && ok; m++)
-					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
+				b.cur = b.cur && k == 0;
+				/* a session formed by a move: every practitioner is free
+				 * for all of it (one as booked: for what it adds) */
+				int ok = b.cur || b.end <= p->day.to;
+				for (int m = 0; m < b.n && ok && !b.cur; m++) {
+					const struct sv_appt *sm = &in->a[b.appt[m]];
+					int from = b.cand[m] == 0 ? sm->current.start + sm->duration : b.start;
+					if (from < b.end)
+						ok = !week_busy(in->w, in->w->appts[sm->appt].prac,
+								week_utc(in->w, c->day, from), week_utc(in->w, c->day, b.end));
+				}
 				if (!ok)
 					continue;
 				struct sv_item *x = new_item(c);
@@ -216,7 +282,9 @@ static int routines_of_day(struct sv_day *c)
 			r->from = rt->starts[wi].from;
 			r->to = rt->starts[wi].to;
 			r->first = (r->from + slot - 1) / slot * slot;
-			r->last = r->first > r->to ? NEG : r->first + (r->to - r->first) / slot * slot;
+			/* the profile refuses a window with no start on the grid */
+			assert(r->first <= r->to);
+			r->last = r->first + (r->to - r->first) / slot * slot;
 			r->dur = rt->duration;
 			r->place = rt->place;
 		}
@@ -236,11 +304,13 @@ struct leg {
 
 /*
  * Extend label L by session q (NULL: close the day, going home), as
- * plan_day() and fit_routine() read a day. Returns 1 with *out filled, or
- * 0 when the result breaks a routine or a daily limit.
+ * plan_day() and fit_routine() read a day: the legs of the gap, journeys,
+ * time out, and the routines whose starts are now settled, each kept at its
+ * first free start or missed (a compromise). The daily limits are counted
+ * when the day closes (finish()).
  */
-static int step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
-		struct label *out)
+static void step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
+		 struct label *out)
 {
 	const struct profile *p = c->s.p;
 	const struct prof_weights *wt = &p->weights;
@@ -287,10 +357,16 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 		uint64_t newp = q->pracs & ~out->pracs;
 		out->mask |= q->mask;
 		out->pracs |= q->pracs;
+		out->pattern += q->pattern;
 		/* a joint session's energy is its most tiring part's */
 		out->appt_energy += q->energy;
 		out->changes += q->changes;
+		out->t1 += q->impossible;
+		out->t2 += q->compromise;
 		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
+		/* rest before it (consecutive sessions) */
+		if (pi && p->min_rest > 0 && q->start - pi->end < p->min_rest)
+			out->t2 += (p->min_rest - (q->start - pi->end)) * p->compromise.rest;
 	} else if (at == home) {
 		home_to = POS;
 	}
@@ -304,16 +380,6 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 		out->cost += wt->travel_money * money;
 	}
 	out->cost += wt->journeys * (out->journeys - L->journeys);
-	/* daily limits */
-	if (energy_of(p, out) > p->energy_budget + EPS)
-		return 0;
-	if (p->max_time_out >= 0) {
-		int lower = out->time_out;
-		if (out->depart >= 0 && q)
-			lower += q->end + q->back - out->depart;
-		if (lower > p->max_time_out)
-			return 0;
-	}
 	/* routines: the time up to the end of q is now settled */
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
 	for (int ri = 0; ri < c->s.n_r; ri++) {
@@ -332,6 +398,22 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 				ok = !overlaps(s, e, legs[k].dep, legs[k].arr);
 			if (ok && r->place == PLACE_HOME)
 				ok = at_home && s >= home_from && e <= home_to;
+			if (ok && r->place >= 0) {
+				/* at a venue: from where the person was last, on to where next */
+				int pv = pi ? pi->v : home, pt = pi ? pi->end : 0;
+				int nv = q ? q->v : home, nt = q ? q->start : 1440;
+				for (int k = 0; k < nl; k++) {
+					if (legs[k].arr <= s && legs[k].arr >= pt) {
+						pt = legs[k].arr;
+						pv = legs[k].to;
+					}
+					if (legs[k].dep >= e && legs[k].dep < nt) {
+						nt = legs[k].dep;
+						nv = legs[k].from;
+					}
+				}
+				ok = pt + sv_travel0(p, pv, r->place) <= s && e + sv_travel0(p, r->place, nv) <= nt;
+			}
 			if (ok) {
 				fitted = 1;
 				out->rmask |= (uint32_t)1 << ri;
@@ -339,38 +421,70 @@ static int step(const struct day_ctx *c, const struct label *L, const struct sv_
 				break;
 			}
 		}
-		if (!fitted && (r->last == NEG || r->last + r->dur <= upper))
-			return 0;   /* every start is settled and none is free */
+		if (!fitted && r->last + r->dur <= upper) {
+			/* every start is settled and none is free: missed */
+			out->rmask |= (uint32_t)1 << ri;
+			out->t2 += p->compromise.routine_missed;
+		}
 	}
-	return 1;
+}
+
+/* The day's limits, counted when it closes. */
+static void finish(const struct day_ctx *c, struct label *x)
+{
+	const struct profile *p = c->s.p;
+	const struct prof_compromise *w = &p->compromise;
+	double e = energy_of(p, x);
+	if (e > p->energy_budget + 1e-9)
+		x->t2 += (e - p->energy_budget) * w->energy;
+	if (x->mask == 0)
+		return;
+	if (p->max_time_out >= 0 && x->time_out > p->max_time_out)
+		x->t2 += (x->time_out - p->max_time_out) * w->time_out;
+	int n = __builtin_popcountll(x->mask);
+	if (p->max_appts_per_day >= 0 && n > p->max_appts_per_day)
+		x->t2 += (n - p->max_appts_per_day) * w->appointments;
+	int people = sv_people(p, x->pracs);
+	if (p->max_unfam_day >= 0 && people > p->max_unfam_day)
+		x->t2 += (people - p->max_unfam_day) * w->unfamiliar_day;
+}
+
+/* a no worse than b in every tier, by the order of the tiers */
+static int lex_le(const struct label *a, const struct label *b)
+{
+	if (a->t1 != b->t1)
+		return a->t1 < b->t1;
+	if (fabs(a->t2 - b->t2) > EPS)
+		return a->t2 < b->t2;
+	return a->cost <= b->cost + EPS;
 }
 
 static int dominates(const struct profile *p, const struct label *a, const struct label *b)
 {
-	return a->cost <= b->cost + EPS &&
+	return lex_le(a, b) &&
 	       energy_of(p, a) <= energy_of(p, b) + EPS &&
 	       a->time_out <= b->time_out && a->changes <= b->changes &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }
 
-/* Keep x at item q unless a label there dominates it; drop those it dominates. */
+/* Keep x at item q unless a label there dominates it; drop those it
+ * dominates. Returns 0, 1 when the budget ran out, -1 out of memory. */
 static int add_label(struct day_ctx *c, int q, const struct label *x)
 {
 	for (int k = c->head[q]; k >= 0; k = c->lab[k].next) {
 		struct label *y = &c->lab[k];
-		if (y->dead || y->mask != x->mask)
+		if (y->dead || y->mask != x->mask || y->pattern != x->pattern)
 			continue;
 		if (dominates(c->s.p, y, x))
 			return 0;
 		if (dominates(c->s.p, x, y))
 			y->dead = 1;
 	}
-	if (c->n_lab >= DG_MAX_LABELS) {
-		char b[32];
-		snprintf(b, sizeof b, "%d", DG_MAX_LABELS);
-		diag_add(c->s.d, D_LIM_INSTANCE, NULL, 0, 0, b, "partial day plans in one day");
-		return -1;
+	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : DG_MAX_LABELS;
+	if (c->n_lab >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
+		c->cut = 1;
+		return 1;
 	}
 	struct label *n = BUF_PUSH(c->lab, c->n_lab, c->cap_lab);
 	if (!n)
@@ -389,8 +503,11 @@ static int item_end_cmp(const void *x, const void *y)
 		return a->end < b->end ? -1 : 1;
 	if (a->start != b->start)
 		return a->start < b->start ? -1 : 1;
-	if (a->mask != b->mask)
-		return a->mask < b->mask ? -1 : 1;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	int c = memcmp(a->appt, b->appt, sizeof a->appt);
+	if (c)
+		return c;
 	if (a->venue != b->venue)
 		return a->venue < b->venue ? -1 : 1;
 	return memcmp(a->cand, b->cand, sizeof a->cand);
@@ -408,6 +525,12 @@ static int fin_cmp(const void *x, const void *y)
 	const struct fin *a = x, *b = y;
 	if (a->l.mask != b->l.mask)
 		return a->l.mask < b->l.mask ? -1 : 1;
+	if (a->l.pattern != b->l.pattern)
+		return a->l.pattern < b->l.pattern ? -1 : 1;
+	if (a->l.t1 != b->l.t1)
+		return a->l.t1 < b->l.t1 ? -1 : 1;
+	if (a->l.t2 != b->l.t2)
+		return a->l.t2 < b->l.t2 ? -1 : 1;
 	if (a->l.cost != b->l.cost)
 		return a->l.cost < b->l.cost ? -1 : 1;
 	if (a->energy != b->energy)
@@ -421,47 +544,163 @@ static int pick_cmp(const void *x, const void *y)
 	return (a->appt > b->appt) - (a->appt < b->appt);
 }
 
+/* ---- valuing a day plan exactly ---- */
+
+int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
+		 struct diag *d)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	const struct prof_weights *wt = &p->weights;
+	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
+	if (!pl.at) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < in->n; i++)
+		pl.at[i].day = -1;
+	double place = 0;
+	col->changes = 0;
+	for (int k = 0; k < col->n; k++) {
+		const struct sv_pick *pk = &cols->pick[col->first + (size_t)k];
+		int changed;
+		pl.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
+		place += sv_place_cost(in, (size_t)pk->appt, (size_t)pk->cand, &changed);
+		col->changes += changed;
+	}
+	struct week mv;
+	struct problems ps;
+	if (plan_week(in, &pl, &mv, d) < 0) {
+		free(pl.at);
+		return -1;
+	}
+	free(pl.at);
+	if (check_week(&mv, &ps, d) < 0) {
+		week_release(&mv);
+		return -1;
+	}
+	const struct wk_day *dd = &mv.days[col->day];
+	col->impossible = 0;
+	col->compromise = 0;
+	for (size_t i = 0; i < ps.n; i++) {
+		const struct problem *x = &ps.v[i];
+		if (x->day != col->day || x->week_wide)
+			continue;
+		int tier = plan_kind_tier(x->kind);
+		if (tier == 1)
+			col->impossible++;
+		if (tier == 2) {
+			const char *unit;
+			double wgt, size = sv_compromise_size(&mv, x, &unit, &wgt);
+			col->compromise += size * wgt;
+		}
+	}
+	col->cost = place + wt->journeys * dd->journeys + wt->travel_minutes * dd->travel_min +
+		    wt->travel_money * dd->travel_cost + wt->unfamiliar * sv_day_people(&mv, (size_t)col->day);
+	for (size_t i = 0; i < mv.n_routines; i++) {
+		const struct wk_routine *r = &mv.routines[i];
+		if (r->day == col->day && r->start >= 0)
+			col->cost += wt->routine_shift * (r->start - p->routines[r->routine].starts[r->window].from);
+	}
+	col->energy = dd->energy;
+	col->journeys = dd->journeys;
+	col->travel_min = dd->travel_min;
+	col->travel_cost = dd->travel_cost;
+	col->time_out = dd->time_out;
+	col->unfamiliar = 0;
+	for (size_t k = dd->first; k < dd->first + dd->n; k++) {
+		int pr = mv.appts[k].prac;
+		if (!p->pracs[pr].familiar)
+			col->unfamiliar |= (uint64_t)1 << pr;
+	}
+	problems_release(&ps);
+	week_release(&mv);
+	return 0;
+}
+
+static uint64_t picks_pattern(const struct instance *in, const struct sv_pick *pk, int n)
+{
+	uint64_t h = 0;
+	for (int k = 0; k < n; k++)
+		h += pair_hash(pk[k].appt, in->a[pk[k].appt].cand[pk[k].cand].venue);
+	return h;
+}
+
+/* Append a column for day with picks (sorted here), valued; -1 on error,
+ * else its index. dedupe: return an equal column of the day instead. */
+static long add_col(const struct instance *in, struct sv_cols *cols, int day, const struct sv_pick *picks,
+		    int n, int dedupe, struct diag *d)
+{
+	struct sv_pick tmp[DG_MAX_LOCAL * DG_MAX_JOINT + 1];
+	assert(n >= 0 && (size_t)n <= sizeof tmp / sizeof *tmp);
+	memcpy(tmp, picks, (size_t)n * sizeof *tmp);
+	if (n > 1)
+		qsort(tmp, (size_t)n, sizeof *tmp, pick_cmp);
+	if (dedupe) {
+		for (size_t c = 0; c < cols->n; c++) {
+			const struct sv_col *x = &cols->v[c];
+			if (x->day != day || x->n != n)
+				continue;
+			int eq = 1;
+			for (int k = 0; k < n && eq; k++)
+				eq = cols->pick[x->first + (size_t)k].appt == tmp[k].appt &&
+				     cols->pick[x->first + (size_t)k].cand == tmp[k].cand;
+			if (eq)
+				return (long)c;
+		}
+	}
+	struct sv_col *col = BUF_PUSH(cols->v, cols->n, cols->cap);
+	if (!col)
+		goto oom;
+	memset(col, 0, sizeof *col);
+	col->day = day;
+	col->first = cols->n_pick;
+	for (int k = 0; k < n; k++) {
+		struct sv_pick *pk = BUF_PUSH(cols->pick, cols->n_pick, cols->cap_pick);
+		if (!pk)
+			goto oom;
+		*pk = tmp[k];
+	}
+	col->n = n;
+	col->pattern = picks_pattern(in, tmp, n);
+	if (sv_day_value(in, cols, col, d) < 0) {
+		cols->n--;
+		cols->n_pick = col->first;
+		return -1;
+	}
+	return (long)(cols->n - 1);
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+long sv_cols_add(const struct instance *in, struct sv_cols *cols, int day,
+		 const struct sv_pick *picks, int n, struct diag *d)
+{
+	return add_col(in, cols, day, picks, n, 1, d);
+}
+
 static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
 {
 	const struct instance *in = c->s.in;
-	struct sv_col *col = BUF_PUSH(cols->v, cols->n, cols->cap);
-	if (!col)
-		return -1;
-	memset(col, 0, sizeof *col);
-	col->day = c->s.day;
-	col->mask = f->l.mask;
-	col->cost = f->l.cost;
-	col->energy = f->energy;
-	col->journeys = f->l.journeys;
-	col->travel_min = f->l.travel_min;
-	col->travel_cost = f->l.travel_cost;
-	col->time_out = f->l.time_out;
-	col->first = cols->n_pick;
+	struct sv_pick picks[DG_MAX_LOCAL * DG_MAX_JOINT + 1];
+	int n = 0;
 	for (int k = f->label; k >= 0; k = c->lab[k].parent) {
 		const struct sv_item *x = &c->s.it[c->lab[k].item];
-		col->changes += x->changes;
 		for (int m = 0; m < x->n; m++) {
-			struct sv_pick *pk = BUF_PUSH(cols->pick, cols->n_pick, cols->cap_pick);
-			if (!pk)
-				return -1;
-			pk->appt = x->appt[m];
-			pk->cand = x->cand[m];
+			assert(n < (int)(sizeof picks / sizeof *picks));
+			picks[n].appt = x->appt[m];
+			picks[n].cand = x->cand[m];
+			n++;
 		}
 	}
-	col->n = (int)(cols->n_pick - col->first);
-	if (col->n > 1)
-		qsort(cols->pick + col->first, (size_t)col->n, sizeof *cols->pick, pick_cmp);
-	uint64_t h = 1469598103934665603ull ^ (uint64_t)c->s.day;
-	for (int m = 0; m < col->n; m++) {
-		const struct sv_pick *pk = &cols->pick[col->first + (size_t)m];
-		h = (h ^ (uint64_t)pk->appt) * 1099511628211ull;
-		h = (h ^ (uint64_t)(in->a[pk->appt].cand[pk->cand].venue + 1)) * 1099511628211ull;
-	}
-	col->pattern = h;
-	const struct profile *p = c->s.p;
-	for (size_t k = 0; k < p->n_pracs && k < 64; k++)
-		if ((f->l.pracs >> k & 1) && !p->pracs[k].familiar)
-			col->unfamiliar |= (uint64_t)1 << k;
+	long ix = add_col(in, cols, c->s.day, picks, n, 0, c->s.d);
+	if (ix < 0)
+		return -1;
+	const struct sv_col *col = &cols->v[ix];
+	if (col->impossible != f->l.t1 || fabs(col->compromise - f->l.t2) > 1e-6 * (1 + fabs(col->compromise)) ||
+	    fabs(col->cost - f->l.cost) > 1e-6 * (1 + fabs(col->cost)))
+		cols->mismatches++;
 	return 0;
 }
 
@@ -473,7 +712,8 @@ int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct di
 	s->day = day;
 	s->d = d;
 	size_t errors0 = d->errors;
-	if (build_items(s) < 0 || routines_of_day(s) < 0) {
+	int rc = build_items(s);
+	if (rc < 0 || routines_of_day(s) < 0) {
 		if (d->errors == errors0)
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		sv_day_release(s);
@@ -481,14 +721,33 @@ int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct di
 	}
 	if (s->n_it > 1)
 		qsort(s->it, s->n_it, sizeof *s->it, item_end_cmp);
-	return 0;
+	return rc;
 }
 
 void sv_day_release(struct sv_day *s)
 {
 	free(s->it);
+	free(s->local);
 	s->it = NULL;
+	s->local = NULL;
 	s->n_it = s->cap_it = 0;
+}
+
+/* Whether a session may follow another in one day plan: no shared
+ * appointment, and, unless both are as booked, time to travel between. */
+static int may_follow(const struct profile *p, const struct sv_item *pi, const struct sv_item *q, int *t1)
+{
+	*t1 = 0;
+	if (pi->mask & q->mask)
+		return 0;
+	int gap = q->start - pi->end;
+	if (pi->venue >= 0 && q->venue >= 0 && pi->venue != q->venue &&
+	    profile_travel(p, pi->venue, q->venue) > gap) {
+		if (!(pi->cur && q->cur))
+			return 0;
+		*t1 = 1;   /* as booked: a travel problem left as it is */
+	}
+	return 1;
 }
 
 static int gen_day(struct day_ctx *c, struct sv_cols *cols)
@@ -504,44 +763,29 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	memset(&root, 0, sizeof root);
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
-	int max_n = p->max_appts_per_day;
-	for (size_t qi = 0; qi < c->s.n_it; qi++) {
+	int rc = 0;
+	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
-		if (max_n >= 0 && q->n > max_n)
-			continue;
 		struct label x;
-		if (step(c, &root, q, &x)) {
-			x.parent = -1;
-			if (p->max_unfam_day < 0 || sv_people(p, x.pracs) <= p->max_unfam_day)
-				if (add_label(c, (int)qi, &x) < 0)
-					goto fail;
-		}
+		step(c, &root, q, &x);
+		x.parent = -1;
+		if ((rc = add_label(c, (int)qi, &x)) < 0)
+			goto fail;
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
-		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start; pj++) {
+		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start && rc == 0; pj++) {
 			const struct sv_item *pi = &c->s.it[pj];
-			if (c->head[pj] < 0 || (pi->mask & q->mask))
+			int t1;
+			if (c->head[pj] < 0 || !may_follow(p, pi, q, &t1))
 				continue;
-			int gap = q->start - pi->end;
-			if (p->min_rest > 0 && gap < p->min_rest)
-				continue;
-			if (pi->venue >= 0 && q->venue >= 0 && pi->venue != q->venue &&
-			    profile_travel(p, pi->venue, q->venue) > gap)
-				continue;
-			for (int k = c->head[pj]; k >= 0; k = c->lab[k].next) {
+			for (int k = c->head[pj]; k >= 0 && rc == 0; k = c->lab[k].next) {
 				const struct label *L = &c->lab[k];
 				if (L->dead || (L->mask & q->mask))
 					continue;
-				if (max_n >= 0 && popcount64(L->mask | q->mask) > max_n)
-					continue;
-				if (p->max_unfam_day >= 0 && (q->pracs & ~L->pracs) &&
-				    sv_people(p, L->pracs | q->pracs) > p->max_unfam_day)
-					continue;
-				if (!step(c, L, q, &x))
-					continue;
+				step(c, L, q, &x);
+				x.t1 += t1;
 				x.parent = k;
-				if (add_label(c, (int)qi, &x) < 0)
+				if ((rc = add_label(c, (int)qi, &x)) < 0)
 					goto fail;
-				L = &c->lab[k];   /* the pool may have moved */
 			}
 		}
 	}
@@ -554,8 +798,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		struct label x;
 		if (k >= 0 && L->dead)
 			continue;
-		if (!step(c, L, NULL, &x))
-			continue;
+		step(c, L, NULL, &x);
+		finish(c, &x);
 		struct fin *f = BUF_PUSH(fins, n_fin, cap_fin);
 		if (!f) {
 			free(fins);
@@ -567,16 +811,18 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	}
 	if (n_fin > 1)
 		qsort(fins, n_fin, sizeof *fins, fin_cmp);
-	/* per set of appointments, the plans no other beats on cost, energy and
-	 * changes (the master bounds the changes: the ladder, --max-changes) */
+	/* per set of appointments at their venues, the plans no other beats on
+	 * the tiers, energy and changes (the master bounds the changes: the
+	 * ladder, --max-changes; and the peak energy) */
 	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;
-		while (j < n_fin && fins[j].l.mask == fins[i].l.mask)
+		while (j < n_fin && fins[j].l.mask == fins[i].l.mask && fins[j].l.pattern == fins[i].l.pattern)
 			j++;
 		for (size_t a = i; a < j; a++) {
 			int beaten = 0;
 			for (size_t b = i; b < a && !beaten; b++)
-				beaten = !fins[b].l.dead && fins[b].energy <= fins[a].energy + EPS &&
+				beaten = !fins[b].l.dead && lex_le(&fins[b].l, &fins[a].l) &&
+					 fins[b].energy <= fins[a].energy + EPS &&
 					 fins[b].l.changes <= fins[a].l.changes;
 			if (beaten) {
 				fins[a].l.dead = 1;
@@ -597,7 +843,64 @@ fail:
 	return -1;
 }
 
-int daygen(const struct instance *in, struct sv_cols *cols, struct diag *d)
+static int overlap_pair(const struct instance *in, size_t i, size_t j)
+{
+	const struct placement *a = &in->a[i].current, *b = &in->a[j].current;
+	const struct wk_appt *x = &in->w->appts[in->a[i].appt], *y = &in->w->appts[in->a[j].appt];
+	return a->day == b->day && a->start < b->start + in->a[j].duration &&
+	       b->start < a->start + in->a[i].duration && !week_joint(in->w, x, y);
+}
+
+/* The day as booked, and, when appointments clash as booked, each subset of
+ * them that holds a clashing pair (the search reads only days without
+ * overlaps). */
+static int as_booked(const struct instance *in, int day, struct sv_cols *cols, struct diag *d)
+{
+	enum { MAX_DAY = DG_MAX_LOCAL * DG_MAX_JOINT };
+	size_t idx[MAX_DAY];
+	struct sv_pick picks[MAX_DAY];
+	int n = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		if (in->a[i].current.day != day)
+			continue;
+		if (n >= MAX_DAY) {
+			char b[32];
+			snprintf(b, sizeof b, "%d", MAX_DAY);
+			diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "appointments booked on one day");
+			return -1;
+		}
+		picks[n] = (struct sv_pick){ (int)i, 0 };
+		idx[n++] = i;
+	}
+	/* the whole day as booked: always a plan */
+	if (sv_cols_add(in, cols, day, picks, n, d) < 0)
+		return -1;
+	int clash = 0;
+	for (int a = 0; a < n && !clash; a++)
+		for (int b = a + 1; b < n && !clash; b++)
+			clash = overlap_pair(in, idx[a], idx[b]);
+	if (!clash)
+		return 0;
+	if (n > DG_MAX_CURRENT_SUBSETS) {
+		cols->cut = 1;
+		return 0;
+	}
+	for (unsigned long sub = 1; sub < (1ul << n); sub++) {
+		int has = 0, k = 0;
+		for (int a = 0; a < n; a++) {
+			if (!(sub >> a & 1))
+				continue;
+			picks[k++] = (struct sv_pick){ (int)idx[a], 0 };
+			for (int b = a + 1; b < n && !has; b++)
+				has = (sub >> b & 1) && overlap_pair(in, idx[a], idx[b]);
+		}
+		if (has && sv_cols_add(in, cols, day, picks, k, d) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols *cols, struct diag *d)
 {
 	const struct profile *p = in->w->p;
 	memset(cols, 0, sizeof *cols);
@@ -608,13 +911,22 @@ int daygen(const struct instance *in, struct sv_cols *cols, struct diag *d)
 	for (size_t day = 0; day < in->w->n_days; day++) {
 		struct day_ctx c;
 		memset(&c, 0, sizeof c);
+		c.budget = b;
 		int rc = sv_day_build(in, (int)day, &c.s, d);
-		if (rc == 0)
+		if (rc > 0) {
+			c.cut = 1;   /* too many appointments could be on this day */
+			rc = 0;
+		} else if (rc == 0 && !sv_budget_over(b)) {
 			rc = gen_day(&c, cols);
+		} else if (rc == 0) {
+			c.cut = 1;
+		}
+		if (c.cut)
+			cols->cut = 1;
 		sv_day_release(&c.s);
 		free(c.lab);
 		free(c.head);
-		if (rc < 0) {
+		if (rc < 0 || as_booked(in, (int)day, cols, d) < 0) {
 			cols_release(cols);
 			return -1;
 		}

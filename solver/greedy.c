@@ -1,19 +1,19 @@
 /* greedy.c: the greedy baseline: a keyworker rationalising a week by hand, one appointment at a time; the yardstick for the exact optimiser. */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define GREEDY_EPS 1e-9   /* objectives closer than this are a tie */
 
 /*
- * The rule (include/dovetail/solver.h, sv_greedy): take the appointments
- * in a fixed order (their current day and start, then instance index); give
- * each in turn the candidate that keeps the plan so far valid at the least
- * objective, or leave it unplaced. Nothing placed is ever moved again and
- * nothing looks ahead: this is what the optimiser is measured against, not
- * a heuristic for it, so it must stay plain.
+ * The rule (include/dovetail/solver.h, sv_greedy): start from the week as
+ * booked; take the appointments in a fixed order (their current day and
+ * start, then instance index); give each in turn the candidate whose whole
+ * plan passes plan_check() at the best tiers. Nothing placed is ever moved
+ * again and nothing looks ahead: this is what the optimiser is measured
+ * against, not a heuristic for it, so it must stay plain.
  */
 
 /* Appointment i as it would be at placement c (a shallow copy: its strings
@@ -29,13 +29,13 @@ static struct wk_appt moved(const struct instance *in, size_t i, const struct pl
 }
 
 /*
- * Whether placing i at c is ruled out before the full check: it overlaps
- * an appointment already placed on that day and is not a joint session
- * with it (check's PK_OVERLAP, read with the same week_joint()), or it
- * comes closer to another occurrence of its series than gap[i] days.
- * Both only drop candidates the full check would reject, so the plan is
- * the same as without them; they make the baseline fast enough to run on
- * every family of a benchmark.
+ * Whether moving i to candidate c (not its current placement) is ruled out
+ * before the full check: it overlaps another appointment where the plan
+ * has it, not as a joint session (check's PK_OVERLAP, read with the same
+ * week_joint()), or it comes closer to another occurrence of its series
+ * than gap[i] days. Both only drop candidates plan_check would reject, so
+ * the plan is the same as without them; they make the baseline fast enough
+ * to run on every family of a benchmark.
  */
 static int ruled_out(const struct instance *in, const struct plan *pl, const int *gap, size_t i,
 		     const struct placement *c)
@@ -58,24 +58,24 @@ static int ruled_out(const struct instance *in, const struct plan *pl, const int
 	return 0;
 }
 
-/* The objective of pl (sv_objective over its moved week). Returns 0 or -1. */
-static int objective(const struct instance *in, const struct plan *pl, double *obj, struct diag *d)
-{
-	struct week mv;
-	if (plan_week(in, pl, &mv, d) < 0)
-		return -1;
-	*obj = sv_objective(in, pl, &mv);
-	week_release(&mv);
-	return 0;
-}
-
-/* plan_check() without its list of problems: 1 valid, 0 not, -1 error. */
-static int valid(const struct instance *in, const struct plan *pl, struct diag *d)
+/* The tiers of pl when plan_check accepts it: 1, 0 when it does not, -1 on error. */
+static int tiers_of(const struct instance *in, const struct plan *pl, struct sv_tiers *t, struct diag *d)
 {
 	struct problems bad;
-	int rc = plan_check(in, pl, &bad, d);
+	int ok = plan_check(in, pl, &bad, d);
 	problems_release(&bad);
-	return rc;
+	if (ok != 1)
+		return ok;
+	struct week mv;
+	struct problems ps;
+	if (plan_week(in, pl, &mv, d) < 0)
+		return -1;
+	int rc = check_week(&mv, &ps, d);
+	if (rc == 0)
+		rc = sv_plan_tiers(in, pl, &mv, &ps, t, NULL, NULL, d);
+	problems_release(&ps);
+	week_release(&mv);
+	return rc < 0 ? -1 : 1;
 }
 
 int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
@@ -83,9 +83,9 @@ int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 	size_t *order = malloc((in->n + 1) * sizeof *order);
 	int *gap = malloc((in->n + 1) * sizeof *gap);
 	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	/* plan_check re-reads the week thousands of times here, and its
-	 * warnings (an unknown travel pair, say) would repeat each time; they
-	 * go to a scratch list, kept only when something fails. */
+	/* the week is re-read thousands of times here, and its warnings (an
+	 * unknown travel pair, say) would repeat each time; they go to a
+	 * scratch list, kept only when something fails. */
 	struct diag scratch;
 	diag_init(&scratch);
 	int rc = -1;
@@ -94,9 +94,9 @@ int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 		goto out;
 	}
 	for (size_t i = 0; i < in->n; i++) {
-		pl.at[i].day = -1;
+		pl.at[i] = in->a[i].current;
 		gap[i] = sv_series_gap(in, i);
-		/* insertion sort by current day, start, then index: n <= SOLVER_MAX_APPTS */
+		/* insertion sort by current day, start, then index */
 		size_t k = i;
 		for (; k > 0; k--) {
 			const struct placement *p = &in->a[order[k - 1]].current, *q = &in->a[i].current;
@@ -109,36 +109,38 @@ int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 	for (size_t r = 0; r < in->n; r++) {
 		size_t i = order[r];
 		const struct sv_appt *sa = &in->a[i];
-		double best = 0;
+		struct sv_tiers best;
 		size_t best_c = 0;
-		int found = 0;
-		for (size_t c = 0; c < sa->n_cand; c++) {
-			if (!sv_cand_usable(in, i, c) || ruled_out(in, &pl, gap, i, &sa->cand[c]))
+		pl.at[i] = sa->cand[0];
+		int ok = tiers_of(in, &pl, &best, &scratch);
+		if (ok < 0)
+			goto fail;
+		/* the week as booked, and each step from it, is a plan */
+		assert(ok == 1);
+		for (size_t c = 1; c < sa->n_cand; c++) {
+			if (ruled_out(in, &pl, gap, i, &sa->cand[c]))
 				continue;
 			pl.at[i] = sa->cand[c];
-			double obj;
-			if (objective(in, &pl, &obj, &scratch) < 0)
-				goto fail;
-			/* strictly better only (by more than rounding): the
-			 * lowest index wins a tie, so the current placement
-			 * (cand[0]) is kept when it may be */
-			int ok = found && obj >= best - GREEDY_EPS ? 0 : valid(in, &pl, &scratch);
+			struct sv_tiers t;
+			ok = tiers_of(in, &pl, &t, &scratch);
 			if (ok < 0)
 				goto fail;
 			if (scratch.n || scratch.dropped) {
 				diag_release(&scratch);
 				diag_init(&scratch);
 			}
-			if (ok) {
-				found = 1;
-				best = obj;
+			/* strictly better only: the lowest index wins a tie, so the
+			 * current placement (cand[0]) is kept when it may be */
+			if (ok && sv_tiers_cmp(&t, &best) < 0) {
+				best = t;
 				best_c = c;
 			}
 		}
-		pl.at[i] = found ? sa->cand[best_c] : (struct placement){ -1, -1, -1 };
+		pl.at[i] = sa->cand[best_c];
 	}
-	/* the plan built step by step must pass as a whole */
-	int ok = valid(in, &pl, &scratch);
+	struct problems bad;
+	int ok = plan_check(in, &pl, &bad, &scratch);
+	problems_release(&bad);
 	if (ok < 0)
 		goto fail;
 	if (!ok) {

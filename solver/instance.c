@@ -41,7 +41,7 @@ static int cmp_int(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
+static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, struct diag *d)
 {
 	const struct profile *p = w->p;
 	const struct wk_appt *a = &w->appts[sa->appt];
@@ -50,7 +50,9 @@ static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
 	if (!c)
 		goto oom;
 	*c = sa->current;
-	if (!a->movable)
+	/* the notice cut-off: what starts before it stays, nothing moves before it */
+	int64_t cutoff = week_notice_cutoff(w, a->prac, now);
+	if (!a->movable || a->start < cutoff)
 		return 0;
 	/* the allowed venues, in index order */
 	int venues[256];
@@ -73,7 +75,7 @@ static int candidates(struct sv_appt *sa, const struct week *w, struct diag *d)
 			if (!in_ranges(a->window->times, a->window->n_times, s, e))
 				continue;
 			int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, e);
-			if (week_busy(w, a->prac, us, ue))
+			if (us < cutoff || week_busy(w, a->prac, us, ue))
 				continue;
 			for (size_t k = 0; k < nv; k++) {
 				if (!works(pr, w->days[day].wd, s, e, venues[k]))
@@ -119,10 +121,11 @@ int sv_series_gap(const struct instance *in, size_t i)
 	return gap == 1 << 20 ? 0 : gap / 2;
 }
 
-int instance_build(struct instance *in, const struct week *w, struct diag *d)
+int instance_build(struct instance *in, const struct week *w, int64_t now, struct diag *d)
 {
 	memset(in, 0, sizeof *in);
 	in->w = w;
+	in->now = now;
 	if (w->n_appts > SOLVER_MAX_APPTS) {
 		char b[32];
 		snprintf(b, sizeof b, "%d", SOLVER_MAX_APPTS);
@@ -142,7 +145,7 @@ int instance_build(struct instance *in, const struct week *w, struct diag *d)
 		sa->current.day = a->day;
 		sa->current.start = a->s_min;
 		sa->current.venue = a->venue;
-		if (candidates(sa, w, d) < 0) {
+		if (candidates(sa, w, now, d) < 0) {
 			instance_release(in);
 			return -1;
 		}

@@ -9,9 +9,11 @@
 #include "dovetail/solver.h"
 
 /* Bounds (docs/limits.md). */
-#define DG_MAX_LABELS 2000000     /* partial day plans kept for one day */
+#define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
+#define DG_MAX_LOCAL 64           /* appointments that could be on one day */
+#define DG_MAX_CURRENT_SUBSETS 12 /* as-booked appointments of a day whose clashing subsets are all tried */
 
 /* One appointment of a day plan at one of its candidates. */
 struct sv_pick {
@@ -20,18 +22,20 @@ struct sv_pick {
 };
 
 /* A day plan: which appointments happen on the day and where and when,
- * with what the day costs. A column of the master. */
+ * with what the day is worth (read from its week by sv_day_value, so
+ * exactly what check reads). A column of the master. */
 struct sv_col {
 	int day;
-	uint64_t mask;            /* instance appointments it covers */
-	double cost;              /* the day's objective terms except peak energy */
+	int impossible;           /* tier 1 of the day */
+	double compromise;        /* tier 2 of the day (the weekly unfamiliar limit is the master's) */
+	double cost;              /* tier 3 of the day, except the peak energy */
 	double energy;            /* appointments plus travel */
 	int changes;              /* appointments not at their current placement */
 	int journeys, travel_min, time_out;
 	double travel_cost;
 	uint64_t unfamiliar;      /* unfamiliar practitioners met (profile indices) */
 	uint64_t pattern;         /* hash of its (appointment, venue) pairs */
-	size_t first;             /* its picks: cols.pick[first .. first + n) */
+	size_t first;             /* its picks: cols.pick[first .. first + n), by appointment */
 	int n;
 };
 
@@ -41,6 +45,8 @@ struct sv_cols {
 	struct sv_pick *pick;
 	size_t n_pick, cap_pick;
 	size_t labels;            /* partial plans created (for the benchmark) */
+	int cut;                  /* a day's search was cut short (bound or time): not proven */
+	size_t mismatches;        /* day plans the search valued differently from sv_day_value */
 };
 
 /* A session: one appointment, or a joint session of several, at one
@@ -53,22 +59,27 @@ struct sv_item {
 	double back_cost, there_cost;
 	int n;
 	int appt[DG_MAX_JOINT], cand[DG_MAX_JOINT];
-	uint64_t mask, pracs;
+	uint64_t mask;            /* its appointments, as bits of the day's local indices */
+	uint64_t pracs;
+	uint64_t pattern;         /* hash of its (appointment, venue) pairs */
 	double cost, energy;      /* the members' placement costs; the most tiring part's energy */
 	int changes;
+	int cur;                  /* every member at its current placement */
+	int impossible;           /* the members' own tier-1 problems (double-booked as booked) */
+	double compromise;        /* the members' own compromises (outside the day, a free day) */
 };
 
 /* A routine instance of the day: one start window of one routine; starts
- * first, first + slot, ... up to `to` (last: the final one, or below any
- * start when there is none). */
+ * first, first + slot, ... up to `to` (last: the final one). */
 struct sv_rinst {
 	int from, to, first, last, dur, place;
 };
 
 /* One day of the instance: every session the person could have (each
- * usable candidate, and each joint session its practitioners agree to and
- * can all attend), sorted by end, start, appointments, venue; and the
- * routine instances that apply to the day. */
+ * candidate on the day, the current placement whatever it breaks, and each
+ * joint session its practitioners agree to and can all attend), sorted by
+ * end, start, appointments, venue; and the routine instances that apply to
+ * the day. */
 struct sv_day {
 	const struct instance *in;
 	const struct profile *p;
@@ -77,6 +88,8 @@ struct sv_day {
 	size_t n_it, cap_it;
 	struct sv_rinst r[DG_MAX_ROUTINES];
 	int n_r;
+	int *local;               /* per instance appointment: its local index, -1 */
+	int n_local;
 	struct diag *d;
 };
 
@@ -89,6 +102,7 @@ void sv_day_release(struct sv_day *s);
  * unfamiliar people among the practitioners in the set. */
 int sv_travel0(const struct profile *p, int a, int b);
 int sv_people(const struct profile *p, uint64_t pracs);
+int sv_day_people(const struct week *w, size_t di);
 
 /* Spacing within a series: occurrences of appointment i's series (one
  * UID) stay at least this many days apart: half their closest spacing now,
@@ -100,35 +114,66 @@ int sv_series_gap(const struct instance *in, size_t i);
  * move, per day moved, per venue changed) and the preference penalty. */
 double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed);
 
-/* Whether candidate c of appointment i may be used at all: inside the
- * person's day, not on a day kept free, clear of the practitioner's busy
- * time (a current placement may break these; then it is not offered). */
+/* Whether candidate c of appointment i keeps every rule on its own: inside
+ * the person's day, not on a day kept free, clear of the practitioner's busy
+ * time. Every candidate but the current placement (c == 0) does. */
 int sv_cand_usable(const struct instance *in, size_t i, size_t c);
 
+/* The instance appointment of a tier-1 problem x of plan pl's moved week mv
+ * that was moved, or -1 when every appointment in it is as booked. */
+int sv_problem_moves(const struct instance *in, const struct plan *pl, const struct week *mv,
+		     const struct problem *x);
+
+/* What the search may spend: a CPU-time deadline (clock() ticks, 0 none)
+ * and a bound on partial day plans per day. */
+struct sv_budget {
+	long deadline;
+	size_t max_labels;
+};
+int sv_budget_over(const struct sv_budget *b);
+
 /*
- * Generate every non-dominated day plan of every day of the instance
- * (docs/propose.md, "Day plans"). Each plan keeps the daily limits and the
- * routines exactly as check() reads a day. Returns 0 with cols filled, or
- * -1 with d filled (a bound passed, or out of memory).
+ * Value col (its picks set) as check reads its day: the day alone, the
+ * other appointments left out, through plan_week and check_week. Fills
+ * the tiers, energy, journeys, travel, time out and unfamiliar set.
+ * Returns 0, or -1 with d filled.
  */
-int daygen(const struct instance *in, struct sv_cols *cols, struct diag *d);
+int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
+		 struct diag *d);
+
+/*
+ * Generate the day plans of every day (docs/propose.md, "How it is
+ * solved"): a label-setting search per day over its sessions, keeping
+ * every plan no other beats with the same appointments at the same venues;
+ * plus, on a day whose as-booked appointments clash, each clashing subset
+ * of them as booked; plus each day as booked. Each plan is valued by
+ * sv_day_value. When the budget runs out the search of that day stops and
+ * cols->cut is set (the day as booked is still there). Returns 0 with cols
+ * filled, or -1 with d filled (out of memory).
+ */
+int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols *cols,
+	   struct diag *d);
+/* Add the day plan of `day` that puts each appointment in picks (n of
+ * them) there, valued; a plan already there is not added twice. Returns
+ * its index, or -1 with d filled. */
+long sv_cols_add(const struct instance *in, struct sv_cols *cols, int day,
+		 const struct sv_pick *picks, int n, struct diag *d);
 void cols_release(struct sv_cols *c);
 
-/* The master: choose one day plan per day, cover each appointment once
- * (or leave it unplaced at a large cost), with the cross-day rows. */
+/* The master: choose one day plan per day, cover each appointment once,
+ * with the cross-day rows; solved by tiers. */
 struct master;
 
 /* What one solve of the master found. */
 struct master_sol {
 	int found;                /* an integer solution exists */
-	int proven;               /* it is proven optimal */
+	int proven;               /* it is proven optimal in every tier */
 	int capped;               /* the time limit (a safety cap) stopped it */
-	double objective, bound, gap;
+	int impossible;
+	double compromise;
+	double objective, bound, gap;   /* tier 3, its bound and gap */
 	size_t *col;              /* owned: per day, the chosen column */
-	unsigned char *unplaced;  /* owned: per instance appointment */
 };
-
-#define MASTER_UNPLACED_COST 1000.0   /* per appointment left unplaced */
 
 struct master *master_new(const struct instance *in, const struct sv_cols *cols, struct diag *d);
 /* At most m appointments changed (m < 0: no bound). */
@@ -136,13 +181,34 @@ int master_max_changes(struct master *m, int changes, struct diag *d);
 /* Exclude every plan with the same appointments on the same days at the
  * same venues as sol. */
 int master_exclude(struct master *m, const struct master_sol *sol, struct diag *d);
-/* Solve with a time cap in seconds. Returns 0 (sol filled; free with
- * master_sol_release) or -1 (d filled). */
-int master_solve(struct master *m, double time_limit, struct master_sol *sol, struct diag *d);
+/* Solve by tiers under the budget's deadline; `start`, when not NULL, is a
+ * feasible choice of columns (per day) to fall back on. Returns 0 (sol
+ * filled; free with master_sol_release) or -1 (d filled). */
+int master_solve(struct master *m, const struct sv_budget *b, const size_t *start,
+		 struct master_sol *sol, struct diag *d);
 int master_write_lp(struct master *m, const char *path, struct diag *d);
 size_t master_columns(const struct master *m);
 void master_free(struct master *m);
 void master_sol_release(struct master_sol *s);
+
+/* The terms of tier 3 (docs/propose.md, "The objective"), weighted. */
+enum { SV_T_JOURNEYS, SV_T_TRAVEL, SV_T_MONEY, SV_T_CHANGES, SV_T_ROUTINES, SV_T_PEAK,
+       SV_T_UNFAMILIAR, SV_T_PREFERENCE, SV_TERMS };
+/* Each term of plan pl's cost, from its moved week mv; they sum to
+ * sv_objective(). */
+void sv_cost_terms(const struct instance *in, const struct plan *pl, const struct week *mv, double *t);
+
+/* A proposal's changes, with their counterfactual reasons (what reverting
+ * each alone brings back; or the change it makes room for), from x->plan.
+ * Returns 0, or -1 with d filled. */
+int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d);
+/* What to ask practitioners for plan x (docs/propose.md, "What to ask"):
+ * x->asks. Returns 0, or -1 with d filled. */
+int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_budget *b,
+	    struct diag *d);
+/* x->id: a digest of the person, the horizon and the placements. */
+void sv_proposal_id(const struct instance *in, struct sv_proposal *x);
+void sv_proposal_release(struct sv_proposal *x);
 
 /* GLPK's fatal errors: set sv_glpk_jump to a jmp_buf of the caller, then
  * install sv_glpk_hook with glp_error_hook; on an error it frees GLPK's

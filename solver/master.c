@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dovetail/util.h"
 
@@ -14,8 +15,10 @@ struct master {
 	const struct instance *in;
 	const struct sv_cols *cols;
 	int x0;                   /* column of x for day plan 0 (1-based) */
-	int u0;                   /* column of u for appointment 0 */
 	int z;                    /* column of the peak energy */
+	int *over;                /* columns of the weekly unfamiliar excess (tier 2) */
+	size_t n_over;
+	int tier_row[2];          /* rows holding tiers 1 and 2 at their optimum (0: none yet) */
 	int changes_row;          /* 0 until a bound on changes is set */
 	int broken;               /* GLPK failed: its environment is gone */
 };
@@ -84,55 +87,46 @@ static int build(struct master *m)
 	glp_set_prob_name(lp, "dovetail_master");
 	glp_set_obj_dir(lp, GLP_MIN);
 	size_t nc = cols->n;
-	m->x0 = glp_add_cols(lp, (int)nc + (int)in->n + 1);
-	m->u0 = m->x0 + (int)nc;
-	m->z = m->u0 + (int)in->n;
+	m->x0 = glp_add_cols(lp, (int)nc + 1);
+	m->z = m->x0 + (int)nc;
 	for (size_t c = 0; c < nc; c++) {
 		int j = m->x0 + (int)c;
 		snprintf(name, sizeof name, "x_d%d_%zu", cols->v[c].day, c);
 		glp_set_col_name(lp, j, name);
 		glp_set_col_kind(lp, j, GLP_BV);
-		glp_set_obj_coef(lp, j, cols->v[c].cost);
-	}
-	for (size_t i = 0; i < in->n; i++) {
-		int j = m->u0 + (int)i;
-		snprintf(name, sizeof name, "unplaced_%zu", i);
-		glp_set_col_name(lp, j, name);
-		glp_set_col_kind(lp, j, GLP_BV);
-		glp_set_obj_coef(lp, j, MASTER_UNPLACED_COST);
 	}
 	glp_set_col_name(lp, m->z, "peak_energy");
 	glp_set_col_bnds(lp, m->z, GLP_LO, 0, 0);
-	glp_set_obj_coef(lp, m->z, p->weights.peak_energy);
 
 	struct rowbuf b = { 0 };
 	int rc = -1;
-	/* each appointment once, or unplaced */
+	/* each appointment exactly once: nothing is dropped */
+	struct rowbuf *cover = calloc(in->n + 1, sizeof *cover);
+	if (!cover)
+		goto out_cover;
+	for (size_t c = 0; c < nc; c++)
+		for (int k = 0; k < cols->v[c].n; k++)
+			if (rb_add(&cover[cols->pick[cols->v[c].first + (size_t)k].appt], m->x0 + (int)c, 1) < 0)
+				goto out_cover;
 	for (size_t i = 0; i < in->n; i++) {
-		b.n = 0;
-		for (size_t c = 0; c < nc; c++)
-			if (cols->v[c].mask >> i & 1 && rb_add(&b, m->x0 + (int)c, 1) < 0)
-				goto out;
-		if (rb_add(&b, m->u0 + (int)i, 1) < 0)
-			goto out;
 		snprintf(name, sizeof name, "cover_%zu", i);
-		add_row(lp, name, GLP_FX, 1, 1, (int)b.n, b.ind, b.val);
+		add_row(lp, name, GLP_FX, 1, 1, (int)cover[i].n, cover[i].ind, cover[i].val);
 	}
 	/* one plan per day; the peak energy is at least each day's */
 	for (size_t day = 0; day < w->n_days; day++) {
 		b.n = 0;
 		for (size_t c = 0; c < nc; c++)
 			if (cols->v[c].day == (int)day && rb_add(&b, m->x0 + (int)c, 1) < 0)
-				goto out;
+				goto out_cover;
 		snprintf(name, sizeof name, "day_%zu", day);
 		add_row(lp, name, GLP_FX, 1, 1, (int)b.n, b.ind, b.val);
 		b.n = 0;
 		for (size_t c = 0; c < nc; c++)
 			if (cols->v[c].day == (int)day && cols->v[c].energy > 0 &&
 			    rb_add(&b, m->x0 + (int)c, cols->v[c].energy) < 0)
-				goto out;
+				goto out_cover;
 		if (rb_add(&b, m->z, -1) < 0)
-			goto out;
+			goto out_cover;
 		snprintf(name, sizeof name, "peak_%zu", day);
 		add_row(lp, name, GLP_UP, 0, 0, (int)b.n, b.ind, b.val);
 	}
@@ -160,23 +154,37 @@ static int build(struct master *m)
 					for (size_t c = 0; c < nc; c++)
 						if (cols->v[c].day == (int)day && (cols->v[c].unfamiliar >> k & 1) &&
 						    rb_add(&b, m->x0 + (int)c, 1) < 0)
-							goto out;
+							goto out_cover;
 					if (!b.n)
 						continue;
 					if (rb_add(&b, y, -1) < 0)
-						goto out;
+						goto out_cover;
 					snprintf(name, sizeof name, "meets_d%zu_%s", day, p->pracs[k].id);
 					add_row(lp, name, GLP_UP, 0, 0, (int)b.n, b.ind, b.val);
 				}
 				if (rb_add(&tot, y, p->pracs[k].people) < 0) {
 					free(tot.ind);
 					free(tot.val);
-					goto out;
+					goto out_cover;
 				}
 			}
+			/* the excess is a compromise (tier 2), never a bar */
+			int ov = glp_add_cols(lp, 1);
+			snprintf(name, sizeof name, "unfamiliar_over_w%lld", (long long)wk);
+			glp_set_col_name(lp, ov, name);
+			glp_set_col_bnds(lp, ov, GLP_LO, 0, 0);
+			int *no = realloc(m->over, (m->n_over + 1) * sizeof *no);
+			if (!no || rb_add(&tot, ov, -1) < 0) {
+				if (no)
+					m->over = no;
+				free(tot.ind);
+				free(tot.val);
+				goto out_cover;
+			}
+			m->over = no;
+			m->over[m->n_over++] = ov;
 			snprintf(name, sizeof name, "unfamiliar_w%lld", (long long)wk);
-			if (tot.n)
-				add_row(lp, name, GLP_UP, 0, p->max_unfam_week, (int)tot.n, tot.ind, tot.val);
+			add_row(lp, name, GLP_UP, 0, p->max_unfam_week, (int)tot.n, tot.ind, tot.val);
 			free(tot.ind);
 			free(tot.val);
 			start = end;
@@ -204,7 +212,7 @@ static int build(struct master *m)
 				for (int q = 0; q < col->n; q++)
 					occ += !strcmp(w->appts[in->a[cols->pick[col->first + (size_t)q].appt].appt].uid, uid);
 				if (occ && rb_add(&b, m->x0 + (int)c, occ) < 0)
-					goto out;
+					goto out_cover;
 			}
 			snprintf(name, sizeof name, "series_%zu_d%zu", i, day);
 			if (b.n > 1)
@@ -212,7 +220,12 @@ static int build(struct master *m)
 		}
 	}
 	rc = 0;
-out:
+out_cover:
+	for (size_t i = 0; cover && i < in->n; i++) {
+		free(cover[i].ind);
+		free(cover[i].val);
+	}
+	free(cover);
 	free(b.ind);
 	free(b.val);
 	return rc;
@@ -286,7 +299,7 @@ int master_exclude(struct master *m, const struct master_sol *sol, struct diag *
 	struct rowbuf b = { 0 };
 	for (size_t c = 0; c < cols->n; c++) {
 		const struct sv_col *chosen = &cols->v[sol->col[cols->v[c].day]];
-		if (cols->v[c].pattern == chosen->pattern && cols->v[c].mask == chosen->mask &&
+		if (cols->v[c].pattern == chosen->pattern && cols->v[c].n == chosen->n &&
 		    rb_add(&b, m->x0 + (int)c, 1) < 0) {
 			free(b.ind);
 			free(b.val);
@@ -321,56 +334,235 @@ static void callback(glp_tree *t, void *info)
 	}
 }
 
-int master_solve(struct master *m, double time_limit, struct master_sol *sol, struct diag *d)
+/* The objective of tier `tier` (1, 2, 3) on the master's columns. */
+static void set_objective(struct master *m, int tier)
 {
-	memset(sol, 0, sizeof *sol);
-	if (m->broken)
-		return -1;
-	size_t n_days = m->in->w->n_days, n = m->in->n;
-	sol->col = calloc(n_days + 1, sizeof *sol->col);
-	sol->unplaced = calloc(n + 1, 1);
-	if (!sol->col || !sol->unplaced) {
-		master_sol_release(sol);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
+	const struct sv_cols *cols = m->cols;
+	const struct profile *p = m->in->w->p;
+	for (size_t c = 0; c < cols->n; c++) {
+		const struct sv_col *x = &cols->v[c];
+		double v = tier == 1 ? x->impossible : tier == 2 ? x->compromise : x->cost;
+		glp_set_obj_coef(m->lp, m->x0 + (int)c, v);
 	}
-	GUARD(m, d, "solving the master");
+	glp_set_obj_coef(m->lp, m->z, tier == 3 ? p->weights.peak_energy : 0);
+	for (size_t k = 0; k < m->n_over; k++)
+		glp_set_obj_coef(m->lp, m->over[k], tier == 2 ? p->compromise.unfamiliar_week : 0);
+}
+
+/* A row holding tier `tier` at most `at` (replacing the earlier one). */
+static int hold_tier(struct master *m, int tier, double at)
+{
+	const struct sv_cols *cols = m->cols;
+	const struct profile *p = m->in->w->p;
+	struct rowbuf b = { 0 };
+	for (size_t c = 0; c < cols->n; c++) {
+		double v = tier == 1 ? cols->v[c].impossible : cols->v[c].compromise;
+		if (v != 0 && rb_add(&b, m->x0 + (int)c, v) < 0)
+			goto oom;
+	}
+	for (size_t k = 0; tier == 2 && k < m->n_over; k++)
+		if (rb_add(&b, m->over[k], p->compromise.unfamiliar_week) < 0)
+			goto oom;
+	int *r = &m->tier_row[tier - 1];
+	if (!*r) {
+		*r = add_row(m->lp, tier == 1 ? "tier1" : "tier2", GLP_UP, 0, at, (int)b.n, b.ind, b.val);
+	} else {
+		glp_set_mat_row(m->lp, *r, (int)b.n, b.ind - 1, b.val - 1);
+		glp_set_row_bnds(m->lp, *r, GLP_UP, 0, at);
+	}
+	free(b.ind);
+	free(b.val);
+	return 0;
+oom:
+	free(b.ind);
+	free(b.val);
+	return -1;
+}
+
+static void release_tiers(struct master *m)
+{
+	for (int t = 0; t < 2; t++)
+		if (m->tier_row[t])
+			glp_set_row_bnds(m->lp, m->tier_row[t], GLP_FR, 0, 0);
+}
+
+/* The tiers of a choice of columns (per day), with the master's own terms. */
+static void value_of(const struct master *m, const size_t *col, int *t1, double *t2, double *t3)
+{
+	const struct instance *in = m->in;
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	const struct sv_cols *cols = m->cols;
+	double peak = 0;
+	*t1 = 0;
+	*t2 = *t3 = 0;
+	for (size_t d = 0; d < w->n_days; d++) {
+		const struct sv_col *x = &cols->v[col[d]];
+		*t1 += x->impossible;
+		*t2 += x->compromise;
+		*t3 += x->cost;
+		if (x->energy > peak)
+			peak = x->energy;
+	}
+	*t3 += p->weights.peak_energy * peak;
+	if (p->max_unfam_week >= 0) {
+		for (size_t start = 0; start < w->n_days;) {
+			int64_t wk = (w->days[start].date + 3) / 7;
+			size_t end = start;
+			uint64_t met = 0;
+			while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+				met |= cols->v[col[end++]].unfamiliar;
+			int people = 0;
+			for (size_t k = 0; k < p->n_pracs && k < 64; k++)
+				if (met >> k & 1)
+					people += p->pracs[k].people;
+			if (people > p->max_unfam_week)
+				*t2 += (people - p->max_unfam_week) * p->compromise.unfamiliar_week;
+			start = end;
+		}
+	}
+}
+
+/* One MIP solve of the current objective and rows. Returns 1 when an
+ * integer solution was found (its columns in col), 0 when none, -1 on a
+ * GLPK error (d filled). */
+static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *proven, int *capped,
+	       double *bound, double *gap, struct diag *d)
+{
 	glp_iocp parm;
 	glp_init_iocp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
 	parm.presolve = GLP_ON;
-	parm.tm_lim = time_limit > 0 ? (int)(time_limit * 1000) : INT32_MAX;
+	parm.tol_obj = 1e-9;
+	long left = INT32_MAX;
+	if (bud && bud->deadline > 0) {
+		long now = (long)clock();
+		left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
+		if (left < 1)
+			left = 1;
+	}
+	parm.tm_lim = left > INT32_MAX ? INT32_MAX : (int)left;
 	struct progress pr = { 0, 1, 0 };
 	parm.cb_func = callback;
 	parm.cb_info = &pr;
 	int rc = glp_intopt(m->lp, &parm);
 	int st = glp_mip_status(m->lp);
-	sol->capped = rc == GLP_ETMLIM;
+	*capped = rc == GLP_ETMLIM;
 	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
 		char b[48];
 		snprintf(b, sizeof b, "glp_intopt returned %d", rc);
 		diag_add(d, D_SOLVER, NULL, 0, 0, b);
-		master_sol_release(sol);
 		return -1;
 	}
 	if (st != GLP_OPT && st != GLP_FEAS)
-		return 0;   /* no integer solution (not found under the cap, or none) */
-	sol->found = 1;
-	sol->proven = st == GLP_OPT && !sol->capped;
-	sol->objective = glp_mip_obj_val(m->lp);
-	if (sol->proven) {
-		sol->bound = sol->objective;
-		sol->gap = 0;
-	} else {
-		sol->bound = pr.seen ? pr.bound : -1e300;
-		sol->gap = pr.seen ? pr.gap : 1;
-	}
+		return 0;
+	*proven = st == GLP_OPT && !*capped;
+	double obj = glp_mip_obj_val(m->lp);
+	*bound = *proven ? obj : pr.seen ? pr.bound : -1e300;
+	*gap = *proven ? 0 : pr.seen ? pr.gap : 1;
 	for (size_t c = 0; c < m->cols->n; c++)
 		if (glp_mip_col_val(m->lp, m->x0 + (int)c) > 0.5)
-			sol->col[m->cols->v[c].day] = c;
-	for (size_t i = 0; i < n; i++)
-		sol->unplaced[i] = glp_mip_col_val(m->lp, m->u0 + (int)i) > 0.5;
+			col[m->cols->v[c].day] = c;
+	return 1;
+}
+
+int master_solve(struct master *m, const struct sv_budget *bud, const size_t *start,
+		 struct master_sol *sol, struct diag *d)
+{
+	memset(sol, 0, sizeof *sol);
+	if (m->broken)
+		return -1;
+	size_t n_days = m->in->w->n_days;
+	sol->col = calloc(n_days + 1, sizeof *sol->col);
+	size_t *best = calloc(n_days + 1, sizeof *best);
+	if (!sol->col || !best) {
+		free(best);
+		master_sol_release(sol);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	jmp_buf jb_;
+	sv_glpk_jump = &jb_;
+	glp_term_out(GLP_OFF);
+	glp_error_hook(sv_glpk_hook, NULL);
+	if (setjmp(jb_)) {
+		m->broken = 1;
+		m->lp = NULL;
+		free(best);
+		master_sol_release(sol);
+		diag_add(d, D_SOLVER, NULL, 0, 0, "solving the master");
+		return -1;
+	}
+	/* tiers in order: each found optimum is held while the next is solved */
+	release_tiers(m);
+	int have = 0, proven = 1;
+	if (start) {
+		memcpy(best, start, n_days * sizeof *best);
+		have = 1;
+	}
+	double bound = 0, gap = 0;
+	for (int tier = 1; tier <= 3; tier++) {
+		int pv = 0, cp = 0;
+		double bd = 0, gp = 1;
+		set_objective(m, tier);
+		int rc = mip(m, bud, sol->col, &pv, &cp, &bd, &gp, d);
+		if (rc < 0) {
+			free(best);
+			master_sol_release(sol);
+			return -1;
+		}
+		if (rc > 0) {
+			int t1, t1b;
+			double t2, t3, t2b, t3b;
+			value_of(m, sol->col, &t1, &t2, &t3);
+			/* a capped solve may return worse than the plan in hand */
+			if (have && !pv) {
+				value_of(m, best, &t1b, &t2b, &t3b);
+				double mine = tier == 1 ? t1 : tier == 2 ? t2 : t3;
+				double theirs = tier == 1 ? t1b : tier == 2 ? t2b : t3b;
+				if (theirs < mine)
+					memcpy(sol->col, best, n_days * sizeof *best);
+			}
+			memcpy(best, sol->col, n_days * sizeof *best);
+			have = 1;
+		} else if (have) {
+			memcpy(sol->col, best, n_days * sizeof *best);
+		} else {
+			break;   /* no plan under these rows (an alternative may not exist) */
+		}
+		sol->capped |= cp;
+		proven &= pv;
+		if (tier == 3) {
+			bound = bd;
+			gap = gp;
+		} else if (!pv) {
+			/* a lower tier not proven: the cost's gap is unknown */
+			gap = 1;
+			bound = -1e300;
+		}
+		int t1;
+		double t2, t3;
+		value_of(m, sol->col, &t1, &t2, &t3);
+		if (tier == 1 && hold_tier(m, 1, t1 + 0.5) < 0)
+			goto oom;
+		if (tier == 2 && hold_tier(m, 2, t2 + 1e-7 * (1 + t2)) < 0)
+			goto oom;
+	}
+	release_tiers(m);
+	free(best);
+	if (!have)
+		return 0;
+	sol->found = 1;
+	sol->proven = proven;
+	value_of(m, sol->col, &sol->impossible, &sol->compromise, &sol->objective);
+	sol->bound = proven ? sol->objective : bound;
+	sol->gap = proven ? 0 : gap;
 	return 0;
+oom:
+	free(best);
+	master_sol_release(sol);
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
 }
 
 int master_write_lp(struct master *m, const char *path, struct diag *d)
@@ -391,6 +583,7 @@ void master_free(struct master *m)
 		return;
 	if (m->lp && !m->broken)
 		glp_delete_prob(m->lp);
+	free(m->over);
 	free(m);
 }
 
@@ -399,7 +592,5 @@ void master_sol_release(struct master_sol *s)
 	if (!s)
 		return;
 	free(s->col);
-	free(s->unplaced);
 	s->col = NULL;
-	s->unplaced = NULL;
 }

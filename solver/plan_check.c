@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int plan_kind_is_hard(enum problem_kind k)
-{
-	return k != PK_UNKNOWN_VENUE && k != PK_REPEAT_JOURNEY && k != PK_SCATTERED_DAY;
-}
+#include "internal.h"
 
 static int same(const struct placement *a, const struct placement *b)
 {
@@ -33,7 +30,7 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 		a->start = week_utc(out, at->day, a->s_min);
 		a->end = week_utc(out, at->day, a->e_min);
 	}
-	/* leave the unplaced out */
+	/* leave the unplaced out (partial plans only) */
 	size_t k = 0;
 	for (size_t i = 0; i < out->n_appts; i++) {
 		if (out->appts[i].day < 0) {
@@ -50,6 +47,29 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 	return 0;
 }
 
+/* Index of the instance appointment that is mv's appointment k, or -1. */
+static int instance_index(const struct instance *in, const struct week *mv, int k)
+{
+	const struct wk_appt *b = &mv->appts[k];
+	for (size_t i = 0; i < in->n; i++) {
+		const struct wk_appt *a = &in->w->appts[in->a[i].appt];
+		if (a->prac == b->prac && !strcmp(a->uid, b->uid) && !strcmp(a->rid, b->rid))
+			return (int)i;
+	}
+	return -1;
+}
+
+int sv_problem_moves(const struct instance *in, const struct plan *pl, const struct week *mv,
+		     const struct problem *x)
+{
+	for (size_t r = 0; r < x->n_appts; r++) {
+		int i = instance_index(in, mv, x->appts[r]);
+		if (i >= 0 && pl->at[i].day >= 0 && !same(&pl->at[i], &in->a[i].current))
+			return i;
+	}
+	return -1;
+}
+
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
 	       struct diag *d)
 {
@@ -61,13 +81,30 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 		return 0;
 	}
 	for (size_t i = 0; i < in->n; i++) {
-		int found = pl->at[i].day < 0;   /* unplaced: left out */
+		int found = pl->at[i].day < 0;   /* left out: partial plans only */
 		for (size_t k = 0; k < in->a[i].n_cand && !found; k++)
 			found = same(&pl->at[i], &in->a[i].cand[k]);
 		if (!found) {
 			snprintf(msg, sizeof msg, "appointment %zu is placed where it may not go", i);
 			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 			return 0;
+		}
+	}
+	/* the spacing of a series, for what moved */
+	for (size_t i = 0; i < in->n; i++) {
+		int g = sv_series_gap(in, i);
+		if (g < 1 || pl->at[i].day < 0)
+			continue;
+		const char *uid = in->w->appts[in->a[i].appt].uid;
+		for (size_t j = i + 1; j < in->n; j++) {
+			if (pl->at[j].day < 0 || strcmp(in->w->appts[in->a[j].appt].uid, uid))
+				continue;
+			if (abs(pl->at[i].day - pl->at[j].day) < g) {
+				snprintf(msg, sizeof msg, "appointments %zu and %zu of one series are closer than %d days",
+					 i, j, g);
+				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+				return 0;
+			}
 		}
 	}
 	struct week moved;
@@ -78,7 +115,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 	if (check_week(&moved, &all, d) == 0) {
 		rc = 1;
 		for (size_t i = 0; i < all.n; i++) {
-			if (!plan_kind_is_hard(all.v[i].kind))
+			if (plan_kind_tier(all.v[i].kind) != 1 || sv_problem_moves(in, pl, &moved, &all.v[i]) < 0)
 				continue;
 			struct problem *x = BUF_PUSH(out->v, out->n, out->cap);
 			if (!x) {

@@ -112,7 +112,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
 	X(D_SOLVER,              ERROR,   INTERNAL, "the MIP solver (GLPK) failed: %s") \
-	X(D_SOLVER_CAP,          WARNING, OK,     "the solver stopped at its time cap of %s s; the result is not proven optimal (gap %s)") \
+	X(D_SOLVER_CAP,          WARNING, OK,     "the solve stopped early (%s); the plan holds every appointment but is not proven optimal (gap %s)") \
 	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \
 	X(D_ITIP_NO_ADDRESS,     ERROR,   INPUT,  "practitioner %s has a changed appointment but no address (practitioners[].address), and the event no ORGANIZER: there is nobody to send it to") \
 	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \

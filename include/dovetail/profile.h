@@ -61,6 +61,15 @@ struct prof_path {
 	int line, col;           /* where it was written */
 };
 
+/* How long before an appointment it may no longer be moved, nor anything
+ * moved to it (docs/propose.md, "Notice"): `amount` working days (Monday
+ * to Friday), calendar days or hours after "now". */
+enum notice_unit { NOTICE_WORKING_DAYS, NOTICE_DAYS, NOTICE_HOURS };
+struct prof_notice {
+	int amount;              /* 0..28 days, 0..672 hours */
+	enum notice_unit unit;
+};
+
 struct prof_practitioner {
 	char *id, *role, *agency, *display_name;   /* owned; agency, display_name may be NULL */
 	struct prof_path *feeds;
@@ -79,6 +88,8 @@ struct prof_practitioner {
 	struct idx_list joint_with;  /* practitioner indices */
 	char *address;           /* owned; calendar address "mailto:..." or NULL */
 	int share_display_name;  /* the person's display_name may go in this one's iTIP files */
+	int has_notice;          /* notice given here; else the person's */
+	struct prof_notice notice;
 };
 
 struct prof_override {
@@ -124,6 +135,21 @@ struct prof_weights {
 	       change_venue, routine_shift, peak_energy, unfamiliar, preference;
 };
 
+/* Tier 2 of propose (docs/propose.md, "Three tiers"): the penalty per unit
+ * of each of the person's rules broken; each in (0, 10000]. In the order of
+ * the profile's `compromises:` keys. */
+struct prof_compromise {
+	double routine_missed;   /* per routine (window, day) not kept */
+	double outside_day;      /* per minute of an appointment outside the person's day */
+	double free_day;         /* per appointment on a day kept free */
+	double energy;           /* per energy point over the budget, per day */
+	double time_out;         /* per minute over max_time_out_per_day, per day */
+	double appointments;     /* per appointment over max_appointments_per_day */
+	double rest;             /* per minute short of min_rest_between, per pair */
+	double unfamiliar_day;   /* per person over max_unfamiliar_per_day, per day */
+	double unfamiliar_week;  /* per person over max_unfamiliar_per_week, per week */
+};
+
 enum travel_mode { TM_WALK, TM_WHEELCHAIR, TM_BUS, TM_CAR, TM_TAXI, TM__COUNT };
 
 struct profile {
@@ -166,6 +192,8 @@ struct profile {
 	struct prof_when *preferred, *avoid;
 	size_t n_preferred, n_avoid;
 	struct prof_weights weights;
+	struct prof_compromise compromise;
+	struct prof_notice notice;   /* the person's default notice */
 };
 
 /*

@@ -17,7 +17,7 @@ struct placement {
 };
 
 /* Bounds on an instance (docs/limits.md). */
-#define SOLVER_MAX_APPTS 64        /* appointments in one horizon */
+#define SOLVER_MAX_APPTS 2048      /* appointments in one horizon */
 #define SOLVER_MAX_CANDIDATES 20000 /* placements of one appointment */
 
 /* One appointment of the instance and every placement it may take. */
@@ -32,21 +32,25 @@ struct sv_appt {
 
 struct instance {
 	const struct week *w;    /* borrowed */
+	int64_t now;             /* UTC seconds: "now" it was built for (notice) */
 	struct sv_appt *a;       /* owned, in week.appts order */
 	size_t n;
 };
 
 /*
- * Build the candidate placements of every appointment of w. The current
- * placement is always one. A movable appointment may also go to any day its
- * window allows (+-days, same week, weekdays; not a day kept free), at any
- * slot-grid start that keeps it inside the person's day, its window's
- * times and a block of its practitioner's working pattern (days, hours and
- * venues), at any of its allowed venues, and clear of its practitioner's
- * busy time with other clients. Returns 0, or -1 with d filled (a bound
- * passed: D_LIM_INSTANCE).
+ * Build the candidate placements of every appointment of w
+ * (docs/propose.md, "Candidate placements"). The current placement is always
+ * one, cand[0], whatever rule it breaks. A movable appointment whose current
+ * start is not before its notice cut-off (week_notice_cutoff from `now`, UTC
+ * seconds) may also go to any day its window allows (+-days, same week,
+ * weekdays; not a day kept free), at any slot-grid start not before the
+ * cut-off that keeps it inside the person's day, its window's times and a
+ * block of its practitioner's working pattern (days, hours and venues), at
+ * any of its allowed venues, and clear of its practitioner's busy time with
+ * other clients. Returns 0, or -1 with d filled (a bound passed:
+ * D_LIM_INSTANCE).
  */
-int instance_build(struct instance *in, const struct week *w, struct diag *d);
+int instance_build(struct instance *in, const struct week *w, int64_t now, struct diag *d);
 void instance_release(struct instance *in);   /* NULL-safe */
 
 /* A plan: one placement per instance appointment, at[i] for in->a[i];
@@ -61,24 +65,63 @@ struct plan {
 int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d);
 
 /*
- * Check a plan independently of the solver: every appointment is placed
- * once, at one of its candidates, or explicitly left out (day -1: a
- * partial plan, whose unplaced appointments the caller reports with their
- * reasons); and, with the placed appointments there, the
- * week has no overlap, double-booking, infeasible travel, broken routine,
- * appointment outside the day or on a day kept free, and no day or week
- * over the energy, time-out, appointment, rest or unfamiliar-people limits.
- * Violations are appended to out (as problems of the moved week; a plan of
- * the wrong size or an appointment placed where none of its candidates is
- * is reported in d as D_PLAN_INVALID).
+ * Check a plan independently of the solver (docs/propose.md, "What a plan
+ * is"): every appointment is placed once, at one of its candidates (day -1,
+ * left out, is allowed only for partial plans built by the greedy baseline
+ * and the day evaluator); no problem of kind overlap, double-booked or travel
+ * in the moved week involves an appointment that was moved; and the
+ * occurrences of a series keep their spacing (sv_series_gap). The offending
+ * problems are appended to out; a plan of the wrong size, an appointment
+ * placed where none of its candidates is, or a series too close is reported
+ * in d as D_PLAN_INVALID.
  * Returns 1 when the plan keeps every invariant, 0 when not, -1 on error.
  */
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
 	       struct diag *d);
 
-/* Whether kind k is a hard constraint of a plan (plan_check fails on it);
- * the others (unknown-venue, repeat-journey, scattered-day) are costs. */
-int plan_kind_is_hard(enum problem_kind k);
+/* The tier of a problem kind (docs/propose.md, "Three tiers"): 1 impossible
+ * (overlap, double-booked, travel), 2 a compromise (the person's own rules),
+ * 0 neither (unknown-venue, repeat-journey, scattered-day: costs or notes). */
+int plan_kind_tier(enum problem_kind k);
+
+/* The three tiers of a plan, compared in order (lexicographically). */
+struct sv_tiers {
+	int impossible;           /* tier 1: overlap, double-booked and travel problems */
+	double compromise;        /* tier 2: sum of size x penalty of each compromise */
+	double cost;              /* tier 3: the weighted objective */
+};
+
+/* -1, 0 or 1 as a is better than, as good as, or worse than b (tier 2 and
+ * 3 within 1e-6 relative count as equal). */
+int sv_tiers_cmp(const struct sv_tiers *a, const struct sv_tiers *b);
+
+/* One compromise of a plan's week: a problem of a tier-2 kind, its size in
+ * its unit (minutes, points, people, appointments, routines) and its
+ * penalty (size x the profile's weight for the kind). */
+struct sv_compromise {
+	enum problem_kind kind;
+	int day;                  /* day index (for a week-wide one, the week's first day) */
+	int week_wide;
+	double size, penalty;
+	const char *unit;         /* static */
+	char text[320];           /* check's message, with the size */
+};
+
+/* The size of problem x of week w when it is a compromise, in its unit
+ * (*unit static), and the profile's penalty per unit; 0 otherwise. */
+double sv_compromise_size(const struct week *w, const struct problem *x, const char **unit,
+			  double *weight);
+
+/*
+ * The tiers of plan pl whose moved week is mv with problems ps
+ * (check_week): tier 1 counts ps's impossible problems, tier 2 sums the
+ * compromises' penalties, tier 3 is sv_objective(). When comps is not NULL
+ * the compromises are listed there (owned; free with free()). Returns 0, or
+ * -1 when out of memory (d filled).
+ */
+int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
+		  const struct problems *ps, struct sv_tiers *t, struct sv_compromise **comps,
+		  size_t *n_comps, struct diag *d);
 
 /* What propose reports for a week, before or after (docs/propose.md). */
 struct sv_totals {
@@ -91,6 +134,8 @@ struct sv_totals {
 	int unfamiliar_max;
 	int changes;
 	int placed;               /* appointments in the week */
+	int impossible;           /* tier 1 of the week */
+	double compromise;        /* tier 2 of the week */
 };
 
 /* The totals of week w with its problems ps (check_week). Returns 0, or -1
@@ -106,7 +151,8 @@ struct sv_change {
 	struct placement from, to;
 	unsigned kind;            /* SV_* bits */
 	int with[4];              /* SV_JOINT: instance indices of the others, -1 ends */
-	char reason[320];
+	int room_for;             /* the change (index in the proposal) it makes room for, -1 */
+	char reason[320];         /* counterfactual: what reverting it alone brings back */
 };
 
 struct sv_unplaced {
@@ -114,25 +160,42 @@ struct sv_unplaced {
 	char reason[320];
 };
 
+/* What to ask a practitioner (docs/propose.md, "What to ask"): appointment
+ * appt stays as booked with a problem; placement `at`, outside its
+ * practitioner's stated pattern, would remove it. */
+struct sv_ask {
+	size_t appt;              /* instance index */
+	struct placement at;
+	char text[400];
+};
+
 struct sv_proposal {
 	char id[20];              /* stable: a digest of the person, horizon and placements */
 	int rank;                 /* 1 = the optimum; ladder: the bound on changes */
-	double objective, bound, gap;
+	int impossible;           /* tier 1 */
+	double compromise;        /* tier 2 */
+	double objective, bound, gap;   /* tier 3, its lower bound and relative gap */
 	int proven;               /* proven optimal (gap 0) under the bounds it was solved with */
 	int capped;               /* the solver's time cap stopped it */
 	struct plan plan;         /* owned */
 	struct sv_totals after;
 	struct sv_change *changes;
 	size_t n_changes;
-	struct sv_unplaced *unplaced;
+	struct sv_unplaced *unplaced;   /* always empty: nothing is dropped (kept for the store's format) */
 	size_t n_unplaced;
+	struct sv_compromise *comps;    /* the compromises of its week, in check's order */
+	size_t n_comps;
+	struct sv_ask *asks;
+	size_t n_asks;
 };
 
 struct sv_options {
 	int k;                    /* proposals wanted (>= 1) */
 	int max_changes;          /* < 0: any number */
 	int ladder;               /* also the best plan for 1, 2, ... changes */
-	double time_limit;        /* seconds per master solve: a safety cap */
+	double time_limit;        /* seconds of CPU for the whole solve: a safety cap (<= 0: none) */
+	int64_t now;              /* UTC seconds: "now", for the notice cut-off */
+	size_t max_labels;        /* partial day plans per day before the search is cut short (0: default) */
 	const char *write_lp;     /* the master, CPLEX LP format */
 	const char *write_compact_lp; /* the compact model of the instance, CPLEX LP */
 	int baseline;             /* also plan the week greedily (sv_greedy), for comparison */
@@ -146,6 +209,8 @@ struct sv_result {
 	struct sv_proposal *ladder;  /* ladder[m - 1]: at most m changes */
 	size_t n_ladder;
 	size_t columns, labels;
+	size_t mismatches;           /* day plans the search valued differently from check (a test sees 0) */
+	int cut;                     /* a day's search was cut short (a bound or the time cap) */
 	/* With sv_options.baseline: the greedy plan, with its objective (by
 	 * sv_objective), totals and unplaced appointments (no reasons, no
 	 * changes listed); rank 0, not proven. has_baseline says it is there. */
@@ -154,36 +219,39 @@ struct sv_result {
 };
 
 /*
- * Propose up to o->k distinct plans for week w, the optimum first, each
- * checked by plan_check() (a failure is an internal error). Returns 0 with
- * r filled (free with sv_result_release), or -1 with d filled. Partial
- * results (appointments that cannot be placed) return 0 and carry the
- * reasons in each proposal's unplaced list.
+ * Propose up to o->k distinct plans for week w, the best first by the three
+ * tiers, and the change ladder (docs/propose.md). Every plan holds every
+ * appointment and passes plan_check() (a failure is an internal error); its
+ * tiers, totals and compromises are those of its moved week as check_week()
+ * reads it. A plan is always returned: the week as booked is one. When the
+ * time cap or a search bound stops the solve first, the proposals say so
+ * (not proven, capped) and give their gap. Returns 0 with r filled (free
+ * with sv_result_release), or -1 with d filled (out of memory, GLPK failure,
+ * an internal error).
  */
 int solve_propose(const struct week *w, const struct sv_options *o, struct sv_result *r,
 		  struct diag *d);
 void sv_result_release(struct sv_result *r);
 
-/* The objective of a plan, evaluated from its week without the solver
- * (the same terms and weights the solver uses; docs/propose.md). */
+/* Tier 3 of a plan (the cost), evaluated from its moved week without the
+ * solver (the same terms and weights the solver uses; docs/propose.md). */
 double sv_objective(const struct instance *in, const struct plan *pl, const struct week *moved);
 
 /*
  * The greedy baseline (solver/greedy.c): a keyworker rationalising the week
  * by hand, one appointment at a time, to measure the optimiser against. It
- * never consults the optimiser. The appointments are taken in a fixed order
- * (current day and start, then instance index), each once: of its
- * candidates that sv_cand_usable() allows, it gets the one whose plan so far
- * (the appointments before it placed, the rest left out, day -1) passes
- * plan_check() and keeps the series spacing the master keeps, at the least
- * sv_objective(); a tie goes to the lowest candidate index, so the current
- * placement wins ties. With no such candidate it stays unplaced (day -1),
- * and nothing placed is moved again. Deterministic: the same instance gives
- * the same plan. On success out->at holds in->n placements (caller frees
- * out->at with free()), out->n = in->n, and the plan passes plan_check();
- * returns 0. Returns -1 with d filled (out untouched) when out of memory or
- * when re-reading a week fails. Cost: one week re-read per usable candidate
- * not ruled out by an overlap with what is placed.
+ * never consults the optimiser. It starts from the week as booked and takes
+ * the appointments in a fixed order (current day and start, then instance
+ * index), each once: of its candidates, it gets the one whose whole plan (the
+ * others where they are now) passes plan_check() at the best tiers
+ * (sv_plan_tiers); a tie goes to the lowest candidate index, so the current
+ * placement wins ties. Nothing placed is moved again. Deterministic: the
+ * same instance gives the same plan. On success out->at holds in->n
+ * placements (caller frees out->at with free()), out->n = in->n, and the
+ * plan passes plan_check(); returns 0. Returns -1 with d filled (out
+ * untouched) when out of memory or when re-reading a week fails. Cost: one
+ * week re-read per candidate not ruled out by an overlap with what is
+ * placed.
  */
 int sv_greedy(const struct instance *in, struct plan *out, struct diag *d);
 

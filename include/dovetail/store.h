@@ -124,7 +124,7 @@ struct store_place {
 
 /* The kinds of a change, as bits; a joint change may also move. */
 enum { STORE_CHANGE_MOVE = 1, STORE_CHANGE_VENUE = 2, STORE_CHANGE_JOINT = 4 };
-#define STORE_MAX_JOINT 3         /* partners of one joint session */
+#define STORE_MAX_JOINT 8         /* partners of one change: its joint session, and the changes it makes room for or that make room for it */
 
 /* One change of a proposal; its position in the printed list is its
  * seq, 1-based (the JSON change id is PROPOSAL-ID "-" seq). */

@@ -137,6 +137,13 @@ int week_minutes(const struct week *w, int day, int64_t t);
  * worth it (docs/profile.md, "How a day is read"). */
 #define WEEK_HOME_STAY_MIN 30
 
+/* The notice cut-off for practitioner prac's appointments (docs/propose.md,
+ * "Notice"): now (UTC seconds) plus the practitioner's notice, else the
+ * person's; working days and days step whole local days in the person's
+ * zone, keeping the time of day. Nothing starting before it may move, and
+ * nothing may move to a start before it. */
+int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now);
+
 /* Whether practitioner prac is busy with another client within [s, e) (UTC). */
 int week_busy(const struct week *w, int prac, int64_t s, int64_t e);
 

@@ -258,7 +258,8 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		if (x)
 			*x = (struct wk_busy){ pi, extra[k].start, extra[k].end };
 	}
-	struct sv_options opt = { .k = 1, .max_changes = -1, .ladder = 0, .time_limit = b->time_limit };
+	struct sv_options opt = { .k = 1, .max_changes = -1, .ladder = 0, .time_limit = b->time_limit,
+				  .now = b->app->now };
 	struct sv_result r;
 	if (solve_propose(w, &opt, &r, &a.diag) < 0 || !r.n_props) {
 		first_error(&a.diag, why, sizeof why);

@@ -80,6 +80,11 @@ static void status_text(const struct sv_proposal *x)
 		printf("not proven optimal: gap %.4f%s", x->gap, x->capped ? " at the time cap" : "");
 }
 
+static void tiers_text(const struct sv_proposal *x)
+{
+	printf("impossible %d, compromise %.4f, cost %.4f", x->impossible, x->compromise, x->objective);
+}
+
 static void print_text(const struct cli_week *cw, const struct sv_result *r)
 {
 	const struct profile *p = cw->prof;
@@ -95,11 +100,22 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 	printf("\n");
 	for (size_t k = 0; k < r->n_props; k++) {
 		const struct sv_proposal *x = &r->props[k];
-		printf("\nproposal %d  %s  objective %.4f  ", x->rank, x->id, x->objective);
+		printf("\nproposal %d  %s  ", x->rank, x->id);
+		tiers_text(x);
+		printf("  ");
 		status_text(x);
 		printf("\n  after: ");
 		totals_text(&x->after, (int)x->n_changes);
 		printf("\n");
+		if (x->n_comps)
+			printf("  compromises (the person's rules that give way):\n");
+		for (size_t c = 0; c < x->n_comps; c++) {
+			char dd[24];
+			time_fmt_day(w->days[x->comps[c].day].date, 1, dd, sizeof dd);
+			printf("   - %s%s: ", x->comps[c].week_wide ? "week of " : "", dd);
+			cli_put_safe(stdout, x->comps[c].text);
+			printf(" [penalty %.2f]\n", x->comps[c].penalty);
+		}
 		for (size_t c = 0; c < x->n_changes; c++) {
 			const struct sv_change *ch = &x->changes[c];
 			const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
@@ -112,34 +128,30 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 			cli_put_safe(stdout, ch->reason);
 			putchar('\n');
 		}
-		if (!x->n_changes && !x->n_unplaced)
-			printf("  no changes: the week is already the best it can be\n");
-		for (size_t u = 0; u < x->n_unplaced; u++) {
-			const struct wk_appt *ap = &w->appts[in->a[x->unplaced[u].appt].appt];
-			char f[48];
-			when(w, &in->a[x->unplaced[u].appt].current, in->a[x->unplaced[u].appt].duration, f, sizeof f);
-			printf("  cannot place %s %s: ", p->pracs[ap->prac].id, f);
-			cli_put_safe(stdout, x->unplaced[u].reason);
+		if (!x->n_changes)
+			printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
+		for (size_t q = 0; q < x->n_asks; q++) {
+			printf("  to ask: ");
+			cli_put_safe(stdout, x->asks[q].text);
 			putchar('\n');
 		}
 	}
 	if (r->has_baseline) {
 		const struct sv_proposal *x = &r->baseline;
-		printf("\ngreedy baseline (one appointment at a time, as by hand): objective %.4f\n  ",
-		       x->objective);
+		printf("\ngreedy baseline (one appointment at a time, as by hand): ");
+		tiers_text(x);
+		printf("\n  ");
 		totals_text(&x->after, x->after.changes);
-		if (x->n_unplaced)
-			printf(", %zu unplaced", x->n_unplaced);
 		printf("\n");
 	}
 	if (r->n_ladder) {
 		printf("\nchange ladder (the best plan for at most N changes):\n");
 		for (size_t k = 0; k < r->n_ladder; k++) {
 			const struct sv_proposal *x = &r->ladder[k];
-			printf("  %2d: objective %10.4f  ", x->rank, x->objective);
+			printf("  %2d: ", x->rank);
+			tiers_text(x);
+			printf("\n      ");
 			totals_text(&x->after, (int)x->n_changes);
-			if (x->n_unplaced)
-				printf(", %zu unplaced", x->n_unplaced);
 			printf("\n");
 		}
 	}
@@ -152,7 +164,8 @@ static void json_totals(const struct week *w, const struct sv_totals *t, int cha
 	       t->journeys, t->travel_min, t->travel_cost, t->clashes, t->routine_conflicts, t->peak_energy);
 	for (size_t i = 0; i < w->n_days; i++)
 		printf("%s%d", i ? ", " : "", t->unfamiliar[i]);
-	printf("], \"changes\": %d, \"appointments\": %d}", changes, t->placed);
+	printf("], \"changes\": %d, \"appointments\": %d, \"impossible\": %d, \"compromise\": %.4f}", changes,
+	       t->placed, t->impossible, t->compromise);
 }
 
 static void json_place(const struct cli_week *cw, const struct placement *pl, int dur)
@@ -180,13 +193,35 @@ static void json_appt(const struct cli_week *cw, const struct sv_result *r, size
 	cli_put_json(stdout, ap->rid);
 }
 
+/* The changes decided with change c (instance indices): the other parts
+ * of its joint session, and the changes it makes room for or that make room
+ * for it. Returns how many (at most STORE_MAX_JOINT). */
+static size_t decided_with(const struct sv_proposal *x, size_t c, size_t *out)
+{
+	const struct sv_change *ch = &x->changes[c];
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof ch->with / sizeof *ch->with && ch->with[k] >= 0 && n < STORE_MAX_JOINT; k++)
+		out[n++] = (size_t)ch->with[k];
+	for (size_t k = 0; k < x->n_changes && n < STORE_MAX_JOINT; k++) {
+		const struct sv_change *o = &x->changes[k];
+		int linked = k != c && ((ch->room_for >= 0 && (size_t)ch->room_for == k) ||
+					(o->room_for >= 0 && (size_t)o->room_for == c));
+		for (size_t q = 0; linked && q < n; q++)
+			linked = out[q] != o->appt;
+		if (linked)
+			out[n++] = o->appt;
+	}
+	return n;
+}
+
 static void json_proposal(const struct cli_week *cw, const struct sv_result *r,
 			  const struct sv_proposal *x, int ladder)
 {
 	const struct week *w = &cw->week;
-	printf("{\"id\": \"%s\", \"%s\": %d, \"objective\": %.4f, \"proven_optimal\": %s, \"gap\": %.6f,"
-	       " \"time_capped\": %s,\n     \"totals\": ", x->id, ladder ? "max_changes" : "rank",
-	       x->rank, x->objective, x->proven ? "true" : "false", x->gap, x->capped ? "true" : "false");
+	printf("{\"id\": \"%s\", \"%s\": %d, \"impossible\": %d, \"compromise\": %.4f, \"objective\": %.4f,"
+	       " \"proven_optimal\": %s, \"gap\": %.6f, \"time_capped\": %s,\n     \"totals\": ", x->id,
+	       ladder ? "max_changes" : "rank", x->rank, x->impossible, x->compromise, x->objective,
+	       x->proven ? "true" : "false", x->gap, x->capped ? "true" : "false");
 	json_totals(w, &x->after, (int)x->n_changes);
 	printf(",\n     \"changes\": [");
 	for (size_t c = 0; c < x->n_changes; c++) {
@@ -216,21 +251,45 @@ static void json_proposal(const struct cli_week *cw, const struct sv_result *r,
 			json_appt(cw, r, (size_t)ch->with[k]);
 			printf("}");
 		}
-		printf("], \"reason\": ");
+		printf("], \"decided_with\": [");
+		size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
+		for (size_t k = 0; k < ndw; k++) {
+			printf("%s{", k ? ", " : "");
+			json_appt(cw, r, dw[k]);
+			printf("}");
+		}
+		printf("], \"makes_room_for\": ");
+		if (ch->room_for >= 0)
+			printf("\"%s-%d\"", x->id, ch->room_for + 1);
+		else
+			printf("null");
+		printf(", \"reason\": ");
 		cli_put_json(stdout, ch->reason);
 		printf("}");
 	}
-	printf("%s],\n     \"unplaced\": [", x->n_changes ? "\n     " : "");
-	for (size_t u = 0; u < x->n_unplaced; u++) {
-		printf("%s\n       {", u ? "," : "");
-		json_appt(cw, r, x->unplaced[u].appt);
-		if (!ladder) {
-			printf(", \"reason\": ");
-			cli_put_json(stdout, x->unplaced[u].reason);
-		}
+	printf("%s],\n     \"compromises\": [", x->n_changes ? "\n     " : "");
+	for (size_t c = 0; c < x->n_comps; c++) {
+		const struct sv_compromise *m = &x->comps[c];
+		char dt[16];
+		time_fmt_date(w->days[m->day].date, dt, sizeof dt);
+		printf("%s\n       {\"kind\": \"%s\", \"date\": \"%s\", \"week\": %s, \"size\": %.4f,"
+		       " \"unit\": \"%s\", \"penalty\": %.4f, \"text\": ", c ? "," : "",
+		       problem_kind_name(m->kind), dt, m->week_wide ? "true" : "false", m->size, m->unit, m->penalty);
+		cli_put_json(stdout, m->text);
 		printf("}");
 	}
-	printf("%s]}", x->n_unplaced ? "\n     " : "");
+	printf("%s],\n     \"asks\": [", x->n_comps ? "\n     " : "");
+	for (size_t q = 0; q < x->n_asks; q++) {
+		const struct sv_ask *a = &x->asks[q];
+		printf("%s\n       {", q ? "," : "");
+		json_appt(cw, r, a->appt);
+		printf(", \"at\": ");
+		json_place(cw, &a->at, r->in.a[a->appt].duration);
+		printf(", \"text\": ");
+		cli_put_json(stdout, a->text);
+		printf("}");
+	}
+	printf("%s]}", x->n_asks ? "\n     " : "");
 }
 
 static void print_json(const struct cli_week *cw, const struct sv_result *r)
@@ -239,7 +298,7 @@ static void print_json(const struct cli_week *cw, const struct sv_result *r)
 	char a[16], b[16];
 	time_fmt_date(cw->from_date, a, sizeof a);
 	time_fmt_date(cw->to_date, b, sizeof b);
-	printf("{\n  \"format\": \"dovetail-propose/1\",\n  \"person\": ");
+	printf("{\n  \"format\": \"dovetail-propose/2\",\n  \"person\": ");
 	cli_put_json(stdout, p->person_id);
 	printf(",\n  \"timezone\": ");
 	cli_put_json(stdout, p->timezone);
@@ -259,8 +318,8 @@ static void print_json(const struct cli_week *cw, const struct sv_result *r)
 	printf("%s]", r->n_ladder ? "\n  " : "");
 	if (r->has_baseline) {
 		const struct sv_proposal *x = &r->baseline;
-		printf(",\n  \"baseline\": {\"method\": \"greedy\", \"objective\": %.4f, \"unplaced\": %zu,\n"
-		       "    \"after\": ", x->objective, x->n_unplaced);
+		printf(",\n  \"baseline\": {\"method\": \"greedy\", \"impossible\": %d, \"compromise\": %.4f,"
+		       " \"objective\": %.4f,\n    \"after\": ", x->impossible, x->compromise, x->objective);
 		json_totals(&cw->week, &x->after, x->after.changes);
 		printf("}");
 	}
@@ -333,9 +392,11 @@ static int proposal_of(const struct app *app, const struct cli_week *cw, const s
 		sc->kind = (ch->kind & SV_MOVE ? STORE_CHANGE_MOVE : 0) |
 			   (ch->kind & SV_VENUE ? STORE_CHANGE_VENUE : 0) |
 			   (ch->kind & SV_JOINT ? STORE_CHANGE_JOINT : 0);
-		for (size_t k = 0; k < sizeof ch->with / sizeof *ch->with && ch->with[k] >= 0 &&
-				    sc->n_with < STORE_MAX_JOINT; k++)
-			ref_of(cw, &r->in, (size_t)ch->with[k], &sc->with[sc->n_with++]);
+		/* a change that makes room for another is decided with it, both
+		 * ways, like the parts of a joint session */
+		size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
+		for (size_t k = 0; k < ndw; k++)
+			ref_of(cw, &r->in, dw[k], &sc->with[sc->n_with++]);
 		sc->reason = ch->reason;
 	}
 	o->changes = *cs;
@@ -422,7 +483,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ 0, 0, 0, 0 },
 	};
 	const char *from = NULL, *to = NULL;
-	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 60 };
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
 	int json = 0, c, tl;
 	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
 		switch (c) {
@@ -459,6 +520,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		return status;
 	}
 	struct sv_result r;
+	o.now = app->now;
 	if (solve_propose(&cw.week, &o, &r, &app->diag) < 0) {
 		sv_result_release(&r);
 		cli_week_release(&cw);
@@ -471,21 +533,14 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	}
 	status = DV_EXIT_OK;
-	if (r.n_props && r.props[0].n_unplaced) {
-		const struct sv_proposal *x = &r.props[0];
-		for (size_t u = 0; u < x->n_unplaced; u++) {
-			const struct wk_appt *ap = &cw.week.appts[r.in.a[x->unplaced[u].appt].appt];
-			char id[160];
-			snprintf(id, sizeof id, "%s (UID %s)", cw.prof->pracs[ap->prac].id, ap->uid);
-			diag_add(&app->diag, D_UNPLACED, NULL, 0, 0, id, x->unplaced[u].reason);
-		}
-		status = DV_EXIT_PARTIAL;
-	}
 	if (r.n_props && !r.props[0].proven) {
-		char cap[16], gap[32];
-		snprintf(cap, sizeof cap, "%d", (int)o.time_limit);
+		char why[64], gap[32];
+		if (r.props[0].capped)
+			snprintf(why, sizeof why, "the time cap of %d s", (int)o.time_limit);
+		else
+			snprintf(why, sizeof why, "the day-plan search was cut short");
 		snprintf(gap, sizeof gap, "%.4f", r.props[0].gap);
-		diag_add(&app->diag, D_SOLVER_CAP, NULL, 0, 0, cap, gap);
+		diag_add(&app->diag, D_SOLVER_CAP, NULL, 0, 0, why, gap);
 	}
 	cli_flush_diag(app);
 	if (json)

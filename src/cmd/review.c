@@ -15,7 +15,8 @@ static void help(FILE *fp)
 	      "  y  accept this change        n  reject it (it stays where it is)\n"
 	      "  e  write a note, then decide  s  skip it for now\n"
 	      "  q  quit (what is decided is kept)   ?  this help\n\n"
-	      "The parts of a joint session are decided together; the prompt says so.\n"
+	      "The parts of a joint session, and changes that make room for each other,\n"
+	      "are decided together; the prompt says so.\n"
 	      "Changes decided before are not asked again.\n"
 	      "Each answer is recorded at once, as `dovetail accept` / `reject` would\n"
 	      "(docs/decisions.md), with --by (default $DOVETAIL_USER, else $USER).\n\n"
@@ -186,7 +187,8 @@ int cmd_review(int argc, char **argv, struct app *app)
 				continue;
 			printf("  decided together with %s-%zu (", p->id, b + 1);
 			cli_put_safe(stdout, p->changes[b].appt.practitioner);
-			printf("): one joint session\n");
+			printf("): %s\n", (ch->kind & STORE_CHANGE_JOINT) && (p->changes[b].kind & STORE_CHANGE_JOINT)
+						  ? "one joint session" : "one makes room for the other");
 		}
 		note[0] = 0;
 		for (;;) {

@@ -526,10 +526,58 @@ static void read_window(struct ctx *c, const struct ynode *n, const char *where,
 		get_ranges(c, v, sub(b, sizeof b, where, "times"), &w->times, &w->n_times);
 }
 
+/* A notice period: "N working day(s)", "N day(s)", "N hour(s)" or 0. */
+static int get_notice(struct ctx *c, const struct ynode *n, const char *where, struct prof_notice *out)
+{
+	static const char expect[] = "a notice such as 1 working day, 2 days or 20 hours";
+	if (n->type != YT_SCALAR || n->len == 0 || n->len > 40) {
+		err(c, n, D_PROF_TYPE, where, expect, yt_type_name(n));
+		return -1;
+	}
+	char unit[32] = "";
+	long amount;
+	int used = 0;
+	if (sscanf(n->s, "%ld%n", &amount, &used) != 1 || used == 0 || !isdigit((unsigned char)n->s[0])) {
+		err(c, n, D_PROF_TYPE, where, expect, "a text value");
+		return -1;
+	}
+	const char *rest = n->s + used;
+	while (*rest == ' ')
+		rest++;
+	snprintf(unit, sizeof unit, "%s", rest);
+	struct prof_notice v = { 0, NOTICE_HOURS };
+	long hi;
+	if (!*unit && amount == 0) {
+		hi = 0;
+	} else if (!strcmp(unit, "working day") || !strcmp(unit, "working days")) {
+		v.unit = NOTICE_WORKING_DAYS;
+		hi = 20;
+	} else if (!strcmp(unit, "day") || !strcmp(unit, "days")) {
+		v.unit = NOTICE_DAYS;
+		hi = 28;
+	} else if (!strcmp(unit, "hour") || !strcmp(unit, "hours")) {
+		v.unit = NOTICE_HOURS;
+		hi = 672;
+	} else {
+		err(c, n, D_PROF_TYPE, where, expect, "a text value");
+		return -1;
+	}
+	if (amount < 0 || amount > hi) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "must be between 0 and %ld %s, found %ld", hi,
+			 v.unit == NOTICE_WORKING_DAYS ? "working days" : v.unit == NOTICE_DAYS ? "days" : "hours", amount);
+		err(c, n, D_PROF_VALUE, where, msg, NULL);
+		return -1;
+	}
+	v.amount = (int)amount;
+	*out = v;
+	return 0;
+}
+
 static void read_person(struct ctx *c, const struct ynode *n, const struct ynode **home_node)
 {
 	static const char *const keys[] = { "id", "display_name", "timezone", "day", "slot", "home",
-		"travel_mode", NULL };
+		"travel_mode", "notice", NULL };
 	struct profile *p = c->p;
 	if (want(c, n, YT_MAP, "person") < 0)
 		return;
@@ -546,6 +594,8 @@ static void read_person(struct ctx *c, const struct ynode *n, const struct ynode
 		get_range(c, v, "person.day", &p->day);
 	if ((v = get(n, "slot")) && get_int(c, v, "person.slot", 1, 60, &p->slot) == 0 && 60 % p->slot)
 		err(c, v, D_PROF_VALUE, "person.slot", "must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60)", NULL);
+	if ((v = get(n, "notice")))
+		get_notice(c, v, "person.notice", &p->notice);
 	*home_node = need(c, n, "home", "person");
 	if ((v = get(n, "travel_mode"))) {
 		int m;
@@ -681,7 +731,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
 		"works", "default_venue", "movable", "window", "venues", "intensity", "familiar",
-		"people", "joint_with", "address", "share_display_name", NULL };
+		"people", "joint_with", "address", "share_display_name", "notice", NULL };
 	struct profile *p = c->p;
 	if (want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
@@ -767,6 +817,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			get_address(c, v, sub(b, sizeof b, w, "address"), &pr->address);
 		if ((v = get(m, "share_display_name")))
 			get_bool(c, v, sub(b, sizeof b, w, "share_display_name"), &pr->share_display_name);
+		if ((v = get(m, "notice")) && get_notice(c, v, sub(b, sizeof b, w, "notice"), &pr->notice) == 0)
+			pr->has_notice = 1;
 		if ((v = get(m, "joint_with"))) {
 			const struct ynode **j;
 			size_t k;
@@ -887,10 +939,20 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 				}
 			}
 		}
-		/* a start window whose routine would run past midnight is impossible */
+		/* a start window whose routine would run past midnight is impossible,
+		 * and so is one with no start on the slot grid */
+		const struct ynode *sn = get(m, "start");
 		for (size_t j = 0; j < r->n_starts && r->duration; j++) {
 			if (r->starts[j].from + r->duration > 1440) {
 				err(c, v ? v : m, D_PROF_VALUE, w, "the routine would run past midnight", NULL);
+				break;
+			}
+			int slot = p->slot > 0 ? p->slot : 5;
+			if ((r->starts[j].from + slot - 1) / slot * slot > r->starts[j].to) {
+				char msg[160];
+				snprintf(msg, sizeof msg, "no start on the %d-minute slot grid falls in this window", slot);
+				err(c, sn && sn->type == YT_SEQ && j < sn->n ? sn->kids[j] : sn ? sn : m,
+				    D_PROF_VALUE, sub(b, sizeof b, w, "start"), msg, NULL);
 				break;
 			}
 		}
@@ -1234,12 +1296,18 @@ static void defaults(struct profile *p)
 	p->weights = (struct prof_weights){ .journeys = 10, .travel_minutes = 0.2, .travel_money = 1,
 		.change = 4, .change_day = 1, .change_venue = 3, .routine_shift = 0.1,
 		.peak_energy = 2, .unfamiliar = 3, .preference = 2 };
+	p->compromise = (struct prof_compromise){ .routine_missed = 20, .outside_day = 0.5,
+		.free_day = 20, .energy = 10, .time_out = 0.2, .appointments = 15, .rest = 0.3,
+		.unfamiliar_day = 10, .unfamiliar_week = 10 };
+	p->notice = (struct prof_notice){ 1, NOTICE_WORKING_DAYS };
 }
 
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
-		"overrides", "routines", "energy", "limits", "preferences", "coordinator", NULL };
+		"overrides", "routines", "energy", "limits", "preferences", "coordinator", "compromises", NULL };
+	static const char *const cpkeys[] = { "routine_missed", "outside_day", "free_day", "energy",
+		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
 	static const char *const ckeys[] = { "address", "name", NULL };
 	static const char *const ekeys[] = { "budget", "travel_per_hour", NULL };
 	static const char *const lkeys[] = { "max_appointments_per_day", "max_time_out_per_day",
@@ -1295,6 +1363,16 @@ static void read_root(struct ctx *c, const struct ynode *root)
 	}
 	if ((v = get(root, "preferences")))
 		read_prefs(c, v);
+	if ((v = get(root, "compromises")) && want(c, v, YT_MAP, "compromises") == 0) {
+		check_keys(c, v, "compromises", cpkeys);
+		double *cw = &p->compromise.routine_missed;
+		for (int i = 0; cpkeys[i]; i++) {
+			const struct ynode *x = get(v, cpkeys[i]);
+			char b[160];
+			if (x)
+				get_num(c, x, sub(b, sizeof b, "compromises", cpkeys[i]), 0.001, 10000, &cw[i]);
+		}
+	}
 	if ((v = get(root, "coordinator")) && want(c, v, YT_MAP, "coordinator") == 0) {
 		check_keys(c, v, "coordinator", ckeys);
 		const struct ynode *x;

@@ -1,6 +1,7 @@
 /* build.c: the person's week from the store and the profile: appointments, busy time, journeys, routines. */
 #include "dovetail/week.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,25 @@ static int plan_day(struct week *w, int di)
 	return 0;
 }
 
+int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now)
+{
+	const struct profile *p = w->p;
+	const struct prof_notice *n = prac >= 0 && (size_t)prac < p->n_pracs && p->pracs[prac].has_notice
+					      ? &p->pracs[prac].notice : &p->notice;
+	assert(n->amount >= 0);
+	if (n->unit == NOTICE_HOURS || n->amount == 0)
+		return now + (int64_t)n->amount * 3600;
+	/* step whole local days, keeping the local time of day */
+	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)now, 0, w->zone);
+	for (int counted = 0; counted < n->amount;) {
+		icaltime_adjust(&t, 1, 0, 0, 0);
+		int dow = icaltime_day_of_week(t);   /* 1 Sunday .. 7 Saturday */
+		if (n->unit == NOTICE_DAYS || (dow >= 2 && dow <= 6))
+			counted++;
+	}
+	return (int64_t)icaltime_as_timet_with_zone(t, w->zone);
+}
+
 int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b)
 {
 	const struct profile *p = w->p;
@@ -364,6 +384,38 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 		for (size_t i = 0; ok && i < w->n_legs; i++)
 			if (w->legs[i].day == di && overlaps(s, e, w->legs[i].dep, w->legs[i].arr))
 				ok = 0;
+		if (ok && r->place >= 0) {
+			/* at a venue: time to get there from where the person was
+			 * last (an appointment's end or a leg's arrival; home at
+			 * midnight) and on to where they go next */
+			int pv = p->home, pt = 0, nv = p->home, nt = 1440;
+			for (size_t k = d->first; k < d->first + d->n; k++) {
+				const struct wk_appt *a = &w->appts[k];
+				int v = a->venue < 0 ? p->home : a->venue;
+				if (a->e_min <= s && a->e_min >= pt) {
+					pt = a->e_min;
+					pv = v;
+				}
+				if (a->s_min >= e && a->s_min < nt) {
+					nt = a->s_min;
+					nv = v;
+				}
+			}
+			for (size_t i = 0; i < w->n_legs; i++) {
+				const struct wk_leg *l = &w->legs[i];
+				if (l->day != di)
+					continue;
+				if (l->arr <= s && l->arr >= pt) {
+					pt = l->arr;
+					pv = l->to;
+				}
+				if (l->dep >= e && l->dep < nt) {
+					nt = l->dep;
+					nv = l->from;
+				}
+			}
+			ok = pt + travel0(p, pv, r->place) <= s && e + travel0(p, r->place, nv) <= nt;
+		}
 		if (ok && r->place == PLACE_HOME) {
 			/* away from home between leaving and coming back */
 			int out = -1;

@@ -21,7 +21,7 @@ same() {
 	"$DOVETAIL" --db "$TMP/$name.db" propose --json -k 1 --no-ladder --baseline \
 		--write-compact-lp "$TMP/$name.lp" "$@" "$profile" >"$TMP/$name.json" 2>"$TMP/$name.err"
 	rc=$?
-	check "$name: propose exits 0 or 2 (got $rc)" [ "$rc" -eq 0 -o "$rc" -eq 2 ]
+	check "$name: propose exits 0 (got $rc)" [ "$rc" -eq 0 ]
 	ours=$(python3 -c 'import json,sys
 p = json.load(open(sys.argv[1]))["proposals"][0]
 assert p["proven_optimal"] and p["gap"] == 0
@@ -31,8 +31,9 @@ print(p["objective"])' "$TMP/$name.json")
 	[ $# -gt 0 ] || check "$name: the greedy baseline is no better than the optimum" python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 b, p = d["baseline"], d["proposals"][0]
-assert b["method"] == "greedy" and b["objective"] >= p["objective"] - 1e-6, (b["objective"], p["objective"])
-assert b["after"]["appointments"] + b["unplaced"] == d["appointments"]' "$TMP/$name.json"
+key = lambda x: (x["impossible"], round(x["compromise"], 6), round(x["objective"], 6))
+assert b["method"] == "greedy" and key(b) >= key(p), (key(b), key(p))
+assert b["after"]["appointments"] == d["appointments"]' "$TMP/$name.json"
 	cbc "$TMP/$name.lp" -sec 300 -solve -quit >"$TMP/$name.cbc" 2>&1
 	theirs=$(sed -n 's/^Objective value: *//p' "$TMP/$name.cbc")
 	check "$name: CBC proves an optimum of the compact model" grep -q '^Result - Optimal solution found' "$TMP/$name.cbc"

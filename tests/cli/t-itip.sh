@@ -118,7 +118,7 @@ other=$($py -c '
 import icalendar
 c = icalendar.Calendar.from_ical(open("'"$d"'/feeds/qtvi.ics", "rb").read())
 print(next(str(e["UID"]) for e in c.walk("VEVENT")))')
-$py - "$d/leak/physio.ics" "$other" <<'PY'
+$py - "$d/leak/dietitian.ics" "$other" <<'PY'
 import sys
 p, uid = sys.argv[1], sys.argv[2]
 s = open(p, "rb").read().replace(b"END:VEVENT", b"X-NOTE:" + uid.encode() + b"\r\nEND:VEVENT", 1)
@@ -129,16 +129,16 @@ PY
 check "a planted UID of another practitioner is caught" [ $? -eq 0 ]
 cp -r "$d/req" "$d/leak2"
 rm "$d/leak2"/*.eml
-sed -i 's/^SUMMARY:P-0417/SUMMARY:Zebedee Quixote-Testchild P-0417/' "$d/leak2/physio.ics"
+sed -i '0,/^SUMMARY:/s/^SUMMARY:/SUMMARY:Zebedee Quixote-Testchild /' "$d/leak2/dietitian.ics"
 ! $py "$chk" "$d" "$d/leak2" "$d/week.json" "$now" >"$TMP/leak.txt" 2>&1 &&
 	grep -q "display name is there" "$TMP/leak.txt"
 check "a planted display name is caught" [ $? -eq 0 ]
 
 # ---- the display name goes only where the profile allows it
-profile_edit "$d/profile.yaml" 'next(x for x in p["practitioners"] if x["id"] == "physio")["share_display_name"] = True'
+profile_edit "$d/profile.yaml" 'next(x for x in p["practitioners"] if x["id"] == "dietitian")["share_display_name"] = True'
 run --db "$d/store.db" export "$d/profile.yaml" --itip "$d/shared" --eml
-$py "$chk" "$d" "$d/shared" "$d/week.json" "$now" --shared physio >"$TMP/shared.txt" 2>&1
-check "share_display_name: in physio's file only" [ $? -eq 0 ]
+$py "$chk" "$d" "$d/shared" "$d/week.json" "$now" --shared dietitian >"$TMP/shared.txt" 2>&1
+check "share_display_name: in dietitian's file only" [ $? -eq 0 ]
 grep FAIL "$TMP/shared.txt" | diag
 
 # ---- bad input: nothing written, the store unchanged
@@ -168,10 +168,10 @@ check "no coordinator: exit 65" [ "$rc" -eq 65 ]
 check "... saying what is missing" grep -q "needs coordinator.address in the profile" "$TMP/stderr"
 check "... and nothing written" [ ! -e "$d/nc" ]
 cp "$prof" "$d/noaddr.yaml"
-profile_edit "$d/noaddr.yaml" 'next(x for x in p["practitioners"] if x["id"] == "physio").pop("address")'
+profile_edit "$d/noaddr.yaml" 'next(x for x in p["practitioners"] if x["id"] == "dietitian").pop("address")'
 run --db "$db" export "$d/noaddr.yaml" --itip "$d/na"
 check "a changed practitioner with no address and no ORGANIZER: exit 65" [ "$rc" -eq 65 ]
-check "... naming the practitioner" grep -q "practitioner physio has a changed appointment but no address" "$TMP/stderr"
+check "... naming the practitioner" grep -q "practitioner dietitian has a changed appointment but no address" "$TMP/stderr"
 check "... and nothing written" [ ! -e "$d/na" ]
 profile_edit "$d/noaddr.yaml" 'p["coordinator"]["address"] = "keyworker at council"'
 run --db "$db" export "$d/noaddr.yaml" --itip "$d/na"

@@ -62,26 +62,27 @@ open(log, "wb").write(out.replace(b"\r", b""))
 print("exit", os.WEXITSTATUS(status))
 PY
 }
-drive "$TMP/session" "?" e "not on Mondays, please" n s y
+drive "$TMP/session" "?" e "not on Mondays, please" n s q
 check "review in a pty exits 0" grep -q "^exit 0" "$TMP/pty.out"
 check "it shows now, after and why" sh -c "grep -q '^  now: ' '$TMP/session' && grep -q '^  after: ' '$TMP/session' && grep -q '^  why: ' '$TMP/session'"
 check "it asks y/n/e/s/q/?" grep -q "accept this change \[y,n,e,s,q,?\]? " "$TMP/session"
 check "? lists the keys" grep -q "^e - write a note, then decide" "$TMP/session"
 check "e asks for a note" grep -q "note: " "$TMP/session"
-check "a joint session's parts are decided together, and it says so" grep -q "decided together with .*: one joint session" "$TMP/session"
-check "it sums up" grep -q "^recorded: 2 accepted, 1 rejected" "$TMP/session"
+check "changes that make room for each other are decided together, and it says so" \
+	grep -q "decided together with .*: one makes room for the other" "$TMP/session"
+# (answers typed ahead of the prompts may leave "recorded" after a prompt on its line)
+check "it sums up" grep -q "recorded: 0 accepted, 1 rejected" "$TMP/session"
 run --db "$db" history --json
 cp "$TMP/stdout" "$TMP/h.json"
-check "history holds the answers: a rejection with its note, then an accepted joint session" python3 -c 'import json, sys
+check "history holds the answer: a rejection with its note" python3 -c 'import json, sys
 v = json.load(open(sys.argv[1]))["decisions"]
-assert [x["verdict"] for x in v] == ["reject", "accept", "accept"], v
-assert v[0]["note"] == "not on Mondays, please" and v[0]["who"] == "keyworker", v[0]
-assert v[1]["note"] is None and v[1]["change"] != v[2]["change"], v' "$TMP/h.json"
+assert [x["verdict"] for x in v] == ["reject"], v
+assert v[0]["note"] == "not on Mondays, please" and v[0]["who"] == "keyworker", v[0]' "$TMP/h.json"
 check "the skipped change was not decided" python3 -c 'import json, sys
 v = json.load(open(sys.argv[1]))["decisions"]
 assert not any(x["change"].endswith("-2") for x in v), v' "$TMP/h.json"
 drive "$TMP/session2" q
-check "a second review asks only what is undecided" grep -q "^3 already decided" "$TMP/session2"
+check "a second review asks only what is undecided" grep -q "^1 already decided" "$TMP/session2"
 check "... starting at the skipped change" grep -q "^(2/4) " "$TMP/session2"
 check "q stops at once, deciding nothing" grep -q "^recorded: 0 accepted, 0 rejected" "$TMP/session2"
 done_testing

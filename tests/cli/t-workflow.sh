@@ -18,8 +18,8 @@ db=$d/store.db
 
 # 1. propose
 run --db "$db" propose --json -k 3 "$prof"
-# family-cp has three appointments no plan can place: exit 2, partial
-check "1. propose: exit 2 (partial, as family-cp is)" [ "$rc" -eq 2 ]
+# every appointment is in every plan: exit 0
+check "1. propose: exit 0" [ "$rc" -eq 0 ]
 cp "$TMP/stdout" "$d/p1.json"
 
 # 2. reject one change, then propose again
@@ -31,7 +31,7 @@ change=$1 rprac=$2 ruid=$3 rrid=$4 rto=$5
 run --db "$db" reject "${change%-*}" "${change##*-}" --by keyworker --note "not on that day"
 check "2. reject $change: exit 0" [ "$rc" -eq 0 ]
 run --db "$db" propose --json -k 3 "$prof"
-check "2. propose again: exit 2" [ "$rc" -eq 2 ]
+check "2. propose again: exit 0" [ "$rc" -eq 0 ]
 cp "$TMP/stdout" "$d/p2.json"
 $py - "$d/p2.json" "$rprac" "$ruid" "$rrid" "$rto" <<'PY'
 import json, sys

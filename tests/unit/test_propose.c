@@ -1,4 +1,4 @@
-/* test_propose.c: the optimiser against brute force: every combination of placements, plan_check() on each, the cheapest by sv_objective(). */
+/* test_propose.c: the optimiser against brute force: every combination of placements, plan_check() on each, the best by the three tiers (sv_plan_tiers). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +34,10 @@ static const char feed_d[] =
 	"END:VCALENDAR\r\n";
 static const char profile_text[] = FAMILY_BRUTE_PROFILE;
 
-/* Every combination of candidates: the cheapest plan plan_check accepts. */
-static void brute(const struct instance *in, size_t i, struct plan *pl, double *best, size_t *feasible,
-		  size_t *tried, struct diag *d)
+/* Every combination of candidates: the best plan plan_check accepts, by
+ * the tiers, overall and with at most `cap` changes (cap < 0: any). */
+static void brute(const struct instance *in, size_t i, struct plan *pl, int cap, int changes,
+		  struct sv_tiers *best, size_t *feasible, size_t *tried, struct diag *d)
 {
 	if (i == in->n) {
 		struct problems bad;
@@ -46,19 +47,32 @@ static void brute(const struct instance *in, size_t i, struct plan *pl, double *
 		if (ok != 1)
 			return;
 		struct week mv;
+		struct problems ps;
 		if (plan_week(in, pl, &mv, d) < 0)
 			return;
-		double obj = sv_objective(in, pl, &mv);
+		struct sv_tiers t;
+		if (check_week(&mv, &ps, d) == 0 && sv_plan_tiers(in, pl, &mv, &ps, &t, NULL, NULL, d) == 0) {
+			(*feasible)++;
+			if (sv_tiers_cmp(&t, best) < 0)
+				*best = t;
+		}
+		problems_release(&ps);
 		week_release(&mv);
-		(*feasible)++;
-		if (obj < *best)
-			*best = obj;
 		return;
 	}
 	for (size_t c = 0; c < in->a[i].n_cand; c++) {
+		int ch = changes + (c > 0);
+		if (cap >= 0 && ch > cap)
+			continue;
 		pl->at[i] = in->a[i].cand[c];
-		brute(in, i + 1, pl, best, feasible, tried, d);
+		brute(in, i + 1, pl, cap, ch, best, feasible, tried, d);
 	}
+}
+
+static int same_tiers(const struct sv_proposal *x, const struct sv_tiers *t)
+{
+	struct sv_tiers y = { x->impossible, x->compromise, x->objective };
+	return sv_tiers_cmp(&y, t) == 0;
 }
 
 int main(void)
@@ -70,7 +84,7 @@ int main(void)
 		return tap_done();
 	is_int(fam.w.n_appts, 4, "four appointments");
 
-	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 0 };
 	struct sv_result r;
 	is_int(solve_propose(&fam.w, &o, &r, &fam.d), 0, "propose solves");
 	ok(r.n_props >= 1, "at least one proposal");
@@ -79,17 +93,30 @@ int main(void)
 	/* brute force over the same instance */
 	struct placement at[8];
 	struct plan pl = { at, r.in.n };
-	double best = 1e300;
+	struct sv_tiers best = { 1 << 30, 0, 0 };
 	size_t feasible = 0, tried = 0;
 	struct diag bd;
 	diag_init(&bd);
-	brute(&r.in, 0, &pl, &best, &feasible, &tried, &bd);
-	diag_release(&bd);
-	printf("# brute force: %zu plans tried, %zu feasible, best %.4f\n", tried, feasible, best);
+	brute(&r.in, 0, &pl, -1, 0, &best, &feasible, &tried, &bd);
+	printf("# brute force: %zu plans tried, %zu feasible, best (%d, %.4f, %.4f)\n", tried, feasible,
+	       best.impossible, best.compromise, best.cost);
 	ok(feasible > 0, "brute force finds feasible plans");
-	ok(r.n_props && r.props[0].n_unplaced == 0, "the optimum places every appointment");
-	ok(r.n_props && fabs(r.props[0].objective - best) < 1e-6,
-	   "the optimum's objective equals brute force's best");
+	int all_placed = 1;
+	for (size_t k = 0; k < r.n_props; k++)
+		for (size_t i = 0; i < r.in.n; i++)
+			all_placed &= r.props[k].plan.at[i].day >= 0;
+	ok(all_placed, "every proposal places every appointment");
+	ok(r.n_props && same_tiers(&r.props[0], &best), "the optimum's tiers equal brute force's best");
+	/* each ladder step against brute force under its bound */
+	int steps_ok = r.n_ladder > 0;
+	for (size_t k = 0; k < r.n_ladder; k++) {
+		struct sv_tiers b = { 1 << 30, 0, 0 };
+		size_t f = 0, t = 0;
+		brute(&r.in, 0, &pl, r.ladder[k].rank, 0, &b, &f, &t, &bd);
+		steps_ok &= same_tiers(&r.ladder[k], &b);
+	}
+	ok(steps_ok, "every ladder step equals brute force under its bound on changes");
+	diag_release(&bd);
 	ok(r.n_props && r.props[0].proven && r.props[0].gap == 0, "the optimum is proven, gap 0");
 
 	/* every proposal keeps every invariant; ranks do not get better */
@@ -98,8 +125,11 @@ int main(void)
 		struct problems bad;
 		all_ok &= plan_check(&r.in, &r.props[k].plan, &bad, &fam.d) == 1;
 		problems_release(&bad);
-		if (k)
-			ordered &= r.props[k].objective >= r.props[k - 1].objective - 1e-9;
+		if (k) {
+			struct sv_tiers a = { r.props[k - 1].impossible, r.props[k - 1].compromise, r.props[k - 1].objective };
+			struct sv_tiers b = { r.props[k].impossible, r.props[k].compromise, r.props[k].objective };
+			ordered &= sv_tiers_cmp(&a, &b) <= 0;
+		}
 		for (size_t j = 0; j < k; j++)
 			distinct &= strcmp(r.props[k].id, r.props[j].id) != 0;
 	}
@@ -111,8 +141,11 @@ int main(void)
 	int ladder_ok = r.n_ladder > 0;
 	for (size_t k = 0; k < r.n_ladder; k++) {
 		ladder_ok &= (int)r.ladder[k].n_changes <= r.ladder[k].rank;
-		if (k)
-			ladder_ok &= r.ladder[k].objective <= r.ladder[k - 1].objective + 1e-9;
+		if (k) {
+			struct sv_tiers a = { r.ladder[k - 1].impossible, r.ladder[k - 1].compromise, r.ladder[k - 1].objective };
+			struct sv_tiers b = { r.ladder[k].impossible, r.ladder[k].compromise, r.ladder[k].objective };
+			ladder_ok &= sv_tiers_cmp(&b, &a) <= 0;
+		}
 		struct problems bad;
 		ladder_ok &= plan_check(&r.in, &r.ladder[k].plan, &bad, &fam.d) == 1;
 		problems_release(&bad);
@@ -129,20 +162,9 @@ int main(void)
 	o1.k = 1;
 	is_int(solve_propose(&fam.w, &o1, &r1, &fam.d), 0, "propose --max-changes 1 solves");
 	ok(r1.n_props == 1 && r1.props[0].n_changes <= 1, "at most one change");
-	ok(r1.n_props == 1 && r.n_ladder > 1 && fabs(r1.props[0].objective - r.ladder[1].objective) < 1e-6,
+	ok(r1.n_props == 1 && r.n_ladder > 1 && same_tiers(&r1.props[0], &(struct sv_tiers){
+		   r.ladder[1].impossible, r.ladder[1].compromise, r.ladder[1].objective }),
 	   "it equals the ladder's step 1");
-	/* the compact time-indexed model (a time-space network of the person's
-	 * location) reaches the same optimum, solved by GLPK */
-	int found = 0;
-	double cobj = 0;
-	is_int(compact_solve(&r.in, -1, 120, &found, &cobj, &fam.d), 0, "the compact model solves");
-	ok(found && r.n_props && fabs(cobj - r.props[0].objective) < 1e-6,
-	   "the compact model's optimum equals the master's");
-	if (r.n_props)
-		printf("# compact %.4f, master %.4f\n", cobj, r.props[0].objective);
-	is_int(compact_solve(&r.in, 1, 120, &found, &cobj, &fam.d), 0, "the compact model solves with one change");
-	ok(found && r1.n_props && fabs(cobj - r1.props[0].objective) < 1e-6,
-	   "... and equals the master's optimum under the same bound");
 	is_int(compact_write_lp(&r.in, -1, "/nonexistent-dir/x.lp", &fam.d), -1, "an unwritable path fails");
 	sv_result_release(&r1);
 

@@ -53,7 +53,7 @@ int main(void)
 	is_int(w.n_appts, 2, "two appointments");
 
 	struct instance in;
-	is_int(instance_build(&in, &w, &d), 0, "instance builds");
+	is_int(instance_build(&in, &w, 0, &d), 0, "instance builds");
 	is_int(in.n, 2, "two instance appointments");
 	const struct sv_appt *a = &in.a[0], *b = &in.a[1];
 	is_int(a->cand[0].day, 0, "a: the current placement comes first (day)");
@@ -80,14 +80,19 @@ int main(void)
 	pl.at = at;
 	pl.n = 2;
 	struct problems ps;
-	/* the current plan: a (clinic 10:00-11:00) overlaps b (home 10:30) */
+	/* the current plan: a (clinic 10:00-11:00) overlaps b (home 10:30):
+	 * a plan still (nothing moved makes it), with the overlap left */
 	at[0] = a->cand[0];
 	at[1] = b->cand[0];
-	is_int(plan_check(&in, &pl, &ps, &d), 0, "current plan fails");
+	is_int(plan_check(&in, &pl, &ps, &d), 1, "the week as booked is a plan, clash and all");
+	problems_release(&ps);
+	/* a moved onto b (Monday 10:15 at the clinic) makes an overlap: no plan */
+	at[0].start = 615;
+	is_int(plan_check(&in, &pl, &ps, &d), 0, "a move that makes an overlap fails");
 	int has_overlap = 0;
 	for (size_t i = 0; i < ps.n; i++)
 		has_overlap |= ps.v[i].kind == PK_OVERLAP;
-	ok(has_overlap, "... with an overlap");
+	ok(has_overlap, "... with the overlap listed");
 	problems_release(&ps);
 	/* a moves to Tuesday 10:00 */
 	at[0].day = 1;

@@ -1,0 +1,617 @@
+/* explain.c: what each proposal says: its changes and their counterfactual reasons, its compromises, what to ask a practitioner, its id. */
+#include "internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+static int same(const struct placement *a, const struct placement *b)
+{
+	return a->day == b->day && a->start == b->start && a->venue == b->venue;
+}
+
+/* Index in week mv of the appointment that is a (same practitioner, UID, RECURRENCE-ID). */
+static int find_appt(const struct week *mv, const struct wk_appt *a)
+{
+	for (size_t k = 0; k < mv->n_appts; k++) {
+		const struct wk_appt *b = &mv->appts[k];
+		if (b->prac == a->prac && !strcmp(b->uid, a->uid) && !strcmp(b->rid, a->rid))
+			return (int)k;
+	}
+	return -1;
+}
+
+void sv_proposal_release(struct sv_proposal *x)
+{
+	free(x->plan.at);
+	sv_totals_release(&x->after);
+	free(x->changes);
+	free(x->unplaced);
+	free(x->comps);
+	free(x->asks);
+	memset(x, 0, sizeof *x);
+}
+
+void sv_result_release(struct sv_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_props; i++)
+		sv_proposal_release(&r->props[i]);
+	for (size_t i = 0; i < r->n_ladder; i++)
+		sv_proposal_release(&r->ladder[i]);
+	free(r->props);
+	free(r->ladder);
+	if (r->has_baseline)
+		sv_proposal_release(&r->baseline);
+	sv_totals_release(&r->before);
+	instance_release(&r->in);
+	memset(r, 0, sizeof *r);
+}
+
+/* Append to a bounded string. What does not fit is left out whole, and the
+ * string then ends with an ellipsis (when even that fits), so a reason is
+ * never cut mid-word. */
+static void cat(char *s, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void cat(char *s, size_t sz, const char *fmt, ...)
+{
+	static const char more[] = " ...";
+	size_t n = strlen(s);
+	if (n >= sizeof more - 1 && !strcmp(s + n - (sizeof more - 1), more))
+		return;   /* already full */
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (k >= 0 && (size_t)k < sizeof buf && n + (size_t)k + sizeof more <= sz) {
+		memcpy(s + n, buf, (size_t)k + 1);
+		return;
+	}
+	if (n + sizeof more <= sz)
+		memcpy(s + n, more, sizeof more);
+}
+
+static const char *const wdname[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+static const char *day_name(const struct week *w, int day)
+{
+	unsigned wd = w->days[day].wd;
+	for (int k = 0; k < 7; k++)
+		if (wd >> k & 1)
+			return wdname[k];
+	return "?";
+}
+
+/* What a problem was about, in a few words, for a change's reason. */
+static void problem_words(const struct week *w, const struct problem *x, int self, char *out, size_t sz)
+{
+	const struct profile *p = w->p;
+	char who[120] = "";
+	for (size_t k = 0; k < x->n_pracs; k++)
+		if (x->pracs[k] != self)
+			cat(who, sizeof who, "%s%s", *who ? ", " : "", p->pracs[x->pracs[k]].id);
+	switch (x->kind) {
+	case PK_OVERLAP:
+		snprintf(out, sz, "the overlap with %s", *who ? who : "another session");
+		break;
+	case PK_DOUBLE_BOOKED:
+		snprintf(out, sz, "the double-booking of %s", p->pracs[self].id);
+		break;
+	case PK_TRAVEL:
+		snprintf(out, sz, "too little time to travel%s%s", *who ? " to or from " : "", who);
+		break;
+	case PK_ROUTINE:
+		snprintf(out, sz, "the clash with %s (%s) on %s", p->routines[x->routine].id,
+			 routine_kind_name(p->routines[x->routine].kind), day_name(w, x->day));
+		break;
+	case PK_REST:
+		snprintf(out, sz, "too little rest next to %s", *who ? who : "another session");
+		break;
+	case PK_ENERGY:
+		snprintf(out, sz, "energy over the budget on %s", day_name(w, x->day));
+		break;
+	case PK_TIME_OUT:
+		snprintf(out, sz, "too long out of home on %s", day_name(w, x->day));
+		break;
+	case PK_APPOINTMENTS:
+		snprintf(out, sz, "too many appointments on %s", day_name(w, x->day));
+		break;
+	case PK_UNFAMILIAR:
+		snprintf(out, sz, "too many unfamiliar people %s %s", x->week_wide ? "in the week of" : "on",
+			 day_name(w, x->day));
+		break;
+	case PK_OUTSIDE_DAY:
+		snprintf(out, sz, "time outside the person's day on %s", day_name(w, x->day));
+		break;
+	case PK_FREE_DAY:
+		snprintf(out, sz, "an appointment on %s, a day kept free", day_name(w, x->day));
+		break;
+	default:
+		snprintf(out, sz, "the %s problem on %s", problem_kind_name(x->kind), day_name(w, x->day));
+		break;
+	}
+}
+
+static int refers(const struct problem *x, int k)
+{
+	for (size_t i = 0; i < x->n_appts; i++)
+		if (x->appts[i] == k)
+			return 1;
+	return 0;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ull;
+	return h;
+}
+
+static void proposal_id(const struct instance *in, const struct plan *pl, char *out, size_t sz)
+{
+	const struct week *w = in->w;
+	uint64_t h = 1469598103934665603ull;
+	h = fnv(h, w->p->person_id, strlen(w->p->person_id) + 1);
+	h = fnv(h, &w->days[0].date, sizeof w->days[0].date);
+	h = fnv(h, &w->n_days, sizeof w->n_days);
+	for (size_t i = 0; i < in->n; i++) {
+		const struct wk_appt *a = &w->appts[in->a[i].appt];
+		h = fnv(h, a->uid, strlen(a->uid) + 1);
+		h = fnv(h, a->rid, strlen(a->rid) + 1);
+		int v[3] = { pl->at[i].day, pl->at[i].start, pl->at[i].venue };
+		h = fnv(h, v, sizeof v);
+	}
+	snprintf(out, sz, "p-%012llx", (unsigned long long)(h & 0xffffffffffffull));
+}
+
+
+/* Whether x and y are the same problem in two versions of a week: the
+ * same kind, day and routine window, and the same practitioners (the limits
+ * of a day or a week: the same day or week). Their sizes may differ. */
+static int same_problem(const struct problem *x, const struct problem *y)
+{
+	if (x->kind != y->kind || x->day != y->day || x->week_wide != y->week_wide)
+		return 0;
+	switch (x->kind) {
+	case PK_ENERGY:
+	case PK_TIME_OUT:
+	case PK_APPOINTMENTS:
+	case PK_UNFAMILIAR:
+		return 1;
+	case PK_ROUTINE:
+		return x->routine == y->routine && x->from == y->from;
+	default:
+		break;
+	}
+	if (x->n_pracs != y->n_pracs)
+		return 0;
+	for (size_t i = 0; i < x->n_pracs; i++) {
+		int found = 0;
+		for (size_t j = 0; j < y->n_pracs && !found; j++)
+			found = x->pracs[i] == y->pracs[j];
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* The size of problem x of week w (1 for an impossibility). */
+static double size_of(const struct week *w, const struct problem *x)
+{
+	const char *unit;
+	double wgt;
+	return plan_kind_tier(x->kind) == 1 ? 1 : sv_compromise_size(w, x, &unit, &wgt);
+}
+
+/* How much larger problem x (of week wx) is than its match in ps (of week
+ * wy): its whole size when there is none. */
+static double grows(const struct week *wx, const struct problem *x, const struct week *wy,
+		    const struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (same_problem(x, &ps->v[i]))
+			return size_of(wx, x) - size_of(wy, &ps->v[i]);
+	return size_of(wx, x);
+}
+
+/* The week, its problems, tiers and totals of a plan. */
+struct view {
+	struct week mv;
+	struct problems ps;
+	struct sv_tiers t;
+	struct sv_totals tot;
+	int ok;
+};
+
+static int view_open(const struct instance *in, const struct plan *pl, struct view *v, struct diag *d)
+{
+	memset(v, 0, sizeof *v);
+	if (plan_week(in, pl, &v->mv, d) < 0)
+		return -1;
+	v->ok = 1;
+	if (check_week(&v->mv, &v->ps, d) < 0 ||
+	    sv_plan_tiers(in, pl, &v->mv, &v->ps, &v->t, NULL, NULL, d) < 0 ||
+	    sv_week_totals(&v->mv, &v->ps, &v->tot) < 0)
+		return -1;
+	return 0;
+}
+
+static void view_close(struct view *v)
+{
+	if (!v->ok)
+		return;
+	sv_totals_release(&v->tot);
+	problems_release(&v->ps);
+	week_release(&v->mv);
+	v->ok = 0;
+}
+
+static const char *plural(int n, const char *one, const char *many)
+{
+	return n == 1 || n == -1 ? one : many;
+}
+
+/* What reverting change `self` alone would bring back, into reason. */
+static int counterfactual(const struct instance *in, struct sv_proposal *x, size_t self,
+			  const struct view *now, struct diag *d)
+{
+	struct sv_change *c = &x->changes[self];
+	size_t i = c->appt;
+	struct plan rev = { malloc((in->n + 1) * sizeof *rev.at), in->n };
+	if (!rev.at) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	memcpy(rev.at, x->plan.at, in->n * sizeof *rev.at);
+	rev.at[i] = in->a[i].current;
+	struct diag scratch;
+	diag_init(&scratch);
+	struct problems bad;
+	int ok = plan_check(in, &rev, &bad, &scratch);
+	char *r = c->reason;
+	int rc = 0;
+	if (ok < 0) {
+		diag_move(d, &scratch);
+		free(rev.at);
+		return -1;
+	}
+	if (!ok) {
+		/* its old place is taken, or its series would come too close */
+		long other = -1;
+		struct view tmp;
+		if (bad.n && view_open(in, &rev, &tmp, &scratch) == 0) {
+			for (size_t q = 0; q < tmp.ps.n && other < 0; q++) {
+				if (plan_kind_tier(tmp.ps.v[q].kind) != 1)
+					continue;
+				int j = sv_problem_moves(in, &rev, &tmp.mv, &tmp.ps.v[q]);
+				if (j >= 0 && (size_t)j != i)
+					other = j;
+			}
+		}
+		view_close(&tmp);
+		long seq = -1;
+		for (size_t k = 0; k < x->n_changes && other >= 0; k++)
+			if (x->changes[k].appt == (size_t)other)
+				seq = (long)k;
+		if (seq >= 0) {
+			c->room_for = (int)seq;
+			cat(r, sizeof c->reason, "makes room for change %ld: back where it was, it would clash with it", seq + 1);
+		} else {
+			cat(r, sizeof c->reason, "makes room for the other changes");
+		}
+		problems_release(&bad);
+		diag_release(&scratch);
+		free(rev.at);
+		return 0;
+	}
+	problems_release(&bad);
+	struct view back;
+	if (view_open(in, &rev, &back, &scratch) < 0) {
+		view_close(&back);
+		diag_move(d, &scratch);
+		free(rev.at);
+		return -1;
+	}
+	const struct week *w = in->w;
+	int self_prac = w->appts[in->a[i].appt].prac;
+	int n = 0;
+	for (size_t q = 0; q < back.ps.n; q++) {
+		const struct problem *p = &back.ps.v[q];
+		if (!plan_kind_tier(p->kind) || grows(&back.mv, p, &now->mv, &now->ps) <= 1e-9)
+			continue;
+		char words[160];
+		problem_words(w, p, self_prac, words, sizeof words);
+		if (strstr(r, words))
+			continue;
+		cat(r, sizeof c->reason, "%s%s", n++ ? ", " : "without it: ", words);
+	}
+	if (n)
+		cat(r, sizeof c->reason, " would come back or grow");
+	/* and what it brings: problems it has, or makes larger, that
+	 * reverting would clear */
+	int m0 = 0;
+	for (size_t q = 0; q < now->ps.n; q++) {
+		const struct problem *p = &now->ps.v[q];
+		if (!plan_kind_tier(p->kind) || grows(&now->mv, p, &back.mv, &back.ps) <= 1e-9)
+			continue;
+		char words[160];
+		problem_words(w, p, self_prac, words, sizeof words);
+		cat(r, sizeof c->reason, "%s%s", m0++ ? ", " : *r ? "; it brings " : "it brings ", words);
+	}
+	int dj = back.tot.journeys - now->tot.journeys, dt = back.tot.travel_min - now->tot.travel_min;
+	if (dj > 0 || dt > 0) {
+		cat(r, sizeof c->reason, "%s", *r ? "; " : "without it: ");
+		if (dj > 0)
+			cat(r, sizeof c->reason, "%d more %s", dj, plural(dj, "journey", "journeys"));
+		if (dt > 0)
+			cat(r, sizeof c->reason, "%s%d more min of travel", dj > 0 ? ", " : "", dt);
+	}
+	if (c->kind & SV_JOINT) {
+		cat(r, sizeof c->reason, "%sjoins ", *r ? "; " : "");
+		for (size_t k = 0; c->with[k] >= 0; k++)
+			cat(r, sizeof c->reason, "%s%s", k ? " and " : "",
+			    w->p->pracs[w->appts[in->a[c->with[k]].appt].prac].id);
+		cat(r, sizeof c->reason, " in one visit");
+	}
+	if (!*r) {
+		/* nothing listed: say which terms of the cost it improves */
+		static const char *const words[SV_TERMS] = {
+			"more journeys", "more travel", "more travel money", "", "routines further from their ideal time",
+			"a more tiring peak day", "more unfamiliar people in a day", "times the person would rather avoid" };
+		double tb[SV_TERMS], tn[SV_TERMS];
+		sv_cost_terms(in, &rev, &back.mv, tb);
+		sv_cost_terms(in, &x->plan, &now->mv, tn);
+		int m = 0;
+		for (int k = 0; k < SV_TERMS; k++) {
+			if (k == SV_T_CHANGES || tb[k] <= tn[k] + 1e-9)
+				continue;
+			double rs = w->p->weights.routine_shift;
+			if (k == SV_T_ROUTINES && rs > 0)
+				cat(r, sizeof c->reason, "%s%s (%.0f min in all)", m++ ? ", " : "without it: ", words[k],
+				    (tb[k] - tn[k]) / rs);
+			else
+				cat(r, sizeof c->reason, "%s%s (cost +%.2f)", m++ ? ", " : "without it: ", words[k],
+				    tb[k] - tn[k]);
+		}
+		if (!m)
+			cat(r, sizeof c->reason, "no gain on its own");
+	}
+	view_close(&back);
+	diag_release(&scratch);
+	free(rev.at);
+	return rc;
+}
+
+int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
+{
+	const struct week *w = in->w;
+	struct view now;
+	if (view_open(in, &x->plan, &now, d) < 0) {
+		view_close(&now);
+		return -1;
+	}
+	size_t cap = 0;
+	int rc = -1;
+	for (size_t i = 0; i < in->n; i++) {
+		const struct placement *to = &x->plan.at[i], *from = &in->a[i].current;
+		assert(to->day >= 0);
+		if (same(to, from))
+			continue;
+		struct sv_change *c = BUF_PUSH(x->changes, x->n_changes, cap);
+		if (!c)
+			goto oom;
+		memset(c, 0, sizeof *c);
+		c->appt = i;
+		c->from = *from;
+		c->to = *to;
+		c->with[0] = -1;
+		c->room_for = -1;
+		if (to->day != from->day || to->start != from->start)
+			c->kind |= SV_MOVE;
+		if (to->venue != from->venue)
+			c->kind |= SV_VENUE;
+		const struct wk_appt *a = &w->appts[in->a[i].appt];
+		int k_after = find_appt(&now.mv, a);
+		size_t nw = 0;
+		for (size_t j = 0; j < in->n && k_after >= 0; j++) {
+			if (j == i)
+				continue;
+			int kj = find_appt(&now.mv, &w->appts[in->a[j].appt]);
+			if (kj < 0 || !week_joint(&now.mv, &now.mv.appts[k_after], &now.mv.appts[kj]))
+				continue;
+			if (week_joint(w, a, &w->appts[in->a[j].appt]))
+				continue;   /* already a joint session */
+			c->kind |= SV_JOINT;
+			if (nw < 3) {
+				c->with[nw++] = (int)j;
+				c->with[nw] = -1;
+			}
+		}
+	}
+	for (size_t k = 0; k < x->n_changes; k++)
+		if (counterfactual(in, x, k, &now, d) < 0)
+			goto out;
+	x->after.changes = (int)x->n_changes;
+	rc = 0;
+	goto out;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+out:
+	view_close(&now);
+	return rc;
+}
+
+void sv_proposal_id(const struct instance *in, struct sv_proposal *x)
+{
+	proposal_id(in, &x->plan, x->id, sizeof x->id);
+}
+
+/* Whether placement pl is one of appointment i's candidates. */
+static int is_candidate(const struct instance *in, size_t i, const struct placement *pl)
+{
+	for (size_t c = 0; c < in->a[i].n_cand; c++)
+		if (same(&in->a[i].cand[c], pl))
+			return 1;
+	return 0;
+}
+
+/* Would i at pl overlap another appointment of the plan (not as a joint session)? */
+static int clashes(const struct instance *in, const struct plan *plan, size_t i, const struct placement *pl)
+{
+	const struct week *w = in->w;
+	struct wk_appt a = w->appts[in->a[i].appt];
+	a.day = pl->day;
+	a.s_min = pl->start;
+	a.e_min = pl->start + in->a[i].duration;
+	a.venue = pl->venue;
+	for (size_t j = 0; j < in->n; j++) {
+		const struct placement *q = &plan->at[j];
+		if (j == i || q->day != pl->day)
+			continue;
+		struct wk_appt b = w->appts[in->a[j].appt];
+		b.day = q->day;
+		b.s_min = q->start;
+		b.e_min = q->start + in->a[j].duration;
+		b.venue = q->venue;
+		if (a.s_min < b.e_min && b.s_min < a.e_min && !week_joint(w, &a, &b))
+			return 1;
+	}
+	return 0;
+}
+
+int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_budget *b, struct diag *d)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	struct view now;
+	if (view_open(in, &x->plan, &now, d) < 0) {
+		view_close(&now);
+		return -1;
+	}
+	struct plan alt = { malloc((in->n + 1) * sizeof *alt.at), in->n };
+	struct diag scratch;
+	diag_init(&scratch);
+	size_t cap = 0;
+	int rc = -1;
+	if (!alt.at)
+		goto oom;
+	memcpy(alt.at, x->plan.at, in->n * sizeof *alt.at);
+	int grid = p->slot < 15 ? 15 : p->slot;
+	for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {
+		if (!same(&x->plan.at[i], &in->a[i].current))
+			continue;
+		const struct wk_appt *a = &w->appts[in->a[i].appt];
+		int k = find_appt(&now.mv, a);
+		int involved = 0;
+		for (size_t q = 0; q < now.ps.n && !involved; q++)
+			involved = plan_kind_tier(now.ps.v[q].kind) && !now.ps.v[q].week_wide && refers(&now.ps.v[q], k);
+		if (!involved)
+			continue;
+		int64_t cutoff = week_notice_cutoff(w, a->prac, in->now);
+		int venues[260], nv = 0;
+		if (a->venues && a->venues->n)
+			for (size_t v = 0; v < a->venues->n && nv < 256; v++)
+				venues[nv++] = a->venues->v[v];
+		if (nv == 0)
+			venues[nv++] = in->a[i].current.venue;
+		struct placement best = { -1, -1, -1 };
+		struct sv_tiers bt = now.t;
+		int best_dj = 0;
+		for (size_t day = 0; day < w->n_days; day++) {
+			if (p->free_days & w->days[day].wd)
+				continue;
+			int first = (p->day.from + grid - 1) / grid * grid;
+			for (int s = first; s + in->a[i].duration <= p->day.to; s += grid) {
+				int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, s + in->a[i].duration);
+				if (us < cutoff || week_busy(w, a->prac, us, ue))
+					continue;
+				for (int v = 0; v < nv; v++) {
+					struct placement pl = { (int)day, s, venues[v] };
+					if (is_candidate(in, i, &pl) || clashes(in, &x->plan, i, &pl))
+						continue;
+					alt.at[i] = pl;
+					struct view t;
+					if (view_open(in, &alt, &t, &scratch) < 0) {
+						view_close(&t);
+						goto fail;
+					}
+					int better = sv_tiers_cmp(&t.t, &bt) < 0 &&
+						     (t.t.impossible < now.t.impossible ||
+						      t.t.compromise < now.t.compromise - 1e-9);
+					/* a move may not create an impossibility */
+					for (size_t q = 0; q < t.ps.n && better; q++)
+						better = plan_kind_tier(t.ps.v[q].kind) != 1 ||
+							 sv_problem_moves(in, &alt, &t.mv, &t.ps.v[q]) != (int)i;
+					if (better) {
+						best = pl;
+						bt = t.t;
+						best_dj = now.tot.journeys - t.tot.journeys;
+					}
+					view_close(&t);
+					if (scratch.n) {
+						diag_release(&scratch);
+						diag_init(&scratch);
+					}
+				}
+			}
+		}
+		alt.at[i] = x->plan.at[i];
+		if (best.day < 0)
+			continue;
+		struct sv_ask *ask = BUF_PUSH(x->asks, x->n_asks, cap);
+		if (!ask)
+			goto oom;
+		ask->appt = i;
+		ask->at = best;
+		char *r = ask->text;
+		r[0] = 0;
+		char hm[8];
+		time_fmt_hhmm(best.start, hm);
+		const struct prof_practitioner *pr = &p->pracs[a->prac];
+		cat(r, sizeof ask->text, "ask the %s (%s) whether %s %s at %s is possible", pr->role, pr->id,
+		    day_name(w, best.day), hm, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
+		/* what it removes: this appointment's problems that are gone */
+		alt.at[i] = best;
+		struct view t;
+		if (view_open(in, &alt, &t, &scratch) < 0) {
+			view_close(&t);
+			goto fail;
+		}
+		int n = 0;
+		for (size_t q = 0; q < now.ps.n; q++) {
+			const struct problem *pb = &now.ps.v[q];
+			if (!plan_kind_tier(pb->kind) || pb->week_wide || !refers(pb, k) ||
+			    grows(&now.mv, pb, &t.mv, &t.ps) <= 1e-9)
+				continue;
+			char words[160];
+			problem_words(w, pb, a->prac, words, sizeof words);
+			if (!strstr(r, words))
+				cat(r, sizeof ask->text, "%s%s", n++ ? ", " : ": removes ", words);
+		}
+		view_close(&t);
+		alt.at[i] = x->plan.at[i];
+		if (best_dj > 0)
+			cat(r, sizeof ask->text, "; %d %s fewer", best_dj, plural(best_dj, "journey", "journeys"));
+		else if (best_dj < 0)
+			cat(r, sizeof ask->text, "; %d more %s", -best_dj, plural(best_dj, "journey", "journeys"));
+	}
+	rc = 0;
+	goto out;
+fail:
+	diag_move(d, &scratch);
+	goto out;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+out:
+	diag_release(&scratch);
+	free(alt.at);
+	view_close(&now);
+	return rc;
+}

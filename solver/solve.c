@@ -1,0 +1,270 @@
+/* solve.c: the optimiser's run: the instance, the day plans, the master by tiers; the ranked proposals, the change ladder and the baseline, each checked and valued from its own week. */
+#include "internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dovetail/util.h"
+
+/* Turn the master's choice into proposal x: the plan, checked without the
+ * solver, valued from its moved week (the figures printed are these), its
+ * compromises, changes and reasons. */
+static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const struct master_sol *sol,
+			 int rank, int cut, struct sv_proposal *x, struct diag *d)
+{
+	const struct instance *in = &r->in;
+	memset(x, 0, sizeof *x);
+	x->rank = rank;
+	x->bound = sol->bound;
+	x->gap = cut ? (sol->gap > 0 ? sol->gap : 1) : sol->gap;
+	x->proven = sol->proven && !cut;
+	x->capped = sol->capped;
+	x->plan.n = in->n;
+	x->plan.at = calloc(in->n + 1, sizeof *x->plan.at);
+	if (!x->plan.at)
+		goto oom;
+	for (size_t i = 0; i < in->n; i++)
+		x->plan.at[i].day = -1;
+	for (size_t day = 0; day < in->w->n_days; day++) {
+		const struct sv_col *c = &cols->v[sol->col[day]];
+		assert(c->day == (int)day);
+		for (int k = 0; k < c->n; k++) {
+			const struct sv_pick *pk = &cols->pick[c->first + (size_t)k];
+			assert(x->plan.at[pk->appt].day < 0);   /* each appointment once */
+			x->plan.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
+		}
+	}
+	/* the invariant checker, independent of the solver */
+	struct problems bad;
+	int ok = plan_check(in, &x->plan, &bad, d);
+	if (ok < 0)
+		return -1;
+	for (size_t i = 0; ok && i < in->n; i++)
+		ok = x->plan.at[i].day >= 0;
+	if (!ok) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "proposal %d breaks %zu invariant(s), the first: %s", rank, bad.n,
+			 bad.n ? problem_kind_name(bad.v[0].kind) : "a placement");
+		problems_release(&bad);
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+		return -1;
+	}
+	problems_release(&bad);
+	struct week mv;
+	if (plan_week(in, &x->plan, &mv, d) < 0)
+		return -1;
+	struct problems after;
+	if (check_week(&mv, &after, d) < 0) {
+		week_release(&mv);
+		return -1;
+	}
+	struct sv_tiers t;
+	int rc = sv_plan_tiers(in, &x->plan, &mv, &after, &t, &x->comps, &x->n_comps, d);
+	if (rc == 0) {
+		struct sv_tiers m = { sol->impossible, sol->compromise, sol->objective };
+		if (sv_tiers_cmp(&t, &m) != 0) {
+			char msg[240];
+			snprintf(msg, sizeof msg,
+				 "proposal %d: the master's tiers (%d, %.6f, %.6f) differ from the plan's own (%d, %.6f, %.6f)",
+				 rank, m.impossible, m.compromise, m.cost, t.impossible, t.compromise, t.cost);
+			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+			rc = -1;
+		}
+	}
+	x->impossible = t.impossible;
+	x->compromise = t.compromise;
+	x->objective = t.cost;
+	if (x->proven)
+		x->bound = x->objective;
+	if (rc == 0)
+		rc = sv_week_totals(&mv, &after, &x->after) < 0 ? -2 : 0;
+	problems_release(&after);
+	week_release(&mv);
+	if (rc == -2)
+		goto oom;
+	if (rc < 0)
+		return -1;
+	if (sv_explain(in, x, d) < 0)
+		return -1;
+	sv_proposal_id(in, x);
+	return 0;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+/* The greedy baseline: the plan a keyworker might reach by hand. */
+static int baseline(struct sv_result *r, struct diag *d)
+{
+	struct sv_proposal *x = &r->baseline;
+	struct week mv;
+	struct problems after = { 0 };
+	memset(x, 0, sizeof *x);
+	if (sv_greedy(&r->in, &x->plan, d) < 0)
+		return -1;
+	r->has_baseline = 1;
+	if (plan_week(&r->in, &x->plan, &mv, d) < 0)
+		return -1;
+	int rc = check_week(&mv, &after, d);
+	struct sv_tiers t = { 0, 0, 0 };
+	if (rc == 0)
+		rc = sv_week_totals(&mv, &after, &x->after);
+	if (rc == 0)
+		rc = sv_plan_tiers(&r->in, &x->plan, &mv, &after, &t, NULL, NULL, d);
+	x->impossible = t.impossible;
+	x->compromise = t.compromise;
+	x->objective = t.cost;
+	problems_release(&after);
+	week_release(&mv);
+	for (size_t i = 0; rc == 0 && i < r->in.n; i++) {
+		const struct placement *pl = &x->plan.at[i], *cur = &r->in.a[i].current;
+		if (pl->day != cur->day || pl->start != cur->start || pl->venue != cur->venue)
+			x->after.changes++;
+	}
+	return rc;
+}
+
+/* The column of each day as booked (daygen always makes them). */
+static int as_booked_cols(const struct instance *in, struct sv_cols *cols, size_t *out, struct diag *d)
+{
+	struct sv_pick *picks = malloc((in->n + 1) * sizeof *picks);
+	if (!picks) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t day = 0; day < in->w->n_days; day++) {
+		int n = 0;
+		for (size_t i = 0; i < in->n; i++)
+			if (in->a[i].current.day == (int)day)
+				picks[n++] = (struct sv_pick){ (int)i, 0 };
+		long c = sv_cols_add(in, cols, (int)day, picks, n, d);
+		if (c < 0) {
+			free(picks);
+			return -1;
+		}
+		out[day] = (size_t)c;
+	}
+	free(picks);
+	return 0;
+}
+
+static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s, size_t n_days)
+{
+	int n = 0;
+	for (size_t day = 0; day < n_days; day++)
+		n += cols->v[s->col[day]].changes;
+	return n;
+}
+
+int solve_propose(const struct week *w, const struct sv_options *o, struct sv_result *r,
+		  struct diag *d)
+{
+	memset(r, 0, sizeof *r);
+	struct sv_cols cols = { 0 };
+	struct master *m = NULL;
+	struct problems before = { 0 };
+	struct master_sol sol1 = { 0 };
+	size_t *start = NULL;
+	int rc = -1;
+	struct sv_budget bud = { 0, o->max_labels };
+	if (o->time_limit > 0)
+		bud.deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
+	if (check_week(w, &before, d) < 0 || sv_week_totals(w, &before, &r->before) < 0)
+		goto out;
+	if (instance_build(&r->in, w, o->now, d) < 0)
+		goto out;
+	if (o->write_compact_lp && compact_write_lp(&r->in, o->max_changes, o->write_compact_lp, d) < 0)
+		goto out;
+	if (daygen(&r->in, &bud, &cols, d) < 0)
+		goto out;
+	if (!(start = calloc(w->n_days + 1, sizeof *start)) )
+		goto oom;
+	if (as_booked_cols(&r->in, &cols, start, d) < 0)
+		goto out;
+	r->columns = cols.n;
+	r->labels = cols.labels;
+	r->mismatches = cols.mismatches;
+	r->cut = cols.cut;
+	if (!(m = master_new(&r->in, &cols, d)))
+		goto out;
+	if (o->write_lp && master_write_lp(m, o->write_lp, d) < 0)
+		goto out;
+	/* the best plan: the week as booked is always one to fall back on */
+	if (master_max_changes(m, o->max_changes, d) < 0 || master_solve(m, &bud, start, &sol1, d) < 0)
+		goto out;
+	assert(sol1.found);
+	size_t cap = 0;
+	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
+	if (!x)
+		goto oom;
+	if (make_proposal(r, &cols, &sol1, 1, cols.cut, x, d) < 0)
+		goto out;
+	if (sv_asks(&r->in, x, &bud, d) < 0)
+		goto out;
+	if (o->ladder) {
+		/* the best plan for at most 0, 1, 2 ... changes, up to the optimum's */
+		int top = changes_of_sol(&cols, &sol1, w->n_days);
+		size_t lcap = 0;
+		for (int k = 0; k <= top; k++) {
+			struct master_sol sol = { 0 };
+			const struct master_sol *use = &sol1;
+			if (k < top) {
+				if (master_max_changes(m, k, d) < 0 || master_solve(m, &bud, start, &sol, d) < 0)
+					goto out;
+				use = &sol;
+			}
+			struct sv_proposal *y = BUF_PUSH(r->ladder, r->n_ladder, lcap);
+			if (!y) {
+				master_sol_release(&sol);
+				goto oom;
+			}
+			int rcx = make_proposal(r, &cols, use, k, cols.cut, y, d);
+			master_sol_release(&sol);
+			if (rcx < 0)
+				goto out;
+		}
+		if (master_max_changes(m, o->max_changes, d) < 0)
+			goto out;
+	}
+	/* the next best: each differs from those before in a day or a venue */
+	const struct master_sol *prev = &sol1;
+	struct master_sol sol = { 0 };
+	for (int rank = 2; rank <= o->k; rank++) {
+		if (master_exclude(m, prev, d) < 0)
+			goto out_sol;
+		master_sol_release(&sol);
+		if (master_solve(m, &bud, NULL, &sol, d) < 0)
+			goto out_sol;
+		if (!sol.found)
+			break;
+		x = BUF_PUSH(r->props, r->n_props, cap);
+		if (!x)
+			goto out_sol;
+		if (make_proposal(r, &cols, &sol, rank, cols.cut, x, d) < 0)
+			goto out_sol;
+		prev = &sol;
+	}
+	master_sol_release(&sol);
+	if (o->baseline && baseline(r, d) < 0)
+		goto out;
+	rc = 0;
+	goto out;
+out_sol:
+	master_sol_release(&sol);
+	if (!d->errors)
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	goto out;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+out:
+	master_sol_release(&sol1);
+	free(start);
+	master_free(m);
+	cols_release(&cols);
+	problems_release(&before);
+	return rc;
+}
