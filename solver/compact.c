@@ -51,7 +51,7 @@ struct node {
 /* A session's column, for the rows across days. */
 struct sess {
 	int day, col;
-	int n, appt[DG_MAX_JOINT];
+	int n, appt[DG_MAX_BLOCK];
 };
 
 struct cm {
@@ -667,6 +667,12 @@ static glp_prob *build(struct cm *c, int max_changes)
 		memset(&g, 0, sizeof g);
 		if (sv_day_build(in, (int)day, &s, c->d) < 0)
 			return NULL;
+		/* blocks (clashes as booked) are not in this model */
+		size_t kept = 0;
+		for (size_t q = 0; q < s.n_it; q++)
+			if (!s.it[q].nsub)
+				s.it[kept++] = s.it[q];
+		s.n_it = kept;
 		int rc = build_day(c, &s, &g);
 		sv_day_release(&s);
 		free(g.node);

@@ -15,29 +15,6 @@
 #define POS (INT_MAX / 4)
 #define EPS 1e-9
 
-/* A partial day plan ending with session `item` (-1: none yet). */
-struct label {
-	int item, parent, next;
-	uint64_t mask, pracs, pattern;
-	uint32_t rmask;           /* routine instances settled (kept, or missed and paid) */
-	int depart;               /* when the current outing began; -1 at home */
-	int time_out, journeys, travel_min;
-	int changes;              /* sessions' appointments moved (for bounds on changes) */
-	int t1;                   /* tier 1 so far */
-	double t2;                /* tier 2 so far */
-	double travel_cost, appt_energy, cost;
-	unsigned char dead;
-};
-
-struct day_ctx {
-	struct sv_day s;          /* the day's sessions and routines */
-	struct label *lab;
-	size_t n_lab, cap_lab;
-	int *head;                /* per item: first label, -1 */
-	const struct sv_budget *budget;
-	int cut;                  /* the budget ran out */
-};
-
 int sv_budget_over(const struct sv_budget *b)
 {
 	return b && b->deadline > 0 && (long)clock() > b->deadline;
@@ -174,6 +151,132 @@ static void add_member(struct sv_day *c, struct sv_item *x, size_t i, size_t k)
 	}
 }
 
+
+/* Whether appointments i and j, as booked, overlap and are not one joint session. */
+static int booked_clash(const struct instance *in, size_t i, size_t j)
+{
+	const struct placement *a = &in->a[i].current, *b = &in->a[j].current;
+	const struct wk_appt *x = &in->w->appts[in->a[i].appt], *y = &in->w->appts[in->a[j].appt];
+	return a->day == b->day && a->start < b->start + in->a[j].duration &&
+	       b->start < a->start + in->a[i].duration && !week_joint(in->w, x, y);
+}
+
+/* Check's order of a day's appointments: start, end, then instance order. */
+static int stop_before(const struct instance *in, size_t i, size_t j)
+{
+	const struct placement *a = &in->a[i].current, *b = &in->a[j].current;
+	if (a->start != b->start)
+		return a->start < b->start;
+	int ea = a->start + in->a[i].duration, eb = b->start + in->a[j].duration;
+	if (ea != eb)
+		return ea < eb;
+	return i < j;
+}
+
+/*
+ * The day's blocks: each set of two or more appointments that stay as
+ * booked and clash, connected by their overlaps, as one session that the
+ * search reads stop by stop (step()). Without them a day plan could not keep
+ * a clash as booked and take a moved appointment too. Sets of up to
+ * DG_MAX_BLOCK appointments; a bigger clash is left to the days as booked.
+ */
+static int blocks(struct sv_day *c)
+{
+	const struct instance *in = c->in;
+	const struct profile *p = c->p;
+	size_t cur[DG_MAX_LOCAL];
+	int n = 0;
+	for (size_t i = 0; i < in->n && n < DG_MAX_LOCAL; i++)
+		if (in->a[i].current.day == c->day && c->local[i] >= 0)
+			cur[n++] = i;
+	for (int a = 0; a < n; a++) {
+		/* the subsets that hold a and members after it only, connected */
+		size_t comp[DG_MAX_BLOCK];
+		int m = 0;
+		comp[m++] = cur[a];
+		for (int b = a + 1; b < n && m < DG_MAX_BLOCK; b++) {
+			int linked = 0;
+			for (int k = 0; k < m && !linked; k++)
+				linked = booked_clash(in, comp[k], cur[b]);
+			if (linked)
+				comp[m++] = cur[b];
+		}
+		if (m < 2)
+			continue;
+		for (unsigned sub = 1; sub < (1u << m); sub += 2) {   /* always with comp[0] */
+			size_t t[DG_MAX_BLOCK];
+			int k = 0;
+			for (int q = 0; q < m; q++)
+				if (sub >> q & 1)
+					t[k++] = comp[q];
+			if (k < 2)
+				continue;
+			/* connected by overlaps? */
+			unsigned seen = 1, grow = 1;
+			while (grow) {
+				grow = 0;
+				for (int x = 0; x < k; x++)
+					for (int y = 0; y < k; y++)
+						if ((seen >> x & 1) && !(seen >> y & 1) && booked_clash(in, t[x], t[y])) {
+							seen |= 1u << y;
+							grow = 1;
+						}
+			}
+			if (seen != (1u << k) - 1)
+				continue;
+			/* check's order */
+			for (int x = 1; x < k; x++)
+				for (int y = x; y > 0 && stop_before(in, t[y], t[y - 1]); y--) {
+					size_t tmp = t[y];
+					t[y] = t[y - 1];
+					t[y - 1] = tmp;
+				}
+			struct sv_item *it = new_item(c);
+			if (!it)
+				return -1;
+			it->cur = 1;
+			it->start = in->a[t[0]].current.start;
+			for (int x = 0; x < k; x++) {
+				const struct placement *pl = &in->a[t[x]].current;
+				double e0 = it->energy;
+				add_member(c, it, t[x], 0);
+				/* clashing appointments each cost their own energy */
+				it->energy = e0 + c->in->w->appts[in->a[t[x]].appt].energy;
+				it->sub[it->nsub++] = (struct sv_stop){ pl->start, pl->start + in->a[t[x]].duration,
+									pl->venue < 0 ? p->home : pl->venue, pl->venue };
+			}
+			it->venue = it->sub[0].venue;
+			it->v = it->sub[0].v;
+			it->there = sv_travel0(p, p->home, it->v);
+			it->there_cost = profile_travel_cost(p, p->home, it->v);
+			/* the clashes inside it, as check counts them */
+			for (int x = 0; x < k; x++)
+				for (int y = x + 1; y < k; y++)
+					it->impossible += booked_clash(in, t[x], t[y]);
+			int at = it->sub[0].v, free_from = it->sub[0].end;
+			for (int x = 1; x < k; x++) {
+				const struct sv_stop *pv = &it->sub[x - 1], *s = &it->sub[x];
+				int gap = s->start - pv->end;
+				if (gap >= 0 && pv->venue >= 0 && s->venue >= 0 && pv->venue != s->venue &&
+				    profile_travel(p, pv->venue, s->venue) > gap)
+					it->impossible++;
+				if (gap >= 0 && p->min_rest > 0 && gap < p->min_rest)
+					it->compromise += (p->min_rest - gap) * p->compromise.rest;
+				if (at != s->v || s->end > free_from)
+					free_from = s->end;
+				at = s->v;
+			}
+			it->exit_v = at;
+			it->exit_venue = it->sub[k - 1].venue;
+			it->exit_free = free_from;
+			it->last_end = it->sub[k - 1].end;
+			it->back = sv_travel0(p, at, p->home);
+			it->back_cost = profile_travel_cost(p, at, p->home);
+		}
+	}
+	return 0;
+}
+
 /* The sessions of the day: every candidate on it (the current placement
  * whatever it breaks), and every joint session the practitioners agree
  * to and can all attend. */
@@ -216,6 +319,9 @@ static int build_items(struct sv_day *c)
 			x->there_cost = profile_travel_cost(p, p->home, x->v);
 			x->cur = k == 0;
 			add_member(c, x, i, k);
+			x->exit_v = x->v;
+			x->exit_venue = x->venue;
+			x->exit_free = x->last_end = x->end;
 		}
 	}
 	/* joint sessions: extend each session by a later appointment at the
@@ -241,17 +347,14 @@ static int build_items(struct sv_day *c)
 				add_member(c, &b, j, k);
 				b.cur = b.cur && k == 0;
 				/* a session formed by a move: every practitioner is free
-				 * for all of it (one as booked: for what it adds) */
+				 * for all of it (one wholly as booked is as it is) */
 				int ok = b.cur || b.end <= p->day.to;
-				for (int m = 0; m < b.n && ok && !b.cur; m++) {
-					const struct sv_appt *sm = &in->a[b.appt[m]];
-					int from = b.cand[m] == 0 ? sm->current.start + sm->duration : b.start;
-					if (from < b.end)
-						ok = !week_busy(in->w, in->w->appts[sm->appt].prac,
-								week_utc(in->w, c->day, from), week_utc(in->w, c->day, b.end));
-				}
+				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
+				for (int m = 0; m < b.n && ok && !b.cur; m++)
+					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
 				if (!ok)
 					continue;
+				b.exit_free = b.last_end = b.end;
 				struct sv_item *x = new_item(c);
 				if (!x)
 					return -1;
@@ -259,7 +362,7 @@ static int build_items(struct sv_day *c)
 			}
 		}
 	}
-	return 0;
+	return blocks(c);
 }
 
 static int routines_of_day(struct sv_day *c)
@@ -292,7 +395,7 @@ static int routines_of_day(struct sv_day *c)
 	return 0;
 }
 
-static double energy_of(const struct profile *p, const struct label *l)
+double sv_label_energy(const struct profile *p, const struct label *l)
 {
 	return l->appt_energy + l->travel_min / 60.0 * p->travel_energy_per_hour;
 }
@@ -309,16 +412,16 @@ struct leg {
  * first free start or missed (a compromise). The daily limits are counted
  * when the day closes (finish()).
  */
-static void step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
+void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
 		 struct label *out)
 {
 	const struct profile *p = c->s.p;
 	const struct prof_weights *wt = &p->weights;
 	int home = p->home;
 	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
-	int at = pi ? pi->v : home;
-	int free_from = pi ? pi->end : NEG;
-	struct leg legs[2];
+	int at = pi ? pi->exit_v : home;
+	int free_from = pi ? pi->exit_free : NEG;
+	struct leg legs[2 + 2 * DG_MAX_BLOCK];
 	int nl = 0;
 	int home_from = NEG, home_to = NEG;   /* when the person is at home in the gap */
 	int at_home = 0;                      /* ... if they are at all */
@@ -365,8 +468,34 @@ static void step(const struct day_ctx *c, const struct label *L, const struct sv
 		out->t2 += q->compromise;
 		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
 		/* rest before it (consecutive sessions) */
-		if (pi && p->min_rest > 0 && q->start - pi->end < p->min_rest)
-			out->t2 += (p->min_rest - (q->start - pi->end)) * p->compromise.rest;
+		if (pi && p->min_rest > 0 && q->start - pi->last_end < p->min_rest && q->start >= pi->last_end)
+			out->t2 += (p->min_rest - (q->start - pi->last_end)) * p->compromise.rest;
+		/* a block: its other stops, as plan_day reads them */
+		int bat = q->v, bfree = q->nsub ? q->sub[0].end : q->end;
+		for (int k = 1; k < q->nsub; k++) {
+			const struct sv_stop *s = &q->sub[k];
+			int bback = bat != home ? sv_travel0(p, bat, home) : 0;
+			int bthere = s->v == home ? 0 : sv_travel0(p, home, s->v);
+			if (bat != home && (s->v == home || s->start - bfree - bback - bthere >= WEEK_HOME_STAY_MIN)) {
+				int back = bback;
+				legs[nl++] = (struct leg){ bat, home, bfree, bfree + back, profile_travel_cost(p, bat, home) };
+				out->time_out += bfree + back - out->depart;
+				out->depart = -1;
+				bat = home;
+			}
+			if (bat == home && s->v != home) {
+				int t = sv_travel0(p, home, s->v);
+				out->depart = s->start - t;
+				out->journeys++;
+				legs[nl++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
+			} else if (bat != s->v) {
+				int t = sv_travel0(p, bat, s->v);
+				legs[nl++] = (struct leg){ bat, s->v, bfree, bfree + t, profile_travel_cost(p, bat, s->v) };
+			}
+			if (bat != s->v || s->end > bfree)
+				bfree = s->end;
+			bat = s->v;
+		}
 	} else if (at == home) {
 		home_to = POS;
 	}
@@ -399,19 +528,9 @@ static void step(const struct day_ctx *c, const struct label *L, const struct sv
 			if (ok && r->place == PLACE_HOME)
 				ok = at_home && s >= home_from && e <= home_to;
 			if (ok && r->place >= 0) {
-				/* at a venue: from where the person was last, on to where next */
-				int pv = pi ? pi->v : home, pt = pi ? pi->end : 0;
+				/* at a venue: from the session before, on to the next */
+				int pv = pi ? pi->exit_v : home, pt = pi ? pi->end : 0;
 				int nv = q ? q->v : home, nt = q ? q->start : 1440;
-				for (int k = 0; k < nl; k++) {
-					if (legs[k].arr <= s && legs[k].arr >= pt) {
-						pt = legs[k].arr;
-						pv = legs[k].to;
-					}
-					if (legs[k].dep >= e && legs[k].dep < nt) {
-						nt = legs[k].dep;
-						nv = legs[k].from;
-					}
-				}
 				ok = pt + sv_travel0(p, pv, r->place) <= s && e + sv_travel0(p, r->place, nv) <= nt;
 			}
 			if (ok) {
@@ -430,11 +549,11 @@ static void step(const struct day_ctx *c, const struct label *L, const struct sv
 }
 
 /* The day's limits, counted when it closes. */
-static void finish(const struct day_ctx *c, struct label *x)
+void sv_finish(const struct day_ctx *c, struct label *x)
 {
 	const struct profile *p = c->s.p;
 	const struct prof_compromise *w = &p->compromise;
-	double e = energy_of(p, x);
+	double e = sv_label_energy(p, x);
 	if (e > p->energy_budget + 1e-9)
 		x->t2 += (e - p->energy_budget) * w->energy;
 	if (x->mask == 0)
@@ -462,7 +581,7 @@ static int lex_le(const struct label *a, const struct label *b)
 static int dominates(const struct profile *p, const struct label *a, const struct label *b)
 {
 	return lex_le(a, b) &&
-	       energy_of(p, a) <= energy_of(p, b) + EPS &&
+	       sv_label_energy(p, a) <= sv_label_energy(p, b) + EPS &&
 	       a->time_out <= b->time_out && a->changes <= b->changes &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
@@ -740,9 +859,9 @@ static int may_follow(const struct profile *p, const struct sv_item *pi, const s
 	*t1 = 0;
 	if (pi->mask & q->mask)
 		return 0;
-	int gap = q->start - pi->end;
-	if (pi->venue >= 0 && q->venue >= 0 && pi->venue != q->venue &&
-	    profile_travel(p, pi->venue, q->venue) > gap) {
+	int gap = q->start - pi->last_end;
+	if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
+	    profile_travel(p, pi->exit_venue, q->venue) > gap) {
 		if (!(pi->cur && q->cur))
 			return 0;
 		*t1 = 1;   /* as booked: a travel problem left as it is */
@@ -767,7 +886,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
 		struct label x;
-		step(c, &root, q, &x);
+		sv_step(c, &root, q, &x);
 		x.parent = -1;
 		if ((rc = add_label(c, (int)qi, &x)) < 0)
 			goto fail;
@@ -781,7 +900,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 				const struct label *L = &c->lab[k];
 				if (L->dead || (L->mask & q->mask))
 					continue;
-				step(c, L, q, &x);
+				sv_step(c, L, q, &x);
 				x.t1 += t1;
 				x.parent = k;
 				if ((rc = add_label(c, (int)qi, &x)) < 0)
@@ -798,8 +917,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		struct label x;
 		if (k >= 0 && L->dead)
 			continue;
-		step(c, L, NULL, &x);
-		finish(c, &x);
+		sv_step(c, L, NULL, &x);
+		sv_finish(c, &x);
 		struct fin *f = BUF_PUSH(fins, n_fin, cap_fin);
 		if (!f) {
 			free(fins);
@@ -807,7 +926,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		}
 		f->l = x;
 		f->label = (int)k;
-		f->energy = energy_of(p, &x);
+		f->energy = sv_label_energy(p, &x);
 	}
 	if (n_fin > 1)
 		qsort(fins, n_fin, sizeof *fins, fin_cmp);
@@ -858,7 +977,7 @@ static int as_booked(const struct instance *in, int day, struct sv_cols *cols, s
 {
 	enum { MAX_DAY = DG_MAX_LOCAL * DG_MAX_JOINT };
 	size_t idx[MAX_DAY];
-	struct sv_pick picks[MAX_DAY];
+	struct sv_pick picks[MAX_DAY] = { { 0, 0 } };
 	int n = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		if (in->a[i].current.day != day)
@@ -897,6 +1016,14 @@ static int as_booked(const struct instance *in, int day, struct sv_cols *cols, s
 		if (has && sv_cols_add(in, cols, day, picks, k, d) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+int sv_as_booked(const struct instance *in, struct sv_cols *cols, struct diag *d)
+{
+	for (size_t day = 0; day < in->w->n_days; day++)
+		if (as_booked(in, (int)day, cols, d) < 0)
+			return -1;
 	return 0;
 }
 

@@ -285,7 +285,7 @@ static int counterfactual(const struct instance *in, struct sv_proposal *x, size
 	if (!ok) {
 		/* its old place is taken, or its series would come too close */
 		long other = -1;
-		struct view tmp;
+		struct view tmp = { 0 };
 		if (bad.n && view_open(in, &rev, &tmp, &scratch) == 0) {
 			for (size_t q = 0; q < tmp.ps.n && other < 0; q++) {
 				if (plan_kind_tier(tmp.ps.v[q].kind) != 1)

@@ -10,8 +10,10 @@
 
 /* Bounds (docs/limits.md). */
 #define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
+#define SV_LIST_LABELS 200000     /* ... when listing every day plan, before column generation takes over */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
+#define DG_MAX_BLOCK 6            /* appointments in one clash as booked read as a block */
 #define DG_MAX_LOCAL 64           /* appointments that could be on one day */
 #define DG_MAX_CURRENT_SUBSETS 12 /* as-booked appointments of a day whose clashing subsets are all tried */
 
@@ -46,19 +48,31 @@ struct sv_cols {
 	size_t n_pick, cap_pick;
 	size_t labels;            /* partial plans created (for the benchmark) */
 	int cut;                  /* a day's search was cut short (bound or time): not proven */
+	int price_cut;            /* a pricing search was cut short: its LP bound is not proven */
 	size_t mismatches;        /* day plans the search valued differently from sv_day_value */
 };
 
+/* One appointment of a block, where it is booked. */
+struct sv_stop {
+	int start, end, v, venue;
+};
+
 /* A session: one appointment, or a joint session of several, at one
- * placement. */
+ * placement; or a block: appointments as booked that clash with each other
+ * (overlap), read one after the other as check reads them. */
 struct sv_item {
-	int start, end;           /* local minutes */
-	int venue;                /* venue index, -1 unknown */
+	int start, end;           /* local minutes (a block: its first start, its last end) */
+	int venue;                /* venue index, -1 unknown (a block: its first stop's) */
 	int v;                    /* where the person is: unknown counts as home */
 	int back, there;          /* travel minutes from v home, and from home to v */
 	double back_cost, there_cost;
 	int n;
-	int appt[DG_MAX_JOINT], cand[DG_MAX_JOINT];
+	int appt[DG_MAX_BLOCK], cand[DG_MAX_BLOCK];
+	int nsub;                 /* a block: its stops, in check's order; 0 otherwise */
+	struct sv_stop sub[DG_MAX_BLOCK];
+	int exit_v, exit_venue;   /* where the person is after it (venue index, -1 unknown) */
+	int exit_free;            /* from when they are free to leave */
+	int last_end;             /* the end of its last appointment in check's order */
 	uint64_t mask;            /* its appointments, as bits of the day's local indices */
 	uint64_t pracs;
 	uint64_t pattern;         /* hash of its (appointment, venue) pairs */
@@ -93,6 +107,46 @@ struct sv_day {
 	struct diag *d;
 };
 
+/* What the search may spend: a CPU-time deadline (clock() ticks, 0 none)
+ * and a bound on partial day plans per day. */
+struct sv_budget {
+	long deadline;
+	size_t max_labels;
+};
+int sv_budget_over(const struct sv_budget *b);
+
+/* The day search's labels (daygen.c, price.c). */
+/* A partial day plan ending with session `item` (-1: none yet). */
+struct label {
+	int item, parent, next;
+	uint64_t mask, pracs, pattern;
+	uint32_t rmask;           /* routine instances settled (kept, or missed and paid) */
+	int depart;               /* when the current outing began; -1 at home */
+	int time_out, journeys, travel_min;
+	int changes;              /* sessions' appointments moved (for bounds on changes) */
+	int t1;                   /* tier 1 so far */
+	double t2;                /* tier 2 so far */
+	double travel_cost, appt_energy, cost;
+	double dual;              /* pricing: the dual prices' part of the reduced cost */
+	unsigned char dead;
+};
+
+struct day_ctx {
+	struct sv_day s;          /* the day's sessions and routines */
+	struct label *lab;
+	size_t n_lab, cap_lab;
+	int *head;                /* per item: first label, -1 */
+	const struct sv_budget *budget;
+	int cut;                  /* the budget ran out */
+};
+
+
+/* Extend label L by session q (NULL: close the day, going home) as
+ * check reads a day, into out; close the day's limits with sv_finish. */
+void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q, struct label *out);
+void sv_finish(const struct day_ctx *c, struct label *x);
+double sv_label_energy(const struct profile *p, const struct label *l);
+
 /* Build day `day` of in into s (free with sv_day_release). Returns 0, or
  * -1 with d filled (a bound passed, or out of memory). */
 int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct diag *d);
@@ -124,13 +178,6 @@ int sv_cand_usable(const struct instance *in, size_t i, size_t c);
 int sv_problem_moves(const struct instance *in, const struct plan *pl, const struct week *mv,
 		     const struct problem *x);
 
-/* What the search may spend: a CPU-time deadline (clock() ticks, 0 none)
- * and a bound on partial day plans per day. */
-struct sv_budget {
-	long deadline;
-	size_t max_labels;
-};
-int sv_budget_over(const struct sv_budget *b);
 
 /*
  * Value col (its picks set) as check reads its day: the day alone, the
@@ -153,6 +200,9 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
  */
 int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols *cols,
 	   struct diag *d);
+/* Only the days as booked, and their clashing subsets (as daygen adds
+ * them): where column generation starts. Returns 0, or -1 with d filled. */
+int sv_as_booked(const struct instance *in, struct sv_cols *cols, struct diag *d);
 /* Add the day plan of `day` that puts each appointment in picks (n of
  * them) there, valued; a plan already there is not added twice. Returns
  * its index, or -1 with d filled. */
@@ -187,6 +237,43 @@ int master_exclude(struct master *m, const struct master_sol *sol, struct diag *
 int master_solve(struct master *m, const struct sv_budget *b, const size_t *start,
 		 struct master_sol *sol, struct diag *d);
 int master_write_lp(struct master *m, const char *path, struct diag *d);
+
+/* The dual prices of the master's LP relaxation, for pricing day plans
+ * (solver/price.c): per instance appointment (cover rows, and the series
+ * rows, per day), per day (one plan a day, the peak), per day and
+ * practitioner (meeting them, for the weekly limit), the bound on changes
+ * and the rows holding tiers 1 and 2. A row that does not exist is 0. */
+struct sv_duals {
+	double *cover;            /* [n] */
+	double *series;           /* [n * n_days]: appointment i on day d */
+	double *day, *peak;       /* [n_days] */
+	double *meet;             /* [n_days * 64] */
+	double changes, tier[2];
+	double alpha[3];          /* the weight of tiers 1, 2, 3 in a column's reduced cost */
+	double objective;         /* the LP's optimum */
+};
+void sv_duals_release(struct sv_duals *u);
+/* Solve the LP relaxation with the objective of tier `tier` (1..3), the
+ * tiers before it held at hold[] (integer values found), and read its duals
+ * into u (allocated here; free with sv_duals_release). Returns 1 when the
+ * LP is solved, 0 when it is not (infeasible or capped), -1 on error. */
+int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *b,
+	      struct sv_duals *u, struct diag *d);
+
+/*
+ * Price day `day` (column generation, docs/propose.md "How it is solved"):
+ * a label-setting search over the day's sessions for day plans of negative
+ * reduced cost under u, with dominance across appointment subsets (a plan
+ * with fewer appointments, no more reduced cost, energy, time out, and no
+ * fewer routines settled dominates). At most `max` of the best are added to
+ * cols, each valued by sv_day_value and kept only when its reduced cost so
+ * valued is negative. Returns how many were added, or -1 with d filled.
+ */
+long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
+		  const struct sv_budget *b, int max, struct sv_cols *cols, struct diag *d);
+/* The reduced cost of column c under u. */
+double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, const struct sv_col *c,
+		       const struct sv_duals *u);
 size_t master_columns(const struct master *m);
 void master_free(struct master *m);
 void master_sol_release(struct master_sol *s);

@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <glpk.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,6 +564,112 @@ oom:
 	master_sol_release(sol);
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
+}
+
+void sv_duals_release(struct sv_duals *u)
+{
+	if (!u)
+		return;
+	free(u->cover);
+	free(u->series);
+	free(u->day);
+	free(u->peak);
+	free(u->meet);
+	memset(u, 0, sizeof *u);
+}
+
+static double row_dual(glp_prob *lp, const char *name)
+{
+	int r = glp_find_row(lp, name);
+	return r ? glp_get_row_dual(lp, r) : 0;
+}
+
+int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
+	      struct sv_duals *u, struct diag *d)
+{
+	memset(u, 0, sizeof *u);
+	if (m->broken)
+		return -1;
+	const struct instance *in = m->in;
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	size_t n = in->n, nd = w->n_days;
+	u->cover = calloc(n + 1, sizeof *u->cover);
+	u->series = calloc(n * nd + 1, sizeof *u->series);
+	u->day = calloc(nd + 1, sizeof *u->day);
+	u->peak = calloc(nd + 1, sizeof *u->peak);
+	u->meet = calloc(nd * 64 + 1, sizeof *u->meet);
+	if (!u->cover || !u->series || !u->day || !u->peak || !u->meet) {
+		sv_duals_release(u);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	GUARD(m, d, "solving the master's LP relaxation");
+	release_tiers(m);
+	for (int t = 1; t < tier; t++)
+		if (hold_tier(m, t, hold[t - 1] + (t == 1 ? 0.5 : 1e-7 * (1 + fabs(hold[t - 1])))) < 0) {
+			sv_duals_release(u);
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
+	set_objective(m, tier);
+	glp_create_index(m->lp);
+	glp_smcp parm;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.presolve = GLP_OFF;
+	if (bud && bud->deadline > 0) {
+		long now = (long)clock();
+		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
+		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
+	}
+	int rc = glp_simplex(m->lp, &parm);
+	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+		release_tiers(m);
+		return 0;
+	}
+	u->objective = glp_get_obj_val(m->lp);
+	char name[96];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "cover_%zu", i);
+		u->cover[i] = row_dual(m->lp, name);
+	}
+	for (size_t day = 0; day < nd; day++) {
+		snprintf(name, sizeof name, "day_%zu", day);
+		u->day[day] = row_dual(m->lp, name);
+		snprintf(name, sizeof name, "peak_%zu", day);
+		u->peak[day] = row_dual(m->lp, name);
+		for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
+			snprintf(name, sizeof name, "meets_d%zu_%s", day, p->pracs[k].id);
+			u->meet[day * 64 + k] = row_dual(m->lp, name);
+		}
+	}
+	/* series rows: their duals fall on each occurrence of the series on
+	 * the days they span */
+	for (size_t i = 0; i < n; i++) {
+		const char *uid = w->appts[in->a[i].appt].uid;
+		size_t first = i;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(w->appts[in->a[j].appt].uid, uid)) {
+				first = j;
+				break;
+			}
+		int g = sv_series_gap(in, first);
+		for (size_t s = 0; g >= 1 && s + (size_t)g <= nd; s++) {
+			snprintf(name, sizeof name, "series_%zu_d%zu", first, s);
+			double y = row_dual(m->lp, name);
+			for (size_t day = s; y != 0 && day < s + (size_t)g; day++)
+				u->series[i * nd + day] += y;
+		}
+	}
+	u->changes = m->changes_row ? glp_get_row_dual(m->lp, m->changes_row) : 0;
+	for (int t = 0; t < 2; t++)
+		u->tier[t] = m->tier_row[t] && tier > t + 1 ? glp_get_row_dual(m->lp, m->tier_row[t]) : 0;
+	u->alpha[0] = tier == 1 ? 1 : -u->tier[0];
+	u->alpha[1] = tier == 2 ? 1 : tier > 2 ? -u->tier[1] : 0;
+	u->alpha[2] = tier == 3 ? 1 : 0;
+	release_tiers(m);
+	return 1;
 }
 
 int master_write_lp(struct master *m, const char *path, struct diag *d)

@@ -107,6 +107,26 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			}
 		}
 	}
+	/* a joint session that a move makes: every practitioner free for all of it */
+	for (size_t i = 0; i < in->n; i++) {
+		const struct placement *a = &pl->at[i];
+		if (a->day < 0 || a->venue < 0 || same(a, &in->a[i].current))
+			continue;
+		for (size_t j = 0; j < in->n; j++) {
+			const struct placement *b = &pl->at[j];
+			const struct wk_appt *x = &in->w->appts[in->a[i].appt], *y = &in->w->appts[in->a[j].appt];
+			if (j == i || b->day != a->day || b->start != a->start || b->venue != a->venue ||
+			    !profile_joint(in->w->p, x->prac, y->prac))
+				continue;
+			int end = a->start + (in->a[i].duration > in->a[j].duration ? in->a[i].duration : in->a[j].duration);
+			int64_t us = week_utc(in->w, a->day, a->start), ue = week_utc(in->w, a->day, end);
+			if (week_busy(in->w, x->prac, us, ue) || week_busy(in->w, y->prac, us, ue)) {
+				snprintf(msg, sizeof msg, "appointment %zu joins %zu in a session one of them is not free for", i, j);
+				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+				return 0;
+			}
+		}
+	}
 	struct week moved;
 	if (plan_week(in, pl, &moved, d) < 0)
 		return -1;

@@ -10,11 +10,48 @@
 
 #include "dovetail/util.h"
 
+/* What column generation proved: per tier, the LP bound and whether it is
+ * exact (every pricing search ran to its end). */
+struct cg_bounds {
+	int used;
+	double lb[3];
+	int exact[3];
+	int capped;
+};
+
+/* Whether sol is proven by the bounds, and its gap: that of the first tier
+ * it does not meet (1 when that tier's bound is not exact). */
+static void judge(const struct cg_bounds *cb, const struct master_sol *sol, int *proven, double *gap,
+		  double *bound)
+{
+	double v[3] = { sol->impossible, sol->compromise, sol->objective };
+	*proven = 1;
+	*gap = 0;
+	*bound = sol->objective;
+	for (int t = 0; t < 3; t++) {
+		double lb = t == 0 ? ceil(cb->lb[0] - 1e-6) : cb->lb[t];
+		if (cb->exact[t] && v[t] <= lb + 1e-6 * (1 + fabs(v[t])))
+			continue;
+		*proven = 0;
+		if (!cb->exact[t])
+			*gap = 1;
+		else
+			*gap = fabs(v[t]) > 1e-9 ? (v[t] - lb) / fabs(v[t]) : 1;
+		if (*gap > 1)
+			*gap = 1;
+		if (*gap < 0)
+			*gap = 0;
+		*bound = t == 2 && cb->exact[2] ? cb->lb[2] : -1e300;
+		return;
+	}
+}
+
 /* Turn the master's choice into proposal x: the plan, checked without the
  * solver, valued from its moved week (the figures printed are these), its
- * compromises, changes and reasons. */
+ * compromises, changes and reasons. cb: the bounds of column generation,
+ * which decide whether it is proven (NULL: the day plans were all there). */
 static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const struct master_sol *sol,
-			 int rank, int cut, struct sv_proposal *x, struct diag *d)
+			 int rank, int cut, const struct cg_bounds *cb, struct sv_proposal *x, struct diag *d)
 {
 	const struct instance *in = &r->in;
 	memset(x, 0, sizeof *x);
@@ -23,6 +60,15 @@ static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const 
 	x->gap = cut ? (sol->gap > 0 ? sol->gap : 1) : sol->gap;
 	x->proven = sol->proven && !cut;
 	x->capped = sol->capped;
+	if (cb && cb->used) {
+		int pv;
+		double gp, bd;
+		judge(cb, sol, &pv, &gp, &bd);
+		x->proven = pv && sol->proven;
+		x->gap = x->proven ? 0 : gp > 0 ? gp : sol->gap > 0 ? sol->gap : 1;
+		x->bound = bd;
+		x->capped |= cb->capped;
+	}
 	x->plan.n = in->n;
 	x->plan.at = calloc(in->n + 1, sizeof *x->plan.at);
 	if (!x->plan.at)
@@ -152,6 +198,80 @@ static int as_booked_cols(const struct instance *in, struct sv_cols *cols, size_
 	return 0;
 }
 
+/*
+ * Column generation, when the day plans could not all be listed
+ * (docs/propose.md, "How it is solved"): for each tier in turn, the
+ * master's LP relaxation and pricing until no day plan has a negative
+ * reduced cost (the LP bound of that tier), then the integer master over
+ * the day plans found, whose value of the tier is held for the next.
+ * Stops at the budget; what it found is kept either way.
+ */
+static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_options *o,
+		  const struct sv_budget *bud, const size_t *start, struct cg_bounds *cb, struct diag *d)
+{
+	const struct instance *in = &r->in;
+	double hold[2] = { 0, 0 };
+	cb->used = 1;
+	for (int tier = 1; tier <= 3; tier++) {
+		cb->lb[tier - 1] = -1e300;
+		cb->exact[tier - 1] = 0;
+		for (int iter = 0; iter < 1000; iter++) {
+			struct master *m = master_new(in, cols, d);
+			if (!m)
+				return -1;
+			struct sv_duals u;
+			int st = master_max_changes(m, o->max_changes, d);
+			if (st == 0)
+				st = master_lp(m, tier, hold, bud, &u, d);
+			master_free(m);
+			if (st < 0)
+				return -1;
+			if (st == 0) {
+				cb->capped = 1;
+				break;
+			}
+			cols->price_cut = 0;
+			long add = 0;
+			for (size_t day = 0; day < in->w->n_days; day++) {
+				long a = sv_price_day(in, (int)day, &u, bud, 12, cols, d);
+				if (a < 0) {
+					sv_duals_release(&u);
+					return -1;
+				}
+				add += a;
+			}
+			if (getenv("DOVETAIL_DEBUG_SOLVER"))
+				fprintf(stderr, "colgen: tier %d iter %d lp %.4f added %ld columns %zu cpu %.2f\n", tier, iter,
+					u.objective, add, cols->n, (double)clock() / CLOCKS_PER_SEC);
+			if (add == 0) {
+				cb->lb[tier - 1] = u.objective;
+				cb->exact[tier - 1] = !cols->price_cut;
+				sv_duals_release(&u);
+				break;
+			}
+			sv_duals_release(&u);
+			if (sv_budget_over(bud)) {
+				cb->capped = 1;
+				break;
+			}
+		}
+		if (tier == 3)
+			break;
+		/* the integer plan among the day plans found holds this tier */
+		struct master *m = master_new(in, cols, d);
+		struct master_sol sol;
+		if (!m || master_max_changes(m, o->max_changes, d) < 0 || master_solve(m, bud, start, &sol, d) < 0) {
+			master_free(m);
+			return -1;
+		}
+		master_free(m);
+		hold[0] = sol.impossible;
+		hold[1] = sol.compromise;
+		master_sol_release(&sol);
+	}
+	return 0;
+}
+
 static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s, size_t n_days)
 {
 	int n = 0;
@@ -173,22 +293,50 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct sv_budget bud = { 0, o->max_labels };
 	if (o->time_limit > 0)
 		bud.deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
+	/* listing every day plan gets a part of the time and a bound on
+	 * labels; past them, column generation takes over */
+	struct sv_budget list = { 0, o->max_labels ? o->max_labels : SV_LIST_LABELS };
+	if (o->time_limit > 0)
+		list.deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
+	struct cg_bounds cb = { 0 };
 	if (check_week(w, &before, d) < 0 || sv_week_totals(w, &before, &r->before) < 0)
 		goto out;
 	if (instance_build(&r->in, w, o->now, d) < 0)
 		goto out;
 	if (o->write_compact_lp && compact_write_lp(&r->in, o->max_changes, o->write_compact_lp, d) < 0)
 		goto out;
-	if (daygen(&r->in, &bud, &cols, d) < 0)
+	if (daygen(&r->in, &list, &cols, d) < 0)
 		goto out;
 	if (!(start = calloc(w->n_days + 1, sizeof *start)) )
 		goto oom;
 	if (as_booked_cols(&r->in, &cols, start, d) < 0)
 		goto out;
+	if (cols.cut) {
+		/* start column generation afresh from the weeks as booked: the
+		 * partial list is many plans of no particular worth */
+		cols_release(&cols);
+		if (sv_as_booked(&r->in, &cols, d) < 0 || as_booked_cols(&r->in, &cols, start, d) < 0)
+			goto out;
+		cols.cut = 1;
+		if (colgen(r, &cols, o, &bud, start, &cb, d) < 0)
+			goto out;
+	}
 	r->columns = cols.n;
 	r->labels = cols.labels;
 	r->mismatches = cols.mismatches;
 	r->cut = cols.cut;
+	if (getenv("DOVETAIL_DEBUG_COLUMNS"))
+		for (size_t c = 0; c < cols.n; c++) {
+			const struct sv_col *x = &cols.v[c];
+			fprintf(stderr, "col %zu day %d (%d, %.4f, %.4f) energy %.2f:", c, x->day, x->impossible,
+				x->compromise, x->cost, x->energy);
+			for (int k = 0; k < x->n; k++) {
+				const struct sv_pick *pk = &cols.pick[x->first + (size_t)k];
+				const struct placement *pl = &r->in.a[pk->appt].cand[pk->cand];
+				fprintf(stderr, " a%d@%d/%d/v%d", pk->appt, pl->day, pl->start, pl->venue);
+			}
+			fprintf(stderr, "\n");
+		}
 	if (!(m = master_new(&r->in, &cols, d)))
 		goto out;
 	if (o->write_lp && master_write_lp(m, o->write_lp, d) < 0)
@@ -201,7 +349,10 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
 	if (!x)
 		goto oom;
-	if (make_proposal(r, &cols, &sol1, 1, cols.cut, x, d) < 0)
+	r->columns = cols.n;
+	r->labels = cols.labels;
+	r->mismatches = cols.mismatches;
+	if (make_proposal(r, &cols, &sol1, 1, cols.cut, &cb, x, d) < 0)
 		goto out;
 	if (sv_asks(&r->in, x, &bud, d) < 0)
 		goto out;
@@ -222,7 +373,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 				master_sol_release(&sol);
 				goto oom;
 			}
-			int rcx = make_proposal(r, &cols, use, k, cols.cut, y, d);
+			int rcx = make_proposal(r, &cols, use, k, cols.cut, NULL, y, d);
 			master_sol_release(&sol);
 			if (rcx < 0)
 				goto out;
@@ -244,7 +395,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		x = BUF_PUSH(r->props, r->n_props, cap);
 		if (!x)
 			goto out_sol;
-		if (make_proposal(r, &cols, &sol, rank, cols.cut, x, d) < 0)
+		if (make_proposal(r, &cols, &sol, rank, cols.cut, NULL, x, d) < 0)
 			goto out_sol;
 		prev = &sol;
 	}

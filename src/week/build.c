@@ -385,9 +385,9 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 			if (w->legs[i].day == di && overlaps(s, e, w->legs[i].dep, w->legs[i].arr))
 				ok = 0;
 		if (ok && r->place >= 0) {
-			/* at a venue: time to get there from where the person was
-			 * last (an appointment's end or a leg's arrival; home at
-			 * midnight) and on to where they go next */
+			/* at a venue: time to get there from the appointment before
+			 * (home at midnight when none) and on to the appointment
+			 * after (home at midnight when none) */
 			int pv = p->home, pt = 0, nv = p->home, nt = 1440;
 			for (size_t k = d->first; k < d->first + d->n; k++) {
 				const struct wk_appt *a = &w->appts[k];
@@ -399,19 +399,6 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 				if (a->s_min >= e && a->s_min < nt) {
 					nt = a->s_min;
 					nv = v;
-				}
-			}
-			for (size_t i = 0; i < w->n_legs; i++) {
-				const struct wk_leg *l = &w->legs[i];
-				if (l->day != di)
-					continue;
-				if (l->arr <= s && l->arr >= pt) {
-					pt = l->arr;
-					pv = l->to;
-				}
-				if (l->dep >= e && l->dep < nt) {
-					nt = l->dep;
-					nv = l->from;
 				}
 			}
 			ok = pt + travel0(p, pv, r->place) <= s && e + travel0(p, r->place, nv) <= nt;

@@ -1,0 +1,273 @@
+/* price.c: column generation's pricing: day plans of negative reduced cost under the master's dual prices, by a label-setting search with dominance across appointment subsets. */
+#include "internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dovetail/util.h"
+
+/*
+ * The formulation (Desrosiers and Lübbecke, "A primer in column
+ * generation", 2005; the elementary shortest path with resources of
+ * Feillet et al., 2004): the master's LP relaxation gives dual prices; a day
+ * plan c on day d has reduced cost
+ *
+ *   rc(c) = a1 t1(c) + a2 t2(c) + a3 t3(c)
+ *           - sum over its appointments i of (cover_i + series_{i,d})
+ *           - day_d - peak_d energy(c) - sum over unfamiliar k met of meet_{d,k}
+ *           - changes changes(c)
+ *
+ * with (a1, a2, a3) the tiers' weights in the stage being solved (the
+ * stage's own tier 1, the held tiers minus their rows' duals). Every term
+ * but the daily limits (counted when the day closes, as in daygen.c) adds
+ * up along the day, so a label carries its tiers, its dual part and the
+ * resources the rest of the day depends on. Label a dominates label b at
+ * the same last session when a's appointments are a subset of b's, a's
+ * reduced cost plus the most meeting b's extra practitioners could still
+ * cost a is no more than b's, and a has no more energy or time out, an
+ * outing begun no earlier, and every routine b has settled settled too:
+ * whatever completes b completes a at no more cost. This is the day search
+ * of daygen.c (same step(), same finish()) with a different dominance; it
+ * is exact for the LP bound when it runs to the end, and a heuristic source
+ * of columns when the budget stops it.
+ */
+
+double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, const struct sv_col *c,
+		       const struct sv_duals *u)
+{
+	size_t nd = in->w->n_days;
+	double rc = u->alpha[0] * c->impossible + u->alpha[1] * c->compromise + u->alpha[2] * c->cost;
+	for (int k = 0; k < c->n; k++) {
+		int i = cols->pick[c->first + (size_t)k].appt;
+		rc -= u->cover[i] + u->series[(size_t)i * nd + (size_t)c->day];
+	}
+	rc -= u->day[c->day] + u->peak[c->day] * c->energy + u->changes * c->changes;
+	for (int k = 0; k < 64; k++)
+		if (c->unfamiliar >> k & 1)
+			rc -= u->meet[(size_t)c->day * 64 + (size_t)k];
+	return rc;
+}
+
+#define EPS 1e-9
+#define PRICE_MAX_LABELS 400000   /* per day and pricing call (docs/limits.md) */
+
+struct pctx {
+	struct day_ctx c;
+	const struct sv_duals *u;
+	double *qdual;            /* per session: its dual part */
+	double *meetc;            /* per practitioner: what meeting them costs, at most */
+	int cut;
+};
+
+static double label_rc(const struct sv_duals *u, const struct label *l)
+{
+	return u->alpha[0] * l->t1 + u->alpha[1] * l->t2 + u->alpha[2] * l->cost + l->dual;
+}
+
+static int p_dominates(const struct pctx *x, const struct label *a, const struct label *b)
+{
+	if (a->mask & ~b->mask)
+		return 0;
+	double extra = 0;
+	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
+		extra += x->meetc[__builtin_ctzll(m)];
+	const struct profile *p = x->c.s.p;
+	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS &&
+	       sv_label_energy(p, a) <= sv_label_energy(p, b) + EPS && a->time_out <= b->time_out &&
+	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
+	       (a->rmask & b->rmask) == b->rmask;
+}
+
+/* 0 kept or dominated, 1 the budget ran out, -1 out of memory */
+static int p_add(struct pctx *x, int q, const struct label *l)
+{
+	struct day_ctx *c = &x->c;
+	for (int k = c->head[q]; k >= 0; k = c->lab[k].next) {
+		struct label *y = &c->lab[k];
+		if (y->dead)
+			continue;
+		if (p_dominates(x, y, l))
+			return 0;
+		if (p_dominates(x, l, y))
+			y->dead = 1;
+	}
+	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
+	if (c->n_lab >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
+		x->cut = 1;
+		return 1;
+	}
+	struct label *n = BUF_PUSH(c->lab, c->n_lab, c->cap_lab);
+	if (!n)
+		return -1;
+	*n = *l;
+	n->item = q;
+	n->next = c->head[q];
+	c->head[q] = (int)(c->n_lab - 1);
+	return 0;
+}
+
+/* the dual part of meeting the practitioners in `newp` for the first time today */
+static double meet_dual(const struct pctx *x, uint64_t newp)
+{
+	double v = 0;
+	for (uint64_t m = newp; m; m &= m - 1) {
+		int k = __builtin_ctzll(m);
+		if (!x->c.s.p->pracs[k].familiar)
+			v -= x->u->meet[(size_t)x->c.s.day * 64 + (size_t)k];
+	}
+	return v;
+}
+
+struct found {
+	double rc;
+	int label;                /* -1: the empty day */
+};
+
+static int found_cmp(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	if (x->rc != y->rc)
+		return x->rc < y->rc ? -1 : 1;
+	return (x->label > y->label) - (x->label < y->label);
+}
+
+long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
+		  const struct sv_budget *b, int max, struct sv_cols *cols, struct diag *d)
+{
+	struct pctx x;
+	memset(&x, 0, sizeof x);
+	x.u = u;
+	x.c.budget = b;
+	long added = -1;
+	struct found *fs = NULL;
+	size_t n_fs = 0, cap_fs = 0;
+	struct sv_pick *picks = NULL;
+	int rc = sv_day_build(in, day, &x.c.s, d);
+	if (rc < 0)
+		return -1;
+	const struct profile *p = x.c.s.p;
+	const struct sv_day *s = &x.c.s;
+	size_t nd = in->w->n_days;
+	x.qdual = calloc(s->n_it + 1, sizeof *x.qdual);
+	x.meetc = calloc(64, sizeof *x.meetc);
+	x.c.head = malloc((s->n_it + 1) * sizeof *x.c.head);
+	picks = malloc((in->n + 1) * sizeof *picks);
+	if (!x.qdual || !x.meetc || !x.c.head || !picks)
+		goto oom;
+	for (size_t q = 0; q < s->n_it; q++) {
+		const struct sv_item *it = &s->it[q];
+		double v = -u->changes * it->changes;
+		for (int m = 0; m < it->n; m++)
+			v -= u->cover[it->appt[m]] + u->series[(size_t)it->appt[m] * nd + (size_t)day];
+		x.qdual[q] = v;
+		x.c.head[q] = -1;
+	}
+	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
+		if (p->pracs[k].familiar)
+			continue;
+		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
+		x.meetc[k] = v > 0 ? v : 0;
+	}
+	struct label root;
+	memset(&root, 0, sizeof root);
+	root.item = root.parent = root.next = -1;
+	root.depart = -1;
+	int st = 0;
+	for (size_t qi = 0; qi < s->n_it && st == 0; qi++) {
+		const struct sv_item *q = &s->it[qi];
+		struct label l;
+		sv_step(&x.c, &root, q, &l);
+		l.parent = -1;
+		l.dual = x.qdual[qi] + meet_dual(&x, q->pracs);
+		if ((st = p_add(&x, (int)qi, &l)) < 0)
+			goto oom;
+		for (size_t pj = 0; pj < qi && s->it[pj].end <= q->start && st == 0; pj++) {
+			const struct sv_item *pi = &s->it[pj];
+			if (x.c.head[pj] < 0 || (pi->mask & q->mask))
+				continue;
+			int t1 = 0, gap = q->start - pi->last_end;
+			if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
+			    profile_travel(p, pi->exit_venue, q->venue) > gap) {
+				if (!(pi->cur && q->cur))
+					continue;
+				t1 = 1;
+			}
+			for (int k = x.c.head[pj]; k >= 0 && st == 0; k = x.c.lab[k].next) {
+				const struct label *L = &x.c.lab[k];
+				if (L->dead || (L->mask & q->mask))
+					continue;
+				uint64_t newp = q->pracs & ~L->pracs;
+				sv_step(&x.c, L, q, &l);
+				l.t1 += t1;
+				l.parent = k;
+				l.dual = L->dual + x.qdual[qi] + meet_dual(&x, newp);
+				if ((st = p_add(&x, (int)qi, &l)) < 0)
+					goto oom;
+			}
+		}
+	}
+	/* close the days; the most negative first */
+	for (long k = -1; k < (long)x.c.n_lab; k++) {
+		const struct label *L = k < 0 ? &root : &x.c.lab[k];
+		if (k >= 0 && L->dead)
+			continue;
+		struct label l;
+		sv_step(&x.c, L, NULL, &l);
+		sv_finish(&x.c, &l);
+		double r = label_rc(u, &l) - u->day[day] - u->peak[day] * sv_label_energy(p, &l);
+		if (r >= -1e-7)
+			continue;
+		struct found *f = BUF_PUSH(fs, n_fs, cap_fs);
+		if (!f)
+			goto oom;
+		f->rc = r;
+		f->label = (int)k;
+	}
+	if (n_fs > 1)
+		qsort(fs, n_fs, sizeof *fs, found_cmp);
+	added = 0;
+	for (size_t f = 0; f < n_fs && added < max; f++) {
+		int n = 0;
+		for (int k = fs[f].label; k >= 0; k = x.c.lab[k].parent) {
+			const struct sv_item *it = &s->it[x.c.lab[k].item];
+			for (int m = 0; m < it->n; m++)
+				picks[n++] = (struct sv_pick){ it->appt[m], it->cand[m] };
+		}
+		size_t before = cols->n;
+		long ix = sv_cols_add(in, cols, day, picks, n, d);
+		if (ix < 0) {
+			added = -1;
+			break;
+		}
+		if ((size_t)ix < before)
+			continue;   /* already a column */
+		/* valued as check reads the day: keep it only if that still pays */
+		if (sv_reduced_cost(in, cols, &cols->v[ix], u) < -1e-7) {
+			added++;
+		} else {
+			cols->mismatches++;
+			cols->n_pick = cols->v[ix].first;
+			cols->n--;
+		}
+	}
+	if (x.cut)
+		cols->price_cut = 1;
+	cols->labels += x.c.n_lab;
+	goto out;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	added = -1;
+out:
+	free(fs);
+	free(picks);
+	free(x.qdual);
+	free(x.meetc);
+	free(x.c.head);
+	free(x.c.lab);
+	sv_day_release(&x.c.s);
+	return added;
+}
