@@ -601,7 +601,7 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 			y->dead = 1;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : DG_MAX_LABELS;
-	if (c->n_lab >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
+	if (c->n_lab + c->before >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
 		c->cut = 1;
 		return 1;
 	}
@@ -693,19 +693,22 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 		free(pl.at);
 		return -1;
 	}
-	free(pl.at);
 	if (check_week(&mv, &ps, d) < 0) {
+		free(pl.at);
 		week_release(&mv);
 		return -1;
 	}
 	const struct wk_day *dd = &mv.days[col->day];
 	col->impossible = 0;
 	col->compromise = 0;
+	col->bad = 0;
 	for (size_t i = 0; i < ps.n; i++) {
 		const struct problem *x = &ps.v[i];
 		if (x->day != col->day || x->week_wide)
 			continue;
 		int tier = plan_kind_tier(x->kind);
+		if (tier == 1 && sv_problem_moves(in, &pl, &mv, x) >= 0)
+			col->bad = 1;   /* a move may never make an impossibility */
 		if (tier == 1)
 			col->impossible++;
 		if (tier == 2) {
@@ -732,6 +735,26 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 		if (!p->pracs[pr].familiar)
 			col->unfamiliar |= (uint64_t)1 << pr;
 	}
+	/* a joint session a move makes: every practitioner free for all of it */
+	for (int a = 0; a < col->n && !col->bad; a++) {
+		const struct sv_pick *x = &cols->pick[col->first + (size_t)a];
+		if (x->cand == 0)
+			continue;
+		const struct placement *px = &in->a[x->appt].cand[x->cand];
+		for (int b = 0; b < col->n && !col->bad; b++) {
+			const struct sv_pick *y = &cols->pick[col->first + (size_t)b];
+			const struct placement *py = &in->a[y->appt].cand[y->cand];
+			const struct wk_appt *ax = &w->appts[in->a[x->appt].appt], *ay = &w->appts[in->a[y->appt].appt];
+			if (a == b || px->start != py->start || px->venue != py->venue || px->venue < 0 ||
+			    !profile_joint(p, ax->prac, ay->prac))
+				continue;
+			int dur = in->a[x->appt].duration > in->a[y->appt].duration ? in->a[x->appt].duration
+										  : in->a[y->appt].duration;
+			int64_t us = week_utc(w, px->day, px->start), ue = week_utc(w, px->day, px->start + dur);
+			col->bad = week_busy(w, ax->prac, us, ue) || week_busy(w, ay->prac, us, ue);
+		}
+	}
+	free(pl.at);
 	problems_release(&ps);
 	week_release(&mv);
 	return 0;
@@ -747,25 +770,73 @@ static uint64_t picks_pattern(const struct instance *in, const struct sv_pick *p
 
 /* Append a column for day with picks (sorted here), valued; -1 on error,
  * else its index. dedupe: return an equal column of the day instead. */
+static uint64_t picks_key(int day, const struct sv_pick *pk, int n)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)(uint32_t)day;
+	for (int k = 0; k < n; k++) {
+		h = (h ^ (uint64_t)(uint32_t)pk[k].appt) * 1099511628211ull;
+		h = (h ^ (uint64_t)(uint32_t)pk[k].cand) * 1099511628211ull;
+	}
+	return h;
+}
+
+static int same_picks(const struct sv_cols *cols, const struct sv_col *x, int day, const struct sv_pick *pk, int n)
+{
+	if (x->day != day || x->n != n)
+		return 0;
+	for (int k = 0; k < n; k++)
+		if (cols->pick[x->first + (size_t)k].appt != pk[k].appt ||
+		    cols->pick[x->first + (size_t)k].cand != pk[k].cand)
+			return 0;
+	return 1;
+}
+
+/* Put column c in the index (growing it). 0, or -1 out of memory. */
+static int index_put(struct sv_cols *cols, size_t c)
+{
+	if ((cols->n + 1) * 2 > cols->index_cap) {
+		size_t cap = cols->index_cap ? cols->index_cap * 2 : 1024;
+		while (cap < (cols->n + 1) * 2)
+			cap *= 2;
+		size_t *ix = calloc(cap, sizeof *ix);
+		if (!ix)
+			return -1;
+		free(cols->index);
+		cols->index = ix;
+		cols->index_cap = cap;
+		for (size_t k = 0; k < cols->n; k++) {
+			if (k == c)
+				continue;
+			size_t h = (size_t)cols->v[k].key & (cap - 1);
+			while (ix[h])
+				h = (h + 1) & (cap - 1);
+			ix[h] = k + 1;
+		}
+	}
+	size_t h = (size_t)cols->v[c].key & (cols->index_cap - 1);
+	while (cols->index[h])
+		h = (h + 1) & (cols->index_cap - 1);
+	cols->index[h] = c + 1;
+	return 0;
+}
+
+/* Append a column for day with picks (sorted here), valued; -1 on error,
+ * else its index. dedupe: return an equal column of the day instead. */
 static long add_col(const struct instance *in, struct sv_cols *cols, int day, const struct sv_pick *picks,
 		    int n, int dedupe, struct diag *d)
 {
 	struct sv_pick tmp[DG_MAX_LOCAL * DG_MAX_JOINT + 1];
 	assert(n >= 0 && (size_t)n <= sizeof tmp / sizeof *tmp);
-	memcpy(tmp, picks, (size_t)n * sizeof *tmp);
+	if (n)
+		memcpy(tmp, picks, (size_t)n * sizeof *tmp);
 	if (n > 1)
 		qsort(tmp, (size_t)n, sizeof *tmp, pick_cmp);
-	if (dedupe) {
-		for (size_t c = 0; c < cols->n; c++) {
-			const struct sv_col *x = &cols->v[c];
-			if (x->day != day || x->n != n)
-				continue;
-			int eq = 1;
-			for (int k = 0; k < n && eq; k++)
-				eq = cols->pick[x->first + (size_t)k].appt == tmp[k].appt &&
-				     cols->pick[x->first + (size_t)k].cand == tmp[k].cand;
-			if (eq)
-				return (long)c;
+	uint64_t key = picks_key(day, tmp, n);
+	if (dedupe && cols->index_cap) {
+		for (size_t h = (size_t)key & (cols->index_cap - 1); cols->index[h]; h = (h + 1) & (cols->index_cap - 1)) {
+			const struct sv_col *x = &cols->v[cols->index[h] - 1];
+			if (x->key == key && same_picks(cols, x, day, tmp, n))
+				return (long)(cols->index[h] - 1);
 		}
 	}
 	struct sv_col *col = BUF_PUSH(cols->v, cols->n, cols->cap);
@@ -773,6 +844,7 @@ static long add_col(const struct instance *in, struct sv_cols *cols, int day, co
 		goto oom;
 	memset(col, 0, sizeof *col);
 	col->day = day;
+	col->key = key;
 	col->first = cols->n_pick;
 	for (int k = 0; k < n; k++) {
 		struct sv_pick *pk = BUF_PUSH(cols->pick, cols->n_pick, cols->cap_pick);
@@ -782,9 +854,11 @@ static long add_col(const struct instance *in, struct sv_cols *cols, int day, co
 	}
 	col->n = n;
 	col->pattern = picks_pattern(in, tmp, n);
-	if (sv_day_value(in, cols, col, d) < 0) {
+	if (sv_day_value(in, cols, col, d) < 0 || index_put(cols, cols->n - 1) < 0) {
 		cols->n--;
 		cols->n_pick = col->first;
+		if (!d->errors)
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
 	return (long)(cols->n - 1);
@@ -909,6 +983,8 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		}
 	}
 	cols->labels += c->n_lab;
+	if (c->cut)
+		return 0;   /* the list is not whole: column generation takes over */
 	/* close every live label, and the empty day */
 	struct fin *fins = NULL;
 	size_t n_fin = 0, cap_fin = 0;
@@ -1039,6 +1115,7 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		struct day_ctx c;
 		memset(&c, 0, sizeof c);
 		c.budget = b;
+		c.before = cols->labels;   /* the bound is on the labels of every day */
 		int rc = sv_day_build(in, (int)day, &c.s, d);
 		if (rc > 0) {
 			c.cut = 1;   /* too many appointments could be on this day */
@@ -1057,6 +1134,8 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 			cols_release(cols);
 			return -1;
 		}
+		if (cols->cut)
+			return 0;   /* the caller starts column generation */
 	}
 	return 0;
 }
@@ -1067,5 +1146,6 @@ void cols_release(struct sv_cols *c)
 		return;
 	free(c->v);
 	free(c->pick);
+	free(c->index);
 	memset(c, 0, sizeof *c);
 }

@@ -10,7 +10,7 @@
 
 /* Bounds (docs/limits.md). */
 #define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
-#define SV_LIST_LABELS 200000     /* ... when listing every day plan, before column generation takes over */
+#define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
 #define DG_MAX_BLOCK 6            /* appointments in one clash as booked read as a block */
@@ -39,6 +39,8 @@ struct sv_col {
 	uint64_t pattern;         /* hash of its (appointment, venue) pairs */
 	size_t first;             /* its picks: cols.pick[first .. first + n), by appointment */
 	int n;
+	int bad;                  /* not a plan's day: a moved appointment in an impossibility (the master leaves it out) */
+	uint64_t key;             /* hash of its day and picks (sv_cols' index) */
 };
 
 struct sv_cols {
@@ -50,6 +52,8 @@ struct sv_cols {
 	int cut;                  /* a day's search was cut short (bound or time): not proven */
 	int price_cut;            /* a pricing search was cut short: its LP bound is not proven */
 	size_t mismatches;        /* day plans the search valued differently from sv_day_value */
+	size_t *index;            /* open addressing on key: column + 1, 0 empty */
+	size_t index_cap;         /* a power of two, 0 none yet */
 };
 
 /* One appointment of a block, where it is booked. */
@@ -137,6 +141,7 @@ struct day_ctx {
 	size_t n_lab, cap_lab;
 	int *head;                /* per item: first label, -1 */
 	const struct sv_budget *budget;
+	size_t before;            /* labels of the days before (the bound is on them all) */
 	int cut;                  /* the budget ran out */
 };
 

@@ -95,6 +95,8 @@ static int build(struct master *m)
 		snprintf(name, sizeof name, "x_d%d_%zu", cols->v[c].day, c);
 		glp_set_col_name(lp, j, name);
 		glp_set_col_kind(lp, j, GLP_BV);
+		if (cols->v[c].bad)
+			glp_set_col_bnds(lp, j, GLP_FX, 0, 0);   /* not a day of any plan */
 	}
 	glp_set_col_name(lp, m->z, "peak_energy");
 	glp_set_col_bnds(lp, m->z, GLP_LO, 0, 0);

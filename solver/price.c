@@ -53,7 +53,7 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
 }
 
 #define EPS 1e-9
-#define PRICE_MAX_LABELS 400000   /* per day and pricing call (docs/limits.md) */
+#define PRICE_MAX_LABELS 100000   /* per day and pricing call (docs/limits.md) */
 
 struct pctx {
 	struct day_ctx c;
@@ -246,16 +246,16 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		if ((size_t)ix < before)
 			continue;   /* already a column */
 		/* valued as check reads the day: keep it only if that still pays */
-		if (sv_reduced_cost(in, cols, &cols->v[ix], u) < -1e-7) {
+		if (!cols->v[ix].bad && sv_reduced_cost(in, cols, &cols->v[ix], u) < -1e-7)
 			added++;
-		} else {
-			cols->mismatches++;
-			cols->n_pick = cols->v[ix].first;
-			cols->n--;
-		}
+		else
+			cols->mismatches++;   /* kept, but it does not pay */
 	}
 	if (x.cut)
 		cols->price_cut = 1;
+	if (getenv("DOVETAIL_DEBUG_SOLVER"))
+		fprintf(stderr, "  price day %d: %zu sessions, %zu labels, %zu negative, %ld added, cut %d, cpu %.2f\n", day,
+			s->n_it, x.c.n_lab, n_fs, added, x.cut, (double)clock() / CLOCKS_PER_SEC);
 	cols->labels += x.c.n_lab;
 	goto out;
 oom:

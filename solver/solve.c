@@ -198,6 +198,145 @@ static int as_booked_cols(const struct instance *in, struct sv_cols *cols, size_
 	return 0;
 }
 
+
+/* The picks of day `day` in plan `at` (candidate per appointment), with
+ * appointment i at candidate ci instead (i < 0: none), into out. */
+static int day_picks(const struct instance *in, const int *at, int day, long i, int ci, struct sv_pick *out)
+{
+	int n = 0;
+	for (size_t j = 0; j < in->n; j++) {
+		int c = (long)j == i ? ci : at[j];
+		if (c >= 0 && in->a[j].cand[c].day == day)
+			out[n++] = (struct sv_pick){ (int)j, c };
+	}
+	return n;
+}
+
+static int lex_less(int a1, double a2, double a3, int b1, double b2, double b3)
+{
+	if (a1 != b1)
+		return a1 < b1;
+	if (fabs(a2 - b2) > 1e-7 * (1 + fabs(a2) + fabs(b2)))
+		return a2 < b2;
+	return a3 < b3 - 1e-7 * (1 + fabs(a3) + fabs(b3));
+}
+
+/*
+ * A quick good plan when the day plans cannot all be listed: from the week
+ * as booked, move one appointment at a time to the candidate that improves
+ * the two days it leaves and joins most (by the tiers, within the days),
+ * while anything improves and the budget lasts. Every day plan it values
+ * becomes a column, so the master can then combine them better than it
+ * did. Deterministic: a fixed order, and at most LS_TRIES candidates of an
+ * appointment, evenly spaced.
+ */
+#define LS_TRIES 240
+static int improve(const struct instance *in, struct sv_cols *cols, const size_t *start, size_t *found,
+		   const struct sv_budget *b, struct diag *d)
+{
+	size_t nd = in->w->n_days;
+	int *at = calloc(in->n + 1, sizeof *at);
+	size_t *dc = malloc((nd + 1) * sizeof *dc);
+	struct sv_pick *pk = malloc((in->n + 1) * sizeof *pk);
+	int rc = -1;
+	if (!at || !dc || !pk) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	memcpy(dc, start, nd * sizeof *dc);
+	for (int pass = 0; pass < 50 && !sv_budget_over(b); pass++) {
+		int improved = 0;
+		for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {
+			const struct sv_appt *sa = &in->a[i];
+			if (sa->n_cand <= 1)
+				continue;
+			int from = sa->cand[at[i]].day, gap = sv_series_gap(in, i);
+			size_t stride = sa->n_cand > LS_TRIES ? sa->n_cand / LS_TRIES + 1 : 1;
+			int best = at[i];
+			long best_from = -1, best_to = -1;
+			int b1 = 0;
+			double b2 = 0, b3 = 0;
+			for (size_t c = 0; c < sa->n_cand; c += (c == 0 ? 1 : stride)) {
+				if ((int)c == at[i])
+					continue;
+				const struct placement *pl = &sa->cand[c];
+				int to = pl->day, clash = 0;
+				struct wk_appt x = in->w->appts[sa->appt];
+				x.day = to;
+				x.s_min = pl->start;
+				x.e_min = pl->start + sa->duration;
+				x.venue = pl->venue;
+				for (size_t j = 0; j < in->n && !clash; j++) {
+					const struct placement *q = &in->a[j].cand[at[j]];
+					if (j == i)
+						continue;
+					if (gap > 0 && abs(q->day - to) < gap &&
+					    !strcmp(in->w->appts[in->a[j].appt].uid, x.uid))
+						clash = 1;
+					if (q->day != to || c == 0)
+						continue;
+					struct wk_appt y = in->w->appts[in->a[j].appt];
+					y.day = q->day;
+					y.s_min = q->start;
+					y.e_min = q->start + in->a[j].duration;
+					y.venue = q->venue;
+					clash = x.s_min < y.e_min && y.s_min < x.e_min && !week_joint(in->w, &x, &y);
+				}
+				if (clash)
+					continue;
+				long cf = -1, ct;
+				if (to != from) {
+					int n = day_picks(in, at, from, (long)i, -1, pk);
+					if ((cf = sv_cols_add(in, cols, from, pk, n, d)) < 0)
+						goto out;
+				}
+				int n = day_picks(in, at, to, (long)i, (int)c, pk);
+				if ((ct = sv_cols_add(in, cols, to, pk, n, d)) < 0)
+					goto out;
+				if (cols->v[ct].bad || (cf >= 0 && cols->v[cf].bad))
+					continue;
+				const struct sv_col *of = &cols->v[dc[from]], *ot = &cols->v[dc[to]];
+				const struct sv_col *nf = cf >= 0 ? &cols->v[cf] : NULL, *nt = &cols->v[ct];
+				int d1 = nt->impossible - ot->impossible;
+				double d2 = nt->compromise - ot->compromise, d3 = nt->cost - ot->cost;
+				if (nf) {
+					d1 += nf->impossible - of->impossible;
+					d2 += nf->compromise - of->compromise;
+					d3 += nf->cost - of->cost;
+				}
+				if (lex_less(d1, d2, d3, b1, b2, b3)) {
+					b1 = d1;
+					b2 = d2;
+					b3 = d3;
+					best = (int)c;
+					best_from = cf;
+					best_to = ct;
+				}
+			}
+			if (best != at[i]) {
+				int to = sa->cand[best].day;
+				if (best_from >= 0)
+					dc[from] = (size_t)best_from;
+				dc[to] = (size_t)best_to;
+				at[i] = best;
+				improved = 1;
+			}
+		}
+		if (getenv("DOVETAIL_DEBUG_SOLVER"))
+			fprintf(stderr, "improve: pass %d, %zu columns, cpu %.2f\n", pass, cols->n,
+				(double)clock() / CLOCKS_PER_SEC);
+		if (!improved)
+			break;
+	}
+	memcpy(found, dc, nd * sizeof *dc);
+	rc = 0;
+out:
+	free(at);
+	free(dc);
+	free(pk);
+	return rc;
+}
+
 /*
  * Column generation, when the day plans could not all be listed
  * (docs/propose.md, "How it is solved"): for each tier in turn, the
@@ -288,7 +427,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct master *m = NULL;
 	struct problems before = { 0 };
 	struct master_sol sol1 = { 0 };
-	size_t *start = NULL;
+	size_t *start = NULL, *good = NULL;
 	int rc = -1;
 	struct sv_budget bud = { 0, o->max_labels };
 	if (o->time_limit > 0)
@@ -311,6 +450,9 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		goto oom;
 	if (as_booked_cols(&r->in, &cols, start, d) < 0)
 		goto out;
+	if (getenv("DOVETAIL_DEBUG_SOLVER"))
+		fprintf(stderr, "daygen: %zu columns, %zu labels, cut %d, cpu %.2f\n", cols.n, cols.labels, cols.cut,
+			(double)clock() / CLOCKS_PER_SEC);
 	if (cols.cut) {
 		/* start column generation afresh from the weeks as booked: the
 		 * partial list is many plans of no particular worth */
@@ -318,7 +460,21 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		if (sv_as_booked(&r->in, &cols, d) < 0 || as_booked_cols(&r->in, &cols, start, d) < 0)
 			goto out;
 		cols.cut = 1;
-		if (colgen(r, &cols, o, &bud, start, &cb, d) < 0)
+		if (getenv("DOVETAIL_DEBUG_SOLVER"))
+			fprintf(stderr, "as booked: %zu columns, cpu %.2f\n", cols.n, (double)clock() / CLOCKS_PER_SEC);
+		/* a good plan first, with half of what is left; then the bound */
+		struct sv_budget half = bud, most = bud;
+		if (bud.deadline > 0) {
+			long now = (long)clock();
+			half.deadline = now + (bud.deadline - now) / 2;
+			most.deadline = now + (bud.deadline - now) * 4 / 5;
+		}
+		if (!(good = calloc(w->n_days + 1, sizeof *good)))
+			goto oom;
+		if (improve(&r->in, &cols, start, good, &half, d) < 0)
+			goto out;
+		/* the bound, leaving a fifth of the time for the plans */
+		if (colgen(r, &cols, o, &most, good, &cb, d) < 0)
 			goto out;
 	}
 	r->columns = cols.n;
@@ -342,7 +498,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	if (o->write_lp && master_write_lp(m, o->write_lp, d) < 0)
 		goto out;
 	/* the best plan: the week as booked is always one to fall back on */
-	if (master_max_changes(m, o->max_changes, d) < 0 || master_solve(m, &bud, start, &sol1, d) < 0)
+	if (master_max_changes(m, o->max_changes, d) < 0 ||
+	    master_solve(m, &bud, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
 		goto out;
 	assert(sol1.found);
 	size_t cap = 0;
@@ -414,6 +571,7 @@ oom:
 out:
 	master_sol_release(&sol1);
 	free(start);
+	free(good);
 	master_free(m);
 	cols_release(&cols);
 	problems_release(&before);
