@@ -101,6 +101,15 @@ expect() {
 	fi
 }
 
+profile_edit() { # profile_edit FILE PYTHON: edit a YAML profile in place (as p)
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, yaml
+p = yaml.safe_load(open(sys.argv[1]))
+exec(sys.argv[2])
+yaml.safe_dump(p, open(sys.argv[1], "w"), sort_keys=False, allow_unicode=True)
+PY
+}
+
 sha() { # sha FILE: its SHA-256, or "absent"
 	if [ -f "$1" ]; then sha256sum <"$1" | cut -d' ' -f1; else echo absent; fi
 }

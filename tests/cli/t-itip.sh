@@ -24,15 +24,6 @@ have_icaljs=0
 command -v khal >/dev/null 2>&1 || not_ok "khal is there (tools/run-tests installs it)"
 
 # profile_edit FILE PYTHON: change a profile through its YAML (PyYAML)
-profile_edit() {
-	$py - "$1" "$2" <<'PY'
-import sys, yaml
-p = yaml.safe_load(open(sys.argv[1]))
-exec(sys.argv[2])
-yaml.safe_dump(p, open(sys.argv[1], "w"), sort_keys=False, allow_unicode=True)
-PY
-}
-
 # khal_import FILE: import into a throwaway khal configuration; true when
 # khal stored every VEVENT of the file
 khal_import() {

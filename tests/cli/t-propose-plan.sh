@@ -1,0 +1,150 @@
+#!/bin/sh
+# t-propose-plan.sh: `dovetail propose` as the family lives it
+# (docs/propose.md): every appointment is in every proposal and ladder step;
+# accepting proposal 1 adds no impossibility and no check error, and the
+# week and check then show exactly the totals propose claimed; nothing moves
+# inside the notice period; and weights, notice and limits out of range are
+# errors at FILE:LINE:COL (exit 65). On the example families and on
+# generated ones (tools/gen-family.py, tools/gen-small-family.py).
+. "$(dirname "$0")/lib.sh"
+cd "$SRCDIR" || exit 1
+py=/usr/bin/python3
+
+# truth NAME PROFILE NOW [PROPOSE OPTIONS...]: propose, accept proposal 1,
+# and compare what propose said with what week and check show
+truth() {
+	name=$1 prof=$2 now=$3
+	shift 3
+	db=$TMP/$name.db
+	"$DOVETAIL" --db "$db" --now "$now" check --json "$prof" >"$TMP/$name.before.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" week --json "$prof" >"$TMP/$name.wbefore.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" propose --json "$@" "$prof" >"$TMP/$name.p.json" 2>"$TMP/$name.p.err"
+	rc=$?
+	check "$name: propose exits 0 (got $rc)" [ "$rc" -eq 0 ]
+	check "$name: every proposal and ladder step holds every appointment, once" $py -c '
+import json, sys
+p, w = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+n = sum(len(d["appointments"]) for d in w["days"])
+assert p["appointments"] == n, (p["appointments"], n)
+for x in p["proposals"] + p["ladder"]:
+    assert x["totals"]["appointments"] == n, (x["id"], x["totals"]["appointments"], n)
+' "$TMP/$name.p.json" "$TMP/$name.wbefore.json"
+	id=$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/$name.p.json")
+	nch=$($py -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["proposals"][0]["changes"]))' "$TMP/$name.p.json")
+	if [ "$nch" -gt 0 ]; then
+		"$DOVETAIL" --db "$db" --now "$now" accept "$id" --by keyworker >/dev/null 2>&1
+		check "$name: accept proposal 1 ($nch changes)" [ $? -eq 0 ]
+	fi
+	"$DOVETAIL" --db "$db" --now "$now" week --json "$prof" >"$TMP/$name.week.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" check --json "$prof" >"$TMP/$name.after.json" 2>/dev/null
+	check "$name: week and check after accepting show what propose claimed" $py -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]
+w, c, b = (json.load(open(f)) for f in sys.argv[2:5])
+t = p["totals"]
+days = w["days"]
+got = {
+    "journeys": sum(d["journeys"] for d in days),
+    "travel_minutes": sum(d["travel_minutes"] for d in days),
+    "travel_money": round(sum(d["travel_cost"] for d in days), 2),
+    "peak_energy": round(max([d["energy"] for d in days] + [0]), 2),
+    "appointments": sum(len(d["appointments"]) for d in days),
+    "clashes": sum(1 for x in c["problems"] if x["kind"] in ("overlap", "double-booked")),
+    "routine_conflicts": sum(1 for x in c["problems"] if x["kind"] == "routine"),
+    "impossible": sum(1 for x in c["problems"] if x["kind"] in ("overlap", "double-booked", "travel")),
+}
+want = dict(t)
+want["travel_money"] = round(want["travel_money"], 2)
+want["peak_energy"] = round(want["peak_energy"], 2)
+for k, v in got.items():
+    assert abs(v - want[k]) < 0.006, (k, "propose said", want[k], "the week shows", v)
+assert got["impossible"] == p["impossible"], (got["impossible"], p["impossible"])
+# nothing impossible is added, and no check error that was not there before
+key = lambda x: (x["kind"], x["start"][:10], tuple(sorted(x["practitioners"])))
+before = {key(x) for x in b["problems"] if x["severity"] == "error"}
+after = [x for x in c["problems"] if x["severity"] == "error"]
+assert len(after) <= len(before), (len(after), len(before))
+for x in after:
+    if x["kind"] in ("overlap", "double-booked", "travel"):
+        assert key(x) in before, ("a new impossibility", x)
+' "$TMP/$name.p.json" "$TMP/$name.week.json" "$TMP/$name.after.json" "$TMP/$name.before.json"
+}
+
+for fam in family-cp family-autism family-dementia; do
+	truth "$fam" "examples/$fam/profile.yaml" 20261123T000000Z
+	truth "$fam-max2" "examples/$fam/profile.yaml" 20261123T000000Z --max-changes 2
+done
+for seed in 1 2 3 4 5 6; do
+	python3 tools/gen-family.py --seed "$seed" --weeks 1 --out "$TMP/gen$seed"
+	truth "generated-$seed" "$TMP/gen$seed/profile.yaml" 20261123T000000Z
+done
+python3 tools/gen-family.py --seed 3 --weeks 1 --wide --out "$TMP/wide3"
+truth "wide-3 (column generation, 3 s cap)" "$TMP/wide3/profile.yaml" 20261123T000000Z -k 1 --no-ladder --time-limit 3
+for seed in 7 19 31 43 55 67 79 91; do
+	$py tools/gen-small-family.py "$seed" "$TMP/small$seed"
+	truth "small-$seed" "$TMP/small$seed/profile.yaml" "$(cat "$TMP/small$seed/now.txt")"
+done
+
+# ---- notice: with "now" on Thursday 17:00, the default notice of one
+# working day puts the cut-off at Friday 17:00
+notice() {
+	name=$1 prof=$2 now=$3 cutoff=$4
+	"$DOVETAIL" --db "$TMP/n-$name.db" --now "$now" propose --json "$prof" >"$TMP/n-$name.json" 2>/dev/null
+	check "$name: nothing moves from or to a time before $cutoff (now $now)" $py -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+cut = sys.argv[2]
+n = 0
+for x in p["proposals"] + p["ladder"]:
+    for c in x["changes"]:
+        n += 1
+        assert c["from"]["start"] >= cut, ("moved from before the cut-off", x["id"], c["from"])
+        assert c["to"]["start"] >= cut, ("moved to before the cut-off", x["id"], c["to"])
+print("# %d changes checked" % n)
+' "$TMP/n-$name.json" "$cutoff"
+}
+notice cp-thursday examples/family-cp/profile.yaml 20261126T170000Z 2026-11-27T17:00
+notice dementia-thursday examples/family-dementia/profile.yaml 20261126T170000Z 2026-11-27T17:00
+notice cp-monday examples/family-cp/profile.yaml 20261123T000000Z 2026-11-24T00:00
+# a Friday's working day is Monday's; Saturday counts as no working day
+notice cp-friday examples/family-cp/profile.yaml 20261127T090000Z 2026-11-30T09:00
+# a practitioner's own notice: portage 0 hours, everyone else 3 days
+cp -r examples/family-cp "$TMP/cp-notice"
+profile_edit "$TMP/cp-notice/profile.yaml" 'p["person"]["notice"] = "3 days"; next(x for x in p["practitioners"] if x["id"] == "portage")["notice"] = "0 hours"'
+"$DOVETAIL" --db "$TMP/n-own.db" --now 20261123T000000Z propose --json "$TMP/cp-notice/profile.yaml" >"$TMP/n-own.json" 2>/dev/null
+check "own notice: only portage moves before Thursday 00:00, and some plan moves it" $py -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+moved_portage = 0
+for x in p["proposals"] + p["ladder"]:
+    for c in x["changes"]:
+        early = min(c["from"]["start"], c["to"]["start"]) < "2026-11-26T00:00"
+        assert not early or c["practitioner"] == "portage", c
+        moved_portage += c["practitioner"] == "portage"
+assert moved_portage, "portage never moves"
+' "$TMP/n-own.json"
+
+# ---- bad input: weights, notice and limits out of range
+bad() { # bad NAME EDIT PATTERN: the edited profile is refused at its line and column
+	name=$1
+	cp -r examples/family-cp "$TMP/bad-$name"
+	profile_edit "$TMP/bad-$name/profile.yaml" "$2"
+	before=$(sha "$TMP/bad.db" 2>/dev/null)
+	"$DOVETAIL" --db "$TMP/bad.db" propose "$TMP/bad-$name/profile.yaml" >"$TMP/bad.out" 2>"$TMP/bad.err"
+	rc=$?
+	check "$name: exit 65 (got $rc)" [ "$rc" -eq 65 ]
+	check "$name: named at FILE:LINE:COL" grep -q "profile.yaml:[0-9][0-9]*:[0-9][0-9]*: error: $3" "$TMP/bad.err"
+	check "$name: nothing printed" [ ! -s "$TMP/bad.out" ]
+}
+bad compromise-zero 'p["compromises"] = {"energy": 0}' "compromises.energy: must be between 0.001 and 10000, found 0"
+bad compromise-huge 'p["compromises"] = {"rest": 20000}' "compromises.rest: must be between 0.001 and 10000, found 20000"
+bad compromise-text 'p["compromises"] = {"routine_missed": "lots"}' "compromises.routine_missed: expected a number"
+bad compromise-key 'p["compromises"] = {"naps": 3}' "unknown key 'naps' in compromises"
+bad notice-unit 'p["person"]["notice"] = "2 fortnights"' "person.notice: expected a notice such as 1 working day"
+bad notice-range 'p["person"]["notice"] = "30 days"' "person.notice: must be between 0 and 28 days, found 30"
+bad notice-prac 'p["practitioners"][0]["notice"] = "700 hours"' "practitioners\\[0\\].notice: must be between 0 and 672 hours, found 700"
+bad weight-negative 'p["preferences"]["weights"]["journeys"] = -1' "preferences.weights.journeys: must be between 0 and 1e+06, found -1"
+bad limit-range 'p["limits"]["max_time_out_per_day"] = 2000' "limits.max_time_out_per_day: must be between 0 and 1440, found 2000"
+bad budget-range 'p["energy"]["budget"] = 5000' "energy.budget: must be between 0 and 1000, found 5000"
+bad routine-off-grid 'p["person"]["slot"] = 30; p["routines"][0]["start"] = ["06:35-06:50", "18:30-19:00"]' "routines\\[0\\].start: no start on the 30-minute slot grid falls in this window"
+done_testing
