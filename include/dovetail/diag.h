@@ -125,7 +125,6 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
 	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
-	X(D_UNPLACED,            ERROR,   PARTIAL, "appointment %s cannot be placed: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
 
 enum diag_code {
