@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Generate a seeded, synthetic family instance (profile + feeds) for benchmarking the optimiser.
 
-Usage: gen-family.py --seed N --weeks W --out DIR [--slot MIN] [--witness]
+Usage: gen-family.py --seed N --weeks W --out DIR [--slot MIN] [--witness] [--nonmetric]
+       gen-family.py --wide --seed N --weeks W --out DIR [--slot MIN] [--practitioners P]
+                     [--nonmetric]
+       gen-family.py --elderly --seed N --weeks W --out DIR [--slot MIN] [--nonmetric]
 
 Writes DIR/profile.yaml (docs/profile.md) and DIR/feeds/<practitioner>.ics. The output is a pure
 function of the arguments: random.Random(seed), no wall clock, DTSTAMP 20261101T000000Z, so the
@@ -54,6 +57,45 @@ The family depends on the seed and the slot grid; the horizon changes the later 
 same seed gives the same venues and person, and normally the same practitioners, for every
 --weeks, but not the same appointments. Files from an earlier run in DIR/feeds that the new profile does not name are left
 alone.
+
+Other modes (none changes what the default mode writes for the same arguments):
+
+  --nonmetric (with any mode): explicit matrix pairs that break the triangle inequality. Venue
+    A (a hospital if there is one, else the venue farthest from home) is 60 minutes from home
+    either way, but 10 minutes from venue B (the venue nearest home), which is 15 minutes from
+    home; with a third venue C, C->home is 45 minutes and home->C 20 (asymmetric). Drawn from a
+    random.Random of its own, so the rest draws as without it; in the default mode the witness
+    is built on this travel, so it stays clean.
+  --wide: a child seen by 8-12 practitioners (--practitioners P: exactly P) who are all free
+    Monday to Friday 09:00-17:00: works blocks on every weekday with 2-3 venues each (one
+    block, or two splitting the week), windows { days: 4, same_week: true, weekdays: weekdays,
+    times: [09:00-17:00] }, 2-4 sessions each a week (30-90 min on the slot grid, so --slot 5
+    gives 5-minute starts), weekly series when W > 1, 1-3 blocks of busy time each. Joint
+    sessions are common: mutual joint_with pairs between practitioners who share a venue on a
+    day (about a third of such pairs, and at least one partner each where there is one). A nap
+    and 2-4 feeds or meals as in the default mode. Binding daily limits from the week's load
+    spread over five days: appointments a day ceil(A/5) (+0 or 1), energy budget the mean
+    day's energy x 1.1-1.3 + 0.5, time out 300-420 min, unfamiliar people ceil(A/5) - 1,
+    rest 10-15 min, weekends free.
+  --elderly (meant with --weeks 4): an elderly person at home (day 07:00-21:00, car, 10 min
+    overhead): a district nurse every day at home (30-45 min, window the same day
+    08:30-12:30, a daily round of other patients as busy time, 1-3 occurrences moved by
+    RECURRENCE-ID), home carers twice a day at home (a morning call of 45-60 min and an
+    evening call of 30, daily series, each with an override window about +-30-45 min; match
+    all half the time), a day centre one or two weekdays 10:30-15:30 (fixed, familiar, a free
+    minibus), a weekly physiotherapy session, then single appointments (GP, OT, 3-5 of the
+    clinics: geriatrician, memory clinic, podiatry, social worker, pharmacist, audiology,
+    optometrist; some fixed) until there are 100-120 appointments over 4 weeks (scaled for
+    fewer weeks). Routines: tablets, breakfast, lunch, tea, an afternoon rest (lunch, midday
+    tablets and rest not on day-centre days). Limits: energy and appointments a day at the
+    80th percentile of the booked days, time out 240-300, 2 unfamiliar people a day and 5-6
+    a week, rest 15-30 min; no free days.
+
+--wide and --elderly have no witness: the booked week is drawn directly, each appointment at
+a random place inside its practitioner's works, window and venues, clear of the person's
+other sessions (with rest and travel, and, in --wide, of the nap) and of the practitioner's
+busy time where one can be found, else anywhere. So the week may have problems, and there may
+be no clean arrangement at all (real weeks are like that). --witness does not apply to them.
 """
 import argparse
 import datetime as dt
@@ -198,9 +240,10 @@ def fmt_num(x):
 
 
 class Gen:
-    def __init__(self, seed, weeks, slot):
+    def __init__(self, seed, weeks, slot, nonmetric=False):
         self.rng = random.Random(seed)
         self.seed = seed
+        self.nonmetric = nonmetric
         self.W = weeks
         self.slot = slot
         # the grid of appointment starts and durations: a multiple of the slot, at least 15
@@ -266,8 +309,48 @@ class Gen:
                 mins[a][b] = mins[b][a] = m
                 cost[a][b] = cost[b][a] = c
                 self.matrix.append((venues[a]["id"], venues[b]["id"], m, c))
+        if self.nonmetric:
+            self.break_triangle(mins, cost)
         # as profile_travel(): rounded up to whole slots
         self.T = [[ceil_to(x, self.slot) if x else 0 for x in row] for row in mins]
+
+    def break_triangle(self, mins, cost):
+        """--nonmetric: explicit matrix pairs that break the triangle inequality. Venue A (a
+        hospital if there is one, else the non-home venue farthest from home) is 60 minutes from
+        home either way, but 10 minutes from venue B (the non-home venue nearest home), which is
+        15 minutes from home: going home from A directly takes longer than by way of B. With a
+        third venue C, the pair C-home is also asymmetric (45 minutes back, 20 out). Drawn from
+        its own random.Random, so the rest of the instance draws as without --nonmetric; matrix
+        pairs drawn before on these venues are replaced."""
+        r = random.Random(self.seed * 7919 + 4099)
+        n, home = len(self.venues), self.HOME
+        far = lambda i: haversine_km(*self.venues[home]["at"], *self.venues[i]["at"])
+        nonhome = list(range(1, n))
+        if len(nonhome) < 2:
+            raise RuntimeError("--nonmetric needs at least two venues besides home")
+        hosp = [i for i in nonhome if self.venues[i]["kind"] == "hospital"]
+        a = hosp[0] if hosp else max(nonhome, key=far)
+        b = min((i for i in nonhome if i != a), key=far)
+        pairs = [(a, home, 60, round(r.uniform(7.0, 12.0), 2)),
+                 (a, b, 10, round(r.uniform(0.8, 1.6), 2)),
+                 (b, home, 15, round(r.uniform(1.0, 2.0), 2))]
+        one_way = []
+        rest = [i for i in nonhome if i not in (a, b)]
+        if rest:
+            c = r.choice(rest)
+            one_way = [(c, home, 45, round(r.uniform(3.0, 6.0), 2)),
+                       (home, c, 20, round(r.uniform(1.5, 3.0), 2))]
+        ids = lambda x, y: {self.venues[x]["id"], self.venues[y]["id"]}
+        touched = [ids(x, y) for x, y, _, _ in pairs + one_way]
+        self.matrix = [e for e in self.matrix if {e[0], e[1]} not in touched]
+        for x, y, m, c in pairs:
+            mins[x][y] = mins[y][x] = m
+            cost[x][y] = cost[y][x] = c
+            self.matrix.append((self.venues[x]["id"], self.venues[y]["id"], m, c))
+        for x, y, m, c in one_way:
+            mins[x][y] = m
+            cost[x][y] = c
+            self.matrix.append((self.venues[x]["id"], self.venues[y]["id"], m, c))
 
     # ---- people ------------------------------------------------------------------------------
 
@@ -874,8 +957,8 @@ class Gen:
 
     def write_profile(self, path):
         r = self.rng
-        L = ["# Synthetic family instance (tools/gen-family.py --seed %d --weeks %d --slot %d)."
-             % (self.seed, self.W, self.slot),
+        L = ["# Synthetic family instance (tools/gen-family.py --seed %d --weeks %d --slot %d%s)."
+             % (self.seed, self.W, self.slot, " --nonmetric" if self.nonmetric else ""),
              "# Fictional and pseudonymous; the horizon is %d week%s from Mon 23 Nov 2026."
              % (self.W, "" if self.W == 1 else "s"),
              "version: 1", "", "person:", "  id: " + self.pid, "  timezone: Europe/London",
@@ -889,6 +972,8 @@ class Gen:
               "  overhead: %d" % self.overhead]
         if self.matrix:
             L.append("  matrix:")
+            if self.nonmetric:
+                L.append("    # --nonmetric: these pairs break the triangle inequality")
             L += ["    - [%s, %s, %d, %s]" % (a, b, m, fmt_num(c)) for a, b, m, c in self.matrix]
         L += ["", "practitioners:"]
         vid = lambda i: self.venues[i]["id"]
@@ -1044,6 +1129,651 @@ class Gen:
             self.budget = ceil_to(emax + 0.5, 0.5)
 
 
+
+# ---- --wide and --elderly: no witness ------------------------------------------------------------
+
+SHORTS = {"physio": "Physio session", "ot": "OT session", "salt": "SLT session",
+          "paed": "Outpatient review", "dietitian": "Dietetics review",
+          "edpsych": "EP consultation", "portage": "Portage visit", "qtvi": "QTVI visit",
+          "camhs": "CAMHS appointment", "nurse": "Nursing visit",
+          "orthotist": "Orthotics fitting", "audiology": "Hearing test",
+          "social": "Social work visit", "hydro": "Hydrotherapy"}
+ALL_DAYS = list(range(7))
+WEEKDAYS = list(range(5))
+# --elderly: kind, place names, alias
+OLD_VENUES = [("gp", ["Surgery", "Medical Practice"], "Surgery"),
+              ("hospital", ["General Hospital", "University Hospital"], "Outpatients"),
+              ("day-centre", ["Day Centre", "Resource Centre"], "Day Centre"),
+              ("community", ["Community Hospital"], "Therapy Unit"),
+              ("clinic", ["Health Centre", "Eye Clinic"], "Clinic"),
+              ("other", ["Pharmacy"], "Chemist")]
+# id, role, agency, venue kinds (first is the base), home visits, intensity, short summary
+OLD_ROLES = [
+    ("gp", "general practitioner", "GP surgery", ["gp"], True, 1.0, "GP appointment"),
+    ("geriatrician", "consultant geriatrician", "Older people's medicine outpatients",
+     ["hospital"], False, 2.0, "Outpatient review"),
+    ("memory", "memory nurse specialist", "Memory assessment service",
+     ["hospital", "clinic"], True, 2.0, "Memory clinic"),
+    ("physio", "community physiotherapist", "Community rehabilitation team",
+     ["community"], True, 1.5, "Physio session"),
+    ("ot", "occupational therapist", "Adult social care occupational therapy",
+     ["community"], True, 1.5, "OT visit"),
+    ("podiatry", "podiatrist", "Community podiatry", ["clinic"], True, 1.0, "Podiatry"),
+    ("social", "social worker", "Adult social care, older people's team",
+     ["day-centre"], True, 1.0, "Care review"),
+    ("pharmacist", "pharmacist", "Community pharmacy", ["other"], False, 0.5,
+     "Medicines review"),
+    ("audiology", "audiologist", "Adult hearing service", ["hospital", "clinic"], False, 1.0,
+     "Hearing test"),
+    ("optometrist", "optometrist", "Eye clinic", ["clinic"], True, 1.0, "Eye test"),
+]
+
+
+def days_text(ds):
+    ds = sorted(ds)
+    if ds == ALL_DAYS:
+        return "all"
+    if ds == WEEKDAYS:
+        return "weekdays"
+    return "[%s]" % ", ".join(WD[d] for d in ds)
+
+
+class ModeGen(Gen):
+    """--wide and --elderly. These draw the booked week directly (no witness, so the week may
+    well have no clean arrangement): appointments are placed at random inside each
+    practitioner's works, window and venues, trying (not insisting) to avoid overlaps and the
+    practitioner's other bookings. Output is a pure function of the arguments, as above.
+
+    Items: {"prac", "dur", "day" (abs day of the first occurrence), "s", "v", "rule" (RRULE text
+    or None), "occ" (abs days of the occurrences), "exc" {abs day: (abs day, s, v)}}."""
+
+    def __init__(self, seed, weeks, slot, what, npracs=None, nonmetric=False):
+        Gen.__init__(self, seed, weeks, slot, nonmetric)
+        self.what = what
+        self.npracs = npracs
+        self.g = slot if what == "wide" else self.g
+        self.ndays = 7 * weeks
+        self.taken = {}        # abs day -> [(s, e)] of the person's booked sessions
+        self.overrides = []
+        self.items = []
+
+    # ---- world -----------------------------------------------------------------------------
+
+    def world(self, spec, dmax):
+        """spec: [(kind, names, alias)] of the venues besides home."""
+        r = self.rng
+        lat0, lon0 = r.choice(CITIES)
+        hlat = round(lat0 + r.uniform(-0.03, 0.03), 4)
+        hlon = round(lon0 + r.uniform(-0.05, 0.05), 4)
+        venues = [{"id": "home", "name": "Home", "kind": "home", "aliases": ["home visit"],
+                   "at": (hlat, hlon)}]
+        used = {"home"}
+        for (kind, names, alias), place in zip(spec, r.sample(PLACES, len(spec))):
+            vid = place.lower() + "-" + (KINDS[kind][0] if kind in KINDS else kind)
+            while vid in used:
+                vid += "2"
+            used.add(vid)
+            d, b = r.uniform(1.0, dmax), r.uniform(0, 2 * math.pi)
+            lat = round(hlat + d * math.cos(b) / 111.2, 4)
+            lon = round(hlon + d * math.sin(b) / (111.2 * math.cos(math.radians(hlat))), 4)
+            venues.append({"id": vid, "name": place + " " + r.choice(names), "kind": kind,
+                           "aliases": [place + " " + alias], "at": (lat, lon)})
+        self.venues, self.HOME = venues, 0
+        n = len(venues)
+        mins = [[0] * n for _ in range(n)]
+        cost = [[0.0] * n for _ in range(n)]
+        for a in range(n):
+            for b in range(n):
+                if a != b:
+                    km = haversine_km(*venues[a]["at"], *venues[b]["at"]) * self.detour
+                    mins[a][b] = int(self.overhead + math.ceil(km / self.speed * 60 - 1e-9))
+                    cost[a][b] = round(km * self.perkm * 100) / 100
+        self.matrix = []
+        if self.what == "elderly":
+            # the day centre's minibus: free, on its round
+            dc = [i for i, v in enumerate(venues) if v["kind"] == "day-centre"]
+            if dc:
+                m = mins[0][dc[0]] + r.choice([10, 15, 20])
+                mins[0][dc[0]] = mins[dc[0]][0] = m
+                cost[0][dc[0]] = cost[dc[0]][0] = 0.0
+                self.matrix.append(("home", venues[dc[0]]["id"], m, 0.0))
+        elif r.random() < 0.4:
+            a = r.randrange(1, n)
+            b = r.choice([x for x in range(n) if x != a])
+            m, c = mins[a][b] + r.choice([5, 10, 15]), round(r.uniform(1.5, 6.0), 2)
+            mins[a][b] = mins[b][a] = m
+            cost[a][b] = cost[b][a] = c
+            self.matrix.append((venues[a]["id"], venues[b]["id"], m, c))
+        if self.nonmetric:
+            self.break_triangle(mins, cost)
+        self.T = [[ceil_to(x, self.slot) if x else 0 for x in row] for row in mins]
+
+    # ---- placing the booked appointments -----------------------------------------------------
+
+    def free(self, p, day, s, e, v, gap=0):
+        """Clear of the person's other sessions (with gap, and the travel between them) and
+        of p's other bookings."""
+        for a, b, u in self.taken.get(day, []):
+            if s < b + gap + self.T[u][v] and a < e + gap + self.T[v][u]:
+                return False
+        return not any(day == bd and s < be and bs < e for bd, bs, be in p["busy_abs"])
+
+    def starts(self, p, wd, dur, v):
+        """Starts on the grid for a session of dur at venue v on weekday wd inside p's works
+        and the window's times (or the item's own times)."""
+        out = []
+        for blk in p["works"]:
+            if wd not in blk["days"] or v not in blk["venues"]:
+                continue
+            lo, hi = blk["hours"]
+            for a, b in p["times"]:
+                for s in range(ceil_to(max(lo, a), self.g), min(hi, b) - dur + 1, self.g):
+                    out.append(s)
+        return sorted(set(out))
+
+    def book(self, p, dur, days, gap=15, venues=None):
+        """A (day, s, v) for a single session on one of days: a random one of those clear of
+        everything with gap minutes to spare, else clear with none, else any."""
+        r = self.rng
+        cands = [(day, s, v) for day in days for v in (venues or p["allowed"])
+                 for s in self.starts(p, day % 7, dur, v)]
+        if not cands:
+            raise RuntimeError("no room for " + p["id"])
+        r.shuffle(cands)
+        for g in (gap, 0):
+            for day, s, v in cands:
+                if self.free(p, day, s, s + dur, v, g):
+                    return (day, s, v)
+        return cands[0]
+
+    def take(self, day, s, e, v):
+        self.taken.setdefault(day, []).append((s, e, v))
+
+    def add_single(self, p, dur, days, venues=None):
+        day, s, v = self.book(p, dur, days, venues=venues)
+        self.take(day, s, s + dur, v)
+        it = {"prac": p["id"], "dur": dur, "day": day, "s": s, "v": v, "rule": None,
+              "occ": [day], "exc": {}}
+        self.items.append(it)
+        return it
+
+    def add_series(self, p, dur, wdays, s, v, freq):
+        """A series on weekdays wdays at s, v from the first week to the end of the horizon."""
+        r = self.rng
+        occ = [d for d in range(self.ndays) if d % 7 in wdays]
+        first = occ[0]
+        last = START + dt.timedelta(days=occ[-1])
+        if freq == "DAILY":
+            rule = "FREQ=DAILY"
+        else:
+            rule = "FREQ=WEEKLY;BYDAY=%s" % ",".join(ICS_WD[d] for d in sorted(wdays))
+        if r.random() < 0.5:
+            rule += ";COUNT=%d" % len(occ)
+        else:
+            rule += ";UNTIL=%04d%02d%02dT235959Z" % (last.year, last.month, last.day)
+        it = {"prac": p["id"], "dur": dur, "day": first, "s": s, "v": v, "rule": rule,
+              "occ": occ, "exc": {}}
+        for d in occ:
+            self.take(d, s, s + dur, v)
+        self.items.append(it)
+        return it
+
+    def move_one(self, it, p, times, k):
+        """k occurrences of a series moved (RECURRENCE-ID), within times on the same day."""
+        r = self.rng
+        for d in r.sample(it["occ"], min(k, len(it["occ"]))):
+            cands = [s for a, b in times for s in range(ceil_to(a, self.g), b - it["dur"] + 1, self.g)
+                     if s != it["s"]]
+            if cands:
+                it["exc"][d] = (d, r.choice(cands), it["v"])
+
+    def add_busy(self, p, n, days=None, lo=APPT_FROM, hi=APPT_TO, durs=(60, 90, 120, 180, 240)):
+        """n blocks of busy time with other clients, clear of p's own sessions."""
+        r = self.rng
+        mine = [(d2, s2, s2 + it["dur"]) for it in self.items if it["prac"] == p["id"]
+                for d in it["occ"] for d2, s2, _ in [it["exc"].get(d, (d, it["s"], it["v"]))]]
+        for _ in range(100):
+            if n <= 0:
+                break
+            day = r.choice(days or [d for d in range(self.ndays) if d % 7 < 5])
+            dur = r.choice(durs)
+            if hi - dur < lo:
+                continue
+            s = r.randrange(lo, hi - dur + 1, 15)
+            if any(day == d and s < e and a < s + dur for d, a, e in mine + p["busy_abs"]):
+                continue
+            p["busy"].append({"day": day, "s": s, "e": s + dur, "rule": None})
+            p["busy_abs"].append((day, s, s + dur))
+            n -= 1
+
+    # ---- --wide ------------------------------------------------------------------------------
+
+    def make_wide(self):
+        r = self.rng
+        self.mode = "bus" if r.random() < 0.2 else "car"
+        self.overhead = r.choice([5, 5, 10])
+        self.detour = 1.3
+        self.speed = {"car": 30.0, "bus": 15.0}[self.mode]
+        self.perkm = {"car": 0.45, "bus": 0.10}[self.mode]
+        kinds = ["clinic", "hospital"] + r.sample(["nursery", "community", "other", "gp",
+                                                  "school", "day-centre"], r.randint(2, 4))
+        self.world([(k,) + KINDS[k][1:] for k in kinds], 4.0 if self.mode == "bus" else 7.0)
+        self.make_person()
+        self.day = (DAY_FROM, DAY_TO)
+        n = self.npracs or r.randint(8, 12)
+        nonhome = list(range(1, len(self.venues)))
+        pracs = []
+        for pid, role, agency, kinds, homeprob, intens in r.sample(ROLES, n):
+            pref = [i for i in nonhome if self.venues[i]["kind"] in kinds]
+            base = r.choice(pref) if pref else r.choice(nonhome)
+            allowed = [base]
+            if r.random() < max(homeprob, 0.4):
+                allowed.append(self.HOME)
+            while len(allowed) < 2 or len(allowed) < 3 and r.random() < 0.5:
+                allowed.append(r.choice([i for i in range(len(self.venues)) if i not in allowed]))
+            # works: every weekday 09:00-17:00, in one or two blocks of 2-3 venues
+            if len(allowed) == 3 and r.random() < 0.6:
+                split = sorted(r.sample(WEEKDAYS, r.randint(2, 3)))
+                works = [{"days": split, "venues": sorted(allowed)},
+                         {"days": [d for d in WEEKDAYS if d not in split],
+                          "venues": sorted(r.sample(allowed, 2))}]
+            else:
+                works = [{"days": WEEKDAYS, "venues": sorted(allowed)}]
+            for blk in works:
+                blk["hours"] = (APPT_FROM, APPT_TO)
+            pracs.append({"id": pid, "role": role, "agency": agency, "base": base,
+                          "allowed": allowed, "works": works, "fixed": False,
+                          "intensity": r.choice(intens), "familiar": r.random() < 0.2,
+                          "people": 2 if r.random() < 0.1 else 1, "joint": [],
+                          "match": r.choices(["text", "categories", "attendee"], [7, 1.5, 1.5])[0],
+                          "window": {"days": 4, "same_week": True, "weekdays": None,
+                                     "times": [(APPT_FROM, APPT_TO)]},
+                          "times": [(APPT_FROM, APPT_TO)], "busy": [], "busy_abs": [],
+                          "short": SHORTS[pid]})
+        self.pracs = pracs
+        self.pmap = {p["id"]: p for p in pracs}
+        # joint sessions common: mutual pairs among practitioners who share a venue on some day
+        def share(a, b):
+            return any(set(x["days"]) & set(y["days"]) and set(x["venues"]) & set(y["venues"])
+                       for x in a["works"] for y in b["works"])
+        for i, a in enumerate(pracs):
+            for b in pracs[i + 1:]:
+                if share(a, b) and r.random() < 0.3:
+                    a["joint"].append(b["id"])
+                    b["joint"].append(a["id"])
+        for a in pracs:
+            if not a["joint"]:
+                mates = [b for b in pracs if b is not a and share(a, b) and len(b["joint"]) < 3]
+                if mates:
+                    b = r.choice(mates)
+                    a["joint"].append(b["id"])
+                    b["joint"].append(a["id"])
+        # the nap is kept clear where possible, and busy time comes first, so that the
+        # sessions are booked around them
+        for d in range(self.ndays):
+            if d % 7 < 5:
+                a = self.nap["starts"][0][0]
+                self.take(d, a, a + self.nap["duration"], self.HOME)
+        for p in pracs:
+            self.add_busy(p, r.randint(1, 3))
+        durs = [30, 45, 45, 60, 60, 90] if self.slot % 15 == 0 else [30, 35, 40, 45, 50, 60, 90]
+        for p in pracs:
+            p["durs"] = sorted({ceil_to(r.choice(durs), self.g) for _ in range(2)})
+            k = r.randint(2, 4)
+            for _ in range(k):
+                dur = r.choice(p["durs"])
+                if self.W > 1 and r.random() < 0.6:
+                    wd = r.randrange(5)
+                    day, s, v = self.book(p, dur, [wd])
+                    # the same slot in every week, if it is free then (not insisted on)
+                    self.add_series(p, dur, [wd], s, v, "WEEKLY")
+                else:
+                    for w in range(self.W):
+                        self.add_single(p, dur, [7 * w + d for d in WEEKDAYS])
+        # binding daily limits: from the week's load spread evenly over the five weekdays
+        A = sum(len(it["occ"]) for it in self.items) / self.W
+        E = sum(self.pmap[it["prac"]]["intensity"] * it["dur"] / 60.0 * len(it["occ"])
+                for it in self.items) / self.W
+        self.limits = [("max_appointments_per_day", int(math.ceil(A / 5)) + r.choice([0, 0, 1])),
+                       ("max_time_out_per_day", r.choice([300, 360, 420])),
+                       ("max_unfamiliar_per_day", max(2, int(math.ceil(A / 5)) - 1)),
+                       ("min_rest_between", r.choice([10, 15])),
+                       ("free_days", "weekend")]
+        self.budget = max(2.0, ceil_to(E / 5 * r.uniform(1.1, 1.3) + 0.5, 0.5))
+        self.routines = [self.nap] + self.meals
+        self.grouping = r.choice(["wanted", "wanted", "neutral"])
+
+    # ---- --elderly ---------------------------------------------------------------------------
+
+    def make_elderly(self):
+        r = self.rng
+        self.mode = "car"
+        self.overhead = 10           # the walking frame and the wheelchair, each end
+        self.detour = 1.3
+        self.speed, self.perkm = 30.0, 0.45
+        self.world(OLD_VENUES, 6.0)
+        kind = {v["kind"]: i for i, v in reversed(list(enumerate(self.venues)))}
+        self.pid = "P-%04d" % r.randrange(1000, 10000)
+        self.tph = 1.0
+        self.day = (7 * 60, 21 * 60)
+        pracs = []
+
+        def prac(pid, role, agency, allowed, works, window, intensity, short, **kw):
+            p = {"id": pid, "role": role, "agency": agency, "base": allowed[0],
+                 "allowed": allowed, "works": works, "fixed": window is None,
+                 "intensity": intensity, "familiar": False, "people": 1, "joint": [],
+                 "match": "text", "window": window,
+                 "times": window["times"] if window else [(0, 24 * 60)],
+                 "busy": [], "busy_abs": [], "short": short}
+            p.update(kw)
+            pracs.append(p)
+            return p
+
+        H = self.HOME
+        # the district nurse: every day at home, the morning round
+        nurse = prac("district-nurse", "district nurse", "Community nursing, neighbourhood team",
+                     [H], [{"days": ALL_DAYS, "hours": (480, 1080), "venues": [H]}],
+                     {"days": 0, "same_week": False, "weekdays": None,
+                      "times": [(510, 750)]}, 1.0, "District nurse visit",
+                     default_venue=H)
+        # home carers: a morning and an evening call, at home, narrow windows
+        two = r.random() < 0.5
+        carers = prac("home-carers", "home care workers" + (" (double-handed)" if two else ""),
+                      r.choice(["Riverside Home Care Ltd", "Elmwood Care Services"]),
+                      [H], [{"days": ALL_DAYS, "hours": (420, 1290), "venues": [H]}],
+                      {"days": 0, "same_week": False, "weekdays": None,
+                       "times": [(420, 570), (1080, 1230)]}, 0.4, "Care call",
+                      default_venue=H, familiar=True, people=2 if two else 1,
+                      match="all" if r.random() < 0.5 else "text")
+        # the GP, the physiotherapist and the OT always; 3-5 of the other clinics
+        others = OLD_ROLES[:1] + OLD_ROLES[3:5] + \
+            sorted(r.sample(OLD_ROLES[1:3] + OLD_ROLES[5:], r.randint(3, 5)))
+        for pid, role, agency, kinds, homev, inten, short in others:
+            vs = [kind[k] for k in kinds if k in kind]
+            if homev and r.random() < 0.6:
+                vs.append(H)
+            wd = sorted(r.sample(WEEKDAYS, r.randint(2, 5)))
+            works = [{"days": wd, "hours": (540, 1020), "venues": vs}]
+            if pid in ("geriatrician", "audiology", "pharmacist") or r.random() < 0.2:
+                window = None
+            else:
+                window = {"days": r.choice([2, 3, 5, 7]), "same_week": r.random() < 0.3,
+                          "weekdays": "weekdays",
+                          "times": [r.choice([(540, 720), (540, 990), (600, 960), (570, 1020)])]}
+            prac(pid, role, agency, vs, works, window, inten, short,
+                 familiar=False, people=2 if pid == "memory" else 1,
+                 match=r.choices(["text", "categories", "attendee"], [7, 1.5, 1.5])[0])
+        dayc = prac("day-centre", "day centre", "Adult social care day services",
+                    [kind["day-centre"]],
+                    [{"days": WEEKDAYS, "hours": (570, 990), "venues": [kind["day-centre"]]}],
+                    None, 0.5, "Day centre", familiar=True, match="categories",
+                    default_venue=kind["day-centre"])
+        self.pracs = pracs
+        self.pmap = {p["id"]: p for p in pracs}
+        nurse["joint"] = ["gp"]
+        self.pmap["gp"]["joint"] = ["district-nurse"]
+        if H in self.pmap["ot"]["allowed"] and H in self.pmap["physio"]["allowed"]:
+            self.pmap["ot"]["joint"] = ["physio"]
+            self.pmap["physio"]["joint"] = ["ot"]
+        # the other clients of the nurse: a daily round around this visit
+        ns = r.choice([510, 540])
+        for a, b in ((ns - 90, ns - 30), (ns + 60, ns + 120), (ns + 150, ns + 240)):
+            if a >= 480:
+                nurse["busy"].append({"day": 0, "s": a, "e": b, "rule": "FREQ=DAILY;COUNT=%d" % self.ndays})
+                nurse["busy_abs"] += [(d, a, b) for d in range(self.ndays)]
+        # the fixed attendances first: the day centre, one or two days a week, 10:00-15:00
+        dcd = sorted(r.sample([1, 2, 3], r.randint(1, 2)))
+        self.add_series(dayc, 300, dcd, 630, kind["day-centre"], "WEEKLY")
+        # the daily calls
+        am = r.choice([450, 465, 480])
+        pm = r.choice([1110, 1125, 1140])
+        it_am = self.add_series(carers, r.choice([45, 60]), ALL_DAYS, am, H, "DAILY")
+        it_pm = self.add_series(carers, 30, ALL_DAYS, pm, H, "DAILY")
+        it_n = self.add_series(nurse, r.choice([30, 30, 45]), ALL_DAYS, ns, H, "DAILY")
+        self.move_one(it_n, nurse, [(510, 750)], r.randint(1, 3))
+        self.move_one(it_am, carers, [(420, 570)], r.randint(0, 2))
+        for it, times in ((it_am, [(am - 30, am + it_am["dur"] + 45)]),
+                          (it_pm, [(pm - 30, pm + 60)])):
+            self.overrides.append({"item": it, "window": {"days": 0, "same_week": False,
+                                                          "weekdays": None, "times": times}})
+        # physio: a weekly session; then single clinic appointments up to 100-120 in all
+        # (over 4 weeks; scaled for a shorter horizon)
+        ph = self.pmap["physio"]
+        day, s, v = self.book(ph, 45, [r.choice(ph["works"][0]["days"])])
+        self.add_series(ph, 45, [day], s, v, "WEEKLY")
+        target = r.randint(100, 120) * self.W // 4
+        count = lambda: sum(len(it["occ"]) for it in self.items)
+        singles = [p for p in pracs if p["id"] not in ("district-nurse", "home-carers",
+                                                       "day-centre")]
+        weights = {"gp": 3, "physio": 2, "ot": 2, "memory": 1, "geriatrician": 1, "podiatry": 1,
+                   "social": 1, "pharmacist": 1, "audiology": 1, "optometrist": 1}
+        while count() < target:
+            p = r.choices(singles, [weights[q["id"]] for q in singles])[0]
+            dur = r.choice({"gp": [15, 30], "memory": [60, 90], "geriatrician": [30, 45]}
+                           .get(p["id"], [30, 45, 60]))
+            dur = ceil_to(dur, self.g)
+            days = [d for d in range(self.ndays) if d % 7 in p["works"][0]["days"]]
+            self.add_single(p, dur, days)
+        for p in pracs:
+            if p["id"] not in ("district-nurse", "home-carers", "day-centre"):
+                self.add_busy(p, r.randint(1, 2 * self.W),
+                              days=[d for d in range(self.ndays) if d % 7 < 5])
+        # routines: medicines, meals at home, an afternoon rest (on day-centre days the centre
+        # gives lunch and the midday tablets, and she rests there)
+        lunch_days = [d for d in ALL_DAYS if d not in dcd]
+        self.routines = [
+            {"id": "tablets-morning", "kind": "medication", "duration": 10,
+             "starts": [(510, 540)], "place": "anywhere"},
+            {"id": "breakfast", "kind": "meal", "duration": 30, "starts": [(510, 570)],
+             "place": "home"},
+            {"id": "lunch", "kind": "meal", "duration": 45, "starts": [(720, 780)],
+             "place": "home", "days": lunch_days},
+            {"id": "tablets-midday", "kind": "medication", "duration": 10,
+             "starts": [(720, 750)], "place": "anywhere", "days": lunch_days},
+            {"id": "afternoon-rest", "kind": "rest", "duration": 60, "starts": [(810, 930)],
+             "place": "home", "days": lunch_days},
+            {"id": "tea", "kind": "meal", "duration": 45, "starts": [(990, 1050)],
+             "place": "home"},
+            {"id": "tablets-evening", "kind": "medication", "duration": 10,
+             "starts": [(1200, 1230)], "place": "anywhere"}]
+        # limits: per day from the load, not above the busiest booked day
+        E = [0.0] * self.ndays
+        N = [0] * self.ndays
+        for it in self.items:
+            for d in it["occ"]:
+                dd = it["exc"].get(d, (d,))[0]
+                E[dd] += self.pmap[it["prac"]]["intensity"] * it["dur"] / 60.0
+                N[dd] += 1
+        self.budget = ceil_to(sorted(E)[int(0.8 * len(E))] + 0.5, 0.5)
+        self.limits = [("max_appointments_per_day", max(4, sorted(N)[int(0.8 * len(N))])),
+                       ("max_time_out_per_day", r.choice([240, 300])),
+                       ("max_unfamiliar_per_day", 2),
+                       ("max_unfamiliar_per_week", r.choice([5, 6])),
+                       ("min_rest_between", r.choice([15, 30]))]
+        self.grouping = "wanted"
+
+    # ---- output ------------------------------------------------------------------------------
+
+    def write_feed(self, p, path, witness=False):
+        r = self.rng
+        tz = r.random() < 0.5
+        ustyle = r.randrange(3)
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0",
+                 "PRODID:-//dovetail//gen-family.py %s seed %d//EN" % (self.what, self.seed),
+                 "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+                 "X-WR-CALNAME:" + esc(p["role"].capitalize() + " - " + p["agency"])]
+        if tz:
+            lines.append("X-WR-TIMEZONE:Europe/London")
+            lines += VTIMEZONE.split("\n")
+
+        def stamp(day, m):
+            d = START + dt.timedelta(days=day)
+            return "%04d%02d%02dT%02d%02d00" % (d.year, d.month, d.day, m // 60, m % 60)
+
+        def when(name, day, m):
+            return "%s;TZID=Europe/London:%s" % (name, stamp(day, m)) if tz \
+                else "%s:%sZ" % (name, stamp(day, m))
+
+        def span(day, s, e):
+            if r.random() < 0.2:
+                return [when("DTSTART", day, s), "DURATION:PT%dM" % (e - s)]
+            return [when("DTSTART", day, s), when("DTEND", day, e)]
+
+        def location(v):
+            if v == p.get("default_venue") and r.random() < 0.5:
+                return []
+            ven = self.venues[v]
+            if v == self.HOME:
+                return ["LOCATION:" + esc(r.choice(["Home", "Home visit", "Client's home"]))]
+            return ["LOCATION:" + esc(r.choice([ven["name"]] + ven["aliases"]))]
+
+        def mine():
+            if p["match"] == "categories":
+                return ["CATEGORIES:" + self.pid]
+            if p["match"] == "attendee":
+                return ["ATTENDEE;CN=%s family;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:%s"
+                        % (self.pid, self.email)]
+            return []
+
+        summary = lambda extra="": "SUMMARY:" + esc("%s - %s%s" % (p["short"], self.pid, extra))
+        for it in self.items:
+            if it["prac"] != p["id"]:
+                continue
+            ev = ["BEGIN:VEVENT", "UID:" + it["uid"], "DTSTAMP:" + DTSTAMP]
+            ev += span(it["day"], it["s"], it["s"] + it["dur"])
+            if it["rule"]:
+                ev.append("RRULE:" + it["rule"])
+            ev.append(summary())
+            ev += location(it["v"]) + mine()
+            ev += ["STATUS:CONFIRMED", "SEQUENCE:0", "TRANSP:OPAQUE", "END:VEVENT"]
+            lines += ev
+            for d, (xd, xs, xv) in sorted(it["exc"].items()):
+                ev = ["BEGIN:VEVENT", "UID:" + it["uid"], "DTSTAMP:" + DTSTAMP,
+                      when("RECURRENCE-ID", d, it["s"])]
+                ev += span(xd, xs, xs + it["dur"])
+                ev += [summary(" (moved)")] + location(xv) + mine()
+                ev += ["STATUS:CONFIRMED", "SEQUENCE:1", "TRANSP:OPAQUE", "END:VEVENT"]
+                lines += ev
+        for b in p["busy"]:
+            ev = ["BEGIN:VEVENT", "UID:" + self.uid(ustyle), "DTSTAMP:" + DTSTAMP]
+            ev += span(b["day"], b["s"], b["e"])
+            if b["rule"]:
+                ev.append("RRULE:" + b["rule"])
+            ev += ["SUMMARY:" + esc(r.choice(BUSY_TEXT)), "CLASS:PRIVATE", "STATUS:CONFIRMED",
+                   "TRANSP:OPAQUE", "END:VEVENT"]
+            lines += ev
+        lines.append("END:VCALENDAR")
+        with open(path, "wb") as f:
+            f.write(b"".join(fold(x) for x in lines))
+
+    def write_profile(self, path):
+        r = self.rng
+        flags = " --" + self.what + (" --practitioners %d" % self.npracs if self.npracs else "") \
+            + (" --nonmetric" if self.nonmetric else "")
+        who = {"wide": "a child seen by %d practitioners free all week" % len(self.pracs),
+               "elderly": "an elderly person at home with daily nursing and care calls"}[self.what]
+        L = ["# Synthetic instance (tools/gen-family.py --seed %d --weeks %d --slot %d%s)."
+             % (self.seed, self.W, self.slot, flags),
+             "# Fictional and pseudonymous: %s; the horizon is %d week%s from Mon 23 Nov 2026."
+             % (who, self.W, "" if self.W == 1 else "s"),
+             "version: 1", "", "person:", "  id: " + self.pid, "  timezone: Europe/London",
+             "  day: %s-%s" % (hm(self.day[0]), hm(self.day[1])), "  slot: %d" % self.slot,
+             "  home: home", "  travel_mode: " + self.mode, "", "venues:"]
+        for v in self.venues:
+            L += ["  - id: " + v["id"], '    name: "%s"' % v["name"], "    kind: " + v["kind"],
+                  "    aliases: [%s]" % ", ".join('"%s"' % a for a in v["aliases"]),
+                  "    at: [%.4f, %.4f]" % v["at"]]
+        L += ["", "travel:", "  detour: %s" % fmt_num(self.detour),
+              "  overhead: %d" % self.overhead]
+        if self.matrix:
+            L.append("  matrix:")
+            if self.nonmetric:
+                L.append("    # --nonmetric: these pairs break the triangle inequality")
+            L += ["    - [%s, %s, %d, %s]" % (a, b, m, fmt_num(c)) for a, b, m, c in self.matrix]
+        vid = lambda i: self.venues[i]["id"]
+
+        def window(w):
+            parts = ["days: %d" % w["days"]]
+            if w["same_week"]:
+                parts.append("same_week: true")
+            if w["weekdays"] is not None:
+                parts.append("weekdays: " + (w["weekdays"] if isinstance(w["weekdays"], str)
+                                             else days_text(w["weekdays"])))
+            elif self.what == "wide":
+                parts.append("weekdays: weekdays")
+            parts.append("times: [%s]" % ", ".join("%s-%s" % (hm(a), hm(b)) for a, b in w["times"]))
+            return "{ %s }" % ", ".join(parts)
+
+        L += ["", "practitioners:"]
+        for p in self.pracs:
+            L += ["  - id: " + p["id"], "    role: " + p["role"], '    agency: "%s"' % p["agency"],
+                  "    feeds: [feeds/%s.ics]" % p["id"]]
+            if p["match"] == "text":
+                L.append("    match: { text: %s }" % self.pid)
+            elif p["match"] == "categories":
+                L.append("    match: { categories: %s }" % self.pid)
+            elif p["match"] == "attendee":
+                L.append('    match: { attendee: "mailto:%s" }' % self.email)
+            else:
+                L.append("    match: all")
+            L.append("    works:")
+            for b in p["works"]:
+                L.append("      - { days: %s, hours: %s-%s, venues: [%s] }" % (
+                    days_text(b["days"]), hm(b["hours"][0]), hm(b["hours"][1]),
+                    ", ".join(vid(v) for v in b["venues"])))
+            if p.get("default_venue") is not None:
+                L.append("    default_venue: " + vid(p["default_venue"]))
+            L.append("    movable: %s" % ("false" if p["fixed"] else "true"))
+            if not p["fixed"]:
+                L.append("    window: " + window(p["window"]))
+                L.append("    venues: [%s]" % ", ".join(vid(v) for v in p["allowed"]))
+            L.append("    intensity: " + fmt_num(p["intensity"]))
+            if p["familiar"]:
+                L.append("    familiar: true")
+            if p["people"] != 1:
+                L.append("    people: %d" % p["people"])
+            if p["joint"]:
+                L.append("    joint_with: [%s]" % ", ".join(p["joint"]))
+            L.append("")
+        if self.overrides:
+            L.append("overrides:")
+            for o in self.overrides:
+                L.append('  - uid: "%s"' % o["item"]["uid"])
+                if "window" in o:
+                    L.append("    window: " + window(o["window"]))
+            L.append("")
+        L.append("routines:")
+        for rt in self.routines:
+            st = ["%s-%s" % (hm(a), hm(b)) for a, b in rt["starts"]]
+            L += ["  - id: " + rt["id"], "    kind: " + rt["kind"],
+                  "    duration: %d" % rt["duration"],
+                  "    start: " + (st[0] if len(st) == 1 else "[%s]" % ", ".join(st))]
+            if rt.get("days") is not None:
+                L.append("    days: " + days_text(rt["days"]))
+            L.append("    place: " + rt["place"])
+        L += ["", "energy:", "  budget: " + fmt_num(self.budget),
+              "  travel_per_hour: " + fmt_num(self.tph), "", "limits:"]
+        L += ["  %s: %s" % (k, v) for k, v in self.limits]
+        L += ["", "preferences:", "  grouping: " + self.grouping]
+        if self.what == "elderly":
+            L += ["  preferred_times:", "    - { days: weekdays, times: [09:30-12:00] }"]
+        with open(path, "wb") as f:
+            f.write(("\n".join(L) + "\n").encode("utf-8"))
+
+    def run(self, out, witness=False):
+        if self.what == "wide":
+            self.make_wide()
+        else:
+            self.make_elderly()
+        self.email = "%s.family@example.net" % self.pid.lower().replace("-", "")
+        for it in self.items:
+            it["uid"] = self.uid(self.rng.randrange(3))
+        os.makedirs(os.path.join(out, "feeds"), exist_ok=True)
+        for p in self.pracs:
+            self.write_feed(p, os.path.join(out, "feeds", p["id"] + ".ics"))
+        self.write_profile(os.path.join(out, "profile.yaml"))
+
+
 def main():
     ap = argparse.ArgumentParser(
         prog="gen-family.py",
@@ -1055,6 +1785,17 @@ def main():
                     help="person.slot in minutes, 1-60 and a divisor of 60 (default 15)")
     ap.add_argument("--witness", action="store_true",
                     help="write the clean arrangement the limits were set from, not the messy one")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--wide", action="store_true",
+                      help="8-12 practitioners free all week at 2-3 venues, windows of +-4 days, "
+                           "many joint sessions, binding daily limits (no witness)")
+    mode.add_argument("--elderly", action="store_true",
+                      help="an elderly person: a daily district nurse visit, carers twice a "
+                           "day, clinic appointments; 100-120 appointments over 4 weeks (no witness)")
+    ap.add_argument("--practitioners", type=int, metavar="N",
+                    help="with --wide: exactly N practitioners (1-14; default 8-12 drawn)")
+    ap.add_argument("--nonmetric", action="store_true",
+                    help="explicit travel pairs that break the triangle inequality (any mode)")
     args = ap.parse_args()
     if args.weeks not in (1, 2, 4):
         ap.error("--weeks must be 1, 2 or 4")
@@ -1064,8 +1805,16 @@ def main():
         ap.error("--seed must be a non-negative integer")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         ap.error("--out %s exists and is not a folder" % args.out)
+    if (args.wide or args.elderly) and args.witness:
+        ap.error("--witness applies to the default mode only (--wide and --elderly have no witness)")
+    if args.practitioners is not None and (not args.wide or not 1 <= args.practitioners <= 14):
+        ap.error("--practitioners goes with --wide, and is 1-14")
     try:
-        Gen(args.seed, args.weeks, args.slot).run(args.out, args.witness)
+        if args.wide or args.elderly:
+            ModeGen(args.seed, args.weeks, args.slot, "wide" if args.wide else "elderly",
+                    args.practitioners, args.nonmetric).run(args.out)
+        else:
+            Gen(args.seed, args.weeks, args.slot, args.nonmetric).run(args.out, args.witness)
     except (OSError, RuntimeError) as e:
         print("gen-family.py: %s" % e, file=sys.stderr)
         return 1
