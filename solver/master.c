@@ -370,7 +370,10 @@ static int hold_tier(struct master *m, int tier, double at)
 	if (!*r) {
 		*r = add_row(m->lp, tier == 1 ? "tier1" : "tier2", GLP_UP, 0, at, (int)b.n, b.ind, b.val);
 	} else {
-		glp_set_mat_row(m->lp, *r, (int)b.n, b.ind - 1, b.val - 1);
+		if (b.n)
+			glp_set_mat_row(m->lp, *r, (int)b.n, b.ind - 1, b.val - 1);
+		else
+			glp_set_mat_row(m->lp, *r, 0, NULL, NULL);
 		glp_set_row_bnds(m->lp, *r, GLP_UP, 0, at);
 	}
 	free(b.ind);
