@@ -631,6 +631,7 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
 	int rc = glp_simplex(m->lp, &parm);
 	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
 		release_tiers(m);
+		sv_duals_release(u);
 		return 0;
 	}
 	u->objective = glp_get_obj_val(m->lp);
