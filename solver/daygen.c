@@ -387,7 +387,11 @@ static int routines_of_day(struct sv_day *c)
 			r->first = (r->from + slot - 1) / slot * slot;
 			/* the profile refuses a window with no start on the grid */
 			assert(r->first <= r->to);
-			r->last = r->first + (r->to - r->first) / slot * slot;
+			/* the last start it may take, late (week.h) */
+			int late = r->to + WEEK_ROUTINE_MAX_LATE;
+			if (late > 1440 - rt->duration)
+				late = 1440 - rt->duration;
+			r->last = r->first + (late - r->first) / slot * slot;
 			r->dur = rt->duration;
 			r->place = rt->place;
 		}
@@ -516,7 +520,7 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			continue;
 		const struct sv_rinst *r = &c->s.r[ri];
 		int fitted = 0;
-		for (int s = r->first; s <= r->to; s += p->slot) {
+		for (int s = r->first; s <= r->last; s += p->slot) {
 			int e = s + r->dur;
 			if (s < lower)
 				continue;
@@ -537,6 +541,8 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 				fitted = 1;
 				out->rmask |= (uint32_t)1 << ri;
 				out->cost += wt->routine_shift * (s - r->from);
+				if (s > r->to)
+					out->t2 += (s - r->to) * p->compromise.routine_late;
 				break;
 			}
 		}

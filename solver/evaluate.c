@@ -17,6 +17,7 @@ int plan_kind_tier(enum problem_kind k)
 	case PK_TRAVEL:
 		return 1;
 	case PK_ROUTINE:
+	case PK_ROUTINE_LATE:
 	case PK_OUTSIDE_DAY:
 	case PK_FREE_DAY:
 	case PK_ENERGY:
@@ -96,6 +97,14 @@ double sv_compromise_size(const struct week *w, const struct problem *x, const c
 		*unit = "routine";
 		*weight = c->routine_missed;
 		return 1;
+	case PK_ROUTINE_LATE:
+		*unit = "min";
+		*weight = c->routine_late;
+		for (size_t i = 0; i < w->n_routines; i++)
+			if (w->routines[i].day == x->day && w->routines[i].routine == x->routine &&
+			    w->routines[i].window == x->window)
+				return w->routines[i].late;
+		return 0;
 	case PK_OUTSIDE_DAY: {
 		assert(x->n_appts >= 1);
 		const struct wk_appt *a = &w->appts[x->appts[0]];
@@ -293,7 +302,7 @@ int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct
 		char sb[48];
 		fmt_size(sb, sizeof sb, size, unit);
 		const char *how = x->kind == PK_REST ? "short" : x->kind == PK_OUTSIDE_DAY ? "outside" : "over";
-		if (x->kind == PK_ROUTINE || x->kind == PK_FREE_DAY)
+		if (x->kind == PK_ROUTINE || x->kind == PK_ROUTINE_LATE || x->kind == PK_FREE_DAY)
 			snprintf(c->text, sizeof c->text, "%s", x->msg);
 		else
 			snprintf(c->text, sizeof c->text, "%s (%s %s)", x->msg, sb, how);

@@ -110,6 +110,10 @@ static void problem_words(const struct week *w, const struct problem *x, int sel
 		snprintf(out, sz, "the clash with %s (%s) on %s", p->routines[x->routine].id,
 			 routine_kind_name(p->routines[x->routine].kind), day_name(w, x->day));
 		break;
+	case PK_ROUTINE_LATE:
+		snprintf(out, sz, "a late %s (%s) on %s", p->routines[x->routine].id,
+			 routine_kind_name(p->routines[x->routine].kind), day_name(w, x->day));
+		break;
 	case PK_REST:
 		snprintf(out, sz, "too little rest next to %s", *who ? who : "another session");
 		break;
@@ -187,6 +191,8 @@ static int same_problem(const struct problem *x, const struct problem *y)
 		return 1;
 	case PK_ROUTINE:
 		return x->routine == y->routine && x->from == y->from;
+	case PK_ROUTINE_LATE:
+		return x->routine == y->routine && x->window == y->window;
 	default:
 		break;
 	}

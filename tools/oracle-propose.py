@@ -76,7 +76,7 @@ SCALE = 3600 * 10 ** 12  # every rational quantity is held as an integer multipl
 DEFAULT_WEIGHTS = {"journeys": "10", "travel_minutes": "0.2", "travel_money": "1", "change": "4",
                    "change_day": "1", "change_venue": "3", "routine_shift": "0.1",
                    "peak_energy": "2", "unfamiliar": "3", "preference": "2"}
-DEFAULT_PENALTIES = {"routine_missed": "20", "outside_day": "0.5", "free_day": "20",
+DEFAULT_PENALTIES = {"routine_missed": "20", "routine_late": "0.1", "outside_day": "0.5", "free_day": "20",
                      "energy": "10", "time_out": "0.2", "appointments": "15", "rest": "0.3",
                      "unfamiliar_day": "10", "unfamiliar_week": "10"}
 
@@ -735,14 +735,19 @@ def read_day(inst, d, placed):
         for wi, (lo, hi) in enumerate(rt["wins"]):
             got = None
             t = -(-lo // P.slot) * P.slot
-            while t <= hi:      # DECISION: the start window includes its end
+            # docs/profile.md: the first start in the window, or else at most 180 minutes
+            # after it (and ending by midnight); DECISION: the start window includes its end
+            last = min(hi + 180, 1440 - rt["dur"])
+            while t <= last:
                 if fits(P, rt, t, S, busy_iv, leg_iv, journeys, stay):
                     got = t
                     break
                 t += P.slot
-            R.routines.append((rt["id"], wi, got, lo))
+            R.routines.append((rt["id"], wi, got, lo, hi))
             if got is None:
                 R.problems.append(("routine", (rt["id"], wi)))
+            elif got > hi:
+                R.problems.append(("routine-late", (rt["id"], wi)))
     # ---- limits
     if R.energy > P.budget:
         R.problems.append(("energy", ()))
@@ -891,6 +896,7 @@ class Judge:
         pen = P.pen
         comp = F(0)
         comp += pen["routine_missed"] * sum(1 for r in R.routines if r[2] is None)
+        comp += pen["routine_late"] * sum(r[2] - r[4] for r in R.routines if r[2] is not None and r[2] > r[4])
         comp += pen["outside_day"] * R.outside
         comp += pen["free_day"] * R.free
         comp += pen["energy"] * max(F(0), R.energy - P.budget)

@@ -12,6 +12,7 @@
 	X(PK_DOUBLE_BOOKED,  "double-booked",  1) \
 	X(PK_TRAVEL,         "travel",         1) \
 	X(PK_ROUTINE,        "routine",        1) \
+	X(PK_ROUTINE_LATE,   "routine-late",   0) \
 	X(PK_OUTSIDE_DAY,    "outside-day",    0) \
 	X(PK_FREE_DAY,       "free-day",       0) \
 	X(PK_ENERGY,         "energy",         0) \
@@ -46,7 +47,8 @@ struct problem {
 	size_t n_pracs;
 	int appts[PROBLEM_MAX_REFS];    /* indices into week.appts */
 	size_t n_appts;
-	int routine;             /* routine index for PK_ROUTINE, else -1 */
+	int routine;             /* routine index for PK_ROUTINE and PK_ROUTINE_LATE, else -1 */
+	int window;              /* ... and the index of its start window */
 	char msg[240];           /* what and why, with ids and times only */
 };
 

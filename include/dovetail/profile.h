@@ -140,6 +140,7 @@ struct prof_weights {
  * the profile's `compromises:` keys. */
 struct prof_compromise {
 	double routine_missed;   /* per routine (window, day) not kept */
+	double routine_late;     /* per minute a routine starts after its window */
 	double outside_day;      /* per minute of an appointment outside the person's day */
 	double free_day;         /* per appointment on a day kept free */
 	double energy;           /* per energy point over the budget, per day */

@@ -53,7 +53,12 @@ struct wk_routine {
 	int window;              /* index into its start windows */
 	int day;
 	int start;               /* local minutes of the first start that fits, or -1 */
+	int late;                /* minutes that start is after its window's last start (0: in it) */
 };
+
+/* How late a routine may start after its window before it counts as not
+ * kept (docs/profile.md, "routines"). */
+#define WEEK_ROUTINE_MAX_LATE 180
 
 struct wk_day {
 	int64_t date;            /* days since 1970-01-01 (local date) */

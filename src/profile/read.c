@@ -1296,7 +1296,7 @@ static void defaults(struct profile *p)
 	p->weights = (struct prof_weights){ .journeys = 10, .travel_minutes = 0.2, .travel_money = 1,
 		.change = 4, .change_day = 1, .change_venue = 3, .routine_shift = 0.1,
 		.peak_energy = 2, .unfamiliar = 3, .preference = 2 };
-	p->compromise = (struct prof_compromise){ .routine_missed = 20, .outside_day = 0.5,
+	p->compromise = (struct prof_compromise){ .routine_missed = 20, .routine_late = 0.1, .outside_day = 0.5,
 		.free_day = 20, .energy = 10, .time_out = 0.2, .appointments = 15, .rest = 0.3,
 		.unfamiliar_day = 10, .unfamiliar_week = 10 };
 	p->notice = (struct prof_notice){ 1, NOTICE_WORKING_DAYS };
@@ -1306,7 +1306,7 @@ static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
 		"overrides", "routines", "energy", "limits", "preferences", "coordinator", "compromises", NULL };
-	static const char *const cpkeys[] = { "routine_missed", "outside_day", "free_day", "energy",
+	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
 		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
 	static const char *const ckeys[] = { "address", "name", NULL };
 	static const char *const ekeys[] = { "budget", "travel_per_hour", NULL };

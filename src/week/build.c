@@ -367,16 +367,21 @@ static int overlaps(int a0, int a1, int b0, int b1)
 	return a0 < b1 && b0 < a1;
 }
 
-/* The first start in window r->starts[wi] on the slot grid that keeps the
- * routine clear of the day's appointments and travel and, unless it may be
- * anywhere, away from outings that take the person elsewhere. */
+/* The first start on the slot grid, in window r->starts[wi] or else at
+ * most WEEK_ROUTINE_MAX_LATE minutes after it (and before midnight), that
+ * keeps the routine clear of the day's appointments and travel and, for a
+ * routine at home, away from outings; at a venue, with time to get there
+ * and on. */
 static int fit_routine(const struct week *w, int di, const struct prof_routine *r, size_t wi)
 {
 	const struct profile *p = w->p;
 	const struct wk_day *d = &w->days[di];
 	int slot = p->slot;
 	int s0 = (r->starts[wi].from + slot - 1) / slot * slot;
-	for (int s = s0; s <= r->starts[wi].to; s += slot) {
+	int last = r->starts[wi].to + WEEK_ROUTINE_MAX_LATE;
+	if (last > 1440 - r->duration)
+		last = 1440 - r->duration;
+	for (int s = s0; s <= last; s += slot) {
 		int e = s + r->duration, ok = 1;
 		for (size_t k = d->first; ok && k < d->first + d->n; k++)
 			if (overlaps(s, e, w->appts[k].s_min, w->appts[k].e_min))
@@ -461,6 +466,7 @@ int week_derive(struct week *w, struct diag *d)
 				x->window = (int)wi;
 				x->day = (int)i;
 				x->start = fit_routine(w, (int)i, rt, wi);
+				x->late = x->start > rt->starts[wi].to ? x->start - rt->starts[wi].to : 0;
 			}
 		}
 	}

@@ -209,17 +209,20 @@ static void routines(struct ctx *c)
 	const struct profile *p = c->p;
 	for (size_t i = 0; i < w->n_routines; i++) {
 		const struct wk_routine *r = &w->routines[i];
-		if (r->start >= 0)
+		if (r->start >= 0 && r->late == 0)
 			continue;
 		const struct prof_routine *rt = &p->routines[r->routine];
 		const struct prof_range *win = &rt->starts[r->window];
 		int from = win->from, to = win->to + rt->duration;
-		struct problem *x = add(c, PK_ROUTINE, r->day, from, to > 1440 ? 1440 : to);
+		struct problem *x = r->start >= 0 ? add(c, PK_ROUTINE_LATE, r->day, r->start, r->start + rt->duration)
+						  : add(c, PK_ROUTINE, r->day, from, to > 1440 ? 1440 : to);
 		if (!x)
 			return;
 		x->routine = r->routine;
+		x->window = r->window;
 		const struct wk_day *d = &w->days[r->day];
-		/* what blocks it: appointments in the span, and those whose travel crosses it */
+		/* what blocks its window: appointments in the span, and those
+		 * whose travel crosses it */
 		for (size_t k = d->first; k < d->first + d->n; k++) {
 			const struct wk_appt *a = &w->appts[k];
 			int near = a->s_min < to && from < a->e_min;
@@ -234,7 +237,7 @@ static void routines(struct ctx *c)
 		}
 		if (rt->place >= 0)
 			ref_venue(x, rt->place);
-		char s[8], e[8], who[160] = "";
+		char s[8], e[8], at[8], who[160] = "";
 		time_fmt_hhmm(win->from, s);
 		time_fmt_hhmm(win->to, e);
 		size_t off = 0;
@@ -245,9 +248,16 @@ static void routines(struct ctx *c)
 		}
 		const char *place = rt->place == PLACE_HOME ? "at home" :
 				    rt->place == PLACE_ANYWHERE ? "anywhere" : "at its venue";
-		msgf(x, "%s (%s, %d min %s, starting %s-%s) cannot be kept%s%s",
-			 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e,
-			 *who ? ": blocked by " : "", who);
+		if (r->start >= 0) {
+			time_fmt_hhmm(r->start, at);
+			msgf(x, "%s (%s, %d min %s, starting %s-%s) starts %d min late, at %s%s%s",
+				 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e, r->late, at,
+				 *who ? ": blocked by " : "", who);
+		} else {
+			msgf(x, "%s (%s, %d min %s, starting %s-%s) cannot be kept%s%s",
+				 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e,
+				 *who ? ": blocked by " : "", who);
+		}
 	}
 }
 

@@ -70,10 +70,10 @@ run --db "$db" propose --json profile/clean.yaml
 expect propose-clean.json 0
 run --db "$db" propose profile/nap-only.yaml
 expect propose-nap-only 0
-check "propose-nap-only: the nap gives way, and says so" \
-	grep -q "nap (sleep, 90 min at home, starting 12:30-13:30) cannot be kept: blocked by physio" "$TMP/stdout"
-check "propose-nap-only: it names what to ask the physiotherapist" \
-	grep -q "to ask: ask the physiotherapist (physio) whether .* is possible: removes the clash with nap (sleep) on Tue" "$TMP/stdout"
+check "propose-nap-only: the nap gives way, and says by how much" \
+	grep -q "nap (sleep, 90 min at home, starting 12:30-13:30) starts 10 min late, at 13:40" "$TMP/stdout"
+check "propose-nap-only: the move that shortens the wait says so" \
+	grep -q "without it: a late nap (sleep) on Tue would come back or grow" "$TMP/stdout"
 
 # ---- bad input: usage, missing files, a venue that does not exist
 run --db "$db" propose

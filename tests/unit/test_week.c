@@ -112,7 +112,9 @@ int main(void)
 	ok((x = find(&ps, PK_TRAVEL, 0)) && x->n_venues == 2, "travel home -> hospital in 5 min");
 	ok((x = find(&ps, PK_REST, 0)) != NULL, "rest: 5 min < 10");
 	ok((x = find(&ps, PK_APPOINTMENTS, 0)) != NULL, "3 appointments on Monday > 2");
-	ok((x = find(&ps, PK_ROUTINE, 3)) != NULL && x->routine == 0, "the nap cannot be kept on Thursday");
+	ok((x = find(&ps, PK_ROUTINE_LATE, 3)) != NULL && x->routine == 0 && x->from == 15 * 60,
+	   "the nap cannot be kept in its window on Thursday: it starts late, at 15:00");
+	ok(!find(&ps, PK_ROUTINE, 3), "... which is not a routine missed");
 	ok(!find(&ps, PK_ROUTINE, 1), "the nap is kept on Tuesday (cancelled and transparent events do not block)");
 	ok((x = find(&ps, PK_FREE_DAY, 5)) != NULL, "Saturday is kept free");
 	ok((x = find(&ps, PK_UNKNOWN_VENUE, 5)) != NULL, "Saturday's venue is unknown");
