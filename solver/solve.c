@@ -432,6 +432,12 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct sv_budget bud = { 0, o->max_labels };
 	if (o->time_limit > 0)
 		bud.deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
+	/* the best plan gets most of the time; the ladder and the next best
+	 * what is left, so that asking for them does not take many times as
+	 * long (they stop, and say so, when it runs out) */
+	struct sv_budget mainb = bud;
+	if (o->time_limit > 0 && (o->ladder || o->k > 1))
+		mainb.deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
 	/* listing every day plan gets a part of the time and a bound on
 	 * labels; past them, column generation takes over */
 	struct sv_budget list = { 0, o->max_labels ? o->max_labels : SV_LIST_LABELS };
@@ -463,11 +469,11 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		if (getenv("DOVETAIL_DEBUG_SOLVER"))
 			fprintf(stderr, "as booked: %zu columns, cpu %.2f\n", cols.n, (double)clock() / CLOCKS_PER_SEC);
 		/* a good plan first, with half of what is left; then the bound */
-		struct sv_budget half = bud, most = bud;
-		if (bud.deadline > 0) {
+		struct sv_budget half = mainb, most = mainb;
+		if (mainb.deadline > 0) {
 			long now = (long)clock();
-			half.deadline = now + (bud.deadline - now) / 2;
-			most.deadline = now + (bud.deadline - now) * 4 / 5;
+			half.deadline = now + (mainb.deadline - now) / 2;
+			most.deadline = now + (mainb.deadline - now) * 4 / 5;
 		}
 		if (!(good = calloc(w->n_days + 1, sizeof *good)))
 			goto oom;
@@ -499,7 +505,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		goto out;
 	/* the best plan: the week as booked is always one to fall back on */
 	if (master_max_changes(m, o->max_changes, d) < 0 ||
-	    master_solve(m, &bud, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
+	    master_solve(m, &mainb, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
 		goto out;
 	assert(sol1.found);
 	size_t cap = 0;
@@ -520,6 +526,11 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		for (int k = 0; k <= top; k++) {
 			struct master_sol sol = { 0 };
 			const struct master_sol *use = &sol1;
+			if (k < top && k > 0 && sv_budget_over(&bud)) {
+				r->ladder_cut = 1;   /* out of time: the last step is proposal 1 */
+				k = top - 1;
+				continue;
+			}
 			if (k < top) {
 				if (master_max_changes(m, k, d) < 0 || master_solve(m, &bud, start, &sol, d) < 0)
 					goto out;
@@ -542,6 +553,10 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	const struct master_sol *prev = &sol1;
 	struct master_sol sol = { 0 };
 	for (int rank = 2; rank <= o->k; rank++) {
+		if (sv_budget_over(&bud)) {
+			r->alternatives_cut = 1;
+			break;
+		}
 		if (master_exclude(m, prev, d) < 0)
 			goto out_sol;
 		master_sol_release(&sol);

@@ -211,6 +211,8 @@ struct sv_result {
 	size_t columns, labels;
 	size_t mismatches;           /* day plans the search valued differently from check (a test sees 0) */
 	int cut;                     /* a day's search was cut short (a bound or the time cap) */
+	int ladder_cut;              /* the time ran out: the ladder skips from the last step solved to the optimum's */
+	int alternatives_cut;        /* the time ran out before every next-best proposal was solved */
 	/* With sv_options.baseline: the greedy plan, with its objective (by
 	 * sv_objective), totals and unplaced appointments (no reasons, no
 	 * changes listed); rank 0, not proven. has_baseline says it is there. */

@@ -147,7 +147,8 @@ static void print_text(const struct cli_week *cw, const struct sv_result *r)
 		printf("\n");
 	}
 	if (r->n_ladder) {
-		printf("\nchange ladder (the best plan for at most N changes):\n");
+		printf("\nchange ladder (the best plan for at most N changes)%s:\n",
+		       r->ladder_cut ? "; the time ran out before every step was solved" : "");
 		for (size_t k = 0; k < r->n_ladder; k++) {
 			const struct sv_proposal *x = &r->ladder[k];
 			printf("  %2d: ", x->rank);
@@ -317,7 +318,8 @@ static void print_json(const struct cli_week *cw, const struct sv_result *r)
 		printf("%s\n    ", k ? "," : "");
 		json_proposal(cw, r, &r->ladder[k], 1);
 	}
-	printf("%s]", r->n_ladder ? "\n  " : "");
+	printf("%s],\n  \"ladder_complete\": %s, \"alternatives_complete\": %s", r->n_ladder ? "\n  " : "",
+	       r->ladder_cut ? "false" : "true", r->alternatives_cut ? "false" : "true");
 	if (r->has_baseline) {
 		const struct sv_proposal *x = &r->baseline;
 		printf(",\n  \"baseline\": {\"method\": \"greedy\", \"impossible\": %d, \"compromise\": %.4f,"
