@@ -196,9 +196,9 @@ static void print_json(const struct cli_week *cw)
 			if (r->start >= 0) {
 				time_fmt_local(w->days[(int)di].date, r->start, s, sizeof s);
 				time_fmt_local(w->days[(int)di].date, r->start + rt->duration, e, sizeof e);
-				printf(", \"start\": \"%s\", \"end\": \"%s\"}", s, e);
+				printf(", \"start\": \"%s\", \"end\": \"%s\", \"late_minutes\": %d}", s, e, r->late);
 			} else {
-				printf(", \"start\": null, \"end\": null}");
+				printf(", \"start\": null, \"end\": null, \"late_minutes\": null}");
 			}
 		}
 		printf("%s],\n     \"travel\": [", first ? "" : "\n     ");
