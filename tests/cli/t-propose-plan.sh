@@ -12,13 +12,15 @@ py=/usr/bin/python3
 
 # truth NAME PROFILE NOW [PROPOSE OPTIONS...]: propose, accept proposal 1,
 # and compare what propose said with what week and check show
+# (HZ: the horizon options, when not the week of "now", for every command)
+HZ=
 truth() {
 	name=$1 prof=$2 now=$3
 	shift 3
 	db=$TMP/$name.db
-	"$DOVETAIL" --db "$db" --now "$now" check --json "$prof" >"$TMP/$name.before.json" 2>/dev/null
-	"$DOVETAIL" --db "$db" --now "$now" week --json "$prof" >"$TMP/$name.wbefore.json" 2>/dev/null
-	"$DOVETAIL" --db "$db" --now "$now" propose --json "$@" "$prof" >"$TMP/$name.p.json" 2>"$TMP/$name.p.err"
+	"$DOVETAIL" --db "$db" --now "$now" check --json $HZ "$prof" >"$TMP/$name.before.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" week --json $HZ "$prof" >"$TMP/$name.wbefore.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" propose --json $HZ "$@" "$prof" >"$TMP/$name.p.json" 2>"$TMP/$name.p.err"
 	rc=$?
 	check "$name: propose exits 0 (got $rc)" [ "$rc" -eq 0 ]
 	check "$name: every proposal and ladder step holds every appointment, once" $py -c '
@@ -35,8 +37,8 @@ for x in p["proposals"] + p["ladder"]:
 		"$DOVETAIL" --db "$db" --now "$now" accept "$id" --by keyworker >/dev/null 2>&1
 		check "$name: accept proposal 1 ($nch changes)" [ $? -eq 0 ]
 	fi
-	"$DOVETAIL" --db "$db" --now "$now" week --json "$prof" >"$TMP/$name.week.json" 2>/dev/null
-	"$DOVETAIL" --db "$db" --now "$now" check --json "$prof" >"$TMP/$name.after.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" week --json $HZ "$prof" >"$TMP/$name.week.json" 2>/dev/null
+	"$DOVETAIL" --db "$db" --now "$now" check --json $HZ "$prof" >"$TMP/$name.after.json" 2>/dev/null
 	check "$name: week and check after accepting show what propose claimed" $py -c '
 import json, sys
 p = json.load(open(sys.argv[1]))["proposals"][0]
@@ -80,10 +82,63 @@ for seed in 1 2 3 4 5 6; do
 done
 python3 tools/gen-family.py --seed 3 --weeks 1 --wide --out "$TMP/wide3"
 truth "wide-3 (column generation, 3 s cap)" "$TMP/wide3/profile.yaml" 20261123T000000Z -k 1 --no-ladder --time-limit 3
+# four weeks, over 100 appointments (the old bound was 64), a 3 s cap
+python3 tools/gen-family.py --seed 1 --weeks 4 --elderly --out "$TMP/elderly"
+HZ="--from 2026-11-23 --to 2026-12-20"
+truth elderly-4w "$TMP/elderly/profile.yaml" 20261123T000000Z -k 1 --no-ladder --time-limit 3
+HZ=
+n=$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["appointments"])' "$TMP/elderly-4w.p.json")
+check "elderly-4w: more than 100 appointments in the horizon ($n)" [ "${n:-0}" -gt 100 ]
 for seed in 7 19 31 43 55 67 79 91; do
 	$py tools/gen-small-family.py "$seed" "$TMP/small$seed"
 	truth "small-$seed" "$TMP/small$seed/profile.yaml" "$(cat "$TMP/small$seed/now.txt")"
 done
+
+# ---- the search's bounds end the search, never the answer
+# crowd N CLASH: a profile whose Monday holds N appointments of one
+# practitioner, movable within the week; CLASH of them overlap as booked
+crowd() {
+	d=$TMP/crowd-$1-$2
+	mkdir -p "$d"
+	$py - "$d" "$1" "$2" <<'PY'
+import sys
+d, n, clash = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+ev = []
+for i in range(n):
+    if i < clash:
+        s = 9 * 60 + 5 * i            # overlapping, 5 minutes apart
+    else:
+        s = 9 * 60 + clash * 5 + 30 + 10 * (i - clash)
+    s %= 24 * 60 - 20
+    h, m = divmod(s, 60)
+    ev.append("BEGIN:VEVENT\r\nUID:c-%d@crowd\r\nDTSTAMP:20261101T000000Z\r\n"
+              "DTSTART:20261123T%02d%02d00Z\r\nDURATION:PT20M\r\nSUMMARY:X-1 visit\r\n"
+              "LOCATION:Home\r\nEND:VEVENT\r\n" % (i, h, m))
+open(d + "/c.ics", "w").write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+                                + "".join(ev) + "END:VCALENDAR\r\n")
+open(d + "/profile.yaml", "w").write("""version: 1
+person: { id: X-1, timezone: Europe/London, home: home, day: "00:00-24:00", slot: 5, notice: "0" }
+venues:
+  - { id: home, kind: home }
+practitioners:
+  - { id: nurse, role: nurse, feeds: [c.ics], match: { text: X-1 }, window: { days: 3, same_week: true } }
+limits: { max_appointments_per_day: 6 }
+""")
+PY
+}
+HZ="--from 2026-11-23 --to 2026-11-29"
+# 14 clashing as booked on one day: past the 12 whose subsets are all tried
+crowd 14 14
+truth crowd-14-clashing "$TMP/crowd-14-14/profile.yaml" 20261120T000000Z -k 1 --no-ladder --time-limit 3
+# 70 that could be on one day: past the 64 one day's search holds
+crowd 70 0
+truth crowd-70 "$TMP/crowd-70-0/profile.yaml" 20261120T000000Z -k 1 --no-ladder --time-limit 3
+crowd 193 0
+"$DOVETAIL" --db "$TMP/crowd193.db" --now 20261120T000000Z propose $HZ "$TMP/crowd-193-0/profile.yaml" >"$TMP/c193.out" 2>"$TMP/c193.err"
+rc=$?
+check "193 booked on one day: exit 65 (got $rc)" [ "$rc" -eq 65 ]
+check "... naming the bound" grep -q "passes the limit of 192 appointments booked on one day" "$TMP/c193.err"
+HZ=
 
 # ---- notice: with "now" on Thursday 17:00, the default notice of one
 # working day puts the cut-off at Friday 17:00
