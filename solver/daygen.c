@@ -607,6 +607,11 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 			y->dead = 1;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : DG_MAX_LABELS;
+	return sv_label_push(c, q, x, cap);
+}
+
+int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap)
+{
 	if (c->n_lab + c->before >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
 		c->cut = 1;
 		return 1;

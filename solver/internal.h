@@ -151,6 +151,10 @@ struct day_ctx {
 void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q, struct label *out);
 void sv_finish(const struct day_ctx *c, struct label *x);
 double sv_label_energy(const struct profile *p, const struct label *l);
+/* Keep label x at session q (after the caller's dominance check): 0, 1 when
+ * the bound `cap` on labels (with c->before) or the budget's time ran out
+ * (c->cut set), -1 out of memory. */
+int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap);
 
 /* Build day `day` of in into s (free with sv_day_release). Returns 0, or
  * -1 with d filled (a bound passed, or out of memory). */

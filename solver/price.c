@@ -96,18 +96,10 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 			y->dead = 1;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
-	if (c->n_lab >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
+	int rc = sv_label_push(c, q, l, cap);
+	if (rc > 0)
 		x->cut = 1;
-		return 1;
-	}
-	struct label *n = BUF_PUSH(c->lab, c->n_lab, c->cap_lab);
-	if (!n)
-		return -1;
-	*n = *l;
-	n->item = q;
-	n->next = c->head[q];
-	c->head[q] = (int)(c->n_lab - 1);
-	return 0;
+	return rc;
 }
 
 /* the dual part of meeting the practitioners in `newp` for the first time today */
