@@ -122,46 +122,8 @@ static int parse_date(struct app *app, const char *opt, const char *arg, int64_t
 	return 0;
 }
 
-/* Import one feed of the profile; 0 or an exit status. */
-static int import_feed(struct app *app, const struct profile *p, const struct prof_practitioner *pr,
-		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone)
-{
-	struct diag fd;
-	diag_init(&fd);
-	struct import_report r;
-	memset(&r, 0, sizeof r);
-	struct import_opts io;
-	memset(&io, 0, sizeof io);
-	io.source = feed->source ? feed->source : feed->path;
-	io.practitioner = pr->id;
-	io.from = wfrom;
-	io.to = wto;
-	io.zone = zone;
-	io.zone_name = p->timezone;
-	io.now = app->now;
-	io.lim = &app->lim;
-	int rc;
-	if (fetch_is_url(feed->path)) {
-		struct fetch_opts fo;
-		int not_modified;
-		fetch_opts_default(&fo, app->lim.max_file_bytes);
-		rc = import_url(app->store, feed->path, &fo, &app->lim, &io, &r, &not_modified, &fd);
-	} else {
-		rc = store_import_file(app->store, feed->path, feed->path, &app->lim, &io, &r, &fd);
-	}
-	int status = diag_exit_status(&fd);
-	if (rc < 0 && !status)
-		status = DV_EXIT_INTERNAL;
-	/* a feed the profile names that cannot be read is the profile's fault */
-	if (status == DV_EXIT_IO)
-		status = DV_EXIT_INPUT;
-	diag_move(&app->diag, &fd);
-	diag_release(&fd);
-	return status;
-}
-
 int cli_week_open(struct app *app, const char *path, const char *from, const char *to,
-		  struct cli_week *cw)
+		  struct person *cw)
 {
 	memset(cw, 0, sizeof *cw);
 	int64_t fd = 0, td = 0;
@@ -177,63 +139,27 @@ int cli_week_open(struct app *app, const char *path, const char *from, const cha
 }
 
 int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
-			  struct cli_week *cw)
+			  struct person *cw)
 {
 	memset(cw, 0, sizeof *cw);
 	cw->prof = prof;
-	int64_t fd = 0, td = 0;
-	if ((from && parse_date(app, "--from", from, &fd) < 0) ||
-	    (to && parse_date(app, "--to", to, &td) < 0))
+	struct person_opts o = { app->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &app->lim };
+	if ((from && parse_date(app, "--from", from, &o.from_date) < 0) ||
+	    (to && parse_date(app, "--to", to, &o.to_date) < 0))
 		return DV_EXIT_USAGE;
-	const struct profile *p = cw->prof;
-	icaltimezone *zone = ics_tz_builtin(p->timezone);
-	int64_t today = week_local_date(app->now, zone);
-	int64_t monday = today - ((today + 3) % 7 + 7) % 7;
-	cw->from_date = from ? fd : monday;
-	cw->to_date = to ? td : from ? fd + 6 : monday + 6;
-	if (cw->to_date < cw->from_date || cw->to_date - cw->from_date > 365) {
-		diag_add(&app->diag, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
-		return DV_EXIT_USAGE;
-	}
-	/* The import window is anchored to whole weeks, so that every run in
-	 * the same week imports with the same window and re-imports nothing. */
-	int64_t wfrom = (monday - 35) * 86400, wto = (monday + 371) * 86400;
-	if ((cw->from_date - 1) * 86400 < wfrom)
-		wfrom = (cw->from_date - 1) * 86400;
-	if ((cw->to_date + 2) * 86400 > wto)
-		wto = (cw->to_date + 2) * 86400;
-	int status = 0;
-	for (size_t i = 0; i < p->n_pracs; i++) {
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
-			int st = import_feed(app, p, &p->pracs[i], &p->pracs[i].feeds[j], wfrom, wto, zone);
-			if (st && !status)
-				status = st;
-		}
-	}
-	if (status)
-		return status;
-	if (week_build(&cw->week, p, app->store, cw->from_date, cw->to_date, &app->diag) < 0) {
+	if (person_open(cw, prof, app->store, &o, &app->diag) < 0) {
 		int st = diag_exit_status(&app->diag);
+		/* a feed the profile names that cannot be read is the profile's fault */
+		if (st == DV_EXIT_IO)
+			st = DV_EXIT_INPUT;
 		return st ? st : DV_EXIT_INTERNAL;
 	}
-	/* the decisions in force: accepted changes moved in, rejected ones locked */
-	if (week_apply_decisions(&cw->week, app->store, &app->diag) < 0) {
-		week_release(&cw->week);
-		int st = diag_exit_status(&app->diag);
-		return st ? st : DV_EXIT_INTERNAL;
-	}
-	for (size_t i = 0; i < p->n_overrides; i++)
-		if (!cw->week.override_used[i])
-			diag_add(&app->diag, D_PROF_OVERRIDE_UNUSED, p->path, p->overrides[i].line,
-				 p->overrides[i].col, p->overrides[i].uid);
 	return 0;
 }
 
-void cli_week_release(struct cli_week *cw)
+void cli_week_release(struct person *cw)
 {
-	week_release(&cw->week);
-	profile_free(cw->prof);
-	memset(cw, 0, sizeof *cw);
+	person_release(cw);
 }
 
 const char *cli_default_decider(void)

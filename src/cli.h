@@ -7,6 +7,7 @@
 
 #include "dovetail/diag.h"
 #include "dovetail/ics.h"
+#include "dovetail/person.h"
 #include "dovetail/store.h"
 
 enum cmd_flags { NEEDS_STORE = 1 };
@@ -61,25 +62,19 @@ const char *cli_default_decider(void);
 #include "dovetail/profile.h"
 #include "dovetail/week.h"
 
-struct cli_week {
-	struct profile *prof;     /* owned */
-	struct week week;
-	int64_t from_date, to_date;   /* the horizon, local dates, inclusive */
-};
-
 /*
- * Load the profile, import the feeds it names (idempotently, each as one
- * transaction, shown as in the profile), and read the week: [from, to] as
- * given by --from/--to (dates; NULL for the Monday-Sunday week holding
- * app->now in the person's zone). Returns 0, or an exit status with
- * app->diag filled.
+ * Load the profile and open the person (person_open, dovetail/person.h):
+ * [from, to] as given by --from/--to (dates; NULL for the Monday-Sunday
+ * week holding app->now in the person's zone). Returns 0, or an exit status
+ * with app->diag filled (a feed the profile names that cannot be read is
+ * the profile's fault: 65).
  */
 int cli_week_open(struct app *app, const char *profile, const char *from, const char *to,
-		  struct cli_week *cw);
+		  struct person *cw);
 /* The same with the profile already loaded: cw takes it (cli_week_release
  * frees it, whatever this returns). */
 int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
-			  struct cli_week *cw);
-void cli_week_release(struct cli_week *cw);
+			  struct person *cw);
+void cli_week_release(struct person *cw);
 
 #endif

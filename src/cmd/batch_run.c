@@ -230,7 +230,7 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		o->status = "same";
 		goto out;
 	}
-	struct cli_week cw;
+	struct person cw;
 	if (cli_week_open(&a, profile, NULL, NULL, &cw) != 0) {
 		first_error(&a.diag, why, sizeof why);
 		error_result(o, cp->id, why);

@@ -34,7 +34,7 @@ static void join_ids(const struct profile *p, const struct problem *x, int venue
 		snprintf(out, sz, "-");
 }
 
-static void when_text(const struct cli_week *cw, const struct problem *x, char *out, size_t sz)
+static void when_text(const struct person *cw, const struct problem *x, char *out, size_t sz)
 {
 	char day[24], a[8], b[8];
 	time_fmt_day(cw->week.days[x->day].date, 1, day, sizeof day);
@@ -49,7 +49,7 @@ static void when_text(const struct cli_week *cw, const struct problem *x, char *
 	}
 }
 
-static void print_text(const struct cli_week *cw, const struct problems *ps)
+static void print_text(const struct person *cw, const struct problems *ps)
 {
 	const struct profile *p = cw->prof;
 	char a[24], b[24];
@@ -77,7 +77,7 @@ static void print_text(const struct cli_week *cw, const struct problems *ps)
 		       errors, errors == 1 ? "" : "s", ps->n - errors, ps->n - errors == 1 ? "" : "s");
 }
 
-static void print_json(const struct cli_week *cw, const struct problems *ps)
+static void print_json(const struct person *cw, const struct problems *ps)
 {
 	const struct profile *p = cw->prof;
 	const struct week *w = &cw->week;
@@ -162,7 +162,7 @@ int cmd_check(int argc, char **argv, struct app *app)
 	}
 	if (optind != argc - 1)
 		return cli_usage(app, "check: give one PROFILE");
-	struct cli_week cw;
+	struct person cw;
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

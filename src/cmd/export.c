@@ -144,7 +144,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 		return cli_usage(app, "export: --routines goes with --calendar");
 	if ((counter || eml) && !itip)
 		return cli_usage(app, "export: --counter and --eml go with --itip DIR");
-	struct cli_week cw;
+	struct person cw;
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

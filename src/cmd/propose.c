@@ -87,7 +87,7 @@ static void tiers_text(const struct sv_proposal *x)
 	printf("impossible %d, compromise %.4f, cost %.4f", x->impossible, x->compromise, x->objective);
 }
 
-static void print_text(const struct cli_week *cw, const struct sv_result *r)
+static void print_text(const struct person *cw, const struct sv_result *r)
 {
 	const struct profile *p = cw->prof;
 	const struct week *w = &cw->week;
@@ -171,7 +171,7 @@ static void json_totals(const struct week *w, const struct sv_totals *t, int cha
 	       t->placed, t->impossible, t->compromise);
 }
 
-static void json_place(const struct cli_week *cw, const struct placement *pl, int dur)
+static void json_place(const struct person *cw, const struct placement *pl, int dur)
 {
 	const struct week *w = &cw->week;
 	char s[24], e[24];
@@ -185,7 +185,7 @@ static void json_place(const struct cli_week *cw, const struct placement *pl, in
 	printf("}");
 }
 
-static void json_appt(const struct cli_week *cw, const struct sv_result *r, size_t i)
+static void json_appt(const struct person *cw, const struct sv_result *r, size_t i)
 {
 	const struct wk_appt *ap = &cw->week.appts[r->in.a[i].appt];
 	printf("\"practitioner\": ");
@@ -217,7 +217,7 @@ static size_t decided_with(const struct sv_proposal *x, size_t c, size_t *out)
 	return n;
 }
 
-static void json_proposal(const struct cli_week *cw, const struct sv_result *r,
+static void json_proposal(const struct person *cw, const struct sv_result *r,
 			  const struct sv_proposal *x, int ladder)
 {
 	const struct week *w = &cw->week;
@@ -295,7 +295,7 @@ static void json_proposal(const struct cli_week *cw, const struct sv_result *r,
 	printf("%s]}", x->n_asks ? "\n     " : "");
 }
 
-static void print_json(const struct cli_week *cw, const struct sv_result *r)
+static void print_json(const struct person *cw, const struct sv_result *r)
 {
 	const struct profile *p = cw->prof;
 	char a[16], b[16];
@@ -344,7 +344,7 @@ static void totals_of(const struct sv_totals *t, struct store_totals *o)
 	o->placed = t->placed;
 }
 
-static void ref_of(const struct cli_week *cw, const struct instance *in, size_t i,
+static void ref_of(const struct person *cw, const struct instance *in, size_t i,
 		   struct store_appt_ref *o)
 {
 	const struct wk_appt *ap = &cw->week.appts[in->a[i].appt];
@@ -355,7 +355,7 @@ static void ref_of(const struct cli_week *cw, const struct instance *in, size_t 
 	o->end = ap->feed_end;
 }
 
-static void place_of(const struct cli_week *cw, const struct placement *pl, struct store_place *o)
+static void place_of(const struct person *cw, const struct placement *pl, struct store_place *o)
 {
 	o->date = cw->week.days[pl->day].date;
 	o->start = pl->start;
@@ -364,7 +364,7 @@ static void place_of(const struct cli_week *cw, const struct placement *pl, stru
 
 /* x as a store_proposal whose changes are *cs (allocated; NULL when none);
  * its unplaced appointments are allocated too (o->unplaced_v). */
-static int proposal_of(const struct app *app, const struct cli_week *cw, const struct sv_result *r,
+static int proposal_of(const struct app *app, const struct person *cw, const struct sv_result *r,
 		       const struct sv_proposal *x, int ladder, struct store_proposal *o,
 		       struct store_change **cs)
 {
@@ -420,7 +420,7 @@ static int proposal_of(const struct app *app, const struct cli_week *cw, const s
 /* Save the ranked proposals and the ladder's steps, as one transaction. A
  * step whose plan is also a ranked proposal (the same id) is that
  * proposal, with the step's bound. Returns 0 or -1 with app->diag filled. */
-static int save_proposals(struct app *app, const struct cli_week *cw, const struct sv_result *r)
+static int save_proposals(struct app *app, const struct person *cw, const struct sv_result *r)
 {
 	size_t cap = r->n_props + r->n_ladder, n = 0;
 	if (!cap)
@@ -517,7 +517,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 	}
 	if (optind != argc - 1)
 		return cli_usage(app, "propose: give one PROFILE");
-	struct cli_week cw;
+	struct person cw;
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

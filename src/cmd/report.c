@@ -70,7 +70,7 @@ static int venue_of(const struct profile *p, const char *id)
 
 /* Before: the agreed week with the proposal's changes where they were
  * when it was made. After: with every change not rejected where it puts it. */
-static int build_views(struct app *app, const struct cli_week *cw, const struct store_proposal *p,
+static int build_views(struct app *app, const struct person *cw, const struct store_proposal *p,
 		       struct report_change *rc, struct week *before, struct week *after)
 {
 	const struct profile *pf = cw->prof;
@@ -165,7 +165,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 	if ((from || to) && !none)
 		return cli_usage(app, "report: --from and --to go with --none (a proposal has its own horizon)");
 	struct store_proposal *p = NULL;
-	struct cli_week cw;
+	struct person cw;
 	memset(&cw, 0, sizeof cw);
 	struct week before = { 0 }, after = { 0 };
 	struct report_change *rc = NULL;

@@ -87,7 +87,7 @@ static void fill_cell(const struct week *w, int di, int t, int step, struct cell
 	}
 }
 
-static void print_grid(const struct cli_week *cw, int step, int colour)
+static void print_grid(const struct person *cw, int step, int colour)
 {
 	const struct week *w = &cw->week;
 	const struct profile *p = cw->prof;
@@ -145,7 +145,7 @@ static void print_grid(const struct cli_week *cw, int step, int colour)
 	       "     per day: journeys (j), travel minutes (m), energy (e)\n");
 }
 
-static void print_json(const struct cli_week *cw)
+static void print_json(const struct person *cw)
 {
 	const struct week *w = &cw->week;
 	const struct profile *p = cw->prof;
@@ -254,7 +254,7 @@ int cmd_week(int argc, char **argv, struct app *app)
 	}
 	if (optind != argc - 1)
 		return cli_usage(app, "week: give one PROFILE");
-	struct cli_week cw;
+	struct person cw;
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

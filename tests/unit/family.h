@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/person.h"
 #include "dovetail/store.h"
 #include "dovetail/week.h"
 #include "tap.h"
@@ -49,31 +50,15 @@ static inline int family_open(struct family *f, const char *const *files, const 
 	snprintf(path, sizeof path, "%s/s.db", f->dir);
 	if (rc == 0)
 		rc = store_open(&f->s, path, 0, &f->d);
-	for (size_t i = 0; rc == 0 && i < f->p->n_pracs; i++) {
-		for (size_t j = 0; rc == 0 && j < f->p->pracs[i].n_feeds; j++) {
-			const struct prof_path *fp = &f->p->pracs[i].feeds[j];
-			struct bytes b;
-			struct ics_feed feed;
-			struct import_opts o;
-			struct import_report r;
-			if (file_read_all(fp->path, 1 << 20, &b, &f->d) < 0)
-				return -1;
-			ics_read(&feed, fp->path, &b, &f->lim, &f->d);
-			memset(&o, 0, sizeof o);
-			o.source = fp->source;
-			o.practitioner = f->p->pracs[i].id;
-			time_parse_arg("20261101", &o.from);
-			time_parse_arg("20261231", &o.to);
-			o.zone = ics_tz_builtin("Europe/London");
-			o.zone_name = "Europe/London";
-			o.lim = &f->lim;
-			rc = store_import(f->s, &feed, &o, &r, &f->d);
-			ics_feed_release(&feed);
-		}
-	}
+	/* the person as every command opens them (dovetail/person.h): the
+	 * feeds imported, the week of Monday 2026-11-23 read */
 	int64_t mon = days_from_civil(2026, 11, 23);
-	if (rc == 0)
-		rc = week_build(&f->w, f->p, f->s, mon, mon + 6, &f->d);
+	if (rc == 0) {
+		struct person pw;
+		struct person_opts po = { mon * 86400, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &f->lim };
+		rc = person_open(&pw, f->p, f->s, &po, &f->d);
+		f->w = pw.week;   /* the profile stays f->p, freed by family_close */
+	}
 	if (rc < 0)
 		for (size_t i = 0; i < f->d.n; i++)
 			printf("#   %s:%d:%d %s\n", f->d.v[i].file ? f->d.v[i].file : "-", f->d.v[i].line,

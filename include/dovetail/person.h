@@ -1,0 +1,46 @@
+/* person.h: a person's week as every command reads it: the profile's feeds imported, the week built, the decisions in force. */
+#ifndef DOVETAIL_PERSON_H
+#define DOVETAIL_PERSON_H
+
+#include <stdint.h>
+
+#include "dovetail/ics.h"
+#include "dovetail/profile.h"
+#include "dovetail/store.h"
+#include "dovetail/week.h"
+
+/* A person's week: their profile and the horizon read through it. */
+struct person {
+	struct profile *prof;     /* owned */
+	struct week week;
+	int64_t from_date, to_date;   /* the horizon, local dates (days since the epoch), inclusive */
+};
+
+/* The horizon: from_date PERSON_DEFAULT_DATE starts it on the Monday of
+ * the week that holds `now` in the person's zone; to_date
+ * PERSON_DEFAULT_DATE ends it 6 days after its start. */
+#define PERSON_DEFAULT_DATE INT64_MIN
+
+struct person_opts {
+	int64_t now;              /* UTC seconds */
+	int64_t from_date, to_date;
+	const struct ics_limits *lim;   /* borrowed */
+};
+
+/*
+ * Open the person of profile `prof` (taken: person_release frees it,
+ * whatever this returns): import every feed it names into s (idempotently,
+ * each as one transaction; files and URLs), over an import window anchored
+ * to whole weeks around the horizon so that every run in the same week
+ * imports with the same window and re-imports nothing; read the week
+ * (week_build) and put the decisions in force (week_apply_decisions); warn
+ * of overrides that match no appointment. Every feed is tried even when
+ * one fails. Returns 0, or -1 with d filled (a horizon past 366 days or
+ * ending before it starts is D_USAGE; a feed that cannot be read keeps its
+ * file or network diagnostic).
+ */
+int person_open(struct person *pw, struct profile *prof, struct store *s, const struct person_opts *o,
+		struct diag *d);
+void person_release(struct person *pw);   /* NULL-safe inside */
+
+#endif

@@ -1,0 +1,84 @@
+/* person.c: a person's week as every command reads it: import the profile's feeds, build the week, put the decisions in force. */
+#include "dovetail/person.h"
+
+#include <string.h>
+
+#include "dovetail/fetch.h"
+
+/* Import one feed of the profile. Returns 0 or -1 (d filled). */
+static int import_feed(struct store *s, const struct profile *p, const struct prof_practitioner *pr,
+		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone,
+		       const struct person_opts *o, struct diag *d)
+{
+	struct import_report r;
+	memset(&r, 0, sizeof r);
+	struct import_opts io;
+	memset(&io, 0, sizeof io);
+	io.source = feed->source ? feed->source : feed->path;
+	io.practitioner = pr->id;
+	io.from = wfrom;
+	io.to = wto;
+	io.zone = zone;
+	io.zone_name = p->timezone;
+	io.now = o->now;
+	io.lim = o->lim;
+	if (fetch_is_url(feed->path)) {
+		struct fetch_opts fo;
+		int not_modified;
+		fetch_opts_default(&fo, o->lim->max_file_bytes);
+		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) < 0 ? -1 : 0;
+	}
+	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) < 0 ? -1 : 0;
+}
+
+int person_open(struct person *pw, struct profile *prof, struct store *s, const struct person_opts *o,
+		struct diag *d)
+{
+	memset(pw, 0, sizeof *pw);
+	pw->prof = prof;
+	const struct profile *p = prof;
+	icaltimezone *zone = ics_tz_builtin(p->timezone);
+	int64_t today = week_local_date(o->now, zone);
+	int64_t monday = today - ((today + 3) % 7 + 7) % 7;
+	int has_from = o->from_date != PERSON_DEFAULT_DATE, has_to = o->to_date != PERSON_DEFAULT_DATE;
+	pw->from_date = has_from ? o->from_date : monday;
+	pw->to_date = has_to ? o->to_date : pw->from_date + 6;
+	if (pw->to_date < pw->from_date || pw->to_date - pw->from_date > 365) {
+		diag_add(d, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
+		return -1;
+	}
+	/* The import window is anchored to whole weeks, so that every run in
+	 * the same week imports with the same window and re-imports nothing. */
+	int64_t wfrom = (monday - 35) * 86400, wto = (monday + 371) * 86400;
+	if ((pw->from_date - 1) * 86400 < wfrom)
+		wfrom = (pw->from_date - 1) * 86400;
+	if ((pw->to_date + 2) * 86400 > wto)
+		wto = (pw->to_date + 2) * 86400;
+	int failed = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
+			failed |= import_feed(s, p, &p->pracs[i], &p->pracs[i].feeds[j], wfrom, wto, zone, o, d) < 0;
+	if (failed)
+		return -1;
+	if (week_build(&pw->week, p, s, pw->from_date, pw->to_date, d) < 0)
+		return -1;
+	/* the decisions in force: accepted changes moved in, rejected ones locked */
+	if (week_apply_decisions(&pw->week, s, d) < 0) {
+		week_release(&pw->week);
+		return -1;
+	}
+	for (size_t i = 0; i < p->n_overrides; i++)
+		if (!pw->week.override_used[i])
+			diag_add(d, D_PROF_OVERRIDE_UNUSED, p->path, p->overrides[i].line, p->overrides[i].col,
+				 p->overrides[i].uid);
+	return 0;
+}
+
+void person_release(struct person *pw)
+{
+	if (!pw)
+		return;
+	week_release(&pw->week);
+	profile_free(pw->prof);
+	memset(pw, 0, sizeof *pw);
+}
