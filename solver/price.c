@@ -245,9 +245,6 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	}
 	if (x.cut)
 		cols->price_cut = 1;
-	if (getenv("DOVETAIL_DEBUG_SOLVER"))
-		fprintf(stderr, "  price day %d: %zu sessions, %zu labels, %zu negative, %ld added, cut %d, cpu %.2f\n", day,
-			s->n_it, x.c.n_lab, n_fs, added, x.cut, (double)clock() / CLOCKS_PER_SEC);
 	cols->labels += x.c.n_lab;
 	goto out;
 oom:

@@ -322,9 +322,6 @@ static int improve(const struct instance *in, struct sv_cols *cols, const size_t
 				improved = 1;
 			}
 		}
-		if (getenv("DOVETAIL_DEBUG_SOLVER"))
-			fprintf(stderr, "improve: pass %d, %zu columns, cpu %.2f\n", pass, cols->n,
-				(double)clock() / CLOCKS_PER_SEC);
 		if (!improved)
 			break;
 	}
@@ -379,9 +376,6 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 				}
 				add += a;
 			}
-			if (getenv("DOVETAIL_DEBUG_SOLVER"))
-				fprintf(stderr, "colgen: tier %d iter %d lp %.4f added %ld columns %zu cpu %.2f\n", tier, iter,
-					u.objective, add, cols->n, (double)clock() / CLOCKS_PER_SEC);
 			if (add == 0) {
 				cb->lb[tier - 1] = u.objective;
 				cb->exact[tier - 1] = !cols->price_cut;
@@ -456,9 +450,6 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		goto oom;
 	if (as_booked_cols(&r->in, &cols, start, d) < 0)
 		goto out;
-	if (getenv("DOVETAIL_DEBUG_SOLVER"))
-		fprintf(stderr, "daygen: %zu columns, %zu labels, cut %d, cpu %.2f\n", cols.n, cols.labels, cols.cut,
-			(double)clock() / CLOCKS_PER_SEC);
 	if (cols.cut) {
 		/* start column generation afresh from the weeks as booked: the
 		 * partial list is many plans of no particular worth */
@@ -466,8 +457,6 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		if (sv_as_booked(&r->in, &cols, d) < 0 || as_booked_cols(&r->in, &cols, start, d) < 0)
 			goto out;
 		cols.cut = 1;
-		if (getenv("DOVETAIL_DEBUG_SOLVER"))
-			fprintf(stderr, "as booked: %zu columns, cpu %.2f\n", cols.n, (double)clock() / CLOCKS_PER_SEC);
 		/* a good plan first, with half of what is left; then the bound */
 		struct sv_budget half = mainb, most = mainb;
 		if (mainb.deadline > 0) {
@@ -483,22 +472,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		if (colgen(r, &cols, o, &most, good, &cb, d) < 0)
 			goto out;
 	}
-	r->columns = cols.n;
-	r->labels = cols.labels;
-	r->mismatches = cols.mismatches;
 	r->cut = cols.cut;
-	if (getenv("DOVETAIL_DEBUG_COLUMNS"))
-		for (size_t c = 0; c < cols.n; c++) {
-			const struct sv_col *x = &cols.v[c];
-			fprintf(stderr, "col %zu day %d (%d, %.4f, %.4f) energy %.2f:", c, x->day, x->impossible,
-				x->compromise, x->cost, x->energy);
-			for (int k = 0; k < x->n; k++) {
-				const struct sv_pick *pk = &cols.pick[x->first + (size_t)k];
-				const struct placement *pl = &r->in.a[pk->appt].cand[pk->cand];
-				fprintf(stderr, " a%d@%d/%d/v%d", pk->appt, pl->day, pl->start, pl->venue);
-			}
-			fprintf(stderr, "\n");
-		}
 	if (!(m = master_new(&r->in, &cols, d)))
 		goto out;
 	if (o->write_lp && master_write_lp(m, o->write_lp, d) < 0)
