@@ -404,6 +404,8 @@ double sv_label_energy(const struct profile *p, const struct label *l)
 	return l->appt_energy + l->travel_min / 60.0 * p->travel_energy_per_hour;
 }
 
+/* Labels are compared by their energy: sv_step keeps it. */
+
 struct leg {
 	int from, to, dep, arr;
 	double money;
@@ -513,6 +515,7 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 		out->cost += wt->travel_money * money;
 	}
 	out->cost += wt->journeys * (out->journeys - L->journeys);
+	out->energy = sv_label_energy(p, out);
 	/* routines: the time up to the end of q is now settled */
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
 	for (int ri = 0; ri < c->s.n_r; ri++) {
@@ -520,10 +523,11 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			continue;
 		const struct sv_rinst *r = &c->s.r[ri];
 		int fitted = 0;
-		for (int s = r->first; s <= r->last; s += p->slot) {
+		int s0 = r->first;
+		if (s0 < lower)   /* the first start on the routine's grid at or after lower */
+			s0 += (lower - s0 + p->slot - 1) / p->slot * p->slot;
+		for (int s = s0; s <= r->last; s += p->slot) {
 			int e = s + r->dur;
-			if (s < lower)
-				continue;
 			if (e > upper)
 				break;
 			int ok = !(q && overlaps(s, e, q->start, q->end));
@@ -586,20 +590,69 @@ static int lex_le(const struct label *a, const struct label *b)
 
 static int dominates(const struct profile *p, const struct label *a, const struct label *b)
 {
-	return lex_le(a, b) &&
-	       sv_label_energy(p, a) <= sv_label_energy(p, b) + EPS &&
+	(void)p;
+	return lex_le(a, b) && a->energy <= b->energy + EPS &&
 	       a->time_out <= b->time_out && a->changes <= b->changes &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }
 
-/* Keep x at item q unless a label there dominates it; drop those it
- * dominates. Returns 0, 1 when the budget ran out, -1 out of memory. */
+static uint64_t bucket_hash(int q, uint64_t mask, uint64_t pattern)
+{
+	uint64_t h = (uint64_t)(unsigned)q * 0x9e3779b97f4a7c15ULL;
+	h ^= mask + 0xbf58476d1ce4e5b9ULL + (h << 6) + (h >> 2);
+	h ^= pattern + 0x94d049bb133111ebULL + (h << 6) + (h >> 2);
+	return h ^ (h >> 31);
+}
+
+/* The bucket of (q, mask, pattern) in c's index, made if absent; NULL out
+ * of memory. The table keeps under half full. */
+static struct dg_bucket *bucket(struct day_ctx *c, int q, uint64_t mask, uint64_t pattern)
+{
+	if (2 * (c->n_bk + 1) > c->cap_bk) {
+		size_t cap = c->cap_bk ? 2 * c->cap_bk : 1024;
+		struct dg_bucket *t = malloc(cap * sizeof *t);
+		if (!t)
+			return NULL;
+		for (size_t k = 0; k < cap; k++)
+			t[k].item = -1;
+		for (size_t k = 0; k < c->cap_bk; k++) {
+			const struct dg_bucket *b = &c->bk[k];
+			if (b->item < 0)
+				continue;
+			size_t h = bucket_hash(b->item, b->mask, b->pattern) & (cap - 1);
+			while (t[h].item >= 0)
+				h = (h + 1) & (cap - 1);
+			t[h] = *b;
+		}
+		free(c->bk);
+		c->bk = t;
+		c->cap_bk = cap;
+	}
+	size_t h = bucket_hash(q, mask, pattern) & (c->cap_bk - 1);
+	for (;; h = (h + 1) & (c->cap_bk - 1)) {
+		struct dg_bucket *b = &c->bk[h];
+		if (b->item < 0) {
+			*b = (struct dg_bucket){ mask, pattern, q, -1 };
+			c->n_bk++;
+			return b;
+		}
+		if (b->item == q && b->mask == mask && b->pattern == pattern)
+			return b;
+	}
+}
+
+/* Keep x at item q unless a label there with the same appointments at the
+ * same venues dominates it; drop those it dominates. Returns 0, 1 when the
+ * budget ran out, -1 out of memory. */
 static int add_label(struct day_ctx *c, int q, const struct label *x)
 {
-	for (int k = c->head[q]; k >= 0; k = c->lab[k].next) {
+	struct dg_bucket *b = bucket(c, q, x->mask, x->pattern);
+	if (!b)
+		return -1;
+	for (int k = b->head; k >= 0; k = c->lab[k].same) {
 		struct label *y = &c->lab[k];
-		if (y->dead || y->mask != x->mask || y->pattern != x->pattern)
+		if (y->dead)
 			continue;
 		if (dominates(c->s.p, y, x))
 			return 0;
@@ -607,7 +660,12 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 			y->dead = 1;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : DG_MAX_LABELS;
-	return sv_label_push(c, q, x, cap);
+	int rc = sv_label_push(c, q, x, cap);
+	if (rc == 0) {
+		c->lab[c->n_lab - 1].same = b->head;
+		b->head = (int)(c->n_lab - 1);
+	}
+	return rc;
 }
 
 int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap)
@@ -652,7 +710,7 @@ struct fin {
 
 static int fin_cmp(const void *x, const void *y)
 {
-	const struct fin *a = x, *b = y;
+	const struct fin *a = *(const struct fin *const *)x, *b = *(const struct fin *const *)y;
 	if (a->l.mask != b->l.mask)
 		return a->l.mask < b->l.mask ? -1 : 1;
 	if (a->l.pattern != b->l.pattern)
@@ -1015,32 +1073,42 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		f->label = (int)k;
 		f->energy = sv_label_energy(p, &x);
 	}
+	/* sorted by reference: a label is large */
+	struct fin **by = malloc((n_fin ? n_fin : 1) * sizeof *by);
+	if (!by) {
+		free(fins);
+		goto fail;
+	}
+	for (size_t i = 0; i < n_fin; i++)
+		by[i] = &fins[i];
 	if (n_fin > 1)
-		qsort(fins, n_fin, sizeof *fins, fin_cmp);
+		qsort(by, n_fin, sizeof *by, fin_cmp);
 	/* per set of appointments at their venues, the plans no other beats on
 	 * the tiers, energy and changes (the master bounds the changes: the
 	 * ladder, --max-changes; and the peak energy) */
 	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;
-		while (j < n_fin && fins[j].l.mask == fins[i].l.mask && fins[j].l.pattern == fins[i].l.pattern)
+		while (j < n_fin && by[j]->l.mask == by[i]->l.mask && by[j]->l.pattern == by[i]->l.pattern)
 			j++;
 		for (size_t a = i; a < j; a++) {
 			int beaten = 0;
 			for (size_t b = i; b < a && !beaten; b++)
-				beaten = !fins[b].l.dead && lex_le(&fins[b].l, &fins[a].l) &&
-					 fins[b].energy <= fins[a].energy + EPS &&
-					 fins[b].l.changes <= fins[a].l.changes;
+				beaten = !by[b]->l.dead && lex_le(&by[b]->l, &by[a]->l) &&
+					 by[b]->energy <= by[a]->energy + EPS &&
+					 by[b]->l.changes <= by[a]->l.changes;
 			if (beaten) {
-				fins[a].l.dead = 1;
+				by[a]->l.dead = 1;
 				continue;
 			}
-			if (emit(c, cols, &fins[a]) < 0) {
+			if (emit(c, cols, by[a]) < 0) {
+				free(by);
 				free(fins);
 				goto fail;
 			}
 		}
 		i = j;
 	}
+	free(by);
 	free(fins);
 	return 0;
 fail:
@@ -1141,6 +1209,7 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		sv_day_release(&c.s);
 		free(c.lab);
 		free(c.head);
+		free(c.bk);
 		if (rc < 0 || as_booked(in, (int)day, cols, d) < 0) {
 			cols_release(cols);
 			return -1;

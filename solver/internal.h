@@ -132,7 +132,18 @@ struct label {
 	double t2;                /* tier 2 so far */
 	double travel_cost, appt_energy, cost;
 	double dual;              /* pricing: the dual prices' part of the reduced cost */
+	double energy;            /* sv_label_energy(), kept by sv_step */
+	int same;                 /* next label at the same session with the same
+				   * appointments at the same venues (daygen), -1 */
 	unsigned char dead;
+};
+
+/* daygen's index of the labels that may dominate one another: per session,
+ * appointments and venues (an open-addressed table, a power of 2 long). */
+struct dg_bucket {
+	uint64_t mask, pattern;
+	int item;                 /* -1: empty */
+	int head;                 /* first label, chained by label.same */
 };
 
 struct day_ctx {
@@ -140,6 +151,8 @@ struct day_ctx {
 	struct label *lab;
 	size_t n_lab, cap_lab;
 	int *head;                /* per item: first label, -1 */
+	struct dg_bucket *bk;     /* daygen only (NULL in pricing) */
+	size_t n_bk, cap_bk;
 	const struct sv_budget *budget;
 	size_t before;            /* labels of the days before (the bound is on them all) */
 	int cut;                  /* the budget ran out */
@@ -235,6 +248,9 @@ struct master_sol {
 };
 
 struct master *master_new(const struct instance *in, const struct sv_cols *cols, struct diag *d);
+/* sol for the plan col (per day, a column) when it is the only one the
+ * master's rows allow, so proven (the week as booked under no changes). */
+int master_only(const struct master *m, const size_t *col, struct master_sol *sol, struct diag *d);
 /* At most m appointments changed (m < 0: no bound). */
 int master_max_changes(struct master *m, int changes, struct diag *d);
 /* Exclude every plan with the same appointments on the same days at the

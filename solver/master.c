@@ -438,7 +438,6 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 	glp_iocp parm;
 	glp_init_iocp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_ON;
 	parm.tol_obj = 1e-9;
 	long left = INT32_MAX;
 	if (bud && bud->deadline > 0) {
@@ -448,6 +447,18 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 			left = 1;
 	}
 	parm.tm_lim = left > INT32_MAX ? INT32_MAX : (int)left;
+	/* the relaxation warm from the last basis (the stages and the ladder
+	 * change an objective or a bound only); presolve when that fails */
+	glp_smcp sp;
+	glp_init_smcp(&sp);
+	sp.msg_lev = GLP_MSG_OFF;
+	sp.tm_lim = parm.tm_lim;
+	int lp = glp_simplex(m->lp, &sp);
+	if (lp == GLP_EBADB || lp == GLP_ESING || lp == GLP_ECOND) {
+		glp_std_basis(m->lp);
+		lp = glp_simplex(m->lp, &sp);
+	}
+	parm.presolve = !(lp == 0 && glp_get_status(m->lp) == GLP_OPT);
 	struct progress pr = { 0, 1, 0 };
 	parm.cb_func = callback;
 	parm.cb_info = &pr;
@@ -569,6 +580,21 @@ oom:
 	master_sol_release(sol);
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
+}
+
+int master_only(const struct master *m, const size_t *col, struct master_sol *sol, struct diag *d)
+{
+	size_t n_days = m->in->w->n_days;
+	memset(sol, 0, sizeof *sol);
+	if (!(sol->col = calloc(n_days + 1, sizeof *sol->col))) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	memcpy(sol->col, col, n_days * sizeof *col);
+	sol->found = sol->proven = 1;
+	value_of(m, sol->col, &sol->impossible, &sol->compromise, &sol->objective);
+	sol->bound = sol->objective;
+	return 0;
 }
 
 void sv_duals_release(struct sv_duals *u)

@@ -75,9 +75,8 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	double extra = 0;
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
 		extra += x->meetc[__builtin_ctzll(m)];
-	const struct profile *p = x->c.s.p;
 	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS &&
-	       sv_label_energy(p, a) <= sv_label_energy(p, b) + EPS && a->time_out <= b->time_out &&
+	       a->energy <= b->energy + EPS && a->time_out <= b->time_out &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }

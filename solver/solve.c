@@ -505,7 +505,12 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 				k = top - 1;
 				continue;
 			}
-			if (k < top) {
+			if (k == 0 && top > 0) {
+				/* no change: the week as booked, one plan (its picks make one column a day) */
+				if (master_only(m, start, &sol, d) < 0)
+					goto out;
+				use = &sol;
+			} else if (k < top) {
 				if (master_max_changes(m, k, d) < 0 || master_solve(m, &bud, start, &sol, d) < 0)
 					goto out;
 				use = &sol;
