@@ -359,7 +359,7 @@ static int counterfactual(const struct instance *in, struct sv_proposal *x, size
 		if (dt > 0)
 			cat(r, sizeof c->reason, "%s%d more min of travel", dj > 0 ? ", " : "", dt);
 	}
-	if (c->kind & SV_JOINT) {
+	if (c->ch.kind & CHANGE_JOINT) {
 		cat(r, sizeof c->reason, "%sjoins ", *r ? "; " : "");
 		for (size_t k = 0; c->with[k] >= 0; k++)
 			cat(r, sizeof c->reason, "%s%s", k ? " and " : "",
@@ -415,14 +415,9 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
 			goto oom;
 		memset(c, 0, sizeof *c);
 		c->appt = i;
-		c->from = *from;
-		c->to = *to;
+		sv_change_of(in, i, from, to, &c->ch);
 		c->with[0] = -1;
 		c->room_for = -1;
-		if (to->day != from->day || to->start != from->start)
-			c->kind |= SV_MOVE;
-		if (to->venue != from->venue)
-			c->kind |= SV_VENUE;
 		const struct wk_appt *a = &w->appts[in->a[i].appt];
 		int k_after = find_appt(&now.mv, a);
 		size_t nw = 0;
@@ -434,7 +429,7 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
 				continue;
 			if (week_joint(w, a, &w->appts[in->a[j].appt]))
 				continue;   /* already a joint session */
-			c->kind |= SV_JOINT;
+			c->ch.kind |= CHANGE_JOINT;
 			if (nw < 3) {
 				c->with[nw++] = (int)j;
 				c->with[nw] = -1;

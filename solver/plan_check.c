@@ -12,26 +12,42 @@ static int same(const struct placement *a, const struct placement *b)
 	return a->day == b->day && a->start == b->start && a->venue == b->venue;
 }
 
+int sv_change_of(const struct instance *in, size_t i, const struct placement *from,
+		 const struct placement *to, struct change *out)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[in->a[i].appt];
+	*out = (struct change){
+		.appt = { p->pracs[a->prac].id, a->uid, a->rid, a->feed_start, a->feed_end },
+		.from = { w->days[from->day].date, from->start, from->venue >= 0 ? p->venues[from->venue].id : NULL },
+		.to = { w->days[to->day].date, to->start, to->venue >= 0 ? p->venues[to->venue].id : NULL },
+		.kind = (to->day != from->day || to->start != from->start ? CHANGE_MOVE : 0) |
+			(to->venue != from->venue ? CHANGE_VENUE : 0),
+	};
+	return out->kind != 0;
+}
+
 int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d)
 {
-	if (week_copy(out, in->w, d) < 0)
+	struct change *v = malloc((in->n + 1) * sizeof *v);
+	if (!v) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
-	for (size_t i = 0; i < in->n; i++) {
-		struct wk_appt *a = &out->appts[in->a[i].appt];
-		const struct placement *at = &pl->at[i];
-		if (at->day < 0) {
-			a->day = -1;
-			continue;
-		}
-		a->day = at->day;
-		a->s_min = at->start;
-		a->e_min = at->start + in->a[i].duration;
-		a->venue = at->venue;
-		a->start = week_utc(out, at->day, a->s_min);
-		a->end = week_utc(out, at->day, a->e_min);
+	}
+	if (week_copy(out, in->w, d) < 0) {
+		free(v);
+		return -1;
 	}
 	/* leave the unplaced out (partial plans only) */
-	size_t k = 0;
+	size_t n = 0, k = 0;
+	for (size_t i = 0; i < in->n; i++) {
+		const struct placement *at = &pl->at[i];
+		if (at->day < 0)
+			out->appts[in->a[i].appt].day = -1;
+		else if (sv_change_of(in, i, &in->a[i].current, at, &v[n]))
+			n++;
+	}
 	for (size_t i = 0; i < out->n_appts; i++) {
 		if (out->appts[i].day < 0) {
 			week_appt_release(&out->appts[i]);
@@ -40,7 +56,16 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 		out->appts[k++] = out->appts[i];
 	}
 	out->n_appts = k;
-	if (week_derive(out, d) < 0) {
+	/* the changes, applied as everywhere else (plan.h) */
+	int rc = week_apply_changes(out, v, n, NULL, d);
+	free(v);
+	if (rc >= 0 && (size_t)rc != n) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "a plan's change could not be applied");
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = week_derive(out, d);   /* nothing moved: derived all the same */
+	if (rc < 0) {
 		week_release(out);
 		return -1;
 	}

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "dovetail/diag.h"
+#include "dovetail/plan.h"
 #include "dovetail/week.h"
 
 enum report_status { RS_UNDECIDED, RS_ACCEPTED, RS_REJECTED };
@@ -14,11 +15,8 @@ enum report_status { RS_UNDECIDED, RS_ACCEPTED, RS_REJECTED };
 struct report_change {
 	char id[96];              /* the change id, PROPOSAL-SEQ */
 	int prac;                 /* index into profile.pracs */
-	unsigned kind;            /* STORE_CHANGE_* bits */
+	struct change ch;         /* the change (plan.h) */
 	int duration;             /* minutes */
-	int64_t from_date, to_date;   /* local dates (days since the epoch) */
-	int from_start, to_start;     /* local minutes */
-	int from_venue, to_venue;     /* venue indices, -1 unknown */
 	const char *reason;
 	enum report_status status;
 	const char *who, *note;   /* the decision's, when decided; note may be NULL */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "dovetail/check.h"
+#include "dovetail/plan.h"
 #include "dovetail/week.h"
 
 /* Where and when an appointment takes place: day index into week.days,
@@ -143,17 +144,20 @@ struct sv_totals {
 int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t);
 void sv_totals_release(struct sv_totals *t);
 
-enum { SV_MOVE = 1, SV_VENUE = 2, SV_JOINT = 4 };
-
 /* One change of a proposal and what it removes or saves. */
 struct sv_change {
 	size_t appt;              /* instance index */
-	struct placement from, to;
-	unsigned kind;            /* SV_* bits */
-	int with[4];              /* SV_JOINT: instance indices of the others, -1 ends */
+	struct change ch;         /* the change (plan.h; strings borrowed from the week and profile) */
+	int with[4];              /* CHANGE_JOINT: instance indices of the others, -1 ends */
 	int room_for;             /* the change (index in the proposal) it makes room for, -1 */
 	char reason[320];         /* counterfactual: what reverting it alone brings back */
 };
+
+/* The change that puts instance appointment i at `to` instead of `from`
+ * into out (kind CHANGE_MOVE, CHANGE_VENUE; never CHANGE_JOINT, which
+ * needs the rest of the plan). Returns 1, or 0 when to is from. */
+int sv_change_of(const struct instance *in, size_t i, const struct placement *from,
+		 const struct placement *to, struct change *out);
 
 struct sv_unplaced {
 	size_t appt;

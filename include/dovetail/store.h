@@ -9,6 +9,7 @@
 
 #include "dovetail/diag.h"
 #include "dovetail/ics.h"
+#include "dovetail/plan.h"
 
 struct store;
 
@@ -106,33 +107,13 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
  * "Stored proposals".
  */
 
-/* Which appointment a change is about: one stored occurrence. */
-struct store_appt_ref {
-	const char *practitioner; /* practitioner id in the profile */
-	const char *uid, *rid;    /* rid "" for a single event */
-	int64_t start, end;       /* the occurrence as booked, UTC seconds */
-};
-
-/* Where and when an appointment is: a local date (days since the epoch, in
- * the person's zone), a start in local minutes from that date's midnight
- * (0 to 1439), and a venue id (NULL: unknown). */
-struct store_place {
-	int64_t date;
-	int start;
-	const char *venue;
-};
-
-/* The kinds of a change, as bits; a joint change may also move. */
-enum { STORE_CHANGE_MOVE = 1, STORE_CHANGE_VENUE = 2, STORE_CHANGE_JOINT = 4 };
 #define STORE_MAX_JOINT 8         /* partners of one change: its joint session, and the changes it makes room for or that make room for it */
 
 /* One change of a proposal; its position in the printed list is its
  * seq, 1-based (the JSON change id is PROPOSAL-ID "-" seq). */
 struct store_change {
-	struct store_appt_ref appt;
-	struct store_place from, to;
-	unsigned kind;            /* STORE_CHANGE_* bits, at least one */
-	struct store_appt_ref with[STORE_MAX_JOINT]; /* STORE_CHANGE_JOINT: the others */
+	struct change ch;         /* the change itself (plan.h) */
+	struct appt_ref with[STORE_MAX_JOINT]; /* CHANGE_JOINT: the others */
 	size_t n_with;            /* 0 to STORE_MAX_JOINT */
 	const char *reason;       /* plain text, as printed */
 };
@@ -150,7 +131,7 @@ struct store_totals {
 
 /* An appointment a proposal cannot place, and why. */
 struct store_unplaced {
-	struct store_appt_ref appt;
+	struct appt_ref appt;
 	const char *reason;       /* plain text, as printed */
 };
 
@@ -212,8 +193,8 @@ struct store_decision {
 	const char *proposal, *person;
 	int seq;                  /* the change: proposal-seq */
 	int accept;               /* 1 accept, 0 reject */
-	struct store_appt_ref appt;   /* the appointment, as its feed has it */
-	struct store_place to;    /* where the change put it */
+	struct appt_ref appt;     /* the appointment, as its feed has it */
+	struct place to;          /* where the change put it */
 	const char *who, *note;   /* note may be NULL */
 	int64_t at;               /* UTC seconds (--now) */
 };

@@ -338,8 +338,8 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 			const struct sv_appt *sa = &r.in.a[ch->appt];
 			const struct wk_appt *ap = &w->appts[sa->appt];
 			char from[24], to[24];
-			time_fmt_local(w->days[ch->from.day].date, ch->from.start, from, sizeof from);
-			time_fmt_local(w->days[ch->to.day].date, ch->to.start, to, sizeof to);
+			time_fmt_local(ch->ch.from.date, ch->ch.from.start, from, sizeof from);
+			time_fmt_local(ch->ch.to.date, ch->ch.to.start, to, sizeof to);
 			fputs(c ? ",\n    {\"practitioner\": " : "\n    {\"practitioner\": ", f);
 			cli_put_json(f, cw.prof->pracs[ap->prac].id);
 			fputs(", \"uid\": ", f);
@@ -347,7 +347,7 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 			fputs(", \"recurrence_id\": ", f);
 			cli_put_json(f, ap->rid);
 			fprintf(f, ", \"from\": \"%s\", \"to\": \"%s\", \"to_venue\": ", from, to);
-			cli_put_json(f, ch->to.venue >= 0 ? cw.prof->venues[ch->to.venue].id : "");
+			cli_put_json(f, ch->ch.to.venue ? ch->ch.to.venue : "");
 			fputs("}", f);
 		}
 		fputs(x->n_changes ? "],\n  \"unplaced\": [" : "],\n  \"unplaced\": [", f);

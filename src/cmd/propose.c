@@ -40,15 +40,15 @@ static void help(FILE *fp)
 	      "73 cannot write an output file, 74 store.\n", fp);
 }
 
-static const char *venue_id(const struct profile *p, int v)
+static const char *venue_id(const char *v)
 {
-	return v < 0 ? "(unknown)" : p->venues[v].id;
+	return v ? v : "(unknown)";
 }
 
-static void when(const struct week *w, const struct placement *pl, int dur, char *out, size_t sz)
+static void when(const struct place *pl, int dur, char *out, size_t sz)
 {
 	char day[24], a[8], b[8];
-	time_fmt_day(w->days[pl->day].date, 0, day, sizeof day);
+	time_fmt_day(pl->date, 0, day, sizeof day);
 	time_fmt_hhmm(pl->start, a);
 	time_fmt_hhmm(pl->start + dur, b);
 	snprintf(out, sz, "%s %s-%s", day, a, b);
@@ -67,11 +67,11 @@ static void totals_text(const struct sv_totals *t, int changes)
 
 static const char *kind_word(unsigned k)
 {
-	if (k & SV_JOINT)
+	if (k & CHANGE_JOINT)
 		return "joint";
-	if ((k & SV_MOVE) && (k & SV_VENUE))
+	if ((k & CHANGE_MOVE) && (k & CHANGE_VENUE))
 		return "move+venue";
-	return k & SV_VENUE ? "venue" : "move";
+	return k & CHANGE_VENUE ? "venue" : "move";
 }
 
 static void status_text(const struct sv_proposal *x)
@@ -122,11 +122,11 @@ static void print_text(const struct person *cw, const struct sv_result *r)
 			const struct sv_change *ch = &x->changes[c];
 			const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
 			char f[48], t[48];
-			when(w, &ch->from, in->a[ch->appt].duration, f, sizeof f);
-			when(w, &ch->to, in->a[ch->appt].duration, t, sizeof t);
-			printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->kind),
-			       p->pracs[ap->prac].id, f, venue_id(p, ch->from.venue), t,
-			       venue_id(p, ch->to.venue));
+			when(&ch->ch.from, in->a[ch->appt].duration, f, sizeof f);
+			when(&ch->ch.to, in->a[ch->appt].duration, t, sizeof t);
+			printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->ch.kind),
+			       p->pracs[ap->prac].id, f, venue_id(ch->ch.from.venue), t,
+			       venue_id(ch->ch.to.venue));
 			cli_put_safe(stdout, ch->reason);
 			putchar('\n');
 		}
@@ -171,17 +171,16 @@ static void json_totals(const struct week *w, const struct sv_totals *t, int cha
 	       t->placed, t->impossible, t->compromise);
 }
 
-static void json_place(const struct person *cw, const struct placement *pl, int dur)
+static void json_place(const struct place *pl, int dur)
 {
-	const struct week *w = &cw->week;
 	char s[24], e[24];
-	time_fmt_local(w->days[pl->day].date, pl->start, s, sizeof s);
-	time_fmt_local(w->days[pl->day].date, pl->start + dur, e, sizeof e);
+	time_fmt_local(pl->date, pl->start, s, sizeof s);
+	time_fmt_local(pl->date, pl->start + dur, e, sizeof e);
 	printf("{\"start\": \"%s\", \"end\": \"%s\", \"venue\": ", s, e);
-	if (pl->venue < 0)
+	if (!pl->venue)
 		printf("null");
 	else
-		cli_put_json(stdout, cw->prof->venues[pl->venue].id);
+		cli_put_json(stdout, pl->venue);
 	printf("}");
 }
 
@@ -232,22 +231,22 @@ static void json_proposal(const struct person *cw, const struct sv_result *r,
 		int dur = r->in.a[ch->appt].duration;
 		printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
 		const char *sep = "";
-		if (ch->kind & SV_MOVE) {
+		if (ch->ch.kind & CHANGE_MOVE) {
 			printf("\"move\"");
 			sep = ", ";
 		}
-		if (ch->kind & SV_VENUE) {
+		if (ch->ch.kind & CHANGE_VENUE) {
 			printf("%s\"venue\"", sep);
 			sep = ", ";
 		}
-		if (ch->kind & SV_JOINT)
+		if (ch->ch.kind & CHANGE_JOINT)
 			printf("%s\"joint\"", sep);
 		printf("], ");
 		json_appt(cw, r, ch->appt);
 		printf(",\n        \"from\": ");
-		json_place(cw, &ch->from, dur);
+		json_place(&ch->ch.from, dur);
 		printf(", \"to\": ");
-		json_place(cw, &ch->to, dur);
+		json_place(&ch->ch.to, dur);
 		printf(",\n        \"joint_with\": [");
 		for (size_t k = 0; ch->with[k] >= 0; k++) {
 			printf("%s{", k ? ", " : "");
@@ -287,7 +286,10 @@ static void json_proposal(const struct person *cw, const struct sv_result *r,
 		printf("%s\n       {", q ? "," : "");
 		json_appt(cw, r, a->appt);
 		printf(", \"at\": ");
-		json_place(cw, &a->at, r->in.a[a->appt].duration);
+		const struct placement *pa = &a->at;
+		struct place at = { cw->week.days[pa->day].date, pa->start,
+				    pa->venue >= 0 ? cw->prof->venues[pa->venue].id : NULL };
+		json_place(&at, r->in.a[a->appt].duration);
 		printf(", \"text\": ");
 		cli_put_json(stdout, a->text);
 		printf("}");
@@ -345,7 +347,7 @@ static void totals_of(const struct sv_totals *t, struct store_totals *o)
 }
 
 static void ref_of(const struct person *cw, const struct instance *in, size_t i,
-		   struct store_appt_ref *o)
+		   struct appt_ref *o)
 {
 	const struct wk_appt *ap = &cw->week.appts[in->a[i].appt];
 	o->practitioner = cw->prof->pracs[ap->prac].id;
@@ -353,13 +355,6 @@ static void ref_of(const struct person *cw, const struct instance *in, size_t i,
 	o->rid = ap->rid;
 	o->start = ap->feed_start;   /* as booked: decisions match on it */
 	o->end = ap->feed_end;
-}
-
-static void place_of(const struct person *cw, const struct placement *pl, struct store_place *o)
-{
-	o->date = cw->week.days[pl->day].date;
-	o->start = pl->start;
-	o->venue = pl->venue < 0 ? NULL : cw->prof->venues[pl->venue].id;
 }
 
 /* x as a store_proposal whose changes are *cs (allocated; NULL when none);
@@ -390,12 +385,7 @@ static int proposal_of(const struct app *app, const struct person *cw, const str
 	for (size_t c = 0; c < x->n_changes; c++) {
 		const struct sv_change *ch = &x->changes[c];
 		struct store_change *sc = &(*cs)[c];
-		ref_of(cw, &r->in, ch->appt, &sc->appt);
-		place_of(cw, &ch->from, &sc->from);
-		place_of(cw, &ch->to, &sc->to);
-		sc->kind = (ch->kind & SV_MOVE ? STORE_CHANGE_MOVE : 0) |
-			   (ch->kind & SV_VENUE ? STORE_CHANGE_VENUE : 0) |
-			   (ch->kind & SV_JOINT ? STORE_CHANGE_JOINT : 0);
+		sc->ch = ch->ch;
 		/* a change that makes room for another is decided with it, both
 		 * ways, like the parts of a joint session */
 		size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);

@@ -63,40 +63,38 @@ static int status_one(const struct store_decision *x, void *arg)
 	return 0;
 }
 
-static int venue_of(const struct profile *p, const char *id)
-{
-	return id ? profile_venue_index(p, id) : -1;
-}
-
 /* Before: the agreed week with the proposal's changes where they were
  * when it was made. After: with every change not rejected where it puts it. */
 static int build_views(struct app *app, const struct person *cw, const struct store_proposal *p,
 		       struct report_change *rc, struct week *before, struct week *after)
 {
-	const struct profile *pf = cw->prof;
-	if (week_copy(before, &cw->week, &app->diag) < 0 || week_copy(after, &cw->week, &app->diag) < 0)
-		return DV_EXIT_INTERNAL;
-	for (size_t i = 0; i < p->n_changes; i++) {
-		const struct store_change *ch = &p->changes[i];
-		int prac = profile_prac_index(pf, ch->appt.practitioner);
-		int k = prac < 0 ? -1 : week_find(before, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
-		if (k < 0)
-			continue;   /* no longer in the feeds */
-		week_place(before, (size_t)k, ch->from.date, ch->from.start, venue_of(pf, ch->from.venue));
-		if (rc[i].status == RS_REJECTED)
-			week_place(after, (size_t)k, ch->from.date, ch->from.start, venue_of(pf, ch->from.venue));
-		else
-			week_place(after, (size_t)k, ch->to.date, ch->to.start, venue_of(pf, ch->to.venue));
+	size_t n = p->n_changes;
+	struct change *back = calloc(n + 1, sizeof *back), *fwd = calloc(n + 1, sizeof *fwd);
+	int *at_before = calloc(n + 1, sizeof *at_before), *at_after = calloc(n + 1, sizeof *at_after);
+	int status = DV_EXIT_INTERNAL;
+	if (!back || !fwd || !at_before || !at_after)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		const struct change *ch = &p->changes[i].ch;
+		back[i] = *ch;
+		back[i].to = ch->from;   /* where it was */
+		fwd[i] = rc[i].status == RS_REJECTED ? back[i] : *ch;
 	}
-	if (week_derive(before, &app->diag) < 0 || week_derive(after, &app->diag) < 0)
-		return DV_EXIT_INTERNAL;
-	for (size_t i = 0; i < p->n_changes; i++) {
-		const struct store_change *ch = &p->changes[i];
-		int prac = profile_prac_index(pf, ch->appt.practitioner);
-		rc[i].before_appt = prac < 0 ? -1 : week_find(before, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
-		rc[i].after_appt = prac < 0 ? -1 : week_find(after, prac, ch->appt.uid, ch->appt.rid, ch->appt.start);
+	if (week_copy(before, &cw->week, &app->diag) < 0 || week_copy(after, &cw->week, &app->diag) < 0 ||
+	    week_apply_changes(before, back, n, at_before, &app->diag) < 0 ||
+	    week_apply_changes(after, fwd, n, at_after, &app->diag) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		rc[i].before_appt = at_before[i];   /* -1: no longer in the feeds */
+		rc[i].after_appt = at_after[i];
 	}
-	return 0;
+	status = 0;
+out:
+	free(back);
+	free(fwd);
+	free(at_before);
+	free(at_after);
+	return status;
 }
 
 /* The proposal: given, or the person's latest. 0 and *out, or an exit status. */
@@ -206,20 +204,14 @@ int cmd_report(int argc, char **argv, struct app *app)
 			const struct store_change *ch = &p->changes[i];
 			struct report_change *x = &rc[i];
 			snprintf(x->id, sizeof x->id, "%s-%zu", p->id, i + 1);
-			x->prac = profile_prac_index(cw.prof, ch->appt.practitioner);
-			x->kind = ch->kind;
-			x->duration = (int)((ch->appt.end - ch->appt.start) / 60);
-			x->from_date = ch->from.date;
-			x->from_start = ch->from.start;
-			x->from_venue = venue_of(cw.prof, ch->from.venue);
-			x->to_date = ch->to.date;
-			x->to_start = ch->to.start;
-			x->to_venue = venue_of(cw.prof, ch->to.venue);
+			x->prac = profile_prac_index(cw.prof, ch->ch.appt.practitioner);
+			x->ch = ch->ch;
+			x->duration = (int)((ch->ch.appt.end - ch->ch.appt.start) / 60);
 			x->reason = ch->reason;
 			x->status = RS_UNDECIDED;
 			if (x->prac < 0) {
 				diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "practitioner in the profile",
-					 ch->appt.practitioner);
+					 ch->ch.appt.practitioner);
 				status = DV_EXIT_INPUT;
 				goto out;
 			}

@@ -47,7 +47,7 @@ static char *read_line(char *buf, size_t sz)
 	return buf;
 }
 
-static void place(const struct store_place *pl, int dur)
+static void place(const struct place *pl, int dur)
 {
 	char day[24], a[8], b[8];
 	time_fmt_day(pl->date, 0, day, sizeof day);
@@ -56,7 +56,7 @@ static void place(const struct store_place *pl, int dur)
 	printf("%s %s-%s at %s", day, a, b, pl->venue ? pl->venue : "(unknown venue)");
 }
 
-static int same_ref(const struct store_appt_ref *a, const struct store_appt_ref *b)
+static int same_ref(const struct appt_ref *a, const struct appt_ref *b)
 {
 	return !strcmp(a->practitioner, b->practitioner) && !strcmp(a->uid, b->uid) &&
 	       !strcmp(a->rid, b->rid) && a->start == b->start;
@@ -75,7 +75,7 @@ static void partners(const struct store_proposal *p, size_t i, unsigned char *pa
 				continue;
 			for (size_t k = 0; k < p->changes[a].n_with; k++)
 				for (size_t b = 0; b < p->n_changes; b++)
-					if (!part[b] && same_ref(&p->changes[b].appt, &p->changes[a].with[k]))
+					if (!part[b] && same_ref(&p->changes[b].ch.appt, &p->changes[a].with[k]))
 						part[b] = grew = 1;
 		}
 	}
@@ -100,11 +100,11 @@ static int earlier_one(const struct store_decision *x, void *arg)
 
 static const char *kind_words(unsigned k)
 {
-	if (k & STORE_CHANGE_JOINT)
+	if (k & CHANGE_JOINT)
 		return "join a joint session";
-	if ((k & STORE_CHANGE_MOVE) && (k & STORE_CHANGE_VENUE))
+	if ((k & CHANGE_MOVE) && (k & CHANGE_VENUE))
 		return "move and change venue";
-	return k & STORE_CHANGE_MOVE ? "move" : "change venue";
+	return k & CHANGE_MOVE ? "move" : "change venue";
 }
 
 int cmd_review(int argc, char **argv, struct app *app)
@@ -171,14 +171,14 @@ int cmd_review(int argc, char **argv, struct app *app)
 		if (done[i])
 			continue;
 		const struct store_change *ch = &p->changes[i];
-		int dur = (int)((ch->appt.end - ch->appt.start) / 60);
+		int dur = (int)((ch->ch.appt.end - ch->ch.appt.start) / 60);
 		partners(p, i, part);
-		printf("\n(%zu/%zu) %s-%zu: %s, ", i + 1, n, p->id, i + 1, kind_words(ch->kind));
-		cli_put_safe(stdout, ch->appt.practitioner);
+		printf("\n(%zu/%zu) %s-%zu: %s, ", i + 1, n, p->id, i + 1, kind_words(ch->ch.kind));
+		cli_put_safe(stdout, ch->ch.appt.practitioner);
 		printf("\n  now:   ");
-		place(&ch->from, dur);
+		place(&ch->ch.from, dur);
 		printf("\n  after: ");
-		place(&ch->to, dur);
+		place(&ch->ch.to, dur);
 		printf("\n  why:   ");
 		cli_put_safe(stdout, ch->reason ? ch->reason : "");
 		printf("\n");
@@ -186,8 +186,8 @@ int cmd_review(int argc, char **argv, struct app *app)
 			if (!part[b] || b == i)
 				continue;
 			printf("  decided together with %s-%zu (", p->id, b + 1);
-			cli_put_safe(stdout, p->changes[b].appt.practitioner);
-			printf("): %s\n", (ch->kind & STORE_CHANGE_JOINT) && (p->changes[b].kind & STORE_CHANGE_JOINT)
+			cli_put_safe(stdout, p->changes[b].ch.appt.practitioner);
+			printf("): %s\n", (ch->ch.kind & CHANGE_JOINT) && (p->changes[b].ch.kind & CHANGE_JOINT)
 						  ? "one joint session" : "one makes room for the other");
 		}
 		note[0] = 0;

@@ -630,21 +630,21 @@ static void totals_table(FILE *f, const struct report *r, const struct sv_totals
 
 static const char *kind_words(unsigned k)
 {
-	if (k & STORE_CHANGE_JOINT)
-		return (k & STORE_CHANGE_MOVE) ? "move into a joint session" : "join a joint session";
-	if ((k & STORE_CHANGE_MOVE) && (k & STORE_CHANGE_VENUE))
+	if (k & CHANGE_JOINT)
+		return (k & CHANGE_MOVE) ? "move into a joint session" : "join a joint session";
+	if ((k & CHANGE_MOVE) && (k & CHANGE_VENUE))
 		return "move and change venue";
-	return k & STORE_CHANGE_MOVE ? "move" : "change venue";
+	return k & CHANGE_MOVE ? "move" : "change venue";
 }
 
-static void place_text(FILE *f, const struct profile *p, int64_t date, int start, int dur, int venue)
+static void place_text(FILE *f, const struct profile *p, const struct place *at, int dur)
 {
 	char day[24];
-	time_fmt_day(date, 0, day, sizeof day);
+	time_fmt_day(at->date, 0, day, sizeof day);
 	fprintf(f, "%s ", day);
-	span(f, start, start + dur);
+	span(f, at->start, at->start + dur);
 	fputs(" at ", f);
-	esc(f, venue_name(p, venue));
+	esc(f, venue_name(p, at->venue ? profile_venue_index(p, at->venue) : -1));
 }
 
 static void changes_table(FILE *f, const struct report *r)
@@ -671,10 +671,10 @@ static void changes_table(FILE *f, const struct report *r)
 		fputs(fill_of(c->prac), f);
 		fputs("\"></span>", f);
 		who(f, p, c->prac, r->names);
-		fprintf(f, "</td><td>%s</td><td>", kind_words(c->kind));
-		place_text(f, p, c->from_date, c->from_start, c->duration, c->from_venue);
+		fprintf(f, "</td><td>%s</td><td>", kind_words(c->ch.kind));
+		place_text(f, p, &c->ch.from, c->duration);
 		fputs("</td><td>", f);
-		place_text(f, p, c->to_date, c->to_start, c->duration, c->to_venue);
+		place_text(f, p, &c->ch.to, c->duration);
 		fputs("</td><td>", f);
 		esc(f, c->reason ? c->reason : "");
 		fputs("</td><td>", f);
@@ -706,7 +706,8 @@ static void changes_table(FILE *f, const struct report *r)
 			fputs("<li class=\"unplaced\">", f);
 			who(f, p, u->prac, r->names);
 			fputs(", booked ", f);
-			place_text(f, p, u->date, u->start, u->duration, u->venue);
+			struct place at = { u->date, u->start, u->venue >= 0 ? p->venues[u->venue].id : NULL };
+			place_text(f, p, &at, u->duration);
 			if (u->reason) {
 				fputs(": ", f);
 				esc(f, u->reason);

@@ -18,19 +18,18 @@ char *report_of_solution(const struct week *w, const struct instance *in,
 	struct week after = { 0 };
 	struct report_change *rc = calloc(x->n_changes + 1, sizeof *rc);
 	struct report_unplaced *un = calloc(x->n_unplaced + 1, sizeof *un);
+	struct change *v = calloc(x->n_changes + 1, sizeof *v);
+	int *where = calloc(x->n_changes + 1, sizeof *where);
 	char *page = NULL;
-	if (!rc || !un) {
+	if (!rc || !un || !v || !where) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		goto out;
 	}
 	if (week_copy(&after, w, d) < 0)
 		goto out;
-	for (size_t c = 0; c < x->n_changes; c++) {
-		const struct sv_change *ch = &x->changes[c];
-		size_t i = in->a[ch->appt].appt;
-		week_place(&after, i, w->days[ch->to.day].date, ch->to.start, ch->to.venue);
-	}
-	if (week_derive(&after, d) < 0)
+	for (size_t c = 0; c < x->n_changes; c++)
+		v[c] = x->changes[c].ch;
+	if (week_apply_changes(&after, v, x->n_changes, where, d) < 0)
 		goto out;
 	for (size_t c = 0; c < x->n_changes; c++) {
 		const struct sv_change *ch = &x->changes[c];
@@ -38,20 +37,12 @@ char *report_of_solution(const struct week *w, const struct instance *in,
 		struct report_change *y = &rc[c];
 		snprintf(y->id, sizeof y->id, "%s-%zu", x->id, c + 1);
 		y->prac = a->prac;
-		y->kind = (ch->kind & SV_MOVE ? STORE_CHANGE_MOVE : 0) |
-			  (ch->kind & SV_VENUE ? STORE_CHANGE_VENUE : 0) |
-			  (ch->kind & SV_JOINT ? STORE_CHANGE_JOINT : 0);
+		y->ch = ch->ch;
 		y->duration = in->a[ch->appt].duration;
-		y->from_date = w->days[ch->from.day].date;
-		y->from_start = ch->from.start;
-		y->from_venue = ch->from.venue;
-		y->to_date = w->days[ch->to.day].date;
-		y->to_start = ch->to.start;
-		y->to_venue = ch->to.venue;
 		y->reason = ch->reason;
 		y->status = RS_UNDECIDED;
 		y->before_appt = (int)in->a[ch->appt].appt;
-		y->after_appt = find(&after, a);
+		y->after_appt = where[c];
 	}
 	for (size_t u = 0; u < x->n_unplaced; u++) {
 		const struct sv_appt *sa = &in->a[x->unplaced[u].appt];
@@ -67,5 +58,7 @@ out:
 	week_release(&after);
 	free(rc);
 	free(un);
+	free(v);
+	free(where);
 	return page;
 }

@@ -135,25 +135,25 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 		x = q[Q_CHANGE];
 		sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(x, 2, (int64_t)c + 1);
-		sqlite3_bind_text(x, 3, ch->appt.practitioner, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 4, ch->appt.uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 5, ch->appt.rid ? ch->appt.rid : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(x, 6, ch->appt.start);
-		sqlite3_bind_int64(x, 7, ch->appt.end);
-		bind_date(x, 8, ch->from.date);
-		sqlite3_bind_int(x, 9, ch->from.start);
-		bind_text(x, 10, ch->from.venue);
-		bind_date(x, 11, ch->to.date);
-		sqlite3_bind_int(x, 12, ch->to.start);
-		bind_text(x, 13, ch->to.venue);
-		sqlite3_bind_int(x, 14, !!(ch->kind & STORE_CHANGE_MOVE));
-		sqlite3_bind_int(x, 15, !!(ch->kind & STORE_CHANGE_VENUE));
-		sqlite3_bind_int(x, 16, !!(ch->kind & STORE_CHANGE_JOINT));
+		sqlite3_bind_text(x, 3, ch->ch.appt.practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 4, ch->ch.appt.uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 5, ch->ch.appt.rid ? ch->ch.appt.rid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 6, ch->ch.appt.start);
+		sqlite3_bind_int64(x, 7, ch->ch.appt.end);
+		bind_date(x, 8, ch->ch.from.date);
+		sqlite3_bind_int(x, 9, ch->ch.from.start);
+		bind_text(x, 10, ch->ch.from.venue);
+		bind_date(x, 11, ch->ch.to.date);
+		sqlite3_bind_int(x, 12, ch->ch.to.start);
+		bind_text(x, 13, ch->ch.to.venue);
+		sqlite3_bind_int(x, 14, !!(ch->ch.kind & CHANGE_MOVE));
+		sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
+		sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
 		sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
 		if (run(x) < 0)
 			return -1;
 		for (size_t k = 0; k < ch->n_with; k++) {
-			const struct store_appt_ref *w = &ch->with[k];
+			const struct appt_ref *w = &ch->with[k];
 			x = q[Q_JOIN];
 			sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(x, 2, (int64_t)c + 1);
@@ -217,7 +217,7 @@ static int valid(const struct store_proposal *v, size_t n, struct diag *d)
 		}
 		for (size_t c = 0; c < p->n_changes; c++) {
 			const struct store_change *ch = &p->changes[c];
-			int bad = !ch->appt.practitioner || !ch->appt.uid || ch->n_with > STORE_MAX_JOINT;
+			int bad = !ch->ch.appt.practitioner || !ch->ch.appt.uid || ch->n_with > STORE_MAX_JOINT;
 			for (size_t k = 0; k < ch->n_with && !bad; k++)
 				bad = !ch->with[k].practitioner || !ch->with[k].uid;
 			if (bad) {
@@ -338,7 +338,7 @@ static void col_totals(sqlite3_stmt *q, int i, struct store_totals *t)
 	t->placed = sqlite3_column_int(q, i + 7);
 }
 
-static void ref_release(struct store_appt_ref *r)
+static void ref_release(struct appt_ref *r)
 {
 	free((void *)r->practitioner);
 	free((void *)r->uid);
@@ -351,11 +351,11 @@ void store_proposal_free(struct store_proposal *p)
 		return;
 	struct store_change *cs = (struct store_change *)p->changes;
 	for (size_t c = 0; c < p->n_changes; c++) {
-		ref_release(&cs[c].appt);
+		ref_release(&cs[c].ch.appt);
 		for (size_t k = 0; k < cs[c].n_with; k++)
 			ref_release(&cs[c].with[k]);
-		free((void *)cs[c].from.venue);
-		free((void *)cs[c].to.venue);
+		free((void *)cs[c].ch.from.venue);
+		free((void *)cs[c].ch.to.venue);
 		free((void *)cs[c].reason);
 	}
 	free(cs);
@@ -371,7 +371,7 @@ void store_proposal_free(struct store_proposal *p)
 }
 
 /* Fill *r from columns i .. i + 4 (practitioner, uid, rid, start, end). */
-static void col_ref(sqlite3_stmt *q, int i, struct store_appt_ref *r, int *oom)
+static void col_ref(sqlite3_stmt *q, int i, struct appt_ref *r, int *oom)
 {
 	r->practitioner = dup_col(q, i, oom);
 	r->uid = dup_col(q, i + 1, oom);
@@ -425,16 +425,16 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 		p->changes = cs;
 		if (sqlite3_column_int64(q, 0) != (int64_t)p->n_changes)
 			bad = 1;
-		col_ref(q, 1, &ch->appt, &oom);
-		if (store_col_date(q, 6, &ch->from.date) < 0 || store_col_date(q, 9, &ch->to.date) < 0)
+		col_ref(q, 1, &ch->ch.appt, &oom);
+		if (store_col_date(q, 6, &ch->ch.from.date) < 0 || store_col_date(q, 9, &ch->ch.to.date) < 0)
 			bad = 1;
-		ch->from.start = sqlite3_column_int(q, 7);
-		ch->from.venue = dup_col(q, 8, &oom);
-		ch->to.start = sqlite3_column_int(q, 10);
-		ch->to.venue = dup_col(q, 11, &oom);
-		ch->kind = (sqlite3_column_int(q, 12) ? STORE_CHANGE_MOVE : 0) |
-			   (sqlite3_column_int(q, 13) ? STORE_CHANGE_VENUE : 0) |
-			   (sqlite3_column_int(q, 14) ? STORE_CHANGE_JOINT : 0);
+		ch->ch.from.start = sqlite3_column_int(q, 7);
+		ch->ch.from.venue = dup_col(q, 8, &oom);
+		ch->ch.to.start = sqlite3_column_int(q, 10);
+		ch->ch.to.venue = dup_col(q, 11, &oom);
+		ch->ch.kind = (sqlite3_column_int(q, 12) ? CHANGE_MOVE : 0) |
+			   (sqlite3_column_int(q, 13) ? CHANGE_VENUE : 0) |
+			   (sqlite3_column_int(q, 14) ? CHANGE_JOINT : 0);
 		ch->reason = dup_col(q, 15, &oom);
 		if (oom || bad)
 			break;

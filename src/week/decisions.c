@@ -1,23 +1,23 @@
 /* decisions.c: the week as the person agreed it: accepted changes moved in, rejected ones locked. */
 #include "dovetail/week.h"
+#include "dovetail/plan.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/util.h"
 
-/* One decision in force on an appointment. */
-struct wk_agreed {
-	size_t appt;              /* index into week.appts */
+/* A decision, as the change it agreed or refused (strings from the week
+ * and the profile: the store's last only for the callback). */
+struct decided {
+	struct change c;
 	int accept;
-	int64_t date;             /* accepted: where to, local date, minute, venue (-1 keep) */
-	int minute, venue;
 };
 
 struct agreed {
 	struct week *w;
 	int *last;                /* per appointment: index into v of its last decision, -1 */
-	struct wk_agreed *v;
+	struct decided *v;
 	size_t n, cap;
 	int oom;
 };
@@ -29,59 +29,30 @@ static int collect(const struct store_decision *x, void *arg)
 	int prac = profile_prac_index(p, x->appt.practitioner);
 	if (prac < 0)
 		return 0;   /* a practitioner no longer in the profile */
-	for (size_t i = 0; i < g->w->n_appts; i++) {
-		const struct wk_appt *a = &g->w->appts[i];
-		if (a->prac != prac || a->start != x->appt.start || strcmp(a->uid, x->appt.uid) ||
-		    strcmp(a->rid, x->appt.rid))
-			continue;
-		struct wk_agreed *y = BUF_PUSH(g->v, g->n, g->cap);
-		if (!y)
-			return g->oom = 1;
-		y->appt = i;
-		y->accept = x->accept;
-		y->date = x->to.date;
-		y->minute = x->to.start;
-		y->venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
-		g->last[i] = (int)(g->n - 1);
-		g->w->appts[i].accepted += x->accept != 0;
-	}
-	return 0;
-}
-
-int week_find(const struct week *w, int prac, const char *uid, const char *rid, int64_t feed_start)
-{
-	for (size_t i = 0; i < w->n_appts; i++) {
-		const struct wk_appt *a = &w->appts[i];
-		if (a->prac == prac && a->feed_start == feed_start && !strcmp(a->uid, uid) &&
-		    !strcmp(a->rid, rid))
-			return (int)i;
-	}
-	return -1;
-}
-
-int week_place(struct week *w, size_t i, int64_t date, int minute, int venue)
-{
-	int day = -1;
-	for (size_t k = 0; k < w->n_days; k++)
-		if (w->days[k].date == date)
-			day = (int)k;
-	if (day < 0)
-		return -1;
-	struct wk_appt *a = &w->appts[i];
-	int dur = a->e_min - a->s_min;
-	a->day = day;
-	a->s_min = minute;
-	a->e_min = minute + dur;
-	if (venue >= 0)
-		a->venue = venue;
-	a->start = week_utc(w, day, a->s_min);
-	a->end = week_utc(w, day, a->e_min);
+	int i = week_find(g->w, prac, x->appt.uid, x->appt.rid, x->appt.start);
+	if (i < 0)
+		return 0;   /* no longer in the feeds, or outside this horizon */
+	struct decided *y = BUF_PUSH(g->v, g->n, g->cap);
+	if (!y)
+		return g->oom = 1;
+	struct wk_appt *a = &g->w->appts[i];
+	int to_venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
+	y->c = (struct change){
+		.appt = { p->pracs[prac].id, a->uid, a->rid, a->feed_start, a->feed_end },
+		.from = { g->w->days[a->day].date, a->s_min, a->venue >= 0 ? p->venues[a->venue].id : NULL },
+		.to = { x->to.date, x->to.start, to_venue >= 0 ? p->venues[to_venue].id : NULL },
+		.kind = CHANGE_MOVE,
+	};
+	y->accept = x->accept;
+	g->last[i] = (int)(g->n - 1);
+	a->accepted += x->accept != 0;
 	return 0;
 }
 
 int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 {
 	struct agreed g = { w, NULL, NULL, 0, 0, 0 };
+	struct change *in_force = NULL;
 	if (!w->n_appts)
 		return 0;
 	g.last = malloc(w->n_appts * sizeof *g.last);
@@ -94,26 +65,26 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 		free(g.v);
 		return -1;
 	}
-	if (g.oom)
+	if (g.oom || !(in_force = malloc(w->n_appts * sizeof *in_force)))
 		goto oom;
-	int moved = 0;
+	/* rejected: it stays where it is; accepted: the changes, applied at once */
+	size_t n = 0;
 	for (size_t i = 0; i < w->n_appts; i++) {
 		if (g.last[i] < 0)
 			continue;
-		const struct wk_agreed *y = &g.v[g.last[i]];
-		struct wk_appt *a = &w->appts[i];
-		if (!y->accept) {
-			a->movable = 0;   /* rejected: it stays where it is */
-			continue;
-		}
-		if (week_place(w, i, y->date, y->minute, y->venue) < 0)
-			continue;   /* agreed for a day outside this horizon */
-		moved = 1;
+		const struct decided *y = &g.v[g.last[i]];
+		if (!y->accept)
+			w->appts[i].movable = 0;
+		else
+			in_force[n++] = y->c;
 	}
+	int rc = week_apply_changes(w, in_force, n, NULL, d);
+	free(in_force);
 	free(g.last);
 	free(g.v);
-	return moved ? week_derive(w, d) : 0;
+	return rc < 0 ? -1 : 0;
 oom:
+	free(in_force);
 	free(g.last);
 	free(g.v);
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");

@@ -64,21 +64,21 @@ static struct store_proposal props[3];
 
 static void fixture(void)
 {
-	static const struct store_appt_ref physio = { "physio", "p1@test", "", 1795426200, 1795429800 };
-	static const struct store_appt_ref salt = { "salt", "s1@test", "20261126T133000Z", 1795773600, 1795776300 };
-	static const struct store_appt_ref dietitian = { "dietitian", "d1@test", "", 1795604400, 1795607100 };
+	static const struct appt_ref physio = { "physio", "p1@test", "", 1795426200, 1795429800 };
+	static const struct appt_ref salt = { "salt", "s1@test", "20261126T133000Z", 1795773600, 1795776300 };
+	static const struct appt_ref dietitian = { "dietitian", "d1@test", "", 1795604400, 1795607100 };
 	memset(changes_a, 0, sizeof changes_a);
 	memset(props, 0, sizeof props);
 	int64_t mon = 20780; /* 2026-11-23 */
-	changes_a[0] = (struct store_change){ .appt = physio, .from = { mon, 570, "home" },
-					      .to = { mon + 1, 600, NULL }, .kind = STORE_CHANGE_MOVE,
+	changes_a[0] = (struct store_change){ .ch.appt = physio, .ch.from = { mon, 570, "home" },
+					      .ch.to = { mon + 1, 600, NULL }, .ch.kind = CHANGE_MOVE,
 					      .reason = "brings feeds 15 min nearer" };
-	changes_a[1] = (struct store_change){ .appt = salt, .from = { mon + 3, 810, "nursery" },
-					      .to = { mon + 1, 600, "cdc" },
-					      .kind = STORE_CHANGE_MOVE | STORE_CHANGE_VENUE | STORE_CHANGE_JOINT,
+	changes_a[1] = (struct store_change){ .ch.appt = salt, .ch.from = { mon + 3, 810, "nursery" },
+					      .ch.to = { mon + 1, 600, "cdc" },
+					      .ch.kind = CHANGE_MOVE | CHANGE_VENUE | CHANGE_JOINT,
 					      .with = { physio }, .n_with = 1, .reason = "joins physio in one visit" };
-	changes_a[2] = (struct store_change){ .appt = dietitian, .from = { mon + 2, 660, "cdc" },
-					      .to = { mon + 2, 630, "cdc" }, .kind = STORE_CHANGE_VENUE,
+	changes_a[2] = (struct store_change){ .ch.appt = dietitian, .ch.from = { mon + 2, 660, "cdc" },
+					      .ch.to = { mon + 2, 630, "cdc" }, .ch.kind = CHANGE_VENUE,
 					      .reason = "line one\nline 'two'; DROP TABLE proposals;" };
 	struct store_totals before = { 9, 230, 12.5, 2, 1, 7.25, 3, 9 };
 	struct store_totals after = { 6, 120, 6.75, 0, 0, 5.5, 2, 9 };
@@ -103,7 +103,7 @@ static void fixture(void)
 	props[2].n_unplaced_v = 2;
 }
 
-static int same_ref(const struct store_appt_ref *a, const struct store_appt_ref *b)
+static int same_ref(const struct appt_ref *a, const struct appt_ref *b)
 {
 	return strcmp(a->practitioner, b->practitioner) == 0 && strcmp(a->uid, b->uid) == 0 &&
 	       strcmp(a->rid, b->rid) == 0 && a->start == b->start && a->end == b->end;
@@ -114,7 +114,7 @@ static int same_venue(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static int same_place(const struct store_place *a, const struct store_place *b)
+static int same_place(const struct place *a, const struct place *b)
 {
 	return a->date == b->date && a->start == b->start && same_venue(a->venue, b->venue);
 }
@@ -150,8 +150,8 @@ static void round_trip(struct store *s, const struct store_proposal *want, int64
 	int all = got->n_changes == want->n_changes;
 	for (size_t c = 0; all && c < got->n_changes; c++) {
 		const struct store_change *g = &got->changes[c], *w = &want->changes[c];
-		all = same_ref(&g->appt, &w->appt) && same_place(&g->from, &w->from) &&
-		      same_place(&g->to, &w->to) && g->kind == w->kind && g->n_with == w->n_with &&
+		all = same_ref(&g->ch.appt, &w->ch.appt) && same_place(&g->ch.from, &w->ch.from) &&
+		      same_place(&g->ch.to, &w->ch.to) && g->ch.kind == w->ch.kind && g->n_with == w->n_with &&
 		      strcmp(g->reason, w->reason) == 0;
 		for (size_t k = 0; all && k < g->n_with; k++)
 			all = same_ref(&g->with[k], &w->with[k]);
@@ -216,7 +216,7 @@ static void test_resave(void)
 	props[0].objective = 4000.25;
 	props[0].ladder = -1;
 	changes_a[0].reason = "a new reason";
-	changes_a[0].to.venue = "cdc";
+	changes_a[0].ch.to.venue = "cdc";
 	ok(store_save_proposals(s, props, 1, &d) == 0, "re-save one proposal with one change");
 	is_str(counts(), "3/2/0", "re-save: the dropped changes and their partners are gone");
 	round_trip(s, &props[0], 1795392000, "replaced");
@@ -240,7 +240,7 @@ static void test_rollback(void)
 	ok(raw_exec("CREATE TRIGGER fault BEFORE INSERT ON changes WHEN NEW.uid = 'boom@test'"
 		    " BEGIN SELECT RAISE(ABORT, 'injected fault'); END;") == 0, "install a failing trigger");
 	struct store_change bad = changes_a[0];
-	bad.appt.uid = "boom@test";
+	bad.ch.appt.uid = "boom@test";
 	struct store_proposal v[3] = { props[0], props[1], props[2] };
 	v[0].objective = 1;                 /* would replace p-...1 */
 	v[1].id = "p-000000000004";         /* would be new */

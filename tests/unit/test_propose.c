@@ -172,7 +172,7 @@ int main(void)
 	int joint = 0;
 	for (size_t k = 0; k < r.n_props; k++)
 		for (size_t c = 0; c < r.props[k].n_changes; c++)
-			joint |= (r.props[k].changes[c].kind & SV_JOINT) != 0;
+			joint |= (r.props[k].changes[c].ch.kind & CHANGE_JOINT) != 0;
 	ok(joint, "some proposal merges a and c into a joint session");
 	sv_result_release(&r);
 	family_close(&fam);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "dovetail/check.h"
+#include "dovetail/plan.h"
 #include "family.h"
 
 
@@ -133,6 +134,42 @@ int main(void)
 	ok(sorted, "problems are sorted by day");
 
 	problems_release(&ps);
+
+	/* week_apply_changes (plan.h): found by the feed reference, moved, derived */
+	struct week mv;
+	is_int(week_copy(&mv, &w, &d), 0, "a copy of the week");
+	const struct wk_appt *wed = &w.appts[w.days[2].first];
+	const struct wk_appt *sat = &w.appts[w.days[5].first];
+	struct change ch[4] = {
+		/* Wednesday's review to Tuesday 14:00 at the clinic */
+		{ { "a", wed->uid, wed->rid, wed->feed_start, wed->feed_end },
+		  { w.days[2].date, wed->s_min, "clinic" }, { w.days[1].date, 14 * 60, "clinic" }, CHANGE_MOVE },
+		/* not in this week: an unknown UID */
+		{ { "a", "no-such-uid", "", wed->feed_start, wed->feed_end },
+		  { w.days[2].date, 600, "clinic" }, { w.days[1].date, 600, "clinic" }, CHANGE_MOVE },
+		/* to a date outside the horizon */
+		{ { "a", sat->uid, sat->rid, sat->feed_start, sat->feed_end },
+		  { w.days[5].date, sat->s_min, NULL }, { w.days[6].date + 7, 600, NULL }, CHANGE_MOVE },
+		/* an unknown practitioner */
+		{ { "nobody", wed->uid, wed->rid, wed->feed_start, wed->feed_end },
+		  { w.days[2].date, 600, NULL }, { w.days[1].date, 600, NULL }, CHANGE_MOVE },
+	};
+	int where[4];
+	is_int(week_apply_changes(&mv, ch, 4, where, &d), 1, "one of four changes applies");
+	ok(where[0] >= 0 && mv.appts[where[0]].day == 1 && mv.appts[where[0]].s_min == 14 * 60 &&
+	   mv.appts[where[0]].e_min == 14 * 60 + 30 && !strcmp(mv.appts[where[0]].uid, "a-wed"),
+	   "the review is on Tuesday 14:00-14:30, its length kept, where[] after the derivation");
+	is_int(mv.days[2].n, 0, "... Wednesday is empty");
+	is_int(mv.days[1].n, 1, "... Tuesday has it");
+	ok(where[1] == -1 && where[2] == -1 && where[3] == -1, "the others are not applied (where -1)");
+	is_int(mv.days[5].n, 1, "Saturday's group stays");
+	/* a later change on the same appointment supersedes: from need not match */
+	ch[0].to = (struct place){ w.days[4].date, 9 * 60 + 30, "clinic" };
+	is_int(week_apply_changes(&mv, ch, 1, where, &d), 1, "a second change on it applies");
+	ok(mv.appts[where[0]].day == 4 && mv.appts[where[0]].s_min == 9 * 60 + 30, "... to Friday 09:30");
+	is_int(week_apply_changes(&mv, NULL, 0, NULL, &d), 0, "no changes: nothing applied");
+	week_release(&mv);
+
 	fam.d = d;
 	family_close(&fam);
 	return tap_done();
