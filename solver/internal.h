@@ -10,6 +10,8 @@
 
 /* Bounds (docs/limits.md). */
 #define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
+#define SV_QUICK_LABELS 5000      /* column generation's quick pricing: labels per day and call */
+#define SV_PRICE_COLS 12          /* day plans a pricing call adds, at most */
 #define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
@@ -292,10 +294,15 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
  * with fewer appointments, no more reduced cost, energy, time out, and no
  * fewer routines settled dominates). At most `max` of the best are added to
  * cols, each valued by sv_day_value and kept only when its reduced cost so
- * valued is negative. Returns how many were added, or -1 with d filled.
+ * valued is negative. Labels whose completion bound shows that nothing they
+ * lead to has a negative reduced cost are not kept. *lb gets a lower bound on
+ * the least reduced cost of any day plan of the day: the least one when the
+ * search ran to its end, else the completion bound of the empty day, else
+ * -INFINITY (for the Lagrangian bound z + sum of the days' *lb). Returns how
+ * many were added, or -1 with d filled.
  */
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
-		  const struct sv_budget *b, int max, struct sv_cols *cols, struct diag *d);
+		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d);
 /* The reduced cost of column c under u. */
 double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, const struct sv_col *c,
 		       const struct sv_duals *u);

@@ -54,6 +54,8 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
 
 #define EPS 1e-9
 #define PRICE_MAX_LABELS 100000   /* per day and pricing call (docs/limits.md) */
+#define PRICE_FOUND (-1e-7)       /* a day plan's reduced cost below this is worth adding */
+#define PRICE_PRUNE 1e-6          /* a completion bound above this cannot lead to one */
 
 struct pctx {
 	struct day_ctx c;
@@ -61,6 +63,12 @@ struct pctx {
 	double *qdual;            /* per session: its dual part */
 	double *meetc;            /* per practitioner: what meeting them costs, at most */
 	int cut;
+	/* completion bounds (see completion()): per session q and local
+	 * appointment i, base[q * n_local + i]; tot[q] their sum; NULL: none */
+	double *base, *tot;
+	double close0;            /* what closing the day adds, at least, before energy */
+	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
+	long pruned;
 };
 
 static double label_rc(const struct sv_duals *u, const struct label *l)
@@ -81,10 +89,32 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	       (a->rmask & b->rmask) == b->rmask;
 }
 
+/*
+ * A lower bound on the reduced cost of every day plan that completes label
+ * l at session q (l itself closed, or extended by sessions starting at or
+ * after q's end): what l has so far, what closing the day costs at least,
+ * and for each appointment not in l, the least share of a session it could
+ * still join (completion(), built in completion_bounds()). Every other term
+ * of the reduced cost that a completion adds is >= 0.
+ */
+static double completion(const struct pctx *x, int q, const struct label *l)
+{
+	size_t nl = (size_t)x->c.s.n_local;
+	const double *b = &x->base[(size_t)q * nl];
+	double v = x->tot[q];
+	for (uint64_t m = l->mask; m; m &= m - 1)
+		v -= b[__builtin_ctzll(m)];
+	return label_rc(x->u, l) + x->close0 + x->per_energy * l->energy + v;
+}
+
 /* 0 kept or dominated, 1 the budget ran out, -1 out of memory */
 static int p_add(struct pctx *x, int q, const struct label *l)
 {
 	struct day_ctx *c = &x->c;
+	if (x->base && completion(x, q, l) > PRICE_PRUNE) {
+		x->pruned++;
+		return 0;   /* nothing it leads to has a negative reduced cost */
+	}
 	for (int k = c->head[q]; k >= 0; k = c->lab[k].next) {
 		struct label *y = &c->lab[k];
 		if (y->dead)
@@ -126,9 +156,111 @@ static int found_cmp(const void *a, const void *b)
 	return (x->label > y->label) - (x->label < y->label);
 }
 
-long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
-		  const struct sv_budget *b, int max, struct sv_cols *cols, struct diag *d)
+struct by_start {
+	int start, q;
+};
+
+static int start_cmp(const void *a, const void *b)
 {
+	const struct by_start *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->q > y->q) - (x->q < y->q);
+}
+
+/*
+ * The completion bounds of day `day` under u (see completion()). A session
+ * q adds to a label's reduced cost its tiers' own terms (q->impossible,
+ * compromise, cost), its dual part, and for each practitioner it brings,
+ * at least min(0, -meet); everything else a session or closing the day adds
+ * (travel, journeys, rest, routines, the daily limits, unfamiliar people,
+ * energy under a non-positive peak dual) is >= 0 when the tiers' weights
+ * are. A session's least value is shared evenly among its appointments, so
+ * for appointment i the least share among sessions starting at or after t
+ * bounds what i can add to a plan after t; appointments are in at most one
+ * session of a plan. Returns 1 with the bounds made, 0 when they do not
+ * hold (a negative weight or energy price: no pruning, no bound), -1 out of
+ * memory. *root gets the bound for the whole day (the empty label).
+ */
+static int completion_bounds(struct pctx *x, int day, double *root)
+{
+	const struct sv_duals *u = x->u;
+	const struct sv_day *s = &x->c.s;
+	const struct profile *p = s->p;
+	size_t nl = (size_t)s->n_local, n = s->n_it;
+	if (u->alpha[0] < 0 || u->alpha[1] < 0 || u->alpha[2] < 0 || -u->peak[day] < 0 || nl == 0)
+		return 0;
+	x->close0 = -u->day[day];
+	x->per_energy = -u->peak[day];
+	struct by_start *order = malloc((n + 1) * sizeof *order);
+	double *val = malloc((n + 1) * sizeof *val);
+	double *suf = malloc(((n + 1) * nl + 1) * sizeof *suf);
+	x->base = malloc((n * nl + 1) * sizeof *x->base);
+	x->tot = malloc((n + 1) * sizeof *x->tot);
+	if (!order || !val || !suf || !x->base || !x->tot) {
+		free(order);
+		free(val);
+		free(suf);
+		return -1;
+	}
+	for (size_t q = 0; q < n; q++) {
+		const struct sv_item *it = &s->it[q];
+		double v = u->alpha[0] * it->impossible + u->alpha[1] * it->compromise + u->alpha[2] * it->cost +
+			   x->qdual[q];
+		for (uint64_t m = it->pracs; m; m &= m - 1) {
+			int k = __builtin_ctzll(m);
+			double r = -u->meet[(size_t)day * 64 + (size_t)k];
+			if (!p->pracs[k].familiar && r < 0)
+				v += r;
+		}
+		val[q] = v / it->n;
+		order[q] = (struct by_start){ it->start, (int)q };
+	}
+	qsort(order, n, sizeof *order, start_cmp);
+	/* suf[k * nl + i]: the least share of i among sessions order[k ..] */
+	for (size_t i = 0; i < nl; i++)
+		suf[n * nl + i] = 0;
+	for (size_t k = n; k-- > 0;) {
+		const struct sv_item *it = &s->it[order[k].q];
+		memcpy(&suf[k * nl], &suf[(k + 1) * nl], nl * sizeof *suf);
+		for (uint64_t m = it->mask; m; m &= m - 1) {
+			size_t i = (size_t)__builtin_ctzll(m);
+			if (val[order[k].q] < suf[k * nl + i])
+				suf[k * nl + i] = val[order[k].q];
+		}
+	}
+	for (size_t q = 0; q < n; q++) {
+		/* the first session in start order starting at or after q's end */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (order[mid].start < s->it[q].end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		double t = 0;
+		for (size_t i = 0; i < nl; i++) {
+			x->base[q * nl + i] = suf[lo * nl + i];
+			t += suf[lo * nl + i];
+		}
+		x->tot[q] = t;
+	}
+	double r = x->close0;
+	for (size_t i = 0; i < nl; i++)
+		r += suf[i];
+	*root = r;
+	free(order);
+	free(val);
+	free(suf);
+	return 1;
+}
+
+long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
+		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d)
+{
+	double root_lb = -INFINITY;
+	*lb = -INFINITY;
 	struct pctx x;
 	memset(&x, 0, sizeof x);
 	x.u = u;
@@ -140,6 +272,13 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	int rc = sv_day_build(in, day, &x.c.s, d);
 	if (rc < 0)
 		return -1;
+	if (rc > 0) {
+		/* more appointments could be on the day than a search holds: no
+		 * column from it, and no bound */
+		sv_day_release(&x.c.s);
+		cols->price_cut = 1;
+		return 0;
+	}
 	const struct profile *p = x.c.s.p;
 	const struct sv_day *s = &x.c.s;
 	size_t nd = in->w->n_days;
@@ -162,6 +301,14 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 			continue;
 		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
 		x.meetc[k] = v > 0 ? v : 0;
+	}
+	int have_root = completion_bounds(&x, day, &root_lb);
+	if (have_root < 0)
+		goto oom;
+	if (!have_root) {
+		free(x.base);
+		free(x.tot);
+		x.base = x.tot = NULL;
 	}
 	struct label root;
 	memset(&root, 0, sizeof root);
@@ -210,7 +357,7 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		sv_step(&x.c, L, NULL, &l);
 		sv_finish(&x.c, &l);
 		double r = label_rc(u, &l) - u->day[day] - u->peak[day] * sv_label_energy(p, &l);
-		if (r >= -1e-7)
+		if (r >= PRICE_FOUND)
 			continue;
 		struct found *f = BUF_PUSH(fs, n_fs, cap_fs);
 		if (!f)
@@ -244,6 +391,11 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	}
 	if (x.cut)
 		cols->price_cut = 1;
+	/* the day's least reduced cost, or a bound on it */
+	if (!x.cut)
+		*lb = n_fs && fs[0].rc < PRICE_FOUND ? fs[0].rc : PRICE_FOUND;
+	else if (have_root)
+		*lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
 	cols->labels += x.c.n_lab;
 	goto out;
 oom:
@@ -254,6 +406,8 @@ out:
 	free(picks);
 	free(x.qdual);
 	free(x.meetc);
+	free(x.base);
+	free(x.tot);
 	free(x.c.head);
 	free(x.c.lab);
 	sv_day_release(&x.c.s);

@@ -351,7 +351,14 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 	for (int tier = 1; tier <= 3; tier++) {
 		cb->lb[tier - 1] = -1e300;
 		cb->exact[tier - 1] = 0;
+		/* pricing quickly first (a small search finds columns cheaply
+		 * while the duals are far off), in full when that finds none */
+		int full = 0;
 		for (int iter = 0; iter < 1000; iter++) {
+			struct sv_budget pb = *bud;
+			if (!full)
+				pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
+												     : SV_QUICK_LABELS;
 			struct master *m = master_new(in, cols, d);
 			if (!m)
 				return -1;
@@ -368,20 +375,39 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 			}
 			cols->price_cut = 0;
 			long add = 0;
+			/* the Lagrangian bound: the LP's value plus each day's least
+			 * reduced cost (or a bound on it) is a bound on the tier */
+			double lagr = u.objective;
 			for (size_t day = 0; day < in->w->n_days; day++) {
-				long a = sv_price_day(in, (int)day, &u, bud, 12, cols, d);
+				double lbd;
+				long a = sv_price_day(in, (int)day, &u, &pb, SV_PRICE_COLS, cols, &lbd, d);
 				if (a < 0) {
 					sv_duals_release(&u);
 					return -1;
 				}
 				add += a;
+				lagr += lbd < 0 ? lbd : 0;
 			}
-			if (add == 0) {
+			if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
+				cb->lb[tier - 1] = lagr;
+				cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
+			}
+			if (add == 0 && !cols->price_cut) {
 				cb->lb[tier - 1] = u.objective;
-				cb->exact[tier - 1] = !cols->price_cut;
+				cb->exact[tier - 1] = 1;
 				sv_duals_release(&u);
 				break;
 			}
+			if (add == 0 && !full) {
+				full = 1;   /* the quick search found nothing: search in full */
+				sv_duals_release(&u);
+				continue;
+			}
+			if (add == 0) {
+				sv_duals_release(&u);
+				break;   /* the search was cut and found nothing: the bound so far stands */
+			}
+			full = 0;
 			sv_duals_release(&u);
 			if (sv_budget_over(bud)) {
 				cb->capped = 1;

@@ -20,6 +20,7 @@ struct placement {
 /* Bounds on an instance (docs/limits.md). */
 #define SOLVER_MAX_APPTS 2048      /* appointments in one horizon */
 #define SOLVER_MAX_CANDIDATES 20000 /* placements of one appointment */
+#define SV_MAX_LABELS_OPTION 2000000 /* propose --max-labels, at most */
 
 /* One appointment of the instance and every placement it may take. */
 struct sv_appt {
@@ -199,7 +200,7 @@ struct sv_options {
 	int ladder;               /* also the best plan for 1, 2, ... changes */
 	double time_limit;        /* seconds of CPU for the whole solve: a safety cap (<= 0: none) */
 	int64_t now;              /* UTC seconds: "now", for the notice cut-off */
-	size_t max_labels;        /* partial day plans per day before the search is cut short (0: default) */
+	size_t max_labels;        /* partial day plans a search keeps before it is cut short (0: default; at most SV_MAX_LABELS_OPTION) */
 	const char *write_lp;     /* the master, CPLEX LP format */
 	const char *write_compact_lp; /* the compact model of the instance, CPLEX LP */
 	int baseline;             /* also plan the week greedily (sv_greedy), for comparison */

@@ -11,7 +11,8 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail propose PROFILE [--from DATE --to DATE] [-k N] [--max-changes M]\n"
-	      "                        [--no-ladder] [--time-limit SEC] [--write-lp FILE]\n"
+	      "                        [--no-ladder] [--time-limit SEC] [--max-labels N]\n"
+	      "                        [--write-lp FILE]\n"
 	      "                        [--write-compact-lp FILE] [--baseline] [--json]\n\n"
 	      "Import the feeds the profile names, then plan the person's horizon: every\n"
 	      "appointment in every plan, where it is booked or moved to a candidate; nothing\n"
@@ -29,11 +30,15 @@ static void help(FILE *fp)
 	      "                          0, 1, 2 ... changes)\n"
 	      "  --time-limit SEC        cap on the whole solve, CPU seconds (default 30); a plan\n"
 	      "                          reached under it says it is not proven and gives its gap\n"
+	      "  --max-labels N          partial day plans a search keeps before it is cut short\n"
+	      "                          (default 300000 to list every day plan, 100000 per\n"
+	      "                          pricing search); past it, column generation takes\n"
+	      "                          over (for testing it on small weeks)\n"
 	      "  --baseline              also plan the week greedily, one appointment at a time\n"
 	      "                          (as by hand), and show its totals for comparison\n"
 	      "  --write-lp FILE         write the master MIP (CPLEX LP format)\n"
-	      "  --write-compact-lp FILE write the compact time-indexed MIP of the same\n"
-	      "                          instance (CPLEX LP; not yet in step with the tiers)\n"
+	      "  --write-compact-lp FILE write the compact MIP of the same instance\n"
+	      "                          (CPLEX LP; minimise tier1, tier2, tier3 in turn)\n"
 	      "  --json                  print JSON (format dovetail-propose/2)\n\n"
 	      "Exit status: 0 a plan (proven or with its gap), 64 usage, 65 bad profile or\n"
 	      "feed, 66 unreadable file, 70 internal,\n"
@@ -470,6 +475,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ "no-ladder", no_argument, NULL, 'L' },
 		{ "baseline", no_argument, NULL, 'B' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "max-labels", required_argument, NULL, 'M' },
 		{ "write-lp", required_argument, NULL, 'w' },
 		{ "write-compact-lp", required_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
@@ -478,7 +484,7 @@ int cmd_propose(int argc, char **argv, struct app *app)
 	};
 	const char *from = NULL, *to = NULL;
 	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
-	int json = 0, c, tl;
+	int json = 0, c, tl, ml;
 	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': from = optarg; break;
@@ -496,6 +502,11 @@ int cmd_propose(int argc, char **argv, struct app *app)
 			if (number(app, "--time-limit", optarg, 1, 3600, &tl) < 0)
 				return DV_EXIT_USAGE;
 			o.time_limit = tl;
+			break;
+		case 'M':
+			if (number(app, "--max-labels", optarg, 1, SV_MAX_LABELS_OPTION, &ml) < 0)
+				return DV_EXIT_USAGE;
+			o.max_labels = (size_t)ml;
 			break;
 		case 'w': o.write_lp = optarg; break;
 		case 'W': o.write_compact_lp = optarg; break;

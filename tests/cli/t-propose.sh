@@ -82,6 +82,10 @@ run --db "$db" propose -k 0 profile/clean.yaml
 expect propose-bad-k 64
 run --db "$db" propose --max-changes x profile/clean.yaml
 expect propose-bad-max-changes 64
+run --db "$db" propose --max-labels 0 profile/clean.yaml
+expect propose-max-labels-0 64
+run --db "$db" propose --max-labels 2000001 profile/clean.yaml
+expect propose-max-labels-past-bound 64
 run --db "$db" propose profile/no-such-profile.yaml
 expect propose-missing-profile 66
 before=$(sha "$db")
