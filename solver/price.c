@@ -64,8 +64,9 @@ struct pctx {
 	double *meetc;            /* per practitioner: what meeting them costs, at most */
 	int cut;
 	/* completion bounds (see completion()): per session q and local
-	 * appointment i, base[q * n_local + i]; tot[q] their sum; NULL: none */
-	double *base, *tot;
+	 * appointment i, base[q * n_local + i]; tot[q] their sum; after[q]
+	 * the least a chain of sessions after q adds; NULL: none */
+	double *base, *tot, *after;
 	double close0;            /* what closing the day adds, at least, before energy */
 	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
 	long pruned;
@@ -104,6 +105,8 @@ static double completion(const struct pctx *x, int q, const struct label *l)
 	double v = x->tot[q];
 	for (uint64_t m = l->mask; m; m &= m - 1)
 		v -= b[__builtin_ctzll(m)];
+	if (x->after[q] > v)
+		v = x->after[q];   /* both bound the same thing: the larger is the better */
 	return label_rc(x->u, l) + x->close0 + x->per_energy * l->energy + v;
 }
 
@@ -195,12 +198,18 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 	struct by_start *order = malloc((n + 1) * sizeof *order);
 	double *val = malloc((n + 1) * sizeof *val);
 	double *suf = malloc(((n + 1) * nl + 1) * sizeof *suf);
+	double *full = malloc((n + 1) * sizeof *full), *best = malloc((n + 2) * sizeof *best);
+	size_t *lo_of = malloc((n + 1) * sizeof *lo_of);
 	x->base = malloc((n * nl + 1) * sizeof *x->base);
 	x->tot = malloc((n + 1) * sizeof *x->tot);
-	if (!order || !val || !suf || !x->base || !x->tot) {
+	x->after = malloc((n + 1) * sizeof *x->after);
+	if (!order || !val || !suf || !full || !best || !lo_of || !x->base || !x->tot || !x->after) {
 		free(order);
 		free(val);
 		free(suf);
+		free(full);
+		free(best);
+		free(lo_of);
 		return -1;
 	}
 	for (size_t q = 0; q < n; q++) {
@@ -214,6 +223,7 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 				v += r;
 		}
 		val[q] = v / it->n;
+		full[q] = v;
 		order[q] = (struct by_start){ it->start, (int)q };
 	}
 	qsort(order, n, sizeof *order, start_cmp);
@@ -245,14 +255,30 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 			t += suf[lo * nl + i];
 		}
 		x->tot[q] = t;
+		lo_of[q] = lo;
 	}
-	double r = x->close0;
+	/* a second bound, by time rather than by appointment: the least chain
+	 * of sessions, each after the one before, allowing an appointment twice
+	 * (best[k]: the least chain starting at or after order[k]) */
+	best[n] = 0;
+	for (size_t k = n; k-- > 0;) {
+		size_t q = (size_t)order[k].q;
+		x->after[q] = best[lo_of[q]] < 0 ? best[lo_of[q]] : 0;
+		double b = full[q] + x->after[q];
+		best[k] = b < best[k + 1] ? b : best[k + 1];
+	}
+	double r = 0;
 	for (size_t i = 0; i < nl; i++)
 		r += suf[i];
-	*root = r;
+	if (best[0] > r)
+		r = best[0];
+	*root = x->close0 + (r < 0 ? r : 0);
 	free(order);
 	free(val);
 	free(suf);
+	free(full);
+	free(best);
+	free(lo_of);
 	return 1;
 }
 
@@ -308,7 +334,8 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	if (!have_root) {
 		free(x.base);
 		free(x.tot);
-		x.base = x.tot = NULL;
+		free(x.after);
+		x.base = x.tot = x.after = NULL;
 	}
 	struct label root;
 	memset(&root, 0, sizeof root);
@@ -408,6 +435,7 @@ out:
 	free(x.meetc);
 	free(x.base);
 	free(x.tot);
+	free(x.after);
 	free(x.c.head);
 	free(x.c.lab);
 	sv_day_release(&x.c.s);
