@@ -67,6 +67,7 @@ struct pctx {
 	 * appointment i, base[q * n_local + i]; tot[q] their sum; after[q]
 	 * the least a chain of sessions after q adds; NULL: none */
 	double *base, *tot, *after;
+	double *full;             /* per session: the least it adds itself */
 	double close0;            /* what closing the day adds, at least, before energy */
 	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
 	long pruned;
@@ -108,6 +109,20 @@ static double completion(const struct pctx *x, int q, const struct label *l)
 	if (x->after[q] > v)
 		v = x->after[q];   /* both bound the same thing: the larger is the better */
 	return label_rc(x->u, l) + x->close0 + x->per_energy * l->energy + v;
+}
+
+/* A lower bound, as completion()'s, on every day plan that extends label L
+ * by session q: computed before the step, so that most steps are not made. */
+static double extension_bound(const struct pctx *x, int q, const struct label *L)
+{
+	size_t nl = (size_t)x->c.s.n_local;
+	const double *b = &x->base[(size_t)q * nl];
+	double v = x->tot[q];
+	for (uint64_t m = L->mask | x->c.s.it[q].mask; m; m &= m - 1)
+		v -= b[__builtin_ctzll(m)];
+	if (x->after[q] > v)
+		v = x->after[q];
+	return label_rc(x->u, L) + x->full[q] + x->close0 + x->per_energy * L->energy + v;
 }
 
 /* 0 kept or dominated, 1 the budget ran out, -1 out of memory */
@@ -198,7 +213,7 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 	struct by_start *order = malloc((n + 1) * sizeof *order);
 	double *val = malloc((n + 1) * sizeof *val);
 	double *suf = malloc(((n + 1) * nl + 1) * sizeof *suf);
-	double *full = malloc((n + 1) * sizeof *full), *best = malloc((n + 2) * sizeof *best);
+	double *full = x->full = malloc((n + 1) * sizeof *full), *best = malloc((n + 2) * sizeof *best);
 	size_t *lo_of = malloc((n + 1) * sizeof *lo_of);
 	x->base = malloc((n * nl + 1) * sizeof *x->base);
 	x->tot = malloc((n + 1) * sizeof *x->tot);
@@ -207,7 +222,6 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 		free(order);
 		free(val);
 		free(suf);
-		free(full);
 		free(best);
 		free(lo_of);
 		return -1;
@@ -276,7 +290,6 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 	free(order);
 	free(val);
 	free(suf);
-	free(full);
 	free(best);
 	free(lo_of);
 	return 1;
@@ -335,7 +348,8 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		free(x.base);
 		free(x.tot);
 		free(x.after);
-		x.base = x.tot = x.after = NULL;
+		free(x.full);
+		x.base = x.tot = x.after = x.full = NULL;
 	}
 	struct label root;
 	memset(&root, 0, sizeof root);
@@ -365,6 +379,10 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 				const struct label *L = &x.c.lab[k];
 				if (L->dead || (L->mask & q->mask))
 					continue;
+				if (x.base && extension_bound(&x, (int)qi, L) > PRICE_PRUNE) {
+					x.pruned++;
+					continue;   /* L then q leads to nothing that prices out */
+				}
 				uint64_t newp = q->pracs & ~L->pracs;
 				sv_step(&x.c, L, q, &l);
 				l.t1 += t1;
@@ -436,6 +454,7 @@ out:
 	free(x.base);
 	free(x.tot);
 	free(x.after);
+	free(x.full);
 	free(x.c.head);
 	free(x.c.lab);
 	sv_day_release(&x.c.s);
