@@ -429,6 +429,20 @@ static void value_of(const struct master *m, const size_t *col, int *t1, double 
 	}
 }
 
+/* Whether every integer column of lp's basic solution is integral. */
+static int lp_integral(glp_prob *lp)
+{
+	int n = glp_get_num_cols(lp);
+	for (int j = 1; j <= n; j++) {
+		if (glp_get_col_kind(lp, j) == GLP_CV)
+			continue;
+		double v = glp_get_col_prim(lp, j);
+		if (fabs(v - floor(v + 0.5)) > 1e-7)
+			return 0;
+	}
+	return 1;
+}
+
 /* One MIP solve of the current objective and rows. Returns 1 when an
  * integer solution was found (its columns in col), 0 when none, -1 on a
  * GLPK error (d filled). */
@@ -459,6 +473,18 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 		lp = glp_simplex(m->lp, &sp);
 	}
 	parm.presolve = !(lp == 0 && glp_get_status(m->lp) == GLP_OPT);
+	if (!parm.presolve && lp_integral(m->lp)) {
+		/* the relaxation's optimum is integral: it is the MIP's (the
+		 * branch and bound would stop at its root with it) */
+		*proven = 1;
+		*capped = 0;
+		*bound = glp_get_obj_val(m->lp);
+		*gap = 0;
+		for (size_t c = 0; c < m->cols->n; c++)
+			if (glp_get_col_prim(m->lp, m->x0 + (int)c) > 0.5)
+				col[m->cols->v[c].day] = c;
+		return 1;
+	}
 	struct progress pr = { 0, 1, 0 };
 	parm.cb_func = callback;
 	parm.cb_info = &pr;
