@@ -708,22 +708,29 @@ struct fin {
 	double energy;
 };
 
+/* A finished plan's sort key, small so that sorting moves little. */
+struct fin_key {
+	uint64_t mask, pattern;
+	double t2, cost, energy;
+	int t1, idx;              /* idx: into the finished plans */
+};
+
 static int fin_cmp(const void *x, const void *y)
 {
-	const struct fin *a = *(const struct fin *const *)x, *b = *(const struct fin *const *)y;
-	if (a->l.mask != b->l.mask)
-		return a->l.mask < b->l.mask ? -1 : 1;
-	if (a->l.pattern != b->l.pattern)
-		return a->l.pattern < b->l.pattern ? -1 : 1;
-	if (a->l.t1 != b->l.t1)
-		return a->l.t1 < b->l.t1 ? -1 : 1;
-	if (a->l.t2 != b->l.t2)
-		return a->l.t2 < b->l.t2 ? -1 : 1;
-	if (a->l.cost != b->l.cost)
-		return a->l.cost < b->l.cost ? -1 : 1;
+	const struct fin_key *a = x, *b = y;
+	if (a->mask != b->mask)
+		return a->mask < b->mask ? -1 : 1;
+	if (a->pattern != b->pattern)
+		return a->pattern < b->pattern ? -1 : 1;
+	if (a->t1 != b->t1)
+		return a->t1 < b->t1 ? -1 : 1;
+	if (a->t2 != b->t2)
+		return a->t2 < b->t2 ? -1 : 1;
+	if (a->cost != b->cost)
+		return a->cost < b->cost ? -1 : 1;
 	if (a->energy != b->energy)
 		return a->energy < b->energy ? -1 : 1;
-	return (a->label > b->label) - (a->label < b->label);
+	return (a->idx > b->idx) - (a->idx < b->idx);   /* idx follows the label */
 }
 
 static int pick_cmp(const void *x, const void *y)
@@ -1073,42 +1080,46 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		f->label = (int)k;
 		f->energy = sv_label_energy(p, &x);
 	}
-	/* sorted by reference: a label is large */
-	struct fin **by = malloc((n_fin ? n_fin : 1) * sizeof *by);
-	if (!by) {
+	/* sorted by key: a label is large */
+	struct fin_key *key = malloc((n_fin ? n_fin : 1) * sizeof *key);
+	if (!key) {
 		free(fins);
 		goto fail;
 	}
-	for (size_t i = 0; i < n_fin; i++)
-		by[i] = &fins[i];
+	for (size_t i = 0; i < n_fin; i++) {
+		const struct fin *f = &fins[i];
+		key[i] = (struct fin_key){ f->l.mask, f->l.pattern, f->l.t2, f->l.cost, f->energy, f->l.t1, (int)i };
+	}
 	if (n_fin > 1)
-		qsort(by, n_fin, sizeof *by, fin_cmp);
+		qsort(key, n_fin, sizeof *key, fin_cmp);
 	/* per set of appointments at their venues, the plans no other beats on
 	 * the tiers, energy and changes (the master bounds the changes: the
 	 * ladder, --max-changes; and the peak energy) */
 	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;
-		while (j < n_fin && by[j]->l.mask == by[i]->l.mask && by[j]->l.pattern == by[i]->l.pattern)
+		while (j < n_fin && key[j].mask == key[i].mask && key[j].pattern == key[i].pattern)
 			j++;
 		for (size_t a = i; a < j; a++) {
+			struct fin *fa = &fins[key[a].idx];
 			int beaten = 0;
-			for (size_t b = i; b < a && !beaten; b++)
-				beaten = !by[b]->l.dead && lex_le(&by[b]->l, &by[a]->l) &&
-					 by[b]->energy <= by[a]->energy + EPS &&
-					 by[b]->l.changes <= by[a]->l.changes;
+			for (size_t b = i; b < a && !beaten; b++) {
+				const struct fin *fb = &fins[key[b].idx];
+				beaten = !fb->l.dead && lex_le(&fb->l, &fa->l) && fb->energy <= fa->energy + EPS &&
+					 fb->l.changes <= fa->l.changes;
+			}
 			if (beaten) {
-				by[a]->l.dead = 1;
+				fa->l.dead = 1;
 				continue;
 			}
-			if (emit(c, cols, by[a]) < 0) {
-				free(by);
+			if (emit(c, cols, fa) < 0) {
+				free(key);
 				free(fins);
 				goto fail;
 			}
 		}
 		i = j;
 	}
-	free(by);
+	free(key);
 	free(fins);
 	return 0;
 fail:
@@ -1190,12 +1201,24 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, "64", "practitioners in one profile");
 		return -1;
 	}
+	/* the labels' and the index's memory is kept from one day to the next */
+	struct label *lab = NULL;
+	size_t cap_lab = 0;
+	struct dg_bucket *bk = NULL;
+	size_t cap_bk = 0;
+	int rc = 0;
 	for (size_t day = 0; day < in->w->n_days; day++) {
 		struct day_ctx c;
 		memset(&c, 0, sizeof c);
+		c.lab = lab;
+		c.cap_lab = cap_lab;
+		c.bk = bk;
+		c.cap_bk = cap_bk;
+		for (size_t k = 0; k < cap_bk; k++)
+			bk[k].item = -1;
 		c.budget = b;
 		c.before = cols->labels;   /* the bound is on the labels of every day */
-		int rc = sv_day_build(in, (int)day, &c.s, d);
+		rc = sv_day_build(in, (int)day, &c.s, d);
 		if (rc > 0) {
 			c.cut = 1;   /* too many appointments could be on this day */
 			rc = 0;
@@ -1207,17 +1230,23 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		if (c.cut)
 			cols->cut = 1;
 		sv_day_release(&c.s);
-		free(c.lab);
+		lab = c.lab;
+		cap_lab = c.cap_lab;
+		bk = c.bk;
+		cap_bk = c.cap_bk;
 		free(c.head);
-		free(c.bk);
 		if (rc < 0 || as_booked(in, (int)day, cols, d) < 0) {
-			cols_release(cols);
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (cols->cut)
-			return 0;   /* the caller starts column generation */
+			break;   /* the caller starts column generation */
 	}
-	return 0;
+	free(lab);
+	free(bk);
+	if (rc < 0)
+		cols_release(cols);
+	return rc < 0 ? -1 : 0;
 }
 
 void cols_release(struct sv_cols *c)
