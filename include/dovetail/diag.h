@@ -76,6 +76,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_LIM_SERIES,          ERROR,   LIMIT,  "series %s: more than %s occurrences in the window") \
 	X(D_LIM_ITER,            ERROR,   LIMIT,  "series %s: more than %s recurrence instances before the window ends") \
 	X(D_LIM_DATES,           ERROR,   LIMIT,  "series %s: more than %s RDATE and EXDATE values") \
+	X(D_LIM_RULES,           ERROR,   LIMIT,  "series %s: more than %s RRULE and EXRULE properties") \
 	X(D_LIM_FEED,            ERROR,   LIMIT,  "series %s: the feed passes the limit of %s occurrences") \
 	X(D_LIM_CPU,             ERROR,   LIMIT,  "series %s: the feed's CPU budget of %s ms is spent") \
 	X(D_STORE_OPEN,          ERROR,   STORE,  "cannot open database %s: %s") \

@@ -15,6 +15,10 @@
  * are documented in docs/limits.md; every bound, when passed, is an error
  * that names the file, line and, for expansion, the series.
  */
+/* RRULE and EXRULE properties of one event (each is expanded; past this
+ * the event is refused with D_LIM_RULES at the line of the one too many) */
+#define ICS_MAX_RULES 16
+
 struct ics_limits {
 	size_t max_file_bytes;   /* whole feed; default 64 MiB */
 	size_t max_line_bytes;   /* one unfolded content line; default 1 MiB */
@@ -109,7 +113,7 @@ struct ics_event {
 	struct icaldurationtype duration;
 	char *tzid;                  /* DTSTART's TZID as written, owned, or NULL */
 	struct icalrecurrencetype *rrules, *exrules;
-	size_t n_rrules, n_exrules;
+	size_t n_rrules, n_exrules;  /* together at most ICS_MAX_RULES */
 	struct ics_rdate *rdates;
 	size_t n_rdates;
 	struct icaltimetype *exdates;

@@ -550,7 +550,12 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 			if (rule(&c, &r) == 0) {
 				struct icalrecurrencetype **vv = ex ? &ev->exrules : &ev->rrules;
 				size_t *nn = ex ? &ev->n_exrules : &ev->n_rrules;
-				if (*nn < 16) {
+				if (ev->n_rrules + ev->n_exrules >= ICS_MAX_RULES) {
+					/* every rule is applied, or the event is refused */
+					char b[16];
+					snprintf(b, sizeof b, "%d", ICS_MAX_RULES);
+					fail(&c, D_LIM_RULES, 1, ev->uid ? ev->uid : "?", b);
+				} else {
 					struct icalrecurrencetype *nv = realloc(*vv, (*nn + 1) * sizeof *nv);
 					if (!nv)
 						return -1;

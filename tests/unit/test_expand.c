@@ -308,6 +308,31 @@ static void test_bounds(void)
 		is_str(r.text, "20260105T090000Z 20260105T090000Z ok -\n", "bomb: other events still expand");
 	done(&r);
 
+	/* every RRULE is expanded: 16 are; a 17th is an error at its line */
+	char body[4096];
+	size_t k = (size_t)snprintf(body, sizeof body, "BEGIN:VEVENT\nUID:many\nDTSTART:20260105T090000Z\n");
+	for (int i = 0; i < 16; i++)
+		k += (size_t)snprintf(body + k, sizeof body - k, "RRULE:FREQ=YEARLY;COUNT=1;BYMONTH=%d;BYMONTHDAY=5\n",
+				      1 + i % 12);
+	snprintf(body + k, sizeof body - k, "END:VEVENT\n");
+	run(&r, body, "20260101T000000Z", "20270101T000000Z", NULL);
+	ok(find(&r.d, D_LIM_RULES) == NULL, "16 RRULEs: within the bound");
+	is_int(r.bad, 0, "16 RRULEs: the event is good");
+	int lines = 0;
+	for (const char *p = r.text; (p = strchr(p, '\n')); p++)
+		lines++;
+	is_int(lines, 12, "16 RRULEs: each applied (one occurrence on the 5th of each month)");
+	done(&r);
+	snprintf(body + k, sizeof body - k, "RRULE:FREQ=DAILY;COUNT=2\nEND:VEVENT\n");
+	run(&r, body, "20260101T000000Z", "20270101T000000Z", NULL);
+	it = find(&r.d, D_LIM_RULES);
+	ok(it && it->line == 23, "a 17th RRULE: D_LIM_RULES at its line, 23 (%d)", it ? it->line : -1);
+	ok(it && strstr(it->msg, "16") && strstr(it->msg, "many"), "... naming the series and the bound (%s)",
+	   it ? it->msg : "");
+	is_int(r.bad, 1, "a 17th RRULE: the event is refused, not cut short");
+	is_int(diag_exit_status(&r.d), DV_EXIT_LIMIT, "a 17th RRULE: exit class LIMIT");
+	done(&r);
+
 	/* INTERVAL=0 is an error that libical would quietly mend */
 	run(&r,
 	    "BEGIN:VEVENT\nUID:i0\nDTSTART:20260105T090000Z\nRRULE:FREQ=DAILY;INTERVAL=0;COUNT=3\nEND:VEVENT\n",
