@@ -110,6 +110,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_CSV,            ERROR,   INPUT,  "travel CSV: %s") \
 	X(D_PROF_NO_TRAVEL,      WARNING, OK,     "no travel time known between venues '%s' and '%s' (no matrix entry, CSV row or coordinates); counted as 0") \
 	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s matches no appointment of this person in the horizon") \
+	X(D_WEEK_TWO_CLAIMS,     WARNING, OK,     "the appointment at %s in a feed that practitioners %s and %s share is claimed by both rules; it goes to %s (the more specific rule, else the first listed: docs/profile.md)") \
 	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
 	X(D_SOLVER,              ERROR,   INTERNAL, "the MIP solver (GLPK) failed: %s") \

@@ -102,19 +102,62 @@ static int matches(const struct prof_practitioner *pr, const struct store_occ *o
 	return 0;
 }
 
+/* How specific a match rule is: an attendee or a category, matched
+ * exactly, is more specific than a text pattern, which is more than none. */
+static int specificity(enum match_kind m)
+{
+	return m == MATCH_ATTENDEE || m == MATCH_CATEGORIES ? 2 : m == MATCH_TEXT ? 1 : 0;
+}
+
 struct reader {
 	struct week *w;
+	struct diag *d;
+	char **warned;            /* UIDs already warned about (D_WEEK_TWO_CLAIMS) */
+	size_t n_warned, cap_warned;
 	int failed;
 };
 
-static int prac_of_source(const struct profile *p, const char *source)
+static int names_source(const struct prof_practitioner *pr, const char *source)
 {
-	for (size_t i = 0; i < p->n_pracs; i++)
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
-			if (p->pracs[i].feeds[j].source && source &&
-			    strcmp(p->pracs[i].feeds[j].source, source) == 0)
-				return (int)i;
-	return -1;
+	for (size_t j = 0; j < pr->n_feeds; j++)
+		if (pr->feeds[j].source && source && strcmp(pr->feeds[j].source, source) == 0)
+			return 1;
+	return 0;
+}
+
+/* Busy time of practitioner pi with another client. */
+static int add_busy(struct reader *r, int pi, const struct store_occ *o)
+{
+	struct week *w = r->w;
+	struct wk_busy *b = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
+	if (!b)
+		return r->failed = 1;
+	b->prac = pi;
+	b->start = o->start;
+	b->end = o->end;
+	return 0;
+}
+
+/* Warn, once a series, that two practitioners' rules claim o. */
+static int warn_two_claims(struct reader *r, const struct store_occ *o, int won, int other)
+{
+	const char *uid = o->uid ? o->uid : "";
+	for (size_t i = 0; i < r->n_warned; i++)
+		if (!strcmp(r->warned[i], uid))
+			return 0;
+	char **slot = BUF_PUSH(r->warned, r->n_warned, r->cap_warned);
+	if (!slot || !(*slot = strdup(uid))) {
+		if (slot)
+			r->n_warned--;
+		return r->failed = 1;
+	}
+	const struct profile *p = r->w->p;
+	int64_t date = week_local_date(o->start, r->w->zone);
+	char at[24];
+	time_fmt_local(date, local_minutes(o->start, date, r->w->zone), at, sizeof at);
+	diag_add(r->d, D_WEEK_TWO_CLAIMS, NULL, 0, 0, at, p->pracs[won < other ? won : other].id,
+		 p->pracs[won < other ? other : won].id, p->pracs[won].id);
+	return 0;
 }
 
 static const struct prof_override *find_override(struct week *w, const char *uid, const char *rid)
@@ -153,20 +196,41 @@ static int on_occ(const struct store_occ *o, void *arg)
 	struct reader *r = arg;
 	struct week *w = r->w;
 	const struct profile *p = w->p;
-	int pi = prac_of_source(p, o->source);
-	if (pi < 0 || !o->busy || o->transparent || (o->status && strcmp(o->status, "CANCELLED") == 0))
+	if (!o->busy || o->transparent || (o->status && strcmp(o->status, "CANCELLED") == 0))
 		return 0;
-	const struct prof_practitioner *pr = &p->pracs[pi];
+	/* every practitioner who names the feed: the event is the person's
+	 * appointment with the one whose rule claims it (the most specific
+	 * rule, else the first listed, with a warning); one no rule claims is
+	 * busy time of each of them (docs/profile.md, "Feeds") */
 	int is_fb = o->kind && strcmp(o->kind, "freebusy") == 0;
-	if (is_fb || o->all_day || !matches(pr, o)) {
-		struct wk_busy *b = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
-		if (!b)
-			return r->failed = 1;
-		b->prac = pi;
-		b->start = o->start;
-		b->end = o->end;
+	int named = 0, pi = -1, other = -1;
+	for (size_t i = 0; i < p->n_pracs; i++) {
+		const struct prof_practitioner *pr = &p->pracs[i];
+		if (!names_source(pr, o->source))
+			continue;
+		named = 1;
+		if (is_fb || o->all_day || !matches(pr, o))
+			continue;
+		if (pi < 0) {
+			pi = (int)i;
+		} else if (specificity(pr->match) > specificity(p->pracs[pi].match)) {
+			other = pi;
+			pi = (int)i;
+		} else if (other < 0) {
+			other = (int)i;
+		}
+	}
+	if (!named)
+		return 0;
+	if (pi < 0) {
+		for (size_t i = 0; i < p->n_pracs; i++)
+			if (names_source(&p->pracs[i], o->source) && add_busy(r, (int)i, o))
+				return 1;
 		return 0;
 	}
+	if (other >= 0 && warn_two_claims(r, o, pi, other))
+		return 1;
+	const struct prof_practitioner *pr = &p->pracs[pi];
 	int day = day_index(w, o->start);
 	if (day < 0)
 		return 0;   /* started before the horizon */
@@ -517,6 +581,62 @@ int64_t week_utc(const struct week *w, int day, int minutes)
 	return ics_wall_to_utc((w->days[day].date * 1440 + minutes) * 60, w->zone);
 }
 
+static int by_start(const void *x, const void *y)
+{
+	const struct wk_appt *a = *(const struct wk_appt *const *)x, *b = *(const struct wk_appt *const *)y;
+	return (a->start > b->start) - (a->start < b->start);
+}
+
+/*
+ * Busy time that is the person's own appointment with that practitioner,
+ * the same start and end or a period containing it (Exchange publishes
+ * free/busy so), is not another client's: each appointment's span is taken
+ * out of the practitioner's busy periods that contain it; what is before
+ * and after it stays busy (docs/profile.md, "Feeds"). Returns 0 or -1 (out
+ * of memory).
+ */
+static int own_time_is_not_busy(struct week *w)
+{
+	size_t n = w->n_busy;
+	struct wk_busy *out = NULL;
+	size_t n_out = 0, cap_out = 0;
+	const struct wk_appt **in = malloc((w->n_appts + 1) * sizeof *in);
+	if (!in)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		const struct wk_busy b = w->busy[k];
+		size_t m = 0;
+		for (size_t i = 0; i < w->n_appts; i++) {
+			const struct wk_appt *a = &w->appts[i];
+			if (a->prac == b.prac && b.start <= a->start && a->end <= b.end && a->start < a->end)
+				in[m++] = a;
+		}
+		if (m > 1)
+			qsort(in, m, sizeof *in, by_start);
+		int64_t cur = b.start;
+		for (size_t i = 0; i <= m; i++) {
+			int64_t upto = i < m ? in[i]->start : b.end;
+			if (upto > cur || (m == 0 && b.start == b.end)) {
+				struct wk_busy *x = BUF_PUSH(out, n_out, cap_out);
+				if (!x) {
+					free(in);
+					free(out);
+					return -1;
+				}
+				*x = (struct wk_busy){ b.prac, cur, upto };
+			}
+			if (i < m && in[i]->end > cur)
+				cur = in[i]->end;
+		}
+	}
+	free(in);
+	free(w->busy);
+	w->busy = out;
+	w->n_busy = n_out;
+	w->busy_cap = cap_out;
+	return 0;
+}
+
 int week_build(struct week *w, const struct profile *p, struct store *s,
 	       int64_t from_date, int64_t to_date, struct diag *d)
 {
@@ -537,7 +657,7 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 		w->days[i].midnight = ics_wall_to_utc(w->days[i].date * 86400, w->zone);
 		w->days[i].wd = wd_bit_of_days(w->days[i].date);
 	}
-	struct reader r = { w, 0 };
+	struct reader r = { w, d, NULL, 0, 0, 0 };
 	/* only the profile's feeds: the store may hold many others */
 	size_t n_src = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
@@ -553,9 +673,12 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	int rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight, w->days[w->n_days].midnight,
 					  on_occ, &r, d);
 	free(src);
+	for (size_t i = 0; i < r.n_warned; i++)
+		free(r.warned[i]);
+	free(r.warned);
 	if (rc < 0)
 		goto fail;
-	if (r.failed)
+	if (r.failed || own_time_is_not_busy(w) < 0)
 		goto oom;
 	if (week_derive(w, d) < 0)
 		goto fail;

@@ -80,6 +80,123 @@ static const struct problem *find(const struct problems *ps, enum problem_kind k
 	return NULL;
 }
 
+/* A hospital portal feed that two practitioners name, and Exchange-style
+ * free/busy that includes the person's own appointment (issue 18). */
+static const char portal[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:e1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\n"
+	"DTEND:20261124T103000Z\r\nSUMMARY:Consultant clinic\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:e2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T110000Z\r\n"
+	"DTEND:20261125T113000Z\r\nSUMMARY:Review\r\nCATEGORIES:DIETETICS\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:e3\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261126T090000Z\r\n"
+	"DTEND:20261126T093000Z\r\nSUMMARY:Consultant and dietitian\r\nCATEGORIES:DIETETICS\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:e4\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261127T140000Z\r\n"
+	"DTEND:20261127T150000Z\r\nSUMMARY:Audiology\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char exchange[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:x1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T100000Z\r\n"
+	"DTEND:20261123T110000Z\r\nSUMMARY:Visit\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:x2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T130000Z\r\n"
+	"DTEND:20261124T140000Z\r\nSUMMARY:Visit\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char exchange_fb[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VFREEBUSY\r\nUID:fb\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T000000Z\r\n"
+	"DTEND:20261130T000000Z\r\n"
+	"FREEBUSY:20261123T090000Z/20261123T120000Z\r\n"   /* contains Monday's visit */
+	"FREEBUSY:20261124T130000Z/20261124T140000Z\r\n"   /* is Tuesday's visit */
+	"FREEBUSY:20261125T100000Z/20261125T110000Z\r\n"   /* another client */
+	"FREEBUSY:20261123T103000Z/20261123T113000Z\r\n"   /* overlaps Monday's visit, not containing it */
+	"END:VFREEBUSY\r\nEND:VCALENDAR\r\n";
+
+static const char shared_profile[] =
+	"version: 1\n"
+	"person: { id: P-2, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"practitioners:\n"
+	"  - { id: %s, role: clinician, feeds: [portal.ics], match: %s, default_venue: home }\n"
+	"  - { id: %s, role: clinician, feeds: [portal.ics], match: %s, default_venue: home }\n"
+	"  - { id: nurse, role: nurse, feeds: [exchange.ics, exchange-fb.ics], default_venue: home }\n";
+
+static int64_t utc(int d, int h, int m)
+{
+	return (int64_t)(days_from_civil(2026, 11, (unsigned)d) * 86400 + h * 3600 + m * 60);
+}
+
+static const struct wk_appt *appt_uid(const struct week *w, const char *uid)
+{
+	for (size_t i = 0; i < w->n_appts; i++)
+		if (!strcmp(w->appts[i].uid, uid))
+			return &w->appts[i];
+	return NULL;
+}
+
+static void test_shared_feeds(int swap)
+{
+	static const char *const files[] = { "portal.ics", portal, "exchange.ics", exchange, "exchange-fb.ics",
+					     exchange_fb, NULL };
+	const char *cons = "cons", *cmatch = "{ text: Consultant }";
+	const char *diet = "diet", *dmatch = "{ categories: DIETETICS }";
+	char prof[1024];
+	if (swap)
+		snprintf(prof, sizeof prof, shared_profile, diet, dmatch, cons, cmatch);
+	else
+		snprintf(prof, sizeof prof, shared_profile, cons, cmatch, diet, dmatch);
+	const char *tag = swap ? "shared, dietitian listed first" : "shared, consultant listed first";
+	struct family fam;
+	if (!ok(family_open(&fam, files, prof) == 0, "%s: the family loads", tag))
+		return;
+	const struct week *w = &fam.w;
+	const struct profile *p = fam.p;
+	int ci = profile_prac_index(p, "cons"), di = profile_prac_index(p, "diet"), ni = profile_prac_index(p, "nurse");
+	const struct wk_appt *a;
+	ok((a = appt_uid(w, "e1")) && a->prac == ci, "%s: the consultant's clinic is the consultant's", tag);
+	ok((a = appt_uid(w, "e2")) && a->prac == di, "%s: the dietetics review is the dietitian's", tag);
+	ok((a = appt_uid(w, "e3")) && a->prac == di,
+	   "%s: claimed by both, it goes to the more specific rule (categories)", tag);
+	const struct diag_item *x = NULL;
+	for (size_t i = 0; i < fam.d.n; i++)
+		if (fam.d.v[i].code == D_WEEK_TWO_CLAIMS)
+			x = &fam.d.v[i];
+	ok(x && strstr(x->msg, "cons") && strstr(x->msg, "diet") && strstr(x->msg, "Thu 26 Nov") == NULL &&
+	   strstr(x->msg, "Consultant and dietitian") == NULL,
+	   "%s: ... a warning naming both, never the event's text (%s)", tag, x ? x->msg : "none");
+	ok(appt_uid(w, "e4") == NULL, "%s: an event no rule claims is no appointment", tag);
+	ok(week_busy(w, ci, utc(27, 14, 0), utc(27, 15, 0)) && week_busy(w, di, utc(27, 14, 0), utc(27, 15, 0)),
+	   "%s: ... it is busy time of each practitioner who names the feed", tag);
+	ok(!week_busy(w, ci, utc(25, 11, 0), utc(25, 11, 30)), "%s: the dietitian's review is not the consultant's busy time", tag);
+	is_int(w->n_appts, 5, "%s: five appointments: three from the shared feed, two visits", tag);
+	/* free/busy: the person's own appointment is not another client */
+	ok(!week_busy(w, ni, utc(23, 10, 0), utc(23, 10, 30)),
+	   "%s: a free/busy period containing the person's visit is not another client over it", tag);
+	ok(week_busy(w, ni, utc(23, 9, 0), utc(23, 10, 0)) && week_busy(w, ni, utc(23, 11, 30), utc(23, 12, 0)),
+	   "%s: ... what is before and after the visit stays busy", tag);
+	ok(!week_busy(w, ni, utc(24, 13, 0), utc(24, 14, 0)), "%s: a period of the same times as the visit is the visit", tag);
+	ok(week_busy(w, ni, utc(25, 10, 0), utc(25, 11, 0)), "%s: another client's period stays busy", tag);
+	ok(week_busy(w, ni, utc(23, 11, 0), utc(23, 11, 30)), "%s: a period overlapping the visit, not containing it, stays", tag);
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (check_week(w, &ps, &d2) == 0) {
+		int db_mon = 0, db_tue = 0;
+		for (size_t i = 0; i < ps.n; i++) {
+			if (ps.v[i].kind != PK_DOUBLE_BOOKED)
+				continue;
+			db_mon += ps.v[i].day == 0;
+			db_tue += ps.v[i].day == 1;
+		}
+		is_int(db_tue, 0, "%s: Tuesday's visit is not double-booked with itself", tag);
+		is_int(db_mon, 1, "%s: Monday's visit is double-booked only by the overlapping period", tag);
+		problems_release(&ps);
+	}
+	diag_release(&d2);
+	family_close(&fam);
+}
+
 int main(void)
 {
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
@@ -172,5 +289,7 @@ int main(void)
 
 	fam.d = d;
 	family_close(&fam);
+	test_shared_feeds(0);
+	test_shared_feeds(1);
 	return tap_done();
 }
