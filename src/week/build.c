@@ -109,13 +109,55 @@ static int specificity(enum match_kind m)
 	return m == MATCH_ATTENDEE || m == MATCH_CATEGORIES ? 2 : m == MATCH_TEXT ? 1 : 0;
 }
 
+#define SPEC_KEPT 3   /* an appointment with a decision: above any rule */
+
+/* An appointment with a decision: it stays the person's, by UID and
+ * RECURRENCE-ID, whatever its match rule says of the event after the round
+ * trip (the organizer's copy carries no CATEGORIES or ATTENDEE of theirs). */
+struct kept {
+	int prac;
+	char *uid, *rid;
+};
+
 struct reader {
 	struct week *w;
 	struct diag *d;
 	char **warned;            /* UIDs already warned about (D_WEEK_TWO_CLAIMS) */
 	size_t n_warned, cap_warned;
+	struct kept *kept;
+	size_t n_kept, cap_kept;
 	int failed;
 };
+
+static int collect_kept(const struct store_decision *x, void *arg)
+{
+	struct reader *r = arg;
+	int prac = profile_prac_index(r->w->p, x->appt.practitioner);
+	if (prac < 0 || !x->appt.uid)
+		return 0;
+	for (size_t i = 0; i < r->n_kept; i++)
+		if (r->kept[i].prac == prac && !strcmp(r->kept[i].uid, x->appt.uid) &&
+		    !strcmp(r->kept[i].rid, x->appt.rid ? x->appt.rid : ""))
+			return 0;
+	struct kept *k = BUF_PUSH(r->kept, r->n_kept, r->cap_kept);
+	if (!k)
+		return r->failed = 1;
+	k->prac = prac;
+	k->uid = strdup(x->appt.uid);
+	k->rid = strdup(x->appt.rid ? x->appt.rid : "");
+	if (!k->uid || !k->rid)
+		return r->failed = 1;
+	return 0;
+}
+
+static int is_kept(const struct reader *r, int prac, const struct store_occ *o)
+{
+	for (size_t i = 0; i < r->n_kept; i++)
+		if (r->kept[i].prac == prac && o->uid && !strcmp(r->kept[i].uid, o->uid) &&
+		    !strcmp(r->kept[i].rid, o->rid ? o->rid : ""))
+			return 1;
+	return 0;
+}
 
 static int names_source(const struct prof_practitioner *pr, const char *source)
 {
@@ -203,19 +245,24 @@ static int on_occ(const struct store_occ *o, void *arg)
 	 * rule, else the first listed, with a warning); one no rule claims is
 	 * busy time of each of them (docs/profile.md, "Feeds") */
 	int is_fb = o->kind && strcmp(o->kind, "freebusy") == 0;
-	int named = 0, pi = -1, other = -1;
+	int named = 0, pi = -1, other = -1, spec_pi = -1;
 	for (size_t i = 0; i < p->n_pracs; i++) {
 		const struct prof_practitioner *pr = &p->pracs[i];
 		if (!names_source(pr, o->source))
 			continue;
 		named = 1;
-		if (is_fb || o->all_day || !matches(pr, o))
+		if (is_fb || o->all_day)
+			continue;
+		int spec = is_kept(r, (int)i, o) ? SPEC_KEPT : matches(pr, o) ? specificity(pr->match) : -1;
+		if (spec < 0)
 			continue;
 		if (pi < 0) {
 			pi = (int)i;
-		} else if (specificity(pr->match) > specificity(p->pracs[pi].match)) {
+			spec_pi = spec;
+		} else if (spec > spec_pi) {
 			other = pi;
 			pi = (int)i;
+			spec_pi = spec;
 		} else if (other < 0) {
 			other = (int)i;
 		}
@@ -657,25 +704,33 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 		w->days[i].midnight = ics_wall_to_utc(w->days[i].date * 86400, w->zone);
 		w->days[i].wd = wd_bit_of_days(w->days[i].date);
 	}
-	struct reader r = { w, d, NULL, 0, 0, 0 };
+	struct reader r = { w, d, NULL, 0, 0, NULL, 0, 0, 0 };
+	int rc = store_each_decision(s, p->person_id, collect_kept, &r, d);
 	/* only the profile's feeds: the store may hold many others */
 	size_t n_src = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		n_src += p->pracs[i].n_feeds;
-	const char **src = calloc(n_src + 1, sizeof *src);
-	if (!src)
-		goto oom;
-	n_src = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
-			src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
-								   : p->pracs[i].feeds[j].path;
-	int rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight, w->days[w->n_days].midnight,
-					  on_occ, &r, d);
+	const char **src = rc < 0 || r.failed ? NULL : calloc(n_src + 1, sizeof *src);
+	if (src) {
+		n_src = 0;
+		for (size_t i = 0; i < p->n_pracs; i++)
+			for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
+				src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
+									   : p->pracs[i].feeds[j].path;
+		rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight,
+					      w->days[w->n_days].midnight, on_occ, &r, d);
+	} else if (rc == 0) {
+		r.failed = 1;
+	}
 	free(src);
 	for (size_t i = 0; i < r.n_warned; i++)
 		free(r.warned[i]);
 	free(r.warned);
+	for (size_t i = 0; i < r.n_kept; i++) {
+		free(r.kept[i].uid);
+		free(r.kept[i].rid);
+	}
+	free(r.kept);
 	if (rc < 0)
 		goto fail;
 	if (r.failed || own_time_is_not_busy(w) < 0)
