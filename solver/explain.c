@@ -509,6 +509,8 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		if (!same(&x->plan.at[i], &in->a[i].current))
 			continue;
 		const struct wk_appt *a = &w->appts[in->a[i].appt];
+		if (p->pracs[a->prac].family)
+			continue;   /* the family's own calendar: no practitioner to ask */
 		int k = find_appt(&now.mv, a);
 		int involved = 0;
 		for (size_t q = 0; q < now.ps.n && !involved; q++)

@@ -471,6 +471,27 @@ class Instance:
         for i, a in enumerate(self.appts):
             a.idx = i
         self.n = len(self.appts)
+        # DECISION (docs/profile.md, "The person's own time is not another client's"): busy
+        # time of a practitioner that is one of the person's own appointments with them, the
+        # same start and end or a period containing it, is not another client's: the
+        # appointment's span is taken out, and what is before and after it stays busy.
+        for qid in self.busy:
+            mine = sorted((a.day * 1440 + a.start, a.day * 1440 + a.start + a.dur)
+                          for a in self.appts if a.prac == qid and a.dur > 0)
+            out = []
+            for b0, b1 in self.busy[qid]:
+                inside = [(s, e) for s, e in mine if b0 <= s and e <= b1]
+                if not inside:
+                    out.append((b0, b1))
+                    continue
+                cur = b0
+                for s, e in inside:
+                    if s > cur:
+                        out.append((cur, s))
+                    cur = max(cur, e)
+                if cur < b1:
+                    out.append((cur, b1))
+            self.busy[qid] = out
 
     def abs_min(self, t):
         """Minutes from the horizon's Monday 00:00, local time."""

@@ -21,6 +21,7 @@
 	X(PK_REST,           "rest",           0) \
 	X(PK_UNFAMILIAR,     "unfamiliar",     0) \
 	X(PK_UNKNOWN_VENUE,  "unknown-venue",  0) \
+	X(PK_NOT_PRACTITIONER, "unclaimed",      0) \
 	X(PK_REPEAT_JOURNEY, "repeat-journey", 0) \
 	X(PK_SCATTERED_DAY,  "scattered-day",  0)
 

@@ -90,6 +90,8 @@ struct prof_practitioner {
 	int share_display_name;  /* the person's display_name may go in this one's iTIP files */
 	int has_notice;          /* notice given here; else the person's */
 	struct prof_notice notice;
+	int family;              /* the family's own calendar (`family:`, id "family"):
+				    the person's own commitments, fixed; listed last */
 };
 
 struct prof_override {

@@ -839,6 +839,71 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 	}
 }
 
+/*
+ * `family:` (docs/profile.md): feeds that hold the person's own commitments.
+ * They become one more practitioner, id "family", last in the list: every
+ * event of its feeds is the person's time (match all), fixed, familiar, at
+ * default_venue when it has no LOCATION. A practitioner that names one of
+ * the same feeds still takes the events its rule claims.
+ */
+static void read_family(struct ctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "feeds", "default_venue", "intensity", NULL };
+	struct profile *p = c->p;
+	if (want(c, n, YT_MAP, "family") < 0)
+		return;
+	check_keys(c, n, "family", keys);
+	if (p->n_pracs >= MAX_PRACS) {
+		err(c, n, D_PROF_TOO_MANY, "practitioners and family", "64", NULL);
+		return;
+	}
+	if (profile_prac_index(p, "family") >= 0) {
+		err(c, n, D_PROF_VALUE, "family", "a practitioner already has the id 'family', which the family's calendar takes", NULL);
+		return;
+	}
+	struct prof_practitioner *v = realloc(p->pracs, (p->n_pracs + 1) * sizeof *v);
+	if (!v)
+		return;
+	p->pracs = v;
+	struct prof_practitioner *pr = &p->pracs[p->n_pracs];
+	memset(pr, 0, sizeof *pr);
+	pr->id = strdup("family");
+	pr->role = strdup("the family's own calendar");
+	if (!pr->id || !pr->role) {
+		free(pr->id);
+		free(pr->role);
+		return;
+	}
+	p->n_pracs++;
+	pr->family = 1;
+	pr->match = MATCH_ALL;
+	pr->default_venue = -1;
+	pr->movable = 0;
+	pr->familiar = 1;
+	pr->people = 1;
+	pr->intensity = 1.0;
+	pr->window.weekdays = WD_ALL;
+	const struct ynode *x;
+	char b[160];
+	if ((x = need(c, n, "feeds", "family"))) {
+		const struct ynode **f;
+		size_t k;
+		if (seq_of(c, x, "family.feeds", MAX_FEEDS, &f, &k) == 0) {
+			pr->feeds = calloc(k ? k : 1, sizeof *pr->feeds);
+			for (size_t j = 0; pr->feeds && j < k; j++)
+				if (get_path(c, f[j], item(b, sizeof b, "family.feeds", j), &pr->feeds[pr->n_feeds]) == 0)
+					pr->n_feeds++;
+		}
+	}
+	if ((x = get(n, "default_venue")) && want(c, x, YT_SCALAR, "family.default_venue") == 0) {
+		pr->default_venue = profile_venue_index(p, x->s);
+		if (pr->default_venue < 0)
+			err(c, x, D_PROF_NO_ID, "family.default_venue", "venue", x->s);
+	}
+	if ((x = get(n, "intensity")))
+		get_num(c, x, "family.intensity", 0, 10, &pr->intensity);
+}
+
 static void read_overrides(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "uid", "recurrence_id", "movable", "window", "venues",
@@ -1305,7 +1370,8 @@ static void defaults(struct profile *p)
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
-		"overrides", "routines", "energy", "limits", "preferences", "coordinator", "compromises", NULL };
+		"family", "overrides", "routines", "energy", "limits", "preferences", "coordinator", "compromises",
+		NULL };
 	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
 		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
 	static const char *const ckeys[] = { "address", "name", NULL };
@@ -1334,6 +1400,8 @@ static void read_root(struct ctx *c, const struct ynode *root)
 	read_travel(c, get(root, "travel"));
 	if ((v = need(c, root, "practitioners", "the profile")))
 		read_practitioners(c, v);
+	if ((v = get(root, "family")))
+		read_family(c, v);
 	if ((v = get(root, "overrides")))
 		read_overrides(c, v);
 	if ((v = get(root, "routines")))

@@ -275,7 +275,8 @@ static int on_occ(const struct store_occ *o, void *arg)
 				return 1;
 		return 0;
 	}
-	if (other >= 0 && warn_two_claims(r, o, pi, other))
+	/* the family's calendar takes what no practitioner claims: no warning */
+	if (other >= 0 && !p->pracs[pi].family && !p->pracs[other].family && warn_two_claims(r, o, pi, other))
 		return 1;
 	const struct prof_practitioner *pr = &p->pracs[pi];
 	int day = day_index(w, o->start);
@@ -318,6 +319,8 @@ static int on_occ(const struct store_occ *o, void *arg)
 		if (ov->venues.n)
 			a->venues = &ov->venues;
 	}
+	if (pr->family)
+		a->movable = 0;   /* the person's own commitment: never moved, whatever an override says */
 	return 0;
 }
 

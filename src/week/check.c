@@ -285,6 +285,15 @@ static void per_appointment(struct ctx *c)
 			ref_appt(c, x, k);
 			msgf(x, "%s is on a day kept free", an);
 		}
+		if (p->pracs[a->prac].family) {
+			/* its date and place, never its text */
+			struct problem *x = add(c, PK_NOT_PRACTITIONER, a->day, a->s_min, a->e_min);
+			if (!x)
+				return;
+			ref_appt(c, x, k);
+			msgf(x, "%s: an event of the family's calendar at %s, not from a known practitioner",
+			     an, a->venue >= 0 ? p->venues[a->venue].id : "an unknown place");
+		}
 		if (a->venue < 0) {
 			struct problem *x = add(c, PK_UNKNOWN_VENUE, a->day, a->s_min, a->e_min);
 			if (!x)

@@ -54,10 +54,23 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		wfrom = (pw->from_date - 1) * 86400;
 	if ((pw->to_date + 2) * 86400 > wto)
 		wto = (pw->to_date + 2) * 86400;
+	/* each feed once, under the first practitioner that names it: a feed
+	 * several name (docs/profile.md, "Feeds") is read for each of them
+	 * by week_build, and imported again it would be written again */
 	int failed = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
-			failed |= import_feed(s, p, &p->pracs[i], &p->pracs[i].feeds[j], wfrom, wto, zone, o, d) < 0;
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
+			const struct prof_path *f = &p->pracs[i].feeds[j];
+			const char *src = f->source ? f->source : f->path;
+			int seen = 0;
+			for (size_t i2 = 0; i2 <= i && !seen; i2++)
+				for (size_t j2 = 0; j2 < (i2 == i ? j : p->pracs[i2].n_feeds) && !seen; j2++) {
+					const struct prof_path *g = &p->pracs[i2].feeds[j2];
+					seen = !strcmp(src, g->source ? g->source : g->path);
+				}
+			if (!seen)
+				failed |= import_feed(s, p, &p->pracs[i], f, wfrom, wto, zone, o, d) < 0;
+		}
 	if (failed)
 		return -1;
 	if (week_build(&pw->week, p, s, pw->from_date, pw->to_date, d) < 0)

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 KINDS="overlap double-booked travel routine routine-late outside-day free-day energy
-time-out appointments rest unfamiliar unknown-venue repeat-journey scattered-day"
+time-out appointments rest unfamiliar unknown-venue unclaimed repeat-journey scattered-day"
 
 # ---- the example families (run from the source root: paths as in the README)
 cd "$SRCDIR" || exit 1

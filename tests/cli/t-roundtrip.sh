@@ -16,7 +16,7 @@ if ! $py -c 'import icalendar, yaml' 2>/dev/null; then
 	exit 77
 fi
 
-for fam in family-cp family-autism family-dementia; do
+for fam in family-cp family-autism family-dementia family-shared-feeds; do
 	d=$TMP/$fam
 	cp -r "examples/$fam" "$d"
 	prof=$d/profile.yaml

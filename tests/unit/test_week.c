@@ -197,6 +197,78 @@ static void test_shared_feeds(int swap)
 	family_close(&fam);
 }
 
+/* The family's own calendar (`family:`): the person's commitments. */
+static const char relative[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:r1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\n"
+	"DTEND:20261124T110000Z\r\nSUMMARY:Physio at home\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:r2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261126T140000Z\r\n"
+	"DTEND:20261126T150000Z\r\nSUMMARY:Audiology (private)\r\nLOCATION:Southmead Hospital\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char family_profile[] =
+	"version: 1\n"
+	"person: { id: P-3, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"  - { id: southmead, name: Southmead Hospital }\n"
+	"travel:\n"
+	"  matrix: [[home, southmead, 40, 5]]\n"
+	"practitioners:\n"
+	"  - { id: physio, role: physiotherapist, feeds: [relative.ics], match: { text: Physio }, default_venue: home }\n"
+	"family: { feeds: [relative.ics], default_venue: home }\n";
+
+static void test_family_calendar(void)
+{
+	static const char *const files[] = { "relative.ics", relative, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, family_profile) == 0, "family: the family loads"))
+		return;
+	const struct week *w = &fam.w;
+	const struct profile *p = fam.p;
+	int fi = profile_prac_index(p, "family"), pi = profile_prac_index(p, "physio");
+	ok(fi == (int)p->n_pracs - 1 && p->pracs[fi].family, "family: the family's calendar is the last practitioner");
+	const struct wk_appt *a;
+	ok((a = appt_uid(w, "r1")) && a->prac == pi, "family: the physio's rule takes its event from the family's calendar");
+	ok((a = appt_uid(w, "r2")) && a->prac == fi && !a->movable && a->venue == profile_venue_index(p, "southmead"),
+	   "family: the rest is the person's own time, fixed, at its place");
+	ok(!week_busy(w, pi, utc(26, 14, 0), utc(26, 15, 0)), "family: ... not the physio's busy time");
+	int warned = 0;
+	for (size_t i = 0; i < fam.d.n; i++)
+		warned |= fam.d.v[i].code == D_WEEK_TWO_CLAIMS;
+	ok(!warned, "family: no warning that two rules claim an event the family's calendar shares");
+	is_int(w->days[3].journeys, 1, "family: Thursday has the journey to the hospital");
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (check_week(w, &ps, &d2) == 0) {
+		const struct problem *x = find(&ps, PK_NOT_PRACTITIONER, 3);
+		ok(x && strstr(x->msg, "southmead") && strstr(x->msg, "14:00") && !strstr(x->msg, "Audiology"),
+		   "family: check says it is not from a known practitioner, with its time and place, never its text (%s)",
+		   x ? x->msg : "none");
+		ok(!find(&ps, PK_NOT_PRACTITIONER, 1), "family: not for the physio's appointment");
+		problems_release(&ps);
+	}
+	diag_release(&d2);
+	family_close(&fam);
+	/* a practitioner may not take the family's id */
+	struct diag d;
+	diag_init(&d);
+	struct profile *bad = NULL;
+	static const char clash[] =
+		"version: 1\n"
+		"person: { id: P-3, timezone: Europe/London, home: home }\n"
+		"venues: [{ id: home, kind: home }]\n"
+		"practitioners: [{ id: family, role: therapist }]\n"
+		"family: { feeds: [] }\n";
+	int lrc = profile_load_text(&bad, "/tmp/clash.yaml", clash, sizeof clash - 1, &d);
+	const struct diag_item *e = d.n ? &d.v[d.n - 1] : NULL;
+	ok(lrc < 0 && e && e->line == 5 && e->msg && strstr(e->msg, "id 'family'") &&
+	   diag_exit_status(&d) == DV_EXIT_INPUT,
+	   "family: a practitioner with the id 'family' is an error at line 5 (%s)", e && e->msg ? e->msg : "");
+	diag_release(&d);
+}
+
 int main(void)
 {
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
@@ -291,5 +363,6 @@ int main(void)
 	family_close(&fam);
 	test_shared_feeds(0);
 	test_shared_feeds(1);
+	test_family_calendar();
 	return tap_done();
 }
