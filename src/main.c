@@ -23,6 +23,7 @@ static const struct cmd {
 	{ "help", cmd_help, 0, "show the manual page of a command (dovetail help propose)" },
 	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+	{ "match", cmd_match, NEEDS_STORE, "show what each practitioner's match rule caught this week" },
 	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
 	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
@@ -38,9 +39,8 @@ static void usage(FILE *fp)
 		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'dovetail COMMAND --help' for a command's options.\n"
 	      "Environment: DOVETAIL_DB (database), DOVETAIL_NOW (pinned clock), TZ.\n"
-	      "Exit status: 0 ok, 1 check found problems, 2 propose could not place every\n"
-	      "appointment, 64 usage, 65 bad input, 66 cannot read, 70 internal, 73 cannot\n"
-	      "write, 74 store (docs/exit-status.md).\n", fp);
+	      "Exit status: 0 ok, 1 check found problems, 64 usage, 65 bad input, 66 cannot\n"
+	      "read, 70 internal, 73 cannot write, 74 store (docs/exit-status.md).\n", fp);
 }
 
 int main(int argc, char **argv)

@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import merge propose reject report review week"
+	local cmds="accept batch check events expand export help history import match merge propose reject report review week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -15,7 +15,7 @@ _dovetail() {
 	case $prev in
 	--db|--calendar|--write-lp|--write-compact-lp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--itip|--out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--step|--shard|--tz) return ;;
+	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--max-labels|--step|--shard|--tz) return ;;
 	esac
 	if [ -z "$cmd" ]; then
 		COMPREPLY=($(compgen -W "$cmds --db --now -v --help" -- "$cur"))
@@ -26,9 +26,9 @@ _dovetail() {
 	import) opts="--practitioner --feed --keep-going --from --to --tz" ;;
 	expand) opts="--from --to --tz --json" ;;
 	events) opts="--from --to --tz --json" ;;
-	check) opts="--from --to --json" ;;
+	check|match) opts="--from --to --json" ;;
 	week) opts="--from --to --step --json" ;;
-	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --write-lp --write-compact-lp --baseline --json" ;;
+	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels --write-lp --write-compact-lp --baseline --json" ;;
 	accept|reject) opts="--by --note" ;;
 	history) opts="--person --json" ;;
 	review) opts="--by" ;;
