@@ -30,6 +30,7 @@ int cmd_events(int argc, char **argv, struct app *app);
 int cmd_check(int argc, char **argv, struct app *app);
 int cmd_week(int argc, char **argv, struct app *app);
 int cmd_match(int argc, char **argv, struct app *app);
+int cmd_init(int argc, char **argv, struct app *app);
 int cmd_propose(int argc, char **argv, struct app *app);
 int cmd_accept(int argc, char **argv, struct app *app);
 int cmd_reject(int argc, char **argv, struct app *app);

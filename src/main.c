@@ -23,6 +23,7 @@ static const struct cmd {
 	{ "help", cmd_help, 0, "show the manual page of a command (dovetail help propose)" },
 	{ "history", cmd_history, NEEDS_STORE, "list every accept and reject decision" },
 	{ "import", cmd_import, NEEDS_STORE, "import iCalendar feeds into the store" },
+	{ "init", cmd_init, 0, "draft a first profile from a person's feeds" },
 	{ "match", cmd_match, NEEDS_STORE, "show what each practitioner's match rule caught this week" },
 	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },

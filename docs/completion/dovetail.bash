@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import match merge propose reject report review week"
+	local cmds="accept batch check events expand export help history import init match merge propose reject report review week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -27,6 +27,7 @@ _dovetail() {
 	expand) opts="--from --to --tz --json" ;;
 	events) opts="--from --to --tz --json" ;;
 	check|match) opts="--from --to --json" ;;
+	init) opts="--person --tz" ;;
 	week) opts="--from --to --step --json" ;;
 	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels --write-lp --write-compact-lp --baseline --json" ;;
 	accept|reject) opts="--by --note" ;;
