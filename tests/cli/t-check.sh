@@ -87,6 +87,17 @@ hostile profile-missing-file profile/missing-file.yaml
 hostile profile-negative-duration profile/negative-duration.yaml
 hostile profile-backwards-window profile/backwards-window.yaml
 hostile profile-bad-utf8 profile/bad-utf8.yaml
+# the family's calendar (family:): a missing feed, an unknown venue, the wrong type
+hostile profile-family-missing-feed profile/family-missing-feed.yaml
+hostile profile-family-unknown-venue profile/family-unknown-venue.yaml
+hostile profile-family-not-a-map profile/family-not-a-map.yaml
+# ... and a hostile feed in it: an error at the feed's LINE:COL, nothing written
+before=$(sha "$db")
+run --db "$db" check profile/family-hostile-feed.yaml
+check "profile-family-hostile-feed: exit 65" [ "$rc" -eq 65 ]
+check "profile-family-hostile-feed: error at the feed's FILE:LINE:COL" \
+	grep -Eq '^dovetail: [^:]+bad-unclosed\.ics:[0-9]+:[0-9]+: error: ' "$TMP/stderr"
+check "profile-family-hostile-feed: store unchanged" [ "$(sha "$db")" = "$before" ]
 cd "$TMP" || exit 1
 hostile profile-deep deep.yaml
 hostile profile-big-scalar big-scalar.yaml
