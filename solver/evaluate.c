@@ -14,6 +14,7 @@ int plan_kind_tier(enum problem_kind k)
 	switch (k) {
 	case PK_OVERLAP:
 	case PK_DOUBLE_BOOKED:
+	case PK_NO_CARER:
 	case PK_TRAVEL:
 		return 1;
 	case PK_ROUTINE:

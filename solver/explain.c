@@ -103,6 +103,9 @@ static void problem_words(const struct week *w, const struct problem *x, int sel
 	case PK_DOUBLE_BOOKED:
 		snprintf(out, sz, "the double-booking of %s", p->pracs[self].id);
 		break;
+	case PK_NO_CARER:
+		snprintf(out, sz, "no carer free for %s on %s", p->pracs[self].id, day_name(w, x->day));
+		break;
 	case PK_TRAVEL:
 		snprintf(out, sz, "too little time to travel%s%s", *who ? " to or from " : "", who);
 		break;

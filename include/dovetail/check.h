@@ -10,6 +10,7 @@
 #define CHECK_KINDS(X) \
 	X(PK_OVERLAP,        "overlap",        1) \
 	X(PK_DOUBLE_BOOKED,  "double-booked",  1) \
+	X(PK_NO_CARER,       "no-carer",       1) \
 	X(PK_TRAVEL,         "travel",         1) \
 	X(PK_ROUTINE,        "routine",        1) \
 	X(PK_ROUTINE_LATE,   "routine-late",   0) \

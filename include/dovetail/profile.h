@@ -92,6 +92,18 @@ struct prof_practitioner {
 	struct prof_notice notice;
 	int family;              /* the family's own calendar (`family:`, id "family"):
 				    the person's own commitments, fixed; listed last */
+	int needs_carer;         /* its appointments need a carer free (`carers:`); default:
+				    yes when carers are listed, never for the family's calendar */
+};
+
+/* Someone who takes the person to appointments (`carers:`): their own busy
+ * time (shifts, their own appointments) is in their feeds. */
+struct prof_carer {
+	char *id;                /* owned */
+	struct prof_path *feeds;
+	size_t n_feeds;
+	uint64_t takes;          /* practitioner indices (bits) this carer takes the person to; 0: all */
+	int line, col;
 };
 
 struct prof_override {
@@ -184,6 +196,8 @@ struct profile {
 	size_t n_overrides;
 	struct prof_routine *routines;
 	size_t n_routines;
+	struct prof_carer *carers;
+	size_t n_carers;
 
 	double energy_budget, travel_energy_per_hour;
 

@@ -32,11 +32,13 @@ struct wk_appt {
 	int sequence;                       /* the event's SEQUENCE in the feed */
 	char *organizer;                    /* owned; its ORGANIZER address, or NULL */
 	int accepted;                       /* accepted changes recorded on it */
+	int needs_carer;                    /* its practitioner's needs_carer (profile `carers:`) */
 };
 
-/* A practitioner's busy time with other clients (or free/busy). */
+/* A practitioner's busy time with other clients (or free/busy); or a
+ * carer's own busy time (profile `carers:`). */
 struct wk_busy {
-	int prac;
+	int prac;                /* index into profile.pracs; -1 - c for carer c */
 	int64_t start, end;      /* UTC seconds */
 };
 
@@ -151,6 +153,12 @@ int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now);
 
 /* Whether practitioner prac is busy with another client within [s, e) (UTC). */
 int week_busy(const struct week *w, int prac, int64_t s, int64_t e);
+
+/* Whether appointment a could take place within [s, e) (UTC) as far as
+ * carers go: it needs none (its practitioner's needs_carer), or one of the
+ * carers who take the person to its practitioner has no busy time of their
+ * own within it (docs/profile.md, "carers"). */
+int week_carer_free(const struct week *w, const struct wk_appt *a, int64_t s, int64_t e);
 
 /* Whether a and b form a joint session: the same day, start and known
  * venue, and practitioners who each list the other in joint_with. The

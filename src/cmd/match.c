@@ -12,8 +12,8 @@ static void help(FILE *fp)
 	      "family's own calendar), its match rule and feeds, every event of the horizon\n"
 	      "the rule caught (when and where: an appointment of the person), and every\n"
 	      "event or free/busy period it did not catch (when: the practitioner's busy\n"
-	      "time with other clients). Never an event's text. For writing and checking\n"
-	      "the profile's match rules (docs/profile.md).\n\n"
+	      "time with other clients); then each carer's own busy time. Never an event's\n"
+	      "text. For writing and checking the profile's match rules (docs/profile.md).\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates, inclusive (default: the\n"
 	      "                          Monday-Sunday week that holds --now)\n"
 	      "  --json                  print JSON (format dovetail-match/1)\n\n"
@@ -98,6 +98,26 @@ static void print_text(const struct person *cw)
 			printf("    %s .. %s\n", s, e);
 		}
 	}
+	for (size_t k = 0; k < p->n_carers; k++) {
+		const struct prof_carer *cr = &p->carers[k];
+		printf("\n%s (carer); feeds:", cr->id);
+		for (size_t f = 0; f < cr->n_feeds; f++) {
+			printf(" ");
+			cli_put_safe(stdout, cr->feeds[f].given);
+		}
+		size_t busy = 0;
+		for (size_t i = 0; i < w->n_busy; i++)
+			busy += w->busy[i].prac == -1 - (int)k;
+		printf("\n  busy: %zu period%s of their own%s\n", busy, busy == 1 ? "" : "s", busy ? ":" : "");
+		for (size_t i = 0; i < w->n_busy; i++) {
+			if (w->busy[i].prac != -1 - (int)k)
+				continue;
+			char s[24], e[24];
+			local_at(w, w->busy[i].start, s, sizeof s);
+			local_at(w, w->busy[i].end, e, sizeof e);
+			printf("    %s .. %s\n", s, e);
+		}
+	}
 }
 
 static void print_json(const struct person *cw)
@@ -162,7 +182,30 @@ static void print_json(const struct person *cw)
 		}
 		printf("]}");
 	}
-	printf("\n]}\n");
+	printf("\n ],\n \"carers\": [");
+	for (size_t k = 0; k < p->n_carers; k++) {
+		const struct prof_carer *cr = &p->carers[k];
+		printf("%s\n  {\"id\": ", k ? "," : "");
+		cli_put_json(stdout, cr->id);
+		printf(", \"feeds\": [");
+		for (size_t f = 0; f < cr->n_feeds; f++) {
+			printf("%s", f ? ", " : "");
+			cli_put_json(stdout, cr->feeds[f].given);
+		}
+		printf("], \"busy\": [");
+		int first = 1;
+		for (size_t i = 0; i < w->n_busy; i++) {
+			if (w->busy[i].prac != -1 - (int)k)
+				continue;
+			char s[24], e[24];
+			local_at(w, w->busy[i].start, s, sizeof s);
+			local_at(w, w->busy[i].end, e, sizeof e);
+			printf("%s{\"start\": \"%s\", \"end\": \"%s\"}", first ? "" : ", ", s, e);
+			first = 0;
+		}
+		printf("]}");
+	}
+	printf("%s]}\n", p->n_carers ? "\n " : "");
 }
 
 int cmd_match(int argc, char **argv, struct app *app)

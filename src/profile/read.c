@@ -731,7 +731,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
 		"works", "default_venue", "movable", "window", "venues", "intensity", "familiar",
-		"people", "joint_with", "address", "share_display_name", "notice", NULL };
+		"people", "joint_with", "address", "share_display_name", "notice", "needs_carer", NULL };
 	struct profile *p = c->p;
 	if (want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
@@ -752,6 +752,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		pr->movable = 1;
 		pr->intensity = 1.0;
 		pr->people = 1;
+		pr->needs_carer = -1;   /* resolved once carers are read */
 		pr->window.weekdays = WD_ALL;
 		if (want(c, m, YT_MAP, w) < 0)
 			continue;
@@ -819,6 +820,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			get_bool(c, v, sub(b, sizeof b, w, "share_display_name"), &pr->share_display_name);
 		if ((v = get(m, "notice")) && get_notice(c, v, sub(b, sizeof b, w, "notice"), &pr->notice) == 0)
 			pr->has_notice = 1;
+		if ((v = get(m, "needs_carer")))
+			get_bool(c, v, sub(b, sizeof b, w, "needs_carer"), &pr->needs_carer);
 		if ((v = get(m, "joint_with"))) {
 			const struct ynode **j;
 			size_t k;
@@ -902,6 +905,78 @@ static void read_family(struct ctx *c, const struct ynode *n)
 	}
 	if ((x = get(n, "intensity")))
 		get_num(c, x, "family.intensity", 0, 10, &pr->intensity);
+}
+
+#define MAX_CARERS 16
+
+/*
+ * `carers:` (docs/profile.md): who takes the person to appointments, each
+ * with feeds of their own busy time and, optionally, the practitioners they
+ * take the person to. Then every practitioner's needs_carer default: yes
+ * when carers are listed, never for the family's calendar.
+ */
+static void read_carers(struct ctx *c, const struct ynode *n)
+{
+	static const char *const keys[] = { "id", "feeds", "takes", NULL };
+	struct profile *p = c->p;
+	if (n && want(c, n, YT_SEQ, "carers") == 0) {
+		if (n->n > MAX_CARERS) {
+			err(c, n, D_PROF_TOO_MANY, "carers", "16", NULL);
+		} else if ((p->carers = calloc(n->n ? n->n : 1, sizeof *p->carers))) {
+			for (size_t i = 0; i < n->n; i++) {
+				const struct ynode *m = n->kids[i], *v;
+				char w[64], b[160];
+				item(w, sizeof w, "carers", i);
+				struct prof_carer *cr = &p->carers[p->n_carers++];
+				cr->line = m->line;
+				cr->col = m->col;
+				if (want(c, m, YT_MAP, w) < 0)
+					continue;
+				check_keys(c, m, w, keys);
+				if ((v = need(c, m, "id", w)) && get_id(c, v, sub(b, sizeof b, w, "id"), &cr->id) == 0)
+					for (size_t j = 0; j < i; j++)
+						if (p->carers[j].id && !strcmp(p->carers[j].id, cr->id)) {
+							char ln[16];
+							snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
+							err(c, v, D_PROF_DUP_ID, b, cr->id, ln);
+						}
+				if ((v = need(c, m, "feeds", w))) {
+					const struct ynode **f;
+					size_t k;
+					if (seq_of(c, v, sub(b, sizeof b, w, "feeds"), MAX_FEEDS, &f, &k) == 0) {
+						cr->feeds = calloc(k ? k : 1, sizeof *cr->feeds);
+						for (size_t j = 0; cr->feeds && j < k; j++) {
+							char fw[200];
+							if (get_path(c, f[j], item(fw, sizeof fw, b, j), &cr->feeds[cr->n_feeds]) == 0)
+								cr->n_feeds++;
+						}
+					}
+				}
+				if ((v = get(m, "takes"))) {
+					const struct ynode **t;
+					size_t k;
+					sub(b, sizeof b, w, "takes");
+					if (seq_of(c, v, b, MAX_PRACS, &t, &k) == 0)
+						for (size_t q = 0; q < k; q++) {
+							if (want(c, t[q], YT_SCALAR, b) < 0)
+								continue;
+							int ix = profile_prac_index(p, t[q]->s);
+							if (ix < 0 || p->pracs[ix].family)
+								err(c, t[q], D_PROF_NO_ID, b, "practitioner", t[q]->s);
+							else
+								cr->takes |= (uint64_t)1 << ix;
+						}
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < p->n_pracs; i++) {
+		struct prof_practitioner *pr = &p->pracs[i];
+		if (pr->family)
+			pr->needs_carer = 0;
+		else if (pr->needs_carer < 0)
+			pr->needs_carer = p->n_carers > 0;
+	}
 }
 
 static void read_overrides(struct ctx *c, const struct ynode *n)
@@ -1370,8 +1445,8 @@ static void defaults(struct profile *p)
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
-		"family", "overrides", "routines", "energy", "limits", "preferences", "coordinator", "compromises",
-		NULL };
+		"family", "carers", "overrides", "routines", "energy", "limits", "preferences", "coordinator",
+		"compromises", NULL };
 	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
 		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
 	static const char *const ckeys[] = { "address", "name", NULL };
@@ -1402,6 +1477,7 @@ static void read_root(struct ctx *c, const struct ynode *root)
 		read_practitioners(c, v);
 	if ((v = get(root, "family")))
 		read_family(c, v);
+	read_carers(c, get(root, "carers"));
 	if ((v = get(root, "overrides")))
 		read_overrides(c, v);
 	if ((v = get(root, "routines")))
@@ -1558,6 +1634,17 @@ void profile_free(struct profile *p)
 		free(p->routines[i].starts);
 	}
 	free(p->routines);
+	for (size_t i = 0; i < p->n_carers; i++) {
+		struct prof_carer *x = &p->carers[i];
+		free(x->id);
+		for (size_t j = 0; j < x->n_feeds; j++) {
+			free(x->feeds[j].given);
+			free(x->feeds[j].path);
+			free(x->feeds[j].source);
+		}
+		free(x->feeds);
+	}
+	free(p->carers);
 	free(p->preferred);
 	free(p->avoid);
 	free(p->travel_min);

@@ -411,7 +411,7 @@ static void view_svg(FILE *f, const struct report *r, const struct week *w, int 
 			const struct problem *x = &ps->v[i];
 			if (!marked(x, di, di + 1))
 				continue;
-			int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED;
+			int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
 			double y = y_of(sc, x->from), h = y_of(sc, x->to) - y;
 			if (h < 5)
 				h = 5;
@@ -525,7 +525,7 @@ static int view_text(FILE *f, const struct report *r, const struct week *w, int 
 			if (!marked(x, di, di + 1))
 				continue;
 			ITEM(x->from, {
-				int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED;
+				int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
 				fputs(clash ? "Clash: " : "Problem: ", g_);
 				esc(g_, x->msg);
 			});

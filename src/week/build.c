@@ -245,6 +245,16 @@ static int on_occ(const struct store_occ *o, void *arg)
 	 * rule, else the first listed, with a warning); one no rule claims is
 	 * busy time of each of them (docs/profile.md, "Feeds") */
 	int is_fb = o->kind && strcmp(o->kind, "freebusy") == 0;
+	/* a carer's feed: their own busy time, whatever it says */
+	for (size_t c = 0; c < p->n_carers; c++) {
+		const struct prof_carer *cr = &p->carers[c];
+		for (size_t j = 0; j < cr->n_feeds; j++)
+			if (cr->feeds[j].source && o->source && !strcmp(cr->feeds[j].source, o->source)) {
+				if (add_busy(r, -1 - (int)c, o))
+					return 1;
+				break;
+			}
+	}
 	int named = 0, pi = -1, other = -1, spec_pi = -1;
 	for (size_t i = 0; i < p->n_pracs; i++) {
 		const struct prof_practitioner *pr = &p->pracs[i];
@@ -307,6 +317,7 @@ static int on_occ(const struct store_occ *o, void *arg)
 	const struct prof_override *ov = find_override(w, a->uid, a->rid);
 	a->energy = pr->intensity * (double)(a->end - a->start) / 3600.0;
 	a->movable = pr->movable;
+	a->needs_carer = pr->needs_carer;
 	a->window = &pr->window;
 	a->venues = &pr->venues;
 	if (ov) {
@@ -466,6 +477,24 @@ int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_ap
 	const struct profile *p = w->p;
 	return a->day == b->day && a->s_min == b->s_min && a->venue >= 0 && a->venue == b->venue &&
 	       profile_joint(p, a->prac, b->prac);
+}
+
+int week_carer_free(const struct week *w, const struct wk_appt *a, int64_t s, int64_t e)
+{
+	const struct profile *p = w->p;
+	if (!a->needs_carer || !p->n_carers)
+		return 1;
+	for (size_t c = 0; c < p->n_carers; c++) {
+		const struct prof_carer *cr = &p->carers[c];
+		if (cr->takes && !(cr->takes >> a->prac & 1))
+			continue;
+		int busy = 0;
+		for (size_t i = 0; i < w->n_busy && !busy; i++)
+			busy = w->busy[i].prac == -1 - (int)c && w->busy[i].start < e && s < w->busy[i].end;
+		if (!busy)
+			return 1;
+	}
+	return 0;
 }
 
 int week_busy(const struct week *w, int prac, int64_t s, int64_t e)
@@ -713,6 +742,8 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	size_t n_src = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		n_src += p->pracs[i].n_feeds;
+	for (size_t i = 0; i < p->n_carers; i++)
+		n_src += p->carers[i].n_feeds;
 	const char **src = rc < 0 || r.failed ? NULL : calloc(n_src + 1, sizeof *src);
 	if (src) {
 		n_src = 0;
@@ -720,6 +751,10 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 			for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
 				src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
 									   : p->pracs[i].feeds[j].path;
+		for (size_t i = 0; i < p->n_carers; i++)
+			for (size_t j = 0; j < p->carers[i].n_feeds; j++)
+				src[n_src++] = p->carers[i].feeds[j].source ? p->carers[i].feeds[j].source
+									    : p->carers[i].feeds[j].path;
 		rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight,
 					      w->days[w->n_days].midnight, on_occ, &r, d);
 	} else if (rc == 0) {

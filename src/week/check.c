@@ -178,6 +178,31 @@ static void overlaps_and_rest(struct ctx *c, int di)
 	}
 }
 
+/* An appointment that needs a carer when every carer who takes the person
+ * to it has busy time of their own over it (docs/profile.md, "carers"). */
+static void no_carer(struct ctx *c)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	char an[80], who[160];
+	for (size_t k = 0; k < w->n_appts; k++) {
+		const struct wk_appt *a = &w->appts[k];
+		if (week_carer_free(w, a, a->start, a->end))
+			continue;
+		struct problem *x = add(c, PK_NO_CARER, a->day, a->s_min, a->e_min);
+		if (!x)
+			return;
+		ref_appt(c, x, k);
+		appt_name(c, a, an, sizeof an);
+		size_t off = 0;
+		who[0] = 0;
+		for (size_t q = 0; q < p->n_carers && off < sizeof who; q++)
+			if (!p->carers[q].takes || (p->carers[q].takes >> a->prac & 1))
+				off += (size_t)snprintf(who + off, sizeof who - off, "%s%s", off ? ", " : "", p->carers[q].id);
+		msgf(x, "%s: no carer is free to take the person (%s busy)", an, who);
+	}
+}
+
 static void double_booked(struct ctx *c)
 {
 	const struct week *w = c->w;
@@ -499,6 +524,8 @@ int check_week(const struct week *w, struct problems *out, struct diag *d)
 		overlaps_and_rest(&c, (int)i);
 	if (!c.failed)
 		double_booked(&c);
+	if (!c.failed)
+		no_carer(&c);
 	if (!c.failed)
 		routines(&c);
 	if (!c.failed)

@@ -1,12 +1,13 @@
 /* person.c: a person's week as every command reads it: import the profile's feeds, build the week, put the decisions in force. */
 #include "dovetail/person.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/fetch.h"
 
 /* Import one feed of the profile. Returns 0 or -1 (d filled). */
-static int import_feed(struct store *s, const struct profile *p, const struct prof_practitioner *pr,
+static int import_feed(struct store *s, const struct profile *p, const char *owner,
 		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone,
 		       const struct person_opts *o, struct diag *d)
 {
@@ -15,7 +16,7 @@ static int import_feed(struct store *s, const struct profile *p, const struct pr
 	struct import_opts io;
 	memset(&io, 0, sizeof io);
 	io.source = feed->source ? feed->source : feed->path;
-	io.practitioner = pr->id;
+	io.practitioner = owner;   /* the practitioner, or carer, who names it first */
 	io.from = wfrom;
 	io.to = wto;
 	io.zone = zone;
@@ -54,23 +55,44 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		wfrom = (pw->from_date - 1) * 86400;
 	if ((pw->to_date + 2) * 86400 > wto)
 		wto = (pw->to_date + 2) * 86400;
-	/* each feed once, under the first practitioner that names it: a feed
-	 * several name (docs/profile.md, "Feeds") is read for each of them
-	 * by week_build, and imported again it would be written again */
-	int failed = 0;
+	/* each feed once, under the first practitioner (then carer) that names
+	 * it: a feed several name (docs/profile.md, "Feeds") is read for each
+	 * of them by week_build, and imported again it would be written again */
+	size_t n_all = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		n_all += p->pracs[i].n_feeds;
+	for (size_t i = 0; i < p->n_carers; i++)
+		n_all += p->carers[i].n_feeds;
+	const struct prof_path **all = calloc(n_all + 1, sizeof *all);
+	const char **owner = calloc(n_all + 1, sizeof *owner);
+	if (!all || !owner) {
+		free(all);
+		free(owner);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	n_all = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
-			const struct prof_path *f = &p->pracs[i].feeds[j];
-			const char *src = f->source ? f->source : f->path;
-			int seen = 0;
-			for (size_t i2 = 0; i2 <= i && !seen; i2++)
-				for (size_t j2 = 0; j2 < (i2 == i ? j : p->pracs[i2].n_feeds) && !seen; j2++) {
-					const struct prof_path *g = &p->pracs[i2].feeds[j2];
-					seen = !strcmp(src, g->source ? g->source : g->path);
-				}
-			if (!seen)
-				failed |= import_feed(s, p, &p->pracs[i], f, wfrom, wto, zone, o, d) < 0;
+			owner[n_all] = p->pracs[i].id;
+			all[n_all++] = &p->pracs[i].feeds[j];
 		}
+	for (size_t i = 0; i < p->n_carers; i++)
+		for (size_t j = 0; j < p->carers[i].n_feeds; j++) {
+			owner[n_all] = p->carers[i].id;
+			all[n_all++] = &p->carers[i].feeds[j];
+		}
+	int failed = 0;
+	for (size_t k = 0; k < n_all; k++) {
+		const char *src = all[k]->source ? all[k]->source : all[k]->path;
+		int seen = 0;
+		for (size_t q = 0; q < k && !seen; q++)
+			seen = !strcmp(src, all[q]->source ? all[q]->source : all[q]->path);
+		if (!seen)
+			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, zone, o, d) < 0;
+	}
+	free(all);
+	free(owner);
 	if (failed)
 		return -1;
 	if (week_build(&pw->week, p, s, pw->from_date, pw->to_date, d) < 0)

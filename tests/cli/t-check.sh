@@ -4,7 +4,7 @@
 # FILE:LINE:COL, no crash, no hang, the store untouched).
 . "$(dirname "$0")/lib.sh"
 
-KINDS="overlap double-booked travel routine routine-late outside-day free-day energy
+KINDS="overlap double-booked no-carer travel routine routine-late outside-day free-day energy
 time-out appointments rest unfamiliar unknown-venue unclaimed repeat-journey scattered-day"
 
 # ---- the example families (run from the source root: paths as in the README)
@@ -91,13 +91,18 @@ hostile profile-bad-utf8 profile/bad-utf8.yaml
 hostile profile-family-missing-feed profile/family-missing-feed.yaml
 hostile profile-family-unknown-venue profile/family-unknown-venue.yaml
 hostile profile-family-not-a-map profile/family-not-a-map.yaml
-# ... and a hostile feed in it: an error at the feed's LINE:COL, nothing written
-before=$(sha "$db")
-run --db "$db" check profile/family-hostile-feed.yaml
-check "profile-family-hostile-feed: exit 65" [ "$rc" -eq 65 ]
-check "profile-family-hostile-feed: error at the feed's FILE:LINE:COL" \
-	grep -Eq '^dovetail: [^:]+bad-unclosed\.ics:[0-9]+:[0-9]+: error: ' "$TMP/stderr"
-check "profile-family-hostile-feed: store unchanged" [ "$(sha "$db")" = "$before" ]
+# carers (carers:): a missing feed, an unknown practitioner in takes
+hostile profile-carers-missing-feed profile/carers-missing-feed.yaml
+hostile profile-carers-unknown-practitioner profile/carers-unknown-practitioner.yaml
+# ... and a hostile feed in family: or carers:: an error at the feed's LINE:COL, nothing written
+for h in family carers; do
+	before=$(sha "$db")
+	run --db "$db" check "profile/$h-hostile-feed.yaml"
+	check "profile-$h-hostile-feed: exit 65" [ "$rc" -eq 65 ]
+	check "profile-$h-hostile-feed: error at the feed's FILE:LINE:COL" \
+		grep -Eq '^dovetail: [^:]+bad-unclosed\.ics:[0-9]+:[0-9]+: error: ' "$TMP/stderr"
+	check "profile-$h-hostile-feed: store unchanged" [ "$(sha "$db")" = "$before" ]
+done
 cd "$TMP" || exit 1
 hostile profile-deep deep.yaml
 hostile profile-big-scalar big-scalar.yaml

@@ -2,7 +2,7 @@
 # t-match.sh: `dovetail match`: on every example, each practitioner's caught
 # events are exactly the week's appointments, and every busy event of the
 # feeds in the week is accounted for (caught by a rule, or inside a busy
-# period it left); the shared-feeds example's text output is as worked out;
+# period it left, or a carer's own busy time); the shared-feeds example's text output is as worked out;
 # never an event's text; bad input.
 # Usage: t-match.sh DOVETAIL
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +30,7 @@ z = ZoneInfo("Europe/London")
 loc = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(z).strftime("%Y-%m-%dT%H:%M")
 keys = {(c["uid"], c["recurrence_id"] or "") for p in m["practitioners"] for c in p["caught"]}
 busy = [(p["id"], b["start"], b["end"]) for p in m["practitioners"] for b in p["not_caught"]]
+busy += [(c["id"], b["start"], b["end"]) for c in m["carers"] for b in c["busy"]]
 n = 0
 for o in ev["occurrences"]:
     if not o["busy"] or o["status"] == "CANCELLED":

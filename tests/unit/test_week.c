@@ -6,6 +6,7 @@
 
 #include "dovetail/check.h"
 #include "dovetail/plan.h"
+#include "dovetail/solver.h"
 #include "family.h"
 
 
@@ -269,6 +270,94 @@ static void test_family_calendar(void)
 	diag_release(&d);
 }
 
+/* Carers (`carers:`): a parent's shifts; nothing moves into them. */
+static const char clinic_feed[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:c1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T140000Z\r\n"
+	"DTEND:20261125T143000Z\r\nSUMMARY:Clinic P-4\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:c2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\n"
+	"DTEND:20261124T103000Z\r\nSUMMARY:Review P-4\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char shifts[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:s1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T123000Z\r\n"
+	"DTEND:20261125T203000Z\r\nSUMMARY:Late shift\r\nEND:VEVENT\r\n"
+	"BEGIN:VEVENT\r\nUID:s2\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T090000Z\r\n"
+	"DTEND:20261124T110000Z\r\nSUMMARY:Meeting\r\nTRANSP:TRANSPARENT\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static const char carer_profile[] =
+	"version: 1\n"
+	"person: { id: P-4, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"  - { id: clinic, name: Clinic }\n"
+	"practitioners:\n"
+	"  - { id: doc, role: doctor, feeds: [clinic.ics], match: { text: P-4 }, default_venue: clinic,\n"
+	"      works: [{ days: weekdays, venues: [clinic] }], window: { days: 2, same_week: true } }\n"
+	"  - { id: nurse, role: nurse, feeds: [], needs_carer: false }\n"
+	"carers:\n"
+	"  - { id: mum, feeds: [shifts.ics]%s }\n";
+
+static void test_carers(void)
+{
+	static const char *const files[] = { "clinic.ics", clinic_feed, "shifts.ics", shifts, NULL };
+	char prof[2048];
+	snprintf(prof, sizeof prof, carer_profile, "");
+	struct family fam;
+	if (!ok(family_open(&fam, files, prof) == 0, "carers: the family loads"))
+		return;
+	const struct week *w = &fam.w;
+	const struct profile *p = fam.p;
+	ok(p->n_carers == 1 && p->pracs[0].needs_carer && !p->pracs[1].needs_carer,
+	   "carers: needs_carer is the default once carers are listed, and can be turned off");
+	const struct wk_appt *wed = appt_uid(w, "c1"), *tue = appt_uid(w, "c2");
+	ok(wed && !week_carer_free(w, wed, wed->start, wed->end), "carers: Wednesday's clinic is in the late shift");
+	ok(tue && week_carer_free(w, tue, tue->start, tue->end),
+	   "carers: a transparent event of the carer's is not busy time");
+	ok(w->n_appts == 2, "carers: a carer's events are never appointments (%zu)", w->n_appts);
+	ok(!week_busy(w, 0, utc(25, 13, 0), utc(25, 14, 0)), "carers: ... nor a practitioner's busy time");
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (check_week(w, &ps, &d2) == 0) {
+		const struct problem *x = find(&ps, PK_NO_CARER, 2);
+		ok(x && problem_is_error(PK_NO_CARER) && strstr(x->msg, "mum") && !strstr(x->msg, "Late shift"),
+		   "carers: check reports no-carer, an error, naming the carer, never the shift's text (%s)",
+		   x ? x->msg : "none");
+		ok(!find(&ps, PK_NO_CARER, 1), "carers: not on Tuesday");
+		problems_release(&ps);
+	}
+	diag_release(&d2);
+	/* the solver's candidates never land in the shift */
+	struct instance in;
+	if (instance_build(&in, w, utc(23, 0, 0), &d2) == 0) {
+		int into = 0, cands = 0;
+		for (size_t i = 0; i < in.n; i++)
+			for (size_t k = 1; k < in.a[i].n_cand; k++) {
+				const struct placement *c = &in.a[i].cand[k];
+				int64_t s = week_utc(w, c->day, c->start), e = week_utc(w, c->day, c->start + in.a[i].duration);
+				cands++;
+				into |= !week_carer_free(w, &w->appts[in.a[i].appt], s, e);
+			}
+		ok(cands > 0 && !into, "carers: none of %d candidate placements is in the carer's busy time", cands);
+		instance_release(&in);
+	}
+	diag_release(&d2);
+	family_close(&fam);
+	/* takes: naming a practitioner that does not exist is an error at its line */
+	snprintf(prof, sizeof prof, carer_profile, ", takes: [doc, dentist]");
+	struct diag d;
+	diag_init(&d);
+	struct profile *bad = NULL;
+	int lrc = profile_load_text(&bad, "/tmp/carers.yaml", prof, strlen(prof), &d);
+	const struct diag_item *e = d.n ? &d.v[d.n - 1] : NULL;
+	ok(lrc < 0 && e && e->line == 11 && e->msg && strstr(e->msg, "dentist") && diag_exit_status(&d) == DV_EXIT_INPUT,
+	   "carers: an unknown practitioner in takes is an error at line 11 (%s)", e && e->msg ? e->msg : "");
+	diag_release(&d);
+}
+
 int main(void)
 {
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
@@ -364,5 +453,6 @@ int main(void)
 	test_shared_feeds(0);
 	test_shared_feeds(1);
 	test_family_calendar();
+	test_carers();
 	return tap_done();
 }
