@@ -1,9 +1,5 @@
-/* compact.c: the compact time-indexed model of an instance (sessions, routine starts and a time-space network of the person's location), for cross-checking the decomposition with another solver. */
+/* compact.c: the compact model of an instance (per day, a network whose one unit of flow is the person going from session to session; the three tiers as expressions), for cross-checking the decomposition with another solver. */
 #include "internal.h"
-
-/* The compact model still reads the rules of format 1 (hard limits, an
- * appointment may be left out at this cost); see docs/propose.md. */
-#define COMPACT_UNPLACED_COST 1000.0
 
 #include <glpk.h>
 #include <limits.h>
@@ -14,37 +10,61 @@
 #include "dovetail/util.h"
 
 /*
- * Each day is a network whose one unit of flow is the person, from a
- * source to a sink (docs/propose.md, "The compact model"). Nodes:
- *   S(v, t)  ready at venue v at minute t to begin a session there;
- *   E(v, t)  a session at v has just ended at minute t;
- *   HM(t)    at home, free to leave for an outing;
- *   HR(t)    at home, back for less than WEEK_HOME_STAY_MIN: may only
- *            have a session at home or end the day.
- * Arcs are the sessions S -> E, the chains of waiting at home, the
- * departures HM(t) -> S(v, t + travel), the returns E(v, t) -> HR(t + back)
- * and E(v, t) -> HM(t + back + stay), and the direct moves
- * E(a, t) -> S(b, t') for gaps shorter than going home and back (the rule
- * a day is read by: a person goes home between sessions exactly when the
- * gap leaves WEEK_HOME_STAY_MIN at home, docs/check.md). Every arc carries
- * its travel (a leg), its time out of home and the minutes it is at home.
+ * The formulation (docs/propose.md, "The compact model"). It shares the
+ * sessions of a day with the day search (sv_day_build: each candidate
+ * placement, each joint session, each block of appointments that clash as
+ * booked) and the reading of a day (docs/check.md), but no day plans:
+ *
+ * Each day is a network from a source to a sink carrying one unit of flow,
+ * the person. Nodes: S, ready to begin a session (its venue, start, and
+ * whether it is as booked); E, a session just ended (venue, end, as
+ * booked); a block has its own S and E. Arcs: each session S -> E, and each
+ * transition E -> S (from the session before to the next one), SRC -> S
+ * (the day's first), E -> SNK (its last) and SRC -> SNK (a day with
+ * nothing). A transition holds everything that happens in its gap, read as
+ * check reads it: going home when the gap leaves WEEK_HOME_STAY_MIN at home
+ * (or going straight on), its legs, journeys, rest short, a travel problem
+ * between two sessions as booked (tier 1; between any others the transition
+ * is not there: a move never makes an impossibility), and which starts of
+ * each routine are free in it. All are exact functions of the two sessions,
+ * so every rule of a day is a sum over arcs:
+ *   - time out = sum of (returns home - departures), per arc;
+ *   - energy, appointments, unfamiliar people met (a binary per day and
+ *     practitioner, at least each session holding one of their
+ *     appointments), each with its excess over the limit as a continuous
+ *     variable priced in tier 2;
+ *   - a routine: a binary per start on the slot grid (up to 180 minutes
+ *     late) and one for missed; f(s), the sum of the arcs in whose gap start
+ *     s is free, is 0 or 1 in any plan; the routine takes the first free
+ *     start: y(s) <= f(s), and f(s) + g(s') <= 1 where g(s') is "a start
+ *     after s, or missed". Free as check's fit_routine reads the whole
+ *     day (clear of every leg and, at home, of every outing), which is not
+ *     always the day search's step-by-step reading (sv_step): a leg inside
+ *     a block can run past the block's end and bar a routine after it.
+ *     A leg that runs out of its gap altogether is remote_legs().
+ * Across days: each appointment covered once, the peak energy, the weekly
+ * unfamiliar people (excess in tier 2), the series spacing, and with
+ * max_changes >= 0 the bound on changes.
+ *
+ * The tiers are the columns tier1, tier2, tier3, each fixed to its sum by
+ * a row (tier1_def, ...). The objective written is tier1: the tiers are
+ * lexicographic, so a solver minimises tier1, then tier2 with tier1 held,
+ * then tier3 with both held (compact_solve does; tests/cli/t-compact.sh
+ * does it with CBC by rewriting the objective). No single weighted sum is
+ * written: the compromise penalties are real numbers, so no multiplier is
+ * safe for every profile under a solver's tolerances.
  */
 
 #define MAX_NONZEROS 40000000   /* docs/limits.md: the compact model's size */
 
-enum node_kind { N_S = 1, N_E, N_HM, N_HR, N_SRC, N_SNK };
+#define NEG (INT_MIN / 4)
+#define POS (INT_MAX / 4)
 
-struct arc {
-	int from, to;             /* nodes */
-	int item;                 /* session (index in the day), -1 */
-	int leg0, leg1;           /* travel [leg0, leg1), or leg0 == leg1 */
-	int home0, home1;         /* at home [home0, home1) */
-	int travel_min, time_out, journey;
-	double money;
-};
+enum node_kind { N_SRC = 1, N_S, N_E, N_SNK };
 
 struct node {
 	uint64_t key;
+	int item;                 /* a session it stands for (blocks: the block), -1 */
 	int row;                  /* its conservation row */
 };
 
@@ -61,19 +81,22 @@ struct cm {
 	int *ia, *ja;
 	double *ar;
 	size_t nz, cap;
+	int tier[3];              /* the tiers' columns */
+	int tier_row[3];          /* ... and the rows that define them */
 	int z;                    /* peak energy */
-	int *u;                   /* per appointment: unplaced */
 	int *cover;               /* per appointment: its row */
 	int changes_row;
 	int **met;                /* per day, per practitioner: column of m (0 none) */
 	struct sess *sess;
 	size_t n_sess, cap_sess;
 	struct diag *d;
-	char name[80];
+	char name[96];
 };
 
 static int nz(struct cm *c, int row, int col, double v)
 {
+	if (v == 0)
+		return 0;
 	if (c->nz + 2 > c->cap) {
 		if (c->nz >= MAX_NONZEROS) {
 			char b[32];
@@ -112,25 +135,207 @@ static int row(struct cm *c, int type, double lo, double hi)
 	return r;
 }
 
-static int col(struct cm *c, int kind, double cost)
+/* A binary (GLP_BV) or a continuous column in [lo, +inf) (GLP_CV). */
+static int col(struct cm *c, int kind, double lo)
 {
 	int j = glp_add_cols(c->lp, 1);
 	glp_set_col_name(c->lp, j, c->name);
 	glp_set_col_kind(c->lp, j, kind);
 	if (kind != GLP_BV)
-		glp_set_col_bnds(c->lp, j, GLP_DB, 0, 1);
-	glp_set_obj_coef(c->lp, j, cost);
+		glp_set_col_bnds(c->lp, j, GLP_LO, lo, 0);
 	return j;
 }
 
-static uint64_t key(int kind, int venue, int t)
+/* Column j adds t1, t2, t3 to the tiers. */
+static int tiers(struct cm *c, int j, double t1, double t2, double t3)
 {
-	return (uint64_t)kind << 56 | (uint64_t)(uint32_t)(venue + 1) << 32 | (uint32_t)(t + (1 << 20));
+	return nz(c, c->tier_row[0], j, t1) || nz(c, c->tier_row[1], j, t2) || nz(c, c->tier_row[2], j, t3)
+		       ? -1 : 0;
 }
 
-static int key_time(uint64_t k)
+static int overlaps(int a0, int a1, int b0, int b1)
 {
-	return (int)(uint32_t)k - (1 << 20);
+	return a0 < b1 && b0 < a1;
+}
+
+/* ---- reading a gap as check reads a day (docs/check.md) ---- */
+
+struct leg {
+	int from, to;             /* where (venue index; home for unknown) */
+	int dep, arr;
+	double money;
+};
+
+/* What happens between session pi (NULL: the day's start) and session q
+ * (NULL: its end); and, for the routines, what check sees around the gap:
+ * every leg of pi, the gap and q (pi's and q's own if they are blocks, in
+ * the order of the day), and the outings they make. */
+struct gap {
+	int ok;                   /* a transition of some plan */
+	struct leg leg[2 + 2 * DG_MAX_BLOCK];
+	int n_gap;                /* legs of the gap */
+	int journeys;
+	int out;                  /* time out: returns home minus departures (minutes) */
+	int t1;                   /* a travel problem between two sessions as booked */
+	double rest;              /* tier 2: rest short */
+	struct leg seen[4 + 4 * DG_MAX_BLOCK];
+	int n_seen;
+	int outing[2 * (3 + 2 * DG_MAX_BLOCK)];   /* [from, to] pairs: away from home */
+	int n_outing;
+	int lower;                /* routine starts in the gap: s >= lower, */
+	const struct sv_item *q;  /* and clear of q and s + dur <= q's end */
+	int pv, pt, nv, nt;       /* a routine at a venue: from pv at pt, on to nv by nt */
+};
+
+/* A block's own stops, one after the other (the legs between them, the
+ * journeys and time out they make). */
+static void block_walk(const struct profile *p, const struct sv_item *q, struct leg *legs, int *nl,
+		       int *journeys, int *out)
+{
+	int home = p->home;
+	int at = q->v, free_from = q->nsub ? q->sub[0].end : q->end;
+	for (int k = 1; k < q->nsub; k++) {
+		const struct sv_stop *s = &q->sub[k];
+		int back = at != home ? sv_travel0(p, at, home) : 0;
+		int there = s->v == home ? 0 : sv_travel0(p, home, s->v);
+		if (at != home && (s->v == home || s->start - free_from - back - there >= WEEK_HOME_STAY_MIN)) {
+			legs[(*nl)++] = (struct leg){ at, home, free_from, free_from + back, profile_travel_cost(p, at, home) };
+			*out += free_from + back;
+			at = home;
+		}
+		if (at == home && s->v != home) {
+			int t = sv_travel0(p, home, s->v);
+			*out -= s->start - t;
+			(*journeys)++;
+			legs[(*nl)++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
+		} else if (at != s->v) {
+			int t = sv_travel0(p, at, s->v);
+			legs[(*nl)++] = (struct leg){ at, s->v, free_from, free_from + t, profile_travel_cost(p, at, s->v) };
+		}
+		if (at != s->v || s->end > free_from)
+			free_from = s->end;
+		at = s->v;
+	}
+}
+
+static void read_gap(const struct profile *p, const struct sv_item *pi, const struct sv_item *q, struct gap *g)
+{
+	int home = p->home;
+	int at = pi ? pi->exit_v : home;
+	int free_from = pi ? pi->exit_free : NEG;
+	memset(g, 0, sizeof *g);
+	g->ok = 1;
+	struct leg *leg = g->leg;
+	int nl = 0;
+	if (at != home) {
+		int back = pi->back;
+		int there = !q || q->v == home ? 0 : q->there;
+		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
+			leg[nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
+			g->out += free_from + back;
+			at = home;
+		}
+	}
+	if (q) {
+		if (at == home && q->v != home) {
+			g->out -= q->start - q->there;
+			g->journeys++;
+			leg[nl++] = (struct leg){ home, q->v, q->start - q->there, q->start, q->there_cost };
+		} else if (at != q->v) {
+			int t = sv_travel0(p, at, q->v);
+			leg[nl++] = (struct leg){ at, q->v, free_from, free_from + t, profile_travel_cost(p, at, q->v) };
+		}
+		if (pi) {
+			int gap = q->start - pi->last_end;
+			if (p->min_rest > 0 && gap < p->min_rest && gap >= 0)
+				g->rest = (p->min_rest - gap) * p->compromise.rest;
+			if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
+			    profile_travel(p, pi->exit_venue, q->venue) > gap) {
+				if (pi->cur && q->cur)
+					g->t1 = 1;   /* as booked: a travel problem left as it is */
+				else
+					g->ok = 0;   /* a move never makes one */
+			}
+		}
+	}
+	g->n_gap = nl;
+	/* what check's routines see: the legs of pi, the gap and q, in order */
+	int j = 0, o = 0;
+	if (pi)
+		block_walk(p, pi, g->seen, &g->n_seen, &j, &o);
+	memcpy(g->seen + g->n_seen, leg, (size_t)nl * sizeof *leg);
+	g->n_seen += nl;
+	if (q)
+		block_walk(p, q, g->seen, &g->n_seen, &j, &o);
+	/* the outings: from leaving home to coming back (open before pi when
+	 * pi begins away from home; open after q when it ends away) */
+	int open = pi && pi->v != home, from = NEG;
+	for (int k = 0; k < g->n_seen; k++) {
+		const struct leg *l = &g->seen[k];
+		if (l->from == home) {
+			open = 1;
+			from = l->dep;
+		}
+		if (l->to == home && open) {
+			g->outing[g->n_outing++] = from;
+			g->outing[g->n_outing++] = l->arr;
+			open = 0;
+		}
+	}
+	if (open) {
+		g->outing[g->n_outing++] = from;
+		g->outing[g->n_outing++] = POS;
+	}
+	g->lower = pi ? pi->end : NEG;
+	g->q = q;
+	g->pv = home;
+	g->pt = 0;
+	if (pi) {
+		/* the appointment that ends last before the gap (check's order) */
+		g->pv = pi->exit_v;
+		g->pt = pi->end;
+		for (int k = 0; k < pi->nsub; k++)
+			if (pi->sub[k].end == pi->end)
+				g->pv = pi->sub[k].v;
+	}
+	g->nv = q ? q->v : home;
+	g->nt = q ? q->start : 1440;
+}
+
+/* Whether routine r may start at s in gap g, as check's fit_routine reads
+ * it: in the gap, clear of every leg, a routine at home clear of every
+ * outing, one at a venue with the travel to it from the appointment
+ * before and on to the one after. */
+static int start_free(const struct profile *p, const struct gap *g, const struct sv_rinst *r, int s)
+{
+	int e = s + r->dur;
+	if (s < g->lower || (g->q && (e > g->q->end || overlaps(s, e, g->q->start, g->q->end))))
+		return 0;
+	for (int k = 0; k < g->n_seen; k++)
+		if (overlaps(s, e, g->seen[k].dep, g->seen[k].arr))
+			return 0;
+	if (r->place == PLACE_HOME)
+		for (int k = 0; k < g->n_outing; k += 2)
+			if (overlaps(s, e, g->outing[k], g->outing[k + 1]))
+				return 0;
+	if (r->place >= 0)
+		return g->pt + sv_travel0(p, g->pv, r->place) <= s && e + sv_travel0(p, r->place, g->nv) <= g->nt;
+	return 1;
+}
+
+/* ---- one day ---- */
+
+static uint64_t node_key(int kind, const struct sv_item *x, int item)
+{
+	if (kind == N_SRC || kind == N_SNK)
+		return (uint64_t)kind << 61;
+	int t = kind == N_S ? x->start : x->end;
+	int venue = kind == N_S ? x->venue : x->exit_venue;
+	uint64_t k = (uint64_t)kind << 61 | (uint64_t)(x->cur ? 1 : 0) << 60 |
+		     (uint64_t)(uint32_t)(venue + 2) << 40 | (uint64_t)(uint32_t)(t + 8192) << 20;
+	if (x->nsub)
+		k |= (uint64_t)(uint32_t)(item + 1);   /* a block: its own nodes */
+	return k;
 }
 
 static int node_cmp(const void *x, const void *y)
@@ -139,415 +344,319 @@ static int node_cmp(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int int_cmp(const void *x, const void *y)
+static int find(const struct node *v, size_t n, uint64_t key)
 {
-	int a = *(const int *)x, b = *(const int *)y;
-	return (a > b) - (a < b);
+	struct node k = { key, 0, 0 };
+	const struct node *x = bsearch(&k, v, n, sizeof k, node_cmp);
+	return x ? (int)(x - v) : -1;
 }
 
-/* One day's network under construction. */
-struct net {
-	struct node *node;
-	size_t n_node, cap_node;
-	struct arc *arc;
-	size_t n_arc, cap_arc;
-	int *times;               /* the home chains' minutes, sorted, distinct */
-	size_t n_times, cap_times;
+/* The day's rows that sum over arcs (0: not there). */
+struct day_rows {
+	int energy, out, appts;
+	int *meet;                        /* per appointment: "on the day, its practitioner is met" */
+	int n_r;
+	int ns[DG_MAX_ROUTINES];          /* starts of each routine instance */
+	int *free_row[DG_MAX_ROUTINES];   /* per start: the row defining f(s) */
+	int *y[DG_MAX_ROUTINES];          /* per start: its column */
+	int *first_row[DG_MAX_ROUTINES];  /* per start: f(s) + later(s + slot) <= 1 */
 };
 
-static int want(struct net *g, int kind, int venue, int t)
+/* The column of an arc: conservation from node a to node b, its energy,
+ * time out and tiers. */
+static int arc(struct cm *c, const struct node *nd, int a, int b, double energy, int out,
+	       double t1, double t2, double t3, const struct day_rows *dr)
 {
-	struct node *n = BUF_PUSH(g->node, g->n_node, g->cap_node);
-	if (!n)
+	int j = col(c, GLP_BV, 0);
+	if (nz(c, nd[a].row, j, -1) < 0 || nz(c, nd[b].row, j, 1) < 0 || nz(c, dr->energy, j, energy) < 0 ||
+	    (dr->out && nz(c, dr->out, j, out) < 0) || tiers(c, j, t1, t2, t3) < 0)
 		return -1;
-	n->key = key(kind, venue, t);
-	n->row = 0;
-	return 0;
+	return j;
 }
 
-static int find(const struct net *g, int kind, int venue, int t)
+/* The arcs of a gap's legs: travel minutes, money and journeys. */
+static double gap_cost(const struct profile *p, const struct leg *leg, int n, int journeys, int *minutes)
 {
-	struct node k = { key(kind, venue, t), 0 };
-	const struct node *n = bsearch(&k, g->node, g->n_node, sizeof k, node_cmp);
-	return n ? (int)(n - g->node) : -1;
+	const struct prof_weights *wt = &p->weights;
+	double cost = wt->journeys * journeys;
+	*minutes = 0;
+	for (int k = 0; k < n; k++) {
+		*minutes += leg[k].arr - leg[k].dep;
+		cost += wt->travel_minutes * (leg[k].arr - leg[k].dep) + wt->travel_money * leg[k].money;
+	}
+	return cost;
 }
 
-static struct arc *add_arc(struct net *g, int from, int to)
+/*
+ * A leg that runs out of its own gap: an arc j whose legs overlap a start
+ * s of a routine that its own reading does not see (for a transition from
+ * pi to q, a start outside the gap and clear of both; for a session it, a
+ * start clear of it). Any
+ * leg of a chosen arc is a leg of the day, so s is then not free: the
+ * routine does not start there (y(s) + x <= 1), and the first-free row of
+ * s, which the gap holding s may read as free, is lifted (+1 on its right
+ * side). Rare: a travel problem as booked longer than the next session.
+ */
+static int remote_legs(struct cm *c, const struct sv_day *s, const struct day_rows *dr, int j,
+		       const struct leg *leg, int nl, const struct sv_item *pi, const struct sv_item *q,
+		       const struct sv_item *it)
 {
-	struct arc *a = BUF_PUSH(g->arc, g->n_arc, g->cap_arc);
-	if (!a)
-		return NULL;
-	memset(a, 0, sizeof *a);
-	a->from = from;
-	a->to = to;
-	a->item = -1;
-	return a;
-}
-
-static int add_time(struct net *g, int t)
-{
-	int *x = BUF_PUSH(g->times, g->n_times, g->cap_times);
-	if (!x)
-		return -1;
-	*x = t;
-	return 0;
-}
-
-/* The nodes of day s: the sessions' ends, and the home chains' minutes. */
-static int nodes(const struct sv_day *s, struct net *g)
-{
-	const struct profile *p = s->p;
-	int home = p->home;
-	if (add_time(g, p->day.from) < 0 || add_time(g, p->day.to) < 0)
-		return -1;
-	for (int r = 0; r < s->n_r; r++)
-		if (add_time(g, s->r[r].first) < 0 || add_time(g, s->r[r].to + s->r[r].dur) < 0)
-			return -1;
-	for (size_t i = 0; i < s->n_it; i++) {
-		const struct sv_item *x = &s->it[i];
-		if (want(g, N_S, x->v, x->start) < 0 || want(g, N_E, x->v, x->end) < 0)
-			return -1;
-		if (x->v == home) {
-			if (add_time(g, x->start) < 0 || add_time(g, x->end) < 0)
-				return -1;
-		} else {
-			int back = sv_travel0(p, x->v, home);
-			if (add_time(g, x->start - sv_travel0(p, home, x->v)) < 0 ||
-			    add_time(g, x->end + back) < 0 ||
-			    add_time(g, x->end + back + WEEK_HOME_STAY_MIN) < 0)
+	int lo = pi ? pi->end : NEG, hi = q ? q->start : POS;
+	for (int ri = 0; ri < s->n_r; ri++) {
+		const struct sv_rinst *rt = &s->r[ri];
+		for (int k = 0; k < dr->ns[ri]; k++) {
+			int st = rt->first + k * c->p->slot, e = st + rt->dur, hit = 0;
+			/* a start clashing with a session is never free anyway: with
+			 * the session itself, or (pi and q stand for every session
+			 * at their node: one end, one start) with pi's last minute or
+			 * q's first */
+			if (it ? overlaps(st, e, it->start, it->end)
+			       : (st >= lo && e <= hi) || (pi && overlaps(st, e, pi->end - 1, pi->end)) ||
+					 (q && overlaps(st, e, q->start, q->start + 1)))
+				continue;
+			for (int l = 0; l < nl && !hit; l++)
+				hit = overlaps(st, e, leg[l].dep, leg[l].arr);
+			if (!hit)
+				continue;
+			snprintf(c->name, sizeof c->name, "leg_d%d_%d_%d_%d", s->day, ri, st, j);
+			int r = row(c, GLP_UP, -1e30, 1);
+			if (nz(c, r, dr->y[ri][k], 1) < 0 || nz(c, r, j, 1) < 0 ||
+			    nz(c, dr->first_row[ri][k], j, -1) < 0)
 				return -1;
 		}
 	}
-	qsort(g->times, g->n_times, sizeof *g->times, int_cmp);
-	size_t k = 0;
-	for (size_t i = 0; i < g->n_times; i++)
-		if (!k || g->times[k - 1] != g->times[i])
-			g->times[k++] = g->times[i];
-	g->n_times = k;
-	for (size_t i = 0; i < g->n_times; i++)
-		if (want(g, N_HM, -1, g->times[i]) < 0 || want(g, N_HR, -1, g->times[i]) < 0)
-			return -1;
-	if (want(g, N_SRC, -1, 0) < 0 || want(g, N_SNK, -1, 0) < 0)
-		return -1;
-	qsort(g->node, g->n_node, sizeof *g->node, node_cmp);
-	k = 0;
-	for (size_t i = 0; i < g->n_node; i++)
-		if (!k || g->node[k - 1].key != g->node[i].key)
-			g->node[k++] = g->node[i];
-	g->n_node = k;
 	return 0;
 }
 
-/* The arcs of day s (docs/propose.md): the same reading of a day as
- * step() in daygen.c. */
-static int arcs(const struct sv_day *s, struct net *g)
-{
-	const struct profile *p = s->p;
-	int home = p->home, rest = p->min_rest;
-	struct arc *a;
-	for (size_t i = 0; i < s->n_it; i++) {
-		const struct sv_item *x = &s->it[i];
-		if (!(a = add_arc(g, find(g, N_S, x->v, x->start), find(g, N_E, x->v, x->end))))
-			return -1;
-		a->item = (int)i;
-		a->time_out = x->v == home ? 0 : x->end - x->start;
-	}
-	/* waiting at home; the day's start and end */
-	for (size_t k = 0; k + 1 < g->n_times; k++) {
-		for (int kind = N_HM; kind <= N_HR; kind++) {
-			if (!(a = add_arc(g, find(g, kind, -1, g->times[k]), find(g, kind, -1, g->times[k + 1]))))
-				return -1;
-			a->home0 = g->times[k];
-			a->home1 = g->times[k + 1];
-		}
-	}
-	int t0 = g->times[0], t1 = g->times[g->n_times - 1];
-	if (!add_arc(g, find(g, N_SRC, -1, 0), find(g, N_HM, -1, t0)) ||
-	    !add_arc(g, find(g, N_HM, -1, t1), find(g, N_SNK, -1, 0)) ||
-	    !add_arc(g, find(g, N_HR, -1, t1), find(g, N_SNK, -1, 0)))
-		return -1;
-	size_t n_node = g->n_node;
-	for (size_t n = 0; n < n_node; n++) {
-		uint64_t k = g->node[n].key;
-		int kind = (int)(k >> 56), v = (int)((k >> 32) & 0xffffff) - 1, t = key_time(k);
-		if (kind == N_S && v == home) {
-			/* a session at home, from home */
-			if (!add_arc(g, find(g, N_HM, -1, t), (int)n) || !add_arc(g, find(g, N_HR, -1, t), (int)n))
-				return -1;
-		} else if (kind == N_S) {
-			/* leaving home for it: a journey */
-			int there = sv_travel0(p, home, v);
-			if (!(a = add_arc(g, find(g, N_HM, -1, t - there), (int)n)))
-				return -1;
-			a->leg0 = t - there;
-			a->leg1 = t;
-			a->travel_min = a->time_out = there;
-			a->journey = 1;
-			a->money = profile_travel_cost(p, home, v);
-		} else if (kind == N_E && v == home) {
-			if (!add_arc(g, (int)n, find(g, N_HM, -1, t)))
-				return -1;
-		} else if (kind == N_E) {
-			/* going home: briefly, or for long enough to go out again */
-			int back = sv_travel0(p, v, home);
-			for (int stay = 0; stay < 2; stay++) {
-				int to = find(g, stay ? N_HM : N_HR, -1, t + back + (stay ? WEEK_HOME_STAY_MIN : 0));
-				if (!(a = add_arc(g, (int)n, to)))
-					return -1;
-				a->leg0 = t;
-				a->leg1 = t + back;
-				a->travel_min = a->time_out = back;
-				a->money = profile_travel_cost(p, v, home);
-				if (stay) {
-					a->home0 = t + back;
-					a->home1 = t + back + WEEK_HOME_STAY_MIN;
-				}
-			}
-			/* straight on to a session elsewhere (or at the same venue) */
-			for (size_t m = 0; m < n_node; m++) {
-				uint64_t k2 = g->node[m].key;
-				int v2 = (int)((k2 >> 32) & 0xffffff) - 1, t2 = key_time(k2);
-				if ((int)(k2 >> 56) != N_S || v2 == home || t2 < t)
-					continue;
-				int gap = t2 - t;
-				if ((rest > 0 && gap < rest) ||
-				    gap - back - sv_travel0(p, home, v2) >= WEEK_HOME_STAY_MIN)
-					continue;
-				if (v2 != v && profile_travel(p, v, v2) > gap)
-					continue;
-				if (!(a = add_arc(g, (int)n, (int)m)))
-					return -1;
-				a->time_out = gap;
-				if (v2 != v) {
-					a->leg0 = t;
-					a->leg1 = t + sv_travel0(p, v, v2);
-					a->travel_min = a->leg1 - a->leg0;
-					a->money = profile_travel_cost(p, v, v2);
-				}
-			}
-		}
-	}
-	for (size_t i = 0; i < g->n_arc; i++)
-		if (g->arc[i].from < 0 || g->arc[i].to < 0) {
-			diag_add(s->d, D_INTERNAL, NULL, 0, 0, "compact model: an arc without its node");
-			return -1;
-		}
-	return 0;
-}
-
-/* The rows of routine instance r at the minutes where an overlap can
- * begin: its starts, and every session's and leg's start inside its span. */
-struct rrows {
-	int *pt;
-	size_t n, cap;
-	int *block, *home;        /* per point: rows (home 0 unless at home) */
-};
-
-static int covers(const struct rrows *rr, int a, int b, size_t *lo, size_t *hi)
-{
-	size_t l = 0, h = rr->n;
-	while (l < h) {
-		size_t mid = (l + h) / 2;
-		if (rr->pt[mid] < a)
-			l = mid + 1;
-		else
-			h = mid;
-	}
-	*lo = l;
-	while (l < rr->n && rr->pt[l] < b)
-		l++;
-	*hi = l;
-	return *hi > *lo;
-}
-
-static int build_day(struct cm *c, const struct sv_day *s, struct net *g)
+static int build_day(struct cm *c, const struct sv_day *s)
 {
 	const struct profile *p = c->p;
 	const struct prof_weights *wt = &p->weights;
+	const struct prof_compromise *cw = &p->compromise;
 	const struct instance *in = c->in;
 	int day = s->day, rc = -1;
 	size_t errors0 = c->d->errors;
-	struct rrows rr[DG_MAX_ROUTINES];
-	memset(rr, 0, sizeof rr);
-	if (nodes(s, g) < 0 || arcs(s, g) < 0)
-		goto oom;
-	/* flow conservation: in - out = -1 at the source, 1 at the sink */
-	for (size_t n = 0; n < g->n_node; n++) {
-		int kind = (int)(g->node[n].key >> 56);
-		double b = kind == N_SRC ? -1 : kind == N_SNK ? 1 : 0;
-		snprintf(c->name, sizeof c->name, "flow_d%d_%zu", day, n);
-		g->node[n].row = row(c, GLP_FX, b, b);
+	double per_min = p->travel_energy_per_hour / 60.0;
+	struct node *nd = NULL;
+	size_t n_nd = 0, cap_nd = 0;
+	int *sn = NULL, *en = NULL;
+	struct day_rows dr;
+	memset(&dr, 0, sizeof dr);
+
+	/* nodes */
+	struct node *x;
+	for (int kind = N_SRC; kind <= N_SNK; kind += N_SNK - N_SRC) {
+		if (!(x = BUF_PUSH(nd, n_nd, cap_nd)))
+			goto oom;
+		*x = (struct node){ node_key(kind, NULL, -1), -1, 0 };
 	}
+	for (size_t i = 0; i < s->n_it; i++)
+		for (int kind = N_S; kind <= N_E; kind++) {
+			if (!(x = BUF_PUSH(nd, n_nd, cap_nd)))
+				goto oom;
+			*x = (struct node){ node_key(kind, &s->it[i], (int)i), (int)i, 0 };
+		}
+	qsort(nd, n_nd, sizeof *nd, node_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n_nd; i++)
+		if (!k || nd[k - 1].key != nd[i].key)
+			nd[k++] = nd[i];
+	n_nd = k;
+	sn = malloc((s->n_it + 1) * sizeof *sn);
+	en = malloc((s->n_it + 1) * sizeof *en);
+	if (!sn || !en)
+		goto oom;
+	for (size_t i = 0; i < s->n_it; i++) {
+		sn[i] = find(nd, n_nd, node_key(N_S, &s->it[i], (int)i));
+		en[i] = find(nd, n_nd, node_key(N_E, &s->it[i], (int)i));
+	}
+	int src = find(nd, n_nd, node_key(N_SRC, NULL, -1)), snk = find(nd, n_nd, node_key(N_SNK, NULL, -1));
+	/* flow conservation: in - out = -1 at the source, 1 at the sink */
+	for (size_t n = 0; n < n_nd; n++) {
+		double b = (int)n == src ? -1 : (int)n == snk ? 1 : 0;
+		snprintf(c->name, sizeof c->name, "flow_d%d_%zu", day, n);
+		nd[n].row = row(c, GLP_FX, b, b);
+	}
+
+	/* energy: e = the day's sum; over the budget (tier 2); under the peak */
 	snprintf(c->name, sizeof c->name, "energy_d%d", day);
-	int r_energy = row(c, GLP_UP, 0, p->energy_budget + 1e-9);
+	int e = col(c, GLP_CV, 0);
+	dr.energy = row(c, GLP_FX, 0, 0);
+	snprintf(c->name, sizeof c->name, "energy_over_d%d", day);
+	int over = col(c, GLP_CV, 0);
+	int r = row(c, GLP_UP, 0, p->energy_budget);
 	snprintf(c->name, sizeof c->name, "peak_d%d", day);
 	int r_peak = row(c, GLP_UP, 0, 0);
-	if (nz(c, r_peak, c->z, -1) < 0)
+	if (nz(c, dr.energy, e, -1) < 0 || nz(c, r, e, 1) < 0 || nz(c, r, over, -1) < 0 ||
+	    tiers(c, over, 0, cw->energy, 0) < 0 || nz(c, r_peak, e, 1) < 0 || nz(c, r_peak, c->z, -1) < 0)
 		goto fail;
-	int r_out = 0, r_appts = 0;
+	/* time out over the limit */
 	if (p->max_time_out >= 0) {
-		snprintf(c->name, sizeof c->name, "time_out_d%d", day);
-		r_out = row(c, GLP_UP, 0, p->max_time_out);
+		snprintf(c->name, sizeof c->name, "time_out_over_d%d", day);
+		over = col(c, GLP_CV, 0);
+		dr.out = row(c, GLP_UP, -1e30, p->max_time_out);
+		if (nz(c, dr.out, over, -1) < 0 || tiers(c, over, 0, cw->time_out, 0) < 0)
+			goto fail;
 	}
+	/* appointments over the limit */
 	if (p->max_appts_per_day >= 0) {
-		snprintf(c->name, sizeof c->name, "appts_d%d", day);
-		r_appts = row(c, GLP_UP, 0, p->max_appts_per_day);
+		snprintf(c->name, sizeof c->name, "appointments_over_d%d", day);
+		over = col(c, GLP_CV, 0);
+		dr.appts = row(c, GLP_UP, 0, p->max_appts_per_day);
+		if (nz(c, dr.appts, over, -1) < 0 || tiers(c, over, 0, cw->appointments, 0) < 0)
+			goto fail;
 	}
-	/* unfamiliar practitioners met */
-	int r_met[64] = { 0 }, r_unfam = 0;
+	/* unfamiliar people met: a binary per practitioner; over the limit */
+	if (!(dr.meet = calloc(in->n + 1, sizeof *dr.meet)))
+		goto oom;
+	int r_unfam = 0;
 	if (p->max_unfam_day >= 0) {
-		snprintf(c->name, sizeof c->name, "unfamiliar_d%d", day);
-		r_unfam = row(c, GLP_UP, 0, p->max_unfam_day);
+		snprintf(c->name, sizeof c->name, "unfamiliar_over_d%d", day);
+		over = col(c, GLP_CV, 0);
+		r_unfam = row(c, GLP_UP, -1e30, p->max_unfam_day);
+		if (nz(c, r_unfam, over, -1) < 0 || tiers(c, over, 0, cw->unfamiliar_day, 0) < 0)
+			goto fail;
 	}
-	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
-		if (p->pracs[k].familiar)
+	for (size_t q = 0; q < p->n_pracs && q < 64; q++) {
+		if (p->pracs[q].familiar)
 			continue;
 		int used = 0;
-		for (size_t i = 0; i < s->n_it && !used; i++)
-			used = (int)(s->it[i].pracs >> k & 1);
+		for (size_t i = 0; i < s->n_it; i++)
+			used += (int)(s->it[i].pracs >> q & 1);
 		if (!used)
 			continue;
-		snprintf(c->name, sizeof c->name, "met_d%d_%zu", day, k);
-		int m = col(c, GLP_BV, wt->unfamiliar * p->pracs[k].people);
-		c->met[day][k] = m;
-		r_met[k] = row(c, GLP_UP, 0, 0);
-		int appts = 0;
-		for (size_t i = 0; i < in->n; i++)
-			appts += in->w->appts[in->a[i].appt].prac == (int)k;
-		if (nz(c, r_met[k], m, -appts) < 0 || (r_unfam && nz(c, r_unfam, m, p->pracs[k].people) < 0))
+		snprintf(c->name, sizeof c->name, "met_d%d_%s", day, p->pracs[q].id);
+		int m = col(c, GLP_BV, 0);
+		c->met[day][q] = m;
+		if ((r_unfam && nz(c, r_unfam, m, p->pracs[q].people) < 0) ||
+		    tiers(c, m, 0, 0, wt->unfamiliar * p->pracs[q].people) < 0)
 			goto fail;
-	}
-	/* routines: one start each; the rows that keep them clear */
-	for (int r = 0; r < s->n_r; r++) {
-		const struct sv_rinst *ri = &s->r[r];
-		snprintf(c->name, sizeof c->name, "routine_d%d_%d", day, r);
-		int r_once = row(c, GLP_FX, 1, 1);
-		for (int t = ri->first; t <= ri->to; t += p->slot) {
-			int *x = BUF_PUSH(rr[r].pt, rr[r].n, rr[r].cap);
-			if (!x)
-				goto oom;
-			*x = t;
-		}
-		int span0 = ri->first, span1 = ri->last + ri->dur;
-		for (size_t a = 0; a < g->n_arc; a++) {
-			const struct arc *x = &g->arc[a];
-			int t = x->item >= 0 ? s->it[x->item].start : x->leg0 < x->leg1 ? x->leg0 : INT_MIN;
-			if (t >= span0 && t < span1) {
-				int *y = BUF_PUSH(rr[r].pt, rr[r].n, rr[r].cap);
-				if (!y)
-					goto oom;
-				*y = t;
-			}
-		}
-		qsort(rr[r].pt, rr[r].n, sizeof *rr[r].pt, int_cmp);
-		size_t k = 0;
-		for (size_t i = 0; i < rr[r].n; i++)
-			if (!k || rr[r].pt[k - 1] != rr[r].pt[i])
-				rr[r].pt[k++] = rr[r].pt[i];
-		rr[r].n = k;
-		rr[r].block = calloc(k + 1, sizeof *rr[r].block);
-		rr[r].home = calloc(k + 1, sizeof *rr[r].home);
-		if (!rr[r].block || !rr[r].home)
-			goto oom;
-		for (size_t i = 0; i < k; i++) {
-			snprintf(c->name, sizeof c->name, "clear_d%d_%d_%d", day, r, rr[r].pt[i]);
-			rr[r].block[i] = row(c, GLP_UP, 0, 1);
-			if (ri->place == PLACE_HOME) {
-				snprintf(c->name, sizeof c->name, "home_d%d_%d_%d", day, r, rr[r].pt[i]);
-				rr[r].home[i] = row(c, GLP_UP, 0, 0);
-			}
-		}
-		for (int t = ri->first; t <= ri->to; t += p->slot) {
-			snprintf(c->name, sizeof c->name, "start_d%d_%d_%d", day, r, t);
-			int j = col(c, GLP_BV, wt->routine_shift * (t - ri->from));
-			if (nz(c, r_once, j, 1) < 0)
+		/* met when any appointment of theirs is on the day: a row per
+		 * appointment (at most one session holds it), tighter than one
+		 * row per practitioner */
+		for (size_t i = 0; i < in->n; i++) {
+			if (in->w->appts[in->a[i].appt].prac != (int)q || s->local[i] < 0)
+				continue;
+			snprintf(c->name, sizeof c->name, "meet_d%d_%zu", day, i);
+			dr.meet[i] = row(c, GLP_UP, -1e30, 0);
+			if (nz(c, dr.meet[i], m, -1) < 0)
 				goto fail;
-			size_t lo, hi;
-			covers(&rr[r], t, t + ri->dur, &lo, &hi);
-			for (size_t i = lo; i < hi; i++)
-				if (nz(c, rr[r].block[i], j, 1) < 0 ||
-				    (rr[r].home[i] && nz(c, rr[r].home[i], j, 1) < 0))
-					goto fail;
 		}
 	}
-	/* the arcs' columns */
-	int arc0 = glp_get_num_cols(c->lp) + 1;
-	double per_min = p->travel_energy_per_hour / 60.0;
-	for (size_t a = 0; a < g->n_arc; a++) {
-		const struct arc *x = &g->arc[a];
-		const struct sv_item *it = x->item >= 0 ? &s->it[x->item] : NULL;
-		double cost = wt->travel_minutes * x->travel_min + wt->travel_money * x->money +
-			      wt->journeys * x->journey + (it ? it->cost : 0);
-		snprintf(c->name, sizeof c->name, "%s_d%d_%zu", it ? "x" : "f", day, a);
-		int j = col(c, GLP_BV, cost);
-		if (nz(c, g->node[x->from].row, j, -1) < 0 || nz(c, g->node[x->to].row, j, 1) < 0)
+	/* routines: a start each, or missed; the first free start */
+	dr.n_r = s->n_r;
+	for (int ri = 0; ri < s->n_r; ri++) {
+		const struct sv_rinst *rt = &s->r[ri];
+		int ns = (rt->last - rt->first) / p->slot + 1;
+		dr.ns[ri] = ns;
+		dr.free_row[ri] = calloc((size_t)ns + 1, sizeof **dr.free_row);
+		dr.y[ri] = calloc((size_t)ns + 1, sizeof **dr.y);
+		dr.first_row[ri] = calloc((size_t)ns + 1, sizeof **dr.first_row);
+		if (!dr.free_row[ri] || !dr.y[ri] || !dr.first_row[ri])
+			goto oom;
+		snprintf(c->name, sizeof c->name, "routine_d%d_%d", day, ri);
+		int r_once = row(c, GLP_FX, 1, 1);
+		snprintf(c->name, sizeof c->name, "missed_d%d_%d", day, ri);
+		int missed = col(c, GLP_BV, 0);
+		if (nz(c, r_once, missed, 1) < 0 || tiers(c, missed, 0, cw->routine_missed, 0) < 0)
 			goto fail;
-		double energy = (it ? it->energy : 0) + x->travel_min * per_min;
-		if (energy != 0 && (nz(c, r_energy, j, energy) < 0 || nz(c, r_peak, j, energy) < 0))
-			goto fail;
-		if (r_out && x->time_out && nz(c, r_out, j, x->time_out) < 0)
-			goto fail;
-		for (int r = 0; r < s->n_r; r++) {
-			size_t lo, hi;
-			int b0 = it ? it->start : x->leg0, b1 = it ? it->end : x->leg1;
-			if (b0 < b1 && covers(&rr[r], b0, b1, &lo, &hi))
-				for (size_t i = lo; i < hi; i++)
-					if (nz(c, rr[r].block[i], j, 1) < 0)
-						goto fail;
-			if (s->r[r].place == PLACE_HOME && x->home0 < x->home1 &&
-			    covers(&rr[r], x->home0, x->home1, &lo, &hi))
-				for (size_t i = lo; i < hi; i++)
-					if (nz(c, rr[r].home[i], j, -1) < 0)
-						goto fail;
+		/* g(k) = y(k) + g(k + 1) ... + missed: "a start from k on, or missed" */
+		int g_next = missed;
+		for (int q = ns - 1; q >= 0; q--) {
+			int t = rt->first + q * p->slot;
+			snprintf(c->name, sizeof c->name, "start_d%d_%d_%d", day, ri, t);
+			int y = col(c, GLP_BV, 0);
+			dr.y[ri][q] = y;
+			double late = t > rt->to ? (t - rt->to) * cw->routine_late : 0;
+			if (nz(c, r_once, y, 1) < 0 || tiers(c, y, 0, late, wt->routine_shift * (t - rt->from)) < 0)
+				goto fail;
+			/* f(k): the arcs in whose gap start k is free, as differences:
+			 * f(k) = f(k - 1) + (arcs whose run of free starts begins
+			 * at k) - (those whose run ended at k - 1) */
+			snprintf(c->name, sizeof c->name, "free_d%d_%d_%d", day, ri, t);
+			int f = col(c, GLP_CV, 0);
+			dr.free_row[ri][q] = row(c, GLP_FX, 0, 0);
+			snprintf(c->name, sizeof c->name, "kept_d%d_%d_%d", day, ri, t);
+			int r_kept = row(c, GLP_UP, -1e30, 0);
+			snprintf(c->name, sizeof c->name, "first_d%d_%d_%d", day, ri, t);
+			int r_first = row(c, GLP_UP, -1e30, 1);
+			dr.first_row[ri][q] = r_first;
+			snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
+			int g = col(c, GLP_CV, 0);
+			snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
+			int r_g = row(c, GLP_FX, 0, 0);
+			if (nz(c, dr.free_row[ri][q], f, -1) < 0 || nz(c, r_kept, y, 1) < 0 || nz(c, r_kept, f, -1) < 0 ||
+			    nz(c, r_first, f, 1) < 0 || nz(c, r_first, g_next, 1) < 0 ||
+			    nz(c, r_g, g, -1) < 0 || nz(c, r_g, y, 1) < 0 || nz(c, r_g, g_next, 1) < 0)
+				goto fail;
+			if (q + 1 < ns && nz(c, dr.free_row[ri][q + 1], f, 1) < 0)
+				goto fail;
+			g_next = g;
 		}
-		if (!it)
-			continue;
-		if (r_appts && nz(c, r_appts, j, it->n) < 0)
-			goto fail;
-		if (c->changes_row && it->changes && nz(c, c->changes_row, j, it->changes) < 0)
+	}
+
+	/* the sessions' arcs */
+	for (size_t i = 0; i < s->n_it; i++) {
+		const struct sv_item *it = &s->it[i];
+		struct leg legs[2 * DG_MAX_BLOCK];
+		int nl = 0, journeys = 0, out = 0, minutes;
+		block_walk(p, it, legs, &nl, &journeys, &out);
+		double cost = it->cost + gap_cost(p, legs, nl, journeys, &minutes);
+		snprintf(c->name, sizeof c->name, "x_d%d_%zu", day, i);
+		int j = arc(c, nd, sn[i], en[i], it->energy + minutes * per_min, out, it->impossible,
+			    it->compromise, cost, &dr);
+		if (j < 0 || remote_legs(c, s, &dr, j, legs, nl, NULL, NULL, it) < 0 ||
+		    (dr.appts && nz(c, dr.appts, j, it->n) < 0) ||
+		    (c->changes_row && nz(c, c->changes_row, j, it->changes) < 0))
 			goto fail;
 		for (int m = 0; m < it->n; m++)
 			if (nz(c, c->cover[it->appt[m]], j, 1) < 0)
 				goto fail;
-		for (size_t k = 0; k < p->n_pracs && k < 64; k++)
-			if (r_met[k] && (it->pracs >> k & 1) && nz(c, r_met[k], j, 1) < 0)
+		for (int m = 0; m < it->n; m++)
+			if (dr.meet[it->appt[m]] && nz(c, dr.meet[it->appt[m]], j, 1) < 0)
 				goto fail;
-	}
-	/* rest between sessions: no two within min_rest of each other (the
-	 * sessions' arcs are the first n_it, in the sessions' order) */
-	if (p->min_rest > 0 && s->n_it) {
-		int *starts = malloc(s->n_it * sizeof *starts);
-		if (!starts)
+		struct sess *ss = BUF_PUSH(c->sess, c->n_sess, c->cap_sess);
+		if (!ss)
 			goto oom;
-		for (size_t i = 0; i < s->n_it; i++)
-			starts[i] = s->it[i].start;
-		qsort(starts, s->n_it, sizeof *starts, int_cmp);
-		for (size_t i = 0; i < s->n_it; i++) {
-			int t = starts[i];
-			if (i && starts[i - 1] == t)
+		ss->day = day;
+		ss->col = j;
+		ss->n = it->n;
+		memcpy(ss->appt, it->appt, sizeof ss->appt);
+	}
+	/* the transitions: from the source or a session's end, to a session's
+	 * start or the sink */
+	for (size_t a = 0; a < n_nd; a++) {
+		int ka = (int)(nd[a].key >> 61);
+		if (ka != N_SRC && ka != N_E)
+			continue;
+		const struct sv_item *pi = ka == N_E ? &s->it[nd[a].item] : NULL;
+		for (size_t b = 0; b < n_nd; b++) {
+			int kb = (int)(nd[b].key >> 61);
+			if (kb != N_S && kb != N_SNK)
 				continue;
-			snprintf(c->name, sizeof c->name, "rest_d%d_%d", day, t);
-			int r = row(c, GLP_UP, 0, 1);
-			for (size_t b = 0; b < s->n_it; b++) {
-				const struct sv_item *y = &s->it[b];
-				if (y->start <= t && t < y->end + p->min_rest &&
-				    nz(c, r, arc0 + (int)b, 1) < 0) {
-					free(starts);
-					goto fail;
+			const struct sv_item *q = kb == N_S ? &s->it[nd[b].item] : NULL;
+			if (pi && q && pi->end > q->start)
+				continue;
+			struct gap g;
+			read_gap(p, pi, q, &g);
+			if (!g.ok)
+				continue;
+			int minutes;
+			double cost = gap_cost(p, g.leg, g.n_gap, g.journeys, &minutes);
+			snprintf(c->name, sizeof c->name, "t_d%d_%zu_%zu", day, a, b);
+			int j = arc(c, nd, (int)a, (int)b, minutes * per_min, g.out, g.t1, g.rest, cost, &dr);
+			if (j < 0 || remote_legs(c, s, &dr, j, g.leg, g.n_gap, pi, q, NULL) < 0)
+				goto fail;
+			for (int ri = 0; ri < s->n_r; ri++) {
+				int was = 0;
+				for (int q2 = 0; q2 <= dr.ns[ri]; q2++) {
+					int is = q2 < dr.ns[ri] && start_free(p, &g, &s->r[ri], s->r[ri].first + q2 * p->slot);
+					if (is != was && q2 < dr.ns[ri] && nz(c, dr.free_row[ri][q2], j, is - was) < 0)
+						goto fail;
+					was = is;
 				}
 			}
 		}
-		free(starts);
-	}
-	/* the sessions, for the cross-day rows */
-	for (size_t b = 0; b < s->n_it; b++) {
-		struct sess *x = BUF_PUSH(c->sess, c->n_sess, c->cap_sess);
-		if (!x)
-			goto oom;
-		x->day = day;
-		x->col = arc0 + (int)b;
-		x->n = s->it[b].n;
-		memcpy(x->appt, s->it[b].appt, sizeof x->appt);
 	}
 	rc = 0;
 	goto fail;
@@ -555,15 +664,20 @@ oom:
 	if (c->d->errors == errors0)
 		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
 fail:
-	for (int r = 0; r < DG_MAX_ROUTINES; r++) {
-		free(rr[r].pt);
-		free(rr[r].block);
-		free(rr[r].home);
+	for (int ri = 0; ri < DG_MAX_ROUTINES; ri++) {
+		free(dr.free_row[ri]);
+		free(dr.y[ri]);
+		free(dr.first_row[ri]);
 	}
+	free(dr.meet);
+	free(nd);
+	free(sn);
+	free(en);
 	return rc;
 }
 
-/* Distinct unfamiliar people in each Monday-Sunday week, as the master. */
+/* Distinct unfamiliar people in each Monday-Sunday week, as the master:
+ * the excess over the limit is a compromise. */
 static int weekly_unfamiliar(struct cm *c)
 {
 	const struct week *w = c->in->w;
@@ -574,20 +688,24 @@ static int weekly_unfamiliar(struct cm *c)
 		while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
 			end++;
 		snprintf(c->name, sizeof c->name, "unfamiliar_w%lld", (long long)wk);
-		int r_tot = row(c, GLP_UP, 0, p->max_unfam_week);
+		int r_tot = row(c, GLP_UP, -1e30, p->max_unfam_week);
+		snprintf(c->name, sizeof c->name, "unfamiliar_over_w%lld", (long long)wk);
+		int over = col(c, GLP_CV, 0);
+		if (nz(c, r_tot, over, -1) < 0 || tiers(c, over, 0, p->compromise.unfamiliar_week, 0) < 0)
+			return -1;
 		for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
 			int y = 0;
 			for (size_t day = start; day < end; day++) {
 				if (!c->met[day][k])
 					continue;
 				if (!y) {
-					snprintf(c->name, sizeof c->name, "met_w%lld_%zu", (long long)wk, k);
+					snprintf(c->name, sizeof c->name, "met_w%lld_%s", (long long)wk, p->pracs[k].id);
 					y = col(c, GLP_BV, 0);
 					if (nz(c, r_tot, y, p->pracs[k].people) < 0)
 						return -1;
 				}
-				snprintf(c->name, sizeof c->name, "meets_d%zu_%zu", day, k);
-				int r = row(c, GLP_UP, 0, 0);
+				snprintf(c->name, sizeof c->name, "meets_d%zu_%s", day, p->pracs[k].id);
+				int r = row(c, GLP_UP, -1e30, 0);
 				if (nz(c, r, c->met[day][k], 1) < 0 || nz(c, r, y, -1) < 0)
 					return -1;
 			}
@@ -613,7 +731,7 @@ static int series_spacing(struct cm *c)
 			continue;
 		for (size_t day = 0; day + (size_t)g <= w->n_days; day++) {
 			snprintf(c->name, sizeof c->name, "series_%zu_d%zu", i, day);
-			int r = row(c, GLP_UP, 0, 1);
+			int r = row(c, GLP_UP, -1e30, 1);
 			for (size_t k = 0; k < c->n_sess; k++) {
 				const struct sess *x = &c->sess[k];
 				int occ = 0;
@@ -628,56 +746,104 @@ static int series_spacing(struct cm *c)
 	return 0;
 }
 
+/* Whether day `day` has more than DG_MAX_BLOCK appointments connected by
+ * clashes as booked: the day search reads a clash as one block of at most
+ * that many, so a plan keeping a bigger one is not a network path. */
+static int big_clash(const struct instance *in, int day)
+{
+	size_t idx[DG_MAX_LOCAL * DG_MAX_JOINT];
+	int n = 0;
+	for (size_t i = 0; i < in->n && n < (int)(sizeof idx / sizeof *idx); i++)
+		if (in->a[i].current.day == day)
+			idx[n++] = i;
+	unsigned char seen[DG_MAX_LOCAL * DG_MAX_JOINT] = { 0 };
+	for (int a = 0; a < n; a++) {
+		if (seen[a])
+			continue;
+		int stack[DG_MAX_LOCAL * DG_MAX_JOINT], top = 0, size = 0;
+		seen[a] = 1;
+		stack[top++] = a;
+		while (top) {
+			int x = stack[--top];
+			size++;
+			const struct placement *px = &in->a[idx[x]].current;
+			const struct wk_appt *ax = &in->w->appts[in->a[idx[x]].appt];
+			for (int y = 0; y < n; y++) {
+				const struct placement *py = &in->a[idx[y]].current;
+				const struct wk_appt *ay = &in->w->appts[in->a[idx[y]].appt];
+				if (seen[y] || !overlaps(px->start, px->start + in->a[idx[x]].duration, py->start,
+							 py->start + in->a[idx[y]].duration) ||
+				    week_joint(in->w, ax, ay))
+					continue;
+				seen[y] = 1;
+				stack[top++] = y;
+			}
+		}
+		if (size > DG_MAX_BLOCK)
+			return 1;
+	}
+	return 0;
+}
+
 static glp_prob *build(struct cm *c, int max_changes)
 {
 	const struct instance *in = c->in;
 	const struct week *w = in->w;
 	const struct profile *p = c->p;
+	char b[32];
 	c->lp = glp_create_prob();
 	glp_set_prob_name(c->lp, "dovetail_compact");
 	glp_set_obj_dir(c->lp, GLP_MIN);
-	c->u = calloc(in->n + 1, sizeof *c->u);
 	c->cover = calloc(in->n + 1, sizeof *c->cover);
 	c->met = calloc(w->n_days + 1, sizeof *c->met);
-	if (!c->u || !c->cover || !c->met)
+	if (!c->cover || !c->met)
 		goto oom;
 	for (size_t day = 0; day < w->n_days; day++)
 		if (!(c->met[day] = calloc(64, sizeof **c->met)))
 			goto oom;
+	for (int t = 0; t < 3; t++) {
+		snprintf(c->name, sizeof c->name, "tier%d", t + 1);
+		c->tier[t] = glp_add_cols(c->lp, 1);
+		glp_set_col_name(c->lp, c->tier[t], c->name);
+		glp_set_col_bnds(c->lp, c->tier[t], GLP_FR, 0, 0);
+		snprintf(c->name, sizeof c->name, "tier%d_def", t + 1);
+		c->tier_row[t] = row(c, GLP_FX, 0, 0);
+		if (nz(c, c->tier_row[t], c->tier[t], -1) < 0)
+			return NULL;
+	}
+	glp_set_obj_coef(c->lp, c->tier[0], 1);
 	snprintf(c->name, sizeof c->name, "peak_energy");
-	c->z = glp_add_cols(c->lp, 1);
-	glp_set_col_name(c->lp, c->z, c->name);
-	glp_set_col_bnds(c->lp, c->z, GLP_LO, 0, 0);
-	glp_set_obj_coef(c->lp, c->z, p->weights.peak_energy);
+	c->z = col(c, GLP_CV, 0);
+	if (tiers(c, c->z, 0, 0, p->weights.peak_energy) < 0)
+		return NULL;
 	for (size_t i = 0; i < in->n; i++) {
 		snprintf(c->name, sizeof c->name, "cover_%zu", i);
 		c->cover[i] = row(c, GLP_FX, 1, 1);
-		snprintf(c->name, sizeof c->name, "unplaced_%zu", i);
-		c->u[i] = col(c, GLP_BV, COMPACT_UNPLACED_COST);
-		if (nz(c, c->cover[i], c->u[i], 1) < 0)
-			return NULL;
 	}
 	if (max_changes >= 0) {
 		snprintf(c->name, sizeof c->name, "changes");
-		c->changes_row = row(c, GLP_UP, 0, max_changes);
+		c->changes_row = row(c, GLP_UP, -1e30, max_changes);
 	}
 	for (size_t day = 0; day < w->n_days; day++) {
-		struct sv_day s;
-		struct net g;
-		memset(&g, 0, sizeof g);
-		if (sv_day_build(in, (int)day, &s, c->d) < 0)
+		if (big_clash(in, (int)day)) {
+			snprintf(b, sizeof b, "%d", DG_MAX_BLOCK);
+			diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b,
+				 "appointments clashing as booked in one clash (compact model)");
 			return NULL;
-		/* blocks (clashes as booked) are not in this model */
-		size_t kept = 0;
-		for (size_t q = 0; q < s.n_it; q++)
-			if (!s.it[q].nsub)
-				s.it[kept++] = s.it[q];
-		s.n_it = kept;
-		int rc = build_day(c, &s, &g);
+		}
+		struct sv_day s;
+		int rc = sv_day_build(in, (int)day, &s, c->d);
+		if (rc < 0)
+			return NULL;
+		if (rc > 0) {
+			sv_day_release(&s);
+			snprintf(b, sizeof b, "%d", DG_MAX_LOCAL);
+			diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b,
+				 "appointments that could be on one day (compact model)");
+			return NULL;
+		}
+		rc = build_day(c, &s);
 		sv_day_release(&s);
-		free(g.node);
-		free(g.arc);
-		free(g.times);
 		if (rc < 0)
 			return NULL;
 	}
@@ -698,7 +864,6 @@ static void cm_release(struct cm *c)
 		for (size_t day = 0; day < c->in->w->n_days; day++)
 			free(c->met[day]);
 	free(c->met);
-	free(c->u);
 	free(c->cover);
 	free(c->ia);
 	free(c->ja);
@@ -708,7 +873,7 @@ static void cm_release(struct cm *c)
 
 /* Build the model, then run `then` on it (write or solve). */
 static int with_model(const struct instance *in, int max_changes, struct diag *d,
-		      int (*then)(glp_prob *, void *, struct diag *), void *arg)
+		      int (*then)(struct cm *, void *, struct diag *), void *arg)
 {
 	struct cm *volatile c = calloc(1, sizeof *c);
 	if (!c) {
@@ -718,9 +883,9 @@ static int with_model(const struct instance *in, int max_changes, struct diag *d
 	c->in = in;
 	c->p = in->w->p;
 	c->d = d;
-	if (c->p->n_pracs > 64 || in->n > 64) {
+	if (c->p->n_pracs > 64) {
 		free(c);
-		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, "64", "practitioners or appointments");
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, "64", "practitioners in one profile");
 		return -1;
 	}
 	jmp_buf jb;
@@ -736,7 +901,7 @@ static int with_model(const struct instance *in, int max_changes, struct diag *d
 	}
 	int rc = -1;
 	if (build(c, max_changes))
-		rc = then(c->lp, arg, d);
+		rc = then(c, arg, d);
 	if (c->lp)
 		glp_delete_prob(c->lp);
 	cm_release(c);
@@ -744,10 +909,10 @@ static int with_model(const struct instance *in, int max_changes, struct diag *d
 	return rc;
 }
 
-static int write_it(glp_prob *lp, void *arg, struct diag *d)
+static int write_it(struct cm *c, void *arg, struct diag *d)
 {
 	const char *path = arg;
-	if (glp_write_lp(lp, NULL, path) != 0) {
+	if (glp_write_lp(c->lp, NULL, path) != 0) {
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, "GLPK could not write it");
 		return -1;
 	}
@@ -766,7 +931,9 @@ struct solved {
 	double objective;
 };
 
-static int solve_it(glp_prob *lp, void *arg, struct diag *d)
+/* The three stages: minimise tier 1, hold it and minimise tier 2, hold
+ * both and minimise tier 3; the objective is tier 3. */
+static int solve_it(struct cm *c, void *arg, struct diag *d)
 {
 	struct solved *sv = arg;
 	glp_iocp parm;
@@ -774,15 +941,25 @@ static int solve_it(glp_prob *lp, void *arg, struct diag *d)
 	parm.msg_lev = GLP_MSG_OFF;
 	parm.presolve = GLP_ON;
 	parm.tm_lim = sv->time_limit > 0 ? (int)(sv->time_limit * 1000) : INT_MAX;
-	int rc = glp_intopt(lp, &parm);
-	if (rc != 0 && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
-		char b[48];
-		snprintf(b, sizeof b, "glp_intopt returned %d", rc);
-		diag_add(d, D_SOLVER, NULL, 0, 0, b);
-		return -1;
+	sv->found = 0;
+	for (int t = 0; t < 3; t++) {
+		for (int u = 0; u < 3; u++)
+			glp_set_obj_coef(c->lp, c->tier[u], u == t);
+		int rc = glp_intopt(c->lp, &parm);
+		if (rc != 0 && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
+			char b[48];
+			snprintf(b, sizeof b, "glp_intopt returned %d", rc);
+			diag_add(d, D_SOLVER, NULL, 0, 0, b);
+			return -1;
+		}
+		if (glp_mip_status(c->lp) != GLP_OPT)
+			return 0;
+		double v = glp_mip_obj_val(c->lp);
+		/* hold it: tier 1 is a whole number; tier 2 to GLPK's tolerance */
+		glp_set_col_bnds(c->lp, c->tier[t], GLP_UP, 0, t == 0 ? v + 0.5 : v + 1e-7 * (1 + v));
+		sv->objective = v;
 	}
-	sv->found = glp_mip_status(lp) == GLP_OPT;
-	sv->objective = sv->found ? glp_mip_obj_val(lp) : 0;
+	sv->found = 1;
 	return 0;
 }
 

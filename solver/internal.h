@@ -337,13 +337,16 @@ void sv_glpk_hook(void *info);
 
 /*
  * The compact formulation of the same instance (docs/propose.md, "The
- * compact model"): a binary per session (appointment placement, or joint
- * session), per routine start and per arc of a time-space network of the
- * person's location on each day, with the daily and cross-day limits as
- * rows. Its optimum equals the master's (with max_changes >= 0, under that
- * bound on changes). compact_write_lp writes it in CPLEX LP format;
- * compact_solve solves it with GLPK (for tests: it is slow). Both return 0,
- * or -1 with d filled.
+ * compact model"): a binary per session (the day search's items, blocks
+ * included) and per transition between sessions of a day, per routine
+ * start (and missed), the daily limits' excesses and the weekly unfamiliar
+ * excess priced in tier 2; the three tiers as columns tier1..tier3 fixed by
+ * rows, solved in stages (tier 1; hold it, tier 2; hold both, tier 3). Its
+ * lexicographic optimum equals the master's (with max_changes >= 0, under
+ * that bound on changes). compact_write_lp writes it in CPLEX LP format
+ * with tier 1 as the objective (a solver rewrites it per stage); compact_solve
+ * solves the stages with GLPK (for tests: it is slow). Both return 0, or -1
+ * with d filled (a day past the model's bounds, docs/limits.md).
  */
 int compact_write_lp(const struct instance *in, int max_changes, const char *path,
 		     struct diag *d);

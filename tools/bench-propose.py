@@ -219,52 +219,82 @@ def run_binary(dv, d, prof, last, a, tag):
 
 # ---- CBC ----------------------------------------------------------------------------------------
 
+def cbc_stage_lp(text, tier, holds):
+    """The compact model (CPLEX LP text) minimising `tier` (1, 2, 3), with rows holding the
+    tiers before it (docs/propose.md, "The compact model": the objective written is tier1,
+    and the columns tier1, tier2, tier3 carry the tiers)."""
+    head, rest = text.split("Subject To\n", 1)
+    pre = head.split("Minimize\n")[0]
+    return pre + "Minimize\n obj: + tier%d\n\nSubject To\n" % tier + "".join(holds) + rest
+
+
 def run_cbc(cbc, lp, a, d):
-    sol = os.path.join(d, "cbc.sol")
-    r = Run([cbc, lp, "sec", str(a.cbc_sec), "solve", "solu", sol], a.cbc_sec * 3 + 60)
-    out = r.stdout.decode("utf-8", "replace")
-    c = {"s": r.wall, "rss_mb": r.rss_kb / 1024.0, "objective": None, "bound": None,
-         "status": "killed" if r.timed_out else "error"}
-    for line in out.splitlines():
-        if line.startswith("Result - "):
-            t = line[9:].lower()
-            c["status"] = ("optimal" if "optimal" in t else "capped" if "time" in t
-                           else "infeasible" if "infeasible" in t else t.strip())
-        elif line.startswith("Objective value:"):
-            c["objective"] = float(line.split(":")[1])
-        elif line.startswith("Lower bound:"):
-            c["bound"] = float(line.split(":")[1])
-    if c["status"] == "capped" and c["objective"] is not None and c["objective"] > 1e49:
-        c["objective"] = None                            # stopped with no solution
-    if c["status"] == "optimal":
-        c["gap"] = 0.0
-    elif c["objective"] is not None and c["bound"] is not None:
-        c["gap"] = (c["objective"] - c["bound"]) / max(1.0, abs(c["objective"]))
-    else:
-        c["gap"] = None
+    """CBC on the compact model, lexicographically in three stages as dovetail solves: minimise
+    tier 1; hold it (a whole number) and minimise tier 2; hold that (to 1e-6 relative) and
+    minimise tier 3. Each stage has the cap a.cbc_sec; "optimal" when all three are proven, and
+    then "tiers" holds the three optima and "objective" tier 3. CBC's feasibility pump and
+    preprocessing are off: on these models they take most of its time (as t-compact.sh)."""
+    with open(lp) as f:
+        text = f.read()
+    c = {"s": 0.0, "rss_mb": 0.0, "objective": None, "bound": None, "gap": None, "tiers": [],
+         "status": "error"}
+    holds = []
+    for tier in (1, 2, 3):
+        stage = os.path.join(d, "compact-stage%d.lp" % tier)
+        with open(stage, "w") as f:
+            f.write(cbc_stage_lp(text, tier, holds))
+        r = Run([cbc, stage, "sec", str(a.cbc_sec), "feas", "off", "preprocess", "off", "solve"],
+                a.cbc_sec * 3 + 60)
+        os.remove(stage)
+        out = r.stdout.decode("utf-8", "replace")
+        c["s"] += r.wall
+        c["rss_mb"] = max(c["rss_mb"], r.rss_kb / 1024.0)
+        status, obj, bound = "killed" if r.timed_out else "error", None, None
+        for line in out.splitlines():
+            if line.startswith("Result - "):
+                t = line[9:].lower()
+                status = ("optimal" if "optimal" in t else "capped" if "time" in t
+                          else "infeasible" if "infeasible" in t else t.strip())
+            elif line.startswith("Objective value:"):
+                obj = float(line.split(":")[1])
+            elif line.startswith("Lower bound:"):
+                bound = float(line.split(":")[1])
+        if status == "capped" and obj is not None and obj > 1e49:
+            obj = None                                   # stopped with no solution
+        if status != "optimal":
+            c["status"] = status
+            if obj is not None and bound is not None:
+                c["gap"] = (obj - bound) / max(1.0, abs(obj))
+            break
+        c["tiers"].append(obj)
+        holds.append(" hold%d: + tier%d <= %.12g\n" % (tier, tier,
+                                                       obj + (0.5 if tier == 1 else 1e-6 * (1 + abs(obj)))))
+    if len(c["tiers"]) == 3:
+        c["status"], c["objective"], c["bound"], c["gap"] = "optimal", c["tiers"][2], c["tiers"][2], 0.0
     print("  cbc      %-22s %8.3f s          %6.1f MB  %s" % (
-        c["status"], c["s"], c["rss_mb"], fmt_obj(c["objective"])), file=sys.stderr, flush=True)
+        c["status"] if len(c["tiers"]) == 3 else "%s (tier %d)" % (c["status"], len(c["tiers"]) + 1),
+        c["s"], c["rss_mb"], " ".join(fmt_obj(x) for x in c["tiers"]) or "-"),
+        file=sys.stderr, flush=True)
     return c
 
 
 def cbc_verdict(now, c):
-    """Compare the current binary's first proposal with CBC. Returns (text, failure)."""
-    if not c or c["objective"] is None or now.get("objective") is None:
+    """Compare the current binary's first proposal with CBC, tier by tier (impossible,
+    compromise, objective), on the tiers CBC proved. Returns (text, failure)."""
+    if not c or not c.get("tiers") or now.get("objective") is None:
         return "-", False
-    obj, cobj = now["objective"], c["objective"]
-    tol = 1e-3 + 1e-6 * abs(obj)
-    # format 2 reports the cost tier only; the compact model's objective also carries the
-    # impossible and compromise tiers, so the two compare only when both of these are 0
-    tiered = now.get("impossible") is not None or now.get("compromise") is not None
-    if tiered and (now.get("impossible") or now.get("compromise")):
-        return ("equal" if abs(obj - cobj) <= tol else "n/c (tiers)"), False
-    if abs(obj - cobj) <= tol:
-        return "equal", False
-    if cobj < obj - tol:
-        # CBC has a better plan: wrong if dovetail claims to have proven its own optimal
-        return ("CBC BETTER", True) if now.get("proven") else ("CBC better", False)
-    if c["status"] == "optimal":
+    ours = [now.get("impossible") or 0, now.get("compromise") or 0.0, now["objective"]]
+    for x, y in zip(ours, c["tiers"]):
+        tol = 1e-3 + 1e-6 * abs(x)                       # dovetail prints 4 decimals
+        if abs(x - y) <= tol:
+            continue
+        if y < x:
+            # CBC has a better plan: wrong if dovetail claims to have proven its own optimal
+            return ("CBC BETTER", True) if now.get("proven") else ("CBC better", False)
+        # CBC proved this tier's optimum worse than a plan dovetail found
         return ("CBC WORSE", True) if now.get("status") == "plan" else ("CBC worse", False)
+    if len(c["tiers"]) == 3:
+        return "equal", False
     return "CBC worse (capped)", False
 
 
