@@ -155,6 +155,12 @@ int ics_read(struct ics_feed *f, const char *file, struct bytes *src,
 	     const struct ics_limits *lim, struct diag *d);
 void ics_feed_release(struct ics_feed *f);
 
+/* The next item of a comma-separated list as CATEGORIES and ATTENDEE values
+ * are kept (ics_event.categories, .attendees): from *p, advanced past it,
+ * into *item and *len, without the blanks around it or a "mailto:" prefix.
+ * Returns 0 at the end of the list. */
+int ics_list_next(const char **p, const char **item, size_t *len);
+
 /* Number of events in f with bad set. */
 size_t ics_feed_bad_count(const struct ics_feed *f);
 

@@ -48,6 +48,26 @@ static void local_at(const struct week *w, int64_t t, char *out, size_t sz)
 	time_fmt_local(date, week_minutes(w, day, t), out, sz);
 }
 
+/* The busy periods of owner (a practitioner index, or -1 - c for carer c):
+ * a count, or each as text lines or JSON objects. */
+static size_t periods(const struct week *w, int owner, int json)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < w->n_busy; i++) {
+		if (w->busy[i].prac != owner)
+			continue;
+		char s[24], e[24];
+		local_at(w, w->busy[i].start, s, sizeof s);
+		local_at(w, w->busy[i].end, e, sizeof e);
+		if (json == 1)
+			printf("%s{\"start\": \"%s\", \"end\": \"%s\"}", n ? ", " : "", s, e);
+		else if (json == 0)
+			printf("    %s .. %s\n", s, e);
+		n++;
+	}
+	return n;
+}
+
 static void print_text(const struct person *cw)
 {
 	const struct week *w = &cw->week;
@@ -71,11 +91,9 @@ static void print_text(const struct person *cw)
 			printf(" ");
 			cli_put_safe(stdout, pr->feeds[f].given);
 		}
-		size_t caught = 0, busy = 0;
+		size_t caught = 0, busy = periods(w, (int)k, -1);
 		for (size_t i = 0; i < w->n_appts; i++)
 			caught += w->appts[i].prac == (int)k;
-		for (size_t i = 0; i < w->n_busy; i++)
-			busy += w->busy[i].prac == (int)k;
 		printf("\n  caught %zu event%s (the person's appointments):\n", caught, caught == 1 ? "" : "s");
 		for (size_t i = 0; i < w->n_appts; i++) {
 			const struct wk_appt *x = &w->appts[i];
@@ -89,14 +107,7 @@ static void print_text(const struct person *cw)
 		}
 		printf("  not caught: %zu busy period%s (other clients, free/busy)%s\n", busy, busy == 1 ? "" : "s",
 		       busy ? ":" : "");
-		for (size_t i = 0; i < w->n_busy; i++) {
-			if (w->busy[i].prac != (int)k)
-				continue;
-			char s[24], e[24];
-			local_at(w, w->busy[i].start, s, sizeof s);
-			local_at(w, w->busy[i].end, e, sizeof e);
-			printf("    %s .. %s\n", s, e);
-		}
+		periods(w, (int)k, 0);
 	}
 	for (size_t k = 0; k < p->n_carers; k++) {
 		const struct prof_carer *cr = &p->carers[k];
@@ -105,18 +116,9 @@ static void print_text(const struct person *cw)
 			printf(" ");
 			cli_put_safe(stdout, cr->feeds[f].given);
 		}
-		size_t busy = 0;
-		for (size_t i = 0; i < w->n_busy; i++)
-			busy += w->busy[i].prac == -1 - (int)k;
+		size_t busy = periods(w, -1 - (int)k, -1);
 		printf("\n  busy: %zu period%s of their own%s\n", busy, busy == 1 ? "" : "s", busy ? ":" : "");
-		for (size_t i = 0; i < w->n_busy; i++) {
-			if (w->busy[i].prac != -1 - (int)k)
-				continue;
-			char s[24], e[24];
-			local_at(w, w->busy[i].start, s, sizeof s);
-			local_at(w, w->busy[i].end, e, sizeof e);
-			printf("    %s .. %s\n", s, e);
-		}
+		periods(w, -1 - (int)k, 0);
 	}
 }
 
@@ -170,16 +172,7 @@ static void print_json(const struct person *cw)
 			first = 0;
 		}
 		printf("],\n   \"not_caught\": [");
-		first = 1;
-		for (size_t i = 0; i < w->n_busy; i++) {
-			if (w->busy[i].prac != (int)k)
-				continue;
-			char s[24], e[24];
-			local_at(w, w->busy[i].start, s, sizeof s);
-			local_at(w, w->busy[i].end, e, sizeof e);
-			printf("%s{\"start\": \"%s\", \"end\": \"%s\"}", first ? "" : ", ", s, e);
-			first = 0;
-		}
+		periods(w, (int)k, 1);
 		printf("]}");
 	}
 	printf("\n ],\n \"carers\": [");
@@ -193,16 +186,7 @@ static void print_json(const struct person *cw)
 			cli_put_json(stdout, cr->feeds[f].given);
 		}
 		printf("], \"busy\": [");
-		int first = 1;
-		for (size_t i = 0; i < w->n_busy; i++) {
-			if (w->busy[i].prac != -1 - (int)k)
-				continue;
-			char s[24], e[24];
-			local_at(w, w->busy[i].start, s, sizeof s);
-			local_at(w, w->busy[i].end, e, sizeof e);
-			printf("%s{\"start\": \"%s\", \"end\": \"%s\"}", first ? "" : ", ", s, e);
-			first = 0;
-		}
+		periods(w, -1 - (int)k, 1);
 		printf("]}");
 	}
 	printf("%s]}\n", p->n_carers ? "\n " : "");

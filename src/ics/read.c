@@ -791,3 +791,31 @@ void ics_rid_text(const struct ics_event *e, char *out)
 			 t.hour, t.minute, t.second);
 	}
 }
+
+int ics_list_next(const char **p, const char **item, size_t *len)
+{
+	const char *s = *p;
+	for (;;) {
+		if (!s || !*s)
+			return 0;
+		while (*s == ' ' || *s == ',')
+			s++;
+		if (!*s)
+			return 0;
+		const char *e = strchr(s, ',');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+		*p = e ? e + 1 : s + l;
+		while (l && s[l - 1] == ' ')
+			l--;
+		if (l >= 7 && strncasecmp(s, "mailto:", 7) == 0) {
+			s += 7;
+			l -= 7;
+		}
+		if (l) {
+			*item = s;
+			*len = l;
+			return 1;
+		}
+		s = *p;
+	}
+}

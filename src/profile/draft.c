@@ -45,26 +45,14 @@ static void tallies_release(struct tallies *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Each comma-separated item of list (blanks and a mailto: prefix trimmed). */
+/* Each comma-separated item of list (ics_list_next). */
 static int tally_list(struct tallies *t, const char *list)
 {
-	for (const char *p = list; p && *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		while (l && p[l - 1] == ' ')
-			l--;
-		if (l >= 7 && strncasecmp(p, "mailto:", 7) == 0) {
-			p += 7;
-			l -= 7;
-		}
-		if (l && tally_add(t, p, l) < 0)
+	const char *q;
+	size_t l;
+	for (const char *p = list; ics_list_next(&p, &q, &l);)
+		if (tally_add(t, q, l) < 0)
 			return -1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
 	return 0;
 }
 

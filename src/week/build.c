@@ -68,26 +68,11 @@ static int ci_in_list(const char *list, const char *want)
 		return 0;
 	if (strncasecmp(want, "mailto:", 7) == 0)
 		want += 7;
-	size_t wl = strlen(want);
-	const char *p = list;
-	while (*p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		const char *e = strchr(p, ',');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		while (l && p[l - 1] == ' ')
-			l--;
-		const char *q = p;
-		if (l >= 7 && strncasecmp(q, "mailto:", 7) == 0) {
-			q += 7;
-			l -= 7;
-		}
+	size_t wl = strlen(want), l;
+	const char *q;
+	for (const char *p = list; ics_list_next(&p, &q, &l);)
 		if (l == wl && strncasecmp(q, want, wl) == 0)
 			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
 	return 0;
 }
 
