@@ -60,7 +60,8 @@ check "shards from the environment merge to the same files" diff -r "$TMP/o1" "$
 # ---- HTML reports (--report): a page per person and an overview, the same
 # for any -j and any sharding, and the page `dovetail report` draws
 run --db "$TMP/r1.db" batch caseload.yaml -j 1 --report "$TMP/rep1"
-check "--report, -j 1: exit 2" [ "$rc" -eq 2 ]
+check "--report, -j 1: exit 2 (got $rc)" [ "$rc" -eq 2 ]
+[ "$rc" -eq 2 ] || tail -20 "$TMP/stderr" | diag
 check "... says where the pages are (38 persons planned)" grep -q "/rep1/index.html and 38 person pages" "$TMP/stdout"
 check "one page per person planned, none for the two skipped" \
 	[ "$(ls "$TMP/rep1" | grep -c '^P-[0-9]*\.html$')" -eq 38 ] && [ ! -e "$TMP/rep1/P-00000.html" ]
