@@ -611,7 +611,8 @@ int ics_expand(struct ics_feed *f, const struct ics_expand_opts *o,
 		idx[n++] = i;
 	}
 	sort_feed = f;
-	qsort(idx, n, sizeof *idx, cmp_by_uid);
+	if (n > 1)
+		qsort(idx, n, sizeof *idx, cmp_by_uid);
 	sort_feed = NULL;
 	int rc = 0;
 	for (size_t a = 0; a < n && rc == 0;) {

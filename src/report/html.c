@@ -531,8 +531,8 @@ static int view_text(FILE *f, const struct report *r, const struct week *w, int 
 			});
 		}
 #undef ITEM
-		if (!oom)
-			qsort(v, n, sizeof *v, item_cmp);
+		if (!oom && n > 1)
+			qsort(v, n, sizeof *v, item_cmp);   /* (v is NULL on a day with nothing) */
 		char name[24];
 		time_fmt_day(d->date, 0, name, sizeof name);
 		fprintf(f, "<li>%s: %s", name, n ? "<ul>" : "nothing booked");

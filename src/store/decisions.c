@@ -130,7 +130,8 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		if (r != SQLITE_DONE)
 			goto fail;
 	}
-	qsort(set.v, set.n, sizeof *set.v, cmp_int);
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof *set.v, cmp_int);
 	sqlite3_stmt *ins = q[Q_INSERT];
 	for (size_t i = 0; i < set.n; i++) {
 		sqlite3_bind_text(ins, 1, proposal, -1, SQLITE_STATIC);
