@@ -168,8 +168,8 @@ int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_to
 	}
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct problem *x = &ps->v[i];
-		if (x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED)
-			t->clashes++;
+		if (x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER)
+			t->clashes++;   /* (no-carer: the carer cannot be in two places) */
 		if (x->kind == PK_ROUTINE)
 			t->routine_conflicts++;
 		int tier = plan_kind_tier(x->kind);

@@ -129,7 +129,7 @@ int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct
 struct sv_totals {
 	int journeys, travel_min;
 	double travel_cost;
-	int clashes;              /* overlaps and double-bookings */
+	int clashes;              /* overlaps, double bookings and no-carer */
 	int routine_conflicts;
 	double peak_energy;
 	int *unfamiliar;          /* owned: unfamiliar people met, per day */

@@ -122,7 +122,7 @@ struct store_change {
 struct store_totals {
 	int journeys, travel_min;
 	double travel_cost;
-	int clashes;              /* overlaps and double-bookings */
+	int clashes;              /* overlaps, double bookings and no-carer */
 	int routine_conflicts;
 	double peak_energy;
 	int unfamiliar_max;       /* unfamiliar people met, on the worst day */

@@ -51,7 +51,7 @@ got = {
     "travel_money": round(sum(d["travel_cost"] for d in days), 2),
     "peak_energy": round(max([d["energy"] for d in days] + [0]), 2),
     "appointments": sum(len(d["appointments"]) for d in days),
-    "clashes": sum(1 for x in c["problems"] if x["kind"] in ("overlap", "double-booked")),
+    "clashes": sum(1 for x in c["problems"] if x["kind"] in ("overlap", "double-booked", "no-carer")),
     "routine_conflicts": sum(1 for x in c["problems"] if x["kind"] == "routine"),
     "impossible": sum(1 for x in c["problems"] if x["kind"] in ("overlap", "double-booked", "travel")),
 }
