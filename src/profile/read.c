@@ -727,6 +727,21 @@ static void read_match(struct ctx *c, const struct ynode *n, const char *where, 
 	}
 }
 
+/* A list of feed paths at v (named `where`), into *out and *n. */
+static void read_feeds(struct ctx *c, const struct ynode *v, const char *where, struct prof_path **out,
+		       size_t *n)
+{
+	const struct ynode **f;
+	size_t k;
+	if (seq_of(c, v, where, MAX_FEEDS, &f, &k) < 0 || !(*out = calloc(k ? k : 1, sizeof **out)))
+		return;
+	for (size_t j = 0; j < k; j++) {
+		char fw[200];
+		if (get_path(c, f[j], item(fw, sizeof fw, where, j), &(*out)[*n]) == 0)
+			(*n)++;
+	}
+}
+
 static void read_practitioners(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
@@ -781,18 +796,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			get_text(c, v, sub(b, sizeof b, w, "agency"), &pr->agency);
 		if ((v = get(m, "display_name")))
 			get_text(c, v, sub(b, sizeof b, w, "display_name"), &pr->display_name);
-		if ((v = get(m, "feeds"))) {
-			const struct ynode **f;
-			size_t k;
-			if (seq_of(c, v, sub(b, sizeof b, w, "feeds"), MAX_FEEDS, &f, &k) == 0) {
-				pr->feeds = calloc(k ? k : 1, sizeof *pr->feeds);
-				for (size_t j = 0; pr->feeds && j < k; j++) {
-					char fw[200];
-					if (get_path(c, f[j], item(fw, sizeof fw, b, j), &pr->feeds[pr->n_feeds]) == 0)
-						pr->n_feeds++;
-				}
-			}
-		}
+		if ((v = get(m, "feeds")))
+			read_feeds(c, v, sub(b, sizeof b, w, "feeds"), &pr->feeds, &pr->n_feeds);
 		if ((v = get(m, "match")))
 			read_match(c, v, sub(b, sizeof b, w, "match"), pr);
 		if ((v = get(m, "works")))
@@ -887,17 +892,8 @@ static void read_family(struct ctx *c, const struct ynode *n)
 	pr->intensity = 1.0;
 	pr->window.weekdays = WD_ALL;
 	const struct ynode *x;
-	char b[160];
-	if ((x = need(c, n, "feeds", "family"))) {
-		const struct ynode **f;
-		size_t k;
-		if (seq_of(c, x, "family.feeds", MAX_FEEDS, &f, &k) == 0) {
-			pr->feeds = calloc(k ? k : 1, sizeof *pr->feeds);
-			for (size_t j = 0; pr->feeds && j < k; j++)
-				if (get_path(c, f[j], item(b, sizeof b, "family.feeds", j), &pr->feeds[pr->n_feeds]) == 0)
-					pr->n_feeds++;
-		}
-	}
+	if ((x = need(c, n, "feeds", "family")))
+		read_feeds(c, x, "family.feeds", &pr->feeds, &pr->n_feeds);
 	if ((x = get(n, "default_venue")) && want(c, x, YT_SCALAR, "family.default_venue") == 0) {
 		pr->default_venue = profile_venue_index(p, x->s);
 		if (pr->default_venue < 0)
@@ -940,18 +936,8 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 							snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
 							err(c, v, D_PROF_DUP_ID, b, cr->id, ln);
 						}
-				if ((v = need(c, m, "feeds", w))) {
-					const struct ynode **f;
-					size_t k;
-					if (seq_of(c, v, sub(b, sizeof b, w, "feeds"), MAX_FEEDS, &f, &k) == 0) {
-						cr->feeds = calloc(k ? k : 1, sizeof *cr->feeds);
-						for (size_t j = 0; cr->feeds && j < k; j++) {
-							char fw[200];
-							if (get_path(c, f[j], item(fw, sizeof fw, b, j), &cr->feeds[cr->n_feeds]) == 0)
-								cr->n_feeds++;
-						}
-					}
-				}
+				if ((v = need(c, m, "feeds", w)))
+					read_feeds(c, v, sub(b, sizeof b, w, "feeds"), &cr->feeds, &cr->n_feeds);
 				if ((v = get(m, "takes"))) {
 					const struct ynode **t;
 					size_t k;
@@ -1589,6 +1575,16 @@ static void window_release(struct prof_window *w)
 	free(w->times);
 }
 
+static void feeds_release(struct prof_path *v, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		free(v[j].given);
+		free(v[j].path);
+		free(v[j].source);
+	}
+	free(v);
+}
+
 void profile_free(struct profile *p)
 {
 	if (!p)
@@ -1607,12 +1603,7 @@ void profile_free(struct profile *p)
 		free(x->role);
 		free(x->agency);
 		free(x->display_name);
-		for (size_t j = 0; j < x->n_feeds; j++) {
-			free(x->feeds[j].given);
-			free(x->feeds[j].path);
-			free(x->feeds[j].source);
-		}
-		free(x->feeds);
+		feeds_release(x->feeds, x->n_feeds);
 		free(x->match_text);
 		for (size_t j = 0; j < x->n_works; j++)
 			free(x->works[j].venues.v);
@@ -1637,12 +1628,7 @@ void profile_free(struct profile *p)
 	for (size_t i = 0; i < p->n_carers; i++) {
 		struct prof_carer *x = &p->carers[i];
 		free(x->id);
-		for (size_t j = 0; j < x->n_feeds; j++) {
-			free(x->feeds[j].given);
-			free(x->feeds[j].path);
-			free(x->feeds[j].source);
-		}
-		free(x->feeds);
+		feeds_release(x->feeds, x->n_feeds);
 	}
 	free(p->carers);
 	free(p->preferred);

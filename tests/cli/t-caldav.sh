@@ -26,13 +26,16 @@ radicale --server-hosts "127.0.0.1:$port" --storage-filesystem-folder "$TMP/coll
 	--rights-type owner_only >"$TMP/radicale.log" 2>&1 &
 rpid=$!
 trap 'kill $rpid 2>/dev/null; wait $rpid 2>/dev/null; rm -rf "$TMP"' EXIT
-i=0
-until $py -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$port" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || break
-	sleep 0.1
-done
-check "Radicale listens on 127.0.0.1:$port" [ $i -lt 100 ]
+# listening PORT: whether a server answers on 127.0.0.1:PORT within 10 s (100 tries)
+listening() {
+	i=0
+	until $py -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || return 1
+		sleep 0.1
+	done
+}
+check "Radicale listens on 127.0.0.1:$port" listening "$port"
 base=http://127.0.0.1:$port/keyworker
 printf 'machine 127.0.0.1 login keyworker password radicale-pw-1\n' >"$TMP/netrc"
 chmod 600 "$TMP/netrc"
@@ -114,13 +117,7 @@ else
 	xandikos -d "$TMP/xandikos" --defaults -l 127.0.0.1 -p "$xport" >"$TMP/xandikos.log" 2>&1 &
 	xpid=$!
 	trap 'kill $rpid $xpid 2>/dev/null; wait $rpid $xpid 2>/dev/null; rm -rf "$TMP"' EXIT
-	i=0
-	until $py -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1)' "$xport" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || break
-		sleep 0.1
-	done
-	check "Xandikos listens on 127.0.0.1:$xport" [ $i -lt 100 ]
+	check "Xandikos listens on 127.0.0.1:$xport" listening "$xport"
 	xbase=http://127.0.0.1:$xport/user/calendars
 	for fam in cp autism dementia; do
 		d=$TMP/$fam
