@@ -143,7 +143,7 @@ static void add_member(struct sv_day *c, struct sv_item *x, size_t i, size_t k)
 	if (k == 0) {
 		/* as booked: its own problems come with it */
 		int64_t us = week_utc(w, pl->day, s), ue = week_utc(w, pl->day, e);
-		x->impossible += busy_count(w, a->prac, us, ue) + !week_carer_free(w, a, us, ue);
+		x->impossible += busy_count(w, a->prac, us, ue) + !week_carer_free(w, a, pl->venue, us, ue);
 		int before = s < p->day.from ? (e < p->day.from ? e : p->day.from) - s : 0;
 		int after = e > p->day.to ? e - (s > p->day.to ? s : p->day.to) : 0;
 		x->compromise += (before + after) * p->compromise.outside_day;

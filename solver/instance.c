@@ -75,11 +75,13 @@ static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, str
 			if (!in_ranges(a->window->times, a->window->n_times, s, e))
 				continue;
 			int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, e);
-			if (us < cutoff || week_busy(w, a->prac, us, ue) || !week_carer_free(w, a, us, ue))
-				continue;   /* a moved appointment never lands in a carer's busy time */
+			if (us < cutoff || week_busy(w, a->prac, us, ue))
+				continue;
 			for (size_t k = 0; k < nv; k++) {
 				if (!works(pr, w->days[day].wd, s, e, venues[k]))
 					continue;
+				if (!week_carer_free(w, a, venues[k], us, ue))
+					continue;   /* a moved appointment never lands in a carer's busy time */
 				if ((int)day == sa->current.day && s == sa->current.start && venues[k] == sa->current.venue)
 					continue;
 				if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {

@@ -154,11 +154,25 @@ int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now);
 /* Whether practitioner prac is busy with another client within [s, e) (UTC). */
 int week_busy(const struct week *w, int prac, int64_t s, int64_t e);
 
-/* Whether appointment a could take place within [s, e) (UTC) as far as
- * carers go: it needs none (its practitioner's needs_carer), or one of the
- * carers who take the person to its practitioner has no busy time of their
- * own within it (docs/profile.md, "carers"). */
-int week_carer_free(const struct week *w, const struct wk_appt *a, int64_t s, int64_t e);
+/* A carer goes with the person from leaving home to coming back: for an
+ * appointment at venue (-1: unknown, no journey) within [s, e) (UTC), the
+ * carer's time is [*cs, *ce): s less the journey from home, e plus the
+ * journey home (docs/profile.md, "carers"). */
+void week_carer_span(const struct week *w, int venue, int64_t s, int64_t e, int64_t *cs, int64_t *ce);
+
+#define WEEK_CARER_NONE_NEEDED (-1)
+#define WEEK_CARER_NONE_FREE (-2)
+/* The carer who takes the person to appointment a at venue within [s, e)
+ * (UTC): the first listed carer who takes the person to its practitioner
+ * and has no busy time of their own in the carer's time (week_carer_span).
+ * Returns the carer's index, WEEK_CARER_NONE_NEEDED when the appointment
+ * needs no carer (its practitioner's needs_carer, or no carers listed), or
+ * WEEK_CARER_NONE_FREE when every carer who would take it is busy. */
+int week_carer_for(const struct week *w, const struct wk_appt *a, int venue, int64_t s, int64_t e);
+
+/* Whether appointment a could take place at venue within [s, e) as far as
+ * carers go: week_carer_for is not WEEK_CARER_NONE_FREE. */
+int week_carer_free(const struct week *w, const struct wk_appt *a, int venue, int64_t s, int64_t e);
 
 /* Whether a and b form a joint session: the same day, start and known
  * venue, and practitioners who each list the other in joint_with. The

@@ -15,9 +15,9 @@ static void help(FILE *fp)
 	      "Propose the best plan for the week of --now for every person of a caseload\n"
 	      "(docs/batch.md), each in one of N worker processes, and keep each person's\n"
 	      "result in the store (--db) as it is done. Then, in person order, no\n"
-	      "practitioner the persons share is left double-booked: a person whose plan\n"
-	      "would take a slot an earlier person's plan has is solved again with that\n"
-	      "slot taken. The results are the same for any -j and any sharding.\n\n"
+	      "practitioner or carer the persons share is left double-booked: a person\n"
+	      "whose plan would take a slot an earlier person's plan has is solved again\n"
+	      "with that slot taken. The results are the same for any -j and any sharding.\n\n"
 	      "  -j N              worker processes (default: the number of processors)\n"
 	      "  --resume          finish the run a crash or kill left: persons already\n"
 	      "                    done with the same inputs are not solved again\n"
@@ -164,7 +164,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 			status = batch_report(&b);
 		if (status == 0 || status == DV_EXIT_PARTIAL)
 			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu solved again so that no "
-					"practitioner is double-booked\n", b.run, solved, again);
+					"practitioner or carer is double-booked\n", b.run, solved, again);
 	}
 	free(todo);
 	caseload_free(cl);

@@ -21,10 +21,24 @@
 
 /* ---- one person ------------------------------------------------------------ */
 
+/* A booking of someone persons may share: a practitioner the caseload
+ * lists (by id), or a carer (by carer_key of one of the carer's feeds). */
 struct booking {
 	char prac[72];
 	int64_t start, end;
 };
+
+/* A carer is known across persons by each feed they name: two profiles
+ * naming the same carer feed share that carer (docs/batch.md). The key is
+ * "carer:" and the digest of the feed's source, so that no path goes in
+ * the store and no practitioner id (no ':' in an id) can equal it. */
+#define CARER_PREFIX "carer:"
+static void carer_key(const char *source, char out[72])
+{
+	char hex[65];
+	hash_sha256_hex(source, strlen(source), hex);
+	snprintf(out, 72, CARER_PREFIX "%s", hex);
+}
 
 /* What solving one person gives. */
 struct outcome {
@@ -103,6 +117,18 @@ static int person_digest(const struct batch *b, const struct cl_person *cp, char
 	for (size_t i = 0; !rc && i < p->n_pracs; i++) {
 		for (size_t j = 0; !rc && j < p->pracs[i].n_feeds; j++) {
 			const struct prof_path *f = &p->pracs[i].feeds[j];
+			const char *hex = feed_digest(f->source, f->path, d);
+			if (!hex) {
+				rc = -1;
+				break;
+			}
+			hash_update(h, f->source, strlen(f->source) + 1);
+			hash_update(h, hex, 65);
+		}
+	}
+	for (size_t i = 0; !rc && i < p->n_carers; i++) {
+		for (size_t j = 0; !rc && j < p->carers[i].n_feeds; j++) {
+			const struct prof_path *f = &p->carers[i].feeds[j];
 			const char *hex = feed_digest(f->source, f->path, d);
 			if (!hex) {
 				rc = -1;
@@ -252,11 +278,36 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		goto out;
 	}
 	struct week *w = &cw.week;
-	for (size_t k = 0; k < n_extra; k++) {
+	int oom = 0;
+	for (size_t k = 0; k < n_extra && !oom; k++) {
+		if (strncmp(extra[k].prac, CARER_PREFIX, strlen(CARER_PREFIX)) == 0) {
+			/* a shared carer's time with another person: busy time of
+			 * each of this person's carers who names that feed */
+			for (size_t c = 0; c < cw.prof->n_carers && !oom; c++) {
+				const struct prof_carer *cr = &cw.prof->carers[c];
+				int named = 0;
+				char key[72];
+				for (size_t j = 0; j < cr->n_feeds && !named; j++) {
+					carer_key(cr->feeds[j].source, key);
+					named = strcmp(key, extra[k].prac) == 0;
+				}
+				struct wk_busy *x = named ? BUF_PUSH(w->busy, w->n_busy, w->busy_cap) : NULL;
+				if (x)
+					*x = (struct wk_busy){ -1 - (int)c, extra[k].start, extra[k].end };
+				oom = named && !x;
+			}
+			continue;
+		}
 		int pi = profile_prac_index(cw.prof, extra[k].prac);
 		struct wk_busy *x = pi >= 0 ? BUF_PUSH(w->busy, w->n_busy, w->busy_cap) : NULL;
 		if (x)
 			*x = (struct wk_busy){ pi, extra[k].start, extra[k].end };
+		oom = pi >= 0 && !x;
+	}
+	if (oom) {
+		error_result(o, cp->id, "out of memory");
+		cli_week_release(&cw);
+		goto out;
 	}
 	struct sv_options opt = { .k = 1, .max_changes = -1, .ladder = 0, .time_limit = b->time_limit,
 				  .now = b->app->now };
@@ -284,22 +335,56 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 	char *tab = strchr(o->metrics, '\t');
 	if (tab)
 		one_line(tab + 1);
-	/* the bookings of shared practitioners, as the plan places them */
+	/* the bookings of shared practitioners and of carers, as the plan
+	 * places them: a carer from leaving home to coming back, under each
+	 * feed of theirs (another person may name any of them) */
 	struct week moved;
-	if (plan_week(&r.in, &x->plan, &moved, &a.diag) == 0) {
-		for (size_t k = 0; k < moved.n_appts; k++) {
-			const struct wk_appt *ap = &moved.appts[k];
-			const char *pid = cw.prof->pracs[ap->prac].id;
-			if (caseload_prac_index(b->cl, pid) < 0)
-				continue;
+	if (plan_week(&r.in, &x->plan, &moved, &a.diag) < 0) {
+		first_error(&a.diag, why, sizeof why);
+		error_result(o, cp->id, why);
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		goto out;
+	}
+	for (size_t k = 0; k < moved.n_appts && !oom; k++) {
+		const struct wk_appt *ap = &moved.appts[k];
+		const char *pid = cw.prof->pracs[ap->prac].id;
+		if (caseload_prac_index(b->cl, pid) >= 0) {
 			struct booking *bk = BUF_PUSH(o->book, o->n_book, o->cap);
 			if (bk) {
+				*bk = (struct booking){ .start = ap->start, .end = ap->end };
 				snprintf(bk->prac, sizeof bk->prac, "%s", pid);
-				bk->start = ap->start;
-				bk->end = ap->end;
 			}
+			oom = !bk;
 		}
-		week_release(&moved);
+		int c = week_carer_for(&moved, ap, ap->venue, ap->start, ap->end);
+		if (c == WEEK_CARER_NONE_FREE) {
+			/* a clash as booked: the first carer who takes it is
+			 * counted there, as check counts the clash */
+			for (size_t q = 0; q < cw.prof->n_carers && c < 0; q++)
+				if (!cw.prof->carers[q].takes || (cw.prof->carers[q].takes >> ap->prac & 1))
+					c = (int)q;
+		}
+		if (c < 0)
+			continue;
+		int64_t cs, ce;
+		week_carer_span(&moved, ap->venue, ap->start, ap->end, &cs, &ce);
+		const struct prof_carer *cr = &cw.prof->carers[c];
+		for (size_t j = 0; j < cr->n_feeds && !oom; j++) {
+			struct booking *bk = BUF_PUSH(o->book, o->n_book, o->cap);
+			if (bk) {
+				*bk = (struct booking){ .start = cs, .end = ce };
+				carer_key(cr->feeds[j].source, bk->prac);
+			}
+			oom = !bk;
+		}
+	}
+	week_release(&moved);
+	if (oom) {
+		error_result(o, cp->id, "out of memory");
+		sv_result_release(&r);
+		cli_week_release(&cw);
+		goto out;
 	}
 	/* an unplaced appointment still ties the person to its practitioner:
 	 * a zero-length booking (it overlaps nothing) puts the person in that
@@ -822,14 +907,70 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 
 /* ---- the final pass ---------------------------------------------------------- */
 
-/* The final bookings so far, per shared practitioner. */
+/* The final bookings so far, per shared practitioner or carer: lanes by
+ * the booking's key, in an open-addressing table. */
 struct slot {
 	int64_t start, end;
 };
 struct lane {
+	char *key;                /* NULL: an empty entry */
 	struct slot *v;
 	size_t n, cap;
 };
+struct lanes {
+	struct lane *v;
+	size_t n, cap;            /* cap: 0 or a power of two */
+};
+
+static size_t key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The lane of key, or NULL when there is none yet (create 0) or no memory. */
+static struct lane *lane_of(struct lanes *t, const char *key, int create)
+{
+	if (create && (t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct lane *v = calloc(cap, sizeof *v);
+		if (!v)
+			return NULL;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->v[i].key)
+				continue;
+			size_t j = key_hash(t->v[i].key) & (cap - 1);
+			while (v[j].key)
+				j = (j + 1) & (cap - 1);
+			v[j] = t->v[i];
+		}
+		free(t->v);
+		t->v = v;
+		t->cap = cap;
+	}
+	if (!t->cap)
+		return NULL;
+	size_t j = key_hash(key) & (t->cap - 1);
+	for (; t->v[j].key; j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->v[j].key, key) == 0)
+			return &t->v[j];
+	if (!create || !(t->v[j].key = strdup(key)))
+		return NULL;
+	t->n++;
+	return &t->v[j];
+}
+
+static void lanes_release(struct lanes *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		free(t->v[i].key);
+		free(t->v[i].v);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
 
 struct row {
 	char *person, *digest, *status, *result, *metrics, *basis;
@@ -889,8 +1030,8 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 	struct { struct row *v; size_t n, cap; int oom; } rs = { 0 };
 	if (store_batch_each(app->store, b->run, NULL, collect_rows, &rs, &app->diag) < 0)
 		return DV_EXIT_STORE;
-	struct lane *lanes = calloc(cl->n_pracs + 1, sizeof *lanes);
-	int status = rs.oom || !lanes ? DV_EXIT_INTERNAL : 0;
+	struct lanes lanes = { 0 };
+	int status = rs.oom ? DV_EXIT_INTERNAL : 0;
 	struct store *scratch = NULL;
 	char dir[512];
 	for (size_t i = 0; !status && i < rs.n; i++) {
@@ -901,33 +1042,46 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 			break;
 		}
 		/* the basis: its own inputs and every earlier final booking of
-		 * its practitioners, in a fixed order */
+		 * its shared practitioners and carers, in a fixed order */
 		struct hash_ctx *h = hash_new();
+		if (!h) {
+			free(alone.v);
+			status = DV_EXIT_INTERNAL;
+			break;
+		}
 		hash_update(h, x->digest, strlen(x->digest) + 1);
 		int conflict = 0;
 		struct blist extra = { 0 };
-		for (size_t k = 0; k < alone.n; k++) {
+		for (size_t k = 0; k < alone.n && !extra.oom; k++) {
 			if (k && strcmp(alone.v[k].prac, alone.v[k - 1].prac) == 0)
-				continue;   /* bookings are by practitioner: each lane once */
-			int p = caseload_prac_index(cl, alone.v[k].prac);
-			if (p < 0)
+				continue;   /* bookings are by key: each lane once */
+			const struct lane *ln = lane_of(&lanes, alone.v[k].prac, 0);
+			if (!ln)
 				continue;
 			hash_update(h, alone.v[k].prac, strlen(alone.v[k].prac) + 1);
-			for (size_t m = 0; m < lanes[p].n; m++) {
-				hash_update(h, &lanes[p].v[m], sizeof lanes[p].v[m]);
+			for (size_t m = 0; m < ln->n; m++) {
+				hash_update(h, &ln->v[m], sizeof ln->v[m]);
 				struct booking *e = BUF_PUSH(extra.v, extra.n, extra.cap);
-				if (e) {
-					snprintf(e->prac, sizeof e->prac, "%s", alone.v[k].prac);
-					e->start = lanes[p].v[m].start;
-					e->end = lanes[p].v[m].end;
-				} else {
+				if (!e) {
 					extra.oom = 1;
+					break;
 				}
+				snprintf(e->prac, sizeof e->prac, "%s", alone.v[k].prac);
+				e->start = ln->v[m].start;
+				e->end = ln->v[m].end;
 			}
 		}
 		char basis[65];
 		hash_final_hex(h, basis);
 		hash_free(h);
+		if (extra.oom) {
+			/* never solve again around a part of the earlier bookings:
+			 * that could book a shared practitioner or carer twice */
+			free(alone.v);
+			free(extra.v);
+			status = DV_EXIT_INTERNAL;
+			break;
+		}
 		for (size_t k = 0; k < alone.n && !conflict; k++)
 			for (size_t m = 0; m < extra.n && !conflict; m++)
 				conflict = strcmp(alone.v[k].prac, extra.v[m].prac) == 0 &&
@@ -968,20 +1122,24 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 								  &app->diag) < 0)
 					status = DV_EXIT_STORE;
 				free(sb);
-				for (size_t k = 0; k < o.n_book; k++) {
+				for (size_t k = 0; k < o.n_book && !status; k++) {
 					struct booking *e = BUF_PUSH(fin.v, fin.n, fin.cap);
 					if (e)
 						*e = o.book[k];
+					else
+						status = DV_EXIT_INTERNAL;
 				}
 				outcome_release(&o);
 				(*n_resolved)++;
 			}
 		}
 		for (size_t k = 0; !status && k < fin.n; k++) {
-			int p = caseload_prac_index(cl, fin.v[k].prac);
-			struct slot *s = p >= 0 ? BUF_PUSH(lanes[p].v, lanes[p].n, lanes[p].cap) : NULL;
+			struct lane *ln = lane_of(&lanes, fin.v[k].prac, 1);
+			struct slot *s = ln ? BUF_PUSH(ln->v, ln->n, ln->cap) : NULL;
 			if (s)
 				*s = (struct slot){ fin.v[k].start, fin.v[k].end };
+			else
+				status = DV_EXIT_INTERNAL;
 		}
 		free(alone.v);
 		free(extra.v);
@@ -996,9 +1154,7 @@ int batch_finalise(struct batch *b, size_t *n_resolved)
 		free(rs.v[i].basis);
 	}
 	free(rs.v);
-	for (size_t p = 0; lanes && p < cl->n_pracs; p++)
-		free(lanes[p].v);
-	free(lanes);
+	lanes_release(&lanes);
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
 		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return status;

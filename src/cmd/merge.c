@@ -112,7 +112,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		status = batch_report(&b);
 	if (status == 0 || status == DV_EXIT_PARTIAL)
 		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu solved again so that no "
-				"practitioner is double-booked\n", b.run, cl->n_persons, argc - optind - 1, again);
+				"practitioner or carer is double-booked\n", b.run, cl->n_persons, argc - optind - 1, again);
 	caseload_free(cl);
 	return status;
 }

@@ -464,22 +464,37 @@ int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_ap
 	       profile_joint(p, a->prac, b->prac);
 }
 
-int week_carer_free(const struct week *w, const struct wk_appt *a, int64_t s, int64_t e)
+void week_carer_span(const struct week *w, int venue, int64_t s, int64_t e, int64_t *cs, int64_t *ce)
+{
+	const struct profile *p = w->p;
+	int there = profile_travel(p, p->home, venue), back = profile_travel(p, venue, p->home);
+	*cs = s - 60 * (int64_t)(there > 0 ? there : 0);
+	*ce = e + 60 * (int64_t)(back > 0 ? back : 0);
+}
+
+int week_carer_for(const struct week *w, const struct wk_appt *a, int venue, int64_t s, int64_t e)
 {
 	const struct profile *p = w->p;
 	if (!a->needs_carer || !p->n_carers)
-		return 1;
+		return WEEK_CARER_NONE_NEEDED;
+	int64_t cs, ce;
+	week_carer_span(w, venue, s, e, &cs, &ce);
 	for (size_t c = 0; c < p->n_carers; c++) {
 		const struct prof_carer *cr = &p->carers[c];
 		if (cr->takes && !(cr->takes >> a->prac & 1))
 			continue;
 		int busy = 0;
 		for (size_t i = 0; i < w->n_busy && !busy; i++)
-			busy = w->busy[i].prac == -1 - (int)c && w->busy[i].start < e && s < w->busy[i].end;
+			busy = w->busy[i].prac == -1 - (int)c && w->busy[i].start < ce && cs < w->busy[i].end;
 		if (!busy)
-			return 1;
+			return (int)c;
 	}
-	return 0;
+	return WEEK_CARER_NONE_FREE;
+}
+
+int week_carer_free(const struct week *w, const struct wk_appt *a, int venue, int64_t s, int64_t e)
+{
+	return week_carer_for(w, a, venue, s, e) != WEEK_CARER_NONE_FREE;
 }
 
 int week_busy(const struct week *w, int prac, int64_t s, int64_t e)

@@ -187,7 +187,7 @@ static void no_carer(struct ctx *c)
 	char an[80], who[160];
 	for (size_t k = 0; k < w->n_appts; k++) {
 		const struct wk_appt *a = &w->appts[k];
-		if (week_carer_free(w, a, a->start, a->end))
+		if (week_carer_free(w, a, a->venue, a->start, a->end))
 			continue;
 		struct problem *x = add(c, PK_NO_CARER, a->day, a->s_min, a->e_min);
 		if (!x)

@@ -313,8 +313,8 @@ static void test_carers(void)
 	ok(p->n_carers == 1 && p->pracs[0].needs_carer && !p->pracs[1].needs_carer,
 	   "carers: needs_carer is the default once carers are listed, and can be turned off");
 	const struct wk_appt *wed = appt_uid(w, "c1"), *tue = appt_uid(w, "c2");
-	ok(wed && !week_carer_free(w, wed, wed->start, wed->end), "carers: Wednesday's clinic is in the late shift");
-	ok(tue && week_carer_free(w, tue, tue->start, tue->end),
+	ok(wed && !week_carer_free(w, wed, wed->venue, wed->start, wed->end), "carers: Wednesday's clinic is in the late shift");
+	ok(tue && week_carer_free(w, tue, tue->venue, tue->start, tue->end),
 	   "carers: a transparent event of the carer's is not busy time");
 	ok(w->n_appts == 2, "carers: a carer's events are never appointments (%zu)", w->n_appts);
 	ok(!week_busy(w, 0, utc(25, 13, 0), utc(25, 14, 0)), "carers: ... nor a practitioner's busy time");
@@ -339,7 +339,7 @@ static void test_carers(void)
 				const struct placement *c = &in.a[i].cand[k];
 				int64_t s = week_utc(w, c->day, c->start), e = week_utc(w, c->day, c->start + in.a[i].duration);
 				cands++;
-				into |= !week_carer_free(w, &w->appts[in.a[i].appt], s, e);
+				into |= !week_carer_free(w, &w->appts[in.a[i].appt], c->venue, s, e);
 			}
 		ok(cands > 0 && !into, "carers: none of %d candidate placements is in the carer's busy time", cands);
 		instance_release(&in);
@@ -356,6 +356,76 @@ static void test_carers(void)
 	ok(lrc < 0 && e && e->line == 11 && e->msg && strstr(e->msg, "dentist") && diag_exit_status(&d) == DV_EXIT_INPUT,
 	   "carers: an unknown practitioner in takes is an error at line 11 (%s)", e && e->msg ? e->msg : "");
 	diag_release(&d);
+}
+
+/* The carer travels with the person: an early shift that ends 30 min
+ * before a clinic 45 min from home leaves no carer free; at home it would. */
+static const char early_shift[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:s1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T060000Z\r\n"
+	"DTEND:20261125T133000Z\r\nSUMMARY:Early shift\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+
+static void test_carer_travel(void)
+{
+	static const char *const files[] = { "clinic.ics", clinic_feed, "shifts.ics", early_shift, NULL };
+	static const char prof[] =
+		"version: 1\n"
+		"person: { id: P-4, timezone: Europe/London, home: home, day: \"08:00-18:00\", slot: 15 }\n"
+		"venues:\n"
+		"  - { id: home, kind: home }\n"
+		"  - { id: clinic, name: Clinic }\n"
+		"travel: { matrix: [[home, clinic, 40, 0]] }\n"
+		"practitioners:\n"
+		"  - { id: doc, role: doctor, feeds: [clinic.ics], match: { text: P-4 }, default_venue: clinic,\n"
+		"      venues: [clinic, home], works: [{ days: weekdays, venues: [clinic, home] }],\n"
+		"      window: { days: 2, same_week: true } }\n"
+		"carers:\n"
+		"  - { id: mum, feeds: [shifts.ics] }\n";
+	struct family fam;
+	if (!ok(family_open(&fam, files, prof) == 0, "carer travel: the family loads"))
+		return;
+	const struct week *w = &fam.w;
+	const struct wk_appt *wed = appt_uid(w, "c1");
+	int64_t cs = 0, ce = 0;
+	if (wed)
+		week_carer_span(w, wed->venue, wed->start, wed->end, &cs, &ce);
+	ok(wed && cs == wed->start - 45 * 60 && ce == wed->end + 45 * 60,
+	   "carer travel: the carer's time is the appointment plus the journeys from and to home (40 min, on the slot grid: 45)");
+	ok(wed && !week_carer_free(w, wed, wed->venue, wed->start, wed->end),
+	   "carer travel: the clinic at 14:00 needs the carer from 13:15, in the shift");
+	ok(wed && week_carer_free(w, wed, fam.p->home, wed->start, wed->end),
+	   "carer travel: the same time at home needs no journey: the carer is free");
+	ok(wed && week_carer_for(w, wed, fam.p->home, wed->start, wed->end) == 0 &&
+	   week_carer_for(w, wed, wed->venue, wed->start, wed->end) == WEEK_CARER_NONE_FREE,
+	   "carer travel: week_carer_for names the carer, or none free");
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (check_week(w, &ps, &d2) == 0) {
+		ok(find(&ps, PK_NO_CARER, 2) != NULL, "carer travel: check reports no-carer on Wednesday");
+		problems_release(&ps);
+	}
+	/* no candidate placement of the solver needs the carer in the shift,
+	 * journeys included */
+	struct instance in;
+	if (instance_build(&in, w, utc(23, 0, 0), &d2) == 0) {
+		int into = 0, home_wed = 0;
+		for (size_t i = 0; i < in.n; i++)
+			for (size_t k = 1; k < in.a[i].n_cand; k++) {
+				const struct placement *c = &in.a[i].cand[k];
+				int64_t s = week_utc(w, c->day, c->start), e = week_utc(w, c->day, c->start + in.a[i].duration);
+				into |= !week_carer_free(w, &w->appts[in.a[i].appt], c->venue, s, e);
+				int64_t cs2, ce2;
+				week_carer_span(w, c->venue, s, e, &cs2, &ce2);
+				into |= c->venue != fam.p->home && cs2 < utc(25, 13, 30) && ce2 > utc(25, 6, 0);
+				home_wed |= c->venue == fam.p->home && c->day == 2 && s == utc(25, 13, 30);
+			}
+		ok(!into && home_wed, "carer travel: no candidate's journey is in the shift; at home, 13:30 is one");
+		instance_release(&in);
+	}
+	diag_release(&d2);
+	family_close(&fam);
 }
 
 int main(void)
@@ -454,5 +524,6 @@ int main(void)
 	test_shared_feeds(1);
 	test_family_calendar();
 	test_carers();
+	test_carer_travel();
 	return tap_done();
 }
