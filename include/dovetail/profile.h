@@ -102,6 +102,8 @@ struct prof_carer {
 	char *id;                /* owned */
 	struct prof_path *feeds;
 	size_t n_feeds;
+	struct prof_work *working; /* working hours: busy time every week (venues unused) */
+	size_t n_working;
 	uint64_t takes;          /* practitioner indices (bits) this carer takes the person to; 0: all */
 	int line, col;
 };

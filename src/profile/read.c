@@ -913,7 +913,8 @@ static void read_family(struct ctx *c, const struct ynode *n)
  */
 static void read_carers(struct ctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "id", "feeds", "takes", NULL };
+	static const char *const keys[] = { "id", "feeds", "working_hours", "takes", NULL };
+	static const char *const wkeys[] = { "days", "hours", NULL };
 	struct profile *p = c->p;
 	if (n && want(c, n, YT_SEQ, "carers") == 0) {
 		if (n->n > MAX_CARERS) {
@@ -936,8 +937,30 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 							snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
 							err(c, v, D_PROF_DUP_ID, b, cr->id, ln);
 						}
-				if ((v = need(c, m, "feeds", w)))
+				if ((v = get(m, "feeds")))
 					read_feeds(c, v, sub(b, sizeof b, w, "feeds"), &cr->feeds, &cr->n_feeds);
+				if ((v = get(m, "working_hours"))) {
+					const struct ynode **t;
+					size_t k;
+					sub(b, sizeof b, w, "working_hours");
+					if (seq_of(c, v, b, MAX_LIST, &t, &k) == 0 &&
+					    (cr->working = calloc(k ? k : 1, sizeof *cr->working)))
+						for (size_t q = 0; q < k; q++) {
+							char wq[200], bq[240];
+							item(wq, sizeof wq, b, q);
+							if (want(c, t[q], YT_MAP, wq) < 0)
+								continue;
+							check_keys(c, t[q], wq, wkeys);
+							struct prof_work *wk = &cr->working[cr->n_working++];
+							const struct ynode *x;
+							if ((x = need(c, t[q], "days", wq)))
+								get_days(c, x, sub(bq, sizeof bq, wq, "days"), &wk->days);
+							if ((x = need(c, t[q], "hours", wq)))
+								get_range(c, x, sub(bq, sizeof bq, wq, "hours"), &wk->hours);
+						}
+					else if (k)
+						err(c, v, D_INTERNAL, "out of memory", NULL, NULL);
+				}
 				if ((v = get(m, "takes"))) {
 					const struct ynode **t;
 					size_t k;
@@ -1629,6 +1652,7 @@ void profile_free(struct profile *p)
 		struct prof_carer *x = &p->carers[i];
 		free(x->id);
 		feeds_release(x->feeds, x->n_feeds);
+		free(x->working);
 	}
 	free(p->carers);
 	free(p->preferred);

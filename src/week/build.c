@@ -210,6 +210,27 @@ static const struct prof_override *find_override(struct week *w, const char *uid
 	return series;
 }
 
+/* Each carer's working hours: their busy time on every day of the week
+ * they cover (docs/profile.md, "carers"). */
+static int carers_working(struct week *w)
+{
+	const struct profile *p = w->p;
+	for (size_t c = 0; c < p->n_carers; c++)
+		for (size_t k = 0; k < p->carers[c].n_working; k++) {
+			const struct prof_work *wk = &p->carers[c].working[k];
+			for (size_t di = 0; di < w->n_days; di++) {
+				if (!(wk->days & w->days[di].wd))
+					continue;
+				struct wk_busy *b = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
+				if (!b)
+					return -1;
+				*b = (struct wk_busy){ -1 - (int)c, week_utc(w, (int)di, wk->hours.from),
+						       week_utc(w, (int)di, wk->hours.to) };
+			}
+		}
+	return 0;
+}
+
 static int day_index(const struct week *w, int64_t t)
 {
 	int64_t date = week_local_date(t, w->zone);
@@ -771,7 +792,7 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	free(r.kept);
 	if (rc < 0)
 		goto fail;
-	if (r.failed || own_time_is_not_busy(w) < 0)
+	if (r.failed || carers_working(w) < 0 || own_time_is_not_busy(w) < 0)
 		goto oom;
 	if (week_derive(w, d) < 0)
 		goto fail;

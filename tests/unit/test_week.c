@@ -426,6 +426,44 @@ static void test_carer_travel(void)
 	}
 	diag_release(&d2);
 	family_close(&fam);
+	/* working hours: busy time every week, with or without a feed */
+	static const char *const files2[] = { "clinic.ics", clinic_feed, NULL };
+	static const char prof2[] =
+		"version: 1\n"
+		"person: { id: P-4, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+		"venues:\n"
+		"  - { id: home, kind: home }\n"
+		"  - { id: clinic, name: Clinic }\n"
+		"practitioners:\n"
+		"  - { id: doc, role: doctor, feeds: [clinic.ics], match: { text: P-4 }, default_venue: clinic }\n"
+		"carers:\n"
+		"  - { id: dad, working_hours: [{ days: [tue, thu], hours: \"09:00-12:00\" }] }\n";
+	if (!ok(family_open(&fam, files2, prof2) == 0, "carer working hours: the family loads"))
+		return;
+	w = &fam.w;
+	const struct wk_appt *tue = appt_uid(w, "c2"), *wed2 = appt_uid(w, "c1");
+	ok(tue && !week_carer_free(w, tue, tue->venue, tue->start, tue->end),
+	   "carer working hours: Tuesday 10:00 is in dad's working hours");
+	ok(wed2 && week_carer_free(w, wed2, wed2->venue, wed2->start, wed2->end),
+	   "carer working hours: Wednesday is not a working day of his");
+	family_close(&fam);
+	struct diag d;
+	diag_init(&d);
+	struct profile *bad = NULL;
+	static const char prof3[] =
+		"version: 1\n"
+		"person: { id: P-4, timezone: Europe/London, home: home }\n"
+		"venues: [{ id: home, kind: home }]\n"
+		"practitioners: [{ id: doc, role: doctor }]\n"
+		"carers:\n"
+		"  - { id: dad, working_hours: [{ days: [tue], hours: \"12:00-09:00\", venues: [home] }] }\n";
+	int lrc = profile_load_text(&bad, "/tmp/carers.yaml", prof3, sizeof prof3 - 1, &d);
+	int n6 = 0;
+	for (size_t i = 0; i < d.n; i++)
+		n6 += d.v[i].line == 6 && d.v[i].col > 1;
+	ok(lrc < 0 && n6 >= 2 && diag_exit_status(&d) == DV_EXIT_INPUT,
+	   "carer working hours: a backwards range and an unknown key are errors at line 6 (%d), exit 65", n6);
+	diag_release(&d);
 }
 
 int main(void)
