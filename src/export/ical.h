@@ -15,9 +15,11 @@ void xp_stable_id(const char *kind, const char *a, const char *b, const char *c,
 		  const char *domain, char *out, size_t sz);
 
 /* A VCALENDAR with PRODID, VERSION 2.0, CALSCALE and METHOD, and the
- * person's VTIMEZONE (its TZID set to the name the events use, its rules
- * from a year before the horizon on) unless the person's zone is UTC.
- * NULL when out of memory. */
+ * person's VTIMEZONE unless the person's zone is UTC: its TZID the name
+ * the events use, the zone's current rules from 1970 (one STANDARD and one
+ * DAYLIGHT, or one STANDARD), when they give the zone's real offsets from
+ * a year before the horizon to a year after, else libical's definition
+ * from 1970 (docs/export.md, "Time zones"). NULL when out of memory. */
 icalcomponent *xp_calendar(const struct week *w, icalproperty_method method);
 
 /* A VEVENT with UID, DTSTAMP `now` (UTC), and DTSTART/DTEND at UTC instants
