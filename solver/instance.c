@@ -8,6 +8,15 @@
 #include "dovetail/util.h"
 #include "internal.h"
 
+/* Whether the person refused placement (date, start, venue) of a. */
+static int refused(const struct wk_appt *a, int64_t date, int start, int venue)
+{
+	for (size_t i = 0; i < a->n_refused; i++)
+		if (a->refused[i].date == date && a->refused[i].start == start && a->refused[i].venue == venue)
+			return 1;
+	return 0;
+}
+
 static int in_ranges(const struct prof_range *r, size_t n, int s, int e)
 {
 	if (n == 0)
@@ -84,6 +93,8 @@ static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, str
 					continue;   /* a moved appointment never lands in a carer's busy time */
 				if ((int)day == sa->current.day && s == sa->current.start && venues[k] == sa->current.venue)
 					continue;
+				if (refused(a, w->days[day].date, s, venues[k]))
+					continue;   /* the person said "not this time" */
 				if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
 					char b[32];
 					snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);

@@ -30,7 +30,8 @@ _dovetail() {
 	init) opts="--person --tz" ;;
 	week) opts="--from --to --step --json" ;;
 	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels --write-lp --write-compact-lp --baseline --json" ;;
-	accept|reject) opts="--by --note" ;;
+	accept) opts="--by --note" ;;
+	reject) opts="--keep --by --note" ;;
 	history) opts="--person --json" ;;
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;

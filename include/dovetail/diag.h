@@ -85,7 +85,8 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_STORE_NEWER,         ERROR,   STORE,  "database schema version %s is newer than this dovetail understands (%s)") \
 	X(D_STORE_SQL,           ERROR,   STORE,  "database error: %s") \
 	X(D_UNKNOWN_ID,          ERROR,   INPUT,  "no %s '%s' in the store") \
-	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (a later propose, or a decision on another proposal since): run `dovetail propose` again and decide on its proposals") \
+	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (a later propose left it out): run `dovetail propose` again and decide on its proposals") \
+	X(D_DECIDE_CONFLICT,     ERROR,   INPUT,  "change %s conflicts with change %s, decided since (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
 	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -187,12 +187,19 @@ int store_latest_proposal(struct store *s, const char *person, char *id, size_t 
 
 /* ---- decisions (accept, reject) ------------------------------------------- */
 
+/* What a decision says (docs/decisions.md): accept the change; reject
+ * it, "not this time" (that placement is never proposed again, the
+ * appointment stays movable); or reject it and keep the appointment where
+ * it is booked, "don't move it" (reject --keep). */
+enum verdict { VERDICT_ACCEPT, VERDICT_REJECT, VERDICT_KEEP };
+
 /* One decision on one change of a proposal, as stored. */
 struct store_decision {
 	int64_t id;               /* in the order they were made */
 	const char *proposal, *person;
 	int seq;                  /* the change: proposal-seq */
 	int accept;               /* 1 accept, 0 reject */
+	enum verdict verdict;     /* accept (accept 1), or which reject (accept 0) */
 	struct appt_ref appt;     /* the appointment, as its feed has it */
 	struct place to;          /* where the change put it */
 	const char *who, *note;   /* note may be NULL */
@@ -200,18 +207,25 @@ struct store_decision {
 };
 
 /*
- * Record decision `accept` (1) or reject (0) on changes seqs[0..n) of
- * proposal `proposal` (n 0: every change of it), by `who` at `at`, with an
- * optional note, as one transaction. A change that depends on another (the
- * other part of a joint session) is decided with it: the set is closed
- * over joint partners first, and *n_decided says how many changes were
- * decided in all. An unknown proposal or change is D_UNKNOWN_ID, and a
- * superseded proposal (a later save of proposals for the person, or a
- * decision on another of their proposals since this one was saved) is
- * D_SUPERSEDED; both write nothing. Returns 0, or -1 with d filled (nothing written).
+ * Record verdict v on changes seqs[0..n) of proposal `proposal` (n 0:
+ * every change of it), by `who` at `at`, with an optional note, as one
+ * transaction. A change that depends on another (the other part of a joint
+ * session) is decided with it: the set is closed over joint partners
+ * first. A change whose last decision already says v is not recorded again
+ * (*n_same counts them); *n_decided counts those recorded.
+ * Refused, writing nothing, with d filled and -1:
+ * - an unknown proposal or change: D_UNKNOWN_ID;
+ * - a proposal a later save of proposals for the person left out:
+ *   D_SUPERSEDED;
+ * - an accept or keep that conflicts with a decision on another proposal
+ *   recorded since this one was saved: its appointment was accepted or
+ *   kept since, or (accept) the placement was rejected since, or its new
+ *   time overlaps an appointment accepted into the same day since:
+ *   D_DECIDE_CONFLICT, naming both changes. A decision on one proposal
+ *   leaves the others decidable when they do not conflict with it.
  */
-int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, int accept,
-		 const char *who, int64_t at, const char *note, size_t *n_decided,
+int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
+		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
 		 struct diag *d);
 
 /* Call fn for each decision (of person, or all when NULL) in the order they

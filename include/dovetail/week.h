@@ -11,6 +11,14 @@
 #include "dovetail/profile.h"
 #include "dovetail/store.h"
 
+/* A placement the person refused for an appointment ("not this time",
+ * docs/decisions.md): no proposal puts it there again. */
+struct wk_refusal {
+	int64_t date;            /* local date, days since the epoch */
+	int start;               /* local minute of the day */
+	int venue;               /* venue index, or -1 */
+};
+
 /* One of the person's appointments (an occurrence that matched a
  * practitioner's rule), in local minutes of its day. */
 struct wk_appt {
@@ -33,6 +41,8 @@ struct wk_appt {
 	char *organizer;                    /* owned; its ORGANIZER address, or NULL */
 	int accepted;                       /* accepted changes recorded on it */
 	int needs_carer;                    /* its practitioner's needs_carer (profile `carers:`) */
+	struct wk_refusal *refused;         /* owned; placements refused (reject), by decision order */
+	size_t n_refused;
 };
 
 /* A practitioner's busy time with other clients (or free/busy); or a
@@ -110,11 +120,14 @@ void week_appt_release(struct wk_appt *a);
  * Returns 0 or -1 (d filled). */
 int week_derive(struct week *w, struct diag *d);
 /*
- * The week as the person agreed it (issue 5): for each appointment, the last
- * decision stored for it (matched by practitioner, UID, RECURRENCE-ID and
- * its start in the feed) is in force. An accepted change moves the
- * appointment there: that becomes its current placement. A rejected one
- * locks it where it is (no longer movable), so no proposal moves it again.
+ * The week as the person agreed it (docs/decisions.md): for each
+ * appointment (matched by practitioner, UID, RECURRENCE-ID and its start
+ * in the feed), the last accept or keep stored for it is in force. An
+ * accepted change moves the appointment there: that becomes its current
+ * placement. A kept one (reject --keep) stays where it is booked and is no
+ * longer movable, so no proposal moves it. Every rejected placement ("not
+ * this time") goes in the appointment's `refused`, whatever else is
+ * decided: no proposal puts it there again.
  * Each appointment's `accepted` counts the accepted changes on it (so that
  * an update sent for it can carry a higher SEQUENCE each time). Then
  * everything is derived again. Returns 0 or -1 (d filled).

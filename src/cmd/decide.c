@@ -11,18 +11,25 @@
 static void help(FILE *fp, const char *verb)
 {
 	fprintf(fp,
-		"usage: dovetail %s PROPOSAL [CHANGE...] [--by NAME] [--note TEXT]\n\n"
+		"usage: dovetail %s PROPOSAL [CHANGE...]%s [--by NAME] [--note TEXT]\n\n"
 		"Record that the person (or their keyworker) %ss changes of a proposal that\n"
 		"`dovetail propose` printed: CHANGE is a number (1, 2 ...) or a change id\n"
 		"(PROPOSAL-N); with none, every change of the proposal. The other part of a\n"
 		"joint session is decided with it. Decisions are kept for good (`dovetail\n"
-		"history`); the last one on an appointment is in force: an accepted change\n"
-		"becomes its current placement, a rejected one locks it where it is, and every\n"
-		"later check, week and propose reads the week that way.\n\n"
+		"history`; docs/decisions.md). An accepted change becomes the appointment's\n"
+		"current placement. A rejected one means \"not this time\": that placement is\n"
+		"never proposed again, and the appointment may still move elsewhere; with\n"
+		"--keep, \"don't move it\": it stays where it is booked. Every later check,\n"
+		"week and propose reads the week that way. A change already decided the same\n"
+		"way is not recorded again. A decision on one proposal leaves the person's\n"
+		"other proposals decidable, except changes that conflict with it (named).\n\n"
+		"%s"
 		"  --by NAME     who decided (default: $DOVETAIL_USER, else $USER)\n"
 		"  --note TEXT   a note kept with the decision\n\n"
-		"Exit status: 0 ok, 64 usage, 65 no such proposal or change, 74 store.\n",
-		verb, verb);
+		"Exit status: 0 ok, 64 usage, 65 no such proposal or change, a superseded\n"
+		"proposal, or a conflict with a decision since, 74 store.\n",
+		verb, strcmp(verb, "reject") == 0 ? " [--keep]" : "", verb,
+		strcmp(verb, "reject") == 0 ? "  --keep        keep the appointment where it is booked: never move it\n" : "");
 }
 
 /* CHANGE as a number: "3", or "PROPOSAL-3". */
@@ -42,18 +49,27 @@ static int change_seq(const char *proposal, const char *arg, int *out)
 static int decide(int argc, char **argv, struct app *app, int accept)
 {
 	const char *verb = accept ? "accept" : "reject";
-	static const struct option opts[] = {
+	static const struct option accept_opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
+	static const struct option reject_opts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
 	const char *by = cli_default_decider(), *note = NULL;
+	enum verdict v = accept ? VERDICT_ACCEPT : VERDICT_REJECT;
 	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", accept ? accept_opts : reject_opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': by = optarg; break;
 		case 'n': note = optarg; break;
+		case 'k': v = VERDICT_KEEP; break;
 		case 'h': help(stdout, verb); return 0;
 		default: return cli_usage(app, NULL);
 		}
@@ -76,16 +92,20 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 		}
 		n++;
 	}
-	size_t decided = 0;
-	if (store_decide(app->store, proposal, seqs, n, accept, by, app->now, note, &decided,
+	size_t decided = 0, same = 0;
+	if (store_decide(app->store, proposal, seqs, n, v, by, app->now, note, &decided, &same,
 			 &app->diag) < 0) {
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_STORE;
 	}
 	printf("%sed %zu change%s of %s", accept ? "accept" : "reject", decided,
 	       decided == 1 ? "" : "s", proposal);
-	if (n && decided > n)
+	if (v == VERDICT_KEEP && decided)
+		printf(" (kept where booked)");
+	if (n && decided + same > n)
 		printf(" (with the other parts of their joint sessions)");
+	if (same)
+		printf("; %zu already %sed so: nothing recorded again", same, verb);
 	printf("\n");
 	return 0;
 }

@@ -31,8 +31,9 @@ static int show(const struct store_decision *x, void *arg)
 	if (o->json) {
 		printf("%s\n    {\"id\": %lld, \"at\": \"%s\", \"who\": ", o->n ? "," : "", (long long)x->id, at);
 		cli_put_json(stdout, x->who);
-		printf(", \"verdict\": \"%s\", \"change\": \"%s-%d\", \"person\": ", x->accept ? "accept" : "reject",
-		       x->proposal, x->seq);
+		printf(", \"verdict\": \"%s\", \"keep\": %s, \"change\": \"%s-%d\", \"person\": ",
+		       x->accept ? "accept" : "reject", x->verdict == VERDICT_KEEP ? "true" : "false", x->proposal,
+		       x->seq);
 		cli_put_json(stdout, x->person);
 		printf(", \"practitioner\": ");
 		cli_put_json(stdout, x->appt.practitioner);
@@ -52,7 +53,8 @@ static int show(const struct store_decision *x, void *arg)
 			printf("null");
 		printf("}");
 	} else {
-		printf("%-4lld %s  %-6s  %s-%d  ", (long long)x->id, at, x->accept ? "accept" : "reject",
+		printf("%-4lld %s  %-6s  %s-%d  ", (long long)x->id, at,
+		       x->verdict == VERDICT_ACCEPT ? "accept" : x->verdict == VERDICT_KEEP ? "keep" : "reject",
 		       x->proposal, x->seq);
 		cli_put_safe(stdout, x->appt.practitioner);
 		printf(" -> %s %s  by ", when, x->to.venue ? x->to.venue : "(venue unchanged)");

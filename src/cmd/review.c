@@ -25,7 +25,8 @@ static void help(FILE *fp)
 
 static const char keys_help[] =
 	"y - accept this change\n"
-	"n - reject this change (the appointment stays where it is)\n"
+	"n - reject this change: not this time (never proposed again; it may move elsewhere)\n"
+	"k - reject this change and keep the appointment where it is booked\n"
 	"e - write a note, then decide\n"
 	"s - skip this change for now\n"
 	"q - quit; what is decided is kept\n"
@@ -192,7 +193,7 @@ int cmd_review(int argc, char **argv, struct app *app)
 		}
 		note[0] = 0;
 		for (;;) {
-			printf("accept this change [y,n,e,s,q,?]? ");
+			printf("accept this change [y,n,k,e,s,q,?]? ");
 			fflush(stdout);
 			if (!read_line(line, sizeof line)) {
 				printf("\n");
@@ -210,14 +211,15 @@ int cmd_review(int argc, char **argv, struct app *app)
 					note[0] = 0;
 				continue;
 			}
-			if (key != 'y' && key != 'n') {
+			if (key != 'y' && key != 'n' && key != 'k') {
 				fputs(keys_help, stdout);
 				continue;
 			}
 			int seq = (int)i + 1;
-			size_t decided = 0;
-			if (store_decide(app->store, p->id, &seq, 1, key == 'y', by, app->now,
-					 note[0] ? note : NULL, &decided, &app->diag) < 0) {
+			size_t decided = 0, same = 0;
+			enum verdict v = key == 'y' ? VERDICT_ACCEPT : key == 'k' ? VERDICT_KEEP : VERDICT_REJECT;
+			if (store_decide(app->store, p->id, &seq, 1, v, by, app->now,
+					 note[0] ? note : NULL, &decided, &same, &app->diag) < 0) {
 				status = diag_exit_status(&app->diag);
 				if (!status)
 					status = DV_EXIT_STORE;
@@ -230,8 +232,8 @@ int cmd_review(int argc, char **argv, struct app *app)
 				accepted += decided;
 			else
 				rejected += decided;
-			printf("%s %zu change%s\n", key == 'y' ? "accepted" : "rejected", decided,
-			       decided == 1 ? "" : "s");
+			printf("%s %zu change%s%s\n", key == 'y' ? "accepted" : "rejected", decided,
+			       decided == 1 ? "" : "s", key == 'k' ? " (kept where booked)" : "");
 			break;
 		}
 	}

@@ -5,13 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 1 when the proposal is superseded: a later propose run for the person,
- * or a decision on another proposal since it was proposed */
+/* 1 when the proposal is superseded: a later propose run for the person
+ * left it out */
 static const char SQL_PROPOSAL[] =
 	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person)"
-	" OR EXISTS (SELECT 1 FROM decisions d WHERE d.person = p.person"
-	"   AND d.id > p.decisions_seen AND d.proposal_id != p.id)"
 	" FROM proposals p WHERE p.id = ?1";
+/* the last decision on change ?2: its verdict and keep */
+static const char SQL_LAST[] =
+	"SELECT verdict, keep FROM decisions WHERE proposal_id = ?1 AND seq = ?2 ORDER BY id DESC LIMIT 1";
+/* the first decision on another proposal since ?1 was saved that change ?2,
+ * accepted (?3 = 1) or kept (?3 = 0), would conflict with: the same
+ * appointment accepted or kept; (accept) the same placement rejected; or
+ * (accept) another appointment accepted into an overlapping time */
+#define SAME_APPT "d.practitioner = c.practitioner AND d.uid = c.uid AND d.rid = c.rid AND d.start_utc = c.start_utc"
+static const char SQL_CONFLICT[] =
+	"SELECT d.proposal_id, d.seq, CASE WHEN " SAME_APPT
+	"   THEN (CASE WHEN d.verdict = 'accept' THEN 'its appointment was accepted elsewhere'"
+	"         WHEN d.keep = 1 THEN 'its appointment was kept where it is booked'"
+	"         ELSE 'that placement was rejected' END)"
+	"   ELSE 'another appointment was accepted into that time' END"
+	" FROM proposals p JOIN changes c ON c.proposal_id = p.id AND c.seq = ?2"
+	" JOIN decisions d ON d.person = p.person AND d.id > p.decisions_seen AND d.proposal_id != p.id"
+	" WHERE p.id = ?1 AND ((" SAME_APPT " AND (d.verdict = 'accept' OR d.keep = 1"
+	"     OR (?3 = 1 AND d.to_date = c.to_date AND d.to_minute = c.to_minute AND d.to_venue IS c.to_venue)))"
+	"   OR (?3 = 1 AND d.verdict = 'accept' AND NOT (" SAME_APPT ") AND d.to_date = c.to_date"
+	"     AND d.to_minute * 60 < c.to_minute * 60 + (c.end_utc - c.start_utc)"
+	"     AND c.to_minute * 60 < d.to_minute * 60 + (d.end_utc - d.start_utc)))"
+	" ORDER BY d.id LIMIT 1";
 static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 AND seq = ?2";
 static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
 /* the changes of the same proposal that are joint partners of change ?2 */
@@ -22,13 +42,13 @@ static const char SQL_PARTNERS[] =
 	" WHERE j.proposal_id = ?1 AND j.seq = ?2 ORDER BY c.seq";
 static const char SQL_INSERT[] =
 	"INSERT INTO decisions (proposal_id, seq, verdict, person, practitioner, uid, rid,"
-	" start_utc, end_utc, to_date, to_minute, to_venue, who, decided_at, note)"
+	" start_utc, end_utc, to_date, to_minute, to_venue, who, decided_at, note, keep)"
 	" SELECT c.proposal_id, c.seq, ?3, p.person, c.practitioner, c.uid, c.rid, c.start_utc,"
-	" c.end_utc, c.to_date, c.to_minute, c.to_venue, ?4, ?5, ?6"
+	" c.end_utc, c.to_date, c.to_minute, c.to_venue, ?4, ?5, ?6, ?7"
 	" FROM changes c JOIN proposals p ON p.id = c.proposal_id"
 	" WHERE c.proposal_id = ?1 AND c.seq = ?2";
 
-enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q__COUNT };
+enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q__COUNT };
 
 /* A set of change numbers, small (a proposal changes at most 64 appointments). */
 struct seqset {
@@ -64,16 +84,18 @@ static int exists(sqlite3_stmt *q)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, int accept,
-		 const char *who, int64_t at, const char *note, size_t *n_decided,
+int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
+		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
 		 struct diag *d)
 {
 	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
-						   SQL_INSERT };
+						   SQL_INSERT, SQL_LAST, SQL_CONFLICT };
 	sqlite3_stmt *q[Q__COUNT] = { 0 };
 	struct seqset set = { .n = 0 };
 	int rc = -1, began = 0, sql_failed = 1;
-	*n_decided = 0;
+	const char *verdict = v == VERDICT_ACCEPT ? "accept" : "reject";
+	int keep = v == VERDICT_KEEP;
+	*n_decided = *n_same = 0;
 	for (size_t i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
 			goto fail;
@@ -132,11 +154,55 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 	}
 	if (set.n > 1)
 		qsort(set.v, set.n, sizeof *set.v, cmp_int);
+	/* what is decided already the same way is not recorded again; an
+	 * accept or keep must not conflict with what was decided since on
+	 * the person's other proposals */
+	struct seqset todo = { .n = 0 };
+	for (size_t i = 0; i < set.n; i++) {
+		sqlite3_stmt *l = q[Q_LAST];
+		sqlite3_bind_text(l, 1, proposal, -1, SQLITE_STATIC);
+		sqlite3_bind_int(l, 2, set.v[i]);
+		int r = sqlite3_step(l), same = 0;
+		if (r == SQLITE_ROW)
+			same = !strcmp((const char *)sqlite3_column_text(l, 0), verdict) &&
+			       (v == VERDICT_ACCEPT || sqlite3_column_int(l, 1) == keep);
+		sqlite3_reset(l);
+		if (r != SQLITE_ROW && r != SQLITE_DONE)
+			goto fail;
+		if (same) {
+			(*n_same)++;
+			continue;
+		}
+		if (v != VERDICT_REJECT) {
+			sqlite3_stmt *k = q[Q_CONFLICT];
+			sqlite3_bind_text(k, 1, proposal, -1, SQLITE_STATIC);
+			sqlite3_bind_int(k, 2, set.v[i]);
+			sqlite3_bind_int(k, 3, v == VERDICT_ACCEPT);
+			r = sqlite3_step(k);
+			if (r == SQLITE_ROW) {
+				char mine[160], theirs[160];
+				snprintf(mine, sizeof mine, "%s-%d", proposal, set.v[i]);
+				snprintf(theirs, sizeof theirs, "%s-%d", (const char *)sqlite3_column_text(k, 0),
+					 sqlite3_column_int(k, 1));
+				diag_add(d, D_DECIDE_CONFLICT, NULL, 0, 0, mine, theirs,
+					 (const char *)sqlite3_column_text(k, 2));
+				sqlite3_reset(k);
+				sql_failed = 0;
+				goto fail;
+			}
+			sqlite3_reset(k);
+			if (r != SQLITE_DONE)
+				goto fail;
+		}
+		put(&todo, set.v[i]);
+	}
+	set = todo;
 	sqlite3_stmt *ins = q[Q_INSERT];
 	for (size_t i = 0; i < set.n; i++) {
 		sqlite3_bind_text(ins, 1, proposal, -1, SQLITE_STATIC);
 		sqlite3_bind_int(ins, 2, set.v[i]);
-		sqlite3_bind_text(ins, 3, accept ? "accept" : "reject", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, verdict, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 7, keep);
 		sqlite3_bind_text(ins, 4, who, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 5, at);
 		if (note)
@@ -171,7 +237,7 @@ int store_each_decision(struct store *s, const char *person,
 {
 	static const char sql[] =
 		"SELECT id, proposal_id, seq, verdict, person, practitioner, uid, rid, start_utc,"
-		" end_utc, to_date, to_minute, to_venue, who, decided_at, note FROM decisions"
+		" end_utc, to_date, to_minute, to_venue, who, decided_at, note, keep FROM decisions"
 		" WHERE ?1 IS NULL OR person = ?1 ORDER BY id";
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
@@ -186,6 +252,7 @@ int store_each_decision(struct store *s, const char *person,
 		x.proposal = (const char *)sqlite3_column_text(q, 1);
 		x.seq = sqlite3_column_int(q, 2);
 		x.accept = !strcmp((const char *)sqlite3_column_text(q, 3), "accept");
+		x.verdict = x.accept ? VERDICT_ACCEPT : sqlite3_column_int(q, 16) ? VERDICT_KEEP : VERDICT_REJECT;
 		x.person = (const char *)sqlite3_column_text(q, 4);
 		x.appt.practitioner = (const char *)sqlite3_column_text(q, 5);
 		x.appt.uid = (const char *)sqlite3_column_text(q, 6);

@@ -208,6 +208,10 @@ static const char *const migrations[] = {
 	 * and final, kept with its row so that a resumed or merged run
 	 * writes the same pages */
 	"ALTER TABLE batch_persons ADD COLUMN report TEXT; ALTER TABLE batch_persons ADD COLUMN final_report TEXT;",
+	/* 8 -> 9: which reject (docs/decisions.md): keep 1, "don't move it"
+	 * (reject --keep; what every reject meant before), or 0, "not this
+	 * time" (that placement is never proposed again). 0 for an accept. */
+	"ALTER TABLE decisions ADD COLUMN keep INTEGER NOT NULL DEFAULT 1 CHECK (keep IN (0, 1));",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

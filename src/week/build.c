@@ -665,8 +665,13 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 		dst->appts[i].rid = strdup(src->appts[i].rid);
 		const char *org = src->appts[i].organizer;
 		dst->appts[i].organizer = org ? strdup(org) : NULL;
+		size_t nr = src->appts[i].n_refused;
+		dst->appts[i].refused = nr ? malloc(nr * sizeof *dst->appts[i].refused) : NULL;
+		if (nr && dst->appts[i].refused)
+			memcpy(dst->appts[i].refused, src->appts[i].refused, nr * sizeof *dst->appts[i].refused);
 		dst->n_appts++;
-		if (!dst->appts[i].uid || !dst->appts[i].rid || (org && !dst->appts[i].organizer))
+		if (!dst->appts[i].uid || !dst->appts[i].rid || (org && !dst->appts[i].organizer) ||
+		    (nr && !dst->appts[i].refused))
 			goto oom;
 	}
 	return 0;
@@ -809,7 +814,10 @@ void week_appt_release(struct wk_appt *a)
 	free(a->uid);
 	free(a->rid);
 	free(a->organizer);
+	free(a->refused);
 	a->uid = a->rid = a->organizer = NULL;
+	a->refused = NULL;
+	a->n_refused = 0;
 }
 
 void week_release(struct week *w)

@@ -1,4 +1,4 @@
-/* decisions.c: the week as the person agreed it: accepted changes moved in, rejected ones locked. */
+/* decisions.c: the week as the person agreed it: accepted changes moved in, kept ones locked, refused placements never proposed again. */
 #include "dovetail/week.h"
 #include "dovetail/plan.h"
 
@@ -11,12 +11,14 @@
  * and the profile: the store's last only for the callback). */
 struct decided {
 	struct change c;
-	int accept;
+	enum verdict verdict;
+	int appt;                 /* index into the week, before the changes are applied */
+	int to_venue;             /* venue index or -1 */
 };
 
 struct agreed {
 	struct week *w;
-	int *last;                /* per appointment: index into v of its last decision, -1 */
+	int *last;                /* per appointment: index into v of its last accept or keep, -1 */
 	struct decided *v;
 	size_t n, cap;
 	int oom;
@@ -43,9 +45,12 @@ static int collect(const struct store_decision *x, void *arg)
 		.to = { x->to.date, x->to.start, to_venue >= 0 ? p->venues[to_venue].id : NULL },
 		.kind = CHANGE_MOVE,
 	};
-	y->accept = x->accept;
-	g->last[i] = (int)(g->n - 1);
-	a->accepted += x->accept != 0;
+	y->verdict = x->verdict;
+	y->appt = i;
+	y->to_venue = to_venue;
+	if (x->verdict != VERDICT_REJECT)
+		g->last[i] = (int)(g->n - 1);
+	a->accepted += x->verdict == VERDICT_ACCEPT;
 	return 0;
 }
 
@@ -67,13 +72,28 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 	}
 	if (g.oom || !(in_force = malloc(w->n_appts * sizeof *in_force)))
 		goto oom;
-	/* rejected: it stays where it is; accepted: the changes, applied at once */
+	/* refused placements: never proposed again, whatever else is decided
+	 * (the appointment is found again by its feed reference once the
+	 * changes are applied) */
+	for (size_t k = 0; k < g.n; k++) {
+		struct decided *y = &g.v[k];
+		if (y->verdict != VERDICT_REJECT)
+			continue;
+		struct wk_appt *a = &w->appts[y->appt];
+		struct wk_refusal *r = realloc(a->refused, (a->n_refused + 1) * sizeof *r);
+		if (!r)
+			goto oom;
+		a->refused = r;
+		r[a->n_refused++] = (struct wk_refusal){ y->c.to.date, y->c.to.start, y->to_venue };
+	}
+	/* kept: it stays where it is booked, locked; accepted: the changes,
+	 * applied at once */
 	size_t n = 0;
 	for (size_t i = 0; i < w->n_appts; i++) {
 		if (g.last[i] < 0)
 			continue;
 		const struct decided *y = &g.v[g.last[i]];
-		if (!y->accept)
+		if (y->verdict == VERDICT_KEEP)
 			w->appts[i].movable = 0;
 		else
 			in_force[n++] = y->c;

@@ -1,8 +1,12 @@
 #!/bin/sh
 # t-decide.sh: `dovetail accept`, `reject` and `history`: decisions are
-# recorded for good, a rejected change locks its appointment so that no
-# later proposal moves it, an accepted change becomes the current placement
-# (with the other part of its joint session), and bad ids change nothing.
+# recorded for good; a rejected change means "not this time" (that
+# placement is never offered again) and `reject --keep` "don't move it" (no
+# later proposal moves the appointment); an accepted change becomes the
+# current placement (with the other part of its joint session); deciding
+# the same change twice records nothing; a decision on one proposal leaves
+# the run's other proposals decidable unless they conflict with it (named);
+# and bad ids change nothing.
 . "$(dirname "$0")/lib.sh"
 
 cd "$SRCDIR" || exit 1
@@ -24,22 +28,26 @@ p1=$(json "$TMP/p1.json" 'd["proposals"][0]["id"]')
 n1=$(json "$TMP/p1.json" 'len(d["proposals"][0]["changes"])')
 check "the optimum has changes to decide on ($n1)" [ "$n1" -ge 3 ]
 
-# ---- reject one change, propose again: that placement is never offered
+# ---- reject one change ("not this time"), propose again: that placement is
+# never offered, though the appointment may still move elsewhere
 victim=$(json "$TMP/p1.json" '[c for c in d["proposals"][0]["changes"] if "joint" not in c["kind"]][0]["id"]')
-vkey=$(json "$TMP/p1.json" '[(c["practitioner"], c["uid"], c["recurrence_id"]) for c in d["proposals"][0]["changes"] if c["id"] == "'"$victim"'"][0]')
+vkey=$(json "$TMP/p1.json" '[(c["practitioner"], c["uid"], c["recurrence_id"], c["to"]["start"], c["to"]["venue"]) for c in d["proposals"][0]["changes"] if c["id"] == "'"$victim"'"][0]')
 run --db "$db" reject "$p1" "$victim" --note "not that morning"
 check "reject without --by or \$USER: usage error 64" [ "$rc" -eq 64 ]
 run --db "$db" reject "$p1" "$victim" --by keyworker --note "not that morning"
 check "reject: exit 0" [ "$rc" -eq 0 ]
 check "reject: says what it recorded" grep -q "^rejected 1 change of $p1" "$TMP/stdout"
+run --db "$db" reject "$p1" "$victim" --by keyworker
+check "rejecting it again: exit 0, nothing recorded again" \
+	grep -q "^rejected 0 changes of $p1; 1 already rejected so: nothing recorded again" "$TMP/stdout"
 run --db "$db" propose --json -k 3 "$prof"
 cp "$TMP/stdout" "$TMP/p2.json"
-moved=$(python3 -c 'import json, sys
+offered=$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 key = eval(sys.argv[2])
 print(sum(1 for p in d["proposals"] + d["ladder"] for c in p["changes"]
-          if (c["practitioner"], c["uid"], c["recurrence_id"]) == key))' "$TMP/p2.json" "$vkey")
-check "after the rejection no proposal or ladder step moves that appointment" [ "$moved" = 0 ]
+          if (c["practitioner"], c["uid"], c["recurrence_id"], c["to"]["start"], c["to"]["venue"]) == key))' "$TMP/p2.json" "$vkey")
+check "after the rejection no proposal or ladder step offers that placement again" [ "$offered" = 0 ]
 
 # ---- the first proposal is superseded by the second run
 sqlite3 "$db" .dump >"$TMP/before.sql"
@@ -63,6 +71,9 @@ nacc=$(sed -n 's/^accepted \([0-9]*\) changes of .*/\1/p' "$TMP/stdout")
 ndec=$((nacc + 1))
 check "accept: the other part of the joint session is accepted with it" \
 	grep -q "^accepted [2-9] changes of $p2 (with the other parts of their joint sessions)" "$TMP/stdout"
+run --db "$db" accept "$p2" "$joint" --by keyworker
+check "accepting it again: nothing recorded again" \
+	grep -q "^accepted 0 changes of $p2 (with the other parts of their joint sessions); [2-9] already accepted so: nothing recorded again" "$TMP/stdout"
 run --db "$db" propose --json -k 1 --no-ladder "$prof"
 cp "$TMP/stdout" "$TMP/p3.json"
 check "the accepted placement is now current: no proposal moves it back" python3 -c 'import json, sys
@@ -116,4 +127,73 @@ else:
     sys.exit(1)
 assert c.execute("SELECT count(*) FROM decisions").fetchone()[0] == int(sys.argv[2])' "$db" "$ndec"
 check "the database stays mode 0600" [ "$(stat -c %a "$db")" = 600 ]
+
+# ---- the other proposals of a run stay decidable, unless they conflict;
+# reject --keep: "don't move it"
+db2=$TMP/decide2.db
+run --db "$db2" propose --json -k 3 "$prof"
+cp "$TMP/stdout" "$TMP/q.json"
+qa=$(json "$TMP/q.json" 'd["proposals"][0]["id"]')
+qb=$(json "$TMP/q.json" 'd["proposals"][1]["id"]')
+qc=$(json "$TMP/q.json" 'd["proposals"][2]["id"]')
+# ca: a change of proposal 1 decided alone; cb: a change of proposal 2 whose
+# group does not touch ca's appointment; cc: proposal 3's change of ca's
+# appointment
+pick=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+a, b, c = d["proposals"][:3]
+k = lambda x: (x["practitioner"], x["uid"], x["recurrence_id"])
+n = lambda x: x["id"].rsplit("-", 1)[1]
+for ca in a["changes"]:
+    if ca["joint_with"] or ca["decided_with"]:
+        continue
+    cc = [x for x in c["changes"] if k(x) == k(ca) and not x["joint_with"] and not x["decided_with"]]
+    cb = [x for x in b["changes"] if k(x) != k(ca) and all(k(y) != k(ca) for y in x["joint_with"] + x["decided_with"])]
+    if cc and cb:
+        print(n(ca), n(cb[0]), n(cc[0])); sys.exit(0)
+sys.exit(1)' "$TMP/q.json")
+check "three proposals to decide across ($pick)" [ -n "$pick" ]
+set -- $pick
+ca=${1:-1} cb=${2:-1} cc=${3:-1}
+run --db "$db2" reject "$qb" "$cb" --by keyworker
+check "reject a change of proposal 2: exit 0" [ "$rc" -eq 0 ]
+run --db "$db2" accept "$qa" "$ca" --by keyworker
+check "proposal 1 of the same run is still decidable: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+diag <"$TMP/stderr"
+sqlite3 "$db2" .dump >"$TMP/before2.sql"
+run --db "$db2" accept "$qc" "$cc" --by keyworker
+check "accepting proposal 3's change of that appointment now conflicts: exit 65" [ "$rc" -eq 65 ]
+check "... naming both changes and why" \
+	grep -q "change $qc-$cc conflicts with change $qa-$ca, decided since (its appointment was accepted elsewhere)" "$TMP/stderr"
+sqlite3 "$db2" .dump >"$TMP/after2.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before2.sql" "$TMP/after2.sql"
+# keep another appointment where it is booked: no proposal moves it
+kid=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+a = d["proposals"][0]
+k = lambda x: (x["practitioner"], x["uid"], x["recurrence_id"])
+for c in a["changes"]:
+    if not c["id"].endswith("-" + sys.argv[2]):
+        print(c["id"].rsplit("-", 1)[1], repr([k(c)] + [k(y) for y in c["joint_with"] + c["decided_with"]])); sys.exit(0)
+sys.exit(1)' "$TMP/q.json" "$ca")
+check "proposal 1 has another change to keep ($kid)" [ -n "$kid" ]
+kseq=${kid%% *} kkey=${kid#* }
+run --db "$db2" reject "$qa" "$kseq" --keep --by keyworker
+check "reject --keep: says it is kept where booked" grep -q "^rejected [1-9] changes* of $qa (kept where booked)" "$TMP/stdout"
+run --db "$db2" propose --json -k 3 "$prof"
+moved=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+key = eval(sys.argv[2])
+print(sum(1 for p in d["proposals"] + d["ladder"] for c in p["changes"]
+          if (c["practitioner"], c["uid"], c["recurrence_id"]) in key))' "$TMP/stdout" "$kkey")
+check "after reject --keep no proposal or ladder step moves those appointments" [ "$moved" = 0 ]
+run --db "$db2" history
+check "history says keep for a reject --keep" grep -q "  keep    $qa-$kseq  " "$TMP/stdout"
+run --db "$db2" history --json
+check "history --json: keep true for it, false for the other reject" python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))["decisions"]
+assert any(x["keep"] and x["change"] == sys.argv[2] for x in v), v
+assert any(x["verdict"] == "reject" and not x["keep"] for x in v), v' "$TMP/stdout" "$qa-$kseq"
+run --db "$db2" accept "$qa" --by keyworker
+check "accept --keep is no option of accept: usage 64" sh -c "'$DOVETAIL' --db '$db2' accept '$qa' --keep --by k >/dev/null 2>&1; [ \$? -eq 64 ]"
 done_testing

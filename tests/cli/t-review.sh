@@ -65,7 +65,7 @@ PY
 drive "$TMP/session" "?" e "not on Mondays, please" n s q
 check "review in a pty exits 0" grep -q "^exit 0" "$TMP/pty.out"
 check "it shows now, after and why" sh -c "grep -q '^  now: ' '$TMP/session' && grep -q '^  after: ' '$TMP/session' && grep -q '^  why: ' '$TMP/session'"
-check "it asks y/n/e/s/q/?" grep -q "accept this change \[y,n,e,s,q,?\]? " "$TMP/session"
+check "it asks y/n/k/e/s/q/?" grep -q "accept this change \[y,n,k,e,s,q,?\]? " "$TMP/session"
 check "? lists the keys" grep -q "^e - write a note, then decide" "$TMP/session"
 check "e asks for a note" grep -q "note: " "$TMP/session"
 check "changes that make room for each other are decided together, and it says so" \

@@ -176,7 +176,7 @@ static void test_round_trip(void)
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
 	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
-	is_int(STORE_SCHEMA_VERSION, 8, "STORE_SCHEMA_VERSION is 8");
+	is_int(STORE_SCHEMA_VERSION, 9, "STORE_SCHEMA_VERSION is 9");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
 	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
@@ -314,9 +314,9 @@ struct seen {
 static int seen_one(const struct store_decision *x, void *arg)
 {
 	struct seen *v = arg;
-	if (v->n < 8) {
-		v->verdicts[v->n] = x->accept ? 'a' : 'r';
-		v->seqs[v->n] = x->seq;
+	if (v->n < 15) {
+		v->verdicts[v->n] = x->verdict == VERDICT_ACCEPT ? 'a' : x->verdict == VERDICT_KEEP ? 'k' : 'r';
+		v->seqs[v->n < 8 ? v->n : 7] = x->seq;
 	}
 	if (v->n == 0)
 		v->note_ok = x->note && !strcmp(x->note, "both in one visit") && !strcmp(x->who, "kw") &&
@@ -335,42 +335,68 @@ static void test_decisions(void)
 	snprintf(path, sizeof path, "%.150s/decide.db", dir);
 	ok(store_open(&s, path, 0, &d) == 0, "open a fresh store for decisions");
 	fixture();
-	ok(store_save_proposals(s, props, 3, &d) == 0, "save the proposals to decide on");
-	size_t n = 0;
-	int two = 2, nine = 9;
-	ok(store_decide(s, "p-000000000001", &two, 1, 1, "kw", 1795400000, "both in one visit", &n, &d) == 0,
-	   "accept change 2 (a joint session)");
+	/* a fourth proposal of the same run: the dietitian into Tuesday 10:30,
+	 * where the physio goes in the first */
+	struct store_proposal all[3] = { props[0], props[1], props[0] };
+	struct store_change diet = changes_a[2];
+	diet.ch.to = (struct place){ 20781, 630, NULL };
+	diet.ch.kind = CHANGE_MOVE;
+	all[2].id = "p-000000000004";
+	all[2].rank = 3;
+	all[2].ladder = -1;
+	all[2].changes = &diet;
+	all[2].n_changes = 1;
+	ok(store_save_proposals(s, all, 3, &d) == 0, "save the proposals to decide on");
+	size_t n = 0, same = 0;
+	int one = 1, two = 2, three = 3, nine = 9;
+	ok(store_decide(s, "p-000000000001", &two, 1, VERDICT_ACCEPT, "kw", 1795400000, "both in one visit", &n,
+			&same, &d) == 0, "accept change 2 (a joint session)");
 	is_int((int)n, 2, "its joint partner, change 1, is accepted with it");
-	ok(store_decide(s, "p-000000000009", &two, 1, 1, "kw", 1795400000, NULL, &n, &d) < 0,
+	ok(store_decide(s, "p-000000000009", &two, 1, VERDICT_ACCEPT, "kw", 1795400000, NULL, &n, &same, &d) < 0,
 	   "an unknown proposal is refused");
 	ok(d.n && d.v[d.n - 1].code == D_UNKNOWN_ID, "... as D_UNKNOWN_ID");
-	ok(store_decide(s, "p-000000000001", &nine, 1, 0, "kw", 1795400000, NULL, &n, &d) < 0,
+	ok(store_decide(s, "p-000000000001", &nine, 1, VERDICT_REJECT, "kw", 1795400000, NULL, &n, &same, &d) < 0,
 	   "an unknown change is refused");
-	ok(store_decide(s, "p-000000000001", NULL, 0, 0, "kw", 1795400100, NULL, &n, &d) == 0,
+	ok(store_decide(s, "p-000000000001", &two, 1, VERDICT_ACCEPT, "kw", 1795400050, NULL, &n, &same, &d) == 0 &&
+	   n == 0 && same == 2, "accepting the same changes again records nothing (%zu, %zu the same)", n, same);
+	/* the other proposals of the run stay decidable unless they conflict */
+	ok(store_decide(s, "p-000000000004", &one, 1, VERDICT_ACCEPT, "kw", 1795400060, NULL, &n, &same, &d) < 0 &&
+	   d.v[d.n - 1].code == D_DECIDE_CONFLICT && strstr(d.v[d.n - 1].msg, "p-000000000004-1") &&
+	   strstr(d.v[d.n - 1].msg, "p-000000000001-1") && strstr(d.v[d.n - 1].msg, "into that time"),
+	   "accepting another proposal's change into the time just accepted is a conflict, named (%s)",
+	   d.n ? d.v[d.n - 1].msg : "");
+	ok(store_decide(s, "p-000000000004", &one, 1, VERDICT_REJECT, "kw", 1795400070, NULL, &n, &same, &d) == 0 &&
+	   n == 1, "... rejecting it is not: a rejection never conflicts");
+	ok(store_decide(s, "p-000000000002", &one, 1, VERDICT_ACCEPT, "kw", 1795400080, NULL, &n, &same, &d) < 0 &&
+	   d.v[d.n - 1].code == D_DECIDE_CONFLICT && strstr(d.v[d.n - 1].msg, "accepted elsewhere"),
+	   "accepting the same appointment from another proposal is a conflict (%s)", d.n ? d.v[d.n - 1].msg : "");
+	ok(store_decide(s, "p-000000000001", &three, 1, VERDICT_KEEP, "kw", 1795400090, NULL, &n, &same, &d) == 0 &&
+	   n == 1, "keep (reject --keep) the dietitian where booked: another proposal's rejection of a placement does not conflict");
+	ok(store_decide(s, "p-000000000001", NULL, 0, VERDICT_REJECT, "kw", 1795400100, NULL, &n, &same, &d) == 0,
 	   "reject every change of the proposal");
-	is_int((int)n, 3, "all three");
+	is_int((int)n, 3, "all three (a reject after a keep is another decision)");
 	struct seen v = { { 0 }, { 0 }, 0, 0 };
 	ok(store_each_decision(s, "P-0417", seen_one, &v, &d) == 0, "list the decisions");
-	is_int(v.n, 5, "five decisions, none from the refused calls");
-	is_str(v.verdicts, "aarrr", "in the order they were made");
-	ok(v.seqs[0] == 1 && v.seqs[1] == 2 && v.seqs[2] == 1 && v.seqs[4] == 3, "each on its change");
+	is_int(v.n, 7, "seven decisions, none from the refused or repeated calls");
+	is_str(v.verdicts, "aarkrrr", "in the order they were made, keep told from reject");
+	ok(v.seqs[0] == 1 && v.seqs[1] == 2 && v.seqs[2] == 1 && v.seqs[3] == 3 && v.seqs[6] == 3,
+	   "each on its change");
 	ok(v.note_ok, "with who, when, the note, the appointment and where it goes");
 	v.n = 0;
 	ok(store_each_decision(s, "P-9999", seen_one, &v, &d) == 0 && v.n == 0, "another person has none");
-	/* superseded: by a decision on another proposal, or by a later run */
-	ok(store_decide(s, "p-000000000002", NULL, 0, 1, "kw", 1795400200, NULL, &n, &d) < 0 &&
-	   d.v[d.n - 1].code == D_SUPERSEDED, "a decision on another proposal since supersedes one");
+	/* superseded: by a later run that leaves it out */
 	ok(store_save_proposals(s, &props[1], 1, &d) == 0, "a later run proposes only the second");
-	ok(store_decide(s, "p-000000000001", NULL, 0, 1, "kw", 1795400300, NULL, &n, &d) < 0 &&
+	ok(store_decide(s, "p-000000000001", NULL, 0, VERDICT_ACCEPT, "kw", 1795400300, NULL, &n, &same, &d) < 0 &&
 	   d.v[d.n - 1].code == D_SUPERSEDED, "the first is superseded by the later run");
-	ok(store_decide(s, "p-000000000002", NULL, 0, 1, "kw", 1795400300, NULL, &n, &d) == 0 && n == 1,
-	   "the second, proposed again, can be decided");
+	ok(store_decide(s, "p-000000000002", NULL, 0, VERDICT_ACCEPT, "kw", 1795400300, NULL, &n, &same, &d) == 0 &&
+	   n == 1, "the second, proposed again, can be decided");
 	store_close(s);
 	diag_release(&d);
 	snprintf(db, sizeof db, "%s", path);
 	ok(raw_exec("DELETE FROM decisions") != 0, "decisions cannot be deleted");
 	ok(raw_exec("UPDATE decisions SET verdict = 'accept'") != 0, "nor changed");
-	is_int((int)raw_int("SELECT count(*) FROM decisions"), 6, "all six are still there");
+	is_int((int)raw_int("SELECT count(*) FROM decisions"), 8, "all eight are still there");
+	is_int((int)raw_int("SELECT count(*) FROM decisions WHERE keep = 1"), 1, "one kept where booked");
 	snprintf(db, sizeof db, "%s/t.db", dir);
 }
 
