@@ -67,6 +67,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 		return DV_EXIT_USAGE;
 
 	int status = DV_EXIT_OK;
+	int64_t deadline = fetch_deadline();   /* one for all the URLs given */
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		int is_stdin = strcmp(path, "-") == 0;
@@ -77,10 +78,13 @@ int cmd_import(int argc, char **argv, struct app *app)
 		struct import_report r;
 		memset(&r, 0, sizeof r);
 		int is_url = fetch_is_url(path), not_modified = 0;
-		char url_shown[4096];
+		char url_shown[4096], url_redacted[4096];
 		if (is_url) {
+			/* the store keeps the URL (without credentials) to know
+			 * the feed; what is printed hides its path and query */
 			fetch_url_shown(path, url_shown, sizeof url_shown);
-			shown = url_shown;
+			fetch_url_redacted(path, url_redacted, sizeof url_redacted);
+			shown = url_redacted;
 		}
 		if (feed_name)
 			io.source = feed_name;
@@ -94,6 +98,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 		if (is_url) {
 			struct fetch_opts fo;
 			fetch_opts_default(&fo, app->lim.max_file_bytes);
+			fo.deadline_ms = deadline;
 			rc = import_url(app->store, path, &fo, &app->lim, &io, &r, &not_modified, &fd);
 		} else {
 			rc = store_import_file(app->store, path, shown, &app->lim, &io, &r, &fd);

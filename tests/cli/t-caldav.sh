@@ -40,6 +40,8 @@ base=http://127.0.0.1:$port/keyworker
 printf 'machine 127.0.0.1 login keyworker password radicale-pw-1\n' >"$TMP/netrc"
 chmod 600 "$TMP/netrc"
 export NETRC="$TMP/netrc"
+# plain http to 127.0.0.1: credentials go only with this opt-in (docs/feeds.md)
+export DOVETAIL_FEED_HTTP_CREDENTIALS=1
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 t_files=0 t_caldav=0
