@@ -117,7 +117,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 			       r.unchanged, r.cancelled, r.removed, r.skipped, r.occurrences);
 		} else {
 			printf("%s: %s; nothing written\n", shown,
-			       diag_exit_status(&fd) == DV_EXIT_UNAVAILABLE ? "not fetched" : "rejected");
+			       feed_status == DV_EXIT_UNAVAILABLE ? "not fetched" : "rejected");
 			if (!feed_status)
 				feed_status = DV_EXIT_INTERNAL;
 		}

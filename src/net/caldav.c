@@ -74,8 +74,11 @@ static enum kind classify(xmlTextReaderPtr r)
 static void fault(struct report *p, xmlTextReaderPtr r, const char *why)
 {
 	if (!p->why) {
+		/* the line of the element at fault, else where the parser is */
 		p->why = why;
-		p->line = r ? xmlTextReaderGetParserLineNumber(r) : 0;
+		xmlNodePtr n = r ? xmlTextReaderCurrentNode(r) : NULL;
+		long ln = n ? xmlGetLineNo(n) : -1;
+		p->line = ln > 0 && ln < INT_MAX ? (int)ln : r ? xmlTextReaderGetParserLineNumber(r) : 0;
 	}
 }
 
@@ -271,21 +274,29 @@ static int text(struct report *p, xmlTextReaderPtr r)
 	return 0;
 }
 
+/* libxml2's messages are not shown (they may quote the answer); one of
+ * its bounds, passed, is named. */
 static void quiet_errors(void *arg, const char *msg, xmlParserSeverities sev, xmlTextReaderLocatorPtr loc)
 {
-	(void)arg, (void)msg, (void)sev, (void)loc;
+	struct report *p = arg;
+	(void)sev;
+	if (msg && strstr(msg, "huge text node") && !p->why) {
+		p->why = "a text in the REPORT answer is longer than libxml2's bound of 10,000,000 bytes";
+		p->line = loc ? xmlTextReaderLocatorLineNumber(loc) : 0;
+	}
 }
 
-/* Whether the n bytes at h hold needle (memmem is not in C11 or POSIX). */
-static int contains(const char *h, size_t n, const char *needle)
+/* Where the n bytes at h first hold needle, or NULL (memmem is not in C11
+ * or POSIX). */
+static const char *find(const char *h, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	for (const char *p = h; n >= k && (p = memchr(p, needle[0], n - k + 1 - (size_t)(p - h)));) {
 		if (memcmp(p, needle, k) == 0)
-			return 1;
+			return p;
 		p++;
 	}
-	return 0;
+	return NULL;
 }
 
 static int read_report(struct report *p, const char *body, size_t len)
@@ -293,8 +304,14 @@ static int read_report(struct report *p, const char *body, size_t len)
 	/* no DTD at all: entity declarations are how an answer of kilobytes
 	 * becomes gigabytes (a DOCTYPE is only allowed before the root, but
 	 * is looked for anywhere: a CDATA section holding one is refused too) */
-	if (contains(body, len, "<!DOCTYPE") || contains(body, len, "<!ENTITY")) {
+	const char *dt = find(body, len, "<!DOCTYPE");
+	if (!dt)
+		dt = find(body, len, "<!ENTITY");
+	if (dt) {
 		fault(p, NULL, "the REPORT answer declares a DOCTYPE or entities, which are refused");
+		p->line = 1;
+		for (const char *q = body; q < dt; q++)
+			p->line += *q == '\n';
 		return -1;
 	}
 	if (len > INT_MAX) {
@@ -304,12 +321,13 @@ static int read_report(struct report *p, const char *body, size_t len)
 	/* UTF-8 whatever the answer declares: an encoding in which the test
 	 * above could not see a DOCTYPE does not read */
 	xmlTextReaderPtr r = xmlReaderForMemory(body, (int)len, "multistatus.xml", "UTF-8",
-						XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+						XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+						XML_PARSE_BIG_LINES);
 	if (!r) {
 		fault(p, NULL, "the REPORT answer could not be read (out of memory)");
 		return -1;
 	}
-	xmlTextReaderSetErrorHandler(r, quiet_errors, NULL);
+	xmlTextReaderSetErrorHandler(r, quiet_errors, p);
 	int rc, seen_root = 0, bad = 0;
 	while (!bad && (rc = xmlTextReaderRead(r)) == 1) {
 		int t = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
@@ -348,7 +366,7 @@ static int read_report(struct report *p, const char *body, size_t len)
 			break;
 		}
 	}
-	if (!bad && rc != 0)
+	if (!bad && rc != 0 && !p->why)
 		fault(p, r, "the REPORT answer is not well-formed XML, or could not be read whole");
 	else if (!bad && !seen_root)
 		fault(p, r, "the REPORT answer is not a DAV:multistatus");
@@ -419,11 +437,18 @@ static int freebusy(const char *http, const char *shown, const struct fetch_opts
 		struct diag quiet;
 		memset(&s, 0, sizeof s);
 		diag_init(&quiet);
-		if (ics_scan(&s, shown, r.body.data, r.body.len, lim, &quiet) == 0)
-			for (size_t i = 0; i < s.n_comps && !ok; i++)
-				ok = s.comps[i].depth == 1 && s.comps[i].complete &&
-				     strcmp(s.comps[i].name, "VFREEBUSY") == 0;
+		int rc = ics_scan(&s, shown, r.body.data, r.body.len, lim, &quiet);
+		for (size_t i = 0; rc == 0 && i < s.n_comps && !ok; i++)
+			ok = s.comps[i].depth == 1 && s.comps[i].complete &&
+			     strcmp(s.comps[i].name, "VFREEBUSY") == 0;
 		ics_scan_release(&s);
+		if (rc < 0 && quiet.errors) {
+			/* past a bound (nesting, lines): that is the answer's fault */
+			diag_move(d, &quiet);
+			diag_release(&quiet);
+			fetch_result_release(&r);
+			return -1;
+		}
 		diag_release(&quiet);
 	}
 	if (!ok) {
