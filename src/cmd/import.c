@@ -19,8 +19,10 @@ static void help(FILE *fp)
 	      "--tz (default $TZ, else UTC) unless the feed has X-WR-TIMEZONE.\n\n"
 	      "A URL (http://, https://, webcal://) is fetched whole first (docs/feeds.md):\n"
 	      "TLS verified, bounded in time and size; credentials from a netrc file or\n"
-	      "the environment, never in the URL. Fetched again with the same window,\n"
-	      "it is a conditional request: an unchanged feed costs one 304.\n\n"
+	      "the environment, never in the URL, sent only when the server asks, and\n"
+	      "over plain http only with DOVETAIL_FEED_HTTP_CREDENTIALS=1. Fetched\n"
+	      "again with the same window, it is a conditional request: an unchanged\n"
+	      "feed costs one 304. Messages show a URL's host, not its path or query.\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad feed, 66 unreadable file, 69 a URL\n"
 	      "that cannot be fetched (nothing written), 74 store.\n", fp);
 }

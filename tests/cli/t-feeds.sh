@@ -167,6 +167,9 @@ check "... nor sent with the next request" [ "$(cat "$TMP/http.log")" = "GET /ba
 run --db "$TMP/tok.db" import "$base/feeds/salt.ics?token=T0KEN-q8Zr"
 check "a feed URL with ?token=: exit 0" [ "$rc" -eq 0 ]
 check "... the token is in no output" sh -c "! grep -q T0KEN '$TMP/stdout' '$TMP/stderr'"
+run --db "$TMP/tok.db" events --json --from 20261101T000000Z --to 20270101T000000Z
+check "... nor in events --json (its feed: host and digest)" \
+	sh -c "! grep -q T0KEN '$TMP/stdout' && grep -q '\"feed\": \"$base/<redacted:' '$TMP/stdout'"
 run --db "$TMP/tok.db" import "$base/private-T0KEN-q8Zr/salt.ics" "caldav+$base/private-T0KEN-q8Zr/x/"
 check "feed URLs with /private-TOKEN/ that fail: exit 69" [ "$rc" -eq 69 ]
 check "... naming the host and a digest only" grep -q "^dovetail: error: $base/<redacted:[0-9a-f]\{6\}>: HTTP status 404" "$TMP/stderr"
