@@ -299,6 +299,16 @@ static const char *find(const char *h, size_t n, const char *needle)
 	return NULL;
 }
 
+static void quiet_generic(void *arg, const char *msg, ...)
+{
+	(void)arg, (void)msg;
+}
+
+static void quiet_structured(void *arg, xmlErrorPtr e)
+{
+	(void)arg, (void)e;
+}
+
 static int read_report(struct report *p, const char *body, size_t len)
 {
 	/* no DTD at all: entity declarations are how an answer of kilobytes
@@ -385,7 +395,17 @@ int caldav_report_parse(const char *body, size_t len, const char *shown, size_t 
 	p.shown = shown;
 	p.max_bytes = max_bytes;
 	p.out = out;
+	/* libxml2 writes some faults (encoding errors) to stderr whatever the
+	 * reader's handler: nothing of the answer is shown, so none of them */
+	xmlGenericErrorFunc generic = xmlGenericError;
+	void *generic_ctx = xmlGenericErrorContext;
+	xmlStructuredErrorFunc structured = xmlStructuredError;
+	void *structured_ctx = xmlStructuredErrorContext;
+	xmlSetGenericErrorFunc(NULL, quiet_generic);
+	xmlSetStructuredErrorFunc(NULL, quiet_structured);
 	int rc = read_report(&p, body ? body : "", body ? len : 0);
+	xmlSetGenericErrorFunc(generic_ctx, generic);
+	xmlSetStructuredErrorFunc(structured_ctx, structured);
 	if (rc == 0 && !p.objects) {
 		/* an empty collection: an empty calendar */
 		static const char empty[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"

@@ -55,6 +55,9 @@ write("response507.xml", ms(response("/c/a.ics", propstat(ical("a@test"))),
 write("emptydata.xml", ms(response("/c/a.ics", propstat(""))))
 write("notical.xml", ms(response("/c/a.ics", propstat("this is not a calendar"))))
 write("cut.xml", ms(response("/c/a.ics", propstat(ical("a@test"))))[:300])
+# bytes that are not UTF-8: libxml2 would print its own message (quoting them) to stderr
+with open(os.path.join(DIR, "badutf8.xml"), "wb") as f:
+    f.write(ms(response("/c/a.ics", propstat(ical("a@test", "\udccf\udccf0")))).encode("utf-8", "surrogateescape"))
 write("notdav.xml", '<?xml version="1.0"?><html><body>maintenance</body></html>\n')
 # item 3: an entity expanded after parsing (small here: it is refused, not measured)
 ent = "x" * 1024

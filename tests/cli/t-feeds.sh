@@ -204,11 +204,12 @@ devents() { sqlite3 -readonly "$cdb" "SELECT uid, summary FROM event ORDER BY ui
 run --db "$cdb" import --feed dav "$dav/good.xml/"
 check "CalDAV: a good answer: exit 0, 2 new" [ "$rc" -eq 0 ] && grep -q ": 2 new" "$TMP/stdout"
 before=$(devents)
-for case in propstat404 propstat403 response403 response507 emptydata notical cut notdav entity; do
+for case in propstat404 propstat403 response403 response507 emptydata notical cut notdav badutf8 entity; do
 	run --db "$cdb" import --feed dav "$dav/$case.xml/"
 	check "CalDAV $case: exit 69, not fetched" [ "$rc" -eq 69 ] && grep -q ": not fetched; nothing written" "$TMP/stdout"
 	check "... the stored events as they were" [ "$(devents)" = "$before" ]
 	check "... with a message" grep -q "^dovetail: error: caldav+$base/<redacted:[0-9a-f]\{6\}>: .*; nothing imported" "$TMP/stderr"
+	check "... and nothing else on stderr (none of libxml2's own)" [ "$(wc -l <"$TMP/stderr")" -eq 1 ]
 done
 grep -q "DOCTYPE or entities, which are refused (line 2 of the answer)" "$TMP/stderr"
 check "... the entities refused before any is expanded, at their line" [ $? -eq 0 ]
