@@ -16,9 +16,19 @@ int fetch_is_caldav(const char *s);
 
 
 
-/* url with any user and password taken out, for messages and the store
- * (it is the feed's identity); out >= strlen(url) + 1 bytes. */
+/* url with any user and password taken out, for the store (it is the
+ * feed's identity, and what a later fetch needs); out >= strlen(url) + 1
+ * bytes. Never shown: messages use fetch_url_redacted(). */
 void fetch_url_shown(const char *url, char *out, size_t sz);
+
+/* url as messages, logs and reports show it: the scheme, host and port,
+ * with the path and query (which may hold a secret token, as in
+ * /private-TOKEN/ or ?token=) replaced by "<redacted:HEX>", HEX the first
+ * 6 hex digits of the SHA-256 of the whole URL, so that two feeds on one
+ * host stay apart; a "#freebusy" fragment is kept. A URL with no path
+ * beyond "/" and no query is shown as is (without credentials). Cut to
+ * sz - 1 bytes; sz >= 64 is enough for any host of 40 bytes. */
+void fetch_url_redacted(const char *url, char *out, size_t sz);
 
 /* HTTP validators of a stored copy: ETag and Last-Modified, or NULL. */
 struct fetch_validators {
@@ -31,8 +41,17 @@ struct fetch_opts {
 	long timeout_s;           /* the whole transfer; default 60, or $DOVETAIL_FETCH_TIMEOUT */
 	long max_redirects;       /* default 5 */
 	size_t max_bytes;         /* the body; the feed size bound */
+	int64_t deadline_ms;      /* CLOCK_MONOTONIC milliseconds past which no
+				     request runs (one fetch_deadline() shared
+				     by every feed of a profile), or 0: none */
 };
+/* Sets every field; deadline_ms is 0. */
 void fetch_opts_default(struct fetch_opts *o, size_t max_bytes);
+/* The deadline of a set of fetches (all the feeds of a profile, or of one
+ * import): now plus $DOVETAIL_FETCH_TOTAL seconds (1..86400), default
+ * 300, in CLOCK_MONOTONIC milliseconds. Each request's own timeout is cut
+ * to what is left; past it, a request is not made (D_NET_FAILED). */
+int64_t fetch_deadline(void);
 
 struct fetch_result {
 	long status;              /* the final HTTP status */
@@ -48,32 +67,59 @@ void fetch_result_release(struct fetch_result *r);
  * prev, a conditional request (If-None-Match, If-Modified-Since).
  * Credentials come from a netrc file ($NETRC, else ~/.netrc) or from
  * DOVETAIL_FEED_USER and DOVETAIL_FEED_PASSWORD for the host named by
- * DOVETAIL_FEED_HOST; a URL carrying them is refused. CA certificates:
+ * DOVETAIL_FEED_HOST; a URL carrying them is refused. They are sent only
+ * in answer to a challenge (a 401), and never over plain http unless
+ * DOVETAIL_FEED_HTTP_CREDENTIALS=1. Validators (ETag, Last-Modified) that
+ * are not one line of visible ASCII are neither kept nor sent. CA certificates:
  * the system's, or the file $CURL_CA_BUNDLE names. Returns 0 with out
  * filled (a 200 with the whole body, or a 304), or -1 with d filled
- * (D_NET_*: the URL without credentials and the HTTP status or curl's
- * error); nothing is kept from a failed or partial transfer.
+ * (D_NET_*: the URL as fetch_url_redacted() shows it and the HTTP status
+ * or curl's error); nothing is kept from a failed or partial transfer.
  */
 int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
 	      struct fetch_result *out, struct diag *d);
 
 /*
- * The events of the CalDAV collection at url (caldav+http(s)://...) that
- * overlap [from, to) (UTC seconds): a calendar-query REPORT with that
- * time-range (RFC 4791 7.8), Depth 1, bounded and verified as fetch_url();
- * the calendar objects of the 207 answer (parsed with libxml2, no network
- * or entities) are merged with libical into one VCALENDAR (each VTIMEZONE
- * once). With "#freebusy" at the end of url, a free-busy-query REPORT
- * (RFC 4791 7.10) instead: only busy time, no details; a server that does
- * not answer it with a VFREEBUSY is an error (the details are not fetched
+ * The events of the CalDAV collection at url (caldav+http(s)://...): a
+ * calendar-query REPORT for every VEVENT (RFC 4791 7.8; the window is
+ * applied when the events are expanded), Depth 1, bounded and verified as
+ * fetch_url(); the answer is read by caldav_report_parse() with
+ * lim->max_file_bytes as its bound, so that the calendar objects reach the
+ * bounded scanner (ics_scan) as one iCalendar stream, before libical sees
+ * any of them. With "#freebusy" at the end of url, a free-busy-query
+ * REPORT (RFC 4791 7.10) for [from, to) (UTC seconds) instead: only busy
+ * time, no details; a server that does not answer it with a VFREEBUSY
+ * (looked for with ics_scan) is an error (the details are not fetched
  * instead). Returns 0 with *out (malloc'd text), or -1 with d filled.
  */
-int caldav_fetch(const char *url, const struct fetch_opts *o, int64_t from, int64_t to,
-		 struct bytes *out, struct diag *d);
+struct ics_limits;
+int caldav_fetch(const char *url, const struct fetch_opts *o, const struct ics_limits *lim,
+		 int64_t from, int64_t to, struct bytes *out, struct diag *d);
+
+/*
+ * A calendar-query REPORT answer (body, len bytes: a DAV:multistatus,
+ * RFC 4918 13; RFC 4791 7.8) as one iCalendar stream (RFC 5545 3.4): the
+ * text of each calendar-data in turn, each ending with a line break, or an
+ * empty VCALENDAR when the collection is empty. The XML is read as a
+ * stream (libxml2's reader, no network); an answer with a DOCTYPE, an
+ * entity declaration or an entity reference is refused, so nothing is
+ * ever expanded. A failed or partial answer is refused, never read as
+ * fewer events: a response or propstat whose status is not 2xx (a propstat
+ * holding only DAV:getetag excepted), a response without calendar-data, a
+ * calendar-data that is empty or does not begin with BEGIN:VCALENDAR, XML
+ * that is not well-formed or not read whole (out of memory). Past
+ * max_bytes of text: D_NET_TOO_BIG. Other faults: D_NET_FAILED naming
+ * shown and the line of the answer. Returns 0 with *out (malloc'd,
+ * NUL-terminated; the caller frees), or -1 with d filled and *out empty.
+ * The CalDAV fuzz target (tests/fuzz/fuzz_caldav.c) drives this.
+ */
+int caldav_report_parse(const char *body, size_t len, const char *shown, size_t max_bytes,
+			struct bytes *out, struct diag *d);
 
 /*
  * Import the feed at url into s as store_import_file() imports a file: the
- * source is the URL without credentials. When the store holds a copy
+ * source is o->source (the URL without credentials); messages name the
+ * URL as fetch_url_redacted() shows it. When the store holds a copy
  * imported with o's window and zone, the request is conditional: a 304
  * sets *not_modified and costs no parse and no write. Else the whole body
  * is read, then parsed and imported in one transaction, then its
@@ -83,7 +129,6 @@ int caldav_fetch(const char *url, const struct fetch_opts *o, int64_t from, int6
 struct store;
 struct import_opts;
 struct import_report;
-struct ics_limits;
 int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
 	       const struct ics_limits *lim, const struct import_opts *o, struct import_report *r,
 	       int *not_modified, struct diag *d);

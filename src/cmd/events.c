@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../cli.h"
+#include "dovetail/fetch.h"
 
 static void help(FILE *fp)
 {
@@ -43,7 +44,15 @@ static int print_one(const struct store_occ *o, void *arg)
 		else
 			fputs("null", stdout);
 		static const char *const keys[] = { "summary", "location", "status", "practitioner", "feed" };
-		const char *vals[] = { o->summary, o->location, o->status, o->practitioner, o->source };
+		/* a feed by URL as messages show it: its path and query may
+		 * hold a secret token (docs/feeds.md) */
+		char feed[4096];
+		const char *src = o->source;
+		if (src && fetch_is_url(src)) {
+			fetch_url_redacted(src, feed, sizeof feed);
+			src = feed;
+		}
+		const char *vals[] = { o->summary, o->location, o->status, o->practitioner, src };
 		for (size_t i = 0; i < 5; i++) {
 			printf(", \"%s\": ", keys[i]);
 			if (vals[i])

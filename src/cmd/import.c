@@ -19,8 +19,10 @@ static void help(FILE *fp)
 	      "--tz (default $TZ, else UTC) unless the feed has X-WR-TIMEZONE.\n\n"
 	      "A URL (http://, https://, webcal://) is fetched whole first (docs/feeds.md):\n"
 	      "TLS verified, bounded in time and size; credentials from a netrc file or\n"
-	      "the environment, never in the URL. Fetched again with the same window,\n"
-	      "it is a conditional request: an unchanged feed costs one 304.\n\n"
+	      "the environment, never in the URL, sent only when the server asks, and\n"
+	      "over plain http only with DOVETAIL_FEED_HTTP_CREDENTIALS=1. Fetched\n"
+	      "again with the same window, it is a conditional request: an unchanged\n"
+	      "feed costs one 304. Messages show a URL's host, not its path or query.\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad feed, 66 unreadable file, 69 a URL\n"
 	      "that cannot be fetched (nothing written), 74 store.\n", fp);
 }
@@ -67,6 +69,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 		return DV_EXIT_USAGE;
 
 	int status = DV_EXIT_OK;
+	int64_t deadline = fetch_deadline();   /* one for all the URLs given */
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
 		int is_stdin = strcmp(path, "-") == 0;
@@ -77,10 +80,13 @@ int cmd_import(int argc, char **argv, struct app *app)
 		struct import_report r;
 		memset(&r, 0, sizeof r);
 		int is_url = fetch_is_url(path), not_modified = 0;
-		char url_shown[4096];
+		char url_shown[4096], url_redacted[4096];
 		if (is_url) {
+			/* the store keeps the URL (without credentials) to know
+			 * the feed; what is printed hides its path and query */
 			fetch_url_shown(path, url_shown, sizeof url_shown);
-			shown = url_shown;
+			fetch_url_redacted(path, url_redacted, sizeof url_redacted);
+			shown = url_redacted;
 		}
 		if (feed_name)
 			io.source = feed_name;
@@ -94,6 +100,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 		if (is_url) {
 			struct fetch_opts fo;
 			fetch_opts_default(&fo, app->lim.max_file_bytes);
+			fo.deadline_ms = deadline;
 			rc = import_url(app->store, path, &fo, &app->lim, &io, &r, &not_modified, &fd);
 		} else {
 			rc = store_import_file(app->store, path, shown, &app->lim, &io, &r, &fd);
@@ -112,7 +119,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 			       r.unchanged, r.cancelled, r.removed, r.skipped, r.occurrences);
 		} else {
 			printf("%s: %s; nothing written\n", shown,
-			       diag_exit_status(&fd) == DV_EXIT_UNAVAILABLE ? "not fetched" : "rejected");
+			       feed_status == DV_EXIT_UNAVAILABLE ? "not fetched" : "rejected");
 			if (!feed_status)
 				feed_status = DV_EXIT_INTERNAL;
 		}

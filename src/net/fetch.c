@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 int fetch_is_url(const char *s)
 {
@@ -43,6 +44,40 @@ void fetch_url_shown(const char *url, char *out, size_t sz)
 		snprintf(out, sz, "%.*s%s", (int)(a - url), url, at);
 }
 
+void fetch_url_redacted(const char *url, char *out, size_t sz)
+{
+	const char *a, *e, *at = userinfo_end(url);
+	authority(url, &a, &e);
+	const char *host = at ? at : a;
+	const char *frag = strchr(e, '#');
+	size_t rest = frag ? (size_t)(frag - e) : strlen(e);
+	int fb = frag && strcasecmp(frag, "#freebusy") == 0;
+	if (rest == 0 || (rest == 1 && *e == '/')) {
+		snprintf(out, sz, "%.*s%.*s%.*s%s", (int)(a - url), url, (int)(e - host), host, (int)rest, e,
+			 fb ? "#freebusy" : "");
+		return;
+	}
+	char hex[65];
+	hash_sha256_hex(url, strlen(url), hex);
+	snprintf(out, sz, "%.*s%.*s/<redacted:%.6s>%s", (int)(a - url), url, (int)(e - host), host, hex,
+		 fb ? "#freebusy" : "");
+}
+
+/* Whether a validator can go into a header as it is: one line of visible
+ * ASCII and blanks, under 1024 bytes (a CR, LF or NUL in it would end the
+ * header and start another). */
+static int header_value_ok(const char *v, size_t n)
+{
+	if (!n || n >= 1024)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if ((c < 0x20 && c != '\t') || c > 0x7E)
+			return 0;
+	}
+	return 1;
+}
+
 void fetch_validators_release(struct fetch_validators *v)
 {
 	free(v->etag);
@@ -63,6 +98,24 @@ void fetch_opts_default(struct fetch_opts *o, size_t max_bytes)
 	}
 	o->max_redirects = 5;
 	o->max_bytes = max_bytes;
+	o->deadline_ms = 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t fetch_deadline(void)
+{
+	long total = 300;
+	const char *t = getenv("DOVETAIL_FETCH_TOTAL");
+	long v = t ? strtol(t, NULL, 10) : 0;
+	if (v >= 1 && v <= 86400)
+		total = v;
+	return now_ms() + (int64_t)total * 1000;
 }
 
 void fetch_result_release(struct fetch_result *r)
@@ -124,7 +177,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
 				vl--;
 			free(*dst[i]);
-			*dst[i] = vl && vl < 1024 ? strndup(v, vl) : NULL;
+			*dst[i] = header_value_ok(v, vl) ? strndup(v, vl) : NULL;
 		}
 	}
 	return len;
@@ -142,14 +195,14 @@ int net_request(const char *method, const char *url, const char *body, const cha
 {
 	memset(out, 0, sizeof *out);
 	size_t ulen = strlen(url);
-	char *shown = malloc(ulen + 1), *real = malloc(ulen + 8);
+	char *shown = malloc(ulen + 1 > 128 ? ulen + 1 : 128), *real = malloc(ulen + 8);
 	if (!shown || !real) {
 		free(shown);
 		free(real);
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
-	fetch_url_shown(url, shown, ulen + 1);
+	fetch_url_redacted(url, shown, ulen + 1 > 128 ? ulen + 1 : 128);
 	int rc = -1;
 	CURL *c = NULL;
 	struct curl_slist *hdr = NULL;
@@ -165,6 +218,21 @@ int net_request(const char *method, const char *url, const char *body, const cha
 		snprintf(real, ulen + 8, "https://%s", url + 9);
 	else
 		snprintf(real, ulen + 8, "%s", url);
+	/* the time left for this profile's (or this import's) feeds */
+	long timeout_ms = o->timeout_s * 1000, connect_ms = o->connect_timeout_s * 1000;
+	if (o->deadline_ms) {
+		int64_t left = o->deadline_ms - now_ms();
+		if (left <= 0) {
+			diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
+				 "not fetched: the time for fetching these feeds is spent"
+				 " ($DOVETAIL_FETCH_TOTAL, docs/limits.md)");
+			goto out;
+		}
+		if (left < timeout_ms)
+			timeout_ms = (long)left;
+		if (left < connect_ms)
+			connect_ms = (long)left;
+	}
 	static int ready;
 	if (!ready) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -182,8 +250,8 @@ int net_request(const char *method, const char *url, const char *body, const cha
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -198,29 +266,41 @@ int net_request(const char *method, const char *url, const char *body, const cha
 	const char *ca = getenv("CURL_CA_BUNDLE");
 	if (ca && *ca)
 		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	/* credentials: a netrc file, or the environment for one host */
-	curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-	const char *netrc = getenv("NETRC");
-	if (netrc && *netrc)
-		curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
+	/* credentials: a netrc file, or the environment for one host; only in
+	 * answer to a challenge (two methods allowed: curl asks first), and
+	 * over plain http only when the user says so */
+	const char *opt_in = getenv("DOVETAIL_FEED_HTTP_CREDENTIALS");
+	int plain = strncasecmp(real, "http://", 7) == 0;
+	int creds_ok = !plain || (opt_in && strcmp(opt_in, "1") == 0);
 	const char *host = getenv("DOVETAIL_FEED_HOST"), *user = getenv("DOVETAIL_FEED_USER"),
 		   *pass = getenv("DOVETAIL_FEED_PASSWORD");
-	if (host && user && pass) {
-		const char *a, *e;
-		authority(real, &a, &e);
-		size_t hl = strcspn(a, ":/?#");
-		if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
-			curl_easy_setopt(c, CURLOPT_USERNAME, user);
-			curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
-			curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+	int withheld = 0;
+	if (creds_ok) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+		const char *netrc = getenv("NETRC");
+		if (netrc && *netrc)
+			curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
+		if (host && user && pass) {
+			const char *a, *e;
+			authority(real, &a, &e);
+			size_t hl = strcspn(a, ":/?#");
+			if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
+				curl_easy_setopt(c, CURLOPT_USERNAME, user);
+				curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+				curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+			}
 		}
+	} else {
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+		withheld = 1;
 	}
-	if (prev && prev->etag) {
+	if (prev && prev->etag && header_value_ok(prev->etag, strlen(prev->etag))) {
 		char h[1100];
 		snprintf(h, sizeof h, "If-None-Match: %s", prev->etag);
 		hdr = curl_slist_append(hdr, h);
 	}
-	if (prev && prev->last_modified) {
+	if (prev && prev->last_modified && header_value_ok(prev->last_modified, strlen(prev->last_modified))) {
 		char h[1100];
 		snprintf(h, sizeof h, "If-Modified-Since: %s", prev->last_modified);
 		hdr = curl_slist_append(hdr, h);
@@ -255,8 +335,11 @@ int net_request(const char *method, const char *url, const char *body, const cha
 		bytes_release(&out->body);
 		rc = 0;
 	} else if (want ? out->status != want : out->status < 200 || out->status > 299) {
-		char st[16];
-		snprintf(st, sizeof st, "%ld", out->status);
+		char st[160];
+		snprintf(st, sizeof st, "%ld%s", out->status,
+			 out->status == 401 && withheld
+				 ? " (credentials are not sent over plain http unless"
+				   " DOVETAIL_FEED_HTTP_CREDENTIALS=1, docs/feeds.md)" : "");
 		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);
 	} else {
 		if (!out->body.data) {

@@ -16,10 +16,10 @@ int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
 		/* a collection: the events of the window, one REPORT; the store
 		 * then finds unchanged bytes unchanged */
 		struct bytes b;
-		if (caldav_fetch(url, fo, o->from, o->to, &b, d) < 0)
+		if (caldav_fetch(url, fo, lim, o->from, o->to, &b, d) < 0)
 			return -1;
 		char shown[2048];
-		fetch_url_shown(url, shown, sizeof shown);
+		fetch_url_redacted(url, shown, sizeof shown);
 		struct ics_feed f;
 		memset(&f, 0, sizeof f);
 		ics_read(&f, shown, &b, lim, d);
@@ -40,13 +40,14 @@ int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
 		fetch_result_release(&res);
 		return 0;
 	}
-	size_t len = strlen(url);
-	char *shown = malloc(len + 1);
+	size_t len = strlen(url) + 128;
+	char *shown = malloc(len);
 	if (!shown) {
 		fetch_result_release(&res);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
-	fetch_url_shown(url, shown, len + 1);
+	fetch_url_redacted(url, shown, len);
 	struct ics_feed f;
 	memset(&f, 0, sizeof f);
 	ics_read(&f, shown, &res.body, lim, d);   /* takes the body */

@@ -9,7 +9,7 @@
 /* Import one feed of the profile. Returns 0 or -1 (d filled). */
 static int import_feed(struct store *s, const struct profile *p, const char *owner,
 		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone,
-		       const struct person_opts *o, struct diag *d)
+		       const struct person_opts *o, int64_t deadline, struct diag *d)
 {
 	struct import_report r;
 	memset(&r, 0, sizeof r);
@@ -27,6 +27,7 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 		struct fetch_opts fo;
 		int not_modified;
 		fetch_opts_default(&fo, o->lim->max_file_bytes);
+		fo.deadline_ms = deadline;
 		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) < 0 ? -1 : 0;
 	}
 	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) < 0 ? -1 : 0;
@@ -83,13 +84,15 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 			all[n_all++] = &p->carers[i].feeds[j];
 		}
 	int failed = 0;
+	/* one time bound for all the profile's feeds (docs/limits.md) */
+	int64_t deadline = fetch_deadline();
 	for (size_t k = 0; k < n_all; k++) {
 		const char *src = all[k]->source ? all[k]->source : all[k]->path;
 		int seen = 0;
 		for (size_t q = 0; q < k && !seen; q++)
 			seen = !strcmp(src, all[q]->source ? all[q]->source : all[q]->path);
 		if (!seen)
-			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, zone, o, d) < 0;
+			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, zone, o, deadline, d) < 0;
 	}
 	free(all);
 	free(owner);

@@ -7,8 +7,12 @@ Serves DIR's files at /feeds/NAME with a strong ETag (SHA-256 of the bytes) and 
 answering a matching If-None-Match or If-Modified-Since with 304. Also: /status/N answers status
 N; /slow waits 30 s; /big sends 70 MB of text (Content-Length given); /bigchunked sends 70 MB
 without a length; /redirect/NAME answers 302 to /feeds/NAME; /loop redirects to itself;
-/private/NAME needs Basic auth user "clinic", password "s3cret-pw"; a REPORT free-busy-query
-to /dav/fb/ answers a VFREEBUSY (a CalDAV server that offers it). It writes the port it bound
+/private/NAME needs Basic auth user "clinic", password "s3cret-pw"; /badetag/NAME serves a feed
+with an ETag holding a bare CR; a REPORT free-busy-query to /dav/fb/ answers a VFREEBUSY (a
+CalDAV server that offers it); a REPORT to /dav/file/NAME/ answers DIR/NAME as a 207 (a hostile
+multistatus written by the test), to /dav/fbfile/NAME/ answers DIR/NAME as a 200 (a hostile
+free-busy answer), to /dav/status/N/ answers status N, to /dav/big/ a 70 MB 207. A request to
+a path starting /slow waits 30 s (and logs "ARRIVED PATH" first). It writes the port it bound
 (port 0: any free one) to PORTFILE and one line per request to LOG: method, path, status,
 and whether If-None-Match / Authorization came. It runs until killed.
 """
@@ -61,12 +65,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, data, hdr)
 
     def do_GET(self):
-        p = self.path
+        p = self.path.split("?", 1)[0]   # a query (?token=...) names the same feed
         if p.startswith("/feeds/"):
             return self.feed(p[len("/feeds/"):])
         if p.startswith("/status/"):
             return self.send(int(p[len("/status/"):]), b"status\n")
-        if p == "/slow":
+        if p.startswith("/slow"):
+            with open(LOG, "a") as f:
+                f.write("ARRIVED %s\n" % p)
             time.sleep(30)
             return self.send(200, b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         if p == "/big":
@@ -96,6 +102,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send(302, b"", [("Location", "/feeds/" + p[len("/redirect/"):])])
         if p == "/loop":
             return self.send(302, b"", [("Location", "/loop")])
+        if p.startswith("/badetag/"):
+            path = os.path.join(DIR, os.path.basename(p[len("/badetag/"):]))
+            return self.send(200, open(path, "rb").read(), [("ETag", '"abc\rX-Injected: yes"')])
         if p.startswith("/private/"):
             if self.headers.get("Authorization") != AUTH:
                 return self.send(401, b"who are you?\n", [("WWW-Authenticate", 'Basic realm="clinic"')])
@@ -107,6 +116,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
         """A CalDAV collection at /dav/fb/ that offers free-busy-query (RFC 4791 7.10)."""
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n).decode(errors="replace")
+        p = self.path
+        if p.startswith("/dav/file/") or p.startswith("/dav/fbfile/"):
+            name = os.path.basename(p.rstrip("/"))
+            data = open(os.path.join(DIR, name), "rb").read()
+            fb = p.startswith("/dav/fbfile/")
+            return self.send(200 if fb else 207, data,
+                             [("Content-Type", "text/calendar" if fb else "application/xml; charset=utf-8")])
+        if p.startswith("/dav/status/"):
+            return self.send(int(p.split("/")[3]), b"status\n")
+        if p == "/dav/big/":
+            n = 70 * 1024 * 1024
+            self.send_response(207)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            try:
+                self.wfile.write(b'<?xml version="1.0"?><multistatus xmlns="DAV:"><!--')
+                for _ in range(n // 65536 - 1):
+                    self.wfile.write(b"x" * 65536)
+            except OSError:
+                pass
+            return self.note(207)
         if self.path.startswith("/dav/fb/") and "free-busy-query" in body:
             cal = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//feedserver//EN\r\nBEGIN:VFREEBUSY\r\n"
                    "DTSTAMP:20261101T000000Z\r\nDTSTART:20261123T000000Z\r\nDTEND:20261130T000000Z\r\n"

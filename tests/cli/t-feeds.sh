@@ -33,7 +33,9 @@ dump() { sqlite3 -readonly "$db" "SELECT source, content_sha256, etag FROM feed 
 
 run --db "$db" import "$base/feeds/physio.ics"
 check "import by URL: exit 0" [ "$rc" -eq 0 ]
-check "... stored under its URL" grep -q "^$base/feeds/physio.ics: [0-9]* new" "$TMP/stdout"
+check "... printed with its path redacted" grep -q "^$base/<redacted:[0-9a-f]\{6\}>: [0-9]* new" "$TMP/stdout"
+check "... stored under its URL (what a later fetch needs)" \
+	[ "$(sqlite3 -readonly "$db" "SELECT count(*) FROM feed WHERE source = '$base/feeds/physio.ics'")" = 1 ]
 check "... with its ETag kept" [ -n "$(sqlite3 -readonly "$db" "SELECT etag FROM feed WHERE source = '$base/feeds/physio.ics'")" ]
 : >"$TMP/http.log"
 run --db "$db" import "$base/feeds/physio.ics"
@@ -48,17 +50,17 @@ check "a changed feed is fetched and imported again" grep -Eq ": 0 new, [1-9][0-
 before=$(dump)
 run --db "$db" import "$base/status/500"
 check "HTTP 500: exit 69" [ "$rc" -eq 69 ]
-check "... naming the URL and the status" grep -q "$base/status/500: HTTP status 500; nothing imported" "$TMP/stderr"
+check "... naming the URL and the status" grep -q "$base/<redacted:[0-9a-f]\{6\}>: HTTP status 500; nothing imported" "$TMP/stderr"
 check "... store unchanged" [ "$(dump)" = "$before" ]
 run --db "$db" import "$base/status/404"
 check "HTTP 404: exit 69" [ "$rc" -eq 69 ]
 DOVETAIL_FETCH_TIMEOUT=1 run --db "$db" import "$base/slow"
 check "a server that does not answer in time: exit 69" [ "$rc" -eq 69 ]
-check "... saying it timed out" grep -qi "$base/slow: .*timed\? \?out" "$TMP/stderr"
+check "... saying it timed out" grep -qi "$base/<redacted:[0-9a-f]\{6\}>: .*timed\? \?out" "$TMP/stderr"
 check "... store unchanged" [ "$(dump)" = "$before" ]
 run --db "$db" import "$base/big"
 check "a 70 MB body (with its length): exit 65, past the size bound" [ "$rc" -eq 65 ]
-check "... saying so" grep -q "$base/big: the response is larger than the limit of 67108864 bytes" "$TMP/stderr"
+check "... saying so" grep -q "$base/<redacted:[0-9a-f]\{6\}>: the response is larger than the limit of 67108864 bytes" "$TMP/stderr"
 run --db "$db" import "$base/bigchunked"
 check "a 70 MB body without a length: exit 65 too" [ "$rc" -eq 65 ]
 check "... store unchanged" [ "$(dump)" = "$before" ]
@@ -66,7 +68,7 @@ run --db "$db" import "$base/loop"
 check "a redirect loop: exit 69 (at most 5 redirects)" [ "$rc" -eq 69 ]
 check "... store unchanged" [ "$(dump)" = "$before" ]
 run --db "$db" import "$base/redirect/salt.ics"
-check "a redirect is followed" grep -q "^$base/redirect/salt.ics: [0-9]* new" "$TMP/stdout"
+check "a redirect is followed" grep -q "^$base/<redacted:[0-9a-f]\{6\}>: [0-9]* new" "$TMP/stdout"
 
 # ---- credentials: never in the URL; from a netrc file; never stored or shown
 before=$(dump)
@@ -79,11 +81,30 @@ check "no credentials: exit 69" [ "$rc" -eq 69 ]
 check "... HTTP status 401 named" grep -q "HTTP status 401" "$TMP/stderr"
 printf 'machine 127.0.0.1 login clinic password s3cret-pw\n' >"$TMP/netrc"
 chmod 600 "$TMP/netrc"
+# over plain http, credentials go only with DOVETAIL_FEED_HTTP_CREDENTIALS=1
+: >"$TMP/http.log"
+NETRC=$TMP/netrc DOVETAIL_FEED_HOST=127.0.0.1 DOVETAIL_FEED_USER=clinic DOVETAIL_FEED_PASSWORD=s3cret-pw \
+	run --db "$db" import "$base/private/qtvi.ics"
+check "credentials over plain http without the opt-in: not sent, exit 69" [ "$rc" -eq 69 ]
+check "... one request, without credentials" [ "$(cat "$TMP/http.log")" = "GET /private/qtvi.ics 401 inm=no auth=no" ]
+check "... the message names the opt-in" grep -q "HTTP status 401 (credentials are not sent over plain http unless DOVETAIL_FEED_HTTP_CREDENTIALS=1" "$TMP/stderr"
+export DOVETAIL_FEED_HTTP_CREDENTIALS=1
+: >"$TMP/http.log"
 NETRC=$TMP/netrc run --db "$db" import "$base/private/qtvi.ics"
-check "credentials from a netrc file: exit 0" [ "$rc" -eq 0 ]
+check "credentials from a netrc file (http opted in): exit 0" [ "$rc" -eq 0 ]
+check "... sent only in answer to the challenge" \
+	[ "$(cat "$TMP/http.log")" = "$(printf 'GET /private/qtvi.ics 401 inm=no auth=no\nGET /private/qtvi.ics 200 inm=no auth=yes')" ]
+: >"$TMP/http.log"
 DOVETAIL_FEED_HOST=127.0.0.1 DOVETAIL_FEED_USER=clinic DOVETAIL_FEED_PASSWORD=s3cret-pw \
 	run --db "$db" import --feed env-creds "$base/private/portage.ics"
 check "credentials from the environment: exit 0" [ "$rc" -eq 0 ]
+check "... sent only in answer to the challenge" \
+	[ "$(cat "$TMP/http.log")" = "$(printf 'GET /private/portage.ics 401 inm=no auth=no\nGET /private/portage.ics 200 inm=no auth=yes')" ]
+: >"$TMP/http.log"
+DOVETAIL_FEED_HOST=127.0.0.1 DOVETAIL_FEED_USER=clinic DOVETAIL_FEED_PASSWORD=s3cret-pw \
+	run --db "$TMP/pre.db" import "$base/feeds/salt.ics"
+check "... and never to a server that does not ask for them" [ "$(cat "$TMP/http.log")" = "GET /feeds/salt.ics 200 inm=no auth=no" ]
+unset DOVETAIL_FEED_HTTP_CREDENTIALS
 check "the password is in no output and not in the store (nor its -wal)" \
 	sh -c "! grep -q s3cret-pw '$TMP/stderr' '$TMP/stdout' '$db' '$db-wal' 2>/dev/null"
 
@@ -134,4 +155,89 @@ sed -i "s#feeds: \[$base/feeds/physio.ics\]#feeds: [http://user:pw@127.0.0.1:$po
 run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
 check "a profile feed URL with credentials: exit 65" [ "$rc" -eq 65 ]
 check "... at its line and column" grep -q "profile.yaml:[0-9]*:[0-9]*: error: .*must not carry a user or password" "$TMP/stderr"
+# ---- a stored validator is one line: an ETag with a bare CR is neither kept nor replayed
+run --db "$TMP/etag.db" import "$base/badetag/salt.ics"
+check "a feed whose ETag holds a bare CR: imported (exit 0)" [ "$rc" -eq 0 ]
+check "... the ETag not kept" [ "$(sqlite3 -readonly "$TMP/etag.db" "SELECT count(*) FROM feed WHERE etag IS NOT NULL")" = 0 ]
+: >"$TMP/http.log"
+run --db "$TMP/etag.db" import "$base/badetag/salt.ics"
+check "... nor sent with the next request" [ "$(cat "$TMP/http.log")" = "GET /badetag/salt.ics 200 inm=no auth=no" ]
+
+# ---- secret tokens in feed URLs: the store keeps them, no message shows them
+run --db "$TMP/tok.db" import "$base/feeds/salt.ics?token=T0KEN-q8Zr"
+check "a feed URL with ?token=: exit 0" [ "$rc" -eq 0 ]
+check "... the token is in no output" sh -c "! grep -q T0KEN '$TMP/stdout' '$TMP/stderr'"
+run --db "$TMP/tok.db" events --json --from 20261101T000000Z --to 20270101T000000Z
+check "... nor in events --json (its feed: host and digest)" \
+	sh -c "! grep -q T0KEN '$TMP/stdout' && grep -q '\"feed\": \"$base/<redacted:' '$TMP/stdout'"
+run --db "$TMP/tok.db" import "$base/private-T0KEN-q8Zr/salt.ics" "caldav+$base/private-T0KEN-q8Zr/x/"
+check "feed URLs with /private-TOKEN/ that fail: exit 69" [ "$rc" -eq 69 ]
+check "... naming the host and a digest only" grep -q "^dovetail: error: $base/<redacted:[0-9a-f]\{6\}>: HTTP status 404" "$TMP/stderr"
+check "... the token is in no output" sh -c "! grep -q T0KEN '$TMP/stdout' '$TMP/stderr'"
+mkdir -p "$TMP/tok"
+sed "s#feeds/salt\.ics#$base/private-T0KEN-q8Zr/salt.ics#; s#feeds/\([a-z-]*\)\.ics#$SRCDIR/examples/family-cp/feeds/\1.ics#" \
+	"$SRCDIR/examples/family-cp/profile.yaml" >"$TMP/tok/profile.yaml"
+run --db "$TMP/tok.db" check "$TMP/tok/profile.yaml"
+check "a profile naming a feed with a token that fails: exit 69" [ "$rc" -eq 69 ]
+check "... the token is in no output" sh -c "! grep -q T0KEN '$TMP/stdout' '$TMP/stderr'"
+
+# ---- one time bound for all the feeds of a profile (DOVETAIL_FETCH_TOTAL)
+mkdir -p "$TMP/slow"
+sed "s#feeds/\([a-z-]*\)\.ics#$base/slow/\1.ics#" "$SRCDIR/examples/family-cp/profile.yaml" >"$TMP/slow/profile.yaml"
+: >"$TMP/http.log"
+DOVETAIL_FETCH_TOTAL=1 run --db "$TMP/slow.db" check "$TMP/slow/profile.yaml"
+check "a profile of slow feeds past DOVETAIL_FETCH_TOTAL: exit 69" [ "$rc" -eq 69 ]
+check "... one request made, then none (of $(grep -c 'feeds: \[' "$TMP/slow/profile.yaml") feeds)" \
+	[ "$(grep -c ARRIVED "$TMP/http.log")" -eq 1 ]
+check "... the others refused, saying the time is spent" \
+	[ "$(grep -c 'not fetched: the time for fetching these feeds is spent' "$TMP/stderr")" -ge 6 ]
+: >"$TMP/http.log"
+DOVETAIL_FETCH_TOTAL=1 run --db "$TMP/slow.db" import "$base/slow/a.ics" "$base/slow/b.ics" "caldav+$base/slow/c/"
+check "import of slow URLs past DOVETAIL_FETCH_TOTAL: exit 69, one request made" \
+	[ "$rc" -eq 69 ] && [ "$(grep -c ARRIVED "$TMP/http.log")" -eq 1 ]
+
+# ---- CalDAV: a failed, partial or hostile REPORT answer leaves the stored events as they are
+$py "$SRCDIR/tests/cli/caldav_hostile.py" "$TMP/www"
+dav=caldav+$base/dav/file
+cdb=$TMP/dav.db
+devents() { sqlite3 -readonly "$cdb" "SELECT uid, summary FROM event ORDER BY uid"; }
+run --db "$cdb" import --feed dav "$dav/good.xml/"
+check "CalDAV: a good answer: exit 0, 2 new" [ "$rc" -eq 0 ] && grep -q ": 2 new" "$TMP/stdout"
+before=$(devents)
+for case in propstat404 propstat403 response403 response507 emptydata notical cut notdav badutf8 entity; do
+	run --db "$cdb" import --feed dav "$dav/$case.xml/"
+	check "CalDAV $case: exit 69, not fetched" [ "$rc" -eq 69 ] && grep -q ": not fetched; nothing written" "$TMP/stdout"
+	check "... the stored events as they were" [ "$(devents)" = "$before" ]
+	check "... with a message" grep -q "^dovetail: error: caldav+$base/<redacted:[0-9a-f]\{6\}>: .*; nothing imported" "$TMP/stderr"
+	check "... and nothing else on stderr (none of libxml2's own)" [ "$(wc -l <"$TMP/stderr")" -eq 1 ]
+done
+grep -q "DOCTYPE or entities, which are refused (line 2 of the answer)" "$TMP/stderr"
+check "... the entities refused before any is expanded, at their line" [ $? -eq 0 ]
+run --db "$cdb" import --feed dav "caldav+$base/dav/status/403/"
+check "CalDAV: a 403 on the collection: exit 69, nothing written" [ "$rc" -eq 69 ] && [ "$(devents)" = "$before" ]
+run --db "$cdb" import --feed dav "caldav+$base/dav/big/"
+check "CalDAV: a 70 MB answer: past the size bound (exit 65), nothing written" \
+	[ "$rc" -eq 65 ] && grep -q "larger than the limit of 67108864 bytes" "$TMP/stderr" && [ "$(devents)" = "$before" ]
+run --db "$cdb" import --feed dav "$dav/deep.xml/"
+check "CalDAV: 200,000 nested components: rejected at the nesting bound (exit 65), no crash" \
+	[ "$rc" -eq 65 ] && grep -q "nest" "$TMP/stderr" && [ "$(devents)" = "$before" ]
+# run_cpu ARGS...: run under a CPU bound of 5 s (a linear pass over 27 MiB takes a
+# fraction of it, even under sanitizers; libical's quadratic lines take a minute)
+run_cpu() { (ulimit -t 5; run "$@"; exit $rc); rc=$?; }
+run_cpu --db "$cdb" import --feed dav "$dav/longline.xml/"
+check "CalDAV: three 9 MiB lines: rejected at the line bound (exit 65) in one pass, nothing written" \
+	[ "$rc" -eq 65 ] && [ "$(grep -c "content line is longer than" "$TMP/stderr")" -eq 3 ] && [ "$(devents)" = "$before" ]
+run_cpu --db "$cdb" import --feed dav "$dav/hugetext.xml/"
+check "CalDAV: a calendar-data of 24 MiB: past libxml2's bound on a text (exit 69), nothing written" \
+	[ "$rc" -eq 69 ] && grep -q "longer than libxml2's bound of 10,000,000 bytes" "$TMP/stderr" && [ "$(devents)" = "$before" ]
+run --db "$cdb" import --feed dav "caldav+$base/dav/fbfile/deep.ics/#freebusy"
+check "CalDAV free-busy: 200,000 nested components: rejected at the nesting bound (exit 65), no crash" \
+	[ "$rc" -eq 65 ] && grep -q "nest" "$TMP/stderr"
+run_cpu --db "$cdb" import --feed dav "caldav+$base/dav/fbfile/longline.ics/#freebusy"
+check "CalDAV free-busy: a 24 MiB line: rejected at the line bound (exit 65) in one pass" \
+	[ "$rc" -eq 65 ] && grep -q "longer than" "$TMP/stderr" && [ "$(devents)" = "$before" ]
+run --db "$cdb" import --feed dav "$dav/etag404.xml/"
+check "CalDAV: a propstat that only lacks the ETag: read (exit 0)" [ "$rc" -eq 0 ] && [ "$(devents)" = "$before" ]
+run --db "$cdb" import --feed dav "$dav/empty.xml/"
+check "CalDAV: an empty collection is empty: 2 removed" [ "$rc" -eq 0 ] && grep -q "2 removed" "$TMP/stdout"
 done_testing
