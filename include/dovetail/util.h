@@ -93,6 +93,9 @@ int file_check_outdir(const char *dir, int *exists, struct diag *d);
 /* When path names a file right in folder dir (the same name, or the same
  * folder on disk), its last component (inside path); else NULL. */
 const char *file_in_dir(const char *path, const char *dir);
+/* Whether paths a and b name the same place: the same text (trailing '/'
+ * aside), or the same last component in the same folder on disk. */
+int file_same_place(const char *a, const char *b);
 void outdir_init(struct outdir *o);
 int outdir_begin(struct outdir *o, const char *final, struct diag *d);
 int outdir_put(struct outdir *o, const char *name, const void *data, size_t len, struct diag *d);

@@ -497,6 +497,33 @@ const char *file_in_dir(const char *path, const char *dir)
 	return same && *base ? base : NULL;
 }
 
+int file_same_place(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	while (na > 1 && a[na - 1] == '/')
+		na--;
+	while (nb > 1 && b[nb - 1] == '/')
+		nb--;
+	char *x = malloc(na + 1), *y = malloc(nb + 1), *px = malloc(na + 2), *py = malloc(nb + 2);
+	int same = 0;
+	if (x && y && px && py) {
+		memcpy(x, a, na);
+		x[na] = 0;
+		memcpy(y, b, nb);
+		y[nb] = 0;
+		const char *bx = split(x, px, na + 2), *by = split(y, py, nb + 2);
+		struct stat s1, s2;
+		same = strcmp(x, y) == 0 ||
+		       (strcmp(bx, by) == 0 && stat(px, &s1) == 0 && stat(py, &s2) == 0 &&
+			s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino);
+	}
+	free(x);
+	free(y);
+	free(px);
+	free(py);
+	return same;
+}
+
 void outdir_init(struct outdir *o)
 {
 	o->final = o->stage = NULL;
