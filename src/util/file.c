@@ -545,7 +545,7 @@ int outdir_begin(struct outdir *o, const char *final, struct diag *d)
 	}
 	char *dir = malloc(n + 2);
 	o->final = malloc(n + 1);
-	o->stage = malloc(n + 16);
+	o->stage = calloc(n + 16, 1);
 	if (!dir || !o->final || !o->stage) {
 		free(dir);
 		outdir_discard(o);
@@ -554,6 +554,7 @@ int outdir_begin(struct outdir *o, const char *final, struct diag *d)
 	}
 	memcpy(o->final, final, n);
 	o->final[n] = 0;
+	o->stage[0] = 0;          /* not made yet */
 	int exists;
 	if (file_check_outdir(o->final, &exists, d) < 0) {
 		free(dir);
@@ -676,9 +677,9 @@ void outdir_discard(struct outdir *o)
 {
 	if (!o)
 		return;
-	if (o->stage && o->fd >= 0)
+	if (o->stage && *o->stage && o->fd >= 0)
 		remove_tree_at(AT_FDCWD, o->stage, 2);
-	else if (o->stage)
+	else if (o->stage && *o->stage)
 		rmdir(o->stage);
 	if (o->fd >= 0)
 		close(o->fd);
