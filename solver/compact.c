@@ -909,14 +909,16 @@ static int with_model(const struct instance *in, int max_changes, struct diag *d
 	return rc;
 }
 
+/* GLPK writes by name: it writes a file in a private folder, which the
+ * util writer makes 0600 and renames over path (never through a link). */
+static int write_lp_to(const char *tmp, void *lp)
+{
+	return glp_write_lp(lp, NULL, tmp) == 0 ? 0 : -1;
+}
+
 static int write_it(struct cm *c, void *arg, struct diag *d)
 {
-	const char *path = arg;
-	if (glp_write_lp(c->lp, NULL, path) != 0) {
-		diag_add(d, D_IO_WRITE, path, 0, 0, path, "GLPK could not write it");
-		return -1;
-	}
-	return 0;
+	return file_write_with(arg, write_lp_to, c->lp, d);
 }
 
 int compact_write_lp(const struct instance *in, int max_changes, const char *path,

@@ -730,16 +730,19 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
 	return 1;
 }
 
+/* GLPK writes by name: it writes a file in a private folder, which the
+ * util writer makes 0600 and renames over path (never through a link). */
+static int write_lp_to(const char *tmp, void *lp)
+{
+	return glp_write_lp(lp, NULL, tmp) == 0 ? 0 : -1;
+}
+
 int master_write_lp(struct master *m, const char *path, struct diag *d)
 {
 	if (m->broken)
 		return -1;
 	GUARD(m, d, "writing the LP file");
-	if (glp_write_lp(m->lp, NULL, path) != 0) {
-		diag_add(d, D_IO_WRITE, path, 0, 0, path, "GLPK could not write it");
-		return -1;
-	}
-	return 0;
+	return file_write_with(path, write_lp_to, m->lp, d);
 }
 
 void master_free(struct master *m)

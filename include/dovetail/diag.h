@@ -82,6 +82,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_STORE_OPEN,          ERROR,   STORE,  "cannot open database %s: %s") \
 	X(D_STORE_PERM,          ERROR,   STORE,  "database %s can be read by others (mode %s); refusing it: run chmod 600") \
 	X(D_STORE_NOT_FILE,      ERROR,   STORE,  "database %s is not a regular file") \
+	X(D_STORE_OWNER,         ERROR,   STORE,  "database %s belongs to another user; refusing it") \
 	X(D_STORE_NEWER,         ERROR,   STORE,  "database schema version %s is newer than this dovetail understands (%s)") \
 	X(D_STORE_SQL,           ERROR,   STORE,  "database error: %s") \
 	X(D_UNKNOWN_ID,          ERROR,   INPUT,  "no %s '%s' in the store") \
@@ -118,6 +119,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SOLVER_CAP,          WARNING, OK,     "the solve stopped early (%s); the plan holds every appointment but is not proven optimal (gap %s)") \
 	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \
 	X(D_ITIP_NO_ADDRESS,     ERROR,   INPUT,  "practitioner %s has a changed appointment but no address (practitioners[].address), and the event no ORGANIZER: there is nobody to send it to") \
+	X(D_ITIP_BAD_ADDRESS,    ERROR,   INPUT,  "practitioner %s: the ORGANIZER of a changed event is not one calendar address (mailto:name@domain); no message is addressed to it") \
 	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \
@@ -128,6 +130,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
 	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
+	X(D_IO_UNSAFE,           ERROR,   CANTCREAT, "refusing the folder %s: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
 
 enum diag_code {

@@ -51,7 +51,7 @@ enum itip_method { ITIP_REQUEST, ITIP_COUNTER };
 
 struct itip_msg {
 	int prac;                 /* index into profile.pracs */
-	char name[96];            /* file name without extension: PRAC, PRAC-2, ... */
+	char name[96];            /* file name without extension: PRAC, PRAC+2, ... ('+' is in no id) */
 	enum itip_method method;
 	size_t n_changes;         /* changed occurrences (VEVENTs) in it */
 	char *ics;                /* owned: the iCalendar object */
@@ -65,7 +65,9 @@ struct itip_set {
 
 /* Fills out (free with itip_set_release) and returns 0; none changed is
  * n == 0. Returns -1 with d filled: D_ITIP_NO_COORDINATOR or
- * D_ITIP_NO_ADDRESS (exit 65) when someone cannot be addressed. */
+ * D_ITIP_NO_ADDRESS (exit 65) when someone cannot be addressed, and
+ * D_ITIP_BAD_ADDRESS (exit 65) when the address a message would go to (an
+ * event's ORGANIZER) is not exactly one address (addr_is_one). */
 int export_itip(const struct week *w, int64_t now, int counter, int eml, struct itip_set *out,
 		struct diag *d);
 void itip_set_release(struct itip_set *s);

@@ -26,12 +26,17 @@ const char *store_default_path(char *buf, size_t bufsz);
 /*
  * Open (creating with mode 0600 if absent) the database at path, and bring
  * its schema up to date. A file, -wal or -shm that group or others can
- * access is refused. The connection runs in WAL mode with foreign keys,
+ * access (D_STORE_PERM), that is not a regular file (D_STORE_NOT_FILE, a
+ * symbolic link too), or that belongs to another user (D_STORE_OWNER, so
+ * root too) is refused (store_check_file). The connection runs in WAL mode with foreign keys,
  * secure_delete, SQLITE_DBCONFIG_DEFENSIVE and trusted_schema off.
  * When create_dir is set, a missing parent directory is made with mode 0700.
  * Returns 0 and *out (free with store_close), or -1 with d filled.
  */
 int store_open(struct store **out, const char *path, int create_dir, struct diag *d);
+/* The checks store_open makes of path and its -wal, -shm and -journal;
+ * *exists says whether path is there. Returns 0, or -1 with d filled. */
+int store_check_file(const char *path, int *exists, struct diag *d);
 void store_close(struct store *s);   /* NULL-safe */
 
 struct import_opts {
@@ -300,7 +305,9 @@ int store_batch_bookings(struct store *s, const char *run, const char *person, i
 			 int (*fn)(const struct store_booking *, void *), void *arg, struct diag *d);
 /* Copy the run's persons as solved alone (rows and bookings, no finals)
  * from the shard store at path into s, in one transaction. A person s
- * already holds is D_BATCH_TWICE (nothing copied). *n: persons copied. */
+ * already holds is D_BATCH_TWICE (nothing copied). The shard store is
+ * checked as store_open checks the main one (store_check_file), and must
+ * exist (D_STORE_OPEN). *n: persons copied. */
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d);
 

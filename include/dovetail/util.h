@@ -22,20 +22,99 @@ struct bytes {
 /* Read all of PATH ("-" is standard input) into out. Files larger than
  * max_bytes are refused with D_IO_TOO_BIG. Returns 0 or -1 (diag filled). */
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d);
-/* Write len bytes to path, readable by the owner only (mode 0600): into a
- * temporary file beside it, then renamed over it, so that a reader never
- * sees half a file and a failure leaves what was there. Returns 0, or -1
- * with d filled (D_IO_WRITE naming the file). */
+/*
+ * Output files. Every temporary dovetail makes is named after its target,
+ * TARGET.tmp-XXXXXX (a file or a folder, beside the target), or
+ * $TMPDIR/STEM.XXXXXX for scratch folders, and is locked (flock) by the
+ * process that uses it. Before making one, the writers remove those of the
+ * same target that a killed dovetail left: same name pattern, owned by this
+ * user, not locked. Nothing else is ever removed.
+ */
+
+/* Write len bytes to path, readable by the owner only (mode 0600 whatever
+ * the umask): into a temporary file beside it, then renamed over it, so that
+ * a reader never sees half a file and a failure leaves what was there. A
+ * path that exists and is not a regular file (a folder, a symbolic link)
+ * is refused: nothing is written through a link. Returns 0, or -1 with d
+ * filled (D_IO_WRITE naming the file). */
 int file_write_private(const char *path, const void *data, size_t len, struct diag *d);
-/* The same in two steps, for writing several files all or none: stage
- * writes and syncs the temporary file (mode 0600) and gives its malloc'd
- * name in *staged; commit renames it over path (and frees the name);
- * discard removes it. Stage and commit return 0, or -1 with d filled
- * (D_IO_WRITE naming path); a failed commit removes the staged file. */
-int file_stage_private(const char *path, const void *data, size_t len, char **staged,
+/* The same in two steps, for files written together: stage writes, syncs
+ * and locks the temporary file (mode 0600) and fills *st; commit renames it
+ * over path; discard removes it (NULL-safe, and safe twice). Stage and
+ * commit return 0, or -1 with d filled (D_IO_WRITE naming path); a failed
+ * commit removes the staged file. Either way st is released. */
+struct file_staged {
+	char *tmp;                /* owned: the temporary's name */
+	int fd;                   /* open and locked while staged */
+};
+int file_stage_private(const char *path, const void *data, size_t len, struct file_staged *st,
 		       struct diag *d);
-int file_commit_staged(const char *path, char *staged, struct diag *d);
-void file_discard_staged(char *staged);   /* NULL-safe */
+int file_commit_staged(const char *path, struct file_staged *st, struct diag *d);
+void file_discard_staged(struct file_staged *st);
+/* The same for a writer that wants a file name (a library that opens the
+ * file itself): fill(tmp, arg) writes tmp, a file in a fresh private folder
+ * (0700) beside path, and returns 0 or -1; the file is then made 0600,
+ * synced and renamed over path. Returns 0, or -1 with d filled. */
+int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), void *arg,
+		    struct diag *d);
+
+/* A private scratch folder (0700) $TMPDIR/STEM.XXXXXX (TMPDIR unset or
+ * empty: /tmp), its name in dir[sz], locked through *lock while this
+ * process lives. Returns 0, or -1 with d filled. remove deletes it and what
+ * it holds (two levels) and drops the lock; clean removes the ones of stem
+ * that killed processes left (owned by this user, not locked). */
+int file_scratch_make(const char *stem, char *dir, size_t sz, int *lock, struct diag *d);
+void file_scratch_remove(const char *dir, int lock);
+void file_scratch_clean(const char *stem);
+
+/*
+ * An output folder, written whole (docs/security.md): the files go into a
+ * fresh staging folder FINAL.tmp-XXXXXX (0700, beside FINAL, locked), and
+ * one rename puts it in place (RENAME_EXCHANGE with an existing FINAL,
+ * whose old content is then removed). A crash at any moment leaves FINAL
+ * as it was or as it is now, never a mix. The staging folder holds a
+ * marker, .dovetail-output, so FINAL is one dovetail wrote.
+ *
+ * file_check_outdir refuses (D_IO_UNSAFE, exit 73) an existing dir that is
+ * a symbolic link, not a folder, another user's, writable by group or
+ * others, or not empty and without the marker; *exists says whether it is
+ * there. outdir_begin checks FINAL so, removes stale temporaries and makes
+ * the staging folder; put writes one file (0600, a plain name, no '/') in
+ * it; commit renames it into place; discard removes it (NULL-safe, also
+ * after init). begin, put and commit return 0, or -1 with d filled; a
+ * failed begin or commit leaves o discarded, a failed put does not.
+ */
+struct outdir {
+	char *final;              /* owned: the folder asked for, without trailing '/' */
+	char *stage;              /* owned: the staging folder */
+	int fd;                   /* the staging folder, open and locked */
+};
+int file_check_outdir(const char *dir, int *exists, struct diag *d);
+/* When path names a file right in folder dir (the same name, or the same
+ * folder on disk), its last component (inside path); else NULL. */
+const char *file_in_dir(const char *path, const char *dir);
+/* Whether paths a and b name the same place: the same text (trailing '/'
+ * aside), or the same last component in the same folder on disk. */
+int file_same_place(const char *a, const char *b);
+void outdir_init(struct outdir *o);
+int outdir_begin(struct outdir *o, const char *final, struct diag *d);
+int outdir_put(struct outdir *o, const char *name, const void *data, size_t len, struct diag *d);
+int outdir_commit(struct outdir *o, struct diag *d);
+void outdir_discard(struct outdir *o);
+
+/* Tests only: with DOVETAIL_TEST_KILL_AT=POINT:N in the environment, the
+ * N-th call with that point kills the process with SIGKILL (a real crash at
+ * a known moment, tests/cli/t-crash.sh). Points: file-staged, file-commit,
+ * outdir-put, outdir-commit, outdir-swapped, scratch. */
+void file_kill_point(const char *point);
+
+/* Whether s[0 .. len) is exactly one calendar address as iTIP mails it:
+ * mailto:LOCAL@DOMAIN (scheme in any case), printable ASCII with no space,
+ * quote, comma, angle bracket or other RFC 5322 special, one '@' with text
+ * on both sides, at most 254 characters after the scheme. So it cannot add
+ * a recipient or a header when written into a mail header. */
+int addr_is_one(const char *s, size_t len);
+
 void bytes_release(struct bytes *b);
 
 /* data in base64 as MIME writes it (RFC 2045): lines of 76 characters,

@@ -140,6 +140,13 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	b.cl = cl;
 	b.progress = isatty(2);
 	batch_run_id(&b);
+	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
+	int exists;
+	if (!sharded && ((b.out && file_check_outdir(b.out, &exists, &app->diag) < 0) ||
+			 (b.report && file_check_outdir(b.report, &exists, &app->diag) < 0))) {
+		caseload_free(cl);   /* refused now, not after the solve */
+		return DV_EXIT_CANTCREAT;
+	}
 	size_t *todo = calloc(cl->n_persons + 1, sizeof *todo), n = 0;
 	if (!todo) {
 		caseload_free(cl);

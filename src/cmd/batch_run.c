@@ -583,15 +583,15 @@ static int decode(char *msg, uint32_t *index, struct outcome *o)
 	return 0;
 }
 
-/* A private folder for a process's own feed store. */
+/* A private folder for a process's own feed store: $TMPDIR/dovetail-batch.XXXXXX,
+ * locked while this process lives, so that a later batch can tell one a
+ * killed process left (file_scratch_clean). One at a time per process. */
+static int scratch_lock = -1;
+
 static struct store *scratch_store(char *dir, size_t sz, struct diag *d)
 {
-	const char *tmp = getenv("TMPDIR");
-	snprintf(dir, sz, "%s/dovetail-batch.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		diag_add(d, D_IO_WRITE, dir, 0, 0, dir, strerror(errno));
+	if (file_scratch_make("dovetail-batch", dir, sz, &scratch_lock, d) < 0)
 		return NULL;
-	}
 	char path[600];
 	snprintf(path, sizeof path, "%s/feeds.db", dir);
 	struct store *s = NULL;
@@ -602,13 +602,8 @@ static struct store *scratch_store(char *dir, size_t sz, struct diag *d)
 static void scratch_remove(struct store *s, const char *dir)
 {
 	store_close(s);
-	static const char *const files[] = { "feeds.db", "feeds.db-wal", "feeds.db-shm", "feeds.db-journal" };
-	char path[600];
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
+	file_scratch_remove(dir, scratch_lock);
+	scratch_lock = -1;
 }
 
 static void worker(const struct batch *b0, int task_fd, int result_fd)
@@ -1259,6 +1254,7 @@ struct pages {
 	size_t n_strs, cap_strs;
 	size_t written;
 	int status;
+	struct outdir *dir;       /* where the pages go */
 };
 
 static const char *keep(struct pages *pg, char *s)
@@ -1272,28 +1268,32 @@ static const char *keep(struct pages *pg, char *s)
 	return *slot = s;
 }
 
-/* A file name for a person's page: the id with anything but letters,
- * digits, '.', '_' and '-' made '_', and then (when anything was) a
- * digest of the id, so that two ids never share a page. */
+/* A file name for a person's page: "person-", then the id with anything
+ * but letters, digits, '.', '_' and '-' made '_', and then (when anything
+ * was) a digest of the id, so that two ids never share a page. The prefix
+ * keeps every page apart from index.html (and the summaries), whatever the
+ * id. */
+#define PAGE_PREFIX "person-"
 static char *page_name(const char *id)
 {
-	size_t n = strlen(id);
-	char *s = malloc(n + 24);
+	size_t n = strlen(id), k = sizeof PAGE_PREFIX - 1;
+	char *s = malloc(k + n + 24);
 	if (!s)
 		return NULL;
+	memcpy(s, PAGE_PREFIX, k);
 	int changed = n == 0 || id[0] == '.';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		int fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 			   c == '.' || c == '_' || c == '-';
-		s[i] = fine ? (char)c : '_';
+		s[k + i] = fine ? (char)c : '_';
 		changed |= !fine;
 	}
-	s[n] = 0;
+	s[k + n] = 0;
 	if (changed) {
 		char hex[65];
 		hash_sha256_hex(id, n, hex);
-		snprintf(s + n, 24, "-%.12s", hex);
+		snprintf(s + k + n, 24, "-%.12s", hex);
 	}
 	if (strlen(s) > 200)
 		s[200] = 0;   /* a name the file system takes; the digest keeps it apart */
@@ -1331,50 +1331,36 @@ static int page_row(const struct store_batch_row *r, void *arg)
 	if (!html)
 		return pg->status != 0;   /* no page: the person could not be planned */
 	char *name = page_name(r->person);
-	size_t sz = strlen(b->report) + (name ? strlen(name) : 0) + 2;
-	char *path = name ? malloc(sz) : NULL;
-	if (!path) {
-		free(name);
+	if (!name) {
 		free(html);
 		pg->status = DV_EXIT_INTERNAL;
 		return 1;
 	}
-	snprintf(path, sz, "%s/%s", b->report, name);
-	if (file_write_private(path, html, strlen(html), &b->app->diag) < 0)
+	if (outdir_put(pg->dir, name, html, strlen(html), &b->app->diag) < 0)
 		pg->status = DV_EXIT_CANTCREAT;
 	else
 		pg->written++;
 	x->href = keep(pg, name);
-	free(path);
 	free(html);
 	return pg->status != 0;
 }
 
-/* Each person's page, then the overview (index.html), in b->report. */
-static int write_pages(struct batch *b, size_t *written)
+/* Each person's page, then the overview (index.html), into the staged
+ * folder dir (b->report, replaced whole when the caller commits it). */
+static int write_pages(struct batch *b, struct outdir *dir, size_t *written)
 {
 	struct app *app = b->app;
-	struct pages pg = { .b = b };
-	if (mkdir(b->report, 0700) < 0 && errno != EEXIST) {
-		diag_add(&app->diag, D_IO_WRITE, b->report, 0, 0, b->report, strerror(errno));
-		return DV_EXIT_CANTCREAT;
-	}
+	struct pages pg = { .b = b, .dir = dir };
 	if (store_batch_each(app->store, b->run, NULL, page_row, &pg, &app->diag) < 0 && !pg.status)
 		pg.status = DV_EXIT_STORE;
 	if (!pg.status) {
 		char title[96];
 		snprintf(title, sizeof title, "Caseload: batch %s, before and after", b->run);
 		char *index = report_overview_html(title, pg.v, pg.n, app->now, &app->diag);
-		size_t sz = strlen(b->report) + 16;
-		char *path = index ? malloc(sz) : NULL;
-		if (!path) {
+		if (!index)
 			pg.status = DV_EXIT_INTERNAL;
-		} else {
-			snprintf(path, sz, "%s/index.html", b->report);
-			if (file_write_private(path, index, strlen(index), &app->diag) < 0)
-				pg.status = DV_EXIT_CANTCREAT;
-		}
-		free(path);
+		else if (outdir_put(dir, "index.html", index, strlen(index), &app->diag) < 0)
+			pg.status = DV_EXIT_CANTCREAT;
 		free(index);
 	}
 	for (size_t i = 0; i < pg.n_strs; i++)
@@ -1455,28 +1441,31 @@ int batch_report(struct batch *b)
 	fclose(rp.json);
 	fclose(rp.exc);
 	int status = st < 0 ? DV_EXIT_STORE : 0;
+	/* --out and --report are each written whole: staged, then one rename
+	 * each (the same folder for both when they name one) */
+	struct outdir od_out, od_rep;
+	outdir_init(&od_out);
+	outdir_init(&od_rep);
+	int shared = b->out && b->report && file_same_place(b->out, b->report);
+	if (!status && b->out && outdir_begin(&od_out, b->out, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
+	if (!status && b->report && !shared && outdir_begin(&od_rep, b->report, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
 	if (!status && b->out) {
 		static const char *const names[] = { "summary.txt", "summary.csv", "summary.json" };
-		if (mkdir(b->out, 0700) < 0 && errno != EEXIST) {
-			diag_add(&app->diag, D_IO_WRITE, b->out, 0, 0, b->out, strerror(errno));
-			status = DV_EXIT_CANTCREAT;
-		}
-		for (int i = 0; !status && i < 3; i++) {
-			size_t n = strlen(b->out) + 16;
-			char *path = malloc(n);
-			if (!path) {
-				status = DV_EXIT_INTERNAL;
-				break;
-			}
-			snprintf(path, n, "%s/%s", b->out, names[i]);
-			if (file_write_private(path, bufs[i], lens[i], &app->diag) < 0)
+		for (int i = 0; !status && i < 3; i++)
+			if (outdir_put(&od_out, names[i], bufs[i], lens[i], &app->diag) < 0)
 				status = DV_EXIT_CANTCREAT;
-			free(path);
-		}
 	}
 	size_t pages = 0;
 	if (!status && b->report)
-		status = write_pages(b, &pages);
+		status = write_pages(b, shared ? &od_out : &od_rep, &pages);
+	if (!status && b->report && !shared && outdir_commit(&od_rep, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
+	if (!status && b->out && outdir_commit(&od_out, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
+	outdir_discard(&od_out);
+	outdir_discard(&od_rep);
 	if (!status) {
 		if (b->json) {
 			fwrite(bufs[2], 1, lens[2], stdout);

@@ -16,7 +16,9 @@ static void help(FILE *fp)
 	      "                        [--itip DIR [--counter] [--eml]]\n\n"
 	      "Write the agreed plan (the week with every accepted change in it,\n"
 	      "docs/decisions.md) for real calendars (docs/export.md). Files are mode\n"
-	      "0600 (they hold health details) and written all or none.\n\n"
+	      "0600 (they hold health details) and written all or none; DIR is\n"
+	      "replaced whole (0700), and refused when it is a link, another user's,\n"
+	      "writable by others, or holds files dovetail did not write.\n\n"
 	      "  --from DATE, --to DATE  the horizon (default: the week that holds --now)\n"
 	      "  --calendar FILE         the family's own calendar: every appointment at its\n"
 	      "                          agreed time and venue, with the zone's VTIMEZONE\n"
@@ -25,86 +27,48 @@ static void help(FILE *fp)
 	      "  --itip DIR              for each practitioner, an iTIP METHOD:REQUEST file\n"
 	      "                          (DIR/PRAC.ics) with only their changed appointments,\n"
 	      "                          from the profile's coordinator; one per changed event\n"
-	      "                          (PRAC-2.ics ...), as RFC 5546 allows one UID per file\n"
+	      "                          (PRAC+2.ics ...), as RFC 5546 allows one UID per file\n"
 	      "  --counter               METHOD:COUNTER instead, for events whose feed names\n"
 	      "                          an ORGANIZER (the practitioner's side organises them)\n"
 	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed (or nobody to address),\n"
-	      "66 unreadable file, 73 cannot write a file (none is written), 74 store.\n", fp);
+	      "66 unreadable file, 73 cannot write a file (none is written) or DIR is\n"
+	      "refused, 74 store.\n", fp);
 }
 
-/* The files to write, all or none. Texts are borrowed. */
-struct out_file {
-	char *path;
-	const char *text;
-};
-
-struct out {
-	struct out_file *v;
-	size_t n, cap;
-};
-
-static int add(struct out *o, const char *path, const char *text)
+/* The calendar file and the --itip folder, each written whole: every file
+ * staged first, then the folder renamed into place, then the calendar.
+ * A file that cannot be written leaves both as they were. A calendar
+ * named inside DIR goes into the folder with the messages. */
+static int write_out(const char *calendar, const char *family, const char *itip,
+		     const struct itip_set *set, struct diag *d)
 {
-	char *p = strdup(path);
-	struct out_file *f = p ? BUF_PUSH(o->v, o->n, o->cap) : NULL;
-	if (!f) {
-		free(p);
-		return -1;
-	}
-	f->path = p;
-	f->text = text;
-	return 0;
-}
-
-static int add_in(struct out *o, const char *dir, const char *name, const char *ext, const char *text)
-{
-	size_t sz = strlen(dir) + strlen(name) + strlen(ext) + 2;
-	char *p = malloc(sz);
-	if (!p)
-		return -1;
-	snprintf(p, sz, "%s/%s%s", dir, name, ext);
-	int r = add(o, p, text);
-	free(p);
-	return r;
-}
-
-static void out_release(struct out *o)
-{
-	for (size_t i = 0; i < o->n; i++)
-		free(o->v[i].path);
-	free(o->v);
-}
-
-/* DIR, made if missing (mode 0700: what goes in it is private). */
-static int make_dir(const char *dir, struct diag *d)
-{
-	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
-		return 0;
-	diag_add(d, D_IO_WRITE, dir, 0, 0, dir, strerror(errno));
-	return -1;
-}
-
-/* Every file staged first, then renamed into place: a file that cannot be
- * written leaves all of them as they were. */
-static int write_all(struct out *o, struct diag *d)
-{
-	char **staged = calloc(o->n + 1, sizeof *staged);
-	if (!staged) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct outdir od;
+	struct file_staged cal = { NULL, -1 };
+	outdir_init(&od);
+	const char *cal_in_dir = calendar && itip && set->n ? file_in_dir(calendar, itip) : NULL;
 	int r = 0;
-	size_t i;
-	for (i = 0; i < o->n && r == 0; i++)
-		r = file_stage_private(o->v[i].path, o->v[i].text, strlen(o->v[i].text), &staged[i], d);
-	for (i = 0; i < o->n; i++) {
-		if (r < 0)
-			file_discard_staged(staged[i]);
-		else if (file_commit_staged(o->v[i].path, staged[i], d) < 0)
-			r = -1;
+	if (calendar && !cal_in_dir)
+		r = file_stage_private(calendar, family, strlen(family), &cal, d);
+	if (!r && itip && set->n) {
+		r = outdir_begin(&od, itip, d);
+		for (size_t i = 0; !r && i < set->n; i++) {
+			const struct itip_msg *m = &set->v[i];
+			char name[128];
+			snprintf(name, sizeof name, "%s.ics", m->name);
+			r = outdir_put(&od, name, m->ics, strlen(m->ics), d);
+			snprintf(name, sizeof name, "%s.eml", m->name);
+			if (!r && m->eml)
+				r = outdir_put(&od, name, m->eml, strlen(m->eml), d);
+		}
+		if (!r && cal_in_dir)
+			r = outdir_put(&od, cal_in_dir, family, strlen(family), d);
+		r = r ? r : outdir_commit(&od, d);
 	}
-	free(staged);
+	if (!r && calendar && !cal_in_dir)
+		return file_commit_staged(calendar, &cal, d);
+	outdir_discard(&od);
+	file_discard_staged(&cal);
 	return r;
 }
 
@@ -150,28 +114,17 @@ int cmd_export(int argc, char **argv, struct app *app)
 		cli_week_release(&cw);
 		return status;
 	}
-	struct out files = { 0 };
 	struct itip_set set = { 0 };
 	char *family = NULL;
 	if (calendar) {
 		family = export_family(&cw.week, app->now, routines, &app->diag);
-		if (!family || add(&files, calendar, family) < 0)
+		if (!family)
 			status = DV_EXIT_INTERNAL;
 	}
-	if (!status && itip) {
-		if (export_itip(&cw.week, app->now, counter, eml, &set, &app->diag) < 0)
-			status = diag_exit_status(&app->diag);
-		for (size_t i = 0; !status && i < set.n; i++) {
-			const struct itip_msg *m = &set.v[i];
-			if (add_in(&files, itip, m->name, ".ics", m->ics) < 0 ||
-			    (m->eml && add_in(&files, itip, m->name, ".eml", m->eml) < 0))
-				status = DV_EXIT_INTERNAL;
-		}
-		if (!status && set.n && make_dir(itip, &app->diag) < 0)
-			status = DV_EXIT_CANTCREAT;
-	}
-	if (!status && write_all(&files, &app->diag) < 0)
-		status = DV_EXIT_CANTCREAT;
+	if (!status && itip && export_itip(&cw.week, app->now, counter, eml, &set, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
+	if (!status && write_out(calendar, family, itip, &set, &app->diag) < 0)
+		status = diag_exit_status(&app->diag);
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
 		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
 	if (!status && calendar)
@@ -185,7 +138,6 @@ int cmd_export(int argc, char **argv, struct app *app)
 		       m->eml ? " and .eml" : "", m->method == ITIP_COUNTER ? "COUNTER" : "REQUEST",
 		       cw.prof->pracs[m->prac].id, m->n_changes, m->n_changes == 1 ? "" : "s");
 	}
-	out_release(&files);
 	itip_set_release(&set);
 	free(family);
 	cli_week_release(&cw);

@@ -82,6 +82,13 @@ int cmd_merge(int argc, char **argv, struct app *app)
 	}
 	b.cl = cl;
 	batch_run_id(&b);
+	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
+	int exists;
+	if ((b.out && file_check_outdir(b.out, &exists, &app->diag) < 0) ||
+	    (b.report && file_check_outdir(b.report, &exists, &app->diag) < 0)) {
+		caseload_free(cl);   /* refused now, not after the solve */
+		return DV_EXIT_CANTCREAT;
+	}
 	int status = 0;
 	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
 		status = DV_EXIT_STORE;

@@ -273,6 +273,11 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 			diag_add(d, D_ITIP_NO_COORDINATOR, p->path, 0, 0);
 			goto fail;
 		}
+	if (p->coordinator_address && !addr_is_one(p->coordinator_address, strlen(p->coordinator_address))) {
+		/* the profile loader refuses it: only a profile built otherwise */
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "coordinator.address is not one calendar address");
+		goto fail;
+	}
 	for (size_t pi = 0; pi < p->n_pracs; pi++) {
 		const struct prof_practitioner *pr = &p->pracs[pi];
 		int part = 0;
@@ -299,11 +304,19 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 				diag_add(d, D_ITIP_NO_ADDRESS, p->path, 0, 0, pr->id);
 				goto fail;
 			}
+			/* the feed's ORGANIZER goes into To: and ATTENDEE or ORGANIZER:
+			 * one address, or a feed could add recipients or headers */
+			if (!addr_is_one(m.to, strlen(m.to))) {
+				diag_add(d, D_ITIP_BAD_ADDRESS, p->path, 0, 0, pr->id);
+				goto fail;
+			}
+			/* '+' is in no id (A-Z a-z 0-9 . _ -), so PRAC+2 is never
+			 * another practitioner's first name: names are unique */
 			char name[96];
 			if (++part == 1)
 				snprintf(name, sizeof name, "%s", pr->id);
 			else
-				snprintf(name, sizeof name, "%s-%d", pr->id, part);
+				snprintf(name, sizeof name, "%s+%d", pr->id, part);
 			struct itip_msg *x = BUF_PUSH(out->v, out->n, cap);
 			if (!x)
 				goto oom;

@@ -227,21 +227,13 @@ static int get_num(struct ctx *c, const struct ynode *n, const char *where, doub
 }
 
 /* A calendar user address (RFC 5545 CAL-ADDRESS) as iTIP sends mail to it:
- * mailto:LOCAL@DOMAIN, printable ASCII without spaces, quotes, commas or
- * angle brackets, at most 254 characters after the scheme. */
+ * exactly one address, as addr_is_one (util.h) says, the check every
+ * address that reaches a mail header passes. */
 static int get_address(struct ctx *c, const struct ynode *n, const char *where, char **out)
 {
 	if (want(c, n, YT_SCALAR, where) < 0)
 		return -1;
-	const char *s = n->s;
-	int ok = strncasecmp(s, "mailto:", 7) == 0 && n->len > 7 && n->len <= 7 + 254;
-	const char *at = ok ? strchr(s + 7, '@') : NULL;
-	ok = ok && at && at > s + 7 && at[1] && !strchr(at + 1, '@');
-	for (size_t i = 7; ok && i < n->len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		ok = ch > 0x20 && ch < 0x7f && !strchr("\"(),:;<>[\\]", ch);
-	}
-	if (!ok) {
+	if (!addr_is_one(n->s, n->len)) {
 		err(c, n, D_PROF_VALUE, where, "a calendar address is mailto:name@domain (ASCII, no spaces)", NULL);
 		return -1;
 	}

@@ -218,6 +218,15 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 		      struct diag *d)
 {
 	*n = 0;
+	/* a shard store is checked as the main store is: a regular file of this
+	 * user's that group and others cannot use, and so are its -wal, -shm */
+	int exists;
+	if (store_check_file(path, &exists, d) < 0)
+		return -1;
+	if (!exists) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, "no such file");
+		return -1;
+	}
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, "ATTACH DATABASE ?1 AS shard", -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);

@@ -261,11 +261,31 @@ static int check_private(const char *path, const char *shown, struct diag *d, in
 		diag_add(d, D_STORE_NOT_FILE, NULL, 0, 0, shown);
 		return -1;
 	}
+	if (st.st_uid != geteuid()) {
+		/* root can read it, and would leave files the user cannot use */
+		diag_add(d, D_STORE_OWNER, NULL, 0, 0, shown);
+		return -1;
+	}
 	if (st.st_mode & 077) {
 		char mode[8];
 		snprintf(mode, sizeof mode, "%04o", (unsigned)(st.st_mode & 07777));
 		diag_add(d, D_STORE_PERM, NULL, 0, 0, shown, mode);
 		return -1;
+	}
+	return 0;
+}
+
+int store_check_file(const char *path, int *exists, struct diag *d)
+{
+	char side[4200];
+	if (check_private(path, path, d, exists) < 0)
+		return -1;
+	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < 3; i++) {
+		int e;
+		snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
+		if (check_private(side, side, d, &e) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -333,17 +353,9 @@ static int migrate(struct store *s, struct diag *d)
 int store_open(struct store **out, const char *path, int create_dir, struct diag *d)
 {
 	*out = NULL;
-	char side[4200];
 	int exists;
-	if (check_private(path, path, d, &exists) < 0)
+	if (store_check_file(path, &exists, d) < 0)
 		return -1;
-	static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < 3; i++) {
-		int e;
-		snprintf(side, sizeof side, "%s%s", path, suffixes[i]);
-		if (check_private(side, side, d, &e) < 0)
-			return -1;
-	}
 	if (!exists) {
 		if (create_dir && mkdirs(path) < 0) {
 			diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(errno));

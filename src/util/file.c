@@ -1,12 +1,16 @@
-/* file.c: read a whole input file or standard input, with a size cap. */
-#define _XOPEN_SOURCE 700
+/* file.c: read a whole input file with a size cap; write output files and folders whole, private and crash-safe. */
+#define _GNU_SOURCE   /* renameat2 (RENAME_EXCHANGE) */
 #include "dovetail/util.h"
 
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,10 +116,148 @@ void bytes_release(struct bytes *b)
 	b->len = 0;
 }
 
-int file_stage_private(const char *path, const void *data, size_t len, char **staged,
+/* ---- a test hook: a real SIGKILL at a named point ------------------------ */
+
+void file_kill_point(const char *point)
+{
+	static int parsed;
+	static char name[32];
+	static long at, hits;
+	if (!parsed) {
+		parsed = 1;
+		const char *e = getenv("DOVETAIL_TEST_KILL_AT");
+		const char *c = e ? strrchr(e, ':') : NULL;
+		if (c && (size_t)(c - e) < sizeof name) {
+			memcpy(name, e, (size_t)(c - e));
+			name[c - e] = 0;
+			at = strtol(c + 1, NULL, 10);
+		}
+	}
+	if (at > 0 && strcmp(point, name) == 0 && ++hits == at)
+		kill(getpid(), SIGKILL);
+}
+
+/* ---- temporaries: named, locked while in use, removed when stale ---------- */
+
+/* The folder part of path ("." when none) in dir[sz], and where the last
+ * component starts. Trailing slashes are not expected (callers strip them). */
+static const char *split(const char *path, char *dir, size_t sz)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, sz, ".");
+		return path;
+	}
+	if (slash == path)
+		snprintf(dir, sz, "/");
+	else
+		snprintf(dir, sz, "%.*s", (int)(slash - path), path);
+	return slash + 1;
+}
+
+/* Whether name is stem followed by exactly six characters of mkstemp's alphabet. */
+static int temp_name(const char *name, const char *stem)
+{
+	size_t n = strlen(stem);
+	if (strncmp(name, stem, n) != 0 || strlen(name + n) != 6)
+		return 0;
+	for (const char *p = name + n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Remove name in dfd: a file or symbolic link (never followed), or a folder
+ * and what it holds, at most depth levels down. */
+static int remove_tree_at(int dfd, const char *name, int depth)
+{
+	struct stat st;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0);
+	if (depth <= 0)
+		return -1;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(dir)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			remove_tree_at(fd, e->d_name, depth - 1);
+	closedir(dir);
+	return unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+/* Remove, in folder dirpath, every temporary named stem + six characters
+ * that a dovetail that died left: owned by this user, a regular file or a
+ * folder, and not locked (a live dovetail holds a lock on each of its own). */
+static void clean_stale(const char *dirpath, const char *stem)
+{
+	int dfd = open(dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int lfd = dfd < 0 ? -1 : dup(dfd);
+	DIR *dir = lfd < 0 ? NULL : fdopendir(lfd);
+	if (!dir) {
+		if (lfd >= 0)
+			close(lfd);
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		struct stat st, st2;
+		if (!temp_name(e->d_name, stem) || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_uid != geteuid() || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+			continue;
+		int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st2) == 0 && st2.st_ino == st.st_ino && st2.st_dev == st.st_dev &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0)
+			remove_tree_at(dfd, e->d_name, 2);
+		close(fd);
+	}
+	closedir(dir);
+	close(dfd);
+}
+
+/* Make sure what was renamed into folder dirpath is on disk. */
+static void sync_dir(const char *dirpath)
+{
+	int fd = open(dirpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static int write_fd(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t k = write(fd, p, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return errno ? errno : EIO;
+		p += k;
+		len -= (size_t)k;
+	}
+	return fsync(fd) < 0 ? errno : 0;
+}
+
+/* ---- one file --------------------------------------------------------------- */
+
+int file_stage_private(const char *path, const void *data, size_t len, struct file_staged *out,
 		       struct diag *d)
 {
-	*staged = NULL;
+	out->tmp = NULL;
+	out->fd = -1;
 	struct stat st;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* found now, not when the rename fails after others were made */
@@ -123,68 +265,425 @@ int file_stage_private(const char *path, const void *data, size_t len, char **st
 		return -1;
 	}
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16);
-	if (!tmp) {
+	char *tmp = malloc(n + 16), *dir = malloc(n + 2);
+	if (!tmp || !dir) {
+		free(tmp);
+		free(dir);
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
+	snprintf(tmp, n + 16, "%s.tmp-", split(path, dir, n + 2));
+	clean_stale(dir, tmp);
+	free(dir);
 	snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);   /* mode 0600 */
+	int fd = mkstemp(tmp);   /* mode 0600, whatever the umask */
 	if (fd < 0) {
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	const char *p = data;
-	size_t left = len;
-	int err = 0;
-	while (left && !err) {
-		ssize_t k = write(fd, p, left);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			err = errno ? errno : EIO;
-		else {
-			p += k;
-			left -= (size_t)k;
-		}
-	}
-	if (!err && fsync(fd) < 0)
-		err = errno;
-	if (close(fd) < 0 && !err)
-		err = errno;
+	flock(fd, LOCK_EX);      /* ours while we live: not stale */
+	int err = write_fd(fd, data, len);
 	if (err) {
 		unlink(tmp);
+		close(fd);
 		free(tmp);
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
 		return -1;
 	}
-	*staged = tmp;
+	out->tmp = tmp;
+	out->fd = fd;
+	file_kill_point("file-staged");
 	return 0;
 }
 
-int file_commit_staged(const char *path, char *staged, struct diag *d)
+int file_commit_staged(const char *path, struct file_staged *st, struct diag *d)
 {
-	int err = rename(staged, path) < 0 ? errno : 0;
+	file_kill_point("file-commit");
+	int err = rename(st->tmp, path) < 0 ? errno : 0;
 	if (err) {
-		unlink(staged);
+		unlink(st->tmp);
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
+	} else {
+		size_t n = strlen(path);
+		char *dir = malloc(n + 2);
+		if (dir) {
+			split(path, dir, n + 2);
+			sync_dir(dir);
+			free(dir);
+		}
 	}
-	free(staged);
+	close(st->fd);
+	free(st->tmp);
+	st->tmp = NULL;
+	st->fd = -1;
 	return err ? -1 : 0;
 }
 
-void file_discard_staged(char *staged)
+void file_discard_staged(struct file_staged *st)
 {
-	if (staged)
-		unlink(staged);
-	free(staged);
+	if (!st || !st->tmp)
+		return;
+	unlink(st->tmp);
+	close(st->fd);
+	free(st->tmp);
+	st->tmp = NULL;
+	st->fd = -1;
 }
 
 int file_write_private(const char *path, const void *data, size_t len, struct diag *d)
 {
-	char *staged;
-	if (file_stage_private(path, data, len, &staged, d) < 0)
+	struct file_staged st;
+	if (file_stage_private(path, data, len, &st, d) < 0)
 		return -1;
-	return file_commit_staged(path, staged, d);
+	return file_commit_staged(path, &st, d);
+}
+
+int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), void *arg,
+		    struct diag *d)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, "it exists and is not a regular file");
+		return -1;
+	}
+	size_t n = strlen(path);
+	char *stage = malloc(n + 16), *dir = malloc(n + 2), *file = malloc(n + 24);
+	int r = -1;
+	if (!stage || !dir || !file) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	snprintf(stage, n + 16, "%s.tmp-", split(path, dir, n + 2));
+	clean_stale(dir, stage);
+	snprintf(stage, n + 16, "%s.tmp-XXXXXX", path);
+	if (!mkdtemp(stage)) {   /* mode 0700: nobody else can plant anything in it */
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(errno));
+		goto out;
+	}
+	int lock = open(stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	snprintf(file, n + 24, "%s/file", stage);
+	int fd = -1, err = 0;
+	if (fill(file, arg) < 0)
+		err = EIO;
+	else if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 || fchmod(fd, 0600) < 0 ||
+		 fsync(fd) < 0)
+		err = errno ? errno : EIO;
+	if (fd >= 0)
+		close(fd);
+	file_kill_point("file-commit");
+	if (!err && rename(file, path) < 0)
+		err = errno;
+	if (err)
+		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
+	else
+		sync_dir(dir);
+	unlink(file);
+	rmdir(stage);
+	if (lock >= 0)
+		close(lock);
+	r = err ? -1 : 0;
+out:
+	free(stage);
+	free(dir);
+	free(file);
+	return r;
+}
+
+/* ---- private scratch folders under $TMPDIR -------------------------------- */
+
+static const char *tmp_base(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+int file_scratch_make(const char *stem, char *dir, size_t sz, int *lock, struct diag *d)
+{
+	*lock = -1;
+	snprintf(dir, sz, "%s/%s.XXXXXX", tmp_base(), stem);
+	if (!mkdtemp(dir)) {
+		diag_add(d, D_IO_WRITE, dir, 0, 0, dir, strerror(errno));
+		return -1;
+	}
+	*lock = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*lock >= 0)
+		flock(*lock, LOCK_EX);
+	file_kill_point("scratch");
+	return 0;
+}
+
+void file_scratch_remove(const char *dir, int lock)
+{
+	remove_tree_at(AT_FDCWD, dir, 2);
+	if (lock >= 0)
+		close(lock);
+}
+
+void file_scratch_clean(const char *stem)
+{
+	char s[64];
+	snprintf(s, sizeof s, "%s.", stem);
+	clean_stale(tmp_base(), s);
+}
+
+/* ---- output folders, replaced whole ----------------------------------------- */
+
+#define MARKER ".dovetail-output"
+
+int file_check_outdir(const char *dir, int *exists, struct diag *d)
+{
+	struct stat st;
+	*exists = 0;
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		diag_add(d, D_IO_WRITE, dir, 0, 0, dir, strerror(errno));
+		return -1;
+	}
+	*exists = 1;
+	char why[160];
+	if (S_ISLNK(st.st_mode))
+		snprintf(why, sizeof why, "it is a symbolic link");
+	else if (!S_ISDIR(st.st_mode))
+		snprintf(why, sizeof why, "it is not a folder");
+	else if (st.st_uid != geteuid())
+		snprintf(why, sizeof why, "it belongs to another user");
+	else if (st.st_mode & 022)
+		snprintf(why, sizeof why, "group or others can write to it (mode %04o)",
+			 (unsigned)(st.st_mode & 07777));
+	else
+		why[0] = 0;
+	if (!why[0]) {
+		/* replaced whole, so it must be one dovetail wrote, or empty */
+		DIR *x = opendir(dir);
+		int empty = 1, marked = 0;
+		struct dirent *e;
+		while (x && (e = readdir(x)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				empty = 0;
+				marked |= strcmp(e->d_name, MARKER) == 0;
+			}
+		if (!x)
+			snprintf(why, sizeof why, "%s", strerror(errno));
+		else if (!empty && !marked)
+			snprintf(why, sizeof why, "it holds files that dovetail did not write (no " MARKER
+				 " in it); give a new or an empty folder");
+		if (x)
+			closedir(x);
+	}
+	if (why[0]) {
+		diag_add(d, D_IO_UNSAFE, dir, 0, 0, dir, why);
+		return -1;
+	}
+	return 0;
+}
+
+const char *file_in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(path), k = strlen(dir);
+	while (k > 1 && dir[k - 1] == '/')
+		k--;
+	char *parent = malloc(n + 2);
+	if (!parent)
+		return NULL;
+	const char *base = split(path, parent, n + 2);
+	struct stat a, b;
+	int same = (strlen(parent) == k && strncmp(parent, dir, k) == 0) ||
+		   (stat(parent, &a) == 0 && stat(dir, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	free(parent);
+	return same && *base ? base : NULL;
+}
+
+int file_same_place(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	while (na > 1 && a[na - 1] == '/')
+		na--;
+	while (nb > 1 && b[nb - 1] == '/')
+		nb--;
+	char *x = malloc(na + 1), *y = malloc(nb + 1), *px = malloc(na + 2), *py = malloc(nb + 2);
+	int same = 0;
+	if (x && y && px && py) {
+		memcpy(x, a, na);
+		x[na] = 0;
+		memcpy(y, b, nb);
+		y[nb] = 0;
+		const char *bx = split(x, px, na + 2), *by = split(y, py, nb + 2);
+		struct stat s1, s2;
+		same = strcmp(x, y) == 0 ||
+		       (strcmp(bx, by) == 0 && stat(px, &s1) == 0 && stat(py, &s2) == 0 &&
+			s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino);
+	}
+	free(x);
+	free(y);
+	free(px);
+	free(py);
+	return same;
+}
+
+void outdir_init(struct outdir *o)
+{
+	o->final = o->stage = NULL;
+	o->fd = -1;
+}
+
+int outdir_begin(struct outdir *o, const char *final, struct diag *d)
+{
+	outdir_init(o);
+	size_t n = strlen(final);
+	while (n > 1 && final[n - 1] == '/')
+		n--;
+	const char *base = memrchr(final, '/', n);
+	base = base ? base + 1 : final;
+	size_t bl = (size_t)(final + n - base);
+	if (bl == 0 || (bl == 1 && base[0] == '.') || (bl == 2 && base[0] == '.' && base[1] == '.')) {
+		diag_add(d, D_IO_UNSAFE, final, 0, 0, final, "give the folder by its name, not . or .. or /");
+		return -1;
+	}
+	char *dir = malloc(n + 2);
+	o->final = malloc(n + 1);
+	o->stage = calloc(n + 16, 1);
+	if (!dir || !o->final || !o->stage) {
+		free(dir);
+		outdir_discard(o);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	memcpy(o->final, final, n);
+	o->final[n] = 0;
+	o->stage[0] = 0;          /* not made yet */
+	int exists;
+	if (file_check_outdir(o->final, &exists, d) < 0) {
+		free(dir);
+		outdir_discard(o);
+		return -1;
+	}
+	snprintf(o->stage, n + 16, "%s.tmp-", split(o->final, dir, n + 2));
+	clean_stale(dir, o->stage);
+	free(dir);
+	snprintf(o->stage, n + 16, "%s.tmp-XXXXXX", o->final);
+	if (!mkdtemp(o->stage)) {   /* 0700 */
+		diag_add(d, D_IO_WRITE, o->final, 0, 0, o->final, strerror(errno));
+		free(o->stage);
+		o->stage = NULL;
+		outdir_discard(o);
+		return -1;
+	}
+	o->fd = open(o->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (o->fd < 0 || flock(o->fd, LOCK_EX) < 0) {
+		diag_add(d, D_IO_WRITE, o->final, 0, 0, o->final, strerror(errno));
+		outdir_discard(o);
+		return -1;
+	}
+	static const char note[] = "This folder is written by dovetail, and replaced whole by each run.\n";
+	return outdir_put(o, MARKER, note, sizeof note - 1, d);
+}
+
+int outdir_put(struct outdir *o, const char *name, const void *data, size_t len, struct diag *d)
+{
+	assert(!strchr(name, '/') && strcmp(name, ".") && strcmp(name, ".."));
+	int fd = openat(o->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int err = fd < 0 ? errno : 0;
+	if (!err && fchmod(fd, 0600) < 0)   /* whatever the umask said */
+		err = errno;
+	if (!err)
+		err = write_fd(fd, data, len);
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		size_t sz = strlen(o->final) + strlen(name) + 2;
+		char *shown = malloc(sz);
+		if (shown)
+			snprintf(shown, sz, "%s/%s", o->final, name);
+		diag_add(d, D_IO_WRITE, shown ? shown : o->final, 0, 0, shown ? shown : o->final, strerror(err));
+		free(shown);
+		return -1;
+	}
+	file_kill_point("outdir-put");
+	return 0;
+}
+
+int outdir_commit(struct outdir *o, struct diag *d)
+{
+	size_t n = strlen(o->final);
+	char *dir = malloc(n + 2);
+	if (!dir) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		outdir_discard(o);
+		return -1;
+	}
+	split(o->final, dir, n + 2);
+	int err = fsync(o->fd) < 0 ? errno : 0;
+	file_kill_point("outdir-commit");
+	int swapped = 0;
+	if (!err) {
+		/* one rename: a reader, or a crash, sees the old folder or the new */
+		if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->final, RENAME_EXCHANGE) == 0)
+			swapped = 1;
+		else if (errno == ENOENT)
+			err = rename(o->stage, o->final) < 0 ? errno : 0;
+		else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
+			/* no exchange here: the old one aside (under a temporary's
+			 * name, so that a crash leaves it to be cleaned), then the new */
+			size_t m = n + 16;
+			char *old = malloc(m);
+			if (!old)
+				err = ENOMEM;
+			else {
+				snprintf(old, m, "%s.tmp-XXXXXX", o->final);
+				if (!mkdtemp(old) || rename(o->final, old) < 0)
+					err = errno;
+				else if (rename(o->stage, o->final) < 0) {
+					err = errno;
+					rename(old, o->final);
+				} else {
+					memcpy(o->stage, old, strlen(old) + 1);
+					swapped = 1;
+				}
+				if (err)
+					rmdir(old);
+				free(old);
+			}
+		} else {
+			err = errno;
+		}
+	}
+	if (err) {
+		diag_add(d, D_IO_WRITE, o->final, 0, 0, o->final, strerror(err));
+		free(dir);
+		outdir_discard(o);
+		return -1;
+	}
+	sync_dir(dir);
+	if (swapped) {
+		/* the old folder now has the temporary's name: remove it */
+		file_kill_point("outdir-swapped");
+		remove_tree_at(AT_FDCWD, o->stage, 2);
+	}
+	free(dir);
+	close(o->fd);
+	o->fd = -1;
+	free(o->stage);
+	o->stage = NULL;
+	free(o->final);
+	o->final = NULL;
+	return 0;
+}
+
+void outdir_discard(struct outdir *o)
+{
+	if (!o)
+		return;
+	if (o->stage && *o->stage && o->fd >= 0)
+		remove_tree_at(AT_FDCWD, o->stage, 2);
+	else if (o->stage && *o->stage)
+		rmdir(o->stage);
+	if (o->fd >= 0)
+		close(o->fd);
+	free(o->stage);
+	free(o->final);
+	outdir_init(o);
 }

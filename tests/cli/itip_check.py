@@ -129,7 +129,7 @@ def main():
     files = sorted(glob.glob(os.path.join(out, "*.ics")))
     for path in files:
         name = os.path.basename(path)[:-4]
-        pid = re.sub(r"-\d+$", "", name) if name not in pracs else name
+        pid = name.split("+", 1)[0]   # PRAC, PRAC+2, ...: "+" is in no id
         if pid not in pracs:
             fail("%s: no practitioner %s" % (path, pid))
         raw = open(path, "rb").read()

@@ -64,7 +64,7 @@ check "--report, -j 1: exit 2 (got $rc)" [ "$rc" -eq 2 ]
 [ "$rc" -eq 2 ] || tail -20 "$TMP/stderr" | diag
 check "... says where the pages are (38 persons planned)" grep -q "/rep1/index.html and 38 person pages" "$TMP/stdout"
 check "one page per person planned, none for the two skipped" \
-	[ "$(ls "$TMP/rep1" | grep -c '^P-[0-9]*\.html$')" -eq 38 ] && [ ! -e "$TMP/rep1/P-00000.html" ]
+	[ "$(ls "$TMP/rep1" | grep -c '^person-P-[0-9]*\.html$')" -eq 38 ] && [ ! -e "$TMP/rep1/person-P-00000.html" ]
 check "the folder is 0700, the pages 0600" \
 	sh -c "[ \$(stat -c %a '$TMP/rep1') = 700 ] && [ -z \"\$(find '$TMP/rep1' -type f ! -perm 600)\" ]"
 $py - "$TMP/rep1" >"$TMP/idx.log" 2>&1 <<'PY'
@@ -105,12 +105,12 @@ same=0
 for who in $(sqlite3 "$TMP/r1.db" "SELECT person FROM batch_persons WHERE report IS NOT NULL AND final_report IS NULL ORDER BY person LIMIT 3"); do
 	"$DOVETAIL" --db "$TMP/alone.db" propose "persons/$who.yaml" >/dev/null 2>&1
 	"$DOVETAIL" --db "$TMP/alone.db" report "persons/$who.yaml" --html "$TMP/alone-$who.html" >/dev/null 2>&1
-	cmp -s "$TMP/alone-$who.html" "$TMP/rep1/$who.html" && same=$((same + 1))
+	cmp -s "$TMP/alone-$who.html" "$TMP/rep1/person-$who.html" && same=$((same + 1))
 done
 check "3 persons planned alone: byte for byte the page dovetail report draws ($same)" [ "$same" -eq 3 ]
 row=$(sqlite3 "$TMP/r1.db" "SELECT person, json_extract(final_result, '\$.proposal') FROM batch_persons WHERE final_report IS NOT NULL ORDER BY person LIMIT 1")
 check "a person solved again in the final pass: its page draws the final plan (${row%%|*})" \
-	grep -q "Proposal <code>${row#*|}</code>" "$TMP/rep1/${row%%|*}.html"
+	grep -q "Proposal <code>${row#*|}</code>" "$TMP/rep1/person-${row%%|*}.html"
 
 # ---- no practitioner double-booked: from the feeds and the final plans alone
 check "no practitioner is double-booked in the final plans" $py - "$cl" "$TMP/o1/summary.json" <<'PY'
@@ -225,6 +225,59 @@ p.wait()
 sys.stdout.write(out.decode(errors="replace"))
 PY
 check "on a terminal: a progress bar with persons, rate and ETA" grep -q "40/40 persons .*/s  ETA" "$TMP/pty.out"
+
+# ---- output folders (issue 19, items 6 and 9): a person whose id is
+# "index" keeps their own page; an unsafe --out or --report folder is
+# refused before anything is solved; merge refuses a shard store that others
+# can read, or that belongs to another user
+cd "$TMP" || exit 1
+mkdir -p idx
+cp -r "$SRCDIR/examples/family-cp" idx/fam
+profile_edit idx/fam/profile.yaml 'p["person"]["id"] = "index"'
+printf 'version: 1\npersons:\n  - { id: index, profile: %s }\n  - { id: P-0822, profile: %s }\n' \
+	"$TMP/idx/fam/profile.yaml" "$SRCDIR/examples/family-autism/profile.yaml" >idx/c.yaml
+run --db idx/s.db batch idx/c.yaml -j 1 --report idx/pages --out idx/pages
+check "a person with id index: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... index.html is the overview" grep -q "<h1>Caseload: batch" idx/pages/index.html
+check "... and the person's own page is apart from it" grep -q "<h1>index: " idx/pages/person-index.html
+check "... and --out in the same folder: the summaries beside them" [ -f idx/pages/summary.json ]
+for kind in link world other; do
+	t=$TMP/idx/unsafe-$kind
+	case $kind in
+	link) mkdir -p "$TMP/idx/elsewhere"; ln -s "$TMP/idx/elsewhere" "$t"; why="it is a symbolic link" ;;
+	world) mkdir -p "$t"; chmod 777 "$t"; why="group or others can write to it (mode 0777)" ;;
+	other) mkdir -p "$t"; chown 65534 "$t" 2>/dev/null; why="it belongs to another user" ;;
+	esac
+	if [ "$kind" = other ] && [ "$(stat -c %u "$t")" = "$(id -u)" ]; then
+		ok "# SKIP folders of another user (not root: cannot make one)"
+		continue
+	fi
+	for opt in --out --report; do
+		run --db "idx/u-$kind$opt.db" batch idx/c.yaml -j 1 $opt "$t"
+		check "batch $opt DIR that is $kind: exit 73 (got $rc)" [ "$rc" -eq 73 ]
+		check "... saying why" grep -q "refusing the folder TMP/idx/unsafe-$kind: $why" "$TMP/stderr"
+		check "... before solving anyone" [ "$(sqlite3 -readonly "idx/u-$kind$opt.db" "SELECT count(*) FROM batch_persons" 2>/dev/null || echo 0)" = 0 ]
+		check "... and nothing written in it" [ -z "$(ls -A "$t/")" ]
+	done
+done
+run --db idx/sh.db batch idx/c.yaml -j 1 --shard 0/1
+cp idx/sh.db idx/sh644.db
+chmod 644 idx/sh644.db
+run --db idx/m1.db merge idx/c.yaml idx/sh644.db
+check "merge: a shard store others can read (0644): exit 74 (got $rc)" [ "$rc" -eq 74 ]
+check "... saying so" grep -q "database idx/sh644.db can be read by others (mode 0644)" "$TMP/stderr"
+cp idx/sh.db idx/shother.db
+chown 65534 idx/shother.db 2>/dev/null
+if [ "$(stat -c %u idx/shother.db)" != "$(id -u)" ]; then
+	run --db idx/m2.db merge idx/c.yaml idx/shother.db
+	check "merge as root: a shard store of another user: exit 74 (got $rc)" [ "$rc" -eq 74 ]
+	check "... saying so" grep -q "database idx/shother.db belongs to another user" "$TMP/stderr"
+else
+	ok "# SKIP a shard store of another user (not root)"
+fi
+run --db idx/m3.db merge idx/c.yaml idx/sh.db --out idx/merged
+check "... and the shard store itself merges (exit $rc)" [ "$rc" -eq 0 ]
+cd "$cl" || exit 1
 
 # ---- bad input
 printf 'version: 1\npersons:\n  - { id: P-1, profil: x.yaml }\n' >"$TMP/bad.yaml"

@@ -141,14 +141,102 @@ dump >"$TMP/before.sql"
 run --db "$db" export "$prof" --itip "$TMP/afile/out"
 check "an --itip folder that cannot be made: exit 73" [ "$rc" -eq 73 ]
 check "... naming it" grep -q "cannot write TMP/afile/out" "$TMP/stderr"
-mkdir -p "$d/busy/salt.ics"
+# a folder dovetail did not write is not replaced (it would be, whole)
+mkdir -p "$d/busy"
 printf 'old\n' >"$d/busy/physio.ics"
 run --db "$db" export "$prof" --itip "$d/busy" --calendar "$d/busy/family.ics"
-check "a file that cannot be written: exit 73" [ "$rc" -eq 73 ]
-check "... naming it" grep -q "cannot write TMP/cp/busy/salt.ics: it exists and is not a regular file" "$TMP/stderr"
+check "a folder with files dovetail did not write: exit 73" [ "$rc" -eq 73 ]
+check "... naming it" grep -q "refusing the folder TMP/cp/busy: it holds files that dovetail did not write" "$TMP/stderr"
 check "... and no file was changed" [ "$(cat "$d/busy/physio.ics")" = old ]
 check "... or written" [ ! -e "$d/busy/family.ics" ]
-check "... and no temporary file is left" [ "$(ls -A "$d/busy" | wc -l)" -eq 2 ]
+check "... and no temporary file is left" [ "$(ls -A "$d" | grep -c 'tmp-')" -eq 0 ] && [ "$(ls -A "$d/busy" | wc -l)" -eq 1 ]
+mkdir -p "$d/busy2/family.ics"
+run --db "$db" export "$prof" --itip "$d/req3" --calendar "$d/busy2/family.ics"
+check "a calendar that cannot be written: exit 73" [ "$rc" -eq 73 ]
+check "... naming it" grep -q "cannot write TMP/cp/busy2/family.ics: it exists and is not a regular file" "$TMP/stderr"
+check "... and the --itip folder was not made" [ ! -e "$d/req3" ]
+# a calendar inside DIR goes into the folder with the messages
+run --db "$db" export "$prof" --itip "$d/both" --calendar "$d/both/family.ics"
+check "--calendar inside --itip DIR: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... both there" [ -f "$d/both/family.ics" ] && [ -f "$d/both/salt.ics" ]
+run --db "$db" export "$prof" --itip "$d/both" --calendar "$d/both/family.ics"
+check "... and again (DIR replaced whole, with the calendar)" [ "$rc" -eq 0 ] && [ -f "$d/both/family.ics" ]
+
+# ---- an existing --itip folder is checked before it is used (issue 19, item 9)
+for kind in link world other; do
+	t=$d/unsafe-$kind
+	case $kind in
+	link) mkdir -p "$d/elsewhere"; ln -s "$d/elsewhere" "$t"; why="it is a symbolic link" ;;
+	world) mkdir -p "$t"; chmod 777 "$t"; why="group or others can write to it (mode 0777)" ;;
+	other) mkdir -p "$t"; chown 65534 "$t" 2>/dev/null; why="it belongs to another user" ;;
+	esac
+	if [ "$kind" = other ] && [ "$(stat -c %u "$t")" = "$(id -u)" ]; then
+		ok "# SKIP a folder of another user (not root: cannot make one)"
+		continue
+	fi
+	run --db "$db" export "$prof" --itip "$t" --eml
+	check "--itip DIR that is $kind: exit 73 (got $rc)" [ "$rc" -eq 73 ]
+	check "... saying why" grep -q "refusing the folder TMP/cp/unsafe-$kind: $why" "$TMP/stderr"
+	check "... and nothing written in it" [ -z "$(ls -A "$t/")" ]
+done
+
+# ---- a file name per message that no other message can have (issue 19, item 4):
+# gp has two changed events (gp.ics, gp+2.ics), and a practitioner named gp-2
+# has one: with PRAC-2 names one of them was lost
+cp -r examples/family-dementia "$TMP/collide"
+profile_edit "$TMP/collide/profile.yaml" 'next(x for x in p["practitioners"] if x["id"] == "district-nurse")["id"] = "gp-2"
+for x in p["practitioners"]:
+    if "joint_with" in x: x["joint_with"] = ["gp-2" if j == "district-nurse" else j for j in x["joint_with"]]'
+
+(
+	cd "$TMP/collide" || exit 1
+	"$DOVETAIL" --db s.db propose --json -k 3 profile.yaml >p.json 2>/dev/null
+	id=$($py -c '
+import json
+d = json.load(open("p.json"))
+print(next(x["id"] for x in d["proposals"] + d.get("ladder", []) if x["changes"]))')
+	"$DOVETAIL" --db s.db accept "$id" --by keyworker >/dev/null 2>&1
+)
+run --db "$TMP/collide/s.db" export "$TMP/collide/profile.yaml" --itip "$TMP/collide/req" --eml
+check "practitioners gp (two messages) and gp-2: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+said=$(grep -c '^wrote ' "$TMP/stdout")
+names=$(grep '^wrote ' "$TMP/stdout" | cut -d' ' -f2 | sort -u | wc -l)
+n_ics=$(ls "$TMP/collide/req"/*.ics | wc -l)
+check "... a file of its own for every message ($said messages, $names names, $n_ics .ics)" \
+	sh -c "[ $said -ge 5 ] && [ $names = $said ] && [ $n_ics = $said ]"
+check "... gp's second is gp+2.ics, gp-2's own is gp-2.ics" grep -q "^wrote TMP/collide/req/gp+2.ics and .eml: REQUEST to gp," "$TMP/stdout"
+check "... and gp-2.ics is for gp-2" grep -q "^wrote TMP/collide/req/gp-2.ics and .eml: REQUEST to gp-2," "$TMP/stdout"
+check "... and the mail in gp-2.eml goes to gp-2's address" grep -q "^To: district-nurse@norfolk-care.example" "$TMP/collide/req/gp-2.eml"
+
+# ---- a feed's ORGANIZER is exactly one address, or nothing is addressed to it (item 5)
+cp -r examples/family-cp "$TMP/org"
+o=$TMP/org
+# paediatrician's events name an ORGANIZER; give it a second recipient
+sed -i 's#^ORGANIZER;CN=Paediatric Outpatients:mailto:paeds-opd@hospital.example#ORGANIZER;CN=Paediatric Outpatients:mailto:paeds-opd@hospital.example, spy@evil.example#' "$o/feeds/paediatrician.ics"
+(
+	cd "$o" || exit 1
+	"$DOVETAIL" --db s.db propose --json -k 3 profile.yaml >p.json 2>/dev/null
+	$py -c '
+import json
+d = json.load(open("p.json"))
+for x in d["proposals"] + d.get("ladder", []):
+    if any(c.get("practitioner") == "paed" for c in x["changes"]):
+        print(x["id"]); break' >pid.txt
+)
+pid=$(cat "$o/pid.txt")
+if [ -n "$pid" ]; then
+	"$DOVETAIL" --db "$o/s.db" accept "$pid" --by keyworker >/dev/null 2>&1
+	run --db "$o/s.db" export "$o/profile.yaml" --itip "$o/ctr" --counter --eml
+	check "an ORGANIZER with two addresses, --counter: exit 65 (got $rc)" [ "$rc" -eq 65 ]
+	check "... naming the practitioner" grep -q "practitioner paed: the ORGANIZER of a changed event is not one calendar address" "$TMP/stderr"
+	check "... and no mail to the extra address" sh -c "! grep -rqs 'evil.example' '$o/ctr'"
+	profile_edit "$o/profile.yaml" 'next(x for x in p["practitioners"] if x["id"] == "paed").pop("address", None)'
+	run --db "$o/s.db" export "$o/profile.yaml" --itip "$o/req" --eml
+	check "... and as the REQUEST's address (no address in the profile): exit 65 (got $rc)" [ "$rc" -eq 65 ]
+	check "... and no mail to the extra address" sh -c "! grep -rqs 'evil.example' '$o/req'"
+else
+	not_ok "a proposal that moves a paediatrician appointment (none found)"
+fi
 dump >"$TMP/after.sql"
 check "... and the store is unchanged" cmp -s "$TMP/before.sql" "$TMP/after.sql"
 

@@ -58,6 +58,23 @@ run --db "$db" propose --write-lp "$TMP/master.lp" --no-ladder -k 1 examples/fam
 check "write-lp: exit 0" [ "$rc" -eq 0 ]
 check "write-lp: a CPLEX LP file of the master" grep -q '^Minimize' "$TMP/master.lp"
 check "write-lp: it has the cover rows" grep -q 'cover_0' "$TMP/master.lp"
+# --write-lp and --write-compact-lp are written as every other file (issue
+# 19, item 8): 0600 whatever the umask, whole, and never through a link
+for opt in --write-lp --write-compact-lp; do
+	rm -f "$TMP/lp.out" "$TMP/victim"
+	(umask 000 && run --db "$db" propose $opt "$TMP/lp.out" --no-ladder -k 1 examples/family-cp/profile.yaml &&
+		echo "$rc" >"$TMP/lp.rc")
+	check "$opt under umask 000: exit 0, the file 0600 ($(mode "$TMP/lp.out" 2>/dev/null))" \
+		sh -c "[ \"\$(cat '$TMP/lp.rc')\" = 0 ] && [ \"\$(stat -c %a '$TMP/lp.out')\" = 600 ]"
+	printf 'keep me\n' >"$TMP/victim"
+	rm -f "$TMP/lp.out"
+	ln -s "$TMP/victim" "$TMP/lp.out"
+	run --db "$db" propose $opt "$TMP/lp.out" --no-ladder -k 1 examples/family-cp/profile.yaml
+	check "$opt at a planted symbolic link: exit 73 (got $rc)" [ "$rc" -eq 73 ]
+	check "... naming it" grep -q "cannot write TMP/lp.out: it exists and is not a regular file" "$TMP/stderr"
+	check "... and the file it points to is untouched" [ "$(cat "$TMP/victim")" = "keep me" ]
+	check "... and no temporary left" [ -z "$(ls -A "$TMP" | grep 'lp.out.tmp-')" ]
+done
 run --db "$db" propose --write-lp /nonexistent/dir/master.lp examples/family-cp/profile.yaml
 expect propose-write-lp-unwritable 73
 

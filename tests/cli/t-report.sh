@@ -252,15 +252,15 @@ run --db "$TMP/batch.db" batch "$TMP/caseload.yaml" -j 2 --report "$TMP/pages"
 check "batch --report over the three families: exit 0 or 2 (got $rc)" [ "$rc" -le 2 ]
 samepages=0
 for x in cp:P-0417 autism:P-0822 dementia:P-1093; do
-	cmp -s "$TMP/family-${x%%:*}/R1.html" "$TMP/pages/${x#*:}.html" && samepages=$((samepages + 1))
+	cmp -s "$TMP/family-${x%%:*}/R1.html" "$TMP/pages/person-${x#*:}.html" && samepages=$((samepages + 1))
 done
 check "... each person's page is byte for byte the family's report ($samepages of 3)" [ "$samepages" -eq 3 ]
 # the overview's only links are to the persons' pages beside it
-sed 's/href="P-[0-9]*\.html"/href="#page"/g' "$TMP/pages/index.html" >"$TMP/index.unlinked.html"
+sed 's/href="person-P-[0-9]*\.html"/href="#page"/g' "$TMP/pages/index.html" >"$TMP/index.unlinked.html"
 selfcontained "$TMP/index.unlinked.html" "batch overview (its links to the pages beside it aside)"
 render "$TMP/pages/index.html" "$TMP/index.dom.html" "batch overview"
 check "... the overview links each person's page" \
-	sh -c "for p in P-0417 P-0822 P-1093; do grep -q \"href=.\$p.html\" '$TMP/index.dom.html' || exit 1; done"
+	sh -c "for p in P-0417 P-0822 P-1093; do grep -q \"href=.person-\$p.html\" '$TMP/index.dom.html' || exit 1; done"
 
 # ---- an accessibility audit: axe-core 4 (npm; tools/run-tests installs it in
 # BUILDDIR/node_modules) run inside Chromium on each family's page, a

@@ -100,7 +100,7 @@ prof = yaml.safe_load(open(os.path.join(fam, "profile.yaml")))
 pracs = {p["id"]: p for p in prof["practitioners"]}
 for path in sorted(glob.glob(os.path.join(req, "*.ics"))):
     name = os.path.basename(path)[:-4]
-    pid = name if name in pracs else re.sub(r"-\d+$", "", name)
+    pid = name.split("+", 1)[0]   # PRAC, PRAC+2, ...: "+" is in no id
     msg = icalendar.Calendar.from_ical(open(path, "rb").read())
     assert str(msg["METHOD"]) == "REQUEST"
     for ev in msg.walk("VEVENT"):

@@ -1,0 +1,164 @@
+/* test_file.c: unit tests for util/file.c and util/addr.c: output folders written whole, private files, one address. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dovetail/util.h"
+#include "tap.h"
+
+static char root[64];
+
+static char *at(const char *name)
+{
+	static char buf[4][256];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", root, name);
+	return buf[k];
+}
+
+static int slurp_eq(const char *path, const char *want)
+{
+	char got[256] = { 0 };
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	fclose(f);
+	return n == strlen(want) && memcmp(got, want, n) == 0;
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void test_addr(void)
+{
+	static const struct { const char *s; int ok; } v[] = {
+		{ "mailto:x@nhs.example", 1 },
+		{ "MAILTO:x.y+z@nhs.example", 1 },
+		{ "mailto:x@nhs.example, spy@evil.example", 0 },
+		{ "mailto:x@nhs.example,spy@evil.example", 0 },
+		{ "mailto:x@nhs.example\r\nBcc: spy@evil.example", 0 },
+		{ "mailto:x@nhs.example\nBcc:spy@evil.example", 0 },
+		{ "mailto:Someone <x@nhs.example>", 0 },
+		{ "mailto:\"a b\"@nhs.example", 0 },
+		{ "mailto:x@nhs.example;y@evil.example", 0 },
+		{ "mailto:x@y@evil.example", 0 },
+		{ "mailto:@nhs.example", 0 },
+		{ "mailto:x@", 0 },
+		{ "mailto:", 0 },
+		{ "x@nhs.example", 0 },
+		{ "urn:uuid:1234", 0 },
+		{ "mailto:x@nh\xc3\xa9.example", 0 },
+	};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+		is_int(addr_is_one(v[i].s, strlen(v[i].s)), v[i].ok, "addr_is_one #%zu", i);
+	char longer[300];
+	snprintf(longer, sizeof longer, "mailto:%0251d@e.x", 0);
+	is_int(addr_is_one(longer, strlen(longer)), 0, "more than 254 characters after the scheme");
+	static const char nul[] = "mailto:x@nhs.example\0, spy@evil.example";
+	is_int(addr_is_one(nul, sizeof nul - 1), 0, "a NUL inside is refused");
+}
+
+static void test_private(void)
+{
+	struct diag d;
+	diag_init(&d);
+	put(at("victim"), "keep");
+	symlink(at("victim"), at("link"));
+	ok(file_write_private(at("link"), "x", 1, &d) < 0, "a symbolic link at the target is refused");
+	ok(slurp_eq(at("victim"), "keep"), "... and what it points to is untouched");
+	diag_release(&d);
+	mode_t old = umask(0);
+	ok(file_write_private(at("plain"), "abc", 3, &d) == 0, "a file written under umask 0");
+	umask(old);
+	struct stat st;
+	ok(stat(at("plain"), &st) == 0 && (st.st_mode & 0777) == 0600, "... is 0600");
+	/* a stale temporary of the target is removed; others are not */
+	put(at("plain.tmp-Abc123"), "stale");
+	put(at("plain.tmp-Abc12"), "not ours: five characters");
+	put(at("plainx.tmp-Abc123"), "another target's");
+	ok(file_write_private(at("plain"), "def", 3, &d) == 0, "written again");
+	ok(access(at("plain.tmp-Abc123"), F_OK) != 0, "... its stale temporary removed");
+	ok(access(at("plain.tmp-Abc12"), F_OK) == 0, "... a name that is not a temporary's kept");
+	ok(access(at("plainx.tmp-Abc123"), F_OK) == 0, "... another target's temporary kept");
+	diag_release(&d);
+}
+
+static void test_outdir(void)
+{
+	struct diag d;
+	diag_init(&d);
+	struct outdir o;
+	ok(outdir_begin(&o, at("out"), &d) == 0, "begin a new folder");
+	ok(outdir_put(&o, "a.ics", "A1", 2, &d) == 0 && outdir_put(&o, "b.ics", "B1", 2, &d) == 0, "put two files");
+	ok(access(at("out"), F_OK) != 0, "... nothing in place before commit");
+	ok(outdir_commit(&o, &d) == 0, "commit");
+	ok(slurp_eq(at("out/a.ics"), "A1") && slurp_eq(at("out/b.ics"), "B1"), "... both there");
+	struct stat st;
+	ok(stat(at("out"), &st) == 0 && (st.st_mode & 0777) == 0700, "... the folder 0700");
+	ok(stat(at("out/a.ics"), &st) == 0 && (st.st_mode & 0777) == 0600, "... the files 0600");
+	ok(access(at("out/.dovetail-output"), F_OK) == 0, "... with the marker");
+
+	ok(outdir_begin(&o, at("out/"), &d) == 0, "begin over it (a trailing slash)");
+	ok(outdir_put(&o, "a.ics", "A2", 2, &d) == 0, "put one file");
+	ok(outdir_put(&o, "a.ics", "A3", 2, &d) < 0, "the same name twice is refused");
+	diag_release(&d);
+	ok(outdir_commit(&o, &d) == 0, "commit");
+	ok(slurp_eq(at("out/a.ics"), "A2") && access(at("out/b.ics"), F_OK) != 0,
+	   "... replaced whole: the new file, and the old set's other file gone");
+
+	ok(outdir_begin(&o, at("out"), &d) == 0, "begin, then discard");
+	outdir_put(&o, "c.ics", "C", 1, &d);
+	outdir_discard(&o);
+	ok(slurp_eq(at("out/a.ics"), "A2") && access(at("out/c.ics"), F_OK) != 0, "... the folder as it was");
+
+	int exists;
+	mkdir(at("mine"), 0700);
+	put(at("mine/notes.txt"), "mine");
+	ok(file_check_outdir(at("mine"), &exists, &d) < 0 && exists, "a folder with files dovetail did not write: refused");
+	diag_release(&d);
+	mkdir(at("empty"), 0755);
+	ok(file_check_outdir(at("empty"), &exists, &d) == 0, "an empty folder: taken");
+	mkdir(at("world"), 0700);
+	chmod(at("world"), 0777);
+	ok(file_check_outdir(at("world"), &exists, &d) < 0, "a folder others can write to: refused");
+	diag_release(&d);
+	symlink(at("empty"), at("slink"));
+	ok(file_check_outdir(at("slink"), &exists, &d) < 0, "a symbolic link: refused");
+	diag_release(&d);
+	ok(outdir_begin(&o, ".", &d) < 0, "'.' is refused");
+	diag_release(&d);
+	ok(file_check_outdir(at("absent"), &exists, &d) == 0 && !exists, "an absent folder: taken, absent");
+
+	ok(file_in_dir(at("out/family.ics"), at("out")) != NULL, "file_in_dir: a file in the folder");
+	ok(file_in_dir(at("family.ics"), at("out")) == NULL, "file_in_dir: a file beside it");
+	ok(file_same_place(at("out"), at("out/")), "file_same_place: a trailing slash");
+	ok(!file_same_place(at("out"), at("mine")), "file_same_place: two folders");
+	diag_release(&d);
+}
+
+int main(void)
+{
+	snprintf(root, sizeof root, "%s/dovetail-unit.XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(root))
+		return 1;
+	test_addr();
+	test_private();
+	test_outdir();
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	if (system(cmd) != 0)
+		ok(0, "cleaning up");
+	return tap_done();
+}
