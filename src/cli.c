@@ -122,8 +122,17 @@ static int parse_date(struct app *app, const char *opt, const char *arg, int64_t
 	return 0;
 }
 
+static int open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
+			int whole_changes, struct person *cw);
+
 int cli_week_open(struct app *app, const char *path, const char *from, const char *to,
 		  struct person *cw)
+{
+	return cli_week_open_changes(app, path, from, to, 0, cw);
+}
+
+int cli_week_open_changes(struct app *app, const char *path, const char *from, const char *to,
+			  int whole_changes, struct person *cw)
 {
 	memset(cw, 0, sizeof *cw);
 	int64_t fd = 0, td = 0;
@@ -135,15 +144,21 @@ int cli_week_open(struct app *app, const char *path, const char *from, const cha
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INPUT;
 	}
-	return cli_week_open_profile(app, prof, from, to, cw);
+	return open_profile(app, prof, from, to, whole_changes, cw);
 }
 
 int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
 			  struct person *cw)
 {
+	return open_profile(app, prof, from, to, 0, cw);
+}
+
+static int open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
+			int whole_changes, struct person *cw)
+{
 	memset(cw, 0, sizeof *cw);
 	cw->prof = prof;
-	struct person_opts o = { app->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &app->lim };
+	struct person_opts o = { app->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &app->lim, whole_changes };
 	if ((from && parse_date(app, "--from", from, &o.from_date) < 0) ||
 	    (to && parse_date(app, "--to", to, &o.to_date) < 0))
 		return DV_EXIT_USAGE;

@@ -75,6 +75,11 @@ int cli_week_open(struct app *app, const char *profile, const char *from, const 
 		  struct person *cw);
 /* The same with the profile already loaded: cw takes it (cli_week_release
  * frees it, whatever this returns). */
+/* cli_week_open, and with whole_changes the week spans the days of every
+ * accepted change that touches the horizon (person_opts.whole_changes;
+ * export --itip: a move out of the horizon is still sent). */
+int cli_week_open_changes(struct app *app, const char *profile, const char *from, const char *to,
+			  int whole_changes, struct person *cw);
 int cli_week_open_profile(struct app *app, struct profile *prof, const char *from, const char *to,
 			  struct person *cw);
 void cli_week_release(struct person *cw);

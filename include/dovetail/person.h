@@ -25,6 +25,8 @@ struct person_opts {
 	int64_t now;              /* UTC seconds */
 	int64_t from_date, to_date;
 	const struct ics_limits *lim;   /* borrowed */
+	int whole_changes;        /* the week spans the days of every accepted change that
+				     touches the horizon (export --itip), instead of the horizon */
 };
 
 /*
@@ -34,7 +36,14 @@ struct person_opts {
  * to whole weeks around the horizon so that every run in the same week
  * imports with the same window and re-imports nothing; read the week
  * (week_build) and put the decisions in force (week_apply_decisions); warn
- * of overrides that match no appointment. Every feed is tried even when
+ * of overrides that match no appointment. An accepted change is a move
+ * from one date to another, and either may lie outside the horizon: the
+ * week is read over the horizon plus the dates of every accepted change
+ * whose old or new date is in it (at most 366 days), the decisions are put
+ * in force there, and then the week is cut back to the horizon
+ * (week_trim), so that an appointment moved out of it is gone and one
+ * moved into it is there; with o->whole_changes it is not cut back, and
+ * pw->from_date and to_date say what it spans. Every feed is tried even when
  * one fails. Returns 0, or -1 with d filled (a horizon past 366 days or
  * ending before it starts is D_USAGE; a feed that cannot be read keeps its
  * file or network diagnostic).

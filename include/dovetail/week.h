@@ -114,6 +114,11 @@ void week_release(struct week *w);
 /* Free what one appointment owns (for code that drops one from a week). */
 void week_appt_release(struct wk_appt *a);
 
+/* Cut w down to the days [from_date, to_date] (within its own): the
+ * appointments that start outside them go, and everything is derived
+ * again. Returns 0 or -1 (d filled). */
+int week_trim(struct week *w, int64_t from_date, int64_t to_date, struct diag *d);
+
 /* Recompute what follows from the appointments (their order, each day's
  * list, journeys, travel, energy, routines) after they were changed. An
  * appointment's day follows its UTC start when that is in the horizon.

@@ -109,7 +109,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 	if ((counter || eml) && !itip)
 		return cli_usage(app, "export: --counter and --eml go with --itip DIR");
 	struct person cw;
-	int status = cli_week_open(app, argv[optind], from, to, &cw);
+	int status = cli_week_open_changes(app, argv[optind], from, to, itip != NULL, &cw);
 	if (status) {
 		cli_week_release(&cw);
 		return status;

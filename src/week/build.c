@@ -594,6 +594,26 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 	return -1;
 }
 
+int week_trim(struct week *w, int64_t from_date, int64_t to_date, struct diag *d)
+{
+	assert(w->n_days && from_date >= w->days[0].date && to_date >= from_date &&
+	       to_date < w->days[0].date + (int64_t)w->n_days);
+	size_t k0 = (size_t)(from_date - w->days[0].date), k1 = (size_t)(to_date - w->days[0].date);
+	int64_t lo = w->days[k0].midnight, hi = w->days[k1 + 1].midnight;
+	size_t n = 0;
+	for (size_t i = 0; i < w->n_appts; i++) {
+		if (w->appts[i].start < lo || w->appts[i].start >= hi) {
+			week_appt_release(&w->appts[i]);
+			continue;
+		}
+		w->appts[n++] = w->appts[i];
+	}
+	w->n_appts = n;
+	memmove(w->days, w->days + k0, (k1 - k0 + 2) * sizeof *w->days);
+	w->n_days = k1 - k0 + 1;
+	return week_derive(w, d);
+}
+
 int week_derive(struct week *w, struct diag *d)
 {
 	const struct profile *p = w->p;

@@ -33,6 +33,30 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) < 0 ? -1 : 0;
 }
 
+/* The horizon [from, to] widened to the dates of each accepted change
+ * that starts or ends in it, at most 366 days in all. */
+struct span {
+	const struct profile *p;
+	icaltimezone *zone;
+	int64_t from, to, lo, hi;
+};
+
+static int widen(const struct store_decision *x, void *arg)
+{
+	struct span *sp = arg;
+	if (x->verdict != VERDICT_ACCEPT)
+		return 0;
+	int64_t was = week_local_date(x->appt.start, sp->zone), now = x->to.date;
+	if ((was < sp->from || was > sp->to) && (now < sp->from || now > sp->to))
+		return 0;
+	int64_t lo = was < now ? was : now, hi = was > now ? was : now;
+	if (lo < sp->lo && sp->hi - lo <= 365)
+		sp->lo = lo;
+	if (hi > sp->hi && hi - sp->lo <= 365)
+		sp->hi = hi;
+	return 0;
+}
+
 int person_open(struct person *pw, struct profile *prof, struct store *s, const struct person_opts *o,
 		struct diag *d)
 {
@@ -98,10 +122,22 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 	free(owner);
 	if (failed)
 		return -1;
-	if (week_build(&pw->week, p, s, pw->from_date, pw->to_date, d) < 0)
+	/* the days of every accepted change that touches the horizon */
+	struct span sp = { p, zone, pw->from_date, pw->to_date, pw->from_date, pw->to_date };
+	if (store_each_decision(s, p->person_id, widen, &sp, d) < 0)
 		return -1;
-	/* the decisions in force: accepted changes moved in, rejected ones locked */
+	if (week_build(&pw->week, p, s, sp.lo, sp.hi, d) < 0)
+		return -1;
+	/* the decisions in force: accepted changes moved in, kept ones locked */
 	if (week_apply_decisions(&pw->week, s, d) < 0) {
+		week_release(&pw->week);
+		return -1;
+	}
+	if (o->whole_changes) {
+		pw->from_date = sp.lo;
+		pw->to_date = sp.hi;
+	} else if ((sp.lo != pw->from_date || sp.hi != pw->to_date) &&
+		   week_trim(&pw->week, pw->from_date, pw->to_date, d) < 0) {
 		week_release(&pw->week);
 		return -1;
 	}

@@ -42,7 +42,7 @@ pracs = {p["id"]: p for p in prof["practitioners"]}
 n = 0
 for path in sorted(glob.glob(os.path.join(req, "*.ics"))):
     name = os.path.basename(path)[:-4]
-    pid = name if name in pracs else re.sub(r"-\d+$", "", name)
+    pid = name if name in pracs else re.sub(r"\+\d+$", "", name)
     msg = icalendar.Calendar.from_ical(open(path, "rb").read())
     assert str(msg["METHOD"]) == "REQUEST"
     for ev in msg.walk("VEVENT"):

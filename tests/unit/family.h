@@ -55,7 +55,7 @@ static inline int family_open(struct family *f, const char *const *files, const 
 	int64_t mon = days_from_civil(2026, 11, 23);
 	if (rc == 0) {
 		struct person pw;
-		struct person_opts po = { mon * 86400, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &f->lim };
+		struct person_opts po = { mon * 86400, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &f->lim, 0 };
 		rc = person_open(&pw, f->p, f->s, &po, &f->d);
 		f->w = pw.week;   /* the profile stays f->p, freed by family_close */
 	}
