@@ -88,6 +88,8 @@ struct prof_practitioner {
 	struct idx_list joint_with;  /* practitioner indices */
 	char *address;           /* owned; calendar address "mailto:..." or NULL */
 	int share_display_name;  /* the person's display_name may go in this one's iTIP files */
+	int private_text;        /* `private`: its feeds' words (SUMMARY, DESCRIPTION) never go in
+				    the family's calendar, only the role */
 	int has_notice;          /* notice given here; else the person's */
 	struct prof_notice notice;
 	int family;              /* the family's own calendar (`family:`, id "family"):

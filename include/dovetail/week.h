@@ -43,6 +43,10 @@ struct wk_appt {
 	int needs_carer;                    /* its practitioner's needs_carer (profile `carers:`) */
 	struct wk_refusal *refused;         /* owned; placements refused (reject), by decision order */
 	size_t n_refused;
+	/* the event's own words, as its feed has them (owned, or NULL): only
+	 * for the practitioner's own iTIP copy and the family's calendar
+	 * (docs/export.md, "Words"); never in a message or log */
+	char *summary, *description, *location_text;
 };
 
 /* A practitioner's busy time with other clients (or free/busy); or a

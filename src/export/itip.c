@@ -115,17 +115,35 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 	}
 	icalcomponent_add_property(ev, org);
 	icalcomponent_add_property(ev, att);
-	char text[512], was[160], now_s[160];
+	/* the practitioner's own words, kept: their title, their
+	 * instructions and their place, plus only what changed
+	 * (docs/export.md, "Words") */
+	char text[512], was[160], now_s[160], who[256];
 	if (pr->share_display_name && p->display_name)
-		snprintf(text, sizeof text, "%s (%s), %s appointment", p->person_id, p->display_name, pr->role);
+		snprintf(who, sizeof who, "%s (%s)", p->person_id, p->display_name);
 	else
-		snprintf(text, sizeof text, "%s, %s appointment", p->person_id, pr->role);
-	icalcomponent_add_property(ev, icalproperty_new_summary(text));
-	if (a->venue >= 0)
+		snprintf(who, sizeof who, "%s", p->person_id);
+	snprintf(text, sizeof text, "%s, %s appointment", who, pr->role);
+	icalcomponent_add_property(ev, icalproperty_new_summary(a->summary ? a->summary : text));
+	if (a->venue >= 0 && (a->venue != a->feed_venue || !a->location_text))
 		icalcomponent_add_property(ev, icalproperty_new_location(p->venues[a->venue].name));
+	else if (a->location_text)
+		icalcomponent_add_property(ev, icalproperty_new_location(a->location_text));
 	describe(w, a, was, now_s, sizeof was);
-	snprintf(text, sizeof text, "Moved by agreement with the family (dovetail). It was %s.", was);
-	icalcomponent_add_property(ev, icalproperty_new_description(text));
+	snprintf(text, sizeof text, "Moved by agreement with the family of %s (dovetail). It was %s.", who, was);
+	if (a->description) {
+		size_t n = strlen(a->description) + strlen(text) + 3;
+		char *both = malloc(n);
+		if (both) {
+			snprintf(both, n, "%s\n\n%s", a->description, text);
+			icalcomponent_add_property(ev, icalproperty_new_description(both));
+			free(both);
+		} else {
+			icalcomponent_add_property(ev, icalproperty_new_description(text));
+		}
+	} else {
+		icalcomponent_add_property(ev, icalproperty_new_description(text));
+	}
 	icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
 	return ev;
 }

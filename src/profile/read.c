@@ -738,7 +738,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
 		"works", "default_venue", "movable", "window", "venues", "intensity", "familiar",
-		"people", "joint_with", "address", "share_display_name", "notice", "needs_carer", NULL };
+		"people", "joint_with", "address", "share_display_name", "notice", "needs_carer", "private", NULL };
 	struct profile *p = c->p;
 	if (want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
@@ -819,6 +819,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			pr->has_notice = 1;
 		if ((v = get(m, "needs_carer")))
 			get_bool(c, v, sub(b, sizeof b, w, "needs_carer"), &pr->needs_carer);
+		if ((v = get(m, "private")))
+			get_bool(c, v, sub(b, sizeof b, w, "private"), &pr->private_text);
 		if ((v = get(m, "joint_with"))) {
 			const struct ynode **j;
 			size_t k;

@@ -314,6 +314,12 @@ static int on_occ(const struct store_occ *o, void *arg)
 	a->organizer = o->organizer && *o->organizer ? strdup(o->organizer) : NULL;
 	if (!a->uid || !a->rid || (o->organizer && *o->organizer && !a->organizer))
 		return r->failed = 1;
+	a->summary = o->summary && *o->summary ? strdup(o->summary) : NULL;
+	a->description = o->description && *o->description ? strdup(o->description) : NULL;
+	a->location_text = o->location && *o->location ? strdup(o->location) : NULL;
+	if ((o->summary && *o->summary && !a->summary) || (o->description && *o->description && !a->description) ||
+	    (o->location && *o->location && !a->location_text))
+		return r->failed = 1;
 	a->has_location = o->location && *o->location;
 	a->venue = a->has_location ? profile_match_venue(p, o->location) : pr->default_venue;
 	a->feed_start = a->start;
@@ -685,6 +691,17 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 		dst->appts[i].rid = strdup(src->appts[i].rid);
 		const char *org = src->appts[i].organizer;
 		dst->appts[i].organizer = org ? strdup(org) : NULL;
+		const struct wk_appt *sa = &src->appts[i];
+		dst->appts[i].summary = sa->summary ? strdup(sa->summary) : NULL;
+		dst->appts[i].description = sa->description ? strdup(sa->description) : NULL;
+		dst->appts[i].location_text = sa->location_text ? strdup(sa->location_text) : NULL;
+		if ((sa->summary && !dst->appts[i].summary) || (sa->description && !dst->appts[i].description) ||
+		    (sa->location_text && !dst->appts[i].location_text)) {
+			dst->appts[i].refused = NULL;
+			dst->appts[i].n_refused = 0;
+			dst->n_appts++;
+			goto oom;
+		}
 		size_t nr = src->appts[i].n_refused;
 		dst->appts[i].refused = nr ? malloc(nr * sizeof *dst->appts[i].refused) : NULL;
 		if (nr && dst->appts[i].refused)
@@ -835,6 +852,10 @@ void week_appt_release(struct wk_appt *a)
 	free(a->rid);
 	free(a->organizer);
 	free(a->refused);
+	free(a->summary);
+	free(a->description);
+	free(a->location_text);
+	a->summary = a->description = a->location_text = NULL;
 	a->uid = a->rid = a->organizer = NULL;
 	a->refused = NULL;
 	a->n_refused = 0;

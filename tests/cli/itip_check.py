@@ -196,8 +196,29 @@ def main():
             if counter and method == "REQUEST" and orig.get("ORGANIZER"):
                 fail("%s: --counter, yet a REQUEST for an event with an ORGANIZER" % path)
 
-        # privacy
-        text = unfold(raw.decode("utf-8"))
+        # words (docs/export.md, "Words"): the practitioner's own SUMMARY,
+        # DESCRIPTION and LOCATION kept, plus only what changed
+        own_words = set()
+        added = []
+        for e in evs:
+            rid = utc(e["RECURRENCE-ID"].dt) if e.get("RECURRENCE-ID") else None
+            o = feed_event(pid, str(e["UID"]), rid)
+            osum, odesc, oloc = (str(o.get(k, "")).strip() for k in ("SUMMARY", "DESCRIPTION", "LOCATION"))
+            own_words |= {osum, odesc, oloc}
+            s, d, l = (str(e.get(k, "")) for k in ("SUMMARY", "DESCRIPTION", "LOCATION"))
+            if osum and s != osum:
+                fail("%s: SUMMARY %r is not the practitioner's own %r" % (path, s, osum))
+            if odesc and not d.startswith(odesc):
+                fail("%s: DESCRIPTION does not keep the practitioner's own" % path)
+            if "Moved by agreement with the family" not in d:
+                fail("%s: DESCRIPTION does not say what changed" % path)
+            added += [x for x in (s, l) if x and x not in own_words]
+            added.append(d[len(odesc):] if odesc and d.startswith(odesc) else d)
+
+        # privacy: what dovetail wrote, not the practitioner's own words
+        keep = [ln for ln in unfold(raw.decode("utf-8")).splitlines()
+                if ln.split(":", 1)[0].split(";", 1)[0].upper() not in ("SUMMARY", "DESCRIPTION", "LOCATION")]
+        text = "\n".join(keep + added)
         eml_path = path[:-4] + ".eml"
         if os.path.exists(eml_path):
             msg = email.message_from_bytes(open(eml_path, "rb").read(), policy=email.policy.default)

@@ -10,7 +10,7 @@ require 'time'
 require 'icalendar'
 f = ->(t) { t.to_time.utc.strftime('%Y-%m-%dT%H:%M:%SZ') }
 ARGV.each do |file|
-  Icalendar::Calendar.parse(File.read(file)).each do |cal|
+  Icalendar::Calendar.parse(File.read(file, encoding: 'UTF-8')).each do |cal|
     method = cal.ip_method || '-'
     cal.events.each do |e|
       rid = e.recurrence_id ? f.call(e.recurrence_id) : '-'

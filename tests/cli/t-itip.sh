@@ -120,7 +120,7 @@ PY
 check "a planted UID of another practitioner is caught" [ $? -eq 0 ]
 cp -r "$d/req" "$d/leak2"
 rm "$d/leak2"/*.eml
-sed -i '0,/^SUMMARY:/s/^SUMMARY:/SUMMARY:Zebedee Quixote-Testchild /' "$d/leak2/dietitian.ics"
+sed -i '0,/^END:VEVENT/s/^END:VEVENT/X-NOTE:for Zebedee Quixote-Testchild\r\nEND:VEVENT/' "$d/leak2/dietitian.ics"
 ! $py "$chk" "$d" "$d/leak2" "$d/week.json" "$now" >"$TMP/leak.txt" 2>&1 &&
 	grep -q "display name is there" "$TMP/leak.txt"
 check "a planted display name is caught" [ $? -eq 0 ]
