@@ -770,7 +770,7 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 		free(pl.at);
 		return -1;
 	}
-	if (check_week(&mv, &ps, d) < 0) {
+	if (check_week_quiet(&mv, &ps, d) < 0) {
 		free(pl.at);
 		week_release(&mv);
 		return -1;

@@ -245,7 +245,7 @@ static int view_open(const struct instance *in, const struct plan *pl, struct vi
 	if (plan_week(in, pl, &v->mv, d) < 0)
 		return -1;
 	v->ok = 1;
-	if (check_week(&v->mv, &v->ps, d) < 0 ||
+	if (check_week_quiet(&v->mv, &v->ps, d) < 0 ||
 	    sv_plan_tiers(in, pl, &v->mv, &v->ps, &v->t, NULL, NULL, d) < 0 ||
 	    sv_week_totals(&v->mv, &v->ps, &v->tot) < 0)
 		return -1;

@@ -70,7 +70,7 @@ static int tiers_of(const struct instance *in, const struct plan *pl, struct sv_
 	struct problems ps;
 	if (plan_week(in, pl, &mv, d) < 0)
 		return -1;
-	int rc = check_week(&mv, &ps, d);
+	int rc = check_week_quiet(&mv, &ps, d);
 	if (rc == 0)
 		rc = sv_plan_tiers(in, pl, &mv, &ps, t, NULL, NULL, d);
 	problems_release(&ps);

@@ -62,6 +62,9 @@ struct problems {
 /* Find every problem of w, sorted by day, start, kind, practitioners.
  * Returns 0, or -1 when out of memory (d filled). */
 int check_week(const struct week *w, struct problems *out, struct diag *d);
+/* The same problems, in the same order, without their messages (each msg
+ * is ""): for valuing plans, where only kinds, places and sizes count. */
+int check_week_quiet(const struct week *w, struct problems *out, struct diag *d);
 void problems_release(struct problems *ps);
 
 #endif

@@ -156,7 +156,13 @@ void time_fmt_iso(int64_t t, char *out)
 void time_fmt_hhmm(int m, char *out)
 {
 	m = m < 0 ? 0 : m > 1440 ? 1440 : m;
-	snprintf(out, 8, "%02d:%02d", m / 60, m % 60);
+	int h = m / 60, n = m % 60;   /* by hand: it is called in hot loops */
+	out[0] = (char)('0' + h / 10);
+	out[1] = (char)('0' + h % 10);
+	out[2] = ':';
+	out[3] = (char)('0' + n / 10);
+	out[4] = (char)('0' + n % 10);
+	out[5] = 0;
 }
 
 void time_fmt_day(int64_t date, int pad, char *out, size_t sz)

@@ -34,6 +34,7 @@ struct ctx {
 	int failed;
 	struct diag *d;
 	unsigned char *said;   /* venue pairs already reported without travel data */
+	int quiet;             /* no messages (check_week_quiet) */
 };
 
 static struct problem *add(struct ctx *c, enum problem_kind k, int day, int from, int to)
@@ -84,9 +85,12 @@ static void ref_appt(const struct ctx *c, struct problem *x, size_t k)
 }
 
 /* Format a problem's message; truncation at sizeof msg is intended. */
-static void msgf(struct problem *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void msgf(struct problem *x, const char *fmt, ...)
+static void msgf(const struct ctx *c, struct problem *x, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void msgf(const struct ctx *c, struct problem *x, const char *fmt, ...)
 {
+	if (c->quiet)
+		return;   /* valuing a plan: the problems, not their words */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
@@ -96,6 +100,10 @@ static void msgf(struct problem *x, const char *fmt, ...)
 /* "physio 10:00-10:45" */
 static void appt_name(const struct ctx *c, const struct wk_appt *a, char *out, size_t sz)
 {
+	if (c->quiet) {
+		*out = 0;
+		return;
+	}
 	char s[8], e[8];
 	time_fmt_hhmm(a->s_min, s);
 	time_fmt_hhmm(a->e_min, e);
@@ -140,7 +148,7 @@ static void overlaps_and_rest(struct ctx *c, int di)
 			ref_appt(c, x, j);
 			appt_name(c, a, an, sizeof an);
 			appt_name(c, b, bn, sizeof bn);
-			msgf(x, "%s overlaps %s by %d min", bn, an, to - b->s_min);
+			msgf(c, x, "%s overlaps %s by %d min", bn, an, to - b->s_min);
 		}
 	}
 	/* consecutive pairs: travel and rest */
@@ -162,7 +170,7 @@ static void overlaps_and_rest(struct ctx *c, int di)
 					return;
 				ref_appt(c, x, k - 1);
 				ref_appt(c, x, k);
-				msgf(x, "%s to %s: %d min of travel from %s to %s, only %d min between",
+				msgf(c, x, "%s to %s: %d min of travel from %s to %s, only %d min between",
 					 an, bn, t, venue_id(p, a->venue), venue_id(p, b->venue), gap);
 			}
 		}
@@ -172,7 +180,7 @@ static void overlaps_and_rest(struct ctx *c, int di)
 				return;
 			ref_appt(c, x, k - 1);
 			ref_appt(c, x, k);
-			msgf(x, "%d min between %s and %s; at least %d min of rest wanted",
+			msgf(c, x, "%d min between %s and %s; at least %d min of rest wanted",
 				 gap, an, bn, p->min_rest);
 		}
 	}
@@ -199,7 +207,7 @@ static void no_carer(struct ctx *c)
 		for (size_t q = 0; q < p->n_carers && off < sizeof who; q++)
 			if (!p->carers[q].takes || (p->carers[q].takes >> a->prac & 1))
 				off += (size_t)snprintf(who + off, sizeof who - off, "%s%s", off ? ", " : "", p->carers[q].id);
-		msgf(x, "%s: no carer is free to take the person (%s busy)", an, who);
+		msgf(c, x, "%s: no carer is free to take the person (%s busy)", an, who);
 	}
 }
 
@@ -222,7 +230,7 @@ static void double_booked(struct ctx *c)
 			appt_name(c, a, an, sizeof an);
 			time_fmt_hhmm(from, s);
 			time_fmt_hhmm(to, e);
-			msgf(x, "%s: %s is also booked with another client %s-%s",
+			msgf(c, x, "%s: %s is also booked with another client %s-%s",
 				 an, c->p->pracs[a->prac].id, s, e);
 		}
 	}
@@ -275,11 +283,11 @@ static void routines(struct ctx *c)
 				    rt->place == PLACE_ANYWHERE ? "anywhere" : "at its venue";
 		if (r->start >= 0) {
 			time_fmt_hhmm(r->start, at);
-			msgf(x, "%s (%s, %d min %s, starting %s-%s) starts %d min late, at %s%s%s",
+			msgf(c, x, "%s (%s, %d min %s, starting %s-%s) starts %d min late, at %s%s%s",
 				 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e, r->late, at,
 				 *who ? ": blocked by " : "", who);
 		} else {
-			msgf(x, "%s (%s, %d min %s, starting %s-%s) cannot be kept%s%s",
+			msgf(c, x, "%s (%s, %d min %s, starting %s-%s) cannot be kept%s%s",
 				 rt->id, routine_kind_name(rt->kind), rt->duration, place, s, e,
 				 *who ? ": blocked by " : "", who);
 		}
@@ -301,14 +309,14 @@ static void per_appointment(struct ctx *c)
 			ref_appt(c, x, k);
 			time_fmt_hhmm(p->day.from, s);
 			time_fmt_hhmm(p->day.to, e);
-			msgf(x, "%s is outside the person's day %s-%s", an, s, e);
+			msgf(c, x, "%s is outside the person's day %s-%s", an, s, e);
 		}
 		if (p->free_days & w->days[a->day].wd) {
 			struct problem *x = add(c, PK_FREE_DAY, a->day, a->s_min, a->e_min);
 			if (!x)
 				return;
 			ref_appt(c, x, k);
-			msgf(x, "%s is on a day kept free", an);
+			msgf(c, x, "%s is on a day kept free", an);
 		}
 		if (p->pracs[a->prac].family) {
 			/* its date and place, never its text */
@@ -316,7 +324,7 @@ static void per_appointment(struct ctx *c)
 			if (!x)
 				return;
 			ref_appt(c, x, k);
-			msgf(x, "%s: an event of the family's calendar at %s, not from a known practitioner",
+			msgf(c, x, "%s: an event of the family's calendar at %s, not from a known practitioner",
 			     an, a->venue >= 0 ? p->venues[a->venue].id : "an unknown place");
 		}
 		if (a->venue < 0) {
@@ -325,9 +333,9 @@ static void per_appointment(struct ctx *c)
 				return;
 			ref_appt(c, x, k);
 			if (a->has_location)
-				msgf(x, "%s: its LOCATION matches no venue's name or alias", an);
+				msgf(c, x, "%s: its LOCATION matches no venue's name or alias", an);
 			else
-				msgf(x, "%s has no LOCATION and %s has no default_venue",
+				msgf(c, x, "%s has no LOCATION and %s has no default_venue",
 					 an, p->pracs[a->prac].id);
 		}
 	}
@@ -346,7 +354,7 @@ static void per_day(struct ctx *c, int di)
 			return;
 		for (size_t k = d->first; k < d->first + d->n; k++)
 			ref_appt(c, x, k);
-		msgf(x, "energy %.2f points (appointments %.2f, travel %.2f) over the budget of %.2f",
+		msgf(c, x, "energy %.2f points (appointments %.2f, travel %.2f) over the budget of %.2f",
 			 d->energy, d->energy - d->travel_min / 60.0 * p->travel_energy_per_hour,
 			 d->travel_min / 60.0 * p->travel_energy_per_hour, p->energy_budget);
 	}
@@ -356,7 +364,7 @@ static void per_day(struct ctx *c, int di)
 		for (size_t k = d->first; k < d->first + d->n; k++)
 			if (w->appts[k].venue != p->home)
 				ref_appt(c, x, k);
-		msgf(x, "%d min out of home in %d journey%s; at most %d wanted",
+		msgf(c, x, "%d min out of home in %d journey%s; at most %d wanted",
 			 d->time_out, d->journeys, d->journeys == 1 ? "" : "s", p->max_time_out);
 	}
 	if (p->max_appts_per_day >= 0 && (int)d->n > p->max_appts_per_day) {
@@ -364,7 +372,7 @@ static void per_day(struct ctx *c, int di)
 			return;
 		for (size_t k = d->first; k < d->first + d->n; k++)
 			ref_appt(c, x, k);
-		msgf(x, "%zu appointments; at most %d a day wanted", d->n, p->max_appts_per_day);
+		msgf(c, x, "%zu appointments; at most %d a day wanted", d->n, p->max_appts_per_day);
 	}
 	if (p->max_unfam_day >= 0) {
 		int people = 0;
@@ -380,7 +388,7 @@ static void per_day(struct ctx *c, int di)
 				people += pr->people;
 		}
 		if (people > p->max_unfam_day) {
-			msgf(x, "%d unfamiliar people in the day; at most %d wanted",
+			msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
 				 people, p->max_unfam_day);
 		} else {
 			c->out->n--;   /* within the limit: take it back */
@@ -398,7 +406,7 @@ static void per_day(struct ctx *c, int di)
 			for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
 				off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
 							venue_id(p, x->venues[i]));
-			msgf(x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
+			msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
 		} else {
 			c->out->n--;
 		}
@@ -432,7 +440,7 @@ static void unfamiliar_week(struct ctx *c)
 				people += pr->people;
 		}
 		if (people > p->max_unfam_week)
-			msgf(x, "%d unfamiliar people in the week; at most %d wanted",
+			msgf(c, x, "%d unfamiliar people in the week; at most %d wanted",
 				 people, p->max_unfam_week);
 		else
 			c->out->n--;
@@ -481,7 +489,7 @@ static void repeat_journeys(struct ctx *c)
 				appt_name(c, s, sn, sizeof sn);
 				time_fmt_day(w->days[m->day].date, 0, md, sizeof md);
 				time_fmt_day(w->days[s->day].date, 0, sd, sizeof sd);
-				msgf(x, "journeys to %s on %s and %s; %s could move to %s (with %s)",
+				msgf(c, x, "journeys to %s on %s and %s; %s could move to %s (with %s)",
 					 p->venues[v].id, d1 == (size_t)m->day ? md : sd, d1 == (size_t)m->day ? sd : md,
 					 mn, sd, sn);
 			}
@@ -513,11 +521,11 @@ static int problem_cmp(const void *x, const void *y)
 	return strcmp(a->msg, b->msg);
 }
 
-int check_week(const struct week *w, struct problems *out, struct diag *d)
+static int check(const struct week *w, int quiet, struct problems *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
 	size_t nv = w->p->n_venues;
-	struct ctx c = { w, w->p, out, 0, d, calloc(nv ? nv * nv : 1, 1) };
+	struct ctx c = { w, w->p, out, 0, d, calloc(nv ? nv * nv : 1, 1), quiet };
 	if (!c.said)
 		c.failed = 1;
 	for (size_t i = 0; i < w->n_days && !c.failed; i++)
@@ -545,6 +553,16 @@ int check_week(const struct week *w, struct problems *out, struct diag *d)
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, problem_cmp);
 	return 0;
+}
+
+int check_week(const struct week *w, struct problems *out, struct diag *d)
+{
+	return check(w, 0, out, d);
+}
+
+int check_week_quiet(const struct week *w, struct problems *out, struct diag *d)
+{
+	return check(w, 1, out, d);
 }
 
 void problems_release(struct problems *ps)
