@@ -34,9 +34,12 @@ static int overlaps(int a0, int a1, int b0, int b1)
 int sv_people(const struct profile *p, uint64_t pracs)
 {
 	int n = 0;
-	for (size_t k = 0; k < p->n_pracs && k < 64; k++)
-		if ((pracs >> k & 1) && !p->pracs[k].familiar)
+	/* the set bits only: a session adds one or two practitioners */
+	for (uint64_t m = p->n_pracs < 64 ? pracs & ((UINT64_C(1) << p->n_pracs) - 1) : pracs; m; m &= m - 1) {
+		int k = __builtin_ctzll(m);
+		if (!p->pracs[k].familiar)
 			n += p->pracs[k].people;
+	}
 	return n;
 }
 
