@@ -278,7 +278,7 @@ static void test_migration(void)
 	/* a version-2 database: the proposal and decision tables are added,
 	 * the rest kept */
 	ok(raw_exec("DROP TABLE batch_bookings; DROP TABLE batch_persons; DROP TABLE batch_runs;"
-		    "DROP TABLE unplaced; DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes;"
+		    "DROP TABLE replies; DROP TABLE unplaced; DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes;"
 		    " DROP TABLE proposals;"
 		    "ALTER TABLE feed DROP COLUMN etag; ALTER TABLE feed DROP COLUMN last_modified;"
 		    "INSERT INTO feed (source, content_sha256, win_from, win_to, zone, imported_at)"
