@@ -103,6 +103,30 @@ head -5 "$TMP/p2.txt" | diag
 run --db "$db" propose "$prof"
 check "propose (text) says who suggested the time" grep -q "the paediatric dietitian suggested Thu 11:00" "$TMP/stdout"
 
+# times suggested inside the notice period (Mon 14:00: now is Mon 00:00, one
+# working day's notice) or in the dietitian's busy time with other clients
+# (Thu 14:00) are recorded but never proposed
+$py "$mk" "$TMP/req/dietitian.ics" "$TMP/notice.ics" counter --start 20261123T1400 &&
+	$py "$mk" "$TMP/req/dietitian.ics" "$TMP/busy.ics" counter --start 20261126T1400
+run --db "$db" replies "$prof" "$TMP/notice.ics" "$TMP/busy.ics"
+check "two more counters recorded (exit 0)" [ "$rc" -eq 0 ]
+run --db "$db" propose --json -k 5 "$prof"
+$py - "$TMP/stdout" >"$TMP/p3.txt" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+plans = d["proposals"] + d.get("ladder", [])
+got = {}
+for p in plans:
+    for c in p["changes"]:
+        if c["practitioner"] == "dietitian":
+            got[c["to"]["start"]] = got.get(c["to"]["start"], 0) + 1
+print("dietitian to:", sorted(got.items()))
+assert "2026-11-23T14:00" not in got and "2026-11-26T14:00" not in got
+assert "2026-11-26T11:00" in got
+PY
+check "never a suggested time in the notice period or busy time; still the one that fits ($(tail -1 "$TMP/p3.txt"))" [ $? -eq 0 ]
+head -3 "$TMP/p3.txt" | diag
+
 # the same maildir again: nothing recorded, and it says so
 before=$(dump)
 run --db "$db" replies "$prof" "$md"
@@ -145,6 +169,7 @@ sed 's/^METHOD:REPLY/METHOD:PUBLISH/' "$TMP/trunc.ics" >"$TMP/publish.ics"
 bad "a calendar that is no answer (METHOD:PUBLISH)" 65 "^dovetail: TMP/publish.ics:4: error: not a usable iTIP answer: its METHOD is not REPLY, COUNTER or DECLINECOUNTER" "$TMP/publish.ics"
 
 # one good and one bad: the good one is recorded, status 2
+rows=$(sqlite3 "$db" 'SELECT count(*) FROM replies')
 mkdir -p "$TMP/mixed"
 cp "$TMP/trunc.ics" "$TMP/mixed/1-good.ics"
 cp "$TMP/wrong.ics" "$TMP/mixed/2-wrong.ics"
@@ -152,7 +177,7 @@ run --db "$db" replies "$prof" "$TMP/mixed"
 check "one good, one from a wrong address: exit 2" [ "$rc" -eq 2 ]
 check "... the good one is recorded" grep -q "^TMP/mixed/1-good.ics:[0-9]*: recorded: salt accepted" "$TMP/stdout"
 check "... the other is not" grep -q "^TMP/mixed/2-wrong.ics:[0-9]*: nothing recorded$" "$TMP/stdout"
-check "... one row more" [ "$(sqlite3 "$db" 'SELECT count(*) FROM replies')" -eq 4 ]
+check "... one row more" [ "$(sqlite3 "$db" 'SELECT count(*) FROM replies')" -eq $((rows + 1)) ]
 # standard input, and --json
 run --db "$db" replies --json "$prof" - <"$TMP/trunc.ics"
 check "stdin: the same message again, already recorded (exit 0)" [ "$rc" -eq 0 ]
@@ -197,4 +222,22 @@ for f in "$TMP/trunc.ics" "$md/cur/3.diet" "$TMP/req/paed.ics"; do
 		grep -q "^dovetail: TMP/.*:[0-9]*:1: error: METHOD:$m: this is an iTIP message, not a calendar feed; nothing imported (read practitioners' answers with \`dovetail replies\`)$" "$TMP/stderr"
 	check "... the store is unchanged" [ "$(dump)" = "$before" ]
 done
+
+# a later accepted change supersedes the decline: the plan follows it
+run --db "$db" propose --json "$prof"
+id2=$($py -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = d["proposals"][0]
+print(p["id"], next(i + 1 for i, c in enumerate(p["changes"]) if c["practitioner"] == "paed"))' "$TMP/stdout")
+new_at=$($py -c '
+import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]
+print(next(c["to"]["start"] for c in p["changes"] if c["practitioner"] == "paed"))' "$TMP/stdout")
+run --db "$db" accept $id2 --by keyworker
+check "accept a new move of paed ($id2, to $new_at)" [ "$rc" -eq 0 ]
+run --db "$db" week --json "$prof"
+check "the new accept is in force, the decline (of an older SEQUENCE) no longer undoes it" grep -q "\"$new_at" "$TMP/stdout"
+run --db "$db" check "$prof"
+check "... and the overlap of paed as booked is gone from check" sh -c "! grep -q 'overlaps paed 09:40' '$TMP/stdout'"
 done_testing
