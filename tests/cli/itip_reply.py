@@ -8,7 +8,9 @@ usage: itip_reply.py REQUEST.ics OUT accepted|declined|tentative|counter
 
 accepted/declined/tentative: METHOD:REPLY, the one ATTENDEE with that
 PARTSTAT; counter: METHOD:COUNTER with DTSTART moved to --start (local, in
-the event's zone), keeping the length. --eml wraps it in an RFC 6047 mail
+the event's zone), keeping the length; declinecounter: answers a COUNTER
+(dovetail's, for an event the practitioner organises) as its organizer
+does, METHOD:DECLINECOUNTER. --eml wraps it in an RFC 6047 mail
 (multipart/mixed: text/plain and text/calendar, base64) From the address
 given. Everything else (UID, RECURRENCE-ID, SEQUENCE, ORGANIZER) is echoed
 from the request unless overridden (for the bad cases of t-replies.sh).
@@ -26,7 +28,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("request")
     ap.add_argument("out")
-    ap.add_argument("kind", choices=["accepted", "declined", "tentative", "counter"])
+    ap.add_argument("kind", choices=["accepted", "declined", "tentative", "counter", "declinecounter"])
     ap.add_argument("--start")
     ap.add_argument("--attendee")
     ap.add_argument("--sequence", type=int)
@@ -35,12 +37,13 @@ def main():
     a = ap.parse_args()
 
     req = icalendar.Calendar.from_ical(open(a.request, "rb").read())
-    assert str(req["METHOD"]) == "REQUEST", "not a REQUEST"
+    want = "COUNTER" if a.kind == "declinecounter" else "REQUEST"
+    assert str(req["METHOD"]) == want, "not a " + want
     ev = req.walk("VEVENT")[0]
     cal = icalendar.Calendar()
     cal.add("prodid", "-//python-icalendar test calendar//EN")
     cal.add("version", "2.0")
-    cal.add("method", "COUNTER" if a.kind == "counter" else "REPLY")
+    cal.add("method", {"counter": "COUNTER", "declinecounter": "DECLINECOUNTER"}.get(a.kind, "REPLY"))
     for tz in req.walk("VTIMEZONE"):
         cal.add_component(tz)
     out = icalendar.Event()
@@ -60,7 +63,7 @@ def main():
     out["ORGANIZER"] = ev["ORGANIZER"]
     att_addr = a.attendee or str(ev["ATTENDEE"])
     att = icalendar.vCalAddress(att_addr)
-    if a.kind != "counter":
+    if a.kind not in ("counter", "declinecounter"):
         att.params["PARTSTAT"] = a.kind.upper()
     out.add("attendee", att)
     if a.kind == "counter":

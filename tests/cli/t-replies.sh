@@ -223,6 +223,23 @@ for f in "$TMP/trunc.ics" "$md/cur/3.diet" "$TMP/req/paed.ics"; do
 	check "... the store is unchanged" [ "$(dump)" = "$before" ]
 done
 
+# DECLINECOUNTER: the organizer of an event (salt's feed names one)
+# declines the COUNTER export --counter sent; a fresh store
+db2=$TMP/store2.db
+run --db "$db2" propose --json "$prof"
+id3=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
+run --db "$db2" accept "$id3" --by keyworker
+run --db "$db2" export "$prof" --itip "$TMP/ctr" --counter
+check "export --counter: a COUNTER to salt's organizer" grep -q "^METHOD:COUNTER" "$TMP/ctr/salt.ics"
+org=$(sed -n 's/^ORGANIZER[^:]*:mailto:\(.*\)/\1/p' "$TMP/ctr/salt.ics" | tr -d '\r')
+$py "$mk" "$TMP/ctr/salt.ics" "$TMP/dc.eml" declinecounter --eml "$org"
+run --db "$db2" replies "$prof" "$TMP/dc.eml"
+check "a DECLINECOUNTER (in a mail from the organizer) recorded" grep -q "recorded: salt declinecounter" "$TMP/stdout"
+run --db "$db2" check "$prof"
+check "... salt's change is undone (its Fri clash with paed is back)" grep -q "overlap .*salt 10:00-10:45 overlaps paed" "$TMP/stdout"
+run --db "$db2" replies "$prof" "$TMP/ctr/salt.ics"
+check "dovetail's own COUNTER is no answer: exit 65" [ "$rc" -eq 65 ]
+
 # a later accepted change supersedes the decline: the plan follows it
 run --db "$db" propose --json "$prof"
 id2=$($py -c '
