@@ -423,7 +423,10 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 			if (strcmp(a->uid, e->uid) || strcmp(a->rid, rid))
 				continue;
 			found = 1;
-			const char *sent_to = ev[k].kind == REPLY_DECLINECOUNTER ? a->organizer : p->pracs[a->prac].address;
+			/* where export --itip sent it: a REQUEST to the practitioner's
+			 * address, else the event's ORGANIZER; a COUNTER to the ORGANIZER */
+			const char *addr = p->pracs[a->prac].address;
+			const char *sent_to = ev[k].kind == REPLY_DECLINECOUNTER ? a->organizer : addr ? addr : a->organizer;
 			if (same_addr(ev[k].addr, sent_to) ||
 			    (ev[k].kind == REPLY_DECLINECOUNTER && same_addr(ev[k].addr, p->pracs[a->prac].address)))
 				match = (int)i;

@@ -240,6 +240,23 @@ check "... salt's change is undone (its Fri clash with paed is back)" grep -q "o
 run --db "$db2" replies "$prof" "$TMP/ctr/salt.ics"
 check "dovetail's own COUNTER is no answer: exit 65" [ "$rc" -eq 65 ]
 
+# a practitioner without an address: the REQUEST went to the event's
+# ORGANIZER, and the answer from there is theirs
+mkdir -p "$TMP/noaddr"
+cp -r "$d/feeds" "$TMP/noaddr/"
+cp "$prof" "$TMP/noaddr/profile.yaml"
+profile_edit "$TMP/noaddr/profile.yaml" '[x.pop("address") for x in p["practitioners"] if x["id"] == "salt"]'
+db3=$TMP/store3.db
+run --db "$db3" propose --json "$TMP/noaddr/profile.yaml"
+id4=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
+run --db "$db3" accept "$id4" --by keyworker
+run --db "$db3" export "$TMP/noaddr/profile.yaml" --itip "$TMP/req3"
+att=$(tr -d '\r' <"$TMP/req3/salt.ics" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' | sed -n 's/^ATTENDEE.*:mailto:\(.*\)/\1/p')
+check "without an address, salt's REQUEST went to the event's ORGANIZER ($att)" [ -n "$att" ] && [ "mailto:$att" != "mailto:salt@bristol-children.example" ]
+$py "$mk" "$TMP/req3/salt.ics" "$TMP/noaddr.ics" accepted
+run --db "$db3" replies "$TMP/noaddr/profile.yaml" "$TMP/noaddr.ics"
+check "... and the answer from there is recorded" grep -q "recorded: salt accepted" "$TMP/stdout"
+
 # a later accepted change supersedes the decline: the plan follows it
 run --db "$db" propose --json "$prof"
 id2=$($py -c '
