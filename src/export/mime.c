@@ -319,8 +319,12 @@ static int entity(struct mctx *m, const char *p, const char *end, int depth)
 		const char *e = eol(q, end);
 		size_t n = trimmed(q, e);
 		int delim = n >= bl + 2 && q[0] == '-' && q[1] == '-' && !memcmp(q + 2, boundary, bl);
+		int close = delim && n >= bl + 4 && q[bl + 2] == '-' && q[bl + 3] == '-';
+		/* after the boundary (and "--"), only blanks: "--b2" is not "--b" */
+		for (size_t k = bl + 2 + (close ? 2 : 0); delim && k < n; k++)
+			if (q[k] != ' ' && q[k] != '\t')
+				delim = close = 0;
 		if (delim) {
-			int close = n >= bl + 4 && q[bl + 2] == '-' && q[bl + 3] == '-';
 			if (part) {
 				/* the line break before the delimiter belongs to it */
 				const char *pe = q;

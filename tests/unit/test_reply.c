@@ -79,6 +79,13 @@ static void test_mime(void)
 	is_int(p.encoded, 0, "... not encoded");
 	mime_part_release(&p);
 
+	snprintf(m, sizeof m, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+		 "Content-Type: multipart/mixed; boundary=b2\r\n\r\n--b2\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+		 "--b2 \r\nContent-Type: text/calendar\r\n\r\n%s\r\n--b2--\r\n--b--\r\n", CAL);
+	ok(find(m, &p, &code, NULL) == 0, "an inner boundary that starts with the outer one (b2, b), padded with a blank");
+	is_str(p.body, CAL, "... the calendar part of the inner multipart");
+	mime_part_release(&p);
+
 	char *n4 = nested(4), *n5 = nested(5);
 	ok(find(n4, &p, &code, NULL) == 0, "multiparts nested 4 deep: read");
 	is_str(p.body, CAL, "... the calendar part");
