@@ -1,6 +1,7 @@
 /* mime.c: a small, bounded MIME reader: the text/calendar part of an iMIP mail, decoded, and its From address. */
 #include "dovetail/reply.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,7 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 		return fault(m, p, encoded ? "the calendar part's encoding is broken" : "bad body");
 	}
 	buf[n] = 0;
+	assert((size_t)n <= (size_t)(end - p));   /* decoding never grows the text */
 	m->out->body = buf;
 	m->out->len = (size_t)n;
 	m->out->line = line_at(m, p);
@@ -284,6 +286,7 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 /* One entity (the mail, or a part) [p, end). 1 found, 0 not here, -1. */
 static int entity(struct mctx *m, const char *p, const char *end, int depth)
 {
+	assert(p <= end && depth <= m->lim->max_depth);
 	struct headers h;
 	const char *body;
 	read_headers(p, end, &h, &body);

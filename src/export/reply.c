@@ -1,6 +1,7 @@
 /* reply.c: practitioners' iTIP answers: listing the messages, reading each (bounded), matching it to the change sent, recording it. */
 #include "dovetail/reply.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -412,6 +413,7 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 		}
 		ne++;
 	}
+	assert(ne == n_ev);
 	size_t np = 0;
 	for (size_t k = 0; k < ne; k++) {
 		const struct ics_event *e = ev[k].e;
@@ -486,6 +488,7 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 			goto out;
 		}
 	}
+	assert(np <= n_ev);
 	if (np) {
 		struct store_reply *v = malloc(np * sizeof *v);
 		if (!v) {
