@@ -145,6 +145,10 @@ bad() { # bad NAME WANT_RC STDERR_PATTERN FILE
 }
 $py "$mk" "$TMP/req/salt.ics" "$TMP/wrong.ics" accepted --attendee mailto:someone@elsewhere.example
 bad "a reply from a wrong address" 65 "^dovetail: TMP/wrong.ics:[0-9][0-9]*: warning: the event: its ATTENDEE is not the address the change was sent to; nothing recorded$" "$TMP/wrong.ics"
+# in a 7bit mail part, the line is the mail's own line of the VEVENT
+{ printf 'From: someone@elsewhere.example\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n'; cat "$TMP/wrong.ics"; } >"$TMP/wrong7.eml"
+vline=$(( $(grep -n '^BEGIN:VEVENT' "$TMP/wrong.ics" | cut -d: -f1) + 3 ))
+bad "a 7bit mail from a wrong address" 65 "^dovetail: TMP/wrong7.eml:$vline: warning: the event: its ATTENDEE is not the address" "$TMP/wrong7.eml"
 $py "$mk" "$TMP/req/salt.ics" "$TMP/from.eml" accepted --eml someone@elsewhere.example
 bad "a mail whose From is not the practitioner" 65 "^dovetail: TMP/from.eml:[0-9][0-9]*: warning: the event: the mail's From is not the address" "$TMP/from.eml"
 seq=$(sed -n 's/^SEQUENCE://p' "$TMP/req/salt.ics" | tr -d '\r')
