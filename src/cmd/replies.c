@@ -69,6 +69,13 @@ static void print_text(const struct person *cw, const struct reply_report *r)
 	}
 	printf("%zu message%s: %zu answer%s recorded, %zu already recorded, %zu not recorded\n", r->messages,
 	       r->messages == 1 ? "" : "s", r->recorded, r->recorded == 1 ? "" : "s", r->already, r->refused);
+	size_t undone = 0;
+	for (size_t i = 0; i < r->n; i++)
+		undone += r->v[i].fate == REPLY_RECORDED && r->v[i].kind != REPLY_ACCEPTED &&
+			  r->v[i].kind != REPLY_TENTATIVE;
+	if (undone)
+		printf("%zu change%s declined or countered: undone in the plan, that time not proposed again;"
+		       " run `dovetail propose` for new proposals\n", undone, undone == 1 ? "" : "s");
 }
 
 static void print_json(const struct person *cw, const struct reply_report *r)

@@ -56,6 +56,7 @@ check "paed's DECLINED (in a mail) recorded" grep -q "^TMP/md/new/2.paed:[0-9]*:
 check "the dietitian's COUNTER recorded, with the time suggested" \
 	grep -q "^TMP/md/cur/3.diet:[0-9]*: recorded: dietitian counter (SEQUENCE 1), suggests Thu 26 Nov 11:00-11:45$" "$TMP/stdout"
 check "the summary" grep -q "^3 messages: 3 answers recorded, 0 already recorded, 0 not recorded$" "$TMP/stdout"
+check "what follows" grep -q "^2 changes declined or countered: undone in the plan, that time not proposed again; run \`dovetail propose\` for new proposals$" "$TMP/stdout"
 check "the store holds the three answers, with the change each answers" sh -c "
 	[ \"\$(sqlite3 '$db' \"SELECT practitioner || ' ' || kind || ' ' || proposal_id || '-' || seq || ' ' || coalesce(suggested_start, '-') FROM replies ORDER BY id\")\" = \
 	'qtvi accepted $id-2 -
