@@ -442,6 +442,24 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
 	for (size_t k = 0; k < x->n_changes; k++)
 		if (counterfactual(in, x, k, &now, d) < 0)
 			goto out;
+	/* a time the practitioner suggested (a COUNTER) says so first */
+	for (size_t k = 0; k < x->n_changes; k++) {
+		struct sv_change *c = &x->changes[k];
+		const struct placement *to = &x->plan.at[c->appt];
+		const struct wk_appt *a = &w->appts[in->a[c->appt].appt];
+		for (size_t q = 0; q < a->n_suggested; q++) {
+			if (a->suggested[q].date != w->days[to->day].date || a->suggested[q].start != to->start)
+				continue;
+			const struct prof_practitioner *pr = &w->p->pracs[a->prac];
+			char was[sizeof c->reason];
+			memcpy(was, c->reason, sizeof was);
+			snprintf(c->reason, sizeof c->reason, "the %s suggested %s %02d:%02d",
+				 pr->role ? pr->role : pr->id, day_name(w, to->day), to->start / 60, to->start % 60);
+			if (*was)
+				cat(c->reason, sizeof c->reason, "; %s", was);
+			break;
+		}
+	}
 	x->after.changes = (int)x->n_changes;
 	rc = 0;
 	goto out;

@@ -109,6 +109,39 @@ static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, str
 			}
 		}
 	}
+	/* the times the practitioner suggested (a COUNTER, docs/replies.md):
+	 * even outside the window and working pattern, but never before the
+	 * notice cut-off, in their or a carer's busy time, or refused */
+	for (size_t k = 0; k < a->n_suggested; k++) {
+		const struct wk_refusal *g = &a->suggested[k];
+		int day = -1;
+		for (size_t j = 0; j < w->n_days; j++)
+			if (w->days[j].date == g->date)
+				day = (int)j;
+		int e = g->start + sa->duration;
+		if (day < 0 || e > 1440)
+			continue;
+		int64_t us = week_utc(w, day, g->start), ue = week_utc(w, day, e);
+		if (us < cutoff || week_busy(w, a->prac, us, ue) || !week_carer_free(w, a, g->venue, us, ue) ||
+		    refused(a, g->date, g->start, g->venue))
+			continue;
+		int dup = 0;
+		for (size_t q = 0; q < sa->n_cand && !dup; q++)
+			dup = sa->cand[q].day == day && sa->cand[q].start == g->start && sa->cand[q].venue == g->venue;
+		if (dup)
+			continue;
+		if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
+			char b[32];
+			snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);
+			diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "placements of one appointment");
+			return -1;
+		}
+		if (!(c = BUF_PUSH(sa->cand, sa->n_cand, cap)))
+			goto oom;
+		c->day = day;
+		c->start = g->start;
+		c->venue = g->venue;
+	}
 	return 0;
 oom:
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");

@@ -27,6 +27,7 @@ static const struct cmd {
 	{ "match", cmd_match, NEEDS_STORE, "show what each practitioner's match rule caught this week" },
 	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
+	{ "replies", cmd_replies, NEEDS_STORE, "read practitioners' answers (iTIP REPLY, COUNTER) and record them" },
 	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
 	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },

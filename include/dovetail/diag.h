@@ -90,6 +90,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_DECIDE_CONFLICT,     ERROR,   INPUT,  "change %s conflicts with change %s, decided since (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
+	X(D_IMP_ITIP,            ERROR,   INPUT,  "METHOD:%s: this is an iTIP message, not a calendar feed; nothing imported (read practitioners' answers with `dovetail replies`)") \
 	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \
 	X(D_PROF_TOO_BIG,        ERROR,   INPUT,  "the file is larger than the limit of %s bytes") \
 	X(D_PROF_BAD_UTF8,       ERROR,   INPUT,  "invalid UTF-8 byte 0x%s") \
@@ -120,6 +121,11 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \
 	X(D_ITIP_NO_ADDRESS,     ERROR,   INPUT,  "practitioner %s has a changed appointment but no address (practitioners[].address), and the event no ORGANIZER: there is nobody to send it to") \
 	X(D_ITIP_BAD_ADDRESS,    ERROR,   INPUT,  "practitioner %s: the ORGANIZER of a changed event is not one calendar address (mailto:name@domain); no message is addressed to it") \
+	X(D_REPLY_UNMATCHED,     WARNING, OK,     "%s answers no change that was sent (no agreed change of this person's with that UID and RECURRENCE-ID); nothing recorded") \
+	X(D_REPLY_ADDRESS,       WARNING, OK,     "%s: %s is not the address the change was sent to; nothing recorded") \
+	X(D_REPLY_STALE,         WARNING, OK,     "%s is for SEQUENCE %s, but SEQUENCE %s is the one sent (%s); nothing recorded") \
+	X(D_REPLY_MALFORMED,     ERROR,   INPUT,  "not a usable iTIP answer: %s; nothing recorded from this message") \
+	X(D_REPLY_LIMIT,         ERROR,   LIMIT,  "more %s than the limit of %s; nothing recorded") \
 	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \

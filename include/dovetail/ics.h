@@ -79,6 +79,15 @@ void ics_scan_release(struct ics_scan *s);
 const char *ics_line_param(const struct ics_line *l, const char *name,
 			   char *buf, size_t bufsz);
 
+/* The METHOD of the scan's VCALENDAR (its own line, not a component's),
+ * upper-cased into out (sz bytes, cut to fit; "" when none). Returns its
+ * line, or 0 when there is none. */
+uint32_t ics_scan_method(const struct ics_scan *s, char *out, size_t sz);
+/* Whether METHOD m (upper case) is an iTIP request or answer, which
+ * `import` refuses (docs/replies.md): REQUEST, REPLY, COUNTER,
+ * DECLINECOUNTER. */
+int ics_method_is_itip_answer_or_request(const char *m);
+
 /* ---- read.c: events with their values parsed and time zones resolved -- */
 
 enum ics_kind { ICS_VEVENT, ICS_VFREEBUSY };

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 9
+#define STORE_SCHEMA_VERSION 10
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -239,6 +239,53 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 int store_each_decision(struct store *s, const char *person,
 			int (*fn)(const struct store_decision *, void *), void *arg,
 			struct diag *d);
+
+/* ---- practitioners' answers (src/store/replies.c) ------------------------
+ *
+ * What `dovetail replies` read (docs/replies.md): one row per answered
+ * event of an iTIP message, matched to the accepted change it answers.
+ * Rows are never changed or deleted.
+ */
+enum reply_kind { REPLY_ACCEPTED, REPLY_DECLINED, REPLY_TENTATIVE, REPLY_COUNTER, REPLY_DECLINECOUNTER };
+#define REPLY_KINDS 5
+/* "accepted", "declined", "tentative", "counter", "declinecounter" */
+const char *reply_kind_name(enum reply_kind k);
+
+struct store_reply {
+	int64_t id;               /* in the order they were recorded (0 when saving) */
+	const char *digest;       /* SHA-256 (hex) of the message's bytes */
+	const char *person;
+	struct appt_ref appt;     /* the appointment, as its feed has it */
+	int sequence;             /* the answer's SEQUENCE (what was sent) */
+	enum reply_kind kind;
+	int64_t suggested_start, suggested_end; /* COUNTER: UTC seconds; else 0 */
+	const char *proposal;     /* the accepted change it answers: PROPOSAL-SEQ */
+	int seq;
+	struct place to;          /* where that change put the appointment */
+	int64_t at;               /* UTC seconds (--now) */
+};
+
+/* 1 when a message with this digest was recorded already, 0 when not, -1. */
+int store_reply_seen(struct store *s, const char *digest, struct diag *d);
+/* Record the n answers of one message as one transaction. Returns 0, or
+ * -1 with d filled (nothing recorded). */
+int store_record_replies(struct store *s, const struct store_reply *v, size_t n, struct diag *d);
+/* Call fn for each answer (of person, or all when NULL) in the order
+ * recorded; the strings live until fn returns. Stops when fn returns
+ * non-zero. Returns 0 or -1. */
+int store_each_reply(struct store *s, const char *person,
+		     int (*fn)(const struct store_reply *, void *), void *arg, struct diag *d);
+/* The last accept recorded for appointment a of person: its proposal id
+ * (into proposal, sz bytes), change number and placement (venue id into
+ * venue, vsz bytes; to->venue points there or is NULL). Returns 1, 0 when
+ * the appointment has no accept, or -1. */
+int store_last_accept(struct store *s, const char *person, const struct appt_ref *a, char *proposal,
+		      size_t sz, int *seq, struct place *to, char *venue, size_t vsz, struct diag *d);
+/* Call fn for each change of the group of change PROPOSAL-SEQ (its joint
+ * partners, the changes it makes room for and those that make room for
+ * it: the joint_partners table). Returns 0 or -1. */
+int store_each_partner(struct store *s, const char *proposal, int seq,
+		       int (*fn)(const struct appt_ref *, void *), void *arg, struct diag *d);
 
 /* ---- feeds fetched by URL (src/store/import.c) ----------------------------
  *

@@ -41,12 +41,17 @@ struct wk_appt {
 	char *organizer;                    /* owned; its ORGANIZER address, or NULL */
 	int accepted;                       /* accepted changes recorded on it */
 	int needs_carer;                    /* its practitioner's needs_carer (profile `carers:`) */
-	struct wk_refusal *refused;         /* owned; placements refused (reject), by decision order */
+	struct wk_refusal *refused;         /* owned; placements refused (reject, or declined by the practitioner), by decision order */
 	size_t n_refused;
 	/* the event's own words, as its feed has them (owned, or NULL): only
 	 * for the practitioner's own iTIP copy and the family's calendar
 	 * (docs/export.md, "Words"); never in a message or log */
 	char *summary, *description, *location_text;
+	/* times its practitioner suggested (an iTIP COUNTER in force,
+	 * docs/replies.md): candidates `propose` considers even outside the
+	 * window and working pattern; by the order answers were recorded */
+	struct wk_refusal *suggested;       /* owned */
+	size_t n_suggested;
 };
 
 /* A practitioner's busy time with other clients (or free/busy); or a
@@ -138,8 +143,15 @@ int week_derive(struct week *w, struct diag *d);
  * this time") goes in the appointment's `refused`, whatever else is
  * decided: no proposal puts it there again.
  * Each appointment's `accepted` counts the accepted changes on it (so that
- * an update sent for it can carry a higher SEQUENCE each time). Then
- * everything is derived again. Returns 0 or -1 (d filled).
+ * an update sent for it can carry a higher SEQUENCE each time).
+ * Then the practitioners' answers (`dovetail replies`, docs/replies.md):
+ * the placement a DECLINED, DECLINECOUNTER or COUNTER answered is refused
+ * for good; while the answer's SEQUENCE is still the one sent (no later
+ * accept, no new SEQUENCE in the feed), the accepted change it answered is
+ * no longer in force (the appointment is back where its feed has it), nor
+ * are the accepts of the same proposal on the rest of its group (joint
+ * partners, makes room for), and a COUNTER's time is in `suggested`.
+ * Then everything is derived again. Returns 0 or -1 (d filled).
  */
 int week_apply_decisions(struct week *w, struct store *s, struct diag *d);
 /* The index of the appointment of practitioner prac with this UID,

@@ -445,3 +445,33 @@ const char *ics_line_param(const struct ics_line *l, const char *name,
 	}
 	return NULL;
 }
+
+uint32_t ics_scan_method(const struct ics_scan *s, char *out, size_t sz)
+{
+	int depth = 0;
+	for (size_t i = 0; i < s->n_lines; i++) {
+		const struct ics_line *l = &s->lines[i];
+		if (l->bad)
+			continue;
+		if (l->name_len == 5 && !memcmp(l->text, "BEGIN", 5))
+			depth++;
+		else if (l->name_len == 3 && !memcmp(l->text, "END", 3))
+			depth--;
+		else if (depth == 1 && l->name_len == 6 && !memcmp(l->text, "METHOD", 6)) {
+			snprintf(out, sz, "%.*s", (int)(l->len - l->value_off), l->text + l->value_off);
+			for (char *p = out; *p; p++)
+				if (*p >= 'a' && *p <= 'z')
+					*p = (char)(*p - 'a' + 'A');
+			return l->line;
+		}
+	}
+	if (sz)
+		*out = 0;
+	return 0;
+}
+
+int ics_method_is_itip_answer_or_request(const char *m)
+{
+	return !strcmp(m, "REPLY") || !strcmp(m, "COUNTER") || !strcmp(m, "DECLINECOUNTER") ||
+	       !strcmp(m, "REQUEST");
+}

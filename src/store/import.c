@@ -417,6 +417,14 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 		r->rejected = 1;
 		return -1;
 	}
+	/* an iTIP request or answer is a message, not a feed */
+	char method[32];
+	uint32_t mline = ics_scan_method(&f->scan, method, sizeof method);
+	if (mline && ics_method_is_itip_answer_or_request(method)) {
+		diag_add(d, D_IMP_ITIP, f->file, (int)mline, 1, method);
+		r->rejected = 1;
+		return -1;
+	}
 	size_t n = f->n_ev ? f->n_ev : 1;
 	m.act = calloc(n, sizeof *m.act);
 	m.row = calloc(n, sizeof *m.row);

@@ -212,6 +212,35 @@ static const char *const migrations[] = {
 	 * (reject --keep; what every reject meant before), or 0, "not this
 	 * time" (that placement is never proposed again). 0 for an accept. */
 	"ALTER TABLE decisions ADD COLUMN keep INTEGER NOT NULL DEFAULT 1 CHECK (keep IN (0, 1));",
+	/* 9 -> 10: practitioners' iTIP answers (`dovetail replies`,
+	 * docs/replies.md): one row per answered event of a message, with
+	 * the accepted change it answers; never changed or deleted */
+	"CREATE TABLE replies ("
+	"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  digest TEXT NOT NULL,"
+	"  person TEXT NOT NULL,"
+	"  practitioner TEXT NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  start_utc INTEGER NOT NULL,"
+	"  end_utc INTEGER NOT NULL,"
+	"  sequence INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('accepted', 'declined', 'tentative', 'counter', 'declinecounter')),"
+	"  suggested_start INTEGER,"
+	"  suggested_end INTEGER,"
+	"  proposal_id TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  to_date TEXT NOT NULL,"
+	"  to_minute INTEGER NOT NULL,"
+	"  to_venue TEXT,"
+	"  received_at INTEGER NOT NULL,"
+	"  UNIQUE (digest, practitioner, uid, rid)"
+	");"
+	"CREATE INDEX replies_person ON replies (person, id);"
+	"CREATE TRIGGER replies_never_deleted BEFORE DELETE ON replies"
+	" BEGIN SELECT RAISE(ABORT, 'replies are never deleted'); END;"
+	"CREATE TRIGGER replies_never_changed BEFORE UPDATE ON replies"
+	" BEGIN SELECT RAISE(ABORT, 'replies are never changed'); END;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

@@ -706,9 +706,13 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 		dst->appts[i].refused = nr ? malloc(nr * sizeof *dst->appts[i].refused) : NULL;
 		if (nr && dst->appts[i].refused)
 			memcpy(dst->appts[i].refused, src->appts[i].refused, nr * sizeof *dst->appts[i].refused);
+		size_t ns = src->appts[i].n_suggested;
+		dst->appts[i].suggested = ns ? malloc(ns * sizeof *dst->appts[i].suggested) : NULL;
+		if (ns && dst->appts[i].suggested)
+			memcpy(dst->appts[i].suggested, src->appts[i].suggested, ns * sizeof *dst->appts[i].suggested);
 		dst->n_appts++;
 		if (!dst->appts[i].uid || !dst->appts[i].rid || (org && !dst->appts[i].organizer) ||
-		    (nr && !dst->appts[i].refused))
+		    (nr && !dst->appts[i].refused) || (ns && !dst->appts[i].suggested))
 			goto oom;
 	}
 	return 0;
@@ -856,9 +860,10 @@ void week_appt_release(struct wk_appt *a)
 	free(a->description);
 	free(a->location_text);
 	a->summary = a->description = a->location_text = NULL;
+	free(a->suggested);
 	a->uid = a->rid = a->organizer = NULL;
-	a->refused = NULL;
-	a->n_refused = 0;
+	a->refused = a->suggested = NULL;
+	a->n_refused = a->n_suggested = 0;
 }
 
 void week_release(struct week *w)

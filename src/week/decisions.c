@@ -2,6 +2,7 @@
 #include "dovetail/week.h"
 #include "dovetail/plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,8 @@ struct decided {
 	enum verdict verdict;
 	int appt;                 /* index into the week, before the changes are applied */
 	int to_venue;             /* venue index or -1 */
+	char proposal[64];        /* the change decided: PROPOSAL-SEQ */
+	int seq;
 };
 
 struct agreed {
@@ -46,11 +49,96 @@ static int collect(const struct store_decision *x, void *arg)
 		.kind = CHANGE_MOVE,
 	};
 	y->verdict = x->verdict;
+	snprintf(y->proposal, sizeof y->proposal, "%s", x->proposal);
+	y->seq = x->seq;
 	y->appt = i;
 	y->to_venue = to_venue;
 	if (x->verdict != VERDICT_REJECT)
 		g->last[i] = (int)(g->n - 1);
 	a->accepted += x->verdict == VERDICT_ACCEPT;
+	return 0;
+}
+
+static int add_place(struct wk_refusal **v, size_t *n, int64_t date, int start, int venue)
+{
+	for (size_t k = 0; k < *n; k++)
+		if ((*v)[k].date == date && (*v)[k].start == start && (*v)[k].venue == venue)
+			return 0;
+	struct wk_refusal *r = realloc(*v, (*n + 1) * sizeof *r);
+	if (!r)
+		return -1;
+	*v = r;
+	r[(*n)++] = (struct wk_refusal){ date, start, venue };
+	return 0;
+}
+
+/* An answer's accept no longer in force: appointment i's last decision,
+ * when it is an accept of that proposal. */
+static void reopen(struct agreed *g, int i, const char *proposal)
+{
+	if (i < 0 || g->last[i] < 0)
+		return;
+	const struct decided *y = &g->v[g->last[i]];
+	if (y->verdict == VERDICT_ACCEPT && !strcmp(y->proposal, proposal))
+		g->last[i] = -1;
+}
+
+struct answer_ctx {
+	struct agreed *g;
+	struct store *s;
+	const char *proposal;
+	struct diag *d;
+};
+
+static int partner(const struct appt_ref *x, void *arg)
+{
+	struct answer_ctx *c = arg;
+	const struct week *w = c->g->w;
+	int prac = profile_prac_index(w->p, x->practitioner);
+	if (prac >= 0)
+		reopen(c->g, week_find(w, prac, x->uid, x->rid, x->start), c->proposal);
+	return 0;
+}
+
+/* One practitioner's answer (docs/replies.md), in force while its
+ * SEQUENCE is the one sent for the appointment now. */
+static int answer(const struct store_reply *x, void *arg)
+{
+	struct answer_ctx *c = arg;
+	struct agreed *g = c->g;
+	struct week *w = g->w;
+	const struct profile *p = w->p;
+	if (x->kind == REPLY_ACCEPTED || x->kind == REPLY_TENTATIVE)
+		return 0;
+	int prac = profile_prac_index(p, x->appt.practitioner);
+	if (prac < 0)
+		return 0;
+	int i = week_find(w, prac, x->appt.uid, x->appt.rid, x->appt.start);
+	if (i < 0)
+		return 0;
+	struct wk_appt *a = &w->appts[i];
+	int to_venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
+	/* the time answered does not suit: never proposed again */
+	if (add_place(&a->refused, &a->n_refused, x->to.date, x->to.start, to_venue) < 0)
+		return g->oom = 1;
+	int sent = x->kind == REPLY_DECLINECOUNTER ? a->sequence : a->sequence + a->accepted;
+	if (x->sequence != sent)
+		return 0;   /* superseded: a later accept, or the feed moved on */
+	reopen(g, i, x->proposal);
+	c->proposal = x->proposal;
+	if (store_each_partner(c->s, x->proposal, x->seq, partner, c, c->d) < 0)
+		return g->oom = 2;
+	if (x->kind == REPLY_COUNTER) {
+		int64_t date = week_local_date(x->suggested_start, w->zone);
+		for (size_t k = 0; k < w->n_days; k++) {
+			if (w->days[k].date != date)
+				continue;
+			int start = (int)((x->suggested_start - w->days[k].midnight) / 60);
+			if (start >= 0 && start < 1440 &&
+			    add_place(&a->suggested, &a->n_suggested, date, start, to_venue >= 0 ? to_venue : a->venue) < 0)
+				return g->oom = 1;
+		}
+	}
 	return 0;
 }
 
@@ -70,6 +158,15 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 		free(g.v);
 		return -1;
 	}
+	if (g.oom)
+		goto oom;
+	/* the practitioners' answers */
+	struct answer_ctx ac = { &g, s, NULL, d };
+	if (store_each_reply(s, w->p->person_id, answer, &ac, d) < 0 || g.oom == 2) {
+		free(g.last);
+		free(g.v);
+		return -1;
+	}
 	if (g.oom || !(in_force = malloc(w->n_appts * sizeof *in_force)))
 		goto oom;
 	/* refused placements: never proposed again, whatever else is decided
@@ -80,11 +177,8 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 		if (y->verdict != VERDICT_REJECT)
 			continue;
 		struct wk_appt *a = &w->appts[y->appt];
-		struct wk_refusal *r = realloc(a->refused, (a->n_refused + 1) * sizeof *r);
-		if (!r)
+		if (add_place(&a->refused, &a->n_refused, y->c.to.date, y->c.to.start, y->to_venue) < 0)
 			goto oom;
-		a->refused = r;
-		r[a->n_refused++] = (struct wk_refusal){ y->c.to.date, y->c.to.start, y->to_venue };
 	}
 	/* kept: it stays where it is booked, locked; accepted: the changes,
 	 * applied at once */
