@@ -212,6 +212,22 @@ static const char *const migrations[] = {
 	 * (reject --keep; what every reject meant before), or 0, "not this
 	 * time" (that placement is never proposed again). 0 for an accept. */
 	"ALTER TABLE decisions ADD COLUMN keep INTEGER NOT NULL DEFAULT 1 CHECK (keep IN (0, 1));",
+	/* 9 -> 10: the calendar objects dovetail wrote into a CalDAV
+	 * collection (export --calendar caldav+...; docs/export.md): the ETag
+	 * the server gave, and the digest of what was written, so that a
+	 * change made by someone else is not overwritten and an unchanged
+	 * object is not written again. collection is the URL without
+	 * credentials (a URL with them is refused). */
+	"CREATE TABLE caldav_objects ("
+	"  person TEXT NOT NULL,"
+	"  collection TEXT NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  digest TEXT NOT NULL,"
+	"  written_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (person, collection, uid)"
+	");",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");
