@@ -83,6 +83,19 @@ static int write_out(const char *calendar, const char *family, const char *itip,
 	return r;
 }
 
+/* The status of a CalDAV write that stopped: that of what stopped it (the
+ * last error that is not a conflict), so that 69 "run again" is not hidden
+ * behind an earlier conflict's 2. */
+static int stop_status(const struct diag *d)
+{
+	for (size_t i = d->n; i > 0; i--) {
+		enum diag_code c = d->v[i - 1].code;
+		if (diag_severity(c) == DIAG_ERROR && diag_exit(c) != DV_EXIT_PARTIAL)
+			return diag_exit(c);
+	}
+	return diag_exit_status(d);
+}
+
 int cmd_export(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
@@ -153,8 +166,10 @@ int cmd_export(int argc, char **argv, struct app *app)
 		caldav_write_opts_default(&wo, cw.prof->person_id, app->now);
 		if (export_family_objects(&cw.week, app->now, routines, &objs, &app->diag) < 0)
 			status = diag_exit_status(&app->diag);
-		else if (caldav_write(app->store, caldav, &objs, &wo, &wr, &app->diag) < 0 || wr.conflicts)
-			status = diag_exit_status(&app->diag);
+		else if (caldav_write(app->store, caldav, &objs, &wo, &wr, &app->diag) < 0)
+			status = stop_status(&app->diag);
+		else if (wr.conflicts)
+			status = DV_EXIT_PARTIAL;
 		written = 1;
 	}
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))

@@ -17,7 +17,7 @@
 # hung request midway (exit 69) leave the store matching the server, and
 # the next run converges; the object and byte bounds refuse before any
 # request (exit 65); the password is in no output and no store.
-# Usage: t-caldav-write.sh DOVETAIL
+# Usage: t-caldav-write.sh DOVETAIL  (KEEP_TMP=1 keeps the temp dir to look into)
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
 rd=$SRCDIR/tests/cli/caldav_read.py
