@@ -5,11 +5,14 @@ Usage: caldav_proxy.py PORTFILE UPSTREAM_PORT LOG FAULTFILE
 
 Listens on 127.0.0.1 (a free port, written to PORTFILE once it listens) and forwards every
 request as it is (method, path, headers, body) to 127.0.0.1:UPSTREAM_PORT, one line per request
-appended to LOG: "METHOD PATH STATUS". FAULTFILE, when it exists, holds "METHOD N ACTION": the
+appended to LOG: "METHOD PATH STATUS", and to LOG.headers: "METHOD PATH IF-MATCH IF-NONE-MATCH
+AUTHORIZED" (each "-" when absent; AUTHORIZED "auth" when an Authorization header came). FAULTFILE, when it exists, holds "METHOD N ACTION": the
 Nth request of METHOD after the file was (re)written is not answered normally:
   503   answered 503 without reaching the server;
   drop  forwarded (the server does it), then the connection is closed without an answer;
-  hang  held for 30 s without an answer (the client's timeout ends it).
+  hang  held for 30 s without an answer (the client's timeout ends it);
+  noetag  forwarded and answered, without the ETag header (as a server that changed what it
+        was given answers, RFC 4791 5.3.4).
 """
 import http.client
 import http.server
@@ -45,6 +48,10 @@ class H(http.server.BaseHTTPRequestHandler):
     def note(self, status):
         with lock, open(log, "a") as f:
             f.write("%s %s %s\n" % (self.command, self.path, status))
+        with lock, open(log + ".headers", "a") as f:
+            f.write("%s %s %s %s %s\n" % (self.command, self.path, self.headers.get("If-Match", "-"),
+                                          self.headers.get("If-None-Match", "-"),
+                                          "auth" if self.headers.get("Authorization") else "-"))
 
     def handle_one_request(self):
         try:
@@ -79,8 +86,11 @@ class H(http.server.BaseHTTPRequestHandler):
         self.note(r.status)
         self.send_response(r.status)
         for k, v in r.getheaders():
-            if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date"):
-                self.send_header(k, v)
+            if k.lower() in ("connection", "transfer-encoding", "content-length", "server", "date"):
+                continue
+            if fault == "noetag" and k.lower() == "etag":
+                continue
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":

@@ -97,6 +97,10 @@ scenario() {
 			grep -v '^#' "$d/server.txt" | cmp -s - "$d/file.txt" &&
 			grep -q "^# objects $(wc -l <"$d/file.txt")\$" "$d/server.txt"
 	}
+	# fresh: empty the proxy's logs
+	fresh() { : >"$log"; : >"$log.headers"; }
+	# sql QUERY: rows of the store, fields joined by |
+	sql() { $py -c 'import sqlite3,sys; [print(*r, sep="|") for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$db" "$1"; }
 	# writes: the PUTs and DELETEs the proxy saw since the log was emptied
 	# (a 401, the challenge before the credentials go, is not one)
 	writes() { grep '^\(PUT\|DELETE\) ' "$log" | grep -vc ' 401$'; }
@@ -116,19 +120,21 @@ PY
 	check "$name: accept change 1 of proposal 1" [ "$rc" -eq 0 ]
 
 	# ---- the first export: every appointment, one object each
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: export to the collection: exit 0" [ "$rc" -eq 0 ]
 	grep . "$TMP/stderr" | head -3 | diag
 	check "$name: ... says what it wrote, the collection's path redacted" \
 		grep -q "^wrote caldav+http://127.0.0.1:$pp/<redacted:[0-9a-f]*>: 9 calendar objects: 9 new, 0 replaced, 0 unchanged, 0 deleted, 0 conflicts\$" "$TMP/stdout"
 	check "$name: ... 9 PUTs, each created (201)" [ "$(grep -c '^PUT .* 201$' "$log")" -eq 9 ]
+	check "$name: ... each with If-None-Match: * and no If-Match" \
+		sh -c "[ $(grep -c '^PUT ' "$log.headers") -ge 9 ] && ! grep '^PUT ' '$log.headers' | grep -vq ' - \* '"
 	run --db "$db" export "$prof" --calendar "$d/a.ics"
 	check "$name: re-read from the server: exactly the agreed plan that export --calendar FILE.ics writes" reread "$d/a.ics"
 	cat "$d/server.err" | diag
 
 	# ---- again: nothing to write, also at another --now (DTSTAMP is not the plan)
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: a second export: exit 0, 9 unchanged" \
 		sh -c "[ $rc -eq 0 ] && grep -q ': 0 new, 0 replaced, 9 unchanged, 0 deleted, 0 conflicts' '$TMP/stdout'"
@@ -142,7 +148,7 @@ PY
 	$py "$rd" --file "$d/a.ics" >"$d/a.txt"
 	$py "$rd" --file "$d/b.ics" >"$d/b.txt"
 	changed "$d/a.txt" "$d/b.txt" >"$d/ch-ab"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	n=$(wc -l <"$d/ch-ab")
 	check "$name: after accepting change 2 (and its joint parts): $n objects replaced" \
@@ -151,6 +157,8 @@ PY
 	check "$name: ... exactly the changed objects were PUT, and nothing else written" \
 		sh -c "cmp -s '$d/put' '$d/ch-ab' && [ $(writes) -eq $n ]"
 	grep -v ' 401$' "$log" | diag
+	check "$name: ... each with If-Match: the ETag its first PUT got, and no If-None-Match" \
+		sh -c "[ $(grep -c '^PUT ' "$log.headers") -ge $n ] && ! grep '^PUT ' '$log.headers' | grep -vq ' \"[^ ]*\" - '"
 	check "$name: re-read: the new agreed plan" reread "$d/b.ics"
 
 	# ---- the feed cancels an appointment: its object is DELETEd
@@ -158,11 +166,12 @@ PY
 	run --db "$db" export "$prof" --calendar "$d/c.ics"
 	$py "$rd" --file "$d/c.ics" >"$d/c.txt"
 	changed "$d/b.txt" "$d/c.txt" >"$d/ch-bc"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: an appointment cancelled in its feed: one object deleted, none PUT" \
 		sh -c "[ $rc -eq 0 ] && [ $(wc -l <"$d/ch-bc") -eq 1 ] && grep -q ': 0 new, 0 replaced, 8 unchanged, 1 deleted' '$TMP/stdout' && [ $(writes) -eq 1 ]"
 	check "$name: ... the DELETE named that object" grep -q "^DELETE .*/$(cat "$d/ch-bc") 20[04]\$" "$log"
+	check "$name: ... with If-Match" grep -q "^DELETE .*/$(cat "$d/ch-bc") \"[^ ]*\" - " "$log.headers"
 	check "$name: re-read: the plan without it" reread "$d/c.ics"
 
 	# ---- someone else changed an object the plan now changes: not overwritten
@@ -173,7 +182,7 @@ PY
 	x=$(head -1 "$d/ch-ce")
 	check "$name: a feed moved one appointment: one object to change" [ "$(wc -l <"$d/ch-ce")" -eq 1 ]
 	$py "$rd" --edit "$http$x" keyworker caldav-pw-7
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: the object was changed on the server by someone else: exit 2" [ "$rc" -eq 2 ]
 	check "$name: ... a conflict naming the resource and the 412" \
@@ -183,12 +192,12 @@ PY
 	check "$name: ... the server still holds the other's change" \
 		sh -c "$py '$rd' --get '$http$x' keyworker caldav-pw-7 | grep -q 'Moved by the clinic'"
 	check "$name: ... one PUT tried (412), none done" sh -c "[ $(writes) -eq 1 ] && grep -q '^PUT .* 412\$' '$log'"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: the next run reports it again (exit 2) and still does not overwrite it" \
 		sh -c "[ $rc -eq 2 ] && ! grep -q '^PUT .* 20[14]\$' '$log'"
 	$py "$rd" --delete "$http$x" keyworker caldav-pw-7
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: deleted on the server, it is dovetail's again: written afresh, exit 0" \
 		sh -c "[ $rc -eq 0 ] && grep -q '^PUT .*/$x 201\$' '$log'"
@@ -198,31 +207,59 @@ PY
 	run --db "$db" export "$prof" --calendar "$d/r.ics" --routines
 	echo "PUT $(nth 5) 503" >"$fault"
 	nnew=4
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: a 503 on the fifth PUT: exit 69" [ "$rc" -eq 69 ]
 	check "$name: ... naming the method and resource, and the status" \
 		grep -q "error: caldav+http://127.0.0.1:$pp/<redacted:[0-9a-f]*>: PUT [0-9a-f]*\.ics failed: HTTP status 503; what was written before it is recorded" "$TMP/stderr"
 	check "$name: ... saying what it did before stopping: $nnew new" grep -q "^stopped writing .*: $nnew new, " "$TMP/stdout"
 	$py "$rd" "$http" keyworker caldav-pw-7 | grep -v '^#' | cut -d' ' -f1 | sort >"$d/uids-server"
-	sqlite3 "$db" "SELECT uid FROM caldav_objects ORDER BY uid" >"$d/uids-store" 2>/dev/null ||
-		$py -c 'import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute("SELECT uid FROM caldav_objects ORDER BY uid")]' "$db" >"$d/uids-store"
+	sql "SELECT uid FROM caldav_objects ORDER BY uid" >"$d/uids-store"
 	check "$name: ... the store records exactly the objects the server holds ($((8 + nnew)))" \
 		sh -c "cmp -s '$d/uids-server' '$d/uids-store' && [ $(wc -l <"$d/uids-store") -eq $((8 + nnew)) ]"
-	rm -f "$fault"
+	# and this time the server's answer to the first PUT has no ETag
+	echo "PUT $(nth 1) noetag" >"$fault"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: the second run completes (exit 0)" [ "$rc" -eq 0 ]
+	first=$(sed -n 's#^PUT .*/\([0-9a-f]*\.ics\) 201$#\1#p' "$log" | head -1)
+	check "$name: ... a PUT answered without an ETag: one GET of it, for its ETag (RFC 4791 5.3.4)" \
+		sh -c "[ -n '$first' ] && grep -A2 '^PUT .*/$first 201\$' '$log' | grep -q '^GET .*/$first 200\$'"
+	check "$name: ... every record has the server's ETag" [ "$(sql "SELECT count(*) FROM caldav_objects WHERE etag IS NULL OR etag = ''")" -eq 0 ]
+	rm -f "$fault"
 	check "$name: re-read: the plan with the routines" reread "$d/r.ics"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: a third run writes nothing" sh -c "[ $rc -eq 0 ] && [ $(writes) -eq 0 ]"
+
+	# ---- one object the plan drops was changed by someone else: not deleted
+	$py "$rd" --file "$d/r.ics" >"$d/r.txt"
+	changed "$d/e.txt" "$d/r.txt" >"$d/ch-er"
+	nr=$(wc -l <"$d/ch-er")
+	y=$(head -1 "$d/ch-er")
+	$py "$rd" --edit "$http$y" keyworker caldav-pw-7
+	fresh
+	run --db "$db" export "$prof" --calendar "$url"
+	check "$name: the routines dropped, one changed by someone else: exit 2, the other $((nr - 1)) deleted" \
+		sh -c "[ $rc -eq 2 ] && grep -q ': 0 new, 0 replaced, 8 unchanged, $((nr - 1)) deleted, 1 conflict\$' '$TMP/stdout'"
+	check "$name: ... that one named, not deleted, and no longer dovetail's" \
+		grep -q "$y: changed on the server since dovetail wrote it (HTTP status 412), so it is not deleted, and no longer dovetail's; it is left as the server holds it" "$TMP/stderr"
+	check "$name: ... the server still holds it, with the other's change" \
+		sh -c "$py '$rd' --get '$http$y' keyworker caldav-pw-7 | grep -q 'Moved by the clinic'"
+	fresh
+	run --db "$db" export "$prof" --calendar "$url"
+	check "$name: the next run: exit 0, nothing written, it is left alone" \
+		sh -c "[ $rc -eq 0 ] && [ $(writes) -eq 0 ] && ! grep -q '$y' '$log'"
+	$py "$rd" --delete "$http$y" keyworker caldav-pw-7
+	run --db "$db" export "$prof" --calendar "$url" --routines
+	check "$name: (its owner deleted it; the routines are back: exit 0)" [ "$rc" -eq 0 ]
 
 	# ---- answers lost: the server did it, dovetail never heard
 	echo "DELETE $(nth 3) drop" >"$fault"
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: the third DELETE's answer lost: exit 69" [ "$rc" -eq 69 ]
 	rm -f "$fault"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url"
 	check "$name: the next run converges (exit 0): the lost one is gone (404 or 412), the rest deleted" \
 		sh -c "[ $rc -eq 0 ] && grep -q '^DELETE .* \(404\|412\)\$' '$log'"
@@ -231,7 +268,7 @@ PY
 	run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: the second PUT's answer lost: exit 69" [ "$rc" -eq 69 ]
 	rm -f "$fault"
-	: >"$log"
+	fresh
 	run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: the next run converges: the object the server took is found already written" \
 		sh -c "[ $rc -eq 0 ] && grep -q ', 1 found already written, 0 conflicts' '$TMP/stdout'"
@@ -249,13 +286,13 @@ PY
 	check "$name: re-read: the plan" reread "$d/e.ics"
 
 	# ---- bounds: refused before any request
-	: >"$log"
+	fresh
 	DOVETAIL_CALDAV_MAX_OBJECTS=20 run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: more objects than DOVETAIL_CALDAV_MAX_OBJECTS: exit 65, no request made" \
 		sh -c "[ $rc -eq 65 ] && grep -q 'the plan has [0-9]* calendar objects, past the limit of 20' '$TMP/stderr' && [ ! -s '$log' ]"
 	DOVETAIL_CALDAV_MAX_OBJECTS=8 run --db "$db" export "$prof" --calendar "$url"
 	check "$name: 8 objects at a bound of 8: written (exit 0)" [ "$rc" -eq 0 ]
-	: >"$log"
+	fresh
 	DOVETAIL_CALDAV_MAX_BYTES=3000 run --db "$db" export "$prof" --calendar "$url" --routines
 	check "$name: more bytes to PUT than DOVETAIL_CALDAV_MAX_BYTES: exit 65, no request made" \
 		sh -c "[ $rc -eq 65 ] && grep -q 'the objects to write are [0-9]* bytes, past the limit of 3000 bytes' '$TMP/stderr' && [ ! -s '$log' ]"
