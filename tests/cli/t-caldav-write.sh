@@ -119,6 +119,16 @@ PY
 	run --db "$db" accept "$p" 1 --by keyworker
 	check "$name: accept change 1 of proposal 1" [ "$rc" -eq 0 ]
 
+	# ---- plain http without the opt-in: the credentials are not sent
+	if [ "$challenged" = 1 ]; then
+		fresh
+		DOVETAIL_FEED_HTTP_CREDENTIALS=0 run --db "$db" export "$prof" --calendar "$url"
+		check "$name: plain http without DOVETAIL_FEED_HTTP_CREDENTIALS=1: 401, exit 69, saying why" \
+			sh -c "[ $rc -eq 69 ] && grep -q 'PUT [0-9a-f]*\.ics failed: HTTP status 401 (credentials are not sent over plain http unless DOVETAIL_FEED_HTTP_CREDENTIALS=1' '$TMP/stderr'"
+		check "$name: ... no request carried them, nothing recorded" \
+			sh -c "! grep -q ' auth\$' '$log.headers' && [ $(sql 'SELECT count(*) FROM caldav_objects') -eq 0 ]"
+	fi
+
 	# ---- the first export: every appointment, one object each
 	fresh
 	run --db "$db" export "$prof" --calendar "$url"
