@@ -13,7 +13,15 @@ _dovetail() {
 		esac
 	done
 	case $prev in
-	--db|--calendar|--write-lp|--write-compact-lp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--calendar)
+		# a file, or a CalDAV collection (export: caldav+https://HOST/PATH/)
+		if [[ $cur == c* ]]; then
+			COMPREPLY=($(compgen -W "caldav+https:// caldav+http://" -- "$cur"))
+			[[ $cur == caldav+* ]] && compopt -o nospace 2>/dev/null
+			[ ${#COMPREPLY[@]} -gt 0 ] && { compopt -o nospace 2>/dev/null; return; }
+		fi
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--db|--write-lp|--write-compact-lp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--itip|--out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--max-labels|--step|--shard|--tz) return ;;
 	esac

@@ -135,6 +135,9 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_NET_HTTP,            ERROR,   UNAVAILABLE, "%s: HTTP status %s; nothing imported") \
 	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
 	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
+	X(D_CALDAV_CONFLICT,     ERROR,   PARTIAL, "%s: %s: %s; it is left as the server holds it") \
+	X(D_CALDAV_WRITE,        ERROR,   UNAVAILABLE, "%s: %s %s failed: %s; what was written before it is recorded, the rest is left for the next run") \
+	X(D_CALDAV_LIMIT,        ERROR,   LIMIT,  "%s: %s, past the limit of %s (docs/limits.md); nothing written") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_IO_UNSAFE,           ERROR,   CANTCREAT, "refusing the folder %s: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")

@@ -24,6 +24,34 @@
 char *export_family(const struct week *w, int64_t now, int routines, struct diag *d);
 
 /*
+ * The same events as calendar objects for a CalDAV collection (RFC 4791
+ * 4.1): one VCALENDAR per UID, holding that VEVENT and the person's
+ * VTIMEZONE, with no METHOD and no calendar name. name is the resource's
+ * name in the collection, the UID's 32 hex digits and ".ics" (nothing to
+ * escape); digest its cal_object_digest() (DTSTAMP left out), so that an export at another --now of the same
+ * plan has the same digests. Sorted by UID, no two alike. Returns 0 with
+ * *out filled (free with cal_objects_release), or -1 with d filled.
+ */
+struct cal_object {
+	char uid[96];
+	char name[48];
+	char digest[65];
+	char *text;               /* owned: CRLF lines */
+};
+struct cal_objects {
+	struct cal_object *v;
+	size_t n;
+};
+int export_family_objects(const struct week *w, int64_t now, int routines, struct cal_objects *out,
+			  struct diag *d);
+void cal_objects_release(struct cal_objects *s);   /* NULL-safe; leaves s empty */
+/* The digest of a calendar object's text: SHA-256 (hex) of its unfolded
+ * content lines (without CR), sorted, its DTSTAMP lines left out: the same
+ * however a server orders, folds or ends the lines of what it was given.
+ * out[0] is 0 when out of memory. */
+void cal_object_digest(const char *text, char out[65]);
+
+/*
  * The agreed changes, told to each practitioner (RFC 5546 iTIP, RFC 6047
  * iMIP). An appointment is changed when a decision accepted a move and it
  * is no longer where its feed has it (time or venue). A message covers one

@@ -58,6 +58,7 @@ struct fetch_result {
 	int not_modified;         /* 304: the stored copy stands; body is empty */
 	struct bytes body;        /* owned: the whole body (200) */
 	struct fetch_validators v;/* the response's validators */
+	char error[256];          /* on failure: why, without the URL ("HTTP status 500") */
 };
 void fetch_result_release(struct fetch_result *r);
 

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -357,5 +357,27 @@ int store_batch_bookings(struct store *s, const char *run, const char *person, i
  * exist (D_STORE_OPEN). *n: persons copied. */
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d);
+
+/* ---- what dovetail wrote into CalDAV collections (export --calendar caldav+...) */
+
+/* One calendar object dovetail wrote and the server holds: its resource
+ * name in the collection, the ETag the server gave (NULL: it gave none),
+ * the digest of the text written (cal_object_digest). */
+struct store_caldav_obj {
+	char *uid, *name, *etag, *digest;   /* owned */
+};
+/* The objects person wrote into collection (a URL without credentials),
+ * sorted by UID (byte order), in *out (free with store_caldav_objs_free);
+ * at most max + 1 are read (the caller refuses more than max). */
+int store_caldav_objs(struct store *s, const char *person, const char *collection, size_t max,
+		      struct store_caldav_obj **out, size_t *n, struct diag *d);
+void store_caldav_objs_free(struct store_caldav_obj *v, size_t n);   /* NULL-safe */
+/* Record (insert or replace) that object, written at `now` (UTC seconds).
+ * One statement: it is there whole or not at all. */
+int store_caldav_obj_put(struct store *s, const char *person, const char *collection,
+			 const struct store_caldav_obj *o, int64_t now, struct diag *d);
+/* Forget one (it is no longer on the server, or no longer dovetail's). */
+int store_caldav_obj_forget(struct store *s, const char *person, const char *collection,
+			    const char *uid, struct diag *d);
 
 #endif

@@ -7,12 +7,15 @@
 #include <sys/stat.h>
 
 #include "../cli.h"
+#include "dovetail/caldav.h"
 #include "dovetail/export.h"
+#include "dovetail/fetch.h"
 #include "dovetail/util.h"
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail export PROFILE [--from DATE --to DATE] [--calendar FILE.ics [--routines]]\n"
+	fputs("usage: dovetail export PROFILE [--from DATE --to DATE]\n"
+	      "                        [--calendar FILE.ics|caldav+https://HOST/PATH/ [--routines]]\n"
 	      "                        [--itip DIR [--counter] [--eml]]\n\n"
 	      "Write the agreed plan (the week with every accepted change in it,\n"
 	      "docs/decisions.md) for real calendars (docs/export.md). Files are mode\n"
@@ -21,7 +24,12 @@ static void help(FILE *fp)
 	      "writable by others, or holds files dovetail did not write.\n\n"
 	      "  --from DATE, --to DATE  the horizon (default: the week that holds --now)\n"
 	      "  --calendar FILE         the family's own calendar: every appointment at its\n"
-	      "                          agreed time and venue, with the zone's VTIMEZONE\n"
+	      "                          agreed time and venue, with the zone's VTIMEZONE;\n"
+	      "                          or caldav+https://HOST/PATH/: one object per event\n"
+	      "                          PUT into that CalDAV collection (If-Match /\n"
+	      "                          If-None-Match), unchanged ones left alone, the ones\n"
+	      "                          the plan no longer holds deleted; never an object\n"
+	      "                          dovetail did not write (docs/export.md, \"CalDAV\")\n"
 	      "  --routines              also the routines (naps, feeds ...), as free time\n"
 	      "                          (TRANSP:TRANSPARENT)\n"
 	      "  --itip DIR              for each practitioner, an iTIP METHOD:REQUEST file\n"
@@ -33,7 +41,10 @@ static void help(FILE *fp)
 	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed (or nobody to address),\n"
 	      "66 unreadable file, 73 cannot write a file (none is written) or DIR is\n"
-	      "refused, 74 store.\n", fp);
+	      "refused, 74 store; CalDAV: 2 an object changed on the server by someone\n"
+	      "else is left as it is (named on stderr; the rest is written), 65 past a\n"
+	      "bound (nothing written), 69 a request failed (what was written before is\n"
+	      "recorded: run again).\n", fp);
 }
 
 /* The calendar file and the --itip folder, each written whole: every file
@@ -72,6 +83,19 @@ static int write_out(const char *calendar, const char *family, const char *itip,
 	return r;
 }
 
+/* The status of a CalDAV write that stopped: that of what stopped it (the
+ * last error that is not a conflict), so that 69 "run again" is not hidden
+ * behind an earlier conflict's 2. */
+static int stop_status(const struct diag *d)
+{
+	for (size_t i = d->n; i > 0; i--) {
+		enum diag_code c = d->v[i - 1].code;
+		if (diag_severity(c) == DIAG_ERROR && diag_exit(c) != DV_EXIT_PARTIAL)
+			return diag_exit(c);
+	}
+	return diag_exit_status(d);
+}
+
 int cmd_export(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
@@ -108,6 +132,13 @@ int cmd_export(int argc, char **argv, struct app *app)
 		return cli_usage(app, "export: --routines goes with --calendar");
 	if ((counter || eml) && !itip)
 		return cli_usage(app, "export: --counter and --eml go with --itip DIR");
+	const char *caldav = NULL;
+	if (calendar && fetch_is_caldav(calendar)) {
+		if (strpbrk(calendar, "?#"))
+			return cli_usage(app, "export: a CalDAV collection's URL has no query or fragment");
+		caldav = calendar;
+		calendar = NULL;
+	}
 	struct person cw;
 	int status = cli_week_open_changes(app, argv[optind], from, to, itip != NULL, &cw);
 	if (status) {
@@ -125,11 +156,37 @@ int cmd_export(int argc, char **argv, struct app *app)
 		status = diag_exit_status(&app->diag);
 	if (!status && write_out(calendar, family, itip, &set, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
+	struct cal_objects objs = { 0 };
+	struct caldav_write_report wr = { 0 };
+	char shown[256] = "";
+	int written = 0;
+	if (!status && caldav) {
+		struct caldav_write_opts wo;
+		fetch_url_redacted(caldav, shown, sizeof shown);
+		caldav_write_opts_default(&wo, cw.prof->person_id, app->now);
+		if (export_family_objects(&cw.week, app->now, routines, &objs, &app->diag) < 0)
+			status = diag_exit_status(&app->diag);
+		else if (caldav_write(app->store, caldav, &objs, &wo, &wr, &app->diag) < 0)
+			status = stop_status(&app->diag);
+		else if (wr.conflicts)
+			status = DV_EXIT_PARTIAL;
+		written = 1;
+	}
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
 		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
 	if (!status && calendar)
 		printf("wrote %s: %zu appointment%s%s\n", calendar, cw.week.n_appts,
 		       cw.week.n_appts == 1 ? "" : "s", routines ? " and the routines" : "");
+	if (written) {   /* what was done, also when it stopped or met a conflict */
+		char adopted[64] = "";
+		if (wr.adopted)
+			snprintf(adopted, sizeof adopted, ", %zu found already written", wr.adopted);
+		printf("%s %s: %zu calendar object%s%s: %zu new, %zu replaced, %zu unchanged,"
+		       " %zu deleted%s, %zu conflict%s\n",
+		       status ? "stopped writing" : "wrote", shown, objs.n, objs.n == 1 ? "" : "s",
+		       routines ? " (the routines too)" : "", wr.created, wr.replaced, wr.unchanged,
+		       wr.deleted, adopted, wr.conflicts, wr.conflicts == 1 ? "" : "s");
+	}
 	if (!status && itip && !set.n)
 		printf("no changed appointments: nothing to send (%s is untouched)\n", itip);
 	for (size_t i = 0; !status && i < set.n; i++) {
@@ -139,6 +196,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 		       cw.prof->pracs[m->prac].id, m->n_changes, m->n_changes == 1 ? "" : "s");
 	}
 	itip_set_release(&set);
+	cal_objects_release(&objs);
 	free(family);
 	cli_week_release(&cw);
 	return status;

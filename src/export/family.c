@@ -1,6 +1,7 @@
-/* family.c: the family's calendar of the agreed week, built with libical. */
+/* family.c: the family's calendar of the agreed week, built with libical: one file, or one object per UID. */
 #include "dovetail/export.h"
 
+#include <assert.h>
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,20 +11,14 @@
 #include "dovetail/util.h"
 #include "ical.h"
 
-char *export_family(const struct week *w, int64_t now, int routines, struct diag *d)
+/* Each event of the family's calendar, in order: the appointments (a
+ * joint session as one), then the routines. Calls put(ev, arg) with each
+ * VEVENT (put takes it); returns 0, or -1 when put does or memory runs
+ * out. */
+static int family_events(const struct week *w, int64_t now, int routines,
+			 int (*put)(icalcomponent *ev, void *arg), void *arg)
 {
 	const struct profile *p = w->p;
-	icalcomponent *cal = xp_calendar(w, ICAL_METHOD_PUBLISH);
-	if (!cal) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
-	/* the calendar's name in clients that show one: it is the family's own */
-	char name[256];
-	snprintf(name, sizeof name, "Appointments: %s", p->display_name ? p->display_name : p->person_id);
-	icalproperty *xn = icalproperty_new_x(name);
-	icalproperty_set_x_name(xn, "X-WR-CALNAME");
-	icalcomponent_add_property(cal, xn);
 	char uid[96];
 	for (size_t i = 0; i < w->n_appts; i++) {
 		const struct wk_appt *a = &w->appts[i];
@@ -66,9 +61,7 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 			free(sum);
 			free(desc);
 			free(cats);
-			icalcomponent_free(cal);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return NULL;
+			return -1;
 		}
 		icalcomponent *ev = xp_event(w, uid, now, a->start, end);
 		icalcomponent_add_property(ev, icalproperty_new_summary(sum));
@@ -77,10 +70,11 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 		if (a->venue >= 0)
 			icalcomponent_add_property(ev, icalproperty_new_location(p->venues[a->venue].name));
 		icalcomponent_add_property(ev, icalproperty_new_categories(cats));
-		icalcomponent_add_component(cal, ev);
 		free(sum);
 		free(desc);
 		free(cats);
+		if (put(ev, arg) < 0)
+			return -1;
 	}
 	for (size_t i = 0; routines && i < w->n_routines; i++) {
 		const struct wk_routine *r = &w->routines[i];
@@ -96,7 +90,165 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 		icalcomponent_add_property(ev, icalproperty_new_summary(rt->id));
 		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
 		icalcomponent_add_property(ev, icalproperty_new_categories("routine"));
-		icalcomponent_add_component(cal, ev);
+		if (put(ev, arg) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int put_in_calendar(icalcomponent *ev, void *arg)
+{
+	icalcomponent_add_component(arg, ev);
+	return 0;
+}
+
+char *export_family(const struct week *w, int64_t now, int routines, struct diag *d)
+{
+	const struct profile *p = w->p;
+	icalcomponent *cal = xp_calendar(w, ICAL_METHOD_PUBLISH);
+	if (!cal) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	/* the calendar's name in clients that show one: it is the family's own */
+	char name[256];
+	snprintf(name, sizeof name, "Appointments: %s", p->display_name ? p->display_name : p->person_id);
+	icalproperty *xn = icalproperty_new_x(name);
+	icalproperty_set_x_name(xn, "X-WR-CALNAME");
+	icalcomponent_add_property(cal, xn);
+	if (family_events(w, now, routines, put_in_calendar, cal) < 0) {
+		icalcomponent_free(cal);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
 	}
 	return xp_finish(cal, d);
+}
+
+/* ---- one calendar object per UID (CalDAV, RFC 4791 4.1) ------------------ */
+
+struct objects_ctx {
+	const struct week *w;
+	struct cal_objects *out;
+	size_t cap;
+	struct diag *d;
+};
+
+/* strcmp on two lines, for qsort */
+static int by_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void cal_object_digest(const char *text, char out[65])
+{
+	/* the object's unfolded content lines without CR, its DTSTAMP lines
+	 * (the time of the export, not of the plan) left out, sorted: the
+	 * same for the same content however a server orders or folds it (as
+	 * Radicale rewrites what it is given) */
+	out[0] = 0;
+	size_t len = strlen(text), n = 0;
+	char *u = malloc(len + 1);
+	char **lines = malloc((len / 2 + 2) * sizeof *lines);
+	struct hash_ctx *h = hash_new();
+	if (!u || !lines || !h)
+		goto out;
+	size_t k = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\r')
+			continue;
+		if (text[i] == '\n' && (text[i + 1] == ' ' || text[i + 1] == '\t')) {
+			i++;   /* a folded line goes on */
+			continue;
+		}
+		u[k++] = text[i];
+	}
+	u[k] = 0;
+	for (char *p = u; *p;) {
+		size_t m = strcspn(p, "\n");
+		int end = p[m] == 0;
+		p[m] = 0;
+		if (m && !(m >= 8 && strncmp(p, "DTSTAMP:", 8) == 0))
+			lines[n++] = p;
+		p += m + !end;
+	}
+	qsort(lines, n, sizeof *lines, by_line);
+	for (size_t i = 0; i < n; i++)
+		hash_update(h, lines[i], strlen(lines[i]) + 1);
+	hash_final_hex(h, out);
+out:
+	hash_free(h);
+	free(lines);
+	free(u);
+}
+
+static int put_object(icalcomponent *ev, void *arg)
+{
+	struct objects_ctx *c = arg;
+	icalcomponent *cal = xp_calendar(c->w, ICAL_METHOD_NONE);
+	if (!cal) {
+		icalcomponent_free(ev);
+		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	icalcomponent_add_component(cal, ev);
+	struct cal_object o;
+	memset(&o, 0, sizeof o);
+	snprintf(o.uid, sizeof o.uid, "%s", icalcomponent_get_uid(ev));
+	/* the UID is 32 hex digits at our domain (xp_stable_id): its digits
+	 * name the resource, so no character needs escaping in the path */
+	assert(strspn(o.uid, "0123456789abcdef") == 32 && o.uid[32] == '@');
+	snprintf(o.name, sizeof o.name, "%.32s.ics", o.uid);
+	o.text = xp_finish(cal, c->d);
+	if (!o.text)
+		return -1;
+	cal_object_digest(o.text, o.digest);
+	if (c->out->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct cal_object *nv = realloc(c->out->v, cap * sizeof *nv);
+		if (!nv) {
+			free(o.text);
+			diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
+		c->out->v = nv;
+		c->cap = cap;
+	}
+	c->out->v[c->out->n++] = o;
+	return 0;
+}
+
+static int by_uid(const void *a, const void *b)
+{
+	return strcmp(((const struct cal_object *)a)->uid, ((const struct cal_object *)b)->uid);
+}
+
+int export_family_objects(const struct week *w, int64_t now, int routines, struct cal_objects *out,
+			  struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	struct objects_ctx c = { w, out, 0, d };
+	if (family_events(w, now, routines, put_object, &c) < 0) {
+		cal_objects_release(out);
+		return -1;
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, by_uid);
+	for (size_t i = 1; i < out->n; i++)
+		if (strcmp(out->v[i - 1].uid, out->v[i].uid) == 0) {
+			/* a stable UID names one appointment, or one routine instance */
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "two events of the family's calendar share a UID");
+			cal_objects_release(out);
+			return -1;
+		}
+	return 0;
+}
+
+void cal_objects_release(struct cal_objects *s)
+{
+	for (size_t i = 0; s && i < s->n; i++)
+		free(s->v[i].text);
+	if (s) {
+		free(s->v);
+		memset(s, 0, sizeof *s);
+	}
 }

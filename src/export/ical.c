@@ -183,7 +183,8 @@ icalcomponent *xp_calendar(const struct week *w, icalproperty_method method)
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//dovetail//dovetail//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
-	icalcomponent_add_property(cal, icalproperty_new_method(method));
+	if (method != ICAL_METHOD_NONE)   /* a CalDAV object has none (RFC 4791 4.1) */
+		icalcomponent_add_property(cal, icalproperty_new_method(method));
 	/* the zone's VTIMEZONE, named as the events name it (libical's
 	 * built-in ones may carry a TZID prefix of their own) */
 	if (!is_utc(w)) {

@@ -14,7 +14,8 @@
 void xp_stable_id(const char *kind, const char *a, const char *b, const char *c,
 		  const char *domain, char *out, size_t sz);
 
-/* A VCALENDAR with PRODID, VERSION 2.0, CALSCALE and METHOD, and the
+/* A VCALENDAR with PRODID, VERSION 2.0, CALSCALE and METHOD (none for
+ * ICAL_METHOD_NONE), and the
  * person's VTIMEZONE unless the person's zone is UTC: its TZID the name
  * the events use, the zone's current rules from 1970 (one STANDARD and one
  * DAYLIGHT, or one STANDARD), when they give the zone's real offsets from

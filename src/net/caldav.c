@@ -447,7 +447,8 @@ static int freebusy(const char *http, const char *shown, const struct fetch_opts
 		 "  <C:time-range start=\"%s\" end=\"%s\"/>\n"
 		 "</C:free-busy-query>\n", a, b);
 	struct fetch_result r;
-	if (net_request("REPORT", http, body, NULL, 0, o, NULL, &r, d) < 0)
+	struct net_req q = { .method = "REPORT", .url = http, .body = body, .depth = "1" };
+	if (net_request(&q, o, NULL, &r, d) < 0)
 		return -1;
 	/* whether it is a VFREEBUSY: the bounded scanner looks, never libical
 	 * (the reader reads it as any feed after) */
@@ -517,7 +518,8 @@ int caldav_fetch(const char *url, const struct fetch_opts *o, const struct ics_l
 		 "  </C:comp-filter></C:filter>\n"
 		 "</C:calendar-query>\n");
 	struct fetch_result r;
-	if (net_request("REPORT", http, body, NULL, 207, o, NULL, &r, d) < 0)
+	struct net_req q = { .method = "REPORT", .url = http, .body = body, .depth = "1", .want = 207 };
+	if (net_request(&q, o, NULL, &r, d) < 0)
 		return -1;
 	int rc = caldav_report_parse(r.body.data, r.body.len, shown, lim->max_file_bytes, out, d);
 	fetch_result_release(&r);

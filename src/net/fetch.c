@@ -186,13 +186,20 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
 	      struct fetch_result *out, struct diag *d)
 {
-	return net_request("GET", url, NULL, NULL, 200, o, prev, out, d);
+	struct net_req q = { .method = "GET", .url = url, .want = 200 };
+	return net_request(&q, o, prev, out, d);
 }
 
-int net_request(const char *method, const char *url, const char *body, const char *content_type,
-		long want, const struct fetch_opts *o, const struct fetch_validators *prev,
+static int status_also(const struct net_req *q, long st)
+{
+	return st && (q->also[0] == st || q->also[1] == st);
+}
+
+int net_request(const struct net_req *q, const struct fetch_opts *o, const struct fetch_validators *prev,
 		struct fetch_result *out, struct diag *d)
 {
+	const char *method = q->method, *url = q->url, *body = q->body;
+	long want = q->want;
 	memset(out, 0, sizeof *out);
 	size_t ulen = strlen(url);
 	char *shown = malloc(ulen + 1 > 128 ? ulen + 1 : 128), *real = malloc(ulen + 8);
@@ -208,10 +215,12 @@ int net_request(const char *method, const char *url, const char *body, const cha
 	struct curl_slist *hdr = NULL;
 	if (!fetch_is_url(url)) {
 		diag_add(d, D_NET_SCHEME, NULL, 0, 0, shown);
+		snprintf(out->error, sizeof out->error, "not an http or https URL");
 		goto out;
 	}
 	if (userinfo_end(url)) {
 		diag_add(d, D_NET_CREDENTIALS, NULL, 0, 0, shown);
+		snprintf(out->error, sizeof out->error, "a URL with a user or password in it is refused");
 		goto out;
 	}
 	if (strncasecmp(url, "webcal://", 9) == 0)
@@ -226,6 +235,8 @@ int net_request(const char *method, const char *url, const char *body, const cha
 			diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
 				 "not fetched: the time for fetching these feeds is spent"
 				 " ($DOVETAIL_FETCH_TOTAL, docs/limits.md)");
+			snprintf(out->error, sizeof out->error,
+				 "not requested: the time for these requests is spent ($DOVETAIL_FETCH_TOTAL)");
 			goto out;
 		}
 		if (left < timeout_ms)
@@ -248,7 +259,7 @@ int net_request(const char *method, const char *url, const char *body, const cha
 	curl_easy_setopt(c, CURLOPT_URL, real);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, q->no_redirects ? 0L : 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
@@ -314,10 +325,25 @@ int net_request(const char *method, const char *url, const char *body, const cha
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 		char h[128];
-		snprintf(h, sizeof h, "Content-Type: %s", content_type ? content_type : "application/xml; charset=utf-8");
+		snprintf(h, sizeof h, "Content-Type: %s",
+			 q->content_type ? q->content_type : "application/xml; charset=utf-8");
 		hdr = curl_slist_append(hdr, h);
-		hdr = curl_slist_append(hdr, "Depth: 1");
 	}
+	if (q->depth) {
+		char h[64];
+		snprintf(h, sizeof h, "Depth: %s", q->depth);
+		hdr = curl_slist_append(hdr, h);
+	}
+	if (q->if_match && header_value_ok(q->if_match, strlen(q->if_match))) {
+		char h[1100];
+		snprintf(h, sizeof h, "If-Match: %s", q->if_match);
+		hdr = curl_slist_append(hdr, h);
+	}
+	if (q->if_none_match_any)
+		hdr = curl_slist_append(hdr, "If-None-Match: *");
+	/* curl would send "Expect: 100-continue" with a large body and wait */
+	if (body)
+		hdr = curl_slist_append(hdr, "Expect:");
 	if (hdr)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	CURLcode cc = curl_easy_perform(c);
@@ -326,21 +352,26 @@ int net_request(const char *method, const char *url, const char *body, const cha
 	snprintf(lim, sizeof lim, "%zu", o->max_bytes);
 	if (k.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		diag_add(d, D_NET_TOO_BIG, NULL, 0, 0, shown, lim);
+		snprintf(out->error, sizeof out->error, "the response is larger than the limit of %s bytes", lim);
 	} else if (k.oom) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		snprintf(out->error, sizeof out->error, "out of memory");
 	} else if (cc != CURLE_OK) {
 		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : curl_easy_strerror(cc));
+		snprintf(out->error, sizeof out->error, "%s", *err ? err : curl_easy_strerror(cc));
 	} else if (out->status == 304 && prev) {
 		out->not_modified = 1;
 		bytes_release(&out->body);
 		rc = 0;
-	} else if (want ? out->status != want : out->status < 200 || out->status > 299) {
+	} else if (!status_also(q, out->status) &&
+		   (want ? out->status != want : out->status < 200 || out->status > 299)) {
 		char st[160];
 		snprintf(st, sizeof st, "%ld%s", out->status,
 			 out->status == 401 && withheld
 				 ? " (credentials are not sent over plain http unless"
 				   " DOVETAIL_FEED_HTTP_CREDENTIALS=1, docs/feeds.md)" : "");
 		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);
+		snprintf(out->error, sizeof out->error, "HTTP status %s", st);
 	} else {
 		if (!out->body.data) {
 			out->body.data = calloc(1, 1);

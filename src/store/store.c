@@ -241,6 +241,22 @@ static const char *const migrations[] = {
 	" BEGIN SELECT RAISE(ABORT, 'replies are never deleted'); END;"
 	"CREATE TRIGGER replies_never_changed BEFORE UPDATE ON replies"
 	" BEGIN SELECT RAISE(ABORT, 'replies are never changed'); END;",
+	/* 10 -> 11: the calendar objects dovetail wrote into a CalDAV
+	 * collection (export --calendar caldav+...; docs/export.md): the ETag
+	 * the server gave, and the digest of what was written, so that a
+	 * change made by someone else is not overwritten and an unchanged
+	 * object is not written again. collection is the URL without
+	 * credentials (a URL with them is refused). */
+	"CREATE TABLE caldav_objects ("
+	"  person TEXT NOT NULL,"
+	"  collection TEXT NOT NULL,"
+	"  uid TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  etag TEXT,"
+	"  digest TEXT NOT NULL,"
+	"  written_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (person, collection, uid)"
+	");",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");
