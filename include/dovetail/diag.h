@@ -33,6 +33,8 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 #define DIAG_CATALOGUE(X) \
 	X(D_USAGE,               ERROR,   USAGE,  "%s") \
 	X(D_BAD_ARG,             ERROR,   USAGE,  "invalid %s: '%s' (%s)") \
+	X(D_ARG_UTF8,            ERROR,   USAGE,  "argument %s is not valid UTF-8 (byte %s): dovetail takes UTF-8 text, names and file names") \
+	X(D_TEXT_UTF8,           ERROR,   USAGE,  "%s is not valid UTF-8 (byte %s); nothing recorded") \
 	X(D_IO_OPEN,             ERROR,   IO,     "cannot open: %s") \
 	X(D_IO_READ,             ERROR,   IO,     "cannot read: %s") \
 	X(D_IO_TOO_BIG,          ERROR,   LIMIT,  "file is larger than the limit of %s bytes") \

@@ -581,7 +581,7 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 			else
 				ev->sequence = (int)x;
 		} else if (name_is(l, "STATUS")) {
-			snprintf(ev->status_text, sizeof ev->status_text, "%.15s", v);
+			utf8_copy(ev->status_text, sizeof ev->status_text, v);   /* never half a character */
 			for (char *p = ev->status_text; *p; p++)
 				*p = (char)toupper((unsigned char)*p);
 			if (strcmp(ev->status_text, "TENTATIVE") == 0)

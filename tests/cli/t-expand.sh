@@ -52,4 +52,16 @@ timeout 10 "$DOVETAIL" expand - $W <bad-interval0.ics >"$TMP/stdout" 2>"$TMP/std
 rc=$?
 expect bad-interval0.stdin 65
 
+# Issue 19, item 11: a feed's UID and STATUS are escaped (terminal-safe
+# printer): an ESC, OSC, BEL, a tab or a C1 CSI can neither reach the
+# terminal nor add a column; a STATUS cut at 15 bytes keeps whole characters.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\033]0;t\007b\tc\302\233d\342\200\256e\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSTATUS:\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/esc.ics"
+run expand "$TMP/esc.ics" --from 20260101T000000Z --to 20260201T000000Z
+check "expand with a hostile UID and STATUS: exit 0" [ "$rc" -eq 0 ]
+check "... five tab-separated fields, whatever the UID holds" [ "$(awk -F'\t' '{print NF}' "$TMP/stdout")" = 5 ]
+check "... no raw control, C1 or bidi character in stdout" python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+assert not any(ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e for c in t), repr(t)
+assert "a\\x1b]0;t\\x07b\\tc\\u009bd\\u202ee" in t, repr(t)' "$TMP/stdout"
+
 done_testing

@@ -85,4 +85,29 @@ drive "$TMP/session2" q
 check "a second review asks only what is undecided" grep -q "^1 already decided" "$TMP/session2"
 check "... starting at the skipped change" grep -q "^(2/4) " "$TMP/session2"
 check "q stops at once, deciding nothing" grep -q "^recorded: 0 accepted, 0 rejected" "$TMP/session2"
+# Issue 19, item 10: what goes into a decision is UTF-8, for good. A note
+# longer than the prompt's buffer is cut, never inside a character, and
+# history --json stays valid UTF-8; bad bytes in --by, --note or
+# $DOVETAIL_USER are refused (64) and nothing is recorded.
+long_note=$(python3 -c 'import sys; sys.stdout.write("a" * 1022 + "\u00e9" * 3)')
+printf 'e\n%s\nn\nq\n' "$long_note" | "$DOVETAIL" --db "$db" review --by keyworker >"$TMP/rv.out" 2>"$TMP/rv.err"
+check "a note cut at the buffer's end: review exits 0" [ $? -eq 0 ]
+run --db "$db" history --json
+cp "$TMP/stdout" "$TMP/h2.json"
+check "history --json is valid UTF-8 and JSON, the cut note whole characters" python3 -c 'import json, sys
+v = json.loads(open(sys.argv[1], "rb").read())["decisions"]
+n = v[-1]["note"]
+assert n == "a" * 1022, (len(n), n[-3:])' "$TMP/h2.json"
+pid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/p.json" 2>/dev/null)
+before=$(grep -c '"verdict"' "$TMP/h2.json")
+run --db "$db" reject "$pid" --by "$(printf 'k\377w')"
+check "--by with a byte that is not UTF-8: exit 64" [ "$rc" -eq 64 ]
+check "... saying which argument, not echoing it" sh -c "grep -q 'argument 6 is not valid UTF-8 (byte 2)' '$TMP/stderr' && ! grep -q 'k.w' '$TMP/stderr'"
+run --db "$db" reject "$pid" --by keyworker --note "$(printf 'ok \300\257')"
+check "--note with an overlong form: exit 64" [ "$rc" -eq 64 ]
+DOVETAIL_USER=$(printf 'k\355\240\200') run --db "$db" reject "$pid"
+check "\$DOVETAIL_USER holding a surrogate: exit 64" [ "$rc" -eq 64 ]
+check "... naming who decides" grep -q "who decides (--by, \$DOVETAIL_USER, \$USER) is not valid UTF-8" "$TMP/stderr"
+run --db "$db" history --json
+check "nothing was recorded by the refused decisions" [ "$(grep -c '"verdict"' "$TMP/stdout")" -eq "$before" ]
 done_testing
