@@ -1,12 +1,27 @@
 /* test_expand.c: unit tests for ics/expand.c: small feeds through ics_read and ics_expand. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "dovetail/ics.h"
 #include "tap.h"
 
 static struct ics_limits lim;
+
+/* 1 in a sanitizer build (slower: CPU bounds are scaled) */
+static int sanitized(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	return 1;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+	return 1;
+#endif
+#endif
+	return 0;
+}
 
 struct result {
 	int read_rc, expand_rc;
@@ -277,17 +292,178 @@ static void test_floating(void)
 	done(&r);
 }
 
+/* CPU time of this process, in ms: tests bound work by it, never by the wall clock */
+static long cpu_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Issue 19, item 14: rules that never match, at every FREQ. Each is found
+ * before libical iterates it (a warning at the RRULE's line: only DTSTART
+ * occurs), within a small CPU bound. */
+static void test_never_matches(void)
+{
+	static const char *const freq[] = { "SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY" };
+	static const char *const parts[] = {
+		"BYMONTH=2;BYMONTHDAY=30",
+		"BYMONTH=2;BYMONTHDAY=31",
+		"BYMONTH=4;BYMONTHDAY=31",
+		"BYMONTH=2;BYMONTHDAY=-30",
+		"BYYEARDAY=366;BYMONTH=1",
+		"BYYEARDAY=-366;BYMONTH=6",
+		"BYMONTH=11;BYMONTHDAY=31;BYDAY=MO",
+		"BYMONTH=2;BYMONTHDAY=30,31;BYHOUR=9",
+	};
+	long c0 = cpu_ms();
+	int all = 1, n = 0;
+	for (size_t f = 0; f < sizeof freq / sizeof *freq; f++) {
+		for (size_t p = 0; p < sizeof parts / sizeof *parts; p++) {
+			char body[512];
+			snprintf(body, sizeof body,
+				 "BEGIN:VEVENT\nUID:never\nDTSTART:20260105T090000Z\nDTEND:20260105T100000Z\n"
+				 "RRULE:FREQ=%s;%s\nEND:VEVENT\n", freq[f], parts[p]);
+			struct result r;
+			run(&r, body, "20260101T000000Z", "20270101T000000Z", NULL);
+			const struct diag_item *it = find(&r.d, D_ICS_IMPOSSIBLE_RULE);
+			int good = r.read_rc == 0 && r.expand_rc == 0 && it && it->line == 8 &&
+				   diag_exit_status(&r.d) == DV_EXIT_OK &&
+				   strcmp(r.text, "20260105T090000Z 20260105T100000Z never 20260105T090000Z\n") == 0;
+			if (!good) {
+				all = 0;
+				printf("# FREQ=%s;%s: read %d expand %d warned %d text %s", freq[f], parts[p], r.read_rc,
+				       r.expand_rc, it != NULL, r.text);
+			}
+			n++;
+			done(&r);
+		}
+	}
+	long used = cpu_ms() - c0;
+	ok(all, "%d rules that never match, at every FREQ: each a warning at its RRULE line, DTSTART only, exit 0", n);
+	/* each costs at most one 400-year cycle of days; 2 s of CPU is a wide margin even under ASan */
+	ok(used < 2000 * (1 + 3 * sanitized()), "... all %d together in %ld ms of CPU", n, used);
+
+	/* the interval makes them impossible, or the time of day does */
+	static const char *const stepped[] = {
+		"FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29",       /* 2026, 2030, ...: never leap */
+		"FREQ=YEARLY;INTERVAL=4;BYYEARDAY=366",
+		"FREQ=MONTHLY;INTERVAL=12;BYMONTHDAY=31;BYMONTH=1,2",  /* matches: see below */
+		"FREQ=MONTHLY;INTERVAL=12;BYMONTH=2",
+		"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6",
+		"FREQ=YEARLY;BYMONTH=2;BYDAY=5MO;BYMONTHDAY=1,2,3",
+		"FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;BYMONTHDAY=31;BYMONTH=9",
+		"FREQ=DAILY;INTERVAL=7;BYDAY=TU",                       /* DTSTART is a Monday */
+		"FREQ=HOURLY;INTERVAL=2;BYHOUR=10",                     /* from 09:00: odd hours only */
+		"FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1",
+		"FREQ=SECONDLY;INTERVAL=2;BYSECOND=1",
+		"FREQ=SECONDLY;BYHOUR=25",
+	};
+	for (size_t i = 0; i < sizeof stepped / sizeof *stepped; i++) {
+		char body[512];
+		snprintf(body, sizeof body,
+			 "BEGIN:VEVENT\nUID:never\nDTSTART:20260105T090000Z\nDTEND:20260105T100000Z\n"
+			 "RRULE:%s\nEND:VEVENT\n", stepped[i]);
+		struct result r;
+		c0 = cpu_ms();
+		run(&r, body, "20260101T000000Z", "20270101T000000Z", NULL);
+		used = cpu_ms() - c0;
+		const struct diag_item *it = find(&r.d, D_ICS_IMPOSSIBLE_RULE);
+		int refused = r.read_rc != 0 || diag_exit_status(&r.d) == DV_EXIT_INPUT;
+		if (i == 2) {
+			/* BYMONTH=1,2 with INTERVAL=12 from January: January 31st matches */
+			ok(!it && strstr(r.text, "20270131") == NULL && r.n >= 1, "%s: matches (January 31st)", stepped[i]);
+		} else {
+			ok((it && it->line == 8) || refused, "%s: a warning at its line, or refused (%s)", stepped[i],
+			   it ? "warned" : refused ? "refused" : "neither");
+		}
+		ok(used < 1000 * (1 + 3 * sanitized()), "... in %ld ms of CPU", used);
+		done(&r);
+	}
+
+	/* a rule that does match is never taken for one that does not */
+	static const char *const fine[] = {
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+		"FREQ=YEARLY;BYYEARDAY=366",
+		"FREQ=YEARLY;BYWEEKNO=53",
+		"FREQ=MONTHLY;BYMONTHDAY=31",
+		"FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-1",
+		"FREQ=MONTHLY;BYDAY=5MO",
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
+		"FREQ=DAILY;INTERVAL=3;BYDAY=TU",
+		"FREQ=HOURLY;INTERVAL=5;BYHOUR=10",
+		"FREQ=MINUTELY;INTERVAL=7;BYMINUTE=1;BYHOUR=9;BYMONTHDAY=6",
+	};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		char body[512];
+		snprintf(body, sizeof body,
+			 "BEGIN:VEVENT\nUID:fine\nDTSTART:20260105T090000Z\nDTEND:20260105T090100Z\n"
+			 "RRULE:%s;COUNT=3\nEND:VEVENT\n", fine[i]);
+		struct ics_feed fe;
+		struct diag d;
+		diag_init(&d);
+		struct bytes b = { NULL, 0 };
+		char text[1024];
+		snprintf(text, sizeof text, "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//t//EN\n%sEND:VCALENDAR\n", body);
+		b.data = strdup(text);
+		b.len = strlen(text);
+		int never = -1;
+		if (ics_read(&fe, "t.ics", &b, &lim, &d) == 0 && fe.n_ev == 1 && fe.ev[0].n_rrules == 1)
+			never = ics_rule_never_matches(&fe.ev[0].rrules[0], &fe.ev[0].dtstart);
+		is_int(never, 0, "%s: matches", fine[i]);
+		if (never != -1)
+			ics_feed_release(&fe);
+		bytes_release(&b);
+		diag_release(&d);
+	}
+}
+
+/* The watchdog: a rule that matches, but so rarely that libical walks
+ * billions of seconds inside one call (FREQ=SECONDLY from 1900 matching
+ * only at midnight on February 29th), is stopped at the feed's CPU budget
+ * with D_LIM_CPU at its line, whatever libical does. */
+static void test_watchdog(void)
+{
+	static const char *const freq[] = { "SECONDLY", "MINUTELY" };
+	long keep = lim.cpu_budget_ms;
+	lim.cpu_budget_ms = 300;
+	for (size_t f = 0; f < 2; f++) {
+		char body[512];
+		snprintf(body, sizeof body,
+			 "BEGIN:VEVENT\nUID:slow\nDTSTART:19000101T000000Z\nDTEND:19000101T000001Z\n"
+			 "RRULE:FREQ=%s;BYMONTH=2;BYMONTHDAY=29;BYHOUR=0;BYMINUTE=0;BYSECOND=0\nEND:VEVENT\n"
+			 "BEGIN:VEVENT\nUID:after\nDTSTART:20260105T090000Z\nEND:VEVENT\n", freq[f]);
+		struct result r;
+		long c0 = cpu_ms();
+		run(&r, body, "20260101T000000Z", "20270101T000000Z", NULL);
+		long used = cpu_ms() - c0;
+		const struct diag_item *it = find(&r.d, D_LIM_CPU);
+		ok(it && it->line == 8 && strstr(it->msg, "slow"), "%s walk inside libical: D_LIM_CPU at the RRULE line (%s)",
+		   freq[f], it ? it->msg : "none");
+		is_int(diag_exit_status(&r.d), DV_EXIT_LIMIT, "... exit class LIMIT (65)");
+		ok(used < lim.cpu_budget_ms + 1000 * (1 + 3 * sanitized()), "... stopped at the budget: %ld ms of CPU for %ld",
+		   used, lim.cpu_budget_ms);
+		done(&r);
+	}
+	/* the timer and SIGPROF are put back as they were */
+	struct sigaction sa;
+	sigaction(SIGPROF, NULL, &sa);
+	ok(sa.sa_handler == SIG_DFL, "SIGPROF's handler is restored");
+	struct itimerval iv;
+	getitimer(ITIMER_PROF, &iv);
+	ok(iv.it_value.tv_sec == 0 && iv.it_value.tv_usec == 0, "the CPU timer is off again");
+	lim.cpu_budget_ms = keep;
+}
+
 static void test_bounds(void)
 {
 	struct result r;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	long c0 = cpu_ms();
 	run(&r,
 	    "BEGIN:VEVENT\nUID:bomb\nDTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY;COUNT=200000000\nEND:VEVENT\n"
 	    "BEGIN:VEVENT\nUID:ok\nDTSTART:20260105T090000Z\nEND:VEVENT\n",
 	    "20260101T000000Z", "20270101T000000Z", NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	long used = cpu_ms() - c0;
 	is_int(r.read_rc, 0, "bomb: the feed reads");
 	ok(find(&r.d, D_ICS_SUBDAILY) != NULL, "bomb: sub-hourly rule warned about");
 	const struct diag_item *it = NULL;
@@ -303,7 +479,8 @@ static void test_bounds(void)
 	is_int(diag_exit_status(&r.d), DV_EXIT_LIMIT, "bomb: exit class LIMIT");
 	ok(strstr(r.text, "bomb") == NULL, "bomb: the series yields nothing");
 	ok(r.bad >= 1, "bomb: the series is marked bad");
-	ok(secs < 10.0, "bomb: returns quickly (%.2f s)", secs);
+	/* bounded by CPU time, not the wall clock: the feed's budget and some slack */
+	ok(used <= lim.cpu_budget_ms + 2000, "bomb: ends within the CPU budget (%ld ms of CPU)", used);
 	if (r.expand_rc == 0)
 		is_str(r.text, "20260105T090000Z 20260105T090000Z ok -\n", "bomb: other events still expand");
 	done(&r);
@@ -366,5 +543,7 @@ int main(void)
 	test_all_day();
 	test_floating();
 	test_bounds();
+	test_never_matches();
+	test_watchdog();
 	return tap_done();
 }
