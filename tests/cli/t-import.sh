@@ -8,7 +8,7 @@ db=$TMP/store.db
 
 # A good feed into a new store: one report line; the file is created 0600
 # whatever the umask says.
-(umask 000 && timeout 10 "$DOVETAIL" --db "$db" import --feed physio import-good.ics \
+(umask 000 && cpu_bounded 60 "$DOVETAIL" --db "$db" import --feed physio import-good.ics \
 	>"$TMP/stdout" 2>"$TMP/stderr")
 rc=$?
 expect import-good 0
@@ -22,7 +22,7 @@ expect import-good.again 0
 check "re-import of the same bytes leaves the database file identical" [ "$(sha "$db")" = "$h0" ]
 
 # DOVETAIL_DB names the database when --db is absent.
-DOVETAIL_DB=$db timeout 10 "$DOVETAIL" import --feed physio import-good.ics >"$TMP/stdout" 2>"$TMP/stderr"
+DOVETAIL_DB=$db cpu_bounded 60 "$DOVETAIL" import --feed physio import-good.ics >"$TMP/stdout" 2>"$TMP/stderr"
 rc=$?
 expect import-good.again 0
 

@@ -43,7 +43,7 @@ def pump(timeout):
         return None
     out += chunk
     return True
-def wait_for(token, timeout=20):
+def wait_for(token, timeout=600):   # waits on the prompt; the cap only ends a broken run
     end = time.time() + timeout
     while not out.endswith(token) and time.time() < end:
         if pump(0.2) is None:
@@ -55,7 +55,7 @@ for a in answers:
         break
     os.write(fd, a.encode() + b"\n")
     prev = a
-while pump(5):
+while pump(600):   # until end of output (None), however slow the machine
     pass
 _, status = os.waitpid(pid, 0)
 open(log, "wb").write(out.replace(b"\r", b""))
