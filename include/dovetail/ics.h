@@ -47,6 +47,10 @@ struct ics_line {
 				2 is a non-essential line that is only ignored */
 };
 
+/* name if it is a component name of RFC 5545 (or a later iCalendar RFC),
+ * else a fixed phrase: what diagnostics show, never the file's own word. */
+const char *ics_comp_shown(const char *name);
+
 /* A component as BEGIN ... END lines. */
 struct ics_comp {
 	char name[24];       /* "VEVENT"; longer names are cut, and never match */

@@ -41,70 +41,12 @@ static void err(struct ctx *c, const struct ynode *n, enum diag_code code,
 
 /* ---- keys ----------------------------------------------------------------- */
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	size_t row[65];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag_ = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag_ + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag_ = up;
-		}
-	}
-	return row[lb];
-}
-
-/* Check a mapping's keys against allowed (NULL-terminated): unknown keys
- * (with the nearest valid one suggested) and repeated keys are errors. */
+/* Check a mapping's keys against allowed: the schema layer the profile and
+ * the caseload share (yt_check_keys, yaml.h). */
 static void check_keys(struct ctx *c, const struct ynode *m, const char *where,
 		       const char *const *allowed)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		const char *k = m->keys[i]->s;
-		int known = 0;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(k, *a) == 0)
-				known = 1;
-		if (!known) {
-			const char *best = NULL;
-			size_t bd = SIZE_MAX;
-			for (const char *const *a = allowed; *a; a++) {
-				size_t dd = edit_distance(k, *a);
-				if (dd < bd) {
-					bd = dd;
-					best = *a;
-				}
-			}
-			size_t kl = strlen(k);
-			char hint[96] = "";
-			if (best && (bd <= 2 || bd <= kl / 3 || (kl >= 3 && strstr(best, k))))
-				snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-			else if (best)
-				snprintf(hint, sizeof hint, "; valid keys: see docs/profile.md");
-			err(c, m->keys[i], D_PROF_UNKNOWN_KEY, k, where, hint);
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(k, m->keys[j]->s) == 0) {
-				char ln[16];
-				snprintf(ln, sizeof ln, "%d", m->keys[j]->line);
-				err(c, m->keys[i], D_PROF_DUP_KEY, k, ln, NULL);
-				break;
-			}
-		}
-	}
+	c->errors += yt_check_keys(c->file, m, where, allowed, "docs/profile.md", c->d);
 }
 
 static const struct ynode *get(const struct ynode *m, const char *key)
