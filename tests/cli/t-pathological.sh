@@ -75,4 +75,39 @@ check "bad values and component names in a feed: exit 65, and no word of them in
 	sh -c "[ $? -eq 65 ] && ! grep -Eiq 'janet|hour|10am' '$TMP/stderr'"
 grep -Ei 'janet|hour|10am' "$TMP/stderr" | head -3 | diag
 
+# Issue 19, item 15: the bounds of docs/limits.md that options and the
+# optimiser set, each tripped (the rest: tests/unit/test_limits.c and the
+# "test" column of docs/limits.md).
+for a in "propose --time-limit 3601" "propose --time-limit 0" "propose -k 21" "propose --max-labels 2000001" \
+	"batch -j 257" "batch --shard 0/100001" "batch --time-limit 3601" "merge --time-limit 3601 a.db"; do
+	cpu_bounded 60 "$DOVETAIL" --db "$TMP/opt.db" $a x.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+	rc=$?
+	check "$a: refused with exit 64 (got $rc)" [ "$rc" -eq 64 ]
+done
+# appointments in one horizon: 2,048 (2,100 over two weeks, 150 a day)
+mkdir -p appts && $py - appts <<'PY'
+import sys, datetime
+d = sys.argv[1]
+ev = []
+for day in range(14):
+    date = datetime.date(2026, 11, 23) + datetime.timedelta(days=day)
+    for i in range(150):
+        h, m = divmod(9 * i, 60)
+        ev.append("BEGIN:VEVENT\r\nUID:c-%d-%d@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:%sT%02d%02d00Z\r\n"
+                  "DURATION:PT5M\r\nSUMMARY:X-1 visit\r\nLOCATION:Home\r\nEND:VEVENT\r\n" % (day, i, date.strftime("%Y%m%d"), h, m))
+open(d + "/c.ics", "w", newline="").write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + "".join(ev) + "END:VCALENDAR\r\n")
+open(d + "/profile.yaml", "w").write("""version: 1
+person: { id: X-1, timezone: Europe/London, home: home, day: "00:00-24:00", slot: 5, notice: "0" }
+venues:
+  - { id: home, kind: home }
+practitioners:
+  - { id: nurse, role: nurse, feeds: [c.ics], match: { text: X-1 } }
+""")
+PY
+cpu_bounded 60 "$DOVETAIL" --db "$TMP/appts.db" --now 20261120T000000Z propose --from 2026-11-23 --to 2026-12-07 \
+	appts/profile.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "2,100 appointments in the horizon: exit 65 (got $rc), naming the bound of 2,048" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 2048 appointments in the horizon' '$TMP/stderr'"
+
 done_testing
