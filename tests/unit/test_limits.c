@@ -258,6 +258,34 @@ static void test_profiles(void)
 	sb_add(&t, "\n");
 	profile_fails(t.s, D_PROF_DEEP, "32", "nesting: 33 levels is D_PROF_DEEP");
 	free(t.s);
+	/* travel CSV 1 MiB */
+	char dir[] = "/tmp/dovetail-test-limits.XXXXXX";
+	if (mkdtemp(dir)) {
+		char csv[300], prof[300];
+		snprintf(csv, sizeof csv, "%s/t.csv", dir);
+		snprintf(prof, sizeof prof, "%s/p.yaml", dir);
+		FILE *f = fopen(csv, "w");
+		fputs("from,to,minutes,cost\n", f);
+		for (int i = 0; i < 80000; i++)   /* 1.1 MB */
+			fputs("home,home,0,0\n", f);
+		fclose(f);
+		t = (struct sb){ 0 };
+		sb_add(&t, "%svenues:\n  - { id: home, kind: home }\npractitioners:\n  - { id: physio, role: physio }\n"
+			   "travel:\n  file: t.csv\n", head);
+		struct diag d;
+		diag_init(&d);
+		struct profile *p = NULL;
+		int rc = profile_load_text(&p, prof, t.s, t.n, &d);
+		int good = rc < 0 && has_code(&d, D_PROF_FILE, "1048576");
+		ok(good, "travel CSV: past 1 MiB is refused, naming the limit");
+		if (!good)
+			show(&d);
+		profile_free(p);
+		diag_release(&d);
+		free(t.s);
+		unlink(csv);
+		rmdir(dir);
+	}
 	/* a byte order mark, invalid UTF-8 */
 	profile_fails("\xef\xbb\xbfversion: 1\n", D_PROF_YAML, "byte order mark", "a byte order mark is refused");
 	profile_fails("version: 1\nx: \xff\n", D_PROF_BAD_UTF8, NULL, "invalid UTF-8 is refused");
