@@ -75,8 +75,8 @@ static int feed(const char *text, size_t len, const struct ics_limits *l, struct
 		struct ics_expand_opts o = { from, to, NULL, l };
 		rc = ics_expand(&f, &o, &occ, d);
 		ics_occs_release(&occ);
-		ics_feed_release(&f);
 	}
+	ics_feed_release(&f);   /* read or not, as the commands do */
 	bytes_release(&b);
 	return rc;
 }
