@@ -110,4 +110,27 @@ rc=$?
 check "2,100 appointments in the horizon: exit 65 (got $rc), naming the bound of 2,048" \
 	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 2048 appointments in the horizon' '$TMP/stderr'"
 
+# routine instances on one day: 32 (33 routines every day)
+mkdir -p routines && $py - routines <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/c.ics", "w", newline="").write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:a@t\r\n"
+    "DTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDURATION:PT30M\r\nSUMMARY:X-1 visit\r\nLOCATION:Home\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n")
+r = "".join("  - { id: r%d, kind: meal, days: all, start: \"%02d:%02d-%02d:%02d\", duration: 5, place: home }\n"
+            % (i, i // 2, (i % 2) * 30, i // 2, (i % 2) * 30 + 10) for i in range(33))
+open(d + "/profile.yaml", "w").write("""version: 1
+person: { id: X-1, timezone: Europe/London, home: home, day: "00:00-24:00", slot: 5, notice: "0" }
+venues:
+  - { id: home, kind: home }
+practitioners:
+  - { id: nurse, role: nurse, feeds: [c.ics], match: { text: X-1 } }
+routines:
+""" + r)
+PY
+cpu_bounded 60 "$DOVETAIL" --db "$TMP/routines.db" --now 20261120T000000Z propose routines/profile.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "33 routines on one day: exit 65 (got $rc), naming the bound of 32" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 32 routines in one day' '$TMP/stderr'"
+
 done_testing
