@@ -133,4 +133,36 @@ rc=$?
 check "33 routines on one day: exit 65 (got $rc), naming the bound of 32" \
 	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 32 routines in one day' '$TMP/stderr'"
 
+# candidate placements of one appointment: 20,000 (slot 1 min, a window
+# of 14 days: 20,160); appointments that could be on one day, for the
+# compact model: 64 (70 on one day, none clashing)
+mkdir -p cand && $py - cand <<'PY'
+import sys
+d = sys.argv[1]
+head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+ev = lambda uid, start, dur: ("BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:%s\r\nDURATION:%s\r\n"
+                              "SUMMARY:X-1 visit\r\nLOCATION:Home\r\nEND:VEVENT\r\n" % (uid, start, dur))
+open(d + "/one.ics", "w", newline="").write(head + ev("a@t", "20261124T100000Z", "PT30M") + "END:VCALENDAR\r\n")
+day = "".join(ev("c-%d@t" % i, "20261123T%02d%02d00Z" % divmod((540 + 20 * i) % 1420, 60), "PT20M") for i in range(70))
+open(d + "/day.ics", "w", newline="").write(head + day + "END:VCALENDAR\r\n")
+for name, feed, slot, window in (("cand", "one.ics", 1, "{ days: 14 }"), ("local", "day.ics", 5, "{ days: 3, same_week: true }")):
+    open("%s/%s.yaml" % (d, name), "w").write("""version: 1
+person: { id: X-1, timezone: Europe/London, home: home, day: "00:00-24:00", slot: %d, notice: "0" }
+venues:
+  - { id: home, kind: home }
+practitioners:
+  - { id: nurse, role: nurse, feeds: [%s], match: { text: X-1 }, window: %s }
+""" % (slot, feed, window))
+PY
+cpu_bounded 120 "$DOVETAIL" --db "$TMP/cand.db" --now 20261120T000000Z propose --from 2026-11-23 --to 2026-12-20 \
+	cand/cand.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "20,160 placements of one appointment: exit 65 (got $rc), naming the bound of 20,000" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 20000 placements of one appointment' '$TMP/stderr'"
+cpu_bounded 120 "$DOVETAIL" --db "$TMP/local.db" --now 20261120T000000Z propose --from 2026-11-23 --to 2026-11-29 \
+	--write-compact-lp "$TMP/local.lp" cand/local.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "70 that could be on one day: --write-compact-lp refused, exit 65 (got $rc), naming the bound of 64" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 64 appointments that could be on one day (compact model)' '$TMP/stderr'"
+
 done_testing
