@@ -165,4 +165,19 @@ rc=$?
 check "70 that could be on one day: --write-compact-lp refused, exit 65 (got $rc), naming the bound of 64" \
 	sh -c "[ $rc -eq 65 ] && grep -q 'passes the limit of 64 appointments that could be on one day (compact model)' '$TMP/stderr'"
 
+# places drafted as venues by init: 200 (a feed with 205 places: the later
+# ones are left out, not an error)
+$py - <<'PY'
+ev = "".join("BEGIN:VEVENT\r\nUID:v%d@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T%02d%02d00Z\r\nDURATION:PT5M\r\n"
+             "SUMMARY:visit\r\nLOCATION:Place number %d\r\nEND:VEVENT\r\n" % (i, 8 + i // 60 % 10, i % 60, i) for i in range(205))
+open("places.ics", "w", newline="").write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n" + ev + "END:VCALENDAR\r\n")
+PY
+cpu_bounded 60 "$DOVETAIL" init --person P-1 --tz Europe/London places.ics >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "init with 205 places: exit 0 (got $rc), at most 200 drafted as venues, the last ones left out" $py -c 'import re, sys
+t = open(sys.argv[1]).read()
+v = t[t.index("venues:"):t.index("practitioners:")]
+n = len(re.findall(r"^  - id: place-number-", v, re.M))
+assert 190 <= n <= 200 and "Place number 204" not in v, n' "$TMP/stdout"
+
 done_testing
