@@ -180,4 +180,34 @@ v = t[t.index("venues:"):t.index("practitioners:")]
 n = len(re.findall(r"^  - id: place-number-", v, re.M))
 assert 190 <= n <= 200 and "Place number 204" not in v, n' "$TMP/stdout"
 
+# appointments in one joint session: 3. Four practitioners who all accept
+# joint sessions, one hour each at the CDC, and a day of one hour: a
+# session of four would make one journey; the best plan makes two, and no
+# session has more than three parts.
+mkdir -p joint && $py - joint <<'PY'
+import sys
+d = sys.argv[1]
+pr = ["a", "b", "c", "d"]
+for k, p in enumerate(pr):
+    open("%s/%s.ics" % (d, p), "w", newline="").write(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:%s@t\r\nDTSTAMP:20261101T000000Z\r\n"
+        "DTSTART:202611%02dT100000Z\r\nDURATION:PT60M\r\nSUMMARY:X-1 visit\r\nLOCATION:CDC\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" % (p, 23 + k))
+pracs = "".join("  - { id: %s, role: r, feeds: [%s.ics], match: { text: X-1 }, window: { days: 4, same_week: true },"
+                " joint_with: [%s] }\n" % (p, p, ", ".join(q for q in pr if q != p)) for p in pr)
+open(d + "/profile.yaml", "w").write("""version: 1
+person: { id: X-1, timezone: Europe/London, home: home, notice: "0", day: "09:30-10:30" }
+venues:
+  - { id: home, kind: home, at: [51.45, -2.58] }
+  - { id: cdc, name: CDC, at: [51.50, -2.52] }
+practitioners:
+""" + pracs)
+PY
+cpu_bounded 120 "$DOVETAIL" --db "$TMP/joint.db" --now 20261120T000000Z propose --from 2026-11-23 --to 2026-11-29 \
+	--json -k 1 --no-ladder joint/profile.yaml >"$TMP/joint.json" 2>"$TMP/stderr"
+check "four who could meet jointly: two journeys, no session of more than three (DG_MAX_JOINT)" $py -c 'import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]
+assert p["totals"]["journeys"] == 2, p["totals"]
+assert all(len(c.get("joint_with", [])) <= 2 for c in p["changes"]), p["changes"]
+assert any("joint" in c["kind"] for c in p["changes"]), p["changes"]' "$TMP/joint.json"
+
 done_testing
