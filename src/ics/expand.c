@@ -235,6 +235,7 @@ static void wd_start(struct watchdog *w, long ms)
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = wd_handler;
+	sa.sa_flags = SA_RESTART;   /* a system call it lands in goes on */
 	sigemptyset(&sa.sa_mask);
 	if (ms <= 0 || sigaction(SIGPROF, &sa, &w->old_sa) < 0)
 		return;

@@ -113,4 +113,16 @@ mkdir "$TMP/dir.db"
 run --db "$TMP/dir.db" events
 expect store-not-file 74
 
+# Issue 19, item 10: --practitioner, --feed and file names are UTF-8 or
+# refused (64), by position, never echoed; nothing is written
+for a in "--practitioner $(printf 'p\377')" "--feed $(printf 'f\300\257')"; do
+	run --db "$TMP/u8.db" import $a "$DATA/import-good.ics"
+	check "import $(echo "$a" | cut -d' ' -f1) with bytes that are not UTF-8: exit 64 (got $rc)" [ "$rc" -eq 64 ]
+done
+cp "$DATA/import-good.ics" "$TMP/$(printf 'bad\351name').ics"
+run --db "$TMP/u8.db" import "$TMP/$(printf 'bad\351name').ics"
+check "a file name that is not UTF-8: exit 64 (got $rc), not echoed" \
+	sh -c "[ $rc -eq 64 ] && grep -q 'argument 4 is not valid UTF-8' '$TMP/stderr' && ! grep -q 'bad.name' '$TMP/stderr'"
+check "... and no store was written" [ ! -e "$TMP/u8.db" ]
+
 done_testing
