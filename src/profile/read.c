@@ -39,6 +39,19 @@ static void err(struct ctx *c, const struct ynode *n, enum diag_code code,
 	diag_add(c->d, code, c->file, n ? n->line : 0, n ? n->col : 0, a, b, e);
 }
 
+/* A value that should name an id, as a diagnostic may show it: only when
+ * it looks like an id (1 to 64 of A-Z a-z 0-9 . _ -); any other text may
+ * be a line of a file that is not a profile (issue 19, item 12). */
+static const char *shown_id(const struct ynode *n)
+{
+	int ok = n && n->type == YT_SCALAR && n->len >= 1 && n->len <= 64;
+	for (size_t i = 0; ok && i < n->len; i++) {
+		unsigned char ch = (unsigned char)n->s[i];
+		ok = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
+	}
+	return ok ? n->s : "(a value that is not an id)";
+}
+
 /* ---- keys ----------------------------------------------------------------- */
 
 /* Check a mapping's keys against allowed: the schema layer the profile and
@@ -366,7 +379,7 @@ static int get_venue_list(struct ctx *c, const struct ynode *n, const char *wher
 		}
 		ix[i] = profile_venue_index(c->p, v[i]->s);
 		if (ix[i] < 0) {
-			err(c, v[i], D_PROF_NO_ID, where, "venue", v[i]->s);
+			err(c, v[i], D_PROF_NO_ID, where, "venue", shown_id(v[i]));
 			bad = 1;
 		}
 	}
@@ -747,7 +760,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		if ((v = get(m, "default_venue")) && want(c, v, YT_SCALAR, sub(b, sizeof b, w, "default_venue")) == 0) {
 			pr->default_venue = profile_venue_index(p, v->s);
 			if (pr->default_venue < 0)
-				err(c, v, D_PROF_NO_ID, b, "venue", v->s);
+				err(c, v, D_PROF_NO_ID, b, "venue", shown_id(v));
 		}
 		if ((v = get(m, "movable")))
 			get_bool(c, v, sub(b, sizeof b, w, "movable"), &pr->movable);
@@ -780,7 +793,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 						continue;
 					int ix = profile_prac_index(p, j[q]->s);
 					if (ix < 0 || (size_t)ix == i)
-						err(c, j[q], D_PROF_NO_ID, b, ix < 0 ? "practitioner" : "other practitioner", j[q]->s);
+						err(c, j[q], D_PROF_NO_ID, b, ix < 0 ? "practitioner" : "other practitioner", shown_id(j[q]));
 					else
 						pr->joint_with.v[pr->joint_with.n++] = ix;
 				}
@@ -839,7 +852,7 @@ static void read_family(struct ctx *c, const struct ynode *n)
 	if ((x = get(n, "default_venue")) && want(c, x, YT_SCALAR, "family.default_venue") == 0) {
 		pr->default_venue = profile_venue_index(p, x->s);
 		if (pr->default_venue < 0)
-			err(c, x, D_PROF_NO_ID, "family.default_venue", "venue", x->s);
+			err(c, x, D_PROF_NO_ID, "family.default_venue", "venue", shown_id(x));
 	}
 	if ((x = get(n, "intensity")))
 		get_num(c, x, "family.intensity", 0, 10, &pr->intensity);
@@ -890,7 +903,7 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 								continue;
 							int ix = profile_prac_index(p, t[q]->s);
 							if (ix < 0 || p->pracs[ix].family)
-								err(c, t[q], D_PROF_NO_ID, b, "practitioner", t[q]->s);
+								err(c, t[q], D_PROF_NO_ID, b, "practitioner", shown_id(t[q]));
 							else
 								cr->takes |= (uint64_t)1 << ix;
 						}
@@ -1002,7 +1015,7 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 			} else {
 				r->place = profile_venue_index(p, v->s);
 				if (r->place < 0) {
-					err(c, v, D_PROF_NO_ID, b, "venue (or home, anywhere)", v->s);
+					err(c, v, D_PROF_NO_ID, b, "venue (or home, anywhere)", shown_id(v));
 					r->place = PLACE_HOME;
 				}
 			}
@@ -1144,9 +1157,9 @@ static void read_matrix(struct ctx *c, const struct ynode *n, unsigned char *set
 		int a = -1, b = -1, mins;
 		double cost;
 		if (want(c, r->kids[0], YT_SCALAR, w) == 0 && (a = profile_venue_index(p, r->kids[0]->s)) < 0)
-			err(c, r->kids[0], D_PROF_NO_ID, w, "venue", r->kids[0]->s);
+			err(c, r->kids[0], D_PROF_NO_ID, w, "venue", shown_id(r->kids[0]));
 		if (want(c, r->kids[1], YT_SCALAR, w) == 0 && (b = profile_venue_index(p, r->kids[1]->s)) < 0)
-			err(c, r->kids[1], D_PROF_NO_ID, w, "venue", r->kids[1]->s);
+			err(c, r->kids[1], D_PROF_NO_ID, w, "venue", shown_id(r->kids[1]));
 		if (get_int(c, r->kids[2], w, 0, 1440, &mins) < 0 || get_num(c, r->kids[3], w, 0, 1e6, &cost) < 0)
 			continue;
 		if (a >= 0 && b >= 0 && a != b)
@@ -1398,7 +1411,7 @@ static void read_root(struct ctx *c, const struct ynode *root)
 	if (home && want(c, home, YT_SCALAR, "person.home") == 0) {
 		p->home = profile_venue_index(p, home->s);
 		if (p->home < 0)
-			err(c, home, D_PROF_NO_ID, "person.home", "venue", home->s);
+			err(c, home, D_PROF_NO_ID, "person.home", "venue", shown_id(home));
 	}
 	read_travel(c, get(root, "travel"));
 	if ((v = need(c, root, "practitioners", "the profile")))

@@ -68,6 +68,11 @@ for how in "import passwd" "import letter" "check passwd" "batch passwd" "batch 
 		sh -c "[ $rc -ne 0 ] && [ -s '$TMP/stderr' ] && ! grep -Eq '$leak_re' '$TMP/stderr'"
 	grep -E "$leak_re" "$TMP/stderr" | head -3 | diag
 done
+printf 'version: 1\nperson: { id: P-1, timezone: Europe/London, home: Janet Example house }\nvenues:\n  - { id: v, kind: home }\npractitioners:\n  - { id: p, role: r }\n' >named.yaml
+cpu_bounded 60 "$DOVETAIL" check named.yaml >"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "a venue reference that is not an id: exit 65 (got $rc), the value not quoted" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'person.home: no venue with id' '$TMP/stderr' && ! grep -q Janet '$TMP/stderr'"
 check "... nor does the batch's summary.json" sh -c "[ -f out-passwd/summary.json ] && ! grep -Eq '$leak_re' out-passwd/summary.json"
 printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:v1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:Janet Example 10am\r\nDURATION:an hour with Janet\r\nSEQUENCE:Janet\r\nEND:VEVENT\r\nBEGIN:JANETS-DIARY\r\nEND:JANETS-DIARY\r\nEND:JANET\r\nEND:VCALENDAR\r\n' >values.ics
 cpu_bounded 60 "$DOVETAIL" --db "$TMP/leak.db" import values.ics >"$TMP/stdout" 2>"$TMP/stderr"
