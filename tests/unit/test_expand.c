@@ -344,7 +344,7 @@ static void test_never_matches(void)
 	/* each costs at most one 400-year cycle of days; 2 s of CPU is a wide margin even under ASan */
 	ok(used < 2000 * (1 + 3 * sanitized()), "... all %d together in %ld ms of CPU", n, used);
 
-	/* the interval makes them impossible, or the time of day does */
+	/* the interval makes them impossible, or BYSETPOS, or an ordinal does */
 	static const char *const stepped[] = {
 		"FREQ=YEARLY;INTERVAL=4;BYMONTH=2;BYMONTHDAY=29",       /* 2026, 2030, ...: never leap */
 		"FREQ=YEARLY;INTERVAL=4;BYYEARDAY=366",
@@ -354,9 +354,9 @@ static void test_never_matches(void)
 		"FREQ=YEARLY;BYMONTH=2;BYDAY=5MO;BYMONTHDAY=1,2,3",
 		"FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;BYMONTHDAY=31;BYMONTH=9",
 		"FREQ=DAILY;INTERVAL=7;BYDAY=TU",                       /* DTSTART is a Monday */
-		"FREQ=HOURLY;INTERVAL=2;BYHOUR=10",                     /* from 09:00: odd hours only */
-		"FREQ=MINUTELY;INTERVAL=2;BYMINUTE=1",
-		"FREQ=SECONDLY;INTERVAL=2;BYSECOND=1",
+		"FREQ=HOURLY;INTERVAL=2;BYMONTH=6;BYMONTHDAY=31",
+		"FREQ=MINUTELY;INTERVAL=2;BYYEARDAY=366;BYMONTH=2",
+		"FREQ=SECONDLY;INTERVAL=2;BYMONTH=9;BYMONTHDAY=-31",
 		"FREQ=SECONDLY;BYHOUR=25",
 	};
 	for (size_t i = 0; i < sizeof stepped / sizeof *stepped; i++) {
@@ -393,6 +393,11 @@ static void test_never_matches(void)
 		"FREQ=DAILY;INTERVAL=3;BYDAY=TU",
 		"FREQ=HOURLY;INTERVAL=5;BYHOUR=10",
 		"FREQ=MINUTELY;INTERVAL=7;BYMINUTE=1;BYHOUR=9;BYMONTHDAY=6",
+		/* RFC 5545 would say never (the step reaches odd hours, odd
+		 * minutes only), but libical walks the BY list and expands them:
+		 * not ours to drop */
+		"FREQ=HOURLY;INTERVAL=2;BYHOUR=10",
+		"FREQ=MINUTELY;INTERVAL=2;BYMINUTE=2",
 	};
 	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
 		char body[512];
@@ -416,6 +421,97 @@ static void test_never_matches(void)
 		bytes_release(&b);
 		diag_release(&d);
 	}
+}
+
+/* The check is conservative: over rules drawn at random (a fixed seed),
+ * whenever it says "never", libical's own iterator finds no instance but
+ * DTSTART either (within decades, or years for HOURLY, a month for
+ * MINUTELY). It once judged the times of day a sub-daily step reaches as
+ * RFC 5545 says, and dropped what libical expands. */
+static unsigned xorshift(unsigned n)
+{
+	static unsigned long long st = 88172645463325252ULL;
+	st ^= st << 13;
+	st ^= st >> 7;
+	st ^= st << 17;
+	return (unsigned)(st % n);
+}
+
+static void test_never_is_never(void)
+{
+	static const char *const fr[] = { "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "MINUTELY" };
+	static const char *const wd[] = { "SU", "MO", "TU", "WE", "TH", "FR", "SA" };
+#define RND(n) xorshift(n)
+	int said = 0, wrong = 0, judged = 0;
+	long c0 = cpu_ms();
+	for (int i = 0; i < 100; i++) {
+		char r[512];
+		int f = (int)RND(6);
+		int k = snprintf(r, sizeof r, "FREQ=%s", fr[f]);
+		if (RND(3) == 0)
+			k += snprintf(r + k, sizeof r - k, ";INTERVAL=%u", 1 + RND(f >= 4 ? 13 : 50));
+		if (RND(2))
+			k += snprintf(r + k, sizeof r - k, ";BYMONTH=%u", 1 + RND(12));
+		if (RND(2))
+			k += snprintf(r + k, sizeof r - k, ";BYMONTHDAY=%d", RND(2) ? 1 + (int)RND(31) : -1 - (int)RND(31));
+		if (RND(4) == 0)
+			k += snprintf(r + k, sizeof r - k, ";BYYEARDAY=%d", RND(2) ? 1 + (int)RND(366) : -1 - (int)RND(366));
+		if (f == 4 && RND(4) == 0)
+			k += snprintf(r + k, sizeof r - k, ";BYWEEKNO=%d", RND(2) ? 1 + (int)RND(53) : -1 - (int)RND(53));
+		if (RND(2)) {
+			int ord = (f == 3 || f == 4) && RND(2) ? (RND(2) ? 1 + (int)RND(5) : -1 - (int)RND(5)) : 0;
+			if (ord)
+				k += snprintf(r + k, sizeof r - k, ";BYDAY=%d%s", ord, wd[RND(7)]);
+			else
+				k += snprintf(r + k, sizeof r - k, ";BYDAY=%s,%s", wd[RND(7)], wd[RND(7)]);
+		}
+		if (f < 2 && RND(2))
+			k += snprintf(r + k, sizeof r - k, ";BYHOUR=%u", RND(24));
+		if (f == 5 && RND(2))
+			k += snprintf(r + k, sizeof r - k, ";BYMINUTE=%u", RND(60));
+		if ((f == 3 || f == 4) && RND(4) == 0)
+			snprintf(r + k, sizeof r - k, ";BYSETPOS=%d", RND(2) ? 1 + (int)RND(8) : -1 - (int)RND(8));
+		struct icalrecurrencetype rt = icalrecurrencetype_from_string(r);
+		if (rt.freq == ICAL_NO_RECURRENCE) {
+			icalerror_clear_errno();
+			continue;
+		}
+		struct icaltimetype ds = icaltime_from_string("20260105T093000");
+		ds.year = 2020 + (int)RND(10);
+		ds.month = 1 + (int)RND(12);
+		ds.day = 1 + (int)RND(28);
+		ds.hour = (int)RND(24);
+		judged++;
+		if (!ics_rule_never_matches(&rt, &ds))
+			continue;
+		said++;
+		struct icaltimetype until = ds;
+		if (f == 5)
+			until.month = until.month < 12 ? until.month + 1 : 12;
+		else
+			until.year += f == 0 ? 4 : 40;
+		rt.until = until;
+		icalrecur_iterator *it = icalrecur_iterator_new(rt, ds);
+		if (!it) {
+			icalerror_clear_errno();
+			continue;
+		}
+		int found = 0;
+		for (int n = 0; n < 3 && !found; n++) {
+			struct icaltimetype t = icalrecur_iterator_next(it);
+			if (icaltime_is_null_time(t))
+				break;
+			found = icaltime_compare(t, ds) != 0;
+		}
+		icalrecur_iterator_free(it);
+		if (found && ++wrong <= 5)
+			printf("#   said never, libical expands: %s from %04d-%02d-%02d %02d:30\n", r, ds.year, ds.month,
+			       ds.day, ds.hour);
+	}
+#undef RND
+	ok(said > 5 && wrong == 0, "%d random rules: %d said never, none of them expanded by libical (%d were)", judged,
+	   said, wrong);
+	ok(cpu_ms() - c0 < 20000 * (1 + 3 * sanitized()), "... in %ld ms of CPU (libical's own walk of them)", cpu_ms() - c0);
 }
 
 /* The watchdog: a rule that matches, but so rarely that libical walks
@@ -544,6 +640,7 @@ int main(void)
 	test_floating();
 	test_bounds();
 	test_never_matches();
+	test_never_is_never();
 	test_watchdog();
 	return tap_done();
 }
