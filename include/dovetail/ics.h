@@ -232,7 +232,7 @@ struct ics_expand_opts {
 /* rrcheck.c: 1 when rule r, started at dtstart (wall clock), can be
  * shown to match no instant at all (BYMONTH=2;BYMONTHDAY=30, BYYEARDAY=366
  * in years an INTERVAL never makes leap, BYSETPOS past every period's set,
- * FREQ=HOURLY;INTERVAL=2;BYHOUR=1 from an even hour, ...); 0 when it
+ * FREQ=MONTHLY;INTERVAL=12;BYMONTH=2 from January, ...); 0 when it
  * matches or cannot be judged (then expansion's CPU watchdog bounds it).
  * Costs a few steps for a rule that matches, at most one 400-year cycle of
  * days (146,097) for one that does not. */

@@ -3,8 +3,8 @@
  * that never matches one step at a time inside a single call (docs/limits.md,
  * "recurrence rules that never match").
  *
- * The check is conservative: it says "never" only when no date (and, for a
- * sub-daily rule, no time of day) in a whole 400-year Gregorian cycle of
+ * The check is conservative: it says "never" only when no date in a whole
+ * 400-year Gregorian cycle of
  * the periods the rule visits passes its date parts (BYMONTH, BYMONTHDAY,
  * BYYEARDAY, BYWEEKNO, BYDAY, BYSETPOS, with INTERVAL), so it never drops a
  * rule that matches. What it cannot decide is left to the CPU watchdog of
