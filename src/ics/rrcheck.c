@@ -4,10 +4,9 @@
  * "recurrence rules that never match").
  *
  * The check is conservative: it says "never" only when no date in a whole
- * 400-year Gregorian cycle of
- * the periods the rule visits passes its date parts (BYMONTH, BYMONTHDAY,
- * BYYEARDAY, BYWEEKNO, BYDAY, BYSETPOS, with INTERVAL), so it never drops a
- * rule that matches. What it cannot decide is left to the CPU watchdog of
+ * 400-year Gregorian cycle of the periods the rule visits passes its date
+ * parts (BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYDAY, BYSETPOS, with
+ * INTERVAL), so it never drops a rule that matches. What it cannot decide is left to the CPU watchdog of
  * expand.c. It stops at the first match, so a rule that matches costs a
  * few steps; only a rule that never matches costs the whole cycle
  * (146,097 days at most, about a millisecond).
