@@ -51,9 +51,11 @@ int cli_usage(struct app *app, const char *fmt_msg);
 int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out);
 /* Resolve --tz (or $TZ, or UTC when name is NULL). Returns NULL on error. */
 icaltimezone *cli_zone(struct app *app, const char *name, const char **shown);
-/* Write s to fp with control characters escaped (\n, \t, \xNN). */
+/* Write s to fp terminal-safe: text_put_safe (dovetail/util.h). Every text
+ * from outside (feeds, file names, URLs, notes) is printed through it. */
 void cli_put_safe(FILE *fp, const char *s);
-/* Write s as a JSON string, quotes included. */
+/* Write s as a JSON string, quotes included: text_put_json, always valid
+ * UTF-8 whatever s holds. */
 void cli_put_json(FILE *fp, const char *s);
 /* Who records a decision when --by is not given: $DOVETAIL_USER, else
  * $USER; NULL when neither is set (docs/decisions.md). */

@@ -1,5 +1,6 @@
 /* diag.c: the diagnostics catalogue and the bounded list of reports. */
 #include "dovetail/diag.h"
+#include "dovetail/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,9 +59,8 @@ static char *format(const char *tmpl, va_list ap)
 		} else {
 			s = one;
 		}
-		size_t sl = strlen(s);
-		if (sl > 512)
-			sl = 512; /* values quoted in messages are bounded */
+		/* values quoted in messages are bounded, and never cut inside a character */
+		size_t sl = utf8_cut(s, strlen(s), 512);
 		if (len + sl + 1 > cap) {
 			cap = (len + sl + 1) * 2;
 			char *n = realloc(out, cap);

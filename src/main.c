@@ -80,12 +80,28 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return DV_EXIT_USAGE;
 	}
+	/* The input edge: every argument (names, notes, file names, URLs) is
+	 * UTF-8, or nothing runs; the bytes are not echoed, only the position. */
+	for (int i = 1; i < argc; i++) {
+		size_t bad;
+		if (!utf8_valid(argv[i], strlen(argv[i]), &bad)) {
+			char a[16], b[32];
+			snprintf(a, sizeof a, "%d", i);
+			snprintf(b, sizeof b, "%zu", bad + 1);
+			diag_add(&app.diag, D_ARG_UTF8, NULL, 0, 0, a, b);
+			cli_flush_diag(&app);
+			diag_release(&app.diag);
+			return DV_EXIT_USAGE;
+		}
+	}
 	const struct cmd *cmd = NULL;
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		if (strcmp(argv[optind], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "dovetail: error: unknown command '%s'\n", argv[optind]);
+		fputs("dovetail: error: unknown command '", stderr);
+		cli_put_safe(stderr, argv[optind]);
+		fputs("'\n", stderr);
 		usage(stderr);
 		return DV_EXIT_USAGE;
 	}

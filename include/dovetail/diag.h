@@ -33,6 +33,8 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 #define DIAG_CATALOGUE(X) \
 	X(D_USAGE,               ERROR,   USAGE,  "%s") \
 	X(D_BAD_ARG,             ERROR,   USAGE,  "invalid %s: '%s' (%s)") \
+	X(D_ARG_UTF8,            ERROR,   USAGE,  "argument %s is not valid UTF-8 (byte %s): dovetail takes UTF-8 text, names and file names") \
+	X(D_TEXT_UTF8,           ERROR,   USAGE,  "%s is not valid UTF-8 (byte %s); nothing recorded") \
 	X(D_IO_OPEN,             ERROR,   IO,     "cannot open: %s") \
 	X(D_IO_READ,             ERROR,   IO,     "cannot read: %s") \
 	X(D_IO_TOO_BIG,          ERROR,   LIMIT,  "file is larger than the limit of %s bytes") \
@@ -40,7 +42,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_LINE_TOO_LONG,   ERROR,   LIMIT,  "content line is longer than the limit of %s bytes") \
 	X(D_ICS_TOO_MANY_LINES,  ERROR,   LIMIT,  "more than %s content lines") \
 	X(D_ICS_BAD_UTF8,        WARNING, OK,     "invalid UTF-8 byte sequence; each bad byte is read as '?'") \
-	X(D_ICS_LINE_IGNORED,    WARNING, OK,     "malformed %s line ignored (it is not one dovetail needs)") \
+	X(D_ICS_LINE_IGNORED,    WARNING, OK,     "malformed line of %s ignored (it is not one dovetail needs)") \
 	X(D_ICS_LENIENT,         WARNING, OK,     "%s: %s; read as %s") \
 	X(D_ICS_CONTROL,         ERROR,   INPUT,  "control character 0x%s in a content line") \
 	X(D_ICS_BAD_NAME,        ERROR,   INPUT,  "expected a property name (letters, digits and '-')") \
@@ -55,10 +57,10 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_NO_CALENDAR,     ERROR,   INPUT,  "no VCALENDAR component") \
 	X(D_ICS_TOO_MANY_COMPS,  ERROR,   LIMIT,  "more than %s events in one feed") \
 	X(D_ICS_NO_DTSTART,      ERROR,   INPUT,  "%s %s has no DTSTART") \
-	X(D_ICS_BAD_TIME,        ERROR,   INPUT,  "%s: invalid %s value '%s'") \
-	X(D_ICS_BAD_DURATION,    ERROR,   INPUT,  "%s: invalid duration '%s'") \
-	X(D_ICS_BAD_PERIOD,      ERROR,   INPUT,  "%s: invalid period '%s'") \
-	X(D_ICS_BAD_INTEGER,     ERROR,   INPUT,  "%s: invalid integer '%s'") \
+	X(D_ICS_BAD_TIME,        ERROR,   INPUT,  "%s: invalid %s value") \
+	X(D_ICS_BAD_DURATION,    ERROR,   INPUT,  "%s: invalid duration") \
+	X(D_ICS_BAD_PERIOD,      ERROR,   INPUT,  "%s: invalid period") \
+	X(D_ICS_BAD_INTEGER,     ERROR,   INPUT,  "%s: invalid integer") \
 	X(D_ICS_BAD_RRULE,       ERROR,   INPUT,  "%s: invalid recurrence rule (%s)") \
 	X(D_ICS_IMPOSSIBLE_RULE, WARNING, OK,     "series %s: the recurrence rule never matches a date; only DTSTART occurs") \
 	X(D_ICS_SUBDAILY,        WARNING, OK,     "series %s: FREQ=%s is a sub-hourly rule; expansion is bounded") \
@@ -68,7 +70,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_MIXED_VALUE,     WARNING, OK,     "%s: value type differs from DTSTART's; compared as %s") \
 	X(D_ICS_NO_UID,          WARNING, OK,     "%s has no UID; using the content-derived id %s") \
 	X(D_ICS_DUPLICATE,       WARNING, OK,     "UID %s with RECURRENCE-ID %s appears again; the later component of line %s is used") \
-	X(D_ICS_BAD_ENUM,        WARNING, OK,     "%s: unknown value '%s'; treated as %s") \
+	X(D_ICS_BAD_ENUM,        WARNING, OK,     "%s: unknown value; treated as %s") \
 	X(D_ICS_BAD_VTIMEZONE,   WARNING, OK,     "VTIMEZONE %s is unusable (%s); trying other sources") \
 	X(D_ICS_TZ_UNKNOWN,      WARNING, OK,     "TZID '%s' resolves to no time zone; its times are treated as floating") \
 	X(D_ICS_TZ_MAPPED,       NOTE,    OK,     "TZID '%s' resolved as %s") \
@@ -100,7 +102,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_SCALAR,         ERROR,   INPUT,  "a value longer than the limit of %s bytes") \
 	X(D_PROF_EVENTS,         ERROR,   INPUT,  "more than %s YAML nodes") \
 	X(D_PROF_EMPTY,          ERROR,   INPUT,  "the profile is empty") \
-	X(D_PROF_UNKNOWN_KEY,    ERROR,   INPUT,  "unknown key '%s' in %s%s") \
+	X(D_PROF_UNKNOWN_KEY,    ERROR,   INPUT,  "an unknown key in %s%s") \
 	X(D_PROF_DUP_KEY,        ERROR,   INPUT,  "key '%s' given twice (first on line %s)") \
 	X(D_PROF_MISSING,        ERROR,   INPUT,  "%s: missing required key '%s'") \
 	X(D_PROF_TYPE,           ERROR,   INPUT,  "%s: expected %s, found %s") \

@@ -47,6 +47,10 @@ struct ics_line {
 				2 is a non-essential line that is only ignored */
 };
 
+/* name if it is a component name of RFC 5545 (or a later iCalendar RFC),
+ * else a fixed phrase: what diagnostics show, never the file's own word. */
+const char *ics_comp_shown(const char *name);
+
 /* A component as BEGIN ... END lines. */
 struct ics_comp {
 	char name[24];       /* "VEVENT"; longer names are cut, and never match */
@@ -233,6 +237,15 @@ struct ics_expand_opts {
 					NULL keeps them floating */
 	const struct ics_limits *lim;
 };
+
+/* rrcheck.c: 1 when rule r, started at dtstart (wall clock), can be
+ * shown to match no instant at all (BYMONTH=2;BYMONTHDAY=30, BYYEARDAY=366
+ * in years an INTERVAL never makes leap, BYSETPOS past every period's set,
+ * FREQ=MONTHLY;INTERVAL=12;BYMONTH=2 from January, ...); 0 when it
+ * matches or cannot be judged (then expansion's CPU watchdog bounds it).
+ * Costs a few steps for a rule that matches, at most one 400-year cycle of
+ * days (146,097) for one that does not. */
+int ics_rule_never_matches(const struct icalrecurrencetype *r, const struct icaltimetype *dtstart);
 
 /*
  * Append every occurrence of f's events (VEVENT and VFREEBUSY) overlapping

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "dovetail/diag.h"
 
@@ -12,6 +13,41 @@
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
 #define BUF_PUSH(v, n, cap) \
 	(buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)) ? NULL : &(v)[(n)++])
+
+/* ---- text.c: UTF-8 and text from outside ---------------------------------
+ * Every string that reaches the store, a JSON document or a terminal from
+ * outside (arguments, feeds, notes typed at a prompt) goes through these. */
+
+/* Length (1..4) of the valid UTF-8 sequence at s[0..n), with its code point
+ * in *cp (may be NULL); 0 when s does not start with one (a bad byte, an
+ * overlong form, a surrogate, a truncated sequence). */
+size_t utf8_seq(const char *s, size_t n, uint32_t *cp);
+/* 1 when s[0..n) is valid UTF-8 without NUL; else 0 with the offset of the
+ * first bad byte in *bad_off (may be NULL). */
+int utf8_valid(const char *s, size_t n, size_t *bad_off);
+/* The longest prefix of s[0..n), at most max bytes, that ends on a
+ * character boundary (a bad byte counts as one character). */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+/* n, less a character that the end of s[0..n) cuts short (for a buffer
+ * filled up to its size: fgets, read). */
+size_t utf8_trim_partial(const char *s, size_t n);
+/* Copy src into dst[sz] (sz >= 1), cut with utf8_cut so that a character is
+ * never split; always NUL-terminated. Returns the bytes copied. */
+size_t utf8_copy(char *dst, size_t sz, const char *src);
+/* 1 for a code point a terminal must not get raw: C0 controls, DEL, C1
+ * controls (U+0080..U+009F, U+009B is CSI), bidi marks, embeddings,
+ * overrides and isolates (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), and U+2028, U+2029. */
+int text_unsafe_cp(uint32_t cp);
+/* The one terminal-safe printer: s with \n, \t, \r, \\ escaped, other
+ * unsafe code points as \xNN (below 0x80) or \uNNNN, and bytes that are not
+ * UTF-8 as \xNN. Tabs and newlines never pass, so a field never breaks a
+ * tab-separated row. NULL prints nothing. */
+void text_put_safe(FILE *fp, const char *s);
+/* s as a JSON string, quotes included: always valid UTF-8 and valid JSON
+ * whatever s holds (bad bytes become U+FFFD; unsafe code points \uNNNN).
+ * NULL prints "". */
+void text_put_json(FILE *fp, const char *s);
 
 /* A byte string read from a file. */
 struct bytes {

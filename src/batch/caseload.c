@@ -42,18 +42,11 @@ static int want(struct ctx *c, const struct ynode *n, enum yt_type t, const char
 	return -1;
 }
 
+/* The schema layer the profile shares (yt_check_keys): unknown and repeated
+ * keys are errors, so `{ id: P-1, id: P-2 }` is refused as a profile's is. */
 static void check_keys(struct ctx *c, const struct ynode *m, const char *where, const char *const *keys)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		int known = 0;
-		for (const char *const *k = keys; *k; k++)
-			known |= strcmp(m->keys[i]->s, *k) == 0;
-		if (!known) {
-			c->errors++;
-			diag_add(c->d, D_PROF_UNKNOWN_KEY, c->file, m->keys[i]->line, m->keys[i]->col,
-				 m->keys[i]->s, where, "");
-		}
-	}
+	c->errors += yt_check_keys(c->file, m, where, keys, "docs/batch.md", c->d);
 }
 
 static const struct ynode *need(struct ctx *c, const struct ynode *m, const char *key, const char *where)

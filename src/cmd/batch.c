@@ -164,7 +164,9 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	if (!status && sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
 		       cl->n_persons, solved, resume ? " (resumed)" : "");
-		printf("join the shards' stores with: dovetail --db ALL.db merge %s SHARD.db...\n", argv[optind]);
+		printf("join the shards' stores with: dovetail --db ALL.db merge ");
+		cli_put_safe(stdout, argv[optind]);   /* a file name */
+		printf(" SHARD.db...\n");
 	} else if (!status) {
 		status = batch_finalise(&b, &again);
 		if (!status)

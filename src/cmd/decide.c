@@ -98,8 +98,9 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_STORE;
 	}
-	printf("%sed %zu change%s of %s", accept ? "accept" : "reject", decided,
-	       decided == 1 ? "" : "s", proposal);
+	printf("%sed %zu change%s of ", accept ? "accept" : "reject", decided,
+	       decided == 1 ? "" : "s");
+	cli_put_safe(stdout, proposal);
 	if (v == VERDICT_KEEP && decided)
 		printf(" (kept where booked)");
 	if (n && decided + same > n)

@@ -77,11 +77,21 @@ int cmd_expand(int argc, char **argv, struct app *app)
 				ics_fmt_time(x->rid, x->rid_kind, rid);
 			const char *st = e->status_text[0] ? e->status_text : "-";
 			const char *uid = e->uid_synthesized ? "-" : e->uid;
-			size_t len = strlen(s) + strlen(en) + strlen(uid) + strlen(rid) + strlen(st) + 6;
-			char *line = malloc(len);
-			if (!line)
+			/* UID and STATUS are feed text: escaped (text_put_safe), so
+			 * that they can neither drive the terminal nor add a column */
+			char *line = NULL;
+			size_t len = 0;
+			FILE *m = open_memstream(&line, &len);
+			if (!m)
 				break;
-			snprintf(line, len, "%s\t%s\t%s\t%s\t%s", s, en, uid, rid, st);
+			fprintf(m, "%s\t%s\t", s, en);
+			cli_put_safe(m, uid);
+			fprintf(m, "\t%s\t", rid);
+			cli_put_safe(m, st);
+			if (fclose(m) != 0 || !line) {
+				free(line);
+				break;
+			}
 			lines[n++] = line;
 		}
 		if (n > 1)

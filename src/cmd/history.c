@@ -57,7 +57,9 @@ static int show(const struct store_decision *x, void *arg)
 		       x->verdict == VERDICT_ACCEPT ? "accept" : x->verdict == VERDICT_KEEP ? "keep" : "reject",
 		       x->proposal, x->seq);
 		cli_put_safe(stdout, x->appt.practitioner);
-		printf(" -> %s %s  by ", when, x->to.venue ? x->to.venue : "(venue unchanged)");
+		printf(" -> %s ", when);
+		cli_put_safe(stdout, x->to.venue ? x->to.venue : "(venue unchanged)");
+		printf("  by ");
 		cli_put_safe(stdout, x->who);
 		if (x->note) {
 			printf("  note: ");

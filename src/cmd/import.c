@@ -108,17 +108,18 @@ int cmd_import(int argc, char **argv, struct app *app)
 		int feed_status = diag_exit_status(&fd);
 		diag_move(&app->diag, &fd);
 		cli_flush_diag(app);
+		cli_put_safe(stdout, shown);   /* a file name or URL: text from outside */
 		if (rc == 0 && not_modified) {
-			printf("%s: unchanged (HTTP 304): nothing fetched, parsed or written\n", shown);
+			printf(": unchanged (HTTP 304): nothing fetched, parsed or written\n");
 		} else if (rc == 0 && r.same_bytes) {
-			printf("%s: unchanged: these bytes are already imported; nothing written"
-			       " (%zu events, %zu occurrences)\n", shown, r.unchanged, r.occurrences);
+			printf(": unchanged: these bytes are already imported; nothing written"
+			       " (%zu events, %zu occurrences)\n", r.unchanged, r.occurrences);
 		} else if (rc == 0) {
-			printf("%s: %zu new, %zu updated, %zu unchanged, %zu cancelled, %zu removed,"
-			       " %zu skipped; %zu occurrences stored\n", shown, r.added, r.updated,
+			printf(": %zu new, %zu updated, %zu unchanged, %zu cancelled, %zu removed,"
+			       " %zu skipped; %zu occurrences stored\n", r.added, r.updated,
 			       r.unchanged, r.cancelled, r.removed, r.skipped, r.occurrences);
 		} else {
-			printf("%s: %s; nothing written\n", shown,
+			printf(": %s; nothing written\n",
 			       feed_status == DV_EXIT_UNAVAILABLE ? "not fetched" : "rejected");
 			if (!feed_status)
 				feed_status = DV_EXIT_INTERNAL;

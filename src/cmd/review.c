@@ -44,6 +44,7 @@ static char *read_line(char *buf, size_t sz)
 		int c;
 		while ((c = getchar()) != EOF && c != '\n')
 			;   /* the rest of an over-long line is dropped */
+		buf[utf8_trim_partial(buf, n)] = 0;   /* never half a character */
 	}
 	return buf;
 }
@@ -54,7 +55,8 @@ static void place(const struct place *pl, int dur)
 	time_fmt_day(pl->date, 0, day, sizeof day);
 	time_fmt_hhmm(pl->start, a);
 	time_fmt_hhmm(pl->start + dur, b);
-	printf("%s %s-%s at %s", day, a, b, pl->venue ? pl->venue : "(unknown venue)");
+	printf("%s %s-%s at ", day, a, b);
+	cli_put_safe(stdout, pl->venue ? pl->venue : "(unknown venue)");
 }
 
 static int same_ref(const struct appt_ref *a, const struct appt_ref *b)
@@ -209,6 +211,10 @@ int cmd_review(int argc, char **argv, struct app *app)
 				fflush(stdout);
 				if (!read_line(note, sizeof note))
 					note[0] = 0;
+				if (!utf8_valid(note, strlen(note), NULL)) {
+					note[0] = 0;
+					printf("the note is not valid UTF-8 text; it is dropped: write it again with e\n");
+				}
 				continue;
 			}
 			if (key != 'y' && key != 'n' && key != 'k') {

@@ -9,9 +9,12 @@
  */
 #include "dovetail/ics.h"
 
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 
 /* How the instants of one series are compared: as UTC seconds (a zoned or
@@ -182,18 +185,108 @@ static long cpu_ms_since(const struct timespec *t0)
 	return (long)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-/* Called once per generated instance: 0 to go on, -1 when the feed's CPU
- * budget is spent (reported once, naming the series). */
-static int tick(struct xp *x, const struct ics_event *e)
+static void cpu_spent(struct xp *x, const struct ics_event *e)
 {
-	if (++x->ticks % 1024)
-		return 0;
-	if (cpu_ms_since(&x->cpu0) <= x->o->lim->cpu_budget_ms)
-		return 0;
 	char b[32];
 	snprintf(b, sizeof b, "%ld", x->o->lim->cpu_budget_ms);
 	diag_add(x->d, D_LIM_CPU, x->f->file, e->line_rrule ? e->line_rrule : e->line, 1, e->uid, b);
 	x->spent = 1;
+}
+
+/*
+ * The watchdog. libical's icalrecur_iterator_next can walk a rule that
+ * matches rarely or never one second (minute, hour) at a time inside one
+ * call, up to the year 2582, so a check between calls never runs. A
+ * CPU-time timer (ITIMER_PROF: the process's CPU time, as the budget is
+ * counted) is armed for the feed's budget; its SIGPROF, when it lands
+ * inside the libical call, jumps out of it (siglongjmp), else it only
+ * marks the budget spent for the next tick(). Why a jump is safe there:
+ * the Gregorian iterator only steps fields of its own struct (no malloc,
+ * no lock, no I/O), so after the jump the iterator is freed as usual and
+ * nothing else is left half-done; an RSCALE rule's iterator is ICU's and
+ * is then left unfreed (a bounded leak on a feed that is refused). The
+ * jump is armed only around that call, never around our code.
+ * One expansion at a time per process (no threads expand).
+ */
+static sigjmp_buf wd_jmp;
+static volatile sig_atomic_t wd_armed, wd_fired;
+
+static void wd_handler(int sig)
+{
+	(void)sig;
+	wd_fired = 1;
+	if (wd_armed) {
+		wd_armed = 0;
+		siglongjmp(wd_jmp, 1);
+	}
+}
+
+struct watchdog {
+	struct sigaction old_sa;
+	struct itimerval old_it;
+	int on;
+};
+
+static void wd_start(struct watchdog *w, long ms)
+{
+	memset(w, 0, sizeof *w);
+	wd_fired = 0;
+	wd_armed = 0;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = wd_handler;
+	sa.sa_flags = SA_RESTART;   /* a system call it lands in goes on */
+	sigemptyset(&sa.sa_mask);
+	if (ms <= 0 || sigaction(SIGPROF, &sa, &w->old_sa) < 0)
+		return;
+	struct itimerval it;
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_sec = ms / 1000;
+	it.it_value.tv_usec = (ms % 1000) * 1000;
+	if (setitimer(ITIMER_PROF, &it, &w->old_it) < 0) {
+		sigaction(SIGPROF, &w->old_sa, NULL);
+		return;
+	}
+	w->on = 1;
+}
+
+static void wd_stop(struct watchdog *w)
+{
+	if (!w->on)
+		return;
+	struct itimerval off;
+	memset(&off, 0, sizeof off);
+	setitimer(ITIMER_PROF, &off, NULL);
+	wd_armed = 0;
+	sigaction(SIGPROF, &w->old_sa, NULL);
+	setitimer(ITIMER_PROF, &w->old_it, NULL);
+	w->on = 0;
+}
+
+/* icalrecur_iterator_next under the watchdog: 0, or -1 when the budget ran
+ * out (inside the call or before it). */
+static int next_guarded(icalrecur_iterator *it, struct icaltimetype *out)
+{
+	if (wd_fired)
+		return -1;
+	if (sigsetjmp(wd_jmp, 1))
+		return -1;
+	wd_armed = 1;
+	struct icaltimetype t = icalrecur_iterator_next(it);
+	wd_armed = 0;
+	*out = t;
+	return 0;
+}
+
+/* Called once per generated instance: 0 to go on, -1 when the feed's CPU
+ * budget is spent (reported once, naming the series). */
+static int tick(struct xp *x, const struct ics_event *e)
+{
+	if (!wd_fired && ++x->ticks % 1024)
+		return 0;
+	if (!wd_fired && cpu_ms_since(&x->cpu0) <= x->o->lim->cpu_budget_ms)
+		return 0;
+	cpu_spent(x, e);
 	return -1;
 }
 
@@ -265,6 +358,16 @@ static size_t iter_cap(const struct xp *x, const struct ics_event *m)
 	return cap;
 }
 
+/* The instant of key k in frame fr, as libical's UNTIL. */
+static struct icaltimetype until_at(const struct xp *x, const struct frame *fr, int64_t k)
+{
+	if (fr->kind == ICS_T_UTC)
+		return icaltime_from_timet_with_zone((time_t)k, 0, x->utc);
+	struct icaltimetype t = icaltime_from_timet_with_zone((time_t)k, fr->kind == ICS_T_DATE, NULL);
+	t.zone = NULL;
+	return t;
+}
+
 static int limit_iter(struct xp *x, struct series *s)
 {
 	size_t cap = iter_cap(x, s->m);
@@ -297,6 +400,14 @@ static int run_rule(struct xp *x, struct series *s, struct icalrecurrencetype r,
 	struct icaltimetype start = s->m->dtstart;
 	if (s->fr.kind == ICS_T_UTC)
 		start.zone = s->fr.zone;
+	/* a rule that can be shown never to match is not iterated at all:
+	 * libical would walk it step by step inside one call (rrcheck.c) */
+	if (ics_rule_never_matches(&r, &s->m->dtstart))
+		return 1;
+	/* nothing past s->stop is used: an UNTIL there also ends libical's
+	 * inner walk of a rule that matches rarely, at the window's end */
+	if (icaltime_is_null_time(r.until) || key_of(x, &s->fr, &r.until, NULL) > s->stop)
+		r.until = until_at(x, &s->fr, s->stop);
 	icalrecur_iterator *it = icalrecur_iterator_new(r, start);
 	if (!it) {
 		icalerror_clear_errno();
@@ -305,7 +416,16 @@ static int run_rule(struct xp *x, struct series *s, struct icalrecurrencetype r,
 	int64_t dkey = key_of(x, &s->fr, &s->m->dtstart, NULL);
 	int limit = r.count, taken = 0, first = 1, rc = 0;
 	for (;;) {
-		struct icaltimetype t = icalrecur_iterator_next(it);
+		struct icaltimetype t;
+		if (next_guarded(it, &t) < 0) {
+			cpu_spent(x, s->m);
+			rc = -1;
+			/* libical's Gregorian iterator holds no allocation or lock
+			 * while it steps; an RSCALE one is ICU's: left as it is */
+			if (r.rscale)
+				return rc;
+			break;
+		}
 		if (icaltime_is_null_time(t))
 			break;
 		if (tick(x, s->m) < 0 || limit_iter(x, s) < 0) {
@@ -579,6 +699,8 @@ static int cmp_by_uid(const void *a, const void *b)
 	return (i > j) - (i < j);
 }
 
+static int expand_feed(struct xp *x);
+
 int ics_expand(struct ics_feed *f, const struct ics_expand_opts *o,
 	       struct ics_occs *out, struct diag *d)
 {
@@ -586,6 +708,18 @@ int ics_expand(struct ics_feed *f, const struct ics_expand_opts *o,
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &x.cpu0);
 	if (!f->n_ev)
 		return 0;
+	struct watchdog wd;
+	wd_start(&wd, o->lim->cpu_budget_ms);
+	int rc = expand_feed(&x);
+	wd_stop(&wd);
+	return rc;
+}
+
+static int expand_feed(struct xp *x_)
+{
+	struct xp x = *x_;
+	struct ics_feed *f = x.f;
+	struct ics_occs *out = x.out;
 	/* group VEVENTs by UID: masters and their overrides */
 	uint32_t *idx = malloc(f->n_ev * sizeof *idx);
 	if (!idx)

@@ -124,7 +124,7 @@ static int one_time(struct ctx *c, struct icaltimetype *out)
 	if (time_value(c, v, strlen(v), out) < 0) {
 		char nm[48];
 		prop_name(c->l, nm, sizeof nm);
-		fail(c, D_ICS_BAD_TIME, vcol(c->l), nm, "date or date-time", v);
+		fail(c, D_ICS_BAD_TIME, vcol(c->l), nm, "date or date-time");
 		return -1;
 	}
 	return 0;
@@ -318,7 +318,7 @@ static int list_values(struct ctx *c, int is_rdate)
 			r.line = (int)c->l->line;
 			r.is_period = 1;
 			if (!slash || time_value(c, p, (size_t)(slash - p), &r.start) < 0 || r.start.is_date) {
-				fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+				fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 				return -1;
 			}
 			const char *q = slash + 1;
@@ -328,12 +328,12 @@ static int list_values(struct ctx *c, int is_rdate)
 				snprintf(buf, sizeof buf, "%.*s", (int)(qn < 63 ? qn : 63), q);
 				r.dur = icaldurationtype_from_string(buf);
 				if (icaldurationtype_is_bad_duration(r.dur) || r.dur.is_neg) {
-					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 					return -1;
 				}
 			} else {
 				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date) {
-					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm, p);
+					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 					return -1;
 				}
 				r.has_end = 1;
@@ -343,9 +343,7 @@ static int list_values(struct ctx *c, int is_rdate)
 		} else {
 			struct icaltimetype t;
 			if (time_value(c, p, n, &t) < 0) {
-				char shown[40];
-				snprintf(shown, sizeof shown, "%.*s", (int)(n < 32 ? n : 32), p);
-				fail(c, D_ICS_BAD_TIME, vcol(c->l) + (int)(p - v), nm, "date or date-time", shown);
+				fail(c, D_ICS_BAD_TIME, vcol(c->l) + (int)(p - v), nm, "date or date-time");
 				return -1;
 			}
 			if (is_rdate) {
@@ -403,9 +401,7 @@ static int freebusy(struct ctx *c)
 			}
 		}
 		if (!ok || end < start) {
-			char shown[64];
-			snprintf(shown, sizeof shown, "%.*s", (int)(n < 48 ? n : 48), p);
-			fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), "FREEBUSY", shown);
+			fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), "FREEBUSY");
 			return -1;
 		}
 		if (grow((void **)&c->ev->busy, c->ev->n_busy, sizeof *c->ev->busy) < 0)
@@ -532,7 +528,7 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 		} else if (name_is(l, "DURATION")) {
 			struct icaldurationtype du = icaldurationtype_from_string(v);
 			if (icaldurationtype_is_bad_duration(du) || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
-				fail(&c, D_ICS_BAD_DURATION, vcol(l), "DURATION", v);
+				fail(&c, D_ICS_BAD_DURATION, vcol(l), "DURATION");
 			} else if (!ev->has_duration) {
 				ev->duration = du;
 				ev->has_duration = 1;
@@ -577,11 +573,11 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 			for (; j < n && isdigit((unsigned char)v[j]) && x <= INT_MAX / 10; j++)
 				x = x * 10 + (v[j] - '0');
 			if (n == 0 || j != n)
-				fail(&c, D_ICS_BAD_INTEGER, vcol(l), "SEQUENCE", v);
+				fail(&c, D_ICS_BAD_INTEGER, vcol(l), "SEQUENCE");
 			else
 				ev->sequence = (int)x;
 		} else if (name_is(l, "STATUS")) {
-			snprintf(ev->status_text, sizeof ev->status_text, "%.15s", v);
+			utf8_copy(ev->status_text, sizeof ev->status_text, v);   /* never half a character */
 			for (char *p = ev->status_text; *p; p++)
 				*p = (char)toupper((unsigned char)*p);
 			if (strcmp(ev->status_text, "TENTATIVE") == 0)

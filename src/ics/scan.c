@@ -169,6 +169,38 @@ static int essential(const char *name)
 	return 0;
 }
 
+/* The names diagnostics may show: RFC 5545's (and RFC 7953's) properties
+ * and components. Any other first word of a line is the file's content
+ * (a file that is not iCalendar at all: a passwd line, a letter), so a
+ * message names only its position and kind (issue 19, item 12). */
+static const char *shown_prop(const char *name, const char *otherwise)
+{
+	static const char *const names[] = { "BEGIN", "END", "VERSION", "PRODID", "CALSCALE", "METHOD",
+		"UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "EXRULE",
+		"RECURRENCE-ID", "STATUS", "TRANSP", "SEQUENCE", "SUMMARY", "DESCRIPTION", "LOCATION",
+		"CATEGORIES", "CLASS", "CREATED", "LAST-MODIFIED", "ORGANIZER", "ATTENDEE", "CONTACT",
+		"COMMENT", "GEO", "PRIORITY", "RESOURCES", "URL", "ATTACH", "RELATED-TO", "REQUEST-STATUS",
+		"TZID", "TZNAME", "TZOFFSETFROM", "TZOFFSETTO", "TZURL", "FREEBUSY", "ACTION", "TRIGGER",
+		"REPEAT", "COMPLETED", "DUE", "PERCENT-COMPLETE", "X-WR-TIMEZONE", "X-WR-CALNAME",
+		"X-WR-CALDESC", "BUSYTYPE", "NAME", "REFRESH-INTERVAL", "SOURCE", "COLOR", "IMAGE",
+		"CONFERENCE" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(name, names[i]) == 0)
+			return name;
+	return otherwise;
+}
+
+const char *ics_comp_shown(const char *name)
+{
+	static const char *const names[] = { "VCALENDAR", "VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY",
+		"VTIMEZONE", "STANDARD", "DAYLIGHT", "VALARM", "VAVAILABILITY", "AVAILABLE", "VLOCATION",
+		"VRESOURCE", "PARTICIPANT" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(name, names[i]) == 0)
+			return name;
+	return "(a component name not in RFC 5545)";
+}
+
 static int push_comp(struct ics_scan *s, const char *name, size_t begin, int32_t parent, int depth)
 {
 	struct ics_comp *c = BUF_PUSH(s->comps, s->n_comps, s->cap_comps);
@@ -298,10 +330,11 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 			}
 			nm[k] = 0;
 			if (k && !essential(nm)) {
-				diag_add(d, D_ICS_LINE_IGNORED, file, ln, col, nm);
+				diag_add(d, D_ICS_LINE_IGNORED, file, ln, col,
+					 shown_prop(nm, "a property not in RFC 5545"));
 				l->bad = 2;
 			} else {
-				diag_add(d, code, file, ln, col, k ? nm : "the line");
+				diag_add(d, code, file, ln, col, k ? shown_prop(nm, "the line") : "the line");
 				l->bad = 1;
 			}
 			continue;
@@ -319,7 +352,7 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 			size_t idx = s->n_lines - 1;
 			if (is_begin) {
 				if (open < 0 && strcmp(name, "VCALENDAR") != 0) {
-					diag_add(d, D_ICS_BARE, file, (int)l0, 1, name);
+					diag_add(d, D_ICS_BARE, file, (int)l0, 1, ics_comp_shown(name));
 					seen_cal = 1;
 				}
 				if (depth >= lim->max_depth) {
@@ -347,15 +380,15 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 				while (c >= 0 && strncmp(s->comps[c].name, name, sizeof s->comps[c].name) != 0)
 					c = s->comps[c].parent;
 				if (c < 0) {
-					diag_add(d, D_ICS_END_UNOPENED, file, (int)l0, 5, name);
+					diag_add(d, D_ICS_END_UNOPENED, file, (int)l0, 5, ics_comp_shown(name));
 					l->bad = 1;
 					continue;
 				}
 				/* close what was left open inside it */
 				while (open != c) {
 					snprintf(numbuf, sizeof numbuf, "%u", s->lines[s->comps[open].begin].line);
-					diag_add(d, D_ICS_END_MISMATCH, file, (int)l0, 5, name,
-						 s->comps[open].name, numbuf);
+					diag_add(d, D_ICS_END_MISMATCH, file, (int)l0, 5, ics_comp_shown(name),
+						 ics_comp_shown(s->comps[open].name), numbuf);
 					s->comps[open].end = (uint32_t)idx;
 					open = s->comps[open].parent;
 					depth--;
@@ -370,7 +403,7 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 		if (open < 0) {
 			char nm[40];
 			snprintf(nm, sizeof nm, "%.*s", (int)(l->name_len < 32 ? l->name_len : 32), l->text);
-			diag_add(d, D_ICS_OUTSIDE, file, (int)l0, 1, nm);
+			diag_add(d, D_ICS_OUTSIDE, file, (int)l0, 1, shown_prop(nm, "a line"));
 			l->bad = 1;
 		}
 	}
@@ -380,7 +413,7 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 		if (s->comps[c].parent < 0) {
 			snprintf(numbuf2, sizeof numbuf2, "%u", s->lines[s->comps[c].begin].line);
 			diag_add(d, D_ICS_UNCLOSED, file, (int)(line > 1 ? line - 1 : 1), 1,
-				 s->comps[c].name, numbuf2);
+				 ics_comp_shown(s->comps[c].name), numbuf2);
 		}
 	}
 	if (!s->n_lines) {

@@ -39,72 +39,27 @@ static void err(struct ctx *c, const struct ynode *n, enum diag_code code,
 	diag_add(c->d, code, c->file, n ? n->line : 0, n ? n->col : 0, a, b, e);
 }
 
-/* ---- keys ----------------------------------------------------------------- */
-
-static size_t edit_distance(const char *a, const char *b)
+/* A value that should name an id, as a diagnostic may show it: only when
+ * it looks like an id (1 to 64 of A-Z a-z 0-9 . _ -); any other text may
+ * be a line of a file that is not a profile (issue 19, item 12). */
+static const char *shown_id(const struct ynode *n)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return SIZE_MAX;
-	size_t row[65];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag_ = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = diag_ + cost;
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag_ = up;
-		}
+	int ok = n && n->type == YT_SCALAR && n->len >= 1 && n->len <= 64;
+	for (size_t i = 0; ok && i < n->len; i++) {
+		unsigned char ch = (unsigned char)n->s[i];
+		ok = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
 	}
-	return row[lb];
+	return ok ? n->s : "(a value that is not an id)";
 }
 
-/* Check a mapping's keys against allowed (NULL-terminated): unknown keys
- * (with the nearest valid one suggested) and repeated keys are errors. */
+/* ---- keys ----------------------------------------------------------------- */
+
+/* Check a mapping's keys against allowed: the schema layer the profile and
+ * the caseload share (yt_check_keys, yaml.h). */
 static void check_keys(struct ctx *c, const struct ynode *m, const char *where,
 		       const char *const *allowed)
 {
-	for (size_t i = 0; i < m->n; i++) {
-		const char *k = m->keys[i]->s;
-		int known = 0;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(k, *a) == 0)
-				known = 1;
-		if (!known) {
-			const char *best = NULL;
-			size_t bd = SIZE_MAX;
-			for (const char *const *a = allowed; *a; a++) {
-				size_t dd = edit_distance(k, *a);
-				if (dd < bd) {
-					bd = dd;
-					best = *a;
-				}
-			}
-			size_t kl = strlen(k);
-			char hint[96] = "";
-			if (best && (bd <= 2 || bd <= kl / 3 || (kl >= 3 && strstr(best, k))))
-				snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-			else if (best)
-				snprintf(hint, sizeof hint, "; valid keys: see docs/profile.md");
-			err(c, m->keys[i], D_PROF_UNKNOWN_KEY, k, where, hint);
-		}
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(k, m->keys[j]->s) == 0) {
-				char ln[16];
-				snprintf(ln, sizeof ln, "%d", m->keys[j]->line);
-				err(c, m->keys[i], D_PROF_DUP_KEY, k, ln, NULL);
-				break;
-			}
-		}
-	}
+	c->errors += yt_check_keys(c->file, m, where, allowed, "docs/profile.md", c->d);
 }
 
 static const struct ynode *get(const struct ynode *m, const char *key)
@@ -416,7 +371,7 @@ static int get_venue_list(struct ctx *c, const struct ynode *n, const char *wher
 		}
 		ix[i] = profile_venue_index(c->p, v[i]->s);
 		if (ix[i] < 0) {
-			err(c, v[i], D_PROF_NO_ID, where, "venue", v[i]->s);
+			err(c, v[i], D_PROF_NO_ID, where, "venue", shown_id(v[i]));
 			bad = 1;
 		}
 	}
@@ -797,7 +752,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		if ((v = get(m, "default_venue")) && want(c, v, YT_SCALAR, sub(b, sizeof b, w, "default_venue")) == 0) {
 			pr->default_venue = profile_venue_index(p, v->s);
 			if (pr->default_venue < 0)
-				err(c, v, D_PROF_NO_ID, b, "venue", v->s);
+				err(c, v, D_PROF_NO_ID, b, "venue", shown_id(v));
 		}
 		if ((v = get(m, "movable")))
 			get_bool(c, v, sub(b, sizeof b, w, "movable"), &pr->movable);
@@ -832,7 +787,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 						continue;
 					int ix = profile_prac_index(p, j[q]->s);
 					if (ix < 0 || (size_t)ix == i)
-						err(c, j[q], D_PROF_NO_ID, b, ix < 0 ? "practitioner" : "other practitioner", j[q]->s);
+						err(c, j[q], D_PROF_NO_ID, b, ix < 0 ? "practitioner" : "other practitioner", shown_id(j[q]));
 					else
 						pr->joint_with.v[pr->joint_with.n++] = ix;
 				}
@@ -891,7 +846,7 @@ static void read_family(struct ctx *c, const struct ynode *n)
 	if ((x = get(n, "default_venue")) && want(c, x, YT_SCALAR, "family.default_venue") == 0) {
 		pr->default_venue = profile_venue_index(p, x->s);
 		if (pr->default_venue < 0)
-			err(c, x, D_PROF_NO_ID, "family.default_venue", "venue", x->s);
+			err(c, x, D_PROF_NO_ID, "family.default_venue", "venue", shown_id(x));
 	}
 	if ((x = get(n, "intensity")))
 		get_num(c, x, "family.intensity", 0, 10, &pr->intensity);
@@ -965,7 +920,7 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 								continue;
 							int ix = profile_prac_index(p, t[q]->s);
 							if (ix < 0 || p->pracs[ix].family)
-								err(c, t[q], D_PROF_NO_ID, b, "practitioner", t[q]->s);
+								err(c, t[q], D_PROF_NO_ID, b, "practitioner", shown_id(t[q]));
 							else
 								cr->takes |= (uint64_t)1 << ix;
 						}
@@ -1077,7 +1032,7 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 			} else {
 				r->place = profile_venue_index(p, v->s);
 				if (r->place < 0) {
-					err(c, v, D_PROF_NO_ID, b, "venue (or home, anywhere)", v->s);
+					err(c, v, D_PROF_NO_ID, b, "venue (or home, anywhere)", shown_id(v));
 					r->place = PLACE_HOME;
 				}
 			}
@@ -1219,9 +1174,9 @@ static void read_matrix(struct ctx *c, const struct ynode *n, unsigned char *set
 		int a = -1, b = -1, mins;
 		double cost;
 		if (want(c, r->kids[0], YT_SCALAR, w) == 0 && (a = profile_venue_index(p, r->kids[0]->s)) < 0)
-			err(c, r->kids[0], D_PROF_NO_ID, w, "venue", r->kids[0]->s);
+			err(c, r->kids[0], D_PROF_NO_ID, w, "venue", shown_id(r->kids[0]));
 		if (want(c, r->kids[1], YT_SCALAR, w) == 0 && (b = profile_venue_index(p, r->kids[1]->s)) < 0)
-			err(c, r->kids[1], D_PROF_NO_ID, w, "venue", r->kids[1]->s);
+			err(c, r->kids[1], D_PROF_NO_ID, w, "venue", shown_id(r->kids[1]));
 		if (get_int(c, r->kids[2], w, 0, 1440, &mins) < 0 || get_num(c, r->kids[3], w, 0, 1e6, &cost) < 0)
 			continue;
 		if (a >= 0 && b >= 0 && a != b)
@@ -1473,7 +1428,7 @@ static void read_root(struct ctx *c, const struct ynode *root)
 	if (home && want(c, home, YT_SCALAR, "person.home") == 0) {
 		p->home = profile_venue_index(p, home->s);
 		if (p->home < 0)
-			err(c, home, D_PROF_NO_ID, "person.home", "venue", home->s);
+			err(c, home, D_PROF_NO_ID, "person.home", "venue", shown_id(home));
 	}
 	read_travel(c, get(root, "travel"));
 	if ((v = need(c, root, "practitioners", "the profile")))

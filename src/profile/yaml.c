@@ -1,6 +1,7 @@
 /* yaml.c: the profile's first pass: libyaml events into a bounded tree, refusing what a profile never needs. */
 #include "yaml.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,4 +364,75 @@ struct ynode *yt_load_bounded(const char *file, const char *text, size_t len, si
 		return NULL;
 	}
 	return L.root;
+}
+
+/* ---- the schema layer: keys ------------------------------------------------ */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return SIZE_MAX;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag_ = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t best = diag_ + cost;
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag_ = up;
+		}
+	}
+	return row[lb];
+}
+
+int yt_check_keys(const char *file, const struct ynode *m, const char *where,
+		  const char *const *allowed, const char *doc, struct diag *d)
+{
+	int errors = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const char *k = m->keys[i]->s;
+		int known = 0;
+		for (const char *const *a = allowed; *a; a++)
+			if (strcmp(k, *a) == 0)
+				known = 1;
+		if (!known) {
+			const char *best = NULL;
+			size_t bd = SIZE_MAX;
+			for (const char *const *a = allowed; *a; a++) {
+				size_t dd = edit_distance(k, *a);
+				if (dd < bd) {
+					bd = dd;
+					best = *a;
+				}
+			}
+			size_t kl = strlen(k);
+			char hint[128] = "";
+			if (best && (bd <= 2 || bd <= kl / 3 || (kl >= 3 && strstr(best, k))))
+				snprintf(hint, sizeof hint, "; did you mean '%s'?", best);   /* a key of the schema */
+			else
+				snprintf(hint, sizeof hint, "; valid keys: see %s", doc);
+			diag_add(d, D_PROF_UNKNOWN_KEY, file, m->keys[i]->line, m->keys[i]->col, where, hint);
+			errors++;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(k, m->keys[j]->s) == 0) {
+				char ln[16];
+				snprintf(ln, sizeof ln, "%d", m->keys[j]->line);
+				diag_add(d, D_PROF_DUP_KEY, file, m->keys[i]->line, m->keys[i]->col, k, ln);
+				errors++;
+				break;
+			}
+		}
+	}
+	return errors;
 }

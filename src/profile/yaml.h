@@ -41,6 +41,19 @@ struct ynode *yt_load_bounded(const char *file, const char *text, size_t len, si
 			      long max_events, struct diag *d);
 void ynode_free(struct ynode *n);   /* NULL-safe, frees the whole tree */
 
+/*
+ * The schema layer profiles and caseloads share: check mapping m's keys
+ * against allowed (NULL-terminated). A key not in allowed is
+ * D_PROF_UNKNOWN_KEY at its line and column; the key itself is never
+ * quoted (it may be any line of a file that is not YAML at all, a
+ * passwd line say), only the nearest allowed key when one is close ("did
+ * you mean 'profile'?"), else a pointer to doc. An allowed key given twice
+ * is D_PROF_DUP_KEY. `where` names the mapping ("persons[2]").
+ * Returns the number of errors added.
+ */
+int yt_check_keys(const char *file, const struct ynode *m, const char *where,
+		  const char *const *allowed, const char *doc, struct diag *d);
+
 /* "a mapping", "a list", "a text value" */
 const char *yt_type_name(const struct ynode *n);
 

@@ -96,6 +96,18 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 	const char *verdict = v == VERDICT_ACCEPT ? "accept" : "reject";
 	int keep = v == VERDICT_KEEP;
 	*n_decided = *n_same = 0;
+	/* decisions are kept for good: what goes in must be text (UTF-8) */
+	const char *const what[2] = { "who decides (--by, $DOVETAIL_USER, $USER)", "the note" };
+	const char *const text[2] = { who, note };
+	for (size_t i = 0; i < 2; i++) {
+		size_t bad;
+		if (text[i] && !utf8_valid(text[i], strlen(text[i]), &bad)) {
+			char b[32];
+			snprintf(b, sizeof b, "%zu", bad + 1);
+			diag_add(d, D_TEXT_UTF8, NULL, 0, 0, what[i], b);
+			return -1;
+		}
+	}
 	for (size_t i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
 			goto fail;

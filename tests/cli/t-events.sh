@@ -53,4 +53,15 @@ run --db "$TMP/fb.db" import --tz Europe/London "$SRCDIR/examples/family-cp/feed
 run --db "$TMP/fb.db" events --tz Europe/London --from 20261128 --to 20261129
 check "events: a multi-day block shows its end date" grep -q '^  00:00 to 2026-11-30 00:00 (busy)' "$TMP/stdout"
 
+# Issue 19, item 11: C1 controls (U+009B is CSI) and bidi overrides and
+# isolates in a SUMMARY are escaped by events, as C0 controls are; a file
+# name holding an ESC is printed escaped by import.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:c1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T090000Z\r\nDTEND:20261124T100000Z\r\nSUMMARY:x\302\2331;31my\342\200\256z\342\201\246w\r\nLOCATION:\302\205here\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/$(printf 'c1\033[2Jfeed').ics"
+run --db "$TMP/c1.db" import "$TMP/$(printf 'c1\033[2Jfeed').ics"
+check "import prints a file name with an ESC escaped" grep -q 'c1\\x1b\[2Jfeed.ics: 1 new' "$TMP/stdout"
+run --db "$TMP/c1.db" events --from 20261124 --to 20261125
+check "events escapes C1 and bidi characters" grep -q 'x\\u009b1;31my\\u202ez\\u2066w  @ \\u0085here' "$TMP/stdout"
+run --db "$TMP/c1.db" events --from 20261124 --to 20261125 --json
+check "events --json escapes them as \\u too" grep -q '"summary": "x\\u009b1;31my\\u202ez\\u2066w"' "$TMP/stdout"
+
 done_testing

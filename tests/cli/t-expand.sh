@@ -48,8 +48,50 @@ expect expand-bad-from 64
 run expand expand-weekly.ics $W --tz Mars/Olympus_Mons
 expect expand-bad-tz 64
 # standard input is "<stdin>" in diagnostics
-timeout 10 "$DOVETAIL" expand - $W <bad-interval0.ics >"$TMP/stdout" 2>"$TMP/stderr"
+cpu_bounded 60 "$DOVETAIL" expand - $W <bad-interval0.ics >"$TMP/stdout" 2>"$TMP/stderr"
 rc=$?
 expect bad-interval0.stdin 65
+
+# Issue 19, item 11: a feed's UID and STATUS are escaped (terminal-safe
+# printer): an ESC, OSC, BEL, a tab or a C1 CSI can neither reach the
+# terminal nor add a column; a STATUS cut at 15 bytes keeps whole characters.
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a\033]0;t\007b\tc\302\233d\342\200\256e\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nSTATUS:\303\251\303\251\303\251\303\251\303\251\303\251\303\251\303\251x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/esc.ics"
+run expand "$TMP/esc.ics" --from 20260101T000000Z --to 20260201T000000Z
+check "expand with a hostile UID and STATUS: exit 0" [ "$rc" -eq 0 ]
+check "... five tab-separated fields, whatever the UID holds" [ "$(awk -F'\t' '{print NF}' "$TMP/stdout")" = 5 ]
+check "... no raw control, C1 or bidi character in stdout" python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+assert not any(ord(c) < 32 and c not in "\t\n" or 0x7f <= ord(c) <= 0x9f or 0x202a <= ord(c) <= 0x202e for c in t), repr(t)
+assert "a\\x1b]0;t\\x07b\\tc\\u009bd\\u202ee" in t, repr(t)' "$TMP/stdout"
+
+# Issue 19, item 14: rules that never match end at once, at every FREQ,
+# with a warning at the RRULE's line (libical would walk them a second at
+# a time inside one call); a rule libical walks for ages although it
+# matches is stopped by the CPU watchdog at the feed's budget (exit 65 at
+# its line). Bounded by CPU time (ulimit -t), never by the wall clock.
+cpu_run() { # cpu_run SECONDS ARGS...: dovetail with a CPU-time limit
+	lim_=$1
+	shift
+	cpu_bounded "$lim_" "$DOVETAIL" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+	rc=$?
+	sed -i "s#$TMP#TMP#g" "$TMP/stdout" "$TMP/stderr"
+}
+never_ok=1
+for f in SECONDLY MINUTELY HOURLY DAILY WEEKLY MONTHLY YEARLY; do
+	for parts in 'BYMONTH=2;BYMONTHDAY=30' 'BYMONTH=4;BYMONTHDAY=31' 'BYYEARDAY=366;BYMONTH=3' 'BYMONTH=2;BYMONTHDAY=-31;BYHOUR=9'; do
+		printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:never\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260105T090000Z\r\nDTEND:20260105T100000Z\r\nRRULE:FREQ=%s;%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$f" "$parts" >"$TMP/never.ics"
+		cpu_run 20 expand "$TMP/never.ics" --from 20260101T000000Z --to 20270101T000000Z
+		if [ "$rc" -ne 0 ] || ! grep -q '^dovetail: TMP/never.ics:9:1: warning: series never: the recurrence rule never matches a date; only DTSTART occurs$' "$TMP/stderr"; then
+			never_ok=0
+			echo "FREQ=$f;$parts: exit $rc" | diag
+			diag <"$TMP/stderr"
+		fi
+	done
+done
+check "28 rules that never match, at every FREQ: exit 0, a warning at line 9, under 20 s of CPU each (scaled)" [ "$never_ok" -eq 1 ]
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:slow\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:19000101T000000Z\r\nDTEND:19000101T000001Z\r\nRRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29;BYHOUR=0;BYMINUTE=0;BYSECOND=0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/slow.ics"
+cpu_run 30 expand "$TMP/slow.ics" --from 20260101T000000Z --to 20270101T000000Z
+check "a rule libical walks a second at a time since 1900: exit 65 (got $rc), not killed at 30 s of CPU (scaled)" [ "$rc" -eq 65 ]
+check "... the CPU budget named at the RRULE's line" grep -q "^dovetail: TMP/slow.ics:9:1: error: series slow: the feed's CPU budget of 5000 ms is spent$" "$TMP/stderr"
 
 done_testing

@@ -8,7 +8,7 @@ db=$TMP/store.db
 
 # A good feed into a new store: one report line; the file is created 0600
 # whatever the umask says.
-(umask 000 && timeout 10 "$DOVETAIL" --db "$db" import --feed physio import-good.ics \
+(umask 000 && cpu_bounded 60 "$DOVETAIL" --db "$db" import --feed physio import-good.ics \
 	>"$TMP/stdout" 2>"$TMP/stderr")
 rc=$?
 expect import-good 0
@@ -22,7 +22,7 @@ expect import-good.again 0
 check "re-import of the same bytes leaves the database file identical" [ "$(sha "$db")" = "$h0" ]
 
 # DOVETAIL_DB names the database when --db is absent.
-DOVETAIL_DB=$db timeout 10 "$DOVETAIL" import --feed physio import-good.ics >"$TMP/stdout" 2>"$TMP/stderr"
+DOVETAIL_DB=$db cpu_bounded 60 "$DOVETAIL" import --feed physio import-good.ics >"$TMP/stdout" 2>"$TMP/stderr"
 rc=$?
 expect import-good.again 0
 
@@ -112,5 +112,17 @@ expect store-0600.events 0
 mkdir "$TMP/dir.db"
 run --db "$TMP/dir.db" events
 expect store-not-file 74
+
+# Issue 19, item 10: --practitioner, --feed and file names are UTF-8 or
+# refused (64), by position, never echoed; nothing is written
+for a in "--practitioner $(printf 'p\377')" "--feed $(printf 'f\300\257')"; do
+	run --db "$TMP/u8.db" import $a "$DATA/import-good.ics"
+	check "import $(echo "$a" | cut -d' ' -f1) with bytes that are not UTF-8: exit 64 (got $rc)" [ "$rc" -eq 64 ]
+done
+cp "$DATA/import-good.ics" "$TMP/$(printf 'bad\351name').ics"
+run --db "$TMP/u8.db" import "$TMP/$(printf 'bad\351name').ics"
+check "a file name that is not UTF-8: exit 64 (got $rc), not echoed" \
+	sh -c "[ $rc -eq 64 ] && grep -q 'argument 4 is not valid UTF-8' '$TMP/stderr' && ! grep -q 'bad.name' '$TMP/stderr'"
+check "... and no store was written" [ ! -e "$TMP/u8.db" ]
 
 done_testing

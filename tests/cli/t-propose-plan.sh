@@ -194,7 +194,7 @@ bad() { # bad NAME EDIT PATTERN: the edited profile is refused at its line and c
 bad compromise-zero 'p["compromises"] = {"energy": 0}' "compromises.energy: must be between 0.001 and 10000, found 0"
 bad compromise-huge 'p["compromises"] = {"rest": 20000}' "compromises.rest: must be between 0.001 and 10000, found 20000"
 bad compromise-text 'p["compromises"] = {"routine_missed": "lots"}' "compromises.routine_missed: expected a number"
-bad compromise-key 'p["compromises"] = {"naps": 3}' "unknown key 'naps' in compromises"
+bad compromise-key 'p["compromises"] = {"naps": 3}' "an unknown key in compromises"
 bad notice-unit 'p["person"]["notice"] = "2 fortnights"' "person.notice: expected a notice such as 1 working day"
 bad notice-range 'p["person"]["notice"] = "30 days"' "person.notice: must be between 0 and 28 days, found 30"
 bad notice-prac 'p["practitioners"][0]["notice"] = "700 hours"' "practitioners\\[0\\].notice: must be between 0 and 672 hours, found 700"

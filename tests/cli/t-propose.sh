@@ -43,8 +43,8 @@ assert key(lad[-1]) == key(ps[0]) and lad[-1]["max_changes"] == ps[0]["totals"][
 	run --db "$db" propose --json "$dir/profile.yaml"
 	check "propose-$fam.json: a second run gives the same bytes" cmp -s "$TMP/first.json" "$TMP/stdout"
 	# under load: two at once give the same bytes too
-	timeout 60 "$DOVETAIL" --db "$TMP/$fam-a.db" propose --json "$dir/profile.yaml" >"$TMP/a.json" 2>/dev/null &
-	timeout 60 "$DOVETAIL" --db "$TMP/$fam-b.db" propose --json "$dir/profile.yaml" >"$TMP/b.json" 2>/dev/null
+	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-a.db" propose --json "$dir/profile.yaml" >"$TMP/a.json" 2>/dev/null &
+	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-b.db" propose --json "$dir/profile.yaml" >"$TMP/b.json" 2>/dev/null
 	wait
 	check "propose-$fam.json: the same bytes from fresh stores, run side by side" \
 		sh -c 'cmp -s "$1" "$2" && cmp -s "$1" "$3"' sh "$TMP/first.json" "$TMP/a.json" "$TMP/b.json"

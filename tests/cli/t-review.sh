@@ -43,7 +43,7 @@ def pump(timeout):
         return None
     out += chunk
     return True
-def wait_for(token, timeout=20):
+def wait_for(token, timeout=600):   # waits on the prompt; the cap only ends a broken run
     end = time.time() + timeout
     while not out.endswith(token) and time.time() < end:
         if pump(0.2) is None:
@@ -55,7 +55,7 @@ for a in answers:
         break
     os.write(fd, a.encode() + b"\n")
     prev = a
-while pump(5):
+while pump(600):   # until end of output (None), however slow the machine
     pass
 _, status = os.waitpid(pid, 0)
 open(log, "wb").write(out.replace(b"\r", b""))
@@ -85,4 +85,37 @@ drive "$TMP/session2" q
 check "a second review asks only what is undecided" grep -q "^1 already decided" "$TMP/session2"
 check "... starting at the skipped change" grep -q "^(2/4) " "$TMP/session2"
 check "q stops at once, deciding nothing" grep -q "^recorded: 0 accepted, 0 rejected" "$TMP/session2"
+# Issue 19, item 10: what goes into a decision is UTF-8, for good. A note
+# longer than the prompt's buffer is cut, never inside a character, and
+# history --json stays valid UTF-8; bad bytes in --by, --note or
+# $DOVETAIL_USER are refused (64) and nothing is recorded.
+long_note=$(python3 -c 'import sys; sys.stdout.write("a" * 1022 + "\u00e9" * 3)')
+printf 'e\n%s\nn\nq\n' "$long_note" | "$DOVETAIL" --db "$db" review --by keyworker >"$TMP/rv.out" 2>"$TMP/rv.err"
+check "a note cut at the buffer's end: review exits 0" [ $? -eq 0 ]
+run --db "$db" history --json
+cp "$TMP/stdout" "$TMP/h2.json"
+check "history --json is valid UTF-8 and JSON, the cut note whole characters" python3 -c 'import json, sys
+v = json.loads(open(sys.argv[1], "rb").read())["decisions"]
+n = v[-1]["note"]
+assert n == "a" * 1022, (len(n), n[-3:])' "$TMP/h2.json"
+pid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/p.json" 2>/dev/null)
+before=$(grep -c '"verdict"' "$TMP/h2.json")
+run --db "$db" reject "$pid" --by "$(printf 'k\377w')"
+check "--by with a byte that is not UTF-8: exit 64" [ "$rc" -eq 64 ]
+check "... saying which argument, not echoing it" sh -c "grep -q 'argument 6 is not valid UTF-8 (byte 2)' '$TMP/stderr' && ! grep -q 'k.w' '$TMP/stderr'"
+run --db "$db" reject "$pid" --by keyworker --note "$(printf 'ok \300\257')"
+check "--note with an overlong form: exit 64" [ "$rc" -eq 64 ]
+DOVETAIL_USER=$(printf 'k\355\240\200') run --db "$db" reject "$pid"
+check "\$DOVETAIL_USER holding a surrogate: exit 64" [ "$rc" -eq 64 ]
+check "... naming who decides" grep -q "who decides (--by, \$DOVETAIL_USER, \$USER) is not valid UTF-8" "$TMP/stderr"
+run --db "$db" history --json
+check "nothing was recorded by the refused decisions" [ "$(grep -c '"verdict"' "$TMP/stdout")" -eq "$before" ]
+# Issue 19, item 11: a note's C1 control (U+009B, CSI) and bidi override
+# (U+202E) are escaped by history, as C0 controls are
+note_c1=$(printf 'see \302\2332J and \342\200\256evil')
+pid2=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/p.json")
+run --db "$db" reject "$pid2" 3 --by keyworker --note "$note_c1"
+run --db "$db" history
+check "history escapes a note's C1 and bidi characters" grep -q 'note: see \\u009b2J and \\u202eevil' "$TMP/stdout"
+check "... and writes none of them raw" sh -c "! grep -q '$(printf '\302\233')' '$TMP/stdout' && ! grep -q '$(printf '\342\200\256')' '$TMP/stdout'"
 done_testing

@@ -75,7 +75,14 @@ int main(void)
 	ok(counts[0] > 800 && counts[1] > 800 && counts[2] > 800 && counts[3] > 800,
 	   "4,000 persons spread over 4 shards (%u %u %u %u)", counts[0], counts[1], counts[2], counts[3]);
 
-	expect_error("unknown key", "version: 1\npersons:\n  - { id: P-1, profil: x.yaml }\n", 3, 16, "unknown key 'profil'");
+	expect_error("unknown key", "version: 1\npersons:\n  - { id: P-1, profil: x.yaml }\n", 3, 16,
+		     "an unknown key in persons[0]; did you mean 'profile'?");
+	/* issue 19, item 12: a key that is not the schema's is never quoted */
+	expect_error("unknown key, not echoed", "version: 1\npersons:\n  - { id: P-1, profile: x.yaml }\n"
+		     "root:x:0:0:root:/root:/bin/bash: 1\n", 4, 1, "an unknown key in the caseload; valid keys: see docs/batch.md");
+	/* issue 19, item 15: one schema layer: a key given twice is refused, as in a profile */
+	expect_error("duplicate key", "version: 1\npersons:\n  - { id: P-1, id: P-2, profile: x.yaml }\n", 3, 16,
+		     "key 'id' given twice (first on line 3)");
 	expect_error("missing profile", "version: 1\npersons:\n  - { id: P-1 }\n", 3, 5, "missing required key 'profile'");
 	expect_error("duplicate person", "version: 1\npersons:\n  - { id: P-1, profile: a.yaml }\n  - { id: P-1, profile: b.yaml }\n",
 		     4, 5, "id 'P-1' is already used on line 3");
