@@ -114,7 +114,7 @@ check "nothing was recorded by the refused decisions" [ "$(grep -c '"verdict"' "
 # (U+202E) are escaped by history, as C0 controls are
 note_c1=$(printf 'see \302\2332J and \342\200\256evil')
 pid2=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/p.json")
-run --db "$db" reject "$pid2" 3 --by keyworker --note "$note_c1"
+run --db "$db" reject "$pid2" 3 --keep --by keyworker --note "$note_c1"   # 3 was rejected before: a keep is a new decision
 run --db "$db" history
 check "history escapes a note's C1 and bidi characters" grep -q 'note: see \\u009b2J and \\u202eevil' "$TMP/stdout"
 check "... and writes none of them raw" sh -c "! grep -q '$(printf '\302\233')' '$TMP/stdout' && ! grep -q '$(printf '\342\200\256')' '$TMP/stdout'"
