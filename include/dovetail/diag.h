@@ -129,6 +129,12 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_NET_HTTP,            ERROR,   UNAVAILABLE, "%s: HTTP status %s; nothing imported") \
 	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
 	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
+	X(D_SMTP_CONF,           ERROR,   INPUT,  "send: %s (docs/send.md)") \
+	X(D_SMTP_FAILED,         ERROR,   UNAVAILABLE, "%s: the message to %s was not sent: %s; nothing more is sent") \
+	X(D_SMTP_REFUSED,        ERROR,   INPUT,  "%s refused the recipient %s: %s; nothing more is sent") \
+	X(D_SEND_TOO_BIG,        ERROR,   LIMIT,  "the message to %s is %s bytes, over the limit of %s (DOVETAIL_SMTP_MAX_BYTES); nothing more is sent") \
+	X(D_SEND_LIMIT,          ERROR,   PARTIAL, "%s message(s) left for the next run: at most %s are sent per run (DOVETAIL_SMTP_MAX_MESSAGES)") \
+	X(D_SEND_UNRECORDED,     ERROR,   STORE,  "the server accepted the message to %s (%s) but the store could not record it: the next send sends it again") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_IO_UNSAFE,           ERROR,   CANTCREAT, "refusing the folder %s: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")
