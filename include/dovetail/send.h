@@ -17,7 +17,7 @@
  * the profile or the environment (getenv), which must outlive it. */
 struct smtp_conf {
 	const char *url;          /* smtp://HOST[:PORT] or smtps://HOST[:PORT]; no user or password */
-	const char *user;         /* the login, or NULL (then netrc's, if any) */
+	const char *user;         /* the login (used with password), or NULL */
 	const char *password;     /* $DOVETAIL_SMTP_PASSWORD, or NULL (netrc); never shown */
 	const char *ca_file;      /* CA certificates to trust, or NULL: the system's */
 	const char *from;         /* the envelope sender, an address without "mailto:" */
@@ -31,8 +31,8 @@ struct smtp_conf {
 /*
  * The configuration for profile p: the server from $DOVETAIL_SMTP_URL, else
  * mail.server; the login from $DOVETAIL_SMTP_USER, else mail.username; the
- * password from $DOVETAIL_SMTP_PASSWORD (else a netrc file: $NETRC, else
- * ~/.netrc); the CA from $DOVETAIL_SMTP_CA, else mail.ca_file; STARTTLS
+ * password from $DOVETAIL_SMTP_PASSWORD (without one, the login and
+ * password a netrc file, $NETRC else ~/.netrc, gives for the host); the CA from $DOVETAIL_SMTP_CA, else mail.ca_file; STARTTLS
  * required unless mail.starttls is false or $DOVETAIL_SMTP_STARTTLS is 0.
  * need_server: no server is an error (D_SMTP_CONF); else url may be NULL.
  * Returns 0, or -1 with d filled (D_SMTP_CONF: no server, a URL that is

@@ -150,8 +150,10 @@ static size_t on_read(char *buf, size_t size, size_t n, void *arg)
  * the first word of what we send is looked at: an AUTH line carries the
  * credentials, and is never copied. */
 struct talk {
-	char reply[201];
-	char phase[8];    /* MAIL, RCPT, DATA, AUTH, STAR(TTLS), EHLO, ... */
+	char reply[201];  /* the last reply */
+	char phase[8];    /* the last command: MAIL, RCPT, DATA, AUTH, STAR(TTLS), EHLO, ... */
+	char bad[201];    /* the first 4xx or 5xx reply (libcurl may QUIT after it) */
+	char bad_phase[8];
 };
 
 static int on_debug(CURL *h, curl_infotype t, char *p, size_t n, void *arg)
@@ -177,6 +179,10 @@ static int on_debug(CURL *h, curl_infotype t, char *p, size_t n, void *arg)
 			k->reply[j++] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
 		}
 		k->reply[j] = 0;
+		if (!*k->bad && (k->reply[0] == '4' || k->reply[0] == '5')) {
+			memcpy(k->bad, k->reply, sizeof k->bad);
+			memcpy(k->bad_phase, k->phase, sizeof k->bad_phase);
+		}
 	}
 	return 0;
 }
@@ -206,7 +212,7 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 		return -1;
 	}
 	struct src r = { msg, len };
-	struct talk k = { "", "" };
+	struct talk k = { "", "", "", "" };
 	char err[CURL_ERROR_SIZE] = "";
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, c->url);
@@ -238,10 +244,13 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 		const char *netrc = getenv("NETRC");
 		if (netrc && *netrc)
 			curl_easy_setopt(h, CURLOPT_NETRC_FILE, netrc);
-		if (c->user)
+		/* without a password, netrc's login and password for the host
+		 * (libcurl 7.88 does not look up the password of a login it is
+		 * given) */
+		if (c->user && c->password) {
 			curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
-		if (c->user && c->password)
 			curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
+		}
 	} else {
 		curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 	}
@@ -256,12 +265,13 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 		snprintf(why, sizeof why, "the server offers no STARTTLS, which is required"
 			 " (mail.starttls: false, or DOVETAIL_SMTP_STARTTLS=0, sends in clear)%s%s",
 			 *k.reply ? "; its last reply: " : "", k.reply);
-	else if (*k.reply && (k.reply[0] == '4' || k.reply[0] == '5'))
-		snprintf(why, sizeof why, "%s (after %s)", k.reply, *k.phase ? k.phase : "connecting");
+	else if (*k.bad)
+		snprintf(why, sizeof why, "%s (after %s)", k.bad, *k.bad_phase ? k.bad_phase : "connecting");
 	else
 		snprintf(why, sizeof why, "%s", *err ? err : curl_easy_strerror(cc));
+	(void)code;
 	/* a permanent refusal of the recipient: the address is wrong */
-	if (strcmp(k.phase, "RCPT") == 0 && code >= 500 && code < 600)
+	if (strcmp(k.bad_phase, "RCPT") == 0 && k.bad[0] == '5')
 		diag_add(d, D_SMTP_REFUSED, NULL, 0, 0, s->shown, rcpt, why);
 	else
 		diag_add(d, D_SMTP_FAILED, NULL, 0, 0, s->shown, rcpt, why);

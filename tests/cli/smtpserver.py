@@ -47,7 +47,7 @@ class Handler:
         with open(base + ".eml", "wb") as f:
             f.write(envelope.original_content or envelope.content)
         login_used = None
-        ad = getattr(session, "auth_data", None) or session.login_data
+        ad = session.auth_data
         if ad is not None:
             login_used = ad.login.decode() if isinstance(ad, LoginPassword) else str(ad)
         with open(base + ".json", "w") as f:
@@ -59,7 +59,7 @@ class Handler:
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and \
         auth_data.password.decode() == pw
-    return AuthResult(success=ok)
+    return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
 
 def ctx(cert, key):
@@ -86,5 +86,6 @@ with open(a.portfile + ".tmp", "w") as f:
 os.rename(a.portfile + ".tmp", a.portfile)
 done = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: done.set())
-done.wait()
+while not done.wait(0.2):   # (a bare wait() would not see the signal)
+    pass
 c.stop()
