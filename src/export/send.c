@@ -35,7 +35,8 @@ static int thread_of(struct store *s, const struct week *w, const struct itip_ms
 				      refs, d) < 0)
 			return -1;
 	}
-	qsort(refs->v, refs->n, sizeof *refs->v, by_row);
+	if (refs->n > 1)
+		qsort(refs->v, refs->n, sizeof *refs->v, by_row);
 	size_t k = 0;
 	for (size_t i = 0; i < refs->n; i++) {
 		int dup = 0;
