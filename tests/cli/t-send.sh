@@ -102,6 +102,23 @@ check "(a) 4 different recipients" [ "$($py "$chk" summary main2.got | $py -c 'i
 $py "$chk" mails main2.got s.db "$prof" >a.txt 2>&1
 check "(a) each: recipient = To = ATTENDEE, multipart/alternative text/plain + text/calendar, METHOD:REQUEST, one UID, SEQUENCE as recorded, over TLS with the login" [ $? -eq 0 ]
 diag <a.txt
+$py - main2.got p.json "$prof" <<'PY' >a3.txt 2>&1
+import email, email.policy, glob, json, sys, icalendar, yaml
+prof = yaml.safe_load(open(sys.argv[3]))
+addr = {p["id"]: p["address"][7:] for p in prof["practitioners"] if p.get("address")}
+owner = {c["uid"]: c["practitioner"] for c in json.load(open(sys.argv[2]))["proposals"][0]["changes"]}
+seen = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.eml")):
+    m = email.message_from_bytes(open(f, "rb").read(), policy=email.policy.default)
+    env = json.load(open(f[:-4] + ".json"))
+    cal = icalendar.Calendar.from_ical(next(p for p in m.walk() if p.get_content_type() == "text/calendar").get_payload(decode=True))
+    uid = str(cal.walk("VEVENT")[0]["UID"])
+    assert env["rcpt_tos"] == [addr[owner[uid]]], (f, env["rcpt_tos"], owner[uid])
+    seen.append(uid)
+assert sorted(seen) == sorted(owner), "not each accepted change once"
+print("each of the %d changes went once, to its own practitioner" % len(seen))
+PY
+check "(a) each accepted change went once, to its own practitioner's address ($(tail -1 a3.txt))" [ $? -eq 0 ]
 check "(a) the store records the 4 (one row per appointment)" [ "$(rows s.db)" -eq 4 ]
 run --db s.db export "$prof" --itip out1 --eml
 $py - main2.got out1 <<'PY' >a2.txt 2>&1
