@@ -52,7 +52,7 @@ class Handler:
             login_used = ad.login.decode() if isinstance(ad, LoginPassword) else str(ad)
         with open(base + ".json", "w") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                       "login": login_used, "tls": session.ssl is not None}, f)
+                       "login": login_used, "tls": session.ssl is not None or bool(a.implicit)}, f)
         return "250 2.0.0 Message accepted for delivery"
 
 
@@ -78,7 +78,9 @@ if a.tls:
 if login:
     kw.update(auth_required=True, authenticator=authenticator)
 if a.implicit:
-    kw.update(ssl_context=ctx(*a.implicit), server_hostname="localhost")
+    # aiosmtpd counts only STARTTLS as TLS: AUTH is allowed as the whole
+    # connection is TLS
+    kw.update(ssl_context=ctx(*a.implicit), server_hostname="localhost", auth_require_tls=False)
 c = Controller(Handler(), hostname="127.0.0.1", port=port, **kw)
 c.start()
 with open(a.portfile + ".tmp", "w") as f:
