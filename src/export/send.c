@@ -96,7 +96,7 @@ int send_run(struct store *s, const struct week *w, const struct send_opts *o, s
 		return -1;
 	}
 	struct smtp_conf conf;
-	int have_conf = 0, stopped = 0, rc = 0;
+	int have_conf = 0, stopped = 0, store_bad = 0, rc = 0;
 	struct smtp *sm = NULL;
 	for (size_t i = 0; i < set.n; i++) {
 		struct itip_msg *m = &set.v[i];
@@ -110,9 +110,11 @@ int send_run(struct store *s, const struct week *w, const struct send_opts *o, s
 		snprintf(it->subject, sizeof it->subject, "%s", m->subject);
 		snprintf(it->message_id, sizeof it->message_id, "%s", m->message_id);
 		it->state = SEND_LEFT;
-		int had = stopped ? 0 : store_sent_has(s, p->person_id, m->digest, rcpt, d);
+		/* after a failure the rest are still told apart: already sent,
+		 * or left for the next run (unless the store itself failed) */
+		int had = store_bad ? 0 : store_sent_has(s, p->person_id, m->digest, rcpt, d);
 		if (had < 0) {
-			stopped = 1;
+			stopped = store_bad = 1;
 			rc = -1;
 		}
 		if (had > 0) {
@@ -185,7 +187,7 @@ int send_run(struct store *s, const struct week *w, const struct send_opts *o, s
 			diag_add(d, D_SEND_UNRECORDED, NULL, 0, 0, rcpt, m->message_id);
 			it->state = SEND_SENT;
 			r->sent++;
-			stopped = 1;
+			stopped = store_bad = 1;
 			rc = -1;
 			continue;
 		}
