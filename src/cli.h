@@ -38,6 +38,7 @@ int cmd_history(int argc, char **argv, struct app *app);
 int cmd_replies(int argc, char **argv, struct app *app);
 int cmd_review(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
+int cmd_send(int argc, char **argv, struct app *app);
 int cmd_report(int argc, char **argv, struct app *app);
 int cmd_batch(int argc, char **argv, struct app *app);
 int cmd_merge(int argc, char **argv, struct app *app);

@@ -30,6 +30,7 @@ static const struct cmd {
 	{ "replies", cmd_replies, NEEDS_STORE, "read practitioners' answers (iTIP REPLY, COUNTER) and record them" },
 	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
 	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },
+	{ "send", cmd_send, NEEDS_STORE, "mail the agreed changes to the practitioners by SMTP, once each" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 
@@ -42,7 +43,7 @@ static void usage(FILE *fp)
 	fputs("\nRun 'dovetail COMMAND --help' for a command's options.\n"
 	      "Environment: DOVETAIL_DB (database), DOVETAIL_NOW (pinned clock), TZ.\n"
 	      "Exit status: 0 ok, 1 check found problems, 64 usage, 65 bad input, 66 cannot\n"
-	      "read, 70 internal, 73 cannot write, 74 store (docs/exit-status.md).\n", fp);
+	      "read, 69 unavailable, 70 internal, 73 cannot write, 74 store\n(docs/exit-status.md).\n", fp);
 }
 
 int main(int argc, char **argv)

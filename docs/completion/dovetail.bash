@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import init match merge propose reject replies report review week"
+	local cmds="accept batch check events expand export help history import init match merge propose reject replies report review send week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -44,6 +44,7 @@ _dovetail() {
 	replies) opts="--from --to --json" ;;
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
+	send) opts="--from --to --dry-run --counter" ;;
 	batch) opts="-j --resume --shard --shard-from-env --out --json --time-limit" ;;
 	report) opts="--proposal --none --from --to --html --names" ;;
 	merge) opts="--out --json --time-limit" ;;

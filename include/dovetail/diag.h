@@ -140,6 +140,12 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_CALDAV_CONFLICT,     ERROR,   PARTIAL, "%s: %s: %s; it is left as the server holds it") \
 	X(D_CALDAV_WRITE,        ERROR,   UNAVAILABLE, "%s: %s %s failed: %s; what was written before it is recorded, the rest is left for the next run") \
 	X(D_CALDAV_LIMIT,        ERROR,   LIMIT,  "%s: %s, past the limit of %s (docs/limits.md); nothing written") \
+	X(D_SMTP_CONF,           ERROR,   INPUT,  "send: %s (docs/send.md)") \
+	X(D_SMTP_FAILED,         ERROR,   UNAVAILABLE, "%s: the message to %s was not sent: %s; nothing more is sent") \
+	X(D_SMTP_REFUSED,        ERROR,   INPUT,  "%s refused the recipient %s: %s; nothing more is sent") \
+	X(D_SEND_TOO_BIG,        ERROR,   LIMIT,  "the message to %s is %s bytes, over the limit of %s (DOVETAIL_SMTP_MAX_BYTES); nothing more is sent") \
+	X(D_SEND_LIMIT,          ERROR,   PARTIAL, "%s message(s) left for the next run: at most %s are sent per run (DOVETAIL_SMTP_MAX_MESSAGES)") \
+	X(D_SEND_UNRECORDED,     ERROR,   STORE,  "the server accepted the message to %s (%s) but the store could not record it: the next send sends it again") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_IO_UNSAFE,           ERROR,   CANTCREAT, "refusing the folder %s: %s") \
 	X(D_INTERNAL,            ERROR,   INTERNAL, "internal error: %s")

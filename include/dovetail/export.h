@@ -72,7 +72,10 @@ void cal_object_digest(const char *text, char out[65]);
  * ORGANIZER (the practitioner's side organises it) gets METHOD:COUNTER
  * instead: the same UID and ORGANIZER, SEQUENCE unchanged, ATTENDEE the
  * coordinator. With `eml`, each message is also an RFC 5322 mail:
- * multipart/alternative, text/plain and text/calendar with the method.
+ * multipart/alternative, text/plain and text/calendar with the method,
+ * and a Message-ID from the content (itip_msg.message_id): a REQUEST and
+ * a COUNTER, or one message to two people, never share one, and the same
+ * message keeps its id whenever it is written.
  * The bytes depend only on the inputs.
  */
 enum itip_method { ITIP_REQUEST, ITIP_COUNTER };
@@ -84,7 +87,25 @@ struct itip_msg {
 	size_t n_changes;         /* changed occurrences (VEVENTs) in it */
 	char *ics;                /* owned: the iCalendar object */
 	char *eml;                /* owned: the mail, or NULL without eml */
+	const char *to;           /* the recipient, "mailto:..." (addr_is_one): the
+				     profile's or the week's; lives as long as they do */
+	size_t *appts;            /* owned: its n_changes appointments, indices
+				     into the week's appts, by start */
+	char subject[128];        /* the mail's Subject (itip_subject) */
+	/* What the message says, to whom: the SHA-256 (hex) of the iCalendar
+	 * object without its DTSTAMP lines (the moment of writing), a NUL, and
+	 * the recipient's address without "mailto:", in lower case. The same
+	 * message to the same person has the same digest whenever it is
+	 * written; any other message, or another recipient, has another. */
+	char digest[65];
+	/* The Message-ID, without angle brackets: ITIP_ID_PREFIX, the first 32
+	 * hex digits of digest, '@', and the domain of coordinator.address. */
+	char message_id[160];
 };
+#define ITIP_ID_PREFIX "dovetail."
+/* At most this many message ids in a References header: the first and
+ * the latest ITIP_MAX_REFS - 1 (RFC 5322 3.6.4 allows leaving some out). */
+#define ITIP_MAX_REFS 10
 
 struct itip_set {
 	struct itip_msg *v;       /* by practitioner (profile order), then first start */
@@ -99,5 +120,18 @@ struct itip_set {
 int export_itip(const struct week *w, int64_t now, int counter, int eml, struct itip_set *out,
 		struct diag *d);
 void itip_set_release(struct itip_set *s);
+
+/* "Changed appointment: PERSON-ID" (REQUEST) or "New time proposed:
+ * PERSON-ID" (COUNTER), cut to sz - 1 bytes. */
+void itip_subject(const struct profile *p, enum itip_method method, char *out, size_t sz);
+
+/* Rewrite m->eml (m from export_itip on w, with or without eml) as a
+ * re-send in a thread: In-Reply-To refs[n_refs - 1], References refs[0]
+ * and the latest ITIP_MAX_REFS - 1 of refs (ids without angle brackets,
+ * oldest first, as the store gives them: dot-atoms, no CR or LF). With
+ * n_refs 0, the mail as export_itip writes it. Returns 0, or -1 with d
+ * filled (out of memory; m->eml unchanged). */
+int itip_mail_thread(const struct week *w, int64_t now, struct itip_msg *m, const char *const *refs,
+		     size_t n_refs, struct diag *d);
 
 #endif

@@ -179,6 +179,14 @@ struct profile {
 	/* who sends the agreed changes (export --itip): a calendar address
 	 * "mailto:..." and a name for its CN; owned, either may be NULL */
 	char *coordinator_address, *coordinator_name;
+	/* how `send` reaches its SMTP server (mail:, docs/send.md): the
+	 * server's smtp:// or smtps:// URL (no user or password in it), the
+	 * user name to log in with, and a CA file for a private CA; owned,
+	 * each may be NULL (ca_file.path NULL). mail_starttls: 1 (default)
+	 * STARTTLS is required on smtp://, 0 the user opted out */
+	char *mail_server, *mail_username;
+	struct prof_path mail_ca_file;
+	int mail_starttls;
 	char *timezone;          /* owned; a name ics_tz_builtin() knows */
 	struct prof_range day;   /* default 07:00-19:00 */
 	int slot;                /* minutes, divides 60 */

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -379,5 +379,40 @@ int store_caldav_obj_put(struct store *s, const char *person, const char *collec
 /* Forget one (it is no longer on the server, or no longer dovetail's). */
 int store_caldav_obj_forget(struct store *s, const char *person, const char *collection,
 			    const char *uid, struct diag *d);
+/*
+ * What `send` mailed (docs/send.md; table sent). A message the server
+ * accepted is recorded by store_sent_add, one row per appointment it is
+ * about, all in one transaction of its own.
+ */
+struct store_sent {
+	const char *person, *message_id, *digest, *recipient, *practitioner;
+	const char *method;       /* "REQUEST" or "COUNTER" */
+	const char *uid, *rid;    /* rid "" for no RECURRENCE-ID */
+	int sequence;
+	int64_t sent_at;          /* UTC seconds (--now) */
+};
+/* Record rows[0 .. n) (one message) in one transaction. Returns 0, or -1
+ * with d filled (nothing written). */
+int store_sent_add(struct store *s, const struct store_sent *rows, size_t n, struct diag *d);
+/* Whether a message with this digest went to recipient for person: 1, 0,
+ * or -1 with d filled. */
+int store_sent_has(struct store *s, const char *person, const char *digest, const char *recipient,
+		   struct diag *d);
+/* Message ids sent earlier, with the order they were recorded in. */
+struct store_sent_ref {
+	int64_t row;              /* sent.id: later is larger */
+	char *message_id;         /* owned */
+};
+struct store_sent_refs {
+	struct store_sent_ref *v;
+	size_t n;
+};
+void store_sent_refs_release(struct store_sent_refs *r);   /* NULL-safe; leaves it empty */
+/* The messages sent earlier to practitioner about appointment (uid, rid)
+ * for person, by row: the first and the latest max - 1 (max >= 2).
+ * Appended to out (which may hold another appointment's already).
+ * Returns 0, or -1 with d filled. */
+int store_sent_thread(struct store *s, const char *person, const char *practitioner, const char *uid,
+		      const char *rid, size_t max, struct store_sent_refs *out, struct diag *d);
 
 #endif

@@ -1,6 +1,8 @@
 /* itip.c: the agreed changes as iTIP requests or counters per practitioner, and as iMIP mail. */
 #include "dovetail/export.h"
 
+#include <assert.h>
+#include <ctype.h>
 #include <libical/ical.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,13 +186,16 @@ static void put(struct sbuf *b, const char *fmt, ...)
 
 /* The iMIP mail of a message (RFC 6047): multipart/alternative with a
  * plain-text account and the iCalendar object, both base64. */
-static char *mail(const struct msg *m, const char *ics, const char *name, int64_t now)
+static char *mail(const struct msg *m, const char *ics, const char *id, const char *const *refs,
+		  size_t n_refs, int64_t now)
 {
 	const struct week *w = m->w;
 	const struct profile *p = w->p;
 	const struct prof_practitioner *pr = &p->pracs[m->prac];
 	int counter = m->method == ITIP_COUNTER;
 	struct sbuf t = { 0 }, b = { 0 };
+	char subject[128];
+	itip_subject(p, m->method, subject, sizeof subject);
 	put(&t, "%s\r\n\r\n", counter ? "A new time is proposed for an appointment." :
 					"An appointment has changed.");
 	put(&t, "For %s, the family has agreed to move %s %s appointment%s with you:\r\n\r\n",
@@ -205,17 +210,25 @@ static char *mail(const struct msg *m, const char *ics, const char *name, int64_
 				    "time would suit you." :
 				    "The attached invitation (iCalendar REQUEST) carries the new time:\r\n"
 				    "please accept it, or decline it and say which time would suit you.");
-	char id[128], boundary[64], date[64], seq[16];
-	snprintf(seq, sizeof seq, "%lld", (long long)now);
-	xp_stable_id("imip", pr->id, name, seq, "dovetail.invalid", id, sizeof id);
-	snprintf(boundary, sizeof boundary, "=_dovetail_%.24s", id);
+	char boundary[64], date[64];
+	snprintf(boundary, sizeof boundary, "=_dovetail_%.24s", id + strlen(ITIP_ID_PREFIX));
 	mail_date(now, date, sizeof date);
 	char *text64 = t.oom ? NULL : base64_mime(t.s, t.n);
 	char *ics64 = base64_mime(ics, strlen(ics));
 	put(&b, "From: %s\r\n", mail_addr(p->coordinator_address));
 	put(&b, "To: %s\r\n", mail_addr(m->to));
-	put(&b, "Subject: %s: %s\r\n", counter ? "New time proposed" : "Changed appointment", p->person_id);
-	put(&b, "Date: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n", date, id);
+	put(&b, "Subject: %s\r\n", subject);
+	put(&b, "Date: %s\r\nMessage-ID: <%s>\r\n", date, id);
+	/* a re-send threads with what went before: the last one it answers,
+	 * and the first plus the latest few of all (RFC 5322 3.6.4) */
+	if (n_refs) {
+		put(&b, "In-Reply-To: <%s>\r\nReferences: <%s>", refs[n_refs - 1], refs[0]);
+		size_t from = n_refs > ITIP_MAX_REFS ? n_refs - (ITIP_MAX_REFS - 1) : 1;
+		for (size_t i = from; i < n_refs; i++)
+			put(&b, "\r\n <%s>", refs[i]);
+		put(&b, "\r\n");
+	}
+	put(&b, "MIME-Version: 1.0\r\n");
 	put(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
 	put(&b, "This is a message in MIME format.\r\n\r\n");
 	put(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -242,10 +255,69 @@ void itip_set_release(struct itip_set *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].ics);
 		free(s->v[i].eml);
+		free(s->v[i].appts);
 	}
 	free(s->v);
 	s->v = NULL;
 	s->n = 0;
+}
+
+void itip_subject(const struct profile *p, enum itip_method method, char *out, size_t sz)
+{
+	snprintf(out, sz, "%s: %s", method == ITIP_COUNTER ? "New time proposed" : "Changed appointment",
+		 p->person_id);
+}
+
+/* Whether line [s, e) is a DTSTAMP line: the moment of writing, not content. */
+static int is_dtstamp(const char *s, const char *e)
+{
+	return e - s >= 8 && strncasecmp(s, "DTSTAMP", 7) == 0 && (s[7] == ':' || s[7] == ';');
+}
+
+/* m->digest and m->message_id from m->ics and m->to (export.h). */
+static void content_id(const struct profile *p, struct itip_msg *m)
+{
+	struct hash_ctx *h = hash_new();
+	char hex[65] = "";
+	if (h) {
+		for (const char *s = m->ics; *s;) {
+			const char *e = strchr(s, '\n');
+			e = e ? e + 1 : s + strlen(s);
+			/* a folded DTSTAMP (it never is) would leave its tail: harmless */
+			if (!is_dtstamp(s, e))
+				hash_update(h, s, (size_t)(e - s));
+			s = e;
+		}
+		hash_update(h, "", 1);   /* no line holds a NUL */
+		const char *to = mail_addr(m->to);
+		for (const char *c = to; *c; c++) {
+			char lc = (char)tolower((unsigned char)*c);
+			hash_update(h, &lc, 1);
+		}
+		hash_final_hex(h, hex);
+		hash_free(h);
+	}
+	snprintf(m->digest, sizeof m->digest, "%s", hex);
+	/* the coordinator's domain: the messages are theirs; addr_is_one
+	 * allows nothing a Message-ID cannot hold but '@' and '.' runs */
+	const char *at = p->coordinator_address ? strrchr(p->coordinator_address, '@') : NULL;
+	snprintf(m->message_id, sizeof m->message_id, ITIP_ID_PREFIX "%.32s@%s", hex,
+		 at ? at + 1 : "dovetail.invalid");
+}
+
+int itip_mail_thread(const struct week *w, int64_t now, struct itip_msg *x, const char *const *refs,
+		     size_t n_refs, struct diag *d)
+{
+	assert(x->appts && x->n_changes && x->ics);
+	struct msg m = { w, x->prac, x->method, x->to, x->appts, x->n_changes };
+	char *e = mail(&m, x->ics, x->message_id, refs, n_refs, now);
+	if (!e) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	free(x->eml);
+	x->eml = e;
+	return 0;
 }
 
 /* Builds the message m into *out. Returns 0 or -1 (d filled). */
@@ -263,11 +335,21 @@ static int build(const struct msg *m, const char *name, int64_t now, int eml, st
 	snprintf(out->name, sizeof out->name, "%s", name);
 	out->method = m->method;
 	out->n_changes = m->n;
+	out->to = m->to;
 	out->ics = xp_finish(cal, d);
 	if (!out->ics)
 		return -1;
-	if (eml && !(out->eml = mail(m, out->ics, name, now))) {
+	out->appts = malloc(m->n * sizeof *out->appts);
+	if (!out->appts) {
 		free(out->ics);
+		goto oom;
+	}
+	memcpy(out->appts, m->ix, m->n * sizeof *out->appts);
+	itip_subject(m->w->p, m->method, out->subject, sizeof out->subject);
+	content_id(m->w->p, out);
+	if (eml && !(out->eml = mail(m, out->ics, out->message_id, NULL, 0, now))) {
+		free(out->ics);
+		free(out->appts);
 		goto oom;
 	}
 	return 0;

@@ -1398,13 +1398,15 @@ static void defaults(struct profile *p)
 		.free_day = 20, .energy = 10, .time_out = 0.2, .appointments = 15, .rest = 0.3,
 		.unfamiliar_day = 10, .unfamiliar_week = 10 };
 	p->notice = (struct prof_notice){ 1, NOTICE_WORKING_DAYS };
+	p->mail_starttls = 1;
 }
 
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
 		"family", "carers", "overrides", "routines", "energy", "limits", "preferences", "coordinator",
-		"compromises", NULL };
+		"compromises", "mail", NULL };
+	static const char *const mkeys[] = { "server", "username", "starttls", "ca_file", NULL };
 	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
 		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
 	static const char *const ckeys[] = { "address", "name", NULL };
@@ -1482,6 +1484,27 @@ static void read_root(struct ctx *c, const struct ynode *root)
 			get_address(c, x, "coordinator.address", &p->coordinator_address);
 		if ((x = get(v, "name")))
 			get_text(c, x, "coordinator.name", &p->coordinator_name);
+	}
+	if ((v = get(root, "mail")) && want(c, v, YT_MAP, "mail") == 0) {
+		check_keys(c, v, "mail", mkeys);
+		const struct ynode *x;
+		if ((x = get(v, "server")) && want(c, x, YT_SCALAR, "mail.server") == 0) {
+			char shown[4096];
+			fetch_url_shown(x->s, shown, sizeof shown);
+			if (strncasecmp(x->s, "smtp://", 7) != 0 && strncasecmp(x->s, "smtps://", 8) != 0)
+				err(c, x, D_PROF_VALUE, "mail.server", "an smtp:// or smtps:// URL", NULL);
+			else if (strcmp(shown, x->s) != 0)
+				err(c, x, D_PROF_VALUE, "mail.server",
+				    "the URL must not carry a user or password: mail.username, and the password in a netrc file or DOVETAIL_SMTP_PASSWORD", NULL);
+			else
+				get_text(c, x, "mail.server", &p->mail_server);
+		}
+		if ((x = get(v, "username")))
+			get_text(c, x, "mail.username", &p->mail_username);
+		if ((x = get(v, "starttls")))
+			get_bool(c, x, "mail.starttls", &p->mail_starttls);
+		if ((x = get(v, "ca_file")))
+			get_path(c, x, "mail.ca_file", &p->mail_ca_file);
 	}
 }
 
@@ -1612,6 +1635,11 @@ void profile_free(struct profile *p)
 	free(p->display_name);
 	free(p->coordinator_address);
 	free(p->coordinator_name);
+	free(p->mail_server);
+	free(p->mail_username);
+	free(p->mail_ca_file.given);
+	free(p->mail_ca_file.path);
+	free(p->mail_ca_file.source);
 	free(p->timezone);
 	free(p->path);
 	free(p->dir);

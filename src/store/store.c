@@ -257,6 +257,27 @@ static const char *const migrations[] = {
 	"  written_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (person, collection, uid)"
 	");",
+	/* 11 -> 12: what `send` mailed to whom and when (docs/send.md): one row
+	 * per appointment (UID, RECURRENCE-ID) a message the server accepted
+	 * was about, written once the server said 250, never changed */
+	"CREATE TABLE sent ("
+	"  id INTEGER PRIMARY KEY,"
+	"  person TEXT NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL,"
+	"  practitioner TEXT NOT NULL,"
+	"  method TEXT NOT NULL CHECK (method IN ('REQUEST', 'COUNTER')),"
+	"  uid TEXT NOT NULL,"
+	"  rid TEXT NOT NULL DEFAULT '',"
+	"  sequence INTEGER NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  UNIQUE (message_id, uid, rid)"
+	");"
+	"CREATE INDEX sent_digest ON sent (person, digest, recipient);"
+	"CREATE INDEX sent_thread ON sent (person, practitioner, uid, rid, id);"
+	"CREATE TRIGGER sent_never_changed BEFORE UPDATE ON sent"
+	" BEGIN SELECT RAISE(ABORT, 'what was sent is never changed'); END;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

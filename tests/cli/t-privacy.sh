@@ -37,7 +37,7 @@ PY
 	run --db "$db" propose --json -k 1 --no-ladder "$prof"
 	id=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
 	for cmd in "reject $id 1 --by kw --note private-note-text" "accept $id --by kw" "accept $id 99 --by kw" \
-		"export $prof --calendar $d/f.ics --routines --itip $d/itip --eml" "events --json" \
+		"export $prof --calendar $d/f.ics --routines --itip $d/itip --eml" "send $prof --dry-run" "events --json" \
 		"expand $d/feeds/$(ls "$d/feeds" | head -1)"; do
 		# shellcheck disable=SC2086
 		run -v --db "$db" $cmd

@@ -108,6 +108,53 @@ int main(void)
 	ok(!has(m->ics, "a-weekly") && !has(m->ics, "physiotherapist"), "... nothing about a");
 	itip_set_release(&set);
 
+	/* Message-IDs from the content (issue 20): another moment, the same
+	 * ids; a REQUEST and a COUNTER, or two recipients, never one */
+	struct itip_set s1, s2, s3;
+	is_int(export_itip(w, 1795392000, 0, 1, &s1, &fam.d), 0, "ids: REQUEST for both");
+	is_int(export_itip(w, 1795392000 + 3600, 0, 1, &s2, &fam.d), 0, "... an hour later");
+	is_int(export_itip(w, 1795392000, 1, 1, &s3, &fam.d), 0, "... and with --counter");
+	ok(s1.n == 2 && s2.n == 2 && s3.n == 2, "... two messages each");
+	ok(strcmp(s1.v[0].ics, s2.v[0].ics) != 0, "... the DTSTAMP differs an hour later");
+	is_str(s2.v[0].message_id, s1.v[0].message_id, "... yet the id stays: the content is the same");
+	is_str(s2.v[0].digest, s1.v[0].digest, "... and the digest");
+	ok(strcmp(s1.v[0].message_id, s1.v[1].message_id) != 0, "... two messages, two ids");
+	ok(strcmp(s3.v[1].message_id, s1.v[1].message_id) != 0, "... the COUNTER's id is not the REQUEST's");
+	is_str(s3.v[0].message_id, s1.v[0].message_id, "... a's REQUEST is the same in both");
+	ok(strncmp(s1.v[0].message_id, ITIP_ID_PREFIX, strlen(ITIP_ID_PREFIX)) == 0 &&
+	   has(s1.v[0].message_id, "@council.example") && strlen(s1.v[0].message_id) ==
+	   strlen(ITIP_ID_PREFIX) + 32 + strlen("@council.example"), "... dovetail.HEX32@the coordinator's domain");
+	char hdr[200];
+	snprintf(hdr, sizeof hdr, "Message-ID: <%s>\r\n", s1.v[0].message_id);
+	ok(has(s1.v[0].eml, hdr), "... in the mail");
+	ok(!has(s1.v[0].eml, "In-Reply-To") && !has(s1.v[0].eml, "References"), "... not threaded");
+	is_int(s1.v[0].n_changes, 1, "... one appointment");
+	ok(s1.v[0].appts && s1.v[0].appts[0] == 0 && s1.v[1].appts[0] == 1, "... which one");
+	is_str(s1.v[0].to, "mailto:a@nhs.example", "... to whom");
+	is_str(s1.v[0].subject, "Changed appointment: P-1", "... the subject");
+	is_str(s3.v[1].subject, "New time proposed: P-1", "... a COUNTER's subject");
+	/* a re-send: In-Reply-To the last, References the first and the latest 9 */
+	const char *refs[12];
+	char rb[12][32];
+	for (int i = 0; i < 12; i++) {
+		snprintf(rb[i], sizeof rb[i], "r%02d@x.example", i + 1);
+		refs[i] = rb[i];
+	}
+	is_int(itip_mail_thread(w, 1795392000, &s1.v[0], refs, 1, &fam.d), 0, "thread: one earlier");
+	ok(has(s1.v[0].eml, "In-Reply-To: <r01@x.example>\r\nReferences: <r01@x.example>\r\nMIME-Version"),
+	   "... In-Reply-To and References it");
+	ok(has(s1.v[0].eml, hdr), "... the same Message-ID");
+	is_int(itip_mail_thread(w, 1795392000, &s1.v[0], refs, 12, &fam.d), 0, "thread: twelve earlier");
+	ok(has(s1.v[0].eml, "In-Reply-To: <r12@x.example>\r\nReferences: <r01@x.example>\r\n <r04@x.example>\r\n"),
+	   "... In-Reply-To the last; References the first, then from the 4th");
+	ok(has(s1.v[0].eml, " <r12@x.example>\r\nMIME-Version") && !has(s1.v[0].eml, "r02@") &&
+	   !has(s1.v[0].eml, "r03@"), "... up to the last: ITIP_MAX_REFS in all");
+	is_int(itip_mail_thread(w, 1795392000, &s1.v[0], refs, 0, &fam.d), 0, "thread: none");
+	ok(strcmp(s1.v[0].eml, s2.v[0].eml) != 0 && !has(s1.v[0].eml, "References"), "... the mail as export writes it");
+	itip_set_release(&s1);
+	itip_set_release(&s2);
+	itip_set_release(&s3);
+
 	is_int(export_itip(w, 1795392000, 0, 0, &set, &fam.d), 0, "REQUEST for both");
 	ok(set.n == 2 && set.v[1].method == ITIP_REQUEST &&
 	   has(set.v[1].ics, "RSVP=TRUE:mailto:bookings@b.example"),

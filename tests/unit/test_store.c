@@ -361,6 +361,52 @@ static void test_hardening(void)
 	diag_release(&d);
 }
 
+/* What send mailed (table sent): recorded, looked up, threaded, never changed. */
+static void test_sent(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&s, db, 0, &d) == 0, "sent: the store opens"))
+		return;
+	char ids[14][32];
+	for (int i = 0; i < 14; i++) {
+		snprintf(ids[i], sizeof ids[i], "m%02d@x.example", i);
+		/* two rows per message: occurrences 1 and 2 of series u */
+		struct store_sent rows[2] = {
+			{ "P-1", ids[i], ids[i], "a@x.example", "a", "REQUEST", "u", "20261123T100000Z", i, 100 + i },
+			{ "P-1", ids[i], ids[i], "a@x.example", "a", "REQUEST", "u", "20261130T100000Z", i, 100 + i },
+		};
+		if (store_sent_add(s, rows, i == 13 ? 1 : 2, &d) < 0)
+			break;
+	}
+	is_int(d.n, 0, "sent: 14 messages recorded");
+	is_int(store_sent_has(s, "P-1", "m03@x.example", "a@x.example", &d), 1, "has: the digest to the recipient");
+	is_int(store_sent_has(s, "P-1", "m03@x.example", "b@x.example", &d), 0, "... not to another recipient");
+	is_int(store_sent_has(s, "P-2", "m03@x.example", "a@x.example", &d), 0, "... nor for another person");
+	struct store_sent_refs r = { 0 };
+	is_int(store_sent_thread(s, "P-1", "a", "u", "20261130T100000Z", 10, &r, &d), 0, "thread of occurrence 2");
+	ok(r.n == 10 && strcmp(r.v[0].message_id, "m00@x.example") == 0 &&
+	   strcmp(r.v[1].message_id, "m04@x.example") == 0 && strcmp(r.v[9].message_id, "m12@x.example") == 0,
+	   "... the first and the latest 9, oldest first (m13 is about occurrence 1 only)");
+	int sorted = 1;
+	for (size_t i = 1; i < r.n; i++)
+		sorted &= r.v[i - 1].row < r.v[i].row;
+	ok(sorted, "... by row");
+	store_sent_refs_release(&r);
+	is_int(store_sent_thread(s, "P-1", "b", "u", "20261130T100000Z", 10, &r, &d), 0, "another practitioner");
+	is_int(r.n, 0, "... has no thread");
+	struct store_sent dup = { "P-1", ids[0], ids[0], "a@x.example", "a", "REQUEST", "u", "20261123T100000Z", 0, 1 };
+	struct store_sent fresh = { "P-1", "new@x.example", "new", "a@x.example", "a", "REQUEST", "v", "", 0, 1 };
+	struct store_sent two[2] = { fresh, dup };
+	is_int(store_sent_add(s, two, 2, &d), -1, "one message, a row already there: refused");
+	is_int(store_sent_has(s, "P-1", "new", "a@x.example", &d), 0, "... and nothing of it written");
+	ok(sqlite3_exec(s->db, "UPDATE sent SET recipient = 'z@x.example'", NULL, NULL, NULL) != SQLITE_OK,
+	   "what was sent is never changed (trigger)");
+	store_close(s);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	icalerror_set_errors_are_fatal(0);
@@ -375,6 +421,7 @@ int main(void)
 	test_import();
 	test_rejected();
 	test_hardening();
+	test_sent();
 	cleanup();
 	return tap_done();
 }

@@ -1,0 +1,207 @@
+/* send.c: mail each iTIP message once, threaded with what went before, recorded as the server accepts it. */
+#include "dovetail/send.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+void send_report_release(struct send_report *r)
+{
+	if (!r)
+		return;
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+static int by_row(const void *a, const void *b)
+{
+	const struct store_sent_ref *x = a, *y = b;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/* The thread m continues: every message sent before about any of its
+ * appointments, oldest first, each once, bounded as itip_mail_thread
+ * writes them. Fills refs (sorted, deduplicated). */
+static int thread_of(struct store *s, const struct week *w, const struct itip_msg *m,
+		     struct store_sent_refs *refs, struct diag *d)
+{
+	const struct profile *p = w->p;
+	for (size_t i = 0; i < m->n_changes; i++) {
+		const struct wk_appt *a = &w->appts[m->appts[i]];
+		if (store_sent_thread(s, p->person_id, p->pracs[m->prac].id, a->uid, a->rid, ITIP_MAX_REFS,
+				      refs, d) < 0)
+			return -1;
+	}
+	if (refs->n > 1)
+		qsort(refs->v, refs->n, sizeof *refs->v, by_row);
+	size_t k = 0;
+	for (size_t i = 0; i < refs->n; i++) {
+		int dup = 0;
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = strcmp(refs->v[j].message_id, refs->v[i].message_id) == 0;
+		if (dup)
+			free(refs->v[i].message_id);
+		else
+			refs->v[k++] = refs->v[i];
+	}
+	refs->n = k;
+	/* the first and the latest: drop the middle */
+	if (k > ITIP_MAX_REFS) {
+		size_t drop = k - ITIP_MAX_REFS;
+		for (size_t i = 1; i <= drop; i++)
+			free(refs->v[i].message_id);
+		memmove(&refs->v[1], &refs->v[1 + drop], (k - 1 - drop) * sizeof *refs->v);
+		refs->n = ITIP_MAX_REFS;
+	}
+	return 0;
+}
+
+/* What went: one row per appointment of m. */
+static int record(struct store *s, const struct week *w, const struct itip_msg *m, int64_t now,
+		  struct diag *d)
+{
+	const struct profile *p = w->p;
+	struct store_sent *rows = calloc(m->n_changes, sizeof *rows);
+	if (!rows) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < m->n_changes; i++) {
+		const struct wk_appt *a = &w->appts[m->appts[i]];
+		int counter = m->method == ITIP_COUNTER;
+		rows[i] = (struct store_sent){ p->person_id, m->message_id, m->digest, m->to + 7,
+			p->pracs[m->prac].id, counter ? "COUNTER" : "REQUEST", a->uid, a->rid,
+			counter ? a->sequence : a->sequence + a->accepted, now };
+	}
+	int r = store_sent_add(s, rows, m->n_changes, d);
+	free(rows);
+	return r;
+}
+
+int send_run(struct store *s, const struct week *w, const struct send_opts *o, struct send_report *r,
+	     struct diag *d)
+{
+	const struct profile *p = w->p;
+	memset(r, 0, sizeof *r);
+	struct itip_set set;
+	if (export_itip(w, o->now, o->counter, 1, &set, d) < 0)
+		return -1;
+	r->v = calloc(set.n ? set.n : 1, sizeof *r->v);
+	if (!r->v) {
+		itip_set_release(&set);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	struct smtp_conf conf;
+	int have_conf = 0, stopped = 0, store_bad = 0, rc = 0;
+	struct smtp *sm = NULL;
+	for (size_t i = 0; i < set.n; i++) {
+		struct itip_msg *m = &set.v[i];
+		struct send_item *it = &r->v[r->n++];
+		assert(m->to && addr_is_one(m->to, strlen(m->to)));
+		const char *rcpt = m->to + 7;
+		it->prac = m->prac;
+		it->method = m->method;
+		it->to = m->to;
+		it->n_changes = m->n_changes;
+		snprintf(it->subject, sizeof it->subject, "%s", m->subject);
+		snprintf(it->message_id, sizeof it->message_id, "%s", m->message_id);
+		it->state = SEND_LEFT;
+		/* after a failure the rest are still told apart: already sent,
+		 * or left for the next run (unless the store itself failed) */
+		int had = store_bad ? 0 : store_sent_has(s, p->person_id, m->digest, rcpt, d);
+		if (had < 0) {
+			stopped = store_bad = 1;
+			rc = -1;
+		}
+		if (had > 0) {
+			it->state = SEND_ALREADY;
+			r->already++;
+			continue;
+		}
+		if (stopped) {
+			r->left++;
+			continue;
+		}
+		if (!have_conf) {
+			if (smtp_conf_load(p, !o->dry_run, &conf, d) < 0) {
+				stopped = 1;
+				rc = -1;
+				r->left++;
+				continue;
+			}
+			have_conf = 1;
+		}
+		struct store_sent_refs refs = { 0 };
+		const char *ids[ITIP_MAX_REFS];
+		int bad = thread_of(s, w, m, &refs, d) < 0;
+		for (size_t j = 0; !bad && j < refs.n; j++)
+			ids[j] = refs.v[j].message_id;
+		if (!bad && refs.n) {
+			bad = itip_mail_thread(w, o->now, m, ids, refs.n, d) < 0;
+			snprintf(it->in_reply_to, sizeof it->in_reply_to, "%s", refs.v[refs.n - 1].message_id);
+			it->n_refs = refs.n;
+		}
+		store_sent_refs_release(&refs);
+		size_t len = bad ? 0 : strlen(m->eml);
+		if (!bad && len > conf.max_bytes) {
+			char a[32], b[32];
+			snprintf(a, sizeof a, "%zu", len);
+			snprintf(b, sizeof b, "%zu", conf.max_bytes);
+			diag_add(d, D_SEND_TOO_BIG, NULL, 0, 0, rcpt, a, b);
+			bad = 1;
+		}
+		if (bad) {
+			it->state = SEND_FAILED;
+			stopped = 1;
+			rc = -1;
+			continue;
+		}
+		if (o->dry_run) {
+			it->state = SEND_WOULD;
+			r->would++;
+			continue;
+		}
+		if (r->sent >= conf.max_messages) {
+			r->left++;
+			continue;
+		}
+		if (!sm && !(sm = smtp_new(&conf, d))) {
+			stopped = 1;
+			rc = -1;
+			r->left++;
+			continue;
+		}
+		if (smtp_send(sm, rcpt, m->eml, len, d) < 0) {
+			it->state = SEND_FAILED;
+			stopped = 1;
+			rc = -1;
+			continue;
+		}
+		/* accepted: recorded now, in a transaction of its own, so that a
+		 * later failure leaves this one on record */
+		if (record(s, w, m, o->now, d) < 0) {
+			diag_add(d, D_SEND_UNRECORDED, NULL, 0, 0, rcpt, m->message_id);
+			it->state = SEND_SENT;
+			r->sent++;
+			stopped = store_bad = 1;
+			rc = -1;
+			continue;
+		}
+		it->state = SEND_SENT;
+		r->sent++;
+	}
+	if (!stopped && r->left) {
+		char a[32], b[32];
+		snprintf(a, sizeof a, "%zu", r->left);
+		snprintf(b, sizeof b, "%zu", conf.max_messages);
+		diag_add(d, D_SEND_LIMIT, NULL, 0, 0, a, b);
+		rc = -1;
+	}
+	smtp_free(sm);
+	itip_set_release(&set);
+	return rc;
+}
