@@ -35,6 +35,7 @@ int cmd_propose(int argc, char **argv, struct app *app);
 int cmd_accept(int argc, char **argv, struct app *app);
 int cmd_reject(int argc, char **argv, struct app *app);
 int cmd_history(int argc, char **argv, struct app *app);
+int cmd_status(int argc, char **argv, struct app *app);
 int cmd_review(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
 int cmd_report(int argc, char **argv, struct app *app);

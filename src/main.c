@@ -27,8 +27,9 @@ static const struct cmd {
 	{ "match", cmd_match, NEEDS_STORE, "show what each practitioner's match rule caught this week" },
 	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
-	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
+	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (not this time; --keep: never move it)" },
 	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },
+	{ "status", cmd_status, NEEDS_STORE, "each agreed change: decided, sent, answered, and what waits" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 

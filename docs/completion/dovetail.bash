@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import init match merge propose reject report review week"
+	local cmds="accept batch check events expand export help history import init match merge propose reject report review status week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -33,6 +33,7 @@ _dovetail() {
 	accept) opts="--by --note" ;;
 	reject) opts="--keep --by --note" ;;
 	history) opts="--person --json" ;;
+	status) opts="--json" ;;
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
 	batch) opts="-j --resume --shard --shard-from-env --out --json --time-limit" ;;
