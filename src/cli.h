@@ -36,6 +36,7 @@ int cmd_accept(int argc, char **argv, struct app *app);
 int cmd_reject(int argc, char **argv, struct app *app);
 int cmd_history(int argc, char **argv, struct app *app);
 int cmd_replies(int argc, char **argv, struct app *app);
+int cmd_status(int argc, char **argv, struct app *app);
 int cmd_review(int argc, char **argv, struct app *app);
 int cmd_export(int argc, char **argv, struct app *app);
 int cmd_send(int argc, char **argv, struct app *app);

@@ -28,9 +28,10 @@ static const struct cmd {
 	{ "merge", cmd_merge, NEEDS_STORE, "join the stores of a sharded batch and finish it" },
 	{ "propose", cmd_propose, NEEDS_STORE, "propose the best plans for a person's week, explained" },
 	{ "replies", cmd_replies, NEEDS_STORE, "read practitioners' answers (iTIP REPLY, COUNTER) and record them" },
-	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (the appointment is locked)" },
+	{ "reject", cmd_reject, NEEDS_STORE, "reject changes of a proposal (not this time; --keep: never move it)" },
 	{ "review", cmd_review, NEEDS_STORE, "go through a proposal's changes, deciding each" },
 	{ "send", cmd_send, NEEDS_STORE, "mail the agreed changes to the practitioners by SMTP, once each" },
+	{ "status", cmd_status, NEEDS_STORE, "each agreed change: decided, sent, answered, and what waits" },
 	{ "week", cmd_week, NEEDS_STORE, "draw a person's week as a grid of days and times" },
 };
 

@@ -3,7 +3,7 @@ _dovetail() {
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	local cmds="accept batch check events expand export help history import init match merge propose reject replies report review send week"
+	local cmds="accept batch check events expand export help history import init match merge propose reject replies report review send status week"
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
@@ -42,6 +42,7 @@ _dovetail() {
 	reject) opts="--keep --by --note" ;;
 	history) opts="--person --json" ;;
 	replies) opts="--from --to --json" ;;
+	status) opts="--json" ;;
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
 	send) opts="--from --to --dry-run --counter" ;;

@@ -21,6 +21,12 @@ struct report_change {
 	enum report_status status;
 	const char *who, *note;   /* the decision's, when decided; note may be NULL */
 	int64_t at;               /* UTC seconds of the decision */
+	/* the practitioner's side of an accepted change (`dovetail status`):
+	 * sent (when), answered (the answer's kind, owned, and when) */
+	int sent;
+	int64_t sent_at;
+	char *answer;             /* NULL: no answer to the last message */
+	int64_t answered_at;
 	/* the appointment in each view (index into its appts), -1 when not drawn */
 	int before_appt, after_appt;
 };

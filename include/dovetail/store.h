@@ -286,6 +286,34 @@ int store_last_accept(struct store *s, const char *person, const struct appt_ref
  * it: the joint_partners table). Returns 0 or -1. */
 int store_each_partner(struct store *s, const char *proposal, int seq,
 		       int (*fn)(const struct appt_ref *, void *), void *arg, struct diag *d);
+/* ---- status (src/store/status.c) ------------------------------------------ */
+
+/* One agreed change and where it stands with its practitioner (`dovetail
+ * status`): the accept in force on an appointment (its last accept or
+ * keep is an accept), the last message sent about it and the last answer.
+ * Strings live until the callback returns. */
+struct store_status_row {
+	struct appt_ref appt;     /* as its feed has it */
+	struct place to;          /* where the family agreed it goes */
+	const char *proposal;     /* the change: proposal-seq */
+	int seq;
+	const char *who;          /* who decided */
+	int64_t decided_at;       /* UTC seconds */
+	int sent;                 /* a message about it was sent (dovetail send) */
+	int64_t sent_at;
+	const char *method;       /* "REQUEST" or "COUNTER", when sent */
+	int sent_sequence;
+	const char *answer;       /* the last answer's kind (accepted, declined, tentative,
+				     counter, declinecounter), or NULL */
+	int64_t answered_at;
+	int answer_sequence;
+	int64_t suggested_start, suggested_end;   /* a counter's time (UTC), else 0 */
+};
+
+/* Call fn for each agreed change of person, by where it goes; stops when
+ * fn returns non-zero. Returns 0 or -1 with d filled. */
+int store_each_status(struct store *s, const char *person,
+		      int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d);
 
 /* ---- feeds fetched by URL (src/store/import.c) ----------------------------
  *

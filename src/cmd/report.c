@@ -63,6 +63,22 @@ static int status_one(const struct store_decision *x, void *arg)
 	return 0;
 }
 
+/* The practitioner's side of each accepted change of the proposal. */
+static int side_one(const struct store_status_row *x, void *arg)
+{
+	struct status_of *s = arg;
+	if (strcmp(x->proposal, s->p->id) || x->seq < 1 || (size_t)x->seq > s->p->n_changes)
+		return 0;
+	struct report_change *c = &s->v[x->seq - 1];
+	c->sent = x->sent;
+	c->sent_at = x->sent_at;
+	if (x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence)) {
+		c->answer = keep_str(s, x->answer);
+		c->answered_at = x->answered_at;
+	}
+	return 0;
+}
+
 /* Before: the agreed week with the proposal's changes where they were
  * when it was made. After: with every change not rejected where it puts it. */
 static int build_views(struct app *app, const struct person *cw, const struct store_proposal *p,
@@ -217,7 +233,8 @@ int cmd_report(int argc, char **argv, struct app *app)
 			}
 		}
 		struct status_of so = { p, rc, 0 };
-		if (store_each_decision(app->store, cw.prof->person_id, status_one, &so, &app->diag) < 0) {
+		if (store_each_decision(app->store, cw.prof->person_id, status_one, &so, &app->diag) < 0 ||
+		    store_each_status(app->store, cw.prof->person_id, side_one, &so, &app->diag) < 0) {
 			status = DV_EXIT_STORE;
 			goto out;
 		}
@@ -281,6 +298,7 @@ out:
 	for (size_t i = 0; rc && p && i < p->n_changes; i++) {
 		free((char *)rc[i].who);
 		free((char *)rc[i].note);
+		free(rc[i].answer);
 	}
 	free(rc);
 	free(un);

@@ -693,6 +693,20 @@ static void changes_table(FILE *f, const struct report *r)
 				esc(f, c->note);
 				fputs("&#8221;", f);
 			}
+			/* the practitioner's side (dovetail status) */
+			if (c->status == RS_ACCEPTED && c->answer) {
+				time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
+				fputs("<br><small>the practitioner answered: ", f);
+				esc(f, c->answer);
+				fprintf(f, " on %s</small>", at);
+			} else if (c->status == RS_ACCEPTED && c->sent) {
+				time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
+				long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
+				fprintf(f, "<br><small>sent on %s; waiting for the practitioner, %ld day%s</small>", at, days,
+					days == 1 ? "" : "s");
+			} else if (c->status == RS_ACCEPTED) {
+				fputs("<br><small>not sent to the practitioner yet</small>", f);
+			}
 		}
 		fputs("</td></tr>\n", f);
 	}

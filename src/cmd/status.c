@@ -1,0 +1,153 @@
+/* status.c: `dovetail status PROFILE`: each change of the agreed plan, decided, sent and answered, and what still waits. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../cli.h"
+#include "dovetail/util.h"
+
+static void help(FILE *fp)
+{
+	fputs("usage: dovetail status PROFILE [--json]\n\n"
+	      "Show each change of the agreed plan (every accepted change in force,\n"
+	      "docs/decisions.md) and where it stands: decided by the family (who, when),\n"
+	      "sent to the practitioner (`dovetail send`: when, REQUEST or COUNTER), and\n"
+	      "answered (`dovetail replies`: accepted, declined, tentative, a suggested time,\n"
+	      "when). A change sent and not answered since its last message waits: for how\n"
+	      "many days, counted to --now. Nothing is fetched and nothing is written.\n\n"
+	      "  --json   print JSON (format dovetail-status/1)\n\n"
+	      "Exit status: 0 ok, 64 usage, 65 bad profile, 74 store.\n", fp);
+}
+
+struct out {
+	int json, n;
+	int64_t now;
+	icaltimezone *zone;
+	size_t sent, answered, waiting;
+};
+
+/* "2026-11-25T12:00" for UTC instant t in the person's zone */
+static void local(const struct out *o, int64_t t, char *buf, size_t sz)
+{
+	int64_t date = week_local_date(t, o->zone);
+	int64_t midnight = ics_wall_to_utc(date * 86400, o->zone);
+	time_fmt_local(date, (int)((t - midnight) / 60), buf, sz);
+}
+
+static int show(const struct store_status_row *x, void *arg)
+{
+	struct out *o = arg;
+	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24];
+	time_fmt_local(x->to.date, x->to.start, to, sizeof to);
+	local(o, x->appt.start, was, sizeof was);
+	time_fmt_iso(x->decided_at, decided);
+	time_fmt_iso(x->sent_at, sent);
+	time_fmt_iso(x->answered_at, answered);
+	/* an answer to an earlier message does not answer the last one */
+	int answer = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
+	int waiting = x->sent && !answer;
+	long days = waiting && o->now > x->sent_at ? (long)((o->now - x->sent_at) / 86400) : 0;
+	o->sent += x->sent != 0;
+	o->answered += answer != 0;
+	o->waiting += waiting != 0;
+	if (answer && x->suggested_start) {
+		local(o, x->suggested_start, s1, sizeof s1);
+		local(o, x->suggested_end, s2, sizeof s2);
+	}
+	if (o->json) {
+		printf("%s\n    {\"change\": \"%s-%d\", \"practitioner\": ", o->n ? "," : "", x->proposal, x->seq);
+		cli_put_json(stdout, x->appt.practitioner);
+		printf(", \"uid\": ");
+		cli_put_json(stdout, x->appt.uid);
+		printf(", \"recurrence_id\": ");
+		cli_put_json(stdout, x->appt.rid);
+		printf(", \"from\": \"%s\", \"to\": {\"start\": \"%s\", \"venue\": ", was, to);
+		if (x->to.venue)
+			cli_put_json(stdout, x->to.venue);
+		else
+			printf("null");
+		printf("},\n     \"decided\": {\"by\": ");
+		cli_put_json(stdout, x->who);
+		printf(", \"at\": \"%s\"}, \"sent\": ", decided);
+		if (x->sent)
+			printf("{\"at\": \"%s\", \"method\": \"%s\", \"sequence\": %d}", sent, x->method, x->sent_sequence);
+		else
+			printf("null");
+		printf(", \"answer\": ");
+		if (answer) {
+			printf("{\"kind\": \"%s\", \"at\": \"%s\", \"sequence\": %d, \"suggested\": ", x->answer, answered,
+			       x->answer_sequence);
+			if (x->suggested_start)
+				printf("{\"start\": \"%s\", \"end\": \"%s\"}", s1, s2);
+			else
+				printf("null");
+			printf("}");
+		} else {
+			printf("null");
+		}
+		if (waiting)
+			printf(", \"waiting_days\": %ld}", days);
+		else
+			printf(", \"waiting_days\": null}");
+	} else {
+		cli_put_safe(stdout, x->appt.practitioner);
+		printf("  %s -> %s%s%s  (%s-%d)\n", was, to, x->to.venue ? " " : "", x->to.venue ? x->to.venue : "",
+		       x->proposal, x->seq);
+		printf("    decided  accepted by ");
+		cli_put_safe(stdout, x->who);
+		printf(" at %s\n", decided);
+		if (x->sent)
+			printf("    sent     %s (SEQUENCE %d) at %s\n", x->method, x->sent_sequence, sent);
+		else
+			printf("    sent     not yet (dovetail send)\n");
+		if (answer && x->suggested_start)
+			printf("    answer   %s: suggested %s-%s, at %s\n", x->answer, s1, s2 + 11, answered);
+		else if (answer)
+			printf("    answer   %s at %s\n", x->answer, answered);
+		else if (waiting)
+			printf("    answer   waiting, %ld day%s since it was sent\n", days, days == 1 ? "" : "s");
+		else
+			printf("    answer   -\n");
+	}
+	o->n++;
+	return 0;
+}
+
+int cmd_status(int argc, char **argv, struct app *app)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	int json = 0, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': help(stdout); return 0;
+		default: return cli_usage(app, NULL);
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage(app, "status: one profile is needed");
+	struct profile *p;
+	if (profile_load(&p, argv[optind], &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	struct out o = { json, 0, app->now, ics_tz_builtin(p->timezone), 0, 0, 0 };
+	if (json) {
+		printf("{\"format\": \"dovetail-status/1\", \"person\": ");
+		cli_put_json(stdout, p->person_id);
+		printf(", \"changes\": [");
+	}
+	int rc = store_each_status(app->store, p->person_id, show, &o, &app->diag);
+	if (json)
+		printf("%s],\n \"totals\": {\"changes\": %d, \"sent\": %zu, \"answered\": %zu, \"waiting\": %zu}}\n",
+		       o.n ? "\n" : "", o.n, o.sent, o.answered, o.waiting);
+	else
+		printf("%d agreed change%s: %zu sent, %zu answered, %zu waiting\n", o.n, o.n == 1 ? "" : "s", o.sent,
+		       o.answered, o.waiting);
+	profile_free(p);
+	return rc < 0 ? DV_EXIT_STORE : 0;
+}
