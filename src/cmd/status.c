@@ -101,7 +101,11 @@ static int show(const struct store_status_row *x, void *arg)
 		else
 			printf("    sent     not yet (dovetail send)\n");
 		if (answer && x->suggested_start)
-			printf("    answer   %s: suggested %s-%s, at %s\n", x->answer, s1, s2 + 11, answered);
+			printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
+			       " candidate for the next propose)\n", x->answer, s1, s2 + 11, answered);
+		else if (answer && (!strcmp(x->answer, "declined") || !strcmp(x->answer, "declinecounter")))
+			printf("    answer   %s at %s (the change is undone; that time is never proposed again)\n",
+			       x->answer, answered);
 		else if (answer)
 			printf("    answer   %s at %s\n", x->answer, answered);
 		else if (waiting)
