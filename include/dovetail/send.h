@@ -88,6 +88,9 @@ struct send_report {
 	struct send_item *v;      /* owned; in export_itip's order */
 	size_t n;
 	size_t sent, already, would, left;
+	size_t revisions;         /* revised REQUESTs among them (mark_revisions) */
+	struct week *week;        /* owned: the week the messages were built from
+				     (the items' `to` point into it) */
 };
 void send_report_release(struct send_report *r);
 

@@ -442,5 +442,11 @@ void store_sent_refs_release(struct store_sent_refs *r);   /* NULL-safe; leaves 
  * Returns 0, or -1 with d filled. */
 int store_sent_thread(struct store *s, const char *person, const char *practitioner, const char *uid,
 		      const char *rid, size_t max, struct store_sent_refs *out, struct diag *d);
+/* Where an appointment stands with its practitioner: *seq the highest
+ * SEQUENCE sent about it (0: nothing was sent), *declined 1 when their
+ * last answer at that SEQUENCE or later declined it (a REPLY DECLINED or a
+ * DECLINECOUNTER). Returns 0, or -1 with d filled. */
+int store_sent_standing(struct store *s, const char *person, const char *practitioner, const char *uid,
+			const char *rid, int *seq, int *declined, struct diag *d);
 
 #endif

@@ -52,6 +52,10 @@ struct wk_appt {
 	 * window and working pattern; by the order answers were recorded */
 	struct wk_refusal *suggested;       /* owned */
 	size_t n_suggested;
+	/* > 0: a REQUEST sent about it no longer holds (its change was undone
+	 * by another practitioner's answer): `send` sends a revised REQUEST,
+	 * where it now is, with this SEQUENCE (docs/send.md, "Revisions") */
+	int resend_sequence;
 };
 
 /* A practitioner's busy time with other clients (or free/busy); or a

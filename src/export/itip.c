@@ -15,10 +15,17 @@
 #include "ical.h"
 
 /* Whether the agreed placement of a differs from its feed's. */
-static int changed(const struct wk_appt *a)
+static int moved(const struct wk_appt *a)
 {
 	return a->accepted > 0 &&
 	       (a->start != a->feed_start || a->end != a->feed_end || a->venue != a->feed_venue);
+}
+
+/* Whether the practitioner is to be told: it moved, or what they were told
+ * before no longer holds (a revision, set by send). */
+static int changed(const struct wk_appt *a)
+{
+	return moved(a) || a->resend_sequence > 0;
 }
 
 /* English day and month names, whatever the locale (mail dates need them) */
@@ -100,7 +107,8 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 	}
 	/* REQUEST: a new version (SEQUENCE up by each accepted change);
 	 * COUNTER: the organizer's version, echoed (RFC 5546 3.2.7) */
-	int seq = m->method == ITIP_COUNTER ? a->sequence : a->sequence + a->accepted;
+	int seq = m->method == ITIP_COUNTER ? a->sequence
+		: a->resend_sequence > 0 ? a->resend_sequence : a->sequence + a->accepted;
 	icalcomponent_add_property(ev, icalproperty_new_sequence(seq));
 	icalproperty *org, *att;
 	if (m->method == ITIP_REQUEST) {
@@ -132,7 +140,12 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 	else if (a->location_text)
 		icalcomponent_add_property(ev, icalproperty_new_location(a->location_text));
 	describe(w, a, was, now_s, sizeof was);
-	snprintf(text, sizeof text, "Moved by agreement with the family of %s (dovetail). It was %s.", who, was);
+	if (moved(a))
+		snprintf(text, sizeof text, "Moved by agreement with the family of %s (dovetail). It was %s.", who,
+			 was);
+	else
+		snprintf(text, sizeof text, "The move sent before for the family of %s is off (dovetail): it stays"
+			 " where it was booked, %s.", who, was);
 	if (a->description) {
 		size_t n = strlen(a->description) + strlen(text) + 3;
 		char *both = malloc(n);

@@ -13,6 +13,9 @@ void send_report_release(struct send_report *r)
 	if (!r)
 		return;
 	free(r->v);
+	if (r->week)
+		week_release(r->week);
+	free(r->week);
 	memset(r, 0, sizeof *r);
 }
 
@@ -74,21 +77,65 @@ static int record(struct store *s, const struct week *w, const struct itip_msg *
 		int counter = m->method == ITIP_COUNTER;
 		rows[i] = (struct store_sent){ p->person_id, m->message_id, m->digest, m->to + 7,
 			p->pracs[m->prac].id, counter ? "COUNTER" : "REQUEST", a->uid, a->rid,
-			counter ? a->sequence : a->sequence + a->accepted, now };
+			counter ? a->sequence : a->resend_sequence > 0 ? a->resend_sequence : a->sequence + a->accepted,
+			now };
 	}
 	int r = store_sent_add(s, rows, m->n_changes, d);
 	free(rows);
 	return r;
 }
 
-int send_run(struct store *s, const struct week *w, const struct send_opts *o, struct send_report *r,
-	     struct diag *d)
+/*
+ * Revisions (docs/send.md): an appointment a REQUEST was sent about, whose
+ * change is no longer in force (another practitioner declined the change
+ * it went with, and the group was reopened), is back where it is booked:
+ * its practitioner gets a revised REQUEST there, with the next SEQUENCE,
+ * once. Not the practitioner who declined: they know. Marks each such
+ * appointment of w (resend_sequence). A later accepted move of it goes
+ * with the SEQUENCE of the feed plus the accepted changes, which may equal
+ * the revision's; its later DTSTAMP makes it the newer (RFC 5546 2.1.5).
+ * Returns 0 or -1 (d filled).
+ */
+static int mark_revisions(struct store *s, struct week *w, struct diag *d)
 {
 	const struct profile *p = w->p;
+	for (size_t i = 0; i < w->n_appts; i++) {
+		struct wk_appt *a = &w->appts[i];
+		int moved = a->start != a->feed_start || a->end != a->feed_end || a->venue != a->feed_venue;
+		if (!a->accepted || moved)
+			continue;
+		int seq, declined;
+		if (store_sent_standing(s, p->person_id, p->pracs[a->prac].id, a->uid, a->rid, &seq, &declined, d) < 0)
+			return -1;
+		/* the move was sent (SEQUENCE base): revise it, one up; the
+		 * revision was sent (above base): the same message again, which
+		 * the digest then finds already sent */
+		int base = a->sequence + a->accepted;
+		if (seq > 0 && !declined && seq >= base)
+			a->resend_sequence = seq == base ? seq + 1 : seq;
+	}
+	return 0;
+}
+
+int send_run(struct store *s, const struct week *w0, const struct send_opts *o, struct send_report *r,
+	     struct diag *d)
+{
+	const struct profile *p = w0->p;
 	memset(r, 0, sizeof *r);
 	struct itip_set set;
-	if (export_itip(w, o->now, o->counter, 1, &set, d) < 0)
+	struct week *wk = calloc(1, sizeof *wk);
+	if (!wk || week_copy(wk, w0, d) < 0) {
+		free(wk);
+		if (!d->errors)
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
+	}
+	r->week = wk;
+	const struct week *w = wk;
+	if (mark_revisions(s, wk, d) < 0 || export_itip(w, o->now, o->counter, 1, &set, d) < 0)
+		return -1;
+	for (size_t i = 0; i < wk->n_appts; i++)
+		r->revisions += wk->appts[i].resend_sequence > 0;
 	r->v = calloc(set.n ? set.n : 1, sizeof *r->v);
 	if (!r->v) {
 		itip_set_release(&set);

@@ -109,3 +109,35 @@ int store_sent_thread(struct store *s, const char *person, const char *practitio
 	sqlite3_finalize(q);
 	return r;
 }
+
+/* the highest SEQUENCE sent about an appointment, and the kind of its
+ * practitioner's last answer at that SEQUENCE or later */
+static const char SQL_STANDING[] =
+	"SELECT coalesce((SELECT max(sequence) FROM sent WHERE person = ?1 AND practitioner = ?2"
+	"   AND uid = ?3 AND rid = ?4), 0),"
+	" (SELECT kind FROM replies WHERE person = ?1 AND practitioner = ?2 AND uid = ?3 AND rid = ?4"
+	"   AND sequence >= (SELECT coalesce(max(sequence), 0) FROM sent WHERE person = ?1"
+	"     AND practitioner = ?2 AND uid = ?3 AND rid = ?4)"
+	"   ORDER BY id DESC LIMIT 1)";
+
+int store_sent_standing(struct store *s, const char *person, const char *practitioner, const char *uid,
+			const char *rid, int *seq, int *declined, struct diag *d)
+{
+	*seq = *declined = 0;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, SQL_STANDING, -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, practitioner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, rid, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int(q, 0);
+		const char *k = (const char *)sqlite3_column_text(q, 1);
+		*declined = k && (!strcmp(k, "declined") || !strcmp(k, "declinecounter"));
+	}
+	int r = rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
+	sqlite3_finalize(q);
+	return r;
+}

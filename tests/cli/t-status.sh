@@ -7,7 +7,8 @@
 # calendar does (tests/cli/itip_reply.py, python3-icalendar): one ACCEPTED,
 # one DECLINED, `replies` records them (accepted; declined, the change
 # undone in the plan), the rest still waiting; --json
-# says the same; `report` shows it too. Nothing status does writes the store.
+# says the same; `report` shows it too; the next `send` gives the declined
+# change's partners a revised REQUEST. Nothing status does writes the store.
 # Usage: t-status.sh DOVETAIL
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
@@ -92,6 +93,41 @@ assert all(x["answer"] is None and x["waiting_days"] == 3 for x in c if x["pract
 t = d["totals"]
 assert t["answered"] == len(acc) + len(dec) and t["waiting"] == t["changes"] - len(acc) - len(dec), t' \
 	st.json "$n" "$pa" "$pb"
+# the decline reopened the group (docs/replies.md): the partners already
+# told of the move get a revised REQUEST where they now are, the one who
+# declined nothing, the rest nothing again
+ls got | sort >got.before
+run --db "$db" --now 2026-11-26T00:00:00Z send "$prof"
+check "send after the decline: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || diag <"$TMP/stderr"
+ls got | sort >got.after
+comm -13 got.before got.after >got.new
+$py - "$TMP/got" "$TMP/got.new" "$db" "$pb" fam/profile.yaml >rev.log 2>&1 <<'PY'
+import email, email.policy, sqlite3, sys, yaml, icalendar
+got, new, db, decliner, prof = sys.argv[1:6]
+addr = {x["id"]: x.get("address", "").lower().replace("mailto:", "") for x in yaml.safe_load(open(prof))["practitioners"]}
+c = sqlite3.connect(db)
+names = [l.strip() for l in open(new) if l.strip().endswith(".eml")]
+assert names, "no revised REQUEST was sent"
+for n in names:
+    m = email.message_from_bytes(open(got + "/" + n, "rb").read(), policy=email.policy.default)
+    to = m["To"].lower()
+    assert to != addr[decliner], "the practitioner who declined was written to again"
+    cal = next(p for p in m.walk() if p.get_content_type() == "text/calendar")
+    ics = icalendar.Calendar.from_ical(cal.get_payload(decode=True))
+    for e in ics.walk("VEVENT"):
+        uid, seq = str(e["UID"]), int(e["SEQUENCE"])
+        before = c.execute("SELECT max(sequence) FROM sent WHERE uid = ? AND id < (SELECT max(id) FROM sent WHERE uid = ?)",
+                           (uid, uid)).fetchone()[0]
+        assert before is not None and seq == before + 1, (uid, seq, before)
+        assert "is off" in str(e["DESCRIPTION"]), "the revision does not say the move is off"
+        assert m["In-Reply-To"], "a revision is threaded"
+        print("# revised REQUEST to %s, SEQUENCE %d (was %d), threaded" % (to, seq, before))
+PY
+check "a revised REQUEST to the declined change's partners: SEQUENCE one up, threaded, 'the move is off'; none to the one who declined" [ $? -eq 0 ]
+diag <rev.log
+run --db "$db" --now 2026-11-26T00:00:00Z send "$prof"
+check "... and a second send sends nothing" sh -c "[ $rc -eq 0 ] && [ \"\$(ls '$TMP/got' | wc -l)\" -eq \"\$(wc -l <'$TMP/got.after')\" ]"
 run --db "$db" --now 2026-11-26T00:00:00Z status "$prof"
 check "status: the decline says the change is undone" grep -q "answer   declined at .*(the change is undone; that time is never proposed again)" "$TMP/stdout"
 run --db "$db" --now 2026-11-26T00:00:00Z report "$prof" --proposal "$p1" --html "$TMP/r.html"
