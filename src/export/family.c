@@ -56,7 +56,13 @@ static int family_events(const struct week *w, int64_t now, int routines,
 			fprintf(fc, "%s%s", parts++ ? "," : "", q->id);
 		}
 		int bad = !fs || !fd || !fc;
-		bad |= (fs && fclose(fs) != 0) | (fd && fclose(fd) != 0) | (fc && fclose(fc) != 0);
+		/* every stream closed, whatever the others did */
+		if (fs && fclose(fs) != 0)
+			bad = 1;
+		if (fd && fclose(fd) != 0)
+			bad = 1;
+		if (fc && fclose(fc) != 0)
+			bad = 1;
 		if (bad || !sum || !desc || !cats) {
 			free(sum);
 			free(desc);
