@@ -200,12 +200,13 @@ static void cpu_spent(struct xp *x, const struct ics_event *e)
  * CPU-time timer (ITIMER_PROF: the process's CPU time, as the budget is
  * counted) is armed for the feed's budget; its SIGPROF, when it lands
  * inside the libical call, jumps out of it (siglongjmp), else it only
- * marks the budget spent for the next tick(). Why a jump is safe there:
- * the Gregorian iterator only steps fields of its own struct (no malloc,
- * no lock, no I/O), so after the jump the iterator is freed as usual and
- * nothing else is left half-done; an RSCALE rule's iterator is ICU's and
- * is then left unfreed (a bounded leak on a feed that is refused). The
- * jump is armed only around that call, never around our code.
+ * marks the budget spent for the next tick(). The jump is armed only
+ * around that call, never around our code, and only for rules that step
+ * by the hour or less (next_guarded): stepping seconds, minutes or hours
+ * the Gregorian iterator only changes fields of its own struct (no
+ * malloc, no lock, no I/O), so after the jump the iterator is freed as
+ * usual; an RSCALE rule's iterator is ICU's and is then left unfreed (a
+ * bounded leak on a feed that is refused).
  * One expansion at a time per process (no threads expand).
  */
 static sigjmp_buf wd_jmp;
@@ -264,14 +265,19 @@ static void wd_stop(struct watchdog *w)
 }
 
 /* icalrecur_iterator_next under the watchdog: 0, or -1 when the budget ran
- * out (inside the call or before it). */
-static int next_guarded(icalrecur_iterator *it, struct icaltimetype *out)
+ * out (inside the call, when jump, or before it). Only a rule stepping by
+ * the hour or less can walk long inside one call (its window's UNTIL is
+ * millions of steps away); a DAILY or longer one takes at most a step per
+ * day of the window there, and libical (built with ICU) may allocate
+ * while it steps a year or a month (fuzz_ics found a leak when a jump
+ * landed there), so only the sub-daily ones are jumped out of. */
+static int next_guarded(icalrecur_iterator *it, int jump, struct icaltimetype *out)
 {
 	if (wd_fired)
 		return -1;
-	if (sigsetjmp(wd_jmp, 1))
+	if (jump && sigsetjmp(wd_jmp, 1))
 		return -1;
-	wd_armed = 1;
+	wd_armed = jump;
 	struct icaltimetype t = icalrecur_iterator_next(it);
 	wd_armed = 0;
 	*out = t;
@@ -417,7 +423,9 @@ static int run_rule(struct xp *x, struct series *s, struct icalrecurrencetype r,
 	int limit = r.count, taken = 0, first = 1, rc = 0;
 	for (;;) {
 		struct icaltimetype t;
-		if (next_guarded(it, &t) < 0) {
+		int jump = r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
+			   r.freq == ICAL_HOURLY_RECURRENCE;
+		if (next_guarded(it, jump, &t) < 0) {
 			cpu_spent(x, s->m);
 			rc = -1;
 			/* libical's Gregorian iterator holds no allocation or lock
