@@ -9,7 +9,6 @@
  */
 #include "dovetail/ics.h"
 
-#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,32 +193,24 @@ static void cpu_spent(struct xp *x, const struct ics_event *e)
 }
 
 /*
- * The watchdog. libical's icalrecur_iterator_next can walk a rule that
+ * The CPU budget. libical's icalrecur_iterator_next can walk a rule that
  * matches rarely or never one second (minute, hour) at a time inside one
- * call, up to the year 2582, so a check between calls never runs. A
- * CPU-time timer (ITIMER_PROF: the process's CPU time, as the budget is
- * counted) is armed for the feed's budget; its SIGPROF, when it lands
- * inside the libical call, jumps out of it (siglongjmp), else it only
- * marks the budget spent for the next tick(). The jump is armed only
- * around that call, never around our code, and only for rules that step
- * by the hour or less (next_guarded): stepping seconds, minutes or hours
- * the Gregorian iterator only changes fields of its own struct (no
- * malloc, no lock, no I/O), so after the jump the iterator is freed as
- * usual; an RSCALE rule's iterator is ICU's and is then left unfreed (a
- * bounded leak on a feed that is refused).
+ * call. Nothing jumps out of that call: libical (built with ICU) may
+ * allocate or hold a lock there, and a jump out of it leaked, and then
+ * hung a fuzzer on a lock (fuzz_ics, fuzz_roundtrip). Instead no call may
+ * walk long: a rule that can never match is not iterated (rrcheck.c), and
+ * a sub-daily rule's UNTIL is at most its bound on instances of steps
+ * from DTSTART (run_rule). A CPU-time timer (ITIMER_PROF, the process's
+ * CPU time, as the budget is counted) is armed for the feed's budget; its
+ * SIGPROF only marks the budget spent, for the next call and tick().
  * One expansion at a time per process (no threads expand).
  */
-static sigjmp_buf wd_jmp;
-static volatile sig_atomic_t wd_armed, wd_fired;
+static volatile sig_atomic_t wd_fired;
 
 static void wd_handler(int sig)
 {
 	(void)sig;
 	wd_fired = 1;
-	if (wd_armed) {
-		wd_armed = 0;
-		siglongjmp(wd_jmp, 1);
-	}
 }
 
 struct watchdog {
@@ -232,7 +223,6 @@ static void wd_start(struct watchdog *w, long ms)
 {
 	memset(w, 0, sizeof *w);
 	wd_fired = 0;
-	wd_armed = 0;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = wd_handler;
@@ -258,7 +248,6 @@ static void wd_stop(struct watchdog *w)
 	struct itimerval off;
 	memset(&off, 0, sizeof off);
 	setitimer(ITIMER_PROF, &off, NULL);
-	wd_armed = 0;
 	sigaction(SIGPROF, &w->old_sa, NULL);
 	setitimer(ITIMER_PROF, &w->old_it, NULL);
 	w->on = 0;
@@ -271,16 +260,11 @@ static void wd_stop(struct watchdog *w)
  * day of the window there, and libical (built with ICU) may allocate
  * while it steps a year or a month (fuzz_ics found a leak when a jump
  * landed there), so only the sub-daily ones are jumped out of. */
-static int next_guarded(icalrecur_iterator *it, int jump, struct icaltimetype *out)
+static int next_guarded(icalrecur_iterator *it, struct icaltimetype *out)
 {
 	if (wd_fired)
 		return -1;
-	if (jump && sigsetjmp(wd_jmp, 1))
-		return -1;
-	wd_armed = jump;
-	struct icaltimetype t = icalrecur_iterator_next(it);
-	wd_armed = 0;
-	*out = t;
+	*out = icalrecur_iterator_next(it);
 	return 0;
 }
 
@@ -414,6 +398,22 @@ static int run_rule(struct xp *x, struct series *s, struct icalrecurrencetype r,
 	 * inner walk of a rule that matches rarely, at the window's end */
 	if (icaltime_is_null_time(r.until) || key_of(x, &s->fr, &r.until, NULL) > s->stop)
 		r.until = until_at(x, &s->fr, s->stop);
+	/* a rule stepping by seconds, minutes or hours is walked one step at
+	 * a time inside one libical call: its UNTIL is also no further than
+	 * the series' bound on instances (iter_cap) of steps from DTSTART,
+	 * so that no call walks longer; reaching it before the window ends
+	 * is D_LIM_ITER, as generating that many instances is */
+	int64_t step = r.freq == ICAL_SECONDLY_RECURRENCE ? 1 : r.freq == ICAL_MINUTELY_RECURRENCE ? 60
+		: r.freq == ICAL_HOURLY_RECURRENCE ? 3600 : 0;
+	int clamped = 0;
+	if (step) {
+		int64_t far = key_of(x, &s->fr, &s->m->dtstart, NULL) +
+			      (int64_t)iter_cap(x, s->m) * step * (r.interval > 0 ? r.interval : 1);
+		if (far < key_of(x, &s->fr, &r.until, NULL)) {
+			r.until = until_at(x, &s->fr, far);
+			clamped = 1;
+		}
+	}
 	icalrecur_iterator *it = icalrecur_iterator_new(r, start);
 	if (!it) {
 		icalerror_clear_errno();
@@ -423,19 +423,22 @@ static int run_rule(struct xp *x, struct series *s, struct icalrecurrencetype r,
 	int limit = r.count, taken = 0, first = 1, rc = 0;
 	for (;;) {
 		struct icaltimetype t;
-		int jump = r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
-			   r.freq == ICAL_HOURLY_RECURRENCE;
-		if (next_guarded(it, jump, &t) < 0) {
+		if (next_guarded(it, &t) < 0) {
 			cpu_spent(x, s->m);
 			rc = -1;
-			/* libical's Gregorian iterator holds no allocation or lock
-			 * while it steps; an RSCALE one is ICU's: left as it is */
-			if (r.rscale)
-				return rc;
 			break;
 		}
-		if (icaltime_is_null_time(t))
+		if (icaltime_is_null_time(t)) {
+			/* the rule ran out at its bound of steps, not at its COUNT */
+			if (clamped && !(r.count > 0 && taken >= limit)) {
+				char b[32];
+				snprintf(b, sizeof b, "%zu", iter_cap(x, s->m));
+				diag_add(x->d, D_LIM_ITER, x->f->file,
+					 s->m->line_rrule ? s->m->line_rrule : s->m->line, 1, s->m->uid, b);
+				rc = -1;
+			}
 			break;
+		}
 		if (tick(x, s->m) < 0 || limit_iter(x, s) < 0) {
 			rc = -1;
 			break;
