@@ -253,13 +253,9 @@ static void wd_stop(struct watchdog *w)
 	w->on = 0;
 }
 
-/* icalrecur_iterator_next under the watchdog: 0, or -1 when the budget ran
- * out (inside the call, when jump, or before it). Only a rule stepping by
- * the hour or less can walk long inside one call (its window's UNTIL is
- * millions of steps away); a DAILY or longer one takes at most a step per
- * day of the window there, and libical (built with ICU) may allocate
- * while it steps a year or a month (fuzz_ics found a leak when a jump
- * landed there), so only the sub-daily ones are jumped out of. */
+/* icalrecur_iterator_next, unless the feed's CPU budget is spent (the
+ * timer's mark): 0, or -1 then. The call itself is kept short by the
+ * rule's UNTIL (run_rule), never interrupted. */
 static int next_guarded(icalrecur_iterator *it, struct icaltimetype *out)
 {
 	if (wd_fired)

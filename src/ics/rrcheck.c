@@ -6,7 +6,7 @@
  * The check is conservative: it says "never" only when no date in a whole
  * 400-year Gregorian cycle of the periods the rule visits passes its date
  * parts (BYMONTH, BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYDAY, BYSETPOS, with
- * INTERVAL), so it never drops a rule that matches. What it cannot decide is left to the CPU watchdog of
+ * INTERVAL), so it never drops a rule that matches. What it cannot decide is left to the bound of steps and the CPU budget of
  * expand.c. It stops at the first match, so a rule that matches costs a
  * few steps; only a rule that never matches costs the whole cycle
  * (146,097 days at most, about a millisecond).
@@ -129,13 +129,13 @@ static int setpos_fits(const struct icalrecurrencetype *r, int n)
 /* The times of day a sub-daily rule reaches are not judged: libical does
  * not step FREQ=HOURLY;INTERVAL=2;BYHOUR=10 as RFC 5545 says (it walks the
  * BYHOUR list), so "never" there would drop what libical expands. Such a
- * rule is left to the watchdog. (A randomized comparison with libical's
+ * rule is left to the bound of steps (expand.c). (A randomized comparison with libical's
  * iterator found it; tests/unit/test_expand.c keeps one.) */
 
 int ics_rule_never_matches(const struct icalrecurrencetype *r, const struct icaltimetype *dtstart)
 {
 	if (r->rscale || r->interval < 1)
-		return 0;   /* not Gregorian, or not ours to judge: the watchdog's */
+		return 0;   /* not Gregorian, or not ours to judge: expand.c's bounds */
 	for (int i = 0; r->by_month[i] != END; i++)
 		if (r->by_month[i] < 1 || r->by_month[i] > 12)
 			return 0;   /* a leap month (RSCALE): not judged */
@@ -207,7 +207,7 @@ int ics_rule_never_matches(const struct icalrecurrencetype *r, const struct ical
 		/* sub-daily: every day is visited when a step is at most a day */
 		int64_t unit = r->freq == ICAL_SECONDLY_RECURRENCE ? 1 : r->freq == ICAL_MINUTELY_RECURRENCE ? 60 : 3600;
 		if (k * unit > 86400 || has(r->by_set_pos))
-			return 0;   /* not judged here: the watchdog's */
+			return 0;   /* not judged here: expand.c's bounds */
 		for (int64_t i = 0; i < CYCLE_DAYS; i++)
 			if (day_passes(&v, z0 + i))
 				return 0;
