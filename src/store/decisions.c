@@ -266,18 +266,12 @@ int store_each_decision(struct store *s, const char *person,
 		x.accept = !strcmp((const char *)sqlite3_column_text(q, 3), "accept");
 		x.verdict = x.accept ? VERDICT_ACCEPT : sqlite3_column_int(q, 16) ? VERDICT_KEEP : VERDICT_REJECT;
 		x.person = (const char *)sqlite3_column_text(q, 4);
-		x.appt.practitioner = (const char *)sqlite3_column_text(q, 5);
-		x.appt.uid = (const char *)sqlite3_column_text(q, 6);
-		x.appt.rid = (const char *)sqlite3_column_text(q, 7);
-		x.appt.start = sqlite3_column_int64(q, 8);
-		x.appt.end = sqlite3_column_int64(q, 9);
-		if (store_col_date(q, 10, &x.to.date) < 0) {
+		store_col_appt(q, 5, &x.appt);
+		if (store_col_place(q, 10, &x.to) < 0) {
 			sqlite3_finalize(q);
 			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a decision with a bad date");
 			return -1;
 		}
-		x.to.start = sqlite3_column_int(q, 11);
-		x.to.venue = (const char *)sqlite3_column_text(q, 12);
 		x.who = (const char *)sqlite3_column_text(q, 13);
 		x.at = sqlite3_column_int64(q, 14);
 		x.note = (const char *)sqlite3_column_text(q, 15);

@@ -326,6 +326,22 @@ int store_col_date(sqlite3_stmt *q, int i, int64_t *out)
 	return 0;
 }
 
+void store_col_appt(sqlite3_stmt *q, int i, struct appt_ref *out)
+{
+	out->practitioner = (const char *)sqlite3_column_text(q, i);
+	out->uid = (const char *)sqlite3_column_text(q, i + 1);
+	out->rid = (const char *)sqlite3_column_text(q, i + 2);
+	out->start = sqlite3_column_int64(q, i + 3);
+	out->end = sqlite3_column_int64(q, i + 4);
+}
+
+int store_col_place(sqlite3_stmt *q, int i, struct place *out)
+{
+	out->start = sqlite3_column_int(q, i + 1);
+	out->venue = (const char *)sqlite3_column_text(q, i + 2);
+	return store_col_date(q, i, &out->date);
+}
+
 static void col_totals(sqlite3_stmt *q, int i, struct store_totals *t)
 {
 	t->journeys = sqlite3_column_int(q, i);

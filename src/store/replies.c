@@ -110,21 +110,15 @@ int store_each_reply(struct store *s, const char *person,
 		x.id = sqlite3_column_int64(q, 0);
 		x.digest = (const char *)sqlite3_column_text(q, 1);
 		x.person = (const char *)sqlite3_column_text(q, 2);
-		x.appt.practitioner = (const char *)sqlite3_column_text(q, 3);
-		x.appt.uid = (const char *)sqlite3_column_text(q, 4);
-		x.appt.rid = (const char *)sqlite3_column_text(q, 5);
-		x.appt.start = sqlite3_column_int64(q, 6);
-		x.appt.end = sqlite3_column_int64(q, 7);
+		store_col_appt(q, 3, &x.appt);
 		x.sequence = sqlite3_column_int(q, 8);
 		int k = kind_of((const char *)sqlite3_column_text(q, 9));
 		x.suggested_start = sqlite3_column_int64(q, 10);
 		x.suggested_end = sqlite3_column_int64(q, 11);
 		x.proposal = (const char *)sqlite3_column_text(q, 12);
 		x.seq = sqlite3_column_int(q, 13);
-		x.to.start = sqlite3_column_int(q, 15);
-		x.to.venue = (const char *)sqlite3_column_text(q, 16);
 		x.at = sqlite3_column_int64(q, 17);
-		if (k < 0 || store_col_date(q, 14, &x.to.date) < 0) {
+		if (k < 0 || store_col_place(q, 14, &x.to) < 0) {
 			sqlite3_finalize(q);
 			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a reply with a bad kind or date");
 			return -1;

@@ -33,18 +33,12 @@ int store_each_status(struct store *s, const char *person,
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_status_row x;
 		memset(&x, 0, sizeof x);
-		x.appt.practitioner = (const char *)sqlite3_column_text(q, 0);
-		x.appt.uid = (const char *)sqlite3_column_text(q, 1);
-		x.appt.rid = (const char *)sqlite3_column_text(q, 2);
-		x.appt.start = sqlite3_column_int64(q, 3);
-		x.appt.end = sqlite3_column_int64(q, 4);
-		if (store_col_date(q, 5, &x.to.date) < 0) {
+		store_col_appt(q, 0, &x.appt);
+		if (store_col_place(q, 5, &x.to) < 0) {
 			sqlite3_finalize(q);
 			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a decision with a bad date");
 			return -1;
 		}
-		x.to.start = sqlite3_column_int(q, 6);
-		x.to.venue = (const char *)sqlite3_column_text(q, 7);
 		x.proposal = (const char *)sqlite3_column_text(q, 8);
 		x.seq = sqlite3_column_int(q, 9);
 		x.who = (const char *)sqlite3_column_text(q, 10);

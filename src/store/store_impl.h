@@ -22,5 +22,11 @@ int store_tx_end(struct store *s, int ok, struct diag *d);
 /* Column i, a stored YYYY-MM-DD, as days since the epoch in *out;
  * returns 0, or -1 when it is not one. */
 int store_col_date(sqlite3_stmt *q, int i, int64_t *out);
+/* Columns i .. i+4 (practitioner, uid, rid, start_utc, end_utc) as an
+ * appointment reference; the strings live until the next step. */
+void store_col_appt(sqlite3_stmt *q, int i, struct appt_ref *out);
+/* Columns i .. i+2 (to_date, to_minute, to_venue) as a place; returns 0,
+ * or -1 when the date is not one. */
+int store_col_place(sqlite3_stmt *q, int i, struct place *out);
 
 #endif
