@@ -54,6 +54,9 @@ void caseload_free(struct caseload *c);   /* NULL-safe */
 /* Index of the shared practitioner with this id, or -1. */
 int caseload_prac_index(const struct caseload *c, const char *id);
 
+/* Index of the person with this id in c->persons, or -1. */
+long caseload_person_index(const struct caseload *c, const char *id);
+
 /* The shard (0 .. n-1) of a person: a stable hash of the id, mod n. The
  * same for every run, machine and build. */
 unsigned caseload_shard_of(const char *person_id, unsigned n);

@@ -128,6 +128,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_REPLY_STALE,         WARNING, OK,     "%s is for SEQUENCE %s, but SEQUENCE %s is the one sent (%s); nothing recorded") \
 	X(D_REPLY_MALFORMED,     ERROR,   INPUT,  "not a usable iTIP answer: %s; nothing recorded from this message") \
 	X(D_REPLY_LIMIT,         ERROR,   LIMIT,  "more %s than the limit of %s; nothing recorded") \
+	X(D_LIM_JOINT,           ERROR,   LIMIT,  "the caseload's master passes the limit of %s %s") \
 	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 12
+#define STORE_SCHEMA_VERSION 13
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else
@@ -331,58 +331,92 @@ int store_set_feed_validators(struct store *s, const char *source, const char *e
 
 /* ---- batch runs (src/store/batch.c) --------------------------------------
  *
- * `dovetail batch` over a caseload (docs/batch.md). A person's row is its
- * done-marker: its result and its bookings of shared practitioners are
- * written in one transaction, so a run killed at any moment holds each
- * person whole or not at all. Solved alone first; then, in person order,
- * final: checked (and if need be solved again) against the bookings of
- * the persons before it, recorded with the basis it was checked on.
+ * `dovetail batch` over a caseload (docs/batch.md). A person's row and its
+ * plans solved alone (columns, with their bookings of shared practitioners
+ * and carers) are written in one transaction: the row is its done-marker,
+ * so a run killed at any moment holds each person whole or not at all.
+ * Plans priced later for the joint master are added one transaction each;
+ * the choice of one plan per person is written for all persons at once.
  */
-struct store_booking {
-	const char *practitioner; /* the shared practitioner's id */
-	int64_t start, end;       /* UTC seconds; 0 and 0: an appointment left unplaced (it ties the person to the practitioner, overlapping nothing) */
+struct store_batch_figures {
+	int journeys, travel_min;
+	double travel_money;
+	int clashes, routine_conflicts;
+	double peak_energy;
+	int unfamiliar;
 };
 
-struct store_batch_row {
+struct store_batch_person {
 	const char *person, *digest;  /* digest: of the person's inputs */
-	/* solved alone: "ok", "partial" or "error", the result (JSON) and its
-	 * figures (numbers separated by spaces, docs/batch.md) */
-	const char *status, *result, *metrics;
-	const char *final_basis, *final_status, *final_result, *final_metrics;  /* NULL until final */
-	const char *report;           /* store_batch_save: its HTML report, or NULL (not read back by store_batch_each) */
+	const char *status;           /* "ok" or "error" */
+	const char *error;            /* why, for "error" (ids and positions only); else NULL */
+	struct store_batch_figures before;  /* the week as booked */
+	int chosen;                   /* the plan chosen (a column's n), or -1 before the joint master */
+};
+
+struct store_batch_column {
+	const char *person;
+	int n;                        /* 0, 1, ...: per person */
+	const char *origin;           /* "alone", "booked" or "priced" */
+	const char *basis;            /* "priced": a digest of the bookings it was solved around; else "" */
+	int round;                    /* "priced": the round of the joint master that asked for it; else 0 */
+	int impossible;
+	double compromise, cost;      /* tiers 2 and 3 */
+	int proven;
+	struct store_batch_figures after;
+	int changes, appointments;
+	const char *result;           /* JSON (docs/batch.md) */
+	const char *plan;             /* the plan, plan_encode's text (the page is drawn from it) */
+};
+
+struct store_batch_booking {
+	const char *lane;             /* a shared practitioner's id, or a carer's key */
+	int64_t start, end;           /* UTC seconds */
+	int fixed;                    /* the appointment stays where it is booked */
 };
 
 /* Start run `run` over a caseload (its SHA-256 and size), or find it
- * again; with fresh, what the run held is dropped first. Returns 0 or -1. */
+ * again; with fresh, what the run held is dropped first. *had: persons
+ * the run held already (NULL: not wanted). Returns 0 or -1. */
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
-		      int64_t now, int fresh, struct diag *d);
-/* A person solved alone: its row and bookings, replacing (in one
- * transaction) what the run held for it, its final included. */
-int store_batch_save(struct store *s, const char *run, const struct store_batch_row *r,
-		     const struct store_booking *b, size_t n, struct diag *d);
-/* A person's final (its basis, status, result, bookings and its report, NULL
- * when it is the one solved alone), in one transaction. */
-int store_batch_save_final(struct store *s, const char *run, const char *person, const char *basis,
-			   const char *status, const char *result, const char *metrics,
-			   const char *report, const struct store_booking *b, size_t n,
-			   struct diag *d);
-/* The person's HTML report as final (else as solved alone), malloc'd in
- * *html, or NULL when none was kept. Returns 0 or -1. */
-int store_batch_report(struct store *s, const char *run, const char *person, char **html,
-		       struct diag *d);
-/* Each row of the run (only person's, unless NULL), by person id; stops
- * when fn returns non-zero. */
+		      int64_t now, int fresh, size_t *had, struct diag *d);
+/* A person solved alone, with its columns (cols[i]'s bookings are
+ * book[i][0 .. n_book[i])), replacing in one transaction what the run held
+ * for it (priced plans and choice included). */
+int store_batch_save_person(struct store *s, const char *run, const struct store_batch_person *p,
+			    const struct store_batch_column *cols, size_t n_cols,
+			    const struct store_batch_booking *const *book, const size_t *n_book,
+			    struct diag *d);
+/* A priced plan of a person already stored (its n the next free one), in
+ * one transaction. */
+int store_batch_save_column(struct store *s, const char *run, const struct store_batch_column *c,
+			    const struct store_batch_booking *book, size_t n_book, struct diag *d);
+/* The joint master's choice for every person (persons[i] gets plan
+ * chosen[i]), in one transaction. */
+int store_batch_save_choice(struct store *s, const char *run, const char *const *persons, const int *chosen,
+			    size_t n, struct diag *d);
+/* Each person row of the run (only person's, unless NULL), by person id;
+ * stops when fn returns non-zero. */
 int store_batch_each(struct store *s, const char *run, const char *person,
-		     int (*fn)(const struct store_batch_row *, void *), void *arg, struct diag *d);
-/* A person's bookings, solved alone (final 0) or final (1), ordered by
- * practitioner, start, end. */
-int store_batch_bookings(struct store *s, const char *run, const char *person, int final,
-			 int (*fn)(const struct store_booking *, void *), void *arg, struct diag *d);
-/* Copy the run's persons as solved alone (rows and bookings, no finals)
- * from the shard store at path into s, in one transaction. A person s
- * already holds is D_BATCH_TWICE (nothing copied). The shard store is
- * checked as store_open checks the main one (store_check_file), and must
- * exist (D_STORE_OPEN). *n: persons copied. */
+		     int (*fn)(const struct store_batch_person *, void *), void *arg, struct diag *d);
+/* Each column of the run, by person id and n; with text, result and plan
+ * are read too (else NULL). */
+int store_batch_columns(struct store *s, const char *run, int text,
+			int (*fn)(const struct store_batch_column *, void *), void *arg, struct diag *d);
+/* Each booking of the run, by person id, column n, lane, start. */
+int store_batch_bookings(struct store *s, const char *run,
+			 int (*fn)(const char *person, int n, const struct store_batch_booking *, void *), void *arg,
+			 struct diag *d);
+/* The chosen column of each person, with its text, by person id (persons
+ * without a choice: skipped). */
+int store_batch_finals(struct store *s, const char *run,
+		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *, void *),
+		       void *arg, struct diag *d);
+/* Copy the run's persons (rows, plans and bookings; no choice) from the
+ * shard store at path into s, in one transaction. A person s already
+ * holds is D_BATCH_TWICE (nothing copied). The shard store is checked as
+ * store_open checks the main one (store_check_file), and must exist
+ * (D_STORE_OPEN). *n: persons copied. */
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d);
 

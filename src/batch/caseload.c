@@ -307,3 +307,20 @@ unsigned caseload_shard_of(const char *person_id, unsigned n)
 	}
 	return n ? (unsigned)(h % n) : 0;
 }
+
+long caseload_person_index(const struct caseload *cl, const char *id)
+{
+	/* persons are sorted by id: a binary search */
+	size_t lo = 0, hi = cl->n_persons;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(cl->persons[mid].id, id);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}

@@ -6,18 +6,20 @@
 #include <unistd.h>
 
 #include "../cli.h"
-#include "batch_run.h"
+#include "dovetail/batch.h"
+#include "batch_out.h"
 
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail batch CASELOAD.yaml [-j N] [--resume] [--shard I/N | --shard-from-env]\n"
 	      "                      [--out DIR] [--report DIR] [--json] [--time-limit S]\n\n"
 	      "Propose the best plan for the week of --now for every person of a caseload\n"
-	      "(docs/batch.md), each in one of N worker processes, and keep each person's\n"
-	      "result in the store (--db) as it is done. Then, in person order, no\n"
-	      "practitioner or carer the persons share is left double-booked: a person\n"
-	      "whose plan would take a slot an earlier person's plan has is solved again\n"
-	      "with that slot taken. The results are the same for any -j and any sharding.\n\n"
+	      "(docs/batch.md): each person is solved alone in one of N worker processes\n"
+	      "(a few good plans, and the week as booked), kept in the store (--db) as it\n"
+	      "is done; then one plan per person is chosen together, so that no\n"
+	      "practitioner or carer the persons share is booked twice, with the least\n"
+	      "compromise and cost for the caseload and no person more than --cap worse\n"
+	      "off than alone. The results are the same for any -j and any sharding.\n\n"
 	      "  -j N              worker processes (default: the number of processors)\n"
 	      "  --resume          finish the run a crash or kill left: persons already\n"
 	      "                    done with the same inputs are not solved again\n"
@@ -29,10 +31,12 @@ static void help(FILE *fp)
 	      "  --report DIR      also write each person's report (DIR/PERSON.html, as\n"
 	      "                    `dovetail report` draws it) and an overview, DIR/index.html\n"
 	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
-	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n\n"
+	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n"
+	      "  --cap C           cost a person may lose against their plan solved alone\n"
+	      "                    (default 10: one journey, by default weights)\n\n"
 	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
 	      "terminal.\n\n"
-	      "Exit status: 0 every person planned whole, 2 some person partial or skipped\n"
+	      "Exit status: 0 every person planned, 2 some person skipped\n"
 	      "(bad profile or feed; named with the reason), 64 usage, 65 bad caseload,\n"
 	      "73 cannot write --out or --report, 74 store.\n", fp);
 }
@@ -88,15 +92,17 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "cap", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	struct batch b;
+	struct batch_out out = { 0 };
 	memset(&b, 0, sizeof b);
-	b.app = app;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	b.jobs = cpus > 0 ? (int)cpus : 1;
 	b.time_limit = 10;
+	b.cap = BATCH_DEFAULT_CAP;
 	int resume = 0, sharded = 0, c;
 	unsigned si = 0, sn = 1;
 	char *end;
@@ -118,13 +124,17 @@ int cmd_batch(int argc, char **argv, struct app *app)
 				return DV_EXIT_USAGE;
 			sharded = 1;
 			break;
-		case 'o': b.out = optarg; break;
-		case 'R': b.report = optarg; break;
-		case 'J': b.json = 1; break;
+		case 'o': out.out = optarg; break;
+		case 'R': out.report = optarg; break;
+		case 'J': out.json = 1; break;
 		case 't':
 			b.time_limit = (int)strtol(optarg, &end, 10);
 			if (*end || b.time_limit < 1 || b.time_limit > 3600)
 				return cli_usage(app, "batch: --time-limit takes seconds from 1 to 3600");
+			break;
+		case 'c':
+			if (batch_out_cap(app, optarg, &b.cap) < 0)
+				return DV_EXIT_USAGE;
 			break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
@@ -138,12 +148,13 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		return st ? st : DV_EXIT_INPUT;
 	}
 	b.cl = cl;
+	b.store = app->store;
+	b.now = app->now;
+	b.lim = &app->lim;
 	b.progress = isatty(2);
 	batch_run_id(&b);
 	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
-	int exists;
-	if (!sharded && ((b.out && file_check_outdir(b.out, &exists, &app->diag) < 0) ||
-			 (b.report && file_check_outdir(b.report, &exists, &app->diag) < 0))) {
+	if (!sharded && batch_out_check(app, &out) < 0) {
 		caseload_free(cl);   /* refused now, not after the solve */
 		return DV_EXIT_CANTCREAT;
 	}
@@ -156,24 +167,23 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		if (!sharded || caseload_shard_of(cl->persons[i].id, sn) == si)
 			todo[n++] = i;
 	int status = 0;
-	size_t solved = 0, again = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0)
-		status = DV_EXIT_STORE;
-	if (!status)
-		status = batch_solve_alone(&b, todo, n, resume, &solved);
+	size_t solved = 0, had = 0;
+	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &had, &app->diag) < 0 ||
+	    batch_solve_alone(&b, todo, n, resume, &solved, &app->diag) < 0)
+		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	if (!status && sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
-		       cl->n_persons, solved, resume ? " (resumed)" : "");
+		       cl->n_persons, solved, had ? " (resumed)" : "");
 		printf("join the shards' stores with: dovetail --db ALL.db merge ");
 		cli_put_safe(stdout, argv[optind]);   /* a file name */
 		printf(" SHARD.db...\n");
 	} else if (!status) {
-		status = batch_finalise(&b, &again);
-		if (!status)
-			status = batch_report(&b);
-		if (status == 0 || status == DV_EXIT_PARTIAL)
-			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu solved again so that no "
-					"practitioner or carer is double-booked\n", b.run, solved, again);
+		status = batch_out_finish(app, &b, &out);
+		if (status == 0 || status == DV_EXIT_PARTIAL) {
+			fflush(stdout);
+			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu plans priced for the joint master\n",
+				b.run, solved, out.stats.priced_now);
+		}
 	}
 	free(todo);
 	caseload_free(cl);

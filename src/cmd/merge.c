@@ -3,21 +3,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../cli.h"
-#include "batch_run.h"
+#include "batch_out.h"
 
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--report DIR] [--json]\n"
-	      "                      [--time-limit S]\n\n"
+	      "                      [--time-limit S] [--cap C]\n\n"
 	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
 	      "this store (--db), check that every person of the caseload is in exactly one\n"
-	      "of them, then finish the run as `batch` would: no practitioner double-booked,\n"
-	      "and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
+	      "of them, then finish the run as `batch` would: one plan per person chosen\n"
+	      "together, and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
 	      "had (and --report when they had it); the result is byte-identical to one\n"
 	      "unsharded run (docs/batch.md).\n\n"
-	      "Exit status: 0 every person planned whole, 2 some person partial or skipped,\n"
+	      "Exit status: 0 every person planned, 2 some person skipped,\n"
 	      "64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
 	      "write --out or --report, 74 store.\n", fp);
 }
@@ -28,7 +29,7 @@ struct seen {
 	const char *first_missing;
 };
 
-static int walk(const struct store_batch_row *r, void *arg)
+static int walk(const struct store_batch_person *r, void *arg)
 {
 	struct seen *s = arg;
 	s->rows++;
@@ -50,20 +51,28 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "cap", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	struct batch b;
+	struct batch_out out = { 0 };
 	memset(&b, 0, sizeof b);
-	b.app = app;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	b.jobs = cpus > 0 ? (int)cpus : 1;
 	b.time_limit = 10;
+	b.cap = BATCH_DEFAULT_CAP;
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': b.out = optarg; break;
-		case 'R': b.report = optarg; break;
-		case 'J': b.json = 1; break;
+		case 'o': out.out = optarg; break;
+		case 'R': out.report = optarg; break;
+		case 'J': out.json = 1; break;
+		case 'c':
+			if (batch_out_cap(app, optarg, &b.cap) < 0)
+				return DV_EXIT_USAGE;
+			break;
 		case 't':
 			b.time_limit = (int)strtol(optarg, &end, 10);
 			if (*end || b.time_limit < 1 || b.time_limit > 3600)
@@ -81,16 +90,17 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		return st ? st : DV_EXIT_INPUT;
 	}
 	b.cl = cl;
+	b.store = app->store;
+	b.now = app->now;
+	b.lim = &app->lim;
 	batch_run_id(&b);
 	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
-	int exists;
-	if ((b.out && file_check_outdir(b.out, &exists, &app->diag) < 0) ||
-	    (b.report && file_check_outdir(b.report, &exists, &app->diag) < 0)) {
+	if (batch_out_check(app, &out) < 0) {
 		caseload_free(cl);   /* refused now, not after the solve */
 		return DV_EXIT_CANTCREAT;
 	}
 	int status = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
+	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, NULL, &app->diag) < 0)
 		status = DV_EXIT_STORE;
 	for (int i = optind + 1; !status && i < argc; i++) {
 		size_t n;
@@ -112,14 +122,13 @@ int cmd_merge(int argc, char **argv, struct app *app)
 			status = DV_EXIT_INPUT;
 		}
 	}
-	size_t again = 0;
 	if (!status)
-		status = batch_finalise(&b, &again);
-	if (!status)
-		status = batch_report(&b);
-	if (status == 0 || status == DV_EXIT_PARTIAL)
-		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu solved again so that no "
-				"practitioner or carer is double-booked\n", b.run, cl->n_persons, argc - optind - 1, again);
+		status = batch_out_finish(app, &b, &out);
+	if (status == 0 || status == DV_EXIT_PARTIAL) {
+		fflush(stdout);
+		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu plans priced for the joint master\n",
+			b.run, cl->n_persons, argc - optind - 1, out.stats.priced_now);
+	}
 	caseload_free(cl);
 	return status;
 }

@@ -19,7 +19,7 @@ static int exec1(struct store *s, const char *sql, const char *a, const char *b,
 }
 
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
-		      int64_t now, int fresh, struct diag *d)
+		      int64_t now, int fresh, size_t *had, struct diag *d)
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
@@ -37,37 +37,90 @@ int store_batch_begin(struct store *s, const char *run, const char *caseload_sha
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
 	}
 	sqlite3_finalize(q);
-	/* bookings have no key of their own: drop the orphans of a fresh run */
+	/* plans and bookings are dropped with their person (cascades); these
+	 * catch any a foreign-key-less store left */
 	if (ok && fresh)
-		ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1", run, NULL, d) == 0;
+		ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1", run, NULL, d) == 0 &&
+		     exec1(s, "DELETE FROM batch_columns WHERE run = ?1", run, NULL, d) == 0;
+	if (ok && had) {
+		*had = 0;
+		if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM batch_persons WHERE run = ?1", -1, &q, NULL) != SQLITE_OK) {
+			ok = store_sql_error(s, d) == 0;
+		} else {
+			sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
+			if (sqlite3_step(q) == SQLITE_ROW)
+				*had = (size_t)sqlite3_column_int64(q, 0);
+			sqlite3_finalize(q);
+		}
+	}
 	return store_tx_end(s, ok, d);
 }
 
-static int put_bookings(struct store *s, const char *run, const char *person, int final,
-			const struct store_booking *b, size_t n, struct diag *d)
+static void bind_figures(sqlite3_stmt *q, int at, const struct store_batch_figures *f)
+{
+	sqlite3_bind_int(q, at, f->journeys);
+	sqlite3_bind_int(q, at + 1, f->travel_min);
+	sqlite3_bind_double(q, at + 2, f->travel_money);
+	sqlite3_bind_int(q, at + 3, f->clashes);
+	sqlite3_bind_int(q, at + 4, f->routine_conflicts);
+	sqlite3_bind_double(q, at + 5, f->peak_energy);
+	sqlite3_bind_int(q, at + 6, f->unfamiliar);
+}
+
+static void read_figures(sqlite3_stmt *q, int at, struct store_batch_figures *f)
+{
+	f->journeys = sqlite3_column_int(q, at);
+	f->travel_min = sqlite3_column_int(q, at + 1);
+	f->travel_money = sqlite3_column_double(q, at + 2);
+	f->clashes = sqlite3_column_int(q, at + 3);
+	f->routine_conflicts = sqlite3_column_int(q, at + 4);
+	f->peak_energy = sqlite3_column_double(q, at + 5);
+	f->unfamiliar = sqlite3_column_int(q, at + 6);
+}
+
+#define FIGURES "journeys, travel_min, travel_money, clashes, routine_conflicts, peak_energy, unfamiliar"
+#define COLUMN_FIELDS "person, n, origin, basis, round, impossible, compromise, cost, proven, " FIGURES ", changes, appointments"
+
+static int put_column(struct store *s, const char *run, const struct store_batch_column *c,
+		      const struct store_batch_booking *b, size_t n, struct diag *d)
 {
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM batch_bookings WHERE run = ?1 AND person = ?2 AND final = ?3",
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO batch_columns (run, " COLUMN_FIELDS ", result, plan)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 			       -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
 	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 3, final);
+	sqlite3_bind_text(q, 2, c->person, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, c->n);
+	sqlite3_bind_text(q, 4, c->origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, c->basis ? c->basis : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 6, c->round);
+	sqlite3_bind_int(q, 7, c->impossible);
+	sqlite3_bind_double(q, 8, c->compromise);
+	sqlite3_bind_double(q, 9, c->cost);
+	sqlite3_bind_int(q, 10, c->proven);
+	bind_figures(q, 11, &c->after);
+	sqlite3_bind_int(q, 18, c->changes);
+	sqlite3_bind_int(q, 19, c->appointments);
+	sqlite3_bind_text(q, 20, c->result, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 21, c->plan ? c->plan : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(s, d);
 	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO batch_bookings (run, person, final, practitioner, start_utc, end_utc)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &q, NULL) != SQLITE_OK)
+			       "INSERT INTO batch_bookings (run, person, n, lane, start_utc, end_utc, fixed)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
-		sqlite3_bind_int(q, 3, final);
-		sqlite3_bind_text(q, 4, b[i].practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, c->person, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 3, c->n);
+		sqlite3_bind_text(q, 4, b[i].lane, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, 5, b[i].start);
 		sqlite3_bind_int64(q, 6, b[i].end);
+		sqlite3_bind_int(q, 7, !!b[i].fixed);
 		if (sqlite3_step(q) != SQLITE_DONE) {
 			sqlite3_finalize(q);
 			return store_sql_error(s, d);
@@ -78,72 +131,107 @@ static int put_bookings(struct store *s, const char *run, const char *person, in
 	return 0;
 }
 
-int store_batch_save(struct store *s, const char *run, const struct store_batch_row *r,
-		     const struct store_booking *b, size_t n, struct diag *d)
+int store_batch_save_person(struct store *s, const char *run, const struct store_batch_person *p,
+			    const struct store_batch_column *cols, size_t n_cols,
+			    const struct store_batch_booking *const *book, const size_t *n_book,
+			    struct diag *d)
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
-	sqlite3_stmt *q;
-	int ok = sqlite3_prepare_v2(s->db,
-				    "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, result, metrics,"
-				    " report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-				    -1, &q, NULL) == SQLITE_OK;
-	if (!ok) {
-		store_sql_error(s, d);
-	} else {
+	int ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1 AND person = ?2", run, p->person, d) == 0 &&
+		 exec1(s, "DELETE FROM batch_columns WHERE run = ?1 AND person = ?2", run, p->person, d) == 0;
+	sqlite3_stmt *q = NULL;
+	if (ok && sqlite3_prepare_v2(s->db,
+				     "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, error, " FIGURES
+				     ", chosen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
+				     -1, &q, NULL) != SQLITE_OK)
+		ok = store_sql_error(s, d) == 0;
+	if (ok) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, r->person, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, r->digest, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, r->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, r->result, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 6, r->metrics, -1, SQLITE_STATIC);
-		if (r->report)
-			sqlite3_bind_text(q, 7, r->report, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, p->person, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, p->digest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 4, p->status, -1, SQLITE_STATIC);
+		if (p->error)
+			sqlite3_bind_text(q, 5, p->error, -1, SQLITE_STATIC);
+		bind_figures(q, 6, &p->before);
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
-		sqlite3_finalize(q);
 	}
-	ok = ok && put_bookings(s, run, r->person, 0, b, n, d) == 0 &&
-	     put_bookings(s, run, r->person, 1, NULL, 0, d) == 0;
+	sqlite3_finalize(q);
+	for (size_t i = 0; ok && i < n_cols; i++)
+		ok = put_column(s, run, &cols[i], book[i], n_book[i], d) == 0;
 	return store_tx_end(s, ok, d);
 }
 
-int store_batch_save_final(struct store *s, const char *run, const char *person, const char *basis,
-			   const char *status, const char *result, const char *metrics,
-			   const char *report, const struct store_booking *b, size_t n,
-			   struct diag *d)
+int store_batch_save_column(struct store *s, const char *run, const struct store_batch_column *c,
+			    const struct store_batch_booking *book, size_t n_book, struct diag *d)
+{
+	if (store_tx_begin(s, d) < 0)
+		return -1;
+	int ok = put_column(s, run, c, book, n_book, d) == 0;
+	return store_tx_end(s, ok, d);
+}
+
+int store_batch_save_choice(struct store *s, const char *run, const char *const *persons, const int *chosen,
+			    size_t n, struct diag *d)
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
 	sqlite3_stmt *q;
-	int ok = sqlite3_prepare_v2(s->db,
-				    "UPDATE batch_persons SET final_basis = ?3, final_status = ?4, final_result = ?5,"
-				    " final_metrics = ?6, final_report = ?7 WHERE run = ?1 AND person = ?2", -1, &q,
-				    NULL) == SQLITE_OK;
-	if (!ok) {
+	int ok = sqlite3_prepare_v2(s->db, "UPDATE batch_persons SET chosen = ?3 WHERE run = ?1 AND person = ?2",
+				    -1, &q, NULL) == SQLITE_OK;
+	if (!ok)
 		store_sql_error(s, d);
-	} else {
+	for (size_t i = 0; ok && i < n; i++) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 3, basis, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 4, status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 5, result, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 6, metrics, -1, SQLITE_STATIC);
-		if (report)
-			sqlite3_bind_text(q, 7, report, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, persons[i], -1, SQLITE_STATIC);
+		if (chosen[i] >= 0)
+			sqlite3_bind_int(q, 3, chosen[i]);
+		else
+			sqlite3_bind_null(q, 3);
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
-		sqlite3_finalize(q);
+		sqlite3_reset(q);
 	}
-	ok = ok && put_bookings(s, run, person, 1, b, n, d) == 0;
+	if (q)
+		sqlite3_finalize(q);
 	return store_tx_end(s, ok, d);
 }
+
+static void read_person(sqlite3_stmt *q, int at, struct store_batch_person *p)
+{
+	p->person = (const char *)sqlite3_column_text(q, at);
+	p->digest = (const char *)sqlite3_column_text(q, at + 1);
+	p->status = (const char *)sqlite3_column_text(q, at + 2);
+	p->error = (const char *)sqlite3_column_text(q, at + 3);
+	read_figures(q, at + 4, &p->before);
+	p->chosen = sqlite3_column_type(q, at + 11) == SQLITE_NULL ? -1 : sqlite3_column_int(q, at + 11);
+}
+
+static void read_column(sqlite3_stmt *q, int at, int text, struct store_batch_column *c)
+{
+	c->person = (const char *)sqlite3_column_text(q, at);
+	c->n = sqlite3_column_int(q, at + 1);
+	c->origin = (const char *)sqlite3_column_text(q, at + 2);
+	c->basis = (const char *)sqlite3_column_text(q, at + 3);
+	c->round = sqlite3_column_int(q, at + 4);
+	c->impossible = sqlite3_column_int(q, at + 5);
+	c->compromise = sqlite3_column_double(q, at + 6);
+	c->cost = sqlite3_column_double(q, at + 7);
+	c->proven = sqlite3_column_int(q, at + 8);
+	read_figures(q, at + 9, &c->after);
+	c->changes = sqlite3_column_int(q, at + 16);
+	c->appointments = sqlite3_column_int(q, at + 17);
+	c->result = text ? (const char *)sqlite3_column_text(q, at + 18) : NULL;
+	c->plan = text ? (const char *)sqlite3_column_text(q, at + 19) : NULL;
+}
+
+#define PERSON_FIELDS "person, digest, status, error, " FIGURES ", chosen"
 
 int store_batch_each(struct store *s, const char *run, const char *person,
-		     int (*fn)(const struct store_batch_row *, void *), void *arg, struct diag *d)
+		     int (*fn)(const struct store_batch_person *, void *), void *arg, struct diag *d)
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT person, digest, status, result, metrics, final_basis, final_status,"
-			       " final_result, final_metrics"
+			       "SELECT " PERSON_FIELDS
 			       " FROM batch_persons WHERE run = ?1 AND (?2 IS NULL OR person = ?2) ORDER BY person",
 			       -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
@@ -152,11 +240,8 @@ int store_batch_each(struct store *s, const char *run, const char *person,
 		sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_batch_row r;
-		const char **f[] = { &r.person, &r.digest, &r.status, &r.result, &r.metrics,
-				     &r.final_basis, &r.final_status, &r.final_result, &r.final_metrics };
-		for (int i = 0; i < 9; i++)
-			*f[i] = (const char *)sqlite3_column_text(q, i);
+		struct store_batch_person r;
+		read_person(q, 0, &r);
 		if (fn(&r, arg)) {
 			rc = SQLITE_DONE;
 			break;
@@ -166,23 +251,21 @@ int store_batch_each(struct store *s, const char *run, const char *person,
 	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
 
-int store_batch_bookings(struct store *s, const char *run, const char *person, int final,
-			 int (*fn)(const struct store_booking *, void *), void *arg, struct diag *d)
+int store_batch_columns(struct store *s, const char *run, int text,
+			int (*fn)(const struct store_batch_column *, void *), void *arg, struct diag *d)
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT practitioner, start_utc, end_utc FROM batch_bookings"
-			       " WHERE run = ?1 AND person = ?2 AND final = ?3"
-			       " ORDER BY practitioner, start_utc, end_utc", -1, &q, NULL) != SQLITE_OK)
+			       text ? "SELECT " COLUMN_FIELDS ", result, plan FROM batch_columns WHERE run = ?1 ORDER BY person, n"
+				    : "SELECT " COLUMN_FIELDS " FROM batch_columns WHERE run = ?1 ORDER BY person, n",
+			       -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
 	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 3, final);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct store_booking b = { (const char *)sqlite3_column_text(q, 0),
-					   sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2) };
-		if (fn(&b, arg)) {
+		struct store_batch_column c;
+		read_column(q, 0, text, &c);
+		if (fn(&c, arg)) {
 			rc = SQLITE_DONE;
 			break;
 		}
@@ -191,27 +274,59 @@ int store_batch_bookings(struct store *s, const char *run, const char *person, i
 	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
 
-int store_batch_report(struct store *s, const char *run, const char *person, char **html,
-		       struct diag *d)
+int store_batch_bookings(struct store *s, const char *run,
+			 int (*fn)(const char *person, int n, const struct store_batch_booking *, void *), void *arg,
+			 struct diag *d)
 {
-	*html = NULL;
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT coalesce(final_report, report) FROM batch_persons"
-			       " WHERE run = ?1 AND person = ?2",
-			       -1, &q, NULL) != SQLITE_OK)
+			       "SELECT person, n, lane, start_utc, end_utc, fixed FROM batch_bookings WHERE run = ?1"
+			       " ORDER BY person, n, lane, start_utc, end_utc, fixed", -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
 	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, person, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q), oom = 0;
-	if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
-		oom = !(*html = strdup((const char *)sqlite3_column_text(q, 0)));
-	sqlite3_finalize(q);
-	if (oom) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_batch_booking b = { (const char *)sqlite3_column_text(q, 2), sqlite3_column_int64(q, 3),
+						 sqlite3_column_int64(q, 4), sqlite3_column_int(q, 5) };
+		if (fn((const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1), &b, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}
+
+int store_batch_finals(struct store *s, const char *run,
+		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *, void *),
+		       void *arg, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT p.person, p.digest, p.status, p.error, p.journeys, p.travel_min, p.travel_money,"
+			       " p.clashes, p.routine_conflicts, p.peak_energy, p.unfamiliar, p.chosen,"
+			       " c.person, c.n, c.origin, c.basis, c.round, c.impossible, c.compromise, c.cost, c.proven,"
+			       " c.journeys, c.travel_min, c.travel_money, c.clashes, c.routine_conflicts,"
+			       " c.peak_energy, c.unfamiliar, c.changes, c.appointments, c.result, c.plan"
+			       " FROM batch_persons p LEFT JOIN batch_columns c"
+			       " ON c.run = p.run AND c.person = p.person AND c.n = p.chosen"
+			       " WHERE p.run = ?1 ORDER BY p.person", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct store_batch_person p;
+		struct store_batch_column c;
+		read_person(q, 0, &p);
+		read_column(q, 12, 1, &c);
+		int has = sqlite3_column_type(q, 12) != SQLITE_NULL;
+		if (fn(&p, has ? &c : NULL, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
 
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
@@ -251,15 +366,18 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 	} else if (ok) {
 		ok = store_sql_error(s, d) == 0;
 	}
-	ok = ok && exec1(s, "INSERT INTO batch_persons (run, person, digest, status, result, metrics, report)"
-			    " SELECT run, person, digest, status, result, metrics, report FROM shard.batch_persons"
+	ok = ok && exec1(s, "INSERT INTO batch_persons (run, " PERSON_FIELDS ")"
+			    " SELECT run, person, digest, status, error, " FIGURES ", NULL FROM shard.batch_persons"
 			    " WHERE run = ?1",
 			 run, NULL, d) == 0;
 	if (ok)
 		*n = (size_t)sqlite3_changes(s->db);
-	ok = ok && exec1(s, "INSERT INTO batch_bookings (run, person, final, practitioner, start_utc, end_utc)"
-			    " SELECT run, person, 0, practitioner, start_utc, end_utc FROM shard.batch_bookings"
-			    " WHERE run = ?1 AND final = 0", run, NULL, d) == 0;
+	ok = ok && exec1(s, "INSERT INTO batch_columns (run, " COLUMN_FIELDS ", result, plan)"
+			    " SELECT run, " COLUMN_FIELDS ", result, plan FROM shard.batch_columns WHERE run = ?1",
+			 run, NULL, d) == 0;
+	ok = ok && exec1(s, "INSERT INTO batch_bookings (run, person, n, lane, start_utc, end_utc, fixed)"
+			    " SELECT run, person, n, lane, start_utc, end_utc, fixed FROM shard.batch_bookings"
+			    " WHERE run = ?1", run, NULL, d) == 0;
 	if (began)
 		store_tx_end(s, ok, d);
 	sqlite3_exec(s->db, "DETACH DATABASE shard", NULL, NULL, NULL);

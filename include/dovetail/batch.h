@@ -1,0 +1,95 @@
+/* batch.h: a caseload's run: each person solved alone in worker processes, then one plan per person chosen together (docs/batch.md). */
+#ifndef DOVETAIL_BATCH_H
+#define DOVETAIL_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/caseload.h"
+#include "dovetail/diag.h"
+#include "dovetail/ics.h"
+#include "dovetail/store.h"
+
+/* Bounds and defaults (docs/batch.md, docs/limits.md). */
+#define BATCH_PLANS 3              /* plans solved alone per person, the week as booked besides */
+#define BATCH_ROUNDS 4             /* rounds of pricing new plans for the joint master */
+#define BATCH_DEFAULT_CAP 10.0     /* cost a person may lose against solo: one journey, by default weights */
+
+struct batch {
+	struct store *store;      /* the batch process's store; workers never write it */
+	const struct caseload *cl;
+	char run[24];             /* b-<16 hex>: a digest of the caseload, now and the options */
+	int64_t now;
+	const struct ics_limits *lim;
+	int jobs;                 /* worker processes */
+	int time_limit;           /* seconds of CPU per solve, and per component of the master */
+	double cap;               /* the fairness cap, cost units */
+	int progress;             /* draw a progress bar on stderr */
+	int in_dir;               /* set in workers: they run in the caseload's folder */
+};
+
+/* The run id of b's caseload for b->now and the options. */
+void batch_run_id(struct batch *b);
+
+/*
+ * Solve each person in todo (indices into cl->persons) alone, in b->jobs
+ * worker processes: up to BATCH_PLANS distinct plans and the week as
+ * booked, each with its tiers, figures and bookings of the practitioners
+ * and carers persons share; each person is recorded as it is done (its row
+ * is its done-marker). With resume, a person the store holds with the same
+ * input digest is not solved again. Returns 0 or -1 with d filled (a store
+ * failure: diag_exit_status says which). *n_done: persons solved.
+ */
+int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume, size_t *n_done, struct diag *d);
+
+/* What the joint master did (docs/batch.md, "The joint master"). */
+struct batch_joint_stats {
+	size_t persons;           /* planned (errors aside) */
+	size_t components;        /* of the conflict graph */
+	size_t mips;              /* components that needed the MIP, summed over rounds */
+	size_t rounds;            /* rounds of pricing run */
+	size_t priced;            /* plans priced (solved around others' choices), stored for the run */
+	size_t priced_now;        /* of them, solved by this call (the rest were stored already) */
+	size_t moved_off_solo;    /* persons whose chosen plan is not their plan solved alone */
+	size_t worse;             /* persons whose chosen plan is worse than solo */
+	size_t over_cap;          /* persons outside the fairness cap */
+	double worst_loss;        /* the most cost any person lost against solo */
+	int optimal;              /* every master solved to optimality, and pricing converged */
+	/* the caseload's tiers, chosen, and their lower bound (each person's
+	 * plan solved alone); gap: relative, in the first tier that differs */
+	double impossible, compromise, cost;
+	double lb_impossible, lb_compromise, lb_cost, gap;
+};
+
+/*
+ * Choose one plan per person together: the conflict graph's components,
+ * each's master (joint_solve) in worker processes, pricing rounds (each
+ * person moved off solo is solved again around the others' chosen
+ * bookings; a plan priced before on the same basis is reused), then the
+ * choice is recorded for every person in one transaction. Depends only on
+ * the stored plans: the same for any -j and any sharding. Returns 0 or -1
+ * with d filled.
+ */
+int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d);
+
+/* The summary of a run: what `batch` prints and writes (docs/batch.md). */
+struct batch_summary {
+	char *txt, *csv, *json;   /* owned */
+	size_t txt_len, csv_len, json_len;
+	char *totals_text;        /* the totals as printed on stdout, owned */
+	char *exceptions;         /* "  PERSON error: why\n" lines, owned ("" when none) */
+	size_t persons, ok, error;
+};
+
+/* Read the run's finals into s (free with batch_summary_release); each
+ * person skipped with an error also goes in d as D_BATCH_PERSON. */
+int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct batch_summary *s, struct diag *d);
+void batch_summary_release(struct batch_summary *s);
+
+/* Each person's page and the overview into dir (outdir staged by the
+ * caller), drawn from the stored plans in worker processes. *written:
+ * pages. Returns 0 or -1 with d filled. */
+struct outdir;
+int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct diag *d);
+
+#endif

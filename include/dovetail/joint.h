@@ -1,0 +1,94 @@
+/* joint.h: one plan per person chosen together, so that no practitioner or carer several persons share is booked twice (docs/batch.md, "The joint master"). */
+#ifndef DOVETAIL_JOINT_H
+#define DOVETAIL_JOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dovetail/diag.h"
+
+/* Bounds (docs/limits.md). */
+#define JOINT_MAX_COLUMNS 64        /* plans of one person */
+#define JOINT_MAX_CONFLICTS 2000000 /* pairs of plans that cannot both be chosen, in one caseload */
+
+/* A plan's use of a shared practitioner or carer (a lane, by index) over
+ * [start, end) UTC. fixed: the appointment stays where it is booked. Two
+ * fixed bookings never conflict: the week as booked is always a plan, and
+ * what clashes there clashed before anyone planned. */
+struct jt_booking {
+	uint32_t lane;
+	int64_t start, end;
+	int fixed;
+};
+
+/* One plan of one person: its three tiers (docs/propose.md) and its
+ * bookings, bookings[first .. first + n) of the problem. */
+struct jt_column {
+	size_t person;
+	int impossible;
+	double compromise, cost;
+	size_t first, n;
+};
+
+/*
+ * The problem: persons 0 .. n_persons - 1, each with at least one column;
+ * solo[p] is the column of person p solved alone (its best plan, the
+ * reference of the fairness cap). Columns of one person are contiguous and
+ * in the order persons are numbered. Every person must have a column
+ * whose bookings are all fixed (the week as booked), so that a plan for
+ * the whole caseload always exists.
+ */
+struct jt_problem {
+	size_t n_persons;
+	const size_t *solo;
+	const size_t *booked;       /* booked[p]: its column of the week as booked (all fixed) */
+	const struct jt_column *cols;
+	size_t n_cols;
+	const struct jt_booking *book;
+	size_t n_book;
+	double cap;                 /* cost a person may lose against solo (tiers 1 and 2: none) */
+	double time_limit;          /* seconds of CPU per component MIP (<= 0: none) */
+};
+
+/* The conflict graph's components: persons linked by a pair of their
+ * columns that cannot both be chosen. comp[p] numbers them 0 .. n - 1 by
+ * their first person. */
+struct jt_components {
+	size_t *comp;               /* per person */
+	size_t n;
+	struct jt_pair { size_t a, b; } *pairs;   /* columns that conflict, a < b, sorted */
+	size_t n_pairs;
+};
+
+int joint_components(const struct jt_problem *p, struct jt_components *out, struct diag *d);
+void joint_components_release(struct jt_components *c);
+
+/* The choice, per person: the column index (into p->cols). */
+struct jt_solution {
+	size_t *choice;
+	int optimal;                /* every component's MIP was solved to optimality */
+	size_t over_cap;            /* persons whose choice is outside the cap */
+	size_t mips;                /* components that needed the MIP (the rest took solo) */
+};
+
+/*
+ * Choose one column per person so that no two chosen columns conflict.
+ * Within each component, in this order (lexicographically): the fewest
+ * persons outside the fairness cap, the fewest impossibilities, the least
+ * compromise, the least cost, then the least worst loss of any one person
+ * against solo. Persons' ids play no part. Where a component's solo columns
+ * do not conflict they are the choice (optimal without a MIP). A component
+ * whose MIP stops at the time limit keeps the best choice it found (the
+ * week as booked at worst) and clears optimal. only: when not NULL, only
+ * the components with only[c] set are solved; the others' choices are
+ * left as they were in s (s->choice must then hold a choice for them).
+ * Returns 0, or -1 with d filled (out of memory, GLPK failure).
+ */
+int joint_solve(const struct jt_problem *p, const struct jt_components *c, const unsigned char *only,
+		struct jt_solution *s, struct diag *d);
+void joint_solution_release(struct jt_solution *s);
+
+/* Whether column j is within the fairness cap of its person. */
+int joint_within_cap(const struct jt_problem *p, size_t j);
+
+#endif

@@ -1,0 +1,54 @@
+/* pool.h: worker processes that take tasks and send results back over pipes (the batch's pool). */
+#ifndef DOVETAIL_POOL_H
+#define DOVETAIL_POOL_H
+
+#include <stddef.h>
+
+#include "dovetail/diag.h"
+
+/* Bounds (docs/limits.md). */
+#define POOL_MAX_JOBS 256
+#define POOL_MAX_MESSAGE (64u << 20)   /* bytes of one task or result */
+
+/* What a worker does. Processes, not threads: GLPK's environment is not
+ * thread-safe. Each worker is forked from the caller, so it sees the
+ * caller's memory as it was at pool_start. */
+struct pool_ops {
+	/* In each worker, once: its state (NULL: the worker cannot start, and
+	 * exits). */
+	void *(*init)(void *arg);
+	/* In a worker, for each task: a malloc'd result of *len bytes (at most
+	 * POOL_MAX_MESSAGE), or NULL when the worker must stop (its task then
+	 * counts as lost). */
+	char *(*handle)(void *state, const char *task, size_t len, size_t *out_len);
+	/* In each worker, at the end of its tasks (may be NULL). */
+	void (*fini)(void *state);
+};
+
+struct pool;
+
+/* Start jobs (1 .. POOL_MAX_JOBS) workers running ops over arg. Returns
+ * the pool, or NULL with d filled. The pool's workers die with the
+ * process that started them. */
+struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct diag *d);
+
+/*
+ * Run tasks 0 .. n - 1: make(arg, i, &len) builds task i (malloc'd; NULL:
+ * out of memory), handed to the next free worker in index order; done(arg,
+ * i, msg, len) takes each result as it comes back, in any order (msg owned
+ * by the pool, valid during the call; NULL when the worker died with the
+ * task: a new worker takes its place and the run goes on). done returning
+ * non-zero stops the run. progress (may be NULL) is told the count done.
+ * Returns 0, or -1 with d filled (a worker that cannot be started, a
+ * malformed message, a task that cannot be built, done stopping).
+ * Results depend on the tasks alone, never on which worker ran them or
+ * when: the caller records them by i.
+ */
+int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t *len),
+	     int (*done)(void *arg, size_t i, const char *msg, size_t len),
+	     void (*progress)(void *arg, size_t done, size_t n), void *arg, struct diag *d);
+
+/* Close the tasks and wait for every worker (kill them when kill is set). NULL-safe. */
+void pool_stop(struct pool *p, int kill);
+
+#endif

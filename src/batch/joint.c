@@ -1,0 +1,445 @@
+/* joint.c: the caseload's master: one plan per person, no shared practitioner or carer booked twice, fairly. */
+#include "dovetail/joint.h"
+
+#include <assert.h>
+#include <glpk.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+/* ---- conflicts and components ------------------------------------------------ */
+
+static const struct jt_problem *sort_p;   /* qsort has no argument: set for one sort only */
+
+static int by_lane_start(const void *a, const void *b)
+{
+	const struct jt_booking *x = &sort_p->book[*(const size_t *)a], *y = &sort_p->book[*(const size_t *)b];
+	if (x->lane != y->lane)
+		return x->lane < y->lane ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	return i < j ? -1 : i > j;
+}
+
+static int by_pair(const void *a, const void *b)
+{
+	const struct jt_pair *x = a, *y = b;
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+static size_t uf_find(size_t *up, size_t x)
+{
+	while (up[x] != x) {
+		up[x] = up[up[x]];
+		x = up[x];
+	}
+	return x;
+}
+
+int joint_components(const struct jt_problem *p, struct jt_components *out, struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	size_t *owner = malloc((p->n_book + 1) * sizeof *owner);
+	size_t *order = malloc((p->n_book + 1) * sizeof *order);
+	size_t *active = malloc((p->n_book + 1) * sizeof *active);
+	size_t *up = malloc((p->n_persons + 1) * sizeof *up);
+	size_t cap = 0;
+	int rc = -1;
+	if (!owner || !order || !active || !up)
+		goto oom;
+	for (size_t j = 0; j < p->n_cols; j++) {
+		assert(p->cols[j].person < p->n_persons);
+		assert(p->cols[j].first + p->cols[j].n <= p->n_book);
+		for (size_t k = 0; k < p->cols[j].n; k++)
+			owner[p->cols[j].first + k] = j;
+	}
+	for (size_t i = 0; i < p->n_book; i++)
+		order[i] = i;
+	sort_p = p;
+	qsort(order, p->n_book, sizeof *order, by_lane_start);
+	sort_p = NULL;
+	/* a sweep per lane: the bookings still running when the next starts */
+	size_t n_active = 0;
+	for (size_t i = 0; i < p->n_book; i++) {
+		const struct jt_booking *b = &p->book[order[i]];
+		if (i && p->book[order[i - 1]].lane != b->lane)
+			n_active = 0;
+		if (b->end <= b->start)
+			continue;
+		size_t keep = 0;
+		for (size_t k = 0; k < n_active; k++) {
+			const struct jt_booking *a = &p->book[active[k]];
+			if (a->end <= b->start)
+				continue;
+			active[keep++] = active[k];
+			size_t ca = owner[active[k]], cb = owner[order[i]];
+			if (p->cols[ca].person == p->cols[cb].person || (a->fixed && b->fixed))
+				continue;
+			if (out->n_pairs >= JOINT_MAX_CONFLICTS) {
+				diag_add(d, D_LIM_JOINT, NULL, 0, 0, "2000000", "conflicting pairs of plans");
+				goto fail;
+			}
+			struct jt_pair *x = BUF_PUSH(out->pairs, out->n_pairs, cap);
+			if (!x)
+				goto oom;
+			x->a = ca < cb ? ca : cb;
+			x->b = ca < cb ? cb : ca;
+		}
+		n_active = keep;
+		active[n_active++] = order[i];
+	}
+	qsort(out->pairs, out->n_pairs, sizeof *out->pairs, by_pair);
+	size_t u = 0;
+	for (size_t i = 0; i < out->n_pairs; i++)
+		if (!u || by_pair(&out->pairs[i], &out->pairs[u - 1]) != 0)
+			out->pairs[u++] = out->pairs[i];
+	out->n_pairs = u;
+	for (size_t i = 0; i < p->n_persons; i++)
+		up[i] = i;
+	for (size_t i = 0; i < out->n_pairs; i++) {
+		size_t a = uf_find(up, p->cols[out->pairs[i].a].person);
+		size_t b = uf_find(up, p->cols[out->pairs[i].b].person);
+		if (a != b) {
+			if (a < b)
+				up[b] = a;
+			else
+				up[a] = b;
+		}
+	}
+	/* numbered by their first person: a root is its component's least person */
+	if (!(out->comp = malloc((p->n_persons + 1) * sizeof *out->comp)))
+		goto oom;
+	for (size_t i = 0; i < p->n_persons; i++) {
+		size_t r = uf_find(up, i);
+		out->comp[i] = r == i ? out->n++ : out->comp[r];
+	}
+	rc = 0;
+	goto done;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+fail:
+	joint_components_release(out);
+done:
+	free(owner);
+	free(order);
+	free(active);
+	free(up);
+	return rc;
+}
+
+void joint_components_release(struct jt_components *c)
+{
+	free(c->comp);
+	free(c->pairs);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- the fairness cap ---------------------------------------------------------- */
+
+#define TOL 1e-6
+
+int joint_within_cap(const struct jt_problem *p, size_t j)
+{
+	const struct jt_column *c = &p->cols[j], *s = &p->cols[p->solo[c->person]];
+	return c->impossible <= s->impossible && c->compromise <= s->compromise + TOL &&
+	       c->cost <= s->cost + p->cap + TOL;
+}
+
+/* ---- one component's MIP ------------------------------------------------------- */
+
+static jmp_buf *glpk_jump;
+
+static void glpk_hook(void *info)
+{
+	(void)info;
+	glp_free_env();
+	longjmp(*glpk_jump, 1);
+}
+
+struct comp_mip {
+	const struct jt_problem *p;
+	size_t *cols;             /* the component's columns, in index order */
+	size_t n;
+	size_t *persons;
+	size_t n_persons;
+	glp_prob *lp;
+	int z;                    /* the worst loss (stage 5) */
+};
+
+/* Solve the MIP for the objective already set; 0 with a feasible point
+ * (*opt: proven), 1 none found, -1 GLPK failed. */
+static int intopt(struct comp_mip *m, double limit, int *opt)
+{
+	glp_iocp parm;
+	glp_init_iocp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.presolve = GLP_ON;
+	parm.tol_obj = 1e-9;
+	if (limit > 0)
+		parm.tm_lim = limit * 1000 > INT32_MAX ? INT32_MAX : (int)(limit * 1000);
+	int rc = glp_intopt(m->lp, &parm);
+	int st = glp_mip_status(m->lp);
+	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS && rc != GLP_ENODFS && rc != GLP_EMIPGAP)
+		return -1;
+	*opt = rc == 0 && st == GLP_OPT;
+	return st == GLP_OPT || st == GLP_FEAS ? 0 : 1;
+}
+
+static double col_value(const struct jt_problem *p, size_t j, int stage)
+{
+	const struct jt_column *c = &p->cols[j], *s = &p->cols[p->solo[c->person]];
+	switch (stage) {
+	case 0: return joint_within_cap(p, j) ? 0 : 1;
+	case 1: return c->impossible;
+	case 2: return c->compromise;
+	case 3: return c->cost;
+	default: return c->cost - s->cost;
+	}
+}
+
+/* Hold the stage's objective at its value v (integral stages exactly). */
+static void hold(struct comp_mip *m, int stage, double v)
+{
+	int r = glp_add_rows(m->lp, 1);
+	int *ind = malloc((m->n + 1) * sizeof *ind);
+	double *val = malloc((m->n + 1) * sizeof *val);
+	if (!ind || !val) {
+		free(ind);
+		free(val);
+		glp_error("out of memory\n");
+	}
+	int k = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		double c = col_value(m->p, m->cols[i], stage);
+		if (c != 0) {
+			ind[++k] = (int)i + 1;
+			val[k] = c;
+		}
+	}
+	double slack = stage <= 1 ? 0.5 : TOL * (fabs(v) > 1 ? fabs(v) : 1);
+	glp_set_mat_row(m->lp, r, k, ind, val);
+	glp_set_row_bnds(m->lp, r, GLP_UP, 0, v + slack);
+	free(ind);
+	free(val);
+}
+
+/* Choose for one component; *optimal cleared when a stage stopped early. */
+static void add_conflicts(struct comp_mip *m, const struct jt_components *c, const size_t *pos);
+
+static int solve_component(struct comp_mip *m, const struct jt_components *c, const size_t *pos, size_t *choice,
+			   double limit, int *optimal, struct diag *d)
+{
+	const struct jt_problem *p = m->p;
+	jmp_buf jb;
+	glpk_jump = &jb;
+	glp_term_out(GLP_OFF);
+	glp_error_hook(glpk_hook, NULL);
+	if (setjmp(jb)) {
+		m->lp = NULL;
+		diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
+		return -1;
+	}
+	glp_prob *lp = m->lp = glp_create_prob();
+	glp_set_obj_dir(lp, GLP_MIN);
+	glp_add_cols(lp, (int)m->n);
+	for (size_t i = 0; i < m->n; i++)
+		glp_set_col_kind(lp, (int)i + 1, GLP_BV);
+	/* each person one plan */
+	int ind[JOINT_MAX_COLUMNS + 2];
+	double val[JOINT_MAX_COLUMNS + 2];
+	for (size_t a = 0, i = 0; a < m->n_persons; a++) {
+		int k = 0;
+		for (; i < m->n && p->cols[m->cols[i]].person == m->persons[a]; i++) {
+			assert(k <= JOINT_MAX_COLUMNS);
+			ind[++k] = (int)i + 1;
+			val[k] = 1;
+		}
+		int r = glp_add_rows(lp, 1);
+		glp_set_mat_row(lp, r, k, ind, val);
+		glp_set_row_bnds(lp, r, GLP_FX, 1, 1);
+	}
+	add_conflicts(m, c, pos);
+	*optimal = 1;
+	/* the stages; then the worst loss */
+	int found = 1;
+	for (int stage = 0; stage <= 4 && found; stage++) {
+		for (size_t i = 0; i < m->n; i++)
+			glp_set_obj_coef(lp, (int)i + 1, stage < 4 ? col_value(p, m->cols[i], stage) : 0);
+		if (stage == 4) {
+			m->z = glp_add_cols(lp, 1);
+			glp_set_col_bnds(lp, m->z, GLP_FR, 0, 0);
+			glp_set_obj_coef(lp, m->z, 1);
+			for (size_t a = 0, i = 0; a < m->n_persons; a++) {
+				int k = 0;
+				for (; i < m->n && p->cols[m->cols[i]].person == m->persons[a]; i++) {
+					ind[++k] = (int)i + 1;
+					val[k] = col_value(p, m->cols[i], 4);
+				}
+				ind[++k] = m->z;
+				val[k] = -1;
+				int r = glp_add_rows(lp, 1);
+				glp_set_mat_row(lp, r, k, ind, val);
+				glp_set_row_bnds(lp, r, GLP_UP, 0, 0);
+			}
+		}
+		int opt = 0;
+		int rc = intopt(m, limit, &opt);
+		if (rc < 0) {
+			glp_delete_prob(lp);
+			m->lp = NULL;
+			diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
+			return -1;
+		}
+		if (rc == 1) {
+			found = 0;
+			break;
+		}
+		*optimal &= opt;
+		for (size_t i = 0; i < m->n; i++)
+			if (glp_mip_col_val(lp, (int)i + 1) > 0.5)
+				choice[p->cols[m->cols[i]].person] = m->cols[i];
+		if (!opt)
+			break;   /* a stage cut short: its best is the answer */
+		if (stage < 4)
+			hold(m, stage, glp_mip_obj_val(lp));
+	}
+	if (!found && *optimal) {
+		/* stage 0 found nothing in time: the week as booked, which always fits */
+		for (size_t a = 0; a < m->n_persons; a++)
+			choice[m->persons[a]] = p->booked[m->persons[a]];
+		*optimal = 0;
+	}
+	glp_delete_prob(lp);
+	m->lp = NULL;
+	return 0;
+}
+
+/* Add the conflict rows among the component's columns. */
+static void add_conflicts(struct comp_mip *m, const struct jt_components *c, const size_t *pos)
+{
+	int ind[3];
+	double val[3] = { 0, 1, 1 };
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		size_t a = c->pairs[i].a, b = c->pairs[i].b;
+		if (pos[a] == SIZE_MAX || pos[b] == SIZE_MAX)
+			continue;
+		ind[1] = (int)pos[a] + 1;
+		ind[2] = (int)pos[b] + 1;
+		int r = glp_add_rows(m->lp, 1);
+		glp_set_mat_row(m->lp, r, 2, ind, val);
+		glp_set_row_bnds(m->lp, r, GLP_UP, 0, 1);
+	}
+}
+
+int joint_solve(const struct jt_problem *p, const struct jt_components *c, const unsigned char *only,
+		struct jt_solution *s, struct diag *d)
+{
+	if (!only) {
+		free(s->choice);
+		memset(s, 0, sizeof *s);
+		if (!(s->choice = malloc((p->n_persons + 1) * sizeof *s->choice)))
+			goto oom;
+	}
+	s->optimal = 1;
+	s->mips = 0;
+	/* the components' persons and columns, grouped */
+	size_t *first = calloc(c->n + 1, sizeof *first);      /* persons of component k: at[first[k] .. first[k + 1]) */
+	size_t *at = malloc((p->n_persons + 1) * sizeof *at);
+	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
+	size_t *pos = malloc((p->n_cols + 1) * sizeof *pos);
+	unsigned char *clash = calloc(c->n + 1, 1);
+	if (!first || !at || !colfirst || !pos || !clash) {
+		free(first);
+		free(at);
+		free(colfirst);
+		free(pos);
+		free(clash);
+		goto oom;
+	}
+	for (size_t i = 0; i < p->n_persons; i++)
+		first[c->comp[i] + 1]++;
+	for (size_t k = 0; k < c->n; k++)
+		first[k + 1] += first[k];
+	{
+		size_t *fill = calloc(c->n + 1, sizeof *fill);
+		if (!fill) {
+			free(first);
+			free(at);
+			free(colfirst);
+			free(pos);
+			free(clash);
+			goto oom;
+		}
+		for (size_t i = 0; i < p->n_persons; i++)
+			at[first[c->comp[i]] + fill[c->comp[i]]++] = i;
+		free(fill);
+	}
+	for (size_t j = p->n_cols; j-- > 0;)
+		colfirst[p->cols[j].person] = j;
+	/* solo plans that clash with each other: that component needs its MIP */
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		size_t a = c->pairs[i].a, b = c->pairs[i].b;
+		if (p->solo[p->cols[a].person] == a && p->solo[p->cols[b].person] == b)
+			clash[c->comp[p->cols[a].person]] = 1;
+	}
+	for (size_t j = 0; j < p->n_cols; j++)
+		pos[j] = SIZE_MAX;
+	int rc = 0;
+	for (size_t k = 0; k < c->n && !rc; k++) {
+		if (only && !only[k])
+			continue;
+		size_t np = first[k + 1] - first[k];
+		if (!clash[k]) {
+			for (size_t a = 0; a < np; a++)
+				s->choice[at[first[k] + a]] = p->solo[at[first[k] + a]];
+			continue;
+		}
+		struct comp_mip m = { .p = p, .persons = &at[first[k]], .n_persons = np };
+		size_t nc = 0;
+		for (size_t a = 0; a < np; a++)
+			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++)
+				nc++;
+		if (!(m.cols = malloc((nc + 1) * sizeof *m.cols))) {
+			rc = -1;
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			break;
+		}
+		for (size_t a = 0; a < np; a++)
+			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++) {
+				pos[j] = m.n;
+				m.cols[m.n++] = j;
+			}
+		int optimal = 1;
+		rc = solve_component(&m, c, pos, s->choice, p->time_limit, &optimal, d);
+		s->optimal &= optimal;
+		s->mips++;
+		for (size_t i = 0; i < m.n; i++)
+			pos[m.cols[i]] = SIZE_MAX;
+		free(m.cols);
+	}
+	s->over_cap = 0;
+	for (size_t i = 0; !rc && i < p->n_persons; i++)
+		s->over_cap += !joint_within_cap(p, s->choice[i]);
+	free(first);
+	free(at);
+	free(colfirst);
+	free(pos);
+	free(clash);
+	return rc;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+void joint_solution_release(struct jt_solution *s)
+{
+	free(s->choice);
+	memset(s, 0, sizeof *s);
+}

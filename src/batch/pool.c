@@ -1,0 +1,308 @@
+/* pool.c: forked workers, a task pipe and a result pipe each, messages framed by their length. */
+#include "dovetail/pool.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct proc {
+	pid_t pid;
+	int task_fd, result_fd;   /* -1: closed */
+	long busy;                /* the task it runs, or -1 */
+};
+
+struct pool {
+	const struct pool_ops *ops;
+	void *arg;
+	int jobs;
+	struct proc *w;
+};
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n) {
+		ssize_t k = write(fd, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n) {
+		ssize_t k = read(fd, c, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		c += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* One framed message: its length (u32), then its bytes. *msg malloc'd
+ * (NUL-terminated). Returns 0, -1 at the end or on a short read, -2 when
+ * the length is past the bound or memory runs out. */
+static int read_msg(int fd, char **msg, uint32_t *len)
+{
+	*msg = NULL;
+	if (read_all(fd, len, sizeof *len) < 0)
+		return -1;
+	if (*len > POOL_MAX_MESSAGE || !(*msg = malloc((size_t)*len + 1)))
+		return -2;
+	if (read_all(fd, *msg, *len) < 0) {
+		free(*msg);
+		*msg = NULL;
+		return -1;
+	}
+	(*msg)[*len] = 0;
+	return 0;
+}
+
+static int write_msg(int fd, const char *msg, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+	if (len > POOL_MAX_MESSAGE)
+		return -1;
+	return write_all(fd, &n, sizeof n) < 0 || write_all(fd, msg, len) < 0 ? -1 : 0;
+}
+
+static void worker(const struct pool *p, int task_fd, int result_fd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* the caller dies: so do its workers */
+	signal(SIGPIPE, SIG_IGN);
+	void *state = p->ops->init(p->arg);
+	if (!state)
+		_exit(3);
+	char *task;
+	uint32_t len;
+	while (read_msg(task_fd, &task, &len) == 0) {
+		size_t out_len = 0;
+		char *out = p->ops->handle(state, task, len, &out_len);
+		free(task);
+		int failed = !out || write_msg(result_fd, out, out_len) < 0;
+		free(out);
+		if (failed)
+			break;
+	}
+	if (p->ops->fini)
+		p->ops->fini(state);
+	_exit(0);
+}
+
+/* Start worker `self`: the child keeps only its own pipes, so that each
+ * worker sees the end of its tasks when the caller closes them. */
+static int spawn(struct pool *p, int self)
+{
+	struct proc *x = &p->w[self];
+	int tp[2], rp[2];
+	if (pipe(tp) < 0)
+		return -1;
+	if (pipe(rp) < 0) {
+		close(tp[0]);
+		close(tp[1]);
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(tp[0]);
+		close(tp[1]);
+		close(rp[0]);
+		close(rp[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(tp[1]);
+		close(rp[0]);
+		for (int j = 0; j < p->jobs; j++) {
+			if (j == self)
+				continue;
+			if (p->w[j].task_fd >= 0)
+				close(p->w[j].task_fd);
+			if (p->w[j].result_fd >= 0)
+				close(p->w[j].result_fd);
+		}
+		worker(p, tp[0], rp[1]);
+	}
+	close(tp[0]);
+	close(rp[1]);
+	*x = (struct proc){ pid, tp[1], rp[0], -1 };
+	return 0;
+}
+
+static void reap(struct proc *x, int kill_it)
+{
+	if (x->task_fd >= 0)
+		close(x->task_fd);
+	if (x->pid > 0 && kill_it)
+		kill(x->pid, SIGKILL);
+	if (x->result_fd >= 0)
+		close(x->result_fd);
+	x->task_fd = x->result_fd = -1;
+	int status;
+	while (x->pid > 0 && waitpid(x->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	x->pid = 0;
+	x->busy = -1;
+}
+
+struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct diag *d)
+{
+	assert(ops && ops->init && ops->handle);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > POOL_MAX_JOBS)
+		jobs = POOL_MAX_JOBS;
+	struct pool *p = calloc(1, sizeof *p);
+	if (!p || !(p->w = calloc((size_t)jobs, sizeof *p->w))) {
+		free(p);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	p->ops = ops;
+	p->arg = arg;
+	p->jobs = jobs;
+	for (int j = 0; j < jobs; j++)
+		p->w[j] = (struct proc){ 0, -1, -1, -1 };
+	for (int j = 0; j < jobs; j++)
+		if (spawn(p, j) < 0) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
+			pool_stop(p, 1);
+			return NULL;
+		}
+	return p;
+}
+
+int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t *len),
+	     int (*done)(void *arg, size_t i, const char *msg, size_t len),
+	     void (*progress)(void *arg, size_t done, size_t n), void *arg, struct diag *d)
+{
+	struct pollfd *pf = calloc((size_t)p->jobs, sizeof *pf);
+	if (!pf) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	size_t next = 0, finished = 0;
+	int rc = 0;
+	while (!rc && finished < n) {
+		/* hand out work, in index order */
+		for (int j = 0; j < p->jobs && next < n && !rc; j++) {
+			struct proc *x = &p->w[j];
+			if (x->busy >= 0 || x->task_fd < 0)
+				continue;
+			size_t len;
+			char *t = make(arg, next, &len);
+			if (!t) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+				rc = -1;
+				break;
+			}
+			int bad = write_msg(x->task_fd, t, len) < 0;
+			free(t);
+			if (bad) {
+				/* the worker is gone: its result pipe says so below */
+				x->busy = (long)next++;
+				continue;
+			}
+			x->busy = (long)next++;
+		}
+		if (rc)
+			break;
+		for (int j = 0; j < p->jobs; j++)
+			pf[j] = (struct pollfd){ p->w[j].result_fd, POLLIN, 0 };
+		if (poll(pf, (nfds_t)p->jobs, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "poll failed");
+			rc = -1;
+			break;
+		}
+		for (int j = 0; j < p->jobs && !rc; j++) {
+			if (!(pf[j].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			struct proc *x = &p->w[j];
+			char *msg;
+			uint32_t len;
+			int r = read_msg(x->result_fd, &msg, &len);
+			if (r == -2) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
+				rc = -1;
+				break;
+			}
+			long task = x->busy;
+			if (r < 0) {
+				/* a short read: the worker died (with its task, if any) */
+				reap(x, 1);
+				if (spawn(p, j) < 0) {
+					diag_add(d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
+					rc = -1;
+					break;
+				}
+				if (task >= 0) {
+					finished++;
+					if (done(arg, (size_t)task, NULL, 0)) {
+						rc = -1;
+						break;
+					}
+				}
+				continue;
+			}
+			x->busy = -1;
+			if (task < 0) {
+				free(msg);
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "a worker sent a result it had no task for");
+				rc = -1;
+				break;
+			}
+			finished++;
+			if (done(arg, (size_t)task, msg, len))
+				rc = -1;
+			free(msg);
+		}
+		if (progress)
+			progress(arg, finished, n);
+	}
+	free(pf);
+	if (rc) {
+		/* a worker may still be busy with a task of this run: start over */
+		for (int j = 0; j < p->jobs; j++)
+			if (p->w[j].busy >= 0) {
+				reap(&p->w[j], 1);
+				spawn(p, j);
+			}
+	}
+	return rc;
+}
+
+void pool_stop(struct pool *p, int kill_them)
+{
+	if (!p)
+		return;
+	/* all tasks closed first: then every worker sees its end */
+	for (int j = 0; j < p->jobs; j++) {
+		if (p->w[j].task_fd >= 0)
+			close(p->w[j].task_fd);
+		p->w[j].task_fd = -1;
+	}
+	for (int j = 0; j < p->jobs; j++)
+		reap(&p->w[j], kill_them);
+	free(p->w);
+	free(p);
+}

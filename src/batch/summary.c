@@ -1,0 +1,193 @@
+/* summary.c: a run's summary (text, CSV, JSON) from the stored choices, figures read as columns. */
+#include "dovetail/batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/util.h"
+
+struct acc {
+	FILE *txt, *csv, *json, *exc;
+	size_t n, ok, error;
+	struct store_batch_figures b, a;   /* sums; peak energy: the highest of anyone */
+	int changes, appts;
+	struct diag *d;
+	int oom;
+};
+
+static void add(struct store_batch_figures *s, const struct store_batch_figures *f)
+{
+	s->journeys += f->journeys;
+	s->travel_min += f->travel_min;
+	s->travel_money += f->travel_money;
+	s->clashes += f->clashes;
+	s->routine_conflicts += f->routine_conflicts;
+	if (f->peak_energy > s->peak_energy)
+		s->peak_energy = f->peak_energy;
+	s->unfamiliar += f->unfamiliar;
+}
+
+static int row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
+{
+	struct acc *r = arg;
+	r->n++;
+	int ok = strcmp(p->status, "ok") == 0 && c;
+	const char *status = ok ? "ok" : "error";
+	if (ok) {
+		r->ok++;
+		add(&r->b, &p->before);
+		add(&r->a, &c->after);
+		r->changes += c->changes;
+		r->appts += c->appointments;
+	} else {
+		r->error++;
+	}
+	const struct store_batch_figures *fb = &p->before, *fa = ok ? &c->after : NULL;
+	fprintf(r->csv, "%s,%s", p->person, status);
+	if (ok)
+		fprintf(r->csv, ",%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%.2f,%.2f,%d,%d,%d,%d,%d,%.4f,%.4f\n",
+			c->origin, fb->journeys, fa->journeys, fb->travel_min / 60.0, fa->travel_min / 60.0,
+			fb->travel_money, fa->travel_money, fb->clashes, fa->clashes, fb->routine_conflicts,
+			fa->routine_conflicts, fb->peak_energy, fa->peak_energy, fb->unfamiliar, fa->unfamiliar,
+			c->changes, c->appointments, c->impossible, c->compromise, c->cost);
+	else
+		fputs(",,,,,,,,,,,,,,,,,,,,\n", r->csv);
+	if (ok)
+		fprintf(r->txt, "%-16s %-8s %-7s %3d -> %-3d %6.2f -> %-6.2f %7.2f -> %-7.2f %2d -> %-2d %2d -> %-2d %5.2f -> %-5.2f %2d -> %-2d %3d\n",
+			p->person, status, c->origin, fb->journeys, fa->journeys, fb->travel_min / 60.0,
+			fa->travel_min / 60.0, fb->travel_money, fa->travel_money, fb->clashes, fa->clashes,
+			fb->routine_conflicts, fa->routine_conflicts, fb->peak_energy, fa->peak_energy, fb->unfamiliar,
+			fa->unfamiliar, c->changes);
+	else
+		fprintf(r->txt, "%-16s %-8s\n", p->person, status);
+	fputs(r->n > 1 ? ",\n " : "\n ", r->json);
+	if (ok) {
+		fputs(c->result, r->json);
+	} else {
+		fputs("{\"person\": ", r->json);
+		text_put_json(r->json, p->person);
+		fputs(", \"status\": \"error\", \"error\": ", r->json);
+		text_put_json(r->json, p->error ? p->error : "?");
+		fputs("}", r->json);
+	}
+	if (!ok) {
+		const char *why = p->error ? p->error : "no plan was chosen";
+		fprintf(r->exc, "  %s error: %s\n", p->person, why);
+		diag_add(r->d, D_BATCH_PERSON, NULL, 0, 0, p->person, why);
+	}
+	return 0;
+}
+
+static void figures_json(FILE *f, const struct store_batch_figures *t)
+{
+	fprintf(f, "{\"journeys\": %d, \"travel_hours\": %.2f, \"travel_money\": %.2f, \"clashes\": %d,"
+		   " \"routine_conflicts\": %d, \"peak_energy\": %.2f, \"unfamiliar_people\": %d}",
+		t->journeys, t->travel_min / 60.0, t->travel_money, t->clashes, t->routine_conflicts,
+		t->peak_energy, t->unfamiliar);
+}
+
+static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_stats *st)
+{
+	fprintf(f, "{\"cap\": %.4f, \"components\": %zu, \"masters\": %zu, \"rounds\": %zu, \"priced\": %zu,"
+		   " \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu, \"worst_loss\": %.4f,"
+		   " \"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f,"
+		   " \"bound\": {\"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f}, \"gap\": %.6f,"
+		   " \"proven\": %s}",
+		b->cap, st->components, st->mips, st->rounds, st->priced, st->moved_off_solo, st->worse,
+		st->over_cap, st->worst_loss, st->impossible, st->compromise, st->cost, st->lb_impossible,
+		st->lb_compromise, st->lb_cost, st->gap, st->optimal && st->gap == 0 ? "true" : "false");
+}
+
+static void totals_text(FILE *f, const struct batch *b, const struct acc *r, const struct batch_joint_stats *st)
+{
+	fprintf(f, "batch %s: %zu persons: %zu planned, %zu skipped (error)\n", b->run, r->n, r->ok, r->error);
+	fprintf(f, "                      before     after\n");
+	fprintf(f, "journeys           %9d %9d\n", r->b.journeys, r->a.journeys);
+	fprintf(f, "travel hours       %9.2f %9.2f\n", r->b.travel_min / 60.0, r->a.travel_min / 60.0);
+	fprintf(f, "travel money       %9.2f %9.2f\n", r->b.travel_money, r->a.travel_money);
+	fprintf(f, "clashes            %9d %9d\n", r->b.clashes, r->a.clashes);
+	fprintf(f, "routine conflicts  %9d %9d\n", r->b.routine_conflicts, r->a.routine_conflicts);
+	fprintf(f, "peak energy (max)  %9.2f %9.2f\n", r->b.peak_energy, r->a.peak_energy);
+	fprintf(f, "unfamiliar people  %9d %9d  (the most in a day, summed)\n", r->b.unfamiliar, r->a.unfamiliar);
+	fprintf(f, "changes %d, appointments %d (every one kept)\n", r->changes, r->appts);
+	fprintf(f, "planned together: %zu moved off their plan solved alone, %zu worse than it (worst by %.2f),"
+		   " %zu outside the cap of %.2f\n", st->moved_off_solo, st->worse, st->worst_loss, st->over_cap,
+		b->cap);
+	fprintf(f, "caseload tiers: impossible %.0f, compromise %.4f, cost %.4f; bound %.0f, %.4f, %.4f; %s\n",
+		st->impossible, st->compromise, st->cost, st->lb_impossible, st->lb_compromise, st->lb_cost,
+		st->optimal && st->gap == 0 ? "proven optimal" : "not proven");
+	if (!(st->optimal && st->gap == 0))
+		fprintf(f, "  gap %.4f%% (against each person's plan solved alone)\n", 100 * st->gap);
+}
+
+int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct batch_summary *s, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	struct acc r;
+	memset(&r, 0, sizeof r);
+	r.d = d;
+	size_t exc_len = 0, tt_len = 0;
+	r.txt = open_memstream(&s->txt, &s->txt_len);
+	r.csv = open_memstream(&s->csv, &s->csv_len);
+	r.json = open_memstream(&s->json, &s->json_len);
+	r.exc = open_memstream(&s->exceptions, &exc_len);
+	FILE *tt = open_memstream(&s->totals_text, &tt_len);
+	if (!r.txt || !r.csv || !r.json || !r.exc || !tt) {
+		FILE *fs[] = { r.txt, r.csv, r.json, r.exc, tt };
+		for (int i = 0; i < 5; i++)
+			if (fs[i])
+				fclose(fs[i]);
+		batch_summary_release(s);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	fputs("person,status,plan,journeys_before,journeys_after,travel_hours_before,travel_hours_after,"
+	      "travel_money_before,travel_money_after,clashes_before,clashes_after,"
+	      "routine_conflicts_before,routine_conflicts_after,peak_energy_before,peak_energy_after,"
+	      "unfamiliar_before,unfamiliar_after,changes,appointments,impossible,compromise,cost\n", r.csv);
+	fprintf(r.txt, "%-16s %-8s %-7s %-10s %-16s %-18s %-8s %-8s %-14s %-8s %s\n", "person", "status", "plan",
+		"journeys", "travel hours", "travel money", "clashes", "routine", "peak energy", "unfam.", "changes");
+	fprintf(r.json, "{\"format\": \"dovetail-batch/2\", \"run\": \"%s\", \"persons\": [", b->run);
+	int rc = store_batch_finals(b->store, b->run, row, &r, d);
+	fputs("],\n \"totals\": ", r.json);
+	fprintf(r.json, "{\"persons\": %zu, \"planned\": %zu, \"error\": %zu,\n  \"before\": ", r.n, r.ok, r.error);
+	figures_json(r.json, &r.b);
+	fputs(",\n  \"after\": ", r.json);
+	figures_json(r.json, &r.a);
+	fprintf(r.json, ",\n  \"changes\": %d, \"appointments\": %d,\n  \"joint\": ", r.changes, r.appts);
+	joint_json(r.json, b, st);
+	fputs("}}\n", r.json);
+	fflush(r.exc);
+	fputs("\n", r.txt);
+	totals_text(r.txt, b, &r, st);
+	totals_text(tt, b, &r, st);
+	if (exc_len)
+		fprintf(r.txt, "\nskipped, with the reasons:\n%s", s->exceptions);
+	int bad = 0;
+	bad |= fclose(r.txt);
+	bad |= fclose(r.csv);
+	bad |= fclose(r.json);
+	bad |= fclose(r.exc);
+	bad |= fclose(tt);
+	s->persons = r.n;
+	s->ok = r.ok;
+	s->error = r.error;
+	if (bad && !rc) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		rc = -1;
+	}
+	if (rc < 0)
+		batch_summary_release(s);
+	return rc;
+}
+
+void batch_summary_release(struct batch_summary *s)
+{
+	free(s->txt);
+	free(s->csv);
+	free(s->json);
+	free(s->totals_text);
+	free(s->exceptions);
+	memset(s, 0, sizeof *s);
+}

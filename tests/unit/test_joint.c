@@ -1,0 +1,263 @@
+/* test_joint.c: the caseload's master against hand cases and an exhaustive oracle on random small caseloads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/joint.h"
+#include "tap.h"
+
+#define MAXB 512
+#define MAXC 64
+
+struct fx {
+	struct jt_column c[MAXC];
+	struct jt_booking b[MAXB];
+	size_t nc, nb, solo[16], booked[16], np;
+};
+
+/* A column for person p: n bookings (lane, start, end, fixed) in v. */
+static size_t col(struct fx *f, size_t p, int imp, double comp, double cost, const struct jt_booking *v, size_t n)
+{
+	f->c[f->nc] = (struct jt_column){ p, imp, comp, cost, f->nb, n };
+	for (size_t i = 0; i < n; i++)
+		f->b[f->nb++] = v[i];
+	if (p + 1 > f->np)
+		f->np = p + 1;
+	return f->nc++;
+}
+
+static struct jt_problem problem(struct fx *f, double cap)
+{
+	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0 };
+}
+
+/* Independently of joint.c: do two columns book one lane at once (not both fixed)? */
+static int clash(const struct fx *f, size_t x, size_t y)
+{
+	if (f->c[x].person == f->c[y].person)
+		return 0;
+	for (size_t i = 0; i < f->c[x].n; i++)
+		for (size_t j = 0; j < f->c[y].n; j++) {
+			const struct jt_booking *a = &f->b[f->c[x].first + i], *b = &f->b[f->c[y].first + j];
+			if (a->lane == b->lane && a->start < b->end && b->start < a->end && !(a->fixed && b->fixed))
+				return 1;
+		}
+	return 0;
+}
+
+static int within(const struct fx *f, size_t j, double cap)
+{
+	const struct jt_column *c = &f->c[j], *s = &f->c[f->solo[c->person]];
+	return c->impossible <= s->impossible && c->compromise <= s->compromise + 1e-6 && c->cost <= s->cost + cap + 1e-6;
+}
+
+/* The lexicographic value of a choice: over cap, impossible, compromise, cost, worst loss. */
+static void value(const struct fx *f, const size_t *ch, double cap, double v[5])
+{
+	memset(v, 0, 5 * sizeof *v);
+	v[4] = -1e300;
+	for (size_t p = 0; p < f->np; p++) {
+		const struct jt_column *c = &f->c[ch[p]];
+		v[0] += !within(f, ch[p], cap);
+		v[1] += c->impossible;
+		v[2] += c->compromise;
+		v[3] += c->cost;
+		double loss = c->cost - f->c[f->solo[p]].cost;
+		if (loss > v[4])
+			v[4] = loss;
+	}
+}
+
+static int lex_less(const double a[5], const double b[5])
+{
+	for (int i = 0; i < 5; i++) {
+		if (a[i] < b[i] - 1e-6)
+			return 1;
+		if (a[i] > b[i] + 1e-6)
+			return 0;
+	}
+	return 0;
+}
+
+/* Every choice, by brute force: the best value. */
+static void oracle(const struct fx *f, double cap, double best[5])
+{
+	size_t ch[16], first[16], end[16];
+	for (size_t p = 0; p < f->np; p++) {
+		first[p] = SIZE_MAX;
+		for (size_t j = 0; j < f->nc; j++)
+			if (f->c[j].person == p) {
+				if (first[p] == SIZE_MAX)
+					first[p] = j;
+				end[p] = j + 1;
+			}
+		ch[p] = first[p];
+	}
+	for (int i = 0; i < 5; i++)
+		best[i] = 1e300;
+	for (;;) {
+		int okay = 1;
+		for (size_t p = 0; p < f->np && okay; p++)
+			for (size_t q = p + 1; q < f->np && okay; q++)
+				okay = !clash(f, ch[p], ch[q]);
+		if (okay) {
+			double v[5];
+			value(f, ch, cap, v);
+			if (lex_less(v, best))
+				memcpy(best, v, sizeof v);
+		}
+		size_t p = 0;
+		while (p < f->np && ++ch[p] == end[p]) {
+			ch[p] = first[p];
+			p++;
+		}
+		if (p == f->np)
+			break;
+	}
+}
+
+static int run(struct fx *f, double cap, struct jt_solution *s)
+{
+	struct jt_problem pr = problem(f, cap);
+	struct jt_components c;
+	struct diag d;
+	diag_init(&d);
+	memset(s, 0, sizeof *s);
+	int rc = joint_components(&pr, &c, &d);
+	if (!rc)
+		rc = joint_solve(&pr, &c, NULL, s, &d);
+	joint_components_release(&c);
+	diag_release(&d);
+	return rc;
+}
+
+static void hand_cases(void)
+{
+	/* two persons want the same free hour of practitioner (lane) 0;
+	 * person 0 has an alternative 2 dearer, person 1 has none: with the
+	 * sequential pass person 1 (the later id) lost; jointly, 0 moves */
+	struct fx f = { 0 };
+	struct jt_booking s0[] = { { 0, 100, 160, 0 } }, a0[] = { { 0, 200, 260, 0 } }, k0[] = { { 0, 500, 560, 1 } };
+	struct jt_booking s1[] = { { 0, 120, 180, 0 } }, k1[] = { { 0, 600, 660, 1 } };
+	f.solo[0] = col(&f, 0, 0, 0, 10, s0, 1);
+	col(&f, 0, 0, 0, 12, a0, 1);
+	f.booked[0] = col(&f, 0, 0, 0, 30, k0, 1);
+	f.solo[1] = col(&f, 1, 0, 0, 10, s1, 1);
+	f.booked[1] = col(&f, 1, 0, 0, 40, k1, 1);
+	struct jt_solution s;
+	ok(run(&f, 10, &s) == 0, "two persons, one hour: solved");
+	is_int(s.choice[0], 1, "person 0 takes its alternative (2 dearer, within the cap)");
+	is_int(s.choice[1], 3, "person 1 keeps its plan solved alone");
+	is_int(s.over_cap, 0, "no one outside the cap");
+	ok(s.optimal && s.mips == 1, "optimal, one MIP");
+	joint_solution_release(&s);
+
+	/* with a cap of 1 the alternative is outside it for person 0, and
+	 * person 1's week as booked is outside it too: one person must be
+	 * outside, and the least cost decides who */
+	ok(run(&f, 1, &s) == 0, "cap 1: solved");
+	is_int(s.over_cap, 1, "cap 1: one person outside the cap");
+	is_int(s.choice[0], 1, "cap 1: person 0 still moves (2 < 30)");
+	joint_solution_release(&s);
+
+	/* two weeks as booked that clash already are never a conflict */
+	struct fx g = { 0 };
+	struct jt_booking x[] = { { 3, 0, 100, 1 } };
+	g.solo[0] = g.booked[0] = col(&g, 0, 1, 0, 5, x, 1);
+	g.solo[1] = g.booked[1] = col(&g, 1, 1, 0, 5, x, 1);
+	struct jt_problem pr = problem(&g, 10);
+	struct jt_components c;
+	struct diag d;
+	diag_init(&d);
+	ok(joint_components(&pr, &c, &d) == 0 && c.n_pairs == 0 && c.n == 2, "fixed with fixed: no conflict, two components");
+	joint_components_release(&c);
+	diag_release(&d);
+	/* ids play no part: the same two persons the other way round get the same plans */
+	struct fx h = { 0 };
+	h.solo[0] = col(&h, 0, 0, 0, 10, s1, 1);
+	h.booked[0] = col(&h, 0, 0, 0, 40, k1, 1);
+	h.solo[1] = col(&h, 1, 0, 0, 10, s0, 1);
+	col(&h, 1, 0, 0, 12, a0, 1);
+	h.booked[1] = col(&h, 1, 0, 0, 30, k0, 1);
+	ok(run(&h, 10, &s) == 0 && s.choice[0] == 0 && s.choice[1] == 3,
+	   "persons swapped: the one without an alternative still keeps its plan");
+	joint_solution_release(&s);
+}
+
+static unsigned rnd(unsigned *x)
+{
+	*x = *x * 1103515245u + 12345u;
+	return (*x >> 16) & 0x7fff;
+}
+
+static void random_cases(void)
+{
+	unsigned seed = 7;
+	int n = 300, agree = 0, clean = 0, capped = 0, cap_feasible = 0, mips = 0;
+	for (int t = 0; t < n; t++) {
+		struct fx f = { 0 };
+		size_t np = 2 + rnd(&seed) % 5;
+		double cap = rnd(&seed) % 3 ? 5 : 0;
+		for (size_t p = 0; p < np; p++) {
+			size_t nalt = 1 + rnd(&seed) % 3;
+			for (size_t k = 0; k <= nalt; k++) {
+				int booked = k == nalt;
+				struct jt_booking v[4];
+				size_t nb = 1 + rnd(&seed) % 3;
+				for (size_t i = 0; i < nb; i++) {
+					int64_t s = (int64_t)(rnd(&seed) % 12) * 30;
+					v[i] = (struct jt_booking){ rnd(&seed) % 3, s, s + 30 + (rnd(&seed) % 3) * 15, booked || rnd(&seed) % 4 == 0 };
+				}
+				int imp = booked ? (int)(rnd(&seed) % 2) : (int)(rnd(&seed) % 4 == 0);
+				double comp = (rnd(&seed) % 4) * 0.5, cost = 10 + rnd(&seed) % 20 + (booked ? 15 : 0);
+				size_t j = col(&f, p, imp, comp, cost, v, nb);
+				if (booked)
+					f.booked[p] = j;
+			}
+			/* solo: the best of the person's own columns, alone */
+			size_t best = SIZE_MAX;
+			for (size_t j = 0; j < f.nc; j++) {
+				if (f.c[j].person != p)
+					continue;
+				if (best == SIZE_MAX)
+					best = j;
+				const struct jt_column *a = &f.c[j], *b = &f.c[best];
+				if (a->impossible < b->impossible ||
+				    (a->impossible == b->impossible && (a->compromise < b->compromise - 1e-9 ||
+									(a->compromise <= b->compromise + 1e-9 && a->cost < b->cost))))
+					best = j;
+			}
+			f.solo[p] = best;
+		}
+		double want[5], got[5];
+		oracle(&f, cap, want);
+		struct jt_solution s;
+		if (run(&f, cap, &s) != 0)
+			continue;
+		value(&f, s.choice, cap, got);
+		int ok1 = !lex_less(want, got) && !lex_less(got, want);
+		agree += ok1;
+		if (!ok1)
+			printf("# case %d: want %g %g %g %g %g, got %g %g %g %g %g\n", t, want[0], want[1], want[2],
+			       want[3], want[4], got[0], got[1], got[2], got[3], got[4]);
+		int fine = 1;
+		for (size_t p = 0; p < f.np; p++)
+			for (size_t q = p + 1; q < f.np; q++)
+				fine &= !clash(&f, s.choice[p], s.choice[q]);
+		clean += fine;
+		cap_feasible += want[0] == 0;
+		capped += want[0] == 0 && s.over_cap == 0;
+		mips += s.mips > 0;
+		joint_solution_release(&s);
+	}
+	is_int(clean, n, "random caseloads: no chosen pair books a lane twice (%d/%d)", clean, n);
+	is_int(agree, n, "random caseloads: the exhaustive oracle's value, all five stages (%d/%d)", agree, n);
+	is_int(capped, cap_feasible, "random caseloads: the fair cap held wherever it can (%d/%d)", capped, cap_feasible);
+	ok(mips > n / 4, "random caseloads: the MIP was needed in %d", mips);
+}
+
+int main(void)
+{
+	hand_cases();
+	random_cases();
+	return tap_done();
+}
