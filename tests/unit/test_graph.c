@@ -276,6 +276,19 @@ static void test_feeds_differ(void)
 	diag_release(&d);
 	caseload_free(c);
 
+	/* a feed by URL is its own source, in the caseload as in a profile */
+	person("e", "P-U", "practitioners:\n  - { id: physio, role: physiotherapist, feeds: [\"https://cal.example/physio.ics\"] }\n");
+	person("e", "P-V", "practitioners:\n  - { id: physio, role: physiotherapist, feeds: [\"https://cal.example/physio.ics\"] }\n");
+	c = caseload("e6.yaml", "version: 1\npractitioners:\n  - { id: physio, feeds: [\"https://cal.example/physio.ics\"] }\n"
+				"persons:\n  - { id: P-U, profile: e/P-U.yaml }\n  - { id: P-V, profile: e/P-V.yaml }\n");
+	diag_init(&d);
+	g = NULL;
+	ok(caseload_scan(c, 1, &g, &d) == 0 && d.n == 0, "a feed URL in the caseload and the profiles: the same feed");
+	ok(g && g->n_comps == 1, "... and one component");
+	cl_graph_free(g);
+	diag_release(&d);
+	caseload_free(c);
+
 	/* every differing profile is reported */
 	c = caseload("e5.yaml", "version: 1\npractitioners:\n  - { id: physio, feeds: [feeds/ortho.ics] }\n"
 				"persons:\n  - { id: P-A, profile: e/P-A.yaml }\n  - { id: P-B, profile: e/P-B.yaml }\n"
