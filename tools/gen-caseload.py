@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a seeded, synthetic caseload: persons sharing practitioners, for `dovetail batch`.
 
-Usage: gen-caseload.py --persons N --out DIR [--seed S] [--broken K]
+Usage: gen-caseload.py --persons N --out DIR [--seed S] [--broken K] [--areas A] [--households H]
 
 Writes DIR/caseload.yaml (docs/batch.md), DIR/persons/<id>.yaml (docs/profile.md) and
 DIR/feeds/<practitioner>.ics. The output is a pure function of the arguments (random.Random(seed),
@@ -16,7 +16,15 @@ every other session in a shared diary is that practitioner's busy time. Sessions
 fall: two at the same hour for one person, over the nap, or three on a day, which `propose` moves;
 two persons' plans may then want the same free hour of a practitioner, which the batch's final
 pass resolves. With --broken K, K persons (spread over the caseload) are broken: every other one
-has a profile with a YAML error, the rest an extra practitioner whose feed is not iCalendar.
+has a profile with a YAML error, the rest an extra practitioner (an id of their own) whose feed is
+not iCalendar.
+
+With --areas A (default 1), persons and practitioners are split into A areas (person k and
+practitioner i are in area k mod A and i mod A), and a person sees practitioners of their own area
+only: the sharing graph (docs/batch.md, "The sharing graph") has at least A components. With
+--households H, H pairs of siblings (persons k and k + A, so of one area) share a carer: a parent
+whose rota, DIR/feeds/carer-NNNN.ics, both profiles name under `carers:` (one shift, 13:00-16:00 on
+one weekday). The defaults write the same bytes as before these options existed.
 """
 import argparse
 import math
@@ -47,11 +55,23 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--broken", type=int, default=0)
+    ap.add_argument("--areas", type=int, default=1)
+    ap.add_argument("--households", type=int, default=0)
     a = ap.parse_args()
     if a.persons < 1 or a.broken < 0 or a.broken > a.persons:
         ap.error("--persons >= 1 and 0 <= --broken <= --persons")
     rnd = random.Random(a.seed)
     n_pr = max(3, a.persons // 5)
+    if a.areas < 1 or a.areas > a.persons or 3 * a.areas > n_pr:
+        ap.error("--areas: 1 to --persons, with at least 3 practitioners (one per 5 persons) in each")
+    # sibling pairs (k, k + areas): k in an even block of `areas` persons, spread over the caseload
+    pairs = [(k, k + a.areas) for k in range(a.persons - a.areas) if (k // a.areas) % 2 == 0]
+    if a.households < 0 or a.households > len(pairs):
+        ap.error("--households: 0 to %d for these --persons and --areas" % len(pairs))
+    households = [pairs[h * len(pairs) // a.households] for h in range(a.households)]
+    carer_of = {}   # person index -> household number
+    for h, (x, y) in enumerate(households):
+        carer_of[x] = carer_of[y] = h
     n_cl = max(2, n_pr // 4)
     os.makedirs(os.path.join(a.out, "feeds"), exist_ok=True)
     os.makedirs(os.path.join(a.out, "persons"), exist_ok=True)
@@ -70,7 +90,8 @@ def main():
         pid = "P-%05d" % k
         want = rnd.randint(2, 4)
         chosen = []
-        for pr in rnd.sample(range(n_pr), min(n_pr, 12)):
+        area = range(k % a.areas, n_pr, a.areas)   # range(n_pr) for one area: the same draws
+        for pr in rnd.sample(area, min(len(area), 12)):
             if len(chosen) == want:
                 break
             if len(pracs[pr]["free"]) > 8:   # keep some of every diary free
@@ -119,10 +140,14 @@ def main():
                   "    window: { days: 2, same_week: true, weekdays: weekdays, times: [\"09:00-15:15\"] }",
                   "    venues: " + venues]
         if broken.get(k) == 1:
-            y += ["  - id: broken-feed", "    role: visitor",
+            # an id of this person's: persons naming one id with other feeds would be
+            # a bad caseload (docs/batch.md, "The sharing graph")
+            y += ["  - id: broken-feed-" + x["id"], "    role: visitor",
                   "    feeds: [../feeds/broken-%s.ics]" % x["id"]]
             with open(os.path.join(a.out, "feeds", "broken-%s.ics" % x["id"]), "w") as f:
                 f.write("this is not iCalendar\n")
+        if k in carer_of:
+            y += ["carers:", "  - { id: parent, feeds: [../feeds/carer-%04d.ics] }" % carer_of[k]]
         y += ["routines:",
               "  - { id: nap, kind: sleep, duration: %d, start: \"12:30-13:30\", place: home }" % x["nap"],
               "energy: { budget: %d }" % x["budget"],
@@ -133,8 +158,17 @@ def main():
             text = text.replace("practitioners:", "practitioners: [", 1)   # a YAML error
         with open(os.path.join(a.out, "persons", x["id"] + ".yaml"), "w") as f:
             f.write(text)
-    c = ["# A generated caseload (tools/gen-caseload.py --persons %d --seed %d%s)." %
-         (a.persons, a.seed, " --broken %d" % a.broken if a.broken else ""), "version: 1", "practitioners:"]
+    for h in range(a.households):
+        day = DAYS[h % len(DAYS)]
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//dovetail//gen-caseload//EN", "METHOD:PUBLISH"]
+        lines += ics_event("shift-%04d-%s@carer.example" % (h, day), day, 13, 180, "Shift", None)
+        lines.append("END:VCALENDAR")
+        with open(os.path.join(a.out, "feeds", "carer-%04d.ics" % h), "w", newline="") as f:
+            f.write("\r\n".join(lines) + "\r\n")
+    c = ["# A generated caseload (tools/gen-caseload.py --persons %d --seed %d%s%s%s)." %
+         (a.persons, a.seed, " --broken %d" % a.broken if a.broken else "",
+          " --areas %d" % a.areas if a.areas != 1 else "",
+          " --households %d" % a.households if a.households else ""), "version: 1", "practitioners:"]
     for p in pracs:
         c.append("  - { id: %s, feeds: [feeds/%s.ics] }" % (p["id"], p["id"]))
     c.append("persons:")

@@ -133,6 +133,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \
 	X(D_BATCH_NO_RUN,        ERROR,   INPUT,  "no stored run %s to resume: run the batch without --resume") \
+	X(D_CASELOAD_FEEDS,      ERROR,   INPUT,  "practitioner %s is shared, but this profile names other feeds for it than %s: one diary, one truth (docs/batch.md, \"The sharing graph\")") \
 	X(D_NET_CREDENTIALS,     ERROR,   USAGE,  "%s: a URL with a user or password in it is refused: put credentials in a netrc file or the environment (docs/feeds.md)") \
 	X(D_NET_SCHEME,          ERROR,   USAGE,  "%s: not an http, https or webcal URL") \
 	X(D_NET_HTTP,            ERROR,   UNAVAILABLE, "%s: HTTP status %s; nothing imported") \

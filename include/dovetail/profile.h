@@ -96,6 +96,8 @@ struct prof_practitioner {
 				    the person's own commitments, fixed; listed last */
 	int needs_carer;         /* its appointments need a carer free (`carers:`); default:
 				    yes when carers are listed, never for the family's calendar */
+	int line, col;           /* where its entry starts (`family:` for the family's calendar) */
+	int feeds_line, feeds_col;  /* where its `feeds` key is written; 0 when not given */
 };
 
 /* Someone who takes the person to appointments (`carers:`): their own busy

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../profile/yaml.h"
+#include "dovetail/fetch.h"
 #include "dovetail/util.h"
 
 struct ctx {
@@ -92,9 +93,11 @@ static char *join(const struct ctx *c, const char *given)
 }
 
 /* The same, made canonical when the file is there (so that it compares
- * with a profile's feed source). */
+ * with a profile's feed source); a URL is its own source, as in a profile. */
 static char *resolve(const struct ctx *c, const char *given)
 {
+	if (fetch_is_url(given))
+		return strdup(given);
 	size_t n = strlen(c->dir) + strlen(given) + 2;
 	char *joined = malloc(n);
 	if (!joined)

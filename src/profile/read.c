@@ -72,6 +72,15 @@ static const struct ynode *get(const struct ynode *m, const char *key)
 	return NULL;
 }
 
+/* The key node of key in mapping m (for its position), or NULL. */
+static const struct ynode *key_of(const struct ynode *m, const char *key)
+{
+	for (size_t i = 0; m && m->type == YT_MAP && i < m->n; i++)
+		if (strcmp(m->keys[i]->s, key) == 0)
+			return m->keys[i];
+	return NULL;
+}
+
 static const struct ynode *need(struct ctx *c, const struct ynode *m, const char *key, const char *where)
 {
 	const struct ynode *n = get(m, key);
@@ -716,6 +725,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		pr->people = 1;
 		pr->needs_carer = -1;   /* resolved once carers are read */
 		pr->window.weekdays = WD_ALL;
+		pr->line = m->line;
+		pr->col = m->col;
 		if (want(c, m, YT_MAP, w) < 0)
 			continue;
 		if ((v = need(c, m, "id", w)) && get_id(c, v, sub(b, sizeof b, w, "id"), &pr->id) == 0) {
@@ -743,8 +754,12 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			get_text(c, v, sub(b, sizeof b, w, "agency"), &pr->agency);
 		if ((v = get(m, "display_name")))
 			get_text(c, v, sub(b, sizeof b, w, "display_name"), &pr->display_name);
-		if ((v = get(m, "feeds")))
+		if ((v = get(m, "feeds"))) {
+			const struct ynode *k = key_of(m, "feeds");
+			pr->feeds_line = k->line;
+			pr->feeds_col = k->col;
 			read_feeds(c, v, sub(b, sizeof b, w, "feeds"), &pr->feeds, &pr->n_feeds);
+		}
 		if ((v = get(m, "match")))
 			read_match(c, v, sub(b, sizeof b, w, "match"), pr);
 		if ((v = get(m, "works")))
@@ -840,9 +855,14 @@ static void read_family(struct ctx *c, const struct ynode *n)
 	pr->people = 1;
 	pr->intensity = 1.0;
 	pr->window.weekdays = WD_ALL;
+	pr->line = n->line;
+	pr->col = n->col;
 	const struct ynode *x;
-	if ((x = need(c, n, "feeds", "family")))
+	if ((x = need(c, n, "feeds", "family"))) {
+		pr->feeds_line = key_of(n, "feeds")->line;
+		pr->feeds_col = key_of(n, "feeds")->col;
 		read_feeds(c, x, "family.feeds", &pr->feeds, &pr->n_feeds);
+	}
 	if ((x = get(n, "default_venue")) && want(c, x, YT_SCALAR, "family.default_venue") == 0) {
 		pr->default_venue = profile_venue_index(p, x->s);
 		if (pr->default_venue < 0)
