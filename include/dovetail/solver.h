@@ -81,6 +81,12 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
 	       struct diag *d);
 
+/* The id of plan pl of instance in into out (at least 20 bytes; "p-" and
+ * 12 hex digits): a digest of the person, the horizon, each appointment's
+ * UID and RECURRENCE-ID, and the placements. It is the id solve_propose
+ * and sv_proposal_of_plan give the plan's proposal. */
+void sv_plan_id(const struct instance *in, const struct plan *pl, char *out, size_t sz);
+
 /* The tier of a problem kind (docs/propose.md, "Three tiers"): 1 impossible
  * (overlap, double-booked, travel), 2 a compromise (the person's own rules),
  * 0 neither (unknown-venue, repeat-journey, scattered-day: costs or notes). */
@@ -193,6 +199,24 @@ struct sv_proposal {
 	struct sv_ask *asks;
 	size_t n_asks;
 };
+
+/*
+ * The proposal of plan pl, without solving: pl checked (plan_check; it must
+ * place every appointment, else -1 with D_PLAN_INVALID), valued from its
+ * moved week as check_week reads it (impossible, compromise, objective and
+ * comps by sv_plan_tiers; after by sv_week_totals), its changes with their
+ * reasons, and its id: for a plan solve_propose returned, exactly what it
+ * reported for it. x is overwritten; x->plan is a copy of pl (owned). The
+ * solver's own figures are not known: rank 0, bound and gap 0, not proven,
+ * not capped. x->asks is left empty: what to ask is a search bounded by
+ * the solve's budget, which solve_propose does for its best proposal
+ * only. Returns 0 (free x with sv_proposal_release), or -1 with d filled
+ * (x released: nothing to free).
+ */
+int sv_proposal_of_plan(const struct instance *in, const struct plan *pl, struct sv_proposal *x,
+			struct diag *d);
+/* Free what x owns and zero it; NULL-safe. */
+void sv_proposal_release(struct sv_proposal *x);
 
 struct sv_options {
 	int k;                    /* proposals wanted (>= 1) */
