@@ -81,6 +81,46 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
 	       struct diag *d);
 
+/*
+ * A plan as text, for the store (solver/plan_text.c; docs/batch.md): each
+ * appointment the plan does not leave at its current placement (cand[0]),
+ * in increasing instance index, as "i:day:start:venue" (decimal: the
+ * instance index, the day index, the start in local minutes, the venue
+ * index or -1), the entries separated by one space and nothing else. A plan
+ * that changes nothing is "". Canonical: a plan has one text, and decoding
+ * a text and encoding the plan gives the same bytes. Placements are named
+ * by value, not by candidate index, so a text does not depend on the order
+ * of the candidates; it does depend on the instance's appointments (their
+ * order) and on `now` (the notice cut-off decides the candidates): decode
+ * it against an instance built from the same week with the same now.
+ */
+#define PLAN_TEXT_MAX 65536   /* bytes of a plan's text, at most (SOLVER_MAX_APPTS entries of at most 31 bytes) */
+
+/* The text of plan pl: *out malloc'd (caller frees), at most PLAN_TEXT_MAX
+ * bytes. pl must place every appointment of in (pl->n == in->n, every day
+ * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0, or -1
+ * with d filled (out of memory). */
+int plan_encode(const struct instance *in, const struct plan *pl, char **out, struct diag *d);
+
+/*
+ * The plan of text (plan_encode's format) for instance in: every
+ * appointment at its current placement except those listed. The text is
+ * refused, with one D_PLAN_TEXT in d naming the byte, unless: it is at
+ * most PLAN_TEXT_MAX bytes; every entry is four decimal integers of at
+ * most 9 digits; the indices are below in->n and strictly increasing (no
+ * appointment twice); no entry is an appointment's current placement; every
+ * entry is one of that appointment's candidates (in->a[i].cand); and the
+ * plan passes plan_check (a stored plan that no longer fits the week,
+ * because a booking changed since, is refused here, not drawn). Any byte
+ * string is safe to pass. On success out->at is malloc'd (caller frees it
+ * with free()), out->n = in->n, and 0 is returned. Else out is {NULL, 0}
+ * and -1 is returned (D_INTERNAL when out of memory). The text cannot say
+ * whether the instance holds the same appointments it was made for (a week
+ * whose feeds changed may keep the count): compare sv_plan_id of the plan
+ * with the stored proposal id to know that.
+ */
+int plan_decode(const struct instance *in, const char *text, struct plan *out, struct diag *d);
+
 /* The id of plan pl of instance in into out (at least 20 bytes; "p-" and
  * 12 hex digits): a digest of the person, the horizon, each appointment's
  * UID and RECURRENCE-ID, and the placements. It is the id solve_propose
