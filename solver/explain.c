@@ -28,6 +28,8 @@ static int find_appt(const struct week *mv, const struct wk_appt *a)
 
 void sv_proposal_release(struct sv_proposal *x)
 {
+	if (!x)
+		return;
 	free(x->plan.at);
 	sv_totals_release(&x->after);
 	free(x->changes);
@@ -161,8 +163,9 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-static void proposal_id(const struct instance *in, const struct plan *pl, char *out, size_t sz)
+void sv_plan_id(const struct instance *in, const struct plan *pl, char *out, size_t sz)
 {
+	assert(pl->n == in->n && sz >= 20);
 	const struct week *w = in->w;
 	uint64_t h = 1469598103934665603ull;
 	h = fnv(h, w->p->person_id, strlen(w->p->person_id) + 1);
@@ -468,11 +471,6 @@ oom:
 out:
 	view_close(&now);
 	return rc;
-}
-
-void sv_proposal_id(const struct instance *in, struct sv_proposal *x)
-{
-	proposal_id(in, &x->plan, x->id, sizeof x->id);
 }
 
 /* Whether placement pl is one of appointment i's candidates. */

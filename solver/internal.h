@@ -325,9 +325,6 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
  * x->asks. Returns 0, or -1 with d filled. */
 int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_budget *b,
 	    struct diag *d);
-/* x->id: a digest of the person, the horizon and the placements. */
-void sv_proposal_id(const struct instance *in, struct sv_proposal *x);
-void sv_proposal_release(struct sv_proposal *x);
 
 /* GLPK's fatal errors: set sv_glpk_jump to a jmp_buf of the caller, then
  * install sv_glpk_hook with glp_error_hook; on an error it frees GLPK's

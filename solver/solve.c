@@ -46,15 +46,46 @@ static void judge(const struct cg_bounds *cb, const struct master_sol *sol, int 
 	}
 }
 
-/* Turn the master's choice into proposal x: the plan, checked without the
- * solver, valued from its moved week (the figures printed are these), its
- * compromises, changes and reasons. cb: the bounds of column generation,
- * which decide whether it is proven (NULL: the day plans were all there). */
+/* Turn the master's choice into proposal x: its plan made a proposal as
+ * any plan is (sv_proposal_of_plan: checked without the solver, valued from
+ * its moved week, the figures printed are these), then what the solve
+ * proved of it. cb: the bounds of column generation, which decide whether
+ * it is proven (NULL: the day plans were all there). */
 static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const struct master_sol *sol,
 			 int rank, int cut, const struct cg_bounds *cb, struct sv_proposal *x, struct diag *d)
 {
 	const struct instance *in = &r->in;
-	memset(x, 0, sizeof *x);
+	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
+	if (!pl.at) {
+		memset(x, 0, sizeof *x);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < in->n; i++)
+		pl.at[i].day = -1;
+	for (size_t day = 0; day < in->w->n_days; day++) {
+		const struct sv_col *c = &cols->v[sol->col[day]];
+		assert(c->day == (int)day);
+		for (int k = 0; k < c->n; k++) {
+			const struct sv_pick *pk = &cols->pick[c->first + (size_t)k];
+			assert(pl.at[pk->appt].day < 0);   /* each appointment once */
+			pl.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
+		}
+	}
+	int rc = sv_proposal_of_plan(in, &pl, x, d);
+	free(pl.at);
+	if (rc < 0)
+		return -1;
+	struct sv_tiers t = { x->impossible, x->compromise, x->objective };
+	struct sv_tiers m = { sol->impossible, sol->compromise, sol->objective };
+	if (sv_tiers_cmp(&t, &m) != 0) {
+		char msg[240];
+		snprintf(msg, sizeof msg,
+			 "proposal %d: the master's tiers (%d, %.6f, %.6f) differ from the plan's own (%d, %.6f, %.6f)",
+			 rank, m.impossible, m.compromise, m.cost, t.impossible, t.compromise, t.cost);
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+		return -1;
+	}
 	x->rank = rank;
 	x->bound = sol->bound;
 	x->gap = cut ? (sol->gap > 0 ? sol->gap : 1) : sol->gap;
@@ -69,78 +100,9 @@ static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const 
 		x->bound = bd;
 		x->capped |= cb->capped;
 	}
-	x->plan.n = in->n;
-	x->plan.at = calloc(in->n + 1, sizeof *x->plan.at);
-	if (!x->plan.at)
-		goto oom;
-	for (size_t i = 0; i < in->n; i++)
-		x->plan.at[i].day = -1;
-	for (size_t day = 0; day < in->w->n_days; day++) {
-		const struct sv_col *c = &cols->v[sol->col[day]];
-		assert(c->day == (int)day);
-		for (int k = 0; k < c->n; k++) {
-			const struct sv_pick *pk = &cols->pick[c->first + (size_t)k];
-			assert(x->plan.at[pk->appt].day < 0);   /* each appointment once */
-			x->plan.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
-		}
-	}
-	/* the invariant checker, independent of the solver */
-	struct problems bad;
-	int ok = plan_check(in, &x->plan, &bad, d);
-	if (ok < 0)
-		return -1;
-	for (size_t i = 0; ok && i < in->n; i++)
-		ok = x->plan.at[i].day >= 0;
-	if (!ok) {
-		char msg[200];
-		snprintf(msg, sizeof msg, "proposal %d breaks %zu invariant(s), the first: %s", rank, bad.n,
-			 bad.n ? problem_kind_name(bad.v[0].kind) : "a placement");
-		problems_release(&bad);
-		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
-		return -1;
-	}
-	problems_release(&bad);
-	struct week mv;
-	if (plan_week(in, &x->plan, &mv, d) < 0)
-		return -1;
-	struct problems after;
-	if (check_week(&mv, &after, d) < 0) {
-		week_release(&mv);
-		return -1;
-	}
-	struct sv_tiers t;
-	int rc = sv_plan_tiers(in, &x->plan, &mv, &after, &t, &x->comps, &x->n_comps, d);
-	if (rc == 0) {
-		struct sv_tiers m = { sol->impossible, sol->compromise, sol->objective };
-		if (sv_tiers_cmp(&t, &m) != 0) {
-			char msg[240];
-			snprintf(msg, sizeof msg,
-				 "proposal %d: the master's tiers (%d, %.6f, %.6f) differ from the plan's own (%d, %.6f, %.6f)",
-				 rank, m.impossible, m.compromise, m.cost, t.impossible, t.compromise, t.cost);
-			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
-			rc = -1;
-		}
-	}
-	x->impossible = t.impossible;
-	x->compromise = t.compromise;
-	x->objective = t.cost;
 	if (x->proven)
 		x->bound = x->objective;
-	if (rc == 0)
-		rc = sv_week_totals(&mv, &after, &x->after) < 0 ? -2 : 0;
-	problems_release(&after);
-	week_release(&mv);
-	if (rc == -2)
-		goto oom;
-	if (rc < 0)
-		return -1;
-	if (sv_explain(in, x, d) < 0)
-		return -1;
-	sv_proposal_id(in, x);
 	return 0;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 /* The greedy baseline: the plan a keyworker might reach by hand. */

@@ -118,6 +118,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_WEEK_TWO_CLAIMS,     WARNING, OK,     "the appointment at %s in a feed that practitioners %s and %s share is claimed by both rules; it goes to %s (the more specific rule, else the first listed: docs/profile.md)") \
 	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
+	X(D_PLAN_TEXT,           ERROR,   INPUT,  "stored plan, at byte %s: %s") \
 	X(D_SOLVER,              ERROR,   INTERNAL, "the MIP solver (GLPK) failed: %s") \
 	X(D_SOLVER_CAP,          WARNING, OK,     "the solve stopped early (%s); the plan holds every appointment but is not proven optimal (gap %s)") \
 	X(D_ITIP_NO_COORDINATOR, ERROR,   INPUT,  "export --itip needs coordinator.address in the profile: who the changes come from (docs/profile.md)") \

@@ -87,6 +87,25 @@ struct instance;
 char *report_of_solution(const struct week *w, const struct instance *in,
 			 const struct sv_proposal *x, int64_t now, struct diag *d);
 
+struct plan;
+
+/*
+ * The page report_of_solution draws for the proposal of plan pl, from the
+ * plan alone (batch --report keeps a plan's text, plan_encode, instead of
+ * its page): the proposal made again by sv_proposal_of_plan (the same id,
+ * objective, changes and reasons as the solve gave), then drawn as
+ * report_of_solution draws it. in must be built from w with the now of the
+ * solve (instance_build), and pl is a plan of it (plan_decode's). Whether
+ * the solve proved the plan optimal is the solver's to say, not the plan's:
+ * proven is the solve's sv_proposal.proven (the page prints "proven
+ * optimal" or "not proven optimal"). For a proposal x of solve_propose,
+ * report_of_plan(w, in, &x->plan, x->proven, now, d) is byte for byte
+ * report_of_solution(w, in, x, now, d). Returns a malloc'd string, or NULL
+ * with d filled (D_PLAN_INVALID: pl is not a complete plan of in).
+ */
+char *report_of_plan(const struct week *w, const struct instance *in, const struct plan *pl, int proven,
+		     int64_t now, struct diag *d);
+
 /*
  * The page a caseload manager starts from (`batch --report`): the caseload's
  * totals, then one row per person (in the order given) with its status and

@@ -81,6 +81,52 @@ int plan_week(const struct instance *in, const struct plan *pl, struct week *out
 int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
 	       struct diag *d);
 
+/*
+ * A plan as text, for the store (solver/plan_text.c; docs/batch.md): each
+ * appointment the plan does not leave at its current placement (cand[0]),
+ * in increasing instance index, as "i:day:start:venue" (decimal: the
+ * instance index, the day index, the start in local minutes, the venue
+ * index or -1), the entries separated by one space and nothing else. A plan
+ * that changes nothing is "". Canonical: a plan has one text, and decoding
+ * a text and encoding the plan gives the same bytes. Placements are named
+ * by value, not by candidate index, so a text does not depend on the order
+ * of the candidates; it does depend on the instance's appointments (their
+ * order) and on `now` (the notice cut-off decides the candidates): decode
+ * it against an instance built from the same week with the same now.
+ */
+#define PLAN_TEXT_MAX 65536   /* bytes of a plan's text, at most (SOLVER_MAX_APPTS entries of at most 31 bytes) */
+
+/* The text of plan pl: *out malloc'd (caller frees), at most PLAN_TEXT_MAX
+ * bytes. pl must place every appointment of in (pl->n == in->n, every day
+ * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0, or -1
+ * with d filled (out of memory). */
+int plan_encode(const struct instance *in, const struct plan *pl, char **out, struct diag *d);
+
+/*
+ * The plan of text (plan_encode's format) for instance in: every
+ * appointment at its current placement except those listed. The text is
+ * refused, with one D_PLAN_TEXT in d naming the byte, unless: it is at
+ * most PLAN_TEXT_MAX bytes; every entry is four decimal integers of at
+ * most 9 digits; the indices are below in->n and strictly increasing (no
+ * appointment twice); no entry is an appointment's current placement; every
+ * entry is one of that appointment's candidates (in->a[i].cand); and the
+ * plan passes plan_check (a stored plan that no longer fits the week,
+ * because a booking changed since, is refused here, not drawn). Any byte
+ * string is safe to pass. On success out->at is malloc'd (caller frees it
+ * with free()), out->n = in->n, and 0 is returned. Else out is {NULL, 0}
+ * and -1 is returned (D_INTERNAL when out of memory). The text cannot say
+ * whether the instance holds the same appointments it was made for (a week
+ * whose feeds changed may keep the count): compare sv_plan_id of the plan
+ * with the stored proposal id to know that.
+ */
+int plan_decode(const struct instance *in, const char *text, struct plan *out, struct diag *d);
+
+/* The id of plan pl of instance in into out (at least 20 bytes; "p-" and
+ * 12 hex digits): a digest of the person, the horizon, each appointment's
+ * UID and RECURRENCE-ID, and the placements. It is the id solve_propose
+ * and sv_proposal_of_plan give the plan's proposal. */
+void sv_plan_id(const struct instance *in, const struct plan *pl, char *out, size_t sz);
+
 /* The tier of a problem kind (docs/propose.md, "Three tiers"): 1 impossible
  * (overlap, double-booked, travel), 2 a compromise (the person's own rules),
  * 0 neither (unknown-venue, repeat-journey, scattered-day: costs or notes). */
@@ -193,6 +239,24 @@ struct sv_proposal {
 	struct sv_ask *asks;
 	size_t n_asks;
 };
+
+/*
+ * The proposal of plan pl, without solving: pl checked (plan_check; it must
+ * place every appointment, else -1 with D_PLAN_INVALID), valued from its
+ * moved week as check_week reads it (impossible, compromise, objective and
+ * comps by sv_plan_tiers; after by sv_week_totals), its changes with their
+ * reasons, and its id: for a plan solve_propose returned, exactly what it
+ * reported for it. x is overwritten; x->plan is a copy of pl (owned). The
+ * solver's own figures are not known: rank 0, bound and gap 0, not proven,
+ * not capped. x->asks is left empty: what to ask is a search bounded by
+ * the solve's budget, which solve_propose does for its best proposal
+ * only. Returns 0 (free x with sv_proposal_release), or -1 with d filled
+ * (x released: nothing to free).
+ */
+int sv_proposal_of_plan(const struct instance *in, const struct plan *pl, struct sv_proposal *x,
+			struct diag *d);
+/* Free what x owns and zero it; NULL-safe. */
+void sv_proposal_release(struct sv_proposal *x);
 
 struct sv_options {
 	int k;                    /* proposals wanted (>= 1) */

@@ -1,6 +1,7 @@
-/* solution.c: the report of a proposal just solved (batch --report), before any decision. */
+/* solution.c: the report of a proposal just solved (batch --report), before any decision, from the proposal or from its plan alone. */
 #include "dovetail/report.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -60,5 +61,18 @@ out:
 	free(un);
 	free(v);
 	free(where);
+	return page;
+}
+
+char *report_of_plan(const struct week *w, const struct instance *in, const struct plan *pl, int proven,
+		     int64_t now, struct diag *d)
+{
+	assert(in->w == w);
+	struct sv_proposal x;
+	if (sv_proposal_of_plan(in, pl, &x, d) < 0)
+		return NULL;
+	x.proven = proven;
+	char *page = report_of_solution(w, in, &x, now, d);
+	sv_proposal_release(&x);
 	return page;
 }
