@@ -66,7 +66,7 @@ static int refuse(struct diag *d, size_t at, const char *fmt, ...)
 }
 
 /* A decimal integer at *p: an optional '-', 1 to FIELD_DIGITS digits, no
- * leading zero (canonical). Advances *p past it. Returns 0, or -1 with d
+ * leading zero and no "-0" (canonical: the text printf gives). Advances *p past it. Returns 0, or -1 with d
  * filled. */
 static int number(const char *text, const char **p, long *v, struct diag *d)
 {
@@ -77,6 +77,8 @@ static int number(const char *text, const char **p, long *v, struct diag *d)
 		return refuse(d, (size_t)(s - text), "expected a digit");
 	if (*s == '0' && s[1] >= '0' && s[1] <= '9')
 		return refuse(d, (size_t)(s - text), "a number with a leading zero");
+	if (neg && *s == '0')
+		return refuse(d, (size_t)(s - 1 - text), "a negative zero");
 	long x = 0;
 	int n = 0;
 	for (; *s >= '0' && *s <= '9'; s++, n++) {

@@ -82,7 +82,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 	       struct diag *d);
 
 /*
- * A plan as text, for the store (solver/plan_text.c; docs/batch.md): each
+ * A plan as text, for the store (solver/plan_text.c; docs/propose.md): each
  * appointment the plan does not leave at its current placement (cand[0]),
  * in increasing instance index, as "i:day:start:venue" (decimal: the
  * instance index, the day index, the start in local minutes, the venue

@@ -312,7 +312,7 @@ static void hostile(const char *srcdir)
 	const char *fixed[] = { " ", "x", "0", "0:", "0:0", "0:0:0", "0:0:0:0:0", ":::", "0::0:0", "-:0:0:0",
 				"+1:0:0:0", "0x1:0:0:0", "-1:0:0:0", "99999:0:0:0", "2147483648:0:0:0",
 				"99999999999999999999999999999999:1:1:1", "1:-99999999999999999999:0:0",
-				"1:0:0:-2147483649", "00:0:0:0", "1:01:0:0", "1:0:0:-0x", "\xff", "1:0:0:0\n",
+				"1:0:0:-2147483649", "00:0:0:0", "-0:0:0:0", "0:0:0:-", "1:01:0:0", "1:0:0:-0x", "\xff", "1:0:0:0\n",
 				"1\t0:0:0" };
 	int all = 1;
 	for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++)
@@ -322,6 +322,24 @@ static void hostile(const char *srcdir)
 		}
 	ok(all, "%zu malformed texts are refused (syntax, range, digits, signs, leading zeros)",
 	   sizeof fixed / sizeof *fixed);
+	/* "-0" for a 0 of a move that is a plan: refused, so that a plan has one text */
+	int negzero = 0;
+	for (size_t i = 0; i < in.n && !negzero; i++)
+		for (size_t c = 1; c < in.a[i].n_cand && !negzero; c++) {
+			const struct placement *x = &in.a[i].cand[c];
+			char e[64];
+			snprintf(e, sizeof e, "%zu:%d:%d:%d", i, x->day, x->start, x->venue);
+			if ((x->day != 0 && x->venue != 0) || plan_decode(&in, e, &pl, &d) < 0)
+				continue;
+			free(pl.at);
+			negzero = 1;
+			if (x->day == 0)
+				snprintf(t, sizeof t, "%zu:-0:%d:%d", i, x->start, x->venue);
+			else
+				snprintf(t, sizeof t, "%zu:%d:%d:-0", i, x->day, x->start);
+			ok(refused(&in, t), "'%s', a plan's text but for a negative zero, is refused", t);
+		}
+	ok(negzero, "a move that is a plan with a day or venue 0");
 	snprintf(t, sizeof t, "%s ", good);
 	ok(refused(&in, t), "a trailing space is refused");
 	snprintf(t, sizeof t, " %s", good);
