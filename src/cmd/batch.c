@@ -23,8 +23,10 @@ static void help(FILE *fp)
 	      "                    done with the same inputs are not solved again\n"
 	      "  --shard I/N       only the persons whose id hashes to I mod N (0 <= I < N);\n"
 	      "                    join the shard stores with `dovetail merge`\n"
-	      "  --shard-from-env  I and N from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,\n"
-	      "                    or JOB_COMPLETION_INDEX/DOVETAIL_SHARD_COUNT\n"
+	      "  --shard-from-env  I and N from a Slurm job array, I = (SLURM_ARRAY_TASK_ID -\n"
+	      "                    SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP and\n"
+	      "                    N = SLURM_ARRAY_TASK_COUNT, or from a Kubernetes Indexed\n"
+	      "                    Job, JOB_COMPLETION_INDEX and DOVETAIL_SHARD_COUNT\n"
 	      "  --out DIR         also write DIR/summary.txt, summary.csv, summary.json\n"
 	      "  --report DIR      also write each person's report (DIR/PERSON.html, as\n"
 	      "                    `dovetail report` draws it) and an overview, DIR/index.html\n"
@@ -56,15 +58,32 @@ static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
 	return 0;
 }
 
-/* The shard from a Slurm job array or a Kubernetes Indexed Job. */
+/* A task number from the environment (0 to 10^9, decimal digits only), or -1. */
+static long env_num(const char *s)
+{
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+		return -1;
+	long v = strtol(s, NULL, 10);
+	return v <= 1000000000 ? v : -1;
+}
+
+/*
+ * The shard from a Slurm job array or a Kubernetes Indexed Job. Slurm
+ * numbers an array's tasks MIN, MIN+STEP, ..., MAX (--array=0-4:2: 0, 2
+ * and 4, COUNT 3), so the shard is (ID - MIN) / STEP of COUNT; an ID that
+ * is not MIN plus a multiple of STEP (an uneven list, --array=0,1,5) has
+ * no shard and is refused, naming the variables.
+ */
 static int shard_env(struct app *app, unsigned *i, unsigned *n)
 {
 	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
-	const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+	const char *min = getenv("SLURM_ARRAY_TASK_MIN"), *step = getenv("SLURM_ARRAY_TASK_STEP");
+	int slurm = 1;
 	if (!id || !count) {
 		id = getenv("JOB_COMPLETION_INDEX");
 		count = getenv("DOVETAIL_SHARD_COUNT");
-		min = NULL;
+		min = step = NULL;
+		slurm = 0;
 	}
 	if (!id || !count) {
 		diag_add(&app->diag, D_USAGE, NULL, 0, 0,
@@ -72,9 +91,24 @@ static int shard_env(struct app *app, unsigned *i, unsigned *n)
 			 "JOB_COMPLETION_INDEX and DOVETAIL_SHARD_COUNT");
 		return -1;
 	}
-	char buf[64];
-	long base = min ? strtol(min, NULL, 10) : 0;
-	snprintf(buf, sizeof buf, "%ld/%s", strtol(id, NULL, 10) - base, count);
+	long t = env_num(id), lo = min ? env_num(min) : 0, st = step ? env_num(step) : 1;
+	long c = env_num(count);
+	char buf[64], env[224];
+	if (slurm)
+		snprintf(env, sizeof env, "SLURM_ARRAY_TASK_ID=%.12s SLURM_ARRAY_TASK_MIN=%.12s "
+			 "SLURM_ARRAY_TASK_STEP=%.12s SLURM_ARRAY_TASK_COUNT=%.12s",
+			 id, min ? min : "(unset)", step ? step : "(unset)", count);
+	else
+		snprintf(env, sizeof env, "JOB_COMPLETION_INDEX=%.12s DOVETAIL_SHARD_COUNT=%.12s", id, count);
+	if (t < 0 || lo < 0 || st < 1 || c < 1 || t < lo || (t - lo) % st || (t - lo) / st >= c ||
+	    c > 100000) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--shard-from-env", env,
+			 slurm ? "the task must be SLURM_ARRAY_TASK_MIN plus k times SLURM_ARRAY_TASK_STEP, "
+				 "k < SLURM_ARRAY_TASK_COUNT: give --array as a range, A-B or A-B:S"
+			       : "the index must be a number below the count");
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%ld/%ld", (t - lo) / st, c);
 	return shard_arg(app, buf, i, n);
 }
 

@@ -1,0 +1,48 @@
+#!/bin/sh
+# t-batch-sched.sh: `dovetail batch` and `merge` as a scheduler runs them,
+# with the scheduler's variables set by hand (tests/cli/t-slurm.sh runs a
+# real Slurm): --shard-from-env with a stepped Slurm array (--array=0-4:2
+# gives tasks 0, 2, 4 and shards 0, 1, 2 of 3) and a task that has no shard;
+# --partial-ok (exit 0 for a run that completed with a person skipped, who is
+# still listed); a log of both streams (>log 2>&1) has stderr after all of
+# stdout; "(resumed)" only when the store held rows of the run.
+# Usage: t-batch-sched.sh DOVETAIL
+. "$(dirname "$0")/lib.sh"
+cd "$SRCDIR" || exit 1
+cl=$TMP/cl
+/usr/bin/python3 "$SRCDIR/tools/gen-caseload.py" --persons 12 --seed 3 --broken 1 --out "$cl" >/dev/null
+check "the generator writes a caseload" [ -f "$cl/caseload.yaml" ]
+cd "$cl" || exit 1
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_STEP SLURM_ARRAY_TASK_COUNT \
+	JOB_COMPLETION_INDEX DOVETAIL_SHARD_COUNT
+
+# ---- a Slurm array with a step: shard (ID - MIN) / STEP of COUNT
+run --db "$TMP/all.db" batch caseload.yaml -j 2 --out "$TMP/o-all"
+check "one unsharded run: exit 2 (a person is broken)" [ "$rc" -eq 2 ]
+k=0
+for id in 0 2 4; do
+	SLURM_ARRAY_TASK_ID=$id SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_STEP=2 SLURM_ARRAY_TASK_COUNT=3 \
+		run --db "$TMP/st$id.db" batch caseload.yaml -j 1 --shard-from-env
+	check "--array=0-4:2, task $id: exit 0, shard $k/3" \
+		sh -c "[ $rc -eq 0 ] && grep -q '^shard $k/3 of batch' '$TMP/stdout'"
+	k=$((k + 1))
+done
+run --db "$TMP/stm.db" merge caseload.yaml "$TMP/st0.db" "$TMP/st2.db" "$TMP/st4.db" --out "$TMP/o-st"
+check "the stepped shards merged: exit 2" [ "$rc" -eq 2 ]
+check "... the same files as one unsharded run" diff -r "$TMP/o-all" "$TMP/o-st"
+SLURM_ARRAY_TASK_ID=7 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_STEP=3 SLURM_ARRAY_TASK_COUNT=3 \
+	run --db "$TMP/st7.db" batch caseload.yaml -j 1 --shard-from-env
+check "--array=1-7:3, task 7: shard 2/3 (MIN taken away, then divided by STEP)" grep -q '^shard 2/3 of batch' "$TMP/stdout"
+for bad in "3 0 2 3" "6 0 2 3" "0 1 1 3" "x 0 1 3" "1 0 0 3"; do
+	set -- $bad
+	SLURM_ARRAY_TASK_ID=$1 SLURM_ARRAY_TASK_MIN=$2 SLURM_ARRAY_TASK_STEP=$3 SLURM_ARRAY_TASK_COUNT=$4 \
+		run --db "$TMP/bad.db" batch caseload.yaml -j 1 --shard-from-env
+	check "task $1 of MIN $2 STEP $3 COUNT $4 has no shard: usage, 64, the variables named" \
+		sh -c "[ $rc -eq 64 ] && grep -q \"invalid --shard-from-env: 'SLURM_ARRAY_TASK_ID=$1 SLURM_ARRAY_TASK_MIN=$2 SLURM_ARRAY_TASK_STEP=$3 SLURM_ARRAY_TASK_COUNT=$4'\" '$TMP/stderr'"
+done
+check "... and nothing was solved" [ ! -s "$TMP/stdout" ]
+JOB_COMPLETION_INDEX=3 DOVETAIL_SHARD_COUNT=3 run --db "$TMP/bad.db" batch caseload.yaml --shard-from-env
+check "JOB_COMPLETION_INDEX 3 of 3: usage, 64" \
+	sh -c "[ $rc -eq 64 ] && grep -q 'JOB_COMPLETION_INDEX=3 DOVETAIL_SHARD_COUNT=3' '$TMP/stderr'"
+
+done_testing
