@@ -31,12 +31,15 @@ static void help(FILE *fp)
 	      "  --report DIR      also write each person's report (DIR/PERSON.html, as\n"
 	      "                    `dovetail report` draws it) and an overview, DIR/index.html\n"
 	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
-	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n\n"
+	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n"
+	      "  --partial-ok      exit 0, not 2, when the run completed with some persons\n"
+	      "                    partial or skipped (still listed), for a scheduler's\n"
+	      "                    dependent step (Slurm afterok)\n\n"
 	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
 	      "terminal.\n\n"
 	      "Exit status: 0 every person planned whole, 2 some person partial or skipped\n"
-	      "(bad profile or feed; named with the reason), 64 usage, 65 bad caseload,\n"
-	      "73 cannot write --out or --report, 74 store.\n", fp);
+	      "(bad profile or feed; named with the reason; 0 with --partial-ok), 64 usage,\n"
+	      "65 bad caseload, 73 cannot write --out or --report, 74 store.\n", fp);
 }
 
 static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
@@ -122,6 +125,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "partial-ok", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -160,6 +164,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 			if (*end || b.time_limit < 1 || b.time_limit > 3600)
 				return cli_usage(app, "batch: --time-limit takes seconds from 1 to 3600");
 			break;
+		case 'P': app->partial_ok = 1; break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}

@@ -10,16 +10,23 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--report DIR] [--json]\n"
-	      "                      [--time-limit S]\n\n"
+	      "                      [--time-limit S] [--partial-ok]\n\n"
 	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
 	      "this store (--db), check that every person of the caseload is in exactly one\n"
 	      "of them, then finish the run as `batch` would: no practitioner double-booked,\n"
 	      "and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
 	      "had (and --report when they had it); the result is byte-identical to one\n"
 	      "unsharded run (docs/batch.md).\n\n"
-	      "Exit status: 0 every person planned whole, 2 some person partial or skipped,\n"
-	      "64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
-	      "write --out or --report, 74 store.\n", fp);
+	      "  --out DIR         also write DIR/summary.txt, summary.csv, summary.json\n"
+	      "  --report DIR      also write each person's report and an overview\n"
+	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
+	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n"
+	      "  --partial-ok      exit 0, not 2, when the run completed with some persons\n"
+	      "                    partial or skipped (still listed), for a scheduler's\n"
+	      "                    dependent step (Slurm afterok)\n\n"
+	      "Exit status: 0 every person planned whole, 2 some person partial or skipped\n"
+	      "(0 with --partial-ok), 64 usage, 65 bad caseload, or a person missing or in\n"
+	      "two shards, 73 cannot write --out or --report, 74 store.\n", fp);
 }
 
 struct seen {
@@ -50,6 +57,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		{ "report", required_argument, NULL, 'R' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
+		{ "partial-ok", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -69,6 +77,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 			if (*end || b.time_limit < 1 || b.time_limit > 3600)
 				return cli_usage(app, "merge: --time-limit takes seconds from 1 to 3600");
 			break;
+		case 'P': app->partial_ok = 1; break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}

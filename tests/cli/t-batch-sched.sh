@@ -45,4 +45,18 @@ JOB_COMPLETION_INDEX=3 DOVETAIL_SHARD_COUNT=3 run --db "$TMP/bad.db" batch casel
 check "JOB_COMPLETION_INDEX 3 of 3: usage, 64" \
 	sh -c "[ $rc -eq 64 ] && grep -q 'JOB_COMPLETION_INDEX=3 DOVETAIL_SHARD_COUNT=3' '$TMP/stderr'"
 
+# ---- --partial-ok: 0 for a run that completed; the skipped still listed
+run --db "$TMP/po.db" batch caseload.yaml -j 2 --partial-ok --out "$TMP/o-po"
+check "batch --partial-ok: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... the skipped person listed on stdout" grep -q "^  P-00000 error: persons/P-00000.yaml" "$TMP/stdout"
+check "... and on stderr" grep -q "error: person P-00000 skipped" "$TMP/stderr"
+check "... the same files as without it" diff -r "$TMP/o-all" "$TMP/o-po"
+run --db "$TMP/pom.db" merge caseload.yaml "$TMP/st0.db" "$TMP/st2.db" "$TMP/st4.db" --partial-ok
+check "merge --partial-ok: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... the skipped person listed" grep -q "^  P-00000 error:" "$TMP/stdout"
+run --db "$TMP/pom2.db" merge caseload.yaml "$TMP/st0.db" "$TMP/st2.db" --partial-ok
+check "merge --partial-ok, a shard missing: still 65 (got $rc)" [ "$rc" -eq 65 ]
+run --db "$TMP/po3.db" batch caseload.yaml --partial-ok -j 0
+check "batch --partial-ok -j 0: still 64" [ "$rc" -eq 64 ]
+
 done_testing
