@@ -210,6 +210,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		status = batch_finalise(&b, &again);
 		if (!status)
 			status = batch_report(&b);
+		fflush(stdout);   /* a log of both streams: stderr after stdout */
 		if (status == 0 || status == DV_EXIT_PARTIAL)
 			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu solved again so that no "
 					"practitioner or carer is double-booked\n", b.run, solved, again);

@@ -126,6 +126,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		status = batch_finalise(&b, &again);
 	if (!status)
 		status = batch_report(&b);
+	fflush(stdout);   /* a log of both streams: stderr after stdout */
 	if (status == 0 || status == DV_EXIT_PARTIAL)
 		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu solved again so that no "
 				"practitioner or carer is double-booked\n", b.run, cl->n_persons, argc - optind - 1, again);

@@ -59,4 +59,21 @@ check "merge --partial-ok, a shard missing: still 65 (got $rc)" [ "$rc" -eq 65 ]
 run --db "$TMP/po3.db" batch caseload.yaml --partial-ok -j 0
 check "batch --partial-ok -j 0: still 64" [ "$rc" -eq 64 ]
 
+# ---- one log for both streams: stderr after all of stdout
+for cmd in batch merge; do
+	if [ $cmd = batch ]; then
+		set -- batch caseload.yaml -j 2
+	else
+		set -- merge caseload.yaml "$TMP/st0.db" "$TMP/st2.db" "$TMP/st4.db"
+	fi
+	rm -f "$TMP/log.db"
+	cpu_bounded 60 "$DOVETAIL" --db "$TMP/log.db" "$@" >"$TMP/log.out" 2>"$TMP/log.err"
+	rm -f "$TMP/log.db"
+	cpu_bounded 60 "$DOVETAIL" --db "$TMP/log.db" "$@" >"$TMP/log" 2>&1
+	check "$cmd >log 2>&1: stdout first, whole, then stderr" \
+		sh -c "cat '$TMP/log.out' '$TMP/log.err' | cmp -s - '$TMP/log'"
+	check "... (stderr has the diagnostics and the last line)" \
+		sh -c "[ \$(wc -l <'$TMP/log.err') -ge 2 ] && [ \$(wc -l <'$TMP/log.out') -ge 10 ]"
+done
+
 done_testing
