@@ -115,6 +115,21 @@ static int shard_env(struct app *app, unsigned *i, unsigned *n)
 	return shard_arg(app, buf, i, n);
 }
 
+/* Whether the store holds a row of this run for one of the shard's persons. */
+struct held {
+	int sharded;
+	unsigned si, sn;
+	int found;
+};
+
+static int held_row(const struct store_batch_row *r, void *arg)
+{
+	struct held *h = arg;
+	if (!h->sharded || caseload_shard_of(r->person, h->sn) == h->si)
+		h->found = 1;
+	return h->found;   /* one is enough */
+}
+
 int cmd_batch(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
@@ -196,13 +211,17 @@ int cmd_batch(int argc, char **argv, struct app *app)
 			todo[n++] = i;
 	int status = 0;
 	size_t solved = 0, again = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0)
+	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
+	struct held held = { sharded, si, sn, 0 };
+	if (resume && store_batch_each(app->store, b.run, NULL, held_row, &held, &app->diag) < 0)
+		status = DV_EXIT_STORE;
+	if (!status && store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0)
 		status = DV_EXIT_STORE;
 	if (!status)
 		status = batch_solve_alone(&b, todo, n, resume, &solved);
 	if (!status && sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
-		       cl->n_persons, solved, resume ? " (resumed)" : "");
+		       cl->n_persons, solved, held.found ? " (resumed)" : "");
 		printf("join the shards' stores with: dovetail --db ALL.db merge ");
 		cli_put_safe(stdout, argv[optind]);   /* a file name */
 		printf(" SHARD.db...\n");

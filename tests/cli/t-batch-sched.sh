@@ -76,4 +76,14 @@ for cmd in batch merge; do
 		sh -c "[ \$(wc -l <'$TMP/log.err') -ge 2 ] && [ \$(wc -l <'$TMP/log.out') -ge 10 ]"
 done
 
+# ---- "(resumed)" only when the store held rows of the run
+run --db "$TMP/r.db" batch caseload.yaml -j 1 --shard 1/3 --resume
+check "--resume on a fresh store: exit 0" [ "$rc" -eq 0 ]
+check "... does not say resumed" sh -c "grep -q '^shard 1/3 of batch' '$TMP/stdout' && ! grep -q resumed '$TMP/stdout'"
+run --db "$TMP/r.db" batch caseload.yaml -j 1 --shard 1/3 --resume
+check "--resume again: says resumed, nothing solved now" grep -q "persons, 0 solved now (resumed)$" "$TMP/stdout"
+run --db "$TMP/r.db" batch caseload.yaml -j 1 --shard 2/3 --resume
+check "--resume of another shard in that store: not resumed (none of its rows are there)" sh -c "! grep -q resumed '$TMP/stdout'"
+run --db "$TMP/r2.db" batch caseload.yaml -j 1 --shard 1/3
+check "without --resume: not resumed" sh -c "! grep -q resumed '$TMP/stdout'"
 done_testing
