@@ -19,6 +19,10 @@ void cli_put_json(FILE *fp, const char *s)
 void cli_flush_diag(struct app *app)
 {
 	struct diag *d = &app->diag;
+	/* what went to a buffered stdout first, so that a log taking both
+	 * streams (>log 2>&1) has the diagnostics after it, not inside it */
+	if (d->n || d->dropped)
+		fflush(stdout);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct diag_item *it = &d->v[i];
 		enum diag_severity sev = diag_severity(it->code);

@@ -22,6 +22,7 @@ struct app {
 	struct store *store;      /* opened when the command has NEEDS_STORE */
 	struct diag diag;         /* every diagnostic; printed by the front end */
 	struct ics_limits lim;
+	int partial_ok;           /* batch, merge --partial-ok: exit 0, not DV_EXIT_PARTIAL, when the run completed with some persons partial or skipped */
 };
 
 int cmd_import(int argc, char **argv, struct app *app);

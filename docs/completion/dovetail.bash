@@ -46,9 +46,9 @@ _dovetail() {
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
 	send) opts="--from --to --dry-run --counter" ;;
-	batch) opts="-j --resume --shard --shard-from-env --out --json --time-limit" ;;
+	batch) opts="-j --resume --shard --shard-from-env --out --report --json --time-limit --partial-ok" ;;
 	report) opts="--proposal --none --from --to --html --names" ;;
-	merge) opts="--out --json --time-limit" ;;
+	merge) opts="--out --report --json --time-limit --partial-ok" ;;
 	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* ]]; then

@@ -34,7 +34,8 @@ struct jt_column {
  * The problem: persons 0 .. n_persons - 1, each with at least one column;
  * solo[p] is the column of person p solved alone (its best plan, the
  * reference of the fairness cap). Columns of one person are contiguous and
- * in the order persons are numbered. Every person must have a column
+ * in the order persons are numbered, and so are their bookings (column
+ * j's come before column j + 1's). Every person must have a column
  * whose bookings are all fixed (the week as booked), so that a plan for
  * the whole caseload always exists.
  */
@@ -75,8 +76,8 @@ struct jt_solution {
  * Choose one column per person so that no two chosen columns conflict.
  * Within each component, in this order (lexicographically): the fewest
  * persons outside the fairness cap, the fewest impossibilities, the least
- * compromise, the least cost, then the least worst loss of any one person
- * against solo. Persons' ids play no part. Where a component's solo columns
+ * compromise, then the least cost. Persons' ids play no part in the
+ * objective. Where a component's solo columns
  * do not conflict they are the choice (optimal without a MIP). A component
  * whose MIP stops at the time limit keeps the best choice it found (the
  * week as booked at worst) and clears optimal. only: when not NULL, only

@@ -170,17 +170,40 @@ struct comp_mip {
 	size_t *persons;
 	size_t n_persons;
 	glp_prob *lp;
-	int z;                    /* the worst loss (stage 5) */
 };
+
+static void give_incumbent(glp_tree *t, void *info);
 
 /* Solve the MIP for the objective already set; 0 with a feasible point
  * (*opt: proven), 1 none found, -1 GLPK failed. */
-static int intopt(struct comp_mip *m, double limit, int *opt)
+static int intopt(struct comp_mip *m, double limit, void *incumbent, int *opt)
 {
 	glp_iocp parm;
 	glp_init_iocp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_ON;
+	parm.br_tech = GLP_BR_MFV;   /* Driebeck-Tomlin evaluates tableau rows: too dear here */
+	/* no MIP presolve: the incumbent is given in the columns of the
+	 * problem as built, which the search must then be working on */
+	parm.presolve = GLP_OFF;
+	parm.cb_func = give_incumbent;
+	parm.cb_info = incumbent;
+	glp_smcp sp;
+	glp_init_smcp(&sp);
+	sp.msg_lev = GLP_MSG_OFF;
+	sp.presolve = GLP_OFF;
+	if (limit > 0)
+		sp.tm_lim = limit * 1000 > INT32_MAX ? INT32_MAX : (int)(limit * 1000);
+	int lr = glp_simplex(m->lp, &sp);
+	if (lr == GLP_EBADB || lr == GLP_ESING || lr == GLP_ECOND) {
+		glp_std_basis(m->lp);
+		lr = glp_simplex(m->lp, &sp);
+	}
+	if (lr == GLP_ETMLIM)
+		return 1;
+	if (lr != 0)
+		return -1;
+	if (glp_get_status(m->lp) != GLP_OPT)
+		return glp_get_status(m->lp) == GLP_NOFEAS ? 1 : -1;
 	parm.tol_obj = 1e-9;
 	if (limit > 0)
 		parm.tm_lim = limit * 1000 > INT32_MAX ? INT32_MAX : (int)(limit * 1000);
@@ -194,13 +217,12 @@ static int intopt(struct comp_mip *m, double limit, int *opt)
 
 static double col_value(const struct jt_problem *p, size_t j, int stage)
 {
-	const struct jt_column *c = &p->cols[j], *s = &p->cols[p->solo[c->person]];
+	const struct jt_column *c = &p->cols[j];
 	switch (stage) {
 	case 0: return joint_within_cap(p, j) ? 0 : 1;
 	case 1: return c->impossible;
 	case 2: return c->compromise;
-	case 3: return c->cost;
-	default: return c->cost - s->cost;
+	default: return c->cost;
 	}
 }
 
@@ -230,19 +252,175 @@ static void hold(struct comp_mip *m, int stage, double v)
 	free(val);
 }
 
-/* Choose for one component; *optimal cleared when a stage stopped early. */
-static void add_conflicts(struct comp_mip *m, const struct jt_components *c, const size_t *pos);
+/* The incumbent handed to GLPK's search: the last stage's answer, which
+ * every later stage's rows still allow. */
+struct incumbent {
+	const double *x;          /* 1-based, or NULL */
+	int given;
+};
 
-static int solve_component(struct comp_mip *m, const struct jt_components *c, const size_t *pos, size_t *choice,
-			   double limit, int *optimal, struct diag *d)
+static void give_incumbent(glp_tree *t, void *info)
+{
+	struct incumbent *h = info;
+	if (glp_ios_reason(t) == GLP_IHEUR && h->x && !h->given) {
+		h->given = 1;
+		glp_ios_heur_sol(t, h->x);
+	}
+}
+
+static const struct jt_problem *sort_q;
+
+static int by_lane_start_q(const void *a, const void *b)
+{
+	const struct jt_booking *x = &sort_q->book[*(const size_t *)a], *y = &sort_q->book[*(const size_t *)b];
+	if (x->lane != y->lane)
+		return x->lane < y->lane ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * The conflict rows, as cliques: on each lane, at the start of each
+ * booking, the columns with a booking running then can hold at most one
+ * moved booking among them, and a moved one excludes the fixed ones (which
+ * may all run together: z stands for "some fixed booking runs then").
+ * Every pair of conflicting columns meets at the later of their starts,
+ * so these rows forbid exactly the conflicts, and their relaxation is far
+ * tighter than one row per pair.
+ */
+static int add_cliques(struct comp_mip *m, const size_t *pos)
 {
 	const struct jt_problem *p = m->p;
+	size_t nb = 0;
+	for (size_t i = 0; i < m->n; i++)
+		nb += p->cols[m->cols[i]].n;
+	size_t *bk = malloc((nb + 1) * sizeof *bk), *owner = NULL, *act = NULL;
+	int *ind = NULL, *prev = NULL, *stamp = NULL;
+	double *val = NULL;
+	int rc = -1, n_prev = 0;
+	if (!bk)
+		goto out;
+	nb = 0;
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
+			bk[nb++] = p->cols[m->cols[i]].first + k;
+	sort_q = p;
+	qsort(bk, nb, sizeof *bk, by_lane_start_q);
+	sort_q = NULL;
+	owner = malloc((nb + 1) * sizeof *owner);
+	act = malloc((nb + 1) * sizeof *act);
+	ind = malloc((m->n + 3) * sizeof *ind);
+	prev = malloc((m->n + 3) * sizeof *prev);
+	val = malloc((m->n + 3) * sizeof *val);
+	stamp = calloc(m->n + 1, sizeof *stamp);
+	if (!owner || !act || !ind || !prev || !val || !stamp)
+		goto out;
+	size_t n_act = 0;
+	int tick = 0;
+	for (size_t i = 0; i < nb; i++) {
+		const struct jt_booking *b = &p->book[bk[i]];
+		if (i && p->book[bk[i - 1]].lane != b->lane)
+			n_act = 0;
+		if (b->end <= b->start)
+			continue;
+		size_t keep = 0;
+		for (size_t k = 0; k < n_act; k++)
+			if (p->book[act[k]].end > b->start)
+				act[keep++] = act[k];
+		n_act = keep;
+		act[n_act++] = bk[i];
+		/* the columns running now: moved ones, then fixed ones */
+		tick++;
+		int n_moved = 0, n_fixed = 0, k = 0;
+		size_t first_person = SIZE_MAX;
+		int persons = 0;
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t a = 0; a < n_act; a++) {
+				const struct jt_booking *x = &p->book[act[a]];
+				if (x->fixed != pass)
+					continue;
+				/* the booking's column: binary search in the component's columns */
+				size_t lo = 0, hi = m->n;
+				while (hi - lo > 1) {
+					size_t mid = (lo + hi) / 2;
+					if (p->cols[m->cols[mid]].first <= act[a])
+						lo = mid;
+					else
+						hi = mid;
+				}
+				size_t col = lo;
+				if (stamp[col] == tick)
+					continue;   /* a column once (moved wins: it comes first) */
+				stamp[col] = tick;
+				ind[++k] = (int)col + 1;
+				size_t person = p->cols[m->cols[col]].person;
+				if (first_person == SIZE_MAX)
+					first_person = person;
+				else if (person != first_person)
+					persons = 2;
+				if (pass == 0)
+					n_moved++;
+				else
+					n_fixed++;
+			}
+		if (!n_moved || persons < 2)
+			continue;
+		/* the same set as the row before: nothing new */
+		if (k == n_prev && memcmp(&ind[1], &prev[1], (size_t)k * sizeof *ind) == 0)
+			continue;
+		memcpy(&prev[1], &ind[1], (size_t)k * sizeof *ind);
+		n_prev = k;
+		for (int j = 1; j <= k; j++)
+			val[j] = 1;
+		if (n_fixed >= 2) {
+			/* fixed ones may run together: one z for them all */
+			int z = glp_add_cols(m->lp, 1);
+			glp_set_col_bnds(m->lp, z, GLP_DB, 0, 1);
+			int two[3];
+			double v2[3] = { 0, 1, -1 };
+			for (int j = n_moved + 1; j <= k; j++) {
+				two[1] = ind[j];
+				two[2] = z;
+				int r = glp_add_rows(m->lp, 1);
+				glp_set_mat_row(m->lp, r, 2, two, v2);
+				glp_set_row_bnds(m->lp, r, GLP_UP, 0, 0);
+			}
+			k = n_moved;
+			ind[++k] = z;
+			val[k] = 1;
+		}
+		int r = glp_add_rows(m->lp, 1);
+		glp_set_mat_row(m->lp, r, k, ind, val);
+		glp_set_row_bnds(m->lp, r, GLP_UP, 0, 1);
+	}
+	rc = 0;
+out:
+	free(bk);
+	free(owner);
+	free(act);
+	free(ind);
+	free(prev);
+	free(val);
+	free(stamp);
+	(void)pos;
+	return rc;
+}
+
+/* Choose for one component; *optimal cleared when a stage stopped early. */
+static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice, double limit, int *optimal,
+			   struct diag *d)
+{
+	const struct jt_problem *p = m->p;
+	double *x = NULL;
 	jmp_buf jb;
 	glpk_jump = &jb;
 	glp_term_out(GLP_OFF);
 	glp_error_hook(glpk_hook, NULL);
 	if (setjmp(jb)) {
 		m->lp = NULL;
+		free(x);
 		diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
 		return -1;
 	}
@@ -265,77 +443,58 @@ static int solve_component(struct comp_mip *m, const struct jt_components *c, co
 		glp_set_mat_row(lp, r, k, ind, val);
 		glp_set_row_bnds(lp, r, GLP_FX, 1, 1);
 	}
-	add_conflicts(m, c, pos);
+	if (add_cliques(m, pos) < 0) {
+		glp_delete_prob(lp);
+		m->lp = NULL;
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	int nc = glp_get_num_cols(lp);
+	if (!(x = calloc((size_t)nc + 1, sizeof *x))) {
+		glp_delete_prob(lp);
+		m->lp = NULL;
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
 	*optimal = 1;
-	/* the stages; then the worst loss */
-	int found = 1;
-	for (int stage = 0; stage <= 4 && found; stage++) {
+	int found = 0;
+	for (int stage = 0; stage < 4; stage++) {
 		for (size_t i = 0; i < m->n; i++)
-			glp_set_obj_coef(lp, (int)i + 1, stage < 4 ? col_value(p, m->cols[i], stage) : 0);
-		if (stage == 4) {
-			m->z = glp_add_cols(lp, 1);
-			glp_set_col_bnds(lp, m->z, GLP_FR, 0, 0);
-			glp_set_obj_coef(lp, m->z, 1);
-			for (size_t a = 0, i = 0; a < m->n_persons; a++) {
-				int k = 0;
-				for (; i < m->n && p->cols[m->cols[i]].person == m->persons[a]; i++) {
-					ind[++k] = (int)i + 1;
-					val[k] = col_value(p, m->cols[i], 4);
-				}
-				ind[++k] = m->z;
-				val[k] = -1;
-				int r = glp_add_rows(lp, 1);
-				glp_set_mat_row(lp, r, k, ind, val);
-				glp_set_row_bnds(lp, r, GLP_UP, 0, 0);
-			}
-		}
+			glp_set_obj_coef(lp, (int)i + 1, col_value(p, m->cols[i], stage));
+		struct incumbent h = { found ? x : NULL, 0 };
 		int opt = 0;
-		int rc = intopt(m, limit, &opt);
+		int rc = intopt(m, limit, &h, &opt);
 		if (rc < 0) {
 			glp_delete_prob(lp);
 			m->lp = NULL;
+			free(x);
 			diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
 			return -1;
 		}
-		if (rc == 1) {
-			found = 0;
-			break;
-		}
+		if (rc == 1)
+			break;   /* nothing found in time: the last stage's answer stands */
+		found = 1;
 		*optimal &= opt;
+		for (int j = 1; j <= nc; j++)
+			x[j] = glp_mip_col_val(lp, j);
 		for (size_t i = 0; i < m->n; i++)
-			if (glp_mip_col_val(lp, (int)i + 1) > 0.5)
+			if (x[i + 1] > 0.5)
 				choice[p->cols[m->cols[i]].person] = m->cols[i];
 		if (!opt)
 			break;   /* a stage cut short: its best is the answer */
-		if (stage < 4)
+		if (stage < 3)
 			hold(m, stage, glp_mip_obj_val(lp));
 	}
-	if (!found && *optimal) {
-		/* stage 0 found nothing in time: the week as booked, which always fits */
+	if (!found) {
+		/* nothing found in time: the week as booked, which always fits */
 		for (size_t a = 0; a < m->n_persons; a++)
 			choice[m->persons[a]] = p->booked[m->persons[a]];
 		*optimal = 0;
 	}
+	free(x);
 	glp_delete_prob(lp);
 	m->lp = NULL;
 	return 0;
-}
-
-/* Add the conflict rows among the component's columns. */
-static void add_conflicts(struct comp_mip *m, const struct jt_components *c, const size_t *pos)
-{
-	int ind[3];
-	double val[3] = { 0, 1, 1 };
-	for (size_t i = 0; i < c->n_pairs; i++) {
-		size_t a = c->pairs[i].a, b = c->pairs[i].b;
-		if (pos[a] == SIZE_MAX || pos[b] == SIZE_MAX)
-			continue;
-		ind[1] = (int)pos[a] + 1;
-		ind[2] = (int)pos[b] + 1;
-		int r = glp_add_rows(m->lp, 1);
-		glp_set_mat_row(m->lp, r, 2, ind, val);
-		glp_set_row_bnds(m->lp, r, GLP_UP, 0, 1);
-	}
 }
 
 int joint_solve(const struct jt_problem *p, const struct jt_components *c, const unsigned char *only,
@@ -417,7 +576,9 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 				m.cols[m.n++] = j;
 			}
 		int optimal = 1;
-		rc = solve_component(&m, c, pos, s->choice, p->time_limit, &optimal, d);
+		if (getenv("DOVETAIL_JOINT_DEBUG"))
+			fprintf(stderr, "component %zu: %zu persons, %zu columns\n", k, np, m.n);
+		rc = solve_component(&m, pos, s->choice, p->time_limit, &optimal, d);
 		s->optimal &= optimal;
 		s->mips++;
 		for (size_t i = 0; i < m.n; i++)

@@ -25,19 +25,24 @@ static void help(FILE *fp)
 	      "                    done with the same inputs are not solved again\n"
 	      "  --shard I/N       only the persons whose id hashes to I mod N (0 <= I < N);\n"
 	      "                    join the shard stores with `dovetail merge`\n"
-	      "  --shard-from-env  I and N from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,\n"
-	      "                    or JOB_COMPLETION_INDEX/DOVETAIL_SHARD_COUNT\n"
+	      "  --shard-from-env  I and N from a Slurm job array, I = (SLURM_ARRAY_TASK_ID -\n"
+	      "                    SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP and\n"
+	      "                    N = SLURM_ARRAY_TASK_COUNT, or from a Kubernetes Indexed\n"
+	      "                    Job, JOB_COMPLETION_INDEX and DOVETAIL_SHARD_COUNT\n"
 	      "  --out DIR         also write DIR/summary.txt, summary.csv, summary.json\n"
 	      "  --report DIR      also write each person's report (DIR/PERSON.html, as\n"
 	      "                    `dovetail report` draws it) and an overview, DIR/index.html\n"
 	      "  --json            print the summary as JSON (format dovetail-batch/1)\n"
 	      "  --time-limit S    seconds per solve, a safety cap (default 10)\n"
+	      "  --partial-ok      exit 0, not 2, when the run completed with some persons\n"
+	      "                    skipped (still listed), for a scheduler's dependent\n"
+	      "                    step (Slurm afterok)\n"
 	      "  --cap C           cost a person may lose against their plan solved alone\n"
 	      "                    (default 10: one journey, by default weights)\n\n"
 	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
 	      "terminal.\n\n"
-	      "Exit status: 0 every person planned, 2 some person skipped\n"
-	      "(bad profile or feed; named with the reason), 64 usage, 65 bad caseload,\n"
+	      "Exit status: 0 every person planned, 2 some person skipped (bad profile or\n"
+	      "feed; named with the reason; 0 with --partial-ok), 64 usage, 65 bad caseload,\n"
 	      "73 cannot write --out or --report, 74 store.\n", fp);
 }
 
@@ -60,15 +65,32 @@ static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
 	return 0;
 }
 
-/* The shard from a Slurm job array or a Kubernetes Indexed Job. */
+/* A task number from the environment (0 to 10^9, decimal digits only), or -1. */
+static long env_num(const char *s)
+{
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+		return -1;
+	long v = strtol(s, NULL, 10);
+	return v <= 1000000000 ? v : -1;
+}
+
+/*
+ * The shard from a Slurm job array or a Kubernetes Indexed Job. Slurm
+ * numbers an array's tasks MIN, MIN+STEP, ..., MAX (--array=0-4:2: 0, 2
+ * and 4, COUNT 3), so the shard is (ID - MIN) / STEP of COUNT; an ID that
+ * is not MIN plus a multiple of STEP (an uneven list, --array=0,1,5) has
+ * no shard and is refused, naming the variables.
+ */
 static int shard_env(struct app *app, unsigned *i, unsigned *n)
 {
 	const char *id = getenv("SLURM_ARRAY_TASK_ID"), *count = getenv("SLURM_ARRAY_TASK_COUNT");
-	const char *min = getenv("SLURM_ARRAY_TASK_MIN");
+	const char *min = getenv("SLURM_ARRAY_TASK_MIN"), *step = getenv("SLURM_ARRAY_TASK_STEP");
+	int slurm = 1;
 	if (!id || !count) {
 		id = getenv("JOB_COMPLETION_INDEX");
 		count = getenv("DOVETAIL_SHARD_COUNT");
-		min = NULL;
+		min = step = NULL;
+		slurm = 0;
 	}
 	if (!id || !count) {
 		diag_add(&app->diag, D_USAGE, NULL, 0, 0,
@@ -76,10 +98,40 @@ static int shard_env(struct app *app, unsigned *i, unsigned *n)
 			 "JOB_COMPLETION_INDEX and DOVETAIL_SHARD_COUNT");
 		return -1;
 	}
-	char buf[64];
-	long base = min ? strtol(min, NULL, 10) : 0;
-	snprintf(buf, sizeof buf, "%ld/%s", strtol(id, NULL, 10) - base, count);
+	long t = env_num(id), lo = min ? env_num(min) : 0, st = step ? env_num(step) : 1;
+	long c = env_num(count);
+	char buf[64], env[224];
+	if (slurm)
+		snprintf(env, sizeof env, "SLURM_ARRAY_TASK_ID=%.12s SLURM_ARRAY_TASK_MIN=%.12s "
+			 "SLURM_ARRAY_TASK_STEP=%.12s SLURM_ARRAY_TASK_COUNT=%.12s",
+			 id, min ? min : "(unset)", step ? step : "(unset)", count);
+	else
+		snprintf(env, sizeof env, "JOB_COMPLETION_INDEX=%.12s DOVETAIL_SHARD_COUNT=%.12s", id, count);
+	if (t < 0 || lo < 0 || st < 1 || c < 1 || t < lo || (t - lo) % st || (t - lo) / st >= c ||
+	    c > 100000) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--shard-from-env", env,
+			 slurm ? "the task must be SLURM_ARRAY_TASK_MIN plus k times SLURM_ARRAY_TASK_STEP, "
+				 "k < SLURM_ARRAY_TASK_COUNT: give --array as a range, A-B or A-B:S"
+			       : "the index must be a number below the count");
+		return -1;
+	}
+	snprintf(buf, sizeof buf, "%ld/%ld", (t - lo) / st, c);
 	return shard_arg(app, buf, i, n);
+}
+
+/* Whether the store holds a row of this run for one of the shard's persons. */
+struct held {
+	int sharded;
+	unsigned si, sn;
+	int found;
+};
+
+static int held_row(const struct store_batch_person *r, void *arg)
+{
+	struct held *h = arg;
+	if (!h->sharded || caseload_shard_of(r->person, h->sn) == h->si)
+		h->found = 1;
+	return h->found;   /* one is enough */
 }
 
 int cmd_batch(int argc, char **argv, struct app *app)
@@ -93,6 +145,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "cap", required_argument, NULL, 'c' },
+		{ "partial-ok", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -136,6 +189,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 			if (batch_out_cap(app, optarg, &b.cap) < 0)
 				return DV_EXIT_USAGE;
 			break;
+		case 'P': app->partial_ok = 1; break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -167,13 +221,16 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		if (!sharded || caseload_shard_of(cl->persons[i].id, sn) == si)
 			todo[n++] = i;
 	int status = 0;
-	size_t solved = 0, had = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &had, &app->diag) < 0 ||
+	size_t solved = 0;
+	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
+	struct held held = { sharded, si, sn, 0 };
+	if ((resume && store_batch_each(app->store, b.run, NULL, held_row, &held, &app->diag) < 0) ||
+	    store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, NULL, &app->diag) < 0 ||
 	    batch_solve_alone(&b, todo, n, resume, &solved, &app->diag) < 0)
 		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	if (!status && sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
-		       cl->n_persons, solved, had ? " (resumed)" : "");
+		       cl->n_persons, solved, held.found ? " (resumed)" : "");
 		printf("join the shards' stores with: dovetail --db ALL.db merge ");
 		cli_put_safe(stdout, argv[optind]);   /* a file name */
 		printf(" SHARD.db...\n");

@@ -11,15 +11,17 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--report DIR] [--json]\n"
-	      "                      [--time-limit S] [--cap C]\n\n"
+	      "                      [--time-limit S] [--cap C] [--partial-ok]\n\n"
 	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
 	      "this store (--db), check that every person of the caseload is in exactly one\n"
 	      "of them, then finish the run as `batch` would: one plan per person chosen\n"
 	      "together, and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
 	      "had (and --report when they had it); the result is byte-identical to one\n"
 	      "unsharded run (docs/batch.md).\n\n"
-	      "Exit status: 0 every person planned, 2 some person skipped,\n"
-	      "64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
+	      "  --partial-ok  exit 0, not 2, when some persons were skipped (still listed),\n"
+	      "                for a scheduler's dependent step (Slurm afterok)\n\n"
+	      "Exit status: 0 every person planned, 2 some person skipped (0 with\n"
+	      "--partial-ok), 64 usage, 65 bad caseload, or a person missing or in two shards, 73 cannot\n"
 	      "write --out or --report, 74 store.\n", fp);
 }
 
@@ -52,6 +54,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		{ "json", no_argument, NULL, 'J' },
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "cap", required_argument, NULL, 'c' },
+		{ "partial-ok", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -78,6 +81,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 			if (*end || b.time_limit < 1 || b.time_limit > 3600)
 				return cli_usage(app, "merge: --time-limit takes seconds from 1 to 3600");
 			break;
+		case 'P': app->partial_ok = 1; break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}

@@ -40,8 +40,8 @@ check "dovetail help no-such-command: usage, 64" [ "$rc" -eq 64 ]
 # bash completion
 out=$(bash -c ". '$SRCDIR/docs/completion/dovetail.bash'; COMP_WORDS=(dovetail pro); COMP_CWORD=1; _dovetail; echo \${COMPREPLY[*]}")
 check "bash completes a command (pro -> propose)" [ "$out" = propose ]
-out=$(bash -c ". '$SRCDIR/docs/completion/dovetail.bash'; COMP_WORDS=(dovetail batch --re); COMP_CWORD=2; _dovetail; echo \${COMPREPLY[*]}")
-check "bash completes a command's option (batch --re -> --resume)" [ "$out" = --resume ]
+out=$(bash -c ". '$SRCDIR/docs/completion/dovetail.bash'; COMP_WORDS=(dovetail batch --res); COMP_CWORD=2; _dovetail; echo \${COMPREPLY[*]}")
+check "bash completes a command's option (batch --res -> --resume)" [ "$out" = --resume ]
 if command -v zsh >/dev/null 2>&1; then
 	check "the zsh completion parses" zsh -n "$SRCDIR/docs/completion/_dovetail"
 fi
