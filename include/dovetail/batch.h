@@ -10,9 +10,16 @@
 #include "dovetail/ics.h"
 #include "dovetail/store.h"
 
+struct pool;
+
 /* Bounds and defaults (docs/batch.md, docs/limits.md). */
 #define BATCH_PLANS 3              /* plans solved alone per person, the week as booked besides */
-#define BATCH_ROUNDS 4             /* rounds of pricing new plans for the joint master */
+#define BATCH_ROUNDS 3             /* rounds of pricing new plans for the joint master */
+#define BATCH_PRICINGS 3           /* plans priced for one person, at most */
+#define BATCH_ROUND_NODES 100      /* branch-and-bound nodes per stage of a round's master */
+#define BATCH_ROUND_GAP 1e-3       /* ... and the relative gap at which it stops */
+#define BATCH_FINAL_NODES 300      /* branch-and-bound nodes per stage of the last master */
+#define BATCH_FINAL_GAP 1e-5       /* ... and the relative gap at which it stops */
 #define BATCH_DEFAULT_CAP 10.0     /* cost a person may lose against solo: one journey, by default weights */
 
 struct batch {
@@ -26,7 +33,11 @@ struct batch {
 	double cap;               /* the fairness cap, cost units */
 	int progress;             /* draw a progress bar on stderr */
 	int in_dir;               /* set in workers: they run in the caseload's folder */
+	struct pool *pool;        /* the person workers, started when first needed; batch_release stops them */
 };
+
+/* Stop b's workers (NULL-safe inside). */
+void batch_release(struct batch *b);
 
 /* The run id of b's caseload for b->now and the options. */
 void batch_run_id(struct batch *b);

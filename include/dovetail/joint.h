@@ -10,6 +10,8 @@
 /* Bounds (docs/limits.md). */
 #define JOINT_MAX_COLUMNS 64        /* plans of one person */
 #define JOINT_MAX_CONFLICTS 2000000 /* pairs of plans that cannot both be chosen, in one caseload */
+#define JOINT_BLOCK 400             /* persons of one MIP: a larger component is solved in blocks */
+#define JOINT_BLOCK_PASSES 2        /* passes over the blocks of a large component */
 
 /* A plan's use of a shared practitioner or carer (a lane, by index) over
  * [start, end) UTC. fixed: the appointment stays where it is booked. Two
@@ -48,15 +50,25 @@ struct jt_problem {
 	const struct jt_booking *book;
 	size_t n_book;
 	double cap;                 /* cost a person may lose against solo (tiers 1 and 2: none) */
-	double time_limit;          /* seconds of CPU per component MIP (<= 0: none) */
+	double time_limit;          /* seconds per stage of a component's MIP, a safety cap (<= 0: none) */
+	size_t max_nodes;           /* branch-and-bound nodes per stage (0: no bound): the bound that decides */
+	double mip_gap;             /* relative gap at which a stage stops (0: proven) */
 };
 
 /* The conflict graph's components: persons linked by a pair of their
  * columns that cannot both be chosen. comp[p] numbers them 0 .. n - 1 by
- * their first person. */
+ * their first person. First, persons are fixed to their plan solved alone
+ * while it conflicts with no column still possible (choosing it never
+ * costs anyone anything: it is the person's best, and nothing else is
+ * lost by it); each fix rules out the columns that conflict with it,
+ * which may free another person's plan alone, and so on. The rest are
+ * linked only through columns still possible. */
 struct jt_components {
 	size_t *comp;               /* per person */
 	size_t n;
+	unsigned char *fixed;       /* per person: fixed to solo */
+	unsigned char *dead;        /* per column: ruled out by a fix */
+	size_t n_fixed;
 	struct jt_pair { size_t a, b; } *pairs;   /* columns that conflict, a < b, sorted */
 	size_t n_pairs;
 };
@@ -67,7 +79,7 @@ void joint_components_release(struct jt_components *c);
 /* The choice, per person: the column index (into p->cols). */
 struct jt_solution {
 	size_t *choice;
-	int optimal;                /* every component's MIP was solved to optimality */
+	int optimal;                /* every stage of every component's MIP was proven optimal */
 	size_t over_cap;            /* persons whose choice is outside the cap */
 	size_t mips;                /* components that needed the MIP (the rest took solo) */
 };

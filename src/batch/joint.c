@@ -43,6 +43,81 @@ static size_t uf_find(size_t *up, size_t x)
 	return x;
 }
 
+/* The fixing pass (see joint.h): a work list over persons whose plan
+ * alone lost its last live conflict. */
+static int fix_solo(const struct jt_problem *p, struct jt_components *c)
+{
+	size_t np = p->n_persons, nc = p->n_cols;
+	c->fixed = calloc(np + 1, 1);
+	c->dead = calloc(nc + 1, 1);
+	size_t *deg = calloc(np + 1, sizeof *deg);       /* live conflicts of each person's solo */
+	size_t *first = calloc(nc + 2, sizeof *first);   /* adjacency of columns, by pair */
+	size_t *adj = malloc((2 * c->n_pairs + 1) * sizeof *adj);
+	size_t *work = malloc((np + 1) * sizeof *work);
+	int rc = -1;
+	if (!c->fixed || !c->dead || !deg || !first || !adj || !work)
+		goto out;
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		first[c->pairs[i].a + 1]++;
+		first[c->pairs[i].b + 1]++;
+	}
+	for (size_t j = 0; j < nc; j++)
+		first[j + 1] += first[j];
+	{
+		size_t *fill = calloc(nc + 1, sizeof *fill);
+		if (!fill)
+			goto out;
+		for (size_t i = 0; i < c->n_pairs; i++) {
+			size_t a = c->pairs[i].a, b = c->pairs[i].b;
+			adj[first[a] + fill[a]++] = b;
+			adj[first[b] + fill[b]++] = a;
+		}
+		free(fill);
+	}
+	size_t n_work = 0;
+	for (size_t q = 0; q < np; q++) {
+		size_t s = p->solo[q];
+		deg[q] = first[s + 1] - first[s];
+		if (!deg[q])
+			work[n_work++] = q;
+	}
+	/* a person enters the work list once: when its solo's count reaches 0 */
+	while (n_work) {
+		size_t q = work[--n_work];
+		assert(!c->fixed[q] && deg[q] == 0);
+		c->fixed[q] = 1;
+		c->n_fixed++;
+		size_t s = p->solo[q];
+		/* every plan that conflicts with its solo is dead already (its
+		 * count is 0); its other plans go now */
+		for (size_t m = first[s]; m < first[s + 1]; m++)
+			assert(c->dead[adj[m]]);
+		size_t lo = s, hi = s;
+		while (lo > 0 && p->cols[lo - 1].person == q)
+			lo--;
+		while (hi + 1 < nc && p->cols[hi + 1].person == q)
+			hi++;
+		for (size_t x = lo; x <= hi; x++) {
+			if (x == s || c->dead[x])
+				continue;
+			c->dead[x] = 1;
+			/* a dead column no longer counts against anyone's solo */
+			for (size_t m = first[x]; m < first[x + 1]; m++) {
+				size_t y = adj[m], r = p->cols[y].person;
+				if (y == p->solo[r] && !c->fixed[r] && deg[r] && --deg[r] == 0)
+					work[n_work++] = r;
+			}
+		}
+	}
+	rc = 0;
+out:
+	free(deg);
+	free(first);
+	free(adj);
+	free(work);
+	return rc;
+}
+
 int joint_components(const struct jt_problem *p, struct jt_components *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
@@ -101,9 +176,13 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 		if (!u || by_pair(&out->pairs[i], &out->pairs[u - 1]) != 0)
 			out->pairs[u++] = out->pairs[i];
 	out->n_pairs = u;
+	if (fix_solo(p, out) < 0)
+		goto oom;
 	for (size_t i = 0; i < p->n_persons; i++)
 		up[i] = i;
 	for (size_t i = 0; i < out->n_pairs; i++) {
+		if (out->dead[out->pairs[i].a] || out->dead[out->pairs[i].b])
+			continue;
 		size_t a = uf_find(up, p->cols[out->pairs[i].a].person);
 		size_t b = uf_find(up, p->cols[out->pairs[i].b].person);
 		if (a != b) {
@@ -137,6 +216,8 @@ done:
 void joint_components_release(struct jt_components *c)
 {
 	free(c->comp);
+	free(c->fixed);
+	free(c->dead);
 	free(c->pairs);
 	memset(c, 0, sizeof *c);
 }
@@ -172,11 +253,12 @@ struct comp_mip {
 	glp_prob *lp;
 };
 
+struct incumbent;
 static void give_incumbent(glp_tree *t, void *info);
 
 /* Solve the MIP for the objective already set; 0 with a feasible point
  * (*opt: proven), 1 none found, -1 GLPK failed. */
-static int intopt(struct comp_mip *m, double limit, void *incumbent, int *opt)
+static int intopt(struct comp_mip *m, double limit, struct incumbent *incumbent, int *opt)
 {
 	glp_iocp parm;
 	glp_init_iocp(&parm);
@@ -205,11 +287,12 @@ static int intopt(struct comp_mip *m, double limit, void *incumbent, int *opt)
 	if (glp_get_status(m->lp) != GLP_OPT)
 		return glp_get_status(m->lp) == GLP_NOFEAS ? 1 : -1;
 	parm.tol_obj = 1e-9;
+	parm.mip_gap = m->p->mip_gap;
 	if (limit > 0)
 		parm.tm_lim = limit * 1000 > INT32_MAX ? INT32_MAX : (int)(limit * 1000);
 	int rc = glp_intopt(m->lp, &parm);
 	int st = glp_mip_status(m->lp);
-	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS && rc != GLP_ENODFS && rc != GLP_EMIPGAP)
+	if (rc != 0 && rc != GLP_ETMLIM && rc != GLP_ENOPFS && rc != GLP_ENODFS && rc != GLP_EMIPGAP && rc != GLP_ESTOP)
 		return -1;
 	*opt = rc == 0 && st == GLP_OPT;
 	return st == GLP_OPT || st == GLP_FEAS ? 0 : 1;
@@ -257,15 +340,20 @@ static void hold(struct comp_mip *m, int stage, double v)
 struct incumbent {
 	const double *x;          /* 1-based, or NULL */
 	int given;
+	size_t nodes, max_nodes;  /* subproblems selected; the bound (0: none) */
 };
 
 static void give_incumbent(glp_tree *t, void *info)
 {
 	struct incumbent *h = info;
-	if (glp_ios_reason(t) == GLP_IHEUR && h->x && !h->given) {
+	int why = glp_ios_reason(t);
+	if (why == GLP_IHEUR && h->x && !h->given) {
 		h->given = 1;
 		glp_ios_heur_sol(t, h->x);
 	}
+	/* a bound on work by count, not by the clock: the same answer on any machine */
+	if (why == GLP_ISELECT && h->max_nodes && ++h->nodes > h->max_nodes)
+		glp_ios_terminate(t);
 }
 
 static const struct jt_problem *sort_q;
@@ -409,8 +497,40 @@ out:
 }
 
 /* Choose for one component; *optimal cleared when a stage stopped early. */
-static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice, double limit, int *optimal,
-			   struct diag *d)
+/* The start point x (1-based) of the choice: each column 0 or 1, and each
+ * z of add_cliques 1 when a fixed column it stands for is chosen. */
+static void start_point(struct comp_mip *m, const size_t *choice, double *x, int nc)
+{
+	const struct jt_problem *p = m->p;
+	for (size_t i = 0; i < m->n; i++)
+		x[i + 1] = choice[p->cols[m->cols[i]].person] == m->cols[i];
+	int nr = glp_get_num_rows(m->lp);
+	int *ind = malloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *ind);
+	double *val = malloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *val);
+	int *rind = malloc(((size_t)nc + 1) * sizeof *rind);
+	double *rval = malloc(((size_t)nc + 1) * sizeof *rval);
+	if (!ind || !val || !rind || !rval)
+		glp_error("out of memory\n");
+	for (int j = (int)m->n + 1; j <= nc; j++) {
+		x[j] = 0;
+		int k = glp_get_mat_col(m->lp, j, ind, val);
+		for (int a = 1; a <= k && !x[j]; a++) {
+			if (val[a] >= 0)
+				continue;   /* x_f - z <= 0: f is one it stands for */
+			int kk = glp_get_mat_row(m->lp, ind[a], rind, rval);
+			for (int b = 1; b <= kk; b++)
+				if (rind[b] != j && x[rind[b]] > 0.5)
+					x[j] = 1;
+		}
+	}
+	free(ind);
+	free(val);
+	free(rind);
+	free(rval);
+}
+
+static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice, const int start, double limit,
+			   int *optimal, struct diag *d)
 {
 	const struct jt_problem *p = m->p;
 	double *x = NULL;
@@ -458,10 +578,15 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 	}
 	*optimal = 1;
 	int found = 0;
+	if (start) {
+		/* the choice as it stands is feasible: the search starts from it */
+		start_point(m, choice, x, nc);
+		found = 1;
+	}
 	for (int stage = 0; stage < 4; stage++) {
 		for (size_t i = 0; i < m->n; i++)
 			glp_set_obj_coef(lp, (int)i + 1, col_value(p, m->cols[i], stage));
-		struct incumbent h = { found ? x : NULL, 0 };
+		struct incumbent h = { found ? x : NULL, 0, 0, p->max_nodes };
 		int opt = 0;
 		int rc = intopt(m, limit, &h, &opt);
 		if (rc < 0) {
@@ -480,8 +605,7 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		for (size_t i = 0; i < m->n; i++)
 			if (x[i + 1] > 0.5)
 				choice[p->cols[m->cols[i]].person] = m->cols[i];
-		if (!opt)
-			break;   /* a stage cut short: its best is the answer */
+		/* a stage cut short holds at the best it found */
 		if (stage < 3)
 			hold(m, stage, glp_mip_obj_val(lp));
 	}
@@ -495,6 +619,145 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 	glp_delete_prob(lp);
 	m->lp = NULL;
 	return 0;
+}
+
+/* Columns' conflicts, as lists: v[first[j] .. first[j + 1]) (live pairs only). */
+struct adjacency {
+	size_t *first, *v;
+};
+
+static int adjacency_build(const struct jt_problem *p, const struct jt_components *c, struct adjacency *a)
+{
+	a->first = calloc(p->n_cols + 2, sizeof *a->first);
+	a->v = malloc((2 * c->n_pairs + 1) * sizeof *a->v);
+	size_t *fill = calloc(p->n_cols + 1, sizeof *fill);
+	if (!a->first || !a->v || !fill) {
+		free(a->first);
+		free(a->v);
+		free(fill);
+		return -1;
+	}
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		if (c->dead[c->pairs[i].a] || c->dead[c->pairs[i].b])
+			continue;
+		a->first[c->pairs[i].a + 1]++;
+		a->first[c->pairs[i].b + 1]++;
+	}
+	for (size_t j = 0; j < p->n_cols; j++)
+		a->first[j + 1] += a->first[j];
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		size_t x = c->pairs[i].a, y = c->pairs[i].b;
+		if (c->dead[x] || c->dead[y])
+			continue;
+		a->v[a->first[x] + fill[x]++] = y;
+		a->v[a->first[y] + fill[y]++] = x;
+	}
+	free(fill);
+	return 0;
+}
+
+/*
+ * A component too large for one MIP, in blocks of JOINT_BLOCK persons in
+ * breadth-first order over the conflicts (neighbours stay together): from
+ * the week as booked for all (always a plan), each block's MIP chooses
+ * again for its persons, the others held where they are (a column that
+ * conflicts with a held choice is out), from the choice as it stands (so
+ * no block makes anything worse). JOINT_BLOCK_PASSES passes. Not proven.
+ */
+static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, const struct adjacency *adj,
+			size_t *pos, size_t *choice, int *optimal, struct diag *d)
+{
+	const struct jt_problem *p = whole->p;
+	size_t np = whole->n_persons;
+	size_t *order = malloc((np + 1) * sizeof *order);
+	size_t *cols = malloc((whole->n + 1) * sizeof *cols);
+	unsigned char *seen = calloc(p->n_persons + 1, 1), *in = calloc(p->n_persons + 1, 1);
+	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
+	int rc = 0;
+	if (!order || !cols || !seen || !in || !colfirst) {
+		rc = -1;
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	/* the component's columns by person (whole->cols is by person) */
+	for (size_t i = whole->n; i-- > 0;)
+		colfirst[p->cols[whole->cols[i]].person] = i;
+	/* breadth first from each person not yet reached, in index order */
+	size_t head = 0, tail = 0;
+	for (size_t a = 0; a < np; a++) {
+		size_t root = whole->persons[a];
+		if (seen[root])
+			continue;
+		seen[root] = 1;
+		order[tail++] = root;
+		while (head < tail) {
+			size_t u = order[head++];
+			for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
+				size_t j = whole->cols[i];
+				for (size_t e = adj->first[j]; e < adj->first[j + 1]; e++) {
+					size_t w = p->cols[adj->v[e]].person;
+					if (!seen[w]) {
+						seen[w] = 1;
+						order[tail++] = w;
+					}
+				}
+			}
+		}
+	}
+	assert(tail == np);
+	for (size_t a = 0; a < np; a++)
+		choice[whole->persons[a]] = p->booked[whole->persons[a]];
+	*optimal = 0;
+	size_t *bp = malloc((JOINT_BLOCK + 1) * sizeof *bp);
+	if (!bp) {
+		rc = -1;
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	for (int pass = 0; pass < JOINT_BLOCK_PASSES && !rc; pass++)
+		for (size_t b0 = 0; b0 < np && !rc; b0 += JOINT_BLOCK) {
+			size_t nb = np - b0 < JOINT_BLOCK ? np - b0 : JOINT_BLOCK;
+			memcpy(bp, &order[b0], nb * sizeof *bp);
+			/* persons in index order (the MIP's rows want them so) */
+			for (size_t i = 1; i < nb; i++)
+				for (size_t k = i; k > 0 && bp[k - 1] > bp[k]; k--) {
+					size_t t = bp[k];
+					bp[k] = bp[k - 1];
+					bp[k - 1] = t;
+				}
+			for (size_t i = 0; i < nb; i++)
+				in[bp[i]] = 1;
+			struct comp_mip m = { .p = p, .cols = cols, .persons = bp, .n_persons = nb };
+			for (size_t a = 0; a < nb; a++) {
+				size_t u = bp[a];
+				for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
+					size_t j = whole->cols[i];
+					int held = 0;
+					for (size_t e = adj->first[j]; e < adj->first[j + 1] && !held; e++) {
+						size_t w = p->cols[adj->v[e]].person;
+						held = !in[w] && choice[w] == adj->v[e];
+					}
+					if (held && choice[u] != j)
+						continue;
+					pos[j] = m.n;
+					cols[m.n++] = j;
+				}
+			}
+			int opt;
+			rc = solve_component(&m, pos, choice, 1, p->time_limit, &opt, d);
+			for (size_t i = 0; i < m.n; i++)
+				pos[cols[i]] = SIZE_MAX;
+			for (size_t i = 0; i < nb; i++)
+				in[bp[i]] = 0;
+		}
+	free(bp);
+out:
+	free(order);
+	free(cols);
+	free(seen);
+	free(in);
+	free(colfirst);
+	return rc;
 }
 
 int joint_solve(const struct jt_problem *p, const struct jt_components *c, const unsigned char *only,
@@ -542,14 +805,21 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	}
 	for (size_t j = p->n_cols; j-- > 0;)
 		colfirst[p->cols[j].person] = j;
-	/* solo plans that clash with each other: that component needs its MIP */
-	for (size_t i = 0; i < c->n_pairs; i++) {
-		size_t a = c->pairs[i].a, b = c->pairs[i].b;
-		if (p->solo[p->cols[a].person] == a && p->solo[p->cols[b].person] == b)
-			clash[c->comp[p->cols[a].person]] = 1;
-	}
+	/* a component with a person not fixed needs its MIP */
+	for (size_t i = 0; i < p->n_persons; i++)
+		if (!c->fixed[i])
+			clash[c->comp[i]] = 1;
 	for (size_t j = 0; j < p->n_cols; j++)
 		pos[j] = SIZE_MAX;
+	struct adjacency adj_s, *adj = &adj_s;
+	if (adjacency_build(p, c, adj) < 0) {
+		free(first);
+		free(at);
+		free(colfirst);
+		free(pos);
+		free(clash);
+		goto oom;
+	}
 	int rc = 0;
 	for (size_t k = 0; k < c->n && !rc; k++) {
 		if (only && !only[k])
@@ -564,7 +834,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 		size_t nc = 0;
 		for (size_t a = 0; a < np; a++)
 			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++)
-				nc++;
+				nc += !c->dead[j];
 		if (!(m.cols = malloc((nc + 1) * sizeof *m.cols))) {
 			rc = -1;
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -572,13 +842,16 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 		}
 		for (size_t a = 0; a < np; a++)
 			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++) {
+				if (c->dead[j])
+					continue;
 				pos[j] = m.n;
 				m.cols[m.n++] = j;
 			}
 		int optimal = 1;
-		if (getenv("DOVETAIL_JOINT_DEBUG"))
-			fprintf(stderr, "component %zu: %zu persons, %zu columns\n", k, np, m.n);
-		rc = solve_component(&m, pos, s->choice, p->time_limit, &optimal, d);
+		if (np > JOINT_BLOCK)
+			rc = solve_blocks(&m, c, adj, pos, s->choice, &optimal, d);
+		else
+			rc = solve_component(&m, pos, s->choice, 0, p->time_limit, &optimal, d);
 		s->optimal &= optimal;
 		s->mips++;
 		for (size_t i = 0; i < m.n; i++)
@@ -588,6 +861,8 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	s->over_cap = 0;
 	for (size_t i = 0; !rc && i < p->n_persons; i++)
 		s->over_cap += !joint_within_cap(p, s->choice[i]);
+	free(adj->first);
+	free(adj->v);
 	free(first);
 	free(at);
 	free(colfirst);

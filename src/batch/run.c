@@ -275,11 +275,22 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 		return -1;
 	const struct week *w = in->w;
 	assert(moved.n_appts == w->n_appts);
-	unsigned char *kept = calloc(w->n_appts + 1, 1);
+	/* the moved week is sorted again: an appointment is known there by
+	 * its practitioner, UID and RECURRENCE-ID, not by its index */
+	unsigned char *kept = calloc(moved.n_appts + 1, 1);
 	int oom = !kept;
 	for (size_t i = 0; kept && i < in->n; i++) {
 		const struct placement *at = &pl->at[i], *cur = &in->a[i].current;
-		kept[in->a[i].appt] = at->day == cur->day && at->start == cur->start && at->venue == cur->venue;
+		if (at->day != cur->day || at->start != cur->start || at->venue != cur->venue)
+			continue;
+		const struct wk_appt *o = &w->appts[in->a[i].appt];
+		for (size_t k = 0; k < moved.n_appts; k++) {
+			const struct wk_appt *m = &moved.appts[k];
+			if (m->prac == o->prac && strcmp(m->uid, o->uid) == 0 && strcmp(m->rid, o->rid) == 0) {
+				kept[k] = 1;
+				break;
+			}
+		}
 	}
 	for (size_t k = 0; k < moved.n_appts && !oom; k++) {
 		const struct wk_appt *ap = &moved.appts[k];
@@ -694,6 +705,28 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 
 static const struct pool_ops person_ops = { w_init, w_handle, w_fini };
 
+/* The person workers: one pool for the whole run, so that each worker's
+ * feed store, imported once, serves every solve, pricing and page. */
+static struct pool *person_pool(struct batch *b, struct diag *d)
+{
+	if (!b->pool)
+		b->pool = pool_start(b->jobs < 1 ? 1 : b->jobs, &person_ops, b, d);
+	return b->pool;
+}
+
+void batch_release(struct batch *b)
+{
+	pool_stop(b->pool, 0);
+	b->pool = NULL;
+}
+
+/* After a failed run the workers may hold a task: start afresh next time. */
+static void pool_failed(struct batch *b)
+{
+	pool_stop(b->pool, 1);
+	b->pool = NULL;
+}
+
 /* The page of person idx's plan (its text), drawn as report_of_solution
  * draws a proposal just solved: "ok\n" and the page, or "error\n" and
  * why (ids and positions only). */
@@ -887,15 +920,13 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 	int rc = 0;
 	if (resume && store_batch_each(b->store, b->run, NULL, collect_digest, &r, d) < 0)
 		rc = -1;
-	int jobs = b->jobs < 1 ? 1 : b->jobs;
-	if ((size_t)jobs > n)
-		jobs = n ? (int)n : 1;
 	struct pool *p = NULL;
-	if (!rc && n && !(p = pool_start(jobs, &person_ops, b, d)))
+	if (!rc && n && !(p = person_pool(b, d)))
 		rc = -1;
 	if (!rc && n)
 		rc = pool_run(p, n, alone_task, alone_done, alone_progress, &r, d);
-	pool_stop(p, rc != 0);
+	if (rc)
+		pool_failed(b);
 	*n_done = r.n_done;
 	for (size_t i = 0; i < cl->n_persons; i++)
 		free(r.digest[i]);
@@ -1118,7 +1149,7 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 		if (s->solo[i] == SIZE_MAX || s->booked[i] == SIZE_MAX)
 			return -2;
 	}
-	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit };
+	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0 };
 	return 0;
 }
 
@@ -1324,11 +1355,9 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < c->n_pairs; i++) {
-		size_t x = c->pairs[i].a, y = c->pairs[i].b;
-		if (pr->solo[pr->cols[x].person] == x && pr->solo[pr->cols[y].person] == y)
-			clash[c->comp[pr->cols[x].person]] = 1;
-	}
+	for (size_t i = 0; i < pr->n_persons; i++)
+		if (!c->fixed[i])
+			clash[c->comp[i]] = 1;
 	for (size_t k = 0; k < c->n; k++)
 		if (clash[k])
 			todo[n++] = k;
@@ -1371,19 +1400,48 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 
 /* The pricing tasks of a round: each person off its solo plan, around the
  * others' chosen bookings on its lanes, unless priced on that basis before. */
-static int pricing(struct jstate *s, const struct jt_problem *pr, const struct jt_solution *sol, struct price **out,
-		   size_t *n_out)
+static int pricing(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
+		   const struct jt_solution *sol, struct price **out, size_t *n_out, size_t *pending)
 {
 	*out = NULL;
 	*n_out = 0;
+	*pending = 0;
 	size_t cap = 0;
-	/* the chosen bookings, by lane */
+	/* the target: each person's choice, but a person outside the cap at
+	 * its plan alone, so that those in its way are priced around it */
+	size_t *target = malloc((pr->n_persons + 1) * sizeof *target);
+	unsigned char *want = calloc(pr->n_persons + 1, 1);
+	if (!target || !want) {
+		free(target);
+		free(want);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		int over = !joint_within_cap(pr, sol->choice[i]);
+		target[i] = over ? pr->solo[i] : sol->choice[i];
+		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+		want[i] |= c->impossible > o->impossible || c->compromise > o->compromise + 1e-6 ||
+			   c->cost > o->cost + 1e-6;
+	}
+	for (size_t i = 0; i < comps->n_pairs; i++) {
+		/* a choice in the way of a plan alone outside the cap */
+		size_t x = comps->pairs[i].a, y = comps->pairs[i].b;
+		size_t px = pr->cols[x].person, py = pr->cols[y].person;
+		if (target[px] == x && target[px] != sol->choice[px] && sol->choice[py] == y)
+			want[py] = 1;
+		if (target[py] == y && target[py] != sol->choice[py] && sol->choice[px] == x)
+			want[px] = 1;
+	}
+	/* the target's bookings, by lane */
 	size_t nl = s->lanes.n;
 	size_t *first = calloc(nl + 2, sizeof *first), *at = NULL, nb = 0;
-	if (!first)
+	if (!first) {
+		free(target);
+		free(want);
 		return -1;
+	}
 	for (size_t i = 0; i < pr->n_persons; i++) {
-		const struct jt_column *c = &pr->cols[sol->choice[i]];
+		const struct jt_column *c = &pr->cols[target[i]];
 		for (size_t k = 0; k < c->n; k++)
 			first[pr->book[c->first + k].lane + 1]++;
 		nb += c->n;
@@ -1394,10 +1452,12 @@ static int pricing(struct jstate *s, const struct jt_problem *pr, const struct j
 	if (!fill || !(at = malloc((nb + 1) * sizeof *at))) {
 		free(first);
 		free(fill);
+		free(target);
+		free(want);
 		return -1;
 	}
 	for (size_t i = 0; i < pr->n_persons; i++) {
-		const struct jt_column *c = &pr->cols[sol->choice[i]];
+		const struct jt_column *c = &pr->cols[target[i]];
 		for (size_t k = 0; k < c->n; k++) {
 			uint32_t l = pr->book[c->first + k].lane;
 			at[first[l] + fill[l]++] = c->first + k;
@@ -1409,7 +1469,12 @@ static int pricing(struct jstate *s, const struct jt_problem *pr, const struct j
 	if (!seen)
 		rc = -1;
 	for (size_t i = 0; !rc && i < pr->n_persons; i++) {
-		if (sol->choice[i] == pr->solo[i])
+		/* only a person worse off than alone, or in the way of one
+		 * outside the cap, is priced, and only so often */
+		size_t tries = 0;   /* by earlier rounds: what this one made before a kill does not count */
+		for (size_t k = 0; k < s->p[i].n_col; k++)
+			tries += s->p[i].col[k].origin == 2 && s->p[i].col[k].round < round;
+		if (!want[i] || tries >= BATCH_PRICINGS)
 			continue;
 		struct price x = { i, NULL, 0, "" };
 		size_t xcap = 0;
@@ -1456,6 +1521,12 @@ static int pricing(struct jstate *s, const struct jt_problem *pr, const struct j
 		int known = 0;
 		for (size_t k = 0; k < p->n_col && !known; k++)
 			known = p->col[k].origin == 2 && strcmp(p->col[k].basis, x.basis) == 0;
+		/* priced on this basis already: by an earlier round, or by this
+		 * one before a kill (stored, it takes part from the next round:
+		 * that round must come, as it would have) */
+		for (size_t k = 0; k < p->n_col; k++)
+			if (p->col[k].origin == 2 && strcmp(p->col[k].basis, x.basis) == 0 && p->col[k].round >= round)
+				(*pending)++;
 		if (known || p->n_col >= JOINT_MAX_COLUMNS) {
 			free(x.extra);
 			continue;
@@ -1471,6 +1542,8 @@ static int pricing(struct jstate *s, const struct jt_problem *pr, const struct j
 	free(seen);
 	free(first);
 	free(at);
+	free(target);
+	free(want);
 	return rc;
 }
 
@@ -1544,24 +1617,33 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 			break;
 		}
 		joint_components_release(&comps);
+		/* a round's master need only be good: the bound on its search
+		 * is small; the last is solved again with the large one */
+		pr.max_nodes = BATCH_ROUND_NODES;
+		pr.mip_gap = BATCH_ROUND_GAP;
 		if (joint_components(&pr, &comps, d) < 0 || solve_round(b, &pr, &comps, &sol, d) < 0) {
 			rc = -1;
 			break;
 		}
-		st->components = comps.n;
-		st->mips += sol.mips;
-		st->optimal &= sol.optimal;
-		if (round == BATCH_ROUNDS)
-			break;
-		struct price *v;
-		size_t n;
-		if (pricing(&s, &pr, &sol, &v, &n) < 0) {
+		struct price *v = NULL;
+		size_t n = 0, pending = 0;
+		if (round < BATCH_ROUNDS && pricing(&s, (int)round, &pr, &comps, &sol, &v, &n, &pending) < 0) {
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			rc = -1;
 			break;
 		}
-		if (!n)
+		if (!n && !pending) {
+			pr.max_nodes = BATCH_FINAL_NODES;
+			pr.mip_gap = BATCH_FINAL_GAP;
+			if (solve_round(b, &pr, &comps, &sol, d) < 0) {
+				rc = -1;
+				break;
+			}
+			st->components = comps.n;
+			st->mips = sol.mips;
+			st->optimal = sol.optimal && round < BATCH_ROUNDS;
 			break;
+		}
 		st->rounds = round + 1;
 		int *next_n = calloc(n + 1, sizeof *next_n);
 		for (size_t i = 0; next_n && i < n; i++) {
@@ -1571,15 +1653,13 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 					next_n[i] = p->col[k].n + 1;
 		}
 		struct price_run r = { &s, (int)round, v, n, next_n };
-		int jobs = b->jobs < 1 ? 1 : b->jobs;
-		if ((size_t)jobs > n)
-			jobs = (int)n;
-		struct pool *p = next_n ? pool_start(jobs, &person_ops, b, d) : NULL;
-		if (!p)
+		struct pool *p = n && next_n ? person_pool(b, d) : NULL;
+		if (!next_n || (n && !p))
 			rc = -1;
-		if (!rc && pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
+		if (!rc && n && pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
 			rc = -1;
-		pool_stop(p, rc != 0);
+		if (rc)
+			pool_failed(b);
 		if (s.oom && !rc) {
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			rc = -1;
@@ -1590,8 +1670,6 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		free(v);
 		free(next_n);
 	}
-	if (!rc && st->rounds == BATCH_ROUNDS)
-		st->optimal = 0;   /* pricing stopped by its bound, not by having nothing new */
 	if (!rc) {
 		stats_of(&s, &pr, &sol, st);
 		for (size_t i = 0; i < s.n; i++)
@@ -1784,12 +1862,10 @@ int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct dia
 		if (pg.plan[i])
 			pg.todo[pg.n_todo++] = i;
 	if (!rc && pg.n_todo) {
-		int jobs = b->jobs < 1 ? 1 : b->jobs;
-		if ((size_t)jobs > pg.n_todo)
-			jobs = (int)pg.n_todo;
-		struct pool *p = pool_start(jobs, &person_ops, b, d);
+		struct pool *p = person_pool(b, d);
 		rc = p ? pool_run(p, pg.n_todo, page_task, page_done, NULL, &pg, d) : -1;
-		pool_stop(p, rc != 0);
+		if (rc)
+			pool_failed(b);
 		if (!rc && pg.oom)
 			rc = -2;
 	}

@@ -12,7 +12,8 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail batch CASELOAD.yaml [-j N] [--resume] [--shard I/N | --shard-from-env]\n"
-	      "                      [--out DIR] [--report DIR] [--json] [--time-limit S]\n\n"
+	      "                      [--shard-by hash|component] [--out DIR] [--report DIR] [--json]\n"
+	      "                      [--time-limit S] [--cap C] [--partial-ok]\n\n"
 	      "Propose the best plan for the week of --now for every person of a caseload\n"
 	      "(docs/batch.md): each person is solved alone in one of N worker processes\n"
 	      "(a few good plans, and the week as booked), kept in the store (--db) as it\n"
@@ -25,6 +26,10 @@ static void help(FILE *fp)
 	      "                    done with the same inputs are not solved again\n"
 	      "  --shard I/N       only the persons whose id hashes to I mod N (0 <= I < N);\n"
 	      "                    join the shard stores with `dovetail merge`\n"
+	      "  --shard-by KIND   hash (the default: by the person's id) or component\n"
+	      "                    (whole components of the practitioner-sharing graph,\n"
+	      "                    balanced by persons: each shard also chooses its\n"
+	      "                    persons' plans together, and merge solves nothing more)\n"
 	      "  --shard-from-env  I and N from a Slurm job array, I = (SLURM_ARRAY_TASK_ID -\n"
 	      "                    SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP and\n"
 	      "                    N = SLURM_ARRAY_TASK_COUNT, or from a Kubernetes Indexed\n"
@@ -146,6 +151,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "cap", required_argument, NULL, 'c' },
 		{ "partial-ok", no_argument, NULL, 'P' },
+		{ "shard-by", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -156,7 +162,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	b.jobs = cpus > 0 ? (int)cpus : 1;
 	b.time_limit = 10;
 	b.cap = BATCH_DEFAULT_CAP;
-	int resume = 0, sharded = 0, c;
+	int resume = 0, sharded = 0, by_component = 0, c;
 	unsigned si = 0, sn = 1;
 	char *end;
 	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
@@ -190,6 +196,14 @@ int cmd_batch(int argc, char **argv, struct app *app)
 				return DV_EXIT_USAGE;
 			break;
 		case 'P': app->partial_ok = 1; break;
+		case 'B':
+			if (strcmp(optarg, "component") == 0)
+				by_component = 1;
+			else if (strcmp(optarg, "hash") == 0)
+				by_component = 0;
+			else
+				return cli_usage(app, "batch: --shard-by takes hash or component");
+			break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -201,6 +215,17 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INPUT;
 	}
+	/* every profile's practitioners and carers: a practitioner shared
+	 * under two sets of feeds is a bad caseload, refused before anything
+	 * is solved; the components give --shard-by component its shards */
+	struct cl_graph *g = NULL;
+	if (caseload_scan(cl, 1, &g, &app->diag) < 0 ||
+	    (by_component && cl_graph_plan_shards(g, sn, &app->diag) < 0)) {
+		cl_graph_free(g);
+		caseload_free(cl);
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
 	b.cl = cl;
 	b.store = app->store;
 	b.now = app->now;
@@ -209,17 +234,20 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	batch_run_id(&b);
 	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
 	if (!sharded && batch_out_check(app, &out) < 0) {
+		cl_graph_free(g);
 		caseload_free(cl);   /* refused now, not after the solve */
 		return DV_EXIT_CANTCREAT;
 	}
 	size_t *todo = calloc(cl->n_persons + 1, sizeof *todo), n = 0;
 	if (!todo) {
+		cl_graph_free(g);
 		caseload_free(cl);
 		return DV_EXIT_INTERNAL;
 	}
 	for (size_t i = 0; i < cl->n_persons; i++)
-		if (!sharded || caseload_shard_of(cl->persons[i].id, sn) == si)
+		if (!sharded || (by_component ? cl_graph_shard_of(g, i, sn) : caseload_shard_of(cl->persons[i].id, sn)) == si)
 			todo[n++] = i;
+	cl_graph_free(g);
 	int status = 0;
 	size_t solved = 0;
 	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
@@ -228,6 +256,9 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	    store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, NULL, &app->diag) < 0 ||
 	    batch_solve_alone(&b, todo, n, resume, &solved, &app->diag) < 0)
 		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
+	struct batch_joint_stats js;
+	if (!status && sharded && by_component && batch_joint(&b, &js, &app->diag) < 0)
+		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
 	if (!status && sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
 		       cl->n_persons, solved, held.found ? " (resumed)" : "");
@@ -243,6 +274,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		}
 	}
 	free(todo);
+	batch_release(&b);
 	caseload_free(cl);
 	return status;
 }

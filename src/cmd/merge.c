@@ -133,6 +133,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		fprintf(stderr, "dovetail: merge %s: %zu persons from %d shard stores, %zu plans priced for the joint master\n",
 			b.run, cl->n_persons, argc - optind - 1, out.stats.priced_now);
 	}
+	batch_release(&b);
 	caseload_free(cl);
 	return status;
 }

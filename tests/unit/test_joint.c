@@ -27,7 +27,7 @@ static size_t col(struct fx *f, size_t p, int imp, double comp, double cost, con
 
 static struct jt_problem problem(struct fx *f, double cap)
 {
-	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0 };
+	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0, 0, 0 };
 }
 
 /* Independently of joint.c: do two columns book one lane at once (not both fixed)? */
