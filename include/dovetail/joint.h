@@ -15,12 +15,17 @@
 
 /* A plan's use of a shared practitioner or carer (a lane, by index) over
  * [start, end) UTC. fixed: the appointment stays where it is booked. Two
- * fixed bookings never conflict: the week as booked is always a plan, and
- * what clashes there clashed before anyone planned. */
+ * fixed bookings of a practitioner never conflict: both are in the
+ * practitioner's diary already, and the week as booked is always a plan.
+ * Two fixed bookings of a carer (siblings' appointments that need one
+ * parent at once) are a soft conflict: allowed, so that the weeks as
+ * booked stay a plan, but each counts as an impossibility (tier 1) of the
+ * caseload, so that the master moves one where it can. */
 struct jt_booking {
 	uint32_t lane;
 	int64_t start, end;
 	int fixed;
+	int carer;                  /* the lane is a carer's */
 };
 
 /* One plan of one person: its three tiers (docs/propose.md) and its
@@ -69,7 +74,7 @@ struct jt_components {
 	unsigned char *fixed;       /* per person: fixed to solo */
 	unsigned char *dead;        /* per column: ruled out by a fix */
 	size_t n_fixed;
-	struct jt_pair { size_t a, b; } *pairs;   /* columns that conflict, a < b, sorted */
+	struct jt_pair { size_t a, b; int soft; } *pairs;   /* columns that conflict, a < b, sorted; soft: only carer bookings kept where they are */
 	size_t n_pairs;
 };
 

@@ -31,7 +31,9 @@ static int by_pair(const void *a, const void *b)
 	const struct jt_pair *x = a, *y = b;
 	if (x->a != y->a)
 		return x->a < y->a ? -1 : 1;
-	return x->b < y->b ? -1 : x->b > y->b;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return x->soft - y->soft;   /* hard first: it is the one kept */
 }
 
 static size_t uf_find(size_t *up, size_t x)
@@ -155,7 +157,8 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 				continue;
 			active[keep++] = active[k];
 			size_t ca = owner[active[k]], cb = owner[order[i]];
-			if (p->cols[ca].person == p->cols[cb].person || (a->fixed && b->fixed))
+			int soft = a->fixed && b->fixed;
+			if (p->cols[ca].person == p->cols[cb].person || (soft && !(a->carer && b->carer)))
 				continue;
 			if (out->n_pairs >= JOINT_MAX_CONFLICTS) {
 				diag_add(d, D_LIM_JOINT, NULL, 0, 0, "2000000", "conflicting pairs of plans");
@@ -166,6 +169,7 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 				goto oom;
 			x->a = ca < cb ? ca : cb;
 			x->b = ca < cb ? cb : ca;
+			x->soft = soft;
 		}
 		n_active = keep;
 		active[n_active++] = order[i];
@@ -173,7 +177,7 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 	qsort(out->pairs, out->n_pairs, sizeof *out->pairs, by_pair);
 	size_t u = 0;
 	for (size_t i = 0; i < out->n_pairs; i++)
-		if (!u || by_pair(&out->pairs[i], &out->pairs[u - 1]) != 0)
+		if (!u || out->pairs[i].a != out->pairs[u - 1].a || out->pairs[i].b != out->pairs[u - 1].b)
 			out->pairs[u++] = out->pairs[i];
 	out->n_pairs = u;
 	if (fix_solo(p, out) < 0)
@@ -246,11 +250,15 @@ static void glpk_hook(void *info)
 
 struct comp_mip {
 	const struct jt_problem *p;
+	const struct jt_components *c;
 	size_t *cols;             /* the component's columns, in index order */
 	size_t n;
 	size_t *persons;
 	size_t n_persons;
+	double *held_soft;        /* per column: soft conflicts with choices held outside (blocks), or NULL */
 	glp_prob *lp;
+	int *ys;                  /* GLPK columns that count a soft conflict taken (tier 1) */
+	size_t n_ys;
 };
 
 struct incumbent;
@@ -309,22 +317,40 @@ static double col_value(const struct jt_problem *p, size_t j, int stage)
 	}
 }
 
+/* The objective of stage `stage` on GLPK column j: a plan's value; a soft
+ * conflict taken counts one impossibility (tier 1), as does a soft
+ * conflict of a plan with a choice held outside the block. */
+static double obj_coef(const struct comp_mip *m, int j, int stage)
+{
+	if ((size_t)j <= m->n) {
+		double v = col_value(m->p, m->cols[j - 1], stage);
+		if (stage == 1 && m->held_soft)
+			v += m->held_soft[j - 1];
+		return v;
+	}
+	for (size_t k = 0; k < m->n_ys; k++)
+		if (m->ys[k] == j)
+			return stage == 1;
+	return 0;
+}
+
 /* Hold the stage's objective at its value v (integral stages exactly). */
 static void hold(struct comp_mip *m, int stage, double v)
 {
 	int r = glp_add_rows(m->lp, 1);
-	int *ind = malloc((m->n + 1) * sizeof *ind);
-	double *val = malloc((m->n + 1) * sizeof *val);
+	int nc = glp_get_num_cols(m->lp);
+	int *ind = malloc(((size_t)nc + 1) * sizeof *ind);
+	double *val = malloc(((size_t)nc + 1) * sizeof *val);
 	if (!ind || !val) {
 		free(ind);
 		free(val);
 		glp_error("out of memory\n");
 	}
 	int k = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		double c = col_value(m->p, m->cols[i], stage);
+	for (int j = 1; j <= nc; j++) {
+		double c = obj_coef(m, j, stage);
 		if (c != 0) {
-			ind[++k] = (int)i + 1;
+			ind[++k] = j;
 			val[k] = c;
 		}
 	}
@@ -517,10 +543,12 @@ static void start_point(struct comp_mip *m, const size_t *choice, double *x, int
 		for (int a = 1; a <= k && !x[j]; a++) {
 			if (val[a] >= 0)
 				continue;   /* x_f - z <= 0: f is one it stands for */
-			int kk = glp_get_mat_row(m->lp, ind[a], rind, rval);
+			int kk = glp_get_mat_row(m->lp, ind[a], rind, rval), on = 0;
 			for (int b = 1; b <= kk; b++)
-				if (rind[b] != j && x[rind[b]] > 0.5)
-					x[j] = 1;
+				on += rind[b] != j && x[rind[b]] > 0.5;
+			/* z (x_f - z <= 0): any; y (xa + xb - y <= 1): both */
+			if (kk == 2 ? on >= 1 : on >= 2)
+				x[j] = 1;
 		}
 	}
 	free(ind);
@@ -569,6 +597,24 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
+	/* soft conflicts: both may be taken, at one impossibility: y >= xa + xb - 1 */
+	for (size_t i = 0; m->c && i < m->c->n_pairs; i++) {
+		const struct jt_pair *q = &m->c->pairs[i];
+		if (!q->soft || pos[q->a] == SIZE_MAX || pos[q->b] == SIZE_MAX)
+			continue;
+		int *ys = realloc(m->ys, (m->n_ys + 1) * sizeof *ys);
+		if (!ys)
+			glp_error("out of memory\n");
+		m->ys = ys;
+		int y = glp_add_cols(lp, 1);
+		glp_set_col_bnds(lp, y, GLP_DB, 0, 1);
+		m->ys[m->n_ys++] = y;
+		int three[4] = { 0, (int)pos[q->a] + 1, (int)pos[q->b] + 1, y };
+		double v3[4] = { 0, 1, 1, -1 };
+		int r = glp_add_rows(lp, 1);
+		glp_set_mat_row(lp, r, 3, three, v3);
+		glp_set_row_bnds(lp, r, GLP_UP, 0, 1);
+	}
 	int nc = glp_get_num_cols(lp);
 	if (!(x = calloc((size_t)nc + 1, sizeof *x))) {
 		glp_delete_prob(lp);
@@ -584,8 +630,8 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		found = 1;
 	}
 	for (int stage = 0; stage < 4; stage++) {
-		for (size_t i = 0; i < m->n; i++)
-			glp_set_obj_coef(lp, (int)i + 1, col_value(p, m->cols[i], stage));
+		for (int j = 1; j <= nc; j++)
+			glp_set_obj_coef(lp, j, obj_coef(m, j, stage));
 		struct incumbent h = { found ? x : NULL, 0, 0, p->max_nodes };
 		int opt = 0;
 		int rc = intopt(m, limit, &h, &opt);
@@ -616,12 +662,16 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		*optimal = 0;
 	}
 	free(x);
+	free(m->ys);
+	m->ys = NULL;
+	m->n_ys = 0;
 	glp_delete_prob(lp);
 	m->lp = NULL;
 	return 0;
 }
 
-/* Columns' conflicts, as lists: v[first[j] .. first[j + 1]) (live pairs only). */
+/* Columns' conflicts, as lists: v[first[j] .. first[j + 1]) (live pairs
+ * only), each the other column shifted left once, its low bit soft. */
 struct adjacency {
 	size_t *first, *v;
 };
@@ -649,8 +699,8 @@ static int adjacency_build(const struct jt_problem *p, const struct jt_component
 		size_t x = c->pairs[i].a, y = c->pairs[i].b;
 		if (c->dead[x] || c->dead[y])
 			continue;
-		a->v[a->first[x] + fill[x]++] = y;
-		a->v[a->first[y] + fill[y]++] = x;
+		a->v[a->first[x] + fill[x]++] = y << 1 | (size_t)c->pairs[i].soft;
+		a->v[a->first[y] + fill[y]++] = x << 1 | (size_t)c->pairs[i].soft;
 	}
 	free(fill);
 	return 0;
@@ -671,10 +721,11 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 	size_t np = whole->n_persons;
 	size_t *order = malloc((np + 1) * sizeof *order);
 	size_t *cols = malloc((whole->n + 1) * sizeof *cols);
+	double *soft = malloc((whole->n + 1) * sizeof *soft);
 	unsigned char *seen = calloc(p->n_persons + 1, 1), *in = calloc(p->n_persons + 1, 1);
 	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
 	int rc = 0;
-	if (!order || !cols || !seen || !in || !colfirst) {
+	if (!order || !cols || !soft || !seen || !in || !colfirst) {
 		rc = -1;
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		goto out;
@@ -695,7 +746,7 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 			for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
 				size_t j = whole->cols[i];
 				for (size_t e = adj->first[j]; e < adj->first[j + 1]; e++) {
-					size_t w = p->cols[adj->v[e]].person;
+					size_t w = p->cols[adj->v[e] >> 1].person;
 					if (!seen[w]) {
 						seen[w] = 1;
 						order[tail++] = w;
@@ -727,18 +778,22 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 				}
 			for (size_t i = 0; i < nb; i++)
 				in[bp[i]] = 1;
-			struct comp_mip m = { .p = p, .cols = cols, .persons = bp, .n_persons = nb };
+			struct comp_mip m = { .p = p, .c = c, .cols = cols, .persons = bp, .n_persons = nb,
+					      .held_soft = soft };
 			for (size_t a = 0; a < nb; a++) {
 				size_t u = bp[a];
 				for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
 					size_t j = whole->cols[i];
-					int held = 0;
+					int held = 0, nsoft = 0;
 					for (size_t e = adj->first[j]; e < adj->first[j + 1] && !held; e++) {
-						size_t w = p->cols[adj->v[e]].person;
-						held = !in[w] && choice[w] == adj->v[e];
+						size_t o = adj->v[e] >> 1, w = p->cols[o].person;
+						int taken = !in[w] && choice[w] == o;
+						held = taken && !(adj->v[e] & 1);
+						nsoft += taken && (adj->v[e] & 1);
 					}
 					if (held && choice[u] != j)
 						continue;
+					soft[m.n] = nsoft;
 					pos[j] = m.n;
 					cols[m.n++] = j;
 				}
@@ -754,6 +809,7 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 out:
 	free(order);
 	free(cols);
+	free(soft);
 	free(seen);
 	free(in);
 	free(colfirst);
@@ -830,7 +886,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 				s->choice[at[first[k] + a]] = p->solo[at[first[k] + a]];
 			continue;
 		}
-		struct comp_mip m = { .p = p, .persons = &at[first[k]], .n_persons = np };
+		struct comp_mip m = { .p = p, .c = c, .persons = &at[first[k]], .n_persons = np };
 		size_t nc = 0;
 		for (size_t a = 0; a < np; a++)
 			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++)

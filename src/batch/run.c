@@ -1084,7 +1084,7 @@ static int add_booking(struct jstate *s, struct jcol *x, const char *lane, int64
 	struct jt_booking *b = id >= 0 ? BUF_PUSH(x->book, x->n_book, x->cap) : NULL;
 	if (!b)
 		return s->oom = 1;
-	*b = (struct jt_booking){ (uint32_t)id, start, end, fixed };
+	*b = (struct jt_booking){ (uint32_t)id, start, end, fixed, strncmp(lane, CARER_PREFIX, strlen(CARER_PREFIX)) == 0 };
 	return 0;
 }
 
@@ -1424,9 +1424,13 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 			   c->cost > o->cost + 1e-6;
 	}
 	for (size_t i = 0; i < comps->n_pairs; i++) {
-		/* a choice in the way of a plan alone outside the cap */
 		size_t x = comps->pairs[i].a, y = comps->pairs[i].b;
 		size_t px = pr->cols[x].person, py = pr->cols[y].person;
+		/* siblings who both need the parent at once, as chosen: each is
+		 * priced around the other */
+		if (comps->pairs[i].soft && sol->choice[px] == x && sol->choice[py] == y)
+			want[px] = want[py] = 1;
+		/* a choice in the way of a plan alone outside the cap */
 		if (target[px] == x && target[px] != sol->choice[px] && sol->choice[py] == y)
 			want[py] = 1;
 		if (target[py] == y && target[py] != sol->choice[py] && sol->choice[px] == x)
@@ -1547,8 +1551,8 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 	return rc;
 }
 
-static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_solution *sol,
-		     struct batch_joint_stats *st)
+static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_components *comps,
+		     const struct jt_solution *sol, struct batch_joint_stats *st)
 {
 	st->persons = pr->n_persons;
 	st->moved_off_solo = st->worse = st->over_cap = 0;
@@ -1572,6 +1576,12 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 		st->lb_cost += o->cost;
 	}
 	(void)s;
+	/* a parent needed by two children at once, as chosen: an impossibility of the caseload */
+	for (size_t i = 0; i < comps->n_pairs; i++) {
+		const struct jt_pair *q = &comps->pairs[i];
+		if (q->soft && sol->choice[pr->cols[q->a].person] == q->a && sol->choice[pr->cols[q->b].person] == q->b)
+			st->impossible++;
+	}
 	double v[3] = { st->impossible, st->compromise, st->cost }, l[3] = { st->lb_impossible, st->lb_compromise, st->lb_cost };
 	st->gap = 0;
 	for (int t = 0; t < 3; t++)
@@ -1671,7 +1681,7 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		free(next_n);
 	}
 	if (!rc) {
-		stats_of(&s, &pr, &sol, st);
+		stats_of(&s, &pr, &comps, &sol, st);
 		for (size_t i = 0; i < s.n; i++)
 			for (size_t k = 0; k < s.p[i].n_col; k++)
 				st->priced += s.p[i].col[k].origin == 2;

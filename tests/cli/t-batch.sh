@@ -236,8 +236,10 @@ cd "$TMP" || exit 1
 mkdir -p idx
 cp -r "$SRCDIR/examples/family-cp" idx/fam
 profile_edit idx/fam/profile.yaml 'p["person"]["id"] = "index"'
-printf 'version: 1\npersons:\n  - { id: index, profile: %s }\n  - { id: P-0822, profile: %s }\n' \
-	"$TMP/idx/fam/profile.yaml" "$SRCDIR/examples/family-autism/profile.yaml" >idx/c.yaml
+# (two families whose practitioners' ids differ: family-autism's "salt" is
+# not family-cp's, and one caseload may not name one id with two diaries)
+printf 'version: 1\npersons:\n  - { id: index, profile: %s }\n  - { id: P-1093, profile: %s }\n' \
+	"$TMP/idx/fam/profile.yaml" "$SRCDIR/examples/family-dementia/profile.yaml" >idx/c.yaml
 run --db idx/s.db batch idx/c.yaml -j 1 --report idx/pages --out idx/pages
 check "a person with id index: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 check "... index.html is the overview" grep -q "<h1>Caseload: batch" idx/pages/index.html
@@ -290,6 +292,16 @@ printf 'version: 1\npersons:\n  - { id: P-1, profile: a.yaml }\n  - { id: P-1, p
 run --db "$TMP/bad.db" batch "$TMP/dup.yaml"
 check "a person listed twice: exit 65" [ "$rc" -eq 65 ] 
 check "... named" grep -q "id 'P-1' is already used on line 3" "$TMP/stderr"
+# two persons naming one practitioner id with different feeds: one diary, one truth
+mkdir -p "$TMP/two"
+cp -r "$SRCDIR/examples/family-cp" "$TMP/two/a"
+cp -r "$SRCDIR/examples/family-autism" "$TMP/two/b"
+printf 'version: 1\npersons:\n  - { id: P-0417, profile: a/profile.yaml }\n  - { id: P-0822, profile: b/profile.yaml }\n' >"$TMP/two/c.yaml"
+run --db "$TMP/two.db" batch "$TMP/two/c.yaml"
+check "a practitioner id shared with other feeds: exit 65 (got $rc)" [ "$rc" -eq 65 ]
+check "... at the second profile's feeds key, naming the first" \
+	grep -q "b/profile.yaml:[0-9]*:[0-9]*: error: practitioner salt is shared, but this profile names other feeds for it than person P-0417's (a/profile.yaml:[0-9]*:[0-9]*)" "$TMP/stderr"
+check "... before anything is solved" [ "$(sqlite3 -readonly "$TMP/two.db" "SELECT count(*) FROM batch_persons" 2>/dev/null || echo 0)" = 0 ]
 run --db "$TMP/bad.db" batch "$TMP/none.yaml"
 check "no caseload file: exit 66" [ "$rc" -eq 66 ]
 run --db "$TMP/bad.db" batch caseload.yaml --shard 3/3

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdint.h>
+
 #include "dovetail/joint.h"
 #include "tap.h"
 
@@ -30,18 +32,24 @@ static struct jt_problem problem(struct fx *f, double cap)
 	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0, 0, 0 };
 }
 
-/* Independently of joint.c: do two columns book one lane at once (not both fixed)? */
+/* Independently of joint.c: do two columns book one lane at once? 1: not
+ * both kept where booked (forbidden); 2: only carer bookings both kept
+ * where booked (allowed, one impossibility); 0: neither. */
 static int clash(const struct fx *f, size_t x, size_t y)
 {
 	if (f->c[x].person == f->c[y].person)
 		return 0;
+	int soft = 0;
 	for (size_t i = 0; i < f->c[x].n; i++)
 		for (size_t j = 0; j < f->c[y].n; j++) {
 			const struct jt_booking *a = &f->b[f->c[x].first + i], *b = &f->b[f->c[y].first + j];
-			if (a->lane == b->lane && a->start < b->end && b->start < a->end && !(a->fixed && b->fixed))
+			if (a->lane != b->lane || !(a->start < b->end && b->start < a->end))
+				continue;
+			if (!(a->fixed && b->fixed))
 				return 1;
+			soft |= a->carer && b->carer;
 		}
-	return 0;
+	return soft ? 2 : 0;
 }
 
 static int within(const struct fx *f, size_t j, double cap)
@@ -64,6 +72,8 @@ static void value(const struct fx *f, const size_t *ch, double cap, double v[5])
 		double loss = c->cost - f->c[f->solo[p]].cost;
 		if (loss > v[4])
 			v[4] = loss;
+		for (size_t q = p + 1; q < f->np; q++)
+			v[1] += clash(f, ch[p], ch[q]) == 2;
 	}
 }
 
@@ -98,7 +108,7 @@ static void oracle(const struct fx *f, double cap, double best[5])
 		int okay = 1;
 		for (size_t p = 0; p < f->np && okay; p++)
 			for (size_t q = p + 1; q < f->np && okay; q++)
-				okay = !clash(f, ch[p], ch[q]);
+				okay = clash(f, ch[p], ch[q]) != 1;
 		if (okay) {
 			double v[5];
 			value(f, ch, cap, v);
@@ -136,8 +146,8 @@ static void hand_cases(void)
 	 * person 0 has an alternative 2 dearer, person 1 has none: with the
 	 * sequential pass person 1 (the later id) lost; jointly, 0 moves */
 	struct fx f = { 0 };
-	struct jt_booking s0[] = { { 0, 100, 160, 0 } }, a0[] = { { 0, 200, 260, 0 } }, k0[] = { { 0, 500, 560, 1 } };
-	struct jt_booking s1[] = { { 0, 120, 180, 0 } }, k1[] = { { 0, 600, 660, 1 } };
+	struct jt_booking s0[] = { { 0, 100, 160, 0, 0 } }, a0[] = { { 0, 200, 260, 0, 0 } }, k0[] = { { 0, 500, 560, 1, 0 } };
+	struct jt_booking s1[] = { { 0, 120, 180, 0, 0 } }, k1[] = { { 0, 600, 660, 1, 0 } };
 	f.solo[0] = col(&f, 0, 0, 0, 10, s0, 1);
 	col(&f, 0, 0, 0, 12, a0, 1);
 	f.booked[0] = col(&f, 0, 0, 0, 30, k0, 1);
@@ -161,7 +171,7 @@ static void hand_cases(void)
 
 	/* two weeks as booked that clash already are never a conflict */
 	struct fx g = { 0 };
-	struct jt_booking x[] = { { 3, 0, 100, 1 } };
+	struct jt_booking x[] = { { 3, 0, 100, 1, 0 } };
 	g.solo[0] = g.booked[0] = col(&g, 0, 1, 0, 5, x, 1);
 	g.solo[1] = g.booked[1] = col(&g, 1, 1, 0, 5, x, 1);
 	struct jt_problem pr = problem(&g, 10);
@@ -171,6 +181,23 @@ static void hand_cases(void)
 	ok(joint_components(&pr, &c, &d) == 0 && c.n_pairs == 0 && c.n == 2, "fixed with fixed: no conflict, two components");
 	joint_components_release(&c);
 	diag_release(&d);
+	/* siblings: as booked, both need the parent (a carer lane) at once: a
+	 * soft conflict, one impossibility; the second can move at a cost */
+	struct fx sib = { 0 };
+	struct jt_booking p0[] = { { 5, 600, 700, 1, 1 } }, p1[] = { { 5, 630, 690, 1, 1 } }, p1m[] = { { 5, 800, 860, 0, 1 } };
+	sib.solo[0] = sib.booked[0] = col(&sib, 0, 0, 0, 20, p0, 1);
+	sib.solo[1] = sib.booked[1] = col(&sib, 1, 0, 0, 20, p1, 1);
+	col(&sib, 1, 0, 0, 26, p1m, 1);
+	ok(run(&sib, 10, &s) == 0 && s.choice[0] == 0 && s.choice[1] == 2,
+	   "siblings needing one parent at once: the second moves (6 dearer, one impossibility fewer)");
+	joint_solution_release(&s);
+	struct fx sib2 = { 0 };
+	sib2.solo[0] = sib2.booked[0] = col(&sib2, 0, 0, 0, 20, p0, 1);
+	sib2.solo[1] = sib2.booked[1] = col(&sib2, 1, 0, 0, 20, p1, 1);
+	ok(run(&sib2, 10, &s) == 0 && s.choice[0] == 0 && s.choice[1] == 1,
+	   "... and with nowhere to move, the weeks as booked are still a plan");
+	joint_solution_release(&s);
+
 	/* ids play no part: the same two persons the other way round get the same plans */
 	struct fx h = { 0 };
 	h.solo[0] = col(&h, 0, 0, 0, 10, s1, 1);
@@ -205,7 +232,9 @@ static void random_cases(void)
 				size_t nb = 1 + rnd(&seed) % 3;
 				for (size_t i = 0; i < nb; i++) {
 					int64_t s = (int64_t)(rnd(&seed) % 12) * 30;
-					v[i] = (struct jt_booking){ rnd(&seed) % 3, s, s + 30 + (rnd(&seed) % 3) * 15, booked || rnd(&seed) % 4 == 0 };
+					uint32_t lane = rnd(&seed) % 3;   /* lane 2 is a carer's */
+					v[i] = (struct jt_booking){ lane, s, s + 30 + (rnd(&seed) % 3) * 15, booked || rnd(&seed) % 4 == 0,
+								    lane == 2 };
 				}
 				int imp = booked ? (int)(rnd(&seed) % 2) : (int)(rnd(&seed) % 4 == 0);
 				double comp = (rnd(&seed) % 4) * 0.5, cost = 10 + rnd(&seed) % 20 + (booked ? 15 : 0);
@@ -242,7 +271,7 @@ static void random_cases(void)
 		int fine = 1;
 		for (size_t p = 0; p < f.np; p++)
 			for (size_t q = p + 1; q < f.np; q++)
-				fine &= !clash(&f, s.choice[p], s.choice[q]);
+				fine &= clash(&f, s.choice[p], s.choice[q]) != 1;
 		clean += fine;
 		cap_feasible += want[0] == 0;
 		capped += want[0] == 0 && s.over_cap == 0;
