@@ -292,6 +292,14 @@ def fmt(v, nd=2):
     return str(v)
 
 
+def tval(rj, runs):
+    """The median time, with how many runs it is of when some failed or timed out."""
+    v = fmt(rj["time"])
+    if len(rj["times"]) != runs:
+        v += " (%d/%d runs done)" % (len(rj["times"]), runs)
+    return v
+
+
 def ratio(x, y, nd=2):
     return "%.*fx" % (nd, x / y) if x is not None and y else "-"
 
@@ -302,7 +310,7 @@ def print_size(a, res):
     rows = []
     for j in a.jobs:
         rn, ro = N["jobs"][j], O["jobs"][j]
-        rows.append(("time -j %d, s (median of %d)" % (j, a.runs), fmt(rn["time"]), fmt(ro["time"]),
+        rows.append(("time -j %d, s (median)" % j, tval(rn, a.runs), tval(ro, a.runs),
                      ratio(rn["time"], ro["time"])))
     j0, j1 = a.jobs[0], a.jobs[-1]
     if j0 != j1:

@@ -166,6 +166,9 @@ static void reap(struct proc *x, int kill_it)
 struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct diag *d)
 {
 	assert(ops && ops->init && ops->handle);
+	/* a worker that died must not take the caller with it on the next
+	 * write to its pipe: the write fails instead (EPIPE) */
+	signal(SIGPIPE, SIG_IGN);
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > POOL_MAX_JOBS)

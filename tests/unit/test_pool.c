@@ -1,0 +1,125 @@
+/* test_pool.c: the batch's worker processes: results by task, a worker that dies, bounds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dovetail/pool.h"
+#include "tap.h"
+
+static int inits;
+
+static void *init(void *arg)
+{
+	inits++;   /* in the child: the parent's count never moves */
+	return arg;
+}
+
+/* "N": answers "N*N"; "die": the worker exits mid-task; "big": more than the bound */
+static char *handle(void *state, const char *task, size_t len, size_t *out_len)
+{
+	(void)state;
+	(void)len;
+	if (strcmp(task, "die") == 0)
+		_exit(7);
+	if (strcmp(task, "big") == 0) {
+		*out_len = POOL_MAX_MESSAGE + 1;
+		return calloc(1, POOL_MAX_MESSAGE + 1);
+	}
+	long v = strtol(task, NULL, 10);
+	char *s = malloc(32);
+	if (s)
+		*out_len = (size_t)snprintf(s, 32, "%ld", v * v);
+	return s;
+}
+
+static const struct pool_ops ops = { init, handle, NULL };
+
+struct run {
+	const char *const *tasks;
+	long *got;
+	size_t lost, calls;
+};
+
+static char *make(void *arg, size_t i, size_t *len)
+{
+	struct run *r = arg;
+	*len = strlen(r->tasks[i]);
+	return strdup(r->tasks[i]);
+}
+
+static int done(void *arg, size_t i, const char *msg, size_t len)
+{
+	struct run *r = arg;
+	r->calls++;
+	if (!msg) {
+		r->lost++;
+		r->got[i] = -1;
+		return 0;
+	}
+	(void)len;
+	r->got[i] = strtol(msg, NULL, 10);
+	return 0;
+}
+
+int main(void)
+{
+	struct diag d;
+	diag_init(&d);
+	enum { N = 200 };
+	static char buf[N][16];
+	const char *tasks[N + 1];
+	long got[N + 1];
+	for (int i = 0; i < N; i++) {
+		snprintf(buf[i], sizeof buf[i], "%d", i);
+		tasks[i] = buf[i];
+	}
+	for (int jobs = 1; jobs <= 3; jobs++) {
+		struct pool *p = pool_start(jobs, &ops, &inits, &d);
+		ok(p != NULL, "-j %d: the pool starts", jobs);
+		struct run r = { tasks, got, 0, 0 };
+		memset(got, 0, sizeof got);
+		ok(pool_run(p, N, make, done, NULL, &r, &d) == 0, "-j %d: %d tasks run", jobs, N);
+		int right = 0;
+		for (int i = 0; i < N; i++)
+			right += got[i] == (long)i * i;
+		is_int(right, N, "-j %d: every result comes back under its own task", jobs);
+		is_int(r.calls, N, "-j %d: each task answered once", jobs);
+		/* a second run on the same workers */
+		r.calls = 0;
+		ok(pool_run(p, 10, make, done, NULL, &r, &d) == 0 && r.calls == 10, "-j %d: the pool runs again", jobs);
+		pool_stop(p, 0);
+	}
+	is_int(inits, 0, "workers are processes: their state is theirs");
+
+	/* a worker dies with its task: that task is lost (done with NULL), a
+	 * new worker takes its place, and the rest go on */
+	const char *mixed[] = { "2", "3", "die", "4", "5", "die", "6" };
+	struct pool *p = pool_start(2, &ops, &inits, &d);
+	struct run r = { mixed, got, 0, 0 };
+	ok(pool_run(p, 7, make, done, NULL, &r, &d) == 0, "a run with two workers dying completes");
+	is_int(r.lost, 2, "... the two tasks they held are lost");
+	ok(got[0] == 4 && got[1] == 9 && got[3] == 16 && got[4] == 25 && got[6] == 36, "... the others answered");
+	/* a result past the bound is refused by the worker, never sent */
+	const char *big[] = { "big" };
+	struct run rb = { big, got, 0, 0 };
+	diag_release(&d);
+	diag_init(&d);
+	ok(pool_run(p, 1, make, done, NULL, &rb, &d) == 0 && rb.lost == 1,
+	   "a result past POOL_MAX_MESSAGE is never sent: its task is lost, the run goes on");
+	struct run rs = { mixed, got, 0, 0 };
+	ok(pool_run(p, 2, make, done, NULL, &rs, &d) == 0 && got[0] == 4 && got[1] == 9,
+	   "... and the pool answers after it");
+	pool_stop(p, 1);
+	/* a worker that cannot start (its init fails) is an error, not a hang */
+	diag_release(&d);
+	diag_init(&d);
+	static const struct pool_ops dead = { init, handle, NULL };
+	p = pool_start(1, &dead, NULL, &d);
+	struct run rd = { mixed, got, 0, 0 };
+	int rc = p ? pool_run(p, 3, make, done, NULL, &rd, &d) : -1;
+	ok(rc < 0 || rd.lost == 3, "workers that exit at once: every task lost or the run refused, no hang");
+	pool_stop(p, 1);
+	diag_release(&d);
+	return tap_done();
+}
