@@ -263,11 +263,11 @@ def run_size(a, n, bins, env, work):
                                   "peak_kb": max(peaks) if peaks else None,
                                   "store_bytes_per_person": round(max(sizes) / n, 1) if sizes else None,
                                   "quality": qs[-1] if qs else None,
-                                  "same_over_runs": all(same(q, qs[0]) for q in qs)}
+                                  "same_over_runs": all(same(q, qs[0]) for q in qs) if qs else None}
             print("  %s -j %d on %d: %s s" % (kind, j, n, rj["time"]), file=sys.stderr)
         qs = [rj["quality"] for rj in rb["jobs"].values() if rj["quality"]]
         rb["quality"] = qs[0] if qs else None
-        rb["same_over_jobs"] = all(same(q, qs[0]) for q in qs)
+        rb["same_over_jobs"] = all(same(q, qs[0]) for q in qs) if qs else None
         j0, j1 = a.jobs[0], a.jobs[-1]
         t0, t1 = rb["jobs"][j0]["time"], rb["jobs"][j1]["time"]
         rb["speedup"] = round(t0 / t1, 3) if t0 and t1 and j0 != j1 else None
@@ -342,9 +342,10 @@ def print_size(a, res):
         if isinstance(vn, (int, float)) and isinstance(vo, (int, float)):
             diff = ("%+.*f" % (nd, vn - vo)) if nd else "%+d" % (vn - vo)
         rows.append((lab, fmt(vn, nd), fmt(vo, nd), diff))
-    rows.append(("same figures for every -j and run",
-                 fmt(N["same_over_jobs"] and all(r["same_over_runs"] for r in N["jobs"].values())),
-                 fmt(O["same_over_jobs"] and all(r["same_over_runs"] for r in O["jobs"].values())), ""))
+    def same_all(b):
+        v = [b["same_over_jobs"]] + [r["same_over_runs"] for r in b["jobs"].values()]
+        return None if b["same_over_jobs"] is None else all(x is not False for x in v)
+    rows.append(("same figures for every -j and run", fmt(same_all(N)), fmt(same_all(O)), ""))
     own = qn.get("own_joint")
     print("\n%d persons (seed %d; %s)" % (n, a.seed, res["caseload"]))
     print("| figure | NEW (%s) | OLD (%s) | NEW vs OLD |" % (qn.get("format", "?"), qo.get("format", "?")))

@@ -176,7 +176,7 @@ static void test_round_trip(void)
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
 	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
-	is_int(STORE_SCHEMA_VERSION, 12, "STORE_SCHEMA_VERSION is 12");
+	is_int(STORE_SCHEMA_VERSION, 13, "STORE_SCHEMA_VERSION is 13");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
 	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
@@ -277,7 +277,7 @@ static void test_migration(void)
 {
 	/* a version-2 database: the proposal and decision tables are added,
 	 * the rest kept */
-	ok(raw_exec("DROP TABLE sent; DROP TABLE caldav_objects; DROP TABLE batch_bookings; DROP TABLE batch_persons; DROP TABLE batch_runs;"
+	ok(raw_exec("DROP TABLE sent; DROP TABLE caldav_objects; DROP TABLE batch_bookings; DROP TABLE batch_columns; DROP TABLE batch_persons; DROP TABLE batch_runs;"
 		    "DROP TABLE replies; DROP TABLE unplaced; DROP TABLE decisions; DROP TABLE joint_partners; DROP TABLE changes;"
 		    " DROP TABLE proposals;"
 		    "ALTER TABLE feed DROP COLUMN etag; ALTER TABLE feed DROP COLUMN last_modified;"
