@@ -306,13 +306,16 @@ static int intopt(struct comp_mip *m, double limit, struct incumbent *incumbent,
 	return st == GLP_OPT || st == GLP_FEAS ? 0 : 1;
 }
 
+/* The stages, in the order they are solved (docs/batch.md, "The joint master"). */
+enum { STAGE_CAP, STAGE_IMPOSSIBLE, STAGE_COMPROMISE, STAGE_COST };
+
 static double col_value(const struct jt_problem *p, size_t j, int stage)
 {
 	const struct jt_column *c = &p->cols[j];
 	switch (stage) {
-	case 0: return joint_within_cap(p, j) ? 0 : 1;
-	case 1: return c->impossible;
-	case 2: return c->compromise;
+	case STAGE_CAP: return joint_within_cap(p, j) ? 0 : 1;
+	case STAGE_IMPOSSIBLE: return c->impossible;
+	case STAGE_COMPROMISE: return c->compromise;
 	default: return c->cost;
 	}
 }
@@ -324,13 +327,13 @@ static double obj_coef(const struct comp_mip *m, int j, int stage)
 {
 	if ((size_t)j <= m->n) {
 		double v = col_value(m->p, m->cols[j - 1], stage);
-		if (stage == 1 && m->held_soft)
+		if (stage == STAGE_IMPOSSIBLE && m->held_soft)
 			v += m->held_soft[j - 1];
 		return v;
 	}
 	for (size_t k = 0; k < m->n_ys; k++)
 		if (m->ys[k] == j)
-			return stage == 1;
+			return stage == STAGE_IMPOSSIBLE;
 	return 0;
 }
 
@@ -354,7 +357,7 @@ static void hold(struct comp_mip *m, int stage, double v)
 			val[k] = c;
 		}
 	}
-	double slack = stage <= 1 ? 0.5 : TOL * (fabs(v) > 1 ? fabs(v) : 1);
+	double slack = stage == STAGE_CAP || stage == STAGE_IMPOSSIBLE ? 0.5 : TOL * (fabs(v) > 1 ? fabs(v) : 1);
 	glp_set_mat_row(m->lp, r, k, ind, val);
 	glp_set_row_bnds(m->lp, r, GLP_UP, 0, v + slack);
 	free(ind);

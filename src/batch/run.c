@@ -198,14 +198,6 @@ static void figures_of(const struct sv_totals *t, struct store_batch_figures *f)
 					   t->routine_conflicts, t->peak_energy, t->unfamiliar_max };
 }
 
-static void json_totals(FILE *f, const struct store_batch_figures *t)
-{
-	fprintf(f, "{\"journeys\": %d, \"travel_hours\": %.2f, \"travel_money\": %.2f, \"clashes\": %d,"
-		   " \"routine_conflicts\": %d, \"peak_energy\": %.2f, \"unfamiliar_people\": %d}",
-		t->journeys, t->travel_min / 60.0, t->travel_money, t->clashes, t->routine_conflicts,
-		t->peak_energy, t->unfamiliar);
-}
-
 /* Whether the profile's practitioners that the caseload shares name the
  * caseload's feeds for them (when it lists any). */
 static const char *shared_feeds_differ(const struct caseload *cl, const struct profile *p)
@@ -334,7 +326,8 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 	return 0;
 }
 
-/* The result (JSON) of plan x of the person. */
+/* The plan's part of the person's result that the store's columns do not
+ * hold: its id and its changes (JSON members, no braces). */
 static char *result_json(const char *id, const struct week *w, const struct profile *prof, const struct instance *in,
 			 const struct sv_proposal *x, const char *origin, const struct store_batch_figures *before,
 			 const struct store_batch_figures *after)
@@ -344,15 +337,14 @@ static char *result_json(const char *id, const struct week *w, const struct prof
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	fputs("{\"person\": ", f);
-	text_put_json(f, id);
-	fprintf(f, ", \"status\": \"ok\", \"plan\": \"%s\", \"proposal\": \"%s\", \"impossible\": %d,"
-		   " \"compromise\": %.4f, \"objective\": %.4f, \"proven\": %s,\n  \"before\": ",
-		origin, x->id, x->impossible, x->compromise, x->objective, x->proven ? "true" : "false");
-	json_totals(f, before);
-	fputs(",\n  \"after\": ", f);
-	json_totals(f, after);
-	fputs(",\n  \"changes\": [", f);
+	/* the plan's part of the person's result: the summary puts the
+	 * person, the plan's origin and the week before around it (kept once,
+	 * with the person) */
+	(void)id;
+	(void)origin;
+	(void)before;
+	(void)after;
+	fprintf(f, "\"proposal\": \"%s\", \"changes\": [", x->id);
 	for (size_t c = 0; c < x->n_changes; c++) {
 		const struct sv_change *ch = &x->changes[c];
 		const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
@@ -369,7 +361,7 @@ static char *result_json(const char *id, const struct week *w, const struct prof
 		text_put_json(f, ch->ch.to.venue ? ch->ch.to.venue : "");
 		fputs("}", f);
 	}
-	fputs("]}", f);
+	fputs("]", f);
 	return fclose(f) == 0 ? buf : (free(buf), NULL);
 }
 

@@ -28,6 +28,8 @@ static void add(struct store_batch_figures *s, const struct store_batch_figures 
 	s->unfamiliar += f->unfamiliar;
 }
 
+static void figures_json(FILE *f, const struct store_batch_figures *t);
+
 static int row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
 {
 	struct acc *r = arg;
@@ -63,7 +65,17 @@ static int row(const struct store_batch_person *p, const struct store_batch_colu
 		fprintf(r->txt, "%-16s %-8s\n", p->person, status);
 	fputs(r->n > 1 ? ",\n " : "\n ", r->json);
 	if (ok) {
+		fputs("{\"person\": ", r->json);
+		text_put_json(r->json, p->person);
+		fprintf(r->json, ", \"status\": \"ok\", \"plan\": \"%s\", \"impossible\": %d, \"compromise\": %.4f,"
+				 " \"objective\": %.4f, \"proven\": %s,\n  \"before\": ", c->origin, c->impossible,
+			c->compromise, c->cost, c->proven ? "true" : "false");
+		figures_json(r->json, &p->before);
+		fputs(",\n  \"after\": ", r->json);
+		figures_json(r->json, &c->after);
+		fputs(",\n  ", r->json);
 		fputs(c->result, r->json);
+		fputs("}", r->json);
 	} else {
 		fputs("{\"person\": ", r->json);
 		text_put_json(r->json, p->person);

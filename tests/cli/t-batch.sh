@@ -38,6 +38,15 @@ run --db "$TMP/m.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db" 
 check "merge: exit 2" [ "$rc" -eq 2 ]
 check "three shards merged: the same files as -j 1" diff -r "$TMP/o1" "$TMP/o3"
 check "... and the same stdout" sh -c "grep -v '^per person:' '$TMP/stdout' | cmp -s '$TMP/o1.stdout' -"
+# shards of whole components of the sharing graph: each shard chooses its
+# persons' plans together, pricing included; merge then prices nothing
+for i in 0 1 2; do
+	run --db "$TMP/c$i.db" batch caseload.yaml --shard $i/3 --shard-by component -j 2
+	check "component shard $i/3: exit 0" [ "$rc" -eq 0 ]
+done
+run --db "$TMP/cm.db" merge caseload.yaml "$TMP/c0.db" "$TMP/c1.db" "$TMP/c2.db" --out "$TMP/o5"
+check "three component shards merged: the same files as -j 1" diff -r "$TMP/o1" "$TMP/o5"
+check "... and the merge priced nothing (the shards did)" grep -q ", 0 plans priced for the joint master" "$TMP/stderr"
 # the GNU parallel recipe of docs/batch.md, as written there (3 shards)
 if command -v parallel >/dev/null 2>&1; then
 	(cd "$TMP" && mkdir -p gp && cd gp &&
@@ -108,7 +117,7 @@ for who in $(sqlite3 "$TMP/r1.db" "SELECT person FROM batch_persons WHERE chosen
 	cmp -s "$TMP/alone-$who.html" "$TMP/rep1/person-$who.html" && same=$((same + 1))
 done
 check "3 persons planned alone: byte for byte the page dovetail report draws ($same)" [ "$same" -eq 3 ]
-row=$(sqlite3 "$TMP/r1.db" "SELECT p.person, json_extract(c.result, '\$.proposal') FROM batch_persons p JOIN batch_columns c ON c.run = p.run AND c.person = p.person AND c.n = p.chosen WHERE p.chosen != 0 ORDER BY p.person LIMIT 1")
+row=$(sqlite3 "$TMP/r1.db" "SELECT p.person, json_extract('{' || c.result || '}', '\$.proposal') FROM batch_persons p JOIN batch_columns c ON c.run = p.run AND c.person = p.person AND c.n = p.chosen WHERE p.chosen != 0 ORDER BY p.person LIMIT 1")
 check "a person the joint master moved off its plan alone: its page draws the plan chosen (${row%%|*})" \
 	grep -q "Proposal <code>${row#*|}</code>" "$TMP/rep1/person-${row%%|*}.html"
 

@@ -240,16 +240,26 @@ pycheck "cp: two weeks: problems = check --json errors" problems "$d/R0-two.dom.
 pycheck "cp: two weeks: text alternatives resolve, a line per day" a11y "$d/R0-two.dom.html" "$d/two.json"
 
 # ---- batch --report over the three families: each page is the family's R1
-# (the same store state: proposed, nothing decided), and the overview links them
+# (the same store state: proposed, nothing decided), and the overview links them.
+# Two caseloads: family-cp and family-autism each call their own speech
+# therapist "salt", with their own diary, and one caseload may not name one
+# practitioner with two (docs/batch.md, "The sharing graph").
 cat >"$TMP/caseload.yaml" <<EOF
 version: 1
 persons:
   - { id: P-0417, profile: $SRCDIR/examples/family-cp/profile.yaml }
-  - { id: P-0822, profile: $SRCDIR/examples/family-autism/profile.yaml }
   - { id: P-1093, profile: $SRCDIR/examples/family-dementia/profile.yaml }
 EOF
+cat >"$TMP/caseload2.yaml" <<EOF
+version: 1
+persons:
+  - { id: P-0822, profile: $SRCDIR/examples/family-autism/profile.yaml }
+EOF
+run --db "$TMP/batch2.db" batch "$TMP/caseload2.yaml" -j 2 --report "$TMP/pages2"
+check "batch --report, family-autism: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 run --db "$TMP/batch.db" batch "$TMP/caseload.yaml" -j 2 --report "$TMP/pages"
-check "batch --report over the three families: exit 0 or 2 (got $rc)" [ "$rc" -le 2 ]
+check "batch --report over the two other families: exit 0 or 2 (got $rc)" [ "$rc" -le 2 ]
+cp "$TMP/pages2/person-P-0822.html" "$TMP/pages/" 2>/dev/null
 samepages=0
 for x in cp:P-0417 autism:P-0822 dementia:P-1093; do
 	cmp -s "$TMP/family-${x%%:*}/R1.html" "$TMP/pages/person-${x#*:}.html" && samepages=$((samepages + 1))
@@ -260,7 +270,7 @@ sed 's/href="person-P-[0-9]*\.html"/href="#page"/g' "$TMP/pages/index.html" >"$T
 selfcontained "$TMP/index.unlinked.html" "batch overview (its links to the pages beside it aside)"
 render "$TMP/pages/index.html" "$TMP/index.dom.html" "batch overview"
 check "... the overview links each person's page" \
-	sh -c "for p in P-0417 P-0822 P-1093; do grep -q \"href=.person-\$p.html\" '$TMP/index.dom.html' || exit 1; done"
+	sh -c "for p in P-0417 P-1093; do grep -q \"href=.person-\$p.html\" '$TMP/index.dom.html' || exit 1; done"
 
 # ---- an accessibility audit: axe-core 4 (npm; tools/run-tests installs it in
 # BUILDDIR/node_modules) run inside Chromium on each family's page, a
