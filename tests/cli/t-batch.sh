@@ -317,6 +317,10 @@ run --db "$TMP/bad.db" batch caseload.yaml --shard 3/3
 check "--shard 3/3: usage, 64" [ "$rc" -eq 64 ]
 run --db "$TMP/bad.db" batch caseload.yaml -j 0
 check "-j 0: usage, 64" [ "$rc" -eq 64 ]
+run --db "$TMP/bad.db" batch caseload.yaml --cap -1
+check "--cap -1: usage, 64" [ "$rc" -eq 64 ]
+run --db "$TMP/bad.db" batch caseload.yaml --shard-by area
+check "--shard-by area: usage, 64" [ "$rc" -eq 64 ]
 run --db "$TMP/mm.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db"
 check "merge with a shard missing: exit 65" [ "$rc" -eq 65 ]
 check "... saying how many persons are missing" grep -q "person(s) of the caseload are in no shard store" "$TMP/stderr"

@@ -284,9 +284,101 @@ static void random_cases(void)
 	ok(mips > n / 4, "random caseloads: the MIP was needed in %d", mips);
 }
 
+/* A component larger than JOINT_BLOCK: solved in blocks, not proven; the
+ * choice still books nothing twice, and is no worse than the weeks as
+ * booked (where it starts). */
+static void large_case(void)
+{
+	static struct jt_column c[4 * 1000];
+	static struct jt_booking b[4 * 1000 * 2];
+	static size_t solo[1000], booked[1000];
+	size_t np = JOINT_BLOCK * 2 + 37, nc = 0, nb = 0;
+	unsigned seed = 11;
+	for (size_t p = 0; p < np; p++) {
+		for (int k = 0; k < 4; k++) {
+			int is_booked = k == 3;
+			c[nc] = (struct jt_column){ p, 0, 0, 10 + (double)(rnd(&seed) % 20) + (is_booked ? 20 : 0), nb, 2 };
+			for (int i = 0; i < 2; i++) {
+				int64_t s0 = (int64_t)(rnd(&seed) % 40) * 30;
+				b[nb++] = (struct jt_booking){ rnd(&seed) % 60, s0, s0 + 45, is_booked, 0 };
+			}
+			if (k == 0)
+				solo[p] = nc;
+			if (is_booked)
+				booked[p] = nc;
+			nc++;
+		}
+	}
+	struct jt_problem pr = { np, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3 };
+	struct jt_components comps;
+	struct jt_solution s = { 0 };
+	struct diag d;
+	diag_init(&d);
+	ok(joint_components(&pr, &comps, &d) == 0, "a large caseload: components");
+	size_t biggest = 0, *size = calloc(comps.n + 1, sizeof *size);
+	for (size_t p = 0; size && p < np; p++)
+		if (++size[comps.comp[p]] > biggest)
+			biggest = size[comps.comp[p]];
+	free(size);
+	ok(biggest > JOINT_BLOCK, "... one of them larger than a block (%zu persons)", biggest);
+	ok(joint_solve(&pr, &comps, NULL, &s, &d) == 0, "... solved in blocks");
+	int twice = 0;
+	double cost = 0, booked_cost = 0;
+	for (size_t p = 0; p < np; p++) {
+		cost += c[s.choice[p]].cost;
+		booked_cost += c[booked[p]].cost;
+		for (size_t q = p + 1; q < np; q++)
+			for (size_t i = 0; i < 2; i++)
+				for (size_t j = 0; j < 2; j++) {
+					const struct jt_booking *x = &b[c[s.choice[p]].first + i], *y = &b[c[s.choice[q]].first + j];
+					twice += x->lane == y->lane && x->start < y->end && y->start < x->end && !(x->fixed && y->fixed);
+				}
+	}
+	is_int(twice, 0, "... nothing booked twice");
+	ok(cost < booked_cost, "... and better than the weeks as booked (%.0f < %.0f)", cost, booked_cost);
+	ok(!s.optimal, "... and not claimed proven");
+	joint_solution_release(&s);
+	joint_components_release(&comps);
+	diag_release(&d);
+}
+
+/* The bound on conflicting pairs: past it, an error, not an exhausted machine. */
+static void conflict_bound(void)
+{
+	size_t np = 2100;   /* every pair conflicts: 2,203,950 > JOINT_MAX_CONFLICTS */
+	struct jt_column *c = calloc(2 * np, sizeof *c);
+	struct jt_booking *b = calloc(2 * np, sizeof *b);
+	size_t *solo = calloc(np, sizeof *solo), *booked = calloc(np, sizeof *booked);
+	if (!c || !b || !solo || !booked) {
+		ok(0, "memory for the bound's test");
+		return;
+	}
+	for (size_t p = 0; p < np; p++) {
+		c[2 * p] = (struct jt_column){ p, 0, 0, 1, 2 * p, 1 };
+		b[2 * p] = (struct jt_booking){ 0, 100, 200, 0, 0 };
+		c[2 * p + 1] = (struct jt_column){ p, 0, 0, 2, 2 * p + 1, 1 };
+		b[2 * p + 1] = (struct jt_booking){ 1, (int64_t)p * 100, (int64_t)p * 100 + 50, 1, 0 };
+		solo[p] = 2 * p;
+		booked[p] = 2 * p + 1;
+	}
+	struct jt_problem pr = { np, solo, booked, c, 2 * np, b, 2 * np, 10, 0, 0, 0 };
+	struct jt_components comps;
+	struct diag d;
+	diag_init(&d);
+	ok(joint_components(&pr, &comps, &d) < 0 && d.n == 1 && d.v[0].code == D_LIM_JOINT,
+	   "more than JOINT_MAX_CONFLICTS conflicting pairs: D_LIM_JOINT");
+	diag_release(&d);
+	free(c);
+	free(b);
+	free(solo);
+	free(booked);
+}
+
 int main(void)
 {
 	hand_cases();
 	random_cases();
+	large_case();
+	conflict_bound();
 	return tap_done();
 }
