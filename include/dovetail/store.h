@@ -376,10 +376,9 @@ struct store_batch_booking {
 };
 
 /* Start run `run` over a caseload (its SHA-256 and size), or find it
- * again; with fresh, what the run held is dropped first. *had: persons
- * the run held already (NULL: not wanted). Returns 0 or -1. */
+ * again; with fresh, what the run held is dropped first. Returns 0 or -1. */
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
-		      int64_t now, int fresh, size_t *had, struct diag *d);
+		      int64_t now, int fresh, struct diag *d);
 /* A person solved alone, with its columns (cols[i]'s bookings are
  * book[i][0 .. n_book[i])), replacing in one transaction what the run held
  * for it (priced plans and choice included). */

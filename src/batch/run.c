@@ -328,22 +328,16 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 
 /* The plan's part of the person's result that the store's columns do not
  * hold: its id and its changes (JSON members, no braces). */
-static char *result_json(const char *id, const struct week *w, const struct profile *prof, const struct instance *in,
-			 const struct sv_proposal *x, const char *origin, const struct store_batch_figures *before,
-			 const struct store_batch_figures *after)
+static char *result_json(const struct week *w, const struct profile *prof, const struct instance *in,
+			 const struct sv_proposal *x)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	/* the plan's part of the person's result: the summary puts the
-	 * person, the plan's origin and the week before around it (kept once,
-	 * with the person) */
-	(void)id;
-	(void)origin;
-	(void)before;
-	(void)after;
+	/* the summary puts the person, the plan's origin, its tiers and the
+	 * weeks before and after (columns) around it */
 	fprintf(f, "\"proposal\": \"%s\", \"changes\": [", x->id);
 	for (size_t c = 0; c < x->n_changes; c++) {
 		const struct sv_change *ch = &x->changes[c];
@@ -366,7 +360,7 @@ static char *result_json(const char *id, const struct week *w, const struct prof
 }
 
 /* One column from proposal x (its plan, tiers, figures, bookings). */
-static int add_column(const struct batch *b, const char *id, const struct person *cw, const struct sv_result *r,
+static int add_column(const struct batch *b, const struct person *cw, const struct sv_result *r,
 		      const struct sv_proposal *x, const char *origin, struct outcome *o, struct diag *d)
 {
 	struct col_out *c = BUF_PUSH(o->col, o->n_col, o->cap);
@@ -383,7 +377,7 @@ static int add_column(const struct batch *b, const char *id, const struct person
 	figures_of(&x->after, &c->after);
 	c->changes = (int)x->n_changes;
 	c->appts = (int)r->in.n;
-	if (!(c->result = result_json(id, &cw->week, cw->prof, &r->in, x, origin, &o->before, &c->after))) {
+	if (!(c->result = result_json(&cw->week, cw->prof, &r->in, x))) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
@@ -465,7 +459,7 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		goto failed;
 	figures_of(&r.before, &o->before);
 	for (size_t k = 0; k < r.n_props; k++)
-		if (add_column(b, cp->id, &cw, &r, &r.props[k], priced ? "priced" : "alone", o, &d) < 0)
+		if (add_column(b, &cw, &r, &r.props[k], priced ? "priced" : "alone", o, &d) < 0)
 			goto failed;
 	if (!priced) {
 		/* the week as booked: always a plan, and always compatible
@@ -473,7 +467,7 @@ static void solve_person(const struct batch *b, struct store *st, size_t i, cons
 		struct sv_proposal x;
 		if (as_booked(&r.in, &x, &d) < 0)
 			goto failed;
-		int rc = add_column(b, cp->id, &cw, &r, &x, "booked", o, &d);
+		int rc = add_column(b, &cw, &r, &x, "booked", o, &d);
 		sv_proposal_release(&x);
 		if (rc < 0)
 			goto failed;

@@ -253,7 +253,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
 	struct held held = { sharded, si, sn, 0 };
 	if ((resume && store_batch_each(app->store, b.run, NULL, held_row, &held, &app->diag) < 0) ||
-	    store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, NULL, &app->diag) < 0 ||
+	    store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0 ||
 	    batch_solve_alone(&b, todo, n, resume, &solved, &app->diag) < 0)
 		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	struct batch_joint_stats js;

@@ -104,7 +104,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		return DV_EXIT_CANTCREAT;
 	}
 	int status = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, NULL, &app->diag) < 0)
+	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
 		status = DV_EXIT_STORE;
 	for (int i = optind + 1; !status && i < argc; i++) {
 		size_t n;

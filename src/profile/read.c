@@ -910,7 +910,7 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 					read_feeds(c, v, sub(b, sizeof b, w, "feeds"), &cr->feeds, &cr->n_feeds);
 				if ((v = get(m, "working_hours"))) {
 					const struct ynode **t;
-					size_t k;
+					size_t k = 0;
 					sub(b, sizeof b, w, "working_hours");
 					if (seq_of(c, v, b, MAX_LIST, &t, &k) == 0 &&
 					    (cr->working = calloc(k ? k : 1, sizeof *cr->working)))

@@ -19,7 +19,7 @@ static int exec1(struct store *s, const char *sql, const char *a, const char *b,
 }
 
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
-		      int64_t now, int fresh, size_t *had, struct diag *d)
+		      int64_t now, int fresh, struct diag *d)
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
@@ -42,17 +42,6 @@ int store_batch_begin(struct store *s, const char *run, const char *caseload_sha
 	if (ok && fresh)
 		ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1", run, NULL, d) == 0 &&
 		     exec1(s, "DELETE FROM batch_columns WHERE run = ?1", run, NULL, d) == 0;
-	if (ok && had) {
-		*had = 0;
-		if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM batch_persons WHERE run = ?1", -1, &q, NULL) != SQLITE_OK) {
-			ok = store_sql_error(s, d) == 0;
-		} else {
-			sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
-			if (sqlite3_step(q) == SQLITE_ROW)
-				*had = (size_t)sqlite3_column_int64(q, 0);
-			sqlite3_finalize(q);
-		}
-	}
 	return store_tx_end(s, ok, d);
 }
 
