@@ -6,7 +6,14 @@ Usage: bench-batch-joint.py NEW OLD [--sizes 1000,10000] [--jobs 1,2] [--runs 1]
 
 NEW is a `dovetail` whose `batch` ends in the joint master (summary "dovetail-batch/2"); OLD one
 whose `batch` ends in the sequential final pass ("dovetail-batch/1", a build of ea6c855 whose
-per-person result JSON carries "impossible" and "compromise"). For each size, the caseload is
+per-person result JSON carries "impossible" and "compromise", which it computes but did not print:
+
+    git worktree add /tmp/old21 ea6c855
+    # src/cmd/batch_run.c, solve_person's result: after "proposal": "%s", add
+    #   "impossible": %d, "compromise": %.4f,  (x->impossible, x->compromise)
+    meson setup /tmp/old21/build --buildtype=release && ninja -C /tmp/old21/build dovetail
+
+). For each size, the caseload is
 tools/gen-caseload.py --persons N --seed S --out WORK/cl-N-sS (kept and reused when present); then
 for each binary and each -j, --runs times: `BIN --db FRESH.db batch caseload.yaml -j J --out OUTDIR`
 (cwd the caseload folder, DOVETAIL_NOW=2026-11-23T00:00:00Z; exit 0 or 2 both count as done; a run

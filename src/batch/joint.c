@@ -174,7 +174,8 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 		n_active = keep;
 		active[n_active++] = order[i];
 	}
-	qsort(out->pairs, out->n_pairs, sizeof *out->pairs, by_pair);
+	if (out->n_pairs)
+		qsort(out->pairs, out->n_pairs, sizeof *out->pairs, by_pair);
 	size_t u = 0;
 	for (size_t i = 0; i < out->n_pairs; i++)
 		if (!u || out->pairs[i].a != out->pairs[u - 1].a || out->pairs[i].b != out->pairs[u - 1].b)

@@ -1125,7 +1125,8 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 				s->booked[i] = s->n_cols;
 			s->cols[s->n_cols++] = (struct jt_column){ i, x->impossible, x->compromise, x->cost, s->n_book,
 								   x->n_book };
-			memcpy(&s->book[s->n_book], x->book, x->n_book * sizeof *x->book);
+			if (x->n_book)
+				memcpy(&s->book[s->n_book], x->book, x->n_book * sizeof *x->book);
 			for (size_t m = 0; m < x->n_book; m++)
 				s->book_person[s->n_book + m] = i;
 			s->n_book += x->n_book;
@@ -1493,7 +1494,8 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 			free(x.extra);
 			break;
 		}
-		qsort(x.extra, x.n_extra, sizeof *x.extra, by_bk);
+		if (x.n_extra)
+			qsort(x.extra, x.n_extra, sizeof *x.extra, by_bk);
 		struct hash_ctx *h = hash_new();
 		if (!h) {
 			free(x.extra);
