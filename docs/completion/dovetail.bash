@@ -23,7 +23,7 @@ _dovetail() {
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--db|--write-lp|--write-compact-lp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--itip|--out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--max-labels|--step|--shard|--tz) return ;;
+	--now|--from|--to|--by|--note|--feed|--practitioner|--person|-k|-j|--max-changes|--time-limit|--max-labels|--step|--shard|--shard-by|--cap|--tz) return ;;
 	esac
 	if [ -z "$cmd" ]; then
 		COMPREPLY=($(compgen -W "$cmds --db --now -v --help" -- "$cur"))
@@ -46,9 +46,9 @@ _dovetail() {
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
 	send) opts="--from --to --dry-run --counter" ;;
-	batch) opts="-j --resume --shard --shard-from-env --out --report --json --time-limit --partial-ok" ;;
+	batch) opts="-j --resume --shard --shard-from-env --shard-by --cap --out --report --json --time-limit --partial-ok" ;;
 	report) opts="--proposal --none --from --to --html --names" ;;
-	merge) opts="--out --report --json --time-limit --partial-ok" ;;
+	merge) opts="--out --report --json --time-limit --cap --partial-ok" ;;
 	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* ]]; then
