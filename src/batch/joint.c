@@ -386,19 +386,6 @@ static void give_incumbent(glp_tree *t, void *info)
 		glp_ios_terminate(t);
 }
 
-static const struct jt_problem *sort_q;
-
-static int by_lane_start_q(const void *a, const void *b)
-{
-	const struct jt_booking *x = &sort_q->book[*(const size_t *)a], *y = &sort_q->book[*(const size_t *)b];
-	if (x->lane != y->lane)
-		return x->lane < y->lane ? -1 : 1;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	return i < j ? -1 : i > j;
-}
-
 /*
  * The conflict rows, as cliques: on each lane, at the start of each
  * booking, the columns with a booking running then can hold at most one
@@ -424,9 +411,9 @@ static int add_cliques(struct comp_mip *m, const size_t *pos)
 	for (size_t i = 0; i < m->n; i++)
 		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
 			bk[nb++] = p->cols[m->cols[i]].first + k;
-	sort_q = p;
-	qsort(bk, nb, sizeof *bk, by_lane_start_q);
-	sort_q = NULL;
+	sort_p = p;
+	qsort(bk, nb, sizeof *bk, by_lane_start);
+	sort_p = NULL;
 	owner = malloc((nb + 1) * sizeof *owner);
 	act = malloc((nb + 1) * sizeof *act);
 	ind = malloc((m->n + 3) * sizeof *ind);
@@ -571,8 +558,12 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 	glp_term_out(GLP_OFF);
 	glp_error_hook(glpk_hook, NULL);
 	if (setjmp(jb)) {
+		/* GLPK failed (its environment is gone, the problem with it) */
 		m->lp = NULL;
 		free(x);
+		free(m->ys);
+		m->ys = NULL;
+		m->n_ys = 0;
 		diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
 		return -1;
 	}
