@@ -51,7 +51,8 @@ static int by_str(const void *x, const void *y)
 /* Sort and make unique the n strings of v (owned); returns the new count. */
 static size_t sort_unique(char **v, size_t n)
 {
-	qsort(v, n, sizeof *v, by_str);
+	if (n)
+		qsort(v, n, sizeof *v, by_str);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (k && strcmp(v[k - 1], v[i]) == 0) {
@@ -272,7 +273,8 @@ static int components(struct cl_graph *g, size_t *up)
 		r[c] = (struct rank){ g->comp_size[c], g->comp_first[c], c };
 	/* qsort is not stable, but (size, first) is a total order: every
 	 * component has its own first person */
-	qsort(r, g->n_comps, sizeof *r, by_size_first);
+	if (g->n_comps)
+		qsort(r, g->n_comps, sizeof *r, by_size_first);
 	for (size_t c = 0; c < g->n_comps; c++)
 		g->comp_order[c] = r[c].comp;
 	free(r);
@@ -369,7 +371,8 @@ int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, 
 			goto oom;
 		g->loaded[i] = (unsigned char)rc;
 	}
-	qsort(e.v, e.n, sizeof *e.v, by_key_person);
+	if (e.n)
+		qsort(e.v, e.n, sizeof *e.v, by_key_person);
 	size_t errors = 0;
 	for (size_t i = 0, j; i < e.n; i = j) {
 		for (j = i; j < e.n && strcmp(e.v[j].key, e.v[i].key) == 0; j++)
