@@ -59,22 +59,16 @@ NOW = "2026-11-23T00:00:00Z"
 TOL = 1e-6
 
 
-def tree_rss_kb(root):
-    """The resident memory of root and all its descendants, in kB (as tools/bench-batch.py)."""
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            with open("/proc/%d/status" % pid) as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            for t in os.listdir("/proc/%d/task" % pid):
-                with open("/proc/%d/task/%s/children" % (pid, t)) as f:
-                    todo += [int(x) for x in f.read().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            pass
-    return total
+def _bench_batch():
+    """tools/bench-batch.py as a module (its name has a hyphen)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_batch", os.path.join(HERE, "bench-batch.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+tree_rss_kb = _bench_batch().tree_rss_kb   # one reader of a process tree's memory
 
 
 def measure(cmd, env, cwd, timeout, log):

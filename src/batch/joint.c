@@ -817,8 +817,10 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	if (!only) {
 		free(s->choice);
 		memset(s, 0, sizeof *s);
-		if (!(s->choice = malloc((p->n_persons + 1) * sizeof *s->choice)))
-			goto oom;
+		if (!(s->choice = malloc((p->n_persons + 1) * sizeof *s->choice))) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
 	}
 	s->optimal = 1;
 	s->mips = 0;
@@ -828,14 +830,10 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
 	size_t *pos = malloc((p->n_cols + 1) * sizeof *pos);
 	unsigned char *clash = calloc(c->n + 1, 1);
-	if (!first || !at || !colfirst || !pos || !clash) {
-		free(first);
-		free(at);
-		free(colfirst);
-		free(pos);
-		free(clash);
+	struct adjacency adj_s = { NULL, NULL }, *adj = &adj_s;
+	int rc = 0;
+	if (!first || !at || !colfirst || !pos || !clash)
 		goto oom;
-	}
 	for (size_t i = 0; i < p->n_persons; i++)
 		first[c->comp[i] + 1]++;
 	for (size_t k = 0; k < c->n; k++)
@@ -862,16 +860,8 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 			clash[c->comp[i]] = 1;
 	for (size_t j = 0; j < p->n_cols; j++)
 		pos[j] = SIZE_MAX;
-	struct adjacency adj_s, *adj = &adj_s;
-	if (adjacency_build(p, c, adj) < 0) {
-		free(first);
-		free(at);
-		free(colfirst);
-		free(pos);
-		free(clash);
+	if (adjacency_build(p, c, adj) < 0)
 		goto oom;
-	}
-	int rc = 0;
 	for (size_t k = 0; k < c->n && !rc; k++) {
 		if (only && !only[k])
 			continue;
@@ -912,6 +902,11 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	s->over_cap = 0;
 	for (size_t i = 0; !rc && i < p->n_persons; i++)
 		s->over_cap += !joint_within_cap(p, s->choice[i]);
+	goto out;
+oom:
+	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	rc = -1;
+out:
 	free(adj->first);
 	free(adj->v);
 	free(first);
@@ -920,9 +915,6 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	free(pos);
 	free(clash);
 	return rc;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 void joint_solution_release(struct jt_solution *s)
