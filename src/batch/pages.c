@@ -1,0 +1,246 @@
+/* pages.c: each person's page, drawn from the chosen plan's stored text
+ * in the person workers (docs/batch.md, docs/report.md). */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/person.h"
+#include "dovetail/profile.h"
+#include "dovetail/report.h"
+#include "dovetail/solver.h"
+#include "dovetail/util.h"
+#include "dovetail/xalloc.h"
+
+/* The page of person idx's plan (its text), drawn as report_of_solution
+ * draws a proposal just solved: "ok\n" and the page, or "error\n" and
+ * why (ids and positions only). */
+char *bt_draw_page(struct wstate *s, size_t idx, int proven, const char *text, size_t *out_len)
+{
+	const struct cl_person *cp = &s->b.cl->persons[idx];
+	const char *path = s->b.in_dir ? cp->given : cp->profile;
+	struct diag d;
+	diag_init(&d);
+	struct person cw;
+	memset(&cw, 0, sizeof cw);
+	struct instance in;
+	memset(&in, 0, sizeof in);
+	int have_in = 0;
+	struct plan pl = { NULL, 0 };
+	char *html = NULL;
+	struct profile *prof;
+	if (profile_load(&prof, path, &d) == 0) {
+		struct person_opts po = { s->b.now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, s->b.lim, 0 };
+		if (person_open(&cw, prof, s->st, &po, &d) == 0 && instance_build(&in, &cw.week, s->b.now, &d) == 0) {
+			have_in = 1;
+			if (plan_decode(&in, text, &pl, &d) == 0)
+				html = report_of_plan(&cw.week, &in, &pl, proven, s->b.now, &d);
+		}
+	}
+	char *out = NULL;
+	FILE *f = open_memstream(&out, out_len);
+	if (f) {
+		if (html) {
+			fputs("ok\n", f);
+			fputs(html, f);
+		} else {
+			char why[512];
+			bt_first_error(&d, why, sizeof why);
+			fprintf(f, "error\n%s", why);
+		}
+		if (fclose(f) != 0) {
+			free(out);
+			out = NULL;
+		}
+	}
+	free(html);
+	free(pl.at);
+	if (have_in)
+		instance_release(&in);
+	person_release(&cw);
+	diag_release(&d);
+	return out;
+}
+
+/* ---- the pages ------------------------------------------------------------------ */
+
+/* A file name for a person's page: "person-", then the id with anything
+ * but letters, digits, '.', '_' and '-' made '_', and then (when anything
+ * was) a digest of the id, so that two ids never share a page. The prefix
+ * keeps every page apart from index.html (and the summaries), whatever the
+ * id. */
+#define PAGE_PREFIX "person-"
+static char *page_name(const char *id)
+{
+	size_t n = strlen(id), k = sizeof PAGE_PREFIX - 1;
+	char *s = malloc(k + n + 24);
+	if (!s)
+		return NULL;
+	memcpy(s, PAGE_PREFIX, k);
+	int changed = n == 0 || id[0] == '.';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		int fine = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			   c == '_' || c == '-';
+		s[k + i] = fine ? (char)c : '_';
+		changed |= !fine;
+	}
+	s[k + n] = 0;
+	if (changed) {
+		char hex[65];
+		hash_sha256_hex(id, n, hex);
+		snprintf(s + k + n, 24, "-%.12s", hex);
+	}
+	if (strlen(s) > 200)
+		s[200] = 0;   /* a name the file system takes; the digest keeps it apart */
+	strcat(s, ".html");
+	return s;
+}
+
+struct pages {
+	struct batch *b;
+	struct outdir *dir;
+	struct report_person *v;  /* by person id */
+	size_t n, cap;
+	char **plan;              /* per v: the chosen plan's text (NULL: none) */
+	int *proven;
+	size_t *index;            /* per v: into cl->persons */
+	size_t *todo, n_todo;     /* v indices with a plan */
+	size_t written;
+	struct diag *d;
+	int oom;
+};
+
+static const char *keep(struct pages *pg, const char *s)
+{
+	char *c = s ? strdup(s) : NULL;
+	if (s && !c)
+		pg->oom = 1;
+	return c;
+}
+
+static int page_row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
+{
+	struct pages *pg = arg;
+	long idx = caseload_person_index(pg->b->cl, p->person);
+	if (idx < 0)
+		return 0;
+	struct report_person *x = BUF_PUSH(pg->v, pg->n, pg->cap);
+	if (!x)
+		return pg->oom = 1;
+	memset(x, 0, sizeof *x);
+	size_t i = pg->n - 1;
+	char **np = realloc(pg->plan, pg->cap * sizeof *np);
+	int *pv = np ? realloc(pg->proven, pg->cap * sizeof *pv) : NULL;
+	if (np)
+		pg->plan = np;
+	if (pv)
+		pg->proven = pv;
+	size_t *ix = pv ? realloc(pg->index, pg->cap * sizeof *ix) : NULL;
+	if (!ix)
+		return pg->oom = 1;
+	pg->index = ix;
+	pg->index[i] = (size_t)idx;
+	int ok = strcmp(p->status, "ok") == 0 && c;
+	x->id = keep(pg, p->person);
+	x->status = keep(pg, ok ? "ok" : "error");
+	x->why = ok ? NULL : keep(pg, p->error ? p->error : "no plan was chosen");
+	x->jb = p->before.journeys, x->tb = p->before.travel_min, x->cb = p->before.clashes;
+	x->rb = p->before.routine_conflicts, x->eb = p->before.peak_energy;
+	if (ok) {
+		x->ja = c->after.journeys, x->ta = c->after.travel_min, x->ca = c->after.clashes;
+		x->ra = c->after.routine_conflicts, x->ea = c->after.peak_energy, x->changes = c->changes;
+	}
+	pg->plan[i] = ok ? (char *)keep(pg, c->plan) : NULL;
+	pg->proven[i] = ok && c->proven;
+	return pg->oom;
+}
+
+static char *page_task(void *arg, size_t i, size_t *len)
+{
+	struct pages *pg = arg;
+	size_t v = pg->todo[i];
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	fprintf(f, "R %zu %d\n%s", pg->index[v], pg->proven[v], pg->plan[v]);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int page_done(void *arg, size_t i, const char *msg, size_t len)
+{
+	struct pages *pg = arg;
+	struct report_person *x = &pg->v[pg->todo[i]];
+	if (!msg || len < 3 || strncmp(msg, "ok\n", 3) != 0) {
+		/* the person's week no longer reads as it did, or the worker
+		 * died: no page, and the overview says why */
+		const char *why = msg && strncmp(msg, "error\n", 6) == 0 ? msg + 6 : "the page could not be drawn";
+		free((char *)x->why);
+		x->why = keep(pg, why);
+		return pg->oom;
+	}
+	char *name = page_name(x->id);
+	if (!name)
+		return pg->oom = 1;
+	if (outdir_put(pg->dir, name, msg + 3, len - 3, pg->d) < 0) {
+		free(name);
+		return 1;
+	}
+	x->href = name;
+	pg->written++;
+	return 0;
+}
+
+int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct diag *d)
+{
+	struct pages pg = { .b = b, .dir = dir, .d = d };
+	*written = 0;
+	int rc = store_batch_finals(b->store, b->run, page_row, &pg, d) < 0 ? -1 : 0;
+	if (!rc && pg.oom)
+		rc = -2;
+	if (!rc && !(pg.todo = malloc((pg.n + 1) * sizeof *pg.todo)))
+		rc = -2;
+	for (size_t i = 0; !rc && i < pg.n; i++)
+		if (pg.plan[i])
+			pg.todo[pg.n_todo++] = i;
+	if (!rc && pg.n_todo) {
+		struct pool *p = bt_person_pool(b, d);
+		rc = p ? pool_run(p, pg.n_todo, page_task, page_done, NULL, &pg, d) : -1;
+		if (rc)
+			bt_pool_failed(b);
+		if (!rc && pg.oom)
+			rc = -2;
+	}
+	if (!rc) {
+		char title[96];
+		snprintf(title, sizeof title, "Caseload: batch %s, before and after", b->run);
+		char *index = report_overview_html(title, pg.v, pg.n, b->now, d);
+		if (!index || outdir_put(dir, "index.html", index, strlen(index), d) < 0)
+			rc = -1;
+		free(index);
+	}
+	if (rc == -2) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		rc = -1;
+	}
+	for (size_t i = 0; i < pg.n; i++) {
+		free((char *)pg.v[i].id);
+		free((char *)pg.v[i].status);
+		free((char *)pg.v[i].why);
+		free((char *)pg.v[i].href);
+		free(pg.plan[i]);
+	}
+	free(pg.v);
+	free(pg.plan);
+	free(pg.proven);
+	free(pg.index);
+	free(pg.todo);
+	*written = pg.written;
+	return rc;
+}

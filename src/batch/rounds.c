@@ -1,0 +1,806 @@
+/* rounds.c: one plan per person chosen together: the persons' plans as the
+ * joint master's columns, rounds of pricing new plans in the person
+ * workers, and the components' MIPs in workers (docs/batch.md). */
+#include "internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dovetail/caseload.h"
+#include "dovetail/joint.h"
+#include "dovetail/util.h"
+#include "dovetail/xalloc.h"
+
+/* Lanes by key, interned: an open-addressing table. */
+struct lanes {
+	char **key;               /* by id */
+	size_t n, cap_key;
+	uint32_t *slot;           /* id + 1, or 0 */
+	size_t cap;               /* 0 or a power of two */
+};
+
+static size_t key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211u;
+	return (size_t)h;
+}
+
+/* The id of key (added when new), or -1 when out of memory. */
+static long lane_id(struct lanes *t, const char *key)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		uint32_t *v = calloc(cap, sizeof *v);
+		if (!v)
+			return -1;
+		for (size_t i = 0; i < t->n; i++) {
+			size_t j = key_hash(t->key[i]) & (cap - 1);
+			while (v[j])
+				j = (j + 1) & (cap - 1);
+			v[j] = (uint32_t)i + 1;
+		}
+		free(t->slot);
+		t->slot = v;
+		t->cap = cap;
+	}
+	size_t j = key_hash(key) & (t->cap - 1);
+	for (; t->slot[j]; j = (j + 1) & (t->cap - 1))
+		if (strcmp(t->key[t->slot[j] - 1], key) == 0)
+			return (long)t->slot[j] - 1;
+	char **k = BUF_PUSH(t->key, t->n, t->cap_key);
+	if (!k)
+		return -1;
+	if (!(*k = strdup(key))) {
+		t->n--;
+		return -1;
+	}
+	t->slot[j] = (uint32_t)t->n;
+	return (long)t->n - 1;
+}
+
+static void lanes_release(struct lanes *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->key[i]);
+	free(t->key);
+	free(t->slot);
+	memset(t, 0, sizeof *t);
+}
+
+/* A person's plans in the master, as loaded and priced. */
+struct jcol {
+	int n;                    /* the store's n */
+	int origin;               /* 0 alone, 1 booked, 2 priced */
+	char basis[65];
+	int round;                /* priced: the round that asked for it (it takes part from the next) */
+	int impossible;
+	double compromise, cost;
+	struct jt_booking *book;
+	size_t n_book, cap;
+};
+
+struct jperson {
+	size_t index;             /* into cl->persons */
+	struct jcol *col;
+	size_t n_col, cap;
+};
+
+struct jstate {
+	struct batch *b;
+	struct lanes lanes;
+	struct jperson *p;        /* planned persons, by id */
+	size_t n, cap;
+	long *of;                 /* cl person -> p index, or -1 */
+	struct diag *d;
+	int oom;
+	/* the flat problem of a round */
+	struct jt_column *cols;
+	struct jt_booking *book;
+	size_t *solo, *booked, *base;   /* base[i]: person i's first column */
+	size_t *book_person;      /* per booking: its person */
+	size_t n_cols, n_book;
+};
+
+static int load_person(const struct store_batch_person *r, void *arg)
+{
+	struct jstate *s = arg;
+	if (strcmp(r->status, "ok") != 0)
+		return 0;
+	long i = caseload_person_index(s->b->cl, r->person);
+	if (i < 0)
+		return 0;
+	struct jperson *p = BUF_PUSH(s->p, s->n, s->cap);
+	if (!p)
+		return s->oom = 1;
+	memset(p, 0, sizeof *p);
+	p->index = (size_t)i;
+	s->of[i] = (long)s->n - 1;
+	return 0;
+}
+
+static int load_column(const struct store_batch_column *c, void *arg)
+{
+	struct jstate *s = arg;
+	long i = caseload_person_index(s->b->cl, c->person);
+	if (i < 0 || s->of[i] < 0)
+		return 0;
+	struct jperson *p = &s->p[s->of[i]];
+	struct jcol *x = BUF_PUSH(p->col, p->n_col, p->cap);
+	if (!x)
+		return s->oom = 1;
+	memset(x, 0, sizeof *x);
+	x->n = c->n;
+	x->origin = strcmp(c->origin, "alone") == 0 ? 0 : strcmp(c->origin, "booked") == 0 ? 1 : 2;
+	snprintf(x->basis, sizeof x->basis, "%s", c->basis ? c->basis : "");
+	x->round = c->round;
+	x->impossible = c->impossible;
+	x->compromise = c->compromise;
+	x->cost = c->cost;
+	return 0;
+}
+
+static struct jcol *col_of(struct jstate *s, const char *person, int n)
+{
+	long i = caseload_person_index(s->b->cl, person);
+	if (i < 0 || s->of[i] < 0)
+		return NULL;
+	struct jperson *p = &s->p[s->of[i]];
+	for (size_t k = 0; k < p->n_col; k++)
+		if (p->col[k].n == n)
+			return &p->col[k];
+	return NULL;
+}
+
+static int add_booking(struct jstate *s, struct jcol *x, const char *lane, int64_t start, int64_t end, int fixed)
+{
+	long id = lane_id(&s->lanes, lane);
+	struct jt_booking *b = id >= 0 ? BUF_PUSH(x->book, x->n_book, x->cap) : NULL;
+	if (!b)
+		return s->oom = 1;
+	*b = (struct jt_booking){ (uint32_t)id, start, end, fixed, strncmp(lane, CL_CARER_PREFIX, strlen(CL_CARER_PREFIX)) == 0 };
+	return 0;
+}
+
+static int load_booking(const char *person, int n, const struct store_batch_booking *bk, void *arg)
+{
+	struct jstate *s = arg;
+	struct jcol *x = col_of(s, person, n);
+	return x ? add_booking(s, x, bk->lane, bk->start, bk->end, bk->fixed) : 0;
+}
+
+/* The flat arrays of the problem, from the persons' plans. */
+static int takes_part(const struct jcol *x, int round)
+{
+	return x->origin != 2 || x->round < round;
+}
+
+static int flatten(struct jstate *s, int round, struct jt_problem *pr, double cap, double limit)
+{
+	free(s->cols);
+	free(s->book);
+	free(s->solo);
+	free(s->booked);
+	free(s->base);
+	free(s->book_person);
+	size_t nc = 0, nb = 0;
+	for (size_t i = 0; i < s->n; i++)
+		for (size_t k = 0; k < s->p[i].n_col; k++)
+			if (takes_part(&s->p[i].col[k], round)) {
+				nc++;
+				nb += s->p[i].col[k].n_book;
+			}
+	s->cols = malloc((nc + 1) * sizeof *s->cols);
+	s->book = malloc((nb + 1) * sizeof *s->book);
+	s->solo = malloc((s->n + 1) * sizeof *s->solo);
+	s->booked = malloc((s->n + 1) * sizeof *s->booked);
+	s->base = malloc((s->n + 1) * sizeof *s->base);
+	s->book_person = malloc((nb + 1) * sizeof *s->book_person);
+	if (!s->cols || !s->book || !s->solo || !s->booked || !s->base || !s->book_person)
+		return -1;
+	s->n_cols = s->n_book = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct jperson *p = &s->p[i];
+		s->solo[i] = s->booked[i] = SIZE_MAX;
+		s->base[i] = s->n_cols;
+		for (size_t k = 0; k < p->n_col; k++) {
+			const struct jcol *x = &p->col[k];
+			if (!takes_part(x, round))
+				continue;
+			if (x->origin == 0 && s->solo[i] == SIZE_MAX)
+				s->solo[i] = s->n_cols;
+			if (x->origin == 1)
+				s->booked[i] = s->n_cols;
+			s->cols[s->n_cols++] = (struct jt_column){ i, x->impossible, x->compromise, x->cost, s->n_book,
+								   x->n_book };
+			if (x->n_book)
+				memcpy(&s->book[s->n_book], x->book, x->n_book * sizeof *x->book);
+			for (size_t m = 0; m < x->n_book; m++)
+				s->book_person[s->n_book + m] = i;
+			s->n_book += x->n_book;
+		}
+		/* every person solved alone has both; a store that lacks one is
+		 * not this version's */
+		if (s->solo[i] == SIZE_MAX || s->booked[i] == SIZE_MAX)
+			return -2;
+	}
+	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0 };
+	return 0;
+}
+
+/* A pricing task: person p, around the chosen bookings of everyone else on the lanes p uses. */
+struct price {
+	size_t person;            /* index into s->p */
+	struct bk *extra;
+	size_t n_extra;
+	char basis[65];
+};
+
+static int by_bk(const void *a, const void *b)
+{
+	const struct bk *x = a, *y = b;
+	int c = strcmp(x->lane, y->lane);
+	if (c)
+		return c;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+struct price_run {
+	struct jstate *s;
+	int round;
+	struct price *v;
+	size_t n;
+	int *next_n;              /* per price: the store's n of the new plan */
+};
+
+static char *price_task(void *arg, size_t i, size_t *len)
+{
+	struct price_run *r = arg;
+	const struct price *x = &r->v[i];
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+	fprintf(f, "P %zu %zu\n", r->s->p[x->person].index, x->n_extra);
+	for (size_t k = 0; k < x->n_extra; k++)
+		fprintf(f, "%s\t%lld\t%lld\n", x->extra[k].lane, (long long)x->extra[k].start,
+			(long long)x->extra[k].end);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int price_done(void *arg, size_t i, const char *msg, size_t len)
+{
+	struct price_run *r = arg;
+	struct jstate *s = r->s;
+	const struct price *x = &r->v[i];
+	struct jperson *p = &s->p[x->person];
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	char *copy = msg ? malloc(len + 1) : NULL;
+	if (copy)
+		memcpy(copy, msg, len + 1);
+	if (!copy || bt_decode_outcome(copy, len, &o) < 0) {
+		free(copy);
+		bt_outcome_release(&o);
+		/* a worker that died or spoke nonsense: no new plan for it (the
+		 * master keeps the plans it has; this is not a result) */
+		if (msg)
+			diag_add(s->d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
+		return msg != NULL;
+	}
+	free(copy);
+	int rc = 0;
+	if (strcmp(o.status, "ok") == 0 && o.n_col == 1) {
+		const struct col_out *c = &o.col[0];
+		const char *id = s->b->cl->persons[p->index].id;
+		struct store_batch_column sc = { id, r->next_n[i], "priced", x->basis, r->round, c->impossible, c->compromise,
+						 c->cost, c->proven, c->after, c->changes, c->appts, c->result,
+						 c->plan };
+		struct store_batch_booking *v = calloc(c->n_book + 1, sizeof *v);
+		for (size_t j = 0; v && j < c->n_book; j++)
+			v[j] = (struct store_batch_booking){ c->book[j].lane, c->book[j].start, c->book[j].end,
+							     c->book[j].fixed };
+		rc = v ? store_batch_save_column(s->b->store, s->b->run, &sc, v, c->n_book, s->d) : -1;
+		free(v);
+		struct jcol *j = rc == 0 ? BUF_PUSH(p->col, p->n_col, p->cap) : NULL;
+		if (j) {
+			memset(j, 0, sizeof *j);
+			j->n = sc.n;
+			j->origin = 2;
+			j->round = r->round;
+			snprintf(j->basis, sizeof j->basis, "%s", x->basis);
+			j->impossible = c->impossible;
+			j->compromise = c->compromise;
+			j->cost = c->cost;
+			for (size_t k = 0; k < c->n_book && !s->oom; k++)
+				add_booking(s, j, c->book[k].lane, c->book[k].start, c->book[k].end, c->book[k].fixed);
+		} else if (rc == 0) {
+			s->oom = 1;
+		}
+	}
+	bt_outcome_release(&o);
+	return rc != 0 || s->oom;
+}
+
+/* Pricing for a component's MIPs runs in workers too: see joint_in_workers. */
+struct comp_run {
+	const struct jt_problem *pr;
+	const struct jt_components *c;
+	const size_t *todo;       /* components */
+	size_t *choice;
+	struct diag *d;
+	int optimal;
+};
+
+static void *c_init(void *arg)
+{
+	return arg;
+}
+
+static char *c_handle(void *state, const char *task, size_t len, size_t *out_len)
+{
+	struct comp_run *r = state;
+	(void)len;
+	size_t k = strtoul(task, NULL, 10);
+	unsigned char *only = calloc(r->c->n + 1, 1);
+	struct jt_solution s = { r->choice, 1, 0, 0 };
+	struct diag d;
+	diag_init(&d);
+	if (!only)
+		return NULL;
+	only[k] = 1;
+	int rc = joint_solve(r->pr, r->c, only, &s, &d);
+	free(only);
+	diag_release(&d);
+	if (rc < 0)
+		return NULL;
+	/* the component's choices: "optimal\nperson column\n..." */
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, out_len);
+	if (!f)
+		return NULL;
+	fprintf(f, "%d\n", s.optimal);
+	for (size_t i = 0; i < r->pr->n_persons; i++)
+		if (r->c->comp[i] == k)
+			fprintf(f, "%zu %zu\n", i, s.choice[i]);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static const struct pool_ops comp_ops = { c_init, c_handle, NULL };
+
+static char *comp_task(void *arg, size_t i, size_t *len)
+{
+	struct comp_run *r = arg;
+	char *s = malloc(32);
+	if (s)
+		*len = (size_t)snprintf(s, 32, "%zu\n", r->todo[i]);
+	return s;
+}
+
+static int comp_done(void *arg, size_t i, const char *msg, size_t len)
+{
+	struct comp_run *r = arg;
+	(void)i;
+	(void)len;
+	if (!msg) {
+		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker solving the caseload's master died");
+		return 1;
+	}
+	const char *p = msg;
+	char *end;
+	r->optimal &= (int)strtol(p, &end, 10);
+	p = end;
+	for (;;) {
+		size_t a = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		size_t b = strtoul(p, &end, 10);
+		if (end == p || a >= r->pr->n_persons || b >= r->pr->n_cols || r->pr->cols[b].person != a) {
+			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
+			return 1;
+		}
+		p = end;
+		r->choice[a] = b;
+	}
+	return 0;
+}
+
+/* Solve every component: those whose solo plans do not clash at once, the
+ * rest each in a worker (forked now, so it sees this round's columns). */
+static int solve_round(struct batch *b, const struct jt_problem *pr, const struct jt_components *c,
+		       struct jt_solution *sol, struct diag *d)
+{
+	/* which components need their MIP: the same test joint_solve makes */
+	unsigned char *clash = calloc(c->n + 1, 1);
+	size_t *todo = malloc((c->n + 1) * sizeof *todo), n = 0;
+	if (!clash || !todo) {
+		free(clash);
+		free(todo);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < pr->n_persons; i++)
+		if (!c->fixed[i])
+			clash[c->comp[i]] = 1;
+	for (size_t k = 0; k < c->n; k++)
+		if (clash[k])
+			todo[n++] = k;
+	/* the easy ones here */
+	unsigned char *easy = calloc(c->n + 1, 1);
+	int rc = easy ? 0 : -1;
+	for (size_t k = 0; easy && k < c->n; k++)
+		easy[k] = !clash[k];
+	free(sol->choice);
+	memset(sol, 0, sizeof *sol);
+	if (!rc && !(sol->choice = malloc((pr->n_persons + 1) * sizeof *sol->choice)))
+		rc = -1;
+	if (rc)
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	/* every choice starts as the week as booked (a worker's answer
+	 * replaces its component's) */
+	for (size_t i = 0; !rc && i < pr->n_persons; i++)
+		sol->choice[i] = pr->booked[i];
+	if (!rc)
+		rc = joint_solve(pr, c, easy, sol, d);
+	free(easy);
+	sol->mips = n;
+	if (!rc && n) {
+		struct comp_run r = { pr, c, todo, sol->choice, d, 1 };
+		int jobs = b->jobs < 1 ? 1 : b->jobs;
+		if ((size_t)jobs > n)
+			jobs = (int)n;
+		struct pool *p = pool_start(jobs, &comp_ops, &r, d);
+		rc = p ? pool_run(p, n, comp_task, comp_done, NULL, &r, d) : -1;
+		pool_stop(p, rc != 0);
+		sol->optimal &= r.optimal;
+	}
+	sol->over_cap = 0;
+	for (size_t i = 0; !rc && i < pr->n_persons; i++)
+		sol->over_cap += !joint_within_cap(pr, sol->choice[i]);
+	free(clash);
+	free(todo);
+	return rc;
+}
+
+/* The pricing tasks of a round: each person off its solo plan, around the
+ * others' chosen bookings on its lanes, unless priced on that basis before. */
+static int pricing(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
+		   const struct jt_solution *sol, struct price **out, size_t *n_out, size_t *pending)
+{
+	*out = NULL;
+	*n_out = 0;
+	*pending = 0;
+	size_t cap = 0;
+	/* the target: each person's choice, but a person outside the cap at
+	 * its plan alone, so that those in its way are priced around it */
+	size_t *target = malloc((pr->n_persons + 1) * sizeof *target);
+	unsigned char *want = calloc(pr->n_persons + 1, 1);
+	if (!target || !want) {
+		free(target);
+		free(want);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		int over = !joint_within_cap(pr, sol->choice[i]);
+		target[i] = over ? pr->solo[i] : sol->choice[i];
+		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+		want[i] |= c->impossible > o->impossible || c->compromise > o->compromise + 1e-6 ||
+			   c->cost > o->cost + 1e-6;
+	}
+	for (size_t i = 0; i < comps->n_pairs; i++) {
+		size_t x = comps->pairs[i].a, y = comps->pairs[i].b;
+		size_t px = pr->cols[x].person, py = pr->cols[y].person;
+		/* siblings who both need the parent at once, as chosen: each is
+		 * priced around the other */
+		if (comps->pairs[i].soft && sol->choice[px] == x && sol->choice[py] == y)
+			want[px] = want[py] = 1;
+		/* a choice in the way of a plan alone outside the cap */
+		if (target[px] == x && target[px] != sol->choice[px] && sol->choice[py] == y)
+			want[py] = 1;
+		if (target[py] == y && target[py] != sol->choice[py] && sol->choice[px] == x)
+			want[px] = 1;
+	}
+	/* the target's bookings, by lane */
+	size_t nl = s->lanes.n;
+	size_t *first = calloc(nl + 2, sizeof *first), *at = NULL, nb = 0;
+	if (!first) {
+		free(target);
+		free(want);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		const struct jt_column *c = &pr->cols[target[i]];
+		for (size_t k = 0; k < c->n; k++)
+			first[pr->book[c->first + k].lane + 1]++;
+		nb += c->n;
+	}
+	for (size_t l = 0; l < nl; l++)
+		first[l + 1] += first[l];
+	size_t *fill = calloc(nl + 1, sizeof *fill);
+	if (!fill || !(at = malloc((nb + 1) * sizeof *at))) {
+		free(first);
+		free(fill);
+		free(target);
+		free(want);
+		return -1;
+	}
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		const struct jt_column *c = &pr->cols[target[i]];
+		for (size_t k = 0; k < c->n; k++) {
+			uint32_t l = pr->book[c->first + k].lane;
+			at[first[l] + fill[l]++] = c->first + k;
+		}
+	}
+	free(fill);
+	int rc = 0;
+	unsigned char *seen = calloc(nl + 1, 1);
+	if (!seen)
+		rc = -1;
+	for (size_t i = 0; !rc && i < pr->n_persons; i++) {
+		/* only a person worse off than alone, or in the way of one
+		 * outside the cap, is priced, and only so often */
+		size_t tries = 0;   /* by earlier rounds: what this one made before a kill does not count */
+		for (size_t k = 0; k < s->p[i].n_col; k++)
+			tries += s->p[i].col[k].origin == 2 && s->p[i].col[k].round < round;
+		if (!want[i] || tries >= BATCH_PRICINGS)
+			continue;
+		struct price x = { i, NULL, 0, "" };
+		size_t xcap = 0;
+		const struct jt_column *solo = &pr->cols[pr->solo[i]];
+		memset(seen, 0, nl + 1);
+		for (size_t k = 0; !rc && k < solo->n; k++) {
+			uint32_t l = pr->book[solo->first + k].lane;
+			if (seen[l]++)
+				continue;
+			for (size_t m = first[l]; m < first[l + 1]; m++) {
+				size_t bi = at[m];
+				const struct jt_booking *bk = &pr->book[bi];
+				size_t owner = s->book_person[bi];
+				if (owner == i || bk->end <= bk->start)
+					continue;
+				struct bk *e = BUF_PUSH(x.extra, x.n_extra, xcap);
+				if (!e) {
+					rc = -1;
+					break;
+				}
+				*e = (struct bk){ .start = bk->start, .end = bk->end, .fixed = bk->fixed };
+				snprintf(e->lane, sizeof e->lane, "%s", s->lanes.key[l]);
+			}
+		}
+		if (rc) {
+			free(x.extra);
+			break;
+		}
+		if (x.n_extra)
+			qsort(x.extra, x.n_extra, sizeof *x.extra, by_bk);
+		struct hash_ctx *h = hash_new();
+		if (!h) {
+			free(x.extra);
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < x.n_extra; k++) {
+			hash_update(h, x.extra[k].lane, strlen(x.extra[k].lane) + 1);
+			hash_update(h, &x.extra[k].start, sizeof x.extra[k].start);
+			hash_update(h, &x.extra[k].end, sizeof x.extra[k].end);
+		}
+		hash_final_hex(h, x.basis);
+		hash_free(h);
+		const struct jperson *p = &s->p[i];
+		int known = 0;
+		for (size_t k = 0; k < p->n_col && !known; k++)
+			known = p->col[k].origin == 2 && strcmp(p->col[k].basis, x.basis) == 0;
+		/* priced on this basis already: by an earlier round, or by this
+		 * one before a kill (stored, it takes part from the next round:
+		 * that round must come, as it would have) */
+		for (size_t k = 0; k < p->n_col; k++)
+			if (p->col[k].origin == 2 && strcmp(p->col[k].basis, x.basis) == 0 && p->col[k].round >= round)
+				(*pending)++;
+		if (known || p->n_col >= JOINT_MAX_COLUMNS) {
+			free(x.extra);
+			continue;
+		}
+		struct price *v = BUF_PUSH(*out, *n_out, cap);
+		if (!v) {
+			free(x.extra);
+			rc = -1;
+			break;
+		}
+		*v = x;
+	}
+	free(seen);
+	free(first);
+	free(at);
+	free(target);
+	free(want);
+	return rc;
+}
+
+static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_components *comps,
+		     const struct jt_solution *sol, struct batch_joint_stats *st)
+{
+	st->persons = pr->n_persons;
+	st->moved_off_solo = st->worse = st->over_cap = 0;
+	st->worst_loss = 0;
+	st->impossible = st->compromise = st->cost = 0;
+	st->lb_impossible = st->lb_compromise = st->lb_cost = 0;
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+		st->moved_off_solo += sol->choice[i] != pr->solo[i];
+		int worse = c->impossible > o->impossible || c->compromise > o->compromise + 1e-6 ||
+			    c->cost > o->cost + 1e-6;
+		st->worse += worse;
+		st->over_cap += !joint_within_cap(pr, sol->choice[i]);
+		if (c->cost - o->cost > st->worst_loss)
+			st->worst_loss = c->cost - o->cost;
+		st->impossible += c->impossible;
+		st->compromise += c->compromise;
+		st->cost += c->cost;
+		st->lb_impossible += o->impossible;
+		st->lb_compromise += o->compromise;
+		st->lb_cost += o->cost;
+	}
+	(void)s;
+	/* a parent needed by two children at once, as chosen: an impossibility of the caseload */
+	for (size_t i = 0; i < comps->n_pairs; i++) {
+		const struct jt_pair *q = &comps->pairs[i];
+		if (q->soft && sol->choice[pr->cols[q->a].person] == q->a && sol->choice[pr->cols[q->b].person] == q->b)
+			st->impossible++;
+	}
+	double v[3] = { st->impossible, st->compromise, st->cost }, l[3] = { st->lb_impossible, st->lb_compromise, st->lb_cost };
+	st->gap = 0;
+	for (int t = 0; t < 3; t++)
+		if (v[t] > l[t] + 1e-6) {
+			st->gap = (v[t] - l[t]) / (fabs(v[t]) > 1e-9 ? fabs(v[t]) : 1);
+			break;
+		}
+}
+
+int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
+{
+	memset(st, 0, sizeof *st);
+	struct jstate s = { .b = b, .d = d };
+	int rc = 0;
+	if (!(s.of = malloc((b->cl->n_persons + 1) * sizeof *s.of))) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < b->cl->n_persons; i++)
+		s.of[i] = -1;
+	if (store_batch_each(b->store, b->run, NULL, load_person, &s, d) < 0 ||
+	    store_batch_columns(b->store, b->run, 0, load_column, &s, d) < 0 ||
+	    store_batch_bookings(b->store, b->run, load_booking, &s, d) < 0)
+		rc = -1;
+	if (!rc && s.oom) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		rc = -1;
+	}
+	struct jt_problem pr;
+	struct jt_components comps = { 0 };
+	struct jt_solution sol = { 0 };
+	st->optimal = 1;
+	for (size_t round = 0; !rc; round++) {
+		int f = flatten(&s, (int)round, &pr, b->cap, b->time_limit);
+		if (f == -2) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
+			rc = -1;
+			break;
+		}
+		if (f < 0) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			rc = -1;
+			break;
+		}
+		joint_components_release(&comps);
+		/* a round's master need only be good: the bound on its search
+		 * is small; the last is solved again with the large one */
+		pr.max_nodes = BATCH_ROUND_NODES;
+		pr.mip_gap = BATCH_ROUND_GAP;
+		if (joint_components(&pr, &comps, d) < 0 || solve_round(b, &pr, &comps, &sol, d) < 0) {
+			rc = -1;
+			break;
+		}
+		struct price *v = NULL;
+		size_t n = 0, pending = 0;
+		if (round < BATCH_ROUNDS && pricing(&s, (int)round, &pr, &comps, &sol, &v, &n, &pending) < 0) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			rc = -1;
+			break;
+		}
+		if (!n && !pending) {
+			pr.max_nodes = BATCH_FINAL_NODES;
+			pr.mip_gap = BATCH_FINAL_GAP;
+			if (solve_round(b, &pr, &comps, &sol, d) < 0) {
+				rc = -1;
+				break;
+			}
+			st->components = comps.n;
+			st->mips = sol.mips;
+			st->optimal = sol.optimal && round < BATCH_ROUNDS;
+			break;
+		}
+		st->rounds = round + 1;
+		int *next_n = calloc(n + 1, sizeof *next_n);
+		for (size_t i = 0; next_n && i < n; i++) {
+			const struct jperson *p = &s.p[v[i].person];
+			for (size_t k = 0; k < p->n_col; k++)
+				if (p->col[k].n + 1 > next_n[i])
+					next_n[i] = p->col[k].n + 1;
+		}
+		struct price_run r = { &s, (int)round, v, n, next_n };
+		struct pool *p = n && next_n ? bt_person_pool(b, d) : NULL;
+		if (!next_n || (n && !p))
+			rc = -1;
+		if (!rc && n && pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
+			rc = -1;
+		if (rc)
+			bt_pool_failed(b);
+		if (s.oom && !rc) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			rc = -1;
+		}
+		st->priced_now += n;
+		for (size_t i = 0; i < n; i++)
+			free(v[i].extra);
+		free(v);
+		free(next_n);
+	}
+	if (!rc) {
+		stats_of(&s, &pr, &comps, &sol, st);
+		for (size_t i = 0; i < s.n; i++)
+			for (size_t k = 0; k < s.p[i].n_col; k++)
+				st->priced += s.p[i].col[k].origin == 2;
+		const char **ids = malloc((pr.n_persons + 1) * sizeof *ids);
+		int *chosen = malloc((pr.n_persons + 1) * sizeof *chosen);
+		if (!ids || !chosen) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			rc = -1;
+		}
+		for (size_t i = 0; !rc && i < pr.n_persons; i++) {
+			const struct jperson *p = &s.p[i];
+			ids[i] = b->cl->persons[p->index].id;
+			size_t want = sol.choice[i] - s.base[i], seen = 0;
+			for (size_t k = 0; k < p->n_col; k++)
+				if (takes_part(&p->col[k], (int)st->rounds) && seen++ == want) {
+					chosen[i] = p->col[k].n;
+					break;
+				}
+		}
+		if (!rc && store_batch_save_choice(b->store, b->run, ids, chosen, pr.n_persons, d) < 0)
+			rc = -1;
+		free(ids);
+		free(chosen);
+	}
+	joint_components_release(&comps);
+	joint_solution_release(&sol);
+	for (size_t i = 0; i < s.n; i++) {
+		for (size_t k = 0; k < s.p[i].n_col; k++)
+			free(s.p[i].col[k].book);
+		free(s.p[i].col);
+	}
+	free(s.p);
+	free(s.of);
+	free(s.cols);
+	free(s.book);
+	free(s.solo);
+	free(s.booked);
+	free(s.base);
+	free(s.book_person);
+	lanes_release(&s.lanes);
+	return rc;
+}
