@@ -49,6 +49,9 @@ void bt_first_error(const struct diag *d, char *out, size_t sz);
 
 /* Frees what o holds and zeroes it; o itself is the caller's. */
 void bt_outcome_release(struct outcome *o);
+/* o becomes an error: its plans dropped, its status "error" and why (ids
+ * and positions only; control characters made spaces). */
+void bt_outcome_fail(struct outcome *o, const char *why);
 /* o as a wire message (malloc'd, *len bytes), and back: decode reads msg
  * (len bytes, NUL-terminated, modified in place) into o, which it zeroes
  * first; -1 on a malformed message (o released). */
@@ -70,6 +73,13 @@ struct wstate {
  * after a failed run, so that none keeps a task. */
 struct pool *bt_person_pool(struct batch *b, struct diag *d);
 void bt_pool_failed(struct batch *b);
+
+/* In a person worker: person i solved alone (stored: the digest of its
+ * inputs when stored, to answer "same" if they are unchanged), or, with
+ * priced, solved again around extra (n_extra bookings of others); the
+ * outcome in *o, which the caller releases. */
+void bt_solve_person(const struct batch *b, struct store *st, size_t i, const char *stored,
+			 const struct bk *extra, size_t n_extra, int priced, struct outcome *o);
 
 /* In a person worker: the page of person idx's plan (its text), as
  * "ok\n" and the page, or "error\n" and why (ids and positions only). */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* ---- conflicts and components ------------------------------------------------ */
 
@@ -47,18 +48,15 @@ static size_t uf_find(size_t *up, size_t x)
 
 /* The fixing pass (see joint.h): a work list over persons whose plan
  * alone lost its last live conflict. */
-static int fix_solo(const struct jt_problem *p, struct jt_components *c)
+static void fix_solo(const struct jt_problem *p, struct jt_components *c)
 {
 	size_t np = p->n_persons, nc = p->n_cols;
-	c->fixed = calloc(np + 1, 1);
-	c->dead = calloc(nc + 1, 1);
-	size_t *deg = calloc(np + 1, sizeof *deg);       /* live conflicts of each person's solo */
-	size_t *first = calloc(nc + 2, sizeof *first);   /* adjacency of columns, by pair */
-	size_t *adj = malloc((2 * c->n_pairs + 1) * sizeof *adj);
-	size_t *work = malloc((np + 1) * sizeof *work);
-	int rc = -1;
-	if (!c->fixed || !c->dead || !deg || !first || !adj || !work)
-		goto out;
+	c->fixed = xcalloc(np + 1, 1);
+	c->dead = xcalloc(nc + 1, 1);
+	size_t *deg = xcalloc(np + 1, sizeof *deg);       /* live conflicts of each person's solo */
+	size_t *first = xcalloc(nc + 2, sizeof *first);   /* adjacency of columns, by pair */
+	size_t *adj = xmalloc((2 * c->n_pairs + 1) * sizeof *adj);
+	size_t *work = xmalloc((np + 1) * sizeof *work);
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		first[c->pairs[i].a + 1]++;
 		first[c->pairs[i].b + 1]++;
@@ -66,9 +64,7 @@ static int fix_solo(const struct jt_problem *p, struct jt_components *c)
 	for (size_t j = 0; j < nc; j++)
 		first[j + 1] += first[j];
 	{
-		size_t *fill = calloc(nc + 1, sizeof *fill);
-		if (!fill)
-			goto out;
+		size_t *fill = xcalloc(nc + 1, sizeof *fill);
 		for (size_t i = 0; i < c->n_pairs; i++) {
 			size_t a = c->pairs[i].a, b = c->pairs[i].b;
 			adj[first[a] + fill[a]++] = b;
@@ -111,26 +107,21 @@ static int fix_solo(const struct jt_problem *p, struct jt_components *c)
 			}
 		}
 	}
-	rc = 0;
-out:
 	free(deg);
 	free(first);
 	free(adj);
 	free(work);
-	return rc;
 }
 
 int joint_components(const struct jt_problem *p, struct jt_components *out, struct diag *d)
 {
 	memset(out, 0, sizeof *out);
-	size_t *owner = malloc((p->n_book + 1) * sizeof *owner);
-	size_t *order = malloc((p->n_book + 1) * sizeof *order);
-	size_t *active = malloc((p->n_book + 1) * sizeof *active);
-	size_t *up = malloc((p->n_persons + 1) * sizeof *up);
+	size_t *owner = xmalloc((p->n_book + 1) * sizeof *owner);
+	size_t *order = xmalloc((p->n_book + 1) * sizeof *order);
+	size_t *active = xmalloc((p->n_book + 1) * sizeof *active);
+	size_t *up = xmalloc((p->n_persons + 1) * sizeof *up);
 	size_t cap = 0;
 	int rc = -1;
-	if (!owner || !order || !active || !up)
-		goto oom;
 	for (size_t j = 0; j < p->n_cols; j++) {
 		assert(p->cols[j].person < p->n_persons);
 		assert(p->cols[j].first + p->cols[j].n <= p->n_book);
@@ -165,8 +156,10 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 				goto fail;
 			}
 			struct jt_pair *x = BUF_PUSH(out->pairs, out->n_pairs, cap);
-			if (!x)
-				goto oom;
+			if (!x) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+				goto fail;
+			}
 			x->a = ca < cb ? ca : cb;
 			x->b = ca < cb ? cb : ca;
 			x->soft = soft;
@@ -181,8 +174,7 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 		if (!u || out->pairs[i].a != out->pairs[u - 1].a || out->pairs[i].b != out->pairs[u - 1].b)
 			out->pairs[u++] = out->pairs[i];
 	out->n_pairs = u;
-	if (fix_solo(p, out) < 0)
-		goto oom;
+	fix_solo(p, out);
 	for (size_t i = 0; i < p->n_persons; i++)
 		up[i] = i;
 	for (size_t i = 0; i < out->n_pairs; i++) {
@@ -198,16 +190,13 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 		}
 	}
 	/* numbered by their first person: a root is its component's least person */
-	if (!(out->comp = malloc((p->n_persons + 1) * sizeof *out->comp)))
-		goto oom;
+	out->comp = xmalloc((p->n_persons + 1) * sizeof *out->comp);
 	for (size_t i = 0; i < p->n_persons; i++) {
 		size_t r = uf_find(up, i);
 		out->comp[i] = r == i ? out->n++ : out->comp[r];
 	}
 	rc = 0;
 	goto done;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 fail:
 	joint_components_release(out);
 done:
@@ -343,13 +332,8 @@ static void hold(struct comp_mip *m, int stage, double v)
 {
 	int r = glp_add_rows(m->lp, 1);
 	int nc = glp_get_num_cols(m->lp);
-	int *ind = malloc(((size_t)nc + 1) * sizeof *ind);
-	double *val = malloc(((size_t)nc + 1) * sizeof *val);
-	if (!ind || !val) {
-		free(ind);
-		free(val);
-		glp_error("out of memory\n");
-	}
+	int *ind = xmalloc(((size_t)nc + 1) * sizeof *ind);
+	double *val = xmalloc(((size_t)nc + 1) * sizeof *val);
 	int k = 0;
 	for (int j = 1; j <= nc; j++) {
 		double c = obj_coef(m, j, stage);
@@ -395,18 +379,16 @@ static void give_incumbent(glp_tree *t, void *info)
  * so these rows forbid exactly the conflicts, and their relaxation is far
  * tighter than one row per pair.
  */
-static int add_cliques(struct comp_mip *m, const size_t *pos)
+static void add_cliques(struct comp_mip *m, const size_t *pos)
 {
 	const struct jt_problem *p = m->p;
 	size_t nb = 0;
 	for (size_t i = 0; i < m->n; i++)
 		nb += p->cols[m->cols[i]].n;
-	size_t *bk = malloc((nb + 1) * sizeof *bk), *owner = NULL, *act = NULL;
+	size_t *bk = xmalloc((nb + 1) * sizeof *bk), *owner = NULL, *act = NULL;
 	int *ind = NULL, *prev = NULL, *stamp = NULL;
 	double *val = NULL;
-	int rc = -1, n_prev = 0;
-	if (!bk)
-		goto out;
+	int n_prev = 0;
 	nb = 0;
 	for (size_t i = 0; i < m->n; i++)
 		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
@@ -414,14 +396,12 @@ static int add_cliques(struct comp_mip *m, const size_t *pos)
 	sort_p = p;
 	qsort(bk, nb, sizeof *bk, by_lane_start);
 	sort_p = NULL;
-	owner = malloc((nb + 1) * sizeof *owner);
-	act = malloc((nb + 1) * sizeof *act);
-	ind = malloc((m->n + 3) * sizeof *ind);
-	prev = malloc((m->n + 3) * sizeof *prev);
-	val = malloc((m->n + 3) * sizeof *val);
-	stamp = calloc(m->n + 1, sizeof *stamp);
-	if (!owner || !act || !ind || !prev || !val || !stamp)
-		goto out;
+	owner = xmalloc((nb + 1) * sizeof *owner);
+	act = xmalloc((nb + 1) * sizeof *act);
+	ind = xmalloc((m->n + 3) * sizeof *ind);
+	prev = xmalloc((m->n + 3) * sizeof *prev);
+	val = xmalloc((m->n + 3) * sizeof *val);
+	stamp = xcalloc(m->n + 1, sizeof *stamp);
 	size_t n_act = 0;
 	int tick = 0;
 	for (size_t i = 0; i < nb; i++) {
@@ -500,8 +480,6 @@ static int add_cliques(struct comp_mip *m, const size_t *pos)
 		glp_set_mat_row(m->lp, r, k, ind, val);
 		glp_set_row_bnds(m->lp, r, GLP_UP, 0, 1);
 	}
-	rc = 0;
-out:
 	free(bk);
 	free(owner);
 	free(act);
@@ -510,7 +488,6 @@ out:
 	free(val);
 	free(stamp);
 	(void)pos;
-	return rc;
 }
 
 /* Choose for one component; *optimal cleared when a stage stopped early. */
@@ -522,12 +499,10 @@ static void start_point(struct comp_mip *m, const size_t *choice, double *x, int
 	for (size_t i = 0; i < m->n; i++)
 		x[i + 1] = choice[p->cols[m->cols[i]].person] == m->cols[i];
 	int nr = glp_get_num_rows(m->lp);
-	int *ind = malloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *ind);
-	double *val = malloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *val);
-	int *rind = malloc(((size_t)nc + 1) * sizeof *rind);
-	double *rval = malloc(((size_t)nc + 1) * sizeof *rval);
-	if (!ind || !val || !rind || !rval)
-		glp_error("out of memory\n");
+	int *ind = xmalloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *ind);
+	double *val = xmalloc(((size_t)(nr > nc ? nr : nc) + 1) * sizeof *val);
+	int *rind = xmalloc(((size_t)nc + 1) * sizeof *rind);
+	double *rval = xmalloc(((size_t)nc + 1) * sizeof *rval);
 	for (int j = (int)m->n + 1; j <= nc; j++) {
 		x[j] = 0;
 		int k = glp_get_mat_col(m->lp, j, ind, val);
@@ -586,21 +561,13 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		glp_set_mat_row(lp, r, k, ind, val);
 		glp_set_row_bnds(lp, r, GLP_FX, 1, 1);
 	}
-	if (add_cliques(m, pos) < 0) {
-		glp_delete_prob(lp);
-		m->lp = NULL;
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	add_cliques(m, pos);
 	/* soft conflicts: both may be taken, at one impossibility: y >= xa + xb - 1 */
 	for (size_t i = 0; m->c && i < m->c->n_pairs; i++) {
 		const struct jt_pair *q = &m->c->pairs[i];
 		if (!q->soft || pos[q->a] == SIZE_MAX || pos[q->b] == SIZE_MAX)
 			continue;
-		int *ys = realloc(m->ys, (m->n_ys + 1) * sizeof *ys);
-		if (!ys)
-			glp_error("out of memory\n");
-		m->ys = ys;
+		m->ys = xreallocarray(m->ys, m->n_ys + 1, sizeof *m->ys);
 		int y = glp_add_cols(lp, 1);
 		glp_set_col_bnds(lp, y, GLP_DB, 0, 1);
 		m->ys[m->n_ys++] = y;
@@ -611,12 +578,7 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		glp_set_row_bnds(lp, r, GLP_UP, 0, 1);
 	}
 	int nc = glp_get_num_cols(lp);
-	if (!(x = calloc((size_t)nc + 1, sizeof *x))) {
-		glp_delete_prob(lp);
-		m->lp = NULL;
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	x = xcalloc((size_t)nc + 1, sizeof *x);
 	*optimal = 1;
 	int found = 0;
 	if (start) {
@@ -671,17 +633,11 @@ struct adjacency {
 	size_t *first, *v;
 };
 
-static int adjacency_build(const struct jt_problem *p, const struct jt_components *c, struct adjacency *a)
+static void adjacency_build(const struct jt_problem *p, const struct jt_components *c, struct adjacency *a)
 {
-	a->first = calloc(p->n_cols + 2, sizeof *a->first);
-	a->v = malloc((2 * c->n_pairs + 1) * sizeof *a->v);
-	size_t *fill = calloc(p->n_cols + 1, sizeof *fill);
-	if (!a->first || !a->v || !fill) {
-		free(a->first);
-		free(a->v);
-		free(fill);
-		return -1;
-	}
+	a->first = xcalloc(p->n_cols + 2, sizeof *a->first);
+	a->v = xmalloc((2 * c->n_pairs + 1) * sizeof *a->v);
+	size_t *fill = xcalloc(p->n_cols + 1, sizeof *fill);
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		if (c->dead[c->pairs[i].a] || c->dead[c->pairs[i].b])
 			continue;
@@ -698,7 +654,6 @@ static int adjacency_build(const struct jt_problem *p, const struct jt_component
 		a->v[a->first[y] + fill[y]++] = x << 1 | (size_t)c->pairs[i].soft;
 	}
 	free(fill);
-	return 0;
 }
 
 /*
@@ -714,17 +669,12 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 {
 	const struct jt_problem *p = whole->p;
 	size_t np = whole->n_persons;
-	size_t *order = malloc((np + 1) * sizeof *order);
-	size_t *cols = malloc((whole->n + 1) * sizeof *cols);
-	double *soft = malloc((whole->n + 1) * sizeof *soft);
-	unsigned char *seen = calloc(p->n_persons + 1, 1), *in = calloc(p->n_persons + 1, 1);
-	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
+	size_t *order = xmalloc((np + 1) * sizeof *order);
+	size_t *cols = xmalloc((whole->n + 1) * sizeof *cols);
+	double *soft = xmalloc((whole->n + 1) * sizeof *soft);
+	unsigned char *seen = xcalloc(p->n_persons + 1, 1), *in = xcalloc(p->n_persons + 1, 1);
+	size_t *colfirst = xmalloc((p->n_persons + 1) * sizeof *colfirst);
 	int rc = 0;
-	if (!order || !cols || !soft || !seen || !in || !colfirst) {
-		rc = -1;
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	/* the component's columns by person (whole->cols is by person) */
 	for (size_t i = whole->n; i-- > 0;)
 		colfirst[p->cols[whole->cols[i]].person] = i;
@@ -754,12 +704,7 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 	for (size_t a = 0; a < np; a++)
 		choice[whole->persons[a]] = p->booked[whole->persons[a]];
 	*optimal = 0;
-	size_t *bp = malloc((JOINT_BLOCK + 1) * sizeof *bp);
-	if (!bp) {
-		rc = -1;
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
+	size_t *bp = xmalloc((JOINT_BLOCK + 1) * sizeof *bp);
 	for (int pass = 0; pass < JOINT_BLOCK_PASSES && !rc; pass++)
 		for (size_t b0 = 0; b0 < np && !rc; b0 += JOINT_BLOCK) {
 			size_t nb = np - b0 < JOINT_BLOCK ? np - b0 : JOINT_BLOCK;
@@ -801,7 +746,6 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 				in[bp[i]] = 0;
 		}
 	free(bp);
-out:
 	free(order);
 	free(cols);
 	free(soft);
@@ -817,37 +761,24 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	if (!only) {
 		free(s->choice);
 		memset(s, 0, sizeof *s);
-		if (!(s->choice = malloc((p->n_persons + 1) * sizeof *s->choice))) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
+		s->choice = xmalloc((p->n_persons + 1) * sizeof *s->choice);
 	}
 	s->optimal = 1;
 	s->mips = 0;
 	/* the components' persons and columns, grouped */
-	size_t *first = calloc(c->n + 1, sizeof *first);      /* persons of component k: at[first[k] .. first[k + 1]) */
-	size_t *at = malloc((p->n_persons + 1) * sizeof *at);
-	size_t *colfirst = malloc((p->n_persons + 1) * sizeof *colfirst);
-	size_t *pos = malloc((p->n_cols + 1) * sizeof *pos);
-	unsigned char *clash = calloc(c->n + 1, 1);
+	size_t *first = xcalloc(c->n + 1, sizeof *first);      /* persons of component k: at[first[k] .. first[k + 1]) */
+	size_t *at = xmalloc((p->n_persons + 1) * sizeof *at);
+	size_t *colfirst = xmalloc((p->n_persons + 1) * sizeof *colfirst);
+	size_t *pos = xmalloc((p->n_cols + 1) * sizeof *pos);
+	unsigned char *clash = xcalloc(c->n + 1, 1);
 	struct adjacency adj_s = { NULL, NULL }, *adj = &adj_s;
 	int rc = 0;
-	if (!first || !at || !colfirst || !pos || !clash)
-		goto oom;
 	for (size_t i = 0; i < p->n_persons; i++)
 		first[c->comp[i] + 1]++;
 	for (size_t k = 0; k < c->n; k++)
 		first[k + 1] += first[k];
 	{
-		size_t *fill = calloc(c->n + 1, sizeof *fill);
-		if (!fill) {
-			free(first);
-			free(at);
-			free(colfirst);
-			free(pos);
-			free(clash);
-			goto oom;
-		}
+		size_t *fill = xcalloc(c->n + 1, sizeof *fill);
 		for (size_t i = 0; i < p->n_persons; i++)
 			at[first[c->comp[i]] + fill[c->comp[i]]++] = i;
 		free(fill);
@@ -860,8 +791,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 			clash[c->comp[i]] = 1;
 	for (size_t j = 0; j < p->n_cols; j++)
 		pos[j] = SIZE_MAX;
-	if (adjacency_build(p, c, adj) < 0)
-		goto oom;
+	adjacency_build(p, c, adj);
 	for (size_t k = 0; k < c->n && !rc; k++) {
 		if (only && !only[k])
 			continue;
@@ -876,11 +806,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 		for (size_t a = 0; a < np; a++)
 			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++)
 				nc += !c->dead[j];
-		if (!(m.cols = malloc((nc + 1) * sizeof *m.cols))) {
-			rc = -1;
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			break;
-		}
+		m.cols = xmalloc((nc + 1) * sizeof *m.cols);
 		for (size_t a = 0; a < np; a++)
 			for (size_t j = colfirst[m.persons[a]]; j < p->n_cols && p->cols[j].person == m.persons[a]; j++) {
 				if (c->dead[j])
@@ -902,11 +828,6 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 	s->over_cap = 0;
 	for (size_t i = 0; !rc && i < p->n_persons; i++)
 		s->over_cap += !joint_within_cap(p, s->choice[i]);
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	rc = -1;
-out:
 	free(adj->first);
 	free(adj->v);
 	free(first);

@@ -13,56 +13,6 @@
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
-/* The page of person idx's plan (its text), drawn as report_of_solution
- * draws a proposal just solved: "ok\n" and the page, or "error\n" and
- * why (ids and positions only). */
-char *bt_draw_page(struct wstate *s, size_t idx, int proven, const char *text, size_t *out_len)
-{
-	const struct cl_person *cp = &s->b.cl->persons[idx];
-	const char *path = s->b.in_dir ? cp->given : cp->profile;
-	struct diag d;
-	diag_init(&d);
-	struct person cw;
-	memset(&cw, 0, sizeof cw);
-	struct instance in;
-	memset(&in, 0, sizeof in);
-	int have_in = 0;
-	struct plan pl = { NULL, 0 };
-	char *html = NULL;
-	struct profile *prof;
-	if (profile_load(&prof, path, &d) == 0) {
-		struct person_opts po = { s->b.now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, s->b.lim, 0 };
-		if (person_open(&cw, prof, s->st, &po, &d) == 0 && instance_build(&in, &cw.week, s->b.now, &d) == 0) {
-			have_in = 1;
-			if (plan_decode(&in, text, &pl, &d) == 0)
-				html = report_of_plan(&cw.week, &in, &pl, proven, s->b.now, &d);
-		}
-	}
-	char *out = NULL;
-	FILE *f = open_memstream(&out, out_len);
-	if (f) {
-		if (html) {
-			fputs("ok\n", f);
-			fputs(html, f);
-		} else {
-			char why[512];
-			bt_first_error(&d, why, sizeof why);
-			fprintf(f, "error\n%s", why);
-		}
-		if (fclose(f) != 0) {
-			free(out);
-			out = NULL;
-		}
-	}
-	free(html);
-	free(pl.at);
-	if (have_in)
-		instance_release(&in);
-	person_release(&cw);
-	diag_release(&d);
-	return out;
-}
-
 /* ---- the pages ------------------------------------------------------------------ */
 
 /* A file name for a person's page: "person-", then the id with anything
@@ -74,7 +24,7 @@ char *bt_draw_page(struct wstate *s, size_t idx, int proven, const char *text, s
 static char *page_name(const char *id)
 {
 	size_t n = strlen(id), k = sizeof PAGE_PREFIX - 1;
-	char *s = malloc(k + n + 24);
+	char *s = xmalloc(k + n + 24);
 	if (!s)
 		return NULL;
 	memcpy(s, PAGE_PREFIX, k);
@@ -114,7 +64,7 @@ struct pages {
 
 static const char *keep(struct pages *pg, const char *s)
 {
-	char *c = s ? strdup(s) : NULL;
+	char *c = s ? xstrdup(s) : NULL;
 	if (s && !c)
 		pg->oom = 1;
 	return c;
@@ -131,13 +81,13 @@ static int page_row(const struct store_batch_person *p, const struct store_batch
 		return pg->oom = 1;
 	memset(x, 0, sizeof *x);
 	size_t i = pg->n - 1;
-	char **np = realloc(pg->plan, pg->cap * sizeof *np);
-	int *pv = np ? realloc(pg->proven, pg->cap * sizeof *pv) : NULL;
+	char **np = xrealloc(pg->plan, pg->cap * sizeof *np);
+	int *pv = np ? xrealloc(pg->proven, pg->cap * sizeof *pv) : NULL;
 	if (np)
 		pg->plan = np;
 	if (pv)
 		pg->proven = pv;
-	size_t *ix = pv ? realloc(pg->index, pg->cap * sizeof *ix) : NULL;
+	size_t *ix = pv ? xrealloc(pg->index, pg->cap * sizeof *ix) : NULL;
 	if (!ix)
 		return pg->oom = 1;
 	pg->index = ix;
@@ -204,7 +154,7 @@ int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct dia
 	int rc = store_batch_finals(b->store, b->run, page_row, &pg, d) < 0 ? -1 : 0;
 	if (!rc && pg.oom)
 		rc = -2;
-	if (!rc && !(pg.todo = malloc((pg.n + 1) * sizeof *pg.todo)))
+	if (!rc && !(pg.todo = xmalloc((pg.n + 1) * sizeof *pg.todo)))
 		rc = -2;
 	for (size_t i = 0; !rc && i < pg.n; i++)
 		if (pg.plan[i])

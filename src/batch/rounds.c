@@ -35,7 +35,7 @@ static long lane_id(struct lanes *t, const char *key)
 {
 	if ((t->n + 1) * 2 > t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
-		uint32_t *v = calloc(cap, sizeof *v);
+		uint32_t *v = xcalloc(cap, sizeof *v);
 		if (!v)
 			return -1;
 		for (size_t i = 0; i < t->n; i++) {
@@ -55,7 +55,7 @@ static long lane_id(struct lanes *t, const char *key)
 	char **k = BUF_PUSH(t->key, t->n, t->cap_key);
 	if (!k)
 		return -1;
-	if (!(*k = strdup(key))) {
+	if (!(*k = xstrdup(key))) {
 		t->n--;
 		return -1;
 	}
@@ -194,12 +194,12 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 				nc++;
 				nb += s->p[i].col[k].n_book;
 			}
-	s->cols = malloc((nc + 1) * sizeof *s->cols);
-	s->book = malloc((nb + 1) * sizeof *s->book);
-	s->solo = malloc((s->n + 1) * sizeof *s->solo);
-	s->booked = malloc((s->n + 1) * sizeof *s->booked);
-	s->base = malloc((s->n + 1) * sizeof *s->base);
-	s->book_person = malloc((nb + 1) * sizeof *s->book_person);
+	s->cols = xmalloc((nc + 1) * sizeof *s->cols);
+	s->book = xmalloc((nb + 1) * sizeof *s->book);
+	s->solo = xmalloc((s->n + 1) * sizeof *s->solo);
+	s->booked = xmalloc((s->n + 1) * sizeof *s->booked);
+	s->base = xmalloc((s->n + 1) * sizeof *s->base);
+	s->book_person = xmalloc((nb + 1) * sizeof *s->book_person);
 	if (!s->cols || !s->book || !s->solo || !s->booked || !s->base || !s->book_person)
 		return -1;
 	s->n_cols = s->n_book = 0;
@@ -286,7 +286,7 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 	struct jperson *p = &s->p[x->person];
 	struct outcome o;
 	memset(&o, 0, sizeof o);
-	char *copy = msg ? malloc(len + 1) : NULL;
+	char *copy = msg ? xmalloc(len + 1) : NULL;
 	if (copy)
 		memcpy(copy, msg, len + 1);
 	if (!copy || bt_decode_outcome(copy, len, &o) < 0) {
@@ -306,7 +306,7 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 		struct store_batch_column sc = { id, r->next_n[i], "priced", x->basis, r->round, c->impossible, c->compromise,
 						 c->cost, c->proven, c->after, c->changes, c->appts, c->result,
 						 c->plan };
-		struct store_batch_booking *v = calloc(c->n_book + 1, sizeof *v);
+		struct store_batch_booking *v = xcalloc(c->n_book + 1, sizeof *v);
 		for (size_t j = 0; v && j < c->n_book; j++)
 			v[j] = (struct store_batch_booking){ c->book[j].lane, c->book[j].start, c->book[j].end,
 							     c->book[j].fixed };
@@ -352,7 +352,7 @@ static char *c_handle(void *state, const char *task, size_t len, size_t *out_len
 	struct comp_run *r = state;
 	(void)len;
 	size_t k = strtoul(task, NULL, 10);
-	unsigned char *only = calloc(r->c->n + 1, 1);
+	unsigned char *only = xcalloc(r->c->n + 1, 1);
 	struct jt_solution s = { r->choice, 1, 0, 0 };
 	struct diag d;
 	diag_init(&d);
@@ -385,7 +385,7 @@ static const struct pool_ops comp_ops = { c_init, c_handle, NULL };
 static char *comp_task(void *arg, size_t i, size_t *len)
 {
 	struct comp_run *r = arg;
-	char *s = malloc(32);
+	char *s = xmalloc(32);
 	if (s)
 		*len = (size_t)snprintf(s, 32, "%zu\n", r->todo[i]);
 	return s;
@@ -426,8 +426,8 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 		       struct jt_solution *sol, struct diag *d)
 {
 	/* which components need their MIP: the same test joint_solve makes */
-	unsigned char *clash = calloc(c->n + 1, 1);
-	size_t *todo = malloc((c->n + 1) * sizeof *todo), n = 0;
+	unsigned char *clash = xcalloc(c->n + 1, 1);
+	size_t *todo = xmalloc((c->n + 1) * sizeof *todo), n = 0;
 	if (!clash || !todo) {
 		free(clash);
 		free(todo);
@@ -441,13 +441,13 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 		if (clash[k])
 			todo[n++] = k;
 	/* the easy ones here */
-	unsigned char *easy = calloc(c->n + 1, 1);
+	unsigned char *easy = xcalloc(c->n + 1, 1);
 	int rc = easy ? 0 : -1;
 	for (size_t k = 0; easy && k < c->n; k++)
 		easy[k] = !clash[k];
 	free(sol->choice);
 	memset(sol, 0, sizeof *sol);
-	if (!rc && !(sol->choice = malloc((pr->n_persons + 1) * sizeof *sol->choice)))
+	if (!rc && !(sol->choice = xmalloc((pr->n_persons + 1) * sizeof *sol->choice)))
 		rc = -1;
 	if (rc)
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -488,8 +488,8 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 	size_t cap = 0;
 	/* the target: each person's choice, but a person outside the cap at
 	 * its plan alone, so that those in its way are priced around it */
-	size_t *target = malloc((pr->n_persons + 1) * sizeof *target);
-	unsigned char *want = calloc(pr->n_persons + 1, 1);
+	size_t *target = xmalloc((pr->n_persons + 1) * sizeof *target);
+	unsigned char *want = xcalloc(pr->n_persons + 1, 1);
 	if (!target || !want) {
 		free(target);
 		free(want);
@@ -517,7 +517,7 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 	}
 	/* the target's bookings, by lane */
 	size_t nl = s->lanes.n;
-	size_t *first = calloc(nl + 2, sizeof *first), *at = NULL, nb = 0;
+	size_t *first = xcalloc(nl + 2, sizeof *first), *at = NULL, nb = 0;
 	if (!first) {
 		free(target);
 		free(want);
@@ -531,8 +531,8 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 	}
 	for (size_t l = 0; l < nl; l++)
 		first[l + 1] += first[l];
-	size_t *fill = calloc(nl + 1, sizeof *fill);
-	if (!fill || !(at = malloc((nb + 1) * sizeof *at))) {
+	size_t *fill = xcalloc(nl + 1, sizeof *fill);
+	if (!fill || !(at = xmalloc((nb + 1) * sizeof *at))) {
 		free(first);
 		free(fill);
 		free(target);
@@ -548,7 +548,7 @@ static int pricing(struct jstate *s, int round, const struct jt_problem *pr, con
 	}
 	free(fill);
 	int rc = 0;
-	unsigned char *seen = calloc(nl + 1, 1);
+	unsigned char *seen = xcalloc(nl + 1, 1);
 	if (!seen)
 		rc = -1;
 	for (size_t i = 0; !rc && i < pr->n_persons; i++) {
@@ -676,7 +676,7 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 	memset(st, 0, sizeof *st);
 	struct jstate s = { .b = b, .d = d };
 	int rc = 0;
-	if (!(s.of = malloc((b->cl->n_persons + 1) * sizeof *s.of))) {
+	if (!(s.of = xmalloc((b->cl->n_persons + 1) * sizeof *s.of))) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
@@ -735,7 +735,7 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 			break;
 		}
 		st->rounds = round + 1;
-		int *next_n = calloc(n + 1, sizeof *next_n);
+		int *next_n = xcalloc(n + 1, sizeof *next_n);
 		for (size_t i = 0; next_n && i < n; i++) {
 			const struct jperson *p = &s.p[v[i].person];
 			for (size_t k = 0; k < p->n_col; k++)
@@ -765,8 +765,8 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		for (size_t i = 0; i < s.n; i++)
 			for (size_t k = 0; k < s.p[i].n_col; k++)
 				st->priced += s.p[i].col[k].origin == 2;
-		const char **ids = malloc((pr.n_persons + 1) * sizeof *ids);
-		int *chosen = malloc((pr.n_persons + 1) * sizeof *chosen);
+		const char **ids = xmalloc((pr.n_persons + 1) * sizeof *ids);
+		int *chosen = xmalloc((pr.n_persons + 1) * sizeof *chosen);
 		if (!ids || !chosen) {
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			rc = -1;

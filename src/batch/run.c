@@ -21,545 +21,12 @@
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
-/* ---- one person ------------------------------------------------------------ */
-
-void bt_outcome_release(struct outcome *o)
-{
-	for (size_t i = 0; i < o->n_col; i++) {
-		free(o->col[i].result);
-		free(o->col[i].plan);
-		free(o->col[i].book);
-	}
-	free(o->col);
-	memset(o, 0, sizeof *o);
-}
-
-/* A per-process cache of feed digests, by canonical source. */
-struct feed_hash {
-	char *source;
-	char hex[65];
-};
-static struct feed_hash *feed_hashes;
-static size_t n_feed_hashes, cap_feed_hashes;
-
-static const char *feed_digest(const char *source, const char *path, struct diag *d)
-{
-	for (size_t i = 0; i < n_feed_hashes; i++)
-		if (strcmp(feed_hashes[i].source, source) == 0)
-			return feed_hashes[i].hex;
-	struct bytes b;
-	/* a feed by URL is known by its URL here (its content is fetched when
-	 * the person is solved; docs/batch.md) */
-	if (fetch_is_url(path)) {
-		b.data = strdup(path);
-		b.len = b.data ? strlen(b.data) : 0;
-		if (!b.data)
-			return NULL;
-	} else if (file_read_all(path, 64u << 20, &b, d) < 0) {
-		return NULL;
-	}
-	struct feed_hash *h = BUF_PUSH(feed_hashes, n_feed_hashes, cap_feed_hashes);
-	if (!h || !(h->source = strdup(source))) {
-		bytes_release(&b);
-		if (h)
-			n_feed_hashes--;
-		return NULL;
-	}
-	hash_sha256_hex(b.data, b.len, h->hex);
-	bytes_release(&b);
-	return h->hex;
-}
-
-static int hash_feeds(struct hash_ctx *h, const struct prof_path *f, size_t n, struct diag *d)
-{
-	for (size_t j = 0; j < n; j++) {
-		const char *hex = feed_digest(f[j].source, f[j].path, d);
-		if (!hex)
-			return -1;
-		hash_update(h, f[j].source, strlen(f[j].source) + 1);
-		hash_update(h, hex, 65);
-	}
-	return 0;
-}
-
-/* The digest of a person's inputs: the id, the profile's bytes, each feed
- * it names (source and content), the clock and the options. */
-static int person_digest(const struct batch *b, const struct cl_person *cp, char out[65], struct diag *d)
-{
-	struct bytes pb;
-	const char *path = b->in_dir ? cp->given : cp->profile;
-	if (file_read_all(path, 1u << 20, &pb, d) < 0)
-		return -1;
-	struct profile *p;
-	if (profile_load_text(&p, path, pb.data, pb.len, d) < 0) {
-		bytes_release(&pb);
-		return -1;
-	}
-	struct hash_ctx *h = hash_new();
-	char opts[96];
-	snprintf(opts, sizeof opts, "now=%lld limit=%d plans=%d", (long long)b->now, b->time_limit, BATCH_PLANS);
-	int rc = h ? 0 : -1;
-	for (size_t i = 0; !rc && i < p->n_pracs; i++)
-		rc = hash_feeds(h, p->pracs[i].feeds, p->pracs[i].n_feeds, d);
-	for (size_t i = 0; !rc && i < p->n_carers; i++)
-		rc = hash_feeds(h, p->carers[i].feeds, p->carers[i].n_feeds, d);
-	if (h) {
-		hash_update(h, cp->id, strlen(cp->id) + 1);
-		hash_update(h, pb.data, pb.len);
-		hash_update(h, opts, strlen(opts));
-		hash_final_hex(h, out);
-		hash_free(h);
-	}
-	profile_free(p);
-	bytes_release(&pb);
-	return rc;
-}
-
-void bt_first_error(const struct diag *d, char *out, size_t sz)
-{
-	snprintf(out, sz, "failed");
-	for (size_t i = 0; i < d->n; i++) {
-		const struct diag_item *it = &d->v[i];
-		if (diag_severity(it->code) != DIAG_ERROR)
-			continue;
-		if (it->file && it->line > 0)
-			snprintf(out, sz, "%s:%d:%d: %s", it->file, it->line, it->col, it->msg ? it->msg : "?");
-		else if (it->file)
-			snprintf(out, sz, "%s: %s", it->file, it->msg ? it->msg : "?");
-		else
-			snprintf(out, sz, "%s", it->msg ? it->msg : "?");
-		break;
-	}
-	for (char *s = out; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			*s = ' ';
-}
-
-static void fail(struct outcome *o, const char *why)
-{
-	for (size_t i = 0; i < o->n_col; i++) {
-		free(o->col[i].result);
-		free(o->col[i].plan);
-		free(o->col[i].book);
-	}
-	free(o->col);
-	o->col = NULL;
-	o->n_col = o->cap = 0;
-	o->status = "error";
-	snprintf(o->error, sizeof o->error, "%s", why);
-	for (char *s = o->error; *s; s++)
-		if ((unsigned char)*s < 0x20)
-			*s = ' ';
-}
-
-static void figures_of(const struct sv_totals *t, struct store_batch_figures *f)
-{
-	*f = (struct store_batch_figures){ t->journeys, t->travel_min, t->travel_cost, t->clashes,
-					   t->routine_conflicts, t->peak_energy, t->unfamiliar_max };
-}
-
-/* Whether the profile's practitioners that the caseload shares name the
- * caseload's feeds for them (when it lists any). */
-static const char *shared_feeds_differ(const struct caseload *cl, const struct profile *p)
-{
-	for (size_t i = 0; i < p->n_pracs; i++) {
-		int k = caseload_prac_index(cl, p->pracs[i].id);
-		if (k < 0 || !cl->pracs[k].n_feeds)
-			continue;
-		const struct cl_practitioner *c = &cl->pracs[k];
-		int same = c->n_feeds == p->pracs[i].n_feeds;
-		for (size_t j = 0; same && j < p->pracs[i].n_feeds; j++) {
-			int found = 0;
-			for (size_t m = 0; m < c->n_feeds; m++)
-				found |= strcmp(c->feeds[m], p->pracs[i].feeds[j].source) == 0;
-			same = found;
-		}
-		if (!same)
-			return p->pracs[i].id;
-	}
-	return NULL;
-}
-
-/* Others' bookings as busy time of this person's practitioners and carers. */
-static int add_busy(struct week *w, const struct profile *prof, const struct bk *extra, size_t n_extra)
-{
-	for (size_t k = 0; k < n_extra; k++) {
-		if (strncmp(extra[k].lane, CL_CARER_PREFIX, strlen(CL_CARER_PREFIX)) == 0) {
-			/* a shared carer's time with another person: busy time of
-			 * each of this person's carers who names that feed */
-			for (size_t c = 0; c < prof->n_carers; c++) {
-				const struct prof_carer *cr = &prof->carers[c];
-				int named = 0;
-				char key[CL_KEY_MAX];
-				for (size_t j = 0; j < cr->n_feeds && !named; j++) {
-					caseload_carer_key(cr->feeds[j].source, key);
-					named = strcmp(key, extra[k].lane) == 0;
-				}
-				if (!named)
-					continue;
-				struct wk_busy *x = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
-				if (!x)
-					return -1;
-				*x = (struct wk_busy){ -1 - (int)c, extra[k].start, extra[k].end };
-			}
-			continue;
-		}
-		int pi = profile_prac_index(prof, extra[k].lane);
-		if (pi < 0)
-			continue;
-		struct wk_busy *x = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
-		if (!x)
-			return -1;
-		*x = (struct wk_busy){ pi, extra[k].start, extra[k].end };
-	}
-	return 0;
-}
-
-/* The bookings of shared practitioners and of carers that plan pl makes:
- * a carer from leaving home to coming back, under each feed of theirs
- * (another person may name any of them). fixed: the appointment stays
- * where it is booked. */
-static int bookings_of(const struct batch *b, const struct profile *prof, const struct instance *in,
-		       const struct plan *pl, struct col_out *c, struct diag *d)
-{
-	struct week moved;
-	if (plan_week(in, pl, &moved, d) < 0)
-		return -1;
-	const struct week *w = in->w;
-	assert(moved.n_appts == w->n_appts);
-	/* the moved week is sorted again: an appointment is known there by
-	 * its practitioner, UID and RECURRENCE-ID, not by its index */
-	unsigned char *kept = calloc(moved.n_appts + 1, 1);
-	int oom = !kept;
-	for (size_t i = 0; kept && i < in->n; i++) {
-		const struct placement *at = &pl->at[i], *cur = &in->a[i].current;
-		if (at->day != cur->day || at->start != cur->start || at->venue != cur->venue)
-			continue;
-		const struct wk_appt *o = &w->appts[in->a[i].appt];
-		for (size_t k = 0; k < moved.n_appts; k++) {
-			const struct wk_appt *m = &moved.appts[k];
-			if (m->prac == o->prac && strcmp(m->uid, o->uid) == 0 && strcmp(m->rid, o->rid) == 0) {
-				kept[k] = 1;
-				break;
-			}
-		}
-	}
-	for (size_t k = 0; k < moved.n_appts && !oom; k++) {
-		const struct wk_appt *ap = &moved.appts[k];
-		const char *pid = prof->pracs[ap->prac].id;
-		if (caseload_prac_index(b->cl, pid) >= 0) {
-			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
-			if (x) {
-				*x = (struct bk){ .start = ap->start, .end = ap->end, .fixed = kept[k] };
-				snprintf(x->lane, sizeof x->lane, "%s", pid);
-			}
-			oom = !x;
-		}
-		int cr = week_carer_for(&moved, ap, ap->venue, ap->start, ap->end);
-		if (cr == WEEK_CARER_NONE_FREE) {
-			/* a clash as booked: the first carer who takes it is
-			 * counted there, as check counts the clash */
-			for (size_t q = 0; q < prof->n_carers && cr < 0; q++)
-				if (!prof->carers[q].takes || (prof->carers[q].takes >> ap->prac & 1))
-					cr = (int)q;
-		}
-		if (cr < 0)
-			continue;
-		int64_t cs, ce;
-		week_carer_span(&moved, ap->venue, ap->start, ap->end, &cs, &ce);
-		const struct prof_carer *carer = &prof->carers[cr];
-		for (size_t j = 0; j < carer->n_feeds && !oom; j++) {
-			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
-			if (x) {
-				*x = (struct bk){ .start = cs, .end = ce, .fixed = kept[k] };
-				caseload_carer_key(carer->feeds[j].source, x->lane);
-			}
-			oom = !x;
-		}
-	}
-	free(kept);
-	week_release(&moved);
-	if (oom) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
-/* The plan's part of the person's result that the store's columns do not
- * hold: its id and its changes (JSON members, no braces). */
-static char *result_json(const struct week *w, const struct profile *prof, const struct instance *in,
-			 const struct sv_proposal *x)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	/* the summary puts the person, the plan's origin, its tiers and the
-	 * weeks before and after (columns) around it */
-	fprintf(f, "\"proposal\": \"%s\", \"changes\": [", x->id);
-	for (size_t c = 0; c < x->n_changes; c++) {
-		const struct sv_change *ch = &x->changes[c];
-		const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
-		char from[24], to[24];
-		time_fmt_local(ch->ch.from.date, ch->ch.from.start, from, sizeof from);
-		time_fmt_local(ch->ch.to.date, ch->ch.to.start, to, sizeof to);
-		fputs(c ? ",\n    {\"practitioner\": " : "\n    {\"practitioner\": ", f);
-		text_put_json(f, prof->pracs[ap->prac].id);
-		fputs(", \"uid\": ", f);
-		text_put_json(f, ap->uid);
-		fputs(", \"recurrence_id\": ", f);
-		text_put_json(f, ap->rid);
-		fprintf(f, ", \"from\": \"%s\", \"to\": \"%s\", \"to_venue\": ", from, to);
-		text_put_json(f, ch->ch.to.venue ? ch->ch.to.venue : "");
-		fputs("}", f);
-	}
-	fputs("]", f);
-	return fclose(f) == 0 ? buf : (free(buf), NULL);
-}
-
-/* One column from proposal x (its plan, tiers, figures, bookings). */
-static int add_column(const struct batch *b, const struct person *cw, const struct sv_result *r,
-		      const struct sv_proposal *x, const char *origin, struct outcome *o, struct diag *d)
-{
-	struct col_out *c = BUF_PUSH(o->col, o->n_col, o->cap);
-	if (!c) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	memset(c, 0, sizeof *c);
-	snprintf(c->origin, sizeof c->origin, "%s", origin);
-	c->impossible = x->impossible;
-	c->compromise = x->compromise;
-	c->cost = x->objective;
-	c->proven = x->proven;
-	figures_of(&x->after, &c->after);
-	c->changes = (int)x->n_changes;
-	c->appts = (int)r->in.n;
-	if (!(c->result = result_json(&cw->week, cw->prof, &r->in, x))) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	if (plan_encode(&r->in, &x->plan, &c->plan, d) < 0)
-		return -1;
-	return bookings_of(b, cw->prof, &r->in, &x->plan, c, d);
-}
-
-/* The week as booked as a proposal: its tiers and totals, no changes. */
-static int as_booked(const struct instance *in, struct sv_proposal *x, struct diag *d)
-{
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	if (!pl.at) {
-		memset(x, 0, sizeof *x);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < in->n; i++)
-		pl.at[i] = in->a[i].current;
-	int rc = sv_proposal_of_plan(in, &pl, x, d);
-	free(pl.at);
-	if (rc == 0)
-		x->proven = 1;   /* nothing to prove: it is what is booked */
-	return rc;
-}
-
-/* Solve person i (extra: other persons' bookings to keep clear of; priced:
- * one plan, else the plans alone and the week as booked), with the feeds
- * imported into st. Everything goes in o. */
-static void solve_person(const struct batch *b, struct store *st, size_t i, const char *stored,
-			 const struct bk *extra, size_t n_extra, int priced, struct outcome *o)
-{
-	const struct cl_person *cp = &b->cl->persons[i];
-	/* a worker runs in the caseload's folder, so that messages name files
-	 * as the caseload does, wherever it was run from */
-	const char *path = b->in_dir ? cp->given : cp->profile;
-	struct diag d;
-	diag_init(&d);
-	char why[512];
-	memset(o, 0, sizeof *o);
-	o->status = "ok";
-	struct person cw;
-	memset(&cw, 0, sizeof cw);
-	struct sv_result r;
-	memset(&r, 0, sizeof r);
-	int have_r = 0;
-	if (person_digest(b, cp, o->digest, &d) < 0)
-		goto failed;
-	if (stored && strcmp(stored, o->digest) == 0) {
-		o->status = "same";
-		goto out;
-	}
-	struct profile *prof;
-	if (profile_load(&prof, path, &d) < 0)
-		goto failed;
-	/* person_open takes prof, whatever it returns */
-	struct person_opts po = { b->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, b->lim, 0 };
-	if (person_open(&cw, prof, st, &po, &d) < 0)
-		goto failed;
-	const char *bad;
-	if (strcmp(cw.prof->person_id, cp->id) != 0) {
-		snprintf(why, sizeof why, "%s: person.id is %s, the caseload says %s", path, cw.prof->person_id, cp->id);
-		fail(o, why);
-		goto out;
-	}
-	if ((bad = shared_feeds_differ(b->cl, cw.prof))) {
-		snprintf(why, sizeof why, "%s: practitioner %s names other feeds than the caseload's", path, bad);
-		fail(o, why);
-		goto out;
-	}
-	if (add_busy(&cw.week, cw.prof, extra, n_extra) < 0) {
-		fail(o, "out of memory");
-		goto out;
-	}
-	struct sv_options opt = { .k = priced ? 1 : BATCH_PLANS, .max_changes = -1, .ladder = 0,
-				  .time_limit = b->time_limit, .now = b->now };
-	have_r = 1;
-	if (solve_propose(&cw.week, &opt, &r, &d) < 0 || !r.n_props)
-		goto failed;
-	figures_of(&r.before, &o->before);
-	for (size_t k = 0; k < r.n_props; k++)
-		if (add_column(b, &cw, &r, &r.props[k], priced ? "priced" : "alone", o, &d) < 0)
-			goto failed;
-	if (!priced) {
-		/* the week as booked: always a plan, and always compatible
-		 * with every other person's week as booked */
-		struct sv_proposal x;
-		if (as_booked(&r.in, &x, &d) < 0)
-			goto failed;
-		int rc = add_column(b, &cw, &r, &x, "booked", o, &d);
-		sv_proposal_release(&x);
-		if (rc < 0)
-			goto failed;
-	}
-	goto out;
-failed:
-	bt_first_error(&d, why, sizeof why);
-	fail(o, why);
-out:
-	if (have_r)
-		sv_result_release(&r);
-	person_release(&cw);
-	if (!o->digest[0])
-		snprintf(o->digest, sizeof o->digest, "-");
-	diag_release(&d);
-}
-
-/* ---- the wire: a task, and an outcome, as text ------------------------------ */
-
-/* A task: "S index digest-or--\n" (alone) or "P index n\n" and n bookings (priced). */
-char *bt_encode_outcome(const struct outcome *o, size_t *len)
-{
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	const struct store_batch_figures *x = &o->before;
-	fprintf(f, "%s\n%s\n%s\n%d %d %.17g %d %d %.17g %d\n%zu\n", o->digest, o->status, o->error, x->journeys,
-		x->travel_min, x->travel_money, x->clashes, x->routine_conflicts, x->peak_energy, x->unfamiliar,
-		o->n_col);
-	for (size_t i = 0; i < o->n_col; i++) {
-		const struct col_out *c = &o->col[i];
-		const struct store_batch_figures *a = &c->after;
-		fprintf(f, "%s %d %d %.17g %.17g %d %d %.17g %d %d %.17g %d %d %d %zu %zu %zu\n", c->origin,
-			c->impossible, c->proven, c->compromise, c->cost, a->journeys, a->travel_min, a->travel_money,
-			a->clashes, a->routine_conflicts, a->peak_energy, a->unfamiliar, c->changes, c->appts,
-			c->n_book, strlen(c->result), strlen(c->plan));
-		for (size_t k = 0; k < c->n_book; k++)
-			fprintf(f, "%s\t%lld\t%lld\t%d\n", c->book[k].lane, (long long)c->book[k].start,
-				(long long)c->book[k].end, c->book[k].fixed);
-		fputs(c->result, f);
-		fputs(c->plan, f);
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* The next line of *p (its newline cut), or NULL at the end. */
-static char *next_line(char **p, const char *end)
-{
-	char *l = *p, *nl = l < end ? memchr(l, '\n', (size_t)(end - l)) : NULL;
-	if (!nl)
-		return NULL;
-	*nl = 0;
-	*p = nl + 1;
-	return l;
-}
-
-static char *take(char **p, const char *end, size_t n)
-{
-	if ((size_t)(end - *p) < n)
-		return NULL;
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, *p, n);
-		s[n] = 0;
-		*p += n;
-	}
-	return s;
-}
-
-int bt_decode_outcome(char *msg, size_t len, struct outcome *o)
-{
-	memset(o, 0, sizeof *o);
-	char *p = msg, *end = msg + len, *l[5];
-	for (int i = 0; i < 5; i++)
-		if (!(l[i] = next_line(&p, end)))
-			return -1;
-	snprintf(o->digest, sizeof o->digest, "%s", l[0]);
-	static const char *const st[] = { "same", "ok", "error" };
-	for (int i = 0; i < 3; i++)
-		if (strcmp(l[1], st[i]) == 0)
-			o->status = st[i];
-	if (!o->status)
-		return -1;
-	snprintf(o->error, sizeof o->error, "%s", l[2]);
-	struct store_batch_figures *x = &o->before;
-	if (sscanf(l[3], "%d %d %lf %d %d %lf %d", &x->journeys, &x->travel_min, &x->travel_money, &x->clashes,
-		   &x->routine_conflicts, &x->peak_energy, &x->unfamiliar) != 7)
-		return -1;
-	size_t n = strtoul(l[4], NULL, 10);
-	if (n > JOINT_MAX_COLUMNS)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		char *h = next_line(&p, end);
-		struct col_out *c = h ? BUF_PUSH(o->col, o->n_col, o->cap) : NULL;
-		if (!c)
-			return -1;
-		memset(c, 0, sizeof *c);
-		struct store_batch_figures *a = &c->after;
-		size_t nb, rl, pl;
-		if (sscanf(h, "%7s %d %d %lf %lf %d %d %lf %d %d %lf %d %d %d %zu %zu %zu", c->origin, &c->impossible,
-			   &c->proven, &c->compromise, &c->cost, &a->journeys, &a->travel_min, &a->travel_money,
-			   &a->clashes, &a->routine_conflicts, &a->peak_energy, &a->unfamiliar, &c->changes, &c->appts,
-			   &nb, &rl, &pl) != 17)
-			return -1;
-		for (size_t k = 0; k < nb; k++) {
-			char *bl = next_line(&p, end);
-			struct bk *b = bl ? BUF_PUSH(c->book, c->n_book, c->cap) : NULL;
-			long long s, e;
-			char lane[CL_KEY_MAX];
-			if (!b || sscanf(bl, "%71[^\t]\t%lld\t%lld\t%d", lane, &s, &e, &b->fixed) != 4)
-				return -1;
-			snprintf(b->lane, sizeof b->lane, "%s", lane);
-			b->start = s;
-			b->end = e;
-		}
-		if (!(c->result = take(&p, end, rl)) || !(c->plan = take(&p, end, pl)))
-			return -1;
-	}
-	return p == end ? 0 : -1;
-}
-
 /* ---- workers ---------------------------------------------------------------- */
 
 static void *w_init(void *arg)
 {
 	const struct batch *b0 = arg;
-	struct wstate *s = calloc(1, sizeof *s);
+	struct wstate *s = xcalloc(1, sizeof *s);
 	struct diag d;
 	diag_init(&d);
 	if (!s || file_scratch_make("dovetail-batch", s->dir, sizeof s->dir, &s->lock, &d) < 0) {
@@ -612,7 +79,7 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 		return NULL;
 	if (kind == 'P') {
 		n = strtoul(stored, NULL, 10);
-		extra = calloc(n + 1, sizeof *extra);
+		extra = xcalloc(n + 1, sizeof *extra);
 		const char *p = task + used;
 		for (size_t k = 0; extra && k < n; k++) {
 			long long a, e;
@@ -629,7 +96,7 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 			return NULL;
 	}
 	struct outcome o;
-	solve_person(&s->b, s->st, idx, kind == 'S' && strcmp(stored, "-") != 0 ? stored : NULL, extra, n,
+	bt_solve_person(&s->b, s->st, idx, kind == 'S' && strcmp(stored, "-") != 0 ? stored : NULL, extra, n,
 		     kind == 'P', &o);
 	free(extra);
 	char *msg = bt_encode_outcome(&o, out_len);
@@ -695,16 +162,16 @@ static int record(struct batch *b, size_t i, const struct outcome *o, struct dia
 		return 0;
 	struct store_batch_person p = { b->cl->persons[i].id, o->digest, o->status,
 					strcmp(o->status, "error") == 0 ? o->error : NULL, o->before, -1 };
-	struct store_batch_column *c = calloc(o->n_col + 1, sizeof *c);
-	const struct store_batch_booking **bp = calloc(o->n_col + 1, sizeof *bp);
-	size_t *nb = calloc(o->n_col + 1, sizeof *nb);
+	struct store_batch_column *c = xcalloc(o->n_col + 1, sizeof *c);
+	const struct store_batch_booking **bp = xcalloc(o->n_col + 1, sizeof *bp);
+	size_t *nb = xcalloc(o->n_col + 1, sizeof *nb);
 	int rc = c && bp && nb ? 0 : -1;
 	for (size_t k = 0; !rc && k < o->n_col; k++) {
 		const struct col_out *x = &o->col[k];
 		c[k] = (struct store_batch_column){ p.person, (int)k, x->origin, "", 0, x->impossible, x->compromise,
 						    x->cost, x->proven, x->after, x->changes, x->appts, x->result,
 						    x->plan };
-		struct store_batch_booking *v = calloc(x->n_book + 1, sizeof *v);
+		struct store_batch_booking *v = xcalloc(x->n_book + 1, sizeof *v);
 		if (!v) {
 			rc = -1;
 			break;
@@ -740,7 +207,7 @@ static char *alone_task(void *arg, size_t i, size_t *len)
 {
 	struct alone_run *r = arg;
 	size_t p = r->todo[i];
-	char *s = malloc(100);
+	char *s = xmalloc(100);
 	if (s)
 		*len = (size_t)snprintf(s, 100, "S %zu %s\n", p, r->digest[p] ? r->digest[p] : "-");
 	return s;
@@ -752,11 +219,11 @@ static int alone_done(void *arg, size_t i, const char *msg, size_t len)
 	size_t p = r->todo[i];
 	struct outcome o;
 	memset(&o, 0, sizeof o);
-	char *copy = msg ? malloc(len + 1) : NULL;
+	char *copy = msg ? xmalloc(len + 1) : NULL;
 	if (copy)
 		memcpy(copy, msg, len + 1);
 	if (!msg) {
-		fail(&o, "the worker process solving it died");
+		bt_outcome_fail(&o, "the worker process solving it died");
 		snprintf(o.digest, sizeof o.digest, "-");
 	} else if (!copy || bt_decode_outcome(copy, len, &o) < 0) {
 		free(copy);
@@ -783,7 +250,7 @@ static int collect_digest(const struct store_batch_person *r, void *arg)
 {
 	struct alone_run *a = arg;
 	long i = caseload_person_index(a->b->cl, r->person);
-	if (i >= 0 && !(a->digest[i] = strdup(r->digest)))
+	if (i >= 0 && !(a->digest[i] = xstrdup(r->digest)))
 		return 1;
 	return 0;
 }
@@ -792,7 +259,7 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 {
 	*n_done = 0;
 	const struct caseload *cl = b->cl;
-	struct alone_run r = { b, todo, calloc(cl->n_persons + 1, sizeof(char *)), 0, { bt_mono(), 0 }, d };
+	struct alone_run r = { b, todo, xcalloc(cl->n_persons + 1, sizeof(char *)), 0, { bt_mono(), 0 }, d };
 	if (!r.digest) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
