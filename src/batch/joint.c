@@ -370,6 +370,70 @@ static void give_incumbent(glp_tree *t, void *info)
 		glp_ios_terminate(t);
 }
 
+/* The component's bookings (indices into p->book), by lane, then start. */
+static size_t *component_bookings(const struct comp_mip *m, size_t *n)
+{
+	const struct jt_problem *p = m->p;
+	size_t nb = 0;
+	for (size_t i = 0; i < m->n; i++)
+		nb += p->cols[m->cols[i]].n;
+	size_t *bk = xmalloc((nb + 1) * sizeof *bk);
+	nb = 0;
+	for (size_t i = 0; i < m->n; i++)
+		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
+			bk[nb++] = p->cols[m->cols[i]].first + k;
+	sort_p = p;
+	qsort(bk, nb, sizeof *bk, by_lane_start);
+	sort_p = NULL;
+	*n = nb;
+	return bk;
+}
+
+/* The component's column (0 .. m->n) holding booking b: m->cols are in
+ * problem order, and a column's bookings follow its first. */
+static size_t column_of(const struct comp_mip *m, size_t b)
+{
+	const struct jt_problem *p = m->p;
+	size_t lo = 0, hi = m->n;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (p->cols[m->cols[mid]].first <= b)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	assert(b >= p->cols[m->cols[lo]].first && b < p->cols[m->cols[lo]].first + p->cols[m->cols[lo]].n);
+	return lo;
+}
+
+/* One clique row: ind[1 .. k], the first n_moved moved columns, then the
+ * fixed ones; fixed ones may run together, so two or more of them stand
+ * behind one z (z >= each), and the row is "moved + z <= 1". */
+static void clique_row(glp_prob *lp, int *ind, double *val, int k, int n_moved)
+{
+	for (int j = 1; j <= k; j++)
+		val[j] = 1;
+	if (k - n_moved >= 2) {
+		int z = glp_add_cols(lp, 1);
+		glp_set_col_bnds(lp, z, GLP_DB, 0, 1);
+		int two[3];
+		double v2[3] = { 0, 1, -1 };
+		for (int j = n_moved + 1; j <= k; j++) {
+			two[1] = ind[j];
+			two[2] = z;
+			int r = glp_add_rows(lp, 1);
+			glp_set_mat_row(lp, r, 2, two, v2);
+			glp_set_row_bnds(lp, r, GLP_UP, 0, 0);
+		}
+		k = n_moved;
+		ind[++k] = z;
+		val[k] = 1;
+	}
+	int r = glp_add_rows(lp, 1);
+	glp_set_mat_row(lp, r, k, ind, val);
+	glp_set_row_bnds(lp, r, GLP_UP, 0, 1);
+}
+
 /*
  * The conflict rows, as cliques: on each lane, at the start of each
  * booking, the columns with a booking running then can hold at most one
@@ -379,115 +443,65 @@ static void give_incumbent(glp_tree *t, void *info)
  * so these rows forbid exactly the conflicts, and their relaxation is far
  * tighter than one row per pair.
  */
-static void add_cliques(struct comp_mip *m, const size_t *pos)
+static void add_cliques(struct comp_mip *m)
 {
 	const struct jt_problem *p = m->p;
-	size_t nb = 0;
-	for (size_t i = 0; i < m->n; i++)
-		nb += p->cols[m->cols[i]].n;
-	size_t *bk = xmalloc((nb + 1) * sizeof *bk), *owner = NULL, *act = NULL;
-	int *ind = NULL, *prev = NULL, *stamp = NULL;
-	double *val = NULL;
-	int n_prev = 0;
-	nb = 0;
-	for (size_t i = 0; i < m->n; i++)
-		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
-			bk[nb++] = p->cols[m->cols[i]].first + k;
-	sort_p = p;
-	qsort(bk, nb, sizeof *bk, by_lane_start);
-	sort_p = NULL;
-	owner = xmalloc((nb + 1) * sizeof *owner);
-	act = xmalloc((nb + 1) * sizeof *act);
-	ind = xmalloc((m->n + 3) * sizeof *ind);
-	prev = xmalloc((m->n + 3) * sizeof *prev);
-	val = xmalloc((m->n + 3) * sizeof *val);
-	stamp = xcalloc(m->n + 1, sizeof *stamp);
+	size_t nb;
+	size_t *bk = component_bookings(m, &nb);
+	size_t *act = xmalloc((nb + 1) * sizeof *act);
+	int *ind = xmalloc((m->n + 3) * sizeof *ind), *prev = xmalloc((m->n + 3) * sizeof *prev);
+	double *val = xmalloc((m->n + 3) * sizeof *val);
+	int *stamp = xcalloc(m->n + 1, sizeof *stamp);
 	size_t n_act = 0;
-	int tick = 0;
+	int tick = 0, n_prev = 0;
 	for (size_t i = 0; i < nb; i++) {
 		const struct jt_booking *b = &p->book[bk[i]];
 		if (i && p->book[bk[i - 1]].lane != b->lane)
 			n_act = 0;
 		if (b->end <= b->start)
 			continue;
+		/* the bookings running when b starts, b among them */
 		size_t keep = 0;
 		for (size_t k = 0; k < n_act; k++)
 			if (p->book[act[k]].end > b->start)
 				act[keep++] = act[k];
 		n_act = keep;
 		act[n_act++] = bk[i];
-		/* the columns running now: moved ones, then fixed ones */
+		/* their columns, each once: moved ones, then fixed ones */
 		tick++;
-		int n_moved = 0, n_fixed = 0, k = 0;
+		int n_moved = 0, k = 0, persons = 0;
 		size_t first_person = SIZE_MAX;
-		int persons = 0;
-		for (int pass = 0; pass < 2; pass++)
+		for (int fixed = 0; fixed < 2; fixed++)
 			for (size_t a = 0; a < n_act; a++) {
-				const struct jt_booking *x = &p->book[act[a]];
-				if (x->fixed != pass)
+				if (p->book[act[a]].fixed != fixed)
 					continue;
-				/* the booking's column: binary search in the component's columns */
-				size_t lo = 0, hi = m->n;
-				while (hi - lo > 1) {
-					size_t mid = (lo + hi) / 2;
-					if (p->cols[m->cols[mid]].first <= act[a])
-						lo = mid;
-					else
-						hi = mid;
-				}
-				size_t col = lo;
+				size_t col = column_of(m, act[a]);
 				if (stamp[col] == tick)
-					continue;   /* a column once (moved wins: it comes first) */
+					continue;   /* moved wins: it comes first */
 				stamp[col] = tick;
 				ind[++k] = (int)col + 1;
+				n_moved += !fixed;
 				size_t person = p->cols[m->cols[col]].person;
 				if (first_person == SIZE_MAX)
 					first_person = person;
 				else if (person != first_person)
 					persons = 2;
-				if (pass == 0)
-					n_moved++;
-				else
-					n_fixed++;
 			}
+		/* no row: nothing moved, one person only, or the row before's set */
 		if (!n_moved || persons < 2)
 			continue;
-		/* the same set as the row before: nothing new */
 		if (k == n_prev && memcmp(&ind[1], &prev[1], (size_t)k * sizeof *ind) == 0)
 			continue;
 		memcpy(&prev[1], &ind[1], (size_t)k * sizeof *ind);
 		n_prev = k;
-		for (int j = 1; j <= k; j++)
-			val[j] = 1;
-		if (n_fixed >= 2) {
-			/* fixed ones may run together: one z for them all */
-			int z = glp_add_cols(m->lp, 1);
-			glp_set_col_bnds(m->lp, z, GLP_DB, 0, 1);
-			int two[3];
-			double v2[3] = { 0, 1, -1 };
-			for (int j = n_moved + 1; j <= k; j++) {
-				two[1] = ind[j];
-				two[2] = z;
-				int r = glp_add_rows(m->lp, 1);
-				glp_set_mat_row(m->lp, r, 2, two, v2);
-				glp_set_row_bnds(m->lp, r, GLP_UP, 0, 0);
-			}
-			k = n_moved;
-			ind[++k] = z;
-			val[k] = 1;
-		}
-		int r = glp_add_rows(m->lp, 1);
-		glp_set_mat_row(m->lp, r, k, ind, val);
-		glp_set_row_bnds(m->lp, r, GLP_UP, 0, 1);
+		clique_row(m->lp, ind, val, k, n_moved);
 	}
 	free(bk);
-	free(owner);
 	free(act);
 	free(ind);
 	free(prev);
 	free(val);
 	free(stamp);
-	(void)pos;
 }
 
 /* Choose for one component; *optimal cleared when a stage stopped early. */
@@ -523,25 +537,13 @@ static void start_point(struct comp_mip *m, const size_t *choice, double *x, int
 	free(rval);
 }
 
-static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice, const int start, double limit,
-			   int *optimal, struct diag *d)
+/* The component's MIP: a binary per column, each person one plan, the
+ * clique rows, and a y per soft conflict (y >= xa + xb - 1, counted as an
+ * impossibility). pos: each problem column's place in m->cols, or
+ * SIZE_MAX. The objective is set per stage. */
+static glp_prob *build_mip(struct comp_mip *m, const size_t *pos)
 {
 	const struct jt_problem *p = m->p;
-	double *x = NULL;
-	jmp_buf jb;
-	glpk_jump = &jb;
-	glp_term_out(GLP_OFF);
-	glp_error_hook(glpk_hook, NULL);
-	if (setjmp(jb)) {
-		/* GLPK failed (its environment is gone, the problem with it) */
-		m->lp = NULL;
-		free(x);
-		free(m->ys);
-		m->ys = NULL;
-		m->n_ys = 0;
-		diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
-		return -1;
-	}
 	glp_prob *lp = m->lp = glp_create_prob();
 	glp_set_obj_dir(lp, GLP_MIN);
 	glp_add_cols(lp, (int)m->n);
@@ -561,7 +563,7 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		glp_set_mat_row(lp, r, k, ind, val);
 		glp_set_row_bnds(lp, r, GLP_FX, 1, 1);
 	}
-	add_cliques(m, pos);
+	add_cliques(m);
 	/* soft conflicts: both may be taken, at one impossibility: y >= xa + xb - 1 */
 	for (size_t i = 0; m->c && i < m->c->n_pairs; i++) {
 		const struct jt_pair *q = &m->c->pairs[i];
@@ -577,6 +579,34 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 		glp_set_mat_row(lp, r, 3, three, v3);
 		glp_set_row_bnds(lp, r, GLP_UP, 0, 1);
 	}
+	return lp;
+}
+
+/* Solve a component's (or a block's) MIP in the stages of joint.h, each
+ * held for the next: into choice, for m's persons. start: choice as it
+ * stands is feasible and the search starts from it; otherwise, when no
+ * stage finds a point, the weeks as booked stand. *optimal: every stage
+ * proven. 0, or -1 when GLPK failed (d says so). */
+static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice, const int start, double limit,
+			   int *optimal, struct diag *d)
+{
+	const struct jt_problem *p = m->p;
+	double *x = NULL;
+	jmp_buf jb;
+	glpk_jump = &jb;
+	glp_term_out(GLP_OFF);
+	glp_error_hook(glpk_hook, NULL);
+	if (setjmp(jb)) {
+		/* GLPK failed (its environment is gone, the problem with it) */
+		m->lp = NULL;
+		free(x);
+		free(m->ys);
+		m->ys = NULL;
+		m->n_ys = 0;
+		diag_add(d, D_SOLVER, NULL, 0, 0, "the caseload's master");
+		return -1;
+	}
+	glp_prob *lp = m->lp = build_mip(m, pos);
 	int nc = glp_get_num_cols(lp);
 	x = xcalloc((size_t)nc + 1, sizeof *x);
 	*optimal = 1;

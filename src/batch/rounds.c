@@ -706,6 +706,48 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 		}
 }
 
+/* Store each person's chosen plan (the store's n of its column). */
+static int save_choice(const struct jstate *s, const struct jt_problem *pr, const struct jt_solution *sol,
+		       size_t rounds, struct diag *d)
+{
+	const char **ids = xmalloc((pr->n_persons + 1) * sizeof *ids);
+	int *chosen = xmalloc((pr->n_persons + 1) * sizeof *chosen);
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		const struct jperson *p = &s->p[i];
+		ids[i] = s->b->cl->persons[p->index].id;
+		size_t want = sol->choice[i] - s->base[i], seen = 0;
+		chosen[i] = -1;
+		for (size_t k = 0; k < p->n_col; k++)
+			if (takes_part(&p->col[k], (int)rounds) && seen++ == want) {
+				chosen[i] = p->col[k].n;
+				break;
+			}
+		assert(chosen[i] >= 0);
+	}
+	int rc = store_batch_save_choice(s->b->store, s->b->run, ids, chosen, pr->n_persons, d);
+	free(ids);
+	free(chosen);
+	return rc < 0 ? -1 : 0;
+}
+
+static void jstate_release(struct jstate *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		for (size_t k = 0; k < s->p[i].n_col; k++)
+			free(s->p[i].col[k].book);
+		free(s->p[i].col);
+	}
+	free(s->p);
+	free(s->of);
+	free(s->cols);
+	free(s->book);
+	free(s->solo);
+	free(s->booked);
+	free(s->base);
+	free(s->book_person);
+	lanes_release(&s->lanes);
+}
+
 int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 {
 	memset(st, 0, sizeof *st);
@@ -775,42 +817,11 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		for (size_t i = 0; i < s.n; i++)
 			for (size_t k = 0; k < s.p[i].n_col; k++)
 				st->priced += s.p[i].col[k].origin == 2;
-		const char **ids = xmalloc((pr.n_persons + 1) * sizeof *ids);
-		int *chosen = xmalloc((pr.n_persons + 1) * sizeof *chosen);
-		if (!ids || !chosen) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		if (save_choice(&s, &pr, &sol, st->rounds, d) < 0)
 			rc = -1;
-		}
-		for (size_t i = 0; !rc && i < pr.n_persons; i++) {
-			const struct jperson *p = &s.p[i];
-			ids[i] = b->cl->persons[p->index].id;
-			size_t want = sol.choice[i] - s.base[i], seen = 0;
-			for (size_t k = 0; k < p->n_col; k++)
-				if (takes_part(&p->col[k], (int)st->rounds) && seen++ == want) {
-					chosen[i] = p->col[k].n;
-					break;
-				}
-		}
-		if (!rc && store_batch_save_choice(b->store, b->run, ids, chosen, pr.n_persons, d) < 0)
-			rc = -1;
-		free(ids);
-		free(chosen);
 	}
 	joint_components_release(&comps);
 	joint_solution_release(&sol);
-	for (size_t i = 0; i < s.n; i++) {
-		for (size_t k = 0; k < s.p[i].n_col; k++)
-			free(s.p[i].col[k].book);
-		free(s.p[i].col);
-	}
-	free(s.p);
-	free(s.of);
-	free(s.cols);
-	free(s.book);
-	free(s.solo);
-	free(s.booked);
-	free(s.base);
-	free(s.book_person);
-	lanes_release(&s.lanes);
+	jstate_release(&s);
 	return rc;
 }
