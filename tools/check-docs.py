@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""check-docs.py: check that README.md and docs/*.md agree with the code.
+
+usage: check-docs.py ROOT DOVETAIL
+
+ROOT is a source tree (or a copy of one: tests/cli/t-docs.sh breaks copies
+on purpose to show each check failing); DOVETAIL a built binary. Checks:
+  links     every relative link resolves to a file, and an #anchor to a
+            heading of that Markdown file (GitHub's ids);
+  commands  every `dovetail COMMAND` in code (`spans` and fenced blocks)
+            is a command of `dovetail --help`;
+  options   every --option shown after `dovetail COMMAND` in the same span
+            or code line is in `dovetail COMMAND --help` or its manual
+            page (docs/man/dovetail-COMMAND.1), or is a global option;
+  documents README.md links every docs/*.md;
+  schema    README.md's schema version is STORE_SCHEMA_VERSION
+            (include/dovetail/store.h);
+  statuses  every "exit N", "exits N", "exit status N" is a DV_EXIT_*
+            value (include/dovetail/diag.h);
+  macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
+            of the source, and a table row that names one macro shows
+            its value.
+Prints one line per problem, "CHECK: FILE:LINE: what", and exits 1 if
+there is any, else 0. Standard library only.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+GLOBAL_OPTS = {"--db", "--now", "--verbose", "--help", "--version", "-v", "-h"}
+LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|!\[[^\]]*\]\(([^)\s]+)\)")
+problems = []
+
+
+def problem(check, path, line, what):
+    problems.append("%s: %s:%d: %s" % (check, path, line, what))
+
+
+def docs(root):
+    return ["README.md"] + sorted(os.path.relpath(p, root)
+                                  for p in glob.glob(os.path.join(root, "docs/*.md")))
+
+
+def read(root, rel):
+    with open(os.path.join(root, rel), encoding="utf-8") as f:
+        return f.read()
+
+
+def slug(heading):
+    """GitHub's id for a heading: lower case, punctuation dropped, spaces to -."""
+    h = re.sub(r"`|\*|_(?=\w)|(?<=\w)_", "", heading.strip().lower())
+    h = re.sub(r"[^\w\- ]", "", h)
+    return h.replace(" ", "-")
+
+
+def anchors(text):
+    seen, out = {}, set()
+    fenced = False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            fenced = not fenced
+        m = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if m and not fenced:
+            s = slug(m.group(1))
+            n = seen.get(s, 0)
+            seen[s] = n + 1
+            out.add(s if n == 0 else "%s-%d" % (s, n))
+    return out
+
+
+def check_links(root, rel, text):
+    fenced = False
+    for no, line in enumerate(text.split("\n"), 1):
+        if line.startswith("```"):
+            fenced = not fenced
+        if fenced:
+            continue
+        for m in LINK.finditer(re.sub(r"`[^`]*`", "", line)):
+            target = m.group(1) or m.group(2)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+                continue   # http:, https:, mailto: ...
+            path, _, frag = target.partition("#")
+            dest = os.path.normpath(os.path.join(os.path.dirname(rel), path)) if path else rel
+            full = os.path.join(root, dest)
+            if not os.path.exists(full):
+                problem("links", rel, no, "%s: no such file" % target)
+            elif frag and dest.endswith(".md") and frag not in anchors(read(root, dest)):
+                problem("links", rel, no, "%s: no heading #%s in %s" % (target, frag, dest))
+
+
+def code_pieces(text):
+    """(line number, text, is a span) of each `span` outside fences and
+    each fenced line."""
+    fenced = False
+    for no, line in enumerate(text.split("\n"), 1):
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            yield no, line, False
+        else:
+            for m in re.finditer(r"(`+)(.+?)\1", line):
+                yield no, m.group(2), True
+
+
+def invocations(piece, known=()):
+    """(command, [options]) for each `dovetail [global options] COMMAND ...`
+    that starts a command line (after VAR=value words or a "$" prompt) in
+    piece; its options run to the end of the piece or a shell separator."""
+    for part in re.split(r"\||;|&&|\$\(|\)|\bor\b", piece):
+        words = part.split()
+        i = 0
+        while i < len(words) and (words[i] == "$" or re.fullmatch(r"[A-Z_][A-Z0-9_]*=\S*", words[i])):
+            i += 1
+        if i < len(words) and words[i] in known and len(words) > i + 1:
+            # `propose --no-ladder`: a command named alone, with an option
+            j = i
+        elif i >= len(words) or not re.fullmatch(r"(\S*/)?dovetail", words[i]):
+            continue
+        else:
+            j = i + 1
+        while j < len(words) and words[j].startswith("-"):
+            opt = words[j].split("=")[0]
+            j += 2 if opt in ("--db", "--now") and "=" not in words[j] else 1
+        if j >= len(words) or not re.fullmatch(r"[a-z][a-z-]*", words[j]):
+            continue
+        opts = []
+        for w in words[j + 1:]:
+            m = re.match(r"\[*(--[a-z][a-z0-9-]*)", w)
+            if m:
+                opts.append(m.group(1))
+        yield words[j], opts
+
+
+_help = {}
+
+
+def help_text(dovetail, cmd):
+    if cmd not in _help:
+        p = subprocess.run([dovetail, cmd, "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, cwd="/",
+                           env=dict(os.environ, LC_ALL="C"))
+        _help[cmd] = p.stdout.decode("utf-8", "replace")
+    return _help[cmd]
+
+
+def man_text(root, cmd):
+    path = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
+    if not os.path.exists(path):
+        return ""
+    return read(root, os.path.relpath(path, root)).replace("\\-", "-").replace("\\fB", "").replace("\\fR", "")
+
+
+def commands(dovetail):
+    p = subprocess.run([dovetail, "--help"], stdout=subprocess.PIPE, cwd="/")
+    out = p.stdout.decode("utf-8")
+    block = out.split("commands:\n", 1)[1].split("\n\n", 1)[0]
+    return {line.split()[0] for line in block.split("\n") if line.strip()}
+
+
+def check_commands(root, rel, text, dovetail, known):
+    for no, piece, span in code_pieces(text):
+        for cmd, opts in invocations(piece, known if span else ()):
+            if cmd not in known:
+                problem("commands", rel, no, "dovetail %s: no such command" % cmd)
+                continue
+            accepted = help_text(dovetail, cmd) + man_text(root, cmd)
+            for o in opts:
+                if o in GLOBAL_OPTS:
+                    continue
+                if not re.search(re.escape(o) + r"(?![a-z0-9-])", accepted):
+                    problem("options", rel, no, "dovetail %s %s: not in its --help or manual page" % (cmd, o))
+
+
+def check_documents(root):
+    readme = read(root, "README.md")
+    m = re.search(r"^## Documents\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
+    if not m:
+        problem("documents", "README.md", 1, "no section \"## Documents\"")
+        return
+    line = readme[:m.start()].count("\n") + 1
+    linked = {os.path.normpath((l.group(1) or l.group(2)).partition("#")[0])
+              for l in LINK.finditer(m.group(1))}
+    for rel in docs(root)[1:]:
+        if rel not in linked:
+            problem("documents", "README.md", line, "%s is not in the document list" % rel)
+
+
+def check_schema(root):
+    m = re.search(r"#define STORE_SCHEMA_VERSION (\d+)", read(root, "include/dovetail/store.h"))
+    readme = read(root, "README.md")
+    found = list(re.finditer(r"`PRAGMA user_version`\s*\((\d+)", readme))
+    if not found:
+        problem("schema", "README.md", 1, "no schema version (`PRAGMA user_version` (N ...)")
+    for f in found:
+        if f.group(1) != m.group(1):
+            problem("schema", "README.md", readme[:f.start()].count("\n") + 1,
+                    "schema version %s, but STORE_SCHEMA_VERSION is %s" % (f.group(1), m.group(1)))
+
+
+def check_statuses(root, rel, text):
+    codes = {int(v) for v in re.findall(r"DV_EXIT_\w+\s*=\s*(\d+)",
+                                         read(root, "include/dovetail/diag.h"))}
+    for no, line in enumerate(text.split("\n"), 1):
+        for m in re.finditer(r"\b(?:exit status|exits?(?: with(?: status)?)?)\s+(\d+)\b", line):
+            if int(m.group(1)) not in codes:
+                problem("statuses", rel, no, "%s: not an exit status of the code (%s)"
+                        % (m.group(), ", ".join(str(c) for c in sorted(codes))))
+
+
+def source_macros(root):
+    vals = {}
+    for pat in ("include/**/*.[ch]", "src/**/*.[ch]", "solver/**/*.[ch]"):
+        for path in glob.glob(os.path.join(root, pat), recursive=True):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    m = re.match(r"^#define\s+([A-Z][A-Z0-9_]*)\s+([^/\n]*)", line)
+                    if m:
+                        vals[m.group(1)] = m.group(2).strip()
+    return vals
+
+
+def shown(expr):
+    """The ways a macro's value may be written in a table: 2,048, 2048, 64 MiB."""
+    e = re.sub(r"(?<=[0-9])[uUlL]+\b", "", expr)
+    if not re.fullmatch(r"[0-9eE.+\-*/<>() ]+", e):
+        return None
+    v = eval(e, {"__builtins__": {}})
+    if isinstance(v, float):
+        return {"%g" % v, repr(v)}
+    ways = {"{:,}".format(v), str(v)}
+    if v >= 1 << 20 and v % (1 << 20) == 0:
+        ways.add("%d MiB" % (v >> 20))
+    return ways
+
+
+def check_macros(root):
+    rel = "docs/limits.md"
+    text = read(root, rel)
+    vals = source_macros(root)
+    gen = text.find("<!-- BEGIN generated")
+    for no, line in enumerate(text[:gen if gen >= 0 else len(text)].split("\n"), 1):
+        names = [n for n in re.findall(r"`([A-Z][A-Z0-9]*_[A-Z0-9_]+)`", line)
+                 if not n.startswith(("D_", "DOVETAIL_"))]
+        for n in names:
+            if n not in vals:
+                problem("macros", rel, no, "%s: no such macro in the source" % n)
+        if line.startswith("|") and len(names) == 1 and names[0] in vals:
+            ways = shown(vals[names[0]])
+            cells = line.split("|")
+            if ways and not any(w in cells[2] for w in ways):
+                problem("macros", rel, no, "%s is %s in the source; the row says %s"
+                        % (names[0], vals[names[0]], cells[2].strip()))
+
+
+def main(argv):
+    if len(argv) != 3:
+        sys.stderr.write("usage: check-docs.py ROOT DOVETAIL\n")
+        return 2
+    root, dovetail = argv[1], os.path.abspath(argv[2])
+    known = commands(dovetail)
+    for rel in docs(root):
+        text = read(root, rel)
+        check_links(root, rel, text)
+        check_commands(root, rel, text, dovetail, known)
+        check_statuses(root, rel, text)
+    check_documents(root)
+    check_schema(root)
+    check_macros(root)
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
