@@ -134,23 +134,33 @@ def invocations(piece, known=()):
         yield words[j], opts
 
 
-_help = {}
+_opts = {}
 
 
-def help_text(dovetail, cmd):
-    if cmd not in _help:
-        p = subprocess.run([dovetail, cmd, "--help"], stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, cwd="/",
-                           env=dict(os.environ, LC_ALL="C"))
-        _help[cmd] = p.stdout.decode("utf-8", "replace")
-    return _help[cmd]
-
-
-def man_text(root, cmd):
-    path = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
-    if not os.path.exists(path):
-        return ""
-    return read(root, os.path.relpath(path, root)).replace("\\-", "-").replace("\\fB", "").replace("\\fR", "")
+def options_of(root, dovetail, cmd):
+    """The long options `dovetail cmd --help` lists (its usage lines and
+    the lines that start with an option) and its manual page declares
+    (mdoc `Fl -x`, man `\\-\\-x`); not the ones its prose mentions."""
+    if cmd in _opts:
+        return _opts[cmd]
+    p = subprocess.run([dovetail, cmd, "--help"], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, cwd="/",
+                       env=dict(os.environ, LC_ALL="C"))
+    found = set()
+    usage = True
+    for line in p.stdout.decode("utf-8", "replace").split("\n"):
+        if not line.strip():
+            usage = False
+        if usage or re.match(r"^\s+(-[a-zA-Z0-9],\s+)?--[a-z]", line):
+            found.update(re.findall(r"--[a-z][a-z0-9-]*", line))
+    page = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
+    if os.path.exists(page):
+        with open(page, encoding="utf-8") as f:
+            man = f.read()
+        found.update("--" + o for o in re.findall(r"\bFl -([a-z][a-z0-9-]*)", man))
+        found.update("--" + o for o in re.findall(r"\\-\\-([a-z][a-z0-9-]*)", man))
+    _opts[cmd] = found
+    return found
 
 
 def commands(dovetail):
@@ -166,11 +176,11 @@ def check_commands(root, rel, text, dovetail, known):
             if cmd not in known:
                 problem("commands", rel, no, "dovetail %s: no such command" % cmd)
                 continue
-            accepted = help_text(dovetail, cmd) + man_text(root, cmd)
+            accepted = options_of(root, dovetail, cmd)
             for o in opts:
                 if o in GLOBAL_OPTS:
                     continue
-                if not re.search(re.escape(o) + r"(?![a-z0-9-])", accepted):
+                if o not in accepted:
                     problem("options", rel, no, "dovetail %s %s: not in its --help or manual page" % (cmd, o))
 
 
