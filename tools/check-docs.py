@@ -17,6 +17,10 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             (include/dovetail/store.h);
   statuses  every "exit N", "exits N", "exit status N" is a DV_EXIT_*
             value (include/dovetail/diag.h);
+  excerpts  a fenced block after `<!-- excerpt of FILE -->` holds only
+            lines of FILE (an expected output in tests/data), and "...";
+  kinds     docs/check.md's table of problem kinds is CHECK_KINDS
+            (include/dovetail/check.h): the same kinds and severities;
   macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
             of the source, and a table row that names one macro shows
             its value.
@@ -210,6 +214,41 @@ def check_schema(root):
                     "schema version %s, but STORE_SCHEMA_VERSION is %s" % (f.group(1), m.group(1)))
 
 
+def check_excerpts(root, rel, text):
+    lines = text.split("\n")
+    for no, line in enumerate(lines, 1):
+        m = re.match(r"^<!-- excerpt of (\S+) -->\s*$", line)
+        if not m:
+            continue
+        path = os.path.join(root, m.group(1))
+        if not os.path.exists(path):
+            problem("excerpts", rel, no, "%s: no such file" % m.group(1))
+            continue
+        with open(path, encoding="utf-8") as f:
+            have = set(f.read().split("\n"))
+        if no >= len(lines) or not lines[no].startswith("```"):
+            problem("excerpts", rel, no, "no fenced block after the excerpt marker")
+            continue
+        for k in range(no + 1, len(lines)):
+            if lines[k].startswith("```"):
+                break
+            if lines[k] not in have and lines[k].strip() != "...":
+                problem("excerpts", rel, k + 1, "not a line of %s: %s" % (m.group(1), lines[k][:60]))
+
+
+def check_kinds(root):
+    code = re.findall(r'X\(PK_\w+,\s*"([a-z-]+)",\s*([01])\)', read(root, "include/dovetail/check.h"))
+    want = [(k, "error" if e == "1" else "warning") for k, e in code]
+    rel = "docs/check.md"
+    text = read(root, rel)
+    have = re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", text, re.M)
+    if sorted(have) != sorted(want):
+        for k in sorted(set(want) - set(have)):
+            problem("kinds", rel, 1, "%s (%s) is in CHECK_KINDS, not in the table" % k)
+        for k in sorted(set(have) - set(want)):
+            problem("kinds", rel, 1, "%s (%s) is in the table, not in CHECK_KINDS" % k)
+
+
 def check_statuses(root, rel, text):
     codes = {int(v) for v in re.findall(r"DV_EXIT_\w+\s*=\s*(\d+)",
                                          read(root, "include/dovetail/diag.h"))}
@@ -276,9 +315,11 @@ def main(argv):
         check_links(root, rel, text)
         check_commands(root, rel, text, dovetail, known)
         check_statuses(root, rel, text)
+        check_excerpts(root, rel, text)
     check_documents(root)
     check_schema(root)
     check_macros(root)
+    check_kinds(root)
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -1,8 +1,8 @@
 #!/bin/sh
 # t-docs.sh: the docs match the code (issue 22): README.md and docs/*.md
 # (tools/check-docs.py: links and anchors, commands, their options, the
-# document list, the schema version, exit statuses, the macros limits.md
-# names), the generated parts (tools/gen-docs.py --check: README's command
+# document list, the schema version, exit statuses, output excerpts, the
+# problem kinds of check.md, the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
 # list and synopses, limits.md's bounds as compiled), and
 # src/store/schema.sql against a freshly migrated store
 # (tools/schema-check.py). Each check is then shown failing on a copy
@@ -96,6 +96,14 @@ fails_with "an exit status the code never uses" '^statuses: docs/limits.md:[0-9]
 fresh_copy
 sed -i 's/`SOLVER_MAX_APPTS` (solver.h)/`SOLVER_MAX_APPOINTMENTS` (solver.h)/' "$C/docs/limits.md"
 fails_with "a macro that does not exist" '^macros: docs/limits.md:[0-9]*: SOLVER_MAX_APPOINTMENTS: no such macro'
+
+fresh_copy
+sed -i 's/^17 problems: 3 errors, 14 warnings$/17 problems: 4 errors, 13 warnings/' "$C/docs/check.md"
+fails_with "an output excerpt that is not the expected output" '^excerpts: docs/check.md:[0-9]*: not a line of tests/data/check-family-cp.out: 17 problems: 4 errors'
+
+fresh_copy
+sed -i 's/X(PK_ROUTINE_LATE,   "routine-late",   0)/X(PK_ROUTINE_LATE,   "routine-late",   1)/' "$C/include/dovetail/check.h"
+fails_with "a problem kind whose severity changed in the code" '^kinds: docs/check.md:1: routine-late (error) is in CHECK_KINDS, not in the table'
 
 # the code changes a bound the docs state: the row and the generated table
 # are both stale
