@@ -21,6 +21,11 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             lines of FILE (an expected output in tests/data), and "...";
   kinds     docs/check.md's table of problem kinds is CHECK_KINDS
             (include/dovetail/check.h): the same kinds and severities;
+  paths     every path into the tree named in the text (src/..., solver/,
+            include/, tools/, tests/, examples/, docs/) exists, unless it
+            holds a placeholder in capitals (src/cmd/NAME.c);
+  tests     every test named (t-NAME, test_NAME, fuzz_NAME) exists in
+            tests/cli, tests/unit or tests/fuzz;
   macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
             of the source, and a table row that names one macro shows
             its value.
@@ -249,6 +254,26 @@ def check_kinds(root):
             problem("kinds", rel, 1, "%s (%s) is in the table, not in CHECK_KINDS" % k)
 
 
+def check_paths(root, rel, text):
+    for no, line in enumerate(text.split("\n"), 1):
+        for m in re.finditer(r"(?<![\w/.-])((?:src|solver|include|tools|tests|examples|docs)/[\w./+-]*[\w+-])", line):
+            p = m.group(1)
+            if os.path.exists(os.path.join(root, p)) or re.search(r"(?<![A-Za-z])[A-Z]+(?![a-z])", p):
+                continue
+            problem("paths", rel, no, "%s: no such file or folder" % p)
+
+
+def check_tests(root, rel, text):
+    kinds = ((r"(?<![\w/.-])(t-[a-z0-9-]+)(?:\.sh)?\b", "tests/cli/%s.sh"),
+             (r"\b(test_[a-z_0-9]+)\b", "tests/unit/%s.c"),
+             (r"\b(fuzz_[a-z_0-9]+)\b", "tests/fuzz/%s.c"))
+    for no, line in enumerate(text.split("\n"), 1):
+        for pattern, where in kinds:
+            for m in re.finditer(pattern, line):
+                if not os.path.exists(os.path.join(root, where % m.group(1))):
+                    problem("tests", rel, no, "%s: no %s" % (m.group(1), where % m.group(1)))
+
+
 def check_statuses(root, rel, text):
     codes = {int(v) for v in re.findall(r"DV_EXIT_\w+\s*=\s*(\d+)",
                                          read(root, "include/dovetail/diag.h"))}
@@ -316,6 +341,8 @@ def main(argv):
         check_commands(root, rel, text, dovetail, known)
         check_statuses(root, rel, text)
         check_excerpts(root, rel, text)
+        check_paths(root, rel, text)
+        check_tests(root, rel, text)
     check_documents(root)
     check_schema(root)
     check_macros(root)

@@ -2,7 +2,8 @@
 # t-docs.sh: the docs match the code (issue 22): README.md and docs/*.md
 # (tools/check-docs.py: links and anchors, commands, their options, the
 # document list, the schema version, exit statuses, output excerpts, the
-# problem kinds of check.md, the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
+# problem kinds of check.md, paths and tests named, the macros limits.md
+# names), the generated parts (tools/gen-docs.py --check: README's command
 # list and synopses, limits.md's bounds as compiled), and
 # src/store/schema.sql against a freshly migrated store
 # (tools/schema-check.py). Each check is then shown failing on a copy
@@ -104,6 +105,15 @@ fails_with "an output excerpt that is not the expected output" '^excerpts: docs/
 fresh_copy
 sed -i 's/X(PK_ROUTINE_LATE,   "routine-late",   0)/X(PK_ROUTINE_LATE,   "routine-late",   1)/' "$C/include/dovetail/check.h"
 fails_with "a problem kind whose severity changed in the code" '^kinds: docs/check.md:1: routine-late (error) is in CHECK_KINDS, not in the table'
+
+fresh_copy
+printf '\nThe parser is in src/ics/parse.c.\n' >>"$C/docs/architecture.md"
+fails_with "a path to a file that does not exist" '^paths: docs/architecture.md:[0-9]*: src/ics/parse.c: no such file'
+
+fresh_copy
+printf '\nTested by `t-nothing` and `test_nothing`.\n' >>"$C/docs/limits.md"
+fails_with "a CLI test that does not exist" '^tests: docs/limits.md:[0-9]*: t-nothing: no tests/cli/t-nothing.sh'
+fails_with "a unit test that does not exist" '^tests: docs/limits.md:[0-9]*: test_nothing: no tests/unit/test_nothing.c'
 
 # the code changes a bound the docs state: the row and the generated table
 # are both stale
