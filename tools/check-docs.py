@@ -26,6 +26,9 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             holds a placeholder in capitals (src/cmd/NAME.c);
   tests     every test named (t-NAME, test_NAME, fuzz_NAME) exists in
             tests/cli, tests/unit or tests/fuzz;
+  manpages  each command's manual page (docs/man/dovetail-COMMAND.1)
+            shows in its SYNOPSIS exactly the long options the command's
+            --help lists (global options aside);
   macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
             of the source, and a table row that names one macro shows
             its value.
@@ -144,6 +147,45 @@ def invocations(piece, known=()):
 
 
 _opts = {}
+_help_opts = {}
+
+
+def help_options(dovetail, cmd):
+    """The long options of `dovetail cmd --help`: its usage lines and the
+    lines that start with an option."""
+    if cmd not in _help_opts:
+        p = subprocess.run([dovetail, cmd, "--help"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, cwd="/",
+                           env=dict(os.environ, LC_ALL="C"))
+        found = set()
+        usage = True
+        for line in p.stdout.decode("utf-8", "replace").split("\n"):
+            if not line.strip():
+                usage = False
+            if usage or re.match(r"^\s+(-[a-zA-Z0-9],\s+)?--[a-z]", line):
+                found.update(re.findall(r"--[a-z][a-z0-9-]*", line))
+        _help_opts[cmd] = found
+    return _help_opts[cmd]
+
+
+def check_manpages(root, dovetail, known):
+    for cmd in sorted(known):
+        rel = "docs/man/dovetail-%s.1" % cmd
+        if not os.path.exists(os.path.join(root, rel)):
+            continue
+        man = read(root, rel)
+        m = re.search(r"^\.Sh SYNOPSIS\n(.*?)^\.Sh ", man, re.M | re.S)
+        if not m:
+            problem("manpages", rel, 1, "no SYNOPSIS section")
+            continue
+        line = man[:m.start()].count("\n") + 1
+        syn = {"--" + o for o in re.findall(r"\bFl -([a-z][a-z0-9-]*)", m.group(1))}
+        syn |= {"--" + o for o in re.findall(r"\\-\\-([a-z][a-z0-9-]*)", m.group(1))}
+        helped = help_options(dovetail, cmd) - GLOBAL_OPTS
+        for o in sorted(helped - syn):
+            problem("manpages", rel, line, "%s --help lists %s; the SYNOPSIS does not" % (cmd, o))
+        for o in sorted(syn - helped - GLOBAL_OPTS):
+            problem("manpages", rel, line, "the SYNOPSIS shows %s; %s --help does not list it" % (o, cmd))
 
 
 def options_of(root, dovetail, cmd):
@@ -347,6 +389,7 @@ def main(argv):
     check_schema(root)
     check_macros(root)
     check_kinds(root)
+    check_manpages(root, dovetail, known)
     for p in problems:
         print(p)
     return 1 if problems else 0

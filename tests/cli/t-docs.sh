@@ -2,8 +2,8 @@
 # t-docs.sh: the docs match the code (issue 22): README.md and docs/*.md
 # (tools/check-docs.py: links and anchors, commands, their options, the
 # document list, the schema version, exit statuses, output excerpts, the
-# problem kinds of check.md, paths and tests named, the macros limits.md
-# names), the generated parts (tools/gen-docs.py --check: README's command
+# problem kinds of check.md, paths and tests named, each manual page's
+# SYNOPSIS against --help, the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
 # list and synopses, limits.md's bounds as compiled), and
 # src/store/schema.sql against a freshly migrated store
 # (tools/schema-check.py). Each check is then shown failing on a copy
@@ -114,6 +114,10 @@ fresh_copy
 printf '\nTested by `t-nothing` and `test_nothing`.\n' >>"$C/docs/limits.md"
 fails_with "a CLI test that does not exist" '^tests: docs/limits.md:[0-9]*: t-nothing: no tests/cli/t-nothing.sh'
 fails_with "a unit test that does not exist" '^tests: docs/limits.md:[0-9]*: test_nothing: no tests/unit/test_nothing.c'
+
+fresh_copy
+sed -i '/^\.Op Fl -freebusy$/d' "$C/docs/man/dovetail-expand.1"
+fails_with "a manual page whose SYNOPSIS lacks an option" '^manpages: docs/man/dovetail-expand.1:[0-9]*: expand --help lists --freebusy; the SYNOPSIS does not'
 
 # the code changes a bound the docs state: the row and the generated table
 # are both stale
