@@ -29,6 +29,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
   manpages  each command's manual page (docs/man/dovetail-COMMAND.1)
             shows in its SYNOPSIS exactly the long options the command's
             --help lists (global options aside);
+  completion the bash and zsh completions (docs/completion/) offer each
+            command exactly the long options its --help lists;
   macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
             of the source, and a table row that names one macro shows
             its value.
@@ -166,6 +168,30 @@ def help_options(dovetail, cmd):
                 found.update(re.findall(r"--[a-z][a-z0-9-]*", line))
         _help_opts[cmd] = found
     return _help_opts[cmd]
+
+
+def check_completion(root, dovetail, known):
+    for rel, pattern in (("docs/completion/dovetail.bash", r'^\s*([a-z|]+)\) opts="([^"]*)"'),
+                         ("docs/completion/_dovetail", r"^\s*([a-z|]+)\) _arguments (.*?) ;;$")):
+        text = read(root, rel)
+        seen = set()
+        for no, line in enumerate(text.split("\n"), 1):
+            m = re.match(pattern, line)
+            if not m:
+                continue
+            offered = set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", m.group(2)))
+            for cmd in m.group(1).split("|"):
+                seen.add(cmd)
+                if cmd not in known:
+                    problem("completion", rel, no, "%s: no such command" % cmd)
+                    continue
+                helped = help_options(dovetail, cmd) - GLOBAL_OPTS
+                for o in sorted(helped - offered):
+                    problem("completion", rel, no, "%s --help lists %s; the completion does not offer it" % (cmd, o))
+                for o in sorted(offered - helped):
+                    problem("completion", rel, no, "%s: offers %s; %s --help does not list it" % (cmd, o, cmd))
+        for cmd in sorted(known - seen - {"help"}):
+            problem("completion", rel, 1, "%s: no options offered for it" % cmd)
 
 
 def check_manpages(root, dovetail, known):
@@ -390,6 +416,7 @@ def main(argv):
     check_macros(root)
     check_kinds(root)
     check_manpages(root, dovetail, known)
+    check_completion(root, dovetail, known)
     for p in problems:
         print(p)
     return 1 if problems else 0
