@@ -26,6 +26,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             holds a placeholder in capitals (src/cmd/NAME.c);
   tests     every test named (t-NAME, test_NAME, fuzz_NAME) exists in
             tests/cli, tests/unit or tests/fuzz;
+  tools     every --option shown after a tools/NAME in code is in that
+            tool's source (its argparse or option parsing);
   manpages  each command's manual page (docs/man/dovetail-COMMAND.1)
             shows in its SYNOPSIS exactly the long options the command's
             --help lists (global options aside);
@@ -287,6 +289,22 @@ def check_schema(root):
                     "schema version %s, but STORE_SCHEMA_VERSION is %s" % (f.group(1), m.group(1)))
 
 
+def check_tool_options(root, rel, text):
+    for no, piece, _ in code_pieces(text):
+        for part in re.split(r"\||;|&&|\$\(|\)", piece):
+            m = re.search(r"(?<![\w.-])(?:\./)?(tools/[\w.-]+)((?:\s+\S+)*)", part)
+            if not m:
+                continue
+            path = os.path.join(root, m.group(1))
+            if not os.path.isfile(path):
+                continue   # the paths check names it
+            with open(path, encoding="utf-8", errors="replace") as f:
+                source = f.read()
+            for o in re.findall(r"(?<![\w-])\[*(--[a-z][a-z0-9-]*)", m.group(2)):
+                if not re.search(re.escape(o) + r"(?![a-z0-9-])", source):
+                    problem("tools", rel, no, "%s %s: not an option of the tool" % (m.group(1), o))
+
+
 def check_excerpts(root, rel, text):
     lines = text.split("\n")
     for no, line in enumerate(lines, 1):
@@ -409,6 +427,7 @@ def main(argv):
         check_commands(root, rel, text, dovetail, known)
         check_statuses(root, rel, text)
         check_excerpts(root, rel, text)
+        check_tool_options(root, rel, text)
         check_paths(root, rel, text)
         check_tests(root, rel, text)
     check_documents(root)

@@ -3,8 +3,8 @@
 # (tools/check-docs.py: links and anchors, commands, their options, the
 # document list, the schema version, exit statuses, output excerpts, the
 # problem kinds of check.md, paths and tests named, each manual page's
-# SYNOPSIS and the completions against --help, the macros limits.md
-# names), the generated parts (tools/gen-docs.py --check: README's command
+# SYNOPSIS and the completions against --help, the options of tools/,
+# the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
 # list and synopses, limits.md's bounds as compiled), and
 # src/store/schema.sql against a freshly migrated store
 # (tools/schema-check.py). Each check is then shown failing on a copy
@@ -123,6 +123,10 @@ fails_with "a manual page whose SYNOPSIS lacks an option" '^manpages: docs/man/d
 fresh_copy
 sed -i 's/^\taccept) opts="--by --note" ;;/\taccept) opts="--by --note --keep" ;;/' "$C/docs/completion/dovetail.bash"
 fails_with "a completion offering an option the command lacks" '^completion: docs/completion/dovetail.bash:[0-9]*: accept: offers --keep'
+
+fresh_copy
+printf '\n`tools/gen-caseload.py --persons 5 --no-such-flag`\n' >>"$C/docs/batch.md"
+fails_with "a tool option that does not exist" '^tools: docs/batch.md:[0-9]*: tools/gen-caseload.py --no-such-flag'
 
 # the code changes a bound the docs state: the row and the generated table
 # are both stale
