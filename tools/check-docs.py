@@ -28,6 +28,10 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             tests/cli, tests/unit or tests/fuzz;
   tools     every --option shown after a tools/NAME in code is in that
             tool's source (its argparse or option parsing);
+  keys      every key the profile and caseload readers accept (the
+            *keys[] lists of src/profile/*.c, src/batch/caseload.c) is
+            documented in docs/profile.md or docs/batch.md, in code
+            (`key`, `key: ...`, `{ key: ... }`);
   manpages  each command's manual page (docs/man/dovetail-COMMAND.1)
             shows in its SYNOPSIS exactly the long options the command's
             --help lists (global options aside);
@@ -305,6 +309,20 @@ def check_tool_options(root, rel, text):
                     problem("tools", rel, no, "%s %s: not an option of the tool" % (m.group(1), o))
 
 
+def check_keys(root):
+    for pattern, rel in (("src/profile/*.c", "docs/profile.md"), ("src/batch/caseload.c", "docs/batch.md")):
+        code = {}
+        for path in sorted(glob.glob(os.path.join(root, pattern))):
+            with open(path, encoding="utf-8") as f:
+                for m in re.finditer(r"static const char \*const (\w*keys)\[\] = \{(.*?)NULL", f.read(), re.S):
+                    for k in re.findall(r'"([a-z_]+)"', m.group(2)):
+                        code.setdefault(k, os.path.relpath(path, root))
+        spans = " ".join(piece for _, piece, _ in code_pieces(read(root, rel)))
+        for k in sorted(code):
+            if not re.search(r"(?:^|[\s{,\[])%s(?::|(?![\w-]))" % re.escape(k), spans):
+                problem("keys", rel, 1, "%s (accepted by %s) is not documented" % (k, code[k]))
+
+
 def check_excerpts(root, rel, text):
     lines = text.split("\n")
     for no, line in enumerate(lines, 1):
@@ -434,6 +452,7 @@ def main(argv):
     check_schema(root)
     check_macros(root)
     check_kinds(root)
+    check_keys(root)
     check_manpages(root, dovetail, known)
     check_completion(root, dovetail, known)
     for p in problems:

@@ -4,7 +4,7 @@
 # document list, the schema version, exit statuses, output excerpts, the
 # problem kinds of check.md, paths and tests named, each manual page's
 # SYNOPSIS and the completions against --help, the options of tools/,
-# the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
+# the profile and caseload keys, the macros limits.md names), the generated parts (tools/gen-docs.py --check: README's command
 # list and synopses, limits.md's bounds as compiled), and
 # src/store/schema.sql against a freshly migrated store
 # (tools/schema-check.py). Each check is then shown failing on a copy
@@ -127,6 +127,11 @@ fails_with "a completion offering an option the command lacks" '^completion: doc
 fresh_copy
 printf '\n`tools/gen-caseload.py --persons 5 --no-such-flag`\n' >>"$C/docs/batch.md"
 fails_with "a tool option that does not exist" '^tools: docs/batch.md:[0-9]*: tools/gen-caseload.py --no-such-flag'
+
+fresh_copy
+sed -i 's/"compromises", "mail", NULL };/"compromises", "mail", "bedtime_story", NULL };/' "$C"/src/profile/*.c
+check "(the copy's profile reader takes a new key)" grep -q '"bedtime_story"' "$C"/src/profile/*.c
+fails_with "a profile key the docs do not describe" '^keys: docs/profile.md:1: bedtime_story (accepted by src/profile/'
 
 # the code changes a bound the docs state: the row and the generated table
 # are both stale
