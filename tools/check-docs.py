@@ -181,6 +181,8 @@ def check_completion(root, dovetail, known):
                          ("docs/completion/_dovetail", r"^\s*([a-z|]+)\) _arguments (.*?) ;;$")):
         text = read(root, rel)
         seen = set()
+        if not re.search(pattern, text, re.M):
+            problem("completion", rel, 1, "no per-command options found: the check has nothing to check")
         for no, line in enumerate(text.split("\n"), 1):
             m = re.match(pattern, line)
             if not m:
@@ -221,29 +223,19 @@ def check_manpages(root, dovetail, known):
 
 
 def options_of(root, dovetail, cmd):
-    """The long options `dovetail cmd --help` lists (its usage lines and
-    the lines that start with an option) and its manual page declares
-    (mdoc `Fl -x`, man `\\-\\-x`); not the ones its prose mentions."""
-    if cmd in _opts:
-        return _opts[cmd]
-    p = subprocess.run([dovetail, cmd, "--help"], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL, cwd="/",
-                       env=dict(os.environ, LC_ALL="C"))
-    found = set()
-    usage = True
-    for line in p.stdout.decode("utf-8", "replace").split("\n"):
-        if not line.strip():
-            usage = False
-        if usage or re.match(r"^\s+(-[a-zA-Z0-9],\s+)?--[a-z]", line):
-            found.update(re.findall(r"--[a-z][a-z0-9-]*", line))
-    page = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
-    if os.path.exists(page):
-        with open(page, encoding="utf-8") as f:
-            man = f.read()
-        found.update("--" + o for o in re.findall(r"\bFl -([a-z][a-z0-9-]*)", man))
-        found.update("--" + o for o in re.findall(r"\\-\\-([a-z][a-z0-9-]*)", man))
-    _opts[cmd] = found
-    return found
+    """The long options `dovetail cmd --help` lists (help_options) and its
+    manual page declares (mdoc `Fl -x`, man `\\-\\-x`); not the ones
+    its prose mentions."""
+    if cmd not in _opts:
+        found = set(help_options(dovetail, cmd))
+        page = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
+        if os.path.exists(page):
+            with open(page, encoding="utf-8") as f:
+                man = f.read()
+            found.update("--" + o for o in re.findall(r"\bFl -([a-z][a-z0-9-]*)", man))
+            found.update("--" + o for o in re.findall(r"\\-\\-([a-z][a-z0-9-]*)", man))
+        _opts[cmd] = found
+    return _opts[cmd]
 
 
 def commands(dovetail):
@@ -317,6 +309,8 @@ def check_keys(root):
                 for m in re.finditer(r"static const char \*const (\w*keys)\[\] = \{(.*?)NULL", f.read(), re.S):
                     for k in re.findall(r'"([a-z_]+)"', m.group(2)):
                         code.setdefault(k, os.path.relpath(path, root))
+        if not code:
+            problem("keys", rel, 1, "no *keys[] lists found in %s: the check has nothing to check" % pattern)
         spans = " ".join(piece for _, piece, _ in code_pieces(read(root, rel)))
         for k in sorted(code):
             if not re.search(r"(?:^|[\s{,\[])%s(?::|(?![\w-]))" % re.escape(k), spans):
@@ -348,6 +342,8 @@ def check_excerpts(root, rel, text):
 def check_kinds(root):
     code = re.findall(r'X\(PK_\w+,\s*"([a-z-]+)",\s*([01])\)', read(root, "include/dovetail/check.h"))
     want = [(k, "error" if e == "1" else "warning") for k, e in code]
+    if not want:
+        problem("kinds", "include/dovetail/check.h", 1, "no CHECK_KINDS entries found")
     rel = "docs/check.md"
     text = read(root, rel)
     have = re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", text, re.M)
@@ -439,6 +435,8 @@ def main(argv):
         return 2
     root, dovetail = argv[1], os.path.abspath(argv[2])
     known = commands(dovetail)
+    if len(known) < 2:
+        problem("commands", "README.md", 1, "%s --help lists no commands" % dovetail)
     for rel in docs(root):
         text = read(root, rel)
         check_links(root, rel, text)
