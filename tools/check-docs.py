@@ -12,6 +12,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
   options   every --option shown after `dovetail COMMAND` in the same span
             or code line is in `dovetail COMMAND --help` or its manual
             page (docs/man/dovetail-COMMAND.1), or is a global option;
+            both checks also read the manual pages' literal blocks
+            (.Bd ... .Ed: the EXAMPLES);
   documents README.md links every docs/*.md;
   schema    README.md's schema version is STORE_SCHEMA_VERSION
             (include/dovetail/store.h);
@@ -224,8 +226,8 @@ def check_manpages(root, dovetail, known):
 
 def options_of(root, dovetail, cmd):
     """The long options `dovetail cmd --help` lists (help_options) and its
-    manual page declares (mdoc `Fl -x`, man `\\-\\-x`); not the ones
-    its prose mentions."""
+    manual page declares (mdoc `Fl -x`); not the ones prose or an example
+    mentions."""
     if cmd not in _opts:
         found = set(help_options(dovetail, cmd))
         page = os.path.join(root, "docs/man/dovetail-%s.1" % cmd)
@@ -233,7 +235,6 @@ def options_of(root, dovetail, cmd):
             with open(page, encoding="utf-8") as f:
                 man = f.read()
             found.update("--" + o for o in re.findall(r"\bFl -([a-z][a-z0-9-]*)", man))
-            found.update("--" + o for o in re.findall(r"\\-\\-([a-z][a-z0-9-]*)", man))
         _opts[cmd] = found
     return _opts[cmd]
 
@@ -245,8 +246,21 @@ def commands(dovetail):
     return {line.split()[0] for line in block.split("\n") if line.strip()}
 
 
-def check_commands(root, rel, text, dovetail, known):
-    for no, piece, span in code_pieces(text):
+def man_examples(text):
+    """(line number, text, False) of each line of a manual page's literal
+    blocks (.Bd ... .Ed), its escapes undone."""
+    literal = False
+    for no, line in enumerate(text.split("\n"), 1):
+        if line.startswith(".Bd"):
+            literal = True
+        elif line.startswith(".Ed"):
+            literal = False
+        elif literal:
+            yield no, line.replace("\\-", "-").replace("\\e", "\\"), False
+
+
+def check_commands(root, rel, text, dovetail, known, pieces=None):
+    for no, piece, span in pieces if pieces is not None else code_pieces(text):
         for cmd, opts in invocations(piece, known if span else ()):
             if cmd not in known:
                 problem("commands", rel, no, "dovetail %s: no such command" % cmd)
@@ -446,6 +460,10 @@ def main(argv):
         check_tool_options(root, rel, text)
         check_paths(root, rel, text)
         check_tests(root, rel, text)
+    for path in sorted(glob.glob(os.path.join(root, "docs/man/*.[15]"))):
+        rel = os.path.relpath(path, root)
+        text = read(root, rel)
+        check_commands(root, rel, text, dovetail, known, list(man_examples(text)))
     check_documents(root)
     check_schema(root)
     check_macros(root)

@@ -84,6 +84,11 @@ printf '\nThen `accept --keep` it.\n' >>"$C/docs/decisions.md"
 fails_with "an option of another command (accept has no --keep)" '^options: docs/decisions.md:[0-9]*: dovetail accept --keep'
 
 fresh_copy
+sed -i 's/^\$ dovetail expand salt.ics /$ dovetail expand salt.ics \\-\\-json /' "$C/docs/man/dovetail-expand.1"
+check "(the copy's manual page example has --json)" grep -q 'expand salt.ics .-.-json' "$C/docs/man/dovetail-expand.1"
+fails_with "a manual page example with an option the command lacks" '^options: docs/man/dovetail-expand.1:[0-9]*: dovetail expand --json'
+
+fresh_copy
 printf '# A new document\n' >"$C/docs/new-document.md"
 fails_with "a document README.md does not list" '^documents: README.md:[0-9]*: docs/new-document.md is not in the document list'
 
