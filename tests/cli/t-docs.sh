@@ -34,6 +34,29 @@ rc=$?
 check "src/store/schema.sql is the migrated store's schema" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || diag <"$TMP/out"
 
+# The example profile at the top of docs/profile.md loads as it is (its
+# feed an empty calendar): `check` reads it and exits 0.
+# example_profile DOC OUT: the first ```yaml block of DOC into OUT
+example_profile() {
+	awk 'f && /^```/ { exit } f { print } /^```yaml$/ { f = 1 }' "$1" >"$2"
+}
+mkdir -p "$TMP/example/feeds"
+example_profile "$SRCDIR/docs/profile.md" "$TMP/example/profile.yaml"
+for f in $(sed -n 's/^ *feeds: \[\(.*\)\]$/\1/p' "$TMP/example/profile.yaml" | tr ',' ' '); do
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//dovetail tests//docs//EN\r\nEND:VCALENDAR\r\n' >"$TMP/example/$f"
+done
+check "(the example profile has a person and a feed)" grep -q '^    feeds: \[' "$TMP/example/profile.yaml"
+here=$(pwd)
+cd "$TMP/example" || exit 1
+run --db "$TMP/example.db" check profile.yaml
+check "docs/profile.md's example profile loads (check: exit 0, got $rc)" [ "$rc" -eq 0 ]
+[ "$rc" -eq 0 ] || diag <"$TMP/stderr"
+# ... and the same test fails on a broken example
+sed -i 's/^  home: home$/  home: home\n  bedtime: 19:00/' "$TMP/example/profile.yaml"
+run --db "$TMP/example.db" check profile.yaml
+check "a broken example profile is refused (an unknown key: exit 65, got $rc)" [ "$rc" -eq 65 ]
+cd "$here" || exit 1
+
 # ---- each check failing on a broken copy ----------------------------------
 
 # fresh_copy: $TMP/copy, a copy of what the tools read
