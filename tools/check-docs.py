@@ -36,7 +36,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             (`key`, `key: ...`, `{ key: ... }`);
   manpages  each command's manual page (docs/man/dovetail-COMMAND.1)
             shows in its SYNOPSIS exactly the long options the command's
-            --help lists (global options aside);
+            --help lists (global options aside); dovetail(1) has an item
+            (.It Cm NAME) for exactly the commands of the table;
   completion the bash and zsh completions (docs/completion/) offer each
             command exactly the long options its --help lists;
   macros    every CAPITAL_NAME in `backticks` in docs/limits.md is a macro
@@ -205,6 +206,12 @@ def check_completion(root, dovetail, known):
 
 
 def check_manpages(root, dovetail, known):
+    rel = "docs/man/dovetail.1"
+    items = set(re.findall(r"^\.It Cm ([a-z]+)", read(root, rel), re.M))
+    for cmd in sorted(known - items):
+        problem("manpages", rel, 1, "%s is a command; dovetail(1) has no item for it" % cmd)
+    for cmd in sorted(items - known):
+        problem("manpages", rel, 1, "dovetail(1) has an item for %s, which is no command" % cmd)
     for cmd in sorted(known):
         rel = "docs/man/dovetail-%s.1" % cmd
         if not os.path.exists(os.path.join(root, rel)):

@@ -112,6 +112,10 @@ check "(the copy's manual page example has --json)" grep -q 'expand salt.ics .-.
 fails_with "a manual page example with an option the command lacks" '^options: docs/man/dovetail-expand.1:[0-9]*: dovetail expand --json'
 
 fresh_copy
+sed -i 's/^\.It Cm merge$/.It Cm unite/' "$C/docs/man/dovetail.1"
+fails_with "dovetail(1) listing a command that is not one" '^manpages: docs/man/dovetail.1:1: dovetail(1) has an item for unite'
+
+fresh_copy
 printf '# A new document\n' >"$C/docs/new-document.md"
 fails_with "a document README.md does not list" '^documents: README.md:[0-9]*: docs/new-document.md is not in the document list'
 
