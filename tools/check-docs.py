@@ -30,6 +30,9 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
             tests/cli, tests/unit or tests/fuzz;
   tools     every --option shown after a tools/NAME in code is in that
             tool's source (its argparse or option parsing);
+  benchmarks every `meson test --benchmark NAME` names a benchmark() of
+            tools/meson.build, and there is no `meson benchmark` (not a
+            meson command);
   keys      every key the profile and caseload readers accept (the
             *keys[] lists of src/profile/*.c, src/batch/caseload.c) is
             documented in docs/profile.md or docs/batch.md, in code
@@ -322,6 +325,18 @@ def check_tool_options(root, rel, text):
                     problem("tools", rel, no, "%s %s: not an option of the tool" % (m.group(1), o))
 
 
+def check_benchmarks(root, rel, text):
+    names = set(re.findall(r"benchmark\('([\w.-]+)'", read(root, "tools/meson.build")))
+    for no, piece, _ in code_pieces(text):
+        piece = re.sub(r"(^|\s)#.*$", "", piece)   # a shell comment
+        if re.search(r"\bmeson benchmark\b", piece):
+            problem("benchmarks", rel, no, "`meson benchmark` is not a meson command: meson test --benchmark")
+        m = re.search(r"\bmeson test\b.*--benchmark((?:\s+[\w.-]+)*)", piece)
+        for name in (m.group(1).split() if m else []):
+            if name not in names and not name.startswith("-"):
+                problem("benchmarks", rel, no, "%s: no benchmark() of that name in tools/meson.build" % name)
+
+
 def check_keys(root):
     for pattern, rel in (("src/profile/*.c", "docs/profile.md"), ("src/batch/caseload.c", "docs/batch.md")):
         code = {}
@@ -465,6 +480,7 @@ def main(argv):
         check_statuses(root, rel, text)
         check_excerpts(root, rel, text)
         check_tool_options(root, rel, text)
+        check_benchmarks(root, rel, text)
         check_paths(root, rel, text)
         check_tests(root, rel, text)
     for path in sorted(glob.glob(os.path.join(root, "docs/man/*.[15]"))):

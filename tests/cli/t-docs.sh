@@ -116,6 +116,10 @@ sed -i 's/^\.It Cm merge$/.It Cm unite/' "$C/docs/man/dovetail.1"
 fails_with "dovetail(1) listing a command that is not one" '^manpages: docs/man/dovetail.1:1: dovetail(1) has an item for unite'
 
 fresh_copy
+printf '\nTimed by `meson test -C build --benchmark propose-generatd`.\n' >>"$C/docs/propose.md"
+fails_with "a benchmark that does not exist" '^benchmarks: docs/propose.md:[0-9]*: propose-generatd: no benchmark'
+
+fresh_copy
 printf '# A new document\n' >"$C/docs/new-document.md"
 fails_with "a document README.md does not list" '^documents: README.md:[0-9]*: docs/new-document.md is not in the document list'
 
