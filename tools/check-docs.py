@@ -33,6 +33,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
   benchmarks every `meson test --benchmark NAME` names a benchmark() of
             tools/meson.build, and there is no `meson benchmark` (not a
             meson command);
+  environment every DOVETAIL_* variable the docs name is read somewhere
+            (src/, solver/, include/, tests/, tools/);
   keys      every key the profile and caseload readers accept (the
             *keys[] lists of src/profile/*.c, src/batch/caseload.c) is
             documented in docs/profile.md or docs/batch.md, in code
@@ -337,6 +339,27 @@ def check_benchmarks(root, rel, text):
                 problem("benchmarks", rel, no, "%s: no benchmark() of that name in tools/meson.build" % name)
 
 
+_env_source = None
+
+
+def check_environment(root, rel, text):
+    global _env_source
+    if _env_source is None:
+        words = set()
+        for pat in ("src/**/*.[ch]", "solver/*.[ch]", "include/**/*.h", "tests/**/*.sh",
+                    "tests/**/*.py", "tools/*"):
+            for path in glob.glob(os.path.join(root, pat), recursive=True):
+                # (t-docs.sh names misspelt variables on purpose)
+                if os.path.isfile(path) and os.path.basename(path) != "t-docs.sh":
+                    with open(path, encoding="utf-8", errors="replace") as f:
+                        words.update(re.findall(r"\bDOVETAIL_[A-Z0-9_]*[A-Z0-9]\b", f.read()))
+        _env_source = words
+    for no, line in enumerate(text.split("\n"), 1):
+        for v in re.findall(r"\bDOVETAIL_[A-Z0-9_]*[A-Z0-9]\b", line):
+            if v not in _env_source:
+                problem("environment", rel, no, "%s: no code or test reads it" % v)
+
+
 def check_keys(root):
     for pattern, rel in (("src/profile/*.c", "docs/profile.md"), ("src/batch/caseload.c", "docs/batch.md")):
         code = {}
@@ -481,6 +504,7 @@ def main(argv):
         check_excerpts(root, rel, text)
         check_tool_options(root, rel, text)
         check_benchmarks(root, rel, text)
+        check_environment(root, rel, text)
         check_paths(root, rel, text)
         check_tests(root, rel, text)
     for path in sorted(glob.glob(os.path.join(root, "docs/man/*.[15]"))):

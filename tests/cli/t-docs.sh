@@ -120,6 +120,10 @@ printf '\nTimed by `meson test -C build --benchmark propose-generatd`.\n' >>"$C/
 fails_with "a benchmark that does not exist" '^benchmarks: docs/propose.md:[0-9]*: propose-generatd: no benchmark'
 
 fresh_copy
+printf '\nSet `DOVETAIL_FETCH_TIMOUT` for a slower server.\n' >>"$C/docs/feeds.md"
+fails_with "an environment variable nothing reads" '^environment: docs/feeds.md:[0-9]*: DOVETAIL_FETCH_TIMOUT: no code or test reads it'
+
+fresh_copy
 printf '# A new document\n' >"$C/docs/new-document.md"
 fails_with "a document README.md does not list" '^documents: README.md:[0-9]*: docs/new-document.md is not in the document list'
 
