@@ -18,7 +18,8 @@ on purpose to show each check failing); DOVETAIL a built binary. Checks:
   schema    README.md's schema version is STORE_SCHEMA_VERSION
             (include/dovetail/store.h);
   statuses  every "exit N", "exits N", "exit status N" is a DV_EXIT_*
-            value (include/dovetail/diag.h);
+            value (include/dovetail/diag.h), and README.md's table of exit
+            statuses has a row for exactly those values;
   excerpts  a fenced block after `<!-- excerpt of FILE -->` holds only
             lines of FILE (an expected output in tests/data), and "...";
   kinds     docs/check.md's table of problem kinds is CHECK_KINDS
@@ -443,6 +444,22 @@ def check_statuses(root, rel, text):
                         % (m.group(), ", ".join(str(c) for c in sorted(codes))))
 
 
+def check_status_table(root):
+    codes = {int(v) for v in re.findall(r"DV_EXIT_\w+\s*=\s*(\d+)",
+                                         read(root, "include/dovetail/diag.h"))}
+    readme = read(root, "README.md")
+    m = re.search(r"^## Exit status\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
+    if not m:
+        problem("statuses", "README.md", 1, "no section \"## Exit status\"")
+        return
+    line = readme[:m.start()].count("\n") + 1
+    rows = {int(r) for r in re.findall(r"^\| (\d+) \|", m.group(1), re.M)}
+    for c in sorted(codes - rows):
+        problem("statuses", "README.md", line, "exit status %d (diag.h) has no row" % c)
+    for c in sorted(rows - codes):
+        problem("statuses", "README.md", line, "exit status %d has a row, but diag.h has no such status" % c)
+
+
 def source_macros(root):
     vals = {}
     for pat in ("include/**/*.[ch]", "src/**/*.[ch]", "solver/**/*.[ch]"):
@@ -513,6 +530,7 @@ def main(argv):
         check_commands(root, rel, text, dovetail, known, list(man_examples(text)))
     check_documents(root)
     check_schema(root)
+    check_status_table(root)
     check_macros(root)
     check_kinds(root)
     check_keys(root)

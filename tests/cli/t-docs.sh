@@ -124,6 +124,10 @@ printf '\nSet `DOVETAIL_FETCH_TIMOUT` for a slower server.\n' >>"$C/docs/feeds.m
 fails_with "an environment variable nothing reads" '^environment: docs/feeds.md:[0-9]*: DOVETAIL_FETCH_TIMOUT: no code or test reads it'
 
 fresh_copy
+sed -i '/^| 69 | /d' "$C/README.md"
+fails_with "README's exit status table missing a status" '^statuses: README.md:[0-9]*: exit status 69 (diag.h) has no row'
+
+fresh_copy
 printf '# A new document\n' >"$C/docs/new-document.md"
 fails_with "a document README.md does not list" '^documents: README.md:[0-9]*: docs/new-document.md is not in the document list'
 
