@@ -32,7 +32,7 @@ _dovetail() {
 	local opts
 	case $cmd in
 	import) opts="--practitioner --feed --keep-going --from --to --tz" ;;
-	expand) opts="--from --to --tz --json" ;;
+	expand) opts="--from --to --tz --freebusy" ;;
 	events) opts="--from --to --tz --json" ;;
 	check|match) opts="--from --to --json" ;;
 	init) opts="--person --tz" ;;
