@@ -208,7 +208,7 @@ int main(void)
 	struct cal_objects objs, objs2;
 	is_int(export_family_objects(w, NOW, 0, &objs, &fam.d), 0, "export_family_objects runs");
 	is_int(objs.n, 3, "... three objects");
-	int own = objs.n == 3, sorted = 1;
+	int own = objs.n == 3, sorted = objs.n == 3;
 	for (size_t k = 0; k < objs.n; k++) {
 		const struct cal_object *o = &objs.v[k];
 		char name[48];
