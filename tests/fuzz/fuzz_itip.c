@@ -29,7 +29,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define CTRL_MAX 64
-#define DEFAULT_DECISION 0x65   /* move +30 min, accepted once, to the clinic */
+#define DEFAULT_DECISION 0x65   /* a move a day later and 30 min on, accepted once */
 #define NOW 1795392000          /* Monday 2026-11-23 00:00 UTC */
 #define MONDAY 20780            /* its date, days since the epoch */
 
@@ -79,8 +79,9 @@ static void setup(void)
 
 /* What one decision byte c does to appointment a: bits 0-1 the kind (0 none,
  * 1 a move, 2 a venue change, 3 both), bits 2-5 the shift in half hours
- * (-8..7), bit 6 a day later, bits 6-7 the venue; 0xf0 set: a revision to
- * resend (resend_sequence). Fills ch and *accepted; returns 0 for none. */
+ * (-8..7), bit 6 a day later, bits 6-7 the venue, bit 4 accepted twice
+ * (else once); 0xf0 all set: also a revision to resend (resend_sequence,
+ * set by the caller). Fills ch and *accepted; returns 0 for none. */
 static int decide(const struct week *w, const struct wk_appt *a, unsigned c, struct change *ch,
 		  int *accepted)
 {
