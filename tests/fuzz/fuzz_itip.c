@@ -51,6 +51,22 @@ static const char profile_text[] =
 	"  - { id: b, role: nurse, feeds: [f.ics], match: { text: Visit }, default_venue: home,\n"
 	"      share_display_name: true }\n";
 
+/* At exit: the store closed and the work folder removed. */
+static void cleanup(void)
+{
+	static const char *const names[] = { "f.ics", "s.db", "s.db-wal", "s.db-shm", "s.db-journal" };
+	char path[128];
+	store_close(st);
+	st = NULL;
+	profile_free(prof);
+	prof = NULL;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static void setup(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/dovetail-fuzz-itip.%d", (int)getpid());
@@ -75,6 +91,7 @@ static void setup(void)
 	lim.max_feed_occ = 20000;
 	lim.cpu_budget_ms = 200;
 	diag_release(&d);
+	atexit(cleanup);
 }
 
 /* What one decision byte c does to appointment a: bits 0-1 the kind (0 none,
