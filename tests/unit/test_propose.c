@@ -34,6 +34,20 @@ static const char feed_d[] =
 	"END:VCALENDAR\r\n";
 static const char profile_text[] = FAMILY_BRUTE_PROFILE;
 
+/* Plans brute() must differ from (in the day or venue of some appointment):
+ * the alternatives' rule (docs/propose.md, "Alternatives and the ladder"). */
+static const struct plan *avoid[3];
+static size_t n_avoid;
+
+/* Whether a and b differ in the day or the venue of at least one appointment. */
+static int differs(const struct plan *a, const struct plan *b)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->at[i].day != b->at[i].day || a->at[i].venue != b->at[i].venue)
+			return 1;
+	return 0;
+}
+
 /* Every combination of candidates: the best plan plan_check accepts, by
  * the tiers, overall and with at most `cap` changes (cap < 0: any). */
 static void brute(const struct instance *in, size_t i, struct plan *pl, int cap, int changes,
@@ -41,6 +55,9 @@ static void brute(const struct instance *in, size_t i, struct plan *pl, int cap,
 {
 	if (i == in->n) {
 		struct problems bad;
+		for (size_t k = 0; k < n_avoid; k++)
+			if (!differs(pl, avoid[k]))
+				return;
 		(*tried)++;
 		int ok = plan_check(in, pl, &bad, d);
 		problems_release(&bad);
@@ -87,7 +104,8 @@ int main(void)
 	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 0 };
 	struct sv_result r;
 	is_int(solve_propose(&fam.w, &o, &r, &fam.d), 0, "propose solves");
-	ok(r.n_props >= 1, "at least one proposal");
+	/* thousands of feasible plans, many on other days: k of them */
+	is_int(r.n_props, 3, "three proposals, as k asks");
 	ok(r.columns > 0, "day plans were generated");
 
 	/* brute force over the same instance */
@@ -101,13 +119,16 @@ int main(void)
 	printf("# brute force: %zu plans tried, %zu feasible, best (%d, %.4f, %.4f)\n", tried, feasible,
 	       best.impossible, best.compromise, best.cost);
 	ok(feasible > 0, "brute force finds feasible plans");
-	int all_placed = 1;
+	int all_placed = r.n_props == 3;
 	for (size_t k = 0; k < r.n_props; k++)
 		for (size_t i = 0; i < r.in.n; i++)
 			all_placed &= r.props[k].plan.at[i].day >= 0;
 	ok(all_placed, "every proposal places every appointment");
 	ok(r.n_props && same_tiers(&r.props[0], &best), "the optimum's tiers equal brute force's best");
 	/* each ladder step against brute force under its bound */
+	ok(r.n_props && r.n_ladder == r.props[0].n_changes + 1,
+	   "the ladder has a step for every bound from 0 to proposal 1's %zu changes (%zu)",
+	   r.n_props ? r.props[0].n_changes : 0, r.n_ladder);
 	int steps_ok = r.n_ladder > 0;
 	for (size_t k = 0; k < r.n_ladder; k++) {
 		struct sv_tiers b = { 1 << 30, 0, 0 };
@@ -116,11 +137,10 @@ int main(void)
 		steps_ok &= same_tiers(&r.ladder[k], &b);
 	}
 	ok(steps_ok, "every ladder step equals brute force under its bound on changes");
-	diag_release(&bd);
 	ok(r.n_props && r.props[0].proven && r.props[0].gap == 0, "the optimum is proven, gap 0");
 
 	/* every proposal keeps every invariant; ranks do not get better */
-	int all_ok = 1, ordered = 1, distinct = 1;
+	int all_ok = r.n_props == 3, ordered = 1, distinct = 1;
 	for (size_t k = 0; k < r.n_props; k++) {
 		struct problems bad;
 		all_ok &= plan_check(&r.in, &r.props[k].plan, &bad, &fam.d) == 1;
@@ -134,8 +154,27 @@ int main(void)
 			distinct &= strcmp(r.props[k].id, r.props[j].id) != 0;
 	}
 	ok(all_ok, "plan_check accepts every proposal");
-	ok(ordered, "proposals come best first");
-	ok(distinct, "proposals are distinct");
+	ok(r.n_props == 3 && ordered, "proposals come best first");
+	ok(r.n_props == 3 && distinct, "proposals have distinct ids");
+	int apart = r.n_props == 3;
+	for (size_t k = 0; k < r.n_props; k++)
+		for (size_t j = 0; j < k; j++)
+			apart &= differs(&r.props[k].plan, &r.props[j].plan);
+	ok(apart, "each proposal differs from every other in the day or venue of an appointment");
+	/* proposal k is brute force's best among the plans that differ so from
+	 * proposals 1 .. k - 1 */
+	for (size_t k = 1; k < r.n_props; k++) {
+		struct sv_tiers b = { 1 << 30, 0, 0 };
+		size_t f = 0, t = 0;
+		for (n_avoid = 0; n_avoid < k; n_avoid++)
+			avoid[n_avoid] = &r.props[n_avoid].plan;
+		brute(&r.in, 0, &pl, -1, 0, &b, &f, &t, &bd);
+		n_avoid = 0;
+		ok(f > 0 && same_tiers(&r.props[k], &b), "proposal %zu equals brute force's best that differs from those before",
+		   k + 1);
+	}
+
+	diag_release(&bd);
 
 	/* the ladder: more changes allowed never cost more; its last step is the optimum */
 	int ladder_ok = r.n_ladder > 0;

@@ -182,7 +182,7 @@ static void test_shared_feeds(int swap)
 	struct problems ps;
 	struct diag d2;
 	diag_init(&d2);
-	if (check_week(w, &ps, &d2) == 0) {
+	if (ok(check_week(w, &ps, &d2) == 0, "%s: check runs", tag)) {
 		int db_mon = 0, db_tue = 0;
 		for (size_t i = 0; i < ps.n; i++) {
 			if (ps.v[i].kind != PK_DOUBLE_BOOKED)
@@ -242,7 +242,7 @@ static void test_family_calendar(void)
 	struct problems ps;
 	struct diag d2;
 	diag_init(&d2);
-	if (check_week(w, &ps, &d2) == 0) {
+	if (ok(check_week(w, &ps, &d2) == 0, "family: check runs")) {
 		const struct problem *x = find(&ps, PK_NOT_PRACTITIONER, 3);
 		ok(x && strstr(x->msg, "southmead") && strstr(x->msg, "14:00") && !strstr(x->msg, "Audiology"),
 		   "family: check says it is not from a known practitioner, with its time and place, never its text (%s)",
@@ -321,7 +321,7 @@ static void test_carers(void)
 	struct problems ps;
 	struct diag d2;
 	diag_init(&d2);
-	if (check_week(w, &ps, &d2) == 0) {
+	if (ok(check_week(w, &ps, &d2) == 0, "carers: check runs")) {
 		const struct problem *x = find(&ps, PK_NO_CARER, 2);
 		ok(x && problem_is_error(PK_NO_CARER) && strstr(x->msg, "mum") && !strstr(x->msg, "Late shift"),
 		   "carers: check reports no-carer, an error, naming the carer, never the shift's text (%s)",
@@ -332,7 +332,7 @@ static void test_carers(void)
 	diag_release(&d2);
 	/* the solver's candidates never land in the shift */
 	struct instance in;
-	if (instance_build(&in, w, utc(23, 0, 0), &d2) == 0) {
+	if (ok(instance_build(&in, w, utc(23, 0, 0), &d2) == 0, "carers: the instance builds")) {
 		int into = 0, cands = 0;
 		for (size_t i = 0; i < in.n; i++)
 			for (size_t k = 1; k < in.a[i].n_cand; k++) {
@@ -402,14 +402,14 @@ static void test_carer_travel(void)
 	struct problems ps;
 	struct diag d2;
 	diag_init(&d2);
-	if (check_week(w, &ps, &d2) == 0) {
+	if (ok(check_week(w, &ps, &d2) == 0, "carer travel: check runs")) {
 		ok(find(&ps, PK_NO_CARER, 2) != NULL, "carer travel: check reports no-carer on Wednesday");
 		problems_release(&ps);
 	}
 	/* no candidate placement of the solver needs the carer in the shift,
 	 * journeys included */
 	struct instance in;
-	if (instance_build(&in, w, utc(23, 0, 0), &d2) == 0) {
+	if (ok(instance_build(&in, w, utc(23, 0, 0), &d2) == 0, "carer travel: the instance builds")) {
 		int into = 0, home_wed = 0;
 		for (size_t i = 0; i < in.n; i++)
 			for (size_t k = 1; k < in.a[i].n_cand; k++) {
@@ -461,7 +461,7 @@ static void test_carer_travel(void)
 	int n6 = 0;
 	for (size_t i = 0; i < d.n; i++)
 		n6 += d.v[i].line == 6 && d.v[i].col > 1;
-	ok(lrc < 0 && n6 >= 2 && diag_exit_status(&d) == DV_EXIT_INPUT,
+	ok(lrc < 0 && n6 == 2 && diag_exit_status(&d) == DV_EXIT_INPUT,
 	   "carer working hours: a backwards range and an unknown key are errors at line 6 (%d), exit 65", n6);
 	diag_release(&d);
 }
@@ -482,9 +482,17 @@ int main(void)
 	is_int(w.days[3].n, 1, "one on Thursday");
 	is_int(w.appts[w.days[3].first].venue, 0, "no LOCATION: the practitioner's default venue");
 	is_int(w.appts[w.days[5].first].venue, -1, "Saturday's LOCATION matches no venue");
-	/* Monday: home -> clinic (20) for 10:00, clinic -> home 11:00-11:20, but b at
-	 * home 10:45 ... the day is read in start order */
-	ok(w.days[0].journeys >= 1, "Monday has an outing (%d)", w.days[0].journeys);
+	/* Monday, read in start order: home -> clinic (20) 09:40-10:00 for a;
+	 * b is at home at 10:45, so back clinic -> home 11:00-11:20 once a ends
+	 * (out 09:40-11:20); then home -> hospital (30) for 11:20, left at
+	 * 10:50, and hospital -> home 12:00-12:30 (out 10:50-12:30) */
+	is_int(w.days[0].journeys, 2, "Monday has two outings: to the clinic, then to the hospital");
+	is_int(w.days[0].travel_min, 20 + 20 + 30 + 30, "... 100 minutes of travel");
+	is_int(w.days[0].time_out, 100 + 100, "... 200 minutes out");
+	size_t mon_legs = 0;
+	for (size_t i = 0; i < w.n_legs; i++)
+		mon_legs += w.legs[i].day == 0;
+	is_int(mon_legs, 4, "... in four legs");
 
 	struct problems ps;
 	is_int(check_week(&w, &ps, &d), 0, "check runs");
@@ -512,12 +520,13 @@ int main(void)
 	ok((x = find(&ps, PK_ENERGY, 0)) != NULL, "Monday over the energy budget of 2");
 	ok((x = find(&ps, PK_TIME_OUT, 0)) != NULL, "Monday over 60 min out");
 	is_int(count(&ps, PK_OVERLAP), 1, "exactly one overlap");
-	/* sorted by day, then start */
-	int sorted = 1;
+	is_int(ps.n, 15, "fifteen problems in all (listed above)");
+	/* sorted by day, then start (check.h) */
+	int sorted = ps.n > 1;
 	for (size_t i = 1; i < ps.n; i++)
-		if (ps.v[i].day < ps.v[i - 1].day)
+		if (ps.v[i].day < ps.v[i - 1].day || (ps.v[i].day == ps.v[i - 1].day && ps.v[i].from < ps.v[i - 1].from))
 			sorted = 0;
-	ok(sorted, "problems are sorted by day");
+	ok(sorted, "problems are sorted by day, then start");
 
 	problems_release(&ps);
 
