@@ -420,6 +420,36 @@ static int comp_done(void *arg, size_t i, const char *msg, size_t len)
 	return 0;
 }
 
+struct comp_size {
+	size_t persons, k;
+};
+
+static int by_size(const void *a, const void *b)
+{
+	const struct comp_size *x = a, *y = b;
+	if (x->persons != y->persons)
+		return x->persons > y->persons ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* The components to solve, largest first, so that the workers are not
+ * left waiting on one large component started last. Each component's
+ * answer is its own: the order changes the time, not the result. */
+static void largest_first(const struct jt_problem *pr, const struct jt_components *c, size_t *todo, size_t n)
+{
+	size_t *size = xcalloc(c->n + 1, sizeof *size);
+	for (size_t i = 0; i < pr->n_persons; i++)
+		size[c->comp[i]]++;
+	struct comp_size *v = xmalloc((n + 1) * sizeof *v);
+	for (size_t a = 0; a < n; a++)
+		v[a] = (struct comp_size){ size[todo[a]], todo[a] };
+	qsort(v, n, sizeof *v, by_size);
+	for (size_t a = 0; a < n; a++)
+		todo[a] = v[a].k;
+	free(v);
+	free(size);
+}
+
 /* Solve every component: those whose solo plans do not clash at once, the
  * rest each in a worker (forked now, so it sees this round's columns). */
 static int solve_round(struct batch *b, const struct jt_problem *pr, const struct jt_components *c,
@@ -428,18 +458,13 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 	/* which components need their MIP: the same test joint_solve makes */
 	unsigned char *clash = xcalloc(c->n + 1, 1);
 	size_t *todo = xmalloc((c->n + 1) * sizeof *todo), n = 0;
-	if (!clash || !todo) {
-		free(clash);
-		free(todo);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	for (size_t i = 0; i < pr->n_persons; i++)
 		if (!c->fixed[i])
 			clash[c->comp[i]] = 1;
 	for (size_t k = 0; k < c->n; k++)
 		if (clash[k])
 			todo[n++] = k;
+	largest_first(pr, c, todo, n);
 	/* the easy ones here */
 	unsigned char *easy = xcalloc(c->n + 1, 1);
 	int rc = easy ? 0 : -1;
