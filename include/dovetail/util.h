@@ -191,6 +191,9 @@ void time_fmt_hhmm(int minutes, char *out);
 /* A local date (days since the epoch) as "Mon 23 Nov"; pad puts the day
  * in two columns (" 3") for tables. */
 void time_fmt_day(int64_t date, int pad, char *out, size_t sz);
+/* The weekday of a date (days since the epoch, negative ones too):
+ * 0 = Monday .. 6 = Sunday. The one place the formula is written. */
+int time_weekday(int64_t date);
 /* A local date as 2026-11-23. */
 void time_fmt_date(int64_t date, char *out, size_t sz);
 /* Local minute `minutes` counted from the midnight of date (it may pass

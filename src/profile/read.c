@@ -1714,10 +1714,7 @@ double profile_travel_cost(const struct profile *p, int a, int b)
 
 unsigned wd_bit_of_days(int64_t days)
 {
-	int64_t wd = (days + 3) % 7;   /* 0 = Monday; 1970-01-01 was a Thursday */
-	if (wd < 0)
-		wd += 7;
-	return 1u << wd;
+	return 1u << time_weekday(days);
 }
 
 /* Lower-case ASCII, with runs of spaces and , . ; : - ( ) / read as one
