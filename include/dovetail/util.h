@@ -8,6 +8,11 @@
 
 #include "dovetail/diag.h"
 
+/* DV_STR(LIMIT_MACRO): the macro's value as a string literal, for the
+ * messages that name a bound, so that a bound is written once. */
+#define DV_STR_(x) #x
+#define DV_STR(x) DV_STR_(x)
+
 /* Grow *v (element size esz) so that it holds at least need elements.
  * Returns 0, or -1 when out of memory or past SIZE_MAX (v unchanged). */
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
