@@ -34,10 +34,13 @@ static void carer_key(const char *source, char out[72])
 
 /* A booking of someone persons may share, on the wire and in a worker. */
 struct bk {
-	char lane[72];
+	char lane[72];            /* a practitioner id or a carer_key: never cut (below) */
 	int64_t start, end;
 	int fixed;
 };
+_Static_assert(sizeof ((struct bk *)0)->lane > PROFILE_MAX_ID &&
+	       sizeof ((struct bk *)0)->lane >= sizeof CARER_PREFIX + 64,
+	       "a lane holds any practitioner id and any carer key whole");
 
 /* One plan of a person, as a worker computes it. */
 struct col_out {
@@ -291,6 +294,7 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
 			if (x) {
 				*x = (struct bk){ .start = ap->start, .end = ap->end, .fixed = kept[k] };
+				assert(strlen(pid) < sizeof x->lane); /* ids are checked at load: PROFILE_MAX_ID */
 				snprintf(x->lane, sizeof x->lane, "%s", pid);
 			}
 			oom = !x;

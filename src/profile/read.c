@@ -129,13 +129,13 @@ static int get_id(struct ctx *c, const struct ynode *n, const char *where, char 
 {
 	if (want(c, n, YT_SCALAR, where) < 0)
 		return -1;
-	int ok = n->len >= 1 && n->len <= 64;
+	int ok = n->len >= 1 && n->len <= PROFILE_MAX_ID;
 	for (size_t i = 0; ok && i < n->len; i++) {
 		unsigned char ch = (unsigned char)n->s[i];
 		ok = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
 	}
 	if (!ok) {
-		err(c, n, D_PROF_VALUE, where, "an id is 1 to 64 characters from A-Z a-z 0-9 . _ -", NULL);
+		err(c, n, D_PROF_VALUE, where, "an id is 1 to " DV_STR(PROFILE_MAX_ID) " characters from A-Z a-z 0-9 . _ -", NULL);
 		return -1;
 	}
 	return get_text(c, n, where, out);
