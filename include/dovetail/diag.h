@@ -209,7 +209,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_DUPLICATE, "Two components share a UID and RECURRENCE-ID; the later one (the line named) is the one imported.") \
 	X(D_ICS_BAD_ENUM, "Reserved: this version of dovetail does not report it.") \
 	X(D_ICS_BAD_VTIMEZONE, "A VTIMEZONE in the feed does not parse, has no TZID, or is refused as unsafe (the reason is given). Its TZID is then looked up among the built-in zones.") \
-	X(D_ICS_TZ_UNKNOWN, "A TZID matches neither a VTIMEZONE of the feed nor a built-in IANA or Windows zone name. Times in that zone are read as floating (local) times; reported once per TZID.") \
+	X(D_ICS_TZ_UNKNOWN, "A TZID matches neither a VTIMEZONE of the feed nor a built-in IANA or Windows zone name. Times in that zone are read as floating (local) times; reported once per TZID of a feed.") \
 	X(D_ICS_TZ_MAPPED, "Reserved: this version of dovetail does not report it.") \
 	X(D_ICS_EXRULE, "An event uses EXRULE, deprecated by RFC 5545. It is applied all the same.") \
 	X(D_LIM_SERIES, "One series has more occurrences in the window than the bound (docs/limits.md). The feed counts one error.") \
@@ -253,11 +253,11 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_NO_TRAVEL, "Two venues have no travel time known (no matrix entry, CSV row or coordinates), so moving between them counts as 0 minutes. Add the pair to the profile's travel section.") \
 	X(D_PROF_OVERRIDE_UNUSED, "An override names a UID that matches no appointment of this person in the horizon; it has no effect. Check the UID, or remove the override.") \
 	X(D_WEEK_TWO_CLAIMS, "An appointment in a feed that two practitioners share matches both their rules; it is given to the one named (the more specific rule, else the first listed). Make the rules exclusive to choose otherwise (docs/profile.md).") \
-	X(D_LIM_INSTANCE, "The week passes a bound of the solver or the profile drafter (appointments, placements, practitioners, feeds, model size), named in the message. Nothing is proposed; narrow the horizon with --from and --to.") \
+	X(D_LIM_INSTANCE, "The input passes a bound on what one run handles (appointments, placements, practitioners, feeds to draft from, the size of a model), named in the message. What needed it is not done; narrow the horizon with --from and --to, or split the input.") \
 	X(D_PLAN_INVALID, "A plan the solver made breaks an invariant of plan_check (it places an appointment where it may not go, say). This is a bug: please report it with the input that caused it.") \
 	X(D_PLAN_TEXT, "A plan kept in the store as text cannot be read back at the byte given. The store was changed by something else, or this is a bug.") \
 	X(D_SOLVER, "GLPK, the MIP solver, failed or returned an unexpected code. This is a bug or a GLPK fault: please report it.") \
-	X(D_SOLVER_CAP, "The solve stopped at the time cap or the search was cut short. The plan places every appointment but is not proven optimal; the gap is the most it could improve. Give a larger time limit for a better plan.") \
+	X(D_SOLVER_CAP, "The solve stopped at the time cap or the search was cut short. The plan places every appointment but is not proven optimal; the gap is the most it could improve. A larger --time-limit may give a better plan.") \
 	X(D_ITIP_NO_COORDINATOR, "export --itip needs coordinator.address in the profile, the sender of the changes. Nothing was written.") \
 	X(D_ITIP_NO_ADDRESS, "A practitioner has a changed appointment, but neither an address in the profile nor an ORGANIZER in the feed. Nothing was written; add practitioners[].address.") \
 	X(D_ITIP_BAD_ADDRESS, "The ORGANIZER a message would go to is not exactly one mailto: address, so no message is addressed to it. Nothing was written; give practitioners[].address.") \
