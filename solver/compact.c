@@ -883,9 +883,9 @@ static int with_model(const struct instance *in, int max_changes, struct diag *d
 	c->in = in;
 	c->p = in->w->p;
 	c->d = d;
-	if (c->p->n_pracs > 64) {
+	if (c->p->n_pracs > PROFILE_MAX_PRACS) {
 		free(c);
-		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, "64", "practitioners in one profile");
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
 		return -1;
 	}
 	jmp_buf jb;

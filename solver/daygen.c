@@ -1201,8 +1201,8 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 {
 	const struct profile *p = in->w->p;
 	memset(cols, 0, sizeof *cols);
-	if (p->n_pracs > 64) {
-		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, "64", "practitioners in one profile");
+	if (p->n_pracs > PROFILE_MAX_PRACS) {
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
 		return -1;
 	}
 	/* the labels' and the index's memory is kept from one day to the next */

@@ -20,6 +20,25 @@ static const struct entry catalogue[D__COUNT] = {
 #undef DIAG_ROW_
 };
 
+static const char *const explanation[D__COUNT] = {
+#define DIAG_EXPLAIN_ROW_(code, text) [code] = text,
+	DIAG_EXPLAIN(DIAG_EXPLAIN_ROW_)
+#undef DIAG_EXPLAIN_ROW_
+};
+
+/* DIAG_EXPLAIN holds one entry per code, in the catalogue's order: a code
+ * added to one list and not the other fails the build here. */
+enum {
+#define DIAG_EXPLAIN_ORDER_(code, text) explain_##code,
+	DIAG_EXPLAIN(DIAG_EXPLAIN_ORDER_)
+#undef DIAG_EXPLAIN_ORDER_
+	explain__count
+};
+_Static_assert((int)explain__count == (int)D__COUNT, "DIAG_EXPLAIN needs one entry per DIAG_CATALOGUE code");
+#define DIAG_EXPLAIN_SAME_(code, text) _Static_assert((int)explain_##code == (int)code, #code " is out of the catalogue's order in DIAG_EXPLAIN");
+DIAG_EXPLAIN(DIAG_EXPLAIN_SAME_)
+#undef DIAG_EXPLAIN_SAME_
+
 void diag_init(struct diag *d)
 {
 	memset(d, 0, sizeof *d);
@@ -82,8 +101,7 @@ void diag_add(struct diag *d, enum diag_code code, const char *file,
 {
 	const struct entry *e = &catalogue[code];
 	if (e->sev == DIAG_ERROR) {
-		if (!d->errors && !d->worst_exit)
-			d->worst_exit = e->exit;
+		d->worst_exit = diag_exit_worse(d->worst_exit, (int)e->exit);
 		d->errors++;
 	} else if (e->sev == DIAG_WARNING) {
 		d->warnings++;
@@ -137,8 +155,7 @@ void diag_move(struct diag *dst, struct diag *src)
 		}
 		dst->v[dst->n++] = src->v[i];
 	}
-	if (!dst->worst_exit && src->worst_exit && !dst->errors)
-		dst->worst_exit = src->worst_exit;
+	dst->worst_exit = diag_exit_worse(dst->worst_exit, src->worst_exit);
 	dst->errors += src->errors;
 	dst->warnings += src->warnings;
 	dst->dropped += src->dropped;
@@ -152,6 +169,7 @@ enum diag_severity diag_severity(enum diag_code code) { return catalogue[code].s
 enum dv_exit diag_exit(enum diag_code code) { return catalogue[code].exit; }
 const char *diag_name(enum diag_code code) { return catalogue[code].name; }
 const char *diag_template(enum diag_code code) { return catalogue[code].tmpl; }
+const char *diag_explanation(enum diag_code code) { return explanation[code]; }
 
 const char *diag_severity_name(enum diag_severity sev)
 {
@@ -161,6 +179,28 @@ const char *diag_severity_name(enum diag_severity sev)
 	case DIAG_ERROR: return "error";
 	}
 	return "?";
+}
+
+int diag_exit_rank(int status)
+{
+	/* docs/exit-status.md, "Which status wins": keep the two in step */
+	switch (status) {
+	case DV_EXIT_INTERNAL: return 9;
+	case DV_EXIT_STORE: return 8;
+	case DV_EXIT_CANTCREAT: return 7;
+	case DV_EXIT_UNAVAILABLE: return 6;
+	case DV_EXIT_IO: return 5;
+	case DV_EXIT_USAGE: return 4;
+	case DV_EXIT_INPUT: return 3; /* DV_EXIT_LIMIT too: the same 65 */
+	case DV_EXIT_PARTIAL: return 2;
+	case DV_EXIT_PROBLEMS: return 1;
+	default: return 0;
+	}
+}
+
+int diag_exit_worse(int a, int b)
+{
+	return diag_exit_rank(b) > diag_exit_rank(a) ? b : a;
 }
 
 int diag_exit_status(const struct diag *d)

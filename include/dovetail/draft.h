@@ -23,8 +23,8 @@
  * the organizers, attendees, categories and locations found, and mark each
  * guess "check this". Never an event's SUMMARY or DESCRIPTION. The text is
  * a profile profile_load() reads as it is. Returns it (free()), or NULL
- * with d filled (a feed unreadable or invalid as a whole: FILE:LINE:COL;
- * a bound passed; out of memory).
+ * with d filled (a feed unreadable, invalid as a whole or with an error in
+ * any event or line: FILE:LINE:COL; a bound passed; out of memory).
  */
 char *profile_draft(const char *person, const char *tz, const char *const *feeds, size_t n,
 		    const struct ics_limits *lim, struct diag *d);

@@ -9,6 +9,8 @@
 
 /* Weekday bits: bit 0 is Monday ... bit 6 is Sunday. */
 #define WD_ALL 0x7fu
+#define PROFILE_MAX_ID 64    /* bytes of an id (A-Z a-z 0-9 . _ -) of a practitioner, venue, carer, routine */
+#define PROFILE_MAX_PRACS 64 /* practitioners and the family's calendar: the bits of a uint64_t */
 unsigned wd_bit_of_days(int64_t days_since_epoch);  /* 1970-01-01 was a Thursday */
 
 /* A local time-of-day range, minutes from midnight, from < to <= 1440. */

@@ -8,6 +8,11 @@
 
 #include "dovetail/diag.h"
 
+/* DV_STR(LIMIT_MACRO): the macro's value as a string literal, for the
+ * messages that name a bound, so that a bound is written once. */
+#define DV_STR_(x) #x
+#define DV_STR(x) DV_STR_(x)
+
 /* Grow *v (element size esz) so that it holds at least need elements.
  * Returns 0, or -1 when out of memory or past SIZE_MAX (v unchanged). */
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
@@ -191,6 +196,9 @@ void time_fmt_hhmm(int minutes, char *out);
 /* A local date (days since the epoch) as "Mon 23 Nov"; pad puts the day
  * in two columns (" 3") for tables. */
 void time_fmt_day(int64_t date, int pad, char *out, size_t sz);
+/* The weekday of a date (days since the epoch, negative ones too):
+ * 0 = Monday .. 6 = Sunday. The one place the formula is written. */
+int time_weekday(int64_t date);
 /* A local date as 2026-11-23. */
 void time_fmt_date(int64_t date, char *out, size_t sz);
 /* Local minute `minutes` counted from the midnight of date (it may pass

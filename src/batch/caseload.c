@@ -9,6 +9,7 @@
 
 #include "../profile/yaml.h"
 #include "dovetail/fetch.h"
+#include "dovetail/profile.h"
 #include "dovetail/util.h"
 
 struct ctx {
@@ -62,7 +63,7 @@ static const struct ynode *need(struct ctx *c, const struct ynode *m, const char
 
 static int is_id(const struct ynode *n)
 {
-	int ok = n->type == YT_SCALAR && n->len >= 1 && n->len <= 64;
+	int ok = n->type == YT_SCALAR && n->len >= 1 && n->len <= PROFILE_MAX_ID;
 	for (size_t i = 0; ok && i < n->len; i++) {
 		unsigned char ch = (unsigned char)n->s[i];
 		ok = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
@@ -75,7 +76,7 @@ static char *get_id(struct ctx *c, const struct ynode *n, const char *where)
 	if (want(c, n, YT_SCALAR, where) < 0)
 		return NULL;
 	if (!is_id(n)) {
-		err(c, n, D_PROF_VALUE, where, "an id is 1 to 64 characters from A-Z a-z 0-9 . _ -");
+		err(c, n, D_PROF_VALUE, where, "an id is 1 to " DV_STR(PROFILE_MAX_ID) " characters from A-Z a-z 0-9 . _ -");
 		return NULL;
 	}
 	return strdup(n->s);

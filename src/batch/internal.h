@@ -11,14 +11,19 @@
 #include "dovetail/caseload.h"
 #include "dovetail/diag.h"
 #include "dovetail/pool.h"
+#include "dovetail/profile.h"
 #include "dovetail/store.h"
 
 /* A booking of someone persons may share, on the wire and in a worker. */
 struct bk {
-	char lane[CL_KEY_MAX];
+	char lane[CL_KEY_MAX];    /* a practitioner id or a carer key: never cut (below) */
 	int64_t start, end;
 	int fixed;
 };
+
+_Static_assert(sizeof ((struct bk *)0)->lane > PROFILE_MAX_ID &&
+	       sizeof ((struct bk *)0)->lane >= sizeof CL_CARER_PREFIX + 64,
+	       "a lane holds any practitioner id and any carer key whole");
 
 /* One plan of a person, as a worker computes it. */
 struct col_out {

@@ -152,7 +152,7 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 			if (p->cols[ca].person == p->cols[cb].person || (soft && !(a->carer && b->carer)))
 				continue;
 			if (out->n_pairs >= JOINT_MAX_CONFLICTS) {
-				diag_add(d, D_LIM_JOINT, NULL, 0, 0, "2000000", "conflicting pairs of plans");
+				diag_add(d, D_LIM_JOINT, NULL, 0, 0, DV_STR(JOINT_MAX_CONFLICTS), "conflicting pairs of plans");
 				goto fail;
 			}
 			struct jt_pair *x = BUF_PUSH(out->pairs, out->n_pairs, cap);

@@ -250,6 +250,7 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
 			if (x) {
 				*x = (struct bk){ .start = ap->start, .end = ap->end, .fixed = kept[k] };
+				assert(strlen(pid) < sizeof x->lane); /* ids are checked at load: PROFILE_MAX_ID */
 				snprintf(x->lane, sizeof x->lane, "%s", pid);
 			}
 			oom = !x;

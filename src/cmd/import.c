@@ -125,8 +125,7 @@ int cmd_import(int argc, char **argv, struct app *app)
 				feed_status = DV_EXIT_INTERNAL;
 		}
 		fflush(stdout);
-		if (feed_status && !status)
-			status = feed_status;
+		status = diag_exit_worse(status, feed_status); /* the worst feed's (diag.h) */
 		diag_release(&fd);
 	}
 	return status;

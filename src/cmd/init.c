@@ -62,7 +62,7 @@ int cmd_init(int argc, char **argv, struct app *app)
 	char *text = profile_draft(person, tz, (const char *const *)&argv[optind], (size_t)(argc - optind),
 				   &app->lim, &app->diag);
 	cli_flush_diag(app);
-	if (!text || app->diag.errors) {
+	if (!text) {
 		/* no draft from a feed with an error: the keyworker fixes it first */
 		free(text);
 		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INPUT;

@@ -286,7 +286,7 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 	for (size_t i = 0; i < fd.n; i++)
 		if (fd.v[i].line > 0)
 			fd.v[i].line = mline(m, fd.v[i].line);
-	int errors = diag_count(&fd, DIAG_ERROR) > 0;
+	int errors = f.errors > 0;
 	diag_move(m->d, &fd);
 	diag_release(&fd);
 	struct pend *pv = NULL;

@@ -45,7 +45,7 @@ static int dim(int64_t y, int m)
 }
 
 /* 0 = Sunday .. 6 = Saturday */
-static int wday(int64_t z) { return (int)(((z % 7) + 7 + 4) % 7); }
+static int wday(int64_t z) { return (time_weekday(z) + 1) % 7; }
 
 /* ISO 8601 week number of day z, and the weeks of its ISO year */
 static int iso_week(int64_t z, int *nweeks)

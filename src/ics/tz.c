@@ -207,16 +207,26 @@ static icaltimezone *iana_exact(const char *name)
 
 /* Zones ICU knows but libical's list lacks (Etc/GMT-2 and the like): read
  * from the system's zoneinfo by libical's own tzfile reader. The name is
- * an ICU system ID by now, so never a path of the feed's choosing. */
+ * an ICU system ID by now, so never a path of the feed's choosing, and
+ * there are as many names as ICU has canonical zones (under 600): the
+ * cache grows to hold them all, bounded by TZ_SYSTEM_MAX all the same.
+ * Its zones are never freed (events keep pointers to them). */
+#define TZ_SYSTEM_MAX 2048
 static icaltimezone *system_zone(const char *name)
 {
-	static struct { char name[80]; icaltimezone *zone; } cache[64];
-	static size_t n_cache;
+	static struct sys_zone { char name[80]; icaltimezone *zone; } *cache;
+	static size_t n_cache, cap_cache;
 	for (size_t i = 0; i < n_cache; i++)
 		if (strcmp(cache[i].name, name) == 0)
 			return cache[i].zone;
-	if (n_cache == sizeof cache / sizeof *cache)
-		return NULL;
+	if (n_cache == cap_cache) {
+		size_t cap = cap_cache ? cap_cache * 2 : 64;
+		struct sys_zone *v = cap <= TZ_SYSTEM_MAX ? realloc(cache, cap * sizeof *v) : NULL;
+		if (!v)
+			return NULL;
+		cache = v;
+		cap_cache = cap;
+	}
 	icalcomponent *c = icaltzutil_fetch_timezone(name);
 	icaltimezone *z = NULL;
 	if (c) {

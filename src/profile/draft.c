@@ -164,6 +164,7 @@ char *profile_draft(const char *person, const char *tz, const char *const *feeds
 	size_t len = 0;
 	FILE *f = NULL;
 	int ok = pr != NULL;
+	size_t feed_errors = 0;   /* no draft from a feed with an error: it is fixed first */
 	/* the home first: a LOCATION "Home" is its spelling */
 	struct venue *home = ok ? BUF_PUSH(vn, n_vn, cap_vn) : NULL;
 	if (home) {
@@ -198,6 +199,7 @@ char *profile_draft(const char *person, const char *tz, const char *const *feeds
 			ok = 0;
 			break;
 		}
+		feed_errors += fd.errors;
 		for (size_t k = 0; ok && k < fd.n_ev; k++) {
 			const struct ics_event *e = &fd.ev[k];
 			if (e->bad)
@@ -382,6 +384,10 @@ char *profile_draft(const char *person, const char *tz, const char *const *feeds
 		free(text);
 		if (!d->errors)
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (feed_errors) {
+		free(text);
 		return NULL;
 	}
 	return text;

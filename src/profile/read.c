@@ -18,7 +18,7 @@
 #include "yaml.h"
 
 #define MAX_VENUES 256
-#define MAX_PRACS 64
+#define MAX_PRACS PROFILE_MAX_PRACS
 #define MAX_ROUTINES 64
 #define MAX_OVERRIDES 1024
 #define MAX_FEEDS 16
@@ -129,13 +129,13 @@ static int get_id(struct ctx *c, const struct ynode *n, const char *where, char 
 {
 	if (want(c, n, YT_SCALAR, where) < 0)
 		return -1;
-	int ok = n->len >= 1 && n->len <= 64;
+	int ok = n->len >= 1 && n->len <= PROFILE_MAX_ID;
 	for (size_t i = 0; ok && i < n->len; i++) {
 		unsigned char ch = (unsigned char)n->s[i];
 		ok = isalnum(ch) || ch == '.' || ch == '_' || ch == '-';
 	}
 	if (!ok) {
-		err(c, n, D_PROF_VALUE, where, "an id is 1 to 64 characters from A-Z a-z 0-9 . _ -", NULL);
+		err(c, n, D_PROF_VALUE, where, "an id is 1 to " DV_STR(PROFILE_MAX_ID) " characters from A-Z a-z 0-9 . _ -", NULL);
 		return -1;
 	}
 	return get_text(c, n, where, out);
@@ -567,7 +567,7 @@ static void read_venues(struct ctx *c, const struct ynode *n)
 	if (want(c, n, YT_SEQ, "venues") < 0)
 		return;
 	if (n->n > MAX_VENUES) {
-		err(c, n, D_PROF_TOO_MANY, "venues", "256", NULL);
+		err(c, n, D_PROF_TOO_MANY, "venues", DV_STR(MAX_VENUES), NULL);
 		return;
 	}
 	p->venues = calloc(n->n ? n->n : 1, sizeof *p->venues);
@@ -707,7 +707,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 	if (want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
 	if (n->n > MAX_PRACS) {
-		err(c, n, D_PROF_TOO_MANY, "practitioners", "64", NULL);
+		err(c, n, D_PROF_TOO_MANY, "practitioners", DV_STR(PROFILE_MAX_PRACS), NULL);
 		return;
 	}
 	p->pracs = calloc(n->n ? n->n : 1, sizeof *p->pracs);
@@ -826,7 +826,7 @@ static void read_family(struct ctx *c, const struct ynode *n)
 		return;
 	check_keys(c, n, "family", keys);
 	if (p->n_pracs >= MAX_PRACS) {
-		err(c, n, D_PROF_TOO_MANY, "practitioners and family", "64", NULL);
+		err(c, n, D_PROF_TOO_MANY, "practitioners and family", DV_STR(PROFILE_MAX_PRACS), NULL);
 		return;
 	}
 	if (profile_prac_index(p, "family") >= 0) {
@@ -887,7 +887,7 @@ static void read_carers(struct ctx *c, const struct ynode *n)
 	struct profile *p = c->p;
 	if (n && want(c, n, YT_SEQ, "carers") == 0) {
 		if (n->n > MAX_CARERS) {
-			err(c, n, D_PROF_TOO_MANY, "carers", "16", NULL);
+			err(c, n, D_PROF_TOO_MANY, "carers", DV_STR(MAX_CARERS), NULL);
 		} else if ((p->carers = calloc(n->n ? n->n : 1, sizeof *p->carers))) {
 			for (size_t i = 0; i < n->n; i++) {
 				const struct ynode *m = n->kids[i], *v;
@@ -965,7 +965,7 @@ static void read_overrides(struct ctx *c, const struct ynode *n)
 	if (want(c, n, YT_SEQ, "overrides") < 0)
 		return;
 	if (n->n > MAX_OVERRIDES) {
-		err(c, n, D_PROF_TOO_MANY, "overrides", "1024", NULL);
+		err(c, n, D_PROF_TOO_MANY, "overrides", DV_STR(MAX_OVERRIDES), NULL);
 		return;
 	}
 	p->overrides = calloc(n->n ? n->n : 1, sizeof *p->overrides);
@@ -1011,7 +1011,7 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 	if (want(c, n, YT_SEQ, "routines") < 0)
 		return;
 	if (n->n > MAX_ROUTINES) {
-		err(c, n, D_PROF_TOO_MANY, "routines", "64", NULL);
+		err(c, n, D_PROF_TOO_MANY, "routines", DV_STR(MAX_ROUTINES), NULL);
 		return;
 	}
 	p->routines = calloc(n->n ? n->n : 1, sizeof *p->routines);
@@ -1084,7 +1084,7 @@ static void read_when_list(struct ctx *c, const struct ynode *n, const char *whe
 	if (want(c, n, YT_SEQ, where) < 0)
 		return;
 	if (n->n > MAX_LIST) {
-		err(c, n, D_PROF_TOO_MANY, where, "256", NULL);
+		err(c, n, D_PROF_TOO_MANY, where, DV_STR(MAX_LIST), NULL);
 		return;
 	}
 	size_t cap = 0;
@@ -1180,7 +1180,7 @@ static void read_matrix(struct ctx *c, const struct ynode *n, unsigned char *set
 	if (want(c, n, YT_SEQ, "travel.matrix") < 0)
 		return;
 	if (n->n > MAX_MATRIX) {
-		err(c, n, D_PROF_TOO_MANY, "travel.matrix", "65536", NULL);
+		err(c, n, D_PROF_TOO_MANY, "travel.matrix", DV_STR(MAX_MATRIX), NULL);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {
@@ -1714,10 +1714,7 @@ double profile_travel_cost(const struct profile *p, int a, int b)
 
 unsigned wd_bit_of_days(int64_t days)
 {
-	int64_t wd = (days + 3) % 7;   /* 0 = Monday; 1970-01-01 was a Thursday */
-	if (wd < 0)
-		wd += 7;
-	return 1u << wd;
+	return 1u << time_weekday(days);
 }
 
 /* Lower-case ASCII, with runs of spaces and , . ; : - ( ) / read as one

@@ -821,7 +821,7 @@ char *report_html(const struct report *r, struct diag *d)
 	size_t wk = 0;
 	for (size_t d0 = 0; d0 < wb->n_days; wk++) {
 		/* the days of one Monday-Sunday week */
-		int64_t monday = wb->days[d0].date - (((wb->days[d0].date + 3) % 7 + 7) % 7);
+		int64_t monday = wb->days[d0].date - time_weekday(wb->days[d0].date);
 		size_t d1 = d0;
 		while (d1 < wb->n_days && wb->days[d1].date < monday + 7)
 			d1++;

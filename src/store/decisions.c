@@ -111,8 +111,8 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 	for (size_t i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
 			goto fail;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
+	if (store_tx_begin(s, d) < 0)
+		goto done;
 	began = 1;
 	sqlite3_bind_text(q[Q_PROPOSAL], 1, proposal, -1, SQLITE_STATIC);
 	int r0 = sqlite3_step(q[Q_PROPOSAL]);
@@ -227,8 +227,8 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		if (r != SQLITE_DONE)
 			goto fail;
 	}
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
+	if (store_tx_end(s, 1, d) < 0)
+		goto done;
 	*n_decided = set.n;
 	rc = 0;
 	goto done;
@@ -236,7 +236,7 @@ fail:
 	if (sql_failed)
 		store_sql_error(s, d);
 	if (began)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_tx_end(s, 0, d);
 done:
 	for (size_t i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(q[i]);

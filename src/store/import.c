@@ -435,8 +435,7 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 		release(&m);
 		return -1;
 	}
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
+	if (store_tx_begin(s, d) < 0) {
 		release(&m);
 		return -1;
 	}
@@ -470,7 +469,7 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 		goto rollback;
 	}
 	if (r->same_bytes) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_tx_end(s, 0, d);
 		r->occurrences = count_occurrences(s, feed_id);
 		release(&m);
 		return 0;
@@ -530,15 +529,14 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 	}
 	if (write_all(&m, &feed_id, eff, &occ) < 0)
 		goto rollback;
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
-		goto rollback;
-	}
+	if (store_tx_end(s, 1, d) < 0)
+		goto rolled_back;
 	r->occurrences = count_occurrences(s, feed_id);
 	rc = 0;
 	goto out;
 rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store_tx_end(s, 0, d);
+rolled_back:
 	r->added = r->updated = r->cancelled = r->removed = 0;
 	r->rejected = 1;
 out:

@@ -280,22 +280,21 @@ int store_save_proposals(struct store *s, const struct store_proposal *v, size_t
 	for (size_t i = 0; i < Q__COUNT; i++)
 		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
 			goto fail;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
+	if (store_tx_begin(s, d) < 0)
+		goto done;
 	began = 1;
 	for (size_t i = 0; i < n; i++)
 		if (save_one(q, &v[i]) < 0)
 			goto fail;
 	if (mark_run(s, v, n) < 0)
 		goto fail;
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		goto fail;
-	rc = 0;
+	if (store_tx_end(s, 1, d) == 0)
+		rc = 0;
 	goto done;
 fail:
 	store_sql_error(s, d);
 	if (began)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_tx_end(s, 0, d);
 done:
 	for (size_t i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(q[i]);

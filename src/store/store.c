@@ -457,24 +457,19 @@ static int migrate(struct store *s, struct diag *d)
 	}
 	if (version == known)
 		return 0;
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	if (store_tx_begin(s, d) < 0)
+		return -1;
 	for (int v = version; v < known; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
 		if (sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(s->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
 			store_sql_error(s, d);
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			store_tx_end(s, 0, d);
 			return -1;
 		}
 	}
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return 0;
+	return store_tx_end(s, 1, d);
 }
 
 int store_open(struct store **out, const char *path, int create_dir, struct diag *d)

@@ -165,6 +165,11 @@ void time_fmt_hhmm(int m, char *out)
 	out[5] = 0;
 }
 
+int time_weekday(int64_t date)
+{
+	return (int)(((date + 3) % 7 + 7) % 7);   /* 1970-01-01 was a Thursday */
+}
+
 void time_fmt_day(int64_t date, int pad, char *out, size_t sz)
 {
 	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
@@ -172,8 +177,7 @@ void time_fmt_day(int64_t date, int pad, char *out, size_t sz)
 		"Sep", "Oct", "Nov", "Dec" };
 	int y, m, d;
 	civil_from_days(date, &y, &m, &d);
-	int64_t k = ((date + 3) % 7 + 7) % 7;   /* 1970-01-01 was a Thursday */
-	snprintf(out, sz, pad ? "%s %2d %s" : "%s %d %s", wd[k], d, mon[(m - 1) % 12]);
+	snprintf(out, sz, pad ? "%s %2d %s" : "%s %d %s", wd[time_weekday(date)], d, mon[(m - 1) % 12]);
 }
 
 void time_fmt_date(int64_t date, char *out, size_t sz)

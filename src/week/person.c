@@ -65,7 +65,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 	const struct profile *p = prof;
 	icaltimezone *zone = ics_tz_builtin(p->timezone);
 	int64_t today = week_local_date(o->now, zone);
-	int64_t monday = today - ((today + 3) % 7 + 7) % 7;
+	int64_t monday = today - time_weekday(today);
 	int has_from = o->from_date != PERSON_DEFAULT_DATE, has_to = o->to_date != PERSON_DEFAULT_DATE;
 	pw->from_date = has_from ? o->from_date : monday;
 	pw->to_date = has_to ? o->to_date : pw->from_date + 6;

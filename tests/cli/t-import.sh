@@ -125,4 +125,15 @@ check "a file name that is not UTF-8: exit 64 (got $rc), not echoed" \
 	sh -c "[ $rc -eq 64 ] && grep -q 'argument 4 is not valid UTF-8' '$TMP/stderr' && ! grep -q 'bad.name' '$TMP/stderr'"
 check "... and no store was written" [ ! -e "$TMP/u8.db" ]
 
+# Issue 22: several feeds exit with the worst status (docs/exit-status.md,
+# "Which status wins"), whatever their order: a feed that cannot be read
+# (66) outranks an invalid one (65)
+for order in "bad-unclosed.ics missing.ics" "missing.ics bad-unclosed.ics"; do
+	set -- $order
+	run --db "$TMP/worst.db" import "$DATA/$1" "$DATA/$2"
+	check "import $order: the worst status, 66 (got $rc)" [ "$rc" -eq 66 ]
+done
+run --db "$TMP/worst.db" import "$DATA/bad-unclosed.ics" "$DATA/import-good.ics"
+check "import of an invalid and a good feed: 65 (got $rc)" [ "$rc" -eq 65 ]
+
 done_testing

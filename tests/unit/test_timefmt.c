@@ -98,11 +98,29 @@ static void test_format(void)
 	is_str(b, "20400229T235959Z", "parse then format round trip");
 }
 
+/* time_weekday, the one weekday formula: known dates, and dates before
+ * 1970 (negative days), where a bare % 7 goes wrong */
+static void test_weekday(void)
+{
+	is_int(time_weekday(0), 3, "1970-01-01 was a Thursday");
+	is_int(time_weekday(days_from_civil(2026, 11, 23)), 0, "2026-11-23 is a Monday");
+	is_int(time_weekday(days_from_civil(2026, 11, 29)), 6, "2026-11-29 is a Sunday");
+	is_int(time_weekday(-1), 2, "1969-12-31 was a Wednesday");
+	is_int(time_weekday(-4), 6, "1969-12-28 was a Sunday");
+	is_int(time_weekday(days_from_civil(1900, 1, 1)), 0, "1900-01-01 was a Monday");
+	int ok_all = 1;
+	for (int64_t z = -800; z < 800; z++)
+		if (time_weekday(z + 1) != (time_weekday(z) + 1) % 7 || time_weekday(z) < 0 || time_weekday(z) > 6)
+			ok_all = 0;
+	ok(ok_all, "each day's weekday follows the day before's, across 1970");
+}
+
 int main(void)
 {
 	icalerror_set_errors_are_fatal(0);
 	test_civil();
 	test_parse();
 	test_format();
+	test_weekday();
 	return tap_done();
 }
