@@ -9,7 +9,10 @@
 #include "dovetail/diag.h"
 
 /* Grow *v (element size esz) so that it holds at least need elements.
- * Returns 0, or -1 when out of memory or past SIZE_MAX (v unchanged). */
+ * Never fails: like xalloc.h, running out of memory, or a size past
+ * SIZE_MAX, ends the process with DV_EXIT_INTERNAL (70). Always returns 0
+ * (the int stays so that older callers' checks still compile; they are
+ * dead). BUF_PUSH likewise never gives NULL. */
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
 #define BUF_PUSH(v, n, cap) \
 	(buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)) ? NULL : &(v)[(n)++])
