@@ -157,7 +157,7 @@ int addr_is_one(const char *s, size_t len);
 void bytes_release(struct bytes *b);
 
 /* data in base64 as MIME writes it (RFC 2045): lines of 76 characters,
- * each ended by CRLF. malloc'd, or NULL when out of memory. */
+ * each ended by CRLF. Allocated (xalloc.h: never NULL); caller frees. */
 char *base64_mime(const void *data, size_t len);
 
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out[65]. */
@@ -165,7 +165,7 @@ void hash_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Incremental form, for hashing several pieces. */
 struct hash_ctx;
-struct hash_ctx *hash_new(void);                  /* caller frees with hash_free */
+struct hash_ctx *hash_new(void);                  /* never NULL; caller frees with hash_free */
 void hash_update(struct hash_ctx *h, const void *data, size_t len);
 void hash_final_hex(struct hash_ctx *h, char out[65]);
 void hash_free(struct hash_ctx *h);               /* NULL-safe */
