@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dovetail/xalloc.h"
+
 struct mctx {
 	const char *base;         /* the whole mail */
 	const char *file;
@@ -250,11 +252,7 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 {
 	char cte[64];
 	media_type(h->cte, cte, sizeof cte);
-	char *buf = malloc((size_t)(end - p) + 4);
-	if (!buf) {
-		diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	char *buf = xmalloc((size_t)(end - p) + 4);
 	long n;
 	int encoded = 0;
 	if (!*cte || !strcmp(cte, "7bit") || !strcmp(cte, "8bit") || !strcmp(cte, "binary")) {
