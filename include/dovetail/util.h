@@ -15,7 +15,7 @@
  * dead). BUF_PUSH likewise never gives NULL. */
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
 #define BUF_PUSH(v, n, cap) \
-	(buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)) ? NULL : &(v)[(n)++])
+	((void)buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)), &(v)[(n)++])
 
 /* ---- text.c: UTF-8 and text from outside ---------------------------------
  * Every string that reaches the store, a JSON document or a terminal from
