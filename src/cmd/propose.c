@@ -1,4 +1,5 @@
 /* propose.c: `dovetail propose PROFILE`: ranked, explained, proven proposals for the person's week. */
+#include <assert.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "../cli.h"
 #include "dovetail/solver.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static void help(FILE *fp)
 {
@@ -364,14 +366,12 @@ static void ref_of(const struct person *cw, const struct instance *in, size_t i,
 
 /* x as a store_proposal whose changes are *cs (allocated; NULL when none);
  * its unplaced appointments are allocated too (o->unplaced_v). */
-static int proposal_of(const struct app *app, const struct person *cw, const struct sv_result *r,
+static void proposal_of(const struct app *app, const struct person *cw, const struct sv_result *r,
 		       const struct sv_proposal *x, int ladder, struct store_proposal *o,
 		       struct store_change **cs)
 {
 	memset(o, 0, sizeof *o);
-	*cs = x->n_changes ? calloc(x->n_changes, sizeof **cs) : NULL;
-	if (x->n_changes && !*cs)
-		return -1;
+	*cs = x->n_changes ? xcalloc(x->n_changes, sizeof **cs) : NULL;
 	o->id = x->id;
 	o->person = cw->prof->person_id;
 	o->from_date = cw->from_date;
@@ -400,16 +400,13 @@ static int proposal_of(const struct app *app, const struct person *cw, const str
 	}
 	o->changes = *cs;
 	o->n_changes = x->n_changes;
-	struct store_unplaced *us = x->n_unplaced ? calloc(x->n_unplaced, sizeof *us) : NULL;
-	if (x->n_unplaced && !us)
-		return -1;
+	struct store_unplaced *us = x->n_unplaced ? xcalloc(x->n_unplaced, sizeof *us) : NULL;
 	for (size_t u = 0; u < x->n_unplaced; u++) {
 		ref_of(cw, &r->in, x->unplaced[u].appt, &us[u].appt);
 		us[u].reason = x->unplaced[u].reason;
 	}
 	o->unplaced_v = us;
 	o->n_unplaced_v = x->n_unplaced;
-	return 0;
 }
 
 /* Save the ranked proposals and the ladder's steps, as one transaction. A
@@ -420,10 +417,9 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 	size_t cap = r->n_props + r->n_ladder, n = 0;
 	if (!cap)
 		return 0;
-	struct store_proposal *v = calloc(cap, sizeof *v);
-	struct store_change **cs = calloc(cap, sizeof *cs);
-	int rc = v && cs ? 0 : -1;
-	for (size_t i = 0; i < cap && rc == 0; i++) {
+	struct store_proposal *v = xcalloc(cap, sizeof *v);
+	struct store_change **cs = xcalloc(cap, sizeof *cs);
+	for (size_t i = 0; i < cap; i++) {
 		int ladder = i >= r->n_props;
 		const struct sv_proposal *x = ladder ? &r->ladder[i - r->n_props] : &r->props[i];
 		size_t j = 0;
@@ -434,18 +430,14 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 				v[j].ladder = x->rank;
 			continue;
 		}
-		if (proposal_of(app, cw, r, x, ladder, &v[n], &cs[n]) < 0)
-			rc = -1;
-		else
-			n++;
+		proposal_of(app, cw, r, x, ladder, &v[n], &cs[n]);
+		n++;
 	}
-	if (rc < 0)
-		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
-	else
-		rc = store_save_proposals(app->store, v, n, &app->diag);
-	for (size_t i = 0; cs && i < n; i++)
+	assert(n <= cap);
+	int rc = store_save_proposals(app->store, v, n, &app->diag);
+	for (size_t i = 0; i < n; i++)
 		free(cs[i]);
-	for (size_t i = 0; v && i < cap; i++)
+	for (size_t i = 0; i < cap; i++)
 		free((void *)v[i].unplaced_v);
 	free(cs);
 	free(v);

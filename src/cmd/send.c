@@ -101,8 +101,6 @@ int cmd_send(int argc, char **argv, struct app *app)
 	else
 		printf("sent %zu, already sent %zu, left %zu\n", r.sent, r.already,
 		       r.n - r.sent - r.already);
-	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
-		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
 	send_report_release(&r);
 	cli_week_release(&cw);
 	return status;
