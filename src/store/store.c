@@ -501,7 +501,9 @@ int store_open(struct store **out, const char *path, int create_dir, struct diag
 	}
 	struct store *s = xcalloc(1, sizeof *s);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		if (!s->db)
+			xalloc_die();   /* SQLite gives no handle only when out of memory */
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return -1;
 	}
