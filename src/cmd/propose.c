@@ -458,7 +458,10 @@ static int number(struct app *app, const char *opt, const char *arg, int lo, int
 	return 0;
 }
 
-int cmd_propose(int argc, char **argv, struct app *app)
+/* Read the options into o, *from, *to and *json. Returns -1 to go on, or
+ * the exit status (0 after --help). */
+static int parse_options(int argc, char **argv, struct app *app, struct sv_options *o, const char **from,
+			 const char **to, int *json)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'F' },
@@ -474,44 +477,53 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *from = NULL, *to = NULL;
-	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
-	int json = 0, c, tl, ml;
+	int c, tl, ml;
 	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
+		case 'F': *from = optarg; break;
+		case 'T': *to = optarg; break;
 		case 'k':
-			if (number(app, "-k", optarg, 1, 20, &o.k) < 0)
+			if (number(app, "-k", optarg, 1, 20, &o->k) < 0)
 				return DV_EXIT_USAGE;
 			break;
 		case 'm':
-			if (number(app, "--max-changes", optarg, 0, SOLVER_MAX_APPTS, &o.max_changes) < 0)
+			if (number(app, "--max-changes", optarg, 0, SOLVER_MAX_APPTS, &o->max_changes) < 0)
 				return DV_EXIT_USAGE;
 			break;
-		case 'L': o.ladder = 0; break;
+		case 'L': o->ladder = 0; break;
 		case 't':
 			if (number(app, "--time-limit", optarg, 1, 3600, &tl) < 0)
 				return DV_EXIT_USAGE;
-			o.time_limit = tl;
+			o->time_limit = tl;
 			break;
 		case 'M':
 			if (number(app, "--max-labels", optarg, 1, SV_MAX_LABELS_OPTION, &ml) < 0)
 				return DV_EXIT_USAGE;
-			o.max_labels = (size_t)ml;
+			o->max_labels = (size_t)ml;
 			break;
-		case 'w': o.write_lp = optarg; break;
-		case 'W': o.write_compact_lp = optarg; break;
-		case 'B': o.baseline = 1; break;
-		case 'j': json = 1; break;
+		case 'w': o->write_lp = optarg; break;
+		case 'W': o->write_compact_lp = optarg; break;
+		case 'B': o->baseline = 1; break;
+		case 'j': *json = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+int cmd_propose(int argc, char **argv, struct app *app)
+{
+	const char *from = NULL, *to = NULL;
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
+	int json = 0;
+	int status = parse_options(argc, argv, app, &o, &from, &to, &json);
+	if (status >= 0)
+		return status;
 	if (optind != argc - 1)
 		return cli_usage(app, "propose: give one PROFILE");
 	struct person cw;
-	int status = cli_week_open(app, argv[optind], from, to, &cw);
+	status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);
 		return status;
