@@ -105,9 +105,9 @@ static int run(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
+/* Write the proposal row of p. */
+static int save_row(sqlite3_stmt *x, const struct store_proposal *p)
 {
-	sqlite3_stmt *x = q[Q_PROPOSAL];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(x, 2, p->person, -1, SQLITE_STATIC);
 	bind_date(x, 3, p->from_date);
@@ -124,51 +124,54 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 	sqlite3_bind_int64(x, 13, p->created);
 	bind_totals(x, 14, &p->before);
 	bind_totals(x, 22, &p->after);
-	if (run(x) < 0)
-		return -1;
+	return run(x);
+}
 
-	x = q[Q_UNJOIN];
+/* Write change c of p (numbered c + 1) and its joint partners. */
+static int save_change(sqlite3_stmt **q, const struct store_proposal *p, size_t c)
+{
+	const struct store_change *ch = &p->changes[c];
+	sqlite3_stmt *x = q[Q_CHANGE];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x, 2, (int64_t)c + 1);
+	sqlite3_bind_text(x, 3, ch->ch.appt.practitioner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x, 4, ch->ch.appt.uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x, 5, ch->ch.appt.rid ? ch->ch.appt.rid : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x, 6, ch->ch.appt.start);
+	sqlite3_bind_int64(x, 7, ch->ch.appt.end);
+	bind_date(x, 8, ch->ch.from.date);
+	sqlite3_bind_int(x, 9, ch->ch.from.start);
+	bind_text(x, 10, ch->ch.from.venue);
+	bind_date(x, 11, ch->ch.to.date);
+	sqlite3_bind_int(x, 12, ch->ch.to.start);
+	bind_text(x, 13, ch->ch.to.venue);
+	sqlite3_bind_int(x, 14, !!(ch->ch.kind & CHANGE_MOVE));
+	sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
+	sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
+	sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
 	if (run(x) < 0)
 		return -1;
-	for (size_t c = 0; c < p->n_changes; c++) {
-		const struct store_change *ch = &p->changes[c];
-		x = q[Q_CHANGE];
+	for (size_t k = 0; k < ch->n_with; k++) {
+		const struct appt_ref *w = &ch->with[k];
+		x = q[Q_JOIN];
 		sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(x, 2, (int64_t)c + 1);
-		sqlite3_bind_text(x, 3, ch->ch.appt.practitioner, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 4, ch->ch.appt.uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 5, ch->ch.appt.rid ? ch->ch.appt.rid : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(x, 6, ch->ch.appt.start);
-		sqlite3_bind_int64(x, 7, ch->ch.appt.end);
-		bind_date(x, 8, ch->ch.from.date);
-		sqlite3_bind_int(x, 9, ch->ch.from.start);
-		bind_text(x, 10, ch->ch.from.venue);
-		bind_date(x, 11, ch->ch.to.date);
-		sqlite3_bind_int(x, 12, ch->ch.to.start);
-		bind_text(x, 13, ch->ch.to.venue);
-		sqlite3_bind_int(x, 14, !!(ch->ch.kind & CHANGE_MOVE));
-		sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
-		sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
-		sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 3, (int64_t)k + 1);
+		sqlite3_bind_text(x, 4, w->practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 5, w->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 6, w->rid ? w->rid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 7, w->start);
+		sqlite3_bind_int64(x, 8, w->end);
 		if (run(x) < 0)
 			return -1;
-		for (size_t k = 0; k < ch->n_with; k++) {
-			const struct appt_ref *w = &ch->with[k];
-			x = q[Q_JOIN];
-			sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(x, 2, (int64_t)c + 1);
-			sqlite3_bind_int64(x, 3, (int64_t)k + 1);
-			sqlite3_bind_text(x, 4, w->practitioner, -1, SQLITE_STATIC);
-			sqlite3_bind_text(x, 5, w->uid, -1, SQLITE_STATIC);
-			sqlite3_bind_text(x, 6, w->rid ? w->rid : "", -1, SQLITE_STATIC);
-			sqlite3_bind_int64(x, 7, w->start);
-			sqlite3_bind_int64(x, 8, w->end);
-			if (run(x) < 0)
-				return -1;
-		}
 	}
-	x = q[Q_UNPLACE_ALL];
+	return 0;
+}
+
+/* Write the appointments p leaves unplaced, in place of those stored. */
+static int save_unplaced(sqlite3_stmt **q, const struct store_proposal *p)
+{
+	sqlite3_stmt *x = q[Q_UNPLACE_ALL];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	if (run(x) < 0)
 		return -1;
@@ -186,6 +189,24 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 		if (run(x) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Write proposal p whole: its row, changes, partners and unplaced
+ * appointments, and drop the changes past its last. */
+static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
+{
+	if (save_row(q[Q_PROPOSAL], p) < 0)
+		return -1;
+	sqlite3_stmt *x = q[Q_UNJOIN];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	if (run(x) < 0)
+		return -1;
+	for (size_t c = 0; c < p->n_changes; c++)
+		if (save_change(q, p, c) < 0)
+			return -1;
+	if (save_unplaced(q, p) < 0)
+		return -1;
 	x = q[Q_TRIM];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(x, 2, (int64_t)p->n_changes);
