@@ -375,6 +375,8 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 	const struct profile *p = w->p;
 	memset(out, 0, sizeof *out);
 	size_t cap = 0;
+	for (size_t i = 1; i < w->n_appts; i++)
+		assert(w->appts[i - 1].start <= w->appts[i].start);   /* week.h: by start */
 	size_t *ix = xcalloc(w->n_appts + 1, sizeof *ix);
 	unsigned char *done = xcalloc(w->n_appts + 1, 1);
 	for (size_t i = 0; i < w->n_appts; i++)

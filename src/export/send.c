@@ -52,6 +52,8 @@ static int thread_of(struct store *s, const struct week *w, const struct itip_ms
 			refs->v[k++] = refs->v[i];
 	}
 	refs->n = k;
+	for (size_t i = 1; i < k; i++)
+		assert(refs->v[i - 1].row < refs->v[i].row);   /* oldest first, each once */
 	/* the first and the latest: drop the middle */
 	if (k > ITIP_MAX_REFS) {
 		size_t drop = k - ITIP_MAX_REFS;
