@@ -94,10 +94,53 @@ static void tiers_text(const struct sv_proposal *x)
 	printf("impossible %d, compromise %.4f, cost %.4f", x->impossible, x->compromise, x->objective);
 }
 
-static void print_text(const struct person *cw, const struct sv_result *r)
+/* Ranked proposal x as text: its tiers, totals, compromises, changes and
+ * what to ask. */
+static void print_proposal(const struct person *cw, const struct sv_result *r, const struct sv_proposal *x)
 {
 	const struct profile *p = cw->prof;
 	const struct week *w = &cw->week;
+	const struct instance *in = &r->in;
+	printf("\nproposal %d  %s  ", x->rank, x->id);
+	tiers_text(x);
+	printf("  ");
+	status_text(x);
+	printf("\n  after: ");
+	totals_text(&x->after, (int)x->n_changes);
+	printf("\n");
+	if (x->n_comps)
+		printf("  compromises (the person's rules that give way):\n");
+	for (size_t c = 0; c < x->n_comps; c++) {
+		char dd[24];
+		time_fmt_day(w->days[x->comps[c].day].date, 1, dd, sizeof dd);
+		printf("   - %s%s: ", x->comps[c].week_wide ? "week of " : "", dd);
+		cli_put_safe(stdout, x->comps[c].text);
+		printf(" [penalty %.2f]\n", x->comps[c].penalty);
+	}
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
+		char f[48], t[48];
+		when(&ch->ch.from, in->a[ch->appt].duration, f, sizeof f);
+		when(&ch->ch.to, in->a[ch->appt].duration, t, sizeof t);
+		printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->ch.kind),
+		       p->pracs[ap->prac].id, f, venue_id(ch->ch.from.venue), t,
+		       venue_id(ch->ch.to.venue));
+		cli_put_safe(stdout, ch->reason);
+		putchar('\n');
+	}
+	if (!x->n_changes)
+		printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
+	for (size_t q = 0; q < x->n_asks; q++) {
+		printf("  to ask: ");
+		cli_put_safe(stdout, x->asks[q].text);
+		putchar('\n');
+	}
+}
+
+static void print_text(const struct person *cw, const struct sv_result *r)
+{
+	const struct profile *p = cw->prof;
 	const struct instance *in = &r->in;
 	char a[24], b[24];
 	time_fmt_day(cw->from_date, 1, a, sizeof a);
@@ -107,44 +150,8 @@ static void print_text(const struct person *cw, const struct sv_result *r)
 	printf("now:  ");
 	totals_text(&r->before, -1);
 	printf("\n");
-	for (size_t k = 0; k < r->n_props; k++) {
-		const struct sv_proposal *x = &r->props[k];
-		printf("\nproposal %d  %s  ", x->rank, x->id);
-		tiers_text(x);
-		printf("  ");
-		status_text(x);
-		printf("\n  after: ");
-		totals_text(&x->after, (int)x->n_changes);
-		printf("\n");
-		if (x->n_comps)
-			printf("  compromises (the person's rules that give way):\n");
-		for (size_t c = 0; c < x->n_comps; c++) {
-			char dd[24];
-			time_fmt_day(w->days[x->comps[c].day].date, 1, dd, sizeof dd);
-			printf("   - %s%s: ", x->comps[c].week_wide ? "week of " : "", dd);
-			cli_put_safe(stdout, x->comps[c].text);
-			printf(" [penalty %.2f]\n", x->comps[c].penalty);
-		}
-		for (size_t c = 0; c < x->n_changes; c++) {
-			const struct sv_change *ch = &x->changes[c];
-			const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
-			char f[48], t[48];
-			when(&ch->ch.from, in->a[ch->appt].duration, f, sizeof f);
-			when(&ch->ch.to, in->a[ch->appt].duration, t, sizeof t);
-			printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->ch.kind),
-			       p->pracs[ap->prac].id, f, venue_id(ch->ch.from.venue), t,
-			       venue_id(ch->ch.to.venue));
-			cli_put_safe(stdout, ch->reason);
-			putchar('\n');
-		}
-		if (!x->n_changes)
-			printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
-		for (size_t q = 0; q < x->n_asks; q++) {
-			printf("  to ask: ");
-			cli_put_safe(stdout, x->asks[q].text);
-			putchar('\n');
-		}
-	}
+	for (size_t k = 0; k < r->n_props; k++)
+		print_proposal(cw, r, &r->props[k]);
 	if (r->has_baseline) {
 		const struct sv_proposal *x = &r->baseline;
 		printf("\ngreedy baseline (one appointment at a time, as by hand): ");
@@ -223,6 +230,54 @@ static size_t decided_with(const struct sv_proposal *x, size_t c, size_t *out)
 	return n;
 }
 
+/* Change c of proposal x as a JSON object (after a comma unless it is the
+ * first). */
+static void json_change(const struct person *cw, const struct sv_result *r, const struct sv_proposal *x,
+			size_t c)
+{
+	const struct sv_change *ch = &x->changes[c];
+	int dur = r->in.a[ch->appt].duration;
+	printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
+	const char *sep = "";
+	if (ch->ch.kind & CHANGE_MOVE) {
+		printf("\"move\"");
+		sep = ", ";
+	}
+	if (ch->ch.kind & CHANGE_VENUE) {
+		printf("%s\"venue\"", sep);
+		sep = ", ";
+	}
+	if (ch->ch.kind & CHANGE_JOINT)
+		printf("%s\"joint\"", sep);
+	printf("], ");
+	json_appt(cw, r, ch->appt);
+	printf(",\n        \"from\": ");
+	json_place(&ch->ch.from, dur);
+	printf(", \"to\": ");
+	json_place(&ch->ch.to, dur);
+	printf(",\n        \"joint_with\": [");
+	for (size_t k = 0; ch->with[k] >= 0; k++) {
+		printf("%s{", k ? ", " : "");
+		json_appt(cw, r, (size_t)ch->with[k]);
+		printf("}");
+	}
+	printf("], \"decided_with\": [");
+	size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
+	for (size_t k = 0; k < ndw; k++) {
+		printf("%s{", k ? ", " : "");
+		json_appt(cw, r, dw[k]);
+		printf("}");
+	}
+	printf("], \"makes_room_for\": ");
+	if (ch->room_for >= 0)
+		printf("\"%s-%d\"", x->id, ch->room_for + 1);
+	else
+		printf("null");
+	printf(", \"reason\": ");
+	cli_put_json(stdout, ch->reason);
+	printf("}");
+}
+
 static void json_proposal(const struct person *cw, const struct sv_result *r,
 			  const struct sv_proposal *x, int ladder)
 {
@@ -233,49 +288,8 @@ static void json_proposal(const struct person *cw, const struct sv_result *r,
 	       x->proven ? "true" : "false", x->gap, x->capped ? "true" : "false");
 	json_totals(w, &x->after, (int)x->n_changes);
 	printf(",\n     \"changes\": [");
-	for (size_t c = 0; c < x->n_changes; c++) {
-		const struct sv_change *ch = &x->changes[c];
-		int dur = r->in.a[ch->appt].duration;
-		printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
-		const char *sep = "";
-		if (ch->ch.kind & CHANGE_MOVE) {
-			printf("\"move\"");
-			sep = ", ";
-		}
-		if (ch->ch.kind & CHANGE_VENUE) {
-			printf("%s\"venue\"", sep);
-			sep = ", ";
-		}
-		if (ch->ch.kind & CHANGE_JOINT)
-			printf("%s\"joint\"", sep);
-		printf("], ");
-		json_appt(cw, r, ch->appt);
-		printf(",\n        \"from\": ");
-		json_place(&ch->ch.from, dur);
-		printf(", \"to\": ");
-		json_place(&ch->ch.to, dur);
-		printf(",\n        \"joint_with\": [");
-		for (size_t k = 0; ch->with[k] >= 0; k++) {
-			printf("%s{", k ? ", " : "");
-			json_appt(cw, r, (size_t)ch->with[k]);
-			printf("}");
-		}
-		printf("], \"decided_with\": [");
-		size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
-		for (size_t k = 0; k < ndw; k++) {
-			printf("%s{", k ? ", " : "");
-			json_appt(cw, r, dw[k]);
-			printf("}");
-		}
-		printf("], \"makes_room_for\": ");
-		if (ch->room_for >= 0)
-			printf("\"%s-%d\"", x->id, ch->room_for + 1);
-		else
-			printf("null");
-		printf(", \"reason\": ");
-		cli_put_json(stdout, ch->reason);
-		printf("}");
-	}
+	for (size_t c = 0; c < x->n_changes; c++)
+		json_change(cw, r, x, c);
 	printf("%s],\n     \"compromises\": [", x->n_changes ? "\n     " : "");
 	for (size_t c = 0; c < x->n_comps; c++) {
 		const struct sv_compromise *m = &x->comps[c];
