@@ -2,6 +2,7 @@
 #include "store_impl.h"
 #include "dovetail/xalloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,8 @@ int store_caldav_objs(struct store *s, const char *person, const char *collectio
 		return -1;
 	}
 	sqlite3_finalize(q);
+	for (size_t i = 1; i < *n; i++)   /* the key's uid, in byte order: as strcmp */
+		assert(strcmp((*out)[i - 1].uid, (*out)[i].uid) < 0);
 	return 0;
 }
 
