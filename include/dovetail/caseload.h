@@ -141,9 +141,9 @@ long cl_graph_key_index(const struct cl_graph *g, const char *key);
  * the shard with the fewest persons so far (ties: the lowest shard). The
  * same on every machine and build. n: 1 .. CL_GRAPH_MAX_SHARDS.
  * cl_graph_plan_shards computes it once for n (O(components log n)) and
- * keeps it in g; returns 0, or -1 with d filled (out of memory).
+ * keeps it in g; returns 0 (running out of memory ends the process, xalloc.h).
  * cl_graph_shard_of is then O(1) for that n; for another n it computes the
- * plan for the one call (and aborts when out of memory).
+ * plan for the one call.
  */
 int cl_graph_plan_shards(struct cl_graph *g, unsigned n, struct diag *d);
 unsigned cl_graph_shard_of(const struct cl_graph *g, size_t person, unsigned n);

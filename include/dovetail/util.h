@@ -14,10 +14,13 @@
 #define DV_STR(x) DV_STR_(x)
 
 /* Grow *v (element size esz) so that it holds at least need elements.
- * Returns 0, or -1 when out of memory or past SIZE_MAX (v unchanged). */
+ * Never fails: like xalloc.h, running out of memory, or a size past
+ * SIZE_MAX, ends the process with DV_EXIT_INTERNAL (70). Always returns 0
+ * (the int stays so that older callers' checks still compile; they are
+ * dead). BUF_PUSH likewise never gives NULL. */
 int buf_reserve(void **v, size_t *cap, size_t need, size_t esz);
 #define BUF_PUSH(v, n, cap) \
-	(buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)) ? NULL : &(v)[(n)++])
+	((void)buf_reserve((void **)&(v), &(cap), (n) + 1, sizeof *(v)), &(v)[(n)++])
 
 /* ---- text.c: UTF-8 and text from outside ---------------------------------
  * Every string that reaches the store, a JSON document or a terminal from
@@ -159,7 +162,7 @@ int addr_is_one(const char *s, size_t len);
 void bytes_release(struct bytes *b);
 
 /* data in base64 as MIME writes it (RFC 2045): lines of 76 characters,
- * each ended by CRLF. malloc'd, or NULL when out of memory. */
+ * each ended by CRLF. Allocated (xalloc.h: never NULL); caller frees. */
 char *base64_mime(const void *data, size_t len);
 
 /* SHA-256 of data as 64 lowercase hex digits plus NUL in out[65]. */
@@ -167,7 +170,7 @@ void hash_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Incremental form, for hashing several pieces. */
 struct hash_ctx;
-struct hash_ctx *hash_new(void);                  /* caller frees with hash_free */
+struct hash_ctx *hash_new(void);                  /* never NULL; caller frees with hash_free */
 void hash_update(struct hash_ctx *h, const void *data, size_t len);
 void hash_final_hex(struct hash_ctx *h, char out[65]);
 void hash_free(struct hash_ctx *h);               /* NULL-safe */

@@ -1,6 +1,7 @@
 /* caseload.c: read a caseload file (YAML) through the profile's strict YAML loader. */
 #include "dovetail/caseload.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "dovetail/fetch.h"
 #include "dovetail/profile.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 struct ctx {
 	const char *file;
@@ -79,7 +81,7 @@ static char *get_id(struct ctx *c, const struct ynode *n, const char *where)
 		err(c, n, D_PROF_VALUE, where, "an id is 1 to " DV_STR(PROFILE_MAX_ID) " characters from A-Z a-z 0-9 . _ -");
 		return NULL;
 	}
-	return strdup(n->s);
+	return xstrdup(n->s);
 }
 
 /* A path as written, resolved from the caseload's folder (as the caseload
@@ -87,9 +89,8 @@ static char *get_id(struct ctx *c, const struct ynode *n, const char *where)
 static char *join(const struct ctx *c, const char *given)
 {
 	size_t n = strlen(c->dir) + strlen(given) + 2;
-	char *joined = malloc(n);
-	if (joined)
-		snprintf(joined, n, "%s%s%s", given[0] == '/' ? "" : c->dir, given[0] == '/' ? "" : "/", given);
+	char *joined = xmalloc(n);
+	snprintf(joined, n, "%s%s%s", given[0] == '/' ? "" : c->dir, given[0] == '/' ? "" : "/", given);
 	return joined;
 }
 
@@ -98,11 +99,9 @@ static char *join(const struct ctx *c, const char *given)
 static char *resolve(const struct ctx *c, const char *given)
 {
 	if (fetch_is_url(given))
-		return strdup(given);
+		return xstrdup(given);
 	size_t n = strlen(c->dir) + strlen(given) + 2;
-	char *joined = malloc(n);
-	if (!joined)
-		return NULL;
+	char *joined = xmalloc(n);
 	if (given[0] == '/')
 		snprintf(joined, n, "%s", given);
 	else
@@ -131,9 +130,7 @@ static void read_pracs(struct ctx *c, const struct ynode *n, struct caseload *cl
 		err(c, n, D_PROF_TOO_MANY, "practitioners", b);
 		return;
 	}
-	cl->pracs = calloc(n->n + 1, sizeof *cl->pracs);
-	if (!cl->pracs)
-		return;
+	cl->pracs = xcalloc(n->n + 1, sizeof *cl->pracs);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v;
 		char w[64];
@@ -148,8 +145,8 @@ static void read_pracs(struct ctx *c, const struct ynode *n, struct caseload *cl
 			continue;
 		cl->n_pracs++;
 		if ((v = get(m, "feeds")) && want(c, v, YT_SEQ, "feeds") == 0) {
-			pr->feeds = calloc(v->n + 1, sizeof *pr->feeds);
-			for (size_t j = 0; pr->feeds && j < v->n; j++)
+			pr->feeds = xcalloc(v->n + 1, sizeof *pr->feeds);
+			for (size_t j = 0; j < v->n; j++)
 				if (want(c, v->kids[j], YT_SCALAR, "feeds") == 0)
 					pr->feeds[pr->n_feeds++] = resolve(c, v->kids[j]->s);
 		}
@@ -177,9 +174,7 @@ static void read_persons(struct ctx *c, const struct ynode *n, struct caseload *
 		err(c, n, D_PROF_TOO_MANY, "persons", b);
 		return;
 	}
-	cl->persons = calloc(n->n + 1, sizeof *cl->persons);
-	if (!cl->persons)
-		return;
+	cl->persons = xcalloc(n->n + 1, sizeof *cl->persons);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v, *id;
 		char w[64];
@@ -193,13 +188,13 @@ static void read_persons(struct ctx *c, const struct ynode *n, struct caseload *
 		if (!(id = need(c, m, "id", w)) || !(v = need(c, m, "profile", w)) ||
 		    !(x->id = get_id(c, id, w)))
 			continue;
-		if (want(c, v, YT_SCALAR, "profile") < 0 || !(x->profile = join(c, v->s)) ||
-		    !(x->given = strdup(v->s))) {
+		if (want(c, v, YT_SCALAR, "profile") < 0) {
 			free(x->id);
-			free(x->profile);
-			x->id = x->profile = NULL;
+			x->id = NULL;
 			continue;
 		}
+		x->profile = join(c, v->s);
+		x->given = xstrdup(v->s);
 		cl->n_persons++;
 	}
 	if (!cl->n_persons && !c->errors)
@@ -234,18 +229,15 @@ int caseload_load_text(struct caseload **out, const char *path, const char *text
 	struct bytes b = { (char *)text, len };
 	struct ynode *root = yt_load_bounded(path, b.data, b.len, CASELOAD_MAX_FILE,
 					     CASELOAD_MAX_EVENTS, d);
-	struct caseload *cl = calloc(1, sizeof *cl);
+	struct caseload *cl = xcalloc(1, sizeof *cl);
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path) + (slash == path)) : xstrdup(".");
 	struct ctx c = { path, dir, d, 0 };
-	if (!root || !cl || !dir) {
-		if (root && (!cl || !dir))
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	if (!root)
 		goto fail;
-	}
 	hash_sha256_hex(b.data, b.len, cl->digest);
-	cl->path = strdup(path);
-	cl->dir = strdup(dir);
+	cl->path = xstrdup(path);
+	cl->dir = xstrdup(dir);
 	static const char *const keys[] = { "version", "practitioners", "persons", NULL };
 	if (want(&c, root, YT_MAP, "the caseload") < 0)
 		goto fail;
@@ -318,6 +310,7 @@ long caseload_person_index(const struct caseload *cl, const char *id)
 	size_t lo = 0, hi = cl->n_persons;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
+		assert(mid == 0 || strcmp(cl->persons[mid - 1].id, cl->persons[mid].id) <= 0);   /* sorted by id */
 		int c = strcmp(cl->persons[mid].id, id);
 		if (c == 0)
 			return (long)mid;

@@ -8,6 +8,7 @@
 
 #include "dovetail/profile.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 void caseload_carer_key(const char *source, char out[CL_KEY_MAX])
 {
@@ -65,26 +66,20 @@ static size_t sort_unique(char **v, size_t n)
 }
 
 /* A copy of the sources of n feeds, ascending and unique, into *out. */
-static int feed_set(const struct prof_path *f, size_t n, char ***out, size_t *n_out)
+static void feed_set(const struct prof_path *f, size_t n, char ***out, size_t *n_out)
 {
-	*out = calloc(n ? n : 1, sizeof **out);
-	*n_out = 0;
-	if (!*out)
-		return -1;
+	*out = xcalloc(n ? n : 1, sizeof **out);
 	for (size_t i = 0; i < n; i++) {
 		/* source is the canonical path or the URL; the path when realpath
 		 * failed after the profile found the file (it was removed since) */
 		const char *s = f[i].source ? f[i].source : f[i].path;
-		if (!((*out)[*n_out] = strdup(s)))
-			return -1;
-		(*n_out)++;
+		(*out)[i] = xstrdup(s);
 	}
-	*n_out = sort_unique(*out, *n_out);
-	return 0;
+	*n_out = sort_unique(*out, n);
 }
 
 /* What person i's profile names, appended to e; 0 when it does not load
- * (a singleton), 1 when it does, -1 out of memory. */
+ * (a singleton), 1 when it does. */
 static int read_person(const struct caseload *cl, size_t i, struct entries *e)
 {
 	const struct cl_person *cp = &cl->persons[i];
@@ -105,22 +100,17 @@ static int read_person(const struct caseload *cl, size_t i, struct entries *e)
 			continue;
 		assert(pr->id && strlen(pr->id) < CL_KEY_MAX && !strchr(pr->id, ':'));
 		struct entry *x = BUF_PUSH(e->v, e->n, e->cap);
-		if (!x)
-			goto oom;
 		memset(x, 0, sizeof *x);
 		snprintf(x->key, sizeof x->key, "%s", pr->id);
 		x->person = i;
 		x->line = pr->feeds_line ? pr->feeds_line : pr->line;
 		x->col = pr->feeds_line ? pr->feeds_col : pr->col;
-		if (feed_set(pr->feeds, pr->n_feeds, &x->feeds, &x->n_feeds) < 0)
-			goto oom;
+		feed_set(pr->feeds, pr->n_feeds, &x->feeds, &x->n_feeds);
 	}
 	for (size_t c = 0; c < p->n_carers; c++) {
 		const struct prof_carer *cr = &p->carers[c];
 		for (size_t j = 0; j < cr->n_feeds; j++) {
 			struct entry *x = BUF_PUSH(e->v, e->n, e->cap);
-			if (!x)
-				goto oom;
 			memset(x, 0, sizeof *x);
 			caseload_carer_key(cr->feeds[j].source ? cr->feeds[j].source : cr->feeds[j].path, x->key);
 			x->person = i;
@@ -131,9 +121,6 @@ static int read_person(const struct caseload *cl, size_t i, struct entries *e)
 	}
 	profile_free(p);
 	return 1;
-oom:
-	profile_free(p);
-	return -1;
 }
 
 static int by_key_person(const void *x, const void *y)
@@ -173,16 +160,10 @@ static size_t check_feeds(const struct caseload *cl, int in_dir, const struct en
 	const struct entry *first = NULL;
 	if (k >= 0 && cl->pracs[k].n_feeds) {
 		const struct cl_practitioner *c = &cl->pracs[k];
-		truth = calloc(c->n_feeds, sizeof *truth);
-		for (size_t j = 0; truth && j < c->n_feeds; j++)
-			if (c->feeds[j] && (truth[n_truth] = strdup(c->feeds[j])))
-				n_truth++;
-		if (!truth || n_truth != c->n_feeds) {
-			for (size_t j = 0; truth && j < n_truth; j++)
-				free(truth[j]);
-			free(truth);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return 1;
+		truth = xcalloc(c->n_feeds, sizeof *truth);
+		for (size_t j = 0; j < c->n_feeds; j++) {
+			assert(c->feeds[j]);   /* caseload_load resolves every feed */
+			truth[n_truth++] = xstrdup(c->feeds[j]);
 		}
 		n_truth = sort_unique(truth, n_truth);
 		snprintf(against, sizeof against, "the caseload's (%s:%d:%d)", cl->path, c->line, c->col);
@@ -246,15 +227,13 @@ static int by_size_first(const void *x, const void *y)
 
 /* Components of g from up (roots are smallest indices), numbered by their
  * smallest person. */
-static int components(struct cl_graph *g, size_t *up)
+static void components(struct cl_graph *g, size_t *up)
 {
 	size_t n = g->n_persons;
-	g->comp = calloc(n ? n : 1, sizeof *g->comp);
-	g->comp_size = calloc(n ? n : 1, sizeof *g->comp_size);
-	g->comp_first = calloc(n ? n : 1, sizeof *g->comp_first);
-	g->comp_order = calloc(n ? n : 1, sizeof *g->comp_order);
-	if (!g->comp || !g->comp_size || !g->comp_first || !g->comp_order)
-		return -1;
+	g->comp = xcalloc(n ? n : 1, sizeof *g->comp);
+	g->comp_size = xcalloc(n ? n : 1, sizeof *g->comp_size);
+	g->comp_first = xcalloc(n ? n : 1, sizeof *g->comp_first);
+	g->comp_order = xcalloc(n ? n : 1, sizeof *g->comp_order);
 	for (size_t i = 0; i < n; i++) {
 		size_t r = find(up, i);
 		assert(r <= i);
@@ -266,9 +245,7 @@ static int components(struct cl_graph *g, size_t *up)
 		}
 		g->comp_size[g->comp[i]]++;
 	}
-	struct rank *r = malloc((g->n_comps ? g->n_comps : 1) * sizeof *r);
-	if (!r)
-		return -1;
+	struct rank *r = xcalloc(g->n_comps ? g->n_comps : 1, sizeof *r);
 	for (size_t c = 0; c < g->n_comps; c++)
 		r[c] = (struct rank){ g->comp_size[c], g->comp_first[c], c };
 	/* qsort is not stable, but (size, first) is a total order: every
@@ -280,26 +257,21 @@ static int components(struct cl_graph *g, size_t *up)
 	free(r);
 	for (size_t c = 1; c < g->n_comps; c++)
 		assert(g->comp_first[c - 1] < g->comp_first[c]);
-	return 0;
 }
 
 /* ---- the scan -------------------------------------------------------------- */
 
 /* The persons' keys (CSR) and the links, from the sorted entries. */
-static int link_keys(struct cl_graph *g, const struct caseload *cl, const struct entries *e, size_t *up)
+static void link_keys(struct cl_graph *g, const struct caseload *cl, const struct entries *e, size_t *up)
 {
 	/* pass 1: which groups are keys; the key table */
 	size_t n_groups = 0;
 	for (size_t i = 0; i < e->n; i++)
 		n_groups += !i || strcmp(e->v[i].key, e->v[i - 1].key) != 0;
-	g->keys = calloc(n_groups ? n_groups : 1, sizeof *g->keys);
-	g->key_start = calloc(g->n_persons + 1, sizeof *g->key_start);
+	g->keys = xcalloc(n_groups ? n_groups : 1, sizeof *g->keys);
+	g->key_start = xcalloc(g->n_persons + 1, sizeof *g->key_start);
 	/* a key per entry at most; the index of each entry's key, or -1 */
-	long *key_of = malloc((e->n ? e->n : 1) * sizeof *key_of);
-	if (!g->keys || !g->key_start || !key_of) {
-		free(key_of);
-		return -1;
-	}
+	long *key_of = xcalloc(e->n ? e->n : 1, sizeof *key_of);
 	for (size_t i = 0, j; i < e->n; i = j) {
 		size_t persons = 0;
 		for (j = i; j < e->n && strcmp(e->v[j].key, e->v[i].key) == 0; j++)
@@ -308,10 +280,7 @@ static int link_keys(struct cl_graph *g, const struct caseload *cl, const struct
 		long ix = -1;
 		if (is_key) {
 			assert(g->n_keys < UINT32_MAX);
-			if (!(g->keys[g->n_keys] = strdup(e->v[i].key))) {
-				free(key_of);
-				return -1;
-			}
+			g->keys[g->n_keys] = xstrdup(e->v[i].key);
 			ix = (long)g->n_keys++;
 			for (size_t q = i + 1; q < j; q++)
 				unite(up, e->v[i].person, e->v[q].person);
@@ -327,13 +296,8 @@ static int link_keys(struct cl_graph *g, const struct caseload *cl, const struct
 	for (size_t p = 0; p < g->n_persons; p++)
 		g->key_start[p + 1] += g->key_start[p];
 	size_t total = g->key_start[g->n_persons];
-	size_t *fill = calloc(g->n_persons + 1, sizeof *fill);
-	g->key_idx = calloc(total ? total : 1, sizeof *g->key_idx);
-	if (!fill || !g->key_idx) {
-		free(fill);
-		free(key_of);
-		return -1;
-	}
+	size_t *fill = xcalloc(g->n_persons + 1, sizeof *fill);
+	g->key_idx = xcalloc(total ? total : 1, sizeof *g->key_idx);
 	/* entries are by key, then person: each person's keys come ascending */
 	for (size_t i = 0; i < e->n; i++)
 		if (key_of[i] >= 0 && (i == 0 || key_of[i] != key_of[i - 1] || e->v[i].person != e->v[i - 1].person)) {
@@ -347,7 +311,6 @@ static int link_keys(struct cl_graph *g, const struct caseload *cl, const struct
 	}
 	free(fill);
 	free(key_of);
-	return 0;
 }
 
 int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, struct diag *d)
@@ -356,20 +319,14 @@ int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, 
 	assert(cl && cl->n_persons <= CASELOAD_MAX_PERSONS);
 	for (size_t i = 1; i < cl->n_persons; i++)
 		assert(strcmp(cl->persons[i - 1].id, cl->persons[i].id) < 0);
-	struct cl_graph *g = calloc(1, sizeof *g);
+	struct cl_graph *g = xcalloc(1, sizeof *g);
 	struct entries e = { 0 };
-	size_t *up = malloc((cl->n_persons ? cl->n_persons : 1) * sizeof *up);
-	if (!g || !up)
-		goto oom;
+	size_t *up = xcalloc(cl->n_persons ? cl->n_persons : 1, sizeof *up);
 	g->n_persons = cl->n_persons;
-	if (!(g->loaded = calloc(cl->n_persons ? cl->n_persons : 1, 1)))
-		goto oom;
+	g->loaded = xcalloc(cl->n_persons ? cl->n_persons : 1, 1);
 	for (size_t i = 0; i < cl->n_persons; i++) {
 		up[i] = i;
-		int rc = read_person(cl, i, &e);
-		if (rc < 0)
-			goto oom;
-		g->loaded[i] = (unsigned char)rc;
+		g->loaded[i] = (unsigned char)read_person(cl, i, &e);
 	}
 	if (e.n)
 		qsort(e.v, e.n, sizeof *e.v, by_key_person);
@@ -389,18 +346,12 @@ int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, 
 		cl_graph_free(g);
 		return -1;
 	}
-	if (link_keys(g, cl, &e, up) < 0 || components(g, up) < 0)
-		goto oom;
+	link_keys(g, cl, &e, up);
+	components(g, up);
 	entries_release(&e);
 	free(up);
 	*out = g;
 	return 0;
-oom:
-	entries_release(&e);
-	free(up);
-	cl_graph_free(g);
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 void cl_graph_free(struct cl_graph *g)
@@ -469,12 +420,10 @@ static void sift_down(struct slot *h, size_t n, size_t i)
 
 /* Fill comp_shard[n_comps] for n shards (greedy: the largest component
  * first, to the least loaded shard, ties to the lowest). */
-static int plan(const struct cl_graph *g, unsigned n, unsigned *comp_shard)
+static void plan(const struct cl_graph *g, unsigned n, unsigned *comp_shard)
 {
 	assert(n >= 1 && n <= CL_GRAPH_MAX_SHARDS);
-	struct slot *h = malloc(n * sizeof *h);
-	if (!h)
-		return -1;
+	struct slot *h = xcalloc(n, sizeof *h);
 	/* loads all 0, shards ascending: already a heap */
 	for (unsigned s = 0; s < n; s++)
 		h[s] = (struct slot){ 0, s };
@@ -485,7 +434,6 @@ static int plan(const struct cl_graph *g, unsigned n, unsigned *comp_shard)
 		sift_down(h, n, 0);
 	}
 	free(h);
-	return 0;
 }
 
 int cl_graph_plan_shards(struct cl_graph *g, unsigned n, struct diag *d)
@@ -493,12 +441,9 @@ int cl_graph_plan_shards(struct cl_graph *g, unsigned n, struct diag *d)
 	assert(n >= 1 && n <= CL_GRAPH_MAX_SHARDS);
 	if (g->shard_n == n)
 		return 0;
-	unsigned *v = malloc((g->n_comps ? g->n_comps : 1) * sizeof *v);
-	if (!v || plan(g, n, v) < 0) {
-		free(v);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	(void)d;   /* nothing can fail now: kept for the callers */
+	unsigned *v = xcalloc(g->n_comps ? g->n_comps : 1, sizeof *v);
+	plan(g, n, v);
 	free(g->comp_shard);
 	g->comp_shard = v;
 	g->shard_n = n;
@@ -511,9 +456,8 @@ unsigned cl_graph_shard_of(const struct cl_graph *g, size_t person, unsigned n)
 	assert(n >= 1 && n <= CL_GRAPH_MAX_SHARDS);
 	if (g->shard_n == n)
 		return g->comp_shard[g->comp[person]];
-	unsigned *v = malloc((g->n_comps ? g->n_comps : 1) * sizeof *v);
-	if (!v || plan(g, n, v) < 0)
-		abort();   /* documented: out of memory on a bounded array */
+	unsigned *v = xcalloc(g->n_comps ? g->n_comps : 1, sizeof *v);
+	plan(g, n, v);
 	unsigned s = v[g->comp[person]];
 	free(v);
 	return s;

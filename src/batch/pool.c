@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dovetail/xalloc.h"
+
 struct proc {
 	pid_t pid;
 	int task_fd, result_fd;   /* -1: closed */
@@ -56,16 +58,17 @@ static int read_all(int fd, void *p, size_t n)
 	return 0;
 }
 
-/* One framed message: its length (u32), then its bytes. *msg malloc'd
+/* One framed message: its length (u32), then its bytes. *msg allocated
  * (NUL-terminated). Returns 0, -1 at the end or on a short read, -2 when
- * the length is past the bound or memory runs out. */
+ * the length is past the bound. */
 static int read_msg(int fd, char **msg, uint32_t *len)
 {
 	*msg = NULL;
 	if (read_all(fd, len, sizeof *len) < 0)
 		return -1;
-	if (*len > POOL_MAX_MESSAGE || !(*msg = malloc((size_t)*len + 1)))
+	if (*len > POOL_MAX_MESSAGE)
 		return -2;
+	*msg = xmalloc((size_t)*len + 1);
 	if (read_all(fd, *msg, *len) < 0) {
 		free(*msg);
 		*msg = NULL;
@@ -173,12 +176,8 @@ struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct 
 		jobs = 1;
 	if (jobs > POOL_MAX_JOBS)
 		jobs = POOL_MAX_JOBS;
-	struct pool *p = calloc(1, sizeof *p);
-	if (!p || !(p->w = calloc((size_t)jobs, sizeof *p->w))) {
-		free(p);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	struct pool *p = xcalloc(1, sizeof *p);
+	p->w = xcalloc((size_t)jobs, sizeof *p->w);
 	p->ops = ops;
 	p->arg = arg;
 	p->jobs = jobs;
@@ -193,40 +192,89 @@ struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct 
 	return p;
 }
 
+/* One pool_run: its callbacks and how far it got. */
+struct run {
+	struct pool *p;
+	size_t n, next, finished;
+	char *(*make)(void *arg, size_t i, size_t *len);
+	int (*done)(void *arg, size_t i, const char *msg, size_t len);
+	void *arg;
+	struct diag *d;
+};
+
+/* Hand out tasks, in index order, to the workers that are free. Returns
+ * 0, or -1 (d filled) when a task cannot be built. */
+static int hand_out(struct run *r)
+{
+	struct pool *p = r->p;
+	for (int j = 0; j < p->jobs && r->next < r->n; j++) {
+		struct proc *x = &p->w[j];
+		if (x->busy >= 0 || x->task_fd < 0)
+			continue;
+		size_t len;
+		char *t = r->make(r->arg, r->next, &len);
+		if (!t) {
+			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
+		/* a worker that is gone: its result pipe says so in take_result */
+		write_msg(x->task_fd, t, len);
+		free(t);
+		x->busy = (long)r->next++;
+	}
+	return 0;
+}
+
+/* Read what worker j has to say (a result, or that it died: a new one then
+ * takes its place, and its task is done without a result). Returns 0, or
+ * -1 (d filled, or done stopped the run). */
+static int take_result(struct run *r, int j)
+{
+	struct pool *p = r->p;
+	struct proc *x = &p->w[j];
+	char *msg;
+	uint32_t len;
+	int rd = read_msg(x->result_fd, &msg, &len);
+	if (rd == -2) {
+		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
+		return -1;
+	}
+	long task = x->busy;
+	if (rd < 0) {
+		/* a short read: the worker died (with its task, if any) */
+		reap(x, 1);
+		if (spawn(p, j) < 0) {
+			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
+			return -1;
+		}
+		if (task >= 0) {
+			r->finished++;
+			if (r->done(r->arg, (size_t)task, NULL, 0))
+				return -1;
+		}
+		return 0;
+	}
+	x->busy = -1;
+	if (task < 0) {
+		free(msg);
+		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a result it had no task for");
+		return -1;
+	}
+	r->finished++;
+	int rc = r->done(r->arg, (size_t)task, msg, len) ? -1 : 0;
+	free(msg);
+	return rc;
+}
+
 int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t *len),
 	     int (*done)(void *arg, size_t i, const char *msg, size_t len),
 	     void (*progress)(void *arg, size_t done, size_t n), void *arg, struct diag *d)
 {
-	struct pollfd *pf = calloc((size_t)p->jobs, sizeof *pf);
-	if (!pf) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	size_t next = 0, finished = 0;
+	struct pollfd *pf = xcalloc((size_t)p->jobs, sizeof *pf);
+	struct run r = { p, n, 0, 0, make, done, arg, d };
 	int rc = 0;
-	while (!rc && finished < n) {
-		/* hand out work, in index order */
-		for (int j = 0; j < p->jobs && next < n && !rc; j++) {
-			struct proc *x = &p->w[j];
-			if (x->busy >= 0 || x->task_fd < 0)
-				continue;
-			size_t len;
-			char *t = make(arg, next, &len);
-			if (!t) {
-				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-				rc = -1;
-				break;
-			}
-			int bad = write_msg(x->task_fd, t, len) < 0;
-			free(t);
-			if (bad) {
-				/* the worker is gone: its result pipe says so below */
-				x->busy = (long)next++;
-				continue;
-			}
-			x->busy = (long)next++;
-		}
-		if (rc)
+	while (!rc && r.finished < n) {
+		if ((rc = hand_out(&r)) < 0)
 			break;
 		for (int j = 0; j < p->jobs; j++)
 			pf[j] = (struct pollfd){ p->w[j].result_fd, POLLIN, 0 };
@@ -237,51 +285,13 @@ int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t
 			rc = -1;
 			break;
 		}
-		for (int j = 0; j < p->jobs && !rc; j++) {
-			if (!(pf[j].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			struct proc *x = &p->w[j];
-			char *msg;
-			uint32_t len;
-			int r = read_msg(x->result_fd, &msg, &len);
-			if (r == -2) {
-				diag_add(d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
-				rc = -1;
-				break;
-			}
-			long task = x->busy;
-			if (r < 0) {
-				/* a short read: the worker died (with its task, if any) */
-				reap(x, 1);
-				if (spawn(p, j) < 0) {
-					diag_add(d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
-					rc = -1;
-					break;
-				}
-				if (task >= 0) {
-					finished++;
-					if (done(arg, (size_t)task, NULL, 0)) {
-						rc = -1;
-						break;
-					}
-				}
-				continue;
-			}
-			x->busy = -1;
-			if (task < 0) {
-				free(msg);
-				diag_add(d, D_INTERNAL, NULL, 0, 0, "a worker sent a result it had no task for");
-				rc = -1;
-				break;
-			}
-			finished++;
-			if (done(arg, (size_t)task, msg, len))
-				rc = -1;
-			free(msg);
-		}
+		for (int j = 0; j < p->jobs && !rc; j++)
+			if (pf[j].revents & (POLLIN | POLLHUP | POLLERR))
+				rc = take_result(&r, j);
 		if (progress)
-			progress(arg, finished, n);
+			progress(arg, r.finished, n);
 	}
+	assert(rc || (r.finished == n && r.next == n));
 	free(pf);
 	if (rc) {
 		/* a worker may still be busy with a task of this run: start over */

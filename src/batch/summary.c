@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 struct acc {
 	FILE *txt, *csv, *json, *exc;
@@ -145,15 +146,8 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	r.json = open_memstream(&s->json, &s->json_len);
 	r.exc = open_memstream(&s->exceptions, &exc_len);
 	FILE *tt = open_memstream(&s->totals_text, &tt_len);
-	if (!r.txt || !r.csv || !r.json || !r.exc || !tt) {
-		FILE *fs[] = { r.txt, r.csv, r.json, r.exc, tt };
-		for (int i = 0; i < 5; i++)
-			if (fs[i])
-				fclose(fs[i]);
-		batch_summary_release(s);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	if (!r.txt || !r.csv || !r.json || !r.exc || !tt)
+		xalloc_die();   /* a memory stream fails only when out of memory */
 	fputs("person,status,plan,journeys_before,journeys_after,travel_hours_before,travel_hours_after,"
 	      "travel_money_before,travel_money_after,clashes_before,clashes_after,"
 	      "routine_conflicts_before,routine_conflicts_after,peak_energy_before,peak_energy_after,"
@@ -185,10 +179,8 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	s->persons = r.n;
 	s->ok = r.ok;
 	s->error = r.error;
-	if (bad && !rc) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		rc = -1;
-	}
+	if (bad)
+		xalloc_die();   /* closing a memory stream fails only so */
 	if (rc < 0)
 		batch_summary_release(s);
 	return rc;

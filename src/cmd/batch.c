@@ -8,6 +8,7 @@
 #include "../cli.h"
 #include "dovetail/batch.h"
 #include "batch_out.h"
+#include "dovetail/xalloc.h"
 
 static void help(FILE *fp)
 {
@@ -139,7 +140,16 @@ static int held_row(const struct store_batch_person *r, void *arg)
 	return h->found;   /* one is enough */
 }
 
-int cmd_batch(int argc, char **argv, struct app *app)
+/* How cmd_batch was asked to run. */
+struct batch_args {
+	int resume, sharded, by_component;
+	unsigned si, sn;          /* shard si of sn */
+};
+
+/* Read the options into b, out and a. Returns -1 to go on, or the exit
+ * status (0 after --help). */
+static int parse_args(int argc, char **argv, struct app *app, struct batch *b, struct batch_out *out,
+		      struct batch_args *a)
 {
 	static const struct option opts[] = {
 		{ "resume", no_argument, NULL, 'r' },
@@ -155,52 +165,44 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	struct batch b;
-	struct batch_out out = { 0 };
-	memset(&b, 0, sizeof b);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	b.jobs = cpus > 0 ? (int)cpus : 1;
-	b.time_limit = 10;
-	b.cap = BATCH_DEFAULT_CAP;
-	int resume = 0, sharded = 0, by_component = 0, c;
-	unsigned si = 0, sn = 1;
 	char *end;
+	int c;
 	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			b.jobs = (int)strtol(optarg, &end, 10);
-			if (*end || b.jobs < 1 || b.jobs > 256)
+			b->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || b->jobs < 1 || b->jobs > 256)
 				return cli_usage(app, "batch: -j takes a number of workers from 1 to 256");
 			break;
-		case 'r': resume = 1; break;
+		case 'r': a->resume = 1; break;
 		case 's':
-			if (shard_arg(app, optarg, &si, &sn) < 0)
+			if (shard_arg(app, optarg, &a->si, &a->sn) < 0)
 				return DV_EXIT_USAGE;
-			sharded = 1;
+			a->sharded = 1;
 			break;
 		case 'S':
-			if (shard_env(app, &si, &sn) < 0)
+			if (shard_env(app, &a->si, &a->sn) < 0)
 				return DV_EXIT_USAGE;
-			sharded = 1;
+			a->sharded = 1;
 			break;
-		case 'o': out.out = optarg; break;
-		case 'R': out.report = optarg; break;
-		case 'J': out.json = 1; break;
+		case 'o': out->out = optarg; break;
+		case 'R': out->report = optarg; break;
+		case 'J': out->json = 1; break;
 		case 't':
-			b.time_limit = (int)strtol(optarg, &end, 10);
-			if (*end || b.time_limit < 1 || b.time_limit > 3600)
+			b->time_limit = (int)strtol(optarg, &end, 10);
+			if (*end || b->time_limit < 1 || b->time_limit > 3600)
 				return cli_usage(app, "batch: --time-limit takes seconds from 1 to 3600");
 			break;
 		case 'c':
-			if (batch_out_cap(app, optarg, &b.cap) < 0)
+			if (batch_out_cap(app, optarg, &b->cap) < 0)
 				return DV_EXIT_USAGE;
 			break;
 		case 'P': app->partial_ok = 1; break;
 		case 'B':
 			if (strcmp(optarg, "component") == 0)
-				by_component = 1;
+				a->by_component = 1;
 			else if (strcmp(optarg, "hash") == 0)
-				by_component = 0;
+				a->by_component = 0;
 			else
 				return cli_usage(app, "batch: --shard-by takes hash or component");
 			break;
@@ -210,22 +212,83 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	}
 	if (optind + 1 != argc)
 		return cli_usage(app, "batch: give one CASELOAD file");
+	return -1;
+}
+
+/* Load the caseload at path into *cl and check every profile's
+ * practitioners and carers: a practitioner shared under two sets of feeds
+ * is a bad caseload, refused before anything is solved. The components
+ * (*g) give --shard-by component its shards. Returns 0 or an exit status. */
+static int load_caseload(struct app *app, const char *path, const struct batch_args *a, struct caseload **cl,
+			 struct cl_graph **g)
+{
+	*g = NULL;
+	if (caseload_load(cl, path, &app->diag) < 0) {
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	if (caseload_scan(*cl, 1, g, &app->diag) < 0 ||
+	    (a->by_component && cl_graph_plan_shards(*g, a->sn, &app->diag) < 0)) {
+		cl_graph_free(*g);
+		caseload_free(*cl);
+		int st = diag_exit_status(&app->diag);
+		return st ? st : DV_EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* Solve the n persons todo (and, for a component shard, choose their plans
+ * together), then print what a shard did or finish the run. Returns the
+ * exit status. */
+static int solve(struct app *app, struct batch *b, struct batch_out *out, const struct batch_args *a,
+		 const size_t *todo, size_t n, const char *file)
+{
+	const struct caseload *cl = b->cl;
+	int status = 0;
+	size_t solved = 0;
+	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
+	struct held held = { a->sharded, a->si, a->sn, 0 };
+	if ((a->resume && store_batch_each(app->store, b->run, NULL, held_row, &held, &app->diag) < 0) ||
+	    store_batch_begin(app->store, b->run, cl->digest, cl->n_persons, app->now, !a->resume, &app->diag) < 0 ||
+	    batch_solve_alone(b, todo, n, a->resume, &solved, &app->diag) < 0)
+		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
+	struct batch_joint_stats js;
+	if (!status && a->sharded && a->by_component && batch_joint(b, &js, &app->diag) < 0)
+		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
+	if (!status && a->sharded) {
+		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", a->si, a->sn, b->run, n,
+		       cl->n_persons, solved, held.found ? " (resumed)" : "");
+		printf("join the shards' stores with: dovetail --db ALL.db merge ");
+		cli_put_safe(stdout, file);   /* a file name */
+		printf(" SHARD.db...\n");
+	} else if (!status) {
+		status = batch_out_finish(app, b, out);
+		if (status == 0 || status == DV_EXIT_PARTIAL) {
+			fflush(stdout);
+			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu plans priced for the joint master\n",
+				b->run, solved, out->stats.priced_now);
+		}
+	}
+	return status;
+}
+
+int cmd_batch(int argc, char **argv, struct app *app)
+{
+	struct batch b;
+	struct batch_out out = { 0 };
+	memset(&b, 0, sizeof b);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	b.jobs = cpus > 0 ? (int)cpus : 1;
+	b.time_limit = 10;
+	b.cap = BATCH_DEFAULT_CAP;
+	struct batch_args a = { 0, 0, 0, 0, 1 };
+	int status = parse_args(argc, argv, app, &b, &out, &a);
+	if (status >= 0)
+		return status;
 	struct caseload *cl;
-	if (caseload_load(&cl, argv[optind], &app->diag) < 0) {
-		int st = diag_exit_status(&app->diag);
-		return st ? st : DV_EXIT_INPUT;
-	}
-	/* every profile's practitioners and carers: a practitioner shared
-	 * under two sets of feeds is a bad caseload, refused before anything
-	 * is solved; the components give --shard-by component its shards */
-	struct cl_graph *g = NULL;
-	if (caseload_scan(cl, 1, &g, &app->diag) < 0 ||
-	    (by_component && cl_graph_plan_shards(g, sn, &app->diag) < 0)) {
-		cl_graph_free(g);
-		caseload_free(cl);
-		int st = diag_exit_status(&app->diag);
-		return st ? st : DV_EXIT_INPUT;
-	}
+	struct cl_graph *g;
+	if ((status = load_caseload(app, argv[optind], &a, &cl, &g)))
+		return status;
 	b.cl = cl;
 	b.store = app->store;
 	b.now = app->now;
@@ -233,46 +296,18 @@ int cmd_batch(int argc, char **argv, struct app *app)
 	b.progress = isatty(2);
 	batch_run_id(&b);
 	file_scratch_clean("dovetail-batch");   /* the scratch stores killed batches left */
-	if (!sharded && batch_out_check(app, &out) < 0) {
+	if (!a.sharded && batch_out_check(app, &out) < 0) {
 		cl_graph_free(g);
 		caseload_free(cl);   /* refused now, not after the solve */
 		return DV_EXIT_CANTCREAT;
 	}
-	size_t *todo = calloc(cl->n_persons + 1, sizeof *todo), n = 0;
-	if (!todo) {
-		cl_graph_free(g);
-		caseload_free(cl);
-		return DV_EXIT_INTERNAL;
-	}
+	size_t *todo = xcalloc(cl->n_persons + 1, sizeof *todo), n = 0;
 	for (size_t i = 0; i < cl->n_persons; i++)
-		if (!sharded || (by_component ? cl_graph_shard_of(g, i, sn) : caseload_shard_of(cl->persons[i].id, sn)) == si)
+		if (!a.sharded || (a.by_component ? cl_graph_shard_of(g, i, a.sn)
+						  : caseload_shard_of(cl->persons[i].id, a.sn)) == a.si)
 			todo[n++] = i;
 	cl_graph_free(g);
-	int status = 0;
-	size_t solved = 0;
-	/* "(resumed)" only when the store held rows of this run (and shard) to continue */
-	struct held held = { sharded, si, sn, 0 };
-	if ((resume && store_batch_each(app->store, b.run, NULL, held_row, &held, &app->diag) < 0) ||
-	    store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, !resume, &app->diag) < 0 ||
-	    batch_solve_alone(&b, todo, n, resume, &solved, &app->diag) < 0)
-		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
-	struct batch_joint_stats js;
-	if (!status && sharded && by_component && batch_joint(&b, &js, &app->diag) < 0)
-		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
-	if (!status && sharded) {
-		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", si, sn, b.run, n,
-		       cl->n_persons, solved, held.found ? " (resumed)" : "");
-		printf("join the shards' stores with: dovetail --db ALL.db merge ");
-		cli_put_safe(stdout, argv[optind]);   /* a file name */
-		printf(" SHARD.db...\n");
-	} else if (!status) {
-		status = batch_out_finish(app, &b, &out);
-		if (status == 0 || status == DV_EXIT_PARTIAL) {
-			fflush(stdout);
-			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu plans priced for the joint master\n",
-				b.run, solved, out.stats.priced_now);
-		}
-	}
+	status = solve(app, &b, &out, &a, todo, n, argv[optind]);
 	free(todo);
 	batch_release(&b);
 	caseload_free(cl);

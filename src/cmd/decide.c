@@ -46,6 +46,22 @@ static int change_seq(const char *proposal, const char *arg, int *out)
 	return 0;
 }
 
+/* The change numbers of the n arguments args (of proposal) into seqs
+ * (MAX_CHANGES at most), *n of them. Returns 0, or the exit status. */
+static int changes_named(struct app *app, const char *proposal, int argn, char **args, int *seqs, size_t *n)
+{
+	for (int i = 0; i < argn; i++) {
+		if (*n == MAX_CHANGES)
+			return cli_usage(app, "too many changes named at once");
+		if (change_seq(proposal, args[i], &seqs[*n]) < 0) {
+			diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "change", args[i], "a change number or PROPOSAL-N");
+			return DV_EXIT_USAGE;
+		}
+		(*n)++;
+	}
+	return 0;
+}
+
 static int decide(int argc, char **argv, struct app *app, int accept)
 {
 	const char *verb = accept ? "accept" : "reject";
@@ -82,16 +98,9 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 	const char *proposal = argv[optind++];
 	int seqs[MAX_CHANGES];
 	size_t n = 0;
-	for (; optind < argc; optind++) {
-		if (n == MAX_CHANGES)
-			return cli_usage(app, "too many changes named at once");
-		if (change_seq(proposal, argv[optind], &seqs[n]) < 0) {
-			diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "change", argv[optind],
-				 "a change number or PROPOSAL-N");
-			return DV_EXIT_USAGE;
-		}
-		n++;
-	}
+	int status = changes_named(app, proposal, argc - optind, argv + optind, seqs, &n);
+	if (status)
+		return status;
 	size_t decided = 0, same = 0;
 	if (store_decide(app->store, proposal, seqs, n, v, by, app->now, note, &decided, &same,
 			 &app->diag) < 0) {

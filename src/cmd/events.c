@@ -26,44 +26,45 @@ static void local(const struct view *v, int64_t t, struct icaltimetype *out)
 	*out = icaltime_from_timet_with_zone((time_t)t, 0, v->zone);
 }
 
-static int print_one(const struct store_occ *o, void *arg)
+/* Occurrence o as a JSON object (after a comma unless it is the first). */
+static void print_json(const struct store_occ *o, const struct view *v)
 {
-	struct view *v = arg;
-	if (v->json) {
-		char s[24], e[24];
-		time_fmt_iso(o->start, s);
-		time_fmt_iso(o->end, e);
-		printf("%s\n    {\"start\": \"%s\", \"end\": \"%s\", \"all_day\": %s, \"busy\": %s,"
-		       " \"tentative\": %s, \"kind\": \"%s\", \"uid\": ", v->n ? "," : "", s, e,
-		       o->all_day ? "true" : "false", o->busy ? "true" : "false",
-		       o->tentative ? "true" : "false", o->kind);
-		cli_put_json(stdout, o->uid);
-		fputs(", \"recurrence_id\": ", stdout);
-		if (o->rid && *o->rid)
-			cli_put_json(stdout, o->rid);
+	char s[24], e[24];
+	time_fmt_iso(o->start, s);
+	time_fmt_iso(o->end, e);
+	printf("%s\n    {\"start\": \"%s\", \"end\": \"%s\", \"all_day\": %s, \"busy\": %s,"
+	       " \"tentative\": %s, \"kind\": \"%s\", \"uid\": ", v->n ? "," : "", s, e,
+	       o->all_day ? "true" : "false", o->busy ? "true" : "false",
+	       o->tentative ? "true" : "false", o->kind);
+	cli_put_json(stdout, o->uid);
+	fputs(", \"recurrence_id\": ", stdout);
+	if (o->rid && *o->rid)
+		cli_put_json(stdout, o->rid);
+	else
+		fputs("null", stdout);
+	static const char *const keys[] = { "summary", "location", "status", "practitioner", "feed" };
+	/* a feed by URL as messages show it: its path and query may
+	 * hold a secret token (docs/feeds.md) */
+	char feed[4096];
+	const char *src = o->source;
+	if (src && fetch_is_url(src)) {
+		fetch_url_redacted(src, feed, sizeof feed);
+		src = feed;
+	}
+	const char *vals[] = { o->summary, o->location, o->status, o->practitioner, src };
+	for (size_t i = 0; i < 5; i++) {
+		printf(", \"%s\": ", keys[i]);
+		if (vals[i])
+			cli_put_json(stdout, vals[i]);
 		else
 			fputs("null", stdout);
-		static const char *const keys[] = { "summary", "location", "status", "practitioner", "feed" };
-		/* a feed by URL as messages show it: its path and query may
-		 * hold a secret token (docs/feeds.md) */
-		char feed[4096];
-		const char *src = o->source;
-		if (src && fetch_is_url(src)) {
-			fetch_url_redacted(src, feed, sizeof feed);
-			src = feed;
-		}
-		const char *vals[] = { o->summary, o->location, o->status, o->practitioner, src };
-		for (size_t i = 0; i < 5; i++) {
-			printf(", \"%s\": ", keys[i]);
-			if (vals[i])
-				cli_put_json(stdout, vals[i]);
-			else
-				fputs("null", stdout);
-		}
-		fputs("}", stdout);
-		v->n++;
-		return 0;
 	}
+	fputs("}", stdout);
+}
+
+/* Occurrence o as a line of text, under a heading for each new day. */
+static void print_text(const struct store_occ *o, struct view *v)
+{
 	struct icaltimetype s, e;
 	local(v, o->start, &s);
 	local(v, o->end, &e);
@@ -98,6 +99,15 @@ static int print_one(const struct store_occ *o, void *arg)
 	if (!o->busy)
 		fputs("  (free)", stdout);
 	fputc('\n', stdout);
+}
+
+static int print_one(const struct store_occ *o, void *arg)
+{
+	struct view *v = arg;
+	if (v->json)
+		print_json(o, v);
+	else
+		print_text(o, v);
 	v->n++;
 	return 0;
 }

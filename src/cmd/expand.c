@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../cli.h"
+#include "dovetail/xalloc.h"
 
 static void help(FILE *fp)
 {
@@ -19,6 +20,59 @@ static void help(FILE *fp)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The line of occurrence x of event e: start, end, UID, RECURRENCE-ID and
+ * STATUS, tab-separated (allocated). UID and STATUS are feed text: escaped
+ * (text_put_safe), so that they can neither drive the terminal nor add a
+ * column. */
+static char *occ_line(const struct ics_occ *x, const struct ics_event *e)
+{
+	char s[24], en[24], rid[24] = "-";
+	ics_fmt_time(x->start, x->kind, s);
+	ics_fmt_time(x->end, x->end_kind, en);
+	if (x->has_rid)
+		ics_fmt_time(x->rid, x->rid_kind, rid);
+	const char *st = e->status_text[0] ? e->status_text : "-";
+	const char *uid = e->uid_synthesized ? "-" : e->uid;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&line, &len);
+	if (!m)
+		xalloc_die();   /* a memory stream fails only when out of memory */
+	fprintf(m, "%s\t%s\t", s, en);
+	cli_put_safe(m, uid);
+	fprintf(m, "\t%s\t", rid);
+	cli_put_safe(m, st);
+	if (fclose(m) != 0 || !line)
+		xalloc_die();
+	return line;
+}
+
+/* Print the occurrences of feed in occ (free-busy ones when fb), one line
+ * each, sorted, each distinct line once. */
+static void print_occs(const struct ics_feed *feed, const struct ics_occs *occ, int fb)
+{
+	char **lines = xcalloc(occ->n ? occ->n : 1, sizeof *lines);
+	size_t n = 0;
+	for (size_t i = 0; i < occ->n; i++) {
+		const struct ics_occ *x = &occ->v[i];
+		const struct ics_event *e = &feed->ev[x->ev];
+		if (e->kind == ICS_VFREEBUSY && !fb)
+			continue;
+		lines[n++] = occ_line(x, e);
+	}
+	if (n > 1)
+		qsort(lines, n, sizeof *lines, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (!i || strcmp(lines[i], lines[i - 1]) != 0) {
+			fputs(lines[i], stdout);
+			fputc('\n', stdout);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
 }
 
 int cmd_expand(int argc, char **argv, struct app *app)
@@ -63,48 +117,7 @@ int cmd_expand(int argc, char **argv, struct app *app)
 	if (ics_read(&feed, shown, &b, &app->lim, &app->diag) == 0) {
 		struct ics_expand_opts o = { from, to, zone, &app->lim };
 		ics_expand(&feed, &o, &occ, &app->diag);
-		char **lines = calloc(occ.n ? occ.n : 1, sizeof *lines);
-		size_t n = 0;
-		for (size_t i = 0; lines && i < occ.n; i++) {
-			const struct ics_occ *x = &occ.v[i];
-			const struct ics_event *e = &feed.ev[x->ev];
-			if (e->kind == ICS_VFREEBUSY && !fb)
-				continue;
-			char s[24], en[24], rid[24] = "-";
-			ics_fmt_time(x->start, x->kind, s);
-			ics_fmt_time(x->end, x->end_kind, en);
-			if (x->has_rid)
-				ics_fmt_time(x->rid, x->rid_kind, rid);
-			const char *st = e->status_text[0] ? e->status_text : "-";
-			const char *uid = e->uid_synthesized ? "-" : e->uid;
-			/* UID and STATUS are feed text: escaped (text_put_safe), so
-			 * that they can neither drive the terminal nor add a column */
-			char *line = NULL;
-			size_t len = 0;
-			FILE *m = open_memstream(&line, &len);
-			if (!m)
-				break;
-			fprintf(m, "%s\t%s\t", s, en);
-			cli_put_safe(m, uid);
-			fprintf(m, "\t%s\t", rid);
-			cli_put_safe(m, st);
-			if (fclose(m) != 0 || !line) {
-				free(line);
-				break;
-			}
-			lines[n++] = line;
-		}
-		if (n > 1)
-			qsort(lines, n, sizeof *lines, cmp_str);
-		for (size_t i = 0; i < n; i++) {
-			if (!i || strcmp(lines[i], lines[i - 1]) != 0) {
-				fputs(lines[i], stdout);
-				fputc('\n', stdout);
-			}
-		}
-		for (size_t i = 0; i < n; i++)
-			free(lines[i]);
-		free(lines);
+		print_occs(&feed, &occ, fb);
 	}
 	ics_occs_release(&occ);
 	ics_feed_release(&feed);

@@ -1,4 +1,5 @@
 /* merge.c: `dovetail merge CASELOAD SHARD.db...`: join a sharded batch and finish it. */
+#include <assert.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,37 @@ static int walk(const struct store_batch_person *r, void *arg)
 	}
 	if (s->i < s->cl->n_persons && strcmp(s->cl->persons[s->i].id, r->person) == 0)
 		s->i++;
+	assert(s->i == 0 || s->i >= s->cl->n_persons ||
+	       strcmp(s->cl->persons[s->i - 1].id, s->cl->persons[s->i].id) < 0);   /* persons by id */
+	return 0;
+}
+
+/* Copy the n shard stores' rows of run b->run into the store, and check
+ * that every person of the caseload is there once. Returns 0 or the exit
+ * status (reported). */
+static int join_stores(struct app *app, struct batch *b, char **shards, int n)
+{
+	const struct caseload *cl = b->cl;
+	if (store_batch_begin(app->store, b->run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
+		return DV_EXIT_STORE;
+	for (int i = 0; i < n; i++) {
+		size_t k;
+		if (store_batch_merge(app->store, b->run, shards[i], &k, &app->diag) < 0)
+			return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
+	}
+	struct seen s = { cl, 0, 0, 0, NULL };
+	if (store_batch_each(app->store, b->run, NULL, walk, &s, &app->diag) < 0)
+		return DV_EXIT_STORE;
+	if (s.i < cl->n_persons && !s.missing)
+		s.first_missing = cl->persons[s.i].id;
+	s.missing += cl->n_persons - s.i;
+	if (s.missing || s.rows != cl->n_persons) {
+		char num[32];
+		snprintf(num, sizeof num, "%zu", s.missing);
+		diag_add(&app->diag, D_BATCH_MISSING, NULL, 0, 0, num,
+			 s.first_missing ? s.first_missing : "(a person not in the caseload)");
+		return DV_EXIT_INPUT;
+	}
 	return 0;
 }
 
@@ -103,29 +135,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		caseload_free(cl);   /* refused now, not after the solve */
 		return DV_EXIT_CANTCREAT;
 	}
-	int status = 0;
-	if (store_batch_begin(app->store, b.run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
-		status = DV_EXIT_STORE;
-	for (int i = optind + 1; !status && i < argc; i++) {
-		size_t n;
-		if (store_batch_merge(app->store, b.run, argv[i], &n, &app->diag) < 0)
-			status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
-	}
-	struct seen s = { cl, 0, 0, 0, NULL };
-	if (!status && store_batch_each(app->store, b.run, NULL, walk, &s, &app->diag) < 0)
-		status = DV_EXIT_STORE;
-	if (!status) {
-		if (s.i < cl->n_persons && !s.missing)
-			s.first_missing = cl->persons[s.i].id;
-		s.missing += cl->n_persons - s.i;
-		if (s.missing || s.rows != cl->n_persons) {
-			char n[32];
-			snprintf(n, sizeof n, "%zu", s.missing);
-			diag_add(&app->diag, D_BATCH_MISSING, NULL, 0, 0, n,
-				 s.first_missing ? s.first_missing : "(a person not in the caseload)");
-			status = DV_EXIT_INPUT;
-		}
-	}
+	int status = join_stores(app, &b, argv + optind + 1, argc - optind - 1);
 	if (!status)
 		status = batch_out_finish(app, &b, &out);
 	if (status == 0 || status == DV_EXIT_PARTIAL) {

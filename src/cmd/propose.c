@@ -1,4 +1,5 @@
 /* propose.c: `dovetail propose PROFILE`: ranked, explained, proven proposals for the person's week. */
+#include <assert.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include "../cli.h"
 #include "dovetail/solver.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static void help(FILE *fp)
 {
@@ -92,10 +94,53 @@ static void tiers_text(const struct sv_proposal *x)
 	printf("impossible %d, compromise %.4f, cost %.4f", x->impossible, x->compromise, x->objective);
 }
 
-static void print_text(const struct person *cw, const struct sv_result *r)
+/* Ranked proposal x as text: its tiers, totals, compromises, changes and
+ * what to ask. */
+static void print_proposal(const struct person *cw, const struct sv_result *r, const struct sv_proposal *x)
 {
 	const struct profile *p = cw->prof;
 	const struct week *w = &cw->week;
+	const struct instance *in = &r->in;
+	printf("\nproposal %d  %s  ", x->rank, x->id);
+	tiers_text(x);
+	printf("  ");
+	status_text(x);
+	printf("\n  after: ");
+	totals_text(&x->after, (int)x->n_changes);
+	printf("\n");
+	if (x->n_comps)
+		printf("  compromises (the person's rules that give way):\n");
+	for (size_t c = 0; c < x->n_comps; c++) {
+		char dd[24];
+		time_fmt_day(w->days[x->comps[c].day].date, 1, dd, sizeof dd);
+		printf("   - %s%s: ", x->comps[c].week_wide ? "week of " : "", dd);
+		cli_put_safe(stdout, x->comps[c].text);
+		printf(" [penalty %.2f]\n", x->comps[c].penalty);
+	}
+	for (size_t c = 0; c < x->n_changes; c++) {
+		const struct sv_change *ch = &x->changes[c];
+		const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
+		char f[48], t[48];
+		when(&ch->ch.from, in->a[ch->appt].duration, f, sizeof f);
+		when(&ch->ch.to, in->a[ch->appt].duration, t, sizeof t);
+		printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->ch.kind),
+		       p->pracs[ap->prac].id, f, venue_id(ch->ch.from.venue), t,
+		       venue_id(ch->ch.to.venue));
+		cli_put_safe(stdout, ch->reason);
+		putchar('\n');
+	}
+	if (!x->n_changes)
+		printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
+	for (size_t q = 0; q < x->n_asks; q++) {
+		printf("  to ask: ");
+		cli_put_safe(stdout, x->asks[q].text);
+		putchar('\n');
+	}
+}
+
+static void print_text(const struct person *cw, const struct sv_result *r)
+{
+	const struct profile *p = cw->prof;
 	const struct instance *in = &r->in;
 	char a[24], b[24];
 	time_fmt_day(cw->from_date, 1, a, sizeof a);
@@ -105,44 +150,8 @@ static void print_text(const struct person *cw, const struct sv_result *r)
 	printf("now:  ");
 	totals_text(&r->before, -1);
 	printf("\n");
-	for (size_t k = 0; k < r->n_props; k++) {
-		const struct sv_proposal *x = &r->props[k];
-		printf("\nproposal %d  %s  ", x->rank, x->id);
-		tiers_text(x);
-		printf("  ");
-		status_text(x);
-		printf("\n  after: ");
-		totals_text(&x->after, (int)x->n_changes);
-		printf("\n");
-		if (x->n_comps)
-			printf("  compromises (the person's rules that give way):\n");
-		for (size_t c = 0; c < x->n_comps; c++) {
-			char dd[24];
-			time_fmt_day(w->days[x->comps[c].day].date, 1, dd, sizeof dd);
-			printf("   - %s%s: ", x->comps[c].week_wide ? "week of " : "", dd);
-			cli_put_safe(stdout, x->comps[c].text);
-			printf(" [penalty %.2f]\n", x->comps[c].penalty);
-		}
-		for (size_t c = 0; c < x->n_changes; c++) {
-			const struct sv_change *ch = &x->changes[c];
-			const struct wk_appt *ap = &w->appts[in->a[ch->appt].appt];
-			char f[48], t[48];
-			when(&ch->ch.from, in->a[ch->appt].duration, f, sizeof f);
-			when(&ch->ch.to, in->a[ch->appt].duration, t, sizeof t);
-			printf("  %zu. %-10s %-6s %s %s -> %s %s\n     ", c + 1, kind_word(ch->ch.kind),
-			       p->pracs[ap->prac].id, f, venue_id(ch->ch.from.venue), t,
-			       venue_id(ch->ch.to.venue));
-			cli_put_safe(stdout, ch->reason);
-			putchar('\n');
-		}
-		if (!x->n_changes)
-			printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
-		for (size_t q = 0; q < x->n_asks; q++) {
-			printf("  to ask: ");
-			cli_put_safe(stdout, x->asks[q].text);
-			putchar('\n');
-		}
-	}
+	for (size_t k = 0; k < r->n_props; k++)
+		print_proposal(cw, r, &r->props[k]);
 	if (r->has_baseline) {
 		const struct sv_proposal *x = &r->baseline;
 		printf("\ngreedy baseline (one appointment at a time, as by hand): ");
@@ -221,6 +230,54 @@ static size_t decided_with(const struct sv_proposal *x, size_t c, size_t *out)
 	return n;
 }
 
+/* Change c of proposal x as a JSON object (after a comma unless it is the
+ * first). */
+static void json_change(const struct person *cw, const struct sv_result *r, const struct sv_proposal *x,
+			size_t c)
+{
+	const struct sv_change *ch = &x->changes[c];
+	int dur = r->in.a[ch->appt].duration;
+	printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
+	const char *sep = "";
+	if (ch->ch.kind & CHANGE_MOVE) {
+		printf("\"move\"");
+		sep = ", ";
+	}
+	if (ch->ch.kind & CHANGE_VENUE) {
+		printf("%s\"venue\"", sep);
+		sep = ", ";
+	}
+	if (ch->ch.kind & CHANGE_JOINT)
+		printf("%s\"joint\"", sep);
+	printf("], ");
+	json_appt(cw, r, ch->appt);
+	printf(",\n        \"from\": ");
+	json_place(&ch->ch.from, dur);
+	printf(", \"to\": ");
+	json_place(&ch->ch.to, dur);
+	printf(",\n        \"joint_with\": [");
+	for (size_t k = 0; ch->with[k] >= 0; k++) {
+		printf("%s{", k ? ", " : "");
+		json_appt(cw, r, (size_t)ch->with[k]);
+		printf("}");
+	}
+	printf("], \"decided_with\": [");
+	size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
+	for (size_t k = 0; k < ndw; k++) {
+		printf("%s{", k ? ", " : "");
+		json_appt(cw, r, dw[k]);
+		printf("}");
+	}
+	printf("], \"makes_room_for\": ");
+	if (ch->room_for >= 0)
+		printf("\"%s-%d\"", x->id, ch->room_for + 1);
+	else
+		printf("null");
+	printf(", \"reason\": ");
+	cli_put_json(stdout, ch->reason);
+	printf("}");
+}
+
 static void json_proposal(const struct person *cw, const struct sv_result *r,
 			  const struct sv_proposal *x, int ladder)
 {
@@ -231,49 +288,8 @@ static void json_proposal(const struct person *cw, const struct sv_result *r,
 	       x->proven ? "true" : "false", x->gap, x->capped ? "true" : "false");
 	json_totals(w, &x->after, (int)x->n_changes);
 	printf(",\n     \"changes\": [");
-	for (size_t c = 0; c < x->n_changes; c++) {
-		const struct sv_change *ch = &x->changes[c];
-		int dur = r->in.a[ch->appt].duration;
-		printf("%s\n       {\"id\": \"%s-%zu\", \"kind\": [", c ? "," : "", x->id, c + 1);
-		const char *sep = "";
-		if (ch->ch.kind & CHANGE_MOVE) {
-			printf("\"move\"");
-			sep = ", ";
-		}
-		if (ch->ch.kind & CHANGE_VENUE) {
-			printf("%s\"venue\"", sep);
-			sep = ", ";
-		}
-		if (ch->ch.kind & CHANGE_JOINT)
-			printf("%s\"joint\"", sep);
-		printf("], ");
-		json_appt(cw, r, ch->appt);
-		printf(",\n        \"from\": ");
-		json_place(&ch->ch.from, dur);
-		printf(", \"to\": ");
-		json_place(&ch->ch.to, dur);
-		printf(",\n        \"joint_with\": [");
-		for (size_t k = 0; ch->with[k] >= 0; k++) {
-			printf("%s{", k ? ", " : "");
-			json_appt(cw, r, (size_t)ch->with[k]);
-			printf("}");
-		}
-		printf("], \"decided_with\": [");
-		size_t dw[STORE_MAX_JOINT], ndw = decided_with(x, c, dw);
-		for (size_t k = 0; k < ndw; k++) {
-			printf("%s{", k ? ", " : "");
-			json_appt(cw, r, dw[k]);
-			printf("}");
-		}
-		printf("], \"makes_room_for\": ");
-		if (ch->room_for >= 0)
-			printf("\"%s-%d\"", x->id, ch->room_for + 1);
-		else
-			printf("null");
-		printf(", \"reason\": ");
-		cli_put_json(stdout, ch->reason);
-		printf("}");
-	}
+	for (size_t c = 0; c < x->n_changes; c++)
+		json_change(cw, r, x, c);
 	printf("%s],\n     \"compromises\": [", x->n_changes ? "\n     " : "");
 	for (size_t c = 0; c < x->n_comps; c++) {
 		const struct sv_compromise *m = &x->comps[c];
@@ -364,14 +380,12 @@ static void ref_of(const struct person *cw, const struct instance *in, size_t i,
 
 /* x as a store_proposal whose changes are *cs (allocated; NULL when none);
  * its unplaced appointments are allocated too (o->unplaced_v). */
-static int proposal_of(const struct app *app, const struct person *cw, const struct sv_result *r,
+static void proposal_of(const struct app *app, const struct person *cw, const struct sv_result *r,
 		       const struct sv_proposal *x, int ladder, struct store_proposal *o,
 		       struct store_change **cs)
 {
 	memset(o, 0, sizeof *o);
-	*cs = x->n_changes ? calloc(x->n_changes, sizeof **cs) : NULL;
-	if (x->n_changes && !*cs)
-		return -1;
+	*cs = x->n_changes ? xcalloc(x->n_changes, sizeof **cs) : NULL;
 	o->id = x->id;
 	o->person = cw->prof->person_id;
 	o->from_date = cw->from_date;
@@ -400,16 +414,13 @@ static int proposal_of(const struct app *app, const struct person *cw, const str
 	}
 	o->changes = *cs;
 	o->n_changes = x->n_changes;
-	struct store_unplaced *us = x->n_unplaced ? calloc(x->n_unplaced, sizeof *us) : NULL;
-	if (x->n_unplaced && !us)
-		return -1;
+	struct store_unplaced *us = x->n_unplaced ? xcalloc(x->n_unplaced, sizeof *us) : NULL;
 	for (size_t u = 0; u < x->n_unplaced; u++) {
 		ref_of(cw, &r->in, x->unplaced[u].appt, &us[u].appt);
 		us[u].reason = x->unplaced[u].reason;
 	}
 	o->unplaced_v = us;
 	o->n_unplaced_v = x->n_unplaced;
-	return 0;
 }
 
 /* Save the ranked proposals and the ladder's steps, as one transaction. A
@@ -420,10 +431,9 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 	size_t cap = r->n_props + r->n_ladder, n = 0;
 	if (!cap)
 		return 0;
-	struct store_proposal *v = calloc(cap, sizeof *v);
-	struct store_change **cs = calloc(cap, sizeof *cs);
-	int rc = v && cs ? 0 : -1;
-	for (size_t i = 0; i < cap && rc == 0; i++) {
+	struct store_proposal *v = xcalloc(cap, sizeof *v);
+	struct store_change **cs = xcalloc(cap, sizeof *cs);
+	for (size_t i = 0; i < cap; i++) {
 		int ladder = i >= r->n_props;
 		const struct sv_proposal *x = ladder ? &r->ladder[i - r->n_props] : &r->props[i];
 		size_t j = 0;
@@ -434,18 +444,14 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 				v[j].ladder = x->rank;
 			continue;
 		}
-		if (proposal_of(app, cw, r, x, ladder, &v[n], &cs[n]) < 0)
-			rc = -1;
-		else
-			n++;
+		proposal_of(app, cw, r, x, ladder, &v[n], &cs[n]);
+		n++;
 	}
-	if (rc < 0)
-		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
-	else
-		rc = store_save_proposals(app->store, v, n, &app->diag);
-	for (size_t i = 0; cs && i < n; i++)
+	assert(n <= cap);
+	int rc = store_save_proposals(app->store, v, n, &app->diag);
+	for (size_t i = 0; i < n; i++)
 		free(cs[i]);
-	for (size_t i = 0; v && i < cap; i++)
+	for (size_t i = 0; i < cap; i++)
 		free((void *)v[i].unplaced_v);
 	free(cs);
 	free(v);
@@ -466,7 +472,10 @@ static int number(struct app *app, const char *opt, const char *arg, int lo, int
 	return 0;
 }
 
-int cmd_propose(int argc, char **argv, struct app *app)
+/* Read the options into o, *from, *to and *json. Returns -1 to go on, or
+ * the exit status (0 after --help). */
+static int parse_options(int argc, char **argv, struct app *app, struct sv_options *o, const char **from,
+			 const char **to, int *json)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'F' },
@@ -482,44 +491,53 @@ int cmd_propose(int argc, char **argv, struct app *app)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *from = NULL, *to = NULL;
-	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
-	int json = 0, c, tl, ml;
+	int c, tl, ml;
 	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
+		case 'F': *from = optarg; break;
+		case 'T': *to = optarg; break;
 		case 'k':
-			if (number(app, "-k", optarg, 1, 20, &o.k) < 0)
+			if (number(app, "-k", optarg, 1, 20, &o->k) < 0)
 				return DV_EXIT_USAGE;
 			break;
 		case 'm':
-			if (number(app, "--max-changes", optarg, 0, SOLVER_MAX_APPTS, &o.max_changes) < 0)
+			if (number(app, "--max-changes", optarg, 0, SOLVER_MAX_APPTS, &o->max_changes) < 0)
 				return DV_EXIT_USAGE;
 			break;
-		case 'L': o.ladder = 0; break;
+		case 'L': o->ladder = 0; break;
 		case 't':
 			if (number(app, "--time-limit", optarg, 1, 3600, &tl) < 0)
 				return DV_EXIT_USAGE;
-			o.time_limit = tl;
+			o->time_limit = tl;
 			break;
 		case 'M':
 			if (number(app, "--max-labels", optarg, 1, SV_MAX_LABELS_OPTION, &ml) < 0)
 				return DV_EXIT_USAGE;
-			o.max_labels = (size_t)ml;
+			o->max_labels = (size_t)ml;
 			break;
-		case 'w': o.write_lp = optarg; break;
-		case 'W': o.write_compact_lp = optarg; break;
-		case 'B': o.baseline = 1; break;
-		case 'j': json = 1; break;
+		case 'w': o->write_lp = optarg; break;
+		case 'W': o->write_compact_lp = optarg; break;
+		case 'B': o->baseline = 1; break;
+		case 'j': *json = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+int cmd_propose(int argc, char **argv, struct app *app)
+{
+	const char *from = NULL, *to = NULL;
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
+	int json = 0;
+	int status = parse_options(argc, argv, app, &o, &from, &to, &json);
+	if (status >= 0)
+		return status;
 	if (optind != argc - 1)
 		return cli_usage(app, "propose: give one PROFILE");
 	struct person cw;
-	int status = cli_week_open(app, argv[optind], from, to, &cw);
+	status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);
 		return status;

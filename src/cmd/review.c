@@ -6,6 +6,7 @@
 
 #include "../cli.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static void help(FILE *fp)
 {
@@ -110,6 +111,123 @@ static const char *kind_words(unsigned k)
 	return k & CHANGE_MOVE ? "move" : "change venue";
 }
 
+/* The id of the proposal to review in id[sz]: arg, or the latest one.
+ * Returns 0, or an exit status (app->diag says why). */
+static int which_proposal(struct app *app, const char *arg, char *id, size_t sz)
+{
+	if (arg) {
+		snprintf(id, sz, "%s", arg);
+		return 0;
+	}
+	int f = store_latest_proposal(app->store, NULL, id, sz, &app->diag);
+	if (f < 0)
+		return DV_EXIT_STORE;
+	if (!f) {
+		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", "(none proposed yet)");
+		return DV_EXIT_INPUT;
+	}
+	return 0;
+}
+
+/* Print change i of p (of n), and the changes decided with it (part). */
+static void show_change(const struct store_proposal *p, size_t i, const unsigned char *part)
+{
+	size_t n = p->n_changes;
+	const struct store_change *ch = &p->changes[i];
+	int dur = (int)((ch->ch.appt.end - ch->ch.appt.start) / 60);
+	printf("\n(%zu/%zu) %s-%zu: %s, ", i + 1, n, p->id, i + 1, kind_words(ch->ch.kind));
+	cli_put_safe(stdout, ch->ch.appt.practitioner);
+	printf("\n  now:   ");
+	place(&ch->ch.from, dur);
+	printf("\n  after: ");
+	place(&ch->ch.to, dur);
+	printf("\n  why:   ");
+	cli_put_safe(stdout, ch->reason ? ch->reason : "");
+	printf("\n");
+	for (size_t b = 0; b < n; b++) {
+		if (!part[b] || b == i)
+			continue;
+		printf("  decided together with %s-%zu (", p->id, b + 1);
+		cli_put_safe(stdout, p->changes[b].ch.appt.practitioner);
+		printf("): %s\n", (ch->ch.kind & CHANGE_JOINT) && (p->changes[b].ch.kind & CHANGE_JOINT)
+					  ? "one joint session" : "one makes room for the other");
+	}
+}
+
+/* One review: the proposal, who decides, what is decided so far. */
+struct review {
+	struct app *app;
+	const struct store_proposal *p;
+	const char *by;
+	unsigned char *done, *part;   /* per change: decided; decided with the one asked */
+	size_t accepted, rejected;
+};
+
+enum asked { ASK_NEXT, ASK_FINISH, ASK_FAILED };
+
+/* Read a note at the prompt into note[sz] (dropped when not UTF-8). */
+static void read_note(char *note, size_t sz)
+{
+	printf("note: ");
+	fflush(stdout);
+	if (!read_line(note, sz))
+		note[0] = 0;
+	if (!utf8_valid(note, strlen(note), NULL)) {
+		note[0] = 0;
+		printf("the note is not valid UTF-8 text; it is dropped: write it again with e\n");
+	}
+}
+
+/* Ask about change i (and those decided with it, in r->part) until it is
+ * decided or skipped. ASK_FINISH: stop here (q, end of input); ASK_FAILED:
+ * the store failed (*status says how). */
+static enum asked ask(struct review *r, size_t i, int *status)
+{
+	char line[1024], note[1024];
+	note[0] = 0;
+	for (;;) {
+		printf("accept this change [y,n,k,e,s,q,?]? ");
+		fflush(stdout);
+		if (!read_line(line, sizeof line)) {
+			printf("\n");
+			return ASK_FINISH;   /* end of input: stop, keep what is decided */
+		}
+		int key = line[0];
+		if (key == 'q')
+			return ASK_FINISH;
+		if (key == 's')
+			return ASK_NEXT;
+		if (key == 'e') {
+			read_note(note, sizeof note);
+			continue;
+		}
+		if (key != 'y' && key != 'n' && key != 'k') {
+			fputs(keys_help, stdout);
+			continue;
+		}
+		int seq = (int)i + 1;
+		size_t decided = 0, same = 0;
+		enum verdict v = key == 'y' ? VERDICT_ACCEPT : key == 'k' ? VERDICT_KEEP : VERDICT_REJECT;
+		if (store_decide(r->app->store, r->p->id, &seq, 1, v, r->by, r->app->now, note[0] ? note : NULL,
+				 &decided, &same, &r->app->diag) < 0) {
+			*status = diag_exit_status(&r->app->diag);
+			if (!*status)
+				*status = DV_EXIT_STORE;
+			return ASK_FAILED;
+		}
+		for (size_t b = 0; b < r->p->n_changes; b++)
+			if (r->part[b])
+				r->done[b] = 1;
+		if (key == 'y')
+			r->accepted += decided;
+		else
+			r->rejected += decided;
+		printf("%s %zu change%s%s\n", key == 'y' ? "accepted" : "rejected", decided,
+		       decided == 1 ? "" : "s", key == 'k' ? " (kept where booked)" : "");
+		return ASK_NEXT;
+	}
+}
+
 int cmd_review(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
@@ -131,17 +249,9 @@ int cmd_review(int argc, char **argv, struct app *app)
 	if (!by || !*by)
 		return cli_usage(app, "who decides? give --by NAME (or set DOVETAIL_USER)");
 	char id[64];
-	if (optind < argc) {
-		snprintf(id, sizeof id, "%s", argv[optind]);
-	} else {
-		int f = store_latest_proposal(app->store, NULL, id, sizeof id, &app->diag);
-		if (f < 0)
-			return DV_EXIT_STORE;
-		if (!f) {
-			diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", "(none proposed yet)");
-			return DV_EXIT_INPUT;
-		}
-	}
+	int status = which_proposal(app, optind < argc ? argv[optind] : NULL, id, sizeof id);
+	if (status)
+		return status;
 	struct store_proposal *p = NULL;
 	int f = store_load_proposal(app->store, id, &p, &app->diag);
 	if (f < 0)
@@ -150,15 +260,9 @@ int cmd_review(int argc, char **argv, struct app *app)
 		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", id);
 		return DV_EXIT_INPUT;
 	}
-	int status = 0;
-	size_t n = p->n_changes, accepted = 0, rejected = 0;
-	unsigned char *done = calloc(n + 1, 1), *part = calloc(n + 1, 1);
-	if (!done || !part) {
-		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
-		status = DV_EXIT_INTERNAL;
-		goto out;
-	}
-	struct earlier e = { p->id, done, n, 0 };
+	size_t n = p->n_changes;
+	struct review r = { app, p, by, xcalloc(n + 1, 1), xcalloc(n + 1, 1), 0, 0 };
+	struct earlier e = { p->id, r.done, n, 0 };
 	if (store_each_decision(app->store, p->person, earlier_one, &e, &app->diag) < 0) {
 		status = DV_EXIT_STORE;
 		goto out;
@@ -169,85 +273,19 @@ int cmd_review(int argc, char **argv, struct app *app)
 		printf("%zu already decided (dovetail history); the rest follow\n", e.count);
 	if (!n)
 		printf("nothing to decide\n");
-	char line[1024], note[1024];
-	for (size_t i = 0; i < n; i++) {
-		if (done[i])
+	enum asked a = ASK_NEXT;
+	for (size_t i = 0; i < n && a == ASK_NEXT; i++) {
+		if (r.done[i])
 			continue;
-		const struct store_change *ch = &p->changes[i];
-		int dur = (int)((ch->ch.appt.end - ch->ch.appt.start) / 60);
-		partners(p, i, part);
-		printf("\n(%zu/%zu) %s-%zu: %s, ", i + 1, n, p->id, i + 1, kind_words(ch->ch.kind));
-		cli_put_safe(stdout, ch->ch.appt.practitioner);
-		printf("\n  now:   ");
-		place(&ch->ch.from, dur);
-		printf("\n  after: ");
-		place(&ch->ch.to, dur);
-		printf("\n  why:   ");
-		cli_put_safe(stdout, ch->reason ? ch->reason : "");
-		printf("\n");
-		for (size_t b = 0; b < n; b++) {
-			if (!part[b] || b == i)
-				continue;
-			printf("  decided together with %s-%zu (", p->id, b + 1);
-			cli_put_safe(stdout, p->changes[b].ch.appt.practitioner);
-			printf("): %s\n", (ch->ch.kind & CHANGE_JOINT) && (p->changes[b].ch.kind & CHANGE_JOINT)
-						  ? "one joint session" : "one makes room for the other");
-		}
-		note[0] = 0;
-		for (;;) {
-			printf("accept this change [y,n,k,e,s,q,?]? ");
-			fflush(stdout);
-			if (!read_line(line, sizeof line)) {
-				printf("\n");
-				goto finish;   /* end of input: stop, keep what is decided */
-			}
-			int key = line[0];
-			if (key == 'q')
-				goto finish;
-			if (key == 's')
-				break;
-			if (key == 'e') {
-				printf("note: ");
-				fflush(stdout);
-				if (!read_line(note, sizeof note))
-					note[0] = 0;
-				if (!utf8_valid(note, strlen(note), NULL)) {
-					note[0] = 0;
-					printf("the note is not valid UTF-8 text; it is dropped: write it again with e\n");
-				}
-				continue;
-			}
-			if (key != 'y' && key != 'n' && key != 'k') {
-				fputs(keys_help, stdout);
-				continue;
-			}
-			int seq = (int)i + 1;
-			size_t decided = 0, same = 0;
-			enum verdict v = key == 'y' ? VERDICT_ACCEPT : key == 'k' ? VERDICT_KEEP : VERDICT_REJECT;
-			if (store_decide(app->store, p->id, &seq, 1, v, by, app->now,
-					 note[0] ? note : NULL, &decided, &same, &app->diag) < 0) {
-				status = diag_exit_status(&app->diag);
-				if (!status)
-					status = DV_EXIT_STORE;
-				goto out;
-			}
-			for (size_t b = 0; b < n; b++)
-				if (part[b])
-					done[b] = 1;
-			if (key == 'y')
-				accepted += decided;
-			else
-				rejected += decided;
-			printf("%s %zu change%s%s\n", key == 'y' ? "accepted" : "rejected", decided,
-			       decided == 1 ? "" : "s", key == 'k' ? " (kept where booked)" : "");
-			break;
-		}
+		partners(p, i, r.part);
+		show_change(p, i, r.part);
+		a = ask(&r, i, &status);
 	}
-finish:
-	printf("recorded: %zu accepted, %zu rejected\n", accepted, rejected);
+	if (a != ASK_FAILED)
+		printf("recorded: %zu accepted, %zu rejected\n", r.accepted, r.rejected);
 out:
-	free(done);
-	free(part);
+	free(r.done);
+	free(r.part);
 	store_proposal_free(p);
 	return status;
 }

@@ -34,6 +34,43 @@ static const char *method_name(enum itip_method m)
 	return m == ITIP_COUNTER ? "COUNTER" : "REQUEST";
 }
 
+/* What became of each message of r, then the counts. */
+static void print_report(const struct profile *p, const struct send_report *r, int dry_run)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct send_item *it = &r->v[i];
+		const char *who = p->pracs[it->prac].id, *addr = it->to + 7;
+		switch (it->state) {
+		case SEND_SENT:
+		case SEND_WOULD:
+			printf("%s %s to %s (%s): %s, <%s>", it->state == SEND_SENT ? "sent" : "would send",
+			       method_name(it->method), addr, who, it->subject, it->message_id);
+			if (*it->in_reply_to)
+				printf(", a re-send in reply to <%s>", it->in_reply_to);
+			putchar('\n');
+			break;
+		case SEND_ALREADY:
+			printf("already sent to %s (%s): <%s>, unchanged: not sent again\n", addr, who,
+			       it->message_id);
+			break;
+		case SEND_FAILED:
+			printf("not sent: %s to %s (%s)\n", method_name(it->method), addr, who);
+			break;
+		case SEND_LEFT:
+			printf("left for the next run: %s to %s (%s)\n", method_name(it->method), addr, who);
+			break;
+		}
+	}
+	if (!r->n)
+		printf("no changed appointments: nothing to send\n");
+	else if (dry_run)
+		printf("would send %zu, already sent %zu (dry run: nothing sent or recorded)\n", r->would,
+		       r->already);
+	else
+		printf("sent %zu, already sent %zu, left %zu\n", r->sent, r->already,
+		       r->n - r->sent - r->already);
+}
+
 int cmd_send(int argc, char **argv, struct app *app)
 {
 	static const struct option opts[] = {
@@ -68,41 +105,7 @@ int cmd_send(int argc, char **argv, struct app *app)
 	struct send_report r;
 	if (send_run(app->store, &cw.week, &o, &r, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
-	const struct profile *p = cw.prof;
-	for (size_t i = 0; i < r.n; i++) {
-		const struct send_item *it = &r.v[i];
-		const char *who = p->pracs[it->prac].id, *addr = it->to + 7;
-		switch (it->state) {
-		case SEND_SENT:
-		case SEND_WOULD:
-			printf("%s %s to %s (%s): %s, <%s>", it->state == SEND_SENT ? "sent" : "would send",
-			       method_name(it->method), addr, who, it->subject, it->message_id);
-			if (*it->in_reply_to)
-				printf(", a re-send in reply to <%s>", it->in_reply_to);
-			putchar('\n');
-			break;
-		case SEND_ALREADY:
-			printf("already sent to %s (%s): <%s>, unchanged: not sent again\n", addr, who,
-			       it->message_id);
-			break;
-		case SEND_FAILED:
-			printf("not sent: %s to %s (%s)\n", method_name(it->method), addr, who);
-			break;
-		case SEND_LEFT:
-			printf("left for the next run: %s to %s (%s)\n", method_name(it->method), addr, who);
-			break;
-		}
-	}
-	if (!r.n)
-		printf("no changed appointments: nothing to send\n");
-	else if (o.dry_run)
-		printf("would send %zu, already sent %zu (dry run: nothing sent or recorded)\n", r.would,
-		       r.already);
-	else
-		printf("sent %zu, already sent %zu, left %zu\n", r.sent, r.already,
-		       r.n - r.sent - r.already);
-	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
-		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
+	print_report(cw.prof, &r, o.dry_run);
 	send_report_release(&r);
 	cli_week_release(&cw);
 	return status;

@@ -34,85 +34,103 @@ static void local(const struct out *o, int64_t t, char *buf, size_t sz)
 	time_fmt_local(date, (int)((t - midnight) / 60), buf, sz);
 }
 
+/* One row's times as text, and where its answer stands. */
+struct row_text {
+	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24];
+	int answer, waiting;      /* the last message is answered; sent, and not answered */
+	long days;                /* waiting for so many days */
+};
+
+/* Row x as JSON (n: rows printed before it). */
+static void show_json(const struct store_status_row *x, const struct row_text *t, int n)
+{
+	printf("%s\n    {\"change\": \"%s-%d\", \"practitioner\": ", n ? "," : "", x->proposal, x->seq);
+	cli_put_json(stdout, x->appt.practitioner);
+	printf(", \"uid\": ");
+	cli_put_json(stdout, x->appt.uid);
+	printf(", \"recurrence_id\": ");
+	cli_put_json(stdout, x->appt.rid);
+	printf(", \"from\": \"%s\", \"to\": {\"start\": \"%s\", \"venue\": ", t->was, t->to);
+	if (x->to.venue)
+		cli_put_json(stdout, x->to.venue);
+	else
+		printf("null");
+	printf("},\n     \"decided\": {\"by\": ");
+	cli_put_json(stdout, x->who);
+	printf(", \"at\": \"%s\"}, \"sent\": ", t->decided);
+	if (x->sent)
+		printf("{\"at\": \"%s\", \"method\": \"%s\", \"sequence\": %d}", t->sent, x->method, x->sent_sequence);
+	else
+		printf("null");
+	printf(", \"answer\": ");
+	if (t->answer) {
+		printf("{\"kind\": \"%s\", \"at\": \"%s\", \"sequence\": %d, \"suggested\": ", x->answer, t->answered,
+		       x->answer_sequence);
+		if (x->suggested_start)
+			printf("{\"start\": \"%s\", \"end\": \"%s\"}", t->s1, t->s2);
+		else
+			printf("null");
+		printf("}");
+	} else {
+		printf("null");
+	}
+	if (t->waiting)
+		printf(", \"waiting_days\": %ld}", t->days);
+	else
+		printf(", \"waiting_days\": null}");
+}
+
+/* Row x as text. */
+static void show_text(const struct store_status_row *x, const struct row_text *t)
+{
+	cli_put_safe(stdout, x->appt.practitioner);
+	printf("  %s -> %s%s%s  (%s-%d)\n", t->was, t->to, x->to.venue ? " " : "", x->to.venue ? x->to.venue : "",
+	       x->proposal, x->seq);
+	printf("    decided  accepted by ");
+	cli_put_safe(stdout, x->who);
+	printf(" at %s\n", t->decided);
+	if (x->sent)
+		printf("    sent     %s (SEQUENCE %d) at %s\n", x->method, x->sent_sequence, t->sent);
+	else
+		printf("    sent     not yet (dovetail send)\n");
+	if (t->answer && x->suggested_start)
+		printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
+		       " candidate for the next propose)\n", x->answer, t->s1, t->s2 + 11, t->answered);
+	else if (t->answer && (!strcmp(x->answer, "declined") || !strcmp(x->answer, "declinecounter")))
+		printf("    answer   %s at %s (the change is undone; that time is never proposed again)\n",
+		       x->answer, t->answered);
+	else if (t->answer)
+		printf("    answer   %s at %s\n", x->answer, t->answered);
+	else if (t->waiting)
+		printf("    answer   waiting, %ld day%s since it was sent\n", t->days, t->days == 1 ? "" : "s");
+	else
+		printf("    answer   -\n");
+}
+
 static int show(const struct store_status_row *x, void *arg)
 {
 	struct out *o = arg;
-	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24];
-	time_fmt_local(x->to.date, x->to.start, to, sizeof to);
-	local(o, x->appt.start, was, sizeof was);
-	time_fmt_iso(x->decided_at, decided);
-	time_fmt_iso(x->sent_at, sent);
-	time_fmt_iso(x->answered_at, answered);
+	struct row_text t;
+	time_fmt_local(x->to.date, x->to.start, t.to, sizeof t.to);
+	local(o, x->appt.start, t.was, sizeof t.was);
+	time_fmt_iso(x->decided_at, t.decided);
+	time_fmt_iso(x->sent_at, t.sent);
+	time_fmt_iso(x->answered_at, t.answered);
 	/* an answer to an earlier message does not answer the last one */
-	int answer = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
-	int waiting = x->sent && !answer;
-	long days = waiting && o->now > x->sent_at ? (long)((o->now - x->sent_at) / 86400) : 0;
+	t.answer = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
+	t.waiting = x->sent && !t.answer;
+	t.days = t.waiting && o->now > x->sent_at ? (long)((o->now - x->sent_at) / 86400) : 0;
 	o->sent += x->sent != 0;
-	o->answered += answer != 0;
-	o->waiting += waiting != 0;
-	if (answer && x->suggested_start) {
-		local(o, x->suggested_start, s1, sizeof s1);
-		local(o, x->suggested_end, s2, sizeof s2);
+	o->answered += t.answer != 0;
+	o->waiting += t.waiting != 0;
+	if (t.answer && x->suggested_start) {
+		local(o, x->suggested_start, t.s1, sizeof t.s1);
+		local(o, x->suggested_end, t.s2, sizeof t.s2);
 	}
-	if (o->json) {
-		printf("%s\n    {\"change\": \"%s-%d\", \"practitioner\": ", o->n ? "," : "", x->proposal, x->seq);
-		cli_put_json(stdout, x->appt.practitioner);
-		printf(", \"uid\": ");
-		cli_put_json(stdout, x->appt.uid);
-		printf(", \"recurrence_id\": ");
-		cli_put_json(stdout, x->appt.rid);
-		printf(", \"from\": \"%s\", \"to\": {\"start\": \"%s\", \"venue\": ", was, to);
-		if (x->to.venue)
-			cli_put_json(stdout, x->to.venue);
-		else
-			printf("null");
-		printf("},\n     \"decided\": {\"by\": ");
-		cli_put_json(stdout, x->who);
-		printf(", \"at\": \"%s\"}, \"sent\": ", decided);
-		if (x->sent)
-			printf("{\"at\": \"%s\", \"method\": \"%s\", \"sequence\": %d}", sent, x->method, x->sent_sequence);
-		else
-			printf("null");
-		printf(", \"answer\": ");
-		if (answer) {
-			printf("{\"kind\": \"%s\", \"at\": \"%s\", \"sequence\": %d, \"suggested\": ", x->answer, answered,
-			       x->answer_sequence);
-			if (x->suggested_start)
-				printf("{\"start\": \"%s\", \"end\": \"%s\"}", s1, s2);
-			else
-				printf("null");
-			printf("}");
-		} else {
-			printf("null");
-		}
-		if (waiting)
-			printf(", \"waiting_days\": %ld}", days);
-		else
-			printf(", \"waiting_days\": null}");
-	} else {
-		cli_put_safe(stdout, x->appt.practitioner);
-		printf("  %s -> %s%s%s  (%s-%d)\n", was, to, x->to.venue ? " " : "", x->to.venue ? x->to.venue : "",
-		       x->proposal, x->seq);
-		printf("    decided  accepted by ");
-		cli_put_safe(stdout, x->who);
-		printf(" at %s\n", decided);
-		if (x->sent)
-			printf("    sent     %s (SEQUENCE %d) at %s\n", x->method, x->sent_sequence, sent);
-		else
-			printf("    sent     not yet (dovetail send)\n");
-		if (answer && x->suggested_start)
-			printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
-			       " candidate for the next propose)\n", x->answer, s1, s2 + 11, answered);
-		else if (answer && (!strcmp(x->answer, "declined") || !strcmp(x->answer, "declinecounter")))
-			printf("    answer   %s at %s (the change is undone; that time is never proposed again)\n",
-			       x->answer, answered);
-		else if (answer)
-			printf("    answer   %s at %s\n", x->answer, answered);
-		else if (waiting)
-			printf("    answer   waiting, %ld day%s since it was sent\n", days, days == 1 ? "" : "s");
-		else
-			printf("    answer   -\n");
-	}
+	if (o->json)
+		show_json(x, &t, o->n);
+	else
+		show_text(x, &t);
 	o->n++;
 	return 0;
 }

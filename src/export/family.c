@@ -9,96 +9,108 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 #include "ical.h"
+
+/* The SUMMARY, DESCRIPTION and CATEGORIES text of appointment i, a joint
+ * session's parts (the appointments that follow it in the week's order)
+ * included, in *sum, *desc and *cats (allocated); its latest end in *end. */
+static void appt_texts(const struct week *w, size_t i, char **sum, char **desc, char **cats, int64_t *end)
+{
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[i];
+	size_t nsum = 0, ndesc = 0, ncats = 0;
+	*sum = *desc = *cats = NULL;
+	*end = a->end;
+	FILE *fs = open_memstream(sum, &nsum), *fd = open_memstream(desc, &ndesc),
+	     *fc = open_memstream(cats, &ncats);
+	if (!fs || !fd || !fc)
+		xalloc_die();   /* a memory stream fails only when out of memory */
+	int parts = 0, descs = 0;
+	for (size_t j = i; j < w->n_appts; j++) {
+		const struct wk_appt *b = &w->appts[j];
+		if (j != i && !week_joint(w, a, b))
+			continue;
+		const struct prof_practitioner *q = &p->pracs[b->prac];
+		if (b->end > *end)
+			*end = b->end;
+		/* the role, and the event's own title and instructions
+		 * unless the practitioner's feeds are private */
+		fprintf(fs, "%s%s", parts ? " and " : "", q->role ? q->role : q->id);
+		if (q->display_name)
+			fprintf(fs, " (%s)", q->display_name);
+		if (!q->private_text && b->summary)
+			fprintf(fs, ": %s", b->summary);
+		if (!q->private_text && b->description)
+			fprintf(fd, "%s%s", descs++ ? "\n\n" : "", b->description);
+		fprintf(fc, "%s%s", parts++ ? "," : "", q->id);
+	}
+	/* every stream closed, whatever the others did */
+	int bad = fclose(fs) != 0;
+	bad |= fclose(fd) != 0;
+	bad |= fclose(fc) != 0;
+	if (bad || !*sum || !*desc || !*cats)
+		xalloc_die();
+}
+
+/* The VEVENT of appointment i (a joint session as one). */
+static icalcomponent *appt_event(const struct week *w, size_t i, int64_t now)
+{
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[i];
+	const struct prof_practitioner *pr = &p->pracs[a->prac];
+	char uid[96];
+	xp_stable_id("appointment", pr->id, a->uid, a->rid, "family.dovetail.invalid", uid, sizeof uid);
+	char *sum, *desc, *cats;
+	int64_t end;
+	appt_texts(w, i, &sum, &desc, &cats, &end);
+	icalcomponent *ev = xp_event(w, uid, now, a->start, end);
+	icalcomponent_add_property(ev, icalproperty_new_summary(sum));
+	if (*desc)
+		icalcomponent_add_property(ev, icalproperty_new_description(desc));
+	if (a->venue >= 0)
+		icalcomponent_add_property(ev, icalproperty_new_location(p->venues[a->venue].name));
+	icalcomponent_add_property(ev, icalproperty_new_categories(cats));
+	free(sum);
+	free(desc);
+	free(cats);
+	return ev;
+}
+
+/* The VEVENT of placed routine r. */
+static icalcomponent *routine_event(const struct week *w, const struct wk_routine *r, int64_t now)
+{
+	const struct prof_routine *rt = &w->p->routines[r->routine];
+	char uid[96], date[16], win[16];
+	time_fmt_date(w->days[r->day].date, date, sizeof date);
+	snprintf(win, sizeof win, "%d", r->window);
+	xp_stable_id("routine", rt->id, date, win, "family.dovetail.invalid", uid, sizeof uid);
+	int64_t s = week_utc(w, r->day, r->start);
+	icalcomponent *ev = xp_event(w, uid, now, s, s + (int64_t)rt->duration * 60);
+	icalcomponent_add_property(ev, icalproperty_new_summary(rt->id));
+	icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+	icalcomponent_add_property(ev, icalproperty_new_categories("routine"));
+	return ev;
+}
 
 /* Each event of the family's calendar, in order: the appointments (a
  * joint session as one), then the routines. Calls put(ev, arg) with each
- * VEVENT (put takes it); returns 0, or -1 when put does or memory runs
- * out. */
+ * VEVENT (put takes it); returns 0, or -1 when put does. */
 static int family_events(const struct week *w, int64_t now, int routines,
 			 int (*put)(icalcomponent *ev, void *arg), void *arg)
 {
-	const struct profile *p = w->p;
-	char uid[96];
 	for (size_t i = 0; i < w->n_appts; i++) {
-		const struct wk_appt *a = &w->appts[i];
 		/* a joint session is one event: its first part (in the week's
 		 * order) carries the others */
 		int part = 0;
 		for (size_t j = 0; j < i && !part; j++)
-			part = week_joint(w, &w->appts[j], a);
-		if (part)
-			continue;
-		const struct prof_practitioner *pr = &p->pracs[a->prac];
-		xp_stable_id("appointment", pr->id, a->uid, a->rid, "family.dovetail.invalid", uid, sizeof uid);
-		int64_t end = a->end;
-		char *sum = NULL, *desc = NULL, *cats = NULL;
-		size_t nsum = 0, ndesc = 0, ncats = 0;
-		FILE *fs = open_memstream(&sum, &nsum), *fd = open_memstream(&desc, &ndesc),
-		     *fc = open_memstream(&cats, &ncats);
-		int parts = 0, descs = 0;
-		for (size_t j = i; fs && fd && fc && j < w->n_appts; j++) {
-			const struct wk_appt *b = &w->appts[j];
-			if (j != i && !week_joint(w, a, b))
-				continue;
-			const struct prof_practitioner *q = &p->pracs[b->prac];
-			if (b->end > end)
-				end = b->end;
-			/* the role, and the event's own title and instructions
-			 * unless the practitioner's feeds are private */
-			fprintf(fs, "%s%s", parts ? " and " : "", q->role ? q->role : q->id);
-			if (q->display_name)
-				fprintf(fs, " (%s)", q->display_name);
-			if (!q->private_text && b->summary)
-				fprintf(fs, ": %s", b->summary);
-			if (!q->private_text && b->description)
-				fprintf(fd, "%s%s", descs++ ? "\n\n" : "", b->description);
-			fprintf(fc, "%s%s", parts++ ? "," : "", q->id);
-		}
-		int bad = !fs || !fd || !fc;
-		/* every stream closed, whatever the others did */
-		if (fs && fclose(fs) != 0)
-			bad = 1;
-		if (fd && fclose(fd) != 0)
-			bad = 1;
-		if (fc && fclose(fc) != 0)
-			bad = 1;
-		if (bad || !sum || !desc || !cats) {
-			free(sum);
-			free(desc);
-			free(cats);
-			return -1;
-		}
-		icalcomponent *ev = xp_event(w, uid, now, a->start, end);
-		icalcomponent_add_property(ev, icalproperty_new_summary(sum));
-		if (*desc)
-			icalcomponent_add_property(ev, icalproperty_new_description(desc));
-		if (a->venue >= 0)
-			icalcomponent_add_property(ev, icalproperty_new_location(p->venues[a->venue].name));
-		icalcomponent_add_property(ev, icalproperty_new_categories(cats));
-		free(sum);
-		free(desc);
-		free(cats);
-		if (put(ev, arg) < 0)
+			part = week_joint(w, &w->appts[j], &w->appts[i]);
+		if (!part && put(appt_event(w, i, now), arg) < 0)
 			return -1;
 	}
-	for (size_t i = 0; routines && i < w->n_routines; i++) {
-		const struct wk_routine *r = &w->routines[i];
-		if (r->start < 0)
-			continue;
-		const struct prof_routine *rt = &p->routines[r->routine];
-		char date[16], win[16];
-		time_fmt_date(w->days[r->day].date, date, sizeof date);
-		snprintf(win, sizeof win, "%d", r->window);
-		xp_stable_id("routine", rt->id, date, win, "family.dovetail.invalid", uid, sizeof uid);
-		int64_t s = week_utc(w, r->day, r->start);
-		icalcomponent *ev = xp_event(w, uid, now, s, s + (int64_t)rt->duration * 60);
-		icalcomponent_add_property(ev, icalproperty_new_summary(rt->id));
-		icalcomponent_add_property(ev, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-		icalcomponent_add_property(ev, icalproperty_new_categories("routine"));
-		if (put(ev, arg) < 0)
+	for (size_t i = 0; routines && i < w->n_routines; i++)
+		if (w->routines[i].start >= 0 && put(routine_event(w, &w->routines[i], now), arg) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -112,21 +124,15 @@ char *export_family(const struct week *w, int64_t now, int routines, struct diag
 {
 	const struct profile *p = w->p;
 	icalcomponent *cal = xp_calendar(w, ICAL_METHOD_PUBLISH);
-	if (!cal) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
 	/* the calendar's name in clients that show one: it is the family's own */
 	char name[256];
 	snprintf(name, sizeof name, "Appointments: %s", p->display_name ? p->display_name : p->person_id);
 	icalproperty *xn = icalproperty_new_x(name);
 	icalproperty_set_x_name(xn, "X-WR-CALNAME");
 	icalcomponent_add_property(cal, xn);
-	if (family_events(w, now, routines, put_in_calendar, cal) < 0) {
-		icalcomponent_free(cal);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	int rc = family_events(w, now, routines, put_in_calendar, cal);
+	assert(rc == 0);   /* put_in_calendar never fails */
+	(void)rc;
 	return xp_finish(cal, d);
 }
 
@@ -153,11 +159,9 @@ void cal_object_digest(const char *text, char out[65])
 	 * Radicale rewrites what it is given) */
 	out[0] = 0;
 	size_t len = strlen(text), n = 0;
-	char *u = malloc(len + 1);
-	char **lines = malloc((len / 2 + 2) * sizeof *lines);
+	char *u = xmalloc(len + 1);
+	char **lines = xcalloc(len / 2 + 2, sizeof *lines);
 	struct hash_ctx *h = hash_new();
-	if (!u || !lines || !h)
-		goto out;
 	size_t k = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (text[i] == '\r')
@@ -180,8 +184,8 @@ void cal_object_digest(const char *text, char out[65])
 	qsort(lines, n, sizeof *lines, by_line);
 	for (size_t i = 0; i < n; i++)
 		hash_update(h, lines[i], strlen(lines[i]) + 1);
+	assert(n <= len / 2 + 2);
 	hash_final_hex(h, out);
-out:
 	hash_free(h);
 	free(lines);
 	free(u);
@@ -191,11 +195,6 @@ static int put_object(icalcomponent *ev, void *arg)
 {
 	struct objects_ctx *c = arg;
 	icalcomponent *cal = xp_calendar(c->w, ICAL_METHOD_NONE);
-	if (!cal) {
-		icalcomponent_free(ev);
-		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	icalcomponent_add_component(cal, ev);
 	struct cal_object o;
 	memset(&o, 0, sizeof o);
@@ -208,18 +207,7 @@ static int put_object(icalcomponent *ev, void *arg)
 	if (!o.text)
 		return -1;
 	cal_object_digest(o.text, o.digest);
-	if (c->out->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct cal_object *nv = realloc(c->out->v, cap * sizeof *nv);
-		if (!nv) {
-			free(o.text);
-			diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
-		c->out->v = nv;
-		c->cap = cap;
-	}
-	c->out->v[c->out->n++] = o;
+	*BUF_PUSH(c->out->v, c->out->n, c->cap) = o;
 	return 0;
 }
 

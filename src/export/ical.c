@@ -6,21 +6,20 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 void xp_stable_id(const char *kind, const char *a, const char *b, const char *c,
 		  const char *domain, char *out, size_t sz)
 {
 	struct hash_ctx *h = hash_new();
 	char hex[65] = "";
-	if (h) {
-		const char *parts[] = { kind, a, b, c };
-		for (size_t i = 0; i < 4; i++) {
-			hash_update(h, parts[i], strlen(parts[i]));
-			hash_update(h, "", 1);   /* a separator no part contains */
-		}
-		hash_final_hex(h, hex);
-		hash_free(h);
+	const char *parts[] = { kind, a, b, c };
+	for (size_t i = 0; i < 4; i++) {
+		hash_update(h, parts[i], strlen(parts[i]));
+		hash_update(h, "", 1);   /* a separator no part contains */
 	}
+	hash_final_hex(h, hex);
+	hash_free(h);
 	snprintf(out, sz, "%.32s@%s", hex, domain);
 }
 
@@ -130,7 +129,7 @@ static icalcomponent *vtimezone(const struct week *w)
 	icalcomponent *real = icaltimezone_get_component(w->zone);
 	icalcomponent *v = icalcomponent_new_vtimezone();
 	if (!v)
-		return NULL;
+		xalloc_die();   /* libical fails here only when out of memory */
 	icalcomponent_add_property(v, icalproperty_new_tzid(w->p->timezone));
 	icalcomponent *rules[2] = { NULL, NULL };
 	int n = 0;
@@ -166,7 +165,7 @@ static icalcomponent *vtimezone(const struct week *w)
 	/* libical's own definition, from 1970 */
 	icalcomponent *c = icalcomponent_new_clone(real);
 	if (!c)
-		return NULL;
+		xalloc_die();
 	icalproperty *id = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
 	if (id)
 		icalproperty_set_tzid(id, w->p->timezone);
@@ -179,7 +178,7 @@ icalcomponent *xp_calendar(const struct week *w, icalproperty_method method)
 {
 	icalcomponent *cal = icalcomponent_new_vcalendar();
 	if (!cal)
-		return NULL;
+		xalloc_die();   /* libical fails here only when out of memory */
 	icalcomponent_add_property(cal, icalproperty_new_prodid("-//dovetail//dovetail//EN"));
 	icalcomponent_add_property(cal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(cal, icalproperty_new_calscale("GREGORIAN"));
@@ -188,12 +187,7 @@ icalcomponent *xp_calendar(const struct week *w, icalproperty_method method)
 	/* the zone's VTIMEZONE, named as the events name it (libical's
 	 * built-in ones may carry a TZID prefix of their own) */
 	if (!is_utc(w)) {
-		icalcomponent *c = vtimezone(w);
-		if (!c) {
-			icalcomponent_free(cal);
-			return NULL;
-		}
-		icalcomponent_add_component(cal, c);
+		icalcomponent_add_component(cal, vtimezone(w));
 	}
 	return cal;
 }

@@ -20,7 +20,8 @@ void xp_stable_id(const char *kind, const char *a, const char *b, const char *c,
  * the events use, the zone's current rules from 1970 (one STANDARD and one
  * DAYLIGHT, or one STANDARD), when they give the zone's real offsets from
  * a year before the horizon to a year after, else libical's definition
- * from 1970 (docs/export.md, "Time zones"). NULL when out of memory. */
+ * from 1970 (docs/export.md, "Time zones"). Never NULL: libical running
+ * out of memory ends the process, as xalloc.h does. */
 icalcomponent *xp_calendar(const struct week *w, icalproperty_method method);
 
 /* A VEVENT with UID, DTSTAMP `now` (UTC), and DTSTART/DTEND at UTC instants

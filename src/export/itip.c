@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 #include "ical.h"
 
 /* Whether the agreed placement of a differs from its feed's. */
@@ -94,6 +95,9 @@ static icalproperty *cal_user(icalproperty *p, const char *cn)
 	return p;
 }
 
+static void add_words(const struct msg *m, const struct wk_appt *a, icalcomponent *ev);
+
+/* The VEVENT of appointment a in message m. */
 static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64_t now)
 {
 	const struct week *w = m->w;
@@ -125,9 +129,18 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 	}
 	icalcomponent_add_property(ev, org);
 	icalcomponent_add_property(ev, att);
-	/* the practitioner's own words, kept: their title, their
-	 * instructions and their place, plus only what changed
-	 * (docs/export.md, "Words") */
+	add_words(m, a, ev);
+	icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+	return ev;
+}
+
+/* The practitioner's own words, kept: their title, their instructions and
+ * their place, plus only what changed (docs/export.md, "Words"). */
+static void add_words(const struct msg *m, const struct wk_appt *a, icalcomponent *ev)
+{
+	const struct week *w = m->w;
+	const struct profile *p = w->p;
+	const struct prof_practitioner *pr = &p->pracs[m->prac];
 	char text[512], was[160], now_s[160], who[256];
 	if (pr->share_display_name && p->display_name)
 		snprintf(who, sizeof who, "%s (%s)", p->person_id, p->display_name);
@@ -147,27 +160,18 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 		snprintf(text, sizeof text, "The move sent before for the family of %s is off (dovetail): it stays"
 			 " where it was booked, %s.", who, was);
 	if (a->description) {
-		size_t n = strlen(a->description) + strlen(text) + 3;
-		char *both = malloc(n);
-		if (both) {
-			snprintf(both, n, "%s\n\n%s", a->description, text);
-			icalcomponent_add_property(ev, icalproperty_new_description(both));
-			free(both);
-		} else {
-			icalcomponent_add_property(ev, icalproperty_new_description(text));
-		}
+		char *both = xasprintf("%s\n\n%s", a->description, text);
+		icalcomponent_add_property(ev, icalproperty_new_description(both));
+		free(both);
 	} else {
 		icalcomponent_add_property(ev, icalproperty_new_description(text));
 	}
-	icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
-	return ev;
 }
 
 /* A growing text. */
 struct sbuf {
 	char *s;
 	size_t n, cap;
-	int oom;
 };
 
 static void put(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -177,19 +181,10 @@ static void put(struct sbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	int k = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (k < 0 || b->oom) {
-		b->oom = 1;
-		return;
-	}
+	assert(k >= 0);   /* our formats, with %s and numbers only */
 	if (b->n + (size_t)k + 1 > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 1024) + (size_t)k;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
+		b->cap = (b->cap ? b->cap * 2 : 1024) + (size_t)k;
+		b->s = xrealloc(b->s, b->cap);
 	}
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
@@ -226,7 +221,7 @@ static char *mail(const struct msg *m, const char *ics, const char *id, const ch
 	char boundary[64], date[64];
 	snprintf(boundary, sizeof boundary, "=_dovetail_%.24s", id + strlen(ITIP_ID_PREFIX));
 	mail_date(now, date, sizeof date);
-	char *text64 = t.oom ? NULL : base64_mime(t.s, t.n);
+	char *text64 = base64_mime(t.s, t.n);
 	char *ics64 = base64_mime(ics, strlen(ics));
 	put(&b, "From: %s\r\n", mail_addr(p->coordinator_address));
 	put(&b, "To: %s\r\n", mail_addr(m->to));
@@ -245,19 +240,14 @@ static char *mail(const struct msg *m, const char *ics, const char *id, const ch
 	put(&b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
 	put(&b, "This is a message in MIME format.\r\n\r\n");
 	put(&b, "--%s\r\nContent-Type: text/plain; charset=utf-8\r\n"
-		"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", boundary, text64 ? text64 : "");
+		"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", boundary, text64);
 	put(&b, "--%s\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n"
 		"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n", boundary,
-	    counter ? "COUNTER" : "REQUEST", ics64 ? ics64 : "");
+	    counter ? "COUNTER" : "REQUEST", ics64);
 	put(&b, "--%s--\r\n", boundary);
-	int oom = t.oom || b.oom || !text64 || !ics64;
 	free(t.s);
 	free(text64);
 	free(ics64);
-	if (oom) {
-		free(b.s);
-		return NULL;
-	}
 	return b.s;
 }
 
@@ -292,24 +282,22 @@ static void content_id(const struct profile *p, struct itip_msg *m)
 {
 	struct hash_ctx *h = hash_new();
 	char hex[65] = "";
-	if (h) {
-		for (const char *s = m->ics; *s;) {
-			const char *e = strchr(s, '\n');
-			e = e ? e + 1 : s + strlen(s);
-			/* a folded DTSTAMP (it never is) would leave its tail: harmless */
-			if (!is_dtstamp(s, e))
-				hash_update(h, s, (size_t)(e - s));
-			s = e;
-		}
-		hash_update(h, "", 1);   /* no line holds a NUL */
-		const char *to = mail_addr(m->to);
-		for (const char *c = to; *c; c++) {
-			char lc = (char)tolower((unsigned char)*c);
-			hash_update(h, &lc, 1);
-		}
-		hash_final_hex(h, hex);
-		hash_free(h);
+	for (const char *s = m->ics; *s;) {
+		const char *e = strchr(s, '\n');
+		e = e ? e + 1 : s + strlen(s);
+		/* a folded DTSTAMP (it never is) would leave its tail: harmless */
+		if (!is_dtstamp(s, e))
+			hash_update(h, s, (size_t)(e - s));
+		s = e;
 	}
+	hash_update(h, "", 1);   /* no line holds a NUL */
+	const char *to = mail_addr(m->to);
+	for (const char *c = to; *c; c++) {
+		char lc = (char)tolower((unsigned char)*c);
+		hash_update(h, &lc, 1);
+	}
+	hash_final_hex(h, hex);
+	hash_free(h);
 	snprintf(m->digest, sizeof m->digest, "%s", hex);
 	/* the coordinator's domain: the messages are theirs; addr_is_one
 	 * allows nothing a Message-ID cannot hold but '@' and '.' runs */
@@ -323,11 +311,8 @@ int itip_mail_thread(const struct week *w, int64_t now, struct itip_msg *x, cons
 {
 	assert(x->appts && x->n_changes && x->ics);
 	struct msg m = { w, x->prac, x->method, x->to, x->appts, x->n_changes };
+	(void)d;   /* nothing left to report: mail() cannot fail */
 	char *e = mail(&m, x->ics, x->message_id, refs, n_refs, now);
-	if (!e) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	free(x->eml);
 	x->eml = e;
 	return 0;
@@ -339,8 +324,6 @@ static int build(const struct msg *m, const char *name, int64_t now, int eml, st
 {
 	icalcomponent *cal = xp_calendar(m->w, m->method == ITIP_COUNTER ? ICAL_METHOD_COUNTER
 									 : ICAL_METHOD_REQUEST);
-	if (!cal)
-		goto oom;
 	for (size_t i = 0; i < m->n; i++)
 		icalcomponent_add_component(cal, vevent(m, &m->w->appts[m->ix[i]], now));
 	memset(out, 0, sizeof *out);
@@ -352,23 +335,38 @@ static int build(const struct msg *m, const char *name, int64_t now, int eml, st
 	out->ics = xp_finish(cal, d);
 	if (!out->ics)
 		return -1;
-	out->appts = malloc(m->n * sizeof *out->appts);
-	if (!out->appts) {
-		free(out->ics);
-		goto oom;
-	}
+	out->appts = xcalloc(m->n, sizeof *out->appts);
 	memcpy(out->appts, m->ix, m->n * sizeof *out->appts);
 	itip_subject(m->w->p, m->method, out->subject, sizeof out->subject);
 	content_id(m->w->p, out);
-	if (eml && !(out->eml = mail(m, out->ics, out->message_id, NULL, 0, now))) {
-		free(out->ics);
-		free(out->appts);
-		goto oom;
+	if (eml)
+		out->eml = mail(m, out->ics, out->message_id, NULL, 0, now);
+	return 0;
+}
+
+/* Where message m (to practitioner pr, about appointment a) goes: in m->to,
+ * and m->method COUNTER when asked and a has an organizer. Returns 0, or
+ * -1 (d filled) when there is no one address. */
+static int address(struct msg *m, const struct profile *p, const struct prof_practitioner *pr,
+		   const struct wk_appt *a, int counter, struct diag *d)
+{
+	if (counter && a->organizer) {
+		m->method = ITIP_COUNTER;
+		m->to = a->organizer;
+	} else {
+		m->to = pr->address ? pr->address : a->organizer;
+	}
+	if (!m->to) {
+		diag_add(d, D_ITIP_NO_ADDRESS, p->path, 0, 0, pr->id);
+		return -1;
+	}
+	/* the feed's ORGANIZER goes into To: and ATTENDEE or ORGANIZER:
+	 * one address, or a feed could add recipients or headers */
+	if (!addr_is_one(m->to, strlen(m->to))) {
+		diag_add(d, D_ITIP_BAD_ADDRESS, p->path, 0, 0, pr->id);
+		return -1;
 	}
 	return 0;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 int export_itip(const struct week *w, int64_t now, int counter, int eml, struct itip_set *out,
@@ -377,10 +375,10 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 	const struct profile *p = w->p;
 	memset(out, 0, sizeof *out);
 	size_t cap = 0;
-	size_t *ix = malloc((w->n_appts + 1) * sizeof *ix);
-	unsigned char *done = calloc(w->n_appts + 1, 1);
-	if (!ix || !done)
-		goto oom;
+	for (size_t i = 1; i < w->n_appts; i++)
+		assert(w->appts[i - 1].start <= w->appts[i].start);   /* week.h: by start */
+	size_t *ix = xcalloc(w->n_appts + 1, sizeof *ix);
+	unsigned char *done = xcalloc(w->n_appts + 1, 1);
 	for (size_t i = 0; i < w->n_appts; i++)
 		if (changed(&w->appts[i]) && !p->coordinator_address) {
 			diag_add(d, D_ITIP_NO_COORDINATOR, p->path, 0, 0);
@@ -407,22 +405,8 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 					ix[m.n++] = j;
 				}
 			}
-			if (counter && a->organizer) {
-				m.method = ITIP_COUNTER;
-				m.to = a->organizer;
-			} else {
-				m.to = pr->address ? pr->address : a->organizer;
-			}
-			if (!m.to) {
-				diag_add(d, D_ITIP_NO_ADDRESS, p->path, 0, 0, pr->id);
+			if (address(&m, p, pr, a, counter, d) < 0)
 				goto fail;
-			}
-			/* the feed's ORGANIZER goes into To: and ATTENDEE or ORGANIZER:
-			 * one address, or a feed could add recipients or headers */
-			if (!addr_is_one(m.to, strlen(m.to))) {
-				diag_add(d, D_ITIP_BAD_ADDRESS, p->path, 0, 0, pr->id);
-				goto fail;
-			}
 			/* '+' is in no id (A-Z a-z 0-9 . _ -), so PRAC+2 is never
 			 * another practitioner's first name: names are unique */
 			char name[96];
@@ -431,8 +415,6 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 			else
 				snprintf(name, sizeof name, "%s+%d", pr->id, part);
 			struct itip_msg *x = BUF_PUSH(out->v, out->n, cap);
-			if (!x)
-				goto oom;
 			if (build(&m, name, now, eml, x, d) < 0) {
 				out->n--;
 				goto fail;
@@ -442,8 +424,6 @@ int export_itip(const struct week *w, int64_t now, int counter, int eml, struct 
 	free(ix);
 	free(done);
 	return 0;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 fail:
 	free(ix);
 	free(done);

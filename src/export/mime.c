@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dovetail/xalloc.h"
+
 struct mctx {
 	const char *base;         /* the whole mail */
 	const char *file;
@@ -250,11 +252,7 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 {
 	char cte[64];
 	media_type(h->cte, cte, sizeof cte);
-	char *buf = malloc((size_t)(end - p) + 4);
-	if (!buf) {
-		diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	char *buf = xmalloc((size_t)(end - p) + 4);
 	long n;
 	int encoded = 0;
 	if (!*cte || !strcmp(cte, "7bit") || !strcmp(cte, "8bit") || !strcmp(cte, "binary")) {
@@ -283,6 +281,38 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 	return 1;
 }
 
+/* The address of From value from ("Name <addr>", or the value itself),
+ * without blanks around it, into out[sz]. */
+static void from_address(const char *from, char *out, size_t sz)
+{
+	const char *lt = strrchr(from, '<'), *a = from;
+	size_t n = strlen(from);
+	if (lt) {
+		const char *gt = strchr(lt, '>');
+		a = lt + 1;
+		n = gt ? (size_t)(gt - a) : strlen(a);
+	}
+	while (n && (*a == ' ' || *a == '\t'))
+		a++, n--;
+	while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+		n--;
+	snprintf(out, sz, "%.*s", (int)n, a);
+}
+
+/* Whether line [q, e) is a delimiter of boundary ("--boundary"), and in
+ * *close whether it is the closing one ("--boundary--"). */
+static int is_delimiter(const char *q, const char *e, const char *boundary, int *close)
+{
+	size_t bl = strlen(boundary), n = trimmed(q, e);
+	int delim = n >= bl + 2 && q[0] == '-' && q[1] == '-' && !memcmp(q + 2, boundary, bl);
+	*close = delim && n >= bl + 4 && q[bl + 2] == '-' && q[bl + 3] == '-';
+	/* after the boundary (and "--"), only blanks: "--b2" is not "--b" */
+	for (size_t k = bl + 2 + (*close ? 2 : 0); delim && k < n; k++)
+		if (q[k] != ' ' && q[k] != '\t')
+			delim = *close = 0;
+	return delim;
+}
+
 /* One entity (the mail, or a part) [p, end). 1 found, 0 not here, -1. */
 static int entity(struct mctx *m, const char *p, const char *end, int depth)
 {
@@ -290,21 +320,8 @@ static int entity(struct mctx *m, const char *p, const char *end, int depth)
 	struct headers h;
 	const char *body;
 	read_headers(p, end, &h, &body);
-	if (depth == 0) {
-		/* the address of "Name <addr>", or the value itself */
-		const char *lt = strrchr(h.from, '<'), *a = h.from;
-		size_t n = strlen(h.from);
-		if (lt) {
-			const char *gt = strchr(lt, '>');
-			a = lt + 1;
-			n = gt ? (size_t)(gt - a) : strlen(a);
-		}
-		while (n && (*a == ' ' || *a == '\t'))
-			a++, n--;
-		while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
-			n--;
-		snprintf(m->out->from, sizeof m->out->from, "%.*s", (int)n, a);
-	}
+	if (depth == 0)
+		from_address(h.from, m->out->from, sizeof m->out->from);
 	char type[128];
 	media_type(h.ctype, type, sizeof type);
 	if (!strcmp(type, "text/calendar") || !strcmp(type, "application/ics"))
@@ -316,17 +333,10 @@ static int entity(struct mctx *m, const char *p, const char *end, int depth)
 	char boundary[256];
 	if (!ct_param(h.ctype, "boundary", boundary, sizeof boundary) || !*boundary)
 		return fault(m, p, "a multipart without a boundary");
-	size_t bl = strlen(boundary);
 	const char *part = NULL;   /* the start of the current part's headers */
 	for (const char *q = body; q < end;) {
 		const char *e = eol(q, end);
-		size_t n = trimmed(q, e);
-		int delim = n >= bl + 2 && q[0] == '-' && q[1] == '-' && !memcmp(q + 2, boundary, bl);
-		int close = delim && n >= bl + 4 && q[bl + 2] == '-' && q[bl + 3] == '-';
-		/* after the boundary (and "--"), only blanks: "--b2" is not "--b" */
-		for (size_t k = bl + 2 + (close ? 2 : 0); delim && k < n; k++)
-			if (q[k] != ' ' && q[k] != '\t')
-				delim = close = 0;
+		int close, delim = is_delimiter(q, e, boundary, &close);
 		if (delim) {
 			if (part) {
 				/* the line break before the delimiter belongs to it */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 void reply_limits_default(struct reply_limits *lim)
 {
@@ -34,16 +35,8 @@ static int push_input(struct reply_inputs *out, const char *path, const char *sh
 		return -1;
 	}
 	struct reply_input *x = BUF_PUSH(out->v, out->n, out->cap);
-	if (!x) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	x->path = strdup(path);
-	x->shown = strdup(shown);
-	if (!x->path || !x->shown) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	x->path = xstrdup(path);
+	x->shown = xstrdup(shown);
 	return 0;
 }
 
@@ -191,15 +184,11 @@ static int mline(const struct msgctx *m, int line)
 	return m->encoded ? m->line0 : m->line0 + line;
 }
 
-static int push_result(struct msgctx *m, int line, enum reply_fate fate, const struct pend *p)
+/* Add what became of one answered event (p NULL: of none) to the report. */
+static void push_result(struct msgctx *m, int line, enum reply_fate fate, const struct pend *p)
 {
 	struct reply_result *x = BUF_PUSH(m->r->v, m->r->n, m->r->cap);
-	if (!x || !(x->shown = strdup(m->shown))) {
-		if (x)
-			m->r->n--;
-		diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	x->shown = xstrdup(m->shown);
 	x->line = line;
 	x->fate = fate;
 	x->prac = p ? p->prac : -1;
@@ -213,15 +202,16 @@ static int push_result(struct msgctx *m, int line, enum reply_fate fate, const s
 		m->r->already++;
 	else
 		m->r->refused++;
-	return 0;
 }
 
-/* A malformed message: an error at its line, nothing of it recorded. */
+/* A malformed message: an error at its line, nothing of it recorded.
+ * Returns -1, for the checks that stop at it. */
 static int malformed(struct msgctx *m, int line, const char *why)
 {
 	diag_add(m->d, D_REPLY_MALFORMED, m->shown, line, 0, why);
 	m->r->bad_messages++;
-	return push_result(m, line, REPLY_REFUSED, NULL);
+	push_result(m, line, REPLY_REFUSED, NULL);
+	return -1;
 }
 
 /* UTC seconds of a DTSTART or DTEND value (floating: in the person's zone). */
@@ -269,58 +259,263 @@ static const char *value(const struct ics_line *l)
 	return l ? l->text + l->value_off : NULL;
 }
 
-/* Read, check and match one message's iCalendar text; record its answers.
- * Returns 0 (whatever became of it), or -1 (store, memory). */
-static int one_calendar(struct msgctx *m, struct bytes *text)
+enum method { M_REPLY, M_COUNTER, M_DECLINECOUNTER };
+
+/* One event of the message, checked, before it is matched. */
+struct answered {
+	const struct ics_event *e;
+	const char *addr;         /* who answers (in the message) */
+	enum reply_kind kind;
+	int64_t ss, se;           /* the time a COUNTER suggests (UTC) */
+	int line;
+};
+
+/* Parse the message's calendar text into *f, its diagnostics on the
+ * message's lines. Returns 0, or -1 when it has errors (f still to
+ * release). */
+static int parse_calendar(struct msgctx *m, struct bytes *text, struct ics_feed *f)
 {
-	const struct week *w = m->w;
-	const struct profile *p = w->p;
-	struct ics_feed f;
 	struct diag fd;
 	diag_init(&fd);
 	struct ics_limits il = *m->ilim;
 	if (il.max_file_bytes > m->lim->max_message_bytes)
 		il.max_file_bytes = m->lim->max_message_bytes;
-	int rc = ics_read(&f, m->shown, text, &il, &fd);
+	int rc = ics_read(f, m->shown, text, &il, &fd);
 	/* the reader's lines are the calendar text's: make them the file's */
 	for (size_t i = 0; i < fd.n; i++)
 		if (fd.v[i].line > 0)
 			fd.v[i].line = mline(m, fd.v[i].line);
-	int errors = f.errors > 0;
+	int errors = f->errors > 0;
 	diag_move(m->d, &fd);
 	diag_release(&fd);
-	struct pend *pv = NULL;
-	struct answered {
-		const struct ics_event *e;
-		const char *addr;
-		enum reply_kind kind;
-		int64_t ss, se;
-		int line;
-	} *ev = NULL;
-	int ret = 0;
-	if (rc < 0 || f.fatal || errors) {
-		ret = malformed(m, mline(m, 1), "its iCalendar text has errors");
-		goto out;
-	}
+	return rc < 0 || f->fatal || errors ? -1 : 0;
+}
+
+/* The message's METHOD in *meth; -1 when it has none we take (reported). */
+static int method_of(struct msgctx *m, const struct ics_feed *f, enum method *meth)
+{
 	char method[32];
-	uint32_t ml = ics_scan_method(&f.scan, method, sizeof method);
-	enum { M_REPLY, M_COUNTER, M_DECLINECOUNTER } meth;
+	uint32_t ml = ics_scan_method(&f->scan, method, sizeof method);
 	if (!strcmp(method, "REPLY"))
-		meth = M_REPLY;
+		*meth = M_REPLY;
 	else if (!strcmp(method, "COUNTER"))
-		meth = M_COUNTER;
+		*meth = M_COUNTER;
 	else if (!strcmp(method, "DECLINECOUNTER"))
-		meth = M_DECLINECOUNTER;
-	else {
-		ret = malformed(m, mline(m, ml ? (int)ml : 1),
-				ml ? "its METHOD is not REPLY, COUNTER or DECLINECOUNTER" : "it has no METHOD");
+		*meth = M_DECLINECOUNTER;
+	else
+		return malformed(m, mline(m, ml ? (int)ml : 1),
+				 ml ? "its METHOD is not REPLY, COUNTER or DECLINECOUNTER" : "it has no METHOD");
+	return 0;
+}
+
+/* Fill a REPLY event's answer from its one ATTENDEE's PARTSTAT. */
+static int check_reply(struct msgctx *m, const struct who *o, struct answered *a)
+{
+	char ps[32];
+	if (o->n_att != 1)
+		return malformed(m, a->line, "a REPLY event must name exactly one ATTENDEE (who answers)");
+	if (!ics_line_param(o->att[0], "PARTSTAT", ps, sizeof ps))
+		return malformed(m, a->line, "its ATTENDEE has no PARTSTAT");
+	if (!strcasecmp(ps, "ACCEPTED"))
+		a->kind = REPLY_ACCEPTED;
+	else if (!strcasecmp(ps, "DECLINED"))
+		a->kind = REPLY_DECLINED;
+	else if (!strcasecmp(ps, "TENTATIVE"))
+		a->kind = REPLY_TENTATIVE;
+	else
+		return malformed(m, a->line, "its PARTSTAT is not ACCEPTED, DECLINED or TENTATIVE");
+	a->addr = value(o->att[0]);
+	return 0;
+}
+
+/* Fill a COUNTER event's answer: who suggests, and the time suggested. */
+static int check_counter(struct msgctx *m, const struct who *o, struct answered *a)
+{
+	const struct ics_event *e = a->e;
+	a->kind = REPLY_COUNTER;
+	a->addr = NULL;
+	for (size_t k = 0; k < o->n_att && k < 8 && !a->addr; k++)
+		if (o->n_att == 1 || !same_addr(value(o->att[k]), m->w->p->coordinator_address))
+			a->addr = value(o->att[k]);
+	if (!a->addr)
+		return malformed(m, a->line, "a COUNTER event names no ATTENDEE (who suggests)");
+	if (!e->has_dtstart || e->dtstart.is_date)
+		return malformed(m, a->line, "a COUNTER event without a DTSTART date-time (the time suggested)");
+	a->ss = utc_of(e->dtstart, m->w->zone);
+	a->se = e->has_dtend ? utc_of(e->dtend, m->w->zone) :
+		e->has_duration ? a->ss + icaldurationtype_as_int(e->duration) : a->ss;
+	return 0;
+}
+
+/* Check one VEVENT e of the message (method meth) into *a. Returns 0, or
+ * -1 when it is malformed (reported: the message is). */
+static int check_event(struct msgctx *m, const struct ics_feed *f, const struct ics_event *e,
+		       enum method meth, struct answered *a)
+{
+	int line = mline(m, e->line);
+	size_t c = f->scan.n_comps;
+	for (size_t k = 0; k < f->scan.n_comps; k++)
+		if (!strcmp(f->scan.comps[k].name, "VEVENT") &&
+		    (int)f->scan.lines[f->scan.comps[k].begin].line == e->line)
+			c = k;
+	if (c == f->scan.n_comps || e->uid_synthesized)
+		return malformed(m, line, "an event without a UID");
+	struct who o;
+	who_of(&f->scan, c, &o);
+	a->e = e;
+	a->line = line;
+	a->ss = a->se = 0;
+	if (meth == M_REPLY)
+		return check_reply(m, &o, a);
+	if (meth == M_COUNTER)
+		return check_counter(m, &o, a);
+	a->kind = REPLY_DECLINECOUNTER;
+	a->addr = value(o.org);
+	if (!a->addr)
+		return malformed(m, line, "a DECLINECOUNTER event without an ORGANIZER (who declines)");
+	return 0;
+}
+
+/* The appointment of the week that answered event a answers, checking
+ * who answers against where export --itip sent it; -1 when none (the
+ * diagnostic said why). */
+static int find_appt(struct msgctx *m, const struct answered *a)
+{
+	const struct week *w = m->w;
+	const struct profile *p = w->p;
+	char rid[24];
+	ics_rid_text(a->e, rid);
+	int found = 0, match = -1;
+	for (size_t i = 0; i < w->n_appts && match < 0; i++) {
+		const struct wk_appt *x = &w->appts[i];
+		if (strcmp(x->uid, a->e->uid) || strcmp(x->rid, rid))
+			continue;
+		found = 1;
+		/* where export --itip sent it: a REQUEST to the practitioner's
+		 * address, else the event's ORGANIZER; a COUNTER to the ORGANIZER */
+		const char *addr = p->pracs[x->prac].address;
+		const char *sent_to = a->kind == REPLY_DECLINECOUNTER ? x->organizer : addr ? addr : x->organizer;
+		if (same_addr(a->addr, sent_to) ||
+		    (a->kind == REPLY_DECLINECOUNTER && same_addr(a->addr, p->pracs[x->prac].address)))
+			match = (int)i;
+	}
+	if (!found)
+		diag_add(m->d, D_REPLY_UNMATCHED, m->shown, a->line, 0, "the event");
+	else if (match < 0)
+		diag_add(m->d, D_REPLY_ADDRESS, m->shown, a->line, 0, "the event",
+			 a->kind == REPLY_DECLINECOUNTER ? "its ORGANIZER" : "its ATTENDEE");
+	else if (m->from && *m->from && !same_addr(m->from, a->addr)) {
+		diag_add(m->d, D_REPLY_ADDRESS, m->shown, a->line, 0, "the event", "the mail's From");
+		match = -1;
+	}
+	return match;
+}
+
+enum matched { PENDED, REFUSED, STOP, FAIL };
+
+/* Match answered event a to the change sent for it; when it fits, fill
+ * pv[*np] and count it. PENDED: kept for recording; REFUSED: not (said
+ * why); STOP: the message is malformed (reported); FAIL: the store failed. */
+static enum matched match_event(struct msgctx *m, const struct answered *a, struct pend *pv, size_t *np)
+{
+	const struct profile *p = m->w->p;
+	int match = find_appt(m, a);
+	if (match < 0)
+		return REFUSED;
+	const struct wk_appt *ap = &m->w->appts[match];
+	struct pend *x = &pv[*np];
+	x->line = a->line;
+	x->prac = ap->prac;
+	x->r.appt = (struct appt_ref){ p->pracs[ap->prac].id, ap->uid, ap->rid, ap->feed_start, ap->feed_end };
+	int sent = a->kind == REPLY_DECLINECOUNTER ? ap->sequence : ap->sequence + ap->accepted;
+	int has = ap->accepted > 0 && (a->kind != REPLY_DECLINECOUNTER || ap->organizer);
+	int got = has ? store_last_accept(m->s, p->person_id, &x->r.appt, x->proposal, sizeof x->proposal,
+					  &x->r.seq, &x->r.to, x->venue, sizeof x->venue, m->d) : 0;
+	if (got < 0)
+		return FAIL;
+	if (!got) {
+		diag_add(m->d, D_REPLY_UNMATCHED, m->shown, a->line, 0, "the event");
+		return REFUSED;
+	}
+	if (a->e->sequence != sent) {
+		char a1[16], a2[16];
+		snprintf(a1, sizeof a1, "%d", a->e->sequence);
+		snprintf(a2, sizeof a2, "%d", sent);
+		diag_add(m->d, D_REPLY_STALE, m->shown, a->line, 0, "the event", a1, a2,
+			 a->e->sequence < sent ? "it answers an older version" : "it is ahead of what was sent");
+		return REFUSED;
+	}
+	for (size_t q = 0; q < *np; q++)
+		if (pv[q].prac == x->prac && !strcmp(pv[q].r.appt.uid, x->r.appt.uid) &&
+		    !strcmp(pv[q].r.appt.rid, x->r.appt.rid)) {
+			malformed(m, a->line, "it answers the same event twice");
+			return STOP;
+		}
+	x->r.digest = m->digest;
+	x->r.person = p->person_id;
+	x->r.sequence = a->e->sequence;
+	x->r.kind = a->kind;
+	x->r.suggested_start = a->ss;
+	x->r.suggested_end = a->se;
+	x->r.proposal = x->proposal;
+	x->r.at = m->now;
+	(*np)++;
+	return PENDED;
+}
+
+/* Record the np answers kept, in one go, and report them. Returns 0 or -1
+ * (store). */
+static int record_pending(struct msgctx *m, const struct pend *pv, size_t np)
+{
+	struct store_reply *v = xcalloc(np, sizeof *v);
+	for (size_t q = 0; q < np; q++)
+		v[q] = pv[q].r;
+	int st = store_record_replies(m->s, v, np, m->d);
+	free(v);
+	if (st < 0)
+		return -1;
+	for (size_t q = 0; q < np; q++)
+		push_result(m, pv[q].line, REPLY_RECORDED, &pv[q]);
+	return 0;
+}
+
+/* Check every VEVENT of f (n_ev of them) into ev: a malformed one spoils
+ * the message. Returns 0, or -1 (reported). */
+static int check_events(struct msgctx *m, const struct ics_feed *f, enum method meth,
+			struct answered *ev, size_t n_ev)
+{
+	size_t ne = 0;
+	for (size_t i = 0; i < f->n_ev && ne < n_ev; i++) {
+		if (f->ev[i].kind != ICS_VEVENT)
+			continue;
+		if (check_event(m, f, &f->ev[i], meth, &ev[ne]) < 0)
+			return -1;
+		ne++;
+	}
+	assert(ne == n_ev);
+	return 0;
+}
+
+/* Read, check and match one message's iCalendar text; record its answers.
+ * Returns 0 (whatever became of it), or -1 (store). */
+static int one_calendar(struct msgctx *m, struct bytes *text)
+{
+	struct ics_feed f;
+	struct pend *pv = NULL;
+	struct answered *ev = NULL;
+	enum method meth = M_REPLY;
+	int ret = 0;
+	if (parse_calendar(m, text, &f) < 0) {
+		malformed(m, mline(m, 1), "its iCalendar text has errors");
 		goto out;
 	}
+	if (method_of(m, &f, &meth) < 0)
+		goto out;
 	size_t n_ev = 0;
 	for (size_t i = 0; i < f.n_ev; i++)
 		n_ev += f.ev[i].kind == ICS_VEVENT;
 	if (n_ev == 0) {
-		ret = malformed(m, mline(m, 1), "it answers no event (no VEVENT)");
+		malformed(m, mline(m, 1), "it answers no event (no VEVENT)");
 		goto out;
 	}
 	if (n_ev > m->lim->max_events) {
@@ -328,185 +523,28 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 		snprintf(b, sizeof b, "%zu", m->lim->max_events);
 		diag_add(m->d, D_REPLY_LIMIT, m->shown, mline(m, 1), 0, "answered events in one message", b);
 		m->r->bad_messages++;
-		ret = push_result(m, mline(m, 1), REPLY_REFUSED, NULL);
-		goto out;
-	}
-	pv = calloc(n_ev, sizeof *pv);
-	if (!pv) {
-		diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		ret = -1;
+		push_result(m, mline(m, 1), REPLY_REFUSED, NULL);
 		goto out;
 	}
 	/* first every event is checked (a malformed one spoils the message),
 	 * then matched */
-	size_t ne = 0;
-	ev = calloc(n_ev, sizeof *ev);
-	if (!ev) {
-		diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		ret = -1;
+	pv = xcalloc(n_ev, sizeof *pv);
+	ev = xcalloc(n_ev, sizeof *ev);
+	if (check_events(m, &f, meth, ev, n_ev) < 0)
 		goto out;
-	}
-	for (size_t i = 0; i < f.n_ev && ne < n_ev; i++) {
-		const struct ics_event *e = &f.ev[i];
-		if (e->kind != ICS_VEVENT)
-			continue;
-		int line = mline(m, e->line);
-		size_t c = f.scan.n_comps;
-		for (size_t k = 0; k < f.scan.n_comps; k++)
-			if (!strcmp(f.scan.comps[k].name, "VEVENT") &&
-			    (int)f.scan.lines[f.scan.comps[k].begin].line == e->line)
-				c = k;
-		if (c == f.scan.n_comps || e->uid_synthesized) {
-			ret = malformed(m, line, "an event without a UID");
-			goto out;
-		}
-		struct who o;
-		who_of(&f.scan, c, &o);
-		ev[ne].e = e;
-		ev[ne].line = line;
-		ev[ne].ss = ev[ne].se = 0;
-		if (meth == M_REPLY) {
-			char ps[32];
-			if (o.n_att != 1) {
-				ret = malformed(m, line, "a REPLY event must name exactly one ATTENDEE (who answers)");
-				goto out;
-			}
-			if (!ics_line_param(o.att[0], "PARTSTAT", ps, sizeof ps)) {
-				ret = malformed(m, line, "its ATTENDEE has no PARTSTAT");
-				goto out;
-			}
-			if (!strcasecmp(ps, "ACCEPTED"))
-				ev[ne].kind = REPLY_ACCEPTED;
-			else if (!strcasecmp(ps, "DECLINED"))
-				ev[ne].kind = REPLY_DECLINED;
-			else if (!strcasecmp(ps, "TENTATIVE"))
-				ev[ne].kind = REPLY_TENTATIVE;
-			else {
-				ret = malformed(m, line, "its PARTSTAT is not ACCEPTED, DECLINED or TENTATIVE");
-				goto out;
-			}
-			ev[ne].addr = value(o.att[0]);
-		} else if (meth == M_COUNTER) {
-			ev[ne].kind = REPLY_COUNTER;
-			ev[ne].addr = NULL;
-			for (size_t k = 0; k < o.n_att && k < 8 && !ev[ne].addr; k++)
-				if (o.n_att == 1 || !same_addr(value(o.att[k]), p->coordinator_address))
-					ev[ne].addr = value(o.att[k]);
-			if (!ev[ne].addr) {
-				ret = malformed(m, line, "a COUNTER event names no ATTENDEE (who suggests)");
-				goto out;
-			}
-			if (!e->has_dtstart || e->dtstart.is_date) {
-				ret = malformed(m, line, "a COUNTER event without a DTSTART date-time (the time suggested)");
-				goto out;
-			}
-			ev[ne].ss = utc_of(e->dtstart, w->zone);
-			ev[ne].se = e->has_dtend ? utc_of(e->dtend, w->zone) :
-				    e->has_duration ? ev[ne].ss + icaldurationtype_as_int(e->duration) : ev[ne].ss;
-		} else {
-			ev[ne].kind = REPLY_DECLINECOUNTER;
-			ev[ne].addr = value(o.org);
-			if (!ev[ne].addr) {
-				ret = malformed(m, line, "a DECLINECOUNTER event without an ORGANIZER (who declines)");
-				goto out;
-			}
-		}
-		ne++;
-	}
-	assert(ne == n_ev);
 	size_t np = 0;
-	for (size_t k = 0; k < ne; k++) {
-		const struct ics_event *e = ev[k].e;
-		char rid[24];
-		ics_rid_text(e, rid);
-		int line = ev[k].line, found = 0, match = -1;
-		for (size_t i = 0; i < w->n_appts && match < 0; i++) {
-			const struct wk_appt *a = &w->appts[i];
-			if (strcmp(a->uid, e->uid) || strcmp(a->rid, rid))
-				continue;
-			found = 1;
-			/* where export --itip sent it: a REQUEST to the practitioner's
-			 * address, else the event's ORGANIZER; a COUNTER to the ORGANIZER */
-			const char *addr = p->pracs[a->prac].address;
-			const char *sent_to = ev[k].kind == REPLY_DECLINECOUNTER ? a->organizer : addr ? addr : a->organizer;
-			if (same_addr(ev[k].addr, sent_to) ||
-			    (ev[k].kind == REPLY_DECLINECOUNTER && same_addr(ev[k].addr, p->pracs[a->prac].address)))
-				match = (int)i;
-		}
-		if (!found) {
-			diag_add(m->d, D_REPLY_UNMATCHED, m->shown, line, 0, "the event");
-		} else if (match < 0) {
-			diag_add(m->d, D_REPLY_ADDRESS, m->shown, line, 0, "the event",
-				 ev[k].kind == REPLY_DECLINECOUNTER ? "its ORGANIZER" : "its ATTENDEE");
-		} else if (m->from && *m->from && !same_addr(m->from, ev[k].addr)) {
-			diag_add(m->d, D_REPLY_ADDRESS, m->shown, line, 0, "the event", "the mail's From");
-		} else {
-			const struct wk_appt *a = &w->appts[match];
-			struct pend *x = &pv[np];
-			x->line = line;
-			x->prac = a->prac;
-			x->r.appt = (struct appt_ref){ p->pracs[a->prac].id, a->uid, a->rid, a->feed_start, a->feed_end };
-			int sent = ev[k].kind == REPLY_DECLINECOUNTER ? a->sequence : a->sequence + a->accepted;
-			int has = a->accepted > 0 && (ev[k].kind != REPLY_DECLINECOUNTER || a->organizer);
-			int got = has ? store_last_accept(m->s, p->person_id, &x->r.appt, x->proposal, sizeof x->proposal,
-							  &x->r.seq, &x->r.to, x->venue, sizeof x->venue, m->d) : 0;
-			if (got < 0) {
-				ret = -1;
-				goto out;
-			}
-			if (!got) {
-				diag_add(m->d, D_REPLY_UNMATCHED, m->shown, line, 0, "the event");
-			} else if (e->sequence != sent) {
-				char a1[16], a2[16];
-				snprintf(a1, sizeof a1, "%d", e->sequence);
-				snprintf(a2, sizeof a2, "%d", sent);
-				diag_add(m->d, D_REPLY_STALE, m->shown, line, 0, "the event", a1, a2,
-					 e->sequence < sent ? "it answers an older version" : "it is ahead of what was sent");
-			} else {
-				int dup = 0;
-				for (size_t q = 0; q < np && !dup; q++)
-					dup = pv[q].prac == x->prac && !strcmp(pv[q].r.appt.uid, x->r.appt.uid) &&
-					      !strcmp(pv[q].r.appt.rid, x->r.appt.rid);
-				if (dup) {
-					ret = malformed(m, line, "it answers the same event twice");
-					goto out;
-				}
-				x->r.digest = m->digest;
-				x->r.person = p->person_id;
-				x->r.sequence = e->sequence;
-				x->r.kind = ev[k].kind;
-				x->r.suggested_start = ev[k].ss;
-				x->r.suggested_end = ev[k].se;
-				x->r.proposal = x->proposal;
-				x->r.at = m->now;
-				np++;
-				continue;
-			}
-		}
-		if (push_result(m, line, REPLY_REFUSED, NULL) < 0) {
+	for (size_t k = 0; k < n_ev; k++) {
+		enum matched r = match_event(m, &ev[k], pv, &np);
+		if (r == FAIL)
 			ret = -1;
+		if (r == FAIL || r == STOP)
 			goto out;
-		}
+		if (r == REFUSED)
+			push_result(m, ev[k].line, REPLY_REFUSED, NULL);
 	}
 	assert(np <= n_ev);
-	if (np) {
-		struct store_reply *v = malloc(np * sizeof *v);
-		if (!v) {
-			diag_add(m->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			ret = -1;
-			goto out;
-		}
-		for (size_t q = 0; q < np; q++)
-			v[q] = pv[q].r;
-		int st = store_record_replies(m->s, v, np, m->d);
-		free(v);
-		if (st < 0) {
-			ret = -1;
-			goto out;
-		}
-		for (size_t q = 0; q < np && !ret; q++)
-			ret = push_result(m, pv[q].line, REPLY_RECORDED, &pv[q]);
-	}
+	if (np)
+		ret = record_pending(m, pv, np);
 out:
 	free(pv);
 	free(ev);
@@ -525,6 +563,51 @@ static int is_calendar(const struct bytes *b)
 	return end - p >= 15 && !strncasecmp(p, "BEGIN:VCALENDAR", 15);
 }
 
+/* Read one message of at most lim->max_message_bytes into *b. Returns 0,
+ * or -1 with d filled (too big: D_REPLY_LIMIT, naming that bound). */
+static int read_message(const struct reply_input *in, const struct reply_limits *lim, struct bytes *b,
+			struct diag *d)
+{
+	struct diag fd;
+	diag_init(&fd);
+	int rc = file_read_all(in->path, lim->max_message_bytes, b, &fd);
+	for (size_t k = 0; k < fd.n; k++)
+		if (fd.v[k].code == D_IO_TOO_BIG) {
+			/* say which bound: one message's */
+			char lb[32];
+			snprintf(lb, sizeof lb, "%zu", lim->max_message_bytes);
+			diag_release(&fd);
+			diag_init(&fd);
+			diag_add(&fd, D_REPLY_LIMIT, in->shown, 0, 0, "bytes in one message", lb);
+			break;
+		}
+	diag_move(d, &fd);
+	diag_release(&fd);
+	return rc;
+}
+
+/* A mail message b: find its calendar part and read that. Returns as
+ * one_calendar does. */
+static int one_mail(struct msgctx *m, const struct bytes *b)
+{
+	struct mime_part mp;
+	int ret = 0;
+	if (mime_find_calendar(b->data, b->len, m->shown, m->lim, &mp, m->d) < 0) {
+		m->r->bad_messages++;
+		push_result(m, 0, REPLY_REFUSED, NULL);
+	} else {
+		m->from = mp.from;
+		m->line0 = mp.encoded ? mp.line : mp.line - 1;
+		m->encoded = mp.encoded;
+		struct bytes t = { mp.body, mp.len };
+		mp.body = NULL;
+		ret = one_calendar(m, &t);
+		bytes_release(&t);
+	}
+	mime_part_release(&mp);
+	return ret;
+}
+
 int reply_read_all(struct store *s, const struct week *w, const struct reply_inputs *in,
 		   const struct reply_limits *lim, const struct ics_limits *ilim, int64_t now,
 		   struct reply_report *r, struct diag *d)
@@ -534,26 +617,11 @@ int reply_read_all(struct store *s, const struct week *w, const struct reply_inp
 	for (size_t i = 0; i < in->n; i++) {
 		struct msgctx m = { s, w, lim, ilim, in->v[i].shown, now, { 0 }, NULL, 0, 0, r, d };
 		struct bytes b;
-		struct diag fd;
-		diag_init(&fd);
-		int rc = file_read_all(in->v[i].path, lim->max_message_bytes, &b, &fd);
-		for (size_t k = 0; k < fd.n; k++)
-			if (fd.v[k].code == D_IO_TOO_BIG) {
-				/* say which bound: one message's */
-				char lb[32];
-				snprintf(lb, sizeof lb, "%zu", lim->max_message_bytes);
-				diag_release(&fd);
-				diag_init(&fd);
-				diag_add(&fd, D_REPLY_LIMIT, in->v[i].shown, 0, 0, "bytes in one message", lb);
-				break;
-			}
-		diag_move(d, &fd);
-		diag_release(&fd);
+		int rc = read_message(&in->v[i], lim, &b, d);
 		r->messages++;
 		if (rc < 0) {
 			r->bad_messages++;
-			if (push_result(&m, 0, REPLY_REFUSED, NULL) < 0)
-				return -1;
+			push_result(&m, 0, REPLY_REFUSED, NULL);
 			continue;
 		}
 		total += b.len;
@@ -563,8 +631,7 @@ int reply_read_all(struct store *s, const struct week *w, const struct reply_inp
 			diag_add(d, D_REPLY_LIMIT, in->v[i].shown, 0, 0, "bytes of messages in one run", lb);
 			bytes_release(&b);
 			r->bad_messages++;
-			if (push_result(&m, 0, REPLY_REFUSED, NULL) < 0)
-				return -1;
+			push_result(&m, 0, REPLY_REFUSED, NULL);
 			break;
 		}
 		hash_sha256_hex(b.data, b.len, m.digest);
@@ -575,29 +642,10 @@ int reply_read_all(struct store *s, const struct week *w, const struct reply_inp
 		}
 		if (seen) {
 			bytes_release(&b);
-			if (push_result(&m, 0, REPLY_ALREADY, NULL) < 0)
-				return -1;
+			push_result(&m, 0, REPLY_ALREADY, NULL);
 			continue;
 		}
-		int ret;
-		if (is_calendar(&b)) {
-			ret = one_calendar(&m, &b);
-		} else {
-			struct mime_part mp;
-			if (mime_find_calendar(b.data, b.len, m.shown, lim, &mp, d) < 0) {
-				r->bad_messages++;
-				ret = push_result(&m, 0, REPLY_REFUSED, NULL);
-			} else {
-				m.from = mp.from;
-				m.line0 = mp.encoded ? mp.line : mp.line - 1;
-				m.encoded = mp.encoded;
-				struct bytes t = { mp.body, mp.len };
-				mp.body = NULL;
-				ret = one_calendar(&m, &t);
-				bytes_release(&t);
-			}
-			mime_part_release(&mp);
-		}
+		int ret = is_calendar(&b) ? one_calendar(&m, &b) : one_mail(&m, &b);
 		bytes_release(&b);
 		if (ret < 0)
 			return -1;

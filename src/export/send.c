@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 void send_report_release(struct send_report *r)
 {
@@ -51,6 +52,8 @@ static int thread_of(struct store *s, const struct week *w, const struct itip_ms
 			refs->v[k++] = refs->v[i];
 	}
 	refs->n = k;
+	for (size_t i = 1; i < k; i++)
+		assert(refs->v[i - 1].row < refs->v[i].row);   /* oldest first, each once */
 	/* the first and the latest: drop the middle */
 	if (k > ITIP_MAX_REFS) {
 		size_t drop = k - ITIP_MAX_REFS;
@@ -67,11 +70,7 @@ static int record(struct store *s, const struct week *w, const struct itip_msg *
 		  struct diag *d)
 {
 	const struct profile *p = w->p;
-	struct store_sent *rows = calloc(m->n_changes, sizeof *rows);
-	if (!rows) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct store_sent *rows = xcalloc(m->n_changes, sizeof *rows);
 	for (size_t i = 0; i < m->n_changes; i++) {
 		const struct wk_appt *a = &w->appts[m->appts[i]];
 		int counter = m->method == ITIP_COUNTER;
@@ -117,39 +116,138 @@ static int mark_revisions(struct store *s, struct week *w, struct diag *d)
 	return 0;
 }
 
+/* One run of send_run: what it was given, and how far it got. */
+struct run {
+	struct store *s;
+	const struct week *w;
+	const struct send_opts *o;
+	struct send_report *r;
+	struct diag *d;
+	struct smtp_conf conf;
+	struct smtp *sm;          /* connected on the first message sent */
+	int have_conf, stopped, store_bad, rc;
+};
+
+/* Thread message m with what went before (item it says so) and check its
+ * size against the server's bound. Returns 0, or -1 (d filled). */
+static int ready_mail(struct run *x, struct itip_msg *m, struct send_item *it, const char *rcpt)
+{
+	struct store_sent_refs refs = { 0 };
+	const char *ids[ITIP_MAX_REFS];
+	int bad = thread_of(x->s, x->w, m, &refs, x->d) < 0;
+	for (size_t j = 0; !bad && j < refs.n; j++)
+		ids[j] = refs.v[j].message_id;
+	if (!bad && refs.n) {
+		bad = itip_mail_thread(x->w, x->o->now, m, ids, refs.n, x->d) < 0;
+		snprintf(it->in_reply_to, sizeof it->in_reply_to, "%s", refs.v[refs.n - 1].message_id);
+		it->n_refs = refs.n;
+	}
+	store_sent_refs_release(&refs);
+	size_t len = bad ? 0 : strlen(m->eml);
+	if (!bad && len > x->conf.max_bytes) {
+		char a[32], b[32];
+		snprintf(a, sizeof a, "%zu", len);
+		snprintf(b, sizeof b, "%zu", x->conf.max_bytes);
+		diag_add(x->d, D_SEND_TOO_BIG, NULL, 0, 0, rcpt, a, b);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
+/* Stop the run here: the rest are told apart but not sent. */
+static void stop(struct run *x)
+{
+	x->stopped = 1;
+	x->rc = -1;
+}
+
+/* Mail message m, the run's item it, unless it went before, the run has
+ * stopped or reached its bound; record it as the server accepts it. */
+static void send_one(struct run *x, struct itip_msg *m, struct send_item *it)
+{
+	struct send_report *r = x->r;
+	const struct profile *p = x->w->p;
+	assert(m->to && addr_is_one(m->to, strlen(m->to)));
+	const char *rcpt = m->to + 7;
+	/* after a failure the rest are still told apart: already sent,
+	 * or left for the next run (unless the store itself failed) */
+	int had = x->store_bad ? 0 : store_sent_has(x->s, p->person_id, m->digest, rcpt, x->d);
+	if (had < 0) {
+		x->store_bad = 1;
+		stop(x);
+	}
+	if (had > 0) {
+		it->state = SEND_ALREADY;
+		r->already++;
+		return;
+	}
+	if (x->stopped) {
+		r->left++;
+		return;
+	}
+	if (!x->have_conf) {
+		if (smtp_conf_load(p, !x->o->dry_run, &x->conf, x->d) < 0) {
+			stop(x);
+			r->left++;
+			return;
+		}
+		x->have_conf = 1;
+	}
+	if (ready_mail(x, m, it, rcpt) < 0) {
+		it->state = SEND_FAILED;
+		stop(x);
+		return;
+	}
+	if (x->o->dry_run) {
+		it->state = SEND_WOULD;
+		r->would++;
+		return;
+	}
+	if (r->sent >= x->conf.max_messages) {
+		r->left++;
+		return;
+	}
+	if (!x->sm && !(x->sm = smtp_new(&x->conf, x->d))) {
+		stop(x);
+		r->left++;
+		return;
+	}
+	if (smtp_send(x->sm, rcpt, m->eml, strlen(m->eml), x->d) < 0) {
+		it->state = SEND_FAILED;
+		stop(x);
+		return;
+	}
+	/* accepted: recorded now, in a transaction of its own, so that a
+	 * later failure leaves this one on record */
+	if (record(x->s, x->w, m, x->o->now, x->d) < 0) {
+		diag_add(x->d, D_SEND_UNRECORDED, NULL, 0, 0, rcpt, m->message_id);
+		x->store_bad = 1;
+		stop(x);
+	}
+	it->state = SEND_SENT;
+	r->sent++;
+}
+
 int send_run(struct store *s, const struct week *w0, const struct send_opts *o, struct send_report *r,
 	     struct diag *d)
 {
-	const struct profile *p = w0->p;
 	memset(r, 0, sizeof *r);
 	struct itip_set set;
-	struct week *wk = calloc(1, sizeof *wk);
-	if (!wk || week_copy(wk, w0, d) < 0) {
+	struct week *wk = xcalloc(1, sizeof *wk);
+	if (week_copy(wk, w0, d) < 0) {
 		free(wk);
-		if (!d->errors)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
 	r->week = wk;
-	const struct week *w = wk;
-	if (mark_revisions(s, wk, d) < 0 || export_itip(w, o->now, o->counter, 1, &set, d) < 0)
+	if (mark_revisions(s, wk, d) < 0 || export_itip(wk, o->now, o->counter, 1, &set, d) < 0)
 		return -1;
 	for (size_t i = 0; i < wk->n_appts; i++)
 		r->revisions += wk->appts[i].resend_sequence > 0;
-	r->v = calloc(set.n ? set.n : 1, sizeof *r->v);
-	if (!r->v) {
-		itip_set_release(&set);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	struct smtp_conf conf;
-	int have_conf = 0, stopped = 0, store_bad = 0, rc = 0;
-	struct smtp *sm = NULL;
+	r->v = xcalloc(set.n ? set.n : 1, sizeof *r->v);
+	struct run x = { .s = s, .w = wk, .o = o, .r = r, .d = d };
 	for (size_t i = 0; i < set.n; i++) {
 		struct itip_msg *m = &set.v[i];
 		struct send_item *it = &r->v[r->n++];
-		assert(m->to && addr_is_one(m->to, strlen(m->to)));
-		const char *rcpt = m->to + 7;
 		it->prac = m->prac;
 		it->method = m->method;
 		it->to = m->to;
@@ -157,98 +255,16 @@ int send_run(struct store *s, const struct week *w0, const struct send_opts *o, 
 		snprintf(it->subject, sizeof it->subject, "%s", m->subject);
 		snprintf(it->message_id, sizeof it->message_id, "%s", m->message_id);
 		it->state = SEND_LEFT;
-		/* after a failure the rest are still told apart: already sent,
-		 * or left for the next run (unless the store itself failed) */
-		int had = store_bad ? 0 : store_sent_has(s, p->person_id, m->digest, rcpt, d);
-		if (had < 0) {
-			stopped = store_bad = 1;
-			rc = -1;
-		}
-		if (had > 0) {
-			it->state = SEND_ALREADY;
-			r->already++;
-			continue;
-		}
-		if (stopped) {
-			r->left++;
-			continue;
-		}
-		if (!have_conf) {
-			if (smtp_conf_load(p, !o->dry_run, &conf, d) < 0) {
-				stopped = 1;
-				rc = -1;
-				r->left++;
-				continue;
-			}
-			have_conf = 1;
-		}
-		struct store_sent_refs refs = { 0 };
-		const char *ids[ITIP_MAX_REFS];
-		int bad = thread_of(s, w, m, &refs, d) < 0;
-		for (size_t j = 0; !bad && j < refs.n; j++)
-			ids[j] = refs.v[j].message_id;
-		if (!bad && refs.n) {
-			bad = itip_mail_thread(w, o->now, m, ids, refs.n, d) < 0;
-			snprintf(it->in_reply_to, sizeof it->in_reply_to, "%s", refs.v[refs.n - 1].message_id);
-			it->n_refs = refs.n;
-		}
-		store_sent_refs_release(&refs);
-		size_t len = bad ? 0 : strlen(m->eml);
-		if (!bad && len > conf.max_bytes) {
-			char a[32], b[32];
-			snprintf(a, sizeof a, "%zu", len);
-			snprintf(b, sizeof b, "%zu", conf.max_bytes);
-			diag_add(d, D_SEND_TOO_BIG, NULL, 0, 0, rcpt, a, b);
-			bad = 1;
-		}
-		if (bad) {
-			it->state = SEND_FAILED;
-			stopped = 1;
-			rc = -1;
-			continue;
-		}
-		if (o->dry_run) {
-			it->state = SEND_WOULD;
-			r->would++;
-			continue;
-		}
-		if (r->sent >= conf.max_messages) {
-			r->left++;
-			continue;
-		}
-		if (!sm && !(sm = smtp_new(&conf, d))) {
-			stopped = 1;
-			rc = -1;
-			r->left++;
-			continue;
-		}
-		if (smtp_send(sm, rcpt, m->eml, len, d) < 0) {
-			it->state = SEND_FAILED;
-			stopped = 1;
-			rc = -1;
-			continue;
-		}
-		/* accepted: recorded now, in a transaction of its own, so that a
-		 * later failure leaves this one on record */
-		if (record(s, w, m, o->now, d) < 0) {
-			diag_add(d, D_SEND_UNRECORDED, NULL, 0, 0, rcpt, m->message_id);
-			it->state = SEND_SENT;
-			r->sent++;
-			stopped = store_bad = 1;
-			rc = -1;
-			continue;
-		}
-		it->state = SEND_SENT;
-		r->sent++;
+		send_one(&x, m, it);
 	}
-	if (!stopped && r->left) {
+	if (!x.stopped && r->left) {
 		char a[32], b[32];
 		snprintf(a, sizeof a, "%zu", r->left);
-		snprintf(b, sizeof b, "%zu", conf.max_messages);
+		snprintf(b, sizeof b, "%zu", x.conf.max_messages);
 		diag_add(d, D_SEND_LIMIT, NULL, 0, 0, a, b);
-		rc = -1;
+		x.rc = -1;
 	}
-	smtp_free(sm);
+	smtp_free(x.sm);
 	itip_set_release(&set);
-	return rc;
+	return x.rc;
 }

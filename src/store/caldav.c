@@ -1,13 +1,15 @@
 /* caldav.c: the calendar objects dovetail wrote into CalDAV collections, with their ETags and digests. */
 #include "store_impl.h"
+#include "dovetail/xalloc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 static char *dup_col(sqlite3_stmt *q, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(q, i);
-	return t ? strdup(t) : NULL;
+	return t ? xstrdup(t) : NULL;
 }
 
 void store_caldav_objs_free(struct store_caldav_obj *v, size_t n)
@@ -39,21 +41,11 @@ int store_caldav_objs(struct store *s, const char *person, const char *collectio
 	size_t cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			struct store_caldav_obj *nv = realloc(*out, cap * sizeof *nv);
-			if (!nv)
-				goto oom;
-			*out = nv;
-		}
-		struct store_caldav_obj *o = &(*out)[*n];
+		struct store_caldav_obj *o = BUF_PUSH(*out, *n, cap);
 		o->uid = dup_col(q, 0);
 		o->name = dup_col(q, 1);
 		o->etag = dup_col(q, 2);
 		o->digest = dup_col(q, 3);
-		(*n)++;
-		if (!o->uid || !o->name || !o->digest || (!o->etag && sqlite3_column_type(q, 2) != SQLITE_NULL))
-			goto oom;
 	}
 	if (rc != SQLITE_DONE) {
 		store_sql_error(s, d);
@@ -64,14 +56,9 @@ int store_caldav_objs(struct store *s, const char *person, const char *collectio
 		return -1;
 	}
 	sqlite3_finalize(q);
+	for (size_t i = 1; i < *n; i++)   /* the key's uid, in byte order: as strcmp */
+		assert(strcmp((*out)[i - 1].uid, (*out)[i].uid) < 0);
 	return 0;
-oom:
-	sqlite3_finalize(q);
-	store_caldav_objs_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 int store_caldav_obj_put(struct store *s, const char *person, const char *collection,

@@ -1,6 +1,7 @@
 /* decisions.c: record accept and reject decisions on proposed changes (never deleted), and list them. */
 #include "store_impl.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,19 +85,24 @@ static int exists(sqlite3_stmt *q)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
-int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
-		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
-		 struct diag *d)
+/* One store_decide: its statements (q), what it decides, and where it says
+ * why. The steps below return 0, SQL_FAILED (say so from the store's error)
+ * or REPORTED (a diagnostic is in d). */
+struct decide {
+	sqlite3_stmt *q[Q__COUNT];
+	const char *proposal;
+	enum verdict v;
+	const char *verdict;      /* "accept" or "reject" */
+	int keep;
+	struct diag *d;
+};
+
+enum { SQL_FAILED = -1, REPORTED = -2 };
+
+/* Decisions are kept for good: what goes in must be text (UTF-8). Returns
+ * 0, or -1 with d filled. */
+static int check_text(const char *who, const char *note, struct diag *d)
 {
-	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
-						   SQL_INSERT, SQL_LAST, SQL_CONFLICT };
-	sqlite3_stmt *q[Q__COUNT] = { 0 };
-	struct seqset set = { .n = 0 };
-	int rc = -1, began = 0, sql_failed = 1;
-	const char *verdict = v == VERDICT_ACCEPT ? "accept" : "reject";
-	int keep = v == VERDICT_KEEP;
-	*n_decided = *n_same = 0;
-	/* decisions are kept for good: what goes in must be text (UTF-8) */
 	const char *const what[2] = { "who decides (--by, $DOVETAIL_USER, $USER)", "the note" };
 	const char *const text[2] = { who, note };
 	for (size_t i = 0; i < 2; i++) {
@@ -108,113 +114,149 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 			return -1;
 		}
 	}
-	for (size_t i = 0; i < Q__COUNT; i++)
-		if (sqlite3_prepare_v2(s->db, sql[i], -1, &q[i], NULL) != SQLITE_OK)
-			goto fail;
-	if (store_tx_begin(s, d) < 0)
-		goto done;
-	began = 1;
-	sqlite3_bind_text(q[Q_PROPOSAL], 1, proposal, -1, SQLITE_STATIC);
-	int r0 = sqlite3_step(q[Q_PROPOSAL]);
+	return 0;
+}
+
+/* The proposal exists and is not superseded. */
+static int check_proposal(struct decide *x)
+{
+	sqlite3_stmt *q = x->q[Q_PROPOSAL];
+	sqlite3_bind_text(q, 1, x->proposal, -1, SQLITE_STATIC);
+	int r0 = sqlite3_step(q);
 	if (r0 == SQLITE_DONE) {
-		diag_add(d, D_UNKNOWN_ID, NULL, 0, 0, "proposal", proposal);
-		sql_failed = 0;
-		goto fail;
+		diag_add(x->d, D_UNKNOWN_ID, NULL, 0, 0, "proposal", x->proposal);
+		return REPORTED;
 	}
 	if (r0 != SQLITE_ROW)
-		goto fail;
-	if (sqlite3_column_int(q[Q_PROPOSAL], 0)) {
-		diag_add(d, D_SUPERSEDED, NULL, 0, 0, proposal);
-		sql_failed = 0;
-		goto fail;
+		return SQL_FAILED;
+	if (sqlite3_column_int(q, 0)) {
+		diag_add(x->d, D_SUPERSEDED, NULL, 0, 0, x->proposal);
+		return REPORTED;
 	}
-	sqlite3_reset(q[Q_PROPOSAL]);
-	int e;
+	sqlite3_reset(q);
+	return 0;
+}
+
+/* Put into set each change number the bound query q gives. */
+static int put_all(sqlite3_stmt *q, struct seqset *set)
+{
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW)
+		put(set, sqlite3_column_int(q, 0));
+	sqlite3_reset(q);
+	return r == SQLITE_DONE ? 0 : SQL_FAILED;
+}
+
+/* The changes decided, in order: seqs[0..n) (each must exist), or all
+ * when n is 0, with the joint partners of each. */
+static int collect(struct decide *x, const int *seqs, size_t n, struct seqset *set)
+{
 	if (n == 0) {
-		sqlite3_bind_text(q[Q_ALL], 1, proposal, -1, SQLITE_STATIC);
-		int r;
-		while ((r = sqlite3_step(q[Q_ALL])) == SQLITE_ROW)
-			put(&set, sqlite3_column_int(q[Q_ALL], 0));
-		sqlite3_reset(q[Q_ALL]);
-		if (r != SQLITE_DONE)
-			goto fail;
+		sqlite3_bind_text(x->q[Q_ALL], 1, x->proposal, -1, SQLITE_STATIC);
+		if (put_all(x->q[Q_ALL], set) < 0)
+			return SQL_FAILED;
 	}
-	sqlite3_bind_text(q[Q_CHANGE], 1, proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x->q[Q_CHANGE], 1, x->proposal, -1, SQLITE_STATIC);
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_int(q[Q_CHANGE], 2, seqs[i]);
-		if ((e = exists(q[Q_CHANGE])) < 0)
-			goto fail;
+		sqlite3_bind_int(x->q[Q_CHANGE], 2, seqs[i]);
+		int e = exists(x->q[Q_CHANGE]);
+		if (e < 0)
+			return SQL_FAILED;
 		if (!e) {
 			char id[160];
-			snprintf(id, sizeof id, "%s-%d", proposal, seqs[i]);
-			diag_add(d, D_UNKNOWN_ID, NULL, 0, 0, "change", id);
-			sql_failed = 0;
-			goto fail;
+			snprintf(id, sizeof id, "%s-%d", x->proposal, seqs[i]);
+			diag_add(x->d, D_UNKNOWN_ID, NULL, 0, 0, "change", id);
+			return REPORTED;
 		}
-		put(&set, seqs[i]);
+		put(set, seqs[i]);
 	}
-	/* a joint session is decided whole */
-	sqlite3_bind_text(q[Q_PARTNERS], 1, proposal, -1, SQLITE_STATIC);
-	for (size_t i = 0; i < set.n; i++) {
-		sqlite3_bind_int(q[Q_PARTNERS], 2, set.v[i]);
-		int r;
-		while ((r = sqlite3_step(q[Q_PARTNERS])) == SQLITE_ROW)
-			put(&set, sqlite3_column_int(q[Q_PARTNERS], 0));
-		sqlite3_reset(q[Q_PARTNERS]);
-		if (r != SQLITE_DONE)
-			goto fail;
+	/* a joint session is decided whole (set grows as it is walked) */
+	sqlite3_bind_text(x->q[Q_PARTNERS], 1, x->proposal, -1, SQLITE_STATIC);
+	for (size_t i = 0; i < set->n; i++) {
+		sqlite3_bind_int(x->q[Q_PARTNERS], 2, set->v[i]);
+		if (put_all(x->q[Q_PARTNERS], set) < 0)
+			return SQL_FAILED;
 	}
-	if (set.n > 1)
-		qsort(set.v, set.n, sizeof *set.v, cmp_int);
-	/* what is decided already the same way is not recorded again; an
-	 * accept or keep must not conflict with what was decided since on
-	 * the person's other proposals */
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof *set->v, cmp_int);
+	for (size_t i = 1; i < set->n; i++)
+		assert(set->v[i - 1] < set->v[i]);   /* put keeps each once */
+	return 0;
+}
+
+/* Whether change seq was decided last the way x decides it now: 1, 0, or
+ * SQL_FAILED. */
+static int same_as_last(struct decide *x, int seq)
+{
+	sqlite3_stmt *l = x->q[Q_LAST];
+	sqlite3_bind_text(l, 1, x->proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(l, 2, seq);
+	int r = sqlite3_step(l), same = 0;
+	if (r == SQLITE_ROW)
+		same = !strcmp((const char *)sqlite3_column_text(l, 0), x->verdict) &&
+		       (x->v == VERDICT_ACCEPT || sqlite3_column_int(l, 1) == x->keep);
+	sqlite3_reset(l);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return SQL_FAILED;
+	return same;
+}
+
+/* An accept or keep of change seq must not conflict with what was decided
+ * since on the person's other proposals: 0, REPORTED or SQL_FAILED. */
+static int no_conflict(struct decide *x, int seq)
+{
+	if (x->v == VERDICT_REJECT)
+		return 0;
+	sqlite3_stmt *k = x->q[Q_CONFLICT];
+	sqlite3_bind_text(k, 1, x->proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(k, 2, seq);
+	sqlite3_bind_int(k, 3, x->v == VERDICT_ACCEPT);
+	int r = sqlite3_step(k);
+	if (r == SQLITE_ROW) {
+		char mine[160], theirs[160];
+		snprintf(mine, sizeof mine, "%s-%d", x->proposal, seq);
+		snprintf(theirs, sizeof theirs, "%s-%d", (const char *)sqlite3_column_text(k, 0),
+			 sqlite3_column_int(k, 1));
+		diag_add(x->d, D_DECIDE_CONFLICT, NULL, 0, 0, mine, theirs, (const char *)sqlite3_column_text(k, 2));
+		sqlite3_reset(k);
+		return REPORTED;
+	}
+	sqlite3_reset(k);
+	return r == SQLITE_DONE ? 0 : SQL_FAILED;
+}
+
+/* Keep in *set only what is not decided the same way already (counted in
+ * *n_same), checking each for conflicts. */
+static int drop_decided(struct decide *x, struct seqset *set, size_t *n_same)
+{
 	struct seqset todo = { .n = 0 };
-	for (size_t i = 0; i < set.n; i++) {
-		sqlite3_stmt *l = q[Q_LAST];
-		sqlite3_bind_text(l, 1, proposal, -1, SQLITE_STATIC);
-		sqlite3_bind_int(l, 2, set.v[i]);
-		int r = sqlite3_step(l), same = 0;
-		if (r == SQLITE_ROW)
-			same = !strcmp((const char *)sqlite3_column_text(l, 0), verdict) &&
-			       (v == VERDICT_ACCEPT || sqlite3_column_int(l, 1) == keep);
-		sqlite3_reset(l);
-		if (r != SQLITE_ROW && r != SQLITE_DONE)
-			goto fail;
+	for (size_t i = 0; i < set->n; i++) {
+		int same = same_as_last(x, set->v[i]);
+		if (same < 0)
+			return same;
 		if (same) {
 			(*n_same)++;
 			continue;
 		}
-		if (v != VERDICT_REJECT) {
-			sqlite3_stmt *k = q[Q_CONFLICT];
-			sqlite3_bind_text(k, 1, proposal, -1, SQLITE_STATIC);
-			sqlite3_bind_int(k, 2, set.v[i]);
-			sqlite3_bind_int(k, 3, v == VERDICT_ACCEPT);
-			r = sqlite3_step(k);
-			if (r == SQLITE_ROW) {
-				char mine[160], theirs[160];
-				snprintf(mine, sizeof mine, "%s-%d", proposal, set.v[i]);
-				snprintf(theirs, sizeof theirs, "%s-%d", (const char *)sqlite3_column_text(k, 0),
-					 sqlite3_column_int(k, 1));
-				diag_add(d, D_DECIDE_CONFLICT, NULL, 0, 0, mine, theirs,
-					 (const char *)sqlite3_column_text(k, 2));
-				sqlite3_reset(k);
-				sql_failed = 0;
-				goto fail;
-			}
-			sqlite3_reset(k);
-			if (r != SQLITE_DONE)
-				goto fail;
-		}
-		put(&todo, set.v[i]);
+		int r = no_conflict(x, set->v[i]);
+		if (r < 0)
+			return r;
+		put(&todo, set->v[i]);
 	}
-	set = todo;
-	sqlite3_stmt *ins = q[Q_INSERT];
-	for (size_t i = 0; i < set.n; i++) {
-		sqlite3_bind_text(ins, 1, proposal, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 2, set.v[i]);
-		sqlite3_bind_text(ins, 3, verdict, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 7, keep);
+	*set = todo;
+	return 0;
+}
+
+/* Record the decision on each change of set. */
+static int insert_all(struct decide *x, const struct seqset *set, const char *who, int64_t at,
+		      const char *note)
+{
+	sqlite3_stmt *ins = x->q[Q_INSERT];
+	for (size_t i = 0; i < set->n; i++) {
+		sqlite3_bind_text(ins, 1, x->proposal, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 2, set->v[i]);
+		sqlite3_bind_text(ins, 3, x->verdict, -1, SQLITE_STATIC);
+		sqlite3_bind_int(ins, 7, x->keep);
 		sqlite3_bind_text(ins, 4, who, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(ins, 5, at);
 		if (note)
@@ -225,21 +267,52 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 		if (r != SQLITE_DONE)
-			goto fail;
+			return SQL_FAILED;
 	}
-	if (store_tx_end(s, 1, d) < 0)
+	return 0;
+}
+
+int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
+		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
+		 struct diag *d)
+{
+	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
+						   SQL_INSERT, SQL_LAST, SQL_CONFLICT };
+	struct decide x = { .q = { 0 }, .proposal = proposal, .v = v,
+			    .verdict = v == VERDICT_ACCEPT ? "accept" : "reject", .keep = v == VERDICT_KEEP,
+			    .d = d };
+	struct seqset set = { .n = 0 };
+	int rc = SQL_FAILED, began = 0;
+	*n_decided = *n_same = 0;
+	if (check_text(who, note, d) < 0)
+		return -1;
+	for (size_t i = 0; i < Q__COUNT; i++)
+		if (sqlite3_prepare_v2(s->db, sql[i], -1, &x.q[i], NULL) != SQLITE_OK)
+			goto fail;
+	if (store_tx_begin(s, d) < 0) {
+		rc = -1;
 		goto done;
+	}
+	began = 1;
+	if ((rc = check_proposal(&x)) < 0 || (rc = collect(&x, seqs, n, &set)) < 0 ||
+	    (rc = drop_decided(&x, &set, n_same)) < 0 || (rc = insert_all(&x, &set, who, at, note)) < 0)
+		goto fail;
+	if (store_tx_end(s, 1, d) < 0) {
+		rc = -1;
+		goto done;
+	}
 	*n_decided = set.n;
 	rc = 0;
 	goto done;
 fail:
-	if (sql_failed)
+	if (rc == SQL_FAILED)
 		store_sql_error(s, d);
 	if (began)
 		store_tx_end(s, 0, d);
+	rc = -1;
 done:
 	for (size_t i = 0; i < Q__COUNT; i++)
-		sqlite3_finalize(q[i]);
+		sqlite3_finalize(x.q[i]);
 	return rc;
 }
 

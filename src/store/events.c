@@ -1,5 +1,6 @@
 /* events.c: read stored occurrences back, in a stable order. */
 #include "store_impl.h"
+#include "dovetail/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ static char *json_list(const char *const *v, size_t n)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
-		return NULL;
+		xalloc_die();   /* a memory stream fails only when out of memory */
 	fputc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		fputs(i ? ",\"" : "\"", f);
@@ -39,8 +40,35 @@ static char *json_list(const char *const *v, size_t n)
 		fputc('"', f);
 	}
 	fputc(']', f);
-	fclose(f);
+	if (fclose(f) != 0 || !buf)
+		xalloc_die();
 	return buf;
+}
+
+/* The occurrence of the current row of q (columns as store_each_occurrence_in
+ * selects them); its strings are the statement's, valid until the next step. */
+static void occ_of_row(sqlite3_stmt *q, struct store_occ *o)
+{
+	memset(o, 0, sizeof *o);
+	o->start = sqlite3_column_int64(q, 0);
+	o->end = sqlite3_column_int64(q, 1);
+	o->all_day = sqlite3_column_int(q, 2);
+	o->busy = sqlite3_column_int(q, 3);
+	o->tentative = sqlite3_column_int(q, 4);
+	o->uid = text(q, 5);
+	o->rid = text(q, 6);
+	o->summary = text(q, 7);
+	o->location = text(q, 8);
+	o->status = text(q, 9);
+	o->practitioner = text(q, 10);
+	o->source = text(q, 11);
+	o->kind = text(q, 12);
+	o->description = text(q, 13);
+	o->categories = text(q, 14);
+	o->attendees = text(q, 15);
+	o->transparent = sqlite3_column_int(q, 16);
+	o->organizer = text(q, 17);
+	o->sequence = sqlite3_column_int(q, 18);
 }
 
 int store_each_occurrence_in(struct store *s, const char *const *sources, size_t n_sources,
@@ -70,10 +98,6 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
 		snprintf(p, sizeof sql - (size_t)(p - sql), " WHERE f.source IN (SELECT value FROM json_each(?3)) AND %s", tail);
 	}
 	char *list = sources ? json_list(sources, n_sources) : NULL;
-	if (sources && !list) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
 		free(list);
@@ -86,26 +110,7 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_occ o;
-		memset(&o, 0, sizeof o);
-		o.start = sqlite3_column_int64(q, 0);
-		o.end = sqlite3_column_int64(q, 1);
-		o.all_day = sqlite3_column_int(q, 2);
-		o.busy = sqlite3_column_int(q, 3);
-		o.tentative = sqlite3_column_int(q, 4);
-		o.uid = text(q, 5);
-		o.rid = text(q, 6);
-		o.summary = text(q, 7);
-		o.location = text(q, 8);
-		o.status = text(q, 9);
-		o.practitioner = text(q, 10);
-		o.source = text(q, 11);
-		o.kind = text(q, 12);
-		o.description = text(q, 13);
-		o.categories = text(q, 14);
-		o.attendees = text(q, 15);
-		o.transparent = sqlite3_column_int(q, 16);
-		o.organizer = text(q, 17);
-		o.sequence = sqlite3_column_int(q, 18);
+		occ_of_row(q, &o);
 		if (fn(&o, arg))
 			break;
 	}

@@ -1,5 +1,6 @@
 /* proposals.c: keep the proposals propose printed, as one transaction, and read one back. */
 #include "store_impl.h"
+#include "dovetail/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,9 +105,9 @@ static int run(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
+/* Write the proposal row of p. */
+static int save_row(sqlite3_stmt *x, const struct store_proposal *p)
 {
-	sqlite3_stmt *x = q[Q_PROPOSAL];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(x, 2, p->person, -1, SQLITE_STATIC);
 	bind_date(x, 3, p->from_date);
@@ -123,51 +124,54 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 	sqlite3_bind_int64(x, 13, p->created);
 	bind_totals(x, 14, &p->before);
 	bind_totals(x, 22, &p->after);
-	if (run(x) < 0)
-		return -1;
+	return run(x);
+}
 
-	x = q[Q_UNJOIN];
+/* Write change c of p (numbered c + 1) and its joint partners. */
+static int save_change(sqlite3_stmt **q, const struct store_proposal *p, size_t c)
+{
+	const struct store_change *ch = &p->changes[c];
+	sqlite3_stmt *x = q[Q_CHANGE];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x, 2, (int64_t)c + 1);
+	sqlite3_bind_text(x, 3, ch->ch.appt.practitioner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x, 4, ch->ch.appt.uid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(x, 5, ch->ch.appt.rid ? ch->ch.appt.rid : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(x, 6, ch->ch.appt.start);
+	sqlite3_bind_int64(x, 7, ch->ch.appt.end);
+	bind_date(x, 8, ch->ch.from.date);
+	sqlite3_bind_int(x, 9, ch->ch.from.start);
+	bind_text(x, 10, ch->ch.from.venue);
+	bind_date(x, 11, ch->ch.to.date);
+	sqlite3_bind_int(x, 12, ch->ch.to.start);
+	bind_text(x, 13, ch->ch.to.venue);
+	sqlite3_bind_int(x, 14, !!(ch->ch.kind & CHANGE_MOVE));
+	sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
+	sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
+	sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
 	if (run(x) < 0)
 		return -1;
-	for (size_t c = 0; c < p->n_changes; c++) {
-		const struct store_change *ch = &p->changes[c];
-		x = q[Q_CHANGE];
+	for (size_t k = 0; k < ch->n_with; k++) {
+		const struct appt_ref *w = &ch->with[k];
+		x = q[Q_JOIN];
 		sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(x, 2, (int64_t)c + 1);
-		sqlite3_bind_text(x, 3, ch->ch.appt.practitioner, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 4, ch->ch.appt.uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(x, 5, ch->ch.appt.rid ? ch->ch.appt.rid : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(x, 6, ch->ch.appt.start);
-		sqlite3_bind_int64(x, 7, ch->ch.appt.end);
-		bind_date(x, 8, ch->ch.from.date);
-		sqlite3_bind_int(x, 9, ch->ch.from.start);
-		bind_text(x, 10, ch->ch.from.venue);
-		bind_date(x, 11, ch->ch.to.date);
-		sqlite3_bind_int(x, 12, ch->ch.to.start);
-		bind_text(x, 13, ch->ch.to.venue);
-		sqlite3_bind_int(x, 14, !!(ch->ch.kind & CHANGE_MOVE));
-		sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
-		sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
-		sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 3, (int64_t)k + 1);
+		sqlite3_bind_text(x, 4, w->practitioner, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 5, w->uid, -1, SQLITE_STATIC);
+		sqlite3_bind_text(x, 6, w->rid ? w->rid : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(x, 7, w->start);
+		sqlite3_bind_int64(x, 8, w->end);
 		if (run(x) < 0)
 			return -1;
-		for (size_t k = 0; k < ch->n_with; k++) {
-			const struct appt_ref *w = &ch->with[k];
-			x = q[Q_JOIN];
-			sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(x, 2, (int64_t)c + 1);
-			sqlite3_bind_int64(x, 3, (int64_t)k + 1);
-			sqlite3_bind_text(x, 4, w->practitioner, -1, SQLITE_STATIC);
-			sqlite3_bind_text(x, 5, w->uid, -1, SQLITE_STATIC);
-			sqlite3_bind_text(x, 6, w->rid ? w->rid : "", -1, SQLITE_STATIC);
-			sqlite3_bind_int64(x, 7, w->start);
-			sqlite3_bind_int64(x, 8, w->end);
-			if (run(x) < 0)
-				return -1;
-		}
 	}
-	x = q[Q_UNPLACE_ALL];
+	return 0;
+}
+
+/* Write the appointments p leaves unplaced, in place of those stored. */
+static int save_unplaced(sqlite3_stmt **q, const struct store_proposal *p)
+{
+	sqlite3_stmt *x = q[Q_UNPLACE_ALL];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	if (run(x) < 0)
 		return -1;
@@ -185,6 +189,24 @@ static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
 		if (run(x) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Write proposal p whole: its row, changes, partners and unplaced
+ * appointments, and drop the changes past its last. */
+static int save_one(sqlite3_stmt **q, const struct store_proposal *p)
+{
+	if (save_row(q[Q_PROPOSAL], p) < 0)
+		return -1;
+	sqlite3_stmt *x = q[Q_UNJOIN];
+	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
+	if (run(x) < 0)
+		return -1;
+	for (size_t c = 0; c < p->n_changes; c++)
+		if (save_change(q, p, c) < 0)
+			return -1;
+	if (save_unplaced(q, p) < 0)
+		return -1;
 	x = q[Q_TRIM];
 	sqlite3_bind_text(x, 1, p->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(x, 2, (int64_t)p->n_changes);
@@ -241,9 +263,9 @@ static int mark_run(struct store *s, const struct store_proposal *v, size_t n)
 		"UPDATE proposals SET run = ?2,"
 		" decisions_seen = (SELECT coalesce(max(id), 0) FROM decisions) WHERE id = ?1";
 	sqlite3_stmt *next = NULL, *mark = NULL;
-	int64_t *runs = malloc((n + 1) * sizeof *runs);
+	int64_t *runs = xcalloc(n + 1, sizeof *runs);
 	int rc = -1;
-	if (!runs || sqlite3_prepare_v2(s->db, next_sql, -1, &next, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(s->db, next_sql, -1, &next, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, mark_sql, -1, &mark, NULL) != SQLITE_OK)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
@@ -303,16 +325,11 @@ done:
 
 /* ---- reading back ------------------------------------------------------------ */
 
-/* A copy of column i (NULL stays NULL); *oom set when out of memory. */
-static char *dup_col(sqlite3_stmt *q, int i, int *oom)
+/* A copy of column i (NULL stays NULL). */
+static char *dup_col(sqlite3_stmt *q, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(q, i);
-	if (!t)
-		return NULL;
-	char *c = strdup(t);
-	if (!c)
-		*oom = 1;
-	return c;
+	return t ? xstrdup(t) : NULL;
 }
 
 int store_col_date(sqlite3_stmt *q, int i, int64_t *out)
@@ -386,19 +403,13 @@ void store_proposal_free(struct store_proposal *p)
 }
 
 /* Fill *r from columns i .. i + 4 (practitioner, uid, rid, start, end). */
-static void col_ref(sqlite3_stmt *q, int i, struct appt_ref *r, int *oom)
+static void col_ref(sqlite3_stmt *q, int i, struct appt_ref *r)
 {
-	r->practitioner = dup_col(q, i, oom);
-	r->uid = dup_col(q, i + 1, oom);
-	r->rid = dup_col(q, i + 2, oom);
+	r->practitioner = dup_col(q, i);
+	r->uid = dup_col(q, i + 1);
+	r->rid = dup_col(q, i + 2);
 	r->start = sqlite3_column_int64(q, i + 3);
 	r->end = sqlite3_column_int64(q, i + 4);
-}
-
-static int no_memory(struct diag *d)
-{
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
 /* Report a row that breaks what save writes, as D_STORE_SQL. */
@@ -410,11 +421,11 @@ static int corrupt(struct diag *d, const char *id, const char *what)
 	return -1;
 }
 
-/* Read the changes and partners of p (id p->id) into p. 0 or -1. */
-static int load_changes(struct store *s, struct store_proposal *p, struct diag *d)
+/* Read the changes of p (id p->id), in order, into p->changes. 0 or -1. */
+static int load_change_rows(struct store *s, struct store_proposal *p, struct diag *d)
 {
 	sqlite3_stmt *q;
-	int oom = 0, rc, bad = 0;
+	int rc, bad = 0;
 	size_t cap = 0;
 	struct store_change *cs = NULL;
 	if (sqlite3_prepare_v2(s->db,
@@ -425,43 +436,39 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 		return store_sql_error(s, d);
 	sqlite3_bind_text(q, 1, p->id, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (p->n_changes == cap) {
-			size_t nc = cap ? 2 * cap : 8;
-			struct store_change *m = realloc(cs, nc * sizeof *m);
-			if (!m) {
-				oom = 1;
-				break;
-			}
-			cs = m;
-			cap = nc;
-		}
-		struct store_change *ch = &cs[p->n_changes++];
+		struct store_change *ch = BUF_PUSH(cs, p->n_changes, cap);
 		memset(ch, 0, sizeof *ch);
 		p->changes = cs;
 		if (sqlite3_column_int64(q, 0) != (int64_t)p->n_changes)
 			bad = 1;
-		col_ref(q, 1, &ch->ch.appt, &oom);
+		col_ref(q, 1, &ch->ch.appt);
 		if (store_col_date(q, 6, &ch->ch.from.date) < 0 || store_col_date(q, 9, &ch->ch.to.date) < 0)
 			bad = 1;
 		ch->ch.from.start = sqlite3_column_int(q, 7);
-		ch->ch.from.venue = dup_col(q, 8, &oom);
+		ch->ch.from.venue = dup_col(q, 8);
 		ch->ch.to.start = sqlite3_column_int(q, 10);
-		ch->ch.to.venue = dup_col(q, 11, &oom);
+		ch->ch.to.venue = dup_col(q, 11);
 		ch->ch.kind = (sqlite3_column_int(q, 12) ? CHANGE_MOVE : 0) |
 			   (sqlite3_column_int(q, 13) ? CHANGE_VENUE : 0) |
 			   (sqlite3_column_int(q, 14) ? CHANGE_JOINT : 0);
-		ch->reason = dup_col(q, 15, &oom);
-		if (oom || bad)
+		ch->reason = dup_col(q, 15);
+		if (bad)
 			break;
 	}
 	sqlite3_finalize(q);
-	if (oom)
-		return no_memory(d);
 	if (bad)
 		return corrupt(d, p->id, "its changes are not numbered 1, 2, ... or have a bad date");
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sql_error(s, d);
+	return 0;
+}
 
+/* Read the joint partners of p's changes (loaded) into them. 0 or -1. */
+static int load_partners(struct store *s, struct store_proposal *p, struct diag *d)
+{
+	struct store_change *cs = (struct store_change *)p->changes;
+	sqlite3_stmt *q;
+	int rc, bad = 0;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT seq, practitioner, uid, rid, start_utc, end_utc FROM joint_partners"
 			       " WHERE proposal_id = ?1 ORDER BY seq, n",
@@ -475,18 +482,21 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 			break;
 		}
 		struct store_change *ch = &cs[seq - 1];
-		col_ref(q, 1, &ch->with[ch->n_with++], &oom);
-		if (oom)
-			break;
+		col_ref(q, 1, &ch->with[ch->n_with++]);
 	}
 	sqlite3_finalize(q);
-	if (oom)
-		return no_memory(d);
 	if (bad)
 		return corrupt(d, p->id, "a joint partner of no change, or too many");
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sql_error(s, d);
+	return 0;
+}
 
+/* Read the appointments p left unplaced into p->unplaced_v. 0 or -1. */
+static int load_unplaced(struct store *s, struct store_proposal *p, struct diag *d)
+{
+	sqlite3_stmt *q;
+	int rc;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT practitioner, uid, rid, start_utc, end_utc, reason FROM unplaced"
 			       " WHERE proposal_id = ?1 ORDER BY n",
@@ -498,22 +508,23 @@ static int load_changes(struct store *s, struct store_proposal *p, struct diag *
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_unplaced *u = BUF_PUSH(us, p->n_unplaced_v, ucap);
 		p->unplaced_v = us;
-		if (!u) {
-			oom = 1;
-			break;
-		}
 		memset(u, 0, sizeof *u);
-		col_ref(q, 0, &u->appt, &oom);
-		u->reason = dup_col(q, 5, &oom);
-		if (oom)
-			break;
+		col_ref(q, 0, &u->appt);
+		u->reason = dup_col(q, 5);
 	}
 	sqlite3_finalize(q);
-	if (oom)
-		return no_memory(d);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sql_error(s, d);
 	return 0;
+}
+
+/* Read the changes, partners and unplaced appointments of p (id p->id)
+ * into p. 0 or -1. */
+static int load_changes(struct store *s, struct store_proposal *p, struct diag *d)
+{
+	if (load_change_rows(s, p, d) < 0 || load_partners(s, p, d) < 0)
+		return -1;
+	return load_unplaced(s, p, d);
 }
 
 /* Read the proposal row, then its changes and partners. */
@@ -529,30 +540,26 @@ static int load(struct store *s, const char *id, struct store_proposal **out, st
 		sqlite3_finalize(q);
 		return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 	}
-	struct store_proposal *p = calloc(1, sizeof *p);
-	int oom = !p, bad = 0;
-	if (p) {
-		p->id = strdup(id);
-		oom = !p->id;
-		p->person = dup_col(q, 0, &oom);
-		bad = store_col_date(q, 1, &p->from_date) < 0 || store_col_date(q, 2, &p->to_date) < 0;
-		const char *kind = (const char *)sqlite3_column_text(q, 3);
-		p->kind = kind && strcmp(kind, "ladder") == 0 ? STORE_LADDER : STORE_RANKED;
-		p->rank = sqlite3_column_int(q, 4);
-		p->ladder = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
-		p->objective = sqlite3_column_double(q, 6);
-		p->proven = sqlite3_column_int(q, 7);
-		p->gap = sqlite3_column_double(q, 8);
-		p->capped = sqlite3_column_int(q, 9);
-		p->unplaced = sqlite3_column_int(q, 10);
-		p->created = sqlite3_column_int64(q, 11);
-		col_totals(q, 12, &p->before);
-		col_totals(q, 20, &p->after);
-	}
+	struct store_proposal *p = xcalloc(1, sizeof *p);
+	p->id = xstrdup(id);
+	p->person = dup_col(q, 0);
+	int bad = store_col_date(q, 1, &p->from_date) < 0 || store_col_date(q, 2, &p->to_date) < 0;
+	const char *kind = (const char *)sqlite3_column_text(q, 3);
+	p->kind = kind && strcmp(kind, "ladder") == 0 ? STORE_LADDER : STORE_RANKED;
+	p->rank = sqlite3_column_int(q, 4);
+	p->ladder = sqlite3_column_type(q, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 5);
+	p->objective = sqlite3_column_double(q, 6);
+	p->proven = sqlite3_column_int(q, 7);
+	p->gap = sqlite3_column_double(q, 8);
+	p->capped = sqlite3_column_int(q, 9);
+	p->unplaced = sqlite3_column_int(q, 10);
+	p->created = sqlite3_column_int64(q, 11);
+	col_totals(q, 12, &p->before);
+	col_totals(q, 20, &p->after);
 	sqlite3_finalize(q);
-	if (oom || bad) {
+	if (bad) {
 		store_proposal_free(p);
-		return oom ? no_memory(d) : corrupt(d, id, "a bad horizon date");
+		return corrupt(d, id, "a bad horizon date");
 	}
 	if (load_changes(s, p, d) < 0) {
 		store_proposal_free(p);

@@ -1,5 +1,6 @@
 /* sent.c: what `send` mailed to whom and when: recorded per accepted message, read to skip and thread. */
 #include "store_impl.h"
+#include "dovetail/xalloc.h"
 
 #include <assert.h>
 #include <stdlib.h>
@@ -91,18 +92,9 @@ int store_sent_thread(struct store *s, const char *person, const char *practitio
 		const char *id = (const char *)sqlite3_column_text(q, 1);
 		if (!id)
 			continue;
-		struct store_sent_ref *v = realloc(out->v, (out->n + 1) * sizeof *v);
-		char *c = strdup(id);
-		if (v)
-			out->v = v;
-		if (!v || !c) {
-			free(c);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			r = -1;
-			break;
-		}
+		out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
 		out->v[out->n].row = sqlite3_column_int64(q, 0);
-		out->v[out->n++].message_id = c;
+		out->v[out->n++].message_id = xstrdup(id);
 	}
 	if (!r && rc != SQLITE_DONE)
 		r = store_sql_error(s, d);

@@ -1,5 +1,6 @@
 /* store.c: open the SQLite file safely and migrate its schema by PRAGMA user_version. */
 #include "store_impl.h"
+#include "dovetail/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -493,13 +494,11 @@ int store_open(struct store **out, const char *path, int create_dir, struct diag
 			close(fd);
 		}
 	}
-	struct store *s = calloc(1, sizeof *s);
-	if (!s) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct store *s = xcalloc(1, sizeof *s);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
-		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		if (!s->db)
+			xalloc_die();   /* SQLite gives no handle only when out of memory */
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, sqlite3_errmsg(s->db));
 		store_close(s);
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* file.c: read a whole input file with a size cap; write output files and folders whole, private and crash-safe. */
 #define _GNU_SOURCE   /* renameat2 (RENAME_EXCHANGE) */
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -14,6 +15,45 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Report that shown is larger than max_bytes (D_IO_TOO_BIG). */
+static void too_big(struct diag *d, const char *shown, size_t max_bytes)
+{
+	char lim[32];
+	snprintf(lim, sizeof lim, "%zu", max_bytes);
+	diag_add(d, D_IO_TOO_BIG, shown, 0, 0, lim);
+}
+
+/* Read fd to its end into *buf (capacity *cap, grown up to max_bytes + 2),
+ * *len bytes so far. Returns 0, or -1 with d filled (a read error, or
+ * more than max_bytes). */
+static int read_to_end(int fd, const char *shown, size_t max_bytes, char **buf, size_t *cap,
+		       size_t *len, struct diag *d)
+{
+	for (;;) {
+		if (*len + 1 >= *cap) {
+			size_t ncap = *cap ? *cap * 2 : 65536;
+			if (ncap > max_bytes + 2)
+				ncap = max_bytes + 2;
+			*buf = xrealloc(*buf, ncap);
+			*cap = ncap;
+		}
+		ssize_t r = read(fd, *buf + *len, *cap - 1 - *len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_add(d, D_IO_READ, shown, 0, 0, strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		*len += (size_t)r;
+		if (*len > max_bytes) {
+			too_big(d, shown, max_bytes);
+			return -1;
+		}
+	}
+}
+
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d)
 {
 	out->data = NULL;
@@ -26,81 +66,31 @@ int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct 
 		return -1;
 	}
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		diag_add(d, D_IO_READ, shown, 0, 0, "is a directory");
-		if (!is_stdin)
-			close(fd);
-		return -1;
-	}
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+	int rc = 0;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		diag_add(d, D_IO_READ, shown, 0, 0, "is a directory");
+		rc = -1;
+	} else if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((unsigned long long)st.st_size > max_bytes) {
-			char lim[32];
-			snprintf(lim, sizeof lim, "%zu", max_bytes);
-			diag_add(d, D_IO_TOO_BIG, shown, 0, 0, lim);
-			if (!is_stdin)
-				close(fd);
-			return -1;
-		}
-		cap = (size_t)st.st_size + 1;
-		buf = malloc(cap + 1);
-		if (!buf) {
-			diag_add(d, D_IO_READ, shown, 0, 0, "out of memory");
-			if (!is_stdin)
-				close(fd);
-			return -1;
-		}
-		cap++;
-	}
-	for (;;) {
-		if (len + 1 >= cap) {
-			size_t ncap = cap ? cap * 2 : 65536;
-			if (ncap > max_bytes + 2)
-				ncap = max_bytes + 2;
-			char *n = realloc(buf, ncap);
-			if (!n) {
-				free(buf);
-				diag_add(d, D_IO_READ, shown, 0, 0, "out of memory");
-				if (!is_stdin)
-					close(fd);
-				return -1;
-			}
-			buf = n;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			diag_add(d, D_IO_READ, shown, 0, 0, strerror(errno));
-			free(buf);
-			if (!is_stdin)
-				close(fd);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > max_bytes) {
-			char lim[32];
-			snprintf(lim, sizeof lim, "%zu", max_bytes);
-			diag_add(d, D_IO_TOO_BIG, shown, 0, 0, lim);
-			free(buf);
-			if (!is_stdin)
-				close(fd);
-			return -1;
+			too_big(d, shown, max_bytes);
+			rc = -1;
+		} else {
+			cap = (size_t)st.st_size + 2;
+			buf = xmalloc(cap);
 		}
 	}
+	if (rc == 0)
+		rc = read_to_end(fd, shown, max_bytes, &buf, &cap, &len, d);
 	if (!is_stdin)
 		close(fd);
-	if (!buf) {
-		buf = malloc(1);
-		if (!buf) {
-			diag_add(d, D_IO_READ, shown, 0, 0, "out of memory");
-			return -1;
-		}
+	if (rc < 0) {
+		free(buf);
+		return -1;
 	}
+	if (!buf)
+		buf = xmalloc(1);
 	buf[len] = 0;
 	out->data = buf;
 	out->len = len;
@@ -265,13 +255,7 @@ int file_stage_private(const char *path, const void *data, size_t len, struct fi
 		return -1;
 	}
 	size_t n = strlen(path);
-	char *tmp = malloc(n + 16), *dir = malloc(n + 2);
-	if (!tmp || !dir) {
-		free(tmp);
-		free(dir);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	char *tmp = xmalloc(n + 16), *dir = xmalloc(n + 2);
 	snprintf(tmp, n + 16, "%s.tmp-", split(path, dir, n + 2));
 	clean_stale(dir, tmp);
 	free(dir);
@@ -306,12 +290,10 @@ int file_commit_staged(const char *path, struct file_staged *st, struct diag *d)
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(err));
 	} else {
 		size_t n = strlen(path);
-		char *dir = malloc(n + 2);
-		if (dir) {
-			split(path, dir, n + 2);
-			sync_dir(dir);
-			free(dir);
-		}
+		char *dir = xmalloc(n + 2);
+		split(path, dir, n + 2);
+		sync_dir(dir);
+		free(dir);
 	}
 	close(st->fd);
 	free(st->tmp);
@@ -348,12 +330,8 @@ int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), v
 		return -1;
 	}
 	size_t n = strlen(path);
-	char *stage = malloc(n + 16), *dir = malloc(n + 2), *file = malloc(n + 24);
+	char *stage = xmalloc(n + 16), *dir = xmalloc(n + 2), *file = xmalloc(n + 24);
 	int r = -1;
-	if (!stage || !dir || !file) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	snprintf(stage, n + 16, "%s.tmp-", split(path, dir, n + 2));
 	clean_stale(dir, stage);
 	snprintf(stage, n + 16, "%s.tmp-XXXXXX", path);
@@ -486,9 +464,7 @@ const char *file_in_dir(const char *path, const char *dir)
 	size_t n = strlen(path), k = strlen(dir);
 	while (k > 1 && dir[k - 1] == '/')
 		k--;
-	char *parent = malloc(n + 2);
-	if (!parent)
-		return NULL;
+	char *parent = xmalloc(n + 2);
 	const char *base = split(path, parent, n + 2);
 	struct stat a, b;
 	int same = (strlen(parent) == k && strncmp(parent, dir, k) == 0) ||
@@ -504,19 +480,12 @@ int file_same_place(const char *a, const char *b)
 		na--;
 	while (nb > 1 && b[nb - 1] == '/')
 		nb--;
-	char *x = malloc(na + 1), *y = malloc(nb + 1), *px = malloc(na + 2), *py = malloc(nb + 2);
-	int same = 0;
-	if (x && y && px && py) {
-		memcpy(x, a, na);
-		x[na] = 0;
-		memcpy(y, b, nb);
-		y[nb] = 0;
-		const char *bx = split(x, px, na + 2), *by = split(y, py, nb + 2);
-		struct stat s1, s2;
-		same = strcmp(x, y) == 0 ||
-		       (strcmp(bx, by) == 0 && stat(px, &s1) == 0 && stat(py, &s2) == 0 &&
-			s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino);
-	}
+	char *x = xstrndup(a, na), *y = xstrndup(b, nb), *px = xmalloc(na + 2), *py = xmalloc(nb + 2);
+	const char *bx = split(x, px, na + 2), *by = split(y, py, nb + 2);
+	struct stat s1, s2;
+	int same = strcmp(x, y) == 0 ||
+		   (strcmp(bx, by) == 0 && stat(px, &s1) == 0 && stat(py, &s2) == 0 &&
+		    s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino);
 	free(x);
 	free(y);
 	free(px);
@@ -543,17 +512,9 @@ int outdir_begin(struct outdir *o, const char *final, struct diag *d)
 		diag_add(d, D_IO_UNSAFE, final, 0, 0, final, "give the folder by its name, not . or .. or /");
 		return -1;
 	}
-	char *dir = malloc(n + 2);
-	o->final = malloc(n + 1);
-	o->stage = calloc(n + 16, 1);
-	if (!dir || !o->final || !o->stage) {
-		free(dir);
-		outdir_discard(o);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	memcpy(o->final, final, n);
-	o->final[n] = 0;
+	char *dir = xmalloc(n + 2);
+	o->final = xstrndup(final, n);
+	o->stage = xcalloc(n + 16, 1);
 	o->stage[0] = 0;          /* not made yet */
 	int exists;
 	if (file_check_outdir(o->final, &exists, d) < 0) {
@@ -595,10 +556,9 @@ int outdir_put(struct outdir *o, const char *name, const void *data, size_t len,
 		close(fd);
 	if (err) {
 		size_t sz = strlen(o->final) + strlen(name) + 2;
-		char *shown = malloc(sz);
-		if (shown)
-			snprintf(shown, sz, "%s/%s", o->final, name);
-		diag_add(d, D_IO_WRITE, shown ? shown : o->final, 0, 0, shown ? shown : o->final, strerror(err));
+		char *shown = xmalloc(sz);
+		snprintf(shown, sz, "%s/%s", o->final, name);
+		diag_add(d, D_IO_WRITE, shown, 0, 0, shown, strerror(err));
 		free(shown);
 		return -1;
 	}
@@ -606,15 +566,34 @@ int outdir_put(struct outdir *o, const char *name, const void *data, size_t len,
 	return 0;
 }
 
+/* Where the exchange is missing: the old o->final aside (under a
+ * temporary's name, so that a crash leaves it to be cleaned), then the stage
+ * in its place; o->stage then names the old folder. n is strlen(o->final).
+ * Returns 0 or an errno (o->final then as it was). */
+static int swap_by_renames(struct outdir *o, size_t n)
+{
+	size_t m = n + 16;
+	char *old = xmalloc(m);
+	int err = 0;
+	snprintf(old, m, "%s.tmp-XXXXXX", o->final);
+	if (!mkdtemp(old) || rename(o->final, old) < 0)
+		err = errno;
+	else if (rename(o->stage, o->final) < 0) {
+		err = errno;
+		rename(old, o->final);
+	} else {
+		memcpy(o->stage, old, strlen(old) + 1);
+	}
+	if (err)
+		rmdir(old);
+	free(old);
+	return err;
+}
+
 int outdir_commit(struct outdir *o, struct diag *d)
 {
 	size_t n = strlen(o->final);
-	char *dir = malloc(n + 2);
-	if (!dir) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		outdir_discard(o);
-		return -1;
-	}
+	char *dir = xmalloc(n + 2);
 	split(o->final, dir, n + 2);
 	int err = fsync(o->fd) < 0 ? errno : 0;
 	file_kill_point("outdir-commit");
@@ -626,27 +605,8 @@ int outdir_commit(struct outdir *o, struct diag *d)
 		else if (errno == ENOENT)
 			err = rename(o->stage, o->final) < 0 ? errno : 0;
 		else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
-			/* no exchange here: the old one aside (under a temporary's
-			 * name, so that a crash leaves it to be cleaned), then the new */
-			size_t m = n + 16;
-			char *old = malloc(m);
-			if (!old)
-				err = ENOMEM;
-			else {
-				snprintf(old, m, "%s.tmp-XXXXXX", o->final);
-				if (!mkdtemp(old) || rename(o->final, old) < 0)
-					err = errno;
-				else if (rename(o->stage, o->final) < 0) {
-					err = errno;
-					rename(old, o->final);
-				} else {
-					memcpy(o->stage, old, strlen(old) + 1);
-					swapped = 1;
-				}
-				if (err)
-					rmdir(old);
-				free(old);
-			}
+			err = swap_by_renames(o, n);
+			swapped = !err;
 		} else {
 			err = errno;
 		}

@@ -1,5 +1,6 @@
 /* hash.c: SHA-256 content hashes and base64, through OpenSSL's libcrypto. */
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 #include <stdlib.h>
 
@@ -29,15 +30,11 @@ void hash_sha256_hex(const void *data, size_t len, char out[65])
 
 struct hash_ctx *hash_new(void)
 {
-	struct hash_ctx *h = malloc(sizeof *h);
-	if (!h)
-		return NULL;
+	struct hash_ctx *h = xmalloc(sizeof *h);
 	h->md = EVP_MD_CTX_new();
-	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(h->md);
-		free(h);
-		return NULL;
-	}
+	/* OpenSSL fails here only when out of memory */
+	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
+		xalloc_die();
 	return h;
 }
 
@@ -66,9 +63,7 @@ char *base64_mime(const void *data, size_t len)
 {
 	/* 57 bytes make one line of 76 characters */
 	size_t lines = (len + 56) / 57;
-	char *out = malloc(lines * 78 + 1);
-	if (!out)
-		return NULL;
+	char *out = xmalloc(lines * 78 + 1);
 	const unsigned char *p = data;
 	size_t o = 0;
 	for (size_t i = 0; i < len; i += 57) {
