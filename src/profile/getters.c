@@ -100,11 +100,8 @@ int pf_get_text(struct ctx *c, const struct ynode *n, const char *where, char **
 {
 	if (pf_want(c, n, YT_SCALAR, where) < 0)
 		return -1;
-	char *s = strdup(n->s);
-	if (!s)
-		return -1;
 	free(*out);
-	*out = s;
+	*out = xstrdup(n->s);
 	return 0;
 }
 
@@ -326,9 +323,7 @@ int pf_get_ranges(struct ctx *c, const struct ynode *n, const char *where,
 	size_t k;
 	if (pf_seq_of(c, n, where, MAX_LIST, &v, &k) < 0)
 		return -1;
-	struct prof_range *r = calloc(k ? k : 1, sizeof *r);
-	if (!r)
-		return -1;
+	struct prof_range *r = xcalloc(k ? k : 1, sizeof *r);
 	int bad = 0;
 	for (size_t i = 0; i < k; i++) {
 		char w[160];
@@ -352,9 +347,7 @@ int pf_get_venue_list(struct ctx *c, const struct ynode *n, const char *where, s
 	size_t k;
 	if (pf_seq_of(c, n, where, MAX_VENUES, &v, &k) < 0)
 		return -1;
-	int *ix = calloc(k ? k : 1, sizeof *ix);
-	if (!ix)
-		return -1;
+	int *ix = xcalloc(k ? k : 1, sizeof *ix);
 	int bad = 0;
 	for (size_t i = 0; i < k; i++) {
 		if (pf_want(c, v[i], YT_SCALAR, where) < 0) {
@@ -390,17 +383,15 @@ int pf_get_path(struct ctx *c, const struct ynode *n, const char *where, struct 
 			pf_err(c, n, D_PROF_VALUE, where, "a feed URL must not carry a user or password: use a netrc file or the environment", NULL);
 			return -1;
 		}
-		out->given = strdup(n->s);
-		out->path = strdup(n->s);
-		out->source = strdup(n->s);
+		out->given = xstrdup(n->s);
+		out->path = xstrdup(n->s);
+		out->source = xstrdup(n->s);
 		out->line = n->line;
 		out->col = n->col;
-		return out->given && out->path && out->source ? 0 : -1;
+		return 0;
 	}
 	size_t need_ = strlen(c->p->dir) + n->len + 2;
-	char *full = malloc(need_);
-	if (!full)
-		return -1;
+	char *full = xmalloc(need_);
 	if (n->s[0] == '/')
 		snprintf(full, need_, "%s", n->s);
 	else
@@ -418,7 +409,7 @@ int pf_get_path(struct ctx *c, const struct ynode *n, const char *where, struct 
 		free(full);
 		return -1;
 	}
-	out->given = strdup(n->s);
+	out->given = xstrdup(n->s);
 	out->path = full;
 	out->source = realpath(full, NULL);
 	out->line = n->line;

@@ -66,9 +66,7 @@ unsigned wd_bit_of_days(int64_t days)
 static char *norm(const char *s)
 {
 	size_t l = strlen(s);
-	char *o = malloc(l + 3), *q = o;
-	if (!o)
-		return NULL;
+	char *o = xmalloc(l + 3), *q = o;
 	*q++ = ' ';
 	for (const char *x = s; *x; x++) {
 		unsigned char ch = (unsigned char)*x;
@@ -90,16 +88,12 @@ int profile_match_venue(const struct profile *p, const char *location)
 	if (!location || !*location)
 		return -1;
 	char *loc = norm(location);
-	if (!loc)
-		return -1;
 	int best = -1;
 	size_t best_len = 0;
 	for (size_t i = 0; i < p->n_venues; i++) {
 		const struct prof_venue *v = &p->venues[i];
 		for (size_t j = 0; j <= v->n_aliases; j++) {
 			char *name = norm(j == 0 ? v->name : v->aliases[j - 1]);
-			if (!name)
-				continue;
 			size_t nl = strlen(name);
 			if (nl > 2 && strstr(loc, name) && nl > best_len) {
 				best = (int)i;

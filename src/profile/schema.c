@@ -1,6 +1,7 @@
 /* schema.c: the profile's second pass: the YAML tree checked against the schema of docs/profile.md, section by section, into a struct profile. */
 #include "getters.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,10 +70,8 @@ static void read_venues(struct ctx *c, const struct ynode *n)
 		pf_err(c, n, D_PROF_TOO_MANY, "venues", "256", NULL);
 		return;
 	}
-	p->venues = calloc(n->n ? n->n : 1, sizeof *p->venues);
+	p->venues = xcalloc(n->n ? n->n : 1, sizeof *p->venues);
 	int line_of[MAX_VENUES];
-	if (!p->venues)
-		return;
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v;
 		char w[64], b[160];
@@ -96,13 +95,13 @@ static void read_venues(struct ctx *c, const struct ynode *n)
 		if ((v = pf_get(m, "name")))
 			pf_get_text(c, v, pf_sub(b, sizeof b, w, "name"), &ve->name);
 		if (!ve->name)
-			ve->name = strdup(ve->id);
+			ve->name = xstrdup(ve->id);
 		if ((v = pf_get(m, "aliases"))) {
 			const struct ynode **a;
 			size_t k;
 			if (pf_seq_of(c, v, pf_sub(b, sizeof b, w, "aliases"), MAX_LIST, &a, &k) == 0) {
-				ve->aliases = calloc(k ? k : 1, sizeof *ve->aliases);
-				for (size_t j = 0; ve->aliases && j < k; j++)
+				ve->aliases = xcalloc(k ? k : 1, sizeof *ve->aliases);
+				for (size_t j = 0; j < k; j++)
 					if (pf_get_text(c, a[j], b, &ve->aliases[ve->n_aliases]) == 0)
 						ve->n_aliases++;
 			}
@@ -136,9 +135,7 @@ static void read_work(struct ctx *c, const struct ynode *n, const char *where, s
 	}
 	if (pf_seq_of(c, n, where, MAX_LIST, &v, &k) < 0)
 		return;
-	pr->works = calloc(k ? k : 1, sizeof *pr->works);
-	if (!pr->works)
-		return;
+	pr->works = xcalloc(k ? k : 1, sizeof *pr->works);
 	for (size_t i = 0; i < k; i++) {
 		char w[160], b[200];
 		pf_item(w, sizeof w, where, i);
@@ -188,8 +185,9 @@ static void read_feeds(struct ctx *c, const struct ynode *v, const char *where, 
 {
 	const struct ynode **f;
 	size_t k;
-	if (pf_seq_of(c, v, where, MAX_FEEDS, &f, &k) < 0 || !(*out = calloc(k ? k : 1, sizeof **out)))
+	if (pf_seq_of(c, v, where, MAX_FEEDS, &f, &k) < 0)
 		return;
+	*out = xcalloc(k ? k : 1, sizeof **out);
 	for (size_t j = 0; j < k; j++) {
 		char fw[200];
 		if (pf_get_path(c, f[j], pf_item(fw, sizeof fw, where, j), &(*out)[*n]) == 0)
@@ -209,9 +207,7 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		pf_err(c, n, D_PROF_TOO_MANY, "practitioners", "64", NULL);
 		return;
 	}
-	p->pracs = calloc(n->n ? n->n : 1, sizeof *p->pracs);
-	if (!p->pracs)
-		return;
+	p->pracs = xcalloc(n->n ? n->n : 1, sizeof *p->pracs);
 	/* ids first, so that joint_with may name a later practitioner */
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v;
@@ -295,8 +291,8 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 			size_t k;
 			pf_sub(b, sizeof b, w, "joint_with");
 			if (pf_seq_of(c, v, b, MAX_PRACS, &j, &k) == 0) {
-				pr->joint_with.v = calloc(k ? k : 1, sizeof *pr->joint_with.v);
-				for (size_t q = 0; pr->joint_with.v && q < k; q++) {
+				pr->joint_with.v = xcalloc(k ? k : 1, sizeof *pr->joint_with.v);
+				for (size_t q = 0; q < k; q++) {
 					if (pf_want(c, j[q], YT_SCALAR, b) < 0)
 						continue;
 					int ix = profile_prac_index(p, j[q]->s);
@@ -332,20 +328,11 @@ static void read_family(struct ctx *c, const struct ynode *n)
 		pf_err(c, n, D_PROF_VALUE, "family", "a practitioner already has the id 'family', which the family's calendar takes", NULL);
 		return;
 	}
-	struct prof_practitioner *v = realloc(p->pracs, (p->n_pracs + 1) * sizeof *v);
-	if (!v)
-		return;
-	p->pracs = v;
-	struct prof_practitioner *pr = &p->pracs[p->n_pracs];
+	p->pracs = xreallocarray(p->pracs, p->n_pracs + 1, sizeof *p->pracs);
+	struct prof_practitioner *pr = &p->pracs[p->n_pracs++];
 	memset(pr, 0, sizeof *pr);
-	pr->id = strdup("family");
-	pr->role = strdup("the family's own calendar");
-	if (!pr->id || !pr->role) {
-		free(pr->id);
-		free(pr->role);
-		return;
-	}
-	p->n_pracs++;
+	pr->id = xstrdup("family");
+	pr->role = xstrdup("the family's own calendar");
 	pr->family = 1;
 	pr->match = MATCH_ALL;
 	pr->default_venue = -1;
@@ -373,6 +360,79 @@ static void read_family(struct ctx *c, const struct ynode *n)
 
 #define MAX_CARERS 16
 
+/* One carer's working_hours: a list of {days, hours} at v, named `where`. */
+static void read_carer_hours(struct ctx *c, const struct ynode *v, const char *where, struct prof_carer *cr)
+{
+	static const char *const wkeys[] = { "days", "hours", NULL };
+	const struct ynode **t;
+	size_t k = 0;
+	if (pf_seq_of(c, v, where, MAX_LIST, &t, &k) < 0)
+		return;
+	cr->working = xcalloc(k ? k : 1, sizeof *cr->working);
+	for (size_t q = 0; q < k; q++) {
+		char wq[200], bq[240];
+		pf_item(wq, sizeof wq, where, q);
+		if (pf_want(c, t[q], YT_MAP, wq) < 0)
+			continue;
+		pf_check_keys(c, t[q], wq, wkeys);
+		struct prof_work *wk = &cr->working[cr->n_working++];
+		const struct ynode *x;
+		if ((x = pf_need(c, t[q], "days", wq)))
+			pf_get_days(c, x, pf_sub(bq, sizeof bq, wq, "days"), &wk->days);
+		if ((x = pf_need(c, t[q], "hours", wq)))
+			pf_get_range(c, x, pf_sub(bq, sizeof bq, wq, "hours"), &wk->hours);
+	}
+}
+
+/* One carer's takes: practitioner ids (not the family's) into cr->takes bits. */
+static void read_carer_takes(struct ctx *c, const struct ynode *v, const char *where, struct prof_carer *cr)
+{
+	const struct profile *p = c->p;
+	const struct ynode **t;
+	size_t k;
+	if (pf_seq_of(c, v, where, MAX_PRACS, &t, &k) < 0)
+		return;
+	for (size_t q = 0; q < k; q++) {
+		if (pf_want(c, t[q], YT_SCALAR, where) < 0)
+			continue;
+		int ix = profile_prac_index(p, t[q]->s);
+		if (ix < 0 || p->pracs[ix].family)
+			pf_err(c, t[q], D_PROF_NO_ID, where, "practitioner", pf_shown_id(t[q]));
+		else
+			cr->takes |= (uint64_t)1 << ix;
+	}
+}
+
+/* carers[i], the list's node n, into the next carer. */
+static void read_carer(struct ctx *c, const struct ynode *n, size_t i)
+{
+	static const char *const keys[] = { "id", "feeds", "working_hours", "takes", NULL };
+	struct profile *p = c->p;
+	const struct ynode *m = n->kids[i], *v;
+	char w[64], b[160];
+	pf_item(w, sizeof w, "carers", i);
+	assert(p->n_carers == i);   /* carers[j] for j < i are read, for the duplicate check */
+	struct prof_carer *cr = &p->carers[p->n_carers++];
+	cr->line = m->line;
+	cr->col = m->col;
+	if (pf_want(c, m, YT_MAP, w) < 0)
+		return;
+	pf_check_keys(c, m, w, keys);
+	if ((v = pf_need(c, m, "id", w)) && pf_get_id(c, v, pf_sub(b, sizeof b, w, "id"), &cr->id) == 0)
+		for (size_t j = 0; j < i; j++)
+			if (p->carers[j].id && !strcmp(p->carers[j].id, cr->id)) {
+				char ln[16];
+				snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
+				pf_err(c, v, D_PROF_DUP_ID, b, cr->id, ln);
+			}
+	if ((v = pf_get(m, "feeds")))
+		read_feeds(c, v, pf_sub(b, sizeof b, w, "feeds"), &cr->feeds, &cr->n_feeds);
+	if ((v = pf_get(m, "working_hours")))
+		read_carer_hours(c, v, pf_sub(b, sizeof b, w, "working_hours"), cr);
+	if ((v = pf_get(m, "takes")))
+		read_carer_takes(c, v, pf_sub(b, sizeof b, w, "takes"), cr);
+}
+
 /*
  * `carers:` (docs/profile.md): who takes the person to appointments, each
  * with feeds of their own busy time and, optionally, the practitioners they
@@ -381,70 +441,14 @@ static void read_family(struct ctx *c, const struct ynode *n)
  */
 static void read_carers(struct ctx *c, const struct ynode *n)
 {
-	static const char *const keys[] = { "id", "feeds", "working_hours", "takes", NULL };
-	static const char *const wkeys[] = { "days", "hours", NULL };
 	struct profile *p = c->p;
 	if (n && pf_want(c, n, YT_SEQ, "carers") == 0) {
 		if (n->n > MAX_CARERS) {
 			pf_err(c, n, D_PROF_TOO_MANY, "carers", "16", NULL);
-		} else if ((p->carers = calloc(n->n ? n->n : 1, sizeof *p->carers))) {
-			for (size_t i = 0; i < n->n; i++) {
-				const struct ynode *m = n->kids[i], *v;
-				char w[64], b[160];
-				pf_item(w, sizeof w, "carers", i);
-				struct prof_carer *cr = &p->carers[p->n_carers++];
-				cr->line = m->line;
-				cr->col = m->col;
-				if (pf_want(c, m, YT_MAP, w) < 0)
-					continue;
-				pf_check_keys(c, m, w, keys);
-				if ((v = pf_need(c, m, "id", w)) && pf_get_id(c, v, pf_sub(b, sizeof b, w, "id"), &cr->id) == 0)
-					for (size_t j = 0; j < i; j++)
-						if (p->carers[j].id && !strcmp(p->carers[j].id, cr->id)) {
-							char ln[16];
-							snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
-							pf_err(c, v, D_PROF_DUP_ID, b, cr->id, ln);
-						}
-				if ((v = pf_get(m, "feeds")))
-					read_feeds(c, v, pf_sub(b, sizeof b, w, "feeds"), &cr->feeds, &cr->n_feeds);
-				if ((v = pf_get(m, "working_hours"))) {
-					const struct ynode **t;
-					size_t k = 0;
-					pf_sub(b, sizeof b, w, "working_hours");
-					if (pf_seq_of(c, v, b, MAX_LIST, &t, &k) == 0 &&
-					    (cr->working = calloc(k ? k : 1, sizeof *cr->working)))
-						for (size_t q = 0; q < k; q++) {
-							char wq[200], bq[240];
-							pf_item(wq, sizeof wq, b, q);
-							if (pf_want(c, t[q], YT_MAP, wq) < 0)
-								continue;
-							pf_check_keys(c, t[q], wq, wkeys);
-							struct prof_work *wk = &cr->working[cr->n_working++];
-							const struct ynode *x;
-							if ((x = pf_need(c, t[q], "days", wq)))
-								pf_get_days(c, x, pf_sub(bq, sizeof bq, wq, "days"), &wk->days);
-							if ((x = pf_need(c, t[q], "hours", wq)))
-								pf_get_range(c, x, pf_sub(bq, sizeof bq, wq, "hours"), &wk->hours);
-						}
-					else if (k)
-						pf_err(c, v, D_INTERNAL, "out of memory", NULL, NULL);
-				}
-				if ((v = pf_get(m, "takes"))) {
-					const struct ynode **t;
-					size_t k;
-					pf_sub(b, sizeof b, w, "takes");
-					if (pf_seq_of(c, v, b, MAX_PRACS, &t, &k) == 0)
-						for (size_t q = 0; q < k; q++) {
-							if (pf_want(c, t[q], YT_SCALAR, b) < 0)
-								continue;
-							int ix = profile_prac_index(p, t[q]->s);
-							if (ix < 0 || p->pracs[ix].family)
-								pf_err(c, t[q], D_PROF_NO_ID, b, "practitioner", pf_shown_id(t[q]));
-							else
-								cr->takes |= (uint64_t)1 << ix;
-						}
-				}
-			}
+		} else {
+			p->carers = xcalloc(n->n ? n->n : 1, sizeof *p->carers);
+			for (size_t i = 0; i < n->n; i++)
+				read_carer(c, n, i);
 		}
 	}
 	for (size_t i = 0; i < p->n_pracs; i++) {
@@ -467,9 +471,7 @@ static void read_overrides(struct ctx *c, const struct ynode *n)
 		pf_err(c, n, D_PROF_TOO_MANY, "overrides", "1024", NULL);
 		return;
 	}
-	p->overrides = calloc(n->n ? n->n : 1, sizeof *p->overrides);
-	if (!p->overrides)
-		return;
+	p->overrides = xcalloc(n->n ? n->n : 1, sizeof *p->overrides);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v;
 		char w[64], b[160];
@@ -513,9 +515,7 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 		pf_err(c, n, D_PROF_TOO_MANY, "routines", "64", NULL);
 		return;
 	}
-	p->routines = calloc(n->n ? n->n : 1, sizeof *p->routines);
-	if (!p->routines)
-		return;
+	p->routines = xcalloc(n->n ? n->n : 1, sizeof *p->routines);
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *m = n->kids[i], *v;
 		char w[64], b[160];
@@ -785,21 +785,14 @@ int profile_load_text(struct profile **out, const char *path, const char *text,
 	struct ynode *root = yt_load(path, text, len, d);
 	if (!root)
 		return -1;
-	struct profile *p = calloc(1, sizeof *p);
-	if (!p) {
-		ynode_free(root);
-		return -1;
-	}
+	struct profile *p = xcalloc(1, sizeof *p);
 	defaults(p);
-	p->path = strdup(path);
+	p->path = xstrdup(path);
 	const char *slash = strrchr(path, '/');
-	p->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
-	p->timezone = strdup("UTC");
+	p->dir = slash ? xstrndup(path, (size_t)(slash - path) + (slash == path)) : xstrdup(".");
+	p->timezone = xstrdup("UTC");
 	struct ctx c = { path, d, 0, p };
-	if (!p->path || !p->dir || !p->timezone)
-		c.errors++;
-	else
-		read_root(&c, root);
+	read_root(&c, root);
 	ynode_free(root);
 	if (c.errors) {
 		profile_free(p);
@@ -819,13 +812,13 @@ int profile_load(struct profile **out, const char *path, struct diag *d)
 		diag_add(d, D_IO_OPEN, path, 0, 0, strerror(errno));
 		return -1;
 	}
-	char *buf = malloc(YT_MAX_FILE + 2);
-	size_t len = buf ? fread(buf, 1, YT_MAX_FILE + 1, fp) : 0;
-	int bad = !buf || ferror(fp);
+	char *buf = xmalloc(YT_MAX_FILE + 2);
+	size_t len = fread(buf, 1, YT_MAX_FILE + 1, fp);
+	int bad = ferror(fp);
 	int e = errno;
 	fclose(fp);
 	if (bad) {
-		diag_add(d, D_IO_READ, path, 0, 0, buf ? strerror(e) : "out of memory");
+		diag_add(d, D_IO_READ, path, 0, 0, strerror(e));
 		free(buf);
 		return -1;
 	}

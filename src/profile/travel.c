@@ -131,10 +131,10 @@ static void read_csv(struct ctx *c, const struct prof_path *path, unsigned char 
 	}
 	diag_release(&io);
 	size_t nv = p->n_venues;
-	unsigned char *mine = calloc(nv ? nv * nv : 1, 1);
+	unsigned char *mine = xcalloc(nv ? nv * nv : 1, 1);
 	int lineno = 0;
 	char *save = NULL;
-	for (char *line = strtok_r(b.data, "\n", &save); line && mine; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		lineno++;
 		size_t l = strlen(line);
 		if (l && line[l - 1] == '\r')
@@ -195,7 +195,7 @@ static void read_csv(struct ctx *c, const struct prof_path *path, unsigned char 
 			mine[ba] = 1;
 		}
 	}
-	for (size_t i = 0; mine && i < nv * nv; i++)
+	for (size_t i = 0; i < nv * nv; i++)
 		if (mine[i])
 			set[i] = 4;
 	free(mine);
@@ -216,13 +216,9 @@ void pf_read_travel(struct ctx *c, const struct ynode *n)
 		"overhead", NULL };
 	struct profile *p = c->p;
 	size_t nv = p->n_venues;
-	p->travel_min = malloc((nv ? nv * nv : 1) * sizeof *p->travel_min);
-	p->travel_cost = calloc(nv ? nv * nv : 1, sizeof *p->travel_cost);
-	unsigned char *set = calloc(nv ? nv * nv : 1, 1);
-	if (!p->travel_min || !p->travel_cost || !set) {
-		free(set);
-		return;
-	}
+	p->travel_min = xcalloc(nv ? nv * nv : 1, sizeof *p->travel_min);
+	p->travel_cost = xcalloc(nv ? nv * nv : 1, sizeof *p->travel_cost);
+	unsigned char *set = xcalloc(nv ? nv * nv : 1, 1);
 	for (size_t i = 0; i < nv * nv; i++)
 		p->travel_min[i] = i / nv == i % nv ? 0 : -1;
 	if (n && pf_want(c, n, YT_MAP, "travel") == 0) {
