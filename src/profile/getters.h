@@ -85,7 +85,7 @@ void pf_read_window(struct ctx *c, const struct ynode *n, const char *where, str
 /* ---- travel.c ---- */
 
 /* The travel modes' names, in enum travel_mode order, NULL-terminated. */
-extern const char *const pf_travel_modes[];
+extern const char *const pf_travel_modes[TM__COUNT + 1];
 /* The `travel:` section (n may be NULL): fills p->travel_min and
  * p->travel_cost for every venue pair; the venues must already be read. */
 void pf_read_travel(struct ctx *c, const struct ynode *n);

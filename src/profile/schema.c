@@ -195,11 +195,120 @@ static void read_feeds(struct ctx *c, const struct ynode *v, const char *where, 
 	}
 }
 
-static void read_practitioners(struct ctx *c, const struct ynode *n)
+/* practitioners[i]'s defaults and id (checked against those before it):
+ * every id is read first, so that joint_with may name a later one. */
+static void read_prac_id(struct ctx *c, const struct ynode *n, size_t i)
+{
+	struct profile *p = c->p;
+	const struct ynode *m = n->kids[i], *v;
+	char w[64], b[160];
+	pf_item(w, sizeof w, "practitioners", i);
+	struct prof_practitioner *pr = &p->pracs[i];
+	pr->default_venue = -1;
+	pr->movable = 1;
+	pr->intensity = 1.0;
+	pr->people = 1;
+	pr->needs_carer = -1;   /* resolved once carers are read */
+	pr->window.weekdays = WD_ALL;
+	pr->line = m->line;
+	pr->col = m->col;
+	if (pf_want(c, m, YT_MAP, w) < 0)
+		return;
+	if ((v = pf_need(c, m, "id", w)) && pf_get_id(c, v, pf_sub(b, sizeof b, w, "id"), &pr->id) == 0) {
+		for (size_t j = 0; j < i; j++) {
+			if (p->pracs[j].id && strcmp(p->pracs[j].id, pr->id) == 0) {
+				char ln[16];
+				snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
+				pf_err(c, v, D_PROF_DUP_ID, b, pr->id, ln);
+			}
+		}
+	}
+}
+
+/* practitioners[i].joint_with: other practitioners' ids, into indices. */
+static void read_joint_with(struct ctx *c, const struct ynode *v, const char *where, size_t i)
+{
+	struct profile *p = c->p;
+	struct prof_practitioner *pr = &p->pracs[i];
+	const struct ynode **j;
+	size_t k;
+	if (pf_seq_of(c, v, where, MAX_PRACS, &j, &k) < 0)
+		return;
+	pr->joint_with.v = xcalloc(k ? k : 1, sizeof *pr->joint_with.v);
+	for (size_t q = 0; q < k; q++) {
+		if (pf_want(c, j[q], YT_SCALAR, where) < 0)
+			continue;
+		int ix = profile_prac_index(p, j[q]->s);
+		if (ix < 0 || (size_t)ix == i)
+			pf_err(c, j[q], D_PROF_NO_ID, where, ix < 0 ? "practitioner" : "other practitioner", pf_shown_id(j[q]));
+		else
+			pr->joint_with.v[pr->joint_with.n++] = ix;
+	}
+}
+
+/* The rest of practitioners[i], once every id is known. */
+static void read_prac(struct ctx *c, const struct ynode *m, size_t i)
 {
 	static const char *const keys[] = { "id", "role", "agency", "display_name", "feeds", "match",
 		"works", "default_venue", "movable", "window", "venues", "intensity", "familiar",
 		"people", "joint_with", "address", "share_display_name", "notice", "needs_carer", "private", NULL };
+	struct profile *p = c->p;
+	const struct ynode *v;
+	char w[64], b[160];
+	pf_item(w, sizeof w, "practitioners", i);
+	struct prof_practitioner *pr = &p->pracs[i];
+	if (m->type != YT_MAP)
+		return;
+	pf_check_keys(c, m, w, keys);
+	if ((v = pf_need(c, m, "role", w)))
+		pf_get_text(c, v, pf_sub(b, sizeof b, w, "role"), &pr->role);
+	if ((v = pf_get(m, "agency")))
+		pf_get_text(c, v, pf_sub(b, sizeof b, w, "agency"), &pr->agency);
+	if ((v = pf_get(m, "display_name")))
+		pf_get_text(c, v, pf_sub(b, sizeof b, w, "display_name"), &pr->display_name);
+	if ((v = pf_get(m, "feeds"))) {
+		const struct ynode *k = pf_key_of(m, "feeds");
+		pr->feeds_line = k->line;
+		pr->feeds_col = k->col;
+		read_feeds(c, v, pf_sub(b, sizeof b, w, "feeds"), &pr->feeds, &pr->n_feeds);
+	}
+	if ((v = pf_get(m, "match")))
+		read_match(c, v, pf_sub(b, sizeof b, w, "match"), pr);
+	if ((v = pf_get(m, "works")))
+		read_work(c, v, pf_sub(b, sizeof b, w, "works"), pr);
+	if ((v = pf_get(m, "default_venue")) && pf_want(c, v, YT_SCALAR, pf_sub(b, sizeof b, w, "default_venue")) == 0) {
+		pr->default_venue = profile_venue_index(p, v->s);
+		if (pr->default_venue < 0)
+			pf_err(c, v, D_PROF_NO_ID, b, "venue", pf_shown_id(v));
+	}
+	if ((v = pf_get(m, "movable")))
+		pf_get_bool(c, v, pf_sub(b, sizeof b, w, "movable"), &pr->movable);
+	if ((v = pf_get(m, "window")))
+		pf_read_window(c, v, pf_sub(b, sizeof b, w, "window"), &pr->window);
+	if ((v = pf_get(m, "venues")))
+		pf_get_venue_list(c, v, pf_sub(b, sizeof b, w, "venues"), &pr->venues);
+	if ((v = pf_get(m, "intensity")))
+		pf_get_num(c, v, pf_sub(b, sizeof b, w, "intensity"), 0, 10, &pr->intensity);
+	if ((v = pf_get(m, "familiar")))
+		pf_get_bool(c, v, pf_sub(b, sizeof b, w, "familiar"), &pr->familiar);
+	if ((v = pf_get(m, "people")))
+		pf_get_int(c, v, pf_sub(b, sizeof b, w, "people"), 1, 20, &pr->people);
+	if ((v = pf_get(m, "address")))
+		pf_get_address(c, v, pf_sub(b, sizeof b, w, "address"), &pr->address);
+	if ((v = pf_get(m, "share_display_name")))
+		pf_get_bool(c, v, pf_sub(b, sizeof b, w, "share_display_name"), &pr->share_display_name);
+	if ((v = pf_get(m, "notice")) && pf_get_notice(c, v, pf_sub(b, sizeof b, w, "notice"), &pr->notice) == 0)
+		pr->has_notice = 1;
+	if ((v = pf_get(m, "needs_carer")))
+		pf_get_bool(c, v, pf_sub(b, sizeof b, w, "needs_carer"), &pr->needs_carer);
+	if ((v = pf_get(m, "private")))
+		pf_get_bool(c, v, pf_sub(b, sizeof b, w, "private"), &pr->private_text);
+	if ((v = pf_get(m, "joint_with")))
+		read_joint_with(c, v, pf_sub(b, sizeof b, w, "joint_with"), i);
+}
+
+static void read_practitioners(struct ctx *c, const struct ynode *n)
+{
 	struct profile *p = c->p;
 	if (pf_want(c, n, YT_SEQ, "practitioners") < 0)
 		return;
@@ -208,102 +317,11 @@ static void read_practitioners(struct ctx *c, const struct ynode *n)
 		return;
 	}
 	p->pracs = xcalloc(n->n ? n->n : 1, sizeof *p->pracs);
-	/* ids first, so that joint_with may name a later practitioner */
-	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *m = n->kids[i], *v;
-		char w[64], b[160];
-		pf_item(w, sizeof w, "practitioners", i);
-		struct prof_practitioner *pr = &p->pracs[i];
-		pr->default_venue = -1;
-		pr->movable = 1;
-		pr->intensity = 1.0;
-		pr->people = 1;
-		pr->needs_carer = -1;   /* resolved once carers are read */
-		pr->window.weekdays = WD_ALL;
-		pr->line = m->line;
-		pr->col = m->col;
-		if (pf_want(c, m, YT_MAP, w) < 0)
-			continue;
-		if ((v = pf_need(c, m, "id", w)) && pf_get_id(c, v, pf_sub(b, sizeof b, w, "id"), &pr->id) == 0) {
-			for (size_t j = 0; j < i; j++) {
-				if (p->pracs[j].id && strcmp(p->pracs[j].id, pr->id) == 0) {
-					char ln[16];
-					snprintf(ln, sizeof ln, "%d", n->kids[j]->line);
-					pf_err(c, v, D_PROF_DUP_ID, b, pr->id, ln);
-				}
-			}
-		}
-	}
+	for (size_t i = 0; i < n->n; i++)
+		read_prac_id(c, n, i);
 	p->n_pracs = n->n;
-	for (size_t i = 0; i < n->n; i++) {
-		const struct ynode *m = n->kids[i], *v;
-		char w[64], b[160];
-		pf_item(w, sizeof w, "practitioners", i);
-		struct prof_practitioner *pr = &p->pracs[i];
-		if (m->type != YT_MAP)
-			continue;
-		pf_check_keys(c, m, w, keys);
-		if ((v = pf_need(c, m, "role", w)))
-			pf_get_text(c, v, pf_sub(b, sizeof b, w, "role"), &pr->role);
-		if ((v = pf_get(m, "agency")))
-			pf_get_text(c, v, pf_sub(b, sizeof b, w, "agency"), &pr->agency);
-		if ((v = pf_get(m, "display_name")))
-			pf_get_text(c, v, pf_sub(b, sizeof b, w, "display_name"), &pr->display_name);
-		if ((v = pf_get(m, "feeds"))) {
-			const struct ynode *k = pf_key_of(m, "feeds");
-			pr->feeds_line = k->line;
-			pr->feeds_col = k->col;
-			read_feeds(c, v, pf_sub(b, sizeof b, w, "feeds"), &pr->feeds, &pr->n_feeds);
-		}
-		if ((v = pf_get(m, "match")))
-			read_match(c, v, pf_sub(b, sizeof b, w, "match"), pr);
-		if ((v = pf_get(m, "works")))
-			read_work(c, v, pf_sub(b, sizeof b, w, "works"), pr);
-		if ((v = pf_get(m, "default_venue")) && pf_want(c, v, YT_SCALAR, pf_sub(b, sizeof b, w, "default_venue")) == 0) {
-			pr->default_venue = profile_venue_index(p, v->s);
-			if (pr->default_venue < 0)
-				pf_err(c, v, D_PROF_NO_ID, b, "venue", pf_shown_id(v));
-		}
-		if ((v = pf_get(m, "movable")))
-			pf_get_bool(c, v, pf_sub(b, sizeof b, w, "movable"), &pr->movable);
-		if ((v = pf_get(m, "window")))
-			pf_read_window(c, v, pf_sub(b, sizeof b, w, "window"), &pr->window);
-		if ((v = pf_get(m, "venues")))
-			pf_get_venue_list(c, v, pf_sub(b, sizeof b, w, "venues"), &pr->venues);
-		if ((v = pf_get(m, "intensity")))
-			pf_get_num(c, v, pf_sub(b, sizeof b, w, "intensity"), 0, 10, &pr->intensity);
-		if ((v = pf_get(m, "familiar")))
-			pf_get_bool(c, v, pf_sub(b, sizeof b, w, "familiar"), &pr->familiar);
-		if ((v = pf_get(m, "people")))
-			pf_get_int(c, v, pf_sub(b, sizeof b, w, "people"), 1, 20, &pr->people);
-		if ((v = pf_get(m, "address")))
-			pf_get_address(c, v, pf_sub(b, sizeof b, w, "address"), &pr->address);
-		if ((v = pf_get(m, "share_display_name")))
-			pf_get_bool(c, v, pf_sub(b, sizeof b, w, "share_display_name"), &pr->share_display_name);
-		if ((v = pf_get(m, "notice")) && pf_get_notice(c, v, pf_sub(b, sizeof b, w, "notice"), &pr->notice) == 0)
-			pr->has_notice = 1;
-		if ((v = pf_get(m, "needs_carer")))
-			pf_get_bool(c, v, pf_sub(b, sizeof b, w, "needs_carer"), &pr->needs_carer);
-		if ((v = pf_get(m, "private")))
-			pf_get_bool(c, v, pf_sub(b, sizeof b, w, "private"), &pr->private_text);
-		if ((v = pf_get(m, "joint_with"))) {
-			const struct ynode **j;
-			size_t k;
-			pf_sub(b, sizeof b, w, "joint_with");
-			if (pf_seq_of(c, v, b, MAX_PRACS, &j, &k) == 0) {
-				pr->joint_with.v = xcalloc(k ? k : 1, sizeof *pr->joint_with.v);
-				for (size_t q = 0; q < k; q++) {
-					if (pf_want(c, j[q], YT_SCALAR, b) < 0)
-						continue;
-					int ix = profile_prac_index(p, j[q]->s);
-					if (ix < 0 || (size_t)ix == i)
-						pf_err(c, j[q], D_PROF_NO_ID, b, ix < 0 ? "practitioner" : "other practitioner", pf_shown_id(j[q]));
-					else
-						pr->joint_with.v[pr->joint_with.n++] = ix;
-				}
-			}
-		}
-	}
+	for (size_t i = 0; i < n->n; i++)
+		read_prac(c, n->kids[i], i);
 }
 
 /*
@@ -632,6 +650,8 @@ static void read_prefs(struct ctx *c, const struct ynode *n)
 		read_when_list(c, v, "preferences.avoid_times", &p->avoid, &p->n_avoid);
 	if ((v = pf_get(n, "weights")) && pf_want(c, v, YT_MAP, "preferences.weights") == 0) {
 		pf_check_keys(c, v, "preferences.weights", wkeys);
+		/* the keys name struct prof_weights' fields, in order */
+		assert(sizeof wkeys / sizeof *wkeys - 1 == sizeof p->weights / sizeof(double));
 		double *w = &p->weights.journeys;
 		for (int i = 0; wkeys[i]; i++) {
 			const struct ynode *x = pf_get(v, wkeys[i]);
@@ -671,18 +691,113 @@ static void defaults(struct profile *p)
 	p->mail_starttls = 1;
 }
 
+/* `energy:` the day's energy budget and what travel costs of it. */
+static void read_energy(struct ctx *c, const struct ynode *v)
+{
+	static const char *const ekeys[] = { "budget", "travel_per_hour", NULL };
+	struct profile *p = c->p;
+	if (pf_want(c, v, YT_MAP, "energy") < 0)
+		return;
+	pf_check_keys(c, v, "energy", ekeys);
+	const struct ynode *x;
+	if ((x = pf_get(v, "budget")))
+		pf_get_num(c, x, "energy.budget", 0, 1000, &p->energy_budget);
+	if ((x = pf_get(v, "travel_per_hour")))
+		pf_get_num(c, x, "energy.travel_per_hour", 0, 100, &p->travel_energy_per_hour);
+}
+
+/* `limits:` hard limits on a day and a week, and the free days. */
+static void read_limits(struct ctx *c, const struct ynode *v)
+{
+	static const char *const lkeys[] = { "max_appointments_per_day", "max_time_out_per_day",
+		"max_unfamiliar_per_day", "max_unfamiliar_per_week", "min_rest_between", "free_days", NULL };
+	struct profile *p = c->p;
+	if (pf_want(c, v, YT_MAP, "limits") < 0)
+		return;
+	pf_check_keys(c, v, "limits", lkeys);
+	int *dst[] = { &p->max_appts_per_day, &p->max_time_out, &p->max_unfam_day,
+		       &p->max_unfam_week, &p->min_rest };
+	static const long hi[] = { 100, 1440, 100, 1000, 1440 };
+	assert(sizeof dst / sizeof *dst == 5 && sizeof lkeys / sizeof *lkeys == 5 + 2);
+	for (int i = 0; i < 5; i++) {
+		const struct ynode *x = pf_get(v, lkeys[i]);
+		char b[160];
+		if (x)
+			pf_get_int(c, x, pf_sub(b, sizeof b, "limits", lkeys[i]), 0, hi[i], dst[i]);
+	}
+	const struct ynode *x = pf_get(v, "free_days");
+	if (x)
+		pf_get_days(c, x, "limits.free_days", &p->free_days);
+}
+
+/* `compromises:` the price of each soft limit broken. */
+static void read_compromises(struct ctx *c, const struct ynode *v)
+{
+	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
+		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
+	struct profile *p = c->p;
+	if (pf_want(c, v, YT_MAP, "compromises") < 0)
+		return;
+	pf_check_keys(c, v, "compromises", cpkeys);
+	/* the keys name struct prof_compromise's fields, in order */
+	assert(sizeof cpkeys / sizeof *cpkeys - 1 == sizeof p->compromise / sizeof(double));
+	double *cw = &p->compromise.routine_missed;
+	for (int i = 0; cpkeys[i]; i++) {
+		const struct ynode *x = pf_get(v, cpkeys[i]);
+		char b[160];
+		if (x)
+			pf_get_num(c, x, pf_sub(b, sizeof b, "compromises", cpkeys[i]), 0.001, 10000, &cw[i]);
+	}
+}
+
+/* `coordinator:` who sends the proposals (address, name). */
+static void read_coordinator(struct ctx *c, const struct ynode *v)
+{
+	static const char *const ckeys[] = { "address", "name", NULL };
+	struct profile *p = c->p;
+	if (pf_want(c, v, YT_MAP, "coordinator") < 0)
+		return;
+	pf_check_keys(c, v, "coordinator", ckeys);
+	const struct ynode *x;
+	if ((x = pf_need(c, v, "address", "coordinator")))
+		pf_get_address(c, x, "coordinator.address", &p->coordinator_address);
+	if ((x = pf_get(v, "name")))
+		pf_get_text(c, x, "coordinator.name", &p->coordinator_name);
+}
+
+/* `mail:` the SMTP server to send with (no credentials in the URL). */
+static void read_mail(struct ctx *c, const struct ynode *v)
+{
+	static const char *const mkeys[] = { "server", "username", "starttls", "ca_file", NULL };
+	struct profile *p = c->p;
+	if (pf_want(c, v, YT_MAP, "mail") < 0)
+		return;
+	pf_check_keys(c, v, "mail", mkeys);
+	const struct ynode *x;
+	if ((x = pf_get(v, "server")) && pf_want(c, x, YT_SCALAR, "mail.server") == 0) {
+		char shown[4096];
+		fetch_url_shown(x->s, shown, sizeof shown);
+		if (strncasecmp(x->s, "smtp://", 7) != 0 && strncasecmp(x->s, "smtps://", 8) != 0)
+			pf_err(c, x, D_PROF_VALUE, "mail.server", "an smtp:// or smtps:// URL", NULL);
+		else if (strcmp(shown, x->s) != 0)
+			pf_err(c, x, D_PROF_VALUE, "mail.server",
+			    "the URL must not carry a user or password: mail.username, and the password in a netrc file or DOVETAIL_SMTP_PASSWORD", NULL);
+		else
+			pf_get_text(c, x, "mail.server", &p->mail_server);
+	}
+	if ((x = pf_get(v, "username")))
+		pf_get_text(c, x, "mail.username", &p->mail_username);
+	if ((x = pf_get(v, "starttls")))
+		pf_get_bool(c, x, "mail.starttls", &p->mail_starttls);
+	if ((x = pf_get(v, "ca_file")))
+		pf_get_path(c, x, "mail.ca_file", &p->mail_ca_file);
+}
+
 static void read_root(struct ctx *c, const struct ynode *root)
 {
 	static const char *const keys[] = { "version", "person", "venues", "travel", "practitioners",
 		"family", "carers", "overrides", "routines", "energy", "limits", "preferences", "coordinator",
 		"compromises", "mail", NULL };
-	static const char *const mkeys[] = { "server", "username", "starttls", "ca_file", NULL };
-	static const char *const cpkeys[] = { "routine_missed", "routine_late", "outside_day", "free_day", "energy",
-		"time_out", "appointments", "rest", "unfamiliar_day", "unfamiliar_week", NULL };
-	static const char *const ckeys[] = { "address", "name", NULL };
-	static const char *const ekeys[] = { "budget", "travel_per_hour", NULL };
-	static const char *const lkeys[] = { "max_appointments_per_day", "max_time_out_per_day",
-		"max_unfamiliar_per_day", "max_unfamiliar_per_week", "min_rest_between", "free_days", NULL };
 	struct profile *p = c->p;
 	if (pf_want(c, root, YT_MAP, "the profile") < 0)
 		return;
@@ -712,70 +827,18 @@ static void read_root(struct ctx *c, const struct ynode *root)
 		read_overrides(c, v);
 	if ((v = pf_get(root, "routines")))
 		read_routines(c, v);
-	if ((v = pf_get(root, "energy")) && pf_want(c, v, YT_MAP, "energy") == 0) {
-		pf_check_keys(c, v, "energy", ekeys);
-		const struct ynode *x;
-		if ((x = pf_get(v, "budget")))
-			pf_get_num(c, x, "energy.budget", 0, 1000, &p->energy_budget);
-		if ((x = pf_get(v, "travel_per_hour")))
-			pf_get_num(c, x, "energy.travel_per_hour", 0, 100, &p->travel_energy_per_hour);
-	}
-	if ((v = pf_get(root, "limits")) && pf_want(c, v, YT_MAP, "limits") == 0) {
-		pf_check_keys(c, v, "limits", lkeys);
-		int *dst[] = { &p->max_appts_per_day, &p->max_time_out, &p->max_unfam_day,
-			       &p->max_unfam_week, &p->min_rest };
-		static const long hi[] = { 100, 1440, 100, 1000, 1440 };
-		for (int i = 0; i < 5; i++) {
-			const struct ynode *x = pf_get(v, lkeys[i]);
-			char b[160];
-			if (x)
-				pf_get_int(c, x, pf_sub(b, sizeof b, "limits", lkeys[i]), 0, hi[i], dst[i]);
-		}
-		const struct ynode *x = pf_get(v, "free_days");
-		if (x)
-			pf_get_days(c, x, "limits.free_days", &p->free_days);
-	}
+	if ((v = pf_get(root, "energy")))
+		read_energy(c, v);
+	if ((v = pf_get(root, "limits")))
+		read_limits(c, v);
 	if ((v = pf_get(root, "preferences")))
 		read_prefs(c, v);
-	if ((v = pf_get(root, "compromises")) && pf_want(c, v, YT_MAP, "compromises") == 0) {
-		pf_check_keys(c, v, "compromises", cpkeys);
-		double *cw = &p->compromise.routine_missed;
-		for (int i = 0; cpkeys[i]; i++) {
-			const struct ynode *x = pf_get(v, cpkeys[i]);
-			char b[160];
-			if (x)
-				pf_get_num(c, x, pf_sub(b, sizeof b, "compromises", cpkeys[i]), 0.001, 10000, &cw[i]);
-		}
-	}
-	if ((v = pf_get(root, "coordinator")) && pf_want(c, v, YT_MAP, "coordinator") == 0) {
-		pf_check_keys(c, v, "coordinator", ckeys);
-		const struct ynode *x;
-		if ((x = pf_need(c, v, "address", "coordinator")))
-			pf_get_address(c, x, "coordinator.address", &p->coordinator_address);
-		if ((x = pf_get(v, "name")))
-			pf_get_text(c, x, "coordinator.name", &p->coordinator_name);
-	}
-	if ((v = pf_get(root, "mail")) && pf_want(c, v, YT_MAP, "mail") == 0) {
-		pf_check_keys(c, v, "mail", mkeys);
-		const struct ynode *x;
-		if ((x = pf_get(v, "server")) && pf_want(c, x, YT_SCALAR, "mail.server") == 0) {
-			char shown[4096];
-			fetch_url_shown(x->s, shown, sizeof shown);
-			if (strncasecmp(x->s, "smtp://", 7) != 0 && strncasecmp(x->s, "smtps://", 8) != 0)
-				pf_err(c, x, D_PROF_VALUE, "mail.server", "an smtp:// or smtps:// URL", NULL);
-			else if (strcmp(shown, x->s) != 0)
-				pf_err(c, x, D_PROF_VALUE, "mail.server",
-				    "the URL must not carry a user or password: mail.username, and the password in a netrc file or DOVETAIL_SMTP_PASSWORD", NULL);
-			else
-				pf_get_text(c, x, "mail.server", &p->mail_server);
-		}
-		if ((x = pf_get(v, "username")))
-			pf_get_text(c, x, "mail.username", &p->mail_username);
-		if ((x = pf_get(v, "starttls")))
-			pf_get_bool(c, x, "mail.starttls", &p->mail_starttls);
-		if ((x = pf_get(v, "ca_file")))
-			pf_get_path(c, x, "mail.ca_file", &p->mail_ca_file);
-	}
+	if ((v = pf_get(root, "compromises")))
+		read_compromises(c, v);
+	if ((v = pf_get(root, "coordinator")))
+		read_coordinator(c, v);
+	if ((v = pf_get(root, "mail")))
+		read_mail(c, v);
 }
 
 int profile_load_text(struct profile **out, const char *path, const char *text,

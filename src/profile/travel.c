@@ -1,6 +1,7 @@
 /* travel.c: the profile's travel section: speeds, the explicit matrix, a CSV file of pairs, and the great-circle estimate for pairs left unset. */
 #include "getters.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,7 @@
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
-const char *const pf_travel_modes[] = { "walk", "wheelchair", "bus", "car", "taxi", NULL };
+const char *const pf_travel_modes[TM__COUNT + 1] = { "walk", "wheelchair", "bus", "car", "taxi", NULL };
 
 static void read_speeds(struct ctx *c, const struct ynode *n, const char *where, double *out, double lo)
 {
@@ -17,6 +18,7 @@ static void read_speeds(struct ctx *c, const struct ynode *n, const char *where,
 		return;
 	pf_check_keys(c, n, where, pf_travel_modes);
 	for (int i = 0; pf_travel_modes[i]; i++) {
+		assert(i < TM__COUNT);   /* out[] is indexed by enum travel_mode */
 		const struct ynode *v = pf_get(n, pf_travel_modes[i]);
 		char b[160];
 		if (v)
@@ -242,6 +244,7 @@ void pf_read_travel(struct ctx *c, const struct ynode *n)
 		free(csv.path);
 		free(csv.source);
 	}
+	assert((unsigned)p->mode < TM__COUNT);
 	double speed = p->speed[p->mode], perkm = p->cost_per_km[p->mode];
 	for (size_t a = 0; a < nv; a++) {
 		for (size_t b = 0; b < nv; b++) {
