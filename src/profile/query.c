@@ -1,6 +1,7 @@
 /* query.c: questions asked of a loaded profile at run time: ids to indices, travel between venues, the venue a LOCATION names. */
 #include "dovetail/profile.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static int lists(const struct idx_list *l, int v)
 
 int profile_joint(const struct profile *p, int a, int b)
 {
+	assert(a >= 0 && b >= 0 && (size_t)a < p->n_pracs && (size_t)b < p->n_pracs);
 	return a != b && lists(&p->pracs[a].joint_with, b) && lists(&p->pracs[b].joint_with, a);
 }
 
@@ -42,6 +44,7 @@ int profile_travel(const struct profile *p, int a, int b)
 		return 0;
 	if (a < 0 || b < 0 || !p->travel_min)
 		return -1;
+	assert((size_t)a < p->n_venues && (size_t)b < p->n_venues);   /* venue indices */
 	int m = p->travel_min[(size_t)a * p->n_venues + (size_t)b];
 	return m < 0 ? -1 : (m + p->slot - 1) / p->slot * p->slot;
 }
@@ -50,6 +53,7 @@ double profile_travel_cost(const struct profile *p, int a, int b)
 {
 	if (a == b || a < 0 || b < 0 || !p->travel_cost)
 		return 0;
+	assert((size_t)a < p->n_venues && (size_t)b < p->n_venues);   /* venue indices */
 	return p->travel_cost[(size_t)a * p->n_venues + (size_t)b];
 }
 
