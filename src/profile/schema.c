@@ -523,6 +523,30 @@ static void read_overrides(struct ctx *c, const struct ynode *n)
 	}
 }
 
+/* Routine r (the mapping m, named w): a start window whose routine would
+ * run past midnight is impossible, and so is one with no start on the slot
+ * grid. The first is reported at v (the last key read, else m). */
+static void check_starts(struct ctx *c, const struct ynode *m, const struct ynode *v, const char *w,
+			 const struct prof_routine *r)
+{
+	const struct profile *p = c->p;
+	const struct ynode *sn = pf_get(m, "start");
+	for (size_t j = 0; j < r->n_starts && r->duration; j++) {
+		if (r->starts[j].from + r->duration > 1440) {
+			pf_err(c, v ? v : m, D_PROF_VALUE, w, "the routine would run past midnight", NULL);
+			break;
+		}
+		int slot = p->slot > 0 ? p->slot : 5;
+		if ((r->starts[j].from + slot - 1) / slot * slot > r->starts[j].to) {
+			char msg[160], b[160];
+			snprintf(msg, sizeof msg, "no start on the %d-minute slot grid falls in this window", slot);
+			pf_err(c, sn && sn->type == YT_SEQ && j < sn->n ? sn->kids[j] : sn ? sn : m,
+			       D_PROF_VALUE, pf_sub(b, sizeof b, w, "start"), msg, NULL);
+			break;
+		}
+	}
+}
+
 static void read_routines(struct ctx *c, const struct ynode *n)
 {
 	static const char *const keys[] = { "id", "kind", "duration", "start", "days", "place", NULL };
@@ -574,23 +598,7 @@ static void read_routines(struct ctx *c, const struct ynode *n)
 				}
 			}
 		}
-		/* a start window whose routine would run past midnight is impossible,
-		 * and so is one with no start on the slot grid */
-		const struct ynode *sn = pf_get(m, "start");
-		for (size_t j = 0; j < r->n_starts && r->duration; j++) {
-			if (r->starts[j].from + r->duration > 1440) {
-				pf_err(c, v ? v : m, D_PROF_VALUE, w, "the routine would run past midnight", NULL);
-				break;
-			}
-			int slot = p->slot > 0 ? p->slot : 5;
-			if ((r->starts[j].from + slot - 1) / slot * slot > r->starts[j].to) {
-				char msg[160];
-				snprintf(msg, sizeof msg, "no start on the %d-minute slot grid falls in this window", slot);
-				pf_err(c, sn && sn->type == YT_SEQ && j < sn->n ? sn->kids[j] : sn ? sn : m,
-				    D_PROF_VALUE, pf_sub(b, sizeof b, w, "start"), msg, NULL);
-				break;
-			}
-		}
+		check_starts(c, m, v, w, r);
 	}
 }
 

@@ -118,6 +118,40 @@ static size_t csv_fields(char *line, char **f, int *cols, size_t max)
 	return n;
 }
 
+/* One row's four fields f[0..3] (at columns cols) as a pair of venues,
+ * minutes and cost. Returns NULL, or what is wrong with *col the column. */
+static const char *csv_pair(const struct profile *p, char **f, const int *cols, int *a, int *b,
+			    int *minutes, double *cost, int *col)
+{
+	char *e1, *e2;
+	*a = profile_venue_index(p, f[0]);
+	*b = profile_venue_index(p, f[1]);
+	long mins = strtol(f[2], &e1, 10);
+	*cost = strtod(f[3], &e2);
+	*col = 1;
+	if (*a < 0) {
+		*col = cols[0];
+		return "unknown venue id in 'from'";
+	}
+	if (*b < 0) {
+		*col = cols[1];
+		return "unknown venue id in 'to'";
+	}
+	if (!*f[2] || *e1 || mins < 0 || mins > 1440) {
+		*col = cols[2];
+		return "minutes must be a whole number from 0 to 1440";
+	}
+	if (!*f[3] || *e2 || !(*cost >= 0 && *cost <= 1e6)) {
+		*col = cols[3];
+		return "cost must be a number from 0";
+	}
+	*minutes = (int)mins;
+	return NULL;
+}
+
+/* travel.file: a CSV of from,to,minutes,cost rows. A pair the profile's
+ * matrix gives is left alone; a row fills its reverse when that is unset
+ * too. `set` marks 4 for every pair the file filled (given or reversed). */
 static void read_csv(struct ctx *c, const struct prof_path *path, unsigned char *set)
 {
 	struct profile *p = c->p;
@@ -159,25 +193,9 @@ static void read_csv(struct ctx *c, const struct prof_path *path, unsigned char 
 			diag_add(c->d, D_PROF_CSV, path->path, lineno, 1, "expected 4 fields: from,to,minutes,cost");
 			continue;
 		}
-		int a = profile_venue_index(p, f[0]), bb = profile_venue_index(p, f[1]);
-		char *e1, *e2;
-		long mins = strtol(f[2], &e1, 10);
-		double cost = strtod(f[3], &e2);
-		const char *why = NULL;
-		int col = 1;
-		if (a < 0) {
-			why = "unknown venue id in 'from'";
-			col = cols[0];
-		} else if (bb < 0) {
-			why = "unknown venue id in 'to'";
-			col = cols[1];
-		} else if (!*f[2] || *e1 || mins < 0 || mins > 1440) {
-			why = "minutes must be a whole number from 0 to 1440";
-			col = cols[2];
-		} else if (!*f[3] || *e2 || !(cost >= 0 && cost <= 1e6)) {
-			why = "cost must be a number from 0";
-			col = cols[3];
-		}
+		int a, bb, mins, col;
+		double cost;
+		const char *why = csv_pair(p, f, cols, &a, &bb, &mins, &cost, &col);
 		if (why) {
 			c->errors++;
 			diag_add(c->d, D_PROF_CSV, path->path, lineno, col, why);
@@ -188,11 +206,11 @@ static void read_csv(struct ctx *c, const struct prof_path *path, unsigned char 
 		size_t ab = (size_t)a * nv + (size_t)bb, ba = (size_t)bb * nv + (size_t)a;
 		if (set[ab])
 			continue;   /* the profile's matrix wins */
-		p->travel_min[ab] = (int)mins;
+		p->travel_min[ab] = mins;
 		p->travel_cost[ab] = cost;
 		mine[ab] = 2;
 		if (!mine[ba] && !set[ba]) {
-			p->travel_min[ba] = (int)mins;
+			p->travel_min[ba] = mins;
 			p->travel_cost[ba] = cost;
 			mine[ba] = 1;
 		}
