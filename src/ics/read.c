@@ -180,6 +180,49 @@ static void fail(struct ctx *c, enum diag_code code, int col, ...)
 
 /* ---- recurrence rules --------------------------------------------------- */
 
+/* Which parts a rule has. */
+struct rule_parts {
+	int count, until, freq;
+};
+
+/* One part p (n bytes, '=' at eq) of rule v, as libical would mend it:
+ * INTERVAL and COUNT whole numbers of 1 or more, UNTIL a date or
+ * date-time. Notes the part in *has. Returns 0, or -1 with the error. */
+static int rule_part(struct ctx *c, const char *v, const char *p, size_t n, const char *eq,
+		     const char *nm, struct rule_parts *has)
+{
+	size_t kn = (size_t)(eq - p);
+	const char *val = eq + 1;
+	size_t vn = n - kn - 1;
+	if ((kn == 8 && strncasecmp(p, "INTERVAL", 8) == 0) ||
+	    (kn == 5 && strncasecmp(p, "COUNT", 5) == 0)) {
+		long x = 0;
+		size_t i = 0;
+		for (; i < vn && isdigit((unsigned char)val[i]) && x < 1000000000L; i++)
+			x = x * 10 + (val[i] - '0');
+		if (vn == 0 || i != vn || x < 1) {
+			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm,
+			     kn == 5 ? "COUNT must be a whole number of 1 or more"
+				     : "INTERVAL must be a whole number of 1 or more");
+			return -1;
+		}
+		has->count |= kn == 5;
+	} else if (kn == 5 && strncasecmp(p, "UNTIL", 5) == 0) {
+		struct icaltimetype u;
+		int utc;
+		has->until = 1;
+		if (parse_time_text(val, vn, &u, &utc) < 0) {
+			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm, "UNTIL is not a date or date-time");
+			return -1;
+		}
+	} else if (kn == 4 && strncasecmp(p, "FREQ", 4) == 0) {
+		has->freq = 1;
+	}
+	return 0;
+}
+
+/* RRULE or EXRULE c->l into *out, checked first for what libical would
+ * quietly mend. Returns 0, or -1 with the error. */
 static int rule(struct ctx *c, struct icalrecurrencetype *out)
 {
 	const char *v = value(c->l);
@@ -187,7 +230,8 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 	prop_name(c->l, nm, sizeof nm);
 	/* libical quietly turns INTERVAL=0 or -2 into 1 and a bad COUNT into 0:
 	 * check the parts it mends before handing the rule over. */
-	int has_count = 0, has_until = 0, has_freq = 0, dropped = 0;
+	struct rule_parts has = { 0, 0, 0 };
+	int dropped = 0;
 	char clean[1024];
 	size_t clean_n = 0;
 	clean[0] = 0;
@@ -211,38 +255,13 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 			clean_n += n;
 			clean[clean_n] = 0;
 		}
-		size_t kn = (size_t)(eq - p);
-		const char *val = eq + 1;
-		size_t vn = n - kn - 1;
-		if ((kn == 8 && strncasecmp(p, "INTERVAL", 8) == 0) ||
-		    (kn == 5 && strncasecmp(p, "COUNT", 5) == 0)) {
-			long x = 0;
-			size_t i = 0;
-			for (; i < vn && isdigit((unsigned char)val[i]) && x < 1000000000L; i++)
-				x = x * 10 + (val[i] - '0');
-			if (vn == 0 || i != vn || x < 1) {
-				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm,
-				     kn == 5 ? "COUNT must be a whole number of 1 or more"
-					     : "INTERVAL must be a whole number of 1 or more");
-				return -1;
-			}
-			has_count |= kn == 5;
-		} else if (kn == 5 && strncasecmp(p, "UNTIL", 5) == 0) {
-			struct icaltimetype u;
-			int utc;
-			has_until = 1;
-			if (parse_time_text(val, vn, &u, &utc) < 0) {
-				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm, "UNTIL is not a date or date-time");
-				return -1;
-			}
-		} else if (kn == 4 && strncasecmp(p, "FREQ", 4) == 0) {
-			has_freq = 1;
-		}
+		if (rule_part(c, v, p, n, eq, nm, &has) < 0)
+			return -1;
 		p += n;
 		if (*p == ';')
 			p++;
 	}
-	if (!has_freq) {
+	if (!has.freq) {
 		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "no FREQ");
 		return -1;
 	}
@@ -253,7 +272,7 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "a part or value libical does not accept");
 		return -1;
 	}
-	if (has_count && has_until) {
+	if (has.count && has.until) {
 		fail(c, D_ICS_COUNT_UNTIL, vcol(c->l), nm);
 		out->until = icaltime_null_time();
 	}
