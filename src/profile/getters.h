@@ -31,7 +31,8 @@ struct ctx {
  * Each getter checks node n (named `where` in messages, "venues[2].at")
  * and, on success, stores into *out and returns 0. On a fault it adds one
  * error at n's line and column, counts it, leaves *out alone and returns -1.
- * Text stored into *out is owned by the profile (an old value is freed). */
+ * What is stored is owned by the profile; the text and list getters free
+ * the value *out held before (pf_get_path does not: its *out starts empty). */
 
 /* Add error code at n's position (n may be NULL) and count it. */
 void pf_err(struct ctx *c, const struct ynode *n, enum diag_code code,
