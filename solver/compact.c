@@ -1,6 +1,7 @@
 /* compact.c: the compact model of an instance (per day, a network whose one unit of flow is the person going from session to session; the three tiers as expressions), for cross-checking the decomposition with another solver. */
 #include "internal.h"
 
+#include <assert.h>
 #include <glpk.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /*
  * The formulation (docs/propose.md, "The compact model"). It shares the
@@ -105,19 +107,9 @@ static int nz(struct cm *c, int row, int col, double v)
 			return -1;
 		}
 		size_t cap = c->cap ? c->cap * 2 : 4096;
-		int *ia = realloc(c->ia, cap * sizeof *ia);
-		if (ia)
-			c->ia = ia;
-		int *ja = realloc(c->ja, cap * sizeof *ja);
-		if (ja)
-			c->ja = ja;
-		double *ar = realloc(c->ar, cap * sizeof *ar);
-		if (ar)
-			c->ar = ar;
-		if (!ia || !ja || !ar) {
-			diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
+		c->ia = xreallocarray(c->ia, cap, sizeof *c->ia);
+		c->ja = xreallocarray(c->ja, cap, sizeof *c->ja);
+		c->ar = xreallocarray(c->ar, cap, sizeof *c->ar);
 		c->cap = cap;
 	}
 	c->nz++;   /* GLPK's arrays are 1-based */
@@ -428,94 +420,125 @@ static int remote_legs(struct cm *c, const struct sv_day *s, const struct day_ro
 	return 0;
 }
 
-static int build_day(struct cm *c, const struct sv_day *s)
-{
-	const struct profile *p = c->p;
-	const struct prof_weights *wt = &p->weights;
-	const struct prof_compromise *cw = &p->compromise;
-	const struct instance *in = c->in;
-	int day = s->day, rc = -1;
-	size_t errors0 = c->d->errors;
-	double per_min = p->travel_energy_per_hour / 60.0;
-	struct node *nd = NULL;
-	size_t n_nd = 0, cap_nd = 0;
-	int *sn = NULL, *en = NULL;
+/* One day's network as it is built: its nodes (sorted by key, one per
+ * key), each session's S and E node, and the rows that sum over its arcs. */
+struct day_net {
+	const struct sv_day *s;
+	struct node *nd;
+	size_t n_nd, cap_nd;
+	int *sn, *en;             /* per session: the index of its S and E node */
+	double per_min;           /* energy per minute of travel */
 	struct day_rows dr;
-	memset(&dr, 0, sizeof dr);
+};
 
-	/* nodes */
+/* Out of memory where an allocation can still fail (BUF_PUSH): reported
+ * here; returns -1. */
+static int out_of_memory(struct cm *c)
+{
+	diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return -1;
+}
+
+/* The nodes (SRC, SNK, each session's S and E; sessions that share a
+ * node's key share the node) and their flow conservation rows. */
+static int day_nodes(struct cm *c, struct day_net *dn)
+{
+	const struct sv_day *s = dn->s;
 	struct node *x;
 	for (int kind = N_SRC; kind <= N_SNK; kind += N_SNK - N_SRC) {
-		if (!(x = BUF_PUSH(nd, n_nd, cap_nd)))
-			goto oom;
+		if (!(x = BUF_PUSH(dn->nd, dn->n_nd, dn->cap_nd)))
+			return out_of_memory(c);
 		*x = (struct node){ node_key(kind, NULL, -1), -1, 0 };
 	}
 	for (size_t i = 0; i < s->n_it; i++)
 		for (int kind = N_S; kind <= N_E; kind++) {
-			if (!(x = BUF_PUSH(nd, n_nd, cap_nd)))
-				goto oom;
+			if (!(x = BUF_PUSH(dn->nd, dn->n_nd, dn->cap_nd)))
+				return out_of_memory(c);
 			*x = (struct node){ node_key(kind, &s->it[i], (int)i), (int)i, 0 };
 		}
-	qsort(nd, n_nd, sizeof *nd, node_cmp);
+	struct node *nd = dn->nd;
+	qsort(nd, dn->n_nd, sizeof *nd, node_cmp);
 	size_t k = 0;
-	for (size_t i = 0; i < n_nd; i++)
+	for (size_t i = 0; i < dn->n_nd; i++)
 		if (!k || nd[k - 1].key != nd[i].key)
 			nd[k++] = nd[i];
-	n_nd = k;
-	sn = malloc((s->n_it + 1) * sizeof *sn);
-	en = malloc((s->n_it + 1) * sizeof *en);
-	if (!sn || !en)
-		goto oom;
+	dn->n_nd = k;
+	for (size_t i = 1; i < dn->n_nd; i++)
+		assert(nd[i - 1].key < nd[i].key);   /* find() searches by key */
+	dn->sn = xcalloc(s->n_it + 1, sizeof *dn->sn);
+	dn->en = xcalloc(s->n_it + 1, sizeof *dn->en);
 	for (size_t i = 0; i < s->n_it; i++) {
-		sn[i] = find(nd, n_nd, node_key(N_S, &s->it[i], (int)i));
-		en[i] = find(nd, n_nd, node_key(N_E, &s->it[i], (int)i));
+		dn->sn[i] = find(nd, dn->n_nd, node_key(N_S, &s->it[i], (int)i));
+		dn->en[i] = find(nd, dn->n_nd, node_key(N_E, &s->it[i], (int)i));
+		assert(dn->sn[i] >= 0 && dn->en[i] >= 0);
 	}
-	int src = find(nd, n_nd, node_key(N_SRC, NULL, -1)), snk = find(nd, n_nd, node_key(N_SNK, NULL, -1));
+	int src = find(nd, dn->n_nd, node_key(N_SRC, NULL, -1)), snk = find(nd, dn->n_nd, node_key(N_SNK, NULL, -1));
+	assert(src >= 0 && snk >= 0);
 	/* flow conservation: in - out = -1 at the source, 1 at the sink */
-	for (size_t n = 0; n < n_nd; n++) {
+	for (size_t n = 0; n < dn->n_nd; n++) {
 		double b = (int)n == src ? -1 : (int)n == snk ? 1 : 0;
-		snprintf(c->name, sizeof c->name, "flow_d%d_%zu", day, n);
+		snprintf(c->name, sizeof c->name, "flow_d%d_%zu", s->day, n);
 		nd[n].row = row(c, GLP_FX, b, b);
 	}
+	return 0;
+}
 
+/* The day's energy (over the budget in tier 2, under the peak), and its
+ * time out and appointments over their limits. */
+static int day_limits(struct cm *c, struct day_net *dn)
+{
+	const struct profile *p = c->p;
+	const struct prof_compromise *cw = &p->compromise;
+	int day = dn->s->day;
+	struct day_rows *dr = &dn->dr;
 	/* energy: e = the day's sum; over the budget (tier 2); under the peak */
 	snprintf(c->name, sizeof c->name, "energy_d%d", day);
 	int e = col(c, GLP_CV, 0);
-	dr.energy = row(c, GLP_FX, 0, 0);
+	dr->energy = row(c, GLP_FX, 0, 0);
 	snprintf(c->name, sizeof c->name, "energy_over_d%d", day);
 	int over = col(c, GLP_CV, 0);
 	int r = row(c, GLP_UP, 0, p->energy_budget);
 	snprintf(c->name, sizeof c->name, "peak_d%d", day);
 	int r_peak = row(c, GLP_UP, 0, 0);
-	if (nz(c, dr.energy, e, -1) < 0 || nz(c, r, e, 1) < 0 || nz(c, r, over, -1) < 0 ||
+	if (nz(c, dr->energy, e, -1) < 0 || nz(c, r, e, 1) < 0 || nz(c, r, over, -1) < 0 ||
 	    tiers(c, over, 0, cw->energy, 0) < 0 || nz(c, r_peak, e, 1) < 0 || nz(c, r_peak, c->z, -1) < 0)
-		goto fail;
+		return -1;
 	/* time out over the limit */
 	if (p->max_time_out >= 0) {
 		snprintf(c->name, sizeof c->name, "time_out_over_d%d", day);
 		over = col(c, GLP_CV, 0);
-		dr.out = row(c, GLP_UP, -1e30, p->max_time_out);
-		if (nz(c, dr.out, over, -1) < 0 || tiers(c, over, 0, cw->time_out, 0) < 0)
-			goto fail;
+		dr->out = row(c, GLP_UP, -1e30, p->max_time_out);
+		if (nz(c, dr->out, over, -1) < 0 || tiers(c, over, 0, cw->time_out, 0) < 0)
+			return -1;
 	}
 	/* appointments over the limit */
 	if (p->max_appts_per_day >= 0) {
 		snprintf(c->name, sizeof c->name, "appointments_over_d%d", day);
 		over = col(c, GLP_CV, 0);
-		dr.appts = row(c, GLP_UP, 0, p->max_appts_per_day);
-		if (nz(c, dr.appts, over, -1) < 0 || tiers(c, over, 0, cw->appointments, 0) < 0)
-			goto fail;
+		dr->appts = row(c, GLP_UP, 0, p->max_appts_per_day);
+		if (nz(c, dr->appts, over, -1) < 0 || tiers(c, over, 0, cw->appointments, 0) < 0)
+			return -1;
 	}
-	/* unfamiliar people met: a binary per practitioner; over the limit */
-	if (!(dr.meet = calloc(in->n + 1, sizeof *dr.meet)))
-		goto oom;
+	return 0;
+}
+
+/* Unfamiliar people met: a binary per practitioner with an appointment
+ * that may be on the day, and the day's excess over the limit. */
+static int day_unfamiliar(struct cm *c, struct day_net *dn)
+{
+	const struct profile *p = c->p;
+	const struct instance *in = c->in;
+	const struct sv_day *s = dn->s;
+	int day = s->day;
+	struct day_rows *dr = &dn->dr;
+	dr->meet = xcalloc(in->n + 1, sizeof *dr->meet);
 	int r_unfam = 0;
 	if (p->max_unfam_day >= 0) {
 		snprintf(c->name, sizeof c->name, "unfamiliar_over_d%d", day);
-		over = col(c, GLP_CV, 0);
+		int over = col(c, GLP_CV, 0);
 		r_unfam = row(c, GLP_UP, -1e30, p->max_unfam_day);
-		if (nz(c, r_unfam, over, -1) < 0 || tiers(c, over, 0, cw->unfamiliar_day, 0) < 0)
-			goto fail;
+		if (nz(c, r_unfam, over, -1) < 0 || tiers(c, over, 0, p->compromise.unfamiliar_day, 0) < 0)
+			return -1;
 	}
 	for (size_t q = 0; q < p->n_pracs && q < 64; q++) {
 		if (p->pracs[q].familiar)
@@ -529,8 +552,8 @@ static int build_day(struct cm *c, const struct sv_day *s)
 		int m = col(c, GLP_BV, 0);
 		c->met[day][q] = m;
 		if ((r_unfam && nz(c, r_unfam, m, p->pracs[q].people) < 0) ||
-		    tiers(c, m, 0, 0, wt->unfamiliar * p->pracs[q].people) < 0)
-			goto fail;
+		    tiers(c, m, 0, 0, p->weights.unfamiliar * p->pracs[q].people) < 0)
+			return -1;
 		/* met when any appointment of theirs is on the day: a row per
 		 * appointment (at most one session holds it), tighter than one
 		 * row per practitioner */
@@ -538,102 +561,143 @@ static int build_day(struct cm *c, const struct sv_day *s)
 			if (in->w->appts[in->a[i].appt].prac != (int)q || s->local[i] < 0)
 				continue;
 			snprintf(c->name, sizeof c->name, "meet_d%d_%zu", day, i);
-			dr.meet[i] = row(c, GLP_UP, -1e30, 0);
-			if (nz(c, dr.meet[i], m, -1) < 0)
-				goto fail;
+			dr->meet[i] = row(c, GLP_UP, -1e30, 0);
+			if (nz(c, dr->meet[i], m, -1) < 0)
+				return -1;
 		}
 	}
-	/* routines: a start each, or missed; the first free start */
-	dr.n_r = s->n_r;
-	for (int ri = 0; ri < s->n_r; ri++) {
-		const struct sv_rinst *rt = &s->r[ri];
-		int ns = (rt->last - rt->first) / p->slot + 1;
-		dr.ns[ri] = ns;
-		dr.free_row[ri] = calloc((size_t)ns + 1, sizeof **dr.free_row);
-		dr.y[ri] = calloc((size_t)ns + 1, sizeof **dr.y);
-		dr.first_row[ri] = calloc((size_t)ns + 1, sizeof **dr.first_row);
-		if (!dr.free_row[ri] || !dr.y[ri] || !dr.first_row[ri])
-			goto oom;
-		snprintf(c->name, sizeof c->name, "routine_d%d_%d", day, ri);
-		int r_once = row(c, GLP_FX, 1, 1);
-		snprintf(c->name, sizeof c->name, "missed_d%d_%d", day, ri);
-		int missed = col(c, GLP_BV, 0);
-		if (nz(c, r_once, missed, 1) < 0 || tiers(c, missed, 0, cw->routine_missed, 0) < 0)
-			goto fail;
-		/* g(k) = y(k) + g(k + 1) ... + missed: "a start from k on, or missed" */
-		int g_next = missed;
-		for (int q = ns - 1; q >= 0; q--) {
-			int t = rt->first + q * p->slot;
-			snprintf(c->name, sizeof c->name, "start_d%d_%d_%d", day, ri, t);
-			int y = col(c, GLP_BV, 0);
-			dr.y[ri][q] = y;
-			double late = t > rt->to ? (t - rt->to) * cw->routine_late : 0;
-			if (nz(c, r_once, y, 1) < 0 || tiers(c, y, 0, late, wt->routine_shift * (t - rt->from)) < 0)
-				goto fail;
-			/* f(k): the arcs in whose gap start k is free, as differences:
-			 * f(k) = f(k - 1) + (arcs whose run of free starts begins
-			 * at k) - (those whose run ended at k - 1) */
-			snprintf(c->name, sizeof c->name, "free_d%d_%d_%d", day, ri, t);
-			int f = col(c, GLP_CV, 0);
-			dr.free_row[ri][q] = row(c, GLP_FX, 0, 0);
-			snprintf(c->name, sizeof c->name, "kept_d%d_%d_%d", day, ri, t);
-			int r_kept = row(c, GLP_UP, -1e30, 0);
-			snprintf(c->name, sizeof c->name, "first_d%d_%d_%d", day, ri, t);
-			int r_first = row(c, GLP_UP, -1e30, 1);
-			dr.first_row[ri][q] = r_first;
-			snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
-			int g = col(c, GLP_CV, 0);
-			snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
-			int r_g = row(c, GLP_FX, 0, 0);
-			if (nz(c, dr.free_row[ri][q], f, -1) < 0 || nz(c, r_kept, y, 1) < 0 || nz(c, r_kept, f, -1) < 0 ||
-			    nz(c, r_first, f, 1) < 0 || nz(c, r_first, g_next, 1) < 0 ||
-			    nz(c, r_g, g, -1) < 0 || nz(c, r_g, y, 1) < 0 || nz(c, r_g, g_next, 1) < 0)
-				goto fail;
-			if (q + 1 < ns && nz(c, dr.free_row[ri][q + 1], f, 1) < 0)
-				goto fail;
-			g_next = g;
-		}
-	}
+	return 0;
+}
 
-	/* the sessions' arcs */
+/* Routine instance ri: a start each on the slot grid, or missed; the
+ * first free start taken. */
+static int routine_starts(struct cm *c, struct day_net *dn, int ri)
+{
+	const struct profile *p = c->p;
+	const struct prof_compromise *cw = &p->compromise;
+	const struct sv_rinst *rt = &dn->s->r[ri];
+	int day = dn->s->day;
+	struct day_rows *dr = &dn->dr;
+	int ns = (rt->last - rt->first) / p->slot + 1;
+	dr->ns[ri] = ns;
+	dr->free_row[ri] = xcalloc((size_t)ns + 1, sizeof **dr->free_row);
+	dr->y[ri] = xcalloc((size_t)ns + 1, sizeof **dr->y);
+	dr->first_row[ri] = xcalloc((size_t)ns + 1, sizeof **dr->first_row);
+	snprintf(c->name, sizeof c->name, "routine_d%d_%d", day, ri);
+	int r_once = row(c, GLP_FX, 1, 1);
+	snprintf(c->name, sizeof c->name, "missed_d%d_%d", day, ri);
+	int missed = col(c, GLP_BV, 0);
+	if (nz(c, r_once, missed, 1) < 0 || tiers(c, missed, 0, cw->routine_missed, 0) < 0)
+		return -1;
+	/* g(k) = y(k) + g(k + 1) ... + missed: "a start from k on, or missed" */
+	int g_next = missed;
+	for (int q = ns - 1; q >= 0; q--) {
+		int t = rt->first + q * p->slot;
+		snprintf(c->name, sizeof c->name, "start_d%d_%d_%d", day, ri, t);
+		int y = col(c, GLP_BV, 0);
+		dr->y[ri][q] = y;
+		double late = t > rt->to ? (t - rt->to) * cw->routine_late : 0;
+		if (nz(c, r_once, y, 1) < 0 || tiers(c, y, 0, late, p->weights.routine_shift * (t - rt->from)) < 0)
+			return -1;
+		/* f(k): the arcs in whose gap start k is free, as differences:
+		 * f(k) = f(k - 1) + (arcs whose run of free starts begins
+		 * at k) - (those whose run ended at k - 1) */
+		snprintf(c->name, sizeof c->name, "free_d%d_%d_%d", day, ri, t);
+		int f = col(c, GLP_CV, 0);
+		dr->free_row[ri][q] = row(c, GLP_FX, 0, 0);
+		snprintf(c->name, sizeof c->name, "kept_d%d_%d_%d", day, ri, t);
+		int r_kept = row(c, GLP_UP, -1e30, 0);
+		snprintf(c->name, sizeof c->name, "first_d%d_%d_%d", day, ri, t);
+		int r_first = row(c, GLP_UP, -1e30, 1);
+		dr->first_row[ri][q] = r_first;
+		snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
+		int g = col(c, GLP_CV, 0);
+		snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
+		int r_g = row(c, GLP_FX, 0, 0);
+		if (nz(c, dr->free_row[ri][q], f, -1) < 0 || nz(c, r_kept, y, 1) < 0 || nz(c, r_kept, f, -1) < 0 ||
+		    nz(c, r_first, f, 1) < 0 || nz(c, r_first, g_next, 1) < 0 ||
+		    nz(c, r_g, g, -1) < 0 || nz(c, r_g, y, 1) < 0 || nz(c, r_g, g_next, 1) < 0)
+			return -1;
+		if (q + 1 < ns && nz(c, dr->free_row[ri][q + 1], f, 1) < 0)
+			return -1;
+		g_next = g;
+	}
+	return 0;
+}
+
+/* Each session's arc S -> E: its own legs (a block's), cost and tiers, the
+ * appointments it covers and meets, and a sess for the rows across days. */
+static int session_arcs(struct cm *c, struct day_net *dn)
+{
+	const struct profile *p = c->p;
+	const struct sv_day *s = dn->s;
+	struct day_rows *dr = &dn->dr;
 	for (size_t i = 0; i < s->n_it; i++) {
 		const struct sv_item *it = &s->it[i];
 		struct leg legs[2 * DG_MAX_BLOCK];
 		int nl = 0, journeys = 0, out = 0, minutes;
 		block_walk(p, it, legs, &nl, &journeys, &out);
 		double cost = it->cost + gap_cost(p, legs, nl, journeys, &minutes);
-		snprintf(c->name, sizeof c->name, "x_d%d_%zu", day, i);
-		int j = arc(c, nd, sn[i], en[i], it->energy + minutes * per_min, out, it->impossible,
-			    it->compromise, cost, &dr);
-		if (j < 0 || remote_legs(c, s, &dr, j, legs, nl, NULL, NULL, it) < 0 ||
-		    (dr.appts && nz(c, dr.appts, j, it->n) < 0) ||
+		snprintf(c->name, sizeof c->name, "x_d%d_%zu", s->day, i);
+		int j = arc(c, dn->nd, dn->sn[i], dn->en[i], it->energy + minutes * dn->per_min, out, it->impossible,
+			    it->compromise, cost, dr);
+		if (j < 0 || remote_legs(c, s, dr, j, legs, nl, NULL, NULL, it) < 0 ||
+		    (dr->appts && nz(c, dr->appts, j, it->n) < 0) ||
 		    (c->changes_row && nz(c, c->changes_row, j, it->changes) < 0))
-			goto fail;
+			return -1;
 		for (int m = 0; m < it->n; m++)
 			if (nz(c, c->cover[it->appt[m]], j, 1) < 0)
-				goto fail;
+				return -1;
 		for (int m = 0; m < it->n; m++)
-			if (dr.meet[it->appt[m]] && nz(c, dr.meet[it->appt[m]], j, 1) < 0)
-				goto fail;
+			if (dr->meet[it->appt[m]] && nz(c, dr->meet[it->appt[m]], j, 1) < 0)
+				return -1;
 		struct sess *ss = BUF_PUSH(c->sess, c->n_sess, c->cap_sess);
 		if (!ss)
-			goto oom;
-		ss->day = day;
+			return out_of_memory(c);
+		ss->day = s->day;
 		ss->col = j;
 		ss->n = it->n;
 		memcpy(ss->appt, it->appt, sizeof ss->appt);
 	}
-	/* the transitions: from the source or a session's end, to a session's
-	 * start or the sink */
-	for (size_t a = 0; a < n_nd; a++) {
+	return 0;
+}
+
+/* Arc j's part in each routine's f(s): +1 where a run of starts free in
+ * gap g begins, -1 where it ends. */
+static int free_starts(struct cm *c, const struct day_net *dn, const struct gap *g, int j)
+{
+	const struct sv_day *s = dn->s;
+	const struct day_rows *dr = &dn->dr;
+	for (int ri = 0; ri < s->n_r; ri++) {
+		int was = 0;
+		for (int q2 = 0; q2 <= dr->ns[ri]; q2++) {
+			int is = q2 < dr->ns[ri] && start_free(c->p, g, &s->r[ri], s->r[ri].first + q2 * c->p->slot);
+			if (is != was && q2 < dr->ns[ri] && nz(c, dr->free_row[ri][q2], j, is - was) < 0)
+				return -1;
+			was = is;
+		}
+	}
+	return 0;
+}
+
+/* The transitions: an arc from the source or a session's end to a
+ * session's start or the sink, for each gap some plan may hold. */
+static int transition_arcs(struct cm *c, struct day_net *dn)
+{
+	const struct profile *p = c->p;
+	const struct sv_day *s = dn->s;
+	const struct node *nd = dn->nd;
+	for (size_t a = 0; a < dn->n_nd; a++) {
 		int ka = (int)(nd[a].key >> 61);
 		if (ka != N_SRC && ka != N_E)
 			continue;
+		assert(ka == N_SRC || nd[a].item >= 0);
 		const struct sv_item *pi = ka == N_E ? &s->it[nd[a].item] : NULL;
-		for (size_t b = 0; b < n_nd; b++) {
+		for (size_t b = 0; b < dn->n_nd; b++) {
 			int kb = (int)(nd[b].key >> 61);
 			if (kb != N_S && kb != N_SNK)
 				continue;
+			assert(kb == N_SNK || nd[b].item >= 0);
 			const struct sv_item *q = kb == N_S ? &s->it[nd[b].item] : NULL;
 			if (pi && q && pi->end > q->start)
 				continue;
@@ -643,36 +707,48 @@ static int build_day(struct cm *c, const struct sv_day *s)
 				continue;
 			int minutes;
 			double cost = gap_cost(p, g.leg, g.n_gap, g.journeys, &minutes);
-			snprintf(c->name, sizeof c->name, "t_d%d_%zu_%zu", day, a, b);
-			int j = arc(c, nd, (int)a, (int)b, minutes * per_min, g.out, g.t1, g.rest, cost, &dr);
-			if (j < 0 || remote_legs(c, s, &dr, j, g.leg, g.n_gap, pi, q, NULL) < 0)
-				goto fail;
-			for (int ri = 0; ri < s->n_r; ri++) {
-				int was = 0;
-				for (int q2 = 0; q2 <= dr.ns[ri]; q2++) {
-					int is = q2 < dr.ns[ri] && start_free(p, &g, &s->r[ri], s->r[ri].first + q2 * p->slot);
-					if (is != was && q2 < dr.ns[ri] && nz(c, dr.free_row[ri][q2], j, is - was) < 0)
-						goto fail;
-					was = is;
-				}
-			}
+			snprintf(c->name, sizeof c->name, "t_d%d_%zu_%zu", s->day, a, b);
+			int j = arc(c, dn->nd, (int)a, (int)b, minutes * dn->per_min, g.out, g.t1, g.rest, cost, &dn->dr);
+			if (j < 0 || remote_legs(c, s, &dn->dr, j, g.leg, g.n_gap, pi, q, NULL) < 0 ||
+			    free_starts(c, dn, &g, j) < 0)
+				return -1;
 		}
 	}
-	rc = 0;
-	goto fail;
-oom:
-	if (c->d->errors == errors0)
-		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-fail:
+	return 0;
+}
+
+/* Free what dn holds (not dn). */
+static void day_net_release(struct day_net *dn)
+{
 	for (int ri = 0; ri < DG_MAX_ROUTINES; ri++) {
-		free(dr.free_row[ri]);
-		free(dr.y[ri]);
-		free(dr.first_row[ri]);
+		free(dn->dr.free_row[ri]);
+		free(dn->dr.y[ri]);
+		free(dn->dr.first_row[ri]);
 	}
-	free(dr.meet);
-	free(nd);
-	free(sn);
-	free(en);
+	free(dn->dr.meet);
+	free(dn->nd);
+	free(dn->sn);
+	free(dn->en);
+}
+
+/* Day s of the model: its network, its limits, the unfamiliar people met,
+ * the routines, then every arc. Returns 0, or -1 with d filled. */
+static int build_day(struct cm *c, const struct sv_day *s)
+{
+	struct day_net dn;
+	memset(&dn, 0, sizeof dn);
+	dn.s = s;
+	dn.per_min = c->p->travel_energy_per_hour / 60.0;
+	dn.dr.n_r = s->n_r;
+	int rc = 0;
+	if (day_nodes(c, &dn) < 0 || day_limits(c, &dn) < 0 || day_unfamiliar(c, &dn) < 0)
+		rc = -1;
+	for (int ri = 0; rc == 0 && ri < s->n_r; ri++)
+		if (routine_starts(c, &dn, ri) < 0)
+			rc = -1;
+	if (rc == 0 && (session_arcs(c, &dn) < 0 || transition_arcs(c, &dn) < 0))
+		rc = -1;
+	day_net_release(&dn);
 	return rc;
 }
 
@@ -794,13 +870,10 @@ static glp_prob *build(struct cm *c, int max_changes)
 	c->lp = glp_create_prob();
 	glp_set_prob_name(c->lp, "dovetail_compact");
 	glp_set_obj_dir(c->lp, GLP_MIN);
-	c->cover = calloc(in->n + 1, sizeof *c->cover);
-	c->met = calloc(w->n_days + 1, sizeof *c->met);
-	if (!c->cover || !c->met)
-		goto oom;
+	c->cover = xcalloc(in->n + 1, sizeof *c->cover);
+	c->met = xcalloc(w->n_days + 1, sizeof *c->met);
 	for (size_t day = 0; day < w->n_days; day++)
-		if (!(c->met[day] = calloc(64, sizeof **c->met)))
-			goto oom;
+		c->met[day] = xcalloc(64, sizeof **c->met);
 	for (int t = 0; t < 3; t++) {
 		snprintf(c->name, sizeof c->name, "tier%d", t + 1);
 		c->tier[t] = glp_add_cols(c->lp, 1);
@@ -853,9 +926,6 @@ static glp_prob *build(struct cm *c, int max_changes)
 		return NULL;
 	glp_load_matrix(c->lp, (int)c->nz, c->ia, c->ja, c->ar);
 	return c->lp;
-oom:
-	diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return NULL;
 }
 
 static void cm_release(struct cm *c)
@@ -875,11 +945,7 @@ static void cm_release(struct cm *c)
 static int with_model(const struct instance *in, int max_changes, struct diag *d,
 		      int (*then)(struct cm *, void *, struct diag *), void *arg)
 {
-	struct cm *volatile c = calloc(1, sizeof *c);
-	if (!c) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct cm *volatile c = xcalloc(1, sizeof *c);
 	c->in = in;
 	c->p = in->w->p;
 	c->d = d;

@@ -203,7 +203,7 @@ def parse_range(r):
 
 
 def haversine_km(la1, lo1, la2, lo2):
-    """As src/profile/read.c."""
+    """As src/profile/travel.c."""
     r, rad = 6371.0088, math.pi / 180
     dla, dlo = (la2 - la1) * rad, (lo2 - lo1) * rad
     h = math.sin(dla / 2) ** 2 + math.cos(la1 * rad) * math.cos(la2 * rad) * math.sin(dlo / 2) ** 2

@@ -206,6 +206,7 @@ const char *ics_tz_windows_to_iana(const char *winid, char *buf, size_t bufsz);
 /* The IANA name for an Outlook display name, into buf; or NULL. */
 const char *ics_tz_display_to_iana(const char *display, char *buf, size_t bufsz);
 
+/* A new, empty set (free with ics_tzset_free); never NULL (xalloc.h). */
 struct ics_tzset *ics_tzset_new(void);
 /* Add the VTIMEZONE made of lines[begin..end] (BEGIN and END included). */
 int ics_tzset_add_vtimezone(struct ics_tzset *set, const struct ics_scan *s,

@@ -247,11 +247,12 @@ void profile_free(struct profile *p);   /* NULL-safe */
 int profile_match_venue(const struct profile *p, const char *location);
 
 /* Travel minutes from venue a to b, rounded up to whole slots (0 when
- * a == b; -1 when unknown). */
+ * a == b; -1 when unknown, or when a or b is negative). A non-negative
+ * a or b must be a venue index (asserted). */
 int profile_travel(const struct profile *p, int a, int b);
 double profile_travel_cost(const struct profile *p, int a, int b);
 
-/* Whether practitioners a and b each list the other in joint_with. */
+/* Whether practitioners a and b (indices, asserted) each list the other in joint_with. */
 int profile_joint(const struct profile *p, int a, int b);
 
 /* Index of a practitioner or venue id, or -1. */

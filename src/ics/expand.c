@@ -9,12 +9,15 @@
  */
 #include "dovetail/ics.h"
 
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+
+#include "dovetail/xalloc.h"
 
 /* How the instants of one series are compared: as UTC seconds (a zoned or
  * UTC DTSTART, or a floating one being resolved), as floating wall seconds,
@@ -551,6 +554,133 @@ static int cmp_override(const void *a, const void *b)
 	return (x->ev > y->ev) - (x->ev < y->ev);
 }
 
+/* The overrides ov[0..nov) of s's UID, in the master's frame, sorted by
+ * RECURRENCE-ID; *back and *ahead: how far THISANDFUTURE moves instances
+ * earlier and later. Returns the array (free()), NULL when nov is 0. */
+static struct override *read_overrides(struct xp *x, const struct series *s, const uint32_t *ov,
+				       size_t nov, int64_t *back, int64_t *ahead)
+{
+	struct override *o = nov ? xcalloc(nov, sizeof *o) : NULL;
+	*back = *ahead = 0;
+	for (size_t i = 0; i < nov; i++) {
+		const struct ics_event *e = &x->f->ev[ov[i]];
+		struct override *p = &o[i];
+		p->ev = ov[i];
+		p->rkey = key_of(x, &s->fr, &e->rid, &p->date_only);
+		p->shift = key_of(x, &s->fr, &e->dtstart, NULL) - p->rkey;
+		if (e->rid_future) {
+			if (-p->shift > *back)
+				*back = -p->shift;
+			if (p->shift > *ahead)
+				*ahead = p->shift;
+		}
+	}
+	if (nov > 1)
+		qsort(o, nov, sizeof *o, cmp_override);
+	return o;
+}
+
+/* The recurrence set of s's master: DTSTART, each RRULE, each RDATE.
+ * Returns 0, or -1 when a bound is passed. */
+static int recurrence_set(struct xp *x, struct series *s)
+{
+	const struct ics_event *m = s->m;
+	int64_t dkey = key_of(x, &s->fr, &m->dtstart, NULL);
+	if (add_inst(s, dkey, INT64_MIN) < 0)
+		return -1;
+	for (size_t r = 0; r < m->n_rrules; r++) {
+		int k = run_rule(x, s, m->rrules[r], NULL);
+		if (k == 1)
+			diag_add(x->d, D_ICS_IMPOSSIBLE_RULE, x->f->file, m->line_rrule, 1, m->uid);
+		else if (k < 0)
+			return -1;
+	}
+	for (size_t r = 0; r < m->n_rdates; r++) {
+		const struct ics_rdate *rd = &m->rdates[r];
+		int64_t k = key_of(x, &s->fr, &rd->start, NULL), pe = INT64_MIN;
+		if (rd->is_period) {
+			if (rd->has_end) {
+				pe = key_of(x, &s->fr, &rd->end, NULL);
+			} else {
+				struct dur pd = { (int64_t)rd->dur.days + 7 * (int64_t)rd->dur.weeks,
+						  (int64_t)rd->dur.hours * 3600 + rd->dur.minutes * 60 + rd->dur.seconds };
+				pe = end_of(&s->fr, k, &pd);
+			}
+			if (pe < k)
+				pe = k;
+		}
+		if (limit_iter(x, s) < 0 || add_inst(s, k, pe) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The exclusions of s's master: EXDATEs (date-only ones by day, into
+ * exdays) and EXRULEs, into ex. Returns 0, or -1 when a bound is passed. */
+static int exclusions(struct xp *x, struct series *s, struct keys *ex, struct keys *exdays)
+{
+	const struct ics_event *m = s->m;
+	for (size_t r = 0; r < m->n_exdates; r++) {
+		int date_only;
+		int64_t k = key_of(x, &s->fr, &m->exdates[r], &date_only);
+		if ((date_only ? keys_push(exdays, k) : keys_push(ex, k)) < 0)
+			return -1;
+	}
+	for (size_t r = 0; r < m->n_exrules; r++)
+		if (run_rule(x, s, m->exrules[r], ex) < 0)
+			return -1;
+	return 0;
+}
+
+/* Emit each instance of s (sorted) that is not excluded or overridden
+ * directly, moved by the latest THISANDFUTURE override before it. o[0..no)
+ * sorted by RECURRENCE-ID; odays: the date-only RECURRENCE-IDs by day.
+ * Returns 0, or -1 when a bound is passed. */
+static int emit_instances(struct xp *x, const struct series *s, const struct override *o, size_t no,
+			  const struct keys *ex, const struct keys *exdays, const struct keys *odays)
+{
+	int recurring = s->m->n_rrules || s->m->n_rdates;
+	size_t count = 0, j = 0;
+	const struct override *fut = NULL; /* the latest THISANDFUTURE before the instance */
+	for (size_t i = 0; i < s->n; i++) {
+		const struct inst *in = &s->v[i];
+		if (i && in->key == s->v[i - 1].key)
+			continue; /* RFC 5545 3.8.5.2: a duplicate instance counts once */
+		assert(!i || in->key > s->v[i - 1].key);   /* sorted: the overrides are walked once */
+		while (j < no && o[j].rkey < in->key) {
+			if (!o[j].date_only && x->f->ev[o[j].ev].rid_future)
+				fut = &o[j];
+			j++;
+		}
+		int64_t day = (exdays->n || odays->n) ? day_of(&s->fr, in->key) : 0;
+		if (keys_has(ex, in->key) || (exdays->n && keys_has(exdays, day)))
+			continue;
+		/* overridden directly? the override reports itself */
+		int direct = odays->n && keys_has(odays, day);
+		for (size_t q = j; !direct && q < no && o[q].rkey == in->key; q++)
+			direct = !o[q].date_only;
+		if (direct)
+			continue;
+		int64_t start = in->key, end;
+		uint32_t evi = s->mi;
+		if (fut) {
+			const struct ics_event *fe = &x->f->ev[fut->ev];
+			struct dur fd = duration_of(x, &s->fr, fe);
+			start = in->key + fut->shift;
+			end = end_of(&s->fr, start, &fd);
+			evi = fut->ev;
+		} else if (in->period_end != INT64_MIN) {
+			end = in->period_end;
+		} else {
+			end = end_of(&s->fr, start, &s->du);
+		}
+		if (emit(x, start, end, s->fr.kind, recurring, in->key, s->fr.kind, evi, s->mi,
+			 &count, s->m) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Expand master mi, with the overrides ov[0..nov) of its UID. */
 static int expand_series(struct xp *x, uint32_t mi, const uint32_t *ov, size_t nov)
 {
@@ -561,27 +691,11 @@ static int expand_series(struct xp *x, uint32_t mi, const uint32_t *ov, size_t n
 	s.mi = mi;
 	s.fr = frame_of(x, &m->dtstart);
 	s.du = duration_of(x, &s.fr, m);
-	int recurring = m->n_rrules || m->n_rdates;
 
 	/* overrides, in the master's frame */
-	struct override *o = nov ? calloc(nov, sizeof *o) : NULL;
-	size_t no = 0;
-	int64_t back = 0, ahead = 0; /* how far THISANDFUTURE moves instances */
-	for (size_t i = 0; i < nov; i++) {
-		const struct ics_event *e = &x->f->ev[ov[i]];
-		struct override *p = &o[no++];
-		p->ev = ov[i];
-		p->rkey = key_of(x, &s.fr, &e->rid, &p->date_only);
-		p->shift = key_of(x, &s.fr, &e->dtstart, NULL) - p->rkey;
-		if (e->rid_future) {
-			if (-p->shift > back)
-				back = -p->shift;
-			if (p->shift > ahead)
-				ahead = p->shift;
-		}
-	}
-	if (no > 1)
-		qsort(o, no, sizeof *o, cmp_override);
+	int64_t back, ahead; /* how far THISANDFUTURE moves instances */
+	struct override *o = read_overrides(x, &s, ov, nov, &back, &ahead);
+	size_t no = nov;
 
 	int64_t approx = s.du.days * 86400 + s.du.secs + 2 * 86400;
 	s.stop = x->o->to + back + 86400;
@@ -589,94 +703,21 @@ static int expand_series(struct xp *x, uint32_t mi, const uint32_t *ov, size_t n
 	int rc = 0;
 	struct keys ex = { 0 }, exdays = { 0 }, odays = { 0 };
 
-	/* the recurrence set */
-	int64_t dkey = key_of(x, &s.fr, &m->dtstart, NULL);
-	if (add_inst(&s, dkey, INT64_MIN) < 0)
+	if (recurrence_set(x, &s) < 0 || exclusions(x, &s, &ex, &exdays) < 0) {
 		rc = -1;
-	for (size_t r = 0; rc == 0 && r < m->n_rrules; r++) {
-		int k = run_rule(x, &s, m->rrules[r], NULL);
-		if (k == 1)
-			diag_add(x->d, D_ICS_IMPOSSIBLE_RULE, x->f->file, m->line_rrule, 1, m->uid);
-		else if (k < 0)
-			rc = -1;
+	} else {
+		keys_sort(&ex);
+		keys_sort(&exdays);
+		if (s.n > 1)
+			qsort(s.v, s.n, sizeof *s.v, cmp_inst);
+		/* date-only RECURRENCE-IDs, by day */
+		for (size_t j = 0; j < no; j++)
+			if (o[j].date_only && keys_push(&odays, o[j].rkey) < 0)
+				rc = -1;
+		keys_sort(&odays);
+		if (rc == 0)
+			rc = emit_instances(x, &s, o, no, &ex, &exdays, &odays);
 	}
-	for (size_t r = 0; rc == 0 && r < m->n_rdates; r++) {
-		const struct ics_rdate *rd = &m->rdates[r];
-		int64_t k = key_of(x, &s.fr, &rd->start, NULL), pe = INT64_MIN;
-		if (rd->is_period) {
-			if (rd->has_end) {
-				pe = key_of(x, &s.fr, &rd->end, NULL);
-			} else {
-				struct dur pd = { (int64_t)rd->dur.days + 7 * (int64_t)rd->dur.weeks,
-						  (int64_t)rd->dur.hours * 3600 + rd->dur.minutes * 60 + rd->dur.seconds };
-				pe = end_of(&s.fr, k, &pd);
-			}
-			if (pe < k)
-				pe = k;
-		}
-		if (limit_iter(x, &s) < 0 || add_inst(&s, k, pe) < 0)
-			rc = -1;
-	}
-	/* exclusions */
-	for (size_t r = 0; rc == 0 && r < m->n_exdates; r++) {
-		int date_only;
-		int64_t k = key_of(x, &s.fr, &m->exdates[r], &date_only);
-		if ((date_only ? keys_push(&exdays, k) : keys_push(&ex, k)) < 0)
-			rc = -1;
-	}
-	for (size_t r = 0; rc == 0 && r < m->n_exrules; r++)
-		if (run_rule(x, &s, m->exrules[r], &ex) < 0)
-			rc = -1;
-	if (rc < 0)
-		goto done;
-	keys_sort(&ex);
-	keys_sort(&exdays);
-	if (s.n > 1)
-		qsort(s.v, s.n, sizeof *s.v, cmp_inst);
-
-	/* date-only RECURRENCE-IDs, by day */
-	for (size_t j = 0; j < no; j++)
-		if (o[j].date_only && keys_push(&odays, o[j].rkey) < 0)
-			rc = -1;
-	keys_sort(&odays);
-	size_t count = 0, j = 0;
-	const struct override *fut = NULL; /* the latest THISANDFUTURE before the instance */
-	for (size_t i = 0; i < s.n && rc == 0; i++) {
-		const struct inst *in = &s.v[i];
-		if (i && in->key == s.v[i - 1].key)
-			continue; /* RFC 5545 3.8.5.2: a duplicate instance counts once */
-		while (j < no && o[j].rkey < in->key) {
-			if (!o[j].date_only && x->f->ev[o[j].ev].rid_future)
-				fut = &o[j];
-			j++;
-		}
-		int64_t day = (exdays.n || odays.n) ? day_of(&s.fr, in->key) : 0;
-		if (keys_has(&ex, in->key) || (exdays.n && keys_has(&exdays, day)))
-			continue;
-		/* overridden directly? the override reports itself */
-		int direct = odays.n && keys_has(&odays, day);
-		for (size_t q = j; !direct && q < no && o[q].rkey == in->key; q++)
-			direct = !o[q].date_only;
-		if (direct)
-			continue;
-		int64_t start = in->key, end;
-		uint32_t evi = mi;
-		if (fut) {
-			const struct ics_event *fe = &x->f->ev[fut->ev];
-			struct dur fd = duration_of(x, &s.fr, fe);
-			start = in->key + fut->shift;
-			end = end_of(&s.fr, start, &fd);
-			evi = fut->ev;
-		} else if (in->period_end != INT64_MIN) {
-			end = in->period_end;
-		} else {
-			end = end_of(&s.fr, start, &s.du);
-		}
-		if (emit(x, start, end, s.fr.kind, recurring, in->key, s.fr.kind, evi, mi,
-			 &count, m) < 0)
-			rc = -1;
-	}
-done:
 	if (rc < 0 && !x->spent) {
 		/* a bound was passed: the whole series is dropped, never a part */
 		size_t keep = x->out->n;
@@ -728,9 +769,7 @@ static int expand_feed(struct xp *x_)
 	struct ics_feed *f = x.f;
 	struct ics_occs *out = x.out;
 	/* group VEVENTs by UID: masters and their overrides */
-	uint32_t *idx = malloc(f->n_ev * sizeof *idx);
-	if (!idx)
-		return -1;
+	uint32_t *idx = xcalloc(f->n_ev, sizeof *idx);
 	size_t n = 0;
 	for (uint32_t i = 0; i < f->n_ev; i++) {
 		const struct ics_event *e = &f->ev[i];
@@ -761,12 +800,8 @@ static int expand_feed(struct xp *x_)
 		while (b < n && strcmp(f->ev[idx[a]].uid, f->ev[idx[b]].uid) == 0)
 			b++;
 		/* overrides of this UID: idx[a..b) with a RECURRENCE-ID */
-		uint32_t *ov = malloc((b - a) * sizeof *ov);
+		uint32_t *ov = xcalloc(b - a, sizeof *ov);
 		size_t nov = 0, nmaster = 0;
-		if (!ov) {
-			rc = -1;
-			break;
-		}
 		for (size_t k = a; k < b; k++) {
 			if (f->ev[idx[k]].has_rid)
 				ov[nov++] = idx[k];

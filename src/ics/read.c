@@ -1,12 +1,15 @@
 /* read.c: turn scanned components into events: values parsed, time zones resolved. */
 #include "dovetail/ics.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "dovetail/xalloc.h"
 
 struct ctx {
 	struct ics_feed *f;
@@ -136,10 +139,10 @@ static char *text_value(const char *v)
 	char *out = NULL;
 	if (iv) {
 		const char *t = icalvalue_get_text(iv);
-		out = strdup(t ? t : "");
+		out = xstrdup(t ? t : "");
 		icalvalue_free(iv);
 	} else {
-		out = strdup(v);
+		out = xstrdup(v);
 	}
 	return out;
 }
@@ -149,13 +152,11 @@ static void append_text(char **dst, const char *add)
 	if (!add)
 		return;
 	if (!*dst) {
-		*dst = strdup(add);
+		*dst = xstrdup(add);
 		return;
 	}
 	size_t a = strlen(*dst), b = strlen(add);
-	char *n = realloc(*dst, a + b + 2);
-	if (!n)
-		return;
+	char *n = xrealloc(*dst, a + b + 2);
 	n[a] = ',';
 	memcpy(n + a + 1, add, b + 1);
 	*dst = n;
@@ -179,6 +180,49 @@ static void fail(struct ctx *c, enum diag_code code, int col, ...)
 
 /* ---- recurrence rules --------------------------------------------------- */
 
+/* Which parts a rule has. */
+struct rule_parts {
+	int count, until, freq;
+};
+
+/* One part p (n bytes, '=' at eq) of rule v, as libical would mend it:
+ * INTERVAL and COUNT whole numbers of 1 or more, UNTIL a date or
+ * date-time. Notes the part in *has. Returns 0, or -1 with the error. */
+static int rule_part(struct ctx *c, const char *v, const char *p, size_t n, const char *eq,
+		     const char *nm, struct rule_parts *has)
+{
+	size_t kn = (size_t)(eq - p);
+	const char *val = eq + 1;
+	size_t vn = n - kn - 1;
+	if ((kn == 8 && strncasecmp(p, "INTERVAL", 8) == 0) ||
+	    (kn == 5 && strncasecmp(p, "COUNT", 5) == 0)) {
+		long x = 0;
+		size_t i = 0;
+		for (; i < vn && isdigit((unsigned char)val[i]) && x < 1000000000L; i++)
+			x = x * 10 + (val[i] - '0');
+		if (vn == 0 || i != vn || x < 1) {
+			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm,
+			     kn == 5 ? "COUNT must be a whole number of 1 or more"
+				     : "INTERVAL must be a whole number of 1 or more");
+			return -1;
+		}
+		has->count |= kn == 5;
+	} else if (kn == 5 && strncasecmp(p, "UNTIL", 5) == 0) {
+		struct icaltimetype u;
+		int utc;
+		has->until = 1;
+		if (parse_time_text(val, vn, &u, &utc) < 0) {
+			fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm, "UNTIL is not a date or date-time");
+			return -1;
+		}
+	} else if (kn == 4 && strncasecmp(p, "FREQ", 4) == 0) {
+		has->freq = 1;
+	}
+	return 0;
+}
+
+/* RRULE or EXRULE c->l into *out, checked first for what libical would
+ * quietly mend. Returns 0, or -1 with the error. */
 static int rule(struct ctx *c, struct icalrecurrencetype *out)
 {
 	const char *v = value(c->l);
@@ -186,7 +230,8 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 	prop_name(c->l, nm, sizeof nm);
 	/* libical quietly turns INTERVAL=0 or -2 into 1 and a bad COUNT into 0:
 	 * check the parts it mends before handing the rule over. */
-	int has_count = 0, has_until = 0, has_freq = 0, dropped = 0;
+	struct rule_parts has = { 0, 0, 0 };
+	int dropped = 0;
 	char clean[1024];
 	size_t clean_n = 0;
 	clean[0] = 0;
@@ -210,38 +255,13 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 			clean_n += n;
 			clean[clean_n] = 0;
 		}
-		size_t kn = (size_t)(eq - p);
-		const char *val = eq + 1;
-		size_t vn = n - kn - 1;
-		if ((kn == 8 && strncasecmp(p, "INTERVAL", 8) == 0) ||
-		    (kn == 5 && strncasecmp(p, "COUNT", 5) == 0)) {
-			long x = 0;
-			size_t i = 0;
-			for (; i < vn && isdigit((unsigned char)val[i]) && x < 1000000000L; i++)
-				x = x * 10 + (val[i] - '0');
-			if (vn == 0 || i != vn || x < 1) {
-				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm,
-				     kn == 5 ? "COUNT must be a whole number of 1 or more"
-					     : "INTERVAL must be a whole number of 1 or more");
-				return -1;
-			}
-			has_count |= kn == 5;
-		} else if (kn == 5 && strncasecmp(p, "UNTIL", 5) == 0) {
-			struct icaltimetype u;
-			int utc;
-			has_until = 1;
-			if (parse_time_text(val, vn, &u, &utc) < 0) {
-				fail(c, D_ICS_BAD_RRULE, vcol(c->l) + (int)(val - v), nm, "UNTIL is not a date or date-time");
-				return -1;
-			}
-		} else if (kn == 4 && strncasecmp(p, "FREQ", 4) == 0) {
-			has_freq = 1;
-		}
+		if (rule_part(c, v, p, n, eq, nm, &has) < 0)
+			return -1;
 		p += n;
 		if (*p == ';')
 			p++;
 	}
-	if (!has_freq) {
+	if (!has.freq) {
 		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "no FREQ");
 		return -1;
 	}
@@ -252,7 +272,7 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 		fail(c, D_ICS_BAD_RRULE, vcol(c->l), nm, "a part or value libical does not accept");
 		return -1;
 	}
-	if (has_count && has_until) {
+	if (has.count && has.until) {
 		fail(c, D_ICS_COUNT_UNTIL, vcol(c->l), nm);
 		out->until = icaltime_null_time();
 	}
@@ -266,31 +286,23 @@ static int rule(struct ctx *c, struct icalrecurrencetype *out)
 
 /* Arrays that grow by doubling: a new block only when n is 0 or a power
  * of two, so thousands of values cost a few reallocations, not thousands. */
-static int grow(void **v, size_t n, size_t size)
+static void grow(void **v, size_t n, size_t size)
 {
 	if (n & (n - 1))
-		return 0;
-	void *nv = realloc(*v, (n ? 2 * n : 1) * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	return 0;
+		return;
+	*v = xreallocarray(*v, n ? 2 * n : 1, size);
 }
 
-static int push_time(struct icaltimetype **v, size_t *n, const struct icaltimetype *t)
+static void push_time(struct icaltimetype **v, size_t *n, const struct icaltimetype *t)
 {
-	if (grow((void **)v, *n, sizeof **v) < 0)
-		return -1;
+	grow((void **)v, *n, sizeof **v);
 	(*v)[(*n)++] = *t;
-	return 0;
 }
 
-static int push_rdate(struct ics_event *ev, const struct ics_rdate *r)
+static void push_rdate(struct ics_event *ev, const struct ics_rdate *r)
 {
-	if (grow((void **)&ev->rdates, ev->n_rdates, sizeof *ev->rdates) < 0)
-		return -1;
+	grow((void **)&ev->rdates, ev->n_rdates, sizeof *ev->rdates);
 	ev->rdates[ev->n_rdates++] = *r;
-	return 0;
 }
 
 static int list_values(struct ctx *c, int is_rdate)
@@ -338,8 +350,7 @@ static int list_values(struct ctx *c, int is_rdate)
 				}
 				r.has_end = 1;
 			}
-			if (push_rdate(c->ev, &r) < 0)
-				return -1;
+			push_rdate(c->ev, &r);
 		} else {
 			struct icaltimetype t;
 			if (time_value(c, p, n, &t) < 0) {
@@ -351,10 +362,9 @@ static int list_values(struct ctx *c, int is_rdate)
 				memset(&r, 0, sizeof r);
 				r.start = t;
 				r.line = (int)c->l->line;
-				if (push_rdate(c->ev, &r) < 0)
-					return -1;
-			} else if (push_time(&c->ev->exdates, &c->ev->n_exdates, &t) < 0) {
-				return -1;
+				push_rdate(c->ev, &r);
+			} else {
+				push_time(&c->ev->exdates, &c->ev->n_exdates, &t);
 			}
 		}
 		p += e ? (size_t)(e - p) + 1 : strlen(p);
@@ -404,8 +414,7 @@ static int freebusy(struct ctx *c)
 			fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), "FREEBUSY");
 			return -1;
 		}
-		if (grow((void **)&c->ev->busy, c->ev->n_busy, sizeof *c->ev->busy) < 0)
-			return -1;
+		grow((void **)&c->ev->busy, c->ev->n_busy, sizeof *c->ev->busy);
 		struct ics_busy *b = c->ev->busy;
 		b[c->ev->n_busy].start = start;
 		b[c->ev->n_busy].end = end;
@@ -437,13 +446,34 @@ static void hash_component(const struct ics_scan *s, const struct ics_comp *cp, 
 	hash_free(h);
 }
 
-static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *lim, struct diag *d)
+/* Skip the component s->comps[*k], which begins at line i, and every
+ * component inside it: *k moves past them. Returns the index of its END
+ * line, where the caller's loop goes on. When bad is not NULL, *bad is set
+ * to 1 if one of the skipped lines spoils its component (bad == 1). */
+static size_t skip_component(const struct ics_scan *s, size_t *k, size_t i, int *bad)
+{
+	/* the scan lists components in the order they begin, nested ones
+	 * after their parent, and a component ends after it begins */
+	assert(*k < s->n_comps && s->comps[*k].begin == i);
+	size_t skip_to = s->comps[*k].end;
+	assert(skip_to >= i);
+	for (size_t j = i; bad && j <= skip_to && j < s->n_lines; j++)
+		if (s->lines[j].bad == 1)
+			*bad = 1;
+	while (*k < s->n_comps && s->comps[*k].begin <= skip_to)
+		(*k)++;
+	return skip_to;
+}
+
+/* A new event for component ci: its kind, where it is in the source, and
+ * its hash. Returns NULL out of memory. */
+static struct ics_event *event_new(struct ics_feed *f, size_t ci)
 {
 	const struct ics_scan *s = &f->scan;
 	const struct ics_comp *cp = &s->comps[ci];
 	struct ics_event *ev = BUF_PUSH(f->ev, f->n_ev, f->cap_ev);
 	if (!ev)
-		return -1;
+		return NULL;
 	memset(ev, 0, sizeof *ev);
 	ev->kind = strcmp(cp->name, "VFREEBUSY") == 0 ? ICS_VFREEBUSY : ICS_VEVENT;
 	ev->line = (int)s->lines[cp->begin].line;
@@ -454,20 +484,24 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 	hash_component(s, cp, ev->hash);
 	if (!cp->complete)
 		ev->bad = 1; /* reported by the scan */
-	struct ctx c = { f, lim, d, ev, NULL };
-	const char *what = ev->kind == ICS_VEVENT ? "VEVENT" : "VFREEBUSY";
+	return ev;
+}
 
-	/* UID first, so that later reports can name the series */
+/* The first pass over component ci's own lines: its UID (one is made from
+ * the hash when there is none, so that later reports can name the series),
+ * and whether a malformed line spoils it, nested components included. */
+static void read_uid(struct ctx *c, size_t ci, const char *what)
+{
+	const struct ics_scan *s = &c->f->scan;
+	const struct ics_comp *cp = &s->comps[ci];
+	struct ics_event *ev = c->ev;
 	size_t k = ci + 1;
 	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
 		if (k < s->n_comps && s->comps[k].begin == i) {
-			size_t skip_to = s->comps[k].end;
-			for (size_t j = i; j <= skip_to && j < s->n_lines; j++)
-				if (s->lines[j].bad == 1)
-					ev->bad = 1;
-			while (k < s->n_comps && s->comps[k].begin <= skip_to)
-				k++;
-			i = skip_to;
+			int bad = 0;
+			i = skip_component(s, &k, i, &bad);
+			if (bad)
+				ev->bad = 1;
 			continue;
 		}
 		const struct ics_line *l = &s->lines[i];
@@ -483,163 +517,293 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 		free(ev->uid);
 		char id[40], where[48];
 		snprintf(id, sizeof id, "dovetail-%.16s", ev->hash);
-		ev->uid = strdup(id);
+		ev->uid = xstrdup(id);
 		ev->uid_synthesized = 1;
 		snprintf(where, sizeof where, "%s of line %d", what, ev->line);
 		if (ev->kind == ICS_VEVENT)
-			diag_add(d, D_ICS_NO_UID, f->file, ev->line, 1, where, id);
+			diag_add(c->d, D_ICS_NO_UID, c->f->file, ev->line, 1, where, id);
 	}
+}
 
-	k = ci + 1;
+/* ---- one property each: c->l is the line, v its value, trailing blanks
+ * trimmed when it is short. A property given twice keeps its first value
+ * unless it is a list (RDATE, EXDATE, CATEGORIES, ATTENDEE, FREEBUSY). */
+
+static void read_dtstart(struct ctx *c, const char *v)
+{
+	(void)v;
+	struct ics_event *ev = c->ev;
+	if (!ev->has_dtstart && one_time(c, &ev->dtstart) == 0) {
+		char tb[256];
+		const char *tz = ics_line_param(c->l, "TZID", tb, sizeof tb);
+		ev->has_dtstart = 1;
+		if (tz)
+			ev->tzid = xstrdup(tz);
+	}
+}
+
+static void read_dtend(struct ctx *c, const char *v)
+{
+	(void)v;
+	if (!c->ev->has_dtend && one_time(c, &c->ev->dtend) == 0)
+		c->ev->has_dtend = 1;
+}
+
+static void read_duration(struct ctx *c, const char *v)
+{
+	struct icaldurationtype du = icaldurationtype_from_string(v);
+	if (icaldurationtype_is_bad_duration(du) || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
+		fail(c, D_ICS_BAD_DURATION, vcol(c->l), "DURATION");
+	} else if (!c->ev->has_duration) {
+		c->ev->duration = du;
+		c->ev->has_duration = 1;
+	}
+}
+
+static void read_rid(struct ctx *c, const char *v)
+{
+	(void)v;
+	struct ics_event *ev = c->ev;
+	if (!ev->has_rid && one_time(c, &ev->rid) == 0) {
+		char rb[32];
+		const char *range = ics_line_param(c->l, "RANGE", rb, sizeof rb);
+		ev->has_rid = 1;
+		ev->rid_future = range && strcasecmp(range, "THISANDFUTURE") == 0;
+	}
+}
+
+/* RRULE (ex 0) or EXRULE (ex 1): every rule is applied, or the event is
+ * refused past ICS_MAX_RULES. */
+static void read_some_rule(struct ctx *c, int ex)
+{
+	struct ics_event *ev = c->ev;
+	struct icalrecurrencetype r;
+	if (rule(c, &r) < 0)
+		return;
+	struct icalrecurrencetype **vv = ex ? &ev->exrules : &ev->rrules;
+	size_t *nn = ex ? &ev->n_exrules : &ev->n_rrules;
+	if (ev->n_rrules + ev->n_exrules >= ICS_MAX_RULES) {
+		char b[16];
+		snprintf(b, sizeof b, "%d", ICS_MAX_RULES);
+		fail(c, D_LIM_RULES, 1, ev->uid ? ev->uid : "?", b);
+	} else {
+		*vv = xreallocarray(*vv, *nn + 1, sizeof **vv);
+		(*vv)[(*nn)++] = r;
+	}
+	if (!ex && !ev->line_rrule)
+		ev->line_rrule = (int)c->l->line;
+	if (ex)
+		fail(c, D_ICS_EXRULE, 1, ev->uid);
+}
+
+static void read_rrule(struct ctx *c, const char *v)
+{
+	(void)v;
+	read_some_rule(c, 0);
+}
+
+static void read_exrule(struct ctx *c, const char *v)
+{
+	(void)v;
+	read_some_rule(c, 1);
+}
+
+static void read_rdate(struct ctx *c, const char *v)
+{
+	(void)v;
+	list_values(c, 1);
+}
+
+static void read_exdate(struct ctx *c, const char *v)
+{
+	(void)v;
+	list_values(c, 0);
+}
+
+static void read_sequence(struct ctx *c, const char *v)
+{
+	long x = 0;
+	size_t j = 0, n = strlen(v);
+	for (; j < n && isdigit((unsigned char)v[j]) && x <= INT_MAX / 10; j++)
+		x = x * 10 + (v[j] - '0');
+	if (n == 0 || j != n)
+		fail(c, D_ICS_BAD_INTEGER, vcol(c->l), "SEQUENCE");
+	else
+		c->ev->sequence = (int)x;
+}
+
+static void read_status(struct ctx *c, const char *v)
+{
+	struct ics_event *ev = c->ev;
+	utf8_copy(ev->status_text, sizeof ev->status_text, v);   /* never half a character */
+	for (char *p = ev->status_text; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	if (strcmp(ev->status_text, "TENTATIVE") == 0)
+		ev->status = ICS_ST_TENTATIVE;
+	else if (strcmp(ev->status_text, "CONFIRMED") == 0)
+		ev->status = ICS_ST_CONFIRMED;
+	else if (strcmp(ev->status_text, "CANCELLED") == 0)
+		ev->status = ICS_ST_CANCELLED;
+	else
+		ev->status = ICS_ST_OTHER;
+}
+
+static void read_transp(struct ctx *c, const char *v)
+{
+	c->ev->transparent = strcasecmp(v, "TRANSPARENT") == 0;
+}
+
+static void read_summary(struct ctx *c, const char *v)
+{
+	if (!c->ev->summary)
+		c->ev->summary = text_value(v);
+}
+
+static void read_description(struct ctx *c, const char *v)
+{
+	if (!c->ev->description)
+		c->ev->description = text_value(v);
+}
+
+static void read_location(struct ctx *c, const char *v)
+{
+	if (!c->ev->location)
+		c->ev->location = text_value(v);
+}
+
+static void read_categories(struct ctx *c, const char *v)
+{
+	char *t = text_value(v);
+	append_text(&c->ev->categories, t);
+	free(t);
+}
+
+static void read_attendee(struct ctx *c, const char *v)
+{
+	append_text(&c->ev->attendees, v);
+}
+
+static void read_organizer(struct ctx *c, const char *v)
+{
+	if (!c->ev->organizer)
+		c->ev->organizer = xstrdup(v);
+}
+
+static void read_freebusy(struct ctx *c, const char *v)
+{
+	(void)v;
+	if (c->ev->kind == ICS_VFREEBUSY)
+		freebusy(c);
+}
+
+/* The properties read, by name; any other is ignored. */
+static const struct {
+	const char *name;
+	void (*read)(struct ctx *c, const char *v);
+} prop_readers[] = {
+	{ "DTSTART", read_dtstart },
+	{ "DTEND", read_dtend },
+	{ "DURATION", read_duration },
+	{ "RECURRENCE-ID", read_rid },
+	{ "RRULE", read_rrule },
+	{ "EXRULE", read_exrule },
+	{ "RDATE", read_rdate },
+	{ "EXDATE", read_exdate },
+	{ "SEQUENCE", read_sequence },
+	{ "STATUS", read_status },
+	{ "TRANSP", read_transp },
+	{ "SUMMARY", read_summary },
+	{ "DESCRIPTION", read_description },
+	{ "LOCATION", read_location },
+	{ "CATEGORIES", read_categories },
+	{ "ATTENDEE", read_attendee },
+	{ "ORGANIZER", read_organizer },
+	{ "FREEBUSY", read_freebusy },
+};
+
+/* Line l's value, with trailing blanks trimmed into trimmed (128 bytes)
+ * when the value is short enough to copy. */
+static const char *trimmed_value(const struct ics_line *l, char trimmed[128])
+{
+	const char *v = value(l);
+	if (l->len - l->value_off < 128 && l->len > l->value_off &&
+	    (v[l->len - l->value_off - 1] == ' ' || v[l->len - l->value_off - 1] == '\t')) {
+		size_t tn = l->len - l->value_off;
+		memcpy(trimmed, v, tn);
+		while (tn && (trimmed[tn - 1] == ' ' || trimmed[tn - 1] == '\t'))
+			tn--;
+		trimmed[tn] = 0;
+		v = trimmed;
+	}
+	return v;
+}
+
+/* The second pass over component ci's own lines: each property it reads. */
+static void read_props(struct ctx *c, size_t ci)
+{
+	const struct ics_scan *s = &c->f->scan;
+	const struct ics_comp *cp = &s->comps[ci];
+	size_t k = ci + 1;
 	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
 		if (k < s->n_comps && s->comps[k].begin == i) {
-			size_t skip_to = s->comps[k].end;
-			while (k < s->n_comps && s->comps[k].begin <= skip_to)
-				k++;
-			i = skip_to;
+			i = skip_component(s, &k, i, NULL);
 			continue;
 		}
 		const struct ics_line *l = &s->lines[i];
 		if (l->bad)
 			continue;
-		c.l = l;
-		const char *v = value(l);
+		c->l = l;
 		char trimmed[128];
-		if (l->len - l->value_off < sizeof trimmed && l->len > l->value_off &&
-		    (v[l->len - l->value_off - 1] == ' ' || v[l->len - l->value_off - 1] == '\t')) {
-			size_t tn = l->len - l->value_off;
-			memcpy(trimmed, v, tn);
-			while (tn && (trimmed[tn - 1] == ' ' || trimmed[tn - 1] == '\t'))
-				tn--;
-			trimmed[tn] = 0;
-			v = trimmed;
-		}
-		if (name_is(l, "DTSTART")) {
-			if (!ev->has_dtstart && one_time(&c, &ev->dtstart) == 0) {
-				char tb[256];
-				const char *tz = ics_line_param(l, "TZID", tb, sizeof tb);
-				ev->has_dtstart = 1;
-				if (tz)
-					ev->tzid = strdup(tz);
+		const char *v = trimmed_value(l, trimmed);
+		for (size_t r = 0; r < sizeof prop_readers / sizeof *prop_readers; r++)
+			if (name_is(l, prop_readers[r].name)) {
+				prop_readers[r].read(c, v);
+				break;
 			}
-		} else if (name_is(l, "DTEND")) {
-			if (!ev->has_dtend && one_time(&c, &ev->dtend) == 0)
-				ev->has_dtend = 1;
-		} else if (name_is(l, "DURATION")) {
-			struct icaldurationtype du = icaldurationtype_from_string(v);
-			if (icaldurationtype_is_bad_duration(du) || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
-				fail(&c, D_ICS_BAD_DURATION, vcol(l), "DURATION");
-			} else if (!ev->has_duration) {
-				ev->duration = du;
-				ev->has_duration = 1;
-			}
-		} else if (name_is(l, "RECURRENCE-ID")) {
-			if (!ev->has_rid && one_time(&c, &ev->rid) == 0) {
-				char rb[32];
-				const char *range = ics_line_param(l, "RANGE", rb, sizeof rb);
-				ev->has_rid = 1;
-				ev->rid_future = range && strcasecmp(range, "THISANDFUTURE") == 0;
-			}
-		} else if (name_is(l, "RRULE") || name_is(l, "EXRULE")) {
-			int ex = name_is(l, "EXRULE");
-			struct icalrecurrencetype r;
-			if (rule(&c, &r) == 0) {
-				struct icalrecurrencetype **vv = ex ? &ev->exrules : &ev->rrules;
-				size_t *nn = ex ? &ev->n_exrules : &ev->n_rrules;
-				if (ev->n_rrules + ev->n_exrules >= ICS_MAX_RULES) {
-					/* every rule is applied, or the event is refused */
-					char b[16];
-					snprintf(b, sizeof b, "%d", ICS_MAX_RULES);
-					fail(&c, D_LIM_RULES, 1, ev->uid ? ev->uid : "?", b);
-				} else {
-					struct icalrecurrencetype *nv = realloc(*vv, (*nn + 1) * sizeof *nv);
-					if (!nv)
-						return -1;
-					*vv = nv;
-					nv[(*nn)++] = r;
-				}
-				if (!ex && !ev->line_rrule)
-					ev->line_rrule = (int)l->line;
-				if (ex)
-					fail(&c, D_ICS_EXRULE, 1, ev->uid);
-			}
-		} else if (name_is(l, "RDATE")) {
-			list_values(&c, 1);
-		} else if (name_is(l, "EXDATE")) {
-			list_values(&c, 0);
-		} else if (name_is(l, "SEQUENCE")) {
-			long x = 0;
-			size_t j = 0, n = strlen(v);
-			for (; j < n && isdigit((unsigned char)v[j]) && x <= INT_MAX / 10; j++)
-				x = x * 10 + (v[j] - '0');
-			if (n == 0 || j != n)
-				fail(&c, D_ICS_BAD_INTEGER, vcol(l), "SEQUENCE");
-			else
-				ev->sequence = (int)x;
-		} else if (name_is(l, "STATUS")) {
-			utf8_copy(ev->status_text, sizeof ev->status_text, v);   /* never half a character */
-			for (char *p = ev->status_text; *p; p++)
-				*p = (char)toupper((unsigned char)*p);
-			if (strcmp(ev->status_text, "TENTATIVE") == 0)
-				ev->status = ICS_ST_TENTATIVE;
-			else if (strcmp(ev->status_text, "CONFIRMED") == 0)
-				ev->status = ICS_ST_CONFIRMED;
-			else if (strcmp(ev->status_text, "CANCELLED") == 0)
-				ev->status = ICS_ST_CANCELLED;
-			else
-				ev->status = ICS_ST_OTHER;
-		} else if (name_is(l, "TRANSP")) {
-			ev->transparent = strcasecmp(v, "TRANSPARENT") == 0;
-		} else if (name_is(l, "SUMMARY")) {
-			if (!ev->summary)
-				ev->summary = text_value(v);
-		} else if (name_is(l, "DESCRIPTION")) {
-			if (!ev->description)
-				ev->description = text_value(v);
-		} else if (name_is(l, "LOCATION")) {
-			if (!ev->location)
-				ev->location = text_value(v);
-		} else if (name_is(l, "CATEGORIES")) {
-			char *t = text_value(v);
-			append_text(&ev->categories, t);
-			free(t);
-		} else if (name_is(l, "ATTENDEE")) {
-			append_text(&ev->attendees, v);
-		} else if (name_is(l, "ORGANIZER")) {
-			if (!ev->organizer)
-				ev->organizer = strdup(v);
-		} else if (name_is(l, "FREEBUSY") && ev->kind == ICS_VFREEBUSY) {
-			freebusy(&c);
-		}
 	}
-	c.l = NULL;
+	c->l = NULL;
+}
 
-	if (ev->kind == ICS_VEVENT) {
-		char where[16];
-		snprintf(where, sizeof where, "line %d", ev->line);
-		if (!ev->has_dtstart && !ev->bad) {
-			fail(&c, D_ICS_NO_DTSTART, 1, what, ev->uid);
-			return 0;
-		}
-		if (ev->has_dtend && ev->has_duration) {
-			fail(&c, D_ICS_DTEND_DURATION, 1, what, ev->uid);
-			return 0;
-		}
-		if (ev->has_dtstart && ev->has_dtend) {
-			struct icaltimetype a = ev->dtstart, b = ev->dtend;
-			int cmp;
-			if (a.is_date || b.is_date || !a.zone || !b.zone) {
-				a.zone = b.zone = NULL; /* compare wall clocks */
-				if (a.is_date != b.is_date)
-					a.is_date = b.is_date = 0;
-			}
-			cmp = icaltime_compare(b, a);
-			if (cmp < 0)
-				fail(&c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
-		}
-		if (ev->has_duration && ev->duration.is_neg)
-			fail(&c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+/* A VEVENT's times taken together: a start, not both DTEND and DURATION,
+ * no end before the start. */
+static void check_times(struct ctx *c, const char *what)
+{
+	struct ics_event *ev = c->ev;
+	if (!ev->has_dtstart && !ev->bad) {
+		fail(c, D_ICS_NO_DTSTART, 1, what, ev->uid);
+		return;
 	}
+	if (ev->has_dtend && ev->has_duration) {
+		fail(c, D_ICS_DTEND_DURATION, 1, what, ev->uid);
+		return;
+	}
+	if (ev->has_dtstart && ev->has_dtend) {
+		struct icaltimetype a = ev->dtstart, b = ev->dtend;
+		if (a.is_date || b.is_date || !a.zone || !b.zone) {
+			a.zone = b.zone = NULL; /* compare wall clocks */
+			if (a.is_date != b.is_date)
+				a.is_date = b.is_date = 0;
+		}
+		if (icaltime_compare(b, a) < 0)
+			fail(c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+	}
+	if (ev->has_duration && ev->duration.is_neg)
+		fail(c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+}
+
+/* Component ci (a VEVENT or VFREEBUSY) into a new event of f: its UID, then
+ * its properties, then its times checked. Returns 0, or -1 out of memory. */
+static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *lim, struct diag *d)
+{
+	struct ics_event *ev = event_new(f, ci);
+	if (!ev)
+		return -1;
+	struct ctx c = { f, lim, d, ev, NULL };
+	const char *what = ev->kind == ICS_VEVENT ? "VEVENT" : "VFREEBUSY";
+	read_uid(&c, ci, what);
+	read_props(&c, ci);
+	if (ev->kind == ICS_VEVENT)
+		check_times(&c, what);
 	return 0;
 }
 
@@ -650,16 +814,13 @@ static void read_calendar_props(struct ics_feed *f, size_t ci, struct diag *d)
 	size_t k = ci + 1;
 	for (size_t i = cp->begin + 1; i < cp->end && i < s->n_lines; i++) {
 		if (k < s->n_comps && s->comps[k].begin == i) {
-			size_t skip_to = s->comps[k].end;
-			while (k < s->n_comps && s->comps[k].begin <= skip_to)
-				k++;
-			i = skip_to;
+			i = skip_component(s, &k, i, NULL);
 			continue;
 		}
 		const struct ics_line *l = &s->lines[i];
 		if (!l->bad && name_is(l, "X-WR-TIMEZONE") && !f->x_wr_timezone) {
-			f->x_wr_timezone = strdup(value(l));
-			if (f->x_wr_timezone && *f->x_wr_timezone)
+			f->x_wr_timezone = xstrdup(value(l));
+			if (*f->x_wr_timezone)
 				f->x_wr_zone = ics_tz_resolve(f->tz, f->x_wr_timezone, f->file, (int)l->line, d);
 		}
 	}
@@ -691,12 +852,12 @@ static int read_feed(struct ics_feed *f, const char *file, struct bytes *src,
 		     const struct ics_limits *lim, struct diag *d)
 {
 	memset(f, 0, sizeof *f);
-	f->file = strdup(file);
+	f->file = xstrdup(file);
 	f->src = *src;
 	src->data = NULL;
 	src->len = 0;
 	f->tz = ics_tzset_new();
-	if (!f->file || !f->tz || !f->src.data) {
+	if (!f->src.data) {
 		diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
 		f->fatal = 1;
 		return -1;

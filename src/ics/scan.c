@@ -1,11 +1,14 @@
 /* scan.c: split iCalendar bytes into unfolded content lines and components (RFC 5545 3.1). */
 #include "dovetail/ics.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "dovetail/xalloc.h"
 
 void ics_limits_default(struct ics_limits *lim)
 {
@@ -214,61 +217,246 @@ static int push_comp(struct ics_scan *s, const char *name, size_t begin, int32_t
 	return 0;
 }
 
+/* A scan in progress: the source, where the reading is, and the
+ * components still open. */
+struct scanner {
+	struct ics_scan *s;
+	const char *file, *src;
+	size_t len;
+	const struct ics_limits *lim;
+	struct diag *d;
+	size_t p, a;              /* next byte of src; next free byte of the arena */
+	unsigned line;            /* physical line of src[p] */
+	int32_t open;             /* innermost open component, -1 none */
+	int depth, seen_cal, bad_utf8_seen;
+};
+
+/* One logical line (a physical line and its continuation lines) from
+ * src[sc->p] into the arena, unfolded; too long when it passes
+ * max_line_bytes (then nothing of it is kept). */
+static void unfold(struct scanner *sc, int *too_long)
+{
+	size_t start = sc->p, a0 = sc->a;
+	const char *src = sc->src;
+	size_t len = sc->len;
+	*too_long = 0;
+	for (;;) {
+		size_t q = sc->p;
+		while (q < len && src[q] != '\n' && src[q] != '\r')
+			q++;
+		size_t seg = q - sc->p;
+		if (!*too_long && sc->a - a0 + seg > sc->lim->max_line_bytes)
+			*too_long = 1;
+		if (!*too_long) {
+			memcpy(sc->s->arena + sc->a, src + sc->p, seg);
+			sc->a += seg;
+		}
+		sc->p = q;
+		if (sc->p < len && src[sc->p] == '\r')
+			sc->p++;
+		if (sc->p < len && src[sc->p] == '\n')
+			sc->p++;
+		if (sc->p < len && (src[sc->p] == ' ' || src[sc->p] == '\t') && sc->p > start) {
+			sc->line++;
+			sc->p++; /* the fold: line ending plus one blank */
+			continue;
+		}
+		sc->line++;
+		break;
+	}
+}
+
+/* Line l's encoding: UTF-8 (RFC 5545 3.1.4), no NUL. A NUL spoils the line;
+ * a byte that is not UTF-8 is mended to '?' (Latin-1 exports are common),
+ * reported once per file. */
+static void check_encoding(struct scanner *sc, struct ics_line *l)
+{
+	const unsigned char *u = (const unsigned char *)l->text;
+	size_t n = l->len;
+	for (size_t i = 0; i < n;) {
+		int ln, col;
+		if (u[i] == 0) {
+			locate(sc->src, sc->len, l, i, &ln, &col);
+			diag_add(sc->d, D_ICS_CONTROL, sc->file, ln, col, "00");
+			l->bad = 1;
+			break;
+		}
+		size_t k = utf8_len(u + i, n - i);
+		if (!k) {
+			if (!sc->bad_utf8_seen) {
+				locate(sc->src, sc->len, l, i, &ln, &col);
+				diag_add(sc->d, D_ICS_BAD_UTF8, sc->file, ln, col);
+			}
+			sc->bad_utf8_seen = 1;
+			((char *)l->text)[i] = '?';
+			k = 1;
+		}
+		i += k;
+	}
+}
+
+/* Line l's syntax (name, parameters, value): a fault spoils the line, or
+ * only drops it when the property is not one dovetail needs. Returns 0 when
+ * the line parses. */
+static int check_syntax(struct scanner *sc, struct ics_line *l)
+{
+	const unsigned char *u = (const unsigned char *)l->text;
+	size_t n = l->len;
+	enum diag_code code = D_ICS_BAD_NAME;
+	long fault = parse_line(l, &code);
+	if (fault < 0)
+		return 0;
+	int ln, col;
+	locate(sc->src, sc->len, l, (size_t)fault, &ln, &col);
+	char nm[40];
+	size_t k = 0;
+	while (k < n && k < sizeof nm - 1 && is_name_char(u[k])) {
+		nm[k] = (char)toupper(u[k]);
+		k++;
+	}
+	nm[k] = 0;
+	if (k && !essential(nm)) {
+		diag_add(sc->d, D_ICS_LINE_IGNORED, sc->file, ln, col, shown_prop(nm, "a property not in RFC 5545"));
+		l->bad = 2;
+	} else {
+		diag_add(sc->d, code, sc->file, ln, col, k ? shown_prop(nm, "the line") : "the line");
+		l->bad = 1;
+	}
+	return -1;
+}
+
+/* BEGIN:name at line index idx (physical line l0): a new open component.
+ * Returns 0, or -1 when a bound is passed (fatal). */
+static int begin_component(struct scanner *sc, const char *name, size_t idx, unsigned l0)
+{
+	struct ics_scan *s = sc->s;
+	char numbuf[32];
+	if (sc->open < 0 && strcmp(name, "VCALENDAR") != 0) {
+		diag_add(sc->d, D_ICS_BARE, sc->file, (int)l0, 1, ics_comp_shown(name));
+		sc->seen_cal = 1;
+	}
+	if (sc->depth >= sc->lim->max_depth) {
+		snprintf(numbuf, sizeof numbuf, "%d", sc->lim->max_depth);
+		diag_add(sc->d, D_ICS_NESTING, sc->file, (int)l0, 1, numbuf);
+		s->fatal = 1;
+		return -1;
+	}
+	if (s->n_comps >= sc->lim->max_components * 4 + 64) {
+		snprintf(numbuf, sizeof numbuf, "%zu", sc->lim->max_components);
+		diag_add(sc->d, D_ICS_TOO_MANY_COMPS, sc->file, (int)l0, 1, numbuf);
+		s->fatal = 1;
+		return -1;
+	}
+	if (push_comp(s, name, idx, sc->open, sc->depth) < 0) {
+		diag_add(sc->d, D_INTERNAL, sc->file, (int)l0, 0, "out of memory");
+		return -1;
+	}
+	if (strcmp(name, "VCALENDAR") == 0 && sc->open < 0)
+		sc->seen_cal = 1;
+	sc->open = (int32_t)(s->n_comps - 1);
+	sc->depth++;
+	return 0;
+}
+
+/* END:name at line index idx (line l, physical line l0): closes the
+ * innermost open component of that name, and any left open inside it. An
+ * END nothing opened spoils its line. */
+static void end_component(struct scanner *sc, struct ics_line *l, const char *name, size_t idx, unsigned l0)
+{
+	struct ics_scan *s = sc->s;
+	char numbuf[32];
+	int32_t c = sc->open;
+	while (c >= 0 && strncmp(s->comps[c].name, name, sizeof s->comps[c].name) != 0)
+		c = s->comps[c].parent;
+	if (c < 0) {
+		diag_add(sc->d, D_ICS_END_UNOPENED, sc->file, (int)l0, 5, ics_comp_shown(name));
+		l->bad = 1;
+		return;
+	}
+	/* close what was left open inside it */
+	while (sc->open != c) {
+		assert(sc->open > c);   /* a component's children come after it */
+		snprintf(numbuf, sizeof numbuf, "%u", s->lines[s->comps[sc->open].begin].line);
+		diag_add(sc->d, D_ICS_END_MISMATCH, sc->file, (int)l0, 5, ics_comp_shown(name),
+			 ics_comp_shown(s->comps[sc->open].name), numbuf);
+		s->comps[sc->open].end = (uint32_t)idx;
+		sc->open = s->comps[sc->open].parent;
+		sc->depth--;
+	}
+	s->comps[c].end = (uint32_t)idx;
+	s->comps[c].complete = 1;
+	sc->open = s->comps[c].parent;
+	sc->depth--;
+}
+
+/* A BEGIN or END line l; value v. Returns 0, or -1 when fatal. */
+static int begin_or_end(struct scanner *sc, struct ics_line *l, int is_begin, unsigned l0)
+{
+	const char *v = l->text + l->value_off;
+	char name[64];
+	snprintf(name, sizeof name, "%s", v);
+	size_t k = strlen(name);
+	while (k && (name[k - 1] == ' ' || name[k - 1] == '\t'))
+		name[--k] = 0;
+	upcase(name, k);
+	size_t idx = sc->s->n_lines - 1;
+	if (is_begin)
+		return begin_component(sc, name, idx, l0);
+	end_component(sc, l, name, idx, l0);
+	return 0;
+}
+
+/* The end of the file: what is still open was cut short; a file with no
+ * line or no calendar is refused. Returns 0, or -1 (fatal). */
+static int scan_finish(struct scanner *sc)
+{
+	struct ics_scan *s = sc->s;
+	char numbuf[32];
+	for (int32_t c = sc->open; c >= 0; c = s->comps[c].parent) {
+		s->comps[c].end = (uint32_t)(s->n_lines ? s->n_lines - 1 : 0);
+		if (s->comps[c].parent < 0) {
+			snprintf(numbuf, sizeof numbuf, "%u", s->lines[s->comps[c].begin].line);
+			diag_add(sc->d, D_ICS_UNCLOSED, sc->file, (int)(sc->line > 1 ? sc->line - 1 : 1), 1,
+				 ics_comp_shown(s->comps[c].name), numbuf);
+		}
+	}
+	if (!s->n_lines) {
+		diag_add(sc->d, D_ICS_EMPTY, sc->file, 1, 1);
+		s->fatal = 1;
+		return -1;
+	}
+	if (!sc->seen_cal) {
+		diag_add(sc->d, D_ICS_NO_CALENDAR, sc->file, 1, 1);
+		s->fatal = 1;
+		return -1;
+	}
+	return 0;
+}
+
 int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 	     const struct ics_limits *lim, struct diag *d)
 {
 	memset(s, 0, sizeof *s);
-	s->arena = malloc(len + 2);
-	if (!s->arena) {
-		diag_add(d, D_INTERNAL, file, 0, 0, "out of memory");
-		return -1;
-	}
-	size_t p = 0, a = 0;
-	unsigned line = 1;
+	s->arena = xmalloc(len + 2);
+	struct scanner sc = { s, file, src, len, lim, d, 0, 0, 1, -1, 0, 0, 0 };
 	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
-		p = 3;
-	int32_t open = -1; /* innermost open component */
-	int depth = 0, seen_cal = 0, bad_utf8_seen = 0;
-	char numbuf[32], numbuf2[32];
+		sc.p = 3;
+	char numbuf[32];
 
-	while (p < len) {
-		size_t start = p, a0 = a;
-		unsigned l0 = line;
-		int too_long = 0;
-		/* one logical line: a physical line plus its continuation lines */
-		for (;;) {
-			size_t q = p;
-			while (q < len && src[q] != '\n' && src[q] != '\r')
-				q++;
-			size_t seg = q - p;
-			if (!too_long && a - a0 + seg > lim->max_line_bytes)
-				too_long = 1;
-			if (!too_long) {
-				memcpy(s->arena + a, src + p, seg);
-				a += seg;
-			}
-			p = q;
-			if (p < len && src[p] == '\r')
-				p++;
-			if (p < len && src[p] == '\n')
-				p++;
-			if (p < len && (src[p] == ' ' || src[p] == '\t') && p > start) {
-				line++;
-				p++; /* the fold: line ending plus one blank */
-				continue;
-			}
-			line++;
-			break;
-		}
+	while (sc.p < len) {
+		size_t start = sc.p, a0 = sc.a;
+		unsigned l0 = sc.line;
+		int too_long;
+		unfold(&sc, &too_long);
 		if (too_long) {
-			a = a0;
+			sc.a = a0;
 			snprintf(numbuf, sizeof numbuf, "%zu", lim->max_line_bytes);
 			diag_add(d, D_ICS_LINE_TOO_LONG, file, (int)l0, 1, numbuf);
 		}
-		size_t n = a - a0;
-		s->arena[a++] = 0;
+		size_t n = sc.a - a0;
+		s->arena[sc.a++] = 0;
 		if (n == 0 && !too_long) {
-			a = a0;
+			sc.a = a0;
 			continue; /* blank line */
 		}
 		if (s->n_lines >= lim->max_lines) {
@@ -287,146 +475,29 @@ int ics_scan(struct ics_scan *s, const char *file, const char *src, size_t len,
 		l->len = (uint32_t)n;
 		l->line = l0;
 		l->src_off = start;
-		l->src_end = p;
+		l->src_end = sc.p;
 		if (too_long) {
 			l->bad = 1;
 			continue;
 		}
-		/* encoding: UTF-8 (RFC 5545 3.1.4), no NUL */
-		const unsigned char *u = (const unsigned char *)l->text;
-		for (size_t i = 0; i < n;) {
-			int ln, col;
-			if (u[i] == 0) {
-				locate(src, len, l, i, &ln, &col);
-				diag_add(d, D_ICS_CONTROL, file, ln, col, "00");
-				l->bad = 1;
-				break;
-			}
-			size_t k = utf8_len(u + i, n - i);
-			if (!k) {
-				/* Latin-1 exports are common: keep the line, mend the byte */
-				if (!bad_utf8_seen) {
-					locate(src, len, l, i, &ln, &col);
-					diag_add(d, D_ICS_BAD_UTF8, file, ln, col);
-				}
-				bad_utf8_seen = 1;
-				((char *)l->text)[i] = '?';
-				k = 1;
-			}
-			i += k;
-		}
-		if (l->bad)
+		check_encoding(&sc, l);
+		if (l->bad || check_syntax(&sc, l) < 0)
 			continue;
-		enum diag_code code = D_ICS_BAD_NAME;
-		long fault = parse_line(l, &code);
-		if (fault >= 0) {
-			int ln, col;
-			locate(src, len, l, (size_t)fault, &ln, &col);
-			char nm[40];
-			size_t k = 0;
-			while (k < n && k < sizeof nm - 1 && is_name_char(u[k])) {
-				nm[k] = (char)toupper(u[k]);
-				k++;
-			}
-			nm[k] = 0;
-			if (k && !essential(nm)) {
-				diag_add(d, D_ICS_LINE_IGNORED, file, ln, col,
-					 shown_prop(nm, "a property not in RFC 5545"));
-				l->bad = 2;
-			} else {
-				diag_add(d, code, file, ln, col, k ? shown_prop(nm, "the line") : "the line");
-				l->bad = 1;
-			}
-			continue;
-		}
-		const char *v = l->text + l->value_off;
 		int is_begin = l->name_len == 5 && memcmp(l->text, "BEGIN", 5) == 0;
 		int is_end = l->name_len == 3 && memcmp(l->text, "END", 3) == 0;
 		if (is_begin || is_end) {
-			char name[64];
-			snprintf(name, sizeof name, "%s", v);
-			size_t k = strlen(name);
-			while (k && (name[k - 1] == ' ' || name[k - 1] == '\t'))
-				name[--k] = 0;
-			upcase(name, k);
-			size_t idx = s->n_lines - 1;
-			if (is_begin) {
-				if (open < 0 && strcmp(name, "VCALENDAR") != 0) {
-					diag_add(d, D_ICS_BARE, file, (int)l0, 1, ics_comp_shown(name));
-					seen_cal = 1;
-				}
-				if (depth >= lim->max_depth) {
-					snprintf(numbuf, sizeof numbuf, "%d", lim->max_depth);
-					diag_add(d, D_ICS_NESTING, file, (int)l0, 1, numbuf);
-					s->fatal = 1;
-					return -1;
-				}
-				if (s->n_comps >= lim->max_components * 4 + 64) {
-					snprintf(numbuf, sizeof numbuf, "%zu", lim->max_components);
-					diag_add(d, D_ICS_TOO_MANY_COMPS, file, (int)l0, 1, numbuf);
-					s->fatal = 1;
-					return -1;
-				}
-				if (push_comp(s, name, idx, open, depth) < 0) {
-					diag_add(d, D_INTERNAL, file, (int)l0, 0, "out of memory");
-					return -1;
-				}
-				if (strcmp(name, "VCALENDAR") == 0 && open < 0)
-					seen_cal = 1;
-				open = (int32_t)(s->n_comps - 1);
-				depth++;
-			} else {
-				int32_t c = open;
-				while (c >= 0 && strncmp(s->comps[c].name, name, sizeof s->comps[c].name) != 0)
-					c = s->comps[c].parent;
-				if (c < 0) {
-					diag_add(d, D_ICS_END_UNOPENED, file, (int)l0, 5, ics_comp_shown(name));
-					l->bad = 1;
-					continue;
-				}
-				/* close what was left open inside it */
-				while (open != c) {
-					snprintf(numbuf, sizeof numbuf, "%u", s->lines[s->comps[open].begin].line);
-					diag_add(d, D_ICS_END_MISMATCH, file, (int)l0, 5, ics_comp_shown(name),
-						 ics_comp_shown(s->comps[open].name), numbuf);
-					s->comps[open].end = (uint32_t)idx;
-					open = s->comps[open].parent;
-					depth--;
-				}
-				s->comps[c].end = (uint32_t)idx;
-				s->comps[c].complete = 1;
-				open = s->comps[c].parent;
-				depth--;
-			}
+			if (begin_or_end(&sc, l, is_begin, l0) < 0)
+				return -1;
 			continue;
 		}
-		if (open < 0) {
+		if (sc.open < 0) {
 			char nm[40];
 			snprintf(nm, sizeof nm, "%.*s", (int)(l->name_len < 32 ? l->name_len : 32), l->text);
 			diag_add(d, D_ICS_OUTSIDE, file, (int)l0, 1, shown_prop(nm, "a line"));
 			l->bad = 1;
 		}
 	}
-	/* anything still open: the file was cut short */
-	for (int32_t c = open; c >= 0; c = s->comps[c].parent) {
-		s->comps[c].end = (uint32_t)(s->n_lines ? s->n_lines - 1 : 0);
-		if (s->comps[c].parent < 0) {
-			snprintf(numbuf2, sizeof numbuf2, "%u", s->lines[s->comps[c].begin].line);
-			diag_add(d, D_ICS_UNCLOSED, file, (int)(line > 1 ? line - 1 : 1), 1,
-				 ics_comp_shown(s->comps[c].name), numbuf2);
-		}
-	}
-	if (!s->n_lines) {
-		diag_add(d, D_ICS_EMPTY, file, 1, 1);
-		s->fatal = 1;
-		return -1;
-	}
-	if (!seen_cal) {
-		diag_add(d, D_ICS_NO_CALENDAR, file, 1, 1);
-		s->fatal = 1;
-		return -1;
-	}
-	return 0;
+	return scan_finish(&sc);
 }
 
 void ics_scan_release(struct ics_scan *s)

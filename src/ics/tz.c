@@ -11,6 +11,8 @@
 #include <unicode/ucal.h>
 #include <unicode/ustring.h>
 
+#include "dovetail/xalloc.h"
+
 struct tz_entry {
 	char *tzid;
 	icaltimezone *zone;  /* NULL: resolves to nothing */
@@ -25,7 +27,7 @@ struct ics_tzset {
 
 struct ics_tzset *ics_tzset_new(void)
 {
-	return calloc(1, sizeof(struct ics_tzset));
+	return xcalloc(1, sizeof(struct ics_tzset));
 }
 
 void ics_tzset_free(struct ics_tzset *set)
@@ -54,13 +56,9 @@ static int add(struct ics_tzset *set, const char *tzid, icaltimezone *zone, int 
 	struct tz_entry *e = BUF_PUSH(set->v, set->n, set->cap);
 	if (!e)
 		return -1;
-	e->tzid = strdup(tzid);
+	e->tzid = xstrdup(tzid);
 	e->zone = zone;
 	e->owned = owned;
-	if (!e->tzid) {
-		set->n--;
-		return -1;
-	}
 	return 0;
 }
 
@@ -145,9 +143,9 @@ int ics_tzset_add_vtimezone(struct ics_tzset *set, const struct ics_scan *s,
 		icalcomponent_free(comp);
 		return 0;
 	}
-	char *tzid_copy = strdup(tzid);
+	char *tzid_copy = xstrdup(tzid);
 	icaltimezone *zone = icaltimezone_new();
-	if (!zone || !tzid_copy || !icaltimezone_set_component(zone, comp)) {
+	if (!zone || !icaltimezone_set_component(zone, comp)) {
 		if (zone)
 			icaltimezone_free(zone, 1);
 		else

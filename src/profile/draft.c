@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* A counted string: how many events carry it. */
 struct tally {
@@ -28,11 +29,9 @@ static int tally_add(struct tallies *t, const char *s, size_t len)
 			return 0;
 		}
 	struct tally *x = BUF_PUSH(t->v, t->n, t->cap);
-	if (!x || !(x->s = strndup(s, len))) {
-		if (x)
-			t->n--;
+	if (!x)
 		return -1;
-	}
+	x->s = xstrndup(s, len);
 	x->n = 1;
 	return 0;
 }
@@ -148,6 +147,271 @@ struct prac {
 	size_t caught;
 };
 
+/* Everything a draft gathers: a practitioner per feed, the venues found. */
+struct draft {
+	const char *person;
+	struct prac *pr;          /* n of them, one per feed */
+	size_t n;
+	struct venue *vn;         /* vn[0] is the home */
+	size_t n_vn, cap_vn;
+	size_t feed_errors;       /* no draft from a feed with an error: it is fixed first */
+};
+
+/* Tally one event's organizers, attendees, categories and place into p.
+ * Returns 0, or -1 out of memory. */
+static int tally_event(struct prac *p, const struct ics_event *e, const char *person)
+{
+	int ok = 1;
+	if (e->categories) {
+		struct tallies one = { 0 };
+		ok &= tally_list(&one, e->categories) == 0;
+		for (size_t q = 0; q < one.n; q++)
+			p->with_cat += strcasecmp(one.v[q].s, person) == 0;
+		tallies_release(&one);
+		ok &= tally_list(&p->categories, e->categories) == 0;
+	}
+	if (ci_contains(e->summary, person) || ci_contains(e->description, person))
+		p->with_text++;
+	if (e->organizer)
+		ok &= tally_list(&p->organizers, e->organizer) == 0;
+	if (e->attendees)
+		ok &= tally_list(&p->attendees, e->attendees) == 0;
+	if (e->location && *e->location)
+		ok &= tally_add(&p->locations, e->location, strlen(e->location)) == 0;
+	else
+		p->no_location = 1;
+	return ok ? 0 : -1;
+}
+
+/* Read feed i into dr->pr[i]: its id from the file name, its events
+ * tallied. Returns 0, or -1 with d filled (unreadable, invalid) or out of
+ * memory. */
+static int read_feed(struct draft *dr, size_t i, const char *feed, const struct ics_limits *lim,
+		     struct diag *d)
+{
+	struct prac *p = &dr->pr[i];
+	p->feed = feed;
+	const char *base = strrchr(feed, '/');
+	char stem[64];
+	snprintf(stem, sizeof stem, "%s", base ? base + 1 : feed);
+	char *dot = strrchr(stem, '.');
+	if (dot)
+		*dot = 0;
+	slug(stem, p->id, sizeof p->id);
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(dr->pr[j].id, p->id))
+			snprintf(p->id + strlen(p->id), sizeof p->id - strlen(p->id), "-%zu", i + 1);
+	struct bytes b;
+	struct ics_feed fd;
+	memset(&fd, 0, sizeof fd);
+	if (file_read_all(feed, lim->max_file_bytes, &b, d) < 0)
+		return -1;
+	if (ics_read(&fd, feed, &b, lim, d) < 0) {
+		ics_feed_release(&fd);
+		return -1;
+	}
+	dr->feed_errors += fd.errors;
+	int ok = 1;
+	for (size_t k = 0; ok && k < fd.n_ev; k++) {
+		const struct ics_event *e = &fd.ev[k];
+		if (e->bad)
+			continue;
+		if (e->kind != ICS_VEVENT) {
+			p->busy_only++;
+			continue;
+		}
+		p->events++;
+		ok = tally_event(p, e, dr->person) == 0;
+	}
+	ics_feed_release(&fd);
+	return ok ? 0 : -1;
+}
+
+/* The rule that catches this person's events in p's feed: CATEGORIES, else
+ * text, else the attendee most events carry (not all, not an organizer),
+ * else all. */
+static void choose_rule(struct prac *p)
+{
+	const struct tally *best = NULL;
+	for (size_t q = 0; q < p->attendees.n; q++) {
+		const struct tally *t = &p->attendees.v[q];
+		int org = 0;
+		for (size_t o = 0; o < p->organizers.n; o++)
+			org |= strcasecmp(p->organizers.v[o].s, t->s) == 0;
+		if (!org && t->n < p->events && (!best || t->n > best->n))
+			best = t;
+	}
+	if (p->with_cat) {
+		p->rule = R_CAT;
+		p->caught = p->with_cat;
+	} else if (p->with_text) {
+		p->rule = R_TEXT;
+		p->caught = p->with_text;
+	} else if (best) {
+		p->rule = R_ATTENDEE;
+		p->attendee = best->s;
+		p->caught = best->n;
+	} else {
+		p->rule = R_ALL;
+		p->caught = p->events;
+	}
+}
+
+/* The venues of p's locations: a new one per place not seen (up to
+ * DRAFT_MAX_VENUES), other spellings as its aliases. Returns 0, or -1 out
+ * of memory. */
+static int add_venues(struct draft *dr, const struct prac *p)
+{
+	for (size_t q = 0; q < p->locations.n; q++) {
+		const char *loc = p->locations.v[q].s;
+		size_t l = place_len(loc);
+		if (!l)
+			continue;
+		struct venue *v = NULL;
+		for (size_t k = 0; k < dr->n_vn && !v; k++)
+			if (same_place(dr->vn[k].name, strlen(dr->vn[k].name), loc, l))
+				v = &dr->vn[k];
+		if (!v) {
+			if (dr->n_vn >= DRAFT_MAX_VENUES)
+				continue;
+			if (!(v = BUF_PUSH(dr->vn, dr->n_vn, dr->cap_vn)))
+				return -1;
+			memset(v, 0, sizeof *v);
+			v->name = xstrndup(loc, l);
+			slug(v->name, v->id, sizeof v->id);
+			for (size_t k = 0; k + 1 < dr->n_vn; k++)
+				if (!strcmp(dr->vn[k].id, v->id) || !strcmp(v->id, "home"))
+					snprintf(v->id + strlen(v->id), sizeof v->id - strlen(v->id), "-%zu", dr->n_vn);
+		}
+		if (!same_place(v->name, strlen(v->name), loc, l) || strlen(v->name) != l ||
+		    strncmp(v->name, loc, l))
+			if (tally_add(&v->spell, loc, l) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* The profile's head: the person, and the venues (the home first). */
+static void write_head(FILE *f, const struct draft *dr, const char *tz)
+{
+	fprintf(f, "# A first profile for ");
+	put_q(f, dr->person);
+	fprintf(f, ", drafted by `dovetail init` from %zu feed(s).\n"
+		   "# Check every line marked \"check this\", then `dovetail match` this file\n"
+		   "# to see what each rule catches (docs/profile.md).\n"
+		   "version: 1\n\nperson:\n  id: ", dr->n);
+	put_q(f, dr->person);
+	fprintf(f, "\n  timezone: ");
+	put_q(f, tz);
+	fprintf(f, "\n  home: home\n  day: \"08:00-18:00\"     # check this: the person's day\n"
+		   "  slot: 15\n\nvenues:\n");
+	for (size_t k = 0; k < dr->n_vn; k++) {
+		const struct venue *v = &dr->vn[k];
+		fprintf(f, "  - id: %s\n    name: ", v->id);
+		put_q(f, v->name);
+		if (k == 0)
+			fprintf(f, "\n    kind: home");
+		if (v->spell.n) {
+			fprintf(f, "\n    aliases: [");
+			for (size_t q = 0; q < v->spell.n; q++) {
+				if (q)
+					fputs(", ", f);
+				put_q(f, v->spell.v[q].s);
+			}
+			fputc(']', f);
+		}
+		fprintf(f, "\n");
+	}
+}
+
+/* One practitioner: what its feed holds (as comments), then its entry. */
+static void write_prac(FILE *f, const struct prac *p, const char *person)
+{
+	fprintf(f, "  # %s: %zu event(s)", p->feed, p->events);
+	if (p->busy_only)
+		fprintf(f, ", %zu free/busy", p->busy_only);
+	fprintf(f, "; the rule below catches %zu\n", p->caught);
+	const struct tallies *ls[] = { &p->organizers, &p->attendees, &p->categories, &p->locations };
+	static const char *const names[] = { "organizers", "attendees", "categories", "locations" };
+	for (int q = 0; q < 4; q++) {
+		if (!ls[q]->n)
+			continue;
+		fprintf(f, "  #   %s:", names[q]);
+		for (size_t k = 0; k < ls[q]->n && k < 12; k++) {
+			fputc(' ', f);
+			put_q(f, ls[q]->v[k].s);
+			fprintf(f, " (%zu)", ls[q]->v[k].n);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "  - id: %s\n    role: \"check this\"\n    feeds: [", p->id);
+	put_q(f, p->feed);
+	fprintf(f, "]\n    match: ");
+	switch (p->rule) {
+	case R_CAT:
+		fprintf(f, "{ categories: ");
+		put_q(f, person);
+		fprintf(f, " }");
+		break;
+	case R_TEXT:
+		fprintf(f, "{ text: ");
+		put_q(f, person);
+		fprintf(f, " }");
+		break;
+	case R_ATTENDEE:
+		fprintf(f, "{ attendee: ");
+		put_q(f, p->attendee);
+		fprintf(f, " }   # check this: the attendee most of its events carry");
+		break;
+	case R_ALL:
+		fprintf(f, "all   # check this: every event of this feed is taken as the person's");
+		break;
+	}
+	fprintf(f, "\n");
+	if (p->no_location)
+		fprintf(f, "    default_venue: home   # check this: events with no LOCATION\n");
+	fprintf(f, "    movable: false   # check this: and works, window, venues (docs/profile.md)\n");
+}
+
+/* The whole text, or NULL when the memory stream fails. */
+static char *write_draft(const struct draft *dr, const char *tz)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	write_head(f, dr, tz);
+	fprintf(f, "\n# check this: travel between the venues (a matrix, a CSV, or coordinates)\n"
+		   "travel:\n  matrix: []\n\npractitioners:\n");
+	for (size_t i = 0; i < dr->n; i++)
+		write_prac(f, &dr->pr[i], dr->person);
+	fprintf(f, "\n# check this: the routines (naps, feeds, meals, medication), energy and\n"
+		   "# limits are the documented defaults until they are written here.\n");
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Free what dr holds (not dr). */
+static void draft_release(struct draft *dr)
+{
+	for (size_t i = 0; i < dr->n; i++) {
+		tallies_release(&dr->pr[i].organizers);
+		tallies_release(&dr->pr[i].attendees);
+		tallies_release(&dr->pr[i].categories);
+		tallies_release(&dr->pr[i].locations);
+	}
+	free(dr->pr);
+	for (size_t k = 0; k < dr->n_vn; k++) {
+		free(dr->vn[k].name);
+		tallies_release(&dr->vn[k].spell);
+	}
+	free(dr->vn);
+}
+
 char *profile_draft(const char *person, const char *tz, const char *const *feeds, size_t n,
 		    const struct ics_limits *lim, struct diag *d)
 {
@@ -157,231 +421,28 @@ char *profile_draft(const char *person, const char *tz, const char *const *feeds
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "feeds to draft a profile from");
 		return NULL;
 	}
-	struct prac *pr = calloc(n + 1, sizeof *pr);
-	struct venue *vn = NULL;
-	size_t n_vn = 0, cap_vn = 0;
+	struct draft dr = { person, xcalloc(n + 1, sizeof *dr.pr), n, NULL, 0, 0, 0 };
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f = NULL;
-	int ok = pr != NULL;
-	size_t feed_errors = 0;   /* no draft from a feed with an error: it is fixed first */
 	/* the home first: a LOCATION "Home" is its spelling */
-	struct venue *home = ok ? BUF_PUSH(vn, n_vn, cap_vn) : NULL;
+	struct venue *home = BUF_PUSH(dr.vn, dr.n_vn, dr.cap_vn);
+	int ok = home != NULL;
 	if (home) {
 		memset(home, 0, sizeof *home);
 		snprintf(home->id, sizeof home->id, "home");
-		ok = (home->name = strdup("Home")) != NULL;
-	} else {
-		ok = 0;
+		home->name = xstrdup("Home");
 	}
 	for (size_t i = 0; ok && i < n; i++) {
-		struct prac *p = &pr[i];
-		p->feed = feeds[i];
-		const char *base = strrchr(feeds[i], '/');
-		char stem[64];
-		snprintf(stem, sizeof stem, "%s", base ? base + 1 : feeds[i]);
-		char *dot = strrchr(stem, '.');
-		if (dot)
-			*dot = 0;
-		slug(stem, p->id, sizeof p->id);
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(pr[j].id, p->id))
-				snprintf(p->id + strlen(p->id), sizeof p->id - strlen(p->id), "-%zu", i + 1);
-		struct bytes b;
-		struct ics_feed fd;
-		memset(&fd, 0, sizeof fd);
-		if (file_read_all(feeds[i], lim->max_file_bytes, &b, d) < 0) {
-			ok = 0;
+		ok = read_feed(&dr, i, feeds[i], lim, d) == 0;
+		if (!ok)
 			break;
-		}
-		if (ics_read(&fd, feeds[i], &b, lim, d) < 0) {
-			ics_feed_release(&fd);
-			ok = 0;
-			break;
-		}
-		feed_errors += fd.errors;
-		for (size_t k = 0; ok && k < fd.n_ev; k++) {
-			const struct ics_event *e = &fd.ev[k];
-			if (e->bad)
-				continue;
-			if (e->kind != ICS_VEVENT) {
-				p->busy_only++;
-				continue;
-			}
-			p->events++;
-			if (e->categories) {
-				struct tallies one = { 0 };
-				ok &= tally_list(&one, e->categories) == 0;
-				for (size_t q = 0; q < one.n; q++)
-					p->with_cat += strcasecmp(one.v[q].s, person) == 0;
-				tallies_release(&one);
-				ok &= tally_list(&p->categories, e->categories) == 0;
-			}
-			if (ci_contains(e->summary, person) || ci_contains(e->description, person))
-				p->with_text++;
-			if (e->organizer)
-				ok &= tally_list(&p->organizers, e->organizer) == 0;
-			if (e->attendees)
-				ok &= tally_list(&p->attendees, e->attendees) == 0;
-			if (e->location && *e->location)
-				ok &= tally_add(&p->locations, e->location, strlen(e->location)) == 0;
-			else
-				p->no_location = 1;
-		}
-		ics_feed_release(&fd);
-		/* the rule that catches this person's events */
-		const struct tally *best = NULL;
-		for (size_t q = 0; q < p->attendees.n; q++) {
-			const struct tally *t = &p->attendees.v[q];
-			int org = 0;
-			for (size_t o = 0; o < p->organizers.n; o++)
-				org |= strcasecmp(p->organizers.v[o].s, t->s) == 0;
-			if (!org && t->n < p->events && (!best || t->n > best->n))
-				best = t;
-		}
-		if (p->with_cat) {
-			p->rule = R_CAT;
-			p->caught = p->with_cat;
-		} else if (p->with_text) {
-			p->rule = R_TEXT;
-			p->caught = p->with_text;
-		} else if (best) {
-			p->rule = R_ATTENDEE;
-			p->attendee = best->s;
-			p->caught = best->n;
-		} else {
-			p->rule = R_ALL;
-			p->caught = p->events;
-		}
-		/* venues from its locations */
-		for (size_t q = 0; ok && q < p->locations.n; q++) {
-			const char *loc = p->locations.v[q].s;
-			size_t l = place_len(loc);
-			if (!l)
-				continue;
-			struct venue *v = NULL;
-			for (size_t k = 0; k < n_vn && !v; k++)
-				if (same_place(vn[k].name, strlen(vn[k].name), loc, l))
-					v = &vn[k];
-			if (!v) {
-				if (n_vn >= DRAFT_MAX_VENUES)
-					continue;
-				v = BUF_PUSH(vn, n_vn, cap_vn);
-				if (!v || !(memset(v, 0, sizeof *v), v->name = strndup(loc, l))) {
-					ok = 0;
-					break;
-				}
-				slug(v->name, v->id, sizeof v->id);
-				for (size_t k = 0; k + 1 < n_vn; k++)
-					if (!strcmp(vn[k].id, v->id) || !strcmp(v->id, "home"))
-						snprintf(v->id + strlen(v->id), sizeof v->id - strlen(v->id), "-%zu", n_vn);
-			}
-			if (!same_place(v->name, strlen(v->name), loc, l) || strlen(v->name) != l ||
-			    strncmp(v->name, loc, l))
-				ok &= tally_add(&v->spell, loc, l) == 0;
-		}
+		choose_rule(&dr.pr[i]);
+		ok = add_venues(&dr, &dr.pr[i]) == 0;
 	}
-	if (ok && !(f = open_memstream(&text, &len)))
-		ok = 0;
-	if (ok) {
-		fprintf(f, "# A first profile for ");
-		put_q(f, person);
-		fprintf(f, ", drafted by `dovetail init` from %zu feed(s).\n"
-			   "# Check every line marked \"check this\", then `dovetail match` this file\n"
-			   "# to see what each rule catches (docs/profile.md).\n"
-			   "version: 1\n\nperson:\n  id: ", n);
-		put_q(f, person);
-		fprintf(f, "\n  timezone: ");
-		put_q(f, tz);
-		fprintf(f, "\n  home: home\n  day: \"08:00-18:00\"     # check this: the person's day\n"
-			   "  slot: 15\n\nvenues:\n");
-		for (size_t k = 0; k < n_vn; k++) {
-			fprintf(f, "  - id: %s\n    name: ", vn[k].id);
-			put_q(f, vn[k].name);
-			if (k == 0)
-				fprintf(f, "\n    kind: home");
-			if (vn[k].spell.n) {
-				fprintf(f, "\n    aliases: [");
-				for (size_t q = 0; q < vn[k].spell.n; q++) {
-					if (q)
-						fputs(", ", f);
-					put_q(f, vn[k].spell.v[q].s);
-				}
-				fputc(']', f);
-			}
-			fprintf(f, "\n");
-		}
-		fprintf(f, "\n# check this: travel between the venues (a matrix, a CSV, or coordinates)\n"
-			   "travel:\n  matrix: []\n\npractitioners:\n");
-		for (size_t i = 0; i < n; i++) {
-			const struct prac *p = &pr[i];
-			fprintf(f, "  # %s: %zu event(s)", p->feed, p->events);
-			if (p->busy_only)
-				fprintf(f, ", %zu free/busy", p->busy_only);
-			fprintf(f, "; the rule below catches %zu\n", p->caught);
-			const struct tallies *ls[] = { &p->organizers, &p->attendees, &p->categories, &p->locations };
-			static const char *const names[] = { "organizers", "attendees", "categories", "locations" };
-			for (int q = 0; q < 4; q++) {
-				if (!ls[q]->n)
-					continue;
-				fprintf(f, "  #   %s:", names[q]);
-				for (size_t k = 0; k < ls[q]->n && k < 12; k++) {
-					fputc(' ', f);
-					put_q(f, ls[q]->v[k].s);
-					fprintf(f, " (%zu)", ls[q]->v[k].n);
-				}
-				fputc('\n', f);
-			}
-			fprintf(f, "  - id: %s\n    role: \"check this\"\n    feeds: [", p->id);
-			put_q(f, p->feed);
-			fprintf(f, "]\n    match: ");
-			switch (p->rule) {
-			case R_CAT:
-				fprintf(f, "{ categories: ");
-				put_q(f, person);
-				fprintf(f, " }");
-				break;
-			case R_TEXT:
-				fprintf(f, "{ text: ");
-				put_q(f, person);
-				fprintf(f, " }");
-				break;
-			case R_ATTENDEE:
-				fprintf(f, "{ attendee: ");
-				put_q(f, p->attendee);
-				fprintf(f, " }   # check this: the attendee most of its events carry");
-				break;
-			case R_ALL:
-				fprintf(f, "all   # check this: every event of this feed is taken as the person's");
-				break;
-			}
-			fprintf(f, "\n");
-			if (p->no_location)
-				fprintf(f, "    default_venue: home   # check this: events with no LOCATION\n");
-			fprintf(f, "    movable: false   # check this: and works, window, venues (docs/profile.md)\n");
-		}
-		fprintf(f, "\n# check this: the routines (naps, feeds, meals, medication), energy and\n"
-			   "# limits are the documented defaults until they are written here.\n");
-		if (fclose(f) != 0) {
-			f = NULL;
-			ok = 0;
-		}
-		f = NULL;
-	}
-	for (size_t i = 0; pr && i < n; i++) {
-		tallies_release(&pr[i].organizers);
-		tallies_release(&pr[i].attendees);
-		tallies_release(&pr[i].categories);
-		tallies_release(&pr[i].locations);
-	}
-	free(pr);
-	for (size_t k = 0; k < n_vn; k++) {
-		free(vn[k].name);
-		tallies_release(&vn[k].spell);
-	}
-	free(vn);
+	if (ok)
+		ok = (text = write_draft(&dr, tz)) != NULL;
+	size_t feed_errors = dr.feed_errors;
+	draft_release(&dr);
 	if (!ok) {
-		free(text);
 		if (!d->errors)
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return NULL;

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 void ynode_free(struct ynode *n)
 {
@@ -111,12 +112,10 @@ static void fail_at(struct loader *L, const yaml_mark_t *m, enum diag_code code,
 
 static struct ynode *node_new(enum yt_type t, const yaml_mark_t *m)
 {
-	struct ynode *n = calloc(1, sizeof *n);
-	if (n) {
-		n->type = t;
-		n->line = (int)m->line + 1;
-		n->col = (int)m->column + 1;
-	}
+	struct ynode *n = xcalloc(1, sizeof *n);
+	n->type = t;
+	n->line = (int)m->line + 1;
+	n->col = (int)m->column + 1;
 	return n;
 }
 
@@ -198,12 +197,7 @@ static void event(struct loader *L, yaml_event_t *e)
 			break;
 		}
 		struct ynode *n = node_new(YT_SCALAR, m);
-		char *s = n ? malloc(e->data.scalar.length + 1) : NULL;
-		if (!s) {
-			free(n);
-			fail_at(L, m, D_PROF_YAML, "out of memory");
-			break;
-		}
+		char *s = xmalloc(e->data.scalar.length + 1);
 		memcpy(s, e->data.scalar.value, e->data.scalar.length);
 		s[e->data.scalar.length] = '\0';
 		n->s = s;
@@ -232,10 +226,6 @@ static void event(struct loader *L, yaml_event_t *e)
 			break;
 		}
 		struct ynode *n = node_new(is_map ? YT_MAP : YT_SEQ, m);
-		if (!n) {
-			fail_at(L, m, D_PROF_YAML, "out of memory");
-			break;
-		}
 		/* A container that is a mapping key is refused in attach(); check
 		 * first so the tree never holds a half-built key. */
 		if (L->depth > 0 && L->stack[L->depth - 1].node->type == YT_MAP &&
