@@ -59,41 +59,6 @@ int sv_cand_usable(const struct instance *in, size_t i, size_t c)
 	return !week_busy(w, a->prac, week_utc(w, pl->day, s), week_utc(w, pl->day, e));
 }
 
-static int when_in(const struct prof_when *v, size_t n, unsigned wd, int s, int e, int inside)
-{
-	for (size_t k = 0; k < n; k++) {
-		if (!(v[k].days & wd))
-			continue;
-		if (inside ? (v[k].times.from <= s && e <= v[k].times.to)
-			   : overlaps(s, e, v[k].times.from, v[k].times.to))
-			return 1;
-	}
-	return 0;
-}
-
-double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed)
-{
-	const struct week *w = in->w;
-	const struct profile *p = w->p;
-	const struct prof_weights *wt = &p->weights;
-	const struct sv_appt *sa = &in->a[i];
-	const struct placement *pl = &sa->cand[c], *cur = &sa->current;
-	double cost = 0;
-	*changed = !(pl->day == cur->day && pl->start == cur->start && pl->venue == cur->venue);
-	if (*changed) {
-		int dd = pl->day > cur->day ? pl->day - cur->day : cur->day - pl->day;
-		cost += wt->change + wt->change_day * dd + (pl->venue != cur->venue ? wt->change_venue : 0);
-	}
-	unsigned wd = w->days[pl->day].wd;
-	int s = pl->start, e = pl->start + sa->duration;
-	if (when_in(p->avoid, p->n_avoid, wd, s, e, 0))
-		cost += wt->preference;
-	if (p->n_preferred && !when_in(p->preferred, p->n_preferred, wd, s, e, 1))
-		cost += wt->preference;
-	return cost;
-}
-
-
 static struct sv_item *new_item(struct sv_day *c)
 {
 	struct sv_item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);

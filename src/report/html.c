@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "dovetail/check.h"
-#include "dovetail/solver.h"
+#include "dovetail/objective.h"
 #include "dovetail/store.h"
 #include "dovetail/util.h"
 
