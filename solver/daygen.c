@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 #define NEG (INT_MIN / 4)
 #define POS (INT_MAX / 4)
@@ -253,9 +254,7 @@ static int build_items(struct sv_day *c)
 {
 	const struct instance *in = c->in;
 	const struct profile *p = c->p;
-	c->local = malloc((in->n + 1) * sizeof *c->local);
-	if (!c->local)
-		return -1;
+	c->local = xmalloc((in->n + 1) * sizeof *c->local);
 	for (size_t i = 0; i < in->n; i++) {
 		const struct sv_appt *sa = &in->a[i];
 		c->local[i] = -1;
@@ -574,15 +573,13 @@ static uint64_t bucket_hash(int q, uint64_t mask, uint64_t pattern)
 	return h ^ (h >> 31);
 }
 
-/* The bucket of (q, mask, pattern) in c's index, made if absent; NULL out
- * of memory. The table keeps under half full. */
+/* The bucket of (q, mask, pattern) in c's index, made if absent. The table
+ * keeps under half full. */
 static struct dg_bucket *bucket(struct day_ctx *c, int q, uint64_t mask, uint64_t pattern)
 {
 	if (2 * (c->n_bk + 1) > c->cap_bk) {
 		size_t cap = c->cap_bk ? 2 * c->cap_bk : 1024;
-		struct dg_bucket *t = malloc(cap * sizeof *t);
-		if (!t)
-			return NULL;
+		struct dg_bucket *t = xmalloc(cap * sizeof *t);
 		for (size_t k = 0; k < cap; k++)
 			t[k].item = -1;
 		for (size_t k = 0; k < c->cap_bk; k++) {
@@ -617,8 +614,6 @@ static struct dg_bucket *bucket(struct day_ctx *c, int q, uint64_t mask, uint64_
 static int add_label(struct day_ctx *c, int q, const struct label *x)
 {
 	struct dg_bucket *b = bucket(c, q, x->mask, x->pattern);
-	if (!b)
-		return -1;
 	for (int k = b->head; k >= 0; k = c->lab[k].same) {
 		struct label *y = &c->lab[k];
 		if (y->dead)
@@ -716,11 +711,7 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
 	const struct prof_weights *wt = &p->weights;
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	if (!pl.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i].day = -1;
 	double place = 0;
@@ -836,16 +827,14 @@ static int same_picks(const struct sv_cols *cols, const struct sv_col *x, int da
 	return 1;
 }
 
-/* Put column c in the index (growing it). 0, or -1 out of memory. */
-static int index_put(struct sv_cols *cols, size_t c)
+/* Put column c in the index (growing it). */
+static void index_put(struct sv_cols *cols, size_t c)
 {
 	if ((cols->n + 1) * 2 > cols->index_cap) {
 		size_t cap = cols->index_cap ? cols->index_cap * 2 : 1024;
 		while (cap < (cols->n + 1) * 2)
 			cap *= 2;
-		size_t *ix = calloc(cap, sizeof *ix);
-		if (!ix)
-			return -1;
+		size_t *ix = xcalloc(cap, sizeof *ix);
 		free(cols->index);
 		cols->index = ix;
 		cols->index_cap = cap;
@@ -862,7 +851,6 @@ static int index_put(struct sv_cols *cols, size_t c)
 	while (cols->index[h])
 		h = (h + 1) & (cols->index_cap - 1);
 	cols->index[h] = c + 1;
-	return 0;
 }
 
 /* Append a column for day with picks (sorted here), valued; -1 on error,
@@ -899,13 +887,12 @@ static long add_col(const struct instance *in, struct sv_cols *cols, int day, co
 	}
 	col->n = n;
 	col->pattern = picks_pattern(in, tmp, n);
-	if (sv_day_value(in, cols, col, d) < 0 || index_put(cols, cols->n - 1) < 0) {
+	if (sv_day_value(in, cols, col, d) < 0) {
 		cols->n--;
 		cols->n_pick = col->first;
-		if (!d->errors)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
+	index_put(cols, cols->n - 1);
 	return (long)(cols->n - 1);
 oom:
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -992,9 +979,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 {
 	const struct profile *p = c->s.p;
 	size_t errors0 = c->s.d->errors;
-	c->head = malloc((c->s.n_it + 1) * sizeof *c->head);
-	if (!c->head)
-		goto fail;
+	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
 	for (size_t i = 0; i < c->s.n_it; i++)
 		c->head[i] = -1;
 	struct label root;
@@ -1050,11 +1035,7 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 		f->energy = sv_label_energy(p, &x);
 	}
 	/* sorted by key: a label is large */
-	struct fin_key *key = malloc((n_fin ? n_fin : 1) * sizeof *key);
-	if (!key) {
-		free(fins);
-		goto fail;
-	}
+	struct fin_key *key = xmalloc((n_fin ? n_fin : 1) * sizeof *key);
 	for (size_t i = 0; i < n_fin; i++) {
 		const struct fin *f = &fins[i];
 		key[i] = (struct fin_key){ f->l.mask, f->l.pattern, f->l.t2, f->l.cost, f->energy, f->l.t1, (int)i };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static int same(const struct placement *a, const struct placement *b)
 {
@@ -276,11 +277,7 @@ static int counterfactual(const struct instance *in, struct sv_proposal *x, size
 {
 	struct sv_change *c = &x->changes[self];
 	size_t i = c->appt;
-	struct plan rev = { malloc((in->n + 1) * sizeof *rev.at), in->n };
-	if (!rev.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct plan rev = { xmalloc((in->n + 1) * sizeof *rev.at), in->n };
 	memcpy(rev.at, x->plan.at, in->n * sizeof *rev.at);
 	rev.at[i] = in->a[i].current;
 	struct diag scratch;
@@ -515,13 +512,11 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		view_close(&now);
 		return -1;
 	}
-	struct plan alt = { malloc((in->n + 1) * sizeof *alt.at), in->n };
+	struct plan alt = { xmalloc((in->n + 1) * sizeof *alt.at), in->n };
 	struct diag scratch;
 	diag_init(&scratch);
 	size_t cap = 0;
 	int rc = -1;
-	if (!alt.at)
-		goto oom;
 	memcpy(alt.at, x->plan.at, in->n * sizeof *alt.at);
 	int grid = p->slot < 15 ? 15 : p->slot;
 	for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {

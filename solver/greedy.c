@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 
 /*
  * The rule (include/dovetail/solver.h, sv_greedy): start from the week as
@@ -80,19 +82,15 @@ static int tiers_of(const struct instance *in, const struct plan *pl, struct sv_
 
 int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 {
-	size_t *order = malloc((in->n + 1) * sizeof *order);
-	int *gap = malloc((in->n + 1) * sizeof *gap);
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
+	size_t *order = xmalloc((in->n + 1) * sizeof *order);
+	int *gap = xmalloc((in->n + 1) * sizeof *gap);
+	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
 	/* the week is re-read thousands of times here, and its warnings (an
 	 * unknown travel pair, say) would repeat each time; they go to a
 	 * scratch list, kept only when something fails. */
 	struct diag scratch;
 	diag_init(&scratch);
 	int rc = -1;
-	if (!order || !gap || !pl.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	for (size_t i = 0; i < in->n; i++) {
 		pl.at[i] = in->a[i].current;
 		gap[i] = sv_series_gap(in, i);

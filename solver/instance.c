@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 #include "internal.h"
 
 /* Whether the person refused placement (date, start, venue) of a. */
@@ -178,11 +179,7 @@ int instance_build(struct instance *in, const struct week *w, int64_t now, struc
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "appointments in the horizon");
 		return -1;
 	}
-	in->a = calloc(w->n_appts + 1, sizeof *in->a);
-	if (!in->a) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	in->a = xcalloc(w->n_appts + 1, sizeof *in->a);
 	for (size_t i = 0; i < w->n_appts; i++) {
 		const struct wk_appt *a = &w->appts[i];
 		struct sv_appt *sa = &in->a[in->n++];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 int plan_kind_tier(enum problem_kind k)
 {
@@ -152,9 +153,7 @@ double sv_compromise_size(const struct week *w, const struct problem *x, const c
 int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t)
 {
 	memset(t, 0, sizeof *t);
-	t->unfamiliar = calloc(w->n_days + 1, sizeof *t->unfamiliar);
-	if (!t->unfamiliar)
-		return -1;
+	t->unfamiliar = xcalloc(w->n_days + 1, sizeof *t->unfamiliar);
 	for (size_t i = 0; i < w->n_days; i++) {
 		const struct wk_day *d = &w->days[i];
 		t->journeys += d->journeys;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
 #include "internal.h"
 
 static int same(const struct placement *a, const struct placement *b)
@@ -30,11 +31,7 @@ int sv_change_of(const struct instance *in, size_t i, const struct placement *fr
 
 int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d)
 {
-	struct change *v = malloc((in->n + 1) * sizeof *v);
-	if (!v) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct change *v = xmalloc((in->n + 1) * sizeof *v);
 	if (week_copy(out, in->w, d) < 0) {
 		free(v);
 		return -1;
