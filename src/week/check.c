@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static const struct {
 	const char *name;
@@ -525,9 +526,7 @@ static int check(const struct week *w, int quiet, struct problems *out, struct d
 {
 	memset(out, 0, sizeof *out);
 	size_t nv = w->p->n_venues;
-	struct ctx c = { w, w->p, out, 0, d, calloc(nv ? nv * nv : 1, 1), quiet };
-	if (!c.said)
-		c.failed = 1;
+	struct ctx c = { w, w->p, out, 0, d, xcalloc(nv ? nv * nv : 1, 1), quiet };
 	for (size_t i = 0; i < w->n_days && !c.failed; i++)
 		overlaps_and_rest(&c, (int)i);
 	if (!c.failed)
