@@ -60,11 +60,15 @@ int sv_cand_usable(const struct instance *in, size_t i, size_t c)
 	return !week_busy(w, a->prac, week_utc(w, pl->day, s), week_utc(w, pl->day, e));
 }
 
+/* A new session of the day, zeroed; NULL out of memory (c->d filled). */
 static struct sv_item *new_item(struct sv_day *c)
 {
 	struct sv_item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);
-	if (x)
-		memset(x, 0, sizeof *x);
+	if (!x) {
+		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	memset(x, 0, sizeof *x);
 	return x;
 }
 
@@ -379,112 +383,118 @@ struct leg {
 	double money;
 };
 
-/*
- * Extend label L by session q (NULL: close the day, going home), as
- * plan_day() and fit_routine() read a day: the legs of the gap, journeys,
- * time out, and the routines whose starts are now settled, each kept at its
- * first free start or missed (a compromise). The daily limits are counted
- * when the day closes (finish()).
- */
-void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
-		 struct label *out)
+/* What one step crosses between two sessions: its legs, and when the
+ * person is at home (if at all). step_gap and step_session fill it,
+ * step_routines reads it. */
+struct gap {
+	struct leg legs[2 + 2 * DG_MAX_BLOCK];
+	int nl;
+	int home_from, home_to;   /* when the person is at home in the gap */
+	int at_home;              /* ... if they are at all */
+};
+
+/* The gap after session pi (NULL: the day's start) before q (NULL: the
+ * day's end): home first when there is time to stay there, then on to q. */
+static void step_gap(const struct profile *p, const struct sv_item *pi, const struct sv_item *q,
+		     struct label *out, struct gap *g)
 {
-	const struct profile *p = c->s.p;
-	const struct prof_weights *wt = &p->weights;
 	int home = p->home;
-	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
 	int at = pi ? pi->exit_v : home;
 	int free_from = pi ? pi->exit_free : NEG;
-	struct leg legs[2 + 2 * DG_MAX_BLOCK];
-	int nl = 0;
-	int home_from = NEG, home_to = NEG;   /* when the person is at home in the gap */
-	int at_home = 0;                      /* ... if they are at all */
-	*out = *L;
-	out->next = -1;
-	out->dead = 0;
+	g->nl = 0;
+	g->home_from = g->home_to = NEG;
+	g->at_home = 0;
 	if (at != home) {
 		int back = pi->back;
 		int there = !q || q->v == home ? 0 : q->there;
 		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
-			legs[nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
+			g->legs[g->nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
 			out->time_out += free_from + back - out->depart;
 			out->depart = -1;
 			at = home;
-			home_from = free_from + back;
-			at_home = 1;
+			g->home_from = free_from + back;
+			g->at_home = 1;
 		}
 	} else {
-		home_from = free_from;
-		at_home = 1;
+		g->home_from = free_from;
+		g->at_home = 1;
 	}
-	if (q) {
-		if (at == home && q->v != home) {
-			int t = q->there;
-			out->depart = q->start - t;
-			out->journeys++;
-			legs[nl++] = (struct leg){ home, q->v, q->start - t, q->start, q->there_cost };
-			home_to = q->start - t;
-		} else if (at != q->v) {
-			int t = sv_travel0(p, at, q->v);
-			legs[nl++] = (struct leg){ at, q->v, free_from, free_from + t,
-						   profile_travel_cost(p, at, q->v) };
-		} else if (at == home) {
-			home_to = q->start;
-		}
-		uint64_t newp = q->pracs & ~out->pracs;
-		out->mask |= q->mask;
-		out->pracs |= q->pracs;
-		out->pattern += q->pattern;
-		/* a joint session's energy is its most tiring part's */
-		out->appt_energy += q->energy;
-		out->changes += q->changes;
-		out->t1 += q->impossible;
-		out->t2 += q->compromise;
-		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
-		/* rest before it (consecutive sessions) */
-		if (pi && p->min_rest > 0 && q->start - pi->last_end < p->min_rest && q->start >= pi->last_end)
-			out->t2 += (p->min_rest - (q->start - pi->last_end)) * p->compromise.rest;
-		/* a block: its other stops, as plan_day reads them */
-		int bat = q->v, bfree = q->nsub ? q->sub[0].end : q->end;
-		for (int k = 1; k < q->nsub; k++) {
-			const struct sv_stop *s = &q->sub[k];
-			int bback = bat != home ? sv_travel0(p, bat, home) : 0;
-			int bthere = s->v == home ? 0 : sv_travel0(p, home, s->v);
-			if (bat != home && (s->v == home || s->start - bfree - bback - bthere >= WEEK_HOME_STAY_MIN)) {
-				int back = bback;
-				legs[nl++] = (struct leg){ bat, home, bfree, bfree + back, profile_travel_cost(p, bat, home) };
-				out->time_out += bfree + back - out->depart;
-				out->depart = -1;
-				bat = home;
-			}
-			if (bat == home && s->v != home) {
-				int t = sv_travel0(p, home, s->v);
-				out->depart = s->start - t;
-				out->journeys++;
-				legs[nl++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
-			} else if (bat != s->v) {
-				int t = sv_travel0(p, bat, s->v);
-				legs[nl++] = (struct leg){ bat, s->v, bfree, bfree + t, profile_travel_cost(p, bat, s->v) };
-			}
-			if (bat != s->v || s->end > bfree)
-				bfree = s->end;
-			bat = s->v;
-		}
+	if (!q) {
+		if (at == home)
+			g->home_to = POS;
+		return;
+	}
+	if (at == home && q->v != home) {
+		int t = q->there;
+		out->depart = q->start - t;
+		out->journeys++;
+		g->legs[g->nl++] = (struct leg){ home, q->v, q->start - t, q->start, q->there_cost };
+		g->home_to = q->start - t;
+	} else if (at != q->v) {
+		int t = sv_travel0(p, at, q->v);
+		g->legs[g->nl++] = (struct leg){ at, q->v, free_from, free_from + t, profile_travel_cost(p, at, q->v) };
 	} else if (at == home) {
-		home_to = POS;
+		g->home_to = q->start;
 	}
-	for (int k = 0; k < nl; k++) {
-		out->travel_min += legs[k].arr - legs[k].dep;
-		out->cost += wt->travel_minutes * (legs[k].arr - legs[k].dep);
+}
+
+/* Session q's own terms (after pi, NULL: none), and a block's other stops
+ * as plan_day reads them (their legs into g). */
+static void step_session(const struct profile *p, const struct sv_item *pi, const struct sv_item *q,
+			 struct label *out, struct gap *g)
+{
+	const struct prof_weights *wt = &p->weights;
+	int home = p->home;
+	uint64_t newp = q->pracs & ~out->pracs;
+	out->mask |= q->mask;
+	out->pracs |= q->pracs;
+	out->pattern += q->pattern;
+	/* a joint session's energy is its most tiring part's */
+	out->appt_energy += q->energy;
+	out->changes += q->changes;
+	out->t1 += q->impossible;
+	out->t2 += q->compromise;
+	out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
+	/* rest before it (consecutive sessions) */
+	if (pi && p->min_rest > 0 && q->start - pi->last_end < p->min_rest && q->start >= pi->last_end)
+		out->t2 += (p->min_rest - (q->start - pi->last_end)) * p->compromise.rest;
+	/* a block: its other stops, as plan_day reads them */
+	int bat = q->v, bfree = q->nsub ? q->sub[0].end : q->end;
+	assert(q->nsub <= DG_MAX_BLOCK);
+	for (int k = 1; k < q->nsub; k++) {
+		const struct sv_stop *s = &q->sub[k];
+		int bback = bat != home ? sv_travel0(p, bat, home) : 0;
+		int bthere = s->v == home ? 0 : sv_travel0(p, home, s->v);
+		if (bat != home && (s->v == home || s->start - bfree - bback - bthere >= WEEK_HOME_STAY_MIN)) {
+			int back = bback;
+			g->legs[g->nl++] = (struct leg){ bat, home, bfree, bfree + back, profile_travel_cost(p, bat, home) };
+			out->time_out += bfree + back - out->depart;
+			out->depart = -1;
+			bat = home;
+		}
+		if (bat == home && s->v != home) {
+			int t = sv_travel0(p, home, s->v);
+			out->depart = s->start - t;
+			out->journeys++;
+			g->legs[g->nl++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
+		} else if (bat != s->v) {
+			int t = sv_travel0(p, bat, s->v);
+			g->legs[g->nl++] = (struct leg){ bat, s->v, bfree, bfree + t, profile_travel_cost(p, bat, s->v) };
+		}
+		if (bat != s->v || s->end > bfree)
+			bfree = s->end;
+		bat = s->v;
 	}
-	for (int k = 0; k < nl; k++) {
-		double money = legs[k].money;
-		out->travel_cost += money;
-		out->cost += wt->travel_money * money;
-	}
-	out->cost += wt->journeys * (out->journeys - L->journeys);
-	out->energy = sv_label_energy(p, out);
-	/* routines: the time up to the end of q is now settled */
+}
+
+/* The routines whose starts the step settles (the time up to the end of
+ * q): each kept at its first free start, or missed (a compromise). */
+static void step_routines(const struct day_ctx *c, const struct sv_item *pi, const struct sv_item *q,
+			  const struct gap *g, struct label *out)
+{
+	const struct profile *p = c->s.p;
+	const struct prof_weights *wt = &p->weights;
+	int home = p->home;
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
 	for (int ri = 0; ri < c->s.n_r; ri++) {
 		if (out->rmask >> ri & 1)
@@ -499,10 +509,10 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			if (e > upper)
 				break;
 			int ok = !(q && overlaps(s, e, q->start, q->end));
-			for (int k = 0; k < nl && ok; k++)
-				ok = !overlaps(s, e, legs[k].dep, legs[k].arr);
+			for (int k = 0; k < g->nl && ok; k++)
+				ok = !overlaps(s, e, g->legs[k].dep, g->legs[k].arr);
 			if (ok && r->place == PLACE_HOME)
-				ok = at_home && s >= home_from && e <= home_to;
+				ok = g->at_home && s >= g->home_from && e <= g->home_to;
 			if (ok && r->place >= 0) {
 				/* at a venue: from the session before, on to the next */
 				int pv = pi ? pi->exit_v : home, pt = pi ? pi->end : 0;
@@ -524,6 +534,40 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			out->t2 += p->compromise.routine_missed;
 		}
 	}
+}
+
+/*
+ * Extend label L by session q (NULL: close the day, going home), as
+ * plan_day() and fit_routine() read a day: the legs of the gap, journeys,
+ * time out, and the routines whose starts are now settled, each kept at its
+ * first free start or missed (a compromise). The daily limits are counted
+ * when the day closes (finish()).
+ */
+void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
+		 struct label *out)
+{
+	const struct profile *p = c->s.p;
+	const struct prof_weights *wt = &p->weights;
+	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
+	struct gap g;
+	*out = *L;
+	out->next = -1;
+	out->dead = 0;
+	step_gap(p, pi, q, out, &g);
+	if (q)
+		step_session(p, pi, q, out, &g);
+	for (int k = 0; k < g.nl; k++) {
+		out->travel_min += g.legs[k].arr - g.legs[k].dep;
+		out->cost += wt->travel_minutes * (g.legs[k].arr - g.legs[k].dep);
+	}
+	for (int k = 0; k < g.nl; k++) {
+		double money = g.legs[k].money;
+		out->travel_cost += money;
+		out->cost += wt->travel_money * money;
+	}
+	out->cost += wt->journeys * (out->journeys - L->journeys);
+	out->energy = sv_label_energy(p, out);
+	step_routines(c, pi, q, &g, out);
 }
 
 /* The day's limits, counted when it closes. */
@@ -936,11 +980,8 @@ int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct di
 	s->p = in->w->p;
 	s->day = day;
 	s->d = d;
-	size_t errors0 = d->errors;
 	int rc = build_items(s);
 	if (rc < 0 || routines_of_day(s) < 0) {
-		if (d->errors == errors0)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		sv_day_release(s);
 		return -1;
 	}
@@ -975,25 +1016,20 @@ static int may_follow(const struct profile *p, const struct sv_item *pi, const s
 	return 1;
 }
 
-static int gen_day(struct day_ctx *c, struct sv_cols *cols)
+/* The label-setting search of the day from root: each session, in end
+ * order, after every live label of the sessions that may come before it.
+ * Returns 0 (a bound may have cut it short: c->cut), or -1 out of memory. */
+static int grow_labels(struct day_ctx *c, const struct label *root)
 {
 	const struct profile *p = c->s.p;
-	size_t errors0 = c->s.d->errors;
-	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
-	for (size_t i = 0; i < c->s.n_it; i++)
-		c->head[i] = -1;
-	struct label root;
-	memset(&root, 0, sizeof root);
-	root.item = root.parent = root.next = -1;
-	root.depart = -1;
 	int rc = 0;
 	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
 		struct label x;
-		sv_step(c, &root, q, &x);
+		sv_step(c, root, q, &x);
 		x.parent = -1;
 		if ((rc = add_label(c, (int)qi, &x)) < 0)
-			goto fail;
+			return -1;
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
 		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start && rc == 0; pj++) {
 			const struct sv_item *pi = &c->s.it[pj];
@@ -1008,32 +1044,41 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 				x.t1 += t1;
 				x.parent = k;
 				if ((rc = add_label(c, (int)qi, &x)) < 0)
-					goto fail;
+					return -1;
 			}
 		}
 	}
-	cols->labels += c->n_lab;
-	if (c->cut)
-		return 0;   /* the list is not whole: column generation takes over */
-	/* close every live label, and the empty day */
-	struct fin *fins = NULL;
-	size_t n_fin = 0, cap_fin = 0;
+	return 0;
+}
+
+/* Close every live label, and the empty day (root), into *fins. Returns
+ * 0, or -1 out of memory. */
+static int close_labels(struct day_ctx *c, const struct label *root, struct fin **fins, size_t *n_fin)
+{
+	size_t cap_fin = 0;
 	for (long k = -1; k < (long)c->n_lab; k++) {
-		const struct label *L = k < 0 ? &root : &c->lab[k];
+		const struct label *L = k < 0 ? root : &c->lab[k];
 		struct label x;
 		if (k >= 0 && L->dead)
 			continue;
 		sv_step(c, L, NULL, &x);
 		sv_finish(c, &x);
-		struct fin *f = BUF_PUSH(fins, n_fin, cap_fin);
-		if (!f) {
-			free(fins);
-			goto fail;
-		}
+		struct fin *f = BUF_PUSH(*fins, *n_fin, cap_fin);
+		if (!f)
+			return -1;
 		f->l = x;
 		f->label = (int)k;
-		f->energy = sv_label_energy(p, &x);
+		f->energy = sv_label_energy(c->s.p, &x);
 	}
+	return 0;
+}
+
+/* Make a column of each finished plan that no other with the same
+ * appointments at the same venues beats on the tiers, energy and changes
+ * (the master bounds the changes: the ladder, --max-changes; and the peak
+ * energy). Returns 0, or -1 with d filled. */
+static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins, size_t n_fin)
+{
 	/* sorted by key: a label is large */
 	struct fin_key *key = xmalloc((n_fin ? n_fin : 1) * sizeof *key);
 	for (size_t i = 0; i < n_fin; i++) {
@@ -1042,14 +1087,12 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	}
 	if (n_fin > 1)
 		qsort(key, n_fin, sizeof *key, fin_cmp);
-	/* per set of appointments at their venues, the plans no other beats on
-	 * the tiers, energy and changes (the master bounds the changes: the
-	 * ladder, --max-changes; and the peak energy) */
-	for (size_t i = 0; i < n_fin;) {
+	int rc = 0;
+	for (size_t i = 0; i < n_fin && rc == 0;) {
 		size_t j = i;
 		while (j < n_fin && key[j].mask == key[i].mask && key[j].pattern == key[i].pattern)
 			j++;
-		for (size_t a = i; a < j; a++) {
+		for (size_t a = i; a < j && rc == 0; a++) {
 			struct fin *fa = &fins[key[a].idx];
 			int beaten = 0;
 			for (size_t b = i; b < a && !beaten; b++) {
@@ -1057,24 +1100,45 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 				beaten = !fb->l.dead && lex_le(&fb->l, &fa->l) && fb->energy <= fa->energy + EPS &&
 					 fb->l.changes <= fa->l.changes;
 			}
-			if (beaten) {
+			if (beaten)
 				fa->l.dead = 1;
-				continue;
-			}
-			if (emit(c, cols, fa) < 0) {
-				free(key);
-				free(fins);
-				goto fail;
-			}
+			else
+				rc = emit(c, cols, fa);
 		}
 		i = j;
 	}
 	free(key);
+	return rc;
+}
+
+/* Every day plan of the day worth a column, into cols (unless the search
+ * is cut short: then c->cut, and column generation takes over). Returns 0,
+ * or -1 with d filled. */
+static int gen_day(struct day_ctx *c, struct sv_cols *cols)
+{
+	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
+	for (size_t i = 0; i < c->s.n_it; i++)
+		c->head[i] = -1;
+	struct label root;
+	memset(&root, 0, sizeof root);
+	root.item = root.parent = root.next = -1;
+	root.depart = -1;
+	if (grow_labels(c, &root) < 0)
+		goto oom;
+	cols->labels += c->n_lab;
+	if (c->cut)
+		return 0;   /* the list is not whole: column generation takes over */
+	struct fin *fins = NULL;
+	size_t n_fin = 0;
+	if (close_labels(c, &root, &fins, &n_fin) < 0) {
+		free(fins);
+		goto oom;
+	}
+	int rc = emit_pareto(c, cols, fins, n_fin);
 	free(fins);
-	return 0;
-fail:
-	if (c->s.d->errors == errors0)
-		diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return rc;
+oom:
+	diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
 }
 
