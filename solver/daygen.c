@@ -987,6 +987,8 @@ int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct di
 	}
 	if (s->n_it > 1)
 		qsort(s->it, s->n_it, sizeof *s->it, item_end_cmp);
+	/* a label's masks hold the local appointments and the routines */
+	assert(s->n_local <= 64 && s->n_r <= 32);
 	return rc;
 }
 
@@ -1025,6 +1027,7 @@ static int grow_labels(struct day_ctx *c, const struct label *root)
 	int rc = 0;
 	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
+		assert(qi == 0 || c->s.it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
 		struct label x;
 		sv_step(c, root, q, &x);
 		x.parent = -1;

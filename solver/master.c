@@ -404,6 +404,7 @@ static void value_of(const struct master *m, const size_t *col, int *t1, double 
 	*t1 = 0;
 	*t2 = *t3 = 0;
 	for (size_t d = 0; d < w->n_days; d++) {
+		assert(col[d] < cols->n && cols->v[col[d]].day == (int)d);   /* one column of each day */
 		const struct sv_col *x = &cols->v[col[d]];
 		*t1 += x->impossible;
 		*t2 += x->compromise;
@@ -581,6 +582,7 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 		int t1;
 		double t2, t3;
 		value_of(m, sol->col, &t1, &t2, &t3);
+		assert(t1 >= 0);   /* a count of impossibilities */
 		if (tier == 1)
 			hold_tier(m, 1, t1 + 0.5);
 		if (tier == 2)

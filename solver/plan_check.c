@@ -1,6 +1,7 @@
 /* plan_check.c: the invariant checker: a plan is re-read as a week and checked without the solver. */
 #include "dovetail/solver.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,7 +82,9 @@ static int instance_index(const struct instance *in, const struct week *mv, int 
 int sv_problem_moves(const struct instance *in, const struct plan *pl, const struct week *mv,
 		     const struct problem *x)
 {
+	assert(pl->n == in->n);
 	for (size_t r = 0; r < x->n_appts; r++) {
+		assert(x->appts[r] >= 0 && (size_t)x->appts[r] < mv->n_appts);
 		int i = instance_index(in, mv, x->appts[r]);
 		if (i >= 0 && pl->at[i].day >= 0 && !same(&pl->at[i], &in->a[i].current))
 			return i;

@@ -328,6 +328,7 @@ static int price_search(struct pctx *x, const struct label *root)
 	int st = 0;
 	for (size_t qi = 0; qi < s->n_it && st == 0; qi++) {
 		const struct sv_item *q = &s->it[qi];
+		assert(qi == 0 || s->it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
 		struct label l;
 		sv_step(&x->c, root, q, &l);
 		l.parent = -1;

@@ -160,6 +160,7 @@ static int day_picks(const struct instance *in, const int *at, int day, long i, 
 	int n = 0;
 	for (size_t j = 0; j < in->n; j++) {
 		int c = (long)j == i ? ci : at[j];
+		assert(c < (int)in->a[j].n_cand);
 		if (c >= 0 && in->a[j].cand[c].day == day)
 			out[n++] = (struct sv_pick){ (int)j, c };
 	}

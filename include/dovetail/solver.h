@@ -29,7 +29,9 @@ struct sv_appt {
 	int duration;            /* minutes */
 	struct placement current;
 	struct placement *cand;  /* owned; cand[0] is the current placement;
-				    the rest sorted by day, start, venue */
+				    then the grid's, sorted by day, start, venue;
+				    then the times the practitioner suggested
+				    (a COUNTER), in the order they were made */
 	size_t n_cand;
 };
 

@@ -1,6 +1,7 @@
 /* html.c: the before/after report as one self-contained HTML page with inline SVG week views. */
 #include "dovetail/report.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,7 @@ static struct scale scale_of(const struct week *const *ws, size_t n)
 /* The change (1-based) that moves appointment i of this view, or 0. */
 static int badge_of(const struct report *r, int after, size_t i)
 {
+	assert(i < (after ? r->after : r->before)->n_appts);
 	for (size_t c = 0; c < r->n_changes; c++)
 		if ((after ? r->changes[c].after_appt : r->changes[c].before_appt) == (int)i)
 			return (int)c + 1;
@@ -199,6 +201,7 @@ static void lanes_of(const struct week *w, const struct wk_day *d, int *lane, in
 {
 	size_t g = 0;   /* first of the current overlapping group */
 	int group_end = -1, n = 0, end[16];
+	assert(d->first + d->n <= w->n_appts);
 	for (size_t k = 0; k < d->n; k++) {
 		const struct wk_appt *a = &w->appts[d->first + k];
 		if (a->s_min >= group_end) {   /* a new group begins */

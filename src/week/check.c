@@ -1,6 +1,7 @@
 /* check.c: every problem of the current week (docs/check.md), in a stable order. */
 #include "dovetail/check.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,7 @@ static const char *venue_id(const struct profile *p, int v)
 static void no_travel(struct ctx *c, int a, int b)
 {
 	size_t n = c->p->n_venues;
+	assert(a >= 0 && b >= 0 && (size_t)a < n && (size_t)b < n);   /* known venues only */
 	size_t k = (size_t)(a < b ? a : b) * n + (size_t)(a < b ? b : a);
 	if (c->said[k])
 		return;

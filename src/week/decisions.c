@@ -2,6 +2,7 @@
 #include "dovetail/week.h"
 #include "dovetail/plan.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,7 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 	for (size_t i = 0; i < w->n_appts; i++) {
 		if (g.last[i] < 0)
 			continue;
+		assert((size_t)g.last[i] < g.n);
 		const struct decided *y = &g.v[g.last[i]];
 		if (y->verdict == VERDICT_KEEP)
 			w->appts[i].movable = 0;
