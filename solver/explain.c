@@ -423,9 +423,54 @@ out:
 	return rc;
 }
 
-int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
+/* Whether change c (appointment i) joins another appointment in one visit
+ * in the plan's week now that it did not join as booked: CHANGE_JOINT,
+ * and the others in c->with (at most 3, -1 ends). */
+static void joint_partners(const struct instance *in, const struct view *now, size_t i, struct sv_change *c)
 {
 	const struct week *w = in->w;
+	const struct wk_appt *a = &w->appts[in->a[i].appt];
+	int k_after = find_appt(&now->mv, a);
+	size_t nw = 0;
+	for (size_t j = 0; j < in->n && k_after >= 0; j++) {
+		if (j == i)
+			continue;
+		int kj = find_appt(&now->mv, &w->appts[in->a[j].appt]);
+		if (kj < 0 || !week_joint(&now->mv, &now->mv.appts[k_after], &now->mv.appts[kj]))
+			continue;
+		if (week_joint(w, a, &w->appts[in->a[j].appt]))
+			continue;   /* already a joint session */
+		c->ch.kind |= CHANGE_JOINT;
+		if (nw < 3) {
+			c->with[nw++] = (int)j;
+			c->with[nw] = -1;
+		}
+	}
+}
+
+/* A change to a time the practitioner suggested (a COUNTER) says so
+ * first in its reason. */
+static void suggested_first(const struct instance *in, const struct sv_proposal *x, struct sv_change *c)
+{
+	const struct week *w = in->w;
+	const struct placement *to = &x->plan.at[c->appt];
+	const struct wk_appt *a = &w->appts[in->a[c->appt].appt];
+	for (size_t q = 0; q < a->n_suggested; q++) {
+		if (a->suggested[q].date != w->days[to->day].date || a->suggested[q].start != to->start)
+			continue;
+		const struct prof_practitioner *pr = &w->p->pracs[a->prac];
+		char was[sizeof c->reason];
+		memcpy(was, c->reason, sizeof was);
+		snprintf(c->reason, sizeof c->reason, "the %s suggested %s %02d:%02d",
+			 pr->role ? pr->role : pr->id, day_name(w, to->day), to->start / 60, to->start % 60);
+		if (*was)
+			cat(c->reason, sizeof c->reason, "; %s", was);
+		break;
+	}
+}
+
+int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
+{
 	struct view now;
 	if (view_open(in, &x->plan, &now, d) < 0) {
 		view_close(&now);
@@ -439,57 +484,24 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
 		if (same(to, from))
 			continue;
 		struct sv_change *c = BUF_PUSH(x->changes, x->n_changes, cap);
-		if (!c)
-			goto oom;
+		if (!c) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			goto out;
+		}
 		memset(c, 0, sizeof *c);
 		c->appt = i;
 		sv_change_of(in, i, from, to, &c->ch);
 		c->with[0] = -1;
 		c->room_for = -1;
-		const struct wk_appt *a = &w->appts[in->a[i].appt];
-		int k_after = find_appt(&now.mv, a);
-		size_t nw = 0;
-		for (size_t j = 0; j < in->n && k_after >= 0; j++) {
-			if (j == i)
-				continue;
-			int kj = find_appt(&now.mv, &w->appts[in->a[j].appt]);
-			if (kj < 0 || !week_joint(&now.mv, &now.mv.appts[k_after], &now.mv.appts[kj]))
-				continue;
-			if (week_joint(w, a, &w->appts[in->a[j].appt]))
-				continue;   /* already a joint session */
-			c->ch.kind |= CHANGE_JOINT;
-			if (nw < 3) {
-				c->with[nw++] = (int)j;
-				c->with[nw] = -1;
-			}
-		}
+		joint_partners(in, &now, i, c);
 	}
 	for (size_t k = 0; k < x->n_changes; k++)
 		if (counterfactual(in, x, k, &now, d) < 0)
 			goto out;
-	/* a time the practitioner suggested (a COUNTER) says so first */
-	for (size_t k = 0; k < x->n_changes; k++) {
-		struct sv_change *c = &x->changes[k];
-		const struct placement *to = &x->plan.at[c->appt];
-		const struct wk_appt *a = &w->appts[in->a[c->appt].appt];
-		for (size_t q = 0; q < a->n_suggested; q++) {
-			if (a->suggested[q].date != w->days[to->day].date || a->suggested[q].start != to->start)
-				continue;
-			const struct prof_practitioner *pr = &w->p->pracs[a->prac];
-			char was[sizeof c->reason];
-			memcpy(was, c->reason, sizeof was);
-			snprintf(c->reason, sizeof c->reason, "the %s suggested %s %02d:%02d",
-				 pr->role ? pr->role : pr->id, day_name(w, to->day), to->start / 60, to->start % 60);
-			if (*was)
-				cat(c->reason, sizeof c->reason, "; %s", was);
-			break;
-		}
-	}
+	for (size_t k = 0; k < x->n_changes; k++)
+		suggested_first(in, x, &x->changes[k]);
 	x->after.changes = (int)x->n_changes;
 	rc = 0;
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 out:
 	view_close(&now);
 	return rc;

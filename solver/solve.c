@@ -313,6 +313,103 @@ out:
 	return rc;
 }
 
+/* One LP of column generation: the master over cols with o's bound on
+ * changes, relaxed, with the objective of tier `tier` (those before held
+ * at hold); its duals into u. Returns master_lp's 1 (solved) or 0, or -1
+ * with d filled. */
+static int lp_duals(const struct instance *in, const struct sv_cols *cols, const struct sv_options *o, int tier,
+		    const double *hold, const struct sv_budget *bud, struct sv_duals *u, struct diag *d)
+{
+	struct master *m = master_new(in, cols, d);
+	if (!m)
+		return -1;
+	int st = master_max_changes(m, o->max_changes, d);
+	if (st == 0)
+		st = master_lp(m, tier, hold, bud, u, d);
+	master_free(m);
+	return st;
+}
+
+/* Price every day under u (pb: the pricing budget): the day plans added
+ * into *add, and the Lagrangian bound, the LP's value plus each day's
+ * least reduced cost (or a bound on it), into *lagr. Returns 0, or -1
+ * with d filled. */
+static int price_days(const struct instance *in, struct sv_cols *cols, const struct sv_duals *u,
+		      const struct sv_budget *pb, long *add, double *lagr, struct diag *d)
+{
+	*add = 0;
+	*lagr = u->objective;
+	for (size_t day = 0; day < in->w->n_days; day++) {
+		double lbd;
+		long a = sv_price_day(in, (int)day, u, pb, SV_PRICE_COLS, cols, &lbd, d);
+		if (a < 0)
+			return -1;
+		*add += a;
+		*lagr += lbd < 0 ? lbd : 0;
+	}
+	return 0;
+}
+
+/* Column generation for tier `tier`: the LP and pricing until no day plan
+ * has a negative reduced cost (the LP bound, into cb), or the budget or
+ * the search's bounds stop it. Returns 0, or -1 with d filled. */
+static int price_tier(const struct instance *in, struct sv_cols *cols, const struct sv_options *o, int tier,
+		      const double *hold, const struct sv_budget *bud, struct cg_bounds *cb, struct diag *d)
+{
+	cb->lb[tier - 1] = -1e300;
+	cb->exact[tier - 1] = 0;
+	/* pricing quickly first (a small search finds columns cheaply
+	 * while the duals are far off), in full when that finds none */
+	int full = 0;
+	for (int iter = 0; iter < 1000; iter++) {
+		struct sv_budget pb = *bud;
+		if (!full)
+			pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
+											     : SV_QUICK_LABELS;
+		struct sv_duals u;
+		int st = lp_duals(in, cols, o, tier, hold, bud, &u, d);
+		if (st < 0)
+			return -1;
+		if (st == 0) {
+			cb->capped = 1;
+			break;
+		}
+		cols->price_cut = 0;
+		long add;
+		double lagr;
+		if (price_days(in, cols, &u, &pb, &add, &lagr, d) < 0) {
+			sv_duals_release(&u);
+			return -1;
+		}
+		if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
+			cb->lb[tier - 1] = lagr;
+			cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
+		}
+		if (add == 0 && !cols->price_cut) {
+			cb->lb[tier - 1] = u.objective;
+			cb->exact[tier - 1] = 1;
+			sv_duals_release(&u);
+			break;
+		}
+		if (add == 0 && !full) {
+			full = 1;   /* the quick search found nothing: search in full */
+			sv_duals_release(&u);
+			continue;
+		}
+		if (add == 0) {
+			sv_duals_release(&u);
+			break;   /* the search was cut and found nothing: the bound so far stands */
+		}
+		full = 0;
+		sv_duals_release(&u);
+		if (sv_budget_over(bud)) {
+			cb->capped = 1;
+			break;
+		}
+	}
+	return 0;
+}
+
 /*
  * Column generation, when the day plans could not all be listed
  * (docs/propose.md, "How it is solved"): for each tier in turn, the
@@ -328,71 +425,8 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 	double hold[2] = { 0, 0 };
 	cb->used = 1;
 	for (int tier = 1; tier <= 3; tier++) {
-		cb->lb[tier - 1] = -1e300;
-		cb->exact[tier - 1] = 0;
-		/* pricing quickly first (a small search finds columns cheaply
-		 * while the duals are far off), in full when that finds none */
-		int full = 0;
-		for (int iter = 0; iter < 1000; iter++) {
-			struct sv_budget pb = *bud;
-			if (!full)
-				pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
-												     : SV_QUICK_LABELS;
-			struct master *m = master_new(in, cols, d);
-			if (!m)
-				return -1;
-			struct sv_duals u;
-			int st = master_max_changes(m, o->max_changes, d);
-			if (st == 0)
-				st = master_lp(m, tier, hold, bud, &u, d);
-			master_free(m);
-			if (st < 0)
-				return -1;
-			if (st == 0) {
-				cb->capped = 1;
-				break;
-			}
-			cols->price_cut = 0;
-			long add = 0;
-			/* the Lagrangian bound: the LP's value plus each day's least
-			 * reduced cost (or a bound on it) is a bound on the tier */
-			double lagr = u.objective;
-			for (size_t day = 0; day < in->w->n_days; day++) {
-				double lbd;
-				long a = sv_price_day(in, (int)day, &u, &pb, SV_PRICE_COLS, cols, &lbd, d);
-				if (a < 0) {
-					sv_duals_release(&u);
-					return -1;
-				}
-				add += a;
-				lagr += lbd < 0 ? lbd : 0;
-			}
-			if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
-				cb->lb[tier - 1] = lagr;
-				cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
-			}
-			if (add == 0 && !cols->price_cut) {
-				cb->lb[tier - 1] = u.objective;
-				cb->exact[tier - 1] = 1;
-				sv_duals_release(&u);
-				break;
-			}
-			if (add == 0 && !full) {
-				full = 1;   /* the quick search found nothing: search in full */
-				sv_duals_release(&u);
-				continue;
-			}
-			if (add == 0) {
-				sv_duals_release(&u);
-				break;   /* the search was cut and found nothing: the bound so far stands */
-			}
-			full = 0;
-			sv_duals_release(&u);
-			if (sv_budget_over(bud)) {
-				cb->capped = 1;
-				break;
-			}
-		}
+		if (price_tier(in, cols, o, tier, hold, bud, cb, d) < 0)
+			return -1;
 		if (tier == 3)
 			break;
 		/* the integer plan among the day plans found holds this tier */
