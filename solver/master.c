@@ -511,6 +511,20 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 	return 1;
 }
 
+/* A capped solve may return worse than the plan in hand: col becomes best
+ * when best is better in tier `tier`. */
+static void keep_better(const struct master *m, int tier, size_t *col, const size_t *best)
+{
+	int t1, t1b;
+	double t2, t3, t2b, t3b;
+	value_of(m, col, &t1, &t2, &t3);
+	value_of(m, best, &t1b, &t2b, &t3b);
+	double mine = tier == 1 ? t1 : tier == 2 ? t2 : t3;
+	double theirs = tier == 1 ? t1b : tier == 2 ? t2b : t3b;
+	if (theirs < mine)
+		memcpy(col, best, m->in->w->n_days * sizeof *best);
+}
+
 int master_solve(struct master *m, const struct sv_budget *bud, const size_t *start,
 		 struct master_sol *sol, struct diag *d)
 {
@@ -551,17 +565,8 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 			return -1;
 		}
 		if (rc > 0) {
-			int t1, t1b;
-			double t2, t3, t2b, t3b;
-			value_of(m, sol->col, &t1, &t2, &t3);
-			/* a capped solve may return worse than the plan in hand */
-			if (have && !pv) {
-				value_of(m, best, &t1b, &t2b, &t3b);
-				double mine = tier == 1 ? t1 : tier == 2 ? t2 : t3;
-				double theirs = tier == 1 ? t1b : tier == 2 ? t2b : t3b;
-				if (theirs < mine)
-					memcpy(sol->col, best, n_days * sizeof *best);
-			}
+			if (have && !pv)
+				keep_better(m, tier, sol->col, best);
 			memcpy(best, sol->col, n_days * sizeof *best);
 			have = 1;
 		} else if (have) {
@@ -629,42 +634,14 @@ static double row_dual(glp_prob *lp, const char *name)
 	return r ? glp_get_row_dual(lp, r) : 0;
 }
 
-int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
-	      struct sv_duals *u, struct diag *d)
+/* The duals of the LP relaxation just solved for tier `tier` into u (its
+ * arrays allocated), read by row name: a row that does not exist is 0. */
+static void read_duals(struct master *m, int tier, struct sv_duals *u)
 {
-	memset(u, 0, sizeof *u);
-	if (m->broken)
-		return -1;
 	const struct instance *in = m->in;
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
 	size_t n = in->n, nd = w->n_days;
-	u->cover = xcalloc(n + 1, sizeof *u->cover);
-	u->series = xcalloc(n * nd + 1, sizeof *u->series);
-	u->day = xcalloc(nd + 1, sizeof *u->day);
-	u->peak = xcalloc(nd + 1, sizeof *u->peak);
-	u->meet = xcalloc(nd * 64 + 1, sizeof *u->meet);
-	GUARD(m, d, "solving the master's LP relaxation");
-	release_tiers(m);
-	for (int t = 1; t < tier; t++)
-		hold_tier(m, t, hold[t - 1] + (t == 1 ? 0.5 : 1e-7 * (1 + fabs(hold[t - 1]))));
-	set_objective(m, tier);
-	glp_create_index(m->lp);
-	glp_smcp parm;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_OFF;
-	if (bud && bud->deadline > 0) {
-		long now = (long)clock();
-		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
-		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
-	}
-	int rc = glp_simplex(m->lp, &parm);
-	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
-		release_tiers(m);
-		sv_duals_release(u);
-		return 0;
-	}
 	u->objective = glp_get_obj_val(m->lp);
 	char name[96];
 	for (size_t i = 0; i < n; i++) {
@@ -705,6 +682,42 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
 	u->alpha[0] = tier == 1 ? 1 : -u->tier[0];
 	u->alpha[1] = tier == 2 ? 1 : tier > 2 ? -u->tier[1] : 0;
 	u->alpha[2] = tier == 3 ? 1 : 0;
+}
+
+int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
+	      struct sv_duals *u, struct diag *d)
+{
+	memset(u, 0, sizeof *u);
+	if (m->broken)
+		return -1;
+	size_t n = m->in->n, nd = m->in->w->n_days;
+	u->cover = xcalloc(n + 1, sizeof *u->cover);
+	u->series = xcalloc(n * nd + 1, sizeof *u->series);
+	u->day = xcalloc(nd + 1, sizeof *u->day);
+	u->peak = xcalloc(nd + 1, sizeof *u->peak);
+	u->meet = xcalloc(nd * 64 + 1, sizeof *u->meet);
+	GUARD(m, d, "solving the master's LP relaxation");
+	release_tiers(m);
+	for (int t = 1; t < tier; t++)
+		hold_tier(m, t, hold[t - 1] + (t == 1 ? 0.5 : 1e-7 * (1 + fabs(hold[t - 1]))));
+	set_objective(m, tier);
+	glp_create_index(m->lp);
+	glp_smcp parm;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.presolve = GLP_OFF;
+	if (bud && bud->deadline > 0) {
+		long now = (long)clock();
+		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
+		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
+	}
+	int rc = glp_simplex(m->lp, &parm);
+	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+		release_tiers(m);
+		sv_duals_release(u);
+		return 0;
+	}
+	read_duals(m, tier, u);
 	release_tiers(m);
 	return 1;
 }
