@@ -749,12 +749,90 @@ static int pick_cmp(const void *x, const void *y)
 
 /* ---- valuing a day plan exactly ---- */
 
-int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
-		 struct diag *d)
+/* Tiers 1 and 2 of col's day from the problems ps of its moved week mv
+ * (plan pl), and whether a moved appointment is in an impossibility. */
+static void day_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
+		      const struct problems *ps, struct sv_col *col)
+{
+	col->impossible = 0;
+	col->compromise = 0;
+	col->bad = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		if (x->day != col->day || x->week_wide)
+			continue;
+		int tier = plan_kind_tier(x->kind);
+		if (tier == 1 && sv_problem_moves(in, pl, mv, x) >= 0)
+			col->bad = 1;   /* a move may never make an impossibility */
+		if (tier == 1)
+			col->impossible++;
+		if (tier == 2) {
+			const char *unit;
+			double wgt, size = sv_compromise_size(mv, x, &unit, &wgt);
+			col->compromise += size * wgt;
+		}
+	}
+}
+
+/* Tier 3 of col's day (place: its placements' own costs) and the
+ * resources the master's rows read, from its moved week mv. */
+static void day_terms(const struct week *mv, double place, struct sv_col *col)
+{
+	const struct profile *p = mv->p;
+	const struct prof_weights *wt = &p->weights;
+	const struct wk_day *dd = &mv->days[col->day];
+	col->cost = place + wt->journeys * dd->journeys + wt->travel_minutes * dd->travel_min +
+		    wt->travel_money * dd->travel_cost + wt->unfamiliar * sv_day_people(mv, (size_t)col->day);
+	for (size_t i = 0; i < mv->n_routines; i++) {
+		const struct wk_routine *r = &mv->routines[i];
+		if (r->day == col->day && r->start >= 0)
+			col->cost += wt->routine_shift * (r->start - p->routines[r->routine].starts[r->window].from);
+	}
+	col->energy = dd->energy;
+	col->journeys = dd->journeys;
+	col->travel_min = dd->travel_min;
+	col->travel_cost = dd->travel_cost;
+	col->time_out = dd->time_out;
+	col->unfamiliar = 0;
+	for (size_t k = dd->first; k < dd->first + dd->n; k++) {
+		int pr = mv->appts[k].prac;
+		if (!p->pracs[pr].familiar)
+			col->unfamiliar |= (uint64_t)1 << pr;
+	}
+}
+
+/* Whether col makes a joint session by a move (a candidate other than
+ * cand[0], the current placement) that one of its practitioners is not
+ * free for, all of it. */
+static int joint_not_free(const struct instance *in, const struct sv_cols *cols, const struct sv_col *col)
 {
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
-	const struct prof_weights *wt = &p->weights;
+	for (int a = 0; a < col->n; a++) {
+		const struct sv_pick *x = &cols->pick[col->first + (size_t)a];
+		if (x->cand == 0)
+			continue;
+		const struct placement *px = &in->a[x->appt].cand[x->cand];
+		for (int b = 0; b < col->n; b++) {
+			const struct sv_pick *y = &cols->pick[col->first + (size_t)b];
+			const struct placement *py = &in->a[y->appt].cand[y->cand];
+			const struct wk_appt *ax = &w->appts[in->a[x->appt].appt], *ay = &w->appts[in->a[y->appt].appt];
+			if (a == b || px->start != py->start || px->venue != py->venue || px->venue < 0 ||
+			    !profile_joint(p, ax->prac, ay->prac))
+				continue;
+			int dur = in->a[x->appt].duration > in->a[y->appt].duration ? in->a[x->appt].duration
+										  : in->a[y->appt].duration;
+			int64_t us = week_utc(w, px->day, px->start), ue = week_utc(w, px->day, px->start + dur);
+			if (week_busy(w, ax->prac, us, ue) || week_busy(w, ay->prac, us, ue))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
+		 struct diag *d)
+{
 	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i].day = -1;
@@ -762,6 +840,8 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 	col->changes = 0;
 	for (int k = 0; k < col->n; k++) {
 		const struct sv_pick *pk = &cols->pick[col->first + (size_t)k];
+		assert(pk->appt >= 0 && (size_t)pk->appt < in->n && pk->cand >= 0 &&
+		       (size_t)pk->cand < in->a[pk->appt].n_cand);
 		int changed;
 		pl.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
 		place += sv_place_cost(in, (size_t)pk->appt, (size_t)pk->cand, &changed);
@@ -778,62 +858,11 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 		week_release(&mv);
 		return -1;
 	}
-	const struct wk_day *dd = &mv.days[col->day];
-	col->impossible = 0;
-	col->compromise = 0;
-	col->bad = 0;
-	for (size_t i = 0; i < ps.n; i++) {
-		const struct problem *x = &ps.v[i];
-		if (x->day != col->day || x->week_wide)
-			continue;
-		int tier = plan_kind_tier(x->kind);
-		if (tier == 1 && sv_problem_moves(in, &pl, &mv, x) >= 0)
-			col->bad = 1;   /* a move may never make an impossibility */
-		if (tier == 1)
-			col->impossible++;
-		if (tier == 2) {
-			const char *unit;
-			double wgt, size = sv_compromise_size(&mv, x, &unit, &wgt);
-			col->compromise += size * wgt;
-		}
-	}
-	col->cost = place + wt->journeys * dd->journeys + wt->travel_minutes * dd->travel_min +
-		    wt->travel_money * dd->travel_cost + wt->unfamiliar * sv_day_people(&mv, (size_t)col->day);
-	for (size_t i = 0; i < mv.n_routines; i++) {
-		const struct wk_routine *r = &mv.routines[i];
-		if (r->day == col->day && r->start >= 0)
-			col->cost += wt->routine_shift * (r->start - p->routines[r->routine].starts[r->window].from);
-	}
-	col->energy = dd->energy;
-	col->journeys = dd->journeys;
-	col->travel_min = dd->travel_min;
-	col->travel_cost = dd->travel_cost;
-	col->time_out = dd->time_out;
-	col->unfamiliar = 0;
-	for (size_t k = dd->first; k < dd->first + dd->n; k++) {
-		int pr = mv.appts[k].prac;
-		if (!p->pracs[pr].familiar)
-			col->unfamiliar |= (uint64_t)1 << pr;
-	}
+	day_tiers(in, &pl, &mv, &ps, col);
+	day_terms(&mv, place, col);
 	/* a joint session a move makes: every practitioner free for all of it */
-	for (int a = 0; a < col->n && !col->bad; a++) {
-		const struct sv_pick *x = &cols->pick[col->first + (size_t)a];
-		if (x->cand == 0)
-			continue;
-		const struct placement *px = &in->a[x->appt].cand[x->cand];
-		for (int b = 0; b < col->n && !col->bad; b++) {
-			const struct sv_pick *y = &cols->pick[col->first + (size_t)b];
-			const struct placement *py = &in->a[y->appt].cand[y->cand];
-			const struct wk_appt *ax = &w->appts[in->a[x->appt].appt], *ay = &w->appts[in->a[y->appt].appt];
-			if (a == b || px->start != py->start || px->venue != py->venue || px->venue < 0 ||
-			    !profile_joint(p, ax->prac, ay->prac))
-				continue;
-			int dur = in->a[x->appt].duration > in->a[y->appt].duration ? in->a[x->appt].duration
-										  : in->a[y->appt].duration;
-			int64_t us = week_utc(w, px->day, px->start), ue = week_utc(w, px->day, px->start + dur);
-			col->bad = week_busy(w, ax->prac, us, ue) || week_busy(w, ay->prac, us, ue);
-		}
-	}
+	if (!col->bad)
+		col->bad = joint_not_free(in, cols, col);
 	free(pl.at);
 	problems_release(&ps);
 	week_release(&mv);
