@@ -147,6 +147,76 @@ static int stop_before(const struct instance *in, size_t i, size_t j)
 	return i < j;
 }
 
+/* Whether the appointments t[0..k) are connected by their clashes as
+ * booked. */
+static int connected(const struct instance *in, const size_t *t, int k)
+{
+	unsigned seen = 1, grow = 1;
+	while (grow) {
+		grow = 0;
+		for (int x = 0; x < k; x++)
+			for (int y = 0; y < k; y++)
+				if ((seen >> x & 1) && !(seen >> y & 1) && booked_clash(in, t[x], t[y])) {
+					seen |= 1u << y;
+					grow = 1;
+				}
+	}
+	return seen == (1u << k) - 1;
+}
+
+/* The block of appointments t[0..k), as booked and in check's order, as
+ * a session of the day: its stops, energy, the clashes and short rests
+ * inside it, and where the person is after it. Returns 0, or -1 out of
+ * memory (c->d filled). */
+static int add_block(struct sv_day *c, const size_t *t, int k)
+{
+	const struct instance *in = c->in;
+	const struct profile *p = c->p;
+	assert(k >= 2 && k <= DG_MAX_BLOCK);
+	struct sv_item *it = new_item(c);
+	if (!it)
+		return -1;
+	it->cur = 1;
+	it->start = in->a[t[0]].current.start;
+	for (int x = 0; x < k; x++) {
+		const struct placement *pl = &in->a[t[x]].current;
+		double e0 = it->energy;
+		add_member(c, it, t[x], 0);
+		/* clashing appointments each cost their own energy */
+		it->energy = e0 + c->in->w->appts[in->a[t[x]].appt].energy;
+		it->sub[it->nsub++] = (struct sv_stop){ pl->start, pl->start + in->a[t[x]].duration,
+							pl->venue < 0 ? p->home : pl->venue, pl->venue };
+	}
+	it->venue = it->sub[0].venue;
+	it->v = it->sub[0].v;
+	it->there = sv_travel0(p, p->home, it->v);
+	it->there_cost = profile_travel_cost(p, p->home, it->v);
+	/* the clashes inside it, as check counts them */
+	for (int x = 0; x < k; x++)
+		for (int y = x + 1; y < k; y++)
+			it->impossible += booked_clash(in, t[x], t[y]);
+	int at = it->sub[0].v, free_from = it->sub[0].end;
+	for (int x = 1; x < k; x++) {
+		const struct sv_stop *pv = &it->sub[x - 1], *s = &it->sub[x];
+		int gap = s->start - pv->end;
+		if (gap >= 0 && pv->venue >= 0 && s->venue >= 0 && pv->venue != s->venue &&
+		    profile_travel(p, pv->venue, s->venue) > gap)
+			it->impossible++;
+		if (gap >= 0 && p->min_rest > 0 && gap < p->min_rest)
+			it->compromise += (p->min_rest - gap) * p->compromise.rest;
+		if (at != s->v || s->end > free_from)
+			free_from = s->end;
+		at = s->v;
+	}
+	it->exit_v = at;
+	it->exit_venue = it->sub[k - 1].venue;
+	it->exit_free = free_from;
+	it->last_end = it->sub[k - 1].end;
+	it->back = sv_travel0(p, at, p->home);
+	it->back_cost = profile_travel_cost(p, at, p->home);
+	return 0;
+}
+
 /*
  * The day's blocks: each set of two or more appointments that stay as
  * booked and clash, connected by their overlaps, as one session that the
@@ -157,7 +227,6 @@ static int stop_before(const struct instance *in, size_t i, size_t j)
 static int blocks(struct sv_day *c)
 {
 	const struct instance *in = c->in;
-	const struct profile *p = c->p;
 	size_t cur[DG_MAX_LOCAL];
 	int n = 0;
 	for (size_t i = 0; i < in->n && n < DG_MAX_LOCAL; i++)
@@ -183,20 +252,7 @@ static int blocks(struct sv_day *c)
 			for (int q = 0; q < m; q++)
 				if (sub >> q & 1)
 					t[k++] = comp[q];
-			if (k < 2)
-				continue;
-			/* connected by overlaps? */
-			unsigned seen = 1, grow = 1;
-			while (grow) {
-				grow = 0;
-				for (int x = 0; x < k; x++)
-					for (int y = 0; y < k; y++)
-						if ((seen >> x & 1) && !(seen >> y & 1) && booked_clash(in, t[x], t[y])) {
-							seen |= 1u << y;
-							grow = 1;
-						}
-			}
-			if (seen != (1u << k) - 1)
+			if (k < 2 || !connected(in, t, k))
 				continue;
 			/* check's order */
 			for (int x = 1; x < k; x++)
@@ -205,47 +261,55 @@ static int blocks(struct sv_day *c)
 					t[y] = t[y - 1];
 					t[y - 1] = tmp;
 				}
-			struct sv_item *it = new_item(c);
-			if (!it)
+			if (add_block(c, t, k) < 0)
 				return -1;
-			it->cur = 1;
-			it->start = in->a[t[0]].current.start;
-			for (int x = 0; x < k; x++) {
-				const struct placement *pl = &in->a[t[x]].current;
-				double e0 = it->energy;
-				add_member(c, it, t[x], 0);
-				/* clashing appointments each cost their own energy */
-				it->energy = e0 + c->in->w->appts[in->a[t[x]].appt].energy;
-				it->sub[it->nsub++] = (struct sv_stop){ pl->start, pl->start + in->a[t[x]].duration,
-									pl->venue < 0 ? p->home : pl->venue, pl->venue };
+		}
+	}
+	return 0;
+}
+
+/* Joint sessions: each session extended by a later appointment at the
+ * same start and venue whose practitioner agrees with all in it (a
+ * session formed by a move only when every practitioner is free for all
+ * of it). Returns 0, or -1 out of memory (c->d filled). */
+static int joint_items(struct sv_day *c)
+{
+	const struct instance *in = c->in;
+	const struct profile *p = c->p;
+	for (size_t base = 0; base < c->n_it; base++) {
+		if (c->it[base].venue < 0 || c->it[base].n >= DG_MAX_JOINT)
+			continue;
+		int last = c->it[base].appt[c->it[base].n - 1];
+		for (size_t j = (size_t)last + 1; j < in->n; j++) {
+			const struct sv_appt *sb = &in->a[j];
+			if (c->local[j] < 0)
+				continue;
+			int pj = in->w->appts[sb->appt].prac, agree = 1;
+			for (int m = 0; m < c->it[base].n && agree; m++)
+				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
+			if (!agree)
+				continue;
+			for (size_t k = 0; k < sb->n_cand; k++) {
+				const struct placement *pl = &sb->cand[k];
+				struct sv_item b = c->it[base];
+				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
+					continue;
+				add_member(c, &b, j, k);
+				b.cur = b.cur && k == 0;
+				/* a session formed by a move: every practitioner is free
+				 * for all of it (one wholly as booked is as it is) */
+				int ok = b.cur || b.end <= p->day.to;
+				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
+				for (int m = 0; m < b.n && ok && !b.cur; m++)
+					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
+				if (!ok)
+					continue;
+				b.exit_free = b.last_end = b.end;
+				struct sv_item *x = new_item(c);
+				if (!x)
+					return -1;
+				*x = b;
 			}
-			it->venue = it->sub[0].venue;
-			it->v = it->sub[0].v;
-			it->there = sv_travel0(p, p->home, it->v);
-			it->there_cost = profile_travel_cost(p, p->home, it->v);
-			/* the clashes inside it, as check counts them */
-			for (int x = 0; x < k; x++)
-				for (int y = x + 1; y < k; y++)
-					it->impossible += booked_clash(in, t[x], t[y]);
-			int at = it->sub[0].v, free_from = it->sub[0].end;
-			for (int x = 1; x < k; x++) {
-				const struct sv_stop *pv = &it->sub[x - 1], *s = &it->sub[x];
-				int gap = s->start - pv->end;
-				if (gap >= 0 && pv->venue >= 0 && s->venue >= 0 && pv->venue != s->venue &&
-				    profile_travel(p, pv->venue, s->venue) > gap)
-					it->impossible++;
-				if (gap >= 0 && p->min_rest > 0 && gap < p->min_rest)
-					it->compromise += (p->min_rest - gap) * p->compromise.rest;
-				if (at != s->v || s->end > free_from)
-					free_from = s->end;
-				at = s->v;
-			}
-			it->exit_v = at;
-			it->exit_venue = it->sub[k - 1].venue;
-			it->exit_free = free_from;
-			it->last_end = it->sub[k - 1].end;
-			it->back = sv_travel0(p, at, p->home);
-			it->back_cost = profile_travel_cost(p, at, p->home);
 		}
 	}
 	return 0;
@@ -296,44 +360,8 @@ static int build_items(struct sv_day *c)
 			x->exit_free = x->last_end = x->end;
 		}
 	}
-	/* joint sessions: extend each session by a later appointment at the
-	 * same start and venue whose practitioner agrees with all in it */
-	for (size_t base = 0; base < c->n_it; base++) {
-		if (c->it[base].venue < 0 || c->it[base].n >= DG_MAX_JOINT)
-			continue;
-		int last = c->it[base].appt[c->it[base].n - 1];
-		for (size_t j = (size_t)last + 1; j < in->n; j++) {
-			const struct sv_appt *sb = &in->a[j];
-			if (c->local[j] < 0)
-				continue;
-			int pj = in->w->appts[sb->appt].prac, agree = 1;
-			for (int m = 0; m < c->it[base].n && agree; m++)
-				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
-			if (!agree)
-				continue;
-			for (size_t k = 0; k < sb->n_cand; k++) {
-				const struct placement *pl = &sb->cand[k];
-				struct sv_item b = c->it[base];
-				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
-					continue;
-				add_member(c, &b, j, k);
-				b.cur = b.cur && k == 0;
-				/* a session formed by a move: every practitioner is free
-				 * for all of it (one wholly as booked is as it is) */
-				int ok = b.cur || b.end <= p->day.to;
-				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
-				for (int m = 0; m < b.n && ok && !b.cur; m++)
-					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
-				if (!ok)
-					continue;
-				b.exit_free = b.last_end = b.end;
-				struct sv_item *x = new_item(c);
-				if (!x)
-					return -1;
-				*x = b;
-			}
-		}
-	}
+	if (joint_items(c) < 0)
+		return -1;
 	return blocks(c);
 }
 
