@@ -727,6 +727,66 @@ static void place_text(FILE *f, const struct profile *p, const struct place *at,
 	esc(f, venue_name(p, at->venue ? profile_venue_index(p, at->venue) : -1));
 }
 
+/* Change c's decision: who decided and when, with the note, and for an
+ * accepted one the practitioner's side (dovetail status). */
+static void decision_cell(FILE *f, const struct report *r, const struct report_change *c)
+{
+	if (c->status == RS_UNDECIDED) {
+		fputs("<span class=\"status-undecided\">not yet decided</span>", f);
+	} else {
+		char at[24];
+		time_fmt_date(week_local_date(c->at, r->before->zone), at, sizeof at);
+		fprintf(f, "<span class=\"status-%s\">%s</span> by ",
+			c->status == RS_ACCEPTED ? "accepted" : "rejected",
+			c->status == RS_ACCEPTED ? "accepted" : "rejected");
+		esc(f, c->who ? c->who : "?");
+		fprintf(f, " on %s", at);
+		if (c->note && *c->note) {
+			fputs(": &#8220;", f);
+			esc(f, c->note);
+			fputs("&#8221;", f);
+		}
+		/* the practitioner's side (dovetail status) */
+		if (c->status == RS_ACCEPTED && c->answer) {
+			time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
+			fputs("<br><small>the practitioner answered: ", f);
+			esc(f, c->answer);
+			fprintf(f, " on %s</small>", at);
+		} else if (c->status == RS_ACCEPTED && c->sent) {
+			time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
+			long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
+			fprintf(f, "<br><small>sent on %s; waiting for the practitioner, %ld day%s</small>", at, days,
+				days == 1 ? "" : "s");
+		} else if (c->status == RS_ACCEPTED) {
+			fputs("<br><small>not sent to the practitioner yet</small>", f);
+		}
+	}
+}
+
+/* The appointments the proposal cannot place, where they are booked. */
+static void unplaced_list(FILE *f, const struct report *r)
+{
+	const struct profile *p = r->before->p;
+	if (r->n_unplaced) {
+		fputs("<h3>Appointments the proposal cannot place</h3>\n<p>They are drawn where they are "
+		      "booked now, with a dashed red edge, and the totals count them there.</p><ul>\n", f);
+		for (size_t i = 0; i < r->n_unplaced; i++) {
+			const struct report_unplaced *u = &r->unplaced[i];
+			fputs("<li class=\"unplaced\">", f);
+			who(f, p, u->prac, r->names);
+			fputs(", booked ", f);
+			struct place at = { u->date, u->start, u->venue >= 0 ? p->venues[u->venue].id : NULL };
+			place_text(f, p, &at, u->duration);
+			if (u->reason) {
+				fputs(": ", f);
+				esc(f, u->reason);
+			}
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
+}
+
 static void changes_table(FILE *f, const struct report *r)
 {
 	const struct profile *p = r->before->p;
@@ -758,58 +818,12 @@ static void changes_table(FILE *f, const struct report *r)
 		fputs("</td><td>", f);
 		esc(f, c->reason ? c->reason : "");
 		fputs("</td><td>", f);
-		if (c->status == RS_UNDECIDED) {
-			fputs("<span class=\"status-undecided\">not yet decided</span>", f);
-		} else {
-			char at[24];
-			time_fmt_date(week_local_date(c->at, r->before->zone), at, sizeof at);
-			fprintf(f, "<span class=\"status-%s\">%s</span> by ",
-				c->status == RS_ACCEPTED ? "accepted" : "rejected",
-				c->status == RS_ACCEPTED ? "accepted" : "rejected");
-			esc(f, c->who ? c->who : "?");
-			fprintf(f, " on %s", at);
-			if (c->note && *c->note) {
-				fputs(": &#8220;", f);
-				esc(f, c->note);
-				fputs("&#8221;", f);
-			}
-			/* the practitioner's side (dovetail status) */
-			if (c->status == RS_ACCEPTED && c->answer) {
-				time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
-				fputs("<br><small>the practitioner answered: ", f);
-				esc(f, c->answer);
-				fprintf(f, " on %s</small>", at);
-			} else if (c->status == RS_ACCEPTED && c->sent) {
-				time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
-				long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
-				fprintf(f, "<br><small>sent on %s; waiting for the practitioner, %ld day%s</small>", at, days,
-					days == 1 ? "" : "s");
-			} else if (c->status == RS_ACCEPTED) {
-				fputs("<br><small>not sent to the practitioner yet</small>", f);
-			}
-		}
+		decision_cell(f, r, c);
 		fputs("</td></tr>\n", f);
 	}
 	if (r->n_changes)
 		fputs("</tbody></table>\n", f);
-	if (r->n_unplaced) {
-		fputs("<h3>Appointments the proposal cannot place</h3>\n<p>They are drawn where they are "
-		      "booked now, with a dashed red edge, and the totals count them there.</p><ul>\n", f);
-		for (size_t i = 0; i < r->n_unplaced; i++) {
-			const struct report_unplaced *u = &r->unplaced[i];
-			fputs("<li class=\"unplaced\">", f);
-			who(f, p, u->prac, r->names);
-			fputs(", booked ", f);
-			struct place at = { u->date, u->start, u->venue >= 0 ? p->venues[u->venue].id : NULL };
-			place_text(f, p, &at, u->duration);
-			if (u->reason) {
-				fputs(": ", f);
-				esc(f, u->reason);
-			}
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-	}
+	unplaced_list(f, r);
 	if (r->unplaced_count > 0)
 		fprintf(f, "<p>The proposal leaves %d %sappointment%s unplaced; %s drawn where %s booked now.</p>\n",
 			r->unplaced_count, r->n_unplaced ? "more " : "", r->unplaced_count == 1 ? "" : "s",
