@@ -92,27 +92,28 @@ int sv_problem_moves(const struct instance *in, const struct plan *pl, const str
 	return -1;
 }
 
-int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
-	       struct diag *d)
+/* Whether every appointment of pl is left out (partial plans only) or at
+ * one of its candidates; else 0 with D_PLAN_INVALID in d. */
+static int at_candidates(const struct instance *in, const struct plan *pl, struct diag *d)
 {
-	char msg[160];
-	memset(out, 0, sizeof *out);
-	if (pl->n != in->n) {
-		snprintf(msg, sizeof msg, "the plan places %zu appointments, the instance has %zu", pl->n, in->n);
-		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
-		return 0;
-	}
 	for (size_t i = 0; i < in->n; i++) {
 		int found = pl->at[i].day < 0;   /* left out: partial plans only */
 		for (size_t k = 0; k < in->a[i].n_cand && !found; k++)
 			found = same(&pl->at[i], &in->a[i].cand[k]);
 		if (!found) {
+			char msg[160];
 			snprintf(msg, sizeof msg, "appointment %zu is placed where it may not go", i);
 			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 			return 0;
 		}
 	}
-	/* the spacing of a series, for what moved */
+	return 1;
+}
+
+/* Whether the occurrences of each series in pl keep their spacing
+ * (sv_series_gap); else 0 with D_PLAN_INVALID in d. */
+static int series_spaced(const struct instance *in, const struct plan *pl, struct diag *d)
+{
 	for (size_t i = 0; i < in->n; i++) {
 		int g = sv_series_gap(in, i);
 		if (g < 1 || pl->at[i].day < 0)
@@ -122,6 +123,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			if (pl->at[j].day < 0 || strcmp(in->w->appts[in->a[j].appt].uid, uid))
 				continue;
 			if (abs(pl->at[i].day - pl->at[j].day) < g) {
+				char msg[160];
 				snprintf(msg, sizeof msg, "appointments %zu and %zu of one series are closer than %d days",
 					 i, j, g);
 				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
@@ -129,7 +131,13 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			}
 		}
 	}
-	/* a joint session that a move makes: every practitioner free for all of it */
+	return 1;
+}
+
+/* Whether every joint session a move makes in pl has every practitioner
+ * free for all of it; else 0 with D_PLAN_INVALID in d. */
+static int joints_free(const struct instance *in, const struct plan *pl, struct diag *d)
+{
 	for (size_t i = 0; i < in->n; i++) {
 		const struct placement *a = &pl->at[i];
 		if (a->day < 0 || a->venue < 0 || same(a, &in->a[i].current))
@@ -143,12 +151,28 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			int end = a->start + (in->a[i].duration > in->a[j].duration ? in->a[i].duration : in->a[j].duration);
 			int64_t us = week_utc(in->w, a->day, a->start), ue = week_utc(in->w, a->day, end);
 			if (week_busy(in->w, x->prac, us, ue) || week_busy(in->w, y->prac, us, ue)) {
+				char msg[160];
 				snprintf(msg, sizeof msg, "appointment %zu joins %zu in a session one of them is not free for", i, j);
 				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 				return 0;
 			}
 		}
 	}
+	return 1;
+}
+
+int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
+	       struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (pl->n != in->n) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "the plan places %zu appointments, the instance has %zu", pl->n, in->n);
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+		return 0;
+	}
+	if (!at_candidates(in, pl, d) || !series_spaced(in, pl, d) || !joints_free(in, pl, d))
+		return 0;
 	struct week moved;
 	if (plan_week(in, pl, &moved, d) < 0)
 		return -1;
@@ -161,6 +185,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 				continue;
 			struct problem *x = BUF_PUSH(out->v, out->n, out->cap);
 			if (!x) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 				rc = -1;
 				break;
 			}
