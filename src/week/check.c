@@ -344,6 +344,61 @@ static void per_appointment(struct ctx *c)
 	}
 }
 
+/* More unfamiliar people in day di than the profile wants. */
+static void day_unfamiliar(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	struct problem *x;
+	if (p->max_unfam_day < 0)
+		return;
+	int people = 0;
+	if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
+		return;
+	for (size_t k = d->first; k < d->first + d->n; k++) {
+		const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
+		size_t before = x->n_pracs;
+		if (pr->familiar)
+			continue;
+		ref_prac(x, w->appts[k].prac);
+		if (x->n_pracs > before)
+			people += pr->people;
+	}
+	if (people > p->max_unfam_day) {
+		msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
+			 people, p->max_unfam_day);
+	} else {
+		c->out->n--;   /* within the limit: take it back */
+	}
+}
+
+/* Day di away from home at two venues or more, when grouping is wanted. */
+static void day_scattered(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	struct problem *x;
+	if (p->grouping != GROUP_WANTED)
+		return;
+	if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
+		return;
+	for (size_t k = d->first; k < d->first + d->n; k++)
+		if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
+			ref_appt(c, x, k);
+	if (x->n_venues >= 2) {
+		char list[200] = "";
+		size_t off = 0;
+		for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
+						venue_id(p, x->venues[i]));
+		msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
+	} else {
+		c->out->n--;
+	}
+}
+
 static void per_day(struct ctx *c, int di)
 {
 	const struct week *w = c->w;
@@ -377,43 +432,9 @@ static void per_day(struct ctx *c, int di)
 			ref_appt(c, x, k);
 		msgf(c, x, "%zu appointments; at most %d a day wanted", d->n, p->max_appts_per_day);
 	}
-	if (p->max_unfam_day >= 0) {
-		int people = 0;
-		if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
-			return;
-		for (size_t k = d->first; k < d->first + d->n; k++) {
-			const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
-			size_t before = x->n_pracs;
-			if (pr->familiar)
-				continue;
-			ref_prac(x, w->appts[k].prac);
-			if (x->n_pracs > before)
-				people += pr->people;
-		}
-		if (people > p->max_unfam_day) {
-			msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
-				 people, p->max_unfam_day);
-		} else {
-			c->out->n--;   /* within the limit: take it back */
-		}
-	}
-	if (p->grouping == GROUP_WANTED) {
-		if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
-			return;
-		for (size_t k = d->first; k < d->first + d->n; k++)
-			if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
-				ref_appt(c, x, k);
-		if (x->n_venues >= 2) {
-			char list[200] = "";
-			size_t off = 0;
-			for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
-				off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
-							venue_id(p, x->venues[i]));
-			msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
-		} else {
-			c->out->n--;
-		}
-	}
+	day_unfamiliar(c, di);
+	if (!c->failed)
+		day_scattered(c, di);
 }
 
 static void unfamiliar_week(struct ctx *c)
