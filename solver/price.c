@@ -201,25 +201,15 @@ static int start_cmp(const void *a, const void *b)
  * hold (a negative weight or energy price: no pruning, no bound). *root
  * gets the bound for the whole day (the empty label).
  */
-static int completion_bounds(struct pctx *x, int day, double *root)
+/* The least each session of the day adds to a reduced cost (full[q]),
+ * and its share per appointment (val[q]); order[q]: the sessions, to be
+ * sorted by start. */
+static void session_values(const struct pctx *x, int day, double *val, double *full, struct by_start *order)
 {
 	const struct sv_duals *u = x->u;
 	const struct sv_day *s = &x->c.s;
 	const struct profile *p = s->p;
-	size_t nl = (size_t)s->n_local, n = s->n_it;
-	if (u->alpha[0] < 0 || u->alpha[1] < 0 || u->alpha[2] < 0 || -u->peak[day] < 0 || nl == 0)
-		return 0;
-	x->close0 = -u->day[day];
-	x->per_energy = -u->peak[day];
-	struct by_start *order = xmalloc((n + 1) * sizeof *order);
-	double *val = xmalloc((n + 1) * sizeof *val);
-	double *suf = xmalloc(((n + 1) * nl + 1) * sizeof *suf);
-	double *full = x->full = xmalloc((n + 1) * sizeof *full), *best = xmalloc((n + 2) * sizeof *best);
-	size_t *lo_of = xmalloc((n + 1) * sizeof *lo_of);
-	x->base = xmalloc((n * nl + 1) * sizeof *x->base);
-	x->tot = xmalloc((n + 1) * sizeof *x->tot);
-	x->after = xmalloc((n + 1) * sizeof *x->after);
-	for (size_t q = 0; q < n; q++) {
+	for (size_t q = 0; q < s->n_it; q++) {
 		const struct sv_item *it = &s->it[q];
 		double v = u->alpha[0] * it->impossible + u->alpha[1] * it->compromise + u->alpha[2] * it->cost +
 			   x->qdual[q];
@@ -233,11 +223,17 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 		full[q] = v;
 		order[q] = (struct by_start){ it->start, (int)q };
 	}
-	qsort(order, n, sizeof *order, start_cmp);
-	/* suf[k * nl + i]: the least share of i among sessions order[k ..] */
+}
+
+/* suf[k * n_local + i]: the least share of local appointment i among the
+ * sessions order[k ..] (sorted by start), 0 past the last. */
+static void suffix_shares(const struct sv_day *s, const struct by_start *order, const double *val, double *suf)
+{
+	size_t nl = (size_t)s->n_local, n = s->n_it;
 	for (size_t i = 0; i < nl; i++)
 		suf[n * nl + i] = 0;
 	for (size_t k = n; k-- > 0;) {
+		assert(k + 1 == n || order[k].start <= order[k + 1].start);
 		const struct sv_item *it = &s->it[order[k].q];
 		memcpy(&suf[k * nl], &suf[(k + 1) * nl], nl * sizeof *suf);
 		for (uint64_t m = it->mask; m; m &= m - 1) {
@@ -246,6 +242,28 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 				suf[k * nl + i] = val[order[k].q];
 		}
 	}
+}
+
+static int completion_bounds(struct pctx *x, int day, double *root)
+{
+	const struct sv_duals *u = x->u;
+	const struct sv_day *s = &x->c.s;
+	size_t nl = (size_t)s->n_local, n = s->n_it;
+	if (u->alpha[0] < 0 || u->alpha[1] < 0 || u->alpha[2] < 0 || -u->peak[day] < 0 || nl == 0)
+		return 0;
+	x->close0 = -u->day[day];
+	x->per_energy = -u->peak[day];
+	struct by_start *order = xmalloc((n + 1) * sizeof *order);
+	double *val = xmalloc((n + 1) * sizeof *val);
+	double *suf = xmalloc(((n + 1) * nl + 1) * sizeof *suf);
+	double *full = x->full = xmalloc((n + 1) * sizeof *full), *best = xmalloc((n + 2) * sizeof *best);
+	size_t *lo_of = xmalloc((n + 1) * sizeof *lo_of);
+	x->base = xmalloc((n * nl + 1) * sizeof *x->base);
+	x->tot = xmalloc((n + 1) * sizeof *x->tot);
+	x->after = xmalloc((n + 1) * sizeof *x->after);
+	session_values(x, day, val, full, order);
+	qsort(order, n, sizeof *order, start_cmp);
+	suffix_shares(s, order, val, suf);
 	for (size_t q = 0; q < n; q++) {
 		/* the first session in start order starting at or after q's end */
 		size_t lo = 0, hi = n;
