@@ -101,8 +101,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 
 /* The text of plan pl: *out malloc'd (caller frees), at most PLAN_TEXT_MAX
  * bytes. pl must place every appointment of in (pl->n == in->n, every day
- * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0, or -1
- * with d filled (out of memory). */
+ * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0 otherwise. */
 int plan_encode(const struct instance *in, const struct plan *pl, char **out, struct diag *d);
 
 /*
