@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 #define NEG (INT_MIN / 4)
 #define POS (INT_MAX / 4)
@@ -59,46 +60,15 @@ int sv_cand_usable(const struct instance *in, size_t i, size_t c)
 	return !week_busy(w, a->prac, week_utc(w, pl->day, s), week_utc(w, pl->day, e));
 }
 
-static int when_in(const struct prof_when *v, size_t n, unsigned wd, int s, int e, int inside)
-{
-	for (size_t k = 0; k < n; k++) {
-		if (!(v[k].days & wd))
-			continue;
-		if (inside ? (v[k].times.from <= s && e <= v[k].times.to)
-			   : overlaps(s, e, v[k].times.from, v[k].times.to))
-			return 1;
-	}
-	return 0;
-}
-
-double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed)
-{
-	const struct week *w = in->w;
-	const struct profile *p = w->p;
-	const struct prof_weights *wt = &p->weights;
-	const struct sv_appt *sa = &in->a[i];
-	const struct placement *pl = &sa->cand[c], *cur = &sa->current;
-	double cost = 0;
-	*changed = !(pl->day == cur->day && pl->start == cur->start && pl->venue == cur->venue);
-	if (*changed) {
-		int dd = pl->day > cur->day ? pl->day - cur->day : cur->day - pl->day;
-		cost += wt->change + wt->change_day * dd + (pl->venue != cur->venue ? wt->change_venue : 0);
-	}
-	unsigned wd = w->days[pl->day].wd;
-	int s = pl->start, e = pl->start + sa->duration;
-	if (when_in(p->avoid, p->n_avoid, wd, s, e, 0))
-		cost += wt->preference;
-	if (p->n_preferred && !when_in(p->preferred, p->n_preferred, wd, s, e, 1))
-		cost += wt->preference;
-	return cost;
-}
-
-
+/* A new session of the day, zeroed; NULL out of memory (c->d filled). */
 static struct sv_item *new_item(struct sv_day *c)
 {
 	struct sv_item *x = BUF_PUSH(c->it, c->n_it, c->cap_it);
-	if (x)
-		memset(x, 0, sizeof *x);
+	if (!x) {
+		diag_add(c->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	memset(x, 0, sizeof *x);
 	return x;
 }
 
@@ -177,6 +147,76 @@ static int stop_before(const struct instance *in, size_t i, size_t j)
 	return i < j;
 }
 
+/* Whether the appointments t[0..k) are connected by their clashes as
+ * booked. */
+static int connected(const struct instance *in, const size_t *t, int k)
+{
+	unsigned seen = 1, grow = 1;
+	while (grow) {
+		grow = 0;
+		for (int x = 0; x < k; x++)
+			for (int y = 0; y < k; y++)
+				if ((seen >> x & 1) && !(seen >> y & 1) && booked_clash(in, t[x], t[y])) {
+					seen |= 1u << y;
+					grow = 1;
+				}
+	}
+	return seen == (1u << k) - 1;
+}
+
+/* The block of appointments t[0..k), as booked and in check's order, as
+ * a session of the day: its stops, energy, the clashes and short rests
+ * inside it, and where the person is after it. Returns 0, or -1 out of
+ * memory (c->d filled). */
+static int add_block(struct sv_day *c, const size_t *t, int k)
+{
+	const struct instance *in = c->in;
+	const struct profile *p = c->p;
+	assert(k >= 2 && k <= DG_MAX_BLOCK);
+	struct sv_item *it = new_item(c);
+	if (!it)
+		return -1;
+	it->cur = 1;
+	it->start = in->a[t[0]].current.start;
+	for (int x = 0; x < k; x++) {
+		const struct placement *pl = &in->a[t[x]].current;
+		double e0 = it->energy;
+		add_member(c, it, t[x], 0);
+		/* clashing appointments each cost their own energy */
+		it->energy = e0 + c->in->w->appts[in->a[t[x]].appt].energy;
+		it->sub[it->nsub++] = (struct sv_stop){ pl->start, pl->start + in->a[t[x]].duration,
+							pl->venue < 0 ? p->home : pl->venue, pl->venue };
+	}
+	it->venue = it->sub[0].venue;
+	it->v = it->sub[0].v;
+	it->there = sv_travel0(p, p->home, it->v);
+	it->there_cost = profile_travel_cost(p, p->home, it->v);
+	/* the clashes inside it, as check counts them */
+	for (int x = 0; x < k; x++)
+		for (int y = x + 1; y < k; y++)
+			it->impossible += booked_clash(in, t[x], t[y]);
+	int at = it->sub[0].v, free_from = it->sub[0].end;
+	for (int x = 1; x < k; x++) {
+		const struct sv_stop *pv = &it->sub[x - 1], *s = &it->sub[x];
+		int gap = s->start - pv->end;
+		if (gap >= 0 && pv->venue >= 0 && s->venue >= 0 && pv->venue != s->venue &&
+		    profile_travel(p, pv->venue, s->venue) > gap)
+			it->impossible++;
+		if (gap >= 0 && p->min_rest > 0 && gap < p->min_rest)
+			it->compromise += (p->min_rest - gap) * p->compromise.rest;
+		if (at != s->v || s->end > free_from)
+			free_from = s->end;
+		at = s->v;
+	}
+	it->exit_v = at;
+	it->exit_venue = it->sub[k - 1].venue;
+	it->exit_free = free_from;
+	it->last_end = it->sub[k - 1].end;
+	it->back = sv_travel0(p, at, p->home);
+	it->back_cost = profile_travel_cost(p, at, p->home);
+	return 0;
+}
+
 /*
  * The day's blocks: each set of two or more appointments that stay as
  * booked and clash, connected by their overlaps, as one session that the
@@ -187,7 +227,6 @@ static int stop_before(const struct instance *in, size_t i, size_t j)
 static int blocks(struct sv_day *c)
 {
 	const struct instance *in = c->in;
-	const struct profile *p = c->p;
 	size_t cur[DG_MAX_LOCAL];
 	int n = 0;
 	for (size_t i = 0; i < in->n && n < DG_MAX_LOCAL; i++)
@@ -213,20 +252,7 @@ static int blocks(struct sv_day *c)
 			for (int q = 0; q < m; q++)
 				if (sub >> q & 1)
 					t[k++] = comp[q];
-			if (k < 2)
-				continue;
-			/* connected by overlaps? */
-			unsigned seen = 1, grow = 1;
-			while (grow) {
-				grow = 0;
-				for (int x = 0; x < k; x++)
-					for (int y = 0; y < k; y++)
-						if ((seen >> x & 1) && !(seen >> y & 1) && booked_clash(in, t[x], t[y])) {
-							seen |= 1u << y;
-							grow = 1;
-						}
-			}
-			if (seen != (1u << k) - 1)
+			if (k < 2 || !connected(in, t, k))
 				continue;
 			/* check's order */
 			for (int x = 1; x < k; x++)
@@ -235,47 +261,55 @@ static int blocks(struct sv_day *c)
 					t[y] = t[y - 1];
 					t[y - 1] = tmp;
 				}
-			struct sv_item *it = new_item(c);
-			if (!it)
+			if (add_block(c, t, k) < 0)
 				return -1;
-			it->cur = 1;
-			it->start = in->a[t[0]].current.start;
-			for (int x = 0; x < k; x++) {
-				const struct placement *pl = &in->a[t[x]].current;
-				double e0 = it->energy;
-				add_member(c, it, t[x], 0);
-				/* clashing appointments each cost their own energy */
-				it->energy = e0 + c->in->w->appts[in->a[t[x]].appt].energy;
-				it->sub[it->nsub++] = (struct sv_stop){ pl->start, pl->start + in->a[t[x]].duration,
-									pl->venue < 0 ? p->home : pl->venue, pl->venue };
+		}
+	}
+	return 0;
+}
+
+/* Joint sessions: each session extended by a later appointment at the
+ * same start and venue whose practitioner agrees with all in it (a
+ * session formed by a move only when every practitioner is free for all
+ * of it). Returns 0, or -1 out of memory (c->d filled). */
+static int joint_items(struct sv_day *c)
+{
+	const struct instance *in = c->in;
+	const struct profile *p = c->p;
+	for (size_t base = 0; base < c->n_it; base++) {
+		if (c->it[base].venue < 0 || c->it[base].n >= DG_MAX_JOINT)
+			continue;
+		int last = c->it[base].appt[c->it[base].n - 1];
+		for (size_t j = (size_t)last + 1; j < in->n; j++) {
+			const struct sv_appt *sb = &in->a[j];
+			if (c->local[j] < 0)
+				continue;
+			int pj = in->w->appts[sb->appt].prac, agree = 1;
+			for (int m = 0; m < c->it[base].n && agree; m++)
+				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
+			if (!agree)
+				continue;
+			for (size_t k = 0; k < sb->n_cand; k++) {
+				const struct placement *pl = &sb->cand[k];
+				struct sv_item b = c->it[base];
+				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
+					continue;
+				add_member(c, &b, j, k);
+				b.cur = b.cur && k == 0;
+				/* a session formed by a move: every practitioner is free
+				 * for all of it (one wholly as booked is as it is) */
+				int ok = b.cur || b.end <= p->day.to;
+				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
+				for (int m = 0; m < b.n && ok && !b.cur; m++)
+					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
+				if (!ok)
+					continue;
+				b.exit_free = b.last_end = b.end;
+				struct sv_item *x = new_item(c);
+				if (!x)
+					return -1;
+				*x = b;
 			}
-			it->venue = it->sub[0].venue;
-			it->v = it->sub[0].v;
-			it->there = sv_travel0(p, p->home, it->v);
-			it->there_cost = profile_travel_cost(p, p->home, it->v);
-			/* the clashes inside it, as check counts them */
-			for (int x = 0; x < k; x++)
-				for (int y = x + 1; y < k; y++)
-					it->impossible += booked_clash(in, t[x], t[y]);
-			int at = it->sub[0].v, free_from = it->sub[0].end;
-			for (int x = 1; x < k; x++) {
-				const struct sv_stop *pv = &it->sub[x - 1], *s = &it->sub[x];
-				int gap = s->start - pv->end;
-				if (gap >= 0 && pv->venue >= 0 && s->venue >= 0 && pv->venue != s->venue &&
-				    profile_travel(p, pv->venue, s->venue) > gap)
-					it->impossible++;
-				if (gap >= 0 && p->min_rest > 0 && gap < p->min_rest)
-					it->compromise += (p->min_rest - gap) * p->compromise.rest;
-				if (at != s->v || s->end > free_from)
-					free_from = s->end;
-				at = s->v;
-			}
-			it->exit_v = at;
-			it->exit_venue = it->sub[k - 1].venue;
-			it->exit_free = free_from;
-			it->last_end = it->sub[k - 1].end;
-			it->back = sv_travel0(p, at, p->home);
-			it->back_cost = profile_travel_cost(p, at, p->home);
 		}
 	}
 	return 0;
@@ -288,9 +322,7 @@ static int build_items(struct sv_day *c)
 {
 	const struct instance *in = c->in;
 	const struct profile *p = c->p;
-	c->local = malloc((in->n + 1) * sizeof *c->local);
-	if (!c->local)
-		return -1;
+	c->local = xmalloc((in->n + 1) * sizeof *c->local);
 	for (size_t i = 0; i < in->n; i++) {
 		const struct sv_appt *sa = &in->a[i];
 		c->local[i] = -1;
@@ -328,44 +360,8 @@ static int build_items(struct sv_day *c)
 			x->exit_free = x->last_end = x->end;
 		}
 	}
-	/* joint sessions: extend each session by a later appointment at the
-	 * same start and venue whose practitioner agrees with all in it */
-	for (size_t base = 0; base < c->n_it; base++) {
-		if (c->it[base].venue < 0 || c->it[base].n >= DG_MAX_JOINT)
-			continue;
-		int last = c->it[base].appt[c->it[base].n - 1];
-		for (size_t j = (size_t)last + 1; j < in->n; j++) {
-			const struct sv_appt *sb = &in->a[j];
-			if (c->local[j] < 0)
-				continue;
-			int pj = in->w->appts[sb->appt].prac, agree = 1;
-			for (int m = 0; m < c->it[base].n && agree; m++)
-				agree = profile_joint(p, in->w->appts[in->a[c->it[base].appt[m]].appt].prac, pj);
-			if (!agree)
-				continue;
-			for (size_t k = 0; k < sb->n_cand; k++) {
-				const struct placement *pl = &sb->cand[k];
-				struct sv_item b = c->it[base];
-				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
-					continue;
-				add_member(c, &b, j, k);
-				b.cur = b.cur && k == 0;
-				/* a session formed by a move: every practitioner is free
-				 * for all of it (one wholly as booked is as it is) */
-				int ok = b.cur || b.end <= p->day.to;
-				int64_t us = week_utc(in->w, c->day, b.start), ue = week_utc(in->w, c->day, b.end);
-				for (int m = 0; m < b.n && ok && !b.cur; m++)
-					ok = !week_busy(in->w, in->w->appts[in->a[b.appt[m]].appt].prac, us, ue);
-				if (!ok)
-					continue;
-				b.exit_free = b.last_end = b.end;
-				struct sv_item *x = new_item(c);
-				if (!x)
-					return -1;
-				*x = b;
-			}
-		}
-	}
+	if (joint_items(c) < 0)
+		return -1;
 	return blocks(c);
 }
 
@@ -415,112 +411,118 @@ struct leg {
 	double money;
 };
 
-/*
- * Extend label L by session q (NULL: close the day, going home), as
- * plan_day() and fit_routine() read a day: the legs of the gap, journeys,
- * time out, and the routines whose starts are now settled, each kept at its
- * first free start or missed (a compromise). The daily limits are counted
- * when the day closes (finish()).
- */
-void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
-		 struct label *out)
+/* What one step crosses between two sessions: its legs, and when the
+ * person is at home (if at all). step_gap and step_session fill it,
+ * step_routines reads it. */
+struct gap {
+	struct leg legs[2 + 2 * DG_MAX_BLOCK];
+	int nl;
+	int home_from, home_to;   /* when the person is at home in the gap */
+	int at_home;              /* ... if they are at all */
+};
+
+/* The gap after session pi (NULL: the day's start) before q (NULL: the
+ * day's end): home first when there is time to stay there, then on to q. */
+static void step_gap(const struct profile *p, const struct sv_item *pi, const struct sv_item *q,
+		     struct label *out, struct gap *g)
 {
-	const struct profile *p = c->s.p;
-	const struct prof_weights *wt = &p->weights;
 	int home = p->home;
-	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
 	int at = pi ? pi->exit_v : home;
 	int free_from = pi ? pi->exit_free : NEG;
-	struct leg legs[2 + 2 * DG_MAX_BLOCK];
-	int nl = 0;
-	int home_from = NEG, home_to = NEG;   /* when the person is at home in the gap */
-	int at_home = 0;                      /* ... if they are at all */
-	*out = *L;
-	out->next = -1;
-	out->dead = 0;
+	g->nl = 0;
+	g->home_from = g->home_to = NEG;
+	g->at_home = 0;
 	if (at != home) {
 		int back = pi->back;
 		int there = !q || q->v == home ? 0 : q->there;
 		if (!q || q->v == home || q->start - free_from - back - there >= WEEK_HOME_STAY_MIN) {
-			legs[nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
+			g->legs[g->nl++] = (struct leg){ at, home, free_from, free_from + back, pi->back_cost };
 			out->time_out += free_from + back - out->depart;
 			out->depart = -1;
 			at = home;
-			home_from = free_from + back;
-			at_home = 1;
+			g->home_from = free_from + back;
+			g->at_home = 1;
 		}
 	} else {
-		home_from = free_from;
-		at_home = 1;
+		g->home_from = free_from;
+		g->at_home = 1;
 	}
-	if (q) {
-		if (at == home && q->v != home) {
-			int t = q->there;
-			out->depart = q->start - t;
-			out->journeys++;
-			legs[nl++] = (struct leg){ home, q->v, q->start - t, q->start, q->there_cost };
-			home_to = q->start - t;
-		} else if (at != q->v) {
-			int t = sv_travel0(p, at, q->v);
-			legs[nl++] = (struct leg){ at, q->v, free_from, free_from + t,
-						   profile_travel_cost(p, at, q->v) };
-		} else if (at == home) {
-			home_to = q->start;
-		}
-		uint64_t newp = q->pracs & ~out->pracs;
-		out->mask |= q->mask;
-		out->pracs |= q->pracs;
-		out->pattern += q->pattern;
-		/* a joint session's energy is its most tiring part's */
-		out->appt_energy += q->energy;
-		out->changes += q->changes;
-		out->t1 += q->impossible;
-		out->t2 += q->compromise;
-		out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
-		/* rest before it (consecutive sessions) */
-		if (pi && p->min_rest > 0 && q->start - pi->last_end < p->min_rest && q->start >= pi->last_end)
-			out->t2 += (p->min_rest - (q->start - pi->last_end)) * p->compromise.rest;
-		/* a block: its other stops, as plan_day reads them */
-		int bat = q->v, bfree = q->nsub ? q->sub[0].end : q->end;
-		for (int k = 1; k < q->nsub; k++) {
-			const struct sv_stop *s = &q->sub[k];
-			int bback = bat != home ? sv_travel0(p, bat, home) : 0;
-			int bthere = s->v == home ? 0 : sv_travel0(p, home, s->v);
-			if (bat != home && (s->v == home || s->start - bfree - bback - bthere >= WEEK_HOME_STAY_MIN)) {
-				int back = bback;
-				legs[nl++] = (struct leg){ bat, home, bfree, bfree + back, profile_travel_cost(p, bat, home) };
-				out->time_out += bfree + back - out->depart;
-				out->depart = -1;
-				bat = home;
-			}
-			if (bat == home && s->v != home) {
-				int t = sv_travel0(p, home, s->v);
-				out->depart = s->start - t;
-				out->journeys++;
-				legs[nl++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
-			} else if (bat != s->v) {
-				int t = sv_travel0(p, bat, s->v);
-				legs[nl++] = (struct leg){ bat, s->v, bfree, bfree + t, profile_travel_cost(p, bat, s->v) };
-			}
-			if (bat != s->v || s->end > bfree)
-				bfree = s->end;
-			bat = s->v;
-		}
+	if (!q) {
+		if (at == home)
+			g->home_to = POS;
+		return;
+	}
+	if (at == home && q->v != home) {
+		int t = q->there;
+		out->depart = q->start - t;
+		out->journeys++;
+		g->legs[g->nl++] = (struct leg){ home, q->v, q->start - t, q->start, q->there_cost };
+		g->home_to = q->start - t;
+	} else if (at != q->v) {
+		int t = sv_travel0(p, at, q->v);
+		g->legs[g->nl++] = (struct leg){ at, q->v, free_from, free_from + t, profile_travel_cost(p, at, q->v) };
 	} else if (at == home) {
-		home_to = POS;
+		g->home_to = q->start;
 	}
-	for (int k = 0; k < nl; k++) {
-		out->travel_min += legs[k].arr - legs[k].dep;
-		out->cost += wt->travel_minutes * (legs[k].arr - legs[k].dep);
+}
+
+/* Session q's own terms (after pi, NULL: none), and a block's other stops
+ * as plan_day reads them (their legs into g). */
+static void step_session(const struct profile *p, const struct sv_item *pi, const struct sv_item *q,
+			 struct label *out, struct gap *g)
+{
+	const struct prof_weights *wt = &p->weights;
+	int home = p->home;
+	uint64_t newp = q->pracs & ~out->pracs;
+	out->mask |= q->mask;
+	out->pracs |= q->pracs;
+	out->pattern += q->pattern;
+	/* a joint session's energy is its most tiring part's */
+	out->appt_energy += q->energy;
+	out->changes += q->changes;
+	out->t1 += q->impossible;
+	out->t2 += q->compromise;
+	out->cost += q->cost + wt->unfamiliar * sv_people(p, newp);
+	/* rest before it (consecutive sessions) */
+	if (pi && p->min_rest > 0 && q->start - pi->last_end < p->min_rest && q->start >= pi->last_end)
+		out->t2 += (p->min_rest - (q->start - pi->last_end)) * p->compromise.rest;
+	/* a block: its other stops, as plan_day reads them */
+	int bat = q->v, bfree = q->nsub ? q->sub[0].end : q->end;
+	assert(q->nsub <= DG_MAX_BLOCK);
+	for (int k = 1; k < q->nsub; k++) {
+		const struct sv_stop *s = &q->sub[k];
+		int bback = bat != home ? sv_travel0(p, bat, home) : 0;
+		int bthere = s->v == home ? 0 : sv_travel0(p, home, s->v);
+		if (bat != home && (s->v == home || s->start - bfree - bback - bthere >= WEEK_HOME_STAY_MIN)) {
+			int back = bback;
+			g->legs[g->nl++] = (struct leg){ bat, home, bfree, bfree + back, profile_travel_cost(p, bat, home) };
+			out->time_out += bfree + back - out->depart;
+			out->depart = -1;
+			bat = home;
+		}
+		if (bat == home && s->v != home) {
+			int t = sv_travel0(p, home, s->v);
+			out->depart = s->start - t;
+			out->journeys++;
+			g->legs[g->nl++] = (struct leg){ home, s->v, s->start - t, s->start, profile_travel_cost(p, home, s->v) };
+		} else if (bat != s->v) {
+			int t = sv_travel0(p, bat, s->v);
+			g->legs[g->nl++] = (struct leg){ bat, s->v, bfree, bfree + t, profile_travel_cost(p, bat, s->v) };
+		}
+		if (bat != s->v || s->end > bfree)
+			bfree = s->end;
+		bat = s->v;
 	}
-	for (int k = 0; k < nl; k++) {
-		double money = legs[k].money;
-		out->travel_cost += money;
-		out->cost += wt->travel_money * money;
-	}
-	out->cost += wt->journeys * (out->journeys - L->journeys);
-	out->energy = sv_label_energy(p, out);
-	/* routines: the time up to the end of q is now settled */
+}
+
+/* The routines whose starts the step settles (the time up to the end of
+ * q): each kept at its first free start, or missed (a compromise). */
+static void step_routines(const struct day_ctx *c, const struct sv_item *pi, const struct sv_item *q,
+			  const struct gap *g, struct label *out)
+{
+	const struct profile *p = c->s.p;
+	const struct prof_weights *wt = &p->weights;
+	int home = p->home;
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
 	for (int ri = 0; ri < c->s.n_r; ri++) {
 		if (out->rmask >> ri & 1)
@@ -535,10 +537,10 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			if (e > upper)
 				break;
 			int ok = !(q && overlaps(s, e, q->start, q->end));
-			for (int k = 0; k < nl && ok; k++)
-				ok = !overlaps(s, e, legs[k].dep, legs[k].arr);
+			for (int k = 0; k < g->nl && ok; k++)
+				ok = !overlaps(s, e, g->legs[k].dep, g->legs[k].arr);
 			if (ok && r->place == PLACE_HOME)
-				ok = at_home && s >= home_from && e <= home_to;
+				ok = g->at_home && s >= g->home_from && e <= g->home_to;
 			if (ok && r->place >= 0) {
 				/* at a venue: from the session before, on to the next */
 				int pv = pi ? pi->exit_v : home, pt = pi ? pi->end : 0;
@@ -560,6 +562,40 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 			out->t2 += p->compromise.routine_missed;
 		}
 	}
+}
+
+/*
+ * Extend label L by session q (NULL: close the day, going home), as
+ * plan_day() and fit_routine() read a day: the legs of the gap, journeys,
+ * time out, and the routines whose starts are now settled, each kept at its
+ * first free start or missed (a compromise). The daily limits are counted
+ * when the day closes (finish()).
+ */
+void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_item *q,
+		 struct label *out)
+{
+	const struct profile *p = c->s.p;
+	const struct prof_weights *wt = &p->weights;
+	const struct sv_item *pi = L->item >= 0 ? &c->s.it[L->item] : NULL;
+	struct gap g;
+	*out = *L;
+	out->next = -1;
+	out->dead = 0;
+	step_gap(p, pi, q, out, &g);
+	if (q)
+		step_session(p, pi, q, out, &g);
+	for (int k = 0; k < g.nl; k++) {
+		out->travel_min += g.legs[k].arr - g.legs[k].dep;
+		out->cost += wt->travel_minutes * (g.legs[k].arr - g.legs[k].dep);
+	}
+	for (int k = 0; k < g.nl; k++) {
+		double money = g.legs[k].money;
+		out->travel_cost += money;
+		out->cost += wt->travel_money * money;
+	}
+	out->cost += wt->journeys * (out->journeys - L->journeys);
+	out->energy = sv_label_energy(p, out);
+	step_routines(c, pi, q, &g, out);
 }
 
 /* The day's limits, counted when it closes. */
@@ -609,15 +645,13 @@ static uint64_t bucket_hash(int q, uint64_t mask, uint64_t pattern)
 	return h ^ (h >> 31);
 }
 
-/* The bucket of (q, mask, pattern) in c's index, made if absent; NULL out
- * of memory. The table keeps under half full. */
+/* The bucket of (q, mask, pattern) in c's index, made if absent. The table
+ * keeps under half full. */
 static struct dg_bucket *bucket(struct day_ctx *c, int q, uint64_t mask, uint64_t pattern)
 {
 	if (2 * (c->n_bk + 1) > c->cap_bk) {
 		size_t cap = c->cap_bk ? 2 * c->cap_bk : 1024;
-		struct dg_bucket *t = malloc(cap * sizeof *t);
-		if (!t)
-			return NULL;
+		struct dg_bucket *t = xmalloc(cap * sizeof *t);
 		for (size_t k = 0; k < cap; k++)
 			t[k].item = -1;
 		for (size_t k = 0; k < c->cap_bk; k++) {
@@ -652,8 +686,6 @@ static struct dg_bucket *bucket(struct day_ctx *c, int q, uint64_t mask, uint64_
 static int add_label(struct day_ctx *c, int q, const struct label *x)
 {
 	struct dg_bucket *b = bucket(c, q, x->mask, x->pattern);
-	if (!b)
-		return -1;
 	for (int k = b->head; k >= 0; k = c->lab[k].same) {
 		struct label *y = &c->lab[k];
 		if (y->dead)
@@ -745,23 +777,99 @@ static int pick_cmp(const void *x, const void *y)
 
 /* ---- valuing a day plan exactly ---- */
 
-int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
-		 struct diag *d)
+/* Tiers 1 and 2 of col's day from the problems ps of its moved week mv
+ * (plan pl), and whether a moved appointment is in an impossibility. */
+static void day_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
+		      const struct problems *ps, struct sv_col *col)
+{
+	col->impossible = 0;
+	col->compromise = 0;
+	col->bad = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		if (x->day != col->day || x->week_wide)
+			continue;
+		int tier = plan_kind_tier(x->kind);
+		if (tier == 1 && sv_problem_moves(in, pl, mv, x) >= 0)
+			col->bad = 1;   /* a move may never make an impossibility */
+		if (tier == 1)
+			col->impossible++;
+		if (tier == 2) {
+			const char *unit;
+			double wgt, size = sv_compromise_size(mv, x, &unit, &wgt);
+			col->compromise += size * wgt;
+		}
+	}
+}
+
+/* Tier 3 of col's day (place: its placements' own costs) and the
+ * resources the master's rows read, from its moved week mv. */
+static void day_terms(const struct week *mv, double place, struct sv_col *col)
+{
+	const struct profile *p = mv->p;
+	const struct prof_weights *wt = &p->weights;
+	const struct wk_day *dd = &mv->days[col->day];
+	col->cost = place + wt->journeys * dd->journeys + wt->travel_minutes * dd->travel_min +
+		    wt->travel_money * dd->travel_cost + wt->unfamiliar * sv_day_people(mv, (size_t)col->day);
+	for (size_t i = 0; i < mv->n_routines; i++) {
+		const struct wk_routine *r = &mv->routines[i];
+		if (r->day == col->day && r->start >= 0)
+			col->cost += wt->routine_shift * (r->start - p->routines[r->routine].starts[r->window].from);
+	}
+	col->energy = dd->energy;
+	col->journeys = dd->journeys;
+	col->travel_min = dd->travel_min;
+	col->travel_cost = dd->travel_cost;
+	col->time_out = dd->time_out;
+	col->unfamiliar = 0;
+	for (size_t k = dd->first; k < dd->first + dd->n; k++) {
+		int pr = mv->appts[k].prac;
+		if (!p->pracs[pr].familiar)
+			col->unfamiliar |= (uint64_t)1 << pr;
+	}
+}
+
+/* Whether col makes a joint session by a move (a candidate other than
+ * cand[0], the current placement) that one of its practitioners is not
+ * free for, all of it. */
+static int joint_not_free(const struct instance *in, const struct sv_cols *cols, const struct sv_col *col)
 {
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
-	const struct prof_weights *wt = &p->weights;
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	if (!pl.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
+	for (int a = 0; a < col->n; a++) {
+		const struct sv_pick *x = &cols->pick[col->first + (size_t)a];
+		if (x->cand == 0)
+			continue;
+		const struct placement *px = &in->a[x->appt].cand[x->cand];
+		for (int b = 0; b < col->n; b++) {
+			const struct sv_pick *y = &cols->pick[col->first + (size_t)b];
+			const struct placement *py = &in->a[y->appt].cand[y->cand];
+			const struct wk_appt *ax = &w->appts[in->a[x->appt].appt], *ay = &w->appts[in->a[y->appt].appt];
+			if (a == b || px->start != py->start || px->venue != py->venue || px->venue < 0 ||
+			    !profile_joint(p, ax->prac, ay->prac))
+				continue;
+			int dur = in->a[x->appt].duration > in->a[y->appt].duration ? in->a[x->appt].duration
+										  : in->a[y->appt].duration;
+			int64_t us = week_utc(w, px->day, px->start), ue = week_utc(w, px->day, px->start + dur);
+			if (week_busy(w, ax->prac, us, ue) || week_busy(w, ay->prac, us, ue))
+				return 1;
+		}
 	}
+	return 0;
+}
+
+int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct sv_col *col,
+		 struct diag *d)
+{
+	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i].day = -1;
 	double place = 0;
 	col->changes = 0;
 	for (int k = 0; k < col->n; k++) {
 		const struct sv_pick *pk = &cols->pick[col->first + (size_t)k];
+		assert(pk->appt >= 0 && (size_t)pk->appt < in->n && pk->cand >= 0 &&
+		       (size_t)pk->cand < in->a[pk->appt].n_cand);
 		int changed;
 		pl.at[pk->appt] = in->a[pk->appt].cand[pk->cand];
 		place += sv_place_cost(in, (size_t)pk->appt, (size_t)pk->cand, &changed);
@@ -778,62 +886,11 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
 		week_release(&mv);
 		return -1;
 	}
-	const struct wk_day *dd = &mv.days[col->day];
-	col->impossible = 0;
-	col->compromise = 0;
-	col->bad = 0;
-	for (size_t i = 0; i < ps.n; i++) {
-		const struct problem *x = &ps.v[i];
-		if (x->day != col->day || x->week_wide)
-			continue;
-		int tier = plan_kind_tier(x->kind);
-		if (tier == 1 && sv_problem_moves(in, &pl, &mv, x) >= 0)
-			col->bad = 1;   /* a move may never make an impossibility */
-		if (tier == 1)
-			col->impossible++;
-		if (tier == 2) {
-			const char *unit;
-			double wgt, size = sv_compromise_size(&mv, x, &unit, &wgt);
-			col->compromise += size * wgt;
-		}
-	}
-	col->cost = place + wt->journeys * dd->journeys + wt->travel_minutes * dd->travel_min +
-		    wt->travel_money * dd->travel_cost + wt->unfamiliar * sv_day_people(&mv, (size_t)col->day);
-	for (size_t i = 0; i < mv.n_routines; i++) {
-		const struct wk_routine *r = &mv.routines[i];
-		if (r->day == col->day && r->start >= 0)
-			col->cost += wt->routine_shift * (r->start - p->routines[r->routine].starts[r->window].from);
-	}
-	col->energy = dd->energy;
-	col->journeys = dd->journeys;
-	col->travel_min = dd->travel_min;
-	col->travel_cost = dd->travel_cost;
-	col->time_out = dd->time_out;
-	col->unfamiliar = 0;
-	for (size_t k = dd->first; k < dd->first + dd->n; k++) {
-		int pr = mv.appts[k].prac;
-		if (!p->pracs[pr].familiar)
-			col->unfamiliar |= (uint64_t)1 << pr;
-	}
+	day_tiers(in, &pl, &mv, &ps, col);
+	day_terms(&mv, place, col);
 	/* a joint session a move makes: every practitioner free for all of it */
-	for (int a = 0; a < col->n && !col->bad; a++) {
-		const struct sv_pick *x = &cols->pick[col->first + (size_t)a];
-		if (x->cand == 0)
-			continue;
-		const struct placement *px = &in->a[x->appt].cand[x->cand];
-		for (int b = 0; b < col->n && !col->bad; b++) {
-			const struct sv_pick *y = &cols->pick[col->first + (size_t)b];
-			const struct placement *py = &in->a[y->appt].cand[y->cand];
-			const struct wk_appt *ax = &w->appts[in->a[x->appt].appt], *ay = &w->appts[in->a[y->appt].appt];
-			if (a == b || px->start != py->start || px->venue != py->venue || px->venue < 0 ||
-			    !profile_joint(p, ax->prac, ay->prac))
-				continue;
-			int dur = in->a[x->appt].duration > in->a[y->appt].duration ? in->a[x->appt].duration
-										  : in->a[y->appt].duration;
-			int64_t us = week_utc(w, px->day, px->start), ue = week_utc(w, px->day, px->start + dur);
-			col->bad = week_busy(w, ax->prac, us, ue) || week_busy(w, ay->prac, us, ue);
-		}
-	}
+	if (!col->bad)
+		col->bad = joint_not_free(in, cols, col);
 	free(pl.at);
 	problems_release(&ps);
 	week_release(&mv);
@@ -871,16 +928,14 @@ static int same_picks(const struct sv_cols *cols, const struct sv_col *x, int da
 	return 1;
 }
 
-/* Put column c in the index (growing it). 0, or -1 out of memory. */
-static int index_put(struct sv_cols *cols, size_t c)
+/* Put column c in the index (growing it). */
+static void index_put(struct sv_cols *cols, size_t c)
 {
 	if ((cols->n + 1) * 2 > cols->index_cap) {
 		size_t cap = cols->index_cap ? cols->index_cap * 2 : 1024;
 		while (cap < (cols->n + 1) * 2)
 			cap *= 2;
-		size_t *ix = calloc(cap, sizeof *ix);
-		if (!ix)
-			return -1;
+		size_t *ix = xcalloc(cap, sizeof *ix);
 		free(cols->index);
 		cols->index = ix;
 		cols->index_cap = cap;
@@ -897,7 +952,6 @@ static int index_put(struct sv_cols *cols, size_t c)
 	while (cols->index[h])
 		h = (h + 1) & (cols->index_cap - 1);
 	cols->index[h] = c + 1;
-	return 0;
 }
 
 /* Append a column for day with picks (sorted here), valued; -1 on error,
@@ -934,13 +988,12 @@ static long add_col(const struct instance *in, struct sv_cols *cols, int day, co
 	}
 	col->n = n;
 	col->pattern = picks_pattern(in, tmp, n);
-	if (sv_day_value(in, cols, col, d) < 0 || index_put(cols, cols->n - 1) < 0) {
+	if (sv_day_value(in, cols, col, d) < 0) {
 		cols->n--;
 		cols->n_pick = col->first;
-		if (!d->errors)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
 	}
+	index_put(cols, cols->n - 1);
 	return (long)(cols->n - 1);
 oom:
 	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -984,16 +1037,15 @@ int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct di
 	s->p = in->w->p;
 	s->day = day;
 	s->d = d;
-	size_t errors0 = d->errors;
 	int rc = build_items(s);
 	if (rc < 0 || routines_of_day(s) < 0) {
-		if (d->errors == errors0)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		sv_day_release(s);
 		return -1;
 	}
 	if (s->n_it > 1)
 		qsort(s->it, s->n_it, sizeof *s->it, item_end_cmp);
+	/* a label's masks hold the local appointments and the routines */
+	assert(s->n_local <= 64 && s->n_r <= 32);
 	return rc;
 }
 
@@ -1023,27 +1075,21 @@ static int may_follow(const struct profile *p, const struct sv_item *pi, const s
 	return 1;
 }
 
-static int gen_day(struct day_ctx *c, struct sv_cols *cols)
+/* The label-setting search of the day from root: each session, in end
+ * order, after every live label of the sessions that may come before it.
+ * Returns 0 (a bound may have cut it short: c->cut), or -1 out of memory. */
+static int grow_labels(struct day_ctx *c, const struct label *root)
 {
 	const struct profile *p = c->s.p;
-	size_t errors0 = c->s.d->errors;
-	c->head = malloc((c->s.n_it + 1) * sizeof *c->head);
-	if (!c->head)
-		goto fail;
-	for (size_t i = 0; i < c->s.n_it; i++)
-		c->head[i] = -1;
-	struct label root;
-	memset(&root, 0, sizeof root);
-	root.item = root.parent = root.next = -1;
-	root.depart = -1;
 	int rc = 0;
 	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
+		assert(qi == 0 || c->s.it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
 		struct label x;
-		sv_step(c, &root, q, &x);
+		sv_step(c, root, q, &x);
 		x.parent = -1;
 		if ((rc = add_label(c, (int)qi, &x)) < 0)
-			goto fail;
+			return -1;
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
 		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start && rc == 0; pj++) {
 			const struct sv_item *pi = &c->s.it[pj];
@@ -1058,52 +1104,55 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 				x.t1 += t1;
 				x.parent = k;
 				if ((rc = add_label(c, (int)qi, &x)) < 0)
-					goto fail;
+					return -1;
 			}
 		}
 	}
-	cols->labels += c->n_lab;
-	if (c->cut)
-		return 0;   /* the list is not whole: column generation takes over */
-	/* close every live label, and the empty day */
-	struct fin *fins = NULL;
-	size_t n_fin = 0, cap_fin = 0;
+	return 0;
+}
+
+/* Close every live label, and the empty day (root), into *fins. Returns
+ * 0, or -1 out of memory. */
+static int close_labels(struct day_ctx *c, const struct label *root, struct fin **fins, size_t *n_fin)
+{
+	size_t cap_fin = 0;
 	for (long k = -1; k < (long)c->n_lab; k++) {
-		const struct label *L = k < 0 ? &root : &c->lab[k];
+		const struct label *L = k < 0 ? root : &c->lab[k];
 		struct label x;
 		if (k >= 0 && L->dead)
 			continue;
 		sv_step(c, L, NULL, &x);
 		sv_finish(c, &x);
-		struct fin *f = BUF_PUSH(fins, n_fin, cap_fin);
-		if (!f) {
-			free(fins);
-			goto fail;
-		}
+		struct fin *f = BUF_PUSH(*fins, *n_fin, cap_fin);
+		if (!f)
+			return -1;
 		f->l = x;
 		f->label = (int)k;
-		f->energy = sv_label_energy(p, &x);
+		f->energy = sv_label_energy(c->s.p, &x);
 	}
+	return 0;
+}
+
+/* Make a column of each finished plan that no other with the same
+ * appointments at the same venues beats on the tiers, energy and changes
+ * (the master bounds the changes: the ladder, --max-changes; and the peak
+ * energy). Returns 0, or -1 with d filled. */
+static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins, size_t n_fin)
+{
 	/* sorted by key: a label is large */
-	struct fin_key *key = malloc((n_fin ? n_fin : 1) * sizeof *key);
-	if (!key) {
-		free(fins);
-		goto fail;
-	}
+	struct fin_key *key = xmalloc((n_fin ? n_fin : 1) * sizeof *key);
 	for (size_t i = 0; i < n_fin; i++) {
 		const struct fin *f = &fins[i];
 		key[i] = (struct fin_key){ f->l.mask, f->l.pattern, f->l.t2, f->l.cost, f->energy, f->l.t1, (int)i };
 	}
 	if (n_fin > 1)
 		qsort(key, n_fin, sizeof *key, fin_cmp);
-	/* per set of appointments at their venues, the plans no other beats on
-	 * the tiers, energy and changes (the master bounds the changes: the
-	 * ladder, --max-changes; and the peak energy) */
-	for (size_t i = 0; i < n_fin;) {
+	int rc = 0;
+	for (size_t i = 0; i < n_fin && rc == 0;) {
 		size_t j = i;
 		while (j < n_fin && key[j].mask == key[i].mask && key[j].pattern == key[i].pattern)
 			j++;
-		for (size_t a = i; a < j; a++) {
+		for (size_t a = i; a < j && rc == 0; a++) {
 			struct fin *fa = &fins[key[a].idx];
 			int beaten = 0;
 			for (size_t b = i; b < a && !beaten; b++) {
@@ -1111,24 +1160,45 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 				beaten = !fb->l.dead && lex_le(&fb->l, &fa->l) && fb->energy <= fa->energy + EPS &&
 					 fb->l.changes <= fa->l.changes;
 			}
-			if (beaten) {
+			if (beaten)
 				fa->l.dead = 1;
-				continue;
-			}
-			if (emit(c, cols, fa) < 0) {
-				free(key);
-				free(fins);
-				goto fail;
-			}
+			else
+				rc = emit(c, cols, fa);
 		}
 		i = j;
 	}
 	free(key);
+	return rc;
+}
+
+/* Every day plan of the day worth a column, into cols (unless the search
+ * is cut short: then c->cut, and column generation takes over). Returns 0,
+ * or -1 with d filled. */
+static int gen_day(struct day_ctx *c, struct sv_cols *cols)
+{
+	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
+	for (size_t i = 0; i < c->s.n_it; i++)
+		c->head[i] = -1;
+	struct label root;
+	memset(&root, 0, sizeof root);
+	root.item = root.parent = root.next = -1;
+	root.depart = -1;
+	if (grow_labels(c, &root) < 0)
+		goto oom;
+	cols->labels += c->n_lab;
+	if (c->cut)
+		return 0;   /* the list is not whole: column generation takes over */
+	struct fin *fins = NULL;
+	size_t n_fin = 0;
+	if (close_labels(c, &root, &fins, &n_fin) < 0) {
+		free(fins);
+		goto oom;
+	}
+	int rc = emit_pareto(c, cols, fins, n_fin);
 	free(fins);
-	return 0;
-fail:
-	if (c->s.d->errors == errors0)
-		diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	return rc;
+oom:
+	diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
 }
 

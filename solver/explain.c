@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static int same(const struct placement *a, const struct placement *b)
 {
@@ -270,73 +271,51 @@ static const char *plural(int n, const char *one, const char *many)
 	return n == 1 || n == -1 ? one : many;
 }
 
-/* What reverting change `self` alone would bring back, into reason. */
-static int counterfactual(const struct instance *in, struct sv_proposal *x, size_t self,
-			  const struct view *now, struct diag *d)
+/* Change `self` cannot go back (plan_check refused rev, its old place
+ * taken or its series too close): the change it makes room for, when one
+ * clashes with it back where it was, into c->room_for and c->reason. */
+static void room_reason(const struct instance *in, struct sv_proposal *x, size_t self, const struct plan *rev,
+			const struct problems *bad, struct diag *scratch)
 {
 	struct sv_change *c = &x->changes[self];
 	size_t i = c->appt;
-	struct plan rev = { malloc((in->n + 1) * sizeof *rev.at), in->n };
-	if (!rev.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	memcpy(rev.at, x->plan.at, in->n * sizeof *rev.at);
-	rev.at[i] = in->a[i].current;
-	struct diag scratch;
-	diag_init(&scratch);
-	struct problems bad;
-	int ok = plan_check(in, &rev, &bad, &scratch);
-	char *r = c->reason;
-	int rc = 0;
-	if (ok < 0) {
-		diag_move(d, &scratch);
-		free(rev.at);
-		return -1;
-	}
-	if (!ok) {
-		/* its old place is taken, or its series would come too close */
-		long other = -1;
-		struct view tmp = { 0 };
-		if (bad.n && view_open(in, &rev, &tmp, &scratch) == 0) {
-			for (size_t q = 0; q < tmp.ps.n && other < 0; q++) {
-				if (plan_kind_tier(tmp.ps.v[q].kind) != 1)
-					continue;
-				int j = sv_problem_moves(in, &rev, &tmp.mv, &tmp.ps.v[q]);
-				if (j >= 0 && (size_t)j != i)
-					other = j;
-			}
+	long other = -1;
+	struct view tmp = { 0 };
+	if (bad->n && view_open(in, rev, &tmp, scratch) == 0) {
+		for (size_t q = 0; q < tmp.ps.n && other < 0; q++) {
+			if (plan_kind_tier(tmp.ps.v[q].kind) != 1)
+				continue;
+			int j = sv_problem_moves(in, rev, &tmp.mv, &tmp.ps.v[q]);
+			if (j >= 0 && (size_t)j != i)
+				other = j;
 		}
-		view_close(&tmp);
-		long seq = -1;
-		for (size_t k = 0; k < x->n_changes && other >= 0; k++)
-			if (x->changes[k].appt == (size_t)other)
-				seq = (long)k;
-		if (seq >= 0) {
-			c->room_for = (int)seq;
-			cat(r, sizeof c->reason, "makes room for change %ld: back where it was, it would clash with it", seq + 1);
-		} else {
-			cat(r, sizeof c->reason, "makes room for the other changes");
-		}
-		problems_release(&bad);
-		diag_release(&scratch);
-		free(rev.at);
-		return 0;
 	}
-	problems_release(&bad);
-	struct view back;
-	if (view_open(in, &rev, &back, &scratch) < 0) {
-		view_close(&back);
-		diag_move(d, &scratch);
-		free(rev.at);
-		return -1;
+	view_close(&tmp);
+	long seq = -1;
+	for (size_t k = 0; k < x->n_changes && other >= 0; k++)
+		if (x->changes[k].appt == (size_t)other)
+			seq = (long)k;
+	if (seq >= 0) {
+		c->room_for = (int)seq;
+		cat(c->reason, sizeof c->reason, "makes room for change %ld: back where it was, it would clash with it", seq + 1);
+	} else {
+		cat(c->reason, sizeof c->reason, "makes room for the other changes");
 	}
+}
+
+/* What change c removes, read from the week with it (now) and without it
+ * (back): the problems that would come back or grow, those it brings,
+ * and the journeys and travel it saves. */
+static void problems_reason(const struct instance *in, struct sv_change *c, const struct view *now,
+			    const struct view *back)
+{
 	const struct week *w = in->w;
-	int self_prac = w->appts[in->a[i].appt].prac;
+	char *r = c->reason;
+	int self_prac = w->appts[in->a[c->appt].appt].prac;
 	int n = 0;
-	for (size_t q = 0; q < back.ps.n; q++) {
-		const struct problem *p = &back.ps.v[q];
-		if (!plan_kind_tier(p->kind) || grows(&back.mv, p, &now->mv, &now->ps) <= 1e-9)
+	for (size_t q = 0; q < back->ps.n; q++) {
+		const struct problem *p = &back->ps.v[q];
+		if (!plan_kind_tier(p->kind) || grows(&back->mv, p, &now->mv, &now->ps) <= 1e-9)
 			continue;
 		char words[160];
 		problem_words(w, p, self_prac, words, sizeof words);
@@ -351,13 +330,13 @@ static int counterfactual(const struct instance *in, struct sv_proposal *x, size
 	int m0 = 0;
 	for (size_t q = 0; q < now->ps.n; q++) {
 		const struct problem *p = &now->ps.v[q];
-		if (!plan_kind_tier(p->kind) || grows(&now->mv, p, &back.mv, &back.ps) <= 1e-9)
+		if (!plan_kind_tier(p->kind) || grows(&now->mv, p, &back->mv, &back->ps) <= 1e-9)
 			continue;
 		char words[160];
 		problem_words(w, p, self_prac, words, sizeof words);
 		cat(r, sizeof c->reason, "%s%s", m0++ ? ", " : *r ? "; it brings " : "it brings ", words);
 	}
-	int dj = back.tot.journeys - now->tot.journeys, dt = back.tot.travel_min - now->tot.travel_min;
+	int dj = back->tot.journeys - now->tot.journeys, dt = back->tot.travel_min - now->tot.travel_min;
 	if (dj > 0 || dt > 0) {
 		cat(r, sizeof c->reason, "%s", *r ? "; " : "without it: ");
 		if (dj > 0)
@@ -365,45 +344,133 @@ static int counterfactual(const struct instance *in, struct sv_proposal *x, size
 		if (dt > 0)
 			cat(r, sizeof c->reason, "%s%d more min of travel", dj > 0 ? ", " : "", dt);
 	}
+}
+
+/* Nothing else to say of change c: which terms of the cost it improves,
+ * plan pl (week now) against rev without it (week back). */
+static void cost_reason(const struct instance *in, struct sv_change *c, const struct plan *pl,
+			const struct view *now, const struct plan *rev, const struct view *back)
+{
+	static const char *const words[SV_TERMS] = {
+		"more journeys", "more travel", "more travel money", "", "routines further from their ideal time",
+		"a more tiring peak day", "more unfamiliar people in a day", "times the person would rather avoid" };
+	char *r = c->reason;
+	double tb[SV_TERMS], tn[SV_TERMS];
+	sv_cost_terms(in, rev, &back->mv, tb);
+	sv_cost_terms(in, pl, &now->mv, tn);
+	int m = 0;
+	for (int k = 0; k < SV_TERMS; k++) {
+		if (k == SV_T_CHANGES || tb[k] <= tn[k] + 1e-9)
+			continue;
+		double rs = in->w->p->weights.routine_shift;
+		if (k == SV_T_ROUTINES && rs > 0)
+			cat(r, sizeof c->reason, "%s%s (%.0f min in all)", m++ ? ", " : "without it: ", words[k],
+			    (tb[k] - tn[k]) / rs);
+		else
+			cat(r, sizeof c->reason, "%s%s (cost +%.2f)", m++ ? ", " : "without it: ", words[k],
+			    tb[k] - tn[k]);
+	}
+	if (!m)
+		cat(r, sizeof c->reason, "no gain on its own");
+}
+
+/* What reverting change `self` alone would bring back, into reason. */
+static int counterfactual(const struct instance *in, struct sv_proposal *x, size_t self,
+			  const struct view *now, struct diag *d)
+{
+	struct sv_change *c = &x->changes[self];
+	size_t i = c->appt;
+	const struct week *w = in->w;
+	struct plan rev = { xmalloc((in->n + 1) * sizeof *rev.at), in->n };
+	memcpy(rev.at, x->plan.at, in->n * sizeof *rev.at);
+	rev.at[i] = in->a[i].current;
+	struct diag scratch;
+	diag_init(&scratch);
+	struct problems bad;
+	struct view back = { 0 };
+	int rc = -1;
+	int ok = plan_check(in, &rev, &bad, &scratch);
+	if (ok < 0) {
+		diag_move(d, &scratch);
+		goto out;
+	}
+	if (!ok) {
+		room_reason(in, x, self, &rev, &bad, &scratch);
+		problems_release(&bad);
+		rc = 0;
+		goto out;
+	}
+	problems_release(&bad);
+	if (view_open(in, &rev, &back, &scratch) < 0) {
+		diag_move(d, &scratch);
+		goto out;
+	}
+	problems_reason(in, c, now, &back);
 	if (c->ch.kind & CHANGE_JOINT) {
-		cat(r, sizeof c->reason, "%sjoins ", *r ? "; " : "");
+		cat(c->reason, sizeof c->reason, "%sjoins ", *c->reason ? "; " : "");
 		for (size_t k = 0; c->with[k] >= 0; k++)
-			cat(r, sizeof c->reason, "%s%s", k ? " and " : "",
+			cat(c->reason, sizeof c->reason, "%s%s", k ? " and " : "",
 			    w->p->pracs[w->appts[in->a[c->with[k]].appt].prac].id);
-		cat(r, sizeof c->reason, " in one visit");
+		cat(c->reason, sizeof c->reason, " in one visit");
 	}
-	if (!*r) {
-		/* nothing listed: say which terms of the cost it improves */
-		static const char *const words[SV_TERMS] = {
-			"more journeys", "more travel", "more travel money", "", "routines further from their ideal time",
-			"a more tiring peak day", "more unfamiliar people in a day", "times the person would rather avoid" };
-		double tb[SV_TERMS], tn[SV_TERMS];
-		sv_cost_terms(in, &rev, &back.mv, tb);
-		sv_cost_terms(in, &x->plan, &now->mv, tn);
-		int m = 0;
-		for (int k = 0; k < SV_TERMS; k++) {
-			if (k == SV_T_CHANGES || tb[k] <= tn[k] + 1e-9)
-				continue;
-			double rs = w->p->weights.routine_shift;
-			if (k == SV_T_ROUTINES && rs > 0)
-				cat(r, sizeof c->reason, "%s%s (%.0f min in all)", m++ ? ", " : "without it: ", words[k],
-				    (tb[k] - tn[k]) / rs);
-			else
-				cat(r, sizeof c->reason, "%s%s (cost +%.2f)", m++ ? ", " : "without it: ", words[k],
-				    tb[k] - tn[k]);
-		}
-		if (!m)
-			cat(r, sizeof c->reason, "no gain on its own");
-	}
+	if (!*c->reason)
+		cost_reason(in, c, &x->plan, now, &rev, &back);
+	rc = 0;
+out:
 	view_close(&back);
 	diag_release(&scratch);
 	free(rev.at);
 	return rc;
 }
 
-int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
+/* Whether change c (appointment i) joins another appointment in one visit
+ * in the plan's week now that it did not join as booked: CHANGE_JOINT,
+ * and the others in c->with (at most 3, -1 ends). */
+static void joint_partners(const struct instance *in, const struct view *now, size_t i, struct sv_change *c)
 {
 	const struct week *w = in->w;
+	const struct wk_appt *a = &w->appts[in->a[i].appt];
+	int k_after = find_appt(&now->mv, a);
+	size_t nw = 0;
+	for (size_t j = 0; j < in->n && k_after >= 0; j++) {
+		if (j == i)
+			continue;
+		int kj = find_appt(&now->mv, &w->appts[in->a[j].appt]);
+		if (kj < 0 || !week_joint(&now->mv, &now->mv.appts[k_after], &now->mv.appts[kj]))
+			continue;
+		if (week_joint(w, a, &w->appts[in->a[j].appt]))
+			continue;   /* already a joint session */
+		c->ch.kind |= CHANGE_JOINT;
+		if (nw < 3) {
+			c->with[nw++] = (int)j;
+			c->with[nw] = -1;
+		}
+	}
+}
+
+/* A change to a time the practitioner suggested (a COUNTER) says so
+ * first in its reason. */
+static void suggested_first(const struct instance *in, const struct sv_proposal *x, struct sv_change *c)
+{
+	const struct week *w = in->w;
+	const struct placement *to = &x->plan.at[c->appt];
+	const struct wk_appt *a = &w->appts[in->a[c->appt].appt];
+	for (size_t q = 0; q < a->n_suggested; q++) {
+		if (a->suggested[q].date != w->days[to->day].date || a->suggested[q].start != to->start)
+			continue;
+		const struct prof_practitioner *pr = &w->p->pracs[a->prac];
+		char was[sizeof c->reason];
+		memcpy(was, c->reason, sizeof was);
+		snprintf(c->reason, sizeof c->reason, "the %s suggested %s %02d:%02d",
+			 pr->role ? pr->role : pr->id, day_name(w, to->day), to->start / 60, to->start % 60);
+		if (*was)
+			cat(c->reason, sizeof c->reason, "; %s", was);
+		break;
+	}
+}
+
+int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
+{
 	struct view now;
 	if (view_open(in, &x->plan, &now, d) < 0) {
 		view_close(&now);
@@ -417,57 +484,24 @@ int sv_explain(const struct instance *in, struct sv_proposal *x, struct diag *d)
 		if (same(to, from))
 			continue;
 		struct sv_change *c = BUF_PUSH(x->changes, x->n_changes, cap);
-		if (!c)
-			goto oom;
+		if (!c) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			goto out;
+		}
 		memset(c, 0, sizeof *c);
 		c->appt = i;
 		sv_change_of(in, i, from, to, &c->ch);
 		c->with[0] = -1;
 		c->room_for = -1;
-		const struct wk_appt *a = &w->appts[in->a[i].appt];
-		int k_after = find_appt(&now.mv, a);
-		size_t nw = 0;
-		for (size_t j = 0; j < in->n && k_after >= 0; j++) {
-			if (j == i)
-				continue;
-			int kj = find_appt(&now.mv, &w->appts[in->a[j].appt]);
-			if (kj < 0 || !week_joint(&now.mv, &now.mv.appts[k_after], &now.mv.appts[kj]))
-				continue;
-			if (week_joint(w, a, &w->appts[in->a[j].appt]))
-				continue;   /* already a joint session */
-			c->ch.kind |= CHANGE_JOINT;
-			if (nw < 3) {
-				c->with[nw++] = (int)j;
-				c->with[nw] = -1;
-			}
-		}
+		joint_partners(in, &now, i, c);
 	}
 	for (size_t k = 0; k < x->n_changes; k++)
 		if (counterfactual(in, x, k, &now, d) < 0)
 			goto out;
-	/* a time the practitioner suggested (a COUNTER) says so first */
-	for (size_t k = 0; k < x->n_changes; k++) {
-		struct sv_change *c = &x->changes[k];
-		const struct placement *to = &x->plan.at[c->appt];
-		const struct wk_appt *a = &w->appts[in->a[c->appt].appt];
-		for (size_t q = 0; q < a->n_suggested; q++) {
-			if (a->suggested[q].date != w->days[to->day].date || a->suggested[q].start != to->start)
-				continue;
-			const struct prof_practitioner *pr = &w->p->pracs[a->prac];
-			char was[sizeof c->reason];
-			memcpy(was, c->reason, sizeof was);
-			snprintf(c->reason, sizeof c->reason, "the %s suggested %s %02d:%02d",
-				 pr->role ? pr->role : pr->id, day_name(w, to->day), to->start / 60, to->start % 60);
-			if (*was)
-				cat(c->reason, sizeof c->reason, "; %s", was);
-			break;
-		}
-	}
+	for (size_t k = 0; k < x->n_changes; k++)
+		suggested_first(in, x, &x->changes[k]);
 	x->after.changes = (int)x->n_changes;
 	rc = 0;
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 out:
 	view_close(&now);
 	return rc;
@@ -506,6 +540,128 @@ static int clashes(const struct instance *in, const struct plan *plan, size_t i,
 	return 0;
 }
 
+/* Whether the appointment at index k of the plan's week has a problem of
+ * its own (tier 1 or 2, not week-wide) in now. */
+static int has_problem(const struct view *now, int k)
+{
+	for (size_t q = 0; q < now->ps.n; q++)
+		if (plan_kind_tier(now->ps.v[q].kind) && !now->ps.v[q].week_wide && refers(&now->ps.v[q], k))
+			return 1;
+	return 0;
+}
+
+/* The best placement to ask for appointment i of plan x (week now): on
+ * the grid, in the person's day, after the notice cut-off, clear of its
+ * practitioner's busy time, at one of its venues, outside its candidates
+ * and clear of the rest of the plan, that makes the plan better by the
+ * tiers (less impossible or less compromise) without making a move
+ * impossible. alt: x's plan, scratch there for i. best->day is -1 when
+ * there is none; *best_dj: the journeys it saves. Returns 0, or -1 with
+ * scratch filled. */
+static int best_ask(const struct instance *in, const struct sv_proposal *x, size_t i, const struct view *now,
+		    struct plan *alt, struct diag *scratch, struct placement *best, int *best_dj)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[in->a[i].appt];
+	int grid = p->slot < 15 ? 15 : p->slot;
+	int64_t cutoff = week_notice_cutoff(w, a->prac, in->now);
+	int venues[260], nv = 0;
+	if (a->venues && a->venues->n)
+		for (size_t v = 0; v < a->venues->n && nv < 256; v++)
+			venues[nv++] = a->venues->v[v];
+	if (nv == 0)
+		venues[nv++] = in->a[i].current.venue;
+	struct sv_tiers bt = now->t;
+	*best = (struct placement){ -1, -1, -1 };
+	*best_dj = 0;
+	for (size_t day = 0; day < w->n_days; day++) {
+		if (p->free_days & w->days[day].wd)
+			continue;
+		int first = (p->day.from + grid - 1) / grid * grid;
+		for (int s = first; s + in->a[i].duration <= p->day.to; s += grid) {
+			int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, s + in->a[i].duration);
+			if (us < cutoff || week_busy(w, a->prac, us, ue))
+				continue;
+			for (int v = 0; v < nv; v++) {
+				struct placement pl = { (int)day, s, venues[v] };
+				if (is_candidate(in, i, &pl) || clashes(in, &x->plan, i, &pl))
+					continue;
+				alt->at[i] = pl;
+				struct view t;
+				if (view_open(in, alt, &t, scratch) < 0) {
+					view_close(&t);
+					return -1;
+				}
+				int better = sv_tiers_cmp(&t.t, &bt) < 0 &&
+					     (t.t.impossible < now->t.impossible ||
+					      t.t.compromise < now->t.compromise - 1e-9);
+				/* a move may not create an impossibility */
+				for (size_t q = 0; q < t.ps.n && better; q++)
+					better = plan_kind_tier(t.ps.v[q].kind) != 1 ||
+						 sv_problem_moves(in, alt, &t.mv, &t.ps.v[q]) != (int)i;
+				if (better) {
+					*best = pl;
+					bt = t.t;
+					*best_dj = now->tot.journeys - t.tot.journeys;
+				}
+				view_close(&t);
+				if (scratch->n) {
+					diag_release(scratch);
+					diag_init(scratch);
+				}
+			}
+		}
+	}
+	alt->at[i] = x->plan.at[i];
+	return 0;
+}
+
+/* The text of ask (appointment i, at index k of the week now, to ask for
+ * at ask->at, saving dj journeys): whom to ask, and what it removes.
+ * Returns 0, or -1 with scratch filled. */
+static int ask_text(const struct instance *in, const struct sv_proposal *x, struct sv_ask *ask, int k, int dj,
+		    const struct view *now, struct plan *alt, struct diag *scratch)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	size_t i = ask->appt;
+	const struct wk_appt *a = &w->appts[in->a[i].appt];
+	const struct placement best = ask->at;
+	char *r = ask->text;
+	r[0] = 0;
+	char hm[8];
+	time_fmt_hhmm(best.start, hm);
+	const struct prof_practitioner *pr = &p->pracs[a->prac];
+	cat(r, sizeof ask->text, "ask the %s (%s) whether %s %s at %s is possible", pr->role, pr->id,
+	    day_name(w, best.day), hm, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
+	/* what it removes: this appointment's problems that are gone */
+	alt->at[i] = best;
+	struct view t;
+	if (view_open(in, alt, &t, scratch) < 0) {
+		view_close(&t);
+		return -1;
+	}
+	int n = 0;
+	for (size_t q = 0; q < now->ps.n; q++) {
+		const struct problem *pb = &now->ps.v[q];
+		if (!plan_kind_tier(pb->kind) || pb->week_wide || !refers(pb, k) ||
+		    grows(&now->mv, pb, &t.mv, &t.ps) <= 1e-9)
+			continue;
+		char words[160];
+		problem_words(w, pb, a->prac, words, sizeof words);
+		if (!strstr(r, words))
+			cat(r, sizeof ask->text, "%s%s", n++ ? ", " : ": removes ", words);
+	}
+	view_close(&t);
+	alt->at[i] = x->plan.at[i];
+	if (dj > 0)
+		cat(r, sizeof ask->text, "; %d %s fewer", dj, plural(dj, "journey", "journeys"));
+	else if (dj < 0)
+		cat(r, sizeof ask->text, "; %d more %s", -dj, plural(dj, "journey", "journeys"));
+	return 0;
+}
+
 int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_budget *b, struct diag *d)
 {
 	const struct week *w = in->w;
@@ -515,15 +671,12 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		view_close(&now);
 		return -1;
 	}
-	struct plan alt = { malloc((in->n + 1) * sizeof *alt.at), in->n };
+	struct plan alt = { xmalloc((in->n + 1) * sizeof *alt.at), in->n };
 	struct diag scratch;
 	diag_init(&scratch);
 	size_t cap = 0;
 	int rc = -1;
-	if (!alt.at)
-		goto oom;
 	memcpy(alt.at, x->plan.at, in->n * sizeof *alt.at);
-	int grid = p->slot < 15 ? 15 : p->slot;
 	for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {
 		if (!same(&x->plan.at[i], &in->a[i].current))
 			continue;
@@ -531,106 +684,28 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		if (p->pracs[a->prac].family)
 			continue;   /* the family's own calendar: no practitioner to ask */
 		int k = find_appt(&now.mv, a);
-		int involved = 0;
-		for (size_t q = 0; q < now.ps.n && !involved; q++)
-			involved = plan_kind_tier(now.ps.v[q].kind) && !now.ps.v[q].week_wide && refers(&now.ps.v[q], k);
-		if (!involved)
+		if (!has_problem(&now, k))
 			continue;
-		int64_t cutoff = week_notice_cutoff(w, a->prac, in->now);
-		int venues[260], nv = 0;
-		if (a->venues && a->venues->n)
-			for (size_t v = 0; v < a->venues->n && nv < 256; v++)
-				venues[nv++] = a->venues->v[v];
-		if (nv == 0)
-			venues[nv++] = in->a[i].current.venue;
-		struct placement best = { -1, -1, -1 };
-		struct sv_tiers bt = now.t;
-		int best_dj = 0;
-		for (size_t day = 0; day < w->n_days; day++) {
-			if (p->free_days & w->days[day].wd)
-				continue;
-			int first = (p->day.from + grid - 1) / grid * grid;
-			for (int s = first; s + in->a[i].duration <= p->day.to; s += grid) {
-				int64_t us = week_utc(w, (int)day, s), ue = week_utc(w, (int)day, s + in->a[i].duration);
-				if (us < cutoff || week_busy(w, a->prac, us, ue))
-					continue;
-				for (int v = 0; v < nv; v++) {
-					struct placement pl = { (int)day, s, venues[v] };
-					if (is_candidate(in, i, &pl) || clashes(in, &x->plan, i, &pl))
-						continue;
-					alt.at[i] = pl;
-					struct view t;
-					if (view_open(in, &alt, &t, &scratch) < 0) {
-						view_close(&t);
-						goto fail;
-					}
-					int better = sv_tiers_cmp(&t.t, &bt) < 0 &&
-						     (t.t.impossible < now.t.impossible ||
-						      t.t.compromise < now.t.compromise - 1e-9);
-					/* a move may not create an impossibility */
-					for (size_t q = 0; q < t.ps.n && better; q++)
-						better = plan_kind_tier(t.ps.v[q].kind) != 1 ||
-							 sv_problem_moves(in, &alt, &t.mv, &t.ps.v[q]) != (int)i;
-					if (better) {
-						best = pl;
-						bt = t.t;
-						best_dj = now.tot.journeys - t.tot.journeys;
-					}
-					view_close(&t);
-					if (scratch.n) {
-						diag_release(&scratch);
-						diag_init(&scratch);
-					}
-				}
-			}
-		}
-		alt.at[i] = x->plan.at[i];
+		struct placement best;
+		int best_dj;
+		if (best_ask(in, x, i, &now, &alt, &scratch, &best, &best_dj) < 0)
+			goto fail;
 		if (best.day < 0)
 			continue;
 		struct sv_ask *ask = BUF_PUSH(x->asks, x->n_asks, cap);
-		if (!ask)
-			goto oom;
+		if (!ask) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			goto out;
+		}
 		ask->appt = i;
 		ask->at = best;
-		char *r = ask->text;
-		r[0] = 0;
-		char hm[8];
-		time_fmt_hhmm(best.start, hm);
-		const struct prof_practitioner *pr = &p->pracs[a->prac];
-		cat(r, sizeof ask->text, "ask the %s (%s) whether %s %s at %s is possible", pr->role, pr->id,
-		    day_name(w, best.day), hm, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
-		/* what it removes: this appointment's problems that are gone */
-		alt.at[i] = best;
-		struct view t;
-		if (view_open(in, &alt, &t, &scratch) < 0) {
-			view_close(&t);
+		if (ask_text(in, x, ask, k, best_dj, &now, &alt, &scratch) < 0)
 			goto fail;
-		}
-		int n = 0;
-		for (size_t q = 0; q < now.ps.n; q++) {
-			const struct problem *pb = &now.ps.v[q];
-			if (!plan_kind_tier(pb->kind) || pb->week_wide || !refers(pb, k) ||
-			    grows(&now.mv, pb, &t.mv, &t.ps) <= 1e-9)
-				continue;
-			char words[160];
-			problem_words(w, pb, a->prac, words, sizeof words);
-			if (!strstr(r, words))
-				cat(r, sizeof ask->text, "%s%s", n++ ? ", " : ": removes ", words);
-		}
-		view_close(&t);
-		alt.at[i] = x->plan.at[i];
-		if (best_dj > 0)
-			cat(r, sizeof ask->text, "; %d %s fewer", best_dj, plural(best_dj, "journey", "journeys"));
-		else if (best_dj < 0)
-			cat(r, sizeof ask->text, "; %d more %s", -best_dj, plural(best_dj, "journey", "journeys"));
 	}
 	rc = 0;
 	goto out;
 fail:
 	diag_move(d, &scratch);
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 out:
 	diag_release(&scratch);
 	free(alt.at);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 
 /*
  * The rule (include/dovetail/solver.h, sv_greedy): start from the week as
@@ -78,25 +80,11 @@ static int tiers_of(const struct instance *in, const struct plan *pl, struct sv_
 	return rc < 0 ? -1 : 1;
 }
 
-int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
+/* The greedy order into order: the instance indices by current day, start,
+ * then index (an insertion sort, stable). */
+static void greedy_order(const struct instance *in, size_t *order)
 {
-	size_t *order = malloc((in->n + 1) * sizeof *order);
-	int *gap = malloc((in->n + 1) * sizeof *gap);
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	/* the week is re-read thousands of times here, and its warnings (an
-	 * unknown travel pair, say) would repeat each time; they go to a
-	 * scratch list, kept only when something fails. */
-	struct diag scratch;
-	diag_init(&scratch);
-	int rc = -1;
-	if (!order || !gap || !pl.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	for (size_t i = 0; i < in->n; i++) {
-		pl.at[i] = in->a[i].current;
-		gap[i] = sv_series_gap(in, i);
-		/* insertion sort by current day, start, then index */
 		size_t k = i;
 		for (; k > 0; k--) {
 			const struct placement *p = &in->a[order[k - 1]].current, *q = &in->a[i].current;
@@ -106,37 +94,68 @@ int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
 		}
 		order[k] = i;
 	}
-	for (size_t r = 0; r < in->n; r++) {
-		size_t i = order[r];
-		const struct sv_appt *sa = &in->a[i];
-		struct sv_tiers best;
-		size_t best_c = 0;
-		pl.at[i] = sa->cand[0];
-		int ok = tiers_of(in, &pl, &best, &scratch);
+}
+
+/* The candidate of appointment i whose plan pl (the others where they
+ * are) passes plan_check at the best tiers, into *best_c; the lowest index
+ * wins a tie. pl->at[i] is left at cand[0]. Returns 0, or -1 with scratch
+ * filled. */
+static int best_candidate(const struct instance *in, struct plan *pl, const int *gap, size_t i,
+			  struct diag *scratch, size_t *best_c)
+{
+	const struct sv_appt *sa = &in->a[i];
+	struct sv_tiers best;
+	*best_c = 0;
+	pl->at[i] = sa->cand[0];
+	int ok = tiers_of(in, pl, &best, scratch);
+	if (ok < 0)
+		return -1;
+	/* the week as booked, and each step from it, is a plan */
+	assert(ok == 1);
+	for (size_t c = 1; c < sa->n_cand; c++) {
+		if (ruled_out(in, pl, gap, i, &sa->cand[c]))
+			continue;
+		pl->at[i] = sa->cand[c];
+		struct sv_tiers t;
+		ok = tiers_of(in, pl, &t, scratch);
 		if (ok < 0)
-			goto fail;
-		/* the week as booked, and each step from it, is a plan */
-		assert(ok == 1);
-		for (size_t c = 1; c < sa->n_cand; c++) {
-			if (ruled_out(in, &pl, gap, i, &sa->cand[c]))
-				continue;
-			pl.at[i] = sa->cand[c];
-			struct sv_tiers t;
-			ok = tiers_of(in, &pl, &t, &scratch);
-			if (ok < 0)
-				goto fail;
-			if (scratch.n || scratch.dropped) {
-				diag_release(&scratch);
-				diag_init(&scratch);
-			}
-			/* strictly better only: the lowest index wins a tie, so the
-			 * current placement (cand[0]) is kept when it may be */
-			if (ok && sv_tiers_cmp(&t, &best) < 0) {
-				best = t;
-				best_c = c;
-			}
+			return -1;
+		if (scratch->n || scratch->dropped) {
+			diag_release(scratch);
+			diag_init(scratch);
 		}
-		pl.at[i] = sa->cand[best_c];
+		/* strictly better only: the lowest index wins a tie, so the
+		 * current placement (cand[0]) is kept when it may be */
+		if (ok && sv_tiers_cmp(&t, &best) < 0) {
+			best = t;
+			*best_c = c;
+		}
+	}
+	pl->at[i] = sa->cand[0];
+	return 0;
+}
+
+int sv_greedy(const struct instance *in, struct plan *out, struct diag *d)
+{
+	size_t *order = xmalloc((in->n + 1) * sizeof *order);
+	int *gap = xmalloc((in->n + 1) * sizeof *gap);
+	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
+	/* the week is re-read thousands of times here, and its warnings (an
+	 * unknown travel pair, say) would repeat each time; they go to a
+	 * scratch list, kept only when something fails. */
+	struct diag scratch;
+	diag_init(&scratch);
+	int rc = -1;
+	for (size_t i = 0; i < in->n; i++) {
+		pl.at[i] = in->a[i].current;
+		gap[i] = sv_series_gap(in, i);
+	}
+	greedy_order(in, order);
+	for (size_t r = 0; r < in->n; r++) {
+		size_t i = order[r], c;
+		if (best_candidate(in, &pl, gap, i, &scratch, &c) < 0)
+			goto fail;
+		pl.at[i] = in->a[i].cand[c];
 	}
 	struct problems bad;
 	int ok = plan_check(in, &pl, &bad, &scratch);

@@ -1,11 +1,13 @@
 /* instance.c: the optimiser's instance: every placement (day, start, venue) each appointment may take. */
 #include "dovetail/solver.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 #include "internal.h"
 
 /* Whether the person refused placement (date, start, venue) of a. */
@@ -50,19 +52,46 @@ static int cmp_int(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, struct diag *d)
+/* Append placement (day, start, venue) to sa's candidates (capacity
+ * *cap). Returns 0, or -1 with d filled (SOLVER_MAX_CANDIDATES passed, or
+ * out of memory). */
+static int push_cand(struct sv_appt *sa, size_t *cap, int day, int start, int venue, struct diag *d)
+{
+	if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
+		char b[32];
+		snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "placements of one appointment");
+		return -1;
+	}
+	struct placement *c = BUF_PUSH(sa->cand, sa->n_cand, *cap);
+	if (!c) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	*c = (struct placement){ day, start, venue };
+	return 0;
+}
+
+static int place_cmp(const struct placement *a, const struct placement *b)
+{
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return (a->venue > b->venue) - (a->venue < b->venue);
+}
+
+/* The grid candidates of appointment a (sa): each day its window allows
+ * that is not kept free, each slot-grid start not before the cut-off
+ * that keeps it in the person's day and its window's times, each allowed
+ * venue its practitioner works at then, clear of their and the carers'
+ * busy time, not refused, not the current placement. They come in order
+ * of day, start and venue. Returns 0, or -1 with d filled. */
+static int grid_candidates(struct sv_appt *sa, size_t *cap, const struct week *w, int64_t cutoff, struct diag *d)
 {
 	const struct profile *p = w->p;
 	const struct wk_appt *a = &w->appts[sa->appt];
-	size_t cap = 0;
-	struct placement *c = BUF_PUSH(sa->cand, sa->n_cand, cap);
-	if (!c)
-		goto oom;
-	*c = sa->current;
-	/* the notice cut-off: what starts before it stays, nothing moves before it */
-	int64_t cutoff = week_notice_cutoff(w, a->prac, now);
-	if (!a->movable || a->start < cutoff)
-		return 0;
+	size_t first_grid = sa->n_cand;
 	/* the allowed venues, in index order */
 	int venues[256];
 	size_t nv = 0;
@@ -95,23 +124,24 @@ static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, str
 					continue;
 				if (refused(a, w->days[day].date, s, venues[k]))
 					continue;   /* the person said "not this time" */
-				if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
-					char b[32];
-					snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);
-					diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "placements of one appointment");
+				if (push_cand(sa, cap, (int)day, s, venues[k], d) < 0)
 					return -1;
-				}
-				if (!(c = BUF_PUSH(sa->cand, sa->n_cand, cap)))
-					goto oom;
-				c->day = (int)day;
-				c->start = s;
-				c->venue = venues[k];
 			}
 		}
 	}
-	/* the times the practitioner suggested (a COUNTER, docs/replies.md):
-	 * even outside the window and working pattern, but never before the
-	 * notice cut-off, in their or a carer's busy time, or refused */
+	for (size_t q = first_grid + 1; q < sa->n_cand; q++)
+		assert(place_cmp(&sa->cand[q - 1], &sa->cand[q]) <= 0);   /* sorted (a venue listed twice repeats) */
+	return 0;
+}
+
+/* The times the practitioner suggested (a COUNTER, docs/replies.md):
+ * even outside the window and working pattern, but never before the
+ * notice cut-off, in their or a carer's busy time, refused, or twice.
+ * Returns 0, or -1 with d filled. */
+static int suggested_candidates(struct sv_appt *sa, size_t *cap, const struct week *w, int64_t cutoff,
+				struct diag *d)
+{
+	const struct wk_appt *a = &w->appts[sa->appt];
 	for (size_t k = 0; k < a->n_suggested; k++) {
 		const struct wk_refusal *g = &a->suggested[k];
 		int day = -1;
@@ -128,24 +158,27 @@ static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, str
 		int dup = 0;
 		for (size_t q = 0; q < sa->n_cand && !dup; q++)
 			dup = sa->cand[q].day == day && sa->cand[q].start == g->start && sa->cand[q].venue == g->venue;
-		if (dup)
-			continue;
-		if (sa->n_cand >= SOLVER_MAX_CANDIDATES) {
-			char b[32];
-			snprintf(b, sizeof b, "%d", SOLVER_MAX_CANDIDATES);
-			diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "placements of one appointment");
+		if (!dup && push_cand(sa, cap, day, g->start, g->venue, d) < 0)
 			return -1;
-		}
-		if (!(c = BUF_PUSH(sa->cand, sa->n_cand, cap)))
-			goto oom;
-		c->day = day;
-		c->start = g->start;
-		c->venue = g->venue;
 	}
 	return 0;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
+}
+
+/* Every candidate of appointment sa (instance.h): the current placement
+ * first, then, when it may move, the grid's and the suggested ones. */
+static int candidates(struct sv_appt *sa, const struct week *w, int64_t now, struct diag *d)
+{
+	const struct wk_appt *a = &w->appts[sa->appt];
+	size_t cap = 0;
+	if (push_cand(sa, &cap, sa->current.day, sa->current.start, sa->current.venue, d) < 0)
+		return -1;
+	/* the notice cut-off: what starts before it stays, nothing moves before it */
+	int64_t cutoff = week_notice_cutoff(w, a->prac, now);
+	if (!a->movable || a->start < cutoff)
+		return 0;
+	if (grid_candidates(sa, &cap, w, cutoff, d) < 0 || suggested_candidates(sa, &cap, w, cutoff, d) < 0)
+		return -1;
+	return 0;
 }
 
 int sv_series_gap(const struct instance *in, size_t i)
@@ -178,11 +211,7 @@ int instance_build(struct instance *in, const struct week *w, int64_t now, struc
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, b, "appointments in the horizon");
 		return -1;
 	}
-	in->a = calloc(w->n_appts + 1, sizeof *in->a);
-	if (!in->a) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	in->a = xcalloc(w->n_appts + 1, sizeof *in->a);
 	for (size_t i = 0; i < w->n_appts; i++) {
 		const struct wk_appt *a = &w->appts[i];
 		struct sv_appt *sa = &in->a[in->n++];
@@ -195,6 +224,7 @@ int instance_build(struct instance *in, const struct week *w, int64_t now, struc
 			instance_release(in);
 			return -1;
 		}
+		assert(sa->n_cand >= 1 && place_cmp(&sa->cand[0], &sa->current) == 0);   /* cand[0] is the current placement */
 	}
 	return 0;
 }

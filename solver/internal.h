@@ -252,7 +252,7 @@ struct master_sol {
 struct master *master_new(const struct instance *in, const struct sv_cols *cols, struct diag *d);
 /* sol for the plan col (per day, a column) when it is the only one the
  * master's rows allow, so proven (the week as booked under no changes). */
-int master_only(const struct master *m, const size_t *col, struct master_sol *sol, struct diag *d);
+void master_only(const struct master *m, const size_t *col, struct master_sol *sol);
 /* At most m appointments changed (m < 0: no bound). */
 int master_max_changes(struct master *m, int changes, struct diag *d);
 /* Exclude every plan with the same appointments on the same days at the

@@ -1,6 +1,7 @@
 /* master.c: the GLPK set-partitioning master: one day plan per day, each appointment once, the cross-day rows. */
 #include "internal.h"
 
+#include <assert.h>
 #include <glpk.h>
 #include <math.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 struct master {
 	glp_prob *lp;
@@ -63,30 +65,34 @@ struct rowbuf {
 	size_t n, cap;
 };
 
-static int rb_add(struct rowbuf *b, int col, double v)
+/* Append (col, v) to b, growing it. */
+static void rb_add(struct rowbuf *b, int col, double v)
 {
-	if (buf_reserve((void **)&b->ind, &b->cap, b->n + 1, sizeof *b->ind))
-		return -1;
-	size_t cap = b->cap;
-	double *nv = realloc(b->val, cap * sizeof *nv);
-	if (!nv)
-		return -1;
-	b->val = nv;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		b->ind = xreallocarray(b->ind, b->cap, sizeof *b->ind);
+		b->val = xreallocarray(b->val, b->cap, sizeof *b->val);
+	}
 	b->ind[b->n] = col;
 	b->val[b->n++] = v;
-	return 0;
 }
 
-static int build(struct master *m)
+static void rb_release(struct rowbuf *b)
 {
-	const struct instance *in = m->in;
+	free(b->ind);
+	free(b->val);
+	b->ind = NULL;
+	b->val = NULL;
+	b->n = b->cap = 0;
+}
+
+/* The columns: one binary x per day plan (a bad one fixed at 0), and the
+ * peak energy z. */
+static void add_columns(struct master *m)
+{
 	const struct sv_cols *cols = m->cols;
-	const struct week *w = in->w;
-	const struct profile *p = w->p;
 	glp_prob *lp = m->lp;
 	char name[64];
-	glp_set_prob_name(lp, "dovetail_master");
-	glp_set_obj_dir(lp, GLP_MIN);
 	size_t nc = cols->n;
 	m->x0 = glp_add_cols(lp, (int)nc + 1);
 	m->z = m->x0 + (int)nc;
@@ -100,101 +106,107 @@ static int build(struct master *m)
 	}
 	glp_set_col_name(lp, m->z, "peak_energy");
 	glp_set_col_bnds(lp, m->z, GLP_LO, 0, 0);
+}
 
-	struct rowbuf b = { 0 };
-	int rc = -1;
-	/* each appointment exactly once: nothing is dropped */
-	struct rowbuf *cover = calloc(in->n + 1, sizeof *cover);
-	if (!cover)
-		goto out_cover;
-	for (size_t c = 0; c < nc; c++)
-		for (int k = 0; k < cols->v[c].n; k++)
-			if (rb_add(&cover[cols->pick[cols->v[c].first + (size_t)k].appt], m->x0 + (int)c, 1) < 0)
-				goto out_cover;
+/* Each appointment exactly once: nothing is dropped. */
+static void cover_rows(struct master *m)
+{
+	const struct instance *in = m->in;
+	const struct sv_cols *cols = m->cols;
+	char name[64];
+	struct rowbuf *cover = xcalloc(in->n + 1, sizeof *cover);
+	for (size_t c = 0; c < cols->n; c++)
+		for (int k = 0; k < cols->v[c].n; k++) {
+			int appt = cols->pick[cols->v[c].first + (size_t)k].appt;
+			assert(appt >= 0 && (size_t)appt < in->n);
+			rb_add(&cover[appt], m->x0 + (int)c, 1);
+		}
 	for (size_t i = 0; i < in->n; i++) {
 		snprintf(name, sizeof name, "cover_%zu", i);
-		add_row(lp, name, GLP_FX, 1, 1, (int)cover[i].n, cover[i].ind, cover[i].val);
+		add_row(m->lp, name, GLP_FX, 1, 1, (int)cover[i].n, cover[i].ind, cover[i].val);
+		rb_release(&cover[i]);
 	}
-	/* one plan per day; the peak energy is at least each day's */
-	for (size_t day = 0; day < w->n_days; day++) {
-		b.n = 0;
-		for (size_t c = 0; c < nc; c++)
-			if (cols->v[c].day == (int)day && rb_add(&b, m->x0 + (int)c, 1) < 0)
-				goto out_cover;
+	free(cover);
+}
+
+/* One plan per day; the peak energy is at least each day's. */
+static void day_rows(struct master *m, struct rowbuf *b)
+{
+	const struct sv_cols *cols = m->cols;
+	char name[64];
+	for (size_t day = 0; day < m->in->w->n_days; day++) {
+		b->n = 0;
+		for (size_t c = 0; c < cols->n; c++)
+			if (cols->v[c].day == (int)day)
+				rb_add(b, m->x0 + (int)c, 1);
 		snprintf(name, sizeof name, "day_%zu", day);
-		add_row(lp, name, GLP_FX, 1, 1, (int)b.n, b.ind, b.val);
-		b.n = 0;
-		for (size_t c = 0; c < nc; c++)
-			if (cols->v[c].day == (int)day && cols->v[c].energy > 0 &&
-			    rb_add(&b, m->x0 + (int)c, cols->v[c].energy) < 0)
-				goto out_cover;
-		if (rb_add(&b, m->z, -1) < 0)
-			goto out_cover;
+		add_row(m->lp, name, GLP_FX, 1, 1, (int)b->n, b->ind, b->val);
+		b->n = 0;
+		for (size_t c = 0; c < cols->n; c++)
+			if (cols->v[c].day == (int)day && cols->v[c].energy > 0)
+				rb_add(b, m->x0 + (int)c, cols->v[c].energy);
+		rb_add(b, m->z, -1);
 		snprintf(name, sizeof name, "peak_%zu", day);
-		add_row(lp, name, GLP_UP, 0, 0, (int)b.n, b.ind, b.val);
+		add_row(m->lp, name, GLP_UP, 0, 0, (int)b->n, b->ind, b->val);
 	}
-	/* distinct unfamiliar people in each Monday-Sunday week */
-	if (p->max_unfam_week >= 0) {
-		for (size_t start = 0; start < w->n_days;) {
-			int64_t wk = (w->days[start].date + 3) / 7;
-			size_t end = start;
-			while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
-				end++;
-			struct rowbuf tot = { 0 };
-			for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
-				int met = 0;
-				for (size_t c = 0; c < nc && !met; c++)
-					met = cols->v[c].day >= (int)start && cols->v[c].day < (int)end &&
-					      (cols->v[c].unfamiliar >> k & 1);
-				if (!met)
-					continue;
-				int y = glp_add_cols(lp, 1);
-				snprintf(name, sizeof name, "met_w%lld_%s", (long long)wk, p->pracs[k].id);
-				glp_set_col_name(lp, y, name);
-				glp_set_col_kind(lp, y, GLP_BV);
-				for (size_t day = start; day < end; day++) {
-					b.n = 0;
-					for (size_t c = 0; c < nc; c++)
-						if (cols->v[c].day == (int)day && (cols->v[c].unfamiliar >> k & 1) &&
-						    rb_add(&b, m->x0 + (int)c, 1) < 0)
-							goto out_cover;
-					if (!b.n)
-						continue;
-					if (rb_add(&b, y, -1) < 0)
-						goto out_cover;
-					snprintf(name, sizeof name, "meets_d%zu_%s", day, p->pracs[k].id);
-					add_row(lp, name, GLP_UP, 0, 0, (int)b.n, b.ind, b.val);
-				}
-				if (rb_add(&tot, y, p->pracs[k].people) < 0) {
-					free(tot.ind);
-					free(tot.val);
-					goto out_cover;
-				}
-			}
-			/* the excess is a compromise (tier 2), never a bar */
-			int ov = glp_add_cols(lp, 1);
-			snprintf(name, sizeof name, "unfamiliar_over_w%lld", (long long)wk);
-			glp_set_col_name(lp, ov, name);
-			glp_set_col_bnds(lp, ov, GLP_LO, 0, 0);
-			int *no = realloc(m->over, (m->n_over + 1) * sizeof *no);
-			if (!no || rb_add(&tot, ov, -1) < 0) {
-				if (no)
-					m->over = no;
-				free(tot.ind);
-				free(tot.val);
-				goto out_cover;
-			}
-			m->over = no;
-			m->over[m->n_over++] = ov;
-			snprintf(name, sizeof name, "unfamiliar_w%lld", (long long)wk);
-			add_row(lp, name, GLP_UP, 0, p->max_unfam_week, (int)tot.n, tot.ind, tot.val);
-			free(tot.ind);
-			free(tot.val);
-			start = end;
+}
+
+/* Distinct unfamiliar people in the Monday-Sunday week of days
+ * [start, end), week number wk: a binary "met" per practitioner any column
+ * meets, and the excess over the limit as a compromise (tier 2), never a
+ * bar. */
+static void unfamiliar_week_rows(struct master *m, struct rowbuf *b, size_t start, size_t end, int64_t wk)
+{
+	const struct sv_cols *cols = m->cols;
+	const struct profile *p = m->in->w->p;
+	glp_prob *lp = m->lp;
+	char name[64];
+	size_t nc = cols->n;
+	struct rowbuf tot = { 0 };
+	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
+		int met = 0;
+		for (size_t c = 0; c < nc && !met; c++)
+			met = cols->v[c].day >= (int)start && cols->v[c].day < (int)end &&
+			      (cols->v[c].unfamiliar >> k & 1);
+		if (!met)
+			continue;
+		int y = glp_add_cols(lp, 1);
+		snprintf(name, sizeof name, "met_w%lld_%s", (long long)wk, p->pracs[k].id);
+		glp_set_col_name(lp, y, name);
+		glp_set_col_kind(lp, y, GLP_BV);
+		for (size_t day = start; day < end; day++) {
+			b->n = 0;
+			for (size_t c = 0; c < nc; c++)
+				if (cols->v[c].day == (int)day && (cols->v[c].unfamiliar >> k & 1))
+					rb_add(b, m->x0 + (int)c, 1);
+			if (!b->n)
+				continue;
+			rb_add(b, y, -1);
+			snprintf(name, sizeof name, "meets_d%zu_%s", day, p->pracs[k].id);
+			add_row(lp, name, GLP_UP, 0, 0, (int)b->n, b->ind, b->val);
 		}
+		rb_add(&tot, y, p->pracs[k].people);
 	}
-	/* spacing within a series: occurrences of one UID no closer than
-	 * half their closest spacing now, in days (rounded down) */
+	int ov = glp_add_cols(lp, 1);
+	snprintf(name, sizeof name, "unfamiliar_over_w%lld", (long long)wk);
+	glp_set_col_name(lp, ov, name);
+	glp_set_col_bnds(lp, ov, GLP_LO, 0, 0);
+	m->over = xreallocarray(m->over, m->n_over + 1, sizeof *m->over);
+	rb_add(&tot, ov, -1);
+	m->over[m->n_over++] = ov;
+	snprintf(name, sizeof name, "unfamiliar_w%lld", (long long)wk);
+	add_row(lp, name, GLP_UP, 0, p->max_unfam_week, (int)tot.n, tot.ind, tot.val);
+	rb_release(&tot);
+}
+
+/* Spacing within a series: occurrences of one UID no closer than half
+ * their closest spacing now, in days (rounded down). */
+static void series_rows(struct master *m, struct rowbuf *b)
+{
+	const struct instance *in = m->in;
+	const struct sv_cols *cols = m->cols;
+	const struct week *w = in->w;
+	char name[64];
 	for (size_t i = 0; i < in->n; i++) {
 		const char *uid = w->appts[in->a[i].appt].uid;
 		int first = 1;
@@ -206,41 +218,53 @@ static int build(struct master *m)
 		if (g < 1)
 			continue;
 		for (size_t day = 0; day + (size_t)g <= w->n_days; day++) {
-			b.n = 0;
-			for (size_t c = 0; c < nc; c++) {
+			b->n = 0;
+			for (size_t c = 0; c < cols->n; c++) {
 				const struct sv_col *col = &cols->v[c];
 				if (col->day < (int)day || col->day >= (int)day + g)
 					continue;
 				int occ = 0;
 				for (int q = 0; q < col->n; q++)
 					occ += !strcmp(w->appts[in->a[cols->pick[col->first + (size_t)q].appt].appt].uid, uid);
-				if (occ && rb_add(&b, m->x0 + (int)c, occ) < 0)
-					goto out_cover;
+				if (occ)
+					rb_add(b, m->x0 + (int)c, occ);
 			}
 			snprintf(name, sizeof name, "series_%zu_d%zu", i, day);
-			if (b.n > 1)
-				add_row(lp, name, GLP_UP, 0, 1, (int)b.n, b.ind, b.val);
+			if (b->n > 1)
+				add_row(m->lp, name, GLP_UP, 0, 1, (int)b->n, b->ind, b->val);
 		}
 	}
-	rc = 0;
-out_cover:
-	for (size_t i = 0; cover && i < in->n; i++) {
-		free(cover[i].ind);
-		free(cover[i].val);
+}
+
+/* The master's columns and rows, in this order (an LP file written from it
+ * depends on the order). */
+static void build(struct master *m)
+{
+	const struct week *w = m->in->w;
+	const struct profile *p = w->p;
+	glp_set_prob_name(m->lp, "dovetail_master");
+	glp_set_obj_dir(m->lp, GLP_MIN);
+	add_columns(m);
+	struct rowbuf b = { 0 };
+	cover_rows(m);
+	day_rows(m, &b);
+	if (p->max_unfam_week >= 0) {
+		for (size_t start = 0; start < w->n_days;) {
+			int64_t wk = (w->days[start].date + 3) / 7;
+			size_t end = start;
+			while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+				end++;
+			unfamiliar_week_rows(m, &b, start, end, wk);
+			start = end;
+		}
 	}
-	free(cover);
-	free(b.ind);
-	free(b.val);
-	return rc;
+	series_rows(m, &b);
+	rb_release(&b);
 }
 
 struct master *master_new(const struct instance *in, const struct sv_cols *cols, struct diag *d)
 {
-	struct master *volatile m = calloc(1, sizeof *m);
-	if (!m) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	struct master *volatile m = xcalloc(1, sizeof *m);
 	m->in = in;
 	m->cols = cols;
 	jmp_buf jb;
@@ -253,12 +277,7 @@ struct master *master_new(const struct instance *in, const struct sv_cols *cols,
 		return NULL;
 	}
 	m->lp = glp_create_prob();
-	if (build(m) < 0) {
-		glp_delete_prob(m->lp);
-		free(m);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	build(m);
 	return m;
 }
 
@@ -275,15 +294,10 @@ int master_max_changes(struct master *m, int changes, struct diag *d)
 	if (!m->changes_row) {
 		struct rowbuf b = { 0 };
 		for (size_t c = 0; c < m->cols->n; c++)
-			if (m->cols->v[c].changes && rb_add(&b, m->x0 + (int)c, m->cols->v[c].changes) < 0) {
-				free(b.ind);
-				free(b.val);
-				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-				return -1;
-			}
+			if (m->cols->v[c].changes)
+				rb_add(&b, m->x0 + (int)c, m->cols->v[c].changes);
 		m->changes_row = add_row(m->lp, "changes", GLP_FR, 0, 0, (int)b.n, b.ind, b.val);
-		free(b.ind);
-		free(b.val);
+		rb_release(&b);
 	}
 	if (changes < 0)
 		glp_set_row_bnds(m->lp, m->changes_row, GLP_FR, 0, 0);
@@ -302,19 +316,13 @@ int master_exclude(struct master *m, const struct master_sol *sol, struct diag *
 	struct rowbuf b = { 0 };
 	for (size_t c = 0; c < cols->n; c++) {
 		const struct sv_col *chosen = &cols->v[sol->col[cols->v[c].day]];
-		if (cols->v[c].pattern == chosen->pattern && cols->v[c].n == chosen->n &&
-		    rb_add(&b, m->x0 + (int)c, 1) < 0) {
-			free(b.ind);
-			free(b.val);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
+		if (cols->v[c].pattern == chosen->pattern && cols->v[c].n == chosen->n)
+			rb_add(&b, m->x0 + (int)c, 1);
 	}
 	char name[32];
 	snprintf(name, sizeof name, "nogood_%d", glp_get_num_rows(m->lp) + 1);
 	add_row(m->lp, name, GLP_UP, 0, (double)n_days - 1, (int)b.n, b.ind, b.val);
-	free(b.ind);
-	free(b.val);
+	rb_release(&b);
 	return 0;
 }
 
@@ -353,19 +361,18 @@ static void set_objective(struct master *m, int tier)
 }
 
 /* A row holding tier `tier` at most `at` (replacing the earlier one). */
-static int hold_tier(struct master *m, int tier, double at)
+static void hold_tier(struct master *m, int tier, double at)
 {
 	const struct sv_cols *cols = m->cols;
 	const struct profile *p = m->in->w->p;
 	struct rowbuf b = { 0 };
 	for (size_t c = 0; c < cols->n; c++) {
 		double v = tier == 1 ? cols->v[c].impossible : cols->v[c].compromise;
-		if (v != 0 && rb_add(&b, m->x0 + (int)c, v) < 0)
-			goto oom;
+		if (v != 0)
+			rb_add(&b, m->x0 + (int)c, v);
 	}
 	for (size_t k = 0; tier == 2 && k < m->n_over; k++)
-		if (rb_add(&b, m->over[k], p->compromise.unfamiliar_week) < 0)
-			goto oom;
+		rb_add(&b, m->over[k], p->compromise.unfamiliar_week);
 	int *r = &m->tier_row[tier - 1];
 	if (!*r) {
 		*r = add_row(m->lp, tier == 1 ? "tier1" : "tier2", GLP_UP, 0, at, (int)b.n, b.ind, b.val);
@@ -376,13 +383,7 @@ static int hold_tier(struct master *m, int tier, double at)
 			glp_set_mat_row(m->lp, *r, 0, NULL, NULL);
 		glp_set_row_bnds(m->lp, *r, GLP_UP, 0, at);
 	}
-	free(b.ind);
-	free(b.val);
-	return 0;
-oom:
-	free(b.ind);
-	free(b.val);
-	return -1;
+	rb_release(&b);
 }
 
 static void release_tiers(struct master *m)
@@ -403,6 +404,7 @@ static void value_of(const struct master *m, const size_t *col, int *t1, double 
 	*t1 = 0;
 	*t2 = *t3 = 0;
 	for (size_t d = 0; d < w->n_days; d++) {
+		assert(col[d] < cols->n && cols->v[col[d]].day == (int)d);   /* one column of each day */
 		const struct sv_col *x = &cols->v[col[d]];
 		*t1 += x->impossible;
 		*t2 += x->compromise;
@@ -509,6 +511,20 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 	return 1;
 }
 
+/* A capped solve may return worse than the plan in hand: col becomes best
+ * when best is better in tier `tier`. */
+static void keep_better(const struct master *m, int tier, size_t *col, const size_t *best)
+{
+	int t1, t1b;
+	double t2, t3, t2b, t3b;
+	value_of(m, col, &t1, &t2, &t3);
+	value_of(m, best, &t1b, &t2b, &t3b);
+	double mine = tier == 1 ? t1 : tier == 2 ? t2 : t3;
+	double theirs = tier == 1 ? t1b : tier == 2 ? t2b : t3b;
+	if (theirs < mine)
+		memcpy(col, best, m->in->w->n_days * sizeof *best);
+}
+
 int master_solve(struct master *m, const struct sv_budget *bud, const size_t *start,
 		 struct master_sol *sol, struct diag *d)
 {
@@ -516,14 +532,8 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 	if (m->broken)
 		return -1;
 	size_t n_days = m->in->w->n_days;
-	sol->col = calloc(n_days + 1, sizeof *sol->col);
-	size_t *best = calloc(n_days + 1, sizeof *best);
-	if (!sol->col || !best) {
-		free(best);
-		master_sol_release(sol);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	sol->col = xcalloc(n_days + 1, sizeof *sol->col);
+	size_t *best = xcalloc(n_days + 1, sizeof *best);
 	jmp_buf jb_;
 	sv_glpk_jump = &jb_;
 	glp_term_out(GLP_OFF);
@@ -555,17 +565,8 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 			return -1;
 		}
 		if (rc > 0) {
-			int t1, t1b;
-			double t2, t3, t2b, t3b;
-			value_of(m, sol->col, &t1, &t2, &t3);
-			/* a capped solve may return worse than the plan in hand */
-			if (have && !pv) {
-				value_of(m, best, &t1b, &t2b, &t3b);
-				double mine = tier == 1 ? t1 : tier == 2 ? t2 : t3;
-				double theirs = tier == 1 ? t1b : tier == 2 ? t2b : t3b;
-				if (theirs < mine)
-					memcpy(sol->col, best, n_days * sizeof *best);
-			}
+			if (have && !pv)
+				keep_better(m, tier, sol->col, best);
 			memcpy(best, sol->col, n_days * sizeof *best);
 			have = 1;
 		} else if (have) {
@@ -586,10 +587,11 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 		int t1;
 		double t2, t3;
 		value_of(m, sol->col, &t1, &t2, &t3);
-		if (tier == 1 && hold_tier(m, 1, t1 + 0.5) < 0)
-			goto oom;
-		if (tier == 2 && hold_tier(m, 2, t2 + 1e-7 * (1 + t2)) < 0)
-			goto oom;
+		assert(t1 >= 0);   /* a count of impossibilities */
+		if (tier == 1)
+			hold_tier(m, 1, t1 + 0.5);
+		if (tier == 2)
+			hold_tier(m, 2, t2 + 1e-7 * (1 + t2));
 	}
 	release_tiers(m);
 	free(best);
@@ -601,26 +603,17 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 	sol->bound = proven ? sol->objective : bound;
 	sol->gap = proven ? 0 : gap;
 	return 0;
-oom:
-	free(best);
-	master_sol_release(sol);
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
 }
 
-int master_only(const struct master *m, const size_t *col, struct master_sol *sol, struct diag *d)
+void master_only(const struct master *m, const size_t *col, struct master_sol *sol)
 {
 	size_t n_days = m->in->w->n_days;
 	memset(sol, 0, sizeof *sol);
-	if (!(sol->col = calloc(n_days + 1, sizeof *sol->col))) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	sol->col = xcalloc(n_days + 1, sizeof *sol->col);
 	memcpy(sol->col, col, n_days * sizeof *col);
 	sol->found = sol->proven = 1;
 	value_of(m, sol->col, &sol->impossible, &sol->compromise, &sol->objective);
 	sol->bound = sol->objective;
-	return 0;
 }
 
 void sv_duals_release(struct sv_duals *u)
@@ -641,51 +634,14 @@ static double row_dual(glp_prob *lp, const char *name)
 	return r ? glp_get_row_dual(lp, r) : 0;
 }
 
-int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
-	      struct sv_duals *u, struct diag *d)
+/* The duals of the LP relaxation just solved for tier `tier` into u (its
+ * arrays allocated), read by row name: a row that does not exist is 0. */
+static void read_duals(struct master *m, int tier, struct sv_duals *u)
 {
-	memset(u, 0, sizeof *u);
-	if (m->broken)
-		return -1;
 	const struct instance *in = m->in;
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
 	size_t n = in->n, nd = w->n_days;
-	u->cover = calloc(n + 1, sizeof *u->cover);
-	u->series = calloc(n * nd + 1, sizeof *u->series);
-	u->day = calloc(nd + 1, sizeof *u->day);
-	u->peak = calloc(nd + 1, sizeof *u->peak);
-	u->meet = calloc(nd * 64 + 1, sizeof *u->meet);
-	if (!u->cover || !u->series || !u->day || !u->peak || !u->meet) {
-		sv_duals_release(u);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	GUARD(m, d, "solving the master's LP relaxation");
-	release_tiers(m);
-	for (int t = 1; t < tier; t++)
-		if (hold_tier(m, t, hold[t - 1] + (t == 1 ? 0.5 : 1e-7 * (1 + fabs(hold[t - 1])))) < 0) {
-			sv_duals_release(u);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
-	set_objective(m, tier);
-	glp_create_index(m->lp);
-	glp_smcp parm;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	parm.presolve = GLP_OFF;
-	if (bud && bud->deadline > 0) {
-		long now = (long)clock();
-		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
-		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
-	}
-	int rc = glp_simplex(m->lp, &parm);
-	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
-		release_tiers(m);
-		sv_duals_release(u);
-		return 0;
-	}
 	u->objective = glp_get_obj_val(m->lp);
 	char name[96];
 	for (size_t i = 0; i < n; i++) {
@@ -726,6 +682,42 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
 	u->alpha[0] = tier == 1 ? 1 : -u->tier[0];
 	u->alpha[1] = tier == 2 ? 1 : tier > 2 ? -u->tier[1] : 0;
 	u->alpha[2] = tier == 3 ? 1 : 0;
+}
+
+int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
+	      struct sv_duals *u, struct diag *d)
+{
+	memset(u, 0, sizeof *u);
+	if (m->broken)
+		return -1;
+	size_t n = m->in->n, nd = m->in->w->n_days;
+	u->cover = xcalloc(n + 1, sizeof *u->cover);
+	u->series = xcalloc(n * nd + 1, sizeof *u->series);
+	u->day = xcalloc(nd + 1, sizeof *u->day);
+	u->peak = xcalloc(nd + 1, sizeof *u->peak);
+	u->meet = xcalloc(nd * 64 + 1, sizeof *u->meet);
+	GUARD(m, d, "solving the master's LP relaxation");
+	release_tiers(m);
+	for (int t = 1; t < tier; t++)
+		hold_tier(m, t, hold[t - 1] + (t == 1 ? 0.5 : 1e-7 * (1 + fabs(hold[t - 1]))));
+	set_objective(m, tier);
+	glp_create_index(m->lp);
+	glp_smcp parm;
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.presolve = GLP_OFF;
+	if (bud && bud->deadline > 0) {
+		long now = (long)clock();
+		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
+		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
+	}
+	int rc = glp_simplex(m->lp, &parm);
+	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
+		release_tiers(m);
+		sv_duals_release(u);
+		return 0;
+	}
+	read_duals(m, tier, u);
 	release_tiers(m);
 	return 1;
 }

@@ -1,10 +1,12 @@
 /* plan_check.c: the invariant checker: a plan is re-read as a week and checked without the solver. */
 #include "dovetail/solver.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
 #include "internal.h"
 
 static int same(const struct placement *a, const struct placement *b)
@@ -30,15 +32,8 @@ int sv_change_of(const struct instance *in, size_t i, const struct placement *fr
 
 int plan_week(const struct instance *in, const struct plan *pl, struct week *out, struct diag *d)
 {
-	struct change *v = malloc((in->n + 1) * sizeof *v);
-	if (!v) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	if (week_copy(out, in->w, d) < 0) {
-		free(v);
-		return -1;
-	}
+	struct change *v = xmalloc((in->n + 1) * sizeof *v);
+	week_copy(out, in->w, d);
 	/* leave the unplaced out (partial plans only) */
 	size_t n = 0, k = 0;
 	for (size_t i = 0; i < in->n; i++) {
@@ -87,7 +82,9 @@ static int instance_index(const struct instance *in, const struct week *mv, int 
 int sv_problem_moves(const struct instance *in, const struct plan *pl, const struct week *mv,
 		     const struct problem *x)
 {
+	assert(pl->n == in->n);
 	for (size_t r = 0; r < x->n_appts; r++) {
+		assert(x->appts[r] >= 0 && (size_t)x->appts[r] < mv->n_appts);
 		int i = instance_index(in, mv, x->appts[r]);
 		if (i >= 0 && pl->at[i].day >= 0 && !same(&pl->at[i], &in->a[i].current))
 			return i;
@@ -95,27 +92,28 @@ int sv_problem_moves(const struct instance *in, const struct plan *pl, const str
 	return -1;
 }
 
-int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
-	       struct diag *d)
+/* Whether every appointment of pl is left out (partial plans only) or at
+ * one of its candidates; else 0 with D_PLAN_INVALID in d. */
+static int at_candidates(const struct instance *in, const struct plan *pl, struct diag *d)
 {
-	char msg[160];
-	memset(out, 0, sizeof *out);
-	if (pl->n != in->n) {
-		snprintf(msg, sizeof msg, "the plan places %zu appointments, the instance has %zu", pl->n, in->n);
-		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
-		return 0;
-	}
 	for (size_t i = 0; i < in->n; i++) {
 		int found = pl->at[i].day < 0;   /* left out: partial plans only */
 		for (size_t k = 0; k < in->a[i].n_cand && !found; k++)
 			found = same(&pl->at[i], &in->a[i].cand[k]);
 		if (!found) {
+			char msg[160];
 			snprintf(msg, sizeof msg, "appointment %zu is placed where it may not go", i);
 			diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 			return 0;
 		}
 	}
-	/* the spacing of a series, for what moved */
+	return 1;
+}
+
+/* Whether the occurrences of each series in pl keep their spacing
+ * (sv_series_gap); else 0 with D_PLAN_INVALID in d. */
+static int series_spaced(const struct instance *in, const struct plan *pl, struct diag *d)
+{
 	for (size_t i = 0; i < in->n; i++) {
 		int g = sv_series_gap(in, i);
 		if (g < 1 || pl->at[i].day < 0)
@@ -125,6 +123,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			if (pl->at[j].day < 0 || strcmp(in->w->appts[in->a[j].appt].uid, uid))
 				continue;
 			if (abs(pl->at[i].day - pl->at[j].day) < g) {
+				char msg[160];
 				snprintf(msg, sizeof msg, "appointments %zu and %zu of one series are closer than %d days",
 					 i, j, g);
 				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
@@ -132,7 +131,13 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			}
 		}
 	}
-	/* a joint session that a move makes: every practitioner free for all of it */
+	return 1;
+}
+
+/* Whether every joint session a move makes in pl has every practitioner
+ * free for all of it; else 0 with D_PLAN_INVALID in d. */
+static int joints_free(const struct instance *in, const struct plan *pl, struct diag *d)
+{
 	for (size_t i = 0; i < in->n; i++) {
 		const struct placement *a = &pl->at[i];
 		if (a->day < 0 || a->venue < 0 || same(a, &in->a[i].current))
@@ -146,12 +151,28 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 			int end = a->start + (in->a[i].duration > in->a[j].duration ? in->a[i].duration : in->a[j].duration);
 			int64_t us = week_utc(in->w, a->day, a->start), ue = week_utc(in->w, a->day, end);
 			if (week_busy(in->w, x->prac, us, ue) || week_busy(in->w, y->prac, us, ue)) {
+				char msg[160];
 				snprintf(msg, sizeof msg, "appointment %zu joins %zu in a session one of them is not free for", i, j);
 				diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 				return 0;
 			}
 		}
 	}
+	return 1;
+}
+
+int plan_check(const struct instance *in, const struct plan *pl, struct problems *out,
+	       struct diag *d)
+{
+	memset(out, 0, sizeof *out);
+	if (pl->n != in->n) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "the plan places %zu appointments, the instance has %zu", pl->n, in->n);
+		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
+		return 0;
+	}
+	if (!at_candidates(in, pl, d) || !series_spaced(in, pl, d) || !joints_free(in, pl, d))
+		return 0;
 	struct week moved;
 	if (plan_week(in, pl, &moved, d) < 0)
 		return -1;
@@ -164,6 +185,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 				continue;
 			struct problem *x = BUF_PUSH(out->v, out->n, out->cap);
 			if (!x) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 				rc = -1;
 				break;
 			}

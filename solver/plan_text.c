@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 #define FIELD_DIGITS 9   /* digits of one number, at most: no overflow of an int */
 
 static int same(const struct placement *a, const struct placement *b)
@@ -30,11 +32,7 @@ int plan_encode(const struct instance *in, const struct plan *pl, char **out, st
 	size_t cap = 1, len = 0;
 	for (size_t i = 0; i < in->n; i++)
 		cap += same(&pl->at[i], &in->a[i].cand[0]) ? 0 : 4 * 11 + 4;
-	char *s = malloc(cap);
-	if (!s) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	char *s = xmalloc(cap);
 	s[0] = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		const struct placement *p = &pl->at[i];
@@ -146,11 +144,7 @@ int plan_decode(const struct instance *in, const char *text, struct plan *out, s
 		len++;
 	if (len > PLAN_TEXT_MAX)
 		return refuse(d, PLAN_TEXT_MAX, "longer than the limit of %d bytes", PLAN_TEXT_MAX);
-	struct plan pl = { malloc((in->n + 1) * sizeof *pl.at), in->n };
-	if (!pl.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct plan pl = { xmalloc((in->n + 1) * sizeof *pl.at), in->n };
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i] = in->a[i].cand[0];
 	if (parse(in, text, &pl, d) < 0) {

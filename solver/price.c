@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /*
  * The formulation (Desrosiers and Lübbecke, "A primer in column
@@ -197,36 +198,18 @@ static int start_cmp(const void *a, const void *b)
  * for appointment i the least share among sessions starting at or after t
  * bounds what i can add to a plan after t; appointments are in at most one
  * session of a plan. Returns 1 with the bounds made, 0 when they do not
- * hold (a negative weight or energy price: no pruning, no bound), -1 out of
- * memory. *root gets the bound for the whole day (the empty label).
+ * hold (a negative weight or energy price: no pruning, no bound). *root
+ * gets the bound for the whole day (the empty label).
  */
-static int completion_bounds(struct pctx *x, int day, double *root)
+/* The least each session of the day adds to a reduced cost (full[q]),
+ * and its share per appointment (val[q]); order[q]: the sessions, to be
+ * sorted by start. */
+static void session_values(const struct pctx *x, int day, double *val, double *full, struct by_start *order)
 {
 	const struct sv_duals *u = x->u;
 	const struct sv_day *s = &x->c.s;
 	const struct profile *p = s->p;
-	size_t nl = (size_t)s->n_local, n = s->n_it;
-	if (u->alpha[0] < 0 || u->alpha[1] < 0 || u->alpha[2] < 0 || -u->peak[day] < 0 || nl == 0)
-		return 0;
-	x->close0 = -u->day[day];
-	x->per_energy = -u->peak[day];
-	struct by_start *order = malloc((n + 1) * sizeof *order);
-	double *val = malloc((n + 1) * sizeof *val);
-	double *suf = malloc(((n + 1) * nl + 1) * sizeof *suf);
-	double *full = x->full = malloc((n + 1) * sizeof *full), *best = malloc((n + 2) * sizeof *best);
-	size_t *lo_of = malloc((n + 1) * sizeof *lo_of);
-	x->base = malloc((n * nl + 1) * sizeof *x->base);
-	x->tot = malloc((n + 1) * sizeof *x->tot);
-	x->after = malloc((n + 1) * sizeof *x->after);
-	if (!order || !val || !suf || !full || !best || !lo_of || !x->base || !x->tot || !x->after) {
-		free(order);
-		free(val);
-		free(suf);
-		free(best);
-		free(lo_of);
-		return -1;
-	}
-	for (size_t q = 0; q < n; q++) {
+	for (size_t q = 0; q < s->n_it; q++) {
 		const struct sv_item *it = &s->it[q];
 		double v = u->alpha[0] * it->impossible + u->alpha[1] * it->compromise + u->alpha[2] * it->cost +
 			   x->qdual[q];
@@ -240,11 +223,17 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 		full[q] = v;
 		order[q] = (struct by_start){ it->start, (int)q };
 	}
-	qsort(order, n, sizeof *order, start_cmp);
-	/* suf[k * nl + i]: the least share of i among sessions order[k ..] */
+}
+
+/* suf[k * n_local + i]: the least share of local appointment i among the
+ * sessions order[k ..] (sorted by start), 0 past the last. */
+static void suffix_shares(const struct sv_day *s, const struct by_start *order, const double *val, double *suf)
+{
+	size_t nl = (size_t)s->n_local, n = s->n_it;
 	for (size_t i = 0; i < nl; i++)
 		suf[n * nl + i] = 0;
 	for (size_t k = n; k-- > 0;) {
+		assert(k + 1 == n || order[k].start <= order[k + 1].start);
 		const struct sv_item *it = &s->it[order[k].q];
 		memcpy(&suf[k * nl], &suf[(k + 1) * nl], nl * sizeof *suf);
 		for (uint64_t m = it->mask; m; m &= m - 1) {
@@ -253,6 +242,28 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 				suf[k * nl + i] = val[order[k].q];
 		}
 	}
+}
+
+static int completion_bounds(struct pctx *x, int day, double *root)
+{
+	const struct sv_duals *u = x->u;
+	const struct sv_day *s = &x->c.s;
+	size_t nl = (size_t)s->n_local, n = s->n_it;
+	if (u->alpha[0] < 0 || u->alpha[1] < 0 || u->alpha[2] < 0 || -u->peak[day] < 0 || nl == 0)
+		return 0;
+	x->close0 = -u->day[day];
+	x->per_energy = -u->peak[day];
+	struct by_start *order = xmalloc((n + 1) * sizeof *order);
+	double *val = xmalloc((n + 1) * sizeof *val);
+	double *suf = xmalloc(((n + 1) * nl + 1) * sizeof *suf);
+	double *full = x->full = xmalloc((n + 1) * sizeof *full), *best = xmalloc((n + 2) * sizeof *best);
+	size_t *lo_of = xmalloc((n + 1) * sizeof *lo_of);
+	x->base = xmalloc((n * nl + 1) * sizeof *x->base);
+	x->tot = xmalloc((n + 1) * sizeof *x->tot);
+	x->after = xmalloc((n + 1) * sizeof *x->after);
+	session_values(x, day, val, full, order);
+	qsort(order, n, sizeof *order, start_cmp);
+	suffix_shares(s, order, val, suf);
 	for (size_t q = 0; q < n; q++) {
 		/* the first session in start order starting at or after q's end */
 		size_t lo = 0, hi = n;
@@ -295,6 +306,145 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 	return 1;
 }
 
+/* The dual part of each session of the day (x->qdual), what meeting each
+ * unfamiliar practitioner may cost at most (x->meetc), and the search's
+ * empty chains (x->c.head). */
+static void price_duals(struct pctx *x, const struct instance *in, int day)
+{
+	const struct sv_duals *u = x->u;
+	const struct sv_day *s = &x->c.s;
+	const struct profile *p = s->p;
+	size_t nd = in->w->n_days;
+	x->qdual = xcalloc(s->n_it + 1, sizeof *x->qdual);
+	x->meetc = xcalloc(64, sizeof *x->meetc);
+	x->c.head = xmalloc((s->n_it + 1) * sizeof *x->c.head);
+	for (size_t q = 0; q < s->n_it; q++) {
+		const struct sv_item *it = &s->it[q];
+		double v = -u->changes * it->changes;
+		for (int m = 0; m < it->n; m++) {
+			assert(it->appt[m] >= 0 && (size_t)it->appt[m] < in->n);
+			v -= u->cover[it->appt[m]] + u->series[(size_t)it->appt[m] * nd + (size_t)day];
+		}
+		x->qdual[q] = v;
+		x->c.head[q] = -1;
+	}
+	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
+		if (p->pracs[k].familiar)
+			continue;
+		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
+		x->meetc[k] = v > 0 ? v : 0;
+	}
+}
+
+/* The label-setting search over the day's sessions (in end order) from
+ * root, pruned by the completion bounds when there are any. Returns 0
+ * (the budget may have cut it: x->cut), or -1 out of memory. */
+static int price_search(struct pctx *x, const struct label *root)
+{
+	const struct sv_day *s = &x->c.s;
+	const struct profile *p = s->p;
+	int st = 0;
+	for (size_t qi = 0; qi < s->n_it && st == 0; qi++) {
+		const struct sv_item *q = &s->it[qi];
+		assert(qi == 0 || s->it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
+		struct label l;
+		sv_step(&x->c, root, q, &l);
+		l.parent = -1;
+		l.dual = x->qdual[qi] + meet_dual(x, q->pracs);
+		if ((st = p_add(x, (int)qi, &l)) < 0)
+			return -1;
+		for (size_t pj = 0; pj < qi && s->it[pj].end <= q->start && st == 0; pj++) {
+			const struct sv_item *pi = &s->it[pj];
+			if (x->c.head[pj] < 0 || (pi->mask & q->mask))
+				continue;
+			int t1 = 0, gap = q->start - pi->last_end;
+			if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
+			    profile_travel(p, pi->exit_venue, q->venue) > gap) {
+				if (!(pi->cur && q->cur))
+					continue;
+				t1 = 1;
+			}
+			for (int k = x->c.head[pj]; k >= 0 && st == 0; k = x->c.lab[k].next) {
+				const struct label *L = &x->c.lab[k];
+				if (L->dead || (L->mask & q->mask))
+					continue;
+				if (x->base && extension_bound(x, (int)qi, L) > PRICE_PRUNE) {
+					x->pruned++;
+					continue;   /* L then q leads to nothing that prices out */
+				}
+				uint64_t newp = q->pracs & ~L->pracs;
+				sv_step(&x->c, L, q, &l);
+				l.t1 += t1;
+				l.parent = k;
+				l.dual = L->dual + x->qdual[qi] + meet_dual(x, newp);
+				if ((st = p_add(x, (int)qi, &l)) < 0)
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Close every live label and the empty day (root); those of negative
+ * reduced cost into *fs, the most negative first. Returns 0, or -1 out of
+ * memory. */
+static int price_close(struct pctx *x, const struct label *root, int day, struct found **fs, size_t *n_fs)
+{
+	const struct sv_duals *u = x->u;
+	size_t cap_fs = 0;
+	for (long k = -1; k < (long)x->c.n_lab; k++) {
+		const struct label *L = k < 0 ? root : &x->c.lab[k];
+		if (k >= 0 && L->dead)
+			continue;
+		struct label l;
+		sv_step(&x->c, L, NULL, &l);
+		sv_finish(&x->c, &l);
+		double r = label_rc(u, &l) - u->day[day] - u->peak[day] * sv_label_energy(x->c.s.p, &l);
+		if (r >= PRICE_FOUND)
+			continue;
+		struct found *f = BUF_PUSH(*fs, *n_fs, cap_fs);
+		if (!f)
+			return -1;
+		f->rc = r;
+		f->label = (int)k;
+	}
+	if (*n_fs > 1)
+		qsort(*fs, *n_fs, sizeof **fs, found_cmp);
+	return 0;
+}
+
+/* Add the day plans of fs, best first, to cols until max of them pay
+ * (picks: scratch, in->n long). Returns how many were added, or -1 with d
+ * filled. */
+static long price_add(const struct pctx *x, const struct instance *in, int day, const struct found *fs,
+		      size_t n_fs, int max, struct sv_pick *picks, struct sv_cols *cols, struct diag *d)
+{
+	const struct sv_day *s = &x->c.s;
+	long added = 0;
+	for (size_t f = 0; f < n_fs && added < max; f++) {
+		int n = 0;
+		for (int k = fs[f].label; k >= 0; k = x->c.lab[k].parent) {
+			const struct sv_item *it = &s->it[x->c.lab[k].item];
+			for (int m = 0; m < it->n; m++) {
+				assert((size_t)n < in->n);   /* each appointment once in a plan */
+				picks[n++] = (struct sv_pick){ it->appt[m], it->cand[m] };
+			}
+		}
+		size_t before = cols->n;
+		long ix = sv_cols_add(in, cols, day, picks, n, d);
+		if (ix < 0)
+			return -1;
+		if ((size_t)ix < before)
+			continue;   /* already a column */
+		/* valued as check reads the day: keep it only if that still pays */
+		if (!cols->v[ix].bad && sv_reduced_cost(in, cols, &cols->v[ix], x->u) < -1e-7)
+			added++;
+		else
+			cols->mismatches++;   /* kept, but it does not pay */
+	}
+	return added;
+}
+
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d)
 {
@@ -306,8 +456,7 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	x.c.budget = b;
 	long added = -1;
 	struct found *fs = NULL;
-	size_t n_fs = 0, cap_fs = 0;
-	struct sv_pick *picks = NULL;
+	size_t n_fs = 0;
 	int rc = sv_day_build(in, day, &x.c.s, d);
 	if (rc < 0)
 		return -1;
@@ -318,32 +467,9 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		cols->price_cut = 1;
 		return 0;
 	}
-	const struct profile *p = x.c.s.p;
-	const struct sv_day *s = &x.c.s;
-	size_t nd = in->w->n_days;
-	x.qdual = calloc(s->n_it + 1, sizeof *x.qdual);
-	x.meetc = calloc(64, sizeof *x.meetc);
-	x.c.head = malloc((s->n_it + 1) * sizeof *x.c.head);
-	picks = malloc((in->n + 1) * sizeof *picks);
-	if (!x.qdual || !x.meetc || !x.c.head || !picks)
-		goto oom;
-	for (size_t q = 0; q < s->n_it; q++) {
-		const struct sv_item *it = &s->it[q];
-		double v = -u->changes * it->changes;
-		for (int m = 0; m < it->n; m++)
-			v -= u->cover[it->appt[m]] + u->series[(size_t)it->appt[m] * nd + (size_t)day];
-		x.qdual[q] = v;
-		x.c.head[q] = -1;
-	}
-	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
-		if (p->pracs[k].familiar)
-			continue;
-		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
-		x.meetc[k] = v > 0 ? v : 0;
-	}
+	struct sv_pick *picks = xmalloc((in->n + 1) * sizeof *picks);
+	price_duals(&x, in, day);
 	int have_root = completion_bounds(&x, day, &root_lb);
-	if (have_root < 0)
-		goto oom;
 	if (!have_root) {
 		free(x.base);
 		free(x.tot);
@@ -355,85 +481,11 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	memset(&root, 0, sizeof root);
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
-	int st = 0;
-	for (size_t qi = 0; qi < s->n_it && st == 0; qi++) {
-		const struct sv_item *q = &s->it[qi];
-		struct label l;
-		sv_step(&x.c, &root, q, &l);
-		l.parent = -1;
-		l.dual = x.qdual[qi] + meet_dual(&x, q->pracs);
-		if ((st = p_add(&x, (int)qi, &l)) < 0)
-			goto oom;
-		for (size_t pj = 0; pj < qi && s->it[pj].end <= q->start && st == 0; pj++) {
-			const struct sv_item *pi = &s->it[pj];
-			if (x.c.head[pj] < 0 || (pi->mask & q->mask))
-				continue;
-			int t1 = 0, gap = q->start - pi->last_end;
-			if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
-			    profile_travel(p, pi->exit_venue, q->venue) > gap) {
-				if (!(pi->cur && q->cur))
-					continue;
-				t1 = 1;
-			}
-			for (int k = x.c.head[pj]; k >= 0 && st == 0; k = x.c.lab[k].next) {
-				const struct label *L = &x.c.lab[k];
-				if (L->dead || (L->mask & q->mask))
-					continue;
-				if (x.base && extension_bound(&x, (int)qi, L) > PRICE_PRUNE) {
-					x.pruned++;
-					continue;   /* L then q leads to nothing that prices out */
-				}
-				uint64_t newp = q->pracs & ~L->pracs;
-				sv_step(&x.c, L, q, &l);
-				l.t1 += t1;
-				l.parent = k;
-				l.dual = L->dual + x.qdual[qi] + meet_dual(&x, newp);
-				if ((st = p_add(&x, (int)qi, &l)) < 0)
-					goto oom;
-			}
-		}
+	if (price_search(&x, &root) < 0 || price_close(&x, &root, day, &fs, &n_fs) < 0) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
 	}
-	/* close the days; the most negative first */
-	for (long k = -1; k < (long)x.c.n_lab; k++) {
-		const struct label *L = k < 0 ? &root : &x.c.lab[k];
-		if (k >= 0 && L->dead)
-			continue;
-		struct label l;
-		sv_step(&x.c, L, NULL, &l);
-		sv_finish(&x.c, &l);
-		double r = label_rc(u, &l) - u->day[day] - u->peak[day] * sv_label_energy(p, &l);
-		if (r >= PRICE_FOUND)
-			continue;
-		struct found *f = BUF_PUSH(fs, n_fs, cap_fs);
-		if (!f)
-			goto oom;
-		f->rc = r;
-		f->label = (int)k;
-	}
-	if (n_fs > 1)
-		qsort(fs, n_fs, sizeof *fs, found_cmp);
-	added = 0;
-	for (size_t f = 0; f < n_fs && added < max; f++) {
-		int n = 0;
-		for (int k = fs[f].label; k >= 0; k = x.c.lab[k].parent) {
-			const struct sv_item *it = &s->it[x.c.lab[k].item];
-			for (int m = 0; m < it->n; m++)
-				picks[n++] = (struct sv_pick){ it->appt[m], it->cand[m] };
-		}
-		size_t before = cols->n;
-		long ix = sv_cols_add(in, cols, day, picks, n, d);
-		if (ix < 0) {
-			added = -1;
-			break;
-		}
-		if ((size_t)ix < before)
-			continue;   /* already a column */
-		/* valued as check reads the day: keep it only if that still pays */
-		if (!cols->v[ix].bad && sv_reduced_cost(in, cols, &cols->v[ix], u) < -1e-7)
-			added++;
-		else
-			cols->mismatches++;   /* kept, but it does not pay */
-	}
+	added = price_add(&x, in, day, fs, n_fs, max, picks, cols, d);
 	if (x.cut)
 		cols->price_cut = 1;
 	/* the day's least reduced cost, or a bound on it */
@@ -442,10 +494,6 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	else if (have_root)
 		*lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
 	cols->labels += x.c.n_lab;
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	added = -1;
 out:
 	free(fs);
 	free(picks);

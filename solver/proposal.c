@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 /* The figures of x from its moved week: the tiers and compromises, the
  * totals. Returns 0, or -1 with d filled. */
 static int value(const struct instance *in, struct sv_proposal *x, struct diag *d)
@@ -57,11 +59,7 @@ int sv_proposal_of_plan(const struct instance *in, const struct plan *pl, struct
 	problems_release(&bad);
 	assert(pl->n == in->n);
 	x->plan.n = in->n;
-	x->plan.at = malloc((in->n + 1) * sizeof *x->plan.at);
-	if (!x->plan.at) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	x->plan.at = xmalloc((in->n + 1) * sizeof *x->plan.at);
 	memcpy(x->plan.at, pl->at, in->n * sizeof *x->plan.at);
 	if (value(in, x, d) < 0 || sv_explain(in, x, d) < 0) {
 		sv_proposal_release(x);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* What column generation proved: per tier, the LP bound and whether it is
  * exact (every pricing search ran to its end). */
@@ -55,12 +56,7 @@ static int make_proposal(struct sv_result *r, const struct sv_cols *cols, const 
 			 int rank, int cut, const struct cg_bounds *cb, struct sv_proposal *x, struct diag *d)
 {
 	const struct instance *in = &r->in;
-	struct plan pl = { calloc(in->n + 1, sizeof *pl.at), in->n };
-	if (!pl.at) {
-		memset(x, 0, sizeof *x);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i].day = -1;
 	for (size_t day = 0; day < in->w->n_days; day++) {
@@ -139,11 +135,7 @@ static int baseline(struct sv_result *r, struct diag *d)
 /* The column of each day as booked (daygen always makes them). */
 static int as_booked_cols(const struct instance *in, struct sv_cols *cols, size_t *out, struct diag *d)
 {
-	struct sv_pick *picks = malloc((in->n + 1) * sizeof *picks);
-	if (!picks) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	struct sv_pick *picks = xmalloc((in->n + 1) * sizeof *picks);
 	for (size_t day = 0; day < in->w->n_days; day++) {
 		int n = 0;
 		for (size_t i = 0; i < in->n; i++)
@@ -168,6 +160,7 @@ static int day_picks(const struct instance *in, const int *at, int day, long i, 
 	int n = 0;
 	for (size_t j = 0; j < in->n; j++) {
 		int c = (long)j == i ? ci : at[j];
+		assert(c < (int)in->a[j].n_cand);
 		if (c >= 0 && in->a[j].cand[c].day == day)
 			out[n++] = (struct sv_pick){ (int)j, c };
 	}
@@ -193,18 +186,103 @@ static int lex_less(int a1, double a2, double a3, int b1, double b2, double b3)
  * appointment, evenly spaced.
  */
 #define LS_TRIES 240
+
+/* Whether appointment i at candidate c would clash with plan at: come
+ * closer than gap days to an occurrence of its series, or (unless c is its
+ * current placement) overlap another appointment outside a joint session. */
+static int move_clashes(const struct instance *in, const int *at, size_t i, size_t c, int gap)
+{
+	const struct sv_appt *sa = &in->a[i];
+	const struct placement *pl = &sa->cand[c];
+	int to = pl->day, clash = 0;
+	struct wk_appt x = in->w->appts[sa->appt];
+	x.day = to;
+	x.s_min = pl->start;
+	x.e_min = pl->start + sa->duration;
+	x.venue = pl->venue;
+	for (size_t j = 0; j < in->n && !clash; j++) {
+		const struct placement *q = &in->a[j].cand[at[j]];
+		if (j == i)
+			continue;
+		if (gap > 0 && abs(q->day - to) < gap &&
+		    !strcmp(in->w->appts[in->a[j].appt].uid, x.uid))
+			clash = 1;
+		if (q->day != to || c == 0)
+			continue;
+		struct wk_appt y = in->w->appts[in->a[j].appt];
+		y.day = q->day;
+		y.s_min = q->start;
+		y.e_min = q->start + in->a[j].duration;
+		y.venue = q->venue;
+		clash = x.s_min < y.e_min && y.s_min < x.e_min && !week_joint(in->w, &x, &y);
+	}
+	return clash;
+}
+
+/* improve's move of one appointment: to candidate `cand`, with the
+ * columns of the day it leaves (from_col, -1 when it stays on its day)
+ * and of the day it joins (to_col). */
+struct move {
+	int cand;
+	long from_col, to_col;
+};
+
+/* The best move of appointment i in plan at, whose days are the columns
+ * dc: the candidate (every stride-th, and the current placement) that
+ * improves the two days most by the tiers; mv->cand is at[i] when none
+ * does. Every day plan valued becomes a column of cols (pk: scratch for
+ * the picks). Returns 0, or -1 with d filled. */
+static int best_move(const struct instance *in, struct sv_cols *cols, const int *at, const size_t *dc,
+		     size_t i, struct sv_pick *pk, struct move *mv, struct diag *d)
+{
+	const struct sv_appt *sa = &in->a[i];
+	int from = sa->cand[at[i]].day, gap = sv_series_gap(in, i);
+	size_t stride = sa->n_cand > LS_TRIES ? sa->n_cand / LS_TRIES + 1 : 1;
+	int b1 = 0;
+	double b2 = 0, b3 = 0;
+	*mv = (struct move){ at[i], -1, -1 };
+	for (size_t c = 0; c < sa->n_cand; c += (c == 0 ? 1 : stride)) {
+		if ((int)c == at[i] || move_clashes(in, at, i, c, gap))
+			continue;
+		int to = sa->cand[c].day;
+		long cf = -1, ct;
+		if (to != from) {
+			int n = day_picks(in, at, from, (long)i, -1, pk);
+			if ((cf = sv_cols_add(in, cols, from, pk, n, d)) < 0)
+				return -1;
+		}
+		int n = day_picks(in, at, to, (long)i, (int)c, pk);
+		if ((ct = sv_cols_add(in, cols, to, pk, n, d)) < 0)
+			return -1;
+		if (cols->v[ct].bad || (cf >= 0 && cols->v[cf].bad))
+			continue;
+		const struct sv_col *of = &cols->v[dc[from]], *ot = &cols->v[dc[to]];
+		const struct sv_col *nf = cf >= 0 ? &cols->v[cf] : NULL, *nt = &cols->v[ct];
+		int d1 = nt->impossible - ot->impossible;
+		double d2 = nt->compromise - ot->compromise, d3 = nt->cost - ot->cost;
+		if (nf) {
+			d1 += nf->impossible - of->impossible;
+			d2 += nf->compromise - of->compromise;
+			d3 += nf->cost - of->cost;
+		}
+		if (lex_less(d1, d2, d3, b1, b2, b3)) {
+			b1 = d1;
+			b2 = d2;
+			b3 = d3;
+			*mv = (struct move){ (int)c, cf, ct };
+		}
+	}
+	return 0;
+}
+
 static int improve(const struct instance *in, struct sv_cols *cols, const size_t *start, size_t *found,
 		   const struct sv_budget *b, struct diag *d)
 {
 	size_t nd = in->w->n_days;
-	int *at = calloc(in->n + 1, sizeof *at);
-	size_t *dc = malloc((nd + 1) * sizeof *dc);
-	struct sv_pick *pk = malloc((in->n + 1) * sizeof *pk);
+	int *at = xcalloc(in->n + 1, sizeof *at);
+	size_t *dc = xmalloc((nd + 1) * sizeof *dc);
+	struct sv_pick *pk = xmalloc((in->n + 1) * sizeof *pk);
 	int rc = -1;
-	if (!at || !dc || !pk) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	memcpy(dc, start, nd * sizeof *dc);
 	for (int pass = 0; pass < 50 && !sv_budget_over(b); pass++) {
 		int improved = 0;
@@ -212,75 +290,14 @@ static int improve(const struct instance *in, struct sv_cols *cols, const size_t
 			const struct sv_appt *sa = &in->a[i];
 			if (sa->n_cand <= 1)
 				continue;
-			int from = sa->cand[at[i]].day, gap = sv_series_gap(in, i);
-			size_t stride = sa->n_cand > LS_TRIES ? sa->n_cand / LS_TRIES + 1 : 1;
-			int best = at[i];
-			long best_from = -1, best_to = -1;
-			int b1 = 0;
-			double b2 = 0, b3 = 0;
-			for (size_t c = 0; c < sa->n_cand; c += (c == 0 ? 1 : stride)) {
-				if ((int)c == at[i])
-					continue;
-				const struct placement *pl = &sa->cand[c];
-				int to = pl->day, clash = 0;
-				struct wk_appt x = in->w->appts[sa->appt];
-				x.day = to;
-				x.s_min = pl->start;
-				x.e_min = pl->start + sa->duration;
-				x.venue = pl->venue;
-				for (size_t j = 0; j < in->n && !clash; j++) {
-					const struct placement *q = &in->a[j].cand[at[j]];
-					if (j == i)
-						continue;
-					if (gap > 0 && abs(q->day - to) < gap &&
-					    !strcmp(in->w->appts[in->a[j].appt].uid, x.uid))
-						clash = 1;
-					if (q->day != to || c == 0)
-						continue;
-					struct wk_appt y = in->w->appts[in->a[j].appt];
-					y.day = q->day;
-					y.s_min = q->start;
-					y.e_min = q->start + in->a[j].duration;
-					y.venue = q->venue;
-					clash = x.s_min < y.e_min && y.s_min < x.e_min && !week_joint(in->w, &x, &y);
-				}
-				if (clash)
-					continue;
-				long cf = -1, ct;
-				if (to != from) {
-					int n = day_picks(in, at, from, (long)i, -1, pk);
-					if ((cf = sv_cols_add(in, cols, from, pk, n, d)) < 0)
-						goto out;
-				}
-				int n = day_picks(in, at, to, (long)i, (int)c, pk);
-				if ((ct = sv_cols_add(in, cols, to, pk, n, d)) < 0)
-					goto out;
-				if (cols->v[ct].bad || (cf >= 0 && cols->v[cf].bad))
-					continue;
-				const struct sv_col *of = &cols->v[dc[from]], *ot = &cols->v[dc[to]];
-				const struct sv_col *nf = cf >= 0 ? &cols->v[cf] : NULL, *nt = &cols->v[ct];
-				int d1 = nt->impossible - ot->impossible;
-				double d2 = nt->compromise - ot->compromise, d3 = nt->cost - ot->cost;
-				if (nf) {
-					d1 += nf->impossible - of->impossible;
-					d2 += nf->compromise - of->compromise;
-					d3 += nf->cost - of->cost;
-				}
-				if (lex_less(d1, d2, d3, b1, b2, b3)) {
-					b1 = d1;
-					b2 = d2;
-					b3 = d3;
-					best = (int)c;
-					best_from = cf;
-					best_to = ct;
-				}
-			}
-			if (best != at[i]) {
-				int to = sa->cand[best].day;
-				if (best_from >= 0)
-					dc[from] = (size_t)best_from;
-				dc[to] = (size_t)best_to;
-				at[i] = best;
+			struct move mv;
+			if (best_move(in, cols, at, dc, i, pk, &mv, d) < 0)
+				goto out;
+			if (mv.cand != at[i]) {
+				if (mv.from_col >= 0)
+					dc[sa->cand[at[i]].day] = (size_t)mv.from_col;
+				dc[sa->cand[mv.cand].day] = (size_t)mv.to_col;
+				at[i] = mv.cand;
 				improved = 1;
 			}
 		}
@@ -294,6 +311,103 @@ out:
 	free(dc);
 	free(pk);
 	return rc;
+}
+
+/* One LP of column generation: the master over cols with o's bound on
+ * changes, relaxed, with the objective of tier `tier` (those before held
+ * at hold); its duals into u. Returns master_lp's 1 (solved) or 0, or -1
+ * with d filled. */
+static int lp_duals(const struct instance *in, const struct sv_cols *cols, const struct sv_options *o, int tier,
+		    const double *hold, const struct sv_budget *bud, struct sv_duals *u, struct diag *d)
+{
+	struct master *m = master_new(in, cols, d);
+	if (!m)
+		return -1;
+	int st = master_max_changes(m, o->max_changes, d);
+	if (st == 0)
+		st = master_lp(m, tier, hold, bud, u, d);
+	master_free(m);
+	return st;
+}
+
+/* Price every day under u (pb: the pricing budget): the day plans added
+ * into *add, and the Lagrangian bound, the LP's value plus each day's
+ * least reduced cost (or a bound on it), into *lagr. Returns 0, or -1
+ * with d filled. */
+static int price_days(const struct instance *in, struct sv_cols *cols, const struct sv_duals *u,
+		      const struct sv_budget *pb, long *add, double *lagr, struct diag *d)
+{
+	*add = 0;
+	*lagr = u->objective;
+	for (size_t day = 0; day < in->w->n_days; day++) {
+		double lbd;
+		long a = sv_price_day(in, (int)day, u, pb, SV_PRICE_COLS, cols, &lbd, d);
+		if (a < 0)
+			return -1;
+		*add += a;
+		*lagr += lbd < 0 ? lbd : 0;
+	}
+	return 0;
+}
+
+/* Column generation for tier `tier`: the LP and pricing until no day plan
+ * has a negative reduced cost (the LP bound, into cb), or the budget or
+ * the search's bounds stop it. Returns 0, or -1 with d filled. */
+static int price_tier(const struct instance *in, struct sv_cols *cols, const struct sv_options *o, int tier,
+		      const double *hold, const struct sv_budget *bud, struct cg_bounds *cb, struct diag *d)
+{
+	cb->lb[tier - 1] = -1e300;
+	cb->exact[tier - 1] = 0;
+	/* pricing quickly first (a small search finds columns cheaply
+	 * while the duals are far off), in full when that finds none */
+	int full = 0;
+	for (int iter = 0; iter < 1000; iter++) {
+		struct sv_budget pb = *bud;
+		if (!full)
+			pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
+											     : SV_QUICK_LABELS;
+		struct sv_duals u;
+		int st = lp_duals(in, cols, o, tier, hold, bud, &u, d);
+		if (st < 0)
+			return -1;
+		if (st == 0) {
+			cb->capped = 1;
+			break;
+		}
+		cols->price_cut = 0;
+		long add;
+		double lagr;
+		if (price_days(in, cols, &u, &pb, &add, &lagr, d) < 0) {
+			sv_duals_release(&u);
+			return -1;
+		}
+		if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
+			cb->lb[tier - 1] = lagr;
+			cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
+		}
+		if (add == 0 && !cols->price_cut) {
+			cb->lb[tier - 1] = u.objective;
+			cb->exact[tier - 1] = 1;
+			sv_duals_release(&u);
+			break;
+		}
+		if (add == 0 && !full) {
+			full = 1;   /* the quick search found nothing: search in full */
+			sv_duals_release(&u);
+			continue;
+		}
+		if (add == 0) {
+			sv_duals_release(&u);
+			break;   /* the search was cut and found nothing: the bound so far stands */
+		}
+		full = 0;
+		sv_duals_release(&u);
+		if (sv_budget_over(bud)) {
+			cb->capped = 1;
+			break;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -311,71 +425,8 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 	double hold[2] = { 0, 0 };
 	cb->used = 1;
 	for (int tier = 1; tier <= 3; tier++) {
-		cb->lb[tier - 1] = -1e300;
-		cb->exact[tier - 1] = 0;
-		/* pricing quickly first (a small search finds columns cheaply
-		 * while the duals are far off), in full when that finds none */
-		int full = 0;
-		for (int iter = 0; iter < 1000; iter++) {
-			struct sv_budget pb = *bud;
-			if (!full)
-				pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
-												     : SV_QUICK_LABELS;
-			struct master *m = master_new(in, cols, d);
-			if (!m)
-				return -1;
-			struct sv_duals u;
-			int st = master_max_changes(m, o->max_changes, d);
-			if (st == 0)
-				st = master_lp(m, tier, hold, bud, &u, d);
-			master_free(m);
-			if (st < 0)
-				return -1;
-			if (st == 0) {
-				cb->capped = 1;
-				break;
-			}
-			cols->price_cut = 0;
-			long add = 0;
-			/* the Lagrangian bound: the LP's value plus each day's least
-			 * reduced cost (or a bound on it) is a bound on the tier */
-			double lagr = u.objective;
-			for (size_t day = 0; day < in->w->n_days; day++) {
-				double lbd;
-				long a = sv_price_day(in, (int)day, &u, &pb, SV_PRICE_COLS, cols, &lbd, d);
-				if (a < 0) {
-					sv_duals_release(&u);
-					return -1;
-				}
-				add += a;
-				lagr += lbd < 0 ? lbd : 0;
-			}
-			if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
-				cb->lb[tier - 1] = lagr;
-				cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
-			}
-			if (add == 0 && !cols->price_cut) {
-				cb->lb[tier - 1] = u.objective;
-				cb->exact[tier - 1] = 1;
-				sv_duals_release(&u);
-				break;
-			}
-			if (add == 0 && !full) {
-				full = 1;   /* the quick search found nothing: search in full */
-				sv_duals_release(&u);
-				continue;
-			}
-			if (add == 0) {
-				sv_duals_release(&u);
-				break;   /* the search was cut and found nothing: the bound so far stands */
-			}
-			full = 0;
-			sv_duals_release(&u);
-			if (sv_budget_over(bud)) {
-				cb->capped = 1;
-				break;
-			}
-		}
+		if (price_tier(in, cols, o, tier, hold, bud, cb, d) < 0)
+			return -1;
 		if (tier == 3)
 			break;
 		/* the integer plan among the day plans found holds this tier */
@@ -401,6 +452,134 @@ static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s
 	return n;
 }
 
+/* The budgets of one solve: the whole (bud), the best plan's (mainb: most
+ * of the time when the ladder or the next best are asked for too, so that
+ * asking for them does not take many times as long; they stop, and say
+ * so, when it runs out), and listing every day plan's (list: a part of the
+ * time and a bound on labels; past them, column generation takes over). */
+static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv_budget *mainb,
+		    struct sv_budget *list)
+{
+	*bud = (struct sv_budget){ 0, o->max_labels };
+	if (o->time_limit > 0)
+		bud->deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
+	*mainb = *bud;
+	if (o->time_limit > 0 && (o->ladder || o->k > 1))
+		mainb->deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
+	*list = (struct sv_budget){ 0, o->max_labels ? o->max_labels : SV_LIST_LABELS };
+	if (o->time_limit > 0)
+		list->deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
+}
+
+/* The day plans the master chooses from, into cols: every one when they
+ * can all be listed; else, from the weeks as booked, a good plan by
+ * improve (*good, allocated here) and column generation's. start (n_days)
+ * gets the columns of the week as booked. Returns 0, or -1 with d filled. */
+static int day_plans(struct sv_result *r, const struct sv_options *o, const struct sv_budget *mainb,
+		     const struct sv_budget *list, struct sv_cols *cols, size_t *start, size_t **good,
+		     struct cg_bounds *cb, struct diag *d)
+{
+	if (daygen(&r->in, list, cols, d) < 0 || as_booked_cols(&r->in, cols, start, d) < 0)
+		return -1;
+	if (!cols->cut)
+		return 0;
+	/* start column generation afresh from the weeks as booked: the
+	 * partial list is many plans of no particular worth */
+	cols_release(cols);
+	if (sv_as_booked(&r->in, cols, d) < 0 || as_booked_cols(&r->in, cols, start, d) < 0)
+		return -1;
+	cols->cut = 1;
+	/* a good plan first, with half of what is left; then the bound */
+	struct sv_budget half = *mainb, most = *mainb;
+	if (mainb->deadline > 0) {
+		long now = (long)clock();
+		half.deadline = now + (mainb->deadline - now) / 2;
+		most.deadline = now + (mainb->deadline - now) * 4 / 5;
+	}
+	*good = xcalloc(r->in.w->n_days + 1, sizeof **good);
+	if (improve(&r->in, cols, start, *good, &half, d) < 0)
+		return -1;
+	/* the bound, leaving a fifth of the time for the plans */
+	return colgen(r, cols, o, &most, *good, cb, d);
+}
+
+/* The change ladder: the best plan for at most 0, 1, 2 ... changes, up to
+ * the optimum's (sol1), into r->ladder; the master's bound on changes is
+ * o->max_changes again after. Returns 0, or -1 with d filled. */
+static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *cols,
+		  const struct master_sol *sol1, const size_t *start, const struct sv_options *o,
+		  const struct sv_budget *bud, struct diag *d)
+{
+	int top = changes_of_sol(cols, sol1, r->in.w->n_days);
+	size_t lcap = 0;
+	for (int k = 0; k <= top; k++) {
+		struct master_sol sol = { 0 };
+		const struct master_sol *use = sol1;
+		if (k < top && k > 0 && sv_budget_over(bud)) {
+			r->ladder_cut = 1;   /* out of time: the last step is proposal 1 */
+			k = top - 1;
+			continue;
+		}
+		if (k == 0 && top > 0) {
+			/* no change: the week as booked, one plan (its picks make one column a day) */
+			master_only(m, start, &sol);
+			use = &sol;
+		} else if (k < top) {
+			if (master_max_changes(m, k, d) < 0 || master_solve(m, bud, start, &sol, d) < 0)
+				return -1;
+			use = &sol;
+		}
+		struct sv_proposal *y = BUF_PUSH(r->ladder, r->n_ladder, lcap);
+		if (!y) {
+			master_sol_release(&sol);
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
+		int rcx = make_proposal(r, cols, use, k, cols->cut, NULL, y, d);
+		master_sol_release(&sol);
+		if (rcx < 0)
+			return -1;
+	}
+	return master_max_changes(m, o->max_changes, d);
+}
+
+/* The next best proposals, ranks 2 to o->k, into r->props (cap: its
+ * capacity): each differs from those before in a day or a venue. Returns
+ * 0, or -1 with d filled. */
+static int next_best(struct sv_result *r, struct master *m, const struct sv_cols *cols,
+		     const struct master_sol *sol1, const struct sv_options *o, const struct sv_budget *bud,
+		     size_t *cap, struct diag *d)
+{
+	const struct master_sol *prev = sol1;
+	struct master_sol sol = { 0 };
+	int rc = -1;
+	for (int rank = 2; rank <= o->k; rank++) {
+		if (sv_budget_over(bud)) {
+			r->alternatives_cut = 1;
+			break;
+		}
+		if (master_exclude(m, prev, d) < 0)
+			goto out;
+		master_sol_release(&sol);
+		if (master_solve(m, bud, NULL, &sol, d) < 0)
+			goto out;
+		if (!sol.found)
+			break;
+		struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, *cap);
+		if (!x) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			goto out;
+		}
+		if (make_proposal(r, cols, &sol, rank, cols->cut, NULL, x, d) < 0)
+			goto out;
+		prev = &sol;
+	}
+	rc = 0;
+out:
+	master_sol_release(&sol);
+	return rc;
+}
+
 int solve_propose(const struct week *w, const struct sv_options *o, struct sv_result *r,
 		  struct diag *d)
 {
@@ -411,20 +590,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct master_sol sol1 = { 0 };
 	size_t *start = NULL, *good = NULL;
 	int rc = -1;
-	struct sv_budget bud = { 0, o->max_labels };
-	if (o->time_limit > 0)
-		bud.deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
-	/* the best plan gets most of the time; the ladder and the next best
-	 * what is left, so that asking for them does not take many times as
-	 * long (they stop, and say so, when it runs out) */
-	struct sv_budget mainb = bud;
-	if (o->time_limit > 0 && (o->ladder || o->k > 1))
-		mainb.deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
-	/* listing every day plan gets a part of the time and a bound on
-	 * labels; past them, column generation takes over */
-	struct sv_budget list = { 0, o->max_labels ? o->max_labels : SV_LIST_LABELS };
-	if (o->time_limit > 0)
-		list.deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
+	struct sv_budget bud, mainb, list;
+	budgets(o, &bud, &mainb, &list);
 	struct cg_bounds cb = { 0 };
 	if (check_week(w, &before, d) < 0 || sv_week_totals(w, &before, &r->before) < 0)
 		goto out;
@@ -432,34 +599,9 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 		goto out;
 	if (o->write_compact_lp && compact_write_lp(&r->in, o->max_changes, o->write_compact_lp, d) < 0)
 		goto out;
-	if (daygen(&r->in, &list, &cols, d) < 0)
+	start = xcalloc(w->n_days + 1, sizeof *start);
+	if (day_plans(r, o, &mainb, &list, &cols, start, &good, &cb, d) < 0)
 		goto out;
-	if (!(start = calloc(w->n_days + 1, sizeof *start)) )
-		goto oom;
-	if (as_booked_cols(&r->in, &cols, start, d) < 0)
-		goto out;
-	if (cols.cut) {
-		/* start column generation afresh from the weeks as booked: the
-		 * partial list is many plans of no particular worth */
-		cols_release(&cols);
-		if (sv_as_booked(&r->in, &cols, d) < 0 || as_booked_cols(&r->in, &cols, start, d) < 0)
-			goto out;
-		cols.cut = 1;
-		/* a good plan first, with half of what is left; then the bound */
-		struct sv_budget half = mainb, most = mainb;
-		if (mainb.deadline > 0) {
-			long now = (long)clock();
-			half.deadline = now + (mainb.deadline - now) / 2;
-			most.deadline = now + (mainb.deadline - now) * 4 / 5;
-		}
-		if (!(good = calloc(w->n_days + 1, sizeof *good)))
-			goto oom;
-		if (improve(&r->in, &cols, start, good, &half, d) < 0)
-			goto out;
-		/* the bound, leaving a fifth of the time for the plans */
-		if (colgen(r, &cols, o, &most, good, &cb, d) < 0)
-			goto out;
-	}
 	r->cut = cols.cut;
 	if (!(m = master_new(&r->in, &cols, d)))
 		goto out;
@@ -472,84 +614,22 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	assert(sol1.found);
 	size_t cap = 0;
 	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
-	if (!x)
-		goto oom;
+	if (!x) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+		goto out;
+	}
 	r->columns = cols.n;
 	r->labels = cols.labels;
 	r->mismatches = cols.mismatches;
-	if (make_proposal(r, &cols, &sol1, 1, cols.cut, &cb, x, d) < 0)
+	if (make_proposal(r, &cols, &sol1, 1, cols.cut, &cb, x, d) < 0 || sv_asks(&r->in, x, &bud, d) < 0)
 		goto out;
-	if (sv_asks(&r->in, x, &bud, d) < 0)
+	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &bud, d) < 0)
 		goto out;
-	if (o->ladder) {
-		/* the best plan for at most 0, 1, 2 ... changes, up to the optimum's */
-		int top = changes_of_sol(&cols, &sol1, w->n_days);
-		size_t lcap = 0;
-		for (int k = 0; k <= top; k++) {
-			struct master_sol sol = { 0 };
-			const struct master_sol *use = &sol1;
-			if (k < top && k > 0 && sv_budget_over(&bud)) {
-				r->ladder_cut = 1;   /* out of time: the last step is proposal 1 */
-				k = top - 1;
-				continue;
-			}
-			if (k == 0 && top > 0) {
-				/* no change: the week as booked, one plan (its picks make one column a day) */
-				if (master_only(m, start, &sol, d) < 0)
-					goto out;
-				use = &sol;
-			} else if (k < top) {
-				if (master_max_changes(m, k, d) < 0 || master_solve(m, &bud, start, &sol, d) < 0)
-					goto out;
-				use = &sol;
-			}
-			struct sv_proposal *y = BUF_PUSH(r->ladder, r->n_ladder, lcap);
-			if (!y) {
-				master_sol_release(&sol);
-				goto oom;
-			}
-			int rcx = make_proposal(r, &cols, use, k, cols.cut, NULL, y, d);
-			master_sol_release(&sol);
-			if (rcx < 0)
-				goto out;
-		}
-		if (master_max_changes(m, o->max_changes, d) < 0)
-			goto out;
-	}
-	/* the next best: each differs from those before in a day or a venue */
-	const struct master_sol *prev = &sol1;
-	struct master_sol sol = { 0 };
-	for (int rank = 2; rank <= o->k; rank++) {
-		if (sv_budget_over(&bud)) {
-			r->alternatives_cut = 1;
-			break;
-		}
-		if (master_exclude(m, prev, d) < 0)
-			goto out_sol;
-		master_sol_release(&sol);
-		if (master_solve(m, &bud, NULL, &sol, d) < 0)
-			goto out_sol;
-		if (!sol.found)
-			break;
-		x = BUF_PUSH(r->props, r->n_props, cap);
-		if (!x)
-			goto out_sol;
-		if (make_proposal(r, &cols, &sol, rank, cols.cut, NULL, x, d) < 0)
-			goto out_sol;
-		prev = &sol;
-	}
-	master_sol_release(&sol);
+	if (next_best(r, m, &cols, &sol1, o, &bud, &cap, d) < 0)
+		goto out;
 	if (o->baseline && baseline(r, d) < 0)
 		goto out;
 	rc = 0;
-	goto out;
-out_sol:
-	master_sol_release(&sol);
-	if (!d->errors)
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 out:
 	master_sol_release(&sol1);
 	free(start);

@@ -71,7 +71,7 @@ struct report {
  * data-end (local, as `dovetail week --json` gives them); every marked
  * problem is an element of class "problem" with data-kind, data-start and
  * data-end (as `dovetail check --json`). The bytes depend only on the inputs.
- * Returns a malloc'd string, or NULL with d filled (out of memory).
+ * Returns a malloc'd string, or NULL with d filled (check_week failed).
  */
 char *report_html(const struct report *r, struct diag *d);
 
@@ -110,7 +110,8 @@ char *report_of_plan(const struct week *w, const struct instance *in, const stru
  * The page a caseload manager starts from (`batch --report`): the caseload's
  * totals, then one row per person (in the order given) with its status and
  * before/after figures, linking to its report. Text is plain; it is
- * escaped here. Returns a malloc'd string, or NULL with d filled.
+ * escaped here. Returns a malloc'd string (never NULL; d is not used and
+ * is kept for the callers).
  */
 struct report_person {
 	const char *id, *status, *href;   /* href NULL: no report (an error) */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "dovetail/check.h"
+#include "dovetail/objective.h"
 #include "dovetail/plan.h"
 #include "dovetail/week.h"
 
@@ -28,7 +29,9 @@ struct sv_appt {
 	int duration;            /* minutes */
 	struct placement current;
 	struct placement *cand;  /* owned; cand[0] is the current placement;
-				    the rest sorted by day, start, venue */
+				    then the grid's, sorted by day, start, venue;
+				    then the times the practitioner suggested
+				    (a COUNTER), in the order they were made */
 	size_t n_cand;
 };
 
@@ -98,8 +101,7 @@ int plan_check(const struct instance *in, const struct plan *pl, struct problems
 
 /* The text of plan pl: *out malloc'd (caller frees), at most PLAN_TEXT_MAX
  * bytes. pl must place every appointment of in (pl->n == in->n, every day
- * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0, or -1
- * with d filled (out of memory). */
+ * >= 0): else -1 with D_PLAN_INVALID (a caller's bug). Returns 0 otherwise. */
 int plan_encode(const struct instance *in, const struct plan *pl, char **out, struct diag *d);
 
 /*
@@ -127,39 +129,6 @@ int plan_decode(const struct instance *in, const char *text, struct plan *out, s
  * and sv_proposal_of_plan give the plan's proposal. */
 void sv_plan_id(const struct instance *in, const struct plan *pl, char *out, size_t sz);
 
-/* The tier of a problem kind (docs/propose.md, "Three tiers"): 1 impossible
- * (overlap, double-booked, travel), 2 a compromise (the person's own rules),
- * 0 neither (unknown-venue, repeat-journey, scattered-day: costs or notes). */
-int plan_kind_tier(enum problem_kind k);
-
-/* The three tiers of a plan, compared in order (lexicographically). */
-struct sv_tiers {
-	int impossible;           /* tier 1: overlap, double-booked and travel problems */
-	double compromise;        /* tier 2: sum of size x penalty of each compromise */
-	double cost;              /* tier 3: the weighted objective */
-};
-
-/* -1, 0 or 1 as a is better than, as good as, or worse than b (tier 2 and
- * 3 within 1e-6 relative count as equal). */
-int sv_tiers_cmp(const struct sv_tiers *a, const struct sv_tiers *b);
-
-/* One compromise of a plan's week: a problem of a tier-2 kind, its size in
- * its unit (minutes, points, people, appointments, routines) and its
- * penalty (size x the profile's weight for the kind). */
-struct sv_compromise {
-	enum problem_kind kind;
-	int day;                  /* day index (for a week-wide one, the week's first day) */
-	int week_wide;
-	double size, penalty;
-	const char *unit;         /* static */
-	char text[320];           /* check's message, with the size */
-};
-
-/* The size of problem x of week w when it is a compromise, in its unit
- * (*unit static), and the profile's penalty per unit; 0 otherwise. */
-double sv_compromise_size(const struct week *w, const struct problem *x, const char **unit,
-			  double *weight);
-
 /*
  * The tiers of plan pl whose moved week is mv with problems ps
  * (check_week): tier 1 counts ps's impossible problems, tier 2 sums the
@@ -170,26 +139,6 @@ double sv_compromise_size(const struct week *w, const struct problem *x, const c
 int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
 		  const struct problems *ps, struct sv_tiers *t, struct sv_compromise **comps,
 		  size_t *n_comps, struct diag *d);
-
-/* What propose reports for a week, before or after (docs/propose.md). */
-struct sv_totals {
-	int journeys, travel_min;
-	double travel_cost;
-	int clashes;              /* overlaps, double bookings and no-carer */
-	int routine_conflicts;
-	double peak_energy;
-	int *unfamiliar;          /* owned: unfamiliar people met, per day */
-	int unfamiliar_max;
-	int changes;
-	int placed;               /* appointments in the week */
-	int impossible;           /* tier 1 of the week */
-	double compromise;        /* tier 2 of the week */
-};
-
-/* The totals of week w with its problems ps (check_week). Returns 0, or -1
- * when out of memory; free with sv_totals_release (NULL-safe inside). */
-int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t);
-void sv_totals_release(struct sv_totals *t);
 
 /* One change of a proposal and what it removes or saves. */
 struct sv_change {

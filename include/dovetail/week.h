@@ -166,7 +166,8 @@ int week_find(const struct week *w, int prac, const char *uid, const char *rid, 
  * is). Returns 0, or -1 when the date is outside the horizon (nothing
  * changed). Call week_derive after the last one. */
 int week_place(struct week *w, size_t i, int64_t date, int minute, int venue);
-/* A deep copy of src (appointments, busy time, days); free with week_release. */
+/* A deep copy of src (appointments, busy time, days); free with week_release.
+ * Returns 0 (it cannot fail; the int is kept for its callers). */
 int week_copy(struct week *dst, const struct week *src, struct diag *d);
 /* UTC seconds of local minute `minutes` of day index `day`. */
 int64_t week_utc(const struct week *w, int day, int minutes);

@@ -1,15 +1,17 @@
 /* html.c: the before/after report as one self-contained HTML page with inline SVG week views. */
 #include "dovetail/report.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/check.h"
-#include "dovetail/solver.h"
+#include "dovetail/objective.h"
 #include "dovetail/store.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* Geometry of a week view, in SVG user units (CSS pixels at 100%). */
 #define AXIS 36          /* the time labels on the left */
@@ -177,6 +179,7 @@ static struct scale scale_of(const struct week *const *ws, size_t n)
 /* The change (1-based) that moves appointment i of this view, or 0. */
 static int badge_of(const struct report *r, int after, size_t i)
 {
+	assert(i < (after ? r->after : r->before)->n_appts);
 	for (size_t c = 0; c < r->n_changes; c++)
 		if ((after ? r->changes[c].after_appt : r->changes[c].before_appt) == (int)i)
 			return (int)c + 1;
@@ -198,6 +201,7 @@ static void lanes_of(const struct week *w, const struct wk_day *d, int *lane, in
 {
 	size_t g = 0;   /* first of the current overlapping group */
 	int group_end = -1, n = 0, end[16];
+	assert(d->first + d->n <= w->n_appts);
 	for (size_t k = 0; k < d->n; k++) {
 		const struct wk_appt *a = &w->appts[d->first + k];
 		if (a->s_min >= group_end) {   /* a new group begins */
@@ -242,12 +246,10 @@ static void appt_data(FILE *f, const struct week *w, const struct wk_appt *a)
 	fputs("\"", f);
 }
 
-/* The SVG of days [d0, d1) of w. */
-static void view_svg(FILE *f, const struct report *r, const struct week *w, int after, size_t d0,
-		     size_t d1, const struct scale *sc, const char *vid, const struct problems *ps,
-		     const char *caption)
+/* The head of the SVG of days [d0, d1) (its title, the hatch pattern) and
+ * the hour lines. */
+static void svg_head(FILE *f, size_t d0, size_t d1, const struct scale *sc, const char *vid, const char *caption)
 {
-	const struct profile *p = w->p;
 	int width = AXIS + (int)(d1 - d0) * COLW + 4;
 	int height = (int)ceil(y_of(sc, sc->t1)) + 4;
 	fprintf(f, "<svg class=\"weekview\" role=\"img\" "
@@ -269,169 +271,234 @@ static void view_svg(FILE *f, const struct report *r, const struct week *w, int 
 			   "<text x=\"%d\" y=\"%.1f\" font-size=\"9\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
 			AXIS, y, width - 4, y, AXIS - 3, y + 3, t);
 	}
-	for (size_t di = d0; di < d1; di++) {
-		const struct wk_day *d = &w->days[di];
-		int x0 = AXIS + (int)(di - d0) * COLW;
-		char name[24];
-		time_fmt_day(d->date, 0, name, sizeof name);
-		char *sp = strrchr(name, ' ');
-		if (sp)
-			*sp = 0;   /* "Mon 23" */
-		fprintf(f, "<g class=\"day\"><text x=\"%d\" y=\"14\" font-size=\"10\" font-weight=\"bold\" "
-			   "text-anchor=\"middle\">%s</text>",
-			x0 + COLW / 2, name);
-		fprintf(f, "<text x=\"%d\" y=\"26\" font-size=\"8\" text-anchor=\"middle\" fill=\"#555\">"
-			   "%d trip%s</text>",
-			x0 + COLW / 2, d->journeys, d->journeys == 1 ? "" : "s");
-		double ytop = y_of(sc, sc->t0), ybot = y_of(sc, sc->t1);
-		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"none\" "
-			   "stroke=\"#bbb\"/>",
-			x0, ytop, COLW, ybot - ytop);
-		/* outside the person's day */
-		if (p->day.from > sc->t0)
-			fprintf(f, "<rect class=\"offday\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
-				   "fill=\"#eee\"/>",
-				x0 + 1, ytop, COLW - 2, y_of(sc, p->day.from) - ytop);
-		if (p->day.to < sc->t1)
-			fprintf(f, "<rect class=\"offday\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
-				   "fill=\"#eee\"/>",
-				x0 + 1, y_of(sc, p->day.to), COLW - 2, ybot - y_of(sc, p->day.to));
-		fputs("</g>\n", f);
-		/* routines, shaded */
-		for (size_t i = 0; i < w->n_routines; i++) {
-			const struct wk_routine *rt = &w->routines[i];
-			if ((size_t)rt->day != di || rt->start < 0)
-				continue;
-			const struct prof_routine *pr = &p->routines[rt->routine];
-			double y = y_of(sc, rt->start), h = y_of(sc, rt->start + pr->duration) - y;
-			fprintf(f, "<g class=\"routine\"><title>%s ", routine_kind_name(pr->kind));
+}
+
+/* Day di's column at x0: its name, its journeys, its frame and the times
+ * outside the person's day. */
+static void svg_day_frame(FILE *f, const struct week *w, size_t di, int x0, const struct scale *sc)
+{
+	const struct profile *p = w->p;
+	const struct wk_day *d = &w->days[di];
+	char name[24];
+	time_fmt_day(d->date, 0, name, sizeof name);
+	char *sp = strrchr(name, ' ');
+	if (sp)
+		*sp = 0;   /* "Mon 23" */
+	fprintf(f, "<g class=\"day\"><text x=\"%d\" y=\"14\" font-size=\"10\" font-weight=\"bold\" "
+		   "text-anchor=\"middle\">%s</text>",
+		x0 + COLW / 2, name);
+	fprintf(f, "<text x=\"%d\" y=\"26\" font-size=\"8\" text-anchor=\"middle\" fill=\"#555\">"
+		   "%d trip%s</text>",
+		x0 + COLW / 2, d->journeys, d->journeys == 1 ? "" : "s");
+	double ytop = y_of(sc, sc->t0), ybot = y_of(sc, sc->t1);
+	fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"none\" "
+		   "stroke=\"#bbb\"/>",
+		x0, ytop, COLW, ybot - ytop);
+	/* outside the person's day */
+	if (p->day.from > sc->t0)
+		fprintf(f, "<rect class=\"offday\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
+			   "fill=\"#eee\"/>",
+			x0 + 1, ytop, COLW - 2, y_of(sc, p->day.from) - ytop);
+	if (p->day.to < sc->t1)
+		fprintf(f, "<rect class=\"offday\" x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
+			   "fill=\"#eee\"/>",
+			x0 + 1, y_of(sc, p->day.to), COLW - 2, ybot - y_of(sc, p->day.to));
+	fputs("</g>\n", f);
+}
+
+/* Day di's routines, shaded. */
+static void svg_routines(FILE *f, const struct week *w, size_t di, int x0, const struct scale *sc, const char *vid)
+{
+	const struct profile *p = w->p;
+	for (size_t i = 0; i < w->n_routines; i++) {
+		const struct wk_routine *rt = &w->routines[i];
+		if ((size_t)rt->day != di || rt->start < 0)
+			continue;
+		const struct prof_routine *pr = &p->routines[rt->routine];
+		double y = y_of(sc, rt->start), h = y_of(sc, rt->start + pr->duration) - y;
+		fprintf(f, "<g class=\"routine\"><title>%s ", routine_kind_name(pr->kind));
+		esc(f, pr->id);
+		fputs(", ", f);
+		span(f, rt->start, rt->start + pr->duration);
+		fprintf(f, "</title><rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"url(#%s-hatch)\"/>",
+			x0 + LANE + 1, y, COLW - LANE - 2, h, vid);
+		if (h >= 9) {
+			fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"7\" font-style=\"italic\" fill=\"#6b5d2b\">",
+				x0 + LANE + 3, y + 8);
 			esc(f, pr->id);
-			fputs(", ", f);
-			span(f, rt->start, rt->start + pr->duration);
-			fprintf(f, "</title><rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"url(#%s-hatch)\"/>",
-				x0 + LANE + 1, y, COLW - LANE - 2, h, vid);
-			if (h >= 9) {
-				fprintf(f, "<text x=\"%d\" y=\"%.1f\" font-size=\"7\" font-style=\"italic\" fill=\"#6b5d2b\">",
-					x0 + LANE + 3, y + 8);
-				esc(f, pr->id);
-				fputs("</text>", f);
-			}
-			fputs("</g>\n", f);
+			fputs("</text>", f);
 		}
-		/* travel, in the lane at the left */
-		for (size_t i = 0; i < w->n_legs; i++) {
-			const struct wk_leg *l = &w->legs[i];
-			if ((size_t)l->day != di)
-				continue;
-			double y1 = y_of(sc, l->dep), y2 = y_of(sc, l->arr);
-			if (y2 - y1 < 4)
-				y2 = y1 + 4;
-			fputs("<g class=\"travel\" data-from=\"", f);
-			esc(f, p->venues[l->from].id);
-			fputs("\" data-to=\"", f);
-			esc(f, p->venues[l->to].id);
-			fputs("\"><title>travel from ", f);
-			esc(f, venue_name(p, l->from));
-			fputs(" to ", f);
-			esc(f, venue_name(p, l->to));
-			fputs(", ", f);
-			span(f, l->dep, l->arr);
-			int xm = x0 + LANE / 2 + 1;
-			fprintf(f, "</title><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\" "
-				   "stroke-width=\"2\"/><path d=\"M%d,%.1f L%d,%.1f L%d,%.1f z\" fill=\"#333\"/></g>\n",
-				xm, y1, xm, y2 - 3, xm - 3, y2 - 4, xm + 3, y2 - 4, xm, y2);
-		}
-		/* appointments */
-		int lane[64], lanes[64];
-		size_t n = d->n < 64 ? d->n : 64;
-		struct wk_day dd = *d;
-		dd.n = n;
-		lanes_of(w, &dd, lane, lanes);
-		for (size_t k = 0; k < d->n; k++) {
-			size_t i = d->first + k;
-			const struct wk_appt *a = &w->appts[i];
-			int l = k < 64 ? lane[k] : 0, nl = k < 64 ? lanes[k] : 1;
-			double inner = COLW - LANE - 4, wl = inner / (nl ? nl : 1);
-			double x = x0 + LANE + 2 + l * wl, y = y_of(sc, a->s_min);
-			double h = y_of(sc, a->e_min) - y;
-			if (h < 6)
-				h = 6;
-			int badge = badge_of(r, after, i), un = unplaced_of(r, after, i);
-			fputs(un ? "<g class=\"appt unplaced\"" : "<g class=\"appt\"", f);
-			appt_data(f, w, a);
-			if (badge)
-				fprintf(f, " data-change=\"%d\"", badge);
-			fputs("><title>", f);
-			span(f, a->s_min, a->e_min);
-			fputs(" ", f);
-			who(f, p, a->prac, r->names);
-			fputs(" at ", f);
-			esc(f, venue_name(p, a->venue));
-			if (a->tentative)
-				fputs(", tentative", f);
-			if (badge)
-				fprintf(f, ", change %d", badge);
-			if (un) {
-				fputs(", which the proposal cannot place", f);
-				if (r->unplaced[un - 1].reason) {
-					fputs(": ", f);
-					esc(f, r->unplaced[un - 1].reason);
-				}
-			}
-			fprintf(f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" "
-				   "fill=\"%s\"%s stroke=\"%s\" stroke-width=\"%s\"%s/>",
-				x, y, wl - 1, h, fill_of(a->prac), un ? " fill-opacity=\"0.45\"" : "",
-				un ? "#c00" : "#222", badge || un ? "1.6" : "0.5",
-				a->tentative || un ? " stroke-dasharray=\"3 2\"" : "");
-			int chars = (int)((wl - 3) / 4.6);
-			if (chars > 0 && h >= 9) {
-				fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\" fill=\"%s\">", x + 2, y + 8,
-					ink_of(a->prac));
-				char id[256];
-				fit(p->pracs[a->prac].id, chars, id, sizeof id);
-				esc(f, id);
-				fputs("</text>", f);
-				if (h >= 18 && a->venue >= 0) {
-					fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"7\" fill=\"%s\">@", x + 2,
-						y + 16, ink_of(a->prac));
-					fit(p->venues[a->venue].id, chars - 1, id, sizeof id);
-					esc(f, id);
-					fputs("</text>", f);
-				}
-			}
-			if (badge)
-				fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5.5\" fill=\"#fff\" stroke=\"#222\"/>"
-					   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"7\" font-weight=\"bold\" "
-					   "text-anchor=\"middle\">%d</text>",
-					x + wl - 6, y + 5, x + wl - 6, y + 7.5, badge);
-			fputs("</g>\n", f);
-		}
-		/* problems: clashes, broken routines, journeys that cannot be made */
-		for (size_t i = 0; i < ps->n; i++) {
-			const struct problem *x = &ps->v[i];
-			if (!marked(x, di, di + 1))
-				continue;
-			int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
-			double y = y_of(sc, x->from), h = y_of(sc, x->to) - y;
-			if (h < 5)
-				h = 5;
-			char s[24], e[24];
-			time_fmt_local(d->date, x->from, s, sizeof s);
-			time_fmt_local(d->date, x->to, e, sizeof e);
-			fprintf(f, "<g class=\"problem%s\" data-kind=\"%s\" data-start=\"%s\" data-end=\"%s\">"
-				   "<title>%s: ",
-				clash ? " clash" : "", problem_kind_name(x->kind), s, e,
-				clash ? "clash" : "problem");
-			esc(f, x->msg);
-			fprintf(f, "</title><rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
-				   "fill=\"#d00\" fill-opacity=\"0.10\" stroke=\"#c00\" stroke-width=\"2\" "
-				   "stroke-dasharray=\"5 2\"/><circle cx=\"%d\" cy=\"%.1f\" r=\"6\" fill=\"#c00\"/>"
-				   "<text x=\"%d\" y=\"%.1f\" font-size=\"9\" font-weight=\"bold\" fill=\"#fff\" "
-				   "text-anchor=\"middle\">!</text></g>\n",
-				x0 + 1, y, COLW - 2, h, x0 + LANE / 2 + 1, y + 6, x0 + LANE / 2 + 1, y + 9);
+		fputs("</g>\n", f);
+	}
+}
+
+/* Day di's travel, in the lane at the left. */
+static void svg_travel(FILE *f, const struct week *w, size_t di, int x0, const struct scale *sc)
+{
+	const struct profile *p = w->p;
+	for (size_t i = 0; i < w->n_legs; i++) {
+		const struct wk_leg *l = &w->legs[i];
+		if ((size_t)l->day != di)
+			continue;
+		double y1 = y_of(sc, l->dep), y2 = y_of(sc, l->arr);
+		if (y2 - y1 < 4)
+			y2 = y1 + 4;
+		fputs("<g class=\"travel\" data-from=\"", f);
+		esc(f, p->venues[l->from].id);
+		fputs("\" data-to=\"", f);
+		esc(f, p->venues[l->to].id);
+		fputs("\"><title>travel from ", f);
+		esc(f, venue_name(p, l->from));
+		fputs(" to ", f);
+		esc(f, venue_name(p, l->to));
+		fputs(", ", f);
+		span(f, l->dep, l->arr);
+		int xm = x0 + LANE / 2 + 1;
+		fprintf(f, "</title><line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\" "
+			   "stroke-width=\"2\"/><path d=\"M%d,%.1f L%d,%.1f L%d,%.1f z\" fill=\"#333\"/></g>\n",
+			xm, y1, xm, y2 - 3, xm - 3, y2 - 4, xm + 3, y2 - 4, xm, y2);
+	}
+}
+
+/* Appointment i, in lane l of nl of its day's column at x0. */
+static void svg_appt(FILE *f, const struct report *r, const struct week *w, int after, size_t i, int x0,
+		     int l, int nl, const struct scale *sc)
+{
+	const struct profile *p = w->p;
+	const struct wk_appt *a = &w->appts[i];
+	double inner = COLW - LANE - 4, wl = inner / (nl ? nl : 1);
+	double x = x0 + LANE + 2 + l * wl, y = y_of(sc, a->s_min);
+	double h = y_of(sc, a->e_min) - y;
+	if (h < 6)
+		h = 6;
+	int badge = badge_of(r, after, i), un = unplaced_of(r, after, i);
+	fputs(un ? "<g class=\"appt unplaced\"" : "<g class=\"appt\"", f);
+	appt_data(f, w, a);
+	if (badge)
+		fprintf(f, " data-change=\"%d\"", badge);
+	fputs("><title>", f);
+	span(f, a->s_min, a->e_min);
+	fputs(" ", f);
+	who(f, p, a->prac, r->names);
+	fputs(" at ", f);
+	esc(f, venue_name(p, a->venue));
+	if (a->tentative)
+		fputs(", tentative", f);
+	if (badge)
+		fprintf(f, ", change %d", badge);
+	if (un) {
+		fputs(", which the proposal cannot place", f);
+		if (r->unplaced[un - 1].reason) {
+			fputs(": ", f);
+			esc(f, r->unplaced[un - 1].reason);
 		}
 	}
+	fprintf(f, "</title><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"2\" "
+		   "fill=\"%s\"%s stroke=\"%s\" stroke-width=\"%s\"%s/>",
+		x, y, wl - 1, h, fill_of(a->prac), un ? " fill-opacity=\"0.45\"" : "",
+		un ? "#c00" : "#222", badge || un ? "1.6" : "0.5",
+		a->tentative || un ? " stroke-dasharray=\"3 2\"" : "");
+	int chars = (int)((wl - 3) / 4.6);
+	if (chars > 0 && h >= 9) {
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"8\" fill=\"%s\">", x + 2, y + 8,
+			ink_of(a->prac));
+		char id[256];
+		fit(p->pracs[a->prac].id, chars, id, sizeof id);
+		esc(f, id);
+		fputs("</text>", f);
+		if (h >= 18 && a->venue >= 0) {
+			fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"7\" fill=\"%s\">@", x + 2,
+				y + 16, ink_of(a->prac));
+			fit(p->venues[a->venue].id, chars - 1, id, sizeof id);
+			esc(f, id);
+			fputs("</text>", f);
+		}
+	}
+	if (badge)
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5.5\" fill=\"#fff\" stroke=\"#222\"/>"
+			   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"7\" font-weight=\"bold\" "
+			   "text-anchor=\"middle\">%d</text>",
+			x + wl - 6, y + 5, x + wl - 6, y + 7.5, badge);
+	fputs("</g>\n", f);
+}
+
+/* Day di's appointments, side by side where they overlap. */
+static void svg_appts(FILE *f, const struct report *r, const struct week *w, int after, size_t di, int x0,
+		      const struct scale *sc)
+{
+	const struct wk_day *d = &w->days[di];
+	int lane[64], lanes[64];
+	size_t n = d->n < 64 ? d->n : 64;
+	struct wk_day dd = *d;
+	dd.n = n;
+	lanes_of(w, &dd, lane, lanes);
+	for (size_t k = 0; k < d->n; k++)
+		svg_appt(f, r, w, after, d->first + k, x0, k < 64 ? lane[k] : 0, k < 64 ? lanes[k] : 1, sc);
+}
+
+/* Day di's problems: clashes, broken routines, journeys that cannot be made. */
+static void svg_problems(FILE *f, const struct week *w, size_t di, int x0, const struct scale *sc,
+			 const struct problems *ps)
+{
+	const struct wk_day *d = &w->days[di];
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		if (!marked(x, di, di + 1))
+			continue;
+		int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
+		double y = y_of(sc, x->from), h = y_of(sc, x->to) - y;
+		if (h < 5)
+			h = 5;
+		char s[24], e[24];
+		time_fmt_local(d->date, x->from, s, sizeof s);
+		time_fmt_local(d->date, x->to, e, sizeof e);
+		fprintf(f, "<g class=\"problem%s\" data-kind=\"%s\" data-start=\"%s\" data-end=\"%s\">"
+			   "<title>%s: ",
+			clash ? " clash" : "", problem_kind_name(x->kind), s, e,
+			clash ? "clash" : "problem");
+		esc(f, x->msg);
+		fprintf(f, "</title><rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
+			   "fill=\"#d00\" fill-opacity=\"0.10\" stroke=\"#c00\" stroke-width=\"2\" "
+			   "stroke-dasharray=\"5 2\"/><circle cx=\"%d\" cy=\"%.1f\" r=\"6\" fill=\"#c00\"/>"
+			   "<text x=\"%d\" y=\"%.1f\" font-size=\"9\" font-weight=\"bold\" fill=\"#fff\" "
+			   "text-anchor=\"middle\">!</text></g>\n",
+			x0 + 1, y, COLW - 2, h, x0 + LANE / 2 + 1, y + 6, x0 + LANE / 2 + 1, y + 9);
+	}
+}
+
+/* The SVG of days [d0, d1) of w. */
+static void view_svg(FILE *f, const struct report *r, const struct week *w, int after, size_t d0,
+		     size_t d1, const struct scale *sc, const char *vid, const struct problems *ps,
+		     const char *caption)
+{
+	svg_head(f, d0, d1, sc, vid, caption);
+	for (size_t di = d0; di < d1; di++) {
+		int x0 = AXIS + (int)(di - d0) * COLW;
+		svg_day_frame(f, w, di, x0, sc);
+		svg_routines(f, w, di, x0, sc, vid);
+		svg_travel(f, w, di, x0, sc);
+		svg_appts(f, r, w, after, di, x0, sc);
+		svg_problems(f, w, di, x0, sc, ps);
+	}
 	fputs("</svg>\n", f);
+}
+
+/* A stream into memory (*buf, *len). Running out of memory ends the
+ * process, as xalloc.h's functions do. */
+static FILE *mem_open(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+	if (!f)
+		xalloc_die();
+	return f;
+}
+
+/* Close a mem_open stream: its bytes are then in *buf (a failure of a
+ * memory stream is running out of memory). */
+static void mem_close(FILE *f)
+{
+	if (fclose(f) != 0)
+		xalloc_die();
 }
 
 /* ---- the text alternative ---------------------------------------------------- */
@@ -439,6 +506,12 @@ static void view_svg(FILE *f, const struct report *r, const struct week *w, int 
 struct item {
 	int t, order;
 	char *text;               /* malloc'd HTML */
+};
+
+/* A day's items, in the order they were added. */
+struct items {
+	struct item *v;
+	size_t n, cap;
 };
 
 static int item_cmp(const void *a, const void *b)
@@ -449,104 +522,111 @@ static int item_cmp(const void *a, const void *b)
 	return (x->order > y->order) - (x->order < y->order);
 }
 
-/* The same days as a list, for screen readers (and for reading). */
-static int view_text(FILE *f, const struct report *r, const struct week *w, int after, size_t d0,
-		     size_t d1, const struct problems *ps, const char *vid)
+/* Add the item of minute t whose HTML is text (owned by l now). */
+static void item_add(struct items *l, int t, char *text)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
+	}
+	l->v[l->n] = (struct item){ t, (int)l->n, text };
+	l->n++;
+}
+
+/* Add an item of minute t_ to l, its HTML written to g_ by the statements. */
+#define ITEM(l, t_, ...)                                     \
+	do {                                                 \
+		char *b_ = NULL;                             \
+		size_t l_ = 0;                               \
+		FILE *g_ = mem_open(&b_, &l_);               \
+		__VA_ARGS__;                                 \
+		mem_close(g_);                               \
+		item_add((l), (t_), b_);                     \
+	} while (0)
+
+/* What day di of w holds, as items: its appointments, travel, routines
+ * and marked problems. */
+static void day_items(struct items *l, const struct report *r, const struct week *w, int after, size_t di,
+		      const struct problems *ps)
 {
 	const struct profile *p = w->p;
+	const struct wk_day *d = &w->days[di];
+	for (size_t k = 0; k < d->n; k++) {
+		size_t i = d->first + k;
+		const struct wk_appt *a = &w->appts[i];
+		int badge = badge_of(r, after, i), un = unplaced_of(r, after, i);
+		ITEM(l, a->s_min, {
+			span(g_, a->s_min, a->e_min);
+			fputs(" ", g_);
+			who(g_, p, a->prac, r->names);
+			fputs(" at ", g_);
+			esc(g_, venue_name(p, a->venue));
+			if (a->tentative)
+				fputs(", tentative", g_);
+			if (badge)
+				fprintf(g_, " (change %d)", badge);
+			if (un)
+				fputs(" (the proposal cannot place it: it stays as booked)", g_);
+		});
+	}
+	for (size_t i = 0; i < w->n_legs; i++) {
+		const struct wk_leg *g = &w->legs[i];
+		if ((size_t)g->day != di)
+			continue;
+		ITEM(l, g->dep, {
+			span(g_, g->dep, g->arr);
+			fputs(" travel from ", g_);
+			esc(g_, venue_name(p, g->from));
+			fputs(" to ", g_);
+			esc(g_, venue_name(p, g->to));
+		});
+	}
+	for (size_t i = 0; i < w->n_routines; i++) {
+		const struct wk_routine *rt = &w->routines[i];
+		if ((size_t)rt->day != di || rt->start < 0)
+			continue;
+		const struct prof_routine *pr = &p->routines[rt->routine];
+		ITEM(l, rt->start, {
+			span(g_, rt->start, rt->start + pr->duration);
+			fprintf(g_, " %s (routine ", routine_kind_name(pr->kind));
+			esc(g_, pr->id);
+			fputs(")", g_);
+		});
+	}
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		if (!marked(x, di, di + 1))
+			continue;
+		ITEM(l, x->from, {
+			int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
+			fputs(clash ? "Clash: " : "Problem: ", g_);
+			esc(g_, x->msg);
+		});
+	}
+}
+#undef ITEM
+
+/* The same days as a list, for screen readers (and for reading). */
+static void view_text(FILE *f, const struct report *r, const struct week *w, int after, size_t d0,
+		      size_t d1, const struct problems *ps, const char *vid)
+{
 	fprintf(f, "<div class=\"sr-only\" id=\"%s-d\"><ul>\n", vid);
 	for (size_t di = d0; di < d1; di++) {
-		const struct wk_day *d = &w->days[di];
-		struct item *v = NULL;
-		size_t n = 0, cap = 0;
-		int order = 0, oom = 0;
-#define ITEM(t_, ...)                                                            \
-	do {                                                                     \
-		char *b_ = NULL;                                                 \
-		size_t l_ = 0;                                                   \
-		FILE *g_ = open_memstream(&b_, &l_);                             \
-		struct item *it_ = g_ ? BUF_PUSH(v, n, cap) : NULL;              \
-		if (!it_) {                                                      \
-			if (g_)                                                  \
-				fclose(g_);                                      \
-			free(b_);                                                \
-			oom = 1;                                                 \
-			break;                                                   \
-		}                                                                \
-		__VA_ARGS__;                                                     \
-		if (fclose(g_) != 0)                                             \
-			oom = 1;                                                 \
-		*it_ = (struct item){ (t_), order++, b_ };                       \
-	} while (0)
-		for (size_t k = 0; k < d->n && !oom; k++) {
-			size_t i = d->first + k;
-			const struct wk_appt *a = &w->appts[i];
-			int badge = badge_of(r, after, i), un = unplaced_of(r, after, i);
-			ITEM(a->s_min, {
-				span(g_, a->s_min, a->e_min);
-				fputs(" ", g_);
-				who(g_, p, a->prac, r->names);
-				fputs(" at ", g_);
-				esc(g_, venue_name(p, a->venue));
-				if (a->tentative)
-					fputs(", tentative", g_);
-				if (badge)
-					fprintf(g_, " (change %d)", badge);
-				if (un)
-					fputs(" (the proposal cannot place it: it stays as booked)", g_);
-			});
-		}
-		for (size_t i = 0; i < w->n_legs && !oom; i++) {
-			const struct wk_leg *l = &w->legs[i];
-			if ((size_t)l->day != di)
-				continue;
-			ITEM(l->dep, {
-				span(g_, l->dep, l->arr);
-				fputs(" travel from ", g_);
-				esc(g_, venue_name(p, l->from));
-				fputs(" to ", g_);
-				esc(g_, venue_name(p, l->to));
-			});
-		}
-		for (size_t i = 0; i < w->n_routines && !oom; i++) {
-			const struct wk_routine *rt = &w->routines[i];
-			if ((size_t)rt->day != di || rt->start < 0)
-				continue;
-			const struct prof_routine *pr = &p->routines[rt->routine];
-			ITEM(rt->start, {
-				span(g_, rt->start, rt->start + pr->duration);
-				fprintf(g_, " %s (routine ", routine_kind_name(pr->kind));
-				esc(g_, pr->id);
-				fputs(")", g_);
-			});
-		}
-		for (size_t i = 0; i < ps->n && !oom; i++) {
-			const struct problem *x = &ps->v[i];
-			if (!marked(x, di, di + 1))
-				continue;
-			ITEM(x->from, {
-				int clash = x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED || x->kind == PK_NO_CARER;
-				fputs(clash ? "Clash: " : "Problem: ", g_);
-				esc(g_, x->msg);
-			});
-		}
-#undef ITEM
-		if (!oom && n > 1)
-			qsort(v, n, sizeof *v, item_cmp);   /* (v is NULL on a day with nothing) */
+		struct items l = { NULL, 0, 0 };
+		day_items(&l, r, w, after, di, ps);
+		if (l.n > 1)
+			qsort(l.v, l.n, sizeof *l.v, item_cmp);
 		char name[24];
-		time_fmt_day(d->date, 0, name, sizeof name);
-		fprintf(f, "<li>%s: %s", name, n ? "<ul>" : "nothing booked");
-		for (size_t i = 0; i < n; i++)
-			fprintf(f, "<li>%s</li>", v[i].text);
-		fputs(n ? "</ul></li>\n" : "</li>\n", f);
-		for (size_t i = 0; i < n; i++)
-			free(v[i].text);
-		free(v);
-		if (oom)
-			return -1;
+		time_fmt_day(w->days[di].date, 0, name, sizeof name);
+		fprintf(f, "<li>%s: %s", name, l.n ? "<ul>" : "nothing booked");
+		for (size_t i = 0; i < l.n; i++)
+			fprintf(f, "<li>%s</li>", l.v[i].text);
+		fputs(l.n ? "</ul></li>\n" : "</li>\n", f);
+		for (size_t i = 0; i < l.n; i++)
+			free(l.v[i].text);
+		free(l.v);
 	}
 	fputs("</ul></div>\n", f);
-	return 0;
 }
 
 /* ---- the page ------------------------------------------------------------------- */
@@ -647,6 +727,66 @@ static void place_text(FILE *f, const struct profile *p, const struct place *at,
 	esc(f, venue_name(p, at->venue ? profile_venue_index(p, at->venue) : -1));
 }
 
+/* Change c's decision: who decided and when, with the note, and for an
+ * accepted one the practitioner's side (dovetail status). */
+static void decision_cell(FILE *f, const struct report *r, const struct report_change *c)
+{
+	if (c->status == RS_UNDECIDED) {
+		fputs("<span class=\"status-undecided\">not yet decided</span>", f);
+	} else {
+		char at[24];
+		time_fmt_date(week_local_date(c->at, r->before->zone), at, sizeof at);
+		fprintf(f, "<span class=\"status-%s\">%s</span> by ",
+			c->status == RS_ACCEPTED ? "accepted" : "rejected",
+			c->status == RS_ACCEPTED ? "accepted" : "rejected");
+		esc(f, c->who ? c->who : "?");
+		fprintf(f, " on %s", at);
+		if (c->note && *c->note) {
+			fputs(": &#8220;", f);
+			esc(f, c->note);
+			fputs("&#8221;", f);
+		}
+		/* the practitioner's side (dovetail status) */
+		if (c->status == RS_ACCEPTED && c->answer) {
+			time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
+			fputs("<br><small>the practitioner answered: ", f);
+			esc(f, c->answer);
+			fprintf(f, " on %s</small>", at);
+		} else if (c->status == RS_ACCEPTED && c->sent) {
+			time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
+			long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
+			fprintf(f, "<br><small>sent on %s; waiting for the practitioner, %ld day%s</small>", at, days,
+				days == 1 ? "" : "s");
+		} else if (c->status == RS_ACCEPTED) {
+			fputs("<br><small>not sent to the practitioner yet</small>", f);
+		}
+	}
+}
+
+/* The appointments the proposal cannot place, where they are booked. */
+static void unplaced_list(FILE *f, const struct report *r)
+{
+	const struct profile *p = r->before->p;
+	if (r->n_unplaced) {
+		fputs("<h3>Appointments the proposal cannot place</h3>\n<p>They are drawn where they are "
+		      "booked now, with a dashed red edge, and the totals count them there.</p><ul>\n", f);
+		for (size_t i = 0; i < r->n_unplaced; i++) {
+			const struct report_unplaced *u = &r->unplaced[i];
+			fputs("<li class=\"unplaced\">", f);
+			who(f, p, u->prac, r->names);
+			fputs(", booked ", f);
+			struct place at = { u->date, u->start, u->venue >= 0 ? p->venues[u->venue].id : NULL };
+			place_text(f, p, &at, u->duration);
+			if (u->reason) {
+				fputs(": ", f);
+				esc(f, u->reason);
+			}
+			fputs("</li>\n", f);
+		}
+		fputs("</ul>\n", f);
+	}
+}
+
 static void changes_table(FILE *f, const struct report *r)
 {
 	const struct profile *p = r->before->p;
@@ -678,58 +818,12 @@ static void changes_table(FILE *f, const struct report *r)
 		fputs("</td><td>", f);
 		esc(f, c->reason ? c->reason : "");
 		fputs("</td><td>", f);
-		if (c->status == RS_UNDECIDED) {
-			fputs("<span class=\"status-undecided\">not yet decided</span>", f);
-		} else {
-			char at[24];
-			time_fmt_date(week_local_date(c->at, r->before->zone), at, sizeof at);
-			fprintf(f, "<span class=\"status-%s\">%s</span> by ",
-				c->status == RS_ACCEPTED ? "accepted" : "rejected",
-				c->status == RS_ACCEPTED ? "accepted" : "rejected");
-			esc(f, c->who ? c->who : "?");
-			fprintf(f, " on %s", at);
-			if (c->note && *c->note) {
-				fputs(": &#8220;", f);
-				esc(f, c->note);
-				fputs("&#8221;", f);
-			}
-			/* the practitioner's side (dovetail status) */
-			if (c->status == RS_ACCEPTED && c->answer) {
-				time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
-				fputs("<br><small>the practitioner answered: ", f);
-				esc(f, c->answer);
-				fprintf(f, " on %s</small>", at);
-			} else if (c->status == RS_ACCEPTED && c->sent) {
-				time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
-				long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
-				fprintf(f, "<br><small>sent on %s; waiting for the practitioner, %ld day%s</small>", at, days,
-					days == 1 ? "" : "s");
-			} else if (c->status == RS_ACCEPTED) {
-				fputs("<br><small>not sent to the practitioner yet</small>", f);
-			}
-		}
+		decision_cell(f, r, c);
 		fputs("</td></tr>\n", f);
 	}
 	if (r->n_changes)
 		fputs("</tbody></table>\n", f);
-	if (r->n_unplaced) {
-		fputs("<h3>Appointments the proposal cannot place</h3>\n<p>They are drawn where they are "
-		      "booked now, with a dashed red edge, and the totals count them there.</p><ul>\n", f);
-		for (size_t i = 0; i < r->n_unplaced; i++) {
-			const struct report_unplaced *u = &r->unplaced[i];
-			fputs("<li class=\"unplaced\">", f);
-			who(f, p, u->prac, r->names);
-			fputs(", booked ", f);
-			struct place at = { u->date, u->start, u->venue >= 0 ? p->venues[u->venue].id : NULL };
-			place_text(f, p, &at, u->duration);
-			if (u->reason) {
-				fputs(": ", f);
-				esc(f, u->reason);
-			}
-			fputs("</li>\n", f);
-		}
-		fputs("</ul>\n", f);
-	}
+	unplaced_list(f, r);
 	if (r->unplaced_count > 0)
 		fprintf(f, "<p>The proposal leaves %d %sappointment%s unplaced; %s drawn where %s booked now.</p>\n",
 			r->unplaced_count, r->n_unplaced ? "more " : "", r->unplaced_count == 1 ? "" : "s",
@@ -761,26 +855,14 @@ static void legend(FILE *f, const struct report *r)
 	      "cannot place it</li><li>grey: outside the person's day</li></ul>\n", f);
 }
 
-char *report_html(const struct report *r, struct diag *d)
+/* The page's head and header: title, style, who, the dates, the proposal. */
+static void page_head(FILE *f, const struct report *r)
 {
-	const struct week *wb = r->before, *wa = r->after;
+	const struct week *wb = r->before;
 	const struct profile *p = wb->p;
-	struct problems pb = { 0 }, pa = { 0 };
-	struct sv_totals tb = { 0 }, ta = { 0 };
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = NULL;
-	int ok = 0;
-	if (check_week(wb, &pb, d) < 0 || (wa && check_week(wa, &pa, d) < 0))
-		goto out;
-	if (sv_week_totals(wb, &pb, &tb) < 0 || (wa && sv_week_totals(wa, &pa, &ta) < 0))
-		goto oom;
-	if (!(f = open_memstream(&buf, &len)))
-		goto oom;
-	char from[24], to[24], now[24];
+	char from[24], to[24];
 	time_fmt_day(wb->n_days ? wb->days[0].date : 0, 0, from, sizeof from);
 	time_fmt_day(wb->n_days ? wb->days[wb->n_days - 1].date : 0, 0, to, sizeof to);
-	time_fmt_iso(r->now, now);
 	int y, m, dd;
 	civil_from_days(wb->n_days ? wb->days[wb->n_days - 1].date : 0, &y, &m, &dd);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -816,7 +898,60 @@ char *report_html(const struct report *r, struct diag *d)
 		fputs("</p>\n", f);
 	}
 	fputs("</header>\n<main>\n", f);
+}
+
+/* Week wk (0-based), the days [d0, d1): its views, before and after (or
+ * now), each as an SVG and a list, and the legend. ps: the problems of
+ * the week before and after. */
+static void week_section(FILE *f, const struct report *r, size_t wk, size_t d0, size_t d1,
+			 const struct scale *sc, const struct problems *const ps[2])
+{
+	const struct week *wb = r->before, *wa = r->after;
+	char wname[24];
+	time_fmt_day(wb->days[d0].date, 0, wname, sizeof wname);
+	fprintf(f, "<section class=\"week%s\" aria-labelledby=\"w%zu-h\">\n<h2 id=\"w%zu-h\">Week from %s</h2>\n"
+		   "<div class=\"views\">\n",
+		wk ? "" : " first", wk + 1, wk + 1, wname);
+	for (int v = 0; v < (wa ? 2 : 1); v++) {
+		const struct week *w = v ? wa : wb;
+		char vid[32], caption[160];
+		snprintf(vid, sizeof vid, "w%zu-%s", wk + 1, v ? "after" : "before");
+		size_t n_appts = 0, n_marks = 0;
+		for (size_t di = d0; di < d1; di++)
+			n_appts += w->days[di].n;
+		for (size_t i = 0; i < ps[v]->n; i++)
+			n_marks += marked(&ps[v]->v[i], d0, d1);
+		snprintf(caption, sizeof caption, "%s, week from %s: %zu appointment%s, %zu clash%s or problem%s marked",
+			 !wa ? "Now" : v ? "After" : "Before", wname, n_appts, n_appts == 1 ? "" : "s",
+			 n_marks, n_marks == 1 ? "" : "es", n_marks == 1 ? "" : "s");
+		fprintf(f, "<figure class=\"view %s\" data-view=\"%s\">\n<figcaption>%s</figcaption>\n",
+			v ? "after" : "before", v ? "after" : "before",
+			!wa ? "Now" : v ? "After: with the proposal" : "Before: as booked now");
+		view_svg(f, r, w, v, d0, d1, sc, vid, ps[v], caption);
+		view_text(f, r, w, v, d0, d1, ps[v], vid);
+		fputs("</figure>\n", f);
+	}
+	fputs("</div>\n", f);
+	legend(f, r);
+	fputs("</section>\n", f);
+}
+
+char *report_html(const struct report *r, struct diag *d)
+{
+	const struct week *wb = r->before, *wa = r->after;
+	struct problems pb = { 0 }, pa = { 0 };
+	struct sv_totals tb = { 0 }, ta = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	if (check_week(wb, &pb, d) < 0 || (wa && check_week(wa, &pa, d) < 0))
+		goto out;
+	sv_week_totals(wb, &pb, &tb);
+	if (wa)
+		sv_week_totals(wa, &pa, &ta);
+	FILE *f = mem_open(&buf, &len);
+	page_head(f, r);
 	const struct week *ws[2] = { wb, wa };
+	const struct problems *ps[2] = { &pb, &pa };
 	struct scale sc = scale_of(ws, 2);
 	size_t wk = 0;
 	for (size_t d0 = 0; d0 < wb->n_days; wk++) {
@@ -825,37 +960,11 @@ char *report_html(const struct report *r, struct diag *d)
 		size_t d1 = d0;
 		while (d1 < wb->n_days && wb->days[d1].date < monday + 7)
 			d1++;
-		char wname[24];
-		time_fmt_day(wb->days[d0].date, 0, wname, sizeof wname);
-		fprintf(f, "<section class=\"week%s\" aria-labelledby=\"w%zu-h\">\n<h2 id=\"w%zu-h\">Week from %s</h2>\n"
-			   "<div class=\"views\">\n",
-			wk ? "" : " first", wk + 1, wk + 1, wname);
-		for (int v = 0; v < (wa ? 2 : 1); v++) {
-			const struct week *w = v ? wa : wb;
-			const struct problems *ps = v ? &pa : &pb;
-			char vid[32], caption[160];
-			snprintf(vid, sizeof vid, "w%zu-%s", wk + 1, v ? "after" : "before");
-			size_t n_appts = 0, n_marks = 0;
-			for (size_t di = d0; di < d1; di++)
-				n_appts += w->days[di].n;
-			for (size_t i = 0; i < ps->n; i++)
-				n_marks += marked(&ps->v[i], d0, d1);
-			snprintf(caption, sizeof caption, "%s, week from %s: %zu appointment%s, %zu clash%s or problem%s marked",
-				 !wa ? "Now" : v ? "After" : "Before", wname, n_appts, n_appts == 1 ? "" : "s",
-				 n_marks, n_marks == 1 ? "" : "es", n_marks == 1 ? "" : "s");
-			fprintf(f, "<figure class=\"view %s\" data-view=\"%s\">\n<figcaption>%s</figcaption>\n",
-				v ? "after" : "before", v ? "after" : "before",
-				!wa ? "Now" : v ? "After: with the proposal" : "Before: as booked now");
-			view_svg(f, r, w, v, d0, d1, &sc, vid, ps, caption);
-			if (view_text(f, r, w, v, d0, d1, ps, vid) < 0)
-				goto oom;
-			fputs("</figure>\n", f);
-		}
-		fputs("</div>\n", f);
-		legend(f, r);
-		fputs("</section>\n", f);
+		week_section(f, r, wk, d0, d1, &sc, ps);
 		d0 = d1;
 	}
+	char now[24];
+	time_fmt_iso(r->now, now);
 	fputs("<div class=\"summary\">\n", f);
 	totals_table(f, r, &tb, wa ? &ta : NULL);
 	if (wa)
@@ -865,22 +974,8 @@ char *report_html(const struct report *r, struct diag *d)
 	fputs(". The person is named by their pseudonymous id", f);
 	fputs(r->names ? " and display name" : "", f);
 	fputs("; this page holds health details: keep it as you would their notes.</footer>\n</body>\n</html>\n", f);
-	if (fclose(f) != 0) {
-		f = NULL;
-		goto oom;
-	}
-	f = NULL;
-	ok = 1;
-	goto out;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	mem_close(f);
 out:
-	if (f)
-		fclose(f);
-	if (!ok) {
-		free(buf);
-		buf = NULL;
-	}
 	problems_release(&pb);
 	problems_release(&pa);
 	sv_totals_release(&tb);
@@ -897,16 +992,46 @@ static void pair(FILE *f, double b, double a, int dec)
 		fabs(diff) < 1e-9 ? "" : diff < 0 ? " better" : " worse", dec, b, dec, a);
 }
 
+/* One person's row of the overview: their id (a link to their report
+ * when there is one), the result and, when planned, before and after. */
+static void person_row(FILE *f, const struct report_person *x)
+{
+	fputs("<tr class=\"person\" data-person=\"", f);
+	esc(f, x->id);
+	fputs("\" data-status=\"", f);
+	esc(f, x->status);
+	fputs("\"><th scope=\"row\">", f);
+	if (x->href) {
+		fputs("<a href=\"", f);
+		esc(f, x->href);
+		fputs("\">", f);
+	}
+	esc(f, x->id);
+	fputs(x->href ? "</a></th><td>" : "</th><td>", f);
+	esc(f, x->status);
+	if (x->why && *x->why) {
+		fputs(": ", f);
+		esc(f, x->why);
+	}
+	fputs("</td>", f);
+	if (!x->href) {
+		fputs("<td colspan=\"7\"></td></tr>\n", f);
+		return;
+	}
+	pair(f, x->jb, x->ja, 0);
+	pair(f, x->tb, x->ta, 0);
+	pair(f, x->cb, x->ca, 0);
+	pair(f, x->rb, x->ra, 0);
+	pair(f, x->eb, x->ea, 1);
+	fprintf(f, "<td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n", x->changes, x->unplaced);
+}
+
 char *report_overview_html(const char *title, const struct report_person *v, size_t n, int64_t now,
 			   struct diag *d)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	FILE *f = mem_open(&buf, &len);
 	char at[24];
 	time_fmt_iso(now, at);
 	long jb = 0, ja = 0, tb = 0, ta = 0, cb = 0, ca = 0, rb = 0, ra = 0, ch = 0, un = 0;
@@ -948,43 +1073,10 @@ char *report_overview_html(const char *title, const struct report_person *v, siz
 	      "<th scope=\"col\">Clashes</th><th scope=\"col\">Routine conflicts</th><th scope=\"col\">"
 	      "Peak energy</th><th scope=\"col\">Changes</th><th scope=\"col\">Unplaced</th></tr>"
 	      "</thead>\n<tbody>\n", f);
-	for (size_t i = 0; i < n; i++) {
-		const struct report_person *x = &v[i];
-		fputs("<tr class=\"person\" data-person=\"", f);
-		esc(f, x->id);
-		fputs("\" data-status=\"", f);
-		esc(f, x->status);
-		fputs("\"><th scope=\"row\">", f);
-		if (x->href) {
-			fputs("<a href=\"", f);
-			esc(f, x->href);
-			fputs("\">", f);
-		}
-		esc(f, x->id);
-		fputs(x->href ? "</a></th><td>" : "</th><td>", f);
-		esc(f, x->status);
-		if (x->why && *x->why) {
-			fputs(": ", f);
-			esc(f, x->why);
-		}
-		fputs("</td>", f);
-		if (!x->href) {
-			fputs("<td colspan=\"7\"></td></tr>\n", f);
-			continue;
-		}
-		pair(f, x->jb, x->ja, 0);
-		pair(f, x->tb, x->ta, 0);
-		pair(f, x->cb, x->ca, 0);
-		pair(f, x->rb, x->ra, 0);
-		pair(f, x->eb, x->ea, 1);
-		fprintf(f, "<td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n", x->changes, x->unplaced);
-	}
+	for (size_t i = 0; i < n; i++)
+		person_row(f, &v[i]);
 	fputs("</tbody></table>\n</main>\n<footer>This page holds health details: keep it as you would "
 	      "the persons' notes.</footer>\n</body>\n</html>\n", f);
-	if (fclose(f) != 0) {
-		free(buf);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	mem_close(f);
 	return buf;
 }

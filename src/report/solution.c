@@ -7,6 +7,7 @@
 
 #include "dovetail/solver.h"
 #include "dovetail/store.h"
+#include "dovetail/xalloc.h"
 
 static int find(const struct week *mv, const struct wk_appt *a)
 {
@@ -17,17 +18,12 @@ char *report_of_solution(const struct week *w, const struct instance *in,
 			 const struct sv_proposal *x, int64_t now, struct diag *d)
 {
 	struct week after = { 0 };
-	struct report_change *rc = calloc(x->n_changes + 1, sizeof *rc);
-	struct report_unplaced *un = calloc(x->n_unplaced + 1, sizeof *un);
-	struct change *v = calloc(x->n_changes + 1, sizeof *v);
-	int *where = calloc(x->n_changes + 1, sizeof *where);
+	struct report_change *rc = xcalloc(x->n_changes + 1, sizeof *rc);
+	struct report_unplaced *un = xcalloc(x->n_unplaced + 1, sizeof *un);
+	struct change *v = xcalloc(x->n_changes + 1, sizeof *v);
+	int *where = xcalloc(x->n_changes + 1, sizeof *where);
 	char *page = NULL;
-	if (!rc || !un || !v || !where) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
-	if (week_copy(&after, w, d) < 0)
-		goto out;
+	week_copy(&after, w, d);
 	for (size_t c = 0; c < x->n_changes; c++)
 		v[c] = x->changes[c].ch;
 	if (week_apply_changes(&after, v, x->n_changes, where, d) < 0)

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* A gap between two outings is spent at home when it leaves at least this
  * many minutes there after travelling both ways (docs/profile.md). */
@@ -128,10 +129,8 @@ static int collect_kept(const struct store_decision *x, void *arg)
 	if (!k)
 		return r->failed = 1;
 	k->prac = prac;
-	k->uid = strdup(x->appt.uid);
-	k->rid = strdup(x->appt.rid ? x->appt.rid : "");
-	if (!k->uid || !k->rid)
-		return r->failed = 1;
+	k->uid = xstrdup(x->appt.uid);
+	k->rid = xstrdup(x->appt.rid ? x->appt.rid : "");
 	return 0;
 }
 
@@ -173,11 +172,9 @@ static int warn_two_claims(struct reader *r, const struct store_occ *o, int won,
 		if (!strcmp(r->warned[i], uid))
 			return 0;
 	char **slot = BUF_PUSH(r->warned, r->n_warned, r->cap_warned);
-	if (!slot || !(*slot = strdup(uid))) {
-		if (slot)
-			r->n_warned--;
+	if (!slot)
 		return r->failed = 1;
-	}
+	*slot = xstrdup(uid);
 	const struct profile *p = r->w->p;
 	int64_t date = week_local_date(o->start, r->w->zone);
 	char at[24];
@@ -239,29 +236,18 @@ static int day_index(const struct week *w, int64_t t)
 	return (int)(date - w->days[0].date);
 }
 
-static int on_occ(const struct store_occ *o, void *arg)
+/* Which practitioner naming o's feed has o as the person's appointment
+ * (docs/profile.md, "Feeds"): *pi the one whose rule claims it (a kept
+ * decision first, then the most specific rule, else the first listed; -1
+ * none), *other another claimant (-1 none), for the warning. Free/busy and
+ * all-day events are claimed by none. Returns whether any practitioner
+ * names the feed. */
+static int claimant(const struct reader *r, const struct store_occ *o, int *pi, int *other)
 {
-	struct reader *r = arg;
-	struct week *w = r->w;
-	const struct profile *p = w->p;
-	if (!o->busy || o->transparent || (o->status && strcmp(o->status, "CANCELLED") == 0))
-		return 0;
-	/* every practitioner who names the feed: the event is the person's
-	 * appointment with the one whose rule claims it (the most specific
-	 * rule, else the first listed, with a warning); one no rule claims is
-	 * busy time of each of them (docs/profile.md, "Feeds") */
+	const struct profile *p = r->w->p;
 	int is_fb = o->kind && strcmp(o->kind, "freebusy") == 0;
-	/* a carer's feed: their own busy time, whatever it says */
-	for (size_t c = 0; c < p->n_carers; c++) {
-		const struct prof_carer *cr = &p->carers[c];
-		for (size_t j = 0; j < cr->n_feeds; j++)
-			if (cr->feeds[j].source && o->source && !strcmp(cr->feeds[j].source, o->source)) {
-				if (add_busy(r, -1 - (int)c, o))
-					return 1;
-				break;
-			}
-	}
-	int named = 0, pi = -1, other = -1, spec_pi = -1;
+	int named = 0, spec_pi = -1;
+	*pi = *other = -1;
 	for (size_t i = 0; i < p->n_pracs; i++) {
 		const struct prof_practitioner *pr = &p->pracs[i];
 		if (!names_source(pr, o->source))
@@ -272,60 +258,25 @@ static int on_occ(const struct store_occ *o, void *arg)
 		int spec = is_kept(r, (int)i, o) ? SPEC_KEPT : matches(pr, o) ? specificity(pr->match) : -1;
 		if (spec < 0)
 			continue;
-		if (pi < 0) {
-			pi = (int)i;
+		if (*pi < 0) {
+			*pi = (int)i;
 			spec_pi = spec;
 		} else if (spec > spec_pi) {
-			other = pi;
-			pi = (int)i;
+			*other = *pi;
+			*pi = (int)i;
 			spec_pi = spec;
-		} else if (other < 0) {
-			other = (int)i;
+		} else if (*other < 0) {
+			*other = (int)i;
 		}
 	}
-	if (!named)
-		return 0;
-	if (pi < 0) {
-		for (size_t i = 0; i < p->n_pracs; i++)
-			if (names_source(&p->pracs[i], o->source) && add_busy(r, (int)i, o))
-				return 1;
-		return 0;
-	}
-	/* the family's calendar takes what no practitioner claims: no warning */
-	if (other >= 0 && !p->pracs[pi].family && !p->pracs[other].family && warn_two_claims(r, o, pi, other))
-		return 1;
-	const struct prof_practitioner *pr = &p->pracs[pi];
-	int day = day_index(w, o->start);
-	if (day < 0)
-		return 0;   /* started before the horizon */
-	struct wk_appt *a = BUF_PUSH(w->appts, w->n_appts, w->appts_cap);
-	if (!a)
-		return r->failed = 1;
-	memset(a, 0, sizeof *a);
-	a->prac = pi;
-	a->day = day;
-	a->start = o->start;
-	a->end = o->end;
-	a->s_min = local_minutes(o->start, w->days[day].date, w->zone);
-	a->e_min = local_minutes(o->end, w->days[day].date, w->zone);
-	a->tentative = o->tentative;
-	a->uid = strdup(o->uid ? o->uid : "");
-	a->rid = strdup(o->rid ? o->rid : "");
-	a->organizer = o->organizer && *o->organizer ? strdup(o->organizer) : NULL;
-	if (!a->uid || !a->rid || (o->organizer && *o->organizer && !a->organizer))
-		return r->failed = 1;
-	a->summary = o->summary && *o->summary ? strdup(o->summary) : NULL;
-	a->description = o->description && *o->description ? strdup(o->description) : NULL;
-	a->location_text = o->location && *o->location ? strdup(o->location) : NULL;
-	if ((o->summary && *o->summary && !a->summary) || (o->description && *o->description && !a->description) ||
-	    (o->location && *o->location && !a->location_text))
-		return r->failed = 1;
-	a->has_location = o->location && *o->location;
-	a->venue = a->has_location ? profile_match_venue(p, o->location) : pr->default_venue;
-	a->feed_start = a->start;
-	a->feed_end = a->end;
-	a->feed_venue = a->venue;
-	a->sequence = o->sequence;
+	return named;
+}
+
+/* What the profile says of appointment a of practitioner pr (energy,
+ * movable, window, venues), an override for its UID and RECURRENCE-ID
+ * applied. */
+static void apply_rules(struct week *w, struct wk_appt *a, const struct prof_practitioner *pr)
+{
 	const struct prof_override *ov = find_override(w, a->uid, a->rid);
 	a->energy = pr->intensity * (double)(a->end - a->start) / 3600.0;
 	a->movable = pr->movable;
@@ -344,7 +295,85 @@ static int on_occ(const struct store_occ *o, void *arg)
 	}
 	if (pr->family)
 		a->movable = 0;   /* the person's own commitment: never moved, whatever an override says */
+}
+
+/* A copy of s, or NULL when s is NULL or empty. */
+static char *dup_nonempty(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+/* Append o as practitioner pi's appointment on day `day`. Returns 0, or 1
+ * out of memory (r->failed set). */
+static int add_appt(struct reader *r, const struct store_occ *o, int pi, int day)
+{
+	struct week *w = r->w;
+	const struct profile *p = w->p;
+	const struct prof_practitioner *pr = &p->pracs[pi];
+	struct wk_appt *a = BUF_PUSH(w->appts, w->n_appts, w->appts_cap);
+	if (!a)
+		return r->failed = 1;
+	memset(a, 0, sizeof *a);
+	a->prac = pi;
+	a->day = day;
+	a->start = o->start;
+	a->end = o->end;
+	a->s_min = local_minutes(o->start, w->days[day].date, w->zone);
+	a->e_min = local_minutes(o->end, w->days[day].date, w->zone);
+	a->tentative = o->tentative;
+	a->uid = xstrdup(o->uid ? o->uid : "");
+	a->rid = xstrdup(o->rid ? o->rid : "");
+	a->organizer = dup_nonempty(o->organizer);
+	a->summary = dup_nonempty(o->summary);
+	a->description = dup_nonempty(o->description);
+	a->location_text = dup_nonempty(o->location);
+	a->has_location = o->location && *o->location;
+	a->venue = a->has_location ? profile_match_venue(p, o->location) : pr->default_venue;
+	a->feed_start = a->start;
+	a->feed_end = a->end;
+	a->feed_venue = a->venue;
+	a->sequence = o->sequence;
+	apply_rules(w, a, pr);
 	return 0;
+}
+
+static int on_occ(const struct store_occ *o, void *arg)
+{
+	struct reader *r = arg;
+	struct week *w = r->w;
+	const struct profile *p = w->p;
+	if (!o->busy || o->transparent || (o->status && strcmp(o->status, "CANCELLED") == 0))
+		return 0;
+	/* every practitioner who names the feed: the event is the person's
+	 * appointment with the one whose rule claims it (the most specific
+	 * rule, else the first listed, with a warning); one no rule claims is
+	 * busy time of each of them (docs/profile.md, "Feeds") */
+	/* a carer's feed: their own busy time, whatever it says */
+	for (size_t c = 0; c < p->n_carers; c++) {
+		const struct prof_carer *cr = &p->carers[c];
+		for (size_t j = 0; j < cr->n_feeds; j++)
+			if (cr->feeds[j].source && o->source && !strcmp(cr->feeds[j].source, o->source)) {
+				if (add_busy(r, -1 - (int)c, o))
+					return 1;
+				break;
+			}
+	}
+	int pi, other;
+	if (!claimant(r, o, &pi, &other))
+		return 0;
+	if (pi < 0) {
+		for (size_t i = 0; i < p->n_pracs; i++)
+			if (names_source(&p->pracs[i], o->source) && add_busy(r, (int)i, o))
+				return 1;
+		return 0;
+	}
+	/* the family's calendar takes what no practitioner claims: no warning */
+	if (other >= 0 && !p->pracs[pi].family && !p->pracs[other].family && warn_two_claims(r, o, pi, other))
+		return 1;
+	int day = day_index(w, o->start);
+	if (day < 0)
+		return 0;   /* started before the horizon */
+	return add_appt(r, o, pi, day);
 }
 
 static int appt_cmp(const void *x, const void *y, void *arg)
@@ -672,12 +701,10 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 	dst->p = src->p;
 	dst->zone = src->zone;
 	dst->n_days = src->n_days;
-	dst->days = calloc(src->n_days + 1, sizeof *dst->days);
-	dst->override_used = calloc(src->p->n_overrides + 1, 1);
-	dst->appts = calloc(src->n_appts + 1, sizeof *dst->appts);
-	dst->busy = calloc(src->n_busy + 1, sizeof *dst->busy);
-	if (!dst->days || !dst->override_used || !dst->appts || !dst->busy)
-		goto oom;
+	dst->days = xcalloc(src->n_days + 1, sizeof *dst->days);
+	dst->override_used = xcalloc(src->p->n_overrides + 1, 1);
+	dst->appts = xcalloc(src->n_appts + 1, sizeof *dst->appts);
+	dst->busy = xcalloc(src->n_busy + 1, sizeof *dst->busy);
 	memcpy(dst->days, src->days, (src->n_days + 1) * sizeof *dst->days);
 	if (src->p->n_overrides)
 		memcpy(dst->override_used, src->override_used, src->p->n_overrides);
@@ -686,40 +713,28 @@ int week_copy(struct week *dst, const struct week *src, struct diag *d)
 	dst->n_busy = dst->busy_cap = src->n_busy;
 	dst->appts_cap = src->n_appts + 1;
 	for (size_t i = 0; i < src->n_appts; i++) {
-		dst->appts[i] = src->appts[i];
-		dst->appts[i].uid = strdup(src->appts[i].uid);
-		dst->appts[i].rid = strdup(src->appts[i].rid);
-		const char *org = src->appts[i].organizer;
-		dst->appts[i].organizer = org ? strdup(org) : NULL;
 		const struct wk_appt *sa = &src->appts[i];
-		dst->appts[i].summary = sa->summary ? strdup(sa->summary) : NULL;
-		dst->appts[i].description = sa->description ? strdup(sa->description) : NULL;
-		dst->appts[i].location_text = sa->location_text ? strdup(sa->location_text) : NULL;
-		if ((sa->summary && !dst->appts[i].summary) || (sa->description && !dst->appts[i].description) ||
-		    (sa->location_text && !dst->appts[i].location_text)) {
-			dst->appts[i].refused = NULL;
-			dst->appts[i].n_refused = 0;
-			dst->n_appts++;
-			goto oom;
+		struct wk_appt *da = &dst->appts[i];
+		*da = *sa;
+		da->uid = xstrdup(sa->uid);
+		da->rid = xstrdup(sa->rid);
+		da->organizer = sa->organizer ? xstrdup(sa->organizer) : NULL;
+		da->summary = sa->summary ? xstrdup(sa->summary) : NULL;
+		da->description = sa->description ? xstrdup(sa->description) : NULL;
+		da->location_text = sa->location_text ? xstrdup(sa->location_text) : NULL;
+		da->refused = NULL;
+		if (sa->n_refused) {
+			da->refused = xreallocarray(NULL, sa->n_refused, sizeof *da->refused);
+			memcpy(da->refused, sa->refused, sa->n_refused * sizeof *da->refused);
 		}
-		size_t nr = src->appts[i].n_refused;
-		dst->appts[i].refused = nr ? malloc(nr * sizeof *dst->appts[i].refused) : NULL;
-		if (nr && dst->appts[i].refused)
-			memcpy(dst->appts[i].refused, src->appts[i].refused, nr * sizeof *dst->appts[i].refused);
-		size_t ns = src->appts[i].n_suggested;
-		dst->appts[i].suggested = ns ? malloc(ns * sizeof *dst->appts[i].suggested) : NULL;
-		if (ns && dst->appts[i].suggested)
-			memcpy(dst->appts[i].suggested, src->appts[i].suggested, ns * sizeof *dst->appts[i].suggested);
+		da->suggested = NULL;
+		if (sa->n_suggested) {
+			da->suggested = xreallocarray(NULL, sa->n_suggested, sizeof *da->suggested);
+			memcpy(da->suggested, sa->suggested, sa->n_suggested * sizeof *da->suggested);
+		}
 		dst->n_appts++;
-		if (!dst->appts[i].uid || !dst->appts[i].rid || (org && !dst->appts[i].organizer) ||
-		    (nr && !dst->appts[i].refused) || (ns && !dst->appts[i].suggested))
-			goto oom;
 	}
 	return 0;
-oom:
-	diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	week_release(dst);
-	return -1;
 }
 
 int64_t week_utc(const struct week *w, int day, int minutes)
@@ -746,9 +761,7 @@ static int own_time_is_not_busy(struct week *w)
 	size_t n = w->n_busy;
 	struct wk_busy *out = NULL;
 	size_t n_out = 0, cap_out = 0;
-	const struct wk_appt **in = malloc((w->n_appts + 1) * sizeof *in);
-	if (!in)
-		return -1;
+	const struct wk_appt **in = xmalloc((w->n_appts + 1) * sizeof *in);
 	for (size_t k = 0; k < n; k++) {
 		const struct wk_busy b = w->busy[k];
 		size_t m = 0;
@@ -783,6 +796,42 @@ static int own_time_is_not_busy(struct week *w)
 	return 0;
 }
 
+/* The sources of the profile's feeds (a feed's path when it has no
+ * source), practitioners' then carers', into a new array of *n. */
+static const char **feed_sources(const struct profile *p, size_t *n)
+{
+	size_t n_src = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		n_src += p->pracs[i].n_feeds;
+	for (size_t i = 0; i < p->n_carers; i++)
+		n_src += p->carers[i].n_feeds;
+	const char **src = xcalloc(n_src + 1, sizeof *src);
+	n_src = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
+			src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
+								   : p->pracs[i].feeds[j].path;
+	for (size_t i = 0; i < p->n_carers; i++)
+		for (size_t j = 0; j < p->carers[i].n_feeds; j++)
+			src[n_src++] = p->carers[i].feeds[j].source ? p->carers[i].feeds[j].source
+								    : p->carers[i].feeds[j].path;
+	*n = n_src;
+	return src;
+}
+
+/* Free what the reader gathered (the week is the caller's). */
+static void reader_release(struct reader *r)
+{
+	for (size_t i = 0; i < r->n_warned; i++)
+		free(r->warned[i]);
+	free(r->warned);
+	for (size_t i = 0; i < r->n_kept; i++) {
+		free(r->kept[i].uid);
+		free(r->kept[i].rid);
+	}
+	free(r->kept);
+}
+
 int week_build(struct week *w, const struct profile *p, struct store *s,
 	       int64_t from_date, int64_t to_date, struct diag *d)
 {
@@ -794,10 +843,8 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 		return -1;
 	}
 	w->n_days = (size_t)(to_date - from_date + 1);
-	w->days = calloc(w->n_days + 1, sizeof *w->days);
-	w->override_used = calloc(p->n_overrides + 1, 1);
-	if (!w->days || !w->override_used)
-		goto oom;
+	w->days = xcalloc(w->n_days + 1, sizeof *w->days);
+	w->override_used = xcalloc(p->n_overrides + 1, 1);
 	for (size_t i = 0; i <= w->n_days; i++) {
 		w->days[i].date = from_date + (int64_t)i;
 		w->days[i].midnight = ics_wall_to_utc(w->days[i].date * 86400, w->zone);
@@ -805,37 +852,15 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	}
 	struct reader r = { w, d, NULL, 0, 0, NULL, 0, 0, 0 };
 	int rc = store_each_decision(s, p->person_id, collect_kept, &r, d);
-	/* only the profile's feeds: the store may hold many others */
-	size_t n_src = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		n_src += p->pracs[i].n_feeds;
-	for (size_t i = 0; i < p->n_carers; i++)
-		n_src += p->carers[i].n_feeds;
-	const char **src = rc < 0 || r.failed ? NULL : calloc(n_src + 1, sizeof *src);
-	if (src) {
-		n_src = 0;
-		for (size_t i = 0; i < p->n_pracs; i++)
-			for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
-				src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
-									   : p->pracs[i].feeds[j].path;
-		for (size_t i = 0; i < p->n_carers; i++)
-			for (size_t j = 0; j < p->carers[i].n_feeds; j++)
-				src[n_src++] = p->carers[i].feeds[j].source ? p->carers[i].feeds[j].source
-									    : p->carers[i].feeds[j].path;
+	if (rc == 0 && !r.failed) {
+		/* only the profile's feeds: the store may hold many others */
+		size_t n_src;
+		const char **src = feed_sources(p, &n_src);
 		rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight,
 					      w->days[w->n_days].midnight, on_occ, &r, d);
-	} else if (rc == 0) {
-		r.failed = 1;
+		free(src);
 	}
-	free(src);
-	for (size_t i = 0; i < r.n_warned; i++)
-		free(r.warned[i]);
-	free(r.warned);
-	for (size_t i = 0; i < r.n_kept; i++) {
-		free(r.kept[i].uid);
-		free(r.kept[i].rid);
-	}
-	free(r.kept);
+	reader_release(&r);
 	if (rc < 0)
 		goto fail;
 	if (r.failed || carers_working(w) < 0 || own_time_is_not_busy(w) < 0)

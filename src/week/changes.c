@@ -1,6 +1,7 @@
 /* changes.c: the one function that applies changes (plan.h) to a week, and finding and placing one appointment. */
 #include "dovetail/plan.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ int week_place(struct week *w, size_t i, int64_t date, int minute, int venue)
 			day = (int)k;
 	if (day < 0)
 		return -1;
+	assert(i < w->n_appts);
 	struct wk_appt *a = &w->appts[i];
 	int dur = a->e_min - a->s_min;
 	a->day = day;

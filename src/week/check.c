@@ -1,12 +1,14 @@
 /* check.c: every problem of the current week (docs/check.md), in a stable order. */
 #include "dovetail/check.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static const struct {
 	const char *name;
@@ -119,6 +121,7 @@ static const char *venue_id(const struct profile *p, int v)
 static void no_travel(struct ctx *c, int a, int b)
 {
 	size_t n = c->p->n_venues;
+	assert(a >= 0 && b >= 0 && (size_t)a < n && (size_t)b < n);   /* known venues only */
 	size_t k = (size_t)(a < b ? a : b) * n + (size_t)(a < b ? b : a);
 	if (c->said[k])
 		return;
@@ -341,6 +344,61 @@ static void per_appointment(struct ctx *c)
 	}
 }
 
+/* More unfamiliar people in day di than the profile wants. */
+static void day_unfamiliar(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	struct problem *x;
+	if (p->max_unfam_day < 0)
+		return;
+	int people = 0;
+	if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
+		return;
+	for (size_t k = d->first; k < d->first + d->n; k++) {
+		const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
+		size_t before = x->n_pracs;
+		if (pr->familiar)
+			continue;
+		ref_prac(x, w->appts[k].prac);
+		if (x->n_pracs > before)
+			people += pr->people;
+	}
+	if (people > p->max_unfam_day) {
+		msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
+			 people, p->max_unfam_day);
+	} else {
+		c->out->n--;   /* within the limit: take it back */
+	}
+}
+
+/* Day di away from home at two venues or more, when grouping is wanted. */
+static void day_scattered(struct ctx *c, int di)
+{
+	const struct week *w = c->w;
+	const struct profile *p = c->p;
+	const struct wk_day *d = &w->days[di];
+	struct problem *x;
+	if (p->grouping != GROUP_WANTED)
+		return;
+	if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
+		return;
+	for (size_t k = d->first; k < d->first + d->n; k++)
+		if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
+			ref_appt(c, x, k);
+	if (x->n_venues >= 2) {
+		char list[200] = "";
+		size_t off = 0;
+		for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
+			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
+						venue_id(p, x->venues[i]));
+		msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
+	} else {
+		c->out->n--;
+	}
+}
+
 static void per_day(struct ctx *c, int di)
 {
 	const struct week *w = c->w;
@@ -374,43 +432,9 @@ static void per_day(struct ctx *c, int di)
 			ref_appt(c, x, k);
 		msgf(c, x, "%zu appointments; at most %d a day wanted", d->n, p->max_appts_per_day);
 	}
-	if (p->max_unfam_day >= 0) {
-		int people = 0;
-		if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
-			return;
-		for (size_t k = d->first; k < d->first + d->n; k++) {
-			const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
-			size_t before = x->n_pracs;
-			if (pr->familiar)
-				continue;
-			ref_prac(x, w->appts[k].prac);
-			if (x->n_pracs > before)
-				people += pr->people;
-		}
-		if (people > p->max_unfam_day) {
-			msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
-				 people, p->max_unfam_day);
-		} else {
-			c->out->n--;   /* within the limit: take it back */
-		}
-	}
-	if (p->grouping == GROUP_WANTED) {
-		if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
-			return;
-		for (size_t k = d->first; k < d->first + d->n; k++)
-			if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
-				ref_appt(c, x, k);
-		if (x->n_venues >= 2) {
-			char list[200] = "";
-			size_t off = 0;
-			for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
-				off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
-							venue_id(p, x->venues[i]));
-			msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
-		} else {
-			c->out->n--;
-		}
-	}
+	day_unfamiliar(c, di);
+	if (!c->failed)
+		day_scattered(c, di);
 }
 
 static void unfamiliar_week(struct ctx *c)
@@ -525,9 +549,7 @@ static int check(const struct week *w, int quiet, struct problems *out, struct d
 {
 	memset(out, 0, sizeof *out);
 	size_t nv = w->p->n_venues;
-	struct ctx c = { w, w->p, out, 0, d, calloc(nv ? nv * nv : 1, 1), quiet };
-	if (!c.said)
-		c.failed = 1;
+	struct ctx c = { w, w->p, out, 0, d, xcalloc(nv ? nv * nv : 1, 1), quiet };
 	for (size_t i = 0; i < w->n_days && !c.failed; i++)
 		overlaps_and_rest(&c, (int)i);
 	if (!c.failed)

@@ -2,11 +2,13 @@
 #include "dovetail/week.h"
 #include "dovetail/plan.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 /* A decision, as the change it agreed or refused (strings from the week
  * and the profile: the store's last only for the callback). */
@@ -24,7 +26,7 @@ struct agreed {
 	int *last;                /* per appointment: index into v of its last accept or keep, -1 */
 	struct decided *v;
 	size_t n, cap;
-	int oom;
+	int oom;                  /* 1: out of memory (collect); 2: the store failed (d filled) */
 };
 
 static int collect(const struct store_decision *x, void *arg)
@@ -59,17 +61,14 @@ static int collect(const struct store_decision *x, void *arg)
 	return 0;
 }
 
-static int add_place(struct wk_refusal **v, size_t *n, int64_t date, int start, int venue)
+/* Add the placement (date, start, venue) to *v unless it is there. */
+static void add_place(struct wk_refusal **v, size_t *n, int64_t date, int start, int venue)
 {
 	for (size_t k = 0; k < *n; k++)
 		if ((*v)[k].date == date && (*v)[k].start == start && (*v)[k].venue == venue)
-			return 0;
-	struct wk_refusal *r = realloc(*v, (*n + 1) * sizeof *r);
-	if (!r)
-		return -1;
-	*v = r;
-	r[(*n)++] = (struct wk_refusal){ date, start, venue };
-	return 0;
+			return;
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = (struct wk_refusal){ date, start, venue };
 }
 
 /* An answer's accept no longer in force: appointment i's last decision,
@@ -119,8 +118,7 @@ static int answer(const struct store_reply *x, void *arg)
 	struct wk_appt *a = &w->appts[i];
 	int to_venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
 	/* the time answered does not suit: never proposed again */
-	if (add_place(&a->refused, &a->n_refused, x->to.date, x->to.start, to_venue) < 0)
-		return g->oom = 1;
+	add_place(&a->refused, &a->n_refused, x->to.date, x->to.start, to_venue);
 	int sent = x->kind == REPLY_DECLINECOUNTER ? a->sequence : a->sequence + a->accepted;
 	if (x->sequence != sent)
 		return 0;   /* superseded: a later accept, or the feed moved on */
@@ -134,9 +132,8 @@ static int answer(const struct store_reply *x, void *arg)
 			if (w->days[k].date != date)
 				continue;
 			int start = (int)((x->suggested_start - w->days[k].midnight) / 60);
-			if (start >= 0 && start < 1440 &&
-			    add_place(&a->suggested, &a->n_suggested, date, start, to_venue >= 0 ? to_venue : a->venue) < 0)
-				return g->oom = 1;
+			if (start >= 0 && start < 1440)
+				add_place(&a->suggested, &a->n_suggested, date, start, to_venue >= 0 ? to_venue : a->venue);
 		}
 	}
 	return 0;
@@ -148,9 +145,7 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 	struct change *in_force = NULL;
 	if (!w->n_appts)
 		return 0;
-	g.last = malloc(w->n_appts * sizeof *g.last);
-	if (!g.last)
-		goto oom;
+	g.last = xmalloc(w->n_appts * sizeof *g.last);
 	for (size_t i = 0; i < w->n_appts; i++)
 		g.last[i] = -1;
 	if (store_each_decision(s, w->p->person_id, collect, &g, d) < 0) {
@@ -167,8 +162,7 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 		free(g.v);
 		return -1;
 	}
-	if (g.oom || !(in_force = malloc(w->n_appts * sizeof *in_force)))
-		goto oom;
+	in_force = xmalloc(w->n_appts * sizeof *in_force);
 	/* refused placements: never proposed again, whatever else is decided
 	 * (the appointment is found again by its feed reference once the
 	 * changes are applied) */
@@ -177,8 +171,7 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 		if (y->verdict != VERDICT_REJECT)
 			continue;
 		struct wk_appt *a = &w->appts[y->appt];
-		if (add_place(&a->refused, &a->n_refused, y->c.to.date, y->c.to.start, y->to_venue) < 0)
-			goto oom;
+		add_place(&a->refused, &a->n_refused, y->c.to.date, y->c.to.start, y->to_venue);
 	}
 	/* kept: it stays where it is booked, locked; accepted: the changes,
 	 * applied at once */
@@ -186,6 +179,7 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 	for (size_t i = 0; i < w->n_appts; i++) {
 		if (g.last[i] < 0)
 			continue;
+		assert((size_t)g.last[i] < g.n);
 		const struct decided *y = &g.v[g.last[i]];
 		if (y->verdict == VERDICT_KEEP)
 			w->appts[i].movable = 0;

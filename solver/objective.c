@@ -1,4 +1,4 @@
-/* evaluate.c: what a plan is worth, read from its moved week without the solver: the three tiers, the compromises and their sizes, the totals. */
+/* objective.c: what a placement, a plan and a week are worth, read from the moved week without the solver: the three tiers, the compromises and their sizes, the totals. The solver and the report both read these; this file calls nothing of the solver. */
 #include "internal.h"
 
 #include <assert.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 int plan_kind_tier(enum problem_kind k)
 {
@@ -152,9 +153,7 @@ double sv_compromise_size(const struct week *w, const struct problem *x, const c
 int sv_week_totals(const struct week *w, const struct problems *ps, struct sv_totals *t)
 {
 	memset(t, 0, sizeof *t);
-	t->unfamiliar = calloc(w->n_days + 1, sizeof *t->unfamiliar);
-	if (!t->unfamiliar)
-		return -1;
+	t->unfamiliar = xcalloc(w->n_days + 1, sizeof *t->unfamiliar);
 	for (size_t i = 0; i < w->n_days; i++) {
 		const struct wk_day *d = &w->days[i];
 		t->journeys += d->journeys;
@@ -189,6 +188,45 @@ void sv_totals_release(struct sv_totals *t)
 {
 	free(t->unfamiliar);
 	t->unfamiliar = NULL;
+}
+
+static int overlaps(int a0, int a1, int b0, int b1)
+{
+	return a0 < b1 && b0 < a1;
+}
+
+static int when_in(const struct prof_when *v, size_t n, unsigned wd, int s, int e, int inside)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!(v[k].days & wd))
+			continue;
+		if (inside ? (v[k].times.from <= s && e <= v[k].times.to)
+			   : overlaps(s, e, v[k].times.from, v[k].times.to))
+			return 1;
+	}
+	return 0;
+}
+
+double sv_place_cost(const struct instance *in, size_t i, size_t c, int *changed)
+{
+	const struct week *w = in->w;
+	const struct profile *p = w->p;
+	const struct prof_weights *wt = &p->weights;
+	const struct sv_appt *sa = &in->a[i];
+	const struct placement *pl = &sa->cand[c], *cur = &sa->current;
+	double cost = 0;
+	*changed = !(pl->day == cur->day && pl->start == cur->start && pl->venue == cur->venue);
+	if (*changed) {
+		int dd = pl->day > cur->day ? pl->day - cur->day : cur->day - pl->day;
+		cost += wt->change + wt->change_day * dd + (pl->venue != cur->venue ? wt->change_venue : 0);
+	}
+	unsigned wd = w->days[pl->day].wd;
+	int s = pl->start, e = pl->start + sa->duration;
+	if (when_in(p->avoid, p->n_avoid, wd, s, e, 0))
+		cost += wt->preference;
+	if (p->n_preferred && !when_in(p->preferred, p->n_preferred, wd, s, e, 1))
+		cost += wt->preference;
+	return cost;
 }
 
 static int same(const struct placement *a, const struct placement *b)
