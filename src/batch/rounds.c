@@ -30,14 +30,12 @@ static size_t key_hash(const char *k)
 	return (size_t)h;
 }
 
-/* The id of key (added when new), or -1 when out of memory. */
-static long lane_id(struct lanes *t, const char *key)
+/* The id of key (added when new). */
+static uint32_t lane_id(struct lanes *t, const char *key)
 {
 	if ((t->n + 1) * 2 > t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
 		uint32_t *v = xcalloc(cap, sizeof *v);
-		if (!v)
-			return -1;
 		for (size_t i = 0; i < t->n; i++) {
 			size_t j = key_hash(t->key[i]) & (cap - 1);
 			while (v[j])
@@ -51,14 +49,9 @@ static long lane_id(struct lanes *t, const char *key)
 	size_t j = key_hash(key) & (t->cap - 1);
 	for (; t->slot[j]; j = (j + 1) & (t->cap - 1))
 		if (strcmp(t->key[t->slot[j] - 1], key) == 0)
-			return (long)t->slot[j] - 1;
-	char **k = BUF_PUSH(t->key, t->n, t->cap_key);
-	if (!k)
-		return -1;
-	if (!(*k = xstrdup(key))) {
-		t->n--;
-		return -1;
-	}
+			return t->slot[j] - 1;
+	assert(t->n < UINT32_MAX);
+	*BUF_PUSH(t->key, t->n, t->cap_key) = xstrdup(key);
 	t->slot[j] = (uint32_t)t->n;
 	return (long)t->n - 1;
 }
@@ -97,7 +90,6 @@ struct jstate {
 	size_t n, cap;
 	long *of;                 /* cl person -> p index, or -1 */
 	struct diag *d;
-	int oom;
 	/* the flat problem of a round */
 	struct jt_column *cols;
 	struct jt_booking *book;
@@ -115,8 +107,6 @@ static int load_person(const struct store_batch_person *r, void *arg)
 	if (i < 0)
 		return 0;
 	struct jperson *p = BUF_PUSH(s->p, s->n, s->cap);
-	if (!p)
-		return s->oom = 1;
 	memset(p, 0, sizeof *p);
 	p->index = (size_t)i;
 	s->of[i] = (long)s->n - 1;
@@ -131,8 +121,6 @@ static int load_column(const struct store_batch_column *c, void *arg)
 		return 0;
 	struct jperson *p = &s->p[s->of[i]];
 	struct jcol *x = BUF_PUSH(p->col, p->n_col, p->cap);
-	if (!x)
-		return s->oom = 1;
 	memset(x, 0, sizeof *x);
 	x->n = c->n;
 	x->origin = strcmp(c->origin, "alone") == 0 ? 0 : strcmp(c->origin, "booked") == 0 ? 1 : 2;
@@ -156,21 +144,21 @@ static struct jcol *col_of(struct jstate *s, const char *person, int n)
 	return NULL;
 }
 
-static int add_booking(struct jstate *s, struct jcol *x, const char *lane, int64_t start, int64_t end, int fixed)
+static void add_booking(struct jstate *s, struct jcol *x, const char *lane, int64_t start, int64_t end, int fixed)
 {
-	long id = lane_id(&s->lanes, lane);
-	struct jt_booking *b = id >= 0 ? BUF_PUSH(x->book, x->n_book, x->cap) : NULL;
-	if (!b)
-		return s->oom = 1;
-	*b = (struct jt_booking){ (uint32_t)id, start, end, fixed, strncmp(lane, CL_CARER_PREFIX, strlen(CL_CARER_PREFIX)) == 0 };
-	return 0;
+	*BUF_PUSH(x->book, x->n_book, x->cap) = (struct jt_booking){
+		lane_id(&s->lanes, lane), start, end, fixed,
+		strncmp(lane, CL_CARER_PREFIX, strlen(CL_CARER_PREFIX)) == 0
+	};
 }
 
 static int load_booking(const char *person, int n, const struct store_batch_booking *bk, void *arg)
 {
 	struct jstate *s = arg;
 	struct jcol *x = col_of(s, person, n);
-	return x ? add_booking(s, x, bk->lane, bk->start, bk->end, bk->fixed) : 0;
+	if (x)
+		add_booking(s, x, bk->lane, bk->start, bk->end, bk->fixed);
+	return 0;
 }
 
 /* The flat arrays of the problem, from the persons' plans. */
@@ -307,13 +295,13 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 						 c->cost, c->proven, c->after, c->changes, c->appts, c->result,
 						 c->plan };
 		struct store_batch_booking *v = xcalloc(c->n_book + 1, sizeof *v);
-		for (size_t j = 0; v && j < c->n_book; j++)
+		for (size_t j = 0; j < c->n_book; j++)
 			v[j] = (struct store_batch_booking){ c->book[j].lane, c->book[j].start, c->book[j].end,
 							     c->book[j].fixed };
-		rc = v ? store_batch_save_column(s->b->store, s->b->run, &sc, v, c->n_book, s->d) : -1;
+		rc = store_batch_save_column(s->b->store, s->b->run, &sc, v, c->n_book, s->d);
 		free(v);
-		struct jcol *j = rc == 0 ? BUF_PUSH(p->col, p->n_col, p->cap) : NULL;
-		if (j) {
+		if (rc == 0) {
+			struct jcol *j = BUF_PUSH(p->col, p->n_col, p->cap);
 			memset(j, 0, sizeof *j);
 			j->n = sc.n;
 			j->origin = 2;
@@ -322,14 +310,12 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 			j->impossible = c->impossible;
 			j->compromise = c->compromise;
 			j->cost = c->cost;
-			for (size_t k = 0; k < c->n_book && !s->oom; k++)
+			for (size_t k = 0; k < c->n_book; k++)
 				add_booking(s, j, c->book[k].lane, c->book[k].start, c->book[k].end, c->book[k].fixed);
-		} else if (rc == 0) {
-			s->oom = 1;
 		}
 	}
 	bt_outcome_release(&o);
-	return rc != 0 || s->oom;
+	return rc != 0;
 }
 
 /* Pricing for a component's MIPs runs in workers too: see joint_in_workers. */
@@ -672,10 +658,6 @@ static int price_round(struct jstate *s, int round, const struct jt_problem *pr,
 			bt_pool_failed(s->b);
 			rc = -1;
 		}
-		if (s->oom && !rc) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			rc = -1;
-		}
 	}
 	*priced = n;
 	for (size_t a = 0; a < n; a++)
@@ -778,20 +760,13 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 	memset(st, 0, sizeof *st);
 	struct jstate s = { .b = b, .d = d };
 	int rc = 0;
-	if (!(s.of = xmalloc((b->cl->n_persons + 1) * sizeof *s.of))) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	s.of = xmalloc((b->cl->n_persons + 1) * sizeof *s.of);
 	for (size_t i = 0; i < b->cl->n_persons; i++)
 		s.of[i] = -1;
 	if (store_batch_each(b->store, b->run, NULL, load_person, &s, d) < 0 ||
 	    store_batch_columns(b->store, b->run, 0, load_column, &s, d) < 0 ||
 	    store_batch_bookings(b->store, b->run, load_booking, &s, d) < 0)
 		rc = -1;
-	if (!rc && s.oom) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		rc = -1;
-	}
 	struct jt_problem pr;
 	struct jt_components comps = { 0 };
 	struct jt_solution sol = { 0 };
