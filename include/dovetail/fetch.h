@@ -8,18 +8,8 @@
 #include "dovetail/diag.h"
 #include "dovetail/util.h"
 
-/* Whether s names a feed by URL (http://, https://, webcal://, or a
- * CalDAV collection, caldav+http:// or caldav+https://; any case). */
-int fetch_is_url(const char *s);
-/* Whether s names a CalDAV calendar collection (caldav+http(s)://). */
-int fetch_is_caldav(const char *s);
-
-
-
-/* url with any user and password taken out, for the store (it is the
- * feed's identity, and what a later fetch needs); out >= strlen(url) + 1
- * bytes. Never shown: messages use fetch_url_redacted(). */
-void fetch_url_shown(const char *url, char *out, size_t sz);
+/* fetch_is_url(), fetch_is_caldav() and fetch_url_shown(), the URL-kind
+ * helpers, are pure string functions in util.h (src/util/url.c). */
 
 /* url as messages, logs and reports show it: the scheme, host and port,
  * with the path and query (which may hold a secret token, as in

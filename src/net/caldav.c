@@ -13,11 +13,6 @@
 static const char caldav_ns[] = "urn:ietf:params:xml:ns:caldav";
 static const char dav_ns[] = "DAV:";
 
-int fetch_is_caldav(const char *s)
-{
-	return s && (strncasecmp(s, "caldav+http://", 14) == 0 || strncasecmp(s, "caldav+https://", 15) == 0);
-}
-
 /* ---- the REPORT answer: a DAV:multistatus read as a stream ------------- */
 
 enum kind { K_OTHER, K_MULTISTATUS, K_RESPONSE, K_PROPSTAT, K_PROP, K_STATUS, K_GETETAG, K_CALDATA };

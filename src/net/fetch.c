@@ -10,44 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
-int fetch_is_url(const char *s)
-{
-	return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
-		     strncasecmp(s, "webcal://", 9) == 0 || fetch_is_caldav(s));
-}
-
-/* Where the authority starts and ends (after "scheme://", before / ? #). */
-static void authority(const char *url, const char **a, const char **e)
-{
-	const char *p = strstr(url, "://");
-	*a = p ? p + 3 : url;
-	*e = *a + strcspn(*a, "/?#");
-}
-
-static const char *userinfo_end(const char *url)
-{
-	const char *a, *e;
-	authority(url, &a, &e);
-	for (const char *p = e; p > a; p--)
-		if (p[-1] == '@')
-			return p;
-	return NULL;
-}
-
-void fetch_url_shown(const char *url, char *out, size_t sz)
-{
-	const char *a, *e, *at = userinfo_end(url);
-	authority(url, &a, &e);
-	if (!at)
-		snprintf(out, sz, "%s", url);
-	else
-		snprintf(out, sz, "%.*s%s", (int)(a - url), url, at);
-}
-
 void fetch_url_redacted(const char *url, char *out, size_t sz)
 {
-	const char *a, *e, *at = userinfo_end(url);
-	authority(url, &a, &e);
+	const char *a, *e, *at = url_userinfo_end(url);
+	url_authority(url, &a, &e);
 	const char *host = at ? at : a;
 	const char *frag = strchr(e, '#');
 	size_t rest = frag ? (size_t)(frag - e) : strlen(e);
@@ -218,7 +184,7 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 		snprintf(out->error, sizeof out->error, "not an http or https URL");
 		goto out;
 	}
-	if (userinfo_end(url)) {
+	if (url_userinfo_end(url)) {
 		diag_add(d, D_NET_CREDENTIALS, NULL, 0, 0, shown);
 		snprintf(out->error, sizeof out->error, "a URL with a user or password in it is refused");
 		goto out;
@@ -294,7 +260,7 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 			curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
 		if (host && user && pass) {
 			const char *a, *e;
-			authority(real, &a, &e);
+			url_authority(real, &a, &e);
 			size_t hl = strcspn(a, ":/?#");
 			if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
 				curl_easy_setopt(c, CURLOPT_USERNAME, user);

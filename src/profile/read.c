@@ -1,6 +1,5 @@
 /* read.c: the profile's second pass: the YAML tree checked against the schema of docs/profile.md. */
 #include "dovetail/profile.h"
-#include "dovetail/fetch.h"
 
 #include <ctype.h>
 #include <errno.h>
