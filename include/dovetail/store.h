@@ -325,6 +325,11 @@ int store_each_status(struct store *s, const char *person,
  * 304 would not be enough). Returns 0 or -1. */
 int store_feed_validators(struct store *s, const char *source, const struct import_opts *o,
 			  char **etag, char **last_modified, struct diag *d);
+/* Whether s holds a copy of the feed source read in zone_name: 1 with
+ * the window it was imported with ([*from, *to), UTC seconds), 0 when it
+ * holds none (or one read in another zone), -1 with d filled. Reads only. */
+int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
+		    int64_t *to, struct diag *d);
 /* Keep them with the feed source (stored already). Returns 0 or -1. */
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,
 			      const char *last_modified, struct diag *d);

@@ -106,11 +106,12 @@ int cmd_export(int argc, char **argv, struct app *app)
 		{ "itip", required_argument, NULL, 'i' },
 		{ "counter", no_argument, NULL, 'C' },
 		{ "eml", no_argument, NULL, 'e' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *from = NULL, *to = NULL, *calendar = NULL, *itip = NULL;
-	int routines = 0, counter = 0, eml = 0, c;
+	int routines = 0, counter = 0, eml = 0, refresh = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': from = optarg; break;
@@ -120,6 +121,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 		case 'i': itip = optarg; break;
 		case 'C': counter = 1; break;
 		case 'e': eml = 1; break;
+		case 'R': refresh = 1; break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage(app, NULL);
 		}
@@ -140,6 +142,7 @@ int cmd_export(int argc, char **argv, struct app *app)
 		calendar = NULL;
 	}
 	struct person cw;
+	app->use_stored = !refresh;   /* read only, unless asked */
 	int status = cli_week_open_changes(app, argv[optind], from, to, itip != NULL, &cw);
 	if (status) {
 		cli_week_release(&cw);

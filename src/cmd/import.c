@@ -6,6 +6,7 @@
 
 #include "../cli.h"
 #include "dovetail/fetch.h"
+#include "dovetail/person.h"
 
 static void help(FILE *fp)
 {
@@ -14,8 +15,9 @@ static void help(FILE *fp)
 	      "Import iCalendar feeds (VEVENT, VFREEBUSY). Each feed is one transaction:\n"
 	      "a feed with errors writes nothing unless --keep-going, which imports its\n"
 	      "valid events, lists each skipped one with its reason, and exits 65.\n"
-	      "Occurrences are stored for the window [--from, --to), by default from 31\n"
-	      "days before now to 366 days after. Floating times and dates are read in\n"
+	      "Occurrences are stored for the window [--from, --to), by default the one\n"
+	      "window every command imports with: from 35 days before the Monday of this\n"
+	      "week (in --tz) to 371 days after it. Floating times and dates are read in\n"
 	      "--tz (default $TZ, else UTC) unless the feed has X-WR-TIMEZONE.\n\n"
 	      "A URL (http://, https://, webcal://) is fetched whole first (docs/feeds.md):\n"
 	      "TLS verified, bounded in time and size; credentials from a netrc file or\n"
@@ -41,18 +43,17 @@ int cmd_import(int argc, char **argv, struct app *app)
 	};
 	struct import_opts io;
 	memset(&io, 0, sizeof io);
-	io.from = app->now - 31 * 86400;
-	io.to = app->now + 366 * 86400;
 	io.lim = &app->lim;
+	io.now = app->now;   /* recorded as imported_at */
 	const char *feed_name = NULL, *tz = NULL;
-	int c;
+	int c, has_from = 0, has_to = 0;
 	while ((c = getopt_long(argc, argv, "p:kh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': io.practitioner = optarg; break;
 		case 'f': feed_name = optarg; break;
 		case 'k': io.keep_going = 1; break;
-		case 'F': if (cli_time(app, "--from", optarg, &io.from) < 0) return DV_EXIT_USAGE; break;
-		case 'T': if (cli_time(app, "--to", optarg, &io.to) < 0) return DV_EXIT_USAGE; break;
+		case 'F': if (cli_time(app, "--from", optarg, &io.from) < 0) return DV_EXIT_USAGE; has_from = 1; break;
+		case 'T': if (cli_time(app, "--to", optarg, &io.to) < 0) return DV_EXIT_USAGE; has_to = 1; break;
 		case 'z': tz = optarg; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
@@ -62,11 +63,20 @@ int cmd_import(int argc, char **argv, struct app *app)
 		return cli_usage(app, "import: no feed given (a file, or - for standard input)");
 	if (feed_name && argc - optind > 1)
 		return cli_usage(app, "import: --feed names one feed; give one file with it");
-	if (io.to <= io.from)
+	if (has_from && has_to && io.to <= io.from)
 		return cli_usage(app, "import: --to must be after --from");
 	io.zone = cli_zone(app, tz, &io.zone_name);
 	if (!io.zone)
 		return DV_EXIT_USAGE;
+	/* the window every command imports with, unless one is given */
+	int64_t wfrom, wto;
+	import_window(app->now, io.zone, &wfrom, &wto);
+	if (!has_from)
+		io.from = wfrom;
+	if (!has_to)
+		io.to = wto;
+	if (io.to <= io.from)
+		return cli_usage(app, "import: --to must be after --from");
 
 	int status = DV_EXIT_OK;
 	int64_t deadline = fetch_deadline();   /* one for all the URLs given */

@@ -153,11 +153,12 @@ int cmd_report(int argc, char **argv, struct app *app)
 		{ "to", required_argument, NULL, 'T' },
 		{ "html", required_argument, NULL, 'o' },
 		{ "names", no_argument, NULL, 'N' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *given = NULL, *from = NULL, *to = NULL, *html = NULL;
-	int none = 0, names = 0, c;
+	int none = 0, names = 0, refresh = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': given = optarg; break;
@@ -166,6 +167,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 		case 'T': to = optarg; break;
 		case 'o': html = optarg; break;
 		case 'N': names = 1; break;
+		case 'R': refresh = 1; break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage(app, NULL);
 		}
@@ -206,6 +208,7 @@ int cmd_report(int argc, char **argv, struct app *app)
 		from = fd;
 		to = td;
 	}
+	app->use_stored = !refresh;   /* read only, unless asked */
 	status = cli_week_open_profile(app, pf, from, to, &cw);
 	if (status)
 		goto out;

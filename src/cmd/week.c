@@ -228,11 +228,12 @@ int cmd_week(int argc, char **argv, struct app *app)
 		{ "to", required_argument, NULL, 'T' },
 		{ "step", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *from = NULL, *to = NULL;
-	int json = 0, step = 30, c;
+	int json = 0, step = 30, refresh = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': from = optarg; break;
@@ -248,6 +249,7 @@ int cmd_week(int argc, char **argv, struct app *app)
 			break;
 		}
 		case 'j': json = 1; break;
+		case 'R': refresh = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -255,6 +257,7 @@ int cmd_week(int argc, char **argv, struct app *app)
 	if (optind != argc - 1)
 		return cli_usage(app, "week: give one PROFILE");
 	struct person cw;
+	app->use_stored = !refresh;   /* read only, unless asked */
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

@@ -588,6 +588,26 @@ int store_feed_validators(struct store *s, const char *source, const struct impo
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
 
+int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
+		    int64_t *to, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT win_from, win_to FROM feed WHERE source = ?1 AND zone IS ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, zone_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*from = sqlite3_column_int64(q, 0);
+		*to = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(s, d);
+	return rc == SQLITE_ROW;
+}
+
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,
 			      const char *last_modified, struct diag *d)
 {

@@ -6,10 +6,26 @@
 
 #include "dovetail/fetch.h"
 
-/* Import one feed of the profile. Returns 0 or -1 (d filled). */
+/* The Monday (a local date) of the week that holds UTC seconds now in zone. */
+static int64_t monday_of(int64_t now, icaltimezone *zone)
+{
+	int64_t today = week_local_date(now, zone);
+	return today - ((today + 3) % 7 + 7) % 7;
+}
+
+void import_window(int64_t now, icaltimezone *zone, int64_t *from, int64_t *to)
+{
+	int64_t monday = monday_of(now, zone);
+	*from = (monday - IMPORT_DAYS_BEFORE) * 86400;
+	*to = (monday + IMPORT_DAYS_AFTER) * 86400;
+}
+
+/* Import one feed of the profile over [wfrom, wto); with PERSON_USE_STORED, not
+ * when the store's copy covers [need_from, need_to). Returns 0 or -1 (d filled). */
 static int import_feed(struct store *s, const struct profile *p, const char *owner,
-		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone,
-		       const struct person_opts *o, int64_t deadline, struct diag *d)
+		       const struct prof_path *feed, int64_t wfrom, int64_t wto, int64_t need_from,
+		       int64_t need_to, icaltimezone *zone, const struct person_opts *o, int64_t deadline,
+		       struct diag *d)
 {
 	struct import_report r;
 	memset(&r, 0, sizeof r);
@@ -23,6 +39,14 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 	io.zone_name = p->timezone;
 	io.now = o->now;
 	io.lim = o->lim;
+	if (o->flags & PERSON_USE_STORED) {
+		int64_t have_from, have_to;
+		int has = store_feed_copy(s, io.source, io.zone_name, &have_from, &have_to, d);
+		if (has < 0)
+			return -1;
+		if (has && have_from <= need_from && have_to >= need_to)
+			return 0;   /* the stored copy stands: nothing read, fetched or written */
+	}
 	if (fetch_is_url(feed->path)) {
 		struct fetch_opts fo;
 		int not_modified;
@@ -64,8 +88,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 	pw->prof = prof;
 	const struct profile *p = prof;
 	icaltimezone *zone = ics_tz_builtin(p->timezone);
-	int64_t today = week_local_date(o->now, zone);
-	int64_t monday = today - ((today + 3) % 7 + 7) % 7;
+	int64_t monday = monday_of(o->now, zone);
 	int has_from = o->from_date != PERSON_DEFAULT_DATE, has_to = o->to_date != PERSON_DEFAULT_DATE;
 	pw->from_date = has_from ? o->from_date : monday;
 	pw->to_date = has_to ? o->to_date : pw->from_date + 6;
@@ -73,13 +96,14 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		diag_add(d, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
 		return -1;
 	}
-	/* The import window is anchored to whole weeks, so that every run in
-	 * the same week imports with the same window and re-imports nothing. */
-	int64_t wfrom = (monday - 35) * 86400, wto = (monday + 371) * 86400;
-	if ((pw->from_date - 1) * 86400 < wfrom)
-		wfrom = (pw->from_date - 1) * 86400;
-	if ((pw->to_date + 2) * 86400 > wto)
-		wto = (pw->to_date + 2) * 86400;
+	/* the one import window, widened to a horizon that passes it */
+	int64_t wfrom, wto;
+	import_window(o->now, zone, &wfrom, &wto);
+	int64_t need_from = (pw->from_date - 1) * 86400, need_to = (pw->to_date + 2) * 86400;
+	if (need_from < wfrom)
+		wfrom = need_from;
+	if (need_to > wto)
+		wto = need_to;
 	/* each feed once, under the first practitioner (then carer) that names
 	 * it: a feed several name (docs/profile.md, "Feeds") is read for each
 	 * of them by week_build, and imported again it would be written again */
@@ -116,7 +140,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		for (size_t q = 0; q < k && !seen; q++)
 			seen = !strcmp(src, all[q]->source ? all[q]->source : all[q]->path);
 		if (!seen)
-			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, zone, o, deadline, d) < 0;
+			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, need_from, need_to, zone, o, deadline, d) < 0;
 	}
 	free(all);
 	free(owner);
@@ -133,7 +157,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		week_release(&pw->week);
 		return -1;
 	}
-	if (o->whole_changes) {
+	if (o->flags & PERSON_WHOLE_CHANGES) {
 		pw->from_date = sp.lo;
 		pw->to_date = sp.hi;
 	} else if ((sp.lo != pw->from_date || sp.hi != pw->to_date) &&

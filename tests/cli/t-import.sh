@@ -125,4 +125,21 @@ check "a file name that is not UTF-8: exit 64 (got $rc), not echoed" \
 	sh -c "[ $rc -eq 64 ] && grep -q 'argument 4 is not valid UTF-8' '$TMP/stderr' && ! grep -q 'bad.name' '$TMP/stderr'"
 check "... and no store was written" [ ! -e "$TMP/u8.db" ]
 
+# Issue 22: one import window (import_window, dovetail/person.h) for
+# `import` and the profile commands: a feed imported with `import` and read
+# again, the same bytes, by a profile command later in the same week is not
+# imported again (its imported_at stays that of the import).
+fam=$TMP/fam22
+cp -r "$SRCDIR/examples/family-cp" "$fam"
+DOVETAIL_NOW=20261124T090000Z run --db "$TMP/w22.db" import --practitioner physio --tz Europe/London \
+	"$fam/feeds/physio.ics"
+check "issue 22: import of the physio feed: exit 0" [ "$rc" -eq 0 ]
+at1=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/physio.ics'")
+DOVETAIL_NOW=20261126T150000Z run --db "$TMP/w22.db" week --refresh "$fam/profile.yaml"
+check "... week --refresh two days later, in the same week: exit 0" [ "$rc" -eq 0 ]
+at2=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/physio.ics'")
+at_other=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/salt.ics'")
+check "... the physio feed not imported again (imported_at $at1, then $at2)" [ -n "$at1" ] && [ "$at1" = "$at2" ]
+check "... while the feeds it had not seen were imported then ($at_other)" [ -n "$at_other" ] && [ "$at_other" != "$at1" ]
+
 done_testing
