@@ -8,14 +8,18 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail check PROFILE [--from DATE --to DATE] [--json]\n\n"
-	      "Import the feeds the profile names (unchanged feeds cost nothing), then report\n"
+	fputs("usage: dovetail check PROFILE [--from DATE --to DATE] [--json] [--refresh]\n\n"
+	      "Read the feeds the profile names as stored (a feed not stored yet is imported\n"
+	      "first; --refresh reads them all again, unchanged ones costing nothing), report\n"
 	      "every problem of the person's appointments: overlaps, double-booked\n"
 	      "practitioners, travel that cannot be done, routines that cannot be kept,\n"
 	      "limits passed, unknown venues, repeated journeys (docs/check.md).\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates, inclusive (default: the\n"
 	      "                          Monday-Sunday week that holds --now)\n"
-	      "  --json                  print JSON (format dovetail-check/1)\n\n"
+	      "  --json                  print JSON (format dovetail-check/1)\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n\n"
 	      "Exit status: 0 clean, 1 problems found, 64 usage, 65 bad profile or feed,\n"
 	      "66 unreadable file, 74 store.\n", fp);
 }

@@ -14,7 +14,7 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail export PROFILE [--from DATE --to DATE]\n"
+	fputs("usage: dovetail export PROFILE [--from DATE --to DATE] [--refresh]\n"
 	      "                        [--calendar FILE.ics|caldav+https://HOST/PATH/ [--routines]]\n"
 	      "                        [--itip DIR [--counter] [--eml]]\n\n"
 	      "Write the agreed plan (the week with every accepted change in it,\n"
@@ -38,7 +38,10 @@ static void help(FILE *fp)
 	      "                          (PRAC+2.ics ...), as RFC 5546 allows one UID per file\n"
 	      "  --counter               METHOD:COUNTER instead, for events whose feed names\n"
 	      "                          an ORGANIZER (the practitioner's side organises them)\n"
-	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n\n"
+	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed (or nobody to address),\n"
 	      "66 unreadable file, 73 cannot write a file (none is written) or DIR is\n"
 	      "refused, 74 store; CalDAV: 2 an object changed on the server by someone\n"

@@ -10,8 +10,9 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail report PROFILE [--proposal ID] --html FILE [--names]\n"
-	      "       dovetail report PROFILE --none [--from DATE --to DATE] --html FILE [--names]\n\n"
+	fputs("usage: dovetail report PROFILE [--proposal ID] --html FILE [--names] [--refresh]\n"
+	      "       dovetail report PROFILE --none [--from DATE --to DATE] --html FILE [--names]\n"
+	      "                      [--refresh]\n\n"
 	      "Write one self-contained HTML page (no scripts, nothing fetched) for the\n"
 	      "family meeting (docs/report.md): for each week of the proposal's horizon,\n"
 	      "the week before and after side by side, appointments coloured by\n"
@@ -24,7 +25,10 @@ static void help(FILE *fp)
 	      "  --none          no proposal: the week as agreed so far, alone\n"
 	      "  --from, --to    with --none: the horizon (default: the week of --now)\n"
 	      "  --html FILE     where to write it (mode 0600: it holds health details)\n"
-	      "  --names         show display names (default: pseudonymous ids and roles)\n\n"
+	      "  --names         show display names (default: pseudonymous ids and roles)\n"
+	      "  --refresh       read (or fetch) every feed the profile names again first;\n"
+	      "                  without it, a feed already in the store is read as stored\n"
+	      "                  (nothing fetched or written)\n\n"
 	      "Before is the week the proposal was made from; after is that week with\n"
 	      "every change of the proposal that is not rejected.\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed, no such proposal or one\n"

@@ -11,14 +11,19 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail week PROFILE [--from DATE --to DATE] [--step MIN] [--json]\n\n"
-	      "Import the feeds the profile names, then draw the person's days as columns and\n"
+	fputs("usage: dovetail week PROFILE [--from DATE --to DATE] [--step MIN] [--json]\n"
+	      "                             [--refresh]\n\n"
+	      "Draw the person's days, from the feeds as stored (a feed not stored yet is\n"
+	      "imported first; --refresh reads them all again), as columns and\n"
 	      "the time as rows: appointments (practitioner and venue), routines where they\n"
 	      "fit, and travel between venues. '!' marks a clash or a routine that cannot be\n"
 	      "kept. Colour only on a terminal, never when NO_COLOR is set.\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates (default: the week of --now)\n"
 	      "  --step MIN              minutes per row (5-120, default 30)\n"
-	      "  --json                  print JSON (format dovetail-week/1)\n", fp);
+	      "  --json                  print JSON (format dovetail-week/1)\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n", fp);
 }
 
 enum cell_kind { C_EMPTY, C_APPT, C_ROUTINE, C_TRAVEL, C_MISSED };
