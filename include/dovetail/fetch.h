@@ -114,14 +114,14 @@ int caldav_report_parse(const char *body, size_t len, const char *shown, size_t 
  * imported with o's window and zone, the request is conditional: a 304
  * sets *not_modified and costs no parse and no write. Else the whole body
  * is read, then parsed and imported in one transaction, then its
- * validators are kept. A failed or partial fetch writes nothing. Returns 0,
- * or -1 with d filled (D_NET_*, or the feed's own errors).
+ * validators are kept. A failed or partial fetch writes nothing. Returns
+ * IMPORT_OK, IMPORT_NOT_FETCHED (D_NET_*: refused, failed, too big, past
+ * the deadline), or store_import's failure (the feed's own errors, the
+ * store), with d filled.
  */
-struct store;
-struct import_opts;
-struct import_report;
-int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
-	       const struct ics_limits *lim, const struct import_opts *o, struct import_report *r,
-	       int *not_modified, struct diag *d);
+#include "dovetail/store.h"   /* enum import_status, struct import_opts */
+enum import_status import_url(struct store *s, const char *url, const struct fetch_opts *fo,
+			      const struct ics_limits *lim, const struct import_opts *o,
+			      struct import_report *r, int *not_modified, struct diag *d);
 
 #endif

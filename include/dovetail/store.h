@@ -57,28 +57,41 @@ struct import_report {
 	int rejected;             /* nothing was written */
 };
 
+/* What became of a feed given to store_import(), store_import_file() or
+ * import_url(): the callers say what happened from this, never from d.
+ * Anything but IMPORT_OK wrote nothing (r->rejected is set). */
+enum import_status {
+	IMPORT_OK = 0,            /* imported, or found unchanged (r says which) */
+	IMPORT_REJECTED = -1,     /* the feed has errors (and not keep_going), is
+				     unusable, or is an iTIP message */
+	IMPORT_FAILED = -2,       /* the store failed (D_STORE_*, D_INTERNAL) */
+	IMPORT_UNREADABLE = -3,   /* the file cannot be read (D_IO_*) */
+	IMPORT_NOT_FETCHED = -4,  /* the URL was not fetched: refused, failed, too
+				     big, past the deadline (D_NET_*) */
+};
+
 /*
- * Import feed f (already read; d holds the reports of this feed only, as
- * any error in it rejects the feed unless keep_going) as one
- * transaction. A feed with errors writes nothing unless keep_going; then
- * each event with an error is skipped and listed. Events are upserted by
- * (feed, UID, RECURRENCE-ID): a higher SEQUENCE wins; STATUS:CANCELLED
- * removes an event's occurrences; events no longer in the feed are
- * removed. Re-importing the same bytes writes nothing.
- * Returns 0 (the report filled), or -1 (rejected or failed; nothing written).
+ * Import feed f (already read by ics_read) as one transaction. A feed with
+ * errors (f->errors, f->fatal, or found expanding it) writes nothing unless
+ * keep_going; then each event with an error is skipped and listed. Events
+ * are upserted by (feed, UID, RECURRENCE-ID): a higher SEQUENCE wins;
+ * STATUS:CANCELLED removes an event's occurrences; events no longer in the
+ * feed are removed. Re-importing the same bytes writes nothing. d receives
+ * the reports of the import; it may hold anything before.
+ * Returns IMPORT_OK (the report filled), IMPORT_REJECTED or IMPORT_FAILED.
  */
-int store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
-		 struct import_report *r, struct diag *d);
+enum import_status store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
+				struct import_report *r, struct diag *d);
 
 /*
  * Read the feed at path ("-" for standard input; named `shown` in
- * diagnostics), bounded by lim, and import it with store_import(); as there,
- * d should hold this feed's reports only. Returns store_import's value, or
- * -1 when the file cannot be read (D_IO_*, nothing written).
+ * diagnostics), bounded by lim, and import it with store_import().
+ * Returns store_import's value, or IMPORT_UNREADABLE when the file cannot
+ * be read (D_IO_*, nothing written).
  */
-int store_import_file(struct store *s, const char *path, const char *shown,
-		      const struct ics_limits *lim, const struct import_opts *o,
-		      struct import_report *r, struct diag *d);
+enum import_status store_import_file(struct store *s, const char *path, const char *shown,
+				     const struct ics_limits *lim, const struct import_opts *o,
+				     struct import_report *r, struct diag *d);
 
 /* One stored occurrence, as listed by store_each_occurrence. */
 struct store_occ {

@@ -674,8 +674,21 @@ static int in_calendar(const struct ics_scan *s, const struct ics_comp *cp)
 	return cp->depth == 1 && strcmp(s->comps[cp->parent].name, "VCALENDAR") == 0;
 }
 
+static int read_feed(struct ics_feed *f, const char *file, struct bytes *src,
+		     const struct ics_limits *lim, struct diag *d);
+
 int ics_read(struct ics_feed *f, const char *file, struct bytes *src,
 	     const struct ics_limits *lim, struct diag *d)
+{
+	size_t before = d->errors;
+	int rc = read_feed(f, file, src, lim, d);
+	f->errors = d->errors - before;
+	return rc;
+}
+
+/* ics_read, but for the count of errors. */
+static int read_feed(struct ics_feed *f, const char *file, struct bytes *src,
+		     const struct ics_limits *lim, struct diag *d)
 {
 	memset(f, 0, sizeof *f);
 	f->file = strdup(file);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dovetail/fetch.h"
+#include "dovetail/xalloc.h"
 
 /* The Monday (a local date) of the week that holds UTC seconds now in zone. */
 static int64_t monday_of(int64_t now, icaltimezone *zone)
@@ -52,9 +53,9 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 		int not_modified;
 		fetch_opts_default(&fo, o->lim->max_file_bytes);
 		fo.deadline_ms = deadline;
-		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) < 0 ? -1 : 0;
+		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) == IMPORT_OK ? 0 : -1;
 	}
-	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) < 0 ? -1 : 0;
+	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) == IMPORT_OK ? 0 : -1;
 }
 
 /* The horizon [from, to] widened to the dates of each accepted change
@@ -112,14 +113,8 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		n_all += p->pracs[i].n_feeds;
 	for (size_t i = 0; i < p->n_carers; i++)
 		n_all += p->carers[i].n_feeds;
-	const struct prof_path **all = calloc(n_all + 1, sizeof *all);
-	const char **owner = calloc(n_all + 1, sizeof *owner);
-	if (!all || !owner) {
-		free(all);
-		free(owner);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	const struct prof_path **all = xcalloc(n_all + 1, sizeof *all);
+	const char **owner = xcalloc(n_all + 1, sizeof *owner);
 	n_all = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {

@@ -156,6 +156,17 @@ run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
 check "check without --refresh: the same report, from the store" cmp -s "$TMP/stdout" "$TMP/check1.out"
 check "... and no request at all ($(wc -l <"$TMP/http.log") made)" [ ! -s "$TMP/http.log" ]
 
+# ---- a refused connection (a closed port on 127.0.0.1): "not fetched", never "rejected"
+closed=$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run --db "$TMP/refused.db" import "http://127.0.0.1:$closed/feeds/physio.ics" "caldav+http://127.0.0.1:$closed/cal/"
+check "import from a closed port: exit 69" [ "$rc" -eq 69 ]
+check "... the URL: not fetched; nothing written" \
+	grep -qx "http://127.0.0.1:$closed/<redacted:[0-9a-f]\{6\}>: not fetched; nothing written" "$TMP/stdout"
+check "... the collection too" \
+	grep -qx "caldav+http://127.0.0.1:$closed/<redacted:[0-9a-f]\{6\}>: not fetched; nothing written" "$TMP/stdout"
+check "... never \"rejected\"" sh -c "! grep -q rejected '$TMP/stdout'"
+check "... the reason on stderr (the connection)" grep -qi "connect" "$TMP/stderr"
+
 # ---- read-only verbs neither fetch nor write unless asked (--refresh)
 # A feed changed on the server: week without --refresh makes no request
 # and leaves the store's bytes as they were (and the week as stored);
