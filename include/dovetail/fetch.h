@@ -107,21 +107,6 @@ int caldav_fetch(const char *url, const struct fetch_opts *o, const struct ics_l
 int caldav_report_parse(const char *body, size_t len, const char *shown, size_t max_bytes,
 			struct bytes *out, struct diag *d);
 
-/*
- * Import the feed at url into s as store_import_file() imports a file: the
- * source is o->source (the URL without credentials); messages name the
- * URL as fetch_url_redacted() shows it. When the store holds a copy
- * imported with o's window and zone, the request is conditional: a 304
- * sets *not_modified and costs no parse and no write. Else the whole body
- * is read, then parsed and imported in one transaction, then its
- * validators are kept. A failed or partial fetch writes nothing. Returns
- * IMPORT_OK, IMPORT_NOT_FETCHED (D_NET_*: refused, failed, too big, past
- * the deadline), or store_import's failure (the feed's own errors, the
- * store), with d filled.
- */
-#include "dovetail/store.h"   /* enum import_status, struct import_opts */
-enum import_status import_url(struct store *s, const char *url, const struct fetch_opts *fo,
-			      const struct ics_limits *lim, const struct import_opts *o,
-			      struct import_report *r, int *not_modified, struct diag *d);
+/* import_url() (fetch, parse, store) is in import.h: net does not write the store. */
 
 #endif

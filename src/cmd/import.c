@@ -6,6 +6,7 @@
 
 #include "../cli.h"
 #include "dovetail/fetch.h"
+#include "dovetail/import.h"
 #include "dovetail/person.h"
 
 static void help(FILE *fp)
@@ -90,7 +91,7 @@ static enum import_status import_one(struct app *app, const struct feed_arg *a, 
 {
 	*not_modified = 0;
 	if (!a->is_url)
-		return store_import_file(app->store, a->path, a->shown, &app->lim, io, r, &app->diag);
+		return import_file(app->store, a->path, a->shown, &app->lim, io, r, &app->diag);
 	struct fetch_opts fo;
 	fetch_opts_default(&fo, app->lim.max_file_bytes);
 	fo.deadline_ms = deadline;

@@ -20,6 +20,8 @@ struct stored {
 struct imp {
 	struct store *s;
 	struct ics_feed *f;
+	struct ics_feed *held;   /* given: f as the store will hold it, or NULL */
+	int keep_stale;          /* no held given: stale events keep their stored occurrences */
 	const struct import_opts *o;
 	struct import_report *r;
 	struct diag *d;
@@ -344,7 +346,7 @@ static int write_events(struct imp *m, const struct writes *w, int64_t feed_id)
 		}
 		if (k != SIZE_MAX)
 			m->st[k].seen = 1;
-		if (m->act[i] != A_SKIP && m->act[i] != A_DUP) {
+		if (m->act[i] != A_SKIP && m->act[i] != A_DUP && !(m->keep_stale && m->act[i] == A_STALE)) {
 			sqlite3_reset(w->occ_del);
 			sqlite3_bind_int64(w->occ_del, 1, m->row[i]);
 			if (sqlite3_step(w->occ_del) != SQLITE_DONE)
@@ -379,6 +381,8 @@ static int write_occurrences(struct imp *m, const struct writes *w, const struct
 		const struct ics_event *e = &held->ev[c->ev];
 		if (m->act[c->ev] == A_SKIP || m->act[c->ev] == A_DUP || m->act[c->master] == A_SKIP)
 			continue;
+		if (m->keep_stale && m->act[c->ev] == A_STALE)
+			continue;   /* its stored occurrences stand */
 		if (e->status == ICS_ST_CANCELLED || held->ev[c->master].status == ICS_ST_CANCELLED)
 			continue;
 		int64_t s = c->start, en = c->end;
@@ -452,6 +456,50 @@ static void release(struct imp *m)
 	free(m->rid);
 }
 
+/* The feed's row for o->source: its id, or 0 when there is none; -1 (d filled). */
+static int64_t feed_row(struct store *s, const char *source, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	bind_text(q, 1, source);
+	int rc = sqlite3_step(q);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : store_sql_error(s, d);
+}
+
+int store_held_bytes(struct store *s, const struct ics_feed *f, const struct import_opts *o,
+		     struct bytes *held, struct diag *d)
+{
+	size_t n = f->n_ev ? f->n_ev : 1;
+	struct diag quiet;   /* the notes decide() makes; store_import makes them again */
+	diag_init(&quiet);
+	struct imp m = { s, (struct ics_feed *)f, NULL, 0, o, NULL, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
+	m.act = xcalloc(n, sizeof *m.act);
+	m.row = xcalloc(n, sizeof *m.row);
+	m.st_of = xcalloc(n, sizeof *m.st_of);
+	m.rid = xcalloc(n, sizeof *m.rid);
+	int rc = 0;
+	int64_t feed_id = f->fatal ? 0 : feed_row(s, o->source, d);
+	if (feed_id < 0 || (feed_id > 0 && load_stored(&m, feed_id) < 0)) {
+		rc = -1;
+	} else if (feed_id > 0) {
+		m.d = &quiet;
+		decide(&m);
+		size_t len = 0;
+		char *text = splice_stale(&m, &len);
+		if (text) {
+			held->data = text;
+			held->len = len;
+			rc = 1;
+		}
+	}
+	diag_release(&quiet);
+	release(&m);
+	return rc;
+}
+
 /* An iTIP request or answer is a message, not a feed: D_IMP_ITIP. Returns
  * whether f is one. */
 static int is_itip_message(const struct ics_feed *f, struct diag *d)
@@ -498,34 +546,44 @@ static int same_bytes(struct imp *m, int64_t *feed_id)
 	return m->r->same_bytes;
 }
 
-/* The feed as the store will hold it: f itself, or (when a stored version
- * is kept over a stale one) *spare, read from f's bytes with the stored
- * text of each stale component spliced in. Duplicates are marked bad so
- * that they are not expanded. Returns the feed, or NULL (d filled). */
-static struct ics_feed *held_feed(struct imp *m, struct ics_feed *spare, int *have_spare)
+/* Whether m's stale components are those of held: the same events, and
+ * each stale one holds the stored version (its digest). */
+static int held_matches(const struct imp *m, const struct ics_feed *held)
+{
+	if (held->fatal || held->n_ev != m->f->n_ev)
+		return 0;
+	for (size_t i = 0; i < held->n_ev; i++)
+		if (m->act[i] == A_STALE && strcmp(held->ev[i].hash, m->st[m->st_of[i]].hash) != 0)
+			return 0;
+	return 1;
+}
+
+/* The feed as the store will hold it: f itself, or, when a stored version
+ * is kept over a stale one, the held feed the caller read
+ * (store_held_bytes); without one, f, its stale events keeping the
+ * occurrences stored. Duplicates are marked bad so that they are not
+ * expanded. Returns the feed, or NULL (d filled). */
+static struct ics_feed *held_feed(struct imp *m)
 {
 	struct ics_feed *f = m->f;
-	size_t len = 0;
-	char *spliced = splice_stale(m, &len);
-	if (!spliced) {
+	int stale = 0;
+	for (size_t i = 0; i < f->n_ev; i++)
+		stale |= m->act[i] == A_STALE;
+	if (!stale || !m->held) {
+		m->keep_stale = stale;
 		for (size_t i = 0; i < f->n_ev; i++)
 			if (m->act[i] == A_DUP)
 				f->ev[i].bad = 1;
 		return f;
 	}
-	struct bytes b = { spliced, len };
-	struct diag quiet;
-	diag_init(&quiet);
-	ics_read(spare, f->file, &b, m->o->lim, &quiet);
-	diag_release(&quiet);
-	*have_spare = 1;
-	if (spare->n_ev != f->n_ev) {
-		diag_add(m->d, D_INTERNAL, f->file, 0, 0, "a stored event no longer parses");
+	if (!held_matches(m, m->held)) {
+		diag_add(m->d, D_INTERNAL, f->file, 0, 0,
+			 "the stored events changed during the import; nothing written: import again");
 		return NULL;
 	}
 	for (size_t i = 0; i < f->n_ev; i++)
-		spare->ev[i].bad = m->act[i] == A_SKIP || m->act[i] == A_DUP;
-	return spare;
+		m->held->ev[i].bad = m->act[i] == A_SKIP || m->act[i] == A_DUP;
+	return m->held;
 }
 
 /* Expand held over o's window into *occ; an event the expansion finds bad
@@ -571,12 +629,9 @@ static enum import_status import_in_tx(struct imp *m)
 	if (feed_id && load_stored(m, feed_id) < 0)
 		return IMPORT_FAILED;
 	decide(m);
-	struct ics_feed spare;
-	memset(&spare, 0, sizeof spare);
-	int have_spare = 0;
 	struct ics_occs occ = { 0 };
 	enum import_status st = IMPORT_FAILED;
-	struct ics_feed *held = held_feed(m, &spare, &have_spare);
+	struct ics_feed *held = held_feed(m);
 	size_t expand_errors = 0;
 	if (!held)
 		goto out;
@@ -603,13 +658,17 @@ static enum import_status import_in_tx(struct imp *m)
 	st = IMPORT_OK;
 out:
 	ics_occs_release(&occ);
-	if (have_spare)
-		ics_feed_release(&spare);
 	return st;
 }
 
 enum import_status store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
 				struct import_report *r, struct diag *d)
+{
+	return store_import_held(s, f, NULL, o, r, d);
+}
+
+enum import_status store_import_held(struct store *s, struct ics_feed *f, struct ics_feed *held,
+				     const struct import_opts *o, struct import_report *r, struct diag *d)
 {
 	memset(r, 0, sizeof *r);
 	if (f->fatal || is_itip_message(f, d)) {
@@ -617,7 +676,7 @@ enum import_status store_import(struct store *s, struct ics_feed *f, const struc
 		return IMPORT_REJECTED;
 	}
 	size_t n = f->n_ev ? f->n_ev : 1;
-	struct imp m = { s, f, o, r, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
+	struct imp m = { s, f, held, 0, o, r, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
 	m.act = xcalloc(n, sizeof *m.act);
 	m.row = xcalloc(n, sizeof *m.row);
 	m.st_of = xcalloc(n, sizeof *m.st_of);
@@ -635,24 +694,6 @@ enum import_status store_import(struct store *s, struct ics_feed *f, const struc
 		r->rejected = 1;
 	}
 	release(&m);
-	return st;
-}
-
-enum import_status store_import_file(struct store *s, const char *path, const char *shown,
-				     const struct ics_limits *lim, const struct import_opts *o,
-				     struct import_report *r, struct diag *d)
-{
-	struct bytes b;
-	if (file_read_all(path, lim->max_file_bytes, &b, d) < 0) {
-		memset(r, 0, sizeof *r);
-		r->rejected = 1;
-		return IMPORT_UNREADABLE;
-	}
-	struct ics_feed f;
-	memset(&f, 0, sizeof f);
-	ics_read(&f, shown, &b, lim, d);   /* takes b */
-	enum import_status st = store_import(s, &f, o, r, d);
-	ics_feed_release(&f);
 	return st;
 }
 

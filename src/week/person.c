@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dovetail/fetch.h"
+#include "dovetail/import.h"
 #include "dovetail/xalloc.h"
 
 /* The Monday (a local date) of the week that holds UTC seconds now in zone. */
@@ -23,7 +24,7 @@ void import_window(int64_t now, icaltimezone *zone, int64_t *from, int64_t *to)
 
 /* Import one feed of the profile over [wfrom, wto); with PERSON_USE_STORED, not
  * when the store's copy covers [need_from, need_to). Returns 0 or -1 (d filled). */
-static int import_feed(struct store *s, const struct profile *p, const char *owner,
+static int import_profile_feed(struct store *s, const struct profile *p, const char *owner,
 		       const struct prof_path *feed, int64_t wfrom, int64_t wto, int64_t need_from,
 		       int64_t need_to, icaltimezone *zone, const struct person_opts *o, int64_t deadline,
 		       struct diag *d)
@@ -55,7 +56,7 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 		fo.deadline_ms = deadline;
 		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) == IMPORT_OK ? 0 : -1;
 	}
-	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) == IMPORT_OK ? 0 : -1;
+	return import_file(s, feed->path, feed->path, o->lim, &io, &r, d) == IMPORT_OK ? 0 : -1;
 }
 
 /* The horizon [from, to] widened to the dates of each accepted change
@@ -135,7 +136,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		for (size_t q = 0; q < k && !seen; q++)
 			seen = !strcmp(src, all[q]->source ? all[q]->source : all[q]->path);
 		if (!seen)
-			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, need_from, need_to, zone, o, deadline, d) < 0;
+			failed |= import_profile_feed(s, p, owner[k], all[k], wfrom, wto, need_from, need_to, zone, o, deadline, d) < 0;
 	}
 	free(all);
 	free(owner);

@@ -1,12 +1,53 @@
-/* import_url.c: a feed by URL into the store: fetched whole (or found unchanged), then imported. */
-#include "dovetail/fetch.h"
+/* feed.c: a feed into the store: a file read or a URL fetched whole (or found unchanged), parsed once, then imported. */
+#include "dovetail/import.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "dovetail/ics.h"
-#include "dovetail/store.h"
+#include "dovetail/util.h"
 #include "dovetail/xalloc.h"
+
+enum import_status import_feed(struct store *s, struct ics_feed *f, const struct import_opts *o,
+			       struct import_report *r, struct diag *d)
+{
+	struct bytes b = { NULL, 0 };
+	int stale = store_held_bytes(s, f, o, &b, d);
+	if (stale < 0) {
+		memset(r, 0, sizeof *r);
+		r->rejected = 1;
+		return IMPORT_FAILED;
+	}
+	if (!stale)
+		return store_import_held(s, f, NULL, o, r, d);
+	/* read once more, as the store will hold it: its reports are f's own
+	 * (reported above) or the stored components' (reported when imported) */
+	struct ics_feed held;
+	struct diag quiet;
+	diag_init(&quiet);
+	ics_read(&held, f->file, &b, o->lim, &quiet);   /* takes b */
+	diag_release(&quiet);
+	enum import_status st = store_import_held(s, f, &held, o, r, d);
+	ics_feed_release(&held);
+	return st;
+}
+
+enum import_status import_file(struct store *s, const char *path, const char *shown,
+			       const struct ics_limits *lim, const struct import_opts *o,
+			       struct import_report *r, struct diag *d)
+{
+	struct bytes b;
+	if (file_read_all(path, lim->max_file_bytes, &b, d) < 0) {
+		memset(r, 0, sizeof *r);
+		r->rejected = 1;
+		return IMPORT_UNREADABLE;
+	}
+	struct ics_feed f;
+	memset(&f, 0, sizeof f);
+	ics_read(&f, shown, &b, lim, d);   /* takes b */
+	enum import_status st = import_feed(s, &f, o, r, d);
+	ics_feed_release(&f);
+	return st;
+}
 
 /* Read body (taken) as the feed named shown, and import it. */
 static enum import_status import_body(struct store *s, const char *shown, struct bytes *body,
@@ -16,7 +57,7 @@ static enum import_status import_body(struct store *s, const char *shown, struct
 	struct ics_feed f;
 	memset(&f, 0, sizeof f);
 	ics_read(&f, shown, body, lim, d);
-	enum import_status st = store_import(s, &f, o, r, d);
+	enum import_status st = import_feed(s, &f, o, r, d);
 	ics_feed_release(&f);
 	return st;
 }
