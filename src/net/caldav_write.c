@@ -9,6 +9,7 @@
 
 #include "dovetail/store.h"
 #include "net_impl.h"
+#include "dovetail/xalloc.h"
 
 static size_t env_bound(const char *name, size_t dflt)
 {
@@ -185,14 +186,10 @@ int caldav_write(struct store *s, const char *url, const struct cal_objects *obj
 	memset(r, 0, sizeof *r);
 	assert(fetch_is_caldav(url));
 	size_t ulen = strlen(url);
-	char *shown = malloc(ulen + 128), *coll = malloc(ulen + 2), *http = malloc(ulen + 2);
+	char *shown = xmalloc(ulen + 128), *coll = xmalloc(ulen + 2), *http = xmalloc(ulen + 2);
 	struct store_caldav_obj *recs = NULL;
 	size_t n_recs = 0;
 	int rc = -1;
-	if (!shown || !coll || !http) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	fetch_url_redacted(url, shown, ulen + 128);
 	fetch_url_shown(url, coll, ulen + 2);
 	if (strcmp(coll, url) != 0) {
