@@ -547,14 +547,18 @@ static int same_bytes(struct imp *m, int64_t *feed_id)
 }
 
 /* Whether m's stale components are those of held: the same events, and
- * each stale one holds the stored version (its digest). */
+ * each stale one holds the stored version (its UID and SEQUENCE). */
 static int held_matches(const struct imp *m, const struct ics_feed *held)
 {
 	if (held->fatal || held->n_ev != m->f->n_ev)
 		return 0;
-	for (size_t i = 0; i < held->n_ev; i++)
-		if (m->act[i] == A_STALE && strcmp(held->ev[i].hash, m->st[m->st_of[i]].hash) != 0)
+	for (size_t i = 0; i < held->n_ev; i++) {
+		if (m->act[i] != A_STALE)
+			continue;
+		const struct stored *st = &m->st[m->st_of[i]];
+		if (held->ev[i].sequence != st->seq || strcmp(held->ev[i].uid, st->uid) != 0)
 			return 0;
+	}
 	return 1;
 }
 
