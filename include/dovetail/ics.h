@@ -157,12 +157,13 @@ struct ics_feed {
 	char *x_wr_timezone;         /* owned, or NULL */
 	icaltimezone *x_wr_zone;     /* resolved X-WR-TIMEZONE, or NULL */
 	int fatal;                   /* file-level error: nothing should be imported */
-	size_t errors;               /* errors reported while reading it (any: store_import rejects it) */
+	size_t errors;               /* errors ics_read reported for this feed, dropped ones too */
 };
 
 /*
  * Read a feed. src is taken over (left empty). Each problem is reported
- * once in d, and counted in f->errors; an event with an error has bad set.
+ * once in d; an event with an error has bad set, and f->errors counts every
+ * error reported (0: a clean feed), so that callers need not count d.
  * Returns 0, or -1 when the feed is unusable as a whole (then fatal is set).
  */
 int ics_read(struct ics_feed *f, const char *file, struct bytes *src,

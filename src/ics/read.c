@@ -680,13 +680,13 @@ static int read_feed(struct ics_feed *f, const char *file, struct bytes *src,
 int ics_read(struct ics_feed *f, const char *file, struct bytes *src,
 	     const struct ics_limits *lim, struct diag *d)
 {
-	size_t before = d->errors;
+	size_t errors0 = d->errors;
 	int rc = read_feed(f, file, src, lim, d);
-	f->errors = d->errors - before;
+	f->errors = d->errors - errors0;
 	return rc;
 }
 
-/* ics_read, but for the count of errors. */
+/* ics_read but for counting the errors. */
 static int read_feed(struct ics_feed *f, const char *file, struct bytes *src,
 		     const struct ics_limits *lim, struct diag *d)
 {

@@ -615,8 +615,8 @@ static int expand_held(struct imp *m, struct ics_feed *held, struct ics_occs *oc
 
 /* What store_import does inside its transaction, once begun: returns
  * IMPORT_OK (committed, or ended with nothing to write), or a failure
- * (the caller rolls back). */
-static enum import_status import_in_tx(struct imp *m)
+ * (the caller rolls back, unless *ended: a failed commit rolled back). */
+static enum import_status import_in_tx(struct imp *m, int *ended)
 {
 	struct ics_feed *f = m->f;
 	struct store *s = m->s;
@@ -626,7 +626,7 @@ static enum import_status import_in_tx(struct imp *m)
 	if (same < 0)
 		return IMPORT_FAILED;
 	if (same) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		store_tx_end(s, 0, d);
 		m->r->occurrences = count_occurrences(s, feed_id);
 		return IMPORT_OK;
 	}
@@ -654,10 +654,9 @@ static enum import_status import_in_tx(struct imp *m)
 	}
 	if (write_all(m, &feed_id, held, &occ) < 0)
 		goto out;
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
+	*ended = 1;
+	if (store_tx_end(s, 1, d) < 0)
 		goto out;
-	}
 	m->r->occurrences = count_occurrences(s, feed_id);
 	st = IMPORT_OK;
 out:
@@ -685,15 +684,16 @@ enum import_status store_import_held(struct store *s, struct ics_feed *f, struct
 	m.row = xcalloc(n, sizeof *m.row);
 	m.st_of = xcalloc(n, sizeof *m.st_of);
 	m.rid = xcalloc(n, sizeof *m.rid);
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
+	if (store_tx_begin(s, d) < 0) {
 		release(&m);
 		r->rejected = 1;
 		return IMPORT_FAILED;
 	}
-	enum import_status st = import_in_tx(&m);
+	int ended = 0;
+	enum import_status st = import_in_tx(&m, &ended);
 	if (st != IMPORT_OK) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (!ended)
+			store_tx_end(s, 0, d);
 		r->added = r->updated = r->cancelled = r->removed = 0;
 		r->rejected = 1;
 	}
