@@ -138,7 +138,8 @@ static int open_profile(struct app *app, struct profile *prof, const char *from,
 {
 	memset(cw, 0, sizeof *cw);
 	cw->prof = prof;
-	struct person_opts o = { app->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &app->lim, whole_changes };
+	struct person_opts o = { app->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &app->lim,
+				 (whole_changes ? PERSON_WHOLE_CHANGES : 0) | (app->use_stored ? PERSON_USE_STORED : 0) };
 	if ((from && parse_date(app, "--from", from, &o.from_date) < 0) ||
 	    (to && parse_date(app, "--to", to, &o.to_date) < 0))
 		return DV_EXIT_USAGE;

@@ -22,6 +22,7 @@ struct app {
 	struct store *store;      /* opened when the command has NEEDS_STORE */
 	struct diag diag;         /* every diagnostic; printed by the front end */
 	struct ics_limits lim;
+	int use_stored;           /* week, report, export, check without --refresh: PERSON_USE_STORED */
 	int partial_ok;           /* batch, merge --partial-ok: exit 0, not DV_EXIT_PARTIAL, when the run completed with some persons partial or skipped */
 };
 
@@ -82,7 +83,7 @@ int cli_week_open(struct app *app, const char *profile, const char *from, const 
 /* The same with the profile already loaded: cw takes it (cli_week_release
  * frees it, whatever this returns). */
 /* cli_week_open, and with whole_changes the week spans the days of every
- * accepted change that touches the horizon (person_opts.whole_changes;
+ * accepted change that touches the horizon (PERSON_WHOLE_CHANGES;
  * export --itip: a move out of the horizon is still sent). */
 int cli_week_open_changes(struct app *app, const char *profile, const char *from, const char *to,
 			  int whole_changes, struct person *cw);

@@ -34,9 +34,10 @@ _dovetail() {
 	import) opts="--practitioner --feed --keep-going --from --to --tz" ;;
 	expand) opts="--from --to --tz --freebusy" ;;
 	events) opts="--from --to --tz --json" ;;
-	check|match) opts="--from --to --json" ;;
+	check) opts="--from --to --json --refresh" ;;
+	match) opts="--from --to --json" ;;
 	init) opts="--person --tz" ;;
-	week) opts="--from --to --step --json" ;;
+	week) opts="--from --to --step --json --refresh" ;;
 	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels --write-lp --write-compact-lp --baseline --json" ;;
 	accept) opts="--by --note" ;;
 	reject) opts="--keep --by --note" ;;
@@ -44,10 +45,10 @@ _dovetail() {
 	replies) opts="--from --to --json" ;;
 	status) opts="--json" ;;
 	review) opts="--by" ;;
-	export) opts="--from --to --calendar --routines --itip --counter --eml" ;;
+	export) opts="--from --to --calendar --routines --itip --counter --eml --refresh" ;;
 	send) opts="--from --to --dry-run --counter" ;;
 	batch) opts="-j --resume --shard --shard-from-env --shard-by --cap --out --report --json --time-limit --partial-ok" ;;
-	report) opts="--proposal --none --from --to --html --names" ;;
+	report) opts="--proposal --none --from --to --html --names --refresh" ;;
 	merge) opts="--out --report --json --time-limit --cap --partial-ok" ;;
 	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
 	esac

@@ -8,18 +8,8 @@
 #include "dovetail/diag.h"
 #include "dovetail/util.h"
 
-/* Whether s names a feed by URL (http://, https://, webcal://, or a
- * CalDAV collection, caldav+http:// or caldav+https://; any case). */
-int fetch_is_url(const char *s);
-/* Whether s names a CalDAV calendar collection (caldav+http(s)://). */
-int fetch_is_caldav(const char *s);
-
-
-
-/* url with any user and password taken out, for the store (it is the
- * feed's identity, and what a later fetch needs); out >= strlen(url) + 1
- * bytes. Never shown: messages use fetch_url_redacted(). */
-void fetch_url_shown(const char *url, char *out, size_t sz);
+/* fetch_is_url(), fetch_is_caldav() and fetch_url_shown(), the URL-kind
+ * helpers, are pure string functions in util.h (src/util/url.c). */
 
 /* url as messages, logs and reports show it: the scheme, host and port,
  * with the path and query (which may hold a secret token, as in
@@ -117,21 +107,6 @@ int caldav_fetch(const char *url, const struct fetch_opts *o, const struct ics_l
 int caldav_report_parse(const char *body, size_t len, const char *shown, size_t max_bytes,
 			struct bytes *out, struct diag *d);
 
-/*
- * Import the feed at url into s as store_import_file() imports a file: the
- * source is o->source (the URL without credentials); messages name the
- * URL as fetch_url_redacted() shows it. When the store holds a copy
- * imported with o's window and zone, the request is conditional: a 304
- * sets *not_modified and costs no parse and no write. Else the whole body
- * is read, then parsed and imported in one transaction, then its
- * validators are kept. A failed or partial fetch writes nothing. Returns 0,
- * or -1 with d filled (D_NET_*, or the feed's own errors).
- */
-struct store;
-struct import_opts;
-struct import_report;
-int import_url(struct store *s, const char *url, const struct fetch_opts *fo,
-	       const struct ics_limits *lim, const struct import_opts *o, struct import_report *r,
-	       int *not_modified, struct diag *d);
+/* import_url() (fetch, parse, store) is in import.h: net does not write the store. */
 
 #endif

@@ -9,6 +9,21 @@
 #include "dovetail/store.h"
 #include "dovetail/week.h"
 
+/*
+ * The import window, one for every command that imports (`import` and the
+ * commands that read a profile): whole weeks around the week that holds
+ * `now` in `zone`, from IMPORT_DAYS_BEFORE days before its Monday to
+ * IMPORT_DAYS_AFTER days after it, in UTC seconds [*from, *to). Every run
+ * in the same week imports with the same window, so that the store finds
+ * the same bytes unchanged and re-imports nothing (store_import). 35 days
+ * back holds the last month's appointments that a change may move; 371
+ * ahead holds a year of the horizons a command can ask (366 days) from any
+ * day of the week.
+ */
+#define IMPORT_DAYS_BEFORE 35
+#define IMPORT_DAYS_AFTER 371
+void import_window(int64_t now, icaltimezone *zone, int64_t *from, int64_t *to);
+
 /* A person's week: their profile and the horizon read through it. */
 struct person {
 	struct profile *prof;     /* owned */
@@ -25,16 +40,26 @@ struct person_opts {
 	int64_t now;              /* UTC seconds */
 	int64_t from_date, to_date;
 	const struct ics_limits *lim;   /* borrowed */
-	int whole_changes;        /* the week spans the days of every accepted change that
-				     touches the horizon (export --itip), instead of the horizon */
+	unsigned flags;           /* PERSON_WHOLE_CHANGES, PERSON_USE_STORED, or 0 */
 };
+
+/* person_opts.flags: */
+/* the week spans the days of every accepted change that touches the
+ * horizon (export --itip), instead of the horizon */
+#define PERSON_WHOLE_CHANGES 1u
+/* a feed the store holds a copy of, read in the profile's zone over a
+ * window that covers the horizon, is neither read nor fetched again: the
+ * store is only read (the read-only commands without --refresh); without
+ * it, every feed is imported */
+#define PERSON_USE_STORED 2u
 
 /*
  * Open the person of profile `prof` (taken: person_release frees it,
  * whatever this returns): import every feed it names into s (idempotently,
- * each as one transaction; files and URLs), over an import window anchored
- * to whole weeks around the horizon so that every run in the same week
- * imports with the same window and re-imports nothing; read the week
+ * each as one transaction; files and URLs), over the import window
+ * (import_window(), widened to a horizon that passes it) so that every run
+ * in the same week re-imports nothing; with PERSON_USE_STORED, only the feeds
+ * the store holds no copy of that covers the horizon; read the week
  * (week_build) and put the decisions in force (week_apply_decisions); warn
  * of overrides that match no appointment. An accepted change is a move
  * from one date to another, and either may lie outside the horizon: the
@@ -42,7 +67,7 @@ struct person_opts {
  * whose old or new date is in it (at most 366 days), the decisions are put
  * in force there, and then the week is cut back to the horizon
  * (week_trim), so that an appointment moved out of it is gone and one
- * moved into it is there; with o->whole_changes it is not cut back, and
+ * moved into it is there; with PERSON_WHOLE_CHANGES it is not cut back, and
  * pw->from_date and to_date say what it spans. Every feed is tried even when
  * one fails. Returns 0, or -1 with d filled (a horizon past 366 days or
  * ending before it starts is D_USAGE; a feed that cannot be read keeps its

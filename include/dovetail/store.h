@@ -57,28 +57,58 @@ struct import_report {
 	int rejected;             /* nothing was written */
 };
 
-/*
- * Import feed f (already read; d holds the reports of this feed only, as
- * any error in it rejects the feed unless keep_going) as one
- * transaction. A feed with errors writes nothing unless keep_going; then
- * each event with an error is skipped and listed. Events are upserted by
- * (feed, UID, RECURRENCE-ID): a higher SEQUENCE wins; STATUS:CANCELLED
- * removes an event's occurrences; events no longer in the feed are
- * removed. Re-importing the same bytes writes nothing.
- * Returns 0 (the report filled), or -1 (rejected or failed; nothing written).
- */
-int store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
-		 struct import_report *r, struct diag *d);
+/* What became of a feed given to store_import(), import_file() or
+ * import_url() (import.h): the callers say what happened from this, never
+ * from d.
+ * Anything but IMPORT_OK wrote nothing (r->rejected is set). */
+enum import_status {
+	IMPORT_OK = 0,            /* imported, or found unchanged (r says which) */
+	IMPORT_REJECTED = -1,     /* the feed has errors (and not keep_going), is
+				     unusable, or is an iTIP message */
+	IMPORT_FAILED = -2,       /* the store failed (D_STORE_*, D_INTERNAL) */
+	IMPORT_UNREADABLE = -3,   /* the file cannot be read (D_IO_*; import_file) */
+	IMPORT_NOT_FETCHED = -4,  /* the URL was not fetched: refused, failed, too
+				     big, past the deadline (D_NET_*; import_url) */
+};
 
 /*
- * Read the feed at path ("-" for standard input; named `shown` in
- * diagnostics), bounded by lim, and import it with store_import(); as there,
- * d should hold this feed's reports only. Returns store_import's value, or
- * -1 when the file cannot be read (D_IO_*, nothing written).
+ * Import feed f (already read by ics_read) as one transaction. A feed with
+ * errors (f->errors, f->fatal, or found expanding it) writes nothing unless
+ * keep_going; then each event with an error is skipped and listed. Events
+ * are upserted by (feed, UID, RECURRENCE-ID): a higher SEQUENCE wins;
+ * STATUS:CANCELLED removes an event's occurrences; events no longer in the
+ * feed are removed. Re-importing the same bytes writes nothing. d receives
+ * the reports of the import; it may hold anything before. A component
+ * whose stored SEQUENCE is higher is kept as stored (D_IMP_STALE) with the
+ * occurrences stored for it; store_import_held() expands it again.
+ * Returns IMPORT_OK (the report filled), IMPORT_REJECTED or IMPORT_FAILED.
  */
-int store_import_file(struct store *s, const char *path, const char *shown,
-		      const struct ics_limits *lim, const struct import_opts *o,
-		      struct import_report *r, struct diag *d);
+enum import_status store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
+				struct import_report *r, struct diag *d);
+
+/*
+ * The bytes of f as the store will hold them after store_import(): f's,
+ * with each component whose stored SEQUENCE (in the feed o->source) is
+ * higher than f's replaced by the stored text. The store never parses
+ * them: the caller reads them (ics_read) and gives the result to
+ * store_import_held(). Reads only. Returns 1 with *held (malloc'd text),
+ * 0 when no component of f is stale (held untouched), -1 with d filled.
+ */
+int store_held_bytes(struct store *s, const struct ics_feed *f, const struct import_opts *o,
+		     struct bytes *held, struct diag *d);
+
+/*
+ * store_import() with held, f as the store will hold it (read by the
+ * caller from store_held_bytes()), whose stale components' occurrences
+ * are stored: the stored versions expanded over o's window. held is
+ * marked (bad) and expanded. If the stored events changed since
+ * store_held_bytes(), nothing is written (IMPORT_FAILED, D_INTERNAL).
+ * With held NULL, as store_import(): a stale event keeps the occurrences
+ * stored for it.
+ */
+enum import_status store_import_held(struct store *s, struct ics_feed *f, struct ics_feed *held,
+				     const struct import_opts *o, struct import_report *r,
+				     struct diag *d);
 
 /* One stored occurrence, as listed by store_each_occurrence. */
 struct store_occ {
@@ -325,6 +355,11 @@ int store_each_status(struct store *s, const char *person,
  * 304 would not be enough). Returns 0 or -1. */
 int store_feed_validators(struct store *s, const char *source, const struct import_opts *o,
 			  char **etag, char **last_modified, struct diag *d);
+/* Whether s holds a copy of the feed source read in zone_name: 1 with
+ * the window it was imported with ([*from, *to), UTC seconds), 0 when it
+ * holds none (or one read in another zone), -1 with d filled. Reads only. */
+int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
+		    int64_t *to, struct diag *d);
 /* Keep them with the feed source (stored already). Returns 0 or -1. */
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,
 			      const char *last_modified, struct diag *d);

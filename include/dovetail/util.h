@@ -208,4 +208,22 @@ void time_fmt_date(int64_t date, char *out, size_t sz);
  * 1440 into the next day) as 2026-11-23T09:30. */
 void time_fmt_local(int64_t date, int minutes, char *out, size_t sz);
 
+/* ---- feed names that are URLs (src/util/url.c) --------------------------
+ * Pure string functions, so that a profile can tell a URL from a file
+ * without the network layer (include/dovetail/fetch.h fetches them). */
+/* Whether s names a feed by URL (http://, https://, webcal://, or a
+ * CalDAV collection, caldav+http:// or caldav+https://; any case). */
+int fetch_is_url(const char *s);
+/* Whether s names a CalDAV collection (caldav+http(s)://; any case). */
+int fetch_is_caldav(const char *s);
+/* url with any user and password taken out, for the store (it is the
+ * feed's identity, and what a later fetch needs); out >= strlen(url) + 1
+ * bytes. Never shown: messages use fetch_url_redacted() (fetch.h). */
+void fetch_url_shown(const char *url, char *out, size_t sz);
+/* Where url's authority starts (*a, after "scheme://") and ends (*e,
+ * before / ? #). */
+void url_authority(const char *url, const char **a, const char **e);
+/* Just past the '@' ending url's user and password, or NULL: none. */
+const char *url_userinfo_end(const char *url);
+
 #endif

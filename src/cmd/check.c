@@ -8,14 +8,18 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail check PROFILE [--from DATE --to DATE] [--json]\n\n"
-	      "Import the feeds the profile names (unchanged feeds cost nothing), then report\n"
+	fputs("usage: dovetail check PROFILE [--from DATE --to DATE] [--json] [--refresh]\n\n"
+	      "Read the feeds the profile names as stored (a feed not stored yet is imported\n"
+	      "first; --refresh reads them all again, unchanged ones costing nothing), report\n"
 	      "every problem of the person's appointments: overlaps, double-booked\n"
 	      "practitioners, travel that cannot be done, routines that cannot be kept,\n"
 	      "limits passed, unknown venues, repeated journeys (docs/check.md).\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates, inclusive (default: the\n"
 	      "                          Monday-Sunday week that holds --now)\n"
-	      "  --json                  print JSON (format dovetail-check/1)\n\n"
+	      "  --json                  print JSON (format dovetail-check/1)\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n\n"
 	      "Exit status: 0 clean, 1 problems found, 64 usage, 65 bad profile or feed,\n"
 	      "66 unreadable file, 74 store.\n", fp);
 }
@@ -146,16 +150,18 @@ int cmd_check(int argc, char **argv, struct app *app)
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *from = NULL, *to = NULL;
-	int json = 0, c;
+	int json = 0, refresh = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': from = optarg; break;
 		case 'T': to = optarg; break;
 		case 'j': json = 1; break;
+		case 'R': refresh = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -163,6 +169,7 @@ int cmd_check(int argc, char **argv, struct app *app)
 	if (optind != argc - 1)
 		return cli_usage(app, "check: give one PROFILE");
 	struct person cw;
+	app->use_stored = !refresh;   /* read only, unless asked */
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

@@ -14,7 +14,7 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail export PROFILE [--from DATE --to DATE]\n"
+	fputs("usage: dovetail export PROFILE [--from DATE --to DATE] [--refresh]\n"
 	      "                        [--calendar FILE.ics|caldav+https://HOST/PATH/ [--routines]]\n"
 	      "                        [--itip DIR [--counter] [--eml]]\n\n"
 	      "Write the agreed plan (the week with every accepted change in it,\n"
@@ -38,7 +38,10 @@ static void help(FILE *fp)
 	      "                          (PRAC+2.ics ...), as RFC 5546 allows one UID per file\n"
 	      "  --counter               METHOD:COUNTER instead, for events whose feed names\n"
 	      "                          an ORGANIZER (the practitioner's side organises them)\n"
-	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n\n"
+	      "  --eml                   also an iMIP mail per file (DIR/PRAC.eml), ready to send\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed (or nobody to address),\n"
 	      "66 unreadable file, 73 cannot write a file (none is written) or DIR is\n"
 	      "refused, 74 store; CalDAV: 2 an object changed on the server by someone\n"
@@ -96,7 +99,15 @@ static int stop_status(const struct diag *d)
 	return diag_exit_status(d);
 }
 
-int cmd_export(int argc, char **argv, struct app *app)
+/* What the command line asks. */
+struct export_args {
+	const char *from, *to, *calendar, *caldav, *itip, *profile;
+	int routines, counter, eml, refresh;
+};
+
+/* Parse the options into a (a CalDAV collection given to --calendar goes
+ * to a->caldav). Returns 0, -1 for --help (printed), or an exit status. */
+static int parse_opts(int argc, char **argv, struct app *app, struct export_args *a)
 {
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, 'F' },
@@ -106,95 +117,128 @@ int cmd_export(int argc, char **argv, struct app *app)
 		{ "itip", required_argument, NULL, 'i' },
 		{ "counter", no_argument, NULL, 'C' },
 		{ "eml", no_argument, NULL, 'e' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *from = NULL, *to = NULL, *calendar = NULL, *itip = NULL;
-	int routines = 0, counter = 0, eml = 0, c;
+	memset(a, 0, sizeof *a);
+	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'F': from = optarg; break;
-		case 'T': to = optarg; break;
-		case 'c': calendar = optarg; break;
-		case 'r': routines = 1; break;
-		case 'i': itip = optarg; break;
-		case 'C': counter = 1; break;
-		case 'e': eml = 1; break;
-		case 'h': help(stdout); return 0;
+		case 'F': a->from = optarg; break;
+		case 'T': a->to = optarg; break;
+		case 'c': a->calendar = optarg; break;
+		case 'r': a->routines = 1; break;
+		case 'i': a->itip = optarg; break;
+		case 'C': a->counter = 1; break;
+		case 'e': a->eml = 1; break;
+		case 'R': a->refresh = 1; break;
+		case 'h': help(stdout); return -1;
 		default: return cli_usage(app, NULL);
 		}
 	}
 	if (optind + 1 != argc)
 		return cli_usage(app, "export: give one PROFILE");
-	if (!calendar && !itip)
+	a->profile = argv[optind];
+	if (!a->calendar && !a->itip)
 		return cli_usage(app, "export: say what to write: --calendar FILE.ics, --itip DIR, or both");
-	if (routines && !calendar)
+	if (a->routines && !a->calendar)
 		return cli_usage(app, "export: --routines goes with --calendar");
-	if ((counter || eml) && !itip)
+	if ((a->counter || a->eml) && !a->itip)
 		return cli_usage(app, "export: --counter and --eml go with --itip DIR");
-	const char *caldav = NULL;
-	if (calendar && fetch_is_caldav(calendar)) {
-		if (strpbrk(calendar, "?#"))
+	if (a->calendar && fetch_is_caldav(a->calendar)) {
+		if (strpbrk(a->calendar, "?#"))
 			return cli_usage(app, "export: a CalDAV collection's URL has no query or fragment");
-		caldav = calendar;
-		calendar = NULL;
+		a->caldav = a->calendar;
+		a->calendar = NULL;
 	}
+	return 0;
+}
+
+/* The plan's objects written into the CalDAV collection a->caldav (shown:
+ * its URL as messages show it). Returns 0, DV_EXIT_PARTIAL (conflicts), or
+ * an exit status. */
+static int write_caldav(struct app *app, const struct export_args *a, const struct person *cw,
+			struct cal_objects *objs, struct caldav_write_report *wr, char *shown, size_t sz)
+{
+	struct caldav_write_opts wo;
+	fetch_url_redacted(a->caldav, shown, sz);
+	caldav_write_opts_default(&wo, cw->prof->person_id, app->now);
+	if (export_family_objects(&cw->week, app->now, a->routines, objs, &app->diag) < 0)
+		return diag_exit_status(&app->diag);
+	if (caldav_write(app->store, a->caldav, objs, &wo, wr, &app->diag) < 0)
+		return stop_status(&app->diag);
+	return wr->conflicts ? DV_EXIT_PARTIAL : 0;
+}
+
+/* What the CalDAV write did, also when it stopped or met a conflict. */
+static void print_caldav(int status, const char *shown, const struct export_args *a,
+			 const struct cal_objects *objs, const struct caldav_write_report *wr)
+{
+	char adopted[64] = "";
+	if (wr->adopted)
+		snprintf(adopted, sizeof adopted, ", %zu found already written", wr->adopted);
+	printf("%s %s: %zu calendar object%s%s: %zu new, %zu replaced, %zu unchanged,"
+	       " %zu deleted%s, %zu conflict%s\n",
+	       status ? "stopped writing" : "wrote", shown, objs->n, objs->n == 1 ? "" : "s",
+	       a->routines ? " (the routines too)" : "", wr->created, wr->replaced, wr->unchanged,
+	       wr->deleted, adopted, wr->conflicts, wr->conflicts == 1 ? "" : "s");
+}
+
+/* The lines for the iTIP messages written (or none to send). */
+static void print_itip(const struct export_args *a, const struct itip_set *set, const struct person *cw)
+{
+	if (!set->n)
+		printf("no changed appointments: nothing to send (%s is untouched)\n", a->itip);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct itip_msg *m = &set->v[i];
+		printf("wrote %s/%s.ics%s: %s to %s, %zu changed appointment%s\n", a->itip, m->name,
+		       m->eml ? " and .eml" : "", m->method == ITIP_COUNTER ? "COUNTER" : "REQUEST",
+		       cw->prof->pracs[m->prac].id, m->n_changes, m->n_changes == 1 ? "" : "s");
+	}
+}
+
+int cmd_export(int argc, char **argv, struct app *app)
+{
+	struct export_args a;
+	int status = parse_opts(argc, argv, app, &a);
+	if (status)
+		return status < 0 ? DV_EXIT_OK : status;
 	struct person cw;
-	int status = cli_week_open_changes(app, argv[optind], from, to, itip != NULL, &cw);
+	app->use_stored = !a.refresh;   /* read only, unless asked */
+	status = cli_week_open_changes(app, a.profile, a.from, a.to, a.itip != NULL, &cw);
 	if (status) {
 		cli_week_release(&cw);
 		return status;
 	}
 	struct itip_set set = { 0 };
 	char *family = NULL;
-	if (calendar) {
-		family = export_family(&cw.week, app->now, routines, &app->diag);
+	if (a.calendar) {
+		family = export_family(&cw.week, app->now, a.routines, &app->diag);
 		if (!family)
 			status = DV_EXIT_INTERNAL;
 	}
-	if (!status && itip && export_itip(&cw.week, app->now, counter, eml, &set, &app->diag) < 0)
+	if (!status && a.itip && export_itip(&cw.week, app->now, a.counter, a.eml, &set, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
-	if (!status && write_out(calendar, family, itip, &set, &app->diag) < 0)
+	if (!status && write_out(a.calendar, family, a.itip, &set, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
 	struct cal_objects objs = { 0 };
 	struct caldav_write_report wr = { 0 };
 	char shown[256] = "";
 	int written = 0;
-	if (!status && caldav) {
-		struct caldav_write_opts wo;
-		fetch_url_redacted(caldav, shown, sizeof shown);
-		caldav_write_opts_default(&wo, cw.prof->person_id, app->now);
-		if (export_family_objects(&cw.week, app->now, routines, &objs, &app->diag) < 0)
-			status = diag_exit_status(&app->diag);
-		else if (caldav_write(app->store, caldav, &objs, &wo, &wr, &app->diag) < 0)
-			status = stop_status(&app->diag);
-		else if (wr.conflicts)
-			status = DV_EXIT_PARTIAL;
+	if (!status && a.caldav) {
+		status = write_caldav(app, &a, &cw, &objs, &wr, shown, sizeof shown);
 		written = 1;
 	}
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
 		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
-	if (!status && calendar)
-		printf("wrote %s: %zu appointment%s%s\n", calendar, cw.week.n_appts,
-		       cw.week.n_appts == 1 ? "" : "s", routines ? " and the routines" : "");
-	if (written) {   /* what was done, also when it stopped or met a conflict */
-		char adopted[64] = "";
-		if (wr.adopted)
-			snprintf(adopted, sizeof adopted, ", %zu found already written", wr.adopted);
-		printf("%s %s: %zu calendar object%s%s: %zu new, %zu replaced, %zu unchanged,"
-		       " %zu deleted%s, %zu conflict%s\n",
-		       status ? "stopped writing" : "wrote", shown, objs.n, objs.n == 1 ? "" : "s",
-		       routines ? " (the routines too)" : "", wr.created, wr.replaced, wr.unchanged,
-		       wr.deleted, adopted, wr.conflicts, wr.conflicts == 1 ? "" : "s");
-	}
-	if (!status && itip && !set.n)
-		printf("no changed appointments: nothing to send (%s is untouched)\n", itip);
-	for (size_t i = 0; !status && i < set.n; i++) {
-		const struct itip_msg *m = &set.v[i];
-		printf("wrote %s/%s.ics%s: %s to %s, %zu changed appointment%s\n", itip, m->name,
-		       m->eml ? " and .eml" : "", m->method == ITIP_COUNTER ? "COUNTER" : "REQUEST",
-		       cw.prof->pracs[m->prac].id, m->n_changes, m->n_changes == 1 ? "" : "s");
-	}
+	if (!status && a.calendar)
+		printf("wrote %s: %zu appointment%s%s\n", a.calendar, cw.week.n_appts,
+		       cw.week.n_appts == 1 ? "" : "s", a.routines ? " and the routines" : "");
+	if (written)
+		print_caldav(status, shown, &a, &objs, &wr);
+	if (!status && a.itip)
+		print_itip(&a, &set, &cw);
 	itip_set_release(&set);
 	cal_objects_release(&objs);
 	free(family);

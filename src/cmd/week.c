@@ -11,14 +11,19 @@
 
 static void help(FILE *fp)
 {
-	fputs("usage: dovetail week PROFILE [--from DATE --to DATE] [--step MIN] [--json]\n\n"
-	      "Import the feeds the profile names, then draw the person's days as columns and\n"
+	fputs("usage: dovetail week PROFILE [--from DATE --to DATE] [--step MIN] [--json]\n"
+	      "                             [--refresh]\n\n"
+	      "Draw the person's days, from the feeds as stored (a feed not stored yet is\n"
+	      "imported first; --refresh reads them all again), as columns and\n"
 	      "the time as rows: appointments (practitioner and venue), routines where they\n"
 	      "fit, and travel between venues. '!' marks a clash or a routine that cannot be\n"
 	      "kept. Colour only on a terminal, never when NO_COLOR is set.\n\n"
 	      "  --from DATE, --to DATE  the horizon, local dates (default: the week of --now)\n"
 	      "  --step MIN              minutes per row (5-120, default 30)\n"
-	      "  --json                  print JSON (format dovetail-week/1)\n", fp);
+	      "  --json                  print JSON (format dovetail-week/1)\n"
+	      "  --refresh               read (or fetch) every feed the profile names again\n"
+	      "                          first; without it, a feed already in the store is\n"
+	      "                          read as stored (nothing fetched or written)\n", fp);
 }
 
 enum cell_kind { C_EMPTY, C_APPT, C_ROUTINE, C_TRAVEL, C_MISSED };
@@ -228,11 +233,12 @@ int cmd_week(int argc, char **argv, struct app *app)
 		{ "to", required_argument, NULL, 'T' },
 		{ "step", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "refresh", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *from = NULL, *to = NULL;
-	int json = 0, step = 30, c;
+	int json = 0, step = 30, refresh = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': from = optarg; break;
@@ -248,6 +254,7 @@ int cmd_week(int argc, char **argv, struct app *app)
 			break;
 		}
 		case 'j': json = 1; break;
+		case 'R': refresh = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -255,6 +262,7 @@ int cmd_week(int argc, char **argv, struct app *app)
 	if (optind != argc - 1)
 		return cli_usage(app, "week: give one PROFILE");
 	struct person cw;
+	app->use_stored = !refresh;   /* read only, unless asked */
 	int status = cli_week_open(app, argv[optind], from, to, &cw);
 	if (status) {
 		cli_week_release(&cw);

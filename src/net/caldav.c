@@ -9,14 +9,10 @@
 
 #include "dovetail/ics.h"
 #include "net_impl.h"
+#include "dovetail/xalloc.h"
 
 static const char caldav_ns[] = "urn:ietf:params:xml:ns:caldav";
 static const char dav_ns[] = "DAV:";
-
-int fetch_is_caldav(const char *s)
-{
-	return s && (strncasecmp(s, "caldav+http://", 14) == 0 || strncasecmp(s, "caldav+https://", 15) == 0);
-}
 
 /* ---- the REPORT answer: a DAV:multistatus read as a stream ------------- */
 
@@ -93,10 +89,7 @@ static int append(struct report *p, const char *s, size_t n)
 		size_t cap = p->cap ? p->cap : 4096;
 		while (cap < b->len + n + 1)
 			cap *= 2;
-		char *nd = realloc(b->data, cap);
-		if (!nd)
-			return -1;
-		b->data = nd;
+		b->data = xrealloc(b->data, cap);
 		p->cap = cap;
 	}
 	memcpy(b->data + b->len, s, n);
@@ -411,8 +404,6 @@ int caldav_report_parse(const char *body, size_t len, const char *shown, size_t 
 		static const char empty[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
 					    "PRODID:-//dovetail//CalDAV calendar-query//EN\r\nEND:VCALENDAR\r\n";
 		rc = append(&p, empty, sizeof empty - 1);
-		if (rc < 0 && !p.too_big)
-			p.why = "out of memory";
 	}
 	if (rc < 0) {
 		if (p.too_big) {

@@ -9,6 +9,7 @@
 
 #include "dovetail/store.h"
 #include "net_impl.h"
+#include "dovetail/xalloc.h"
 
 static size_t env_bound(const char *name, size_t dflt)
 {
@@ -179,20 +180,70 @@ static int delete_one(struct ctx *c, const struct store_caldav_obj *rec)
 	return 0;
 }
 
+/* The bytes the objects of objs that recs do not hold unchanged would PUT
+ * (both lists sorted by UID). */
+static size_t bytes_to_put(const struct cal_objects *objs, const struct store_caldav_obj *recs, size_t n_recs)
+{
+	size_t bytes = 0;
+	for (size_t i = 0, j = 0; i < objs->n; i++) {
+		assert(i == 0 || strcmp(objs->v[i - 1].uid, objs->v[i].uid) < 0);
+		while (j < n_recs && strcmp(recs[j].uid, objs->v[i].uid) < 0)
+			j++;
+		if (!(j < n_recs && strcmp(recs[j].uid, objs->v[i].uid) == 0 &&
+		      strcmp(recs[j].digest, objs->v[i].digest) == 0))
+			bytes += strlen(objs->v[i].text);
+	}
+	return bytes;
+}
+
+/* D_CALDAV_LIMIT naming what passed which bound. */
+static void limit_passed(struct diag *d, const char *shown, const char *what, size_t bound, const char *unit)
+{
+	char lim[48];
+	snprintf(lim, sizeof lim, "%zu%s", bound, unit);
+	diag_add(d, D_CALDAV_LIMIT, NULL, 0, 0, shown, what, lim);
+}
+
+/* Walk objs and recs (both sorted by UID) together: PUT what is new or
+ * changed, DELETE what the plan no longer holds, count what is
+ * unchanged. Returns 0, or -1 when a request failed (d filled). */
+static int sync_objects(struct ctx *c, const struct cal_objects *objs, const struct store_caldav_obj *recs,
+			size_t n_recs)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < objs->n; i++) {
+		const struct cal_object *ob = &objs->v[i];
+		while (j < n_recs && strcmp(recs[j].uid, ob->uid) < 0) {
+			if (delete_one(c, &recs[j]) < 0)
+				return -1;
+			j++;
+		}
+		const struct store_caldav_obj *rec = j < n_recs && strcmp(recs[j].uid, ob->uid) == 0 ? &recs[j] : NULL;
+		if (rec)
+			j++;
+		if (rec && strcmp(rec->digest, ob->digest) == 0) {
+			c->r->unchanged++;
+			continue;
+		}
+		if (put_one(c, ob, rec) < 0)
+			return -1;
+	}
+	for (; j < n_recs; j++)
+		if (delete_one(c, &recs[j]) < 0)
+			return -1;
+	return 0;
+}
+
 int caldav_write(struct store *s, const char *url, const struct cal_objects *objs,
 		 const struct caldav_write_opts *o, struct caldav_write_report *r, struct diag *d)
 {
 	memset(r, 0, sizeof *r);
 	assert(fetch_is_caldav(url));
 	size_t ulen = strlen(url);
-	char *shown = malloc(ulen + 128), *coll = malloc(ulen + 2), *http = malloc(ulen + 2);
+	char *shown = xmalloc(ulen + 128), *coll = xmalloc(ulen + 2), *http = xmalloc(ulen + 2);
 	struct store_caldav_obj *recs = NULL;
 	size_t n_recs = 0;
 	int rc = -1;
-	if (!shown || !coll || !http) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
-	}
 	fetch_url_redacted(url, shown, ulen + 128);
 	fetch_url_shown(url, coll, ulen + 2);
 	if (strcmp(coll, url) != 0) {
@@ -203,62 +254,27 @@ int caldav_write(struct store *s, const char *url, const struct cal_objects *obj
 	if (ulen && url[ulen - 1] != '/')
 		strcat(coll, "/");
 	snprintf(http, ulen + 2, "%s", coll + 7);   /* past "caldav+" */
+	char what[96];
 	if (objs->n > o->max_objects) {
-		char what[64], lim[32];
 		snprintf(what, sizeof what, "the plan has %zu calendar objects", objs->n);
-		snprintf(lim, sizeof lim, "%zu", o->max_objects);
-		diag_add(d, D_CALDAV_LIMIT, NULL, 0, 0, shown, what, lim);
+		limit_passed(d, shown, what, o->max_objects, "");
 		goto out;
 	}
 	if (store_caldav_objs(s, o->person, coll, o->max_objects, &recs, &n_recs, d) < 0)
 		goto out;
 	if (n_recs > o->max_objects) {
-		char what[96], lim[32];
 		snprintf(what, sizeof what, "the store records more than %zu objects written there", o->max_objects);
-		snprintf(lim, sizeof lim, "%zu", o->max_objects);
-		diag_add(d, D_CALDAV_LIMIT, NULL, 0, 0, shown, what, lim);
+		limit_passed(d, shown, what, o->max_objects, "");
 		goto out;
 	}
-	/* what would be PUT, and its bytes: both lists are sorted by UID */
-	size_t bytes = 0;
-	for (size_t i = 0, j = 0; i < objs->n; i++) {
-		assert(i == 0 || strcmp(objs->v[i - 1].uid, objs->v[i].uid) < 0);
-		while (j < n_recs && strcmp(recs[j].uid, objs->v[i].uid) < 0)
-			j++;
-		if (!(j < n_recs && strcmp(recs[j].uid, objs->v[i].uid) == 0 &&
-		      strcmp(recs[j].digest, objs->v[i].digest) == 0))
-			bytes += strlen(objs->v[i].text);
-	}
+	size_t bytes = bytes_to_put(objs, recs, n_recs);
 	if (bytes > o->max_bytes) {
-		char what[64], lim[32];
 		snprintf(what, sizeof what, "the objects to write are %zu bytes", bytes);
-		snprintf(lim, sizeof lim, "%zu bytes", o->max_bytes);
-		diag_add(d, D_CALDAV_LIMIT, NULL, 0, 0, shown, what, lim);
+		limit_passed(d, shown, what, o->max_bytes, " bytes");
 		goto out;
 	}
 	struct ctx c = { s, o, r, coll, http, shown, d };
-	size_t j = 0;
-	for (size_t i = 0; i < objs->n; i++) {
-		const struct cal_object *ob = &objs->v[i];
-		while (j < n_recs && strcmp(recs[j].uid, ob->uid) < 0) {
-			if (delete_one(&c, &recs[j]) < 0)
-				goto out;
-			j++;
-		}
-		const struct store_caldav_obj *rec = j < n_recs && strcmp(recs[j].uid, ob->uid) == 0 ? &recs[j] : NULL;
-		if (rec)
-			j++;
-		if (rec && strcmp(rec->digest, ob->digest) == 0) {
-			r->unchanged++;
-			continue;
-		}
-		if (put_one(&c, ob, rec) < 0)
-			goto out;
-	}
-	for (; j < n_recs; j++)
-		if (delete_one(&c, &recs[j]) < 0)
-			goto out;
-	rc = 0;
+	rc = sync_objects(&c, objs, recs, n_recs);
 out:
 	store_caldav_objs_free(recs, n_recs);
 	free(shown);

@@ -10,44 +10,12 @@
 #include <strings.h>
 #include <time.h>
 
-int fetch_is_url(const char *s)
-{
-	return s && (strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
-		     strncasecmp(s, "webcal://", 9) == 0 || fetch_is_caldav(s));
-}
-
-/* Where the authority starts and ends (after "scheme://", before / ? #). */
-static void authority(const char *url, const char **a, const char **e)
-{
-	const char *p = strstr(url, "://");
-	*a = p ? p + 3 : url;
-	*e = *a + strcspn(*a, "/?#");
-}
-
-static const char *userinfo_end(const char *url)
-{
-	const char *a, *e;
-	authority(url, &a, &e);
-	for (const char *p = e; p > a; p--)
-		if (p[-1] == '@')
-			return p;
-	return NULL;
-}
-
-void fetch_url_shown(const char *url, char *out, size_t sz)
-{
-	const char *a, *e, *at = userinfo_end(url);
-	authority(url, &a, &e);
-	if (!at)
-		snprintf(out, sz, "%s", url);
-	else
-		snprintf(out, sz, "%.*s%s", (int)(a - url), url, at);
-}
+#include "dovetail/xalloc.h"
 
 void fetch_url_redacted(const char *url, char *out, size_t sz)
 {
-	const char *a, *e, *at = userinfo_end(url);
-	authority(url, &a, &e);
+	const char *a, *e, *at = url_userinfo_end(url);
+	url_authority(url, &a, &e);
 	const char *host = at ? at : a;
 	const char *frag = strchr(e, '#');
 	size_t rest = frag ? (size_t)(frag - e) : strlen(e);
@@ -128,9 +96,10 @@ void fetch_result_release(struct fetch_result *r)
 struct sink {
 	struct fetch_result *r;
 	size_t cap, max;
-	int too_big, oom;
+	int too_big;
 };
 
+/* curl's body callback: the body into r->body, up to max bytes. */
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
 	struct sink *k = arg;
@@ -144,12 +113,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *arg)
 		size_t cap = k->cap ? k->cap * 2 : 65536;
 		while (cap < b->len + len + 1)
 			cap *= 2;
-		char *nd = realloc(b->data, cap);
-		if (!nd) {
-			k->oom = 1;
-			return 0;
-		}
-		b->data = nd;
+		b->data = xrealloc(b->data, cap);
 		k->cap = cap;
 	}
 	memcpy(b->data + b->len, p, len);
@@ -177,7 +141,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 			while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
 				vl--;
 			free(*dst[i]);
-			*dst[i] = header_value_ok(v, vl) ? strndup(v, vl) : NULL;
+			*dst[i] = header_value_ok(v, vl) ? xstrndup(v, vl) : NULL;
 		}
 	}
 	return len;
@@ -195,67 +159,53 @@ static int status_also(const struct net_req *q, long st)
 	return st && (q->also[0] == st || q->also[1] == st);
 }
 
-int net_request(const struct net_req *q, const struct fetch_opts *o, const struct fetch_validators *prev,
-		struct fetch_result *out, struct diag *d)
+/* A URL that may be requested: http(s) or webcal, without credentials
+ * in it. Returns 0, or -1 (d and out->error filled). */
+static int check_url(const char *url, const char *shown, struct fetch_result *out, struct diag *d)
 {
-	const char *method = q->method, *url = q->url, *body = q->body;
-	long want = q->want;
-	memset(out, 0, sizeof *out);
-	size_t ulen = strlen(url);
-	char *shown = malloc(ulen + 1 > 128 ? ulen + 1 : 128), *real = malloc(ulen + 8);
-	if (!shown || !real) {
-		free(shown);
-		free(real);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
-	fetch_url_redacted(url, shown, ulen + 1 > 128 ? ulen + 1 : 128);
-	int rc = -1;
-	CURL *c = NULL;
-	struct curl_slist *hdr = NULL;
 	if (!fetch_is_url(url)) {
 		diag_add(d, D_NET_SCHEME, NULL, 0, 0, shown);
 		snprintf(out->error, sizeof out->error, "not an http or https URL");
-		goto out;
+		return -1;
 	}
-	if (userinfo_end(url)) {
+	if (url_userinfo_end(url)) {
 		diag_add(d, D_NET_CREDENTIALS, NULL, 0, 0, shown);
 		snprintf(out->error, sizeof out->error, "a URL with a user or password in it is refused");
-		goto out;
+		return -1;
 	}
-	if (strncasecmp(url, "webcal://", 9) == 0)
-		snprintf(real, ulen + 8, "https://%s", url + 9);
-	else
-		snprintf(real, ulen + 8, "%s", url);
-	/* the time left for this profile's (or this import's) feeds */
-	long timeout_ms = o->timeout_s * 1000, connect_ms = o->connect_timeout_s * 1000;
-	if (o->deadline_ms) {
-		int64_t left = o->deadline_ms - now_ms();
-		if (left <= 0) {
-			diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
-				 "not fetched: the time for fetching these feeds is spent"
-				 " ($DOVETAIL_FETCH_TOTAL, docs/limits.md)");
-			snprintf(out->error, sizeof out->error,
-				 "not requested: the time for these requests is spent ($DOVETAIL_FETCH_TOTAL)");
-			goto out;
-		}
-		if (left < timeout_ms)
-			timeout_ms = (long)left;
-		if (left < connect_ms)
-			connect_ms = (long)left;
+	return 0;
+}
+
+/* The request's timeouts, cut to the time left for this profile's (or
+ * this import's) feeds. Returns 0, or -1 when none is left (d and
+ * out->error filled). */
+static int time_left(const struct fetch_opts *o, const char *shown, long *timeout_ms, long *connect_ms,
+		     struct fetch_result *out, struct diag *d)
+{
+	*timeout_ms = o->timeout_s * 1000;
+	*connect_ms = o->connect_timeout_s * 1000;
+	if (!o->deadline_ms)
+		return 0;
+	int64_t left = o->deadline_ms - now_ms();
+	if (left <= 0) {
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
+			 "not fetched: the time for fetching these feeds is spent"
+			 " ($DOVETAIL_FETCH_TOTAL, docs/limits.md)");
+		snprintf(out->error, sizeof out->error,
+			 "not requested: the time for these requests is spent ($DOVETAIL_FETCH_TOTAL)");
+		return -1;
 	}
-	static int ready;
-	if (!ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		ready = 1;
-	}
-	c = curl_easy_init();
-	if (!c) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
-		goto out;
-	}
-	struct sink k = { out, 0, o->max_bytes, 0, 0 };
-	char err[CURL_ERROR_SIZE] = "";
+	if (left < *timeout_ms)
+		*timeout_ms = (long)left;
+	if (left < *connect_ms)
+		*connect_ms = (long)left;
+	return 0;
+}
+
+/* The transfer's bounds, TLS verification and callbacks. */
+static void set_transfer(CURL *c, const char *real, const struct net_req *q, const struct fetch_opts *o,
+			 long timeout_ms, long connect_ms, struct sink *k, char *err)
+{
 	curl_easy_setopt(c, CURLOPT_URL, real);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -271,59 +221,73 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");   /* gzip and deflate, as offered */
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &k);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, k);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &k);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, k);
 	const char *ca = getenv("CURL_CA_BUNDLE");
 	if (ca && *ca)
 		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
-	/* credentials: a netrc file, or the environment for one host; only in
-	 * answer to a challenge (two methods allowed: curl asks first), and
-	 * over plain http only when the user says so */
+}
+
+/* Credentials: a netrc file, or the environment for one host; only in
+ * answer to a challenge (two methods allowed: curl asks first), and over
+ * plain http only when the user says so. Returns whether they were
+ * withheld (plain http without DOVETAIL_FEED_HTTP_CREDENTIALS=1). */
+static int set_credentials(CURL *c, const char *real)
+{
 	const char *opt_in = getenv("DOVETAIL_FEED_HTTP_CREDENTIALS");
 	int plain = strncasecmp(real, "http://", 7) == 0;
-	int creds_ok = !plain || (opt_in && strcmp(opt_in, "1") == 0);
+	if (plain && !(opt_in && strcmp(opt_in, "1") == 0)) {
+		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+		return 1;
+	}
 	const char *host = getenv("DOVETAIL_FEED_HOST"), *user = getenv("DOVETAIL_FEED_USER"),
 		   *pass = getenv("DOVETAIL_FEED_PASSWORD");
-	int withheld = 0;
-	if (creds_ok) {
-		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
-		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
-		const char *netrc = getenv("NETRC");
-		if (netrc && *netrc)
-			curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
-		if (host && user && pass) {
-			const char *a, *e;
-			authority(real, &a, &e);
-			size_t hl = strcspn(a, ":/?#");
-			if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
-				curl_easy_setopt(c, CURLOPT_USERNAME, user);
-				curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
-				curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
-			}
+	curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+	curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	const char *netrc = getenv("NETRC");
+	if (netrc && *netrc)
+		curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
+	if (host && user && pass) {
+		const char *a, *e;
+		url_authority(real, &a, &e);
+		size_t hl = strcspn(a, ":/?#");
+		if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
+			curl_easy_setopt(c, CURLOPT_USERNAME, user);
+			curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+			curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
 		}
-	} else {
-		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
-		withheld = 1;
 	}
-	if (prev && prev->etag && header_value_ok(prev->etag, strlen(prev->etag))) {
-		char h[1100];
-		snprintf(h, sizeof h, "If-None-Match: %s", prev->etag);
-		hdr = curl_slist_append(hdr, h);
+	return 0;
+}
+
+/* Append "NAME: value" to hdr when value is one line of visible ASCII. */
+static struct curl_slist *add_header(struct curl_slist *hdr, const char *name, const char *value)
+{
+	if (!value || !header_value_ok(value, strlen(value)))
+		return hdr;
+	char h[1100];
+	snprintf(h, sizeof h, "%s: %s", name, value);
+	return curl_slist_append(hdr, h);
+}
+
+/* The method, body and headers of q (with prev's validators); the header
+ * list to free. */
+static struct curl_slist *set_request(CURL *c, const struct net_req *q, const struct fetch_validators *prev)
+{
+	struct curl_slist *hdr = NULL;
+	if (prev) {
+		hdr = add_header(hdr, "If-None-Match", prev->etag);
+		hdr = add_header(hdr, "If-Modified-Since", prev->last_modified);
 	}
-	if (prev && prev->last_modified && header_value_ok(prev->last_modified, strlen(prev->last_modified))) {
-		char h[1100];
-		snprintf(h, sizeof h, "If-Modified-Since: %s", prev->last_modified);
-		hdr = curl_slist_append(hdr, h);
-	}
-	if (strcmp(method, "GET") != 0) {
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(q->method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
 		/* a redirected REPORT stays a REPORT */
 		curl_easy_setopt(c, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
 	}
-	if (body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	if (q->body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(q->body));
 		char h[128];
 		snprintf(h, sizeof h, "Content-Type: %s",
 			 q->content_type ? q->content_type : "application/xml; charset=utf-8");
@@ -334,37 +298,43 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 		snprintf(h, sizeof h, "Depth: %s", q->depth);
 		hdr = curl_slist_append(hdr, h);
 	}
-	if (q->if_match && header_value_ok(q->if_match, strlen(q->if_match))) {
-		char h[1100];
-		snprintf(h, sizeof h, "If-Match: %s", q->if_match);
-		hdr = curl_slist_append(hdr, h);
-	}
+	hdr = add_header(hdr, "If-Match", q->if_match);
 	if (q->if_none_match_any)
 		hdr = curl_slist_append(hdr, "If-None-Match: *");
 	/* curl would send "Expect: 100-continue" with a large body and wait */
-	if (body)
+	if (q->body)
 		hdr = curl_slist_append(hdr, "Expect:");
 	if (hdr)
 		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-	CURLcode cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	return hdr;
+}
+
+/* What the finished transfer (cc, out->status) comes to: 0 (a 304 to a
+ * conditional request, or a status q accepts, with the whole body), or -1
+ * with d and out->error filled. */
+static int outcome(const struct net_req *q, const struct fetch_opts *o, const struct fetch_validators *prev,
+		   CURLcode cc, const struct sink *k, const char *err, int withheld, const char *shown,
+		   struct fetch_result *out, struct diag *d)
+{
 	char lim[32];
 	snprintf(lim, sizeof lim, "%zu", o->max_bytes);
-	if (k.too_big || cc == CURLE_FILESIZE_EXCEEDED) {
+	if (k->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
 		diag_add(d, D_NET_TOO_BIG, NULL, 0, 0, shown, lim);
 		snprintf(out->error, sizeof out->error, "the response is larger than the limit of %s bytes", lim);
-	} else if (k.oom) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		snprintf(out->error, sizeof out->error, "out of memory");
-	} else if (cc != CURLE_OK) {
+		return -1;
+	}
+	if (cc != CURLE_OK) {
 		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : curl_easy_strerror(cc));
 		snprintf(out->error, sizeof out->error, "%s", *err ? err : curl_easy_strerror(cc));
-	} else if (out->status == 304 && prev) {
+		return -1;
+	}
+	if (out->status == 304 && prev) {
 		out->not_modified = 1;
 		bytes_release(&out->body);
-		rc = 0;
-	} else if (!status_also(q, out->status) &&
-		   (want ? out->status != want : out->status < 200 || out->status > 299)) {
+		return 0;
+	}
+	if (!status_also(q, out->status) &&
+	    (q->want ? out->status != q->want : out->status < 200 || out->status > 299)) {
 		char st[160];
 		snprintf(st, sizeof st, "%ld%s", out->status,
 			 out->status == 401 && withheld
@@ -372,13 +342,51 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 				   " DOVETAIL_FEED_HTTP_CREDENTIALS=1, docs/feeds.md)" : "");
 		diag_add(d, D_NET_HTTP, NULL, 0, 0, shown, st);
 		snprintf(out->error, sizeof out->error, "HTTP status %s", st);
-	} else {
-		if (!out->body.data) {
-			out->body.data = calloc(1, 1);
-			out->body.len = 0;
-		}
-		rc = out->body.data ? 0 : -1;
+		return -1;
 	}
+	if (!out->body.data) {
+		out->body.data = xcalloc(1, 1);
+		out->body.len = 0;
+	}
+	return 0;
+}
+
+int net_request(const struct net_req *q, const struct fetch_opts *o, const struct fetch_validators *prev,
+		struct fetch_result *out, struct diag *d)
+{
+	const char *url = q->url;
+	memset(out, 0, sizeof *out);
+	size_t ulen = strlen(url), shown_sz = ulen + 1 > 128 ? ulen + 1 : 128;
+	char *shown = xmalloc(shown_sz), *real = xmalloc(ulen + 8);
+	fetch_url_redacted(url, shown, shown_sz);
+	int rc = -1;
+	CURL *c = NULL;
+	struct curl_slist *hdr = NULL;
+	long timeout_ms, connect_ms;
+	if (check_url(url, shown, out, d) < 0 || time_left(o, shown, &timeout_ms, &connect_ms, out, d) < 0)
+		goto out;
+	if (strncasecmp(url, "webcal://", 9) == 0)
+		snprintf(real, ulen + 8, "https://%s", url + 9);
+	else
+		snprintf(real, ulen + 8, "%s", url);
+	static int ready;
+	if (!ready) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		ready = 1;
+	}
+	c = curl_easy_init();
+	if (!c) {
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
+		goto out;
+	}
+	struct sink k = { out, 0, o->max_bytes, 0 };
+	char err[CURL_ERROR_SIZE] = "";
+	set_transfer(c, real, q, o, timeout_ms, connect_ms, &k, err);
+	int withheld = set_credentials(c, real);
+	hdr = set_request(c, q, prev);
+	CURLcode cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	rc = outcome(q, o, prev, cc, &k, err, withheld, shown, out, d);
 out:
 	if (rc < 0) {
 		bytes_release(&out->body);

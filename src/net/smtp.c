@@ -10,6 +10,7 @@
 
 #include "dovetail/fetch.h"
 #include "dovetail/util.h"
+#include "dovetail/xalloc.h"
 
 static long env_long(const char *name, long lo, long hi, long dflt)
 {
@@ -103,17 +104,16 @@ struct smtp {
 struct smtp *smtp_new(const struct smtp_conf *c, struct diag *d)
 {
 	assert(c->url && c->from);
-	struct smtp *s = calloc(1, sizeof *s);
+	struct smtp *s = xcalloc(1, sizeof *s);
 	static int ready;
-	if (s && !ready) {
+	if (!ready) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		ready = 1;
 	}
-	if (s)
-		s->h = curl_easy_init();
-	if (!s || !s->h) {
+	s->h = curl_easy_init();
+	if (!s->h) {
 		free(s);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory (libcurl)");
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
 		return NULL;
 	}
 	s->c = c;

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dovetail/fetch.h"
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "dovetail/fetch.h"
 #include "dovetail/ics.h"
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"

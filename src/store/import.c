@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 enum action { A_NEW, A_UPDATE, A_SAME, A_STALE, A_SKIP, A_DUP };
 
 struct stored {
@@ -18,6 +20,8 @@ struct stored {
 struct imp {
 	struct store *s;
 	struct ics_feed *f;
+	struct ics_feed *held;   /* given: f as the store will hold it, or NULL */
+	int keep_stale;          /* no held given: stale events keep their stored occurrences */
 	const struct import_opts *o;
 	struct import_report *r;
 	struct diag *d;
@@ -45,12 +49,15 @@ static size_t find_stored(struct imp *m, const char *uid, const char *rid)
 	return p ? (size_t)(p - m->st) : SIZE_MAX;
 }
 
+/* Column i of q as a new string ("" for NULL). */
 static char *col_dup(sqlite3_stmt *q, int i)
 {
 	const unsigned char *t = sqlite3_column_text(q, i);
-	return strdup(t ? (const char *)t : "");
+	return xstrdup(t ? (const char *)t : "");
 }
 
+/* The feed's stored events into m->st, sorted by UID and RECURRENCE-ID.
+ * Returns 0 or -1 (d filled). */
 static int load_stored(struct imp *m, int64_t feed_id)
 {
 	sqlite3_stmt *q;
@@ -81,12 +88,13 @@ static int load_stored(struct imp *m, int64_t feed_id)
 	return 0;
 }
 
-/* The first error reported inside event e's lines: its reason for a skip. */
-static const char *reason_of(const struct diag *d, const struct ics_event *e, size_t from)
+/* The first error reported inside event e's lines of file: its reason
+ * for a skip (the text of a message, for the message that lists it). */
+static const char *reason_of(const struct diag *d, const char *file, const struct ics_event *e)
 {
-	for (size_t i = from; i < d->n; i++)
+	for (size_t i = 0; i < d->n; i++)
 		if (diag_severity(d->v[i].code) == DIAG_ERROR && d->v[i].line >= e->line &&
-		    d->v[i].line <= e->end_line)
+		    d->v[i].line <= e->end_line && d->v[i].file && strcmp(d->v[i].file, file) == 0)
 			return d->v[i].msg;
 	return "a line of it is malformed";
 }
@@ -102,12 +110,10 @@ static int cmp_key(const void *a, const void *b)
 }
 
 /* The same UID and RECURRENCE-ID twice in one feed: the later one wins. */
-static int mark_duplicates(struct imp *m)
+static void mark_duplicates(struct imp *m)
 {
 	struct ics_feed *f = m->f;
-	size_t *ix = malloc((f->n_ev ? f->n_ev : 1) * sizeof *ix), n = 0;
-	if (!ix)
-		return -1;
+	size_t *ix = xcalloc(f->n_ev ? f->n_ev : 1, sizeof *ix), n = 0;
 	for (size_t i = 0; i < f->n_ev; i++)
 		if (!f->ev[i].bad)
 			ix[n++] = i;
@@ -125,17 +131,15 @@ static int mark_duplicates(struct imp *m)
 		m->act[i] = A_DUP;
 	}
 	free(ix);
-	return 0;
 }
 
 /* Decide what happens to each event of the feed. */
-static int decide(struct imp *m)
+static void decide(struct imp *m)
 {
 	struct ics_feed *f = m->f;
 	for (size_t i = 0; i < f->n_ev; i++)
 		ics_rid_text(&f->ev[i], m->rid[i]);
-	if (mark_duplicates(m) < 0)
-		return -1;
+	mark_duplicates(m);
 	for (size_t i = 0; i < f->n_ev; i++) {
 		struct ics_event *e = &f->ev[i];
 		m->st_of[i] = find_stored(m, e->uid, m->rid[i]);
@@ -160,7 +164,6 @@ static int decide(struct imp *m)
 			m->act[i] = A_UPDATE;
 		}
 	}
-	return 0;
 }
 
 /* The feed as it stands after the upsert: the incoming bytes with each
@@ -176,9 +179,7 @@ static char *splice_stale(struct imp *m, size_t *len)
 		}
 	if (!n)
 		return NULL;
-	char *out = malloc(f->src.len + extra + 1);
-	if (!out)
-		return NULL;
+	char *out = xmalloc(f->src.len + extra + 1);
 	size_t o = 0, p = 0;
 	for (size_t i = 0; i < f->n_ev; i++) {
 		if (m->act[i] != A_STALE)
@@ -203,11 +204,49 @@ static int bind_text(sqlite3_stmt *q, int i, const char *t)
 	return t ? sqlite3_bind_text(q, i, t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q, i);
 }
 
-static int write_event(struct imp *m, sqlite3_stmt *ins, sqlite3_stmt *upd, int64_t feed_id, size_t i)
+/* The statements that write a feed's events and occurrences. */
+struct writes {
+	sqlite3_stmt *ins, *upd, *del, *occ_ins, *occ_del;
+};
+
+/* Prepare every statement of w. Returns 0, or -1 (w partly prepared:
+ * finalize_writes frees it). */
+static int prepare_writes(struct store *s, struct writes *w)
+{
+	static const char cols[] = "kind, sequence, status, transparent, tzid, summary, location,"
+				   " categories, attendees, organizer, description, content_sha256, raw, line";
+	char sql[512];
+	snprintf(sql, sizeof sql, "INSERT INTO event (feed_id, uid, rid, %s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols);
+	memset(w, 0, sizeof *w);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &w->ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+			       "UPDATE event SET kind = ?, sequence = ?, status = ?, transparent = ?, tzid = ?,"
+			       " summary = ?, location = ?, categories = ?, attendees = ?, organizer = ?, description = ?,"
+			       " content_sha256 = ?, raw = ?, line = ? WHERE id = ?", -1, &w->upd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM event WHERE id = ?", -1, &w->del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "DELETE FROM occurrence WHERE event_id = ?", -1, &w->occ_del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO occurrence (event_id, start_utc, end_utc, all_day, rid, busy, tentative)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &w->occ_ins, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+static void finalize_writes(struct writes *w)
+{
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->upd);
+	sqlite3_finalize(w->del);
+	sqlite3_finalize(w->occ_ins);
+	sqlite3_finalize(w->occ_del);
+}
+
+/* Insert (A_NEW) or update (A_UPDATE) event i of the feed. Returns 0 or -1 (d filled). */
+static int write_event(struct imp *m, const struct writes *w, int64_t feed_id, size_t i)
 {
 	const struct ics_event *e = &m->f->ev[i];
 	int is_new = m->act[i] == A_NEW;
-	sqlite3_stmt *q = is_new ? ins : upd;
+	sqlite3_stmt *q = is_new ? w->ins : w->upd;
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	int c = 1;
@@ -238,13 +277,12 @@ static int write_event(struct imp *m, sqlite3_stmt *ins, sqlite3_stmt *upd, int6
 	return 0;
 }
 
-static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff,
-		     const struct ics_occs *occ)
+/* The feed's row, inserted or updated with o's window, zone and digest:
+ * its id in *feed_id. Returns 0 or -1 (d filled). */
+static int upsert_feed(struct imp *m, int64_t *feed_id)
 {
-	struct ics_feed *f = m->f;
 	const struct import_opts *o = m->o;
-	sqlite3_stmt *q = NULL, *ins = NULL, *upd = NULL, *del = NULL, *occ_ins = NULL, *occ_del = NULL;
-	int rc = -1;
+	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(m->s->db,
 			       "INSERT INTO feed (source, practitioner, content_sha256, win_from, win_to, zone, imported_at)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -252,36 +290,27 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 			       " content_sha256 = excluded.content_sha256, win_from = excluded.win_from,"
 			       " win_to = excluded.win_to, zone = excluded.zone, imported_at = excluded.imported_at"
 			       " RETURNING id", -1, &q, NULL) != SQLITE_OK)
-		goto sql;
+		return store_sql_error(m->s, m->d);
 	bind_text(q, 1, o->source);
 	bind_text(q, 2, o->practitioner);
-	bind_text(q, 3, f->hash);
+	bind_text(q, 3, m->f->hash);
 	sqlite3_bind_int64(q, 4, o->from);
 	sqlite3_bind_int64(q, 5, o->to);
 	bind_text(q, 6, o->zone_name);
 	sqlite3_bind_int64(q, 7, o->now);
-	if (sqlite3_step(q) != SQLITE_ROW)
-		goto sql;
-	*feed_id = sqlite3_column_int64(q, 0);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*feed_id = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
-	q = NULL;
+	return rc == SQLITE_ROW ? 0 : store_sql_error(m->s, m->d);
+}
 
-	static const char cols[] = "kind, sequence, status, transparent, tzid, summary, location,"
-				   " categories, attendees, organizer, description, content_sha256, raw, line";
-	char sql[512];
-	snprintf(sql, sizeof sql, "INSERT INTO event (feed_id, uid, rid, %s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cols);
-	if (sqlite3_prepare_v2(m->s->db, sql, -1, &ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->s->db,
-			       "UPDATE event SET kind = ?, sequence = ?, status = ?, transparent = ?, tzid = ?,"
-			       " summary = ?, location = ?, categories = ?, attendees = ?, organizer = ?, description = ?,"
-			       " content_sha256 = ?, raw = ?, line = ? WHERE id = ?", -1, &upd, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->s->db, "DELETE FROM event WHERE id = ?", -1, &del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->s->db, "DELETE FROM occurrence WHERE event_id = ?", -1, &occ_del, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(m->s->db,
-			       "INSERT INTO occurrence (event_id, start_utc, end_utc, all_day, rid, busy, tentative)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &occ_ins, NULL) != SQLITE_OK)
-		goto sql;
-
+/* Each event of the feed as decided: written, kept or skipped (and
+ * counted in the report); the occurrences of every kept one cleared, to be
+ * written again. Returns 0 or -1 (d filled). */
+static int write_events(struct imp *m, const struct writes *w, int64_t feed_id)
+{
+	struct ics_feed *f = m->f;
 	for (size_t i = 0; i < f->n_ev; i++) {
 		const struct ics_event *e = &f->ev[i];
 		size_t k = m->st_of[i];
@@ -290,8 +319,8 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 		switch (m->act[i]) {
 		case A_NEW:
 		case A_UPDATE:
-			if (write_event(m, ins, upd, *feed_id, i) < 0)
-				goto out;
+			if (write_event(m, w, feed_id, i) < 0)
+				return -1;
 			if (cancelled && !was_cancelled)
 				m->r->cancelled++;
 			else if (m->act[i] == A_NEW)
@@ -308,7 +337,7 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 			char what[300];
 			snprintf(what, sizeof what, "%s %.200s",
 				 e->kind == ICS_VEVENT ? "VEVENT" : "VFREEBUSY", e->uid);
-			diag_add(m->d, D_IMP_SKIPPED, f->file, e->line, 1, what, reason_of(m->d, e, 0));
+			diag_add(m->d, D_IMP_SKIPPED, f->file, e->line, 1, what, reason_of(m->d, f->file, e));
 			m->r->skipped++;
 			break;
 		}
@@ -317,61 +346,84 @@ static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *eff
 		}
 		if (k != SIZE_MAX)
 			m->st[k].seen = 1;
-		if (m->act[i] != A_SKIP && m->act[i] != A_DUP) {
-			sqlite3_reset(occ_del);
-			sqlite3_bind_int64(occ_del, 1, m->row[i]);
-			if (sqlite3_step(occ_del) != SQLITE_DONE)
-				goto sql;
+		if (m->act[i] != A_SKIP && m->act[i] != A_DUP && !(m->keep_stale && m->act[i] == A_STALE)) {
+			sqlite3_reset(w->occ_del);
+			sqlite3_bind_int64(w->occ_del, 1, m->row[i]);
+			if (sqlite3_step(w->occ_del) != SQLITE_DONE)
+				return store_sql_error(m->s, m->d);
 		}
 	}
-	/* gone from the feed: gone from the store */
+	return 0;
+}
+
+/* Gone from the feed: gone from the store. Returns 0 or -1 (d filled). */
+static int remove_gone(struct imp *m, const struct writes *w)
+{
 	for (size_t k = 0; k < m->n_st; k++) {
 		if (m->st[k].seen)
 			continue;
-		sqlite3_reset(del);
-		sqlite3_bind_int64(del, 1, m->st[k].id);
-		if (sqlite3_step(del) != SQLITE_DONE)
-			goto sql;
+		sqlite3_reset(w->del);
+		sqlite3_bind_int64(w->del, 1, m->st[k].id);
+		if (sqlite3_step(w->del) != SQLITE_DONE)
+			return store_sql_error(m->s, m->d);
 		m->r->removed++;
 	}
+	return 0;
+}
+
+/* The occurrences of held (the feed as the store holds it), in UTC, of
+ * every event kept and not cancelled. Returns 0 or -1 (d filled). */
+static int write_occurrences(struct imp *m, const struct writes *w, const struct ics_feed *held,
+			     const struct ics_occs *occ)
+{
 	for (size_t j = 0; j < occ->n; j++) {
 		const struct ics_occ *c = &occ->v[j];
-		const struct ics_event *e = &eff->ev[c->ev];
+		const struct ics_event *e = &held->ev[c->ev];
 		if (m->act[c->ev] == A_SKIP || m->act[c->ev] == A_DUP || m->act[c->master] == A_SKIP)
 			continue;
-		if (e->status == ICS_ST_CANCELLED || eff->ev[c->master].status == ICS_ST_CANCELLED)
+		if (m->keep_stale && m->act[c->ev] == A_STALE)
+			continue;   /* its stored occurrences stand */
+		if (e->status == ICS_ST_CANCELLED || held->ev[c->master].status == ICS_ST_CANCELLED)
 			continue;
 		int64_t s = c->start, en = c->end;
 		if (c->kind != ICS_T_UTC) {
-			icaltimezone *z = eff->x_wr_zone ? eff->x_wr_zone : o->zone;
+			icaltimezone *z = held->x_wr_zone ? held->x_wr_zone : m->o->zone;
 			s = ics_wall_to_utc(s, z);
 			en = ics_wall_to_utc(en, z);
 		}
 		char rid[24] = "";
 		if (c->has_rid)
 			ics_fmt_time(c->rid, c->rid_kind, rid);
-		sqlite3_reset(occ_ins);
-		sqlite3_bind_int64(occ_ins, 1, m->row[c->ev]);
-		sqlite3_bind_int64(occ_ins, 2, s);
-		sqlite3_bind_int64(occ_ins, 3, en);
-		sqlite3_bind_int(occ_ins, 4, c->kind == ICS_T_DATE);
-		sqlite3_bind_text(occ_ins, 5, rid, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(occ_ins, 6, e->kind == ICS_VFREEBUSY ? 1 : !e->transparent);
-		sqlite3_bind_int(occ_ins, 7, e->status == ICS_ST_TENTATIVE || c->fb_type == 1);
-		if (sqlite3_step(occ_ins) != SQLITE_DONE)
-			goto sql;
+		sqlite3_stmt *q = w->occ_ins;
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, m->row[c->ev]);
+		sqlite3_bind_int64(q, 2, s);
+		sqlite3_bind_int64(q, 3, en);
+		sqlite3_bind_int(q, 4, c->kind == ICS_T_DATE);
+		sqlite3_bind_text(q, 5, rid, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(q, 6, e->kind == ICS_VFREEBUSY ? 1 : !e->transparent);
+		sqlite3_bind_int(q, 7, e->status == ICS_ST_TENTATIVE || c->fb_type == 1);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			return store_sql_error(m->s, m->d);
 	}
-	rc = 0;
-	goto out;
-sql:
-	store_sql_error(m->s, m->d);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(upd);
-	sqlite3_finalize(del);
-	sqlite3_finalize(occ_ins);
-	sqlite3_finalize(occ_del);
+	return 0;
+}
+
+/* Write everything decided: the feed's row, its events, the removal of
+ * those gone, and the occurrences of held. Returns 0 or -1 (d filled). */
+static int write_all(struct imp *m, int64_t *feed_id, const struct ics_feed *held,
+		     const struct ics_occs *occ)
+{
+	struct writes w;
+	int rc = -1;
+	if (upsert_feed(m, feed_id) < 0)
+		return -1;
+	if (prepare_writes(m->s, &w) < 0)
+		store_sql_error(m->s, m->d);
+	else if (write_events(m, &w, *feed_id) == 0 && remove_gone(m, &w) == 0 &&
+		 write_occurrences(m, &w, held, occ) == 0)
+		rc = 0;
+	finalize_writes(&w);
 	return rc;
 }
 
@@ -404,52 +456,77 @@ static void release(struct imp *m)
 	free(m->rid);
 }
 
-int store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
-		 struct import_report *r, struct diag *d)
+/* The feed's row for o->source: its id, or 0 when there is none; -1 (d filled). */
+static int64_t feed_row(struct store *s, const char *source, struct diag *d)
 {
-	memset(r, 0, sizeof *r);
-	struct imp m = { s, f, o, r, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
-	struct ics_feed eff_feed;
-	int have_eff = 0, rc = -1;
-	struct ics_occs occ = { 0 };
-	memset(&eff_feed, 0, sizeof eff_feed);
-	if (f->fatal) {
-		r->rejected = 1;
-		return -1;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	bind_text(q, 1, source);
+	int rc = sqlite3_step(q);
+	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : store_sql_error(s, d);
+}
+
+int store_held_bytes(struct store *s, const struct ics_feed *f, const struct import_opts *o,
+		     struct bytes *held, struct diag *d)
+{
+	size_t n = f->n_ev ? f->n_ev : 1;
+	struct diag quiet;   /* the notes decide() makes; store_import makes them again */
+	diag_init(&quiet);
+	struct imp m = { s, (struct ics_feed *)f, NULL, 0, o, NULL, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
+	m.act = xcalloc(n, sizeof *m.act);
+	m.row = xcalloc(n, sizeof *m.row);
+	m.st_of = xcalloc(n, sizeof *m.st_of);
+	m.rid = xcalloc(n, sizeof *m.rid);
+	int rc = 0;
+	int64_t feed_id = f->fatal ? 0 : feed_row(s, o->source, d);
+	if (feed_id < 0 || (feed_id > 0 && load_stored(&m, feed_id) < 0)) {
+		rc = -1;
+	} else if (feed_id > 0) {
+		m.d = &quiet;
+		decide(&m);
+		size_t len = 0;
+		char *text = splice_stale(&m, &len);
+		if (text) {
+			held->data = text;
+			held->len = len;
+			rc = 1;
+		}
 	}
-	/* an iTIP request or answer is a message, not a feed */
+	diag_release(&quiet);
+	release(&m);
+	return rc;
+}
+
+/* An iTIP request or answer is a message, not a feed: D_IMP_ITIP. Returns
+ * whether f is one. */
+static int is_itip_message(const struct ics_feed *f, struct diag *d)
+{
 	char method[32];
 	uint32_t mline = ics_scan_method(&f->scan, method, sizeof method);
 	if (mline && ics_method_is_itip_answer_or_request(method)) {
 		diag_add(d, D_IMP_ITIP, f->file, (int)mline, 1, method);
-		r->rejected = 1;
-		return -1;
+		return 1;
 	}
-	size_t n = f->n_ev ? f->n_ev : 1;
-	m.act = calloc(n, sizeof *m.act);
-	m.row = calloc(n, sizeof *m.row);
-	m.st_of = calloc(n, sizeof *m.st_of);
-	m.rid = calloc(n, sizeof *m.rid);
-	if (!m.act || !m.row || !m.st_of || !m.rid) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		release(&m);
-		return -1;
-	}
-	if (store_tx_begin(s, d) < 0) {
-		release(&m);
-		return -1;
-	}
-	/* the same bytes, window, zone and practitioner: nothing to do */
+	return 0;
+}
+
+/* Whether the store holds these bytes of the feed already, imported with
+ * the same window, zone and practitioner: 1 (r says so), 0, or -1 (d
+ * filled). *feed_id: the feed's row, or 0 when there is none. */
+static int same_bytes(struct imp *m, int64_t *feed_id)
+{
+	const struct import_opts *o = m->o;
 	sqlite3_stmt *q;
-	int64_t feed_id = 0;
-	if (sqlite3_prepare_v2(s->db,
+	*feed_id = 0;
+	if (sqlite3_prepare_v2(m->s->db,
 			       "SELECT id, content_sha256 = ? AND win_from = ? AND win_to = ? AND zone = ?"
 			       " AND practitioner IS ?, (SELECT count(*) FROM event WHERE feed_id = feed.id)"
-			       " FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK) {
-		store_sql_error(s, d);
-		goto rollback;
-	}
-	bind_text(q, 1, f->hash);
+			       " FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(m->s, m->d);
+	bind_text(q, 1, m->f->hash);
 	sqlite3_bind_int64(q, 2, o->from);
 	sqlite3_bind_int64(q, 3, o->to);
 	bind_text(q, 4, o->zone_name);
@@ -457,109 +534,171 @@ int store_import(struct store *s, struct ics_feed *f, const struct import_opts *
 	bind_text(q, 6, o->source);
 	int step = sqlite3_step(q);
 	if (step == SQLITE_ROW) {
-		feed_id = sqlite3_column_int64(q, 0);
+		*feed_id = sqlite3_column_int64(q, 0);
 		if (sqlite3_column_int(q, 1)) {
-			r->same_bytes = 1;
-			r->unchanged = (size_t)sqlite3_column_int64(q, 2);
+			m->r->same_bytes = 1;
+			m->r->unchanged = (size_t)sqlite3_column_int64(q, 2);
 		}
 	}
 	sqlite3_finalize(q);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		store_sql_error(s, d);
-		goto rollback;
-	}
-	if (r->same_bytes) {
-		store_tx_end(s, 0, d);
-		r->occurrences = count_occurrences(s, feed_id);
-		release(&m);
-		return 0;
-	}
-	if (feed_id && load_stored(&m, feed_id) < 0)
-		goto rollback;
-	if (decide(&m) < 0) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto rollback;
-	}
-
-	/* expand what the store will hold */
-	struct ics_feed *eff = f;
-	size_t len = 0;
-	char *spliced = splice_stale(&m, &len);
-	if (spliced) {
-		struct bytes b = { spliced, len };
-		struct diag quiet;
-		diag_init(&quiet);
-		ics_read(&eff_feed, f->file, &b, o->lim, &quiet);
-		diag_release(&quiet);
-		have_eff = 1;
-		if (eff_feed.n_ev != f->n_ev) {
-			diag_add(d, D_INTERNAL, f->file, 0, 0, "a stored event no longer parses");
-			goto rollback;
-		}
-		for (size_t i = 0; i < f->n_ev; i++)
-			eff_feed.ev[i].bad = m.act[i] == A_SKIP || m.act[i] == A_DUP;
-		eff = &eff_feed;
-	} else {
-		for (size_t i = 0; i < f->n_ev; i++)
-			if (m.act[i] == A_DUP)
-				f->ev[i].bad = 1;
-	}
-	struct ics_expand_opts xo = { o->from, o->to, o->zone, o->lim };
-	size_t bad_before = ics_feed_bad_count(eff);
-	if (ics_expand(eff, &xo, &occ, d) < 0) {
-		r->rejected = 1;
-		goto rollback;
-	}
-	if (ics_feed_bad_count(eff) != bad_before)
-		for (size_t i = 0; i < f->n_ev; i++)
-			if (eff->ev[i].bad && m.act[i] != A_DUP)
-				m.act[i] = A_SKIP;
-	for (size_t i = 0; i < f->n_ev; i++)
-		if (m.act[i] == A_DUP)
-			f->ev[i].bad = 0;
-	/* d holds this feed's reports only: reading's errors count too */
-	if (d->errors > 0 || f->scan.fatal) {
-		if (!o->keep_going) {
-			char nb[32];
-			snprintf(nb, sizeof nb, "%zu", d->errors);
-			diag_add(d, D_IMP_REJECTED, f->file, 0, 0, nb);
-			r->rejected = 1;
-			goto rollback;
-		}
-	}
-	if (write_all(&m, &feed_id, eff, &occ) < 0)
-		goto rollback;
-	if (store_tx_end(s, 1, d) < 0)
-		goto rolled_back;
-	r->occurrences = count_occurrences(s, feed_id);
-	rc = 0;
-	goto out;
-rollback:
-	store_tx_end(s, 0, d);
-rolled_back:
-	r->added = r->updated = r->cancelled = r->removed = 0;
-	r->rejected = 1;
-out:
-	ics_occs_release(&occ);
-	if (have_eff)
-		ics_feed_release(&eff_feed);
-	release(&m);
-	return rc;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return store_sql_error(m->s, m->d);
+	return m->r->same_bytes;
 }
 
-int store_import_file(struct store *s, const char *path, const char *shown,
-		      const struct ics_limits *lim, const struct import_opts *o,
-		      struct import_report *r, struct diag *d)
+/* Whether m's stale components are those of held: the same events, and
+ * each stale one holds the stored version (its UID and SEQUENCE). */
+static int held_matches(const struct imp *m, const struct ics_feed *held)
 {
-	struct bytes b;
-	if (file_read_all(path, lim->max_file_bytes, &b, d) < 0)
+	if (held->fatal || held->n_ev != m->f->n_ev)
+		return 0;
+	for (size_t i = 0; i < held->n_ev; i++) {
+		if (m->act[i] != A_STALE)
+			continue;
+		const struct stored *st = &m->st[m->st_of[i]];
+		if (held->ev[i].sequence != st->seq || strcmp(held->ev[i].uid, st->uid) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The feed as the store will hold it: f itself, or, when a stored version
+ * is kept over a stale one, the held feed the caller read
+ * (store_held_bytes); without one, f, its stale events keeping the
+ * occurrences stored. Duplicates are marked bad so that they are not
+ * expanded. Returns the feed, or NULL (d filled). */
+static struct ics_feed *held_feed(struct imp *m)
+{
+	struct ics_feed *f = m->f;
+	int stale = 0;
+	for (size_t i = 0; i < f->n_ev; i++)
+		stale |= m->act[i] == A_STALE;
+	if (!stale || !m->held) {
+		m->keep_stale = stale;
+		for (size_t i = 0; i < f->n_ev; i++)
+			if (m->act[i] == A_DUP)
+				f->ev[i].bad = 1;
+		return f;
+	}
+	if (!held_matches(m, m->held)) {
+		diag_add(m->d, D_INTERNAL, f->file, 0, 0,
+			 "the stored events changed during the import; nothing written: import again");
+		return NULL;
+	}
+	for (size_t i = 0; i < f->n_ev; i++)
+		m->held->ev[i].bad = m->act[i] == A_SKIP || m->act[i] == A_DUP;
+	return m->held;
+}
+
+/* Expand held over o's window into *occ; an event the expansion finds bad
+ * is skipped. *errors: the expansion's errors (the events it marked bad).
+ * Returns 0, or -1 when the feed cannot be expanded at all (d filled). */
+static int expand_held(struct imp *m, struct ics_feed *held, struct ics_occs *occ, size_t *errors)
+{
+	const struct import_opts *o = m->o;
+	struct ics_feed *f = m->f;
+	struct ics_expand_opts xo = { o->from, o->to, o->zone, o->lim };
+	size_t bad_before = ics_feed_bad_count(held);
+	if (ics_expand(held, &xo, occ, m->d) < 0)
 		return -1;
-	struct ics_feed f;
-	memset(&f, 0, sizeof f);
-	ics_read(&f, shown, &b, lim, d);   /* takes b */
-	int rc = store_import(s, &f, o, r, d);
-	ics_feed_release(&f);
-	return rc;
+	size_t bad_after = ics_feed_bad_count(held);
+	*errors = bad_after - bad_before;
+	if (bad_after != bad_before)
+		for (size_t i = 0; i < f->n_ev; i++)
+			if (held->ev[i].bad && m->act[i] != A_DUP)
+				m->act[i] = A_SKIP;
+	for (size_t i = 0; i < f->n_ev; i++)
+		if (m->act[i] == A_DUP)
+			f->ev[i].bad = 0;
+	return 0;
+}
+
+/* What store_import does inside its transaction, once begun: returns
+ * IMPORT_OK (committed, or ended with nothing to write), or a failure
+ * (the caller rolls back, unless *ended: a failed commit rolled back). */
+static enum import_status import_in_tx(struct imp *m, int *ended)
+{
+	struct ics_feed *f = m->f;
+	struct store *s = m->s;
+	struct diag *d = m->d;
+	int64_t feed_id;
+	int same = same_bytes(m, &feed_id);
+	if (same < 0)
+		return IMPORT_FAILED;
+	if (same) {
+		store_tx_end(s, 0, d);
+		m->r->occurrences = count_occurrences(s, feed_id);
+		return IMPORT_OK;
+	}
+	if (feed_id && load_stored(m, feed_id) < 0)
+		return IMPORT_FAILED;
+	decide(m);
+	struct ics_occs occ = { 0 };
+	enum import_status st = IMPORT_FAILED;
+	struct ics_feed *held = held_feed(m);
+	size_t expand_errors = 0;
+	if (!held)
+		goto out;
+	if (expand_held(m, held, &occ, &expand_errors) < 0) {
+		st = IMPORT_REJECTED;
+		goto out;
+	}
+	/* an error reading or expanding the feed rejects it, unless keep_going */
+	size_t errors = f->errors + expand_errors;
+	if ((errors > 0 || f->scan.fatal) && !m->o->keep_going) {
+		char nb[32];
+		snprintf(nb, sizeof nb, "%zu", errors);
+		diag_add(d, D_IMP_REJECTED, f->file, 0, 0, nb);
+		st = IMPORT_REJECTED;
+		goto out;
+	}
+	if (write_all(m, &feed_id, held, &occ) < 0)
+		goto out;
+	*ended = 1;
+	if (store_tx_end(s, 1, d) < 0)
+		goto out;
+	m->r->occurrences = count_occurrences(s, feed_id);
+	st = IMPORT_OK;
+out:
+	ics_occs_release(&occ);
+	return st;
+}
+
+enum import_status store_import(struct store *s, struct ics_feed *f, const struct import_opts *o,
+				struct import_report *r, struct diag *d)
+{
+	return store_import_held(s, f, NULL, o, r, d);
+}
+
+enum import_status store_import_held(struct store *s, struct ics_feed *f, struct ics_feed *held,
+				     const struct import_opts *o, struct import_report *r, struct diag *d)
+{
+	memset(r, 0, sizeof *r);
+	if (f->fatal || is_itip_message(f, d)) {
+		r->rejected = 1;
+		return IMPORT_REJECTED;
+	}
+	size_t n = f->n_ev ? f->n_ev : 1;
+	struct imp m = { s, f, held, 0, o, r, d, NULL, 0, 0, NULL, NULL, NULL, NULL };
+	m.act = xcalloc(n, sizeof *m.act);
+	m.row = xcalloc(n, sizeof *m.row);
+	m.st_of = xcalloc(n, sizeof *m.st_of);
+	m.rid = xcalloc(n, sizeof *m.rid);
+	if (store_tx_begin(s, d) < 0) {
+		release(&m);
+		r->rejected = 1;
+		return IMPORT_FAILED;
+	}
+	int ended = 0;
+	enum import_status st = import_in_tx(&m, &ended);
+	if (st != IMPORT_OK) {
+		if (!ended)
+			store_tx_end(s, 0, d);
+		r->added = r->updated = r->cancelled = r->removed = 0;
+		r->rejected = 1;
+	}
+	release(&m);
+	return st;
 }
 
 int store_feed_validators(struct store *s, const char *source, const struct import_opts *o,
@@ -579,11 +718,31 @@ int store_feed_validators(struct store *s, const char *source, const struct impo
 	if (rc == SQLITE_ROW) {
 		const char *e = (const char *)sqlite3_column_text(q, 0);
 		const char *l = (const char *)sqlite3_column_text(q, 1);
-		*etag = e ? strdup(e) : NULL;
-		*last_modified = l ? strdup(l) : NULL;
+		*etag = e ? xstrdup(e) : NULL;
+		*last_modified = l ? xstrdup(l) : NULL;
 	}
 	sqlite3_finalize(q);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}
+
+int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
+		    int64_t *to, struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT win_from, win_to FROM feed WHERE source = ?1 AND zone IS ?2",
+			       -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, zone_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*from = sqlite3_column_int64(q, 0);
+		*to = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(s, d);
+	return rc == SQLITE_ROW;
 }
 
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,

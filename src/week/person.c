@@ -5,11 +5,37 @@
 #include <string.h>
 
 #include "dovetail/fetch.h"
+#include "dovetail/import.h"
+#include "dovetail/xalloc.h"
 
-/* Import one feed of the profile. Returns 0 or -1 (d filled). */
-static int import_feed(struct store *s, const struct profile *p, const char *owner,
-		       const struct prof_path *feed, int64_t wfrom, int64_t wto, icaltimezone *zone,
-		       const struct person_opts *o, int64_t deadline, struct diag *d)
+/* The Monday (a local date) of the week that holds UTC seconds now in zone. */
+static int64_t monday_of(int64_t now, icaltimezone *zone)
+{
+	int64_t today = week_local_date(now, zone);
+	return today - time_weekday(today);
+}
+
+void import_window(int64_t now, icaltimezone *zone, int64_t *from, int64_t *to)
+{
+	int64_t monday = monday_of(now, zone);
+	*from = (monday - IMPORT_DAYS_BEFORE) * 86400;
+	*to = (monday + IMPORT_DAYS_AFTER) * 86400;
+}
+
+/* The window the profile's feeds are imported with, and what the horizon needs of it. */
+struct feed_window {
+	int64_t from, to;             /* the import window, UTC seconds */
+	int64_t need_from, need_to;   /* what the horizon reads */
+	int64_t deadline;             /* of all the fetches (fetch_deadline) */
+	icaltimezone *zone;
+};
+
+/* Import one feed of the profile over w's window; with PERSON_USE_STORED,
+ * not when the store's copy covers what the horizon needs. Returns 0 or
+ * -1 (d filled). */
+static int import_profile_feed(struct store *s, const struct profile *p, const char *owner,
+			       const struct prof_path *feed, const struct feed_window *w,
+			       const struct person_opts *o, struct diag *d)
 {
 	struct import_report r;
 	memset(&r, 0, sizeof r);
@@ -17,20 +43,28 @@ static int import_feed(struct store *s, const struct profile *p, const char *own
 	memset(&io, 0, sizeof io);
 	io.source = feed->source ? feed->source : feed->path;
 	io.practitioner = owner;   /* the practitioner, or carer, who names it first */
-	io.from = wfrom;
-	io.to = wto;
-	io.zone = zone;
+	io.from = w->from;
+	io.to = w->to;
+	io.zone = w->zone;
 	io.zone_name = p->timezone;
 	io.now = o->now;
 	io.lim = o->lim;
+	if (o->flags & PERSON_USE_STORED) {
+		int64_t have_from, have_to;
+		int has = store_feed_copy(s, io.source, io.zone_name, &have_from, &have_to, d);
+		if (has < 0)
+			return -1;
+		if (has && have_from <= w->need_from && have_to >= w->need_to)
+			return 0;   /* the stored copy stands: nothing read, fetched or written */
+	}
 	if (fetch_is_url(feed->path)) {
 		struct fetch_opts fo;
 		int not_modified;
 		fetch_opts_default(&fo, o->lim->max_file_bytes);
-		fo.deadline_ms = deadline;
-		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) < 0 ? -1 : 0;
+		fo.deadline_ms = w->deadline;
+		return import_url(s, feed->path, &fo, o->lim, &io, &r, &not_modified, d) == IMPORT_OK ? 0 : -1;
 	}
-	return store_import_file(s, feed->path, feed->path, o->lim, &io, &r, d) < 0 ? -1 : 0;
+	return import_file(s, feed->path, feed->path, o->lim, &io, &r, d) == IMPORT_OK ? 0 : -1;
 }
 
 /* The horizon [from, to] widened to the dates of each accepted change
@@ -57,45 +91,32 @@ static int widen(const struct store_decision *x, void *arg)
 	return 0;
 }
 
-int person_open(struct person *pw, struct profile *prof, struct store *s, const struct person_opts *o,
-		struct diag *d)
+/* Import every feed p names, each once, under the first practitioner
+ * (then carer) that names it, over the one import window widened to the
+ * horizon of pw. Every feed is tried. Returns 0 or -1 (d filled). */
+static int import_feeds(struct store *s, const struct profile *p, icaltimezone *zone,
+			const struct person *pw, const struct person_opts *o, struct diag *d)
 {
-	memset(pw, 0, sizeof *pw);
-	pw->prof = prof;
-	const struct profile *p = prof;
-	icaltimezone *zone = ics_tz_builtin(p->timezone);
-	int64_t today = week_local_date(o->now, zone);
-	int64_t monday = today - time_weekday(today);
-	int has_from = o->from_date != PERSON_DEFAULT_DATE, has_to = o->to_date != PERSON_DEFAULT_DATE;
-	pw->from_date = has_from ? o->from_date : monday;
-	pw->to_date = has_to ? o->to_date : pw->from_date + 6;
-	if (pw->to_date < pw->from_date || pw->to_date - pw->from_date > 365) {
-		diag_add(d, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
-		return -1;
-	}
-	/* The import window is anchored to whole weeks, so that every run in
-	 * the same week imports with the same window and re-imports nothing. */
-	int64_t wfrom = (monday - 35) * 86400, wto = (monday + 371) * 86400;
-	if ((pw->from_date - 1) * 86400 < wfrom)
-		wfrom = (pw->from_date - 1) * 86400;
-	if ((pw->to_date + 2) * 86400 > wto)
-		wto = (pw->to_date + 2) * 86400;
-	/* each feed once, under the first practitioner (then carer) that names
-	 * it: a feed several name (docs/profile.md, "Feeds") is read for each
-	 * of them by week_build, and imported again it would be written again */
+	/* the one import window, widened to a horizon that passes it */
+	struct feed_window w;
+	import_window(o->now, zone, &w.from, &w.to);
+	w.need_from = (pw->from_date - 1) * 86400;
+	w.need_to = (pw->to_date + 2) * 86400;
+	if (w.need_from < w.from)
+		w.from = w.need_from;
+	if (w.need_to > w.to)
+		w.to = w.need_to;
+	w.zone = zone;
+	/* each feed once: a feed several name (docs/profile.md, "Feeds") is
+	 * read for each of them by week_build, and imported again it would be
+	 * written again */
 	size_t n_all = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		n_all += p->pracs[i].n_feeds;
 	for (size_t i = 0; i < p->n_carers; i++)
 		n_all += p->carers[i].n_feeds;
-	const struct prof_path **all = calloc(n_all + 1, sizeof *all);
-	const char **owner = calloc(n_all + 1, sizeof *owner);
-	if (!all || !owner) {
-		free(all);
-		free(owner);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	const struct prof_path **all = xcalloc(n_all + 1, sizeof *all);
+	const char **owner = xcalloc(n_all + 1, sizeof *owner);
 	n_all = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
 		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
@@ -109,18 +130,36 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		}
 	int failed = 0;
 	/* one time bound for all the profile's feeds (docs/limits.md) */
-	int64_t deadline = fetch_deadline();
+	w.deadline = fetch_deadline();
 	for (size_t k = 0; k < n_all; k++) {
 		const char *src = all[k]->source ? all[k]->source : all[k]->path;
 		int seen = 0;
 		for (size_t q = 0; q < k && !seen; q++)
 			seen = !strcmp(src, all[q]->source ? all[q]->source : all[q]->path);
 		if (!seen)
-			failed |= import_feed(s, p, owner[k], all[k], wfrom, wto, zone, o, deadline, d) < 0;
+			failed |= import_profile_feed(s, p, owner[k], all[k], &w, o, d) < 0;
 	}
 	free(all);
 	free(owner);
-	if (failed)
+	return failed ? -1 : 0;
+}
+
+int person_open(struct person *pw, struct profile *prof, struct store *s, const struct person_opts *o,
+		struct diag *d)
+{
+	memset(pw, 0, sizeof *pw);
+	pw->prof = prof;
+	const struct profile *p = prof;
+	icaltimezone *zone = ics_tz_builtin(p->timezone);
+	int64_t monday = monday_of(o->now, zone);
+	int has_from = o->from_date != PERSON_DEFAULT_DATE, has_to = o->to_date != PERSON_DEFAULT_DATE;
+	pw->from_date = has_from ? o->from_date : monday;
+	pw->to_date = has_to ? o->to_date : pw->from_date + 6;
+	if (pw->to_date < pw->from_date || pw->to_date - pw->from_date > 365) {
+		diag_add(d, D_USAGE, NULL, 0, 0, "--to must be on or after --from, at most 366 days on");
+		return -1;
+	}
+	if (import_feeds(s, p, zone, pw, o, d) < 0)
 		return -1;
 	/* the days of every accepted change that touches the horizon */
 	struct span sp = { p, zone, pw->from_date, pw->to_date, pw->from_date, pw->to_date };
@@ -133,7 +172,7 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		week_release(&pw->week);
 		return -1;
 	}
-	if (o->whole_changes) {
+	if (o->flags & PERSON_WHOLE_CHANGES) {
 		pw->from_date = sp.lo;
 		pw->to_date = sp.hi;
 	} else if ((sp.lo != pw->from_date || sp.hi != pw->to_date) &&

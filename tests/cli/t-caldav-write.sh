@@ -75,6 +75,7 @@ PY
 # scenario NAME UPSTREAM_PORT PATH CHALLENGED: the whole story against one
 # server; CHALLENGED 1 when it answers each request first with a 401 (the
 # credentials go only then), so that the proxy sees two requests for each
+# (the feeds change between runs: every export reads them again, --refresh)
 scenario() {
 	name=$1 up=$2 path=$3 challenged=$4
 	# nth N: the number of the proxy's request that is the Nth write
@@ -122,7 +123,7 @@ PY
 	# ---- plain http without the opt-in: the credentials are not sent
 	if [ "$challenged" = 1 ]; then
 		fresh
-		DOVETAIL_FEED_HTTP_CREDENTIALS=0 run --db "$db" export "$prof" --calendar "$url"
+		DOVETAIL_FEED_HTTP_CREDENTIALS=0 run --db "$db" export --refresh "$prof" --calendar "$url"
 		check "$name: plain http without DOVETAIL_FEED_HTTP_CREDENTIALS=1: 401, exit 69, saying why" \
 			sh -c "[ $rc -eq 69 ] && grep -q 'PUT [0-9a-f]*\.ics failed: HTTP status 401 (credentials are not sent over plain http unless DOVETAIL_FEED_HTTP_CREDENTIALS=1' '$TMP/stderr'"
 		check "$name: ... no request carried them, nothing recorded" \
@@ -131,7 +132,7 @@ PY
 
 	# ---- the first export: every appointment, one object each
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: export to the collection: exit 0" [ "$rc" -eq 0 ]
 	grep . "$TMP/stderr" | head -3 | diag
 	check "$name: ... says what it wrote, the collection's path redacted" \
@@ -139,27 +140,27 @@ PY
 	check "$name: ... 9 PUTs, each created (201)" [ "$(grep -c '^PUT .* 201$' "$log")" -eq 9 ]
 	check "$name: ... each with If-None-Match: * and no If-Match" \
 		sh -c "[ $(grep -c '^PUT ' "$log.headers") -ge 9 ] && ! grep '^PUT ' '$log.headers' | grep -vq ' - \* '"
-	run --db "$db" export "$prof" --calendar "$d/a.ics"
+	run --db "$db" export --refresh "$prof" --calendar "$d/a.ics"
 	check "$name: re-read from the server: exactly the agreed plan that export --calendar FILE.ics writes" reread "$d/a.ics"
 	cat "$d/server.err" | diag
 
 	# ---- again: nothing to write, also at another --now (DTSTAMP is not the plan)
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: a second export: exit 0, 9 unchanged" \
 		sh -c "[ $rc -eq 0 ] && grep -q ': 0 new, 0 replaced, 9 unchanged, 0 deleted, 0 conflicts' '$TMP/stdout'"
 	check "$name: ... and PUTs nothing (no write reached the server)" [ "$(writes)" -eq 0 ]
-	DOVETAIL_NOW=20261124T080000Z run --db "$db" export "$prof" --calendar "$url"
+	DOVETAIL_NOW=20261124T080000Z run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: at another --now: still nothing PUT" sh -c "[ $rc -eq 0 ] && [ $(writes) -eq 0 ]"
 
 	# ---- accept more changes: only the changed objects are PUT
 	run --db "$db" accept "$p" 2 --by keyworker
-	run --db "$db" export "$prof" --calendar "$d/b.ics"
+	run --db "$db" export --refresh "$prof" --calendar "$d/b.ics"
 	$py "$rd" --file "$d/a.ics" >"$d/a.txt"
 	$py "$rd" --file "$d/b.ics" >"$d/b.txt"
 	changed "$d/a.txt" "$d/b.txt" >"$d/ch-ab"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	n=$(wc -l <"$d/ch-ab")
 	check "$name: after accepting change 2 (and its joint parts): $n objects replaced" \
 		sh -c "[ $rc -eq 0 ] && [ $n -ge 1 ] && grep -q ': 0 new, $n replaced, $((9 - n)) unchanged, 0 deleted' '$TMP/stdout'"
@@ -173,11 +174,11 @@ PY
 
 	# ---- the feed cancels an appointment: its object is DELETEd
 	feed_edit "$d/fam/feeds/dietitian.ics" CD24-APPT-31877@diary.nutrition.example cancel
-	run --db "$db" export "$prof" --calendar "$d/c.ics"
+	run --db "$db" export --refresh "$prof" --calendar "$d/c.ics"
 	$py "$rd" --file "$d/c.ics" >"$d/c.txt"
 	changed "$d/b.txt" "$d/c.txt" >"$d/ch-bc"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: an appointment cancelled in its feed: one object deleted, none PUT" \
 		sh -c "[ $rc -eq 0 ] && [ $(wc -l <"$d/ch-bc") -eq 1 ] && grep -q ': 0 new, 0 replaced, 8 unchanged, 1 deleted' '$TMP/stdout' && [ $(writes) -eq 1 ]"
 	check "$name: ... the DELETE named that object" grep -q "^DELETE .*/$(cat "$d/ch-bc") 20[04]\$" "$log"
@@ -186,14 +187,14 @@ PY
 
 	# ---- someone else changed an object the plan now changes: not overwritten
 	feed_edit "$d/fam/feeds/paediatrician.ics" RAD-2026-44718-01@outpatients.hospital.example later
-	run --db "$db" export "$prof" --calendar "$d/e.ics"
+	run --db "$db" export --refresh "$prof" --calendar "$d/e.ics"
 	$py "$rd" --file "$d/e.ics" >"$d/e.txt"
 	changed "$d/c.txt" "$d/e.txt" >"$d/ch-ce"
 	x=$(head -1 "$d/ch-ce")
 	check "$name: a feed moved one appointment: one object to change" [ "$(wc -l <"$d/ch-ce")" -eq 1 ]
 	$py "$rd" --edit "$http$x" keyworker caldav-pw-7
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the object was changed on the server by someone else: exit 2" [ "$rc" -eq 2 ]
 	check "$name: ... a conflict naming the resource and the 412" \
 		grep -q "error: caldav+http://127.0.0.1:$pp/<redacted:[0-9a-f]*>: $x: changed on the server since dovetail wrote it (HTTP status 412), so it is not replaced; it is left as the server holds it" "$TMP/stderr"
@@ -203,22 +204,22 @@ PY
 		sh -c "$py '$rd' --get '$http$x' keyworker caldav-pw-7 | grep -q 'Moved by the clinic'"
 	check "$name: ... one PUT tried (412), none done" sh -c "[ $(writes) -eq 1 ] && grep -q '^PUT .* 412\$' '$log'"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the next run reports it again (exit 2) and still does not overwrite it" \
 		sh -c "[ $rc -eq 2 ] && ! grep -q '^PUT .* 20[14]\$' '$log'"
 	$py "$rd" --delete "$http$x" keyworker caldav-pw-7
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: deleted on the server, it is dovetail's again: written afresh, exit 0" \
 		sh -c "[ $rc -eq 0 ] && grep -q '^PUT .*/$x 201\$' '$log'"
 	check "$name: re-read: the agreed plan" reread "$d/e.ics"
 
 	# ---- a server error midway, then a second run converges
-	run --db "$db" export "$prof" --calendar "$d/r.ics" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$d/r.ics" --routines
 	echo "PUT $(nth 5) 503" >"$fault"
 	nnew=4
 	fresh
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: a 503 on the fifth PUT: exit 69" [ "$rc" -eq 69 ]
 	check "$name: ... naming the method and resource, and the status" \
 		grep -q "error: caldav+http://127.0.0.1:$pp/<redacted:[0-9a-f]*>: PUT [0-9a-f]*\.ics failed: HTTP status 503; what was written before it is recorded" "$TMP/stderr"
@@ -230,7 +231,7 @@ PY
 	# and this time the server's answer to the first PUT has no ETag
 	echo "PUT $(nth 1) noetag" >"$fault"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: the second run completes (exit 0)" [ "$rc" -eq 0 ]
 	first=$(sed -n 's#^PUT .*/\([0-9a-f]*\.ics\) 201$#\1#p' "$log" | head -1)
 	check "$name: ... a PUT answered without an ETag: one GET of it, for its ETag (RFC 4791 5.3.4)" \
@@ -239,7 +240,7 @@ PY
 	rm -f "$fault"
 	check "$name: re-read: the plan with the routines" reread "$d/r.ics"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: a third run writes nothing" sh -c "[ $rc -eq 0 ] && [ $(writes) -eq 0 ]"
 
 	# ---- one object the plan drops was changed by someone else: not deleted
@@ -249,7 +250,7 @@ PY
 	y=$(head -1 "$d/ch-er")
 	$py "$rd" --edit "$http$y" keyworker caldav-pw-7
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the routines dropped, one changed by someone else: exit 2, the other $((nr - 1)) deleted" \
 		sh -c "[ $rc -eq 2 ] && grep -q ': 0 new, 0 replaced, 8 unchanged, $((nr - 1)) deleted, 1 conflict\$' '$TMP/stdout'"
 	check "$name: ... that one named, not deleted, and no longer dovetail's" \
@@ -257,29 +258,29 @@ PY
 	check "$name: ... the server still holds it, with the other's change" \
 		sh -c "$py '$rd' --get '$http$y' keyworker caldav-pw-7 | grep -q 'Moved by the clinic'"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the next run: exit 0, nothing written, it is left alone" \
 		sh -c "[ $rc -eq 0 ] && [ $(writes) -eq 0 ] && ! grep -q '$y' '$log'"
 	$py "$rd" --delete "$http$y" keyworker caldav-pw-7
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: (its owner deleted it; the routines are back: exit 0)" [ "$rc" -eq 0 ]
 
 	# ---- answers lost: the server did it, dovetail never heard
 	echo "DELETE $(nth 3) drop" >"$fault"
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the third DELETE's answer lost: exit 69" [ "$rc" -eq 69 ]
 	rm -f "$fault"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the next run converges (exit 0): the lost one is gone (404 or 412), the rest deleted" \
 		sh -c "[ $rc -eq 0 ] && grep -q '^DELETE .* \(404\|412\)\$' '$log'"
 	check "$name: re-read: the plan without the routines" reread "$d/e.ics"
 	echo "PUT $(nth 2) drop" >"$fault"
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: the second PUT's answer lost: exit 69" [ "$rc" -eq 69 ]
 	rm -f "$fault"
 	fresh
-	run --db "$db" export "$prof" --calendar "$url" --routines
+	run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: the next run converges: the object the server took is found already written" \
 		sh -c "[ $rc -eq 0 ] && grep -q ', 1 found already written, 0 conflicts' '$TMP/stdout'"
 	grep . "$TMP/stderr" | head -3 | diag
@@ -287,26 +288,26 @@ PY
 
 	# ---- a request that hangs: the time bound ends it, the next run converges
 	echo "DELETE $(nth 1) hang" >"$fault"
-	DOVETAIL_FETCH_TIMEOUT=1 run --db "$db" export "$prof" --calendar "$url"
+	DOVETAIL_FETCH_TIMEOUT=1 run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: a DELETE that hangs: ended by the timeout, exit 69" \
 		sh -c "[ $rc -eq 69 ] && grep -q 'DELETE [0-9a-f]*\.ics failed: .*[Tt]ime' '$TMP/stderr'"
 	rm -f "$fault"
-	run --db "$db" export "$prof" --calendar "$url"
+	run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: the next run converges" sh -c "[ $rc -eq 0 ]"
 	check "$name: re-read: the plan" reread "$d/e.ics"
 
 	# ---- bounds: refused before any request
 	fresh
-	DOVETAIL_CALDAV_MAX_OBJECTS=20 run --db "$db" export "$prof" --calendar "$url" --routines
+	DOVETAIL_CALDAV_MAX_OBJECTS=20 run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: more objects than DOVETAIL_CALDAV_MAX_OBJECTS: exit 65, no request made" \
 		sh -c "[ $rc -eq 65 ] && grep -q 'the plan has [0-9]* calendar objects, past the limit of 20' '$TMP/stderr' && [ ! -s '$log' ]"
-	DOVETAIL_CALDAV_MAX_OBJECTS=8 run --db "$db" export "$prof" --calendar "$url"
+	DOVETAIL_CALDAV_MAX_OBJECTS=8 run --db "$db" export --refresh "$prof" --calendar "$url"
 	check "$name: 8 objects at a bound of 8: written (exit 0)" [ "$rc" -eq 0 ]
 	fresh
-	DOVETAIL_CALDAV_MAX_BYTES=3000 run --db "$db" export "$prof" --calendar "$url" --routines
+	DOVETAIL_CALDAV_MAX_BYTES=3000 run --db "$db" export --refresh "$prof" --calendar "$url" --routines
 	check "$name: more bytes to PUT than DOVETAIL_CALDAV_MAX_BYTES: exit 65, no request made" \
 		sh -c "[ $rc -eq 65 ] && grep -q 'the objects to write are [0-9]* bytes, past the limit of 3000 bytes' '$TMP/stderr' && [ ! -s '$log' ]"
-	run --db "$db" export "$prof" --calendar "caldav+http://keyworker:caldav-pw-7@127.0.0.1:$pp$path"
+	run --db "$db" export --refresh "$prof" --calendar "caldav+http://keyworker:caldav-pw-7@127.0.0.1:$pp$path"
 	check "$name: a URL with credentials in it: refused (exit 64), the password not shown" \
 		sh -c "[ $rc -eq 64 ] && ! grep -q caldav-pw-7 '$TMP/stderr' '$TMP/stdout'"
 	check "$name: the password is in no store" sh -c "! grep -q caldav-pw-7 '$d'/store.db*"

@@ -147,10 +147,59 @@ cp "$TMP/stdout" "$TMP/check1.out"
 run --db "$TMP/p.db" check "$SRCDIR/examples/family-cp/profile.yaml"
 sed "s#$SRCDIR/examples/family-cp/##g" "$TMP/stdout" >"$TMP/check-files.out"
 : >"$TMP/http.log"
-run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
-check "... the same report again" cmp -s "$TMP/stdout" "$TMP/check1.out"
+run --db "$TMP/p.db" check --refresh "$TMP/fam/profile.yaml"
+check "check --refresh: the same report again" cmp -s "$TMP/stdout" "$TMP/check1.out"
 check "... and every feed cost one 304 ($(grep -c ' 304 ' "$TMP/http.log") of $(wc -l <"$TMP/http.log"))" \
 	sh -c "[ \$(grep -c ' 304 inm=yes' '$TMP/http.log') -eq \$(wc -l <'$TMP/http.log') ] && [ -s '$TMP/http.log' ]"
+: >"$TMP/http.log"
+run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
+check "check without --refresh: the same report, from the store" cmp -s "$TMP/stdout" "$TMP/check1.out"
+check "... and no request at all ($(wc -l <"$TMP/http.log") made)" [ ! -s "$TMP/http.log" ]
+
+# ---- a refused connection (a closed port on 127.0.0.1): "not fetched", never "rejected"
+closed=$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+run --db "$TMP/refused.db" import "http://127.0.0.1:$closed/feeds/physio.ics" "caldav+http://127.0.0.1:$closed/cal/"
+check "import from a closed port: exit 69" [ "$rc" -eq 69 ]
+check "... the URL: not fetched; nothing written" \
+	grep -qx "http://127.0.0.1:$closed/<redacted:[0-9a-f]\{6\}>: not fetched; nothing written" "$TMP/stdout"
+check "... the collection too" \
+	grep -qx "caldav+http://127.0.0.1:$closed/<redacted:[0-9a-f]\{6\}>: not fetched; nothing written" "$TMP/stdout"
+check "... never \"rejected\"" sh -c "! grep -q rejected '$TMP/stdout'"
+check "... the reason on stderr (the connection)" grep -qi "connect" "$TMP/stderr"
+
+# ---- read-only verbs neither fetch nor write unless asked (--refresh)
+# A feed changed on the server: week without --refresh makes no request
+# and leaves the store's bytes as they were (and the week as stored);
+# week --refresh fetches it, stores it and shows it.
+# (this week's hydrotherapy session an hour later: 14:30 on Wednesday)
+sed -i 's/^DTSTART;TZID=Europe\/London:20261125T133000/DTSTART;TZID=Europe\/London:20261125T143000/;
+	s/^DTEND;TZID=Europe\/London:20261125T141500/DTEND;TZID=Europe\/London:20261125T151500/' "$TMP/www/physio.ics"
+check "the physio feed on the server is changed" grep -q "20261125T143000" "$TMP/www/physio.ics"
+moved='"2026-11-25T14:30'
+
+store_state() { cksum <"$TMP/p.db"; stat -c '%s %Y' "$TMP/p.db"; ls "$TMP"/p.db-* 2>/dev/null; }
+before=$(store_state)
+: >"$TMP/http.log"
+run --db "$TMP/p.db" week --json "$TMP/fam/profile.yaml"
+check "week without --refresh: exit 0" [ "$rc" -eq 0 ]
+check "... no request made ($(wc -l <"$TMP/http.log"))" [ ! -s "$TMP/http.log" ]
+check "... the store's bytes, size and mtime as they were" [ "$(store_state)" = "$before" ]
+check "... the week as stored (not the changed feed)" sh -c "! grep -q '$moved' '$TMP/stdout'"
+for verb in report export; do
+	case $verb in
+	report) run --db "$TMP/p.db" report "$TMP/fam/profile.yaml" --none --html "$TMP/r.html" ;;
+	export) run --db "$TMP/p.db" export "$TMP/fam/profile.yaml" --calendar "$TMP/fam.ics" ;;
+	esac
+	check "$verb without --refresh: exit 0, no request, the store as it was" \
+		sh -c "[ $rc -eq 0 ] && [ ! -s '$TMP/http.log' ]" && [ "$(store_state)" = "$before" ]
+done
+run --db "$TMP/p.db" week --refresh --json "$TMP/fam/profile.yaml"
+check "week --refresh: exit 0" [ "$rc" -eq 0 ]
+check "... the changed feed fetched whole (200), the others answered 304" \
+	sh -c "grep -q '^GET /feeds/physio.ics 200 inm=yes' '$TMP/http.log' && [ \$(grep -c ' 304 ' '$TMP/http.log') -ge 1 ]"
+check "... stored: the store changed" [ "$(store_state)" != "$before" ]
+check "... and the week shows it" grep -q "$moved" "$TMP/stdout"
+cp "$SRCDIR/examples/family-cp/feeds/physio.ics" "$TMP/www/physio.ics"
 sed -i "s#feeds: \[$base/feeds/physio.ics\]#feeds: [http://user:pw@127.0.0.1:$port/feeds/physio.ics]#" "$TMP/fam/profile.yaml"
 run --db "$TMP/p.db" check "$TMP/fam/profile.yaml"
 check "a profile feed URL with credentials: exit 65" [ "$rc" -eq 65 ]

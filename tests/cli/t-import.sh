@@ -136,4 +136,41 @@ done
 run --db "$TMP/worst.db" import "$DATA/bad-unclosed.ics" "$DATA/import-good.ics"
 check "import of an invalid and a good feed: 65 (got $rc)" [ "$rc" -eq 65 ]
 
+# Issue 22: one import window (import_window, dovetail/person.h) for
+# `import` and the profile commands: a feed imported with `import` and read
+# again, the same bytes, by a profile command later in the same week is not
+# imported again (its imported_at stays that of the import).
+fam=$TMP/fam22
+cp -r "$SRCDIR/examples/family-cp" "$fam"
+DOVETAIL_NOW=20261124T090000Z run --db "$TMP/w22.db" import --practitioner physio --tz Europe/London \
+	"$fam/feeds/physio.ics"
+check "issue 22: import of the physio feed: exit 0" [ "$rc" -eq 0 ]
+at1=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/physio.ics'")
+DOVETAIL_NOW=20261126T150000Z run --db "$TMP/w22.db" week --refresh "$fam/profile.yaml"
+check "... week --refresh two days later, in the same week: exit 0" [ "$rc" -eq 0 ]
+at2=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/physio.ics'")
+at_other=$(sqlite3 -readonly "$TMP/w22.db" "SELECT imported_at FROM feed WHERE source LIKE '%/salt.ics'")
+check "... the physio feed not imported again (imported_at $at1, then $at2)" [ -n "$at1" ] && [ "$at1" = "$at2" ]
+check "... while the feeds it had not seen were imported then ($at_other)" [ -n "$at_other" ] && [ "$at_other" != "$at1" ]
+
+# Issue 22: parse once. A feed that sends an older SEQUENCE of a series
+# keeps the stored version (D_IMP_STALE), and with a wider window that
+# version's occurrences fill it: the stored text is read by the import
+# layer (import_feed), not by the store.
+mkcal() { # mkcal SEQ HOUR
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:s22\r\nDTSTAMP:20261101T000000Z\r\nSEQUENCE:%s\r\nDTSTART:20261102T%s0000Z\r\nDTEND:20261102T%s3000Z\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:series\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$1" "$2" "$2"
+}
+mkcal 2 10 >"$TMP/s22.ics"
+run --db "$TMP/s22.db" import --feed s22 --from 20261101T000000Z --to 20261201T000000Z "$TMP/s22.ics"
+check "issue 22: a series at SEQUENCE 2: 5 occurrences in November" grep -q "5 occurrences stored" "$TMP/stdout"
+mkcal 1 14 >"$TMP/s22.ics"
+run --db "$TMP/s22.db" -v import --feed s22 --from 20261101T000000Z --to 20261215T000000Z "$TMP/s22.ics"
+check "... the same series at SEQUENCE 1, a wider window: the stored one kept (D_IMP_STALE)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'stored SEQUENCE 2 is higher' '$TMP/stderr' && grep -q ': 0 new, 0 updated, 1 unchanged' '$TMP/stdout'"
+run --db "$TMP/s22.db" events --from 20261101T000000Z --to 20261215T000000Z --json
+n10=$(grep -o '"start": "2026[0-9-]*T10:00' "$TMP/stdout" | wc -l)
+n14=$(grep -o '"start": "2026[0-9-]*T14:00' "$TMP/stdout" | wc -l)
+check "... its occurrences are the stored version's over the new window (7 at 10:00: $n10; at 14:00: $n14)" \
+	[ "$n10" -eq 7 ] && [ "$n14" -eq 0 ]
+
 done_testing
