@@ -454,7 +454,7 @@ static int freebusy(const char *http, const char *shown, const struct fetch_opts
 			ok = s.comps[i].depth == 1 && s.comps[i].complete &&
 			     strcmp(s.comps[i].name, "VFREEBUSY") == 0;
 		ics_scan_release(&s);
-		if (rc < 0 && quiet.errors) {
+		if (rc < 0) {
 			/* past a bound (nesting, lines): that is the answer's fault */
 			diag_move(d, &quiet);
 			diag_release(&quiet);

@@ -21,19 +21,16 @@ struct tallies {
 	size_t n, cap;
 };
 
-static int tally_add(struct tallies *t, const char *s, size_t len)
+static void tally_add(struct tallies *t, const char *s, size_t len)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (strlen(t->v[i].s) == len && strncasecmp(t->v[i].s, s, len) == 0) {
 			t->v[i].n++;
-			return 0;
+			return;
 		}
 	struct tally *x = BUF_PUSH(t->v, t->n, t->cap);
-	if (!x)
-		return -1;
 	x->s = xstrndup(s, len);
 	x->n = 1;
-	return 0;
 }
 
 static void tallies_release(struct tallies *t)
@@ -45,14 +42,12 @@ static void tallies_release(struct tallies *t)
 }
 
 /* Each comma-separated item of list (ics_list_next). */
-static int tally_list(struct tallies *t, const char *list)
+static void tally_list(struct tallies *t, const char *list)
 {
 	const char *q;
 	size_t l;
 	for (const char *p = list; ics_list_next(&p, &q, &l);)
-		if (tally_add(t, q, l) < 0)
-			return -1;
-	return 0;
+		tally_add(t, q, l);
 }
 
 static int ci_contains(const char *hay, const char *needle)
@@ -157,35 +152,31 @@ struct draft {
 	size_t feed_errors;       /* no draft from a feed with an error: it is fixed first */
 };
 
-/* Tally one event's organizers, attendees, categories and place into p.
- * Returns 0, or -1 out of memory. */
-static int tally_event(struct prac *p, const struct ics_event *e, const char *person)
+/* Tally one event's organizers, attendees, categories and place into p. */
+static void tally_event(struct prac *p, const struct ics_event *e, const char *person)
 {
-	int ok = 1;
 	if (e->categories) {
 		struct tallies one = { 0 };
-		ok &= tally_list(&one, e->categories) == 0;
+		tally_list(&one, e->categories);
 		for (size_t q = 0; q < one.n; q++)
 			p->with_cat += strcasecmp(one.v[q].s, person) == 0;
 		tallies_release(&one);
-		ok &= tally_list(&p->categories, e->categories) == 0;
+		tally_list(&p->categories, e->categories);
 	}
 	if (ci_contains(e->summary, person) || ci_contains(e->description, person))
 		p->with_text++;
 	if (e->organizer)
-		ok &= tally_list(&p->organizers, e->organizer) == 0;
+		tally_list(&p->organizers, e->organizer);
 	if (e->attendees)
-		ok &= tally_list(&p->attendees, e->attendees) == 0;
+		tally_list(&p->attendees, e->attendees);
 	if (e->location && *e->location)
-		ok &= tally_add(&p->locations, e->location, strlen(e->location)) == 0;
+		tally_add(&p->locations, e->location, strlen(e->location));
 	else
 		p->no_location = 1;
-	return ok ? 0 : -1;
 }
 
 /* Read feed i into dr->pr[i]: its id from the file name, its events
- * tallied. Returns 0, or -1 with d filled (unreadable, invalid) or out of
- * memory. */
+ * tallied. Returns 0, or -1 with d filled (unreadable, invalid). */
 static int read_feed(struct draft *dr, size_t i, const char *feed, const struct ics_limits *lim,
 		     struct diag *d)
 {
@@ -211,8 +202,7 @@ static int read_feed(struct draft *dr, size_t i, const char *feed, const struct 
 		return -1;
 	}
 	dr->feed_errors += fd.errors;
-	int ok = 1;
-	for (size_t k = 0; ok && k < fd.n_ev; k++) {
+	for (size_t k = 0; k < fd.n_ev; k++) {
 		const struct ics_event *e = &fd.ev[k];
 		if (e->bad)
 			continue;
@@ -221,10 +211,10 @@ static int read_feed(struct draft *dr, size_t i, const char *feed, const struct 
 			continue;
 		}
 		p->events++;
-		ok = tally_event(p, e, dr->person) == 0;
+		tally_event(p, e, dr->person);
 	}
 	ics_feed_release(&fd);
-	return ok ? 0 : -1;
+	return 0;
 }
 
 /* The rule that catches this person's events in p's feed: CATEGORIES, else
@@ -260,7 +250,7 @@ static void choose_rule(struct prac *p)
 /* The venues of p's locations: a new one per place not seen (up to
  * DRAFT_MAX_VENUES), other spellings as its aliases. Returns 0, or -1 out
  * of memory. */
-static int add_venues(struct draft *dr, const struct prac *p)
+static void add_venues(struct draft *dr, const struct prac *p)
 {
 	for (size_t q = 0; q < p->locations.n; q++) {
 		const char *loc = p->locations.v[q].s;
@@ -274,8 +264,7 @@ static int add_venues(struct draft *dr, const struct prac *p)
 		if (!v) {
 			if (dr->n_vn >= DRAFT_MAX_VENUES)
 				continue;
-			if (!(v = BUF_PUSH(dr->vn, dr->n_vn, dr->cap_vn)))
-				return -1;
+			v = BUF_PUSH(dr->vn, dr->n_vn, dr->cap_vn);
 			memset(v, 0, sizeof *v);
 			v->name = xstrndup(loc, l);
 			slug(v->name, v->id, sizeof v->id);
@@ -285,10 +274,8 @@ static int add_venues(struct draft *dr, const struct prac *p)
 		}
 		if (!same_place(v->name, strlen(v->name), loc, l) || strlen(v->name) != l ||
 		    strncmp(v->name, loc, l))
-			if (tally_add(&v->spell, loc, l) < 0)
-				return -1;
+			tally_add(&v->spell, loc, l);
 	}
-	return 0;
 }
 
 /* The profile's head: the person, and the venues (the home first). */
@@ -373,14 +360,14 @@ static void write_prac(FILE *f, const struct prac *p, const char *person)
 	fprintf(f, "    movable: false   # check this: and works, window, venues (docs/profile.md)\n");
 }
 
-/* The whole text, or NULL when the memory stream fails. */
+/* The whole text (never NULL: a memory stream fails only out of memory). */
 static char *write_draft(const struct draft *dr, const char *tz)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	if (!f)
-		return NULL;
+		xalloc_die();   /* it fails only out of memory */
 	write_head(f, dr, tz);
 	fprintf(f, "\n# check this: travel between the venues (a matrix, a CSV, or coordinates)\n"
 		   "travel:\n  matrix: []\n\npractitioners:\n");
@@ -388,10 +375,8 @@ static char *write_draft(const struct draft *dr, const char *tz)
 		write_prac(f, &dr->pr[i], dr->person);
 	fprintf(f, "\n# check this: the routines (naps, feeds, meals, medication), energy and\n"
 		   "# limits are the documented defaults until they are written here.\n");
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
+	if (fclose(f) != 0)
+		xalloc_die();   /* a memory stream's write fails only out of memory */
 	return text;
 }
 
@@ -436,17 +421,14 @@ char *profile_draft(const char *person, const char *tz, const char *const *feeds
 		if (!ok)
 			break;
 		choose_rule(&dr.pr[i]);
-		ok = add_venues(&dr, &dr.pr[i]) == 0;
+		add_venues(&dr, &dr.pr[i]);
 	}
 	if (ok)
-		ok = (text = write_draft(&dr, tz)) != NULL;
+		text = write_draft(&dr, tz);
 	size_t feed_errors = dr.feed_errors;
 	draft_release(&dr);
-	if (!ok) {
-		if (!d->errors)
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return NULL;
-	}
+	if (!ok)
+		return NULL;   /* read_feed said why */
 	if (feed_errors) {
 		free(text);
 		return NULL;
