@@ -33,14 +33,14 @@ struct pool;
 struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct diag *d);
 
 /*
- * Run tasks 0 .. n - 1: make(arg, i, &len) builds task i (malloc'd; NULL:
- * out of memory), handed to the next free worker in index order; done(arg,
+ * Run tasks 0 .. n - 1: make(arg, i, &len) builds task i (malloc'd, with
+ * xalloc.h: never NULL), handed to the next free worker in index order; done(arg,
  * i, msg, len) takes each result as it comes back, in any order (msg owned
  * by the pool, valid during the call; NULL when the worker died with the
  * task: a new worker takes its place and the run goes on). done returning
  * non-zero stops the run. progress (may be NULL) is told the count done.
  * Returns 0, or -1 with d filled (a worker that cannot be started, a
- * malformed message, a task that cannot be built, done stopping).
+ * malformed message, done stopping).
  * Results depend on the tasks alone, never on which worker ran them or
  * when: the caller records them by i.
  */

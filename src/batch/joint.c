@@ -156,10 +156,6 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 				goto fail;
 			}
 			struct jt_pair *x = BUF_PUSH(out->pairs, out->n_pairs, cap);
-			if (!x) {
-				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-				goto fail;
-			}
 			x->a = ca < cb ? ca : cb;
 			x->b = ca < cb ? cb : ca;
 			x->soft = soft;

@@ -25,8 +25,6 @@ static char *page_name(const char *id)
 {
 	size_t n = strlen(id), k = sizeof PAGE_PREFIX - 1;
 	char *s = xmalloc(k + n + 24);
-	if (!s)
-		return NULL;
 	memcpy(s, PAGE_PREFIX, k);
 	int changed = n == 0 || id[0] == '.';
 	for (size_t i = 0; i < n; i++) {
@@ -59,15 +57,11 @@ struct pages {
 	size_t *todo, n_todo;     /* v indices with a plan */
 	size_t written;
 	struct diag *d;
-	int oom;
 };
 
-static const char *keep(struct pages *pg, const char *s)
+static const char *keep(const char *s)
 {
-	char *c = s ? xstrdup(s) : NULL;
-	if (s && !c)
-		pg->oom = 1;
-	return c;
+	return s ? xstrdup(s) : NULL;
 }
 
 static int page_row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
@@ -77,49 +71,34 @@ static int page_row(const struct store_batch_person *p, const struct store_batch
 	if (idx < 0)
 		return 0;
 	struct report_person *x = BUF_PUSH(pg->v, pg->n, pg->cap);
-	if (!x)
-		return pg->oom = 1;
 	memset(x, 0, sizeof *x);
 	size_t i = pg->n - 1;
-	char **np = xrealloc(pg->plan, pg->cap * sizeof *np);
-	int *pv = np ? xrealloc(pg->proven, pg->cap * sizeof *pv) : NULL;
-	if (np)
-		pg->plan = np;
-	if (pv)
-		pg->proven = pv;
-	size_t *ix = pv ? xrealloc(pg->index, pg->cap * sizeof *ix) : NULL;
-	if (!ix)
-		return pg->oom = 1;
-	pg->index = ix;
+	/* plan, proven and index grow with v */
+	pg->plan = xreallocarray(pg->plan, pg->cap, sizeof *pg->plan);
+	pg->proven = xreallocarray(pg->proven, pg->cap, sizeof *pg->proven);
+	pg->index = xreallocarray(pg->index, pg->cap, sizeof *pg->index);
 	pg->index[i] = (size_t)idx;
 	int ok = strcmp(p->status, "ok") == 0 && c;
-	x->id = keep(pg, p->person);
-	x->status = keep(pg, ok ? "ok" : "error");
-	x->why = ok ? NULL : keep(pg, p->error ? p->error : "no plan was chosen");
+	x->id = keep(p->person);
+	x->status = keep(ok ? "ok" : "error");
+	x->why = ok ? NULL : keep(p->error ? p->error : "no plan was chosen");
 	x->jb = p->before.journeys, x->tb = p->before.travel_min, x->cb = p->before.clashes;
 	x->rb = p->before.routine_conflicts, x->eb = p->before.peak_energy;
 	if (ok) {
 		x->ja = c->after.journeys, x->ta = c->after.travel_min, x->ca = c->after.clashes;
 		x->ra = c->after.routine_conflicts, x->ea = c->after.peak_energy, x->changes = c->changes;
 	}
-	pg->plan[i] = ok ? (char *)keep(pg, c->plan) : NULL;
+	pg->plan[i] = ok ? (char *)keep(c->plan) : NULL;
 	pg->proven[i] = ok && c->proven;
-	return pg->oom;
+	return 0;
 }
 
 static char *page_task(void *arg, size_t i, size_t *len)
 {
 	struct pages *pg = arg;
 	size_t v = pg->todo[i];
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	if (!f)
-		return NULL;
-	fprintf(f, "R %zu %d\n%s", pg->index[v], pg->proven[v], pg->plan[v]);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
+	char *buf = xasprintf("R %zu %d\n%s", pg->index[v], pg->proven[v], pg->plan[v]);
+	*len = strlen(buf);
 	return buf;
 }
 
@@ -132,12 +111,10 @@ static int page_done(void *arg, size_t i, const char *msg, size_t len)
 		 * died: no page, and the overview says why */
 		const char *why = msg && strncmp(msg, "error\n", 6) == 0 ? msg + 6 : "the page could not be drawn";
 		free((char *)x->why);
-		x->why = keep(pg, why);
-		return pg->oom;
+		x->why = keep(why);
+		return 0;
 	}
 	char *name = page_name(x->id);
-	if (!name)
-		return pg->oom = 1;
 	if (outdir_put(pg->dir, name, msg + 3, len - 3, pg->d) < 0) {
 		free(name);
 		return 1;
@@ -152,10 +129,7 @@ int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct dia
 	struct pages pg = { .b = b, .dir = dir, .d = d };
 	*written = 0;
 	int rc = store_batch_finals(b->store, b->run, page_row, &pg, d) < 0 ? -1 : 0;
-	if (!rc && pg.oom)
-		rc = -2;
-	if (!rc && !(pg.todo = xmalloc((pg.n + 1) * sizeof *pg.todo)))
-		rc = -2;
+	pg.todo = xmalloc((pg.n + 1) * sizeof *pg.todo);
 	for (size_t i = 0; !rc && i < pg.n; i++)
 		if (pg.plan[i])
 			pg.todo[pg.n_todo++] = i;
@@ -164,8 +138,6 @@ int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct dia
 		rc = p ? pool_run(p, pg.n_todo, page_task, page_done, NULL, &pg, d) : -1;
 		if (rc)
 			bt_pool_failed(b);
-		if (!rc && pg.oom)
-			rc = -2;
 	}
 	if (!rc) {
 		char title[96];
@@ -174,10 +146,6 @@ int batch_pages(struct batch *b, struct outdir *dir, size_t *written, struct dia
 		if (!index || outdir_put(dir, "index.html", index, strlen(index), d) < 0)
 			rc = -1;
 		free(index);
-	}
-	if (rc == -2) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		rc = -1;
 	}
 	for (size_t i = 0; i < pg.n; i++) {
 		free((char *)pg.v[i].id);

@@ -180,7 +180,7 @@ static const char *shared_feeds_differ(const struct caseload *cl, const struct p
 }
 
 /* Others' bookings as busy time of this person's practitioners and carers. */
-static int add_busy(struct week *w, const struct profile *prof, const struct bk *extra, size_t n_extra)
+static void add_busy(struct week *w, const struct profile *prof, const struct bk *extra, size_t n_extra)
 {
 	for (size_t k = 0; k < n_extra; k++) {
 		if (strncmp(extra[k].lane, CL_CARER_PREFIX, strlen(CL_CARER_PREFIX)) == 0) {
@@ -196,22 +196,16 @@ static int add_busy(struct week *w, const struct profile *prof, const struct bk 
 				}
 				if (!named)
 					continue;
-				struct wk_busy *x = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
-				if (!x)
-					return -1;
-				*x = (struct wk_busy){ -1 - (int)c, extra[k].start, extra[k].end };
+				*BUF_PUSH(w->busy, w->n_busy, w->busy_cap) =
+					(struct wk_busy){ -1 - (int)c, extra[k].start, extra[k].end };
 			}
 			continue;
 		}
 		int pi = profile_prac_index(prof, extra[k].lane);
 		if (pi < 0)
 			continue;
-		struct wk_busy *x = BUF_PUSH(w->busy, w->n_busy, w->busy_cap);
-		if (!x)
-			return -1;
-		*x = (struct wk_busy){ pi, extra[k].start, extra[k].end };
+		*BUF_PUSH(w->busy, w->n_busy, w->busy_cap) = (struct wk_busy){ pi, extra[k].start, extra[k].end };
 	}
-	return 0;
 }
 
 /* The bookings of shared practitioners and of carers that plan pl makes:
@@ -229,8 +223,7 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 	/* the moved week is sorted again: an appointment is known there by
 	 * its practitioner, UID and RECURRENCE-ID, not by its index */
 	unsigned char *kept = xcalloc(moved.n_appts + 1, 1);
-	int oom = !kept;
-	for (size_t i = 0; kept && i < in->n; i++) {
+	for (size_t i = 0; i < in->n; i++) {
 		const struct placement *at = &pl->at[i], *cur = &in->a[i].current;
 		if (at->day != cur->day || at->start != cur->start || at->venue != cur->venue)
 			continue;
@@ -243,17 +236,14 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 			}
 		}
 	}
-	for (size_t k = 0; k < moved.n_appts && !oom; k++) {
+	for (size_t k = 0; k < moved.n_appts; k++) {
 		const struct wk_appt *ap = &moved.appts[k];
 		const char *pid = prof->pracs[ap->prac].id;
 		if (caseload_prac_index(b->cl, pid) >= 0) {
 			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
-			if (x) {
-				*x = (struct bk){ .start = ap->start, .end = ap->end, .fixed = kept[k] };
-				assert(strlen(pid) < sizeof x->lane); /* ids are checked at load: PROFILE_MAX_ID */
-				snprintf(x->lane, sizeof x->lane, "%s", pid);
-			}
-			oom = !x;
+			*x = (struct bk){ .start = ap->start, .end = ap->end, .fixed = kept[k] };
+			assert(strlen(pid) < sizeof x->lane); /* ids are checked at load: PROFILE_MAX_ID */
+			snprintf(x->lane, sizeof x->lane, "%s", pid);
 		}
 		int cr = week_carer_for(&moved, ap, ap->venue, ap->start, ap->end);
 		if (cr == WEEK_CARER_NONE_FREE) {
@@ -268,21 +258,14 @@ static int bookings_of(const struct batch *b, const struct profile *prof, const 
 		int64_t cs, ce;
 		week_carer_span(&moved, ap->venue, ap->start, ap->end, &cs, &ce);
 		const struct prof_carer *carer = &prof->carers[cr];
-		for (size_t j = 0; j < carer->n_feeds && !oom; j++) {
+		for (size_t j = 0; j < carer->n_feeds; j++) {
 			struct bk *x = BUF_PUSH(c->book, c->n_book, c->cap);
-			if (x) {
-				*x = (struct bk){ .start = cs, .end = ce, .fixed = kept[k] };
-				caseload_carer_key(carer->feeds[j].source, x->lane);
-			}
-			oom = !x;
+			*x = (struct bk){ .start = cs, .end = ce, .fixed = kept[k] };
+			caseload_carer_key(carer->feeds[j].source, x->lane);
 		}
 	}
 	free(kept);
 	week_release(&moved);
-	if (oom) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	return 0;
 }
 
@@ -295,7 +278,7 @@ static char *result_json(const struct week *w, const struct profile *prof, const
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
-		return NULL;
+		xalloc_die();   /* a memory stream fails only out of memory */
 	/* the summary puts the person, the plan's origin, its tiers and the
 	 * weeks before and after (columns) around it */
 	fprintf(f, "\"proposal\": \"%s\", \"changes\": [", x->id);
@@ -316,7 +299,9 @@ static char *result_json(const struct week *w, const struct profile *prof, const
 		fputs("}", f);
 	}
 	fputs("]", f);
-	return fclose(f) == 0 ? buf : (free(buf), NULL);
+	if (fclose(f) != 0)
+		xalloc_die();
+	return buf;
 }
 
 /* One column from proposal x (its plan, tiers, figures, bookings). */
@@ -324,10 +309,6 @@ static int add_column(const struct batch *b, const struct person *cw, const stru
 		      const struct sv_proposal *x, const char *origin, struct outcome *o, struct diag *d)
 {
 	struct col_out *c = BUF_PUSH(o->col, o->n_col, o->cap);
-	if (!c) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	memset(c, 0, sizeof *c);
 	snprintf(c->origin, sizeof c->origin, "%s", origin);
 	c->impossible = x->impossible;
@@ -337,10 +318,7 @@ static int add_column(const struct batch *b, const struct person *cw, const stru
 	figures_of(&x->after, &c->after);
 	c->changes = (int)x->n_changes;
 	c->appts = (int)r->in.n;
-	if (!(c->result = result_json(&cw->week, cw->prof, &r->in, x))) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
+	c->result = result_json(&cw->week, cw->prof, &r->in, x);
 	if (plan_encode(&r->in, &x->plan, &c->plan, d) < 0)
 		return -1;
 	return bookings_of(b, cw->prof, &r->in, &x->plan, c, d);
@@ -350,11 +328,6 @@ static int add_column(const struct batch *b, const struct person *cw, const stru
 static int as_booked(const struct instance *in, struct sv_proposal *x, struct diag *d)
 {
 	struct plan pl = { xcalloc(in->n + 1, sizeof *pl.at), in->n };
-	if (!pl.at) {
-		memset(x, 0, sizeof *x);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	for (size_t i = 0; i < in->n; i++)
 		pl.at[i] = in->a[i].current;
 	int rc = sv_proposal_of_plan(in, &pl, x, d);
@@ -408,10 +381,7 @@ void bt_solve_person(const struct batch *b, struct store *st, size_t i, const ch
 		bt_outcome_fail(o, why);
 		goto out;
 	}
-	if (add_busy(&cw.week, cw.prof, extra, n_extra) < 0) {
-		bt_outcome_fail(o, "out of memory");
-		goto out;
-	}
+	add_busy(&cw.week, cw.prof, extra, n_extra);
 	struct sv_options opt = { .k = priced ? 1 : BATCH_PLANS, .max_changes = -1, .ladder = 0,
 				  .time_limit = b->time_limit, .now = b->now };
 	have_r = 1;

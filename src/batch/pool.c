@@ -202,9 +202,8 @@ struct run {
 	struct diag *d;
 };
 
-/* Hand out tasks, in index order, to the workers that are free. Returns
- * 0, or -1 (d filled) when a task cannot be built. */
-static int hand_out(struct run *r)
+/* Hand out tasks, in index order, to the workers that are free. */
+static void hand_out(struct run *r)
 {
 	struct pool *p = r->p;
 	for (int j = 0; j < p->jobs && r->next < r->n; j++) {
@@ -213,16 +212,12 @@ static int hand_out(struct run *r)
 			continue;
 		size_t len;
 		char *t = r->make(r->arg, r->next, &len);
-		if (!t) {
-			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			return -1;
-		}
+		assert(t);   /* make allocates with xalloc: never NULL (pool.h) */
 		/* a worker that is gone: its result pipe says so in take_result */
 		write_msg(x->task_fd, t, len);
 		free(t);
 		x->busy = (long)r->next++;
 	}
-	return 0;
 }
 
 /* Read what worker j has to say (a result, or that it died: a new one then
@@ -274,8 +269,7 @@ int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t
 	struct run r = { p, n, 0, 0, make, done, arg, d };
 	int rc = 0;
 	while (!rc && r.finished < n) {
-		if ((rc = hand_out(&r)) < 0)
-			break;
+		hand_out(&r);
 		for (int j = 0; j < p->jobs; j++)
 			pf[j] = (struct pollfd){ p->w[j].result_fd, POLLIN, 0 };
 		if (poll(pf, (nfds_t)p->jobs, -1) < 0) {

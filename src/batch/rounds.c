@@ -161,12 +161,15 @@ static int load_booking(const char *person, int n, const struct store_batch_book
 	return 0;
 }
 
-/* The flat arrays of the problem, from the persons' plans. */
+/* Whether column x takes part in round's master: a priced one from the
+ * round after the one that asked for it. */
 static int takes_part(const struct jcol *x, int round)
 {
 	return x->origin != 2 || x->round < round;
 }
 
+/* The flat arrays of round's problem, from the persons' plans: 0, or -1
+ * when a stored person lacks its plan alone or as booked. */
 static int flatten(struct jstate *s, int round, struct jt_problem *pr, double cap, double limit)
 {
 	free(s->cols);
@@ -188,8 +191,6 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 	s->booked = xmalloc((s->n + 1) * sizeof *s->booked);
 	s->base = xmalloc((s->n + 1) * sizeof *s->base);
 	s->book_person = xmalloc((nb + 1) * sizeof *s->book_person);
-	if (!s->cols || !s->book || !s->solo || !s->booked || !s->base || !s->book_person)
-		return -1;
 	s->n_cols = s->n_book = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct jperson *p = &s->p[i];
@@ -214,7 +215,7 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 		/* every person solved alone has both; a store that lacks one is
 		 * not this version's */
 		if (s->solo[i] == SIZE_MAX || s->booked[i] == SIZE_MAX)
-			return -2;
+			return -1;
 	}
 	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0 };
 	return 0;
@@ -254,15 +255,13 @@ static char *price_task(void *arg, size_t i, size_t *len)
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 	if (!f)
-		return NULL;
+		xalloc_die();   /* a memory stream fails only out of memory */
 	fprintf(f, "P %zu %zu\n", r->s->p[x->person].index, x->n_extra);
 	for (size_t k = 0; k < x->n_extra; k++)
 		fprintf(f, "%s\t%lld\t%lld\n", x->extra[k].lane, (long long)x->extra[k].start,
 			(long long)x->extra[k].end);
-	if (fclose(f) != 0) {
-		free(buf);
-		return NULL;
-	}
+	if (fclose(f) != 0)
+		xalloc_die();
 	return buf;
 }
 
@@ -371,9 +370,8 @@ static const struct pool_ops comp_ops = { c_init, c_handle, NULL };
 static char *comp_task(void *arg, size_t i, size_t *len)
 {
 	struct comp_run *r = arg;
-	char *s = xmalloc(32);
-	if (s)
-		*len = (size_t)snprintf(s, 32, "%zu\n", r->todo[i]);
+	char *s = xasprintf("%zu\n", r->todo[i]);
+	*len = strlen(s);
 	return s;
 }
 
@@ -453,21 +451,17 @@ static int solve_round(struct batch *b, const struct jt_problem *pr, const struc
 	largest_first(pr, c, todo, n);
 	/* the easy ones here */
 	unsigned char *easy = xcalloc(c->n + 1, 1);
-	int rc = easy ? 0 : -1;
-	for (size_t k = 0; easy && k < c->n; k++)
+	int rc = 0;
+	for (size_t k = 0; k < c->n; k++)
 		easy[k] = !clash[k];
 	free(sol->choice);
 	memset(sol, 0, sizeof *sol);
-	if (!rc && !(sol->choice = xmalloc((pr->n_persons + 1) * sizeof *sol->choice)))
-		rc = -1;
-	if (rc)
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	sol->choice = xmalloc((pr->n_persons + 1) * sizeof *sol->choice);
 	/* every choice starts as the week as booked (a worker's answer
 	 * replaces its component's) */
-	for (size_t i = 0; !rc && i < pr->n_persons; i++)
+	for (size_t i = 0; i < pr->n_persons; i++)
 		sol->choice[i] = pr->booked[i];
-	if (!rc)
-		rc = joint_solve(pr, c, easy, sol, d);
+	rc = joint_solve(pr, c, easy, sol, d);
 	free(easy);
 	sol->mips = n;
 	if (!rc && n) {
@@ -773,13 +767,8 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 	st->optimal = 1;
 	for (size_t round = 0; !rc; round++) {
 		int f = flatten(&s, (int)round, &pr, b->cap, b->time_limit);
-		if (f == -2) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
-			rc = -1;
-			break;
-		}
 		if (f < 0) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
 			rc = -1;
 			break;
 		}

@@ -29,7 +29,7 @@ static void *w_init(void *arg)
 	struct wstate *s = xcalloc(1, sizeof *s);
 	struct diag d;
 	diag_init(&d);
-	if (!s || file_scratch_make("dovetail-batch", s->dir, sizeof s->dir, &s->lock, &d) < 0) {
+	if (file_scratch_make("dovetail-batch", s->dir, sizeof s->dir, &s->lock, &d) < 0) {
 		diag_release(&d);
 		free(s);
 		return NULL;
@@ -74,14 +74,16 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 	char stored[66];
 	int used = 0;
 	struct bk *extra = NULL;
-	(void)len;
 	if (sscanf(task, "%c %lu %65s%n", &kind, &idx, stored, &used) != 3 || idx >= s->b.cl->n_persons)
 		return NULL;
 	if (kind == 'P') {
 		n = strtoul(stored, NULL, 10);
+		if (n > len)
+			return NULL;   /* each booking takes more than a byte of the task */
 		extra = xcalloc(n + 1, sizeof *extra);
 		const char *p = task + used;
-		for (size_t k = 0; extra && k < n; k++) {
+		_Static_assert(CL_KEY_MAX == 72, "the scan below reads at most CL_KEY_MAX - 1 bytes of a lane");
+		for (size_t k = 0; k < n; k++) {
 			long long a, e;
 			int m = 0;
 			if (sscanf(p, " %71[^\t]\t%lld\t%lld%n", extra[k].lane, &a, &e, &m) != 3) {
@@ -92,8 +94,6 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 			extra[k].end = e;
 			p += m;
 		}
-		if (!extra)
-			return NULL;
 	}
 	struct outcome o;
 	bt_solve_person(&s->b, s->st, idx, kind == 'S' && strcmp(stored, "-") != 0 ? stored : NULL, extra, n,
@@ -165,28 +165,20 @@ static int record(struct batch *b, size_t i, const struct outcome *o, struct dia
 	struct store_batch_column *c = xcalloc(o->n_col + 1, sizeof *c);
 	const struct store_batch_booking **bp = xcalloc(o->n_col + 1, sizeof *bp);
 	size_t *nb = xcalloc(o->n_col + 1, sizeof *nb);
-	int rc = c && bp && nb ? 0 : -1;
-	for (size_t k = 0; !rc && k < o->n_col; k++) {
+	for (size_t k = 0; k < o->n_col; k++) {
 		const struct col_out *x = &o->col[k];
 		c[k] = (struct store_batch_column){ p.person, (int)k, x->origin, "", 0, x->impossible, x->compromise,
 						    x->cost, x->proven, x->after, x->changes, x->appts, x->result,
 						    x->plan };
 		struct store_batch_booking *v = xcalloc(x->n_book + 1, sizeof *v);
-		if (!v) {
-			rc = -1;
-			break;
-		}
 		for (size_t j = 0; j < x->n_book; j++)
 			v[j] = (struct store_batch_booking){ x->book[j].lane, x->book[j].start, x->book[j].end,
 							     x->book[j].fixed };
 		bp[k] = v;
 		nb[k] = x->n_book;
 	}
-	if (rc)
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	else
-		rc = store_batch_save_person(b->store, b->run, &p, c, o->n_col, bp, nb, d);
-	for (size_t k = 0; bp && k < o->n_col; k++)
+	int rc = store_batch_save_person(b->store, b->run, &p, c, o->n_col, bp, nb, d);
+	for (size_t k = 0; k < o->n_col; k++)
 		free((void *)bp[k]);
 	free(c);
 	free(bp);
@@ -207,9 +199,8 @@ static char *alone_task(void *arg, size_t i, size_t *len)
 {
 	struct alone_run *r = arg;
 	size_t p = r->todo[i];
-	char *s = xmalloc(100);
-	if (s)
-		*len = (size_t)snprintf(s, 100, "S %zu %s\n", p, r->digest[p] ? r->digest[p] : "-");
+	char *s = xasprintf("S %zu %s\n", p, r->digest[p] ? r->digest[p] : "-");
+	*len = strlen(s);
 	return s;
 }
 
@@ -225,7 +216,7 @@ static int alone_done(void *arg, size_t i, const char *msg, size_t len)
 	if (!msg) {
 		bt_outcome_fail(&o, "the worker process solving it died");
 		snprintf(o.digest, sizeof o.digest, "-");
-	} else if (!copy || bt_decode_outcome(copy, len, &o) < 0) {
+	} else if (bt_decode_outcome(copy, len, &o) < 0) {
 		free(copy);
 		bt_outcome_release(&o);
 		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
@@ -260,10 +251,6 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 	*n_done = 0;
 	const struct caseload *cl = b->cl;
 	struct alone_run r = { b, todo, xcalloc(cl->n_persons + 1, sizeof(char *)), 0, { bt_mono(), 0 }, d };
-	if (!r.digest) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		return -1;
-	}
 	int rc = 0;
 	if (resume && store_batch_each(b->store, b->run, NULL, collect_digest, &r, d) < 0)
 		rc = -1;
