@@ -15,6 +15,9 @@ struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION 13
+/* An occurrence longer than this many days has its end converted at its
+ * start's offset when imported (store/import.c, docs/limits.md). */
+#define IMPORT_LONG_OCCURRENCE_DAYS 366
 
 /*
  * The default database path: $XDG_DATA_HOME/dovetail/dovetail.db, else

@@ -389,7 +389,12 @@ static int write_occurrences(struct imp *m, const struct writes *w, const struct
 		if (c->kind != ICS_T_UTC) {
 			icaltimezone *z = held->x_wr_zone ? held->x_wr_zone : m->o->zone;
 			s = ics_wall_to_utc(s, z);
-			en = ics_wall_to_utc(en, z);
+			/* an end more than a year after its start is taken at the
+			 * start's offset: converting it would make libical extend
+			 * the zone's transitions out to that year again for each
+			 * such end (seconds of CPU for a hostile feed), and an hour
+			 * either way that far out changes nothing shown */
+			en = c->end - c->start > IMPORT_LONG_OCCURRENCE_DAYS * 86400LL ? s + (c->end - c->start) : ics_wall_to_utc(en, z);
 		}
 		char rid[24] = "";
 		if (c->has_rid)
