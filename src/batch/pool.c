@@ -28,11 +28,12 @@ struct pool {
 	struct proc *w;
 };
 
-static int write_all(int fd, const void *p, size_t n)
+/* Write or read all n bytes of p on fd (a signal restarts): 0, or -1 when
+ * the pipe is closed or failed. */
+static int transfer(int fd, char *c, size_t n, int writing)
 {
-	const char *c = p;
 	while (n) {
-		ssize_t k = write(fd, c, n);
+		ssize_t k = writing ? write(fd, c, n) : read(fd, c, n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -43,19 +44,14 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+static int write_all(int fd, const void *p, size_t n)
+{
+	return transfer(fd, (char *)p, n, 1);
+}
+
 static int read_all(int fd, void *p, size_t n)
 {
-	char *c = p;
-	while (n) {
-		ssize_t k = read(fd, c, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		c += k;
-		n -= (size_t)k;
-	}
-	return 0;
+	return transfer(fd, p, n, 0);
 }
 
 /* One framed message: its length (u32), then its bytes. *msg allocated

@@ -161,6 +161,17 @@ static int load_booking(const char *person, int n, const struct store_batch_book
 	return 0;
 }
 
+/* Frees the flat problem of the last round. */
+static void flat_release(struct jstate *s)
+{
+	free(s->cols);
+	free(s->book);
+	free(s->solo);
+	free(s->booked);
+	free(s->base);
+	free(s->book_person);
+}
+
 /* Whether column x takes part in round's master: a priced one from the
  * round after the one that asked for it. */
 static int takes_part(const struct jcol *x, int round)
@@ -172,12 +183,7 @@ static int takes_part(const struct jcol *x, int round)
  * when a stored person lacks its plan alone or as booked. */
 static int flatten(struct jstate *s, int round, struct jt_problem *pr, double cap, double limit)
 {
-	free(s->cols);
-	free(s->book);
-	free(s->solo);
-	free(s->booked);
-	free(s->base);
-	free(s->book_person);
+	flat_release(s);
 	size_t nc = 0, nb = 0;
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t k = 0; k < s->p[i].n_col; k++)
@@ -740,12 +746,7 @@ static void jstate_release(struct jstate *s)
 	}
 	free(s->p);
 	free(s->of);
-	free(s->cols);
-	free(s->book);
-	free(s->solo);
-	free(s->booked);
-	free(s->base);
-	free(s->book_person);
+	flat_release(s);
 	lanes_release(&s->lanes);
 }
 
