@@ -181,7 +181,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_BAD_UTF8, "A content line holds bytes that are not UTF-8 (often a Latin-1 export). Each bad byte is read as '?' and the line is kept; only the first is reported. Re-export the calendar as UTF-8 to keep the text.") \
 	X(D_ICS_LINE_IGNORED, "A line that is not well formed belongs to a property dovetail does not use, so it is ignored and the rest of the component is read.") \
 	X(D_ICS_LENIENT, "A value breaks RFC 5545 in a way with one sensible reading (VALUE=DATE with a date-time, an RRULE part without '='); it is read as the message says. Tell the feed's producer.") \
-	X(D_ICS_CONTROL, "A content line holds a control character (such as a NUL byte) that iCalendar does not allow. The line is not used and the feed counts one error.") \
+	X(D_ICS_CONTROL, "A content line holds a control character that iCalendar does not allow: a NUL byte anywhere, or any control character but a tab in a UID (which is written back to the practitioner as it came). The line, or for a UID its event, is not used and the feed counts one error.") \
 	X(D_ICS_BAD_NAME, "A content line does not start with a property name (letters, digits and '-') followed by ';' or ':'. The line is not used and the feed counts one error.") \
 	X(D_ICS_BAD_PARAM, "A parameter of the named property is malformed (no '=', an unclosed quote, a stray character). The line is not used and the feed counts one error.") \
 	X(D_ICS_NO_COLON, "A content line has a name but no ':' before its value. The line is not used and the feed counts one error; a wrongly folded line is a common cause.") \

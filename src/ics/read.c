@@ -487,6 +487,21 @@ static struct ics_event *event_new(struct ics_feed *f, size_t ci)
 	return ev;
 }
 
+/* A UID is written back to the practitioners as it came (docs/export.md):
+ * one with a control character (RFC 5545 3.1: none but HTAB in a value)
+ * could not be, so its event is an error at the UID's line. */
+static void check_uid(struct ctx *c, const struct ics_line *l, struct ics_event *ev)
+{
+	for (const unsigned char *u = (const unsigned char *)ev->uid; *u; u++)
+		if ((*u < 0x20 && *u != '\t') || *u == 0x7f) {
+			char hex[4];
+			snprintf(hex, sizeof hex, "%02X", *u);
+			diag_add(c->d, D_ICS_CONTROL, c->f->file, (int)l->line, 1, hex);
+			ev->bad = 1;
+			return;
+		}
+}
+
 /* The first pass over component ci's own lines: its UID (one is made from
  * the hash when there is none, so that later reports can name the series),
  * and whether a malformed line spoils it, nested components included. */
@@ -510,8 +525,10 @@ static void read_uid(struct ctx *c, size_t ci, const char *what)
 				ev->bad = 1;
 			continue;
 		}
-		if (name_is(l, "UID") && !ev->uid)
+		if (name_is(l, "UID") && !ev->uid) {
 			ev->uid = text_value(value(l));
+			check_uid(c, l, ev);
+		}
 	}
 	if (!ev->uid || !*ev->uid) {
 		free(ev->uid);

@@ -173,4 +173,15 @@ n14=$(grep -o '"start": "2026[0-9-]*T14:00' "$TMP/stdout" | wc -l)
 check "... its occurrences are the stored version's over the new window (7 at 10:00: $n10; at 14:00: $n14)" \
 	[ "$n10" -eq 7 ] && [ "$n14" -eq 0 ]
 
+# A UID with a control character (RFC 5545 3.1) could not be written back to
+# the practitioner as it came: an error at the UID's line, exit 65 (the
+# folded continuation keeps the line number of the UID's first line)
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:\bab\r\n 0100\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261124T100000Z\r\nDTEND:20261124T110000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/uid-ctl.ics"
+run --db "$TMP/uid-ctl.db" import "$TMP/uid-ctl.ics"
+check "a UID with a control character: exit 65 (got $rc), named at its line" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'uid-ctl.ics:5:1: error: control character 0x08' '$TMP/stderr'"
+run --db "$TMP/uid-ctl.db" import --keep-going "$TMP/uid-ctl.ics"
+check "... with --keep-going its event is skipped (got $rc)" \
+	sh -c "[ $rc -eq 65 ] && grep -q ': 0 new, .* 1 skipped' '$TMP/stdout'"
+
 done_testing
