@@ -474,6 +474,8 @@ static int64_t feed_row(struct store *s, const char *source, struct diag *d)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? id : store_sql_error(s, d);
 }
 
+static int same_bytes(struct imp *m, int64_t *feed_id);
+
 int store_held_bytes(struct store *s, const struct ics_feed *f, const struct import_opts *o,
 		     struct bytes *held, struct diag *d)
 {
@@ -487,6 +489,16 @@ int store_held_bytes(struct store *s, const struct ics_feed *f, const struct imp
 	m.rid = xcalloc(n, sizeof *m.rid);
 	int rc = 0;
 	int64_t feed_id = f->fatal ? 0 : feed_row(s, o->source, d);
+	/* the same bytes, window, zone and practitioner as stored: the import
+	 * writes nothing, so nothing need be spliced (and the stored events
+	 * need not be read: every profile command comes this way) */
+	struct import_report same;
+	memset(&same, 0, sizeof same);
+	m.r = &same;
+	int64_t same_id;
+	if (feed_id > 0 && same_bytes(&m, &same_id) > 0)
+		feed_id = 0;
+	m.r = NULL;
 	if (feed_id < 0 || (feed_id > 0 && load_stored(&m, feed_id) < 0)) {
 		rc = -1;
 	} else if (feed_id > 0) {
