@@ -36,6 +36,9 @@ struct batch {
 	struct pool *pool;        /* the person workers, started when first needed; batch_release stops them */
 };
 
+/* b zeroed, with the defaults `batch` and `merge` share: one worker per
+ * online processor, a 10 s time limit per solve, the cap BATCH_DEFAULT_CAP. */
+void batch_init(struct batch *b);
 /* Stop b's workers (NULL-safe inside). */
 void batch_release(struct batch *b);
 

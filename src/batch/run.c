@@ -115,6 +115,15 @@ struct pool *bt_person_pool(struct batch *b, struct diag *d)
 	return b->pool;
 }
 
+void batch_init(struct batch *b)
+{
+	memset(b, 0, sizeof *b);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	b->jobs = cpus > 0 ? (int)cpus : 1;
+	b->time_limit = 10;
+	b->cap = BATCH_DEFAULT_CAP;
+}
+
 void batch_release(struct batch *b)
 {
 	pool_stop(b->pool, 0);

@@ -276,11 +276,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 {
 	struct batch b;
 	struct batch_out out = { 0 };
-	memset(&b, 0, sizeof b);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	b.jobs = cpus > 0 ? (int)cpus : 1;
-	b.time_limit = 10;
-	b.cap = BATCH_DEFAULT_CAP;
+	batch_init(&b);
 	struct batch_args a = { 0, 0, 0, 0, 1 };
 	int status = parse_args(argc, argv, app, &b, &out, &a);
 	if (status >= 0)

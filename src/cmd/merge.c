@@ -92,11 +92,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 	};
 	struct batch b;
 	struct batch_out out = { 0 };
-	memset(&b, 0, sizeof b);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	b.jobs = cpus > 0 ? (int)cpus : 1;
-	b.time_limit = 10;
-	b.cap = BATCH_DEFAULT_CAP;
+	batch_init(&b);
 	int c;
 	char *end;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
