@@ -475,6 +475,7 @@ static void step_session(const struct profile *p, const struct sv_item *pi, cons
 	int home = p->home;
 	uint64_t newp = q->pracs & ~out->pracs;
 	out->mask |= q->mask;
+	out->n_appt += q->n;
 	out->pracs |= q->pracs;
 	out->pattern += q->pattern;
 	/* a joint session's energy is its most tiring part's */
@@ -606,11 +607,12 @@ void sv_finish(const struct day_ctx *c, struct label *x)
 	double e = sv_label_energy(p, x);
 	if (e > p->energy_budget + 1e-9)
 		x->t2 += (e - p->energy_budget) * w->energy;
-	if (x->mask == 0)
+	if (x->n_appt == 0)
 		return;
 	if (p->max_time_out >= 0 && x->time_out > p->max_time_out)
 		x->t2 += (x->time_out - p->max_time_out) * w->time_out;
-	int n = __builtin_popcountll(x->mask);
+	int n = x->n_appt;
+	assert(n >= __builtin_popcountll(x->mask));
 	if (p->max_appts_per_day >= 0 && n > p->max_appts_per_day)
 		x->t2 += (n - p->max_appts_per_day) * w->appointments;
 	int people = sv_people(p, x->pracs);
@@ -1330,5 +1332,7 @@ void cols_release(struct sv_cols *c)
 	free(c->v);
 	free(c->pick);
 	free(c->index);
+	free(c->way);
+	free(c->crit);
 	memset(c, 0, sizeof *c);
 }

@@ -56,6 +56,11 @@ struct sv_cols {
 	size_t mismatches;        /* day plans the search valued differently from sv_day_value */
 	size_t *index;            /* open addressing on key: column + 1, 0 empty */
 	size_t index_cap;         /* a power of two, 0 none yet */
+	/* pricing's memory of each day (price.c; NULL until needed): how
+	 * its searches went (enum price_way), and the appointments its
+	 * relaxed search remembers */
+	unsigned char *way;
+	uint64_t *crit;
 };
 
 /* One appointment of a block, where it is booked. */
@@ -118,6 +123,7 @@ struct sv_day {
 struct sv_budget {
 	long deadline;
 	size_t max_labels;
+	int relax;                /* pricing: bound a cut search by relaxed ones (price.c) */
 };
 int sv_budget_over(const struct sv_budget *b);
 
@@ -130,6 +136,7 @@ struct label {
 	int depart;               /* when the current outing began; -1 at home */
 	int time_out, journeys, travel_min;
 	int changes;              /* sessions' appointments moved (for bounds on changes) */
+	int n_appt;               /* appointments in its sessions (mask's count when elementary) */
 	int t1;                   /* tier 1 so far */
 	double t2;                /* tier 2 so far */
 	double travel_cost, appt_energy, cost;

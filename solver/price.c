@@ -34,7 +34,8 @@
  * whatever completes b completes a at no more cost. This is the day search
  * of daygen.c (same step(), same finish()) with a different dominance; it
  * is exact for the LP bound when it runs to the end, and a heuristic source
- * of columns when the budget stops it.
+ * of columns when the budget stops it; then a relaxed search bounds the day
+ * (relaxed_bound()).
  */
 
 double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, const struct sv_col *c,
@@ -72,6 +73,10 @@ struct pctx {
 	double close0;            /* what closing the day adds, at least, before energy */
 	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
 	long pruned;
+	/* the relaxed search (relaxed_bound()): a label remembers only the
+	 * appointments in crit, and the others may come again */
+	int relaxed;
+	uint64_t crit;
 };
 
 static double label_rc(const struct sv_duals *u, const struct label *l)
@@ -87,7 +92,7 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
 		extra += x->meetc[__builtin_ctzll(m)];
 	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS &&
-	       a->energy <= b->energy + EPS && a->time_out <= b->time_out &&
+	       a->energy <= b->energy + EPS && a->time_out <= b->time_out && a->n_appt <= b->n_appt &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }
@@ -104,11 +109,15 @@ static double completion(const struct pctx *x, int q, const struct label *l)
 {
 	size_t nl = (size_t)x->c.s.n_local;
 	const double *b = &x->base[(size_t)q * nl];
-	double v = x->tot[q];
-	for (uint64_t m = l->mask; m; m &= m - 1)
-		v -= b[__builtin_ctzll(m)];
-	if (x->after[q] > v)
-		v = x->after[q];   /* both bound the same thing: the larger is the better */
+	double v = x->after[q];
+	if (!x->relaxed) {
+		/* by appointment, each at most once: not in the relaxed search */
+		double w = x->tot[q];
+		for (uint64_t m = l->mask; m; m &= m - 1)
+			w -= b[__builtin_ctzll(m)];
+		if (w > v)
+			v = w;   /* both bound the same thing: the larger is the better */
+	}
 	return label_rc(x->u, l) + x->close0 + x->per_energy * l->energy + v;
 }
 
@@ -118,11 +127,14 @@ static double extension_bound(const struct pctx *x, int q, const struct label *L
 {
 	size_t nl = (size_t)x->c.s.n_local;
 	const double *b = &x->base[(size_t)q * nl];
-	double v = x->tot[q];
-	for (uint64_t m = L->mask | x->c.s.it[q].mask; m; m &= m - 1)
-		v -= b[__builtin_ctzll(m)];
-	if (x->after[q] > v)
-		v = x->after[q];
+	double v = x->after[q];
+	if (!x->relaxed) {
+		double w = x->tot[q];
+		for (uint64_t m = L->mask | x->c.s.it[q].mask; m; m &= m - 1)
+			w -= b[__builtin_ctzll(m)];
+		if (w > v)
+			v = w;
+	}
 	return label_rc(x->u, L) + x->full[q] + x->close0 + x->per_energy * L->energy + v;
 }
 
@@ -349,6 +361,7 @@ static int price_search(struct pctx *x, const struct label *root)
 		assert(qi == 0 || s->it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
 		struct label l;
 		sv_step(&x->c, root, q, &l);
+		l.mask &= x->crit;
 		l.parent = -1;
 		l.dual = x->qdual[qi] + meet_dual(x, q->pracs);
 		if ((st = p_add(x, (int)qi, &l)) < 0)
@@ -374,6 +387,7 @@ static int price_search(struct pctx *x, const struct label *root)
 				}
 				uint64_t newp = q->pracs & ~L->pracs;
 				sv_step(&x->c, L, q, &l);
+				l.mask &= x->crit;
 				l.t1 += t1;
 				l.parent = k;
 				l.dual = L->dual + x->qdual[qi] + meet_dual(x, newp);
@@ -413,6 +427,19 @@ static int price_close(struct pctx *x, const struct label *root, int day, struct
 	return 0;
 }
 
+/* The local appointments that come more than once on the path ending at
+ * label k (only the relaxed search makes such paths); 0 for a day plan. */
+static uint64_t path_repeats(const struct pctx *x, int k)
+{
+	uint64_t seen = 0, again = 0;
+	for (; k >= 0; k = x->c.lab[k].parent) {
+		uint64_t m = x->c.s.it[x->c.lab[k].item].mask;
+		again |= seen & m;
+		seen |= m;
+	}
+	return again;
+}
+
 /* Add the day plans of fs, best first, to cols until max of them pay
  * (picks: scratch, in->n long). Returns how many were added, or -1 with d
  * filled. */
@@ -422,6 +449,8 @@ static long price_add(const struct pctx *x, const struct instance *in, int day, 
 	const struct sv_day *s = &x->c.s;
 	long added = 0;
 	for (size_t f = 0; f < n_fs && added < max; f++) {
+		if (path_repeats(x, fs[f].label))
+			continue;   /* the relaxed search's: not a day plan */
 		int n = 0;
 		for (int k = fs[f].label; k >= 0; k = x->c.lab[k].parent) {
 			const struct sv_item *it = &s->it[x->c.lab[k].item];
@@ -445,6 +474,88 @@ static long price_add(const struct pctx *x, const struct instance *in, int day, 
 	return added;
 }
 
+#define PRICE_RELAX_ROUNDS 12   /* relaxed searches per day and pricing call, at most */
+
+/* How a day's full pricing went, so that the next call goes the way that works. */
+enum price_way {
+	WAY_EXACT,                /* the exact search ran to its end (or not tried yet) */
+	WAY_RELAXED,              /* it was cut, and the relaxed search bounded the day */
+	WAY_CUT                   /* both were cut: the exact search's columns, no bound */
+};
+
+/*
+ * A bound on the day's least reduced cost when the exact search was cut,
+ * by decremental state-space relaxation (Righini and Salani, "New dynamic
+ * programming algorithms for the resource constrained elementary shortest
+ * path problem", 2008). The search runs with labels that remember only
+ * the appointments of crit (x->crit): the others may come again, so it
+ * reads more paths than the day plans, valued as the exact search values
+ * them (sv_step, sv_finish; count n_appt, not the mask), and with the
+ * dominance and the completion bound that hold for them (the bound by
+ * time, not by appointment). Its least reduced cost is then a bound on
+ * every day plan's. When its best path comes to an appointment twice, the
+ * appointments that do join crit and it runs again, closer to the day
+ * plans; when the best path is a day plan, the bound is exact. Day plans
+ * it finds are added as columns (up to max, counted into *added).
+ * Returns 1 with *lb set (*exact when the bound is the least reduced
+ * cost), 0 when the first relaxed search was cut too, -1 with d filled.
+ */
+static int relaxed_bound(struct pctx *x, const struct label *root, const struct instance *in, int day, int max,
+			 struct sv_pick *picks, struct sv_cols *cols, long *added, double *lb, int *exact,
+			 struct diag *d)
+{
+	int got = 0;
+	*exact = 0;
+	x->relaxed = 1;
+	x->crit = cols->crit[day];   /* where the last call left it */
+	for (int round = 0; round < PRICE_RELAX_ROUNDS && !*exact; round++) {
+		struct found *fs = NULL;
+		size_t n_fs = 0;
+		x->c.n_lab = 0;
+		x->c.cut = x->cut = 0;
+		for (size_t q = 0; q < x->c.s.n_it; q++)
+			x->c.head[q] = -1;
+		if (price_search(x, root) < 0 || price_close(x, root, day, &fs, &n_fs) < 0) {
+			free(fs);
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			return -1;
+		}
+		cols->labels += x->c.n_lab;
+		if (x->cut && round == 0 && x->crit) {
+			free(fs);
+			x->crit = 0;   /* too much remembered for the new prices: afresh */
+			round--;
+			continue;
+		}
+		if (x->cut) {
+			free(fs);
+			break;   /* the bound of the round before stands */
+		}
+		double r = n_fs ? fs[0].rc : PRICE_FOUND;
+		if (!got || r > *lb)
+			*lb = r;
+		got = 1;
+		long a = price_add(x, in, day, fs, n_fs, max - (int)*added, picks, cols, d);
+		if (a < 0) {
+			free(fs);
+			return -1;
+		}
+		*added += a;
+		/* the appointments the best paths come to twice */
+		uint64_t again = 0;
+		for (size_t f = 0; f < n_fs && f < 8; f++)
+			again |= path_repeats(x, fs[f].label);
+		*exact = n_fs == 0 || path_repeats(x, fs[0].label) == 0;
+		free(fs);
+		assert(*exact || again);
+		x->crit |= again;
+	}
+	cols->crit[day] = x->crit;
+	x->relaxed = 0;
+	x->crit = ~(uint64_t)0;
+	return got;
+}
+
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d)
 {
@@ -452,6 +563,7 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	*lb = -INFINITY;
 	struct pctx x;
 	memset(&x, 0, sizeof x);
+	x.crit = ~(uint64_t)0;
 	x.u = u;
 	x.c.budget = b;
 	long added = -1;
@@ -481,19 +593,46 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	memset(&root, 0, sizeof root);
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
-	if (price_search(&x, &root) < 0 || price_close(&x, &root, day, &fs, &n_fs) < 0) {
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-		goto out;
+	if (b->relax && !cols->way) {
+		cols->way = xcalloc(in->w->n_days, sizeof *cols->way);
+		cols->crit = xcalloc(in->w->n_days, sizeof *cols->crit);
 	}
-	added = price_add(&x, in, day, fs, n_fs, max, picks, cols, d);
-	if (x.cut)
-		cols->price_cut = 1;
+	if (b->relax && cols->way[day] == WAY_RELAXED) {
+		x.cut = 1;   /* the exact search is cut on this day: straight to the relaxed one */
+		added = 0;
+	} else {
+		if (price_search(&x, &root) < 0 || price_close(&x, &root, day, &fs, &n_fs) < 0) {
+			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+			goto out;
+		}
+		added = price_add(&x, in, day, fs, n_fs, max, picks, cols, d);
+		cols->labels += x.c.n_lab;
+		if (added < 0)
+			goto out;
+	}
+	int cut = x.cut, exact = 0, relaxed = 0;
+	double rlb = -INFINITY;
+	if (cut && b->relax && cols->way[day] != WAY_CUT) {
+		relaxed = relaxed_bound(&x, &root, in, day, max, picks, cols, &added, &rlb, &exact, d);
+		if (relaxed < 0) {
+			added = -1;
+			goto out;
+		}
+		/* the relaxed search, cut at once, is no way to this day (the
+		 * time limit cut it: it may be next time) */
+		cols->way[day] = relaxed ? WAY_RELAXED : sv_budget_over(b) ? WAY_EXACT : WAY_CUT;
+	}
+	if (cut && !exact)
+		cols->price_cut = 1;   /* day plans of negative reduced cost may be left */
 	/* the day's least reduced cost, or a bound on it */
-	if (!x.cut)
+	if (!cut)
 		*lb = n_fs && fs[0].rc < PRICE_FOUND ? fs[0].rc : PRICE_FOUND;
-	else if (have_root)
-		*lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
-	cols->labels += x.c.n_lab;
+	else {
+		if (have_root)
+			*lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
+		if (relaxed && rlb > *lb)
+			*lb = rlb < PRICE_FOUND ? rlb : PRICE_FOUND;
+	}
 out:
 	free(fs);
 	free(picks);

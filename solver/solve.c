@@ -363,6 +363,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	int full = 0;
 	for (int iter = 0; iter < 1000; iter++) {
 		struct sv_budget pb = *bud;
+		pb.relax = full;   /* a cut search bounded by relaxed ones: in full only */
 		if (!full)
 			pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
 											     : SV_QUICK_LABELS;
@@ -460,13 +461,13 @@ static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s
 static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv_budget *mainb,
 		    struct sv_budget *list)
 {
-	*bud = (struct sv_budget){ 0, o->max_labels };
+	*bud = (struct sv_budget){ 0, o->max_labels, 0 };
 	if (o->time_limit > 0)
 		bud->deadline = (long)clock() + (long)(o->time_limit * CLOCKS_PER_SEC);
 	*mainb = *bud;
 	if (o->time_limit > 0 && (o->ladder || o->k > 1))
 		mainb->deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
-	*list = (struct sv_budget){ 0, o->max_labels ? o->max_labels : SV_LIST_LABELS };
+	*list = (struct sv_budget){ 0, o->max_labels ? o->max_labels : SV_LIST_LABELS, 0 };
 	if (o->time_limit > 0)
 		list->deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
 }
