@@ -29,9 +29,11 @@
  * resources the rest of the day depends on. Label a dominates label b at
  * the same last session when a's appointments are a subset of b's, a's
  * reduced cost plus the most meeting b's extra practitioners could still
- * cost a is no more than b's, and a has no more energy or time out, an
- * outing begun no earlier, and every routine b has settled settled too:
- * whatever completes b completes a at no more cost. This is the day search
+ * cost a, and the most a's extra energy (or, in the relaxed search below,
+ * extra appointments) could cost it when the day closes, is no more than
+ * b's, and a has no more time out, an outing begun no earlier, and every
+ * routine b has settled settled too: whatever completes b completes a at
+ * no more cost. This is the day search
  * of daygen.c (same step(), same finish()) with a different dominance; it
  * is exact for the LP bound when it runs to the end, and a heuristic source
  * of columns when the budget stops it; then a relaxed search bounds the day
@@ -91,8 +93,21 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	double extra = 0;
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
 		extra += x->meetc[__builtin_ctzll(m)];
-	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS &&
-	       a->energy <= b->energy + EPS && a->time_out <= b->time_out && a->n_appt <= b->n_appt &&
+	const struct profile *p = x->c.s.p;
+	if (a->n_appt > b->n_appt && p->max_appts_per_day >= 0) {
+		/* (the relaxed search only: a's appointments are b's elsewhere)
+		 * each appointment more can cost a at most one more over the
+		 * daily limit when the day closes */
+		extra += fabs(x->u->alpha[1]) * p->compromise.appointments * (a->n_appt - b->n_appt);
+	}
+	if (a->energy > b->energy) {
+		/* what completes one adds the same energy to the other (same last
+		 * session): a point more costs a at most the budget's penalty
+		 * and the peak's price when the day closes */
+		extra += (fabs(x->u->alpha[1]) * p->compromise.energy + fabs(x->u->peak[x->c.s.day])) *
+			 (a->energy - b->energy);
+	}
+	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS && a->time_out <= b->time_out &&
 	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
 	       (a->rmask & b->rmask) == b->rmask;
 }
