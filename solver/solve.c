@@ -17,6 +17,7 @@ struct cg_bounds {
 	int used;
 	double lb[3];
 	int exact[3];
+	int converged[3];         /* lb is the LP's optimum: no day plan prices out */
 	int capped;
 };
 
@@ -358,6 +359,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 {
 	cb->lb[tier - 1] = -1e300;
 	cb->exact[tier - 1] = 0;
+	cb->converged[tier - 1] = 0;
 	/* pricing quickly first (a small search finds columns cheaply
 	 * while the duals are far off), in full when that finds none */
 	int full = 0;
@@ -389,6 +391,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 		if (add == 0 && !cols->price_cut) {
 			cb->lb[tier - 1] = u.objective;
 			cb->exact[tier - 1] = 1;
+			cb->converged[tier - 1] = 1;
 			sv_duals_release(&u);
 			break;
 		}
@@ -441,6 +444,17 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 		hold[0] = sol.impossible;
 		hold[1] = sol.compromise;
 		master_sol_release(&sol);
+		/* Where the integer plan found misses a tier's LP optimum, the
+		 * next tiers are priced at that optimum rather than at the plan:
+		 * the lexicographic optimum lies there if the tier is ever proven,
+		 * and the next tier's bound only counts then (judge()); priced at
+		 * the plan, the next tier's columns and bound would be for weeks
+		 * that give way more than the best. The LP stays feasible: its
+		 * optimum is held, not a bound below it. */
+		if (cb->converged[0] && ceil(cb->lb[0] - 1e-6) < hold[0])
+			hold[0] = ceil(cb->lb[0] - 1e-6);
+		if (tier == 2 && cb->converged[1] && cb->lb[1] < hold[1])
+			hold[1] = cb->lb[1];
 	}
 	return 0;
 }
