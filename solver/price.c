@@ -58,6 +58,7 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
 
 #define EPS 1e-9
 #define PRICE_MAX_LABELS 100000   /* per day and pricing call (docs/limits.md) */
+#define PRICE_RELAX_LABELS 400000 /* a relaxed search's, once the day's has run to its end (docs/limits.md) */
 #define PRICE_FOUND (-1e-7)       /* a day plan's reduced cost below this is worth adding */
 #define PRICE_PRUNE 1e-6          /* a completion bound above this cannot lead to one */
 
@@ -79,6 +80,7 @@ struct pctx {
 	 * appointments in crit, and the others may come again */
 	int relaxed;
 	uint64_t crit;
+	size_t relax_cap;         /* its bound on labels */
 };
 
 static double label_rc(const struct sv_duals *u, const struct label *l)
@@ -171,6 +173,8 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 			y->dead = 1;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
+	if (x->relaxed)
+		cap = x->relax_cap;
 	int rc = sv_label_push(c, q, l, cap);
 	if (rc > 0)
 		x->cut = 1;
@@ -523,9 +527,15 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 	*exact = 0;
 	x->relaxed = 1;
 	x->crit = cols->crit[day];   /* where the last call left it */
+	/* the relaxed search has the exact search's bound on labels until
+	 * one of its rounds on the day runs to its end: past that, more (a
+	 * day it cannot bound at all is left at once) */
+	size_t small = x->c.budget && x->c.budget->max_labels ? x->c.budget->max_labels : PRICE_MAX_LABELS;
+	size_t large = x->c.budget && x->c.budget->max_labels ? x->c.budget->max_labels : PRICE_RELAX_LABELS;
 	for (int round = 0; round < PRICE_RELAX_ROUNDS && !*exact; round++) {
 		struct found *fs = NULL;
 		size_t n_fs = 0;
+		x->relax_cap = got || cols->way[day] == WAY_RELAXED ? large : small;
 		x->c.n_lab = 0;
 		x->c.cut = x->cut = 0;
 		for (size_t q = 0; q < x->c.s.n_it; q++)
