@@ -90,7 +90,9 @@ static double label_rc(const struct sv_duals *u, const struct label *l)
 
 static int p_dominates(const struct pctx *x, const struct label *a, const struct label *b)
 {
-	if (a->mask & ~b->mask)
+	/* the cheap tests first: most pairs fail one */
+	if ((a->mask & ~b->mask) || a->time_out > b->time_out || (a->rmask & b->rmask) != b->rmask ||
+	    !(a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart))
 		return 0;
 	double extra = 0;
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
@@ -109,9 +111,7 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 		extra += (fabs(x->u->alpha[1]) * p->compromise.energy + fabs(x->u->peak[x->c.s.day])) *
 			 (a->energy - b->energy);
 	}
-	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS && a->time_out <= b->time_out &&
-	       (a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart) &&
-	       (a->rmask & b->rmask) == b->rmask;
+	return label_rc(x->u, a) + extra <= label_rc(x->u, b) + EPS;
 }
 
 /*
@@ -163,14 +163,22 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 		x->pruned++;
 		return 0;   /* nothing it leads to has a negative reduced cost */
 	}
-	for (int k = c->head[q]; k >= 0; k = c->lab[k].next) {
-		struct label *y = &c->lab[k];
-		if (y->dead)
+	/* the labels at q, dropping from the chain those found dominated
+	 * (never a parent: labels at q are extended only after q) */
+	for (int *at = &c->head[q]; *at >= 0;) {
+		struct label *y = &c->lab[*at];
+		if (y->dead) {
+			*at = y->next;
 			continue;
+		}
 		if (p_dominates(x, y, l))
 			return 0;
-		if (p_dominates(x, l, y))
+		if (p_dominates(x, l, y)) {
 			y->dead = 1;
+			*at = y->next;
+			continue;
+		}
+		at = &y->next;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
 	if (x->relaxed)
