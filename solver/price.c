@@ -163,22 +163,37 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 		x->pruned++;
 		return 0;   /* nothing it leads to has a negative reduced cost */
 	}
-	/* the labels at q, dropping from the chain those found dominated
-	 * (never a parent: labels at q are extended only after q) */
-	for (int *at = &c->head[q]; *at >= 0;) {
-		struct label *y = &c->lab[*at];
-		if (y->dead) {
-			*at = y->next;
-			continue;
-		}
+	/* The labels at q are chained in order of reduced cost: only those
+	 * no dearer than l may dominate it, and l only those no cheaper. One
+	 * found dominated leaves the chain (never a parent: labels at q are
+	 * extended only after q). */
+	double r = label_rc(x->u, l);
+	int k = c->head[q], pk = -1;
+	while (k >= 0) {
+		struct label *y = &c->lab[k];
+		double ry = label_rc(x->u, y);
+		if (ry > r + EPS)
+			break;
 		if (p_dominates(x, y, l))
 			return 0;
-		if (p_dominates(x, l, y)) {
+		if (ry >= r - EPS && p_dominates(x, l, y)) {
 			y->dead = 1;
-			*at = y->next;
+			*(pk < 0 ? &c->head[q] : &c->lab[pk].next) = k = y->next;
 			continue;
 		}
-		at = &y->next;
+		pk = k;
+		k = y->next;
+	}
+	/* l goes after pk; the dearer labels after it */
+	for (int j = k, pj = pk; j >= 0;) {
+		struct label *y = &c->lab[j];
+		if (p_dominates(x, l, y)) {
+			y->dead = 1;
+			*(pj < 0 ? &c->head[q] : &c->lab[pj].next) = j = y->next;
+			continue;
+		}
+		pj = j;
+		j = y->next;
 	}
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
 	if (x->relaxed)
@@ -186,6 +201,14 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 	int rc = sv_label_push(c, q, l, cap);
 	if (rc > 0)
 		x->cut = 1;
+	if (rc == 0 && pk >= 0) {
+		/* pushed first in the chain: to its place after pk */
+		int ni = (int)c->n_lab - 1;
+		assert(c->head[q] == ni);
+		c->head[q] = c->lab[ni].next;
+		c->lab[ni].next = c->lab[pk].next;
+		c->lab[pk].next = ni;
+	}
 	return rc;
 }
 
