@@ -31,8 +31,9 @@
  * reduced cost plus the most meeting b's extra practitioners could still
  * cost a, and the most a's extra energy (or, in the relaxed search below,
  * extra appointments) could cost it when the day closes, is no more than
- * b's, and a has no more time out, an outing begun no earlier, and every
- * routine b has settled settled too: whatever completes b completes a at
+ * b's, and a has no more time out (out, counting the outing's start: the
+ * same completion ends both outings), and every routine b has settled
+ * settled too: whatever completes b completes a at
  * no more cost. This is the day search
  * of daygen.c (same step(), same finish()) with a different dominance; it
  * is exact for the LP bound when it runs to the end, and a heuristic source
@@ -91,8 +92,13 @@ static double label_rc(const struct sv_duals *u, const struct label *l)
 static int p_dominates(const struct pctx *x, const struct label *a, const struct label *b)
 {
 	/* the cheap tests first: most pairs fail one */
-	if ((a->mask & ~b->mask) || a->time_out > b->time_out || (a->rmask & b->rmask) != b->rmask ||
-	    !(a->depart < 0 ? b->depart < 0 : b->depart < 0 || a->depart >= b->depart))
+	if ((a->mask & ~b->mask) || (a->rmask & b->rmask) != b->rmask)
+		return 0;
+	/* Time out: an outing under way ends, for both, when the same
+	 * completion takes them home, adding that time less its start; so
+	 * out, the time out so far less the outing's start is what counts. */
+	if (a->depart >= 0 && b->depart >= 0 ? a->time_out - a->depart > b->time_out - b->depart
+					     : a->time_out > b->time_out || (a->depart >= 0 && b->depart < 0))
 		return 0;
 	double extra = 0;
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
