@@ -575,8 +575,12 @@ static int best_ask(const struct instance *in, const struct sv_proposal *x, size
 	struct sv_tiers bt = now->t;
 	*best = (struct placement){ -1, -1, -1 };
 	*best_dj = 0;
+	/* within the Monday-Sunday week it is booked in: another week is
+	 * another booking, not the same one at another time (and a long
+	 * horizon would cost a valuation of every week per start) */
+	int64_t booked_week = (w->days[in->a[i].current.day].date + 3) / 7;   /* 1970-01-01 was a Thursday */
 	for (size_t day = 0; day < w->n_days; day++) {
-		if (p->free_days & w->days[day].wd)
+		if ((p->free_days & w->days[day].wd) || (w->days[day].date + 3) / 7 != booked_week)
 			continue;
 		int first = (p->day.from + grid - 1) / grid * grid;
 		for (int s = first; s + in->a[i].duration <= p->day.to; s += grid) {
@@ -672,6 +676,7 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		return -1;
 	}
 	struct plan alt = { xmalloc((in->n + 1) * sizeof *alt.at), in->n };
+	struct plan part = { xmalloc((in->n + 1) * sizeof *part.at), in->n };
 	struct diag scratch;
 	diag_init(&scratch);
 	size_t cap = 0;
@@ -686,9 +691,26 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		int k = find_appt(&now.mv, a);
 		if (!has_problem(&now, k))
 			continue;
+		/* searched on the plan of the week it is booked in alone: the
+		 * other weeks' tiers and totals do not change with it (the
+		 * weekly terms are per week, objective.c), so the comparisons are
+		 * the same, at a week's cost rather than the horizon's */
+		int64_t wk = (w->days[in->a[i].current.day].date + 3) / 7;
+		for (size_t j = 0; j < in->n; j++) {
+			part.at[j] = x->plan.at[j];
+			if ((w->days[part.at[j].day].date + 3) / 7 != wk)
+				part.at[j].day = -1;
+		}
+		struct view pnow;
+		if (view_open(in, &part, &pnow, &scratch) < 0) {
+			view_close(&pnow);
+			goto fail;
+		}
 		struct placement best;
 		int best_dj;
-		if (best_ask(in, x, i, &now, &alt, &scratch, &best, &best_dj) < 0)
+		int brc = best_ask(in, x, i, &pnow, &part, &scratch, &best, &best_dj);
+		view_close(&pnow);
+		if (brc < 0)
 			goto fail;
 		if (best.day < 0)
 			continue;
@@ -709,6 +731,7 @@ fail:
 out:
 	diag_release(&scratch);
 	free(alt.at);
+	free(part.at);
 	view_close(&now);
 	return rc;
 }

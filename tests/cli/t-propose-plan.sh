@@ -89,6 +89,14 @@ truth elderly-4w "$TMP/elderly/profile.yaml" 20261123T000000Z -k 1 --no-ladder -
 HZ=
 n=$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["appointments"])' "$TMP/elderly-4w.p.json")
 check "elderly-4w: more than 100 appointments in the horizon ($n)" [ "${n:-0}" -gt 100 ]
+# what to ask is a time in the week the appointment is booked in (docs/propose.md)
+check "elderly-4w: every 'ask' is in the Monday-Sunday week of the appointment it moves" $py -c '
+import datetime, json, sys
+asks = json.load(open(sys.argv[1]))["proposals"][0]["asks"]
+wk = lambda s: datetime.date.fromisoformat(s[:4] + "-" + s[4:6] + "-" + s[6:8] if "-" not in s[:8] else s[:10]).isocalendar()[:2]
+# (an occurrence of a series names its booked start; a single event does not)
+bad = [a for a in asks if a["recurrence_id"] and wk(a["at"]["start"]) != wk(a["recurrence_id"])]
+sys.exit(1 if bad else 0)' "$TMP/elderly-4w.p.json"
 for seed in 7 19 31 43 55 67 79 91; do
 	$py tools/gen-small-family.py "$seed" "$TMP/small$seed"
 	truth "small-$seed" "$TMP/small$seed/profile.yaml" "$(cat "$TMP/small$seed/now.txt")"
