@@ -308,6 +308,7 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
  * -INFINITY (for the Lagrangian bound z + sum of the days' *lb). Returns how
  * many were added, or -1 with d filled.
  */
+int sv_price_deferred(const struct sv_cols *cols, int day);
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d);
 /* The reduced cost of column c under u. */

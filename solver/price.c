@@ -618,6 +618,12 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 	return got;
 }
 
+/* Whether the day is one the relaxed search bounds (priced last). */
+int sv_price_deferred(const struct sv_cols *cols, int day)
+{
+	return cols->way && cols->way[day] == WAY_RELAXED;
+}
+
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d)
 {

@@ -340,13 +340,24 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
 {
 	*add = 0;
 	*lagr = u->objective;
-	for (size_t day = 0; day < in->w->n_days; day++) {
-		double lbd;
-		long a = sv_price_day(in, (int)day, u, pb, SV_PRICE_COLS, cols, &lbd, d);
-		if (a < 0)
-			return -1;
-		*add += a;
-		*lagr += lbd < 0 ? lbd : 0;
+	/* the days the relaxed search prices last, and only when the others
+	 * found nothing (they cost the most, and the others' columns change
+	 * the prices first); a round that stops before them gives no bound */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && *add > 0) {
+			*lagr = -INFINITY;
+			break;
+		}
+		for (size_t day = 0; day < in->w->n_days; day++) {
+			if ((sv_price_deferred(cols, (int)day) && pb->relax) != pass)
+				continue;
+			double lbd;
+			long a = sv_price_day(in, (int)day, u, pb, SV_PRICE_COLS, cols, &lbd, d);
+			if (a < 0)
+				return -1;
+			*add += a;
+			*lagr += lbd < 0 ? lbd : 0;
+		}
 	}
 	return 0;
 }
