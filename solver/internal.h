@@ -298,19 +298,24 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
  * Price day `day` (column generation, docs/propose.md "How it is solved"):
  * a label-setting search over the day's sessions for day plans of negative
  * reduced cost under u, with dominance across appointment subsets (a plan
- * with fewer appointments, no more reduced cost, energy, time out, and no
- * fewer routines settled dominates). At most `max` of the best are added to
+ * with fewer appointments, no more reduced cost once what its extra energy
+ * can cost is added, no more time out, and no fewer routines settled
+ * dominates). At most `max` of the best are added to
  * cols, each valued by sv_day_value and kept only when its reduced cost so
  * valued is negative. Labels whose completion bound shows that nothing they
  * lead to has a negative reduced cost are not kept. *lb gets a lower bound on
  * the least reduced cost of any day plan of the day: the least one when the
- * search ran to its end, else the completion bound of the empty day, else
- * -INFINITY (for the Lagrangian bound z + sum of the days' *lb). Returns how
+ * search ran to its end (or the relaxed search, b->relax, found it), else
+ * the better of the completion bound of the empty day and the relaxed
+ * search's bound, else -INFINITY (for the Lagrangian bound z + sum of the
+ * days' *lb). Returns how
  * many were added, or -1 with d filled.
  */
-int sv_price_deferred(const struct sv_cols *cols, int day);
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d);
+/* Whether day is one a full round prices last: its exact search is cut
+ * and the relaxed search bounds it (price.c). */
+int sv_price_deferred(const struct sv_cols *cols, int day);
 /* The reduced cost of column c under u. */
 double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, const struct sv_col *c,
 		       const struct sv_duals *u);
