@@ -63,8 +63,25 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
 #define PRICE_FOUND (-1e-7)       /* a day plan's reduced cost below this is worth adding */
 #define PRICE_PRUNE 1e-6          /* a completion bound above this cannot lead to one */
 
+/* A label in its session's chain: what the dominance tests first, kept
+ * together so that a chain is read in one sweep of memory. */
+struct centry {
+	double rc;
+	double lb;                /* rc plus what its energy adds when the day closes, at least */
+	uint64_t mask;
+	uint32_t rmask;
+	int lab;
+};
+
+/* The live labels at one session, in order of reduced cost. */
+struct chain {
+	struct centry *e;
+	size_t n, cap;
+};
+
 struct pctx {
 	struct day_ctx c;
+	struct chain *ch;         /* per session */
 	const struct sv_duals *u;
 	double *qdual;            /* per session: its dual part */
 	double *meetc;            /* per practitioner: what meeting them costs, at most */
@@ -169,51 +186,55 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 		x->pruned++;
 		return 0;   /* nothing it leads to has a negative reduced cost */
 	}
-	/* The labels at q are chained in order of reduced cost: only those
-	 * no dearer than l may dominate it, and l only those no cheaper. One
-	 * found dominated leaves the chain (never a parent: labels at q are
-	 * extended only after q). */
+	/* The labels at q are in order of reduced cost: only those no dearer
+	 * than l may dominate it, and l only those no cheaper. Those found
+	 * dominated leave the chain (never a parent: labels at q are extended
+	 * only after q), which is closed up as it is read. */
+	struct chain *ch = &x->ch[q];
+	struct centry *e = ch->e;
 	double r = label_rc(x->u, l);
-	int k = c->head[q], pk = -1;
-	while (k >= 0) {
-		struct label *y = &c->lab[k];
-		double ry = label_rc(x->u, y);
-		if (ry > r + EPS)
-			break;
-		if (p_dominates(x, y, l))
+	size_t i = 0, w = 0, n = ch->n;
+	for (; i < n && e[i].rc <= r + EPS; i++) {
+		const struct label *y = &c->lab[e[i].lab];
+		if (!(e[i].mask & ~l->mask) && (e[i].rmask & l->rmask) == l->rmask && p_dominates(x, y, l)) {
+			memmove(&e[w], &e[i], (n - i) * sizeof *e);
+			ch->n = n - (i - w);
 			return 0;
-		if (ry >= r - EPS && p_dominates(x, l, y)) {
-			y->dead = 1;
-			*(pk < 0 ? &c->head[q] : &c->lab[pk].next) = k = y->next;
+		}
+		if (e[i].rc >= r - EPS && !(l->mask & ~e[i].mask) && (l->rmask & e[i].rmask) == e[i].rmask &&
+		    p_dominates(x, l, y)) {
+			c->lab[e[i].lab].dead = 1;
 			continue;
 		}
-		pk = k;
-		k = y->next;
+		if (w != i)
+			e[w] = e[i];
+		w++;
 	}
-	/* l goes after pk; the dearer labels after it */
-	for (int j = k, pj = pk; j >= 0;) {
-		struct label *y = &c->lab[j];
-		if (p_dominates(x, l, y)) {
-			y->dead = 1;
-			*(pj < 0 ? &c->head[q] : &c->lab[pj].next) = j = y->next;
+	size_t at = w;   /* l's place: after the labels no dearer */
+	for (; i < n; i++) {
+		if (!(l->mask & ~e[i].mask) && (l->rmask & e[i].rmask) == e[i].rmask &&
+		    p_dominates(x, l, &c->lab[e[i].lab])) {
+			c->lab[e[i].lab].dead = 1;
 			continue;
 		}
-		pj = j;
-		j = y->next;
+		if (w != i)
+			e[w] = e[i];
+		w++;
 	}
+	ch->n = n = w;
 	size_t cap = c->budget && c->budget->max_labels ? c->budget->max_labels : PRICE_MAX_LABELS;
 	if (x->relaxed)
 		cap = x->relax_cap;
 	int rc = sv_label_push(c, q, l, cap);
 	if (rc > 0)
 		x->cut = 1;
-	if (rc == 0 && pk >= 0) {
-		/* pushed first in the chain: to its place after pk */
-		int ni = (int)c->n_lab - 1;
-		assert(c->head[q] == ni);
-		c->head[q] = c->lab[ni].next;
-		c->lab[ni].next = c->lab[pk].next;
-		c->lab[pk].next = ni;
+	if (rc == 0) {
+		struct centry *ne = BUF_PUSH(ch->e, ch->n, ch->cap);
+		if (!ne)
+			return -1;
+		e = ch->e;
+		memmove(&e[at + 1], &e[at], (n - at) * sizeof *e);
+		e[at] = (struct centry){ r, r + x->per_energy * l->energy, l->mask, l->rmask, (int)c->n_lab - 1 };
 	}
 	return rc;
 }
@@ -386,6 +407,7 @@ static void price_duals(struct pctx *x, const struct instance *in, int day)
 	x->qdual = xcalloc(s->n_it + 1, sizeof *x->qdual);
 	x->meetc = xcalloc(64, sizeof *x->meetc);
 	x->c.head = xmalloc((s->n_it + 1) * sizeof *x->c.head);
+	x->ch = xcalloc(s->n_it + 1, sizeof *x->ch);
 	for (size_t q = 0; q < s->n_it; q++) {
 		const struct sv_item *it = &s->it[q];
 		double v = -u->changes * it->changes;
@@ -424,7 +446,8 @@ static int price_search(struct pctx *x, const struct label *root)
 			return -1;
 		for (size_t pj = 0; pj < qi && s->it[pj].end <= q->start && st == 0; pj++) {
 			const struct sv_item *pi = &s->it[pj];
-			if (x->c.head[pj] < 0 || (pi->mask & q->mask))
+			const struct chain *cj = &x->ch[pj];
+			if (cj->n == 0 || (pi->mask & q->mask))
 				continue;
 			int t1 = 0, gap = q->start - pi->last_end;
 			if (pi->exit_venue >= 0 && q->venue >= 0 && pi->exit_venue != q->venue &&
@@ -433,14 +456,27 @@ static int price_search(struct pctx *x, const struct label *root)
 					continue;
 				t1 = 1;
 			}
-			for (int k = x->c.head[pj]; k >= 0 && st == 0; k = x->c.lab[k].next) {
-				const struct label *L = &x->c.lab[k];
-				if (L->dead || (L->mask & q->mask))
+			/* what extending by q adds at least, whatever the label's appointments */
+			double add0 = 0;
+			if (x->base) {
+				/* the bound by appointment is at least tot (each share is
+				 * <= 0); it does not hold in the relaxed search */
+				add0 = x->full[qi] + x->close0 + x->after[qi];
+				if (!x->relaxed && x->tot[qi] > x->after[qi])
+					add0 += x->tot[qi] - x->after[qi];
+			}
+			for (size_t j = 0; j < cj->n && st == 0; j++) {
+				const struct centry *e = &cj->e[j];
+				if (e->mask & q->mask)
 					continue;
-				if (x->base && extension_bound(x, (int)qi, L) > PRICE_PRUNE) {
+				if (x->base && (e->lb + add0 > PRICE_PRUNE + 1e-7 ||
+						extension_bound(x, (int)qi, &x->c.lab[e->lab]) > PRICE_PRUNE)) {
 					x->pruned++;
 					continue;   /* L then q leads to nothing that prices out */
 				}
+				int k = e->lab;
+				const struct label *L = &x->c.lab[k];
+				assert(!L->dead);
 				uint64_t newp = q->pracs & ~L->pracs;
 				sv_step(&x->c, L, q, &l);
 				l.mask &= x->crit;
@@ -575,8 +611,10 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 		x->relax_cap = got || cols->way[day] == WAY_RELAXED ? large : small;
 		x->c.n_lab = 0;
 		x->c.cut = x->cut = 0;
-		for (size_t q = 0; q < x->c.s.n_it; q++)
+		for (size_t q = 0; q < x->c.s.n_it; q++) {
 			x->c.head[q] = -1;
+			x->ch[q].n = 0;
+		}
 		if (price_search(x, root) < 0 || price_close(x, root, day, &fs, &n_fs) < 0) {
 			free(fs);
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -711,6 +749,9 @@ out:
 	free(x.after);
 	free(x.full);
 	free(x.c.head);
+	for (size_t q = 0; x.ch && q < x.c.s.n_it; q++)
+		free(x.ch[q].e);
+	free(x.ch);
 	free(x.c.lab);
 	sv_day_release(&x.c.s);
 	return added;
