@@ -67,7 +67,7 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
  * together so that a chain is read in one sweep of memory. */
 struct centry {
 	double rc;
-	double lb;                /* rc plus what its energy adds when the day closes, at least */
+	double energy;            /* what its energy adds when the day closes, at least */
 	uint64_t mask;
 	uint32_t rmask;
 	int lab;
@@ -161,21 +161,22 @@ static double completion(const struct pctx *x, int q, const struct label *l)
 	return label_rc(x->u, l) + x->close0 + x->per_energy * l->energy + v;
 }
 
-/* A lower bound, as completion()'s, on every day plan that extends label L
- * by session q: computed before the step, so that most steps are not made. */
-static double extension_bound(const struct pctx *x, int q, const struct label *L)
+/* A lower bound, as completion()'s, on every day plan that extends the
+ * label of chain entry e by session q: computed before the step, from the
+ * entry alone, so that most steps are not made and most labels not read. */
+static double extension_bound(const struct pctx *x, int q, const struct centry *e)
 {
 	size_t nl = (size_t)x->c.s.n_local;
 	const double *b = &x->base[(size_t)q * nl];
 	double v = x->after[q];
 	if (!x->relaxed) {
 		double w = x->tot[q];
-		for (uint64_t m = L->mask | x->c.s.it[q].mask; m; m &= m - 1)
+		for (uint64_t m = e->mask | x->c.s.it[q].mask; m; m &= m - 1)
 			w -= b[__builtin_ctzll(m)];
 		if (w > v)
 			v = w;
 	}
-	return label_rc(x->u, L) + x->full[q] + x->close0 + x->per_energy * L->energy + v;
+	return e->rc + x->full[q] + x->close0 + e->energy + v;
 }
 
 /* 0 kept or dominated, 1 the budget ran out, -1 out of memory */
@@ -234,7 +235,7 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 			return -1;
 		e = ch->e;
 		memmove(&e[at + 1], &e[at], (n - at) * sizeof *e);
-		e[at] = (struct centry){ r, r + x->per_energy * l->energy, l->mask, l->rmask, (int)c->n_lab - 1 };
+		e[at] = (struct centry){ r, x->per_energy * l->energy, l->mask, l->rmask, (int)c->n_lab - 1 };
 	}
 	return rc;
 }
@@ -469,8 +470,8 @@ static int price_search(struct pctx *x, const struct label *root)
 				const struct centry *e = &cj->e[j];
 				if (e->mask & q->mask)
 					continue;
-				if (x->base && (e->lb + add0 > PRICE_PRUNE + 1e-7 ||
-						extension_bound(x, (int)qi, &x->c.lab[e->lab]) > PRICE_PRUNE)) {
+				if (x->base && (e->rc + e->energy + add0 > PRICE_PRUNE + 1e-7 ||
+						extension_bound(x, (int)qi, e) > PRICE_PRUNE)) {
 					x->pruned++;
 					continue;   /* L then q leads to nothing that prices out */
 				}
