@@ -331,7 +331,9 @@ static int lp_duals(const struct instance *in, const struct sv_cols *cols, const
 	return st;
 }
 
-/* Price every day under u (pb: the pricing budget): the day plans added
+/* Price every day under u (pb: the pricing budget; a full round adds more
+ * day plans a day than a quick one: the tail of column generation is full
+ * rounds, and each costs a search of every day): the day plans added
  * into *add, and the Lagrangian bound, the LP's value plus each day's
  * least reduced cost (or a bound on it), into *lagr. Returns 0, or -1
  * with d filled. */
@@ -352,7 +354,8 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
 			if ((sv_price_deferred(cols, (int)day) && pb->relax) != pass)
 				continue;
 			double lbd;
-			long a = sv_price_day(in, (int)day, u, pb, SV_PRICE_COLS, cols, &lbd, d);
+			long a = sv_price_day(in, (int)day, u, pb, pb->relax ? SV_PRICE_COLS_FULL : SV_PRICE_COLS, cols,
+					      &lbd, d);
 			if (a < 0)
 				return -1;
 			*add += a;
