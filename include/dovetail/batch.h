@@ -16,6 +16,7 @@ struct pool;
 #define BATCH_PLANS 3              /* plans solved alone per person, the week as booked besides */
 #define BATCH_ROUNDS 3             /* rounds of pricing new plans for the joint master */
 #define BATCH_PRICINGS 3           /* plans priced for one person, at most */
+#define BATCH_REPAIRS 2            /* waves of the repair after the last master */
 #define BATCH_ROUND_NODES 100      /* branch-and-bound nodes per stage of a round's master */
 #define BATCH_ROUND_GAP 1e-3       /* ... and the relative gap at which it stops */
 #define BATCH_FINAL_NODES 300      /* branch-and-bound nodes per stage of the last master */
@@ -64,6 +65,7 @@ struct batch_joint_stats {
 	size_t rounds;            /* rounds of pricing run */
 	size_t priced;            /* plans priced (solved around others' choices), stored for the run */
 	size_t priced_now;        /* of them, solved by this call (the rest were stored already) */
+	size_t repaired;          /* persons whose choice the repair changed (for the better) */
 	size_t moved_off_solo;    /* persons whose chosen plan is not their plan solved alone */
 	size_t worse;             /* persons whose chosen plan is worse than solo */
 	size_t over_cap;          /* persons outside the fairness cap */

@@ -1,6 +1,7 @@
 /* rounds.c: one plan per person chosen together: the persons' plans as the
  * joint master's columns, rounds of pricing new plans in the person
- * workers, and the components' MIPs in workers (docs/batch.md). */
+ * workers, the components' MIPs in workers, and the repair after the last
+ * master (docs/batch.md). */
 #include "internal.h"
 
 #include <assert.h>
@@ -96,6 +97,7 @@ struct jstate {
 	size_t *solo, *booked, *base;   /* base[i]: person i's first column */
 	size_t *book_person;      /* per booking: its person */
 	size_t n_cols, n_book;
+	int flat_round;           /* the round the flat problem is of */
 };
 
 static int load_person(const struct store_batch_person *r, void *arg)
@@ -184,6 +186,7 @@ static int takes_part(const struct jcol *x, int round)
 static int flatten(struct jstate *s, int round, struct jt_problem *pr, double cap, double limit)
 {
 	flat_release(s);
+	s->flat_round = round;
 	size_t nc = 0, nb = 0;
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t k = 0; k < s->p[i].n_col; k++)
@@ -224,6 +227,29 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 			return -1;
 	}
 	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0 };
+	return 0;
+}
+
+/* Person i's plan k (into s->p[i].col) as a column of the flat problem,
+ * which it must take part in; and back. */
+static size_t flat_of(const struct jstate *s, size_t i, size_t k)
+{
+	const struct jperson *p = &s->p[i];
+	assert(k < p->n_col && takes_part(&p->col[k], s->flat_round));
+	size_t j = s->base[i];
+	for (size_t m = 0; m < k; m++)
+		j += takes_part(&p->col[m], s->flat_round);
+	return j;
+}
+
+static size_t plan_of(const struct jstate *s, size_t i, size_t j)
+{
+	const struct jperson *p = &s->p[i];
+	size_t want = j - s->base[i], seen = 0;
+	for (size_t k = 0; k < p->n_col; k++)
+		if (takes_part(&p->col[k], s->flat_round) && seen++ == want)
+			return k;
+	assert(0 && "a column of the flat problem is one of its person's plans");
 	return 0;
 }
 
@@ -600,25 +626,22 @@ static void wanted(const struct jt_problem *pr, const struct jt_components *comp
 	free(target);
 }
 
-/* One round's pricing: each wanted person off its plan alone, around the
- * others' held bookings on its lanes (all priced at once, in the
- * workers), unless priced on that basis before. *priced: plans priced
- * now; *pending: plans this round priced before a kill (they take part
- * from the next round, which must come).
- *
- * Tried and measured worse (1,000 persons: compromise 995.5 against
- * 969.5, 21 persons outside the cap against 16): pricing in waves of
- * persons who share no lane, each wave around what the waves before it
- * made (Gauss-Seidel). Plans priced around plans the master then does not
- * choose keep clear of slots that end up free. */
-static int price_round(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
-		       const struct jt_solution *sol, size_t *priced, size_t *pending, struct diag *d)
+/*
+ * Price each wanted person (want[i]) around everyone else's held bookings
+ * (h) on its lanes, all at once in the workers, as plans of round `round`:
+ * unless it has `tries` priced plans from earlier rounds already, or a plan
+ * priced on the same basis (*pending counts those this round priced before
+ * a kill: stored, they take part from the next round, which must come).
+ * basis, when not NULL, gets each wanted person's basis ("" for the
+ * others). *priced: the plans priced now. Returns 0, or -1 with d filled.
+ */
+static int price_around(struct jstate *s, int round, const struct jt_problem *pr, const struct hold *h,
+			const unsigned char *want, size_t tries, char (*basis)[65], size_t *priced, size_t *pending,
+			struct diag *d)
 {
 	size_t np = pr->n_persons;
 	*priced = *pending = 0;
-	unsigned char *want = xcalloc(np + 1, 1), *seen = xcalloc(s->lanes.n + 1, 1);
-	struct hold *h = xmalloc((np + 1) * sizeof *h);
-	wanted(pr, comps, sol, want, h);
+	unsigned char *seen = xcalloc(s->lanes.n + 1, 1);
 	struct held_lanes x = { NULL, NULL, NULL };
 	held_index(s, h, np, &x);
 	struct price *v = xmalloc((np + 1) * sizeof *v);
@@ -626,19 +649,21 @@ static int price_round(struct jstate *s, int round, const struct jt_problem *pr,
 	size_t n = 0;
 	for (size_t i = 0; i < np; i++) {
 		const struct jperson *p = &s->p[i];
-		size_t tries = 0;   /* by earlier rounds: what this one made before a kill does not count */
+		size_t done = 0;   /* by earlier rounds: what this one made before a kill does not count */
 		for (size_t k = 0; k < p->n_col; k++)
-			tries += p->col[k].origin == 2 && p->col[k].round < round;
-		if (!want[i] || tries >= BATCH_PRICINGS)
+			done += p->col[k].origin == 2 && p->col[k].round < round;
+		if (basis)
+			basis[i][0] = 0;
+		if (!want[i] || done >= tries)
 			continue;
 		struct price t;
 		price_of(s, pr, &x, i, seen, &t);
+		if (basis)
+			memcpy(basis[i], t.basis, sizeof basis[i]);
 		int known = 0;
 		for (size_t k = 0; k < p->n_col && !known; k++)
 			if (p->col[k].origin == 2 && strcmp(p->col[k].basis, t.basis) == 0) {
 				known = 1;
-				/* priced by this round before a kill: stored, it takes
-				 * part from the next round, which must come */
 				*pending += p->col[k].round >= round;
 			}
 		if (known || p->n_col >= JOINT_MAX_COLUMNS) {
@@ -667,10 +692,179 @@ static int price_round(struct jstate *s, int round, const struct jt_problem *pr,
 	free(x.owner);
 	free(v);
 	free(next_n);
-	free(h);
 	free(seen);
+	return rc;
+}
+
+/* One round's pricing: each wanted person off its plan alone, around the
+ * others' held bookings on its lanes (all priced at once, in the
+ * workers), unless priced on that basis before. *priced: plans priced
+ * now; *pending: plans this round priced before a kill (they take part
+ * from the next round, which must come).
+ *
+ * Tried and measured worse (1,000 persons: compromise 995.5 against
+ * 969.5, 21 persons outside the cap against 16): pricing in waves of
+ * persons who share no lane, each wave around what the waves before it
+ * made (Gauss-Seidel). Plans priced around plans the master then does not
+ * choose keep clear of slots that end up free. */
+static int price_round(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
+		       const struct jt_solution *sol, size_t *priced, size_t *pending, struct diag *d)
+{
+	size_t np = pr->n_persons;
+	unsigned char *want = xcalloc(np + 1, 1);
+	struct hold *h = xmalloc((np + 1) * sizeof *h);
+	wanted(pr, comps, sol, want, h);
+	int rc = price_around(s, round, pr, h, want, BATCH_PRICINGS, NULL, priced, pending, d);
+	free(h);
 	free(want);
 	return rc;
+}
+
+/* Column a's tiers lexicographically below column b's. */
+static int tiers_below(const struct jt_column *a, const struct jt_column *b)
+{
+	if (a->impossible != b->impossible)
+		return a->impossible < b->impossible;
+	if (fabs(a->compromise - b->compromise) > 1e-6)
+		return a->compromise < b->compromise;
+	return a->cost < b->cost - 1e-6;
+}
+
+/* A person worse off than alone, and by how much (tier by tier). */
+struct loss {
+	size_t person;
+	int impossible;
+	double compromise, cost;
+};
+
+/* the most worse off first; then the caseload's order */
+static int loss_cmp(const void *x, const void *y)
+{
+	const struct loss *a = x, *b = y;
+	if (a->impossible != b->impossible)
+		return a->impossible > b->impossible ? -1 : 1;
+	if (fabs(a->compromise - b->compromise) > 1e-6)
+		return a->compromise > b->compromise ? -1 : 1;
+	if (fabs(a->cost - b->cost) > 1e-6)
+		return a->cost > b->cost ? -1 : 1;
+	return (a->person > b->person) - (a->person < b->person);
+}
+
+/* Price each person worse off than alone around everyone else's chosen
+ * bookings (a basis priced before, as before a kill, is not priced again);
+ * basis[i] gets the digest each was priced on ("" for the others),
+ * *priced how many were priced now. Returns how many are priced now or
+ * were before, or -1 with d filled. */
+static long repair_price(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_solution *sol,
+			 char (*basis)[65], size_t *priced, struct diag *d)
+{
+	size_t np = pr->n_persons, pending;
+	unsigned char *want = xcalloc(np + 1, 1);
+	struct hold *h = xmalloc((np + 1) * sizeof *h);
+	long asked = 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct jt_column *c = &pr->cols[sol->choice[i]];
+		h[i] = (struct hold){ &pr->book[c->first], c->n };
+		want[i] = tiers_below(&pr->cols[pr->solo[i]], c);
+		asked += want[i];
+	}
+	if (price_around(s, round, pr, h, want, SIZE_MAX, basis, priced, &pending, d) < 0)
+		asked = -1;
+	free(h);
+	free(want);
+	return asked;
+}
+
+/*
+ * One wave of the repair (docs/batch.md, "The repair"), after the last
+ * master: each person worse off than alone is solved again around
+ * everyone else's chosen bookings; then, the most worse off first, each
+ * takes the plan so priced when it is better for them and conflicts with
+ * no one's choice as it stands. A choice changes only for the better and
+ * only its person's, so nothing and no one gets worse. On entry pr, comps
+ * and sol are the last master's; on return, the problem with the plans
+ * priced (its round `round` + 1) and the choice repaired. *taken: the
+ * persons whose choice changed; *priced: the plans priced now. Returns 0,
+ * or -1 with d filled.
+ */
+static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_components *comps,
+		  struct jt_solution *sol, size_t *taken, size_t *priced, struct diag *d)
+{
+	size_t np = pr->n_persons;
+	*taken = *priced = 0;
+	char (*basis)[65] = xmalloc((np + 1) * sizeof *basis);
+	long asked = repair_price(s, round, pr, sol, basis, priced, d);
+	if (asked <= 0) {
+		free(basis);
+		return (int)asked;
+	}
+	/* the problem again, with the new plans: the choices kept by plan */
+	size_t *plan = xmalloc((np + 1) * sizeof *plan);
+	for (size_t i = 0; i < np; i++)
+		plan[i] = plan_of(s, i, sol->choice[i]);
+	if (flatten(s, round + 1, pr, pr->cap, pr->time_limit) < 0) {
+		free(plan);
+		free(basis);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
+		return -1;
+	}
+	for (size_t i = 0; i < np; i++)
+		sol->choice[i] = flat_of(s, i, plan[i]);
+	free(plan);
+	joint_components_release(comps);
+	if (joint_components(pr, comps, d) < 0) {
+		free(basis);
+		return -1;
+	}
+	/* the conflicts of each column: adj[first[c] .. first[c + 1]) */
+	size_t nc = pr->n_cols;
+	size_t *first = xcalloc(nc + 2, sizeof *first), *fill = xcalloc(nc + 1, sizeof *fill);
+	size_t *adj = xmalloc((2 * comps->n_pairs + 1) * sizeof *adj);
+	for (size_t k = 0; k < comps->n_pairs; k++) {
+		first[comps->pairs[k].a + 1]++;
+		first[comps->pairs[k].b + 1]++;
+	}
+	for (size_t c = 0; c < nc; c++)
+		first[c + 1] += first[c];
+	for (size_t k = 0; k < comps->n_pairs; k++) {
+		size_t a = comps->pairs[k].a, b = comps->pairs[k].b;
+		adj[first[a] + fill[a]++] = b;
+		adj[first[b] + fill[b]++] = a;
+	}
+	free(fill);
+	struct loss *order = xmalloc((np + 1) * sizeof *order);
+	size_t no = 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+		if (basis[i][0])
+			order[no++] = (struct loss){ i, c->impossible - o->impossible, c->compromise - o->compromise,
+						     c->cost - o->cost };
+	}
+	qsort(order, no, sizeof *order, loss_cmp);
+	for (size_t q = 0; q < no; q++) {
+		size_t i = order[q].person, was = sol->choice[i];
+		const struct jperson *p = &s->p[i];
+		for (size_t k = 0; k < p->n_col; k++) {
+			if (p->col[k].origin != 2 || strcmp(p->col[k].basis, basis[i]) != 0 ||
+			    !takes_part(&p->col[k], s->flat_round))
+				continue;
+			size_t y = flat_of(s, i, k);
+			if (!tiers_below(&pr->cols[y], &pr->cols[sol->choice[i]]))
+				continue;
+			int clash = 0;
+			for (size_t a = first[y]; a < first[y + 1] && !clash; a++)
+				clash = sol->choice[pr->cols[adj[a]].person] == adj[a];
+			if (!clash)
+				sol->choice[i] = y;
+		}
+		assert(sol->choice[i] == was || tiers_below(&pr->cols[sol->choice[i]], &pr->cols[was]));
+		*taken += sol->choice[i] != was;
+	}
+	free(order);
+	free(first);
+	free(adj);
+	free(basis);
+	return 0;
 }
 
 static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_components *comps,
@@ -715,21 +909,14 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 
 /* Store each person's chosen plan (the store's n of its column). */
 static int save_choice(const struct jstate *s, const struct jt_problem *pr, const struct jt_solution *sol,
-		       size_t rounds, struct diag *d)
+		       struct diag *d)
 {
 	const char **ids = xmalloc((pr->n_persons + 1) * sizeof *ids);
 	int *chosen = xmalloc((pr->n_persons + 1) * sizeof *chosen);
 	for (size_t i = 0; i < pr->n_persons; i++) {
 		const struct jperson *p = &s->p[i];
 		ids[i] = s->b->cl->persons[p->index].id;
-		size_t want = sol->choice[i] - s->base[i], seen = 0;
-		chosen[i] = -1;
-		for (size_t k = 0; k < p->n_col; k++)
-			if (takes_part(&p->col[k], (int)rounds) && seen++ == want) {
-				chosen[i] = p->col[k].n;
-				break;
-			}
-		assert(chosen[i] >= 0);
+		chosen[i] = p->col[plan_of(s, i, sol->choice[i])].n;
 	}
 	int rc = store_batch_save_choice(s->b->store, s->b->run, ids, chosen, pr->n_persons, d);
 	free(ids);
@@ -797,6 +984,18 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 			st->components = comps.n;
 			st->mips = sol.mips;
 			st->optimal = sol.optimal && round < BATCH_ROUNDS;
+			/* then the repair, from the round after */
+			for (int w = 0; w < BATCH_REPAIRS && !rc; w++) {
+				size_t taken, priced;
+				if (repair(&s, (int)round + 1 + w, &pr, &comps, &sol, &taken, &priced, d) < 0)
+					rc = -1;
+				st->priced_now += priced;
+				st->repaired += taken;
+				if (taken)
+					st->optimal = 0;   /* the masters' choice was not the best */
+				else
+					break;
+			}
 			break;
 		}
 		st->rounds = round + 1;
@@ -807,7 +1006,7 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		for (size_t i = 0; i < s.n; i++)
 			for (size_t k = 0; k < s.p[i].n_col; k++)
 				st->priced += s.p[i].col[k].origin == 2;
-		if (save_choice(&s, &pr, &sol, st->rounds, d) < 0)
+		if (save_choice(&s, &pr, &sol, d) < 0)
 			rc = -1;
 	}
 	joint_components_release(&comps);

@@ -103,11 +103,11 @@ static void figures_json(FILE *f, const struct store_batch_figures *t)
 static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_stats *st)
 {
 	fprintf(f, "{\"cap\": %.4f, \"components\": %zu, \"masters\": %zu, \"rounds\": %zu, \"priced\": %zu,"
-		   " \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu, \"worst_loss\": %.4f,"
+		   " \"repaired\": %zu, \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu, \"worst_loss\": %.4f,"
 		   " \"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f,"
 		   " \"bound\": {\"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f}, \"gap\": %.6f,"
 		   " \"proven\": %s}",
-		b->cap, st->components, st->mips, st->rounds, st->priced, st->moved_off_solo, st->worse,
+		b->cap, st->components, st->mips, st->rounds, st->priced, st->repaired, st->moved_off_solo, st->worse,
 		st->over_cap, st->worst_loss, st->impossible, st->compromise, st->cost, st->lb_impossible,
 		st->lb_compromise, st->lb_cost, st->gap, st->optimal && st->gap == 0 ? "true" : "false");
 }
@@ -125,8 +125,8 @@ static void totals_text(FILE *f, const struct batch *b, const struct acc *r, con
 	fprintf(f, "unfamiliar people  %9d %9d  (the most in a day, summed)\n", r->b.unfamiliar, r->a.unfamiliar);
 	fprintf(f, "changes %d, appointments %d (every one kept)\n", r->changes, r->appts);
 	fprintf(f, "planned together: %zu moved off their plan solved alone, %zu worse than it (worst by %.2f),"
-		   " %zu outside the cap of %.2f\n", st->moved_off_solo, st->worse, st->worst_loss, st->over_cap,
-		b->cap);
+		   " %zu outside the cap of %.2f; %zu made better by the repair\n", st->moved_off_solo, st->worse,
+		st->worst_loss, st->over_cap, b->cap, st->repaired);
 	fprintf(f, "caseload tiers: impossible %.0f, compromise %.4f, cost %.4f; bound %.0f, %.4f, %.4f; %s\n",
 		st->impossible, st->compromise, st->cost, st->lb_impossible, st->lb_compromise, st->lb_cost,
 		st->optimal && st->gap == 0 ? "proven optimal" : "not proven");

@@ -25,6 +25,8 @@ check "-j 1: the broken profile is named with its line and column" \
 check "-j 1: the broken feed is named" grep -q "person P-00020 skipped: .*broken-P-00020.ics" "$TMP/stderr"
 check "-j 1: the rest completes (38 planned)" grep -q "^batch b-[0-9a-f]*: 40 persons: 38 planned, 2 skipped" "$TMP/stdout"
 check "no progress bar when stderr is not a terminal" [ "$(grep -c 'ETA' "$TMP/stderr")" -eq 0 ]
+check "the repair after the last master made a person better off (it is exercised, and its plans are in every comparison below)" \
+	$py -c "import json,sys; sys.exit(json.load(open('$TMP/o1/summary.json'))['totals']['joint']['repaired'] < 1)"
 grep -v '^per person:' "$TMP/stdout" >"$TMP/o1.stdout"
 run --db "$TMP/j2.db" batch caseload.yaml -j 2 --out "$TMP/o2"
 check "-j 2: exit 2" [ "$rc" -eq 2 ]
@@ -162,7 +164,7 @@ check "the joint master moved persons off their plans alone (the double-booking 
 	[ "$(sqlite3 "$TMP/j1.db" "SELECT count(*) FROM batch_persons WHERE chosen != 0")" -ge 1 ]
 
 # ---- kill -9 at moments spread over the run, then --resume
-# The moments are points of progress (persons stored so far; the last two
+# The moments are points of progress (persons stored so far; the last three
 # plans priced for the joint master), so that every kill lands mid-run however fast the
 # machine is; the offsets are pseudo-random but fixed, for a repeatable test.
 big=$TMP/big
@@ -183,7 +185,9 @@ stored() {
 }
 kills=0
 resume=
-for point in result:37 result:101 result:166 result:229 result:280 priced:5 priced:20; do
+# (priced:380 lands in the repair: the rounds price 358 plans on this
+# caseload, the repair 91 more)
+for point in result:37 result:101 result:166 result:229 result:280 priced:5 priced:20 priced:380; do
 	col=${point%:*}
 	target=${point#*:}
 	"$DOVETAIL" --db "$TMP/crash.db" batch caseload.yaml -j 2 $resume >/dev/null 2>&1 &
