@@ -65,7 +65,7 @@ struct batch_joint_stats {
 	size_t rounds;            /* rounds of pricing run */
 	size_t priced;            /* plans priced (solved around others' choices), stored for the run */
 	size_t priced_now;        /* of them, solved by this call (the rest were stored already) */
-	size_t repaired;          /* persons whose choice the repair changed (for the better) */
+	size_t repaired;          /* persons whose choice the repair changed */
 	size_t moved_off_solo;    /* persons whose chosen plan is not their plan solved alone */
 	size_t worse;             /* persons whose chosen plan is worse than solo */
 	size_t over_cap;          /* persons outside the fairness cap */

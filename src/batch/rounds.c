@@ -775,13 +775,124 @@ static long repair_price(struct jstate *s, int round, const struct jt_problem *p
 	return asked;
 }
 
+/* The choice of person q while a move is weighed: its new column, none
+ * while it is still to move (a blocker not yet placed), else its choice. */
+static size_t tentative(const struct jt_solution *sol, const size_t *newc, const unsigned char *moving, size_t q)
+{
+	if (newc[q] != SIZE_MAX)
+		return newc[q];
+	return moving[q] ? SIZE_MAX : sol->choice[q];
+}
+
+/* Whether column c conflicts with a choice as weighed. */
+static int clashes(const struct jt_problem *pr, const size_t *first, const size_t *adj, const struct jt_solution *sol,
+		   const size_t *newc, const unsigned char *moving, size_t c)
+{
+	for (size_t a = first[c]; a < first[c + 1]; a++)
+		if (tentative(sol, newc, moving, pr->cols[adj[a]].person) == adj[a])
+			return 1;
+	return 0;
+}
+
+/*
+ * Room for the persons outside the cap, the most worse off first: for
+ * each, the first of its plans within the cap whose blockers (the persons
+ * whose choices conflict with it) can each move to their best other plan
+ * within the cap that conflicts with no one's choice as it would then be;
+ * then all of them move. The persons outside the cap fall by one each
+ * time, and no one moved leaves the cap. A plan within the cap has its
+ * person's impossibilities and compromise alone (the least there are), so
+ * the caseload's tiers 1 and 2 never rise; a blocker's cost may, by no
+ * more than the cap. Returns the persons moved.
+ */
+static size_t make_room(struct jstate *s, const struct jt_problem *pr, const size_t *first, const size_t *adj,
+			struct jt_solution *sol)
+{
+	size_t np = pr->n_persons, moved = 0;
+	size_t *newc = xmalloc((np + 1) * sizeof *newc), *blk = xmalloc((np + 1) * sizeof *blk);
+	unsigned char *moving = xcalloc(np + 1, 1);
+	struct loss *order = xmalloc((np + 1) * sizeof *order);
+	size_t no = 0;
+	for (size_t i = 0; i < np; i++) {
+		newc[i] = SIZE_MAX;
+		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+		if (!joint_within_cap(pr, sol->choice[i]))
+			order[no++] = (struct loss){ i, c->impossible - o->impossible, c->compromise - o->compromise,
+						     c->cost - o->cost };
+	}
+	qsort(order, no, sizeof *order, loss_cmp);
+	for (size_t q0 = 0; q0 < no; q0++) {
+		size_t i = order[q0].person;
+		if (joint_within_cap(pr, sol->choice[i]))
+			continue;   /* a blocker brought inside on the way */
+		const struct jperson *p = &s->p[i];
+		int done = 0;
+		for (size_t k = 0; k < p->n_col && !done; k++) {
+			if (!takes_part(&p->col[k], s->flat_round))
+				continue;
+			size_t y = flat_of(s, i, k);
+			if (!joint_within_cap(pr, y))
+				continue;
+			size_t nb = 0;
+			for (size_t a = first[y]; a < first[y + 1]; a++) {
+				size_t q = pr->cols[adj[a]].person;
+				if (q != i && sol->choice[q] == adj[a] && !moving[q]) {
+					moving[q] = 1;
+					blk[nb++] = q;
+				}
+			}
+			newc[i] = y;
+			moving[i] = 1;
+			int ok = 1;
+			for (size_t b = 0; b < nb && ok; b++) {
+				size_t q = blk[b], best = SIZE_MAX;
+				const struct jperson *pq = &s->p[q];
+				for (size_t m = 0; m < pq->n_col; m++) {
+					if (!takes_part(&pq->col[m], s->flat_round))
+						continue;
+					size_t z = flat_of(s, q, m);
+					if (z == sol->choice[q] || !joint_within_cap(pr, z) ||
+					    clashes(pr, first, adj, sol, newc, moving, z))
+						continue;
+					if (best == SIZE_MAX || tiers_below(&pr->cols[z], &pr->cols[best]))
+						best = z;
+				}
+				if (best == SIZE_MAX)
+					ok = 0;
+				else
+					newc[q] = best;
+			}
+			if (ok) {
+				sol->choice[i] = y;
+				for (size_t b = 0; b < nb; b++) {
+					sol->choice[blk[b]] = newc[blk[b]];
+					assert(joint_within_cap(pr, sol->choice[blk[b]]));
+				}
+				moved += nb + 1;
+				done = 1;
+			}
+			newc[i] = SIZE_MAX;
+			moving[i] = 0;
+			for (size_t b = 0; b < nb; b++) {
+				newc[blk[b]] = SIZE_MAX;
+				moving[blk[b]] = 0;
+			}
+		}
+	}
+	free(order);
+	free(newc);
+	free(blk);
+	free(moving);
+	return moved;
+}
+
 /*
  * One wave of the repair (docs/batch.md, "The repair"), after the last
  * master: each person worse off than alone is solved again around
  * everyone else's chosen bookings; then, the most worse off first, each
  * takes the plan so priced when it is better for them and conflicts with
- * no one's choice as it stands. A choice changes only for the better and
- * only its person's, so nothing and no one gets worse. On entry pr, comps
+ * no one's choice as it stands (a choice changes only for the better, and
+ * only its person's); then make_room() for those outside the cap. On entry pr, comps
  * and sol are the last master's; on return, the problem with the plans
  * priced (its round `round` + 1) and the choice repaired. *taken: the
  * persons whose choice changed; *priced: the plans priced now. Returns 0,
@@ -859,6 +970,14 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		}
 		assert(sol->choice[i] == was || tiers_below(&pr->cols[sol->choice[i]], &pr->cols[was]));
 		*taken += sol->choice[i] != was;
+	}
+	*taken += make_room(s, pr, first, adj, sol);
+	/* no shared practitioner or carer booked twice (a soft conflict, a
+	 * carer's booking kept where it is, only as the master chose it) */
+	for (size_t k = 0; k < comps->n_pairs; k++) {
+		const struct jt_pair *x = &comps->pairs[k];
+		assert(x->soft || sol->choice[pr->cols[x->a].person] != x->a ||
+		       sol->choice[pr->cols[x->b].person] != x->b);
 	}
 	free(order);
 	free(first);

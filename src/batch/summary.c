@@ -125,7 +125,7 @@ static void totals_text(FILE *f, const struct batch *b, const struct acc *r, con
 	fprintf(f, "unfamiliar people  %9d %9d  (the most in a day, summed)\n", r->b.unfamiliar, r->a.unfamiliar);
 	fprintf(f, "changes %d, appointments %d (every one kept)\n", r->changes, r->appts);
 	fprintf(f, "planned together: %zu moved off their plan solved alone, %zu worse than it (worst by %.2f),"
-		   " %zu outside the cap of %.2f; %zu made better by the repair\n", st->moved_off_solo, st->worse,
+		   " %zu outside the cap of %.2f; %zu moved by the repair\n", st->moved_off_solo, st->worse,
 		st->worst_loss, st->over_cap, b->cap, st->repaired);
 	fprintf(f, "caseload tiers: impossible %.0f, compromise %.4f, cost %.4f; bound %.0f, %.4f, %.4f; %s\n",
 		st->impossible, st->compromise, st->cost, st->lb_impossible, st->lb_compromise, st->lb_cost,
