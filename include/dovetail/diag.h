@@ -195,7 +195,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_TOO_MANY_COMPS, "The feed holds more events (or components) than the bound (docs/limits.md). Reading stops and the feed is refused. Ask for a narrower export.") \
 	X(D_ICS_NO_DTSTART, "An event has no DTSTART, so it has no time. The feed counts one error.") \
 	X(D_ICS_BAD_TIME, "A date or date-time value of the named property cannot be read. The feed counts one error; the value is not quoted.") \
-	X(D_ICS_BAD_DURATION, "A DURATION value cannot be read (RFC 5545 3.3.6). The feed counts one error.") \
+	X(D_ICS_BAD_DURATION, "A DURATION value cannot be read (RFC 5545 3.3.6), has a number of more than 9 digits, or lasts more than 100 years (ICS_MAX_DURATION_DAYS). The feed counts one error.") \
 	X(D_ICS_BAD_PERIOD, "A period value (in RDATE or FREEBUSY) cannot be read, is a date where a date-time is needed, or ends before it starts. The feed counts one error.") \
 	X(D_ICS_BAD_INTEGER, "A SEQUENCE value is not a whole number of 0 or more. The feed counts one error.") \
 	X(D_ICS_BAD_RRULE, "A recurrence rule cannot be used: no FREQ, a COUNT or INTERVAL that is not a whole number of 1 or more, an UNTIL that is not a date, or a part libical refuses. The feed counts one error.") \

@@ -18,6 +18,15 @@
 /* RRULE and EXRULE properties of one event (each is expanded; past this
  * the event is refused with D_LIM_RULES at the line of the one too many) */
 #define ICS_MAX_RULES 16
+/* days a DURATION may last (100 years): past this, or with a number longer
+ * than 9 digits, it is refused as unreadable (D_ICS_BAD_DURATION, or
+ * D_ICS_BAD_PERIOD in a PERIOD): libical's fields would wrap, and an end
+ * past the year 9999 could not be written back */
+#define ICS_MAX_DURATION_DAYS 36525
+
+/* A duration's length in seconds, its sign aside (libical's
+ * icaldurationtype_as_int is an int, which 69 years pass). */
+int64_t ics_duration_secs(struct icaldurationtype du);
 
 struct ics_limits {
 	size_t max_file_bytes;   /* whole feed; default 64 MiB */

@@ -343,7 +343,7 @@ static int check_counter(struct msgctx *m, const struct who *o, struct answered 
 		return malformed(m, a->line, "a COUNTER event without a DTSTART date-time (the time suggested)");
 	a->ss = utc_of(e->dtstart, m->w->zone);
 	a->se = e->has_dtend ? utc_of(e->dtend, m->w->zone) :
-		e->has_duration ? a->ss + icaldurationtype_as_int(e->duration) : a->ss;
+		e->has_duration ? a->ss + (e->duration.is_neg ? -1 : 1) * ics_duration_secs(e->duration) : a->ss;
 	return 0;
 }
 

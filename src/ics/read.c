@@ -90,6 +90,34 @@ static int parse_time_text(const char *v, size_t n, struct icaltimetype *out, in
 }
 
 /* One DATE / DATE-TIME value of line l, with the line's VALUE and TZID. */
+int64_t ics_duration_secs(struct icaldurationtype du)
+{
+	return ((int64_t)du.weeks * 7 + du.days) * 86400 + (int64_t)du.hours * 3600 + (int64_t)du.minutes * 60 +
+	       du.seconds;
+}
+
+/* Duration text v (n bytes) as libical reads it, into *out: 0, or -1 when
+ * it cannot be read, a number in it is longer than 9 digits (libical's
+ * fields would wrap) or it lasts more than ICS_MAX_DURATION_DAYS. The
+ * sign is the caller's to judge. */
+static int duration_value(const char *v, size_t n, struct icaldurationtype *out)
+{
+	char buf[64];
+	if (n >= sizeof buf)
+		return -1;
+	for (size_t k = 0, run = 0; k < n; k++) {
+		run = v[k] >= '0' && v[k] <= '9' ? run + 1 : 0;
+		if (run > 9)
+			return -1;
+	}
+	memcpy(buf, v, n);
+	buf[n] = 0;
+	*out = icaldurationtype_from_string(buf);
+	if (icaldurationtype_is_bad_duration(*out))
+		return -1;
+	return ics_duration_secs(*out) > (int64_t)ICS_MAX_DURATION_DAYS * 86400 ? -1 : 0;
+}
+
 static int time_value(struct ctx *c, const char *v, size_t n, struct icaltimetype *out)
 {
 	const struct ics_line *l = c->l;
@@ -336,10 +364,7 @@ static int list_values(struct ctx *c, int is_rdate)
 			const char *q = slash + 1;
 			size_t qn = n - (size_t)(q - p);
 			if (qn && (q[0] == 'P' || q[0] == '+' || q[0] == '-')) {
-				char buf[64];
-				snprintf(buf, sizeof buf, "%.*s", (int)(qn < 63 ? qn : 63), q);
-				r.dur = icaldurationtype_from_string(buf);
-				if (icaldurationtype_is_bad_duration(r.dur) || r.dur.is_neg) {
+				if (duration_value(q, qn, &r.dur) < 0 || r.dur.is_neg) {
 					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 					return -1;
 				}
@@ -399,11 +424,9 @@ static int freebusy(struct ctx *c)
 			const char *q = slash + 1;
 			size_t qn = n - (size_t)(q - p);
 			if (qn && q[0] == 'P') {
-				char buf[64];
-				snprintf(buf, sizeof buf, "%.*s", (int)(qn < 63 ? qn : 63), q);
-				struct icaldurationtype du = icaldurationtype_from_string(buf);
-				ok = !icaldurationtype_is_bad_duration(du) && !du.is_neg;
-				end = start + icaldurationtype_as_int(du);
+				struct icaldurationtype du;
+				ok = duration_value(q, qn, &du) == 0 && !du.is_neg;
+				end = ok ? start + ics_duration_secs(du) : 0;
 			} else {
 				ok = parse_time_text(q, qn, &en, &utc2) == 0 && utc2;
 				if (ok)
@@ -568,8 +591,8 @@ static void read_dtend(struct ctx *c, const char *v)
 
 static void read_duration(struct ctx *c, const char *v)
 {
-	struct icaldurationtype du = icaldurationtype_from_string(v);
-	if (icaldurationtype_is_bad_duration(du) || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
+	struct icaldurationtype du;
+	if (duration_value(v, strlen(v), &du) < 0 || (v[0] != 'P' && v[0] != '+' && v[0] != '-')) {
 		fail(c, D_ICS_BAD_DURATION, vcol(c->l), "DURATION");
 	} else if (!c->ev->has_duration) {
 		c->ev->duration = du;

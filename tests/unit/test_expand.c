@@ -264,6 +264,28 @@ static void test_duration(void)
 	       "20260328T120000Z 20260329T120000Z hours -\n",
 	       "DURATION P1D is nominal across the DST change; PT24H exact");
 	done(&r);
+
+	/* ICS_MAX_DURATION_DAYS: 100 years is read (past 68 years libical's
+	 * own seconds, an int, would wrap), a day more is refused at its value,
+	 * as is a number past 9 digits, which libical's fields would wrap (a
+	 * fuzzed feed whose end then could not be written back) */
+	run(&r,
+	    "BEGIN:VEVENT\nUID:century\nDTSTART:20261201T090000Z\nDURATION:P36525D\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:more\nDTSTART:20261201T090000Z\nDURATION:P36526D\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:wrap\nDTSTART:20261201T090000Z\nDURATION:P2222222222222222222222T1H\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:period\nDTSTART:20261202T090000Z\nDTEND:20261202T100000Z\n"
+	    "RDATE;VALUE=PERIOD:20261203T090000Z/P36526D\nEND:VEVENT\n",
+	    "20261101T000000Z", "20270101T000000Z", NULL);
+	is_str(r.text, "20261201T090000Z 21261202T090000Z century -\n",
+	       "DURATION: 100 years read; longer or wrapping ones refused, as is the event of a bad PERIOD");
+	int bad_dur = 0, bad_period = 0;
+	for (size_t i = 0; i < r.d.n; i++) {
+		bad_dur += r.d.v[i].code == D_ICS_BAD_DURATION && r.d.v[i].col == 10;
+		bad_period += r.d.v[i].code == D_ICS_BAD_PERIOD;
+	}
+	is_int(bad_dur, 2, "... each refused DURATION an error at its value (line, column 10)");
+	is_int(bad_period, 1, "... and the PERIOD of 100 years and a day an error too");
+	done(&r);
 }
 
 static void test_all_day(void)
