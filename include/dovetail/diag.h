@@ -72,6 +72,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_COUNT_UNTIL,     WARNING, OK,     "%s: RRULE has both COUNT and UNTIL (RFC 5545 3.3.10); UNTIL is ignored") \
 	X(D_ICS_END_BEFORE_START,ERROR,   INPUT,  "%s %s ends before it starts") \
 	X(D_ICS_DTEND_DURATION,  ERROR,   INPUT,  "%s %s has both DTEND and DURATION") \
+	X(D_ICS_TOO_LONG,        ERROR,   INPUT,  "%s %s lasts more than 100 years") \
 	X(D_ICS_MIXED_VALUE,     WARNING, OK,     "%s: value type differs from DTSTART's; compared as %s") \
 	X(D_ICS_NO_UID,          WARNING, OK,     "%s has no UID; using the content-derived id %s") \
 	X(D_ICS_DUPLICATE,       WARNING, OK,     "UID %s with RECURRENCE-ID %s appears again; the later component of line %s is used") \
@@ -204,6 +205,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_COUNT_UNTIL, "An RRULE has both COUNT and UNTIL, which RFC 5545 forbids; COUNT is kept and UNTIL ignored.") \
 	X(D_ICS_END_BEFORE_START, "An event's DTEND is before its DTSTART, or its DURATION is negative. The feed counts one error.") \
 	X(D_ICS_DTEND_DURATION, "An event has both DTEND and DURATION, which RFC 5545 forbids. The feed counts one error.") \
+	X(D_ICS_TOO_LONG, "An event's DTEND is more than 100 years (ICS_MAX_DURATION_DAYS) after its DTSTART: no appointment lasts so long, and an end some thousands of years on cannot be written back in the person's zone. The feed counts one error.") \
 	X(D_ICS_MIXED_VALUE, "Reserved: this version of dovetail does not report it.") \
 	X(D_ICS_NO_UID, "An event has no UID; an id derived from its content is used instead, so a change to the event makes it a new one in the store. Ask the producer to give UIDs.") \
 	X(D_ICS_DUPLICATE, "Two components share a UID and RECURRENCE-ID; the later one (the line named) is the one imported.") \

@@ -369,7 +369,12 @@ static int list_values(struct ctx *c, int is_rdate)
 					return -1;
 				}
 			} else {
-				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date) {
+				/* 100 years at most, as a DURATION (wall clocks) */
+				struct icaltimetype last = r.start, end;
+				last.zone = NULL;
+				icaltime_adjust(&last, ICS_MAX_DURATION_DAYS, 0, 0, 0);
+				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date ||
+				    (end = r.end, end.zone = NULL, icaltime_compare(end, last) > 0)) {
 					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 					return -1;
 				}
@@ -826,6 +831,15 @@ static void check_times(struct ctx *c, const char *what)
 		}
 		if (icaltime_compare(b, a) < 0)
 			fail(c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
+		/* as a DURATION (duration_value), 100 years at most: wall clocks
+		 * (a zone's offset is nothing at this scale) */
+		struct icaltimetype last = ev->dtstart;
+		b = ev->dtend;
+		last.zone = b.zone = NULL;
+		last.is_date = b.is_date = 0;
+		icaltime_adjust(&last, ICS_MAX_DURATION_DAYS, 0, 0, 0);
+		if (icaltime_compare(b, last) > 0)
+			fail(c, D_ICS_TOO_LONG, 1, what, ev->uid);
 	}
 	if (ev->has_duration && ev->duration.is_neg)
 		fail(c, D_ICS_END_BEFORE_START, 1, what, ev->uid);

@@ -286,6 +286,24 @@ static void test_duration(void)
 	is_int(bad_dur, 2, "... each refused DURATION an error at its value (line, column 10)");
 	is_int(bad_period, 1, "... and the PERIOD of 100 years and a day an error too");
 	done(&r);
+
+	/* the same bound on an end given as DTEND, or as a PERIOD's end: an end
+	 * in the year 9999 made an export that could not be read back */
+	run(&r,
+	    "BEGIN:VEVENT\nUID:century\nDTSTART;TZID=America/New_York:20261201T090000\n"
+	    "DTEND;TZID=America/New_York:21261201T090000\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:far\nDTSTART;TZID=America/New_York:20261201T090000\n"
+	    "DTEND;TZID=America/New_York:99991231T235959\nEND:VEVENT\n"
+	    "BEGIN:VEVENT\nUID:period\nDTSTART:20261202T090000Z\nDTEND:20261202T100000Z\n"
+	    "RDATE;VALUE=PERIOD:20261203T090000Z/99991231T000000Z\nEND:VEVENT\n",
+	    "20261101T000000Z", "20270101T000000Z", NULL);
+	is_str(r.text, "20261201T140000Z 21261201T140000Z century -\n",
+	       "DTEND: 100 years after DTSTART read; further refused, as is a PERIOD ending so far on");
+	const struct diag_item *it = find(&r.d, D_ICS_TOO_LONG);
+	ok(it && it->line == 9 && strstr(it->msg, "far"), "... D_ICS_TOO_LONG at the line of its BEGIN, 9, naming it (%d: %s)",
+	   it ? it->line : -1, it ? it->msg : "");
+	ok(find(&r.d, D_ICS_BAD_PERIOD) != NULL, "... and D_ICS_BAD_PERIOD for the PERIOD");
+	done(&r);
 }
 
 static void test_all_day(void)
