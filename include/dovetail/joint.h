@@ -80,6 +80,10 @@ struct jt_components {
 
 int joint_components(const struct jt_problem *p, struct jt_components *out, struct diag *d);
 void joint_components_release(struct jt_components *c);
+/* Each column's conflicts (every pair of c, the soft ones too), as lists:
+ * the other columns are (*adj)[(*first)[j] .. (*first)[j + 1]); both
+ * allocated here, the caller frees them. */
+void joint_conflict_lists(const struct jt_problem *p, const struct jt_components *c, size_t **first, size_t **adj);
 
 /* The choice, per person: the column index (into p->cols). */
 struct jt_solution {

@@ -46,6 +46,26 @@ static size_t uf_find(size_t *up, size_t x)
 	return x;
 }
 
+void joint_conflict_lists(const struct jt_problem *p, const struct jt_components *c, size_t **first, size_t **adj)
+{
+	size_t nc = p->n_cols;
+	size_t *f = *first = xcalloc(nc + 2, sizeof *f);
+	size_t *v = *adj = xmalloc((2 * c->n_pairs + 1) * sizeof *v);
+	size_t *fill = xcalloc(nc + 1, sizeof *fill);
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		f[c->pairs[i].a + 1]++;
+		f[c->pairs[i].b + 1]++;
+	}
+	for (size_t j = 0; j < nc; j++)
+		f[j + 1] += f[j];
+	for (size_t i = 0; i < c->n_pairs; i++) {
+		size_t a = c->pairs[i].a, b = c->pairs[i].b;
+		v[f[a] + fill[a]++] = b;
+		v[f[b] + fill[b]++] = a;
+	}
+	free(fill);
+}
+
 /* The fixing pass (see joint.h): a work list over persons whose plan
  * alone lost its last live conflict. */
 static void fix_solo(const struct jt_problem *p, struct jt_components *c)
@@ -54,24 +74,9 @@ static void fix_solo(const struct jt_problem *p, struct jt_components *c)
 	c->fixed = xcalloc(np + 1, 1);
 	c->dead = xcalloc(nc + 1, 1);
 	size_t *deg = xcalloc(np + 1, sizeof *deg);       /* live conflicts of each person's solo */
-	size_t *first = xcalloc(nc + 2, sizeof *first);   /* adjacency of columns, by pair */
-	size_t *adj = xmalloc((2 * c->n_pairs + 1) * sizeof *adj);
+	size_t *first, *adj;                              /* adjacency of columns, by pair */
+	joint_conflict_lists(p, c, &first, &adj);
 	size_t *work = xmalloc((np + 1) * sizeof *work);
-	for (size_t i = 0; i < c->n_pairs; i++) {
-		first[c->pairs[i].a + 1]++;
-		first[c->pairs[i].b + 1]++;
-	}
-	for (size_t j = 0; j < nc; j++)
-		first[j + 1] += first[j];
-	{
-		size_t *fill = xcalloc(nc + 1, sizeof *fill);
-		for (size_t i = 0; i < c->n_pairs; i++) {
-			size_t a = c->pairs[i].a, b = c->pairs[i].b;
-			adj[first[a] + fill[a]++] = b;
-			adj[first[b] + fill[b]++] = a;
-		}
-		free(fill);
-	}
 	size_t n_work = 0;
 	for (size_t q = 0; q < np; q++) {
 		size_t s = p->solo[q];

@@ -737,6 +737,12 @@ struct loss {
 	double compromise, cost;
 };
 
+static struct loss loss_of(const struct jt_problem *pr, const struct jt_solution *sol, size_t i)
+{
+	const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+	return (struct loss){ i, c->impossible - o->impossible, c->compromise - o->compromise, c->cost - o->cost };
+}
+
 /* the most worse off first; then the caseload's order */
 static int loss_cmp(const void *x, const void *y)
 {
@@ -803,22 +809,20 @@ static int clashes(const struct jt_problem *pr, const size_t *first, const size_
  * time, and no one moved leaves the cap. A plan within the cap has its
  * person's impossibilities and compromise alone (the least there are), so
  * the caseload's tiers 1 and 2 never rise; a blocker's cost may, by no
- * more than the cap. Returns the persons moved.
+ * more than the cap.
  */
-static size_t make_room(struct jstate *s, const struct jt_problem *pr, const size_t *first, const size_t *adj,
-			struct jt_solution *sol)
+static void make_room(struct jstate *s, const struct jt_problem *pr, const size_t *first, const size_t *adj,
+		      struct jt_solution *sol)
 {
-	size_t np = pr->n_persons, moved = 0;
+	size_t np = pr->n_persons;
 	size_t *newc = xmalloc((np + 1) * sizeof *newc), *blk = xmalloc((np + 1) * sizeof *blk);
 	unsigned char *moving = xcalloc(np + 1, 1);
 	struct loss *order = xmalloc((np + 1) * sizeof *order);
 	size_t no = 0;
 	for (size_t i = 0; i < np; i++) {
 		newc[i] = SIZE_MAX;
-		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
 		if (!joint_within_cap(pr, sol->choice[i]))
-			order[no++] = (struct loss){ i, c->impossible - o->impossible, c->compromise - o->compromise,
-						     c->cost - o->cost };
+			order[no++] = loss_of(pr, sol, i);
 	}
 	qsort(order, no, sizeof *order, loss_cmp);
 	for (size_t q0 = 0; q0 < no; q0++) {
@@ -868,7 +872,6 @@ static size_t make_room(struct jstate *s, const struct jt_problem *pr, const siz
 					sol->choice[blk[b]] = newc[blk[b]];
 					assert(joint_within_cap(pr, sol->choice[blk[b]]));
 				}
-				moved += nb + 1;
 				done = 1;
 			}
 			newc[i] = SIZE_MAX;
@@ -883,7 +886,6 @@ static size_t make_room(struct jstate *s, const struct jt_problem *pr, const siz
 	free(newc);
 	free(blk);
 	free(moving);
-	return moved;
 }
 
 /*
@@ -892,8 +894,8 @@ static size_t make_room(struct jstate *s, const struct jt_problem *pr, const siz
  * everyone else's chosen bookings; then, the most worse off first, each
  * takes the plan so priced when it is better for them and conflicts with
  * no one's choice as it stands (a choice changes only for the better, and
- * only its person's); then make_room() for those outside the cap. On entry pr, comps
- * and sol are the last master's; on return, the problem with the plans
+ * only its person's); then make_room() for those outside the cap. On entry
+ * pr, comps and sol are the last master's; on return, the problem with the plans
  * priced (its round `round` + 1) and the choice repaired. *taken: the
  * persons whose choice changed; *priced: the plans priced now. Returns 0,
  * or -1 with d filled.
@@ -928,32 +930,18 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		return -1;
 	}
 	/* the conflicts of each column: adj[first[c] .. first[c + 1]) */
-	size_t nc = pr->n_cols;
-	size_t *first = xcalloc(nc + 2, sizeof *first), *fill = xcalloc(nc + 1, sizeof *fill);
-	size_t *adj = xmalloc((2 * comps->n_pairs + 1) * sizeof *adj);
-	for (size_t k = 0; k < comps->n_pairs; k++) {
-		first[comps->pairs[k].a + 1]++;
-		first[comps->pairs[k].b + 1]++;
-	}
-	for (size_t c = 0; c < nc; c++)
-		first[c + 1] += first[c];
-	for (size_t k = 0; k < comps->n_pairs; k++) {
-		size_t a = comps->pairs[k].a, b = comps->pairs[k].b;
-		adj[first[a] + fill[a]++] = b;
-		adj[first[b] + fill[b]++] = a;
-	}
-	free(fill);
+	size_t *first, *adj;
+	joint_conflict_lists(pr, comps, &first, &adj);
+	size_t *was = xmalloc((np + 1) * sizeof *was);
+	memcpy(was, sol->choice, np * sizeof *was);
 	struct loss *order = xmalloc((np + 1) * sizeof *order);
 	size_t no = 0;
-	for (size_t i = 0; i < np; i++) {
-		const struct jt_column *c = &pr->cols[sol->choice[i]], *o = &pr->cols[pr->solo[i]];
+	for (size_t i = 0; i < np; i++)
 		if (basis[i][0])
-			order[no++] = (struct loss){ i, c->impossible - o->impossible, c->compromise - o->compromise,
-						     c->cost - o->cost };
-	}
+			order[no++] = loss_of(pr, sol, i);
 	qsort(order, no, sizeof *order, loss_cmp);
 	for (size_t q = 0; q < no; q++) {
-		size_t i = order[q].person, was = sol->choice[i];
+		size_t i = order[q].person;
 		const struct jperson *p = &s->p[i];
 		for (size_t k = 0; k < p->n_col; k++) {
 			if (p->col[k].origin != 2 || strcmp(p->col[k].basis, basis[i]) != 0 ||
@@ -968,10 +956,11 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 			if (!clash)
 				sol->choice[i] = y;
 		}
-		assert(sol->choice[i] == was || tiers_below(&pr->cols[sol->choice[i]], &pr->cols[was]));
-		*taken += sol->choice[i] != was;
+		assert(sol->choice[i] == was[i] || tiers_below(&pr->cols[sol->choice[i]], &pr->cols[was[i]]));
 	}
-	*taken += make_room(s, pr, first, adj, sol);
+	make_room(s, pr, first, adj, sol);
+	for (size_t i = 0; i < np; i++)
+		*taken += sol->choice[i] != was[i];
 	/* no shared practitioner or carer booked twice (a soft conflict, a
 	 * carer's booking kept where it is, only as the master chose it) */
 	for (size_t k = 0; k < comps->n_pairs; k++) {
@@ -979,6 +968,7 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		assert(x->soft || sol->choice[pr->cols[x->a].person] != x->a ||
 		       sol->choice[pr->cols[x->b].person] != x->b);
 	}
+	free(was);
 	free(order);
 	free(first);
 	free(adj);
