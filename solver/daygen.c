@@ -717,8 +717,11 @@ int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap)
 		return -1;
 	*n = *x;
 	n->item = q;
-	n->next = c->head[q];
-	c->head[q] = (int)(c->n_lab - 1);
+	n->next = -1;
+	if (c->head) {   /* daygen's chains (pricing keeps its own) */
+		n->next = c->head[q];
+		c->head[q] = (int)(c->n_lab - 1);
+	}
 	return 0;
 }
 

@@ -160,7 +160,7 @@ struct day_ctx {
 	struct sv_day s;          /* the day's sessions and routines */
 	struct label *lab;
 	size_t n_lab, cap_lab;
-	int *head;                /* per item: first label, -1 */
+	int *head;                /* per item: first label, -1 (daygen; NULL in pricing) */
 	struct dg_bucket *bk;     /* daygen only (NULL in pricing) */
 	size_t n_bk, cap_bk;
 	const struct sv_budget *budget;

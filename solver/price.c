@@ -398,7 +398,7 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 
 /* The dual part of each session of the day (x->qdual), what meeting each
  * unfamiliar practitioner may cost at most (x->meetc), and the search's
- * empty chains (x->c.head). */
+ * empty chains (x->ch). */
 static void price_duals(struct pctx *x, const struct instance *in, int day)
 {
 	const struct sv_duals *u = x->u;
@@ -407,7 +407,6 @@ static void price_duals(struct pctx *x, const struct instance *in, int day)
 	size_t nd = in->w->n_days;
 	x->qdual = xcalloc(s->n_it + 1, sizeof *x->qdual);
 	x->meetc = xcalloc(64, sizeof *x->meetc);
-	x->c.head = xmalloc((s->n_it + 1) * sizeof *x->c.head);
 	x->ch = xcalloc(s->n_it + 1, sizeof *x->ch);
 	for (size_t q = 0; q < s->n_it; q++) {
 		const struct sv_item *it = &s->it[q];
@@ -417,7 +416,6 @@ static void price_duals(struct pctx *x, const struct instance *in, int day)
 			v -= u->cover[it->appt[m]] + u->series[(size_t)it->appt[m] * nd + (size_t)day];
 		}
 		x->qdual[q] = v;
-		x->c.head[q] = -1;
 	}
 	for (size_t k = 0; k < p->n_pracs && k < 64; k++) {
 		if (p->pracs[k].familiar)
@@ -612,10 +610,8 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 		x->relax_cap = got || cols->way[day] == WAY_RELAXED ? large : small;
 		x->c.n_lab = 0;
 		x->c.cut = x->cut = 0;
-		for (size_t q = 0; q < x->c.s.n_it; q++) {
-			x->c.head[q] = -1;
+		for (size_t q = 0; q < x->c.s.n_it; q++)
 			x->ch[q].n = 0;
-		}
 		if (price_search(x, root) < 0 || price_close(x, root, day, &fs, &n_fs) < 0) {
 			free(fs);
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
@@ -749,7 +745,6 @@ out:
 	free(x.tot);
 	free(x.after);
 	free(x.full);
-	free(x.c.head);
 	for (size_t q = 0; x.ch && q < x.c.s.n_it; q++)
 		free(x.ch[q].e);
 	free(x.ch);
