@@ -96,6 +96,17 @@ int64_t ics_duration_secs(struct icaldurationtype du)
 	       du.seconds;
 }
 
+/* Whether end b is more than ICS_MAX_DURATION_DAYS after start a, as a
+ * DURATION may not be: by their wall clocks (a zone's offset is nothing at
+ * this scale). */
+static int too_long(struct icaltimetype a, struct icaltimetype b)
+{
+	a.zone = b.zone = NULL;
+	a.is_date = b.is_date = 0;
+	icaltime_adjust(&a, ICS_MAX_DURATION_DAYS, 0, 0, 0);
+	return icaltime_compare(b, a) > 0;
+}
+
 /* Duration text v (n bytes) as libical reads it, into *out: 0, or -1 when
  * it cannot be read, a number in it is longer than 9 digits (libical's
  * fields would wrap) or it lasts more than ICS_MAX_DURATION_DAYS. The
@@ -369,12 +380,7 @@ static int list_values(struct ctx *c, int is_rdate)
 					return -1;
 				}
 			} else {
-				/* 100 years at most, as a DURATION (wall clocks) */
-				struct icaltimetype last = r.start, end;
-				last.zone = NULL;
-				icaltime_adjust(&last, ICS_MAX_DURATION_DAYS, 0, 0, 0);
-				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date ||
-				    (end = r.end, end.zone = NULL, icaltime_compare(end, last) > 0)) {
+				if (time_value(c, q, qn, &r.end) < 0 || r.end.is_date || too_long(r.start, r.end)) {
 					fail(c, D_ICS_BAD_PERIOD, vcol(c->l) + (int)(p - v), nm);
 					return -1;
 				}
@@ -831,14 +837,7 @@ static void check_times(struct ctx *c, const char *what)
 		}
 		if (icaltime_compare(b, a) < 0)
 			fail(c, D_ICS_END_BEFORE_START, 1, what, ev->uid);
-		/* as a DURATION (duration_value), 100 years at most: wall clocks
-		 * (a zone's offset is nothing at this scale) */
-		struct icaltimetype last = ev->dtstart;
-		b = ev->dtend;
-		last.zone = b.zone = NULL;
-		last.is_date = b.is_date = 0;
-		icaltime_adjust(&last, ICS_MAX_DURATION_DAYS, 0, 0, 0);
-		if (icaltime_compare(b, last) > 0)
+		if (too_long(ev->dtstart, ev->dtend))
 			fail(c, D_ICS_TOO_LONG, 1, what, ev->uid);
 	}
 	if (ev->has_duration && ev->duration.is_neg)
