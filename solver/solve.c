@@ -365,6 +365,87 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
 	return 0;
 }
 
+/*
+ * A floor under tier `tier` (1 or 2) that needs no convergence, for when
+ * pricing is cut (the exact search of a wide day cannot finish): the
+ * Lagrangian bound with a multiplier M on each appointment that cannot
+ * leave its day (every candidate on it: booked inside the notice period,
+ * or a practitioner with no other time) and none on anything else,
+ *   L = M (appointments held) + sum over days of the least, over the
+ *       day's plans, of the value less M per such appointment it holds.
+ * Each day then takes its least plan that holds its appointments,
+ * whatever the other days do; the tiers are sums of the days' (the
+ * master's own terms are >= 0, and dropped), so L is a lower bound, and
+ * each day's term is >= 0. (The LP's duals, even scaled down, give far
+ * less while pricing has not converged: on wide8 -277 at a quarter of
+ * them, against 43.75 here.) Valid for any M: a larger one only makes the
+ * days hold their appointments. Each day's search is pruned at the best of
+ * its plans in cols (its multiplier), bounded by a count of labels
+ * (max_labels, or 0: SV_FLOOR_LABELS), and adds nothing; a day whose search is cut counts
+ * its completion bound, or 0; a day whose best plan at hand is 0 counts 0
+ * without one. Into *lb; returns 0, or -1 with d filled.
+ */
+static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier, size_t max_labels, double *lb,
+		       struct diag *d)
+{
+	assert(tier == 1 || tier == 2);
+	const double M = 1e4, eps = 1e-6;
+	size_t nd = in->w->n_days, n = in->n;
+	int *fd = xmalloc((n + 1) * sizeof *fd);
+	size_t *k = xcalloc(nd + 1, sizeof *k);
+	double *best = xmalloc((nd + 1) * sizeof *best);
+	struct sv_duals v = { 0 };
+	v.cover = xcalloc(n + 1, sizeof *v.cover);
+	v.series = xcalloc(n * nd + 1, sizeof *v.series);
+	v.day = xcalloc(nd + 1, sizeof *v.day);
+	v.peak = xcalloc(nd + 1, sizeof *v.peak);
+	v.meet = xcalloc(nd * 64 + 1, sizeof *v.meet);
+	v.alpha[tier - 1] = 1;
+	for (size_t i = 0; i < n; i++) {
+		fd[i] = in->a[i].cand[0].day;
+		for (size_t c = 1; c < in->a[i].n_cand && fd[i] >= 0; c++)
+			if (in->a[i].cand[c].day != fd[i])
+				fd[i] = -1;
+		if (fd[i] >= 0)
+			k[fd[i]]++;
+		v.cover[i] = fd[i] >= 0 ? M : 0;
+	}
+	/* each day's best plan at hand: value less M per appointment held */
+	for (size_t day = 0; day < nd; day++)
+		best[day] = INFINITY;
+	for (size_t j = 0; j < cols->n; j++) {
+		double r = sv_reduced_cost(in, cols, &cols->v[j], &v);
+		if (r < best[cols->v[j].day])
+			best[cols->v[j].day] = r;
+	}
+	struct sv_budget fb = { 0, max_labels ? max_labels : SV_FLOOR_LABELS, 0 };
+	int price_cut = cols->price_cut, rc = 0;
+	size_t labels = cols->labels;
+	*lb = 0;
+	for (size_t day = 0; day < nd; day++) {
+		double held = M * (double)k[day];
+		if (!isfinite(best[day]) || best[day] + held <= 0)
+			continue;   /* its term is 0 (or a plan at hand is 0) */
+		/* a plan prices out when it is below the best at hand */
+		v.day[day] = best[day] + eps;
+		double lbd;
+		if (sv_price_day(in, (int)day, &v, &fb, 0, cols, &lbd, d) < 0) {
+			rc = -1;
+			break;
+		}
+		double f = isfinite(lbd) ? held + v.day[day] + lbd : 0;
+		*lb += f > 0 ? f : 0;
+	}
+	*lb -= eps * (double)nd;
+	cols->price_cut = price_cut;
+	cols->labels = labels;
+	sv_duals_release(&v);
+	free(best);
+	free(k);
+	free(fd);
+	return rc;
+}
+
 /* Column generation for tier `tier`: the LP and pricing until no day plan
  * has a negative reduced cost (the LP bound, into cb), or the budget or
  * the search's bounds stop it. Returns 0, or -1 with d filled. */
@@ -423,6 +504,15 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 		if (sv_budget_over(bud)) {
 			cb->capped = 1;
 			break;
+		}
+	}
+	if (tier <= 2 && !cb->converged[tier - 1]) {
+		double f;
+		if (floor_bound(in, cols, tier, bud->max_labels, &f, d) < 0)
+			return -1;
+		if (!cb->exact[tier - 1] || f > cb->lb[tier - 1]) {
+			cb->lb[tier - 1] = f;
+			cb->exact[tier - 1] = 1;   /* a valid bound */
 		}
 	}
 	return 0;
