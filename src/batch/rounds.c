@@ -888,17 +888,85 @@ static void make_room(struct jstate *s, const struct jt_problem *pr, const size_
 	free(moving);
 }
 
+/* The room pricing of a wave, after make_room(): each person whose choice
+ * conflicts with the plan alone of a person still outside the cap is
+ * priced around everyone's choices, those outside the cap holding their
+ * plans alone: a plan that would leave them room, for the next
+ * make_room(). (As the rounds price those in the way, wanted(); these are
+ * the persons the masters and the repair left outside.) *priced: the
+ * plans priced now. Returns 0, or -1 with d filled. */
+static int room_price(struct jstate *s, int round, const struct jt_problem *pr, const size_t *first,
+		      const size_t *adj, const struct jt_solution *sol, size_t *priced, struct diag *d)
+{
+	size_t np = pr->n_persons, pending, n = 0;
+	unsigned char *want = xcalloc(np + 1, 1);
+	struct hold *h = xmalloc((np + 1) * sizeof *h);
+	for (size_t i = 0; i < np; i++) {
+		int over = !joint_within_cap(pr, sol->choice[i]);
+		const struct jt_column *c = &pr->cols[over ? pr->solo[i] : sol->choice[i]];
+		h[i] = (struct hold){ &pr->book[c->first], c->n };
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (joint_within_cap(pr, sol->choice[i]))
+			continue;
+		size_t y = pr->solo[i];
+		for (size_t a = first[y]; a < first[y + 1]; a++) {
+			size_t q = pr->cols[adj[a]].person;
+			if (q != i && sol->choice[q] == adj[a] && !want[q]) {
+				want[q] = 1;
+				n++;
+			}
+		}
+	}
+	int rc = 0;
+	*priced = 0;
+	if (n)
+		rc = price_around(s, round, pr, h, want, SIZE_MAX, NULL, priced, &pending, d);
+	free(h);
+	free(want);
+	return rc;
+}
+
+/* The problem again at round `round`, with the plans priced since: the
+ * choices kept by plan, the components and the conflict lists anew.
+ * Returns 0, or -1 with d filled. */
+static int reflatten(struct jstate *s, int round, struct jt_problem *pr, struct jt_components *comps,
+		     struct jt_solution *sol, size_t **first, size_t **adj, struct diag *d)
+{
+	size_t np = pr->n_persons;
+	size_t *plan = xmalloc((np + 1) * sizeof *plan);
+	for (size_t i = 0; i < np; i++)
+		plan[i] = plan_of(s, i, sol->choice[i]);
+	if (flatten(s, round, pr, pr->cap, pr->time_limit) < 0) {
+		free(plan);
+		diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
+		return -1;
+	}
+	for (size_t i = 0; i < np; i++)
+		sol->choice[i] = flat_of(s, i, plan[i]);
+	free(plan);
+	joint_components_release(comps);
+	if (joint_components(pr, comps, d) < 0)
+		return -1;
+	free(*first);
+	free(*adj);
+	joint_conflict_lists(pr, comps, first, adj);
+	return 0;
+}
+
 /*
  * One wave of the repair (docs/batch.md, "The repair"), after the last
  * master: each person worse off than alone is solved again around
  * everyone else's chosen bookings; then, the most worse off first, each
  * takes the plan so priced when it is better for them and conflicts with
  * no one's choice as it stands (a choice changes only for the better, and
- * only its person's); then make_room() for those outside the cap. On entry
- * pr, comps and sol are the last master's; on return, the problem with the plans
- * priced (its round `round` + 1) and the choice repaired. *taken: the
- * persons whose choice changed; *priced: the plans priced now. Returns 0,
- * or -1 with d filled.
+ * only its person's); then make_room() for those outside the cap; then
+ * room_price() for those in their way (as plans of round `round` + 1) and
+ * make_room() again. On entry pr, comps and sol are the last master's; on
+ * return, the problem with the plans priced (its round `round` + 2) and
+ * the choice repaired. A wave takes two rounds: the next is `round` + 2.
+ * *taken: the persons whose choice changed; *priced: the plans priced now.
+ * Returns 0, or -1 with d filled.
  */
 static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_components *comps,
 		  struct jt_solution *sol, size_t *taken, size_t *priced, struct diag *d)
@@ -911,27 +979,13 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		free(basis);
 		return (int)asked;
 	}
-	/* the problem again, with the new plans: the choices kept by plan */
-	size_t *plan = xmalloc((np + 1) * sizeof *plan);
-	for (size_t i = 0; i < np; i++)
-		plan[i] = plan_of(s, i, sol->choice[i]);
-	if (flatten(s, round + 1, pr, pr->cap, pr->time_limit) < 0) {
-		free(plan);
-		free(basis);
-		diag_add(d, D_INTERNAL, NULL, 0, 0, "a stored person lacks its plan alone or as booked");
-		return -1;
-	}
-	for (size_t i = 0; i < np; i++)
-		sol->choice[i] = flat_of(s, i, plan[i]);
-	free(plan);
-	joint_components_release(comps);
-	if (joint_components(pr, comps, d) < 0) {
+	/* the problem again, with the new plans (the conflicts of each
+	 * column: adj[first[c] .. first[c + 1])) */
+	size_t *first = NULL, *adj = NULL;
+	if (reflatten(s, round + 1, pr, comps, sol, &first, &adj, d) < 0) {
 		free(basis);
 		return -1;
 	}
-	/* the conflicts of each column: adj[first[c] .. first[c + 1]) */
-	size_t *first, *adj;
-	joint_conflict_lists(pr, comps, &first, &adj);
 	size_t *was = xmalloc((np + 1) * sizeof *was);
 	memcpy(was, sol->choice, np * sizeof *was);
 	struct loss *order = xmalloc((np + 1) * sizeof *order);
@@ -959,8 +1013,26 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		assert(sol->choice[i] == was[i] || tiers_below(&pr->cols[sol->choice[i]], &pr->cols[was[i]]));
 	}
 	make_room(s, pr, first, adj, sol);
+	/* then those in the way of the persons still outside the cap are
+	 * priced to leave them room (their plans of round + 1, so that the
+	 * first part of the wave never sees them, killed or not), and room is
+	 * made again with them */
+	size_t rp = 0;
 	for (size_t i = 0; i < np; i++)
-		*taken += sol->choice[i] != was[i];
+		was[i] = plan_of(s, i, was[i]);
+	if (room_price(s, round + 1, pr, first, adj, sol, &rp, d) < 0 ||
+	    reflatten(s, round + 2, pr, comps, sol, &first, &adj, d) < 0) {
+		free(was);
+		free(order);
+		free(first);
+		free(adj);
+		free(basis);
+		return -1;
+	}
+	*priced += rp;
+	make_room(s, pr, first, adj, sol);
+	for (size_t i = 0; i < np; i++)
+		*taken += plan_of(s, i, sol->choice[i]) != was[i];
 	/* no shared practitioner or carer booked twice (a soft conflict, a
 	 * carer's booking kept where it is, only as the master chose it) */
 	for (size_t k = 0; k < comps->n_pairs; k++) {
@@ -1096,7 +1168,7 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 			/* then the repair, from the round after */
 			for (int w = 0; w < BATCH_REPAIRS && !rc; w++) {
 				size_t taken, priced;
-				if (repair(&s, (int)round + 1 + w, &pr, &comps, &sol, &taken, &priced, d) < 0)
+				if (repair(&s, (int)round + 1 + 2 * w, &pr, &comps, &sol, &taken, &priced, d) < 0)
 					rc = -1;
 				st->priced_now += priced;
 				st->repaired += taken;
