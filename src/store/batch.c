@@ -18,6 +18,22 @@ static int exec1(struct store *s, const char *sql, const char *a, const char *b,
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
 }
 
+/* exec1 through the store's statement cache (sql: a string constant), for
+ * the statements of every person's transaction. */
+static int exec_cached(struct store *s, const char *sql, const char *a, const char *b, struct diag *d)
+{
+	sqlite3_stmt *q = store_stmt(s, sql, d);
+	if (!q)
+		return -1;
+	if (a)
+		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
+}
+
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
 		      int64_t now, int fresh, struct diag *d)
 {
@@ -73,12 +89,12 @@ static void read_figures(sqlite3_stmt *q, int at, struct store_batch_figures *f)
 static int put_column(struct store *s, const char *run, const struct store_batch_column *c,
 		      const struct store_batch_booking *b, size_t n, struct diag *d)
 {
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO batch_columns (run, " COLUMN_FIELDS ", result, plan)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
-			       -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	sqlite3_stmt *q = store_stmt(s,
+				     "INSERT INTO batch_columns (run, " COLUMN_FIELDS ", result, plan)"
+				     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+				     d);
+	if (!q)
+		return -1;
 	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, c->person, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 3, c->n);
@@ -95,13 +111,14 @@ static int put_column(struct store *s, const char *run, const struct store_batch
 	sqlite3_bind_text(q, 20, c->result, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 21, c->plan ? c->plan : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(s, d);
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO batch_bookings (run, person, n, lane, start_utc, end_utc, fixed)"
-			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	q = store_stmt(s,
+		       "INSERT INTO batch_bookings (run, person, n, lane, start_utc, end_utc, fixed)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", d);
+	if (!q)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, c->person, -1, SQLITE_STATIC);
@@ -110,13 +127,11 @@ static int put_column(struct store *s, const char *run, const struct store_batch
 		sqlite3_bind_int64(q, 5, b[i].start);
 		sqlite3_bind_int64(q, 6, b[i].end);
 		sqlite3_bind_int(q, 7, !!b[i].fixed);
-		if (sqlite3_step(q) != SQLITE_DONE) {
-			sqlite3_finalize(q);
-			return store_sql_error(s, d);
-		}
+		rc = sqlite3_step(q);
 		sqlite3_reset(q);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(s, d);
 	}
-	sqlite3_finalize(q);
 	return 0;
 }
 
@@ -127,14 +142,13 @@ int store_batch_save_person(struct store *s, const char *run, const struct store
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
-	int ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1 AND person = ?2", run, p->person, d) == 0 &&
-		 exec1(s, "DELETE FROM batch_columns WHERE run = ?1 AND person = ?2", run, p->person, d) == 0;
+	int ok = exec_cached(s, "DELETE FROM batch_bookings WHERE run = ?1 AND person = ?2", run, p->person, d) == 0 &&
+		 exec_cached(s, "DELETE FROM batch_columns WHERE run = ?1 AND person = ?2", run, p->person, d) == 0;
 	sqlite3_stmt *q = NULL;
-	if (ok && sqlite3_prepare_v2(s->db,
-				     "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, error, " FIGURES
-				     ", chosen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)",
-				     -1, &q, NULL) != SQLITE_OK)
-		ok = store_sql_error(s, d) == 0;
+	if (ok && !(q = store_stmt(s,
+				   "INSERT OR REPLACE INTO batch_persons (run, person, digest, status, error, " FIGURES
+				   ", chosen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL)", d)))
+		ok = 0;
 	if (ok) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, p->person, -1, SQLITE_STATIC);
@@ -144,8 +158,8 @@ int store_batch_save_person(struct store *s, const char *run, const struct store
 			sqlite3_bind_text(q, 5, p->error, -1, SQLITE_STATIC);
 		bind_figures(q, 6, &p->before);
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
+		sqlite3_reset(q);
 	}
-	sqlite3_finalize(q);
 	for (size_t i = 0; ok && i < n_cols; i++)
 		ok = put_column(s, run, &cols[i], book[i], n_book[i], d) == 0;
 	return store_tx_end(s, ok, d);
@@ -165,11 +179,8 @@ int store_batch_save_choice(struct store *s, const char *run, const char *const 
 {
 	if (store_tx_begin(s, d) < 0)
 		return -1;
-	sqlite3_stmt *q;
-	int ok = sqlite3_prepare_v2(s->db, "UPDATE batch_persons SET chosen = ?3 WHERE run = ?1 AND person = ?2",
-				    -1, &q, NULL) == SQLITE_OK;
-	if (!ok)
-		store_sql_error(s, d);
+	sqlite3_stmt *q = store_stmt(s, "UPDATE batch_persons SET chosen = ?3 WHERE run = ?1 AND person = ?2", d);
+	int ok = q != NULL;
 	for (size_t i = 0; ok && i < n; i++) {
 		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, persons[i], -1, SQLITE_STATIC);
@@ -180,8 +191,6 @@ int store_batch_save_choice(struct store *s, const char *run, const char *const 
 		ok = sqlite3_step(q) == SQLITE_DONE || store_sql_error(s, d) == 0;
 		sqlite3_reset(q);
 	}
-	if (q)
-		sqlite3_finalize(q);
 	return store_tx_end(s, ok, d);
 }
 

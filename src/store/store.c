@@ -2,6 +2,7 @@
 #include "store_impl.h"
 #include "dovetail/xalloc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -527,10 +528,31 @@ int store_open(struct store **out, const char *path, int create_dir, struct diag
 	return 0;
 }
 
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct diag *d)
+{
+	for (size_t i = 0; i < s->n_cache; i++)
+		if (s->cache[i].sql == sql) {
+			sqlite3_reset(s->cache[i].q);
+			sqlite3_clear_bindings(s->cache[i].q);
+			return s->cache[i].q;
+		}
+	assert(s->n_cache < STORE_STMT_CACHE);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
+		store_sql_error(s, d);
+		return NULL;
+	}
+	s->cache[s->n_cache].sql = sql;
+	s->cache[s->n_cache++].q = q;
+	return q;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->n_cache; i++)
+		sqlite3_finalize(s->cache[i].q);
 	sqlite3_close(s->db);
 	free(s);
 }

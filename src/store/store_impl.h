@@ -6,9 +6,24 @@
 
 #include "dovetail/store.h"
 
+#define STORE_STMT_CACHE 16      /* statements store_stmt() keeps prepared */
+
 struct store {
 	sqlite3 *db;
+	struct {
+		const char *sql;          /* the call site's string constant */
+		sqlite3_stmt *q;
+	} cache[STORE_STMT_CACHE];
+	size_t n_cache;
 };
+
+/* The prepared statement of sql, a string constant (the cache is keyed by
+ * its address: a fixed set of call sites, at most STORE_STMT_CACHE),
+ * ready to bind: reset and with no bindings. The store owns it (never
+ * finalize it); reset it after its last step. Prepared once per store:
+ * the statements of a batch's many small transactions are not parsed
+ * again each time. NULL with d filled when it cannot be prepared. */
+sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct diag *d);
 
 /* Report the connection's last error as D_STORE_SQL; returns -1. */
 int store_sql_error(struct store *s, struct diag *d);

@@ -361,6 +361,37 @@ static void test_hardening(void)
 	diag_release(&d);
 }
 
+/* store_stmt: one prepared statement per call site, reused ready to bind
+ * (reset, no bindings), its cache bounded (STORE_STMT_CACHE) and emptied
+ * by store_close. */
+static void test_stmt_cache(void)
+{
+	static const char *const sql[] = { "SELECT ?1", "SELECT ?1 + 1" };
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&s, db, 0, &d) == 0, "stmt cache: the store opens"))
+		return;
+	sqlite3_stmt *a = store_stmt(s, sql[0], &d);
+	ok(a != NULL && s->n_cache == 1, "a statement is prepared once and kept");
+	sqlite3_bind_int(a, 1, 41);
+	ok(sqlite3_step(a) == SQLITE_ROW && sqlite3_column_int(a, 0) == 41, "it runs");
+	/* left mid-step on purpose: the next call resets it */
+	sqlite3_stmt *b = store_stmt(s, sql[0], &d);
+	ok(b == a && s->n_cache == 1, "the same call site gets the same statement back");
+	ok(sqlite3_step(b) == SQLITE_ROW && sqlite3_column_type(b, 0) == SQLITE_NULL,
+	   "reset, with its bindings cleared");
+	sqlite3_reset(b);
+	sqlite3_stmt *c = store_stmt(s, sql[1], &d);
+	ok(c != NULL && c != a && s->n_cache == 2, "another call site, another statement");
+	sqlite3_reset(c);
+	ok(store_stmt(s, "SELECT FROM", &d) == NULL && diag_exit_status(&d) != 0 && s->n_cache == 2,
+	   "SQL that does not prepare: NULL, a diagnostic, nothing kept");
+	ok(STORE_STMT_CACHE >= 8, "the cache holds the batch's statements (%d)", STORE_STMT_CACHE);
+	store_close(s);   /* finalizes them: sqlite3_close would fail (and leak) otherwise */
+	diag_release(&d);
+}
+
 /* What send mailed (table sent): recorded, looked up, threaded, never changed. */
 static void test_sent(void)
 {
@@ -421,6 +452,7 @@ int main(void)
 	test_import();
 	test_rejected();
 	test_hardening();
+	test_stmt_cache();
 	test_sent();
 	cleanup();
 	return tap_done();
