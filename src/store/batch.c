@@ -4,16 +4,23 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Bind a and b (when not NULL) to ?1 and ?2 of q, step it once; the
+ * step's result. */
+static int step2(sqlite3_stmt *q, const char *a, const char *b)
+{
+	if (a)
+		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+	return sqlite3_step(q);
+}
+
 static int exec1(struct store *s, const char *sql, const char *a, const char *b, struct diag *d)
 {
 	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
-	if (a)
-		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
+	int rc = step2(q, a, b);
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
 }
@@ -25,11 +32,7 @@ static int exec_cached(struct store *s, const char *sql, const char *a, const ch
 	sqlite3_stmt *q = store_stmt(s, sql, d);
 	if (!q)
 		return -1;
-	if (a)
-		sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
-	if (b)
-		sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(q);
+	int rc = step2(q, a, b);
 	sqlite3_reset(q);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
 }
