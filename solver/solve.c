@@ -380,13 +380,15 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
  * less while pricing has not converged: on wide8 -277 at a quarter of
  * them, against 43.75 here.) Valid for any M: a larger one only makes the
  * days hold their appointments. Each day's search is pruned at the best of
- * its plans in cols (its multiplier), bounded by a count of labels
- * (max_labels, or 0: SV_FLOOR_LABELS), and adds nothing; a day whose search is cut counts
- * its completion bound, or 0; a day whose best plan at hand is 0 counts 0
- * without one. Into *lb; returns 0, or -1 with d filled.
+ * its plans in cols (its multiplier), bounded by a count of labels (bud's
+ * max_labels, or SV_FLOOR_LABELS) and by bud's deadline (the solve's: a
+ * solve the time cap stopped gets no floor), and adds nothing; a day whose
+ * search is cut counts its completion bound, or 0; a day whose best plan
+ * at hand is 0 counts 0 without one. Into *lb; returns 0, or -1 with d
+ * filled.
  */
-static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier, size_t max_labels, double *lb,
-		       struct diag *d)
+static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier, const struct sv_budget *bud,
+		       double *lb, struct diag *d)
 {
 	assert(tier == 1 || tier == 2);
 	const double M = 1e4, eps = 1e-6;
@@ -418,7 +420,7 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
 		if (r < best[cols->v[j].day])
 			best[cols->v[j].day] = r;
 	}
-	struct sv_budget fb = { 0, max_labels ? max_labels : SV_FLOOR_LABELS, 0 };
+	struct sv_budget fb = { bud->deadline, bud->max_labels ? bud->max_labels : SV_FLOOR_LABELS, 0 };
 	int price_cut = cols->price_cut, rc = 0;
 	size_t labels = cols->labels;
 	*lb = 0;
@@ -508,7 +510,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	}
 	if (tier <= 2 && !cb->converged[tier - 1]) {
 		double f;
-		if (floor_bound(in, cols, tier, bud->max_labels, &f, d) < 0)
+		if (floor_bound(in, cols, tier, bud, &f, d) < 0)
 			return -1;
 		if (!cb->exact[tier - 1] || f > cb->lb[tier - 1]) {
 			cb->lb[tier - 1] = f;
@@ -624,10 +626,12 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
 
 /* The change ladder: the best plan for at most 0, 1, 2 ... changes, up to
  * the optimum's (sol1), into r->ladder; the master's bound on changes is
- * o->max_changes again after. Returns 0, or -1 with d filled. */
+ * o->max_changes again after. cb: column generation's bounds (NULL: none),
+ * bounds on every plan, so on each step's too: its gap is against them.
+ * Returns 0, or -1 with d filled. */
 static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *cols,
 		  const struct master_sol *sol1, const size_t *start, const struct sv_options *o,
-		  const struct sv_budget *bud, struct diag *d)
+		  const struct sv_budget *bud, const struct cg_bounds *cb, struct diag *d)
 {
 	int top = changes_of_sol(cols, sol1, r->in.w->n_days);
 	size_t lcap = 0;
@@ -654,7 +658,7 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			return -1;
 		}
-		int rcx = make_proposal(r, cols, use, k, cols->cut, NULL, y, d);
+		int rcx = make_proposal(r, cols, use, k, cols->cut, cb, y, d);
 		master_sol_release(&sol);
 		if (rcx < 0)
 			return -1;
@@ -663,11 +667,11 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 }
 
 /* The next best proposals, ranks 2 to o->k, into r->props (cap: its
- * capacity): each differs from those before in a day or a venue. Returns
- * 0, or -1 with d filled. */
+ * capacity): each differs from those before in a day or a venue; their
+ * gaps against cb, as the ladder's. Returns 0, or -1 with d filled. */
 static int next_best(struct sv_result *r, struct master *m, const struct sv_cols *cols,
 		     const struct master_sol *sol1, const struct sv_options *o, const struct sv_budget *bud,
-		     size_t *cap, struct diag *d)
+		     const struct cg_bounds *cb, size_t *cap, struct diag *d)
 {
 	const struct master_sol *prev = sol1;
 	struct master_sol sol = { 0 };
@@ -689,7 +693,7 @@ static int next_best(struct sv_result *r, struct master *m, const struct sv_cols
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			goto out;
 		}
-		if (make_proposal(r, cols, &sol, rank, cols->cut, NULL, x, d) < 0)
+		if (make_proposal(r, cols, &sol, rank, cols->cut, cb, x, d) < 0)
 			goto out;
 		prev = &sol;
 	}
@@ -742,9 +746,9 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	r->mismatches = cols.mismatches;
 	if (make_proposal(r, &cols, &sol1, 1, cols.cut, &cb, x, d) < 0 || sv_asks(&r->in, x, &bud, d) < 0)
 		goto out;
-	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &bud, d) < 0)
+	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &bud, &cb, d) < 0)
 		goto out;
-	if (next_best(r, m, &cols, &sol1, o, &bud, &cap, d) < 0)
+	if (next_best(r, m, &cols, &sol1, o, &bud, &cb, &cap, d) < 0)
 		goto out;
 	if (o->baseline && baseline(r, d) < 0)
 		goto out;
