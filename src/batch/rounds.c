@@ -888,28 +888,52 @@ static void make_room(struct jstate *s, const struct jt_problem *pr, const size_
 	free(moving);
 }
 
-/* The room pricing of a wave, after make_room(): each person whose choice
- * conflicts with the plan alone of a person still outside the cap is
- * priced around everyone's choices, those outside the cap holding their
- * plans alone: a plan that would leave them room, for the next
- * make_room(). (As the rounds price those in the way, wanted(); these are
- * the persons the masters and the repair left outside.) *priced: the
- * plans priced now. Returns 0, or -1 with d filled. */
+/* The room pricing of a wave, after make_room(): for each person still
+ * outside the cap, its target is its plan within the cap with the fewest
+ * persons in the way (their choices conflict with it; the plan alone on a
+ * tie); each person in the way of a target is priced around everyone's
+ * choices, those outside the cap holding their targets: a plan that would
+ * leave them room, for the next make_room(). (As the rounds price those
+ * in the way of plans alone, wanted(); these are the persons the masters
+ * and the repair left outside.) *priced: the plans priced now. Returns 0,
+ * or -1 with d filled. */
 static int room_price(struct jstate *s, int round, const struct jt_problem *pr, const size_t *first,
 		      const size_t *adj, const struct jt_solution *sol, size_t *priced, struct diag *d)
 {
 	size_t np = pr->n_persons, pending, n = 0;
 	unsigned char *want = xcalloc(np + 1, 1);
 	struct hold *h = xmalloc((np + 1) * sizeof *h);
+	size_t *target = xmalloc((np + 1) * sizeof *target);
 	for (size_t i = 0; i < np; i++) {
-		int over = !joint_within_cap(pr, sol->choice[i]);
-		const struct jt_column *c = &pr->cols[over ? pr->solo[i] : sol->choice[i]];
+		target[i] = sol->choice[i];
+		if (joint_within_cap(pr, sol->choice[i]))
+			continue;
+		/* its plan within the cap with the fewest in the way (the plan
+		 * alone on a tie) */
+		size_t fewest = SIZE_MAX;
+		const struct jperson *p = &s->p[i];
+		for (size_t k = 0; k < p->n_col; k++) {
+			if (!takes_part(&p->col[k], s->flat_round))
+				continue;
+			size_t z = flat_of(s, i, k), in_way = 0;
+			if (!joint_within_cap(pr, z))
+				continue;
+			for (size_t a = first[z]; a < first[z + 1]; a++)
+				in_way += sol->choice[pr->cols[adj[a]].person] == adj[a];
+			if (in_way < fewest || (in_way == fewest && z == pr->solo[i])) {
+				fewest = in_way;
+				target[i] = z;
+			}
+		}
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct jt_column *c = &pr->cols[target[i]];
 		h[i] = (struct hold){ &pr->book[c->first], c->n };
 	}
 	for (size_t i = 0; i < np; i++) {
-		if (joint_within_cap(pr, sol->choice[i]))
+		size_t y = target[i];
+		if (y == sol->choice[i])
 			continue;
-		size_t y = pr->solo[i];
 		for (size_t a = first[y]; a < first[y + 1]; a++) {
 			size_t q = pr->cols[adj[a]].person;
 			if (q != i && sol->choice[q] == adj[a] && !want[q]) {
@@ -922,6 +946,7 @@ static int room_price(struct jstate *s, int round, const struct jt_problem *pr, 
 	*priced = 0;
 	if (n)
 		rc = price_around(s, round, pr, h, want, SIZE_MAX, NULL, priced, &pending, d);
+	free(target);
 	free(h);
 	free(want);
 	return rc;
