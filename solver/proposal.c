@@ -46,12 +46,18 @@ int sv_proposal_of_plan(const struct instance *in, const struct plan *pl, struct
 	int ok = plan_check(in, pl, &bad, d);
 	if (ok < 0)
 		return -1;
-	for (size_t i = 0; ok && i < in->n; i++)
-		ok = pl->at[i].day >= 0;
-	if (!ok) {
+	int placed = 1;
+	for (size_t i = 0; placed && i < in->n; i++)
+		placed = pl->at[i].day >= 0;
+	if (!ok || !placed) {
 		char msg[200];
-		snprintf(msg, sizeof msg, "the plan breaks %zu invariant(s), the first: %s", bad.n,
-			 bad.n ? problem_kind_name(bad.v[0].kind) : "a placement");
+		if (bad.n)
+			snprintf(msg, sizeof msg, "the plan breaks %zu invariant(s), the first: %s", bad.n,
+				 problem_kind_name(bad.v[0].kind));
+		else if (!ok)
+			snprintf(msg, sizeof msg, "the plan breaks a rule of placement (above)");
+		else
+			snprintf(msg, sizeof msg, "the plan leaves an appointment unplaced");
 		problems_release(&bad);
 		diag_add(d, D_PLAN_INVALID, NULL, 0, 0, msg);
 		return -1;

@@ -206,8 +206,10 @@ static int move_clashes(const struct instance *in, const int *at, size_t i, size
 		if (j == i)
 			continue;
 		if (gap > 0 && abs(q->day - to) < gap &&
-		    !strcmp(in->w->appts[in->a[j].appt].uid, x.uid))
-			clash = 1;
+		    !strcmp(in->w->appts[in->a[j].appt].uid, x.uid)) {
+			clash = 1;   /* (not undone below by two occurrences on one day that do not overlap) */
+			continue;
+		}
 		if (q->day != to || c == 0)
 			continue;
 		struct wk_appt y = in->w->appts[in->a[j].appt];
@@ -276,6 +278,20 @@ static int best_move(const struct instance *in, struct sv_cols *cols, const int 
 	return 0;
 }
 
+/* Whether plan at keeps every series' spacing (what move_clashes keeps;
+ * plan_check's series rule), for improve's contract. */
+static int series_kept(const struct instance *in, const int *at)
+{
+	for (size_t i = 0; i < in->n; i++) {
+		int g = sv_series_gap(in, i);
+		for (size_t j = i + 1; j < in->n && g > 0; j++)
+			if (!strcmp(in->w->appts[in->a[i].appt].uid, in->w->appts[in->a[j].appt].uid) &&
+			    abs(in->a[i].cand[at[i]].day - in->a[j].cand[at[j]].day) < g)
+				return 0;
+	}
+	return 1;
+}
+
 static int improve(const struct instance *in, struct sv_cols *cols, const size_t *start, size_t *found,
 		   const struct sv_budget *b, struct diag *d)
 {
@@ -305,6 +321,7 @@ static int improve(const struct instance *in, struct sv_cols *cols, const size_t
 		if (!improved)
 			break;
 	}
+	assert(series_kept(in, at));
 	memcpy(found, dc, nd * sizeof *dc);
 	rc = 0;
 out:
