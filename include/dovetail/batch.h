@@ -21,6 +21,7 @@ struct pool;
 #define BATCH_ROUND_GAP 1e-3       /* ... and the relative gap at which it stops */
 #define BATCH_FINAL_NODES 300      /* branch-and-bound nodes per stage of the last master */
 #define BATCH_FINAL_GAP 1e-5       /* ... and the relative gap at which it stops */
+#define BATCH_GROUP 64             /* results (persons, priced plans) committed together to the store */
 #define BATCH_DEFAULT_CAP 10.0     /* cost a person may lose against solo: one journey, by default weights */
 
 struct batch {

@@ -413,6 +413,16 @@ struct store_batch_booking {
 	int fixed;                    /* the appointment stays where it is booked */
 };
 
+/* A group of writes committed together: between store_group_begin and
+ * store_group_end, each write's own transaction is a savepoint in the
+ * group's (it still holds whole or not at all), and only store_group_end
+ * commits. A kill loses the group's writes, whole: fewer commits for many
+ * small writes (a batch's persons), each stored at most a group late.
+ * Groups do not nest. Both return 0, or -1 with d filled (end: nothing
+ * of the group is stored). */
+int store_group_begin(struct store *s, struct diag *d);
+int store_group_end(struct store *s, struct diag *d);
+
 /* Start run `run` over a caseload (its SHA-256 and size), or find it
  * again; with fresh, what the run held is dropped first. Returns 0 or -1. */
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,

@@ -77,6 +77,21 @@ struct wstate {
  * (NULL with d filled when they cannot start). bt_pool_failed stops them
  * after a failed run, so that none keeps a task. */
 struct pool *bt_person_pool(struct batch *b, struct diag *d);
+
+/* A pool's results stored in groups of BATCH_GROUP (store_group_begin):
+ * bt_group_open before the run, bt_group_step after each result stored
+ * (it commits each full group), bt_group_close after the run (it commits
+ * the rest, whether the run failed or not: what is stored is whole; a
+ * group that did not open is not closed). Each returns 0, or -1 with d
+ * filled. */
+struct bt_group {
+	struct store *st;
+	size_t n;                 /* results in the open group */
+	int open;
+};
+int bt_group_open(struct bt_group *g, struct store *st, struct diag *d);
+int bt_group_step(struct bt_group *g, struct diag *d);
+int bt_group_close(struct bt_group *g, struct diag *d);
 void bt_pool_failed(struct batch *b);
 
 /* In a person worker: person i solved alone (stored: the digest of its

@@ -278,6 +278,7 @@ struct price_run {
 	struct price *v;
 	size_t n;
 	int *next_n;              /* per price: the store's n of the new plan */
+	struct bt_group group;
 };
 
 static char *price_task(void *arg, size_t i, size_t *len)
@@ -343,6 +344,7 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 			j->cost = c->cost;
 			for (size_t k = 0; k < c->n_book; k++)
 				add_booking(s, j, c->book[k].lane, c->book[k].start, c->book[k].end, c->book[k].fixed);
+			rc = bt_group_step(&r->group, s->d);
 		}
 	}
 	bt_outcome_release(&o);
@@ -677,12 +679,15 @@ static int price_around(struct jstate *s, int round, const struct jt_problem *pr
 	}
 	int rc = 0;
 	if (n) {
-		struct price_run r = { s, round, v, n, next_n };
+		struct price_run r = { s, round, v, n, next_n, { 0 } };
 		struct pool *p = bt_person_pool(s->b, d);
-		if (!p || pool_run(p, n, price_task, price_done, NULL, &r, d) < 0) {
-			bt_pool_failed(s->b);
+		if (!p || bt_group_open(&r.group, s->b->store, d) < 0 ||
+		    pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
 			rc = -1;
-		}
+		if (bt_group_close(&r.group, d) < 0)
+			rc = -1;
+		if (rc)
+			bt_pool_failed(s->b);
 	}
 	*priced = n;
 	for (size_t a = 0; a < n; a++)

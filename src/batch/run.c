@@ -115,6 +115,35 @@ struct pool *bt_person_pool(struct batch *b, struct diag *d)
 	return b->pool;
 }
 
+int bt_group_open(struct bt_group *g, struct store *st, struct diag *d)
+{
+	g->st = st;
+	g->n = 0;
+	g->open = store_group_begin(st, d) == 0;
+	return g->open ? 0 : -1;
+}
+
+int bt_group_step(struct bt_group *g, struct diag *d)
+{
+	assert(g->open);
+	if (++g->n < BATCH_GROUP)
+		return 0;
+	g->n = 0;
+	g->open = 0;
+	if (store_group_end(g->st, d) < 0)
+		return -1;
+	g->open = store_group_begin(g->st, d) == 0;
+	return g->open ? 0 : -1;
+}
+
+int bt_group_close(struct bt_group *g, struct diag *d)
+{
+	if (!g->open)
+		return 0;
+	g->open = 0;
+	return store_group_end(g->st, d);
+}
+
 void batch_init(struct batch *b)
 {
 	memset(b, 0, sizeof *b);
@@ -201,6 +230,7 @@ struct alone_run {
 	char **digest;            /* per caseload person: stored, or NULL */
 	size_t n_done;
 	struct bar bar;
+	struct bt_group group;
 	struct diag *d;
 };
 
@@ -235,6 +265,8 @@ static int alone_done(void *arg, size_t i, const char *msg, size_t len)
 	int rc = record(r->b, p, &o, r->d);
 	if (!rc && strcmp(o.status, "same") != 0)
 		r->n_done++;
+	if (!rc)
+		rc = bt_group_step(&r->group, r->d);
 	bt_outcome_release(&o);
 	return rc != 0;
 }
@@ -259,15 +291,20 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 {
 	*n_done = 0;
 	const struct caseload *cl = b->cl;
-	struct alone_run r = { b, todo, xcalloc(cl->n_persons + 1, sizeof(char *)), 0, { bt_mono(), 0 }, d };
+	struct alone_run r = { b, todo, xcalloc(cl->n_persons + 1, sizeof(char *)), 0, { bt_mono(), 0 }, { 0 }, d };
 	int rc = 0;
 	if (resume && store_batch_each(b->store, b->run, NULL, collect_digest, &r, d) < 0)
 		rc = -1;
 	struct pool *p = NULL;
 	if (!rc && n && !(p = bt_person_pool(b, d)))
 		rc = -1;
-	if (!rc && n)
-		rc = pool_run(p, n, alone_task, alone_done, alone_progress, &r, d);
+	if (!rc && n) {
+		rc = bt_group_open(&r.group, b->store, d);
+		if (!rc)
+			rc = pool_run(p, n, alone_task, alone_done, alone_progress, &r, d);
+		if (bt_group_close(&r.group, d) < 0)
+			rc = -1;
+	}
 	if (rc)
 		bt_pool_failed(b);
 	*n_done = r.n_done;

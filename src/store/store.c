@@ -427,17 +427,43 @@ int store_sql_error(struct store *s, struct diag *d)
 
 int store_tx_begin(struct store *s, struct diag *d)
 {
-	return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? 0 : store_sql_error(s, d);
+	const char *sql = s->depth ? "SAVEPOINT dv" : "BEGIN IMMEDIATE";
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	s->depth++;
+	return 0;
 }
 
 int store_tx_end(struct store *s, int ok, struct diag *d)
 {
+	assert(s->depth > 0);
+	s->depth--;
+	if (s->depth) {
+		if (ok && sqlite3_exec(s->db, "RELEASE dv", NULL, NULL, NULL) == SQLITE_OK)
+			return 0;
+		if (ok)
+			store_sql_error(s, d);
+		sqlite3_exec(s->db, "ROLLBACK TO dv; RELEASE dv", NULL, NULL, NULL);
+		return -1;
+	}
 	if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
 	if (ok)
 		store_sql_error(s, d);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int store_group_begin(struct store *s, struct diag *d)
+{
+	assert(s->depth == 0);
+	return store_tx_begin(s, d);
+}
+
+int store_group_end(struct store *s, struct diag *d)
+{
+	assert(s->depth == 1);
+	return store_tx_end(s, 1, d);
 }
 
 static int migrate(struct store *s, struct diag *d)

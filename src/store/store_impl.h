@@ -15,6 +15,7 @@ struct store {
 		sqlite3_stmt *q;
 	} cache[STORE_STMT_CACHE];
 	size_t n_cache;
+	int depth;                /* open transactions: the outermost, then savepoints */
 };
 
 /* The prepared statement of sql, a string constant (the cache is keyed by
@@ -30,7 +31,9 @@ int store_sql_error(struct store *s, struct diag *d);
 
 /* A write transaction: begin (BEGIN IMMEDIATE), then end it with ok set
  * (COMMIT; a failed commit rolls back) or not (ROLLBACK). Both return 0,
- * or -1 with d filled (end also returns -1 when it rolled back). */
+ * or -1 with d filled (end also returns -1 when it rolled back). Inside
+ * another (a group, store_group_begin), a transaction is a savepoint:
+ * its end releases it or rolls back to it, and the outermost commits. */
 int store_tx_begin(struct store *s, struct diag *d);
 int store_tx_end(struct store *s, int ok, struct diag *d);
 

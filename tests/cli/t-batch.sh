@@ -201,6 +201,13 @@ for point in result:37 result:101 result:166 result:229 result:280 priced:5 pric
 	done
 	if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
 	wait "$pid" 2>/dev/null
+	if [ -z "$resume" ]; then
+		# persons are committed in groups of BATCH_GROUP (64): a kill
+		# loses at most the group it was in, whole
+		got=$(stored result)
+		check "SIGKILL in the first run: whole groups of 64 persons stored ($got)" \
+			[ $((got % 64)) -eq 0 -o "$got" -eq $n_big ]
+	fi
 	resume=--resume
 	ok_ic=$(sqlite3 "$TMP/crash.db" "PRAGMA integrity_check" 2>&1)
 	check "SIGKILL once $target persons had their $col stored: PRAGMA integrity_check is ok" [ "$ok_ic" = ok ]

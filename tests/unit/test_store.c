@@ -401,6 +401,49 @@ static void test_stmt_cache(void)
 	diag_release(&d);
 }
 
+/* A group of writes (store_group_begin): each write's transaction a
+ * savepoint inside it, nothing visible to another reader until the group
+ * ends, and a write that fails undone alone. */
+static int rows_seen(const char *sql)
+{
+	sqlite3 *r = NULL;
+	sqlite3_stmt *q = NULL;
+	int n = -1;
+	if (sqlite3_open_v2(db, &r, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(r, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(r);
+	return n;
+}
+
+static void test_group(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&s, db, 0, &d) == 0, "group: the store opens"))
+		return;
+	ok(sqlite3_exec(s->db, "CREATE TABLE g (v INTEGER)", NULL, NULL, NULL) == SQLITE_OK, "a scratch table");
+	ok(store_group_begin(s, &d) == 0 && s->depth == 1, "a group begins");
+	int a = store_tx_begin(s, &d) == 0 && s->depth == 2 &&
+		sqlite3_exec(s->db, "INSERT INTO g VALUES (1)", NULL, NULL, NULL) == SQLITE_OK;
+	ok(a && store_tx_end(s, 1, &d) == 0 && s->depth == 1, "a write inside it: a savepoint, released");
+	int b = store_tx_begin(s, &d) == 0 && sqlite3_exec(s->db, "INSERT INTO g VALUES (2)", NULL, NULL, NULL) == SQLITE_OK;
+	ok(b && store_tx_end(s, 0, &d) < 0 && s->depth == 1, "a write that fails: rolled back to its savepoint");
+	ok(rows_seen("SELECT count(*) FROM g") == 0, "another reader sees nothing of the group yet");
+	ok(store_group_end(s, &d) == 0 && s->depth == 0, "the group ends: committed");
+	ok(rows_seen("SELECT count(*) FROM g") == 1 && rows_seen("SELECT sum(v) FROM g") == 1,
+	   "another reader sees the write kept, not the one undone");
+	ok(store_tx_begin(s, &d) == 0 && sqlite3_exec(s->db, "INSERT INTO g VALUES (3)", NULL, NULL, NULL) == SQLITE_OK &&
+	   store_tx_end(s, 1, &d) == 0 && rows_seen("SELECT count(*) FROM g") == 2,
+	   "outside a group, a write commits at once");
+	ok(sqlite3_exec(s->db, "DROP TABLE g", NULL, NULL, NULL) == SQLITE_OK, "the scratch table dropped");
+	ok(diag_exit_status(&d) == 0, "no diagnostics");
+	store_close(s);
+	diag_release(&d);
+}
+
 /* What send mailed (table sent): recorded, looked up, threaded, never changed. */
 static void test_sent(void)
 {
@@ -462,6 +505,7 @@ int main(void)
 	test_rejected();
 	test_hardening();
 	test_stmt_cache();
+	test_group();
 	test_sent();
 	cleanup();
 	return tap_done();
