@@ -398,8 +398,8 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
  * them, against 43.75 here.) Valid for any M: a larger one only makes the
  * days hold their appointments. Each day's search is pruned at the best of
  * its plans in cols (its multiplier), bounded by a count of labels (bud's
- * max_labels, or SV_FLOOR_LABELS) and by bud's deadline (the solve's: a
- * solve the time cap stopped gets no floor), and adds nothing; a day whose
+ * max_labels, or SV_FLOOR_LABELS) and by bud's deadline (price_tier's:
+ * half the time the plan has left), and adds nothing; a day whose
  * search is cut counts its completion bound, or 0; a day whose best plan
  * at hand is 0 counts 0 without one. Into *lb; returns 0, or -1 with d
  * filled.
@@ -467,9 +467,14 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
 
 /* Column generation for tier `tier`: the LP and pricing until no day plan
  * has a negative reduced cost (the LP bound, into cb), or the budget or
- * the search's bounds stop it. Returns 0, or -1 with d filled. */
+ * the search's bounds stop it; then, when it did not converge, the floor
+ * (tiers 1 and 2), with half of the time left before floor_deadline (the
+ * best plan's: the time column generation leaves for the plan; 0: no
+ * deadline), so that a solve the time cap stopped has its bound too.
+ * Returns 0, or -1 with d filled. */
 static int price_tier(const struct instance *in, struct sv_cols *cols, const struct sv_options *o, int tier,
-		      const double *hold, const struct sv_budget *bud, struct cg_bounds *cb, struct diag *d)
+		      const double *hold, const struct sv_budget *bud, long floor_deadline, struct cg_bounds *cb,
+		      struct diag *d)
 {
 	cb->lb[tier - 1] = -1e300;
 	cb->exact[tier - 1] = 0;
@@ -525,9 +530,11 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 			break;
 		}
 	}
-	if (tier <= 2 && !cb->converged[tier - 1]) {
+	long now = (long)clock();
+	if (tier <= 2 && !cb->converged[tier - 1] && (floor_deadline <= 0 || now < floor_deadline)) {
+		struct sv_budget fb = { floor_deadline > 0 ? now + (floor_deadline - now) / 2 : 0, bud->max_labels, 0 };
 		double f;
-		if (floor_bound(in, cols, tier, bud, &f, d) < 0)
+		if (floor_bound(in, cols, tier, &fb, &f, d) < 0)
 			return -1;
 		if (!cb->exact[tier - 1] || f > cb->lb[tier - 1]) {
 			cb->lb[tier - 1] = f;
@@ -546,13 +553,14 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
  * Stops at the budget; what it found is kept either way.
  */
 static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_options *o,
-		  const struct sv_budget *bud, const size_t *start, struct cg_bounds *cb, struct diag *d)
+		  const struct sv_budget *bud, long floor_deadline, const size_t *start, struct cg_bounds *cb,
+		  struct diag *d)
 {
 	const struct instance *in = &r->in;
 	double hold[2] = { 0, 0 };
 	cb->used = 1;
 	for (int tier = 1; tier <= 3; tier++) {
-		if (price_tier(in, cols, o, tier, hold, bud, cb, d) < 0)
+		if (price_tier(in, cols, o, tier, hold, bud, floor_deadline, cb, d) < 0)
 			return -1;
 		if (tier == 3)
 			break;
@@ -638,7 +646,7 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
 	if (improve(&r->in, cols, start, *good, &half, d) < 0)
 		return -1;
 	/* the bound, leaving a fifth of the time for the plans */
-	return colgen(r, cols, o, &most, *good, cb, d);
+	return colgen(r, cols, o, &most, mainb->deadline, *good, cb, d);
 }
 
 /* The change ladder: the best plan for at most 0, 1, 2 ... changes, up to
