@@ -12,6 +12,7 @@
 #define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
 #define SV_QUICK_LABELS 5000      /* column generation's quick pricing: labels per day and call */
 #define SV_FLOOR_LABELS 50000    /* the floor under a cut tier (solve.c): labels per day */
+#define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */
 #define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */

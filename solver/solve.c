@@ -480,8 +480,12 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	cb->exact[tier - 1] = 0;
 	cb->converged[tier - 1] = 0;
 	/* pricing quickly first (a small search finds columns cheaply
-	 * while the duals are far off), in full when that finds none */
-	int full = 0;
+	 * while the duals are far off), in full when that finds none; a tier
+	 * whose full searches are cut and add plans that leave the LP where it
+	 * was SV_STALL_ROUNDS times running has tailed off: those searches can
+	 * prove nothing, and its plans change nothing */
+	int full = 0, stalled = 0;
+	double best_lp = INFINITY;
 	for (int iter = 0; iter < 1000; iter++) {
 		struct sv_budget pb = *bud;
 		pb.relax = full;   /* a cut search bounded by relaxed ones: in full only */
@@ -506,6 +510,13 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 		if (isfinite(lagr) && (!cb->exact[tier - 1] || lagr > cb->lb[tier - 1])) {
 			cb->lb[tier - 1] = lagr;
 			cb->exact[tier - 1] = 1;   /* a valid bound (exact when nothing was added) */
+		}
+		if (!isfinite(best_lp) || u.objective < best_lp - 1e-9 * (1 + fabs(best_lp))) {
+			best_lp = u.objective;
+			stalled = 0;
+		} else if (full && cols->price_cut && add > 0 && ++stalled >= SV_STALL_ROUNDS) {
+			sv_duals_release(&u);
+			break;
 		}
 		if (add == 0 && !cols->price_cut) {
 			cb->lb[tier - 1] = u.objective;
