@@ -437,20 +437,12 @@ int store_tx_begin(struct store *s, struct diag *d)
 int store_tx_end(struct store *s, int ok, struct diag *d)
 {
 	assert(s->depth > 0);
-	s->depth--;
-	if (s->depth) {
-		if (ok && sqlite3_exec(s->db, "RELEASE dv", NULL, NULL, NULL) == SQLITE_OK)
-			return 0;
-		if (ok)
-			store_sql_error(s, d);
-		sqlite3_exec(s->db, "ROLLBACK TO dv; RELEASE dv", NULL, NULL, NULL);
-		return -1;
-	}
-	if (ok && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	int inner = --s->depth > 0;   /* a savepoint in a group */
+	if (ok && sqlite3_exec(s->db, inner ? "RELEASE dv" : "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		return 0;
 	if (ok)
 		store_sql_error(s, d);
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(s->db, inner ? "ROLLBACK TO dv; RELEASE dv" : "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
