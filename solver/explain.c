@@ -303,6 +303,27 @@ static void room_reason(const struct instance *in, struct sv_proposal *x, size_t
 	}
 }
 
+/* Appends to r (of size sz) each problem of tier 1 or 2 of view a that is
+ * larger than in view b, in words (self_prac: the practitioner they are
+ * told for), the first after lead and the rest after ", "; with dedupe,
+ * words r holds already are not repeated. Returns how many it wrote. */
+static int grown_words(const struct week *w, const struct view *a, const struct view *b, int self_prac,
+		       int dedupe, const char *lead, char *r, size_t sz)
+{
+	int n = 0;
+	for (size_t q = 0; q < a->ps.n; q++) {
+		const struct problem *p = &a->ps.v[q];
+		if (!plan_kind_tier(p->kind) || grows(&a->mv, p, &b->mv, &b->ps) <= 1e-9)
+			continue;
+		char words[160];
+		problem_words(w, p, self_prac, words, sizeof words);
+		if (dedupe && strstr(r, words))
+			continue;
+		cat(r, sz, "%s%s", n++ ? ", " : lead, words);
+	}
+	return n;
+}
+
 /* What change c removes, read from the week with it (now) and without it
  * (back): the problems that would come back or grow, those it brings,
  * and the journeys and travel it saves. */
@@ -312,30 +333,11 @@ static void problems_reason(const struct instance *in, struct sv_change *c, cons
 	const struct week *w = in->w;
 	char *r = c->reason;
 	int self_prac = w->appts[in->a[c->appt].appt].prac;
-	int n = 0;
-	for (size_t q = 0; q < back->ps.n; q++) {
-		const struct problem *p = &back->ps.v[q];
-		if (!plan_kind_tier(p->kind) || grows(&back->mv, p, &now->mv, &now->ps) <= 1e-9)
-			continue;
-		char words[160];
-		problem_words(w, p, self_prac, words, sizeof words);
-		if (strstr(r, words))
-			continue;
-		cat(r, sizeof c->reason, "%s%s", n++ ? ", " : "without it: ", words);
-	}
-	if (n)
+	if (grown_words(w, back, now, self_prac, 1, "without it: ", r, sizeof c->reason))
 		cat(r, sizeof c->reason, " would come back or grow");
 	/* and what it brings: problems it has, or makes larger, that
 	 * reverting would clear */
-	int m0 = 0;
-	for (size_t q = 0; q < now->ps.n; q++) {
-		const struct problem *p = &now->ps.v[q];
-		if (!plan_kind_tier(p->kind) || grows(&now->mv, p, &back->mv, &back->ps) <= 1e-9)
-			continue;
-		char words[160];
-		problem_words(w, p, self_prac, words, sizeof words);
-		cat(r, sizeof c->reason, "%s%s", m0++ ? ", " : *r ? "; it brings " : "it brings ", words);
-	}
+	grown_words(w, now, back, self_prac, 0, *r ? "; it brings " : "it brings ", r, sizeof c->reason);
 	int dj = back->tot.journeys - now->tot.journeys, dt = back->tot.travel_min - now->tot.travel_min;
 	if (dj > 0 || dt > 0) {
 		cat(r, sizeof c->reason, "%s", *r ? "; " : "without it: ");
@@ -541,12 +543,22 @@ static int clashes(const struct instance *in, const struct plan *plan, size_t i,
 }
 
 /* Whether the appointment at index k of the plan's week has a problem of
- * its own (tier 1 or 2, not week-wide) in now. */
+ * its own (tier 1 or 2, not week-wide) in now: one that names it, or too
+ * many unfamiliar people in its day, its practitioner among them (that
+ * problem names the people, not the appointments). */
 static int has_problem(const struct view *now, int k)
 {
-	for (size_t q = 0; q < now->ps.n; q++)
-		if (plan_kind_tier(now->ps.v[q].kind) && !now->ps.v[q].week_wide && refers(&now->ps.v[q], k))
+	int prac = now->mv.appts[k].prac;
+	for (size_t q = 0; q < now->ps.n; q++) {
+		const struct problem *x = &now->ps.v[q];
+		if (!plan_kind_tier(x->kind) || x->week_wide)
+			continue;
+		if (refers(x, k))
 			return 1;
+		for (size_t j = 0; x->kind == PK_UNFAMILIAR && j < x->n_pracs; j++)
+			if (x->pracs[j] == prac && x->day == now->mv.appts[k].day)
+				return 1;
+	}
 	return 0;
 }
 
@@ -621,44 +633,40 @@ static int best_ask(const struct instance *in, const struct sv_proposal *x, size
 	return 0;
 }
 
-/* The text of ask (appointment i, at index k of the week now, to ask for
- * at ask->at, saving dj journeys): whom to ask, and what it removes.
- * Returns 0, or -1 with scratch filled. */
-static int ask_text(const struct instance *in, const struct sv_proposal *x, struct sv_ask *ask, int k, int dj,
+/* The text of ask (appointment i, to ask for at ask->at, saving dj
+ * journeys): whom to ask, for which appointment, what it removes and
+ * what it brings. Returns 0, or -1 with scratch filled. */
+static int ask_text(const struct instance *in, const struct sv_proposal *x, struct sv_ask *ask, int dj,
 		    const struct view *now, struct plan *alt, struct diag *scratch)
 {
 	const struct week *w = in->w;
 	const struct profile *p = w->p;
 	size_t i = ask->appt;
 	const struct wk_appt *a = &w->appts[in->a[i].appt];
-	const struct placement best = ask->at;
+	const struct placement from = x->plan.at[i], best = ask->at;
 	char *r = ask->text;
 	r[0] = 0;
-	char hm[8];
-	time_fmt_hhmm(best.start, hm);
+	char d0[24], h0[8], d1[24], h1[8];
+	time_fmt_day(w->days[from.day].date, 0, d0, sizeof d0);
+	time_fmt_hhmm(from.start, h0);
+	time_fmt_day(w->days[best.day].date, 0, d1, sizeof d1);
+	time_fmt_hhmm(best.start, h1);
 	const struct prof_practitioner *pr = &p->pracs[a->prac];
-	cat(r, sizeof ask->text, "ask the %s (%s) whether %s %s at %s is possible", pr->role, pr->id,
-	    day_name(w, best.day), hm, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
-	/* what it removes: this appointment's problems that are gone */
+	cat(r, sizeof ask->text, "ask the %s (%s) whether the appointment booked %s %s could be %s %s at %s", pr->role,
+	    pr->id, d0, h0, d1, h1, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
+	/* what it removes and what it brings: every problem that shrinks or
+	 * grows, as a change's reason reads them (only this appointment moves) */
 	alt->at[i] = best;
 	struct view t;
 	if (view_open(in, alt, &t, scratch) < 0) {
 		view_close(&t);
+		alt->at[i] = from;
 		return -1;
 	}
-	int n = 0;
-	for (size_t q = 0; q < now->ps.n; q++) {
-		const struct problem *pb = &now->ps.v[q];
-		if (!plan_kind_tier(pb->kind) || pb->week_wide || !refers(pb, k) ||
-		    grows(&now->mv, pb, &t.mv, &t.ps) <= 1e-9)
-			continue;
-		char words[160];
-		problem_words(w, pb, a->prac, words, sizeof words);
-		if (!strstr(r, words))
-			cat(r, sizeof ask->text, "%s%s", n++ ? ", " : ": removes ", words);
-	}
+	grown_words(w, now, &t, a->prac, 1, ": removes ", r, sizeof ask->text);
+	grown_words(w, &t, now, a->prac, 0, "; it brings ", r, sizeof ask->text);
 	view_close(&t);
-	alt->at[i] = x->plan.at[i];
+	alt->at[i] = from;
 	if (dj > 0)
 		cat(r, sizeof ask->text, "; %d %s fewer", dj, plural(dj, "journey", "journeys"));
 	else if (dj < 0)
@@ -721,7 +729,7 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		}
 		ask->appt = i;
 		ask->at = best;
-		if (ask_text(in, x, ask, k, best_dj, &now, &alt, &scratch) < 0)
+		if (ask_text(in, x, ask, best_dj, &now, &alt, &scratch) < 0)
 			goto fail;
 	}
 	rc = 0;

@@ -166,7 +166,7 @@ struct sv_unplaced {
 struct sv_ask {
 	size_t appt;              /* instance index */
 	struct placement at;
-	char text[400];
+	char text[512];
 };
 
 struct sv_proposal {

@@ -117,6 +117,14 @@ wk = lambda s: datetime.date.fromisoformat(s[:4] + "-" + s[4:6] + "-" + s[6:8] i
 # (an occurrence of a series names its booked start; a single event does not)
 bad = [a for a in asks if a["recurrence_id"] and wk(a["at"]["start"]) != wk(a["recurrence_id"])]
 sys.exit(1 if bad else 0)' "$TMP/elderly-4w.p.json"
+# and names the appointment by the time it is booked, so that two asks of
+# one practitioner never read the same
+check "elderly-4w: every 'ask' names its appointment's booked time, and no two read the same" $py -c '
+import json, re, sys
+asks = json.load(open(sys.argv[1]))["proposals"][0]["asks"]
+named = all(re.search(r"whether the appointment booked (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]+ [A-Z][a-z]{2} [0-9]{2}:[0-9]{2} could be ", a["text"]) for a in asks)
+texts = [a["text"] for a in asks]
+sys.exit(0 if asks and named and len(set(texts)) == len(texts) else 1)' "$TMP/elderly-4w.p.json"
 for seed in 7 19 31 43 55 67 79 91; do
 	$py tools/gen-small-family.py "$seed" "$TMP/small$seed"
 	truth "small-$seed" "$TMP/small$seed/profile.yaml" "$(cat "$TMP/small$seed/now.txt")"
