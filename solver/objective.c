@@ -301,34 +301,24 @@ static void fmt_size(char *b, size_t sz, double size, const char *unit)
 		snprintf(b, sz, "%.2f %s", size, u);
 }
 
-int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
-		  const struct problems *ps, struct sv_tiers *t, struct sv_compromise **comps,
-		  size_t *n_comps, struct diag *d)
+int sv_week_compromises(const struct week *w, const struct problems *ps, struct sv_compromise **out,
+			size_t *n, struct diag *d)
 {
-	memset(t, 0, sizeof *t);
 	size_t cap = 0;
-	if (comps) {
-		*comps = NULL;
-		*n_comps = 0;
-	}
+	*out = NULL;
+	*n = 0;
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct problem *x = &ps->v[i];
-		int tier = plan_kind_tier(x->kind);
-		if (tier == 1)
-			t->impossible++;
-		if (tier != 2)
+		if (plan_kind_tier(x->kind) != 2)
 			continue;
 		const char *unit;
-		double wgt, size = sv_compromise_size(mv, x, &unit, &wgt);
+		double wgt, size = sv_compromise_size(w, x, &unit, &wgt);
 		assert(size > 0);
-		t->compromise += size * wgt;
-		if (!comps)
-			continue;
-		struct sv_compromise *c = BUF_PUSH(*comps, *n_comps, cap);
+		struct sv_compromise *c = BUF_PUSH(*out, *n, cap);
 		if (!c) {
-			free(*comps);
-			*comps = NULL;
-			*n_comps = 0;
+			free(*out);
+			*out = NULL;
+			*n = 0;
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			return -1;
 		}
@@ -346,6 +336,28 @@ int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct
 		else
 			snprintf(c->text, sizeof c->text, "%s (%s %s)", x->msg, sb, how);
 	}
+	return 0;
+}
+
+int sv_plan_tiers(const struct instance *in, const struct plan *pl, const struct week *mv,
+		  const struct problems *ps, struct sv_tiers *t, struct sv_compromise **comps,
+		  size_t *n_comps, struct diag *d)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		int tier = plan_kind_tier(x->kind);
+		if (tier == 1)
+			t->impossible++;
+		if (tier != 2)
+			continue;
+		const char *unit;
+		double wgt, size = sv_compromise_size(mv, x, &unit, &wgt);
+		assert(size > 0);
+		t->compromise += size * wgt;
+	}
+	if (comps && sv_week_compromises(mv, ps, comps, n_comps, d) < 0)
+		return -1;
 	t->cost = sv_objective(in, pl, mv);
 	return 0;
 }

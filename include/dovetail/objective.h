@@ -2,6 +2,8 @@
 #ifndef DOVETAIL_OBJECTIVE_H
 #define DOVETAIL_OBJECTIVE_H
 
+#include <stddef.h>
+
 #include "dovetail/check.h"
 #include "dovetail/week.h"
 
@@ -37,6 +39,13 @@ struct sv_compromise {
  * (*unit static), and the profile's penalty per unit; 0 otherwise. */
 double sv_compromise_size(const struct week *w, const struct problem *x, const char **unit,
 			  double *weight);
+
+/* The compromises of week w with its problems ps (check_week), in ps's
+ * order, into *out (malloc'd; free with free()) and *n: their penalties
+ * sum to the week's tier 2. Returns 0, or -1 when out of memory (d filled;
+ * *out NULL, *n 0). */
+int sv_week_compromises(const struct week *w, const struct problems *ps, struct sv_compromise **out,
+			size_t *n, struct diag *d);
 
 /* What propose reports for a week, before or after (docs/propose.md). */
 struct sv_totals {

@@ -701,6 +701,7 @@ static void totals_table(FILE *f, const struct report *r, const struct sv_totals
 	    peak_energy, 1);
 	ROW("Most unfamiliar people met in one day", unfamiliar_max, 0);
 	ROW("Appointments in the plan", placed, 0);
+	ROW("Compromises: the penalty of the person's rules that give way", compromise, 2);
 #undef ROW
 	fputs("</tbody></table>\n", f);
 	if (p->energy_budget > 0)
@@ -829,6 +830,52 @@ static void changes_table(FILE *f, const struct report *r)
 			r->unplaced_count, r->n_unplaced ? "more " : "", r->unplaced_count == 1 ? "" : "s",
 			r->unplaced_count == 1 ? "it is" : "they are", r->unplaced_count == 1 ? "it is" : "they are");
 	fputs("</section>\n", f);
+}
+
+/* The person's rules that give way in week w (the after view, or the
+ * week now), each with its size and penalty: the compromises propose
+ * lists, read from the week drawn (sv_week_compromises), so they hold for
+ * what the page shows whatever was decided. */
+static int compromises_list(FILE *f, const struct report *r, const struct week *w, const struct problems *ps,
+			    struct diag *d)
+{
+	struct sv_compromise *cs;
+	size_t n;
+	if (sv_week_compromises(w, ps, &cs, &n, d) < 0)
+		return -1;
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += cs[i].penalty;
+	fputs("<section class=\"compromises\" aria-labelledby=\"comp-h\"><h2 id=\"comp-h\">Compromises</h2>\n", f);
+	if (!n) {
+		fprintf(f, "<p>None: every rule of the person's profile holds %s.</p>\n",
+			r->after ? "after the proposal" : "in the week");
+	} else {
+		fprintf(f, "<p>The person's own rules that give way %s, each with its size and its penalty "
+			   "(the profile's weight per unit): %.2f in all.</p>\n",
+			r->after ? "after the proposal" : "in the week", sum);
+		fputs("<table><caption class=\"sr-only\">Each of the person's rules that gives way, by how much, "
+		      "and its penalty</caption>\n<thead><tr><th scope=\"col\">Day</th><th scope=\"col\">What gives "
+		      "way</th><th scope=\"col\">Penalty</th></tr></thead>\n<tbody>\n",
+		      f);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct sv_compromise *c = &cs[i];
+		char day[24], iso[16];
+		time_fmt_day(w->days[c->day].date, 0, day, sizeof day);
+		time_fmt_date(w->days[c->day].date, iso, sizeof iso);
+		fprintf(f, "<tr class=\"compromise\" data-kind=\"%s\" data-date=\"%s\" data-week=\"%s\" "
+			   "data-penalty=\"%.4f\"><td>%s%s</td><td>",
+			problem_kind_name(c->kind), iso, c->week_wide ? "true" : "false", c->penalty,
+			c->week_wide ? "week of " : "", day);
+		esc(f, c->text);
+		fprintf(f, "</td><td class=\"num\">%.2f</td></tr>\n", c->penalty);
+	}
+	if (n)
+		fputs("</tbody></table>\n", f);
+	fputs("</section>\n", f);
+	free(cs);
+	return 0;
 }
 
 /* The practitioners drawn in the report, with their colours; and the symbols. */
@@ -967,6 +1014,7 @@ char *report_html(const struct report *r, struct diag *d)
 	time_fmt_iso(r->now, now);
 	fputs("<div class=\"summary\">\n", f);
 	totals_table(f, r, &tb, wa ? &ta : NULL);
+	int crc = compromises_list(f, r, wa ? wa : wb, wa ? &pa : &pb, d);
 	if (wa)
 		changes_table(f, r);
 	fputs("</div>\n</main>\n<footer>Made by dovetail at ", f);
@@ -975,6 +1023,10 @@ char *report_html(const struct report *r, struct diag *d)
 	fputs(r->names ? " and display name" : "", f);
 	fputs("; this page holds health details: keep it as you would their notes.</footer>\n</body>\n</html>\n", f);
 	mem_close(f);
+	if (crc < 0) {
+		free(buf);
+		buf = NULL;
+	}
 out:
 	problems_release(&pb);
 	problems_release(&pa);

@@ -29,6 +29,13 @@ Usage: report_dom.py CHECK HTML [ARGS...]; exit 0 when the check holds,
                                  data-status=STATUS
   same HTML OTHER.html           both pages give the same facts (the file as
                                  written and the DOM as Chromium built it)
+  compromises HTML CHECK.json PROPOSE.json
+                                 the rows tr.compromise, as a multiset of
+                                 (kind, date, week), are CHECK.json's
+                                 problems of a compromise kind (the person's
+                                 rules: docs/propose.md, "Three tiers"), and
+                                 their data-penalty values sum to PROPOSE.json's
+                                 first proposal's compromise ("-": no sum)
 """
 import collections
 import datetime
@@ -322,6 +329,27 @@ def c_changes(path, status, n):
     return msgs
 
 
+# the person's rules that give way (docs/propose.md, "Three tiers", tier 2)
+COMPROMISE_KINDS = {"routine", "routine-late", "outside-day", "free-day", "energy", "time-out",
+                    "appointments", "rest", "unfamiliar"}
+
+
+def c_compromises(path, check_json, propose_json):
+    root = parse(path)
+    ck = json.load(open(check_json))
+    want = [(p["kind"], p["date"], p["week"]) for p in ck["problems"] if p["kind"] in COMPROMISE_KINDS]
+    rows = [r for r in root.iter() if r.tag == "tr" and r.has_class("compromise")]
+    got = [(r.attrs.get("data-kind"), r.attrs.get("data-date"), r.attrs.get("data-week") == "true") for r in rows]
+    msgs = multiset_diff("compromise", got, want)
+    total = sum(float(r.attrs.get("data-penalty") or "nan") for r in rows)
+    if propose_json != "-":
+        claim = json.load(open(propose_json))["proposals"][0]["compromise"]
+        if not abs(total - claim) <= 1e-3 * (1 + abs(claim)):
+            msgs.append("the page's compromises sum to %.4f, propose claimed %.4f" % (total, claim))
+    print("%d compromise rows (penalty %.2f), %d in %s" % (len(rows), total, len(want), check_json))
+    return msgs
+
+
 def facts(path):
     root = parse(path)
     out = {"ids": sorted(n.attrs["id"] for n in root.iter() if "id" in n.attrs)}
@@ -333,6 +361,8 @@ def facts(path):
             out["w%d-%s-problems" % (i, v)] = [problem_key(n) + (" ".join(n.classes()),)
                                                for n in f.iter() if n.tag == "g" and n.has_class("problem")]
             out["w%d-%s-days" % (i, v)] = [li.text() for li in f.iter() if li.tag == "li"]
+    out["compromises"] = [(r.attrs.get("data-kind"), r.attrs.get("data-date"), r.attrs.get("data-penalty"))
+                          for r in root.iter() if r.tag == "tr" and r.has_class("compromise")]
     out["changes"] = [(r.attrs.get("data-change"), r.attrs.get("data-status"))
                       for r in root.iter() if r.tag == "tr" and r.has_class("change")]
     return out
@@ -349,7 +379,8 @@ def c_same(path, other):
 
 
 CHECKS = {"appts": (c_appts, 3), "problems": (c_problems, 3), "clash": (c_clash, 1),
-          "a11y": (c_a11y, 2), "views": (c_views, 2), "changes": (c_changes, 3), "same": (c_same, 2)}
+          "a11y": (c_a11y, 2), "views": (c_views, 2), "changes": (c_changes, 3), "same": (c_same, 2),
+          "compromises": (c_compromises, 3)}
 
 
 def main(argv):

@@ -197,6 +197,7 @@ for fam in cp autism dementia; do
 	cp "$TMP/stdout" "$d/check-after.json"
 	pycheck "$fam: R1: after view = week --json once accepted" appts "$d/R1.dom.html" after "$d/after.json"
 	pycheck "$fam: R1: after view's problems = check --json once accepted" problems "$d/R1.dom.html" after "$d/check-after.json"
+	pycheck "$fam: R1: compromises = check --json once accepted, summing to propose's claim" compromises "$d/R1.dom.html" "$d/check-after.json" "$d/propose.json"
 
 	run --db "$db" report "$prof" --proposal "$pid" --html "$d/R2.html"
 	check "$fam: report --proposal $pid: exit 0, mode 0600" sh -c "[ $rc -eq 0 ] && [ \$(stat -c %a '$d/R2.html') = 600 ]"
@@ -206,6 +207,7 @@ for fam in cp autism dementia; do
 	pycheck "$fam: R2: before view's problems = check --json as it was" problems "$d/R2.dom.html" before "$d/check-before.json"
 	pycheck "$fam: R2: after view = week --json" appts "$d/R2.dom.html" after "$d/after.json"
 	pycheck "$fam: R2: after view's problems = check --json errors" problems "$d/R2.dom.html" after "$d/check-after.json"
+	pycheck "$fam: R2: compromises = check --json, summing to propose's claim" compromises "$d/R2.dom.html" "$d/check-after.json" "$d/propose.json"
 	pycheck "$fam: R2: clashes marked as such" clash "$d/R2.dom.html"
 	pycheck "$fam: R2: text alternatives resolve, a line per day" a11y "$d/R2.dom.html" "$d/after.json"
 	pycheck "$fam: R2: $nch change rows, all accepted" changes "$d/R2.dom.html" accepted "$nch"
@@ -218,6 +220,7 @@ for fam in cp autism dementia; do
 	pycheck "$fam: R0: only a before view" views "$d/R0.dom.html" before
 	pycheck "$fam: R0: before view = week --json (as agreed)" appts "$d/R0.dom.html" before "$d/after.json"
 	pycheck "$fam: R0: its problems = check --json errors" problems "$d/R0.dom.html" before "$d/check-after.json"
+	pycheck "$fam: R0: its compromises = check --json" compromises "$d/R0.dom.html" "$d/check-after.json" -
 	pycheck "$fam: R0: text alternatives resolve, a line per day" a11y "$d/R0.dom.html" "$d/after.json"
 	pycheck "$fam: R0: no change rows" changes "$d/R0.dom.html" undecided 0
 done
