@@ -542,6 +542,28 @@ static int clashes(const struct instance *in, const struct plan *plan, size_t i,
 	return 0;
 }
 
+/* Whether placement pl of appointment i would break its series' spacing in
+ * plan (sv_series_gap, as the master keeps it), or share a day with another
+ * occurrence of its series (a daily series has no spacing to keep, but an
+ * ask that leaves one day with two visits and another with none is not
+ * one to make). */
+static int series_too_close(const struct instance *in, const struct plan *plan, size_t i,
+			    const struct placement *pl)
+{
+	const struct week *w = in->w;
+	const char *uid = w->appts[in->a[i].appt].uid;
+	int g = sv_series_gap(in, i);
+	if (g < 1)
+		g = 1;
+	for (size_t j = 0; j < in->n; j++) {
+		if (j == i || plan->at[j].day < 0 || strcmp(w->appts[in->a[j].appt].uid, uid))
+			continue;
+		if (abs(plan->at[j].day - pl->day) < g)
+			return 1;
+	}
+	return 0;
+}
+
 /* Whether the appointment at index k of the plan's week has a problem of
  * its own (tier 1 or 2, not week-wide) in now: one that names it, or too
  * many unfamiliar people in its day, its practitioner among them (that
@@ -601,7 +623,8 @@ static int best_ask(const struct instance *in, const struct sv_proposal *x, size
 				continue;
 			for (int v = 0; v < nv; v++) {
 				struct placement pl = { (int)day, s, venues[v] };
-				if (is_candidate(in, i, &pl) || clashes(in, &x->plan, i, &pl))
+				if (is_candidate(in, i, &pl) || clashes(in, &x->plan, i, &pl) ||
+				    series_too_close(in, &x->plan, i, &pl))
 					continue;
 				alt->at[i] = pl;
 				struct view t;

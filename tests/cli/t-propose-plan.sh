@@ -117,6 +117,20 @@ wk = lambda s: datetime.date.fromisoformat(s[:4] + "-" + s[4:6] + "-" + s[6:8] i
 # (an occurrence of a series names its booked start; a single event does not)
 bad = [a for a in asks if a["recurrence_id"] and wk(a["at"]["start"]) != wk(a["recurrence_id"])]
 sys.exit(1 if bad else 0)' "$TMP/elderly-4w.p.json"
+# and keeps its series' spacing: never on a day with another occurrence of
+# its series (the elderly family's carers come daily)
+check "elderly-4w: no 'ask' puts an appointment on a day with another of its series" $py -c '
+import json, sys
+asks = json.load(open(sys.argv[1]))["proposals"][0]["asks"]
+# the week once proposal 1 is accepted (the asks are of that plan), by UID
+on = {}
+for d in json.load(open(sys.argv[2]))["days"]:
+    for a in d["appointments"]:
+        on.setdefault((a["uid"], d["date"]), []).append(a["recurrence_id"])
+bad = [a["text"] for a in asks
+       if any(r != a["recurrence_id"] for r in on.get((a["uid"], a["at"]["start"][:10]), []))]
+print("\n".join(bad))
+sys.exit(1 if bad or not asks else 0)' "$TMP/elderly-4w.p.json" "$TMP/elderly-4w.week.json"
 # and names the appointment by the time it is booked, so that two asks of
 # one practitioner never read the same
 check "elderly-4w: every 'ask' names its appointment's booked time, and no two read the same" $py -c '
