@@ -40,7 +40,7 @@ struct person_opts {
 	int64_t now;              /* UTC seconds */
 	int64_t from_date, to_date;
 	const struct ics_limits *lim;   /* borrowed */
-	unsigned flags;           /* PERSON_WHOLE_CHANGES, PERSON_USE_STORED, or 0 */
+	unsigned flags;           /* PERSON_WHOLE_CHANGES, PERSON_USE_STORED, PERSON_TRUST_SAME, or 0 */
 };
 
 /* person_opts.flags: */
@@ -52,6 +52,10 @@ struct person_opts {
  * store is only read (the read-only commands without --refresh); without
  * it, every feed is imported */
 #define PERSON_USE_STORED 2u
+/* a feed file whose very bytes the store holds (same window, zone and
+ * practitioner) is not read again, and its warnings are not given again
+ * (import_opts.trust_same): for callers that keep none (batch workers) */
+#define PERSON_TRUST_SAME 4u
 
 /*
  * Open the person of profile `prof` (taken: person_release frees it,

@@ -51,6 +51,11 @@ struct import_opts {
 	const char *zone_name;
 	int64_t now;              /* UTC seconds, recorded as imported_at */
 	const struct ics_limits *lim;
+	int trust_same;           /* import_file: when the store holds these very
+				     bytes of the feed (store_feed_has_bytes), read
+				     nothing more: IMPORT_OK with r->same_bytes, and
+				     the feed's warnings are not given again (the
+				     batch's workers, which keep none of them) */
 };
 
 struct import_report {
@@ -73,6 +78,15 @@ enum import_status {
 	IMPORT_NOT_FETCHED = -4,  /* the URL was not fetched: refused, failed, too
 				     big, past the deadline (D_NET_*; import_url) */
 };
+
+/*
+ * Whether the store holds the feed o->source with the bytes whose SHA-256
+ * is sha256_hex, imported with o's window, zone and practitioner (so that
+ * importing those bytes again would write nothing): 1 with *events, the
+ * events stored for it; 0; or -1 with d filled. Reads only.
+ */
+int store_feed_has_bytes(struct store *s, const struct import_opts *o, const char *sha256_hex,
+			 size_t *events, struct diag *d);
 
 /*
  * Import feed f (already read by ics_read) as one transaction. A feed with

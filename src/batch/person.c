@@ -367,7 +367,8 @@ void bt_solve_person(const struct batch *b, struct store *st, size_t i, const ch
 	if (profile_load(&prof, path, &d) < 0)
 		goto failed;
 	/* person_open takes prof, whatever it returns */
-	struct person_opts po = { b->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, b->lim, 0 };
+	struct person_opts po = { b->now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, b->lim,
+				   PERSON_TRUST_SAME };   /* the worker keeps no feed's warnings */
 	if (person_open(&cw, prof, st, &po, &d) < 0)
 		goto failed;
 	const char *bad;
@@ -544,7 +545,8 @@ char *bt_draw_page(struct wstate *s, size_t idx, int proven, const char *text, s
 	char *html = NULL;
 	struct profile *prof;
 	if (profile_load(&prof, path, &d) == 0) {
-		struct person_opts po = { s->b.now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, s->b.lim, 0 };
+		struct person_opts po = { s->b.now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, s->b.lim,
+					   PERSON_TRUST_SAME };
 		if (person_open(&cw, prof, s->st, &po, &d) == 0 && instance_build(&in, &cw.week, s->b.now, &d) == 0) {
 			have_in = 1;
 			if (plan_decode(&in, text, &pl, &d) == 0)

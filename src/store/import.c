@@ -530,20 +530,22 @@ static int is_itip_message(const struct ics_feed *f, struct diag *d)
 	return 0;
 }
 
-/* Whether the store holds these bytes of the feed already, imported with
- * the same window, zone and practitioner: 1 (r says so), 0, or -1 (d
- * filled). *feed_id: the feed's row, or 0 when there is none. */
-static int same_bytes(struct imp *m, int64_t *feed_id)
+/* The feed row of o->source, and whether it holds the bytes hash imported
+ * with o's window, zone and practitioner (*same, with *events): 0, or -1
+ * (d filled). *feed_id: the feed's row, or 0 when there is none. */
+static int feed_held(struct store *s, const struct import_opts *o, const char *hash, int64_t *feed_id,
+		    int *same, size_t *events, struct diag *d)
 {
-	const struct import_opts *o = m->o;
 	sqlite3_stmt *q;
 	*feed_id = 0;
-	if (sqlite3_prepare_v2(m->s->db,
+	*same = 0;
+	*events = 0;
+	if (sqlite3_prepare_v2(s->db,
 			       "SELECT id, content_sha256 = ? AND win_from = ? AND win_to = ? AND zone = ?"
 			       " AND practitioner IS ?, (SELECT count(*) FROM event WHERE feed_id = feed.id)"
 			       " FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(m->s, m->d);
-	bind_text(q, 1, m->f->hash);
+		return store_sql_error(s, d);
+	bind_text(q, 1, hash);
 	sqlite3_bind_int64(q, 2, o->from);
 	sqlite3_bind_int64(q, 3, o->to);
 	bind_text(q, 4, o->zone_name);
@@ -552,14 +554,38 @@ static int same_bytes(struct imp *m, int64_t *feed_id)
 	int step = sqlite3_step(q);
 	if (step == SQLITE_ROW) {
 		*feed_id = sqlite3_column_int64(q, 0);
-		if (sqlite3_column_int(q, 1)) {
-			m->r->same_bytes = 1;
-			m->r->unchanged = (size_t)sqlite3_column_int64(q, 2);
-		}
+		*same = sqlite3_column_int(q, 1) != 0;
+		*events = (size_t)sqlite3_column_int64(q, 2);
 	}
 	sqlite3_finalize(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return store_sql_error(m->s, m->d);
+		return store_sql_error(s, d);
+	return 0;
+}
+
+int store_feed_has_bytes(struct store *s, const struct import_opts *o, const char *sha256_hex,
+			 size_t *events, struct diag *d)
+{
+	int64_t id;
+	int same;
+	if (feed_held(s, o, sha256_hex, &id, &same, events, d) < 0)
+		return -1;
+	return same;
+}
+
+/* Whether the store holds these bytes of the feed already, imported with
+ * the same window, zone and practitioner: 1 (r says so), 0, or -1 (d
+ * filled). *feed_id: the feed's row, or 0 when there is none. */
+static int same_bytes(struct imp *m, int64_t *feed_id)
+{
+	int same;
+	size_t events;
+	if (feed_held(m->s, m->o, m->f->hash, feed_id, &same, &events, m->d) < 0)
+		return -1;
+	if (same) {
+		m->r->same_bytes = 1;
+		m->r->unchanged = events;
+	}
 	return m->r->same_bytes;
 }
 

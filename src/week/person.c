@@ -49,6 +49,7 @@ static int import_profile_feed(struct store *s, const struct profile *p, const c
 	io.zone_name = p->timezone;
 	io.now = o->now;
 	io.lim = o->lim;
+	io.trust_same = (o->flags & PERSON_TRUST_SAME) != 0;
 	if (o->flags & PERSON_USE_STORED) {
 		int64_t have_from, have_to;
 		int has = store_feed_copy(s, io.source, io.zone_name, &have_from, &have_to, d);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../../src/store/store_impl.h"
+#include "dovetail/import.h"
 #include "dovetail/store.h"
 #include "tap.h"
 
@@ -364,6 +365,73 @@ static void test_hardening(void)
 /* store_stmt: one prepared statement per call site, reused ready to bind
  * (reset, no bindings), its cache bounded (STORE_STMT_CACHE) and emptied
  * by store_close. */
+/* import_file with trust_same: the very bytes the store holds are not read
+ * again (no parse, so none of their warnings again); other bytes, or the
+ * same bytes over another window, are imported as ever. */
+static void test_trust_same(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	struct import_report r;
+	diag_init(&d);
+	char path[320];
+	snprintf(path, sizeof path, "%s/trust.ics", dir);
+	/* an event without UID: reading it warns (D_ICS_NO_UID), so the
+	 * warning tells whether the bytes were read */
+	static const char cal[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+				  "BEGIN:VEVENT\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:OT\r\n"
+				  "DTSTART:20261124T090000Z\r\nDTEND:20261124T100000Z\r\nEND:VEVENT\r\n"
+				  "END:VCALENDAR\r\n";
+	FILE *f = fopen(path, "w");
+	fputs(cal, f);
+	fclose(f);
+	store_open(&s, db, 0, &d);
+	struct import_opts o;
+	memset(&o, 0, sizeof o);
+	o.source = "feed-trust";
+	o.practitioner = "ot";
+	o.from = at("20261101T000000Z");
+	o.to = at("20270101T000000Z");
+	o.zone = icaltimezone_get_utc_timezone();
+	o.zone_name = "UTC";
+	o.now = at("20261123T000000Z");
+	o.lim = &lim;
+	o.trust_same = 1;
+	int rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
+	ok(rc == IMPORT_OK && r.added == 1 && !r.same_bytes, "trust_same, a feed not held: imported (added %zu)",
+	   r.added);
+	ok(d.n == 1 && d.v[0].code == D_ICS_NO_UID, "... and read: its warning is given");
+	size_t events;
+	char hash[65];
+	hash_sha256_hex(cal, strlen(cal), hash);
+	ok(store_feed_has_bytes(s, &o, hash, &events, &d) == 1 && events == 1,
+	   "store_feed_has_bytes: the store holds those bytes, 1 event");
+	size_t before = d.n;
+	rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
+	ok(rc == IMPORT_OK && r.same_bytes && r.unchanged == 1 && r.added == 0 && d.n == before,
+	   "trust_same, the same bytes: nothing read, nothing said");
+	/* another window: the same bytes are read and imported again */
+	o.to = at("20270201T000000Z");
+	ok(store_feed_has_bytes(s, &o, hash, &events, &d) == 0, "store_feed_has_bytes: not over another window");
+	rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
+	ok(rc == IMPORT_OK && !r.same_bytes && r.unchanged == 1 && d.n == before + 1 &&
+	   d.v[d.n - 1].code == D_ICS_NO_UID, "trust_same, another window: read again (its warning again)");
+	/* other bytes: imported */
+	f = fopen(path, "w");
+	fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	      "BEGIN:VEVENT\r\nUID:t1\r\nSEQUENCE:1\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:OT\r\n"
+	      "DTSTART:20261124T110000Z\r\nDTEND:20261124T120000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+	      f);
+	fclose(f);
+	rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
+	ok(rc == IMPORT_OK && !r.same_bytes && r.added == 1 && r.removed == 1,
+	   "trust_same, other bytes: imported (added %zu, removed %zu)", r.added, r.removed);
+	ok(store_feed_has_bytes(s, &o, hash, &events, &d) == 0, "store_feed_has_bytes: the old bytes are no longer held");
+	store_close(s);
+	diag_release(&d);
+	unlink(path);
+}
+
 static void test_stmt_cache(void)
 {
 	static const char *const sql[] = { "SELECT ?1", "SELECT ?1 + 1" };
@@ -505,6 +573,7 @@ int main(void)
 	test_rejected();
 	test_hardening();
 	test_stmt_cache();
+	test_trust_same();
 	test_group();
 	test_sent();
 	cleanup();
