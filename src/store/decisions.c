@@ -324,9 +324,9 @@ int store_each_decision(struct store *s, const char *person,
 		"SELECT id, proposal_id, seq, verdict, person, practitioner, uid, rid, start_utc,"
 		" end_utc, to_date, to_minute, to_venue, who, decided_at, note, keep FROM decisions"
 		" WHERE ?1 IS NULL OR person = ?1 ORDER BY id";
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	sqlite3_stmt *q = store_stmt(s, sql, d);
+	if (!q)
+		return -1;
 	if (person)
 		sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC);
 	int r;
@@ -341,7 +341,7 @@ int store_each_decision(struct store *s, const char *person,
 		x.person = (const char *)sqlite3_column_text(q, 4);
 		store_col_appt(q, 5, &x.appt);
 		if (store_col_place(q, 10, &x.to) < 0) {
-			sqlite3_finalize(q);
+			store_stmt_done(s, q);
 			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a decision with a bad date");
 			return -1;
 		}
@@ -352,6 +352,6 @@ int store_each_decision(struct store *s, const char *person,
 			break;
 	}
 	int ok = r == SQLITE_ROW || r == SQLITE_DONE;
-	sqlite3_finalize(q);
+	store_stmt_done(s, q);
 	return ok ? 0 : store_sql_error(s, d);
 }

@@ -76,32 +76,28 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
 			     void *arg, struct diag *d)
 {
 	/* with sources, the feeds lead (a store of many feeds, as a batch
-	 * worker's, is not scanned whole for one person) */
-	static const char cols[] =
-		"SELECT o.start_utc, o.end_utc, o.all_day, o.busy, o.tentative, e.uid, o.rid,"
-		" e.summary, e.location, e.status, f.practitioner, f.source, e.kind,"
-		" e.description, e.categories, e.attendees, e.transparent, e.organizer, e.sequence";
-	static const char where[] =
-		" WHERE o.start_utc < ?2 AND (o.end_utc > ?1 OR (o.end_utc = o.start_utc AND o.start_utc >= ?1))"
-		" ORDER BY o.start_utc, o.end_utc, e.uid, o.rid, f.source";
-	char sql[1024];
-	if (sources)
-		snprintf(sql, sizeof sql, "%s FROM feed f CROSS JOIN event e ON e.feed_id = f.id"
-			 " CROSS JOIN occurrence o ON o.event_id = e.id%s", cols, where);
-	else
-		snprintf(sql, sizeof sql, "%s FROM occurrence o JOIN event e ON e.id = o.event_id"
-			 " JOIN feed f ON f.id = e.feed_id%s", cols, where);
-	if (sources) {
-		char *p = strstr(sql, " WHERE ");
-		char tail[700];
-		snprintf(tail, sizeof tail, "%s", p + 7);
-		snprintf(p, sizeof sql - (size_t)(p - sql), " WHERE f.source IN (SELECT value FROM json_each(?3)) AND %s", tail);
-	}
+	 * worker's, is not scanned whole for one person); string constants,
+	 * so that each is prepared once per store (store_stmt) */
+#define OCC_COLS                                                                                  \
+	"SELECT o.start_utc, o.end_utc, o.all_day, o.busy, o.tentative, e.uid, o.rid,"            \
+	" e.summary, e.location, e.status, f.practitioner, f.source, e.kind,"                     \
+	" e.description, e.categories, e.attendees, e.transparent, e.organizer, e.sequence"
+#define OCC_WHERE                                                                                 \
+	"o.start_utc < ?2 AND (o.end_utc > ?1 OR (o.end_utc = o.start_utc AND o.start_utc >= ?1))" \
+	" ORDER BY o.start_utc, o.end_utc, e.uid, o.rid, f.source"
+	static const char of_sources[] =
+		OCC_COLS " FROM feed f CROSS JOIN event e ON e.feed_id = f.id CROSS JOIN occurrence o"
+		" ON o.event_id = e.id WHERE f.source IN (SELECT value FROM json_each(?3)) AND " OCC_WHERE;
+	static const char of_all[] =
+		OCC_COLS " FROM occurrence o JOIN event e ON e.id = o.event_id JOIN feed f ON f.id = e.feed_id"
+		" WHERE " OCC_WHERE;
+#undef OCC_COLS
+#undef OCC_WHERE
 	char *list = sources ? json_list(sources, n_sources) : NULL;
-	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+	sqlite3_stmt *q = store_stmt(s, sources ? of_sources : of_all, d);
+	if (!q) {
 		free(list);
-		return store_sql_error(s, d);
+		return -1;
 	}
 	sqlite3_bind_int64(q, 1, from);
 	sqlite3_bind_int64(q, 2, to);
@@ -114,7 +110,7 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
 		if (fn(&o, arg))
 			break;
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(s, q);
 	free(list);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_sql_error(s, d);

@@ -536,15 +536,16 @@ static int is_itip_message(const struct ics_feed *f, struct diag *d)
 static int feed_held(struct store *s, const struct import_opts *o, const char *hash, int64_t *feed_id,
 		    int *same, size_t *events, struct diag *d)
 {
-	sqlite3_stmt *q;
+	static const char sql[] =
+		"SELECT id, content_sha256 = ? AND win_from = ? AND win_to = ? AND zone = ?"
+		" AND practitioner IS ?, (SELECT count(*) FROM event WHERE feed_id = feed.id)"
+		" FROM feed WHERE source = ?";
 	*feed_id = 0;
 	*same = 0;
 	*events = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, content_sha256 = ? AND win_from = ? AND win_to = ? AND zone = ?"
-			       " AND practitioner IS ?, (SELECT count(*) FROM event WHERE feed_id = feed.id)"
-			       " FROM feed WHERE source = ?", -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	sqlite3_stmt *q = store_stmt(s, sql, d);
+	if (!q)
+		return -1;
 	bind_text(q, 1, hash);
 	sqlite3_bind_int64(q, 2, o->from);
 	sqlite3_bind_int64(q, 3, o->to);
@@ -557,7 +558,7 @@ static int feed_held(struct store *s, const struct import_opts *o, const char *h
 		*same = sqlite3_column_int(q, 1) != 0;
 		*events = (size_t)sqlite3_column_int64(q, 2);
 	}
-	sqlite3_finalize(q);
+	store_stmt_done(s, q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return store_sql_error(s, d);
 	return 0;

@@ -98,9 +98,9 @@ int store_each_reply(struct store *s, const char *person,
 		"SELECT id, digest, person, practitioner, uid, rid, start_utc, end_utc, sequence, kind,"
 		" suggested_start, suggested_end, proposal_id, seq, to_date, to_minute, to_venue, received_at"
 		" FROM replies WHERE ?1 IS NULL OR person = ?1 ORDER BY id";
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-		return store_sql_error(s, d);
+	sqlite3_stmt *q = store_stmt(s, sql, d);
+	if (!q)
+		return -1;
 	if (person)
 		sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC);
 	int r;
@@ -119,7 +119,7 @@ int store_each_reply(struct store *s, const char *person,
 		x.seq = sqlite3_column_int(q, 13);
 		x.at = sqlite3_column_int64(q, 17);
 		if (k < 0 || store_col_place(q, 14, &x.to) < 0) {
-			sqlite3_finalize(q);
+			store_stmt_done(s, q);
 			diag_add(d, D_STORE_SQL, NULL, 0, 0, "a reply with a bad kind or date");
 			return -1;
 		}
@@ -128,7 +128,7 @@ int store_each_reply(struct store *s, const char *person,
 			break;
 	}
 	int ok = r == SQLITE_ROW || r == SQLITE_DONE;
-	sqlite3_finalize(q);
+	store_stmt_done(s, q);
 	return ok ? 0 : store_sql_error(s, d);
 }
 

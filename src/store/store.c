@@ -548,14 +548,17 @@ int store_open(struct store **out, const char *path, int create_dir, struct diag
 
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct diag *d)
 {
+	sqlite3_stmt *q;
 	for (size_t i = 0; i < s->n_cache; i++)
 		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].q);
-			sqlite3_clear_bindings(s->cache[i].q);
-			return s->cache[i].q;
+			q = s->cache[i].q;
+			if (sqlite3_stmt_busy(q))
+				goto fresh;   /* in use further up the stack: one of its own */
+			sqlite3_reset(q);
+			sqlite3_clear_bindings(q);
+			return q;
 		}
 	assert(s->n_cache < STORE_STMT_CACHE);
-	sqlite3_stmt *q;
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) != SQLITE_OK) {
 		store_sql_error(s, d);
 		return NULL;
@@ -563,6 +566,23 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct diag *d)
 	s->cache[s->n_cache].sql = sql;
 	s->cache[s->n_cache++].q = q;
 	return q;
+fresh:
+	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+		store_sql_error(s, d);
+		return NULL;
+	}
+	return q;
+}
+
+void store_stmt_done(struct store *s, sqlite3_stmt *q)
+{
+	for (size_t i = 0; i < s->n_cache; i++)
+		if (s->cache[i].q == q) {
+			sqlite3_reset(q);
+			sqlite3_clear_bindings(q);   /* no pointer of the caller's outlives the call */
+			return;
+		}
+	sqlite3_finalize(q);
 }
 
 void store_close(struct store *s)

@@ -21,10 +21,16 @@ struct store {
 /* The prepared statement of sql, a string constant (the cache is keyed by
  * its address: a fixed set of call sites, at most STORE_STMT_CACHE),
  * ready to bind: reset and with no bindings. The store owns it (never
- * finalize it); reset it after its last step. Prepared once per store:
- * the statements of a batch's many small transactions are not parsed
- * again each time. NULL with d filled when it cannot be prepared. */
+ * finalize it); reset it after its last step, or give it to
+ * store_stmt_done. Prepared once per store: the statements of a batch's
+ * many small transactions, and of each person's reads, are not parsed
+ * again each time. While the cached one is mid-iteration (a callback
+ * further down asks for the same sql), a statement of its own is
+ * prepared: give that one to store_stmt_done, which finalizes it. NULL
+ * with d filled when it cannot be prepared. */
 sqlite3_stmt *store_stmt(struct store *s, const char *sql, struct diag *d);
+/* Done with q from store_stmt: reset when cached, else finalized. */
+void store_stmt_done(struct store *s, sqlite3_stmt *q);
 
 /* Report the connection's last error as D_STORE_SQL; returns -1. */
 int store_sql_error(struct store *s, struct diag *d);

@@ -444,9 +444,17 @@ static void test_stmt_cache(void)
 	ok(a != NULL && s->n_cache == 1, "a statement is prepared once and kept");
 	sqlite3_bind_int(a, 1, 41);
 	ok(sqlite3_step(a) == SQLITE_ROW && sqlite3_column_int(a, 0) == 41, "it runs");
-	/* left mid-step on purpose: the next call resets it */
+	/* mid-step (a callback of an iteration asking for the same sql): a
+	 * statement of its own, finalized when done; the first is untouched */
+	sqlite3_stmt *inner = store_stmt(s, sql[0], &d);
+	ok(inner != NULL && inner != a && s->n_cache == 1, "in use: the same call site gets one of its own");
+	sqlite3_bind_int(inner, 1, 7);
+	ok(sqlite3_step(inner) == SQLITE_ROW && sqlite3_column_int(inner, 0) == 7, "it runs");
+	store_stmt_done(s, inner);   /* finalized (ASan and sqlite3_close would say otherwise) */
+	ok(sqlite3_column_int(a, 0) == 41, "the first is where it was");
+	store_stmt_done(s, a);
 	sqlite3_stmt *b = store_stmt(s, sql[0], &d);
-	ok(b == a && s->n_cache == 1, "the same call site gets the same statement back");
+	ok(b == a && s->n_cache == 1, "done with: the same call site gets the same statement back");
 	ok(sqlite3_step(b) == SQLITE_ROW && sqlite3_column_type(b, 0) == SQLITE_NULL,
 	   "reset, with its bindings cleared");
 	sqlite3_reset(b);
