@@ -22,6 +22,21 @@ static int64_t at(const char *s)
 	return t;
 }
 
+/* Options to import feed source of practitioner prac in UTC, over a window
+ * from `from` to 2027, on 23 November 2026. */
+static void opts_of(struct import_opts *o, const char *source, const char *prac, const char *from)
+{
+	memset(o, 0, sizeof *o);
+	o->source = source;
+	o->practitioner = prac;
+	o->from = at(from);
+	o->to = at("20270101T000000Z");
+	o->zone = icaltimezone_get_utc_timezone();
+	o->zone_name = "UTC";
+	o->now = at("20261123T000000Z");
+	o->lim = &lim;
+}
+
 /* Import body (VEVENTs) as feed "feed-a" into s. Returns store_import's value. */
 static int import(struct store *s, const char *body, struct import_report *r, struct diag *d, int keep_going)
 {
@@ -32,16 +47,8 @@ static int import(struct store *s, const char *body, struct import_report *r, st
 	struct ics_feed f;
 	ics_read(&f, "a.ics", &b, &lim, d);
 	struct import_opts o;
-	memset(&o, 0, sizeof o);
-	o.source = "feed-a";
-	o.practitioner = "physio";
+	opts_of(&o, "feed-a", "physio", "20260101T000000Z");
 	o.keep_going = keep_going;
-	o.from = at("20260101T000000Z");
-	o.to = at("20270101T000000Z");
-	o.zone = icaltimezone_get_utc_timezone();
-	o.zone_name = "UTC";
-	o.now = at("20261123T000000Z");
-	o.lim = &lim;
 	int rc = store_import(s, &f, &o, r, d);
 	ics_feed_release(&f);
 	bytes_release(&b);
@@ -387,15 +394,7 @@ static void test_trust_same(void)
 	fclose(f);
 	store_open(&s, db, 0, &d);
 	struct import_opts o;
-	memset(&o, 0, sizeof o);
-	o.source = "feed-trust";
-	o.practitioner = "ot";
-	o.from = at("20261101T000000Z");
-	o.to = at("20270101T000000Z");
-	o.zone = icaltimezone_get_utc_timezone();
-	o.zone_name = "UTC";
-	o.now = at("20261123T000000Z");
-	o.lim = &lim;
+	opts_of(&o, "feed-trust", "ot", "20261101T000000Z");
 	o.trust_same = 1;
 	int rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
 	ok(rc == IMPORT_OK && r.added == 1 && !r.same_bytes, "trust_same, a feed not held: imported (added %zu)",
