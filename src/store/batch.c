@@ -33,7 +33,7 @@ static int exec_cached(struct store *s, const char *sql, const char *a, const ch
 	if (!q)
 		return -1;
 	int rc = step2(q, a, b);
-	sqlite3_reset(q);
+	store_stmt_done(s, q);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
 }
 
