@@ -114,7 +114,10 @@ double sv_compromise_size(const struct week *w, const struct problem *x, const c
 		int after = a->e_min > p->day.to ? a->e_min - (a->s_min > p->day.to ? a->s_min : p->day.to) : 0;
 		*unit = "min";
 		*weight = c->outside_day;
-		return before + after;
+		/* an appointment of no length outside the day (DTSTART =
+		 * DTEND) is there all the same: it counts 1 minute, so that
+		 * every compromise has a size (docs/propose.md) */
+		return before + after > 0 ? before + after : 1;
 	}
 	case PK_FREE_DAY:
 		*unit = "appointment";

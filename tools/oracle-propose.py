@@ -733,6 +733,10 @@ def read_day(inst, d, placed):
         if e - s - inside > 0:
             R.outside += e - s - inside
             R.problems.append(("outside-day", (x[0].idx,)))
+        elif e == s and (s < P.day[0] or s > P.day[1]):
+            # DECISION: an appointment of no length outside the day counts 1 minute (docs/propose.md)
+            R.outside += 1
+            R.problems.append(("outside-day", (x[0].idx,)))
     R.free = 0
     if d in P.free_days:
         for x in items:

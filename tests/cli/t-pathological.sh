@@ -215,4 +215,32 @@ assert p["totals"]["journeys"] == 2, p["totals"]
 assert all(len(c.get("joint_with", [])) <= 2 for c in p["changes"]), p["changes"]
 assert any("joint" in c["kind"] for c in p["changes"]), p["changes"]' "$TMP/joint.json"
 
+# ---- an appointment of no length outside the person's day (DTSTART = DTEND,
+# 06:20 every weekday; found by fuzz_roundtrip): its compromise has a size,
+# so neither propose nor report aborts on it (both did: an assert that
+# every compromise has a size)
+mkdir -p "$TMP/instant"
+cat >"$TMP/instant/profile.yaml" <<'EOF2'
+version: 1
+person: { id: P-1, timezone: Europe/London, home: home }
+venues: [{ id: home, kind: home }, { id: clinic, name: Clinic }]
+practitioners:
+  - { id: a, role: therapist, feeds: [a.ics], default_venue: home }
+routines:
+  - { id: nap, kind: sleep, duration: 60, start: "12:00-14:00", place: home }
+EOF2
+printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:i@t\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T062000Z\r\nDTEND:20261123T062000Z\r\nRRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR;COUNT=5\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >"$TMP/instant/a.ics"
+"$DOVETAIL" --db "$TMP/instant.db" --now 20261120T000000Z propose --json -k 1 --no-ladder --from 2026-11-23 --to 2026-11-29 \
+	"$TMP/instant/profile.yaml" >"$TMP/instant.json" 2>"$TMP/stderr"
+rc=$?
+check "appointments of no length outside the day: propose exits 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... each is a compromise of 1 minute" $py -c 'import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]
+c = [x for x in p["compromises"] if x["kind"] == "outside-day"]
+assert len(c) == 5 and all(x["size"] == 1 for x in c), c' "$TMP/instant.json"
+"$DOVETAIL" --db "$TMP/instant.db" --now 20261120T000000Z report --none "$TMP/instant/profile.yaml" \
+	--from 2026-11-23 --to 2026-11-29 --html "$TMP/instant.html" >/dev/null 2>"$TMP/stderr"
+rc=$?
+check "... and report draws the week (got $rc)" sh -c "[ $rc -eq 0 ] && grep -q 'class=\"compromise\" data-kind=\"outside-day\"' '$TMP/instant.html'"
+
 done_testing
