@@ -756,6 +756,28 @@ struct fin_key {
 	int t1, idx;              /* idx: into the finished plans */
 };
 
+/* The finished plans of a day and their keys: memory kept from one day to
+ * the next (xmalloc_large's pages are cleared by the kernel when first
+ * touched: asking again each day cleared megabytes a day). */
+struct dg_scratch {
+	struct fin *fins;
+	struct fin_key *key;
+	size_t cap;
+};
+
+/* sc holds at least n finished plans and keys (their contents are not kept). */
+static void scratch_reserve(struct dg_scratch *sc, size_t n)
+{
+	if (n <= sc->cap)
+		return;
+	size_t cap = n > 2 * sc->cap ? n : 2 * sc->cap;
+	free(sc->fins);
+	free(sc->key);
+	sc->fins = xmalloc_large(cap, sizeof *sc->fins);
+	sc->key = xmalloc_large(cap, sizeof *sc->key);
+	sc->cap = cap;
+}
+
 static int fin_cmp(const void *x, const void *y)
 {
 	const struct fin_key *a = x, *b = y;
@@ -1116,11 +1138,11 @@ static int grow_labels(struct day_ctx *c, const struct label *root)
 	return 0;
 }
 
-/* Close every live label, and the empty day (root), into *fins. Returns
- * 0, or -1 out of memory. */
-static int close_labels(struct day_ctx *c, const struct label *root, struct fin **fins, size_t *n_fin)
+/* Close every live label, and the empty day (root), into fins (room for
+ * c->n_lab + 1); their count in *n_fin. */
+static void close_labels(struct day_ctx *c, const struct label *root, struct fin *fins, size_t *n_fin)
 {
-	size_t cap_fin = 0;
+	*n_fin = 0;
 	for (long k = -1; k < (long)c->n_lab; k++) {
 		const struct label *L = k < 0 ? root : &c->lab[k];
 		struct label x;
@@ -1128,24 +1150,22 @@ static int close_labels(struct day_ctx *c, const struct label *root, struct fin 
 			continue;
 		sv_step(c, L, NULL, &x);
 		sv_finish(c, &x);
-		struct fin *f = BUF_PUSH(*fins, *n_fin, cap_fin);
-		if (!f)
-			return -1;
+		struct fin *f = &fins[(*n_fin)++];
+		assert(*n_fin <= c->n_lab + 1);
 		f->l = x;
 		f->label = (int)k;
 		f->energy = sv_label_energy(c->s.p, &x);
 	}
-	return 0;
 }
 
 /* Make a column of each finished plan that no other with the same
  * appointments at the same venues beats on the tiers, energy and changes
  * (the master bounds the changes: the ladder, --max-changes; and the peak
  * energy). Returns 0, or -1 with d filled. */
-static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins, size_t n_fin)
+static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins, struct fin_key *key,
+		       size_t n_fin)
 {
 	/* sorted by key: a label is large */
-	struct fin_key *key = xmalloc((n_fin ? n_fin : 1) * sizeof *key);
 	for (size_t i = 0; i < n_fin; i++) {
 		const struct fin *f = &fins[i];
 		key[i] = (struct fin_key){ f->l.mask, f->l.pattern, f->l.t2, f->l.cost, f->energy, f->l.t1, (int)i };
@@ -1172,14 +1192,13 @@ static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins
 		}
 		i = j;
 	}
-	free(key);
 	return rc;
 }
 
 /* Every day plan of the day worth a column, into cols (unless the search
  * is cut short: then c->cut, and column generation takes over). Returns 0,
  * or -1 with d filled. */
-static int gen_day(struct day_ctx *c, struct sv_cols *cols)
+static int gen_day(struct day_ctx *c, struct sv_cols *cols, struct dg_scratch *sc)
 {
 	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
 	for (size_t i = 0; i < c->s.n_it; i++)
@@ -1193,15 +1212,10 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols)
 	cols->labels += c->n_lab;
 	if (c->cut)
 		return 0;   /* the list is not whole: column generation takes over */
-	struct fin *fins = NULL;
 	size_t n_fin = 0;
-	if (close_labels(c, &root, &fins, &n_fin) < 0) {
-		free(fins);
-		goto oom;
-	}
-	int rc = emit_pareto(c, cols, fins, n_fin);
-	free(fins);
-	return rc;
+	scratch_reserve(sc, c->n_lab + 1);
+	close_labels(c, &root, sc->fins, &n_fin);
+	return emit_pareto(c, cols, sc->fins, sc->key, n_fin);
 oom:
 	diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
 	return -1;
@@ -1280,11 +1294,16 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
 		return -1;
 	}
-	/* the labels' and the index's memory is kept from one day to the next */
-	struct label *lab = NULL;
-	size_t cap_lab = 0;
+	/* the labels' and the index's memory is kept from one day to the next;
+	 * the labels' is asked for once, as much as the bound allows (up to
+	 * DG_RESERVE_LABELS; past it, it grows), and backed as it is used */
+	size_t cap_lab = b && b->max_labels ? b->max_labels : DG_MAX_LABELS;
+	if (cap_lab > DG_RESERVE_LABELS)
+		cap_lab = DG_RESERVE_LABELS;
+	struct label *lab = xmalloc_large(cap_lab, sizeof *lab);
 	struct dg_bucket *bk = NULL;
 	size_t cap_bk = 0;
+	struct dg_scratch sc = { NULL, NULL, 0 };
 	int rc = 0;
 	for (size_t day = 0; day < in->w->n_days; day++) {
 		struct day_ctx c;
@@ -1302,7 +1321,7 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 			c.cut = 1;   /* too many appointments could be on this day */
 			rc = 0;
 		} else if (rc == 0 && !sv_budget_over(b)) {
-			rc = gen_day(&c, cols);
+			rc = gen_day(&c, cols, &sc);
 		} else if (rc == 0) {
 			c.cut = 1;
 		}
@@ -1323,6 +1342,8 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 	}
 	free(lab);
 	free(bk);
+	free(sc.fins);
+	free(sc.key);
 	if (rc < 0)
 		cols_release(cols);
 	return rc < 0 ? -1 : 0;

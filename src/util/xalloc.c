@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 void xalloc_die(void)
@@ -52,6 +53,28 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	if (size && n > SIZE_MAX / size)
 		xalloc_die();
 	return xrealloc(p, n * size);
+}
+
+#define LARGE_PAGE ((size_t)2 << 20)
+
+void *xmalloc_large(size_t n, size_t size)
+{
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if (n > SIZE_MAX / size || n * size > SIZE_MAX - LARGE_PAGE)
+		xalloc_die();
+	size_t bytes = n * size;
+	if (bytes < LARGE_PAGE / 8)
+		return xmalloc(bytes);   /* a large page would cost more to clear than its faults */
+	bytes = (bytes + LARGE_PAGE - 1) & ~(LARGE_PAGE - 1);
+	void *p = NULL;
+	int rc = posix_memalign(&p, LARGE_PAGE, bytes);
+	if (rc != 0 || !p)
+		xalloc_die();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE);   /* advice: nothing changes where it is off */
+#endif
+	return p;
 }
 
 char *xstrdup(const char *s)
