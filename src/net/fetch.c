@@ -1,9 +1,9 @@
 /* fetch.c: GET a feed with libcurl: bounded, verified, conditional, all or nothing. */
 #include "dovetail/fetch.h"
 
+#include "curl_lib.h"
 #include "net_impl.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,9 @@
 #include <time.h>
 
 #include "dovetail/xalloc.h"
+
+/* libcurl's calls (curl_lib.h): set by the first request, before any other call */
+static const struct curl_lib *cu;
 
 void fetch_url_redacted(const char *url, char *out, size_t sz)
 {
@@ -206,27 +209,27 @@ static int time_left(const struct fetch_opts *o, const char *shown, long *timeou
 static void set_transfer(CURL *c, const char *real, const struct net_req *q, const struct fetch_opts *o,
 			 long timeout_ms, long connect_ms, struct sink *k, char *err)
 {
-	curl_easy_setopt(c, CURLOPT_URL, real);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, q->no_redirects ? 0L : 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "dovetail/0.1 (+docs/feeds.md)");
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");   /* gzip and deflate, as offered */
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, k);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, k);
+	cu->easy_setopt(c, CURLOPT_URL, real);
+	cu->easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	cu->easy_setopt(c, CURLOPT_FOLLOWLOCATION, q->no_redirects ? 0L : 1L);
+	cu->easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirects);
+	cu->easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+	cu->easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	cu->easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	cu->easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu->easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu->easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(c, CURLOPT_USERAGENT, "dovetail/0.1 (+docs/feeds.md)");
+	cu->easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");   /* gzip and deflate, as offered */
+	cu->easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+	cu->easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	cu->easy_setopt(c, CURLOPT_WRITEDATA, k);
+	cu->easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	cu->easy_setopt(c, CURLOPT_HEADERDATA, k);
 	const char *ca = getenv("CURL_CA_BUNDLE");
 	if (ca && *ca)
-		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+		cu->easy_setopt(c, CURLOPT_CAINFO, ca);
 }
 
 /* Credentials: a netrc file, or the environment for one host; only in
@@ -238,24 +241,24 @@ static int set_credentials(CURL *c, const char *real)
 	const char *opt_in = getenv("DOVETAIL_FEED_HTTP_CREDENTIALS");
 	int plain = strncasecmp(real, "http://", 7) == 0;
 	if (plain && !(opt_in && strcmp(opt_in, "1") == 0)) {
-		curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+		cu->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 		return 1;
 	}
 	const char *host = getenv("DOVETAIL_FEED_HOST"), *user = getenv("DOVETAIL_FEED_USER"),
 		   *pass = getenv("DOVETAIL_FEED_PASSWORD");
-	curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
-	curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	cu->easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+	cu->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 	const char *netrc = getenv("NETRC");
 	if (netrc && *netrc)
-		curl_easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
+		cu->easy_setopt(c, CURLOPT_NETRC_FILE, netrc);
 	if (host && user && pass) {
 		const char *a, *e;
 		url_authority(real, &a, &e);
 		size_t hl = strcspn(a, ":/?#");
 		if ((size_t)(e - a) >= hl && strlen(host) == hl && strncasecmp(a, host, hl) == 0) {
-			curl_easy_setopt(c, CURLOPT_USERNAME, user);
-			curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
-			curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
+			cu->easy_setopt(c, CURLOPT_USERNAME, user);
+			cu->easy_setopt(c, CURLOPT_PASSWORD, pass);
+			cu->easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
 		}
 	}
 	return 0;
@@ -268,7 +271,7 @@ static struct curl_slist *add_header(struct curl_slist *hdr, const char *name, c
 		return hdr;
 	char h[1100];
 	snprintf(h, sizeof h, "%s: %s", name, value);
-	return curl_slist_append(hdr, h);
+	return cu->slist_append(hdr, h);
 }
 
 /* The method, body and headers of q (with prev's validators); the header
@@ -281,31 +284,31 @@ static struct curl_slist *set_request(CURL *c, const struct net_req *q, const st
 		hdr = add_header(hdr, "If-Modified-Since", prev->last_modified);
 	}
 	if (strcmp(q->method, "GET") != 0) {
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
+		cu->easy_setopt(c, CURLOPT_CUSTOMREQUEST, q->method);
 		/* a redirected REPORT stays a REPORT */
-		curl_easy_setopt(c, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
+		cu->easy_setopt(c, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
 	}
 	if (q->body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, q->body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(q->body));
+		cu->easy_setopt(c, CURLOPT_POSTFIELDS, q->body);
+		cu->easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(q->body));
 		char h[128];
 		snprintf(h, sizeof h, "Content-Type: %s",
 			 q->content_type ? q->content_type : "application/xml; charset=utf-8");
-		hdr = curl_slist_append(hdr, h);
+		hdr = cu->slist_append(hdr, h);
 	}
 	if (q->depth) {
 		char h[64];
 		snprintf(h, sizeof h, "Depth: %s", q->depth);
-		hdr = curl_slist_append(hdr, h);
+		hdr = cu->slist_append(hdr, h);
 	}
 	hdr = add_header(hdr, "If-Match", q->if_match);
 	if (q->if_none_match_any)
-		hdr = curl_slist_append(hdr, "If-None-Match: *");
+		hdr = cu->slist_append(hdr, "If-None-Match: *");
 	/* curl would send "Expect: 100-continue" with a large body and wait */
 	if (q->body)
-		hdr = curl_slist_append(hdr, "Expect:");
+		hdr = cu->slist_append(hdr, "Expect:");
 	if (hdr)
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		cu->easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	return hdr;
 }
 
@@ -324,8 +327,8 @@ static int outcome(const struct net_req *q, const struct fetch_opts *o, const st
 		return -1;
 	}
 	if (cc != CURLE_OK) {
-		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : curl_easy_strerror(cc));
-		snprintf(out->error, sizeof out->error, "%s", *err ? err : curl_easy_strerror(cc));
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : cu->easy_strerror(cc));
+		snprintf(out->error, sizeof out->error, "%s", *err ? err : cu->easy_strerror(cc));
 		return -1;
 	}
 	if (out->status == 304 && prev) {
@@ -369,12 +372,9 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 		snprintf(real, ulen + 8, "https://%s", url + 9);
 	else
 		snprintf(real, ulen + 8, "%s", url);
-	static int ready;
-	if (!ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		ready = 1;
-	}
-	c = curl_easy_init();
+	if (!(cu = curl_lib(d)))
+		goto out;
+	c = cu->easy_init();
 	if (!c) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
 		goto out;
@@ -384,17 +384,18 @@ int net_request(const struct net_req *q, const struct fetch_opts *o, const struc
 	set_transfer(c, real, q, o, timeout_ms, connect_ms, &k, err);
 	int withheld = set_credentials(c, real);
 	hdr = set_request(c, q, prev);
-	CURLcode cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+	CURLcode cc = cu->easy_perform(c);
+	cu->easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 	rc = outcome(q, o, prev, cc, &k, err, withheld, shown, out, d);
 out:
 	if (rc < 0) {
 		bytes_release(&out->body);
 		fetch_validators_release(&out->v);
 	}
-	curl_slist_free_all(hdr);
+	if (hdr)
+		cu->slist_free_all(hdr);
 	if (c)
-		curl_easy_cleanup(c);
+		cu->easy_cleanup(c);
 	free(shown);
 	free(real);
 	return rc;

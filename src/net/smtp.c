@@ -1,8 +1,8 @@
 /* smtp.c: mail one message at a time by SMTP through libcurl: TLS verified, STARTTLS required, bounded. */
 #include "dovetail/send.h"
+#include "curl_lib.h"
 
 #include <assert.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,9 @@
 #include "dovetail/fetch.h"
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
+
+/* libcurl's calls (curl_lib.h): set by the first request, before any other call */
+static const struct curl_lib *cu;
 
 static long env_long(const char *name, long lo, long hi, long dflt)
 {
@@ -104,13 +107,10 @@ struct smtp {
 struct smtp *smtp_new(const struct smtp_conf *c, struct diag *d)
 {
 	assert(c->url && c->from);
+	if (!(cu = curl_lib(d)))
+		return NULL;
 	struct smtp *s = xcalloc(1, sizeof *s);
-	static int ready;
-	if (!ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		ready = 1;
-	}
-	s->h = curl_easy_init();
+	s->h = cu->easy_init();
 	if (!s->h) {
 		free(s);
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "libcurl could not start");
@@ -125,7 +125,7 @@ void smtp_free(struct smtp *s)
 {
 	if (!s)
 		return;
-	curl_easy_cleanup(s->h);
+	cu->easy_cleanup(s->h);
 	free(s);
 }
 
@@ -206,7 +206,7 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 	char rcpt_arg[300], from_arg[300];
 	snprintf(rcpt_arg, sizeof rcpt_arg, "<%s>", rcpt);
 	snprintf(from_arg, sizeof from_arg, "<%s>", c->from);
-	to = curl_slist_append(NULL, rcpt_arg);
+	to = cu->slist_append(NULL, rcpt_arg);
 	if (!to) {
 		diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 		return -1;
@@ -214,52 +214,52 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 	struct src r = { msg, len };
 	struct talk k = { "", "", "", "" };
 	char err[CURL_ERROR_SIZE] = "";
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from_arg);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, to);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
-	curl_easy_setopt(h, CURLOPT_READDATA, &r);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-	curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);   /* into on_debug, never to stderr */
-	curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(h, CURLOPT_DEBUGDATA, &k);
+	cu->easy_reset(h);
+	cu->easy_setopt(h, CURLOPT_URL, c->url);
+	cu->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	cu->easy_setopt(h, CURLOPT_MAIL_FROM, from_arg);
+	cu->easy_setopt(h, CURLOPT_MAIL_RCPT, to);
+	cu->easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	cu->easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+	cu->easy_setopt(h, CURLOPT_READDATA, &r);
+	cu->easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
+	cu->easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+	cu->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	cu->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	cu->easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	cu->easy_setopt(h, CURLOPT_VERBOSE, 1L);   /* into on_debug, never to stderr */
+	cu->easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
+	cu->easy_setopt(h, CURLOPT_DEBUGDATA, &k);
 	const char *ca = c->ca_file ? c->ca_file : getenv("CURL_CA_BUNDLE");
 	if (ca && *ca)
-		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+		cu->easy_setopt(h, CURLOPT_CAINFO, ca);
 	int tls = strncasecmp(c->url, "smtps://", 8) == 0 || c->starttls;
 	if (strncasecmp(c->url, "smtp://", 7) == 0)
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(c->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+		cu->easy_setopt(h, CURLOPT_USE_SSL, (long)(c->starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
 	if (tls) {
 		/* credentials only inside TLS: the login named, or netrc's */
-		curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+		cu->easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 		const char *netrc = getenv("NETRC");
 		if (netrc && *netrc)
-			curl_easy_setopt(h, CURLOPT_NETRC_FILE, netrc);
+			cu->easy_setopt(h, CURLOPT_NETRC_FILE, netrc);
 		/* without a password, netrc's login and password for the host
 		 * (libcurl 7.88 does not look up the password of a login it is
 		 * given) */
 		if (c->user && c->password) {
-			curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
-			curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
+			cu->easy_setopt(h, CURLOPT_USERNAME, c->user);
+			cu->easy_setopt(h, CURLOPT_PASSWORD, c->password);
 		}
 	} else {
-		curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
+		cu->easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED);
 	}
-	CURLcode cc = curl_easy_perform(h);
-	curl_slist_free_all(to);
+	CURLcode cc = cu->easy_perform(h);
+	cu->slist_free_all(to);
 	if (cc == CURLE_OK)
 		return 0;
 	long code = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	cu->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	char why[512];
 	if (cc == CURLE_USE_SSL_FAILED)
 		snprintf(why, sizeof why, "the server offers no STARTTLS, which is required"
@@ -268,7 +268,7 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 	else if (*k.bad)
 		snprintf(why, sizeof why, "%s (after %s)", k.bad, *k.bad_phase ? k.bad_phase : "connecting");
 	else
-		snprintf(why, sizeof why, "%s", *err ? err : curl_easy_strerror(cc));
+		snprintf(why, sizeof why, "%s", *err ? err : cu->easy_strerror(cc));
 	(void)code;
 	/* a permanent refusal of the recipient: the address is wrong */
 	if (strcmp(k.bad_phase, "RCPT") == 0 && k.bad[0] == '5')
@@ -276,7 +276,7 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 	else
 		diag_add(d, D_SMTP_FAILED, NULL, 0, 0, s->shown, rcpt, why);
 	/* the session is in an unknown state: the next message starts afresh */
-	curl_easy_cleanup(s->h);
-	s->h = curl_easy_init();
+	cu->easy_cleanup(s->h);
+	s->h = cu->easy_init();
 	return -1;
 }

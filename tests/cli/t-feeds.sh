@@ -37,6 +37,15 @@ check "... printed with its path redacted" grep -q "^$base/<redacted:[0-9a-f]\{6
 check "... stored under its URL (what a later fetch needs)" \
 	[ "$(sqlite3 -readonly "$db" "SELECT count(*) FROM feed WHERE source = '$base/feeds/physio.ics'")" = 1 ]
 check "... with its ETag kept" [ -n "$(sqlite3 -readonly "$db" "SELECT etag FROM feed WHERE source = '$base/feeds/physio.ics'")" ]
+# libcurl is loaded on the first request only (src/net/curl_lib.h): a
+# command that makes none never maps it, one that makes one does.
+check "dovetail is not linked with libcurl (loaded when first needed)" \
+	sh -c "! readelf -d '$DOVETAIL' | grep NEEDED | grep -q curl"
+LD_DEBUG=libs "$DOVETAIL" --db "$TMP/local.db" import "$SRCDIR/examples/family-cp/feeds/physio.ics" >/dev/null 2>"$TMP/ld.local"
+check "... a local import never loads it" sh -c "! grep -q 'calling init: .*libcurl' '$TMP/ld.local'"
+LD_DEBUG=libs "$DOVETAIL" --db "$TMP/url.db" import "$base/feeds/physio.ics" >/dev/null 2>"$TMP/ld.url"
+check "... an import by URL loads it, and imports" \
+	sh -c "grep -q 'calling init: .*libcurl' '$TMP/ld.url' && [ \"\$(sqlite3 -readonly '$TMP/url.db' 'SELECT count(*) FROM feed')\" = 1 ]"
 : >"$TMP/http.log"
 run --db "$db" import "$base/feeds/physio.ics"
 check "the second import: unchanged (HTTP 304), nothing parsed or written" \
