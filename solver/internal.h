@@ -281,6 +281,7 @@ int master_write_lp(struct master *m, const char *path, struct diag *d);
  * rows, per day), per day (one plan a day, the peak), per day and
  * practitioner (meeting them, for the weekly limit), the bound on changes
  * and the rows holding tiers 1 and 2. A row that does not exist is 0. */
+struct master_basis;
 struct sv_duals {
 	double *cover;            /* [n] */
 	double *series;           /* [n * n_days]: appointment i on day d */
@@ -296,7 +297,18 @@ void sv_duals_release(struct sv_duals *u);
  * into u (allocated here; free with sv_duals_release). Returns 1 when the
  * LP is solved, 0 when it is not (infeasible or capped), -1 on error. */
 int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *b,
-	      struct sv_duals *u, struct diag *d);
+	      struct master_basis *warm, struct sv_duals *u, struct diag *d);
+/* An LP basis by name (rows and columns), to start the next LP of column
+ * generation from the last one's optimum: the master is built anew each
+ * round with the columns found so far, and from the basis of the round
+ * before (new columns non-basic, new rows' slacks basic) the simplex
+ * needs a few pivots instead of a solve from scratch. */
+struct master_basis {
+	char **name;              /* "r NAME" / "c NAME", sorted */
+	int *stat;                /* GLP_BS, GLP_NL ... */
+	size_t n;
+};
+void master_basis_release(struct master_basis *b);
 
 /*
  * Price day `day` (column generation, docs/propose.md "How it is solved"):

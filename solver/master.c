@@ -684,8 +684,107 @@ static void read_duals(struct master *m, int tier, struct sv_duals *u)
 	u->alpha[2] = tier == 3 ? 1 : 0;
 }
 
+void master_basis_release(struct master_basis *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->name[i]);
+	free(b->name);
+	free(b->stat);
+	memset(b, 0, sizeof *b);
+}
+
+struct named_stat {
+	char *name;
+	int stat;
+};
+
+static int named_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct named_stat *)x)->name, ((const struct named_stat *)y)->name);
+}
+
+/* The optimal basis of m's LP, by name, into b (its old contents freed). */
+static void basis_save(const struct master *m, struct master_basis *b)
+{
+	master_basis_release(b);
+	int nr = glp_get_num_rows(m->lp), nc = glp_get_num_cols(m->lp);
+	struct named_stat *v = xmalloc(((size_t)nr + (size_t)nc + 1) * sizeof *v);
+	size_t n = 0;
+	for (int r = 1; r <= nr; r++) {
+		const char *nm = glp_get_row_name(m->lp, r);
+		if (nm)
+			v[n++] = (struct named_stat){ xasprintf("r %s", nm), glp_get_row_stat(m->lp, r) };
+	}
+	for (int j = 1; j <= nc; j++) {
+		const char *nm = glp_get_col_name(m->lp, j);
+		if (nm)
+			v[n++] = (struct named_stat){ xasprintf("c %s", nm), glp_get_col_stat(m->lp, j) };
+	}
+	qsort(v, n, sizeof *v, named_cmp);
+	b->name = xmalloc((n + 1) * sizeof *b->name);
+	b->stat = xmalloc((n + 1) * sizeof *b->stat);
+	for (size_t i = 0; i < n; i++) {
+		b->name[i] = v[i].name;
+		b->stat[i] = v[i].stat;
+	}
+	b->n = n;
+	free(v);
+}
+
+static int basis_find(const struct master_basis *b, char kind, const char *name, int *stat)
+{
+	char key[80];
+	snprintf(key, sizeof key, "%c %s", kind, name);
+	size_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(b->name[mid], key);
+		if (c == 0) {
+			*stat = b->stat[mid];
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Start m's LP from b: rows and columns found in it take their status
+ * there (GLPK fits a non-basic status to the bounds), new rows' slacks are
+ * basic, new columns non-basic. Returns 1 when that is a basis (as many
+ * basic as rows), else 0 with the standard basis. */
+static int basis_load(struct master *m, const struct master_basis *b)
+{
+	int nr = glp_get_num_rows(m->lp), nc = glp_get_num_cols(m->lp), basic = 0;
+	for (int r = 1; r <= nr; r++) {
+		const char *nm = glp_get_row_name(m->lp, r);
+		int st;
+		if (!nm || !basis_find(b, 'r', nm, &st))
+			st = GLP_BS;
+		glp_set_row_stat(m->lp, r, st);
+		basic += st == GLP_BS;
+	}
+	for (int j = 1; j <= nc; j++) {
+		const char *nm = glp_get_col_name(m->lp, j);
+		int st;
+		if (!nm || !basis_find(b, 'c', nm, &st))
+			st = GLP_NL;
+		glp_set_col_stat(m->lp, j, st);
+		basic += st == GLP_BS;
+	}
+	if (basic != nr) {
+		glp_std_basis(m->lp);
+		return 0;
+	}
+	return 1;
+}
+
 int master_lp(struct master *m, int tier, const double *hold, const struct sv_budget *bud,
-	      struct sv_duals *u, struct diag *d)
+	      struct master_basis *warm, struct sv_duals *u, struct diag *d)
 {
 	memset(u, 0, sizeof *u);
 	if (m->broken)
@@ -711,13 +810,20 @@ int master_lp(struct master *m, int tier, const double *hold, const struct sv_bu
 		long left = bud->deadline > now ? (long)((double)(bud->deadline - now) * 1000 / CLOCKS_PER_SEC) : 1;
 		parm.tm_lim = left < 1 ? 1 : left > INT32_MAX ? INT32_MAX : (int)left;
 	}
+	int warmed = warm && warm->n && basis_load(m, warm);
 	int rc = glp_simplex(m->lp, &parm);
+	if (warmed && (rc == GLP_EBADB || rc == GLP_ESING || rc == GLP_ECOND)) {
+		glp_std_basis(m->lp);   /* the basis carried over is singular: from scratch */
+		rc = glp_simplex(m->lp, &parm);
+	}
 	if (rc != 0 || glp_get_status(m->lp) != GLP_OPT) {
 		release_tiers(m);
 		sv_duals_release(u);
 		return 0;
 	}
 	read_duals(m, tier, u);
+	if (warm)
+		basis_save(m, warm);
 	release_tiers(m);
 	return 1;
 }

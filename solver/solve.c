@@ -336,14 +336,15 @@ out:
  * at hold); its duals into u. Returns master_lp's 1 (solved) or 0, or -1
  * with d filled. */
 static int lp_duals(const struct instance *in, const struct sv_cols *cols, const struct sv_options *o, int tier,
-		    const double *hold, const struct sv_budget *bud, struct sv_duals *u, struct diag *d)
+		    const double *hold, const struct sv_budget *bud, struct master_basis *warm, struct sv_duals *u,
+		    struct diag *d)
 {
 	struct master *m = master_new(in, cols, d);
 	if (!m)
 		return -1;
 	int st = master_max_changes(m, o->max_changes, d);
 	if (st == 0)
-		st = master_lp(m, tier, hold, bud, u, d);
+		st = master_lp(m, tier, hold, bud, warm, u, d);
 	master_free(m);
 	return st;
 }
@@ -473,8 +474,8 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
  * deadline), so that a solve the time cap stopped has its bound too.
  * Returns 0, or -1 with d filled. */
 static int price_tier(const struct instance *in, struct sv_cols *cols, const struct sv_options *o, int tier,
-		      const double *hold, const struct sv_budget *bud, long floor_deadline, struct cg_bounds *cb,
-		      struct diag *d)
+		      const double *hold, const struct sv_budget *bud, long floor_deadline, struct master_basis *warm,
+		      struct cg_bounds *cb, struct diag *d)
 {
 	cb->lb[tier - 1] = -1e300;
 	cb->exact[tier - 1] = 0;
@@ -493,7 +494,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 			pb.max_labels = bud->max_labels && bud->max_labels < SV_QUICK_LABELS ? bud->max_labels
 											     : SV_QUICK_LABELS;
 		struct sv_duals u;
-		int st = lp_duals(in, cols, o, tier, hold, bud, &u, d);
+		int st = lp_duals(in, cols, o, tier, hold, bud, warm, &u, d);
 		if (st < 0)
 			return -1;
 		if (st == 0) {
@@ -569,10 +570,13 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 {
 	const struct instance *in = &r->in;
 	double hold[2] = { 0, 0 };
+	struct master_basis warm = { NULL, NULL, 0 };   /* each LP starts from the last one's optimum */
 	cb->used = 1;
 	for (int tier = 1; tier <= 3; tier++) {
-		if (price_tier(in, cols, o, tier, hold, bud, floor_deadline, cb, d) < 0)
+		if (price_tier(in, cols, o, tier, hold, bud, floor_deadline, &warm, cb, d) < 0) {
+			master_basis_release(&warm);
 			return -1;
+		}
 		if (tier == 3)
 			break;
 		/* the integer plan among the day plans found holds this tier */
@@ -580,6 +584,7 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 		struct master_sol sol;
 		if (!m || master_max_changes(m, o->max_changes, d) < 0 || master_solve(m, bud, start, &sol, d) < 0) {
 			master_free(m);
+			master_basis_release(&warm);
 			return -1;
 		}
 		master_free(m);
@@ -598,6 +603,7 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 		if (tier == 2 && cb->converged[1] && cb->lb[1] < hold[1])
 			hold[1] = cb->lb[1];
 	}
+	master_basis_release(&warm);
 	return 0;
 }
 
