@@ -706,15 +706,36 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 	return rc;
 }
 
+/* Room for one more label in c->lab, whose bound is cap. A small search
+ * (most families) grows the array as any other, on the heap it reuses; one
+ * that passes DG_LARGE_LABELS moves once into memory asked for up to its
+ * bound (xmalloc_large: 2 MiB pages, backed as used), so that a large
+ * search is neither copied again nor faulted in 4 KiB pages. */
+static void label_room(struct day_ctx *c, size_t cap)
+{
+	if (c->n_lab < c->cap_lab)
+		return;
+	size_t want = cap < DG_RESERVE_LABELS ? cap : DG_RESERVE_LABELS;
+	if (2 * c->cap_lab < DG_LARGE_LABELS || c->cap_lab >= DG_LARGE_LABELS || c->cap_lab >= want) {
+		buf_reserve((void **)&c->lab, &c->cap_lab, c->n_lab + 1, sizeof *c->lab);
+		return;   /* small yet, moved already, or at its bound */
+	}
+	struct label *big = xmalloc_large(want, sizeof *big);
+	if (c->n_lab)
+		memcpy(big, c->lab, c->n_lab * sizeof *big);
+	free(c->lab);
+	c->lab = big;
+	c->cap_lab = want;
+}
+
 int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap)
 {
 	if (c->n_lab + c->before >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
 		c->cut = 1;
 		return 1;
 	}
-	struct label *n = BUF_PUSH(c->lab, c->n_lab, c->cap_lab);
-	if (!n)
-		return -1;
+	label_room(c, cap);
+	struct label *n = &c->lab[c->n_lab++];
 	*n = *x;
 	n->item = q;
 	n->next = -1;
@@ -757,8 +778,9 @@ struct fin_key {
 };
 
 /* The finished plans of a day and their keys: memory kept from one day to
- * the next (xmalloc_large's pages are cleared by the kernel when first
- * touched: asking again each day cleared megabytes a day). */
+ * the next (large ones come from xmalloc_large, whose pages the kernel
+ * clears when first touched: asking again each day cleared megabytes a
+ * day). */
 struct dg_scratch {
 	struct fin *fins;
 	struct fin_key *key;
@@ -773,8 +795,13 @@ static void scratch_reserve(struct dg_scratch *sc, size_t n)
 	size_t cap = n > 2 * sc->cap ? n : 2 * sc->cap;
 	free(sc->fins);
 	free(sc->key);
-	sc->fins = xmalloc_large(cap, sizeof *sc->fins);
-	sc->key = xmalloc_large(cap, sizeof *sc->key);
+	if (cap < DG_LARGE_LABELS) {   /* a small search's: on the heap, reused */
+		sc->fins = xmalloc(cap * sizeof *sc->fins);
+		sc->key = xmalloc(cap * sizeof *sc->key);
+	} else {
+		sc->fins = xmalloc_large(cap, sizeof *sc->fins);
+		sc->key = xmalloc_large(cap, sizeof *sc->key);
+	}
 	sc->cap = cap;
 }
 
@@ -1294,13 +1321,9 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
 		return -1;
 	}
-	/* the labels' and the index's memory is kept from one day to the next;
-	 * the labels' is asked for once, as much as the bound allows (up to
-	 * DG_RESERVE_LABELS; past it, it grows), and backed as it is used */
-	size_t cap_lab = b && b->max_labels ? b->max_labels : DG_MAX_LABELS;
-	if (cap_lab > DG_RESERVE_LABELS)
-		cap_lab = DG_RESERVE_LABELS;
-	struct label *lab = xmalloc_large(cap_lab, sizeof *lab);
+	/* the labels' and the index's memory is kept from one day to the next */
+	struct label *lab = NULL;
+	size_t cap_lab = 0;
 	struct dg_bucket *bk = NULL;
 	size_t cap_bk = 0;
 	struct dg_scratch sc = { NULL, NULL, 0 };
