@@ -707,19 +707,26 @@ static int add_label(struct day_ctx *c, int q, const struct label *x)
 }
 
 /* Room for one more label in c->lab, whose bound is cap. A small search
- * (most families) grows the array as any other, on the heap it reuses; one
- * that passes DG_LARGE_LABELS moves once into memory asked for up to its
- * bound (xmalloc_large: 2 MiB pages, backed as used), so that a large
- * search is neither copied again nor faulted in 4 KiB pages. */
+ * (most families: a batch worker's persons) grows the array as any other,
+ * on the heap it reuses; one that passes DG_LARGE_LABELS moves into
+ * memory in 2 MiB pages (xmalloc_large), four times as large at each step
+ * up to its bound, so that a large search is faulted in few large pages
+ * and copied rarely. (Asking for the bound at once would cost nothing
+ * but address space, except under MALLOC_PERTURB_, which meson test sets:
+ * glibc then writes the whole block.) */
 static void label_room(struct day_ctx *c, size_t cap)
 {
 	if (c->n_lab < c->cap_lab)
 		return;
-	size_t want = cap < DG_RESERVE_LABELS ? cap : DG_RESERVE_LABELS;
-	if (2 * c->cap_lab < DG_LARGE_LABELS || c->cap_lab >= DG_LARGE_LABELS || c->cap_lab >= want) {
+	if (2 * c->cap_lab < DG_LARGE_LABELS) {
 		buf_reserve((void **)&c->lab, &c->cap_lab, c->n_lab + 1, sizeof *c->lab);
-		return;   /* small yet, moved already, or at its bound */
+		return;
 	}
+	size_t want = 4 * c->cap_lab;
+	if (want > cap)
+		want = cap;
+	if (want < c->n_lab + 1)
+		want = c->n_lab + 1;
 	struct label *big = xmalloc_large(want, sizeof *big);
 	if (c->n_lab)
 		memcpy(big, c->lab, c->n_lab * sizeof *big);

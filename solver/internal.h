@@ -10,8 +10,7 @@
 
 /* Bounds (docs/limits.md). */
 #define DG_MAX_LABELS 2000000     /* partial day plans kept for one day (default) */
-#define DG_LARGE_LABELS 2048      /* labels (256 KB) past which a search moves to xmalloc_large memory */
-#define DG_RESERVE_LABELS 1000000 /* ... asked for at once, at most (128 MB, backed as used) */
+#define DG_LARGE_LABELS 2048      /* labels (256 KB) past which a search moves into memory in 2 MiB pages */
 #define SV_QUICK_LABELS 5000      /* column generation's quick pricing: labels per day and call */
 #define SV_FLOOR_LABELS 50000    /* the floor under a cut tier (solve.c): labels per day */
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
