@@ -3,6 +3,7 @@
 
 #include "dovetail/fetch.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ void cli_flush_diag(struct app *app)
 
 int cli_usage(struct app *app, const char *msg)
 {
+	assert(msg);   /* the message says what is wrong; after getopt's own, print the help instead */
 	diag_add(&app->diag, D_USAGE, NULL, 0, 0, msg);
 	return DV_EXIT_USAGE;
 }

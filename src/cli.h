@@ -49,8 +49,9 @@ int cmd_help(int argc, char **argv, struct app *app);
 
 /* Print (and clear) app->diag on stderr as "dovetail: FILE:LINE:COL: sev: msg". */
 void cli_flush_diag(struct app *app);
-/* Report a usage error and return DV_EXIT_USAGE. */
-int cli_usage(struct app *app, const char *fmt_msg);
+/* Report a usage error, msg (never NULL: after getopt's own message, a
+ * command prints its help instead), and return DV_EXIT_USAGE. */
+int cli_usage(struct app *app, const char *msg);
 /* Parse an instant option; reports D_BAD_ARG and returns -1 when bad. */
 int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out);
 /* Resolve --tz (or $TZ, or UTC when name is NULL). Returns NULL on error. */

@@ -87,7 +87,7 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 		case 'n': note = optarg; break;
 		case 'k': v = VERDICT_KEEP; break;
 		case 'h': help(stdout, verb); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr, verb); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)

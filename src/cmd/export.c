@@ -134,7 +134,7 @@ static int parse_opts(int argc, char **argv, struct app *app, struct export_args
 		case 'e': a->eml = 1; break;
 		case 'R': a->refresh = 1; break;
 		case 'h': help(stdout); return -1;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

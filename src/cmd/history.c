@@ -87,7 +87,7 @@ int cmd_history(int argc, char **argv, struct app *app)
 		case 'p': person = optarg; break;
 		case 'j': o.json = 1; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind < argc)

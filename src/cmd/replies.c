@@ -122,7 +122,7 @@ int cmd_replies(int argc, char **argv, struct app *app)
 		case 'T': to = optarg; break;
 		case 'j': json = 1; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind + 2 > argc)

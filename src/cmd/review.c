@@ -241,7 +241,7 @@ int cmd_review(int argc, char **argv, struct app *app)
 		switch (c) {
 		case 'b': by = optarg; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 < argc)

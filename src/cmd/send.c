@@ -91,7 +91,7 @@ int cmd_send(int argc, char **argv, struct app *app)
 		case 'n': o.dry_run = 1; break;
 		case 'C': o.counter = 1; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

@@ -147,7 +147,7 @@ int cmd_status(int argc, char **argv, struct app *app)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage(app, NULL);
+		default: help(stderr); return DV_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

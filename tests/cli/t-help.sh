@@ -36,6 +36,14 @@ MANPAGER=cat PAGER=cat run help profile
 check "dovetail help profile: dovetail-profile(5)" grep -q "dovetail-profile" "$TMP/stdout"
 run help no-such-command
 check "dovetail help no-such-command: usage, 64" [ "$rc" -eq 64 ]
+# an unknown option: getopt's message, then the command's usage; exit 64,
+# nothing done (every command: nine of them once printed "error: (null)")
+for c in $("$DOVETAIL" --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+	[ "$c" = help ] && continue
+	run --db "$TMP/opt.db" "$c" --no-such-option
+	check "$c --no-such-option: exit 64, its usage, no '(null)'" \
+		sh -c "[ $rc -eq 64 ] && grep -q '^usage: dovetail $c' '$TMP/stderr' && ! grep -q '(null)' '$TMP/stderr'"
+done
 
 # bash completion
 out=$(bash -c ". '$SRCDIR/docs/completion/dovetail.bash'; COMP_WORDS=(dovetail pro); COMP_CWORD=1; _dovetail; echo \${COMPREPLY[*]}")
