@@ -30,7 +30,9 @@ char *xstrndup(const char *s, size_t n);          /* at most n bytes, NUL added 
  * and advised to the kernel as wanting large pages: on a virtual machine a
  * fault on a 4 KiB page can cost ~10 us, and the labels of a small family
  * took ~2,000 of them, a fifth of its whole solve. Only the pages touched
- * are ever backed, so asking for the most the array may need is cheap. */
+ * are backed, but under MALLOC_PERTURB_ (which meson test sets) glibc
+ * writes the whole block: ask for what will be used, growing in steps
+ * (solver/daygen.c's label_room). Under 256 KiB it is plain xmalloc. */
 void *xmalloc_large(size_t n, size_t size);
 /* printf into a new string (%s, %d, %zu ... as printf). */
 char *xasprintf(const char *fmt, ...)
