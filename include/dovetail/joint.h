@@ -110,6 +110,20 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 		struct jt_solution *s, struct diag *d);
 void joint_solution_release(struct jt_solution *s);
 
+/*
+ * Choose again for sets of persons, one after another, each from the
+ * choice as it stands with everyone outside the set held where they are
+ * (the block MIP of a large component, in its stages): set k is
+ * persons[first[k] .. first[k + 1]), at most JOINT_BLOCK persons, none of
+ * them twice. choice must be feasible (no conflict taken but soft ones);
+ * it stays so, and within each set nothing gets worse in the order of the
+ * stages. keep_tiers: nor do a set's impossibilities and compromise (tiers
+ * 1 and 2, summed) rise at all, so that only cost is traded for persons
+ * brought inside the cap. Returns 0, or -1 with d filled (GLPK failure).
+ */
+int joint_solve_sets(const struct jt_problem *p, const struct jt_components *c, const size_t *first,
+		     const size_t *persons, size_t n_sets, int keep_tiers, size_t *choice, struct diag *d);
+
 /* Whether column j is within the fairness cap of its person. */
 int joint_within_cap(const struct jt_problem *p, size_t j);
 

@@ -247,6 +247,7 @@ struct comp_mip {
 	size_t *persons;
 	size_t n_persons;
 	double *held_soft;        /* per column: soft conflicts with choices held outside (blocks), or NULL */
+	int keep_tiers;           /* from the start point: its impossibilities and compromise held (never rise) */
 	glp_prob *lp;
 	int *ys;                  /* GLPK columns that count a soft conflict taken (tier 1) */
 	size_t n_ys;
@@ -272,6 +273,11 @@ static int intopt(struct comp_mip *m, double limit, struct incumbent *incumbent,
 	/* no MIP presolve: the incumbent is given in the columns of the
 	 * problem as built, which the search must then be working on */
 	parm.presolve = GLP_OFF;
+	/* no preprocessing at the nodes either: with the search bounded by a
+	 * count of nodes, cheaper nodes are worth more than tightened bounds
+	 * (docs/batch.md, "Bounded work": the masters' stages in 31% less
+	 * time at 10,000 generated persons) */
+	parm.pp_tech = GLP_PP_NONE;
 	parm.cb_func = give_incumbent;
 	parm.cb_info = incumbent;
 	glp_smcp sp;
@@ -544,6 +550,25 @@ static void start_point(struct comp_mip *m, const size_t *choice, double *x, int
 	free(rval);
 }
 
+/*
+ * The LP's first basis from the start point x: the chosen columns basic
+ * (one per person row), every other row's slack basic, and every other
+ * column at the bound x holds it at. The basis matrix is then triangular
+ * with a unit diagonal (each person row meets its chosen column only), and
+ * it is feasible because x is, so the simplex starts from x's vertex
+ * instead of searching for a feasible one from the slacks.
+ */
+static void start_basis(struct comp_mip *m, const double *x, int nc)
+{
+	int nr = glp_get_num_rows(m->lp);
+	for (int r = 1; r <= nr; r++)
+		glp_set_row_stat(m->lp, r, (size_t)r <= m->n_persons ? GLP_NS : GLP_BS);
+	for (int j = 1; j <= nc; j++) {
+		int on = x[j] > 0.5;
+		glp_set_col_stat(m->lp, j, on && (size_t)j <= m->n ? GLP_BS : on ? GLP_NU : GLP_NL);
+	}
+}
+
 /* The component's MIP: a binary per column, each person one plan, the
  * clique rows, and a y per soft conflict (y >= xa + xb - 1, counted as an
  * impossibility). pos: each problem column's place in m->cols, or
@@ -621,7 +646,14 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 	if (start) {
 		/* the choice as it stands is feasible: the search starts from it */
 		start_point(m, choice, x, nc);
+		start_basis(m, x, nc);
 		found = 1;
+		for (int stage = STAGE_IMPOSSIBLE; m->keep_tiers && stage <= STAGE_COMPROMISE; stage++) {
+			double v = 0;
+			for (int j = 1; j <= nc; j++)
+				v += obj_coef(m, j, stage) * x[j];
+			hold(m, stage, v);
+		}
 	}
 	for (int stage = 0; stage < 4; stage++) {
 		for (int j = 1; j <= nc; j++)
@@ -665,18 +697,20 @@ static int solve_component(struct comp_mip *m, const size_t *pos, size_t *choice
 }
 
 /* Columns' conflicts, as lists: v[first[j] .. first[j + 1]) (live pairs
- * only), each the other column shifted left once, its low bit soft. */
+ * only, unless with_dead), each the other column shifted left once, its
+ * low bit soft. */
 struct adjacency {
 	size_t *first, *v;
 };
 
-static void adjacency_build(const struct jt_problem *p, const struct jt_components *c, struct adjacency *a)
+static void adjacency_build(const struct jt_problem *p, const struct jt_components *c, int with_dead,
+			    struct adjacency *a)
 {
 	a->first = xcalloc(p->n_cols + 2, sizeof *a->first);
 	a->v = xmalloc((2 * c->n_pairs + 1) * sizeof *a->v);
 	size_t *fill = xcalloc(p->n_cols + 1, sizeof *fill);
 	for (size_t i = 0; i < c->n_pairs; i++) {
-		if (c->dead[c->pairs[i].a] || c->dead[c->pairs[i].b])
+		if (!with_dead && (c->dead[c->pairs[i].a] || c->dead[c->pairs[i].b]))
 			continue;
 		a->first[c->pairs[i].a + 1]++;
 		a->first[c->pairs[i].b + 1]++;
@@ -685,7 +719,7 @@ static void adjacency_build(const struct jt_problem *p, const struct jt_componen
 		a->first[j + 1] += a->first[j];
 	for (size_t i = 0; i < c->n_pairs; i++) {
 		size_t x = c->pairs[i].a, y = c->pairs[i].b;
-		if (c->dead[x] || c->dead[y])
+		if (!with_dead && (c->dead[x] || c->dead[y]))
 			continue;
 		a->v[a->first[x] + fill[x]++] = y << 1 | (size_t)c->pairs[i].soft;
 		a->v[a->first[y] + fill[y]++] = x << 1 | (size_t)c->pairs[i].soft;
@@ -693,28 +727,117 @@ static void adjacency_build(const struct jt_problem *p, const struct jt_componen
 	free(fill);
 }
 
+/* Scratch for solve_set, sized by the problem. */
+struct set_scratch {
+	const struct adjacency *adj;
+	size_t *colfirst;         /* per person: its first column in p->cols */
+	size_t *pos;              /* per column: its place in the set's MIP, or SIZE_MAX */
+	size_t *cols;             /* the set's columns */
+	double *soft;             /* per set column: soft conflicts with held choices */
+	unsigned char *in;        /* per person: in the set */
+};
+
+static void set_scratch_init(struct set_scratch *x, const struct jt_problem *p, const struct adjacency *adj)
+{
+	x->adj = adj;
+	x->colfirst = xmalloc((p->n_persons + 1) * sizeof *x->colfirst);
+	for (size_t j = p->n_cols; j-- > 0;)
+		x->colfirst[p->cols[j].person] = j;
+	x->pos = xmalloc((p->n_cols + 1) * sizeof *x->pos);
+	for (size_t j = 0; j < p->n_cols; j++)
+		x->pos[j] = SIZE_MAX;
+	x->cols = xmalloc((p->n_cols + 1) * sizeof *x->cols);
+	x->soft = xmalloc((p->n_cols + 1) * sizeof *x->soft);
+	x->in = xcalloc(p->n_persons + 1, 1);
+}
+
+static void set_scratch_release(struct set_scratch *x)
+{
+	free(x->colfirst);
+	free(x->pos);
+	free(x->cols);
+	free(x->soft);
+	free(x->in);
+}
+
+/*
+ * Choose again for the persons bp[0 .. nb) (in index order), everyone else
+ * held where they are: a column that conflicts with a held choice is out
+ * (unless it is the person's choice now, as is a column ruled out by a
+ * fix), and its soft conflicts with held choices count as
+ * impossibilities. The MIP starts from the choice as it stands, so nothing
+ * gets worse in the order of the stages (keep_tiers: nor do the set's
+ * impossibilities and compromise rise at all). 0, or -1 when GLPK failed
+ * (d says so).
+ */
+static int solve_set(const struct jt_problem *p, const struct jt_components *c, struct set_scratch *x,
+		     const size_t *bp, size_t nb, int keep_tiers, size_t *choice, struct diag *d)
+{
+	assert(nb <= JOINT_BLOCK);
+	const struct adjacency *adj = x->adj;
+	for (size_t i = 0; i < nb; i++) {
+		assert(i == 0 || bp[i - 1] < bp[i]);
+		x->in[bp[i]] = 1;
+	}
+	struct comp_mip m = { .p = p, .c = c, .cols = x->cols, .persons = (size_t *)bp, .n_persons = nb,
+			      .held_soft = x->soft, .keep_tiers = keep_tiers };
+	for (size_t a = 0; a < nb; a++) {
+		size_t u = bp[a];
+		for (size_t j = x->colfirst[u]; j < p->n_cols && p->cols[j].person == u; j++) {
+			if (c->dead[j] && choice[u] != j)
+				continue;   /* ruled out by a fix, unless it is the start */
+			int held = 0, nsoft = 0;
+			for (size_t e = adj->first[j]; e < adj->first[j + 1] && !held; e++) {
+				size_t o = adj->v[e] >> 1, w = p->cols[o].person;
+				int taken = !x->in[w] && choice[w] == o;
+				held = taken && !(adj->v[e] & 1);
+				nsoft += taken && (adj->v[e] & 1);
+			}
+			if (held && choice[u] != j)
+				continue;
+			x->soft[m.n] = nsoft;
+			x->pos[j] = m.n;
+			x->cols[m.n++] = j;
+		}
+	}
+	int opt;
+	int rc = solve_component(&m, x->pos, choice, 1, p->time_limit, &opt, d);
+	for (size_t i = 0; i < m.n; i++)
+		x->pos[x->cols[i]] = SIZE_MAX;
+	for (size_t i = 0; i < nb; i++)
+		x->in[bp[i]] = 0;
+	return rc;
+}
+
+/* Sort a few persons (a block) into index order, as the MIP's rows want. */
+static void persons_sort(size_t *bp, size_t nb)
+{
+	for (size_t i = 1; i < nb; i++)
+		for (size_t k = i; k > 0 && bp[k - 1] > bp[k]; k--) {
+			size_t t = bp[k];
+			bp[k] = bp[k - 1];
+			bp[k - 1] = t;
+		}
+}
+
 /*
  * A component too large for one MIP, in blocks of JOINT_BLOCK persons in
  * breadth-first order over the conflicts (neighbours stay together): from
  * the week as booked for all (always a plan), each block's MIP chooses
- * again for its persons, the others held where they are (a column that
- * conflicts with a held choice is out), from the choice as it stands (so
- * no block makes anything worse). JOINT_BLOCK_PASSES passes. Not proven.
+ * again for its persons, the others held where they are (solve_set), from
+ * the choice as it stands (so no block makes anything worse).
+ * JOINT_BLOCK_PASSES passes. Not proven.
  */
 static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, const struct adjacency *adj,
-			size_t *pos, size_t *choice, int *optimal, struct diag *d)
+			size_t *choice, int *optimal, struct diag *d)
 {
 	const struct jt_problem *p = whole->p;
 	size_t np = whole->n_persons;
 	size_t *order = xmalloc((np + 1) * sizeof *order);
-	size_t *cols = xmalloc((whole->n + 1) * sizeof *cols);
-	double *soft = xmalloc((whole->n + 1) * sizeof *soft);
-	unsigned char *seen = xcalloc(p->n_persons + 1, 1), *in = xcalloc(p->n_persons + 1, 1);
-	size_t *colfirst = xmalloc((p->n_persons + 1) * sizeof *colfirst);
+	unsigned char *seen = xcalloc(p->n_persons + 1, 1);
+	struct set_scratch x;
+	set_scratch_init(&x, p, adj);
 	int rc = 0;
-	/* the component's columns by person (whole->cols is by person) */
-	for (size_t i = whole->n; i-- > 0;)
-		colfirst[p->cols[whole->cols[i]].person] = i;
 	/* breadth first from each person not yet reached, in index order */
 	size_t head = 0, tail = 0;
 	for (size_t a = 0; a < np; a++) {
@@ -725,8 +848,9 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 		order[tail++] = root;
 		while (head < tail) {
 			size_t u = order[head++];
-			for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
-				size_t j = whole->cols[i];
+			for (size_t j = x.colfirst[u]; j < p->n_cols && p->cols[j].person == u; j++) {
+				if (c->dead[j])
+					continue;
 				for (size_t e = adj->first[j]; e < adj->first[j + 1]; e++) {
 					size_t w = p->cols[adj->v[e] >> 1].person;
 					if (!seen[w]) {
@@ -746,49 +870,38 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 		for (size_t b0 = 0; b0 < np && !rc; b0 += JOINT_BLOCK) {
 			size_t nb = np - b0 < JOINT_BLOCK ? np - b0 : JOINT_BLOCK;
 			memcpy(bp, &order[b0], nb * sizeof *bp);
-			/* persons in index order (the MIP's rows want them so) */
-			for (size_t i = 1; i < nb; i++)
-				for (size_t k = i; k > 0 && bp[k - 1] > bp[k]; k--) {
-					size_t t = bp[k];
-					bp[k] = bp[k - 1];
-					bp[k - 1] = t;
-				}
-			for (size_t i = 0; i < nb; i++)
-				in[bp[i]] = 1;
-			struct comp_mip m = { .p = p, .c = c, .cols = cols, .persons = bp, .n_persons = nb,
-					      .held_soft = soft };
-			for (size_t a = 0; a < nb; a++) {
-				size_t u = bp[a];
-				for (size_t i = colfirst[u]; i < whole->n && p->cols[whole->cols[i]].person == u; i++) {
-					size_t j = whole->cols[i];
-					int held = 0, nsoft = 0;
-					for (size_t e = adj->first[j]; e < adj->first[j + 1] && !held; e++) {
-						size_t o = adj->v[e] >> 1, w = p->cols[o].person;
-						int taken = !in[w] && choice[w] == o;
-						held = taken && !(adj->v[e] & 1);
-						nsoft += taken && (adj->v[e] & 1);
-					}
-					if (held && choice[u] != j)
-						continue;
-					soft[m.n] = nsoft;
-					pos[j] = m.n;
-					cols[m.n++] = j;
-				}
-			}
-			int opt;
-			rc = solve_component(&m, pos, choice, 1, p->time_limit, &opt, d);
-			for (size_t i = 0; i < m.n; i++)
-				pos[cols[i]] = SIZE_MAX;
-			for (size_t i = 0; i < nb; i++)
-				in[bp[i]] = 0;
+			persons_sort(bp, nb);
+			rc = solve_set(p, c, &x, bp, nb, 0, choice, d);
 		}
 	free(bp);
 	free(order);
-	free(cols);
-	free(soft);
 	free(seen);
-	free(in);
-	free(colfirst);
+	set_scratch_release(&x);
+	return rc;
+}
+
+int joint_solve_sets(const struct jt_problem *p, const struct jt_components *c, const size_t *first,
+		     const size_t *persons, size_t n_sets, int keep_tiers, size_t *choice, struct diag *d)
+{
+	struct adjacency adj;
+	adjacency_build(p, c, 1, &adj);   /* a start may hold a column ruled out by a fix */
+	struct set_scratch x;
+	set_scratch_init(&x, p, &adj);
+	size_t *bp = xmalloc((JOINT_BLOCK + 1) * sizeof *bp);
+	int rc = 0;
+	for (size_t k = 0; k < n_sets && !rc; k++) {
+		size_t nb = first[k + 1] - first[k];
+		assert(nb <= JOINT_BLOCK);
+		if (!nb)
+			continue;
+		memcpy(bp, &persons[first[k]], nb * sizeof *bp);
+		persons_sort(bp, nb);
+		rc = solve_set(p, c, &x, bp, nb, keep_tiers, choice, d);
+	}
+	free(bp);
+	set_scratch_release(&x);
+	free(adj.first);
+	free(adj.v);
 	return rc;
 }
 
@@ -828,7 +941,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 			clash[c->comp[i]] = 1;
 	for (size_t j = 0; j < p->n_cols; j++)
 		pos[j] = SIZE_MAX;
-	adjacency_build(p, c, adj);
+	adjacency_build(p, c, 0, adj);
 	for (size_t k = 0; k < c->n && !rc; k++) {
 		if (only && !only[k])
 			continue;
@@ -853,7 +966,7 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 			}
 		int optimal = 1;
 		if (np > JOINT_BLOCK)
-			rc = solve_blocks(&m, c, adj, pos, s->choice, &optimal, d);
+			rc = solve_blocks(&m, c, adj, s->choice, &optimal, d);
 		else
 			rc = solve_component(&m, pos, s->choice, 0, p->time_limit, &optimal, d);
 		s->optimal &= optimal;
