@@ -1078,6 +1078,145 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	return 0;
 }
 
+/* A choice's persons outside the cap, impossibilities (soft conflicts
+ * taken among them) and compromise, into v[0 .. 3). */
+static void caseload_tiers(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
+			   double v[3])
+{
+	v[0] = v[1] = v[2] = 0;
+	for (size_t i = 0; i < pr->n_persons; i++) {
+		v[0] += !joint_within_cap(pr, choice[i]);
+		v[1] += pr->cols[choice[i]].impossible;
+		v[2] += pr->cols[choice[i]].compromise;
+	}
+	for (size_t k = 0; k < comps->n_pairs; k++) {
+		const struct jt_pair *q = &comps->pairs[k];
+		v[1] += q->soft && choice[pr->cols[q->a].person] == q->a && choice[pr->cols[q->b].person] == q->b;
+	}
+}
+
+/* The persons to choose for again around those outside the cap (polish):
+ * level[i] 1 for those outside it, 2 for those whose choices are in the
+ * way of their plans within the cap, 3 for those in the way of those
+ * persons' other plans within their cap. Returns how many. */
+static size_t polish_persons(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
+			     const size_t *colfirst, const size_t *first, const size_t *adj, unsigned char *level)
+{
+	size_t np = pr->n_persons, n = 0;
+	memset(level, 0, np);
+	for (size_t i = 0; i < np; i++)
+		if (!joint_within_cap(pr, choice[i])) {
+			level[i] = 1;
+			n++;
+		}
+	for (unsigned char lv = 1; n && lv <= 2; lv++)
+		for (size_t i = 0; i < np; i++) {
+			if (level[i] != lv)
+				continue;
+			for (size_t y = colfirst[i]; y < pr->n_cols && pr->cols[y].person == i; y++) {
+				if (comps->dead[y] || y == choice[i] || !joint_within_cap(pr, y))
+					continue;
+				for (size_t a = first[y]; a < first[y + 1]; a++) {
+					size_t q = pr->cols[adj[a]].person;
+					if (!level[q] && choice[q] == adj[a]) {
+						level[q] = lv + 1;
+						n++;
+					}
+				}
+			}
+		}
+	return n;
+}
+
+/*
+ * The repair's last step (docs/batch.md, "The repair"): MIPs around the
+ * persons still outside the cap. Each of them, the persons whose choices
+ * are in the way of its plans within the cap, and those in the way of
+ * theirs (polish_persons) are chosen for again together, everyone else
+ * held where they are: joint_solve_sets, in sets of at most JOINT_BLOCK in
+ * breadth-first order over the conflicts from the lowest index (neighbours
+ * stay together; a set never spans two components), with tiers 1 and 2
+ * kept. Each set's MIP starts from the
+ * choice as it stands, puts the cap first, and may not raise the set's
+ * impossibilities or compromise: so the persons outside the cap and the
+ * caseload's tiers 1 and 2 never rise, and cost falls where it can.
+ * BATCH_POLISH_PASSES passes, fewer when one changes nothing. *taken: the
+ * persons whose choice changed. Returns 0, or -1 with d filled.
+ */
+static int polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
+		  size_t *taken, struct diag *d)
+{
+	size_t np = pr->n_persons;
+	*taken = 0;
+	size_t *first = NULL, *adj = NULL;
+	joint_conflict_lists(pr, comps, &first, &adj);
+	size_t *colfirst = xmalloc((np + 1) * sizeof *colfirst);
+	for (size_t j = pr->n_cols; j-- > 0;)
+		colfirst[pr->cols[j].person] = j;
+	unsigned char *level = xmalloc(np + 1), *seen = xmalloc(np + 1);
+	size_t *order = xmalloc((np + 1) * sizeof *order);
+	size_t *sfirst = xmalloc((np + 1) * sizeof *sfirst);
+	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
+	memcpy(was, sol->choice, np * sizeof *was);
+	int rc = 0;
+	for (int pass = 0; pass < BATCH_POLISH_PASSES && !rc; pass++) {
+		size_t n_set = polish_persons(pr, comps, sol->choice, colfirst, first, adj, level);
+		if (!n_set)
+			break;
+		/* breadth first over the conflicts among them, from the lowest
+		 * index; each tree (within one component) cut into sets of at
+		 * most JOINT_BLOCK, so that a set never spans two components and
+		 * a shard of whole components chooses as the whole run does */
+		size_t head = 0, tail = 0, n_sets = 0;
+		memset(seen, 0, np);
+		for (size_t r = 0; r < np; r++) {
+			if (!level[r] || seen[r])
+				continue;
+			seen[r] = 1;
+			size_t root = tail;
+			order[tail++] = r;
+			while (head < tail) {
+				size_t u = order[head++];
+				for (size_t y = colfirst[u]; y < pr->n_cols && pr->cols[y].person == u; y++)
+					for (size_t a = first[y]; a < first[y + 1]; a++) {
+						size_t w = pr->cols[adj[a]].person;
+						if (level[w] && !seen[w]) {
+							seen[w] = 1;
+							order[tail++] = w;
+						}
+					}
+			}
+			for (size_t k = root; k < tail; k += JOINT_BLOCK)
+				sfirst[n_sets++] = k;
+		}
+		assert(tail == n_set && n_sets <= n_set);
+		sfirst[n_sets] = n_set;
+		memcpy(pass_was, sol->choice, np * sizeof *pass_was);
+		rc = joint_solve_sets(pr, comps, sfirst, order, n_sets, 1, sol->choice, d);
+		if (!rc && memcmp(pass_was, sol->choice, np * sizeof *pass_was) == 0)
+			break;
+	}
+	for (size_t i = 0; !rc && i < np; i++)
+		*taken += sol->choice[i] != was[i];
+	/* the persons outside the cap and the caseload's tiers 1 and 2 never rise */
+	double before[3], after[3];
+	caseload_tiers(pr, comps, was, before);
+	caseload_tiers(pr, comps, sol->choice, after);
+	assert(rc || (after[0] <= before[0] && after[1] <= before[1] && after[2] <= before[2] + 1e-4 * (1 + before[2])));
+	(void)before;
+	(void)after;
+	free(was);
+	free(pass_was);
+	free(sfirst);
+	free(order);
+	free(seen);
+	free(level);
+	free(colfirst);
+	free(first);
+	free(adj);
+	return rc;
+}
+
 static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_components *comps,
 		     const struct jt_solution *sol, struct batch_joint_stats *st)
 {
@@ -1207,6 +1346,12 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 				else
 					break;
 			}
+			size_t taken = 0;
+			if (!rc && polish(&pr, &comps, &sol, &taken, d) < 0)
+				rc = -1;
+			st->repaired += taken;
+			if (taken)
+				st->optimal = 0;
 			break;
 		}
 		st->rounds = round + 1;
