@@ -17,7 +17,8 @@ struct pool;
 #define BATCH_ROUNDS 3             /* rounds of pricing new plans for the joint master */
 #define BATCH_PRICINGS 3           /* plans priced for one person, at most */
 #define BATCH_REPAIRS 2            /* waves of the repair after the last master */
-#define BATCH_POLISH_PASSES 3      /* MIPs around the persons still outside the cap, after the waves */
+#define BATCH_POLISH_PASSES 6      /* passes of MIPs around each person still outside the cap, after the waves */
+#define BATCH_POLISH_DEPTH 3       /* steps out from such a person through those in the way of plans within the cap */
 #define BATCH_ROUND_NODES 100      /* branch-and-bound nodes per stage of a round's master */
 #define BATCH_ROUND_GAP 1e-3       /* ... and the relative gap at which it stops */
 #define BATCH_FINAL_NODES 300      /* branch-and-bound nodes per stage of the last master */

@@ -111,18 +111,23 @@ int joint_solve(const struct jt_problem *p, const struct jt_components *c, const
 void joint_solution_release(struct jt_solution *s);
 
 /*
- * Choose again for sets of persons, one after another, each from the
+ * Choosing again for sets of persons, one set at a time, each from the
  * choice as it stands with everyone outside the set held where they are
- * (the block MIP of a large component, in its stages): set k is
- * persons[first[k] .. first[k + 1]), at most JOINT_BLOCK persons, none of
- * them twice. choice must be feasible (no conflict taken but soft ones);
- * it stays so, and within each set nothing gets worse in the order of the
- * stages. keep_tiers: nor do a set's impossibilities and compromise (tiers
- * 1 and 2, summed) rise at all, so that only cost is traded for persons
- * brought inside the cap. Returns 0, or -1 with d filled (GLPK failure).
+ * (the block MIP of a large component, in its stages). joint_sets_new
+ * makes the conflict lists once for p and c, which must outlive it.
+ * joint_sets_solve chooses for persons[0 .. n) (at most JOINT_BLOCK, none
+ * twice, any order): choice must be feasible (no conflict taken but soft
+ * ones); it stays so, and within the set nothing gets worse in the order of
+ * the stages. keep_tiers: nor do the set's impossibilities and compromise
+ * (tiers 1 and 2, summed) rise at all, so that only cost is traded for
+ * persons brought inside the cap. Returns 0, or -1 with d filled (GLPK
+ * failure).
  */
-int joint_solve_sets(const struct jt_problem *p, const struct jt_components *c, const size_t *first,
-		     const size_t *persons, size_t n_sets, int keep_tiers, size_t *choice, struct diag *d);
+struct jt_sets;
+struct jt_sets *joint_sets_new(const struct jt_problem *p, const struct jt_components *c);
+int joint_sets_solve(struct jt_sets *s, const size_t *persons, size_t n, int keep_tiers, size_t *choice,
+		     struct diag *d);
+void joint_sets_free(struct jt_sets *s);
 
 /* Whether column j is within the fairness cap of its person. */
 int joint_within_cap(const struct jt_problem *p, size_t j);

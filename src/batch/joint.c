@@ -880,29 +880,45 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 	return rc;
 }
 
-int joint_solve_sets(const struct jt_problem *p, const struct jt_components *c, const size_t *first,
-		     const size_t *persons, size_t n_sets, int keep_tiers, size_t *choice, struct diag *d)
-{
+struct jt_sets {
+	const struct jt_problem *p;
+	const struct jt_components *c;
 	struct adjacency adj;
-	adjacency_build(p, c, 1, &adj);   /* a start may hold a column ruled out by a fix */
 	struct set_scratch x;
-	set_scratch_init(&x, p, &adj);
-	size_t *bp = xmalloc((JOINT_BLOCK + 1) * sizeof *bp);
-	int rc = 0;
-	for (size_t k = 0; k < n_sets && !rc; k++) {
-		size_t nb = first[k + 1] - first[k];
-		assert(nb <= JOINT_BLOCK);
-		if (!nb)
-			continue;
-		memcpy(bp, &persons[first[k]], nb * sizeof *bp);
-		persons_sort(bp, nb);
-		rc = solve_set(p, c, &x, bp, nb, keep_tiers, choice, d);
-	}
-	free(bp);
-	set_scratch_release(&x);
-	free(adj.first);
-	free(adj.v);
-	return rc;
+	size_t *bp;
+};
+
+struct jt_sets *joint_sets_new(const struct jt_problem *p, const struct jt_components *c)
+{
+	struct jt_sets *s = xcalloc(1, sizeof *s);
+	s->p = p;
+	s->c = c;
+	adjacency_build(p, c, 1, &s->adj);   /* a start may hold a column ruled out by a fix */
+	set_scratch_init(&s->x, p, &s->adj);
+	s->bp = xmalloc((JOINT_BLOCK + 1) * sizeof *s->bp);
+	return s;
+}
+
+int joint_sets_solve(struct jt_sets *s, const size_t *persons, size_t n, int keep_tiers, size_t *choice,
+		     struct diag *d)
+{
+	assert(n <= JOINT_BLOCK);
+	if (!n)
+		return 0;
+	memcpy(s->bp, persons, n * sizeof *s->bp);
+	persons_sort(s->bp, n);
+	return solve_set(s->p, s->c, &s->x, s->bp, n, keep_tiers, choice, d);
+}
+
+void joint_sets_free(struct jt_sets *s)
+{
+	if (!s)
+		return;
+	set_scratch_release(&s->x);
+	free(s->adj.first);
+	free(s->adj.v);
+	free(s->bp);
+	free(s);
 }
 
 int joint_solve(const struct jt_problem *p, const struct jt_components *c, const unsigned char *only,

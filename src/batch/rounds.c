@@ -1095,52 +1095,53 @@ static void caseload_tiers(const struct jt_problem *pr, const struct jt_componen
 	}
 }
 
-/* The persons to choose for again around those outside the cap (polish):
- * level[i] 1 for those outside it, 2 for those whose choices are in the
- * way of their plans within the cap, 3 for those in the way of those
- * persons' other plans within their cap. Returns how many. */
-static size_t polish_persons(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
-			     const size_t *colfirst, const size_t *first, const size_t *adj, unsigned char *level)
+/*
+ * The set polish() chooses again for around person i, outside the cap:
+ * i, the persons whose choices are in the way of its plans within the
+ * cap, those in the way of theirs (their other plans within their own
+ * cap), and so on, BATCH_POLISH_DEPTH steps, at most JOINT_BLOCK persons
+ * (the nearest first). stamp[q] == tag marks those taken. Into set;
+ * returns how many.
+ */
+static size_t polish_set(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
+			 const size_t *colfirst, const size_t *first, const size_t *adj, size_t i, size_t *stamp,
+			 size_t tag, size_t *set)
 {
-	size_t np = pr->n_persons, n = 0;
-	memset(level, 0, np);
-	for (size_t i = 0; i < np; i++)
-		if (!joint_within_cap(pr, choice[i])) {
-			level[i] = 1;
-			n++;
-		}
-	for (unsigned char lv = 1; n && lv <= 2; lv++)
-		for (size_t i = 0; i < np; i++) {
-			if (level[i] != lv)
-				continue;
-			for (size_t y = colfirst[i]; y < pr->n_cols && pr->cols[y].person == i; y++) {
-				if (comps->dead[y] || y == choice[i] || !joint_within_cap(pr, y))
+	size_t n = 0, h = 0;
+	set[n++] = i;
+	stamp[i] = tag;
+	for (int depth = 0; depth < BATCH_POLISH_DEPTH; depth++) {
+		size_t end = n;
+		for (; h < end; h++) {
+			size_t u = set[h];
+			for (size_t y = colfirst[u]; y < pr->n_cols && pr->cols[y].person == u; y++) {
+				if (comps->dead[y] || y == choice[u] || !joint_within_cap(pr, y))
 					continue;
-				for (size_t a = first[y]; a < first[y + 1]; a++) {
+				for (size_t a = first[y]; a < first[y + 1] && n < JOINT_BLOCK; a++) {
 					size_t q = pr->cols[adj[a]].person;
-					if (!level[q] && choice[q] == adj[a]) {
-						level[q] = lv + 1;
-						n++;
+					if (stamp[q] != tag && choice[q] == adj[a]) {
+						stamp[q] = tag;
+						set[n++] = q;
 					}
 				}
 			}
 		}
+	}
 	return n;
 }
 
 /*
- * The repair's last step (docs/batch.md, "The repair"): MIPs around the
- * persons still outside the cap. Each of them, the persons whose choices
- * are in the way of its plans within the cap, and those in the way of
- * theirs (polish_persons) are chosen for again together, everyone else
- * held where they are: joint_solve_sets, in sets of at most JOINT_BLOCK in
- * breadth-first order over the conflicts from the lowest index (neighbours
- * stay together; a set never spans two components), with tiers 1 and 2
- * kept. Each set's MIP starts from the
- * choice as it stands, puts the cap first, and may not raise the set's
- * impossibilities or compromise: so the persons outside the cap and the
- * caseload's tiers 1 and 2 never rise, and cost falls where it can.
- * BATCH_POLISH_PASSES passes, fewer when one changes nothing. *taken: the
+ * The repair's last step (docs/batch.md, "The repair"): a MIP around each
+ * person still outside the cap, in index order, from the choice as it
+ * stands. Its set (polish_set) is chosen for again together, everyone else
+ * held where they are, with the cap first and the set's impossibilities
+ * and compromise not allowed to rise (joint_sets_solve, keep_tiers): so
+ * the persons outside the cap and the caseload's tiers 1 and 2 never rise,
+ * and cost falls where it can. A set lies within one component, and the
+ * sets of a component are taken in the same order whatever else is in the
+ * run, so a shard of whole components chooses as the whole run does.
+ * BATCH_POLISH_PASSES passes, fewer when one changes nothing (the next
+ * would change nothing either: it would solve the same MIPs). *taken: the
  * persons whose choice changed. Returns 0, or -1 with d filled.
  */
 static int polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
@@ -1153,49 +1154,24 @@ static int polish(const struct jt_problem *pr, const struct jt_components *comps
 	size_t *colfirst = xmalloc((np + 1) * sizeof *colfirst);
 	for (size_t j = pr->n_cols; j-- > 0;)
 		colfirst[pr->cols[j].person] = j;
-	unsigned char *level = xmalloc(np + 1), *seen = xmalloc(np + 1);
-	size_t *order = xmalloc((np + 1) * sizeof *order);
-	size_t *sfirst = xmalloc((np + 1) * sizeof *sfirst);
+	size_t *stamp = xcalloc(np + 1, sizeof *stamp), *set = xmalloc((JOINT_BLOCK + 1) * sizeof *set);
 	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
 	memcpy(was, sol->choice, np * sizeof *was);
+	struct jt_sets *js = joint_sets_new(pr, comps);
+	size_t tag = 0;
 	int rc = 0;
 	for (int pass = 0; pass < BATCH_POLISH_PASSES && !rc; pass++) {
-		size_t n_set = polish_persons(pr, comps, sol->choice, colfirst, first, adj, level);
-		if (!n_set)
-			break;
-		/* breadth first over the conflicts among them, from the lowest
-		 * index; each tree (within one component) cut into sets of at
-		 * most JOINT_BLOCK, so that a set never spans two components and
-		 * a shard of whole components chooses as the whole run does */
-		size_t head = 0, tail = 0, n_sets = 0;
-		memset(seen, 0, np);
-		for (size_t r = 0; r < np; r++) {
-			if (!level[r] || seen[r])
-				continue;
-			seen[r] = 1;
-			size_t root = tail;
-			order[tail++] = r;
-			while (head < tail) {
-				size_t u = order[head++];
-				for (size_t y = colfirst[u]; y < pr->n_cols && pr->cols[y].person == u; y++)
-					for (size_t a = first[y]; a < first[y + 1]; a++) {
-						size_t w = pr->cols[adj[a]].person;
-						if (level[w] && !seen[w]) {
-							seen[w] = 1;
-							order[tail++] = w;
-						}
-					}
-			}
-			for (size_t k = root; k < tail; k += JOINT_BLOCK)
-				sfirst[n_sets++] = k;
-		}
-		assert(tail == n_set && n_sets <= n_set);
-		sfirst[n_sets] = n_set;
 		memcpy(pass_was, sol->choice, np * sizeof *pass_was);
-		rc = joint_solve_sets(pr, comps, sfirst, order, n_sets, 1, sol->choice, d);
+		for (size_t i = 0; i < np && !rc; i++) {
+			if (joint_within_cap(pr, sol->choice[i]))
+				continue;
+			size_t n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, stamp, ++tag, set);
+			rc = joint_sets_solve(js, set, n, 1, sol->choice, d);
+		}
 		if (!rc && memcmp(pass_was, sol->choice, np * sizeof *pass_was) == 0)
 			break;
 	}
+	joint_sets_free(js);
 	for (size_t i = 0; !rc && i < np; i++)
 		*taken += sol->choice[i] != was[i];
 	/* the persons outside the cap and the caseload's tiers 1 and 2 never rise */
@@ -1207,10 +1183,8 @@ static int polish(const struct jt_problem *pr, const struct jt_components *comps
 	(void)after;
 	free(was);
 	free(pass_was);
-	free(sfirst);
-	free(order);
-	free(seen);
-	free(level);
+	free(stamp);
+	free(set);
 	free(colfirst);
 	free(first);
 	free(adj);

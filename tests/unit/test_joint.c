@@ -242,7 +242,7 @@ static int feasible(const struct fx *f, const size_t *ch)
 }
 
 /*
- * joint_solve_sets with all the persons as one set: from the weeks as
+ * joint_sets_solve with all the persons as one set: from the weeks as
  * booked, the exhaustive oracle's optimum; with tiers 1 and 2 kept, from
  * the weeks as booked but each person fixed to its plan alone there
  * (joint.h: its other plans are ruled out, as in every choice the master
@@ -261,7 +261,8 @@ static void sets_case(struct fx *f, double cap, unsigned *seed, int okc[3])
 		diag_release(&d);
 		return;
 	}
-	size_t all[16], first[3], ch[16], start_ch[2][16];
+	struct jt_sets *js = joint_sets_new(&pr, &c);
+	size_t all[16], ch[16], start_ch[2][16];
 	for (size_t p = 0; p < f->np; p++) {
 		all[p] = p;
 		start_ch[0][p] = f->booked[p];
@@ -272,10 +273,8 @@ static void sets_case(struct fx *f, double cap, unsigned *seed, int okc[3])
 	for (int keep = 0; keep < 2; keep++) {
 		memcpy(ch, start_ch[keep], f->np * sizeof *ch);
 		value(f, ch, cap, start);
-		first[0] = 0;
-		first[1] = f->np;
 		oracle_within(f, cap, keep ? start : NULL, keep ? c.fixed : NULL, want);
-		int rc = joint_solve_sets(&pr, &c, first, all, 1, keep, ch, &d);
+		int rc = joint_sets_solve(js, all, f->np, keep, ch, &d);
 		value(f, ch, cap, got);
 		good &= rc == 0 && feasible(f, ch) && !lex_less(want, got) && !lex_less(got, want);
 		if (rc == 0 && (lex_less(want, got) || lex_less(got, want)))
@@ -295,16 +294,16 @@ static void sets_case(struct fx *f, double cap, unsigned *seed, int okc[3])
 	for (size_t p = 0; p < f->np; p++)
 		if (side[p])
 			order[n1++] = p;
-	first[0] = 0;
-	first[1] = n0;
-	first[2] = n1;
 	memcpy(ch, f->booked, f->np * sizeof *ch);
 	value(f, ch, cap, start);
-	int rc = joint_solve_sets(&pr, &c, first, order, 2, 1, ch, &d);
+	int rc = joint_sets_solve(js, order, n0, 1, ch, &d);
+	if (rc == 0)
+		rc = joint_sets_solve(js, order + n0, n1 - n0, 1, ch, &d);
 	value(f, ch, cap, got);
 	okc[split_clean] += rc == 0 && feasible(f, ch);
 	okc[split_kept] += rc == 0 && got[0] <= start[0] + 1e-6 && got[1] <= start[1] + 1e-6 && got[2] <= start[2] + 1e-6 &&
 			   !lex_less(start, got);
+	joint_sets_free(js);
 	joint_components_release(&c);
 	diag_release(&d);
 }
