@@ -119,9 +119,10 @@ void joint_solution_release(struct jt_solution *s);
  * twice, any order): choice must be feasible (no conflict taken but soft
  * ones); it stays so, and within the set nothing gets worse in the order of
  * the stages. keep_tiers: nor do the set's impossibilities and compromise
- * (tiers 1 and 2, summed) rise at all, so that only cost is traded for
- * persons brought inside the cap. Returns 0, or -1 with d filled (GLPK
- * failure).
+ * (tiers 1 and 2, each summed over the set) rise at all, so that persons
+ * are brought inside the cap at the price of the set's cost alone (one
+ * person's tier 1 or 2 may rise only as far as another's falls). Returns
+ * 0, or -1 with d filled (GLPK failure).
  */
 struct jt_sets;
 struct jt_sets *joint_sets_new(const struct jt_problem *p, const struct jt_components *c);
