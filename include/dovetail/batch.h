@@ -72,7 +72,12 @@ struct batch_joint_stats {
 	size_t moved_off_solo;    /* persons whose chosen plan is not their plan solved alone */
 	size_t worse;             /* persons whose chosen plan is worse than solo */
 	size_t over_cap;          /* persons outside the fairness cap */
+	/* of them, by the first tier in which they are worse off than alone:
+	 * more impossibilities, more compromise (the rest: cost alone, by more
+	 * than the cap) */
+	size_t over_cap_impossible, over_cap_compromise, over_cap_cost;
 	double worst_loss;        /* the most cost any person lost against solo */
+	double worst_compromise;  /* the most compromise any person took on against solo (0: none) */
 	int optimal;              /* every master solved to optimality, and pricing converged */
 	/* the caseload's tiers, chosen, and their lower bound (each person's
 	 * plan solved alone); gap: relative, in the first tier that differs */

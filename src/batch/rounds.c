@@ -1196,7 +1196,8 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 {
 	st->persons = pr->n_persons;
 	st->moved_off_solo = st->worse = st->over_cap = 0;
-	st->worst_loss = 0;
+	st->over_cap_impossible = st->over_cap_compromise = st->over_cap_cost = 0;
+	st->worst_loss = st->worst_compromise = 0;
 	st->impossible = st->compromise = st->cost = 0;
 	st->lb_impossible = st->lb_compromise = st->lb_cost = 0;
 	for (size_t i = 0; i < pr->n_persons; i++) {
@@ -1205,9 +1206,19 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 		int worse = c->impossible > o->impossible || c->compromise > o->compromise + 1e-6 ||
 			    c->cost > o->cost + 1e-6;
 		st->worse += worse;
-		st->over_cap += !joint_within_cap(pr, sol->choice[i]);
+		if (!joint_within_cap(pr, sol->choice[i])) {
+			st->over_cap++;
+			if (c->impossible > o->impossible)
+				st->over_cap_impossible++;
+			else if (c->compromise > o->compromise + 1e-6)
+				st->over_cap_compromise++;
+			else
+				st->over_cap_cost++;
+		}
 		if (c->cost - o->cost > st->worst_loss)
 			st->worst_loss = c->cost - o->cost;
+		if (c->compromise - o->compromise > st->worst_compromise + 1e-6)
+			st->worst_compromise = c->compromise - o->compromise;
 		st->impossible += c->impossible;
 		st->compromise += c->compromise;
 		st->cost += c->cost;

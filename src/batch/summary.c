@@ -103,12 +103,15 @@ static void figures_json(FILE *f, const struct store_batch_figures *t)
 static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_stats *st)
 {
 	fprintf(f, "{\"cap\": %.4f, \"components\": %zu, \"masters\": %zu, \"rounds\": %zu, \"priced\": %zu,"
-		   " \"repaired\": %zu, \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu, \"worst_loss\": %.4f,"
+		   " \"repaired\": %zu, \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu,"
+		   " \"over_cap_by\": {\"impossible\": %zu, \"compromise\": %zu, \"cost\": %zu},"
+		   " \"worst_loss\": %.4f, \"worst_compromise\": %.4f,"
 		   " \"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f,"
 		   " \"bound\": {\"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f}, \"gap\": %.6f,"
 		   " \"proven\": %s}",
 		b->cap, st->components, st->mips, st->rounds, st->priced, st->repaired, st->moved_off_solo, st->worse,
-		st->over_cap, st->worst_loss, st->impossible, st->compromise, st->cost, st->lb_impossible,
+		st->over_cap, st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_loss,
+		st->worst_compromise, st->impossible, st->compromise, st->cost, st->lb_impossible,
 		st->lb_compromise, st->lb_cost, st->gap, st->optimal && st->gap == 0 ? "true" : "false");
 }
 
@@ -127,6 +130,10 @@ static void totals_text(FILE *f, const struct batch *b, const struct acc *r, con
 	fprintf(f, "planned together: %zu moved off their plan solved alone, %zu worse than it (worst by %.2f),"
 		   " %zu outside the cap of %.2f; %zu moved by the repair\n", st->moved_off_solo, st->worse,
 		st->worst_loss, st->over_cap, b->cap, st->repaired);
+	if (st->over_cap)
+		fprintf(f, "  outside the cap: %zu with more impossibilities than alone, %zu with more compromise,"
+			   " %zu by cost alone; the most compromise one person took on: %.2f\n",
+			st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_compromise);
 	fprintf(f, "caseload tiers: impossible %.0f, compromise %.4f, cost %.4f; bound %.0f, %.4f, %.4f; %s\n",
 		st->impossible, st->compromise, st->cost, st->lb_impossible, st->lb_compromise, st->lb_cost,
 		st->optimal && st->gap == 0 ? "proven optimal" : "not proven");

@@ -30,6 +30,32 @@ check "the compromise stays at the bound (each person's alone)" \
 	joint "abs(j['compromise'] - j['bound']['compromise']) < 1e-6 and j['impossible'] == j['bound']['impossible']"
 check "the cost falls too (below 64,015.49)" joint "j['cost'] < 64015.49"
 check "the repair moved persons (at least 20)" joint "j['repaired'] >= 20"
+# who is outside the cap, by tier, as the summary says and as the store
+# holds it (each person's chosen plan against its plan alone)
+cat >"$TMP/by.py" <<'PY'
+import json, sqlite3, sys
+db, summary, cap = sys.argv[1], sys.argv[2], float(sys.argv[3])
+j = json.load(open(summary))["totals"]["joint"]
+c = sqlite3.connect(db)
+rows = c.execute("""select c.impossible, c.compromise, c.cost, s.impossible, s.compromise, s.cost
+  from batch_persons p join batch_columns c on c.run = p.run and c.person = p.person and c.n = p.chosen
+  join batch_columns s on s.run = p.run and s.person = p.person and s.origin = 'alone' and s.n = 0""").fetchall()
+over = [r for r in rows if r[0] > r[3] or r[1] > r[4] + 1e-6 or r[2] > r[5] + cap + 1e-6]
+imp = sum(1 for r in over if r[0] > r[3])
+comp = sum(1 for r in over if r[0] <= r[3] and r[1] > r[4] + 1e-6)
+worst = max([r[1] - r[4] for r in rows] + [0])
+want = {"impossible": imp, "compromise": comp, "cost": len(over) - imp - comp}
+ok = len(rows) == 1000 and j["over_cap"] == len(over) and j["over_cap_by"] == want and \
+     abs(j["worst_compromise"] - worst) < 1e-3
+print(j["over_cap"], j["over_cap_by"], j["worst_compromise"], "store:", len(over), want, worst)
+sys.exit(not ok)
+PY
+check "outside the cap by tier, as the store holds it (more impossibilities, more compromise, cost alone)" \
+	sh -c "$py '$TMP/by.py' '$TMP/j2.db' '$TMP/o2/summary.json' 10 >'$TMP/by.out'"
+diag <"$TMP/by.out"
+check "... none of them with more impossibilities or compromise than alone at 1,000 persons" \
+	joint "j['over_cap_by']['impossible'] == 0 and j['over_cap_by']['compromise'] == 0 and j['worst_compromise'] == 0"
+check "the text summary says it too" grep -q "outside the cap: 0 with more impossibilities than alone, 0 with more compromise" "$TMP/stdout"
 grep -v '^per person:' "$TMP/stdout" >"$TMP/o2.stdout"
 
 run --db "$TMP/j1.db" batch caseload.yaml -j 1 --out "$TMP/o1"
