@@ -1,16 +1,29 @@
-/* hash.c: SHA-256 content hashes and base64, through OpenSSL's libcrypto. */
+/* hash.c: SHA-256 content hashes and base64, through Nettle. */
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
-#include <openssl/evp.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+
+/*
+ * Nettle rather than OpenSSL's libcrypto: every command hashes (feeds,
+ * plans, ids), and libcrypto alone held about half of the relocations the
+ * dynamic loader made at each start (16,922 of 36,375 relative ones), and
+ * reads its configuration at first use. Measured with `perf stat` on this
+ * project's release build: `--version` 13.2 -> 10.3 ms, `propose` on
+ * examples/family-cp 67 -> 62 ms, the same output. Nettle's SHA-256 keeps
+ * no state beyond its context. libcurl, loaded only when the network is
+ * used (src/net/curl_lib.c), brings its own TLS library then.
+ */
 
 struct hash_ctx {
-	EVP_MD_CTX *md;
+	struct sha256_ctx sha;
 };
 
-static void hex(const unsigned char *d, unsigned n, char *out)
+static void hex(const uint8_t *d, unsigned n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
 	for (unsigned i = 0; i < n; i++) {
@@ -22,40 +35,34 @@ static void hex(const unsigned char *d, unsigned n, char *out)
 
 void hash_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	hex(md, n, out);
+	struct hash_ctx h;
+	sha256_init(&h.sha);
+	hash_update(&h, data, len);
+	hash_final_hex(&h, out);
 }
 
 struct hash_ctx *hash_new(void)
 {
 	struct hash_ctx *h = xmalloc(sizeof *h);
-	h->md = EVP_MD_CTX_new();
-	/* OpenSSL fails here only when out of memory */
-	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL))
-		xalloc_die();
+	sha256_init(&h->sha);
 	return h;
 }
 
 void hash_update(struct hash_ctx *h, const void *data, size_t len)
 {
-	EVP_DigestUpdate(h->md, data, len);
+	if (len)
+		sha256_update(&h->sha, len, data);
 }
 
 void hash_final_hex(struct hash_ctx *h, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned n = 0;
-	EVP_DigestFinal_ex(h->md, md, &n);
-	hex(md, n, out);
+	uint8_t md[SHA256_DIGEST_SIZE];
+	sha256_digest(&h->sha, sizeof md, md);
+	hex(md, sizeof md, out);
 }
 
 void hash_free(struct hash_ctx *h)
 {
-	if (!h)
-		return;
-	EVP_MD_CTX_free(h->md);
 	free(h);
 }
 
@@ -64,11 +71,12 @@ char *base64_mime(const void *data, size_t len)
 	/* 57 bytes make one line of 76 characters */
 	size_t lines = (len + 56) / 57;
 	char *out = xmalloc(lines * 78 + 1);
-	const unsigned char *p = data;
+	const uint8_t *p = data;
 	size_t o = 0;
 	for (size_t i = 0; i < len; i += 57) {
 		size_t k = len - i < 57 ? len - i : 57;
-		o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, p + i, (int)k);
+		base64_encode_raw(out + o, k, p + i);
+		o += BASE64_ENCODE_RAW_LENGTH(k);
 		out[o++] = '\r';
 		out[o++] = '\n';
 	}

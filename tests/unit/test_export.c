@@ -56,6 +56,39 @@ int main(void)
 	b = base64_mime(big, sizeof big);
 	ok(b && strlen(b) == 76 + 2 + 76 + 2 + 8 + 2 && b[76] == '\r', "base64 lines of 76 (57 bytes each)");
 	free(b);
+	b = base64_mime("", 0);
+	is_str(b, "", "base64 of nothing is nothing");
+	free(b);
+
+	/* SHA-256 (src/util/hash.c): FIPS 180-2's vectors, at once and in pieces */
+	char hex[65];
+	hash_sha256_hex("abc", 3, hex);
+	is_str(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "SHA-256 of abc");
+	hash_sha256_hex(NULL, 0, hex);
+	is_str(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "SHA-256 of nothing");
+	static const char two[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	hash_sha256_hex(two, strlen(two), hex);
+	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "SHA-256 of two blocks");
+	struct hash_ctx *h = hash_new();
+	for (size_t i = 0; i < strlen(two); i++)
+		hash_update(h, two + i, 1);
+	hash_update(h, NULL, 0);
+	hash_final_hex(h, hex);
+	hash_free(h);
+	is_str(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", "... the same a byte at a time");
+	char *million = malloc(1000000);
+	if (million) {
+		memset(million, 'a', 1000000);
+		h = hash_new();
+		for (size_t i = 0; i < 1000000; i += 4096)
+			hash_update(h, million + i, 1000000 - i < 4096 ? 1000000 - i : 4096);
+		hash_final_hex(h, hex);
+		hash_free(h);
+		is_str(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		       "SHA-256 of a million a's, in pieces of 4096");
+		free(million);
+	}
+	hash_free(NULL);
 
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
 	struct family fam;
