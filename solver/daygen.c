@@ -1136,40 +1136,70 @@ static int may_follow(const struct profile *p, const struct sv_item *pi, const s
 	return 1;
 }
 
+/* A live label of a finished session, as the search reads it for each
+ * later session: its appointments first, so that the many it cannot
+ * extend (it holds the session's appointment already) are passed over
+ * without reading the label itself. */
+struct dg_live {
+	uint64_t mask;
+	int lab;
+};
+
 /* The label-setting search of the day from root: each session, in end
  * order, after every live label of the sessions that may come before it.
- * Returns 0 (a bound may have cut it short: c->cut), or -1 out of memory. */
+ * A session's labels are all made while it is the one extended to, and
+ * only labels of the same session dominate one another: so once it is
+ * passed, its live labels are final, and they are listed (in its chain's
+ * order, so that the search makes the same labels in the same order) for
+ * the sessions after it. Returns 0 (a bound may have cut it short:
+ * c->cut), or -1 out of memory. */
 static int grow_labels(struct day_ctx *c, const struct label *root)
 {
 	const struct profile *p = c->s.p;
 	int rc = 0;
-	for (size_t qi = 0; qi < c->s.n_it && rc == 0; qi++) {
+	size_t n_it = c->s.n_it, n_live = 0, cap_live = 0;
+	struct dg_live *live = NULL;
+	size_t *first = xmalloc((n_it + 1) * sizeof *first);
+	for (size_t qi = 0; qi < n_it && rc == 0; qi++) {
 		const struct sv_item *q = &c->s.it[qi];
 		assert(qi == 0 || c->s.it[qi - 1].end <= q->end);   /* in end order: predecessors are a prefix */
 		struct label x;
 		sv_step(c, root, q, &x);
 		x.parent = -1;
 		if ((rc = add_label(c, (int)qi, &x)) < 0)
-			return -1;
+			break;
 		/* predecessors: sessions that end by q's start (a prefix in end order) */
 		for (size_t pj = 0; pj < qi && c->s.it[pj].end <= q->start && rc == 0; pj++) {
 			const struct sv_item *pi = &c->s.it[pj];
 			int t1;
-			if (c->head[pj] < 0 || !may_follow(p, pi, q, &t1))
+			if (first[pj] == first[pj + 1] || !may_follow(p, pi, q, &t1))
 				continue;
-			for (int k = c->head[pj]; k >= 0 && rc == 0; k = c->lab[k].next) {
-				const struct label *L = &c->lab[k];
-				if (L->dead || (L->mask & q->mask))
+			for (size_t a = first[pj]; a < first[pj + 1] && rc == 0; a++) {
+				if (live[a].mask & q->mask)
 					continue;
+				int k = live[a].lab;
+				const struct label *L = &c->lab[k];
+				assert(!L->dead);
 				sv_step(c, L, q, &x);
 				x.t1 += t1;
 				x.parent = k;
-				if ((rc = add_label(c, (int)qi, &x)) < 0)
-					return -1;
+				rc = add_label(c, (int)qi, &x);
 			}
 		}
+		if (rc < 0)
+			break;
+		/* q is passed: its live labels, for the sessions after it */
+		first[qi] = n_live;
+		for (int k = c->head[qi]; k >= 0; k = c->lab[k].next)
+			if (!c->lab[k].dead) {
+				buf_reserve((void **)&live, &cap_live, n_live + 1, sizeof *live);
+				live[n_live++] = (struct dg_live){ c->lab[k].mask, k };
+			}
+		first[qi + 1] = n_live;
 	}
-	return 0;
+	free(live);
+	free(first);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Close every live label, and the empty day (root), into fins (room for
