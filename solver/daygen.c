@@ -291,9 +291,9 @@ static int joint_items(struct sv_day *c)
 				continue;
 			for (size_t k = 0; k < sb->n_cand; k++) {
 				const struct placement *pl = &sb->cand[k];
-				struct sv_item b = c->it[base];
-				if (pl->day != c->day || pl->start != b.start || pl->venue != b.venue)
+				if (pl->day != c->day || pl->start != c->it[base].start || pl->venue != c->it[base].venue)
 					continue;
+				struct sv_item b = c->it[base];   /* (large: copied only for a session made) */
 				add_member(c, &b, j, k);
 				b.cur = b.cur && k == 0;
 				/* a session formed by a move: every practitioner is free
