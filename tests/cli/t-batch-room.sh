@@ -7,7 +7,8 @@
 # measured without the room-making (16 persons outside the cap, cost
 # 64,015.49; the compromise 961.5 is the bound; 12 outside the cap before
 # those in their way were priced to leave them room, 11 before the MIPs
-# around those still outside it), and the same files from
+# around those still outside it); the split of those outside the cap by
+# tier against the store's plans; and the same files from
 # -j 1 as from -j 2, from three shards of whole components merged, and
 # from --resume of the finished run. The counts of
 # nodes and rounds bound the work; nothing depends on the clock.
