@@ -809,15 +809,11 @@ static int solve_set(const struct jt_problem *p, const struct jt_components *c, 
 	return rc;
 }
 
-/* Sort a few persons (a block) into index order, as the MIP's rows want. */
-static void persons_sort(size_t *bp, size_t nb)
+/* Persons in index order, as the MIP's rows want them (qsort). */
+static int by_person(const void *a, const void *b)
 {
-	for (size_t i = 1; i < nb; i++)
-		for (size_t k = i; k > 0 && bp[k - 1] > bp[k]; k--) {
-			size_t t = bp[k];
-			bp[k] = bp[k - 1];
-			bp[k - 1] = t;
-		}
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
 }
 
 /*
@@ -870,7 +866,7 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 		for (size_t b0 = 0; b0 < np && !rc; b0 += JOINT_BLOCK) {
 			size_t nb = np - b0 < JOINT_BLOCK ? np - b0 : JOINT_BLOCK;
 			memcpy(bp, &order[b0], nb * sizeof *bp);
-			persons_sort(bp, nb);
+			qsort(bp, nb, sizeof *bp, by_person);
 			rc = solve_set(p, c, &x, bp, nb, 0, choice, d);
 		}
 	free(bp);
@@ -906,7 +902,7 @@ int joint_sets_solve(struct jt_sets *s, const size_t *persons, size_t n, int kee
 	if (!n)
 		return 0;
 	memcpy(s->bp, persons, n * sizeof *s->bp);
-	persons_sort(s->bp, n);
+	qsort(s->bp, n, sizeof *s->bp, by_person);
 	return solve_set(s->p, s->c, &s->x, s->bp, n, keep_tiers, choice, d);
 }
 
