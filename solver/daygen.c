@@ -4,6 +4,8 @@
 #include <assert.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
@@ -737,7 +739,16 @@ static void label_room(struct day_ctx *c, size_t cap)
 
 int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap)
 {
-	if (c->n_lab + c->before >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
+	size_t made = c->n_lab;
+	if (c->shared) {
+		/* this search's labels reach the other threads' count 1,024 at a time */
+		if ((c->n_lab & 1023) == 0 && c->n_lab > c->flushed) {
+			atomic_fetch_add(c->shared, c->n_lab - c->flushed);
+			c->flushed = c->n_lab;
+		}
+		made += atomic_load_explicit(c->shared, memory_order_relaxed) - c->flushed;
+	}
+	if (made >= cap || ((c->n_lab & 1023) == 0 && sv_budget_over(c->budget))) {
 		c->cut = 1;
 		return 1;
 	}
@@ -1067,26 +1078,38 @@ long sv_cols_add(const struct instance *in, struct sv_cols *cols, int day,
 	return add_col(in, cols, day, picks, n, 1, d);
 }
 
-static int emit(struct day_ctx *c, struct sv_cols *cols, const struct fin *f)
+/* A day plan the listing keeps: its picks, one after another in its day's
+ * list (first, n), and its tiers as the search valued them. */
+struct dg_plan {
+	size_t first;
+	int n, t1;
+	double t2, cost;
+};
+
+/* One day of the listing: searched in any thread, its plans then made
+ * columns in the order of the days, so that the columns are the same
+ * whatever the threads. */
+struct dg_day {
+	struct day_ctx c;         /* its search (labels: the worker's, while it runs) */
+	struct dg_plan *plans;    /* the plans worth a column, in the Pareto filter's order */
+	size_t n_plans, cap_plans;
+	struct sv_pick *picks;
+	size_t n_picks, cap_picks;
+	size_t labels;            /* labels made */
+	int oom;                  /* out of memory */
+};
+
+/* Make day plan pl of day dd a column (valued by sv_day_value), counting
+ * it when the search valued it otherwise. Returns 0, or -1 with d filled. */
+static int emit(const struct instance *in, struct sv_cols *cols, const struct dg_day *dd,
+		const struct dg_plan *pl, struct diag *d)
 {
-	const struct instance *in = c->s.in;
-	struct sv_pick picks[DG_MAX_LOCAL * DG_MAX_JOINT + 1];
-	int n = 0;
-	for (int k = f->label; k >= 0; k = c->lab[k].parent) {
-		const struct sv_item *x = &c->s.it[c->lab[k].item];
-		for (int m = 0; m < x->n; m++) {
-			assert(n < (int)(sizeof picks / sizeof *picks));
-			picks[n].appt = x->appt[m];
-			picks[n].cand = x->cand[m];
-			n++;
-		}
-	}
-	long ix = add_col(in, cols, c->s.day, picks, n, 0, c->s.d);
+	long ix = add_col(in, cols, dd->c.s.day, dd->picks + pl->first, pl->n, 0, d);
 	if (ix < 0)
 		return -1;
 	const struct sv_col *col = &cols->v[ix];
-	if (col->impossible != f->l.t1 || fabs(col->compromise - f->l.t2) > 1e-6 * (1 + fabs(col->compromise)) ||
-	    fabs(col->cost - f->l.cost) > 1e-6 * (1 + fabs(col->cost)))
+	if (col->impossible != pl->t1 || fabs(col->compromise - pl->t2) > 1e-6 * (1 + fabs(col->compromise)) ||
+	    fabs(col->cost - pl->cost) > 1e-6 * (1 + fabs(col->cost)))
 		cols->mismatches++;
 	return 0;
 }
@@ -1222,12 +1245,12 @@ static void close_labels(struct day_ctx *c, const struct label *root, struct fin
 	}
 }
 
-/* Make a column of each finished plan that no other with the same
+/* Keep, in dd, each finished plan that no other with the same
  * appointments at the same venues beats on the tiers, energy and changes
  * (the master bounds the changes: the ladder, --max-changes; and the peak
- * energy). Returns 0, or -1 with d filled. */
-static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins, struct fin_key *key,
-		       size_t n_fin)
+ * energy), with its picks read from its labels. */
+static void keep_pareto(struct day_ctx *c, struct dg_day *dd, struct fin *fins, struct fin_key *key,
+			size_t n_fin)
 {
 	/* sorted by key: a label is large */
 	for (size_t i = 0; i < n_fin; i++) {
@@ -1236,12 +1259,11 @@ static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins
 	}
 	if (n_fin > 1)
 		qsort(key, n_fin, sizeof *key, fin_cmp);
-	int rc = 0;
-	for (size_t i = 0; i < n_fin && rc == 0;) {
+	for (size_t i = 0; i < n_fin;) {
 		size_t j = i;
 		while (j < n_fin && key[j].mask == key[i].mask && key[j].pattern == key[i].pattern)
 			j++;
-		for (size_t a = i; a < j && rc == 0; a++) {
+		for (size_t a = i; a < j; a++) {
 			struct fin *fa = &fins[key[a].idx];
 			int beaten = 0;
 			for (size_t b = i; b < a && !beaten; b++) {
@@ -1249,21 +1271,75 @@ static int emit_pareto(struct day_ctx *c, struct sv_cols *cols, struct fin *fins
 				beaten = !fb->l.dead && lex_le(&fb->l, &fa->l) && fb->energy <= fa->energy + EPS &&
 					 fb->l.changes <= fa->l.changes;
 			}
-			if (beaten)
+			if (beaten) {
 				fa->l.dead = 1;
-			else
-				rc = emit(c, cols, fa);
+				continue;
+			}
+			struct dg_plan *pl = BUF_PUSH(dd->plans, dd->n_plans, dd->cap_plans);
+			*pl = (struct dg_plan){ dd->n_picks, 0, fa->l.t1, fa->l.t2, fa->l.cost };
+			for (int k = fa->label; k >= 0; k = c->lab[k].parent) {
+				const struct sv_item *x = &c->s.it[c->lab[k].item];
+				for (int m = 0; m < x->n; m++) {
+					assert(pl->n < DG_MAX_LOCAL * DG_MAX_JOINT);
+					*BUF_PUSH(dd->picks, dd->n_picks, dd->cap_picks) =
+						(struct sv_pick){ x->appt[m], x->cand[m] };
+					pl->n++;
+				}
+			}
 		}
 		i = j;
 	}
-	return rc;
 }
 
-/* Every day plan of the day worth a column, into cols (unless the search
- * is cut short: then c->cut, and column generation takes over). Returns 0,
- * or -1 with d filled. */
-static int gen_day(struct day_ctx *c, struct sv_cols *cols, struct dg_scratch *sc)
+/* One thread's memory for its days' searches, kept from one day to the
+ * next (large blocks come from xmalloc_large, whose pages the kernel
+ * clears when first touched: asking again each day cleared megabytes a
+ * day). */
+struct dg_worker {
+	struct label *lab;
+	size_t cap_lab;
+	struct dg_bucket *bk;
+	size_t cap_bk;
+	struct dg_scratch sc;
+};
+
+/* The listing's days and the work the threads share: the days in the
+ * order they are taken (the most sessions first), the next to take, and
+ * the labels made so far (the bound is on them all). */
+struct dg_next {
+	size_t n_it, day;
+};
+struct dg_list {
+	const struct instance *in;
+	const struct sv_budget *budget;
+	struct dg_day *days;
+	struct dg_next *order;
+	size_t n_order;
+	atomic_size_t next;
+	atomic_size_t labels;
+};
+
+/* Search day dd with wk's memory: every day plan of the day worth a
+ * column into dd (unless the search is cut short: then dd->c.cut, and
+ * column generation takes over). */
+static void search_day(struct dg_list *ls, struct dg_worker *wk, struct dg_day *dd)
 {
+	struct day_ctx *c = &dd->c;
+	if (sv_budget_over(ls->budget)) {
+		c->cut = 1;
+		return;
+	}
+	c->lab = wk->lab;
+	c->cap_lab = wk->cap_lab;
+	c->n_lab = 0;
+	c->bk = wk->bk;
+	c->cap_bk = wk->cap_bk;
+	c->n_bk = 0;
+	for (size_t k = 0; k < c->cap_bk; k++)
+		c->bk[k].item = -1;
+	c->budget = ls->budget;
+	c->shared = &ls->labels;
+	c->flushed = 0;
 	c->head = xmalloc((c->s.n_it + 1) * sizeof *c->head);
 	for (size_t i = 0; i < c->s.n_it; i++)
 		c->head[i] = -1;
@@ -1272,17 +1348,43 @@ static int gen_day(struct day_ctx *c, struct sv_cols *cols, struct dg_scratch *s
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
 	if (grow_labels(c, &root) < 0)
-		goto oom;
-	cols->labels += c->n_lab;
-	if (c->cut)
-		return 0;   /* the list is not whole: column generation takes over */
-	size_t n_fin = 0;
-	scratch_reserve(sc, c->n_lab + 1);
-	close_labels(c, &root, sc->fins, &n_fin);
-	return emit_pareto(c, cols, sc->fins, sc->key, n_fin);
-oom:
-	diag_add(c->s.d, D_INTERNAL, NULL, 0, 0, "out of memory");
-	return -1;
+		dd->oom = 1;
+	atomic_fetch_add(&ls->labels, c->n_lab - c->flushed);
+	c->flushed = c->n_lab;
+	dd->labels = c->n_lab;
+	if (!c->cut) {
+		size_t n_fin = 0;
+		scratch_reserve(&wk->sc, c->n_lab + 1);
+		close_labels(c, &root, wk->sc.fins, &n_fin);
+		keep_pareto(c, dd, wk->sc.fins, wk->sc.key, n_fin);
+	}
+	free(c->head);
+	c->head = NULL;
+	wk->lab = c->lab;
+	wk->cap_lab = c->cap_lab;
+	wk->bk = c->bk;
+	wk->cap_bk = c->cap_bk;
+	c->lab = NULL;
+	c->bk = NULL;
+}
+
+/* A thread of the listing: days in ls's order until none is left. */
+static void *list_days(void *arg)
+{
+	struct dg_list *ls = arg;
+	struct dg_worker wk;
+	memset(&wk, 0, sizeof wk);
+	for (;;) {
+		size_t k = atomic_fetch_add(&ls->next, 1);
+		if (k >= ls->n_order)
+			break;
+		search_day(ls, &wk, &ls->days[ls->order[k].day]);
+	}
+	free(wk.lab);
+	free(wk.bk);
+	free(wk.sc.fins);
+	free(wk.sc.key);
+	return NULL;
 }
 
 static int overlap_pair(const struct instance *in, size_t i, size_t j)
@@ -1350,7 +1452,38 @@ int sv_as_booked(const struct instance *in, struct sv_cols *cols, struct diag *d
 	return 0;
 }
 
-int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols *cols, struct diag *d)
+/* Days with more sessions first; then by day. */
+static int order_cmp(const void *x, const void *y)
+{
+	const struct dg_next *a = x, *b = y;
+	if (a->n_it != b->n_it)
+		return a->n_it > b->n_it ? -1 : 1;
+	return (a->day > b->day) - (a->day < b->day);
+}
+
+/* Search the days of ls, in threads threads (the calling one among
+ * them; fewer when a thread cannot be started). */
+static void list_in_threads(struct dg_list *ls, int threads)
+{
+	enum { MAX_THREADS = SV_MAX_THREADS };
+	pthread_t tid[MAX_THREADS];
+	int n = 0;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if ((size_t)threads > ls->n_order)
+		threads = (int)ls->n_order;
+	for (int k = 1; k < threads; k++) {
+		if (pthread_create(&tid[n], NULL, list_days, ls) != 0)
+			break;   /* the threads started do the rest */
+		n++;
+	}
+	list_days(ls);
+	for (int k = 0; k < n; k++)
+		pthread_join(tid[k], NULL);
+}
+
+int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
+	   struct diag *d)
 {
 	const struct profile *p = in->w->p;
 	memset(cols, 0, sizeof *cols);
@@ -1358,52 +1491,54 @@ int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols 
 		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
 		return -1;
 	}
-	/* the labels' and the index's memory is kept from one day to the next */
-	struct label *lab = NULL;
-	size_t cap_lab = 0;
-	struct dg_bucket *bk = NULL;
-	size_t cap_bk = 0;
-	struct dg_scratch sc = { NULL, NULL, 0 };
+	size_t n_days = in->w->n_days;
+	struct dg_list ls = { in, b, xcalloc(n_days + 1, sizeof *ls.days), xcalloc(n_days + 1, sizeof *ls.order),
+			      0, 0, 0 };
 	int rc = 0;
-	for (size_t day = 0; day < in->w->n_days; day++) {
-		struct day_ctx c;
-		memset(&c, 0, sizeof c);
-		c.lab = lab;
-		c.cap_lab = cap_lab;
-		c.bk = bk;
-		c.cap_bk = cap_bk;
-		for (size_t k = 0; k < cap_bk; k++)
-			bk[k].item = -1;
-		c.budget = b;
-		c.before = cols->labels;   /* the bound is on the labels of every day */
-		rc = sv_day_build(in, (int)day, &c.s, d);
+	/* each day's sessions (here: a bound passed is said in d) */
+	for (size_t day = 0; day < n_days && rc == 0 && !cols->cut; day++) {
+		rc = sv_day_build(in, (int)day, &ls.days[day].c.s, d);
 		if (rc > 0) {
-			c.cut = 1;   /* too many appointments could be on this day */
+			cols->cut = 1;   /* too many appointments could be on this day */
 			rc = 0;
-		} else if (rc == 0 && !sv_budget_over(b)) {
-			rc = gen_day(&c, cols, &sc);
-		} else if (rc == 0) {
-			c.cut = 1;
+		} else if (rc == 0 && ls.days[day].c.s.n_it > 0) {
+			ls.order[ls.n_order++] = (struct dg_next){ ls.days[day].c.s.n_it, day };
 		}
-		if (c.cut)
-			cols->cut = 1;
-		sv_day_release(&c.s);
-		lab = c.lab;
-		cap_lab = c.cap_lab;
-		bk = c.bk;
-		cap_bk = c.cap_bk;
-		free(c.head);
-		if (rc < 0 || as_booked(in, (int)day, cols, d) < 0) {
-			rc = -1;
-			break;
-		}
-		if (cols->cut)
-			break;   /* the caller starts column generation */
 	}
-	free(lab);
-	free(bk);
-	free(sc.fins);
-	free(sc.key);
+	if (rc == 0 && !cols->cut) {
+		qsort(ls.order, ls.n_order, sizeof *ls.order, order_cmp);
+		list_in_threads(&ls, threads);
+		/* the bound is on every day's labels: a search passes it alone,
+		 * or they do together, whatever the threads */
+		size_t cap = b && b->max_labels ? b->max_labels : DG_MAX_LABELS;
+		for (size_t day = 0; day < n_days; day++) {
+			const struct dg_day *dd = &ls.days[day];
+			cols->labels += dd->labels;
+			if (dd->c.cut)
+				cols->cut = 1;
+			if (dd->oom) {
+				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
+				rc = -1;
+			}
+		}
+		if (cols->labels > cap)
+			cols->cut = 1;
+	}
+	/* the columns, day by day, unless the caller starts column generation */
+	for (size_t day = 0; day < n_days && rc == 0 && !cols->cut; day++) {
+		const struct dg_day *dd = &ls.days[day];
+		for (size_t k = 0; k < dd->n_plans && rc == 0; k++)
+			rc = emit(in, cols, dd, &dd->plans[k], d);
+		if (rc == 0)
+			rc = as_booked(in, (int)day, cols, d);
+	}
+	for (size_t day = 0; day < n_days; day++) {
+		sv_day_release(&ls.days[day].c.s);
+		free(ls.days[day].plans);
+		free(ls.days[day].picks);
+	}
+	free(ls.days);
+	free(ls.order);
 	if (rc < 0)
 		cols_release(cols);
 	return rc < 0 ? -1 : 0;

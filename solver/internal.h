@@ -3,6 +3,7 @@
 #define DOVETAIL_SOLVER_INTERNAL_H
 
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -167,7 +168,9 @@ struct day_ctx {
 	struct dg_bucket *bk;     /* daygen only (NULL in pricing) */
 	size_t n_bk, cap_bk;
 	const struct sv_budget *budget;
-	size_t before;            /* labels of the days before (the bound is on them all) */
+	atomic_size_t *shared;    /* daygen: the labels of every day's search, this one's first
+				   * `flushed` among them (the bound is on them all; NULL: this search's only) */
+	size_t flushed;
 	int cut;                  /* the budget ran out */
 };
 
@@ -178,7 +181,7 @@ void sv_step(const struct day_ctx *c, const struct label *L, const struct sv_ite
 void sv_finish(const struct day_ctx *c, struct label *x);
 double sv_label_energy(const struct profile *p, const struct label *l);
 /* Keep label x at session q (after the caller's dominance check): 0, 1 when
- * the bound `cap` on labels (with c->before) or the budget's time ran out
+ * the bound `cap` on labels (with c->shared's) or the budget's time ran out
  * (c->cut set), -1 out of memory. */
 int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap);
 
@@ -229,11 +232,15 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
  * every plan no other beats with the same appointments at the same venues;
  * plus, on a day whose as-booked appointments clash, each clashing subset
  * of them as booked; plus each day as booked. Each plan is valued by
- * sv_day_value. When the budget runs out the search of that day stops and
- * cols->cut is set (the day as booked is still there). Returns 0 with cols
- * filled, or -1 with d filled (out of memory).
+ * sv_day_value. The days are searched in up to `threads` threads (<= 1:
+ * this one only), and their plans made columns in the order of the days:
+ * cols is the same for any number of threads. The bound on labels
+ * (b->max_labels, else DG_MAX_LABELS) is on every day's together. When it
+ * or the time runs out, cols->cut is set and cols holds no plan (the
+ * caller starts column generation). Returns 0, or -1 with d filled (a
+ * bound on a day passed, or out of memory).
  */
-int daygen(const struct instance *in, const struct sv_budget *b, struct sv_cols *cols,
+int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
 	   struct diag *d);
 /* Only the days as booked, and their clashing subsets (as daygen adds
  * them): where column generation starts. Returns 0, or -1 with d filled. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
@@ -607,6 +608,12 @@ static int colgen(struct sv_result *r, struct sv_cols *cols, const struct sv_opt
 	return 0;
 }
 
+int sv_default_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > SV_MAX_THREADS ? SV_MAX_THREADS : (int)cpus;
+}
+
 static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s, size_t n_days)
 {
 	int n = 0;
@@ -642,10 +649,10 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
 		     const struct sv_budget *list, struct sv_cols *cols, size_t *start, size_t **good,
 		     struct cg_bounds *cb, struct diag *d)
 {
-	if (daygen(&r->in, list, cols, d) < 0 || as_booked_cols(&r->in, cols, start, d) < 0)
+	if (daygen(&r->in, list, o->threads, cols, d) < 0)
 		return -1;
 	if (!cols->cut)
-		return 0;
+		return as_booked_cols(&r->in, cols, start, d);
 	/* start column generation afresh from the weeks as booked: the
 	 * partial list is many plans of no particular worth */
 	cols_release(cols);

@@ -38,7 +38,7 @@ _dovetail() {
 	match) opts="--from --to --json" ;;
 	init) opts="--person --tz" ;;
 	week) opts="--from --to --step --json --refresh" ;;
-	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels --write-lp --write-compact-lp --baseline --json" ;;
+	propose) opts="--from --to -k --max-changes --no-ladder --time-limit --max-labels -j --write-lp --write-compact-lp --baseline --json" ;;
 	accept) opts="--by --note" ;;
 	reject) opts="--keep --by --note" ;;
 	history) opts="--person --json" ;;

@@ -22,6 +22,7 @@ struct placement {
 #define SOLVER_MAX_APPTS 2048      /* appointments in one horizon */
 #define SOLVER_MAX_CANDIDATES 20000 /* placements of one appointment */
 #define SV_MAX_LABELS_OPTION 2000000 /* propose --max-labels, at most */
+#define SV_MAX_THREADS 8           /* threads of one solve (propose -j), at most */
 
 /* One appointment of the instance and every placement it may take. */
 struct sv_appt {
@@ -217,7 +218,13 @@ struct sv_options {
 	const char *write_lp;     /* the master, CPLEX LP format */
 	const char *write_compact_lp; /* the compact model of the instance, CPLEX LP */
 	int baseline;             /* also plan the week greedily (sv_greedy), for comparison */
+	int threads;              /* threads the day searches may use (<= 1: one; at most SV_MAX_THREADS);
+				   * the plans are the same for any number */
 };
+
+/* Threads for one solve by default: the processors online, at most
+ * SV_MAX_THREADS (1 when unknown). */
+int sv_default_threads(void);
 
 struct sv_result {
 	struct instance in;

@@ -383,8 +383,9 @@ void bt_solve_person(const struct batch *b, struct store *st, size_t i, const ch
 		goto out;
 	}
 	add_busy(&cw.week, cw.prof, extra, n_extra);
+	/* one thread: the workers are the batch's parallelism */
 	struct sv_options opt = { .k = priced ? 1 : BATCH_PLANS, .max_changes = -1, .ladder = 0,
-				  .time_limit = b->time_limit, .now = b->now };
+				  .time_limit = b->time_limit, .now = b->now, .threads = 1 };
 	have_r = 1;
 	if (solve_propose(&cw.week, &opt, &r, &d) < 0 || !r.n_props)
 		goto failed;

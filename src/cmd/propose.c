@@ -14,7 +14,7 @@ static void help(FILE *fp)
 {
 	fputs("usage: dovetail propose PROFILE [--from DATE --to DATE] [-k N] [--max-changes M]\n"
 	      "                        [--no-ladder] [--time-limit SEC] [--max-labels N]\n"
-	      "                        [--write-lp FILE]\n"
+	      "                        [-j N] [--write-lp FILE]\n"
 	      "                        [--write-compact-lp FILE] [--baseline] [--json]\n\n"
 	      "Import the feeds the profile names, then plan the person's horizon: every\n"
 	      "appointment in every plan, where it is booked or moved to a candidate; nothing\n"
@@ -36,6 +36,8 @@ static void help(FILE *fp)
 	      "                          (default 300000 to list every day plan, 100000 per\n"
 	      "                          pricing search); past it, column generation takes\n"
 	      "                          over (for testing it on small weeks)\n"
+	      "  -j N                    threads for the day searches (default: the number of\n"
+	      "                          processors, at most 8); the plans are the same for any N\n"
 	      "  --baseline              also plan the week greedily, one appointment at a time\n"
 	      "                          (as by hand), and show its totals for comparison\n"
 	      "  --write-lp FILE         write the master MIP (CPLEX LP format)\n"
@@ -487,12 +489,12 @@ static int parse_options(int argc, char **argv, struct app *app, struct sv_optio
 		{ "max-labels", required_argument, NULL, 'M' },
 		{ "write-lp", required_argument, NULL, 'w' },
 		{ "write-compact-lp", required_argument, NULL, 'W' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
 	int c, tl, ml;
-	while ((c = getopt_long(argc, argv, "hk:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:k:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F': *from = optarg; break;
 		case 'T': *to = optarg; break;
@@ -518,7 +520,11 @@ static int parse_options(int argc, char **argv, struct app *app, struct sv_optio
 		case 'w': o->write_lp = optarg; break;
 		case 'W': o->write_compact_lp = optarg; break;
 		case 'B': o->baseline = 1; break;
-		case 'j': *json = 1; break;
+		case 'j':
+			if (number(app, "-j", optarg, 1, SV_MAX_THREADS, &o->threads) < 0)
+				return DV_EXIT_USAGE;
+			break;
+		case 'J': *json = 1; break;
 		case 'h': help(stdout); return DV_EXIT_OK;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
@@ -529,7 +535,8 @@ static int parse_options(int argc, char **argv, struct app *app, struct sv_optio
 int cmd_propose(int argc, char **argv, struct app *app)
 {
 	const char *from = NULL, *to = NULL;
-	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30 };
+	struct sv_options o = { .k = 3, .max_changes = -1, .ladder = 1, .time_limit = 30,
+				.threads = sv_default_threads() };
 	int json = 0;
 	int status = parse_options(argc, argv, app, &o, &from, &to, &json);
 	if (status >= 0)

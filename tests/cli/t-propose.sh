@@ -42,6 +42,11 @@ assert key(lad[-1]) == key(ps[0]) and lad[-1]["max_changes"] == ps[0]["totals"][
 ' "$TMP/stdout"
 	run --db "$db" propose --json "$dir/profile.yaml"
 	check "propose-$fam.json: a second run gives the same bytes" cmp -s "$TMP/first.json" "$TMP/stdout"
+	# the days searched in one thread, or in more than there are days
+	for j in 1 8; do
+		run --db "$db" propose --json -j $j "$dir/profile.yaml"
+		check "propose-$fam.json: the same bytes with -j $j" cmp -s "$TMP/first.json" "$TMP/stdout"
+	done
 	# under load: two at once give the same bytes too
 	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-a.db" propose --json "$dir/profile.yaml" >"$TMP/a.json" 2>/dev/null &
 	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-b.db" propose --json "$dir/profile.yaml" >"$TMP/b.json" 2>/dev/null
@@ -103,6 +108,10 @@ run --db "$db" propose --max-labels 0 profile/clean.yaml
 expect propose-max-labels-0 64
 run --db "$db" propose --max-labels 2000001 profile/clean.yaml
 expect propose-max-labels-past-bound 64
+run --db "$db" propose -j 0 profile/clean.yaml
+expect propose-jobs-0 64
+run --db "$db" propose -j 9 profile/clean.yaml
+expect propose-jobs-past-bound 64
 run --db "$db" propose profile/no-such-profile.yaml
 expect propose-missing-profile 66
 before=$(sha "$db")

@@ -86,6 +86,21 @@ static void brute(const struct instance *in, size_t i, struct plan *pl, int cap,
 	}
 }
 
+/* Whether two listings made the same columns, in the same order. */
+static int same_cols(const struct sv_cols *a, const struct sv_cols *b)
+{
+	if (a->n != b->n || a->n_pick != b->n_pick || a->cut != b->cut || a->labels != b->labels)
+		return 0;
+	for (size_t k = 0; k < a->n; k++) {
+		const struct sv_col *x = &a->v[k], *y = &b->v[k];
+		if (x->day != y->day || x->n != y->n || x->first != y->first || x->impossible != y->impossible ||
+		    x->compromise != y->compromise || x->cost != y->cost || x->energy != y->energy ||
+		    x->changes != y->changes || x->bad != y->bad)
+			return 0;
+	}
+	return a->n_pick == 0 || memcmp(a->pick, b->pick, a->n_pick * sizeof *a->pick) == 0;
+}
+
 static int same_tiers(const struct sv_proposal *x, const struct sv_tiers *t)
 {
 	struct sv_tiers y = { x->impossible, x->compromise, x->objective };
@@ -213,6 +228,37 @@ int main(void)
 		for (size_t c = 0; c < r.props[k].n_changes; c++)
 			joint |= (r.props[k].changes[c].ch.kind & CHANGE_JOINT) != 0;
 	ok(joint, "some proposal merges a and c into a joint session");
+
+	/* the listing in threads: the same columns, in the same order, for
+	 * any number; its bound on labels is on every day's together */
+	struct sv_budget all = { 0, 1000000, 0 };
+	struct sv_cols c1, cn;
+	is_int(daygen(&r.in, &all, 1, &c1, &fam.d), 0, "the listing in one thread");
+	int days = 0;
+	for (size_t day = 0; day < r.in.w->n_days; day++) {
+		int has = 0;
+		for (size_t i = 0; i < r.in.n; i++)
+			for (size_t c = 0; c < r.in.a[i].n_cand && !has; c++)
+				has = r.in.a[i].cand[c].day == (int)day;
+		days += has;
+	}
+	ok(!c1.cut && c1.labels > 0 && days >= 3, "it is whole, with %zu labels over %d days", c1.labels, days);
+	static const int threads[] = { 2, 3, SV_MAX_THREADS };
+	for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+		is_int(daygen(&r.in, &all, threads[t], &cn, &fam.d), 0, "the listing in %d threads", threads[t]);
+		ok(same_cols(&c1, &cn), "... makes the same columns as in one");
+		cols_release(&cn);
+	}
+	for (int t = 1; t <= 2; t++) {
+		struct sv_budget every = { 0, c1.labels, 0 }, under = { 0, c1.labels - 1, 0 };
+		is_int(daygen(&r.in, &every, t, &cn, &fam.d), 0, "a bound of every label made (%d threads)", t);
+		ok(!cn.cut && same_cols(&c1, &cn), "... leaves the listing whole");
+		cols_release(&cn);
+		is_int(daygen(&r.in, &under, t, &cn, &fam.d), 0, "a bound of one label fewer (%d threads)", t);
+		ok(cn.cut && cn.n == 0, "... cuts it, and leaves no column (column generation takes over)");
+		cols_release(&cn);
+	}
+	cols_release(&c1);
 	sv_result_release(&r);
 	family_close(&fam);
 	return tap_done();
