@@ -324,8 +324,9 @@ void master_basis_release(struct master_basis *b);
  * with fewer appointments, no more reduced cost once what its extra energy
  * can cost is added, no more time out, and no fewer routines settled
  * dominates). At most `max` of the best are added to
- * cols, each valued by sv_day_value and kept only when its reduced cost so
- * valued is negative. Labels whose completion bound shows that nothing they
+ * cols (from the best 4 max + PRICE_KEPT of each search), each valued
+ * by sv_day_value and kept only when its reduced cost so valued is
+ * negative. Labels whose completion bound shows that nothing they
  * lead to has a negative reduced cost are not kept. *lb gets a lower bound on
  * the least reduced cost of any day plan of the day: the least one when the
  * search ran to its end (or the relaxed search, b->relax, found it), else
@@ -336,6 +337,14 @@ void master_basis_release(struct master_basis *b);
  */
 long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d);
+/* sv_price_day for each of days[0 .. n), into lb[0 .. n): their searches
+ * in up to `threads` threads (<= 1: this one only), their columns added
+ * in the order of days[]. Each day's searches read only cols' state of
+ * that day from before the call, so cols is the same for any number of
+ * threads. Returns the columns added, or -1 with d filled. */
+long sv_price_days(const struct instance *in, const int *days, size_t n, const struct sv_duals *u,
+		   const struct sv_budget *b, int max, int threads, struct sv_cols *cols, double *lb,
+		   struct diag *d);
 /* Whether day is one a full round prices last: its exact search is cut
  * and the relaxed search bounds it (price.c). */
 int sv_price_deferred(const struct sv_cols *cols, int day);

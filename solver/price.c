@@ -3,6 +3,8 @@
 
 #include <assert.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -531,41 +533,8 @@ static uint64_t path_repeats(const struct pctx *x, int k)
 	return again;
 }
 
-/* Add the day plans of fs, best first, to cols until max of them pay
- * (picks: scratch, in->n long). Returns how many were added, or -1 with d
- * filled. */
-static long price_add(const struct pctx *x, const struct instance *in, int day, const struct found *fs,
-		      size_t n_fs, int max, struct sv_pick *picks, struct sv_cols *cols, struct diag *d)
-{
-	const struct sv_day *s = &x->c.s;
-	long added = 0;
-	for (size_t f = 0; f < n_fs && added < max; f++) {
-		if (path_repeats(x, fs[f].label))
-			continue;   /* the relaxed search's: not a day plan */
-		int n = 0;
-		for (int k = fs[f].label; k >= 0; k = x->c.lab[k].parent) {
-			const struct sv_item *it = &s->it[x->c.lab[k].item];
-			for (int m = 0; m < it->n; m++) {
-				assert((size_t)n < in->n);   /* each appointment once in a plan */
-				picks[n++] = (struct sv_pick){ it->appt[m], it->cand[m] };
-			}
-		}
-		size_t before = cols->n;
-		long ix = sv_cols_add(in, cols, day, picks, n, d);
-		if (ix < 0)
-			return -1;
-		if ((size_t)ix < before)
-			continue;   /* already a column */
-		/* valued as check reads the day: keep it only if that still pays */
-		if (!cols->v[ix].bad && sv_reduced_cost(in, cols, &cols->v[ix], x->u) < -1e-7)
-			added++;
-		else
-			cols->mismatches++;   /* kept, but it does not pay */
-	}
-	return added;
-}
-
 #define PRICE_RELAX_ROUNDS 12   /* relaxed searches per day and pricing call, at most */
+#define PRICE_KEPT 64            /* plans of one search kept for its columns: 4 per column it may add, and these */
 
 /* How a day's full pricing went, so that the next call goes the way that works. */
 enum price_way {
@@ -573,6 +542,64 @@ enum price_way {
 	WAY_RELAXED,              /* it was cut, and the relaxed search bounded the day */
 	WAY_CUT                   /* both were cut: the exact search's columns, no bound */
 };
+
+/* A plan a pricing search found: its reduced cost, whether it is a day
+ * plan (a relaxed search's may come to an appointment twice), and its
+ * picks (first, n: in its job's picks). */
+struct pfound {
+	double rc;
+	int plan;
+	int n;
+	size_t first;
+};
+
+/* One day's pricing: its searches, in any thread (price_search_day), then
+ * its columns, in the order of the days (price_apply). The searches read
+ * cols (the day's way and crit) and write only here. */
+struct price_job {
+	const struct instance *in;
+	const struct sv_duals *u;
+	const struct sv_budget *b;
+	const struct sv_cols *cols;
+	int day, max;
+	struct diag d;            /* what went wrong, moved to the caller's in day order */
+	int rc;                   /* -1: failed (d says why) */
+	int built;                /* 0: more appointments could be on the day than a search holds */
+	/* the plans each search found, the best first (4 max + PRICE_KEPT of each) */
+	struct pfound *found;
+	size_t n_found, cap_found;
+	size_t *end;              /* search k's are found[end[k - 1] .. end[k]) */
+	size_t n_end, cap_end;
+	struct sv_pick *picks;
+	size_t n_picks, cap_picks;
+	size_t labels;
+	int cut, exact;
+	int set_way, way;         /* the day's way and crit, for the next call */
+	uint64_t crit;
+	double lb;
+};
+
+/* Keep the plans of one search (fs, n_fs: the best first) in j, with
+ * their picks read from x's labels. */
+static void keep_found(const struct pctx *x, struct price_job *j, const struct found *fs, size_t n_fs)
+{
+	size_t keep = j->max > 0 ? 4 * (size_t)j->max + PRICE_KEPT : 0;
+	for (size_t f = 0; f < n_fs && f < keep; f++) {
+		struct pfound *e = BUF_PUSH(j->found, j->n_found, j->cap_found);
+		*e = (struct pfound){ fs[f].rc, path_repeats(x, fs[f].label) == 0, 0, j->n_picks };
+		if (!e->plan)
+			continue;   /* the relaxed search's: not a day plan */
+		for (int k = fs[f].label; k >= 0; k = x->c.lab[k].parent) {
+			const struct sv_item *it = &x->c.s.it[x->c.lab[k].item];
+			for (int m = 0; m < it->n; m++) {
+				assert((size_t)e->n < j->in->n);   /* each appointment once in a plan */
+				*BUF_PUSH(j->picks, j->n_picks, j->cap_picks) = (struct sv_pick){ it->appt[m], it->cand[m] };
+				e->n++;
+			}
+		}
+	}
+	*BUF_PUSH(j->end, j->n_end, j->cap_end) = j->n_found;
+}
 
 /*
  * A bound on the day's least reduced cost when the exact search was cut,
@@ -586,19 +613,18 @@ enum price_way {
  * time, not by appointment). Its least reduced cost is then a bound on
  * every day plan's. When its best path comes to an appointment twice, the
  * appointments that do join crit and it runs again, closer to the day
- * plans; when the best path is a day plan, the bound is exact. Day plans
- * it finds are added as columns (up to max, counted into *added).
- * Returns 1 with *lb set (*exact when the bound is the least reduced
- * cost), 0 when the first relaxed search was cut too, -1 with d filled.
+ * plans; when the best path is a day plan, the bound is exact. The plans
+ * of each round are kept in j (price_apply makes columns of the day
+ * plans among them). Returns 1 with *lb set (*exact when the bound is the
+ * least reduced cost), 0 when the first relaxed search was cut too, -1
+ * out of memory.
  */
-static int relaxed_bound(struct pctx *x, const struct label *root, const struct instance *in, int day, int max,
-			 struct sv_pick *picks, struct sv_cols *cols, long *added, double *lb, int *exact,
-			 struct diag *d)
+static int relaxed_bound(struct pctx *x, const struct label *root, struct price_job *j, double *lb, int *exact)
 {
-	int got = 0;
+	int got = 0, day = j->day;
 	*exact = 0;
 	x->relaxed = 1;
-	x->crit = cols->crit[day];   /* where the last call left it */
+	x->crit = j->cols->crit[day];   /* where the last call left it */
 	/* the relaxed search has the exact search's bound on labels until
 	 * one of its rounds on the day runs to its end: past that, more (a
 	 * day it cannot bound at all is left at once) */
@@ -607,17 +633,16 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 	for (int round = 0; round < PRICE_RELAX_ROUNDS && !*exact; round++) {
 		struct found *fs = NULL;
 		size_t n_fs = 0;
-		x->relax_cap = got || cols->way[day] == WAY_RELAXED ? large : small;
+		x->relax_cap = got || j->cols->way[day] == WAY_RELAXED ? large : small;
 		x->c.n_lab = 0;
 		x->c.cut = x->cut = 0;
 		for (size_t q = 0; q < x->c.s.n_it; q++)
 			x->ch[q].n = 0;
 		if (price_search(x, root) < 0 || price_close(x, root, day, &fs, &n_fs) < 0) {
 			free(fs);
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			return -1;
 		}
-		cols->labels += x->c.n_lab;
+		j->labels += x->c.n_lab;
 		if (x->cut && round == 0 && x->crit) {
 			free(fs);
 			x->crit = 0;   /* too much remembered for the new prices: afresh */
@@ -632,12 +657,7 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 		if (!got || r > *lb)
 			*lb = r;
 		got = 1;
-		long a = price_add(x, in, day, fs, n_fs, max - (int)*added, picks, cols, d);
-		if (a < 0) {
-			free(fs);
-			return -1;
-		}
-		*added += a;
+		keep_found(x, j, fs, n_fs);
 		/* the appointments the best paths come to twice */
 		uint64_t again = 0;
 		for (size_t f = 0; f < n_fs && f < 8; f++)
@@ -647,7 +667,7 @@ static int relaxed_bound(struct pctx *x, const struct label *root, const struct 
 		assert(*exact || again);
 		x->crit |= again;
 	}
-	cols->crit[day] = x->crit;
+	j->crit = x->crit;
 	x->relaxed = 0;
 	x->crit = ~(uint64_t)0;
 	return got;
@@ -659,30 +679,33 @@ int sv_price_deferred(const struct sv_cols *cols, int day)
 	return cols->way && cols->way[day] == WAY_RELAXED;
 }
 
-long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
-		  const struct sv_budget *b, int max, struct sv_cols *cols, double *lb, struct diag *d)
+/* The searches of job j's day (see sv_price_days), into j. */
+static void price_search_day(struct price_job *j)
 {
+	const struct instance *in = j->in;
+	const struct sv_budget *b = j->b;
+	int day = j->day;
 	double root_lb = -INFINITY;
-	*lb = -INFINITY;
+	j->lb = -INFINITY;
 	struct pctx x;
 	memset(&x, 0, sizeof x);
 	x.crit = ~(uint64_t)0;
-	x.u = u;
+	x.u = j->u;
 	x.c.budget = b;
-	long added = -1;
 	struct found *fs = NULL;
 	size_t n_fs = 0;
-	int rc = sv_day_build(in, day, &x.c.s, d);
-	if (rc < 0)
-		return -1;
+	int rc = sv_day_build(in, day, &x.c.s, &j->d);
+	if (rc < 0) {
+		j->rc = -1;
+		return;
+	}
 	if (rc > 0) {
 		/* more appointments could be on the day than a search holds: no
 		 * column from it, and no bound */
 		sv_day_release(&x.c.s);
-		cols->price_cut = 1;
-		return 0;
+		return;
 	}
-	struct sv_pick *picks = xmalloc((in->n + 1) * sizeof *picks);
+	j->built = 1;
 	price_duals(&x, in, day);
 	int have_root = completion_bounds(&x, day, &root_lb);
 	if (!have_root) {
@@ -696,49 +719,42 @@ long sv_price_day(const struct instance *in, int day, const struct sv_duals *u,
 	memset(&root, 0, sizeof root);
 	root.item = root.parent = root.next = -1;
 	root.depart = -1;
-	if (b->relax && !cols->way) {
-		cols->way = xcalloc(in->w->n_days, sizeof *cols->way);
-		cols->crit = xcalloc(in->w->n_days, sizeof *cols->crit);
-	}
-	if (b->relax && cols->way[day] == WAY_RELAXED) {
+	if (b->relax && j->cols->way[day] == WAY_RELAXED) {
 		x.cut = 1;   /* the exact search is cut on this day: straight to the relaxed one */
-		added = 0;
 	} else {
-		if (price_search(&x, &root) < 0 || price_close(&x, &root, day, &fs, &n_fs) < 0) {
-			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
-			goto out;
-		}
-		added = price_add(&x, in, day, fs, n_fs, max, picks, cols, d);
-		cols->labels += x.c.n_lab;
-		if (added < 0)
-			goto out;
+		if (price_search(&x, &root) < 0 || price_close(&x, &root, day, &fs, &n_fs) < 0)
+			goto oom;
+		keep_found(&x, j, fs, n_fs);
+		j->labels += x.c.n_lab;
 	}
 	int cut = x.cut, exact = 0, relaxed = 0;
 	double rlb = -INFINITY;
-	if (cut && b->relax && cols->way[day] != WAY_CUT) {
-		relaxed = relaxed_bound(&x, &root, in, day, max, picks, cols, &added, &rlb, &exact, d);
-		if (relaxed < 0) {
-			added = -1;
-			goto out;
-		}
+	if (cut && b->relax && j->cols->way[day] != WAY_CUT) {
+		relaxed = relaxed_bound(&x, &root, j, &rlb, &exact);
+		if (relaxed < 0)
+			goto oom;
 		/* the relaxed search, cut at once, is no way to this day (the
 		 * time limit cut it: it may be next time) */
-		cols->way[day] = relaxed ? WAY_RELAXED : sv_budget_over(b) ? WAY_EXACT : WAY_CUT;
+		j->set_way = 1;
+		j->way = relaxed ? WAY_RELAXED : sv_budget_over(b) ? WAY_EXACT : WAY_CUT;
 	}
-	if (cut && !exact)
-		cols->price_cut = 1;   /* day plans of negative reduced cost may be left */
+	j->cut = cut;
+	j->exact = exact;
 	/* the day's least reduced cost, or a bound on it */
 	if (!cut)
-		*lb = n_fs && fs[0].rc < PRICE_FOUND ? fs[0].rc : PRICE_FOUND;
+		j->lb = n_fs && fs[0].rc < PRICE_FOUND ? fs[0].rc : PRICE_FOUND;
 	else {
 		if (have_root)
-			*lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
-		if (relaxed && rlb > *lb)
-			*lb = rlb < PRICE_FOUND ? rlb : PRICE_FOUND;
+			j->lb = root_lb < PRICE_FOUND ? root_lb : PRICE_FOUND;
+		if (relaxed && rlb > j->lb)
+			j->lb = rlb < PRICE_FOUND ? rlb : PRICE_FOUND;
 	}
+	goto out;
+oom:
+	diag_add(&j->d, D_INTERNAL, NULL, 0, 0, "out of memory");
+	j->rc = -1;
 out:
 	free(fs);
-	free(picks);
 	free(x.qdual);
 	free(x.meetc);
 	free(x.base);
@@ -750,5 +766,123 @@ out:
 	free(x.ch);
 	free(x.c.lab);
 	sv_day_release(&x.c.s);
+}
+
+/* Add the day plans job j's searches found, each search's best first, to
+ * cols until j->max of them pay; and what the searches say of the day.
+ * Returns how many were added, or -1 with d filled. */
+static long price_apply(struct price_job *j, struct sv_cols *cols, struct diag *d)
+{
+	const struct instance *in = j->in;
+	diag_move(d, &j->d);
+	if (j->rc < 0)
+		return -1;
+	cols->labels += j->labels;
+	if (!j->built) {
+		cols->price_cut = 1;
+		return 0;
+	}
+	long added = 0;
+	for (size_t k = 0, f = 0; k < j->n_end; k++) {
+		for (; f < j->end[k] && added < j->max; f++) {
+			const struct pfound *e = &j->found[f];
+			if (!e->plan)
+				continue;
+			size_t before = cols->n;
+			long ix = sv_cols_add(in, cols, j->day, j->picks + e->first, e->n, d);
+			if (ix < 0)
+				return -1;
+			if ((size_t)ix < before)
+				continue;   /* already a column */
+			/* valued as check reads the day: keep it only if that still pays */
+			if (!cols->v[ix].bad && sv_reduced_cost(in, cols, &cols->v[ix], j->u) < -1e-7)
+				added++;
+			else
+				cols->mismatches++;   /* kept, but it does not pay */
+		}
+		f = j->end[k];
+	}
+	if (j->set_way) {
+		cols->way[j->day] = j->way;
+		cols->crit[j->day] = j->crit;
+	}
+	if (j->cut && !j->exact)
+		cols->price_cut = 1;   /* day plans of negative reduced cost may be left */
 	return added;
+}
+
+/* The jobs of one call, and the next to take. */
+struct price_jobs {
+	struct price_job *v;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *price_jobs_run(void *arg)
+{
+	struct price_jobs *js = arg;
+	for (;;) {
+		size_t k = atomic_fetch_add(&js->next, 1);
+		if (k >= js->n)
+			break;
+		price_search_day(&js->v[k]);
+	}
+	return NULL;
+}
+
+long sv_price_days(const struct instance *in, const int *days, size_t n, const struct sv_duals *u,
+		   const struct sv_budget *b, int max, int threads, struct sv_cols *cols, double *lb,
+		   struct diag *d)
+{
+	if (b->relax && !cols->way) {
+		cols->way = xcalloc(in->w->n_days, sizeof *cols->way);
+		cols->crit = xcalloc(in->w->n_days, sizeof *cols->crit);
+	}
+	struct price_jobs js = { xcalloc(n + 1, sizeof *js.v), n, 0 };
+	for (size_t k = 0; k < n; k++) {
+		struct price_job *j = &js.v[k];
+		j->in = in;
+		j->u = u;
+		j->b = b;
+		j->cols = cols;
+		j->day = days[k];
+		j->max = max;
+		diag_init(&j->d);
+	}
+	/* the searches, in threads (this one among them) */
+	pthread_t tid[SV_MAX_THREADS];
+	int started = 0;
+	if (threads > SV_MAX_THREADS)
+		threads = SV_MAX_THREADS;
+	for (int t = 1; t < threads && (size_t)t < n; t++) {
+		if (pthread_create(&tid[started], NULL, price_jobs_run, &js) != 0)
+			break;   /* the threads started do the rest */
+		started++;
+	}
+	price_jobs_run(&js);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	/* the columns, in the order of the days */
+	long added = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct price_job *j = &js.v[k];
+		long a = added < 0 ? -1 : price_apply(j, cols, d);
+		if (a < 0)
+			added = -1;
+		else if (added >= 0)
+			added += a;
+		lb[k] = j->lb;
+		diag_release(&j->d);
+		free(j->found);
+		free(j->end);
+		free(j->picks);
+	}
+	free(js.v);
+	return added;
+}
+
+long sv_price_day(const struct instance *in, int day, const struct sv_duals *u, const struct sv_budget *b,
+		  int max, struct sv_cols *cols, double *lb, struct diag *d)
+{
+	return sv_price_days(in, &day, 1, u, b, max, 1, cols, lb, d);
 }

@@ -357,31 +357,39 @@ static int lp_duals(const struct instance *in, const struct sv_cols *cols, const
  * least reduced cost (or a bound on it), into *lagr. Returns 0, or -1
  * with d filled. */
 static int price_days(const struct instance *in, struct sv_cols *cols, const struct sv_duals *u,
-		      const struct sv_budget *pb, long *add, double *lagr, struct diag *d)
+		      const struct sv_budget *pb, int threads, long *add, double *lagr, struct diag *d)
 {
 	*add = 0;
 	*lagr = u->objective;
+	size_t nd = in->w->n_days;
+	int *days = xmalloc((nd + 1) * sizeof *days);
+	double *lbd = xmalloc((nd + 1) * sizeof *lbd);
+	int rc = 0;
 	/* the days the relaxed search prices last, and only when the others
 	 * found nothing (they cost the most, and the others' columns change
 	 * the prices first); a round that stops before them gives no bound */
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
 		if (pass == 1 && *add > 0) {
 			*lagr = -INFINITY;
 			break;
 		}
-		for (size_t day = 0; day < in->w->n_days; day++) {
-			if ((sv_price_deferred(cols, (int)day) && pb->relax) != pass)
-				continue;
-			double lbd;
-			long a = sv_price_day(in, (int)day, u, pb, pb->relax ? SV_PRICE_COLS_FULL : SV_PRICE_COLS, cols,
-					      &lbd, d);
-			if (a < 0)
-				return -1;
-			*add += a;
-			*lagr += lbd < 0 ? lbd : 0;
+		size_t n = 0;
+		for (size_t day = 0; day < nd; day++)
+			if ((sv_price_deferred(cols, (int)day) && pb->relax) == pass)
+				days[n++] = (int)day;
+		long a = sv_price_days(in, days, n, u, pb, pb->relax ? SV_PRICE_COLS_FULL : SV_PRICE_COLS, threads,
+				       cols, lbd, d);
+		if (a < 0) {
+			rc = -1;
+			break;
 		}
+		*add += a;
+		for (size_t k = 0; k < n; k++)
+			*lagr += lbd[k] < 0 ? lbd[k] : 0;
 	}
-	return 0;
+	free(days);
+	free(lbd);
+	return rc;
 }
 
 /*
@@ -407,7 +415,7 @@ static int price_days(const struct instance *in, struct sv_cols *cols, const str
  * filled.
  */
 static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier, const struct sv_budget *bud,
-		       double *lb, struct diag *d)
+		       int threads, double *lb, struct diag *d)
 {
 	assert(tier == 1 || tier == 2);
 	const double M = 1e4, eps = 1e-6;
@@ -441,22 +449,27 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
 	}
 	struct sv_budget fb = { bud->deadline, bud->max_labels ? bud->max_labels : SV_FLOOR_LABELS, 0 };
 	int price_cut = cols->price_cut, rc = 0;
-	size_t labels = cols->labels;
-	*lb = 0;
+	size_t labels = cols->labels, n_fl = 0;
+	int *fl = xmalloc((nd + 1) * sizeof *fl);
+	double *lbd = xmalloc((nd + 1) * sizeof *lbd);
 	for (size_t day = 0; day < nd; day++) {
-		double held = M * (double)k[day];
-		if (!isfinite(best[day]) || best[day] + held <= 0)
+		if (!isfinite(best[day]) || best[day] + M * (double)k[day] <= 0)
 			continue;   /* its term is 0 (or a plan at hand is 0) */
 		/* a plan prices out when it is below the best at hand */
 		v.day[day] = best[day] + eps;
-		double lbd;
-		if (sv_price_day(in, (int)day, &v, &fb, 0, cols, &lbd, d) < 0) {
-			rc = -1;
-			break;
-		}
-		double f = isfinite(lbd) ? held + v.day[day] + lbd : 0;
+		fl[n_fl++] = (int)day;
+	}
+	*lb = 0;
+	if (sv_price_days(in, fl, n_fl, &v, &fb, 0, threads, cols, lbd, d) < 0)
+		rc = -1;
+	for (size_t j = 0; j < n_fl && rc == 0; j++) {
+		size_t day = (size_t)fl[j];
+		double held = M * (double)k[day];
+		double f = isfinite(lbd[j]) ? held + v.day[day] + lbd[j] : 0;
 		*lb += f > 0 ? f : 0;
 	}
+	free(fl);
+	free(lbd);
 	*lb -= eps * (double)nd;
 	cols->price_cut = price_cut;
 	cols->labels = labels;
@@ -505,7 +518,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 		cols->price_cut = 0;
 		long add;
 		double lagr;
-		if (price_days(in, cols, &u, &pb, &add, &lagr, d) < 0) {
+		if (price_days(in, cols, &u, &pb, o->threads, &add, &lagr, d) < 0) {
 			sv_duals_release(&u);
 			return -1;
 		}
@@ -547,7 +560,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	if (tier <= 2 && !cb->converged[tier - 1] && (floor_deadline <= 0 || now < floor_deadline)) {
 		struct sv_budget fb = { floor_deadline > 0 ? now + (floor_deadline - now) / 2 : 0, bud->max_labels, 0 };
 		double f;
-		if (floor_bound(in, cols, tier, &fb, &f, d) < 0)
+		if (floor_bound(in, cols, tier, &fb, o->threads, &f, d) < 0)
 			return -1;
 		if (!cb->exact[tier - 1] || f > cb->lb[tier - 1]) {
 			cb->lb[tier - 1] = f;

@@ -47,6 +47,12 @@ assert key(lad[-1]) == key(ps[0]) and lad[-1]["max_changes"] == ps[0]["totals"][
 		run --db "$db" propose --json -j $j "$dir/profile.yaml"
 		check "propose-$fam.json: the same bytes with -j $j" cmp -s "$TMP/first.json" "$TMP/stdout"
 	done
+	# column generation's pricing in threads, forced by a small label bound
+	run --db "$db" propose --json -k 1 --max-labels 400 -j 1 "$dir/profile.yaml"
+	cp "$TMP/stdout" "$TMP/cg1.json"
+	run --db "$db" propose --json -k 1 --max-labels 400 -j 2 "$dir/profile.yaml"
+	check "propose-$fam.json: column generation gives the same bytes at -j 1 and -j 2" \
+		sh -c '[ -s "$1" ] && cmp -s "$1" "$2"' sh "$TMP/cg1.json" "$TMP/stdout"
 	# under load: two at once give the same bytes too
 	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-a.db" propose --json "$dir/profile.yaml" >"$TMP/a.json" 2>/dev/null &
 	cpu_bounded 120 "$DOVETAIL" --db "$TMP/$fam-b.db" propose --json "$dir/profile.yaml" >"$TMP/b.json" 2>/dev/null

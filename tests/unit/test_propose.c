@@ -259,6 +259,26 @@ int main(void)
 		cols_release(&cn);
 	}
 	cols_release(&c1);
+
+	/* column generation (forced by a small bound on labels), its pricing
+	 * in threads: the same plans, bounds and columns for any number */
+	struct sv_options og = o;
+	og.max_labels = 25;
+	og.threads = 1;
+	struct sv_result g1, gn;
+	is_int(solve_propose(&fam.w, &og, &g1, &fam.d), 0, "column generation in one thread");
+	ok(g1.cut && g1.n_props > 0, "the listing was cut: column generation made the plans");
+	for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+		og.threads = threads[t];
+		is_int(solve_propose(&fam.w, &og, &gn, &fam.d), 0, "column generation in %d threads", threads[t]);
+		int same = gn.n_props == g1.n_props && gn.n_ladder == g1.n_ladder && gn.columns == g1.columns;
+		for (size_t k = 0; same && k < g1.n_props; k++)
+			same = strcmp(gn.props[k].id, g1.props[k].id) == 0 && gn.props[k].gap == g1.props[k].gap &&
+			       gn.props[k].objective == g1.props[k].objective;
+		ok(same, "... gives the same proposals, gaps and number of columns");
+		sv_result_release(&gn);
+	}
+	sv_result_release(&g1);
 	sv_result_release(&r);
 	family_close(&fam);
 	return tap_done();
