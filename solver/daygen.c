@@ -23,6 +23,20 @@ int sv_budget_over(const struct sv_budget *b)
 	return b && b->deadline > 0 && (long)clock() > b->deadline;
 }
 
+void sv_parallel(void *(*run)(void *), void *arg, int threads, size_t jobs)
+{
+	pthread_t tid[SV_MAX_THREADS];
+	int started = 0;
+	for (int k = 1; k < threads && k < SV_MAX_THREADS && (size_t)k < jobs; k++) {
+		if (pthread_create(&tid[started], NULL, run, arg) != 0)
+			break;   /* the threads started do the rest */
+		started++;
+	}
+	run(arg);
+	for (int k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+}
+
 int sv_travel0(const struct profile *p, int a, int b)
 {
 	int t = profile_travel(p, a, b);
@@ -1461,26 +1475,6 @@ static int order_cmp(const void *x, const void *y)
 	return (a->day > b->day) - (a->day < b->day);
 }
 
-/* Search the days of ls, in threads threads (the calling one among
- * them; fewer when a thread cannot be started). */
-static void list_in_threads(struct dg_list *ls, int threads)
-{
-	enum { MAX_THREADS = SV_MAX_THREADS };
-	pthread_t tid[MAX_THREADS];
-	int n = 0;
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
-	if ((size_t)threads > ls->n_order)
-		threads = (int)ls->n_order;
-	for (int k = 1; k < threads; k++) {
-		if (pthread_create(&tid[n], NULL, list_days, ls) != 0)
-			break;   /* the threads started do the rest */
-		n++;
-	}
-	list_days(ls);
-	for (int k = 0; k < n; k++)
-		pthread_join(tid[k], NULL);
-}
 
 int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
 	   struct diag *d)
@@ -1507,7 +1501,7 @@ int daygen(const struct instance *in, const struct sv_budget *b, int threads, st
 	}
 	if (rc == 0 && !cols->cut) {
 		qsort(ls.order, ls.n_order, sizeof *ls.order, order_cmp);
-		list_in_threads(&ls, threads);
+		sv_parallel(list_days, &ls, threads, ls.n_order);
 		/* the bound is on every day's labels: a search passes it alone,
 		 * or they do together, whatever the threads */
 		size_t cap = b && b->max_labels ? b->max_labels : DG_MAX_LABELS;

@@ -132,6 +132,12 @@ struct sv_budget {
 };
 int sv_budget_over(const struct sv_budget *b);
 
+/* Run run(arg) in up to `threads` threads at once (this one among them;
+ * at most SV_MAX_THREADS, and no more than `jobs`, the work there is to
+ * share; fewer when a thread cannot be started), and return when all have
+ * returned. run takes its work from arg until none is left. */
+void sv_parallel(void *(*run)(void *), void *arg, int threads, size_t jobs);
+
 /* The day search's labels (daygen.c, price.c). */
 /* A partial day plan ending with session `item` (-1: none yet). */
 struct label {

@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -849,19 +848,7 @@ long sv_price_days(const struct instance *in, const int *days, size_t n, const s
 		j->max = max;
 		diag_init(&j->d);
 	}
-	/* the searches, in threads (this one among them) */
-	pthread_t tid[SV_MAX_THREADS];
-	int started = 0;
-	if (threads > SV_MAX_THREADS)
-		threads = SV_MAX_THREADS;
-	for (int t = 1; t < threads && (size_t)t < n; t++) {
-		if (pthread_create(&tid[started], NULL, price_jobs_run, &js) != 0)
-			break;   /* the threads started do the rest */
-		started++;
-	}
-	price_jobs_run(&js);
-	for (int t = 0; t < started; t++)
-		pthread_join(tid[t], NULL);
+	sv_parallel(price_jobs_run, &js, threads, n);   /* the searches */
 	/* the columns, in the order of the days */
 	long added = 0;
 	for (size_t k = 0; k < n; k++) {
