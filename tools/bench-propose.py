@@ -206,6 +206,8 @@ def run_binary(dv, d, prof, last, a, tag):
     db = os.path.join(d, tag + ".db")
     span = ["--from", MONDAY.isoformat(), "--to", last.isoformat()]
     base = [dv, "--db", db, "--now", NOW, "propose", "--json"]
+    if tag == "now" and a.jobs:
+        base += ["-j", str(a.jobs)]
     k1 = base + ["-k", "1", "--no-ladder"] + span + [prof]
     k3 = base + span + [prof]                             # the default: k = 3, the ladder
     Run([dv, "--db", db, "--now", NOW, "check", prof] + span, a.timeout)   # imports the feeds
@@ -428,7 +430,9 @@ def report(rows, a, now_dv, old_dv, cbc):
     print("## propose benchmark (%s)\n" % datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
     fmt = lambda key: next((r[key]["k1"].get("format") for r in rows
                             if r.get(key) and r[key]["k1"].get("format")), "?")
-    print("- current: %s, JSON %s" % (now_dv, fmt("now")))
+    print("- current: %s, JSON %s, %s" % (now_dv, fmt("now"), "-j %d" % a.jobs if a.jobs else
+                                           "its default -j (one thread per processor: %d)"
+                                           % min(os.cpu_count() or 1, 8)))
     print("- previous: %s" % ("%s, JSON %s" % (old_dv, fmt("old")) if old_dv else "not run"))
     print("- CBC: %s" % (("%s, cap %g s" % (cbc, a.cbc_sec)) if cbc else "not run"))
     print("- times are medians of whole-process wall time over up to %d runs (¹ = one run: the "
@@ -541,6 +545,9 @@ def main():
                     help="build the previous solver (commit %s) in %s first: git worktree add, "
                          "meson setup, ninja" % (OLD_COMMIT, OLD_DIR))
     ap.add_argument("--old-commit", default=OLD_COMMIT, help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, metavar="N",
+                    help="run the current binary's propose with -j N (default: its own default, "
+                         "the number of processors; the previous solver has one thread)")
     ap.add_argument("--no-cbc", action="store_true", help="leave out CBC")
     ap.add_argument("--cbc-sec", type=float,
                     help="CBC's time cap in seconds (default 60; 10 with --quick)")
