@@ -1118,7 +1118,8 @@ struct dg_day {
 static int emit(const struct instance *in, struct sv_cols *cols, const struct dg_day *dd,
 		const struct dg_plan *pl, struct diag *d)
 {
-	long ix = add_col(in, cols, dd->c.s.day, dd->picks + pl->first, pl->n, 0, d);
+	/* (the empty day has no picks, and dd->picks may be NULL) */
+	long ix = add_col(in, cols, dd->c.s.day, pl->n ? dd->picks + pl->first : NULL, pl->n, 0, d);
 	if (ix < 0)
 		return -1;
 	const struct sv_col *col = &cols->v[ix];

@@ -788,7 +788,8 @@ static long price_apply(struct price_job *j, struct sv_cols *cols, struct diag *
 			if (!e->plan)
 				continue;
 			size_t before = cols->n;
-			long ix = sv_cols_add(in, cols, j->day, j->picks + e->first, e->n, d);
+			/* (the empty day has no picks, and j->picks may be NULL) */
+			long ix = sv_cols_add(in, cols, j->day, e->n ? j->picks + e->first : NULL, e->n, d);
 			if (ix < 0)
 				return -1;
 			if ((size_t)ix < before)
