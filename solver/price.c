@@ -564,6 +564,7 @@ struct price_job {
 	struct diag d;            /* what went wrong, moved to the caller's in day order */
 	int rc;                   /* -1: failed (d says why) */
 	int built;                /* 0: more appointments could be on the day than a search holds */
+	struct sv_day s;          /* the day, built before the searches start (see sv_price_days) */
 	/* the plans each search found, the best first (4 max + PRICE_KEPT of each) */
 	struct pfound *found;
 	size_t n_found, cap_found;
@@ -693,18 +694,10 @@ static void price_search_day(struct price_job *j)
 	x.c.budget = b;
 	struct found *fs = NULL;
 	size_t n_fs = 0;
-	int rc = sv_day_build(in, day, &x.c.s, &j->d);
-	if (rc < 0) {
-		j->rc = -1;
-		return;
-	}
-	if (rc > 0) {
-		/* more appointments could be on the day than a search holds: no
-		 * column from it, and no bound */
-		sv_day_release(&x.c.s);
-		return;
-	}
-	j->built = 1;
+	if (!j->built)
+		return;   /* failed, or no column and no bound from the day (see sv_price_days) */
+	x.c.s = j->s;   /* the search's now, released with it */
+	memset(&j->s, 0, sizeof j->s);
 	price_duals(&x, in, day);
 	int have_root = completion_bounds(&x, day, &root_lb);
 	if (!have_root) {
@@ -848,6 +841,17 @@ long sv_price_days(const struct instance *in, const int *days, size_t n, const s
 		j->day = days[k];
 		j->max = max;
 		diag_init(&j->d);
+		/* Built here, in one thread: building converts wall times with
+		 * libical, whose time zones cache what they compute. rc > 0:
+		 * more appointments could be on the day than a search holds, so
+		 * no column from it, and no bound. */
+		int rc = sv_day_build(in, j->day, &j->s, &j->d);
+		if (rc < 0)
+			j->rc = -1;
+		else if (rc > 0)
+			sv_day_release(&j->s);
+		else
+			j->built = 1;
 	}
 	sv_parallel(price_jobs_run, &js, threads, n);   /* the searches */
 	/* the columns, in the order of the days */
