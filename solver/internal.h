@@ -283,8 +283,11 @@ int master_max_changes(struct master *m, int changes, struct diag *d);
  * same venues as sol. */
 int master_exclude(struct master *m, const struct master_sol *sol, struct diag *d);
 /* Solve by tiers under the budget's deadline; `start`, when not NULL, is a
- * feasible choice of columns (per day) to fall back on. Returns 0 (sol
- * filled; free with master_sol_release) or -1 (d filled). */
+ * feasible choice of columns (per day) to fall back on, and each tier's
+ * search starts from it (tier 1) or from the tier before's optimum when
+ * the rows as they stand allow it: of plans of equal value, the one in
+ * hand is kept. Returns 0 (sol filled; free with master_sol_release) or
+ * -1 (d filled). */
 int master_solve(struct master *m, const struct sv_budget *b, const size_t *start,
 		 struct master_sol *sol, struct diag *d);
 int master_write_lp(struct master *m, const char *path, struct diag *d);

@@ -13,6 +13,15 @@
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
+/* A binary of the weekly limit on unfamiliar people: 1 when a column
+ * chosen on days [start, end) meets practitioner prac; over: the index
+ * in master.over of that week's excess. */
+struct met {
+	int col;
+	size_t start, end, over;
+	int prac;
+};
+
 struct master {
 	glp_prob *lp;
 	const struct instance *in;
@@ -21,6 +30,8 @@ struct master {
 	int z;                    /* column of the peak energy */
 	int *over;                /* columns of the weekly unfamiliar excess (tier 2) */
 	size_t n_over;
+	struct met *met;          /* the binaries "meets practitioner k in week w" */
+	size_t n_met;
 	int tier_row[2];          /* rows holding tiers 1 and 2 at their optimum (0: none yet) */
 	int changes_row;          /* 0 until a bound on changes is set */
 	int broken;               /* GLPK failed: its environment is gone */
@@ -171,6 +182,8 @@ static void unfamiliar_week_rows(struct master *m, struct rowbuf *b, size_t star
 		if (!met)
 			continue;
 		int y = glp_add_cols(lp, 1);
+		m->met = xreallocarray(m->met, m->n_met + 1, sizeof *m->met);
+		m->met[m->n_met++] = (struct met){ y, start, end, m->n_over, (int)k };
 		snprintf(name, sizeof name, "met_w%lld_%s", (long long)wk, p->pracs[k].id);
 		glp_set_col_name(lp, y, name);
 		glp_set_col_kind(lp, y, GLP_BV);
@@ -329,12 +342,18 @@ int master_exclude(struct master *m, const struct master_sol *sol, struct diag *
 struct progress {
 	double bound, gap;
 	int seen;
+	const double *known;      /* a solution to start from (NULL: none) */
 };
 
 static void callback(glp_tree *t, void *info)
 {
 	struct progress *pr = info;
 	int r = glp_ios_reason(t);
+	if (r == GLP_IHEUR && pr->known) {
+		glp_ios_heur_sol(t, pr->known);   /* kept when better than any found */
+		pr->known = NULL;
+		return;
+	}
 	if (r != GLP_IBINGO && r != GLP_ISELECT && r != GLP_IPREPRO)
 		return;
 	int best = glp_ios_best_node(t);
@@ -431,6 +450,62 @@ static void value_of(const struct master *m, const size_t *col, int *t1, double 
 	}
 }
 
+/* The values of every column of the master (known, 1-based) when the
+ * plan col (per day, a column) is chosen; returns whether they keep
+ * every row as it now stands (the bound on changes, the tiers held, the
+ * plans excluded), so that GLPK may start its search from them. */
+static int known_solution(const struct master *m, const size_t *col, double *known)
+{
+	const struct sv_cols *cols = m->cols;
+	const struct profile *p = m->in->w->p;
+	size_t n_days = m->in->w->n_days;
+	int nc = glp_get_num_cols(m->lp), nr = glp_get_num_rows(m->lp);
+	memset(known, 0, ((size_t)nc + 1) * sizeof *known);
+	double peak = 0;
+	for (size_t d = 0; d < n_days; d++) {
+		const struct sv_col *x = &cols->v[col[d]];
+		known[m->x0 + (int)col[d]] = 1;
+		if (x->energy > peak)
+			peak = x->energy;
+	}
+	known[m->z] = peak;
+	for (size_t k = 0; k < m->n_met; k++) {
+		const struct met *e = &m->met[k];
+		for (size_t d = e->start; d < e->end; d++)
+			if (cols->v[col[d]].unfamiliar >> e->prac & 1)
+				known[e->col] = 1;
+		known[m->over[e->over]] += known[e->col] * p->pracs[e->prac].people;
+	}
+	for (size_t w = 0; w < m->n_over; w++) {
+		double over = known[m->over[w]] - p->max_unfam_week;
+		known[m->over[w]] = over > 0 ? over : 0;
+	}
+	int *ind = xcalloc((size_t)nc + 1, sizeof *ind);
+	double *val = xcalloc((size_t)nc + 1, sizeof *val);
+	int ok = 1;
+	for (int i = 1; i <= nr && ok; i++) {
+		int len = glp_get_mat_row(m->lp, i, ind, val);
+		double a = 0;
+		for (int k = 1; k <= len; k++)
+			a += val[k] * known[ind[k]];
+		int type = glp_get_row_type(m->lp, i);
+		double lo = glp_get_row_lb(m->lp, i), up = glp_get_row_ub(m->lp, i);
+		double tol = 1e-6 * (1 + fabs(a));
+		if ((type == GLP_LO || type == GLP_DB || type == GLP_FX) && a < lo - tol)
+			ok = 0;
+		if ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && a > up + tol)
+			ok = 0;
+	}
+	for (int j = 1; j <= nc && ok; j++) {
+		int type = glp_get_col_type(m->lp, j);
+		if ((type == GLP_FX || type == GLP_DB || type == GLP_UP) && known[j] > glp_get_col_ub(m->lp, j) + 1e-9)
+			ok = 0;
+	}
+	free(ind);
+	free(val);
+	return ok;
+}
+
 /* Whether every integer column of lp's basic solution is integral. */
 static int lp_integral(glp_prob *lp)
 {
@@ -448,8 +523,8 @@ static int lp_integral(glp_prob *lp)
 /* One MIP solve of the current objective and rows. Returns 1 when an
  * integer solution was found (its columns in col), 0 when none, -1 on a
  * GLPK error (d filled). */
-static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *proven, int *capped,
-	       double *bound, double *gap, struct diag *d)
+static int mip(struct master *m, const struct sv_budget *bud, const double *known, size_t *col, int *proven,
+	       int *capped, double *bound, double *gap, struct diag *d)
 {
 	glp_iocp parm;
 	glp_init_iocp(&parm);
@@ -487,7 +562,7 @@ static int mip(struct master *m, const struct sv_budget *bud, size_t *col, int *
 				col[m->cols->v[c].day] = c;
 		return 1;
 	}
-	struct progress pr = { 0, 1, 0 };
+	struct progress pr = { 0, 1, 0, known };
 	parm.cb_func = callback;
 	parm.cb_info = &pr;
 	int rc = glp_intopt(m->lp, &parm);
@@ -534,6 +609,7 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 	size_t n_days = m->in->w->n_days;
 	sol->col = xcalloc(n_days + 1, sizeof *sol->col);
 	size_t *best = xcalloc(n_days + 1, sizeof *best);
+	double *known = xcalloc((size_t)glp_get_num_cols(m->lp) + 1, sizeof *known);
 	jmp_buf jb_;
 	sv_glpk_jump = &jb_;
 	glp_term_out(GLP_OFF);
@@ -541,6 +617,7 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 	if (setjmp(jb_)) {
 		m->broken = 1;
 		m->lp = NULL;
+		free(known);
 		free(best);
 		master_sol_release(sol);
 		diag_add(d, D_SOLVER, NULL, 0, 0, "solving the master");
@@ -558,8 +635,12 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 		int pv = 0, cp = 0;
 		double bd = 0, gp = 1;
 		set_objective(m, tier);
-		int rc = mip(m, bud, sol->col, &pv, &cp, &bd, &gp, d);
+		/* the search starts from the plan in hand (start, then each
+		 * tier's optimum for the next) when the rows allow it */
+		int rc = mip(m, bud, have && known_solution(m, best, known) ? known : NULL, sol->col, &pv, &cp,
+			     &bd, &gp, d);
 		if (rc < 0) {
+			free(known);
 			free(best);
 			master_sol_release(sol);
 			return -1;
@@ -594,6 +675,7 @@ int master_solve(struct master *m, const struct sv_budget *bud, const size_t *st
 			hold_tier(m, 2, t2 + 1e-7 * (1 + t2));
 	}
 	release_tiers(m);
+	free(known);
 	free(best);
 	if (!have)
 		return 0;
@@ -850,6 +932,7 @@ void master_free(struct master *m)
 	if (m->lp && !m->broken)
 		glp_delete_prob(m->lp);
 	free(m->over);
+	free(m->met);
 	free(m);
 }
 

@@ -697,6 +697,9 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 {
 	int top = changes_of_sol(cols, sol1, r->in.w->n_days);
 	size_t lcap = 0;
+	/* each step starts from the one before, which it allows */
+	size_t *from = xcalloc(r->in.w->n_days + 1, sizeof *from);
+	memcpy(from, start, r->in.w->n_days * sizeof *from);
 	for (int k = 0; k <= top; k++) {
 		struct master_sol sol = { 0 };
 		const struct master_sol *use = sol1;
@@ -710,21 +713,28 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 			master_only(m, start, &sol);
 			use = &sol;
 		} else if (k < top) {
-			if (master_max_changes(m, k, d) < 0 || master_solve(m, bud, start, &sol, d) < 0)
+			if (master_max_changes(m, k, d) < 0 || master_solve(m, bud, from, &sol, d) < 0) {
+				free(from);
 				return -1;
+			}
 			use = &sol;
 		}
+		memcpy(from, use->col, r->in.w->n_days * sizeof *from);
 		struct sv_proposal *y = BUF_PUSH(r->ladder, r->n_ladder, lcap);
 		if (!y) {
 			master_sol_release(&sol);
+			free(from);
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 			return -1;
 		}
 		int rcx = make_proposal(r, cols, use, k, cols->cut, cb, y, d);
 		master_sol_release(&sol);
-		if (rcx < 0)
+		if (rcx < 0) {
+			free(from);
 			return -1;
+		}
 	}
+	free(from);
 	return master_max_changes(m, o->max_changes, d);
 }
 
