@@ -282,6 +282,10 @@ int master_max_changes(struct master *m, int changes, struct diag *d);
 /* Exclude every plan with the same appointments on the same days at the
  * same venues as sol. */
 int master_exclude(struct master *m, const struct master_sol *sol, struct diag *d);
+/* Whether the master's rows as they stand (the bound on changes, the
+ * tiers held, the plans excluded) allow the plan col (per day, a column):
+ * master_solve starts GLPK's search from a plan in hand only then. */
+int master_allows(const struct master *m, const size_t *col);
 /* Solve by tiers under the budget's deadline; `start`, when not NULL, is a
  * feasible choice of columns (per day) to fall back on, and each tier's
  * search starts from it (tier 1) or from the tier before's optimum when

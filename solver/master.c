@@ -498,11 +498,21 @@ static int known_solution(const struct master *m, const size_t *col, double *kno
 	}
 	for (int j = 1; j <= nc && ok; j++) {
 		int type = glp_get_col_type(m->lp, j);
-		if ((type == GLP_FX || type == GLP_DB || type == GLP_UP) && known[j] > glp_get_col_ub(m->lp, j) + 1e-9)
+		if ((type == GLP_LO || type == GLP_DB || type == GLP_FX) && known[j] < glp_get_col_lb(m->lp, j) - 1e-9)
+			ok = 0;
+		if ((type == GLP_UP || type == GLP_DB || type == GLP_FX) && known[j] > glp_get_col_ub(m->lp, j) + 1e-9)
 			ok = 0;
 	}
 	free(ind);
 	free(val);
+	return ok;
+}
+
+int master_allows(const struct master *m, const size_t *col)
+{
+	double *known = xcalloc((size_t)glp_get_num_cols(m->lp) + 1, sizeof *known);
+	int ok = known_solution(m, col, known);
+	free(known);
 	return ok;
 }
 

@@ -258,6 +258,29 @@ int main(void)
 		ok(cn.cut && cn.n == 0, "... cuts it, and leaves no column (column generation takes over)");
 		cols_release(&cn);
 	}
+	/* the master over the whole listing, started from a plan in hand:
+	 * the same optimum, and the plan in hand kept when it is one; a plan
+	 * the rows forbid (more changes than the bound) is not taken up */
+	struct master *m = master_new(&r.in, &c1, &fam.d);
+	struct master_sol a, b, z;
+	ok(m && master_max_changes(m, -1, &fam.d) == 0 && master_solve(m, NULL, NULL, &a, &fam.d) == 0 && a.found,
+	   "the master solves from nothing");
+	ok(a.proven && a.impossible == r.props[0].impossible && fabs(a.compromise - r.props[0].compromise) < 1e-9 &&
+	   fabs(a.objective - r.props[0].objective) < 1e-9, "... to proposal 1's optimum");
+	is_int(master_solve(m, NULL, a.col, &b, &fam.d), 0, "the master solves from its optimum");
+	ok(b.proven && memcmp(a.col, b.col, r.in.w->n_days * sizeof *a.col) == 0, "... and keeps it");
+	ok(r.n_ladder > 0 && r.ladder[0].n_changes == 0 && r.props[0].n_changes > 0,
+	   "the ladder starts with no change; the optimum has some");
+	ok(master_allows(m, a.col), "the rows allow the optimum");
+	is_int(master_max_changes(m, 0, &fam.d), 0, "at most no change");
+	ok(!master_allows(m, a.col), "... then they do not");
+	is_int(master_solve(m, NULL, a.col, &z, &fam.d), 0, "the master solves, handed the optimum the rows forbid");
+	ok(z.proven && z.impossible == r.ladder[0].impossible && fabs(z.compromise - r.ladder[0].compromise) < 1e-9 &&
+	   fabs(z.objective - r.ladder[0].objective) < 1e-9, "... to the week as booked, not to the plan it was handed");
+	master_sol_release(&a);
+	master_sol_release(&b);
+	master_sol_release(&z);
+	master_free(m);
 	cols_release(&c1);
 
 	/* column generation (forced by a small bound on labels), its pricing
