@@ -572,7 +572,11 @@ static int mip(struct master *m, const struct sv_budget *bud, const double *know
 				col[m->cols->v[c].day] = c;
 		return 1;
 	}
-	struct progress pr = { 0, 1, 0, known };
+	/* with the MIP presolver, GLPK's tree holds the presolved problem,
+	 * whose columns are not the master's: the plan in hand is not
+	 * handed over then (the presolver runs only when the warm simplex
+	 * failed, above) */
+	struct progress pr = { 0, 1, 0, parm.presolve ? NULL : known };
 	parm.cb_func = callback;
 	parm.cb_info = &pr;
 	int rc = glp_intopt(m->lp, &parm);
