@@ -12,6 +12,7 @@
 #define JOINT_MAX_CONFLICTS 2000000 /* pairs of plans that cannot both be chosen, in one caseload */
 #define JOINT_BLOCK 400             /* persons of one MIP: a larger component is solved in blocks */
 #define JOINT_BLOCK_PASSES 2        /* passes over the blocks of a large component */
+#define JOINT_MAX_THREADS 8         /* threads for a large component's blocks, at most */
 
 /* A plan's use of a shared practitioner or carer (a lane, by index) over
  * [start, end) UTC. fixed: the appointment stays where it is booked. Two
@@ -58,6 +59,7 @@ struct jt_problem {
 	double time_limit;          /* seconds per stage of a component's MIP, a safety cap (<= 0: none) */
 	size_t max_nodes;           /* branch-and-bound nodes per stage (0: no bound): the bound that decides */
 	double mip_gap;             /* relative gap at which a stage stops (0: proven) */
+	int threads;                /* threads for a large component's blocks (<= 1: one); the choices are the same for any */
 };
 
 /* The conflict graph's components: persons linked by a pair of their

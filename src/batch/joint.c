@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <glpk.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,17 +15,34 @@
 
 /* ---- conflicts and components ------------------------------------------------ */
 
-static const struct jt_problem *sort_p;   /* qsort has no argument: set for one sort only */
+/* A booking's sort key: lane, then start, then index. */
+struct lane_key {
+	uint32_t lane;
+	int64_t start;
+	size_t b;
+};
 
-static int by_lane_start(const void *a, const void *b)
+static int by_lane_key(const void *a, const void *b)
 {
-	const struct jt_booking *x = &sort_p->book[*(const size_t *)a], *y = &sort_p->book[*(const size_t *)b];
+	const struct lane_key *x = a, *y = b;
 	if (x->lane != y->lane)
 		return x->lane < y->lane ? -1 : 1;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	return i < j ? -1 : i > j;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* Sort bookings bk[0 .. n) (indices into p->book) by lane, then start.
+ * By key, with no pointer kept for qsort: the blocks' MIPs sort in threads. */
+static void by_lane_start(const struct jt_problem *p, size_t *bk, size_t n)
+{
+	struct lane_key *key = xmalloc((n + 1) * sizeof *key);
+	for (size_t i = 0; i < n; i++)
+		key[i] = (struct lane_key){ p->book[bk[i]].lane, p->book[bk[i]].start, bk[i] };
+	qsort(key, n, sizeof *key, by_lane_key);
+	for (size_t i = 0; i < n; i++)
+		bk[i] = key[i].b;
+	free(key);
 }
 
 static int by_pair(const void *a, const void *b)
@@ -135,9 +153,7 @@ int joint_components(const struct jt_problem *p, struct jt_components *out, stru
 	}
 	for (size_t i = 0; i < p->n_book; i++)
 		order[i] = i;
-	sort_p = p;
-	qsort(order, p->n_book, sizeof *order, by_lane_start);
-	sort_p = NULL;
+	by_lane_start(p, order, p->n_book);
 	/* a sweep per lane: the bookings still running when the next starts */
 	size_t n_active = 0;
 	for (size_t i = 0; i < p->n_book; i++) {
@@ -230,7 +246,7 @@ int joint_within_cap(const struct jt_problem *p, size_t j)
 
 /* ---- one component's MIP ------------------------------------------------------- */
 
-static jmp_buf *glpk_jump;
+static _Thread_local jmp_buf *glpk_jump;   /* GLPK keeps an environment per thread, and so do we */
 
 static void glpk_hook(void *info)
 {
@@ -395,9 +411,7 @@ static size_t *component_bookings(const struct comp_mip *m, size_t *n)
 	for (size_t i = 0; i < m->n; i++)
 		for (size_t k = 0; k < p->cols[m->cols[i]].n; k++)
 			bk[nb++] = p->cols[m->cols[i]].first + k;
-	sort_p = p;
-	qsort(bk, nb, sizeof *bk, by_lane_start);
-	sort_p = NULL;
+	by_lane_start(p, bk, nb);
 	*n = nb;
 	return bk;
 }
@@ -817,6 +831,125 @@ static int by_person(const void *a, const void *b)
 }
 
 /*
+ * The blocks' MIPs of solve_blocks, pass after pass, with the answer they
+ * give one after another. MIP t (block t % nb of pass t / nb) reads the
+ * choices of its block's persons and of their neighbours, and writes its
+ * block's. So it waits for every earlier MIP whose block is its own or a
+ * neighbour (near), and runs beside the others: what each reads is what it
+ * would read in order, and the choices are the same for any number of
+ * threads. Blocks are taken breadth first, so a pass's blocks mostly wait
+ * for each other; the next pass's first blocks run beside this one's last.
+ */
+struct blocks {
+	const struct jt_problem *p;
+	const struct jt_components *c;
+	const struct adjacency *adj;
+	const size_t *order;      /* the component's persons, breadth first */
+	size_t np, nb, nt;        /* persons, blocks, MIPs (passes x blocks) */
+	unsigned char *near;      /* nb x nb: the same block or neighbours */
+	unsigned char *state;     /* per MIP: 0 to run, 1 running, 2 done */
+	size_t done;              /* MIPs 0 .. done are all done */
+	size_t *choice;
+	int rc;                   /* the first failure */
+	struct diag d;            /* ... and what it said */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+/* The first MIP that can run now, or SIZE_MAX; *left: one is still to run. */
+static size_t blocks_next(const struct blocks *w, int *left)
+{
+	*left = 0;
+	for (size_t t = w->done; t < w->nt; t++) {
+		if (w->state[t])
+			continue;
+		*left = 1;
+		size_t s = w->done;
+		while (s < t && (w->state[s] == 2 || !w->near[(s % w->nb) * w->nb + t % w->nb]))
+			s++;
+		if (s == t)
+			return t;
+	}
+	return SIZE_MAX;
+}
+
+static void *blocks_run(void *arg)
+{
+	struct blocks *w = arg;
+	struct set_scratch x;
+	set_scratch_init(&x, w->p, w->adj);
+	size_t *bp = xmalloc((JOINT_BLOCK + 1) * sizeof *bp);
+	struct diag d;
+	diag_init(&d);
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		int left;
+		size_t t = blocks_next(w, &left);
+		if (w->rc || !left)
+			break;
+		if (t == SIZE_MAX) {
+			pthread_cond_wait(&w->cv, &w->mu);
+			continue;
+		}
+		w->state[t] = 1;
+		pthread_mutex_unlock(&w->mu);
+		size_t b0 = t % w->nb * JOINT_BLOCK, n = w->np - b0 < JOINT_BLOCK ? w->np - b0 : JOINT_BLOCK;
+		memcpy(bp, &w->order[b0], n * sizeof *bp);
+		qsort(bp, n, sizeof *bp, by_person);
+		int rc = solve_set(w->p, w->c, &x, bp, n, 0, w->choice, &d);
+		pthread_mutex_lock(&w->mu);
+		w->state[t] = 2;
+		while (w->done < w->nt && w->state[w->done] == 2)
+			w->done++;
+		if (rc < 0 && !w->rc) {
+			w->rc = rc;
+			diag_move(&w->d, &d);
+		}
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	diag_release(&d);
+	free(bp);
+	set_scratch_release(&x);
+	return NULL;
+}
+
+/* A thread of blocks_solve's other than the caller's: GLPK's environment
+ * is the thread's, and goes with it. */
+static void *blocks_thread(void *arg)
+{
+	blocks_run(arg);
+	glp_free_env();
+	return NULL;
+}
+
+/* Run w's MIPs in up to threads threads (the caller's one of them).
+ * 0, or -1 with d filled. */
+static int blocks_solve(struct blocks *w, int threads, struct diag *d)
+{
+	pthread_t tid[JOINT_MAX_THREADS];
+	int started = 0;
+	diag_init(&w->d);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	for (int k = 1; k < threads && k < JOINT_MAX_THREADS && (size_t)k < w->nt; k++) {
+		if (pthread_create(&tid[started], NULL, blocks_thread, w) != 0)
+			break;   /* the threads started do the rest */
+		started++;
+	}
+	blocks_run(w);
+	for (int k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	assert(w->rc || w->done == w->nt);
+	diag_move(d, &w->d);
+	diag_release(&w->d);
+	return w->rc;
+}
+
+/*
  * A component too large for one MIP, in blocks of JOINT_BLOCK persons in
  * breadth-first order over the conflicts (neighbours stay together): from
  * the week as booked for all (always a plan), each block's MIP chooses
@@ -861,18 +994,34 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 	for (size_t a = 0; a < np; a++)
 		choice[whole->persons[a]] = p->booked[whole->persons[a]];
 	*optimal = 0;
-	size_t *bp = xmalloc((JOINT_BLOCK + 1) * sizeof *bp);
-	for (int pass = 0; pass < JOINT_BLOCK_PASSES && !rc; pass++)
-		for (size_t b0 = 0; b0 < np && !rc; b0 += JOINT_BLOCK) {
-			size_t nb = np - b0 < JOINT_BLOCK ? np - b0 : JOINT_BLOCK;
-			memcpy(bp, &order[b0], nb * sizeof *bp);
-			qsort(bp, nb, sizeof *bp, by_person);
-			rc = solve_set(p, c, &x, bp, nb, 0, choice, d);
-		}
-	free(bp);
+	/* which blocks are the same or neighbours */
+	size_t nb = (np + JOINT_BLOCK - 1) / JOINT_BLOCK;
+	size_t *block = xmalloc((p->n_persons + 1) * sizeof *block);
+	for (size_t i = 0; i < p->n_persons; i++)
+		block[i] = SIZE_MAX;
+	for (size_t a = 0; a < np; a++)
+		block[order[a]] = a / JOINT_BLOCK;
+	struct blocks w = { .p = p, .c = c, .adj = adj, .order = order, .np = np, .nb = nb,
+			    .nt = nb * JOINT_BLOCK_PASSES, .choice = choice };
+	w.near = xcalloc(nb * nb + 1, 1);
+	w.state = xcalloc(w.nt + 1, 1);
+	for (size_t a = 0; a < np; a++) {
+		size_t u = order[a];
+		w.near[block[u] * nb + block[u]] = 1;
+		for (size_t j = x.colfirst[u]; j < p->n_cols && p->cols[j].person == u; j++)
+			for (size_t e = adj->first[j]; e < adj->first[j + 1]; e++) {
+				size_t v = block[p->cols[adj->v[e] >> 1].person];
+				if (v != SIZE_MAX)
+					w.near[block[u] * nb + v] = w.near[v * nb + block[u]] = 1;
+			}
+	}
+	free(block);
+	set_scratch_release(&x);
+	rc = blocks_solve(&w, p->threads, d);
+	free(w.near);
+	free(w.state);
 	free(order);
 	free(seen);
-	set_scratch_release(&x);
 	return rc;
 }
 

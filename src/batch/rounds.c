@@ -226,7 +226,8 @@ static int flatten(struct jstate *s, int round, struct jt_problem *pr, double ca
 		if (s->solo[i] == SIZE_MAX || s->booked[i] == SIZE_MAX)
 			return -1;
 	}
-	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0 };
+	*pr = (struct jt_problem){ s->n, s->solo, s->booked, s->cols, s->n_cols, s->book, s->n_book, cap, limit, 0, 0,
+				   s->b->jobs };
 	return 0;
 }
 

@@ -29,7 +29,7 @@ static size_t col(struct fx *f, size_t p, int imp, double comp, double cost, con
 
 static struct jt_problem problem(struct fx *f, double cap)
 {
-	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0, 0, 0 };
+	return (struct jt_problem){ f->np, f->solo, f->booked, f->c, f->nc, f->b, f->nb, cap, 0, 0, 0, 1 };
 }
 
 /* Independently of joint.c: do two columns book one lane at once? 1: not
@@ -409,7 +409,7 @@ static void large_case(void)
 			nc++;
 		}
 	}
-	struct jt_problem pr = { np, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3 };
+	struct jt_problem pr = { np, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, 1 };
 	struct jt_components comps;
 	struct jt_solution s = { 0 };
 	struct diag d;
@@ -442,6 +442,75 @@ static void large_case(void)
 	diag_release(&d);
 }
 
+/* A long component (persons share lanes only with those near them in
+ * number, so blocks far apart share no one: the second pass's first block
+ * runs beside the first pass's last): its blocks' MIPs in 1, 2 and 3
+ * threads choose the same, and book nothing twice. Letting a MIP start
+ * beside an earlier neighbour's fails both. */
+static void threads_case(void)
+{
+	enum { NP = JOINT_BLOCK * 2 + 100 };
+	static struct jt_column c[4 * NP];
+	static struct jt_booking b[4 * NP * 2];
+	static size_t solo[NP], booked[NP], first[NP];
+	size_t nc = 0, nb = 0;
+	unsigned seed = 5;
+	for (size_t p = 0; p < NP; p++) {
+		for (int k = 0; k < 4; k++) {
+			int is_booked = k == 3;
+			c[nc] = (struct jt_column){ p, 0, 0, 10 + (double)(rnd(&seed) % 20) + (is_booked ? 20 : 0), nb, 2 };
+			for (int i = 0; i < 2; i++) {
+				int64_t s0 = (int64_t)(rnd(&seed) % 200) * 30;
+				b[nb++] = (struct jt_booking){ (uint32_t)(p / 70 * 5 + rnd(&seed) % 10), s0, s0 + 45, is_booked, 0 };
+			}
+			if (k == 0)
+				solo[p] = nc;
+			if (is_booked)
+				booked[p] = nc;
+			nc++;
+		}
+	}
+	int same = 1, twice = 0;
+	for (int threads = 1; threads <= 3; threads++) {
+		struct jt_problem pr = { NP, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, threads };
+		struct jt_components comps;
+		struct jt_solution s = { 0 };
+		struct diag d;
+		diag_init(&d);
+		if (joint_components(&pr, &comps, &d) < 0 || joint_solve(&pr, &comps, NULL, &s, &d) < 0) {
+			ok(0, "a long component in %d threads: solved", threads);
+			diag_release(&d);
+			return;
+		}
+		for (size_t p = 0; p < NP; p++) {
+			if (threads == 1)
+				first[p] = s.choice[p];
+			same &= first[p] == s.choice[p];
+			for (size_t q = p + 1; q < NP; q++)
+				for (size_t i = 0; i < 2; i++)
+					for (size_t j = 0; j < 2; j++) {
+						const struct jt_booking *x = &b[c[s.choice[p]].first + i],
+									*y = &b[c[s.choice[q]].first + j];
+						twice += x->lane == y->lane && x->start < y->end && y->start < x->end &&
+							 !(x->fixed && y->fixed);
+					}
+		}
+		if (threads == 1) {
+			size_t biggest = 0, *size = calloc(comps.n + 1, sizeof *size);
+			for (size_t p = 0; size && p < NP; p++)
+				if (++size[comps.comp[p]] > biggest)
+					biggest = size[comps.comp[p]];
+			free(size);
+			ok(biggest > 2 * JOINT_BLOCK, "a long component: %zu persons, in blocks", biggest);
+		}
+		joint_solution_release(&s);
+		joint_components_release(&comps);
+		diag_release(&d);
+	}
+	ok(same, "a long component in blocks: 1, 2 and 3 threads choose the same");
+	is_int(twice, 0, "... and book nothing twice");
+}
+
 /* The bound on conflicting pairs: past it, an error, not an exhausted machine. */
 static void conflict_bound(void)
 {
@@ -461,7 +530,7 @@ static void conflict_bound(void)
 		solo[p] = 2 * p;
 		booked[p] = 2 * p + 1;
 	}
-	struct jt_problem pr = { np, solo, booked, c, 2 * np, b, 2 * np, 10, 0, 0, 0 };
+	struct jt_problem pr = { np, solo, booked, c, 2 * np, b, 2 * np, 10, 0, 0, 0, 1 };
 	struct jt_components comps;
 	struct diag d;
 	diag_init(&d);
@@ -478,6 +547,7 @@ int main(void)
 {
 	hand_cases();
 	random_cases();
+	threads_case();
 	large_case();
 	conflict_bound();
 	return tap_done();
