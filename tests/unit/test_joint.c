@@ -444,12 +444,12 @@ static void large_case(void)
 
 /* A long component (persons share lanes only with those near them in
  * number, so blocks far apart share no one: the second pass's first block
- * runs beside the first pass's last): its blocks' MIPs in 1, 2 and 3
- * threads choose the same, and book nothing twice. Letting a MIP start
- * beside an earlier neighbour's fails both. */
+ * runs beside the first pass's last): its blocks' MIPs in 1, 2, 3 and
+ * more than JOINT_MAX_THREADS threads choose the same, and book nothing
+ * twice. Letting a MIP start beside an earlier neighbour's fails both. */
 static void threads_case(void)
 {
-	enum { NP = JOINT_BLOCK * 2 + 100 };
+	enum { NP = JOINT_BLOCK * 4 + 100 };   /* 5 blocks: 10 MIPs, more than JOINT_MAX_THREADS */
 	static struct jt_column c[4 * NP];
 	static struct jt_booking b[4 * NP * 2];
 	static size_t solo[NP], booked[NP], first[NP];
@@ -471,7 +471,9 @@ static void threads_case(void)
 		}
 	}
 	int same = 1, twice = 0;
-	for (int threads = 1; threads <= 3; threads++) {
+	static const int tried[] = { 1, 2, 3, 4 * JOINT_MAX_THREADS };
+	for (size_t k = 0; k < sizeof tried / sizeof *tried; k++) {
+		int threads = tried[k];
 		struct jt_problem pr = { NP, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, threads };
 		struct jt_components comps;
 		struct jt_solution s = { 0 };
@@ -501,13 +503,14 @@ static void threads_case(void)
 				if (++size[comps.comp[p]] > biggest)
 					biggest = size[comps.comp[p]];
 			free(size);
-			ok(biggest > 2 * JOINT_BLOCK, "a long component: %zu persons, in blocks", biggest);
+			ok(biggest > 4 * JOINT_BLOCK, "a long component: %zu persons, in blocks", biggest);
 		}
 		joint_solution_release(&s);
 		joint_components_release(&comps);
 		diag_release(&d);
 	}
-	ok(same, "a long component in blocks: 1, 2 and 3 threads choose the same");
+	ok(same, "a long component in blocks: 1, 2, 3 and %d threads (at most %d run) choose the same", 4 * JOINT_MAX_THREADS,
+	   JOINT_MAX_THREADS);
 	is_int(twice, 0, "... and book nothing twice");
 }
 
