@@ -832,13 +832,14 @@ static int by_person(const void *a, const void *b)
 
 /*
  * The blocks' MIPs of solve_blocks, pass after pass, with the answer they
- * give one after another. MIP t (block t % nb of pass t / nb) reads the
- * choices of its block's persons and of their neighbours, and writes its
- * block's. So it waits for every earlier MIP whose block is its own or a
- * neighbour (near), and runs beside the others: what each reads is what it
- * would read in order, and the choices are the same for any number of
- * threads. Blocks are taken breadth first, so a pass's blocks mostly wait
- * for each other; the next pass's first blocks run beside this one's last.
+ * give one after another. MIP t (block seq[t % nb] of pass t / nb) reads
+ * the choices of its block's persons and of their neighbours, and writes
+ * its block's. So it waits for every earlier MIP whose block is its own or
+ * a neighbour (near), and runs beside the others: what each reads is what
+ * it would read in order, and the choices are the same for any number of
+ * threads. A pass takes the blocks by colour (block_sequence): the blocks
+ * of one colour are not neighbours, so they run beside each other; and the
+ * next pass's first blocks run beside this one's last.
  */
 struct blocks {
 	const struct jt_problem *p;
@@ -847,6 +848,7 @@ struct blocks {
 	const size_t *order;      /* the component's persons, breadth first */
 	size_t np, nb, nt;        /* persons, blocks, MIPs (passes x blocks) */
 	unsigned char *near;      /* nb x nb: the same block or neighbours */
+	size_t *seq;              /* nb: the blocks in the order of a pass */
 	unsigned char *state;     /* per MIP: 0 to run, 1 running, 2 done */
 	size_t done;              /* MIPs 0 .. done are all done */
 	size_t *choice;
@@ -865,7 +867,7 @@ static size_t blocks_next(const struct blocks *w, int *left)
 			continue;
 		*left = 1;
 		size_t s = w->done;
-		while (s < t && (w->state[s] == 2 || !w->near[(s % w->nb) * w->nb + t % w->nb]))
+		while (s < t && (w->state[s] == 2 || !w->near[w->seq[s % w->nb] * w->nb + w->seq[t % w->nb]]))
 			s++;
 		if (s == t)
 			return t;
@@ -893,7 +895,7 @@ static void *blocks_run(void *arg)
 		}
 		w->state[t] = 1;
 		pthread_mutex_unlock(&w->mu);
-		size_t b0 = t % w->nb * JOINT_BLOCK, n = w->np - b0 < JOINT_BLOCK ? w->np - b0 : JOINT_BLOCK;
+		size_t b0 = w->seq[t % w->nb] * JOINT_BLOCK, n = w->np - b0 < JOINT_BLOCK ? w->np - b0 : JOINT_BLOCK;
 		memcpy(bp, &w->order[b0], n * sizeof *bp);
 		qsort(bp, n, sizeof *bp, by_person);
 		int rc = solve_set(w->p, w->c, &x, bp, n, 0, w->choice, &d);
@@ -947,6 +949,43 @@ static int blocks_solve(struct blocks *w, int threads, struct diag *d)
 	diag_move(d, &w->d);
 	diag_release(&w->d);
 	return w->rc;
+}
+
+/*
+ * The order of a pass over nb blocks (near: nb x nb, the same block or
+ * neighbours), into seq: each block, in index order, takes the least
+ * colour no neighbour before it took, and the pass goes colour by colour,
+ * each colour's blocks in index order. Blocks of one colour are not
+ * neighbours, so their MIPs can run beside each other; breadth-first
+ * blocks in index order would each wait for the one before. It depends
+ * on the blocks alone, not on the threads, so the answer does not either.
+ */
+static void block_sequence(const unsigned char *near, size_t nb, size_t *seq)
+{
+	size_t *colour = xmalloc((nb + 1) * sizeof *colour);
+	unsigned char *used = xmalloc(nb + 1);
+	size_t n_colours = 0;
+	for (size_t b = 0; b < nb; b++) {
+		memset(used, 0, nb + 1);
+		for (size_t a = 0; a < b; a++)
+			if (near[a * nb + b])
+				used[colour[a]] = 1;
+		size_t k = 0;
+		while (used[k])
+			k++;
+		assert(k <= b);
+		colour[b] = k;
+		if (k + 1 > n_colours)
+			n_colours = k + 1;
+	}
+	size_t n = 0;
+	for (size_t k = 0; k < n_colours; k++)
+		for (size_t b = 0; b < nb; b++)
+			if (colour[b] == k)
+				seq[n++] = b;
+	assert(n == nb);
+	free(used);
+	free(colour);
 }
 
 /*
@@ -1017,7 +1056,10 @@ static int solve_blocks(struct comp_mip *whole, const struct jt_components *c, c
 	}
 	free(block);
 	set_scratch_release(&x);
+	w.seq = xmalloc((nb + 1) * sizeof *w.seq);
+	block_sequence(w.near, nb, w.seq);
 	rc = blocks_solve(&w, p->threads, d);
+	free(w.seq);
 	free(w.near);
 	free(w.state);
 	free(order);
