@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 		cl_graph_free(g);
 		g = NULL;
 		t0 = now_s();
-		if (caseload_scan(cl, 0, &g, &d) < 0) {
+		if (caseload_scan(cl, 0, 1, &g, &d) < 0) {
 			print_diag(&d);
 			caseload_free(cl);
 			return diag_exit_status(&d);

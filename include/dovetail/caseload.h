@@ -115,7 +115,9 @@ struct cl_graph {
  * sharing graph of caseload cl. in_dir: files are named in diagnostics as
  * the caseload writes them (cl_person.given, for a process that runs in the
  * caseload's folder, as the batch's workers do); else by cl_person.profile.
- * Profiles are always read by cl_person.profile.
+ * Profiles are always read by cl_person.profile. jobs (>= 1): worker
+ * processes that read them (pool.h; 1: this process alone); the graph and
+ * what is reported are the same for any jobs.
  *
  * A person whose profile does not load is a singleton: nothing about it is
  * reported here. What is an error of the whole caseload (D_CASELOAD_FEEDS,
@@ -130,7 +132,7 @@ struct cl_graph {
  * Bounds: at most CASELOAD_MAX_PERSONS persons, each with at most 64
  * practitioners and 16 carers of 16 feeds (the profile's bounds).
  */
-int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, struct diag *d);
+int caseload_scan(const struct caseload *cl, int in_dir, int jobs, struct cl_graph **out, struct diag *d);
 void cl_graph_free(struct cl_graph *g);   /* NULL-safe */
 
 /* Index of key in g->keys, or -1. */

@@ -2,10 +2,12 @@
 #include "dovetail/caseload.h"
 
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/pool.h"
 #include "dovetail/profile.h"
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
@@ -121,6 +123,192 @@ static int read_person(const struct caseload *cl, size_t i, struct entries *e)
 	}
 	profile_free(p);
 	return 1;
+}
+
+/* ---- reading the profiles in worker processes ----------------------------- */
+
+/*
+ * With jobs > 1, the profiles are read in jobs worker processes (pool.h),
+ * SCAN_CHUNK persons a task; each chunk's entries come back in a message
+ * (below) and are put in person order, so e is what reading them in turn
+ * gives. A chunk whose worker died is read here.
+ */
+#define SCAN_CHUNK 64
+
+struct scan_run {
+	const struct caseload *cl;
+	unsigned char *loaded;
+	struct entries *chunk;    /* per chunk: its entries */
+	struct diag *d;
+};
+
+static void put_text(FILE *f, const char *s)
+{
+	size_t n = strlen(s);
+	fprintf(f, "%zu:", n);
+	fwrite(s, 1, n, f);
+}
+
+/* A chunk's message: per person "loaded count\n", then per entry
+ * "carer line col n_feeds key" and its feeds, each text as "LEN:BYTES". */
+static char *scan_handle(void *state, const char *task, size_t len, size_t *out_len)
+{
+	const struct caseload *cl = state;
+	(void)len;
+	size_t a = strtoul(task, NULL, 10), b = a + SCAN_CHUNK < cl->n_persons ? a + SCAN_CHUNK : cl->n_persons;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, out_len);
+	if (!f)
+		return NULL;
+	for (size_t i = a; i < b; i++) {
+		struct entries e = { 0 };
+		int loaded = read_person(cl, i, &e);
+		fprintf(f, "%d %zu\n", loaded, e.n);
+		for (size_t k = 0; k < e.n; k++) {
+			const struct entry *x = &e.v[k];
+			fprintf(f, "%d %d %d %zu ", x->carer, x->line, x->col, x->n_feeds);
+			put_text(f, x->key);
+			for (size_t j = 0; j < x->n_feeds; j++)
+				put_text(f, x->feeds[j]);
+			fputc('\n', f);
+		}
+		entries_release(&e);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void *scan_init(void *arg)
+{
+	return arg;
+}
+
+static const struct pool_ops scan_ops = { scan_init, scan_handle, NULL };
+
+static char *scan_task(void *arg, size_t i, size_t *len)
+{
+	(void)arg;
+	char *s = xasprintf("%zu\n", i * SCAN_CHUNK);
+	*len = strlen(s);
+	return s;
+}
+
+/* A number in [lo, hi] at *p (before end; blanks before it skipped), into
+ * *v; 0, or -1 when malformed. (msg is NUL-terminated, so strtol stops.) */
+static int get_num(const char **p, const char *end, long lo, long hi, long *v)
+{
+	char *q;
+	if (*p >= end)
+		return -1;
+	*v = strtol(*p, &q, 10);
+	if (q == *p || q > end || *v < lo || *v > hi)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+/* A text "LEN:BYTES" at *p (before end) into a malloc'd string of at
+ * most max - 1 bytes; NULL when malformed. */
+static char *get_text(const char **p, const char *end, size_t max)
+{
+	long n;
+	if (get_num(p, end, 0, (long)max - 1, &n) < 0 || *p >= end || **p != ':' || n > end - *p - 1)
+		return NULL;
+	char *s = xmalloc((size_t)n + 1);
+	memcpy(s, *p + 1, (size_t)n);
+	s[n] = 0;
+	if (strlen(s) != (size_t)n) {
+		free(s);
+		return NULL;
+	}
+	*p += 1 + n;
+	return s;
+}
+
+/* Read msg (len bytes, NUL-terminated) back into persons [a, b)'s loaded
+ * and e; 0, or -1 when malformed. */
+static int scan_decode(const char *msg, size_t len, size_t a, size_t b, unsigned char *loaded, struct entries *e)
+{
+	const char *p = msg, *end = msg + len;
+	for (size_t i = a; i < b; i++) {
+		long ld, n;
+		if (get_num(&p, end, 0, 1, &ld) < 0 || get_num(&p, end, 0, end - p, &n) < 0)
+			return -1;
+		loaded[i] = (unsigned char)ld;
+		for (long k = 0; k < n; k++) {
+			struct entry *x = BUF_PUSH(e->v, e->n, e->cap);
+			memset(x, 0, sizeof *x);
+			x->person = i;
+			long carer, line, col, nf;
+			if (get_num(&p, end, 0, 1, &carer) < 0 || get_num(&p, end, 0, INT_MAX, &line) < 0 ||
+			    get_num(&p, end, 0, INT_MAX, &col) < 0 || get_num(&p, end, 0, end - p, &nf) < 0 ||
+			    p >= end || *p++ != ' ')
+				return -1;
+			x->carer = (int)carer;
+			x->line = (int)line;
+			x->col = (int)col;
+			char *key = get_text(&p, end, CL_KEY_MAX);
+			if (!key)
+				return -1;
+			memcpy(x->key, key, strlen(key) + 1);
+			free(key);
+			x->feeds = xcalloc((size_t)nf + 1, sizeof *x->feeds);
+			for (; x->n_feeds < (size_t)nf; x->n_feeds++)
+				if (!(x->feeds[x->n_feeds] = get_text(&p, end, POOL_MAX_MESSAGE)))
+					return -1;
+			if (p >= end || *p++ != '\n')
+				return -1;
+		}
+	}
+	return p == end ? 0 : -1;
+}
+
+static int scan_done(void *arg, size_t i, const char *msg, size_t len)
+{
+	struct scan_run *r = arg;
+	size_t a = i * SCAN_CHUNK, b = a + SCAN_CHUNK < r->cl->n_persons ? a + SCAN_CHUNK : r->cl->n_persons;
+	struct entries *e = &r->chunk[i];
+	if (msg && scan_decode(msg, len, a, b, r->loaded, e) == 0)
+		return 0;
+	entries_release(e);
+	memset(e, 0, sizeof *e);
+	if (msg) {
+		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker reading the caseload's profiles sent a malformed result");
+		return 1;
+	}
+	for (size_t k = a; k < b; k++)   /* its worker died: read them here */
+		r->loaded[k] = (unsigned char)read_person(r->cl, k, e);
+	return 0;
+}
+
+/* Read every person's profile into loaded and e, in jobs workers; 0, or -1 with d filled. */
+static int read_all(const struct caseload *cl, int jobs, unsigned char *loaded, struct entries *e, struct diag *d)
+{
+	size_t n_chunks = (cl->n_persons + SCAN_CHUNK - 1) / SCAN_CHUNK;
+	if (jobs > 1 && n_chunks > 1) {
+		if ((size_t)jobs > n_chunks)
+			jobs = (int)n_chunks;
+		struct scan_run r = { cl, loaded, xcalloc(n_chunks, sizeof *r.chunk), d };
+		struct pool *p = pool_start(jobs, &scan_ops, (void *)cl, d);
+		int rc = p ? pool_run(p, n_chunks, scan_task, scan_done, NULL, &r, d) : -1;
+		pool_stop(p, rc != 0);
+		for (size_t c = 0; c < n_chunks; c++) {
+			for (size_t k = 0; !rc && k < r.chunk[c].n; k++)
+				*BUF_PUSH(e->v, e->n, e->cap) = r.chunk[c].v[k];
+			if (rc)
+				entries_release(&r.chunk[c]);
+			else
+				free(r.chunk[c].v);
+		}
+		free(r.chunk);
+		return rc;
+	}
+	for (size_t i = 0; i < cl->n_persons; i++)
+		loaded[i] = (unsigned char)read_person(cl, i, e);
+	return 0;
 }
 
 static int by_key_person(const void *x, const void *y)
@@ -313,7 +501,7 @@ static void link_keys(struct cl_graph *g, const struct caseload *cl, const struc
 	free(key_of);
 }
 
-int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, struct diag *d)
+int caseload_scan(const struct caseload *cl, int in_dir, int jobs, struct cl_graph **out, struct diag *d)
 {
 	*out = NULL;
 	assert(cl && cl->n_persons <= CASELOAD_MAX_PERSONS);
@@ -324,9 +512,13 @@ int caseload_scan(const struct caseload *cl, int in_dir, struct cl_graph **out, 
 	size_t *up = xcalloc(cl->n_persons ? cl->n_persons : 1, sizeof *up);
 	g->n_persons = cl->n_persons;
 	g->loaded = xcalloc(cl->n_persons ? cl->n_persons : 1, 1);
-	for (size_t i = 0; i < cl->n_persons; i++) {
+	for (size_t i = 0; i < cl->n_persons; i++)
 		up[i] = i;
-		g->loaded[i] = (unsigned char)read_person(cl, i, &e);
+	if (read_all(cl, jobs, g->loaded, &e, d) < 0) {
+		entries_release(&e);
+		free(up);
+		cl_graph_free(g);
+		return -1;
 	}
 	if (e.n)
 		qsort(e.v, e.n, sizeof *e.v, by_key_person);

@@ -217,17 +217,18 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 
 /* Load the caseload at path into *cl and check every profile's
  * practitioners and carers: a practitioner shared under two sets of feeds
- * is a bad caseload, refused before anything is solved. The components
- * (*g) give --shard-by component its shards. Returns 0 or an exit status. */
-static int load_caseload(struct app *app, const char *path, const struct batch_args *a, struct caseload **cl,
-			 struct cl_graph **g)
+ * is a bad caseload, refused before anything is solved. The profiles are
+ * read in jobs workers. The components (*g) give --shard-by component its
+ * shards. Returns 0 or an exit status. */
+static int load_caseload(struct app *app, const char *path, const struct batch_args *a, int jobs,
+			 struct caseload **cl, struct cl_graph **g)
 {
 	*g = NULL;
 	if (caseload_load(cl, path, &app->diag) < 0) {
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INPUT;
 	}
-	if (caseload_scan(*cl, 1, g, &app->diag) < 0 ||
+	if (caseload_scan(*cl, 1, jobs, g, &app->diag) < 0 ||
 	    (a->by_component && cl_graph_plan_shards(*g, a->sn, &app->diag) < 0)) {
 		cl_graph_free(*g);
 		caseload_free(*cl);
@@ -283,7 +284,7 @@ int cmd_batch(int argc, char **argv, struct app *app)
 		return status;
 	struct caseload *cl;
 	struct cl_graph *g;
-	if ((status = load_caseload(app, argv[optind], &a, &cl, &g)))
+	if ((status = load_caseload(app, argv[optind], &a, b.jobs, &cl, &g)))
 		return status;
 	b.cl = cl;
 	b.store = app->store;

@@ -88,7 +88,7 @@ static void expect_feeds_error(const char *what, struct caseload *c, int in_dir,
 	struct diag d;
 	diag_init(&d);
 	struct cl_graph *g = (struct cl_graph *)1;
-	int rc = caseload_scan(c, in_dir, &g, &d);
+	int rc = caseload_scan(c, in_dir, 1, &g, &d);
 	ok(rc == -1 && g == NULL, "%s: refused", what);
 	int found = 0;
 	for (size_t i = 0; i < d.n; i++)
@@ -161,7 +161,7 @@ static void test_sharing(void)
 	struct diag d;
 	diag_init(&d);
 	struct cl_graph *g = NULL;
-	int rc = caseload_scan(c, 0, &g, &d);
+	int rc = caseload_scan(c, 0, 1, &g, &d);
 	ok(rc == 0 && g, "the scan succeeds");
 	is_int(d.n, 0, "... and says nothing (broken profiles are the batch's to report)");
 	if (!g) {
@@ -270,7 +270,7 @@ static void test_feeds_differ(void)
 	struct diag d;
 	diag_init(&d);
 	struct cl_graph *g = NULL;
-	ok(caseload_scan(c, 1, &g, &d) == 0 && d.n == 0, "the same feeds in another order, one repeated: the same set");
+	ok(caseload_scan(c, 1, 1, &g, &d) == 0 && d.n == 0, "the same feeds in another order, one repeated: the same set");
 	ok(g && g->n_comps == 1, "... and one component");
 	cl_graph_free(g);
 	diag_release(&d);
@@ -283,7 +283,7 @@ static void test_feeds_differ(void)
 				"persons:\n  - { id: P-U, profile: e/P-U.yaml }\n  - { id: P-V, profile: e/P-V.yaml }\n");
 	diag_init(&d);
 	g = NULL;
-	ok(caseload_scan(c, 1, &g, &d) == 0 && d.n == 0, "a feed URL in the caseload and the profiles: the same feed");
+	ok(caseload_scan(c, 1, 1, &g, &d) == 0 && d.n == 0, "a feed URL in the caseload and the profiles: the same feed");
 	ok(g && g->n_comps == 1, "... and one component");
 	cl_graph_free(g);
 	diag_release(&d);
@@ -331,7 +331,7 @@ static void test_shards(void)
 	struct diag d;
 	diag_init(&d);
 	struct cl_graph *g = NULL;
-	ok(caseload_scan(c, 1, &g, &d) == 0 && g, "20 persons scanned");
+	ok(caseload_scan(c, 1, 1, &g, &d) == 0 && g, "20 persons scanned");
 	if (!g) {
 		diag_release(&d);
 		caseload_free(c);
@@ -382,7 +382,7 @@ static void test_shards(void)
 	is_int(l2[0] * 100 + l2[1], 1010, "2 shards: 10 and 10 persons");
 	/* determinism: a second scan, another planning, the same */
 	struct cl_graph *h = NULL;
-	ok(caseload_scan(c, 0, &h, &d) == 0 && h, "scanned again");
+	ok(caseload_scan(c, 0, 1, &h, &d) == 0 && h, "scanned again");
 	int equal = h && h->n_comps == g->n_comps && h->n_keys == g->n_keys;
 	for (int i = 0; equal && i < 20; i++)
 		for (unsigned n = 1; n <= 9; n++)
@@ -395,6 +395,101 @@ static void test_shards(void)
 	caseload_free(c);
 }
 
+/* ---- the profiles read in worker processes ----------------------------------- */
+
+/* Whether g and h are the same graph. */
+static int same_graph(const struct cl_graph *g, const struct cl_graph *h)
+{
+	if (!g || !h || g->n_persons != h->n_persons || g->n_keys != h->n_keys || g->n_comps != h->n_comps)
+		return 0;
+	for (size_t k = 0; k < g->n_keys; k++)
+		if (strcmp(g->keys[k], h->keys[k]) != 0)
+			return 0;
+	for (size_t i = 0; i < g->n_persons; i++) {
+		if (g->loaded[i] != h->loaded[i] || g->comp[i] != h->comp[i] || g->key_start[i + 1] != h->key_start[i + 1])
+			return 0;
+		for (size_t j = g->key_start[i]; j < g->key_start[i + 1]; j++)
+			if (g->key_idx[j] != h->key_idx[j])
+				return 0;
+	}
+	return 1;
+}
+
+/* Whether d and e said the same, in the same order. */
+static int same_diags(const struct diag *d, const struct diag *e)
+{
+	if (d->n != e->n || d->errors != e->errors)
+		return 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].code != e->v[i].code || d->v[i].line != e->v[i].line || d->v[i].col != e->v[i].col ||
+		    strcmp(d->v[i].file ? d->v[i].file : "", e->v[i].file ? e->v[i].file : "") != 0 ||
+		    strcmp(d->v[i].msg, e->v[i].msg) != 0)
+			return 0;
+	return 1;
+}
+
+static void test_workers(void)
+{
+	/* 300 persons (5 chunks of the workers' 64): practitioners p0 .. p16
+	 * shared, a carer's rota every 7th, 3 profiles that do not load */
+	put("feeds/gp.ics", "x\n");
+	put("feeds/salt.ics", "x\n");
+	put("feeds/rota.ics", "x\n");
+	size_t cap = 64 * 1024, k = 0;
+	char *list = malloc(cap);
+	if (!list)
+		abort();
+	k += (size_t)snprintf(list + k, cap - k, "version: 1\npersons:\n");
+	for (int i = 0; i < 300; i++) {
+		char id[16], more[512];
+		snprintf(id, sizeof id, "W-%03d", i);
+		snprintf(more, sizeof more,
+			 "practitioners:\n"
+			 "  - { id: p%d, role: nurse, feeds: [../feeds/gp.ics] }\n"
+			 "  - { id: q%d, role: nurse, feeds: [../feeds/gp.ics, ../feeds/salt.ics] }\n%s",
+			 i % 17, i % 5, i % 7 ? "" : "carers:\n  - { id: dad, feeds: [../feeds/rota.ics] }\n");
+		if (i % 101 == 50)
+			put("w/W-broken.yaml", "version: 1\nperson: [\n");
+		person("w", id, more);
+		k += (size_t)snprintf(list + k, cap - k, "  - { id: %s, profile: w/%s.yaml }\n", id,
+				      i % 101 == 50 ? "W-broken" : id);
+	}
+	struct caseload *c = caseload("w.yaml", list);
+	struct diag d1, d3;
+	diag_init(&d1);
+	diag_init(&d3);
+	struct cl_graph *g1 = NULL, *g3 = NULL;
+	ok(caseload_scan(c, 1, 1, &g1, &d1) == 0 && g1, "300 persons scanned in this process");
+	ok(caseload_scan(c, 1, 3, &g3, &d3) == 0 && g3, "... and in 3 workers");
+	ok(same_graph(g1, g3), "the same graph");
+	int broken = 0;
+	for (size_t i = 0; g3 && i < 300; i++)
+		broken += !g3->loaded[i];
+	is_int(broken, 3, "3 profiles did not load");
+	is_int(g3 ? g3->n_comps : 0, 4, "4 components: the 3 that did not load, and the rest");
+	ok(same_diags(&d1, &d3) && d3.n == 0, "nothing said");
+	cl_graph_free(g1);
+	cl_graph_free(g3);
+	diag_release(&d1);
+	diag_release(&d3);
+	caseload_free(c);
+	/* the same with q3 named with other feeds by two persons: the same errors */
+	person("w", "W-007", "practitioners:\n  - { id: q2, role: nurse, feeds: [../feeds/salt.ics] }\n");
+	person("w", "W-203", "practitioners:\n  - { id: q3, role: nurse, feeds: [../feeds/gp.ics] }\n");
+	c = caseload("w.yaml", list);
+	diag_init(&d1);
+	diag_init(&d3);
+	g1 = g3 = (struct cl_graph *)1;
+	ok(caseload_scan(c, 1, 1, &g1, &d1) == -1 && !g1, "two practitioners with other feeds: refused");
+	ok(caseload_scan(c, 1, 3, &g3, &d3) == -1 && !g3, "... in 3 workers too");
+	is_int(d3.errors, 2, "2 errors");
+	ok(same_diags(&d1, &d3), "the same errors, in the same order");
+	diag_release(&d1);
+	diag_release(&d3);
+	caseload_free(c);
+	free(list);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -402,6 +497,7 @@ int main(void)
 	test_sharing();
 	test_feeds_differ();
 	test_shards();
+	test_workers();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
