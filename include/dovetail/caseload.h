@@ -115,9 +115,10 @@ struct cl_graph {
  * sharing graph of caseload cl. in_dir: files are named in diagnostics as
  * the caseload writes them (cl_person.given, for a process that runs in the
  * caseload's folder, as the batch's workers do); else by cl_person.profile.
- * Profiles are always read by cl_person.profile. jobs (>= 1): worker
- * processes that read them (pool.h; 1: this process alone); the graph and
- * what is reported are the same for any jobs.
+ * Profiles are always read by cl_person.profile. jobs: worker processes
+ * that read them (pool.h, at most POOL_MAX_JOBS; <= 1, or when none can be
+ * started: this process alone); the graph and what is reported are the
+ * same for any jobs.
  *
  * A person whose profile does not load is a singleton: nothing about it is
  * reported here. What is an error of the whole caseload (D_CASELOAD_FEEDS,

@@ -284,16 +284,26 @@ static int scan_done(void *arg, size_t i, const char *msg, size_t len)
 	return 0;
 }
 
-/* Read every person's profile into loaded and e, in jobs workers; 0, or -1 with d filled. */
+/* Read every person's profile into loaded and e, in jobs workers (here
+ * when jobs <= 1, or when no worker can be started); 0, or -1 with d
+ * filled. */
 static int read_all(const struct caseload *cl, int jobs, unsigned char *loaded, struct entries *e, struct diag *d)
 {
 	size_t n_chunks = (cl->n_persons + SCAN_CHUNK - 1) / SCAN_CHUNK;
-	if (jobs > 1 && n_chunks > 1) {
-		if ((size_t)jobs > n_chunks)
-			jobs = (int)n_chunks;
+	if (jobs > POOL_MAX_JOBS)
+		jobs = POOL_MAX_JOBS;
+	if ((size_t)jobs > n_chunks)
+		jobs = (int)n_chunks;
+	struct pool *p = NULL;
+	if (jobs > 1) {
+		struct diag quiet;
+		diag_init(&quiet);
+		p = pool_start(jobs, &scan_ops, (void *)cl, &quiet);
+		diag_release(&quiet);   /* without workers, they are read here */
+	}
+	if (p) {
 		struct scan_run r = { cl, loaded, xcalloc(n_chunks, sizeof *r.chunk), d };
-		struct pool *p = pool_start(jobs, &scan_ops, (void *)cl, d);
-		int rc = p ? pool_run(p, n_chunks, scan_task, scan_done, NULL, &r, d) : -1;
+		int rc = pool_run(p, n_chunks, scan_task, scan_done, NULL, &r, d);
 		pool_stop(p, rc != 0);
 		for (size_t c = 0; c < n_chunks; c++) {
 			for (size_t k = 0; !rc && k < r.chunk[c].n; k++)
