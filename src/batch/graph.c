@@ -142,6 +142,12 @@ struct scan_run {
 	struct diag *d;
 };
 
+/* The end of the chunk that starts at person a. */
+static size_t chunk_end(const struct caseload *cl, size_t a)
+{
+	return a + SCAN_CHUNK < cl->n_persons ? a + SCAN_CHUNK : cl->n_persons;
+}
+
 static void put_text(FILE *f, const char *s)
 {
 	size_t n = strlen(s);
@@ -155,7 +161,7 @@ static char *scan_handle(void *state, const char *task, size_t len, size_t *out_
 {
 	const struct caseload *cl = state;
 	(void)len;
-	size_t a = strtoul(task, NULL, 10), b = a + SCAN_CHUNK < cl->n_persons ? a + SCAN_CHUNK : cl->n_persons;
+	size_t a = strtoul(task, NULL, 10), b = chunk_end(cl, a);
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, out_len);
 	if (!f)
@@ -269,7 +275,7 @@ static int scan_decode(const char *msg, size_t len, size_t a, size_t b, unsigned
 static int scan_done(void *arg, size_t i, const char *msg, size_t len)
 {
 	struct scan_run *r = arg;
-	size_t a = i * SCAN_CHUNK, b = a + SCAN_CHUNK < r->cl->n_persons ? a + SCAN_CHUNK : r->cl->n_persons;
+	size_t a = i * SCAN_CHUNK, b = chunk_end(r->cl, a);
 	struct entries *e = &r->chunk[i];
 	if (msg && scan_decode(msg, len, a, b, r->loaded, e) == 0)
 		return 0;

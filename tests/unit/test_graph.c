@@ -473,7 +473,7 @@ static void test_workers(void)
 	diag_release(&d1);
 	diag_release(&d3);
 	caseload_free(c);
-	/* the same with q3 named with other feeds by two persons: the same errors */
+	/* the same with q2 and q3 each named with other feeds by one person: the same errors */
 	person("w", "W-007", "practitioners:\n  - { id: q2, role: nurse, feeds: [../feeds/salt.ics] }\n");
 	person("w", "W-203", "practitioners:\n  - { id: q3, role: nurse, feeds: [../feeds/gp.ics] }\n");
 	c = caseload("w.yaml", list);
