@@ -86,6 +86,11 @@ void joint_components_release(struct jt_components *c);
  * the other columns are (*adj)[(*first)[j] .. (*first)[j + 1]); both
  * allocated here, the caller frees them. */
 void joint_conflict_lists(const struct jt_problem *p, const struct jt_components *c, size_t **first, size_t **adj);
+/* The persons in the way of column j under choice (per person, a column):
+ * those whose chosen column conflicts with j (by the lists above), in
+ * the persons' order, at most max of them, into out. Returns how many. */
+size_t joint_in_way(const struct jt_problem *p, const size_t *first, const size_t *adj, const size_t *choice,
+		    size_t j, size_t *out, size_t max);
 
 /* The choice, per person: the column index (into p->cols). */
 struct jt_solution {

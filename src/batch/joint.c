@@ -84,6 +84,19 @@ void joint_conflict_lists(const struct jt_problem *p, const struct jt_components
 	free(fill);
 }
 
+size_t joint_in_way(const struct jt_problem *p, const size_t *first, const size_t *adj, const size_t *choice,
+		    size_t j, size_t *out, size_t max)
+{
+	assert(j < p->n_cols);
+	size_t n = 0;
+	for (size_t a = first[j]; a < first[j + 1] && n < max; a++) {
+		size_t q = p->cols[adj[a]].person;
+		if (q != p->cols[j].person && choice[q] == adj[a])
+			out[n++] = q;   /* a person's one choice: once */
+	}
+	return n;
+}
+
 /* The fixing pass (see joint.h): a work list over persons whose plan
  * alone lost its last live conflict. */
 static void fix_solo(const struct jt_problem *p, struct jt_components *c)

@@ -546,9 +546,51 @@ static void conflict_bound(void)
 	free(booked);
 }
 
+/* Who is in the way of a plan, and the bound on how many are named
+ * (batch's BATCH_BLOCKERS: a person outside the cap is priced around
+ * each, one at a time). */
+static void in_way_case(void)
+{
+	struct fx f = { 0 };
+	struct jt_booking wide[] = { { 0, 100, 1100, 0, 0 } }, home[] = { { 1, 5000, 5060, 1, 0 } };
+	f.solo[0] = col(&f, 0, 0, 0, 10, wide, 1);
+	f.booked[0] = col(&f, 0, 0, 0, 40, home, 1);
+	for (size_t p = 1; p <= 11; p++) {
+		struct jt_booking s1[] = { { 0, 100 + 90 * (int64_t)(p - 1), 150 + 90 * (int64_t)(p - 1), 0, 0 } };
+		struct jt_booking k1[] = { { 1, 6000 + 100 * (int64_t)p, 6050 + 100 * (int64_t)p, 1, 0 } };
+		f.solo[p] = col(&f, p, 0, 0, 10, s1, 1);
+		f.booked[p] = col(&f, p, 0, 0, 40, k1, 1);
+	}
+	struct jt_problem pr = problem(&f, 10);
+	struct jt_components c;
+	struct diag d;
+	diag_init(&d);
+	ok(joint_components(&pr, &c, &d) == 0, "in the way: the components");
+	size_t *first, *adj, choice[16], out[16];
+	joint_conflict_lists(&pr, &c, &first, &adj);
+	for (size_t p = 0; p < f.np; p++)
+		choice[p] = f.solo[p];
+	choice[5] = f.booked[5];   /* person 5 kept as booked: not in the way */
+	size_t n = joint_in_way(&pr, first, adj, choice, f.solo[0], out, 16);
+	int order = n == 10;
+	for (size_t k = 0; order && k < n; k++)
+		order = out[k] == k + 1 + (k >= 4);
+	ok(order, "every person whose choice conflicts, in order, not the one kept as booked (%zu)", n);
+	n = joint_in_way(&pr, first, adj, choice, f.solo[0], out, 8);
+	ok(n == 8 && out[0] == 1 && out[7] == 9, "at most the bound asked for (8): the first in order");
+	ok(joint_in_way(&pr, first, adj, choice, f.solo[3], out, 8) == 1 && out[0] == 0,
+	   "the other way: only person 0 is in the way of person 3's plan");
+	ok(joint_in_way(&pr, first, adj, choice, f.booked[0], out, 8) == 0, "nobody in the way of a week as booked");
+	free(first);
+	free(adj);
+	joint_components_release(&c);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	hand_cases();
+	in_way_case();
 	random_cases();
 	threads_case();
 	large_case();
