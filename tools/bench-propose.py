@@ -67,20 +67,33 @@ QUICK_FAMILIES = "family-cp,family-autism,family-dementia,nonmetric,wide8-s15,el
 
 # ---- running a process --------------------------------------------------------------------------
 
+# Linux gives a process that exec()s the peak RSS of the one it was forked from, if higher
+# (the copied memory map keeps its high-water mark), so wait4() on a child of this script
+# reports at least this script's own peak, which grows with the models CBC reads. GNU time,
+# a small process, forks the command and reports the command's own peak; without it, the
+# figure is wait4()'s and may be this script's.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 class Run:
     """One whole-process run: wall seconds, peak RSS (KiB), exit status, output."""
 
     def __init__(self, cmd, timeout, cwd=None):
         out = tempfile.TemporaryFile()
         err = tempfile.TemporaryFile()
+        rss_file = None
+        if GNU_TIME:
+            fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+            os.close(fd)
+            cmd = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file] + list(cmd)
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=cwd, start_new_session=True)
         self.timed_out = False
 
         def kill():
             self.timed_out = True
             try:
-                os.kill(p.pid, signal.SIGKILL)
+                os.killpg(p.pid, signal.SIGKILL)   # GNU time and the command under it
             except ProcessLookupError:
                 pass
         timer = threading.Timer(timeout, kill)
@@ -89,8 +102,17 @@ class Run:
         timer.cancel()
         self.wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
+        if rss_file and p.returncode > 128:
+            p.returncode = 128 - p.returncode   # GNU time's 128 + N: the command died of signal N
         self.rc = p.returncode
         self.rss_kb = ru.ru_maxrss
+        if rss_file:
+            try:
+                with open(rss_file) as f:
+                    self.rss_kb = int(f.read().split()[-1])
+            except (OSError, ValueError, IndexError):
+                pass   # killed before it wrote: wait4's figure
+            os.remove(rss_file)
         out.seek(0)
         err.seek(0)
         self.stdout = out.read()
