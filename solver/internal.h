@@ -18,6 +18,8 @@
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */
 #define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */
+#define SV_REST_SHARE 1.0         /* the ladder and the next best together: at most this times the best plan's CPU time ... */
+#define SV_REST_MIN 2.0           /* ... or this many CPU seconds when more (within --time-limit) */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
 #define DG_MAX_BLOCK 6            /* appointments in one clash as booked read as a block */
@@ -131,6 +133,14 @@ struct sv_budget {
 	int relax;                /* pricing: bound a cut search by relaxed ones (price.c) */
 };
 int sv_budget_over(const struct sv_budget *b);
+/* The deadline (clock() ticks; <= 0: none) of the ladder and the next
+ * best together, the best plan having taken spent ticks by now: at most
+ * SV_REST_SHARE times spent, at least SV_REST_MIN seconds, never past
+ * deadline (none stays none). */
+long sv_rest_deadline(long now, long spent, long deadline);
+/* One of parts (>= 1) even shares of what is left before deadline (none
+ * stays none; a deadline passed stays as it is). */
+long sv_share_deadline(long now, long deadline, long parts);
 
 /* Run run(arg) in up to `threads` threads at once (this one among them;
  * at most SV_MAX_THREADS, and no more than `jobs`, the work there is to

@@ -654,6 +654,25 @@ static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv
 		list->deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
 }
 
+long sv_rest_deadline(long now, long spent, long deadline)
+{
+	assert(spent >= 0);
+	if (deadline <= 0)
+		return deadline;
+	long more = (long)((double)spent * SV_REST_SHARE), least = (long)(SV_REST_MIN * CLOCKS_PER_SEC);
+	if (more < least)
+		more = least;
+	return now + more < deadline ? now + more : deadline;
+}
+
+long sv_share_deadline(long now, long deadline, long parts)
+{
+	assert(parts >= 1);
+	if (deadline <= 0 || deadline <= now)
+		return deadline;
+	return now + (deadline - now) / parts;
+}
+
 /* The day plans the master chooses from, into cols: every one when they
  * can all be listed; else, from the weeks as booked, a good plan by
  * improve (*good, allocated here) and column generation's. start (n_days)
@@ -713,7 +732,13 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 			master_only(m, start, &sol);
 			use = &sol;
 		} else if (k < top) {
-			if (master_max_changes(m, k, d) < 0 || master_solve(m, bud, from, &sol, d) < 0) {
+			/* an even share of what is left to each solve still to come
+			 * (the steps, then the next best): each keeps the best it has
+			 * found when its share runs out, from the step before's plan */
+			struct sv_budget step = *bud;
+			step.deadline = sv_share_deadline((long)clock(), bud->deadline,
+							  (long)(top - k) + (o->k > 1 ? o->k - 1 : 0));
+			if (master_max_changes(m, k, d) < 0 || master_solve(m, &step, from, &sol, d) < 0) {
 				free(from);
 				return -1;
 			}
@@ -756,7 +781,9 @@ static int next_best(struct sv_result *r, struct master *m, const struct sv_cols
 		if (master_exclude(m, prev, d) < 0)
 			goto out;
 		master_sol_release(&sol);
-		if (master_solve(m, bud, NULL, &sol, d) < 0)
+		struct sv_budget share = *bud;   /* an even share of what is left, as the ladder's steps */
+		share.deadline = sv_share_deadline((long)clock(), bud->deadline, o->k - rank + 1);
+		if (master_solve(m, &share, NULL, &sol, d) < 0)
 			goto out;
 		if (!sol.found)
 			break;
@@ -785,6 +812,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct master_sol sol1 = { 0 };
 	size_t *start = NULL, *good = NULL;
 	int rc = -1;
+	long t0 = (long)clock();
 	struct sv_budget bud, mainb, list;
 	budgets(o, &bud, &mainb, &list);
 	struct cg_bounds cb = { 0 };
@@ -818,9 +846,16 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	r->mismatches = cols.mismatches;
 	if (make_proposal(r, &cols, &sol1, 1, cols.cut, &cb, x, d) < 0 || sv_asks(&r->in, x, &bud, d) < 0)
 		goto out;
-	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &bud, &cb, d) < 0)
+	/* the ladder and the next best, asked for by default, take at most
+	 * SV_REST_SHARE times what the best plan took (at least SV_REST_MIN
+	 * seconds), within the time limit: so they never cost many times the
+	 * answer itself (a ladder or list cut short says so) */
+	struct sv_budget rest = bud;
+	long now = (long)clock();
+	rest.deadline = sv_rest_deadline(now, now - t0, bud.deadline);
+	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &rest, &cb, d) < 0)
 		goto out;
-	if (next_best(r, m, &cols, &sol1, o, &bud, &cb, &cap, d) < 0)
+	if (next_best(r, m, &cols, &sol1, o, &rest, &cb, &cap, d) < 0)
 		goto out;
 	if (o->baseline && baseline(r, d) < 0)
 		goto out;

@@ -107,8 +107,25 @@ static int same_tiers(const struct sv_proposal *x, const struct sv_tiers *t)
 	return sv_tiers_cmp(&y, t) == 0;
 }
 
+/* The time the ladder and the next best may take (solve.c): bounded by
+ * what the best plan took, with a floor, within the time limit. */
+static void rest_budget(void)
+{
+	long sec = CLOCKS_PER_SEC, least = (long)(SV_REST_MIN * CLOCKS_PER_SEC);
+	is_int(sv_rest_deadline(100, 10 * sec, 0), 0, "no time limit: none for the rest either");
+	is_int(sv_rest_deadline(100, 10 * sec, 100 + 100 * sec), 100 + (long)(10 * sec * SV_REST_SHARE),
+	       "at most SV_REST_SHARE times what the best plan took");
+	is_int(sv_rest_deadline(100, 1, 100 + 100 * sec), 100 + least, "at least SV_REST_MIN seconds");
+	is_int(sv_rest_deadline(100, 50 * sec, 100 + 5 * sec), 100 + 5 * sec, "never past the time limit");
+	is_int(sv_share_deadline(100, 0, 4), 0, "a share of no limit: none");
+	is_int(sv_share_deadline(100, 500, 4), 200, "one of four even shares of what is left");
+	is_int(sv_share_deadline(100, 500, 1), 500, "the last solve takes all that is left");
+	is_int(sv_share_deadline(600, 500, 3), 500, "a deadline passed stays passed");
+}
+
 int main(void)
 {
+	rest_budget();
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, "c.ics", feed_c,
 					     "d.ics", feed_d, NULL };
 	struct family fam;
