@@ -561,6 +561,21 @@ static void held_index(const struct jstate *s, const struct hold *h, size_t np, 
 	free(fill);
 }
 
+/* x->basis: the digest of the bookings x is priced around (sorted). */
+static void basis_of(struct price *x)
+{
+	struct hash_ctx *h = hash_new();
+	if (!h)
+		xalloc_die();
+	for (size_t k = 0; k < x->n_extra; k++) {
+		hash_update(h, x->extra[k].lane, strlen(x->extra[k].lane) + 1);
+		hash_update(h, &x->extra[k].start, sizeof x->extra[k].start);
+		hash_update(h, &x->extra[k].end, sizeof x->extra[k].end);
+	}
+	hash_final_hex(h, x->basis);
+	hash_free(h);
+}
+
 /* Person i's pricing task: everyone else's held bookings on the lanes of
  * i's plan alone, sorted, and their digest (the basis). */
 static void price_of(const struct jstate *s, const struct jt_problem *pr, const struct held_lanes *x, size_t i,
@@ -587,16 +602,7 @@ static void price_of(const struct jstate *s, const struct jt_problem *pr, const 
 	}
 	if (out->n_extra)
 		qsort(out->extra, out->n_extra, sizeof *out->extra, by_bk);
-	struct hash_ctx *h = hash_new();
-	if (!h)
-		xalloc_die();
-	for (size_t k = 0; k < out->n_extra; k++) {
-		hash_update(h, out->extra[k].lane, strlen(out->extra[k].lane) + 1);
-		hash_update(h, &out->extra[k].start, sizeof out->extra[k].start);
-		hash_update(h, &out->extra[k].end, sizeof out->extra[k].end);
-	}
-	hash_final_hex(h, out->basis);
-	hash_free(h);
+	basis_of(out);
 }
 
 /* Which persons a round prices: those worse off than alone, siblings who
@@ -629,6 +635,52 @@ static void wanted(const struct jt_problem *pr, const struct jt_components *comp
 	free(target);
 }
 
+static int by_n(const void *a, const void *b)
+{
+	const struct jcol *x = a, *y = b;
+	return (x->n > y->n) - (x->n < y->n);
+}
+
+/* Solve the tasks v[0 .. n) in the workers, storing each new plan as one
+ * of round `round`; frees each task's bookings. Returns 0, or -1 with d
+ * filled. */
+static int price_tasks(struct jstate *s, int round, struct price *v, size_t n, struct diag *d)
+{
+	if (!n)
+		return 0;
+	int *next_n = xcalloc(n + 1, sizeof *next_n);
+	for (size_t a = 0; a < n; a++) {
+		const struct jperson *p = &s->p[v[a].person];
+		if (a && v[a - 1].person == v[a].person) {
+			next_n[a] = next_n[a - 1] + 1;   /* a person's tasks come together */
+			continue;
+		}
+		for (size_t k = 0; k < p->n_col; k++)
+			if (p->col[k].n + 1 > next_n[a])
+				next_n[a] = p->col[k].n + 1;
+	}
+	int rc = 0;
+	struct price_run r = { s, round, v, n, next_n, { 0 } };
+	struct pool *p = bt_person_pool(s->b, d);
+	if (!p || bt_group_open(&r.group, s->b->store, d) < 0 || pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
+		rc = -1;
+	if (bt_group_close(&r.group, d) < 0)
+		rc = -1;
+	if (rc)
+		bt_pool_failed(s->b);
+	/* the results came back in any order: each person's plans in the
+	 * store's order again (as a resume loads them), so that the masters
+	 * see the same columns in the same order whatever the workers did */
+	for (size_t a = 0; a < n; a++) {
+		struct jperson *jp = &s->p[v[a].person];
+		if (!a || v[a - 1].person != v[a].person)
+			qsort(jp->col, jp->n_col, sizeof *jp->col, by_n);
+		free(v[a].extra);
+	}
+	free(next_n);
+	return rc;
+}
+
 /*
  * Price each wanted person (want[i]) around everyone else's held bookings
  * (h) on its lanes, all at once in the workers, as plans of round `round`:
@@ -648,7 +700,6 @@ static int price_around(struct jstate *s, int round, const struct jt_problem *pr
 	struct held_lanes x = { NULL, NULL, NULL };
 	held_index(s, h, np, &x);
 	struct price *v = xmalloc((np + 1) * sizeof *v);
-	int *next_n = xcalloc(np + 1, sizeof *next_n);
 	size_t n = 0;
 	for (size_t i = 0; i < np; i++) {
 		const struct jperson *p = &s->p[i];
@@ -673,31 +724,14 @@ static int price_around(struct jstate *s, int round, const struct jt_problem *pr
 			free(t.extra);
 			continue;
 		}
-		for (size_t k = 0; k < p->n_col; k++)
-			if (p->col[k].n + 1 > next_n[n])
-				next_n[n] = p->col[k].n + 1;
 		v[n++] = t;
 	}
-	int rc = 0;
-	if (n) {
-		struct price_run r = { s, round, v, n, next_n, { 0 } };
-		struct pool *p = bt_person_pool(s->b, d);
-		if (!p || bt_group_open(&r.group, s->b->store, d) < 0 ||
-		    pool_run(p, n, price_task, price_done, NULL, &r, d) < 0)
-			rc = -1;
-		if (bt_group_close(&r.group, d) < 0)
-			rc = -1;
-		if (rc)
-			bt_pool_failed(s->b);
-	}
+	int rc = price_tasks(s, round, v, n, d);
 	*priced = n;
-	for (size_t a = 0; a < n; a++)
-		free(v[a].extra);
 	free(x.first);
 	free(x.at);
 	free(x.owner);
 	free(v);
-	free(next_n);
 	free(seen);
 	return rc;
 }
@@ -985,6 +1019,91 @@ static int reflatten(struct jstate *s, int round, struct jt_problem *pr, struct 
 	return 0;
 }
 
+static int by_person_basis(const void *a, const void *b)
+{
+	const struct price *x = a, *y = b;
+	if (x->person != y->person)
+		return x->person < y->person ? -1 : 1;
+	return strcmp(x->basis, y->basis);
+}
+
+/*
+ * Price each person outside the cap around each person in the way of its
+ * plan alone (whose choice conflicts with it: joint_in_way), one at a
+ * time (at most BATCH_BLOCKERS a person): its best plan that keeps clear
+ * of that person's choice on its lanes. Priced around
+ * everyone's whole choices (repair_price), a person may find nothing
+ * within its cap; clear of one person in its way it often does, and the
+ * room making then moves those newly in its way. Plans of round `round`;
+ * *priced: the plans priced now. Returns 0, or -1 with d filled.
+ */
+static int blocker_price(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
+			 const struct jt_solution *sol, size_t *priced, struct diag *d)
+{
+	size_t np = pr->n_persons;
+	size_t *first, *adj;
+	joint_conflict_lists(pr, comps, &first, &adj);
+	struct price *v = NULL;
+	size_t n = 0, cap = 0;
+	size_t *who = xmalloc((BATCH_BLOCKERS + 1) * sizeof *who);
+	unsigned char *lanes = xcalloc(s->lanes.n + 1, 1);
+	for (size_t i = 0; i < np; i++) {
+		if (joint_within_cap(pr, sol->choice[i]))
+			continue;
+		const struct jt_column *solo = &pr->cols[pr->solo[i]];
+		size_t nw = joint_in_way(pr, first, adj, sol->choice, pr->solo[i], who, BATCH_BLOCKERS);
+		for (size_t k = 0; k < solo->n; k++)
+			lanes[pr->book[solo->first + k].lane] = 1;
+		for (size_t w = 0; w < nw; w++) {
+			/* clear of w's choice on the lanes of i's plan alone */
+			const struct jt_column *c = &pr->cols[sol->choice[who[w]]];
+			struct price t = { i, NULL, 0, "" };
+			size_t tcap = 0;
+			for (size_t k = 0; k < c->n; k++) {
+				const struct jt_booking *b = &pr->book[c->first + k];
+				if (!lanes[b->lane] || b->end <= b->start)
+					continue;
+				struct bk *e = BUF_PUSH(t.extra, t.n_extra, tcap);
+				*e = (struct bk){ .start = b->start, .end = b->end, .fixed = b->fixed };
+				snprintf(e->lane, sizeof e->lane, "%s", s->lanes.key[b->lane]);
+			}
+			if (t.n_extra)
+				qsort(t.extra, t.n_extra, sizeof *t.extra, by_bk);
+			basis_of(&t);
+			*BUF_PUSH(v, n, cap) = t;
+		}
+		for (size_t k = 0; k < solo->n; k++)
+			lanes[pr->book[solo->first + k].lane] = 0;
+	}
+	/* a person's tasks together (price_tasks), each basis once */
+	if (n)
+		qsort(v, n, sizeof *v, by_person_basis);
+	size_t u = 0;
+	for (size_t a = 0; a < n; a++) {
+		const struct jperson *p = &s->p[v[a].person];
+		int known = u && v[u - 1].person == v[a].person && strcmp(v[u - 1].basis, v[a].basis) == 0;
+		size_t mine = 0;
+		for (size_t m = u; m-- > 0 && v[m].person == v[a].person;)
+			mine++;
+		known |= p->n_col + mine >= JOINT_MAX_COLUMNS;
+		for (size_t m = 0; m < p->n_col && !known; m++)
+			known = p->col[m].origin == 2 && strcmp(p->col[m].basis, v[a].basis) == 0;
+		if (known)
+			free(v[a].extra);
+		else
+			v[u++] = v[a];
+	}
+	n = u;
+	int rc = price_tasks(s, round, v, n, d);
+	*priced = n;
+	free(lanes);
+	free(who);
+	free(v);
+	free(first);
+	free(adj);
+	return rc;
+}
+
 /*
  * One wave of the repair (docs/batch.md, "The repair"), after the last
  * master: each person worse off than alone is solved again around
@@ -1006,6 +1125,10 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	*taken = *priced = 0;
 	char (*basis)[65] = xmalloc((np + 1) * sizeof *basis);
 	long asked = repair_price(s, round, pr, sol, basis, priced, d);
+	size_t around_one = 0;   /* plans priced around one person in the way */
+	if (asked > 0 && blocker_price(s, round, pr, comps, sol, &around_one, d) < 0)
+		asked = -1;
+	*priced += around_one;
 	if (asked <= 0) {
 		free(basis);
 		return (int)asked;
