@@ -641,6 +641,15 @@ static int by_n(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
+/* p's plan priced on basis, or NULL. */
+static const struct jcol *priced_on(const struct jperson *p, const char *basis)
+{
+	for (size_t k = 0; k < p->n_col; k++)
+		if (p->col[k].origin == 2 && strcmp(p->col[k].basis, basis) == 0)
+			return &p->col[k];
+	return NULL;
+}
+
 /* Solve the tasks v[0 .. n) in the workers, storing each new plan as one
  * of round `round`; frees each task's bookings. Returns 0, or -1 with d
  * filled. */
@@ -714,12 +723,9 @@ static int price_around(struct jstate *s, int round, const struct jt_problem *pr
 		price_of(s, pr, &x, i, seen, &t);
 		if (basis)
 			memcpy(basis[i], t.basis, sizeof basis[i]);
-		int known = 0;
-		for (size_t k = 0; k < p->n_col && !known; k++)
-			if (p->col[k].origin == 2 && strcmp(p->col[k].basis, t.basis) == 0) {
-				known = 1;
-				*pending += p->col[k].round >= round;
-			}
+		const struct jcol *known = priced_on(p, t.basis);
+		if (known)
+			*pending += known->round >= round;
 		if (known || p->n_col >= JOINT_MAX_COLUMNS) {
 			free(t.extra);
 			continue;
@@ -1031,11 +1037,11 @@ static int by_person_basis(const void *a, const void *b)
  * Price each person outside the cap around each person in the way of its
  * plan alone (whose choice conflicts with it: joint_in_way), one at a
  * time (at most BATCH_BLOCKERS a person): its best plan that keeps clear
- * of that person's choice on its lanes. Priced around
- * everyone's whole choices (repair_price), a person may find nothing
- * within its cap; clear of one person in its way it often does, and the
- * room making then moves those newly in its way. Plans of round `round`;
- * *priced: the plans priced now. Returns 0, or -1 with d filled.
+ * of that person's choice on its lanes. Priced around everyone's whole
+ * choices (repair_price), a person may find nothing within its cap; clear
+ * of one person in its way it often does, and the room making then moves
+ * those newly in its way. Plans of round `round`; *priced: the plans
+ * priced now. Returns 0, or -1 with d filled.
  */
 static int blocker_price(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
 			 const struct jt_solution *sol, size_t *priced, struct diag *d)
@@ -1078,20 +1084,18 @@ static int blocker_price(struct jstate *s, int round, const struct jt_problem *p
 	/* a person's tasks together (price_tasks), each basis once */
 	if (n)
 		qsort(v, n, sizeof *v, by_person_basis);
-	size_t u = 0;
+	size_t u = 0, mine = 0;   /* mine: tasks kept for v[a]'s person so far */
 	for (size_t a = 0; a < n; a++) {
+		if (a && v[a - 1].person != v[a].person)
+			mine = 0;
 		const struct jperson *p = &s->p[v[a].person];
-		int known = u && v[u - 1].person == v[a].person && strcmp(v[u - 1].basis, v[a].basis) == 0;
-		size_t mine = 0;
-		for (size_t m = u; m-- > 0 && v[m].person == v[a].person;)
-			mine++;
-		known |= p->n_col + mine >= JOINT_MAX_COLUMNS;
-		for (size_t m = 0; m < p->n_col && !known; m++)
-			known = p->col[m].origin == 2 && strcmp(p->col[m].basis, v[a].basis) == 0;
-		if (known)
+		if ((mine && strcmp(v[u - 1].basis, v[a].basis) == 0) || p->n_col + mine >= JOINT_MAX_COLUMNS ||
+		    priced_on(p, v[a].basis)) {
 			free(v[a].extra);
-		else
-			v[u++] = v[a];
+			continue;
+		}
+		v[u++] = v[a];
+		mine++;
 	}
 	n = u;
 	int rc = price_tasks(s, round, v, n, d);
