@@ -140,4 +140,14 @@ void joint_sets_free(struct jt_sets *s);
 /* Whether column j is within the fairness cap of its person. */
 int joint_within_cap(const struct jt_problem *p, size_t j);
 
+/* How a plan with tiers (impossible, compromise, cost) stands against the
+ * fairness cap of a person whose plan alone has tiers alone (docs/batch.md,
+ * "What it optimises"): JT_WITHIN_CAP, or the first tier by which it is
+ * outside: more impossibilities, more compromise, or a cost more than cap
+ * above (cap >= 0). joint_within_cap() is this on a column; the summaries
+ * use it on the stored plans. */
+enum jt_cap { JT_WITHIN_CAP, JT_OVER_IMPOSSIBLE, JT_OVER_COMPROMISE, JT_OVER_COST };
+enum jt_cap joint_cap_of(int impossible, double compromise, double cost, int alone_impossible,
+			 double alone_compromise, double alone_cost, double cap);
+
 #endif

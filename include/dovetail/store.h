@@ -468,10 +468,13 @@ int store_batch_columns(struct store *s, const char *run, int text,
 int store_batch_bookings(struct store *s, const char *run,
 			 int (*fn)(const char *person, int n, const struct store_batch_booking *, void *), void *arg,
 			 struct diag *d);
-/* The chosen column of each person, with its text, by person id (persons
- * without a choice: skipped). */
+/* Each person row of the run, by person id, with its chosen column and its
+ * text (NULL: no choice), and its plan solved alone, the first column of
+ * origin "alone" (without text; NULL: none), the plan the fairness cap is
+ * measured from. */
 int store_batch_finals(struct store *s, const char *run,
-		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *, void *),
+		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *chosen,
+				 const struct store_batch_column *alone, void *),
 		       void *arg, struct diag *d);
 /* Copy the run's persons (rows, plans and bookings; no choice) from the
  * shard store at path into s, in one transaction. A person s already

@@ -250,11 +250,24 @@ void joint_components_release(struct jt_components *c)
 
 #define TOL 1e-6
 
+enum jt_cap joint_cap_of(int impossible, double compromise, double cost, int alone_impossible,
+			 double alone_compromise, double alone_cost, double cap)
+{
+	assert(cap >= 0);
+	if (impossible > alone_impossible)
+		return JT_OVER_IMPOSSIBLE;
+	if (compromise > alone_compromise + TOL)
+		return JT_OVER_COMPROMISE;
+	if (cost > alone_cost + cap + TOL)
+		return JT_OVER_COST;
+	return JT_WITHIN_CAP;
+}
+
 int joint_within_cap(const struct jt_problem *p, size_t j)
 {
 	const struct jt_column *c = &p->cols[j], *s = &p->cols[p->solo[c->person]];
-	return c->impossible <= s->impossible && c->compromise <= s->compromise + TOL &&
-	       c->cost <= s->cost + p->cap + TOL;
+	return joint_cap_of(c->impossible, c->compromise, c->cost, s->impossible, s->compromise, s->cost, p->cap) ==
+	       JT_WITHIN_CAP;
 }
 
 /* ---- one component's MIP ------------------------------------------------------- */

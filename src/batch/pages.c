@@ -64,8 +64,10 @@ static const char *keep(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-static int page_row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
+static int page_row(const struct store_batch_person *p, const struct store_batch_column *c,
+		    const struct store_batch_column *alone, void *arg)
 {
+	(void)alone;
 	struct pages *pg = arg;
 	long idx = caseload_person_index(pg->b->cl, p->person);
 	if (idx < 0)

@@ -1334,15 +1334,12 @@ static void stats_of(const struct jstate *s, const struct jt_problem *pr, const 
 		int worse = c->impossible > o->impossible || c->compromise > o->compromise + 1e-6 ||
 			    c->cost > o->cost + 1e-6;
 		st->worse += worse;
-		if (!joint_within_cap(pr, sol->choice[i])) {
-			st->over_cap++;
-			if (c->impossible > o->impossible)
-				st->over_cap_impossible++;
-			else if (c->compromise > o->compromise + 1e-6)
-				st->over_cap_compromise++;
-			else
-				st->over_cap_cost++;
-		}
+		enum jt_cap cap = joint_cap_of(c->impossible, c->compromise, c->cost, o->impossible, o->compromise,
+					       o->cost, pr->cap);
+		st->over_cap += cap != JT_WITHIN_CAP;
+		st->over_cap_impossible += cap == JT_OVER_IMPOSSIBLE;
+		st->over_cap_compromise += cap == JT_OVER_COMPROMISE;
+		st->over_cap_cost += cap == JT_OVER_COST;
 		if (c->cost - o->cost > st->worst_loss)
 			st->worst_loss = c->cost - o->cost;
 		if (c->compromise - o->compromise > st->worst_compromise + 1e-6)

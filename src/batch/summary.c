@@ -1,15 +1,19 @@
 /* summary.c: a run's summary (text, CSV, JSON) from the stored choices, figures read as columns. */
 #include "dovetail/batch.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/joint.h"
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
 
 struct acc {
+	const struct batch *bt;
 	FILE *txt, *csv, *json, *exc;
+	FILE *over;                        /* the persons outside the cap, a line each */
 	size_t n, ok, error;
 	struct store_batch_figures b, a;   /* sums; peak energy: the highest of anyone */
 	int changes, appts;
@@ -31,11 +35,22 @@ static void add(struct store_batch_figures *s, const struct store_batch_figures 
 
 static void figures_json(FILE *f, const struct store_batch_figures *t);
 
-static int row(const struct store_batch_person *p, const struct store_batch_column *c, void *arg)
+static const char *const cap_name[] = { [JT_WITHIN_CAP] = "", [JT_OVER_IMPOSSIBLE] = "impossible",
+					[JT_OVER_COMPROMISE] = "compromise", [JT_OVER_COST] = "cost" };
+
+static int row(const struct store_batch_person *p, const struct store_batch_column *c,
+	       const struct store_batch_column *o, void *arg)
 {
 	struct acc *r = arg;
 	r->n++;
 	int ok = strcmp(p->status, "ok") == 0 && c;
+	/* a person with a plan has its plan alone (the run stores it first) */
+	assert(!ok || o);
+	if (ok && !o)
+		o = c;
+	enum jt_cap cap = ok ? joint_cap_of(c->impossible, c->compromise, c->cost, o->impossible, o->compromise, o->cost,
+					    r->bt->cap)
+			     : JT_WITHIN_CAP;
 	const char *status = ok ? "ok" : "error";
 	if (ok) {
 		r->ok++;
@@ -49,13 +64,14 @@ static int row(const struct store_batch_person *p, const struct store_batch_colu
 	const struct store_batch_figures *fb = &p->before, *fa = ok ? &c->after : NULL;
 	fprintf(r->csv, "%s,%s", p->person, status);
 	if (ok)
-		fprintf(r->csv, ",%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%.2f,%.2f,%d,%d,%d,%d,%d,%.4f,%.4f\n",
+		fprintf(r->csv, ",%s,%d,%d,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%.2f,%.2f,%d,%d,%d,%d,%d,%.4f,%.4f,%d,%.4f,%.4f,%s\n",
 			c->origin, fb->journeys, fa->journeys, fb->travel_min / 60.0, fa->travel_min / 60.0,
 			fb->travel_money, fa->travel_money, fb->clashes, fa->clashes, fb->routine_conflicts,
 			fa->routine_conflicts, fb->peak_energy, fa->peak_energy, fb->unfamiliar, fa->unfamiliar,
-			c->changes, c->appointments, c->impossible, c->compromise, c->cost);
+			c->changes, c->appointments, c->impossible, c->compromise, c->cost, o->impossible, o->compromise,
+			o->cost, cap_name[cap]);
 	else
-		fputs(",,,,,,,,,,,,,,,,,,,,\n", r->csv);
+		fputs(",,,,,,,,,,,,,,,,,,,,,,,,\n", r->csv);
 	if (ok)
 		fprintf(r->txt, "%-16s %-8s %-7s %3d -> %-3d %6.2f -> %-6.2f %7.2f -> %-7.2f %2d -> %-2d %2d -> %-2d %5.2f -> %-5.2f %2d -> %-2d %3d\n",
 			p->person, status, c->origin, fb->journeys, fa->journeys, fb->travel_min / 60.0,
@@ -74,6 +90,12 @@ static int row(const struct store_batch_person *p, const struct store_batch_colu
 		figures_json(r->json, &p->before);
 		fputs(",\n  \"after\": ", r->json);
 		figures_json(r->json, &c->after);
+		fprintf(r->json, ",\n  \"alone\": {\"impossible\": %d, \"compromise\": %.4f, \"objective\": %.4f},"
+				 " \"over_cap_by\": ", o->impossible, o->compromise, o->cost);
+		if (cap == JT_WITHIN_CAP)
+			fputs("null", r->json);
+		else
+			fprintf(r->json, "\"%s\"", cap_name[cap]);
 		fputs(",\n  ", r->json);
 		fputs(c->result, r->json);
 		fputs("}", r->json);
@@ -84,6 +106,15 @@ static int row(const struct store_batch_person *p, const struct store_batch_colu
 		text_put_json(r->json, p->error ? p->error : "?");
 		fputs("}", r->json);
 	}
+	if (cap == JT_OVER_IMPOSSIBLE)
+		fprintf(r->over, "  %-16s %d more impossibilities than alone (%d against %d)\n", p->person,
+			c->impossible - o->impossible, c->impossible, o->impossible);
+	else if (cap == JT_OVER_COMPROMISE)
+		fprintf(r->over, "  %-16s %.2f more compromise than alone (%.2f against %.2f)\n", p->person,
+			c->compromise - o->compromise, c->compromise, o->compromise);
+	else if (cap == JT_OVER_COST)
+		fprintf(r->over, "  %-16s costs %.2f more than alone (%.2f against %.2f)\n", p->person, c->cost - o->cost,
+			c->cost, o->cost);
 	if (!ok) {
 		const char *why = p->error ? p->error : "no plan was chosen";
 		fprintf(r->exc, "  %s error: %s\n", p->person, why);
@@ -147,18 +178,22 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	struct acc r;
 	memset(&r, 0, sizeof r);
 	r.d = d;
-	size_t exc_len = 0, tt_len = 0;
+	r.bt = b;
+	size_t exc_len = 0, tt_len = 0, over_len = 0;
+	char *over = NULL;
+	r.over = open_memstream(&over, &over_len);
 	r.txt = open_memstream(&s->txt, &s->txt_len);
 	r.csv = open_memstream(&s->csv, &s->csv_len);
 	r.json = open_memstream(&s->json, &s->json_len);
 	r.exc = open_memstream(&s->exceptions, &exc_len);
 	FILE *tt = open_memstream(&s->totals_text, &tt_len);
-	if (!r.txt || !r.csv || !r.json || !r.exc || !tt)
+	if (!r.txt || !r.csv || !r.json || !r.exc || !tt || !r.over)
 		xalloc_die();   /* a memory stream fails only when out of memory */
 	fputs("person,status,plan,journeys_before,journeys_after,travel_hours_before,travel_hours_after,"
 	      "travel_money_before,travel_money_after,clashes_before,clashes_after,"
 	      "routine_conflicts_before,routine_conflicts_after,peak_energy_before,peak_energy_after,"
-	      "unfamiliar_before,unfamiliar_after,changes,appointments,impossible,compromise,cost\n", r.csv);
+	      "unfamiliar_before,unfamiliar_after,changes,appointments,impossible,compromise,cost,"
+	      "alone_impossible,alone_compromise,alone_cost,over_cap_by\n", r.csv);
 	fprintf(r.txt, "%-16s %-8s %-7s %-10s %-16s %-18s %-8s %-8s %-14s %-8s %s\n", "person", "status", "plan",
 		"journeys", "travel hours", "travel money", "clashes", "routine", "peak energy", "unfam.", "changes");
 	fprintf(r.json, "{\"format\": \"dovetail-batch/2\", \"run\": \"%s\", \"persons\": [", b->run);
@@ -172,9 +207,13 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	joint_json(r.json, b, st);
 	fputs("}}\n", r.json);
 	fflush(r.exc);
+	fflush(r.over);
 	fputs("\n", r.txt);
 	totals_text(r.txt, b, &r, st);
 	totals_text(tt, b, &r, st);
+	if (over_len)
+		fprintf(r.txt, "\noutside the cap of %.2f (worse off than alone, by the first tier worse):\n%s", b->cap,
+			over);
 	if (exc_len)
 		fprintf(r.txt, "\nskipped, with the reasons:\n%s", s->exceptions);
 	int bad = 0;
@@ -183,6 +222,8 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	bad |= fclose(r.json);
 	bad |= fclose(r.exc);
 	bad |= fclose(tt);
+	bad |= fclose(r.over);
+	free(over);
 	s->persons = r.n;
 	s->ok = r.ok;
 	s->error = r.error;

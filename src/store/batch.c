@@ -299,7 +299,8 @@ int store_batch_bookings(struct store *s, const char *run,
 }
 
 int store_batch_finals(struct store *s, const char *run,
-		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *, void *),
+		       int (*fn)(const struct store_batch_person *, const struct store_batch_column *chosen,
+				 const struct store_batch_column *alone, void *),
 		       void *arg, struct diag *d)
 {
 	sqlite3_stmt *q;
@@ -308,20 +309,27 @@ int store_batch_finals(struct store *s, const char *run,
 			       " p.clashes, p.routine_conflicts, p.peak_energy, p.unfamiliar, p.chosen,"
 			       " c.person, c.n, c.origin, c.basis, c.round, c.impossible, c.compromise, c.cost, c.proven,"
 			       " c.journeys, c.travel_min, c.travel_money, c.clashes, c.routine_conflicts,"
-			       " c.peak_energy, c.unfamiliar, c.changes, c.appointments, c.result, c.plan"
+			       " c.peak_energy, c.unfamiliar, c.changes, c.appointments, c.result, c.plan,"
+			       " o.person, o.n, o.origin, o.basis, o.round, o.impossible, o.compromise, o.cost, o.proven,"
+			       " o.journeys, o.travel_min, o.travel_money, o.clashes, o.routine_conflicts,"
+			       " o.peak_energy, o.unfamiliar, o.changes, o.appointments"
 			       " FROM batch_persons p LEFT JOIN batch_columns c"
 			       " ON c.run = p.run AND c.person = p.person AND c.n = p.chosen"
+			       " LEFT JOIN batch_columns o ON o.run = p.run AND o.person = p.person AND o.n ="
+			       " (SELECT MIN(n) FROM batch_columns a WHERE a.run = p.run AND a.person = p.person"
+			       " AND a.origin = 'alone')"
 			       " WHERE p.run = ?1 ORDER BY p.person", -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);
 	sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_batch_person p;
-		struct store_batch_column c;
+		struct store_batch_column c, o;
 		read_person(q, 0, &p);
 		read_column(q, 12, 1, &c);
-		int has = sqlite3_column_type(q, 12) != SQLITE_NULL;
-		if (fn(&p, has ? &c : NULL, arg)) {
+		read_column(q, 32, 0, &o);
+		int has = sqlite3_column_type(q, 12) != SQLITE_NULL, alone = sqlite3_column_type(q, 32) != SQLITE_NULL;
+		if (fn(&p, has ? &c : NULL, alone ? &o : NULL, arg)) {
 			rc = SQLITE_DONE;
 			break;
 		}

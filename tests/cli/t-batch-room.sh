@@ -9,7 +9,8 @@
 # those in their way were priced to leave them room, 11 before the MIPs
 # around those still outside it, 9 before each was priced around each
 # person in its way, one at a time); the split of those outside the cap by
-# tier against the store's plans; and the same files from
+# tier against the store's plans, and each person's plan alone and tier
+# outside the cap in the JSON, the CSV and summary.txt's list; and the same files from
 # -j 1 as from -j 2, from three shards of whole components merged, and
 # from --resume of the finished run. The counts of
 # nodes and rounds bound the work; nothing depends on the clock.
@@ -39,20 +40,45 @@ import json, sqlite3, sys
 db, summary, cap = sys.argv[1], sys.argv[2], float(sys.argv[3])
 j = json.load(open(summary))["totals"]["joint"]
 c = sqlite3.connect(db)
-rows = c.execute("""select c.impossible, c.compromise, c.cost, s.impossible, s.compromise, s.cost
+rows = c.execute("""select c.impossible, c.compromise, c.cost, s.impossible, s.compromise, s.cost, p.person
   from batch_persons p join batch_columns c on c.run = p.run and c.person = p.person and c.n = p.chosen
-  join batch_columns s on s.run = p.run and s.person = p.person and s.origin = 'alone' and s.n = 0""").fetchall()
-over = [r for r in rows if r[0] > r[3] or r[1] > r[4] + 1e-6 or r[2] > r[5] + cap + 1e-6]
-imp = sum(1 for r in over if r[0] > r[3])
-comp = sum(1 for r in over if r[0] <= r[3] and r[1] > r[4] + 1e-6)
+  join batch_columns s on s.run = p.run and s.person = p.person and s.origin = 'alone' and s.n = 0
+  order by p.person""").fetchall()
+def tier(r):
+    if r[0] > r[3]: return "impossible"
+    if r[1] > r[4] + 1e-6: return "compromise"
+    if r[2] > r[5] + cap + 1e-6: return "cost"
+    return None
+over = [r for r in rows if tier(r)]
+imp = sum(1 for r in over if tier(r) == "impossible")
+comp = sum(1 for r in over if tier(r) == "compromise")
 worst = max([r[1] - r[4] for r in rows] + [0])
 want = {"impossible": imp, "compromise": comp, "cost": len(over) - imp - comp}
 ok = len(rows) == 1000 and j["over_cap"] == len(over) and j["over_cap_by"] == want and \
      abs(j["worst_compromise"] - worst) < 1e-3
 print(j["over_cap"], j["over_cap_by"], j["worst_compromise"], "store:", len(over), want, worst)
+# each person's line: its plan alone and the tier it is outside the cap by,
+# in the JSON, the CSV and the list in summary.txt
+persons = json.load(open(summary))["persons"]
+csv = [l.rstrip("\n").split(",") for l in open(summary.replace(".json", ".csv"))]
+txt = open(summary.replace(".json", ".txt")).read().split("\noutside the cap of ")
+listed = [l.split()[0] for l in txt[1].splitlines()[1:]] if len(txt) == 2 else []
+for r, p, row in zip(rows, persons, csv[1:]):
+    a = p["alone"]
+    if p["person"] != r[6] or p["over_cap_by"] != tier(r) or a["impossible"] != r[3] or \
+       abs(a["compromise"] - r[4]) > 1e-4 or abs(a["objective"] - r[5]) > 1e-4 or \
+       row[0] != r[6] or row[-1] != (tier(r) or "") or abs(float(row[-2]) - r[5]) > 1e-4:
+        print("person line differs:", r, p["alone"], p["over_cap_by"], row[-4:])
+        ok = False
+if csv[0][-4:] != ["alone_impossible", "alone_compromise", "alone_cost", "over_cap_by"] or len(csv) != 1001:
+    print("CSV header:", csv[0][-4:])
+    ok = False
+if listed != [r[6] for r in over]:
+    print("summary.txt lists", listed, "against", [r[6] for r in over])
+    ok = False
 sys.exit(not ok)
 PY
-check "outside the cap by tier, as the store holds it (more impossibilities, more compromise, cost alone)" \
+check "outside the cap by tier, as the store holds it (more impossibilities, more compromise, cost alone), per person too" \
 	sh -c "$py '$TMP/by.py' '$TMP/j2.db' '$TMP/o2/summary.json' 10 >'$TMP/by.out'"
 diag <"$TMP/by.out"
 check "... none of them with more impossibilities or compromise than alone at 1,000 persons" \

@@ -587,9 +587,31 @@ static void in_way_case(void)
 	diag_release(&d);
 }
 
+/* The cap, tier by tier: more impossibilities first, then more compromise
+ * (no slack), then cost beyond the cap; joint_within_cap() agrees. */
+static void cap_case(void)
+{
+	ok(joint_cap_of(1, 5, 50, 1, 5, 40, 10) == JT_WITHIN_CAP, "cost exactly the cap above alone: within it");
+	ok(joint_cap_of(1, 5, 50.01, 1, 5, 40, 10) == JT_OVER_COST, "cost past the cap: outside it, by cost");
+	ok(joint_cap_of(1, 5.25, 40, 1, 5, 40, 10) == JT_OVER_COMPROMISE, "any more compromise: outside, by compromise");
+	ok(joint_cap_of(0, 5.25, 90, 1, 5, 40, 10) == JT_OVER_COMPROMISE,
+	   "fewer impossibilities do not buy more compromise or cost");
+	ok(joint_cap_of(2, 0, 0, 1, 5, 40, 10) == JT_OVER_IMPOSSIBLE, "more impossibilities: the first tier named");
+	ok(joint_cap_of(1, 4, 30, 1, 5, 40, 0) == JT_WITHIN_CAP, "better than alone: within a cap of 0");
+	struct fx f = { 0 };
+	struct jt_booking b[] = { { 0, 100, 200, 0, 0 } };
+	f.solo[0] = col(&f, 0, 0, 2, 40, b, 1);
+	f.booked[0] = col(&f, 0, 0, 2, 51, b, 1);
+	size_t near = col(&f, 0, 0, 2, 50, b, 1);
+	struct jt_problem pr = problem(&f, 10);
+	ok(joint_within_cap(&pr, near) && !joint_within_cap(&pr, f.booked[0]),
+	   "joint_within_cap is joint_cap_of on a column (50 within, 51 outside a cap of 10 over 40)");
+}
+
 int main(void)
 {
 	hand_cases();
+	cap_case();
 	in_way_case();
 	random_cases();
 	threads_case();
