@@ -78,7 +78,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_ICS_DUPLICATE,       WARNING, OK,     "UID %s with RECURRENCE-ID %s appears again; the later component of line %s is used") \
 	X(D_ICS_BAD_ENUM,        WARNING, OK,     "%s: unknown value; treated as %s") \
 	X(D_ICS_BAD_VTIMEZONE,   WARNING, OK,     "VTIMEZONE %s is unusable (%s); trying other sources") \
-	X(D_ICS_TZ_UNKNOWN,      WARNING, OK,     "TZID '%s' resolves to no time zone; its times are treated as floating") \
+	X(D_ICS_TZ_UNKNOWN,      WARNING, OK,     "TZID %s resolves to no time zone; its times are treated as floating") \
 	X(D_ICS_TZ_MAPPED,       NOTE,    OK,     "TZID '%s' resolved as %s") \
 	X(D_ICS_EXRULE,          WARNING, OK,     "series %s: EXRULE is deprecated (RFC 5545 appendix A.3) but applied") \
 	X(D_LIM_SERIES,          ERROR,   LIMIT,  "series %s: more than %s occurrences in the window") \

@@ -60,6 +60,12 @@ struct ics_line {
  * else a fixed phrase: what diagnostics show, never the file's own word. */
 const char *ics_comp_shown(const char *name);
 
+/* tzid if it is shaped like a time zone's name (an IANA name, "Area/Place",
+ * with an optional prefix such as /mozilla.org/...; or a short
+ * abbreviation or offset, "EST", "GMT+1"), else a fixed phrase: a TZID is
+ * a feed's own text, and a diagnostic never shows free text from a feed. */
+const char *ics_tzid_shown(const char *tzid);
+
 /* A component as BEGIN ... END lines. */
 struct ics_comp {
 	char name[24];       /* "VEVENT"; longer names are cut, and never match */

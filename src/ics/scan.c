@@ -204,6 +204,32 @@ const char *ics_comp_shown(const char *name)
 	return "(a component name not in RFC 5545)";
 }
 
+const char *ics_tzid_shown(const char *tzid)
+{
+	static const char *const areas[] = { "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic",
+		"Australia", "Europe", "Indian", "Pacific", "Etc", "US", "Canada", "Mexico", "Brazil", "Chile" };
+	const char *fixed = "(not shown: not shaped like a zone name)";
+	size_t n = strlen(tzid);
+	int lower = 0, area = 0;
+	if (n < 1 || n > 64)
+		return fixed;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)tzid[i];
+		if (!(isalnum(ch) || ch == '/' || ch == '_' || ch == '-' || ch == '+' || ch == '.'))
+			return fixed;
+		lower |= islower(ch) != 0;
+	}
+	/* an IANA area followed by a place, anywhere after a prefix such as
+	 * /mozilla.org/20050126_1/ ... */
+	for (const char *p = tzid; *p && !area; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
+		for (size_t k = 0; k < sizeof areas / sizeof *areas && !area; k++) {
+			size_t m = strlen(areas[k]);
+			area = strncmp(p, areas[k], m) == 0 && p[m] == '/' && p[m + 1];
+		}
+	/* ... or an abbreviation or an offset: EST, GMT+1 */
+	return area || (!lower && n <= 9) ? tzid : fixed;
+}
+
 static int push_comp(struct ics_scan *s, const char *name, size_t begin, int32_t parent, int depth)
 {
 	struct ics_comp *c = BUF_PUSH(s->comps, s->n_comps, s->cap_comps);

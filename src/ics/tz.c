@@ -139,7 +139,7 @@ int ics_tzset_add_vtimezone(struct ics_tzset *set, const struct ics_scan *s,
 	}
 	const char *why = vtimezone_unsafe(comp);
 	if (why) {
-		diag_add(d, D_ICS_BAD_VTIMEZONE, file, line, 1, tzid, why);
+		diag_add(d, D_ICS_BAD_VTIMEZONE, file, line, 1, ics_tzid_shown(tzid), why);
 		icalcomponent_free(comp);
 		return 0;
 	}
@@ -434,7 +434,7 @@ icaltimezone *ics_tz_resolve(struct ics_tzset *set, const char *tzid,
 	if (!z)
 		z = ics_tz_builtin(trimmed);
 	if (!z)
-		diag_add(d, D_ICS_TZ_UNKNOWN, file, line, 1, tzid);
+		diag_add(d, D_ICS_TZ_UNKNOWN, file, line, 1, ics_tzid_shown(tzid));
 	add(set, tzid, z, 0); /* cache, so each TZID is reported once */
 	return z;
 }

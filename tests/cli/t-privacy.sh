@@ -109,6 +109,21 @@ check "... but escaped (\\x1b)" grep -q 'x1b' "$TMP/stdout"
 run --db "$TMP/esc.db" expand "$TMP/esc.ics" --from 20261123T000000Z --to 20261130T000000Z
 check "expand: no raw control character either" sh -c "! LC_ALL=C grep -q \"\$(printf '[\\033\\007]')\" '$TMP/stdout'"
 
+# a TZID is a feed's own text: shown when shaped like a zone name, never
+# when it is free text (a name, a clinic)
+tzfeed() {
+	printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:tz@test\r\nDTSTAMP:20261101T000000Z\r\n'
+	printf 'DTSTART;TZID=%s:20261124T100000\r\nDTEND;TZID=%s:20261124T110000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' "$1" "$1"
+}
+tzfeed "Jane Doe HIV clinic" >"$TMP/tz1.ics"
+run --db "$TMP/tz.db" import --feed tz1 "$TMP/tz1.ics"
+check "an unknown TZID of free text: warned, at its line" grep -q "tz1.ics:7:1: warning: TZID (not shown" "$TMP/stderr"
+check "... without its text" sh -c "! grep -q 'Jane' '$TMP/stderr'"
+tzfeed "Europe/Londn" >"$TMP/tz2.ics"
+run --db "$TMP/tz.db" import --feed tz2 "$TMP/tz2.ics"
+check "an unknown TZID shaped like a zone name (a typo) is named, to help fix the feed" \
+	grep -q "warning: TZID Europe/Londn resolves to no time zone" "$TMP/stderr"
+
 # secure_delete: an event a feed no longer has leaves no trace in the file
 ev() { printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:%s\r\nDTEND:%s\r\nSUMMARY:%s\r\nEND:VEVENT\r\n' "$@"; }
 { printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n'
