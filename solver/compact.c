@@ -759,9 +759,9 @@ static int weekly_unfamiliar(struct cm *c)
 	const struct week *w = c->in->w;
 	const struct profile *p = c->p;
 	for (size_t start = 0; start < w->n_days;) {
-		int64_t wk = (w->days[start].date + 3) / 7;
+		int64_t wk = time_week(w->days[start].date);
 		size_t end = start;
-		while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+		while (end < w->n_days && time_week(w->days[end].date) == wk)
 			end++;
 		snprintf(c->name, sizeof c->name, "unfamiliar_w%lld", (long long)wk);
 		int r_tot = row(c, GLP_UP, -1e30, p->max_unfam_week);

@@ -263,9 +263,9 @@ static void build(struct master *m)
 	day_rows(m, &b);
 	if (p->max_unfam_week >= 0) {
 		for (size_t start = 0; start < w->n_days;) {
-			int64_t wk = (w->days[start].date + 3) / 7;
+			int64_t wk = time_week(w->days[start].date);
 			size_t end = start;
-			while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+			while (end < w->n_days && time_week(w->days[end].date) == wk)
 				end++;
 			unfamiliar_week_rows(m, &b, start, end, wk);
 			start = end;
@@ -434,10 +434,10 @@ static void value_of(const struct master *m, const size_t *col, int *t1, double 
 	*t3 += p->weights.peak_energy * peak;
 	if (p->max_unfam_week >= 0) {
 		for (size_t start = 0; start < w->n_days;) {
-			int64_t wk = (w->days[start].date + 3) / 7;
+			int64_t wk = time_week(w->days[start].date);
 			size_t end = start;
 			uint64_t met = 0;
-			while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+			while (end < w->n_days && time_week(w->days[end].date) == wk)
 				met |= cols->v[col[end++]].unfamiliar;
 			int people = 0;
 			for (size_t k = 0; k < p->n_pracs && k < 64; k++)

@@ -202,6 +202,9 @@ void time_fmt_day(int64_t date, int pad, char *out, size_t sz);
 /* The weekday of a date (days since the epoch, negative ones too):
  * 0 = Monday .. 6 = Sunday. The one place the formula is written. */
 int time_weekday(int64_t date);
+/* The Monday-Sunday week a date falls in (days since the epoch): equal for
+ * two dates of the same week. */
+int64_t time_week(int64_t date);
 /* A local date as 2026-11-23. */
 void time_fmt_date(int64_t date, char *out, size_t sz);
 /* Local minute `minutes` counted from the midnight of date (it may pass

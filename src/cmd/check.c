@@ -100,7 +100,12 @@ static void print_json(const struct person *cw, const struct problems *ps)
 		errors += problem_is_error(x->kind) != 0;
 		time_fmt_date(w->days[x->day].date, d, sizeof d);
 		time_fmt_local(w->days[x->day].date, x->from, s, sizeof s);
-		time_fmt_local(w->days[x->day].date, x->to, e, sizeof e);
+		/* a week's problem ends with the last day of its week in the horizon */
+		size_t last = (size_t)x->day;
+		while (x->week_wide && last + 1 < w->n_days &&
+		       time_week(w->days[last + 1].date) == time_week(w->days[x->day].date))
+			last++;
+		time_fmt_local(w->days[last].date, x->to, e, sizeof e);
 		printf("%s\n    {\"kind\": \"%s\", \"severity\": \"%s\", \"date\": \"%s\", \"week\": %s,"
 		       " \"start\": \"%s\", \"end\": \"%s\",\n     \"venues\": [", i ? "," : "",
 		       problem_kind_name(x->kind), problem_is_error(x->kind) ? "error" : "warning", d,

@@ -170,6 +170,11 @@ int time_weekday(int64_t date)
 	return (int)(((date + 3) % 7 + 7) % 7);   /* 1970-01-01 was a Thursday */
 }
 
+int64_t time_week(int64_t date)
+{
+	return (date - time_weekday(date)) / 7;   /* its Monday's, in weeks */
+}
+
 void time_fmt_day(int64_t date, int pad, char *out, size_t sz)
 {
 	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };

@@ -916,7 +916,7 @@ int week_window_allows(const struct week *w, const struct prof_window *win, int 
 	int64_t shift = w->days[to].date - w->days[from].date;
 	if (shift < -win->days || shift > win->days)
 		return 0;
-	if (win->same_week && (w->days[from].date + 3) / 7 != (w->days[to].date + 3) / 7)
+	if (win->same_week && time_week(w->days[from].date) != time_week(w->days[to].date))
 		return 0;   /* weeks run Monday to Sunday; day 0 was a Thursday */
 	return (win->weekdays & w->days[to].wd) != 0;
 }

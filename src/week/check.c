@@ -444,9 +444,9 @@ static void unfamiliar_week(struct ctx *c)
 	if (p->max_unfam_week < 0)
 		return;
 	for (size_t start = 0; start < w->n_days;) {
-		int64_t wk = (w->days[start].date + 3) / 7;
+		int64_t wk = time_week(w->days[start].date);
 		size_t end = start;
-		while (end < w->n_days && (w->days[end].date + 3) / 7 == wk)
+		while (end < w->n_days && time_week(w->days[end].date) == wk)
 			end++;
 		struct problem *x = add(c, PK_UNFAMILIAR, (int)start, 0, 1440);
 		if (!x)
@@ -527,7 +527,7 @@ static int problem_cmp(const void *x, const void *y)
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
 	if (a->week_wide != b->week_wide)
-		return a->week_wide ? 1 : -1;
+		return a->week_wide ? -1 : 1;   /* a week's problem starts with the week */
 	if (a->from != b->from)
 		return a->from < b->from ? -1 : 1;
 	if (a->kind != b->kind)
