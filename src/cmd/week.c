@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "../cli.h"
+#include "dovetail/check.h"
 
 #define COL 14   /* width of a day's column */
 
@@ -38,8 +39,21 @@ struct cell {
 static const char *const colours[] = { "\033[34m", "\033[32m", "\033[35m", "\033[36m",
 	"\033[33m", "\033[94m", "\033[92m", "\033[95m" };
 
-/* What occupies [t, t + step) on day di. */
-static void fill_cell(const struct week *w, int di, int t, int step, struct cell *c)
+/* Whether [t, t + step) of day di meets a clash of ps: an overlap or a
+ * double booking, as check reports them (a joint session is neither). */
+static int in_clash(const struct problems *ps, int di, int t, int step)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *x = &ps->v[i];
+		if ((x->kind == PK_OVERLAP || x->kind == PK_DOUBLE_BOOKED) && x->day == di && x->from < t + step &&
+		    t < x->to)
+			return 1;
+	}
+	return 0;
+}
+
+/* What occupies [t, t + step) on day di (ps: the week's problems). */
+static void fill_cell(const struct week *w, const struct problems *ps, int di, int t, int step, struct cell *c)
 {
 	const struct profile *p = w->p;
 	const struct wk_day *d = &w->days[di];
@@ -60,10 +74,10 @@ static void fill_cell(const struct week *w, int di, int t, int step, struct cell
 		else
 			snprintf(c->text, sizeof c->text, "|");
 	}
-	if (n_appts > 1)
-		c->clash = 1;
-	if (n_appts)
+	if (n_appts) {
+		c->clash = in_clash(ps, di, t, step);
 		return;
+	}
 	for (size_t i = 0; i < w->n_legs; i++) {
 		const struct wk_leg *l = &w->legs[i];
 		if (l->day != di || !(l->dep < t + step && t < l->arr))
@@ -92,7 +106,7 @@ static void fill_cell(const struct week *w, int di, int t, int step, struct cell
 	}
 }
 
-static void print_grid(const struct person *cw, int step, int colour)
+static void print_grid(const struct person *cw, const struct problems *ps, int step, int colour)
 {
 	const struct week *w = &cw->week;
 	const struct profile *p = cw->prof;
@@ -118,7 +132,7 @@ static void print_grid(const struct person *cw, int step, int colour)
 		printf("%-6s", tl);
 		for (size_t di = 0; di < w->n_days; di++) {
 			struct cell c;
-			fill_cell(w, (int)di, t, step, &c);
+			fill_cell(w, ps, (int)di, t, step, &c);
 			char text[COL + 2];
 			snprintf(text, sizeof text, "%s%s", c.clash || c.kind == C_MISSED ? "!" : " ",
 				 c.kind == C_EMPTY ? "" : c.text);
@@ -141,9 +155,13 @@ static void print_grid(const struct person *cw, int step, int colour)
 	}
 	printf("%-6s", "");
 	for (size_t di = 0; di < w->n_days; di++) {
-		char s[COL + 1];
-		snprintf(s, sizeof s, "%dj %dm %.1fe", w->days[di].journeys, w->days[di].travel_min,
+		/* energy to two decimals, as check and propose give it, where it fits */
+		char s[COL + 16];
+		snprintf(s, sizeof s, "%dj %dm %.2fe", w->days[di].journeys, w->days[di].travel_min,
 			 w->days[di].energy);
+		if (strlen(s) > COL - 1)
+			snprintf(s, sizeof s, "%dj %dm %.1fe", w->days[di].journeys, w->days[di].travel_min,
+				 w->days[di].energy);
 		printf(" %-*s", COL - 1, s);
 	}
 	printf("\nkey: NAME appointment, @venue, ~>venue travel, (routine), ! clash or routine not kept;\n"
@@ -272,8 +290,14 @@ int cmd_week(int argc, char **argv, struct app *app)
 	if (json) {
 		print_json(&cw);
 	} else {
+		struct problems ps;
+		if (check_week(&cw.week, &ps, &app->diag) < 0) {
+			cli_week_release(&cw);
+			return DV_EXIT_INTERNAL;
+		}
 		const char *nc = getenv("NO_COLOR");
-		print_grid(&cw, step, isatty(STDOUT_FILENO) && !(nc && *nc));
+		print_grid(&cw, &ps, step, isatty(STDOUT_FILENO) && !(nc && *nc));
+		problems_release(&ps);
 	}
 	cli_week_release(&cw);
 	return DV_EXIT_OK;

@@ -698,14 +698,14 @@ static void totals_table(FILE *f, const struct report *r, const struct sv_totals
 	ROW("Clashes (overlaps and double bookings)", clashes, 0);
 	ROW("Routines that cannot be kept", routine_conflicts, 0);
 	ROW(p->energy_budget > 0 ? "Most energy in one day (of the day's budget)" : "Most energy in one day",
-	    peak_energy, 1);
+	    peak_energy, 2);
 	ROW("Most unfamiliar people met in one day", unfamiliar_max, 0);
 	ROW("Appointments in the plan", placed, 0);
 	ROW("Compromises: the penalty of the person's rules that give way", compromise, 2);
 #undef ROW
 	fputs("</tbody></table>\n", f);
 	if (p->energy_budget > 0)
-		fprintf(f, "<p class=\"meta\">The energy budget is %.1f points a day.</p>\n", p->energy_budget);
+		fprintf(f, "<p class=\"meta\">The energy budget is %.2f points a day.</p>\n", p->energy_budget);
 	fputs("</section>\n", f);
 }
 
@@ -1074,7 +1074,7 @@ static void person_row(FILE *f, const struct report_person *x)
 	pair(f, x->tb, x->ta, 0);
 	pair(f, x->cb, x->ca, 0);
 	pair(f, x->rb, x->ra, 0);
-	pair(f, x->eb, x->ea, 1);
+	pair(f, x->eb, x->ea, 2);
 	fprintf(f, "<td class=\"num\">%d</td><td class=\"num\">%d</td></tr>\n", x->changes, x->unplaced);
 }
 
