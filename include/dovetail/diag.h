@@ -97,7 +97,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (a later propose left it out): run `dovetail propose` again and decide on its proposals") \
 	X(D_DECIDE_CONFLICT,     ERROR,   INPUT,  "change %s conflicts with change %s, decided since (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
-	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written (use --keep-going to import the valid events)") \
+	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written%s") \
 	X(D_IMP_ITIP,            ERROR,   INPUT,  "METHOD:%s: this is an iTIP message, not a calendar feed; nothing imported (read practitioners' answers with `dovetail replies`)") \
 	X(D_IMP_STALE,           NOTE,    OK,     "UID %s: stored SEQUENCE %s is higher than the feed's %s; the stored version is kept") \
 	X(D_PROF_TOO_BIG,        ERROR,   INPUT,  "the file is larger than the limit of %s bytes") \
@@ -230,7 +230,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SUPERSEDED, "The proposal was left out by a later propose, so it can no longer be decided on. Nothing was recorded; run `dovetail propose` again.") \
 	X(D_DECIDE_CONFLICT, "The change conflicts with another decided since. Nothing was recorded; run `dovetail propose` again and decide on its proposals.") \
 	X(D_IMP_SKIPPED, "With --keep-going, an event with an error is skipped and the valid ones are imported; the first error inside the event is given.") \
-	X(D_IMP_REJECTED, "The feed had errors, so nothing of it was written and the store keeps what it held. Fix the feed, or import the valid events with --keep-going.") \
+	X(D_IMP_REJECTED, "The feed had errors, so nothing of it was written and the store keeps what it held. Fix the feed; `dovetail import` says that its --keep-going imports the valid events (a profile's feeds are read whole, so the other commands do not).") \
 	X(D_IMP_ITIP, "The file is an iTIP message (METHOD REQUEST, REPLY, COUNTER or DECLINECOUNTER), not a calendar feed. Nothing was imported; read answers with `dovetail replies`.") \
 	X(D_IMP_STALE, "The store holds the event with a higher SEQUENCE than the feed's, so the stored version is kept. Shown only with -v.") \
 	X(D_PROF_TOO_BIG, "The profile (or caseload) is larger than the bound (docs/limits.md). It is refused.") \

@@ -46,6 +46,8 @@ struct import_opts {
 	const char *source;       /* the feed's identity: absolute path or a name */
 	const char *practitioner; /* practitioner id, or NULL */
 	int keep_going;           /* import the valid events of a feed with errors */
+	int offer_keep_going;     /* a rejection says that --keep-going would import the
+				     valid events (the import command, which has it) */
 	int64_t from, to;         /* expansion window, UTC seconds */
 	icaltimezone *zone;       /* where floating times and dates are read */
 	const char *zone_name;

@@ -115,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct app *app, struct import_opts
 	memset(io, 0, sizeof *io);
 	io->lim = &app->lim;
 	io->now = app->now;   /* recorded as imported_at */
+	io->offer_keep_going = 1;
 	const char *tz = NULL;
 	int c, has_from = 0, has_to = 0;
 	*feed_name = NULL;

@@ -692,7 +692,8 @@ static enum import_status import_in_tx(struct imp *m, int *ended)
 	if ((errors > 0 || f->scan.fatal) && !m->o->keep_going) {
 		char nb[32];
 		snprintf(nb, sizeof nb, "%zu", errors);
-		diag_add(d, D_IMP_REJECTED, f->file, 0, 0, nb);
+		diag_add(d, D_IMP_REJECTED, f->file, 0, 0, nb,
+			 m->o->offer_keep_going ? " (use --keep-going to import the valid events)" : "");
 		st = IMPORT_REJECTED;
 		goto out;
 	}

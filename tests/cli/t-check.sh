@@ -102,6 +102,8 @@ for h in family carers; do
 	check "profile-$h-hostile-feed: error at the feed's FILE:LINE:COL" \
 		grep -Eq '^dovetail: [^:]+bad-unclosed\.ics:[0-9]+:[0-9]+: error: ' "$TMP/stderr"
 	check "profile-$h-hostile-feed: store unchanged" [ "$(sha "$db")" = "$before" ]
+	check "profile-$h-hostile-feed: the rejection offers no option check does not have" \
+		sh -c "grep -q 'feed rejected' '$TMP/stderr' && ! grep -q -- '--keep-going' '$TMP/stderr'"
 done
 cd "$TMP" || exit 1
 hostile profile-deep deep.yaml
