@@ -124,8 +124,7 @@ static int find_proposal(struct app *app, const char *given, const char *person,
 		if (f < 0)
 			return DV_EXIT_STORE;
 		if (!f) {
-			diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal",
-				 "(none proposed for this person yet; run dovetail propose, or give --none)");
+			diag_add(&app->diag, D_NO_PROPOSAL, NULL, 0, 0, " for this person", ", or give --none");
 			return DV_EXIT_INPUT;
 		}
 	}
@@ -137,7 +136,7 @@ static int find_proposal(struct app *app, const char *given, const char *person,
 		return DV_EXIT_INPUT;
 	}
 	if (strcmp((*out)->person, person) != 0) {
-		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal for this person", id);
+		diag_add(&app->diag, D_OTHER_PERSON, NULL, 0, 0, id);
 		return DV_EXIT_INPUT;
 	}
 	return 0;

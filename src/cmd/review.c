@@ -123,7 +123,7 @@ static int which_proposal(struct app *app, const char *arg, char *id, size_t sz)
 	if (f < 0)
 		return DV_EXIT_STORE;
 	if (!f) {
-		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", "(none proposed yet)");
+		diag_add(&app->diag, D_NO_PROPOSAL, NULL, 0, 0, "", "");
 		return DV_EXIT_INPUT;
 	}
 	return 0;

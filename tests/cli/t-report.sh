@@ -325,6 +325,11 @@ check "no such proposal: 65 (got $rc)" [ "$rc" -eq 65 ]
 check "... the file left as it was" [ "$(sha "$TMP/keep.html")" = "$keep" ]
 run --db "$db" report "$autism_prof" --proposal "$pid_cp" --html "$TMP/keep.html"
 check "family-cp's proposal with family-autism's profile: 65 (got $rc)" [ "$rc" -eq 65 ]
+check "... saying whose it is" grep -q "proposal '$pid_cp' is another person's, not this profile's" "$TMP/stderr"
+check "... the file left as it was" [ "$(sha "$TMP/keep.html")" = "$keep" ]
+run --db "$TMP/none.db" report "$autism_prof" --html "$TMP/keep.html"
+check "no proposal yet for the person: 65 (got $rc)" [ "$rc" -eq 65 ]
+check "... saying what to run" grep -q 'no proposal in the store for this person yet: run `dovetail propose`, or give --none' "$TMP/stderr"
 check "... the file left as it was" [ "$(sha "$TMP/keep.html")" = "$keep" ]
 run --db "$db" report "$cp_prof"
 check "no --html: usage, 64 (got $rc)" [ "$rc" -eq 64 ]

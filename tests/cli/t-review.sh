@@ -13,7 +13,7 @@ unset USER DOVETAIL_USER
 
 run --db "$db" review --by keyworker
 check "review before any proposal: exit 65" [ "$rc" -eq 65 ]
-check "... saying there is none" grep -q "no proposal '(none proposed yet)' in the store" "$TMP/stderr"
+check "... saying there is none, and what to run" grep -q 'no proposal in the store yet: run `dovetail propose`' "$TMP/stderr"
 run --db "$db" propose --json -k 1 "$prof"
 cp "$TMP/stdout" "$TMP/p.json"
 run --db "$db" review p-000000000000 --by keyworker
