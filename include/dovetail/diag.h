@@ -88,7 +88,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_LIM_FEED,            ERROR,   LIMIT,  "series %s: the feed passes the limit of %s occurrences") \
 	X(D_LIM_CPU,             ERROR,   LIMIT,  "series %s: the feed's CPU budget of %s ms is spent") \
 	X(D_STORE_OPEN,          ERROR,   STORE,  "cannot open database %s: %s") \
-	X(D_STORE_PERM,          ERROR,   STORE,  "database %s can be read by others (mode %s); refusing it: run chmod 600") \
+	X(D_STORE_PERM,          ERROR,   STORE,  "database %s can be %s by others (mode %s); refusing it: run chmod 600") \
 	X(D_STORE_NOT_FILE,      ERROR,   STORE,  "database %s is not a regular file") \
 	X(D_STORE_OWNER,         ERROR,   STORE,  "database %s belongs to another user; refusing it") \
 	X(D_STORE_NEWER,         ERROR,   STORE,  "database schema version %s is newer than this dovetail understands (%s)") \

@@ -130,7 +130,11 @@ int pf_get_int(struct ctx *c, const struct ynode *n, const char *where, long lo,
 	errno = 0;
 	long v = strtol(n->s, &end, 10);
 	if (*end || errno || end == n->s) {
-		pf_err(c, n, D_PROF_TYPE, where, "a whole number", "a text value");
+		int range = errno == ERANGE && *end == '\0';
+		char *dend;
+		(void)strtod(n->s, &dend);
+		pf_err(c, n, D_PROF_TYPE, where, "a whole number",
+		       range ? "a number too large" : !*dend ? "a number with a fraction" : "a text value");
 		return -1;
 	}
 	if (v < lo || v > hi) {
@@ -237,7 +241,9 @@ int pf_get_range(struct ctx *c, const struct ynode *n, const char *where, struct
 		return -1;
 	}
 	if (b <= a) {
-		pf_err(c, n, D_PROF_BACKWARDS, where, n->s, NULL);
+		char shown[16];   /* as read, not the file's text */
+		snprintf(shown, sizeof shown, "%02d:%02d-%02d:%02d", a / 60 % 100, a % 60, b / 60 % 100, b % 60);
+		pf_err(c, n, D_PROF_BACKWARDS, where, shown, NULL);
 		return -1;
 	}
 	out->from = a;

@@ -398,7 +398,7 @@ static int check_private(const char *path, const char *shown, struct diag *d, in
 	if (st.st_mode & 077) {
 		char mode[8];
 		snprintf(mode, sizeof mode, "%04o", (unsigned)(st.st_mode & 07777));
-		diag_add(d, D_STORE_PERM, NULL, 0, 0, shown, mode);
+		diag_add(d, D_STORE_PERM, NULL, 0, 0, shown, st.st_mode & 044 ? "read" : "changed", mode);
 		return -1;
 	}
 	return 0;

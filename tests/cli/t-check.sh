@@ -87,6 +87,9 @@ hostile profile-missing-file profile/missing-file.yaml
 hostile profile-negative-duration profile/negative-duration.yaml
 hostile profile-backwards-window profile/backwards-window.yaml
 hostile profile-bad-utf8 profile/bad-utf8.yaml
+# a number with a fraction where a whole one is wanted is named so; a
+# backwards range is shown as read, from the times parsed, not the file's text
+hostile profile-fraction-and-backwards-day profile/fraction-and-backwards-day.yaml
 # the family's calendar (family:): a missing feed, an unknown venue, the wrong type
 hostile profile-family-missing-feed profile/family-missing-feed.yaml
 hostile profile-family-unknown-venue profile/family-unknown-venue.yaml

@@ -147,4 +147,8 @@ run --db "$TMP/open.db" history
 check "a store others can read: refused (exit 74)" [ "$rc" -eq 74 ]
 check "... saying so" grep -q "can be read by others" "$TMP/stderr"
 check "... and left at 0644 (not silently changed)" [ "$(mode "$TMP/open.db")" = 644 ]
+chmod 620 "$TMP/open.db"
+run --db "$TMP/open.db" history
+check "a store the group can write: refused (exit 74)" [ "$rc" -eq 74 ]
+check "... saying what others can do (change, not read)" grep -q "can be changed by others (mode 0620)" "$TMP/stderr"
 done_testing
