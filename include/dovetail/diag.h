@@ -122,7 +122,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_TOO_MANY,       ERROR,   INPUT,  "%s: more than %s entries") \
 	X(D_PROF_CSV,            ERROR,   INPUT,  "travel CSV: %s") \
 	X(D_PROF_NO_TRAVEL,      WARNING, OK,     "no travel time known between venues '%s' and '%s' (no matrix entry, CSV row or coordinates); counted as 0") \
-	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s matches no appointment of this person in the horizon") \
+	X(D_PROF_OVERRIDE_UNUSED,WARNING, OK,     "override for UID %s%s matches no appointment of this person in the horizon") \
 	X(D_WEEK_TWO_CLAIMS,     WARNING, OK,     "the appointment at %s in a feed that practitioners %s and %s share is claimed by both rules; it goes to %s (the more specific rule, else the first listed: docs/profile.md)") \
 	X(D_LIM_INSTANCE,        ERROR,   LIMIT,  "the instance passes the limit of %s %s") \
 	X(D_PLAN_INVALID,        ERROR,   INTERNAL, "plan_check: %s") \
@@ -257,7 +257,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_TOO_MANY, "A list in the profile has more entries than the bound (docs/limits.md).") \
 	X(D_PROF_CSV, "The travel CSV is malformed: a wrong header (from,to,minutes,cost), a row without four fields, or a value that cannot be used. The CSV's line is given.") \
 	X(D_PROF_NO_TRAVEL, "Two venues have no travel time known (no matrix entry, CSV row or coordinates), so moving between them counts as 0 minutes. Add the pair to the profile's travel section.") \
-	X(D_PROF_OVERRIDE_UNUSED, "An override names a UID that matches no appointment of this person in the horizon; it has no effect. Check the UID, or remove the override.") \
+	X(D_PROF_OVERRIDE_UNUSED, "An override names a UID (and, when it has recurrence_id, one occurrence: the message gives its time) that matches no appointment of this person in the horizon; it has no effect. Check the UID and the recurrence_id, or remove the override.") \
 	X(D_WEEK_TWO_CLAIMS, "An appointment in a feed that two practitioners share matches both their rules; it is given to the one named (the more specific rule, else the first listed). Make the rules exclusive to choose otherwise (docs/profile.md).") \
 	X(D_LIM_INSTANCE, "The input passes a bound on what one run handles (appointments, placements, practitioners, feeds to draft from, the size of a model), named in the message. What needed it is not done; narrow the horizon with --from and --to, or split the input.") \
 	X(D_PLAN_INVALID, "A plan the solver made breaks an invariant of plan_check (it places an appointment where it may not go, say). This is a bug: please report it with the input that caused it.") \

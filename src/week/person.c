@@ -181,10 +181,17 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		week_release(&pw->week);
 		return -1;
 	}
-	for (size_t i = 0; i < p->n_overrides; i++)
-		if (!pw->week.override_used[i])
-			diag_add(d, D_PROF_OVERRIDE_UNUSED, p->path, p->overrides[i].line, p->overrides[i].col,
-				 p->overrides[i].uid);
+	for (size_t i = 0; i < p->n_overrides; i++) {
+		const struct prof_override *ov = &p->overrides[i];
+		if (pw->week.override_used[i])
+			continue;
+		char at[48] = "", iso[24];
+		if (ov->has_rid) {
+			time_fmt_iso(ov->rid, iso);
+			snprintf(at, sizeof at, " at RECURRENCE-ID %s", iso);
+		}
+		diag_add(d, D_PROF_OVERRIDE_UNUSED, p->path, ov->line, ov->col, ov->uid, at);
+	}
 	return 0;
 }
 

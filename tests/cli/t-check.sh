@@ -34,6 +34,14 @@ for dir in examples/*/; do
 	check "check-$fam.json: valid JSON" python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stdout"
 done
 
+# an override that matches nothing in the horizon: a warning at its line,
+# and for one occurrence (recurrence_id) the occurrence it names
+run --db "$TMP/family-cp.db" check --from 2026-12-07 examples/family-cp/profile.yaml
+check "overrides unused in another week: warned, at their lines" \
+	grep -Eq '^dovetail: [^:]+profile\.yaml:[0-9]+:[0-9]+: warning: override for UID [^ ]+ matches no appointment' "$TMP/stderr"
+check "... an override of one occurrence names its RECURRENCE-ID" \
+	grep -q 'at RECURRENCE-ID 2026-11-24T10:00:00Z matches no appointment' "$TMP/stderr"
+
 for k in $KINDS; do
 	case " $seen " in
 	*" $k "*) ok "the example families show a '$k' problem" ;;
