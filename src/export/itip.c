@@ -130,7 +130,10 @@ static icalcomponent *vevent(const struct msg *m, const struct wk_appt *a, int64
 	icalcomponent_add_property(ev, org);
 	icalcomponent_add_property(ev, att);
 	add_words(m, a, ev);
-	icalcomponent_add_property(ev, icalproperty_new_status(ICAL_STATUS_CONFIRMED));
+	/* a provisional booking stays provisional: the family agreeing a time
+	 * does not confirm what the practitioner has not */
+	icalcomponent_add_property(ev, icalproperty_new_status(a->tentative ? ICAL_STATUS_TENTATIVE
+									    : ICAL_STATUS_CONFIRMED));
 	return ev;
 }
 

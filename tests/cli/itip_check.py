@@ -126,6 +126,7 @@ def main():
         return rid
 
     seen = set()
+    tentative_seen = []
     files = sorted(glob.glob(os.path.join(out, "*.ics")))
     for path in files:
         name = os.path.basename(path)[:-4]
@@ -167,6 +168,11 @@ def main():
                                                   local(e["DTEND"].dt), a["start"], a["end"]))
             if utc(e["DTSTAMP"].dt) != now_dt:
                 fail("%s: DTSTAMP %s is not --now" % (path, e["DTSTAMP"].dt))
+            # a provisional booking stays provisional (docs/export.md)
+            want_status = "TENTATIVE" if a.get("tentative") else "CONFIRMED"
+            if str(e.get("STATUS", "")) != want_status:
+                fail("%s: STATUS %s, the agreed week's is %s" % (path, e.get("STATUS"), want_status))
+            tentative_seen.append(want_status == "TENTATIVE")
             oseq = int(orig.get("SEQUENCE", 0))
             seq = int(e.get("SEQUENCE", 0))
             org = str(e["ORGANIZER"]).lower()
@@ -261,7 +267,7 @@ def main():
             moved += 1
             if key not in seen:
                 fail("changed appointment %s is in no file" % (key,))
-    print("moved %d, sent %d" % (moved, len(seen)))
+    print("moved %d, sent %d, %d of them provisional (STATUS:TENTATIVE)" % (moved, len(seen), sum(tentative_seen)))
 
 
 main()
