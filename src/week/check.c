@@ -2,6 +2,7 @@
 #include "dovetail/check.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,6 +400,14 @@ static void day_scattered(struct ctx *c, int di)
 	}
 }
 
+/* x to two decimals as printf's %.2f gives it */
+static double round2(double x)
+{
+	char b[64];
+	snprintf(b, sizeof b, "%.2f", x);
+	return strtod(b, NULL);
+}
+
 static void per_day(struct ctx *c, int di)
 {
 	const struct week *w = c->w;
@@ -412,9 +421,15 @@ static void per_day(struct ctx *c, int di)
 			return;
 		for (size_t k = d->first; k < d->first + d->n; k++)
 			ref_appt(c, x, k);
-		msgf(c, x, "energy %.2f points (appointments %.2f, travel %.2f) over the budget of %.2f",
-			 d->energy, d->energy - d->travel_min / 60.0 * p->travel_energy_per_hour,
-			 d->travel_min / 60.0 * p->travel_energy_per_hour, p->energy_budget);
+		/* the parts as shown add up to the total as shown where that is
+		 * a true rounding of travel (6.125 = 4.25 + 1.875: travel 1.87,
+		 * not 1.88); else each part is rounded on its own */
+		double travel = d->travel_min / 60.0 * p->travel_energy_per_hour;
+		double total2 = round2(d->energy), appts2 = round2(d->energy - travel), travel2 = total2 - appts2;
+		if (fabs(travel2 - travel) > 0.005 + 1e-9)
+			travel2 = travel;
+		msgf(c, x, "energy %.2f points (appointments %.2f, travel %.2f) over the budget of %.2f", total2,
+		     appts2, travel2, p->energy_budget);
 	}
 	if (p->max_time_out >= 0 && d->time_out > p->max_time_out) {
 		if (!(x = add(c, PK_TIME_OUT, di, 0, 1440)))
