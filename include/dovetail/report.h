@@ -27,6 +27,9 @@ struct report_change {
 	int64_t sent_at;
 	char *answer;             /* NULL: no answer to the last message */
 	int64_t answered_at;
+	char *undone_by;          /* owned: who declined a change of its group, which
+				     undid it (docs/replies.md), or NULL */
+	int revision;             /* undone, and the revision was sent (docs/send.md) */
 	/* the appointment in each view (index into its appts), -1 when not drawn */
 	int before_appt, after_appt;
 };

@@ -330,9 +330,10 @@ int store_each_reply(struct store *s, const char *person,
  * the appointment has no accept, or -1. */
 int store_last_accept(struct store *s, const char *person, const struct appt_ref *a, char *proposal,
 		      size_t sz, int *seq, struct place *to, char *venue, size_t vsz, struct diag *d);
-/* Call fn for each change of the group of change PROPOSAL-SEQ (its joint
- * partners, the changes it makes room for and those that make room for
- * it: the joint_partners table). Returns 0 or -1. */
+/* Call fn for each other change of the group of change PROPOSAL-SEQ, as
+ * accept decides a group: its joint partners, the changes it makes room
+ * for and those that make room for it (the joint_partners table), and
+ * theirs in turn, each once, by change number. Returns 0 or -1. */
 int store_each_partner(struct store *s, const char *proposal, int seq,
 		       int (*fn)(const struct appt_ref *, void *), void *arg, struct diag *d);
 /* ---- status (src/store/status.c) ------------------------------------------ */
@@ -357,7 +358,25 @@ struct store_status_row {
 	int64_t answered_at;
 	int answer_sequence;
 	int64_t suggested_start, suggested_end;   /* a counter's time (UTC), else 0 */
+	const char *undone_by;    /* the practitioner whose decline (or counter) of
+				     another change of its group undid it, while that
+				     answer stands (docs/replies.md), else NULL */
+	int64_t undone_at;        /* when that answer was recorded (UTC seconds) */
+	int move_sequence;        /* the SEQUENCE a REQUEST of the move goes with: the
+				     feed's plus the accepts on it; a message above it
+				     is a revision (docs/send.md) */
 };
+
+/* Where row x stands at now, as status and the report say it: answered
+ * (an answer to the last message sent; one to an earlier message does not
+ * answer it), revision (undone, and the last message is the revision),
+ * waiting (sent and not answered; undone by a partner's decline, only the
+ * revision waits) and for how many whole days since it was sent. */
+struct store_standing {
+	int answered, revision, waiting;
+	long days;
+};
+void store_status_standing(const struct store_status_row *x, int64_t now, struct store_standing *out);
 
 /* Call fn for each agreed change of person, by where it goes; stops when
  * fn returns non-zero. Returns 0 or -1 with d filled. */

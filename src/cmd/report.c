@@ -70,13 +70,18 @@ static int side_one(const struct store_status_row *x, void *arg)
 	if (strcmp(x->proposal, s->p->id) || x->seq < 1 || (size_t)x->seq > s->p->n_changes)
 		return 0;
 	struct report_change *c = &s->v[x->seq - 1];
+	struct store_standing st;
+	store_status_standing(x, 0, &st);
 	c->sent = x->sent;
 	c->sent_at = x->sent_at;
-	if (x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence)) {
+	if (st.answered) {
 		free(c->answer);
 		c->answer = keep_str(x->answer);
 		c->answered_at = x->answered_at;
 	}
+	free(c->undone_by);
+	c->undone_by = keep_str(x->undone_by);
+	c->revision = st.revision;
 	return 0;
 }
 
@@ -334,6 +339,7 @@ out:
 		free((char *)rc[i].who);
 		free((char *)rc[i].note);
 		free(rc[i].answer);
+		free(rc[i].undone_by);
 	}
 	free(rc);
 	free(un);

@@ -26,7 +26,8 @@ static void help(FILE *fp)
 	      "false or DOVETAIL_SMTP_STARTTLS=0. DOVETAIL_SMTP_CA: a CA file to trust.\n\n"
 	      "Exit status: 0 ok, 2 the per-run limit left messages for the next run,\n"
 	      "64 usage, 65 bad profile or feed, a refused recipient, or a message over\n"
-	      "the size limit, 69 the server failed or refused, 74 store.\n", fp);
+	      "the size limit, 66 a profile that cannot be read, 69 the server failed or\n"
+	      "refused, 74 store.\n", fp);
 }
 
 static const char *method_name(enum itip_method m)

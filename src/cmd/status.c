@@ -14,16 +14,19 @@ static void help(FILE *fp)
 	      "sent to the practitioner (`dovetail send`: when, REQUEST or COUNTER), and\n"
 	      "answered (`dovetail replies`: accepted, declined, tentative, a suggested time,\n"
 	      "when). A change sent and not answered since its last message waits: for how\n"
-	      "many days, counted to --now. Nothing is fetched and nothing is written.\n\n"
+	      "many days, counted to --now. A change undone by a practitioner's decline of\n"
+	      "another change of its group says so and by whom; only its revision, once\n"
+	      "sent, waits. Nothing is fetched and nothing is written.\n\n"
 	      "  --json   print JSON (format dovetail-status/1)\n\n"
-	      "Exit status: 0 ok, 64 usage, 65 bad profile, 74 store.\n", fp);
+	      "Exit status: 0 ok, 64 usage, 65 bad profile, 66 a profile that cannot be\n"
+	      "read, 74 store.\n", fp);
 }
 
 struct out {
 	int json, n;
 	int64_t now;
 	icaltimezone *zone;
-	size_t sent, answered, waiting;
+	size_t sent, answered, waiting, undone;
 };
 
 /* "2026-11-25T12:00" for UTC instant t in the person's zone */
@@ -36,8 +39,9 @@ static void local(const struct out *o, int64_t t, char *buf, size_t sz)
 
 /* One row's times as text, and where its answer stands. */
 struct row_text {
-	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24];
+	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24], undone[24];
 	int answer, waiting;      /* the last message is answered; sent, and not answered */
+	int revision;             /* undone, and the last message is the revision (docs/send.md) */
 	long days;                /* waiting for so many days */
 };
 
@@ -74,6 +78,14 @@ static void show_json(const struct store_status_row *x, const struct row_text *t
 	} else {
 		printf("null");
 	}
+	printf(", \"undone\": ");
+	if (x->undone_by) {
+		printf("{\"by\": ");
+		cli_put_json(stdout, x->undone_by);
+		printf(", \"at\": \"%s\", \"revision_sent\": %s}", t->undone, t->revision ? "true" : "false");
+	} else {
+		printf("null");
+	}
 	if (t->waiting)
 		printf(", \"waiting_days\": %ld}", t->days);
 	else
@@ -90,9 +102,16 @@ static void show_text(const struct store_status_row *x, const struct row_text *t
 	cli_put_safe(stdout, x->who);
 	printf(" at %s\n", t->decided);
 	if (x->sent)
-		printf("    sent     %s (SEQUENCE %d) at %s\n", x->method, x->sent_sequence, t->sent);
+		printf("    sent     %s (SEQUENCE %d) at %s%s\n", x->method, x->sent_sequence, t->sent,
+		       t->revision ? ", the revision" : "");
 	else
 		printf("    sent     not yet (dovetail send)\n");
+	if (x->undone_by) {
+		printf("    undone   the move is off: ");
+		cli_put_safe(stdout, x->undone_by);
+		printf(" declined a change of its group at %s; it stays where it is booked%s\n", t->undone,
+		       !x->sent || t->revision ? "" : " (the next dovetail send tells its practitioner)");
+	}
 	if (t->answer && x->suggested_start)
 		printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
 		       " candidate for the next propose)\n", x->answer, t->s1, t->s2 + 11, t->answered);
@@ -116,10 +135,14 @@ static int show(const struct store_status_row *x, void *arg)
 	time_fmt_iso(x->decided_at, t.decided);
 	time_fmt_iso(x->sent_at, t.sent);
 	time_fmt_iso(x->answered_at, t.answered);
-	/* an answer to an earlier message does not answer the last one */
-	t.answer = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
-	t.waiting = x->sent && !t.answer;
-	t.days = t.waiting && o->now > x->sent_at ? (long)((o->now - x->sent_at) / 86400) : 0;
+	struct store_standing st;
+	store_status_standing(x, o->now, &st);
+	t.answer = st.answered;
+	t.revision = st.revision;
+	t.waiting = st.waiting;
+	t.days = st.days;
+	time_fmt_iso(x->undone_at, t.undone);
+	o->undone += x->undone_by != NULL;
 	o->sent += x->sent != 0;
 	o->answered += t.answer != 0;
 	o->waiting += t.waiting != 0;
@@ -157,7 +180,7 @@ int cmd_status(int argc, char **argv, struct app *app)
 		int st = diag_exit_status(&app->diag);
 		return st ? st : DV_EXIT_INPUT;
 	}
-	struct out o = { json, 0, app->now, ics_tz_builtin(p->timezone), 0, 0, 0 };
+	struct out o = { json, 0, app->now, ics_tz_builtin(p->timezone), 0, 0, 0, 0 };
 	if (json) {
 		printf("{\"format\": \"dovetail-status/1\", \"person\": ");
 		cli_put_json(stdout, p->person_id);
@@ -165,8 +188,11 @@ int cmd_status(int argc, char **argv, struct app *app)
 	}
 	int rc = store_each_status(app->store, p->person_id, show, &o, &app->diag);
 	if (json)
-		printf("%s],\n \"totals\": {\"changes\": %d, \"sent\": %zu, \"answered\": %zu, \"waiting\": %zu}}\n",
-		       o.n ? "\n" : "", o.n, o.sent, o.answered, o.waiting);
+		printf("%s],\n \"totals\": {\"changes\": %d, \"sent\": %zu, \"answered\": %zu, \"waiting\": %zu,"
+		       " \"undone\": %zu}}\n", o.n ? "\n" : "", o.n, o.sent, o.answered, o.waiting, o.undone);
+	else if (o.undone)
+		printf("%d agreed change%s (%zu undone by a practitioner's answer): %zu sent, %zu answered, %zu waiting\n",
+		       o.n, o.n == 1 ? "" : "s", o.undone, o.sent, o.answered, o.waiting);
 	else
 		printf("%d agreed change%s: %zu sent, %zu answered, %zu waiting\n", o.n, o.n == 1 ? "" : "s", o.sent,
 		       o.answered, o.waiting);

@@ -428,6 +428,16 @@ static enum matched match_event(struct msgctx *m, const struct answered *a, stru
 	x->prac = ap->prac;
 	x->r.appt = (struct appt_ref){ p->pracs[ap->prac].id, ap->uid, ap->rid, ap->feed_start, ap->feed_end };
 	int sent = a->kind == REPLY_DECLINECOUNTER ? ap->sequence : ap->sequence + ap->accepted;
+	if (a->kind != REPLY_DECLINECOUNTER) {
+		/* a revision (docs/send.md) went out one SEQUENCE above the
+		 * move it called off: an answer to it answers the last sent */
+		int last, declined;
+		if (store_sent_standing(m->s, p->person_id, p->pracs[ap->prac].id, ap->uid, ap->rid, &last, &declined,
+					m->d) < 0)
+			return FAIL;
+		if (last > sent)
+			sent = last;
+	}
 	int has = ap->accepted > 0 && (a->kind != REPLY_DECLINECOUNTER || ap->organizer);
 	int got = has ? store_last_accept(m->s, p->person_id, &x->r.appt, x->proposal, sizeof x->proposal,
 					  &x->r.seq, &x->r.to, x->venue, sizeof x->venue, m->d) : 0;

@@ -748,7 +748,22 @@ static void decision_cell(FILE *f, const struct report *r, const struct report_c
 			fputs("&#8221;", f);
 		}
 		/* the practitioner's side (dovetail status) */
-		if (c->status == RS_ACCEPTED && c->answer) {
+		if (c->status == RS_ACCEPTED && c->undone_by) {
+			fputs("<br><small>the move is off: ", f);
+			esc(f, c->undone_by);
+			fputs(" declined a change of its group, so it stays where it is booked", f);
+			if (!c->revision) {
+				fputs(c->sent ? "; the next send tells the practitioner" : "", f);
+			} else if (c->answer) {
+				fputs("; the practitioner answered the revision: ", f);
+				esc(f, c->answer);
+			} else {
+				time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
+				long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;
+				fprintf(f, "; revision sent on %s, waiting %ld day%s", at, days, days == 1 ? "" : "s");
+			}
+			fputs("</small>", f);
+		} else if (c->status == RS_ACCEPTED && c->answer) {
 			time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
 			fputs("<br><small>the practitioner answered: ", f);
 			esc(f, c->answer);

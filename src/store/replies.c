@@ -175,9 +175,15 @@ int store_last_accept(struct store *s, const char *person, const struct appt_ref
 int store_each_partner(struct store *s, const char *proposal, int seq,
 		       int (*fn)(const struct appt_ref *, void *), void *arg, struct diag *d)
 {
+	/* the whole group, as accept decides it (store_decide: partners of
+	 * partners too), not only the change's own partners */
 	static const char sql[] =
-		"SELECT practitioner, uid, rid, start_utc, end_utc FROM joint_partners"
-		" WHERE proposal_id = ?1 AND seq = ?2 ORDER BY n";
+		"WITH RECURSIVE grp(seq) AS (SELECT ?2 UNION"
+		" SELECT c.seq FROM grp g JOIN joint_partners j ON j.proposal_id = ?1 AND j.seq = g.seq"
+		" JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"
+		" AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc)"
+		" SELECT c.practitioner, c.uid, c.rid, c.start_utc, c.end_utc FROM grp"
+		" JOIN changes c ON c.proposal_id = ?1 AND c.seq = grp.seq WHERE grp.seq != ?2 ORDER BY grp.seq";
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
 		return store_sql_error(s, d);

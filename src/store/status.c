@@ -5,13 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 /* The accept in force on each appointment (its last accept or keep is an
  * accept), with the last message sent and the last answer about it. */
 static const char SQL_STATUS[] =
 	"SELECT d.practitioner, d.uid, d.rid, d.start_utc, d.end_utc, d.to_date, d.to_minute, d.to_venue,"
 	" d.proposal_id, d.seq, d.who, d.decided_at,"
 	" s.sent_at, s.method, s.sequence,"
-	" r.kind, r.received_at, r.sequence, r.suggested_start, r.suggested_end"
+	" r.kind, r.received_at, r.sequence, r.suggested_start, r.suggested_end,"
+	/* the move's SEQUENCE: the feed's, plus the accepts on it (docs/send.md) */
+	" coalesce((SELECT max(e.sequence) FROM occurrence o JOIN event e ON e.id = o.event_id"
+	"   WHERE e.uid = d.uid AND o.rid = d.rid), 0)"
+	" + (SELECT count(*) FROM decisions g WHERE g.person = d.person AND g.practitioner = d.practitioner"
+	"   AND g.uid = d.uid AND g.rid = d.rid AND g.start_utc = d.start_utc AND g.verdict = 'accept')"
 	" FROM decisions d"
 	" LEFT JOIN sent s ON s.id = (SELECT max(x.id) FROM sent x WHERE x.person = d.person"
 	"   AND x.practitioner = d.practitioner AND x.uid = d.uid AND x.rid = d.rid)"
@@ -22,8 +29,66 @@ static const char SQL_STATUS[] =
 	"   AND e.rid = d.rid AND e.start_utc = d.start_utc AND (e.verdict = 'accept' OR e.keep = 1))"
 	" ORDER BY d.to_date, d.to_minute, d.practitioner, d.uid, d.rid";
 
+/* The changes undone by a practitioner's answer to another change of their
+ * group (docs/replies.md): each decline, declined counter or counter that
+ * still stands (the last accept on its appointment is still the change it
+ * answered, as week_apply_decisions reads it), then the changes of its
+ * group as accept decides one, partners of partners too; each with who
+ * answered. */
+static const char SQL_UNDONE[] =
+	"WITH RECURSIVE dec(proposal_id, seq, by, at) AS ("
+	"  SELECT r.proposal_id, r.seq, r.practitioner, r.received_at FROM replies r"
+	"  WHERE r.person = ?1 AND r.kind IN ('declined', 'declinecounter', 'counter')"
+	"  AND EXISTS (SELECT 1 FROM decisions e WHERE e.id = (SELECT max(f.id) FROM decisions f"
+	"    WHERE f.person = r.person AND f.practitioner = r.practitioner AND f.uid = r.uid AND f.rid = r.rid"
+	"    AND f.start_utc = r.start_utc AND (f.verdict = 'accept' OR f.keep = 1))"
+	"    AND e.verdict = 'accept' AND e.proposal_id = r.proposal_id AND e.seq = r.seq)),"
+	" grp(proposal_id, seq, by, at) AS (SELECT proposal_id, seq, by, at FROM dec UNION"
+	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g JOIN joint_partners j ON j.proposal_id = g.proposal_id"
+	"  AND j.seq = g.seq JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"
+	"  AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc)"
+	" SELECT g.proposal_id, g.seq, min(g.by), max(g.at) FROM grp g"
+	" WHERE NOT EXISTS (SELECT 1 FROM dec x WHERE x.proposal_id = g.proposal_id AND x.seq = g.seq)"
+	" GROUP BY g.proposal_id, g.seq";
+
+struct undone {
+	char *proposal, *by;
+	int seq;
+	int64_t at;
+};
+
+static int each_row(struct store *s, const char *person, const struct undone *un, size_t n_un,
+			  int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d);
+
 int store_each_status(struct store *s, const char *person,
 		      int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d)
+{
+	struct undone *un = NULL;
+	size_t n_un = 0;
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(s->db, SQL_UNDONE, -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_text(q, 1, person, -1, SQLITE_STATIC);
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		un = xreallocarray(un, n_un + 1, sizeof *un);
+		un[n_un++] = (struct undone){ xstrdup((const char *)sqlite3_column_text(q, 0)),
+					      xstrdup((const char *)sqlite3_column_text(q, 2)), sqlite3_column_int(q, 1),
+					      sqlite3_column_int64(q, 3) };
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	int rc = r == SQLITE_DONE ? each_row(s, person, un, n_un, fn, arg, d) : store_sql_error(s, d);
+	for (size_t i = 0; i < n_un; i++) {
+		free(un[i].proposal);
+		free(un[i].by);
+	}
+	free(un);
+	return rc;
+}
+
+static int each_row(struct store *s, const char *person, const struct undone *un, size_t n_un,
+			  int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d)
 {
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, SQL_STATUS, -1, &q, NULL) != SQLITE_OK)
@@ -52,10 +117,24 @@ int store_each_status(struct store *s, const char *person,
 		x.answer_sequence = sqlite3_column_int(q, 17);
 		x.suggested_start = sqlite3_column_int64(q, 18);
 		x.suggested_end = sqlite3_column_int64(q, 19);
+		x.move_sequence = sqlite3_column_int(q, 20);
+		for (size_t i = 0; i < n_un && !x.undone_by; i++)
+			if (un[i].seq == x.seq && !strcmp(un[i].proposal, x.proposal)) {
+				x.undone_by = un[i].by;
+				x.undone_at = un[i].at;
+			}
 		if (fn(&x, arg))
 			break;
 	}
 	int ok = r == SQLITE_ROW || r == SQLITE_DONE;
 	sqlite3_finalize(q);
 	return ok ? 0 : store_sql_error(s, d);
+}
+
+void store_status_standing(const struct store_status_row *x, int64_t now, struct store_standing *out)
+{
+	out->answered = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
+	out->revision = x->undone_by && x->sent && x->sent_sequence > x->move_sequence;
+	out->waiting = x->sent && !out->answered && (!x->undone_by || out->revision);
+	out->days = out->waiting && now > x->sent_at ? (long)((now - x->sent_at) / 86400) : 0;
 }

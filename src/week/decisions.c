@@ -116,6 +116,10 @@ static int answer(const struct store_reply *x, void *arg)
 	if (i < 0)
 		return 0;
 	struct wk_appt *a = &w->appts[i];
+	/* an answer to a revision (its SEQUENCE above the move's: the move
+	 * is off, the appointment where it is booked) is recorded only */
+	if (x->kind != REPLY_DECLINECOUNTER && x->sequence > a->sequence + a->accepted)
+		return 0;
 	int to_venue = x->to.venue ? profile_venue_index(p, x->to.venue) : -1;
 	/* the time answered does not suit: never proposed again */
 	add_place(&a->refused, &a->n_refused, x->to.date, x->to.start, to_venue);

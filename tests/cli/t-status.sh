@@ -67,6 +67,9 @@ check "status after send: all $n sent, waiting" grep -q "^$n agreed changes: $n 
 check "... 0 days so far" [ "$(grep -c 'waiting, 0 days since it was sent' "$TMP/stdout")" -eq "$n" ]
 run --db "$db" --now 2026-11-26T00:00:00Z status "$prof"
 check "... 3 days at a later --now" [ "$(grep -c 'waiting, 3 days since it was sent' "$TMP/stdout")" -eq "$n" ]
+run --db "$db" --now 2026-11-26T00:00:00Z report "$prof" --proposal "$p1" --html "$TMP/r0.html"
+check "... and the report says each waits 3 days" \
+	[ "$(grep -o 'waiting for the practitioner, 3 days' "$TMP/r0.html" | wc -l)" -eq "$n" ]
 
 # the practitioners answer: from the REQUESTs as sent (export --itip writes the same)
 run --db "$db" export "$prof" --itip "$TMP/req"
@@ -82,16 +85,19 @@ check "replies: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || diag <"$TMP/stderr"
 run --db "$db" --now 2026-11-26T00:00:00Z status --json "$prof"
 cp "$TMP/stdout" st.json
-check "status: $pa's change answered 'accepted', $pb's 'declined' (undone in the plan); the rest wait 3 days" \
+check "status: $pa's change answered 'accepted', $pb's 'declined' (undone in the plan), the rest of $pb's group undone by it (waiting for nothing until the revision goes); the rest wait 3 days" \
 	$py -c 'import json, sys; d = json.load(open(sys.argv[1])); n, pa, pb = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 c = d["changes"]
 acc = [x for x in c if x["practitioner"] == pa]
 assert acc and all(x["answer"] and x["answer"]["kind"] == "accepted" and x["waiting_days"] is None for x in acc), acc
 dec = [x for x in c if x["practitioner"] == pb]
-assert dec and all(x["answer"] and x["answer"]["kind"] == "declined" for x in dec), dec
-assert all(x["answer"] is None and x["waiting_days"] == 3 for x in c if x["practitioner"] not in (pa, pb)), c
+assert dec and all(x["answer"] and x["answer"]["kind"] == "declined" and x["undone"] is None for x in dec), dec
+off = [x for x in c if x["undone"]]
+assert all(x["undone"]["by"] == pb and x["waiting_days"] is None and not x["undone"]["revision_sent"] for x in off), off
+assert all(x["answer"] is None and x["waiting_days"] == 3 for x in c if x["practitioner"] not in (pa, pb) and not x["undone"]), c
 t = d["totals"]
-assert t["answered"] == len(acc) + len(dec) and t["waiting"] == t["changes"] - len(acc) - len(dec), t' \
+assert t["answered"] == len(acc) + len(dec) and t["undone"] == len(off), t
+assert t["waiting"] == t["changes"] - len(acc) - len(dec) - len(off), t' \
 	st.json "$n" "$pa" "$pb"
 # the decline reopened the group (docs/replies.md): the partners already
 # told of the move get a revised REQUEST where they now are, the one who
@@ -131,6 +137,90 @@ check "... and a second send sends nothing" sh -c "[ $rc -eq 0 ] && [ \"\$(ls '$
 run --db "$db" --now 2026-11-26T00:00:00Z status "$prof"
 check "status: the decline says the change is undone" grep -q "answer   declined at .*(the change is undone; that time is never proposed again)" "$TMP/stdout"
 run --db "$db" --now 2026-11-26T00:00:00Z report "$prof" --proposal "$p1" --html "$TMP/r.html"
-check "report: the practitioner's side in the decision column" \
-	sh -c "grep -q 'the practitioner answered: accepted' '$TMP/r.html' && grep -q 'waiting for the practitioner, 3 days' '$TMP/r.html'"
+check "report: the practitioner's side in the decision column (an answer; a move that is off, its revision waiting)" \
+	sh -c "grep -q 'the practitioner answered: accepted' '$TMP/r.html' && grep -q 'the move is off: $pb declined a change of its group, so it stays where it is booked; revision sent on 2026-11-26, waiting 0 days' '$TMP/r.html'"
+
+# ---- a decline undoes its whole group, as accept decided it (partners of
+# partners too), status says which changes it undid, every partner gets a
+# revision, and a partner's answer to the revision is recorded
+db=$TMP/g.db
+run --db "$db" propose --json "$prof"
+cp "$TMP/stdout" g.json
+$py - g.json >g.pick <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+key = lambda r: (r["practitioner"], r["uid"], r["recurrence_id"])
+for p in d["proposals"]:
+    ch = {key(c): c for c in p["changes"]}
+    for c in p["changes"]:
+        grp, todo = {key(c)}, [c]
+        while todo:
+            for r in todo.pop()["decided_with"]:
+                if key(r) not in grp and key(r) in ch:
+                    grp.add(key(r))
+                    todo.append(ch[key(r)])
+        if len(grp) > 1 + len(c["decided_with"]):   # a partner of a partner
+            print(p["id"], c["id"].rsplit("-", 1)[1], c["practitioner"],
+                  " ".join(ch[k]["id"].rsplit("-", 1)[1] for k in sorted(grp) if k != key(c)))
+            sys.exit(0)
+sys.exit(1)
+PY
+check "family-cp offers a change whose group reaches a partner's partner ($(cat g.pick))" [ $? -eq 0 ]
+read -r gp gc gprac gothers <g.pick
+run --db "$db" accept "$gp" --by keyworker
+run --db "$db" send "$prof"
+check "the group's moves sent (exit $rc)" [ "$rc" -eq 0 ]
+run --db "$db" export "$prof" --itip "$TMP/greq"
+$py "$mk" "$TMP/greq/$gprac.ics" answers/g-dec.ics declined
+run --db "$db" replies "$prof" answers/g-dec.ics
+check "$gprac declines change $gc: recorded (exit $rc)" [ "$rc" -eq 0 ]
+run --db "$db" week --json "$prof"
+$py - "$TMP/stdout" g.json "$gp" "$gc $gothers" >g.week 2>&1 <<'PY'
+import json, sys
+w, d, pid, seqs = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4].split()
+at = {(a["practitioner"], a["uid"], a["recurrence_id"]): a["start"] for day in w["days"] for a in day["appointments"]}
+p = next(x for x in d["proposals"] if x["id"] == pid)
+for c in p["changes"]:
+    if c["id"].rsplit("-", 1)[1] in seqs:
+        k = (c["practitioner"], c["uid"], c["recurrence_id"])
+        assert at[k] == c["from"]["start"], (c["id"], at[k], c["from"])
+        print("# %s back at %s" % (c["id"], at[k]))
+PY
+check "every change of the group ($gc $gothers) is back where it is booked in the week" [ $? -eq 0 ]
+diag <g.week
+run --db "$db" status --json "$prof"
+check "status: the partners' changes are undone by $gprac's decline, and wait for nothing yet" \
+	$py -c 'import json, sys; d = json.load(open(sys.argv[1])); who, pid, others = sys.argv[2], sys.argv[3], sys.argv[4].split()
+rows = {c["change"].rsplit("-", 1)[1]: c for c in d["changes"] if c["change"].startswith(pid)}
+for s in others:
+    u = rows[s]["undone"]
+    assert u and u["by"] == who and not u["revision_sent"] and rows[s]["waiting_days"] is None, rows[s]
+assert d["totals"]["undone"] == len(others), d["totals"]' "$TMP/stdout" "$gprac" "$gp" "$gothers"
+ls got | sort >g.before
+run --db "$db" send "$prof"
+check "send after the decline: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+ls got | sort >g.after
+comm -13 g.before g.after | grep '\.eml$' >g.new
+check "a revision to each other practitioner of the group ($(wc -l <g.new) for: $gothers)" \
+	[ "$(wc -l <g.new)" -eq "$(echo $gothers | wc -w)" ]
+rev=$(head -1 g.new)
+$py - "got/$rev" rev.ics <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+cal = next(p for p in m.walk() if p.get_content_type() == "text/calendar")
+open(sys.argv[2], "wb").write(cal.get_payload(decode=True))
+PY
+$py "$mk" rev.ics answers/g-rev.ics accepted
+run --db "$db" replies "$prof" answers/g-rev.ics
+check "an answer to the revision, at its SEQUENCE, is recorded (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'recorded: .* accepted' '$TMP/stdout'"
+run --db "$db" status --json "$prof"
+check "status: that change's revision is answered, the rest of the group's revisions wait" \
+	$py -c 'import json, sys; d = json.load(open(sys.argv[1])); pid, others = sys.argv[2], sys.argv[3].split()
+rows = [c for c in d["changes"] if c["change"].startswith(pid) and c["change"].rsplit("-", 1)[1] in others]
+done = [c for c in rows if c["answer"] and c["answer"]["kind"] == "accepted"]
+assert len(done) == 1 and done[0]["waiting_days"] is None and done[0]["undone"]["revision_sent"], rows
+assert all(c["waiting_days"] == 0 for c in rows if c not in done), rows' "$TMP/stdout" "$gp" "$gothers"
+run --db "$db" status "$prof"
+check "... and in words" grep -q "undone   the move is off: $gprac declined a change of its group" "$TMP/stdout"
 done_testing
