@@ -469,6 +469,10 @@ int store_batch_save_person(struct store *s, const char *run, const struct store
 			    const struct store_batch_column *cols, size_t n_cols,
 			    const struct store_batch_booking *const *book, const size_t *n_book,
 			    struct diag *d);
+/* Drop the run's priced plans (their bookings too) and its choices, in one
+ * transaction: what the joint master priced around plans that have since
+ * been solved again. The persons' own plans (alone, booked) stay. */
+int store_batch_drop_priced(struct store *s, const char *run, struct diag *d);
 /* A priced plan of a person already stored (its n the next free one), in
  * one transaction. */
 int store_batch_save_column(struct store *s, const char *run, const struct store_batch_column *c,

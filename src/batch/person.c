@@ -357,8 +357,24 @@ void bt_solve_person(const struct batch *b, struct store *st, size_t i, const ch
 	struct sv_result r;
 	memset(&r, 0, sizeof r);
 	int have_r = 0;
-	if (person_digest(b, cp, o->digest, &d) < 0)
-		goto failed;
+	if (person_digest(b, cp, o->digest, &d) < 0) {
+		/* inputs that do not read: the digest of how they fail, so that a
+		 * resume does not solve the person again while they fail alike */
+		bt_first_error(&d, why, sizeof why);
+		struct hash_ctx *h = hash_new();
+		if (h) {
+			hash_update(h, "unreadable\n", 11);
+			hash_update(h, cp->id, strlen(cp->id) + 1);
+			hash_update(h, why, strlen(why));
+			hash_final_hex(h, o->digest);
+			hash_free(h);
+		}
+		if (stored && h && strcmp(stored, o->digest) == 0)
+			o->status = "same";
+		else
+			bt_outcome_fail(o, why);
+		goto out;
+	}
 	if (stored && strcmp(stored, o->digest) == 0) {
 		o->status = "same";
 		goto out;

@@ -307,6 +307,13 @@ int batch_solve_alone(struct batch *b, const size_t *todo, size_t n, int resume,
 	}
 	if (rc)
 		bt_pool_failed(b);
+	/* a resumed run that solved someone again (their inputs changed, or a
+	 * kill left them unsolved): the plans priced before were priced around
+	 * plans that may have changed, so the joint master prices afresh, as a
+	 * run from scratch does (a kill while pricing solves no one again,
+	 * and its plans are kept) */
+	if (!rc && resume && r.n_done && store_batch_drop_priced(b->store, b->run, d) < 0)
+		rc = -1;
 	*n_done = r.n_done;
 	for (size_t i = 0; i < cl->n_persons; i++)
 		free(r.digest[i]);

@@ -168,6 +168,19 @@ int store_batch_save_person(struct store *s, const char *run, const struct store
 	return store_tx_end(s, ok, d);
 }
 
+int store_batch_drop_priced(struct store *s, const char *run, struct diag *d)
+{
+	if (store_tx_begin(s, d) < 0)
+		return -1;
+	int ok = exec1(s,
+		       "DELETE FROM batch_bookings WHERE run = ?1 AND EXISTS (SELECT 1 FROM batch_columns c"
+		       " WHERE c.run = ?1 AND c.person = batch_bookings.person AND c.n = batch_bookings.n"
+		       " AND c.origin = 'priced')", run, NULL, d) == 0 &&
+		 exec1(s, "DELETE FROM batch_columns WHERE run = ?1 AND origin = 'priced'", run, NULL, d) == 0 &&
+		 exec1(s, "UPDATE batch_persons SET chosen = NULL WHERE run = ?1", run, NULL, d) == 0;
+	return store_tx_end(s, ok, d);
+}
+
 int store_batch_save_column(struct store *s, const char *run, const struct store_batch_column *c,
 			    const struct store_batch_booking *book, size_t n_book, struct diag *d)
 {

@@ -226,6 +226,33 @@ check "the store is 0600" [ "$(mode "$TMP/crash.db")" = 600 ]
 run --db "$TMP/crash.db" batch caseload.yaml -j 2 --resume
 check "--resume of a finished run solves nobody" grep -q ": 0 persons solved now, 0 plans priced" "$TMP/stderr"
 
+# ---- --resume after the feeds changed: the same files as a run from
+# scratch on the changed feeds (the plans priced around the old plans are
+# not kept; 120 persons, seed 2: where they changed the answer), and the
+# broken persons of a finished run are not solved again
+chg=$TMP/chg
+$py "$gen" --persons 120 --seed 2 --out "$chg"
+cd "$chg" || exit 1
+run --db "$TMP/chg.db" batch caseload.yaml -j 2
+$py - <<'PY'
+import glob, re
+for f in sorted(glob.glob("feeds/pr-*.ics"))[:3]:
+    s = open(f).read()
+    m = re.search(r"DTSTART[^:\n]*:(\d{8}T\d{2})(\d{2})", s)
+    s = s.replace(m.group(0), m.group(0)[:-2] + ("30" if m.group(2) == "00" else "00"), 1)
+    open(f, "w").write(s)
+PY
+run --db "$TMP/chg.db" batch caseload.yaml -j 2 --resume --out "$TMP/chg-resumed"
+check "--resume after three feeds changed: their persons are solved again (exit $rc)" \
+	sh -c "[ $rc -le 2 ] && ! grep -q ': 0 persons solved now' '$TMP/stderr'"
+run --db "$TMP/chg-fresh.db" batch caseload.yaml -j 2 --out "$TMP/chg-fresh"
+check "... and the result is the same files as a run from scratch on the changed feeds" \
+	diff -r "$TMP/chg-resumed" "$TMP/chg-fresh"
+cd "$cl" || exit 1
+run --db "$TMP/j2.db" batch caseload.yaml -j 2 --resume
+check "--resume of a finished run with two broken persons solves nobody, the broken ones included (exit $rc)" \
+	sh -c "[ $rc -eq 2 ] && grep -q ': 0 persons solved now, 0 plans priced' '$TMP/stderr'"
+
 # ---- a progress bar on a terminal (a real pseudo-terminal)
 cd "$cl" || exit 1
 $py - "$DOVETAIL" "$TMP/pty.db" >"$TMP/pty.out" <<'PY'
