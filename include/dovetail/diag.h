@@ -140,6 +140,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_LIM_JOINT,           ERROR,   LIMIT,  "the caseload's master passes the limit of %s %s") \
 	X(D_BATCH_TWICE,         ERROR,   INPUT,  "person %s is in two shard stores: each person must be in exactly one") \
 	X(D_BATCH_MISSING,       ERROR,   INPUT,  "%s person(s) of the caseload are in no shard store, the first %s") \
+	X(D_BATCH_OTHER_RUN,     ERROR,   INPUT,  "this shard store holds batch run %s, not %s: merge with the caseload, --now, --time-limit and --cap the shards were run with") \
 	X(D_BATCH_PERSON,        ERROR,   PARTIAL, "person %s skipped: %s") \
 	X(D_BATCH_NO_RUN,        ERROR,   INPUT,  "no stored run %s to resume: run the batch without --resume") \
 	X(D_CASELOAD_FEEDS,      ERROR,   INPUT,  "practitioner %s is shared, but this profile names other feeds for it than %s: one diary, one truth (docs/batch.md, \"The sharing graph\")") \
@@ -275,6 +276,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_LIM_JOINT, "The caseload's joint master problem passes a bound (conflicting pairs of plans) and is not built. Split the caseload into smaller ones.") \
 	X(D_BATCH_TWICE, "merge: a person appears in two shard stores. Each person must be in exactly one; nothing is merged.") \
 	X(D_BATCH_MISSING, "merge: persons of the caseload are in no shard store; the count and the first are named. Run the missing shards first.") \
+	X(D_BATCH_OTHER_RUN, "merge: a shard store holds persons of another batch run and none of this one. A run is identified by the caseload file, --now, --time-limit and --cap; give merge the ones the shards were run with.") \
 	X(D_BATCH_PERSON, "batch or merge: a person was skipped (a bad profile or feed, or no plan chosen); the reason is given. The rest of the caseload completed; exit 2 (0 with --partial-ok).") \
 	X(D_BATCH_NO_RUN, "Reserved: this version of dovetail does not report it.") \
 	X(D_CASELOAD_FEEDS, "A practitioner shared between persons of the caseload is given other feeds in this profile than in the first one. A shared diary must be read from the same feeds (docs/batch.md).") \

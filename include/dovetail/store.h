@@ -505,7 +505,8 @@ int store_batch_finals(struct store *s, const char *run,
  * shard store at path into s, in one transaction. A person s already
  * holds is D_BATCH_TWICE (nothing copied). The shard store is checked as
  * store_open checks the main one (store_check_file), and must exist
- * (D_STORE_OPEN). *n: persons copied. */
+ * (D_STORE_OPEN). A shard store that holds persons of another run and
+ * none of this one is D_BATCH_OTHER_RUN. *n: persons copied. */
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d);
 

@@ -166,7 +166,7 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 		{ 0, 0, 0, 0 },
 	};
 	char *end;
-	int c;
+	int c, shard_given = 0, env_given = 0, by_given = 0;
 	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -178,12 +178,12 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 		case 's':
 			if (shard_arg(app, optarg, &a->si, &a->sn) < 0)
 				return DV_EXIT_USAGE;
-			a->sharded = 1;
+			a->sharded = shard_given = 1;
 			break;
 		case 'S':
 			if (shard_env(app, &a->si, &a->sn) < 0)
 				return DV_EXIT_USAGE;
-			a->sharded = 1;
+			a->sharded = env_given = 1;
 			break;
 		case 'o': out->out = optarg; break;
 		case 'R': out->report = optarg; break;
@@ -199,6 +199,7 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 			break;
 		case 'P': app->partial_ok = 1; break;
 		case 'B':
+			by_given = 1;
 			if (strcmp(optarg, "component") == 0)
 				a->by_component = 1;
 			else if (strcmp(optarg, "hash") == 0)
@@ -212,6 +213,10 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 	}
 	if (optind + 1 != argc)
 		return cli_usage(app, "batch: give one CASELOAD file");
+	if (shard_given && env_given)
+		return cli_usage(app, "batch: --shard and --shard-from-env exclude each other");
+	if (by_given && !a->sharded)
+		return cli_usage(app, "batch: --shard-by goes with --shard or --shard-from-env");
 	return -1;
 }
 

@@ -140,6 +140,8 @@ int cmd_events(int argc, char **argv, struct app *app)
 		return cli_usage(app, "events: unexpected argument");
 	if (!have_to)
 		to = from + 7 * 86400;
+	if (to <= from)
+		return cli_usage(app, "events: --to must be after --from");
 	const char *zone_name = NULL;
 	v.zone = cli_zone(app, tz, &zone_name);
 	if (!v.zone)

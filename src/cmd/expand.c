@@ -103,6 +103,8 @@ int cmd_expand(int argc, char **argv, struct app *app)
 		return cli_usage(app, "expand: give exactly one FILE (or -)");
 	if (!have_from || !have_to)
 		return cli_usage(app, "expand: --from and --to are required");
+	if (to <= from)
+		return cli_usage(app, "expand: --to must be after --from");
 	icaltimezone *zone = NULL;
 	if (tz && !(zone = cli_zone(app, tz, NULL)))
 		return DV_EXIT_USAGE;

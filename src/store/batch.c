@@ -400,6 +400,18 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 	ok = ok && exec1(s, "INSERT INTO batch_bookings (run, person, n, lane, start_utc, end_utc, fixed)"
 			    " SELECT run, person, n, lane, start_utc, end_utc, fixed FROM shard.batch_bookings"
 			    " WHERE run = ?1", run, NULL, d) == 0;
+	/* none of this run, but another's: the shard was run with another
+	 * caseload, --now, --time-limit or --cap */
+	if (ok && *n == 0 &&
+	    sqlite3_prepare_v2(s->db, "SELECT run FROM shard.batch_persons WHERE run != ?1 ORDER BY run LIMIT 1", -1,
+			       &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			diag_add(d, D_BATCH_OTHER_RUN, path, 0, 0, (const char *)sqlite3_column_text(q, 0), run);
+			ok = 0;
+		}
+		sqlite3_finalize(q);
+	}
 	if (began)
 		store_tx_end(s, ok, d);
 	sqlite3_exec(s->db, "DETACH DATABASE shard", NULL, NULL, NULL);

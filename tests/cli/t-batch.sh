@@ -359,9 +359,19 @@ run --db "$TMP/bad.db" batch caseload.yaml --cap -1
 check "--cap -1: usage, 64" [ "$rc" -eq 64 ]
 run --db "$TMP/bad.db" batch caseload.yaml --shard-by area
 check "--shard-by area: usage, 64" [ "$rc" -eq 64 ]
+run --db "$TMP/bad.db" batch caseload.yaml --shard-by component
+check "--shard-by without a shard: usage, 64 (it was ignored)" [ "$rc" -eq 64 ]
+export SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3
+run --db "$TMP/bad.db" batch caseload.yaml --shard 0/3 --shard-from-env
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_COUNT
+check "--shard with --shard-from-env: usage, 64 (the environment won)" [ "$rc" -eq 64 ]
 run --db "$TMP/mm.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db"
 check "merge with a shard missing: exit 65" [ "$rc" -eq 65 ]
 check "... saying how many persons are missing" grep -q "person(s) of the caseload are in no shard store" "$TMP/stderr"
+run --db "$TMP/mm3.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db" --cap 5
+check "merge with another --cap than the shards': exit 65" [ "$rc" -eq 65 ]
+check "... naming the shard store of another run (not persons missing)" \
+	sh -c "grep -q 's0.db: error: this shard store holds batch run b-[0-9a-f]*, not b-' '$TMP/stderr' && ! grep -q 'in no shard store' '$TMP/stderr'"
 run --db "$TMP/mm2.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db"
 check "merge with a shard twice: exit 65" [ "$rc" -eq 65 ]
 check "... naming a person in two shards" grep -q "is in two shard stores" "$TMP/stderr"

@@ -46,6 +46,9 @@ run --db "$db" --now yesterday events
 expect events-bad-now 64
 run --db "$db" frobnicate
 expect events-unknown-command 64
+run --db "$db" events --from 2026-11-30 --to 2026-11-23
+check "events with --to before --from: usage, 64 (it printed nothing, exit 0)" \
+	sh -c "[ $rc -eq 64 ] && grep -q -- '--to must be after --from' '$TMP/stderr'"
 
 # A busy block that runs over days (a weekend BUSY-UNAVAILABLE period) says
 # until when, instead of a misleading 00:00-00:00.

@@ -47,6 +47,9 @@ run expand expand-weekly.ics --from 2026-13-01 --to 20270101T000000Z
 expect expand-bad-from 64
 run expand expand-weekly.ics $W --tz Mars/Olympus_Mons
 expect expand-bad-tz 64
+run expand expand-weekly.ics --from 20270101T000000Z --to 20260101T000000Z
+check "expand with --to before --from: usage, 64 (it printed nothing, exit 0)" \
+	sh -c "[ $rc -eq 64 ] && grep -q -- '--to must be after --from' '$TMP/stderr'"
 # standard input is "<stdin>" in diagnostics
 cpu_bounded 60 "$DOVETAIL" expand - $W <bad-interval0.ics >"$TMP/stdout" 2>"$TMP/stderr"
 rc=$?
