@@ -31,10 +31,10 @@ static const char SQL_STATUS[] =
 
 /* The changes undone by a practitioner's answer to another change of their
  * group (docs/replies.md): each decline, declined counter or counter that
- * still stands (the last accept on its appointment is still the change it
- * answered, as week_apply_decisions reads it), then the changes of its
- * group as accept decides one, partners of partners too; each with who
- * answered. */
+ * still stands as week_apply_decisions reads it (the last accept on its
+ * appointment is still the change it answered, and the SEQUENCE answered
+ * is still the one sent), then the changes of its group as accept decides
+ * one, partners of partners too; each with who answered. */
 static const char SQL_UNDONE[] =
 	"WITH RECURSIVE dec(proposal_id, seq, by, at) AS ("
 	"  SELECT r.proposal_id, r.seq, r.practitioner, r.received_at FROM replies r"
@@ -42,7 +42,15 @@ static const char SQL_UNDONE[] =
 	"  AND EXISTS (SELECT 1 FROM decisions e WHERE e.id = (SELECT max(f.id) FROM decisions f"
 	"    WHERE f.person = r.person AND f.practitioner = r.practitioner AND f.uid = r.uid AND f.rid = r.rid"
 	"    AND f.start_utc = r.start_utc AND (f.verdict = 'accept' OR f.keep = 1))"
-	"    AND e.verdict = 'accept' AND e.proposal_id = r.proposal_id AND e.seq = r.seq)),"
+	"    AND e.verdict = 'accept' AND e.proposal_id = r.proposal_id AND e.seq = r.seq)"
+	/* ... and at the SEQUENCE that was sent: the feed's, plus the accepts
+	 * for an answer to a REQUEST (not a later revision's, nor after the
+	 * feed moved on) */
+	"  AND r.sequence = coalesce((SELECT max(e.sequence) FROM occurrence o JOIN event e ON e.id = o.event_id"
+	"    WHERE e.uid = r.uid AND o.rid = r.rid), 0)"
+	"   + CASE WHEN r.kind = 'declinecounter' THEN 0 ELSE (SELECT count(*) FROM decisions g"
+	"    WHERE g.person = r.person AND g.practitioner = r.practitioner AND g.uid = r.uid AND g.rid = r.rid"
+	"    AND g.start_utc = r.start_utc AND g.verdict = 'accept') END),"
 	" grp(proposal_id, seq, by, at) AS (SELECT proposal_id, seq, by, at FROM dec UNION"
 	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g JOIN joint_partners j ON j.proposal_id = g.proposal_id"
 	"  AND j.seq = g.seq JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"
@@ -58,7 +66,7 @@ struct undone {
 };
 
 static int each_row(struct store *s, const char *person, const struct undone *un, size_t n_un,
-			  int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d);
+		    int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d);
 
 int store_each_status(struct store *s, const char *person,
 		      int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d)
@@ -88,7 +96,7 @@ int store_each_status(struct store *s, const char *person,
 }
 
 static int each_row(struct store *s, const char *person, const struct undone *un, size_t n_un,
-			  int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d)
+		    int (*fn)(const struct store_status_row *, void *), void *arg, struct diag *d)
 {
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(s->db, SQL_STATUS, -1, &q, NULL) != SQLITE_OK)
