@@ -179,6 +179,20 @@ void sv_plan_id(const struct instance *in, const struct plan *pl, char *out, siz
 		int v[3] = { pl->at[i].day, pl->at[i].start, pl->at[i].venue };
 		h = fnv(h, v, sizeof v);
 	}
+	/* and the week it starts from, where decisions in force moved it: the
+	 * same plan from another week is another proposal, whose changes are
+	 * others (a partial accept, then propose again, gives the same plan
+	 * with fewer changes, and decisions name a change by its number). A
+	 * week with no decision in force keeps the id of its plan alone. */
+	for (size_t k = 0; k < w->n_appts; k++) {
+		const struct wk_appt *a = &w->appts[k];
+		if (a->start == a->feed_start && a->end == a->feed_end && a->venue == a->feed_venue)
+			continue;
+		h = fnv(h, a->uid, strlen(a->uid) + 1);
+		h = fnv(h, a->rid, strlen(a->rid) + 1);
+		int64_t v[3] = { a->start, a->end, a->venue };
+		h = fnv(h, v, sizeof v);
+	}
 	snprintf(out, sz, "p-%012llx", (unsigned long long)(h & 0xffffffffffffull));
 }
 

@@ -196,4 +196,31 @@ assert any(x["keep"] and x["change"] == sys.argv[2] for x in v), v
 assert any(x["verdict"] == "reject" and not x["keep"] for x in v), v' "$TMP/stdout" "$qa-$kseq"
 run --db "$db2" accept "$qa" --by keyworker
 check "accept --keep is no option of accept: usage 64" sh -c "'$DOVETAIL' --db '$db2' accept '$qa' --keep --by k >/dev/null 2>&1; [ \$? -eq 64 ]"
+
+# a partial accept, then propose again: the same plan from the week the
+# accept left is another proposal (its changes are numbered afresh, and a
+# decision names a change by its number): accepting it whole takes every
+# change, and the week is what it said
+db3=$TMP/partial.db
+cpp=examples/family-cp/profile.yaml
+run --db "$db3" propose --json -k 1 "$cpp"
+p1=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
+run --db "$db3" accept "$p1" 1 --by keyworker
+run --db "$db3" propose --json -k 1 "$cpp"
+cp "$TMP/stdout" "$TMP/p2.json"
+p2=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/p2.json")
+check "after a partial accept, propose gives the plan another id ($p1, then $p2)" [ "$p1" != "$p2" ]
+run --db "$db3" accept "$p1" --by keyworker
+check "... the first is superseded: deciding on it is refused (65)" [ "$rc" -eq 65 ]
+run --db "$db3" accept "$p2" --by keyworker
+check "... accepting the second takes all its changes" \
+	grep -q "^accepted $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["proposals"][0]["changes"]))' "$TMP/p2.json") changes of $p2" "$TMP/stdout"
+run --db "$db3" week --json "$cpp"
+check "... and the week is what it said: its totals, no clash" python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]["totals"]
+w = json.load(open(sys.argv[2]))["days"]
+assert sum(d["journeys"] for d in w) == p["journeys"] and sum(d["travel_minutes"] for d in w) == p["travel_minutes"], p
+assert p["clashes"] == 0, p' "$TMP/p2.json" "$TMP/stdout"
+run --db "$db3" check "$cpp"
+check "... and check finds no error" grep -q " 0 errors" "$TMP/stdout"
 done_testing
