@@ -113,7 +113,7 @@ static int decide(int argc, char **argv, struct app *app, int accept)
 	if (v == VERDICT_KEEP && decided)
 		printf(" (kept where booked)");
 	if (n && decided + same > n)
-		printf(" (with the other parts of their joint sessions)");
+		printf(" (with the rest of their groups: joint sessions, and changes that make room for each other)");
 	if (same)
 		printf("; %zu already %sed so: nothing recorded again", same, verb);
 	printf("\n");

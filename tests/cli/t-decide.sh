@@ -70,10 +70,10 @@ check "accept: exit 0" [ "$rc" -eq 0 ]
 nacc=$(sed -n 's/^accepted \([0-9]*\) changes of .*/\1/p' "$TMP/stdout")
 ndec=$((nacc + 1))
 check "accept: the other part of the joint session is accepted with it" \
-	grep -q "^accepted [2-9] changes of $p2 (with the other parts of their joint sessions)" "$TMP/stdout"
+	grep -q "^accepted [2-9] changes of $p2 (with the rest of their groups: joint sessions, and changes that make room for each other)" "$TMP/stdout"
 run --db "$db" accept "$p2" "$joint" --by keyworker
 check "accepting it again: nothing recorded again" \
-	grep -q "^accepted 0 changes of $p2 (with the other parts of their joint sessions); [2-9] already accepted so: nothing recorded again" "$TMP/stdout"
+	grep -q "^accepted 0 changes of $p2 (with the rest of their groups: joint sessions, and changes that make room for each other); [2-9] already accepted so: nothing recorded again" "$TMP/stdout"
 run --db "$db" propose --json -k 1 --no-ladder "$prof"
 cp "$TMP/stdout" "$TMP/p3.json"
 check "the accepted placement is now current: no proposal moves it back" python3 -c 'import json, sys
