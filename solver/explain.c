@@ -626,9 +626,9 @@ static int best_ask(const struct instance *in, const struct sv_proposal *x, size
 	/* within the Monday-Sunday week it is booked in: another week is
 	 * another booking, not the same one at another time (and a long
 	 * horizon would cost a valuation of every week per start) */
-	int64_t booked_week = (w->days[in->a[i].current.day].date + 3) / 7;   /* 1970-01-01 was a Thursday */
+	int64_t booked_week = time_week(w->days[in->a[i].current.day].date);
 	for (size_t day = 0; day < w->n_days; day++) {
-		if ((p->free_days & w->days[day].wd) || (w->days[day].date + 3) / 7 != booked_week)
+		if ((p->free_days & w->days[day].wd) || time_week(w->days[day].date) != booked_week)
 			continue;
 		int first = (p->day.from + grid - 1) / grid * grid;
 		for (int s = first; s + in->a[i].duration <= p->day.to; s += grid) {
@@ -689,8 +689,12 @@ static int ask_text(const struct instance *in, const struct sv_proposal *x, stru
 	time_fmt_day(w->days[best.day].date, 0, d1, sizeof d1);
 	time_fmt_hhmm(best.start, h1);
 	const struct prof_practitioner *pr = &p->pracs[a->prac];
-	cat(r, sizeof ask->text, "ask the %s (%s) whether the appointment booked %s %s could be %s %s at %s", pr->role,
-	    pr->id, d0, h0, d1, h1, best.venue >= 0 ? p->venues[best.venue].name : "the same place");
+	/* booked inside its practitioner's notice period: dovetail never moves
+	 * it, so a yes is theirs to act on, at short notice */
+	int short_notice = a->start < week_notice_cutoff(w, a->prac, in->now);
+	cat(r, sizeof ask->text, "ask the %s (%s) whether%s the appointment booked %s %s could be %s %s at %s",
+	    pr->role, pr->id, short_notice ? ", at short notice," : "", d0, h0, d1, h1,
+	    best.venue >= 0 ? p->venues[best.venue].name : "the same place");
 	/* what it removes and what it brings: every problem that shrinks or
 	 * grows, as a change's reason reads them (only this appointment moves) */
 	alt->at[i] = best;
@@ -740,10 +744,10 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		 * other weeks' tiers and totals do not change with it (the
 		 * weekly terms are per week, objective.c), so the comparisons are
 		 * the same, at a week's cost rather than the horizon's */
-		int64_t wk = (w->days[in->a[i].current.day].date + 3) / 7;
+		int64_t wk = time_week(w->days[in->a[i].current.day].date);
 		for (size_t j = 0; j < in->n; j++) {
 			part.at[j] = x->plan.at[j];
-			if ((w->days[part.at[j].day].date + 3) / 7 != wk)
+			if (time_week(w->days[part.at[j].day].date) != wk)
 				part.at[j].day = -1;
 		}
 		struct view pnow;

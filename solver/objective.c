@@ -71,12 +71,12 @@ int sv_day_people(const struct week *w, size_t di)
 static int week_people(const struct week *w, int start)
 {
 	const struct profile *p = w->p;
-	int64_t wk = (w->days[start].date + 3) / 7;
+	int64_t wk = time_week(w->days[start].date);
 	uint64_t met = 0;
 	int n = 0;
 	for (size_t k = 0; k < w->n_appts; k++) {
 		const struct wk_appt *a = &w->appts[k];
-		if (a->day < 0 || (w->days[a->day].date + 3) / 7 != wk)
+		if (a->day < 0 || time_week(w->days[a->day].date) != wk)
 			continue;
 		if (p->pracs[a->prac].familiar || (met >> a->prac & 1))
 			continue;
