@@ -140,7 +140,7 @@ sys.exit(1 if bad or not asks else 0)' "$TMP/elderly-4w-labels.p.json" "$TMP/eld
 check "elderly-4w-labels: every 'ask' names its appointment's booked time, and no two read the same" $py -c '
 import json, re, sys
 asks = json.load(open(sys.argv[1]))["proposals"][0]["asks"]
-named = all(re.search(r"whether the appointment booked (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]+ [A-Z][a-z]{2} [0-9]{2}:[0-9]{2} could be ", a["text"]) for a in asks)
+named = all(re.search(r"whether(, at short notice,)? the appointment booked (Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]+ [A-Z][a-z]{2} [0-9]{2}:[0-9]{2} could be ", a["text"]) for a in asks)
 texts = [a["text"] for a in asks]
 sys.exit(0 if asks and named and len(set(texts)) == len(texts) else 1)' "$TMP/elderly-4w-labels.p.json"
 for seed in 7 19 31 43 55 67 79 91; do
