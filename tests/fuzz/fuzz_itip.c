@@ -249,8 +249,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int64_t from = (MONDAY - 7) * 86400, to = (MONDAY + 21) * 86400;
 	int imported = 0;
 	if (ics_read(&feed, "f.ics", &b, &lim, &d) == 0) {
-		struct import_opts o = { prof->pracs[0].feeds[0].source, "a", 1, from, to,
-					 ics_tz_builtin("Europe/London"), "Europe/London", 0, &lim };
+		struct import_opts o = { .source = prof->pracs[0].feeds[0].source, .practitioner = "a",
+					 .keep_going = 1, .from = from, .to = to,
+					 .zone = ics_tz_builtin("Europe/London"), .zone_name = "Europe/London",
+					 .now = 0, .lim = &lim };
 		struct import_report r;
 		memset(&r, 0, sizeof r);
 		imported = store_import(st, &feed, &o, &r, &d) == 0 && !r.rejected;

@@ -74,8 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ics_feed feed;
 	int64_t mon = 20780 /* 2026-11-23 */, from = (mon - 7) * 86400, to = (mon + 35) * 86400;
 	if (ics_read(&feed, "f.ics", &b, &lim, &d) == 0) {
-		struct import_opts o = { prof->pracs[0].feeds[0].source, "a", 1, from, to,
-					 ics_tz_builtin("Europe/London"), "Europe/London", 0, &lim };
+		struct import_opts o = { .source = prof->pracs[0].feeds[0].source, .practitioner = "a",
+					 .keep_going = 1, .from = from, .to = to,
+					 .zone = ics_tz_builtin("Europe/London"), .zone_name = "Europe/London",
+					 .now = 0, .lim = &lim };
 		struct import_report r;
 		memset(&r, 0, sizeof r);
 		store_import(st, &feed, &o, &r, &d);
