@@ -20,6 +20,7 @@
 #define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */
 #define SV_REST_SHARE 1.0         /* the ladder and the next best together: at most this times the best plan's CPU time ... */
 #define SV_REST_MIN 2.0           /* ... or this many CPU seconds when more (within --time-limit) */
+#define SV_LADDER_CG_STEPS 12     /* a ladder of at most this many steps prices each step anew when day plans come from column generation */
 #define DG_MAX_ROUTINES 32        /* routine instances on one day */
 #define DG_MAX_JOINT 3            /* appointments in one joint session */
 #define DG_MAX_BLOCK 6            /* appointments in one clash as booked read as a block */

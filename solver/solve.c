@@ -710,7 +710,58 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
  * o->max_changes again after. cb: column generation's bounds (NULL: none),
  * bounds on every plan, so on each step's too: its gap is against them.
  * Returns 0, or -1 with d filled. */
-static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *cols,
+/* Step k of the ladder when the day plans come from column generation
+ * (cut): the master with at most k changes over the plans at hand, from
+ * the step before's plan (from), as any step; then, with what is left of
+ * the step's time, column generation again with at most k changes (its
+ * own bounds into kb, its plans added to cols, *m made again over them)
+ * and the master again from the step's plan, into sol. The plans priced
+ * for the best plan are priced without the bound on changes, so a step
+ * over them alone can miss its best plan and prove nothing. Only for a
+ * ladder of at most SV_LADDER_CG_STEPS steps: a longer one's steps have
+ * short shares, which its masters take (on elderly-4w, 39 steps, pricing
+ * each left the ladder incomplete). Returns 0, or -1 with d filled. */
+static int ladder_step_cg(struct sv_result *r, struct master **m, struct sv_cols *cols, int k, const size_t *from,
+			  const struct sv_options *o, const struct sv_budget *step, struct cg_bounds *kb,
+			  struct master_sol *sol, struct diag *d)
+{
+	size_t n_days = r->in.w->n_days;
+	if (master_max_changes(*m, k, d) < 0 || master_solve(*m, step, from, sol, d) < 0)
+		return -1;
+	long now = (long)clock();
+	if (step->deadline > 0 && now >= step->deadline)
+		return 0;
+	struct sv_options ok = *o;
+	ok.max_changes = k;
+	struct sv_budget cgb = *step;
+	if (step->deadline > 0)
+		cgb.deadline = now + (step->deadline - now) * 4 / 5;   /* a fifth for the master */
+	size_t had = cols->n, *at = xmalloc((n_days + 1) * sizeof *at);
+	memcpy(at, sol->col, n_days * sizeof *at);
+	int rc = colgen(r, cols, &ok, &cgb, step->deadline, at, kb, d);
+	if (rc == 0 && cols->n != had) {
+		master_free(*m);
+		if (!(*m = master_new(&r->in, cols, d)))
+			rc = -1;
+		struct master_sol again = { 0 };
+		if (rc == 0 && (master_max_changes(*m, k, d) < 0 || master_solve(*m, step, at, &again, d) < 0))
+			rc = -1;
+		/* kept only when better: a master cut short by its share may end
+		 * on a worse plan than the one it started from */
+		struct sv_tiers a = { again.impossible, again.compromise, again.objective },
+				b = { sol->impossible, sol->compromise, sol->objective };
+		if (rc == 0 && again.found && sv_tiers_cmp(&a, &b) < 0) {
+			master_sol_release(sol);
+			*sol = again;
+		} else {
+			master_sol_release(&again);
+		}
+	}
+	free(at);
+	return rc;
+}
+
+static int ladder(struct sv_result *r, struct master **mp, struct sv_cols *cols,
 		  const struct master_sol *sol1, const size_t *start, const struct sv_options *o,
 		  const struct sv_budget *bud, const struct cg_bounds *cb, struct diag *d)
 {
@@ -722,6 +773,7 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 	for (int k = 0; k <= top; k++) {
 		struct master_sol sol = { 0 };
 		const struct master_sol *use = sol1;
+		struct cg_bounds kb = { 0 };   /* the step's own, when it priced its plans */
 		if (k < top && k > 0 && sv_budget_over(bud)) {
 			r->ladder_cut = 1;   /* out of time: the last step is proposal 1 */
 			k = top - 1;
@@ -729,7 +781,17 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 		}
 		if (k == 0 && top > 0) {
 			/* no change: the week as booked, one plan (its picks make one column a day) */
-			master_only(m, start, &sol);
+			master_only(*mp, start, &sol);
+			use = &sol;
+		} else if (k < top && cols->cut && top <= SV_LADDER_CG_STEPS) {
+			struct sv_budget step = *bud;
+			step.deadline = sv_share_deadline((long)clock(), bud->deadline,
+							  (long)(top - k) + (o->k > 1 ? o->k - 1 : 0));
+			if (ladder_step_cg(r, mp, cols, k, from, o, &step, &kb, &sol, d) < 0) {
+				master_sol_release(&sol);
+				free(from);
+				return -1;
+			}
 			use = &sol;
 		} else if (k < top) {
 			/* an even share of what is left to each solve still to come
@@ -738,7 +800,7 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 			struct sv_budget step = *bud;
 			step.deadline = sv_share_deadline((long)clock(), bud->deadline,
 							  (long)(top - k) + (o->k > 1 ? o->k - 1 : 0));
-			if (master_max_changes(m, k, d) < 0 || master_solve(m, &step, from, &sol, d) < 0) {
+			if (master_max_changes(*mp, k, d) < 0 || master_solve(*mp, &step, from, &sol, d) < 0) {
 				free(from);
 				return -1;
 			}
@@ -753,6 +815,24 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 			return -1;
 		}
 		int rcx = make_proposal(r, cols, use, k, cols->cut, cb, y, d);
+		if (rcx == 0 && kb.used) {
+			/* the step's own bounds too: the better verdict of the two */
+			struct sv_proposal z = { 0 };
+			rcx = make_proposal(r, cols, use, k, cols->cut, &kb, &z, d);
+			if (rcx == 0 && (z.proven > y->proven || (!y->proven && !z.proven && z.gap < y->gap))) {
+				y->proven = z.proven;
+				y->gap = z.gap;
+				y->bound = z.bound;
+				y->capped = z.capped;
+			}
+			sv_proposal_release(&z);
+		}
+		if (k == 0) {
+			/* the week as booked is the one plan without a change */
+			y->proven = 1;
+			y->gap = 0;
+			y->bound = y->objective;
+		}
 		master_sol_release(&sol);
 		if (rcx < 0) {
 			free(from);
@@ -760,7 +840,7 @@ static int ladder(struct sv_result *r, struct master *m, const struct sv_cols *c
 		}
 	}
 	free(from);
-	return master_max_changes(m, o->max_changes, d);
+	return master_max_changes(*mp, o->max_changes, d);
 }
 
 /* The next best proposals, ranks 2 to o->k, into r->props (cap: its
@@ -853,7 +933,7 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	struct sv_budget rest = bud;
 	long now = (long)clock();
 	rest.deadline = sv_rest_deadline(now, now - t0, bud.deadline);
-	if (o->ladder && ladder(r, m, &cols, &sol1, start, o, &rest, &cb, d) < 0)
+	if (o->ladder && ladder(r, &m, &cols, &sol1, start, o, &rest, &cb, d) < 0)
 		goto out;
 	if (next_best(r, m, &cols, &sol1, o, &rest, &cb, &cap, d) < 0)
 		goto out;

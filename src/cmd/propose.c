@@ -169,6 +169,10 @@ static void print_text(const struct person *cw, const struct sv_result *r)
 			const struct sv_proposal *x = &r->ladder[k];
 			printf("  %2d: ", x->rank);
 			tiers_text(x);
+			if (!x->proven) {   /* a step is the best for its bound on changes only when proven */
+				printf("  ");
+				status_text(x);
+			}
 			printf("\n      ");
 			totals_text(&x->after, (int)x->n_changes);
 			printf("\n");

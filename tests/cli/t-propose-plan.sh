@@ -92,6 +92,23 @@ for seed in 1 2 3 4 5 6; do
 	python3 tools/gen-family.py --seed "$seed" --weeks 1 --out "$TMP/gen$seed"
 	truth "generated-$seed" "$TMP/gen$seed/profile.yaml" 20261123T000000Z
 done
+# a week whose day plans come from column generation (gen-family seed 29,
+# 10 appointments): the ladder prices each step with its bound on changes
+# (the plans priced for the best plan alone gave step 1 a compromise of 12,
+# where 10.5 is there with one change); step 0, the week as booked, is
+# proven, being the one plan without a change
+python3 tools/gen-family.py --seed 29 --weeks 1 --out "$TMP/gen29"
+run --db "$TMP/g29.db" propose --json -k 1 "$TMP/gen29/profile.yaml"
+cp "$TMP/stdout" "$TMP/g29.json"
+run --db "$TMP/g29m.db" propose --json -k 1 --no-ladder --max-changes 1 "$TMP/gen29/profile.yaml"
+check "seed 29: ladder step 1 gives way no more than the best plan found with --max-changes 1, and step 0 is proven" \
+	python3 -c 'import json, sys
+L = json.load(open(sys.argv[1]))["ladder"]
+m = json.load(open(sys.argv[2]))["proposals"][0]
+assert L[0]["proven_optimal"] and L[0]["gap"] == 0, L[0]
+assert (L[1]["impossible"], L[1]["compromise"]) <= (m["impossible"], m["compromise"] + 1e-9), (L[1], m)
+print("# step 1: compromise %.2f (proven %s, gap %.4f); --max-changes 1: %.2f" % (L[1]["compromise"], L[1]["proven_optimal"], L[1]["gap"], m["compromise"]))' \
+	"$TMP/g29.json" "$TMP/stdout"
 python3 tools/gen-family.py --seed 3 --weeks 1 --wide --out "$TMP/wide3"
 truth "wide-3 (column generation, 3 s cap)" "$TMP/wide3/profile.yaml" 20261123T000000Z -k 1 --no-ladder --time-limit 3
 # (whether the cap leaves the floor time enough depends on the machine:
