@@ -75,11 +75,12 @@ static void print_result(const char *shown, enum import_status st, int not_modif
 		printf(": unchanged (HTTP 304): nothing fetched, parsed or written\n");
 	else if (st == IMPORT_OK && r->same_bytes)
 		printf(": unchanged: these bytes are already imported; nothing written"
-		       " (%zu events, %zu occurrences)\n", r->unchanged, r->occurrences);
+		       " (%zu event%s, %zu occurrence%s)\n", r->unchanged, r->unchanged == 1 ? "" : "s", r->occurrences,
+		       r->occurrences == 1 ? "" : "s");
 	else if (st == IMPORT_OK)
 		printf(": %zu new, %zu updated, %zu unchanged, %zu cancelled, %zu removed,"
-		       " %zu skipped; %zu occurrences stored\n", r->added, r->updated,
-		       r->unchanged, r->cancelled, r->removed, r->skipped, r->occurrences);
+		       " %zu skipped; %zu occurrence%s stored\n", r->added, r->updated,
+		       r->unchanged, r->cancelled, r->removed, r->skipped, r->occurrences, r->occurrences == 1 ? "" : "s");
 	else
 		printf(": %s; nothing written\n", st == IMPORT_NOT_FETCHED ? "not fetched" : "rejected");
 	fflush(stdout);
