@@ -24,7 +24,7 @@ while [ $i -lt "$runs" ]; do
   echo "$e - $s" | bc -l >> "$tmp/dt"
   i=$((i + 1))
 done
-occ=$(echo "$out" | sed -n 's/.*; \([0-9]*\) occurrences stored/\1/p')
+occ=$(echo "$out" | sed -n 's/.*; \([0-9]*\) occurrences\? stored/\1/p')
 dt=$(median < "$tmp/dt")
 
 ij=""
