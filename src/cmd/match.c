@@ -10,7 +10,8 @@ static void help(FILE *fp)
 	fputs("usage: dovetail match PROFILE [--from DATE --to DATE] [--json]\n\n"
 	      "Import the feeds the profile names, then show, for each practitioner (and the\n"
 	      "family's own calendar), its match rule and feeds, every event of the horizon\n"
-	      "the rule caught (when and where: an appointment of the person), and every\n"
+	      "the rule caught (when and where its feed has it: an appointment of the person,\n"
+	      "wherever a decision moved it), and every\n"
 	      "event or free/busy period it did not catch (when: the practitioner's busy\n"
 	      "time with other clients); then each carer's own busy time. Never an event's\n"
 	      "text. For writing and checking the profile's match rules (docs/profile.md).\n\n"
@@ -19,6 +20,16 @@ static void help(FILE *fp)
 	      "  --json                  print JSON (format dovetail-match/1)\n\n"
 	      "Exit status: 0 ok, 64 usage, 65 bad profile or feed, 66 unreadable file,\n"
 	      "74 store.\n", fp);
+}
+
+/* Where the feed has appointment x (not where decisions in force put it:
+ * match shows what the rule caught): its local date and minutes. */
+static void feed_at(const struct week *w, const struct wk_appt *x, int64_t *date, int *s_min, int *e_min)
+{
+	*date = week_local_date(x->feed_start, w->zone);
+	int64_t midnight = ics_wall_to_utc(*date * 86400, w->zone);
+	*s_min = (int)((x->feed_start - midnight) / 60);
+	*e_min = *s_min + (int)((x->feed_end - x->feed_start) / 60);
 }
 
 static const char *rule_kind(enum match_kind m)
@@ -100,10 +111,14 @@ static void print_text(const struct person *cw)
 			if (x->prac != (int)k)
 				continue;
 			char day[24], s[8], e[8];
-			time_fmt_day(w->days[x->day].date, 1, day, sizeof day);
-			time_fmt_hhmm(x->s_min, s);
-			time_fmt_hhmm(x->e_min, e);
-			printf("    %s %s-%s  %s\n", day, s, e, x->venue >= 0 ? p->venues[x->venue].id : "(unknown venue)");
+			int64_t date;
+			int sm, em;
+			feed_at(w, x, &date, &sm, &em);
+			time_fmt_day(date, 1, day, sizeof day);
+			time_fmt_hhmm(sm, s);
+			time_fmt_hhmm(em, e);
+			printf("    %s %s-%s  %s\n", day, s, e,
+			       x->feed_venue >= 0 ? p->venues[x->feed_venue].id : "(unknown venue)");
 		}
 		printf("  not caught: %zu busy period%s (other clients, free/busy)%s\n", busy, busy == 1 ? "" : "s",
 		       busy ? ":" : "");
@@ -154,11 +169,14 @@ static void print_json(const struct person *cw)
 			if (x->prac != (int)k)
 				continue;
 			char s[24], e[24];
-			time_fmt_local(w->days[x->day].date, x->s_min, s, sizeof s);
-			time_fmt_local(w->days[x->day].date, x->e_min, e, sizeof e);
+			int64_t date;
+			int sm, em;
+			feed_at(w, x, &date, &sm, &em);
+			time_fmt_local(date, sm, s, sizeof s);
+			time_fmt_local(date, em, e, sizeof e);
 			printf("%s{\"start\": \"%s\", \"end\": \"%s\", \"venue\": ", first ? "" : ", ", s, e);
-			if (x->venue >= 0)
-				cli_put_json(stdout, p->venues[x->venue].id);
+			if (x->feed_venue >= 0)
+				cli_put_json(stdout, p->venues[x->feed_venue].id);
 			else
 				printf("null");
 			printf(", \"uid\": ");

@@ -53,6 +53,22 @@ check "shared feeds: both practitioners of the portal feed catch their clinic" \
 check "shared feeds: the physio's free/busy keeps what is before and after the visit" \
 	sh -c "grep -q '2026-11-25T09:00 .. 2026-11-25T10:00' '$TMP/stdout' && grep -q '2026-11-25T10:45 .. 2026-11-25T11:45' '$TMP/stdout'"
 check "shared feeds: no event text" sh -c "! grep -q 'Hearing\|Cardiology\|Dietetic Clinic' '$TMP/stdout'"
+# an accepted move does not change what match shows: the event where its
+# feed has it (the rule caught it there)
+run --db "$TMP/mv.db" propose --json -k 1 --no-ladder examples/family-cp/profile.yaml
+cp "$TMP/stdout" "$TMP/mv.json"
+run --db "$TMP/mv.db" accept "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/mv.json")" --by kw
+run --db "$TMP/mv.db" match --json examples/family-cp/profile.yaml
+check "after accepting a proposal, match shows each moved event where its feed has it" python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][0]
+m = json.load(open(sys.argv[2]))
+caught = {(x["id"], c["uid"], c["recurrence_id"] or ""): c for x in m["practitioners"] for c in x["caught"]}
+assert p["changes"]
+for ch in p["changes"]:
+    c = caught[(ch["practitioner"], ch["uid"], ch["recurrence_id"])]
+    assert c["start"] == ch["from"]["start"] and c["venue"] == ch["from"]["venue"], (c, ch["from"])
+print("# %d moved events, each shown where the feed has it" % len(p["changes"]))' "$TMP/mv.json" "$TMP/stdout"
+
 # bad input
 run --db "$TMP/x.db" match
 expect match-no-profile 64
