@@ -705,11 +705,6 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
 	return colgen(r, cols, o, &most, mainb->deadline, *good, cb, d);
 }
 
-/* The change ladder: the best plan for at most 0, 1, 2 ... changes, up to
- * the optimum's (sol1), into r->ladder; the master's bound on changes is
- * o->max_changes again after. cb: column generation's bounds (NULL: none),
- * bounds on every plan, so on each step's too: its gap is against them.
- * Returns 0, or -1 with d filled. */
 /* Step k of the ladder when the day plans come from column generation
  * (cut): the master with at most k changes over the plans at hand, from
  * the step before's plan (from), as any step; then, with what is left of
@@ -761,6 +756,12 @@ static int ladder_step_cg(struct sv_result *r, struct master **m, struct sv_cols
 	return rc;
 }
 
+/* The change ladder: the best plan for at most 0, 1, 2 ... changes, up to
+ * the optimum's (sol1), into r->ladder; the master's bound on changes is
+ * o->max_changes again after. cb: column generation's bounds (NULL: none),
+ * bounds on every plan, so on each step's too: its gap is against them.
+ * *mp may be made again over more plans (ladder_step_cg). Returns 0, or -1
+ * with d filled. */
 static int ladder(struct sv_result *r, struct master **mp, struct sv_cols *cols,
 		  const struct master_sol *sol1, const size_t *start, const struct sv_options *o,
 		  const struct sv_budget *bud, const struct cg_bounds *cb, struct diag *d)
