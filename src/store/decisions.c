@@ -37,10 +37,7 @@ static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 A
 static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
 /* the changes of the same proposal that are joint partners of change ?2 */
 static const char SQL_PARTNERS[] =
-	"SELECT c.seq FROM joint_partners j JOIN changes c ON c.proposal_id = j.proposal_id"
-	" AND c.practitioner = j.practitioner AND c.uid = j.uid AND c.rid = j.rid"
-	" AND c.start_utc = j.start_utc"
-	" WHERE j.proposal_id = ?1 AND j.seq = ?2 ORDER BY c.seq";
+	"SELECT c.seq FROM (SELECT ?1 AS proposal_id, ?2 AS seq) x" STORE_SQL_PARTNERS_OF("x") " ORDER BY c.seq";
 static const char SQL_INSERT[] =
 	"INSERT INTO decisions (proposal_id, seq, verdict, person, practitioner, uid, rid,"
 	" start_utc, end_utc, to_date, to_minute, to_venue, who, decided_at, note, keep)"

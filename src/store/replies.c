@@ -178,10 +178,8 @@ int store_each_partner(struct store *s, const char *proposal, int seq,
 	/* the whole group, as accept decides it (store_decide: partners of
 	 * partners too), not only the change's own partners */
 	static const char sql[] =
-		"WITH RECURSIVE grp(seq) AS (SELECT ?2 UNION"
-		" SELECT c.seq FROM grp g JOIN joint_partners j ON j.proposal_id = ?1 AND j.seq = g.seq"
-		" JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"
-		" AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc)"
+		"WITH RECURSIVE grp(proposal_id, seq) AS (SELECT ?1, ?2 UNION"
+		" SELECT c.proposal_id, c.seq FROM grp g" STORE_SQL_PARTNERS_OF("g") ")"
 		" SELECT c.practitioner, c.uid, c.rid, c.start_utc, c.end_utc FROM grp"
 		" JOIN changes c ON c.proposal_id = ?1 AND c.seq = grp.seq WHERE grp.seq != ?2 ORDER BY grp.seq";
 	sqlite3_stmt *q = NULL;

@@ -7,6 +7,16 @@
 
 #include "dovetail/xalloc.h"
 
+/* SQL: the SEQUENCE a REQUEST of a's move goes with (docs/send.md): the
+ * feed's SEQUENCE of the occurrence, plus the accepts on it */
+#define FEED_SEQUENCE(a)                                                                            \
+	"coalesce((SELECT max(e.sequence) FROM occurrence o JOIN event e ON e.id = o.event_id"        \
+	" WHERE e.uid = " a ".uid AND o.rid = " a ".rid), 0)"
+#define ACCEPTS(a)                                                                                  \
+	"(SELECT count(*) FROM decisions g WHERE g.person = " a ".person AND g.practitioner = " a     \
+	".practitioner AND g.uid = " a ".uid AND g.rid = " a ".rid AND g.start_utc = " a ".start_utc" \
+	" AND g.verdict = 'accept')"
+
 /* The accept in force on each appointment (its last accept or keep is an
  * accept), with the last message sent and the last answer about it. */
 static const char SQL_STATUS[] =
@@ -14,11 +24,7 @@ static const char SQL_STATUS[] =
 	" d.proposal_id, d.seq, d.who, d.decided_at,"
 	" s.sent_at, s.method, s.sequence,"
 	" r.kind, r.received_at, r.sequence, r.suggested_start, r.suggested_end,"
-	/* the move's SEQUENCE: the feed's, plus the accepts on it (docs/send.md) */
-	" coalesce((SELECT max(e.sequence) FROM occurrence o JOIN event e ON e.id = o.event_id"
-	"   WHERE e.uid = d.uid AND o.rid = d.rid), 0)"
-	" + (SELECT count(*) FROM decisions g WHERE g.person = d.person AND g.practitioner = d.practitioner"
-	"   AND g.uid = d.uid AND g.rid = d.rid AND g.start_utc = d.start_utc AND g.verdict = 'accept')"
+	" " FEED_SEQUENCE("d") " + " ACCEPTS("d")
 	" FROM decisions d"
 	" LEFT JOIN sent s ON s.id = (SELECT max(x.id) FROM sent x WHERE x.person = d.person"
 	"   AND x.practitioner = d.practitioner AND x.uid = d.uid AND x.rid = d.rid)"
@@ -46,15 +52,10 @@ static const char SQL_UNDONE[] =
 	/* ... and at the SEQUENCE that was sent: the feed's, plus the accepts
 	 * for an answer to a REQUEST (not a later revision's, nor after the
 	 * feed moved on) */
-	"  AND r.sequence = coalesce((SELECT max(e.sequence) FROM occurrence o JOIN event e ON e.id = o.event_id"
-	"    WHERE e.uid = r.uid AND o.rid = r.rid), 0)"
-	"   + CASE WHEN r.kind = 'declinecounter' THEN 0 ELSE (SELECT count(*) FROM decisions g"
-	"    WHERE g.person = r.person AND g.practitioner = r.practitioner AND g.uid = r.uid AND g.rid = r.rid"
-	"    AND g.start_utc = r.start_utc AND g.verdict = 'accept') END),"
+	"  AND r.sequence = " FEED_SEQUENCE("r")
+	"   + CASE WHEN r.kind = 'declinecounter' THEN 0 ELSE " ACCEPTS("r") " END),"
 	" grp(proposal_id, seq, by, at) AS (SELECT proposal_id, seq, by, at FROM dec UNION"
-	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g JOIN joint_partners j ON j.proposal_id = g.proposal_id"
-	"  AND j.seq = g.seq JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"
-	"  AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc)"
+	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g" STORE_SQL_PARTNERS_OF("g") ")"
 	" SELECT g.proposal_id, g.seq, min(g.by), max(g.at) FROM grp g"
 	" WHERE NOT EXISTS (SELECT 1 FROM dec x WHERE x.proposal_id = g.proposal_id AND x.seq = g.seq)"
 	" GROUP BY g.proposal_id, g.seq";

@@ -8,6 +8,15 @@
 
 #define STORE_STMT_CACHE 16      /* statements store_stmt() keeps prepared */
 
+/* SQL: from row g (proposal_id, seq: a change), the changes of the same
+ * proposal that are its joint partners, that it makes room for or that
+ * make room for it, as c (the joint_partners table; a group is these,
+ * walked to the end: accept decides it whole, a decline undoes it whole) */
+#define STORE_SQL_PARTNERS_OF(g)                                                                     \
+	" JOIN joint_partners j ON j.proposal_id = " g ".proposal_id AND j.seq = " g ".seq"          \
+	" JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"       \
+	" AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc"
+
 struct store {
 	sqlite3 *db;
 	struct {
