@@ -43,7 +43,10 @@
  *     day (clear of every leg and, at home, of every outing), which is not
  *     always the day search's step-by-step reading (sv_step): a leg inside
  *     a block can run past the block's end and bar a routine after it.
- *     A leg that runs out of its gap altogether is remote_legs().
+ *     A leg that runs out of its gap altogether is remote_legs(). Clear
+ *     also of the routines placed before it that are apart from it:
+ *     blocked_free() puts F(s) = f(s) and none of their overlapping
+ *     starts in f's place.
  * Across days: each appointment covered once, the peak energy, the weekly
  * unfamiliar people (excess in tier 2), the series spacing, and with
  * max_changes >= 0 the bound on changes.
@@ -569,8 +572,55 @@ static int day_unfamiliar(struct cm *c, struct day_net *dn)
 	return 0;
 }
 
+/* Start t of routine instance ri free also of the routines placed before
+ * it (the day's r[0 .. ri), week_routine_before) that are apart from it
+ * (week_routines_apart): F = f and no such routine at a start that
+ * overlaps it, as rows F <= f, F + (that routine's overlapping starts) <= 1
+ * for each, F >= f - (all of them); F is then 0 or 1 in any plan (each
+ * routine takes one start). Returns F's column (f's when none can
+ * overlap), or -1 with c's diagnostic. */
+static int blocked_free(struct cm *c, struct day_net *dn, int ri, int t, int f)
+{
+	const struct profile *p = c->p;
+	const struct sv_day *s = dn->s;
+	const struct sv_rinst *rt = &s->r[ri];
+	struct day_rows *dr = &dn->dr;
+	int day = s->day, fb = f, r_any = 0;
+	for (int rj = 0; rj < ri; rj++) {
+		const struct sv_rinst *o = &s->r[rj];
+		if (!week_routines_apart(p, rt->place, o->place))
+			continue;
+		int r_one = 0;
+		for (int k = 0; k < dr->ns[rj]; k++) {
+			int u = o->first + k * p->slot;
+			if (!overlaps(t, t + rt->dur, u, u + o->dur))
+				continue;
+			if (fb == f) {
+				snprintf(c->name, sizeof c->name, "clear_d%d_%d_%d", day, ri, t);
+				fb = col(c, GLP_CV, 0);
+				snprintf(c->name, sizeof c->name, "clear_le_d%d_%d_%d", day, ri, t);
+				int r_le = row(c, GLP_UP, -1e30, 0);
+				snprintf(c->name, sizeof c->name, "clear_ge_d%d_%d_%d", day, ri, t);
+				r_any = row(c, GLP_UP, -1e30, 0);
+				if (nz(c, r_le, fb, 1) < 0 || nz(c, r_le, f, -1) < 0 || nz(c, r_any, f, 1) < 0 ||
+				    nz(c, r_any, fb, -1) < 0)
+					return -1;
+			}
+			if (!r_one) {
+				snprintf(c->name, sizeof c->name, "clear_d%d_%d_%d_%d", day, ri, t, rj);
+				r_one = row(c, GLP_UP, -1e30, 1);
+				if (nz(c, r_one, fb, 1) < 0)
+					return -1;
+			}
+			if (nz(c, r_one, dr->y[rj][k], 1) < 0 || nz(c, r_any, dr->y[rj][k], -1) < 0)
+				return -1;
+		}
+	}
+	return fb;
+}
+
 /* Routine instance ri: a start each on the slot grid, or missed; the
- * first free start taken. */
+ * first free start taken (free of the routines before it too). */
 static int routine_starts(struct cm *c, struct day_net *dn, int ri)
 {
 	const struct profile *p = c->p;
@@ -614,8 +664,11 @@ static int routine_starts(struct cm *c, struct day_net *dn, int ri)
 		int g = col(c, GLP_CV, 0);
 		snprintf(c->name, sizeof c->name, "later_d%d_%d_%d", day, ri, t);
 		int r_g = row(c, GLP_FX, 0, 0);
-		if (nz(c, dr->free_row[ri][q], f, -1) < 0 || nz(c, r_kept, y, 1) < 0 || nz(c, r_kept, f, -1) < 0 ||
-		    nz(c, r_first, f, 1) < 0 || nz(c, r_first, g_next, 1) < 0 ||
+		if (nz(c, dr->free_row[ri][q], f, -1) < 0)
+			return -1;
+		int fb = blocked_free(c, dn, ri, t, f);
+		if (fb < 0 || nz(c, r_kept, y, 1) < 0 || nz(c, r_kept, fb, -1) < 0 ||
+		    nz(c, r_first, fb, 1) < 0 || nz(c, r_first, g_next, 1) < 0 ||
 		    nz(c, r_g, g, -1) < 0 || nz(c, r_g, y, 1) < 0 || nz(c, r_g, g_next, 1) < 0)
 			return -1;
 		if (q + 1 < ns && nz(c, dr->free_row[ri][q + 1], f, 1) < 0)

@@ -410,7 +410,19 @@ static int routines_of_day(struct sv_day *c)
 			r->last = r->first + (late - r->first) / slot * slot;
 			r->dur = rt->duration;
 			r->place = rt->place;
+			r->routine = (int)ri;
+			r->window = (int)wi;
 		}
+	}
+	/* in the order they are placed (week_routine_before): sv_step settles
+	 * them in it */
+	for (int k = 1; k < c->n_r; k++) {
+		struct sv_rinst x = c->r[k];
+		int j = k;
+		for (; j > 0 && week_routine_before(p, (size_t)x.routine, (size_t)x.window, (size_t)c->r[j - 1].routine,
+						    (size_t)c->r[j - 1].window); j--)
+			c->r[j] = c->r[j - 1];
+		c->r[j] = x;
 	}
 	return 0;
 }
@@ -541,6 +553,10 @@ static void step_routines(const struct day_ctx *c, const struct sv_item *pi, con
 	const struct prof_weights *wt = &p->weights;
 	int home = p->home;
 	int lower = pi ? pi->end : NEG, upper = q ? q->end : POS;
+	/* the routines this step settles, kept (those of earlier steps end
+	 * before lower; those of later ones start after q: neither can meet a
+	 * start tried here) */
+	int kept_s[DG_MAX_ROUTINES], kept_e[DG_MAX_ROUTINES], kept_place[DG_MAX_ROUTINES], n_kept = 0;
 	for (int ri = 0; ri < c->s.n_r; ri++) {
 		if (out->rmask >> ri & 1)
 			continue;
@@ -556,6 +572,8 @@ static void step_routines(const struct day_ctx *c, const struct sv_item *pi, con
 			int ok = !(q && overlaps(s, e, q->start, q->end));
 			for (int k = 0; k < g->nl && ok; k++)
 				ok = !overlaps(s, e, g->legs[k].dep, g->legs[k].arr);
+			for (int k = 0; k < n_kept && ok; k++)
+				ok = !(overlaps(s, e, kept_s[k], kept_e[k]) && week_routines_apart(p, r->place, kept_place[k]));
 			if (ok && r->place == PLACE_HOME)
 				ok = g->at_home && s >= g->home_from && e <= g->home_to;
 			if (ok && r->place >= 0) {
@@ -566,6 +584,9 @@ static void step_routines(const struct day_ctx *c, const struct sv_item *pi, con
 			}
 			if (ok) {
 				fitted = 1;
+				kept_s[n_kept] = s;
+				kept_e[n_kept] = e;
+				kept_place[n_kept++] = r->place;
 				out->rmask |= (uint32_t)1 << ri;
 				out->cost += wt->routine_shift * (s - r->from);
 				if (s > r->to)

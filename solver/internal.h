@@ -106,6 +106,7 @@ struct sv_item {
  * first, first + slot, ... up to `to` (last: the final one). */
 struct sv_rinst {
 	int from, to, first, last, dur, place;
+	int routine, window;     /* indices into profile.routines and its windows */
 };
 
 /* One day of the instance: every session the person could have (each

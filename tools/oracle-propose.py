@@ -754,25 +754,35 @@ def read_day(inst, d, placed):
     busy_iv = [(ss["start"], ss["end"]) for ss in S]
     leg_iv = [(a, b) for _, _, a, b in legs]
     stay = stays(S, legs, P) if VENUE_ROUTINES == "reading" else None
-    for rt in P.routines:
-        if d not in rt["days"]:
-            continue
-        for wi, (lo, hi) in enumerate(rt["wins"]):
-            got = None
-            t = -(-lo // P.slot) * P.slot
-            # docs/profile.md: the first start in the window, or else at most 180 minutes
-            # after it (and ending by midnight); DECISION: the start window includes its end
-            last = min(hi + 180, 1440 - rt["dur"])
-            while t <= last:
-                if fits(P, rt, t, S, busy_iv, leg_iv, journeys, stay):
-                    got = t
-                    break
-                t += P.slot
-            R.routines.append((rt["id"], wi, got, lo, hi))
-            if got is None:
-                R.problems.append(("routine", (rt["id"], wi)))
-            elif got > hi:
-                R.problems.append(("routine-late", (rt["id"], wi)))
+    # docs/profile.md: a day's routines are placed in the order of their window starts (then
+    # profile order, then window order), each clear of those placed before it that are apart
+    # from it: one at home and one at a venue, or at two venues (never one anywhere)
+    todo = [(lo, ri, wi, rt, hi) for ri, rt in enumerate(P.routines) if d in rt["days"]
+            for wi, (lo, hi) in enumerate(rt["wins"])]
+    placed, got_of = [], {}
+    for lo, ri, wi, rt, hi in sorted(todo, key=lambda x: (x[0], x[1], x[2])):
+        got = None
+        t = -(-lo // P.slot) * P.slot
+        # docs/profile.md: the first start in the window, or else at most 180 minutes
+        # after it (and ending by midnight); DECISION: the start window includes its end
+        last = min(hi + 180, 1440 - rt["dur"])
+        while t <= last:
+            if fits(P, rt, t, S, busy_iv, leg_iv, journeys, stay) and \
+                    not any(apart(P, rt["place"], pl) and overlaps(t, t + rt["dur"], a, b)
+                            for a, b, pl in placed):
+                got = t
+                break
+            t += P.slot
+        if got is not None:
+            placed.append((got, got + rt["dur"], rt["place"]))
+        got_of[(ri, wi)] = got
+    for lo, ri, wi, rt, hi in todo:
+        got = got_of[(ri, wi)]
+        R.routines.append((rt["id"], wi, got, lo, hi))
+        if got is None:
+            R.problems.append(("routine", (rt["id"], wi)))
+        elif got > hi:
+            R.problems.append(("routine-late", (rt["id"], wi)))
     # ---- limits
     if R.energy > P.budget:
         R.problems.append(("energy", ()))
@@ -802,6 +812,14 @@ def stays(S, legs, P):
         free = max(free, e)
     out.append((free, 1440, loc))
     return out
+
+
+def apart(P, a, b):
+    """Two routines' places the person cannot be at together: home and a venue, or two
+    venues; a routine anywhere goes with any other (docs/profile.md)."""
+    a = "home" if a == P.home else a
+    b = "home" if b == P.home else b
+    return a != "anywhere" and b != "anywhere" and a != b
 
 
 def fits(P, rt, t, S, busy_iv, leg_iv, journeys, stay):

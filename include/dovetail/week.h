@@ -85,6 +85,20 @@ struct wk_routine {
  * kept (docs/profile.md, "routines"). */
 #define WEEK_ROUTINE_MAX_LATE 180
 
+/* Whether routines at places a and b (PLACE_HOME, PLACE_ANYWHERE or a
+ * venue index; the home venue is home) may not overlap: the person cannot
+ * be in two places at once, so one at home and one at a venue, or at two
+ * venues, are apart. A routine anywhere may fall within any other (lunch
+ * during the school day), and two at one place may overlap
+ * (docs/profile.md, "routines"). */
+int week_routines_apart(const struct profile *p, int a, int b);
+
+/* Whether window wa of routine ra is placed before window wb of routine rb
+ * on a day: the earlier window start first, then profile order, then
+ * window order. Each routine keeps clear of those placed before it that
+ * are apart from it (week_routines_apart). */
+int week_routine_before(const struct profile *p, size_t ra, size_t wa, size_t rb, size_t wb);
+
 struct wk_day {
 	int64_t date;            /* days since 1970-01-01 (local date) */
 	int64_t midnight;        /* UTC seconds of its local midnight */

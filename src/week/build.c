@@ -566,12 +566,33 @@ static int overlaps(int a0, int a1, int b0, int b1)
 	return a0 < b1 && b0 < a1;
 }
 
+int week_routines_apart(const struct profile *p, int a, int b)
+{
+	if (a == p->home)
+		a = PLACE_HOME;
+	if (b == p->home)
+		b = PLACE_HOME;
+	return a != PLACE_ANYWHERE && b != PLACE_ANYWHERE && a != b;
+}
+
+int week_routine_before(const struct profile *p, size_t ra, size_t wa, size_t rb, size_t wb)
+{
+	assert(ra < p->n_routines && rb < p->n_routines);
+	assert(wa < p->routines[ra].n_starts && wb < p->routines[rb].n_starts);
+	int fa = p->routines[ra].starts[wa].from, fb = p->routines[rb].starts[wb].from;
+	if (fa != fb)
+		return fa < fb;
+	return ra != rb ? ra < rb : wa < wb;
+}
+
 /* The first start on the slot grid, in window r->starts[wi] or else at
  * most WEEK_ROUTINE_MAX_LATE minutes after it (and before midnight), that
- * keeps the routine clear of the day's appointments and travel and, for a
- * routine at home, away from outings; at a venue, with time to get there
- * and on. */
-static int fit_routine(const struct week *w, int di, const struct prof_routine *r, size_t wi)
+ * keeps the routine clear of the day's appointments and travel, and of the
+ * routines placed before it (placed[0 .. n_placed)) that are apart from it;
+ * for a routine at home, away from outings; at a venue, with time to get
+ * there and on. */
+static int fit_routine(const struct week *w, int di, const struct prof_routine *r, size_t wi,
+		       struct wk_routine *const *placed, size_t n_placed)
 {
 	const struct profile *p = w->p;
 	const struct wk_day *d = &w->days[di];
@@ -585,6 +606,13 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 		for (size_t k = d->first; ok && k < d->first + d->n; k++)
 			if (overlaps(s, e, w->appts[k].s_min, w->appts[k].e_min))
 				ok = 0;
+		for (size_t k = 0; ok && k < n_placed; k++) {
+			const struct prof_routine *o = &p->routines[placed[k]->routine];
+			assert(placed[k]->day == di);
+			if (placed[k]->start >= 0 && week_routines_apart(p, r->place, o->place) &&
+			    overlaps(s, e, placed[k]->start, placed[k]->start + o->duration))
+				ok = 0;
+		}
 		for (size_t i = 0; ok && i < w->n_legs; i++)
 			if (w->legs[i].day == di && overlaps(s, e, w->legs[i].dep, w->legs[i].arr))
 				ok = 0;
@@ -627,6 +655,31 @@ static int fit_routine(const struct week *w, int di, const struct prof_routine *
 			return s;
 	}
 	return -1;
+}
+
+/* Day di's routines r[0 .. n), each at its first free start, in the order
+ * of week_routine_before. Returns 0, or -1 when out of memory. */
+static int place_routines(struct week *w, int di, struct wk_routine *r, size_t n)
+{
+	const struct profile *p = w->p;
+	struct wk_routine **order = malloc((n + 1) * sizeof *order);
+	if (!order)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		size_t j = k;
+		for (; j > 0 && week_routine_before(p, (size_t)r[k].routine, (size_t)r[k].window,
+						       (size_t)order[j - 1]->routine, (size_t)order[j - 1]->window); j--)
+			order[j] = order[j - 1];
+		order[j] = &r[k];
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct wk_routine *x = order[k];
+		const struct prof_routine *rt = &p->routines[x->routine];
+		x->start = fit_routine(w, di, rt, (size_t)x->window, order, k);
+		x->late = x->start > rt->starts[x->window].to ? x->start - rt->starts[x->window].to : 0;
+	}
+	free(order);
+	return 0;
 }
 
 int week_trim(struct week *w, int64_t from_date, int64_t to_date, struct diag *d)
@@ -673,6 +726,7 @@ int week_derive(struct week *w, struct diag *d)
 		if (plan_day(w, (int)i) < 0)
 			goto oom;
 	for (size_t i = 0; i < w->n_days; i++) {
+		size_t first = w->n_routines;
 		for (size_t ri = 0; ri < p->n_routines; ri++) {
 			const struct prof_routine *rt = &p->routines[ri];
 			if (!(rt->days & w->days[i].wd))
@@ -684,10 +738,12 @@ int week_derive(struct week *w, struct diag *d)
 				x->routine = (int)ri;
 				x->window = (int)wi;
 				x->day = (int)i;
-				x->start = fit_routine(w, (int)i, rt, wi);
-				x->late = x->start > rt->starts[wi].to ? x->start - rt->starts[wi].to : 0;
+				x->start = -1;
+				x->late = 0;
 			}
 		}
+		if (place_routines(w, (int)i, w->routines + first, w->n_routines - first) < 0)
+			goto oom;
 	}
 	return 0;
 oom:

@@ -283,6 +283,20 @@ static void routines(struct ctx *c)
 			appt_name(c, &w->appts[x->appts[k]], an, sizeof an);
 			off += (size_t)snprintf(who + off, sizeof who - off, "%s%s", k ? ", " : "", an);
 		}
+		/* and the routines placed before it, elsewhere, in the span */
+		for (size_t k = 0; k < w->n_routines && off < sizeof who; k++) {
+			const struct wk_routine *o = &w->routines[k];
+			const struct prof_routine *ot = &p->routines[o->routine];
+			if (o->day != r->day || o->start < 0 || !(o->start < to && from < o->start + ot->duration) ||
+			    !week_routines_apart(p, rt->place, ot->place) ||
+			    !week_routine_before(p, (size_t)o->routine, (size_t)o->window, (size_t)r->routine,
+						 (size_t)r->window))
+				continue;
+			char os[8], oe[8];
+			time_fmt_hhmm(o->start, os);
+			time_fmt_hhmm(o->start + ot->duration, oe);
+			off += (size_t)snprintf(who + off, sizeof who - off, "%s%s %s-%s", off ? ", " : "", ot->id, os, oe);
+		}
 		const char *place = rt->place == PLACE_HOME ? "at home" :
 				    rt->place == PLACE_ANYWHERE ? "anywhere" : "at its venue";
 		if (r->start >= 0) {

@@ -366,6 +366,76 @@ static const char early_shift[] =
 	"DTEND:20261125T133000Z\r\nSUMMARY:Early shift\r\nEND:VEVENT\r\n"
 	"END:VCALENDAR\r\n";
 
+/* Routines keep clear of one another where the person cannot be at both
+ * (docs/profile.md, "routines"): at home against a venue; anywhere and the
+ * same place may overlap; placed by window start, then profile order. */
+static void test_routines_apart(void)
+{
+	static const char feed[] =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+		"BEGIN:VEVENT\r\nUID:r1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261125T160000Z\r\n"
+		"DTEND:20261125T163000Z\r\nSUMMARY:Visit P-5\r\nEND:VEVENT\r\n"
+		"END:VCALENDAR\r\n";
+	static const char *const files[] = { "n.ics", feed, NULL };
+	static const char prof[] =
+		"version: 1\n"
+		"person: { id: P-5, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+		"venues:\n"
+		"  - { id: home, kind: home }\n"
+		"  - { id: school, name: School }\n"
+		"travel: { matrix: [[home, school, 10, 0]] }\n"
+		"practitioners:\n"
+		"  - { id: nurse, role: nurse, feeds: [n.ics], default_venue: home }\n"
+		"routines:\n"
+		"  - { id: school-day, kind: school, duration: 360, start: \"09:00-09:10\", days: weekdays, place: school }\n"
+		"  - { id: lunch, kind: meal, duration: 30, start: \"12:00-12:30\", place: anywhere }\n"
+		"  - { id: decompress, kind: rest, duration: 45, start: \"14:00-14:30\", place: home }\n"
+		"  - { id: medicine, kind: medication, duration: 10, start: \"09:00-09:30\", place: home }\n"
+		"  - { id: quiet, kind: rest, duration: 30, start: \"15:00-15:10\", place: home }\n";
+	struct family fam;
+	if (!ok(family_open(&fam, files, prof) == 0, "routines apart: the family loads"))
+		return;
+	const struct week *w = &fam.w;
+	int at[5] = { -9, -9, -9, -9, -9 }, late[5] = { 0 };
+	for (size_t i = 0; i < w->n_routines; i++)
+		if (w->routines[i].day == 0) {
+			at[w->routines[i].routine] = w->routines[i].start;
+			late[w->routines[i].routine] = w->routines[i].late;
+		}
+	is_int(at[0], 9 * 60, "routines apart: the school day starts at 09:00 (first by its window)");
+	is_int(at[1], 12 * 60, "routines apart: lunch (anywhere) falls within the school day, on time");
+	ok(at[2] == 15 * 60 && late[2] == 30, "routines apart: decompress at home waits for the school day to end: 15:00, 30 min late");
+	is_int(at[3], -1, "routines apart: medicine at home, placed after the school day (same window start, later in the profile), cannot be kept");
+	ok(at[4] == 15 * 60 && late[4] == 0, "routines apart: two routines at home may overlap (quiet at 15:00 beside decompress)");
+	int sat = -9;
+	for (size_t i = 0; i < w->n_routines; i++)
+		if (w->routines[i].day == 5 && w->routines[i].routine == 3)
+			sat = w->routines[i].start;
+	is_int(sat, 9 * 60, "routines apart: on Saturday (no school) medicine is at 09:00");
+	ok(week_routines_apart(fam.p, PLACE_HOME, 1) && week_routines_apart(fam.p, 0, 1) &&
+	   !week_routines_apart(fam.p, 0, PLACE_HOME) && !week_routines_apart(fam.p, PLACE_ANYWHERE, 1) &&
+	   !week_routines_apart(fam.p, 1, 1),
+	   "routines apart: home (or the home venue) and a venue are apart; anywhere and one place are not");
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (ok(check_week(w, &ps, &d2) == 0, "routines apart: check runs")) {
+		const struct problem *x = NULL;
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.v[i].kind == PK_ROUTINE && ps.v[i].day == 0 && ps.v[i].routine == 3)
+				x = &ps.v[i];
+		ok(x && strstr(x->msg, "blocked by school-day 09:00-15:00"), "routines apart: check names the school day as what blocks medicine");
+		x = NULL;
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.v[i].kind == PK_ROUTINE_LATE && ps.v[i].day == 0 && ps.v[i].routine == 2)
+				x = &ps.v[i];
+		ok(x && strstr(x->msg, "starts 30 min late, at 15:00: blocked by school-day 09:00-15:00"),
+		   "routines apart: ... and as what makes decompress late");
+		problems_release(&ps);
+	}
+	family_close(&fam);
+}
+
 static void test_carer_travel(void)
 {
 	static const char *const files[] = { "clinic.ics", clinic_feed, "shifts.ics", early_shift, NULL };
@@ -572,5 +642,6 @@ int main(void)
 	test_family_calendar();
 	test_carers();
 	test_carer_travel();
+	test_routines_apart();
 	return tap_done();
 }
