@@ -371,9 +371,11 @@ struct store_status_row {
  * (an answer to the last message sent; one to an earlier message does not
  * answer it), revision (undone, and the last message is the revision),
  * waiting (sent and not answered; undone by a partner's decline, only the
- * revision waits) and for how many whole days since it was sent. */
+ * revision waits) and for how many whole days since it was sent;
+ * to_revision: the last answer is to the revision (recorded only, it
+ * changes nothing in the plan: docs/replies.md). */
 struct store_standing {
-	int answered, revision, waiting;
+	int answered, revision, waiting, to_revision;
 	long days;
 };
 void store_status_standing(const struct store_status_row *x, int64_t now, struct store_standing *out);

@@ -42,6 +42,7 @@ struct row_text {
 	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24], undone[24];
 	int answer, waiting;      /* the last message is answered; sent, and not answered */
 	int revision;             /* undone, and the last message is the revision (docs/send.md) */
+	int to_revision;          /* the last answer is to the revision: it changes nothing */
 	long days;                /* waiting for so many days */
 };
 
@@ -68,8 +69,8 @@ static void show_json(const struct store_status_row *x, const struct row_text *t
 		printf("null");
 	printf(", \"answer\": ");
 	if (t->answer) {
-		printf("{\"kind\": \"%s\", \"at\": \"%s\", \"sequence\": %d, \"suggested\": ", x->answer, t->answered,
-		       x->answer_sequence);
+		printf("{\"kind\": \"%s\", \"at\": \"%s\", \"sequence\": %d, \"to_revision\": %s, \"suggested\": ",
+		       x->answer, t->answered, x->answer_sequence, t->to_revision ? "true" : "false");
 		if (x->suggested_start)
 			printf("{\"start\": \"%s\", \"end\": \"%s\"}", t->s1, t->s2);
 		else
@@ -112,7 +113,10 @@ static void show_text(const struct store_status_row *x, const struct row_text *t
 		printf(" declined a change of its group at %s; it stays where it is booked%s\n", t->undone,
 		       !x->sent || t->revision ? "" : " (the next dovetail send tells its practitioner)");
 	}
-	if (t->answer && x->suggested_start)
+	if (t->answer && t->to_revision)
+		printf("    answer   %s, to the revision, at %s (the move is off already: it stays where it is"
+		       " booked, whatever the answer)\n", x->answer, t->answered);
+	else if (t->answer && x->suggested_start)
 		printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
 		       " candidate for the next propose)\n", x->answer, t->s1, t->s2 + 11, t->answered);
 	else if (t->answer && (!strcmp(x->answer, "declined") || !strcmp(x->answer, "declinecounter")))
@@ -139,6 +143,7 @@ static int show(const struct store_status_row *x, void *arg)
 	store_status_standing(x, o->now, &st);
 	t.answer = st.answered;
 	t.revision = st.revision;
+	t.to_revision = st.to_revision;
 	t.waiting = st.waiting;
 	t.days = st.days;
 	time_fmt_iso(x->undone_at, t.undone);

@@ -144,6 +144,7 @@ void store_status_standing(const struct store_status_row *x, int64_t now, struct
 {
 	out->answered = x->answer && (!x->sent || x->answer_sequence >= x->sent_sequence);
 	out->revision = x->undone_by && x->sent && x->sent_sequence > x->move_sequence;
+	out->to_revision = x->answer && x->undone_by && x->answer_sequence > x->move_sequence;
 	out->waiting = x->sent && !out->answered && (!x->undone_by || out->revision);
 	out->days = out->waiting && now > x->sent_at ? (long)((now - x->sent_at) / 86400) : 0;
 }

@@ -223,4 +223,30 @@ assert len(done) == 1 and done[0]["waiting_days"] is None and done[0]["undone"][
 assert all(c["waiting_days"] == 0 for c in rows if c not in done), rows' "$TMP/stdout" "$gp" "$gothers"
 run --db "$db" status "$prof"
 check "... and in words" grep -q "undone   the move is off: $gprac declined a change of its group" "$TMP/stdout"
+check "... the answer shown as one to the revision, which changes nothing" \
+	grep -q "answer   accepted, to the revision, at .*(the move is off already: it stays where it is booked" "$TMP/stdout"
+# another practitioner of the group declines the revision: recorded, shown as
+# an answer to the revision (not "that time is never proposed again")
+if [ "$(wc -l <g.new)" -ge 2 ]; then
+	rev2=$(sed -n 2p g.new)
+	$py - "got/$rev2" rev2.ics <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+cal = next(p for p in m.walk() if p.get_content_type() == "text/calendar")
+open(sys.argv[2], "wb").write(cal.get_payload(decode=True))
+PY
+	$py "$mk" rev2.ics answers/g-rev2.ics declined
+	run --db "$db" replies "$prof" answers/g-rev2.ics
+	check "a decline of the revision is recorded (exit $rc)" sh -c "[ $rc -eq 0 ] && grep -q 'recorded: .* declined' '$TMP/stdout'"
+	run --db "$db" status "$prof"
+	check "status: declined, to the revision; 'never proposed again' only for the first decline, of the move" \
+		sh -c "grep -q 'answer   declined, to the revision' '$TMP/stdout' && [ \$(grep -c 'never proposed again' '$TMP/stdout') -eq 1 ]"
+	run --db "$db" status --json "$prof"
+	check "status --json: to_revision on both answers to revisions" \
+		$py -c 'import json, sys; d = json.load(open(sys.argv[1]))
+r = [c for c in d["changes"] if c["answer"] and c["answer"]["to_revision"]]
+assert sorted(c["answer"]["kind"] for c in r) == ["accepted", "declined"], r' "$TMP/stdout"
+else
+	check "the group has two other practitioners to revise" false
+fi
 done_testing
