@@ -342,6 +342,8 @@ static int build_items(struct sv_day *c)
 	for (size_t i = 0; i < in->n; i++) {
 		const struct sv_appt *sa = &in->a[i];
 		c->local[i] = -1;
+		if (c->allow && !c->allow[i])
+			continue;   /* kept off this day (sv_list_some) */
 		int here = 0;
 		for (size_t k = 0; k < sa->n_cand && !here; k++)
 			here = sa->cand[k].day == c->day;
@@ -1152,11 +1154,18 @@ static int emit(const struct instance *in, struct sv_cols *cols, const struct dg
 
 int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct diag *d)
 {
+	return sv_day_build_some(in, day, NULL, s, d);
+}
+
+int sv_day_build_some(const struct instance *in, int day, const unsigned char *allow, struct sv_day *s,
+		      struct diag *d)
+{
 	memset(s, 0, sizeof *s);
 	s->in = in;
 	s->p = in->w->p;
 	s->day = day;
 	s->d = d;
+	s->allow = allow;
 	int rc = build_items(s);
 	if (rc < 0 || routines_of_day(s) < 0) {
 		sv_day_release(s);
@@ -1498,30 +1507,33 @@ static int order_cmp(const void *x, const void *y)
 }
 
 
-int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
-	   struct diag *d)
+/* The listing of the days `pick` marks (NULL: all), over the appointments
+ * `allow` marks (NULL: all), into cols: every plan of each day searched to
+ * its end (dedupe: unless cols has it already), and (as_booked) each day's
+ * plans as booked; nothing when a search is cut (*cut, and cols->labels
+ * counts the labels). Returns the columns added, or -1 with d filled. */
+static long list_some(const struct instance *in, const unsigned char *pick, const unsigned char *allow,
+		      const struct sv_budget *b, int threads, struct sv_cols *cols, int dedupe, int booked,
+		      int *cut, struct diag *d)
 {
-	const struct profile *p = in->w->p;
-	memset(cols, 0, sizeof *cols);
-	if (p->n_pracs > PROFILE_MAX_PRACS) {
-		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
-		return -1;
-	}
-	size_t n_days = in->w->n_days;
+	size_t n_days = in->w->n_days, n0 = cols->n, labels = 0;
 	struct dg_list ls = { in, b, xcalloc(n_days + 1, sizeof *ls.days), xcalloc(n_days + 1, sizeof *ls.order),
 			      0, 0, 0 };
 	int rc = 0;
+	*cut = 0;
 	/* each day's sessions (here: a bound passed is said in d) */
-	for (size_t day = 0; day < n_days && rc == 0 && !cols->cut; day++) {
-		rc = sv_day_build(in, (int)day, &ls.days[day].c.s, d);
+	for (size_t day = 0; day < n_days && rc == 0 && !*cut; day++) {
+		if (pick && !pick[day])
+			continue;
+		rc = sv_day_build_some(in, (int)day, allow, &ls.days[day].c.s, d);
 		if (rc > 0) {
-			cols->cut = 1;   /* too many appointments could be on this day */
+			*cut = 1;   /* too many appointments could be on this day */
 			rc = 0;
 		} else if (rc == 0 && ls.days[day].c.s.n_it > 0) {
 			ls.order[ls.n_order++] = (struct dg_next){ ls.days[day].c.s.n_it, day };
 		}
 	}
-	if (rc == 0 && !cols->cut) {
+	if (rc == 0 && !*cut) {
 		qsort(ls.order, ls.n_order, sizeof *ls.order, order_cmp);
 		sv_parallel(list_days, &ls, threads, ls.n_order);
 		/* the bound is on every day's labels: a search passes it alone,
@@ -1529,23 +1541,28 @@ int daygen(const struct instance *in, const struct sv_budget *b, int threads, st
 		size_t cap = b && b->max_labels ? b->max_labels : DG_MAX_LABELS;
 		for (size_t day = 0; day < n_days; day++) {
 			const struct dg_day *dd = &ls.days[day];
-			cols->labels += dd->labels;
+			labels += dd->labels;
 			if (dd->c.cut)
-				cols->cut = 1;
+				*cut = 1;
 			if (dd->oom) {
 				diag_add(d, D_INTERNAL, NULL, 0, 0, "out of memory");
 				rc = -1;
 			}
 		}
-		if (cols->labels > cap)
-			cols->cut = 1;
+		if (labels > cap)
+			*cut = 1;
 	}
-	/* the columns, day by day, unless the caller starts column generation */
-	for (size_t day = 0; day < n_days && rc == 0 && !cols->cut; day++) {
+	cols->labels += labels;
+	/* the columns, day by day (the same whatever the threads) */
+	for (size_t day = 0; day < n_days && rc == 0 && !*cut; day++) {
 		const struct dg_day *dd = &ls.days[day];
+		if (pick && !pick[day])
+			continue;
 		for (size_t k = 0; k < dd->n_plans && rc == 0; k++)
-			rc = emit(in, cols, dd, &dd->plans[k], d);
-		if (rc == 0)
+			rc = dedupe ? (add_col(in, cols, day, dd->plans[k].n ? dd->picks + dd->plans[k].first : NULL,
+					       dd->plans[k].n, 1, d) < 0 ? -1 : 0)
+				    : emit(in, cols, dd, &dd->plans[k], d);
+		if (rc == 0 && booked)
 			rc = as_booked(in, (int)day, cols, d);
 	}
 	for (size_t day = 0; day < n_days; day++) {
@@ -1555,9 +1572,31 @@ int daygen(const struct instance *in, const struct sv_budget *b, int threads, st
 	}
 	free(ls.days);
 	free(ls.order);
+	return rc < 0 ? -1 : (long)(cols->n - n0);
+}
+
+int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
+	   struct diag *d)
+{
+	const struct profile *p = in->w->p;
+	memset(cols, 0, sizeof *cols);
+	if (p->n_pracs > PROFILE_MAX_PRACS) {
+		diag_add(d, D_LIM_INSTANCE, NULL, 0, 0, DV_STR(PROFILE_MAX_PRACS), "practitioners in one profile");
+		return -1;
+	}
+	int cut;
+	long rc = list_some(in, NULL, NULL, b, threads, cols, 0, 1, &cut, d);
+	cols->cut = cut;
 	if (rc < 0)
 		cols_release(cols);
 	return rc < 0 ? -1 : 0;
+}
+
+long sv_list_some(const struct instance *in, const unsigned char *pick, const unsigned char *allow,
+		  const struct sv_budget *b, int threads, struct sv_cols *cols, int *cut, struct diag *d)
+{
+	assert(pick && allow);
+	return list_some(in, pick, allow, b, threads, cols, 1, 0, cut, d);
 }
 
 void cols_release(struct sv_cols *c)

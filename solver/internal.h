@@ -14,6 +14,9 @@
 #define DG_LARGE_LABELS 2048      /* labels (256 KB) past which a search moves into memory in 2 MiB pages */
 #define SV_QUICK_LABELS 5000      /* column generation's quick pricing: labels per day and call */
 #define SV_FLOOR_LABELS 50000    /* the floor under a cut tier (solve.c): labels per day */
+#define SV_REOPT_LABELS 200000    /* a day of the plan re-timed (solve.c, reoptimise): labels of its listing */
+#define SV_REOPT_ONE_LABELS 50000 /* ... with one more appointment */
+#define SV_REOPT_ROUNDS 4         /* ... and the master again, while the plan improves */
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */
@@ -124,6 +127,7 @@ struct sv_day {
 	int n_r;
 	int *local;               /* per instance appointment: its local index, -1 */
 	int n_local;
+	const unsigned char *allow;   /* per instance appointment: may be on the day (NULL: all) */
 	struct diag *d;
 };
 
@@ -206,6 +210,9 @@ int sv_label_push(struct day_ctx *c, int q, const struct label *x, size_t cap);
 /* Build day `day` of in into s (free with sv_day_release). Returns 0, or
  * -1 with d filled (a bound passed, or out of memory). */
 int sv_day_build(const struct instance *in, int day, struct sv_day *s, struct diag *d);
+/* The same with only the appointments allow[] marks on the day (NULL: all). */
+int sv_day_build_some(const struct instance *in, int day, const unsigned char *allow, struct sv_day *s,
+		      struct diag *d);
 void sv_day_release(struct sv_day *s);
 
 /* Travel minutes from venue a to b (0 when unknown), and the number of
@@ -260,6 +267,13 @@ int sv_day_value(const struct instance *in, const struct sv_cols *cols, struct s
  */
 int daygen(const struct instance *in, const struct sv_budget *b, int threads, struct sv_cols *cols,
 	   struct diag *d);
+/* daygen's listing of the days pick[] marks, with only the appointments
+ * allow[] marks on them (a neighbourhood of a plan: solve.c's
+ * reoptimise()), adding to cols every plan it does not hold yet; nothing
+ * when a search is cut (*cut; cols->labels counts the labels either
+ * way). Returns the columns added, or -1 with d filled. */
+long sv_list_some(const struct instance *in, const unsigned char *pick, const unsigned char *allow,
+		  const struct sv_budget *b, int threads, struct sv_cols *cols, int *cut, struct diag *d);
 /* Only the days as booked, and their clashing subsets (as daygen adds
  * them): where column generation starts. Returns 0, or -1 with d filled. */
 int sv_as_booked(const struct instance *in, struct sv_cols *cols, struct diag *d);

@@ -673,6 +673,129 @@ long sv_share_deadline(long now, long deadline, long parts)
 	return now + (deadline - now) / parts;
 }
 
+/*
+ * Plan `plan`'s days made again exactly, when the day plans come from
+ * column generation (wide windows, where no day's whole search can list
+ * every plan, and pricing, cut short, can miss a day's best timing): for
+ * each day, every plan over the appointments the plan has on it (the day
+ * re-timed; sv_list_some, a small search), and over those and one more
+ * that may be on the day (a move in, or a swap: the listing holds every
+ * subset), with SV_REOPT_LABELS labels for each (SV_REOPT_ONE_LABELS with
+ * one more: a search cut adds nothing). What is new goes into cols, for
+ * the master to choose again from the plan. Within bud; *added counts the
+ * columns added. Returns 0, or -1 with d filled.
+ */
+/* The listings reoptimise has done (day and appointments, hashed): a
+ * later round does not list them again. */
+struct reopt_seen {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int reopt_seen_add(struct reopt_seen *s, size_t day, const unsigned char *allow, size_t n)
+{
+	uint64_t h = 1469598103934665603ull ^ (uint64_t)day;
+	for (size_t i = 0; i < n; i++)
+		if (allow[i])
+			h = (h ^ (uint64_t)(i + 1)) * 1099511628211ull;
+	for (size_t k = 0; k < s->n; k++)
+		if (s->v[k] == h)
+			return 0;
+	uint64_t *x = BUF_PUSH(s->v, s->n, s->cap);
+	if (x)
+		*x = h;
+	return 1;
+}
+
+static int reoptimise(const struct instance *in, struct sv_cols *cols, const struct sv_options *o,
+		      const struct sv_budget *bud, const size_t *plan, struct reopt_seen *seen, long *added,
+		      struct diag *d)
+{
+	size_t nd = in->w->n_days, n = in->n;
+	unsigned char *pick = xcalloc(nd + 1, 1), *allow = xcalloc(n + 1, 1);
+	int *mine = xmalloc((n + 1) * sizeof *mine);
+	int rc = 0;
+	*added = 0;
+	/* each day re-timed first (i == n), then with one more */
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		for (size_t day = 0; day < nd && rc == 0 && !sv_budget_over(bud); day++) {
+			/* the day's appointments (cols grows below) */
+			const struct sv_col *pc = &cols->v[plan[day]];
+			int nk = 0;
+			for (int k = 0; k < pc->n; k++)
+				mine[nk++] = cols->pick[pc->first + (size_t)k].appt;
+			for (size_t i = pass ? 0 : n; i <= n && rc == 0 && !sv_budget_over(bud); i++) {
+				int in_day = 0, here = i == n;
+				if (pass && i == n)
+					break;
+				for (int k = 0; k < nk; k++)
+					in_day |= mine[k] == (int)i;
+				for (size_t c = 0; i < n && !in_day && c < in->a[i].n_cand && !here; c++)
+					here = in->a[i].cand[c].day == (int)day && (c == 0 || sv_cand_usable(in, i, c));
+				if (in_day || !here || (i == n && nk == 0))
+					continue;
+				memset(pick, 0, nd);
+				memset(allow, 0, n);
+				pick[day] = 1;
+				for (int k = 0; k < nk; k++)
+					allow[mine[k]] = 1;
+				if (i < n)
+					allow[i] = 1;
+				if (!reopt_seen_add(seen, day, allow, n))
+					continue;
+				struct sv_budget lb = { bud->deadline, i < n ? SV_REOPT_ONE_LABELS : SV_REOPT_LABELS, 0 };
+				int cut;
+				long a = sv_list_some(in, pick, allow, &lb, 1, cols, &cut, d);
+				if (a < 0)
+					rc = -1;
+				else
+					*added += a;
+			}
+		}
+	}
+	free(pick);
+	free(allow);
+	free(mine);
+	return rc;
+}
+
+/* When the day plans come from column generation: the days of the best
+ * plan (*sol) made again exactly (reoptimise), and the master (*mp, made
+ * again over cols) again from the plan, while that improves it, at most
+ * SV_REOPT_ROUNDS times within bud. Returns 0, or -1 with d filled. */
+static int polish(struct sv_result *r, struct master **mp, struct sv_cols *cols, const struct sv_options *o,
+		  const struct sv_budget *bud, struct master_sol *sol, struct diag *d)
+{
+	struct reopt_seen seen = { NULL, 0, 0 };
+	int rc = 0;
+	for (int round = 0; rc == 0 && round < SV_REOPT_ROUNDS && !sv_budget_over(bud); round++) {
+		long added;
+		struct master_sol sol2 = { 0 };
+		if (reoptimise(&r->in, cols, o, bud, sol->col, &seen, &added, d) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!added)
+			break;
+		master_free(*mp);
+		if (!(*mp = master_new(&r->in, cols, d)) || master_max_changes(*mp, o->max_changes, d) < 0 ||
+		    master_solve(*mp, bud, sol->col, &sol2, d) < 0) {
+			master_sol_release(&sol2);
+			rc = -1;
+			break;
+		}
+		if (!sol2.found || !lex_less(sol2.impossible, sol2.compromise, sol2.objective, sol->impossible,
+					     sol->compromise, sol->objective)) {
+			master_sol_release(&sol2);
+			break;
+		}
+		master_sol_release(sol);
+		*sol = sol2;
+	}
+	free(seen.v);
+	return rc;
+}
+
 /* The day plans the master chooses from, into cols: every one when they
  * can all be listed; else, from the weeks as booked, a good plan by
  * improve (*good, allocated here) and column generation's. start (n_days)
@@ -916,6 +1039,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	    master_solve(m, &mainb, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
 		goto out;
 	assert(sol1.found);
+	if (cols.cut && polish(r, &m, &cols, o, &mainb, &sol1, d) < 0)
+		goto out;
 	size_t cap = 0;
 	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
 	if (!x) {
