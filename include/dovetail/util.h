@@ -75,6 +75,22 @@ int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct 
  * user, not locked. Nothing else is ever removed.
  */
 
+/* The files this run reads or keeps: the store, the profile, the feeds, a
+ * caseload. An output never replaces one of them (docs/exit-status.md,
+ * 73): the writers below refuse such a path (D_IO_WRITE). file_read_all
+ * marks each file it reads; file_mark_input marks others (the store, the
+ * profile). Files are known by device and inode, at most FILE_MAX_INPUTS
+ * of them (docs/limits.md; past it, no more are marked). Not thread-safe:
+ * the main thread reads the inputs. */
+#define FILE_MAX_INPUTS 20000    /* input files remembered, so that no output replaces one */
+void file_mark_input(const char *path);
+/* Whether path is a file file_mark_input marked (0 when it is not there). */
+int file_is_input(const char *path);
+/* How many files are marked (at most FILE_MAX_INPUTS). */
+size_t file_inputs_marked(void);
+/* For tests: remember at most n (<= FILE_MAX_INPUTS) from now on. */
+void file_inputs_limit(size_t n);
+
 /* Write len bytes to path, readable by the owner only (mode 0600 whatever
  * the umask): into a temporary file beside it, then renamed over it, so that
  * a reader never sees half a file and a failure leaves what was there. A

@@ -882,6 +882,7 @@ int profile_load(struct profile **out, const char *path, struct diag *d)
 		diag_add(d, D_IO_OPEN, path, 0, 0, strerror(errno));
 		return -1;
 	}
+	file_mark_input(path);
 	char *buf = xmalloc(YT_MAX_FILE + 2);
 	size_t len = fread(buf, 1, YT_MAX_FILE + 1, fp);
 	int bad = ferror(fp);

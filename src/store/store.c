@@ -514,6 +514,7 @@ int store_open(struct store **out, const char *path, int create_dir, struct diag
 		}
 	}
 	struct store *s = xcalloc(1, sizeof *s);
+	file_mark_input(path);   /* no output of this run replaces it */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
 		if (!s->db)
 			xalloc_die();   /* SQLite gives no handle only when out of memory */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,83 @@ static int read_to_end(int fd, const char *shown, size_t max_bytes, char **buf, 
 	}
 }
 
+/* ---- inputs, never replaced by an output ---------------------------------- */
+
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+/* an open-addressing set, grown by doubling (at most half full) */
+static struct file_id *inputs;
+static size_t n_inputs, cap_inputs, max_inputs = FILE_MAX_INPUTS;
+
+static size_t id_slot(const struct file_id *v, size_t cap, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)ino * 0xC2B2AE3D27D4EB4Full);
+	size_t k = (size_t)(h ^ h >> 29) & (cap - 1);
+	while (v[k].used && !(v[k].dev == dev && v[k].ino == ino))
+		k = (k + 1) & (cap - 1);
+	return k;
+}
+
+static void mark_stat(const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode) || n_inputs >= max_inputs)
+		return;
+	if (2 * (n_inputs + 1) > cap_inputs) {
+		size_t cap = cap_inputs ? 2 * cap_inputs : 64;
+		struct file_id *v = xcalloc(cap, sizeof *v);
+		for (size_t k = 0; k < cap_inputs; k++)
+			if (inputs[k].used)
+				v[id_slot(v, cap, inputs[k].dev, inputs[k].ino)] = inputs[k];
+		free(inputs);
+		inputs = v;
+		cap_inputs = cap;
+	}
+	struct file_id *x = &inputs[id_slot(inputs, cap_inputs, st->st_dev, st->st_ino)];
+	if (x->used)
+		return;
+	*x = (struct file_id){ st->st_dev, st->st_ino, 1 };
+	n_inputs++;
+}
+
+void file_mark_input(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		mark_stat(&st);
+}
+
+int file_is_input(const char *path)
+{
+	struct stat st;
+	if (!cap_inputs || stat(path, &st) < 0)
+		return 0;
+	return inputs[id_slot(inputs, cap_inputs, st.st_dev, st.st_ino)].used;
+}
+
+size_t file_inputs_marked(void)
+{
+	return n_inputs;
+}
+
+void file_inputs_limit(size_t n)
+{
+	assert(n <= FILE_MAX_INPUTS);
+	max_inputs = n;
+}
+
+/* An output at path would replace an input: said in d. */
+static int refuse_input(const char *path, struct diag *d)
+{
+	if (!file_is_input(path))
+		return 0;
+	diag_add(d, D_IO_WRITE, path, 0, 0, path,
+		 "it is a file this run reads or keeps (the store, the profile, a feed): an output never replaces one");
+	return -1;
+}
+
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d)
 {
 	out->data = NULL;
@@ -69,10 +147,13 @@ int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct 
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
 	int rc = 0;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	int have = fstat(fd, &st) == 0;
+	if (have && !is_stdin)
+		mark_stat(&st);
+	if (have && S_ISDIR(st.st_mode)) {
 		diag_add(d, D_IO_READ, shown, 0, 0, "is a directory");
 		rc = -1;
-	} else if (S_ISREG(st.st_mode) && st.st_size > 0) {
+	} else if (have && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((unsigned long long)st.st_size > max_bytes) {
 			too_big(d, shown, max_bytes);
 			rc = -1;
@@ -249,6 +330,8 @@ int file_stage_private(const char *path, const void *data, size_t len, struct fi
 	out->tmp = NULL;
 	out->fd = -1;
 	struct stat st;
+	if (refuse_input(path, d) < 0)
+		return -1;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* found now, not when the rename fails after others were made */
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, "it exists and is not a regular file");
@@ -325,6 +408,8 @@ int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), v
 		    struct diag *d)
 {
 	struct stat st;
+	if (refuse_input(path, d) < 0)
+		return -1;
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, "it exists and is not a regular file");
 		return -1;

@@ -155,6 +155,22 @@ run --db "$db" export "$prof" --itip "$d/req3" --calendar "$d/busy2/family.ics"
 check "a calendar that cannot be written: exit 73" [ "$rc" -eq 73 ]
 check "... naming it" grep -q "cannot write TMP/cp/busy2/family.ics: it exists and is not a regular file" "$TMP/stderr"
 check "... and the --itip folder was not made" [ ! -e "$d/req3" ]
+# an output never replaces an input of the same run: the store, the profile, a feed
+cp "$db" "$TMP/keep.db"
+run --db "$db" export "$prof" --calendar "$db"
+check "--calendar naming the store: exit 73" [ "$rc" -eq 73 ]
+check "... naming it, why" grep -q "it is a file this run reads or keeps (the store, the profile, a feed)" "$TMP/stderr"
+run --db "$db" history
+check "... and the store is whole (history still reads it)" [ "$rc" -eq 0 ]
+cp "$prof" "$TMP/prof.keep"
+run --db "$db" report "$prof" --html "$prof"
+check "report --html naming the profile: exit 73, the profile unchanged" \
+	sh -c "[ $rc -eq 73 ] && cmp -s '$prof' '$TMP/prof.keep'"
+feed=$(ls "$(dirname "$prof")"/feeds/*.ics | head -1)
+cp "$feed" "$TMP/feed.keep"
+run --db "$db" propose "$prof" -k 1 --no-ladder --write-lp "$feed"
+check "propose --write-lp naming a feed: exit 73, the feed unchanged" \
+	sh -c "[ $rc -eq 73 ] && cmp -s '$feed' '$TMP/feed.keep'"
 # a calendar inside DIR goes into the folder with the messages
 run --db "$db" export "$prof" --itip "$d/both" --calendar "$d/both/family.ics"
 check "--calendar inside --itip DIR: exit 0 (got $rc)" [ "$rc" -eq 0 ]

@@ -148,6 +148,46 @@ static void test_outdir(void)
 	diag_release(&d);
 }
 
+/* Inputs are never replaced by an output (util.h, file_mark_input), and
+ * at most FILE_MAX_INPUTS are remembered. */
+static void test_inputs(void)
+{
+	struct diag d;
+	diag_init(&d);
+	put(at("in.yaml"), "profile\n");
+	put(at("out.ics"), "old\n");
+	struct bytes b;
+	ok(file_read_all(at("in.yaml"), 1024, &b, &d) == 0, "inputs: a file read");
+	free(b.data);
+	ok(file_is_input(at("in.yaml")) && !file_is_input(at("out.ics")) && !file_is_input(at("none")),
+	   "inputs: what file_read_all read is an input; another file, or none, is not");
+	ok(file_write_private(at("in.yaml"), "x", 1, &d) < 0 && d.n && d.v[d.n - 1].code == D_IO_WRITE &&
+	   slurp_eq(at("in.yaml"), "profile\n"),
+	   "inputs: writing over an input is refused (D_IO_WRITE), and it is unchanged");
+	ok(file_write_private(at("out.ics"), "new\n", 4, &d) == 0 && slurp_eq(at("out.ics"), "new\n"),
+	   "inputs: another file is written");
+	if (link(at("in.yaml"), at("alias.yaml")) == 0)
+		ok(file_write_private(at("alias.yaml"), "x", 1, &d) < 0, "inputs: also under another name (a hard link)");
+	/* the bound: past the limit (FILE_MAX_INPUTS; here 3 more), no more are marked */
+	mkdir(at("many"), 0700);
+	char name[300];
+	size_t before = file_inputs_marked(), made = 0;
+	file_inputs_limit(before + 3);
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(name, sizeof name, "%s/%zu", at("many"), k);
+		int fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0)
+			break;
+		close(fd);
+		file_mark_input(name);
+		made++;
+	}
+	ok(made == 4 && file_inputs_marked() == before + 3 && !file_is_input(name),
+	   "inputs: at most the limit are remembered (the one past it is not)");
+	file_inputs_limit(FILE_MAX_INPUTS);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof root, "%s/dovetail-unit.XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -156,6 +196,7 @@ int main(void)
 	test_addr();
 	test_private();
 	test_outdir();
+	test_inputs();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
