@@ -11,12 +11,19 @@
 
 #include "dovetail/xalloc.h"
 
+/* A comma-separated list being appended to: its length and room, so that
+ * each append costs its own length (an event may have many ATTENDEEs). */
+struct list_room {
+	size_t len, cap;
+};
+
 struct ctx {
 	struct ics_feed *f;
 	const struct ics_limits *lim;
 	struct diag *d;
 	struct ics_event *ev;
 	const struct ics_line *l;      /* line being read */
+	struct list_room attendees, categories;
 };
 
 static int name_is(const struct ics_line *l, const char *name)
@@ -186,19 +193,25 @@ static char *text_value(const char *v)
 	return out;
 }
 
-static void append_text(char **dst, const char *add)
+static void append_text(char **dst, struct list_room *r, const char *add)
 {
 	if (!add)
 		return;
+	size_t b = strlen(add);
 	if (!*dst) {
 		*dst = xstrdup(add);
+		*r = (struct list_room){ b, b + 1 };
 		return;
 	}
-	size_t a = strlen(*dst), b = strlen(add);
-	char *n = xrealloc(*dst, a + b + 2);
-	n[a] = ',';
-	memcpy(n + a + 1, add, b + 1);
-	*dst = n;
+	assert(r->cap > r->len);
+	if (r->len + b + 2 > r->cap) {
+		size_t cap = 2 * r->cap > r->len + b + 2 ? 2 * r->cap : r->len + b + 2;
+		*dst = xrealloc(*dst, cap);
+		r->cap = cap;
+	}
+	(*dst)[r->len] = ',';
+	memcpy(*dst + r->len + 1, add, b + 1);
+	r->len += b + 1;
 }
 
 /* ---- diagnostics -------------------------------------------------------- */
@@ -725,13 +738,13 @@ static void read_location(struct ctx *c, const char *v)
 static void read_categories(struct ctx *c, const char *v)
 {
 	char *t = text_value(v);
-	append_text(&c->ev->categories, t);
+	append_text(&c->ev->categories, &c->categories, t);
 	free(t);
 }
 
 static void read_attendee(struct ctx *c, const char *v)
 {
-	append_text(&c->ev->attendees, v);
+	append_text(&c->ev->attendees, &c->attendees, v);
 }
 
 static void read_organizer(struct ctx *c, const char *v)
@@ -851,7 +864,7 @@ static int read_event(struct ics_feed *f, size_t ci, const struct ics_limits *li
 	struct ics_event *ev = event_new(f, ci);
 	if (!ev)
 		return -1;
-	struct ctx c = { f, lim, d, ev, NULL };
+	struct ctx c = { f, lim, d, ev, NULL, { 0, 0 }, { 0, 0 } };
 	const char *what = ev->kind == ICS_VEVENT ? "VEVENT" : "VFREEBUSY";
 	read_uid(&c, ci, what);
 	read_props(&c, ci);
