@@ -61,12 +61,23 @@ int cli_usage(struct app *app, const char *msg)
 	return DV_EXIT_USAGE;
 }
 
+/* Whether t (UTC seconds) is in the years a command line may name,
+ * CLI_FIRST_YEAR to CLI_LAST_YEAR (docs/exit-status.md, 64): far years
+ * make libical extend a zone's transitions out to each of them in turn
+ * (export's zone check ran for minutes past 2581). */
+static int year_ok(int64_t t)
+{
+	return t >= days_from_civil(CLI_FIRST_YEAR, 1, 1) * 86400 &&
+	       t < days_from_civil(CLI_LAST_YEAR + 1, 1, 1) * 86400;
+}
+
 int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out)
 {
-	if (time_parse_arg(arg, out) == 0)
+	if (time_parse_arg(arg, out) == 0 && year_ok(*out))
 		return 0;
 	diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg,
-		 "use YYYYMMDDTHHMMSSZ, YYYYMMDD or YYYY-MM-DD[THH:MM:SSZ]");
+		 time_parse_arg(arg, out) == 0 ? "use a year from " DV_STR(CLI_FIRST_YEAR) " to " DV_STR(CLI_LAST_YEAR)
+					       : "use YYYYMMDDTHHMMSSZ, YYYYMMDD or YYYY-MM-DD[THH:MM:SSZ]");
 	return -1;
 }
 
@@ -98,6 +109,11 @@ static int parse_date(struct app *app, const char *opt, const char *arg, int64_t
 	int64_t t;
 	if (time_parse_arg(arg, &t) < 0 || t % 86400 != 0) {
 		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg, "use a date, YYYY-MM-DD or YYYYMMDD");
+		return -1;
+	}
+	if (!year_ok(t)) {
+		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg,
+			 "use a year from " DV_STR(CLI_FIRST_YEAR) " to " DV_STR(CLI_LAST_YEAR));
 		return -1;
 	}
 	*date = t / 86400;

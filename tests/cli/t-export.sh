@@ -135,4 +135,15 @@ check "an unwritable --calendar: exit 73" [ "$rc" -eq 73 ]
 check "... naming the file" grep -q "/nonexistent/dir/family.ics" "$TMP/stderr"
 run --db "$db" export "$prof"
 check "no --calendar: usage, 64" [ "$rc" -eq 64 ]
+# far years: refused at once (exit 64), not minutes of libical extending the
+# zone's rules year by year (export's zone check ran for 109 s at 2582)
+run --db "$db" export "$prof" --from 2600-01-05 --to 2600-01-11 --calendar "$TMP/far.ics"
+check "export --from 2600: exit 64, naming the years (got $rc)" \
+	sh -c "[ $rc -eq 64 ] && grep -q \"invalid --from: '2600-01-05' (use a year from 1900 to 2199)\" '$TMP/stderr' && [ ! -e '$TMP/far.ics' ]"
+run --db "$db" --now 9999-12-01T00:00:00Z export "$prof" --calendar "$TMP/far.ics"
+check "--now 9999: exit 64 (got $rc)" [ "$rc" -eq 64 ]
+cpu_bounded 10 "$DOVETAIL" --db "$db" export "$prof" --from 2199-12-01 --to 2199-12-31 --calendar "$TMP/far.ics" \
+	>"$TMP/stdout" 2>"$TMP/stderr"
+rc=$?
+check "the last year allowed, 2199: exported within 10 CPU s (got $rc)" [ "$rc" -eq 0 ]
 done_testing
