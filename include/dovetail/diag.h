@@ -109,7 +109,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_PROF_DEEP,           ERROR,   INPUT,  "nesting deeper than the limit of %s levels") \
 	X(D_PROF_SCALAR,         ERROR,   INPUT,  "a value longer than the limit of %s bytes") \
 	X(D_PROF_EVENTS,         ERROR,   INPUT,  "more than %s YAML nodes") \
-	X(D_PROF_EMPTY,          ERROR,   INPUT,  "the profile is empty") \
+	X(D_PROF_EMPTY,          ERROR,   INPUT,  "the file is empty: no YAML document in it") \
 	X(D_PROF_UNKNOWN_KEY,    ERROR,   INPUT,  "an unknown key in %s%s") \
 	X(D_PROF_DUP_KEY,        ERROR,   INPUT,  "key '%s' given twice (first on line %s)") \
 	X(D_PROF_MISSING,        ERROR,   INPUT,  "%s: missing required key '%s'") \

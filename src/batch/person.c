@@ -389,7 +389,8 @@ void bt_solve_person(const struct batch *b, struct store *st, size_t i, const ch
 		goto failed;
 	const char *bad;
 	if (strcmp(cw.prof->person_id, cp->id) != 0) {
-		snprintf(why, sizeof why, "%s: person.id is %s, the caseload says %s", path, cw.prof->person_id, cp->id);
+		snprintf(why, sizeof why, "%s:%d:%d: the caseload says %s, but %s has person.id %s", b->cl->path, cp->line,
+			 cp->col, cp->id, path, cw.prof->person_id);
 		bt_outcome_fail(o, why);
 		goto out;
 	}

@@ -370,8 +370,16 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 	sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(s, d);
+	if (rc != SQLITE_DONE) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, sqlite3_errmsg(s->db));
+		return -1;
+	}
+	/* a file that is not a store may only show when it is read: named */
+	if (sqlite3_exec(s->db, "SELECT count(*) FROM shard.sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, sqlite3_errmsg(s->db));
+		sqlite3_exec(s->db, "DETACH DATABASE shard", NULL, NULL, NULL);
+		return -1;
+	}
 	int ok = store_tx_begin(s, d) == 0;
 	int began = ok;
 	/* a person both stores hold is an error, named */

@@ -421,7 +421,9 @@ int store_check_file(const char *path, int *exists, struct diag *d)
 
 int store_sql_error(struct store *s, struct diag *d)
 {
-	diag_add(d, D_STORE_SQL, NULL, 0, 0, sqlite3_errmsg(s->db));
+	/* named by its file, as a failure to open it is (a full disk, say) */
+	const char *file = sqlite3_db_filename(s->db, "main");
+	diag_add(d, D_STORE_SQL, file && *file ? file : NULL, 0, 0, sqlite3_errmsg(s->db));
 	return -1;
 }
 

@@ -326,6 +326,20 @@ if [ "$(stat -c %u idx/shother.db)" != "$(id -u)" ]; then
 else
 	ok "# SKIP a shard store of another user (not root)"
 fi
+echo junk >idx/junk.db
+chmod 600 idx/junk.db
+run --db idx/m4.db merge idx/c.yaml idx/junk.db
+check "merge: a shard store that is not a store: exit 74, naming it (got $rc)" \
+	sh -c "[ $rc -eq 74 ] && grep -q 'cannot open database idx/junk.db: file is not a database' '$TMP/stderr'"
+# a caseload's id that is not its profile's: where the caseload says it
+printf 'version: 1\npersons:\n  - { id: P-0093, profile: %s }\n' "$SRCDIR/examples/family-dementia/profile.yaml" >idx/wrong.yaml
+run --db idx/w.db batch idx/wrong.yaml -j 1
+check "a caseload id its profile does not give: skipped at the caseload's line and column (exit $rc)" \
+	grep -q "person P-0093 skipped: idx/wrong.yaml:3:5: the caseload says P-0093, but .*family-dementia/profile.yaml has person.id P-1093" "$TMP/stderr"
+: >idx/empty.yaml
+run --db idx/w.db batch idx/empty.yaml
+check "an empty caseload: exit 65, a file with no YAML document (not 'the profile')" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'idx/empty.yaml:1:1: error: the file is empty: no YAML document in it' '$TMP/stderr'"
 run --db idx/m3.db merge idx/c.yaml idx/sh.db --out idx/merged
 check "... and the shard store itself merges (exit $rc)" [ "$rc" -eq 0 ]
 cd "$cl" || exit 1
