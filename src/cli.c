@@ -73,11 +73,21 @@ static int year_ok(int64_t t)
 
 int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out)
 {
-	if (time_parse_arg(arg, out) == 0 && year_ok(*out))
+	if (time_parse_arg(arg, out) == 0)
 		return 0;
 	diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg,
-		 time_parse_arg(arg, out) == 0 ? "use a year from " DV_STR(CLI_FIRST_YEAR) " to " DV_STR(CLI_LAST_YEAR)
-					       : "use YYYYMMDDTHHMMSSZ, YYYYMMDD or YYYY-MM-DD[THH:MM:SSZ]");
+		 "use YYYYMMDDTHHMMSSZ, YYYYMMDD or YYYY-MM-DD[THH:MM:SSZ]");
+	return -1;
+}
+
+int cli_time_in_years(struct app *app, const char *opt, const char *arg, int64_t *out)
+{
+	if (cli_time(app, opt, arg, out) < 0)
+		return -1;
+	if (year_ok(*out))
+		return 0;
+	diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, opt, arg,
+		 "use a year from " DV_STR(CLI_FIRST_YEAR) " to " DV_STR(CLI_LAST_YEAR));
 	return -1;
 }
 

@@ -52,12 +52,15 @@ void cli_flush_diag(struct app *app);
 /* Report a usage error, msg (never NULL: after getopt's own message, a
  * command prints its help instead), and return DV_EXIT_USAGE. */
 int cli_usage(struct app *app, const char *msg);
-/* The years a date or time on the command line may name (--now,
- * DOVETAIL_NOW, --from, --to): outside them, exit 64. */
+/* The years a person's dates may name on the command line (--now,
+ * DOVETAIL_NOW, and a profile command's --from and --to): outside them,
+ * exit 64. (expand and events, which read calendars alone, take any.) */
 #define CLI_FIRST_YEAR 1900
 #define CLI_LAST_YEAR 2199
 /* Parse an instant option; reports D_BAD_ARG and returns -1 when bad. */
 int cli_time(struct app *app, const char *opt, const char *arg, int64_t *out);
+/* The same, within CLI_FIRST_YEAR .. CLI_LAST_YEAR. */
+int cli_time_in_years(struct app *app, const char *opt, const char *arg, int64_t *out);
 /* Resolve --tz (or $TZ, or UTC when name is NULL). Returns NULL on error. */
 icaltimezone *cli_zone(struct app *app, const char *name, const char **shown);
 /* Write s to fp terminal-safe: text_put_safe (dovetail/util.h). Every text

@@ -116,7 +116,7 @@ static const struct cmd *find_command(const char *name)
 static int clock_and_db(struct app *app, const char *now, const char *db)
 {
 	if (now && *now) {
-		if (cli_time(app, "--now/DOVETAIL_NOW", now, &app->now) < 0) {
+		if (cli_time_in_years(app, "--now/DOVETAIL_NOW", now, &app->now) < 0) {
 			cli_flush_diag(app);
 			return -1;
 		}
