@@ -1039,8 +1039,18 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	    master_solve(m, &mainb, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
 		goto out;
 	assert(sol1.found);
-	if (cols.cut && polish(r, &m, &cols, o, &mainb, &sol1, d) < 0)
-		goto out;
+	if (cols.cut) {
+		/* at most SV_REOPT_SHARE of the time spent so far (at least
+		 * SV_REOPT_MIN s), within the best plan's budget */
+		struct sv_budget pb = mainb;
+		long now = (long)clock(), more = (long)((double)(now - t0) * SV_REOPT_SHARE);
+		if (more < (long)(SV_REOPT_MIN * CLOCKS_PER_SEC))
+			more = (long)(SV_REOPT_MIN * CLOCKS_PER_SEC);
+		if (pb.deadline <= 0 || now + more < pb.deadline)
+			pb.deadline = now + more;
+		if (polish(r, &m, &cols, o, &pb, &sol1, d) < 0)
+			goto out;
+	}
 	size_t cap = 0;
 	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
 	if (!x) {
