@@ -17,8 +17,7 @@
 #define SV_REOPT_LABELS 200000    /* a day of the plan re-timed (solve.c, reoptimise): labels of its listing */
 #define SV_REOPT_ONE_LABELS 50000 /* ... with one more appointment */
 #define SV_REOPT_ROUNDS 4         /* ... and the master again, while the plan improves */
-#define SV_REOPT_SHARE 0.6        /* ... in at most this times the CPU time spent before it ... */
-#define SV_REOPT_MIN 1.0          /* ... or this many seconds when more */
+#define SV_REOPT_TOTAL_LABELS 8000000  /* ... and all its listings' labels together */
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */

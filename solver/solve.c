@@ -682,8 +682,9 @@ long sv_share_deadline(long now, long deadline, long parts)
  * that may be on the day (a move in, or a swap: the listing holds every
  * subset), with SV_REOPT_LABELS labels for each (SV_REOPT_ONE_LABELS with
  * one more: a search cut adds nothing). What is new goes into cols, for
- * the master to choose again from the plan. Within bud; *added counts the
- * columns added. Returns 0, or -1 with d filled.
+ * the master to choose again from the plan. Within bud, and no listing is
+ * started once cols->labels reaches labels_to; *added counts the columns
+ * added. Returns 0, or -1 with d filled.
  */
 /* The listings reoptimise has done (day and appointments, hashed): a
  * later round does not list them again. */
@@ -708,8 +709,8 @@ static int reopt_seen_add(struct reopt_seen *s, size_t day, const unsigned char 
 }
 
 static int reoptimise(const struct instance *in, struct sv_cols *cols, const struct sv_options *o,
-		      const struct sv_budget *bud, const size_t *plan, struct reopt_seen *seen, long *added,
-		      struct diag *d)
+		      const struct sv_budget *bud, const size_t *plan, struct reopt_seen *seen, size_t labels_to,
+		      long *added, struct diag *d)
 {
 	size_t nd = in->w->n_days, n = in->n;
 	unsigned char *pick = xcalloc(nd + 1, 1), *allow = xcalloc(n + 1, 1);
@@ -741,6 +742,8 @@ static int reoptimise(const struct instance *in, struct sv_cols *cols, const str
 					allow[mine[k]] = 1;
 				if (i < n)
 					allow[i] = 1;
+				if (cols->labels >= labels_to)
+					break;   /* the polish's labels are spent */
 				if (!reopt_seen_add(seen, day, allow, n))
 					continue;
 				struct sv_budget lb = { bud->deadline, i < n ? SV_REOPT_ONE_LABELS : SV_REOPT_LABELS, 0 };
@@ -762,16 +765,19 @@ static int reoptimise(const struct instance *in, struct sv_cols *cols, const str
 /* When the day plans come from column generation: the days of the best
  * plan (*sol) made again exactly (reoptimise), and the master (*mp, made
  * again over cols) again from the plan, while that improves it, at most
- * SV_REOPT_ROUNDS times within bud. Returns 0, or -1 with d filled. */
+ * SV_REOPT_ROUNDS times, SV_REOPT_TOTAL_LABELS labels in all (a count, so
+ * the plan is the same on any machine), within bud. Returns 0, or -1 with
+ * d filled. */
 static int polish(struct sv_result *r, struct master **mp, struct sv_cols *cols, const struct sv_options *o,
 		  const struct sv_budget *bud, struct master_sol *sol, struct diag *d)
 {
 	struct reopt_seen seen = { NULL, 0, 0 };
+	size_t labels_to = cols->labels + SV_REOPT_TOTAL_LABELS;
 	int rc = 0;
 	for (int round = 0; rc == 0 && round < SV_REOPT_ROUNDS && !sv_budget_over(bud); round++) {
 		long added;
 		struct master_sol sol2 = { 0 };
-		if (reoptimise(&r->in, cols, o, bud, sol->col, &seen, &added, d) < 0) {
+		if (reoptimise(&r->in, cols, o, bud, sol->col, &seen, labels_to, &added, d) < 0) {
 			rc = -1;
 			break;
 		}
@@ -1039,18 +1045,8 @@ int solve_propose(const struct week *w, const struct sv_options *o, struct sv_re
 	    master_solve(m, &mainb, good && o->max_changes < 0 ? good : start, &sol1, d) < 0)
 		goto out;
 	assert(sol1.found);
-	if (cols.cut) {
-		/* at most SV_REOPT_SHARE of the time spent so far (at least
-		 * SV_REOPT_MIN s), within the best plan's budget */
-		struct sv_budget pb = mainb;
-		long now = (long)clock(), more = (long)((double)(now - t0) * SV_REOPT_SHARE);
-		if (more < (long)(SV_REOPT_MIN * CLOCKS_PER_SEC))
-			more = (long)(SV_REOPT_MIN * CLOCKS_PER_SEC);
-		if (pb.deadline <= 0 || now + more < pb.deadline)
-			pb.deadline = now + more;
-		if (polish(r, &m, &cols, o, &pb, &sol1, d) < 0)
-			goto out;
-	}
+	if (cols.cut && polish(r, &m, &cols, o, &mainb, &sol1, d) < 0)
+		goto out;
 	size_t cap = 0;
 	struct sv_proposal *x = BUF_PUSH(r->props, r->n_props, cap);
 	if (!x) {
