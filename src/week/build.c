@@ -742,7 +742,7 @@ int week_derive(struct week *w, struct diag *d)
 				x->late = 0;
 			}
 		}
-		if (place_routines(w, (int)i, w->routines + first, w->n_routines - first) < 0)
+		if (w->n_routines > first && place_routines(w, (int)i, w->routines + first, w->n_routines - first) < 0)
 			goto oom;
 	}
 	return 0;
