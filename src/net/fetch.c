@@ -246,6 +246,11 @@ static int set_credentials(CURL *c, const char *real)
 	}
 	const char *host = getenv("DOVETAIL_FEED_HOST"), *user = getenv("DOVETAIL_FEED_USER"),
 		   *pass = getenv("DOVETAIL_FEED_PASSWORD");
+	/* libcurl looks the netrc up again at each redirect's host: an https
+	 * feed is never followed to plain http, where it would send them in
+	 * clear (unless the user says plain http may carry them) */
+	if (!plain && !(opt_in && strcmp(opt_in, "1") == 0))
+		cu->easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	cu->easy_setopt(c, CURLOPT_HTTPAUTH, (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
 	cu->easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
 	const char *netrc = getenv("NETRC");

@@ -7,7 +7,8 @@ Serves DIR's files at /feeds/NAME with a strong ETag (SHA-256 of the bytes) and 
 answering a matching If-None-Match or If-Modified-Since with 304. Also: /status/N answers status
 N; /slow waits 30 s; /big sends 70 MB of text (Content-Length given); /bigchunked sends 70 MB
 without a length; /redirect/NAME answers 302 to /feeds/NAME; /loop redirects to itself;
-/private/NAME needs Basic auth user "clinic", password "s3cret-pw"; /badetag/NAME serves a feed
+/private/NAME needs Basic auth user "clinic", password "s3cret-pw"; /toplain/NAME redirects to
+$FEEDSERVER_PLAIN/private/NAME (from https, a downgrade); /badetag/NAME serves a feed
 with an ETag holding a bare CR; a REPORT free-busy-query to /dav/fb/ answers a VFREEBUSY (a
 CalDAV server that offers it); a REPORT to /dav/file/NAME/ answers DIR/NAME as a 207 (a hostile
 multistatus written by the test), to /dav/fbfile/NAME/ answers DIR/NAME as a 200 (a hostile
@@ -100,6 +101,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.note(200)
         if p.startswith("/redirect/"):
             return self.send(302, b"", [("Location", "/feeds/" + p[len("/redirect/"):])])
+        if p.startswith("/toplain/"):
+            # to the plain http server's /private/NAME (FEEDSERVER_PLAIN: its base URL)
+            return self.send(302, b"", [("Location", os.environ.get("FEEDSERVER_PLAIN", "") + "/private/" +
+                                         p[len("/toplain/"):])])
         if p == "/loop":
             return self.send(302, b"", [("Location", "/loop")])
         if p.startswith("/badetag/"):

@@ -133,7 +133,7 @@ if command -v openssl >/dev/null 2>&1; then
 	printf 'subjectAltName=IP:127.0.0.1\n' >"$TMP/san.ext"
 	openssl x509 -req -in "$TMP/srv.csr" -CA "$TMP/ca.pem" -CAkey "$TMP/ca.key" -CAcreateserial -days 2 \
 		-extfile "$TMP/san.ext" -out "$TMP/srv.pem" >/dev/null 2>&1
-	start https --tls "$TMP/srv.pem" "$TMP/srv.key"
+	FEEDSERVER_PLAIN=$base start https --tls "$TMP/srv.pem" "$TMP/srv.key"
 	sport=$(cat "$TMP/https.port")
 	run --db "$db" import "https://127.0.0.1:$sport/feeds/dietitian.ics"
 	check "https with a certificate no trusted CA signed: refused, exit 69" [ "$rc" -eq 69 ]
@@ -142,6 +142,20 @@ if command -v openssl >/dev/null 2>&1; then
 	check "https verified against the CA it trusts: exit 0" [ "$rc" -eq 0 ]
 	CURL_CA_BUNDLE=$TMP/ca.pem run --db "$db" import "webcal://127.0.0.1:$sport/feeds/paediatrician.ics"
 	check "webcal:// is fetched as https://" [ "$rc" -eq 0 ]
+	# an https feed redirected to plain http, with a netrc for the host:
+	# libcurl would read the netrc again there and send it in clear
+	printf 'machine 127.0.0.1 login clinic password s3cret-pw\n' >"$TMP/netrc"
+	chmod 600 "$TMP/netrc"
+	: >"$TMP/http.log"
+	NETRC=$TMP/netrc CURL_CA_BUNDLE=$TMP/ca.pem run --db "$db" import "https://127.0.0.1:$sport/toplain/physio.ics"
+	check "an https feed redirected to plain http: not followed, exit 69 (got $rc)" [ "$rc" -eq 69 ]
+	check "... and the plain server never got the netrc's password" sh -c "! grep -q 'auth=yes' '$TMP/http.log'"
+	: >"$TMP/http.log"
+	DOVETAIL_FEED_HTTP_CREDENTIALS=1 NETRC=$TMP/netrc CURL_CA_BUNDLE=$TMP/ca.pem \
+		run --db "$db" import "https://127.0.0.1:$sport/toplain/physio.ics"
+	check "... followed when plain http may carry credentials (DOVETAIL_FEED_HTTP_CREDENTIALS=1): exit 0 (got $rc)" \
+		[ "$rc" -eq 0 ]
+	unset DOVETAIL_FEED_HTTP_CREDENTIALS NETRC   # (a function's assignments may stay in sh)
 else
 	not_ok "openssl is there"
 fi
