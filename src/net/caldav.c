@@ -16,7 +16,7 @@ static const char dav_ns[] = "DAV:";
 
 /* ---- the REPORT answer: a DAV:multistatus read as a stream ------------- */
 
-enum kind { K_OTHER, K_MULTISTATUS, K_RESPONSE, K_PROPSTAT, K_PROP, K_STATUS, K_GETETAG, K_CALDATA };
+enum kind { K_OTHER, K_MULTISTATUS, K_RESPONSE, K_PROPSTAT, K_PROP, K_STATUS, K_GETETAG, K_CALDATA, K_RESPDESC };
 
 /* Elements deeper than this are refused: a multistatus is 5 deep. */
 #define MAX_XML_DEPTH 32
@@ -37,6 +37,7 @@ struct report {
 	size_t ps_start;                 /* out->len when the propstat opened */
 	size_t obj_start;                /* out->len when the calendar-data opened */
 	size_t objects;
+	int described;                   /* the multistatus has a responsedescription */
 	const char *why;                 /* the first fault, static text */
 	int line;                        /* and its line in the answer */
 	int too_big;
@@ -61,6 +62,8 @@ static enum kind classify(xmlTextReaderPtr r)
 			return K_STATUS;
 		if (strcmp(n, "getetag") == 0)
 			return K_GETETAG;
+		if (strcmp(n, "responsedescription") == 0)
+			return K_RESPDESC;
 	} else if (strcmp(ns, caldav_ns) == 0 && strcmp(n, "calendar-data") == 0) {
 		return K_CALDATA;
 	}
@@ -146,10 +149,17 @@ static int start_element(struct report *p, xmlTextReaderPtr r, int depth, enum k
 		fault(p, r, "an element inside a calendar-data or status in the REPORT answer");
 		return -1;
 	}
+	/* a multistatus holds responses (and may describe them), nothing
+	 * else: anything else in it, or a response anywhere else, is a
+	 * failed or partial answer, never fewer events (RFC 4918 14.16) */
+	if (depth == 1 && k == K_RESPDESC) {
+		p->described = 1;
+	} else if ((depth == 1 && k != K_RESPONSE) || (k == K_RESPONSE && parent != K_MULTISTATUS)) {
+		fault(p, r, "the REPORT answer holds something other than responses in its multistatus: a failed or partial answer");
+		return -1;
+	}
 	switch (k) {
 	case K_RESPONSE:
-		if (parent != K_MULTISTATUS)
-			break;
 		p->in_response = 1;
 		p->resp_status = 0;
 		p->resp_objects = 0;
@@ -255,6 +265,11 @@ static int text(struct report *p, xmlTextReaderPtr r)
 	if (!v)
 		return xmlTextReaderNodeType(r) == XML_READER_TYPE_TEXT ? -1 : 0;
 	size_t n = strlen(v);
+	if (xmlTextReaderDepth(r) == 1 && v[strspn(v, " \t\r\n")]) {
+		/* words in the multistatus itself ("Internal Server Error") */
+		fault(p, r, "the REPORT answer holds something other than responses in its multistatus: a failed or partial answer");
+		return -1;
+	}
 	if (p->in_caldata)
 		return append(p, v, n);
 	if (p->in_status) {
@@ -399,7 +414,11 @@ int caldav_report_parse(const char *body, size_t len, const char *shown, size_t 
 	int rc = read_report(&p, body ? body : "", body ? len : 0);
 	xmlSetGenericErrorFunc(generic_ctx, generic);
 	xmlSetStructuredErrorFunc(structured_ctx, structured);
-	if (rc == 0 && !p.objects) {
+	if (rc == 0 && !p.objects && p.described) {
+		/* no responses, only words: not an empty collection */
+		p.why = "the REPORT answer has no responses, only a responsedescription: a failed answer";
+		rc = -1;
+	} else if (rc == 0 && !p.objects) {
 		/* an empty collection: an empty calendar */
 		static const char empty[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
 					    "PRODID:-//dovetail//CalDAV calendar-query//EN\r\nEND:VCALENDAR\r\n";

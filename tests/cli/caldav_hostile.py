@@ -52,6 +52,17 @@ write("response403.xml", ms(response("/c/", "<D:status>HTTP/1.1 403 Forbidden</D
 write("response507.xml", ms(response("/c/a.ics", propstat(ical("a@test"))),
                             response("/c/", "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>")))
 # item 2 (b): calendar-data that does not read
+# answers that are not an empty collection, though no response in them is read
+# as one: words in the multistatus, a response wrapped in another element, only
+# a description and an error (a server's limit), a response in a namespace "DAV"
+write("words.xml", ms("Internal Server Error: database unavailable"))
+write("wrapped.xml", ms("<D:x-wrapper>" + response("/c/", "<D:status>HTTP/1.1 507 Insufficient Storage</D:status>") +
+                        "</D:x-wrapper>"))
+write("described.xml", ms("<D:responsedescription>too many matches</D:responsedescription>"
+                          "<D:error><D:number-of-matches-within-limits/></D:error>"))
+write("desconly.xml", ms("<D:responsedescription>too many matches</D:responsedescription>"))
+write("badns.xml", ms('<X:response xmlns:X="DAV"><X:href>/c/</X:href>'
+                      '<X:status>HTTP/1.1 404 Not Found</X:status></X:response>'))
 write("emptydata.xml", ms(response("/c/a.ics", propstat(""))))
 write("notical.xml", ms(response("/c/a.ics", propstat("this is not a calendar"))))
 write("cut.xml", ms(response("/c/a.ics", propstat(ical("a@test"))))[:300])

@@ -276,7 +276,8 @@ devents() { sqlite3 -readonly "$cdb" "SELECT uid, summary FROM event ORDER BY ui
 run --db "$cdb" import --feed dav "$dav/good.xml/"
 check "CalDAV: a good answer: exit 0, 2 new" [ "$rc" -eq 0 ] && grep -q ": 2 new" "$TMP/stdout"
 before=$(devents)
-for case in propstat404 propstat403 response403 response507 emptydata notical cut notdav badutf8 entity; do
+for case in propstat404 propstat403 response403 response507 emptydata notical cut notdav badutf8 \
+	words wrapped described desconly badns entity; do   # (entity last: its message is checked below)
 	run --db "$cdb" import --feed dav "$dav/$case.xml/"
 	check "CalDAV $case: exit 69, not fetched" [ "$rc" -eq 69 ] && grep -q ": not fetched; nothing written" "$TMP/stdout"
 	check "... the stored events as they were" [ "$(devents)" = "$before" ]
