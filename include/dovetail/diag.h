@@ -157,6 +157,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SMTP_REFUSED,        ERROR,   INPUT,  "%s refused the recipient %s: %s; nothing more is sent") \
 	X(D_SEND_TOO_BIG,        ERROR,   LIMIT,  "the message to %s is %s bytes, over the limit of %s (DOVETAIL_SMTP_MAX_BYTES); nothing more is sent") \
 	X(D_SEND_LIMIT,          ERROR,   PARTIAL, "%s message(s) left for the next run: at most %s are sent per run (DOVETAIL_SMTP_MAX_MESSAGES)") \
+	X(D_SEND_TIME,           ERROR,   PARTIAL, "%s message(s) left for the next run: the run's time, %s s, is spent (DOVETAIL_SMTP_TOTAL)") \
 	X(D_SEND_UNRECORDED,     ERROR,   STORE,  "the server accepted the message to %s (%s) but the store could not record it: the next send sends it again") \
 	X(D_IO_WRITE,            ERROR,   CANTCREAT, "cannot write %s: %s") \
 	X(D_IO_UNSAFE,           ERROR,   CANTCREAT, "refusing the folder %s: %s") \
@@ -293,6 +294,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_SMTP_REFUSED, "The SMTP server refused a recipient with a permanent (5xx) reply, or the recipient is not one address. Nothing more is sent; correct the practitioner's address.") \
 	X(D_SEND_TOO_BIG, "A message is larger than DOVETAIL_SMTP_MAX_BYTES. It is not sent, and nothing more is sent in this run.") \
 	X(D_SEND_LIMIT, "More messages are due than DOVETAIL_SMTP_MAX_MESSAGES allows in one run; the rest are left for the next run.") \
+	X(D_SEND_TIME, "The run has taken DOVETAIL_SMTP_TOTAL seconds (a slow server): no more messages are started; the rest are left for the next run.") \
 	X(D_SEND_UNRECORDED, "The SMTP server accepted a message but the store could not record it, so the next send sends it again. Check the database.") \
 	X(D_IO_WRITE, "An output file cannot be written (or exists and is not a regular file); the reason is given. Outputs are written to a temporary file and renamed, so the old file, if any, is left whole.") \
 	X(D_IO_UNSAFE, "An output folder is refused: a symbolic link, not a folder, another user's, writable by group or others, holding files dovetail did not write, or given as . or .. (docs/security.md). Nothing was written.") \

@@ -26,6 +26,8 @@ struct smtp_conf {
 	long timeout_s;           /* each message's whole exchange: 60, or $DOVETAIL_SMTP_TIMEOUT (1..3600) */
 	size_t max_bytes;         /* one message: 1 MiB, or $DOVETAIL_SMTP_MAX_BYTES (1024..16 MiB) */
 	size_t max_messages;      /* sent per run: 200, or $DOVETAIL_SMTP_MAX_MESSAGES (1..10000) */
+	long total_s;             /* no message started after the run has taken this long: 1800, or
+				     $DOVETAIL_SMTP_TOTAL (1..86400) */
 };
 
 /*

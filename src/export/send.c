@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dovetail/util.h"
 #include "dovetail/xalloc.h"
@@ -126,7 +127,16 @@ struct run {
 	struct smtp_conf conf;
 	struct smtp *sm;          /* connected on the first message sent */
 	int have_conf, stopped, store_bad, rc;
+	double t0;                /* when the run began (monotonic seconds) */
+	size_t late;              /* left: the run's time was spent (conf.total_s) */
 };
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Thread message m with what went before (item it says so) and check its
  * size against the server's bound. Returns 0, or -1 (d filled). */
@@ -207,6 +217,13 @@ static void send_one(struct run *x, struct itip_msg *m, struct send_item *it)
 		r->left++;
 		return;
 	}
+	if (mono_now() - x->t0 >= (double)x->conf.total_s) {
+		/* a slow server: each message is bounded (timeout_s), and so is
+		 * the run, between messages */
+		r->left++;
+		x->late++;
+		return;
+	}
 	if (!x->sm && !(x->sm = smtp_new(&x->conf, x->d))) {
 		stop(x);
 		r->left++;
@@ -244,7 +261,7 @@ int send_run(struct store *s, const struct week *w0, const struct send_opts *o, 
 	for (size_t i = 0; i < wk->n_appts; i++)
 		r->revisions += wk->appts[i].resend_sequence > 0;
 	r->v = xcalloc(set.n ? set.n : 1, sizeof *r->v);
-	struct run x = { .s = s, .w = wk, .o = o, .r = r, .d = d };
+	struct run x = { .s = s, .w = wk, .o = o, .r = r, .d = d, .t0 = mono_now() };
 	for (size_t i = 0; i < set.n; i++) {
 		struct itip_msg *m = &set.v[i];
 		struct send_item *it = &r->v[r->n++];
@@ -260,8 +277,13 @@ int send_run(struct store *s, const struct week *w0, const struct send_opts *o, 
 	if (!x.stopped && r->left) {
 		char a[32], b[32];
 		snprintf(a, sizeof a, "%zu", r->left);
-		snprintf(b, sizeof b, "%zu", x.conf.max_messages);
-		diag_add(d, D_SEND_LIMIT, NULL, 0, 0, a, b);
+		if (x.late) {
+			snprintf(b, sizeof b, "%ld", x.conf.total_s);
+			diag_add(d, D_SEND_TIME, NULL, 0, 0, a, b);
+		} else {
+			snprintf(b, sizeof b, "%zu", x.conf.max_messages);
+			diag_add(d, D_SEND_LIMIT, NULL, 0, 0, a, b);
+		}
 		x.rc = -1;
 	}
 	smtp_free(x.sm);

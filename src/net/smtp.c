@@ -67,6 +67,7 @@ int smtp_conf_load(const struct profile *p, int need_server, struct smtp_conf *c
 	c->connect_timeout_s = c->timeout_s < 10 ? c->timeout_s : 10;
 	c->max_bytes = (size_t)env_long("DOVETAIL_SMTP_MAX_BYTES", 1024, 16L << 20, 1L << 20);
 	c->max_messages = (size_t)env_long("DOVETAIL_SMTP_MAX_MESSAGES", 1, 10000, 200);
+	c->total_s = env_long("DOVETAIL_SMTP_TOTAL", 1, 86400, 1800);
 	if (!p->coordinator_address) {
 		diag_add(d, D_SMTP_CONF, NULL, 0, 0,
 			 "the profile has no coordinator.address, the sender of every message");
@@ -225,6 +226,9 @@ int smtp_send(struct smtp *s, const char *rcpt, const char *msg, size_t len, str
 	cu->easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
 	cu->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->connect_timeout_s);
 	cu->easy_setopt(h, CURLOPT_TIMEOUT, c->timeout_s);
+	/* the answer after the data, and to QUIT when the connection closes,
+	 * wait on this one, not the above (libcurl's default: 120 s) */
+	cu->easy_setopt(h, CURLOPT_SERVER_RESPONSE_TIMEOUT, c->timeout_s);
 	cu->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 	cu->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
 	cu->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

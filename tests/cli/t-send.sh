@@ -351,6 +351,64 @@ check "a server that never answers: the timeout (DOVETAIL_SMTP_TIMEOUT=2) ends i
 	sh -c "[ $rc -eq 69 ] && grep -qi 'timeout\|timed out' '$TMP/stderr' && [ $(rows q.db) -eq 0 ]"
 diag <"$TMP/stderr"
 stop mute
+# a server that stalls after the data, or at QUIT: DOVETAIL_SMTP_TIMEOUT
+# bounds those waits too (they were libcurl's 120 s each). A hang check: the
+# run must end well inside 60 s (timeout kills it: 124), whatever the load.
+for mode in afterdata quit slow; do
+	rm -f stall.port
+	$py - stall.port "$mode" >/dev/null 2>&1 <<'PY' &
+import os, socket, sys, threading, time
+def handle(c, mode):
+    f = c.makefile("rb"); c.sendall(b"220 t ESMTP\r\n")
+    while True:
+        l = f.readline()
+        if not l:
+            return
+        cmd = l[:4].upper()
+        if cmd == b"EHLO":
+            c.sendall(b"250-t\r\n250 SIZE 1000000\r\n")
+        elif cmd == b"DATA":
+            c.sendall(b"354 go\r\n")
+            while f.readline() not in (b".\r\n", b""):
+                pass
+            if mode == "afterdata":
+                time.sleep(300)
+            if mode == "slow":
+                time.sleep(1.5)
+            c.sendall(b"250 queued\r\n")
+        elif cmd == b"QUIT":
+            if mode == "quit":
+                time.sleep(300)
+            c.sendall(b"221 bye\r\n")
+            return
+        else:
+            c.sendall(b"250 ok\r\n")
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1])); os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    c, _ = s.accept(); threading.Thread(target=handle, args=(c, sys.argv[2]), daemon=True).start()
+PY
+	echo $! >stall.pid
+	pids="$pids $!"
+	i=0
+	while [ ! -s stall.port ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	cp acc.db q.db
+	DOVETAIL_SMTP_TIMEOUT=2 DOVETAIL_SMTP_STARTTLS=0 DOVETAIL_SMTP_URL=smtp://127.0.0.1:$(cat stall.port) \
+		DOVETAIL_SMTP_TOTAL=1 timeout 60 "$DOVETAIL" --db q.db send "$prof" >"$TMP/stdout" 2>"$TMP/stderr"
+	rc=$?
+	n=$(rows q.db)
+	case $mode in
+	afterdata) check "a server that stalls after the data: DOVETAIL_SMTP_TIMEOUT=2 ends it, exit 69 (got $rc; 124: hung)" \
+		sh -c "[ $rc -eq 69 ] && grep -qi 'timeout' '$TMP/stderr'" ;;
+	quit) check "a server that stalls at QUIT: the first message sent, and the run ends (got $rc; 124: hung)" \
+		sh -c "[ $rc -ne 124 ] && [ $n -gt 0 ]" ;;
+	slow) check "a slow server (1.5 s a message) past DOVETAIL_SMTP_TOTAL=1: one sent, the rest left, exit 2 (got $rc, $n sent)" \
+		sh -c "[ $rc -eq 2 ] && [ $n -eq 1 ] && grep -q \"message(s) left for the next run: the run's time, 1 s, is spent (DOVETAIL_SMTP_TOTAL)\" '$TMP/stderr'" ;;
+	esac
+	stop stall
+done
+cp acc.db q.db
 # credentials in the URL are refused, and not shown
 DOVETAIL_SMTP_URL="smtp://$LOGIN:$PW@127.0.0.1:$port" run --db q.db send "$prof"
 keep
