@@ -146,6 +146,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_CASELOAD_FEEDS,      ERROR,   INPUT,  "practitioner %s is shared, but this profile names other feeds for it than %s: one diary, one truth (docs/batch.md, \"The sharing graph\")") \
 	X(D_NET_CREDENTIALS,     ERROR,   USAGE,  "%s: a URL with a user or password in it is refused: put credentials in a netrc file or the environment (docs/feeds.md)") \
 	X(D_NET_SCHEME,          ERROR,   USAGE,  "%s: not an http, https or webcal URL") \
+	X(D_NET_URL_LONG,        ERROR,   USAGE,  "%s: the URL is longer than %s bytes") \
 	X(D_NET_HTTP,            ERROR,   UNAVAILABLE, "%s: HTTP status %s; nothing imported") \
 	X(D_NET_FAILED,          ERROR,   UNAVAILABLE, "%s: %s; nothing imported") \
 	X(D_NET_TOO_BIG,         ERROR,   LIMIT,  "%s: the response is larger than the limit of %s bytes; nothing imported") \
@@ -283,6 +284,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_CASELOAD_FEEDS, "A practitioner shared between persons of the caseload is given other feeds in this profile than in the first one. A shared diary must be read from the same feeds (docs/batch.md).") \
 	X(D_NET_CREDENTIALS, "A URL holds a user or password. It is refused so that secrets do not end up in profiles or logs; put them in a netrc file or the environment (docs/feeds.md).") \
 	X(D_NET_SCHEME, "A URL is not http, https or webcal. It is refused.") \
+	X(D_NET_URL_LONG, "A feed's or a CalDAV collection's URL is longer than FETCH_MAX_URL bytes (docs/limits.md). It is refused, never cut short.") \
 	X(D_NET_HTTP, "The server answered a feed request with an HTTP status other than 200 or 304. Nothing of that feed was imported.") \
 	X(D_NET_FAILED, "A feed could not be fetched: the network, TLS, a time bound, too many redirects, or a CalDAV answer dovetail cannot use; the reason is given. Nothing of that feed was imported.") \
 	X(D_NET_TOO_BIG, "The server's answer is larger than the bound (docs/limits.md). Reading stops and nothing of that feed is imported.") \

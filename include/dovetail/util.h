@@ -230,6 +230,11 @@ void time_fmt_local(int64_t date, int minutes, char *out, size_t sz);
 /* ---- feed names that are URLs (src/util/url.c) --------------------------
  * Pure string functions, so that a profile can tell a URL from a file
  * without the network layer (include/dovetail/fetch.h fetches them). */
+/* The longest URL of a feed or a CalDAV collection (bytes, as given): a
+ * longer one is refused (D_NET_URL_LONG, or at its line in a profile),
+ * never cut short. */
+#define FETCH_MAX_URL 2000
+
 /* Whether s names a feed by URL (http://, https://, webcal://, or a
  * CalDAV collection, caldav+http:// or caldav+https://; any case). */
 int fetch_is_url(const char *s);

@@ -505,7 +505,13 @@ int caldav_fetch(const char *url, const struct fetch_opts *o, const struct ics_l
 	time_fmt_utc(from, a);
 	time_fmt_utc(to, b);
 	/* past "caldav+", and without a #freebusy fragment */
-	char http[2048];
+	char http[FETCH_MAX_URL + 1];
+	if (strlen(url) > FETCH_MAX_URL) {
+		char shown[256];
+		fetch_url_redacted(url, shown, sizeof shown);
+		diag_add(d, D_NET_URL_LONG, NULL, 0, 0, shown, DV_STR(FETCH_MAX_URL));
+		return -1;
+	}
 	snprintf(http, sizeof http, "%s", url + 7);
 	char *frag = strchr(http, '#');
 	int fb = frag && strcasecmp(frag, "#freebusy") == 0;

@@ -77,8 +77,11 @@ static int record(struct ctx *c, const struct cal_object *ob, const char *etag)
 /* PUT ob, new (rec NULL) or replacing what dovetail wrote (rec). */
 static int put_one(struct ctx *c, const struct cal_object *ob, const struct store_caldav_obj *rec)
 {
-	char url[2200];
-	snprintf(url, sizeof url, "%s%s", c->http, ob->name);
+	char url[FETCH_MAX_URL + 256];
+	if ((size_t)snprintf(url, sizeof url, "%s%s", c->http, ob->name) >= sizeof url) {
+		conflict(c, ob->name, "its URL would be too long");
+		return 0;
+	}
 	const char *etag = rec ? rec->etag : NULL;
 	int fresh = !rec;
 	if (!fresh && !etag) {
@@ -151,8 +154,11 @@ static int put_one(struct ctx *c, const struct cal_object *ob, const struct stor
 /* DELETE what dovetail wrote and the plan no longer holds. */
 static int delete_one(struct ctx *c, const struct store_caldav_obj *rec)
 {
-	char url[2200];
-	snprintf(url, sizeof url, "%s%s", c->http, rec->name);
+	char url[FETCH_MAX_URL + 256];
+	if ((size_t)snprintf(url, sizeof url, "%s%s", c->http, rec->name) >= sizeof url) {
+		conflict(c, rec->name, "its URL would be too long");
+		return 0;
+	}
 	if (!rec->etag) {
 		conflict(c, rec->name, "the server gave no ETag for it, so it cannot be deleted safely");
 		return 0;
@@ -245,6 +251,10 @@ int caldav_write(struct store *s, const char *url, const struct cal_objects *obj
 	size_t n_recs = 0;
 	int rc = -1;
 	fetch_url_redacted(url, shown, ulen + 128);
+	if (ulen > FETCH_MAX_URL) {
+		diag_add(d, D_NET_URL_LONG, NULL, 0, 0, shown, DV_STR(FETCH_MAX_URL));
+		goto out;
+	}
 	fetch_url_shown(url, coll, ulen + 2);
 	if (strcmp(coll, url) != 0) {
 		diag_add(d, D_NET_CREDENTIALS, NULL, 0, 0, shown);

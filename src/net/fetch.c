@@ -153,6 +153,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 int fetch_url(const char *url, const struct fetch_opts *o, const struct fetch_validators *prev,
 	      struct fetch_result *out, struct diag *d)
 {
+	if (strlen(url) > FETCH_MAX_URL) {
+		char shown[256];
+		memset(out, 0, sizeof *out);
+		fetch_url_redacted(url, shown, sizeof shown);
+		diag_add(d, D_NET_URL_LONG, NULL, 0, 0, shown, DV_STR(FETCH_MAX_URL));
+		snprintf(out->error, sizeof out->error, "the URL is too long");
+		return -1;
+	}
 	struct net_req q = { .method = "GET", .url = url, .want = 200 };
 	return net_request(&q, o, prev, out, d);
 }

@@ -384,6 +384,10 @@ int pf_get_path(struct ctx *c, const struct ynode *n, const char *where, struct 
 		 * without credentials, and a URL with them is refused */
 		char shown[4096];
 		fetch_url_shown(n->s, shown, sizeof shown);
+		if (strlen(n->s) > FETCH_MAX_URL) {
+			pf_err(c, n, D_PROF_VALUE, where, "a feed URL longer than " DV_STR(FETCH_MAX_URL) " bytes", NULL);
+			return -1;
+		}
 		if (strcmp(shown, n->s) != 0) {
 			pf_err(c, n, D_PROF_VALUE, where, "a feed URL must not carry a user or password: use a netrc file or the environment", NULL);
 			return -1;

@@ -315,6 +315,23 @@ check "CalDAV free-busy: a 24 MiB line: rejected at the line bound (exit 65) in 
 	[ "$rc" -eq 65 ] && grep -q "longer than" "$TMP/stderr" && [ "$(devents)" = "$before" ]
 run --db "$cdb" import --feed dav "$dav/etag404.xml/"
 check "CalDAV: a propstat that only lacks the ETag: read (exit 0)" [ "$rc" -eq 0 ] && [ "$(devents)" = "$before" ]
+# URLs longer than FETCH_MAX_URL (2,000 bytes): refused, never cut short
+# (the REPORT went to the first 2,025 characters; PUTs collided on names cut)
+long=$($py -c 'print("a" * 2100)')
+: >"$TMP/http.log"
+run --db "$cdb" import --feed dav "caldav+$base/dav/file/$long/good.xml/"
+check "CalDAV: a collection URL of 2,100+ bytes: refused, exit 64, nothing requested (got $rc)" \
+	sh -c "[ $rc -eq 64 ] && grep -q 'the URL is longer than 2000 bytes' '$TMP/stderr' && [ ! -s '$TMP/http.log' ]"
+run --db "$cdb" import "$base/feeds/$long/physio.ics"
+check "... a feed URL too (exit 64, got $rc)" [ "$rc" -eq 64 ]
+mkdir -p "$TMP/longurl"
+sed "s#feeds/physio\.ics#$base/feeds/$long/physio.ics#" "$SRCDIR/examples/family-cp/profile.yaml" >"$TMP/longurl/profile.yaml"
+cp -r "$SRCDIR/examples/family-cp/feeds" "$TMP/longurl/"
+run --db "$TMP/longurl.db" check "$TMP/longurl/profile.yaml"
+check "... and in a profile: exit 65 at its line and column (got $rc)" \
+	sh -c "[ $rc -eq 65 ] && grep -q 'profile.yaml:[0-9]*:[0-9]*: error: .*a feed URL longer than 2000 bytes' '$TMP/stderr'"
+run --db "$TMP/longurl.db" export "$SRCDIR/examples/family-cp/profile.yaml" --calendar "caldav+$base/dav/$long/"
+check "... and export --calendar to such a collection: exit 64 (got $rc)" [ "$rc" -eq 64 ]
 run --db "$cdb" import --feed dav "$dav/empty.xml/"
 check "CalDAV: an empty collection is empty: 2 removed" [ "$rc" -eq 0 ] && grep -q "2 removed" "$TMP/stdout"
 done_testing
