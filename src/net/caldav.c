@@ -462,16 +462,21 @@ static int freebusy(const char *http, const char *shown, const struct fetch_opts
 		return -1;
 	/* whether it is a VFREEBUSY: the bounded scanner looks, never libical
 	 * (the reader reads it as any feed after) */
-	int ok = 0;
+	int ok = 0, details = 0;
 	if (r.status == 200) {
 		struct ics_scan s;
 		struct diag quiet;
 		memset(&s, 0, sizeof s);
 		diag_init(&quiet);
 		int rc = ics_scan(&s, shown, r.body.data, r.body.len, lim, &quiet);
-		for (size_t i = 0; rc == 0 && i < s.n_comps && !ok; i++)
-			ok = s.comps[i].depth == 1 && s.comps[i].complete &&
-			     strcmp(s.comps[i].name, "VFREEBUSY") == 0;
+		for (size_t i = 0; rc == 0 && i < s.n_comps; i++) {
+			if (s.comps[i].depth != 1)
+				continue;
+			if (s.comps[i].complete && strcmp(s.comps[i].name, "VFREEBUSY") == 0)
+				ok = 1;
+			else if (strcmp(s.comps[i].name, "VTIMEZONE") != 0)
+				details = 1;   /* a VEVENT, say: what a busy-only feed never keeps */
+		}
 		ics_scan_release(&s);
 		if (rc < 0) {
 			/* past a bound (nesting, lines): that is the answer's fault */
@@ -481,6 +486,12 @@ static int freebusy(const char *http, const char *shown, const struct fetch_opts
 			return -1;
 		}
 		diag_release(&quiet);
+	}
+	if (ok && details) {
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown,
+			 "the free-busy answer holds more than VFREEBUSY (events with their details), which a busy-only feed never keeps");
+		fetch_result_release(&r);
+		return -1;
 	}
 	if (!ok) {
 		/* a server that answers with anything else (Radicale: a 207 list)

@@ -84,6 +84,12 @@ write("hugetext.xml", ms(response("/c/a.ics", propstat(ical("a@test", "L" * (24 
 deep = "BEGIN:X\r\n" * 200000 + "END:X\r\n" * 200000
 write("deep.xml", ms(response("/c/a.ics", propstat(ical("a@test", "deep", deep)))))
 # the same two through free-busy-query: a 200 whose body is the calendar
+# a free-busy answer that carries another client's event with its details
+write("fbleak.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VFREEBUSY\r\nUID:fb@t\r\n"
+      "DTSTAMP:20261101T000000Z\r\nDTSTART:20261123T000000Z\r\nDTEND:20261130T000000Z\r\n"
+      "FREEBUSY:20261124T100000Z/20261124T110000Z\r\nEND:VFREEBUSY\r\nBEGIN:VEVENT\r\nUID:leak@t\r\n"
+      "DTSTAMP:20261101T000000Z\r\nDTSTART:20261126T100000Z\r\nDTEND:20261126T110000Z\r\n"
+      "SUMMARY:Other client J. Bloggs\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 write("deep.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VFREEBUSY\r\n" + deep +
       "DTSTART:20261123T000000Z\r\nDTEND:20261130T000000Z\r\nEND:VFREEBUSY\r\nEND:VCALENDAR\r\n")
 write("longline.ics", "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VFREEBUSY\r\n"

@@ -307,6 +307,11 @@ check "CalDAV: three 9 MiB lines: rejected at the line bound (exit 65) in one pa
 run_cpu --db "$cdb" import --feed dav "$dav/hugetext.xml/"
 check "CalDAV: a calendar-data of 24 MiB: past libxml2's bound on a text (exit 69), nothing written" \
 	[ "$rc" -eq 69 ] && grep -q "longer than libxml2's bound of 10,000,000 bytes" "$TMP/stderr" && [ "$(devents)" = "$before" ]
+run --db "$TMP/fbleak.db" import "caldav+$base/dav/fbfile/fbleak.ics/#freebusy"
+check "CalDAV free-busy: an answer that also carries an event with its details: refused, exit 69 (got $rc)" \
+	sh -c "[ $rc -eq 69 ] && grep -q 'holds more than VFREEBUSY' '$TMP/stderr'"
+check "... and nothing of it stored" \
+	[ "$(sqlite3 -readonly "$TMP/fbleak.db" "SELECT count(*) FROM event" 2>/dev/null || echo 0)" = 0 ]
 run --db "$cdb" import --feed dav "caldav+$base/dav/fbfile/deep.ics/#freebusy"
 check "CalDAV free-busy: 200,000 nested components: rejected at the nesting bound (exit 65), no crash" \
 	[ "$rc" -eq 65 ] && grep -q "nest" "$TMP/stderr"
