@@ -340,8 +340,13 @@ static int outcome(const struct net_req *q, const struct fetch_opts *o, const st
 		return -1;
 	}
 	if (cc != CURLE_OK) {
-		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, *err ? err : cu->easy_strerror(cc));
-		snprintf(out->error, sizeof out->error, "%s", *err ? err : cu->easy_strerror(cc));
+		/* libcurl says "Out of memory" for a header line past its bound
+		 * (100 KB): the server's fault, far more often than ours */
+		const char *why = cc == CURLE_OUT_OF_MEMORY ? "the answer could not be held: a header line longer than"
+							      " libcurl's bound of 100 KB, or out of memory"
+					 : *err ? err : cu->easy_strerror(cc);
+		diag_add(d, D_NET_FAILED, NULL, 0, 0, shown, why);
+		snprintf(out->error, sizeof out->error, "%s", why);
 		return -1;
 	}
 	if (out->status == 304 && prev) {

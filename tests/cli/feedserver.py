@@ -6,7 +6,7 @@ Usage: feedserver.py DIR PORTFILE LOG [--tls CERT KEY]
 Serves DIR's files at /feeds/NAME with a strong ETag (SHA-256 of the bytes) and a Last-Modified,
 answering a matching If-None-Match or If-Modified-Since with 304. Also: /status/N answers status
 N; /slow waits 30 s; /big sends 70 MB of text (Content-Length given); /bigchunked sends 70 MB
-without a length; /redirect/NAME answers 302 to /feeds/NAME; /loop redirects to itself;
+without a length; /redirect/NAME answers 302 to /feeds/NAME; /loop redirects to itself; /longheader answers with a header line of 1 MiB;
 /private/NAME needs Basic auth user "clinic", password "s3cret-pw"; /toplain/NAME redirects to
 $FEEDSERVER_PLAIN/private/NAME (from https, a downgrade); /badetag/NAME serves a feed
 with an ETag holding a bare CR; a REPORT free-busy-query to /dav/fb/ answers a VFREEBUSY (a
@@ -105,6 +105,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             # to the plain http server's /private/NAME (FEEDSERVER_PLAIN: its base URL)
             return self.send(302, b"", [("Location", os.environ.get("FEEDSERVER_PLAIN", "") + "/private/" +
                                          p[len("/toplain/"):])])
+        if p == "/longheader":
+            return self.send(200, b"", [("X-Long", "a" * (1 << 20))])
         if p == "/loop":
             return self.send(302, b"", [("Location", "/loop")])
         if p.startswith("/badetag/"):

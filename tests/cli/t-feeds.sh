@@ -75,6 +75,9 @@ check "a 70 MB body without a length: exit 65 too" [ "$rc" -eq 65 ]
 check "... store unchanged" [ "$(dump)" = "$before" ]
 run --db "$db" import "$base/loop"
 check "a redirect loop: exit 69 (at most 5 redirects)" [ "$rc" -eq 69 ]
+run --db "$db" import "$base/longheader"
+check "a header line of 1 MiB: exit 69, said as such (libcurl's own word is 'Out of memory')" \
+	sh -c "[ $rc -eq 69 ] && grep -q \"a header line longer than libcurl's bound of 100 KB\" '$TMP/stderr'"
 check "... store unchanged" [ "$(dump)" = "$before" ]
 run --db "$db" import "$base/redirect/salt.ics"
 check "a redirect is followed" grep -q "^$base/<redacted:[0-9a-f]\{6\}>: [0-9]* new" "$TMP/stdout"
