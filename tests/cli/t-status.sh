@@ -203,13 +203,17 @@ ls got | sort >g.after
 comm -13 g.before g.after | grep '\.eml$' >g.new
 check "a revision to each other practitioner of the group ($(wc -l <g.new) for: $gothers)" \
 	[ "$(wc -l <g.new)" -eq "$(echo $gothers | wc -w)" ]
-rev=$(head -1 g.new)
-$py - "got/$rev" rev.ics <<'PY'
+# ical_of EML OUT: the text/calendar part of a mail
+ical_of() {
+	$py - "$1" "$2" <<'PY'
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 cal = next(p for p in m.walk() if p.get_content_type() == "text/calendar")
 open(sys.argv[2], "wb").write(cal.get_payload(decode=True))
 PY
+}
+rev=$(head -1 g.new)
+ical_of "got/$rev" rev.ics
 $py "$mk" rev.ics answers/g-rev.ics accepted
 run --db "$db" replies "$prof" answers/g-rev.ics
 check "an answer to the revision, at its SEQUENCE, is recorded (exit $rc)" \
@@ -229,12 +233,7 @@ check "... the answer shown as one to the revision, which changes nothing" \
 # an answer to the revision (not "that time is never proposed again")
 if [ "$(wc -l <g.new)" -ge 2 ]; then
 	rev2=$(sed -n 2p g.new)
-	$py - "got/$rev2" rev2.ics <<'PY'
-import email, email.policy, sys
-m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
-cal = next(p for p in m.walk() if p.get_content_type() == "text/calendar")
-open(sys.argv[2], "wb").write(cal.get_payload(decode=True))
-PY
+	ical_of "got/$rev2" rev2.ics
 	$py "$mk" rev2.ics answers/g-rev2.ics declined
 	run --db "$db" replies "$prof" answers/g-rev2.ics
 	check "a decline of the revision is recorded (exit $rc)" sh -c "[ $rc -eq 0 ] && grep -q 'recorded: .* declined' '$TMP/stdout'"
