@@ -366,6 +366,27 @@ static const char early_shift[] =
 	"DTEND:20261125T133000Z\r\nSUMMARY:Early shift\r\nEND:VEVENT\r\n"
 	"END:VCALENDAR\r\n";
 
+/* Routine `routine`'s start on day `day` (-9: none there), its minutes late into *late. */
+static int routine_at(const struct week *w, int day, int routine, int *late)
+{
+	for (size_t i = 0; i < w->n_routines; i++)
+		if (w->routines[i].day == day && w->routines[i].routine == routine) {
+			if (late)
+				*late = w->routines[i].late;
+			return w->routines[i].start;
+		}
+	return -9;
+}
+
+/* The problem of kind k on day `day` about routine `routine`, or NULL. */
+static const struct problem *find_routine(const struct problems *ps, enum problem_kind k, int day, int routine)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].kind == k && ps->v[i].day == day && ps->v[i].routine == routine)
+			return &ps->v[i];
+	return NULL;
+}
+
 /* Routines keep clear of one another where the person cannot be at both
  * (docs/profile.md, "routines"): at home against a venue; anywhere and the
  * same place may overlap; placed by window start, then profile order. */
@@ -396,22 +417,15 @@ static void test_routines_apart(void)
 	if (!ok(family_open(&fam, files, prof) == 0, "routines apart: the family loads"))
 		return;
 	const struct week *w = &fam.w;
-	int at[5] = { -9, -9, -9, -9, -9 }, late[5] = { 0 };
-	for (size_t i = 0; i < w->n_routines; i++)
-		if (w->routines[i].day == 0) {
-			at[w->routines[i].routine] = w->routines[i].start;
-			late[w->routines[i].routine] = w->routines[i].late;
-		}
+	int at[5], late[5];
+	for (int k = 0; k < 5; k++)
+		at[k] = routine_at(w, 0, k, &late[k]);
 	is_int(at[0], 9 * 60, "routines apart: the school day starts at 09:00 (first by its window)");
 	is_int(at[1], 12 * 60, "routines apart: lunch (anywhere) falls within the school day, on time");
 	ok(at[2] == 15 * 60 && late[2] == 30, "routines apart: decompress at home waits for the school day to end: 15:00, 30 min late");
 	is_int(at[3], -1, "routines apart: medicine at home, placed after the school day (same window start, later in the profile), cannot be kept");
 	ok(at[4] == 15 * 60 && late[4] == 0, "routines apart: two routines at home may overlap (quiet at 15:00 beside decompress)");
-	int sat = -9;
-	for (size_t i = 0; i < w->n_routines; i++)
-		if (w->routines[i].day == 5 && w->routines[i].routine == 3)
-			sat = w->routines[i].start;
-	is_int(sat, 9 * 60, "routines apart: on Saturday (no school) medicine is at 09:00");
+	is_int(routine_at(w, 5, 3, NULL), 9 * 60, "routines apart: on Saturday (no school) medicine is at 09:00");
 	ok(week_routines_apart(fam.p, PLACE_HOME, 1) && week_routines_apart(fam.p, 0, 1) &&
 	   !week_routines_apart(fam.p, 0, PLACE_HOME) && !week_routines_apart(fam.p, PLACE_ANYWHERE, 1) &&
 	   !week_routines_apart(fam.p, 1, 1),
@@ -420,15 +434,9 @@ static void test_routines_apart(void)
 	struct diag d2;
 	diag_init(&d2);
 	if (ok(check_week(w, &ps, &d2) == 0, "routines apart: check runs")) {
-		const struct problem *x = NULL;
-		for (size_t i = 0; i < ps.n; i++)
-			if (ps.v[i].kind == PK_ROUTINE && ps.v[i].day == 0 && ps.v[i].routine == 3)
-				x = &ps.v[i];
+		const struct problem *x = find_routine(&ps, PK_ROUTINE, 0, 3);
 		ok(x && strstr(x->msg, "blocked by school-day 09:00-15:00"), "routines apart: check names the school day as what blocks medicine");
-		x = NULL;
-		for (size_t i = 0; i < ps.n; i++)
-			if (ps.v[i].kind == PK_ROUTINE_LATE && ps.v[i].day == 0 && ps.v[i].routine == 2)
-				x = &ps.v[i];
+		x = find_routine(&ps, PK_ROUTINE_LATE, 0, 2);
 		ok(x && strstr(x->msg, "starts 30 min late, at 15:00: blocked by school-day 09:00-15:00"),
 		   "routines apart: ... and as what makes decompress late");
 		problems_release(&ps);
