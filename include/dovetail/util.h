@@ -167,6 +167,10 @@ void outdir_discard(struct outdir *o);
  * a known moment, tests/cli/t-crash.sh). Points: file-staged, file-commit,
  * outdir-put, outdir-commit, outdir-swapped, scratch. */
 void file_kill_point(const char *point);
+/* Tests only: fn (NULL: none) is called with each temporary's path after it
+ * is made and before it is locked, where another dovetail cleaning stale
+ * temporaries may remove it (the writers then make another). */
+void file_test_on_made(void (*fn)(const char *path));
 
 /* Whether s[0 .. len) is exactly one calendar address as iTIP mails it:
  * mailto:LOCAL@DOMAIN (scheme in any case), printable ASCII with no space,

@@ -297,6 +297,66 @@ static void clean_stale(const char *dirpath, const char *stem)
 	close(dfd);
 }
 
+/* For tests (util.h): called between making a temporary and locking it. */
+static void (*on_made)(const char *path);
+
+void file_test_on_made(void (*fn)(const char *path))
+{
+	on_made = fn;
+}
+
+/* Make the temporary templ (ending in six X: a folder, or a file opened
+ * for writing) and lock it, so that no other dovetail's clean_stale removes
+ * it. Between the making and the lock, another one may take it for stale
+ * and remove it: after the lock, the name must still lead to what is
+ * locked, or another is made, at most TEMP_TRIES times. Returns the locked
+ * descriptor, or -1 with errno set. */
+#define TEMP_TRIES 100
+static int make_locked(char *templ, int folder)
+{
+	size_t n = strlen(templ);
+	assert(n >= 6 && strcmp(templ + n - 6, "XXXXXX") == 0);
+	for (int tries = 0; tries < TEMP_TRIES; tries++) {
+		memcpy(templ + n - 6, "XXXXXX", 6);
+		int fd;
+		if (!folder) {
+			fd = mkstemp(templ);   /* mode 0600, whatever the umask */
+			if (fd < 0)
+				return -1;
+		} else {
+			if (!mkdtemp(templ))
+				return -1;
+			fd = open(templ, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				int e = errno;
+				if (e == ENOENT)
+					continue;   /* made, and removed before it was opened */
+				rmdir(templ);
+				errno = e;
+				return -1;
+			}
+		}
+		if (on_made)
+			on_made(templ);
+		struct stat a, b;
+		if (flock(fd, LOCK_EX) < 0) {
+			int e = errno;
+			if (folder)
+				rmdir(templ);
+			else
+				unlink(templ);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && lstat(templ, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;   /* locked, and still there: ours while we live */
+		close(fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
 /* Make sure what was renamed into folder dirpath is on disk. */
 static void sync_dir(const char *dirpath)
 {
@@ -343,13 +403,12 @@ int file_stage_private(const char *path, const void *data, size_t len, struct fi
 	clean_stale(dir, tmp);
 	free(dir);
 	snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);   /* mode 0600, whatever the umask */
+	int fd = make_locked(tmp, 0);
 	if (fd < 0) {
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	flock(fd, LOCK_EX);      /* ours while we live: not stale */
 	int err = write_fd(fd, data, len);
 	if (err) {
 		unlink(tmp);
@@ -420,13 +479,11 @@ int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), v
 	snprintf(stage, n + 16, "%s.tmp-", split(path, dir, n + 2));
 	clean_stale(dir, stage);
 	snprintf(stage, n + 16, "%s.tmp-XXXXXX", path);
-	if (!mkdtemp(stage)) {   /* mode 0700: nobody else can plant anything in it */
+	int lock = make_locked(stage, 1);   /* mode 0700: nobody else can plant anything in it */
+	if (lock < 0) {
 		diag_add(d, D_IO_WRITE, path, 0, 0, path, strerror(errno));
 		goto out;
 	}
-	int lock = open(stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (lock >= 0)
-		flock(lock, LOCK_EX);
 	snprintf(file, n + 24, "%s/file", stage);
 	int fd = -1, err = 0;
 	if (fill(file, arg) < 0)
@@ -445,8 +502,7 @@ int file_write_with(const char *path, int (*fill)(const char *tmp, void *arg), v
 		sync_dir(dir);
 	unlink(file);
 	rmdir(stage);
-	if (lock >= 0)
-		close(lock);
+	close(lock);
 	r = err ? -1 : 0;
 out:
 	free(stage);
@@ -467,13 +523,11 @@ int file_scratch_make(const char *stem, char *dir, size_t sz, int *lock, struct 
 {
 	*lock = -1;
 	snprintf(dir, sz, "%s/%s.XXXXXX", tmp_base(), stem);
-	if (!mkdtemp(dir)) {
+	*lock = make_locked(dir, 1);
+	if (*lock < 0) {
 		diag_add(d, D_IO_WRITE, dir, 0, 0, dir, strerror(errno));
 		return -1;
 	}
-	*lock = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (*lock >= 0)
-		flock(*lock, LOCK_EX);
 	file_kill_point("scratch");
 	return 0;
 }
@@ -611,16 +665,11 @@ int outdir_begin(struct outdir *o, const char *final, struct diag *d)
 	clean_stale(dir, o->stage);
 	free(dir);
 	snprintf(o->stage, n + 16, "%s.tmp-XXXXXX", o->final);
-	if (!mkdtemp(o->stage)) {   /* 0700 */
+	o->fd = make_locked(o->stage, 1);   /* 0700 */
+	if (o->fd < 0) {
 		diag_add(d, D_IO_WRITE, o->final, 0, 0, o->final, strerror(errno));
 		free(o->stage);
 		o->stage = NULL;
-		outdir_discard(o);
-		return -1;
-	}
-	o->fd = open(o->stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (o->fd < 0 || flock(o->fd, LOCK_EX) < 0) {
-		diag_add(d, D_IO_WRITE, o->final, 0, 0, o->final, strerror(errno));
 		outdir_discard(o);
 		return -1;
 	}

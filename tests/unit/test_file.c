@@ -1,9 +1,11 @@
 /* test_file.c: unit tests for util/file.c and util/addr.c: output folders written whole, private files, one address. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -188,6 +190,71 @@ static void test_inputs(void)
 	diag_release(&d);
 }
 
+/* Another dovetail, cleaning stale temporaries, between the making of one
+ * and its lock (file_test_on_made): once per test. */
+static int raced, made;
+static char race_target[300];
+
+static void race_scratch(const char *path)
+{
+	(void)path;
+	made++;
+	if (!raced++)
+		file_scratch_clean("dovetail-unit-race");
+}
+
+static void race_write(const char *path)
+{
+	(void)path;
+	made++;
+	if (!raced++) {
+		struct diag d;
+		diag_init(&d);
+		file_write_private(race_target, "theirs\n", 7, &d);
+		diag_release(&d);
+	}
+}
+
+/* A temporary taken for stale by another dovetail before it was locked:
+ * another is made, and the writer goes on (a batch worker once died of
+ * this when three shards started at once). */
+static void test_race(void)
+{
+	struct diag d;
+	diag_init(&d);
+	char dir[600];
+	int lock;
+	raced = made = 0;
+	file_test_on_made(race_scratch);
+	int rc = file_scratch_make("dovetail-unit-race", dir, sizeof dir, &lock, &d);
+	struct stat st;
+	ok(rc == 0 && made == 2 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode),
+	   "race: a scratch folder removed before its lock is made again, and is there");
+	int fd = rc == 0 ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+	ok(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0, "race: ... and locked");
+	if (fd >= 0)
+		close(fd);
+	file_scratch_clean("dovetail-unit-race");
+	ok(rc == 0 && stat(dir, &st) == 0, "race: ... so that no other dovetail removes it");
+	if (rc == 0)
+		file_scratch_remove(dir, lock);
+	raced = made = 0;
+	snprintf(race_target, sizeof race_target, "%s", at("race.ics"));
+	file_test_on_made(race_write);
+	ok(file_write_private(race_target, "mine\n", 5, &d) == 0 && made == 3 && slurp_eq(race_target, "mine\n"),
+	   "race: a file's temporary removed before its lock is made again, and the file written");
+	file_test_on_made(NULL);
+	DIR *x = opendir(root);
+	int left = 0;
+	struct dirent *e;
+	while (x && (e = readdir(x)))
+		left += strncmp(e->d_name, "race.ics.tmp-", 13) == 0;
+	if (x)
+		closedir(x);
+	ok(left == 0, "race: ... and no temporary is left");
+	diag_release(&d);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof root, "%s/dovetail-unit.XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -197,6 +264,7 @@ int main(void)
 	test_private();
 	test_outdir();
 	test_inputs();
+	test_race();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
