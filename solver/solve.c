@@ -673,19 +673,6 @@ long sv_share_deadline(long now, long deadline, long parts)
 	return now + (deadline - now) / parts;
 }
 
-/*
- * Plan `plan`'s days made again exactly, when the day plans come from
- * column generation (wide windows, where no day's whole search can list
- * every plan, and pricing, cut short, can miss a day's best timing): for
- * each day, every plan over the appointments the plan has on it (the day
- * re-timed; sv_list_some, a small search), and over those and one more
- * that may be on the day (a move in, or a swap: the listing holds every
- * subset), with SV_REOPT_LABELS labels for each (SV_REOPT_ONE_LABELS with
- * one more: a search cut adds nothing). What is new goes into cols, for
- * the master to choose again from the plan. Within bud, and no listing is
- * started once cols->labels reaches labels_to; *added counts the columns
- * added. Returns 0, or -1 with d filled.
- */
 /* The listings reoptimise has done (day and appointments, hashed): a
  * later round does not list them again. */
 struct reopt_seen {
@@ -708,56 +695,88 @@ static int reopt_seen_add(struct reopt_seen *s, size_t day, const unsigned char 
 	return 1;
 }
 
-static int reoptimise(const struct instance *in, struct sv_cols *cols, const struct sv_options *o,
-		      const struct sv_budget *bud, const size_t *plan, struct reopt_seen *seen, size_t labels_to,
-		      long *added, struct diag *d)
+/* List day `day` over the appointments mine[0 .. nk) and `extra` (-1:
+ * none) with `labels` labels, unless seen lists it already; into cols,
+ * counting in *added. Returns 0, or -1 with d filled. */
+static int relist(const struct instance *in, struct sv_cols *cols, const struct sv_budget *bud, size_t day,
+		  const int *mine, int nk, long extra, size_t labels, struct reopt_seen *seen, unsigned char *pick,
+		  unsigned char *allow, long *added, struct diag *d)
 {
 	size_t nd = in->w->n_days, n = in->n;
-	unsigned char *pick = xcalloc(nd + 1, 1), *allow = xcalloc(n + 1, 1);
+	memset(pick, 0, nd);
+	memset(allow, 0, n);
+	pick[day] = 1;
+	for (int k = 0; k < nk; k++)
+		allow[mine[k]] = 1;
+	if (extra >= 0)
+		allow[extra] = 1;
+	if (!reopt_seen_add(seen, day, allow, n))
+		return 0;
+	struct sv_budget lb = { bud->deadline, labels, 0 };
+	int cut;
+	long a = sv_list_some(in, pick, allow, &lb, 1, cols, &cut, d);
+	if (a < 0)
+		return -1;
+	*added += a;
+	return 0;
+}
+
+/* Whether appointment i may be on day `day` (a usable candidate there). */
+static int may_be_on(const struct instance *in, size_t i, int day)
+{
+	for (size_t c = 0; c < in->a[i].n_cand; c++)
+		if (in->a[i].cand[c].day == day && (c == 0 || sv_cand_usable(in, i, c)))
+			return 1;
+	return 0;
+}
+
+/*
+ * Plan `plan`'s days made again exactly, when the day plans come from
+ * column generation (wide windows, where no day's whole search can list
+ * every plan, and pricing, cut short, can miss a day's best timing): for
+ * each day, every plan over the appointments the plan has on it (the day
+ * re-timed; sv_list_some, a small search), and over those and one more
+ * that may be on the day (a move in, or a swap: the listing holds every
+ * subset), with SV_REOPT_LABELS labels for each (SV_REOPT_ONE_LABELS with
+ * one more: a search cut adds nothing). What is new goes into cols, for
+ * the master to choose again from the plan. Within bud, and no listing is
+ * started once cols->labels reaches labels_to; *added counts the columns
+ * added. Returns 0, or -1 with d filled.
+ */
+static int reoptimise(const struct instance *in, struct sv_cols *cols, const struct sv_budget *bud,
+		      const size_t *plan, struct reopt_seen *seen, size_t labels_to, long *added, struct diag *d)
+{
+	size_t nd = in->w->n_days, n = in->n;
+	unsigned char *pick = xcalloc(nd + 1, 1), *allow = xcalloc(n + 1, 1), *on = xcalloc(n + 1, 1);
 	int *mine = xmalloc((n + 1) * sizeof *mine);
 	int rc = 0;
 	*added = 0;
-	/* each day re-timed first (i == n), then with one more */
+	/* each day re-timed first, then with one more */
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
 		for (size_t day = 0; day < nd && rc == 0 && !sv_budget_over(bud); day++) {
 			/* the day's appointments (cols grows below) */
 			const struct sv_col *pc = &cols->v[plan[day]];
 			int nk = 0;
-			for (int k = 0; k < pc->n; k++)
-				mine[nk++] = cols->pick[pc->first + (size_t)k].appt;
-			for (size_t i = pass ? 0 : n; i <= n && rc == 0 && !sv_budget_over(bud); i++) {
-				int in_day = 0, here = i == n;
-				if (pass && i == n)
-					break;
-				for (int k = 0; k < nk; k++)
-					in_day |= mine[k] == (int)i;
-				for (size_t c = 0; i < n && !in_day && c < in->a[i].n_cand && !here; c++)
-					here = in->a[i].cand[c].day == (int)day && (c == 0 || sv_cand_usable(in, i, c));
-				if (in_day || !here || (i == n && nk == 0))
-					continue;
-				memset(pick, 0, nd);
-				memset(allow, 0, n);
-				pick[day] = 1;
-				for (int k = 0; k < nk; k++)
-					allow[mine[k]] = 1;
-				if (i < n)
-					allow[i] = 1;
-				if (cols->labels >= labels_to)
-					break;   /* the polish's labels are spent */
-				if (!reopt_seen_add(seen, day, allow, n))
-					continue;
-				struct sv_budget lb = { bud->deadline, i < n ? SV_REOPT_ONE_LABELS : SV_REOPT_LABELS, 0 };
-				int cut;
-				long a = sv_list_some(in, pick, allow, &lb, 1, cols, &cut, d);
-				if (a < 0)
-					rc = -1;
-				else
-					*added += a;
+			memset(on, 0, n);
+			for (int k = 0; k < pc->n; k++) {
+				mine[nk] = cols->pick[pc->first + (size_t)k].appt;
+				on[mine[nk++]] = 1;
 			}
+			if (pass == 0) {
+				if (nk && cols->labels < labels_to)
+					rc = relist(in, cols, bud, day, mine, nk, -1, SV_REOPT_LABELS, seen, pick, allow,
+						    added, d);
+				continue;
+			}
+			for (size_t i = 0; i < n && rc == 0 && cols->labels < labels_to && !sv_budget_over(bud); i++)
+				if (!on[i] && may_be_on(in, i, (int)day))
+					rc = relist(in, cols, bud, day, mine, nk, (long)i, SV_REOPT_ONE_LABELS, seen, pick,
+						    allow, added, d);
 		}
 	}
 	free(pick);
 	free(allow);
+	free(on);
 	free(mine);
 	return rc;
 }
@@ -777,7 +796,7 @@ static int polish(struct sv_result *r, struct master **mp, struct sv_cols *cols,
 	for (int round = 0; rc == 0 && round < SV_REOPT_ROUNDS && !sv_budget_over(bud); round++) {
 		long added;
 		struct master_sol sol2 = { 0 };
-		if (reoptimise(&r->in, cols, o, bud, sol->col, &seen, labels_to, &added, d) < 0) {
+		if (reoptimise(&r->in, cols, bud, sol->col, &seen, labels_to, &added, d) < 0) {
 			rc = -1;
 			break;
 		}
