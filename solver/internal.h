@@ -18,6 +18,9 @@
 #define SV_REOPT_ONE_LABELS 50000 /* ... with one more appointment */
 #define SV_REOPT_ROUNDS 4         /* ... and the master again, while the plan improves */
 #define SV_REOPT_TOTAL_LABELS 8000000  /* ... and all its listings' labels together */
+/* For tests: the four bounds above in place of their values (0: the
+ * value), from the next solve on. */
+void sv_reopt_limits(size_t labels, size_t one_labels, int rounds, size_t total_labels);
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */

@@ -695,13 +695,29 @@ static int reopt_seen_add(struct reopt_seen *s, size_t day, const unsigned char 
 	return 1;
 }
 
+/* The polish's bounds (internal.h: tests may set them). */
+static struct {
+	size_t labels, one_labels, total_labels;
+	int rounds;
+} reopt = { SV_REOPT_LABELS, SV_REOPT_ONE_LABELS, SV_REOPT_TOTAL_LABELS, SV_REOPT_ROUNDS };
+
+void sv_reopt_limits(size_t labels, size_t one_labels, int rounds, size_t total_labels)
+{
+	reopt.labels = labels ? labels : SV_REOPT_LABELS;
+	reopt.one_labels = one_labels ? one_labels : SV_REOPT_ONE_LABELS;
+	reopt.rounds = rounds > 0 ? rounds : SV_REOPT_ROUNDS;
+	reopt.total_labels = total_labels ? total_labels : SV_REOPT_TOTAL_LABELS;
+}
+
 /* List day `day` over the appointments mine[0 .. nk) and `extra` (-1:
  * none) with `labels` labels, unless seen lists it already; into cols,
- * counting in *added. Returns 0, or -1 with d filled. */
-static int relist(const struct instance *in, struct sv_cols *cols, const struct sv_budget *bud, size_t day,
+ * counting in *added, and the listing in r (polish_listings, polish_cut).
+ * Returns 0, or -1 with d filled. */
+static int relist(struct sv_result *r, struct sv_cols *cols, const struct sv_budget *bud, size_t day,
 		  const int *mine, int nk, long extra, size_t labels, struct reopt_seen *seen, unsigned char *pick,
 		  unsigned char *allow, long *added, struct diag *d)
 {
+	const struct instance *in = &r->in;
 	size_t nd = in->w->n_days, n = in->n;
 	memset(pick, 0, nd);
 	memset(allow, 0, n);
@@ -718,6 +734,8 @@ static int relist(const struct instance *in, struct sv_cols *cols, const struct 
 	if (a < 0)
 		return -1;
 	*added += a;
+	r->polish_listings++;
+	r->polish_cut += cut != 0;
 	return 0;
 }
 
@@ -743,9 +761,10 @@ static int may_be_on(const struct instance *in, size_t i, int day)
  * started once cols->labels reaches labels_to; *added counts the columns
  * added. Returns 0, or -1 with d filled.
  */
-static int reoptimise(const struct instance *in, struct sv_cols *cols, const struct sv_budget *bud,
+static int reoptimise(struct sv_result *r, struct sv_cols *cols, const struct sv_budget *bud,
 		      const size_t *plan, struct reopt_seen *seen, size_t labels_to, long *added, struct diag *d)
 {
+	const struct instance *in = &r->in;
 	size_t nd = in->w->n_days, n = in->n;
 	unsigned char *pick = xcalloc(nd + 1, 1), *allow = xcalloc(n + 1, 1), *on = xcalloc(n + 1, 1);
 	int *mine = xmalloc((n + 1) * sizeof *mine);
@@ -764,13 +783,13 @@ static int reoptimise(const struct instance *in, struct sv_cols *cols, const str
 			}
 			if (pass == 0) {
 				if (nk && cols->labels < labels_to)
-					rc = relist(in, cols, bud, day, mine, nk, -1, SV_REOPT_LABELS, seen, pick, allow,
+					rc = relist(r, cols, bud, day, mine, nk, -1, reopt.labels, seen, pick, allow,
 						    added, d);
 				continue;
 			}
 			for (size_t i = 0; i < n && rc == 0 && cols->labels < labels_to && !sv_budget_over(bud); i++)
 				if (!on[i] && may_be_on(in, i, (int)day))
-					rc = relist(in, cols, bud, day, mine, nk, (long)i, SV_REOPT_ONE_LABELS, seen, pick,
+					rc = relist(r, cols, bud, day, mine, nk, (long)i, reopt.one_labels, seen, pick,
 						    allow, added, d);
 		}
 	}
@@ -791,12 +810,13 @@ static int polish(struct sv_result *r, struct master **mp, struct sv_cols *cols,
 		  const struct sv_budget *bud, struct master_sol *sol, struct diag *d)
 {
 	struct reopt_seen seen = { NULL, 0, 0 };
-	size_t labels_to = cols->labels + SV_REOPT_TOTAL_LABELS;
+	size_t labels_to = cols->labels + reopt.total_labels;
 	int rc = 0;
-	for (int round = 0; rc == 0 && round < SV_REOPT_ROUNDS && !sv_budget_over(bud); round++) {
+	for (int round = 0; rc == 0 && round < reopt.rounds && !sv_budget_over(bud); round++) {
 		long added;
 		struct master_sol sol2 = { 0 };
-		if (reoptimise(&r->in, cols, bud, sol->col, &seen, labels_to, &added, d) < 0) {
+		r->polish_rounds++;
+		if (reoptimise(r, cols, bud, sol->col, &seen, labels_to, &added, d) < 0) {
 			rc = -1;
 			break;
 		}

@@ -234,6 +234,10 @@ struct sv_result {
 	struct sv_proposal *ladder;  /* ladder[m - 1]: at most m changes */
 	size_t n_ladder;
 	size_t columns, labels;
+	/* The polish of a plan from column generation (docs/propose.md): its
+	 * rounds, its listings of a day, and those of them a bound cut short. */
+	int polish_rounds;
+	size_t polish_listings, polish_cut;
 	size_t mismatches;           /* day plans the search valued differently from check (a test sees 0) */
 	int cut;                     /* a day's search was cut short (a bound or the time cap) */
 	int ladder_cut;              /* the time ran out: the ladder skips from the last step solved to the optimum's */

@@ -123,7 +123,86 @@ static void rest_budget(void)
 	is_int(sv_share_deadline(600, 500, 3), 500, "a deadline passed stays passed");
 }
 
-int main(void)
+/* The polish of column generation's plan (solve.c), and its bounds
+ * (internal.h, sv_reopt_limits; docs/limits.md), on a generated week where
+ * the polish improves the plan once and then stops: each bound, set low,
+ * stops it where the values do not, and a plan holding every appointment
+ * comes out. */
+static void polish_bounds(const char *srcdir)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/tests/data/polish-s8/profile.yaml", srcdir);
+	static struct ics_limits lim;
+	ics_limits_default(&lim);
+	struct diag d;
+	diag_init(&d);
+	struct profile *p = NULL;
+	struct store *st = NULL;
+	struct person pw;
+	char dir[] = "/tmp/dovetail-test-polish.XXXXXX", db[64];
+	int rc = mkdtemp(dir) ? profile_load(&p, path, &d) : -1;
+	snprintf(db, sizeof db, "%s/s.db", dir);
+	if (rc == 0)
+		rc = store_open(&st, db, 0, &d);
+	if (rc == 0) {
+		struct person_opts po = { days_from_civil(2026, 11, 23) * 86400, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE,
+					  &lim, 0 };
+		rc = person_open(&pw, p, st, &po, &d);
+	} else {
+		profile_free(p);
+	}
+	if (!ok(rc == 0, "polish: the generated week is read")) {
+		store_close(st);
+		diag_release(&d);
+		return;
+	}
+	struct sv_options og = { .k = 1, .max_changes = -1, .max_labels = 25, .threads = 1 };
+	struct sv_result g1, gn;
+	if (!ok(solve_propose(&pw.week, &og, &g1, &d) == 0 && g1.cut, "polish: column generation plans it")) {
+		person_release(&pw);
+		store_close(st);
+		diag_release(&d);
+		return;
+	}
+	tap_note("polish: %d rounds, %zu listings, %zu cut", g1.polish_rounds, g1.polish_listings, g1.polish_cut);
+	ok(g1.polish_rounds == 2 && g1.polish_listings >= 2 && g1.polish_cut == 0,
+	   "polish: it improved the plan once, then stopped (%d rounds, %zu listings, none cut)", g1.polish_rounds,
+	   g1.polish_listings);
+	struct { size_t labels, one, total; int rounds; const char *what; } lim_[] = {
+		{ 0, 0, 1, 0, "labels in all (SV_REOPT_TOTAL_LABELS)" },
+		{ 1, 1, 0, 0, "labels of a listing (SV_REOPT_LABELS, SV_REOPT_ONE_LABELS)" },
+		{ 0, 0, 0, 1, "rounds (SV_REOPT_ROUNDS)" },
+	};
+	for (size_t t = 0; t < sizeof lim_ / sizeof *lim_; t++) {
+		sv_reopt_limits(lim_[t].labels, lim_[t].one, lim_[t].rounds, lim_[t].total);
+		int sr = solve_propose(&pw.week, &og, &gn, &d);
+		sv_reopt_limits(0, 0, 0, 0);
+		int held = sr == 0 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n;
+		if (t == 0)
+			ok(held && gn.polish_listings == 1, "polish bound on %s: one listing, then it stops (%zu)",
+			   lim_[t].what, held ? gn.polish_listings : 0);
+		else if (t == 1)
+			ok(held && gn.polish_listings > 0 && gn.polish_cut == gn.polish_listings && gn.polish_rounds == 1,
+			   "polish bound on %s: every listing cut, nothing added, one round", lim_[t].what);
+		else
+			ok(held && gn.polish_rounds == 1 && gn.polish_listings < g1.polish_listings,
+			   "polish bound on %s: one round", lim_[t].what);
+		ok(held && gn.props[0].objective >= g1.props[0].objective - 1e-9,
+		   "... a plan with every appointment, no better than the polish's");
+		if (sr == 0)
+			sv_result_release(&gn);
+	}
+	sv_result_release(&g1);
+	person_release(&pw);
+	store_close(st);
+	diag_release(&d);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_note("could not remove %s", dir);
+}
+
+int main(int argc, char **argv)
 {
 	rest_budget();
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, "c.ics", feed_c,
@@ -318,8 +397,10 @@ int main(void)
 		ok(same, "... gives the same proposals, gaps and number of columns");
 		sv_result_release(&gn);
 	}
+
 	sv_result_release(&g1);
 	sv_result_release(&r);
 	family_close(&fam);
+	polish_bounds(argc > 1 ? argv[1] : ".");
 	return tap_done();
 }
