@@ -23,6 +23,8 @@ struct pool_ops {
 	char *(*handle)(void *state, const char *task, size_t len, size_t *out_len);
 	/* In each worker, at the end of its tasks (may be NULL). */
 	void (*fini)(void *state);
+	/* What init makes, for the message when it fails (may be NULL). */
+	const char *init_makes;
 };
 
 struct pool;
@@ -47,6 +49,11 @@ struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct 
 int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t *len),
 	     int (*done)(void *arg, size_t i, const char *msg, size_t len),
 	     void (*progress)(void *arg, size_t done, size_t n), void *arg, struct diag *d);
+
+/* How the last worker that died with a task ended, in words for a
+ * message ("it exited with status 1", "it was killed by signal 9 ...",
+ * "it could not start ..."); "it ended" before any did. NULL-safe. */
+const char *pool_lost(const struct pool *p);
 
 /* Close the tasks and wait for every worker (kill them when kill is set). NULL-safe. */
 void pool_stop(struct pool *p, int kill);

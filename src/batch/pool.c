@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dovetail/xalloc.h"
@@ -26,7 +27,11 @@ struct pool {
 	void *arg;
 	int jobs;
 	struct proc *w;
+	char lost[160];            /* how the last worker that died with a task ended (pool_lost) */
 };
+
+/* A worker whose init failed exits with this status. */
+#define POOL_EXIT_INIT 3
 
 /* Write or read all n bytes of p on fd (a signal restarts): 0, or -1 when
  * the pipe is closed or failed. */
@@ -88,7 +93,7 @@ static void worker(const struct pool *p, int task_fd, int result_fd)
 	signal(SIGPIPE, SIG_IGN);
 	void *state = p->ops->init(p->arg);
 	if (!state)
-		_exit(3);
+		_exit(POOL_EXIT_INIT);
 	char *task;
 	uint32_t len;
 	while (read_msg(task_fd, &task, &len) == 0) {
@@ -146,7 +151,9 @@ static int spawn(struct pool *p, int self)
 	return 0;
 }
 
-static void reap(struct proc *x, int kill_it)
+/* Reap worker x (killed first when kill_it). Returns its wait status, or
+ * -1 when there was none to wait for. */
+static int reap(struct proc *x, int kill_it)
 {
 	if (x->task_fd >= 0)
 		close(x->task_fd);
@@ -155,11 +162,38 @@ static void reap(struct proc *x, int kill_it)
 	if (x->result_fd >= 0)
 		close(x->result_fd);
 	x->task_fd = x->result_fd = -1;
-	int status;
-	while (x->pid > 0 && waitpid(x->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	int status = -1;
+	while (x->pid > 0 && waitpid(x->pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
 	x->pid = 0;
 	x->busy = -1;
+	return status;
+}
+
+/* How a worker ended, from its wait status, into p->lost. */
+static void say_lost(struct pool *p, int status, int killed_here)
+{
+	if (status == -1)
+		snprintf(p->lost, sizeof p->lost, "it could not be waited for");
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == POOL_EXIT_INIT)
+		snprintf(p->lost, sizeof p->lost, "it could not start%s%s%s", p->ops->init_makes ? " (" : "",
+			 p->ops->init_makes ? p->ops->init_makes : "", p->ops->init_makes ? ")" : "");
+	else if (WIFEXITED(status))
+		snprintf(p->lost, sizeof p->lost, "it exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status) && !(killed_here && WTERMSIG(status) == SIGKILL))
+		snprintf(p->lost, sizeof p->lost, "it was killed by signal %d%s", WTERMSIG(status),
+			 WTERMSIG(status) == SIGKILL ? " (SIGKILL: out of memory?)" : "");
+	else
+		snprintf(p->lost, sizeof p->lost, "it closed its pipe and was stopped");
+}
+
+const char *pool_lost(const struct pool *p)
+{
+	return p && p->lost[0] ? p->lost : "it ended";
 }
 
 struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct diag *d)
@@ -232,8 +266,24 @@ static int take_result(struct run *r, int j)
 	}
 	long task = x->busy;
 	if (rd < 0) {
-		/* a short read: the worker died (with its task, if any) */
-		reap(x, 1);
+		/* a short read: the worker died (with its task, if any), or is
+		 * dying; one that still runs is killed, never waited for */
+		int status = -1, killed = 0;
+		pid_t w = 0;
+		/* its end comes just after its pipe closes: a second at most,
+		 * then it is taken to be stuck */
+		for (int k = 0; k < 1000 && w == 0; k++) {
+			while ((w = waitpid(x->pid, &status, WNOHANG)) < 0 && errno == EINTR)
+				;
+			if (w == 0)
+				nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		}
+		if (w == x->pid)
+			x->pid = 0;   /* its own end: reaped */
+		else
+			killed = 1;
+		int st2 = reap(x, killed);
+		say_lost(p, killed ? st2 : status, killed);
 		if (spawn(p, j) < 0) {
 			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
 			return -1;

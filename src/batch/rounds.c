@@ -400,7 +400,7 @@ static char *c_handle(void *state, const char *task, size_t len, size_t *out_len
 	return buf;
 }
 
-static const struct pool_ops comp_ops = { c_init, c_handle, NULL };
+static const struct pool_ops comp_ops = { c_init, c_handle, NULL, NULL };
 
 static char *comp_task(void *arg, size_t i, size_t *len)
 {

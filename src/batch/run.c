@@ -104,7 +104,7 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 	return msg;
 }
 
-static const struct pool_ops person_ops = { w_init, w_handle, w_fini };
+static const struct pool_ops person_ops = { w_init, w_handle, w_fini, "its scratch store under TMPDIR" };
 
 /* The person workers: one pool for the whole run, so that each worker's
  * feed store, imported once, serves every solve, pricing and page. */
@@ -253,7 +253,9 @@ static int alone_done(void *arg, size_t i, const char *msg, size_t len)
 	if (copy)
 		memcpy(copy, msg, len + 1);
 	if (!msg) {
-		bt_outcome_fail(&o, "the worker process solving it died");
+		char why[160];
+		snprintf(why, sizeof why, "the worker process solving it died: %s", pool_lost(r->b->pool));
+		bt_outcome_fail(&o, why);
 		snprintf(o.digest, sizeof o.digest, "-");
 	} else if (bt_decode_outcome(copy, len, &o) < 0) {
 		free(copy);

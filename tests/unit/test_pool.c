@@ -1,4 +1,5 @@
 /* test_pool.c: the batch's worker processes: results by task, a worker that dies, bounds. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +16,16 @@ static void *init(void *arg)
 	return arg;
 }
 
-/* "N": answers "N*N"; "die": the worker exits mid-task; "big": more than the bound */
+/* "N": answers "N*N"; "die": the worker exits mid-task; "kill": it is
+ * killed by a signal; "big": more than the bound */
 static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 {
 	(void)state;
 	(void)len;
 	if (strcmp(task, "die") == 0)
 		_exit(7);
+	if (strcmp(task, "kill") == 0)
+		raise(SIGKILL);
 	if (strcmp(task, "big") == 0) {
 		*out_len = POOL_MAX_MESSAGE + 1;
 		return calloc(1, POOL_MAX_MESSAGE + 1);
@@ -33,7 +37,7 @@ static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 	return s;
 }
 
-static const struct pool_ops ops = { init, handle, NULL };
+static const struct pool_ops ops = { init, handle, NULL, NULL };
 
 struct run {
 	const char *const *tasks;
@@ -100,6 +104,12 @@ int main(void)
 	ok(pool_run(p, 7, make, done, NULL, &r, &d) == 0, "a run with two workers dying completes");
 	is_int(r.lost, 2, "... the two tasks they held are lost");
 	ok(got[0] == 4 && got[1] == 9 && got[3] == 16 && got[4] == 25 && got[6] == 36, "... the others answered");
+	is_str(pool_lost(p), "it exited with status 7", "... and how the worker ended is said");
+	const char *killed[] = { "kill", "2" };
+	struct run rk = { killed, got, 0, 0 };
+	ok(pool_run(p, 2, make, done, NULL, &rk, &d) == 0 && rk.lost == 1 && got[1] == 4,
+	   "a worker killed by a signal: its task lost, the next answered");
+	is_str(pool_lost(p), "it was killed by signal 9 (SIGKILL: out of memory?)", "... and the signal is said");
 	/* a result past the bound is refused by the worker, never sent */
 	const char *big[] = { "big" };
 	struct run rb = { big, got, 0, 0 };
@@ -114,7 +124,7 @@ int main(void)
 	/* a worker that cannot start (its init fails) is an error, not a hang */
 	diag_release(&d);
 	diag_init(&d);
-	static const struct pool_ops dead = { init, handle, NULL };
+	static const struct pool_ops dead = { init, handle, NULL, "its state" };
 	p = pool_start(1, &dead, NULL, &d);
 	struct run rd = { mixed, got, 0, 0 };
 	int rc = p ? pool_run(p, 3, make, done, NULL, &rd, &d) : -1;
@@ -122,6 +132,9 @@ int main(void)
 	ok((rc < 0 && d.n > 0) || (rc == 0 && rd.lost == 3),
 	   "workers that exit at once: every task lost or the run refused with a diagnostic, no hang (rc %d, lost %zu)",
 	   rc, rd.lost);
+	if (rc == 0)
+		is_str(pool_lost(p), "it could not start (its state)",
+		       "... each said to have failed to start");
 	pool_stop(p, 1);
 	diag_release(&d);
 	return tap_done();
