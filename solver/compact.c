@@ -98,18 +98,28 @@ struct cm {
 	char name[96];
 };
 
+/* The bound on non-zeros (tests may lower it: internal.h). */
+static size_t max_nonzeros = MAX_NONZEROS;
+
+void compact_limit(size_t nonzeros)
+{
+	max_nonzeros = nonzeros && nonzeros < MAX_NONZEROS ? nonzeros : MAX_NONZEROS;
+}
+
 static int nz(struct cm *c, int row, int col, double v)
 {
 	if (v == 0)
 		return 0;
+	if (c->nz >= max_nonzeros) {
+		char b[32];
+		snprintf(b, sizeof b, "%zu", max_nonzeros);
+		diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b, "non-zeros in the compact model");
+		return -1;
+	}
 	if (c->nz + 2 > c->cap) {
-		if (c->nz >= MAX_NONZEROS) {
-			char b[32];
-			snprintf(b, sizeof b, "%d", MAX_NONZEROS);
-			diag_add(c->d, D_LIM_INSTANCE, NULL, 0, 0, b, "non-zeros in the compact model");
-			return -1;
-		}
 		size_t cap = c->cap ? c->cap * 2 : 4096;
+		if (cap > max_nonzeros + 2)
+			cap = max_nonzeros + 2;
 		c->ia = xreallocarray(c->ia, cap, sizeof *c->ia);
 		c->ja = xreallocarray(c->ja, cap, sizeof *c->ja);
 		c->ar = xreallocarray(c->ar, cap, sizeof *c->ar);

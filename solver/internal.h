@@ -21,10 +21,18 @@
 /* For tests: the four bounds above in place of their values (0: the
  * value), from the next solve on. */
 void sv_reopt_limits(size_t labels, size_t one_labels, int rounds, size_t total_labels);
+/* For tests: the local search's candidates tried per appointment and
+ * passes (solve.c, LS_TRIES and LS_PASSES) in place of their values when
+ * lower (0: the value), from the next solve on. */
+void sv_ls_limits(size_t tries, int passes);
+/* For tests: the listing's share of --time-limit (SV_LIST_SHARE) in place
+ * of its value when lower (0: the value), from the next solve on. */
+void sv_list_share(double share);
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */
 #define SV_LIST_LABELS 300000     /* ... of all days, when listing every day plan, before column generation takes over */
+#define SV_LIST_SHARE 0.3         /* ... or this share of --time-limit (CPU) spent listing */
 #define SV_REST_SHARE 1.0         /* the ladder and the next best together: at most this times the best plan's CPU time ... */
 #define SV_REST_MIN 2.0           /* ... or this many CPU seconds when more (within --time-limit) */
 #define SV_LADDER_CG_STEPS 12     /* a ladder of at most this many steps prices each step anew when day plans come from column generation */
@@ -437,5 +445,8 @@ int compact_write_lp(const struct instance *in, int max_changes, const char *pat
 		     struct diag *d);
 int compact_solve(const struct instance *in, int max_changes, double time_limit,
 		  int *found, double *objective, struct diag *d);
+/* For tests: at most nonzeros non-zeros (0: MAX_NONZEROS, docs/limits.md)
+ * in the compact models made from now on. */
+void compact_limit(size_t nonzeros);
 
 #endif

@@ -188,6 +188,17 @@ static int lex_less(int a1, double a2, double a3, int b1, double b2, double b3)
  * appointment, evenly spaced.
  */
 #define LS_TRIES 240
+#define LS_PASSES 50   /* passes over the appointments, at most (docs/limits.md) */
+
+/* The local search's bounds (tests may lower them: internal.h). */
+static size_t ls_tries = LS_TRIES;
+static int ls_passes = LS_PASSES;
+
+void sv_ls_limits(size_t tries, int passes)
+{
+	ls_tries = tries && tries < LS_TRIES ? tries : LS_TRIES;
+	ls_passes = passes > 0 && passes < LS_PASSES ? passes : LS_PASSES;
+}
 
 /* Whether appointment i at candidate c would clash with plan at: come
  * closer than gap days to an occurrence of its series, or (unless c is its
@@ -237,15 +248,22 @@ struct move {
  * does. Every day plan valued becomes a column of cols (pk: scratch for
  * the picks). Returns 0, or -1 with d filled. */
 static int best_move(const struct instance *in, struct sv_cols *cols, const int *at, const size_t *dc,
-		     size_t i, struct sv_pick *pk, struct move *mv, struct diag *d)
+		     size_t i, struct sv_pick *pk, struct move *mv, size_t *most, struct diag *d)
 {
 	const struct sv_appt *sa = &in->a[i];
 	int from = sa->cand[at[i]].day, gap = sv_series_gap(in, i);
-	size_t stride = sa->n_cand > LS_TRIES ? sa->n_cand / LS_TRIES + 1 : 1;
+	/* candidate 0 (as booked), then every stride-th from 1: at most
+	 * ls_tries (the stride alone allows one more when n_cand is just
+	 * under a multiple of ls_tries) */
+	size_t stride = sa->n_cand > ls_tries ? sa->n_cand / ls_tries + 1 : 1;
+	size_t tried = 0;
 	int b1 = 0;
 	double b2 = 0, b3 = 0;
 	*mv = (struct move){ at[i], -1, -1 };
-	for (size_t c = 0; c < sa->n_cand; c += (c == 0 ? 1 : stride)) {
+	for (size_t c = 0; c < sa->n_cand && tried < ls_tries; c += (c == 0 ? 1 : stride)) {
+		tried++;
+		if (tried > *most)
+			*most = tried;
 		if ((int)c == at[i] || move_clashes(in, at, i, c, gap))
 			continue;
 		int to = sa->cand[c].day;
@@ -294,7 +312,7 @@ static int series_kept(const struct instance *in, const int *at)
 }
 
 static int improve(const struct instance *in, struct sv_cols *cols, const size_t *start, size_t *found,
-		   const struct sv_budget *b, struct diag *d)
+		   const struct sv_budget *b, size_t *most, int *passes, struct diag *d)
 {
 	size_t nd = in->w->n_days;
 	int *at = xcalloc(in->n + 1, sizeof *at);
@@ -302,14 +320,15 @@ static int improve(const struct instance *in, struct sv_cols *cols, const size_t
 	struct sv_pick *pk = xmalloc((in->n + 1) * sizeof *pk);
 	int rc = -1;
 	memcpy(dc, start, nd * sizeof *dc);
-	for (int pass = 0; pass < 50 && !sv_budget_over(b); pass++) {
+	for (int pass = 0; pass < ls_passes && !sv_budget_over(b); pass++) {
 		int improved = 0;
+		++*passes;
 		for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {
 			const struct sv_appt *sa = &in->a[i];
 			if (sa->n_cand <= 1)
 				continue;
 			struct move mv;
-			if (best_move(in, cols, at, dc, i, pk, &mv, d) < 0)
+			if (best_move(in, cols, at, dc, i, pk, &mv, most, d) < 0)
 				goto out;
 			if (mv.cand != at[i]) {
 				if (mv.from_col >= 0)
@@ -640,6 +659,15 @@ static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s
  * asking for them does not take many times as long; they stop, and say
  * so, when it runs out), and listing every day plan's (list: a part of the
  * time and a bound on labels; past them, column generation takes over). */
+/* The share of --time-limit the listing of every day plan may take (tests
+ * may lower it: internal.h). */
+static double list_share = SV_LIST_SHARE;
+
+void sv_list_share(double share)
+{
+	list_share = share > 0 && share < SV_LIST_SHARE ? share : SV_LIST_SHARE;
+}
+
 static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv_budget *mainb,
 		    struct sv_budget *list)
 {
@@ -651,7 +679,7 @@ static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv
 		mainb->deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
 	*list = (struct sv_budget){ 0, o->max_labels ? o->max_labels : SV_LIST_LABELS, 0 };
 	if (o->time_limit > 0)
-		list->deadline = (long)clock() + (long)(o->time_limit * 0.3 * CLOCKS_PER_SEC);
+		list->deadline = (long)clock() + (long)(o->time_limit * list_share * CLOCKS_PER_SEC);
 }
 
 long sv_rest_deadline(long now, long spent, long deadline)
@@ -867,7 +895,7 @@ static int day_plans(struct sv_result *r, const struct sv_options *o, const stru
 		most.deadline = now + (mainb->deadline - now) * 4 / 5;
 	}
 	*good = xcalloc(r->in.w->n_days + 1, sizeof **good);
-	if (improve(&r->in, cols, start, *good, &half, d) < 0)
+	if (improve(&r->in, cols, start, *good, &half, &r->ls_most_tried, &r->ls_passes, d) < 0)
 		return -1;
 	/* the bound, leaving a fifth of the time for the plans */
 	return colgen(r, cols, o, &most, mainb->deadline, *good, cb, d);

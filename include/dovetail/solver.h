@@ -238,6 +238,10 @@ struct sv_result {
 	 * rounds, its listings of a day, and those of them a bound cut short. */
 	int polish_rounds;
 	size_t polish_listings, polish_cut;
+	/* The local search that starts column generation: its passes, and the
+	 * most candidates of one appointment it tried in one. */
+	int ls_passes;
+	size_t ls_most_tried;
 	size_t mismatches;           /* day plans the search valued differently from check (a test sees 0) */
 	int cut;                     /* a day's search was cut short (a bound or the time cap) */
 	int ladder_cut;              /* the time ran out: the ladder skips from the last step solved to the optimum's */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dovetail/solver.h"
 #include "family.h"
@@ -128,40 +129,65 @@ static void rest_budget(void)
  * the polish improves the plan once and then stops: each bound, set low,
  * stops it where the values do not, and a plan holding every appointment
  * comes out. */
-static void polish_bounds(const char *srcdir)
+/* A week of tests/data (SRCDIR/tests/data/NAME/profile.yaml) read as
+ * every command reads it, at now, into pw (its store in a fresh folder,
+ * dir[64]). Returns 0, or -1 (nothing to release). */
+static int data_week(const char *srcdir, const char *name, int64_t now, struct person *pw, struct store **st,
+		     char *dir)
 {
 	char path[600];
-	snprintf(path, sizeof path, "%s/tests/data/polish-s8/profile.yaml", srcdir);
+	snprintf(path, sizeof path, "%s/tests/data/%s/profile.yaml", srcdir, name);
 	static struct ics_limits lim;
 	ics_limits_default(&lim);
 	struct diag d;
 	diag_init(&d);
 	struct profile *p = NULL;
-	struct store *st = NULL;
-	struct person pw;
-	char dir[] = "/tmp/dovetail-test-polish.XXXXXX", db[64];
+	char db[96];
+	snprintf(dir, 64, "/tmp/dovetail-test-data.XXXXXX");
+	*st = NULL;
 	int rc = mkdtemp(dir) ? profile_load(&p, path, &d) : -1;
 	snprintf(db, sizeof db, "%s/s.db", dir);
 	if (rc == 0)
-		rc = store_open(&st, db, 0, &d);
+		rc = store_open(st, db, 0, &d);
 	if (rc == 0) {
-		struct person_opts po = { days_from_civil(2026, 11, 23) * 86400, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE,
-					  &lim, 0 };
-		rc = person_open(&pw, p, st, &po, &d);
+		struct person_opts po = { now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &lim, 0 };
+		rc = person_open(pw, p, *st, &po, &d);
 	} else {
 		profile_free(p);
 	}
-	if (!ok(rc == 0, "polish: the generated week is read")) {
-		store_close(st);
-		diag_release(&d);
-		return;
+	if (rc < 0) {
+		store_close(*st);
+		*st = NULL;
 	}
+	diag_release(&d);
+	return rc;
+}
+
+static void data_week_close(struct person *pw, struct store *st, const char *dir)
+{
+	person_release(pw);
+	store_close(st);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		tap_note("could not remove %s", dir);
+}
+
+static void polish_bounds(const char *srcdir)
+{
+	struct person pw;
+	struct store *st;
+	char dir[64];
+	if (!ok(data_week(srcdir, "polish-s8", days_from_civil(2026, 11, 23) * 86400, &pw, &st, dir) == 0,
+		"polish: the generated week is read"))
+		return;
+	struct diag d;
+	diag_init(&d);
 	struct sv_options og = { .k = 1, .max_changes = -1, .max_labels = 25, .threads = 1 };
 	struct sv_result g1, gn;
 	if (!ok(solve_propose(&pw.week, &og, &g1, &d) == 0 && g1.cut, "polish: column generation plans it")) {
-		person_release(&pw);
-		store_close(st);
 		diag_release(&d);
+		data_week_close(&pw, st, dir);
 		return;
 	}
 	tap_note("polish: %d rounds, %zu listings, %zu cut", g1.polish_rounds, g1.polish_listings, g1.polish_cut);
@@ -192,14 +218,28 @@ static void polish_bounds(const char *srcdir)
 		if (sr == 0)
 			sv_result_release(&gn);
 	}
+	/* the local search that starts column generation, and its bounds */
+	tap_note("local search: %d passes, at most %zu candidates tried", g1.ls_passes, g1.ls_most_tried);
+	ok(g1.ls_passes >= 2 && g1.ls_most_tried > 3 && g1.ls_most_tried <= 240,
+	   "local search: %d passes, at most %zu candidates of one appointment tried (LS_TRIES 240)", g1.ls_passes,
+	   g1.ls_most_tried);
+	sv_ls_limits(3, 0);
+	int sr = solve_propose(&pw.week, &og, &gn, &d);
+	sv_ls_limits(0, 0);
+	ok(sr == 0 && gn.ls_most_tried == 3 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n,
+	   "local search bound on candidates (LS_TRIES, here 3): 3 tried, a plan with every appointment");
+	if (sr == 0)
+		sv_result_release(&gn);
+	sv_ls_limits(0, 1);
+	sr = solve_propose(&pw.week, &og, &gn, &d);
+	sv_ls_limits(0, 0);
+	ok(sr == 0 && gn.ls_passes == 1 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n,
+	   "local search bound on passes (LS_PASSES, here 1): one pass, a plan with every appointment");
+	if (sr == 0)
+		sv_result_release(&gn);
 	sv_result_release(&g1);
-	person_release(&pw);
-	store_close(st);
 	diag_release(&d);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		tap_note("could not remove %s", dir);
+	data_week_close(&pw, st, dir);
 }
 
 int main(int argc, char **argv)
@@ -316,6 +356,38 @@ int main(int argc, char **argv)
 		   r.ladder[1].impossible, r.ladder[1].compromise, r.ladder[1].objective }),
 	   "it equals the ladder's step 1");
 	is_int(compact_write_lp(&r.in, -1, "/nonexistent-dir/x.lp", &fam.d), -1, "an unwritable path fails");
+	/* the bound on the compact model's non-zeros (MAX_NONZEROS, here
+	 * lowered): the least bound that takes the model, and one fewer */
+	{
+		char lp[] = "/tmp/dovetail-test-compact.XXXXXX";
+		int fd = mkstemp(lp);
+		size_t lo = 1, hi = 1 << 22;
+		struct diag cd;
+		diag_init(&cd);
+		compact_limit(hi);
+		int whole = fd >= 0 && compact_write_lp(&r.in, -1, lp, &cd) == 0;
+		while (whole && lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			compact_limit(mid);
+			if (compact_write_lp(&r.in, -1, lp, &cd) == 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		diag_release(&cd);
+		diag_init(&cd);
+		compact_limit(hi - 1);
+		int past = compact_write_lp(&r.in, -1, lp, &cd);
+		ok(whole && hi > 100 && past < 0 && cd.n > 0 && cd.v[cd.n - 1].code == D_LIM_INSTANCE &&
+		   strstr(cd.v[cd.n - 1].msg, "non-zeros in the compact model"),
+		   "the compact model's bound on non-zeros: %zu take it, %zu refuse it (D_LIM_INSTANCE)", hi, hi - 1);
+		compact_limit(0);
+		diag_release(&cd);
+		if (fd >= 0) {
+			close(fd);
+			unlink(lp);
+		}
+	}
 	sv_result_release(&r1);
 
 	/* a joint session is offered where it pays */
@@ -378,6 +450,28 @@ int main(int argc, char **argv)
 	master_sol_release(&z);
 	master_free(m);
 	cols_release(&c1);
+
+	/* the listing's share of --time-limit (SV_LIST_SHARE, here so small
+	 * that it is over after the first labels): the listing is cut and
+	 * column generation takes over; in full, the same week is listed whole */
+	{
+		struct sv_options ot = o;
+		ot.time_limit = 1000;
+		ot.ladder = 0;
+		ot.k = 1;
+		struct sv_result t1, t2;
+		int s1 = solve_propose(&fam.w, &ot, &t1, &fam.d);
+		sv_list_share(1e-12);
+		int s2 = solve_propose(&fam.w, &ot, &t2, &fam.d);
+		sv_list_share(0);
+		ok(s1 == 0 && !t1.cut && s2 == 0 && t2.cut && t2.n_props > 0 && t2.props[0].plan.n == t2.in.n,
+		   "the listing's share of the time limit (SV_LIST_SHARE): past it, the listing is cut and a plan comes "
+		   "from column generation (whole within it)");
+		if (s1 == 0)
+			sv_result_release(&t1);
+		if (s2 == 0)
+			sv_result_release(&t2);
+	}
 
 	/* column generation (forced by a small bound on labels), its pricing
 	 * in threads: the same plans, bounds and columns for any number */
