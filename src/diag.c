@@ -100,6 +100,22 @@ void diag_add(struct diag *d, enum diag_code code, const char *file,
 	      int line, int col, ...)
 {
 	const struct entry *e = &catalogue[code];
+	char *msg = NULL;
+	if (d->n > 0 && d->n < d->limit) {
+		/* the same diagnostic again, at once (a full disk fails each
+		 * statement of a store's transaction alike): said once */
+		va_list ap;
+		va_start(ap, col);
+		msg = format(e->tmpl, ap);
+		va_end(ap);
+		const struct diag_item *last = &d->v[d->n - 1];
+		if (msg && last->code == code && last->line == line && last->col == col &&
+		    (last->file ? file && !strcmp(last->file, file) : !file) && last->msg &&
+		    !strcmp(last->msg, msg)) {
+			free(msg);
+			return;
+		}
+	}
 	if (e->sev == DIAG_ERROR) {
 		d->worst_exit = diag_exit_worse(d->worst_exit, (int)e->exit);
 		d->errors++;
@@ -108,6 +124,7 @@ void diag_add(struct diag *d, enum diag_code code, const char *file,
 	}
 	if (d->n >= d->limit) {
 		d->dropped++;
+		free(msg);
 		return;
 	}
 	if (d->n == d->cap) {
@@ -115,15 +132,18 @@ void diag_add(struct diag *d, enum diag_code code, const char *file,
 		struct diag_item *v = realloc(d->v, cap * sizeof *v);
 		if (!v) {
 			d->dropped++;
+			free(msg);
 			return;
 		}
 		d->v = v;
 		d->cap = cap;
 	}
-	va_list ap;
-	va_start(ap, col);
-	char *msg = format(e->tmpl, ap);
-	va_end(ap);
+	if (!msg) {
+		va_list ap;
+		va_start(ap, col);
+		msg = format(e->tmpl, ap);
+		va_end(ap);
+	}
 	struct diag_item *it = &d->v[d->n++];
 	it->code = code;
 	it->file = file ? strdup(file) : NULL;

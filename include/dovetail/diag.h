@@ -335,7 +335,9 @@ struct diag {
 void diag_init(struct diag *d);
 void diag_release(struct diag *d);   /* frees the items; NULL-safe */
 
-/* Append code at FILE:LINE:COL. Arguments fill the template's %s. */
+/* Append code at FILE:LINE:COL. Arguments fill the template's %s. The
+ * same diagnostic as the last one (code, place and text) is said once:
+ * neither added nor counted again. */
 void diag_add(struct diag *d, enum diag_code code, const char *file,
 	      int line, int col, ...);
 /* Move all items of src to the end of dst, counts and worst exit status

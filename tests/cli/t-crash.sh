@@ -7,7 +7,8 @@
 # lost. (The batch is killed the same way in t-batch.sh.) Then the output
 # writers (export, report, batch) killed at each of their points with a
 # hook (DOVETAIL_TEST_KILL_AT), never by timing: every output is the old
-# set or the new one, and stale temporaries go, only dovetail's own.
+# set or the new one, and stale temporaries go, only dovetail's own. Last,
+# a full disk (a file size limit): exit 74, said once, the store as it was.
 # Usage: t-crash.sh DOVETAIL
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
@@ -184,4 +185,27 @@ check "batch killed while writing its pages: killed (exit $krc)" [ "$krc" -eq 13
 check "... the folder as it was" diff -r pages pages.old
 TMPDIR=$k/tmpd "$DOVETAIL" --db b2.db batch c.yaml -j 1 --report pages --out pages >/dev/null 2>&1
 check "... the next run leaves no temporary of it" [ "$(ls -A | grep -c "^pages\.tmp-")" -eq 0 ]
+# ---- a full disk, made by a limit on file size (RLIMIT_FSIZE: a write past
+# it fails with EFBIG, the signal ignored): the run fails with exit 74, the
+# store's error said once, and the store is as it was
+sed 's/^UID:e\([0-9]*\)@t/UID:f\1@t/' "$TMP/big.ics" >"$TMP/big2.ics"   # new events: the store must grow
+cp "$db" "$TMP/full.db"
+blocks=$(( $(stat -c %s "$TMP/full.db") / 512 + 256 ))
+events=$(sqlite3 -readonly "$TMP/full.db" "SELECT count(*) FROM event")
+(trap '' XFSZ; ulimit -f "$blocks" && exec "$DOVETAIL" --db "$TMP/full.db" import "$TMP/big2.ics") \
+	>"$TMP/stdout" 2>"$TMP/stderr"
+frc=$?
+check "import onto a full disk: exit 74 (got $frc)" [ "$frc" -eq 74 ]
+check "... the store's error said once" [ "$(grep -c 'database error' "$TMP/stderr")" -eq 1 ]
+check "... the store whole, its events and decisions as they were" \
+	[ "$(sqlite3 -readonly "$TMP/full.db" "PRAGMA integrity_check")" = ok ] &&
+	[ "$(sqlite3 -readonly "$TMP/full.db" "SELECT count(*) FROM event")" = "$events" ] &&
+	[ "$(sqlite3 -readonly "$TMP/full.db" "SELECT count(*) FROM decisions")" = "$decisions" ]
+(cd "$SRCDIR" && trap '' XFSZ && ulimit -f 300 && exec "$DOVETAIL" --db "$TMP/full2.db" propose "$prof") \
+	>"$TMP/stdout" 2>"$TMP/stderr"
+frc=$?
+check "propose into a new store on a full disk: exit 74 (got $frc), the error said once" \
+	[ "$frc" -eq 74 ] && [ "$(grep -c 'database error' "$TMP/stderr")" -eq 1 ]
+(cd "$SRCDIR" && exec "$DOVETAIL" --db "$TMP/full2.db" propose "$prof") >/dev/null 2>&1
+check "... and with room again, the same store takes the proposals (exit $?)" [ $? -eq 0 ]
 done_testing

@@ -91,6 +91,27 @@ static void test_limit(void)
 	diag_release(&d);
 }
 
+/* The same diagnostic again at once (a store's statements failing alike
+ * on a full disk) is said once; at another place, or another, it is not. */
+static void test_again(void)
+{
+	struct diag d;
+	diag_init(&d);
+	for (int i = 0; i < 4; i++)
+		diag_add(&d, D_STORE_SQL, "s.db", 0, 0, "database or disk is full");
+	is_int(d.n, 1, "the same error four times at once: said once");
+	is_int(d.errors, 1, "... and counted once");
+	diag_add(&d, D_STORE_SQL, "t.db", 0, 0, "database or disk is full");
+	diag_add(&d, D_STORE_SQL, "t.db", 0, 0, "disk I/O error");
+	diag_add(&d, D_STORE_SQL, NULL, 0, 0, "disk I/O error");
+	diag_add(&d, D_ICS_BAD_UTF8, "f", 1, 0);
+	diag_add(&d, D_ICS_BAD_UTF8, "f", 2, 0);
+	diag_add(&d, D_ICS_BAD_UTF8, "f", 1, 0);
+	is_int(d.n, 7, "another file, text, line or code, or the same after another: each said");
+	is_int(d.errors, 4, "... and counted");
+	diag_release(&d);
+}
+
 /* Severity counts: notes are in the list but counted nowhere; only errors
  * change the exit status. */
 static void test_severity(void)
@@ -255,6 +276,7 @@ int main(void)
 	test_add();
 	test_format();
 	test_limit();
+	test_again();
 	test_severity();
 	test_worst();
 	test_move();

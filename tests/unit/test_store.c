@@ -412,9 +412,11 @@ static void test_trust_same(void)
 	/* another window: the same bytes are read and imported again */
 	o.to = at("20270201T000000Z");
 	ok(store_feed_has_bytes(s, &o, hash, &events, &d) == 0, "store_feed_has_bytes: not over another window");
+	diag_release(&d);   /* (a run of its own: the same warning just after is said once, diag.h) */
+	diag_init(&d);
 	rc = import_file(s, path, "trust.ics", &lim, &o, &r, &d);
-	ok(rc == IMPORT_OK && !r.same_bytes && r.unchanged == 1 && d.n == before + 1 &&
-	   d.v[d.n - 1].code == D_ICS_NO_UID, "trust_same, another window: read again (its warning again)");
+	ok(rc == IMPORT_OK && !r.same_bytes && r.unchanged == 1 && d.n == 1 && d.v[0].code == D_ICS_NO_UID,
+	   "trust_same, another window: read again (its warning again)");
 	/* other bytes: imported */
 	f = fopen(path, "w");
 	fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
