@@ -122,6 +122,14 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	for (uint64_t m = b->pracs & ~a->pracs; m; m &= m - 1)
 		extra += x->meetc[__builtin_ctzll(m)];
 	const struct profile *p = x->c.s.p;
+	if (x->relaxed && (a->pracs & ~b->pracs) && p->max_unfam_day >= 0) {
+		/* (the relaxed search only: a's appointments need not be a
+		 * subset of b's, nor its practitioners) what completes both
+		 * meets the same people; a's count can then exceed b's by at
+		 * most the people a has met and b has not, each one more over
+		 * the daily limit when the day closes */
+		extra += fabs(x->u->alpha[1]) * p->compromise.unfamiliar_day * sv_people(p, a->pracs & ~b->pracs);
+	}
 	if (a->n_appt > b->n_appt && p->max_appts_per_day >= 0) {
 		/* (the relaxed search only: a's appointments are b's elsewhere)
 		 * each appointment more can cost a at most one more over the
