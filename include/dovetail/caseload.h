@@ -67,8 +67,9 @@ unsigned caseload_shard_of(const char *person_id, unsigned n);
  * carer key (CL_CARER_PREFIX and 64 hex digits), with its NUL. */
 #define CL_KEY_MAX 72
 #define CL_CARER_PREFIX "carer:"
-/* Bound on the shard count cl_graph_shard_of takes. */
-#define CL_GRAPH_MAX_SHARDS 65536u
+/* Bound on the shard count: batch --shard I/N and --shard-from-env take N
+ * up to it, and cl_graph_shard_of takes it (--shard-by component). */
+#define CL_GRAPH_MAX_SHARDS 100000u
 
 /* The key under which persons share a carer: "carer:" and the SHA-256 of
  * the carer feed's source (prof_path.source: its canonical path or URL),

@@ -60,7 +60,7 @@ static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)
 	if (ok) {
 		const char *t = end + 1;
 		b = strtoul(t, &end, 10);
-		ok = end != t && !*end && b >= 1 && b <= 100000 && a < b;
+		ok = end != t && !*end && b >= 1 && b <= CL_GRAPH_MAX_SHARDS && a < b;
 	}
 	if (!ok) {
 		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--shard", s, "use I/N with 0 <= I < N");
@@ -114,7 +114,7 @@ static int shard_env(struct app *app, unsigned *i, unsigned *n)
 	else
 		snprintf(env, sizeof env, "JOB_COMPLETION_INDEX=%.12s DOVETAIL_SHARD_COUNT=%.12s", id, count);
 	if (t < 0 || lo < 0 || st < 1 || c < 1 || t < lo || (t - lo) % st || (t - lo) / st >= c ||
-	    c > 100000) {
+	    c > (long)CL_GRAPH_MAX_SHARDS) {
 		diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "--shard-from-env", env,
 			 slurm ? "the task must be SLURM_ARRAY_TASK_MIN plus k times SLURM_ARRAY_TASK_STEP, "
 				 "k < SLURM_ARRAY_TASK_COUNT: give --array as a range, A-B or A-B:S"

@@ -89,6 +89,26 @@ for a in "propose --time-limit 3601" "propose --time-limit 0" "propose -k 21" "p
 	rc=$?
 	check "$a: refused with exit 64 (got $rc)" [ "$rc" -eq 64 ]
 done
+# shards: at most 100,000 (CL_GRAPH_MAX_SHARDS) by hash and by component;
+# past it with --shard-by component was an assertion (exit 134) for any N
+# over 65,536, the components' own bound then
+$py "$SRCDIR/tools/gen-caseload.py" --persons 3 --seed 1 --out "$TMP/shards" >/dev/null
+for by in hash component; do
+	(cd "$TMP/shards" && cpu_bounded 60 "$DOVETAIL" --db "$TMP/shard-$by.db" batch caseload.yaml -j 1 \
+		--shard 99999/100000 --shard-by $by >"$TMP/stdout" 2>"$TMP/stderr")
+	rc=$?
+	check "batch --shard 99999/100000 --shard-by $by: the last shard of the bound runs (exit 0, got $rc)" \
+		sh -c "[ $rc -eq 0 ] && grep -q '^shard 99999/100000 of batch' '$TMP/stdout'"
+	(cd "$TMP/shards" && cpu_bounded 60 "$DOVETAIL" --db "$TMP/shard-$by.db" batch caseload.yaml -j 1 \
+		--shard 0/100001 --shard-by $by >"$TMP/stdout" 2>"$TMP/stderr")
+	rc=$?
+	check "batch --shard 0/100001 --shard-by $by: refused with exit 64 (got $rc)" [ "$rc" -eq 64 ]
+	(cd "$TMP/shards" && cpu_bounded 60 env SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_COUNT=100001 "$DOVETAIL" \
+		--db "$TMP/shard-$by.db" batch caseload.yaml -j 1 --shard-from-env --shard-by $by \
+		>"$TMP/stdout" 2>"$TMP/stderr")
+	rc=$?
+	check "batch --shard-from-env with 100,001 tasks --shard-by $by: refused with exit 64 (got $rc)" [ "$rc" -eq 64 ]
+done
 # appointments in one horizon: 2,048 (2,100 over two weeks, 150 a day)
 mkdir -p appts && $py - appts <<'PY'
 import sys, datetime
