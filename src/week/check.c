@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,14 @@ static struct problem *add(struct ctx *c, enum problem_kind k, int day, int from
 	x->to = to;
 	x->routine = -1;
 	return x;
+}
+
+/* Practitioner pi's bit in a set of them (a profile has at most
+ * PROFILE_MAX_PRACS, 64). */
+static uint64_t prac_bit(int pi)
+{
+	assert(pi >= 0 && pi < PROFILE_MAX_PRACS);
+	return UINT64_C(1) << pi;
 }
 
 static void ref_venue(struct problem *x, int v)
@@ -371,14 +380,15 @@ static void day_unfamiliar(struct ctx *c, int di)
 	int people = 0;
 	if (!(x = add(c, PK_UNFAMILIAR, di, 0, 1440)))
 		return;
+	uint64_t seen = 0;   /* counted apart from the refs: they stop at PROBLEM_MAX_REFS */
 	for (size_t k = d->first; k < d->first + d->n; k++) {
 		const struct prof_practitioner *pr = &p->pracs[w->appts[k].prac];
-		size_t before = x->n_pracs;
 		if (pr->familiar)
 			continue;
 		ref_prac(x, w->appts[k].prac);
-		if (x->n_pracs > before)
+		if (!(seen & prac_bit(w->appts[k].prac)))
 			people += pr->people;
+		seen |= prac_bit(w->appts[k].prac);
 	}
 	if (people > p->max_unfam_day) {
 		msgf(c, x, "%d unfamiliar people in the day; at most %d wanted",
@@ -399,16 +409,24 @@ static void day_scattered(struct ctx *c, int di)
 		return;
 	if (!(x = add(c, PK_SCATTERED_DAY, di, 0, 1440)))
 		return;
-	for (size_t k = d->first; k < d->first + d->n; k++)
-		if (w->appts[k].venue >= 0 && w->appts[k].venue != p->home)
-			ref_appt(c, x, k);
-	if (x->n_venues >= 2) {
+	size_t venues = 0;   /* counted apart from the refs: they stop at PROBLEM_MAX_REFS */
+	for (size_t k = d->first; k < d->first + d->n; k++) {
+		int v = w->appts[k].venue, again = 0;
+		if (v < 0 || v == p->home)
+			continue;
+		ref_appt(c, x, k);
+		for (size_t j = d->first; j < k && !again; j++)
+			again = w->appts[j].venue == v;
+		venues += !again;
+	}
+	if (venues >= 2) {
 		char list[200] = "";
 		size_t off = 0;
 		for (size_t i = 0; i < x->n_venues && off < sizeof list; i++)
 			off += (size_t)snprintf(list + off, sizeof list - off, "%s%s", i ? ", " : "",
 						venue_id(p, x->venues[i]));
-		msgf(c, x, "%zu venues away from home in one day (%s); grouping is wanted", x->n_venues, list);
+		msgf(c, x, "%zu venues away from home in one day (%s%s); grouping is wanted", venues, list,
+		     venues > x->n_venues ? ", ..." : "");
 	} else {
 		c->out->n--;
 	}
@@ -482,15 +500,16 @@ static void unfamiliar_week(struct ctx *c)
 			return;
 		x->week_wide = 1;
 		int people = 0;
+		uint64_t seen = 0;
 		for (size_t k = 0; k < w->n_appts; k++) {
 			const struct wk_appt *a = &w->appts[k];
 			const struct prof_practitioner *pr = &p->pracs[a->prac];
 			if (a->day < (int)start || a->day >= (int)end || pr->familiar)
 				continue;
-			size_t before = x->n_pracs;
 			ref_prac(x, a->prac);
-			if (x->n_pracs > before)
+			if (!(seen & prac_bit(a->prac)))
 				people += pr->people;
+			seen |= prac_bit(a->prac);
 		}
 		if (people > p->max_unfam_week)
 			msgf(c, x, "%d unfamiliar people in the week; at most %d wanted",

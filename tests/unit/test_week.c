@@ -544,6 +544,66 @@ static void test_carer_travel(void)
 	diag_release(&d);
 }
 
+/* A problem refers to at most PROBLEM_MAX_REFS (8) practitioners, venues
+ * and appointments; what it counts is not bounded by that: ten unfamiliar
+ * practitioners at ten venues on one day, a limit of nine unfamiliar people
+ * a day and a week, grouping wanted. */
+static void test_problem_refs(void)
+{
+	enum { N = PROBLEM_MAX_REFS + 2 };
+	char feeds[N][2][400];
+	const char *files[2 * N + 1];
+	char prof[4096];
+	size_t off = (size_t)snprintf(prof, sizeof prof,
+				      "version: 1\n"
+				      "person: { id: P-9, timezone: Europe/London, home: home, day: \"07:00-21:00\" }\n"
+				      "venues:\n  - { id: home, kind: home }\n");
+	for (int i = 0; i < N; i++)
+		off += (size_t)snprintf(prof + off, sizeof prof - off, "  - { id: v%d, name: Place %d }\n", i, i);
+	off += (size_t)snprintf(prof + off, sizeof prof - off, "practitioners:\n");
+	for (int i = 0; i < N; i++) {
+		off += (size_t)snprintf(prof + off, sizeof prof - off,
+					"  - { id: p%d, role: r, feeds: [f%d.ics], familiar: false }\n", i, i);
+		snprintf(feeds[i][0], sizeof feeds[i][0], "f%d.ics", i);
+		snprintf(feeds[i][1], sizeof feeds[i][1],
+			 "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+			 "BEGIN:VEVENT\r\nUID:r%d\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T%02d0000Z\r\n"
+			 "DTEND:20261123T%02d3000Z\r\nSUMMARY:Visit\r\nLOCATION:Place %d\r\nEND:VEVENT\r\n"
+			 "END:VCALENDAR\r\n", i, 8 + i, 8 + i, i);
+		files[2 * i] = feeds[i][0];
+		files[2 * i + 1] = feeds[i][1];
+	}
+	files[2 * N] = NULL;
+	snprintf(prof + off, sizeof prof - off,
+		 "limits: { max_unfamiliar_per_day: %d, max_unfamiliar_per_week: %d }\n"
+		 "preferences: { grouping: wanted }\n", N - 1, N - 1);
+	struct family fam;
+	if (!ok(family_open(&fam, files, prof) == 0, "problem refs: the family loads"))
+		return;
+	is_int(fam.w.days[0].n, N, "problem refs: ten appointments on Monday");
+	struct problems ps;
+	struct diag d2;
+	diag_init(&d2);
+	if (ok(check_week(&fam.w, &ps, &d2) == 0, "problem refs: check runs")) {
+		const struct problem *day = NULL, *week = NULL, *x;
+		for (size_t i = 0; i < ps.n; i++)
+			if (ps.v[i].kind == PK_UNFAMILIAR)
+				*(ps.v[i].week_wide ? &week : &day) = &ps.v[i];
+		ok(day && strstr(day->msg, "10 unfamiliar people in the day") && day->n_pracs == PROBLEM_MAX_REFS,
+		   "problem refs: 10 unfamiliar people in the day, past 9, though it names 8 practitioners (%s)",
+		   day ? day->msg : "none");
+		ok(week && strstr(week->msg, "10 unfamiliar people in the week") && week->n_pracs == PROBLEM_MAX_REFS,
+		   "problem refs: ... and 10 in the week (%s)", week ? week->msg : "none");
+		x = find(&ps, PK_SCATTERED_DAY, 0);
+		ok(x && strstr(x->msg, "10 venues away from home") && x->n_venues == PROBLEM_MAX_REFS &&
+		   x->n_appts == PROBLEM_MAX_REFS,
+		   "problem refs: 10 venues away from home, 8 of them and 8 appointments named (%s)", x ? x->msg : "none");
+		problems_release(&ps);
+	}
+	diag_release(&d2);
+	family_close(&fam);
+}
+
 int main(void)
 {
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
@@ -651,5 +711,6 @@ int main(void)
 	test_carers();
 	test_carer_travel();
 	test_routines_apart();
+	test_problem_refs();
 	return tap_done();
 }
