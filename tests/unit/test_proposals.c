@@ -273,6 +273,59 @@ static void test_rollback(void)
 	diag_release(&d);
 }
 
+/* A change has at most STORE_MAX_JOINT (8) partners: as many are saved and
+ * read back; one more is refused before anything is written, and a store
+ * that holds one more is read as corrupt. */
+static void test_joint_bound(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	store_open(&s, db, 0, &d);
+	fixture();
+	static char uids[STORE_MAX_JOINT][32];
+	struct store_change ch = changes_a[1];
+	ch.n_with = STORE_MAX_JOINT;
+	for (size_t k = 0; k < STORE_MAX_JOINT; k++) {
+		snprintf(uids[k], sizeof uids[k], "j%zu@test", k);
+		ch.with[k] = (struct appt_ref){ "physio", uids[k], "", 1795426200, 1795429800 };
+	}
+	struct store_proposal p = props[1];
+	p.id = "p-000000000006";
+	p.changes = &ch;
+	p.n_changes = 1;
+	ok(store_save_proposals(s, &p, 1, &d) == 0, "joint bound: a change with %d partners is saved", STORE_MAX_JOINT);
+	is_str(counts(), "4/5/9", "joint bound: ... its %d partners stored", STORE_MAX_JOINT);
+	round_trip(s, &p, props[1].created, "joint bound");
+	/* one more: refused before anything is written */
+	struct store_proposal q = p;
+	struct store_change over = ch;
+	over.n_with = STORE_MAX_JOINT + 1;
+	q.id = "p-000000000007";
+	q.changes = &over;
+	int rc = store_save_proposals(s, &q, 1, &d);
+	ok(rc == -1 && d.n == 1 && d.v[0].code == D_INTERNAL && strstr(d.v[0].msg, "too many partners"),
+	   "joint bound: %d partners are refused (D_INTERNAL: %s)", STORE_MAX_JOINT + 1, d.n ? d.v[0].msg : "none");
+	is_str(counts(), "4/5/9", "joint bound: ... nothing written");
+	diag_release(&d);
+	/* a store holding one more: corrupt, not read past the array */
+	diag_init(&d);
+	ok(raw_exec("INSERT INTO joint_partners (proposal_id, seq, n, practitioner, uid, rid, start_utc, end_utc)"
+		    " VALUES ('p-000000000006', 1, 99, 'physio', 'j9@test', '', 1795426200, 1795429800)") == 0,
+	   "joint bound: a ninth partner written behind the store's back");
+	struct store_proposal *got = NULL;
+	rc = store_load_proposal(s, "p-000000000006", &got, &d);
+	ok(rc == -1 && !got && d.n == 1 && d.v[0].code == D_STORE_SQL && strstr(d.v[0].msg, "too many"),
+	   "joint bound: ... the proposal is read as corrupt (%s)", d.n ? d.v[0].msg : "none");
+	store_proposal_free(got);
+	ok(raw_exec("DELETE FROM joint_partners WHERE proposal_id = 'p-000000000006';"
+		    " DELETE FROM changes WHERE proposal_id = 'p-000000000006';"
+		    " DELETE FROM proposals WHERE id = 'p-000000000006'") == 0 && strcmp(counts(), "3/4/1") == 0,
+	   "joint bound: the proposal removed again (%s)", counts());
+	store_close(s);
+	diag_release(&d);
+}
+
 static void test_migration(void)
 {
 	/* a version-2 database: the proposal and decision tables are added,
@@ -419,6 +472,7 @@ int main(void)
 	test_round_trip();
 	test_resave();
 	test_rollback();
+	test_joint_bound();
 	test_migration();
 	test_decisions();
 	cleanup();
