@@ -241,6 +241,10 @@ int profile_load(struct profile **out, const char *path, struct diag *d);
 int profile_load_text(struct profile **out, const char *path, const char *text,
 		      size_t len, struct diag *d);
 void profile_free(struct profile *p);   /* NULL-safe */
+/* For tests: read at most n (1 .. 65,536, the bound in src/profile/getters.h)
+ * entries of travel.matrix from now on; the YAML events of a profile stop a
+ * matrix at about 20,000 entries before the bound itself. */
+void profile_matrix_limit(size_t n);
 
 /* The venue whose name or alias LOCATION contains as whole words (longest
  * wins, then the first listed), or -1. */

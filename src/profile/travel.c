@@ -43,14 +43,24 @@ static void set_pair(struct profile *p, unsigned char *set, int a, int b, int mi
 	}
 }
 
+static size_t max_matrix = MAX_MATRIX;
+
+void profile_matrix_limit(size_t n)
+{
+	assert(n >= 1 && n <= MAX_MATRIX);
+	max_matrix = n;
+}
+
 /* Explicit pairs: `set` marks 2 for a pair given, 1 for one filled by symmetry. */
 static void read_matrix(struct ctx *c, const struct ynode *n, unsigned char *set)
 {
 	struct profile *p = c->p;
 	if (pf_want(c, n, YT_SEQ, "travel.matrix") < 0)
 		return;
-	if (n->n > MAX_MATRIX) {
-		pf_err(c, n, D_PROF_TOO_MANY, "travel.matrix", DV_STR(MAX_MATRIX), NULL);
+	if (n->n > max_matrix) {
+		char b[24];
+		snprintf(b, sizeof b, "%zu", max_matrix);
+		pf_err(c, n, D_PROF_TOO_MANY, "travel.matrix", b, NULL);
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {

@@ -193,6 +193,21 @@ static int profile_fails(const char *text, enum diag_code code, const char *need
 	return good;
 }
 
+static int profile_loads(const char *text, const char *what)
+{
+	struct diag d;
+	diag_init(&d);
+	struct profile *p = NULL;
+	int rc = profile_load_text(&p, "/tmp/p.yaml", text, strlen(text), &d);
+	int good = rc == 0 && p && d.n == 0;
+	ok(good, "%s", what);
+	if (!good)
+		show(&d);
+	profile_free(p);
+	diag_release(&d);
+	return good;
+}
+
 static void test_profiles(void)
 {
 	struct sb t = { 0 };
@@ -226,6 +241,43 @@ static void test_profiles(void)
 	sb_add(&t, "]\npractitioners:\n  - { id: physio, role: physio }\n");
 	profile_fails(t.s, D_PROF_TOO_MANY, "256", "entries of one list: the 257th alias is D_PROF_TOO_MANY");
 	free(t.s);
+	/* carers 16 */
+	for (int n = 16; n <= 17; n++) {
+		t = (struct sb){ 0 };
+		sb_add(&t, "%svenues:\n  - { id: home, kind: home }\npractitioners:\n  - { id: physio, role: physio }\ncarers:\n",
+		       head);
+		for (int i = 0; i < n; i++)
+			sb_add(&t, "  - { id: c%d, working_hours: [{ days: [tue], hours: \"09:00-12:00\" }] }\n", i);
+		if (n == 16)
+			profile_loads(t.s, "carers: 16 load");
+		else
+			profile_fails(t.s, D_PROF_TOO_MANY, "16", "carers: the 17th is D_PROF_TOO_MANY");
+		free(t.s);
+	}
+	/* an id: 1 to 64 characters (PROFILE_MAX_ID), of a practitioner, a venue, a routine */
+	char id64[PROFILE_MAX_ID + 2];
+	memset(id64, 'x', sizeof id64);
+	for (int n = PROFILE_MAX_ID; n <= PROFILE_MAX_ID + 1; n++) {
+		id64[n - 1] = 'x';
+		id64[n] = 0;
+		static const char *const kinds[] = { "practitioner", "venue", "routine" };
+		for (int k = 0; k < 3; k++) {
+			t = (struct sb){ 0 };
+			sb_add(&t, "%svenues:\n  - { id: home, kind: home }\n  - { id: %s, name: V }\n", head,
+			       k == 1 ? id64 : "clinic");
+			sb_add(&t, "practitioners:\n  - { id: %s, role: physio }\n", k == 0 ? id64 : "physio");
+			sb_add(&t, "routines:\n  - { id: %s, kind: meal, days: all, start: \"12:00-13:00\", duration: 30, place: home }\n",
+			       k == 2 ? id64 : "lunch");
+			char what[128];
+			snprintf(what, sizeof what, "ids: a %s id of %d characters %s", kinds[k], n,
+				 n > PROFILE_MAX_ID ? "is D_PROF_VALUE" : "loads");
+			if (n > PROFILE_MAX_ID)
+				profile_fails(t.s, D_PROF_VALUE, "1 to 64", what);
+			else
+				profile_loads(t.s, what);
+			free(t.s);
+		}
+	}
 	/* routines 64 */
 	t = (struct sb){ 0 };
 	sb_add(&t, "%svenues:\n  - { id: home, kind: home }\npractitioners:\n  - { id: physio, role: physio }\nroutines:\n", head);
@@ -258,6 +310,23 @@ static void test_profiles(void)
 	sb_add(&t, "\n");
 	profile_fails(t.s, D_PROF_DEEP, "32", "nesting: 33 levels is D_PROF_DEEP");
 	free(t.s);
+	/* travel matrix entries 65,536 (MAX_MATRIX): the YAML events stop a
+	 * matrix near 16,666 first, so the bound is lowered to 3 here */
+	profile_matrix_limit(3);
+	for (int n = 3; n <= 4; n++) {
+		t = (struct sb){ 0 };
+		sb_add(&t, "%svenues:\n  - { id: home, kind: home }\n  - { id: a, name: A }\n  - { id: b, name: B }\n"
+			   "practitioners:\n  - { id: physio, role: physio }\ntravel:\n  matrix:\n", head);
+		static const char *const pairs[] = { "home, a", "home, b", "a, b", "b, a" };
+		for (int i = 0; i < n; i++)
+			sb_add(&t, "    - [%s, 10, 1]\n", pairs[i]);
+		if (n == 3)
+			profile_loads(t.s, "travel matrix: 3 entries load at a bound of 3");
+		else
+			profile_fails(t.s, D_PROF_TOO_MANY, "3", "travel matrix: the 4th is D_PROF_TOO_MANY at a bound of 3");
+		free(t.s);
+	}
+	profile_matrix_limit(65536);
 	/* travel CSV 1 MiB */
 	char dir[] = "/tmp/dovetail-test-limits.XXXXXX";
 	if (mkdtemp(dir)) {
@@ -311,6 +380,36 @@ static int caseload_fails(const char *text, size_t len, enum diag_code code, con
 static void test_caseloads(void)
 {
 	struct sb t = { 0 };
+	/* an id: 1 to 64 characters (PROFILE_MAX_ID), of a person, a shared practitioner */
+	char id[PROFILE_MAX_ID + 2];
+	memset(id, 'x', sizeof id);
+	for (int n = PROFILE_MAX_ID; n <= PROFILE_MAX_ID + 1; n++) {
+		id[n - 1] = 'x';
+		id[n] = 0;
+		for (int k = 0; k < 2; k++) {
+			t = (struct sb){ 0 };
+			sb_add(&t, "version: 1\npersons:\n- {id: %s, profile: p}\npractitioners:\n- {id: %s, feeds: [f]}\n",
+			       k == 0 ? id : "P0", k == 1 ? id : "r0");
+			char what[128];
+			snprintf(what, sizeof what, "ids: a %s id of %d characters %s", k ? "shared practitioner" : "person",
+				 n, n > PROFILE_MAX_ID ? "is D_PROF_VALUE" : "loads");
+			if (n > PROFILE_MAX_ID) {
+				caseload_fails(t.s, t.n, D_PROF_VALUE, "1 to 64", what);
+			} else {
+				struct diag d;
+				diag_init(&d);
+				struct caseload *c = NULL;
+				int good = caseload_load_text(&c, "/tmp/c.yaml", t.s, t.n, &d) == 0 && c && d.n == 0;
+				ok(good, "%s", what);
+				if (!good)
+					show(&d);
+				caseload_free(c);
+				diag_release(&d);
+			}
+			free(t.s);
+		}
+	}
+	t = (struct sb){ 0 };
 	sb_add(&t, "version: 1\npersons:\n");
 	for (long i = 0; i < CASELOAD_MAX_PERSONS + 1L; i++)
 		sb_add(&t, "- {id: P%ld, profile: p}\n", i);
