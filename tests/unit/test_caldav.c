@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dovetail/fetch.h"
+#include "dovetail/ics.h"
 #include "tap.h"
 
 #define CAL(uid) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:" uid \
@@ -43,6 +44,61 @@ static void refused(const char *what, const char *text, const char *says)
 	if (!strstr(last_msg, says))
 		printf("#   got: %s\n", last_msg);
 	bytes_release(&b);
+}
+
+/* A URL of exactly n bytes: prefix, then 'a's. */
+static char *url_of(const char *prefix, size_t n)
+{
+	char *u = malloc(n + 1);
+	size_t k = strlen(prefix);
+	memcpy(u, prefix, k);
+	memset(u + k, 'a', n - k);
+	u[n] = 0;
+	return u;
+}
+
+/* The URL of a feed or a collection: at most FETCH_MAX_URL (2,000) bytes.
+ * One past it is refused (D_NET_URL_LONG) before any request; at the bound
+ * it is requested (here from a port nothing listens on: refused by the
+ * system, not by length). */
+static void url_bound(void)
+{
+	struct fetch_opts o;
+	fetch_opts_default(&o, 1 << 20);
+	o.connect_timeout_s = 2;
+	o.timeout_s = 2;
+	struct ics_limits lim;
+	ics_limits_default(&lim);
+	for (size_t n = FETCH_MAX_URL; n <= FETCH_MAX_URL + 1; n++) {
+		for (int dav = 0; dav < 2; dav++) {
+			char *u = url_of(dav ? "caldav+http://127.0.0.1:1/" : "http://127.0.0.1:1/", n);
+			struct diag d;
+			diag_init(&d);
+			int rc;
+			if (dav) {
+				struct bytes b;
+				rc = caldav_fetch(u, &o, &lim, 0, 86400, &b, &d);
+				if (rc == 0)
+					free(b.data);
+			} else {
+				struct fetch_result r;
+				rc = fetch_url(u, &o, NULL, &r, &d);
+				if (rc == 0)
+					fetch_result_release(&r);
+			}
+			int is_long = 0;
+			for (size_t i = 0; i < d.n; i++)
+				is_long |= d.v[i].code == D_NET_URL_LONG;
+			if (n > FETCH_MAX_URL)
+				ok(rc == -1 && is_long && d.n == 1, "%s URL of %zu bytes: refused for its length (D_NET_URL_LONG)",
+				   dav ? "a CalDAV" : "a feed", n);
+			else
+				ok(rc == -1 && !is_long && d.n >= 1, "%s URL of %zu bytes: requested (%s)",
+				   dav ? "a CalDAV" : "a feed", n, d.n ? d.v[0].msg : "no diagnostic");
+			diag_release(&d);
+			free(u);
+		}
+	}
 }
 
 int main(void)
@@ -123,5 +179,6 @@ int main(void)
 		ok(rc == -1 && !b.data, "100,000 nested XML elements: refused");
 		free(deep);
 	}
+	url_bound();
 	return tap_done();
 }

@@ -278,6 +278,22 @@ static void test_profiles(void)
 			free(t.s);
 		}
 	}
+	/* a feed's URL: at most 2,000 bytes (FETCH_MAX_URL) */
+	for (size_t n = FETCH_MAX_URL; n <= FETCH_MAX_URL + 1; n++) {
+		char *u = malloc(n + 1);
+		memset(u, 'a', n);
+		memcpy(u, "https://h/", 10);
+		u[n] = 0;
+		t = (struct sb){ 0 };
+		sb_add(&t, "%svenues:\n  - { id: home, kind: home }\npractitioners:\n  - { id: p, role: r, feeds: [\"%s\"] }\n",
+		       head, u);
+		if (n > FETCH_MAX_URL)
+			profile_fails(t.s, D_PROF_VALUE, "longer than 2000", "feed URL: 2,001 bytes are D_PROF_VALUE");
+		else
+			profile_loads(t.s, "feed URL: 2,000 bytes load");
+		free(t.s);
+		free(u);
+	}
 	/* routines 64 */
 	t = (struct sb){ 0 };
 	sb_add(&t, "%svenues:\n  - { id: home, kind: home }\npractitioners:\n  - { id: physio, role: physio }\nroutines:\n", head);
