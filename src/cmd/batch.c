@@ -7,6 +7,7 @@
 
 #include "../cli.h"
 #include "dovetail/batch.h"
+#include "dovetail/pool.h"
 #include "batch_out.h"
 #include "dovetail/xalloc.h"
 
@@ -171,8 +172,8 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 		switch (c) {
 		case 'j':
 			b->jobs = (int)strtol(optarg, &end, 10);
-			if (*end || b->jobs < 1 || b->jobs > 256)
-				return cli_usage(app, "batch: -j takes a number of workers from 1 to 256");
+			if (*end || b->jobs < 1 || b->jobs > POOL_MAX_JOBS)
+				return cli_usage(app, "batch: -j takes a number of workers from 1 to " DV_STR(POOL_MAX_JOBS));
 			break;
 		case 'r': a->resume = 1; break;
 		case 's':
