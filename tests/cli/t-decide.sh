@@ -114,6 +114,13 @@ check "an unknown change: exit 65" [ "$rc" -eq 65 ]
 check "... named" grep -q "no change '$p3-99' in the store" "$TMP/stderr"
 run --db "$db" reject "$p3" 1 two --by keyworker
 check "a malformed change: exit 64" [ "$rc" -eq 64 ]
+# at most 64 changes named at once (MAX_CHANGES, src/cmd/decide.c)
+run --db "$db" reject "$p3" $(seq 99 162) --by keyworker
+check "64 changes named: within the bound, the first unknown one refused (exit 65, got $rc)" \
+	sh -c "[ $rc -eq 65 ] && grep -q \"no change '$p3-99' in the store\" '$TMP/stderr'"
+run --db "$db" reject "$p3" $(seq 99 163) --by keyworker
+check "65 changes named: usage, 64 (got $rc)" \
+	sh -c "[ $rc -eq 64 ] && grep -q 'too many changes named at once' '$TMP/stderr'"
 run --db "$db" history --json
 check "the store is unchanged by the failed decisions" cmp -s "$TMP/stdout" "$TMP/h.json"
 check "decisions are never deleted (the store refuses)" python3 -c 'import sqlite3, sys
