@@ -161,6 +161,7 @@ int store_each_occurrence_in(struct store *s, const char *const *sources, size_t
  * "Stored proposals".
  */
 
+#define STORE_MAX_CHANGES 2048     /* changes of one proposal decided together: a horizon's appointments (SOLVER_MAX_APPTS) */
 #define STORE_MAX_JOINT 8         /* partners of one change: its joint session, and the changes it makes room for or that make room for it */
 
 /* One change of a proposal; its position in the printed list is its

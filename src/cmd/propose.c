@@ -215,6 +215,10 @@ static void json_appt(const struct person *cw, const struct sv_result *r, size_t
 	cli_put_json(stdout, ap->rid);
 }
 
+/* A proposal changes at most the horizon's appointments, and all of them
+ * can be decided together (store_decide). */
+_Static_assert(SOLVER_MAX_APPTS <= STORE_MAX_CHANGES, "a proposal's changes fit a decision");
+
 /* The changes decided with change c (instance indices): the other parts
  * of its joint session, and the changes it makes room for or that make room
  * for it. Returns how many (at most STORE_MAX_JOINT). */

@@ -48,9 +48,10 @@ static const char SQL_INSERT[] =
 
 enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q__COUNT };
 
-/* A set of change numbers, small (a proposal changes at most 64 appointments). */
+/* A set of change numbers: at most STORE_MAX_CHANGES, a horizon's
+ * appointments (put says when one more would pass it). */
 struct seqset {
-	int v[256];
+	int v[STORE_MAX_CHANGES];
 	size_t n;
 };
 
@@ -62,10 +63,15 @@ static int has(const struct seqset *s, int x)
 	return 0;
 }
 
-static void put(struct seqset *s, int x)
+/* Add x to s: 0, or -1 when s is full (x is not in it). */
+static int put(struct seqset *s, int x)
 {
-	if (!has(s, x) && s->n < sizeof s->v / sizeof *s->v)
-		s->v[s->n++] = x;
+	if (has(s, x))
+		return 0;
+	if (s->n == sizeof s->v / sizeof *s->v)
+		return -1;
+	s->v[s->n++] = x;
+	return 0;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -134,13 +140,25 @@ static int check_proposal(struct decide *x)
 	return 0;
 }
 
-/* Put into set each change number the bound query q gives. */
-static int put_all(sqlite3_stmt *q, struct seqset *set)
+/* A decision on more than STORE_MAX_CHANGES changes: refused, nothing recorded. */
+static int too_many(struct decide *x)
 {
-	int r;
-	while ((r = sqlite3_step(q)) == SQLITE_ROW)
-		put(set, sqlite3_column_int(q, 0));
+	char msg[160];
+	snprintf(msg, sizeof msg, "stored proposal %.40s: a decision on more than " DV_STR(STORE_MAX_CHANGES)
+		 " changes", x->proposal);
+	diag_add(x->d, D_STORE_SQL, NULL, 0, 0, msg);
+	return REPORTED;
+}
+
+/* Put into set each change number the bound query q gives. */
+static int put_all(struct decide *x, sqlite3_stmt *q, struct seqset *set)
+{
+	int r, full = 0;
+	while (!full && (r = sqlite3_step(q)) == SQLITE_ROW)
+		full = put(set, sqlite3_column_int(q, 0)) < 0;
 	sqlite3_reset(q);
+	if (full)
+		return too_many(x);
 	return r == SQLITE_DONE ? 0 : SQL_FAILED;
 }
 
@@ -150,8 +168,9 @@ static int collect(struct decide *x, const int *seqs, size_t n, struct seqset *s
 {
 	if (n == 0) {
 		sqlite3_bind_text(x->q[Q_ALL], 1, x->proposal, -1, SQLITE_STATIC);
-		if (put_all(x->q[Q_ALL], set) < 0)
-			return SQL_FAILED;
+		int r = put_all(x, x->q[Q_ALL], set);
+		if (r < 0)
+			return r;
 	}
 	sqlite3_bind_text(x->q[Q_CHANGE], 1, x->proposal, -1, SQLITE_STATIC);
 	for (size_t i = 0; i < n; i++) {
@@ -165,14 +184,16 @@ static int collect(struct decide *x, const int *seqs, size_t n, struct seqset *s
 			diag_add(x->d, D_UNKNOWN_ID, NULL, 0, 0, "change", id);
 			return REPORTED;
 		}
-		put(set, seqs[i]);
+		if (put(set, seqs[i]) < 0)
+			return too_many(x);
 	}
 	/* a joint session is decided whole (set grows as it is walked) */
 	sqlite3_bind_text(x->q[Q_PARTNERS], 1, x->proposal, -1, SQLITE_STATIC);
 	for (size_t i = 0; i < set->n; i++) {
 		sqlite3_bind_int(x->q[Q_PARTNERS], 2, set->v[i]);
-		if (put_all(x->q[Q_PARTNERS], set) < 0)
-			return SQL_FAILED;
+		int r = put_all(x, x->q[Q_PARTNERS], set);
+		if (r < 0)
+			return r;
 	}
 	if (set->n > 1)
 		qsort(set->v, set->n, sizeof *set->v, cmp_int);
@@ -238,7 +259,7 @@ static int drop_decided(struct decide *x, struct seqset *set, size_t *n_same)
 		int r = no_conflict(x, set->v[i]);
 		if (r < 0)
 			return r;
-		put(&todo, set->v[i]);
+		put(&todo, set->v[i]);   /* a part of set: never full */
 	}
 	*set = todo;
 	return 0;

@@ -453,6 +453,53 @@ static void test_decisions(void)
 	snprintf(db, sizeof db, "%s/t.db", dir);
 }
 
+/* A decision on every change of a proposal takes each of them, however
+ * many: the set of change numbers stopped at 256 (the rest were left
+ * undecided, silently). At most STORE_MAX_CHANGES: one more is refused. */
+static size_t decide_all(struct store *s, const char *id, size_t n_changes, int *rc, struct diag *d)
+{
+	static struct store_change many[STORE_MAX_CHANGES + 1];
+	static char uids[STORE_MAX_CHANGES + 1][24];
+	fixture();
+	for (size_t k = 0; k < n_changes; k++) {
+		snprintf(uids[k], sizeof uids[k], "m%zu@test", k);
+		many[k] = changes_a[0];
+		many[k].ch.appt.uid = uids[k];
+		many[k].ch.to.start = (int)(k % 1440);
+	}
+	struct store_proposal p = props[1];
+	p.id = id;
+	p.changes = many;
+	p.n_changes = n_changes;
+	size_t n = 0, same = 0;
+	*rc = -1;
+	if (store_save_proposals(s, &p, 1, d) == 0)
+		*rc = store_decide(s, id, NULL, 0, VERDICT_REJECT, "kw", 1795400000, NULL, &n, &same, d);
+	return n;
+}
+
+static void test_decide_many(void)
+{
+	struct store *s;
+	struct diag d;
+	diag_init(&d);
+	char path[200];
+	snprintf(path, sizeof path, "%.150s/many.db", dir);
+	ok(store_open(&s, path, 0, &d) == 0, "decide many: a fresh store");
+	int rc;
+	size_t n = decide_all(s, "p-000000000011", 300, &rc, &d);
+	ok(rc == 0 && n == 300, "decide many: rejecting a proposal of 300 changes rejects all 300 (%zu)", n);
+	n = decide_all(s, "p-000000000012", STORE_MAX_CHANGES, &rc, &d);
+	ok(rc == 0 && n == STORE_MAX_CHANGES, "decide many: ... of %d, all %d (%zu)", STORE_MAX_CHANGES,
+	   STORE_MAX_CHANGES, n);
+	n = decide_all(s, "p-000000000013", STORE_MAX_CHANGES + 1, &rc, &d);
+	ok(rc < 0 && n == 0 && d.n && d.v[d.n - 1].code == D_STORE_SQL && strstr(d.v[d.n - 1].msg, "more than"),
+	   "decide many: one of %d changes is refused, nothing recorded (%s)", STORE_MAX_CHANGES + 1,
+	   d.n ? d.v[d.n - 1].msg : "none");
+	store_close(s);
+	diag_release(&d);
+}
+
 static void cleanup(void)
 {
 	char cmd[300];
@@ -475,6 +522,7 @@ int main(void)
 	test_joint_bound();
 	test_migration();
 	test_decisions();
+	test_decide_many();
 	cleanup();
 	return tap_done();
 }
