@@ -215,6 +215,15 @@ static void race_write(const char *path)
 	}
 }
 
+/* Every temporary removed as soon as it is made: the writer makes one at
+ * most TEMP_TRIES (100, src/util/file.c) times, then gives up. */
+static void race_always(const char *path)
+{
+	made++;
+	if (unlink(path) != 0)
+		rmdir(path);
+}
+
 /* A temporary taken for stale by another dovetail before it was locked:
  * another is made, and the writer goes on (a batch worker once died of
  * this when three shards started at once). */
@@ -252,6 +261,20 @@ static void test_race(void)
 	if (x)
 		closedir(x);
 	ok(left == 0, "race: ... and no temporary is left");
+	/* the bound on the temporaries made for one write (TEMP_TRIES): each
+	 * taken away, the write fails after 100, and the file is as it was */
+	made = 0;
+	size_t before = d.n;
+	file_test_on_made(race_always);
+	rc = file_write_private(race_target, "again\n", 6, &d);
+	ok(rc < 0 && made == 100 && d.n == before + 1 && d.v[d.n - 1].code == D_IO_WRITE &&
+	   slurp_eq(race_target, "mine\n"),
+	   "race: every temporary taken away: the write fails after 100 (%d), the file unchanged", made);
+	made = 0;
+	char scratch[600];
+	rc = file_scratch_make("dovetail-unit-race", scratch, sizeof scratch, &lock, &d);
+	ok(rc < 0 && made == 100, "race: ... a scratch folder too (%d)", made);
+	file_test_on_made(NULL);
 	diag_release(&d);
 }
 
