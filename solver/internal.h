@@ -28,6 +28,10 @@ void sv_ls_limits(size_t tries, int passes);
 /* For tests: the listing's share of --time-limit (SV_LIST_SHARE) in place
  * of its value when lower (0: the value), from the next solve on. */
 void sv_list_share(double share);
+/* For tests: rounds of column generation per tier (SV_CG_ROUNDS) in place
+ * of the value when lower (0: the value), from the next solve on. */
+void sv_cg_rounds(int rounds);
+#define SV_CG_ROUNDS 1000         /* rounds of column generation (an LP, then pricing) of one tier, at most */
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */

@@ -499,6 +499,15 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
 	return rc;
 }
 
+/* Rounds of column generation (an LP and its pricing) per tier, at most
+ * (tests may lower it: internal.h). */
+static int cg_rounds = SV_CG_ROUNDS;
+
+void sv_cg_rounds(int rounds)
+{
+	cg_rounds = rounds > 0 && rounds < SV_CG_ROUNDS ? rounds : SV_CG_ROUNDS;
+}
+
 /* Column generation for tier `tier`: the LP and pricing until no day plan
  * has a negative reduced cost (the LP bound, into cb), or the budget or
  * the search's bounds stop it; then, when it did not converge, the floor
@@ -520,7 +529,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	 * prove nothing, and its plans change nothing */
 	int full = 0, stalled = 0;
 	double best_lp = INFINITY;
-	for (int iter = 0; iter < 1000; iter++) {
+	for (int iter = 0; iter < cg_rounds; iter++) {
 		struct sv_budget pb = *bud;
 		pb.relax = full;   /* a cut search bounded by relaxed ones: in full only */
 		if (!full)

@@ -492,6 +492,18 @@ int main(int argc, char **argv)
 		sv_result_release(&gn);
 	}
 
+	/* column generation's rounds per tier (SV_CG_ROUNDS, here 1): fewer
+	 * day plans priced, and still a plan with every appointment */
+	og.threads = 1;
+	sv_cg_rounds(1);
+	int sc = solve_propose(&fam.w, &og, &gn, &fam.d);
+	sv_cg_rounds(0);
+	ok(sc == 0 && gn.columns < g1.columns && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n &&
+	   gn.props[0].objective >= g1.props[0].objective - 1e-9,
+	   "column generation bound on rounds (SV_CG_ROUNDS, here 1): %zu day plans against %zu, and a plan",
+	   sc == 0 ? gn.columns : 0, g1.columns);
+	if (sc == 0)
+		sv_result_release(&gn);
 	sv_result_release(&g1);
 	sv_result_release(&r);
 	family_close(&fam);
