@@ -35,9 +35,11 @@ static const char SQL_CONFLICT[] =
 	" ORDER BY d.id LIMIT 1";
 static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 AND seq = ?2";
 static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
-/* the changes of the same proposal that are joint partners of change ?2 */
+/* the changes of the same proposal that are joint partners of change ?2,
+ * or list it as theirs */
 static const char SQL_PARTNERS[] =
-	"SELECT c.seq FROM (SELECT ?1 AS proposal_id, ?2 AS seq) x" STORE_SQL_PARTNERS_OF("x") " ORDER BY c.seq";
+	"SELECT c.seq FROM (SELECT ?1 AS proposal_id, ?2 AS seq) x" STORE_SQL_PARTNERS_OF("x") " UNION"
+	" SELECT c.seq FROM (SELECT ?1 AS proposal_id, ?2 AS seq) x" STORE_SQL_PARTNERS_BACK("x") " ORDER BY 1";
 static const char SQL_INSERT[] =
 	"INSERT INTO decisions (proposal_id, seq, verdict, person, practitioner, uid, rid,"
 	" start_utc, end_utc, to_date, to_minute, to_venue, who, decided_at, note, keep)"

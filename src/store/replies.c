@@ -179,7 +179,8 @@ int store_each_partner(struct store *s, const char *proposal, int seq,
 	 * partners too), not only the change's own partners */
 	static const char sql[] =
 		"WITH RECURSIVE grp(proposal_id, seq) AS (SELECT ?1, ?2 UNION"
-		" SELECT c.proposal_id, c.seq FROM grp g" STORE_SQL_PARTNERS_OF("g") ")"
+		" SELECT c.proposal_id, c.seq FROM grp g" STORE_SQL_PARTNERS_OF("g") " UNION"
+		" SELECT c.proposal_id, c.seq FROM grp g" STORE_SQL_PARTNERS_BACK("g") ")"
 		" SELECT c.practitioner, c.uid, c.rid, c.start_utc, c.end_utc FROM grp"
 		" JOIN changes c ON c.proposal_id = ?1 AND c.seq = grp.seq WHERE grp.seq != ?2 ORDER BY grp.seq";
 	sqlite3_stmt *q = NULL;

@@ -55,7 +55,8 @@ static const char SQL_UNDONE[] =
 	"  AND r.sequence = " FEED_SEQUENCE("r")
 	"   + CASE WHEN r.kind = 'declinecounter' THEN 0 ELSE " ACCEPTS("r") " END),"
 	" grp(proposal_id, seq, by, at) AS (SELECT proposal_id, seq, by, at FROM dec UNION"
-	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g" STORE_SQL_PARTNERS_OF("g") ")"
+	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g" STORE_SQL_PARTNERS_OF("g") " UNION"
+	"  SELECT c.proposal_id, c.seq, g.by, g.at FROM grp g" STORE_SQL_PARTNERS_BACK("g") ")"
 	" SELECT g.proposal_id, g.seq, min(g.by), max(g.at) FROM grp g"
 	" WHERE NOT EXISTS (SELECT 1 FROM dec x WHERE x.proposal_id = g.proposal_id AND x.seq = g.seq)"
 	" GROUP BY g.proposal_id, g.seq";

@@ -16,6 +16,14 @@
 	" JOIN joint_partners j ON j.proposal_id = " g ".proposal_id AND j.seq = " g ".seq"          \
 	" JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"       \
 	" AND c.uid = j.uid AND c.rid = j.rid AND c.start_utc = j.start_utc"
+/* ... and the changes c that list change g as their partner: the relation
+ * is read both ways, so that a group is whole even where one side's list
+ * was cut at STORE_MAX_JOINT (a change many others make room for) */
+#define STORE_SQL_PARTNERS_BACK(g)                                                                   \
+	" JOIN changes m ON m.proposal_id = " g ".proposal_id AND m.seq = " g ".seq"                 \
+	" JOIN joint_partners j ON j.proposal_id = m.proposal_id AND j.practitioner = m.practitioner" \
+	" AND j.uid = m.uid AND j.rid = m.rid AND j.start_utc = m.start_utc"                         \
+	" JOIN changes c ON c.proposal_id = j.proposal_id AND c.seq = j.seq"
 
 struct store {
 	sqlite3 *db;

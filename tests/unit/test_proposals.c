@@ -379,6 +379,13 @@ static int seen_one(const struct store_decision *x, void *arg)
 	return 0;
 }
 
+static int count_partner(const struct appt_ref *a, void *arg)
+{
+	(void)a;
+	++*(int *)arg;
+	return 0;
+}
+
 static void test_decisions(void)
 {
 	struct store *s;
@@ -508,6 +515,41 @@ static void cleanup(void)
 		tap_note("could not remove %s", dir);
 }
 
+/* A group is read both ways: a change that only others list as their
+ * partner (a list cut at STORE_MAX_JOINT keeps the other side's) is still
+ * decided with them, and they with it, partners of partners too. */
+static void test_partners_back(void)
+{
+	struct store *s;
+	struct diag d;
+	diag_init(&d);
+	char path[200];
+	snprintf(path, sizeof path, "%.150s/back.db", dir);
+	ok(store_open(&s, path, 0, &d) == 0, "back: a fresh store");
+	fixture();
+	/* change 2 lists change 1; change 3 lists change 2; change 1 lists none */
+	struct store_change cs[3] = { changes_a[0], changes_a[1], changes_a[2] };
+	cs[0].n_with = 0;
+	cs[1].with[0] = cs[0].ch.appt;
+	cs[1].n_with = 1;
+	cs[2].with[0] = cs[1].ch.appt;
+	cs[2].n_with = 1;
+	struct store_proposal p = props[0];
+	p.id = "p-00000000000b";
+	p.changes = cs;
+	p.n_changes = 3;
+	ok(store_save_proposals(s, &p, 1, &d) == 0, "back: a proposal whose partners are listed one way");
+	size_t n = 0, same = 0;
+	int one = 1;
+	int rc = store_decide(s, p.id, &one, 1, VERDICT_ACCEPT, "kw", 1795400000, NULL, &n, &same, &d);
+	ok(rc == 0 && n == 3, "back: accepting change 1, listed by none, decides its whole group (%zu of 3)", n);
+	int seen = 0;
+	rc = store_each_partner(s, p.id, 1, count_partner, &seen, &d);
+	ok(rc == 0 && seen == 2, "back: ... and its group as a decline undoes it is the other two (%d)", seen);
+	store_close(s);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	umask(022);
@@ -523,6 +565,7 @@ int main(void)
 	test_migration();
 	test_decisions();
 	test_decide_many();
+	test_partners_back();
 	cleanup();
 	return tap_done();
 }
