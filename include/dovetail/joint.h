@@ -131,6 +131,30 @@ void joint_solution_release(struct jt_solution *s);
  * person's tier 1 or 2 may rise only as far as another's falls). Returns
  * 0, or -1 with d filled (GLPK failure).
  */
+/*
+ * The repair's last step (docs/batch.md, "The repair"): a MIP around each
+ * person still outside the cap, in index order, from sol's choice as it
+ * stands. Its set (the person, those whose choices are in the way of its
+ * plans within the cap, those in the way of theirs, and so on, `depth`
+ * steps out, at most JOINT_BLOCK persons, the nearest first) is chosen for
+ * again together, everyone else held where they are, with the cap first
+ * and the set's impossibilities and compromise not allowed to rise
+ * (joint_sets_solve, keep_tiers): so the persons outside the cap and the
+ * caseload's tiers 1 and 2 never rise (asserted), and cost falls where it
+ * can. A set lies within one component, and the sets of a component are
+ * taken in the same order whatever else is in the run. At most `passes`
+ * passes (>= 1), fewer when one changes nothing. ps: what it did. Returns
+ * 0, or -1 with d filled.
+ */
+struct jt_polish_stats {
+	size_t taken;               /* persons whose choice changed */
+	int passes;                 /* passes run */
+	size_t largest;             /* the most persons in one set */
+	int deepest;                /* the most steps out that took someone into a set */
+};
+int joint_polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
+		 int passes, int depth, struct jt_polish_stats *ps, struct diag *d);
+
 struct jt_sets;
 struct jt_sets *joint_sets_new(const struct jt_problem *p, const struct jt_components *c);
 int joint_sets_solve(struct jt_sets *s, const size_t *persons, size_t n, int keep_tiers, size_t *choice,

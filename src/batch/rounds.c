@@ -1206,119 +1206,6 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	return 0;
 }
 
-/* A choice's persons outside the cap, impossibilities (soft conflicts
- * taken among them) and compromise, into v[0 .. 3). */
-static void caseload_tiers(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
-			   double v[3])
-{
-	v[0] = v[1] = v[2] = 0;
-	for (size_t i = 0; i < pr->n_persons; i++) {
-		v[0] += !joint_within_cap(pr, choice[i]);
-		v[1] += pr->cols[choice[i]].impossible;
-		v[2] += pr->cols[choice[i]].compromise;
-	}
-	for (size_t k = 0; k < comps->n_pairs; k++) {
-		const struct jt_pair *q = &comps->pairs[k];
-		v[1] += q->soft && choice[pr->cols[q->a].person] == q->a && choice[pr->cols[q->b].person] == q->b;
-	}
-}
-
-/*
- * The set polish() chooses again for around person i, outside the cap:
- * i, the persons whose choices are in the way of its plans within the
- * cap, those in the way of theirs (their other plans within their own
- * cap), and so on, BATCH_POLISH_DEPTH steps, at most JOINT_BLOCK persons
- * (the nearest first). stamp[q] == tag marks those taken. Into set;
- * returns how many.
- */
-static size_t polish_set(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
-			 const size_t *colfirst, const size_t *first, const size_t *adj, size_t i, size_t *stamp,
-			 size_t tag, size_t *set)
-{
-	size_t n = 0, h = 0;
-	set[n++] = i;
-	stamp[i] = tag;
-	for (int depth = 0; depth < BATCH_POLISH_DEPTH; depth++) {
-		size_t end = n;
-		for (; h < end; h++) {
-			size_t u = set[h];
-			for (size_t y = colfirst[u]; y < pr->n_cols && pr->cols[y].person == u; y++) {
-				if (comps->dead[y] || y == choice[u] || !joint_within_cap(pr, y))
-					continue;
-				for (size_t a = first[y]; a < first[y + 1] && n < JOINT_BLOCK; a++) {
-					size_t q = pr->cols[adj[a]].person;
-					if (stamp[q] != tag && choice[q] == adj[a]) {
-						stamp[q] = tag;
-						set[n++] = q;
-					}
-				}
-			}
-		}
-	}
-	return n;
-}
-
-/*
- * The repair's last step (docs/batch.md, "The repair"): a MIP around each
- * person still outside the cap, in index order, from the choice as it
- * stands. Its set (polish_set) is chosen for again together, everyone else
- * held where they are, with the cap first and the set's impossibilities
- * and compromise not allowed to rise (joint_sets_solve, keep_tiers): so
- * the persons outside the cap and the caseload's tiers 1 and 2 never rise,
- * and cost falls where it can. A set lies within one component, and the
- * sets of a component are taken in the same order whatever else is in the
- * run, so a shard of whole components chooses as the whole run does.
- * BATCH_POLISH_PASSES passes, fewer when one changes nothing (the next
- * would change nothing either: it would solve the same MIPs). *taken: the
- * persons whose choice changed. Returns 0, or -1 with d filled.
- */
-static int polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
-		  size_t *taken, struct diag *d)
-{
-	size_t np = pr->n_persons;
-	*taken = 0;
-	size_t *first = NULL, *adj = NULL;
-	joint_conflict_lists(pr, comps, &first, &adj);
-	size_t *colfirst = xmalloc((np + 1) * sizeof *colfirst);
-	for (size_t j = pr->n_cols; j-- > 0;)
-		colfirst[pr->cols[j].person] = j;
-	size_t *stamp = xcalloc(np + 1, sizeof *stamp), *set = xmalloc((JOINT_BLOCK + 1) * sizeof *set);
-	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
-	memcpy(was, sol->choice, np * sizeof *was);
-	struct jt_sets *js = joint_sets_new(pr, comps);
-	size_t tag = 0;
-	int rc = 0;
-	for (int pass = 0; pass < BATCH_POLISH_PASSES && !rc; pass++) {
-		memcpy(pass_was, sol->choice, np * sizeof *pass_was);
-		for (size_t i = 0; i < np && !rc; i++) {
-			if (joint_within_cap(pr, sol->choice[i]))
-				continue;
-			size_t n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, stamp, ++tag, set);
-			rc = joint_sets_solve(js, set, n, 1, sol->choice, d);
-		}
-		if (!rc && memcmp(pass_was, sol->choice, np * sizeof *pass_was) == 0)
-			break;
-	}
-	joint_sets_free(js);
-	for (size_t i = 0; !rc && i < np; i++)
-		*taken += sol->choice[i] != was[i];
-	/* the persons outside the cap and the caseload's tiers 1 and 2 never rise */
-	double before[3], after[3];
-	caseload_tiers(pr, comps, was, before);
-	caseload_tiers(pr, comps, sol->choice, after);
-	assert(rc || (after[0] <= before[0] && after[1] <= before[1] && after[2] <= before[2] + 1e-4 * (1 + before[2])));
-	(void)before;
-	(void)after;
-	free(was);
-	free(pass_was);
-	free(stamp);
-	free(set);
-	free(colfirst);
-	free(first);
-	free(adj);
-	return rc;
-}
-
 static void stats_of(const struct jstate *s, const struct jt_problem *pr, const struct jt_components *comps,
 		     const struct jt_solution *sol, struct batch_joint_stats *st)
 {
@@ -1456,11 +1343,11 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 				else
 					break;
 			}
-			size_t taken = 0;
-			if (!rc && polish(&pr, &comps, &sol, &taken, d) < 0)
+			struct jt_polish_stats ps = { 0 };
+			if (!rc && joint_polish(&pr, &comps, &sol, BATCH_POLISH_PASSES, BATCH_POLISH_DEPTH, &ps, d) < 0)
 				rc = -1;
-			st->repaired += taken;
-			if (taken)
+			st->repaired += ps.taken;
+			if (ps.taken)
 				st->optimal = 0;
 			break;
 		}

@@ -608,6 +608,51 @@ static void cap_case(void)
 	   "joint_within_cap is joint_cap_of on a column (50 within, 51 outside a cap of 10 over 40)");
 }
 
+/* The last MIPs (joint_polish) and their bounds: person 0 is outside the
+ * cap until 1, 2 and 3 each move one practitioner along (a chain 3 steps
+ * out). Its sets reach 3 steps and bring 0 inside; 2 steps do not (3 is
+ * held, so 2 cannot move, nor 1); one pass stops after one. */
+static void polish_case(void)
+{
+	struct fx f = { 0 };
+	struct jt_booking own[] = { { 100, 0, 10, 1, 0 } };
+	struct jt_booking on[4][1] = { { { 0, 0, 10, 0, 0 } }, { { 1, 0, 10, 0, 0 } }, { { 2, 0, 10, 0, 0 } },
+				       { { 3, 0, 10, 0, 0 } } };
+	f.solo[0] = col(&f, 0, 0, 0, 10, on[0], 1);
+	f.booked[0] = col(&f, 0, 0, 0, 40, own, 1);
+	size_t now[4] = { f.booked[0] };
+	for (size_t p = 1; p <= 3; p++) {
+		f.solo[p] = col(&f, p, 0, 0, 10, on[p - 1], 1);   /* where p is: in the way of the one before */
+		f.booked[p] = f.solo[p];
+		col(&f, p, 0, 0, 15, on[p], 1);                   /* one along: within p's cap */
+		now[p] = f.solo[p];
+	}
+	struct jt_problem pr = problem(&f, 10);
+	struct jt_components c;
+	struct diag d;
+	diag_init(&d);
+	ok(joint_components(&pr, &c, &d) == 0, "polish: the components");
+	struct { int passes, depth; size_t taken; int passes_run, deepest; const char *what; } t[] = {
+		{ 6, 3, 4, 2, 3, "3 steps out: person 0 inside the cap, 1 to 3 one along; a second pass changes nothing" },
+		{ 6, 2, 0, 1, 2, "2 steps out (BATCH_POLISH_DEPTH lowered): 3 held, so nobody can move" },
+		{ 1, 3, 4, 1, 3, "one pass (BATCH_POLISH_PASSES lowered): the first, then it stops" },
+	};
+	for (size_t k = 0; k < sizeof t / sizeof *t; k++) {
+		size_t choice[4];
+		memcpy(choice, now, sizeof choice);
+		struct jt_solution sol = { choice, 1, 0, 0 };
+		struct jt_polish_stats ps;
+		int rc = joint_polish(&pr, &c, &sol, t[k].passes, t[k].depth, &ps, &d);
+		ok(rc == 0 && ps.taken == t[k].taken && ps.passes == t[k].passes_run && ps.deepest == t[k].deepest &&
+		   ps.largest == (size_t)t[k].depth + 1 && joint_within_cap(&pr, choice[0]) == (t[k].taken > 0) &&
+		   feasible(&f, choice),
+		   "polish: %s (taken %zu, passes %d, deepest %d, largest %zu)", t[k].what, ps.taken, ps.passes,
+		   ps.deepest, ps.largest);
+	}
+	joint_components_release(&c);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	hand_cases();
@@ -617,5 +662,6 @@ int main(void)
 	threads_case();
 	large_case();
 	conflict_bound();
+	polish_case();
 	return tap_done();
 }
