@@ -33,6 +33,15 @@ check "the compromise stays at the bound (each person's alone)" \
 	joint "abs(j['compromise'] - j['bound']['compromise']) < 1e-6 and j['impossible'] == j['bound']['impossible']"
 check "the cost falls too (below 64,015.49)" joint "j['cost'] < 64015.49"
 check "the repair moved persons (at least 20)" joint "j['repaired'] >= 20"
+# nobody is left worse off than by doing nothing: each person's chosen plan
+# against their week as booked, tier by tier (a measured property, not a
+# rule of the master: the cap is against the plan alone)
+worse_than_booked=$(sqlite3 -readonly "$TMP/j2.db" "WITH ch AS (SELECT p.person, c.impossible i, c.compromise m, c.cost k
+	FROM batch_persons p JOIN batch_columns c ON c.run = p.run AND c.person = p.person AND c.n = p.chosen),
+	bk AS (SELECT person, impossible i, compromise m, cost k FROM batch_columns WHERE origin = 'booked')
+	SELECT count(*) FROM ch JOIN bk USING (person) WHERE ch.i > bk.i OR (ch.i = bk.i AND ch.m > bk.m + 1e-9)
+	OR (ch.i = bk.i AND abs(ch.m - bk.m) <= 1e-9 AND ch.k > bk.k + 1e-6)")
+check "nobody worse off than their week as booked, by the tiers in turn (got $worse_than_booked)" [ "$worse_than_booked" = 0 ]
 # who is outside the cap, by tier, as the summary says and as the store
 # holds it (each person's chosen plan against its plan alone)
 cat >"$TMP/by.py" <<'PY'
