@@ -60,7 +60,8 @@ double sv_reduced_cost(const struct instance *in, const struct sv_cols *cols, co
 
 #define EPS 1e-9
 #define PRICE_MAX_LABELS 100000   /* per day and pricing call (docs/limits.md) */
-#define PRICE_RELAX_LABELS 400000 /* a relaxed search's, once the day's has run to its end (docs/limits.md) */
+#define PRICE_RELAX_FIRST 200000  /* a relaxed search's first, per day and pricing call (docs/limits.md) */
+#define PRICE_RELAX_LABELS 400000 /* ... once one of the day's has run to its end (docs/limits.md) */
 #define PRICE_FOUND (-1e-7)       /* a day plan's reduced cost below this is worth adding */
 #define PRICE_PRUNE 1e-6          /* a completion bound above this cannot lead to one */
 
@@ -94,6 +95,7 @@ struct pctx {
 	double *full;             /* per session: the least it adds itself */
 	double close0;            /* what closing the day adds, at least, before energy */
 	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
+	uint64_t *later;          /* per session q: the practitioners of the sessions starting at or after its end */
 	long pruned;
 	/* the relaxed search (relaxed_bound()): a label remembers only the
 	 * appointments in crit, and the others may come again */
@@ -107,7 +109,8 @@ static double label_rc(const struct sv_duals *u, const struct label *l)
 	return u->alpha[0] * l->t1 + u->alpha[1] * l->t2 + u->alpha[2] * l->cost + l->dual;
 }
 
-static int p_dominates(const struct pctx *x, const struct label *a, const struct label *b)
+/* Whether a dominates b, both at session q (their last). */
+static int p_dominates(const struct pctx *x, int q, const struct label *a, const struct label *b)
 {
 	/* the cheap tests first: most pairs fail one */
 	if ((a->mask & ~b->mask) || (a->rmask & b->rmask) != b->rmask)
@@ -125,10 +128,21 @@ static int p_dominates(const struct pctx *x, const struct label *a, const struct
 	if (x->relaxed && (a->pracs & ~b->pracs) && p->max_unfam_day >= 0) {
 		/* (the relaxed search only: a's appointments need not be a
 		 * subset of b's, nor its practitioners) what completes both
-		 * meets the same people; a's count can then exceed b's by at
-		 * most the people a has met and b has not, each one more over
-		 * the daily limit when the day closes */
-		extra += fabs(x->u->alpha[1]) * p->compromise.unfamiliar_day * sv_people(p, a->pracs & ~b->pracs);
+		 * (Y, among the practitioners of the sessions after their last
+		 * one, x->later) meets the same people; a's count can then
+		 * exceed b's by the people a has met and b has not, less those
+		 * b has met and a has not and Y cannot bring (each count is
+		 * the people of A or B with Y), each one more over the daily
+		 * limit when the day closes (the penalty rises by at most
+		 * its weight a person); and a's excess over the limit is at
+		 * most what A and all that could follow make */
+		uint64_t later = x->later[q];
+		int more = sv_people(p, a->pracs & ~b->pracs) - sv_people(p, b->pracs & ~a->pracs & ~later),
+		    most = sv_people(p, a->pracs | later) - p->max_unfam_day;
+		if (more > most)
+			more = most;
+		if (more > 0)
+			extra += fabs(x->u->alpha[1]) * p->compromise.unfamiliar_day * more;
 	}
 	if (a->n_appt > b->n_appt && p->max_appts_per_day >= 0) {
 		/* (the relaxed search only: a's appointments are b's elsewhere)
@@ -206,13 +220,13 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 	size_t i = 0, w = 0, n = ch->n;
 	for (; i < n && e[i].rc <= r + EPS; i++) {
 		const struct label *y = &c->lab[e[i].lab];
-		if (!(e[i].mask & ~l->mask) && (e[i].rmask & l->rmask) == l->rmask && p_dominates(x, y, l)) {
+		if (!(e[i].mask & ~l->mask) && (e[i].rmask & l->rmask) == l->rmask && p_dominates(x, q, y, l)) {
 			memmove(&e[w], &e[i], (n - i) * sizeof *e);
 			ch->n = n - (i - w);
 			return 0;
 		}
 		if (e[i].rc >= r - EPS && !(l->mask & ~e[i].mask) && (l->rmask & e[i].rmask) == e[i].rmask &&
-		    p_dominates(x, l, y)) {
+		    p_dominates(x, q, l, y)) {
 			c->lab[e[i].lab].dead = 1;
 			continue;
 		}
@@ -223,7 +237,7 @@ static int p_add(struct pctx *x, int q, const struct label *l)
 	size_t at = w;   /* l's place: after the labels no dearer */
 	for (; i < n; i++) {
 		if (!(l->mask & ~e[i].mask) && (l->rmask & e[i].rmask) == e[i].rmask &&
-		    p_dominates(x, l, &c->lab[e[i].lab])) {
+		    p_dominates(x, q, l, &c->lab[e[i].lab])) {
 			c->lab[e[i].lab].dead = 1;
 			continue;
 		}
@@ -405,6 +419,16 @@ static int completion_bounds(struct pctx *x, int day, double *root)
 	return 1;
 }
 
+/* qsort's order of session indices by start: the day's sessions are
+ * in sort_by_start (thread-local: the days are searched in threads) */
+static _Thread_local const struct sv_item *sort_by_start;
+
+static int cmp_start(const void *a, const void *b)
+{
+	int x = sort_by_start[*(const int *)a].start, y = sort_by_start[*(const int *)b].start;
+	return (x > y) - (x < y);
+}
+
 /* The dual part of each session of the day (x->qdual), what meeting each
  * unfamiliar practitioner may cost at most (x->meetc), and the search's
  * empty chains (x->ch). */
@@ -432,6 +456,34 @@ static void price_duals(struct pctx *x, const struct instance *in, int day)
 		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
 		x->meetc[k] = v > 0 ? v : 0;
 	}
+	/* later[q]: sessions by start, latest first, their practitioners
+	 * gathered; then each q takes those of the sessions from its end on */
+	size_t n = s->n_it;
+	x->later = xcalloc(n + 1, sizeof *x->later);
+	int *by = xmalloc((n + 1) * sizeof *by);
+	uint64_t *acc = xmalloc((n + 1) * sizeof *acc);
+	for (size_t q = 0; q < n; q++)
+		by[q] = (int)q;
+	sort_by_start = s->it;
+	qsort(by, n, sizeof *by, cmp_start);
+	uint64_t m = 0;
+	for (size_t k = n; k-- > 0;) {
+		m |= s->it[by[k]].pracs;
+		acc[k] = m;
+	}
+	for (size_t q = 0; q < n; q++) {
+		size_t lo = 0, hi = n;   /* the first by start >= q's end */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (s->it[by[mid]].start < s->it[q].end)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		x->later[q] = lo < n ? acc[lo] : 0;
+	}
+	free(by);
+	free(acc);
 }
 
 /* The label-setting search over the day's sessions (in end order) from
@@ -633,10 +685,10 @@ static int relaxed_bound(struct pctx *x, const struct label *root, struct price_
 	*exact = 0;
 	x->relaxed = 1;
 	x->crit = j->cols->crit[day];   /* where the last call left it */
-	/* the relaxed search has the exact search's bound on labels until
-	 * one of its rounds on the day runs to its end: past that, more (a
-	 * day it cannot bound at all is left at once) */
-	size_t small = x->c.budget && x->c.budget->max_labels ? x->c.budget->max_labels : PRICE_MAX_LABELS;
+	/* the relaxed search has PRICE_RELAX_FIRST labels until one of its
+	 * rounds on the day runs to its end: past that, more (a day it
+	 * cannot bound at all is left at once) */
+	size_t small = x->c.budget && x->c.budget->max_labels ? x->c.budget->max_labels : PRICE_RELAX_FIRST;
 	size_t large = x->c.budget && x->c.budget->max_labels ? x->c.budget->max_labels : PRICE_RELAX_LABELS;
 	for (int round = 0; round < PRICE_RELAX_ROUNDS && !*exact; round++) {
 		struct found *fs = NULL;
@@ -757,6 +809,7 @@ out:
 	free(fs);
 	free(x.qdual);
 	free(x.meetc);
+	free(x.later);
 	free(x.base);
 	free(x.tot);
 	free(x.after);
