@@ -18,20 +18,19 @@
 #define SV_REOPT_ONE_LABELS 50000 /* ... with one more appointment */
 #define SV_REOPT_ROUNDS 4         /* ... and the master again, while the plan improves */
 #define SV_REOPT_TOTAL_LABELS 8000000  /* ... and all its listings' labels together */
-/* For tests: the four bounds above in place of their values (0: the
- * value), from the next solve on. */
-void sv_reopt_limits(size_t labels, size_t one_labels, int rounds, size_t total_labels);
-/* For tests: the local search's candidates tried per appointment and
- * passes (solve.c, LS_TRIES and LS_PASSES) in place of their values when
- * lower (0: the value), from the next solve on. */
-void sv_ls_limits(size_t tries, int passes);
-/* For tests: the listing's share of --time-limit (SV_LIST_SHARE) in place
- * of its value when lower (0: the value), from the next solve on. */
-void sv_list_share(double share);
-/* For tests: rounds of column generation per tier (SV_CG_ROUNDS) in place
- * of the value when lower (0: the value), from the next solve on. */
-void sv_cg_rounds(int rounds);
 #define SV_CG_ROUNDS 1000         /* rounds of column generation (an LP, then pricing) of one tier, at most */
+/* For tests: some of solve.c's bounds lowered (docs/limits.md): each
+ * field that is not 0 and is below its bound takes its place, from the
+ * next solve on; sv_test_limits(NULL) puts every one back. */
+struct sv_test_limits {
+	size_t reopt_labels, reopt_one_labels, reopt_total_labels;   /* SV_REOPT_LABELS, ... */
+	int reopt_rounds;                                            /* SV_REOPT_ROUNDS */
+	size_t ls_tries;                                             /* LS_TRIES */
+	int ls_passes;                                               /* LS_PASSES */
+	double list_share;                                           /* SV_LIST_SHARE */
+	int cg_rounds;                                               /* SV_CG_ROUNDS */
+};
+void sv_test_limits(const struct sv_test_limits *l);
 #define SV_STALL_ROUNDS 2         /* cut full pricing rounds that leave the LP where it was before a tier stops */
 #define SV_PRICE_COLS 12          /* day plans a quick pricing call adds, at most */
 #define SV_PRICE_COLS_FULL 30     /* ... a full one */

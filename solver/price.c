@@ -95,7 +95,7 @@ struct pctx {
 	double *full;             /* per session: the least it adds itself */
 	double close0;            /* what closing the day adds, at least, before energy */
 	double per_energy;        /* what a point of energy adds when the day closes (>= 0) */
-	uint64_t *later;          /* per session q: the practitioners of the sessions starting at or after its end */
+	uint64_t *later;          /* per session q: the practitioners of the sessions starting at or after its end (later_pracs; the relaxed search's) */
 	long pruned;
 	/* the relaxed search (relaxed_bound()): a label remembers only the
 	 * appointments in crit, and the others may come again */
@@ -456,8 +456,15 @@ static void price_duals(struct pctx *x, const struct instance *in, int day)
 		double v = u->alpha[2] * p->weights.unfamiliar * p->pracs[k].people - u->meet[(size_t)day * 64 + k];
 		x->meetc[k] = v > 0 ? v : 0;
 	}
-	/* later[q]: sessions by start, latest first, their practitioners
-	 * gathered; then each q takes those of the sessions from its end on */
+}
+
+/* x->later (p_dominates, the relaxed search only): for each session q,
+ * the practitioners of the sessions starting at or after its end: the
+ * sessions by start, latest first, their practitioners gathered; then
+ * each q takes those of the sessions from its end on. */
+static void later_pracs(struct pctx *x)
+{
+	const struct sv_day *s = &x->c.s;
 	size_t n = s->n_it;
 	x->later = xcalloc(n + 1, sizeof *x->later);
 	int *by = xmalloc((n + 1) * sizeof *by);
@@ -684,6 +691,8 @@ static int relaxed_bound(struct pctx *x, const struct label *root, struct price_
 	int got = 0, day = j->day;
 	*exact = 0;
 	x->relaxed = 1;
+	if (!x->later)
+		later_pracs(x);
 	x->crit = j->cols->crit[day];   /* where the last call left it */
 	/* the relaxed search has PRICE_RELAX_FIRST labels until one of its
 	 * rounds on the day runs to its end: past that, more (a day it

@@ -190,14 +190,27 @@ static int lex_less(int a1, double a2, double a3, int b1, double b2, double b3)
 #define LS_TRIES 240
 #define LS_PASSES 50   /* passes over the appointments, at most (docs/limits.md) */
 
-/* The local search's bounds (tests may lower them: internal.h). */
-static size_t ls_tries = LS_TRIES;
-static int ls_passes = LS_PASSES;
+/* The bounds tests may lower (internal.h, sv_test_limits): their values
+ * by default. */
+static struct sv_test_limits lim = { SV_REOPT_LABELS, SV_REOPT_ONE_LABELS, SV_REOPT_TOTAL_LABELS, SV_REOPT_ROUNDS,
+				     LS_TRIES, LS_PASSES, SV_LIST_SHARE, SV_CG_ROUNDS };
 
-void sv_ls_limits(size_t tries, int passes)
+/* x when it is set and lower than the bound b, else b */
+#define LOWER(x, b) ((x) > 0 && (x) < (b) ? (x) : (b))
+
+void sv_test_limits(const struct sv_test_limits *l)
 {
-	ls_tries = tries && tries < LS_TRIES ? tries : LS_TRIES;
-	ls_passes = passes > 0 && passes < LS_PASSES ? passes : LS_PASSES;
+	static const struct sv_test_limits none = { 0 };
+	if (!l)
+		l = &none;
+	lim.reopt_labels = LOWER(l->reopt_labels, SV_REOPT_LABELS);
+	lim.reopt_one_labels = LOWER(l->reopt_one_labels, SV_REOPT_ONE_LABELS);
+	lim.reopt_total_labels = LOWER(l->reopt_total_labels, SV_REOPT_TOTAL_LABELS);
+	lim.reopt_rounds = LOWER(l->reopt_rounds, SV_REOPT_ROUNDS);
+	lim.ls_tries = LOWER(l->ls_tries, LS_TRIES);
+	lim.ls_passes = LOWER(l->ls_passes, LS_PASSES);
+	lim.list_share = LOWER(l->list_share, SV_LIST_SHARE);
+	lim.cg_rounds = LOWER(l->cg_rounds, SV_CG_ROUNDS);
 }
 
 /* Whether appointment i at candidate c would clash with plan at: come
@@ -253,14 +266,14 @@ static int best_move(const struct instance *in, struct sv_cols *cols, const int 
 	const struct sv_appt *sa = &in->a[i];
 	int from = sa->cand[at[i]].day, gap = sv_series_gap(in, i);
 	/* candidate 0 (as booked), then every stride-th from 1: at most
-	 * ls_tries (the stride alone allows one more when n_cand is just
-	 * under a multiple of ls_tries) */
-	size_t stride = sa->n_cand > ls_tries ? sa->n_cand / ls_tries + 1 : 1;
+	 * lim.ls_tries (the stride alone allows one more when n_cand is
+	 * just under a multiple of it) */
+	size_t stride = sa->n_cand > lim.ls_tries ? sa->n_cand / lim.ls_tries + 1 : 1;
 	size_t tried = 0;
 	int b1 = 0;
 	double b2 = 0, b3 = 0;
 	*mv = (struct move){ at[i], -1, -1 };
-	for (size_t c = 0; c < sa->n_cand && tried < ls_tries; c += (c == 0 ? 1 : stride)) {
+	for (size_t c = 0; c < sa->n_cand && tried < lim.ls_tries; c += (c == 0 ? 1 : stride)) {
 		tried++;
 		if (tried > *most)
 			*most = tried;
@@ -320,7 +333,7 @@ static int improve(const struct instance *in, struct sv_cols *cols, const size_t
 	struct sv_pick *pk = xmalloc((in->n + 1) * sizeof *pk);
 	int rc = -1;
 	memcpy(dc, start, nd * sizeof *dc);
-	for (int pass = 0; pass < ls_passes && !sv_budget_over(b); pass++) {
+	for (int pass = 0; pass < lim.ls_passes && !sv_budget_over(b); pass++) {
 		int improved = 0;
 		++*passes;
 		for (size_t i = 0; i < in->n && !sv_budget_over(b); i++) {
@@ -499,15 +512,6 @@ static int floor_bound(const struct instance *in, struct sv_cols *cols, int tier
 	return rc;
 }
 
-/* Rounds of column generation (an LP and its pricing) per tier, at most
- * (tests may lower it: internal.h). */
-static int cg_rounds = SV_CG_ROUNDS;
-
-void sv_cg_rounds(int rounds)
-{
-	cg_rounds = rounds > 0 && rounds < SV_CG_ROUNDS ? rounds : SV_CG_ROUNDS;
-}
-
 /* Column generation for tier `tier`: the LP and pricing until no day plan
  * has a negative reduced cost (the LP bound, into cb), or the budget or
  * the search's bounds stop it; then, when it did not converge, the floor
@@ -529,7 +533,7 @@ static int price_tier(const struct instance *in, struct sv_cols *cols, const str
 	 * prove nothing, and its plans change nothing */
 	int full = 0, stalled = 0;
 	double best_lp = INFINITY;
-	for (int iter = 0; iter < cg_rounds; iter++) {
+	for (int iter = 0; iter < lim.cg_rounds; iter++) {
 		struct sv_budget pb = *bud;
 		pb.relax = full;   /* a cut search bounded by relaxed ones: in full only */
 		if (!full)
@@ -668,15 +672,6 @@ static int changes_of_sol(const struct sv_cols *cols, const struct master_sol *s
  * asking for them does not take many times as long; they stop, and say
  * so, when it runs out), and listing every day plan's (list: a part of the
  * time and a bound on labels; past them, column generation takes over). */
-/* The share of --time-limit the listing of every day plan may take (tests
- * may lower it: internal.h). */
-static double list_share = SV_LIST_SHARE;
-
-void sv_list_share(double share)
-{
-	list_share = share > 0 && share < SV_LIST_SHARE ? share : SV_LIST_SHARE;
-}
-
 static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv_budget *mainb,
 		    struct sv_budget *list)
 {
@@ -688,7 +683,7 @@ static void budgets(const struct sv_options *o, struct sv_budget *bud, struct sv
 		mainb->deadline = (long)clock() + (long)(o->time_limit * 0.6 * CLOCKS_PER_SEC);
 	*list = (struct sv_budget){ 0, o->max_labels ? o->max_labels : SV_LIST_LABELS, 0 };
 	if (o->time_limit > 0)
-		list->deadline = (long)clock() + (long)(o->time_limit * list_share * CLOCKS_PER_SEC);
+		list->deadline = (long)clock() + (long)(o->time_limit * lim.list_share * CLOCKS_PER_SEC);
 }
 
 long sv_rest_deadline(long now, long spent, long deadline)
@@ -730,20 +725,6 @@ static int reopt_seen_add(struct reopt_seen *s, size_t day, const unsigned char 
 	if (x)
 		*x = h;
 	return 1;
-}
-
-/* The polish's bounds (internal.h: tests may set them). */
-static struct {
-	size_t labels, one_labels, total_labels;
-	int rounds;
-} reopt = { SV_REOPT_LABELS, SV_REOPT_ONE_LABELS, SV_REOPT_TOTAL_LABELS, SV_REOPT_ROUNDS };
-
-void sv_reopt_limits(size_t labels, size_t one_labels, int rounds, size_t total_labels)
-{
-	reopt.labels = labels ? labels : SV_REOPT_LABELS;
-	reopt.one_labels = one_labels ? one_labels : SV_REOPT_ONE_LABELS;
-	reopt.rounds = rounds > 0 ? rounds : SV_REOPT_ROUNDS;
-	reopt.total_labels = total_labels ? total_labels : SV_REOPT_TOTAL_LABELS;
 }
 
 /* List day `day` over the appointments mine[0 .. nk) and `extra` (-1:
@@ -820,13 +801,13 @@ static int reoptimise(struct sv_result *r, struct sv_cols *cols, const struct sv
 			}
 			if (pass == 0) {
 				if (nk && cols->labels < labels_to)
-					rc = relist(r, cols, bud, day, mine, nk, -1, reopt.labels, seen, pick, allow,
+					rc = relist(r, cols, bud, day, mine, nk, -1, lim.reopt_labels, seen, pick, allow,
 						    added, d);
 				continue;
 			}
 			for (size_t i = 0; i < n && rc == 0 && cols->labels < labels_to && !sv_budget_over(bud); i++)
 				if (!on[i] && may_be_on(in, i, (int)day))
-					rc = relist(r, cols, bud, day, mine, nk, (long)i, reopt.one_labels, seen, pick,
+					rc = relist(r, cols, bud, day, mine, nk, (long)i, lim.reopt_one_labels, seen, pick,
 						    allow, added, d);
 		}
 	}
@@ -847,9 +828,9 @@ static int polish(struct sv_result *r, struct master **mp, struct sv_cols *cols,
 		  const struct sv_budget *bud, struct master_sol *sol, struct diag *d)
 {
 	struct reopt_seen seen = { NULL, 0, 0 };
-	size_t labels_to = cols->labels + reopt.total_labels;
+	size_t labels_to = cols->labels + lim.reopt_total_labels;
 	int rc = 0;
-	for (int round = 0; rc == 0 && round < reopt.rounds && !sv_budget_over(bud); round++) {
+	for (int round = 0; rc == 0 && round < lim.reopt_rounds && !sv_budget_over(bud); round++) {
 		long added;
 		struct master_sol sol2 = { 0 };
 		r->polish_rounds++;

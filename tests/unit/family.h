@@ -33,6 +33,39 @@ static inline void family_write(const struct family *f, const char *name, const 
 
 /* files: NULL-terminated pairs of name and text; the profile is p.yaml.
  * Returns 0, or -1 after printing the diagnostics as TAP comments. */
+/* The person of the profile at path, as every command opens them: its
+ * feeds imported into a fresh store at db (*s), the week of now. Returns
+ * 0 (release with person_release and store_close), or -1 with what went
+ * wrong printed as TAP comments (nothing to release). */
+static inline int family_person_open(const char *path, const char *db, int64_t now, struct person *pw,
+				     struct store **s)
+{
+	static struct ics_limits lim;
+	ics_limits_default(&lim);
+	struct diag d;
+	diag_init(&d);
+	struct profile *p = NULL;
+	*s = NULL;
+	int rc = profile_load(&p, path, &d);
+	if (rc == 0)
+		rc = store_open(s, db, 0, &d);
+	if (rc == 0) {
+		struct person_opts po = { now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &lim, 0 };
+		rc = person_open(pw, p, *s, &po, &d);   /* the person owns p from here */
+	} else {
+		profile_free(p);
+	}
+	if (rc < 0) {
+		store_close(*s);
+		*s = NULL;
+		for (size_t i = 0; i < d.n; i++)
+			printf("#   %s:%d:%d %s\n", d.v[i].file ? d.v[i].file : "-", d.v[i].line, d.v[i].col,
+			       d.v[i].msg);
+	}
+	diag_release(&d);
+	return rc;
+}
+
 static inline int family_open(struct family *f, const char *const *files, const char *profile)
 {
 	memset(f, 0, sizeof *f);

@@ -32,26 +32,9 @@ static void show_diag(const struct diag *d)
  * a store of its own. Returns 0, or -1 (diagnostics shown). */
 static int open_person(const char *path, struct person *pw, struct store **s)
 {
-	static struct ics_limits lim;
-	ics_limits_default(&lim);
-	struct diag d;
-	diag_init(&d);
-	struct profile *p = NULL;
 	char db[128];
 	snprintf(db, sizeof db, "%s/s%d.db", tmpdir, n_stores++);
-	int rc = profile_load(&p, path, &d);
-	if (rc == 0)
-		rc = store_open(s, db, 0, &d);
-	if (rc == 0) {
-		struct person_opts po = { now_utc, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &lim, 0 };
-		rc = person_open(pw, p, *s, &po, &d);
-	} else {
-		profile_free(p);
-	}
-	if (rc < 0)
-		show_diag(&d);
-	diag_release(&d);
-	return rc;
+	return family_person_open(path, db, now_utc, pw, s);
 }
 
 /* The text of a plan that is refused: rc -1, one D_PLAN_TEXT, out empty. */

@@ -125,7 +125,7 @@ static void rest_budget(void)
 }
 
 /* The polish of column generation's plan (solve.c), and its bounds
- * (internal.h, sv_reopt_limits; docs/limits.md), on a generated week where
+ * (internal.h, sv_test_limits; docs/limits.md), on a generated week where
  * the polish improves the plan once and then stops: each bound, set low,
  * stops it where the values do not, and a plan holding every appointment
  * comes out. */
@@ -135,32 +135,18 @@ static void rest_budget(void)
 static int data_week(const char *srcdir, const char *name, int64_t now, struct person *pw, struct store **st,
 		     char *dir)
 {
-	char path[600];
+	char path[600], db[96];
 	snprintf(path, sizeof path, "%s/tests/data/%s/profile.yaml", srcdir, name);
-	static struct ics_limits lim;
-	ics_limits_default(&lim);
-	struct diag d;
-	diag_init(&d);
-	struct profile *p = NULL;
-	char db[96];
 	snprintf(dir, 64, "/tmp/dovetail-test-data.XXXXXX");
 	*st = NULL;
-	int rc = mkdtemp(dir) ? profile_load(&p, path, &d) : -1;
+	if (!mkdtemp(dir))
+		return -1;
 	snprintf(db, sizeof db, "%s/s.db", dir);
-	if (rc == 0)
-		rc = store_open(st, db, 0, &d);
-	if (rc == 0) {
-		struct person_opts po = { now, PERSON_DEFAULT_DATE, PERSON_DEFAULT_DATE, &lim, 0 };
-		rc = person_open(pw, p, *st, &po, &d);
-	} else {
-		profile_free(p);
-	}
-	if (rc < 0) {
-		store_close(*st);
-		*st = NULL;
-	}
-	diag_release(&d);
-	return rc;
+	if (family_person_open(path, db, now, pw, st) == 0)
+		return 0;
+	unlink(db);
+	rmdir(dir);
+	return -1;
 }
 
 static void data_week_close(struct person *pw, struct store *st, const char *dir)
@@ -194,15 +180,15 @@ static void polish_bounds(const char *srcdir)
 	ok(g1.polish_rounds == 2 && g1.polish_listings >= 2 && g1.polish_cut == 0,
 	   "polish: it improved the plan once, then stopped (%d rounds, %zu listings, none cut)", g1.polish_rounds,
 	   g1.polish_listings);
-	struct { size_t labels, one, total; int rounds; const char *what; } lim_[] = {
-		{ 0, 0, 1, 0, "labels in all (SV_REOPT_TOTAL_LABELS)" },
-		{ 1, 1, 0, 0, "labels of a listing (SV_REOPT_LABELS, SV_REOPT_ONE_LABELS)" },
-		{ 0, 0, 0, 1, "rounds (SV_REOPT_ROUNDS)" },
+	struct { struct sv_test_limits l; const char *what; } lim_[] = {
+		{ { .reopt_total_labels = 1 }, "labels in all (SV_REOPT_TOTAL_LABELS)" },
+		{ { .reopt_labels = 1, .reopt_one_labels = 1 }, "labels of a listing (SV_REOPT_LABELS, SV_REOPT_ONE_LABELS)" },
+		{ { .reopt_rounds = 1 }, "rounds (SV_REOPT_ROUNDS)" },
 	};
 	for (size_t t = 0; t < sizeof lim_ / sizeof *lim_; t++) {
-		sv_reopt_limits(lim_[t].labels, lim_[t].one, lim_[t].rounds, lim_[t].total);
+		sv_test_limits(&lim_[t].l);
 		int sr = solve_propose(&pw.week, &og, &gn, &d);
-		sv_reopt_limits(0, 0, 0, 0);
+		sv_test_limits(NULL);
 		int held = sr == 0 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n;
 		if (t == 0)
 			ok(held && gn.polish_listings == 1, "polish bound on %s: one listing, then it stops (%zu)",
@@ -223,16 +209,16 @@ static void polish_bounds(const char *srcdir)
 	ok(g1.ls_passes >= 2 && g1.ls_most_tried > 3 && g1.ls_most_tried <= 240,
 	   "local search: %d passes, at most %zu candidates of one appointment tried (LS_TRIES 240)", g1.ls_passes,
 	   g1.ls_most_tried);
-	sv_ls_limits(3, 0);
+	sv_test_limits(&(struct sv_test_limits){ .ls_tries = 3 });
 	int sr = solve_propose(&pw.week, &og, &gn, &d);
-	sv_ls_limits(0, 0);
+	sv_test_limits(NULL);
 	ok(sr == 0 && gn.ls_most_tried == 3 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n,
 	   "local search bound on candidates (LS_TRIES, here 3): 3 tried, a plan with every appointment");
 	if (sr == 0)
 		sv_result_release(&gn);
-	sv_ls_limits(0, 1);
+	sv_test_limits(&(struct sv_test_limits){ .ls_passes = 1 });
 	sr = solve_propose(&pw.week, &og, &gn, &d);
-	sv_ls_limits(0, 0);
+	sv_test_limits(NULL);
 	ok(sr == 0 && gn.ls_passes == 1 && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n,
 	   "local search bound on passes (LS_PASSES, here 1): one pass, a plan with every appointment");
 	if (sr == 0)
@@ -461,9 +447,9 @@ int main(int argc, char **argv)
 		ot.k = 1;
 		struct sv_result t1, t2;
 		int s1 = solve_propose(&fam.w, &ot, &t1, &fam.d);
-		sv_list_share(1e-12);
+		sv_test_limits(&(struct sv_test_limits){ .list_share = 1e-12 });
 		int s2 = solve_propose(&fam.w, &ot, &t2, &fam.d);
-		sv_list_share(0);
+		sv_test_limits(NULL);
 		ok(s1 == 0 && !t1.cut && s2 == 0 && t2.cut && t2.n_props > 0 && t2.props[0].plan.n == t2.in.n,
 		   "the listing's share of the time limit (SV_LIST_SHARE): past it, the listing is cut and a plan comes "
 		   "from column generation (whole within it)");
@@ -495,9 +481,9 @@ int main(int argc, char **argv)
 	/* column generation's rounds per tier (SV_CG_ROUNDS, here 1): fewer
 	 * day plans priced, and still a plan with every appointment */
 	og.threads = 1;
-	sv_cg_rounds(1);
+	sv_test_limits(&(struct sv_test_limits){ .cg_rounds = 1 });
 	int sc = solve_propose(&fam.w, &og, &gn, &fam.d);
-	sv_cg_rounds(0);
+	sv_test_limits(NULL);
 	ok(sc == 0 && gn.columns < g1.columns && gn.n_props > 0 && gn.props[0].plan.n == gn.in.n &&
 	   gn.props[0].objective >= g1.props[0].objective - 1e-9,
 	   "column generation bound on rounds (SV_CG_ROUNDS, here 1): %zu day plans against %zu, and a plan",
