@@ -18,6 +18,7 @@
 #define HEAD 32          /* the day names on top */
 #define COLW 60          /* one day */
 #define LANE 8           /* the travel lane at the left of a day */
+#define MAX_LANES 16     /* side-by-side lanes of a day's overlapping appointments: more share the last */
 #define MAX_HEIGHT 460.0 /* the longest horizon of a day fits in this */
 
 /* Colours that stay apart for the common kinds of colour blindness
@@ -196,11 +197,12 @@ static int unplaced_of(const struct report *r, int after, size_t i)
 }
 
 /* Side-by-side lanes for the appointments of a day that overlap (a clash,
- * or the parts of a joint session): lane[k] and lanes[k] of each. */
+ * or the parts of a joint session): lane[k] and lanes[k] of each (d->n of
+ * them; at most MAX_LANES lanes in a group). */
 static void lanes_of(const struct week *w, const struct wk_day *d, int *lane, int *lanes)
 {
 	size_t g = 0;   /* first of the current overlapping group */
-	int group_end = -1, n = 0, end[16];
+	int group_end = -1, n = 0, end[MAX_LANES];
 	assert(d->first + d->n <= w->n_appts);
 	for (size_t k = 0; k < d->n; k++) {
 		const struct wk_appt *a = &w->appts[d->first + k];
@@ -215,10 +217,10 @@ static void lanes_of(const struct week *w, const struct wk_day *d, int *lane, in
 		while (l < n && end[l] > a->s_min)
 			l++;
 		if (l == n) {
-			if (n < 16)
+			if (n < MAX_LANES)
 				n++;
 			else
-				l = 15;
+				l = MAX_LANES - 1;
 		}
 		end[l] = a->e_min;
 		lane[k] = l;
@@ -427,13 +429,12 @@ static void svg_appts(FILE *f, const struct report *r, const struct week *w, int
 		      const struct scale *sc)
 {
 	const struct wk_day *d = &w->days[di];
-	int lane[64], lanes[64];
-	size_t n = d->n < 64 ? d->n : 64;
-	struct wk_day dd = *d;
-	dd.n = n;
-	lanes_of(w, &dd, lane, lanes);
+	int *lane = xmalloc((d->n + 1) * sizeof *lane), *lanes = xmalloc((d->n + 1) * sizeof *lanes);
+	lanes_of(w, d, lane, lanes);
 	for (size_t k = 0; k < d->n; k++)
-		svg_appt(f, r, w, after, d->first + k, x0, k < 64 ? lane[k] : 0, k < 64 ? lanes[k] : 1, sc);
+		svg_appt(f, r, w, after, d->first + k, x0, lane[k], lanes[k], sc);
+	free(lane);
+	free(lanes);
 }
 
 /* Day di's problems: clashes, broken routines, journeys that cannot be made. */

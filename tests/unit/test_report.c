@@ -237,9 +237,53 @@ static void test_solved(void)
 	family_close(&fam);
 }
 
+/* The x of the rectangle of the appointment with this UID in a view. */
+static double rect_x(const char *v, const char *uid)
+{
+	char key[64];
+	snprintf(key, sizeof key, "data-uid=\"%s\"", uid);
+	const char *g = v ? strstr(v, key) : NULL;
+	const char *x = g ? strstr(g, "<rect x=\"") : NULL;
+	return x ? atof(x + 9) : -1;
+}
+
+/* A day of 67 appointments: 64 of 5 minutes one after another, then three
+ * at once. Lanes are worked out for every appointment of a day, so the
+ * three after the 64th are side by side, not drawn over one another. */
+static void test_many_lanes(void)
+{
+	size_t cap = 80 * 200 + 256, n = 0;
+	char *feed = malloc(cap);
+	n += (size_t)snprintf(feed + n, cap - n, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n");
+	for (int k = 1; k <= 67; k++) {
+		int s = k <= 64 ? 8 * 60 + 5 * (k - 1) : 14 * 60, e = k <= 64 ? s + 5 : s + 30;
+		n += (size_t)snprintf(feed + n, cap - n,
+				      "BEGIN:VEVENT\r\nUID:m-%d\r\nDTSTAMP:20261101T000000Z\r\n"
+				      "DTSTART:20261123T%02d%02d00Z\r\nDTEND:20261123T%02d%02d00Z\r\n"
+				      "SUMMARY:Visit\r\nEND:VEVENT\r\n",
+				      k, s / 60, s % 60, e / 60, e % 60);
+	}
+	snprintf(feed + n, cap - n, "END:VCALENDAR\r\n");
+	const char *files[] = { "a.ics", feed_a, "b.ics", feed, NULL };
+	struct family fam;
+	if (ok(family_open(&fam, files, profile_text) == 0, "lanes: a day of 67 appointments loads")) {
+		struct report r0 = { .before = &fam.w, .now = NOW };
+		char *page = report_html(&r0, &fam.d);
+		const char *vb = page;   /* no proposal: one view */
+		double x1 = rect_x(vb, "m-1"), x64 = rect_x(vb, "m-64"), a = rect_x(vb, "m-65"), b = rect_x(vb, "m-66"),
+		       c = rect_x(vb, "m-67");
+		ok(x1 > 0 && x1 == x64, "lanes: the 64 in a row share the first lane (%.1f, %.1f)", x1, x64);
+		ok(a == x1 && b > a && c > b, "lanes: the 65th to 67th, at once, side by side (%.1f, %.1f, %.1f)", a, b, c);
+		free(page);
+		family_close(&fam);
+	}
+	free(feed);
+}
+
 int main(void)
 {
 	test_known();
 	test_solved();
+	test_many_lanes();
 	return tap_done();
 }
