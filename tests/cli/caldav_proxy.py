@@ -6,9 +6,9 @@ Usage: caldav_proxy.py PORTFILE UPSTREAM_PORT LOG FAULTFILE
 Listens on 127.0.0.1 (a free port, written to PORTFILE once it listens) and forwards every
 request as it is (method, path, headers, body) to 127.0.0.1:UPSTREAM_PORT, one line per request
 appended to LOG: "METHOD PATH STATUS", and to LOG.headers: "METHOD PATH IF-MATCH IF-NONE-MATCH
-AUTHORIZED" (each "-" when absent; AUTHORIZED "auth" when an Authorization header came). FAULTFILE, when it exists, holds "METHOD N ACTION": the
+AUTHORIZED" (each "-" when absent; AUTHORIZED "auth" when an Authorization header came). FAULTFILE, when it exists, holds lines "METHOD N ACTION": the
 Nth request of METHOD after the file was (re)written is not answered normally:
-  503   answered 503 without reaching the server;
+  503, 404, 412  answered with that status without reaching the server;
   drop  forwarded (the server does it), then the connection is closed without an answer;
   hang  held for 30 s without an answer (the client's timeout ends it);
   noetag  forwarded and answered, without the ETag header (as a server that changed what it
@@ -23,22 +23,23 @@ import time
 
 portfile, upstream, log, faultfile = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 lock = threading.Lock()
-state = {"mtime": None, "count": 0}
+state = {"mtime": None, "count": {}}
 
 
 def fault_for(method):
     with lock:
         try:
             st = os.stat(faultfile)
-            spec = open(faultfile).read().split()
+            specs = [l.split() for l in open(faultfile).read().splitlines() if l.strip()]
         except OSError:
             return None
         if state["mtime"] != st.st_mtime_ns:
-            state["mtime"], state["count"] = st.st_mtime_ns, 0
-        if len(spec) != 3 or spec[0] != method:
-            return None
-        state["count"] += 1
-        return spec[2] if state["count"] == int(spec[1]) else None
+            state["mtime"], state["count"] = st.st_mtime_ns, {}
+        n = state["count"][method] = state["count"].get(method, 0) + 1
+        for spec in specs:
+            if len(spec) == 3 and spec[0] == method and int(spec[1]) == n:
+                return spec[2]
+        return None
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -63,9 +64,9 @@ class H(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(n) if n else None
         fault = fault_for(self.command)
-        if fault == "503":
-            self.note("503-injected")
-            self.send_response(503)
+        if fault in ("503", "404", "412"):
+            self.note(fault + "-injected")
+            self.send_response(int(fault))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

@@ -214,6 +214,35 @@ PY
 		sh -c "[ $rc -eq 0 ] && grep -q '^PUT .*/$x 201\$' '$log'"
 	check "$name: re-read: the agreed plan" reread "$d/e.ics"
 
+	# ---- it comes and goes on the server while dovetail writes it: the
+	# PUT over dovetail's object is refused (412), a GET finds it gone
+	# (404), the PUT afresh is refused too (412: someone made it again), and
+	# a GET finds it gone again; each answer injected by the proxy
+	feed_edit "$d/fam/feeds/paediatrician.ics" RAD-2026-44718-01@outpatients.hospital.example later
+	run --db "$db" export --refresh "$prof" --calendar "$d/g.ics"
+	printf 'PUT 1 412\nGET 1 404\nPUT 2 412\nGET 2 404\n' >"$fault"
+	fresh
+	run --db "$db" export --refresh "$prof" --calendar "$url"
+	rm -f "$fault"
+	grep . "$log" | diag
+	check "$name: an object that comes and goes while dovetail writes it: exit 2, one conflict" \
+		sh -c "[ $rc -eq 2 ] && grep -q ', 1 conflict\$' '$TMP/stdout'"
+	check "$name: ... saying so, and naming only the resource" \
+		grep -q "error: caldav+http://127.0.0.1:$pp/<redacted:[0-9a-f]*>: $x: it came and went on the server while dovetail wrote it, so it is not replaced" "$TMP/stderr"
+	grep -v ' 401$' "$log" | sed -n "s#^\(PUT\|GET\) .*/$x \(.*\)\$#\1 \2#p" | tr '\n' , >"$d/seq"
+	check "$name: ... two PUTs, each followed by a GET, and nothing else written" \
+		sh -c "[ '$(cat "$d/seq")' = 'PUT 412-injected,GET 404-injected,PUT 412-injected,GET 404-injected,' ] && [ $(writes) -eq 2 ]"
+	grep "^PUT .*/$x " "$log.headers" | awk '{ print ($3 != "-") $4 }' | tr '\n' , >"$d/hdr"
+	check "$name: ... the first with If-Match, the second afresh: If-None-Match: * and no If-Match" \
+		[ "$(cat "$d/hdr")" = "1-,0*," ]
+	fresh
+	run --db "$db" export --refresh "$prof" --calendar "$url"
+	check "$name: the next run, the server answering as it is: it is replaced, exit 0" \
+		sh -c "[ $rc -eq 0 ] && grep -q '^PUT .*/$x 20[14]\$' '$log'"
+	check "$name: re-read: the agreed plan" reread "$d/g.ics"
+	cp "$d/g.ics" "$d/e.ics"   # (the plan the story below starts from)
+	$py "$rd" --file "$d/e.ics" >"$d/e.txt"
+
 	# ---- a server error midway, then a second run converges
 	run --db "$db" export --refresh "$prof" --calendar "$d/r.ics" --routines
 	echo "PUT $(nth 5) 503" >"$fault"
