@@ -30,6 +30,9 @@ struct report_change {
 	char *undone_by;          /* owned: who declined a change of its group, which
 				     undid it (docs/replies.md), or NULL */
 	int revision;             /* undone, and the revision was sent (docs/send.md) */
+	char *refused;            /* owned: its practitioner's refusal of it (declined,
+				     countered) that stands, when a later answer came
+				     (docs/replies.md), or NULL */
 	/* the appointment in each view (index into its appts), -1 when not drawn */
 	int before_appt, after_appt;
 };

@@ -366,6 +366,12 @@ struct store_status_row {
 	int move_sequence;        /* the SEQUENCE a REQUEST of the move goes with: the
 				     feed's plus the accepts on it; a message above it
 				     is a revision (docs/send.md) */
+	const char *refused;      /* the practitioner's own refusal of this change
+				     (declined, declinecounter or counter) that
+				     stands, undoing it, whatever answer came after
+				     (docs/replies.md), else NULL */
+	int64_t refused_at;       /* when it was recorded (UTC seconds) */
+	int refused_last;         /* that refusal is the last answer (answer above) */
 };
 
 /* Where row x stands at now, as status and the report say it: answered

@@ -82,6 +82,8 @@ static int side_one(const struct store_status_row *x, void *arg)
 	free(c->undone_by);
 	c->undone_by = keep_str(x->undone_by);
 	c->revision = st.revision;
+	free(c->refused);
+	c->refused = x->refused_last ? NULL : keep_str(x->refused);
 	return 0;
 }
 
@@ -340,6 +342,7 @@ out:
 		free((char *)rc[i].note);
 		free(rc[i].answer);
 		free(rc[i].undone_by);
+		free(rc[i].refused);
 	}
 	free(rc);
 	free(un);

@@ -39,7 +39,7 @@ static void local(const struct out *o, int64_t t, char *buf, size_t sz)
 
 /* One row's times as text, and where its answer stands. */
 struct row_text {
-	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24], undone[24];
+	char to[24], was[24], decided[24], sent[24], answered[24], s1[24], s2[24], undone[24], refused[24];
 	int answer, waiting;      /* the last message is answered; sent, and not answered */
 	int revision;             /* undone, and the last message is the revision (docs/send.md) */
 	int to_revision;          /* the last answer is to the revision: it changes nothing */
@@ -87,6 +87,11 @@ static void show_json(const struct store_status_row *x, const struct row_text *t
 	} else {
 		printf("null");
 	}
+	printf(", \"refused\": ");
+	if (x->refused)
+		printf("{\"kind\": \"%s\", \"at\": \"%s\"}", x->refused, t->refused);
+	else
+		printf("null");
 	if (t->waiting)
 		printf(", \"waiting_days\": %ld}", t->days);
 	else
@@ -112,6 +117,14 @@ static void show_text(const struct store_status_row *x, const struct row_text *t
 		cli_put_safe(stdout, x->undone_by);
 		printf(" declined a change of its group at %s; it stays where it is booked%s\n", t->undone,
 		       !x->sent || t->revision ? "" : " (the next dovetail send tells its practitioner)");
+	}
+	/* its own practitioner's refusal stands, and a later answer is shown */
+	if (x->refused && !x->refused_last) {
+		printf("    undone   the move is off: ");
+		cli_put_safe(stdout, x->appt.practitioner);
+		printf(" %s it at %s, and a later answer does not put it back; it stays where it is booked\n",
+		       !strcmp(x->refused, "declined") ? "declined" : !strcmp(x->refused, "counter") ? "countered" : "declined the counter of",
+		       t->refused);
 	}
 	if (t->answer && t->to_revision)
 		printf("    answer   %s, to the revision, at %s (the move is off already: it stays where it is"
@@ -147,6 +160,7 @@ static int show(const struct store_status_row *x, void *arg)
 	t.waiting = st.waiting;
 	t.days = st.days;
 	time_fmt_iso(x->undone_at, t.undone);
+	time_fmt_iso(x->refused_at, t.refused);
 	o->undone += x->undone_by != NULL;
 	o->sent += x->sent != 0;
 	o->answered += t.answer != 0;

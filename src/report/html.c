@@ -768,7 +768,13 @@ static void decision_cell(FILE *f, const struct report *r, const struct report_c
 			time_fmt_date(week_local_date(c->answered_at, r->before->zone), at, sizeof at);
 			fputs("<br><small>the practitioner answered: ", f);
 			esc(f, c->answer);
-			fprintf(f, " on %s</small>", at);
+			fprintf(f, " on %s", at);
+			if (c->refused) {
+				fputs("; the move is off all the same: they ", f);
+				fputs(!strcmp(c->refused, "counter") ? "countered" : "declined", f);
+				fputs(" it before, and a later answer does not put it back", f);
+			}
+			fputs("</small>", f);
 		} else if (c->status == RS_ACCEPTED && c->sent) {
 			time_fmt_date(week_local_date(c->sent_at, r->before->zone), at, sizeof at);
 			long days = r->now > c->sent_at ? (long)((r->now - c->sent_at) / 86400) : 0;

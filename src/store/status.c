@@ -24,12 +24,23 @@ static const char SQL_STATUS[] =
 	" d.proposal_id, d.seq, d.who, d.decided_at,"
 	" s.sent_at, s.method, s.sequence,"
 	" r.kind, r.received_at, r.sequence, r.suggested_start, r.suggested_end,"
-	" " FEED_SEQUENCE("d") " + " ACCEPTS("d")
+	" " FEED_SEQUENCE("d") " + " ACCEPTS("d") ","
+	" z.kind, z.received_at, z.id = r.id"
 	" FROM decisions d"
 	" LEFT JOIN sent s ON s.id = (SELECT max(x.id) FROM sent x WHERE x.person = d.person"
 	"   AND x.practitioner = d.practitioner AND x.uid = d.uid AND x.rid = d.rid)"
 	" LEFT JOIN replies r ON r.id = (SELECT max(y.id) FROM replies y WHERE y.person = d.person"
 	"   AND y.practitioner = d.practitioner AND y.uid = d.uid AND y.rid = d.rid)"
+	/* the refusal of this very change that stands, as week_apply_decisions
+	 * reads it: a decline, declined counter or counter of it at the
+	 * SEQUENCE sent (a later ACCEPTED or TENTATIVE does not put the move
+	 * back, docs/replies.md) */
+	" LEFT JOIN replies z ON z.id = (SELECT max(v.id) FROM replies v WHERE v.person = d.person"
+	"   AND v.practitioner = d.practitioner AND v.uid = d.uid AND v.rid = d.rid"
+	"   AND v.start_utc = d.start_utc AND v.proposal_id = d.proposal_id AND v.seq = d.seq"
+	"   AND v.kind IN ('declined', 'declinecounter', 'counter')"
+	"   AND v.sequence = " FEED_SEQUENCE("v")
+	"   + CASE WHEN v.kind = 'declinecounter' THEN 0 ELSE " ACCEPTS("v") " END)"
 	" WHERE d.person = ?1 AND d.verdict = 'accept' AND d.id = (SELECT max(e.id) FROM decisions e"
 	"   WHERE e.person = d.person AND e.practitioner = d.practitioner AND e.uid = d.uid"
 	"   AND e.rid = d.rid AND e.start_utc = d.start_utc AND (e.verdict = 'accept' OR e.keep = 1))"
@@ -128,6 +139,9 @@ static int each_row(struct store *s, const char *person, const struct undone *un
 		x.suggested_start = sqlite3_column_int64(q, 18);
 		x.suggested_end = sqlite3_column_int64(q, 19);
 		x.move_sequence = sqlite3_column_int(q, 20);
+		x.refused = (const char *)sqlite3_column_text(q, 21);
+		x.refused_at = sqlite3_column_int64(q, 22);
+		x.refused_last = sqlite3_column_int(q, 23);
 		for (size_t i = 0; i < n_un && !x.undone_by; i++)
 			if (un[i].seq == x.seq && !strcmp(un[i].proposal, x.proposal)) {
 				x.undone_by = un[i].by;

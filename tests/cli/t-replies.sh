@@ -128,6 +128,33 @@ PY
 check "never a suggested time in the notice period or busy time; still the one that fits ($(tail -1 "$TMP/p3.txt"))" [ $? -eq 0 ]
 head -3 "$TMP/p3.txt" | diag
 
+# paed accepts after all, at the SEQUENCE it declined (a calendar sends a
+# new REPLY when its user changes their mind): recorded, but the refusal
+# stands (docs/replies.md); status and the report must say the move is
+# still off, not only "accepted" (on a copy of the store)
+cp "$db" "$TMP/late.db"
+$py "$mk" "$TMP/req/paed.ics" "$TMP/late.ics" accepted
+run --db "$TMP/late.db" replies "$prof" "$TMP/late.ics"
+check "paed's later ACCEPTED is recorded" grep -q "recorded: paed accepted (SEQUENCE 1)$" "$TMP/stdout"
+run --db "$TMP/late.db" check "$prof"
+check "... and the plan still has paed where it is booked (the decline stands)" \
+	grep -q "overlaps paed 09:40-10:10" "$TMP/stdout"
+run --db "$TMP/late.db" status "$prof"
+check "status: paed's answer is the later one, and the move is shown off all the same" \
+	sh -c "grep -q '^    undone   the move is off: paed declined it at .*, and a later answer does not put it back; it stays where it is booked$' '$TMP/stdout' && grep -q '^    answer   accepted at ' '$TMP/stdout'"
+run --db "$TMP/late.db" status --json "$prof"
+check "status --json: paed's and the dietitian's changes have their refusals, the others none" $py -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["changes"]
+for x in c:
+    want = {"paed": {"kind": "declined"}, "dietitian": {"kind": "counter"}}.get(x["practitioner"])
+    got = {"kind": x["refused"]["kind"]} if x["refused"] else None
+    assert got == want, x
+    if x["practitioner"] == "paed":
+        assert x["answer"]["kind"] == "accepted", x' "$TMP/stdout"
+run --db "$TMP/late.db" report "$prof" --proposal "$id" --html "$TMP/late.html"
+check "report: the move is off all the same" grep -q "the practitioner answered: accepted on [0-9-]*; the move is off all the same: they declined it before" "$TMP/late.html"
+
 # the same maildir again: nothing recorded, and it says so
 before=$(dump)
 run --db "$db" replies "$prof" "$md"

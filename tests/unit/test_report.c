@@ -135,9 +135,9 @@ static void test_known(void)
 	}
 	struct report_change rc[2] = {
 		{ "PX-1", 0, v[0], 30, "one journey fewer <b>", RS_UNDECIDED, NULL, NULL, 0, 0, 0, NULL, 0,
-		  NULL, 0, before_at[0], where[0] },
+		  NULL, 0, NULL, before_at[0], where[0] },
 		{ "PX-2", 1, v[1], 30, "out of the session", RS_ACCEPTED, "mum", "fine by us", NOW + 3600, 0, 0, NULL, 0,
-		  NULL, 0, before_at[1], where[1] },
+		  NULL, 0, NULL, before_at[1], where[1] },
 	};
 	struct report r = { .before = w, .after = &after, .proposal = "PX", .objective = 12.5, .proven = 1,
 			    .changes = rc, .n_changes = 2, .now = NOW, .names = 0, .note = "A note & more" };
