@@ -50,7 +50,8 @@ static void help(FILE *fp)
 	      "terminal.\n\n"
 	      "Exit status: 0 every person planned, 2 some person skipped (bad profile or\n"
 	      "feed; named with the reason; 0 with --partial-ok), 64 usage, 65 bad caseload,\n"
-	      "73 cannot write --out or --report, 74 store.\n", fp);
+	      "73 cannot write --out or --report, 74 store (or another batch or merge\n"
+	      "running on it).\n", fp);
 }
 
 static int shard_arg(struct app *app, const char *s, unsigned *i, unsigned *n)

@@ -595,5 +595,7 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < s->n_cache; i++)
 		sqlite3_finalize(s->cache[i].q);
 	sqlite3_close(s->db);
+	if (s->run_fd)
+		close(s->run_fd - 1);   /* the run lock goes with it */
 	free(s);
 }

@@ -33,6 +33,8 @@ struct store {
 	} cache[STORE_STMT_CACHE];
 	size_t n_cache;
 	int depth;                /* open transactions: the outermost, then savepoints */
+	int run_fd;               /* 1 + the descriptor holding the batch run lock
+				     (store_batch_begin), 0: none */
 };
 
 /* The prepared statement of sql, a string constant (the cache is keyed by

@@ -567,6 +567,34 @@ static void test_sent(void)
 	diag_release(&d);
 }
 
+/* One batch or merge at a time on a store (store_batch_begin's run lock):
+ * a second store handle on the same file is refused with D_BATCH_BUSY,
+ * and nothing of its run is written, until the first is closed; a store's
+ * own second begin (resume, merge's join) takes it again. */
+static void test_run_lock(void)
+{
+	struct diag d;
+	struct store *a = NULL, *b = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&a, db, 0, &d) == 0 && store_open(&b, db, 0, &d) == 0, "run lock: the store opens twice"))
+		return;
+	is_int(store_batch_begin(a, "b-one", "sha", 3, 1, 1, &d), 0, "the first run begins");
+	is_int(store_batch_begin(a, "b-one", "sha", 3, 1, 0, &d), 0, "... and begins again (resume) on its own handle");
+	is_int(d.n, 0, "... no diagnostics");
+	is_int(store_batch_begin(b, "b-one", "sha", 3, 1, 1, &d), -1, "a second run on the same store is refused");
+	ok(d.n == 1 && d.v[0].code == D_BATCH_BUSY && diag_exit_status(&d) == DV_EXIT_STORE,
+	   "... with D_BATCH_BUSY, exit 74");
+	is_int(rows_seen("SELECT count(*) FROM batch_runs WHERE run = 'b-one'"), 1,
+	       "... and the first run's row is still there (nothing dropped)");
+	store_close(a);
+	diag_release(&d);
+	diag_init(&d);
+	is_int(store_batch_begin(b, "b-one", "sha", 3, 1, 1, &d), 0, "once the first is closed, the second begins");
+	is_int(d.n, 0, "... no diagnostics");
+	store_close(b);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	icalerror_set_errors_are_fatal(0);
@@ -585,6 +613,7 @@ int main(void)
 	test_trust_same();
 	test_group();
 	test_sent();
+	test_run_lock();
 	cleanup();
 	return tap_done();
 }
