@@ -518,6 +518,12 @@ int store_batch_finals(struct store *s, const char *run,
  * none of this one is D_BATCH_OTHER_RUN. *n: persons copied. */
 int store_batch_merge(struct store *s, const char *run, const char *path, size_t *n,
 		      struct diag *d);
+/* Check, before anything is merged, that none of the n shard stores at
+ * paths is s's own file (by device and inode, whatever the name): a merge
+ * into a shard's store would drop that shard's persons first. Returns 0,
+ * or -1 with D_BATCH_SHARD_SELF naming the path. A path that cannot be
+ * examined is left for store_batch_merge to report. */
+int store_batch_shards_apart(struct store *s, char *const *paths, size_t n, struct diag *d);
 
 /* ---- what dovetail wrote into CalDAV collections (export --calendar caldav+...) */
 

@@ -55,8 +55,10 @@ static int walk(const struct store_batch_person *r, void *arg)
 static int join_stores(struct app *app, struct batch *b, char **shards, int n)
 {
 	const struct caseload *cl = b->cl;
+	if (store_batch_shards_apart(app->store, shards, (size_t)n, &app->diag) < 0)
+		return DV_EXIT_USAGE;
 	if (store_batch_begin(app->store, b->run, cl->digest, cl->n_persons, app->now, 1, &app->diag) < 0)
-		return DV_EXIT_STORE;
+		return diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	for (int i = 0; i < n; i++) {
 		size_t k;
 		if (store_batch_merge(app->store, b->run, shards[i], &k, &app->diag) < 0)

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -473,4 +474,18 @@ int store_batch_merge(struct store *s, const char *run, const char *path, size_t
 		store_tx_end(s, ok, d);
 	sqlite3_exec(s->db, "DETACH DATABASE shard", NULL, NULL, NULL);
 	return ok ? 0 : -1;
+}
+
+int store_batch_shards_apart(struct store *s, char *const *paths, size_t n, struct diag *d)
+{
+	const char *own = sqlite3_db_filename(s->db, "main");
+	struct stat a, b;
+	if (!own || !*own || stat(own, &a) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (stat(paths[i], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			diag_add(d, D_BATCH_SHARD_SELF, paths[i], 0, 0);
+			return -1;
+		}
+	return 0;
 }

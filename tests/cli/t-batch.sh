@@ -389,4 +389,13 @@ check "... naming the shard store of another run (not persons missing)" \
 run --db "$TMP/mm2.db" merge caseload.yaml "$TMP/s0.db" "$TMP/s0.db" "$TMP/s1.db" "$TMP/s2.db"
 check "merge with a shard twice: exit 65" [ "$rc" -eq 65 ]
 check "... naming a person in two shards" grep -q "is in two shard stores" "$TMP/stderr"
+# a shard's own store given as merge's --db (by another name too): refused
+# before anything is dropped from it, the shard's persons all kept
+cp "$TMP/s1.db" "$TMP/s1-copy.db"
+held=$(sqlite3 -readonly "$TMP/s1-copy.db" "SELECT count(*) FROM batch_persons")
+run --db "$TMP/s1-copy.db" merge caseload.yaml "$TMP/s0.db" "$TMP/./s1-copy.db" "$TMP/s2.db"
+check "merge into a shard's own store: usage, 64 (got $rc)" [ "$rc" -eq 64 ]
+check "... saying so, naming the shard store" grep -q "s1-copy.db: error: the shard store is this merge's own store (--db)" "$TMP/stderr"
+check "... and the shard's $held persons are still in it" \
+	[ "$(sqlite3 -readonly "$TMP/s1-copy.db" "SELECT count(*) FROM batch_persons")" = "$held" ] && [ "$held" -gt 0 ]
 done_testing
