@@ -123,7 +123,7 @@ static void show_text(const struct store_status_row *x, const struct row_text *t
 		printf("    undone   the move is off: ");
 		cli_put_safe(stdout, x->appt.practitioner);
 		printf(" %s it at %s, and a later answer does not put it back; it stays where it is booked\n",
-		       !strcmp(x->refused, "declined") ? "declined" : !strcmp(x->refused, "counter") ? "countered" : "declined the counter of",
+		       !strcmp(x->refused, "declined") ? "declined" : !strcmp(x->refused, "counter") ? "countered" : "declined the counter-proposal for",
 		       t->refused);
 	}
 	if (t->answer && t->to_revision)
