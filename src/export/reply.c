@@ -506,6 +506,24 @@ static int check_events(struct msgctx *m, const struct ics_feed *f, enum method 
 	return 0;
 }
 
+/* The results of one message's n events, from r->v[first]: those refused
+ * (refused[k]), pushed as they were matched, then those recorded, both in
+ * event order; put them all in event order, as the report lists them. */
+static void in_event_order(struct reply_report *r, size_t first, const char *refused, size_t n)
+{
+	size_t len = r->n - first, nr = 0;
+	if (len != n)
+		return;   /* not one result per event: leave them */
+	for (size_t k = 0; k < n; k++)
+		nr += refused[k] != 0;
+	struct reply_result *tmp = xmalloc(len * sizeof *tmp);
+	memcpy(tmp, r->v + first, len * sizeof *tmp);
+	size_t a = 0, b = nr;
+	for (size_t k = 0; k < n; k++)
+		r->v[first + k] = tmp[refused[k] ? a++ : b++];
+	free(tmp);
+}
+
 /* Read, check and match one message's iCalendar text; record its answers.
  * Returns 0 (whatever became of it), or -1 (store). */
 static int one_calendar(struct msgctx *m, struct bytes *text)
@@ -513,6 +531,7 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 	struct ics_feed f;
 	struct pend *pv = NULL;
 	struct answered *ev = NULL;
+	char *refused = NULL;
 	enum method meth = M_REPLY;
 	int ret = 0;
 	if (parse_calendar(m, text, &f) < 0) {
@@ -542,20 +561,24 @@ static int one_calendar(struct msgctx *m, struct bytes *text)
 	ev = xcalloc(n_ev, sizeof *ev);
 	if (check_events(m, &f, meth, ev, n_ev) < 0)
 		goto out;
-	size_t np = 0;
+	size_t np = 0, first = m->r->n;
+	refused = xcalloc(n_ev, 1);
 	for (size_t k = 0; k < n_ev; k++) {
 		enum matched r = match_event(m, &ev[k], pv, &np);
 		if (r == FAIL)
 			ret = -1;
 		if (r == FAIL || r == STOP)
 			goto out;
-		if (r == REFUSED)
+		if (r == REFUSED) {
 			push_result(m, ev[k].line, REPLY_REFUSED, NULL);
+			refused[k] = 1;
+		}
 	}
 	assert(np <= n_ev);
-	if (np)
-		ret = record_pending(m, pv, np);
+	if (np && (ret = record_pending(m, pv, np)) == 0)
+		in_event_order(m->r, first, refused, n_ev);
 out:
+	free(refused);
 	free(pv);
 	free(ev);
 	ics_feed_release(&f);

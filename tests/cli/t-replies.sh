@@ -155,6 +155,25 @@ for x in c:
 run --db "$TMP/late.db" report "$prof" --proposal "$id" --html "$TMP/late.html"
 check "report: the move is off all the same" grep -q "the practitioner answered: accepted on [0-9-]*; the move is off all the same: they declined it before" "$TMP/late.html"
 
+# one message answering three events, the first and the last matching
+# nothing: the lines are listed in the message's order, whatever was
+# recorded (the recorded one came last)
+$py "$mk" "$TMP/req/qtvi.ics" "$TMP/order0.ics" accepted
+$py - "$TMP/order0.ics" "$TMP/order.ics" <<'PY'
+import re, sys
+t = open(sys.argv[1], newline="").read()
+ev = re.search(r"BEGIN:VEVENT\r?\n.*?END:VEVENT\r?\n", t, re.S).group(0)
+other = lambda n: re.sub(r"(?m)^UID:.*$", "UID:no-such-event-%d@x.example\r" % n, ev)
+open(sys.argv[2], "w", newline="").write(t.replace(ev, other(1) + ev + other(2)))
+PY
+cp "$db" "$TMP/order.db"
+run --db "$TMP/order.db" replies "$prof" "$TMP/order.ics"
+check "three events, one recorded: exit 2" [ "$rc" -eq 2 ]
+check "... listed in the message's order" $py -c '
+import re, sys
+got = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"order\.ics:(\d+): (recorded|nothing)", open(sys.argv[1]).read())]
+assert len(got) == 3 and [x[1] for x in got] == ["nothing", "recorded", "nothing"] and got == sorted(got), got' "$TMP/stdout"
+
 # the same maildir again: nothing recorded, and it says so
 before=$(dump)
 run --db "$db" replies "$prof" "$md"
