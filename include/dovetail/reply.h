@@ -28,7 +28,7 @@ struct mime_part {
 	size_t len;
 	int line;                 /* line of the mail where the part's body starts */
 	int encoded;              /* base64 or quoted-printable: lines in the body are not the mail's */
-	char from[256];           /* the From header's address (no name, no <>), "" when none */
+	char from[256];           /* the From header's address (no name, no <>), "" when none, or not one address */
 };
 
 /*

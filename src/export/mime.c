@@ -58,6 +58,7 @@ struct headers {
 	char ctype[1024];         /* Content-Type, unfolded ("" when none) */
 	char cte[64];             /* Content-Transfer-Encoding */
 	char from[1024];          /* From */
+	int n_from;               /* From fields seen (one is the only right number) */
 };
 
 /* Append the header value [p, p + n) (a line or a continuation) to buf. */
@@ -97,7 +98,7 @@ static void read_headers(const char *p, const char *end, struct headers *h, cons
 				else if (nl == 25 && !strncasecmp(p, "Content-Transfer-Encoding", 25))
 					cur = h->cte, cursz = sizeof h->cte;
 				else if (nl == 4 && !strncasecmp(p, "From", 4))
-					cur = h->from, cursz = sizeof h->from;
+					cur = h->from, cursz = sizeof h->from, h->n_from++;
 				if (cur) {
 					*cur = 0;
 					append(cur, cursz, colon + 1, n - nl - 1);
@@ -281,10 +282,53 @@ static int take(struct mctx *m, const struct headers *h, const char *p, const ch
 	return 1;
 }
 
-/* The address of From value from ("Name <addr>", or the value itself),
- * without blanks around it, into out[sz]. */
-static void from_address(const char *from, char *out, size_t sz)
+/* Whether From value v names more than one mailbox, or a group: a ',' or
+ * ':' (a group's "name: a, b;"), or a second '<', outside quotes, comments
+ * and angle brackets. */
+static int from_many(const char *v)
 {
+	int quoted = 0, comment = 0, angle = 0, addrs = 0;
+	for (; *v; v++) {
+		if (quoted) {
+			if (*v == '\\' && v[1])
+				v++;
+			else if (*v == '"')
+				quoted = 0;
+		} else if (comment) {
+			if (*v == '\\' && v[1])
+				v++;
+			else if (*v == '(')
+				comment++;
+			else if (*v == ')')
+				comment--;
+		} else if (*v == '"') {
+			quoted = 1;
+		} else if (*v == '(') {
+			comment = 1;
+		} else if (*v == '<') {
+			if (angle++ || addrs++)
+				return 1;
+		} else if (*v == '>') {
+			angle = angle ? angle - 1 : 0;
+		} else if (!angle && (*v == ',' || *v == ':' || *v == ';')) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The address of the mail's From h->from ("Name <addr>", or the value
+ * itself), without blanks around it, into out[sz]; "" when the mail has
+ * no From, more than one, one that names more than one mailbox, or one
+ * too long to be held whole: an answer's sender must be one address
+ * (docs/replies.md). */
+static void from_address(const struct headers *h, char *out, size_t sz)
+{
+	const char *from = h->from;
+	if (h->n_from != 1 || strlen(from) + 1 >= sizeof h->from || from_many(from)) {
+		snprintf(out, sz, "%s", "");
+		return;
+	}
 	const char *lt = strrchr(from, '<'), *a = from;
 	size_t n = strlen(from);
 	if (lt) {
@@ -321,7 +365,7 @@ static int entity(struct mctx *m, const char *p, const char *end, int depth)
 	const char *body;
 	read_headers(p, end, &h, &body);
 	if (depth == 0)
-		from_address(h.from, m->out->from, sizeof m->out->from);
+		from_address(&h, m->out->from, sizeof m->out->from);
 	char type[128];
 	media_type(h.ctype, type, sizeof type);
 	if (!strcmp(type, "text/calendar") || !strcmp(type, "application/ics"))

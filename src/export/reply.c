@@ -404,8 +404,11 @@ static int find_appt(struct msgctx *m, const struct answered *a)
 	else if (match < 0)
 		diag_add(m->d, D_REPLY_ADDRESS, m->shown, a->line, 0, "the event",
 			 a->kind == REPLY_DECLINECOUNTER ? "its ORGANIZER" : "its ATTENDEE");
-	else if (m->from && *m->from && !same_addr(m->from, a->addr)) {
-		diag_add(m->d, D_REPLY_ADDRESS, m->shown, a->line, 0, "the event", "the mail's From");
+	else if (m->from && (!*m->from || !same_addr(m->from, a->addr))) {
+		/* a mail's sender is one address, and the practitioner's: none,
+		 * or a list, never passes for it */
+		diag_add(m->d, D_REPLY_ADDRESS, m->shown, a->line, 0, "the event",
+			 *m->from ? "the mail's From" : "the mail's From (none, or not one address)");
 		match = -1;
 	}
 	return match;

@@ -198,6 +198,14 @@ vline=$(( $(grep -n '^BEGIN:VEVENT' "$TMP/wrong.ics" | cut -d: -f1) + 3 ))
 bad "a 7bit mail from a wrong address" 65 "^dovetail: TMP/wrong7.eml:$vline: warning: the event: its ATTENDEE is not the address" "$TMP/wrong7.eml"
 $py "$mk" "$TMP/req/salt.ics" "$TMP/from.eml" accepted --eml someone@elsewhere.example
 bad "a mail whose From is not the practitioner" 65 "^dovetail: TMP/from.eml:[0-9][0-9]*: warning: the event: the mail's From is not the address" "$TMP/from.eml"
+# a mail's sender must be one address, the practitioner's: a mail without
+# From, or whose From lists another mailbox before theirs, is refused (a
+# sender check such as DMARC cannot vouch for either)
+$py "$mk" "$TMP/req/salt.ics" "$TMP/salt-ok.ics" accepted
+{ printf 'To: earlyhelp.p0417@council.example\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n'; cat "$TMP/salt-ok.ics"; } >"$TMP/nofrom.eml"
+bad "a mail without From" 65 "^dovetail: TMP/nofrom.eml:[0-9][0-9]*: warning: the event: the mail's From (none, or not one address) is not the address" "$TMP/nofrom.eml"
+{ printf 'From: Eve <eve@elsewhere.example>, <salt@bristol-children.example>\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n'; cat "$TMP/salt-ok.ics"; } >"$TMP/twofrom.eml"
+bad "a mail From two mailboxes, the practitioner's the second" 65 "^dovetail: TMP/twofrom.eml:[0-9][0-9]*: warning: the event: the mail's From (none, or not one address)" "$TMP/twofrom.eml"
 seq=$(sed -n 's/^SEQUENCE://p' "$TMP/req/salt.ics" | tr -d '\r')
 $py "$mk" "$TMP/req/salt.ics" "$TMP/stale.ics" declined --sequence $((seq - 1))
 bad "a reply for a stale SEQUENCE" 65 "^dovetail: TMP/stale.ics:[0-9][0-9]*: warning: the event is for SEQUENCE $((seq - 1)), but SEQUENCE $seq is the one sent (it answers an older version); nothing recorded$" "$TMP/stale.ics"

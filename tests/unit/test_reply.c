@@ -72,6 +72,30 @@ static void test_mime(void)
 	is_str(p.body, "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nX-A:1=2", "... decoded (escapes, soft breaks)");
 	mime_part_release(&p);
 
+	/* the sender is one address, or none is given: no From, two, a list,
+	 * a group, an empty one all give "" (it never passes for the
+	 * practitioner's); a name with a comma, quoted, or a comment is one */
+	static const struct {
+		const char *headers, *want, *what;
+	} froms[] = {
+		{ "", "", "no From" },
+		{ "From: \r\n", "", "an empty From" },
+		{ "From: <>\r\n", "", "From: <>" },
+		{ "From: <paed@x.example>, eve@evil.example\r\n", "", "two mailboxes" },
+		{ "From: Eve <eve@evil.example>, <paed@x.example>\r\n", "", "two mailboxes, the second the practitioner's" },
+		{ "From: eve@evil.example\r\nFrom: paed@x.example\r\n", "", "two From fields" },
+		{ "From: team: paed@x.example;\r\n", "", "a group" },
+		{ "From: \"Smith, Jo\" <paed@x.example>\r\n", "paed@x.example", "a quoted name with a comma: one" },
+		{ "From: Jo (paed, Bristol) <paed@x.example>\r\n", "paed@x.example", "a comment with a comma: one" },
+		{ "From: Jo\r\n <paed@x.example>\r\n", "paed@x.example", "folded: one" },
+	};
+	for (size_t i = 0; i < sizeof froms / sizeof froms[0]; i++) {
+		snprintf(m, sizeof m, "%sContent-Type: text/calendar; method=REPLY\r\n\r\n%s", froms[i].headers, CAL);
+		ok(find(m, &p, &code, NULL) == 0 && !strcmp(p.from, froms[i].want), "From: %s gives '%s' (got '%s')",
+		   froms[i].what, froms[i].want, p.from);
+		mime_part_release(&p);
+	}
+
 	snprintf(m, sizeof m, "From: a@b.example\r\nContent-Type: text/calendar; method=REPLY\r\n\r\n%s", CAL);
 	ok(find(m, &p, &code, NULL) == 0, "a mail that is itself text/calendar");
 	is_str(p.body, CAL, "... its body, as it is (7bit)");
