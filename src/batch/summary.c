@@ -117,7 +117,9 @@ static int row(const struct store_batch_person *p, const struct store_batch_colu
 			c->cost, o->cost);
 	if (!ok) {
 		const char *why = p->error ? p->error : "no plan was chosen";
-		fprintf(r->exc, "  %s error: %s\n", p->person, why);
+		fprintf(r->exc, "  %s error: ", p->person);
+		text_put_safe(r->exc, why);   /* it may name a file as the caseload does */
+		fputc('\n', r->exc);
 		diag_add(r->d, D_BATCH_PERSON, NULL, 0, 0, p->person, why);
 	}
 	return 0;

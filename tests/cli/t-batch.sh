@@ -336,6 +336,17 @@ printf 'version: 1\npersons:\n  - { id: P-0093, profile: %s }\n' "$SRCDIR/exampl
 run --db idx/w.db batch idx/wrong.yaml -j 1
 check "a caseload id its profile does not give: skipped at the caseload's line and column (exit $rc)" \
 	grep -q "person P-0093 skipped: idx/wrong.yaml:3:5: the caseload says P-0093, but .*family-dementia/profile.yaml has person.id P-1093" "$TMP/stderr"
+# a skipped person's reason names its profile as the caseload writes it:
+# in stdout and summary.txt through the terminal-safe printer (a bidi
+# override escaped, as on stderr), never raw
+printf 'version: 1\npersons:\n  - { id: P-0094, profile: "idx/rlo-\\u202e-x.yaml" }\n  - { id: P-1093, profile: %s }\n' \
+	"$SRCDIR/examples/family-dementia/profile.yaml" >idx/rlo.yaml
+run --db idx/rlo.db batch idx/rlo.yaml -j 1 --out idx/rlo-out
+check "a profile path with a bidi override: skipped, exit 2 (got $rc)" [ "$rc" -eq 2 ]
+check "... its reason escaped in stdout and summary.txt, no raw U+202E anywhere" \
+	sh -c "grep -q 'P-0094 error: idx/rlo-\\\\u202e-x.yaml: cannot open' '$TMP/stdout' &&
+		grep -q 'P-0094 error: idx/rlo-\\\\u202e-x.yaml: cannot open' idx/rlo-out/summary.txt &&
+		! grep -q \"\$(printf '\\342\\200\\256')\" '$TMP/stdout' idx/rlo-out/summary.txt"
 : >idx/empty.yaml
 run --db idx/w.db batch idx/empty.yaml
 check "an empty caseload: exit 65, a file with no YAML document (not 'the profile')" \
