@@ -337,6 +337,21 @@ int store_last_accept(struct store *s, const char *person, const struct appt_ref
  * theirs in turn, each once, by change number. Returns 0 or -1. */
 int store_each_partner(struct store *s, const char *proposal, int seq,
 		       int (*fn)(const struct appt_ref *, void *), void *arg, struct diag *d);
+/* ---- holding the store (src/store/store.c) -------------------------------- */
+
+/* What one process at a time may do on a store. */
+enum store_hold {
+	STORE_HOLD_RUN,   /* a batch or merge run (store_batch_begin takes it) */
+	STORE_HOLD_SEND,  /* a send (send_run takes it) */
+	STORE_HOLDS
+};
+/* Hold the store for `what` until store_close (or the process ends,
+ * killed or not): a lock on the store's file. RUN: when another process
+ * holds it, -1 with D_BATCH_BUSY (after a second of tries: a killed
+ * batch's workers die with it); SEND: waits for the other send to end.
+ * Held already by s: 0. Returns 0, or -1 with d filled. */
+int store_hold(struct store *s, enum store_hold what, struct diag *d);
+
 /* ---- status (src/store/status.c) ------------------------------------------ */
 
 /* One agreed change and where it stands with its practitioner (`dovetail

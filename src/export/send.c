@@ -249,6 +249,10 @@ int send_run(struct store *s, const struct week *w0, const struct send_opts *o, 
 	     struct diag *d)
 {
 	memset(r, 0, sizeof *r);
+	/* one send at a time on a store: another waits, then finds what this
+	 * one sent already sent (each message once, docs/send.md) */
+	if (!o->dry_run && store_hold(s, STORE_HOLD_SEND, d) < 0)
+		return -1;
 	struct itip_set set;
 	struct week *wk = xcalloc(1, sizeof *wk);
 	if (week_copy(wk, w0, d) < 0) {

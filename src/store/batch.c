@@ -1,14 +1,9 @@
 /* batch.c: batch runs in the store: each person whole or not at all. */
-#define _GNU_SOURCE   /* F_OFD_SETLK: the run lock */
 #include "store_impl.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 /* Bind a and b (when not NULL) to ?1 and ?2 of q, step it once; the
  * step's result. */
@@ -43,54 +38,10 @@ static int exec_cached(struct store *s, const char *sql, const char *a, const ch
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : store_sql_error(s, d);
 }
 
-/* The byte of the store's file a batch or merge locks for its whole run:
- * below SQLite's own lock bytes (from 0x40000000, its PENDING_BYTE), which
- * it never takes, so the lock never meets SQLite's; an open file
- * description lock (F_OFD_SETLK), so closing another descriptor of the
- * file (SQLite's) never drops it, and it holds across machines on NFS as
- * POSIX locks do. The workers a batch forks share it and die with it. */
-#define RUN_LOCK_BYTE 0x3ffffff0
-#define RUN_LOCK_TRIES 50   /* 20 ms apart */
-
-/* Take the store for a run: one batch or merge at a time on a store (two
- * would drop and overwrite each other's rows). Returns 0, or -1 with
- * D_BATCH_BUSY (or D_STORE_OPEN) in d. */
-static int run_lock(struct store *s, struct diag *d)
-{
-	if (s->run_fd)
-		return 0;
-	const char *path = sqlite3_db_filename(s->db, "main");
-	if (!path || !*path)
-		return 0;   /* an in-memory store: nobody else sees it */
-	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(errno));
-		return -1;
-	}
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = RUN_LOCK_BYTE, .l_len = 1 };
-	/* a run just killed may leave its workers a moment to die (they hold
-	 * the lock with it): a second at most, then it is another run's */
-	int r, tries = 0;
-	while ((r = fcntl(fd, F_OFD_SETLK, &fl)) < 0 && (errno == EAGAIN || errno == EACCES) &&
-	       tries++ < RUN_LOCK_TRIES)
-		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
-	if (r < 0) {
-		int e = errno;
-		close(fd);
-		if (e == EAGAIN || e == EACCES)
-			diag_add(d, D_BATCH_BUSY, NULL, 0, 0, path);
-		else
-			diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(e));
-		return -1;
-	}
-	s->run_fd = fd + 1;
-	return 0;
-}
-
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
 		      int64_t now, int fresh, struct diag *d)
 {
-	if (run_lock(s, d) < 0 || store_tx_begin(s, d) < 0)
+	if (store_hold(s, STORE_HOLD_RUN, d) < 0 || store_tx_begin(s, d) < 0)
 		return -1;
 	int ok = !fresh || exec1(s, "DELETE FROM batch_runs WHERE run = ?1", run, NULL, d) == 0;
 	sqlite3_stmt *q = NULL;

@@ -1,4 +1,5 @@
 /* store.c: open the SQLite file safely and migrate its schema by PRAGMA user_version. */
+#define _GNU_SOURCE   /* F_OFD_SETLK: store_hold */
 #include "store_impl.h"
 #include "dovetail/xalloc.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Each step moves the schema from version i to i + 1. Never edit a step
@@ -595,7 +597,57 @@ void store_close(struct store *s)
 	for (size_t i = 0; i < s->n_cache; i++)
 		sqlite3_finalize(s->cache[i].q);
 	sqlite3_close(s->db);
-	if (s->run_fd)
-		close(s->run_fd - 1);   /* the run lock goes with it */
+	for (int i = 0; i < STORE_HOLDS; i++)
+		if (s->hold_fd[i])
+			close(s->hold_fd[i] - 1);   /* the locks go with it */
 	free(s);
+}
+
+/* The bytes of the store's file store_hold locks: below SQLite's own lock
+ * bytes (from 0x40000000, its PENDING_BYTE), which it never takes, so
+ * they never meet SQLite's locks; open file description locks
+ * (F_OFD_SETLK), so closing another descriptor of the file (SQLite's)
+ * never drops them, and they hold across machines on NFS as POSIX locks
+ * do. A batch's workers share its lock and die with it. */
+#define HOLD_BYTE 0x3ffffff0
+#define HOLD_TRIES 50   /* a refusal's tries, 20 ms apart */
+
+int store_hold(struct store *s, enum store_hold what, struct diag *d)
+{
+	if (s->hold_fd[what])
+		return 0;
+	const char *path = sqlite3_db_filename(s->db, "main");
+	if (!path || !*path)
+		return 0;   /* an in-memory store: nobody else sees it */
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(errno));
+		return -1;
+	}
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = HOLD_BYTE + what, .l_len = 1 };
+	int r, tries = 0;
+	if (what == STORE_HOLD_SEND) {
+		/* a send waits for the other to end (its time is bounded,
+		 * DOVETAIL_SMTP_TOTAL), then sees what it sent */
+		while ((r = fcntl(fd, F_OFD_SETLKW, &fl)) < 0 && errno == EINTR)
+			;
+	} else {
+		/* a run just killed may leave its workers a moment to die
+		 * (they hold the lock with it): a second at most, then it is
+		 * another run's */
+		while ((r = fcntl(fd, F_OFD_SETLK, &fl)) < 0 && (errno == EAGAIN || errno == EACCES) &&
+		       tries++ < HOLD_TRIES)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	if (r < 0) {
+		int e = errno;
+		close(fd);
+		if (e == EAGAIN || e == EACCES)
+			diag_add(d, D_BATCH_BUSY, NULL, 0, 0, path);
+		else
+			diag_add(d, D_STORE_OPEN, NULL, 0, 0, path, strerror(e));
+		return -1;
+	}
+	s->hold_fd[what] = fd + 1;
+	return 0;
 }

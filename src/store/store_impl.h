@@ -33,8 +33,8 @@ struct store {
 	} cache[STORE_STMT_CACHE];
 	size_t n_cache;
 	int depth;                /* open transactions: the outermost, then savepoints */
-	int run_fd;               /* 1 + the descriptor holding the batch run lock
-				     (store_batch_begin), 0: none */
+	int hold_fd[STORE_HOLDS]; /* 1 + the descriptor holding each lock of
+				     store_hold, 0: not held */
 };
 
 /* The prepared statement of sql, a string constant (the cache is keyed by

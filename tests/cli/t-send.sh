@@ -408,6 +408,47 @@ PY
 	esac
 	stop stall
 done
+# two sends at once on one store (cron runs overlapping, a slow server):
+# the second waits for the first and finds its messages already sent,
+# never mailing a practitioner twice. Made certain without timing: another
+# process holds the send lock (the store file's byte 0x3ffffff1, as
+# store_hold takes it); a send started then must be seen waiting on it in
+# /proc/locks (not sending), and once the lock goes, send it all once; a
+# second send then sends nothing.
+server lock --tls tls/cert.pem tls/key.pem
+cp acc.db lk.db
+$py - lk.db <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0x3ffffff1)
+open("lk.held", "w").close()
+while not os.path.exists("lk.release"):
+    time.sleep(0.05)
+PY
+holder=$!
+pids="$pids $holder"
+i=0
+while [ ! -e lk.held ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+DOVETAIL_SMTP_URL=$url "$DOVETAIL" --db lk.db send "$prof" >lk.out 2>lk.err &
+sender=$!
+# wait until the send waits on the lock, or ends (without a lock: sent)
+ino=$(stat -c %i lk.db)
+i=0
+while kill -0 $sender 2>/dev/null && ! grep -q -- "-> .*:$ino 1073741809 1073741809\$" /proc/locks && [ $i -lt 3000 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "a send while another holds the send lock: it waits on it (/proc/locks), nothing sent" \
+	sh -c "kill -0 $sender 2>/dev/null && [ \"\$(ls lock.got | grep -c '\\.eml\$')\" -eq 0 ]"
+touch lk.release
+wait $holder
+wait $sender
+check "... once the lock goes: exit $?, 4 messages sent, once each" [ "$(got lock)" -eq 4 ] && [ "$(rows lk.db)" -ge 4 ]
+run --db lk.db send "$prof"
+check "... and a send after it: all already sent, nothing mailed again" \
+	sh -c "[ $rc -eq 0 ] && [ $(got lock) -eq 4 ] && grep -q '^sent 0, already sent 4, left 0$' '$TMP/stdout'"
+stop lock
+
 cp acc.db q.db
 # credentials in the URL are refused, and not shown
 DOVETAIL_SMTP_URL="smtp://$LOGIN:$PW@127.0.0.1:$port" run --db q.db send "$prof"
