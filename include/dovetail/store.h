@@ -343,12 +343,14 @@ int store_each_partner(struct store *s, const char *proposal, int seq,
 enum store_hold {
 	STORE_HOLD_RUN,   /* a batch or merge run (store_batch_begin takes it) */
 	STORE_HOLD_SEND,  /* a send (send_run takes it) */
+	STORE_HOLD_REPLIES, /* a replies run (reply_read_all takes it) */
 	STORE_HOLDS
 };
 /* Hold the store for `what` until store_close (or the process ends,
  * killed or not): a lock on the store's file. RUN: when another process
  * holds it, -1 with D_BATCH_BUSY (after a second of tries: a killed
- * batch's workers die with it); SEND: waits for the other send to end.
+ * batch's workers die with it); SEND, REPLIES: waits for the other to
+ * end (each is bounded in time or size).
  * Held already by s: 0. Returns 0, or -1 with d filled. */
 int store_hold(struct store *s, enum store_hold what, struct diag *d);
 

@@ -649,6 +649,10 @@ int reply_read_all(struct store *s, const struct week *w, const struct reply_inp
 		   struct reply_report *r, struct diag *d)
 {
 	memset(r, 0, sizeof *r);
+	/* one replies run at a time on a store: another reading the same
+	 * messages waits, then finds them recorded (not a store error) */
+	if (store_hold(s, STORE_HOLD_REPLIES, d) < 0)
+		return -1;
 	size_t total = 0;
 	for (size_t i = 0; i < in->n; i++) {
 		struct msgctx m = { s, w, lim, ilim, in->v[i].shown, now, { 0 }, NULL, 0, 0, r, d };

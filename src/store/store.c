@@ -626,9 +626,10 @@ int store_hold(struct store *s, enum store_hold what, struct diag *d)
 	}
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = HOLD_BYTE + what, .l_len = 1 };
 	int r, tries = 0;
-	if (what == STORE_HOLD_SEND) {
+	if (what == STORE_HOLD_SEND || what == STORE_HOLD_REPLIES) {
 		/* a send waits for the other to end (its time is bounded,
-		 * DOVETAIL_SMTP_TOTAL), then sees what it sent */
+		 * DOVETAIL_SMTP_TOTAL), then sees what it sent; a replies run
+		 * (its messages bounded) likewise sees what it recorded */
 		while ((r = fcntl(fd, F_OFD_SETLKW, &fl)) < 0 && errno == EINTR)
 			;
 	} else {

@@ -174,6 +174,45 @@ import re, sys
 got = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"order\.ics:(\d+): (recorded|nothing)", open(sys.argv[1]).read())]
 assert len(got) == 3 and [x[1] for x in got] == ["nothing", "recorded", "nothing"] and got == sorted(got), got' "$TMP/stdout"
 
+# two replies runs at once on one store (a cron job and a hand run over the
+# same maildir): the second waits for the first, then finds every message
+# recorded, never a store error (exit 74). Without timing: another process
+# holds the replies lock (the store file's byte 0x3ffffff2, as store_hold
+# takes it); a run started then is seen waiting on it in /proc/locks,
+# recording nothing; once the lock goes it records all, and a second run
+# after it finds them recorded.
+cp "$db" "$TMP/lk.db"
+$py - "$TMP/lk.db" "$TMP/lk" <<'PY' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0x3ffffff2)
+open(sys.argv[2] + ".held", "w").close()
+while not os.path.exists(sys.argv[2] + ".release"):
+    time.sleep(0.05)
+PY
+holder=$!
+i=0
+while [ ! -e "$TMP/lk.held" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+before=$(sqlite3 "$TMP/lk.db" "SELECT count(*) FROM replies")
+"$DOVETAIL" --db "$TMP/lk.db" replies "$prof" "$TMP/order.ics" >"$TMP/lk.out" 2>"$TMP/lk.err" &
+reader=$!
+ino=$(stat -c %i "$TMP/lk.db")
+i=0
+while kill -0 $reader 2>/dev/null && ! grep -q -- "-> .*:$ino 1073741810 1073741810\$" /proc/locks && [ $i -lt 3000 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+check "a replies run while another holds the replies lock: it waits on it (/proc/locks), nothing recorded" \
+	sh -c "kill -0 $reader 2>/dev/null && [ \"\$(sqlite3 '$TMP/lk.db' 'SELECT count(*) FROM replies')\" = '$before' ]"
+touch "$TMP/lk.release"
+wait $holder
+wait $reader
+check "... once the lock goes: exit $? (2: one of three recorded), the answer recorded" \
+	sh -c "grep -q 'recorded: qtvi accepted' '$TMP/lk.out' && [ \"\$(sqlite3 '$TMP/lk.db' 'SELECT count(*) FROM replies')\" -gt '$before' ]"
+run --db "$TMP/lk.db" replies "$prof" "$TMP/order.ics"
+check "... and a run after it finds the message recorded (exit $rc)" \
+	sh -c "[ $rc -eq 0 ] && grep -q 'already recorded (the same message)' '$TMP/stdout'"
+
 # the same maildir again: nothing recorded, and it says so
 before=$(dump)
 run --db "$db" replies "$prof" "$md"
