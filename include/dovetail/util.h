@@ -66,6 +66,10 @@ struct bytes {
 /* Read all of PATH ("-" is standard input) into out. Files larger than
  * max_bytes are refused with D_IO_TOO_BIG. Returns 0 or -1 (diag filled). */
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d);
+/* Open path to read (O_CLOEXEC) without waiting: a FIFO nobody writes to
+ * opens at once and reads as empty, where a plain open would wait for a
+ * writer for ever. The descriptor, or -1 with errno set. */
+int file_open_read(const char *path);
 /*
  * Output files. Every temporary dovetail makes is named after its target,
  * TARGET.tmp-XXXXXX (a file or a folder, beside the target), or

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include "dovetail/ics.h"
@@ -877,9 +878,13 @@ int profile_load(struct profile **out, const char *path, struct diag *d)
 	*out = NULL;
 	/* Read one byte past the bound, no more, so that yt_load can say where
 	 * the bound is passed without reading a huge file. */
-	FILE *fp = fopen(path, "rb");
+	int fd = file_open_read(path);   /* a FIFO: read as it comes, never waited on to open */
+	FILE *fp = fd < 0 ? NULL : fdopen(fd, "rb");
 	if (!fp) {
-		diag_add(d, D_IO_OPEN, path, 0, 0, strerror(errno));
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		diag_add(d, D_IO_OPEN, path, 0, 0, strerror(e));
 		return -1;
 	}
 	file_mark_input(path);

@@ -132,13 +132,31 @@ static int refuse_input(const char *path, struct diag *d)
 	return -1;
 }
 
+int file_open_read(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO nobody writes to waits for a writer,
+	 * for ever; so it is opened without waiting, then read as any file
+	 * (a FIFO without a writer reads as empty; with one, as it comes) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int file_read_all(const char *path, size_t max_bytes, struct bytes *out, struct diag *d)
 {
 	out->data = NULL;
 	out->len = 0;
 	int is_stdin = strcmp(path, "-") == 0;
 	const char *shown = is_stdin ? "<stdin>" : path;
-	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	int fd = is_stdin ? 0 : file_open_read(path);
 	if (fd < 0) {
 		diag_add(d, D_IO_OPEN, shown, 0, 0, strerror(errno));
 		return -1;

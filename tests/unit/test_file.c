@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dovetail/profile.h"
 #include "dovetail/util.h"
 #include "tap.h"
 
@@ -278,6 +279,33 @@ static void test_race(void)
 	diag_release(&d);
 }
 
+/* A FIFO named as an input (a caseload's profile, a feed, a caseload) that
+ * nobody writes to: read as empty at once, never waited on for ever (a
+ * plain open waits for a writer; a batch hung on such a profile). The
+ * alarm is only a backstop that kills a hung run, far past any machine's
+ * time for an open. */
+static void test_fifo(void)
+{
+	char fifo[600];
+	snprintf(fifo, sizeof fifo, "%s/in.fifo", root);
+	if (!ok(mkfifo(fifo, 0600) == 0, "fifo: made"))
+		return;
+	alarm(120);
+	struct diag d;
+	diag_init(&d);
+	struct bytes b;
+	ok(file_read_all(fifo, 1000, &b, &d) == 0 && b.len == 0, "file_read_all: a FIFO nobody writes to reads as empty");
+	bytes_release(&b);
+	struct profile *p = NULL;
+	ok(profile_load(&p, fifo, &d) < 0 && !p, "profile_load: a FIFO nobody writes to is an empty file (an error), not a hang");
+	int fd = file_open_read(fifo);
+	ok(fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK) == 0, "file_open_read: opened, and blocking again for the reads");
+	if (fd >= 0)
+		close(fd);
+	alarm(0);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	snprintf(root, sizeof root, "%s/dovetail-unit.XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -288,6 +316,7 @@ int main(void)
 	test_outdir();
 	test_inputs();
 	test_race();
+	test_fifo();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd) != 0)
