@@ -350,7 +350,8 @@ enum store_hold {
  * killed or not): a lock on the store's file. RUN: when another process
  * holds it, -1 with D_BATCH_BUSY (after a second of tries: a killed
  * batch's workers die with it); SEND, REPLIES: waits for the other to
- * end (each is bounded in time or size).
+ * end (each is bounded in time or size). Where the file system or kernel
+ * has no such locks (EINVAL, ENOLCK...), nothing is held and 0 returned.
  * Held already by s: 0. Returns 0, or -1 with d filled. */
 int store_hold(struct store *s, enum store_hold what, struct diag *d);
 

@@ -643,6 +643,8 @@ int store_hold(struct store *s, enum store_hold what, struct diag *d)
 	if (r < 0) {
 		int e = errno;
 		close(fd);
+		if (e == EINVAL || e == ENOSYS || e == EOPNOTSUPP || e == ENOLCK)
+			return 0;   /* a file system or kernel without such locks: run unheld, as before */
 		if (e == EAGAIN || e == EACCES)
 			diag_add(d, D_BATCH_BUSY, NULL, 0, 0, path);
 		else
