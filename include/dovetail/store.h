@@ -485,8 +485,15 @@ struct store_batch_booking {
 int store_group_begin(struct store *s, struct diag *d);
 int store_group_end(struct store *s, struct diag *d);
 
+/* Each batch run's persons, plans and bookings (some 4 KB a person) are
+ * needed only to resume, merge or report that run. */
+#define STORE_BATCH_RUNS 4         /* batch runs a store keeps: a run started afresh drops the older ones */
+
 /* Start run `run` over a caseload (its SHA-256 and size), or find it
- * again; with fresh, what the run held is dropped first. Returns 0 or -1. */
+ * again; with fresh, what the run held is dropped first. A run begun afresh
+ * is the newest; the runs older than the newest STORE_BATCH_RUNS are
+ * dropped then, so weekly runs do not grow the store without bound.
+ * Returns 0 or -1. */
 int store_batch_begin(struct store *s, const char *run, const char *caseload_sha, size_t persons,
 		      int64_t now, int fresh, struct diag *d);
 /* A person solved alone, with its columns (cols[i]'s bookings are

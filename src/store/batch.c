@@ -62,6 +62,15 @@ int store_batch_begin(struct store *s, const char *run, const char *caseload_sha
 	if (ok && fresh)
 		ok = exec1(s, "DELETE FROM batch_bookings WHERE run = ?1", run, NULL, d) == 0 &&
 		     exec1(s, "DELETE FROM batch_columns WHERE run = ?1", run, NULL, d) == 0;
+	/* the runs before the newest STORE_BATCH_RUNS (in the order they were
+	 * begun afresh: this one was just inserted, so it is the newest) */
+#define OLD_RUNS "(SELECT run FROM batch_runs ORDER BY rowid DESC LIMIT -1 OFFSET " DV_STR(STORE_BATCH_RUNS) ")"
+	if (ok && fresh)
+		ok = exec1(s, "DELETE FROM batch_bookings WHERE run IN " OLD_RUNS, NULL, NULL, d) == 0 &&
+		     exec1(s, "DELETE FROM batch_columns WHERE run IN " OLD_RUNS, NULL, NULL, d) == 0 &&
+		     exec1(s, "DELETE FROM batch_persons WHERE run IN " OLD_RUNS, NULL, NULL, d) == 0 &&
+		     exec1(s, "DELETE FROM batch_runs WHERE run IN " OLD_RUNS, NULL, NULL, d) == 0;
+#undef OLD_RUNS
 	return store_tx_end(s, ok, d);
 }
 

@@ -595,6 +595,40 @@ static void test_run_lock(void)
 	diag_release(&d);
 }
 
+/* The runs a store keeps (STORE_BATCH_RUNS): a run begun afresh drops the
+ * runs before the newest STORE_BATCH_RUNS, with their persons; a run
+ * resumed drops nothing, and keeps its place. */
+static void test_runs_kept(void)
+{
+	struct diag d;
+	struct store *s = NULL;
+	diag_init(&d);
+	if (!ok(store_open(&s, db, 0, &d) == 0, "runs kept: the store opens"))
+		return;
+	char run[32];
+	int fails = 0;
+	for (int k = 1; k <= STORE_BATCH_RUNS + 2; k++) {
+		snprintf(run, sizeof run, "b-kept-%d", k);
+		struct store_batch_person p = { "P-1", "digest", "error", "a reason", { 0 }, -1 };
+		if (store_batch_begin(s, run, "sha", 1, k, 1, &d) < 0 ||
+		    store_batch_save_person(s, run, &p, NULL, 0, NULL, NULL, &d) < 0)
+			fails++;
+		if (k == STORE_BATCH_RUNS + 1)
+			fails += store_batch_begin(s, "b-kept-3", "sha", 1, 3, 0, &d) < 0;   /* resumed */
+	}
+	is_int(fails, 0, "runs kept: %d runs begun, each with a person, one resumed", STORE_BATCH_RUNS + 2);
+	is_int(rows_seen("SELECT count(*) FROM batch_runs WHERE run LIKE 'b-kept-%'"), STORE_BATCH_RUNS,
+	       "... the newest %d are kept", STORE_BATCH_RUNS);
+	is_int(rows_seen("SELECT count(*) FROM batch_runs WHERE run IN ('b-kept-1', 'b-kept-2')"), 0,
+	       "... the two oldest are dropped (resuming one in between moved nothing)");
+	is_int(rows_seen("SELECT count(*) FROM batch_persons WHERE run IN ('b-kept-1', 'b-kept-2')"), 0,
+	       "... with their persons");
+	is_int(rows_seen("SELECT count(*) FROM batch_persons WHERE run LIKE 'b-kept-%'"), STORE_BATCH_RUNS,
+	       "... and the kept runs keep theirs");
+	store_close(s);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	icalerror_set_errors_are_fatal(0);
@@ -614,6 +648,7 @@ int main(void)
 	test_group();
 	test_sent();
 	test_run_lock();
+	test_runs_kept();
 	cleanup();
 	return tap_done();
 }
