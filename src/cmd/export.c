@@ -24,7 +24,8 @@ static void help(FILE *fp)
 	      "writable by others, or holds files dovetail did not write.\n\n"
 	      "  --from DATE, --to DATE  the horizon (default: the week that holds --now)\n"
 	      "  --calendar FILE         the family's own calendar: every appointment at its\n"
-	      "                          agreed time and venue, with the zone's VTIMEZONE;\n"
+	      "                          agreed time and venue, with the zone's VTIMEZONE\n"
+	      "                          (- : on standard output, the lines said on stderr);\n"
 	      "                          or caldav+https://HOST/PATH/: one object per event\n"
 	      "                          PUT into that CalDAV collection (If-Match /\n"
 	      "                          If-None-Match), unchanged ones left alone, the ones\n"
@@ -185,14 +186,14 @@ static void print_caldav(int status, const char *shown, const struct export_args
 	       wr->deleted, adopted, wr->conflicts, wr->conflicts == 1 ? "" : "s");
 }
 
-/* The lines for the iTIP messages written (or none to send). */
-static void print_itip(const struct export_args *a, const struct itip_set *set, const struct person *cw)
+/* The lines for the iTIP messages written (or none to send), on out. */
+static void print_itip(FILE *out, const struct export_args *a, const struct itip_set *set, const struct person *cw)
 {
 	if (!set->n)
-		printf("no changed appointments: nothing to send (%s is untouched)\n", a->itip);
+		fprintf(out, "no changed appointments: nothing to send (%s is untouched)\n", a->itip);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct itip_msg *m = &set->v[i];
-		printf("wrote %s/%s.ics%s: %s to %s, %zu changed appointment%s\n", a->itip, m->name,
+		fprintf(out, "wrote %s/%s.ics%s: %s to %s, %zu changed appointment%s\n", a->itip, m->name,
 		       m->eml ? " and .eml" : "", m->method == ITIP_COUNTER ? "COUNTER" : "REQUEST",
 		       cw->prof->pracs[m->prac].id, m->n_changes, m->n_changes == 1 ? "" : "s");
 	}
@@ -220,8 +221,14 @@ int cmd_export(int argc, char **argv, struct app *app)
 	}
 	if (!status && a.itip && export_itip(&cw.week, app->now, a.counter, a.eml, &set, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
-	if (!status && write_out(a.calendar, family, a.itip, &set, &app->diag) < 0)
+	/* "-": the calendar is standard output, and the lines go to stderr */
+	int to_stdout = a.calendar && strcmp(a.calendar, "-") == 0;
+	if (!status && write_out(to_stdout ? NULL : a.calendar, family, a.itip, &set, &app->diag) < 0)
 		status = diag_exit_status(&app->diag);
+	if (!status && to_stdout && (fputs(family, stdout) == EOF || fflush(stdout) == EOF)) {
+		diag_add(&app->diag, D_IO_WRITE, NULL, 0, 0, "standard output", strerror(errno));
+		status = diag_exit_status(&app->diag);
+	}
 	struct cal_objects objs = { 0 };
 	struct caldav_write_report wr = { 0 };
 	char shown[256] = "";
@@ -232,13 +239,13 @@ int cmd_export(int argc, char **argv, struct app *app)
 	}
 	if (status == DV_EXIT_INTERNAL && !diag_exit_status(&app->diag))
 		diag_add(&app->diag, D_INTERNAL, NULL, 0, 0, "out of memory");
-	if (!status && a.calendar)
+	if (!status && a.calendar && !to_stdout)
 		printf("wrote %s: %zu appointment%s%s\n", a.calendar, cw.week.n_appts,
 		       cw.week.n_appts == 1 ? "" : "s", a.routines ? " and the routines" : "");
 	if (written)
 		print_caldav(status, shown, &a, &objs, &wr);
 	if (!status && a.itip)
-		print_itip(&a, &set, &cw);
+		print_itip(to_stdout ? stderr : stdout, &a, &set, &cw);
 	itip_set_release(&set);
 	cal_objects_release(&objs);
 	free(family);

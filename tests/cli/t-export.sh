@@ -25,6 +25,15 @@ check "export: says what it wrote" grep -q "^wrote TMP/family.ics: 9 appointment
 check "export: the file is mode 0600" [ "$(stat -c %a "$TMP/family.ics")" = 600 ]
 run --db "$db" export "$prof" --calendar "$TMP/again.ics" --routines
 check "export: the same bytes again" cmp -s "$TMP/family.ics" "$TMP/again.ics"
+(cd "$TMP" && "$DOVETAIL" --db "$db" export "$OLDPWD/$prof" --calendar - --routines --itip "$TMP/itip-out" \
+	>"$TMP/out.ics" 2>"$TMP/out.err")
+check "export --calendar -: the same calendar on standard output, exit 0" \
+	sh -c "[ $? -eq 0 ] && cmp -s '$TMP/family.ics' '$TMP/out.ics'"
+check "... no file named '-', and what was written said on stderr" \
+	sh -c "[ ! -e '$TMP/-' ] && grep -q '^wrote .*/itip-out/' '$TMP/out.err'"
+(cd "$TMP" && "$DOVETAIL" --db "$db" export "$OLDPWD/$prof" --calendar - >/dev/full 2>"$TMP/full.err")
+check "... a standard output that cannot be written: exit 73, saying so" \
+	sh -c "[ $? -eq 73 ] && grep -q 'cannot write standard output' '$TMP/full.err'"
 
 # ---- python3-icalendar: the appointments as UTC instants, one a line
 $py - "$TMP/family.ics" >"$TMP/py.txt" 2>"$TMP/py.err" <<'PY'
