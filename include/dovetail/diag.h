@@ -145,6 +145,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_BATCH_NO_RUN,        ERROR,   INPUT,  "no stored run %s to resume: run the batch without --resume") \
 	X(D_BATCH_SHARD_SELF,    ERROR,   USAGE,  "the shard store is this merge's own store (--db): merge into another store, a new one for the whole run") \
 	X(D_BATCH_BUSY,          ERROR,   STORE,  "database %s: another dovetail batch or merge is running on it; wait for it to end (or give this run its own --db)") \
+	X(D_BATCH_SHARD_FILES,   WARNING, OK,     "%s: a shard writes no files: the merge of the shards' stores does (dovetail merge ... %s DIR)") \
 	X(D_CASELOAD_FEEDS,      ERROR,   INPUT,  "practitioner %s is shared, but this profile names other feeds for it than %s: one diary, one truth (docs/batch.md, \"The sharing graph\")") \
 	X(D_NET_CREDENTIALS,     ERROR,   USAGE,  "%s: a URL with a user or password in it is refused: put credentials in a netrc file or the environment (docs/feeds.md)") \
 	X(D_NET_SCHEME,          ERROR,   USAGE,  "%s: not an http, https or webcal URL") \
@@ -285,6 +286,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_BATCH_NO_RUN, "Reserved: this version of dovetail does not report it.") \
 	X(D_BATCH_SHARD_SELF, "merge: a shard store named is the store merge writes (--db, the same file by any name). Merging would first drop that shard's persons from it; nothing is done. Give merge another store.") \
 	X(D_BATCH_BUSY, "batch or merge: another batch or merge holds the store (it takes it for the whole run, docs/batch.md, \"Crash safety and --resume\"). Two runs on one store would drop and write each other's rows; nothing is done. Wait for the other to end; a killed run holds nothing.") \
+	X(D_BATCH_SHARD_FILES, "batch: --out or --report given to a shard (--shard, --shard-from-env). A shard stores its persons' plans and writes no summaries or pages: the merge of the shards' stores does (dovetail merge ... --out DIR or --report DIR). The shard itself runs as it would without them.") \
 	X(D_CASELOAD_FEEDS, "A practitioner shared between persons of the caseload is given other feeds in this profile than in the first one. A shared diary must be read from the same feeds (docs/batch.md).") \
 	X(D_NET_CREDENTIALS, "A URL holds a user or password. It is refused so that secrets do not end up in profiles or logs; put them in a netrc file or the environment (docs/feeds.md).") \
 	X(D_NET_SCHEME, "A URL is not http, https or webcal. It is refused.") \

@@ -219,6 +219,11 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 		return cli_usage(app, "batch: --shard and --shard-from-env exclude each other");
 	if (by_given && !a->sharded)
 		return cli_usage(app, "batch: --shard-by goes with --shard or --shard-from-env");
+	/* a shard writes no files (the merge does): said, not silently dropped */
+	if (a->sharded && out->out)
+		diag_add(&app->diag, D_BATCH_SHARD_FILES, NULL, 0, 0, "--out", "--out");
+	if (a->sharded && out->report)
+		diag_add(&app->diag, D_BATCH_SHARD_FILES, NULL, 0, 0, "--report", "--report");
 	return -1;
 }
 

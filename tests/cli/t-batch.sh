@@ -61,8 +61,11 @@ if command -v parallel >/dev/null 2>&1; then
 else
 	not_ok "GNU parallel is there (tools/run-tests installs it)"
 fi
-SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 run --db "$TMP/e1.db" batch caseload.yaml --shard-from-env
+SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_COUNT=3 run --db "$TMP/e1.db" batch caseload.yaml --shard-from-env \
+	--out "$TMP/e1-out" --report "$TMP/e1-rep"
 check "--shard-from-env (Slurm): shard 1/3" grep -q "^shard 1/3 of batch" "$TMP/stdout"
+check "... given --out and --report: exit 0, each said to be the merge's, and neither written" \
+	sh -c "[ $rc -eq 0 ] && grep -q '^dovetail: warning: --out: a shard writes no files: the merge of the shards. stores does (dovetail merge ... --out DIR)' '$TMP/stderr' && grep -q 'warning: --report: a shard writes no files' '$TMP/stderr' && [ ! -e '$TMP/e1-out' ] && [ ! -e '$TMP/e1-rep' ]"
 JOB_COMPLETION_INDEX=2 DOVETAIL_SHARD_COUNT=3 run --db "$TMP/e2.db" batch caseload.yaml --shard-from-env
 check "--shard-from-env (Kubernetes Indexed Job): shard 2/3" grep -q "^shard 2/3 of batch" "$TMP/stdout"
 run --db "$TMP/em.db" merge caseload.yaml "$TMP/s0.db" "$TMP/e1.db" "$TMP/e2.db" --out "$TMP/o4"
