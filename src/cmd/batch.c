@@ -278,8 +278,9 @@ static int solve(struct app *app, struct batch *b, struct batch_out *out, const 
 		status = batch_out_finish(app, b, out);
 		if (status == 0 || status == DV_EXIT_PARTIAL) {
 			fflush(stdout);
-			fprintf(stderr, "dovetail: batch %s: %zu persons solved now, %zu plans priced for the joint master\n",
-				b->run, solved, out->stats.priced_now);
+			fprintf(stderr, "dovetail: batch %s: %zu person%s solved now, %zu plan%s priced for the joint master\n",
+				b->run, solved, solved == 1 ? "" : "s", out->stats.priced_now,
+				out->stats.priced_now == 1 ? "" : "s");
 		}
 	}
 	return status;
