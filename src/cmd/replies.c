@@ -37,12 +37,16 @@ static const char *fate_name(enum reply_fate f)
 /* "Thu 26 Nov 14:00-14:45" in the person's zone */
 static void fmt_span(const struct week *w, int64_t s, int64_t e, char *out, size_t sz)
 {
-	int64_t date = week_local_date(s, w->zone);
+	int64_t date = week_local_date(s, w->zone), date_e = week_local_date(e, w->zone);
 	struct icaltimetype a = icaltime_from_timet_with_zone((time_t)s, 0, w->zone);
 	struct icaltimetype b = icaltime_from_timet_with_zone((time_t)e, 0, w->zone);
-	char day[32];
+	char day[32], day_e[32];
 	time_fmt_day(date, 0, day, sizeof day);
-	snprintf(out, sz, "%s %02d:%02d-%02d:%02d", day, a.hour, a.minute, b.hour, b.minute);
+	time_fmt_day(date_e, 0, day_e, sizeof day_e);
+	if (date_e != date)   /* an end on another day says its day */
+		snprintf(out, sz, "%s %02d:%02d - %s %02d:%02d", day, a.hour, a.minute, day_e, b.hour, b.minute);
+	else
+		snprintf(out, sz, "%s %02d:%02d-%02d:%02d", day, a.hour, a.minute, b.hour, b.minute);
 }
 
 static void print_text(const struct person *cw, const struct reply_report *r)
@@ -60,7 +64,7 @@ static void print_text(const struct person *cw, const struct reply_report *r)
 			printf(": recorded: %s %s (SEQUENCE %d)", cw->prof->pracs[x->prac].id,
 			       reply_kind_name(x->kind), x->sequence);
 			if (x->kind == REPLY_COUNTER) {
-				char t[64];
+				char t[128];
 				fmt_span(&cw->week, x->suggested_start, x->suggested_end, t, sizeof t);
 				printf(", suggests %s", t);
 			}

@@ -131,7 +131,9 @@ static void show_text(const struct store_status_row *x, const struct row_text *t
 		       " booked, whatever the answer)\n", x->answer, t->answered);
 	else if (t->answer && x->suggested_start)
 		printf("    answer   %s: suggested %s-%s, at %s (the change is undone; that time is a"
-		       " candidate for the next propose)\n", x->answer, t->s1, t->s2 + 11, t->answered);
+		       " candidate for the next propose)\n", x->answer, t->s1,
+		       strncmp(t->s1, t->s2, 10) ? t->s2 : t->s2 + 11,   /* the end's date when it is another day's */
+		       t->answered);
 	else if (t->answer && (!strcmp(x->answer, "declined") || !strcmp(x->answer, "declinecounter")))
 		printf("    answer   %s at %s (the change is undone; that time is never proposed again)\n",
 		       x->answer, t->answered);

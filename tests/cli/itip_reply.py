@@ -8,7 +8,7 @@ usage: itip_reply.py REQUEST.ics OUT accepted|declined|tentative|counter
 
 accepted/declined/tentative: METHOD:REPLY, the one ATTENDEE with that
 PARTSTAT; counter: METHOD:COUNTER with DTSTART moved to --start (local, in
-the event's zone), keeping the length; declinecounter: answers a COUNTER
+the event's zone), keeping the length (or ending at --end); declinecounter: answers a COUNTER
 (dovetail's, for an event the practitioner organises) as its organizer
 does, METHOD:DECLINECOUNTER. --eml wraps it in an RFC 6047 mail
 (multipart/mixed: text/plain and text/calendar, base64) From the address
@@ -30,6 +30,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("kind", choices=["accepted", "declined", "tentative", "counter", "declinecounter"])
     ap.add_argument("--start")
+    ap.add_argument("--end")
     ap.add_argument("--attendee")
     ap.add_argument("--sequence", type=int)
     ap.add_argument("--uid")
@@ -58,6 +59,8 @@ def main():
         new = datetime.datetime.strptime(a.start, "%Y%m%dT%H%M").replace(tzinfo=start.tzinfo)
         end = new + (end - start)
         start = new
+        if a.end:
+            end = datetime.datetime.strptime(a.end, "%Y%m%dT%H%M").replace(tzinfo=start.tzinfo)
     out.add("dtstart", start)
     out.add("dtend", end)
     out["ORGANIZER"] = ev["ORGANIZER"]

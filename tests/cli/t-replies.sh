@@ -354,6 +354,18 @@ check "without an address, salt's REQUEST went to the event's ORGANIZER ($att)" 
 $py "$mk" "$TMP/req3/salt.ics" "$TMP/noaddr.ics" accepted
 run --db "$db3" replies "$TMP/noaddr/profile.yaml" "$TMP/noaddr.ics"
 check "... and the answer from there is recorded" grep -q "recorded: salt accepted" "$TMP/stdout"
+# a COUNTER whose end is on another day says the end's day; one whose end
+# is before its start is refused (RFC 5545 3.8.2.2)
+$py "$mk" "$TMP/req3/salt.ics" "$TMP/overnight.ics" counter --start 20261126T1100 --end 20261127T0900
+run --db "$db3" replies "$TMP/noaddr/profile.yaml" "$TMP/overnight.ics"
+check "a COUNTER ending on another day: recorded, the end's day said" \
+	grep -q "recorded: salt counter (SEQUENCE [0-9]*), suggests Thu 26 Nov 11:00 - Fri 27 Nov 09:00\$" "$TMP/stdout"
+run --db "$db3" status "$TMP/noaddr/profile.yaml"
+check "... and status says the end's date" grep -q "suggested 2026-11-26T11:00-2026-11-27T09:00," "$TMP/stdout"
+$py "$mk" "$TMP/req3/salt.ics" "$TMP/backwards.ics" counter --start 20261126T1100 --end 20261126T1000
+run --db "$db3" replies "$TMP/noaddr/profile.yaml" "$TMP/backwards.ics"
+check "a COUNTER whose end is before its start: exit 65, said at its line and column" \
+	sh -c "[ $rc -eq 65 ] && grep -q '^dovetail: TMP/backwards.ics:[0-9]*:[0-9]*: error: VEVENT [^ ]* ends before it starts' '$TMP/stderr'"
 
 # a later accepted change supersedes the decline: the plan follows it
 run --db "$db" propose --json "$prof"
