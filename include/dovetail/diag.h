@@ -96,7 +96,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_UNKNOWN_ID,          ERROR,   INPUT,  "no %s '%s' in the store") \
 	X(D_NO_PROPOSAL,         ERROR,   INPUT,  "no proposal in the store%s yet: run `dovetail propose`%s") \
 	X(D_OTHER_PERSON,        ERROR,   INPUT,  "proposal '%s' is another person's, not this profile's") \
-	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (a later propose left it out): run `dovetail propose` again and decide on its proposals") \
+	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_DECIDE_CONFLICT,     ERROR,   INPUT,  "change %s conflicts with change %s, decided since (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written%s") \
@@ -237,7 +237,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_UNKNOWN_ID, "The store holds no proposal or change with the id given, or the profile no practitioner of that id. Nothing was recorded; check the id.") \
 	X(D_NO_PROPOSAL, "No proposal was given and the store holds none (for the person, or at all) to take as the latest. Run `dovetail propose` first; `report` can also draw the week without one (--none).") \
 	X(D_OTHER_PERSON, "The proposal given is in the store, but for another person than the profile's. Give the profile of the person it was proposed for, or one of this person's proposals.") \
-	X(D_SUPERSEDED, "The proposal was left out by a later propose, so it can no longer be decided on. Nothing was recorded; run `dovetail propose` again.") \
+	X(D_SUPERSEDED, "The proposal was left out by a later propose, or a feed its week was read from has changed since (re-imported), so it no longer describes the week and can no longer be decided on. Nothing was recorded; run `dovetail propose` again.") \
 	X(D_DECIDE_CONFLICT, "The change conflicts with another decided since. Nothing was recorded; run `dovetail propose` again and decide on its proposals.") \
 	X(D_IMP_SKIPPED, "With --keep-going, an event with an error is skipped and the valid ones are imported; the first error inside the event is given.") \
 	X(D_IMP_REJECTED, "The feed had errors, so nothing of it was written and the store keeps what it held. Fix the feed; `dovetail import` says that its --keep-going imports the valid events (a profile's feeds are read whole, so the other commands do not).") \

@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 /* An occurrence longer than this many days has its end converted at its
  * start's offset when imported (store/import.c, docs/limits.md). */
 #define IMPORT_LONG_OCCURRENCE_DAYS 366
@@ -211,6 +211,7 @@ struct store_proposal {
 	struct store_totals before, after;
 	const struct store_change *changes; /* in printed order */
 	size_t n_changes;
+	const char *feeds;        /* the feeds its week was read from (store_feeds_state), or NULL */
 };
 
 /*
@@ -425,6 +426,14 @@ int store_feed_validators(struct store *s, const char *source, const struct impo
  * holds none (or one read in another zone), -1 with d filled. Reads only. */
 int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
 		    int64_t *to, struct diag *d);
+/* What the store holds of the feeds sources[0..n) (each once; one not
+ * stored is left out), as "FEED-ID:SHA256" entries (feed.id,
+ * feed.content_sha256) in increasing id, separated by one space, into
+ * *out (malloc'd; "" when none): a proposal keeps it (store_proposal.feeds),
+ * and a decision on it is refused once one of them has changed. Reads
+ * only. Returns 0 or -1 with d filled (*out NULL). */
+int store_feeds_state(struct store *s, const char *const *sources, size_t n, char **out,
+		      struct diag *d);
 /* Keep them with the feed source (stored already). Returns 0 or -1. */
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,
 			      const char *last_modified, struct diag *d);

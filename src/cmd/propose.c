@@ -458,7 +458,14 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 		n++;
 	}
 	assert(n <= cap);
-	int rc = store_save_proposals(app->store, v, n, &app->diag);
+	/* the feeds the week was read from: a decision is refused once one changes */
+	char *feeds = NULL;
+	int rc = person_feeds_state(cw->prof, app->store, &feeds, &app->diag);
+	for (size_t i = 0; i < n; i++)
+		v[i].feeds = feeds;
+	if (rc == 0)
+		rc = store_save_proposals(app->store, v, n, &app->diag);
+	free(feeds);
 	for (size_t i = 0; i < n; i++)
 		free(cs[i]);
 	for (size_t i = 0; i < cap; i++)

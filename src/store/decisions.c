@@ -9,8 +9,10 @@
 /* 1 when the proposal is superseded: a later propose run for the person
  * left it out */
 static const char SQL_PROPOSAL[] =
-	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person)"
+	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person), p.feeds"
 	" FROM proposals p WHERE p.id = ?1";
+/* a feed's content as stored now */
+static const char SQL_FEED[] = "SELECT content_sha256 FROM feed WHERE id = ?1";
 /* the last decision on change ?2: its verdict and keep */
 static const char SQL_LAST[] =
 	"SELECT verdict, keep FROM decisions WHERE proposal_id = ?1 AND seq = ?2 ORDER BY id DESC LIMIT 1";
@@ -48,7 +50,7 @@ static const char SQL_INSERT[] =
 	" FROM changes c JOIN proposals p ON p.id = c.proposal_id"
 	" WHERE c.proposal_id = ?1 AND c.seq = ?2";
 
-enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q__COUNT };
+enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q_FEED, Q__COUNT };
 
 /* A set of change numbers: at most STORE_MAX_CHANGES, a horizon's
  * appointments (put says when one more would pass it). */
@@ -122,7 +124,39 @@ static int check_text(const char *who, const char *note, struct diag *d)
 	return 0;
 }
 
-/* The proposal exists and is not superseded. */
+/* Whether every feed of the list ("FEED-ID:SHA256 ...", store_feeds_state)
+ * holds what it held: 1, 0 (one changed or is gone), or SQL_FAILED. */
+static int feeds_same(struct decide *x, const char *feeds)
+{
+	sqlite3_stmt *f = x->q[Q_FEED];
+	const char *p = feeds;
+	while (*p) {
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		if (end == p || *end != ':')
+			return 0;   /* not a list this build wrote: do not trust it */
+		const char *h = end + 1;
+		size_t hl = strcspn(h, " ");
+		sqlite3_bind_int64(f, 1, id);
+		int r = sqlite3_step(f), same = 0;
+		if (r == SQLITE_ROW) {
+			const char *now = (const char *)sqlite3_column_text(f, 0);
+			same = now && strlen(now) == hl && !strncmp(now, h, hl);
+		}
+		sqlite3_reset(f);
+		if (r != SQLITE_ROW && r != SQLITE_DONE)
+			return SQL_FAILED;
+		if (!same)
+			return 0;
+		p = h + hl;
+		while (*p == ' ')
+			p++;
+	}
+	return 1;
+}
+
+/* The proposal exists and is not superseded: by a later propose run, or
+ * by a feed its week was read from that has changed since. */
 static int check_proposal(struct decide *x)
 {
 	sqlite3_stmt *q = x->q[Q_PROPOSAL];
@@ -135,10 +169,20 @@ static int check_proposal(struct decide *x)
 	if (r0 != SQLITE_ROW)
 		return SQL_FAILED;
 	if (sqlite3_column_int(q, 0)) {
-		diag_add(x->d, D_SUPERSEDED, NULL, 0, 0, x->proposal);
+		sqlite3_reset(q);
+		diag_add(x->d, D_SUPERSEDED, NULL, 0, 0, x->proposal, "a later propose left it out");
 		return REPORTED;
 	}
+	const char *feeds = (const char *)sqlite3_column_text(q, 1);
+	int same = feeds_same(x, feeds ? feeds : "");
 	sqlite3_reset(q);
+	if (same < 0)
+		return same;
+	if (!same) {
+		diag_add(x->d, D_SUPERSEDED, NULL, 0, 0, x->proposal,
+			 "a feed its week was read from has changed since");
+		return REPORTED;
+	}
 	return 0;
 }
 
@@ -297,7 +341,7 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		 struct diag *d)
 {
 	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
-						   SQL_INSERT, SQL_LAST, SQL_CONFLICT };
+						   SQL_INSERT, SQL_LAST, SQL_CONFLICT, SQL_FEED };
 	struct decide x = { .q = { 0 }, .proposal = proposal, .v = v,
 			    .verdict = v == VERDICT_ACCEPT ? "accept" : "reject", .keep = v == VERDICT_KEEP,
 			    .d = d };

@@ -804,3 +804,68 @@ int store_set_feed_validators(struct store *s, const char *source, const char *e
 	sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : store_sql_error(s, d);
 }
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+int store_feeds_state(struct store *s, const char *const *sources, size_t n, char **out,
+		      struct diag *d)
+{
+	*out = NULL;
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feed WHERE source = ?1", -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	int64_t *ids = xcalloc(n + 1, sizeof *ids);
+	size_t k = 0;
+	int rc = SQLITE_DONE;
+	for (size_t i = 0; i < n && rc != -1; i++) {
+		sqlite3_bind_text(q, 1, sources[i], -1, SQLITE_STATIC);
+		int r = sqlite3_step(q);
+		if (r == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64(q, 0);
+			int seen = 0;
+			for (size_t j = 0; j < k && !seen; j++)
+				seen = ids[j] == id;
+			if (!seen)
+				ids[k++] = id;
+		} else if (r != SQLITE_DONE) {
+			rc = -1;
+		}
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	if (rc == -1) {
+		free(ids);
+		return store_sql_error(s, d);
+	}
+	qsort(ids, k, sizeof *ids, cmp_i64);
+	if (sqlite3_prepare_v2(s->db, "SELECT content_sha256 FROM feed WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) {
+		free(ids);
+		return store_sql_error(s, d);
+	}
+	/* an entry: up to 20 digits, ':', 64 hex digits, ' ' */
+	char *buf = xcalloc(k * 96 + 1, 1);
+	size_t len = 0;
+	for (size_t i = 0; i < k && rc != -1; i++) {
+		sqlite3_bind_int64(q, 1, ids[i]);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			const char *h = (const char *)sqlite3_column_text(q, 0);
+			len += (size_t)snprintf(buf + len, k * 96 + 1 - len, "%s%lld:%.64s", len ? " " : "",
+						(long long)ids[i], h ? h : "");
+		} else {
+			rc = -1;
+		}
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	free(ids);
+	if (rc == -1) {
+		free(buf);
+		return store_sql_error(s, d);
+	}
+	*out = buf;
+	return 0;
+}

@@ -253,14 +253,15 @@ static int valid(const struct store_proposal *v, size_t n, struct diag *d)
 }
 
 /* The proposals of one save are one propose run: the person's next run
- * number (taken for all of them before any is marked), and the last
- * decision stored now (docs/decisions.md, "Superseded"). */
+ * number (taken for all of them before any is marked), the feeds their
+ * week was read from, and the last decision stored now (docs/decisions.md,
+ * "Superseded"). */
 static int mark_run(struct store *s, const struct store_proposal *v, size_t n)
 {
 	static const char next_sql[] =
 		"SELECT coalesce(max(run), 0) + 1 FROM proposals WHERE person = ?1";
 	static const char mark_sql[] =
-		"UPDATE proposals SET run = ?2,"
+		"UPDATE proposals SET run = ?2, feeds = ?3,"
 		" decisions_seen = (SELECT coalesce(max(id), 0) FROM decisions) WHERE id = ?1";
 	sqlite3_stmt *next = NULL, *mark = NULL;
 	int64_t *runs = xcalloc(n + 1, sizeof *runs);
@@ -278,6 +279,7 @@ static int mark_run(struct store *s, const struct store_proposal *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_bind_text(mark, 1, v[i].id, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(mark, 2, runs[i]);
+		sqlite3_bind_text(mark, 3, v[i].feeds ? v[i].feeds : "", -1, SQLITE_STATIC);
 		if (run(mark) < 0)
 			goto out;
 	}

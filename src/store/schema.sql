@@ -1,5 +1,5 @@
 -- schema.sql: the store's schema as it stands after every migration step
--- (src/store/store.c, `migrations`), at PRAGMA user_version 13
+-- (src/store/store.c, `migrations`), at PRAGMA user_version 14
 -- (STORE_SCHEMA_VERSION, include/dovetail/store.h).
 --
 -- This file is documentation, checked: the store is built only by the
@@ -106,7 +106,8 @@ CREATE TABLE proposals (
   after_unfamiliar_max INTEGER NOT NULL,
   after_appointments INTEGER NOT NULL,
   run INTEGER NOT NULL DEFAULT 0,             -- the propose run that last printed it (step 4)
-  decisions_seen INTEGER NOT NULL DEFAULT 0   -- the last decision the store held then: a later one supersedes it
+  decisions_seen INTEGER NOT NULL DEFAULT 0,  -- the last decision the store held then: a later one supersedes it
+  feeds TEXT NOT NULL DEFAULT ''              -- (step 14) the feeds its week was read from, 'FEED-ID:SHA256 ...': one changed since supersedes it ('' not checked)
 );
 CREATE INDEX proposals_person ON proposals(person, horizon_from);
 
@@ -332,4 +333,4 @@ CREATE TABLE batch_bookings (
 );
 CREATE INDEX batch_bookings_column ON batch_bookings (run, person, n);
 
-PRAGMA user_version = 13;
+PRAGMA user_version = 14;

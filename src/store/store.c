@@ -343,6 +343,12 @@ static const char *const migrations[] = {
 	"  FOREIGN KEY (run, person, n) REFERENCES batch_columns(run, person, n) ON DELETE CASCADE"
 	");"
 	"CREATE INDEX batch_bookings_column ON batch_bookings (run, person, n);",
+	/* 13 -> 14: the feeds a proposal's week was read from, as
+	 * "FEED-ID:SHA256" entries (feed.id, feed.content_sha256) separated by
+	 * spaces: a decision on it is refused once one of them has changed
+	 * (docs/decisions.md, "Superseded"); '' (proposals saved before) is
+	 * not checked */
+	"ALTER TABLE proposals ADD COLUMN feeds TEXT NOT NULL DEFAULT '';",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

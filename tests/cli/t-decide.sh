@@ -230,4 +230,37 @@ assert sum(d["journeys"] for d in w) == p["journeys"] and sum(d["travel_minutes"
 assert p["clashes"] == 0, p' "$TMP/p2.json" "$TMP/stdout"
 run --db "$db3" check "$cpp"
 check "... and check finds no error" grep -q " 0 errors" "$TMP/stdout"
+# ---- a feed changed since the proposal (re-imported, no propose since):
+# the proposal no longer describes the week, so deciding on it is refused
+# (65, nothing recorded); a feed read again with the same bytes changes
+# nothing. Here the dietitian books another client into the very time the
+# proposal moves P-0417's review to: accepting it would make a double
+# booking that propose said was not there.
+db4=$TMP/stale.db
+fam=$TMP/stale-family
+cp -R examples/family-cp "$fam"
+run --db "$db4" propose --json -k 1 "$fam/profile.yaml"
+cp "$TMP/stdout" "$TMP/p4.json"
+p4=$(json "$TMP/p4.json" 'd["proposals"][0]["id"]')
+diet=$(json "$TMP/p4.json" '[c["id"].rsplit("-", 1)[1] for c in d["proposals"][0]["changes"] if c["practitioner"] == "dietitian" and c["to"]["start"] == "2026-11-25T12:00"][0]')
+run --db "$db4" week --refresh "$fam/profile.yaml"
+run --db "$db4" accept "$p4" "$diet" --by keyworker
+check "a feed read again with the same bytes: the proposal stands (exit 0)" [ "$rc" -eq 0 ]
+sed -i 's/20261125T11150/20261125T12000/; s/20261125T120000\r$/20261125T124500\r/' "$fam/feeds/dietitian.ics"
+run --db "$db4" check --refresh "$fam/profile.yaml"
+sqlite3 "$db4" .dump >"$TMP/before4.sql"
+run --db "$db4" accept "$p4" --by keyworker
+check "a feed changed since the proposal: accepting it is refused (65)" [ "$rc" -eq 65 ]
+check "... saying why and to propose again" \
+	grep -q "proposal $p4 is superseded (a feed its week was read from has changed since): run \`dovetail propose\` again" "$TMP/stderr"
+run --db "$db4" reject "$p4" --by keyworker
+check "... and so is rejecting it (65)" [ "$rc" -eq 65 ]
+sqlite3 "$db4" .dump >"$TMP/after4.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before4.sql" "$TMP/after4.sql"
+run --db "$db4" propose --json -k 1 "$fam/profile.yaml"
+p5=$(json "$TMP/stdout" 'd["proposals"][0]["id"]')
+run --db "$db4" accept "$p5" --by keyworker
+check "... the proposal made since can be accepted" [ "$rc" -eq 0 ]
+run --db "$db4" check "$fam/profile.yaml"
+check "... and check finds no error" grep -q " 0 errors" "$TMP/stdout"
 done_testing
