@@ -98,6 +98,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_OTHER_PERSON,        ERROR,   INPUT,  "proposal '%s' is another person's, not this profile's") \
 	X(D_SUPERSEDED,          ERROR,   INPUT,  "proposal %s is superseded (%s): run `dovetail propose` again and decide on its proposals") \
 	X(D_DECIDE_CONFLICT,     ERROR,   INPUT,  "change %s conflicts with change %s, decided since (%s): run `dovetail propose` again and decide on its proposals") \
+	X(D_DECIDE_LATE,         ERROR,   INPUT,  "change %s could be accepted until %s: by now its appointment, or the time it moves to, is inside the practitioner's notice or past: run `dovetail propose` again and decide on its proposals") \
 	X(D_IMP_SKIPPED,         ERROR,   INPUT,  "skipped %s: %s") \
 	X(D_IMP_REJECTED,        ERROR,   INPUT,  "feed rejected: %s error(s); nothing was written%s") \
 	X(D_IMP_ITIP,            ERROR,   INPUT,  "METHOD:%s: this is an iTIP message, not a calendar feed; nothing imported (read practitioners' answers with `dovetail replies`)") \
@@ -239,6 +240,7 @@ enum diag_severity { DIAG_NOTE = 0, DIAG_WARNING = 1, DIAG_ERROR = 2 };
 	X(D_OTHER_PERSON, "The proposal given is in the store, but for another person than the profile's. Give the profile of the person it was proposed for, or one of this person's proposals.") \
 	X(D_SUPERSEDED, "The proposal was left out by a later propose, or a feed its week was read from has changed since (re-imported), so it no longer describes the week and can no longer be decided on. Nothing was recorded; run `dovetail propose` again.") \
 	X(D_DECIDE_CONFLICT, "The change conflicts with another decided since. Nothing was recorded; run `dovetail propose` again and decide on its proposals.") \
+	X(D_DECIDE_LATE, "The proposal was made earlier (an earlier --now); by now the appointment has started or is inside its practitioner's notice, or the time it would move to is, so the change can no longer be made. Nothing was recorded; run `dovetail propose` again.") \
 	X(D_IMP_SKIPPED, "With --keep-going, an event with an error is skipped and the valid ones are imported; the first error inside the event is given.") \
 	X(D_IMP_REJECTED, "The feed had errors, so nothing of it was written and the store keeps what it held. Fix the feed; `dovetail import` says that its --keep-going imports the valid events (a profile's feeds are read whole, so the other commands do not).") \
 	X(D_IMP_ITIP, "The file is an iTIP message (METHOD REQUEST, REPLY, COUNTER or DECLINECOUNTER), not a calendar feed. Nothing was imported; read answers with `dovetail replies`.") \

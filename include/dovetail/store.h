@@ -14,7 +14,7 @@
 struct store;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 /* An occurrence longer than this many days has its end converted at its
  * start's offset when imported (store/import.c, docs/limits.md). */
 #define IMPORT_LONG_OCCURRENCE_DAYS 366
@@ -171,6 +171,8 @@ struct store_change {
 	struct appt_ref with[STORE_MAX_JOINT]; /* CHANGE_JOINT: the others */
 	size_t n_with;            /* 0 to STORE_MAX_JOINT */
 	const char *reason;       /* plain text, as printed */
+	int64_t decide_by;        /* the last instant (UTC seconds) it may be accepted
+				     (week_decide_by), or 0: not checked */
 };
 
 /* A week's totals as propose reports them (docs/propose.md). */

@@ -27,7 +27,8 @@ static void help(FILE *fp, const char *verb)
 		"  --by NAME     who decided (default: $DOVETAIL_USER, else $USER)\n"
 		"  --note TEXT   a note kept with the decision\n\n"
 		"Exit status: 0 ok, 64 usage, 65 no such proposal or change, a superseded\n"
-		"proposal, or a conflict with a decision since, 74 store.\n",
+		"proposal, a conflict with a decision since, or an accept too late (inside\n"
+		"the notice by now), 74 store.\n",
 		verb, strcmp(verb, "reject") == 0 ? " [--keep]" : "", verb,
 		strcmp(verb, "reject") == 0 ? "  --keep        keep the appointment where it is booked: never move it\n" : "");
 }

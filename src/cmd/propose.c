@@ -421,6 +421,9 @@ static void proposal_of(const struct app *app, const struct person *cw, const st
 		for (size_t k = 0; k < ndw; k++)
 			ref_of(cw, &r->in, dw[k], &sc->with[sc->n_with++]);
 		sc->reason = ch->reason;
+		/* accepted later than this, it would move inside the notice */
+		sc->decide_by = week_decide_by(&cw->week, r->in.a[ch->appt].appt, ch->ch.to.date,
+					       ch->ch.to.start, app->now);
 	}
 	o->changes = *cs;
 	o->n_changes = x->n_changes;

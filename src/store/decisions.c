@@ -11,6 +11,8 @@
 static const char SQL_PROPOSAL[] =
 	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person), p.feeds"
 	" FROM proposals p WHERE p.id = ?1";
+/* the last instant change ?2 may be accepted (NULL: not checked) */
+static const char SQL_DECIDE_BY[] = "SELECT decide_by FROM changes WHERE proposal_id = ?1 AND seq = ?2";
 /* a feed's content as stored now */
 static const char SQL_FEED[] = "SELECT content_sha256 FROM feed WHERE id = ?1";
 /* the last decision on change ?2: its verdict and keep */
@@ -50,7 +52,7 @@ static const char SQL_INSERT[] =
 	" FROM changes c JOIN proposals p ON p.id = c.proposal_id"
 	" WHERE c.proposal_id = ?1 AND c.seq = ?2";
 
-enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q_FEED, Q__COUNT };
+enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q_FEED, Q_DECIDE_BY, Q__COUNT };
 
 /* A set of change numbers: at most STORE_MAX_CHANGES, a horizon's
  * appointments (put says when one more would pass it). */
@@ -101,6 +103,7 @@ struct decide {
 	enum verdict v;
 	const char *verdict;      /* "accept" or "reject" */
 	int keep;
+	int64_t at;               /* when it is decided (UTC seconds) */
 	struct diag *d;
 };
 
@@ -289,6 +292,36 @@ static int no_conflict(struct decide *x, int seq)
 	return r == SQLITE_DONE ? 0 : SQL_FAILED;
 }
 
+/* An accept of change seq must come while it can still be made: not
+ * after its decide_by (its appointment, or the time it moves to, is by
+ * then inside the practitioner's notice or past). 0, REPORTED or
+ * SQL_FAILED. */
+static int not_late(struct decide *x, int seq)
+{
+	if (x->v != VERDICT_ACCEPT)
+		return 0;
+	sqlite3_stmt *k = x->q[Q_DECIDE_BY];
+	sqlite3_bind_text(k, 1, x->proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(k, 2, seq);
+	int r = sqlite3_step(k), late = 0;
+	int64_t by = 0;
+	if (r == SQLITE_ROW && sqlite3_column_type(k, 0) != SQLITE_NULL) {
+		by = sqlite3_column_int64(k, 0);
+		late = x->at > by;
+	}
+	sqlite3_reset(k);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return SQL_FAILED;
+	if (late) {
+		char mine[160], iso[32];
+		snprintf(mine, sizeof mine, "%s-%d", x->proposal, seq);
+		time_fmt_iso(by, iso);
+		diag_add(x->d, D_DECIDE_LATE, NULL, 0, 0, mine, iso);
+		return REPORTED;
+	}
+	return 0;
+}
+
 /* Keep in *set only what is not decided the same way already (counted in
  * *n_same), checking each for conflicts. */
 static int drop_decided(struct decide *x, struct seqset *set, size_t *n_same)
@@ -303,6 +336,8 @@ static int drop_decided(struct decide *x, struct seqset *set, size_t *n_same)
 			continue;
 		}
 		int r = no_conflict(x, set->v[i]);
+		if (r == 0)
+			r = not_late(x, set->v[i]);
 		if (r < 0)
 			return r;
 		put(&todo, set->v[i]);   /* a part of set: never full */
@@ -341,10 +376,11 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		 struct diag *d)
 {
 	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
-						   SQL_INSERT, SQL_LAST, SQL_CONFLICT, SQL_FEED };
+						   SQL_INSERT, SQL_LAST, SQL_CONFLICT, SQL_FEED,
+						   SQL_DECIDE_BY };
 	struct decide x = { .q = { 0 }, .proposal = proposal, .v = v,
 			    .verdict = v == VERDICT_ACCEPT ? "accept" : "reject", .keep = v == VERDICT_KEEP,
-			    .d = d };
+			    .at = at, .d = d };
 	struct seqset set = { .n = 0 };
 	int rc = SQL_FAILED, began = 0;
 	*n_decided = *n_same = 0;

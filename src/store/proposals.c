@@ -39,20 +39,20 @@ static const char SQL_PROPOSAL[] =
 
 #define CHANGE_COLUMNS \
 	"practitioner, uid, rid, start_utc, end_utc, from_date, from_minute, from_venue," \
-	" to_date, to_minute, to_venue, is_move, is_venue, is_joint, reason"
+	" to_date, to_minute, to_venue, is_move, is_venue, is_joint, reason, decide_by"
 
 /* Changes are updated in place, not deleted and inserted again, so that
  * rows which refer to (proposal_id, seq) survive a re-save. */
 static const char SQL_CHANGE[] =
 	"INSERT INTO changes (proposal_id, seq, " CHANGE_COLUMNS ") VALUES"
-	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	" (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
 	" ON CONFLICT (proposal_id, seq) DO UPDATE SET practitioner = excluded.practitioner,"
 	" uid = excluded.uid, rid = excluded.rid, start_utc = excluded.start_utc,"
 	" end_utc = excluded.end_utc, from_date = excluded.from_date,"
 	" from_minute = excluded.from_minute, from_venue = excluded.from_venue,"
 	" to_date = excluded.to_date, to_minute = excluded.to_minute, to_venue = excluded.to_venue,"
 	" is_move = excluded.is_move, is_venue = excluded.is_venue, is_joint = excluded.is_joint,"
-	" reason = excluded.reason";
+	" reason = excluded.reason, decide_by = excluded.decide_by";
 
 static const char SQL_TRIM[] = "DELETE FROM changes WHERE proposal_id = ?1 AND seq > ?2";
 static const char SQL_UNJOIN[] = "DELETE FROM joint_partners WHERE proposal_id = ?1";
@@ -149,6 +149,10 @@ static int save_change(sqlite3_stmt **q, const struct store_proposal *p, size_t 
 	sqlite3_bind_int(x, 15, !!(ch->ch.kind & CHANGE_VENUE));
 	sqlite3_bind_int(x, 16, !!(ch->ch.kind & CHANGE_JOINT));
 	sqlite3_bind_text(x, 17, ch->reason ? ch->reason : "", -1, SQLITE_STATIC);
+	if (ch->decide_by)
+		sqlite3_bind_int64(x, 18, ch->decide_by);
+	else
+		sqlite3_bind_null(x, 18);
 	if (run(x) < 0)
 		return -1;
 	for (size_t k = 0; k < ch->n_with; k++) {

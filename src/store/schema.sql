@@ -1,5 +1,5 @@
 -- schema.sql: the store's schema as it stands after every migration step
--- (src/store/store.c, `migrations`), at PRAGMA user_version 14
+-- (src/store/store.c, `migrations`), at PRAGMA user_version 15
 -- (STORE_SCHEMA_VERSION, include/dovetail/store.h).
 --
 -- This file is documentation, checked: the store is built only by the
@@ -130,6 +130,7 @@ CREATE TABLE changes (
   is_venue INTEGER NOT NULL,
   is_joint INTEGER NOT NULL,
   reason TEXT NOT NULL,               -- the reason, as printed
+  decide_by INTEGER,                  -- (step 15) the last instant it may be accepted: later, its appointment or where it goes is inside the notice or past (NULL: not checked)
   PRIMARY KEY (proposal_id, seq)
 );
 
@@ -333,4 +334,4 @@ CREATE TABLE batch_bookings (
 );
 CREATE INDEX batch_bookings_column ON batch_bookings (run, person, n);
 
-PRAGMA user_version = 14;
+PRAGMA user_version = 15;

@@ -349,6 +349,11 @@ static const char *const migrations[] = {
 	 * (docs/decisions.md, "Superseded"); '' (proposals saved before) is
 	 * not checked */
 	"ALTER TABLE proposals ADD COLUMN feeds TEXT NOT NULL DEFAULT '';",
+	/* 14 -> 15: the last instant a change may be accepted (UTC seconds):
+	 * later, the appointment, or the time it moves to, is inside its
+	 * practitioner's notice or past (docs/decisions.md); NULL (changes
+	 * saved before) is not checked */
+	"ALTER TABLE changes ADD COLUMN decide_by INTEGER;",
 };
 _Static_assert(sizeof migrations / sizeof *migrations == STORE_SCHEMA_VERSION,
 	       "one migration step per schema version");

@@ -513,6 +513,27 @@ int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now)
 	return (int64_t)icaltime_as_timet_with_zone(t, w->zone);
 }
 
+int64_t week_decide_by(const struct week *w, size_t i, int64_t to_date, int to_minute, int64_t now)
+{
+	const struct wk_appt *a = &w->appts[i];
+	int64_t to = ics_wall_to_utc((to_date * 1440 + to_minute) * 60, w->zone);
+	int64_t first = a->start < to ? a->start : to;
+	if (week_notice_cutoff(w, a->prac, now) > first)
+		return now;
+	/* the cut-off grows with now: the last minute it is still not after first */
+	int64_t lo = now / 60, hi = first / 60 + 1;   /* lo fits, hi does not */
+	if (week_notice_cutoff(w, a->prac, hi * 60) <= first)
+		return hi * 60;   /* not reached: a notice of 0 */
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (week_notice_cutoff(w, a->prac, mid * 60) <= first)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo * 60 > now ? lo * 60 : now;
+}
+
 int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b)
 {
 	const struct profile *p = w->p;

@@ -263,4 +263,29 @@ run --db "$db4" accept "$p5" --by keyworker
 check "... the proposal made since can be accepted" [ "$rc" -eq 0 ]
 run --db "$db4" check "$fam/profile.yaml"
 check "... and check finds no error" grep -q " 0 errors" "$TMP/stdout"
+# ---- accepted later than it was proposed (a later --now): a change whose
+# appointment, or the time it moves to, is by then inside the
+# practitioner's notice (family-cp: 1 working day) or past is refused (65,
+# nothing recorded); the others of the proposal can still be accepted, and
+# rejecting is always possible
+db5=$TMP/late.db
+run --db "$db5" --now 2026-11-23T00:00:00Z propose --json -k 1 "$prof"
+cp "$TMP/stdout" "$TMP/p6.json"
+p6=$(json "$TMP/p6.json" 'd["proposals"][0]["id"]')
+diet6=$(json "$TMP/p6.json" '[c["id"].rsplit("-", 1)[1] for c in d["proposals"][0]["changes"] if c["practitioner"] == "dietitian"][0]')
+qtvi6=$(json "$TMP/p6.json" '[c["id"].rsplit("-", 1)[1] for c in d["proposals"][0]["changes"] if c["practitioner"] == "qtvi" and c["to"]["start"] == "2026-11-24T09:45"][0]')
+sqlite3 "$db5" .dump >"$TMP/before5.sql"
+run --db "$db5" --now 2026-11-25T15:00:00Z accept "$p6" --by keyworker
+check "accepting on Wed afternoon a proposal of Monday that moves appointments to Tue and Wed: refused (65)" [ "$rc" -eq 65 ]
+check "... naming the change and until when it could be accepted" \
+	grep -q "change $p6-[0-9]* could be accepted until 2026-11-2[0-9]T[0-9:]*Z: by now its appointment, or the time it moves to, is inside the practitioner's notice or past" "$TMP/stderr"
+sqlite3 "$db5" .dump >"$TMP/after5.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before5.sql" "$TMP/after5.sql"
+run --db "$db5" --now 2026-11-23T10:00:00Z accept "$p6" "$qtvi6" --by keyworker
+check "Mon 10:00: the QTVI's move to Tue 09:45 is inside one working day's notice: refused (65)" [ "$rc" -eq 65 ]
+check "... until Mon 09:45" grep -q "change $p6-$qtvi6 could be accepted until 2026-11-23T09:45:00Z" "$TMP/stderr"
+run --db "$db5" --now 2026-11-23T10:00:00Z accept "$p6" "$diet6" --by keyworker
+check "... the dietitian's move on Wed can still be accepted then (0)" [ "$rc" -eq 0 ]
+run --db "$db5" --now 2026-11-23T10:00:00Z reject "$p6" "$qtvi6" --by keyworker
+check "... and the QTVI's rejected (0)" [ "$rc" -eq 0 ]
 done_testing

@@ -155,7 +155,7 @@ check "kept: the store holds each printed proposal and ladder plan once, with it
 import json, sqlite3, sys
 d = json.load(open(sys.argv[2]))
 c = sqlite3.connect(sys.argv[1])
-assert c.execute("PRAGMA user_version").fetchone()[0] == 14
+assert c.execute("PRAGMA user_version").fetchone()[0] == 15
 rows = {r[0]: r for r in c.execute("SELECT id, kind, rank, ladder, objective, proven, gap, created_at,"
     " person, horizon_from, horizon_to, unplaced, after_journeys, after_appointments FROM proposals")}
 want = {}

@@ -176,7 +176,7 @@ static void test_round_trip(void)
 	diag_init(&d);
 	ok(store_open(&s, db, 0, &d) == 0, "store_open creates the database");
 	is_int(raw_int("PRAGMA user_version"), STORE_SCHEMA_VERSION, "schema version is STORE_SCHEMA_VERSION");
-	is_int(STORE_SCHEMA_VERSION, 14, "STORE_SCHEMA_VERSION is 14");
+	is_int(STORE_SCHEMA_VERSION, 15, "STORE_SCHEMA_VERSION is 15");
 	fixture();
 	ok(store_save_proposals(s, props, 3, &d) == 0, "save 3 proposals");
 	is_str(counts(), "3/4/1", "3 proposals, 4 changes, 1 joint partner stored");
