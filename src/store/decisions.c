@@ -37,6 +37,14 @@ static const char SQL_CONFLICT[] =
 	"     AND d.to_minute * 60 < c.to_minute * 60 + (c.end_utc - c.start_utc)"
 	"     AND c.to_minute * 60 < d.to_minute * 60 + (d.end_utc - d.start_utc)))"
 	" ORDER BY d.id LIMIT 1";
+/* whether the decision in force on change ?2's appointment (its last
+ * accept or keep, on any proposal) is an accept of that very placement */
+static const char SQL_SAME_PLACE[] =
+	"SELECT d.verdict = 'accept' AND d.to_date = c.to_date AND d.to_minute = c.to_minute"
+	" AND d.to_venue IS c.to_venue"
+	" FROM proposals p JOIN changes c ON c.proposal_id = p.id AND c.seq = ?2"
+	" JOIN decisions d ON d.person = p.person AND " SAME_APPT " AND (d.verdict = 'accept' OR d.keep = 1)"
+	" WHERE p.id = ?1 ORDER BY d.id DESC LIMIT 1";
 static const char SQL_CHANGE[] = "SELECT 1 FROM changes WHERE proposal_id = ?1 AND seq = ?2";
 static const char SQL_ALL[] = "SELECT seq FROM changes WHERE proposal_id = ?1 ORDER BY seq";
 /* the changes of the same proposal that are joint partners of change ?2,
@@ -52,7 +60,8 @@ static const char SQL_INSERT[] =
 	" FROM changes c JOIN proposals p ON p.id = c.proposal_id"
 	" WHERE c.proposal_id = ?1 AND c.seq = ?2";
 
-enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q_FEED, Q_DECIDE_BY, Q__COUNT };
+enum { Q_PROPOSAL, Q_CHANGE, Q_ALL, Q_PARTNERS, Q_INSERT, Q_LAST, Q_CONFLICT, Q_FEED, Q_DECIDE_BY,
+       Q_SAME_PLACE, Q__COUNT };
 
 /* A set of change numbers: at most STORE_MAX_CHANGES, a horizon's
  * appointments (put says when one more would pass it). */
@@ -251,8 +260,9 @@ static int collect(struct decide *x, const int *seqs, size_t n, struct seqset *s
 	return 0;
 }
 
-/* Whether change seq was decided last the way x decides it now: 1, 0, or
- * SQL_FAILED. */
+/* Whether change seq was decided last the way x decides it now, or (an
+ * accept) its appointment is accepted into that very placement already,
+ * by a change of another proposal: 1, 0, or SQL_FAILED. */
 static int same_as_last(struct decide *x, int seq)
 {
 	sqlite3_stmt *l = x->q[Q_LAST];
@@ -263,6 +273,17 @@ static int same_as_last(struct decide *x, int seq)
 		same = !strcmp((const char *)sqlite3_column_text(l, 0), x->verdict) &&
 		       (x->v == VERDICT_ACCEPT || sqlite3_column_int(l, 1) == x->keep);
 	sqlite3_reset(l);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return SQL_FAILED;
+	if (same || x->v != VERDICT_ACCEPT)
+		return same;
+	sqlite3_stmt *p = x->q[Q_SAME_PLACE];
+	sqlite3_bind_text(p, 1, x->proposal, -1, SQLITE_STATIC);
+	sqlite3_bind_int(p, 2, seq);
+	r = sqlite3_step(p);
+	if (r == SQLITE_ROW)
+		same = sqlite3_column_int(p, 0);
+	sqlite3_reset(p);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return SQL_FAILED;
 	return same;
@@ -377,7 +398,7 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 {
 	static const char *const sql[Q__COUNT] = { SQL_PROPOSAL, SQL_CHANGE, SQL_ALL, SQL_PARTNERS,
 						   SQL_INSERT, SQL_LAST, SQL_CONFLICT, SQL_FEED,
-						   SQL_DECIDE_BY };
+						   SQL_DECIDE_BY, SQL_SAME_PLACE };
 	struct decide x = { .q = { 0 }, .proposal = proposal, .v = v,
 			    .verdict = v == VERDICT_ACCEPT ? "accept" : "reject", .keep = v == VERDICT_KEEP,
 			    .at = at, .d = d };

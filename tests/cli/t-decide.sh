@@ -168,12 +168,39 @@ run --db "$db2" accept "$qa" "$ca" --by keyworker
 check "proposal 1 of the same run is still decidable: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 diag <"$TMP/stderr"
 sqlite3 "$db2" .dump >"$TMP/before2.sql"
+# (in family-cp proposal 3 moves that appointment to the same placement:
+# it is accepted so already, not a conflict; below, family-shared-feeds
+# has one moved elsewhere)
+same3=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+pl = lambda p, n: [(x["to"]["start"], x["to"]["venue"]) for x in d["proposals"][p]["changes"] if x["id"].endswith("-" + n)][0]
+print(int(pl(0, sys.argv[2]) == pl(2, sys.argv[3])))' "$TMP/q.json" "$ca" "$cc")
 run --db "$db2" accept "$qc" "$cc" --by keyworker
-check "accepting proposal 3's change of that appointment now conflicts: exit 65" [ "$rc" -eq 65 ]
-check "... naming both changes and why" \
-	grep -q "change $qc-$cc conflicts with change $qa-$ca, decided since (its appointment was accepted elsewhere)" "$TMP/stderr"
+if [ "$same3" = 1 ]; then
+	check "accepting proposal 3's change of that appointment to the same placement: exit 0" [ "$rc" -eq 0 ]
+	check "... already accepted so, nothing recorded again" \
+		grep -q "^accepted 0 changes of $qc; 1 already accepted so: nothing recorded again" "$TMP/stdout"
+else
+	check "accepting proposal 3's change of that appointment now conflicts: exit 65" [ "$rc" -eq 65 ]
+	check "... naming both changes and why" \
+		grep -q "change $qc-$cc conflicts with change $qa-$ca, decided since (its appointment was accepted elsewhere)" "$TMP/stderr"
+fi
 sqlite3 "$db2" .dump >"$TMP/after2.sql"
 check "... and the store is unchanged" cmp -s "$TMP/before2.sql" "$TMP/after2.sql"
+# the same appointment accepted elsewhere by proposal 1: proposal 2's move
+# of it conflicts (family-shared-feeds: the dietitian to Tue or to Wed 09:00)
+dbsf=$TMP/decide-sf.db
+run --db "$dbsf" propose --json -k 2 examples/family-shared-feeds/profile.yaml
+sfa=$(json "$TMP/stdout" 'd["proposals"][0]["id"]')
+sfb=$(json "$TMP/stdout" 'd["proposals"][1]["id"]')
+run --db "$dbsf" accept "$sfa" 1 --by keyworker
+sqlite3 "$dbsf" .dump >"$TMP/before-sf.sql"
+run --db "$dbsf" accept "$sfb" 1 --by keyworker
+check "accepting another proposal's move of that appointment elsewhere conflicts: exit 65" [ "$rc" -eq 65 ]
+check "... naming both changes and why" \
+	grep -q "change $sfb-1 conflicts with change $sfa-1, decided since (its appointment was accepted elsewhere)" "$TMP/stderr"
+sqlite3 "$dbsf" .dump >"$TMP/after-sf.sql"
+check "... and the store is unchanged" cmp -s "$TMP/before-sf.sql" "$TMP/after-sf.sql"
 # keep another appointment where it is booked: no proposal moves it
 kid=$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
@@ -288,4 +315,36 @@ run --db "$db5" --now 2026-11-23T10:00:00Z accept "$p6" "$diet6" --by keyworker
 check "... the dietitian's move on Wed can still be accepted then (0)" [ "$rc" -eq 0 ]
 run --db "$db5" --now 2026-11-23T10:00:00Z reject "$p6" "$qtvi6" --by keyworker
 check "... and the QTVI's rejected (0)" [ "$rc" -eq 0 ]
+# ---- two proposals of one run that share a change: accept proposal 1's,
+# then proposal 2 whole. The shared change is already accepted so (nothing
+# recorded again), not "accepted elsewhere"; the rest of proposal 2 is
+# accepted, and the week is what proposal 2 said
+db6=$TMP/shared.db
+run --db "$db6" propose --json -k 2 "$prof"
+cp "$TMP/stdout" "$TMP/p7.json"
+set -- $(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+a, b = d["proposals"][0], d["proposals"][1]
+key = lambda c: (c["practitioner"], c["uid"], c["recurrence_id"], c["to"]["start"], c["to"]["venue"])
+bs = {key(c) for c in b["changes"]}
+s = [c["id"].rsplit("-", 1)[1] for c in a["changes"] if key(c) in bs and not c["decided_with"]]
+print(a["id"], b["id"], s[0] if s else "")' "$TMP/p7.json")
+a7=$1 b7=$2 shared7=${3:-}
+check "proposals 1 and 2 share a change decided alone ($shared7)" [ -n "$shared7" ]
+run --db "$db6" accept "$a7" "$shared7" --by keyworker
+n7=$(json "$TMP/p7.json" 'len(d["proposals"][1]["changes"]) - 1')
+run --db "$db6" accept "$b7" --by keyworker
+check "accepting proposal 2 whole then: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "... the shared change already accepted so, the other $n7 recorded" \
+	grep -q "^accepted $n7 changes of $b7; 1 already accepted so: nothing recorded again" "$TMP/stdout"
+run --db "$db6" history --json
+check "... history holds the shared placement once" python3 -c 'import json, sys
+v = json.load(open(sys.argv[1]))["decisions"]
+k = [(x["practitioner"], x["uid"], x["recurrence_id"], x["to"]["start"]) for x in v]
+assert len(k) == len(set(k)), k' "$TMP/stdout"
+run --db "$db6" week --json "$prof"
+check "... and the week is what proposal 2 said" python3 -c 'import json, sys
+p = json.load(open(sys.argv[1]))["proposals"][1]["totals"]
+w = json.load(open(sys.argv[2]))["days"]
+assert sum(d["journeys"] for d in w) == p["journeys"] and sum(d["travel_minutes"] for d in w) == p["travel_minutes"], p' "$TMP/p7.json" "$TMP/stdout"
 done_testing
