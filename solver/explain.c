@@ -317,17 +317,33 @@ static void room_reason(const struct instance *in, struct sv_proposal *x, size_t
 	}
 }
 
+/* Which problems grown_words tells: every one larger in a than in b, only
+ * those b does not have at all, or only those b has, smaller. */
+enum grown { GROWN_ANY, GROWN_NEW, GROWN_MORE };
+
+/* Whether ps holds problem x (same_problem), whatever its size. */
+static int holds_problem(const struct problems *ps, const struct problem *x)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (same_problem(x, &ps->v[i]))
+			return 1;
+	return 0;
+}
+
 /* Appends to r (of size sz) each problem of tier 1 or 2 of view a that is
- * larger than in view b, in words (self_prac: the practitioner they are
- * told for), the first after lead and the rest after ", "; with dedupe,
- * words r holds already are not repeated. Returns how many it wrote. */
+ * larger than in view b (which: all of them, or only those b lacks, or only
+ * those b has), in words (self_prac: the practitioner they are told for),
+ * the first after lead and the rest after ", "; with dedupe, words r holds
+ * already are not repeated. Returns how many it wrote. */
 static int grown_words(const struct week *w, const struct view *a, const struct view *b, int self_prac,
-		       int dedupe, const char *lead, char *r, size_t sz)
+		       int dedupe, enum grown which, const char *lead, char *r, size_t sz)
 {
 	int n = 0;
 	for (size_t q = 0; q < a->ps.n; q++) {
 		const struct problem *p = &a->ps.v[q];
 		if (!plan_kind_tier(p->kind) || grows(&a->mv, p, &b->mv, &b->ps) <= 1e-9)
+			continue;
+		if (which != GROWN_ANY && holds_problem(&b->ps, p) != (which == GROWN_MORE))
 			continue;
 		char words[160];
 		problem_words(w, p, self_prac, words, sizeof words);
@@ -347,11 +363,11 @@ static void problems_reason(const struct instance *in, struct sv_change *c, cons
 	const struct week *w = in->w;
 	char *r = c->reason;
 	int self_prac = w->appts[in->a[c->appt].appt].prac;
-	if (grown_words(w, back, now, self_prac, 1, "without it: ", r, sizeof c->reason))
+	if (grown_words(w, back, now, self_prac, 1, GROWN_ANY, "without it: ", r, sizeof c->reason))
 		cat(r, sizeof c->reason, " would come back or grow");
 	/* and what it brings: problems it has, or makes larger, that
 	 * reverting would clear */
-	grown_words(w, now, back, self_prac, 0, *r ? "; it brings " : "it brings ", r, sizeof c->reason);
+	grown_words(w, now, back, self_prac, 0, GROWN_ANY, *r ? "; it brings " : "it brings ", r, sizeof c->reason);
 	int dj = back->tot.journeys - now->tot.journeys, dt = back->tot.travel_min - now->tot.travel_min;
 	if (dj > 0 || dt > 0) {
 		cat(r, sizeof c->reason, "%s", *r ? "; " : "without it: ");
@@ -695,8 +711,10 @@ static int ask_text(const struct instance *in, const struct sv_proposal *x, stru
 	cat(r, sizeof ask->text, "ask the %s (%s) whether%s the appointment booked %s %s could be %s %s at %s",
 	    pr->role, pr->id, short_notice ? ", at short notice," : "", d0, h0, d1, h1,
 	    best.venue >= 0 ? p->venues[best.venue].name : "the same place");
-	/* what it removes and what it brings: every problem that shrinks or
-	 * grows, as a change's reason reads them (only this appointment moves) */
+	/* what it removes and what it brings: every problem that goes or
+	 * comes, then those that only shrink ("reduces") or grow ("worsens"),
+	 * as a change's reason reads them (only this appointment moves): a
+	 * problem still there after the move is never said to be removed */
 	alt->at[i] = best;
 	struct view t;
 	if (view_open(in, alt, &t, scratch) < 0) {
@@ -704,8 +722,10 @@ static int ask_text(const struct instance *in, const struct sv_proposal *x, stru
 		alt->at[i] = from;
 		return -1;
 	}
-	grown_words(w, now, &t, a->prac, 1, ": removes ", r, sizeof ask->text);
-	grown_words(w, &t, now, a->prac, 0, "; it brings ", r, sizeof ask->text);
+	int gone = grown_words(w, now, &t, a->prac, 1, GROWN_NEW, ": removes ", r, sizeof ask->text);
+	grown_words(w, now, &t, a->prac, 1, GROWN_MORE, gone ? "; reduces " : ": reduces ", r, sizeof ask->text);
+	grown_words(w, &t, now, a->prac, 0, GROWN_NEW, "; it brings ", r, sizeof ask->text);
+	grown_words(w, &t, now, a->prac, 0, GROWN_MORE, "; it worsens ", r, sizeof ask->text);
 	view_close(&t);
 	alt->at[i] = from;
 	if (dj > 0)

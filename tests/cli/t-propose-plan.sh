@@ -273,4 +273,39 @@ bad weight-negative 'p["preferences"]["weights"]["journeys"] = -1' "preferences.
 bad limit-range 'p["limits"]["max_time_out_per_day"] = 2000' "limits.max_time_out_per_day: must be between 0 and 1440, found 2000"
 bad budget-range 'p["energy"]["budget"] = 5000' "energy.budget: must be between 0 and 1000, found 5000"
 bad routine-off-grid 'p["person"]["slot"] = 30; p["routines"][0]["start"] = ["06:35-06:50", "18:30-19:00"]' "routines\\[0\\].start: no start on the 30-minute slot grid falls in this window"
+# ---- what to ask is true: accept proposal 1, then the paediatrician says
+# yes to its question and moves the X-ray in her own calendar; each problem
+# the question says it removes is gone from check, and one it only reduces
+# ("reduces") is still there (family-cp: Wednesday's time out, 245 -> 175
+# minutes, still over 150)
+ask=$TMP/ask-family
+cp -R examples/family-cp "$ask"
+"$DOVETAIL" --db "$TMP/ask.db" --now 2026-11-23T00:00:00Z propose --json "$ask/profile.yaml" >"$TMP/ask.json" 2>/dev/null
+"$DOVETAIL" --db "$TMP/ask.db" --now 2026-11-23T00:00:00Z accept --by keyworker \
+	"$($py -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/ask.json")" >/dev/null 2>&1
+at=$($py -c 'import json, sys
+a = [x for x in json.load(open(sys.argv[1]))["proposals"][0]["asks"] if x["practitioner"] == "paed"][0]
+f = lambda s: s.replace("-", "").replace(":", "") + "00Z"
+print(f(a["at"]["start"]), f(a["at"]["end"]))' "$TMP/ask.json")
+set -- $at
+sed -i "s/^DTSTART:20261125T084500Z/DTSTART:$1/; s/^DTEND:20261125T090500Z/DTEND:$2/" "$ask/feeds/paediatrician.ics"
+"$DOVETAIL" --db "$TMP/ask.db" --now 2026-11-23T00:00:00Z check --json --refresh "$ask/profile.yaml" >"$TMP/ask-check.json" 2>/dev/null
+check "what to ask: what the paediatrician's yes removes is gone, what it reduces is there" shown $py -c '
+import json, re, sys
+a = [x for x in json.load(open(sys.argv[1]))["proposals"][0]["asks"] if x["practitioner"] == "paed"][0]["text"]
+c = json.load(open(sys.argv[2]))["problems"]
+kinds = {"energy over the budget": "energy", "too long out of home": "time-out",
+         "too many appointments": "appointments", "too many unfamiliar people": "unfamiliar",
+         "time outside the person\x27s day": "outside-day"}
+def said(verb):
+    m = re.search(verb + r" (.*?)(;|$)", a)
+    return [] if not m else [w.rsplit(" on ", 1) for w in m.group(1).split(", ")]
+wed = {x["kind"] for x in c if x["date"] == "2026-11-25" and not x["week"]}
+for words, day in said("removes"):
+    assert day == "Wed" and kinds[words] not in wed, ("said removed, still there", words, a)
+reduced = said("reduces")
+assert reduced, ("nothing said reduced", a)
+for words, day in reduced:
+    assert kinds[words] in wed, ("said reduced, but gone", words, a)
+' "$TMP/ask.json" "$TMP/ask-check.json"
 done_testing
