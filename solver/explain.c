@@ -757,6 +757,8 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 		const struct wk_appt *a = &w->appts[in->a[i].appt];
 		if (p->pracs[a->prac].family)
 			continue;   /* the family's own calendar: no practitioner to ask */
+		if (a->kept)
+			continue;   /* the family said "don't move it" (reject --keep) */
 		int k = find_appt(&now.mv, a);
 		if (!has_problem(&now, k))
 			continue;

@@ -32,6 +32,8 @@ struct wk_appt {
 	char *uid, *rid;         /* owned; rid "" for a single event */
 	double energy;           /* points */
 	int movable;
+	int kept;                /* the family said "don't move it" (reject --keep): not
+				    movable, and no practitioner is asked to move it */
 	const struct prof_window *window;   /* borrowed from the profile */
 	const struct idx_list *venues;      /* allowed venues; n 0: the current one */
 	/* as booked in the feed, before any decision (week_apply_decisions) */

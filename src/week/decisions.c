@@ -185,9 +185,10 @@ int week_apply_decisions(struct week *w, struct store *s, struct diag *d)
 			continue;
 		assert((size_t)g.last[i] < g.n);
 		const struct decided *y = &g.v[g.last[i]];
-		if (y->verdict == VERDICT_KEEP)
+		if (y->verdict == VERDICT_KEEP) {
 			w->appts[i].movable = 0;
-		else
+			w->appts[i].kept = 1;
+		} else
 			in_force[n++] = y->c;
 	}
 	int rc = week_apply_changes(w, in_force, n, NULL, d);
