@@ -39,9 +39,11 @@ static int change_seq(const char *proposal, const char *arg, int *out)
 	size_t n = strlen(proposal);
 	if (!strncmp(arg, proposal, n) && arg[n] == '-')
 		arg += n + 1;
+	if (*arg < '0' || *arg > '9')
+		return -1;   /* digits only: no sign, no space */
 	char *end;
 	long v = strtol(arg, &end, 10);
-	if (!*arg || *end || v < 1 || v > 1000000)
+	if (*end || v < 1 || v > 1000000)
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -55,7 +57,11 @@ static int changes_named(struct app *app, const char *proposal, int argn, char *
 		if (*n == MAX_CHANGES)
 			return cli_usage(app, "too many changes named at once");
 		if (change_seq(proposal, args[i], &seqs[*n]) < 0) {
-			diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "change", args[i], "a change number or PROPOSAL-N");
+			/* name the proposal: an id of another proposal's change
+			 * looks like PROPOSAL-N too */
+			char want[240];
+			snprintf(want, sizeof want, "a change number, or %.120s-N: a change of that proposal", proposal);
+			diag_add(&app->diag, D_BAD_ARG, NULL, 0, 0, "change", args[i], want);
 			return DV_EXIT_USAGE;
 		}
 		(*n)++;

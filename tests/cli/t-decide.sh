@@ -114,6 +114,12 @@ check "an unknown change: exit 65" [ "$rc" -eq 65 ]
 check "... named" grep -q "no change '$p3-99' in the store" "$TMP/stderr"
 run --db "$db" reject "$p3" 1 two --by keyworker
 check "a malformed change: exit 64" [ "$rc" -eq 64 ]
+run --db "$db" reject "$p3" +1 --by keyworker
+check "a signed change number: exit 64" [ "$rc" -eq 64 ]
+run --db "$db" reject "$p3" p-000000000000-1 --by keyworker
+check "another proposal's change id: exit 64" [ "$rc" -eq 64 ]
+check "... saying which proposal's changes it takes" \
+	grep -q "invalid change: 'p-000000000000-1' (a change number, or $p3-N: a change of that proposal)" "$TMP/stderr"
 # at most 64 changes named at once (MAX_CHANGES, src/cmd/decide.c)
 run --db "$db" reject "$p3" $(seq 99 162) --by keyworker
 check "64 changes named: within the bound, the first unknown one refused (exit 65, got $rc)" \
