@@ -53,4 +53,16 @@ struct diag;
  */
 int week_apply_changes(struct week *w, const struct change *v, size_t n, int *where, struct diag *d);
 
+/*
+ * dst: a copy of src (week_copy) with the n changes v applied
+ * (week_apply_changes, where as there), and derived even when none of them
+ * moved anything (n 0, or their appointments gone): week_copy copies the
+ * appointments, not the travel and routines derived from them, so a copy
+ * read without a derivation has no journeys, no routines and none of the
+ * problems about them. Returns 0, or -1 (d filled); release dst with
+ * week_release either way.
+ */
+int week_copy_changed(struct week *dst, const struct week *src, const struct change *v, size_t n, int *where,
+		      struct diag *d);
+
 #endif

@@ -102,9 +102,8 @@ static int build_views(struct app *app, const struct person *cw, const struct st
 		back[i].to = ch->from;   /* where it was */
 		fwd[i] = rc[i].status == RS_REJECTED ? back[i] : *ch;
 	}
-	if (week_copy(before, &cw->week, &app->diag) < 0 || week_copy(after, &cw->week, &app->diag) < 0 ||
-	    week_apply_changes(before, back, n, at_before, &app->diag) < 0 ||
-	    week_apply_changes(after, fwd, n, at_after, &app->diag) < 0)
+	if (week_copy_changed(before, &cw->week, back, n, at_before, &app->diag) < 0 ||
+	    week_copy_changed(after, &cw->week, fwd, n, at_after, &app->diag) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		rc[i].before_appt = at_before[i];   /* -1: no longer in the feeds */

@@ -23,10 +23,9 @@ char *report_of_solution(const struct week *w, const struct instance *in,
 	struct change *v = xcalloc(x->n_changes + 1, sizeof *v);
 	int *where = xcalloc(x->n_changes + 1, sizeof *where);
 	char *page = NULL;
-	week_copy(&after, w, d);
 	for (size_t c = 0; c < x->n_changes; c++)
 		v[c] = x->changes[c].ch;
-	if (week_apply_changes(&after, v, x->n_changes, where, d) < 0)
+	if (week_copy_changed(&after, w, v, x->n_changes, where, d) < 0)
 		goto out;
 	for (size_t c = 0; c < x->n_changes; c++) {
 		const struct sv_change *ch = &x->changes[c];

@@ -49,6 +49,17 @@ static int find_ref(const struct week *w, const struct appt_ref *r)
 	return week_find(w, prac, r->uid, r->rid ? r->rid : "", r->start);
 }
 
+int week_copy_changed(struct week *dst, const struct week *src, const struct change *v, size_t n, int *where,
+		      struct diag *d)
+{
+	if (week_copy(dst, src, d) < 0)
+		return -1;
+	int rc = week_apply_changes(dst, v, n, where, d);
+	if (rc == 0)
+		rc = week_derive(dst, d);   /* nothing moved: derived all the same */
+	return rc < 0 ? -1 : 0;
+}
+
 int week_apply_changes(struct week *w, const struct change *v, size_t n, int *where, struct diag *d)
 {
 	int applied = 0;

@@ -242,6 +242,28 @@ pycheck "cp: two weeks: = week --json, each in its week's section" appts "$d/R0-
 pycheck "cp: two weeks: problems = check --json errors" problems "$d/R0-two.dom.html" before "$d/check-two.json"
 pycheck "cp: two weeks: text alternatives resolve, a line per day" a11y "$d/R0-two.dom.html" "$d/two.json"
 
+# ---- a proposal with no change (family-cp proposed again once the optimum
+# is accepted: the week is already the best): its page draws the week as it
+# is, routines and travel too, and its compromises are check's and sum to
+# propose's claim (the after view was once an underived copy: no routines,
+# no journeys drawn, and the routines' compromises missing from the sum)
+run --db "$db" propose --json "$prof"
+cp "$TMP/stdout" "$d/propose-again.json"
+check "cp: proposed again after accepting: the optimum has no change" \
+	[ "$($py -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["proposals"][0]["changes"]))' "$d/propose-again.json")" = 0 ]
+run --db "$db" report "$prof" --html "$d/R3.html"
+check "cp: R3: report of a proposal with no change: exit 0" [ "$rc" -eq 0 ]
+run --db "$db" check --json "$prof"
+cp "$TMP/stdout" "$d/check-again.json"
+pycheck "cp: R3: compromises = check --json, summing to propose's claim" compromises "$d/R3.html" "$d/check-again.json" "$d/propose-again.json"
+pycheck "cp: R3: after view's problems = check --json errors" problems "$d/R3.html" after "$d/check-again.json"
+check "cp: R3: the after view draws the routines and the journeys" $py -c '
+import re, sys
+s = open(sys.argv[1]).read()
+after = s[s.find("After: with the proposal"):]
+assert "travel from Home" in after and "(routine afternoon-nap)" in after, "no routines or travel in the after view"
+' "$d/R3.html"
+
 # ---- batch --report over the three families: each page is the family's R1
 # (the same store state: proposed, nothing decided), and the overview links them.
 # Two caseloads: family-cp and family-autism each call their own speech
