@@ -759,6 +759,8 @@ int sv_asks(const struct instance *in, struct sv_proposal *x, const struct sv_bu
 			continue;   /* the family's own calendar: no practitioner to ask */
 		if (a->kept)
 			continue;   /* the family said "don't move it" (reject --keep) */
+		if (a->start < in->now)
+			continue;   /* begun or over by now: nothing left to ask */
 		int k = find_appt(&now.mv, a);
 		if (!has_problem(&now, k))
 			continue;

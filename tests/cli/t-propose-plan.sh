@@ -308,4 +308,14 @@ assert reduced, ("nothing said reduced", a)
 for words, day in reduced:
     assert kinds[words] in wed, ("said reduced, but gone", words, a)
 ' "$TMP/ask.json" "$TMP/ask-check.json"
+# ---- what to ask never names an appointment that has begun or is over by
+# --now: on Wed 25 Nov 10:00, the X-ray of 08:45 that morning is not put to
+# the paediatrician (the dietitian's 11:00 still is, at short notice)
+"$DOVETAIL" --db "$TMP/ask-wed.db" --now 2026-11-25T10:00:00Z propose --json examples/family-cp/profile.yaml >"$TMP/ask-wed.json" 2>/dev/null
+check "what to ask on Wednesday 10:00: nothing about that morning's X-ray, still the dietitian at 11:00" shown $py -c '
+import json, sys
+asks = [a for p in json.load(open(sys.argv[1]))["proposals"] for a in p["asks"]]
+assert not [a for a in asks if a["uid"].startswith("RAD-2026-44718-01")], asks
+assert [a for a in asks if a["practitioner"] == "dietitian" and "at short notice" in a["text"]], asks
+' "$TMP/ask-wed.json"
 done_testing
