@@ -53,6 +53,8 @@ struct report {
 	const char *proposal;         /* its id, or NULL */
 	double objective;
 	int proven;
+	int ladder_step;              /* 1: the proposal is only a step of the change ladder, */
+	int ladder_max;               /* the best plan with at most ladder_max changes */
 	const struct report_change *changes;
 	size_t n_changes;
 	const struct report_unplaced *unplaced;

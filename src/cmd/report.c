@@ -319,6 +319,8 @@ int cmd_report(int argc, char **argv, struct app *app)
 		r.proposal = p->id;
 		r.objective = p->objective;
 		r.proven = p->proven;
+		r.ladder_step = p->kind == STORE_LADDER;
+		r.ladder_max = p->ladder;
 		r.changes = rc;
 		r.n_changes = p->n_changes;
 		unplaced_of(&cw, p, &after, &r, &un);

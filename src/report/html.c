@@ -814,8 +814,13 @@ static void changes_table(FILE *f, const struct report *r)
 {
 	const struct profile *p = r->before->p;
 	fputs("<section class=\"changes\" aria-labelledby=\"changes-h\"><h2 id=\"changes-h\">Changes</h2>\n", f);
-	if (!r->n_changes)
+	if (!r->n_changes && r->ladder_step)
+		fputs("<p>None: this is the change ladder's step with no change, the week as it is; "
+		      "the ranked proposals show what changes would bring.</p>\n", f);
+	else if (!r->n_changes && r->proven)
 		fputs("<p>None: the week is already the best it can be under the profile.</p>\n", f);
+	else if (!r->n_changes)
+		fputs("<p>None: no better week was found in the time the solve had (not proven).</p>\n", f);
 	else {
 		fputs("<table><caption class=\"sr-only\">Each change the proposal makes, why, and what "
 		      "was decided</caption>\n<thead><tr><th scope=\"col\">#</th><th scope=\"col\">Who</th>"
@@ -952,7 +957,11 @@ static void page_head(FILE *f, const struct report *r)
 	if (r->proposal) {
 		fputs("Proposal <code>", f);
 		esc(f, r->proposal);
-		fprintf(f, "</code>, %zu change%s, objective %.4f%s. ", r->n_changes,
+		fputs("</code>", f);
+		if (r->ladder_step)
+			fprintf(f, " (the change ladder's best plan with at most %d change%s)", r->ladder_max,
+				r->ladder_max == 1 ? "" : "s");
+		fprintf(f, ", %zu change%s, objective %.4f%s. ", r->n_changes,
 			r->n_changes == 1 ? "" : "s", r->objective,
 			r->proven ? " (proven optimal)" : " (not proven optimal)");
 	} else {

@@ -264,6 +264,19 @@ after = s[s.find("After: with the proposal"):]
 assert "travel from Home" in after and "(routine afternoon-nap)" in after, "no routines or travel in the after view"
 ' "$d/R3.html"
 
+# ---- a step of the change ladder that is not a ranked proposal says so;
+# step 0 (the week as booked, with its clashes) is not "already the best"
+run --db "$TMP/ladder.db" propose --json "$prof"
+l0=$($py -c 'import json,sys; print([x["id"] for x in json.load(open(sys.argv[1]))["ladder"] if x["max_changes"] == 0][0])' "$TMP/stdout")
+run --db "$TMP/ladder.db" report "$prof" --proposal "$l0" --html "$d/L0.html"
+check "cp: report of the ladder's step 0: exit 0" [ "$rc" -eq 0 ]
+check "cp: ... named as the ladder's step, not 'already the best'" $py -c '
+import sys
+s = open(sys.argv[1]).read()
+assert "the change ladder\x27s best plan with at most 0 changes" in s, "not named as a ladder step"
+assert "already the best" not in s, "says the week as booked is already the best"
+' "$d/L0.html"
+
 # ---- batch --report over the three families: each page is the family's R1
 # (the same store state: proposed, nothing decided), and the overview links them.
 # Two caseloads: family-cp and family-autism each call their own speech
