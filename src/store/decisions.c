@@ -38,10 +38,11 @@ static const char SQL_CONFLICT[] =
 	"     AND c.to_minute * 60 < d.to_minute * 60 + (d.end_utc - d.start_utc)))"
 	" ORDER BY d.id LIMIT 1";
 /* whether the decision in force on change ?2's appointment (its last
- * accept or keep, on any proposal) is an accept of that very placement */
+ * accept or keep, on any proposal) is an accept of that very placement,
+ * not undone by a reject of it since */
 static const char SQL_SAME_PLACE[] =
 	"SELECT d.verdict = 'accept' AND d.to_date = c.to_date AND d.to_minute = c.to_minute"
-	" AND d.to_venue IS c.to_venue"
+	" AND d.to_venue IS c.to_venue AND" STORE_SQL_NOT_UNDONE("d")
 	" FROM proposals p JOIN changes c ON c.proposal_id = p.id AND c.seq = ?2"
 	" JOIN decisions d ON d.person = p.person AND " SAME_APPT " AND (d.verdict = 'accept' OR d.keep = 1)"
 	" WHERE p.id = ?1 ORDER BY d.id DESC LIMIT 1";

@@ -44,6 +44,7 @@ static const char SQL_STATUS[] =
 	" WHERE d.person = ?1 AND d.verdict = 'accept' AND d.id = (SELECT max(e.id) FROM decisions e"
 	"   WHERE e.person = d.person AND e.practitioner = d.practitioner AND e.uid = d.uid"
 	"   AND e.rid = d.rid AND e.start_utc = d.start_utc AND (e.verdict = 'accept' OR e.keep = 1))"
+	"   AND" STORE_SQL_NOT_UNDONE("d")
 	" ORDER BY d.to_date, d.to_minute, d.practitioner, d.uid, d.rid";
 
 /* The changes undone by a practitioner's answer to another change of their
@@ -59,7 +60,8 @@ static const char SQL_UNDONE[] =
 	"  AND EXISTS (SELECT 1 FROM decisions e WHERE e.id = (SELECT max(f.id) FROM decisions f"
 	"    WHERE f.person = r.person AND f.practitioner = r.practitioner AND f.uid = r.uid AND f.rid = r.rid"
 	"    AND f.start_utc = r.start_utc AND (f.verdict = 'accept' OR f.keep = 1))"
-	"    AND e.verdict = 'accept' AND e.proposal_id = r.proposal_id AND e.seq = r.seq)"
+	"    AND e.verdict = 'accept' AND e.proposal_id = r.proposal_id AND e.seq = r.seq"
+	"    AND" STORE_SQL_NOT_UNDONE("e") ")"
 	/* ... and at the SEQUENCE that was sent: the feed's, plus the accepts
 	 * for an answer to a REQUEST (not a later revision's, nor after the
 	 * feed moved on) */

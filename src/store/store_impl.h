@@ -12,6 +12,14 @@
  * proposal that are its joint partners, that it makes room for or that
  * make room for it, as c (the joint_partners table; a group is these,
  * walked to the end: accept decides it whole, a decline undoes it whole) */
+/* SQL: accept decision d is not undone by a later reject ("not this
+ * time") of that very placement of its appointment (docs/decisions.md,
+ * "What a decision means"; week_apply_decisions reads it so) */
+#define STORE_SQL_NOT_UNDONE(d)                                                                      \
+	" NOT EXISTS (SELECT 1 FROM decisions u WHERE u.person = " d ".person AND u.id > " d ".id"    \
+	" AND u.verdict = 'reject' AND u.keep = 0 AND u.practitioner = " d ".practitioner"             \
+	" AND u.uid = " d ".uid AND u.rid = " d ".rid AND u.start_utc = " d ".start_utc"               \
+	" AND u.to_date = " d ".to_date AND u.to_minute = " d ".to_minute AND u.to_venue IS " d ".to_venue)"
 #define STORE_SQL_PARTNERS_OF(g)                                                                     \
 	" JOIN joint_partners j ON j.proposal_id = " g ".proposal_id AND j.seq = " g ".seq"          \
 	" JOIN changes c ON c.proposal_id = j.proposal_id AND c.practitioner = j.practitioner"       \

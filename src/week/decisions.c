@@ -55,8 +55,16 @@ static int collect(const struct store_decision *x, void *arg)
 	y->seq = x->seq;
 	y->appt = i;
 	y->to_venue = to_venue;
-	if (x->verdict != VERDICT_REJECT)
+	if (x->verdict != VERDICT_REJECT) {
 		g->last[i] = (int)(g->n - 1);
+	} else if (g->last[i] >= 0) {
+		/* "not this time" of the very placement accepted and in force:
+		 * the accept is undone, the appointment back where it is booked */
+		const struct decided *l = &g->v[g->last[i]];
+		if (l->verdict == VERDICT_ACCEPT && l->c.to.date == y->c.to.date &&
+		    l->c.to.start == y->c.to.start && l->to_venue == y->to_venue)
+			g->last[i] = -1;
+	}
 	a->accepted += x->verdict == VERDICT_ACCEPT;
 	return 0;
 }

@@ -367,4 +367,35 @@ d = json.load(open(sys.argv[1]))
 asks = [a for p in d["proposals"] for a in p["asks"]]
 assert asks, "no asks at all"
 assert not [a for a in asks if a["practitioner"] == "dietitian"], asks' "$TMP/stdout"
+# ---- a change of mind: accept a change, then reject it ("not this time").
+# The reject undoes the accept: the appointment is back where it is booked
+# (week, status), and that placement is not proposed again; accepting the
+# change once more puts it back in force
+db8=$TMP/undo.db
+run --db "$db8" propose --json -k 1 "$prof"
+cp "$TMP/stdout" "$TMP/p9.json"
+p9=$(json "$TMP/p9.json" 'd["proposals"][0]["id"]')
+d9=$(json "$TMP/p9.json" '[c["id"].rsplit("-", 1)[1] for c in d["proposals"][0]["changes"] if c["practitioner"] == "dietitian"][0]')
+run --db "$db8" week --json "$prof"
+cp "$TMP/stdout" "$TMP/w9-booked.json"
+run --db "$db8" accept "$p9" "$d9" --by keyworker
+run --db "$db8" reject "$p9" "$d9" --by keyworker
+check "accept then reject the same change: exit 0" [ "$rc" -eq 0 ]
+run --db "$db8" week --json "$prof"
+check "... the week is as booked again" cmp -s "$TMP/w9-booked.json" "$TMP/stdout"
+run --db "$db8" status "$prof"
+check "... status lists no agreed change" grep -q "^0 agreed changes" "$TMP/stdout"
+run --db "$db8" accept "$p9" "$d9" --by keyworker
+check "accepting it once more: recorded" grep -q "^accepted 1 change of $p9" "$TMP/stdout"
+run --db "$db8" status "$prof"
+check "... in force again" grep -q "^1 agreed change" "$TMP/stdout"
+run --db "$db8" reject "$p9" "$d9" --by keyworker
+run --db "$db8" propose --json -k 3 "$prof"
+check "... and no proposal or ladder step offers that placement again" python3 -c 'import json, sys
+p9 = json.load(open(sys.argv[1]))["proposals"][0]
+c9 = [c for c in p9["changes"] if c["practitioner"] == "dietitian"][0]
+d = json.load(open(sys.argv[2]))
+assert not [c for p in d["proposals"] + d["ladder"] for c in p["changes"]
+            if (c["uid"], c["to"]["start"], c["to"]["venue"]) == (c9["uid"], c9["to"]["start"], c9["to"]["venue"])]
+' "$TMP/p9.json" "$TMP/stdout"
 done_testing
