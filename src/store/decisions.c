@@ -21,7 +21,8 @@ static const char SQL_LAST[] =
 /* the first decision on another proposal since ?1 was saved that change ?2,
  * accepted (?3 = 1) or kept (?3 = 0), would conflict with: the same
  * appointment accepted or kept; (accept) the same placement rejected; or
- * (accept) another appointment accepted into an overlapping time */
+ * (accept) another appointment accepted into an overlapping time; an
+ * accept undone since (its placement rejected) no longer counts */
 #define SAME_APPT "d.practitioner = c.practitioner AND d.uid = c.uid AND d.rid = c.rid AND d.start_utc = c.start_utc"
 static const char SQL_CONFLICT[] =
 	"SELECT d.proposal_id, d.seq, CASE WHEN " SAME_APPT
@@ -31,9 +32,9 @@ static const char SQL_CONFLICT[] =
 	"   ELSE 'another appointment was accepted into that time' END"
 	" FROM proposals p JOIN changes c ON c.proposal_id = p.id AND c.seq = ?2"
 	" JOIN decisions d ON d.person = p.person AND d.id > p.decisions_seen AND d.proposal_id != p.id"
-	" WHERE p.id = ?1 AND ((" SAME_APPT " AND (d.verdict = 'accept' OR d.keep = 1"
+	" WHERE p.id = ?1 AND ((" SAME_APPT " AND ((d.verdict = 'accept' AND" STORE_SQL_NOT_UNDONE("d") ") OR d.keep = 1"
 	"     OR (?3 = 1 AND d.to_date = c.to_date AND d.to_minute = c.to_minute AND d.to_venue IS c.to_venue)))"
-	"   OR (?3 = 1 AND d.verdict = 'accept' AND NOT (" SAME_APPT ") AND d.to_date = c.to_date"
+	"   OR (?3 = 1 AND d.verdict = 'accept' AND" STORE_SQL_NOT_UNDONE("d") " AND NOT (" SAME_APPT ") AND d.to_date = c.to_date"
 	"     AND d.to_minute * 60 < c.to_minute * 60 + (c.end_utc - c.start_utc)"
 	"     AND c.to_minute * 60 < d.to_minute * 60 + (d.end_utc - d.start_utc)))"
 	" ORDER BY d.id LIMIT 1";

@@ -398,4 +398,14 @@ d = json.load(open(sys.argv[2]))
 assert not [c for p in d["proposals"] + d["ladder"] for c in p["changes"]
             if (c["uid"], c["to"]["start"], c["to"]["venue"]) == (c9["uid"], c9["to"]["start"], c9["to"]["venue"])]
 ' "$TMP/p9.json" "$TMP/stdout"
+# an accept undone (its placement rejected since) no longer conflicts:
+# proposal 2's move of that appointment elsewhere can then be accepted
+dbsf2=$TMP/decide-sf2.db
+run --db "$dbsf2" propose --json -k 2 examples/family-shared-feeds/profile.yaml
+sfa=$(json "$TMP/stdout" 'd["proposals"][0]["id"]')
+sfb=$(json "$TMP/stdout" 'd["proposals"][1]["id"]')
+run --db "$dbsf2" accept "$sfa" 1 --by keyworker
+run --db "$dbsf2" reject "$sfa" 1 --by keyworker
+run --db "$dbsf2" accept "$sfb" 1 --by keyworker
+check "accept, reject (undone), then another proposal's move of it: exit 0 (got $rc)" [ "$rc" -eq 0 ]
 done_testing
