@@ -397,7 +397,7 @@ static void test_decisions(void)
 	fixture();
 	/* a fourth proposal of the same run: the dietitian into Tuesday 10:30,
 	 * where the physio goes in the first */
-	struct store_proposal all[3] = { props[0], props[1], props[0] };
+	struct store_proposal all[4] = { props[0], props[1], props[0], props[0] };
 	struct store_change diet = changes_a[2];
 	diet.ch.to = (struct place){ 20781, 630, NULL };
 	diet.ch.kind = CHANGE_MOVE;
@@ -406,7 +406,15 @@ static void test_decisions(void)
 	all[2].ladder = -1;
 	all[2].changes = &diet;
 	all[2].n_changes = 1;
-	ok(store_save_proposals(s, all, 3, &d) == 0, "save the proposals to decide on");
+	/* a fifth: the physio to Wednesday 10:00 instead */
+	struct store_change physio_wed = changes_a[0];
+	physio_wed.ch.to = (struct place){ 20782, 600, NULL };
+	all[3].id = "p-000000000005";
+	all[3].rank = 4;
+	all[3].ladder = -1;
+	all[3].changes = &physio_wed;
+	all[3].n_changes = 1;
+	ok(store_save_proposals(s, all, 4, &d) == 0, "save the proposals to decide on");
 	size_t n = 0, same = 0;
 	int one = 1, two = 2, three = 3, nine = 9;
 	ok(store_decide(s, "p-000000000001", &two, 1, VERDICT_ACCEPT, "kw", 1795400000, "both in one visit", &n,
@@ -427,9 +435,14 @@ static void test_decisions(void)
 	   d.n ? d.v[d.n - 1].msg : "");
 	ok(store_decide(s, "p-000000000004", &one, 1, VERDICT_REJECT, "kw", 1795400070, NULL, &n, &same, &d) == 0 &&
 	   n == 1, "... rejecting it is not: a rejection never conflicts");
-	ok(store_decide(s, "p-000000000002", &one, 1, VERDICT_ACCEPT, "kw", 1795400080, NULL, &n, &same, &d) < 0 &&
-	   d.v[d.n - 1].code == D_DECIDE_CONFLICT && strstr(d.v[d.n - 1].msg, "accepted elsewhere"),
-	   "accepting the same appointment from another proposal is a conflict (%s)", d.n ? d.v[d.n - 1].msg : "");
+	int rc2 = store_decide(s, "p-000000000002", &one, 1, VERDICT_ACCEPT, "kw", 1795400080, NULL, &n, &same, &d);
+	ok(rc2 == 0 && n == 0 && same == 1,
+	   "accepting the same appointment into the very placement accepted, from another proposal: already so "
+	   "(%d: %zu, %zu the same)", rc2, n, same);
+	rc2 = store_decide(s, "p-000000000005", &one, 1, VERDICT_ACCEPT, "kw", 1795400085, NULL, &n, &same, &d);
+	ok(rc2 < 0 && d.v[d.n - 1].code == D_DECIDE_CONFLICT && strstr(d.v[d.n - 1].msg, "accepted elsewhere"),
+	   "accepting the same appointment elsewhere from another proposal is a conflict (%s)",
+	   d.n ? d.v[d.n - 1].msg : "");
 	ok(store_decide(s, "p-000000000001", &three, 1, VERDICT_KEEP, "kw", 1795400090, NULL, &n, &same, &d) == 0 &&
 	   n == 1, "keep (reject --keep) the dietitian where booked: another proposal's rejection of a placement does not conflict");
 	ok(store_decide(s, "p-000000000001", NULL, 0, VERDICT_REJECT, "kw", 1795400100, NULL, &n, &same, &d) == 0,
