@@ -229,6 +229,14 @@ int instance_build(struct instance *in, const struct week *w, int64_t now, struc
 	return 0;
 }
 
+size_t instance_movable(const struct instance *in)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < in->n; i++)
+		n += in->a[i].n_cand > 1;
+	return n;
+}
+
 void instance_release(struct instance *in)
 {
 	if (!in)

@@ -58,6 +58,10 @@ struct instance {
  */
 int instance_build(struct instance *in, const struct week *w, int64_t now, struct diag *d);
 void instance_release(struct instance *in);   /* NULL-safe */
+/* How many appointments of in have a placement besides where they are
+ * (0: nothing in the horizon can still move: fixed, inside its
+ * practitioner's notice, or over by `now`). */
+size_t instance_movable(const struct instance *in);
 
 /* A plan: one placement per instance appointment, at[i] for in->a[i];
  * day -1 leaves the appointment unplaced (a partial plan). */

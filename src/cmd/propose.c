@@ -131,7 +131,9 @@ static void print_proposal(const struct person *cw, const struct sv_result *r, c
 		cli_put_safe(stdout, ch->reason);
 		putchar('\n');
 	}
-	if (!x->n_changes)
+	if (!x->n_changes && !instance_movable(in))
+		printf("  no changes: nothing in it can still move (fixed, inside its practitioner's notice, or over)\n");
+	else if (!x->n_changes)
 		printf("  no changes: the week as booked is the best within the practitioners' patterns\n");
 	for (size_t q = 0; q < x->n_asks; q++) {
 		printf("  to ask: ");

@@ -318,4 +318,12 @@ asks = [a for p in json.load(open(sys.argv[1]))["proposals"] for a in p["asks"]]
 assert not [a for a in asks if a["uid"].startswith("RAD-2026-44718-01")], asks
 assert [a for a in asks if a["practitioner"] == "dietitian" and "at short notice" in a["text"]], asks
 ' "$TMP/ask-wed.json"
+# ---- proposed on Saturday noon for the week of Mon 23 Nov, nothing can
+# still move (over, or inside one working day's notice): the text says so,
+# not that the week as booked (three clashes) is the best
+"$DOVETAIL" --db "$TMP/sat.db" --now 2026-11-28T12:00:00Z propose --from 2026-11-23 --to 2026-11-29 \
+	examples/family-cp/profile.yaml >"$TMP/sat.out" 2>/dev/null
+check "propose on Saturday: 'nothing in it can still move', not 'the best'" sh -c "
+	grep -q '^  no changes: nothing in it can still move (fixed, inside its practitioner.s notice, or over)\$' '$TMP/sat.out' &&
+	! grep -q 'is the best within' '$TMP/sat.out'"
 done_testing
