@@ -81,9 +81,11 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 		struct diag *d);
 void person_release(struct person *pw);   /* NULL-safe inside */
 
-/* What s holds of the feeds profile p names (store_feeds_state), into
- * *out (malloc'd): kept with a proposal, whose decisions are refused once
- * one of them has changed (docs/decisions.md). Returns 0 or -1 (d filled). */
-int person_feeds_state(const struct profile *p, struct store *s, char **out, struct diag *d);
+/* What s holds of the feeds profile p names for the local dates
+ * [from_date, to_date] (store_feeds_state), into *out (malloc'd): kept
+ * with a proposal, whose decisions are refused once one of them has
+ * changed (docs/decisions.md). Returns 0 or -1 (d filled). */
+int person_feeds_state(const struct profile *p, struct store *s, int64_t from_date, int64_t to_date, char **out,
+		       struct diag *d);
 
 #endif

@@ -429,12 +429,18 @@ int store_feed_validators(struct store *s, const char *source, const struct impo
 int store_feed_copy(struct store *s, const char *source, const char *zone_name, int64_t *from,
 		    int64_t *to, struct diag *d);
 /* What the store holds of the feeds sources[0..n) (each once; one not
- * stored is left out), as "FEED-ID:SHA256" entries (feed.id,
- * feed.content_sha256) in increasing id, separated by one space, into
- * *out (malloc'd; "" when none): a proposal keeps it (store_proposal.feeds),
- * and a decision on it is refused once one of them has changed. Reads
- * only. Returns 0 or -1 with d filled (*out NULL). */
-int store_feeds_state(struct store *s, const char *const *sources, size_t n, char **out,
+ * stored is left out) for the local dates [from_date, to_date], as
+ * "FEED-ID:SHA256" entries (feed.id, store_feed_digest) in increasing id,
+ * separated by one space, into *out (malloc'd; "" when none): a proposal
+ * keeps it (store_proposal.feeds), and a decision on it is refused once
+ * one of them has changed. Reads only. Returns 0 or -1 with d filled
+ * (*out NULL). */
+int store_feeds_state(struct store *s, const char *const *sources, size_t n, int64_t from_date,
+		      int64_t to_date, char **out, struct diag *d);
+/* The digest of what feed (feed.id) says about the local dates [from_date,
+ * to_date]: its events' fields and their occurrences there, not its raw
+ * text (a new DTSTAMP alone changes nothing). Returns 0 or -1 (d filled). */
+int store_feed_digest(struct store *s, int64_t feed, int64_t from_date, int64_t to_date, char out[65],
 		      struct diag *d);
 /* Keep them with the feed source (stored already). Returns 0 or -1. */
 int store_set_feed_validators(struct store *s, const char *source, const char *etag,

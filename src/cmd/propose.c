@@ -465,7 +465,7 @@ static int save_proposals(struct app *app, const struct person *cw, const struct
 	assert(n <= cap);
 	/* the feeds the week was read from: a decision is refused once one changes */
 	char *feeds = NULL;
-	int rc = person_feeds_state(cw->prof, app->store, &feeds, &app->diag);
+	int rc = person_feeds_state(cw->prof, app->store, cw->from_date, cw->to_date, &feeds, &app->diag);
 	for (size_t i = 0; i < n; i++)
 		v[i].feeds = feeds;
 	if (rc == 0)

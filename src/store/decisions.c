@@ -6,15 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dovetail/xalloc.h"
+
 /* 1 when the proposal is superseded: a later propose run for the person
  * left it out */
 static const char SQL_PROPOSAL[] =
-	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person), p.feeds"
+	"SELECT p.run < (SELECT max(run) FROM proposals q WHERE q.person = p.person), p.feeds,"
+	" p.horizon_from, p.horizon_to"
 	" FROM proposals p WHERE p.id = ?1";
 /* the last instant change ?2 may be accepted (NULL: not checked) */
 static const char SQL_DECIDE_BY[] = "SELECT decide_by FROM changes WHERE proposal_id = ?1 AND seq = ?2";
-/* a feed's content as stored now */
-static const char SQL_FEED[] = "SELECT content_sha256 FROM feed WHERE id = ?1";
+/* whether a feed is still stored */
+static const char SQL_FEED[] = "SELECT 1 FROM feed WHERE id = ?1";
 /* the last decision on change ?2: its verdict and keep */
 static const char SQL_LAST[] =
 	"SELECT verdict, keep FROM decisions WHERE proposal_id = ?1 AND seq = ?2 ORDER BY id DESC LIMIT 1";
@@ -139,8 +142,9 @@ static int check_text(const char *who, const char *note, struct diag *d)
 }
 
 /* Whether every feed of the list ("FEED-ID:SHA256 ...", store_feeds_state)
- * holds what it held: 1, 0 (one changed or is gone), or SQL_FAILED. */
-static int feeds_same(struct decide *x, const char *feeds)
+ * says what it said about the proposal's dates [from, to]: 1, 0 (one
+ * changed or is gone), SQL_FAILED or REPORTED. */
+static int feeds_same(struct store *s, struct decide *x, const char *feeds, int64_t from, int64_t to)
 {
 	sqlite3_stmt *f = x->q[Q_FEED];
 	const char *p = feeds;
@@ -152,15 +156,16 @@ static int feeds_same(struct decide *x, const char *feeds)
 		const char *h = end + 1;
 		size_t hl = strcspn(h, " ");
 		sqlite3_bind_int64(f, 1, id);
-		int r = sqlite3_step(f), same = 0;
-		if (r == SQLITE_ROW) {
-			const char *now = (const char *)sqlite3_column_text(f, 0);
-			same = now && strlen(now) == hl && !strncmp(now, h, hl);
-		}
+		int r = sqlite3_step(f);
 		sqlite3_reset(f);
 		if (r != SQLITE_ROW && r != SQLITE_DONE)
 			return SQL_FAILED;
-		if (!same)
+		if (r == SQLITE_DONE)
+			return 0;   /* the feed is gone */
+		char now[65];
+		if (store_feed_digest(s, id, from, to, now, x->d) < 0)
+			return REPORTED;
+		if (strlen(now) != hl || strncmp(now, h, hl))
 			return 0;
 		p = h + hl;
 		while (*p == ' ')
@@ -171,7 +176,7 @@ static int feeds_same(struct decide *x, const char *feeds)
 
 /* The proposal exists and is not superseded: by a later propose run, or
  * by a feed its week was read from that has changed since. */
-static int check_proposal(struct decide *x)
+static int check_proposal(struct store *s, struct decide *x)
 {
 	sqlite3_stmt *q = x->q[Q_PROPOSAL];
 	sqlite3_bind_text(q, 1, x->proposal, -1, SQLITE_STATIC);
@@ -188,8 +193,12 @@ static int check_proposal(struct decide *x)
 		return REPORTED;
 	}
 	const char *feeds = (const char *)sqlite3_column_text(q, 1);
-	int same = feeds_same(x, feeds ? feeds : "");
+	char *list = xstrdup(feeds ? feeds : "");
+	int64_t from = 0, to = 0;
+	int dates = store_col_date(q, 2, &from) == 0 && store_col_date(q, 3, &to) == 0;
 	sqlite3_reset(q);
+	int same = dates ? feeds_same(s, x, list, from, to) : 0;
+	free(list);
 	if (same < 0)
 		return same;
 	if (!same) {
@@ -417,7 +426,7 @@ int store_decide(struct store *s, const char *proposal, const int *seqs, size_t 
 		goto done;
 	}
 	began = 1;
-	if ((rc = check_proposal(&x)) < 0 || (rc = collect(&x, seqs, n, &set)) < 0 ||
+	if ((rc = check_proposal(s, &x)) < 0 || (rc = collect(&x, seqs, n, &set)) < 0 ||
 	    (rc = drop_decided(&x, &set, n_same)) < 0 || (rc = insert_all(&x, &set, who, at, note)) < 0)
 		goto fail;
 	if (store_tx_end(s, 1, d) < 0) {

@@ -811,8 +811,53 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int store_feeds_state(struct store *s, const char *const *sources, size_t n, char **out,
+/* What a feed says, as far as a week is read from it: every field of its
+ * events a match rule or the week reads, and their occurrences that
+ * touch the local dates [from_date, to_date] (with a day's margin each
+ * side, as import_window's need), in a fixed order; not the raw text, so
+ * a feed fetched again with only a new DTSTAMP (Google stamps every
+ * download) gives the same digest. */
+static const char SQL_FEED_WHAT[] =
+	"SELECT e.uid, e.rid, e.kind, e.sequence, e.status, e.transparent, e.tzid, e.summary,"
+	" e.location, e.categories, e.attendees, e.organizer, e.description,"
+	" o.start_utc, o.end_utc, o.all_day, o.rid, o.busy, o.tentative"
+	" FROM event e JOIN occurrence o ON o.event_id = e.id"
+	" WHERE e.feed_id = ?1 AND o.start_utc < ?3 AND o.end_utc > ?2"
+	" ORDER BY e.uid, e.rid, o.start_utc, o.end_utc, o.rid, o.id";
+
+int store_feed_digest(struct store *s, int64_t feed, int64_t from_date, int64_t to_date, char out[65],
 		      struct diag *d)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(s->db, SQL_FEED_WHAT, -1, &q, NULL) != SQLITE_OK)
+		return store_sql_error(s, d);
+	sqlite3_bind_int64(q, 1, feed);
+	sqlite3_bind_int64(q, 2, (from_date - 2) * 86400);
+	sqlite3_bind_int64(q, 3, (to_date + 3) * 86400);
+	struct hash_ctx *h = hash_new();
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+		int nc = sqlite3_column_count(q);
+		for (int c = 0; c < nc; c++) {
+			/* each field as its type, length and bytes: no two rows alike */
+			const unsigned char *t = sqlite3_column_text(q, c);
+			int len = t ? sqlite3_column_bytes(q, c) : -1;
+			char head[32];
+			int hl = snprintf(head, sizeof head, "%d:%d:", sqlite3_column_type(q, c), len);
+			hash_update(h, head, (size_t)hl);
+			if (t)
+				hash_update(h, t, (size_t)len);
+		}
+		hash_update(h, "\n", 1);
+	}
+	sqlite3_finalize(q);
+	hash_final_hex(h, out);
+	hash_free(h);
+	return r == SQLITE_DONE ? 0 : store_sql_error(s, d);
+}
+
+int store_feeds_state(struct store *s, const char *const *sources, size_t n, int64_t from_date,
+		      int64_t to_date, char **out, struct diag *d)
 {
 	*out = NULL;
 	sqlite3_stmt *q;
@@ -820,8 +865,8 @@ int store_feeds_state(struct store *s, const char *const *sources, size_t n, cha
 		return store_sql_error(s, d);
 	int64_t *ids = xcalloc(n + 1, sizeof *ids);
 	size_t k = 0;
-	int rc = SQLITE_DONE;
-	for (size_t i = 0; i < n && rc != -1; i++) {
+	int failed = 0;
+	for (size_t i = 0; i < n && !failed; i++) {
 		sqlite3_bind_text(q, 1, sources[i], -1, SQLITE_STATIC);
 		int r = sqlite3_step(q);
 		if (r == SQLITE_ROW) {
@@ -832,40 +877,29 @@ int store_feeds_state(struct store *s, const char *const *sources, size_t n, cha
 			if (!seen)
 				ids[k++] = id;
 		} else if (r != SQLITE_DONE) {
-			rc = -1;
+			failed = 1;
 		}
 		sqlite3_reset(q);
 	}
 	sqlite3_finalize(q);
-	if (rc == -1) {
+	if (failed) {
 		free(ids);
 		return store_sql_error(s, d);
 	}
 	qsort(ids, k, sizeof *ids, cmp_i64);
-	if (sqlite3_prepare_v2(s->db, "SELECT content_sha256 FROM feed WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) {
-		free(ids);
-		return store_sql_error(s, d);
-	}
 	/* an entry: up to 20 digits, ':', 64 hex digits, ' ' */
-	char *buf = xcalloc(k * 96 + 1, 1);
-	size_t len = 0;
-	for (size_t i = 0; i < k && rc != -1; i++) {
-		sqlite3_bind_int64(q, 1, ids[i]);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			const char *h = (const char *)sqlite3_column_text(q, 0);
-			len += (size_t)snprintf(buf + len, k * 96 + 1 - len, "%s%lld:%.64s", len ? " " : "",
-						(long long)ids[i], h ? h : "");
-		} else {
-			rc = -1;
+	size_t cap = k * 96 + 1, len = 0;
+	char *buf = xcalloc(cap, 1);
+	for (size_t i = 0; i < k; i++) {
+		char dg[65];
+		if (store_feed_digest(s, ids[i], from_date, to_date, dg, d) < 0) {
+			free(ids);
+			free(buf);
+			return -1;
 		}
-		sqlite3_reset(q);
+		len += (size_t)snprintf(buf + len, cap - len, "%s%lld:%s", len ? " " : "", (long long)ids[i], dg);
 	}
-	sqlite3_finalize(q);
 	free(ids);
-	if (rc == -1) {
-		free(buf);
-		return store_sql_error(s, d);
-	}
 	*out = buf;
 	return 0;
 }

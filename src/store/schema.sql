@@ -107,7 +107,7 @@ CREATE TABLE proposals (
   after_appointments INTEGER NOT NULL,
   run INTEGER NOT NULL DEFAULT 0,             -- the propose run that last printed it (step 4)
   decisions_seen INTEGER NOT NULL DEFAULT 0,  -- the last decision the store held then: a later one supersedes it
-  feeds TEXT NOT NULL DEFAULT ''              -- (step 14) the feeds its week was read from, 'FEED-ID:SHA256 ...': one changed since supersedes it ('' not checked)
+  feeds TEXT NOT NULL DEFAULT ''              -- (step 14) the feeds its week was read from, 'FEED-ID:SHA256 ...' (store_feed_digest over the horizon): one changed since supersedes it ('' not checked)
 );
 CREATE INDEX proposals_person ON proposals(person, horizon_from);
 

@@ -344,7 +344,7 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX batch_bookings_column ON batch_bookings (run, person, n);",
 	/* 13 -> 14: the feeds a proposal's week was read from, as
-	 * "FEED-ID:SHA256" entries (feed.id, feed.content_sha256) separated by
+	 * "FEED-ID:SHA256" entries (feed.id, store_feed_digest) separated by
 	 * spaces: a decision on it is refused once one of them has changed
 	 * (docs/decisions.md, "Superseded"); '' (proposals saved before) is
 	 * not checked */

@@ -195,7 +195,8 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 	return 0;
 }
 
-int person_feeds_state(const struct profile *p, struct store *s, char **out, struct diag *d)
+int person_feeds_state(const struct profile *p, struct store *s, int64_t from_date, int64_t to_date, char **out,
+		       struct diag *d)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < p->n_pracs; i++)
@@ -214,7 +215,7 @@ int person_feeds_state(const struct profile *p, struct store *s, char **out, str
 			const struct prof_path *f = &p->carers[i].feeds[j];
 			src[n++] = f->source ? f->source : f->path;
 		}
-	int rc = store_feeds_state(s, src, n, out, d);
+	int rc = store_feeds_state(s, src, n, from_date, to_date, out, d);
 	free(src);
 	return rc;
 }

@@ -276,9 +276,12 @@ run --db "$db4" propose --json -k 1 "$fam/profile.yaml"
 cp "$TMP/stdout" "$TMP/p4.json"
 p4=$(json "$TMP/p4.json" 'd["proposals"][0]["id"]')
 diet=$(json "$TMP/p4.json" '[c["id"].rsplit("-", 1)[1] for c in d["proposals"][0]["changes"] if c["practitioner"] == "dietitian" and c["to"]["start"] == "2026-11-25T12:00"][0]')
+# fetched again with only new DTSTAMPs (as Google stamps every download)
+sed -i 's/^DTSTAMP:2026[0-9]*T[0-9]*Z/DTSTAMP:20261123T080000Z/' "$fam/feeds/dietitian.ics" "$fam/feeds/physio.ics"
 run --db "$db4" week --refresh "$fam/profile.yaml"
 run --db "$db4" accept "$p4" "$diet" --by keyworker
-check "a feed read again with the same bytes: the proposal stands (exit 0)" [ "$rc" -eq 0 ]
+check "feeds read again with only new DTSTAMPs: the proposal stands (exit 0)" \
+	sh -c "[ $rc -eq 0 ] && grep -q '^accepted 1 change of $p4' '$TMP/stdout'"
 sed -i 's/20261125T11150/20261125T12000/; s/20261125T120000\r$/20261125T124500\r/' "$fam/feeds/dietitian.ics"
 run --db "$db4" check --refresh "$fam/profile.yaml"
 sqlite3 "$db4" .dump >"$TMP/before4.sql"
