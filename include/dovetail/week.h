@@ -205,13 +205,14 @@ int week_minutes(const struct week *w, int day, int64_t t);
  * zone, keeping the time of day. Nothing starting before it may move, and
  * nothing may move to a start before it. */
 int64_t week_notice_cutoff(const struct week *w, int prac, int64_t now);
-/* The last instant (UTC seconds, a whole minute) at which a change made
- * at `now` that moves appointment i (of w, where it is now) to local date
- * to_date (days since the epoch), minute to_minute, may still be accepted:
- * the latest t whose notice cut-off (week_notice_cutoff) is not after the
- * appointment's start nor the new one. At least now: what the solver
- * offered at now may be accepted at now. Kept with the change
- * (store_change.decide_by); docs/decisions.md. */
+/* The last instant (UTC seconds) at which a change made at `now` that
+ * moves appointment i (of w, where it is now) to local date to_date (days
+ * since the epoch), minute to_minute, may still be accepted: every t from
+ * now to it has a notice cut-off (week_notice_cutoff) not after the
+ * appointment's start nor the new one (the cut-off can fall back over a
+ * weekend: the first t after now past it closes the change). At least
+ * now: what the solver offered at now may be accepted at now. Kept with
+ * the change (store_change.decide_by); docs/decisions.md. */
 int64_t week_decide_by(const struct week *w, size_t i, int64_t to_date, int to_minute, int64_t now);
 
 /* Whether practitioner prac is busy with another client within [s, e) (UTC). */

@@ -520,18 +520,34 @@ int64_t week_decide_by(const struct week *w, size_t i, int64_t to_date, int to_m
 	int64_t first = a->start < to ? a->start : to;
 	if (week_notice_cutoff(w, a->prac, now) > first)
 		return now;
-	/* the cut-off grows with now: the last minute it is still not after first */
-	int64_t lo = now / 60, hi = first / 60 + 1;   /* lo fits, hi does not */
-	if (week_notice_cutoff(w, a->prac, hi * 60) <= first)
-		return hi * 60;   /* not reached: a notice of 0 */
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (week_notice_cutoff(w, a->prac, mid * 60) <= first)
-			lo = mid;
-		else
-			hi = mid;
+	/* The cut-off keeps the local time of day and steps whole days, so
+	 * within one local day it grows with now; across a weekend it may
+	 * fall back (with one working day, Friday 11:00's ends Monday 11:00,
+	 * Saturday 09:00's Monday 09:00). An accept stays open only while it
+	 * has been possible ever since now: up to the last instant before the
+	 * first one after now whose cut-off passes first. Day by day: */
+	for (int64_t t = now; t <= first;) {
+		if (week_notice_cutoff(w, a->prac, t) > first)
+			return t - 1 > now ? t - 1 : now;
+		int64_t next = ics_wall_to_utc((week_local_date(t, w->zone) + 1) * 86400, w->zone);
+		if (next <= t)
+			next = t + 86400;   /* cannot happen; never loop */
+		int64_t end = next <= first ? next - 1 : first;   /* the rest of t's day, up to first */
+		if (week_notice_cutoff(w, a->prac, end) <= first) {
+			t = end + 1;
+			continue;
+		}
+		int64_t lo = t, hi = end;   /* lo fits, hi does not: the cut-off grows within the day */
+		while (hi - lo > 1) {
+			int64_t mid = lo + (hi - lo) / 2;
+			if (week_notice_cutoff(w, a->prac, mid) <= first)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return lo;
 	}
-	return lo * 60 > now ? lo * 60 : now;
+	return first;
 }
 
 int week_joint(const struct week *w, const struct wk_appt *a, const struct wk_appt *b)

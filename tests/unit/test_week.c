@@ -604,8 +604,51 @@ static void test_problem_refs(void)
 	family_close(&fam);
 }
 
+/* week_decide_by: the last instant a change may still be accepted. With
+ * one working day of notice the cut-off falls back over a weekend (Sat
+ * 05:00's is Mon 05:00, Sat 11:00's Mon 11:00, Sun 09:00's Mon 09:00): a
+ * change for Monday 10:00 proposed on Saturday 05:00 closes at Saturday
+ * 10:00, not on Sunday, though Sunday 09:00 would fit again. */
+static const char monday_feed[] =
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+	"BEGIN:VEVENT\r\nUID:m1\r\nDTSTAMP:20261101T000000Z\r\nDTSTART:20261123T100000Z\r\n"
+	"DTEND:20261123T103000Z\r\nSUMMARY:Review P-5\r\nEND:VEVENT\r\n"
+	"END:VCALENDAR\r\n";
+static const char monday_profile[] =
+	"version: 1\n"
+	"person: { id: P-5, timezone: Europe/London, home: home, day: \"08:00-18:00\" }\n"
+	"venues:\n"
+	"  - { id: home, kind: home }\n"
+	"  - { id: clinic, name: Clinic }\n"
+	"practitioners:\n"
+	"  - { id: doc, role: doctor, feeds: [m.ics], match: { text: P-5 }, default_venue: clinic }\n";
+
+static void test_decide_by(void)
+{
+	static const char *const files[] = { "m.ics", monday_feed, NULL };
+	struct family fam;
+	if (!ok(family_open(&fam, files, monday_profile) == 0, "decide_by: the family loads"))
+		return;
+	const struct week *w = &fam.w;
+	const struct wk_appt *m = appt_uid(w, "m1");
+	if (ok(m != NULL, "decide_by: Monday's review is there")) {
+		size_t i = (size_t)(m - w->appts);
+		int64_t mon23 = days_from_civil(2026, 11, 23);
+		/* to Monday 11:00: the first of the two starts is 10:00 */
+		int64_t sat = utc(21, 5, 0), by = week_decide_by(w, i, mon23, 660, sat);
+		is_int((int)(by - utc(21, 10, 0)), 0, "decide_by: proposed Sat 05:00, open until Sat 10:00 (off by %lld s)",
+		       (long long)(by - utc(21, 10, 0)));
+		by = week_decide_by(w, i, mon23, 660, utc(16, 0, 0));
+		is_int((int)(by - utc(20, 10, 0)), 0, "decide_by: proposed the Monday before, open until Fri 10:00");
+		by = week_decide_by(w, i, mon23, 660, utc(21, 11, 0));
+		is_int((int)(by - utc(21, 11, 0)), 0, "decide_by: proposed when already inside the notice: now itself");
+	}
+	family_close(&fam);
+}
+
 int main(void)
 {
+	test_decide_by();
 	static const char *const files[] = { "a.ics", feed_a, "b.ics", feed_b, NULL };
 	struct family fam;
 	if (!ok(family_open(&fam, files, profile_text) == 0, "the family loads, imports and reads"))
