@@ -273,8 +273,11 @@ struct store_decision {
  * (*n_same counts them); *n_decided counts those recorded.
  * Refused, writing nothing, with d filled and -1:
  * - an unknown proposal or change: D_UNKNOWN_ID;
- * - a proposal a later save of proposals for the person left out:
- *   D_SUPERSEDED;
+ * - a proposal a later save of proposals for the person left out, or one
+ *   a feed of whose week says something else about its dates since
+ *   (store_feed_digest): D_SUPERSEDED;
+ * - (accept) a change past its decide_by (by `at`, its appointment or new
+ *   time is inside the practitioner's notice or past): D_DECIDE_LATE;
  * - an accept or keep that conflicts with a decision on another proposal
  *   recorded since this one was saved: its appointment was accepted or
  *   kept since, or (accept) the placement was rejected since, or its new
@@ -282,6 +285,10 @@ struct store_decision {
  *   D_DECIDE_CONFLICT, naming both changes. A decision on one proposal
  *   leaves the others decidable when they do not conflict with it.
  */
+/* Whether proposal can be decided on now (store_decide's first check,
+ * reading only): 1; 0 with d filled (D_UNKNOWN_ID, D_SUPERSEDED); -1 when
+ * the store fails (d filled). `review` asks it before the first question. */
+int store_decidable(struct store *s, const char *proposal, struct diag *d);
 int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
 		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
 		 struct diag *d);

@@ -260,6 +260,12 @@ int cmd_review(int argc, char **argv, struct app *app)
 		diag_add(&app->diag, D_UNKNOWN_ID, NULL, 0, 0, "proposal", id);
 		return DV_EXIT_INPUT;
 	}
+	/* superseded: say so before the first question, not after its answer */
+	int ok = store_decidable(app->store, p->id, &app->diag);
+	if (ok <= 0) {
+		store_proposal_free(p);
+		return ok < 0 ? DV_EXIT_STORE : DV_EXIT_INPUT;
+	}
 	size_t n = p->n_changes;
 	struct review r = { app, p, by, xcalloc(n + 1, 1), xcalloc(n + 1, 1), 0, 0 };
 	struct earlier e = { p->id, r.done, n, 0 };

@@ -403,6 +403,25 @@ static int insert_all(struct decide *x, const struct seqset *set, const char *wh
 	return 0;
 }
 
+int store_decidable(struct store *s, const char *proposal, struct diag *d)
+{
+	struct decide x = { .q = { 0 }, .proposal = proposal, .v = VERDICT_REJECT, .verdict = "reject", .d = d };
+	int rc = -1;
+	if (sqlite3_prepare_v2(s->db, SQL_PROPOSAL, -1, &x.q[Q_PROPOSAL], NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, SQL_FEED, -1, &x.q[Q_FEED], NULL) != SQLITE_OK) {
+		store_sql_error(s, d);
+		goto out;
+	}
+	int r = check_proposal(s, &x);
+	if (r == SQL_FAILED)
+		store_sql_error(s, d);
+	rc = r == 0 ? 1 : r == REPORTED && d->n && diag_exit_status(d) == DV_EXIT_INPUT ? 0 : -1;
+out:
+	sqlite3_finalize(x.q[Q_PROPOSAL]);
+	sqlite3_finalize(x.q[Q_FEED]);
+	return rc;
+}
+
 int store_decide(struct store *s, const char *proposal, const int *seqs, size_t n, enum verdict v,
 		 const char *who, int64_t at, const char *note, size_t *n_decided, size_t *n_same,
 		 struct diag *d)

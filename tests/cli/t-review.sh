@@ -118,4 +118,14 @@ run --db "$db" reject "$pid2" 3 --keep --by keyworker --note "$note_c1"   # 3 wa
 run --db "$db" history
 check "history escapes a note's C1 and bidi characters" grep -q 'note: see \\u009b2J and \\u202eevil' "$TMP/stdout"
 check "... and writes none of them raw" sh -c "! grep -q '$(printf '\302\233')' '$TMP/stdout' && ! grep -q '$(printf '\342\200\256')' '$TMP/stdout'"
+# a superseded proposal is refused before the first question, not after
+# its answer
+dbs=$TMP/review-superseded.db
+run --db "$dbs" propose --json -k 1 "$prof"
+old=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["proposals"][0]["id"])' "$TMP/stdout")
+run --db "$dbs" propose --json -k 1 --max-changes 1 "$prof"
+printf 'y\n' | "$DOVETAIL" --db "$dbs" review "$old" --by keyworker >"$TMP/rs.out" 2>"$TMP/rs.err"
+rc=$?
+check "review of a superseded proposal: exit 65 (got $rc)" [ "$rc" -eq 65 ]
+check "... before asking anything" sh -c "! grep -q 'accept this change' '$TMP/rs.out' && grep -q 'proposal $old is superseded' '$TMP/rs.err'"
 done_testing
