@@ -527,17 +527,18 @@ int64_t week_decide_by(const struct week *w, size_t i, int64_t to_date, int to_m
 	 * has been possible ever since now: up to the last instant before the
 	 * first one after now whose cut-off passes first. Day by day: */
 	for (int64_t t = now; t <= first;) {
-		if (week_notice_cutoff(w, a->prac, t) > first)
-			return t - 1 > now ? t - 1 : now;
 		int64_t next = ics_wall_to_utc((week_local_date(t, w->zone) + 1) * 86400, w->zone);
 		if (next <= t)
 			next = t + 86400;   /* cannot happen; never loop */
 		int64_t end = next <= first ? next - 1 : first;   /* the rest of t's day, up to first */
+		/* the cut-off grows within the day: its end fits, so does all of it */
 		if (week_notice_cutoff(w, a->prac, end) <= first) {
 			t = end + 1;
 			continue;
 		}
-		int64_t lo = t, hi = end;   /* lo fits, hi does not: the cut-off grows within the day */
+		if (week_notice_cutoff(w, a->prac, t) > first)
+			return t - 1 > now ? t - 1 : now;
+		int64_t lo = t, hi = end;   /* lo fits, hi does not */
 		while (hi - lo > 1) {
 			int64_t mid = lo + (hi - lo) / 2;
 			if (week_notice_cutoff(w, a->prac, mid) <= first)
