@@ -263,4 +263,9 @@ int profile_joint(const struct profile *p, int a, int b);
 int profile_prac_index(const struct profile *p, const char *id);
 int profile_venue_index(const struct profile *p, const char *id);
 
+/* The sources of the profile's feeds (a feed's path when it has no
+ * source), practitioners' then carers', into a new array (free it; the
+ * strings are the profile's) of *n. */
+const char **profile_feed_sources(const struct profile *p, size_t *n);
+
 #endif

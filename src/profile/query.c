@@ -39,6 +39,29 @@ int profile_prac_index(const struct profile *p, const char *id)
 	return -1;
 }
 
+const char **profile_feed_sources(const struct profile *p, size_t *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		k += p->pracs[i].n_feeds;
+	for (size_t i = 0; i < p->n_carers; i++)
+		k += p->carers[i].n_feeds;
+	const char **src = xcalloc(k + 1, sizeof *src);
+	k = 0;
+	for (size_t i = 0; i < p->n_pracs; i++)
+		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
+			const struct prof_path *f = &p->pracs[i].feeds[j];
+			src[k++] = f->source ? f->source : f->path;
+		}
+	for (size_t i = 0; i < p->n_carers; i++)
+		for (size_t j = 0; j < p->carers[i].n_feeds; j++) {
+			const struct prof_path *f = &p->carers[i].feeds[j];
+			src[k++] = f->source ? f->source : f->path;
+		}
+	*n = k;
+	return src;
+}
+
 int profile_travel(const struct profile *p, int a, int b)
 {
 	if (a == b)

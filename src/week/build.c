@@ -890,29 +890,6 @@ static int own_time_is_not_busy(struct week *w)
 	return 0;
 }
 
-/* The sources of the profile's feeds (a feed's path when it has no
- * source), practitioners' then carers', into a new array of *n. */
-static const char **feed_sources(const struct profile *p, size_t *n)
-{
-	size_t n_src = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		n_src += p->pracs[i].n_feeds;
-	for (size_t i = 0; i < p->n_carers; i++)
-		n_src += p->carers[i].n_feeds;
-	const char **src = xcalloc(n_src + 1, sizeof *src);
-	n_src = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++)
-			src[n_src++] = p->pracs[i].feeds[j].source ? p->pracs[i].feeds[j].source
-								   : p->pracs[i].feeds[j].path;
-	for (size_t i = 0; i < p->n_carers; i++)
-		for (size_t j = 0; j < p->carers[i].n_feeds; j++)
-			src[n_src++] = p->carers[i].feeds[j].source ? p->carers[i].feeds[j].source
-								    : p->carers[i].feeds[j].path;
-	*n = n_src;
-	return src;
-}
-
 /* Free what the reader gathered (the week is the caller's). */
 static void reader_release(struct reader *r)
 {
@@ -949,7 +926,7 @@ int week_build(struct week *w, const struct profile *p, struct store *s,
 	if (rc == 0 && !r.failed) {
 		/* only the profile's feeds: the store may hold many others */
 		size_t n_src;
-		const char **src = feed_sources(p, &n_src);
+		const char **src = profile_feed_sources(p, &n_src);
 		rc = store_each_occurrence_in(s, src, n_src, w->days[0].midnight,
 					      w->days[w->n_days].midnight, on_occ, &r, d);
 		free(src);

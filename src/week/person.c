@@ -198,23 +198,8 @@ int person_open(struct person *pw, struct profile *prof, struct store *s, const 
 int person_feeds_state(const struct profile *p, struct store *s, int64_t from_date, int64_t to_date, char **out,
 		       struct diag *d)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		n += p->pracs[i].n_feeds;
-	for (size_t i = 0; i < p->n_carers; i++)
-		n += p->carers[i].n_feeds;
-	const char **src = xcalloc(n + 1, sizeof *src);
-	n = 0;
-	for (size_t i = 0; i < p->n_pracs; i++)
-		for (size_t j = 0; j < p->pracs[i].n_feeds; j++) {
-			const struct prof_path *f = &p->pracs[i].feeds[j];
-			src[n++] = f->source ? f->source : f->path;
-		}
-	for (size_t i = 0; i < p->n_carers; i++)
-		for (size_t j = 0; j < p->carers[i].n_feeds; j++) {
-			const struct prof_path *f = &p->carers[i].feeds[j];
-			src[n++] = f->source ? f->source : f->path;
-		}
+	size_t n;
+	const char **src = profile_feed_sources(p, &n);
 	int rc = store_feeds_state(s, src, n, from_date, to_date, out, d);
 	free(src);
 	return rc;

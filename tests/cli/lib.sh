@@ -133,6 +133,17 @@ yaml.safe_dump(p, open(sys.argv[1], "w"), sort_keys=False, allow_unicode=True)
 PY
 }
 
+# wait_on_lock PID DB BYTE: until process PID waits on byte BYTE of the
+# store DB's lock (as /proc/locks shows it), or ends; at most 150 s
+wait_on_lock() {
+	wl_ino=$(stat -c %i "$2")
+	wl_i=0
+	while kill -0 "$1" 2>/dev/null && ! grep -q -- "-> .*:$wl_ino $3 $3\$" /proc/locks && [ $wl_i -lt 3000 ]; do
+		sleep 0.05
+		wl_i=$((wl_i + 1))
+	done
+}
+
 sha() { # sha FILE: its SHA-256, or "absent"
 	if [ -f "$1" ]; then sha256sum <"$1" | cut -d' ' -f1; else echo absent; fi
 }

@@ -196,12 +196,7 @@ while [ ! -e "$TMP/lk.held" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); do
 before=$(sqlite3 "$TMP/lk.db" "SELECT count(*) FROM replies")
 "$DOVETAIL" --db "$TMP/lk.db" replies "$prof" "$TMP/order.ics" >"$TMP/lk.out" 2>"$TMP/lk.err" &
 reader=$!
-ino=$(stat -c %i "$TMP/lk.db")
-i=0
-while kill -0 $reader 2>/dev/null && ! grep -q -- "-> .*:$ino 1073741810 1073741810\$" /proc/locks && [ $i -lt 3000 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_on_lock $reader "$TMP/lk.db" 1073741810
 check "a replies run while another holds the replies lock: it waits on it (/proc/locks), nothing recorded" \
 	sh -c "kill -0 $reader 2>/dev/null && [ \"\$(sqlite3 '$TMP/lk.db' 'SELECT count(*) FROM replies')\" = '$before' ]"
 touch "$TMP/lk.release"

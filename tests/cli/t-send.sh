@@ -432,12 +432,7 @@ while [ ! -e lk.held ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
 DOVETAIL_SMTP_URL=$url "$DOVETAIL" --db lk.db send "$prof" >lk.out 2>lk.err &
 sender=$!
 # wait until the send waits on the lock, or ends (without a lock: sent)
-ino=$(stat -c %i lk.db)
-i=0
-while kill -0 $sender 2>/dev/null && ! grep -q -- "-> .*:$ino 1073741809 1073741809\$" /proc/locks && [ $i -lt 3000 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
+wait_on_lock $sender lk.db 1073741809
 check "a send while another holds the send lock: it waits on it (/proc/locks), nothing sent" \
 	sh -c "kill -0 $sender 2>/dev/null && [ \"\$(ls lock.got | grep -c '\\.eml\$')\" -eq 0 ]"
 touch lk.release
