@@ -1033,6 +1033,60 @@ static int by_person_basis(const void *a, const void *b)
 	return strcmp(x->basis, y->basis);
 }
 
+/* Adds booking b (when it takes time) to task t's bookings (*tcap: their capacity). */
+static void task_add(const struct jstate *s, struct price *t, size_t *tcap, const struct jt_booking *b)
+{
+	if (b->end <= b->start)
+		return;
+	struct bk *e = BUF_PUSH(t->extra, t->n_extra, *tcap);
+	*e = (struct bk){ .start = b->start, .end = b->end, .fixed = b->fixed };
+	snprintf(e->lane, sizeof e->lane, "%s", s->lanes.key[b->lane]);
+}
+
+/* Task t's bookings sorted, and their digest. */
+static void task_done(struct price *t)
+{
+	if (t->n_extra)
+		qsort(t->extra, t->n_extra, sizeof *t->extra, by_bk);
+	basis_of(t);
+}
+
+/* The tasks v[0 .. n) with each person's together (price_tasks wants
+ * them so) and each basis once, without those a person was priced on
+ * before or that would take it past JOINT_MAX_COLUMNS (their bookings
+ * freed): how many are left, at the front of v. */
+static size_t tasks_once(const struct jstate *s, struct price *v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof *v, by_person_basis);
+	size_t u = 0, mine = 0;   /* mine: tasks kept for v[a]'s person so far */
+	for (size_t a = 0; a < n; a++) {
+		if (a && v[a - 1].person != v[a].person)
+			mine = 0;
+		const struct jperson *p = &s->p[v[a].person];
+		if ((mine && strcmp(v[u - 1].basis, v[a].basis) == 0) || p->n_col + mine >= JOINT_MAX_COLUMNS ||
+		    priced_on(p, v[a].basis)) {
+			free(v[a].extra);
+			continue;
+		}
+		v[u++] = v[a];
+		mine++;
+	}
+	return u;
+}
+
+/* Prices the tasks v[0 .. n) as tasks_once() keeps them, as plans of
+ * round `round`, and frees v. *priced: the plans priced. Returns 0, or -1
+ * with d filled. */
+static int price_once(struct jstate *s, int round, struct price *v, size_t n, size_t *priced, struct diag *d)
+{
+	n = tasks_once(s, v, n);
+	int rc = price_tasks(s, round, v, n, d);
+	*priced = n;
+	free(v);
+	return rc;
+}
+
 /*
  * Price each person outside the cap around each person in the way of its
  * plan alone (whose choice conflicts with it: joint_in_way), one at a
@@ -1067,42 +1121,111 @@ static int blocker_price(struct jstate *s, int round, const struct jt_problem *p
 			size_t tcap = 0;
 			for (size_t k = 0; k < c->n; k++) {
 				const struct jt_booking *b = &pr->book[c->first + k];
-				if (!lanes[b->lane] || b->end <= b->start)
-					continue;
-				struct bk *e = BUF_PUSH(t.extra, t.n_extra, tcap);
-				*e = (struct bk){ .start = b->start, .end = b->end, .fixed = b->fixed };
-				snprintf(e->lane, sizeof e->lane, "%s", s->lanes.key[b->lane]);
+				if (lanes[b->lane])
+					task_add(s, &t, &tcap, b);
 			}
-			if (t.n_extra)
-				qsort(t.extra, t.n_extra, sizeof *t.extra, by_bk);
-			basis_of(&t);
+			task_done(&t);
 			*BUF_PUSH(v, n, cap) = t;
 		}
 		for (size_t k = 0; k < solo->n; k++)
 			lanes[pr->book[solo->first + k].lane] = 0;
 	}
-	/* a person's tasks together (price_tasks), each basis once */
-	if (n)
-		qsort(v, n, sizeof *v, by_person_basis);
-	size_t u = 0, mine = 0;   /* mine: tasks kept for v[a]'s person so far */
-	for (size_t a = 0; a < n; a++) {
-		if (a && v[a - 1].person != v[a].person)
-			mine = 0;
-		const struct jperson *p = &s->p[v[a].person];
-		if ((mine && strcmp(v[u - 1].basis, v[a].basis) == 0) || p->n_col + mine >= JOINT_MAX_COLUMNS ||
-		    priced_on(p, v[a].basis)) {
-			free(v[a].extra);
-			continue;
-		}
-		v[u++] = v[a];
-		mine++;
-	}
-	n = u;
-	int rc = price_tasks(s, round, v, n, d);
-	*priced = n;
+	int rc = price_once(s, round, v, n, priced, d);
 	free(lanes);
 	free(who);
-	free(v);
+	free(first);
+	free(adj);
+	return rc;
+}
+
+/* neighbour_price()'s task for person q: on the lanes of q's plan alone,
+ * the held bookings (x) of everyone not apart, and target's. */
+static struct price neighbour_task(const struct jstate *s, const struct jt_problem *pr, const struct held_lanes *x,
+				   const unsigned char *apart, const struct jt_column *target, size_t q,
+				   unsigned char *seen)
+{
+	const struct jt_column *qs = &pr->cols[pr->solo[q]];
+	struct price t = { q, NULL, 0, "" };
+	size_t tcap = 0;
+	memset(seen, 0, s->lanes.n + 1);
+	for (size_t k = 0; k < qs->n; k++) {
+		uint32_t l = pr->book[qs->first + k].lane;
+		if (seen[l]++)
+			continue;
+		for (size_t m = x->first[l]; m < x->first[l + 1]; m++)
+			if (!apart[x->owner[m]])
+				task_add(s, &t, &tcap, x->at[m]);
+		for (size_t m = 0; m < target->n; m++)
+			if (pr->book[target->first + m].lane == l)
+				task_add(s, &t, &tcap, &pr->book[target->first + m]);
+	}
+	task_done(&t);
+	return t;
+}
+
+/*
+ * Price those in the way of a person i outside the cap clear of each
+ * other: for each of i's plans within the cap (at most
+ * BATCH_NEIGHBOUR_PLANS, in the store's order), each person in its way
+ * (joint_in_way, at most BATCH_BLOCKERS) is solved around everyone's
+ * choices but those of the others in its way, with i holding that plan.
+ * Priced around all the choices (room_price), a person in the way often
+ * finds nothing within its own cap: the free time it needs is held by
+ * another of those in i's way, who could move too. With these plans the
+ * next make_room() and the MIPs around i (joint_polish) can move them
+ * among themselves. Plans of round `round`; *priced: the plans priced
+ * now. Returns 0, or -1 with d filled.
+ */
+static int neighbour_price(struct jstate *s, int round, const struct jt_problem *pr,
+			   const struct jt_components *comps, const struct jt_solution *sol, size_t *priced,
+			   struct diag *d)
+{
+	size_t np = pr->n_persons;
+	size_t *first, *adj;
+	joint_conflict_lists(pr, comps, &first, &adj);
+	struct hold *h = xmalloc((np + 1) * sizeof *h);
+	for (size_t q = 0; q < np; q++) {
+		const struct jt_column *c = &pr->cols[sol->choice[q]];
+		h[q] = (struct hold){ &pr->book[c->first], c->n };
+	}
+	struct held_lanes x = { NULL, NULL, NULL };
+	held_index(s, h, np, &x);
+	struct price *v = NULL;
+	size_t n = 0, cap = 0;
+	size_t *who = xmalloc((BATCH_BLOCKERS + 1) * sizeof *who);
+	unsigned char *apart = xcalloc(np + 1, 1);   /* i and those in the way of its plan */
+	unsigned char *seen = xcalloc(s->lanes.n + 1, 1);
+	for (size_t i = 0; i < np; i++) {
+		if (joint_within_cap(pr, sol->choice[i]))
+			continue;
+		const struct jperson *pi = &s->p[i];
+		for (size_t k = 0, plans = 0; k < pi->n_col && plans < BATCH_NEIGHBOUR_PLANS; k++) {
+			if (!takes_part(&pi->col[k], s->flat_round))
+				continue;
+			size_t z = flat_of(s, i, k);
+			if (!joint_within_cap(pr, z))
+				continue;
+			plans++;
+			const struct jt_column *target = &pr->cols[z];
+			size_t nw = joint_in_way(pr, first, adj, sol->choice, z, who, BATCH_BLOCKERS);
+			apart[i] = 1;
+			for (size_t w = 0; w < nw; w++)
+				apart[who[w]] = 1;
+			for (size_t w = 0; w < nw; w++)
+				*BUF_PUSH(v, n, cap) = neighbour_task(s, pr, &x, apart, target, who[w], seen);
+			apart[i] = 0;
+			for (size_t w = 0; w < nw; w++)
+				apart[who[w]] = 0;
+		}
+	}
+	int rc = price_once(s, round, v, n, priced, d);
+	free(seen);
+	free(apart);
+	free(who);
+	free(h);
+	free(x.first);
+	free(x.at);
+	free(x.owner);
 	free(first);
 	free(adj);
 	return rc;
@@ -1133,6 +1256,10 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	if (asked > 0 && blocker_price(s, round, pr, comps, sol, &around_one, d) < 0)
 		asked = -1;
 	*priced += around_one;
+	size_t clear_of_each = 0;   /* plans priced for those in the way, clear of each other */
+	if (asked > 0 && neighbour_price(s, round, pr, comps, sol, &clear_of_each, d) < 0)
+		asked = -1;
+	*priced += clear_of_each;
 	if (asked <= 0) {
 		free(basis);
 		return (int)asked;
