@@ -26,7 +26,8 @@ struct pool;
 #define BATCH_GROUP 64             /* results (persons, priced plans) committed together to the store */
 #define BATCH_DEFAULT_CAP 10.0     /* cost a person may lose against solo: one journey, by default weights */
 #define BATCH_BLOCKERS 8           /* persons in the way of its plan alone a person outside the cap is priced around, one at a time */
-#define BATCH_NEIGHBOUR_PLANS 8    /* plans within the cap of a person outside it whose blockers are priced clear of each other */
+#define BATCH_NEIGHBOUR_PLANS 8    /* plans within the cap of a person outside it (or of one in its way) whose blockers are priced clear of each other */
+#define BATCH_NEIGHBOUR_DEPTH 2    /* steps out from such a person that those in the way are priced clear of each other */
 
 struct batch {
 	struct store *store;      /* the batch process's store; workers never write it */

@@ -1138,67 +1138,164 @@ static int blocker_price(struct jstate *s, int round, const struct jt_problem *p
 	return rc;
 }
 
-/* neighbour_price()'s task for person q: on the lanes of q's plan alone,
- * the held bookings (x) of everyone not apart, and target's. */
-static struct price neighbour_task(const struct jstate *s, const struct jt_problem *pr, const struct held_lanes *x,
-				   const unsigned char *apart, const struct jt_column *target, size_t q,
-				   unsigned char *seen)
+/* A neighbour pricing's state (neighbour_price): the problem, its
+ * conflicts (adj[first[c] .. first[c + 1]) for column c), the choice, the
+ * bookings as chosen by lane, and the chain of persons holding plans. */
+struct chain {
+	struct jstate *s;
+	const struct jt_problem *pr;
+	const size_t *first, *adj;
+	const struct jt_solution *sol;
+	struct held_lanes x;
+	unsigned *apart;          /* per person: held, or in the way of a held plan (a count) */
+	unsigned char *seen;      /* per lane */
+	size_t person[BATCH_NEIGHBOUR_DEPTH + 1], held[BATCH_NEIGHBOUR_DEPTH + 1];
+	size_t n_held;
+	struct price *v;          /* the tasks */
+	size_t n, cap;
+};
+
+/* The task for person q: on the lanes of q's plan alone, the chosen
+ * bookings of everyone not apart, and the held plans'. */
+static struct price chain_task(struct chain *c, size_t q)
 {
+	const struct jt_problem *pr = c->pr;
 	const struct jt_column *qs = &pr->cols[pr->solo[q]];
 	struct price t = { q, NULL, 0, "" };
 	size_t tcap = 0;
-	memset(seen, 0, s->lanes.n + 1);
+	memset(c->seen, 0, c->s->lanes.n + 1);
 	for (size_t k = 0; k < qs->n; k++) {
 		uint32_t l = pr->book[qs->first + k].lane;
-		if (seen[l]++)
+		if (c->seen[l]++)
 			continue;
-		for (size_t m = x->first[l]; m < x->first[l + 1]; m++)
-			if (!apart[x->owner[m]])
-				task_add(s, &t, &tcap, x->at[m]);
-		for (size_t m = 0; m < target->n; m++)
-			if (pr->book[target->first + m].lane == l)
-				task_add(s, &t, &tcap, &pr->book[target->first + m]);
+		for (size_t m = c->x.first[l]; m < c->x.first[l + 1]; m++)
+			if (!c->apart[c->x.owner[m]])
+				task_add(c->s, &t, &tcap, c->x.at[m]);
+		for (size_t h = 0; h < c->n_held; h++) {
+			const struct jt_column *y = &pr->cols[c->held[h]];
+			for (size_t m = 0; m < y->n; m++)
+				if (pr->book[y->first + m].lane == l)
+					task_add(c->s, &t, &tcap, &pr->book[y->first + m]);
+		}
 	}
 	task_done(&t);
 	return t;
 }
 
+/* Whether column y conflicts with a held plan. */
+static int clashes_held(const struct chain *c, size_t y)
+{
+	for (size_t h = 0; h < c->n_held; h++)
+		for (size_t k = c->first[y]; k < c->first[y + 1]; k++)
+			if (c->adj[k] == c->held[h])
+				return 1;
+	return 0;
+}
+
+/* Whether person q holds a plan in the chain. */
+static int holds(const struct chain *c, size_t q)
+{
+	for (size_t h = 0; h < c->n_held; h++)
+		if (c->person[h] == q)
+			return 1;
+	return 0;
+}
+
+/* Person q's plans within its cap, other than its choice, that clash with
+ * no held plan (at most BATCH_NEIGHBOUR_PLANS, in the store's order, into
+ * y): how many; 0 when one of them is in nobody's way but the holders'
+ * (make_room can move q there). */
+static size_t chain_plans(const struct chain *c, size_t q, size_t *y)
+{
+	const struct jperson *p = &c->s->p[q];
+	size_t ny = 0;
+	for (size_t k = 0; k < p->n_col; k++) {
+		if (!takes_part(&p->col[k], c->s->flat_round))
+			continue;
+		size_t z = flat_of(c->s, q, k);
+		if (z == c->sol->choice[q] || !joint_within_cap(c->pr, z) || clashes_held(c, z))
+			continue;
+		size_t who[BATCH_BLOCKERS], others = 0;
+		size_t m = joint_in_way(c->pr, c->first, c->adj, c->sol->choice, z, who, BATCH_BLOCKERS);
+		for (size_t a = 0; a < m; a++)
+			others += !holds(c, who[a]);
+		if (!others)
+			return 0;
+		if (ny < BATCH_NEIGHBOUR_PLANS)
+			y[ny++] = z;
+	}
+	return ny;
+}
+
+/* The tasks of the chain as it is, `depth` steps on: those in the way of
+ * the last held plan are apart (with those of the plans before); at the
+ * last step each is priced (chain_task), else each that make_room cannot
+ * move takes each of its plans clear of the held ones in turn. */
+static void chain_step(struct chain *c, size_t depth)
+{
+	assert(c->n_held >= 1 && c->n_held <= BATCH_NEIGHBOUR_DEPTH);
+	size_t who[BATCH_BLOCKERS];
+	size_t nw = joint_in_way(c->pr, c->first, c->adj, c->sol->choice, c->held[c->n_held - 1], who, BATCH_BLOCKERS);
+	for (size_t w = 0; w < nw; w++)
+		c->apart[who[w]]++;
+	for (size_t w = 0; w < nw; w++) {
+		size_t q = who[w];
+		if (holds(c, q))
+			continue;
+		if (depth == 1) {
+			*BUF_PUSH(c->v, c->n, c->cap) = chain_task(c, q);
+			continue;
+		}
+		size_t y[BATCH_NEIGHBOUR_PLANS];
+		size_t ny = chain_plans(c, q, y);
+		for (size_t a = 0; a < ny; a++) {
+			c->person[c->n_held] = q;
+			c->held[c->n_held++] = y[a];
+			chain_step(c, depth - 1);
+			c->n_held--;
+		}
+	}
+	for (size_t w = 0; w < nw; w++)
+		c->apart[who[w]]--;
+}
+
 /*
  * Price those in the way of a person i outside the cap clear of each
- * other: for each of i's plans within the cap (at most
- * BATCH_NEIGHBOUR_PLANS, in the store's order), each person in its way
- * (joint_in_way, at most BATCH_BLOCKERS) is solved around everyone's
- * choices but those of the others in its way, with i holding that plan.
- * Priced around all the choices (room_price), a person in the way often
- * finds nothing within its own cap: the free time it needs is held by
- * another of those in i's way, who could move too. With these plans the
- * next make_room() and the MIPs around i (joint_polish) can move them
- * among themselves. Plans of round `round`; *priced: the plans priced
- * now. Returns 0, or -1 with d filled.
+ * other, `depth` steps out (1 or 2, at most BATCH_NEIGHBOUR_DEPTH; first,
+ * adj: the conflicts of pr). Step 1: for each of i's plans z within the
+ * cap (at most BATCH_NEIGHBOUR_PLANS, in the store's order), each person
+ * in z's way (joint_in_way, at most BATCH_BLOCKERS) is solved around
+ * everyone's choices but those of the others in z's way, with i holding
+ * z. Priced around all the choices (room_price), a person in the way
+ * often finds nothing within its own cap: the free time it needs is held
+ * by another in the same way, who could move too. Step 2: each person q
+ * in z's way that has no plan within its cap for make_room to move it to
+ * takes in turn each of its plans y within the cap clear of z, and those
+ * in y's way are priced so, apart from those in the way of z and y, with
+ * i holding z and q holding y. With these plans make_room() and the MIPs
+ * around i (joint_polish) can move them among themselves. Plans of round
+ * `round`; *priced: the plans priced now. Returns 0, or -1 with d filled.
  */
-static int neighbour_price(struct jstate *s, int round, const struct jt_problem *pr,
-			   const struct jt_components *comps, const struct jt_solution *sol, size_t *priced,
+static int neighbour_price(struct jstate *s, int round, const struct jt_problem *pr, const size_t *first,
+			   const size_t *adj, const struct jt_solution *sol, size_t depth, size_t *priced,
 			   struct diag *d)
 {
+	assert(depth >= 1 && depth <= BATCH_NEIGHBOUR_DEPTH);
 	size_t np = pr->n_persons;
-	size_t *first, *adj;
-	joint_conflict_lists(pr, comps, &first, &adj);
+	struct chain c = { .s = s, .pr = pr, .first = first, .adj = adj, .sol = sol };
 	struct hold *h = xmalloc((np + 1) * sizeof *h);
 	for (size_t q = 0; q < np; q++) {
-		const struct jt_column *c = &pr->cols[sol->choice[q]];
-		h[q] = (struct hold){ &pr->book[c->first], c->n };
+		const struct jt_column *col = &pr->cols[sol->choice[q]];
+		h[q] = (struct hold){ &pr->book[col->first], col->n };
 	}
-	struct held_lanes x = { NULL, NULL, NULL };
-	held_index(s, h, np, &x);
-	struct price *v = NULL;
-	size_t n = 0, cap = 0;
-	size_t *who = xmalloc((BATCH_BLOCKERS + 1) * sizeof *who);
-	unsigned char *apart = xcalloc(np + 1, 1);   /* i and those in the way of its plan */
-	unsigned char *seen = xcalloc(s->lanes.n + 1, 1);
+	held_index(s, h, np, &c.x);
+	c.apart = xcalloc(np + 1, sizeof *c.apart);
+	c.seen = xcalloc(s->lanes.n + 1, 1);
 	for (size_t i = 0; i < np; i++) {
 		if (joint_within_cap(pr, sol->choice[i]))
 			continue;
 		const struct jperson *pi = &s->p[i];
+		c.apart[i]++;
 		for (size_t k = 0, plans = 0; k < pi->n_col && plans < BATCH_NEIGHBOUR_PLANS; k++) {
 			if (!takes_part(&pi->col[k], s->flat_round))
 				continue;
@@ -1206,28 +1303,20 @@ static int neighbour_price(struct jstate *s, int round, const struct jt_problem 
 			if (!joint_within_cap(pr, z))
 				continue;
 			plans++;
-			const struct jt_column *target = &pr->cols[z];
-			size_t nw = joint_in_way(pr, first, adj, sol->choice, z, who, BATCH_BLOCKERS);
-			apart[i] = 1;
-			for (size_t w = 0; w < nw; w++)
-				apart[who[w]] = 1;
-			for (size_t w = 0; w < nw; w++)
-				*BUF_PUSH(v, n, cap) = neighbour_task(s, pr, &x, apart, target, who[w], seen);
-			apart[i] = 0;
-			for (size_t w = 0; w < nw; w++)
-				apart[who[w]] = 0;
+			c.person[0] = i;
+			c.held[0] = z;
+			c.n_held = 1;
+			chain_step(&c, depth);
 		}
+		c.apart[i]--;
 	}
-	int rc = price_once(s, round, v, n, priced, d);
-	free(seen);
-	free(apart);
-	free(who);
+	int rc = price_once(s, round, c.v, c.n, priced, d);
+	free(c.seen);
+	free(c.apart);
 	free(h);
-	free(x.first);
-	free(x.at);
-	free(x.owner);
-	free(first);
-	free(adj);
+	free(c.x.first);
+	free(c.x.at);
+	free(c.x.owner);
 	return rc;
 }
 
@@ -1257,8 +1346,14 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		asked = -1;
 	*priced += around_one;
 	size_t clear_of_each = 0;   /* plans priced for those in the way, clear of each other */
-	if (asked > 0 && neighbour_price(s, round, pr, comps, sol, &clear_of_each, d) < 0)
-		asked = -1;
+	if (asked > 0) {
+		size_t *cf, *ca;
+		joint_conflict_lists(pr, comps, &cf, &ca);
+		if (neighbour_price(s, round, pr, cf, ca, sol, 1, &clear_of_each, d) < 0)
+			asked = -1;
+		free(cf);
+		free(ca);
+	}
 	*priced += clear_of_each;
 	if (asked <= 0) {
 		free(basis);
@@ -1305,7 +1400,9 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	size_t rp = 0;
 	for (size_t i = 0; i < np; i++)
 		was[i] = plan_of(s, i, was[i]);
+	size_t rp2 = 0;
 	if (room_price(s, round + 1, pr, first, adj, sol, &rp, d) < 0 ||
+	    neighbour_price(s, round + 1, pr, first, adj, sol, BATCH_NEIGHBOUR_DEPTH, &rp2, d) < 0 ||
 	    reflatten(s, round + 2, pr, comps, sol, &first, &adj, d) < 0) {
 		free(was);
 		free(order);
@@ -1314,7 +1411,7 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 		free(basis);
 		return -1;
 	}
-	*priced += rp;
+	*priced += rp + rp2;
 	make_room(s, pr, first, adj, sol);
 	for (size_t i = 0; i < np; i++)
 		*taken += plan_of(s, i, sol->choice[i]) != was[i];
