@@ -76,6 +76,7 @@ struct jcol {
 	double compromise, cost;
 	struct jt_booking *book;
 	size_t n_book, cap;
+	int same_as;              /* priced: -1, or the n of an earlier plan of the person it repeats */
 };
 
 struct jperson {
@@ -131,6 +132,41 @@ static int load_column(const struct store_batch_column *c, void *arg)
 	x->impossible = c->impossible;
 	x->compromise = c->compromise;
 	x->cost = c->cost;
+	x->same_as = -1;
+	if (x->origin == 2 && c->plan && c->plan[0] == '=') {
+		char *end;
+		long m = strtol(c->plan + 1, &end, 10);
+		if (*end || m < 0 || m >= c->n) {
+			diag_add(s->d, D_INTERNAL, NULL, 0, 0, "a stored plan repeats no earlier plan");
+			return -1;
+		}
+		x->same_as = (int)m;
+	}
+	return 0;
+}
+
+/* A stored plan that repeats an earlier one was stored without its
+ * bookings: they are the earlier plan's. 0, or -1 with s->d filled. */
+static int load_repeats(struct jstate *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct jperson *p = &s->p[i];
+		for (size_t k = 0; k < p->n_col; k++) {
+			struct jcol *x = &p->col[k], *o = NULL;
+			if (x->same_as < 0)
+				continue;
+			for (size_t m = 0; m < p->n_col && !o; m++)
+				if (p->col[m].n == x->same_as && p->col[m].same_as < 0)
+					o = &p->col[m];
+			if (!o || x->n_book) {
+				diag_add(s->d, D_INTERNAL, NULL, 0, 0, "a stored plan repeats no earlier plan");
+				return -1;
+			}
+			x->book = xmalloc((o->n_book + 1) * sizeof *x->book);
+			memcpy(x->book, o->book, o->n_book * sizeof *x->book);
+			x->n_book = x->cap = o->n_book;
+		}
+	}
 	return 0;
 }
 
@@ -299,6 +335,39 @@ static char *price_task(void *arg, size_t i, size_t *len)
 	return buf;
 }
 
+static int by_booking(const void *a, const void *b)
+{
+	const struct jt_booking *x = a, *y = b;
+	if (x->lane != y->lane)
+		return x->lane < y->lane ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return (x->fixed > y->fixed) - (x->fixed < y->fixed);
+}
+
+/* Whether plan b repeats plan a, not itself a repeat: the same tiers and
+ * the same bookings, in any order. */
+static int same_plan(const struct jcol *a, const struct jcol *b)
+{
+	if (a->same_as >= 0 || a->impossible != b->impossible || a->compromise != b->compromise ||
+	    a->cost != b->cost || a->n_book != b->n_book)
+		return 0;
+	if (!a->n_book)
+		return 1;
+	struct jt_booking *x = xmalloc(2 * a->n_book * sizeof *x), *y = x + a->n_book;
+	memcpy(x, a->book, a->n_book * sizeof *x);
+	memcpy(y, b->book, b->n_book * sizeof *y);
+	qsort(x, a->n_book, sizeof *x, by_booking);
+	qsort(y, b->n_book, sizeof *y, by_booking);
+	int same = 1;
+	for (size_t k = 0; k < a->n_book && same; k++)
+		same = by_booking(&x[k], &y[k]) == 0 && x[k].carer == y[k].carer;
+	free(x);
+	return same;
+}
+
 static int price_done(void *arg, size_t i, const char *msg, size_t len)
 {
 	struct price_run *r = arg;
@@ -324,28 +393,39 @@ static int price_done(void *arg, size_t i, const char *msg, size_t len)
 	if (strcmp(o.status, "ok") == 0 && o.n_col == 1) {
 		const struct col_out *c = &o.col[0];
 		const char *id = s->b->cl->persons[p->index].id;
-		struct store_batch_column sc = { id, r->next_n[i], "priced", x->basis, r->round, c->impossible, c->compromise,
-						 c->cost, c->proven, c->after, c->changes, c->appts, c->result,
-						 c->plan };
-		struct store_batch_booking *v = xcalloc(c->n_book + 1, sizeof *v);
-		for (size_t j = 0; j < c->n_book; j++)
-			v[j] = (struct store_batch_booking){ c->book[j].lane, c->book[j].start, c->book[j].end,
-							     c->book[j].fixed };
-		rc = store_batch_save_column(s->b->store, s->b->run, &sc, v, c->n_book, s->d);
+		struct jcol j = { .n = r->next_n[i], .origin = 2, .round = r->round, .impossible = c->impossible,
+				  .compromise = c->compromise, .cost = c->cost, .same_as = -1 };
+		snprintf(j.basis, sizeof j.basis, "%s", x->basis);
+		for (size_t k = 0; k < c->n_book; k++)
+			add_booking(s, &j, c->book[k].lane, c->book[k].start, c->book[k].end, c->book[k].fixed);
+		/* a plan the person had before this run of tasks is stored as
+		 * a pointer to it ("=n", without its bookings): more than half
+		 * of the priced plans repeat one (docs/batch.md, "Crash
+		 * safety"). Not one from this run: they come back in any
+		 * order, and what is stored must not depend on it */
+		size_t first = i;   /* the person's first task: its plans from before this run are below its n */
+		while (first && r->v[first - 1].person == x->person)
+			first--;
+		for (size_t k = 0; k < p->n_col && j.same_as < 0; k++)
+			if (p->col[k].n < r->next_n[first] && same_plan(&p->col[k], &j))
+				j.same_as = p->col[k].n;
+		char same[24];
+		snprintf(same, sizeof same, "=%d", j.same_as);
+		struct store_batch_column sc = { id, j.n, "priced", x->basis, r->round, c->impossible, c->compromise,
+						 c->cost, c->proven, c->after, c->changes, c->appts,
+						 j.same_as < 0 ? c->result : "", j.same_as < 0 ? c->plan : same };
+		size_t nb = j.same_as < 0 ? c->n_book : 0;
+		struct store_batch_booking *v = xcalloc(nb + 1, sizeof *v);
+		for (size_t k = 0; k < nb; k++)
+			v[k] = (struct store_batch_booking){ c->book[k].lane, c->book[k].start, c->book[k].end,
+							     c->book[k].fixed };
+		rc = store_batch_save_column(s->b->store, s->b->run, &sc, v, nb, s->d);
 		free(v);
 		if (rc == 0) {
-			struct jcol *j = BUF_PUSH(p->col, p->n_col, p->cap);
-			memset(j, 0, sizeof *j);
-			j->n = sc.n;
-			j->origin = 2;
-			j->round = r->round;
-			snprintf(j->basis, sizeof j->basis, "%s", x->basis);
-			j->impossible = c->impossible;
-			j->compromise = c->compromise;
-			j->cost = c->cost;
-			for (size_t k = 0; k < c->n_book; k++)
-				add_booking(s, j, c->book[k].lane, c->book[k].start, c->book[k].end, c->book[k].fixed);
+			*BUF_PUSH(p->col, p->n_col, p->cap) = j;
 			rc = bt_group_step(&r->group, s->d);
+		} else {
+			free(j.book);
 		}
 	}
 	bt_outcome_release(&o);
@@ -1487,7 +1567,8 @@ static int save_choice(const struct jstate *s, const struct jt_problem *pr, cons
 	for (size_t i = 0; i < pr->n_persons; i++) {
 		const struct jperson *p = &s->p[i];
 		ids[i] = s->b->cl->persons[p->index].id;
-		chosen[i] = p->col[plan_of(s, i, sol->choice[i])].n;
+		const struct jcol *x = &p->col[plan_of(s, i, sol->choice[i])];
+		chosen[i] = x->same_as < 0 ? x->n : x->same_as;
 	}
 	int rc = store_batch_save_choice(s->b->store, s->b->run, ids, chosen, pr->n_persons, d);
 	free(ids);
@@ -1517,8 +1598,8 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 	for (size_t i = 0; i < b->cl->n_persons; i++)
 		s.of[i] = -1;
 	if (store_batch_each(b->store, b->run, NULL, load_person, &s, d) < 0 ||
-	    store_batch_columns(b->store, b->run, 0, load_column, &s, d) < 0 ||
-	    store_batch_bookings(b->store, b->run, load_booking, &s, d) < 0)
+	    store_batch_columns(b->store, b->run, 1, load_column, &s, d) < 0 ||
+	    store_batch_bookings(b->store, b->run, load_booking, &s, d) < 0 || load_repeats(&s) < 0)
 		rc = -1;
 	struct jt_problem pr;
 	struct jt_components comps = { 0 };
