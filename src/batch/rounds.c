@@ -1174,15 +1174,13 @@ static int price_once(struct jstate *s, int round, struct price *v, size_t n, si
  * of that person's choice on its lanes. Priced around everyone's whole
  * choices (repair_price), a person may find nothing within its cap; clear
  * of one person in its way it often does, and the room making then moves
- * those newly in its way. Plans of round `round`; *priced: the plans
- * priced now. Returns 0, or -1 with d filled.
+ * those newly in its way (first, adj: the conflicts of pr). Plans of round
+ * `round`; *priced: the plans priced now. Returns 0, or -1 with d filled.
  */
-static int blocker_price(struct jstate *s, int round, const struct jt_problem *pr, const struct jt_components *comps,
-			 const struct jt_solution *sol, size_t *priced, struct diag *d)
+static int blocker_price(struct jstate *s, int round, const struct jt_problem *pr, const size_t *first,
+			 const size_t *adj, const struct jt_solution *sol, size_t *priced, struct diag *d)
 {
 	size_t np = pr->n_persons;
-	size_t *first, *adj;
-	joint_conflict_lists(pr, comps, &first, &adj);
 	struct price *v = NULL;
 	size_t n = 0, cap = 0;
 	size_t *who = xmalloc((BATCH_BLOCKERS + 1) * sizeof *who);
@@ -1213,8 +1211,6 @@ static int blocker_price(struct jstate *s, int round, const struct jt_problem *p
 	int rc = price_once(s, round, v, n, priced, d);
 	free(lanes);
 	free(who);
-	free(first);
-	free(adj);
 	return rc;
 }
 
@@ -1421,20 +1417,20 @@ static int repair(struct jstate *s, int round, struct jt_problem *pr, struct jt_
 	*taken = *priced = 0;
 	char (*basis)[65] = xmalloc((np + 1) * sizeof *basis);
 	long asked = repair_price(s, round, pr, sol, basis, priced, d);
-	size_t around_one = 0;   /* plans priced around one person in the way */
-	if (asked > 0 && blocker_price(s, round, pr, comps, sol, &around_one, d) < 0)
-		asked = -1;
-	*priced += around_one;
+	size_t around_one = 0;      /* plans priced around one person in the way */
 	size_t clear_of_each = 0;   /* plans priced for those in the way, clear of each other */
 	if (asked > 0) {
+		/* the last master's conflicts, for both pricings (the plans
+		 * they add join the problem only at reflatten()) */
 		size_t *cf, *ca;
 		joint_conflict_lists(pr, comps, &cf, &ca);
-		if (neighbour_price(s, round, pr, cf, ca, sol, 1, &clear_of_each, d) < 0)
+		if (blocker_price(s, round, pr, cf, ca, sol, &around_one, d) < 0 ||
+		    neighbour_price(s, round, pr, cf, ca, sol, 1, &clear_of_each, d) < 0)
 			asked = -1;
 		free(cf);
 		free(ca);
 	}
-	*priced += clear_of_each;
+	*priced += around_one + clear_of_each;
 	if (asked <= 0) {
 		free(basis);
 		return (int)asked;
