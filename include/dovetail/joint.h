@@ -12,7 +12,8 @@
 #define JOINT_MAX_CONFLICTS 2000000 /* pairs of plans that cannot both be chosen, in one caseload */
 #define JOINT_BLOCK 400             /* persons of one MIP: a larger component is solved in blocks */
 #define JOINT_BLOCK_PASSES 2        /* passes over the blocks of a large component */
-#define JOINT_MAX_THREADS 8         /* threads for a large component's blocks, at most */
+#define JOINT_MAX_THREADS 8         /* threads for a large component's blocks, or a polish wave, at most */
+#define JOINT_POLISH_WAVE 64        /* MIPs of one polish wave, at most: a full wave is solved */
 
 /* A plan's use of a shared practitioner or carer (a lane, by index) over
  * [start, end) UTC. fixed: the appointment stays where it is booked. Two
@@ -143,14 +144,21 @@ void joint_solution_release(struct jt_solution *s);
  * caseload's tiers 1 and 2 never rise (asserted), and cost falls where it
  * can. A set lies within one component, and the sets of a component are
  * taken in the same order whatever else is in the run. At most `passes`
- * passes (>= 1), fewer when one changes nothing. ps: what it did. Returns
- * 0, or -1 with d filled.
+ * passes (>= 1), fewer when one changes nothing. MIPs that read nothing
+ * an earlier pending one writes (nor write what it reads) run beside it,
+ * in up to pr->threads threads, and a MIP whose person's last changed
+ * nothing, with the same reads, is skipped: the choices are those of the
+ * MIPs one after another, for any number of threads. ps: what it did.
+ * Returns 0, or -1 with d filled.
  */
 struct jt_polish_stats {
 	size_t taken;               /* persons whose choice changed */
 	int passes;                 /* passes run */
 	size_t largest;             /* the most persons in one set */
 	int deepest;                /* the most steps out that took someone into a set */
+	size_t solved;              /* MIPs solved */
+	size_t skipped;             /* MIPs not solved: the last for the person changed nothing, and read the same */
+	size_t widest;              /* the most MIPs in one wave (run beside each other) */
 };
 int joint_polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
 		 int passes, int depth, struct jt_polish_stats *ps, struct diag *d);

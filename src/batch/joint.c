@@ -1280,6 +1280,146 @@ static size_t polish_set(const struct jt_problem *pr, const struct jt_components
 	return n;
 }
 
+/*
+ * What a set's MIP reads: the choices of its persons and of every person
+ * with a column in conflict with one of theirs (polish_set reads no more:
+ * its conflicts are these). Whether any of them has mark[q] >= at; or,
+ * with at == 0, mark them all with to.
+ */
+static int reads_marked(const struct jt_problem *pr, const struct adjacency *adj, const size_t *colfirst,
+			const size_t *set, size_t n, size_t *mark, size_t at, size_t to)
+{
+	for (size_t a = 0; a < n; a++) {
+		size_t u = set[a];
+		if (at ? mark[u] >= at : (mark[u] = to, 0))
+			return 1;
+		for (size_t j = colfirst[u]; j < pr->n_cols && pr->cols[j].person == u; j++)
+			for (size_t e = adj->first[j]; e < adj->first[j + 1]; e++) {
+				size_t q = pr->cols[adj->v[e] >> 1].person;
+				if (at ? mark[q] >= at : (mark[q] = to, 0))
+					return 1;
+			}
+	}
+	return 0;
+}
+
+/* One MIP of a polish wave: its persons (sorted, as the MIP wants them),
+ * their choices before it, and how it went. */
+struct pjob {
+	size_t *set, *was, n;
+	int rc;
+	struct diag d;
+};
+
+/* A wave of joint_polish's MIPs, none reading what another writes: they
+ * run beside each other in up to JOINT_MAX_THREADS threads, thread k with
+ * scratch x[k], each taking the next job. */
+struct wave {
+	const struct jt_problem *p;
+	const struct jt_components *c;
+	struct set_scratch *x;
+	size_t *choice;
+	struct pjob *job;
+	size_t n, next;
+	pthread_mutex_t mu;
+};
+
+struct wave_thread_arg {
+	struct wave *w;
+	int k;
+};
+
+static void *wave_run(void *arg)
+{
+	const struct wave_thread_arg *t = arg;
+	struct wave *w = t->w;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		size_t k = w->next < w->n ? w->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&w->mu);
+		if (k == SIZE_MAX)
+			break;
+		struct pjob *j = &w->job[k];
+		j->rc = solve_set(w->p, w->c, &w->x[t->k], j->set, j->n, 1, w->choice, &j->d);
+	}
+	return NULL;
+}
+
+/* A thread of wave_solve's other than the caller's (GLPK's environment
+ * goes with it). */
+static void *wave_thread(void *arg)
+{
+	wave_run(arg);
+	glp_free_env();
+	return NULL;
+}
+
+static void wave_solve(struct wave *w, int threads)
+{
+	pthread_t tid[JOINT_MAX_THREADS];
+	struct wave_thread_arg ta[JOINT_MAX_THREADS];
+	int started = 0;
+	w->next = 0;
+	pthread_mutex_init(&w->mu, NULL);
+	for (int k = 1; k < threads && (size_t)k < w->n; k++) {
+		ta[k] = (struct wave_thread_arg){ w, k };
+		if (pthread_create(&tid[started], NULL, wave_thread, &ta[k]) != 0)
+			break;   /* the threads started do the rest */
+		started++;
+	}
+	ta[0] = (struct wave_thread_arg){ w, 0 };
+	wave_run(&ta[0]);
+	for (int k = 0; k < started; k++)
+		pthread_join(tid[k], NULL);
+	pthread_mutex_destroy(&w->mu);
+}
+
+/* joint_polish's state across its waves: for each person, the MIP (by
+ * number) that last changed its choice, and the MIP last solved for it and
+ * whether that changed nothing (then the same reads give the same nothing:
+ * the MIP is skipped); and the marks of what the pending wave writes and
+ * reads (wmark, rmark == tag). */
+struct polish {
+	const struct jt_problem *pr;
+	struct wave w;
+	size_t *changed_at, *solved_at, *for_person;
+	unsigned char *still;
+	size_t *wmark, *rmark, tag, seq;
+	int threads, rc;
+	struct diag *d;
+};
+
+/* Solve the pending wave and record what it changed, in the order the
+ * MIPs were taken (so, as one after another would). */
+static void wave_flush(struct polish *z, struct jt_polish_stats *ps)
+{
+	struct wave *w = &z->w;
+	if (!w->n)
+		return;
+	if (w->n > ps->widest)
+		ps->widest = w->n;
+	wave_solve(w, z->threads);
+	for (size_t k = 0; k < w->n; k++) {
+		struct pjob *j = &w->job[k];
+		if (j->rc < 0 && !z->rc) {
+			z->rc = -1;
+			diag_move(z->d, &j->d);
+		}
+		diag_release(&j->d);
+		int moved = 0;
+		z->seq++;
+		for (size_t a = 0; a < j->n; a++)
+			if (w->choice[j->set[a]] != j->was[a]) {
+				z->changed_at[j->set[a]] = z->seq;
+				moved = 1;
+			}
+		z->solved_at[z->for_person[k]] = z->seq;
+		z->still[z->for_person[k]] = !moved;
+	}
+	w->n = 0;
+	z->tag++;   /* no mark is pending any more */
+}
+
 int joint_polish(const struct jt_problem *pr, const struct jt_components *comps, struct jt_solution *sol,
 		 int passes, int depth, struct jt_polish_stats *ps, struct diag *d)
 {
@@ -1295,26 +1435,96 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
 	memcpy(was, sol->choice, np * sizeof *was);
 	struct jt_sets *js = joint_sets_new(pr, comps);
+	struct polish z = { .pr = pr, .tag = 1, .d = d };
+	z.threads = pr->threads < 1 ? 1 : pr->threads > JOINT_MAX_THREADS ? JOINT_MAX_THREADS : pr->threads;
+	z.changed_at = xcalloc(np + 1, sizeof *z.changed_at);
+	z.solved_at = xcalloc(np + 1, sizeof *z.solved_at);
+	z.still = xcalloc(np + 1, 1);
+	z.wmark = xcalloc(np + 1, sizeof *z.wmark);
+	z.rmark = xcalloc(np + 1, sizeof *z.rmark);
+	z.for_person = xmalloc(JOINT_POLISH_WAVE * sizeof *z.for_person);
+	z.w = (struct wave){ .p = pr, .c = comps, .choice = sol->choice };
+	z.w.x = xmalloc((size_t)z.threads * sizeof *z.w.x);
+	for (int k = 0; k < z.threads; k++)
+		set_scratch_init(&z.w.x[k], pr, &js->adj);
+	z.w.job = xcalloc(JOINT_POLISH_WAVE, sizeof *z.w.job);
+	for (size_t k = 0; k < JOINT_POLISH_WAVE; k++) {
+		z.w.job[k].set = xmalloc((JOINT_BLOCK + 1) * sizeof *z.w.job[k].set);
+		z.w.job[k].was = xmalloc((JOINT_BLOCK + 1) * sizeof *z.w.job[k].was);
+	}
 	size_t tag = 0;
-	int rc = 0;
-	for (int pass = 0; pass < passes && !rc; pass++) {
+	/*
+	 * The MIPs in turn, person by person, as one after another; but a MIP
+	 * that reads nothing an earlier pending one writes, and writes nothing
+	 * an earlier pending one reads, joins their wave and runs beside them,
+	 * and is taken in turn after them: each reads what it would in turn,
+	 * so the answer is the same for any number of threads. Anything else
+	 * solves the wave first. And a MIP whose reads have not changed since
+	 * the last one for the same person changed nothing is not solved again.
+	 */
+	for (int pass = 0; pass < passes && !z.rc; pass++) {
 		memcpy(pass_was, sol->choice, np * sizeof *pass_was);
 		ps->passes++;
-		for (size_t i = 0; i < np && !rc; i++) {
-			if (joint_within_cap(pr, sol->choice[i]))
+		for (size_t i = 0; i < np && !z.rc; i++) {
+			if (z.wmark[i] == z.tag)
+				wave_flush(&z, ps);
+			if (z.rc || joint_within_cap(pr, sol->choice[i]))
 				continue;
 			int reached;
 			size_t n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, depth, stamp, ++tag, set,
 					      &reached);
+			if (z.w.n && reads_marked(pr, &js->adj, colfirst, set, n, z.wmark, z.tag, 0)) {
+				wave_flush(&z, ps);
+				if (z.rc)
+					break;
+				n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, depth, stamp, ++tag, set,
+					       &reached);
+			}
 			if (n > ps->largest)
 				ps->largest = n;
 			if (reached > ps->deepest)
 				ps->deepest = reached;
-			rc = joint_sets_solve(js, set, n, 1, sol->choice, d);
+			if (z.still[i] && !reads_marked(pr, &js->adj, colfirst, set, n, z.changed_at, z.solved_at[i] + 1, 0)) {
+				ps->skipped++;
+				continue;
+			}
+			int writes_read = 0;
+			for (size_t a = 0; a < n && !writes_read; a++)
+				writes_read = z.rmark[set[a]] == z.tag;
+			if (writes_read || z.w.n == JOINT_POLISH_WAVE)
+				wave_flush(&z, ps);
+			struct pjob *j = &z.w.job[z.w.n];
+			memcpy(j->set, set, n * sizeof *set);
+			qsort(j->set, n, sizeof *j->set, by_person);
+			for (size_t a = 0; a < n; a++) {
+				j->was[a] = sol->choice[j->set[a]];
+				z.wmark[j->set[a]] = z.tag;
+			}
+			j->n = n;
+			diag_init(&j->d);
+			reads_marked(pr, &js->adj, colfirst, set, n, z.rmark, 0, z.tag);
+			z.for_person[z.w.n++] = i;
+			ps->solved++;
 		}
-		if (!rc && memcmp(pass_was, sol->choice, np * sizeof *pass_was) == 0)
+		wave_flush(&z, ps);
+		if (!z.rc && memcmp(pass_was, sol->choice, np * sizeof *pass_was) == 0)
 			break;
 	}
+	int rc = z.rc;
+	for (int k = 0; k < z.threads; k++)
+		set_scratch_release(&z.w.x[k]);
+	for (size_t k = 0; k < JOINT_POLISH_WAVE; k++) {
+		free(z.w.job[k].set);
+		free(z.w.job[k].was);
+	}
+	free(z.w.job);
+	free(z.w.x);
+	free(z.for_person);
+	free(z.changed_at);
+	free(z.solved_at);
+	free(z.still);
+	free(z.wmark);
+	free(z.rmark);
 	joint_sets_free(js);
 	for (size_t i = 0; !rc && i < np; i++)
 		ps->taken += sol->choice[i] != was[i];

@@ -653,6 +653,230 @@ static void polish_case(void)
 	diag_release(&d);
 }
 
+/* joint_polish as its contract says, one MIP after another and none
+ * skipped: the set around i (breadth first through the choices in the way
+ * of each member's other plans within the cap, `depth` steps, at most
+ * JOINT_BLOCK), in a test's own words. */
+static size_t ref_set(const struct jt_problem *pr, const struct jt_components *c, const size_t *first,
+		      const size_t *adj, const size_t *choice, size_t i, int depth, unsigned char *in, size_t *set)
+{
+	size_t n = 0, h = 0;
+	set[n++] = i;
+	in[i] = 1;
+	for (int step = 0; step < depth; step++) {
+		size_t end = n;
+		for (; h < end; h++)
+			for (size_t y = 0; y < pr->n_cols; y++) {
+				if (pr->cols[y].person != set[h] || c->dead[y] || y == choice[set[h]] ||
+				    !joint_within_cap(pr, y))
+					continue;
+				for (size_t a = first[y]; a < first[y + 1] && n < JOINT_BLOCK; a++) {
+					size_t q = pr->cols[adj[a]].person;
+					if (!in[q] && choice[q] == adj[a]) {
+						in[q] = 1;
+						set[n++] = q;
+					}
+				}
+			}
+	}
+	for (size_t k = 0; k < n; k++)
+		in[set[k]] = 0;
+	return n;
+}
+
+static int ref_polish(const struct jt_problem *pr, const struct jt_components *c, size_t *choice, int passes,
+		      int depth, size_t *taken, int *passes_run)
+{
+	size_t np = pr->n_persons, *first, *adj;
+	joint_conflict_lists(pr, c, &first, &adj);
+	struct jt_sets *js = joint_sets_new(pr, c);
+	size_t *was = malloc(np * sizeof *was), *pass_was = malloc(np * sizeof *pass_was);
+	size_t *set = malloc((JOINT_BLOCK + 1) * sizeof *set);
+	unsigned char *in = calloc(np, 1);
+	struct diag d;
+	diag_init(&d);
+	int rc = was && pass_was && set && in ? 0 : -1;
+	if (!rc)
+		memcpy(was, choice, np * sizeof *was);
+	*passes_run = 0;
+	for (int pass = 0; pass < passes && !rc; pass++) {
+		memcpy(pass_was, choice, np * sizeof *pass_was);
+		++*passes_run;
+		for (size_t i = 0; i < np && !rc; i++)
+			if (!joint_within_cap(pr, choice[i]))
+				rc = joint_sets_solve(js, set, ref_set(pr, c, first, adj, choice, i, depth, in, set), 1,
+						      choice, &d);
+		if (memcmp(pass_was, choice, np * sizeof *pass_was) == 0)
+			break;
+	}
+	*taken = 0;
+	for (size_t i = 0; !rc && i < np; i++)
+		*taken += choice[i] != was[i];
+	diag_release(&d);
+	joint_sets_free(js);
+	free(first);
+	free(adj);
+	free(was);
+	free(pass_was);
+	free(set);
+	free(in);
+	return rc;
+}
+
+/* joint_polish's waves (MIPs that neither read what another writes run
+ * beside each other) and its skips (a MIP that changed nothing, with the
+ * same reads, is not solved again) change nothing: on random caseloads
+ * started from the weeks as booked (everyone outside the cap), 1, 2 and 5
+ * threads choose what the MIPs one after another, none skipped, choose. */
+static void polish_waves_case(void)
+{
+	enum { NP = 96 };
+	static struct jt_column c[4 * NP];
+	static struct jt_booking b[4 * NP * 3];
+	static size_t solo[NP], booked[NP], ref[NP], got[NP];
+	int same = 1, same_stats = 1, twice = 0, rounds = 0;
+	size_t skipped = 0, widest = 0, solved = 0, moved = 0;
+	for (unsigned seed = 1; seed <= 6; seed++) {
+		unsigned r = seed * 7919;
+		size_t nc = 0, nb = 0;
+		for (size_t p = 0; p < NP; p++) {
+			/* groups of persons on their own lanes and one of the next
+			 * group's: interleaved (MIPs in turn read apart, and run
+			 * together), or in runs (MIPs in turn read the same) */
+			size_t group = seed % 2 ? p % 8 : p / 12;
+			/* and in each six, one whose plans but the booked one all
+			 * meet the next one's booking kept where it is: its MIP
+			 * never changes anything, and is skipped when what it
+			 * reads has not changed */
+			int hopeless = p % 6 == 0, anchor = p % 6 == 1;
+			uint32_t own = 1000 + (uint32_t)(p / 6);
+			double base = 10 + (double)(rnd(&r) % 5);
+			for (int k = 0; k < 4; k++) {
+				int is_booked = k == 3;
+				double cost = k == 0 ? base : is_booked ? base + 25 : base + (double)(rnd(&r) % 14);
+				c[nc] = (struct jt_column){ p, 0, 0, cost, nb, 2 + (size_t)(hopeless && !is_booked) + (size_t)anchor };
+				for (int i = 0; i < 2; i++) {
+					int64_t s0 = (int64_t)(rnd(&r) % 40) * 30;
+					b[nb++] = (struct jt_booking){ (uint32_t)(group * 4 + rnd(&r) % 5), s0, s0 + 45,
+								       is_booked, 0 };
+				}
+				if (hopeless && !is_booked)
+					b[nb++] = (struct jt_booking){ own, 0, 45, 0, 0 };
+				if (anchor)
+					b[nb++] = (struct jt_booking){ own, 0, 45, 1, 0 };
+				if (k == 0)
+					solo[p] = nc;
+				if (is_booked)
+					booked[p] = nc;
+				nc++;
+			}
+		}
+		struct jt_polish_stats first_ps = { 0 };
+		static const int tried[] = { 0, 1, 2, 5 };   /* 0: the reference */
+		for (size_t k = 0; k < sizeof tried / sizeof *tried; k++) {
+			struct jt_problem pr = { NP, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, tried[k] ? tried[k] : 1 };
+			struct jt_components comps;
+			struct diag d;
+			diag_init(&d);
+			if (joint_components(&pr, &comps, &d) < 0) {
+				ok(0, "polish waves: the components");
+				diag_release(&d);
+				return;
+			}
+			size_t *ch = tried[k] ? got : ref;
+			memcpy(ch, booked, sizeof booked);
+			struct jt_solution sol = { ch, 1, 0, 0 };
+			struct jt_polish_stats ps = { 0 };
+			size_t taken;
+			int passes_run, rc;
+			if (!tried[k])
+				rc = ref_polish(&pr, &comps, ch, 6, 3, &taken, &passes_run);
+			else
+				rc = joint_polish(&pr, &comps, &sol, 6, 3, &ps, &d);
+			if (rc < 0) {
+				ok(0, "polish waves: seed %u, %d threads, solved", seed, tried[k]);
+				same = 0;
+			}
+			if (!tried[k]) {
+				first_ps.taken = taken;
+				first_ps.passes = passes_run;
+				moved += taken;
+			} else {
+				same &= memcmp(got, ref, sizeof got) == 0 && ps.taken == first_ps.taken &&
+					ps.passes == first_ps.passes;
+				if (tried[k] == 1) {
+					skipped += ps.skipped;
+					widest = ps.widest > widest ? ps.widest : widest;
+					solved += ps.solved;
+					first_ps.solved = ps.solved;
+					first_ps.skipped = ps.skipped;
+					first_ps.widest = ps.widest;
+					first_ps.largest = ps.largest;
+				}
+				same_stats &= ps.solved == first_ps.solved && ps.skipped == first_ps.skipped &&
+					      ps.widest == first_ps.widest && ps.largest == first_ps.largest;
+				for (size_t p = 0; p < NP; p++)
+					for (size_t q = p + 1; q < NP; q++)
+						for (size_t i = 0; i < c[got[p]].n; i++)
+							for (size_t j = 0; j < c[got[q]].n; j++) {
+								const struct jt_booking *x = &b[c[got[p]].first + i],
+											*y = &b[c[got[q]].first + j];
+								twice += x->lane == y->lane && x->start < y->end &&
+									 y->start < x->end && !(x->fixed && y->fixed);
+							}
+			}
+			rounds++;
+			joint_components_release(&comps);
+			diag_release(&d);
+		}
+	}
+	ok(same, "polish waves: 1, 2 and 5 threads choose what one MIP after another, none skipped, chooses "
+		 "(6 caseloads, %zu choices moved)", moved);
+	ok(same_stats, "polish waves: the same MIPs solved, skipped and run together for any number of threads");
+	ok(skipped > 0 && widest > 1, "polish waves: MIPs skipped (%zu of %zu) and run together (at most %zu)", skipped,
+	   skipped + solved, widest);
+	is_int(twice, 0, "polish waves: nothing booked twice");
+	(void)rounds;
+}
+
+/* The bound on a polish wave: 150 persons apart (no lane shared), each
+ * outside the cap until it takes its plan alone: every MIP could run
+ * beside every other, and the waves hold JOINT_POLISH_WAVE at most. */
+static void polish_wave_bound(void)
+{
+	enum { NP = 150 };
+	static struct jt_column c[2 * NP];
+	static struct jt_booking b[2 * NP];
+	static size_t solo[NP], booked[NP], ch[NP];
+	size_t nc = 0;
+	for (size_t p = 0; p < NP; p++) {
+		b[nc] = (struct jt_booking){ (uint32_t)(2000 + p), 0, 45, 0, 0 };
+		c[nc] = (struct jt_column){ p, 0, 0, 10, nc, 1 };
+		solo[p] = nc++;
+		b[nc] = (struct jt_booking){ (uint32_t)(2000 + p), 100, 145, 1, 0 };
+		c[nc] = (struct jt_column){ p, 0, 0, 40, nc, 1 };
+		booked[p] = ch[p] = nc++;
+	}
+	struct jt_problem pr = { NP, solo, booked, c, nc, b, nc, 10, 0, 100, 1e-3, 2 };
+	struct jt_components comps;
+	struct diag d;
+	diag_init(&d);
+	struct jt_solution sol = { ch, 1, 0, 0 };
+	struct jt_polish_stats ps = { 0 };
+	int rc = joint_components(&pr, &comps, &d);
+	if (!rc)
+		rc = joint_polish(&pr, &comps, &sol, 6, 3, &ps, &d);
+	size_t inside = 0;
+	for (size_t p = 0; !rc && p < NP; p++)
+		inside += ch[p] == solo[p];
+	ok(rc == 0 && inside == NP && ps.widest == JOINT_POLISH_WAVE && ps.solved == NP,
+	   "polish waves: %d persons apart, all brought inside the cap, in waves of at most %d (widest %zu)", NP,
+	   JOINT_POLISH_WAVE, ps.widest);
+	if (!rc)
+		joint_components_release(&comps);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	hand_cases();
@@ -663,5 +887,7 @@ int main(void)
 	large_case();
 	conflict_bound();
 	polish_case();
+	polish_waves_case();
+	polish_wave_bound();
 	return tap_done();
 }
