@@ -20,8 +20,10 @@ for each binary and each -j, --runs times: `BIN --db FRESH.db batch caseload.yam
 over --timeout seconds is killed, its whole process group, and counted as timed out).
 
 Measured: wall time (median of the runs), peak memory of the whole process tree (most of it held at
-once, /proc sampled every 20 ms; the largest over the runs), the store's size (file plus any -wal)
-in bytes per person.
+once, /proc sampled every 20 ms; the largest over the runs), twice: each process's RSS summed (a
+page the forked workers share with the batch counts once per process) and each process's PSS
+summed (/proc/PID/smaps_rollup: a page shared by k processes counts 1/k in each, so once in all);
+the store's size (file plus any -wal) in bytes per person.
 
 From the last run's OUTDIR/summary.json and store:
 - totals after: journeys, travel hours, clashes, routine conflicts;
@@ -68,20 +70,22 @@ def _bench_batch():
     return mod
 
 
-tree_rss_kb = _bench_batch().tree_rss_kb   # one reader of a process tree's memory
+_bb = _bench_batch()
+tree_rss_kb, tree_pss_kb = _bb.tree_rss_kb, _bb.tree_pss_kb   # one reader of a process tree's memory
 
 
 def measure(cmd, env, cwd, timeout, log):
-    """(seconds, peak tree kB, exit status or None on timeout) of one run."""
+    """(seconds, (peak tree RSS kB, peak tree PSS kB), exit status or None on timeout) of one run."""
     t0 = time.monotonic()
     with open(log, "wb") as err:
         p = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err,
                              start_new_session=True)
-        peak = [0]
+        peak = [0, 0]
 
         def sample():
             while p.poll() is None:
                 peak[0] = max(peak[0], tree_rss_kb(p.pid))
+                peak[1] = max(peak[1], tree_pss_kb(p.pid))
                 time.sleep(0.02)
         th = threading.Thread(target=sample)
         th.start()
@@ -96,7 +100,7 @@ def measure(cmd, env, cwd, timeout, log):
             p.wait()
             rc = None
         th.join()
-    return time.monotonic() - t0, peak[0], rc
+    return time.monotonic() - t0, tuple(peak), rc
 
 
 def unlink_db(db):
@@ -235,7 +239,7 @@ def run_size(a, n, bins, env, work):
     for kind, exe in bins:
         rb = res["bins"][kind] = {"exe": exe, "jobs": {}}
         for j in a.jobs:
-            ts, peaks, rcs, sizes = [], [], [], []
+            ts, peaks, psss, rcs, sizes = [], [], [], [], []
             db = os.path.join(work, "%s-%d-j%d.db" % (kind, n, j))
             out = os.path.join(work, "out-%s-%d-j%d" % (kind, n, j))
             qs = []
@@ -252,7 +256,8 @@ def run_size(a, n, bins, env, work):
                           file=sys.stderr)
                     continue
                 ts.append(t)
-                peaks.append(peak)
+                peaks.append(peak[0])
+                psss.append(peak[1])
                 sizes.append(store_bytes(db))
                 try:
                     qs.append(quality(kind, out, db, a.cap))
@@ -262,6 +267,7 @@ def run_size(a, n, bins, env, work):
             rj = rb["jobs"][j] = {"exits": rcs, "times": [round(t, 3) for t in ts],
                                   "time": round(statistics.median(ts), 3) if ts else None,
                                   "peak_kb": max(peaks) if peaks else None,
+                                  "peak_pss_kb": max(psss) if psss else None,
                                   "store_bytes_per_person": round(max(sizes) / n, 1) if sizes else None,
                                   "quality": qs[-1] if qs else None,
                                   "same_over_runs": all(same(q, qs[0]) for q in qs) if qs else None}
@@ -320,7 +326,10 @@ def print_size(a, res):
         rn, ro = N["jobs"][j], O["jobs"][j]
         mn = rn["peak_kb"] / 1024 if rn["peak_kb"] else None
         mo = ro["peak_kb"] / 1024 if ro["peak_kb"] else None
-        rows.append(("peak tree MB -j %d" % j, fmt(mn, 1), fmt(mo, 1), ratio(mn, mo)))
+        rows.append(("peak tree MB -j %d (RSS summed)" % j, fmt(mn, 1), fmt(mo, 1), ratio(mn, mo)))
+        pn = rn["peak_pss_kb"] / 1024 if rn.get("peak_pss_kb") else None
+        po = ro["peak_pss_kb"] / 1024 if ro.get("peak_pss_kb") else None
+        rows.append(("peak tree MB -j %d (PSS summed)" % j, fmt(pn, 1), fmt(po, 1), ratio(pn, po)))
     sn = max([r["store_bytes_per_person"] or 0 for r in N["jobs"].values()]) or None
     so = max([r["store_bytes_per_person"] or 0 for r in O["jobs"].values()]) or None
     rows.append(("store bytes / person", fmt(sn, 0), fmt(so, 0), ratio(sn, so)))

@@ -25,15 +25,15 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def tree_rss_kb(root):
-    """The resident memory of root and all its descendants, in kB."""
+def tree_kb(root, fname, key):
+    """The sum over root and all its descendants of /proc/PID/FNAME's KEY line, in kB."""
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
         try:
-            with open("/proc/%d/status" % pid) as f:
+            with open("/proc/%d/%s" % (pid, fname)) as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(key):
                         total += int(line.split()[1])
             for t in os.listdir("/proc/%d/task" % pid):
                 with open("/proc/%d/task/%s/children" % (pid, t)) as f:
@@ -41,6 +41,18 @@ def tree_rss_kb(root):
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             pass
     return total
+
+
+def tree_rss_kb(root):
+    """The resident memory of root and all its descendants, in kB: each process's RSS summed, so a
+    page the forked workers still share with the batch (copy on write) counts once per process."""
+    return tree_kb(root, "status", "VmRSS:")
+
+
+def tree_pss_kb(root):
+    """The memory root and all its descendants hold, in kB: each process's PSS (a page shared by k
+    processes counts 1/k in each) summed, so each page counts once."""
+    return tree_kb(root, "smaps_rollup", "Pss:")
 
 
 def measure(cmd, env, cwd):
