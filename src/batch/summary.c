@@ -2,6 +2,7 @@
 #include "dovetail/batch.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,16 @@ static void add(struct store_batch_figures *s, const struct store_batch_figures 
 }
 
 static void figures_json(FILE *f, const struct store_batch_figures *t);
+
+/* The cap as given, in text: with `decimals` places, or as many more as
+ * it takes (0.001, not 0.00; at most 10). */
+static const char *cap_text(double cap, int decimals, char buf[40])
+{
+	while (decimals < 10 && fabs(cap * pow(10, decimals) - nearbyint(cap * pow(10, decimals))) > 1e-6)
+		decimals++;
+	snprintf(buf, 40, "%.*f", decimals, cap);
+	return buf;
+}
 
 static const char *const cap_name[] = { [JT_WITHIN_CAP] = "", [JT_OVER_IMPOSSIBLE] = "impossible",
 					[JT_OVER_COMPROMISE] = "compromise", [JT_OVER_COST] = "cost" };
@@ -135,21 +146,23 @@ static void figures_json(FILE *f, const struct store_batch_figures *t)
 
 static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_stats *st)
 {
-	fprintf(f, "{\"cap\": %.4f, \"components\": %zu, \"masters\": %zu, \"rounds\": %zu, \"priced\": %zu,"
+	char cb[40];
+	fprintf(f, "{\"cap\": %s, \"components\": %zu, \"masters\": %zu, \"rounds\": %zu, \"priced\": %zu,"
 		   " \"repaired\": %zu, \"moved_off_solo\": %zu, \"worse_than_solo\": %zu, \"over_cap\": %zu,"
 		   " \"over_cap_by\": {\"impossible\": %zu, \"compromise\": %zu, \"cost\": %zu},"
 		   " \"worst_loss\": %.4f, \"worst_compromise\": %.4f,"
 		   " \"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f,"
 		   " \"bound\": {\"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f}, \"gap\": %.6f,"
 		   " \"proven\": %s}",
-		b->cap, st->components, st->mips, st->rounds, st->priced, st->repaired, st->moved_off_solo, st->worse,
-		st->over_cap, st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_loss,
+		cap_text(b->cap, 4, cb), st->components, st->mips, st->rounds, st->priced, st->repaired,
+		st->moved_off_solo, st->worse, st->over_cap, st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_loss,
 		st->worst_compromise, st->impossible, st->compromise, st->cost, st->lb_impossible,
 		st->lb_compromise, st->lb_cost, st->gap, st->optimal && st->gap == 0 ? "true" : "false");
 }
 
 static void totals_text(FILE *f, const struct batch *b, const struct acc *r, const struct batch_joint_stats *st)
 {
+	char cb[40];
 	fprintf(f, "batch %s: %zu persons: %zu planned, %zu skipped (error)\n", b->run, r->n, r->ok, r->error);
 	fprintf(f, "                      before     after\n");
 	fprintf(f, "journeys           %9d %9d\n", r->b.journeys, r->a.journeys);
@@ -161,8 +174,8 @@ static void totals_text(FILE *f, const struct batch *b, const struct acc *r, con
 	fprintf(f, "unfamiliar people  %9d %9d  (the most in a day, summed)\n", r->b.unfamiliar, r->a.unfamiliar);
 	fprintf(f, "changes %d, appointments %d (every one kept)\n", r->changes, r->appts);
 	fprintf(f, "planned together: %zu moved off their plan solved alone, %zu worse than it (worst by %.2f),"
-		   " %zu outside the cap of %.2f; %zu moved by the repair\n", st->moved_off_solo, st->worse,
-		st->worst_loss, st->over_cap, b->cap, st->repaired);
+		   " %zu outside the cap of %s; %zu moved by the repair\n", st->moved_off_solo, st->worse,
+		st->worst_loss, st->over_cap, cap_text(b->cap, 2, cb), st->repaired);
 	if (st->over_cap)
 		fprintf(f, "  outside the cap: %zu with more impossibilities than alone, %zu with more compromise,"
 			   " %zu by cost alone; the most compromise one person took on: %.2f\n",
@@ -213,9 +226,10 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	fputs("\n", r.txt);
 	totals_text(r.txt, b, &r, st);
 	totals_text(tt, b, &r, st);
+	char cb[40];
 	if (over_len)
-		fprintf(r.txt, "\noutside the cap of %.2f (worse off than alone, by the first tier worse):\n%s", b->cap,
-			over);
+		fprintf(r.txt, "\noutside the cap of %s (worse off than alone, by the first tier worse):\n%s",
+			cap_text(b->cap, 2, cb), over);
 	if (exc_len)
 		fprintf(r.txt, "\nskipped, with the reasons:\n%s", s->exceptions);
 	int bad = 0;

@@ -377,6 +377,18 @@ check "a practitioner id shared with other feeds: exit 65 (got $rc)" [ "$rc" -eq
 check "... at the second profile's feeds key, naming the first" \
 	grep -q "b/profile.yaml:[0-9]*:[0-9]*: error: practitioner salt is shared, but this profile names other feeds for it than person P-0417's (a/profile.yaml:[0-9]*:[0-9]*)" "$TMP/stderr"
 check "... before anything is solved" [ "$(sqlite3 -readonly "$TMP/two.db" "SELECT count(*) FROM batch_persons" 2>/dev/null || echo 0)" = 0 ]
+# a cap finer than the summary's two places is shown as given, not rounded away
+mkdir -p "$TMP/fine"
+cp -r "$SRCDIR/examples/family-cp" "$TMP/fine/a"
+printf 'version: 1\npersons:\n  - { id: P-0417, profile: a/profile.yaml }\n' >"$TMP/fine/c.yaml"
+run --db "$TMP/fine.db" batch "$TMP/fine/c.yaml" --cap 0.001 --out "$TMP/fine/out"
+check "--cap 0.001: done (got $rc)" [ "$rc" -eq 0 ]
+check "... the cap shown as 0.001 in stdout and summary.txt, 0.0010 in summary.json" \
+	sh -c "grep -q 'outside the cap of 0.001;' '$TMP/stdout' && grep -q 'outside the cap of 0.001;' '$TMP/fine/out/summary.txt' &&
+		grep -q '\"cap\": 0.0010,' '$TMP/fine/out/summary.json'"
+run --db "$TMP/fine2.db" batch "$TMP/fine/c.yaml" --cap 2.5 --out "$TMP/fine/out2"
+check "--cap 2.5: shown with two places, 2.50, and four in summary.json" \
+	sh -c "grep -q 'outside the cap of 2.50;' '$TMP/stdout' && grep -q '\"cap\": 2.5000,' '$TMP/fine/out2/summary.json'"
 run --db "$TMP/bad.db" batch "$TMP/none.yaml"
 check "no caseload file: exit 66" [ "$rc" -eq 66 ]
 run --db "$TMP/bad.db" batch caseload.yaml --shard 3/3
