@@ -1380,7 +1380,6 @@ static void wave_solve(struct wave *w, int threads)
  * the MIP is skipped); and the marks of what the pending wave writes and
  * reads (wmark, rmark == tag). */
 struct polish {
-	const struct jt_problem *pr;
 	struct wave w;
 	size_t *changed_at, *solved_at, *for_person;
 	unsigned char *still;
@@ -1435,7 +1434,7 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
 	memcpy(was, sol->choice, np * sizeof *was);
 	struct jt_sets *js = joint_sets_new(pr, comps);
-	struct polish z = { .pr = pr, .tag = 1, .d = d };
+	struct polish z = { .tag = 1, .d = d };
 	z.threads = pr->threads < 1 ? 1 : pr->threads > JOINT_MAX_THREADS ? JOINT_MAX_THREADS : pr->threads;
 	z.changed_at = xcalloc(np + 1, sizeof *z.changed_at);
 	z.solved_at = xcalloc(np + 1, sizeof *z.solved_at);
@@ -1484,7 +1483,8 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 				ps->largest = n;
 			if (reached > ps->deepest)
 				ps->deepest = reached;
-			if (z.still[i] && !reads_marked(pr, &js->adj, colfirst, set, n, z.changed_at, z.solved_at[i] + 1, 0)) {
+			if (z.still[i] &&
+			    !reads_marked(pr, &js->adj, colfirst, set, n, z.changed_at, z.solved_at[i] + 1, 0)) {
 				ps->skipped++;
 				continue;
 			}

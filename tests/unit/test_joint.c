@@ -734,7 +734,7 @@ static void polish_waves_case(void)
 	static struct jt_column c[4 * NP];
 	static struct jt_booking b[4 * NP * 3];
 	static size_t solo[NP], booked[NP], ref[NP], got[NP];
-	int same = 1, same_stats = 1, twice = 0, rounds = 0;
+	int same = 1, same_stats = 1, twice = 0;
 	size_t skipped = 0, widest = 0, solved = 0, moved = 0;
 	for (unsigned seed = 1; seed <= 6; seed++) {
 		unsigned r = seed * 7919;
@@ -754,7 +754,8 @@ static void polish_waves_case(void)
 			for (int k = 0; k < 4; k++) {
 				int is_booked = k == 3;
 				double cost = k == 0 ? base : is_booked ? base + 25 : base + (double)(rnd(&r) % 14);
-				c[nc] = (struct jt_column){ p, 0, 0, cost, nb, 2 + (size_t)(hopeless && !is_booked) + (size_t)anchor };
+				size_t nbk = 2 + (size_t)(hopeless && !is_booked) + (size_t)anchor;
+				c[nc] = (struct jt_column){ p, 0, 0, cost, nb, nbk };
 				for (int i = 0; i < 2; i++) {
 					int64_t s0 = (int64_t)(rnd(&r) % 40) * 30;
 					b[nb++] = (struct jt_booking){ (uint32_t)(group * 4 + rnd(&r) % 5), s0, s0 + 45,
@@ -774,7 +775,8 @@ static void polish_waves_case(void)
 		struct jt_polish_stats first_ps = { 0 };
 		static const int tried[] = { 0, 1, 2, 5 };   /* 0: the reference */
 		for (size_t k = 0; k < sizeof tried / sizeof *tried; k++) {
-			struct jt_problem pr = { NP, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, tried[k] ? tried[k] : 1 };
+			int threads = tried[k] ? tried[k] : 1;
+			struct jt_problem pr = { NP, solo, booked, c, nc, b, nb, 10, 0, 100, 1e-3, threads };
 			struct jt_components comps;
 			struct diag d;
 			diag_init(&d);
@@ -825,7 +827,6 @@ static void polish_waves_case(void)
 									 y->start < x->end && !(x->fixed && y->fixed);
 							}
 			}
-			rounds++;
 			joint_components_release(&comps);
 			diag_release(&d);
 		}
@@ -836,7 +837,6 @@ static void polish_waves_case(void)
 	ok(skipped > 0 && widest > 1, "polish waves: MIPs skipped (%zu of %zu) and run together (at most %zu)", skipped,
 	   skipped + solved, widest);
 	is_int(twice, 0, "polish waves: nothing booked twice");
-	(void)rounds;
 }
 
 /* The bound on a polish wave: 150 persons apart (no lane shared), each
