@@ -9,6 +9,7 @@
 /* Bounds (docs/limits.md). */
 #define POOL_MAX_JOBS 256
 #define POOL_MAX_MESSAGE (64u << 20)   /* bytes of one task or result */
+#define POOL_MAX_QUEUE 2               /* tasks a worker holds at once */
 
 /* What a worker does. Processes, not threads: GLPK's environment is not
  * thread-safe. Each worker is forked from the caller, so it sees the
@@ -25,6 +26,12 @@ struct pool_ops {
 	void (*fini)(void *state);
 	/* What init makes, for the message when it fails (may be NULL). */
 	const char *init_makes;
+	/* Tasks a worker holds at once, 1 .. POOL_MAX_QUEUE (0: 1). With 2,
+	 * its next task is sent while it works on one, so that it never waits
+	 * for the caller between them: for many small tasks. A task is queued
+	 * so only when it fits the pipe's buffer (the caller never blocks on a
+	 * busy worker). */
+	int queue;
 };
 
 struct pool;
@@ -39,7 +46,8 @@ struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct 
  * xalloc.h: never NULL), handed to the next free worker in index order; done(arg,
  * i, msg, len) takes each result as it comes back, in any order (msg owned
  * by the pool, valid during the call; NULL when the worker died with the
- * task: a new worker takes its place and the run goes on). done returning
+ * task: a new worker takes its place, the tasks queued behind it go to
+ * the workers again, and the run goes on). done returning
  * non-zero stops the run. progress (may be NULL) is told the count done.
  * Returns 0, or -1 with d filled (a worker that cannot be started, a
  * malformed message, done stopping).

@@ -192,7 +192,7 @@ static void *scan_init(void *arg)
 	return arg;
 }
 
-static const struct pool_ops scan_ops = { scan_init, scan_handle, NULL, NULL };
+static const struct pool_ops scan_ops = { scan_init, scan_handle, NULL, NULL, 1 };
 
 static char *scan_task(void *arg, size_t i, size_t *len)
 {

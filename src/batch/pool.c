@@ -1,8 +1,10 @@
 /* pool.c: forked workers, a task pipe and a result pipe each, messages framed by their length. */
+#define _GNU_SOURCE   /* F_SETPIPE_SZ, F_GETPIPE_SZ: the task pipe's buffer */
 #include "dovetail/pool.h"
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,7 +21,9 @@
 struct proc {
 	pid_t pid;
 	int task_fd, result_fd;   /* -1: closed */
-	long busy;                /* the task it runs, or -1 */
+	size_t q[POOL_MAX_QUEUE]; /* the tasks it holds, the one it runs first */
+	int nq;
+	size_t pipe_cap;          /* bytes its task pipe holds unread */
 };
 
 struct pool {
@@ -147,7 +151,11 @@ static int spawn(struct pool *p, int self)
 	}
 	close(tp[0]);
 	close(rp[1]);
-	*x = (struct proc){ pid, tp[1], rp[0], -1 };
+	/* a larger task pipe, so that a queued task seldom waits; what it
+	 * holds is asked, not assumed */
+	fcntl(tp[1], F_SETPIPE_SZ, 1 << 20);
+	int cap = fcntl(tp[1], F_GETPIPE_SZ);
+	*x = (struct proc){ .pid = pid, .task_fd = tp[1], .result_fd = rp[0], .pipe_cap = cap > 0 ? (size_t)cap : 0 };
 	return 0;
 }
 
@@ -170,7 +178,7 @@ static int reap(struct proc *x, int kill_it)
 		}
 	}
 	x->pid = 0;
-	x->busy = -1;
+	x->nq = 0;
 	return status;
 }
 
@@ -212,7 +220,7 @@ struct pool *pool_start(int jobs, const struct pool_ops *ops, void *arg, struct 
 	p->arg = arg;
 	p->jobs = jobs;
 	for (int j = 0; j < jobs; j++)
-		p->w[j] = (struct proc){ 0, -1, -1, -1 };
+		p->w[j] = (struct proc){ .task_fd = -1, .result_fd = -1 };
 	for (int j = 0; j < jobs; j++)
 		if (spawn(p, j) < 0) {
 			diag_add(d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
@@ -230,24 +238,43 @@ struct run {
 	int (*done)(void *arg, size_t i, const char *msg, size_t len);
 	void *arg;
 	struct diag *d;
+	char *held;               /* a task made but not yet handed out */
+	size_t held_len, held_i;
+	size_t *redo, n_redo;     /* tasks to hand out again: queued behind one a worker died with */
 };
 
-/* Hand out tasks, in index order, to the workers that are free. */
+/* Hand out tasks, in index order (those to do again first), to the
+ * workers that are free, then to those that may queue one more: a task
+ * is queued behind another only when it fits the pipe's buffer, so the
+ * write never waits for a busy worker (which may itself be waiting for
+ * us to read its result). */
 static void hand_out(struct run *r)
 {
 	struct pool *p = r->p;
-	for (int j = 0; j < p->jobs && r->next < r->n; j++) {
-		struct proc *x = &p->w[j];
-		if (x->busy >= 0 || x->task_fd < 0)
-			continue;
-		size_t len;
-		char *t = r->make(r->arg, r->next, &len);
-		assert(t);   /* make allocates with xalloc: never NULL (pool.h) */
-		/* a worker that is gone: its result pipe says so in take_result */
-		write_msg(x->task_fd, t, len);
-		free(t);
-		x->busy = (long)r->next++;
-	}
+	int queue = p->ops->queue < 1 ? 1 : p->ops->queue > POOL_MAX_QUEUE ? POOL_MAX_QUEUE : p->ops->queue;
+	for (int held = 0; held < queue; held++)
+		for (int j = 0; j < p->jobs; j++) {
+			struct proc *x = &p->w[j];
+			if (x->nq != held || x->task_fd < 0)
+				continue;
+			if (!r->held) {
+				if (r->n_redo)
+					r->held_i = r->redo[--r->n_redo];
+				else if (r->next < r->n)
+					r->held_i = r->next++;
+				else
+					return;
+				r->held = r->make(r->arg, r->held_i, &r->held_len);
+				assert(r->held);   /* make allocates with xalloc: never NULL (pool.h) */
+			}
+			if (held && r->held_len + sizeof(uint32_t) > x->pipe_cap)
+				continue;   /* for a free worker */
+			/* a worker that is gone: its result pipe says so in take_result */
+			write_msg(x->task_fd, r->held, r->held_len);
+			free(r->held);
+			r->held = NULL;
+			x->q[x->nq++] = r->held_i;
+		}
 }
 
 /* Read what worker j has to say (a result, or that it died: a new one then
@@ -264,10 +291,9 @@ static int take_result(struct run *r, int j)
 		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a malformed result");
 		return -1;
 	}
-	long task = x->busy;
 	if (rd < 0) {
-		/* a short read: the worker died (with its task, if any), or is
-		 * dying; one that still runs is killed, never waited for */
+		/* a short read: the worker died (with the task it ran, if any),
+		 * or is dying; one that still runs is killed, never waited for */
 		int status = -1, killed = 0;
 		pid_t w = 0;
 		/* its end comes just after its pipe closes: a second at most,
@@ -282,27 +308,35 @@ static int take_result(struct run *r, int j)
 			x->pid = 0;   /* its own end: reaped */
 		else
 			killed = 1;
+		/* the task it ran is lost; those queued behind it, never read,
+		 * are handed out again */
+		int nq = x->nq;
+		size_t task = nq ? x->q[0] : 0;
+		for (int k = nq - 1; k >= 1; k--)
+			r->redo[r->n_redo++] = x->q[k];
 		int st2 = reap(x, killed);
 		say_lost(p, killed ? st2 : status, killed);
 		if (spawn(p, j) < 0) {
 			diag_add(r->d, D_INTERNAL, NULL, 0, 0, "cannot start a worker process");
 			return -1;
 		}
-		if (task >= 0) {
+		if (nq) {
 			r->finished++;
-			if (r->done(r->arg, (size_t)task, NULL, 0))
+			if (r->done(r->arg, task, NULL, 0))
 				return -1;
 		}
 		return 0;
 	}
-	x->busy = -1;
-	if (task < 0) {
+	if (!x->nq) {
 		free(msg);
 		diag_add(r->d, D_INTERNAL, NULL, 0, 0, "a worker sent a result it had no task for");
 		return -1;
 	}
+	size_t task = x->q[0];
+	memmove(x->q, x->q + 1, (size_t)(x->nq - 1) * sizeof *x->q);
+	x->nq--;
 	r->finished++;
-	int rc = r->done(r->arg, (size_t)task, msg, len) ? -1 : 0;
+	int rc = r->done(r->arg, task, msg, len) ? -1 : 0;
 	free(msg);
 	return rc;
 }
@@ -312,7 +346,8 @@ int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t
 	     void (*progress)(void *arg, size_t done, size_t n), void *arg, struct diag *d)
 {
 	struct pollfd *pf = xcalloc((size_t)p->jobs, sizeof *pf);
-	struct run r = { p, n, 0, 0, make, done, arg, d };
+	struct run r = { p, n, 0, 0, make, done, arg, d, NULL, 0, 0, NULL, 0 };
+	r.redo = xmalloc((size_t)p->jobs * POOL_MAX_QUEUE * sizeof *r.redo);
 	int rc = 0;
 	while (!rc && r.finished < n) {
 		hand_out(&r);
@@ -331,12 +366,14 @@ int pool_run(struct pool *p, size_t n, char *(*make)(void *arg, size_t i, size_t
 		if (progress)
 			progress(arg, r.finished, n);
 	}
-	assert(rc || (r.finished == n && r.next == n));
+	assert(rc || (r.finished == n && r.next == n && !r.held && !r.n_redo));
+	free(r.held);
+	free(r.redo);
 	free(pf);
 	if (rc) {
-		/* a worker may still be busy with a task of this run: start over */
+		/* a worker may still hold tasks of this run: start over */
 		for (int j = 0; j < p->jobs; j++)
-			if (p->w[j].busy >= 0) {
+			if (p->w[j].nq) {
 				reap(&p->w[j], 1);
 				spawn(p, j);
 			}

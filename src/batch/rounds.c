@@ -480,7 +480,8 @@ static char *c_handle(void *state, const char *task, size_t len, size_t *out_len
 	return buf;
 }
 
-static const struct pool_ops comp_ops = { c_init, c_handle, NULL, NULL };
+/* few tasks, the largest first: none queued behind a large one */
+static const struct pool_ops comp_ops = { c_init, c_handle, NULL, NULL, 1 };
 
 static char *comp_task(void *arg, size_t i, size_t *len)
 {

@@ -17,7 +17,8 @@ static void *init(void *arg)
 }
 
 /* "N": answers "N*N"; "die": the worker exits mid-task; "kill": it is
- * killed by a signal; "big": more than the bound */
+ * killed by a signal; "big": more than the bound; "wide" (2 MiB, made so
+ * by make): as wide an answer, "-2" */
 static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 {
 	(void)state;
@@ -30,6 +31,15 @@ static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 		*out_len = POOL_MAX_MESSAGE + 1;
 		return calloc(1, POOL_MAX_MESSAGE + 1);
 	}
+	if (strncmp(task, "wide", 4) == 0) {
+		char *w = malloc(len);
+		if (w) {
+			memset(w, ' ', len);
+			memcpy(w, "-2", 2);
+			*out_len = len;
+		}
+		return w;
+	}
 	long v = strtol(task, NULL, 10);
 	char *s = malloc(32);
 	if (s)
@@ -37,7 +47,8 @@ static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 	return s;
 }
 
-static const struct pool_ops ops = { init, handle, NULL, NULL };
+static const struct pool_ops ops = { init, handle, NULL, NULL, 0 };
+static const struct pool_ops queued = { init, handle, NULL, NULL, 2 };   /* the next task sent while one runs */
 
 struct run {
 	const char *const *tasks;
@@ -45,9 +56,21 @@ struct run {
 	size_t lost, calls;
 };
 
+#define WIDE (2u << 20)
+
 static char *make(void *arg, size_t i, size_t *len)
 {
 	struct run *r = arg;
+	if (strcmp(r->tasks[i], "wide") == 0) {
+		char *w = malloc(WIDE + 1);
+		if (!w)
+			abort();
+		memset(w, 'w', WIDE);
+		memcpy(w, "wide", 4);
+		w[WIDE] = 0;
+		*len = WIDE;
+		return w;
+	}
 	*len = strlen(r->tasks[i]);
 	return strdup(r->tasks[i]);
 }
@@ -78,22 +101,24 @@ int main(void)
 		snprintf(buf[i], sizeof buf[i], "%d", i);
 		tasks[i] = buf[i];
 	}
-	for (int jobs = 1; jobs <= 3; jobs++) {
-		struct pool *p = pool_start(jobs, &ops, &inits, &d);
-		ok(p != NULL, "-j %d: the pool starts", jobs);
-		struct run r = { tasks, got, 0, 0 };
-		memset(got, 0, sizeof got);
-		ok(pool_run(p, N, make, done, NULL, &r, &d) == 0, "-j %d: %d tasks run", jobs, N);
-		int right = 0;
-		for (int i = 0; i < N; i++)
-			right += got[i] == (long)i * i;
-		is_int(right, N, "-j %d: every result comes back under its own task", jobs);
-		is_int(r.calls, N, "-j %d: each task answered once", jobs);
-		/* a second run on the same workers */
-		r.calls = 0;
-		ok(pool_run(p, 10, make, done, NULL, &r, &d) == 0 && r.calls == 10, "-j %d: the pool runs again", jobs);
-		pool_stop(p, 0);
-	}
+	for (int q = 1; q <= 2; q++)
+		for (int jobs = 1; jobs <= 3; jobs++) {
+			struct pool *p = pool_start(jobs, q == 1 ? &ops : &queued, &inits, &d);
+			ok(p != NULL, "-j %d, %d task(s) a worker: the pool starts", jobs, q);
+			struct run r = { tasks, got, 0, 0 };
+			memset(got, 0, sizeof got);
+			ok(pool_run(p, N, make, done, NULL, &r, &d) == 0, "-j %d, %d a worker: %d tasks run", jobs, q, N);
+			int right = 0;
+			for (int i = 0; i < N; i++)
+				right += got[i] == (long)i * i;
+			is_int(right, N, "-j %d, %d a worker: every result comes back under its own task", jobs, q);
+			is_int(r.calls, N, "-j %d, %d a worker: each task answered once", jobs, q);
+			/* a second run on the same workers */
+			r.calls = 0;
+			ok(pool_run(p, 10, make, done, NULL, &r, &d) == 0 && r.calls == 10,
+			   "-j %d, %d a worker: the pool runs again", jobs, q);
+			pool_stop(p, 0);
+		}
 	is_int(inits, 0, "workers are processes: their state is theirs");
 
 	/* a worker dies with its task: that task is lost (done with NULL), a
@@ -121,10 +146,30 @@ int main(void)
 	ok(pool_run(p, 2, make, done, NULL, &rs, &d) == 0 && got[0] == 4 && got[1] == 9,
 	   "... and the pool answers after it");
 	pool_stop(p, 1);
+	/* with a task queued behind each: the one a worker dies with is lost,
+	 * the one queued behind it (never read) is handed out again */
+	p = pool_start(2, &queued, &inits, &d);
+	struct run rq = { mixed, got, 0, 0 };
+	memset(got, 0, sizeof got);
+	int rq_rc = pool_run(p, 7, make, done, NULL, &rq, &d);
+	ok(rq_rc == 0 && rq.lost == 2 && rq.calls == 7 && got[2] == -1 && got[5] == -1,
+	   "2 tasks a worker, two workers dying: the two tasks they ran are lost (lost %zu)", rq.lost);
+	ok(got[0] == 4 && got[1] == 9 && got[3] == 16 && got[4] == 25 && got[6] == 36,
+	   "... those queued behind them are answered");
+	/* a task wider than the pipe's buffer, with as wide an answer, is
+	 * never queued behind a running one: the caller would wait to write it
+	 * while the worker waits for the caller to read (a hang) */
+	const char *wide[] = { "wide", "wide", "3", "wide", "wide", "wide", "4" };
+	struct run rw = { wide, got, 0, 0 };
+	memset(got, 0, sizeof got);
+	ok(pool_run(p, 7, make, done, NULL, &rw, &d) == 0 && rw.lost == 0 && got[0] == -2 && got[5] == -2 &&
+		   got[2] == 9 && got[6] == 16,
+	   "2 tasks a worker, tasks of %u bytes: all answered, no hang", WIDE);
+	pool_stop(p, 1);
 	/* a worker that cannot start (its init fails) is an error, not a hang */
 	diag_release(&d);
 	diag_init(&d);
-	static const struct pool_ops dead = { init, handle, NULL, "its state" };
+	static const struct pool_ops dead = { init, handle, NULL, "its state", 2 };
 	p = pool_start(1, &dead, NULL, &d);
 	struct run rd = { mixed, got, 0, 0 };
 	int rc = p ? pool_run(p, 3, make, done, NULL, &rd, &d) : -1;
