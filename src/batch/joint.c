@@ -1251,8 +1251,8 @@ static void caseload_tiers(const struct jt_problem *pr, const struct jt_componen
  * and the steps that took someone in *reached.
  */
 static size_t polish_set(const struct jt_problem *pr, const struct jt_components *comps, const size_t *choice,
-			 const size_t *colfirst, const size_t *first, const size_t *adj, size_t i, int depth,
-			 size_t *stamp, size_t tag, size_t *set, int *reached)
+			 const size_t *colfirst, const struct adjacency *g, size_t i, int depth, size_t *stamp,
+			 size_t tag, size_t *set, int *reached)
 {
 	size_t n = 0, h = 0;
 	set[n++] = i;
@@ -1265,9 +1265,9 @@ static size_t polish_set(const struct jt_problem *pr, const struct jt_components
 			for (size_t y = colfirst[u]; y < pr->n_cols && pr->cols[y].person == u; y++) {
 				if (comps->dead[y] || y == choice[u] || !joint_within_cap(pr, y))
 					continue;
-				for (size_t a = first[y]; a < first[y + 1] && n < JOINT_BLOCK; a++) {
-					size_t q = pr->cols[adj[a]].person;
-					if (stamp[q] != tag && choice[q] == adj[a]) {
+				for (size_t e = g->first[y]; e < g->first[y + 1] && n < JOINT_BLOCK; e++) {
+					size_t o = g->v[e] >> 1, q = pr->cols[o].person;
+					if (stamp[q] != tag && choice[q] == o) {
 						stamp[q] = tag;
 						set[n++] = q;
 					}
@@ -1425,15 +1425,15 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	assert(passes >= 1 && depth >= 0);
 	size_t np = pr->n_persons;
 	*ps = (struct jt_polish_stats){ 0 };
-	size_t *first = NULL, *adj = NULL;
-	joint_conflict_lists(pr, comps, &first, &adj);
+	/* the conflicts, dead columns too (a start may hold one), as the MIPs read them */
+	struct adjacency g;
+	adjacency_build(pr, comps, 1, &g);
 	size_t *colfirst = xmalloc((np + 1) * sizeof *colfirst);
 	for (size_t j = pr->n_cols; j-- > 0;)
 		colfirst[pr->cols[j].person] = j;
 	size_t *stamp = xcalloc(np + 1, sizeof *stamp), *set = xmalloc((JOINT_BLOCK + 1) * sizeof *set);
 	size_t *was = xmalloc((np + 1) * sizeof *was), *pass_was = xmalloc((np + 1) * sizeof *pass_was);
 	memcpy(was, sol->choice, np * sizeof *was);
-	struct jt_sets *js = joint_sets_new(pr, comps);
 	struct polish z = { .tag = 1, .d = d };
 	z.threads = pr->threads < 1 ? 1 : pr->threads > JOINT_MAX_THREADS ? JOINT_MAX_THREADS : pr->threads;
 	z.changed_at = xcalloc(np + 1, sizeof *z.changed_at);
@@ -1445,7 +1445,7 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	z.w = (struct wave){ .p = pr, .c = comps, .choice = sol->choice };
 	z.w.x = xmalloc((size_t)z.threads * sizeof *z.w.x);
 	for (int k = 0; k < z.threads; k++)
-		set_scratch_init(&z.w.x[k], pr, &js->adj);
+		set_scratch_init(&z.w.x[k], pr, &g);
 	z.w.job = xcalloc(JOINT_POLISH_WAVE, sizeof *z.w.job);
 	for (size_t k = 0; k < JOINT_POLISH_WAVE; k++) {
 		z.w.job[k].set = xmalloc((JOINT_BLOCK + 1) * sizeof *z.w.job[k].set);
@@ -1470,13 +1470,13 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 			if (z.rc || joint_within_cap(pr, sol->choice[i]))
 				continue;
 			int reached;
-			size_t n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, depth, stamp, ++tag, set,
+			size_t n = polish_set(pr, comps, sol->choice, colfirst, &g, i, depth, stamp, ++tag, set,
 					      &reached);
-			if (z.w.n && reads_marked(pr, &js->adj, colfirst, set, n, z.wmark, z.tag, 0)) {
+			if (z.w.n && reads_marked(pr, &g, colfirst, set, n, z.wmark, z.tag, 0)) {
 				wave_flush(&z, ps);
 				if (z.rc)
 					break;
-				n = polish_set(pr, comps, sol->choice, colfirst, first, adj, i, depth, stamp, ++tag, set,
+				n = polish_set(pr, comps, sol->choice, colfirst, &g, i, depth, stamp, ++tag, set,
 					       &reached);
 			}
 			if (n > ps->largest)
@@ -1484,7 +1484,7 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 			if (reached > ps->deepest)
 				ps->deepest = reached;
 			if (z.still[i] &&
-			    !reads_marked(pr, &js->adj, colfirst, set, n, z.changed_at, z.solved_at[i] + 1, 0)) {
+			    !reads_marked(pr, &g, colfirst, set, n, z.changed_at, z.solved_at[i] + 1, 0)) {
 				ps->skipped++;
 				continue;
 			}
@@ -1502,7 +1502,7 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 			}
 			j->n = n;
 			diag_init(&j->d);
-			reads_marked(pr, &js->adj, colfirst, set, n, z.rmark, 0, z.tag);
+			reads_marked(pr, &g, colfirst, set, n, z.rmark, 0, z.tag);
 			z.for_person[z.w.n++] = i;
 			ps->solved++;
 		}
@@ -1525,7 +1525,6 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	free(z.still);
 	free(z.wmark);
 	free(z.rmark);
-	joint_sets_free(js);
 	for (size_t i = 0; !rc && i < np; i++)
 		ps->taken += sol->choice[i] != was[i];
 	/* the persons outside the cap and the caseload's tiers 1 and 2 never rise */
@@ -1540,7 +1539,7 @@ int joint_polish(const struct jt_problem *pr, const struct jt_components *comps,
 	free(stamp);
 	free(set);
 	free(colfirst);
-	free(first);
-	free(adj);
+	free(g.first);
+	free(g.v);
 	return rc;
 }
