@@ -9,7 +9,7 @@
 /* Bounds (docs/limits.md). */
 #define POOL_MAX_JOBS 256
 #define POOL_MAX_MESSAGE (64u << 20)   /* bytes of one task or result */
-#define POOL_MAX_QUEUE 2               /* tasks a worker holds at once */
+#define POOL_MAX_QUEUE 8               /* tasks a worker holds at once */
 
 /* What a worker does. Processes, not threads: GLPK's environment is not
  * thread-safe. Each worker is forked from the caller, so it sees the
@@ -26,11 +26,12 @@ struct pool_ops {
 	void (*fini)(void *state);
 	/* What init makes, for the message when it fails (may be NULL). */
 	const char *init_makes;
-	/* Tasks a worker holds at once, 1 .. POOL_MAX_QUEUE (0: 1). With 2,
-	 * its next task is sent while it works on one, so that it never waits
-	 * for the caller between them: for many small tasks. A task is queued
-	 * so only when it fits the pipe's buffer (the caller never blocks on a
-	 * busy worker). */
+	/* Tasks a worker holds at once, 1 .. POOL_MAX_QUEUE (0: 1). With more
+	 * than 1, its next tasks are sent while it works on one, so that it
+	 * never waits for the caller between them, even when the caller is
+	 * slow to get a processor: for many small tasks. A task is queued so
+	 * only when the pipe's buffer holds it beside those queued already
+	 * (the caller never blocks on a busy worker). */
 	int queue;
 };
 

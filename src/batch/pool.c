@@ -22,6 +22,7 @@ struct proc {
 	pid_t pid;
 	int task_fd, result_fd;   /* -1: closed */
 	size_t q[POOL_MAX_QUEUE]; /* the tasks it holds, the one it runs first */
+	size_t qlen[POOL_MAX_QUEUE]; /* their bytes on the pipe, length word included */
 	int nq;
 	size_t pipe_cap;          /* bytes its task pipe holds unread */
 };
@@ -267,10 +268,18 @@ static void hand_out(struct run *r)
 				r->held = r->make(r->arg, r->held_i, &r->held_len);
 				assert(r->held);   /* make allocates with xalloc: never NULL (pool.h) */
 			}
-			if (held && r->held_len + sizeof(uint32_t) > x->pipe_cap)
-				continue;   /* for a free worker */
+			/* behind the one it runs: the pipe holds those queued
+			 * behind it, unread, and this one, or it waits for a free
+			 * worker (the one it runs may be unread too: the worker
+			 * reads it without waiting for anyone) */
+			size_t on_pipe = r->held_len + sizeof(uint32_t);
+			for (int k = 1; k < x->nq; k++)
+				on_pipe += x->qlen[k];
+			if (held && on_pipe > x->pipe_cap)
+				continue;
 			/* a worker that is gone: its result pipe says so in take_result */
 			write_msg(x->task_fd, r->held, r->held_len);
+			x->qlen[x->nq] = r->held_len + sizeof(uint32_t);
 			free(r->held);
 			r->held = NULL;
 			x->q[x->nq++] = r->held_i;
@@ -334,6 +343,7 @@ static int take_result(struct run *r, int j)
 	}
 	size_t task = x->q[0];
 	memmove(x->q, x->q + 1, (size_t)(x->nq - 1) * sizeof *x->q);
+	memmove(x->qlen, x->qlen + 1, (size_t)(x->nq - 1) * sizeof *x->qlen);
 	x->nq--;
 	r->finished++;
 	int rc = r->done(r->arg, task, msg, len) ? -1 : 0;

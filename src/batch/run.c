@@ -105,7 +105,7 @@ static char *w_handle(void *state, const char *task, size_t len, size_t *out_len
 }
 
 /* many small tasks: each worker's next is queued while it works */
-static const struct pool_ops person_ops = { w_init, w_handle, w_fini, "its scratch store under TMPDIR", 2 };
+static const struct pool_ops person_ops = { w_init, w_handle, w_fini, "its scratch store under TMPDIR", POOL_MAX_QUEUE };
 
 /* The person workers: one pool for the whole run, so that each worker's
  * feed store, imported once, serves every solve, pricing and page. */

@@ -49,6 +49,7 @@ static char *handle(void *state, const char *task, size_t len, size_t *out_len)
 
 static const struct pool_ops ops = { init, handle, NULL, NULL, 0 };
 static const struct pool_ops queued = { init, handle, NULL, NULL, 2 };   /* the next task sent while one runs */
+static const struct pool_ops deep = { init, handle, NULL, NULL, POOL_MAX_QUEUE };
 
 struct run {
 	const char *const *tasks;
@@ -57,18 +58,21 @@ struct run {
 };
 
 #define WIDE (2u << 20)
+#define THIRD (400u << 10)   /* two fit the 1 MiB task pipe, three do not */
 
 static char *make(void *arg, size_t i, size_t *len)
 {
 	struct run *r = arg;
-	if (strcmp(r->tasks[i], "wide") == 0) {
-		char *w = malloc(WIDE + 1);
+	int third = strcmp(r->tasks[i], "third") == 0;
+	if (third || strcmp(r->tasks[i], "wide") == 0) {
+		size_t n = third ? THIRD : WIDE;
+		char *w = malloc(n + 1);
 		if (!w)
 			abort();
-		memset(w, 'w', WIDE);
+		memset(w, 'w', n);
 		memcpy(w, "wide", 4);
-		w[WIDE] = 0;
-		*len = WIDE;
+		w[n] = 0;
+		*len = n;
 		return w;
 	}
 	*len = strlen(r->tasks[i]);
@@ -101,9 +105,11 @@ int main(void)
 		snprintf(buf[i], sizeof buf[i], "%d", i);
 		tasks[i] = buf[i];
 	}
-	for (int q = 1; q <= 2; q++)
+	static const struct pool_ops *const by_queue[] = { NULL, &ops, &queued, &deep };
+	for (int qi = 1; qi <= 3; qi++)
 		for (int jobs = 1; jobs <= 3; jobs++) {
-			struct pool *p = pool_start(jobs, q == 1 ? &ops : &queued, &inits, &d);
+			int q = by_queue[qi]->queue ? by_queue[qi]->queue : 1;
+			struct pool *p = pool_start(jobs, by_queue[qi], &inits, &d);
 			ok(p != NULL, "-j %d, %d task(s) a worker: the pool starts", jobs, q);
 			struct run r = { tasks, got, 0, 0 };
 			memset(got, 0, sizeof got);
@@ -165,6 +171,19 @@ int main(void)
 	ok(pool_run(p, 7, make, done, NULL, &rw, &d) == 0 && rw.lost == 0 && got[0] == -2 && got[5] == -2 &&
 		   got[2] == 9 && got[6] == 16,
 	   "2 tasks a worker, tasks of %u bytes: all answered, no hang", WIDE);
+	pool_stop(p, 1);
+	/* POOL_MAX_QUEUE tasks a worker, each a third of the pipe's buffer or
+	 * more, with as wide answers: only those the pipe holds beside the
+	 * others queued are queued (were a third written behind two, the
+	 * caller would wait to write it while the worker waits for the caller
+	 * to read its answer: a hang) */
+	p = pool_start(2, &deep, &inits, &d);
+	const char *thirds[] = { "third", "third", "third", "5", "third", "third", "third", "third", "6", "third" };
+	struct run rt = { thirds, got, 0, 0 };
+	memset(got, 0, sizeof got);
+	ok(pool_run(p, 10, make, done, NULL, &rt, &d) == 0 && rt.lost == 0 && rt.calls == 10 && got[0] == -2 &&
+		   got[9] == -2 && got[3] == 25 && got[8] == 36,
+	   "%d tasks a worker, tasks of %u bytes: all answered, no hang", POOL_MAX_QUEUE, THIRD);
 	pool_stop(p, 1);
 	/* a worker that cannot start (its init fails) is an error, not a hang */
 	diag_release(&d);
