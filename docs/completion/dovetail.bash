@@ -47,9 +47,9 @@ _dovetail() {
 	review) opts="--by" ;;
 	export) opts="--from --to --calendar --routines --itip --counter --eml --refresh" ;;
 	send) opts="--from --to --dry-run --counter" ;;
-	batch) opts="-j --resume --shard --shard-from-env --shard-by --cap --out --report --json --time-limit --partial-ok" ;;
+	batch) opts="-j --resume --shard --shard-from-env --shard-by --cap --out --report --json --time-limit --prove-cap --partial-ok" ;;
 	report) opts="--proposal --none --from --to --html --names --refresh" ;;
-	merge) opts="--out --report --json --time-limit --cap --partial-ok" ;;
+	merge) opts="--out --report --json --time-limit --cap --prove-cap --partial-ok" ;;
 	help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
 	esac
 	if [[ $cur == -* ]]; then

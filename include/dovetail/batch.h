@@ -28,6 +28,9 @@ struct pool;
 #define BATCH_BLOCKERS 8           /* persons in the way of its plan alone a person outside the cap is priced around, one at a time */
 #define BATCH_NEIGHBOUR_PLANS 8    /* plans within the cap of a person outside it (or of one in its way) whose blockers are priced clear of each other */
 #define BATCH_NEIGHBOUR_DEPTH 2    /* steps out from such a person that those in the way are priced clear of each other */
+#define BATCH_BOUND_PERSONS 6      /* --prove-cap: persons of one group (one practitioner's day) */
+#define BATCH_BOUND_PROBES 48      /* --prove-cap: solves to find where one person's session can start */
+#define BATCH_BOUND_GRAIN 300      /* --prove-cap: seconds of starts a probe's range narrows to */
 
 struct batch {
 	struct store *store;      /* the batch process's store; workers never write it */
@@ -39,6 +42,7 @@ struct batch {
 	int time_limit;           /* seconds of CPU per solve, and per component of the master */
 	double cap;               /* the fairness cap, cost units */
 	int progress;             /* draw a progress bar on stderr */
+	int prove_cap;            /* --prove-cap: prove who must be outside the cap (batch_joint) */
 	int in_dir;               /* set in workers: they run in the caseload's folder */
 	struct pool *pool;        /* the person workers, started when first needed; batch_release stops them */
 };
@@ -86,7 +90,28 @@ struct batch_joint_stats {
 	 * plan solved alone); gap: relative, in the first tier that differs */
 	double impossible, compromise, cost;
 	double lb_impossible, lb_compromise, lb_cost, gap;
+	/* with b->prove_cap: groups of persons of which at most fit can be
+	 * within the cap, whatever anyone chooses; at_least sums n - fit over
+	 * them (no two share a person), a lower bound on over_cap */
+	int proved;               /* the groups were sought */
+	size_t at_least, probes;  /* probes: the solves that sought them */
+	struct batch_cap_group *groups;   /* owned: batch_joint_stats_release */
+	size_t n_groups, cap_groups;
 };
+
+/* A practitioner's day that cannot see all of n persons within their caps:
+ * each has exactly one session with it in every plan, every plan of theirs
+ * within the cap holds it that day, and at most fit of the sessions fit
+ * apart where such plans can start them (all within [from, to)). */
+struct batch_cap_group {
+	char practitioner[CL_KEY_MAX];
+	int64_t day;              /* UTC midnight */
+	int64_t from, to;
+	size_t person[BATCH_BOUND_PERSONS];   /* indices into the caseload's persons, ascending */
+	size_t n, fit;
+};
+
+void batch_joint_stats_release(struct batch_joint_stats *st);
 
 /*
  * Choose one plan per person together: the conflict graph's components,

@@ -101,6 +101,18 @@ void bt_pool_failed(struct batch *b);
 void bt_solve_person(const struct batch *b, struct store *st, size_t i, const char *stored,
 			 const struct bk *extra, size_t n_extra, int priced, struct outcome *o);
 
+/*
+ * --prove-cap (bound.c): groups of persons who cannot all be within the
+ * cap, for the problem pr and its choice (cl_index: each person's index
+ * into the caseload; lane_key: the lanes' ids, n_lanes of them), into
+ * st->groups, at_least and probes. Each person is solved again in the
+ * person workers with a practitioner's time held. Returns 0, or -1 with d
+ * filled.
+ */
+struct jt_problem;
+int bt_cap_bound(struct batch *b, const struct jt_problem *pr, const size_t *choice, const size_t *cl_index,
+		 char *const *lane_key, size_t n_lanes, struct batch_joint_stats *st, struct diag *d);
+
 /* In a person worker: the page of person idx's plan (its text), as
  * "ok\n" and the page, or "error\n" and why (ids and positions only). */
 char *bt_draw_page(struct wstate *s, size_t idx, int proven, const char *text, size_t *out_len);

@@ -1586,6 +1586,13 @@ static void jstate_release(struct jstate *s)
 	lanes_release(&s->lanes);
 }
 
+void batch_joint_stats_release(struct batch_joint_stats *st)
+{
+	free(st->groups);
+	st->groups = NULL;
+	st->n_groups = st->cap_groups = 0;
+}
+
 int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 {
 	memset(st, 0, sizeof *st);
@@ -1661,8 +1668,21 @@ int batch_joint(struct batch *b, struct batch_joint_stats *st, struct diag *d)
 		for (size_t i = 0; i < s.n; i++)
 			for (size_t k = 0; k < s.p[i].n_col; k++)
 				st->priced += s.p[i].col[k].origin == 2;
+		/* the choice first: a proof that fails leaves it stored */
 		if (save_choice(&s, &pr, &sol, d) < 0)
 			rc = -1;
+		if (!rc && b->prove_cap && st->over_cap) {
+			size_t *cl_index = xmalloc((pr.n_persons + 1) * sizeof *cl_index);
+			for (size_t i = 0; i < pr.n_persons; i++)
+				cl_index[i] = s.p[i].index;
+			if (bt_cap_bound(b, &pr, sol.choice, cl_index, s.lanes.key, s.lanes.n, st, d) < 0)
+				rc = -1;
+			/* the choice is one any bound must allow */
+			assert(rc || st->at_least <= st->over_cap);
+			free(cl_index);
+		} else if (!rc && b->prove_cap) {
+			st->proved = 1;
+		}
 	}
 	joint_components_release(&comps);
 	joint_solution_release(&sol);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dovetail/joint.h"
 #include "dovetail/util.h"
@@ -144,6 +145,55 @@ static void figures_json(FILE *f, const struct store_batch_figures *t)
 		t->peak_energy, t->unfamiliar);
 }
 
+/* t (UTC) as YYYY-MM-DDTHH:MMZ, or with date only YYYY-MM-DD. */
+static const char *utc_text(int64_t t, int date_only, char buf[32])
+{
+	time_t x = (time_t)t;
+	struct tm tm;
+	if (!gmtime_r(&x, &tm))
+		snprintf(buf, 32, "?");
+	else
+		strftime(buf, 32, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%MZ", &tm);
+	return buf;
+}
+
+/* --prove-cap's groups (docs/batch.md): a line each, or JSON. */
+static void groups_out(FILE *f, const struct batch *b, const struct batch_joint_stats *st, int json)
+{
+	for (size_t k = 0; k < st->n_groups; k++) {
+		const struct batch_cap_group *g = &st->groups[k];
+		char day[32], from[32], to[32];
+		utc_text(g->day, 1, day);
+		if (g->from <= g->to) {
+			utc_text(g->from, 0, from);
+			utc_text(g->to, 0, to);
+		} else {
+			snprintf(from, sizeof from, "-");
+			snprintf(to, sizeof to, "-");
+		}
+		if (json) {
+			fputs(k ? ",\n    {\"practitioner\": " : "\n    {\"practitioner\": ", f);
+			text_put_json(f, g->practitioner);
+			fprintf(f, ", \"day\": \"%s\", \"from\": \"%s\", \"to\": \"%s\", \"fit\": %zu, \"persons\": [", day,
+				from, to, g->fit);
+			for (size_t m = 0; m < g->n; m++) {
+				fputs(m ? ", " : "", f);
+				text_put_json(f, b->cl->persons[g->person[m]].id);
+			}
+			fputs("]}", f);
+		} else {
+			fputs("  ", f);
+			text_put_safe(f, g->practitioner);
+			fprintf(f, " on %s (%s to %s): only %zu of", day, from, to, g->fit);
+			for (size_t m = 0; m < g->n; m++) {
+				fputc(' ', f);
+				text_put_safe(f, b->cl->persons[g->person[m]].id);
+			}
+			fputs(" fit\n", f);
+		}
+	}
+}
+
 static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_stats *st)
 {
 	char cb[40];
@@ -153,11 +203,18 @@ static void joint_json(FILE *f, const struct batch *b, const struct batch_joint_
 		   " \"worst_loss\": %.4f, \"worst_compromise\": %.4f,"
 		   " \"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f,"
 		   " \"bound\": {\"impossible\": %.0f, \"compromise\": %.4f, \"cost\": %.4f}, \"gap\": %.6f,"
-		   " \"proven\": %s}",
+		   " \"proven\": %s",
 		cap_text(b->cap, 4, cb), st->components, st->mips, st->rounds, st->priced, st->repaired,
 		st->moved_off_solo, st->worse, st->over_cap, st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_loss,
 		st->worst_compromise, st->impossible, st->compromise, st->cost, st->lb_impossible,
 		st->lb_compromise, st->lb_cost, st->gap, st->optimal && st->gap == 0 ? "true" : "false");
+	if (st->proved) {
+		/* --prove-cap only: a run without it prints what it did before */
+		fprintf(f, ",\n  \"over_cap_at_least\": %zu, \"probes\": %zu, \"cap_groups\": [", st->at_least, st->probes);
+		groups_out(f, b, st, 1);
+		fputs("]", f);
+	}
+	fputs("}", f);
 }
 
 static void totals_text(FILE *f, const struct batch *b, const struct acc *r, const struct batch_joint_stats *st)
@@ -180,6 +237,11 @@ static void totals_text(FILE *f, const struct batch *b, const struct acc *r, con
 		fprintf(f, "  outside the cap: %zu with more impossibilities than alone, %zu with more compromise,"
 			   " %zu by cost alone; the most compromise one person took on: %.2f\n",
 			st->over_cap_impossible, st->over_cap_compromise, st->over_cap_cost, st->worst_compromise);
+	if (st->proved)
+		fprintf(f, "  outside the cap whatever anyone chooses: at least %zu (%zu group%s of persons a practitioner's"
+			   " day cannot see all within their caps; %zu solves)%s\n",
+			st->at_least, st->n_groups, st->n_groups == 1 ? "" : "s", st->probes,
+			st->over_cap && st->at_least == st->over_cap ? "; no choice has fewer outside it" : "");
 	fprintf(f, "caseload tiers: impossible %.0f, compromise %.4f, cost %.4f; bound %.0f, %.4f, %.4f; %s\n",
 		st->impossible, st->compromise, st->cost, st->lb_impossible, st->lb_compromise, st->lb_cost,
 		st->optimal && st->gap == 0 ? "proven optimal" : "not proven");
@@ -230,6 +292,11 @@ int batch_summary(struct batch *b, const struct batch_joint_stats *st, struct ba
 	if (over_len)
 		fprintf(r.txt, "\noutside the cap of %s (worse off than alone, by the first tier worse):\n%s",
 			cap_text(b->cap, 2, cb), over);
+	if (st->n_groups) {
+		fprintf(r.txt, "\npersons who cannot all be within the cap, whatever anyone chooses (a practitioner on one"
+			       " day; the span their plans within the cap can hold the session in; how many fit):\n");
+		groups_out(r.txt, b, st, 0);
+	}
 	if (exc_len)
 		fprintf(r.txt, "\nskipped, with the reasons:\n%s", s->exceptions);
 	int bad = 0;

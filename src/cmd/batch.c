@@ -15,7 +15,7 @@ static void help(FILE *fp)
 {
 	fputs("usage: dovetail batch CASELOAD.yaml [-j N] [--resume] [--shard I/N | --shard-from-env]\n"
 	      "                      [--shard-by hash|component] [--out DIR] [--report DIR] [--json]\n"
-	      "                      [--time-limit S] [--cap C] [--partial-ok]\n\n"
+	      "                      [--time-limit S] [--cap C] [--prove-cap] [--partial-ok]\n\n"
 	      "Propose the best plan for the week of --now for every person of a caseload\n"
 	      "(docs/batch.md): each person is solved alone in one of N worker processes\n"
 	      "(a few good plans, and the week as booked), kept in the store (--db) as it\n"
@@ -45,7 +45,12 @@ static void help(FILE *fp)
 	      "                    skipped (still listed), for a scheduler's dependent\n"
 	      "                    step (Slurm afterok)\n"
 	      "  --cap C           cost a person may lose against their plan solved alone\n"
-	      "                    (default 10: one journey, by default weights)\n\n"
+	      "                    (default 10: one journey, by default weights)\n"
+	      "  --prove-cap       also seek persons who must be outside the cap whatever\n"
+	      "                    anyone chooses (a practitioner's day that cannot see\n"
+	      "                    them all within their caps), each solved again with\n"
+	      "                    the practitioner's time held: slower; the summary gives\n"
+	      "                    how many at least, and the groups that prove it\n\n"
 	      "A progress bar (persons done, rate, ETA) is drawn on stderr when it is a\n"
 	      "terminal.\n\n"
 	      "Exit status: 0 every person planned, 2 some person skipped (bad profile or\n"
@@ -163,6 +168,7 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "cap", required_argument, NULL, 'c' },
 		{ "partial-ok", no_argument, NULL, 'P' },
+		{ "prove-cap", no_argument, NULL, 'p' },
 		{ "shard-by", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
@@ -200,6 +206,7 @@ static int parse_args(int argc, char **argv, struct app *app, struct batch *b, s
 				return DV_EXIT_USAGE;
 			break;
 		case 'P': app->partial_ok = 1; break;
+		case 'p': b->prove_cap = 1; break;
 		case 'B':
 			by_given = 1;
 			if (strcmp(optarg, "component") == 0)
@@ -266,8 +273,11 @@ static int solve(struct app *app, struct batch *b, struct batch_out *out, const 
 	    batch_solve_alone(b, todo, n, a->resume, &solved, &app->diag) < 0)
 		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_STORE;
 	struct batch_joint_stats js;
-	if (!status && a->sharded && a->by_component && batch_joint(b, &js, &app->diag) < 0)
-		status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
+	if (!status && a->sharded && a->by_component) {
+		if (batch_joint(b, &js, &app->diag) < 0)
+			status = diag_exit_status(&app->diag) ? diag_exit_status(&app->diag) : DV_EXIT_INTERNAL;
+		batch_joint_stats_release(&js);
+	}
 	if (!status && a->sharded) {
 		printf("shard %u/%u of batch %s: %zu of %zu persons, %zu solved now%s\n", a->si, a->sn, b->run, n,
 		       cl->n_persons, solved, held.found ? " (resumed)" : "");

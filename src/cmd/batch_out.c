@@ -36,10 +36,14 @@ static int status_of(struct app *app, int fallback)
 
 int batch_out_finish(struct app *app, struct batch *b, struct batch_out *o)
 {
-	if (batch_joint(b, &o->stats, &app->diag) < 0)
+	if (batch_joint(b, &o->stats, &app->diag) < 0) {
+		batch_joint_stats_release(&o->stats);
 		return status_of(app, DV_EXIT_INTERNAL);
+	}
 	struct batch_summary s;
-	if (batch_summary(b, &o->stats, &s, &app->diag) < 0)
+	int rc = batch_summary(b, &o->stats, &s, &app->diag);
+	batch_joint_stats_release(&o->stats);   /* the summary holds what it drew from them */
+	if (rc < 0)
 		return status_of(app, DV_EXIT_STORE);
 	int status = 0;
 	/* --out and --report are each written whole: staged, then one rename

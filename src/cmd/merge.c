@@ -12,13 +12,14 @@
 static void help(FILE *fp)
 {
 	fputs("usage: dovetail merge CASELOAD.yaml SHARD.db... [--out DIR] [--report DIR] [--json]\n"
-	      "                      [--time-limit S] [--cap C] [--partial-ok]\n\n"
+	      "                      [--time-limit S] [--cap C] [--prove-cap] [--partial-ok]\n\n"
 	      "Join the stores of a batch run in shards (`dovetail batch --shard I/N`) into\n"
 	      "this store (--db), check that every person of the caseload is in exactly one\n"
 	      "of them, then finish the run as `batch` would: one plan per person chosen\n"
 	      "together, and the summary. Give the same CASELOAD, --now and --time-limit as the shards\n"
 	      "had (and --report when they had it); the result is byte-identical to one\n"
 	      "unsharded run (docs/batch.md).\n\n"
+	      "  --prove-cap   also seek persons who must be outside the cap, as batch does\n"
 	      "  --partial-ok  exit 0, not 2, when some persons were skipped (still listed),\n"
 	      "                for a scheduler's dependent step (Slurm afterok)\n\n"
 	      "Exit status: 0 every person planned, 2 some person skipped (0 with\n"
@@ -89,6 +90,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 		{ "time-limit", required_argument, NULL, 't' },
 		{ "cap", required_argument, NULL, 'c' },
 		{ "partial-ok", no_argument, NULL, 'P' },
+		{ "prove-cap", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -112,6 +114,7 @@ int cmd_merge(int argc, char **argv, struct app *app)
 				return cli_usage(app, "merge: --time-limit takes seconds from 1 to 3600");
 			break;
 		case 'P': app->partial_ok = 1; break;
+		case 'p': b.prove_cap = 1; break;
 		case 'h': help(stdout); return 0;
 		default: help(stderr); return DV_EXIT_USAGE;
 		}
