@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "dovetail/joint.h"
 #include "dovetail/util.h"
@@ -145,28 +144,16 @@ static void figures_json(FILE *f, const struct store_batch_figures *t)
 		t->peak_energy, t->unfamiliar);
 }
 
-/* t (UTC) as YYYY-MM-DDTHH:MMZ, or with date only YYYY-MM-DD. */
-static const char *utc_text(int64_t t, int date_only, char buf[32])
-{
-	time_t x = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&x, &tm))
-		snprintf(buf, 32, "?");
-	else
-		strftime(buf, 32, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%MZ", &tm);
-	return buf;
-}
-
 /* --prove-cap's groups (docs/batch.md): a line each, or JSON. */
 static void groups_out(FILE *f, const struct batch *b, const struct batch_joint_stats *st, int json)
 {
 	for (size_t k = 0; k < st->n_groups; k++) {
 		const struct batch_cap_group *g = &st->groups[k];
 		char day[32], from[32], to[32];
-		utc_text(g->day, 1, day);
+		time_fmt_date(g->day / 86400, day, sizeof day);   /* a UTC midnight */
 		if (g->from <= g->to) {
-			utc_text(g->from, 0, from);
-			utc_text(g->to, 0, to);
+			time_fmt_iso(g->from, from);
+			time_fmt_iso(g->to, to);
 		} else {
 			snprintf(from, sizeof from, "-");
 			snprintf(to, sizeof to, "-");

@@ -29,7 +29,7 @@ check "one person outside the cap, and at least one must be: the choice is as fa
 check "the group that proves it: the therapist on Thursday 26 November, 2 of the 3 fit" \
 	joint "$TMP/o1" "[(g['practitioner'], g['day'], g['fit'], g['persons']) for g in j['cap_groups']] == [('ot', '2026-11-26', 2, ['P-201', 'P-202', 'P-203'])]"
 check "... their sessions can only lie within Thursday 10:00-11:30 (to the grain, 5 minutes)" \
-	joint "$TMP/o1" "'2026-11-26T09:55Z' <= j['cap_groups'][0]['from'] <= '2026-11-26T10:00Z' and j['cap_groups'][0]['to'] == '2026-11-26T11:30Z'"
+	joint "$TMP/o1" "'2026-11-26T09:55:00Z' <= j['cap_groups'][0]['from'] <= '2026-11-26T10:00:00Z' and '2026-11-26T11:30:00Z' <= j['cap_groups'][0]['to'] <= '2026-11-26T11:35:00Z'"
 check "the probes are counted (at most 49 a person: one for the day, 48 for the starts)" \
 	joint "$TMP/o1" "0 < j['probes'] <= 3 * 49"
 check "summary.txt says it, and lists the group" \
